@@ -1,0 +1,183 @@
+# sepad - GNU Makefile. Every dependency comes from pkg-config.
+#
+#   make            build lib, daemon and tools into build/
+#   make check      install missing packages, build, run every test, then
+#                   the unit tests again under ASan+UBSan
+#   make demo       install, build, start the private PostgreSQL, run a cycle
+#   make bench      benchmarks (figures in README.md)
+#   make V=1        show full commands
+#   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build/san
+else
+BUILD ?= build
+endif
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+
+PKG_CONFIG ?= pkg-config
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd
+# Evaluated lazily, so that `make deps` can install the packages first.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+CRIT_CFLAGS = $(shell $(PKG_CONFIG) --cflags criterion)
+CRIT_LIBS = $(shell $(PKG_CONFIG) --libs criterion)
+
+WFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef \
+	-Wvla -Wwrite-strings -Wnull-dereference -Wimplicit-fallthrough \
+	-Wno-format-truncation
+OPT ?= -O2 -g
+STD_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+SAN_FLAGS :=
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+OPT := -O1 -g
+endif
+
+ALL_CFLAGS = $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) -Ilib/include \
+	-Ilib -Idaemon $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+E := @:
+else
+Q := @
+E := @echo
+endif
+
+# ---------------------------------------------------------------- sources
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBSEPA := $(BUILD)/libsepa.a
+
+# daemon/: everything but the two main files goes into libsepad.a, so that
+# tests link the same code the programs run.
+DAEMON_MAINS := daemon/sepad.c daemon/sepactl.c
+DAEMON_SRCS := $(filter-out $(DAEMON_MAINS),$(sort $(wildcard daemon/*.c)))
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+LIBSEPAD := $(BUILD)/libsepad.a
+PROGS := $(foreach m,$(DAEMON_MAINS),$(if $(wildcard $(m)),$(BUILD)/$(notdir $(m:.c=))))
+
+# tools/: one program per file (benchmarks, generators).
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
+
+# tests: unit (lib only), db (store, throw-away cluster), it (programs).
+TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+DB_SRCS := $(sort $(wildcard tests/db/test_*.c))
+DB_TESTS := $(DB_SRCS:%.c=$(BUILD)/%)
+IT_SRCS := $(sort $(wildcard tests/it/test_*.c))
+IT_TESTS := $(IT_SRCS:%.c=$(BUILD)/%)
+
+# ------------------------------------------------------------ flag tracking
+# Objects depend on a file holding the flags, so changing them rebuilds.
+FLAGS_FILE := $(BUILD)/.flags
+$(shell mkdir -p $(BUILD) && \
+	echo '$(CC) $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	| cmp -s - $(FLAGS_FILE) || \
+	echo '$(CC) $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	> $(FLAGS_FILE))
+
+# ------------------------------------------------------------------- rules
+.PHONY: all
+all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS)
+
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS_$(findstring tests/,$<)) -MMD -MP -c -o $@ $<
+
+CRIT_CFLAGS_tests/ = $(CRIT_CFLAGS)
+
+$(LIBSEPA): $(LIB_OBJS)
+	$(E) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSEPAD): $(DAEMON_OBJS)
+	$(E) "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/sepad $(BUILD)/sepactl: $(BUILD)/%: $(BUILD)/daemon/%.o $(LIBSEPAD) $(LIBSEPA)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSEPAD) $(LIBSEPA) $(PKG_LIBS) -lm
+
+$(TOOLS): $(BUILD)/%: $(BUILD)/tools/%.o $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA) $(PKG_LIBS) -lm
+
+$(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBSEPA)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
+
+$(DB_TESTS) $(IT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJS) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------------- tests
+.PHONY: deps check check-run unit-tests db-tests it-tests tests asan ubsan \
+	san-unit valgrind
+deps:
+	@sh tests/deps.sh
+
+tests: $(UNIT_TESTS) $(DB_TESTS) $(IT_TESTS) all
+
+unit-tests: $(UNIT_TESTS)
+	@sh tests/run.sh unit $(UNIT_TESTS)
+
+# `check` runs `deps` first, then a fresh make, so that pkg-config sees the
+# packages deps just installed.
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+TALLY := build/.test-tally
+check-run: tests
+	@mkdir -p build && rm -f $(TALLY)
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
+	@sh tests/run.sh --total $(TALLY)
+
+san-unit: $(UNIT_TESTS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	sh tests/run.sh sanitizers -- $(UNIT_TESTS)
+
+asan ubsan:
+	@$(MAKE) --no-print-directory SAN=1 san-unit
+
+valgrind: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do \
+		valgrind -q --error-exitcode=1 --leak-check=full \
+		    --trace-children=yes $$t -j1 || exit 1; done
+
+# ------------------------------------------------------------------ format
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+.PHONY: format format-check
+format:
+	@clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+# ------------------------------------------------------------------- clean
+.PHONY: clean
+clean:
+	rm -rf build

@@ -1,0 +1,135 @@
+/*
+ * error.c - the sepa_error record: set, prefix, format.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sepa/error.h"
+
+void
+sepa_error_clear(sepa_error *err)
+{
+	if (err == NULL)
+		return;
+	memset(err, 0, sizeof(*err));
+}
+
+static int
+error_vset(sepa_error *err, int code, const char *where, long line,
+    const char *fmt, va_list ap)
+{
+	int saved = errno;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	err->sys_errno = code == SEPA_EIO ? saved : 0;
+	err->line = line;
+	err->column = 0;
+	if (where != NULL)
+		snprintf(err->where, sizeof(err->where), "%s", where);
+	else
+		err->where[0] = '\0';
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	errno = saved;
+	return code;
+}
+
+int
+sepa_error_set(sepa_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = error_vset(err, code, NULL, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+sepa_error_setw(sepa_error *err, int code, const char *where, long line,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = error_vset(err, code, where, line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+sepa_error_prefix(sepa_error *err, const char *fmt, ...)
+{
+	char head[SEPA_ERROR_MSG_MAX];
+	char old[SEPA_ERROR_MSG_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+}
+
+const char *
+sepa_strerror(int code)
+{
+	switch (code) {
+	case SEPA_OK:
+		return "success";
+	case SEPA_EINVAL:
+		return "invalid input";
+	case SEPA_ENOMEM:
+		return "out of memory";
+	case SEPA_EIO:
+		return "input/output error";
+	case SEPA_ERANGE:
+		return "value out of range";
+	case SEPA_EXML:
+		return "XML error";
+	case SEPA_ESTATE:
+		return "wrong state";
+	case SEPA_ELIMIT:
+		return "limit exceeded";
+	case SEPA_ENOTFOUND:
+		return "not found";
+	default:
+		return "unknown error";
+	}
+}
+
+char *
+sepa_error_format(const sepa_error *err, char *buf, size_t size)
+{
+	int n = 0;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	if (err == NULL)
+		return buf;
+	if (err->where[0] != '\0') {
+		if (err->line > 0 && err->column > 0)
+			n = snprintf(buf, size, "%s:%ld:%ld: ", err->where,
+			    err->line, err->column);
+		else if (err->line > 0)
+			n = snprintf(buf, size, "%s:%ld: ", err->where,
+			    err->line);
+		else
+			n = snprintf(buf, size, "%s: ", err->where);
+	} else if (err->line > 0) {
+		n = snprintf(buf, size, "line %ld: ", err->line);
+	}
+	if (n < 0 || (size_t)n >= size)
+		return buf;
+	snprintf(buf + n, size - (size_t)n, "%s",
+	    err->msg[0] != '\0' ? err->msg : sepa_strerror(err->code));
+	return buf;
+}

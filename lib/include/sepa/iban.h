@@ -1,0 +1,63 @@
+/*
+ * iban.h - IBAN normalisation, validation (ISO 13616 MOD 97-10, country
+ * lengths, French RIB key), bank identifier, masking.
+ */
+#ifndef SEPA_IBAN_H
+#define SEPA_IBAN_H
+
+#include <stddef.h>
+
+#include "sepa/error.h"
+
+#define SEPA_IBAN_MAX 34
+/** Buffer size for a normalised IBAN (with the terminating NUL). */
+#define SEPA_IBAN_BUFSZ (SEPA_IBAN_MAX + 1)
+/** Buffer size for a display form in groups of 4 (34 + 8 spaces + NUL). */
+#define SEPA_IBAN_DISPLAY_BUFSZ 43
+/** Buffer size for a masked IBAN ("FR76****0189"). */
+#define SEPA_IBAN_MASK_BUFSZ 13
+/** Buffer size for a bank identifier. */
+#define SEPA_IBAN_BANK_BUFSZ 16
+
+/**
+ * Normalise `in` (drop spaces and tabs, upper-case letters) into `out`
+ * (SEPA_IBAN_BUFSZ bytes), then validate it: characters, country known,
+ * length of that country, check digits (MOD 97-10), RIB key for French
+ * BBANs (FR and the French overseas codes, MC). On failure the message
+ * shows the IBAN in groups of 4 and what is wrong, e.g.
+ * "IBAN FR76 3000 6000 0112 3456 7890 188: check digits do not match".
+ */
+int sepa_iban_parse(char *out, const char *in, sepa_error *err);
+
+/** Validate an IBAN that is already normalised. */
+int sepa_iban_validate(const char *iban, sepa_error *err);
+
+/** Whether the two-letter country code belongs to the SEPA scheme. */
+int sepa_iban_is_sepa_country(const char *cc);
+
+/**
+ * IBAN length for a country code, or 0 when the country has no IBAN in
+ * the table.
+ */
+int sepa_iban_country_length(const char *cc);
+
+/**
+ * Copy the bank identifier of a valid IBAN into out (SEPA_IBAN_BANK_BUFSZ),
+ * prefixed by the country ("FR30006" for a French IBAN: bank code only).
+ * Returns 0 or SEPA_EINVAL when the country's bank-id position is unknown.
+ */
+int sepa_iban_bank_id(char *out, const char *iban, sepa_error *err);
+
+/**
+ * 1 when two valid IBANs are held at the same bank (same bank
+ * identifier), 0 otherwise (also when either has no known position).
+ */
+int sepa_iban_same_bank(const char *a, const char *b);
+
+/** Masked form for logs and notices: "FR76****0189". Returns out. */
+char *sepa_iban_mask(char *out, const char *iban);
+
+/** Display form in groups of four: "FR76 3000 6000 0112 3456 7890 189". */
+char *sepa_iban_display(char *out, const char *iban);
+
+#endif /* SEPA_IBAN_H */

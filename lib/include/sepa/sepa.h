@@ -1,0 +1,15 @@
+/*
+ * sepa.h - umbrella header of libsepa, the domain library of sepad.
+ * libsepa never logs, exits, reads configuration or keeps globals.
+ */
+#ifndef SEPA_SEPA_H
+#define SEPA_SEPA_H
+
+#include "sepa/error.h"
+#include "sepa/date.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
+#include "sepa/money.h"
+#include "sepa/text.h"
+
+#endif /* SEPA_SEPA_H */

@@ -1,0 +1,55 @@
+/*
+ * text.h - UTF-8 checks, Windows-1252 decoding, and reduction of text to
+ * the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space).
+ */
+#ifndef SEPA_TEXT_H
+#define SEPA_TEXT_H
+
+#include <stddef.h>
+
+#include "sepa/error.h"
+
+/**
+ * Check that s[0..len) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF). Returns 0, or SEPA_EINVAL with the byte
+ * offset of the first bad sequence in *bad_at (when not NULL) and in the
+ * message's column (1-based).
+ */
+int sepa_utf8_validate(const char *s, size_t len, size_t *bad_at,
+    sepa_error *err);
+
+/**
+ * Decode Windows-1252 bytes to UTF-8. out must hold 3 * len + 1 bytes;
+ * the five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) are an error.
+ * *outlen gets the length written (without the NUL).
+ */
+int sepa_cp1252_to_utf8(char *out, size_t *outlen, const char *in,
+    size_t len, sepa_error *err);
+
+/** Flags for sepa_text_latin. */
+enum sepa_text_flags {
+	/** Refuse a character with no mapping instead of writing a space. */
+	SEPA_TEXT_STRICT = 1 << 0,
+	/** Keep line breaks out: map them to a space (always done). */
+	SEPA_TEXT_DEFAULT = 0
+};
+
+/**
+ * Reduce UTF-8 text to the SEPA Latin set: letters with diacritics to
+ * their base letter (é->e, Ç->C), ligatures expanded (œ->oe, Æ->AE,
+ * ß->ss), '&' -> '+', quotes and dashes to ''' and '-', other signs to
+ * their nearest allowed sign or a space; runs of spaces folded, leading
+ * and trailing spaces removed. Covers Latin-1 and Latin Extended-A at
+ * least. The result is cut at max_chars characters (counted after
+ * transliteration; 0 = no cut) and written NUL-terminated to out
+ * (outsz bytes; SEPA_ELIMIT if it does not fit). *truncated (may be
+ * NULL) says whether the cut happened. In strict mode an unmappable
+ * character is refused with its position.
+ */
+int sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err);
+
+/** 1 when every byte of s is in the SEPA Latin set. */
+int sepa_text_is_latin(const char *s);
+
+#endif /* SEPA_TEXT_H */

@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh - install the Debian packages sepad needs to build and test.
+# As root: apt-get install what is missing. Otherwise: print the command.
+set -eu
+
+PKGS="build-essential pkg-config libxml2-dev libxml2-utils libssl-dev
+libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
+postgresql-client clang-format"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run as root: apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: installed:$missing"
