@@ -120,8 +120,8 @@ sepa_error_format(const sepa_error *err, char *buf, size_t size)
 			n = snprintf(buf, size, "%s:%ld:%ld: ", err->where,
 			    err->line, err->column);
 		else if (err->line > 0)
-			n = snprintf(buf, size, "%s:%ld: ", err->where,
-			    err->line);
+			n = snprintf(
+			    buf, size, "%s:%ld: ", err->where, err->line);
 		else
 			n = snprintf(buf, size, "%s: ", err->where);
 	} else if (err->line > 0) {

@@ -10,8 +10,8 @@ Test(error, set_returns_code_and_keeps_message)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 
-	cr_assert_eq(sepa_error_set(&err, SEPA_EINVAL, "bad %s", "thing"),
-	    SEPA_EINVAL);
+	cr_assert_eq(
+	    sepa_error_set(&err, SEPA_EINVAL, "bad %s", "thing"), SEPA_EINVAL);
 	cr_assert_eq(err.code, SEPA_EINVAL);
 	cr_assert_str_eq(err.msg, "bad thing");
 }
@@ -58,8 +58,8 @@ Test(error, io_error_keeps_errno)
 
 Test(error, every_code_has_a_name)
 {
-	int codes[] = {SEPA_OK, SEPA_EINVAL, SEPA_ENOMEM, SEPA_EIO,
-	    SEPA_ERANGE, SEPA_EXML, SEPA_ESTATE, SEPA_ELIMIT, SEPA_ENOTFOUND};
+	int codes[] = {SEPA_OK, SEPA_EINVAL, SEPA_ENOMEM, SEPA_EIO, SEPA_ERANGE,
+	    SEPA_EXML, SEPA_ESTATE, SEPA_ELIMIT, SEPA_ENOTFOUND};
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
 		cr_assert_str_neq(sepa_strerror(codes[i]), "unknown error");

@@ -11,7 +11,7 @@
 typedef struct sepa_date {
 	int year;
 	int month; /* 1..12 */
-	int day;   /* 1..31 */
+	int day; /* 1..31 */
 } sepa_date;
 
 /** A calendar month. */

@@ -11,9 +11,9 @@ enum sepa_code {
 	SEPA_OK = 0,
 	SEPA_EINVAL = -1, /**< the input is not valid (a message says why) */
 	SEPA_ENOMEM = -2, /**< out of memory */
-	SEPA_EIO = -3,	  /**< a system call failed (errno kept in sys_errno) */
+	SEPA_EIO = -3, /**< a system call failed (errno kept in sys_errno) */
 	SEPA_ERANGE = -4, /**< a value is out of its allowed range */
-	SEPA_EXML = -5,	  /**< XML is not well-formed or not schema-valid */
+	SEPA_EXML = -5, /**< XML is not well-formed or not schema-valid */
 	SEPA_ESTATE = -6, /**< the call does not fit the object's state */
 	SEPA_ELIMIT = -7, /**< a size, depth or count limit was hit */
 	SEPA_ENOTFOUND = -8 /**< a looked-up item does not exist */
@@ -35,7 +35,10 @@ typedef struct sepa_error {
 	char msg[SEPA_ERROR_MSG_MAX];
 } sepa_error;
 
-#define SEPA_ERROR_INIT {0, 0, 0, 0, "", ""}
+#define SEPA_ERROR_INIT \
+	{ \
+		0, 0, 0, 0, "", "" \
+	}
 
 /** Reset an error record (NULL is allowed). */
 void sepa_error_clear(sepa_error *err);

@@ -27,8 +27,8 @@ enum sepa_bic_rule {
  * Normalise (drop spaces, upper-case) and validate a BIC of 8 or 11
  * characters against the pattern of `rule`; out has SEPA_BIC_BUFSZ bytes.
  */
-int sepa_bic_parse(char *out, const char *in, enum sepa_bic_rule rule,
-    sepa_error *err);
+int sepa_bic_parse(
+    char *out, const char *in, enum sepa_bic_rule rule, sepa_error *err);
 
 /**
  * Normalise and validate a creditor identifier (EPC262-08): country,

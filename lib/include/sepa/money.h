@@ -34,8 +34,7 @@ char *sepa_money_fr(char *buf, int64_t cents);
  * Parse a decimal with at most `scale` fraction digits into an integer
  * scaled by 10^scale (scale 0..6): "1,5" scale 3 -> 1500.
  */
-int sepa_decimal_parse(int64_t *out, const char *s, int scale,
-    sepa_error *err);
+int sepa_decimal_parse(int64_t *out, const char *s, int scale, sepa_error *err);
 
 /**
  * Parse a quantity in thousandths: a decimal ("2", "1,5", "0.25") or a
@@ -48,7 +47,7 @@ int sepa_quantity_parse(int64_t *milli, const char *s, sepa_error *err);
  * Multiply a quantity in thousandths by a unit price in cents, rounding
  * half away from zero to the cent. SEPA_ERANGE on overflow.
  */
-int sepa_money_mul_qty(int64_t *cents, int64_t milli, int64_t unit_cents,
-    sepa_error *err);
+int sepa_money_mul_qty(
+    int64_t *cents, int64_t milli, int64_t unit_cents, sepa_error *err);
 
 #endif /* SEPA_MONEY_H */

@@ -15,16 +15,16 @@
  * offset of the first bad sequence in *bad_at (when not NULL) and in the
  * message's column (1-based).
  */
-int sepa_utf8_validate(const char *s, size_t len, size_t *bad_at,
-    sepa_error *err);
+int sepa_utf8_validate(
+    const char *s, size_t len, size_t *bad_at, sepa_error *err);
 
 /**
  * Decode Windows-1252 bytes to UTF-8. out must hold 3 * len + 1 bytes;
  * the five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) are an error.
  * *outlen gets the length written (without the NUL).
  */
-int sepa_cp1252_to_utf8(char *out, size_t *outlen, const char *in,
-    size_t len, sepa_error *err);
+int sepa_cp1252_to_utf8(
+    char *out, size_t *outlen, const char *in, size_t len, sepa_error *err);
 
 /** Flags for sepa_text_latin. */
 enum sepa_text_flags {
