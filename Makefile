@@ -40,6 +40,10 @@ WFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wno-format-truncation
 OPT ?= -O2 -g
 STD_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+# The source tree, where sepactl finds schemas/sql, tools/pgcluster.sh and
+# conf/sepad.conf by default (overridden by SEPAD_SQL_DIR, SEPAD_PGCLUSTER,
+# SEPAD_CONF or -c at run time).
+DEFS := -DSEPAD_SRCDIR=\"$(CURDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -47,7 +51,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 OPT := -O1 -g
 endif
 
-ALL_CFLAGS = $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) -Ilib/include \
+ALL_CFLAGS = $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) -Ilib/include \
 	-Ilib -Idaemon $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -90,9 +94,9 @@ IT_TESTS := $(IT_SRCS:%.c=$(BUILD)/%)
 # Objects depend on a file holding the flags, so changing them rebuilds.
 FLAGS_FILE := $(BUILD)/.flags
 $(shell mkdir -p $(BUILD) && \
-	echo '$(CC) $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
 	| cmp -s - $(FLAGS_FILE) || \
-	echo '$(CC) $(STD_CFLAGS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
 	> $(FLAGS_FILE))
 
 # ------------------------------------------------------------------- rules

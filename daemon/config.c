@@ -1,0 +1,681 @@
+/*
+ * config.c - sepad.conf: one declarative table of keys drives the libconfig
+ * lookups, defaults, type and range checks, the "file:line: ..." error list
+ * and the documentation check of conf/sepad.conf.example.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sepad.h"
+
+enum cfg_type {
+	CFG_STR, /* free text */
+	CFG_PATH, /* text; a relative path is made absolute */
+	CFG_INT, /* int within min..max */
+	CFG_INT64, /* int64_t within min..max */
+	CFG_EUROS, /* whole euros within min..max, stored as int64_t cents */
+	CFG_BOOL,
+	CFG_ENUM, /* one of `choices` (any case), stored as its index (int) */
+	CFG_CODES, /* list of ISO reason codes (4 upper-case alphanumerics) */
+	CFG_COUNTRY /* ISO 3166 alpha-2 country code */
+};
+
+struct cfg_key {
+	const char *name;
+	enum cfg_type type;
+	size_t offset;
+	const char *sdef; /* default of text, path, enum and list keys */
+	int64_t idef; /* default of numbers and booleans */
+	int64_t min, max;
+	bool reloadable;
+	const char *const *choices; /* CFG_ENUM, NULL-terminated */
+	const char *doc;
+};
+
+static const char *const cfg_rounding[] = {"up", "none", NULL};
+static const char *const cfg_sequence[] = {"FRST", "RCUR", NULL};
+static const char *const cfg_pain[] = {"001.08", "001.02", NULL};
+static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
+
+#define OFF(f) offsetof(struct sepad_config, f)
+#define S(n, t, f, d, r, doc) \
+	{ \
+		n, t, OFF(f), d, 0, 0, 0, r, NULL, doc \
+	}
+#define I(n, t, f, d, lo, hi, r, doc) \
+	{ \
+		n, t, OFF(f), NULL, d, lo, hi, r, NULL, doc \
+	}
+#define E(n, f, d, ch, r, doc) \
+	{ \
+		n, CFG_ENUM, OFF(f), d, 0, 0, 0, r, ch, doc \
+	}
+
+static const struct cfg_key cfg_table[] = {
+    S("database.conninfo", CFG_STR, db_conninfo, "", false,
+        "libpq connection string; empty: the private cluster in data_dir"),
+    S("database.data_dir", CFG_PATH, db_data_dir, "../var/pg", false,
+        "directory of the private PostgreSQL cluster"),
+    S("creditor.name", CFG_STR, cred_name, "", true,
+        "creditor name sent to the bank (the commune)"),
+    S("creditor.ics", CFG_STR, cred_ics, "", false,
+        "SEPA creditor identifier (ICS)"),
+    S("creditor.iban", CFG_STR, cred_iban, "", false,
+        "account credited by the collections"),
+    S("creditor.bic", CFG_STR, cred_bic, "", false,
+        "BIC of the creditor's bank (optional)"),
+    S("creditor.address.street", CFG_STR, cred_street, "", true,
+        "street name of the creditor address"),
+    S("creditor.address.building", CFG_STR, cred_building, "", true,
+        "building number in the street"),
+    S("creditor.address.postcode", CFG_STR, cred_postcode, "", true,
+        "postcode of the creditor address"),
+    S("creditor.address.town", CFG_STR, cred_town, "", true,
+        "town of the creditor address"),
+    S("creditor.address.country", CFG_COUNTRY, cred_country, "FR", true,
+        "ISO 3166 country code"),
+    S("directories.inbox", CFG_PATH, dir_inbox, "../var/inbox", true,
+        "where files to import arrive"),
+    S("directories.outbox", CFG_PATH, dir_outbox, "../var/outbox", true,
+        "where pain.008 files and notices are written for the treasury"),
+    S("directories.archive", CFG_PATH, dir_archive, "../var/archive", true,
+        "where processed input files are kept"),
+    S("directories.rejected", CFG_PATH, dir_rejected, "../var/rejected", true,
+        "where refused input files are moved"),
+    I("billing.invoice_day", CFG_INT, invoice_day, 1, 1, 28, true,
+        "day of month M on which M-1 is invoiced"),
+    E("billing.hour_rounding", hour_rounding, "up", cfg_rounding, true,
+        "hour services: round up per child, service and day, or not"),
+    I("mandates.account_change_cutoff_day", CFG_INT, account_change_cutoff_day,
+        5, 1, 28, true,
+        "last day of month M an account change applies to M's collection"),
+    I("mandates.lapse_months", CFG_INT, lapse_months, 36, 1, 36, true,
+        "a mandate unused this many months lapses"),
+    I("collection.export_day", CFG_INT, export_day, 6, 1, 28, true,
+        "day of month M the pain.008 is written"),
+    I("collection.due_day", CFG_INT, due_day, 15, 1, 28, true,
+        "due day of month M, moved to a TARGET2 business day"),
+    I("collection.prenotification_days", CFG_INT, prenotification_days, 14, 1,
+        60, true, "calendar days between the notice and the due date"),
+    E("collection.first_sequence", first_sequence, "FRST", cfg_sequence, true,
+        "sequence type of a mandate's first collection"),
+    E("bank.pain_version", pain_version, "001.08", cfg_pain, true,
+        "pain.008 version of the exported files"),
+    I("bank.max_transactions_per_file", CFG_INT64, max_transactions_per_file, 0,
+        0, 10000000, true,
+        "split files above this many transactions (0: no limit)"),
+    I("bank.max_amount_per_file", CFG_EUROS, max_amount_per_file, 0, 0,
+        999999999, true,
+        "split files above this amount in euros (0: no limit)"),
+    I("bank.batch_booking", CFG_BOOL, batch_booking, 1, 0, 1, true,
+        "ask the bank for one booking per batch"),
+    I("rejections.represent_on_next_invoice", CFG_BOOL,
+        represent_on_next_invoice, 1, 0, 1, true,
+        "an unpaid amount is a reminder line on the next invoice"),
+    I("rejections.max_per_school_year", CFG_INT, max_rejects_per_school_year, 2,
+        1, 10, true, "rejects in one school year that end the mandate"),
+    S("rejections.creditor_side_codes", CFG_CODES, creditor_side_codes,
+        "AM05 FF01 BE05 FOCR AG02 FF05 DUPL RR03", true,
+        "reason codes caused by the creditor, not counted against the family"),
+    S("rejections.dead_account_codes", CFG_CODES, dead_account_codes,
+        "AC01 AC04 AC06 AG01 MD01 MD07 DNOR SL01", true,
+        "reason codes that suspend the mandate until new bank details"),
+    E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
+        "encoding of imported CSV files"),
+};
+
+#define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
+
+static void cfg_err(struct config_errors *errs, const char *file, long line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+cfg_err(struct config_errors *errs, const char *file, long line,
+    const char *fmt, ...)
+{
+	sepa_error *e;
+	va_list ap;
+
+	if (errs->count >= CONFIG_MAX_ERRORS) {
+		errs->dropped++;
+		return;
+	}
+	e = &errs->list[errs->count++];
+	sepa_error_clear(e);
+	e->code = SEPA_EINVAL;
+	e->line = line;
+	snprintf(e->where, sizeof(e->where), "%s", file != NULL ? file : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+size_t
+config_key_count(void)
+{
+	return CFG_NKEYS;
+}
+
+const char *
+config_key_name(size_t i)
+{
+	return i < CFG_NKEYS ? cfg_table[i].name : NULL;
+}
+
+const char *
+config_key_doc(size_t i)
+{
+	return i < CFG_NKEYS ? cfg_table[i].doc : NULL;
+}
+
+bool
+config_key_reloadable(size_t i)
+{
+	return i < CFG_NKEYS && cfg_table[i].reloadable;
+}
+
+static const struct cfg_key *
+cfg_find(const char *name)
+{
+	for (size_t i = 0; i < CFG_NKEYS; i++)
+		if (strcmp(cfg_table[i].name, name) == 0)
+			return &cfg_table[i];
+	return NULL;
+}
+
+/* 1 when some key lives under the group `prefix` ("creditor.address"). */
+static int
+cfg_is_group(const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < CFG_NKEYS; i++)
+		if (strncmp(cfg_table[i].name, prefix, n) == 0 &&
+		    cfg_table[i].name[n] == '.')
+			return 1;
+	return 0;
+}
+
+/*
+ * value made absolute against the base directory; leading "./" and "../"
+ * are folded lexically ("/p/conf" + "../var" = "/p/var").
+ */
+static char *
+cfg_abspath(const struct sepad_config *cfg, const char *value)
+{
+	char *base, *out, *slash;
+
+	if (value[0] == '/' || value[0] == '\0')
+		return xstrdup(value);
+	base = xstrdup(cfg->base_dir);
+	for (;;) {
+		if (strncmp(value, "./", 2) == 0) {
+			value += 2;
+		} else if (strncmp(value, "../", 3) == 0 &&
+		    (slash = strrchr(base, '/')) != NULL && base[1] != '\0') {
+			slash[slash == base] = '\0';
+			value += 3;
+		} else {
+			break;
+		}
+	}
+	xasprintf(&out, "%s%s%s", base,
+	    base[strlen(base) - 1] == '/' ? "" : "/", value);
+	free(base);
+	return out;
+}
+
+static int
+cfg_err_cmp(const void *a, const void *b)
+{
+	const sepa_error *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static void
+cfg_strlist_free(struct config_strlist *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+static void
+cfg_strlist_add(struct config_strlist *l, const char *s, size_t len)
+{
+	l->items = xreallocarray(l->items, l->count + 1, sizeof(char *));
+	l->items[l->count] = xmalloc(len + 1);
+	memcpy(l->items[l->count], s, len);
+	l->items[l->count][len] = '\0';
+	l->count++;
+}
+
+static int
+cfg_is_code(const char *s)
+{
+	if (strlen(s) != 4)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (!isupper((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+cfg_is_country(const char *s)
+{
+	return strlen(s) == 2 && isupper((unsigned char)s[0]) &&
+	    isupper((unsigned char)s[1]);
+}
+
+static const char *
+cfg_type_name(int t)
+{
+	switch (t) {
+	case CONFIG_TYPE_GROUP:
+		return "a group";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a decimal number";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array";
+	case CONFIG_TYPE_LIST:
+		return "a list";
+	default:
+		return "an unknown type";
+	}
+}
+
+static const char *
+cfg_expected(enum cfg_type t)
+{
+	switch (t) {
+	case CFG_INT:
+	case CFG_INT64:
+	case CFG_EUROS:
+		return "an integer";
+	case CFG_BOOL:
+		return "true or false";
+	case CFG_CODES:
+		return "an array of strings";
+	default:
+		return "a string";
+	}
+}
+
+/* Set the default of key k. */
+static void
+cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k)
+{
+	char *base = (char *)cfg + k->offset;
+
+	switch (k->type) {
+	case CFG_STR:
+	case CFG_COUNTRY:
+		*(char **)(void *)base = xstrdup(k->sdef);
+		break;
+	case CFG_PATH:
+		*(char **)(void *)base = cfg_abspath(cfg, k->sdef);
+		break;
+	case CFG_INT:
+		*(int *)(void *)base = (int)k->idef;
+		break;
+	case CFG_INT64:
+		*(int64_t *)(void *)base = k->idef;
+		break;
+	case CFG_EUROS:
+		*(int64_t *)(void *)base = k->idef * 100;
+		break;
+	case CFG_BOOL:
+		*(bool *)(void *)base = k->idef != 0;
+		break;
+	case CFG_ENUM:
+		for (int i = 0; k->choices[i] != NULL; i++)
+			if (strcmp(k->choices[i], k->sdef) == 0)
+				*(int *)(void *)base = i;
+		break;
+	case CFG_CODES: {
+		struct config_strlist *l =
+		    (struct config_strlist *)(void *)base;
+		const char *p = k->sdef;
+
+		cfg_strlist_free(l);
+		while (*p != '\0') {
+			size_t n = strcspn(p, " ");
+
+			cfg_strlist_add(l, p, n);
+			p += n;
+			p += strspn(p, " ");
+		}
+		break;
+	}
+	}
+}
+
+/* Read setting s into key k, or record why it does not fit. */
+static void
+cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
+    const config_setting_t *s, const char *file, struct config_errors *errs)
+{
+	char *base = (char *)cfg + k->offset;
+	long line = (long)config_setting_source_line(s);
+	int t = config_setting_type(s);
+	int ok;
+
+	switch (k->type) {
+	case CFG_INT:
+	case CFG_INT64:
+	case CFG_EUROS:
+		ok = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+		break;
+	case CFG_BOOL:
+		ok = t == CONFIG_TYPE_BOOL;
+		break;
+	case CFG_CODES:
+		ok = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+		break;
+	default:
+		ok = t == CONFIG_TYPE_STRING;
+		break;
+	}
+	if (!ok) {
+		cfg_err(errs, file, line, "key \"%s\": expected %s, found %s",
+		    k->name, cfg_expected(k->type), cfg_type_name(t));
+		return;
+	}
+
+	switch (k->type) {
+	case CFG_STR:
+	case CFG_PATH:
+	case CFG_COUNTRY: {
+		const char *v = config_setting_get_string(s);
+		char **dst = (char **)(void *)base;
+
+		if (k->type == CFG_COUNTRY && !cfg_is_country(v)) {
+			cfg_err(errs, file, line,
+			    "key \"%s\": \"%s\" is not a country code (two upper-case letters)",
+			    k->name, v);
+			return;
+		}
+		free(*dst);
+		*dst = k->type == CFG_PATH ? cfg_abspath(cfg, v) : xstrdup(v);
+		break;
+	}
+	case CFG_INT:
+	case CFG_INT64:
+	case CFG_EUROS: {
+		long long v = config_setting_get_int64(s);
+
+		if (v < k->min || v > k->max) {
+			cfg_err(errs, file, line,
+			    "key \"%s\": %lld is out of range %lld..%lld",
+			    k->name, v, (long long)k->min, (long long)k->max);
+			return;
+		}
+		if (k->type == CFG_INT)
+			*(int *)(void *)base = (int)v;
+		else if (k->type == CFG_INT64)
+			*(int64_t *)(void *)base = v;
+		else
+			*(int64_t *)(void *)base = v * 100;
+		break;
+	}
+	case CFG_BOOL:
+		*(bool *)(void *)base = config_setting_get_bool(s) != 0;
+		break;
+	case CFG_ENUM: {
+		const char *v = config_setting_get_string(s);
+		char choices[256] = "";
+
+		for (int i = 0; k->choices[i] != NULL; i++) {
+			if (strcasecmp(k->choices[i], v) == 0) {
+				*(int *)(void *)base = i;
+				return;
+			}
+			snprintf(choices + strlen(choices),
+			    sizeof(choices) - strlen(choices), "%s\"%s\"",
+			    i > 0 ? ", " : "", k->choices[i]);
+		}
+		cfg_err(errs, file, line, "key \"%s\": \"%s\" is not one of %s",
+		    k->name, v, choices);
+		break;
+	}
+	case CFG_CODES: {
+		struct config_strlist *l =
+		    (struct config_strlist *)(void *)base;
+		int n = config_setting_length(s);
+
+		for (int i = 0; i < n; i++) {
+			const config_setting_t *e =
+			    config_setting_get_elem(s, (unsigned)i);
+			const char *v = config_setting_get_string(e);
+
+			if (v == NULL || !cfg_is_code(v)) {
+				cfg_err(errs, file, line,
+				    "key \"%s\": element %d %s%s%s is not a reason code (4 upper-case letters or digits)",
+				    k->name, i + 1, v != NULL ? "\"" : "(",
+				    v != NULL
+				        ? v
+				        : cfg_type_name(config_setting_type(e)),
+				    v != NULL ? "\"" : ")");
+				return;
+			}
+		}
+		cfg_strlist_free(l);
+		for (int i = 0; i < n; i++) {
+			const char *v = config_setting_get_string(
+			    config_setting_get_elem(s, (unsigned)i));
+
+			cfg_strlist_add(l, v, strlen(v));
+		}
+		break;
+	}
+	}
+}
+
+/* Record every setting of `group` that the table does not know. */
+static void
+cfg_check_unknown(const config_setting_t *group, const char *prefix,
+    const char *file, struct config_errors *errs)
+{
+	int n = config_setting_length(group);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s =
+		    config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		char full[256];
+
+		if (name == NULL)
+			continue;
+		snprintf(full, sizeof(full), "%s%s%s", prefix,
+		    prefix[0] != '\0' ? "." : "", name);
+		if (config_setting_is_group(s) && cfg_is_group(full))
+			cfg_check_unknown(s, full, file, errs);
+		else if (cfg_find(full) == NULL)
+			cfg_err(errs, file, (long)config_setting_source_line(s),
+			    "unknown key \"%s\"", full);
+	}
+}
+
+/* Checks that involve several keys, or the identifier validators. */
+static void
+cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	config_setting_t *s;
+
+	if (cfg->account_change_cutoff_day >= cfg->export_day) {
+		s = config_lookup(cf, "mandates.account_change_cutoff_day");
+		if (s == NULL)
+			s = config_lookup(cf, "collection.export_day");
+		cfg_err(errs, file,
+		    s != NULL ? (long)config_setting_source_line(s) : 0,
+		    "key \"mandates.account_change_cutoff_day\": %d must be before collection.export_day (%d)",
+		    cfg->account_change_cutoff_day, cfg->export_day);
+	}
+}
+
+static void
+cfg_set_base(
+    struct sepad_config *cfg, const char *path, const char *default_base)
+{
+	char *dir, *slash, *real;
+
+	if (path == NULL) {
+		cfg->base_dir =
+		    xstrdup(default_base != NULL ? default_base : ".");
+		return;
+	}
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir) {
+		slash[1] = '\0';
+	} else {
+		*slash = '\0';
+	}
+	real = realpath(dir, NULL);
+	cfg->base_dir = real != NULL ? real : xstrdup(dir);
+	free(dir);
+}
+
+int
+config_load(struct sepad_config *cfg, const char *path,
+    const char *default_base, struct config_errors *errs)
+{
+	config_t cf;
+	FILE *fp = NULL;
+	int rc = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(errs, 0, sizeof(*errs));
+	config_init(&cf);
+	cfg->path = xstrdup(path != NULL ? path : "(defaults)");
+	cfg_set_base(cfg, path, default_base);
+	for (size_t i = 0; i < CFG_NKEYS; i++)
+		cfg_set_default(cfg, &cfg_table[i]);
+	if (path == NULL)
+		goto cleanup;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		cfg_err(errs, path, 0, "could not open the configuration: %s",
+		    strerror(errno));
+		errs->list[0].code = SEPA_EIO;
+		errs->list[0].sys_errno = errno;
+		rc = SEPA_EIO;
+		goto cleanup;
+	}
+	config_set_include_dir(&cf, cfg->base_dir);
+	if (config_read(&cf, fp) != CONFIG_TRUE) {
+		cfg_err(errs, path, (long)config_error_line(&cf), "%s",
+		    config_error_text(&cf));
+		rc = SEPA_EINVAL;
+		goto cleanup;
+	}
+	cfg_check_unknown(config_root_setting(&cf), "", path, errs);
+	for (size_t i = 0; i < CFG_NKEYS; i++) {
+		const config_setting_t *s =
+		    config_lookup(&cf, cfg_table[i].name);
+
+		if (s != NULL)
+			cfg_set_value(cfg, &cfg_table[i], s, path, errs);
+	}
+	cfg_check_cross(cfg, &cf, path, errs);
+	if (errs->count > 0)
+		rc = SEPA_EINVAL;
+	/* In file order; insertion sort keeps the table order within a line. */
+	for (size_t i = 1; i < errs->count; i++)
+		for (size_t j = i; j > 0 &&
+		     cfg_err_cmp(&errs->list[j - 1], &errs->list[j]) > 0;
+		     j--) {
+			sepa_error t = errs->list[j];
+
+			errs->list[j] = errs->list[j - 1];
+			errs->list[j - 1] = t;
+		}
+cleanup:
+	if (fp != NULL)
+		fclose(fp);
+	config_destroy(&cf);
+	return rc;
+}
+
+void
+config_free(struct sepad_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (size_t i = 0; i < CFG_NKEYS; i++) {
+		char *base = (char *)cfg + cfg_table[i].offset;
+
+		switch (cfg_table[i].type) {
+		case CFG_STR:
+		case CFG_PATH:
+		case CFG_COUNTRY:
+			free(*(char **)(void *)base);
+			break;
+		case CFG_CODES:
+			cfg_strlist_free((struct config_strlist *)(void *)base);
+			break;
+		default:
+			break;
+		}
+	}
+	free(cfg->path);
+	free(cfg->base_dir);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int
+config_strlist_has(const struct config_strlist *l, const char *code)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i], code) == 0)
+			return 1;
+	return 0;
+}
+
+int
+config_require_creditor(const struct sepad_config *cfg, sepa_error *err)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+	} req[] = {
+	    {"creditor.name", OFF(cred_name)},
+	    {"creditor.ics", OFF(cred_ics)},
+	    {"creditor.iban", OFF(cred_iban)},
+	    {"creditor.address.town", OFF(cred_town)},
+	    {"creditor.address.country", OFF(cred_country)},
+	};
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		const char *v =
+		    *(char *const *)(const void *)((const char *)cfg +
+		        req[i].offset);
+
+		if (v == NULL || v[0] == '\0')
+			return sepa_error_setw(err, SEPA_EINVAL, cfg->path, 0,
+			    "key \"%s\" must be set to collect", req[i].key);
+	}
+	return 0;
+}
