@@ -137,8 +137,8 @@ $(DB_TESTS) $(IT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ------------------------------------------------------------------- tests
-.PHONY: deps check check-run unit-tests db-tests it-tests tests asan ubsan \
-	san-unit valgrind
+.PHONY: deps check check-run unit-tests db-tests it-tests pg-tests tests \
+	asan ubsan san-unit valgrind
 deps:
 	@sh tests/deps.sh
 
@@ -156,8 +156,19 @@ TALLY := build/.test-tally
 check-run: tests
 	@mkdir -p build && rm -f $(TALLY)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@sh tests/run.sh --total $(TALLY)
+
+# The database and end-to-end tests, beside a throw-away cluster that
+# tests/with-pg.sh starts under build/ and removes afterwards.
+pg-tests: $(DB_TESTS) $(IT_TESTS) all
+	@sh tests/with-pg.sh sh -c 'st=0; \
+	    sh tests/run.sh db -- $(DB_TESTS) || st=1; \
+	    sh tests/run.sh it -- $(IT_TESTS) || st=1; exit $$st'
+
+db-tests: pg-tests
+it-tests: pg-tests
 
 san-unit: $(UNIT_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -171,6 +182,33 @@ valgrind: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do \
 		valgrind -q --error-exitcode=1 --leak-check=full \
 		    --trace-children=yes $$t -j1 || exit 1; done
+
+# -------------------------------------------------------------------- demo
+# `make demo`: packages, build, the private cluster under var/pg (started on
+# demand by sepactl and left running; `make db-stop` stops it), the schema.
+# conf/sepad.conf is the operator's file: created from the example (a
+# fictional commune) when missing, never overwritten. Later steps of the
+# monthly cycle go in demo-run, after init.
+SEPACTL := $(BUILD)/sepactl
+.PHONY: demo demo-run db-stop
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	@test -f conf/sepad.conf || { cp conf/sepad.conf.example \
+	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
+	@mkdir -p var/inbox var/outbox var/archive var/rejected
+	@$(SEPACTL) init
+	@$(SEPACTL) status
+	@echo
+	@echo "demo: configuration   conf/sepad.conf"
+	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
+	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
+	@echo "demo: command line    $(SEPACTL) --help"
+
+db-stop:
+	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
+	else sh tools/pgcluster.sh stop var/pg; fi
 
 # ------------------------------------------------------------------ format
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

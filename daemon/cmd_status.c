@@ -1,0 +1,73 @@
+/*
+ * cmd_status.c - `sepactl status`: is the database reachable, at which
+ * schema version, and how much does it hold.
+ */
+#include <stdio.h>
+
+#include "sepad.h"
+
+/* Tables counted by status (fixed names, never input). */
+static const struct {
+	const char *label;
+	const char *sql;
+	int since; /* schema version that created the table */
+} status_counts[] = {
+    {"creditors", "SELECT count(*) FROM creditors", 1},
+    {"families", "SELECT count(*) FROM families", 1},
+    {"children", "SELECT count(*) FROM children", 1},
+    {"mandates", "SELECT count(*) FROM mandates", 1},
+    {"active mandates", "SELECT count(*) FROM mandates WHERE state = 'active'",
+        1},
+    {"tariffs", "SELECT count(*) FROM tariffs", 1},
+    {"imported files", "SELECT count(*) FROM imported_files", 1},
+    {"consumption lines", "SELECT count(*) FROM consumption_lines", 1},
+    {"invoices", "SELECT count(*) FROM invoices", 1},
+};
+
+int
+cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char today[SEPA_DATE_BUFSZ];
+	struct db *db;
+	int rc, version;
+
+	(void)argv;
+	if (argc != 1) {
+		log_warnx(
+		    "status takes no argument (see sepactl status --help)");
+		return CTL_USAGE;
+	}
+	printf("configuration: %s\n", ctl->cfg.path);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", ctl->today.year,
+	    ctl->today.month, ctl->today.day);
+	printf("business date: %s\n", today);
+	if (ctl->cfg.db_conninfo[0] == '\0')
+		printf(
+		    "database: private cluster in %s\n", ctl->cfg.db_data_dir);
+	else
+		printf("database: database.conninfo\n");
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	if (store_schema_version(db, &version, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the database status");
+	printf("database: reachable, schema version %d\n", version);
+	if (version == 0) {
+		printf("database: empty; run `sepactl init`\n");
+		return CTL_OK;
+	}
+	for (size_t i = 0; i < sizeof(status_counts) / sizeof(status_counts[0]);
+	     i++) {
+		int64_t n;
+
+		if (version < status_counts[i].since)
+			continue;
+		if (db_query_int64(db, &n, "count the rows",
+		        status_counts[i].sql, 0, NULL, &err) != 0)
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not read the database status");
+		printf("%s: %lld\n", status_counts[i].label, (long long)n);
+	}
+	return CTL_OK;
+}

@@ -1,0 +1,62 @@
+/*
+ * ctl.c - what every sepactl command shares: the database connection
+ * (the private cluster started on demand) and the failure report.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sepad.h"
+
+int
+ctl_db(struct ctl *ctl, struct db **out)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char conninfo[1024];
+	int private = ctl->cfg.db_conninfo[0] == '\0';
+
+	*out = NULL;
+	if (ctl->db != NULL) {
+		*out = ctl->db;
+		return CTL_OK;
+	}
+	if (private) {
+		if (pgcluster_ensure(ctl->cfg.db_data_dir, 0, conninfo,
+		        sizeof(conninfo), &err) != 0)
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not start the private database");
+	} else {
+		snprintf(
+		    conninfo, sizeof(conninfo), "%s", ctl->cfg.db_conninfo);
+	}
+	if (db_connect(&ctl->db, conninfo, &err) != 0 && private) {
+		/* A stale socket after a crash: let the script check. */
+		log_debug("%s; starting the private cluster", err.msg);
+		if (pgcluster_ensure(ctl->cfg.db_data_dir, 1, conninfo,
+		        sizeof(conninfo), &err) != 0)
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not start the private database");
+		db_connect(&ctl->db, conninfo, &err);
+	}
+	if (ctl->db == NULL)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not open the database");
+	*out = ctl->db;
+	return CTL_OK;
+}
+
+int
+ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
+{
+	char head[512], line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	if (err != NULL && (err->msg[0] != '\0' || err->code != 0))
+		log_warnx(
+		    "%s: %s", head, sepa_error_format(err, line, sizeof(line)));
+	else
+		log_warnx("%s", head);
+	return status;
+}

@@ -1,0 +1,216 @@
+/*
+ * sepactl.c - the operator's command line: global options, the command
+ * table, help, and the exit status contract (0 done, 1 refused input,
+ * 2 usage, 3 internal or database error). Each command lives in its own
+ * daemon/cmd_*.c: adding one is one entry below and one function.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+#ifndef SEPAD_SRCDIR
+#define SEPAD_SRCDIR "."
+#endif
+
+static const struct ctl_command commands[] = {
+    {"init", "", "create or migrate the database",
+        "Apply the SQL migrations the database does not have yet, in one\n"
+        "transaction: either all of them are applied or none. Running it again\n"
+        "changes nothing. With database.conninfo empty, the private cluster is\n"
+        "created and started first.\n",
+        cmd_init},
+    {"status", "", "database, schema version and counts",
+        "Say whether the database is reachable, its schema version, and how many\n"
+        "families, mandates, consumption lines and invoices it holds.\n",
+        cmd_status},
+    {"db", "start|stop", "start or stop the private PostgreSQL cluster",
+        "The private cluster (database.data_dir) starts on demand and keeps\n"
+        "running so that commands are fast; `db stop` stops it, `db start`\n"
+        "starts it and prints its connection string.\n",
+        cmd_db},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: sepactl [-v] [-c FILE] [--today YYYY-MM-DD] COMMAND ...\n"
+	    "\n"
+	    "  -c, --config FILE   configuration (default: $SEPAD_CONF, else\n"
+	    "                      %s/conf/sepad.conf when it exists,\n"
+	    "                      else the built-in defaults)\n"
+	    "  --today DATE        business date (also SEPAD_TODAY)\n"
+	    "  -v, --verbose       more messages\n"
+	    "  -h, --help          this help; COMMAND --help for a command\n"
+	    "\ncommands:\n",
+	    SEPAD_SRCDIR);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s %s", commands[i].name,
+		    commands[i].args);
+		fprintf(fp, "  %-22s %s\n", head, commands[i].summary);
+	}
+	fprintf(fp,
+	    "\nexit status: 0 done, 1 input refused, 2 usage error, "
+	    "3 internal or database error\n");
+}
+
+/* "YYYY-MM-DD" exactly, a real date. */
+static int
+parse_today(sepa_date *out, const char *s, sepa_error *err)
+{
+	static const int mdays[] = {
+	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, leap;
+
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "\"%s\" is not a date YYYY-MM-DD", s);
+	if (s[10] != '\0')
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "\"%s\" is not a date YYYY-MM-DD", s);
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !leap))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "\"%s\" is not a date that exists", s);
+	out->year = y;
+	out->month = m;
+	out->day = d;
+	return 0;
+}
+
+static const char *
+default_config(void)
+{
+	const char *env = getenv("SEPAD_CONF");
+	static const char path[] = SEPAD_SRCDIR "/conf/sepad.conf";
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return access(path, F_OK) == 0 ? path : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"today", required_argument, NULL, 'T'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct config_errors errs;
+	struct ctl ctl;
+	const struct ctl_command *cmd = NULL;
+	const char *today = getenv("SEPAD_TODAY");
+	sepa_error err = SEPA_ERROR_INIT;
+	int ch, verbose = 0, status = CTL_OK;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.progname = "sepactl";
+	log_init("sepactl", 0, CTL_INTERNAL);
+	ctl.config_path = NULL;
+	/* '+': options stop at the command, which has its own. */
+	while ((ch = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			ctl.config_path = optarg;
+			break;
+		case 'T':
+			today = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_OK;
+		default:
+			usage(stderr);
+			return CTL_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	log_init("sepactl", verbose, CTL_INTERNAL);
+	if (argc < 1) {
+		log_warnx("a command is needed");
+		usage(stderr);
+		return CTL_USAGE;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		log_warnx(
+		    "unknown command \"%s\" (see sepactl --help)", argv[0]);
+		return CTL_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			printf("usage: sepactl [options] %s %s\n\n%s",
+			    cmd->name, cmd->args, cmd->help);
+			return CTL_OK;
+		}
+	}
+
+	if (today != NULL && today[0] != '\0') {
+		if (parse_today(&ctl.today, today, &err) != 0) {
+			log_warnx(
+			    "could not set the business date: %s", err.msg);
+			return CTL_USAGE;
+		}
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		ctl.today.year = tm.tm_year + 1900;
+		ctl.today.month = tm.tm_mon + 1;
+		ctl.today.day = tm.tm_mday;
+	}
+
+	if (ctl.config_path == NULL)
+		ctl.config_path = default_config();
+	if (config_load(
+	        &ctl.cfg, ctl.config_path, SEPAD_SRCDIR "/conf", &errs) != 0) {
+		char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
+
+		log_warnx("could not load the configuration %s: %zu error%s",
+		    ctl.cfg.path, errs.count + errs.dropped,
+		    errs.count + errs.dropped > 1 ? "s" : "");
+		for (size_t i = 0; i < errs.count; i++)
+			fprintf(stderr, "%s\n",
+			    sepa_error_format(
+			        &errs.list[i], line, sizeof(line)));
+		if (errs.dropped > 0)
+			fprintf(stderr, "(%zu more)\n", errs.dropped);
+		status = errs.count > 0 && errs.list[0].code == SEPA_EIO
+		    ? CTL_INTERNAL
+		    : CTL_REFUSED;
+		goto cleanup;
+	}
+
+	status = cmd->run(&ctl, argc, argv);
+cleanup:
+	db_close(ctl.db);
+	config_free(&ctl.cfg);
+	return status;
+}

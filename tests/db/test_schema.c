@@ -1,0 +1,250 @@
+/*
+ * test_schema.c - store_schema.c: migrations apply in order, re-running is
+ * a no-op, a failed migration leaves the database as it was; and the
+ * constraints of the core model hold.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dbtest.h"
+
+/* A migrations directory of our own under build/: returns its path. */
+static void
+make_dir(char *dir, size_t size, const char *tag)
+{
+	char cmd[1024];
+
+	snprintf(dir, size, "%s/build/test-migrations-%ld-%s", SEPAD_SRCDIR,
+	    (long)getpid(), tag);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(schema, migrations_apply_then_rerun_is_noop)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied = -1, version = -1;
+	char name[64];
+	struct db *db = dbtest_open(name, "template0");
+
+	cr_assert_eq(
+	    store_schema_version(db, &version, &err), 0, "%s", err.msg);
+	cr_assert_eq(version, 0);
+	cr_assert_eq(store_schema_migrate(
+	                 db, store_schema_dir(), &applied, &version, &err),
+	    0, "%s", err.msg);
+	cr_assert_geq(applied, 1);
+	cr_assert_geq(version, 1);
+	cr_assert_eq(
+	    dbtest_int(db, "SELECT count(*) FROM schema_version"), applied);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM invoices"), 0);
+	cr_assert_eq(store_schema_migrate(
+	                 db, store_schema_dir(), &applied, &version, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(applied, 0);
+	cr_assert_eq(
+	    dbtest_int(db, "SELECT count(*) FROM schema_version"), version);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+Test(schema, new_migration_applies_on_top)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied = -1, version = -1, before;
+	char dir[512], name[64], src[1024];
+	struct db *db = dbtest_open(name, "sepad");
+
+	cr_assert_eq(store_schema_version(db, &before, &err), 0);
+	cr_assert_geq(before, 1);
+	make_dir(dir, sizeof(dir), "ontop");
+	snprintf(src, sizeof(src), "cp %s/*.sql '%s'", store_schema_dir(), dir);
+	cr_assert_eq(system(src), 0);
+	put_file(dir, "900_extra.sql",
+	    "CREATE TABLE extra (id int);\nINSERT INTO extra VALUES (7);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(applied, 1);
+	cr_assert_eq(version, 900);
+	cr_assert_eq(dbtest_int(db, "SELECT id FROM extra"), 7);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM schema_version WHERE "
+	                 "version = 900 AND name = '900_extra.sql'"),
+	    1);
+	remove_dir(dir);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/*
+ * A broken migration after good ones: nothing of the run stays, neither the
+ * good ones before it nor its own first statements.
+ */
+Test(schema, broken_migration_rolls_everything_back)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied = -1, version = -1;
+	char dir[512], name[64];
+	struct db *db = dbtest_open(name, "template0");
+
+	make_dir(dir, sizeof(dir), "broken");
+	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
+	put_file(dir, "002_two.sql",
+	    "CREATE TABLE two (id int);\nINSERT INTO two VALUES (1);\n"
+	    "INSERT INTO two VALUES ('not a number');\n");
+	cr_assert_eq(
+	    store_schema_migrate(db, dir, &applied, &version, &err), SEPA_EIO);
+	cr_assert_str_eq(err.msg,
+	    "could not apply migration 002_two.sql: invalid input syntax for "
+	    "type integer: \"not a number\"");
+	cr_assert_eq(applied, 0);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM pg_tables WHERE tablename IN "
+	                 "('one', 'two', 'schema_version')"),
+	    0);
+	/* Fixed, it applies. */
+	put_file(dir, "002_two.sql", "CREATE TABLE two (id int);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(applied, 2);
+	cr_assert_eq(version, 2);
+	remove_dir(dir);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+static const struct {
+	const char *files[3];
+	const char *msg; /* after "could not ... in DIR: " */
+} bad_dirs[] = {
+    {{"001_a.sql", "1_b.sql", NULL},
+        "1_b.sql is not named NNN_name.sql (NNN from 001, name in a-z 0-9 _)"},
+    {{"001_a.sql", "002-B.sql", NULL},
+        "002-B.sql is not named NNN_name.sql (NNN from 001, name in a-z 0-9 _)"},
+    {{"003_a.sql", "003_b.sql", NULL},
+        "003_a.sql and 003_b.sql have the same number"},
+};
+
+Test(schema, bad_migration_directories_are_refused)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied, version;
+	char dir[512], name[64], tag[16];
+	struct db *db = dbtest_open(name, "template0");
+
+	for (size_t i = 0; i < sizeof(bad_dirs) / sizeof(bad_dirs[0]); i++) {
+		snprintf(tag, sizeof(tag), "bad%zu", i);
+		make_dir(dir, sizeof(dir), tag);
+		for (int j = 0; bad_dirs[i].files[j] != NULL; j++)
+			put_file(dir, bad_dirs[i].files[j], "SELECT 1;\n");
+		cr_expect_eq(
+		    store_schema_migrate(db, dir, &applied, &version, &err),
+		    SEPA_EINVAL);
+		cr_expect(strstr(err.msg, bad_dirs[i].msg) != NULL,
+		    "got %s\nwant %s", err.msg, bad_dirs[i].msg);
+		remove_dir(dir);
+	}
+	cr_assert_eq(
+	    store_schema_migrate(db, "/nonexistent", &applied, &version, &err),
+	    SEPA_EIO);
+	cr_assert_str_eq(err.msg,
+	    "could not read the migrations directory "
+	    "/nonexistent: No such file or directory");
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/* Statements against the core model, each expected to fail so. */
+static const struct {
+	const char *sql;
+	enum db_fail fail;
+	const char *constraint;
+} model_refusals[] = {
+    {"INSERT INTO creditors (ics, name) VALUES ('FR72 ZZZ', 'x')",
+        DB_FAIL_CHECK, "creditors_ics_check"},
+    {"INSERT INTO creditors (ics, name) VALUES ('FR72ZZZ123456', 'again')",
+        DB_FAIL_UNIQUE, "creditors_ics_key"},
+    {"INSERT INTO mandates (creditor_id, family_id, rum, signed_on) "
+     "VALUES (1, 1, 'rum-1', '2025-09-01')",
+        DB_FAIL_UNIQUE, "mandates_rum"},
+    {"INSERT INTO mandates (creditor_id, family_id, rum, signed_on) "
+     "VALUES (1, 1, 'A//B', '2025-09-01')",
+        DB_FAIL_CHECK, "mandates_rum_check"},
+    {"INSERT INTO mandates (creditor_id, family_id, rum, signed_on) "
+     "VALUES (2, 1, 'OTHER-1', '2025-09-01')",
+        DB_FAIL_FOREIGN_KEY, "mandates_creditor_id_family_id_fkey"},
+    {"UPDATE mandates SET state = 'terminated'", DB_FAIL_CHECK,
+        "mandates_check"},
+    {"INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, "
+     "applies_from, received_on) VALUES (1, 1, 'FR7630006000011234567890189', "
+     "'2025-10-02', '2025-09-20')",
+        DB_FAIL_CHECK, "mandate_accounts_applies_from_check"},
+    {"INSERT INTO tariffs (creditor_id, service_id, unit, bracket, "
+     "price_cents, valid_from) VALUES (1, 1, 'hour', 'A', 100, '2025-09-01')",
+        DB_FAIL_FOREIGN_KEY, "tariffs_creditor_id_service_id_unit_fkey"},
+    {"INSERT INTO payments (creditor_id, invoice_id, amount_cents, paid_on) "
+     "VALUES (1, 1, 0, '2025-10-01')",
+        DB_FAIL_CHECK, "payments_amount_cents_check"},
+    {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
+     "amount_cents) VALUES (1, 1, 1, 'consumption', 100)",
+        DB_FAIL_CHECK, "invoice_lines_check1"},
+};
+
+Test(schema, model_constraints_hold)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+
+	cr_assert_eq(
+	    db_exec_script(db, "seed",
+	        "INSERT INTO creditors (ics, name) VALUES "
+	        "('FR72ZZZ123456', 'Commune A'), ('FR46ZZZ005002', 'Commune B');"
+	        "INSERT INTO families (creditor_id, family_ref, payer_name, town,"
+	        " country, bracket) VALUES (1, 'F1', 'Payer', 'Town', 'FR', 'A');"
+	        "INSERT INTO services (creditor_id, code, unit) VALUES "
+	        "(1, 'cantine', 'meal');"
+	        "INSERT INTO mandates (creditor_id, family_id, rum, signed_on) "
+	        "VALUES (1, 1, 'RUM-1', '2025-09-01');"
+	        "INSERT INTO invoices (creditor_id, family_id, month, number, "
+	        "issued_on, due_on, total_cents, state_since) VALUES (1, 1, "
+	        "'2025-09-01', '2025-09-0001', '2025-10-01', '2025-10-15', "
+	        "1000, '2025-10-01');",
+	        &err),
+	    0, "%s", err.msg);
+	for (size_t i = 0;
+	     i < sizeof(model_refusals) / sizeof(model_refusals[0]); i++) {
+		cr_expect_neq(
+		    db_exec(db, "run it", model_refusals[i].sql, 0, NULL, &err),
+		    0, "accepted: %s", model_refusals[i].sql);
+		cr_expect_eq(db_last_fail(db), model_refusals[i].fail, "%s: %s",
+		    model_refusals[i].sql, err.msg);
+		cr_expect(strstr(err.msg, model_refusals[i].constraint) != NULL,
+		    "%s: %s", model_refusals[i].sql, err.msg);
+	}
+	db_close(db);
+	dbtest_drop(name);
+}

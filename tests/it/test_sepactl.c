@@ -1,0 +1,235 @@
+/*
+ * test_sepactl.c - the sepactl program end to end: exit statuses, messages,
+ * help, `init` and `status` against a database of the test cluster.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../db/dbtest.h"
+
+#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
+
+struct run {
+	int status;
+	char out[8192];
+	char err[8192];
+};
+
+static void
+slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = 0;
+
+	if (fp != NULL) {
+		n = fread(buf, 1, size - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	unlink(path);
+}
+
+/* Run `sepactl ARGS` (ARGS is shell text of our own), capture everything. */
+static void
+run(struct run *r, const char *args)
+{
+	char cmd[4096], out[64], err[64];
+	int st;
+
+	snprintf(out, sizeof(out), "/tmp/sepactl-out-%ld", (long)getpid());
+	snprintf(err, sizeof(err), "/tmp/sepactl-err-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s", SEPACTL, args,
+	    out, err);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	r->status = WEXITSTATUS(st);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+static void
+write_conf(char *path, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, 64, "/tmp/sepactl-conf-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Command lines that need no database: status and a stable message. */
+static const struct {
+	const char *args;
+	int status;
+	const char *out;
+	const char *err;
+} no_db[] = {
+    {"", 2, "", "sepactl: a command is needed"},
+    {"nosuch", 2, "",
+        "sepactl: unknown command \"nosuch\" (see sepactl --help)"},
+    {"--bogus status", 2, "", "usage: sepactl"},
+    {"--help", 0, "commands:\n  init", ""},
+    {"-h", 0, "exit status: 0 done, 1 input refused, 2 usage error", ""},
+    {"init --help", 0, "usage: sepactl [options] init \n\nApply the SQL", ""},
+    {"status -h", 0, "usage: sepactl [options] status", ""},
+    {"--today 2026-13-01 status", 2, "",
+        "sepactl: could not set the business date: \"2026-13-01\" is not a "
+        "date that exists"},
+    {"--today 1/2/2026 status", 2, "",
+        "could not set the business date: \"1/2/2026\" is not a date "
+        "YYYY-MM-DD"},
+    {"-c /nonexistent/x.conf status", 3, "",
+        "sepactl: could not load the configuration /nonexistent/x.conf: 1 "
+        "error\n/nonexistent/x.conf: could not open the configuration: No "
+        "such file or directory"},
+    {"db restart", 2, "", "sepactl: db needs start or stop"},
+};
+
+Test(sepactl, usage_and_help)
+{
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(no_db) / sizeof(no_db[0]); i++) {
+		run(&r, no_db[i].args);
+		cr_expect_eq(r.status, no_db[i].status, "sepactl %s: %d\n%s",
+		    no_db[i].args, r.status, r.err);
+		cr_expect(strstr(r.out, no_db[i].out) != NULL,
+		    "sepactl %s: stdout\n%s", no_db[i].args, r.out);
+		cr_expect(strstr(r.err, no_db[i].err) != NULL,
+		    "sepactl %s: stderr\n%s", no_db[i].args, r.err);
+	}
+}
+
+Test(sepactl, bad_configuration_is_refused_with_its_line)
+{
+	char path[64], args[256], want[256];
+	struct run r;
+
+	write_conf(path,
+	    "database: {\n conninfo = \"\";\n};\n"
+	    "collection: { due_day = 31; };\n");
+	snprintf(args, sizeof(args), "-c %s status", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "%s:4: key \"collection.due_day\": 31 is out of range 1..28", path);
+	cr_assert(strstr(r.err, want) != NULL, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	unlink(path);
+}
+
+Test(sepactl, init_then_status)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
+	char args[256];
+	struct run r;
+
+	dbtest_create(conninfo, name, "template0");
+	snprintf(text, sizeof(text), "database: { conninfo = \"%s\"; };\n",
+	    conninfo);
+	write_conf(path, text);
+
+	snprintf(args, sizeof(args), "-c %s --today 2026-02-28 status", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "business date: 2026-02-28\n") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "schema version 0\n") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "run `sepactl init`") != NULL, "%s", r.out);
+
+	snprintf(args, sizeof(args), "-c %s init", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "database schema migrated to version 1 (1 "
+	              "migration applied)") != NULL,
+	    "%s", r.out);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "database schema is up to date (version 1)\n");
+
+	snprintf(args, sizeof(args), "-c %s status", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "database: reachable, schema version 1\n"
+	              "creditors: 0\nfamilies: 0\n") != NULL,
+	    "%s", r.out);
+	cr_assert_str_eq(r.err, "");
+
+	/* SEPAD_TODAY is the business date when --today is absent. */
+	snprintf(args, sizeof(args), "SEPAD_TODAY=2025-09-01 %s -c %s status",
+	    SEPACTL, path);
+	snprintf(text, sizeof(text), "%s | grep -q 'business date: 2025-09-01'",
+	    args);
+	cr_assert_eq(system(text), 0);
+	unlink(path);
+	dbtest_drop(name);
+}
+
+Test(sepactl, unreachable_database_is_an_internal_error)
+{
+	char path[64], args[256];
+	struct run r;
+
+	write_conf(path,
+	    "database: { conninfo = \"host=/nonexistent "
+	    "dbname=x connect_timeout=2\"; };\n");
+	snprintf(args, sizeof(args), "-c %s init", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 3, "%s", r.err);
+	cr_assert(strncmp(r.err,
+	              "sepactl: could not open the database: could not "
+	              "connect to the database: ",
+	              70) == 0,
+	    "%s", r.err);
+	cr_assert_eq(
+	    strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s", r.err);
+	unlink(path);
+}
+
+/* A broken migration through the program: refused, database unchanged. */
+Test(sepactl, failed_migration_leaves_the_database_unchanged)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
+	char dir[128], args[512];
+	struct run r;
+	struct db *db;
+	sepa_error err = SEPA_ERROR_INIT;
+
+	dbtest_create(conninfo, name, "template0");
+	snprintf(text, sizeof(text), "database: { conninfo = \"%s\"; };\n",
+	    conninfo);
+	write_conf(path, text);
+	snprintf(dir, sizeof(dir), "/tmp/sepactl-sql-%ld", (long)getpid());
+	snprintf(text, sizeof(text),
+	    "rm -rf %s && mkdir %s && cp %s/schemas/sql/*.sql %s && "
+	    "echo 'CREATE TABLE late (x int); SELEC 1;' >%s/998_late.sql",
+	    dir, dir, SEPAD_SRCDIR, dir, dir);
+	cr_assert_eq(system(text), 0);
+	snprintf(args, sizeof(args), "-c %s init", path);
+	snprintf(text, sizeof(text), "SEPAD_SQL_DIR=%s %s -c %s init", dir,
+	    SEPACTL, path);
+	cr_assert_eq(WEXITSTATUS(system(text)), 3);
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM pg_tables WHERE schemaname = "
+	                 "'public'"),
+	    0);
+	db_close(db);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(text, sizeof(text), "rm -rf %s", dir);
+	cr_assert_eq(system(text), 0);
+	unlink(path);
+	dbtest_drop(name);
+}
