@@ -27,19 +27,19 @@
 
 #include "sepa/money.h"
 
-static int money_utf8(const unsigned char *p, const unsigned char *end,
-    unsigned long *cp);
+static int money_utf8(
+    const unsigned char *p, const unsigned char *end, unsigned long *cp);
 static int money_is_space(int c);
 static int money_bad_char(sepa_error *err, const unsigned char *p,
     const unsigned char *end, long pos);
-static int money_scan(int64_t *out, const char *s, int scale,
-    const char *noun, sepa_error *err);
+static int money_scan(
+    int64_t *out, const char *s, int scale, const char *noun, sepa_error *err);
 static char *money_digits(char *end, uint64_t v, int group);
 static uint64_t money_abs(int64_t cents);
 
 /* 10^0 .. 10^6, the scales sepa_decimal_parse accepts. */
-static const uint64_t money_pow10[] = {1, 10, 100, 1000, 10000, 100000,
-    1000000};
+static const uint64_t money_pow10[] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000};
 
 /*
  * Decode one UTF-8 sequence at p into *cp; return its length, or 0 when
@@ -89,8 +89,8 @@ money_is_space(int c)
 
 /* Report the character at p (position pos) as unexpected. */
 static int
-money_bad_char(sepa_error *err, const unsigned char *p,
-    const unsigned char *end, long pos)
+money_bad_char(
+    sepa_error *err, const unsigned char *p, const unsigned char *end, long pos)
 {
 	unsigned long cp;
 
@@ -98,8 +98,8 @@ money_bad_char(sepa_error *err, const unsigned char *p,
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invalid UTF-8 byte 0x%02x at position %ld", p[0], pos);
 	if (cp == ' ')
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "unexpected space at position %ld", pos);
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "unexpected space at position %ld", pos);
 	if (cp >= 0x21 && cp <= 0x7e)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "unexpected character '%c' at position %ld", (int)cp, pos);
@@ -163,7 +163,8 @@ money_scan(
 			if (frac > scale)
 				continue;
 			if (__builtin_mul_overflow(mag, 10, &mag) ||
-			    __builtin_add_overflow(mag, (uint64_t)(c - '0'), &mag))
+			    __builtin_add_overflow(
+			        mag, (uint64_t)(c - '0'), &mag))
 				goto range;
 			continue;
 		}
@@ -174,8 +175,8 @@ money_scan(
 		if (c == ',' || (c == '.' && (comma == NULL || p > comma))) {
 			if (in_frac)
 				return sepa_error_set(err, SEPA_EINVAL,
-				    "second decimal mark '%c' at position %ld", c,
-				    pos);
+				    "second decimal mark '%c' at position %ld",
+				    c, pos);
 			if (after_sep)
 				return sepa_error_set(err, SEPA_EINVAL,
 				    "thousands separator at position %ld is not followed by digits",
@@ -187,7 +188,8 @@ money_scan(
 			if (groups > 0 && group != 3)
 				return sepa_error_set(err, SEPA_EINVAL,
 				    "digit group ending at position %ld has %d digit%s, 3 expected",
-				    last_digit_pos, group, group == 1 ? "" : "s");
+				    last_digit_pos, group,
+				    group == 1 ? "" : "s");
 			in_frac = 1;
 			mark_pos = pos;
 			continue;
@@ -216,7 +218,8 @@ money_scan(
 			if (groups > 0 && group != 3)
 				return sepa_error_set(err, SEPA_EINVAL,
 				    "digit group ending at position %ld has %d digit%s, 3 expected",
-				    last_digit_pos, group, group == 1 ? "" : "s");
+				    last_digit_pos, group,
+				    group == 1 ? "" : "s");
 			sep_kind = cp;
 			sep_pos = pos;
 			groups++;
@@ -234,15 +237,16 @@ money_scan(
 		return sepa_error_set(err, SEPA_EINVAL, "no digit in %s", noun);
 	if (in_frac && frac == 0)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "no digit after the decimal mark at position %ld", mark_pos);
+		    "no digit after the decimal mark at position %ld",
+		    mark_pos);
 	if (!in_frac && groups > 0 && group != 3)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "digit group ending at position %ld has %d digit%s, 3 expected",
 		    last_digit_pos, group, group == 1 ? "" : "s");
 	if (frac > scale)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "%d decimal%s, at most %d allowed", frac, frac == 1 ? "" : "s",
-		    scale);
+		    "%d decimal%s, at most %d allowed", frac,
+		    frac == 1 ? "" : "s", scale);
 	if (__builtin_mul_overflow(mag, money_pow10[scale - frac], &mag))
 		goto range;
 	limit = (uint64_t)INT64_MAX + (neg ? 1 : 0);
@@ -250,14 +254,14 @@ money_scan(
 		goto range;
 	/* Negate in unsigned arithmetic: INT64_MIN needs no signed overflow. */
 	if (neg)
-		*out = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN
-		                                       : -(int64_t)mag;
+		*out =
+		    mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
 	else
 		*out = (int64_t)mag;
 	return 0;
 range:
-	return sepa_error_set(err, SEPA_ERANGE,
-	    "%s out of range for a 64-bit integer", noun);
+	return sepa_error_set(
+	    err, SEPA_ERANGE, "%s out of range for a 64-bit integer", noun);
 }
 
 int
@@ -270,8 +274,8 @@ int
 sepa_decimal_parse(int64_t *out, const char *s, int scale, sepa_error *err)
 {
 	if (scale < 0 || scale > 6)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "scale %d out of range 0..6", scale);
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "scale %d out of range 0..6", scale);
 	return money_scan(out, s, scale, "number", err);
 }
 
@@ -335,8 +339,8 @@ sepa_quantity_parse(int64_t *milli, const char *s, sepa_error *err)
 	*milli = neg ? -v : v;
 	return 0;
 range:
-	return sepa_error_set(err, SEPA_ERANGE,
-	    "duration out of range for a 64-bit integer");
+	return sepa_error_set(
+	    err, SEPA_ERANGE, "duration out of range for a 64-bit integer");
 }
 
 int

@@ -30,8 +30,12 @@ static const struct money_ok money_good[] = {
     {"0,5", 50},
     {"0.05", 5},
     {"1 234,56", 123456},
-    {"1\xc2\xa0" "234,56", 123456}, /* U+00A0 */
-    {"1\xe2\x80\xaf" "234,56", 123456}, /* U+202F */
+    {"1\xc2\xa0"
+     "234,56",
+        123456}, /* U+00A0 */
+    {"1\xe2\x80\xaf"
+     "234,56",
+        123456}, /* U+202F */
     {"1'234,50", 123450},
     {"1.234,56", 123456},
     {"1.234.567,89", 123456789},
@@ -110,7 +114,8 @@ static const struct money_bad money_errors[] = {
 
 Test(money, parses_good_amounts)
 {
-	for (size_t i = 0; i < sizeof(money_good) / sizeof(money_good[0]); i++) {
+	for (size_t i = 0; i < sizeof(money_good) / sizeof(money_good[0]);
+	     i++) {
 		sepa_error err = SEPA_ERROR_INIT;
 		int64_t v = -1;
 		int rc = sepa_money_parse(&v, money_good[i].in, &err);
@@ -134,8 +139,8 @@ Test(money, refuses_bad_amounts_with_exact_message)
 		cr_assert_eq(rc, money_errors[i].code, "\"%s\": rc %d",
 		    money_errors[i].in, rc);
 		cr_assert_eq(err.code, money_errors[i].code);
-		cr_assert_str_eq(err.msg, money_errors[i].msg, "\"%s\"",
-		    money_errors[i].in);
+		cr_assert_str_eq(
+		    err.msg, money_errors[i].msg, "\"%s\"", money_errors[i].in);
 		cr_assert_eq(v, 4242, "\"%s\": output written on error",
 		    money_errors[i].in);
 	}
@@ -198,8 +203,8 @@ Test(money, xml_round_trip)
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		int64_t back = 0;
 
-		cr_assert_eq(sepa_money_parse(&back,
-				 sepa_money_xml(buf, values[i]), NULL),
+		cr_assert_eq(sepa_money_parse(
+		                 &back, sepa_money_xml(buf, values[i]), NULL),
 		    0, "%s", buf);
 		cr_assert_eq(back, values[i], "%s", buf);
 	}
@@ -243,8 +248,8 @@ Test(money, decimal_parse_scales)
 		cr_assert_eq(rc, c->rc, "\"%s\" scale %d: rc %d (%s)", c->in,
 		    c->scale, rc, err.msg);
 		if (rc == 0)
-			cr_assert_eq(v, c->want, "\"%s\": %lld", c->in,
-			    (long long)v);
+			cr_assert_eq(
+			    v, c->want, "\"%s\": %lld", c->in, (long long)v);
 		else
 			cr_assert_str_eq(err.msg, c->msg);
 	}
@@ -302,11 +307,11 @@ Test(money, quantity_parse_decimals_and_durations)
 		int64_t v = 0;
 		int rc = sepa_quantity_parse(&v, c->in, &err);
 
-		cr_assert_eq(rc, c->rc, "\"%s\": rc %d (%s)", c->in, rc,
-		    err.msg);
+		cr_assert_eq(
+		    rc, c->rc, "\"%s\": rc %d (%s)", c->in, rc, err.msg);
 		if (rc == 0)
-			cr_assert_eq(v, c->want, "\"%s\": %lld", c->in,
-			    (long long)v);
+			cr_assert_eq(
+			    v, c->want, "\"%s\": %lld", c->in, (long long)v);
 		else
 			cr_assert_str_eq(err.msg, c->msg, "\"%s\"", c->in);
 	}
