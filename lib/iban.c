@@ -397,12 +397,16 @@ sepa_iban_parse(char *out, const char *in, sepa_error *err)
 	size_t len, bad;
 	int badc;
 
-	out[0] = '\0';
-	if (in == NULL)
+	/* in is read in full before out is written: they may be the same */
+	if (in == NULL) {
+		out[0] = '\0';
 		return sepa_error_set(err, SEPA_EINVAL, "IBAN is empty");
+	}
 	len = iban_normalise(buf, sizeof(buf), in, 1, &bad, &badc);
-	if (iban_check(buf, len, bad, badc, err) != 0)
+	if (iban_check(buf, len, bad, badc, err) != 0) {
+		out[0] = '\0';
 		return SEPA_EINVAL;
+	}
 	memcpy(out, buf, len + 1);
 	return 0;
 }

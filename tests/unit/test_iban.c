@@ -588,3 +588,12 @@ Test(iban, display_in_groups_of_four)
 		cr_assert_str_eq(out, cases[i].out, "case %zu", i);
 	}
 }
+
+Test(iban, parse_in_place)
+{
+	char buf[SEPA_IBAN_BUFSZ] = "fr76 3000 6000 0112 3456 7890 189";
+	sepa_error err = SEPA_ERROR_INIT;
+
+	cr_assert_eq(sepa_iban_parse(buf, buf, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(buf, "FR7630006000011234567890189");
+}

@@ -29,7 +29,7 @@
  * Positions in messages count the characters of the IBAN without spaces,
  * from 1. The country table holds every country of the SWIFT IBAN registry
  * with its length and BBAN structure (digits, letters), which is checked
- * too. On failure out holds "".
+ * too. On failure out holds "". out may be the same buffer as in.
  */
 int sepa_iban_parse(char *out, const char *in, sepa_error *err);
 
