@@ -211,7 +211,7 @@ db-stop:
 	else sh tools/pgcluster.sh stop var/pg; fi
 
 # ------------------------------------------------------------------ format
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 .PHONY: format format-check
 format:
 	@clang-format -i $(FORMAT_SRCS)
