@@ -514,12 +514,67 @@ cfg_check_unknown(const config_setting_t *group, const char *prefix,
 	}
 }
 
+static long
+cfg_line(config_t *cf, const char *name)
+{
+	config_setting_t *s = config_lookup(cf, name);
+
+	return s != NULL ? (long)config_setting_source_line(s) : 0;
+}
+
+/*
+ * The creditor's identifiers through the lib validators: each is replaced
+ * by its normalised form (no spaces, upper case). The BIC must fit the
+ * pattern of the pain.008 version in use.
+ */
+static void
+cfg_check_creditor(struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	char ics[SEPA_CID_BUFSZ], iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (cfg->cred_ics[0] != '\0') {
+		if (sepa_cid_parse(ics, cfg->cred_ics, &e) != 0) {
+			cfg_err(errs, file, cfg_line(cf, "creditor.ics"),
+			    "key \"creditor.ics\": %s", e.msg);
+		} else {
+			free(cfg->cred_ics);
+			cfg->cred_ics = xstrdup(ics);
+		}
+	}
+	if (cfg->cred_iban[0] != '\0') {
+		if (sepa_iban_parse(iban, cfg->cred_iban, &e) != 0) {
+			cfg_err(errs, file, cfg_line(cf, "creditor.iban"),
+			    "key \"creditor.iban\": %s", e.msg);
+		} else {
+			free(cfg->cred_iban);
+			cfg->cred_iban = xstrdup(iban);
+		}
+	}
+	if (cfg->cred_bic[0] != '\0') {
+		enum sepa_bic_rule rule =
+		    cfg->pain_version == CONFIG_PAIN_001_02 ? SEPA_BIC_2009
+		                                            : SEPA_BIC_2019;
+
+		if (sepa_bic_parse(bic, cfg->cred_bic, rule, &e) != 0) {
+			cfg_err(errs, file, cfg_line(cf, "creditor.bic"),
+			    "key \"creditor.bic\": %s", e.msg);
+		} else {
+			free(cfg->cred_bic);
+			cfg->cred_bic = xstrdup(bic);
+		}
+	}
+}
+
 /* Checks that involve several keys, or the identifier validators. */
 static void
 cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
     struct config_errors *errs)
 {
 	config_setting_t *s;
+
+	cfg_check_creditor(cfg, cf, file, errs);
 
 	if (cfg->account_change_cutoff_day >= cfg->export_day) {
 		s = config_lookup(cf, "mandates.account_change_cutoff_day");

@@ -63,33 +63,14 @@ usage(FILE *fp)
 	    "3 internal or database error\n");
 }
 
-/* "YYYY-MM-DD" exactly, a real date. */
+/* "YYYY-MM-DD" exactly (the lib also reads DD/MM/YYYY), a real date. */
 static int
 parse_today(sepa_date *out, const char *s, sepa_error *err)
 {
-	static const int mdays[] = {
-	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, leap;
-
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-			return sepa_error_set(err, SEPA_EINVAL,
-			    "\"%s\" is not a date YYYY-MM-DD", s);
-	if (s[10] != '\0')
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "\"%s\" is not a date YYYY-MM-DD", s);
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !leap))
-		return sepa_error_set(
-		    err, SEPA_EINVAL, "\"%s\" is not a date that exists", s);
-	out->year = y;
-	out->month = m;
-	out->day = d;
-	return 0;
+	return sepa_date_parse(out, s, err);
 }
 
 static const char *

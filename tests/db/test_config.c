@@ -180,6 +180,20 @@ static const struct {
         "collection.export_day (6)\n"},
     {"database: { conninfo = ; };\n", "F:1: syntax error\n"},
     {"a = 1;\n\nb = ;\n", "F:3: syntax error\n"},
+    {"creditor: {\n ics = \"FR73ZZZ123456\";\n};\n",
+        "F:2: key \"creditor.ics\": ICS FR73ZZZ123456: check digits do not "
+        "match\n"},
+    {"creditor: { iban = \"FR76 3000 6000 0112 3456 7890 188\"; };\n",
+        "F:1: key \"creditor.iban\": IBAN FR76 3000 6000 0112 3456 7890 188: "
+        "check digits do not match\n"},
+    {"creditor: { bic = \"BDFEFRP\"; };\n",
+        "F:1: key \"creditor.bic\": BIC BDFEFRP: length 7, a BIC has 8 or 11 "
+        "characters\n"},
+    /* A BIC the 2019 pattern accepts and the 2009 one does not. */
+    {"creditor: { bic = \"1DFEFRPP\"; };\n"
+     "bank: { pain_version = \"001.02\"; };\n",
+        "F:1: key \"creditor.bic\": BIC 1DFEFRPP: character '1' at position 1 "
+        "must be a letter (institution code, pain.008.001.02 pattern)\n"},
     /* Several errors: all reported, in line order. */
     {"bank: {\n pain_version = \"1\";\n};\nfoo = 2;\nbilling: {\n"
      " invoice_day = 29; hour_rounding = 3;\n};\n",
@@ -220,6 +234,25 @@ Test(config, bad_values_are_reported_with_file_and_line)
 		config_free(&cfg);
 		unlink(path);
 	}
+}
+
+Test(config, creditor_identifiers_are_normalised)
+{
+	struct sepad_config cfg;
+	struct config_errors errs;
+	char path[64];
+
+	write_conf(path,
+	    "creditor: { ics = \"fr72 zzz 123456\";\n"
+	    " iban = \"fr76 3000 6000 0112 3456 7890 189\";\n"
+	    " bic = \"bdfe fr pp cct\"; };\n");
+	cr_assert_eq(
+	    config_load(&cfg, path, NULL, &errs), 0, "%s", errs.list[0].msg);
+	cr_assert_str_eq(cfg.cred_ics, "FR72ZZZ123456");
+	cr_assert_str_eq(cfg.cred_iban, "FR7630006000011234567890189");
+	cr_assert_str_eq(cfg.cred_bic, "BDFEFRPPCCT");
+	config_free(&cfg);
+	unlink(path);
 }
 
 Test(config, unreadable_file)

@@ -81,9 +81,12 @@ static const struct {
     {"-h", 0, "exit status: 0 done, 1 input refused, 2 usage error", ""},
     {"init --help", 0, "usage: sepactl [options] init \n\nApply the SQL", ""},
     {"status -h", 0, "usage: sepactl [options] status", ""},
-    {"--today 2026-13-01 status", 2, "",
-        "sepactl: could not set the business date: \"2026-13-01\" is not a "
-        "date that exists"},
+    {"--today 2026-02-29 status", 2, "",
+        "sepactl: could not set the business date: day 29 does not exist in "
+        "February 2026"},
+    {"--today 2026-02-28x status", 2, "",
+        "sepactl: could not set the business date: \"2026-02-28x\" is not a "
+        "date YYYY-MM-DD"},
     {"--today 1/2/2026 status", 2, "",
         "could not set the business date: \"1/2/2026\" is not a date "
         "YYYY-MM-DD"},
