@@ -138,7 +138,7 @@ $(DB_TESTS) $(IT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ
 
 # ------------------------------------------------------------------- tests
 .PHONY: deps check check-run unit-tests db-tests it-tests pg-tests tests \
-	asan ubsan san-unit valgrind
+	asan ubsan san-unit san-db valgrind
 deps:
 	@sh tests/deps.sh
 
@@ -158,6 +158,7 @@ check-run: tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@sh tests/run.sh --total $(TALLY)
 
 # The database and end-to-end tests, beside a throw-away cluster that
@@ -175,8 +176,16 @@ san-unit: $(UNIT_TESTS)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	sh tests/run.sh sanitizers -- $(UNIT_TESTS)
 
+# The daemon's database tests too (config, db, log, migrations), built with
+# the sanitizers; with-pg.sh migrates the template with build/sepactl.
+san-db: $(DB_TESTS)
+	@$(MAKE) -s --no-print-directory SAN=0 build/sepactl >/dev/null
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	sh tests/with-pg.sh sh tests/run.sh sanitizers-db -- $(DB_TESTS)
+
 asan ubsan:
-	@$(MAKE) --no-print-directory SAN=1 san-unit
+	@$(MAKE) --no-print-directory SAN=1 san-unit san-db
 
 valgrind: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do \

@@ -312,3 +312,75 @@ Test(db, copy_abort_and_misuse)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* Two serializable transactions that each read what the other writes. */
+Test(db, serialization_failure_is_classified)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char conninfo[DBTEST_CONNINFO_MAX], name[64];
+	struct db *a, *b;
+	int rc;
+
+	dbtest_create(conninfo, name, "template0");
+	cr_assert_eq(db_connect(&a, conninfo, &err), 0);
+	cr_assert_eq(db_connect(&b, conninfo, &err), 0);
+	cr_assert_eq(
+	    db_exec_script(a, "create",
+	        "CREATE TABLE t (k int); INSERT INTO t VALUES (1), (2);", &err),
+	    0);
+	cr_assert_eq(db_begin(a, DB_SERIALIZABLE, &err), 0);
+	cr_assert_eq(db_begin(b, DB_SERIALIZABLE, &err), 0);
+	cr_assert_eq(dbtest_int(a, "SELECT sum(k) FROM t WHERE k = 1"), 1);
+	cr_assert_eq(dbtest_int(b, "SELECT sum(k) FROM t WHERE k = 2"), 2);
+	cr_assert_eq(db_exec(a, "update", "UPDATE t SET k = 20 WHERE k = 2", 0,
+	                 NULL, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(db_exec(b, "update", "UPDATE t SET k = 10 WHERE k = 1", 0,
+	                 NULL, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(db_commit(a, &err), 0, "%s", err.msg);
+	rc = db_commit(b, &err);
+	cr_assert_eq(rc, SEPA_EIO);
+	cr_assert_eq(db_last_fail(b), DB_FAIL_SERIALIZATION, "%s", err.msg);
+	cr_assert_str_eq(db_last_sqlstate(b), "40001");
+	cr_assert(strncmp(err.msg,
+	              "could not commit the transaction: could not serialize",
+	              53) == 0,
+	    "%s", err.msg);
+	db_close(a);
+	db_close(b);
+	dbtest_drop(name);
+}
+
+/* The server ends our session: the next call says so, as a connection. */
+Test(db, lost_connection_is_classified)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], pid[32];
+	const char *params[1] = {pid};
+	struct db *a, *b;
+
+	dbtest_create(conninfo, name, "template0");
+	cr_assert_eq(db_connect(&a, conninfo, &err), 0);
+	cr_assert_eq(db_connect(&b, conninfo, &err), 0);
+	snprintf(pid, sizeof(pid), "%lld",
+	    (long long)dbtest_int(a, "SELECT pg_backend_pid()"));
+	cr_assert_eq(dbtest_int(b,
+	                 "SELECT count(*) FROM pg_stat_activity WHERE pid = "
+	                 "pg_backend_pid()"),
+	    1);
+	cr_assert_eq(db_query_int64(b, &(int64_t){0}, "end the session",
+	                 "SELECT pg_terminate_backend($1::integer, 5000)::int",
+	                 1, params, &err),
+	    0, "%s", err.msg);
+	cr_assert_neq(
+	    db_exec(a, "insert", "CREATE TABLE x (k int)", 0, NULL, &err), 0);
+	cr_assert_eq(db_last_fail(a), DB_FAIL_CONNECTION, "%s: %s",
+	    db_fail_name(db_last_fail(a)), err.msg);
+	cr_assert(
+	    strncmp(err.msg, "could not insert: ", 18) == 0, "%s", err.msg);
+	cr_assert_null(strchr(err.msg, '\n'), "%s", err.msg);
+	db_close(a);
+	db_close(b);
+	dbtest_drop(name);
+}
