@@ -10,6 +10,7 @@ cmd_init(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct db *db;
+	int64_t creditor = 0;
 	int rc, applied, version;
 
 	(void)argv;
@@ -24,11 +25,32 @@ cmd_init(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    err.code == SEPA_EIO ? CTL_INTERNAL : CTL_REFUSED, &err,
 		    "could not migrate the database; it is unchanged");
+	/*
+	 * The configured creditor, if any, gets its row now, so that the
+	 * commands that import or bill can find it. Its own transaction: the
+	 * schema above is committed whatever happens here.
+	 */
+	if (ctl->cfg.cred_ics[0] != '\0') {
+		if (ctl->cfg.cred_name[0] == '\0') {
+			sepa_error_setw(&err, SEPA_EINVAL, ctl->cfg.path, 0,
+			    "key \"creditor.name\" must be set with creditor.ics");
+			return ctl_fail(CTL_REFUSED, &err,
+			    "could not register the creditor");
+		}
+		if (store_creditor_ensure(db, ctl->cfg.cred_ics,
+		        ctl->cfg.cred_name, &creditor, &err) != 0)
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not register the creditor %s",
+			    ctl->cfg.cred_ics);
+	}
 	if (applied == 0)
 		printf("database schema is up to date (version %d)\n", version);
 	else
 		printf(
 		    "database schema migrated to version %d (%d migration%s applied)\n",
 		    version, applied, applied > 1 ? "s" : "");
+	if (creditor != 0)
+		printf("creditor %s registered (%s)\n", ctl->cfg.cred_ics,
+		    ctl->cfg.cred_name);
 	return CTL_OK;
 }

@@ -57,6 +57,22 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		printf("database: empty; run `sepactl init`\n");
 		return CTL_OK;
 	}
+	if (ctl->cfg.cred_ics[0] != '\0') {
+		int64_t id;
+
+		if (store_creditor_find(db, ctl->cfg.cred_ics, &id, &err) == 0)
+			printf("creditor: %s, %s\n", ctl->cfg.cred_ics,
+			    ctl->cfg.cred_name);
+		else if (err.code == SEPA_ENOTFOUND)
+			printf(
+			    "creditor: %s is not registered; run `sepactl init`\n",
+			    ctl->cfg.cred_ics);
+		else
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not read the database status");
+	} else {
+		printf("creditor: not configured\n");
+	}
 	for (size_t i = 0; i < sizeof(status_counts) / sizeof(status_counts[0]);
 	     i++) {
 		int64_t n;

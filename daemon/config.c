@@ -60,7 +60,7 @@ static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
 static const struct cfg_key cfg_table[] = {
     S("database.conninfo", CFG_STR, db_conninfo, "", false,
         "libpq connection string; empty: the private cluster in data_dir"),
-    S("database.data_dir", CFG_PATH, db_data_dir, "../var/pg", false,
+    S("database.data_dir", CFG_PATH, db_data_dir, "var/pg", false,
         "directory of the private PostgreSQL cluster"),
     S("creditor.name", CFG_STR, cred_name, "", true,
         "creditor name sent to the bank (the commune)"),
@@ -80,13 +80,13 @@ static const struct cfg_key cfg_table[] = {
         "town of the creditor address"),
     S("creditor.address.country", CFG_COUNTRY, cred_country, "FR", true,
         "ISO 3166 country code"),
-    S("directories.inbox", CFG_PATH, dir_inbox, "../var/inbox", true,
+    S("directories.inbox", CFG_PATH, dir_inbox, "var/inbox", true,
         "where files to import arrive"),
-    S("directories.outbox", CFG_PATH, dir_outbox, "../var/outbox", true,
+    S("directories.outbox", CFG_PATH, dir_outbox, "var/outbox", true,
         "where pain.008 files and notices are written for the treasury"),
-    S("directories.archive", CFG_PATH, dir_archive, "../var/archive", true,
+    S("directories.archive", CFG_PATH, dir_archive, "var/archive", true,
         "where processed input files are kept"),
-    S("directories.rejected", CFG_PATH, dir_rejected, "../var/rejected", true,
+    S("directories.rejected", CFG_PATH, dir_rejected, "var/rejected", true,
         "where refused input files are moved"),
     I("billing.invoice_day", CFG_INT, invoice_day, 1, 1, 28, true,
         "day of month M on which M-1 is invoiced"),
@@ -207,13 +207,13 @@ cfg_is_group(const char *prefix)
  * are folded lexically ("/p/conf" + "../var" = "/p/var").
  */
 static char *
-cfg_abspath(const struct sepad_config *cfg, const char *value)
+cfg_abspath(const char *dir, const char *value)
 {
 	char *base, *out, *slash;
 
 	if (value[0] == '/' || value[0] == '\0')
 		return xstrdup(value);
-	base = xstrdup(cfg->base_dir);
+	base = xstrdup(dir);
 	for (;;) {
 		if (strncmp(value, "./", 2) == 0) {
 			value += 2;
@@ -319,9 +319,11 @@ cfg_expected(enum cfg_type t)
 	}
 }
 
-/* Set the default of key k. */
+/* Set the default of key k; a relative default path is made absolute
+ * against defaults_base. */
 static void
-cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k)
+cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
+    const char *defaults_base)
 {
 	char *base = (char *)cfg + k->offset;
 
@@ -331,7 +333,7 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k)
 		*(char **)(void *)base = xstrdup(k->sdef);
 		break;
 	case CFG_PATH:
-		*(char **)(void *)base = cfg_abspath(cfg, k->sdef);
+		*(char **)(void *)base = cfg_abspath(defaults_base, k->sdef);
 		break;
 	case CFG_INT:
 		*(int *)(void *)base = (int)k->idef;
@@ -414,7 +416,8 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 			return;
 		}
 		free(*dst);
-		*dst = k->type == CFG_PATH ? cfg_abspath(cfg, v) : xstrdup(v);
+		*dst = k->type == CFG_PATH ? cfg_abspath(cfg->base_dir, v)
+		                           : xstrdup(v);
 		break;
 	}
 	case CFG_INT:
@@ -627,7 +630,8 @@ config_load(struct sepad_config *cfg, const char *path,
 	cfg->path = xstrdup(path != NULL ? path : "(defaults)");
 	cfg_set_base(cfg, path, default_base);
 	for (size_t i = 0; i < CFG_NKEYS; i++)
-		cfg_set_default(cfg, &cfg_table[i]);
+		cfg_set_default(cfg, &cfg_table[i],
+		    default_base != NULL ? default_base : cfg->base_dir);
 	if (path == NULL)
 		goto cleanup;
 

@@ -170,8 +170,7 @@ main(int argc, char **argv)
 
 	if (ctl.config_path == NULL)
 		ctl.config_path = default_config();
-	if (config_load(
-	        &ctl.cfg, ctl.config_path, SEPAD_SRCDIR "/conf", &errs) != 0) {
+	if (config_load(&ctl.cfg, ctl.config_path, SEPAD_SRCDIR, &errs) != 0) {
 		char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
 
 		log_warnx("could not load the configuration %s: %zu error%s",

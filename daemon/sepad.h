@@ -57,13 +57,14 @@ enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
 
 /*
  * Every setting of sepad.conf. Strings are owned by the structure and freed
- * by config_free(); paths are absolute once loaded (a relative path is
- * resolved against the directory that holds the configuration file).
+ * by config_free(); paths are absolute once loaded: a relative path written
+ * in the file is resolved against the directory that holds the file, a
+ * default one ("var/pg") against the `default_base` of config_load().
  * Enumerations are stored as the enum above, amounts in cents.
  */
 struct sepad_config {
 	char *path; /* the file read, or "(defaults)" */
-	char *base_dir; /* where relative paths are resolved */
+	char *base_dir; /* where relative paths of the file are resolved */
 
 	char *db_conninfo; /* empty: the private cluster in db_data_dir */
 	char *db_data_dir;
@@ -117,11 +118,12 @@ struct config_errors {
 
 /*
  * Load `path` into *cfg (which the call initialises; free it with
- * config_free() whatever the result). path NULL: built-in defaults, with
- * relative paths resolved against `default_base`. Every problem is
- * recorded in *errs (syntax, unknown key, wrong type, out of range, bad
- * identifier); returns 0 when there is none, SEPA_EINVAL (bad content) or
- * SEPA_EIO (unreadable file) otherwise.
+ * config_free() whatever the result); path NULL: the built-in defaults.
+ * Default paths are resolved against `default_base` (sepactl: the project
+ * root), or against the file's directory when default_base is NULL. Every
+ * problem is recorded in *errs (syntax, unknown key, wrong type, out of
+ * range, bad identifier); returns 0 when there is none, SEPA_EINVAL (bad
+ * content) or SEPA_EIO (unreadable file) otherwise.
  */
 int config_load(struct sepad_config *cfg, const char *path,
     const char *default_base, struct config_errors *errs);
@@ -244,6 +246,18 @@ int store_schema_migrate(struct db *db, const char *dir, int *applied,
     int *version, sepa_error *err);
 /* The version recorded (0 when the schema_version table is missing). */
 int store_schema_version(struct db *db, int *version, sepa_error *err);
+
+/* --------------------------------------------------- store_creditor.c */
+
+/*
+ * Register the creditor (normalised ICS, name) or update its name; *id gets
+ * its creditors.id. One database may hold several creditors.
+ */
+int store_creditor_ensure(struct db *db, const char *ics, const char *name,
+    int64_t *id, sepa_error *err);
+/* The id of the creditor with this ICS; SEPA_ENOTFOUND when absent. */
+int store_creditor_find(
+    struct db *db, const char *ics, int64_t *id, sepa_error *err);
 
 /* --------------------------------------------------- sepactl commands */
 

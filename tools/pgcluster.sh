@@ -9,7 +9,8 @@
 #   pgcluster.sh destroy ROOT   stop it and remove every file of it
 #
 # Layout: ROOT/data (PGDATA), ROOT/run (the unix socket, mode 0700: the only
-# way in, listen_addresses is empty), ROOT/server.log, ROOT/conninfo.
+# way in, listen_addresses is empty), ROOT/server.log, ROOT/conninfo; and
+# ROOT.lock beside it, serialising concurrent calls.
 # The programs come from `pg_config --bindir` (Debian keeps them out of
 # PATH). SEPAD_PG_FAST=1 at initialisation turns fsync off (test clusters).
 #
@@ -46,10 +47,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	getent passwd postgres >/dev/null ||
 		die "could not run PostgreSQL as root: there is no postgres user (install the package postgresql)"
 	pguser=postgres
-	as_pg() { (cd / && runuser -u postgres -- "$@"); }
+	as_pg() { (cd / && runuser -u postgres -- "$@" 9>&-); }
 else
 	pguser=$(id -un)
-	as_pg() { (cd / && "$@"); }
+	as_pg() { (cd / && "$@" 9>&-); }
 fi
 
 # Create ROOT (or the /tmp directory it points to) for the cluster's user.
@@ -77,6 +78,14 @@ running() {
 		as_pg "$bindir/pg_ctl" -D "$real/data" status >/dev/null 2>&1
 }
 
+# One pgcluster.sh at a time per cluster (two first commands must not both
+# run initdb): a lock file beside ROOT.
+if command -v flock >/dev/null 2>&1 && [ "$cmd" != status ]; then
+	mkdir -p "$(dirname "$root")"
+	exec 9>>"$root.lock"
+	flock 9
+fi
+
 case $cmd in
 start)
 	make_root
@@ -92,6 +101,7 @@ start)
 		# in and only the cluster's user (and root) can enter it.
 		{
 			echo "listen_addresses = ''"
+			echo "port = 5432"
 			echo "unix_socket_directories = '$real/run'"
 			echo "unix_socket_permissions = 0700"
 			if [ "${SEPAD_PG_FAST:-0}" = 1 ]; then
@@ -106,12 +116,17 @@ start)
 		    -w -t 60 start >/dev/null ||
 			die "could not start PostgreSQL (see $real/server.log)"
 	fi
-	psql() { as_pg "$bindir/psql" -X -q -h "$real/run" -U "$pguser" "$@"; }
+	psql() {
+		as_pg "$bindir/psql" -X -q -h "$real/run" -p 5432 -U "$pguser" "$@"
+	}
 	if [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'sepad'")" != 1 ]; then
 		psql -d postgres -c "CREATE DATABASE sepad" ||
 			die "could not create the database sepad"
 	fi
-	printf "host='%s' user='%s' dbname='sepad'\n" "$real/run" "$pguser" \
+	# The port names the socket file (.s.PGSQL.5432): pinned, so that a
+	# PGPORT in the environment changes nothing.
+	printf "host='%s' port=5432 user='%s' dbname='sepad'\n" "$real/run" \
+	    "$pguser" \
 	    >"$root/conninfo.tmp"
 	mv "$root/conninfo.tmp" "$root/conninfo"
 	;;
@@ -136,6 +151,7 @@ destroy)
 	fi
 	rm -rf "$real"
 	[ -L "$root" ] && rm -f "$root"
+	rm -f "$root.lock"
 	;;
 *)
 	die "unknown command \"$cmd\""

@@ -165,6 +165,7 @@ Test(sepactl, init_then_status)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out,
 	              "database: reachable, schema version 1\n"
+	              "creditor: not configured\n"
 	              "creditors: 0\nfamilies: 0\n") != NULL,
 	    "%s", r.out);
 	cr_assert_str_eq(r.err, "");
@@ -175,6 +176,41 @@ Test(sepactl, init_then_status)
 	snprintf(text, sizeof(text), "%s | grep -q 'business date: 2025-09-01'",
 	    args);
 	cr_assert_eq(system(text), 0);
+	unlink(path);
+	dbtest_drop(name);
+}
+
+Test(sepactl, init_registers_the_configured_creditor)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
+	char args[256];
+	struct run r;
+
+	dbtest_create(conninfo, name, "sepad");
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"fr72zzz123456\"; };\n",
+	    conninfo);
+	write_conf(path, text);
+	snprintf(args, sizeof(args), "-c %s status", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "creditor: FR72ZZZ123456 is not registered; "
+	              "run `sepactl init`\n") != NULL,
+	    "%s", r.out);
+	snprintf(args, sizeof(args), "-c %s init", path);
+	run(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out,
+	    "database schema is up to date (version 1)\n"
+	    "creditor FR72ZZZ123456 registered (Commune de Test)\n");
+	snprintf(args, sizeof(args), "-c %s status", path);
+	run(&r, args);
+	cr_assert(strstr(r.out,
+	              "creditor: FR72ZZZ123456, Commune de Test\n"
+	              "creditors: 1\n") != NULL,
+	    "%s", r.out);
 	unlink(path);
 	dbtest_drop(name);
 }
