@@ -94,6 +94,7 @@ Test(log, fatalx_exits_with_the_given_status, .exit_code = 3)
 	char path[64];
 
 	capture(path);
+	unlink(path); /* fatalx does not return to clean up */
 	log_init("sepactl", 0, 3);
 	fatalx("cannot go on");
 }
