@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ struct migration {
 	int version;
 	char *name; /* file name, "001_core.sql" */
 };
+
+#define SCHEMA_SHA256_HEX 65
 
 const char *
 store_schema_dir(void)
@@ -185,6 +189,83 @@ store_schema_version(struct db *db, int *version, sepa_error *err)
 	return rc;
 }
 
+/* SHA-256 of text, in lower-case hex (SCHEMA_SHA256_HEX bytes). */
+static int
+schema_sha256(char *hex, const char *text, sepa_error *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1 ||
+	    len != 32)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not compute the SHA-256 of a migration");
+	for (unsigned int i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/*
+ * Check the migrations the database has recorded against the files: the
+ * same name and SHA-256 (an applied migration must never be edited), none
+ * missing below the current version, and a database not newer than the
+ * files.
+ */
+static int
+schema_check_applied(struct db *db, const char *dir,
+    const struct migration *list, size_t n, int current, sepa_error *err)
+{
+	struct pg_result *res = NULL;
+	char *sql = NULL, hex[SCHEMA_SHA256_HEX];
+	int rc, rows, row = 0;
+
+	if (n == 0 || list[n - 1].version < current)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "could not migrate: the database schema is at version %d, "
+		    "newer than the migrations in %s (up to %d); use the "
+		    "sepactl that goes with it",
+		    current, dir, n > 0 ? list[n - 1].version : 0);
+	rc = db_query(db, &res, "read the applied migrations",
+	    "SELECT version, name, sha256 FROM schema_version ORDER BY version",
+	    0, NULL, err);
+	if (rc != 0)
+		return rc;
+	rows = PQntuples(res);
+	for (size_t i = 0; i < n && list[i].version <= current; i++) {
+		while (row < rows &&
+		    atoi(PQgetvalue(res, row, 0)) < list[i].version)
+			row++;
+		if (row >= rows ||
+		    atoi(PQgetvalue(res, row, 0)) != list[i].version) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "could not migrate: %s is numbered below the schema "
+			    "version %d but was never applied",
+			    list[i].name, current);
+			goto cleanup;
+		}
+		if ((rc = schema_read_file(dir, list[i].name, &sql, err)) !=
+		        0 ||
+		    (rc = schema_sha256(hex, sql, err)) != 0)
+			goto cleanup;
+		free(sql);
+		sql = NULL;
+		if (strcmp(PQgetvalue(res, row, 1), list[i].name) != 0 ||
+		    strcmp(PQgetvalue(res, row, 2), hex) != 0) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "could not migrate: %s was changed after it was "
+			    "applied as %s (sha256 %.12s, now %.12s); write a new "
+			    "migration instead",
+			    list[i].name, PQgetvalue(res, row, 1),
+			    PQgetvalue(res, row, 2), hex);
+			goto cleanup;
+		}
+	}
+cleanup:
+	free(sql);
+	PQclear(res);
+	return rc;
+}
+
 int
 store_schema_migrate(
     struct db *db, const char *dir, int *applied, int *version, sepa_error *err)
@@ -213,15 +294,19 @@ store_schema_migrate(
 	    "CREATE TABLE IF NOT EXISTS schema_version ("
 	    " version integer PRIMARY KEY CHECK (version > 0),"
 	    " name text NOT NULL,"
+	    " sha256 text NOT NULL,"
 	    " applied_at timestamptz NOT NULL DEFAULT now())",
 	    0, NULL, err);
 	if (rc != 0)
 		goto cleanup;
 	if ((rc = store_schema_version(db, &current, err)) != 0)
 		goto cleanup;
+	if (current > 0 &&
+	    (rc = schema_check_applied(db, dir, list, n, current, err)) != 0)
+		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
-		char vbuf[16], what[300];
-		const char *params[2];
+		char vbuf[16], what[300], hex[SCHEMA_SHA256_HEX];
+		const char *params[3];
 
 		if (list[i].version <= current)
 			continue;
@@ -229,17 +314,19 @@ store_schema_migrate(
 			goto cleanup;
 		snprintf(
 		    what, sizeof(what), "apply migration %s", list[i].name);
-		if ((rc = db_exec_script(db, what, sql, err)) != 0)
+		if ((rc = schema_sha256(hex, sql, err)) != 0 ||
+		    (rc = db_exec_script(db, what, sql, err)) != 0)
 			goto cleanup;
 		free(sql);
 		sql = NULL;
 		snprintf(vbuf, sizeof(vbuf), "%d", list[i].version);
 		params[0] = vbuf;
 		params[1] = list[i].name;
+		params[2] = hex;
 		rc = db_exec(db, "record the migration",
-		    "INSERT INTO schema_version (version, name) "
-		    "VALUES ($1::integer, $2)",
-		    2, params, err);
+		    "INSERT INTO schema_version (version, name, sha256) "
+		    "VALUES ($1::integer, $2, $3)",
+		    3, params, err);
 		if (rc != 0)
 			goto cleanup;
 		current = list[i].version;

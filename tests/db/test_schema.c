@@ -248,3 +248,60 @@ Test(schema, model_constraints_hold)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* What was applied is checked against the files before anything runs. */
+Test(schema, applied_migrations_must_not_change)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied = -1, version = -1;
+	char dir[512], name[64];
+	struct db *db = dbtest_open(name, "template0");
+
+	make_dir(dir, sizeof(dir), "changed");
+	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
+	put_file(dir, "003_three.sql", "CREATE TABLE three (id int);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(version, 3);
+
+	/* An edited migration. */
+	put_file(dir, "001_one.sql", "CREATE TABLE one (id bigint);\n");
+	put_file(dir, "004_four.sql", "CREATE TABLE four (id int);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err),
+	    SEPA_ESTATE);
+	cr_assert(
+	    strstr(err.msg,
+	        "could not migrate: 001_one.sql was changed "
+	        "after it was applied as 001_one.sql (sha256 ") == err.msg,
+	    "%s", err.msg);
+	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
+
+	/* A file slipped in below the current version. */
+	put_file(dir, "002_two.sql", "CREATE TABLE two (id int);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err),
+	    SEPA_ESTATE);
+	cr_assert_str_eq(err.msg,
+	    "could not migrate: 002_two.sql is numbered below the schema "
+	    "version 3 but was never applied");
+	remove_dir(dir);
+
+	/* The database is newer than the files. */
+	make_dir(dir, sizeof(dir), "older");
+	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err),
+	    SEPA_ESTATE);
+	cr_assert(strstr(err.msg,
+	              "could not migrate: the database schema is "
+	              "at version 3, newer than the migrations in ") == err.msg,
+	    "%s", err.msg);
+	/* None of the refused runs changed anything. */
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM pg_tables WHERE "
+	                 "tablename IN ('two', 'four')"),
+	    0);
+	cr_assert_eq(
+	    dbtest_int(db, "SELECT max(version) FROM schema_version"), 3);
+	remove_dir(dir);
+	db_close(db);
+	dbtest_drop(name);
+}
