@@ -73,6 +73,12 @@ make_root() {
 	return 0
 }
 
+# ROOT made by someone else (mkdir as root, say) must still be ours.
+check_root() {
+	as_pg test -w "$real" -a -x "$real" ||
+		die "could not use $root: $pguser cannot write to it (remove it, or give it to $pguser)"
+}
+
 running() {
 	[ -d "$root/data" ] &&
 		as_pg "$bindir/pg_ctl" -D "$real/data" status >/dev/null 2>&1
@@ -90,6 +96,7 @@ case $cmd in
 start)
 	make_root
 	real=$(readlink -f "$root")
+	check_root
 	if [ ! -f "$real/data/PG_VERSION" ]; then
 		echo "pgcluster: initialising a PostgreSQL cluster in $root" >&2
 		as_pg mkdir -m 0700 -p "$real/run"
