@@ -169,7 +169,7 @@ valgrind: $(UNIT_TESTS)
 		    --trace-children=yes $$t -j1 || exit 1; done
 
 # ------------------------------------------------------------------ format
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 .PHONY: format format-check
 format:
 	@clang-format -i $(FORMAT_SRCS)
