@@ -104,7 +104,9 @@ $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS_$(findstring tests/,$<)) -MMD -MP -c -o $@ $<
 
-CRIT_CFLAGS_tests/ = $(CRIT_CFLAGS)
+# Tests find schemas/ and tests/data/ through SEPAD_SRCDIR, the absolute
+# path of the source tree, so they do not depend on the current directory.
+CRIT_CFLAGS_tests/ = $(CRIT_CFLAGS) -DSEPAD_SRCDIR='"$(CURDIR)"'
 
 $(LIBSEPA): $(LIB_OBJS)
 	$(E) "  AR      $@"
@@ -167,6 +169,15 @@ valgrind: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do \
 		valgrind -q --error-exitcode=1 --leak-check=full \
 		    --trace-children=yes $$t -j1 || exit 1; done
+
+# ------------------------------------------------------------------ bench
+# Figures go to README.md ("Benchmarks"). BENCH_TX=10000 for a quick run.
+BENCH_TX ?= 1000000
+.PHONY: bench
+bench: $(BUILD)/bench-pain008
+	@mkdir -p build/bench
+	$(BUILD)/bench-pain008 --tx $(BENCH_TX) --out build/bench/pain008.xml \
+	    --schema-dir schemas
 
 # ------------------------------------------------------------------ format
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
