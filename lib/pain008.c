@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <openssl/evp.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
 
@@ -82,6 +84,7 @@ struct sepa_pain008_writer {
 	int64_t blk_sum;
 	sepa_date blk_date;
 	struct p8_keys keys;
+	struct p8q *q; /* the validator thread, when opts.validate */
 };
 
 const char *
@@ -423,11 +426,19 @@ p8_addr_write(struct xmlw *x, const struct p8_addr *a)
 
 /* ---------------------------------------------------------- writer */
 
+struct p8q;
+static int p8q_start(
+    struct sepa_pain008_writer *w, int validate, sepa_error *err);
+static int p8q_finish(
+    struct p8q *q, sepa_pain008_info *info, char hex[65], sepa_error *err);
+static void p8q_stop(struct p8q *q);
+
 static void
 p8_writer_free(struct sepa_pain008_writer *w)
 {
 	if (w == NULL)
 		return;
+	p8q_stop(w->q);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->tmp_path != NULL)
@@ -552,7 +563,8 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	    (rc = p8_mktemp(w->dir, w->base, "", &w->tmp_path, &w->fd, err)) !=
 	        0 ||
 	    (rc = xmlw_init(&w->x, w->fd, opts->buffer_size, opts->write_hook,
-	         opts->write_hook_arg, err)) != 0)
+	         opts->write_hook_arg, err)) != 0 ||
+	    (rc = p8q_start(w, opts->validate, err)) != 0)
 		goto fail;
 
 	x = &w->x;
@@ -940,6 +952,10 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 		        "PmtInf %s: CtrlSum announced %s, written %s",
 		        w->blk_id, sepa_money_xml(a, w->blk_ann_sum),
 		        sepa_money_xml(b, w->blk_sum)));
+	if (w->sum > INT64_MAX - w->blk_sum || w->txs > LONG_MAX - w->blk_txs)
+		return p8_where(err, w->path,
+		    sepa_error_set(err, SEPA_ERANGE,
+		        "the file totals overflow at PmtInf %s", w->blk_id));
 	xmlw_close(&w->x, "PmtInf");
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
@@ -1048,19 +1064,22 @@ sepa_pain008_close(
 		    w->tmp_path, strerror(errno));
 		goto done;
 	}
-	if (w->opts.validate) {
-		rc = sepa_pain008_validate_file(
-		    w->tmp_path, w->opts.schema_dir, &vi, err);
-		if (rc != 0) {
+	/* The thread has seen the same bytes as the file. */
+	rc = p8q_finish(w->q, w->opts.validate ? &vi : NULL, hex, err);
+	if (rc != 0) {
+		if (w->opts.validate)
 			sepa_error_prefix(err, "the written file is not valid");
-			goto done;
-		}
-		if (vi.nb_of_txs != w->txs || vi.ctrl_sum != w->sum) {
-			rc = sepa_error_set(err, SEPA_EXML,
-			    "the written file holds %ld transactions, not %ld",
-			    vi.nb_of_txs, w->txs);
-			goto done;
-		}
+		goto done;
+	}
+	if (w->opts.validate &&
+	    (vi.nb_of_txs != w->txs || vi.ctrl_sum != w->sum ||
+	        vi.bytes != w->x.bytes)) {
+		rc = sepa_error_set(err, SEPA_EXML,
+		    "the validator saw %ld transactions in %llu bytes, "
+		    "not %ld in %llu",
+		    vi.nb_of_txs, (unsigned long long)vi.bytes, w->txs,
+		    (unsigned long long)w->x.bytes);
+		goto done;
 	}
 	if (w->opts.sidecar && (rc = p8_sidecar(w, hex, &side_tmp, err)) != 0)
 		goto done;
@@ -1240,6 +1259,11 @@ struct p8v {
 	int adr_ctry;
 	int adr_line;
 	struct p8_keys keys;
+	uint64_t bytes;
+	xmlSchemaParserCtxtPtr pctxt;
+	xmlSchemaPtr schema;
+	xmlSchemaValidCtxtPtr vctxt;
+	xmlSchemaSAXPlugPtr plug;
 };
 
 static int
@@ -1520,6 +1544,10 @@ p8v_leaf(struct p8v *v, enum p8_el el, enum p8_el parent)
 			    t);
 			break;
 		}
+		if (v->blk.sum > INT64_MAX - c) {
+			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			break;
+		}
 		v->blk.sum += c;
 		break;
 	case E_SEQTP:
@@ -1669,6 +1697,10 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			p8v_fail_err(v, &e);
 			break;
 		}
+		if (v->grp.sum > INT64_MAX - v->blk.sum) {
+			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			break;
+		}
 		v->grp.n += v->blk.n;
 		v->grp.sum += v->blk.sum;
 		v->blocks++;
@@ -1733,92 +1765,72 @@ p8v_detect(const char *buf, size_t n)
 	return -1;
 }
 
-int
-sepa_pain008_validate_file(const char *path, const char *schema_dir,
-    sepa_pain008_info *info, sepa_error *err)
+static void
+p8v_free(struct p8v *v)
 {
-	xmlSchemaParserCtxtPtr pctxt = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctxt = NULL;
-	xmlSchemaSAXPlugPtr plug = NULL;
+	if (v == NULL)
+		return;
+	if (v->plug != NULL)
+		xmlSchemaSAXUnplug(v->plug);
+	if (v->ctxt != NULL)
+		xmlFreeParserCtxt(v->ctxt);
+	xmlSchemaFreeValidCtxt(v->vctxt);
+	xmlSchemaFree(v->schema);
+	xmlSchemaFreeParserCtxt(v->pctxt);
+	free(v->keys.v);
+	free(v);
+}
+
+/*
+ * Set up a streamed validation of a document of the given version:
+ * schema loaded from schema_dir, push parser with the schema plugged in.
+ * `name` (borrowed) names the document in messages; every later error
+ * goes to err (borrowed until p8v_free).
+ */
+static int
+p8v_open(struct p8v **out, const char *schema_dir, int version,
+    const char *name, sepa_error *err)
+{
 	xmlSAXHandler sax;
-	struct p8v *v = NULL;
-	char *buf = NULL;
-	char *xsd = NULL;
-	uint64_t bytes = 0;
-	ssize_t n;
-	int fd = -1;
-	int rc = 0;
+	struct p8v *v;
+	char xsd[PATH_MAX];
+	int fd;
+	int rc;
 
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
-	if (path == NULL || p8_empty(schema_dir))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "validation needs a file and the schema directory");
-	v = calloc(1, sizeof(*v));
-	buf = malloc(P8V_CHUNK);
-	if (v == NULL || buf == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto cleanup;
-	}
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
 	v->err = err;
-	v->path = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not open: %s", strerror(errno));
-		goto cleanup;
-	}
-	do
-		n = read(fd, buf, P8V_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not read: %s", strerror(errno));
-		goto cleanup;
-	}
-	v->version = p8v_detect(buf, (size_t)n);
-	if (v->version < 0) {
-		rc = sepa_error_setw(err, SEPA_EXML, path, 1,
-		    "not a pain.008.001.08 or pain.008.001.02 document");
-		goto cleanup;
-	}
-
-	/* The schema: compiled for each call (about 20 ms). */
-	xsd = malloc(strlen(schema_dir) + 64);
-	if (xsd == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto cleanup;
-	}
-	sprintf(xsd, "%s/%s", schema_dir, p8_versions[v->version].xsd);
+	v->version = version;
+	snprintf(
+	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[version].xsd);
 	/* Checked here: libxml2 would print its own warning on stderr. */
-	if ((rc = open(xsd, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0) {
 		rc = sepa_error_setw(err, SEPA_EXML, xsd, 0,
 		    "could not open the schema: %s", strerror(errno));
-		goto cleanup;
+		goto fail;
 	}
-	close(rc);
-	rc = 0;
+	close(fd);
 	v->path = xsd;
-	pctxt = xmlSchemaNewParserCtxt(xsd);
-	if (pctxt != NULL) {
-		xmlSchemaSetParserStructuredErrors(pctxt, p8v_serror, v);
-		schema = xmlSchemaParse(pctxt);
+	v->pctxt = xmlSchemaNewParserCtxt(xsd);
+	if (v->pctxt != NULL) {
+		xmlSchemaSetParserStructuredErrors(v->pctxt, p8v_serror, v);
+		v->schema = xmlSchemaParse(v->pctxt);
 	}
-	if (schema == NULL) {
+	if (v->schema == NULL) {
 		if (!v->failed)
 			sepa_error_setw(err, SEPA_EXML, xsd, 0,
 			    "could not load the schema");
 		rc = err != NULL ? err->code : SEPA_EXML;
-		goto cleanup;
+		goto fail;
 	}
-	v->path = path;
-	vctxt = xmlSchemaNewValidCtxt(schema);
-	if (vctxt == NULL) {
+	v->path = name;
+	v->vctxt = xmlSchemaNewValidCtxt(v->schema);
+	if (v->vctxt == NULL) {
 		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto cleanup;
+		goto fail;
 	}
-	xmlSchemaSetValidStructuredErrors(vctxt, p8v_serror, v);
+	xmlSchemaSetValidStructuredErrors(v->vctxt, p8v_serror, v);
 
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
@@ -1827,24 +1839,89 @@ sepa_pain008_validate_file(const char *path, const char *schema_dir,
 	sax.characters = p8v_chars;
 	sax.cdataBlock = p8v_chars;
 	sax.serror = p8v_serror;
-	v->ctxt = xmlCreatePushParserCtxt(&sax, v, NULL, 0, path);
+	v->ctxt = xmlCreatePushParserCtxt(&sax, v, NULL, 0, name);
 	if (v->ctxt == NULL) {
 		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto cleanup;
+		goto fail;
 	}
 	xmlCtxtUseOptions(v->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	plug = xmlSchemaSAXPlug(vctxt, &v->ctxt->sax, &v->ctxt->userData);
-	if (plug == NULL) {
+	v->plug = xmlSchemaSAXPlug(v->vctxt, &v->ctxt->sax, &v->ctxt->userData);
+	if (v->plug == NULL) {
 		rc = sepa_error_set(
 		    err, SEPA_ENOMEM, "could not plug the schema validator");
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	v->path = NULL;
+	p8v_free(v);
+	return rc;
+}
+
+/* Parse the next n bytes. Returns 0, or -1 once the document failed. */
+static int
+p8v_feed(struct p8v *v, const char *buf, size_t n)
+{
+	while (n > 0 && !v->failed) {
+		int k = n > (1 << 20) ? 1 << 20 : (int)n;
+
+		if (xmlParseChunk(v->ctxt, buf, k, 0) != 0 && !v->failed)
+			p8v_parse_error(v);
+		v->bytes += (uint64_t)k;
+		buf += k;
+		n -= (size_t)k;
+	}
+	return v->failed ? -1 : 0;
+}
+
+/* End of input: the last checks, then the totals into info. */
+static int
+p8v_finish(struct p8v *v, sepa_pain008_info *info)
+{
+	if (!v->failed && xmlParseChunk(v->ctxt, NULL, 0, 1) != 0 && !v->failed)
+		p8v_parse_error(v);
+	if (!v->failed && (!v->ctxt->wellFormed || v->grp.n == 0))
+		p8v_fail(v, SEPA_EXML, "the document is incomplete");
+	if (v->failed)
+		return v->err != NULL && v->err->code != 0 ? v->err->code
+		                                           : SEPA_EXML;
+	if (info != NULL) {
+		memset(info, 0, sizeof(*info));
+		info->version = (enum sepa_pain008_version)v->version;
+		info->nb_of_txs = v->grp.n;
+		info->ctrl_sum = v->grp.sum;
+		info->nb_of_blocks = v->blocks;
+		info->bytes = v->bytes;
+	}
+	return 0;
+}
+
+int
+sepa_pain008_validate_file(const char *path, const char *schema_dir,
+    sepa_pain008_info *info, sepa_error *err)
+{
+	struct p8v *v = NULL;
+	char *buf = NULL;
+	ssize_t n;
+	int version;
+	int fd = -1;
+	int rc = 0;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (path == NULL || p8_empty(schema_dir))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "validation needs a file and the schema directory");
+	if ((buf = malloc(P8V_CHUNK)) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
+		    "could not open: %s", strerror(errno));
 		goto cleanup;
 	}
-	while (n > 0 && !v->failed) {
-		bytes += (uint64_t)n;
-		if (xmlParseChunk(v->ctxt, buf, (int)n, 0) != 0 && !v->failed)
-			p8v_parse_error(v);
-		if (v->failed)
-			break;
+	for (;;) {
 		do
 			n = read(fd, buf, P8V_CHUNK);
 		while (n < 0 && errno == EINTR);
@@ -1853,36 +1930,232 @@ sepa_pain008_validate_file(const char *path, const char *schema_dir,
 			    "could not read: %s", strerror(errno));
 			goto cleanup;
 		}
+		if (v == NULL) {
+			/* The first chunk tells the version, so the XSD. */
+			version = p8v_detect(buf, (size_t)n);
+			if (version < 0) {
+				rc = sepa_error_setw(err, SEPA_EXML, path, 1,
+				    "not a pain.008.001.08 or pain.008.001.02 "
+				    "document");
+				goto cleanup;
+			}
+			if ((rc = p8v_open(
+			         &v, schema_dir, version, path, err)) != 0)
+				goto cleanup;
+		}
+		if (n == 0)
+			break;
+		if (p8v_feed(v, buf, (size_t)n) != 0)
+			break;
 	}
-	if (!v->failed && xmlParseChunk(v->ctxt, NULL, 0, 1) != 0 && !v->failed)
-		p8v_parse_error(v);
-	if (!v->failed && (!v->ctxt->wellFormed || v->grp.n == 0))
-		p8v_fail(v, SEPA_EXML, "the document is incomplete");
-	if (v->failed) {
-		rc = err != NULL && err->code != 0 ? err->code : SEPA_EXML;
-		goto cleanup;
-	}
-	if (info != NULL) {
-		info->version = (enum sepa_pain008_version)v->version;
-		info->nb_of_txs = v->grp.n;
-		info->ctrl_sum = v->grp.sum;
-		info->nb_of_blocks = v->blocks;
-		info->bytes = bytes;
-	}
+	rc = p8v_finish(v, info);
 cleanup:
-	if (plug != NULL)
-		xmlSchemaSAXUnplug(plug);
-	if (v != NULL && v->ctxt != NULL)
-		xmlFreeParserCtxt(v->ctxt);
-	xmlSchemaFreeValidCtxt(vctxt);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctxt);
+	p8v_free(v);
 	if (fd >= 0)
 		close(fd);
-	if (v != NULL)
-		free(v->keys.v);
-	free(v);
-	free(xsd);
 	free(buf);
 	return rc;
+}
+
+/* ------------------------------------------- validation while writing */
+
+/*
+ * The writer hands every chunk it writes to a second thread that hashes
+ * it (SHA-256 for the sidecar) and, when asked, validates it (XSD +
+ * rules) as the file grows, so a 1M-transaction file costs about
+ * max(format, hash + validate) instead of their sum. A bounded ring of
+ * chunk copies keeps memory flat; the writer waits when it is full.
+ */
+#define P8Q_SLOTS 8
+
+struct p8q {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf[P8Q_SLOTS];
+	size_t len[P8Q_SLOTS];
+	size_t cap[P8Q_SLOTS];
+	unsigned head; /* next slot the thread reads */
+	unsigned tail; /* next slot the writer fills */
+	int done;
+	int nomem;
+	int started;
+	pthread_t th;
+	EVP_MD_CTX *md;
+	int md_failed;
+	struct p8v *v; /* NULL: hash only */
+	sepa_error err;
+};
+
+static void *
+p8q_main(void *arg)
+{
+	struct p8q *q = arg;
+
+	for (;;) {
+		unsigned i;
+
+		pthread_mutex_lock(&q->mu);
+		while (q->head == q->tail && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->head == q->tail) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		i = q->head % P8Q_SLOTS;
+		pthread_mutex_unlock(&q->mu);
+		if (EVP_DigestUpdate(q->md, q->buf[i], q->len[i]) != 1)
+			q->md_failed = 1;
+		if (q->v != NULL)
+			p8v_feed(q->v, q->buf[i], q->len[i]);
+		pthread_mutex_lock(&q->mu);
+		q->head++;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+	}
+	return NULL;
+}
+
+/* xmlw tap: copy the chunk into the next free slot. */
+static void
+p8q_push(void *arg, const char *buf, size_t n)
+{
+	struct p8q *q = arg;
+	unsigned i;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->tail - q->head == P8Q_SLOTS)
+		pthread_cond_wait(&q->cv, &q->mu);
+	i = q->tail % P8Q_SLOTS;
+	pthread_mutex_unlock(&q->mu);
+	/* The slot is the writer's until tail moves past it. */
+	if (n > q->cap[i]) {
+		char *b = realloc(q->buf[i], n);
+
+		if (b == NULL) {
+			q->nomem = 1;
+			n = 0;
+		} else {
+			q->buf[i] = b;
+			q->cap[i] = n;
+		}
+	}
+	memcpy(q->buf[i], buf, n);
+	q->len[i] = n;
+	pthread_mutex_lock(&q->mu);
+	q->tail++;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void
+p8q_free(struct p8q *q)
+{
+	for (int i = 0; i < P8Q_SLOTS; i++)
+		free(q->buf[i]);
+	p8v_free(q->v);
+	EVP_MD_CTX_free(q->md);
+	pthread_cond_destroy(&q->cv);
+	pthread_mutex_destroy(&q->mu);
+	free(q);
+}
+
+static int
+p8q_start(struct sepa_pain008_writer *w, int validate, sepa_error *err)
+{
+	struct p8q *q = calloc(1, sizeof(*q));
+	int rc;
+
+	if (q == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	for (int i = 0; i < P8Q_SLOTS; i++) {
+		q->cap[i] = w->x.cap;
+		if ((q->buf[i] = malloc(q->cap[i])) == NULL) {
+			p8q_free(q);
+			return sepa_error_set(
+			    err, SEPA_ENOMEM, "out of memory");
+		}
+	}
+	q->md = EVP_MD_CTX_new();
+	if (q->md == NULL ||
+	    EVP_DigestInit_ex(q->md, EVP_sha256(), NULL) != 1) {
+		p8q_free(q);
+		return sepa_error_set(
+		    err, SEPA_ENOMEM, "could not set up the SHA-256 digest");
+	}
+	xmlInitParser();
+	if (validate &&
+	    (rc = p8v_open(&q->v, w->opts.schema_dir, (int)w->opts.version,
+	         w->path, &q->err)) != 0) {
+		*err = q->err;
+		p8q_free(q);
+		return rc;
+	}
+	if ((rc = pthread_create(&q->th, NULL, p8q_main, q)) != 0) {
+		p8q_free(q);
+		errno = rc;
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not start the validation thread: %s", strerror(rc));
+	}
+	q->started = 1;
+	w->q = q;
+	w->x.tap = p8q_push;
+	w->x.tap_arg = q;
+	w->x.hash = 0;
+	return 0;
+}
+
+/* No more chunks: wait for the thread, then the last checks. */
+static int
+p8q_join(struct p8q *q)
+{
+	if (!q->started)
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	q->done = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	q->started = 0;
+	return pthread_join(q->th, NULL);
+}
+
+static int
+p8q_finish(
+    struct p8q *q, sepa_pain008_info *info, char hex[65], sepa_error *err)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int rc;
+
+	hex[0] = '\0';
+	p8q_join(q);
+	if (q->nomem)
+		return sepa_error_set(
+		    err, SEPA_ENOMEM, "out of memory in the checking thread");
+	if (q->md_failed || EVP_DigestFinal_ex(q->md, md, &mdlen) != 1 ||
+	    mdlen != 32)
+		return sepa_error_set(
+		    err, SEPA_EIO, "could not compute the SHA-256");
+	for (unsigned int i = 0; i < mdlen; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+	if (q->v == NULL)
+		return 0;
+	rc = p8v_finish(q->v, info);
+	if (rc != 0 && err != NULL)
+		*err = q->err;
+	return rc;
+}
+
+static void
+p8q_stop(struct p8q *q)
+{
+	if (q == NULL)
+		return;
+	p8q_join(q);
+	p8q_free(q);
 }

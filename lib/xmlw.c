@@ -19,6 +19,7 @@ static const char xmlw_spaces[2 * XMLW_MAX_INDENT + 1] =
     "                                                                ";
 
 static int xmlw_flush(struct xmlw *w);
+static const char *xmlw_entity(unsigned char c, size_t *n);
 static int xmlw_put(struct xmlw *w, const char *s, size_t n);
 
 static ssize_t
@@ -39,6 +40,7 @@ xmlw_init(struct xmlw *w, int fd, size_t bufsize, xmlw_write_fn write_fn,
 		w->cap = 256;
 	w->write = write_fn != NULL ? write_fn : xmlw_sys_write;
 	w->write_arg = write_arg;
+	w->hash = 1;
 	w->buf = malloc(w->cap);
 	if (w->buf == NULL)
 		return sepa_error_set(
@@ -83,8 +85,10 @@ xmlw_fail(struct xmlw *w, int code, const char *fmt, ...)
 static int
 xmlw_emit(struct xmlw *w, const char *p, size_t n)
 {
-	if (EVP_DigestUpdate(w->md, p, n) != 1)
+	if (w->hash && EVP_DigestUpdate(w->md, p, n) != 1)
 		return xmlw_fail(w, SEPA_EIO, "could not update the SHA-256");
+	if (w->tap != NULL)
+		w->tap(w->tap_arg, p, n);
 	while (n > 0) {
 		ssize_t k = w->write(w->fd, p, n, w->write_arg);
 
@@ -149,7 +153,7 @@ xmlw_raw(struct xmlw *w, const char *s, size_t n)
  * (control characters XML 1.0 forbids). Bytes >= 0x80 are UTF-8 and are
  * copied; the callers pass text already checked or transliterated.
  */
-static unsigned char
+static inline unsigned char
 xmlw_class(unsigned char c)
 {
 	switch (c) {
@@ -180,6 +184,7 @@ xmlw_text(struct xmlw *w, const char *s)
 		unsigned char c = *p;
 		const char *rep;
 		unsigned char k;
+		size_t n;
 
 		if (c == '\0')
 			break;
@@ -193,24 +198,8 @@ xmlw_text(struct xmlw *w, const char *s)
 			return;
 		}
 		xmlw_put(w, (const char *)run, (size_t)(p - run));
-		switch (c) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		default:
-			rep = "&apos;";
-			break;
-		}
-		xmlw_put(w, rep, strlen(rep));
+		rep = xmlw_entity(c, &n);
+		xmlw_put(w, rep, n);
 		run = p + 1;
 	}
 	xmlw_put(w, (const char *)run, (size_t)(p - run));
@@ -233,11 +222,36 @@ xmlw_tag(struct xmlw *w, const char *pre, const char *name)
 	xmlw_put(w, ">", 1);
 }
 
+/* New line, indentation, then "<name>" or "</name>", in one copy. */
+static void
+xmlw_line_tag(struct xmlw *w, int close, const char *name)
+{
+	size_t nl = strlen(name);
+	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	char *p;
+
+	if (w->failed || 2 * (size_t)d + nl + 4 > w->cap - w->len) {
+		xmlw_indent(w);
+		xmlw_tag(w, close ? "</" : "<", name);
+		return;
+	}
+	p = w->buf + w->len;
+	*p++ = '\n';
+	memcpy(p, xmlw_spaces, (size_t)(2 * d));
+	p += 2 * d;
+	*p++ = '<';
+	if (close)
+		*p++ = '/';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = '>';
+	w->len = (size_t)(p - w->buf);
+}
+
 void
 xmlw_open(struct xmlw *w, const char *name)
 {
-	xmlw_indent(w);
-	xmlw_tag(w, "<", name);
+	xmlw_line_tag(w, 0, name);
 	w->depth++;
 }
 
@@ -245,13 +259,84 @@ void
 xmlw_close(struct xmlw *w, const char *name)
 {
 	w->depth--;
-	xmlw_indent(w);
-	xmlw_tag(w, "</", name);
+	xmlw_line_tag(w, 1, name);
+}
+
+/* The escaped form of c in character data (c needs escaping). */
+static const char *
+xmlw_entity(unsigned char c, size_t *n)
+{
+	switch (c) {
+	case '&':
+		*n = 5;
+		return "&amp;";
+	case '<':
+		*n = 4;
+		return "&lt;";
+	case '>':
+		*n = 4;
+		return "&gt;";
+	case '"':
+		*n = 6;
+		return "&quot;";
+	default:
+		*n = 6;
+		return "&apos;";
+	}
+}
+
+/*
+ * Fast path: the whole element fits in the buffer, so it is formatted in
+ * place. Returns 0 when done, 1 when the slow path must do it.
+ */
+static int
+xmlw_elem_fast(struct xmlw *w, const char *name, const char *text)
+{
+	size_t nl = strlen(name);
+	size_t tl = strlen(text);
+	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	char *p;
+
+	if (w->failed || 2 * (size_t)d + 2 * nl + 6 * tl + 8 > w->cap - w->len)
+		return 1;
+	p = w->buf + w->len;
+	*p++ = '\n';
+	memcpy(p, xmlw_spaces, (size_t)(2 * d));
+	p += 2 * d;
+	*p++ = '<';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = '>';
+	for (size_t i = 0; i < tl; i++) {
+		unsigned char c = (unsigned char)text[i];
+		unsigned char k = xmlw_class(c);
+		const char *e;
+		size_t en;
+
+		if (k == 0) {
+			*p++ = (char)c;
+			continue;
+		}
+		if (k == 2)
+			return 1; /* the slow path records the failure */
+		e = xmlw_entity(c, &en);
+		memcpy(p, e, en);
+		p += en;
+	}
+	*p++ = '<';
+	*p++ = '/';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = '>';
+	w->len = (size_t)(p - w->buf);
+	return 0;
 }
 
 void
 xmlw_elem(struct xmlw *w, const char *name, const char *text)
 {
+	if (xmlw_elem_fast(w, name, text) == 0)
+		return;
 	xmlw_indent(w);
 	xmlw_tag(w, "<", name);
 	xmlw_text(w, text);

@@ -18,6 +18,9 @@
 typedef ssize_t (*xmlw_write_fn)(
     int fd, const void *buf, size_t len, void *arg);
 
+/* Sees every chunk on its way to the file (e.g. a validator). */
+typedef void (*xmlw_tap_fn)(void *arg, const char *buf, size_t len);
+
 struct evp_md_ctx_st;
 
 struct xmlw {
@@ -30,6 +33,9 @@ struct xmlw {
 	uint64_t bytes; /* bytes handed to the file so far */
 	xmlw_write_fn write;
 	void *write_arg;
+	xmlw_tap_fn tap; /* NULL: none; set after xmlw_init */
+	int hash; /* 1 (default): SHA-256 here; 0: the tap does it */
+	void *tap_arg;
 	struct evp_md_ctx_st *md;
 	sepa_error err; /* the first failure */
 };
@@ -76,7 +82,7 @@ void xmlw_elem_date(
 
 /*
  * Flush the buffer to the file and put the SHA-256 of everything written
- * (64 lower-case hex digits + NUL) in hex. Returns 0 or the first
+ * (64 lower-case hex digits + NUL) in hex ("" when w->hash is 0). Returns 0 or the first
  * failure's code; err gets the failure.
  */
 int xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err);

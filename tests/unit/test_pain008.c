@@ -953,3 +953,104 @@ Test(pain008, xml_writer_escapes_and_sticks)
 		xmlw_free(&x);
 	}
 }
+
+/* ------------------------------------------- validation inside close */
+
+static void
+copy_file(const char *from, const char *to)
+{
+	size_t n;
+	char *s = slurp(from, &n);
+	FILE *f = fopen(to, "wb");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(s, 1, n, f), n);
+	fclose(f);
+	free(s);
+}
+
+Test(pain008, failed_validation_leaves_no_file)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct sample s;
+	char path[512], xsd[512], list[512];
+	char *dir = tmpdir();
+	char *schemas = tmpdir();
+
+	/* A schema directory whose .08 XSD is really the .02 one. */
+	snprintf(xsd, sizeof(xsd), "%s/EPC130-08_2025_V1.0_pain.008.001.08.xsd",
+	    schemas);
+	copy_file(SCHEMAS "/pain.008.001.02.xsd", xsd);
+	sample_init(&s, SEPA_PAIN008_V08);
+	s.o.schema_dir = schemas;
+	snprintf(path, sizeof(path), "%s/out.xml", dir);
+	cr_expect_eq(sample_write(&s, path, &err), SEPA_EXML, "%s", err.msg);
+	cr_expect_not_null(
+	    strstr(err.msg, "the written file is not valid: "), "%s", err.msg);
+	cr_expect_str_eq(err.where, path);
+	cr_expect_eq(dir_list(dir, list, sizeof(list)), 0, "left %s", list);
+	rmrf(dir);
+	rmrf(schemas);
+}
+
+Test(pain008, missing_schema_refused_at_open)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct sample s;
+	char path[512], list[512];
+	char *dir = tmpdir();
+
+	sample_init(&s, SEPA_PAIN008_V08);
+	s.o.schema_dir = "/nonexistent-schemas";
+	snprintf(path, sizeof(path), "%s/out.xml", dir);
+	cr_expect_eq(sample_write(&s, path, &err), SEPA_EXML);
+	cr_expect_not_null(
+	    strstr(err.msg, "could not open the schema"), "%s", err.msg);
+	cr_expect_eq(dir_list(dir, list, sizeof(list)), 0, "left %s", list);
+	rmrf(dir);
+}
+
+Test(pain008, without_validation_or_sidecar)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct sample s;
+	char path[512], list[512];
+	char *dir = tmpdir();
+
+	sample_init(&s, SEPA_PAIN008_V02);
+	s.o.validate = 0;
+	s.o.sidecar = 0;
+	s.o.schema_dir = NULL;
+	snprintf(path, sizeof(path), "%s/out.xml", dir);
+	cr_assert_eq(sample_write(&s, path, &err), 0, "%s", err.msg);
+	cr_expect_eq(dir_list(dir, list, sizeof(list)), 1, "%s", list);
+	cr_expect_eq(sepa_pain008_validate_file(path, SCHEMAS, NULL, &err), 0,
+	    "%s", err.msg);
+	rmrf(dir);
+}
+
+Test(pain008, bic_rule_follows_the_version)
+{
+	static const struct {
+		enum sepa_pain008_version v;
+		int rc;
+	} cases[] = {
+	    {SEPA_PAIN008_V08, 0},
+	    {SEPA_PAIN008_V02, SEPA_EINVAL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		struct sample s;
+		char path[512];
+		char *dir = tmpdir();
+
+		sample_init(&s, cases[i].v);
+		/* '1' in position 7: BICFI (2019) yes, BIC (2009) no. */
+		s.tx[4].debtor_bic = "AGRIFR1P";
+		snprintf(path, sizeof(path), "%s/out.xml", dir);
+		cr_expect_eq(sample_write(&s, path, &err), cases[i].rc,
+		    "version %d: %s", (int)cases[i].v, err.msg);
+		rmrf(dir);
+	}
+}
