@@ -103,6 +103,7 @@ static int csv_put(sepa_csv *, int);
 static int csv_end_field(sepa_csv *);
 static void csv_check_byte(
     sepa_csv *, unsigned, long, long, unsigned long long);
+static int csv_after_quote(sepa_csv *, unsigned, long, long);
 static int csv_record(sepa_csv *);
 static int csv_decode(sepa_csv *);
 static int csv_detect(sepa_csv *);
@@ -327,6 +328,23 @@ csv_check_byte(
 	r->u_off = off;
 }
 
+/* A byte after the closing quote: a separator, a space, or an error. */
+static int
+csv_after_quote(sepa_csv *r, unsigned c, long line, long col)
+{
+	if (c == (unsigned char)r->sep)
+		return csv_end_field(r);
+	if (csv_is_space(r, c))
+		return 0;
+	if (c >= 0x20 && c < 0x7f)
+		csv_rec_error(r, line, col,
+		    "unexpected character '%c' after the closing quote", c);
+	else
+		csv_rec_error(r, line, col,
+		    "unexpected byte 0x%02x after the closing quote", c);
+	return 0;
+}
+
 /*
  * Read one record into rec/fstart. Returns 1 with a record (its first
  * error, if any, in rec_err), 0 at end of file with nothing read, or a
@@ -454,18 +472,11 @@ csv_record(sepa_csv *r)
 				break;
 			}
 			r->state = CSV_AFTER_QUOTED;
-			/* FALLTHROUGH */
+			rc = csv_after_quote(r, c, line, col);
+			break;
 		case CSV_AFTER_QUOTED:
 		default:
-			rc = 0;
-			if (c == (unsigned char)r->sep)
-				rc = csv_end_field(r);
-			else if (!csv_is_space(r, c))
-				csv_rec_error(r, line, col,
-				    c >= 0x20 && c < 0x7f
-				        ? "unexpected character '%c' after the closing quote"
-				        : "unexpected byte 0x%02x after the closing quote",
-				    c);
+			rc = csv_after_quote(r, c, line, col);
 			break;
 		}
 		if (rc < 0)

@@ -178,6 +178,11 @@ static const struct tcase cases[] = {
     {"character after closing quote", S("a;b\n\"x\"y;2\n3;4\n"), 0, 0, 0,
         "H1 ;: a|b\nE2:4: unexpected character 'y' after the closing quote\n"
         "L3-3: 3|4\nEOF blank=0\n"},
+    {"byte after closing quote", S("a;b\n\"x\"\xc3\xa9;2\n"), 0, 0, 0,
+        "H1 ;: a|b\nE2:4: unexpected byte 0xc3 after the closing quote\n"
+        "EOF blank=0\n"},
+    {"spaces after closing quote", S("a;b\n\"x\"  ;\"y\" \n"), 0, 0, 0,
+        "H1 ;: a|b\nL2-2: x|y\nEOF blank=0\n"},
     {"quote inside an unquoted field is kept", S("a;b\n12\"x;2\n"), 0, 0, 0,
         "H1 ;: a|b\nL2-2: 12\"x|2\nEOF blank=0\n"},
     {"unterminated quote at eof", S("a;b\n1;\"abc\n2;3\n"), 0, 0, 0,
@@ -317,6 +322,8 @@ Test(csv, map_finds_columns_case_insensitively)
 	cr_assert_eq(cols[2].index, 3);
 	cr_assert_eq(cols[3].index, -1);
 	cr_assert_eq(cols[4].index, 1);
+	cr_assert_str_eq(sepa_csv_column_name(r, 2), "IBAN");
+	cr_assert_null(sepa_csv_column_name(r, 4));
 	sepa_csv_free(r);
 }
 
