@@ -211,7 +211,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h
 	    -Ilib $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
 
 # ------------------------------------------------------------------ format
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 .PHONY: format format-check
 format:
 	@clang-format -i $(FORMAT_SRCS)

@@ -7,7 +7,11 @@
 
 #include "sepa/error.h"
 
-/** A civil date in the proleptic Gregorian calendar, years 1..9999. */
+/**
+ * A civil date in the proleptic Gregorian calendar, years 1..9999.
+ * Functions returning a date clamp results outside that range to
+ * 0001-01-01 or 9999-12-31; their date arguments must be valid.
+ */
 typedef struct sepa_date {
 	int year;
 	int month; /* 1..12 */
@@ -77,7 +81,10 @@ int sepa_target2_is_business_day(sepa_date d);
 /** d itself when a TARGET2 business day, else the next one. */
 sepa_date sepa_target2_roll(sepa_date d);
 
-/** The n-th TARGET2 business day after d (n >= 0; n < 0 goes back). */
+/**
+ * The n-th TARGET2 business day after d (n >= 0; n < 0 goes back).
+ * n == 0 returns d unchanged, even on a closing day.
+ */
 sepa_date sepa_target2_add(sepa_date d, int n);
 
 /**
@@ -105,7 +112,7 @@ sepa_month sepa_month_add(sepa_month m, int n);
 /** <0, 0, >0 like strcmp. */
 int sepa_month_cmp(sepa_month a, sepa_month b);
 
-/** Day `day` of month m, clamped to the month's last day. */
+/** Day `day` of month m, clamped to 1 .. the month's last day. */
 sepa_date sepa_month_day(sepa_month m, int day);
 
 /**

@@ -26,10 +26,17 @@
  * BBANs (FR and the French overseas codes, MC). On failure the message
  * shows the IBAN in groups of 4 and what is wrong, e.g.
  * "IBAN FR76 3000 6000 0112 3456 7890 188: check digits do not match".
+ * Positions in messages count the characters of the IBAN without spaces,
+ * from 1. The country table holds every country of the SWIFT IBAN registry
+ * with its length and BBAN structure (digits, letters), which is checked
+ * too. On failure out holds "". out may be the same buffer as in.
  */
 int sepa_iban_parse(char *out, const char *in, sepa_error *err);
 
-/** Validate an IBAN that is already normalised. */
+/**
+ * Validate an IBAN that is already normalised (spaces, tabs and lower-case
+ * letters are errors here).
+ */
 int sepa_iban_validate(const char *iban, sepa_error *err);
 
 /** Whether the two-letter country code belongs to the SEPA scheme. */
@@ -54,10 +61,18 @@ int sepa_iban_bank_id(char *out, const char *iban, sepa_error *err);
  */
 int sepa_iban_same_bank(const char *a, const char *b);
 
-/** Masked form for logs and notices: "FR76****0189". Returns out. */
+/**
+ * Masked form for logs and notices: "FR76****0189". Returns out. Spaces
+ * are skipped and anything but A-Z 0-9 shows as '?'; input shorter than 8
+ * characters (or NULL) gives "****".
+ */
 char *sepa_iban_mask(char *out, const char *iban);
 
-/** Display form in groups of four: "FR76 3000 6000 0112 3456 7890 189". */
+/**
+ * Display form in groups of four: "FR76 3000 6000 0112 3456 7890 189".
+ * Returns out. Same character rules as sepa_iban_mask; cut at
+ * SEPA_IBAN_MAX characters.
+ */
 char *sepa_iban_display(char *out, const char *iban);
 
 #endif /* SEPA_IBAN_H */

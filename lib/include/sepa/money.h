@@ -21,6 +21,11 @@
  * U+202F, apostrophe) only between groups of three digits. At most 2
  * decimals. Errors say what is wrong: empty, junk character at a
  * position, too many decimals, overflow.
+ * A '.' groups thousands only when a ',' follows ("1.234,56"); alone it
+ * is the decimal mark, so "1.234" fails with "3 decimals, at most 2
+ * allowed". ".5", "5." and "1,234.56" are refused. Surrounding spaces
+ * are ignored. Only int64 overflow is refused here (SEPA_ERANGE), not
+ * amounts above SEPA_AMOUNT_MAX. *cents is written only on success.
  */
 int sepa_money_parse(int64_t *cents, const char *s, sepa_error *err);
 
@@ -39,13 +44,16 @@ int sepa_decimal_parse(int64_t *out, const char *s, int scale, sepa_error *err);
 /**
  * Parse a quantity in thousandths: a decimal ("2", "1,5", "0.25") or a
  * duration "H:MM" ("1:30" -> 1500). Negative quantities are allowed
- * (corrections).
+ * (corrections). Minutes are 00..59; they are converted to thousandths
+ * of an hour rounded to the nearest ("2:05" -> 2083, "0:01" -> 17; a tie
+ * cannot occur).
  */
 int sepa_quantity_parse(int64_t *milli, const char *s, sepa_error *err);
 
 /**
  * Multiply a quantity in thousandths by a unit price in cents, rounding
- * half away from zero to the cent. SEPA_ERANGE on overflow.
+ * half away from zero to the cent. SEPA_ERANGE when milli * unit_cents
+ * overflows int64 (far beyond SEPA_AMOUNT_MAX).
  */
 int sepa_money_mul_qty(
     int64_t *cents, int64_t milli, int64_t unit_cents, sepa_error *err);

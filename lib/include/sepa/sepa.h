@@ -11,5 +11,6 @@
 #include "sepa/ident.h"
 #include "sepa/money.h"
 #include "sepa/text.h"
+#include "sepa/rules.h"
 
 #endif /* SEPA_SEPA_H */

@@ -20,8 +20,10 @@ int sepa_utf8_validate(
 
 /**
  * Decode Windows-1252 bytes to UTF-8. out must hold 3 * len + 1 bytes;
- * the five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) are an error.
- * *outlen gets the length written (without the NUL).
+ * the five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) are an error
+ * (SEPA_EINVAL, byte offset in the message, offset + 1 in the column).
+ * A NUL byte decodes to U+0000 like any C0 control. *outlen gets the
+ * length written (without the NUL); on error *outlen is 0 and out is "".
  */
 int sepa_cp1252_to_utf8(
     char *out, size_t *outlen, const char *in, size_t len, sepa_error *err);
@@ -45,6 +47,21 @@ enum sepa_text_flags {
  * (outsz bytes; SEPA_ELIMIT if it does not fit). *truncated (may be
  * NULL) says whether the cut happened. In strict mode an unmappable
  * character is refused with its position.
+ *
+ * Details: typographic double quotes (“ ” „ ‟ and '"') become ''', as
+ * they hug the quoted word; guillemets (« » ‹ ›) become a space, as
+ * French puts spaces inside them, so they vanish when spaces fold. The
+ * full table is at the top of text.c. The output is ASCII, so characters
+ * are bytes; the cut may fall inside an expansion ("Œ" cut at 1 gives
+ * "O"), which is harmless as every piece is SEPA Latin. A space left at
+ * the cut is trimmed; *truncated is 1 only when a non-space character was
+ * dropped. The whole input is checked, past the cut too: invalid UTF-8
+ * is always SEPA_EINVAL with its byte offset (column = offset + 1); in
+ * strict mode an unmapped character is SEPA_EINVAL with its 1-based
+ * character position (also the column) and U+XXXX in the message;
+ * otherwise it becomes a space. Combining marks, the soft hyphen and
+ * zero-width characters are dropped. Unknown flags are SEPA_EINVAL. On
+ * any error out holds "" (when outsz > 0). Never allocates.
  */
 int sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
     unsigned flags, int *truncated, sepa_error *err);
