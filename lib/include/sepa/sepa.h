@@ -12,5 +12,6 @@
 #include "sepa/money.h"
 #include "sepa/text.h"
 #include "sepa/rules.h"
+#include "sepa/csv.h"
 
 #endif /* SEPA_SEPA_H */
