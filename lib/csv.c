@@ -14,6 +14,8 @@
 #include "sepa/text.h"
 
 #define CSV_CHUNK 65536
+/* Keeps 3 * record size (Windows-1252 decoding) far from overflow. */
+#define CSV_MAX_RECORD_LIMIT (SIZE_MAX / 16)
 
 enum csv_state {
 	CSV_FIELD_START, /* before the first character of a field */
@@ -544,7 +546,7 @@ csv_detect(sepa_csv *r)
 		if (r->in_pos + k == r->in_len) {
 			if (r->eof)
 				break;
-			if (k > r->max_record + 1024)
+			if (k > r->max_record && k - r->max_record > 1024)
 				return csv_fail(r, SEPA_ELIMIT, line, 0,
 				    "record longer than %zu bytes",
 				    r->max_record);
@@ -609,6 +611,10 @@ csv_new(sepa_csv **out, const sepa_csv_opts *opts, sepa_error *err)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "unknown encoding %d", opts->encoding);
 	}
+	if (opts->max_record > CSV_MAX_RECORD_LIMIT)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "max_record %zu is above the limit of %zu bytes",
+		    opts->max_record, (size_t)CSV_MAX_RECORD_LIMIT);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		goto nomem;
 	r->encoding = opts->encoding;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,6 +416,10 @@ Test(csv, bad_options)
 	opts.encoding = 7;
 	cr_assert_eq(sepa_csv_open(&r, mem_read, &m, &opts, &err), SEPA_EINVAL);
 	cr_assert_str_eq(err.msg, "unknown encoding 7");
+	opts.encoding = SEPA_CSV_UTF8;
+	opts.max_record = SIZE_MAX;
+	cr_assert_eq(sepa_csv_open(&r, mem_read, &m, &opts, &err), SEPA_EINVAL);
+	cr_assert(strncmp(err.msg, "max_record ", 11) == 0, "%s", err.msg);
 	sepa_csv_free(NULL);
 }
 

@@ -50,7 +50,7 @@ typedef struct sepa_csv_opts {
 	char separator;
 	/** enum sepa_csv_encoding. */
 	int encoding;
-	/** Largest record in bytes; 0 means SEPA_CSV_MAX_RECORD. */
+	/** Largest record in bytes (at most SIZE_MAX / 16); 0: the default. */
 	size_t max_record;
 	/** File name put in sepa_error.where (copied; may be NULL). */
 	const char *name;
