@@ -207,7 +207,7 @@ fuzz-build: $(FUZZ_BINS)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h)
 	@mkdir -p $(@D)
 	$(E) "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(STD_CFLAGS) $(filter-out -Werror -Wno-format-truncation,$(WFLAGS)) $(FUZZ_FLAGS) -Ilib/include \
+	$(Q)$(FUZZ_CC) $(STD_CFLAGS) $(filter-out -Wno-format-truncation,$(WFLAGS)) $(FUZZ_FLAGS) -Ilib/include \
 	    -Ilib $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
 
 # ------------------------------------------------------------------ format
