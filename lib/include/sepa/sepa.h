@@ -11,5 +11,7 @@
 #include "sepa/ident.h"
 #include "sepa/money.h"
 #include "sepa/text.h"
+#include "sepa/bankfile.h"
+#include "sepa/reasons.h"
 
 #endif /* SEPA_SEPA_H */
