@@ -35,9 +35,12 @@ struct bf_guard {
 	size_t total;
 	size_t run;
 	long line;
-	int prev_cr;
+	int wide; /* UTF-16 or UTF-32 input: bytes are not characters */
+	int cr_pending; /* a CR ended the last chunk and became LF */
 	int prev_lt;
 	int root_seen;
+	int nonblank;
+	int eof;
 	size_t dt_match;
 	int failed;
 	int code;
@@ -61,6 +64,41 @@ bf_guard_fail(struct bf_guard *g, int code, const char *what, size_t limit)
 	return -1;
 }
 
+/*
+ * Read a chunk; a LF that follows a CR already turned into LF at the end
+ * of the previous chunk is dropped.
+ */
+static long
+bf_guard_fill(struct bf_guard *g, char *buf, int len)
+{
+	long n;
+
+	for (;;) {
+		n = g->input(g->arg, buf, (size_t)len);
+		if (n < 0) {
+			g->sys_errno = errno;
+			g->failed = 1;
+			g->code = SEPA_EIO;
+			g->fail_line = g->line;
+			snprintf(g->msg, sizeof(g->msg), "could not read: %s",
+			    strerror(g->sys_errno));
+			return -1;
+		}
+		if (n > len)
+			n = len;
+		if (n > 0 && g->cr_pending && buf[0] == '\n') {
+			memmove(buf, buf + 1, (size_t)n - 1);
+			n--;
+			g->total++;
+			g->cr_pending = 0;
+			if (n == 0)
+				continue;
+		}
+		g->cr_pending = 0;
+		return n;
+	}
+}
+
 static int
 bf_guard_read(void *ctx, char *buf, int len)
 {
@@ -72,36 +110,39 @@ bf_guard_read(void *ctx, char *buf, int len)
 		return -1;
 	if (len <= 0)
 		return 0;
-	n = g->input(g->arg, buf, (size_t)len);
-	if (n < 0) {
-		g->sys_errno = errno;
-		g->failed = 1;
-		g->code = SEPA_EIO;
-		g->fail_line = g->line;
-		snprintf(g->msg, sizeof(g->msg), "could not read: %s",
-		    strerror(g->sys_errno));
+	n = bf_guard_fill(g, buf, len);
+	if (n < 0)
 		return -1;
-	}
-	if (n > len)
-		n = len;
+	if (n == 0)
+		g->eof = 1;
+	if (g->total == 0 && n >= 2)
+		g->wide = buf[0] == '\0' || buf[1] == '\0' ||
+		    ((unsigned char)buf[0] == 0xFE &&
+		        (unsigned char)buf[1] == 0xFF) ||
+		    ((unsigned char)buf[0] == 0xFF &&
+		        (unsigned char)buf[1] == 0xFE);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		if (c == '\n') {
-			if (!g->prev_cr)
-				g->line++;
-			g->prev_cr = 0;
-		} else if (c == '\r') {
-			g->line++;
-			g->prev_cr = 1;
-		} else {
-			g->prev_cr = 0;
+		/*
+		 * XML reads a lone CR as LF (XML 1.0, 2.11); doing it here
+		 * lets libxml2 count the lines of CR-only files.
+		 */
+		if (c == '\r' && !g->wide &&
+		    (i + 1 == n || buf[i + 1] != '\n')) {
+			g->cr_pending = i + 1 == n;
+			c = '\n';
+			buf[i] = '\n';
 		}
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			g->nonblank = 1;
+		if (c == '\n')
+			g->line++;
 		if (c == '<')
 			g->run = 0;
 		else if (++g->run > g->max_text)
-			return bf_guard_fail(g, SEPA_ELIMIT,
-			    "text longer than", g->max_text);
+			return bf_guard_fail(
+			    g, SEPA_ELIMIT, "text longer than", g->max_text);
 		if (g->root_seen)
 			continue;
 		if (c == (unsigned char)bf_doctype[g->dt_match]) {
@@ -113,7 +154,7 @@ bf_guard_read(void *ctx, char *buf, int len)
 		}
 		if (g->prev_lt &&
 		    ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			c == '_' || c == ':' || c >= 0x80))
+		        c == '_' || c == ':' || c >= 0x80))
 			g->root_seen = 1;
 		g->prev_lt = c == '<';
 	}
@@ -222,99 +263,99 @@ struct bf_row {
 
 /* Every element the reader looks at; anything else is skipped. */
 static const struct bf_row bf_rows[] = {
-	/* pain.002 */
-	{P_RPT, "GrpHdr", P_GRPHDR, F_NONE},
-	{P_RPT, "OrgnlGrpInfAndSts", P_OGRP, F_NONE},
-	{P_RPT, "OrgnlPmtInfAndSts", P_OPMT, F_NONE},
-	{P_GRPHDR, "MsgId", S_LEAF, F_MSGID},
-	{P_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
-	{P_OGRP, "OrgnlMsgId", S_LEAF, F_OMSGID},
-	{P_OGRP, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
-	{P_OGRP, "OrgnlCtrlSum", S_LEAF, F_OSUM},
-	{P_OGRP, "GrpSts", S_LEAF, F_STS},
-	{P_OGRP, "StsRsnInf", P_RSN, F_NONE},
-	{P_OPMT, "OrgnlPmtInfId", S_LEAF, F_PMTINFID},
-	{P_OPMT, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
-	{P_OPMT, "OrgnlCtrlSum", S_LEAF, F_OSUM},
-	{P_OPMT, "PmtInfSts", S_LEAF, F_STS},
-	{P_OPMT, "StsRsnInf", P_RSN, F_NONE},
-	{P_OPMT, "TxInfAndSts", P_TX, F_NONE},
-	{P_TX, "StsId", S_LEAF, F_STSID},
-	{P_TX, "OrgnlInstrId", S_LEAF, F_INSTRID},
-	{P_TX, "OrgnlEndToEndId", S_LEAF, F_E2E},
-	{P_TX, "TxSts", S_LEAF, F_STS},
-	{P_TX, "StsRsnInf", P_RSN, F_NONE},
-	{P_TX, "OrgnlTxRef", P_TXREF, F_NONE},
-	{P_RSN, "Rsn", P_RSNC, F_NONE},
-	{P_RSN, "AddtlInf", S_LEAF, F_ADDTL},
-	{P_RSNC, "Cd", S_LEAF, F_RSN_CD},
-	{P_RSNC, "Prtry", S_LEAF, F_RSN_PRTRY},
-	{P_TXREF, "Amt", P_TXREF_AMT, F_NONE},
-	{P_TXREF, "ReqdColltnDt", S_LEAF, F_ORIG_DATE},
-	{P_TXREF, "MndtRltdInf", P_MNDT, F_NONE},
-	{P_TXREF_AMT, "InstdAmt", S_LEAF, F_AMT},
-	{P_MNDT, "MndtId", S_LEAF, F_MNDTID},
-	/* camt.052/053/054 */
-	{C_MSG, "GrpHdr", C_GRPHDR, F_NONE},
-	{C_MSG, "Ntfctn", C_STMT, F_NONE},
-	{C_MSG, "Stmt", C_STMT, F_NONE},
-	{C_MSG, "Rpt", C_STMT, F_NONE},
-	{C_GRPHDR, "MsgId", S_LEAF, F_MSGID},
-	{C_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
-	{C_STMT, "Acct", C_ACCT, F_NONE},
-	{C_STMT, "Ntry", C_NTRY, F_NONE},
-	{C_ACCT, "Id", C_ACCTID, F_NONE},
-	{C_ACCTID, "IBAN", S_LEAF, F_ACCT},
-	{C_NTRY, "NtryRef", S_LEAF, F_NTRYREF},
-	{C_NTRY, "Amt", S_LEAF, F_AMT},
-	{C_NTRY, "CdtDbtInd", S_LEAF, F_CDI},
-	{C_NTRY, "RvslInd", S_LEAF, F_RVSL},
-	{C_NTRY, "Sts", C_STS, F_STS},
-	{C_NTRY, "BookgDt", C_BOOKG, F_NONE},
-	{C_NTRY, "ValDt", C_VAL, F_NONE},
-	{C_NTRY, "AcctSvcrRef", S_LEAF, F_ASREF},
-	{C_NTRY, "BkTxCd", C_BTC, F_NONE},
-	{C_NTRY, "NtryDtls", C_NDTL, F_NONE},
-	{C_STS, "Cd", S_LEAF, F_STS},
-	{C_BOOKG, "Dt", S_LEAF, F_BOOKG},
-	{C_BOOKG, "DtTm", S_LEAF, F_BOOKG},
-	{C_VAL, "Dt", S_LEAF, F_VAL},
-	{C_VAL, "DtTm", S_LEAF, F_VAL},
-	{C_BTC, "Domn", C_DOMN, F_NONE},
-	{C_BTC, "Prtry", C_BTCP, F_NONE},
-	{C_DOMN, "Cd", S_LEAF, F_DOMN},
-	{C_DOMN, "Fmly", C_FMLY, F_NONE},
-	{C_FMLY, "Cd", S_LEAF, F_FMLY},
-	{C_FMLY, "SubFmlyCd", S_LEAF, F_SUBFMLY},
-	{C_BTCP, "Cd", S_LEAF, F_BTC_PRTRY},
-	{C_BTCP, "Issr", S_LEAF, F_BTC_ISSR},
-	{C_NDTL, "Btch", C_BTCH, F_NONE},
-	{C_NDTL, "TxDtls", C_TX, F_NONE},
-	{C_BTCH, "MsgId", S_LEAF, F_BTCH_MSGID},
-	{C_BTCH, "PmtInfId", S_LEAF, F_BTCH_PMTINFID},
-	{C_BTCH, "NbOfTxs", S_LEAF, F_BTCH_NB},
-	{C_BTCH, "TtlAmt", S_LEAF, F_BTCH_AMT},
-	{C_BTCH, "CdtDbtInd", S_LEAF, F_BTCH_CDI},
-	{C_TX, "Refs", C_REFS, F_NONE},
-	{C_TX, "Amt", S_LEAF, F_AMT},
-	{C_TX, "CdtDbtInd", S_LEAF, F_CDI},
-	{C_TX, "AmtDtls", C_AMTDTLS, F_NONE},
-	{C_TX, "BkTxCd", C_BTC, F_NONE},
-	{C_TX, "RltdDts", C_RLTDDTS, F_NONE},
-	{C_TX, "RtrInf", C_RTR, F_NONE},
-	{C_REFS, "MsgId", S_LEAF, F_OMSGID},
-	{C_REFS, "AcctSvcrRef", S_LEAF, F_ASREF},
-	{C_REFS, "PmtInfId", S_LEAF, F_PMTINFID},
-	{C_REFS, "InstrId", S_LEAF, F_INSTRID},
-	{C_REFS, "EndToEndId", S_LEAF, F_E2E},
-	{C_REFS, "MndtId", S_LEAF, F_MNDTID},
-	{C_AMTDTLS, "InstdAmt", C_AMT_INST, F_NONE},
-	{C_AMTDTLS, "TxAmt", C_AMT_TX, F_NONE},
-	{C_AMT_INST, "Amt", S_LEAF, F_AMT_INST},
-	{C_AMT_TX, "Amt", S_LEAF, F_AMT_TX},
-	{C_RLTDDTS, "IntrBkSttlmDt", S_LEAF, F_ORIG_DATE},
-	{C_RTR, "Rsn", P_RSNC, F_NONE},
-	{C_RTR, "AddtlInf", S_LEAF, F_ADDTL},
+    /* pain.002 */
+    {P_RPT, "GrpHdr", P_GRPHDR, F_NONE},
+    {P_RPT, "OrgnlGrpInfAndSts", P_OGRP, F_NONE},
+    {P_RPT, "OrgnlPmtInfAndSts", P_OPMT, F_NONE},
+    {P_GRPHDR, "MsgId", S_LEAF, F_MSGID},
+    {P_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
+    {P_OGRP, "OrgnlMsgId", S_LEAF, F_OMSGID},
+    {P_OGRP, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
+    {P_OGRP, "OrgnlCtrlSum", S_LEAF, F_OSUM},
+    {P_OGRP, "GrpSts", S_LEAF, F_STS},
+    {P_OGRP, "StsRsnInf", P_RSN, F_NONE},
+    {P_OPMT, "OrgnlPmtInfId", S_LEAF, F_PMTINFID},
+    {P_OPMT, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
+    {P_OPMT, "OrgnlCtrlSum", S_LEAF, F_OSUM},
+    {P_OPMT, "PmtInfSts", S_LEAF, F_STS},
+    {P_OPMT, "StsRsnInf", P_RSN, F_NONE},
+    {P_OPMT, "TxInfAndSts", P_TX, F_NONE},
+    {P_TX, "StsId", S_LEAF, F_STSID},
+    {P_TX, "OrgnlInstrId", S_LEAF, F_INSTRID},
+    {P_TX, "OrgnlEndToEndId", S_LEAF, F_E2E},
+    {P_TX, "TxSts", S_LEAF, F_STS},
+    {P_TX, "StsRsnInf", P_RSN, F_NONE},
+    {P_TX, "OrgnlTxRef", P_TXREF, F_NONE},
+    {P_RSN, "Rsn", P_RSNC, F_NONE},
+    {P_RSN, "AddtlInf", S_LEAF, F_ADDTL},
+    {P_RSNC, "Cd", S_LEAF, F_RSN_CD},
+    {P_RSNC, "Prtry", S_LEAF, F_RSN_PRTRY},
+    {P_TXREF, "Amt", P_TXREF_AMT, F_NONE},
+    {P_TXREF, "ReqdColltnDt", S_LEAF, F_ORIG_DATE},
+    {P_TXREF, "MndtRltdInf", P_MNDT, F_NONE},
+    {P_TXREF_AMT, "InstdAmt", S_LEAF, F_AMT},
+    {P_MNDT, "MndtId", S_LEAF, F_MNDTID},
+    /* camt.052/053/054 */
+    {C_MSG, "GrpHdr", C_GRPHDR, F_NONE},
+    {C_MSG, "Ntfctn", C_STMT, F_NONE},
+    {C_MSG, "Stmt", C_STMT, F_NONE},
+    {C_MSG, "Rpt", C_STMT, F_NONE},
+    {C_GRPHDR, "MsgId", S_LEAF, F_MSGID},
+    {C_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
+    {C_STMT, "Acct", C_ACCT, F_NONE},
+    {C_STMT, "Ntry", C_NTRY, F_NONE},
+    {C_ACCT, "Id", C_ACCTID, F_NONE},
+    {C_ACCTID, "IBAN", S_LEAF, F_ACCT},
+    {C_NTRY, "NtryRef", S_LEAF, F_NTRYREF},
+    {C_NTRY, "Amt", S_LEAF, F_AMT},
+    {C_NTRY, "CdtDbtInd", S_LEAF, F_CDI},
+    {C_NTRY, "RvslInd", S_LEAF, F_RVSL},
+    {C_NTRY, "Sts", C_STS, F_STS},
+    {C_NTRY, "BookgDt", C_BOOKG, F_NONE},
+    {C_NTRY, "ValDt", C_VAL, F_NONE},
+    {C_NTRY, "AcctSvcrRef", S_LEAF, F_ASREF},
+    {C_NTRY, "BkTxCd", C_BTC, F_NONE},
+    {C_NTRY, "NtryDtls", C_NDTL, F_NONE},
+    {C_STS, "Cd", S_LEAF, F_STS},
+    {C_BOOKG, "Dt", S_LEAF, F_BOOKG},
+    {C_BOOKG, "DtTm", S_LEAF, F_BOOKG},
+    {C_VAL, "Dt", S_LEAF, F_VAL},
+    {C_VAL, "DtTm", S_LEAF, F_VAL},
+    {C_BTC, "Domn", C_DOMN, F_NONE},
+    {C_BTC, "Prtry", C_BTCP, F_NONE},
+    {C_DOMN, "Cd", S_LEAF, F_DOMN},
+    {C_DOMN, "Fmly", C_FMLY, F_NONE},
+    {C_FMLY, "Cd", S_LEAF, F_FMLY},
+    {C_FMLY, "SubFmlyCd", S_LEAF, F_SUBFMLY},
+    {C_BTCP, "Cd", S_LEAF, F_BTC_PRTRY},
+    {C_BTCP, "Issr", S_LEAF, F_BTC_ISSR},
+    {C_NDTL, "Btch", C_BTCH, F_NONE},
+    {C_NDTL, "TxDtls", C_TX, F_NONE},
+    {C_BTCH, "MsgId", S_LEAF, F_BTCH_MSGID},
+    {C_BTCH, "PmtInfId", S_LEAF, F_BTCH_PMTINFID},
+    {C_BTCH, "NbOfTxs", S_LEAF, F_BTCH_NB},
+    {C_BTCH, "TtlAmt", S_LEAF, F_BTCH_AMT},
+    {C_BTCH, "CdtDbtInd", S_LEAF, F_BTCH_CDI},
+    {C_TX, "Refs", C_REFS, F_NONE},
+    {C_TX, "Amt", S_LEAF, F_AMT},
+    {C_TX, "CdtDbtInd", S_LEAF, F_CDI},
+    {C_TX, "AmtDtls", C_AMTDTLS, F_NONE},
+    {C_TX, "BkTxCd", C_BTC, F_NONE},
+    {C_TX, "RltdDts", C_RLTDDTS, F_NONE},
+    {C_TX, "RtrInf", C_RTR, F_NONE},
+    {C_REFS, "MsgId", S_LEAF, F_OMSGID},
+    {C_REFS, "AcctSvcrRef", S_LEAF, F_ASREF},
+    {C_REFS, "PmtInfId", S_LEAF, F_PMTINFID},
+    {C_REFS, "InstrId", S_LEAF, F_INSTRID},
+    {C_REFS, "EndToEndId", S_LEAF, F_E2E},
+    {C_REFS, "MndtId", S_LEAF, F_MNDTID},
+    {C_AMTDTLS, "InstdAmt", C_AMT_INST, F_NONE},
+    {C_AMTDTLS, "TxAmt", C_AMT_TX, F_NONE},
+    {C_AMT_INST, "Amt", S_LEAF, F_AMT_INST},
+    {C_AMT_TX, "Amt", S_LEAF, F_AMT_TX},
+    {C_RLTDDTS, "IntrBkSttlmDt", S_LEAF, F_ORIG_DATE},
+    {C_RTR, "Rsn", P_RSNC, F_NONE},
+    {C_RTR, "AddtlInf", S_LEAF, F_ADDTL},
 };
 
 /* ----------------------------------------------------------- reader state */
@@ -344,6 +385,7 @@ struct bf_frame {
 	enum bf_field field;
 	long line;
 	char ccy[SEPA_BANKFILE_CODE_BUFSZ];
+	char name[48]; /* for messages, cut to fit */
 };
 
 struct bf_ctx {
@@ -356,11 +398,13 @@ struct bf_ctx {
 	sepa_error *err;
 	struct bf_frame *stack;
 	int dispatched;
+	int open; /* elements started and not yet ended */
 	char *text;
 	size_t text_len;
 	size_t text_cap;
 	/* xml error seen by the structured handler */
 	int xml_failed;
+	int xml_code;
 	long xml_line;
 	char xml_msg[SEPA_ERROR_MSG_MAX];
 	/* records */
@@ -376,8 +420,8 @@ struct bf_ctx {
 	size_t entry_records; /* camt: records emitted for this entry */
 };
 
-static int bf_fail(struct bf_ctx *c, int code, long line, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+static int bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int
 bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
@@ -437,7 +481,7 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 		}
 		digits++;
 		if (frac < 0) {
-			if (v > (INT64_MAX / 100 - 9) / 10) {
+			if (v > (INT64_MAX / 100 - (*s - '0')) / 10) {
 				*why = "is too large";
 				return -1;
 			}
@@ -456,6 +500,10 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	}
 	if (frac == 1)
 		cents *= 10;
+	if (v == INT64_MAX / 100 && cents > INT64_MAX % 100) {
+		*why = "is too large";
+		return -1;
+	}
 	*out = v * 100 + cents;
 	return 0;
 }
@@ -561,15 +609,15 @@ bf_set_amount(struct bf_ctx *c, struct bf_rec *rec, const char *text,
 	int64_t v;
 
 	if (bf_parse_amount(&v, text, &why) != 0)
-		return bf_fail(c, SEPA_EINVAL, f->line, "element %s: amount \"%s\" %s",
-		    elem, text, why);
+		return bf_fail(c, SEPA_EINVAL, f->line,
+		    "element %s: amount \"%s\" %s", elem, text, why);
 	if (rec->r.has_amount && rec->amt_prio > prio)
 		return 0;
 	rec->r.has_amount = 1;
 	rec->r.amount = v;
 	rec->amt_prio = prio;
-	return bf_copy(
-	    c, rec->r.currency, sizeof(rec->r.currency), f->ccy, "Ccy", f->line);
+	return bf_copy(c, rec->r.currency, sizeof(rec->r.currency), f->ccy,
+	    "Ccy", f->line);
 }
 
 static int
@@ -592,7 +640,8 @@ bf_set_date(struct bf_ctx *c, sepa_date *out, const char *text,
 {
 	if (bf_parse_date(out, text) != 0)
 		return bf_fail(c, SEPA_EINVAL, line,
-		    "element %s: \"%s\" is not a date (YYYY-MM-DD)", elem, text);
+		    "element %s: \"%s\" is not a date (YYYY-MM-DD)", elem,
+		    text);
 	return 0;
 }
 
@@ -611,10 +660,10 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return 0;
 	case F_MSGID:
 		if (bf_copy(c, c->grp.r.msg_id, sizeof(c->grp.r.msg_id), text,
-			elem, l) != 0)
+		        elem, l) != 0)
 			return SEPA_EINVAL;
-		memcpy(c->info->msg_id, c->grp.r.msg_id,
-		    sizeof(c->info->msg_id));
+		memcpy(
+		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
 		return 0;
 	case F_CREDTTM:
 		return bf_copy(c, c->info->created, sizeof(c->info->created),
@@ -639,7 +688,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return bf_copy(
 		    c, r->status_id, sizeof(r->status_id), text, elem, l);
 	case F_INSTRID:
-		return bf_copy(c, r->instr_id, sizeof(r->instr_id), text, elem, l);
+		return bf_copy(
+		    c, r->instr_id, sizeof(r->instr_id), text, elem, l);
 	case F_E2E:
 		return bf_copy(c, r->end_to_end_id, sizeof(r->end_to_end_id),
 		    text, elem, l);
@@ -664,7 +714,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_ORIG_DATE:
 		return bf_set_date(c, &r->orig_date, text, elem, l);
 	case F_ACCT:
-		return bf_copy(c, c->account, sizeof(c->account), text, elem, l);
+		return bf_copy(
+		    c, c->account, sizeof(c->account), text, elem, l);
 	case F_NTRYREF:
 		return bf_copy(
 		    c, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
@@ -684,8 +735,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_VAL:
 		return bf_set_date(c, &r->value_date, text, elem, l);
 	case F_ASREF:
-		return bf_copy(
-		    c, r->acct_svcr_ref, sizeof(r->acct_svcr_ref), text, elem, l);
+		return bf_copy(c, r->acct_svcr_ref, sizeof(r->acct_svcr_ref),
+		    text, elem, l);
 	case F_DOMN:
 		rec->has_btc = 1;
 		return bf_copy(
@@ -694,12 +745,12 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return bf_copy(
 		    c, r->btc_family, sizeof(r->btc_family), text, elem, l);
 	case F_SUBFMLY:
-		return bf_copy(
-		    c, r->btc_subfamily, sizeof(r->btc_subfamily), text, elem, l);
+		return bf_copy(c, r->btc_subfamily, sizeof(r->btc_subfamily),
+		    text, elem, l);
 	case F_BTC_PRTRY:
 		rec->has_btc = 1;
-		return bf_copy(c, r->btc_proprietary, sizeof(r->btc_proprietary),
-		    text, elem, l);
+		return bf_copy(c, r->btc_proprietary,
+		    sizeof(r->btc_proprietary), text, elem, l);
 	case F_BTC_ISSR:
 		return bf_copy(
 		    c, r->btc_issuer, sizeof(r->btc_issuer), text, elem, l);
@@ -764,7 +815,8 @@ bf_kind_camt(const struct bf_rec *rec)
 	int iddt = pmnt && bf_is(r->btc_family, "IDDT");
 	int dd = iddt || (pmnt && bf_is(r->btc_family, "RDDT"));
 	int unpaid = iddt &&
-	    (bf_is(r->btc_subfamily, "UPDD") || bf_is(r->btc_subfamily, "PRDD"));
+	    (bf_is(r->btc_subfamily, "UPDD") ||
+	        bf_is(r->btc_subfamily, "PRDD"));
 
 	if (r->cdi == SEPA_BANKFILE_CDI_DEBIT &&
 	    (rec->has_rtr || unpaid || (r->reversal && dd)))
@@ -786,7 +838,7 @@ bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
 
 	if (n >= c->opts->max_records)
 		return bf_fail(c, SEPA_ELIMIT, r->line,
-		    "more than %zu records in the file", c->opts->max_records);
+		    "too many records: the limit is %zu", c->opts->max_records);
 	r->index = n;
 	if (r != &c->grp.r)
 		memcpy(r->msg_id, c->grp.r.msg_id, sizeof(r->msg_id));
@@ -811,8 +863,8 @@ bf_inherit_reason(sepa_bankfile_record *r, const sepa_bankfile_record *from)
 	memcpy(r->reason, from->reason, sizeof(r->reason));
 	r->reason_proprietary = from->reason_proprietary;
 	if (r->reason_info[0] == '\0')
-		memcpy(r->reason_info, from->reason_info,
-		    sizeof(r->reason_info));
+		memcpy(
+		    r->reason_info, from->reason_info, sizeof(r->reason_info));
 }
 
 static int
@@ -826,7 +878,7 @@ bf_pain_tx(struct bf_ctx *c)
 	if (r->status[0] == '\0')
 		memcpy(r->status,
 		    c->blk.r.status[0] != '\0' ? c->blk.r.status
-					       : c->grp.r.status,
+		                               : c->grp.r.status,
 		    sizeof(r->status));
 	bf_inherit_reason(r, &c->blk.r);
 	bf_inherit_reason(r, &c->grp.r);
@@ -925,14 +977,15 @@ bf_camt_tx(struct bf_ctx *c)
 {
 	int rc;
 
+	/* counted first, so that the pending one knows it is not alone */
+	c->blk_details++;
+	c->ndtl_details++;
 	if ((rc = bf_camt_flush(c)) != 0)
 		return rc;
 	c->tx.r.level = SEPA_BANKFILE_TRANSACTION;
 	bf_camt_merge(c, &c->tx);
 	c->pending = c->tx;
 	c->has_pending = 1;
-	c->blk_details++;
-	c->ndtl_details++;
 	return 0;
 }
 
@@ -951,7 +1004,7 @@ bf_camt_batch(struct bf_ctx *c)
 		return rc;
 	if (!b->present ||
 	    (c->ndtl_details > 0 &&
-		(b->nb_of_txs < 0 || (size_t)b->nb_of_txs <= c->ndtl_details)))
+	        (b->nb_of_txs < 0 || (size_t)b->nb_of_txs <= c->ndtl_details)))
 		return 0;
 	bf_rec_reset(&rec, b->line);
 	rec.r.level = SEPA_BANKFILE_BLOCK;
@@ -965,8 +1018,8 @@ bf_camt_batch(struct bf_ctx *c)
 	} else if (c->blk.r.has_amount) {
 		rec.r.has_amount = 1;
 		rec.r.amount = c->blk.r.amount;
-		memcpy(rec.r.currency, c->blk.r.currency,
-		    sizeof(rec.r.currency));
+		memcpy(
+		    rec.r.currency, c->blk.r.currency, sizeof(rec.r.currency));
 	}
 	bf_camt_merge(c, &rec);
 	rec.r.kind = bf_kind_camt(&rec);
@@ -1004,10 +1057,10 @@ struct bf_msg {
 };
 
 static const struct bf_msg bf_msgs[] = {
-	{"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 10},
-	{"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 8},
-	{"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 8},
-	{"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 8},
+    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 10},
+    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 8},
+    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 8},
+    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 8},
 };
 
 /*
@@ -1028,13 +1081,13 @@ bf_ns_message(char *out, size_t size, const char *ns)
 		for (k = 0; k < n; k++) {
 			char ch = ns[i + k];
 
-			if (shape[k] == 'a' ? !(ch >= 'a' && ch <= 'z')
-			    : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
-					      : ch != '.')
+			if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
+			        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
+			                          : ch != '.')
 				break;
 		}
-		if (k == n && (i + n == len || ns[i + n] < '0' ||
-				  ns[i + n] > '9')) {
+		if (k == n &&
+		    (i + n == len || ns[i + n] < '0' || ns[i + n] > '9')) {
 			if (size <= n)
 				return -1;
 			memcpy(out, ns + i, n);
@@ -1068,8 +1121,8 @@ bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
 		return bf_fail(c, SEPA_EINVAL, line,
 		    "not a bank return file: root element %s (%s)", elem,
 		    id[0] != '\0'       ? id
-			: ns[0] != '\0' ? ns
-					: "no namespace");
+		        : ns[0] != '\0' ? ns
+		                        : "no namespace");
 	c->info->type = m->type;
 	if (ns[0] != '\0' && id[0] == '\0')
 		return bf_fail(c, SEPA_EINVAL, line,
@@ -1181,8 +1234,9 @@ bf_close(struct bf_ctx *c, enum bf_state s)
 static char *
 bf_trim(char *s, size_t len)
 {
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-			      s[len - 1] == '\n' || s[len - 1] == '\r'))
+	while (len > 0 &&
+	    (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+	        s[len - 1] == '\r'))
 		len--;
 	s[len] = '\0';
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
@@ -1203,6 +1257,7 @@ bf_end(struct bf_ctx *c, int depth, const char *elem)
 			rc = bf_store(c, f, elem, text);
 	}
 	c->text_len = 0;
+	c->open = depth;
 	if (rc == 0)
 		rc = bf_close(c, f->state);
 	return rc;
@@ -1251,6 +1306,8 @@ bf_start(struct bf_ctx *c)
 	f->field = field;
 	f->line = line;
 	f->ccy[0] = '\0';
+	snprintf(f->name, sizeof(f->name), "%s", elem);
+	c->open = depth + 1;
 	if (field == F_AMT || field == F_AMT_TX || field == F_AMT_INST ||
 	    field == F_BTCH_AMT) {
 		xmlChar *ccy = xmlTextReaderGetAttribute(
@@ -1312,12 +1369,13 @@ bf_xml_error(void *arg, xmlErrorPtr e)
 	if (e == NULL || e->level < XML_ERR_ERROR || c->xml_failed)
 		return;
 	c->xml_failed = 1;
+	c->xml_code = e->code;
 	c->xml_line = e->line;
 	snprintf(c->xml_msg, sizeof(c->xml_msg), "%s",
 	    e->message != NULL ? e->message : "unknown error");
 	len = strlen(c->xml_msg);
-	while (len > 0 && (c->xml_msg[len - 1] == '\n' ||
-			      c->xml_msg[len - 1] == ' '))
+	while (len > 0 &&
+	    (c->xml_msg[len - 1] == '\n' || c->xml_msg[len - 1] == ' '))
 		c->xml_msg[--len] = '\0';
 	if (c->xml_msg[0] >= 'A' && c->xml_msg[0] <= 'Z' &&
 	    !(c->xml_msg[1] >= 'A' && c->xml_msg[1] <= 'Z'))
@@ -1325,6 +1383,29 @@ bf_xml_error(void *arg, xmlErrorPtr e)
 }
 
 /* ------------------------------------------------------------- main loop */
+
+/* libxml2 errors that mean "the input stopped in the middle". */
+static int
+bf_truncation(int code)
+{
+	switch (code) {
+	case XML_ERR_DOCUMENT_END:
+	case XML_ERR_GT_REQUIRED:
+	case XML_ERR_LTSLASH_REQUIRED:
+	case XML_ERR_TAG_NOT_FINISHED:
+	case XML_ERR_COMMENT_NOT_FINISHED:
+	case XML_ERR_ATTRIBUTE_NOT_STARTED:
+	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+	case XML_ERR_LITERAL_NOT_FINISHED:
+	case XML_ERR_CDATA_NOT_FINISHED:
+	case XML_ERR_PI_NOT_FINISHED:
+	case XML_ERR_NAME_REQUIRED:
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 static int
 bf_run(struct bf_ctx *c, struct bf_guard *g)
@@ -1340,8 +1421,9 @@ bf_run(struct bf_ctx *c, struct bf_guard *g)
 			rc = bf_start(c);
 			break;
 		case XML_READER_TYPE_END_ELEMENT: {
-			const char *elem = (const char *)
-			    xmlTextReaderConstLocalName(c->reader);
+			const char *elem =
+			    (const char *)xmlTextReaderConstLocalName(
+			        c->reader);
 			int depth = xmlTextReaderDepth(c->reader);
 
 			if (depth >= 0 && depth < c->opts->max_depth)
@@ -1378,16 +1460,31 @@ bf_run(struct bf_ctx *c, struct bf_guard *g)
 			c->err->sys_errno = g->sys_errno;
 		return rc;
 	}
+	if (!g->nonblank)
+		return bf_fail(c, SEPA_EXML, 0, "empty file");
 	if (ret < 0 || c->xml_failed) {
-		if (g->total == 0)
-			return bf_fail(c, SEPA_EXML, 0, "empty file");
-		return bf_fail(c, SEPA_EXML, c->xml_line > 0 ? c->xml_line : g->line,
-		    "malformed XML: %s",
+		long line = c->xml_line > 0 ? c->xml_line : g->line;
+
+		if (!g->root_seen && c->xml_code == XML_ERR_DOCUMENT_EMPTY)
+			return bf_fail(c, SEPA_EXML, line,
+			    "not an XML document: no element found");
+		if (g->eof && c->open == 0 && bf_truncation(c->xml_code))
+			return bf_fail(c, SEPA_EXML, g->line,
+			    "truncated file: the input ends before the root "
+			    "element is complete");
+		if (g->eof && c->open > 0 && bf_truncation(c->xml_code))
+			return bf_fail(c, SEPA_EXML, g->line,
+			    "truncated file: the input ends before element %s "
+			    "(line %ld) is closed",
+			    c->stack[0].name, c->stack[0].line);
+		if (!g->root_seen)
+			return bf_fail(c, SEPA_EXML, line,
+			    "not an XML document: %s",
+			    c->xml_failed ? c->xml_msg : "could not parse");
+		return bf_fail(c, SEPA_EXML, line, "malformed XML: %s",
 		    c->xml_failed ? c->xml_msg : "could not parse");
 	}
 	if (!c->dispatched) {
-		if (g->total == 0)
-			return bf_fail(c, SEPA_EXML, 0, "empty file");
 		return bf_fail(c, SEPA_EXML, g->line,
 		    "no message element in the document");
 	}
@@ -1430,7 +1527,8 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		return sepa_error_setw(err, SEPA_ENOMEM, name, 0, "out of memory");
+		return sepa_error_setw(
+		    err, SEPA_ENOMEM, name, 0, "out of memory");
 	c->name = name;
 	c->opts = &o;
 	c->cb = cb;
@@ -1441,7 +1539,8 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 	c->text_cap = 256;
 	c->text = malloc(c->text_cap);
 	if (c->stack == NULL || c->text == NULL) {
-		rc = sepa_error_setw(err, SEPA_ENOMEM, name, 0, "out of memory");
+		rc =
+		    sepa_error_setw(err, SEPA_ENOMEM, name, 0, "out of memory");
 		goto cleanup;
 	}
 	c->text[0] = '\0';
@@ -1453,13 +1552,13 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 	 * no HUGE (libxml2 keeps its own size limits), no network; errors
 	 * go to our handler only.
 	 */
-	c->reader = xmlReaderForIO(bf_guard_read, bf_guard_close, &g, NULL,
-	    NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-		XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	c->reader =
+	    xmlReaderForIO(bf_guard_read, bf_guard_close, &g, NULL, NULL,
+	        XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	            XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (c->reader == NULL) {
-		rc = sepa_error_setw(
-		    err, SEPA_ENOMEM, name, 0, "could not create an XML reader");
+		rc = sepa_error_setw(err, SEPA_ENOMEM, name, 0,
+		    "could not create an XML reader");
 		goto cleanup;
 	}
 	xmlTextReaderSetStructuredErrorHandler(c->reader, bf_xml_error, c);
@@ -1491,9 +1590,9 @@ bf_fd_read(void *arg, char *buf, size_t len)
 }
 
 int
-sepa_bankfile_read_fd(int fd, const char *name,
-    const sepa_bankfile_opts *opts, sepa_bankfile_cb cb, void *cb_arg,
-    sepa_bankfile_info *info, sepa_error *err)
+sepa_bankfile_read_fd(int fd, const char *name, const sepa_bankfile_opts *opts,
+    sepa_bankfile_cb cb, void *cb_arg, sepa_bankfile_info *info,
+    sepa_error *err)
 {
 	struct bf_fd_input in = {fd};
 
