@@ -666,8 +666,9 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
 		return 0;
 	case F_CREDTTM:
-		return bf_copy(c, c->info->created, sizeof(c->info->created),
-		    text, elem, l);
+		/* informative only: cut rather than refuse */
+		snprintf(c->info->created, sizeof(c->info->created), "%s", text);
+		return 0;
 	case F_OMSGID:
 		return bf_copy(
 		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
@@ -1506,7 +1507,9 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 		if (opts->max_bytes > 0)
 			o.max_bytes = opts->max_bytes;
 		if (opts->max_depth > 0)
-			o.max_depth = opts->max_depth;
+			o.max_depth = opts->max_depth < SEPA_BANKFILE_DEPTH_CAP
+			    ? opts->max_depth
+			    : SEPA_BANKFILE_DEPTH_CAP;
 		if (opts->max_text > 0)
 			o.max_text = opts->max_text;
 		if (opts->max_records > 0)

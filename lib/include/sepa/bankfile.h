@@ -135,7 +135,8 @@ enum sepa_bankfile_cdi {
  *   and Issr of the transaction, else of the entry.
  * - acct_svcr_ref: Refs/AcctSvcrRef, else the entry's AcctSvcrRef.
  * - line: the line of the element the record comes from (TxInfAndSts,
- *   OrgnlPmtInfAndSts, OrgnlGrpInfAndSts, TxDtls, Btch or Ntry).
+ *   OrgnlPmtInfAndSts, OrgnlGrpInfAndSts, TxDtls, Btch or Ntry): the
+ *   line where its start tag ends. Lone CRs count as line ends.
  */
 typedef struct sepa_bankfile_record {
 	enum sepa_bankfile_kind kind;
@@ -192,7 +193,8 @@ typedef struct sepa_bankfile_info {
  * max_text bounds every text node and every run of bytes without a '<'
  * (so a huge text node is refused as soon as the limit is passed, not
  * once it has been read); libxml2's own limit of 10,000,000 bytes per
- * text node applies too.
+ * text node applies too. max_depth is capped at SEPA_BANKFILE_DEPTH_CAP
+ * (libxml2 itself refuses documents nested deeper than 256 elements).
  */
 typedef struct sepa_bankfile_opts {
 	size_t max_bytes; /**< file size, default 256 MiB */
@@ -205,6 +207,7 @@ typedef struct sepa_bankfile_opts {
 #define SEPA_BANKFILE_DEFAULT_MAX_DEPTH 64
 #define SEPA_BANKFILE_DEFAULT_MAX_TEXT ((size_t)64 * 1024)
 #define SEPA_BANKFILE_DEFAULT_MAX_RECORDS ((size_t)1000000)
+#define SEPA_BANKFILE_DEPTH_CAP 1024
 
 #define SEPA_BANKFILE_OPTS_INIT \
 	{ \
