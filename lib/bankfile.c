@@ -317,6 +317,7 @@ static const struct bf_row bf_rows[] = {
     {C_NTRY, "BkTxCd", C_BTC, F_NONE},
     {C_NTRY, "NtryDtls", C_NDTL, F_NONE},
     {C_STS, "Cd", S_LEAF, F_STS},
+    {C_STS, "Prtry", S_LEAF, F_STS},
     {C_BOOKG, "Dt", S_LEAF, F_BOOKG},
     {C_BOOKG, "DtTm", S_LEAF, F_BOOKG},
     {C_VAL, "Dt", S_LEAF, F_VAL},
@@ -667,7 +668,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return 0;
 	case F_CREDTTM:
 		/* informative only: cut rather than refuse */
-		snprintf(c->info->created, sizeof(c->info->created), "%s", text);
+		snprintf(
+		    c->info->created, sizeof(c->info->created), "%s", text);
 		return 0;
 	case F_OMSGID:
 		return bf_copy(
@@ -1292,7 +1294,11 @@ bf_start(struct bf_ctx *c)
 	} else if (parent == S_TOP || (parent == S_DOC && !c->dispatched)) {
 		if ((rc = bf_dispatch(c, elem, ns, line, &to)) != 0)
 			return rc;
-	} else if (parent != S_SKIP && parent != S_LEAF) {
+	} else if (parent == S_LEAF) {
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "element %s holds an element (%s) where text is expected",
+		    c->stack[depth - 1].name, elem);
+	} else if (parent != S_SKIP) {
 		for (i = 0; i < sizeof(bf_rows) / sizeof(bf_rows[0]); i++) {
 			if (bf_rows[i].from == parent &&
 			    strcmp(bf_rows[i].name, elem) == 0) {

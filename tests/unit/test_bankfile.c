@@ -848,6 +848,40 @@ Test(bankfile_rules, camt_kinds)
 	}
 }
 
+/* The entry status in every form banks write it. */
+Test(bankfile_rules, entry_status_forms)
+{
+	static const struct {
+		const char *sts;
+		const char *status;
+	} cases[] = {
+	    {"<Sts>BOOK</Sts>", "BOOK"},
+	    {"<Sts><Cd>BOOK</Cd></Sts>", "BOOK"},
+	    {"<Sts>\n  <Cd> PDNG </Cd>\n</Sts>", "PDNG"},
+	    {"<Sts><Prtry>XYZ</Prtry></Sts>", "XYZ"},
+	    {"<Sts/>", ""},
+	    {"", ""},
+	};
+	char entry[256];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		char *doc;
+		struct got g;
+
+		snprintf(entry, sizeof(entry),
+		    "<Ntry><Amt Ccy=\"EUR\">1</Amt>%s</Ntry>", cases[i].sts);
+		doc = camt(entry);
+		read_str(&g, doc);
+		cr_assert_eq(g.rc, 0, "%s: %s", cases[i].sts, g.err.msg);
+		cr_assert_eq(g.n, 1);
+		cr_expect_str_eq(
+		    g.recs[0].status, cases[i].status, "%s", cases[i].sts);
+		free(g.recs);
+		free(doc);
+	}
+}
+
 /* Batches: with every transaction, with some, with none. */
 Test(bankfile_rules, batches_and_entry_amounts)
 {
@@ -1031,6 +1065,9 @@ Test(bankfile_values, bad_values_refused_with_element_and_line)
 	     "</NtryDtls></Ntry>",
 	        SEPA_EINVAL,
 	        "element EndToEndId: value of 150 bytes is longer than 140", 3},
+	    {"<Ntry><NtryRef>A\n<b>x</b>C</NtryRef></Ntry>", SEPA_EINVAL,
+	        "element NtryRef holds an element (b) where text is expected",
+	        3},
 	    {"<Ntry><NtryDtls><Btch><NbOfTxs>two</NbOfTxs></Btch></NtryDtls>"
 	     "</Ntry>",
 	        SEPA_EINVAL, "element NbOfTxs: \"two\" is not a number", 2},
