@@ -1367,8 +1367,15 @@ bf_text(struct bf_ctx *c)
 	return 0;
 }
 
+/* libxml2 2.12 made the error const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *bf_xml_err;
+#else
+typedef xmlErrorPtr bf_xml_err;
+#endif
+
 static void
-bf_xml_error(void *arg, xmlErrorPtr e)
+bf_xml_error(void *arg, bf_xml_err e)
 {
 	struct bf_ctx *c = arg;
 	size_t len;

@@ -68,7 +68,9 @@ enum sepa_bankfile_kind {
  * SEPA_BANKFILE_GROUP: a pain.002 status of the whole original message
  * (OrgnlGrpInfAndSts/GrpSts). SEPA_BANKFILE_BLOCK: a pain.002 status of
  * one original payment block (OrgnlPmtInfAndSts/PmtInfSts), or a camt
- * batch booking (NtryDtls/Btch) that lists no transaction details.
+ * batch booking (NtryDtls/Btch) that lists no transaction details, or
+ * fewer than its NbOfTxs (a batch that lists them all gives transaction
+ * records only).
  * SEPA_BANKFILE_TRANSACTION: one transaction (pain.002 TxInfAndSts,
  * camt TxDtls), or a camt entry that has no details at all.
  *
