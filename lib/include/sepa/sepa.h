@@ -13,5 +13,7 @@
 #include "sepa/text.h"
 #include "sepa/rules.h"
 #include "sepa/csv.h"
+#include "sepa/bankfile.h"
+#include "sepa/reasons.h"
 
 #endif /* SEPA_SEPA_H */
