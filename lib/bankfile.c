@@ -509,17 +509,6 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	return 0;
 }
 
-static int
-bf_days_in_month(int y, int m)
-{
-	static const int days[] = {
-	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /* "YYYY-MM-DD", optionally followed by a time or a zone. */
 static int
 bf_parse_date(sepa_date *out, const char *s)
@@ -540,8 +529,7 @@ bf_parse_date(sepa_date *out, const char *s)
 	}
 	if (*s != '\0' && *s != 'T' && *s != 'Z' && *s != '+' && *s != '-')
 		return -1;
-	if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-	    v[2] > bf_days_in_month(v[0], v[1]))
+	if (!sepa_date_valid(v[0], v[1], v[2]))
 		return -1;
 	out->year = v[0];
 	out->month = v[1];
