@@ -23,6 +23,7 @@
 #include "sepa/ident.h"
 #include "sepa/money.h"
 #include "sepa/pain008.h"
+#include "sepa/rules.h"
 #include "sepa/text.h"
 #include "xmlw.h"
 
@@ -87,21 +88,13 @@ struct sepa_pain008_writer {
 	struct p8q *q; /* the validator thread, when opts.validate */
 };
 
-const char *
-sepa_pain008_seq_name(enum sepa_pain008_seq seq)
+/* "FRST" ... "FNAL", or NULL for a value outside the enum. */
+static const char *
+p8_seq_name(int seq)
 {
-	switch (seq) {
-	case SEPA_SEQ_FRST:
-		return "FRST";
-	case SEPA_SEQ_RCUR:
-		return "RCUR";
-	case SEPA_SEQ_OOFF:
-		return "OOFF";
-	case SEPA_SEQ_FNAL:
-		return "FNAL";
-	default:
+	if (seq < SEPA_SEQ_FRST || seq > SEPA_SEQ_FNAL)
 		return NULL;
-	}
+	return sepa_seq_name((enum sepa_seq)seq);
 }
 
 static int
@@ -135,8 +128,8 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 			    "a second PmtInf for sequence type %s, due date "
 			    "%s, creditor account %s and ICS %s (one block "
 			    "per sequence type and date)",
-			    sepa_pain008_seq_name(key->seq),
-			    sepa_date_iso(d, key->date), key->iban, key->cid);
+			    p8_seq_name(key->seq), sepa_date_iso(d, key->date),
+			    key->iban, key->cid);
 	}
 	if (k->n == k->cap) {
 		size_t cap = k->cap != 0 ? 2 * k->cap : 8;
@@ -615,7 +608,7 @@ p8_block_check(struct sepa_pain008_writer *w, const sepa_pain008_block *b,
 	char d[SEPA_DATE_BUFSZ];
 	int rc;
 
-	if (sepa_pain008_seq_name(b->seq) == NULL)
+	if (p8_seq_name(b->seq) == NULL)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "SeqTp %d is not FRST, RCUR, OOFF or FNAL", (int)b->seq);
 	if (b->nb_of_txs < 1 || b->ctrl_sum < 1)
@@ -664,7 +657,7 @@ sepa_pain008_begin_block(
 		    sepa_error_set(err, SEPA_ESTATE, "PmtInf %s is still open",
 		        w->blk_id));
 	memset(&key, 0, sizeof(key));
-	seq = sepa_pain008_seq_name(b->seq);
+	seq = p8_seq_name(b->seq);
 	if ((rc = p8_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
 		return p8_where(err, w->path, rc);
 	rc = p8_block_check(w, b, name, bic, &key, &addr, err);
@@ -737,7 +730,7 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 
 	memset(a, 0, sizeof(*a));
 	if (p8_empty(in->orig_mandate_id) && p8_empty(in->orig_creditor_name) &&
-	    p8_empty(in->orig_creditor_id) && in->account == SEPA_ACCT_SAME)
+	    p8_empty(in->orig_creditor_id) && in->account == SEPA_AMEND_NONE)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "amendment without any original value");
 	if (!p8_empty(in->orig_mandate_id)) {
@@ -758,9 +751,9 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 	         a->cid, in->orig_creditor_id, "OrgnlCdtrSchmeId", err)) != 0)
 		return rc;
 	switch (in->account) {
-	case SEPA_ACCT_SAME:
+	case SEPA_AMEND_NONE:
 		break;
-	case SEPA_ACCT_NEW_IBAN:
+	case SEPA_AMEND_SAME_BANK:
 		if ((rc = p8_iban(a->iban, in->orig_debtor_iban,
 		         "OrgnlDbtrAcct", err)) != 0)
 			return rc;
@@ -781,7 +774,7 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 				    b1, b2);
 		}
 		break;
-	case SEPA_ACCT_NEW_BANK:
+	case SEPA_AMEND_OTHER_BANK:
 		break;
 	default:
 		return sepa_error_set(err, SEPA_EINVAL,
@@ -791,8 +784,8 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 }
 
 static void
-p8_amend_write(struct xmlw *x, const struct p8_amend *a,
-    enum sepa_pain008_acct_change acct)
+p8_amend_write(
+    struct xmlw *x, const struct p8_amend *a, enum sepa_amendment acct)
 {
 	xmlw_elem(x, "AmdmntInd", "true");
 	xmlw_open(x, "AmdmntInfDtls");
@@ -806,9 +799,9 @@ p8_amend_write(struct xmlw *x, const struct p8_amend *a,
 			p8_scheme_id(x, a->cid);
 		xmlw_close(x, "OrgnlCdtrSchmeId");
 	}
-	if (acct == SEPA_ACCT_NEW_IBAN) {
+	if (acct == SEPA_AMEND_SAME_BANK) {
 		p8_account(x, "OrgnlDbtrAcct", a->iban);
-	} else if (acct == SEPA_ACCT_NEW_BANK) {
+	} else if (acct == SEPA_AMEND_OTHER_BANK) {
 		xmlw_open(x, "OrgnlDbtrAcct");
 		xmlw_open(x, "Id");
 		xmlw_open(x, "Othr");
@@ -1552,7 +1545,7 @@ p8v_leaf(struct p8v *v, enum p8_el el, enum p8_el parent)
 		break;
 	case E_SEQTP:
 		for (int s = SEPA_SEQ_FRST; s <= SEPA_SEQ_FNAL; s++)
-			if (strcmp(t, sepa_pain008_seq_name(s)) == 0)
+			if (strcmp(t, p8_seq_name(s)) == 0)
 				v->key.seq = s;
 		if (v->key.seq < 0)
 			p8v_fail(v, SEPA_EINVAL,
@@ -1714,8 +1707,15 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	v->depth--;
 }
 
+/* libxml2 2.12 made the error const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *p8v_xml_err;
+#else
+typedef xmlErrorPtr p8v_xml_err;
+#endif
+
 static void
-p8v_serror(void *ctx, xmlErrorPtr xe)
+p8v_serror(void *ctx, p8v_xml_err xe)
 {
 	struct p8v *v = ctx;
 	char msg[SEPA_ERROR_MSG_MAX];
@@ -1739,7 +1739,7 @@ p8v_serror(void *ctx, xmlErrorPtr xe)
 static void
 p8v_parse_error(struct p8v *v)
 {
-	xmlErrorPtr xe = xmlCtxtGetLastError(v->ctxt);
+	p8v_xml_err xe = xmlCtxtGetLastError(v->ctxt);
 
 	if (xe != NULL && xe->message != NULL)
 		p8v_serror(v, xe);

@@ -299,11 +299,11 @@ bench_write(const char *out, const sepa_pain008_opts *o,
 		}
 		switch (r.amend) {
 		case 1:
-			am.account = SEPA_ACCT_NEW_IBAN;
+			am.account = SEPA_AMEND_SAME_BANK;
 			am.orig_debtor_iban = r.old_iban;
 			break;
 		case 2:
-			am.account = SEPA_ACCT_NEW_BANK;
+			am.account = SEPA_AMEND_OTHER_BANK;
 			break;
 		case 3:
 			am.orig_mandate_id = r.old_rum;

@@ -200,9 +200,9 @@ sample_init(struct sample *s, enum sepa_pain008_version v)
 		s->b[k].creditor_address = k == 0 ? &s->caddr : NULL;
 	}
 
-	s->am_iban.account = SEPA_ACCT_NEW_IBAN;
+	s->am_iban.account = SEPA_AMEND_SAME_BANK;
 	s->am_iban.orig_debtor_iban = "FR7630006000019876543210949";
-	s->am_bank.account = SEPA_ACCT_NEW_BANK;
+	s->am_bank.account = SEPA_AMEND_OTHER_BANK;
 	s->am_rum_ics.orig_mandate_id = "HARNES-RUM-OLD-0004";
 	s->am_rum_ics.orig_creditor_id = "FR46ZZZ005002";
 	s->am_rum_ics.orig_creditor_name = "Régie municipale de Harnes";

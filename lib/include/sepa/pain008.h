@@ -19,7 +19,10 @@
  *	sepa_pain008_end_block(w, err);
  *	sepa_pain008_close(w, &info, err);   (always frees w)
  *
- * Memory stays flat whatever the number of transactions.
+ * Memory stays flat whatever the number of transactions. A second
+ * thread, started by sepa_pain008_open and joined by close or abort,
+ * hashes (SHA-256) and, when opts.validate, validates the bytes as they
+ * are written, so the finished file is not read again.
  */
 #ifndef SEPA_PAIN008_H
 #define SEPA_PAIN008_H
@@ -30,6 +33,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 
 /** Message version (XML namespace) to write. */
 enum sepa_pain008_version {
@@ -38,17 +42,6 @@ enum sepa_pain008_version {
 	/** pain.008.001.02 (2009), for banks that still require it. */
 	SEPA_PAIN008_V02 = 1
 };
-
-/** Sequence type (SeqTp). */
-enum sepa_pain008_seq {
-	SEPA_SEQ_FRST = 0,
-	SEPA_SEQ_RCUR = 1,
-	SEPA_SEQ_OOFF = 2,
-	SEPA_SEQ_FNAL = 3
-};
-
-/** "FRST", "RCUR", "OOFF", "FNAL"; NULL for an unknown value. */
-const char *sepa_pain008_seq_name(enum sepa_pain008_seq seq);
 
 /**
  * A postal address, structured or hybrid (unstructured addresses are
@@ -92,7 +85,8 @@ typedef struct sepa_pain008_header {
  */
 typedef struct sepa_pain008_block {
 	const char *pmt_inf_id;
-	enum sepa_pain008_seq seq;
+	/** SeqTp (enum sepa_seq of rules.h). */
+	enum sepa_seq seq;
 	/** ReqdColltnDt; must be a TARGET2 business day. */
 	sepa_date due_date;
 	/** BtchBookg: -1 left out (contract default), 0 false, 1 true. */
@@ -107,15 +101,6 @@ typedef struct sepa_pain008_block {
 	const sepa_pain008_address *creditor_address; /* NULL: none */
 } sepa_pain008_block;
 
-/** How the debtor account changed since the last collection. */
-enum sepa_pain008_acct_change {
-	SEPA_ACCT_SAME = 0, /**< no change */
-	/** New IBAN at the same bank: OrgnlDbtrAcct carries the old IBAN. */
-	SEPA_ACCT_NEW_IBAN = 1,
-	/** New bank: OrgnlDbtrAcct/Id/Othr/Id = SMNDA, no OrgnlDbtrAgt. */
-	SEPA_ACCT_NEW_BANK = 2
-};
-
 /**
  * Mandate amendment (AmdmntInd true + AmdmntInfDtls). Any combination;
  * written in XSD order. NULL or "" means "did not change".
@@ -127,8 +112,14 @@ typedef struct sepa_pain008_amendment {
 	const char *orig_creditor_name;
 	/** ICS changed: the old ICS (OrgnlCdtrSchmeId/Id). */
 	const char *orig_creditor_id;
-	enum sepa_pain008_acct_change account;
-	/** SEPA_ACCT_NEW_IBAN: the old IBAN (same bank as the new one). */
+	/**
+	 * Debtor account change, as sepa_rule_amendment (rules.h) tells it:
+	 * SEPA_AMEND_SAME_BANK writes OrgnlDbtrAcct with the old IBAN,
+	 * SEPA_AMEND_OTHER_BANK writes OrgnlDbtrAcct/Id/Othr/Id SMNDA and no
+	 * OrgnlDbtrAgt.
+	 */
+	enum sepa_amendment account;
+	/** SEPA_AMEND_SAME_BANK: the old IBAN (same bank as the new one). */
 	const char *orig_debtor_iban;
 } sepa_pain008_amendment;
 
@@ -232,10 +223,12 @@ int sepa_pain008_add(
 int sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err);
 
 /**
- * Finish the file: check the file totals, flush, fsync, validate (when
- * opts.validate), write the sidecar, rename both into place and fsync
- * the directory. Always frees w (NULL is a no-op). On failure nothing is
- * left under the final names. `info` may be NULL.
+ * Finish the file: check the file totals, flush, fsync, wait for the
+ * validation of the written bytes (when opts.validate: XSD + the rules of
+ * sepa_pain008_validate_file), write the sidecar, rename both into place
+ * (an existing file of that name is replaced) and fsync the directory.
+ * Always frees w (NULL is a no-op). On failure nothing is left under the
+ * final names. `info` may be NULL.
  */
 int sepa_pain008_close(
     sepa_pain008_writer *w, sepa_pain008_info *info, sepa_error *err);
