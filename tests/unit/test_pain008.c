@@ -613,6 +613,11 @@ m_name_empty(struct sample *s)
 	s->tx[4].debtor_name = "***";
 }
 static void
+m_dup_e2e(struct sample *s)
+{
+	s->tx[4].end_to_end_id = "HARNES-2026-10-0003-1";
+}
+static void
 m_no_schema(struct sample *s)
 {
 	s->o.schema_dir = NULL;
@@ -669,6 +674,9 @@ static const struct {
         "CreDtTm \"2026-10-06 08:00:00\" is not YYYY-MM-DDThh:mm:ss"},
     {"empty name", m_name_empty, SEPA_EINVAL,
         "Dbtr/Nm is empty once reduced to the SEPA character set"},
+    {"EndToEndId twice", m_dup_e2e, SEPA_EINVAL,
+        "transaction 3 (EndToEndId HARNES-2026-10-0003-1): EndToEndId "
+        "HARNES-2026-10-0003-1 is already in this file"},
     {"no schema dir", m_no_schema, SEPA_EINVAL,
         "validation needs the schema directory"},
 };

@@ -212,7 +212,8 @@ int sepa_pain008_begin_block(
 
 /**
  * Add a transaction to the open block. A refused transaction (bad IBAN,
- * amount, RUM, unmappable character in strict mode...) writes nothing;
+ * amount, RUM, unmappable character in strict mode, an EndToEndId already
+ * in the file...) writes nothing;
  * the writer stays usable, but the announced totals will then disagree
  * unless the caller accounted for it, so callers normally abort.
  */
