@@ -6,6 +6,8 @@
 #   make demo       install, build, start the private PostgreSQL, run a cycle
 #   make bench      benchmarks (figures in README.md)
 #   make V=1        show full commands
+#   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
+#                   not part of check
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
 
 .DEFAULT_GOAL := all
@@ -108,6 +110,9 @@ $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS_$(findstring tests/,$<)) -MMD -MP -c -o $@ $<
 
+# Tests find schemas/ and tests/data/ through SEPAD_SRCDIR, the absolute
+# path of the source tree (DEFS, above, for every object), so they do not
+# depend on the current directory.
 CRIT_CFLAGS_tests/ = $(CRIT_CFLAGS)
 
 $(LIBSEPA): $(LIB_OBJS)
@@ -218,6 +223,55 @@ demo-run: all
 db-stop:
 	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
 	else sh tools/pgcluster.sh stop var/pg; fi
+
+# ------------------------------------------------------------------ bench
+# Figures go to README.md ("Benchmarks"). BENCH_TX=10000 for a quick run.
+BENCH_TX ?= 1000000
+.PHONY: bench
+bench: $(BUILD)/bench-pain008
+	@mkdir -p build/bench
+	$(BUILD)/bench-pain008 --tx $(BENCH_TX) --out build/bench/pain008.xml \
+	    --schema-dir schemas
+
+# -------------------------------------------------------------------- fuzz
+# Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together
+# with every lib/ source, then run for FUZZ_SECONDS on the corpus
+# tests/fuzz/corpus-NAME/ (kept out of git), seeded from tests/data/NAME/,
+# with tests/fuzz/fuzz_NAME.dict when there is one. Crashes are written to
+# build/fuzz/. `make fuzz` installs its own packages (deps.sh --fuzz).
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g
+
+.PHONY: fuzz fuzz-deps fuzz-build
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@for b in $(FUZZ_BINS); do \
+		n=$${b##*/fuzz_}; \
+		mkdir -p tests/fuzz/corpus-$$n; \
+		dict=tests/fuzz/fuzz_$$n.dict; \
+		echo "  FUZZ    $$b ($(FUZZ_SECONDS) s)"; \
+		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		    -artifact_prefix=build/fuzz/ \
+		    $$( [ -f $$dict ] && echo -dict=$$dict ) \
+		    tests/fuzz/corpus-$$n \
+		    $$( [ -d tests/data/$$n ] && echo tests/data/$$n ) \
+		    || exit 1; \
+	done
+
+fuzz-deps:
+	@sh tests/deps.sh --fuzz
+
+fuzz-build: $(FUZZ_BINS)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h)
+	@mkdir -p $(@D)
+	$(E) "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(STD_CFLAGS) $(filter-out -Wno-format-truncation,$(WFLAGS)) $(FUZZ_FLAGS) -Ilib/include \
+	    -Ilib $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
 
 # ------------------------------------------------------------------ format
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)

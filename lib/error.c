@@ -16,6 +16,9 @@ sepa_error_clear(sepa_error *err)
 	memset(err, 0, sizeof(*err));
 }
 
+static int error_vset(sepa_error *, int, const char *, long, const char *,
+    va_list) __attribute__((format(printf, 5, 0)));
+
 static int
 error_vset(sepa_error *err, int code, const char *where, long line,
     const char *fmt, va_list ap)

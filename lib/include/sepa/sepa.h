@@ -11,6 +11,10 @@
 #include "sepa/ident.h"
 #include "sepa/money.h"
 #include "sepa/text.h"
+#include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "sepa/csv.h"
+#include "sepa/bankfile.h"
+#include "sepa/reasons.h"
 
 #endif /* SEPA_SEPA_H */

@@ -1,0 +1,1717 @@
+/*
+ * bankfile.c - streaming reader of pain.002, camt.052, camt.053 and
+ * camt.054 files: an input guard (size, text runs, DOCTYPE) under an
+ * xmlTextReader, and a state table {from, element, to, field} that
+ * turns the elements into normalised records.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+
+#include "sepa/bankfile.h"
+
+/* ------------------------------------------------------------ input guard */
+
+/*
+ * Sits between the real input and libxml2. Counts bytes and lines,
+ * refuses a file larger than max_bytes, a run of more than max_text
+ * bytes without a '<' (a huge text node, refused as it streams in) and
+ * a DOCTYPE before the root element (so that libxml2 never sees a DTD).
+ */
+struct bf_guard {
+	sepa_bankfile_input input;
+	void *arg;
+	size_t max_bytes;
+	size_t max_text;
+	size_t total;
+	size_t run;
+	long line;
+	int wide; /* UTF-16 or UTF-32 input: bytes are not characters */
+	int cr_pending; /* a CR ended the last chunk and became LF */
+	int prev_lt;
+	int root_seen;
+	int nonblank;
+	int eof;
+	size_t dt_match;
+	int failed;
+	int code;
+	int sys_errno;
+	long fail_line;
+	char msg[SEPA_ERROR_MSG_MAX];
+};
+
+static const char bf_doctype[] = "<!DOCTYPE";
+
+static int
+bf_guard_fail(struct bf_guard *g, int code, const char *what, size_t limit)
+{
+	g->failed = 1;
+	g->code = code;
+	g->fail_line = g->line;
+	if (limit > 0)
+		snprintf(g->msg, sizeof(g->msg), "%s %zu bytes", what, limit);
+	else
+		snprintf(g->msg, sizeof(g->msg), "%s", what);
+	return -1;
+}
+
+/*
+ * Read a chunk; a LF that follows a CR already turned into LF at the end
+ * of the previous chunk is dropped.
+ */
+static long
+bf_guard_fill(struct bf_guard *g, char *buf, int len)
+{
+	long n;
+
+	for (;;) {
+		n = g->input(g->arg, buf, (size_t)len);
+		if (n < 0) {
+			g->sys_errno = errno;
+			g->failed = 1;
+			g->code = SEPA_EIO;
+			g->fail_line = g->line;
+			snprintf(g->msg, sizeof(g->msg), "could not read: %s",
+			    strerror(g->sys_errno));
+			return -1;
+		}
+		if (n > len)
+			n = len;
+		if (n > 0 && g->cr_pending && buf[0] == '\n') {
+			memmove(buf, buf + 1, (size_t)n - 1);
+			n--;
+			g->total++;
+			g->cr_pending = 0;
+			if (n == 0)
+				continue;
+		}
+		g->cr_pending = 0;
+		return n;
+	}
+}
+
+static int
+bf_guard_read(void *ctx, char *buf, int len)
+{
+	struct bf_guard *g = ctx;
+	long n;
+	long i;
+
+	if (g->failed)
+		return -1;
+	if (len <= 0)
+		return 0;
+	n = bf_guard_fill(g, buf, len);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		g->eof = 1;
+	if (g->total == 0 && n >= 2)
+		g->wide = buf[0] == '\0' || buf[1] == '\0' ||
+		    ((unsigned char)buf[0] == 0xFE &&
+		        (unsigned char)buf[1] == 0xFF) ||
+		    ((unsigned char)buf[0] == 0xFF &&
+		        (unsigned char)buf[1] == 0xFE);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		/*
+		 * XML reads a lone CR as LF (XML 1.0, 2.11); doing it here
+		 * lets libxml2 count the lines of CR-only files.
+		 */
+		if (c == '\r' && !g->wide &&
+		    (i + 1 == n || buf[i + 1] != '\n')) {
+			g->cr_pending = i + 1 == n;
+			c = '\n';
+			buf[i] = '\n';
+		}
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			g->nonblank = 1;
+		if (c == '\n')
+			g->line++;
+		if (c == '<')
+			g->run = 0;
+		else if (++g->run > g->max_text)
+			return bf_guard_fail(
+			    g, SEPA_ELIMIT, "text longer than", g->max_text);
+		if (g->root_seen)
+			continue;
+		if (c == (unsigned char)bf_doctype[g->dt_match]) {
+			if (++g->dt_match == sizeof(bf_doctype) - 1)
+				return bf_guard_fail(g, SEPA_EXML,
+				    "DOCTYPE not allowed in bank files", 0);
+		} else {
+			g->dt_match = c == '<';
+		}
+		if (g->prev_lt &&
+		    ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		        c == '_' || c == ':' || c >= 0x80))
+			g->root_seen = 1;
+		g->prev_lt = c == '<';
+	}
+	g->total += (size_t)n;
+	if (g->total > g->max_bytes)
+		return bf_guard_fail(
+		    g, SEPA_ELIMIT, "file larger than", g->max_bytes);
+	return (int)n;
+}
+
+static int
+bf_guard_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* ------------------------------------------------------------ state table */
+
+enum bf_state {
+	S_SKIP = 0,
+	S_TOP,
+	S_DOC,
+	/* pain.002 */
+	P_RPT,
+	P_GRPHDR,
+	P_OGRP,
+	P_OPMT,
+	P_TX,
+	P_RSN,
+	P_RSNC,
+	P_TXREF,
+	P_TXREF_AMT,
+	P_MNDT,
+	/* camt.052/053/054 */
+	C_MSG,
+	C_GRPHDR,
+	C_STMT,
+	C_ACCT,
+	C_ACCTID,
+	C_NTRY,
+	C_STS,
+	C_BOOKG,
+	C_VAL,
+	C_BTC,
+	C_DOMN,
+	C_FMLY,
+	C_BTCP,
+	C_NDTL,
+	C_BTCH,
+	C_TX,
+	C_REFS,
+	C_AMTDTLS,
+	C_AMT_INST,
+	C_AMT_TX,
+	C_RLTDDTS,
+	C_RTR,
+	S_LEAF /* a text field */
+};
+
+enum bf_field {
+	F_NONE = 0,
+	F_MSGID,
+	F_CREDTTM,
+	F_OMSGID,
+	F_ONBTX,
+	F_OSUM,
+	F_STS,
+	F_PMTINFID,
+	F_STSID,
+	F_INSTRID,
+	F_E2E,
+	F_MNDTID,
+	F_RSN_CD,
+	F_RSN_PRTRY,
+	F_ADDTL,
+	F_AMT, /* pain.002 InstdAmt, camt Ntry/Amt and TxDtls/Amt */
+	F_AMT_TX, /* AmtDtls/TxAmt/Amt */
+	F_AMT_INST, /* AmtDtls/InstdAmt/Amt */
+	F_ORIG_DATE,
+	F_ACCT,
+	F_NTRYREF,
+	F_CDI,
+	F_RVSL,
+	F_BOOKG,
+	F_VAL,
+	F_ASREF,
+	F_DOMN,
+	F_FMLY,
+	F_SUBFMLY,
+	F_BTC_PRTRY,
+	F_BTC_ISSR,
+	F_BTCH_MSGID,
+	F_BTCH_PMTINFID,
+	F_BTCH_NB,
+	F_BTCH_AMT,
+	F_BTCH_CDI
+};
+
+struct bf_row {
+	enum bf_state from;
+	const char *name;
+	enum bf_state to;
+	enum bf_field field;
+};
+
+/* Every element the reader looks at; anything else is skipped. */
+static const struct bf_row bf_rows[] = {
+    /* pain.002 */
+    {P_RPT, "GrpHdr", P_GRPHDR, F_NONE},
+    {P_RPT, "OrgnlGrpInfAndSts", P_OGRP, F_NONE},
+    {P_RPT, "OrgnlPmtInfAndSts", P_OPMT, F_NONE},
+    {P_GRPHDR, "MsgId", S_LEAF, F_MSGID},
+    {P_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
+    {P_OGRP, "OrgnlMsgId", S_LEAF, F_OMSGID},
+    {P_OGRP, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
+    {P_OGRP, "OrgnlCtrlSum", S_LEAF, F_OSUM},
+    {P_OGRP, "GrpSts", S_LEAF, F_STS},
+    {P_OGRP, "StsRsnInf", P_RSN, F_NONE},
+    {P_OPMT, "OrgnlPmtInfId", S_LEAF, F_PMTINFID},
+    {P_OPMT, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
+    {P_OPMT, "OrgnlCtrlSum", S_LEAF, F_OSUM},
+    {P_OPMT, "PmtInfSts", S_LEAF, F_STS},
+    {P_OPMT, "StsRsnInf", P_RSN, F_NONE},
+    {P_OPMT, "TxInfAndSts", P_TX, F_NONE},
+    {P_TX, "StsId", S_LEAF, F_STSID},
+    {P_TX, "OrgnlInstrId", S_LEAF, F_INSTRID},
+    {P_TX, "OrgnlEndToEndId", S_LEAF, F_E2E},
+    {P_TX, "TxSts", S_LEAF, F_STS},
+    {P_TX, "StsRsnInf", P_RSN, F_NONE},
+    {P_TX, "OrgnlTxRef", P_TXREF, F_NONE},
+    {P_RSN, "Rsn", P_RSNC, F_NONE},
+    {P_RSN, "AddtlInf", S_LEAF, F_ADDTL},
+    {P_RSNC, "Cd", S_LEAF, F_RSN_CD},
+    {P_RSNC, "Prtry", S_LEAF, F_RSN_PRTRY},
+    {P_TXREF, "Amt", P_TXREF_AMT, F_NONE},
+    {P_TXREF, "ReqdColltnDt", S_LEAF, F_ORIG_DATE},
+    {P_TXREF, "MndtRltdInf", P_MNDT, F_NONE},
+    {P_TXREF_AMT, "InstdAmt", S_LEAF, F_AMT},
+    {P_MNDT, "MndtId", S_LEAF, F_MNDTID},
+    /* camt.052/053/054 */
+    {C_MSG, "GrpHdr", C_GRPHDR, F_NONE},
+    {C_MSG, "Ntfctn", C_STMT, F_NONE},
+    {C_MSG, "Stmt", C_STMT, F_NONE},
+    {C_MSG, "Rpt", C_STMT, F_NONE},
+    {C_GRPHDR, "MsgId", S_LEAF, F_MSGID},
+    {C_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
+    {C_STMT, "Acct", C_ACCT, F_NONE},
+    {C_STMT, "Ntry", C_NTRY, F_NONE},
+    {C_ACCT, "Id", C_ACCTID, F_NONE},
+    {C_ACCTID, "IBAN", S_LEAF, F_ACCT},
+    {C_NTRY, "NtryRef", S_LEAF, F_NTRYREF},
+    {C_NTRY, "Amt", S_LEAF, F_AMT},
+    {C_NTRY, "CdtDbtInd", S_LEAF, F_CDI},
+    {C_NTRY, "RvslInd", S_LEAF, F_RVSL},
+    {C_NTRY, "Sts", C_STS, F_STS},
+    {C_NTRY, "BookgDt", C_BOOKG, F_NONE},
+    {C_NTRY, "ValDt", C_VAL, F_NONE},
+    {C_NTRY, "AcctSvcrRef", S_LEAF, F_ASREF},
+    {C_NTRY, "BkTxCd", C_BTC, F_NONE},
+    {C_NTRY, "NtryDtls", C_NDTL, F_NONE},
+    {C_STS, "Cd", S_LEAF, F_STS},
+    {C_STS, "Prtry", S_LEAF, F_STS},
+    {C_BOOKG, "Dt", S_LEAF, F_BOOKG},
+    {C_BOOKG, "DtTm", S_LEAF, F_BOOKG},
+    {C_VAL, "Dt", S_LEAF, F_VAL},
+    {C_VAL, "DtTm", S_LEAF, F_VAL},
+    {C_BTC, "Domn", C_DOMN, F_NONE},
+    {C_BTC, "Prtry", C_BTCP, F_NONE},
+    {C_DOMN, "Cd", S_LEAF, F_DOMN},
+    {C_DOMN, "Fmly", C_FMLY, F_NONE},
+    {C_FMLY, "Cd", S_LEAF, F_FMLY},
+    {C_FMLY, "SubFmlyCd", S_LEAF, F_SUBFMLY},
+    {C_BTCP, "Cd", S_LEAF, F_BTC_PRTRY},
+    {C_BTCP, "Issr", S_LEAF, F_BTC_ISSR},
+    {C_NDTL, "Btch", C_BTCH, F_NONE},
+    {C_NDTL, "TxDtls", C_TX, F_NONE},
+    {C_BTCH, "MsgId", S_LEAF, F_BTCH_MSGID},
+    {C_BTCH, "PmtInfId", S_LEAF, F_BTCH_PMTINFID},
+    {C_BTCH, "NbOfTxs", S_LEAF, F_BTCH_NB},
+    {C_BTCH, "TtlAmt", S_LEAF, F_BTCH_AMT},
+    {C_BTCH, "CdtDbtInd", S_LEAF, F_BTCH_CDI},
+    {C_TX, "Refs", C_REFS, F_NONE},
+    {C_TX, "Amt", S_LEAF, F_AMT},
+    {C_TX, "CdtDbtInd", S_LEAF, F_CDI},
+    {C_TX, "AmtDtls", C_AMTDTLS, F_NONE},
+    {C_TX, "BkTxCd", C_BTC, F_NONE},
+    {C_TX, "RltdDts", C_RLTDDTS, F_NONE},
+    {C_TX, "RtrInf", C_RTR, F_NONE},
+    {C_REFS, "MsgId", S_LEAF, F_OMSGID},
+    {C_REFS, "AcctSvcrRef", S_LEAF, F_ASREF},
+    {C_REFS, "PmtInfId", S_LEAF, F_PMTINFID},
+    {C_REFS, "InstrId", S_LEAF, F_INSTRID},
+    {C_REFS, "EndToEndId", S_LEAF, F_E2E},
+    {C_REFS, "MndtId", S_LEAF, F_MNDTID},
+    {C_AMTDTLS, "InstdAmt", C_AMT_INST, F_NONE},
+    {C_AMTDTLS, "TxAmt", C_AMT_TX, F_NONE},
+    {C_AMT_INST, "Amt", S_LEAF, F_AMT_INST},
+    {C_AMT_TX, "Amt", S_LEAF, F_AMT_TX},
+    {C_RLTDDTS, "IntrBkSttlmDt", S_LEAF, F_ORIG_DATE},
+    {C_RTR, "Rsn", P_RSNC, F_NONE},
+    {C_RTR, "AddtlInf", S_LEAF, F_ADDTL},
+};
+
+/* ----------------------------------------------------------- reader state */
+
+/* A record being built, with what the rules need besides the record. */
+struct bf_rec {
+	sepa_bankfile_record r;
+	int has_rtr; /* camt: RtrInf present */
+	int amt_prio; /* which amount element set r.amount (3 best) */
+	int has_btc;
+};
+
+struct bf_batch {
+	int present;
+	long line;
+	char msg_id[SEPA_BANKFILE_ID_BUFSZ];
+	char pmt_inf_id[SEPA_BANKFILE_ID_BUFSZ];
+	long nb_of_txs;
+	int has_amount;
+	int64_t amount;
+	char currency[SEPA_BANKFILE_CODE_BUFSZ];
+	enum sepa_bankfile_cdi cdi;
+};
+
+struct bf_frame {
+	enum bf_state state;
+	enum bf_field field;
+	long line;
+	char ccy[SEPA_BANKFILE_CODE_BUFSZ];
+	char name[48]; /* for messages, cut to fit */
+};
+
+struct bf_ctx {
+	xmlTextReaderPtr reader;
+	const char *name;
+	const sepa_bankfile_opts *opts;
+	sepa_bankfile_cb cb;
+	void *cb_arg;
+	sepa_bankfile_info *info;
+	sepa_error *err;
+	struct bf_frame *stack;
+	int dispatched;
+	int open; /* elements started and not yet ended */
+	char *text;
+	size_t text_len;
+	size_t text_cap;
+	/* xml error seen by the structured handler */
+	int xml_failed;
+	int xml_code;
+	long xml_line;
+	char xml_msg[SEPA_ERROR_MSG_MAX];
+	/* records */
+	char account[SEPA_BANKFILE_ID_BUFSZ];
+	struct bf_rec grp, blk, tx, pending;
+	struct bf_rec *cur;
+	struct bf_batch batch;
+	int grp_seen;
+	int has_pending;
+	size_t grp_details; /* pain.002: transaction records in the file */
+	size_t blk_details; /* pain.002 block / camt entry */
+	size_t ndtl_details; /* camt: TxDtls in this NtryDtls */
+	size_t entry_records; /* camt: records emitted for this entry */
+};
+
+static int bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
+{
+	char msg[SEPA_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sepa_error_setw(c->err, code, c->name, line, "%s", msg);
+}
+
+static long
+bf_node_line(struct bf_ctx *c)
+{
+	xmlNodePtr node = xmlTextReaderCurrentNode(c->reader);
+	long line = node != NULL ? xmlGetLineNo(node) : -1;
+
+	if (line <= 0)
+		line = xmlTextReaderGetParserLineNumber(c->reader);
+	return line;
+}
+
+/* ---------------------------------------------------------- value parsers */
+
+/*
+ * Decimal text to cents, exactly: digits, at most one '.', an optional
+ * leading '+'; decimals past the second must be zeros.
+ */
+static int
+bf_parse_amount(int64_t *out, const char *s, const char **why)
+{
+	int64_t v = 0;
+	int digits = 0;
+	int frac = -1;
+	int64_t cents = 0;
+
+	if (*s == '+')
+		s++;
+	else if (*s == '-') {
+		*why = "is negative";
+		return -1;
+	}
+	for (; *s != '\0'; s++) {
+		if (*s == '.') {
+			if (frac >= 0) {
+				*why = "is not a decimal number";
+				return -1;
+			}
+			frac = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9') {
+			*why = "is not a decimal number";
+			return -1;
+		}
+		digits++;
+		if (frac < 0) {
+			if (v > (INT64_MAX / 100 - (*s - '0')) / 10) {
+				*why = "is too large";
+				return -1;
+			}
+			v = v * 10 + (*s - '0');
+		} else if (frac < 2) {
+			cents = cents * 10 + (*s - '0');
+			frac++;
+		} else if (*s != '0') {
+			*why = "has more than 2 decimals";
+			return -1;
+		}
+	}
+	if (digits == 0) {
+		*why = "is not a decimal number";
+		return -1;
+	}
+	if (frac == 1)
+		cents *= 10;
+	if (v == INT64_MAX / 100 && cents > INT64_MAX % 100) {
+		*why = "is too large";
+		return -1;
+	}
+	*out = v * 100 + cents;
+	return 0;
+}
+
+/* "YYYY-MM-DD", optionally followed by a time or a zone. */
+static int
+bf_parse_date(sepa_date *out, const char *s)
+{
+	int v[3] = {0, 0, 0};
+	const int widths[3] = {4, 2, 2};
+	int i;
+	int k;
+
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < widths[i]; k++, s++) {
+			if (*s < '0' || *s > '9')
+				return -1;
+			v[i] = v[i] * 10 + (*s - '0');
+		}
+		if (i < 2 && *s++ != '-')
+			return -1;
+	}
+	if (*s != '\0' && *s != 'T' && *s != 'Z' && *s != '+' && *s != '-')
+		return -1;
+	if (!sepa_date_valid(v[0], v[1], v[2]))
+		return -1;
+	out->year = v[0];
+	out->month = v[1];
+	out->day = v[2];
+	return 0;
+}
+
+static int
+bf_parse_count(long *out, const char *s)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > 99999999999999L)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* ------------------------------------------------------------ field store */
+
+static int
+bf_copy(struct bf_ctx *c, char *dst, size_t size, const char *src,
+    const char *elem, long line)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "element %s: value of %zu bytes is longer than %zu", elem,
+		    len, size - 1);
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+/* Append to reason_info with " | ", cut at a UTF-8 character boundary. */
+static void
+bf_append_info(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(dst);
+	size_t add;
+
+	if (len > 0 && len + 3 < size) {
+		memcpy(dst + len, " | ", 4);
+		len += 3;
+	}
+	add = strlen(src);
+	if (len + add >= size) {
+		add = size - 1 - len;
+		while (add > 0 && ((unsigned char)src[add] & 0xC0) == 0x80)
+			add--;
+	}
+	memcpy(dst + len, src, add);
+	dst[len + add] = '\0';
+}
+
+static int
+bf_set_amount(struct bf_ctx *c, struct bf_rec *rec, const char *text,
+    const struct bf_frame *f, const char *elem, int prio)
+{
+	const char *why = "";
+	int64_t v;
+
+	if (bf_parse_amount(&v, text, &why) != 0)
+		return bf_fail(c, SEPA_EINVAL, f->line,
+		    "element %s: amount \"%s\" %s", elem, text, why);
+	if (rec->r.has_amount && rec->amt_prio > prio)
+		return 0;
+	rec->r.has_amount = 1;
+	rec->r.amount = v;
+	rec->amt_prio = prio;
+	return bf_copy(c, rec->r.currency, sizeof(rec->r.currency), f->ccy,
+	    "Ccy", f->line);
+}
+
+static int
+bf_set_cdi(struct bf_ctx *c, enum sepa_bankfile_cdi *out, const char *text,
+    const char *elem, long line)
+{
+	if (strcmp(text, "CRDT") == 0)
+		*out = SEPA_BANKFILE_CDI_CREDIT;
+	else if (strcmp(text, "DBIT") == 0)
+		*out = SEPA_BANKFILE_CDI_DEBIT;
+	else
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "element %s: \"%s\" is neither CRDT nor DBIT", elem, text);
+	return 0;
+}
+
+static int
+bf_set_date(struct bf_ctx *c, sepa_date *out, const char *text,
+    const char *elem, long line)
+{
+	if (bf_parse_date(out, text) != 0)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "element %s: \"%s\" is not a date (YYYY-MM-DD)", elem,
+		    text);
+	return 0;
+}
+
+/* Store the text of a leaf element into the record being built. */
+static int
+bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
+    const char *text)
+{
+	struct bf_rec *rec = c->cur != NULL ? c->cur : &c->grp;
+	sepa_bankfile_record *r = &rec->r;
+	struct bf_batch *b = &c->batch;
+	long l = f->line;
+
+	switch (f->field) {
+	case F_NONE:
+		return 0;
+	case F_MSGID:
+		if (bf_copy(c, c->grp.r.msg_id, sizeof(c->grp.r.msg_id), text,
+		        elem, l) != 0)
+			return SEPA_EINVAL;
+		memcpy(
+		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
+		return 0;
+	case F_CREDTTM:
+		/* informative only: cut rather than refuse */
+		snprintf(
+		    c->info->created, sizeof(c->info->created), "%s", text);
+		return 0;
+	case F_OMSGID:
+		return bf_copy(
+		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
+	case F_ONBTX:
+		if (bf_parse_count(&r->nb_of_txs, text) != 0)
+			return bf_fail(c, SEPA_EINVAL, l,
+			    "element %s: \"%s\" is not a number", elem, text);
+		return 0;
+	case F_OSUM:
+		/* the control sum has no currency */
+		return bf_set_amount(c, rec, text, f, elem, 3);
+	case F_STS:
+		return bf_copy(c, r->status, sizeof(r->status), text, elem, l);
+	case F_PMTINFID:
+		return bf_copy(
+		    c, r->pmt_inf_id, sizeof(r->pmt_inf_id), text, elem, l);
+	case F_STSID:
+		return bf_copy(
+		    c, r->status_id, sizeof(r->status_id), text, elem, l);
+	case F_INSTRID:
+		return bf_copy(
+		    c, r->instr_id, sizeof(r->instr_id), text, elem, l);
+	case F_E2E:
+		return bf_copy(c, r->end_to_end_id, sizeof(r->end_to_end_id),
+		    text, elem, l);
+	case F_MNDTID:
+		return bf_copy(
+		    c, r->mandate_id, sizeof(r->mandate_id), text, elem, l);
+	case F_RSN_CD:
+	case F_RSN_PRTRY:
+		if (r->reason[0] != '\0')
+			return 0;
+		r->reason_proprietary = f->field == F_RSN_PRTRY;
+		return bf_copy(c, r->reason, sizeof(r->reason), text, elem, l);
+	case F_ADDTL:
+		bf_append_info(r->reason_info, sizeof(r->reason_info), text);
+		return 0;
+	case F_AMT:
+		return bf_set_amount(c, rec, text, f, elem, 3);
+	case F_AMT_TX:
+		return bf_set_amount(c, rec, text, f, elem, 2);
+	case F_AMT_INST:
+		return bf_set_amount(c, rec, text, f, elem, 1);
+	case F_ORIG_DATE:
+		return bf_set_date(c, &r->orig_date, text, elem, l);
+	case F_ACCT:
+		return bf_copy(
+		    c, c->account, sizeof(c->account), text, elem, l);
+	case F_NTRYREF:
+		return bf_copy(
+		    c, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
+	case F_CDI:
+		return bf_set_cdi(c, &r->cdi, text, elem, l);
+	case F_RVSL:
+		if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0)
+			r->reversal = 1;
+		else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
+			r->reversal = 0;
+		else
+			return bf_fail(c, SEPA_EINVAL, l,
+			    "element %s: \"%s\" is not a boolean", elem, text);
+		return 0;
+	case F_BOOKG:
+		return bf_set_date(c, &r->booking_date, text, elem, l);
+	case F_VAL:
+		return bf_set_date(c, &r->value_date, text, elem, l);
+	case F_ASREF:
+		return bf_copy(c, r->acct_svcr_ref, sizeof(r->acct_svcr_ref),
+		    text, elem, l);
+	case F_DOMN:
+		rec->has_btc = 1;
+		return bf_copy(
+		    c, r->btc_domain, sizeof(r->btc_domain), text, elem, l);
+	case F_FMLY:
+		return bf_copy(
+		    c, r->btc_family, sizeof(r->btc_family), text, elem, l);
+	case F_SUBFMLY:
+		return bf_copy(c, r->btc_subfamily, sizeof(r->btc_subfamily),
+		    text, elem, l);
+	case F_BTC_PRTRY:
+		rec->has_btc = 1;
+		return bf_copy(c, r->btc_proprietary,
+		    sizeof(r->btc_proprietary), text, elem, l);
+	case F_BTC_ISSR:
+		return bf_copy(
+		    c, r->btc_issuer, sizeof(r->btc_issuer), text, elem, l);
+	case F_BTCH_MSGID:
+		return bf_copy(c, b->msg_id, sizeof(b->msg_id), text, elem, l);
+	case F_BTCH_PMTINFID:
+		return bf_copy(
+		    c, b->pmt_inf_id, sizeof(b->pmt_inf_id), text, elem, l);
+	case F_BTCH_NB:
+		if (bf_parse_count(&b->nb_of_txs, text) != 0)
+			return bf_fail(c, SEPA_EINVAL, l,
+			    "element %s: \"%s\" is not a number", elem, text);
+		return 0;
+	case F_BTCH_AMT: {
+		const char *why = "";
+
+		if (bf_parse_amount(&b->amount, text, &why) != 0)
+			return bf_fail(c, SEPA_EINVAL, l,
+			    "element %s: amount \"%s\" %s", elem, text, why);
+		b->has_amount = 1;
+		return bf_copy(
+		    c, b->currency, sizeof(b->currency), f->ccy, "Ccy", l);
+	}
+	case F_BTCH_CDI:
+		return bf_set_cdi(c, &b->cdi, text, elem, l);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- records */
+
+static void
+bf_rec_reset(struct bf_rec *rec, long line)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->r.nb_of_txs = -1;
+	rec->r.line = line;
+}
+
+static int
+bf_is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static enum sepa_bankfile_kind
+bf_kind_pain(const sepa_bankfile_record *r)
+{
+	if (bf_is(r->status, "RJCT"))
+		return SEPA_BANKFILE_REJECT;
+	if (bf_is(r->status, "ACSC"))
+		return SEPA_BANKFILE_CONFIRMATION;
+	return SEPA_BANKFILE_INFO;
+}
+
+/* The camt rules of bankfile.h, in that order. */
+static enum sepa_bankfile_kind
+bf_kind_camt(const struct bf_rec *rec)
+{
+	const sepa_bankfile_record *r = &rec->r;
+	int pmnt = bf_is(r->btc_domain, "PMNT");
+	int iddt = pmnt && bf_is(r->btc_family, "IDDT");
+	int dd = iddt || (pmnt && bf_is(r->btc_family, "RDDT"));
+	int unpaid = iddt &&
+	    (bf_is(r->btc_subfamily, "UPDD") ||
+	        bf_is(r->btc_subfamily, "PRDD"));
+
+	if (r->cdi == SEPA_BANKFILE_CDI_DEBIT &&
+	    (rec->has_rtr || unpaid || (r->reversal && dd)))
+		return !r->reason_proprietary && bf_is(r->reason, "MD06")
+		    ? SEPA_BANKFILE_REFUND
+		    : SEPA_BANKFILE_RETURN;
+	if (r->reversal)
+		return SEPA_BANKFILE_REVERSAL;
+	if (r->cdi == SEPA_BANKFILE_CDI_CREDIT && dd)
+		return SEPA_BANKFILE_CONFIRMATION;
+	return SEPA_BANKFILE_INFO;
+}
+
+static int
+bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
+{
+	size_t n = c->info->records;
+	int rc;
+
+	if (n >= c->opts->max_records)
+		return bf_fail(c, SEPA_ELIMIT, r->line,
+		    "too many records: the limit is %zu", c->opts->max_records);
+	r->index = n;
+	if (r != &c->grp.r)
+		memcpy(r->msg_id, c->grp.r.msg_id, sizeof(r->msg_id));
+	c->info->records++;
+	c->info->by_kind[r->kind]++;
+	if (c->cb == NULL)
+		return 0;
+	rc = c->cb(r, c->cb_arg);
+	if (rc != 0)
+		return bf_fail(c, rc < 0 ? rc : SEPA_ESTATE, r->line,
+		    "reading stopped by the record callback (%d) at record %zu",
+		    rc, n);
+	return 0;
+}
+
+/* Inherit the reason of an enclosing level when the record has none. */
+static void
+bf_inherit_reason(sepa_bankfile_record *r, const sepa_bankfile_record *from)
+{
+	if (r->reason[0] != '\0' || from->reason[0] == '\0')
+		return;
+	memcpy(r->reason, from->reason, sizeof(r->reason));
+	r->reason_proprietary = from->reason_proprietary;
+	if (r->reason_info[0] == '\0')
+		memcpy(
+		    r->reason_info, from->reason_info, sizeof(r->reason_info));
+}
+
+static int
+bf_pain_tx(struct bf_ctx *c)
+{
+	sepa_bankfile_record *r = &c->tx.r;
+
+	r->level = SEPA_BANKFILE_TRANSACTION;
+	memcpy(r->orig_msg_id, c->grp.r.orig_msg_id, sizeof(r->orig_msg_id));
+	memcpy(r->pmt_inf_id, c->blk.r.pmt_inf_id, sizeof(r->pmt_inf_id));
+	if (r->status[0] == '\0')
+		memcpy(r->status,
+		    c->blk.r.status[0] != '\0' ? c->blk.r.status
+		                               : c->grp.r.status,
+		    sizeof(r->status));
+	bf_inherit_reason(r, &c->blk.r);
+	bf_inherit_reason(r, &c->grp.r);
+	r->kind = bf_kind_pain(r);
+	c->blk_details++;
+	c->grp_details++;
+	return bf_emit(c, r);
+}
+
+static int
+bf_pain_block(struct bf_ctx *c)
+{
+	sepa_bankfile_record *r = &c->blk.r;
+
+	if (r->status[0] == '\0')
+		return 0;
+	r->level = SEPA_BANKFILE_BLOCK;
+	memcpy(r->orig_msg_id, c->grp.r.orig_msg_id, sizeof(r->orig_msg_id));
+	r->details = c->blk_details;
+	r->kind = bf_kind_pain(r);
+	return bf_emit(c, r);
+}
+
+static int
+bf_pain_group(struct bf_ctx *c)
+{
+	sepa_bankfile_record *r = &c->grp.r;
+
+	if (!c->grp_seen || r->status[0] == '\0')
+		return 0;
+	r->level = SEPA_BANKFILE_GROUP;
+	r->details = c->grp_details;
+	r->kind = bf_kind_pain(r);
+	return bf_emit(c, r);
+}
+
+/* Complete a camt record with what its entry and batch say. */
+static void
+bf_camt_merge(struct bf_ctx *c, struct bf_rec *rec)
+{
+	sepa_bankfile_record *r = &rec->r;
+	const struct bf_rec *e = &c->blk;
+	const sepa_bankfile_record *er = &e->r;
+
+	memcpy(r->status, er->status, sizeof(r->status));
+	memcpy(r->entry_ref, er->entry_ref, sizeof(r->entry_ref));
+	memcpy(r->account, c->account, sizeof(r->account));
+	r->booking_date = er->booking_date;
+	r->value_date = er->value_date;
+	r->reversal = er->reversal;
+	if (r->cdi == SEPA_BANKFILE_CDI_NONE)
+		r->cdi = er->cdi;
+	if (r->acct_svcr_ref[0] == '\0')
+		memcpy(r->acct_svcr_ref, er->acct_svcr_ref,
+		    sizeof(r->acct_svcr_ref));
+	if (!rec->has_btc) {
+		memcpy(r->btc_domain, er->btc_domain, sizeof(r->btc_domain));
+		memcpy(r->btc_family, er->btc_family, sizeof(r->btc_family));
+		memcpy(r->btc_subfamily, er->btc_subfamily,
+		    sizeof(r->btc_subfamily));
+		memcpy(r->btc_proprietary, er->btc_proprietary,
+		    sizeof(r->btc_proprietary));
+		memcpy(r->btc_issuer, er->btc_issuer, sizeof(r->btc_issuer));
+	}
+	if (c->batch.present) {
+		if (r->pmt_inf_id[0] == '\0')
+			memcpy(r->pmt_inf_id, c->batch.pmt_inf_id,
+			    sizeof(r->pmt_inf_id));
+		if (r->orig_msg_id[0] == '\0')
+			memcpy(r->orig_msg_id, c->batch.msg_id,
+			    sizeof(r->orig_msg_id));
+	}
+}
+
+static int
+bf_camt_flush(struct bf_ctx *c)
+{
+	sepa_bankfile_record *r = &c->pending.r;
+
+	if (!c->has_pending)
+		return 0;
+	c->has_pending = 0;
+	/* The entry amount is the transaction's when it has only this one. */
+	if (!r->has_amount && c->blk_details == 1 && c->blk.r.has_amount) {
+		r->has_amount = 1;
+		r->amount = c->blk.r.amount;
+		memcpy(r->currency, c->blk.r.currency, sizeof(r->currency));
+	}
+	r->kind = bf_kind_camt(&c->pending);
+	c->entry_records++;
+	return bf_emit(c, r);
+}
+
+static int
+bf_camt_tx(struct bf_ctx *c)
+{
+	int rc;
+
+	/* counted first, so that the pending one knows it is not alone */
+	c->blk_details++;
+	c->ndtl_details++;
+	if ((rc = bf_camt_flush(c)) != 0)
+		return rc;
+	c->tx.r.level = SEPA_BANKFILE_TRANSACTION;
+	bf_camt_merge(c, &c->tx);
+	c->pending = c->tx;
+	c->has_pending = 1;
+	return 0;
+}
+
+/*
+ * End of NtryDtls: a batch that lists no transaction, or fewer than its
+ * NbOfTxs, gives a block record standing for the whole batch.
+ */
+static int
+bf_camt_batch(struct bf_ctx *c)
+{
+	struct bf_rec rec;
+	struct bf_batch *b = &c->batch;
+	int rc;
+
+	if ((rc = bf_camt_flush(c)) != 0)
+		return rc;
+	if (!b->present ||
+	    (c->ndtl_details > 0 &&
+	        (b->nb_of_txs < 0 || (size_t)b->nb_of_txs <= c->ndtl_details)))
+		return 0;
+	bf_rec_reset(&rec, b->line);
+	rec.r.level = SEPA_BANKFILE_BLOCK;
+	rec.r.details = c->ndtl_details;
+	rec.r.nb_of_txs = b->nb_of_txs;
+	rec.r.cdi = b->cdi;
+	if (b->has_amount) {
+		rec.r.has_amount = 1;
+		rec.r.amount = b->amount;
+		memcpy(rec.r.currency, b->currency, sizeof(rec.r.currency));
+	} else if (c->blk.r.has_amount) {
+		rec.r.has_amount = 1;
+		rec.r.amount = c->blk.r.amount;
+		memcpy(
+		    rec.r.currency, c->blk.r.currency, sizeof(rec.r.currency));
+	}
+	bf_camt_merge(c, &rec);
+	rec.r.kind = bf_kind_camt(&rec);
+	c->entry_records++;
+	return bf_emit(c, &rec.r);
+}
+
+/* End of Ntry: an entry that gave no record gives one of its own. */
+static int
+bf_camt_entry(struct bf_ctx *c)
+{
+	struct bf_rec rec;
+	int rc;
+
+	if ((rc = bf_camt_flush(c)) != 0)
+		return rc;
+	if (c->entry_records > 0)
+		return 0;
+	rec = c->blk;
+	rec.r.level = SEPA_BANKFILE_TRANSACTION;
+	memcpy(rec.r.account, c->account, sizeof(rec.r.account));
+	rec.r.kind = bf_kind_camt(&rec);
+	c->entry_records++;
+	return bf_emit(c, &rec.r);
+}
+
+/* --------------------------------------------------------------- dispatch */
+
+struct bf_msg {
+	const char *element;
+	enum sepa_bankfile_type type;
+	const char *prefix; /* message name in the namespace */
+	int min_version;
+	int max_version;
+};
+
+static const struct bf_msg bf_msgs[] = {
+    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 10},
+    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 8},
+    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 8},
+    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 8},
+};
+
+/*
+ * Find "xxxx.nnn.nnn.nn" (pain.002.001.03, camt.054.001.08) in a
+ * namespace URI; national variants keep the ISO identifier inside
+ * (".../pain.002.001.03.ch.02.xsd", "...pain.002.002.03").
+ */
+static int
+bf_ns_message(char *out, size_t size, const char *ns)
+{
+	static const char shape[] = "aaaa.999.999.99";
+	const size_t n = sizeof(shape) - 1;
+	size_t len = strlen(ns);
+	size_t i;
+	size_t k;
+
+	for (i = 0; i + n <= len; i++) {
+		for (k = 0; k < n; k++) {
+			char ch = ns[i + k];
+
+			if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
+			        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
+			                          : ch != '.')
+				break;
+		}
+		if (k == n &&
+		    (i + n == len || ns[i + n] < '0' || ns[i + n] > '9')) {
+			if (size <= n)
+				return -1;
+			memcpy(out, ns + i, n);
+			out[n] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
+    enum bf_state *to)
+{
+	const struct bf_msg *m = NULL;
+	char id[32] = "";
+	size_t i;
+	int variant;
+	int version;
+
+	if (ns == NULL)
+		ns = "";
+	snprintf(c->info->ns, sizeof(c->info->ns), "%s", ns);
+	if (ns[0] != '\0')
+		(void)bf_ns_message(id, sizeof(id), ns);
+	memcpy(c->info->message, id, sizeof(c->info->message));
+	for (i = 0; i < sizeof(bf_msgs) / sizeof(bf_msgs[0]); i++)
+		if (strcmp(bf_msgs[i].element, elem) == 0)
+			m = &bf_msgs[i];
+	if (m == NULL)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "not a bank return file: root element %s (%s)", elem,
+		    id[0] != '\0'       ? id
+		        : ns[0] != '\0' ? ns
+		                        : "no namespace");
+	c->info->type = m->type;
+	if (ns[0] != '\0' && id[0] == '\0')
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "unknown namespace \"%s\" for root element %s", ns, elem);
+	if (id[0] != '\0') {
+		if (strncmp(id, m->prefix, 8) != 0)
+			return bf_fail(c, SEPA_EINVAL, line,
+			    "root element %s does not match namespace %s", elem,
+			    id);
+		variant = atoi(id + 9);
+		version = atoi(id + 13);
+		if (version < m->min_version || version > m->max_version ||
+		    variant < 1 ||
+		    variant > (m->type == SEPA_BANKFILE_PAIN002 ? 2 : 1))
+			return bf_fail(c, SEPA_EINVAL, line,
+			    "unsupported message version %s (supported: "
+			    "%s.001.%02d to .%02d)",
+			    id, m->prefix, m->min_version, m->max_version);
+	}
+	*to = m->type == SEPA_BANKFILE_PAIN002 ? P_RPT : C_MSG;
+	c->dispatched = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ node events */
+
+static void
+bf_open(struct bf_ctx *c, enum bf_state s, long line)
+{
+	switch (s) {
+	case P_OGRP:
+		c->grp_seen = 1;
+		c->grp.r.line = line;
+		c->cur = &c->grp;
+		break;
+	case C_STMT:
+		c->account[0] = '\0';
+		c->cur = &c->grp;
+		break;
+	case P_OPMT:
+	case C_NTRY:
+		bf_rec_reset(&c->blk, line);
+		c->blk_details = 0;
+		c->entry_records = 0;
+		c->has_pending = 0;
+		memset(&c->batch, 0, sizeof(c->batch));
+		c->cur = &c->blk;
+		break;
+	case C_NDTL:
+		memset(&c->batch, 0, sizeof(c->batch));
+		c->batch.nb_of_txs = -1;
+		c->ndtl_details = 0;
+		break;
+	case C_BTCH:
+		c->batch.present = 1;
+		c->batch.line = line;
+		break;
+	case P_TX:
+	case C_TX:
+		bf_rec_reset(&c->tx, line);
+		c->cur = &c->tx;
+		break;
+	case C_RTR:
+		if (c->cur != NULL)
+			c->cur->has_rtr = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+bf_close(struct bf_ctx *c, enum bf_state s)
+{
+	int rc = 0;
+
+	switch (s) {
+	case P_RPT:
+		rc = bf_pain_group(c);
+		break;
+	case P_OGRP:
+		c->cur = NULL;
+		break;
+	case P_OPMT:
+		rc = bf_pain_block(c);
+		c->cur = NULL;
+		break;
+	case P_TX:
+		rc = bf_pain_tx(c);
+		c->cur = &c->blk;
+		break;
+	case C_TX:
+		rc = bf_camt_tx(c);
+		c->cur = &c->blk;
+		break;
+	case C_NDTL:
+		rc = bf_camt_batch(c);
+		break;
+	case C_NTRY:
+		rc = bf_camt_entry(c);
+		c->cur = &c->grp;
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+static char *
+bf_trim(char *s, size_t len)
+{
+	while (len > 0 &&
+	    (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+	        s[len - 1] == '\r'))
+		len--;
+	s[len] = '\0';
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static int
+bf_end(struct bf_ctx *c, int depth, const char *elem)
+{
+	struct bf_frame *f = &c->stack[depth];
+	int rc = 0;
+
+	if (f->field != F_NONE) {
+		char *text = bf_trim(c->text, c->text_len);
+
+		if (text[0] != '\0')
+			rc = bf_store(c, f, elem, text);
+	}
+	c->text_len = 0;
+	c->open = depth;
+	if (rc == 0)
+		rc = bf_close(c, f->state);
+	return rc;
+}
+
+static int
+bf_start(struct bf_ctx *c)
+{
+	const char *elem = (const char *)xmlTextReaderConstLocalName(c->reader);
+	const char *ns =
+	    (const char *)xmlTextReaderConstNamespaceUri(c->reader);
+	int depth = xmlTextReaderDepth(c->reader);
+	long line = bf_node_line(c);
+	enum bf_state parent;
+	enum bf_state to = S_SKIP;
+	enum bf_field field = F_NONE;
+	struct bf_frame *f;
+	size_t i;
+	int rc;
+
+	if (elem == NULL)
+		return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
+	if (depth < 0 || depth >= c->opts->max_depth)
+		return bf_fail(c, SEPA_ELIMIT, line,
+		    "elements nested deeper than %d (element %s)",
+		    c->opts->max_depth, elem);
+	parent = depth == 0 ? S_TOP : c->stack[depth - 1].state;
+	c->text_len = 0;
+	if (parent == S_TOP && strcmp(elem, "Document") == 0) {
+		to = S_DOC;
+	} else if (parent == S_TOP || (parent == S_DOC && !c->dispatched)) {
+		if ((rc = bf_dispatch(c, elem, ns, line, &to)) != 0)
+			return rc;
+	} else if (parent == S_LEAF) {
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "element %s holds an element (%s) where text is expected",
+		    c->stack[depth - 1].name, elem);
+	} else if (parent != S_SKIP) {
+		for (i = 0; i < sizeof(bf_rows) / sizeof(bf_rows[0]); i++) {
+			if (bf_rows[i].from == parent &&
+			    strcmp(bf_rows[i].name, elem) == 0) {
+				to = bf_rows[i].to;
+				field = bf_rows[i].field;
+				break;
+			}
+		}
+	}
+	f = &c->stack[depth];
+	f->state = to;
+	f->field = field;
+	f->line = line;
+	f->ccy[0] = '\0';
+	snprintf(f->name, sizeof(f->name), "%s", elem);
+	c->open = depth + 1;
+	if (field == F_AMT || field == F_AMT_TX || field == F_AMT_INST ||
+	    field == F_BTCH_AMT) {
+		xmlChar *ccy = xmlTextReaderGetAttribute(
+		    c->reader, (const xmlChar *)"Ccy");
+
+		if (ccy != NULL) {
+			rc = bf_copy(c, f->ccy, sizeof(f->ccy),
+			    (const char *)ccy, "Ccy", line);
+			xmlFree(ccy);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	bf_open(c, to, line);
+	if (xmlTextReaderIsEmptyElement(c->reader))
+		return bf_end(c, depth, elem);
+	return 0;
+}
+
+static int
+bf_text(struct bf_ctx *c)
+{
+	const char *v = (const char *)xmlTextReaderConstValue(c->reader);
+	int depth = xmlTextReaderDepth(c->reader);
+	size_t len;
+	char *p;
+
+	if (v == NULL || depth < 1 || depth > c->opts->max_depth)
+		return 0;
+	len = strlen(v);
+	if (len > c->opts->max_text || c->text_len + len > c->opts->max_text)
+		return bf_fail(c, SEPA_ELIMIT, bf_node_line(c),
+		    "text longer than %zu bytes", c->opts->max_text);
+	if (c->stack[depth - 1].field == F_NONE)
+		return 0;
+	if (c->text_len + len + 1 > c->text_cap) {
+		size_t cap = c->text_cap * 2;
+
+		while (cap < c->text_len + len + 1)
+			cap *= 2;
+		p = realloc(c->text, cap);
+		if (p == NULL)
+			return bf_fail(c, SEPA_ENOMEM, 0, "out of memory");
+		c->text = p;
+		c->text_cap = cap;
+	}
+	memcpy(c->text + c->text_len, v, len);
+	c->text_len += len;
+	c->text[c->text_len] = '\0';
+	return 0;
+}
+
+/* libxml2 2.12 made the error const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *bf_xml_err;
+#else
+typedef xmlErrorPtr bf_xml_err;
+#endif
+
+static void
+bf_xml_error(void *arg, bf_xml_err e)
+{
+	struct bf_ctx *c = arg;
+	size_t len;
+
+	if (e == NULL || e->level < XML_ERR_ERROR || c->xml_failed)
+		return;
+	c->xml_failed = 1;
+	c->xml_code = e->code;
+	c->xml_line = e->line;
+	snprintf(c->xml_msg, sizeof(c->xml_msg), "%s",
+	    e->message != NULL ? e->message : "unknown error");
+	len = strlen(c->xml_msg);
+	while (len > 0 &&
+	    (c->xml_msg[len - 1] == '\n' || c->xml_msg[len - 1] == ' '))
+		c->xml_msg[--len] = '\0';
+	if (c->xml_msg[0] >= 'A' && c->xml_msg[0] <= 'Z' &&
+	    !(c->xml_msg[1] >= 'A' && c->xml_msg[1] <= 'Z'))
+		c->xml_msg[0] = (char)(c->xml_msg[0] - 'A' + 'a');
+}
+
+/* ------------------------------------------------------------- main loop */
+
+/* libxml2 errors that mean "the input stopped in the middle". */
+static int
+bf_truncation(int code)
+{
+	switch (code) {
+	case XML_ERR_DOCUMENT_END:
+	case XML_ERR_GT_REQUIRED:
+	case XML_ERR_LTSLASH_REQUIRED:
+	case XML_ERR_TAG_NOT_FINISHED:
+	case XML_ERR_COMMENT_NOT_FINISHED:
+	case XML_ERR_ATTRIBUTE_NOT_STARTED:
+	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+	case XML_ERR_LITERAL_NOT_FINISHED:
+	case XML_ERR_CDATA_NOT_FINISHED:
+	case XML_ERR_PI_NOT_FINISHED:
+	case XML_ERR_NAME_REQUIRED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+bf_run(struct bf_ctx *c, struct bf_guard *g)
+{
+	int ret = 0;
+	int rc = 0;
+
+	while (rc == 0 && (ret = xmlTextReaderRead(c->reader)) == 1) {
+		int type = xmlTextReaderNodeType(c->reader);
+
+		switch (type) {
+		case XML_READER_TYPE_ELEMENT:
+			rc = bf_start(c);
+			break;
+		case XML_READER_TYPE_END_ELEMENT: {
+			const char *elem =
+			    (const char *)xmlTextReaderConstLocalName(
+			        c->reader);
+			int depth = xmlTextReaderDepth(c->reader);
+
+			if (depth >= 0 && depth < c->opts->max_depth)
+				rc = bf_end(c, depth, elem != NULL ? elem : "");
+			break;
+		}
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_CDATA:
+		case XML_READER_TYPE_WHITESPACE:
+		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+			rc = bf_text(c);
+			break;
+		case XML_READER_TYPE_DOCUMENT_TYPE:
+			rc = bf_fail(c, SEPA_EXML, bf_node_line(c),
+			    "DOCTYPE not allowed in bank files");
+			break;
+		case XML_READER_TYPE_ENTITY_REFERENCE:
+		case XML_READER_TYPE_ENTITY:
+			rc = bf_fail(c, SEPA_EXML, bf_node_line(c),
+			    "entity reference &%s; not allowed in bank files",
+			    (const char *)xmlTextReaderConstName(c->reader));
+			break;
+		default:
+			break;
+		}
+	}
+	c->info->bytes = g->total;
+	if (rc != 0)
+		return rc;
+	if (g->failed) {
+		rc = sepa_error_setw(
+		    c->err, g->code, c->name, g->fail_line, "%s", g->msg);
+		if (c->err != NULL)
+			c->err->sys_errno = g->sys_errno;
+		return rc;
+	}
+	if (!g->nonblank)
+		return bf_fail(c, SEPA_EXML, 0, "empty file");
+	if (ret < 0 || c->xml_failed) {
+		long line = c->xml_line > 0 ? c->xml_line : g->line;
+
+		if (!g->root_seen && c->xml_code == XML_ERR_DOCUMENT_EMPTY)
+			return bf_fail(c, SEPA_EXML, line,
+			    "not an XML document: no element found");
+		if (g->eof && c->open == 0 && bf_truncation(c->xml_code))
+			return bf_fail(c, SEPA_EXML, g->line,
+			    "truncated file: the input ends before the root "
+			    "element is complete");
+		if (g->eof && c->open > 0 && bf_truncation(c->xml_code))
+			return bf_fail(c, SEPA_EXML, g->line,
+			    "truncated file: the input ends before element %s "
+			    "(line %ld) is closed",
+			    c->stack[0].name, c->stack[0].line);
+		if (!g->root_seen)
+			return bf_fail(c, SEPA_EXML, line,
+			    "not an XML document: %s",
+			    c->xml_failed ? c->xml_msg : "could not parse");
+		return bf_fail(c, SEPA_EXML, line, "malformed XML: %s",
+		    c->xml_failed ? c->xml_msg : "could not parse");
+	}
+	if (!c->dispatched) {
+		return bf_fail(c, SEPA_EXML, g->line,
+		    "no message element in the document");
+	}
+	return 0;
+}
+
+int
+sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
+    const char *name, const sepa_bankfile_opts *opts, sepa_bankfile_cb cb,
+    void *cb_arg, sepa_bankfile_info *info, sepa_error *err)
+{
+	sepa_bankfile_opts o = SEPA_BANKFILE_OPTS_INIT;
+	sepa_bankfile_info local_info;
+	struct bf_guard g;
+	struct bf_ctx *c = NULL;
+	int rc;
+
+	if (opts != NULL) {
+		if (opts->max_bytes > 0)
+			o.max_bytes = opts->max_bytes;
+		if (opts->max_depth > 0)
+			o.max_depth = opts->max_depth < SEPA_BANKFILE_DEPTH_CAP
+			    ? opts->max_depth
+			    : SEPA_BANKFILE_DEPTH_CAP;
+		if (opts->max_text > 0)
+			o.max_text = opts->max_text;
+		if (opts->max_records > 0)
+			o.max_records = opts->max_records;
+	}
+	if (info == NULL)
+		info = &local_info;
+	memset(info, 0, sizeof(*info));
+	if (input == NULL)
+		return sepa_error_setw(
+		    err, SEPA_EINVAL, name, 0, "no input to read");
+	memset(&g, 0, sizeof(g));
+	g.input = input;
+	g.arg = input_arg;
+	g.max_bytes = o.max_bytes;
+	g.max_text = o.max_text;
+	g.line = 1;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return sepa_error_setw(
+		    err, SEPA_ENOMEM, name, 0, "out of memory");
+	c->name = name;
+	c->opts = &o;
+	c->cb = cb;
+	c->cb_arg = cb_arg;
+	c->info = info;
+	c->err = err;
+	c->stack = calloc((size_t)o.max_depth + 1, sizeof(*c->stack));
+	c->text_cap = 256;
+	c->text = malloc(c->text_cap);
+	if (c->stack == NULL || c->text == NULL) {
+		rc =
+		    sepa_error_setw(err, SEPA_ENOMEM, name, 0, "out of memory");
+		goto cleanup;
+	}
+	c->text[0] = '\0';
+	bf_rec_reset(&c->grp, 0);
+
+	xmlInitParser();
+	/*
+	 * No NOENT (entities stay references), no DTDLOAD/DTDATTR/DTDVALID,
+	 * no HUGE (libxml2 keeps its own size limits), no network; errors
+	 * go to our handler only.
+	 */
+	c->reader =
+	    xmlReaderForIO(bf_guard_read, bf_guard_close, &g, NULL, NULL,
+	        XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	            XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (c->reader == NULL) {
+		rc = sepa_error_setw(err, SEPA_ENOMEM, name, 0,
+		    "could not create an XML reader");
+		goto cleanup;
+	}
+	xmlTextReaderSetStructuredErrorHandler(c->reader, bf_xml_error, c);
+	rc = bf_run(c, &g);
+
+cleanup:
+	if (c->reader != NULL)
+		xmlFreeTextReader(c->reader);
+	free(c->stack);
+	free(c->text);
+	free(c);
+	return rc;
+}
+
+struct bf_fd_input {
+	int fd;
+};
+
+static long
+bf_fd_read(void *arg, char *buf, size_t len)
+{
+	struct bf_fd_input *in = arg;
+	ssize_t n;
+
+	do
+		n = read(in->fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return (long)n;
+}
+
+int
+sepa_bankfile_read_fd(int fd, const char *name, const sepa_bankfile_opts *opts,
+    sepa_bankfile_cb cb, void *cb_arg, sepa_bankfile_info *info,
+    sepa_error *err)
+{
+	struct bf_fd_input in = {fd};
+
+	return sepa_bankfile_read_io(
+	    bf_fd_read, &in, name, opts, cb, cb_arg, info, err);
+}
+
+struct bf_mem_input {
+	const char *buf;
+	size_t len;
+	size_t pos;
+};
+
+static long
+bf_mem_read(void *arg, char *buf, size_t len)
+{
+	struct bf_mem_input *in = arg;
+	size_t n = in->len - in->pos;
+
+	if (n > len)
+		n = len;
+	memcpy(buf, in->buf + in->pos, n);
+	in->pos += n;
+	return (long)n;
+}
+
+int
+sepa_bankfile_read_mem(const char *buf, size_t len, const char *name,
+    const sepa_bankfile_opts *opts, sepa_bankfile_cb cb, void *cb_arg,
+    sepa_bankfile_info *info, sepa_error *err)
+{
+	struct bf_mem_input in = {buf, buf != NULL ? len : 0, 0};
+
+	return sepa_bankfile_read_io(
+	    bf_mem_read, &in, name, opts, cb, cb_arg, info, err);
+}
+
+int
+sepa_bankfile_read_file(const char *path, const sepa_bankfile_opts *opts,
+    sepa_bankfile_cb cb, void *cb_arg, sepa_bankfile_info *info,
+    sepa_error *err)
+{
+	size_t max = opts != NULL && opts->max_bytes > 0
+	    ? opts->max_bytes
+	    : SEPA_BANKFILE_DEFAULT_MAX_BYTES;
+	struct stat st;
+	int fd;
+	int rc;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sepa_error_setw(err, SEPA_EIO, path, 0,
+		    "could not open: %s", strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > (unsigned long long)max) {
+		rc = sepa_error_setw(err, SEPA_ELIMIT, path, 0,
+		    "file larger than %zu bytes", max);
+	} else {
+		rc = sepa_bankfile_read_fd(
+		    fd, path, opts, cb, cb_arg, info, err);
+	}
+	close(fd);
+	return rc;
+}
+
+const char *
+sepa_bankfile_kind_name(enum sepa_bankfile_kind kind)
+{
+	switch (kind) {
+	case SEPA_BANKFILE_INFO:
+		return "info";
+	case SEPA_BANKFILE_REJECT:
+		return "reject";
+	case SEPA_BANKFILE_RETURN:
+		return "return";
+	case SEPA_BANKFILE_REFUND:
+		return "refund";
+	case SEPA_BANKFILE_REVERSAL:
+		return "reversal";
+	case SEPA_BANKFILE_CONFIRMATION:
+		return "confirmation";
+	}
+	return "unknown";
+}
+
+const char *
+sepa_bankfile_level_name(enum sepa_bankfile_level level)
+{
+	switch (level) {
+	case SEPA_BANKFILE_GROUP:
+		return "group";
+	case SEPA_BANKFILE_BLOCK:
+		return "block";
+	case SEPA_BANKFILE_TRANSACTION:
+		return "transaction";
+	}
+	return "unknown";
+}
+
+const char *
+sepa_bankfile_type_name(enum sepa_bankfile_type type)
+{
+	switch (type) {
+	case SEPA_BANKFILE_PAIN002:
+		return "pain.002";
+	case SEPA_BANKFILE_CAMT052:
+		return "camt.052";
+	case SEPA_BANKFILE_CAMT053:
+		return "camt.053";
+	case SEPA_BANKFILE_CAMT054:
+		return "camt.054";
+	case SEPA_BANKFILE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
