@@ -469,6 +469,13 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 			    config_setting_get_elem(s, (unsigned)i);
 			const char *v = config_setting_get_string(e);
 
+			if (v != NULL && cfg_is_code(v) &&
+			    sepa_reason_find(v) == NULL) {
+				cfg_err(errs, file, line,
+				    "key \"%s\": element %d \"%s\" is not a known ISO reason code",
+				    k->name, i + 1, v);
+				return;
+			}
 			if (v == NULL || !cfg_is_code(v)) {
 				cfg_err(errs, file, line,
 				    "key \"%s\": element %d %s%s%s is not a reason code (4 upper-case letters or digits)",
@@ -578,6 +585,18 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 	config_setting_t *s;
 
 	cfg_check_creditor(cfg, cf, file, errs);
+	/* A code cannot be the creditor's fault and a dead account at once. */
+	for (size_t i = 0; i < cfg->creditor_side_codes.count; i++) {
+		const char *c = cfg->creditor_side_codes.items[i];
+
+		if (config_strlist_has(&cfg->dead_account_codes, c)) {
+			cfg_err(errs, file,
+			    cfg_line(cf, "rejections.dead_account_codes"),
+			    "key \"rejections.dead_account_codes\": \"%s\" is also in rejections.creditor_side_codes",
+			    c);
+			break;
+		}
+	}
 
 	if (cfg->account_change_cutoff_day >= cfg->export_day) {
 		s = config_lookup(cf, "mandates.account_change_cutoff_day");

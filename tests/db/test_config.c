@@ -69,6 +69,16 @@ Test(config, defaults_without_a_file)
 	cr_assert_not(config_strlist_has(&cfg.dead_account_codes, "AM04"));
 	cr_assert_eq(cfg.import_encoding, CONFIG_ENC_UTF8);
 	cr_assert_str_eq(cfg.cred_country, "FR");
+	/* The default lists hold known codes of the right class. */
+	for (size_t i = 0; i < cfg.creditor_side_codes.count; i++)
+		cr_expect_eq(
+		    sepa_reason_find(cfg.creditor_side_codes.items[i])->cls,
+		    SEPA_REASON_CREDITOR, "%s",
+		    cfg.creditor_side_codes.items[i]);
+	for (size_t i = 0; i < cfg.dead_account_codes.count; i++)
+		cr_expect_eq(
+		    sepa_reason_find(cfg.dead_account_codes.items[i])->cls,
+		    SEPA_REASON_DEAD, "%s", cfg.dead_account_codes.items[i]);
 	config_free(&cfg);
 	config_free(&cfg); /* twice is harmless */
 }
@@ -194,6 +204,13 @@ static const struct {
      "bank: { pain_version = \"001.02\"; };\n",
         "F:1: key \"creditor.bic\": BIC 1DFEFRPP: character '1' at position 1 "
         "must be a letter (institution code, pain.008.001.02 pattern)\n"},
+    {"rejections: { creditor_side_codes = [\"AM05\", \"ZZ99\"]; };\n",
+        "F:1: key \"rejections.creditor_side_codes\": element 2 \"ZZ99\" is "
+        "not a known ISO reason code\n"},
+    {"rejections: {\n creditor_side_codes = [\"AM05\"];\n"
+     " dead_account_codes = [\"AC04\", \"AM05\"];\n};\n",
+        "F:3: key \"rejections.dead_account_codes\": \"AM05\" is also in "
+        "rejections.creditor_side_codes\n"},
     /* Several errors: all reported, in line order. */
     {"bank: {\n pain_version = \"1\";\n};\nfoo = 2;\nbilling: {\n"
      " invoice_day = 29; hour_rounding = 3;\n};\n",
