@@ -263,6 +263,40 @@ int store_creditor_ensure(struct db *db, const char *ics, const char *name,
 int store_creditor_find(
     struct db *db, const char *ics, int64_t *id, sepa_error *err);
 
+/* ------------------------------------------------------ store_event.c */
+
+/*
+ * One row of the events table (migration 002). kind is a dotted lower-case
+ * name ("mandate.terminated", "batch.released", "file.refused"); ids are 0
+ * when they do not apply; month.year 0 when no month applies.
+ * needs_attention puts the event on `sepactl status`'s list of what needs
+ * a human.
+ */
+struct event {
+	const char *kind;
+	const char *message;
+	sepa_date business_date;
+	sepa_month month;
+	int64_t family_id;
+	int64_t mandate_id;
+	int64_t invoice_id;
+	int64_t batch_id;
+	int64_t collection_id;
+	int64_t file_id;
+	bool has_count;
+	int64_t count;
+	bool has_amount;
+	int64_t amount_cents;
+	bool needs_attention;
+};
+
+/*
+ * Record an event, inside the caller's transaction (so it is kept exactly
+ * when the change it describes is).
+ */
+int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
+    sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
