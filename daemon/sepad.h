@@ -461,6 +461,82 @@ int store_mandate_sweep(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, sepa_date today, struct mandate_sweep_result *res,
     sepa_error *err);
 
+/* One account of a mandate, for `sepactl mandate show`. */
+struct mandate_history {
+	int64_t id;
+	char iban[SEPA_IBAN_BUFSZ];
+	char bic[SEPA_BIC_BUFSZ];
+	sepa_month applies_from;
+	sepa_date received_on;
+	bool amendment_required;
+	char carried_by[36]; /* EndToEndId of the carrier, "" when none */
+	sepa_month carried_month; /* its collection month */
+};
+
+/* What `sepactl mandate show` prints; free with store_mandate_info_free. */
+struct mandate_info {
+	int64_t id;
+	char rum[64];
+	char family_ref[128];
+	char payer_name[256];
+	sepa_date signed_on;
+	char state[16];
+	char reason[128];
+	sepa_date since; /* year 0: never changed */
+	sepa_date ends_on; /* year 0: no end scheduled */
+	size_t naccounts;
+	struct mandate_history *accounts; /* oldest first, owned */
+	bool has_last; /* a collection exists */
+	sepa_month last_month;
+	sepa_date last_due;
+	char last_state[16];
+	char last_seq[8];
+	char last_reason[8];
+	char last_iban[SEPA_IBAN_BUFSZ];
+	int64_t last_amount;
+	sepa_month next_month; /* first open collection month */
+	enum sepa_seq next_seq;
+	bool has_next_account;
+	struct mandate_account next_account;
+	int school_year; /* of `today` */
+	int64_t rejects; /* rejected, returned, refunded, counted codes */
+};
+
+/*
+ * Everything known about the mandate of `rum`: accounts, last collection,
+ * next collection (first open month: sequence, account, amendment), and
+ * the rejects counted in today's school year (collections rejected,
+ * returned or refunded with a due date in it, except the codes of
+ * `not_counted`, rejections.creditor_side_codes). SEPA_ENOTFOUND for an
+ * unknown RUM.
+ */
+int store_mandate_show(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct config_strlist *not_counted,
+    const char *rum, sepa_date today, struct mandate_info *info,
+    sepa_error *err);
+void store_mandate_info_free(struct mandate_info *info);
+
+/* One row of `sepactl mandate list`; strings valid during the callback. */
+struct mandate_list_row {
+	const char *rum;
+	const char *family_ref;
+	const char *payer_name;
+	const char *state;
+	const char *reason; /* "" when active */
+	sepa_date signed_on;
+	sepa_date since; /* year 0: none */
+	sepa_date ends_on; /* year 0: none */
+	const char *iban; /* account of today's month, "" when none yet */
+};
+
+/*
+ * Call fn for each mandate (in `state` when not NULL), by RUM; a non-zero
+ * return of fn stops and is returned.
+ */
+int store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
+    sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
+    void *arg, sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
@@ -500,5 +576,7 @@ int cmd_init(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
 /* cmd_db.c */
 int cmd_db(struct ctl *ctl, int argc, char **argv);
+/* cmd_mandate.c */
+int cmd_mandate(struct ctl *ctl, int argc, char **argv);
 
 #endif /* SEPAD_H */

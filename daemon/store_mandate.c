@@ -671,3 +671,255 @@ cleanup:
 		db_rollback(db);
 	return rc;
 }
+
+/* ----------------------------------------------------------- show, list */
+
+/* A text[] literal of reason codes (4 upper-case alphanumerics each). */
+static char *
+mandate_codes_array(const struct config_strlist *codes)
+{
+	size_t n = codes != NULL ? codes->count : 0;
+	char *out = xmalloc(n * 6 + 3);
+	size_t len = 0;
+
+	out[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		memcpy(out + len, codes->items[i], strlen(codes->items[i]));
+		len += strlen(codes->items[i]);
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+static int
+mandate_show_accounts(struct db *db, const char *cred, const char *man,
+    struct mandate_info *info, sepa_error *err)
+{
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc;
+
+	rc = db_query(db, &pr, "read the mandate's accounts",
+	    "SELECT a.id, a.iban, a.bic, to_char(a.applies_from, 'YYYY-MM-DD'), "
+	    "to_char(a.received_on, 'YYYY-MM-DD'), a.amendment_required, "
+	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD') "
+	    "FROM mandate_accounts a "
+	    "LEFT JOIN collections c ON c.creditor_id = a.creditor_id "
+	    "AND c.id = a.amended_by_collection "
+	    "LEFT JOIN batches b ON b.creditor_id = c.creditor_id "
+	    "AND b.id = c.batch_id "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "ORDER BY a.applies_from, a.id",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	info->naccounts = (size_t)PQntuples(r);
+	info->accounts = xcalloc(
+	    info->naccounts > 0 ? info->naccounts : 1, sizeof(*info->accounts));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct mandate_history *h = &info->accounts[i];
+		sepa_date d;
+
+		h->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		mandate_copy(h->iban, sizeof(h->iban), r, i, 1);
+		mandate_copy(h->bic, sizeof(h->bic), r, i, 2);
+		if ((rc = mandate_get_date(r, i, 3, &d, err)) != 0)
+			goto cleanup;
+		h->applies_from = sepa_month_of(d);
+		if ((rc = mandate_get_date(r, i, 4, &h->received_on, err)) != 0)
+			goto cleanup;
+		h->amendment_required = PQgetvalue(r, i, 5)[0] == 't';
+		mandate_copy(h->carried_by, sizeof(h->carried_by), r, i, 6);
+		if ((rc = mandate_get_date(r, i, 7, &d, err)) != 0)
+			goto cleanup;
+		h->carried_month = sepa_month_of(d);
+	}
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+int
+store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    const struct config_strlist *not_counted, const char *rum, sepa_date today,
+    struct mandate_info *info, sepa_error *err)
+{
+	char cred[24], man[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
+	char *codes = NULL;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	sepa_date d;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	rc = db_query(db, &pr, "read the mandate",
+	    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
+	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
+	    "coalesce(m.state_reason, ''), "
+	    "to_char(m.state_since, 'YYYY-MM-DD'), "
+	    "to_char(m.ends_on, 'YYYY-MM-DD') FROM mandates m "
+	    "JOIN families f ON f.creditor_id = m.creditor_id "
+	    "AND f.id = m.family_id "
+	    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)",
+	    2, (const char *const[]){cred, rum}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
+		goto cleanup;
+	}
+	info->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	mandate_copy(info->rum, sizeof(info->rum), r, 0, 1);
+	mandate_copy(info->family_ref, sizeof(info->family_ref), r, 0, 2);
+	mandate_copy(info->payer_name, sizeof(info->payer_name), r, 0, 3);
+	mandate_copy(info->state, sizeof(info->state), r, 0, 5);
+	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
+	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0)
+		goto cleanup;
+	db_result_free(pr);
+	pr = NULL;
+	mandate_i64(man, sizeof(man), info->id);
+
+	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0)
+		goto cleanup;
+
+	/* The last collection, whatever its state. */
+	rc = db_query(db, &pr, "read the mandate's last collection",
+	    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
+	    "c.seq_type, coalesce(c.reason_code, '') "
+	    "FROM collections c JOIN batches b ON b.creditor_id = "
+	    "c.creditor_id AND b.id = c.batch_id "
+	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+	    "ORDER BY b.collection_month DESC, c.id DESC LIMIT 1",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) == 1) {
+		info->has_last = true;
+		if ((rc = mandate_get_date(r, 0, 0, &d, err)) != 0 ||
+		    (rc = mandate_get_date(r, 0, 1, &info->last_due, err)) != 0)
+			goto cleanup;
+		info->last_month = sepa_month_of(d);
+		mandate_copy(
+		    info->last_state, sizeof(info->last_state), r, 0, 2);
+		mandate_copy(info->last_iban, sizeof(info->last_iban), r, 0, 3);
+		info->last_amount = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+		mandate_copy(info->last_seq, sizeof(info->last_seq), r, 0, 5);
+		mandate_copy(
+		    info->last_reason, sizeof(info->last_reason), r, 0, 6);
+	}
+	db_result_free(pr);
+	pr = NULL;
+
+	/* The next collection: the first open month. */
+	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
+	         &info->next_month, err)) != 0)
+		goto cleanup;
+	if ((rc = store_mandate_sequence(db, creditor_id, info->id,
+	         info->next_month, rules, &info->next_seq, err)) != 0)
+		goto cleanup;
+	rc = store_mandate_account_for(db, creditor_id, info->id,
+	    info->next_month, &info->next_account, err);
+	if (rc == SEPA_ENOTFOUND) {
+		sepa_error_clear(err);
+		rc = 0;
+	} else if (rc != 0) {
+		goto cleanup;
+	} else {
+		info->has_next_account = true;
+	}
+
+	/*
+	 * Rejects and returns counted this school year (the school year of
+	 * each collection's due date): creditor-side codes do not count.
+	 */
+	info->school_year = sepa_school_year(today);
+	sepa_date_iso(from, sepa_school_year_start(info->school_year));
+	sepa_date_iso(to, sepa_school_year_end(info->school_year));
+	codes = mandate_codes_array(not_counted);
+	rc = db_query_int64(db, &info->rejects, "count the mandate's rejects",
+	    "SELECT count(*) FROM collections WHERE creditor_id = $1 "
+	    "AND mandate_id = $2 AND state IN ('rejected', 'returned', "
+	    "'refunded') AND due_on BETWEEN $3 AND $4 "
+	    "AND (reason_code IS NULL OR NOT reason_code = ANY ($5::text[]))",
+	    5, (const char *const[]){cred, man, from, to, codes}, err);
+cleanup:
+	free(codes);
+	db_result_free(pr);
+	if (rc != 0)
+		store_mandate_info_free(info);
+	return rc;
+}
+
+void
+store_mandate_info_free(struct mandate_info *info)
+{
+	if (info == NULL)
+		return;
+	free(info->accounts);
+	info->accounts = NULL;
+	info->naccounts = 0;
+}
+
+int
+store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
+    sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
+    void *arg, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ];
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_month_first(mon, sepa_month_of(today));
+	rc = db_query(db, &pr, "list the mandates",
+	    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
+	    "coalesce(m.state_reason, ''), "
+	    "to_char(m.signed_on, 'YYYY-MM-DD'), "
+	    "to_char(m.state_since, 'YYYY-MM-DD'), "
+	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+	    "(SELECT a.iban FROM mandate_accounts a WHERE a.creditor_id = $1 "
+	    "AND a.mandate_id = m.id AND a.applies_from <= $3 "
+	    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1) "
+	    "FROM mandates m JOIN families f ON f.creditor_id = m.creditor_id "
+	    "AND f.id = m.family_id "
+	    "WHERE m.creditor_id = $1 AND ($2::text IS NULL OR m.state = $2) "
+	    "ORDER BY upper(m.rum)",
+	    3, (const char *const[]){cred, state, mon}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct mandate_list_row row;
+
+		memset(&row, 0, sizeof(row));
+		row.rum = PQgetvalue(r, i, 0);
+		row.family_ref = PQgetvalue(r, i, 1);
+		row.payer_name = PQgetvalue(r, i, 2);
+		row.state = PQgetvalue(r, i, 3);
+		row.reason = PQgetvalue(r, i, 4);
+		if ((rc = mandate_get_date(r, i, 5, &row.signed_on, err)) !=
+		        0 ||
+		    (rc = mandate_get_date(r, i, 6, &row.since, err)) != 0 ||
+		    (rc = mandate_get_date(r, i, 7, &row.ends_on, err)) != 0)
+			goto cleanup;
+		row.iban = PQgetvalue(r, i, 8);
+		if ((rc = fn(arg, &row)) != 0)
+			goto cleanup;
+	}
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
