@@ -356,7 +356,11 @@ struct mandate_account {
  *         store_mandate_amendment_carried(db, cred, acc.account_id,
  *             collection_id, &err);
  * Mandates to collect are those in state 'active' whose ends_on is NULL
- * or not before the due date (run store_mandate_sweep first).
+ * or not before the due date (run store_mandate_sweep first). The run
+ * records a batch holding its creditor row FOR UPDATE (SELECT ... FROM
+ * creditors WHERE id = $1 FOR UPDATE), the lock that
+ * store_mandate_change_account takes shared: an account change then either
+ * lands before the batch reads the accounts or sees the month closed.
  */
 int store_mandate_account_for(struct db *db, int64_t creditor_id,
     int64_t mandate_id, sepa_month collection_month,
@@ -410,7 +414,7 @@ struct mandate_change_result {
  * amendment_required is set when the mandate had an account before. A
  * suspended mandate becomes active ('mandate.reactivated'). Refused,
  * database unchanged: an invalid IBAN, sent after received, received
- * after `today` (SEPA_EINVAL), the same IBAN as the account in force from
+ * after `today`, a country outside SEPA (SEPA_EINVAL), the same IBAN as the account in force from
  * the latest change (SEPA_EINVAL), an unknown RUM (SEPA_ENOTFOUND), a
  * terminated or lapsed mandate (SEPA_ESTATE).
  */

@@ -332,7 +332,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	char cred[24], man[24], from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ];
 	char sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
 	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
-	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512];
+	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512], cc[3];
 	struct mandate_row m;
 	struct pg_result *pr = NULL;
 	PGresult *r;
@@ -343,6 +343,14 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	memset(res, 0, sizeof(*res));
 	if ((rc = sepa_iban_validate(chg->iban, err)) != 0)
 		return rc;
+	cc[0] = chg->iban[0];
+	cc[1] = chg->iban[1];
+	cc[2] = '\0';
+	if (!sepa_iban_is_sepa_country(cc))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "IBAN %s: country %s is not in the SEPA scheme, it cannot "
+		    "be debited",
+		    sepa_iban_mask(mask, chg->iban), cc);
 	sepa_date_iso(recv, chg->received);
 	sepa_date_iso(sent, chg->sent);
 	sepa_date_iso(tod, today);
@@ -355,6 +363,17 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		    tod);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
+	/*
+	 * The creditor row, shared: a collection run that records a batch
+	 * holds it FOR UPDATE, so the first open month read below cannot
+	 * close under us, nor a batch read the accounts before we commit.
+	 */
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	if ((rc = db_query_int64(db, &n, "lock the creditor",
+	         "SELECT count(*) FROM (SELECT 1 FROM creditors WHERE id = $1 "
+	         "FOR SHARE) x",
+	         1, (const char *const[]){cred}, err)) != 0)
+		goto cleanup;
 	if ((rc = mandate_lock(db, creditor_id, chg->rum, &m, err)) != 0)
 		goto cleanup;
 	if ((rc = mandate_refuse_ended(&m,

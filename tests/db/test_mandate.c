@@ -550,6 +550,10 @@ static const struct {
         "no mandate with RUM \"NOPE\""},
     {"RUM-1", "FR7630006000011234567890188", "2026-10-02", "2026-10-02",
         SEPA_EINVAL, "check digits"},
+    {"RUM-1", "TN5910006035183598478831", "2026-10-02", "2026-10-02",
+        SEPA_EINVAL,
+        "IBAN TN59****8831: country TN is not in the SEPA scheme, it cannot "
+        "be debited"},
     {"RUM-1", FX_IBAN_C, "2026-10-03", "2026-10-02", SEPA_EINVAL,
         "sent date 2026-10-03 is after the received date 2026-10-02"},
     {"RUM-1", FX_IBAN_C, "2026-10-02", "2026-10-11", SEPA_EINVAL,
