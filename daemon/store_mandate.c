@@ -891,54 +891,74 @@ store_mandate_info_free(struct mandate_info *info)
 	info->naccounts = 0;
 }
 
+/* Rows read per query by store_mandate_list (keyset pages). */
+#define MANDATE_LIST_PAGE 500
+
 int
 store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
     sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
     void *arg, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ];
+	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
 	struct pg_result *pr = NULL;
 	PGresult *r;
-	int rc;
+	int rc, n;
 
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	mandate_month_first(mon, sepa_month_of(today));
-	rc = db_query(db, &pr, "list the mandates",
-	    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
-	    "coalesce(m.state_reason, ''), "
-	    "to_char(m.signed_on, 'YYYY-MM-DD'), "
-	    "to_char(m.state_since, 'YYYY-MM-DD'), "
-	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
-	    "(SELECT a.iban FROM mandate_accounts a WHERE a.creditor_id = $1 "
-	    "AND a.mandate_id = m.id AND a.applies_from <= $3 "
-	    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1) "
-	    "FROM mandates m JOIN families f ON f.creditor_id = m.creditor_id "
-	    "AND f.id = m.family_id "
-	    "WHERE m.creditor_id = $1 AND ($2::text IS NULL OR m.state = $2) "
-	    "ORDER BY upper(m.rum)",
-	    3, (const char *const[]){cred, state, mon}, err);
-	if (rc != 0)
-		goto cleanup;
-	r = (PGresult *)pr;
-	for (int i = 0; i < PQntuples(r); i++) {
-		struct mandate_list_row row;
+	snprintf(page, sizeof(page), "%d", MANDATE_LIST_PAGE);
+	/* Pages by RUM (the unique index), so memory stays flat. */
+	do {
+		rc = db_query(db, &pr, "list the mandates",
+		    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
+		    "coalesce(m.state_reason, ''), "
+		    "to_char(m.signed_on, 'YYYY-MM-DD'), "
+		    "to_char(m.state_since, 'YYYY-MM-DD'), "
+		    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+		    "(SELECT a.iban FROM mandate_accounts a "
+		    "WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
+		    "AND a.applies_from <= $3 "
+		    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1), "
+		    "upper(m.rum) "
+		    "FROM mandates m JOIN families f "
+		    "ON f.creditor_id = m.creditor_id AND f.id = m.family_id "
+		    "WHERE m.creditor_id = $1 "
+		    "AND ($2::text IS NULL OR m.state = $2) "
+		    "AND ($4::text IS NULL OR upper(m.rum) > $4) "
+		    "ORDER BY upper(m.rum) LIMIT $5::int",
+		    5, (const char *const[]){cred, state, mon, after, page},
+		    err);
+		if (rc != 0)
+			goto cleanup;
+		r = (PGresult *)pr;
+		n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			struct mandate_list_row row;
 
-		memset(&row, 0, sizeof(row));
-		row.rum = PQgetvalue(r, i, 0);
-		row.family_ref = PQgetvalue(r, i, 1);
-		row.payer_name = PQgetvalue(r, i, 2);
-		row.state = PQgetvalue(r, i, 3);
-		row.reason = PQgetvalue(r, i, 4);
-		if ((rc = mandate_get_date(r, i, 5, &row.signed_on, err)) !=
-		        0 ||
-		    (rc = mandate_get_date(r, i, 6, &row.since, err)) != 0 ||
-		    (rc = mandate_get_date(r, i, 7, &row.ends_on, err)) != 0)
-			goto cleanup;
-		row.iban = PQgetvalue(r, i, 8);
-		if ((rc = fn(arg, &row)) != 0)
-			goto cleanup;
-	}
+			memset(&row, 0, sizeof(row));
+			row.rum = PQgetvalue(r, i, 0);
+			row.family_ref = PQgetvalue(r, i, 1);
+			row.payer_name = PQgetvalue(r, i, 2);
+			row.state = PQgetvalue(r, i, 3);
+			row.reason = PQgetvalue(r, i, 4);
+			if ((rc = mandate_get_date(
+			         r, i, 5, &row.signed_on, err)) != 0 ||
+			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=
+			        0 ||
+			    (rc = mandate_get_date(
+			         r, i, 7, &row.ends_on, err)) != 0)
+				goto cleanup;
+			row.iban = PQgetvalue(r, i, 8);
+			if ((rc = fn(arg, &row)) != 0)
+				goto cleanup;
+		}
+		free(after);
+		after = n > 0 ? xstrdup(PQgetvalue(r, n - 1, 9)) : NULL;
+		db_result_free(pr);
+		pr = NULL;
+	} while (n == MANDATE_LIST_PAGE);
 cleanup:
+	free(after);
 	db_result_free(pr);
 	return rc;
 }
