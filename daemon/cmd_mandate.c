@@ -92,7 +92,7 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	sepa_rules rules;
 	struct db *db;
 	int64_t cred;
-	char d1[SEPA_DATE_BUFSZ], m1[SEPA_MONTH_BUFSZ];
+	char d1[SEPA_DATE_BUFSZ], m2[SEPA_DATE_BUFSZ], m1[SEPA_MONTH_BUFSZ];
 	char mask[SEPA_IBAN_MASK_BUFSZ], money[SEPA_MONEY_BUFSZ];
 	int rc;
 
@@ -118,6 +118,11 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	if (info.ends_on.year != 0)
 		printf("ends on: %s (last day it may be collected)\n",
 		    sepa_date_iso(d1, info.ends_on));
+	if (strcmp(info.state, "active") == 0 ||
+	    strcmp(info.state, "suspended") == 0)
+		printf("last used: %s (lapses after %s unless collected)\n",
+		    sepa_date_iso(d1, info.last_use),
+		    sepa_date_iso(m2, info.usable_until));
 	printf("accounts:\n");
 	for (size_t i = 0; i < info.naccounts; i++) {
 		const struct mandate_history *h = &info.accounts[i];
@@ -147,15 +152,21 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	} else {
 		printf("last collection: none\n");
 	}
-	printf("next collection: %s, %s", sepa_month_iso(m1, info.next_month),
-	    sepa_seq_name(info.next_seq));
-	if (info.has_next_account)
-		printf(", %s, amendment %s",
-		    sepa_iban_mask(mask, info.next_account.iban),
-		    mandate_amend_name(info.next_account.amendment));
-	else
-		printf(", no account for that month");
-	printf("\n");
+	if (strcmp(info.state, "terminated") == 0 ||
+	    strcmp(info.state, "lapsed") == 0) {
+		printf("next collection: none (mandate %s)\n", info.state);
+	} else {
+		printf("next collection: %s, %s",
+		    sepa_month_iso(m1, info.next_month),
+		    sepa_seq_name(info.next_seq));
+		if (info.has_next_account)
+			printf(", %s, amendment %s",
+			    sepa_iban_mask(mask, info.next_account.iban),
+			    mandate_amend_name(info.next_account.amendment));
+		else
+			printf(", no account for that month");
+		printf("\n");
+	}
 	printf("rejects counted in school year %d-%d: %" PRId64 " of %d\n",
 	    info.school_year, info.school_year + 1, info.rejects,
 	    rules.max_rejects_per_school_year);

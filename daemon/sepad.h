@@ -488,6 +488,8 @@ struct mandate_info {
 	char reason[128];
 	sepa_date since; /* year 0: never changed */
 	sepa_date ends_on; /* year 0: no end scheduled */
+	sepa_date last_use; /* last collection presented, else signature */
+	sepa_date usable_until; /* lapses the day after, unless collected */
 	size_t naccounts;
 	struct mandate_history *accounts; /* oldest first, owned */
 	bool has_last; /* a collection exists */

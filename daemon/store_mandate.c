@@ -26,6 +26,16 @@
 
 #include "sepad.h"
 
+/*
+ * The last use of mandate m, for the lapse: the due date of its last
+ * collection that was presented (any state but cancelled), the
+ * last_collected_on column, or the signature date, whichever is latest.
+ */
+#define MANDATE_LAST_USE \
+	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
+	"FROM collections c WHERE c.creditor_id = m.creditor_id " \
+	"AND c.mandate_id = m.id AND c.state <> 'cancelled'))"
+
 /* States of a collection that did not reach the debtor's bank. */
 #define MANDATE_NOT_REACHED "('rejected', 'cancelled')"
 
@@ -634,14 +644,11 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	 * decides.
 	 */
 	rc = db_query(db, &pr, "find unused mandates",
-	    "SELECT m.id, to_char(u.last_use, 'YYYY-MM-DD') FROM mandates m "
-	    "CROSS JOIN LATERAL (SELECT greatest(m.signed_on, "
-	    "m.last_collected_on, (SELECT max(c.due_on) FROM collections c "
-	    "WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id "
-	    "AND c.state <> 'cancelled')) AS last_use) u "
+	    "SELECT m.id, to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') "
+	    "FROM mandates m "
 	    "WHERE m.creditor_id = $1 AND m.state IN ('active', 'suspended') "
-	    "AND u.last_use < ($2::date - make_interval(months => $3::int))::date "
-	    "+ 7",
+	    "AND " MANDATE_LAST_USE " < "
+	    "($2::date - make_interval(months => $3::int))::date + 7",
 	    3, (const char *const[]){cred, tod, months}, err);
 	if (rc != 0)
 		goto cleanup;
@@ -781,7 +788,8 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
 	    "coalesce(m.state_reason, ''), "
 	    "to_char(m.state_since, 'YYYY-MM-DD'), "
-	    "to_char(m.ends_on, 'YYYY-MM-DD') FROM mandates m "
+	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+	    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
 	    "JOIN families f ON f.creditor_id = m.creditor_id "
 	    "AND f.id = m.family_id "
 	    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)",
@@ -802,8 +810,12 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
 	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
-	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0)
+	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
 		goto cleanup;
+	/* sepa_rule_lapsed: lapsed once past last use + lapse_months. */
+	info->usable_until =
+	    sepa_date_add_months(info->last_use, rules->lapse_months);
 	db_result_free(pr);
 	pr = NULL;
 	mandate_i64(man, sizeof(man), info->id);

@@ -259,7 +259,7 @@ static const struct {
         "mandate RUM-1 ends on 2026-08-31 (letter received on 2026-06-29, "
         "before 30 June); it is collected until then\n",
         "state: active\nends on: 2026-08-31 (last day it may be "
-        "collected)\n"},
+        "collected)\nlast used: 2026-09-15"},
     {"2026-06-30", "",
         "mandate RUM-1 ends on 2027-08-31 (letter received on 2026-06-30, "
         "not before 30 June); it is collected until then\n",
@@ -271,7 +271,9 @@ static const struct {
     {"2026-07-01", "--immediate",
         "mandate RUM-1 terminated, last day 2026-07-01 (revoked with "
         "immediate effect, received on 2026-07-01)\n",
-        "state: terminated (revoked by the family) since 2026-07-01\n"},
+        "state: terminated (revoked by the family) since 2026-07-01\n"
+        "ends on: 2026-07-01 (last day it may be collected)\n"
+        "accounts:\n"},
 };
 
 Test(mandate_it, termination_letters)
@@ -325,6 +327,8 @@ Test(mandate_it, show_and_list)
 	    "family: F1, Marie Dupont\n"
 	    "signed on: 2025-08-20\n"
 	    "state: active\n"
+	    "last used: 2026-11-15 (lapses after 2029-11-15 unless "
+	    "collected)\n"
 	    "accounts:\n"
 	    "  from 2025-09: FR76****0189, BIC -, received 2025-09-01\n"
 	    "last collection: 2026-11, due 2026-11-15, RCUR 1,00 €, "
@@ -332,6 +336,10 @@ Test(mandate_it, show_and_list)
 	    "next collection: 2026-12, RCUR, FR76****0189, amendment none\n"
 	    "rejects counted in school year 2026-2027: 1 of 2\n");
 	it_run(&t, &r, "2026-11-20", "show RUM-2");
+	cr_expect(strstr(r.out,
+	              "last used: 2026-08-25 (lapses after 2029-08-25 unless "
+	              "collected)\n") != NULL,
+	    "%s", r.out);
 	cr_expect(strstr(r.out,
 	              "last collection: none\n"
 	              "next collection: 2026-12, FRST, FR76****0173, "
@@ -346,6 +354,9 @@ Test(mandate_it, show_and_list)
 	cr_expect(strstr(r.out, "RUM-1 ") != NULL && strstr(r.out, "RUM-2 "),
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "\n2 mandates\n") != NULL, "%s", r.out);
+	it_run(&t, &r, "2026-11-20", "show RUM-2");
+	cr_expect(strstr(r.out, "next collection: none (mandate terminated)\n"),
+	    "%s", r.out);
 	it_run(&t, &r, "2026-11-20", "list --status terminated --csv");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out,
@@ -378,6 +389,53 @@ Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 	    "%s", r.out);
 	it_run(&t, &r, "2026-10-02", "show RUM-1");
 	cr_expect(strstr(r.out, "state: active since 2026-10-02\n") != NULL,
+	    "%s", r.out);
+	it_close(&t);
+}
+
+/*
+ * The 36-month lapse as the operator sees it; the cycle's sweep
+ * (store_mandate_sweep, tested in tests/db) then lapses the mandate.
+ */
+Test(mandate_it, lapse_date_and_lapsed_mandate)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_sweep_result res;
+	struct ctlrun r;
+	struct it t;
+	int64_t m;
+
+	it_open(&t);
+	m = fx_mandate(&t.f, "OLD-1", "2023-09-10");
+	fx_account(&t.f, m, FX_IBAN_C, "2023-09-01");
+	it_run(&t, &r, "2026-09-10", "show OLD-1");
+	cr_expect(strstr(r.out,
+	              "state: active\nlast used: 2023-09-10 (lapses after "
+	              "2026-09-10 unless collected)\n") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(store_mandate_sweep(t.f.db, t.f.cred, &rules,
+	                 (sepa_date){2026, 9, 11}, &res, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(res.lapsed, 1);
+	it_run(&t, &r, "2026-09-11", "show OLD-1");
+	cr_expect(
+	    strstr(r.out,
+	        "state: lapsed (unused 36 months) since 2026-09-11\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "next collection: none (mandate lapsed)\n"),
+	    "%s", r.out);
+	it_run(&t, &r, "2026-09-11",
+	    "change-account OLD-1 --iban %s --received 2026-09-11", FX_IBAN_D);
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err,
+	    "sepactl: could not change the account of mandate OLD-1: mandate "
+	    "OLD-1 is lapsed (unused 36 months) since 2026-09-11: its bank "
+	    "details cannot change; a new mandate is needed\n");
+	it_run(&t, &r, "2026-09-11", "list --status lapsed --csv");
+	cr_expect(strstr(r.out,
+	              "\nOLD-1;F1;Marie Dupont;lapsed;unused 36 "
+	              "months;2026-09-11;;2023-09-10;FR76****1155\n"),
 	    "%s", r.out);
 	it_close(&t);
 }
