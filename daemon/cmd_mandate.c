@@ -136,7 +136,9 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 			printf(", amendment carried by %s (%s collection)",
 			    h->carried_by,
 			    sepa_month_iso(m1, h->carried_month));
-		else if (h->amendment_required)
+		else if (!h->debited && i + 1 < info.naccounts)
+			printf(", never debited");
+		else if (h->amendment_required && !h->debited)
 			printf(", amendment pending");
 		printf("\n");
 	}

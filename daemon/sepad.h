@@ -475,6 +475,7 @@ struct mandate_history {
 	bool amendment_required;
 	char carried_by[36]; /* EndToEndId of the carrier, "" when none */
 	sepa_month carried_month; /* its collection month */
+	bool debited; /* a collection on it reached the bank */
 };
 
 /* What `sepactl mandate show` prints; free with store_mandate_info_free. */

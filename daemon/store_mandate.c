@@ -731,7 +731,10 @@ mandate_show_accounts(struct db *db, const char *cred, const char *man,
 	rc = db_query(db, &pr, "read the mandate's accounts",
 	    "SELECT a.id, a.iban, a.bic, to_char(a.applies_from, 'YYYY-MM-DD'), "
 	    "to_char(a.received_on, 'YYYY-MM-DD'), a.amendment_required, "
-	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD') "
+	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "EXISTS (SELECT 1 FROM collections u WHERE u.creditor_id = "
+	    "a.creditor_id AND u.account_id = a.id AND u.state NOT IN " MANDATE_NOT_REACHED
+	    ") "
 	    "FROM mandate_accounts a "
 	    "LEFT JOIN collections c ON c.creditor_id = a.creditor_id "
 	    "AND c.id = a.amended_by_collection "
@@ -763,6 +766,7 @@ mandate_show_accounts(struct db *db, const char *cred, const char *man,
 		if ((rc = mandate_get_date(r, i, 7, &d, err)) != 0)
 			goto cleanup;
 		h->carried_month = sepa_month_of(d);
+		h->debited = PQgetvalue(r, i, 8)[0] == 't';
 	}
 cleanup:
 	db_result_free(pr);

@@ -146,6 +146,17 @@ Test(mandate_it, change_after_the_months_file_was_released)
 	              "next collection: 2026-11, RCUR, FR76****1155, amendment "
 	              "other bank (SMNDA)\n") != NULL,
 	    "%s", r.out);
+	/* another change for December: November's account is never used */
+	it_run(&t, &r, "2026-11-20",
+	    "change-account RUM-1 --iban %s --received 2026-11-20", FX_IBAN_D);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	it_run(&t, &r, "2026-11-20", "show RUM-1");
+	cr_expect(strstr(r.out,
+	              "  from 2026-11: FR76****1155, BIC AGRIFRPP, received "
+	              "2026-10-04, never debited\n"
+	              "  from 2026-12: FR76****2286, BIC -, received "
+	              "2026-11-20, amendment pending\n") != NULL,
+	    "%s", r.out);
 	it_close(&t);
 }
 
