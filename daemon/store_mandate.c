@@ -1,0 +1,980 @@
+/*
+ * store_mandate.c - the lifecycle of mandates in the database: which
+ * account a collection month debits and which amendment it declares,
+ * FRST or RCUR, account changes, the family's termination letter, the
+ * sweep that ends mandates (letter, 36 months unused), and what
+ * `sepactl mandate show|list` print. The contract's date logic lives in
+ * lib/rules.c; this file only feeds it the facts kept in the tables.
+ *
+ * Definitions used throughout (see sepad.h for the callers' view):
+ *   - a collection month M is "closed" when a batch of M exists in state
+ *     'prepared' or 'released' (a prepared batch's content is fixed and is
+ *     written byte for byte, so it cannot change any more); the first open
+ *     month is the month after the last closed one;
+ *   - a collection "reached the debtor's bank" when it belongs to an
+ *     earlier collection month and is in any state but 'rejected' (refused
+ *     before settlement) and 'cancelled' (file refused or withdrawn):
+ *     pending (fixed in a prepared batch), sent, settled, returned and
+ *     refunded all count. The same set decides FRST/RCUR (it is "used")
+ *     and the last debited account (the amendment refers to it).
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepad.h"
+
+/*
+ * The last use of mandate m, for the lapse: the due date of its last
+ * collection that was presented (any state but cancelled), the
+ * last_collected_on column, or the signature date, whichever is latest.
+ */
+#define MANDATE_LAST_USE \
+	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
+	"FROM collections c WHERE c.creditor_id = m.creditor_id " \
+	"AND c.mandate_id = m.id AND c.state <> 'cancelled'))"
+
+/* States of a collection that did not reach the debtor's bank. */
+#define MANDATE_NOT_REACHED "('rejected', 'cancelled')"
+
+static void
+mandate_i64(char *buf, size_t size, int64_t v)
+{
+	snprintf(buf, size, "%" PRId64, v);
+}
+
+static const char *
+mandate_month_first(char *buf, sepa_month m)
+{
+	sepa_date d = {m.year, m.month, 1};
+
+	return sepa_date_iso(buf, d);
+}
+
+/* A "YYYY-MM-DD" column (selected with to_char) into *out. */
+static int
+mandate_get_date(
+    PGresult *res, int row, int col, sepa_date *out, sepa_error *err)
+{
+	if (PQgetisnull(res, row, col)) {
+		*out = (sepa_date){0, 0, 0};
+		return 0;
+	}
+	return sepa_date_parse(out, PQgetvalue(res, row, col), err);
+}
+
+static void
+mandate_copy(char *dst, size_t size, PGresult *res, int row, int col)
+{
+	snprintf(dst, size, "%s",
+	    PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
+}
+
+int
+store_mandate_account_for(struct db *db, int64_t creditor_id,
+    int64_t mandate_id, sepa_month collection_month,
+    struct mandate_account *out, sepa_error *err)
+{
+	char cred[24], man[24], mon[SEPA_DATE_BUFSZ];
+	const char *params[3];
+	struct pg_result *pr = NULL;
+	PGresult *res;
+	sepa_date from;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), mandate_id);
+	params[0] = cred;
+	params[1] = man;
+	params[2] = mandate_month_first(mon, collection_month);
+	rc = db_query(db, &pr, "find the account of a mandate",
+	    "SELECT a.id, a.iban, a.bic, "
+	    "to_char(a.applies_from, 'YYYY-MM-DD'), "
+	    "(SELECT c.iban FROM collections c "
+	    "JOIN batches b ON b.creditor_id = c.creditor_id "
+	    "AND b.id = c.batch_id "
+	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+	    "AND b.collection_month < $3 "
+	    "AND c.state NOT IN " MANDATE_NOT_REACHED " "
+	    "ORDER BY b.collection_month DESC, c.due_on DESC, c.id DESC "
+	    "LIMIT 1) "
+	    "FROM mandate_accounts a "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "AND a.applies_from <= $3 "
+	    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1",
+	    3, params, err);
+	if (rc != 0)
+		goto cleanup;
+	res = (PGresult *)pr;
+	if (PQntuples(res) != 1) {
+		char m[SEPA_MONTH_BUFSZ];
+
+		rc = sepa_error_set(err, SEPA_ENOTFOUND,
+		    "mandate %" PRId64 " has no account for the %s collection",
+		    mandate_id, sepa_month_iso(m, collection_month));
+		goto cleanup;
+	}
+	out->account_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	mandate_copy(out->iban, sizeof(out->iban), res, 0, 1);
+	mandate_copy(out->bic, sizeof(out->bic), res, 0, 2);
+	if ((rc = mandate_get_date(res, 0, 3, &from, err)) != 0)
+		goto cleanup;
+	out->applies_from = sepa_month_of(from);
+	mandate_copy(
+	    out->last_debited_iban, sizeof(out->last_debited_iban), res, 0, 4);
+	out->amendment = sepa_rule_amendment(out->last_debited_iban, out->iban);
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+int
+store_mandate_sequence(struct db *db, int64_t creditor_id, int64_t mandate_id,
+    sepa_month collection_month, const sepa_rules *rules, enum sepa_seq *seq,
+    sepa_error *err)
+{
+	char cred[24], man[24], mon[SEPA_DATE_BUFSZ];
+	const char *params[3];
+	int64_t used;
+	int rc;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), mandate_id);
+	params[0] = cred;
+	params[1] = man;
+	params[2] = mandate_month_first(mon, collection_month);
+	rc = db_query_int64(db, &used, "find the sequence type of a mandate",
+	    "SELECT count(*) FROM (SELECT 1 FROM collections c "
+	    "JOIN batches b ON b.creditor_id = c.creditor_id "
+	    "AND b.id = c.batch_id "
+	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+	    "AND b.collection_month < $3 "
+	    "AND c.state NOT IN " MANDATE_NOT_REACHED " LIMIT 1) x",
+	    3, params, err);
+	if (rc != 0)
+		return rc;
+	*seq = sepa_rule_sequence(rules, used > 0);
+	return 0;
+}
+
+int
+store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
+    int64_t account_id, int64_t collection_id, sepa_error *err)
+{
+	char cred[24], acc[24], col[24];
+	const char *params[3] = {cred, acc, col};
+	int64_t n;
+	int rc;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(acc, sizeof(acc), account_id);
+	mandate_i64(col, sizeof(col), collection_id);
+	rc = db_query_int64(db, &n,
+	    "record the collection carrying an amendment",
+	    "WITH u AS (UPDATE mandate_accounts SET amendment_required = true, "
+	    "amended_by_collection = $3 "
+	    "WHERE creditor_id = $1 AND id = $2 "
+	    "AND (amended_by_collection IS NULL "
+	    "OR amended_by_collection = $3 "
+	    "OR EXISTS (SELECT 1 FROM collections c WHERE c.creditor_id = $1 "
+	    "AND c.id = amended_by_collection "
+	    "AND c.state IN " MANDATE_NOT_REACHED ")) RETURNING 1) "
+	    "SELECT count(*) FROM u",
+	    3, params, err);
+	if (rc == 0 && n != 1)
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "account %" PRId64 " is unknown or its amendment was "
+		    "already carried by another collection",
+		    account_id);
+	return rc;
+}
+
+/* ------------------------------------------------- shared by commands */
+
+/* "1st", "2nd", "3rd", "4th", ... "21st" ... */
+static const char *
+mandate_ordinal(char *buf, size_t size, int n)
+{
+	const char *suf = "th";
+
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			suf = "st";
+		else if (n % 10 == 2)
+			suf = "nd";
+		else if (n % 10 == 3)
+			suf = "rd";
+	}
+	snprintf(buf, size, "%d%s", n, suf);
+	return buf;
+}
+
+static const char *const mandate_month_names[] = {"January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"};
+
+/* What the commands need of a mandate, locked for the transaction. */
+struct mandate_row {
+	int64_t id;
+	int64_t family_id;
+	char rum[64];
+	char state[16];
+	char reason[128];
+	sepa_date since;
+	sepa_date ends_on; /* year 0: none */
+};
+
+/*
+ * Find the mandate of `rum` (case-insensitive, as the unique index) and
+ * lock it FOR UPDATE in the caller's transaction. SEPA_ENOTFOUND names the
+ * RUM.
+ */
+static int
+mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
+    struct mandate_row *m, sepa_error *err)
+{
+	char cred[24];
+	const char *params[2] = {cred, rum};
+	struct pg_result *pr = NULL;
+	PGresult *res;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	rc = db_query(db, &pr, "find the mandate",
+	    "SELECT id, family_id, rum, state, coalesce(state_reason, ''), "
+	    "to_char(state_since, 'YYYY-MM-DD'), "
+	    "to_char(ends_on, 'YYYY-MM-DD') FROM mandates "
+	    "WHERE creditor_id = $1 AND upper(rum) = upper($2) FOR UPDATE",
+	    2, params, err);
+	if (rc != 0)
+		goto cleanup;
+	res = (PGresult *)pr;
+	if (PQntuples(res) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
+		goto cleanup;
+	}
+	m->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	m->family_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	mandate_copy(m->rum, sizeof(m->rum), res, 0, 2);
+	mandate_copy(m->state, sizeof(m->state), res, 0, 3);
+	mandate_copy(m->reason, sizeof(m->reason), res, 0, 4);
+	if ((rc = mandate_get_date(res, 0, 5, &m->since, err)) != 0)
+		goto cleanup;
+	rc = mandate_get_date(res, 0, 6, &m->ends_on, err);
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+/* SEPA_ESTATE for a mandate that has ended (terminated or lapsed). */
+static int
+mandate_refuse_ended(
+    const struct mandate_row *m, const char *what, sepa_error *err)
+{
+	char since[SEPA_DATE_BUFSZ];
+
+	if (strcmp(m->state, "terminated") != 0 &&
+	    strcmp(m->state, "lapsed") != 0)
+		return 0;
+	return sepa_error_set(err, SEPA_ESTATE,
+	    "mandate %s is %s (%s) since %s: %s", m->rum, m->state, m->reason,
+	    sepa_date_iso(since, m->since), what);
+}
+
+/*
+ * The first collection month not closed yet (no batch prepared or
+ * released for it nor after it); `floor` when no month is closed.
+ */
+static int
+mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
+    sepa_month *out, sepa_error *err)
+{
+	char cred[24], fl[SEPA_DATE_BUFSZ];
+	const char *params[2] = {cred, fl};
+	struct pg_result *pr = NULL;
+	sepa_date d;
+	int rc;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_month_first(fl, floor);
+	rc = db_query(db, &pr, "find the first open collection month",
+	    "SELECT to_char(coalesce(max(collection_month) + "
+	    "interval '1 month', $2::date), 'YYYY-MM-DD') FROM batches "
+	    "WHERE creditor_id = $1 AND state IN ('prepared', 'released')",
+	    2, params, err);
+	if (rc == 0)
+		rc = mandate_get_date((PGresult *)pr, 0, 0, &d, err);
+	if (rc == 0)
+		*out = sepa_month_of(d);
+	db_result_free(pr);
+	return rc;
+}
+
+static int
+mandate_event(struct db *db, int64_t creditor_id, const struct mandate_row *m,
+    const char *kind, sepa_date today, sepa_month month, const char *msg,
+    sepa_error *err)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	ev.family_id = m->family_id;
+	ev.mandate_id = m->id;
+	return store_event_add(db, creditor_id, &ev, err);
+}
+
+/* ----------------------------------------------------- account change */
+
+int
+store_mandate_change_account(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_result *res, sepa_error *err)
+{
+	char cred[24], man[24], from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ];
+	char sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
+	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512], cc[3];
+	struct mandate_row m;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	sepa_month open, computed;
+	int64_t n;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = sepa_iban_validate(chg->iban, err)) != 0)
+		return rc;
+	cc[0] = chg->iban[0];
+	cc[1] = chg->iban[1];
+	cc[2] = '\0';
+	if (!sepa_iban_is_sepa_country(cc))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "IBAN %s: country %s is not in the SEPA scheme, it cannot "
+		    "be debited",
+		    sepa_iban_mask(mask, chg->iban), cc);
+	sepa_date_iso(recv, chg->received);
+	sepa_date_iso(sent, chg->sent);
+	sepa_date_iso(tod, today);
+	if (sepa_date_cmp(chg->sent, chg->received) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "sent date %s is after the received date %s", sent, recv);
+	if (sepa_date_cmp(chg->received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s", recv,
+		    tod);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/*
+	 * The creditor row, shared: a collection run that records a batch
+	 * holds it FOR UPDATE, so the first open month read below cannot
+	 * close under us, nor a batch read the accounts before we commit.
+	 */
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	if ((rc = db_query_int64(db, &n, "lock the creditor",
+	         "SELECT count(*) FROM (SELECT 1 FROM creditors WHERE id = $1 "
+	         "FOR SHARE) x",
+	         1, (const char *const[]){cred}, err)) != 0)
+		goto cleanup;
+	if ((rc = mandate_lock(db, creditor_id, chg->rum, &m, err)) != 0)
+		goto cleanup;
+	if ((rc = mandate_refuse_ended(&m,
+	         "its bank details cannot change; a new mandate is needed",
+	         err)) != 0)
+		goto cleanup;
+	res->mandate_id = m.id;
+	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
+	if ((rc = mandate_first_open(
+	         db, creditor_id, sepa_month_of(chg->sent), &open, err)) != 0)
+		goto cleanup;
+	res->applies_from =
+	    sepa_rule_account_change_month(rules, chg->sent, open);
+	computed = sepa_month_of(chg->sent);
+	if (chg->sent.day > rules->account_change_cutoff_day)
+		computed = sepa_month_add(computed, 1);
+
+	/* The account that would be debited from now on. */
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	rc = db_query(db, &pr, "read the mandate's accounts",
+	    "SELECT iban, to_char(applies_from, 'YYYY-MM') "
+	    "FROM mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2 "
+	    "ORDER BY applies_from DESC, id DESC LIMIT 1",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), chg->iban) == 0) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "mandate %s: IBAN %s is already its account (from the %s "
+		    "collection)",
+		    m.rum, sepa_iban_mask(mask, chg->iban),
+		    PQgetvalue(r, 0, 1));
+		goto cleanup;
+	}
+	db_result_free(pr);
+	pr = NULL;
+
+	/*
+	 * Last one wins: a change received earlier that applies from the
+	 * same month or later and was never debited gives way.
+	 */
+	mandate_month_first(from, res->applies_from);
+	rc = db_query_int64(db, &n, "replace a pending account change",
+	    "WITH d AS (DELETE FROM mandate_accounts a "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "AND a.applies_from >= $3 AND NOT EXISTS (SELECT 1 FROM "
+	    "collections c WHERE c.creditor_id = a.creditor_id "
+	    "AND c.account_id = a.id) RETURNING 1) SELECT count(*) FROM d",
+	    3, (const char *const[]){cred, man, from}, err);
+	if (rc != 0)
+		goto cleanup;
+	res->replaced = n > 0;
+	rc = db_query_int64(db, &res->account_id, "record the new account",
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, bic, "
+	    "applies_from, received_on, amendment_required) "
+	    "SELECT $1, $2, $3, $4, $5, $6, EXISTS (SELECT 1 FROM "
+	    "mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2) "
+	    "RETURNING id",
+	    6,
+	    (const char *const[]){cred, man, chg->iban,
+	        chg->bic != NULL && chg->bic[0] != '\0' ? chg->bic : NULL, from,
+	        recv},
+	    err);
+	if (rc != 0) {
+		if (db_last_fail(db) == DB_FAIL_UNIQUE)
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "mandate %s: the %s collection already uses another "
+			    "account",
+			    m.rum, sepa_month_iso(mon, res->applies_from));
+		goto cleanup;
+	}
+
+	sepa_month_iso(mon, res->applies_from);
+	if (sepa_month_cmp(res->applies_from, computed) == 0)
+		snprintf(res->why, sizeof(res->why),
+		    "sent on %s, %s the %s: applies from the %s collection",
+		    sent,
+		    chg->sent.day > rules->account_change_cutoff_day ? "after"
+		                                                     : "by",
+		    mandate_ordinal(
+		        ord, sizeof(ord), rules->account_change_cutoff_day),
+		    mon);
+	else
+		snprintf(res->why, sizeof(res->why),
+		    "sent on %s, but the %s collection is already with the "
+		    "bank: applies from the %s collection",
+		    sent,
+		    sepa_month_iso(mon2, sepa_month_add(res->applies_from, -1)),
+		    mon);
+	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
+	    sepa_iban_mask(mask, chg->iban),
+	    res->replaced ? ", replacing a change not yet debited" : "",
+	    res->why);
+	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
+	         today, res->applies_from, msg, err)) != 0)
+		goto cleanup;
+	if (strcmp(m.state, "suspended") == 0) {
+		rc = db_exec(db, "reactivate the mandate",
+		    "UPDATE mandates SET state = 'active', state_reason = NULL, "
+		    "state_since = $3, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    3, (const char *const[]){cred, man, tod}, err);
+		if (rc != 0)
+			goto cleanup;
+		res->reactivated = true;
+		snprintf(msg, sizeof(msg),
+		    "mandate %s active again on new bank details (was "
+		    "suspended: %s)",
+		    m.rum, m.reason);
+		if ((rc = mandate_event(db, creditor_id, &m,
+		         "mandate.reactivated", today, (sepa_month){0, 0}, msg,
+		         err)) != 0)
+			goto cleanup;
+	}
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(pr);
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* -------------------------------------------------------- termination */
+
+int
+store_mandate_terminate(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err)
+{
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ], msg[512];
+	struct mandate_row m;
+	sepa_date ends;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	sepa_date_iso(recv, received);
+	sepa_date_iso(tod, today);
+	if (sepa_date_cmp(received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s", recv,
+		    tod);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	if ((rc = mandate_lock(db, creditor_id, rum, &m, err)) != 0)
+		goto cleanup;
+	if ((rc = mandate_refuse_ended(&m, "nothing to terminate", err)) != 0)
+		goto cleanup;
+	res->mandate_id = m.id;
+	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
+	ends = sepa_rule_letter_end(rules, received, immediate);
+	if (immediate) {
+		snprintf(res->why, sizeof(res->why),
+		    "revoked with immediate effect, received on %s", recv);
+	} else {
+		snprintf(res->why, sizeof(res->why),
+		    "letter received on %s, %sbefore %d %s", recv,
+		    sepa_date_cmp(ends,
+		        sepa_school_year_end(sepa_school_year(received))) == 0
+		        ? ""
+		        : "not ",
+		    rules->letter_deadline_day,
+		    mandate_month_names[rules->letter_deadline_month - 1]);
+	}
+	/* A second letter never postpones an end already scheduled. */
+	if (!immediate && m.ends_on.year != 0 &&
+	    sepa_date_cmp(m.ends_on, ends) <= 0) {
+		ends = m.ends_on;
+		res->kept_earlier = true;
+	}
+	res->ends_on = ends;
+	res->terminated_now = immediate || sepa_date_cmp(ends, today) < 0;
+	sepa_date_iso(end, ends);
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	if (res->terminated_now) {
+		sepa_date s =
+		    immediate ? received : sepa_date_add_days(ends, 1);
+
+		rc = db_exec(db, "terminate the mandate",
+		    "UPDATE mandates SET state = 'terminated', state_reason = $3, "
+		    "state_since = $4, ends_on = $5, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    5,
+		    (const char *const[]){cred, man,
+		        immediate ? "revoked by the family" : "family letter",
+		        sepa_date_iso(since, s), end},
+		    err);
+		snprintf(msg, sizeof(msg), "mandate %s terminated (%s)", m.rum,
+		    res->why);
+	} else {
+		rc = db_exec(db, "schedule the end of the mandate",
+		    "UPDATE mandates SET ends_on = $3, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    3, (const char *const[]){cred, man, end}, err);
+		snprintf(msg, sizeof(msg), "mandate %s ends on %s (%s)", m.rum,
+		    end, res->why);
+	}
+	if (rc != 0)
+		goto cleanup;
+	if ((rc = mandate_event(db, creditor_id, &m,
+	         res->terminated_now ? "mandate.terminated"
+	                             : "mandate.end_scheduled",
+	         today, (sepa_month){0, 0}, msg, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* -------------------------------------------------------------- sweep */
+
+int
+store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    sepa_date today, struct mandate_sweep_result *res, sepa_error *err)
+{
+	char cred[24], tod[SEPA_DATE_BUFSZ], months[16], reason[64];
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	char *ids = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	sepa_date_iso(tod, today);
+	snprintf(months, sizeof(months), "%d", rules->lapse_months);
+	snprintf(
+	    reason, sizeof(reason), "unused %d months", rules->lapse_months);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/* ends_on is the last day a mandate may be collected. */
+	rc = db_query_int64(db, &res->terminated, "end mandates after a letter",
+	    "WITH t AS (UPDATE mandates SET state = 'terminated', "
+	    "state_reason = 'family letter', state_since = ends_on + 1, "
+	    "updated_at = now() WHERE creditor_id = $1 "
+	    "AND state IN ('active', 'suspended') AND ends_on < $2 "
+	    "RETURNING id, family_id, rum, ends_on), "
+	    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
+	    "family_id, mandate_id, message) SELECT $1, $2, "
+	    "'mandate.terminated', family_id, id, 'mandate ' || rum || "
+	    "' terminated: family letter, last collectable day ' || "
+	    "to_char(ends_on, 'YYYY-MM-DD') FROM t RETURNING 1) "
+	    "SELECT count(*) FROM e",
+	    2, (const char *const[]){cred, tod}, err);
+	if (rc != 0)
+		goto cleanup;
+
+	/*
+	 * Lapse: the last use is the due date of the last collection that
+	 * was presented (any state but cancelled), else the signature. SQL
+	 * only narrows the candidates (a week of slack); sepa_rule_lapsed
+	 * decides.
+	 */
+	rc = db_query(db, &pr, "find unused mandates",
+	    "SELECT m.id, to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') "
+	    "FROM mandates m "
+	    "WHERE m.creditor_id = $1 AND m.state IN ('active', 'suspended') "
+	    "AND " MANDATE_LAST_USE " < "
+	    "($2::date - make_interval(months => $3::int))::date + 7",
+	    3, (const char *const[]){cred, tod, months}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	for (int i = 0; i < PQntuples(r); i++) {
+		sepa_date last;
+		const char *id = PQgetvalue(r, i, 0);
+		size_t n = strlen(id);
+
+		if ((rc = mandate_get_date(r, i, 1, &last, err)) != 0)
+			goto cleanup;
+		if (!sepa_rule_lapsed(rules, last, today))
+			continue;
+		if (len + n + 3 > cap) {
+			cap = (cap + n + 3) * 2;
+			ids = xreallocarray(ids, cap, 1);
+		}
+		ids[len] = len == 0 ? '{' : ',';
+		len++;
+		memcpy(ids + len, id, n);
+		len += n;
+		ids[len] = '\0';
+	}
+	if (len > 0) {
+		ids[len++] = '}';
+		ids[len] = '\0';
+		rc = db_query_int64(db, &res->lapsed, "lapse unused mandates",
+		    "WITH t AS (UPDATE mandates SET state = 'lapsed', "
+		    "state_reason = $3, state_since = $2, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = ANY ($4::bigint[]) "
+		    "RETURNING id, family_id, rum), "
+		    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
+		    "family_id, mandate_id, message) SELECT $1, $2, "
+		    "'mandate.lapsed', family_id, id, 'mandate ' || rum || "
+		    "' lapsed: ' || $3 FROM t RETURNING 1) "
+		    "SELECT count(*) FROM e",
+		    4, (const char *const[]){cred, tod, reason, ids}, err);
+		if (rc != 0)
+			goto cleanup;
+	}
+	rc = db_commit(db, err);
+cleanup:
+	free(ids);
+	db_result_free(pr);
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* ----------------------------------------------------------- show, list */
+
+/* A text[] literal of reason codes (4 upper-case alphanumerics each). */
+static char *
+mandate_codes_array(const struct config_strlist *codes)
+{
+	size_t n = codes != NULL ? codes->count : 0;
+	char *out = xmalloc(n * 6 + 3);
+	size_t len = 0;
+
+	out[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		memcpy(out + len, codes->items[i], strlen(codes->items[i]));
+		len += strlen(codes->items[i]);
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+static int
+mandate_show_accounts(struct db *db, const char *cred, const char *man,
+    struct mandate_info *info, sepa_error *err)
+{
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc;
+
+	rc = db_query(db, &pr, "read the mandate's accounts",
+	    "SELECT a.id, a.iban, a.bic, to_char(a.applies_from, 'YYYY-MM-DD'), "
+	    "to_char(a.received_on, 'YYYY-MM-DD'), a.amendment_required, "
+	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "EXISTS (SELECT 1 FROM collections u WHERE u.creditor_id = "
+	    "a.creditor_id AND u.account_id = a.id AND u.state NOT IN " MANDATE_NOT_REACHED
+	    ") "
+	    "FROM mandate_accounts a "
+	    "LEFT JOIN collections c ON c.creditor_id = a.creditor_id "
+	    "AND c.id = a.amended_by_collection "
+	    "LEFT JOIN batches b ON b.creditor_id = c.creditor_id "
+	    "AND b.id = c.batch_id "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "ORDER BY a.applies_from, a.id",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	info->naccounts = (size_t)PQntuples(r);
+	info->accounts = xcalloc(
+	    info->naccounts > 0 ? info->naccounts : 1, sizeof(*info->accounts));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct mandate_history *h = &info->accounts[i];
+		sepa_date d;
+
+		h->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		mandate_copy(h->iban, sizeof(h->iban), r, i, 1);
+		mandate_copy(h->bic, sizeof(h->bic), r, i, 2);
+		if ((rc = mandate_get_date(r, i, 3, &d, err)) != 0)
+			goto cleanup;
+		h->applies_from = sepa_month_of(d);
+		if ((rc = mandate_get_date(r, i, 4, &h->received_on, err)) != 0)
+			goto cleanup;
+		h->amendment_required = PQgetvalue(r, i, 5)[0] == 't';
+		mandate_copy(h->carried_by, sizeof(h->carried_by), r, i, 6);
+		if ((rc = mandate_get_date(r, i, 7, &d, err)) != 0)
+			goto cleanup;
+		h->carried_month = sepa_month_of(d);
+		h->debited = PQgetvalue(r, i, 8)[0] == 't';
+	}
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+int
+store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    const struct config_strlist *not_counted, const char *rum, sepa_date today,
+    struct mandate_info *info, sepa_error *err)
+{
+	char cred[24], man[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
+	char *codes = NULL;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	sepa_date d;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	rc = db_query(db, &pr, "read the mandate",
+	    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
+	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
+	    "coalesce(m.state_reason, ''), "
+	    "to_char(m.state_since, 'YYYY-MM-DD'), "
+	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+	    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
+	    "JOIN families f ON f.creditor_id = m.creditor_id "
+	    "AND f.id = m.family_id "
+	    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)",
+	    2, (const char *const[]){cred, rum}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
+		goto cleanup;
+	}
+	info->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	mandate_copy(info->rum, sizeof(info->rum), r, 0, 1);
+	mandate_copy(info->family_ref, sizeof(info->family_ref), r, 0, 2);
+	mandate_copy(info->payer_name, sizeof(info->payer_name), r, 0, 3);
+	mandate_copy(info->state, sizeof(info->state), r, 0, 5);
+	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
+	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
+		goto cleanup;
+	/* sepa_rule_lapsed: lapsed once past last use + lapse_months. */
+	info->usable_until =
+	    sepa_date_add_months(info->last_use, rules->lapse_months);
+	db_result_free(pr);
+	pr = NULL;
+	mandate_i64(man, sizeof(man), info->id);
+
+	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0)
+		goto cleanup;
+
+	/* The last collection, whatever its state. */
+	rc = db_query(db, &pr, "read the mandate's last collection",
+	    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
+	    "c.seq_type, coalesce(c.reason_code, '') "
+	    "FROM collections c JOIN batches b ON b.creditor_id = "
+	    "c.creditor_id AND b.id = c.batch_id "
+	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+	    "ORDER BY b.collection_month DESC, c.id DESC LIMIT 1",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) == 1) {
+		info->has_last = true;
+		if ((rc = mandate_get_date(r, 0, 0, &d, err)) != 0 ||
+		    (rc = mandate_get_date(r, 0, 1, &info->last_due, err)) != 0)
+			goto cleanup;
+		info->last_month = sepa_month_of(d);
+		mandate_copy(
+		    info->last_state, sizeof(info->last_state), r, 0, 2);
+		mandate_copy(info->last_iban, sizeof(info->last_iban), r, 0, 3);
+		info->last_amount = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+		mandate_copy(info->last_seq, sizeof(info->last_seq), r, 0, 5);
+		mandate_copy(
+		    info->last_reason, sizeof(info->last_reason), r, 0, 6);
+	}
+	db_result_free(pr);
+	pr = NULL;
+
+	/* The next collection: the first open month. */
+	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
+	         &info->next_month, err)) != 0)
+		goto cleanup;
+	if ((rc = store_mandate_sequence(db, creditor_id, info->id,
+	         info->next_month, rules, &info->next_seq, err)) != 0)
+		goto cleanup;
+	rc = store_mandate_account_for(db, creditor_id, info->id,
+	    info->next_month, &info->next_account, err);
+	if (rc == SEPA_ENOTFOUND) {
+		sepa_error_clear(err);
+		rc = 0;
+	} else if (rc != 0) {
+		goto cleanup;
+	} else {
+		info->has_next_account = true;
+	}
+
+	/*
+	 * Rejects and returns counted this school year (the school year of
+	 * each collection's due date): creditor-side codes do not count.
+	 */
+	info->school_year = sepa_school_year(today);
+	sepa_date_iso(from, sepa_school_year_start(info->school_year));
+	sepa_date_iso(to, sepa_school_year_end(info->school_year));
+	codes = mandate_codes_array(not_counted);
+	rc = db_query_int64(db, &info->rejects, "count the mandate's rejects",
+	    "SELECT count(*) FROM collections WHERE creditor_id = $1 "
+	    "AND mandate_id = $2 AND state IN ('rejected', 'returned', "
+	    "'refunded') AND due_on BETWEEN $3 AND $4 "
+	    "AND (reason_code IS NULL OR NOT reason_code = ANY ($5::text[]))",
+	    5, (const char *const[]){cred, man, from, to, codes}, err);
+cleanup:
+	free(codes);
+	db_result_free(pr);
+	if (rc != 0)
+		store_mandate_info_free(info);
+	return rc;
+}
+
+void
+store_mandate_info_free(struct mandate_info *info)
+{
+	if (info == NULL)
+		return;
+	free(info->accounts);
+	info->accounts = NULL;
+	info->naccounts = 0;
+}
+
+/* Rows read per query by store_mandate_list (keyset pages). */
+#define MANDATE_LIST_PAGE 500
+
+int
+store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
+    sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
+    void *arg, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc, n;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_month_first(mon, sepa_month_of(today));
+	snprintf(page, sizeof(page), "%d", MANDATE_LIST_PAGE);
+	/* Pages by RUM (the unique index), so memory stays flat. */
+	do {
+		rc = db_query(db, &pr, "list the mandates",
+		    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
+		    "coalesce(m.state_reason, ''), "
+		    "to_char(m.signed_on, 'YYYY-MM-DD'), "
+		    "to_char(m.state_since, 'YYYY-MM-DD'), "
+		    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+		    "(SELECT a.iban FROM mandate_accounts a "
+		    "WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
+		    "AND a.applies_from <= $3 "
+		    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1), "
+		    "upper(m.rum) "
+		    "FROM mandates m JOIN families f "
+		    "ON f.creditor_id = m.creditor_id AND f.id = m.family_id "
+		    "WHERE m.creditor_id = $1 "
+		    "AND ($2::text IS NULL OR m.state = $2) "
+		    "AND ($4::text IS NULL OR upper(m.rum) > $4) "
+		    "ORDER BY upper(m.rum) LIMIT $5::int",
+		    5, (const char *const[]){cred, state, mon, after, page},
+		    err);
+		if (rc != 0)
+			goto cleanup;
+		r = (PGresult *)pr;
+		n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			struct mandate_list_row row;
+
+			memset(&row, 0, sizeof(row));
+			row.rum = PQgetvalue(r, i, 0);
+			row.family_ref = PQgetvalue(r, i, 1);
+			row.payer_name = PQgetvalue(r, i, 2);
+			row.state = PQgetvalue(r, i, 3);
+			row.reason = PQgetvalue(r, i, 4);
+			if ((rc = mandate_get_date(
+			         r, i, 5, &row.signed_on, err)) != 0 ||
+			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=
+			        0 ||
+			    (rc = mandate_get_date(
+			         r, i, 7, &row.ends_on, err)) != 0)
+				goto cleanup;
+			row.iban = PQgetvalue(r, i, 8);
+			if ((rc = fn(arg, &row)) != 0)
+				goto cleanup;
+		}
+		free(after);
+		after = n > 0 ? xstrdup(PQgetvalue(r, n - 1, 9)) : NULL;
+		db_result_free(pr);
+		pr = NULL;
+	} while (n == MANDATE_LIST_PAGE);
+cleanup:
+	free(after);
+	db_result_free(pr);
+	return rc;
+}
