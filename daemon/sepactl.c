@@ -33,6 +33,26 @@ static const struct ctl_command commands[] = {
         "running so that commands are fast; `db stop` stops it, `db start`\n"
         "starts it and prints its connection string.\n",
         cmd_db},
+    {"inspect", "FILE...", "show what bank files say (CSV, no database)",
+        "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
+        "normalised records as CSV on stdout (file, kind, level, status,\n"
+        "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
+        "booking date, reason label). A file that cannot be read gets its\n"
+        "reason on stderr and none of its records; exit status 1.\n",
+        cmd_inspect},
+    {"import", "returns FILE...", "reconcile bank returns",
+        "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
+        "one transaction: records stored, matched on EndToEndId (checked\n"
+        "against MsgId, PmtInfId, mandate and amount), collections and\n"
+        "invoices updated, the two-rejects and dead-account rules applied;\n"
+        "what cannot be applied goes to the quarantine. The same file twice\n"
+        "changes nothing; a refused file changes nothing.\n",
+        cmd_import_returns},
+    {"recovery", "export", "export the invoices due for recovery",
+        "Write the invoices due for recovery (unpaid after their reminder, or\n"
+        "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
+        "mark them 'recovery': each invoice goes into exactly one export.\n",
+        cmd_recovery},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,118 @@
+/*
+ * cmd_returns.c - `sepactl import returns FILE...` (bank returns, each
+ * file in its own transaction) and `sepactl recovery export` (the unpaid
+ * invoices for the treasury).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepad.h"
+
+/* The configured creditor's id, or a refusal saying what to do. */
+static int
+returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int rc;
+
+	if ((rc = ctl_db(ctl, db)) != CTL_OK)
+		return rc;
+	if (config_require_creditor(&ctl->cfg, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "no creditor");
+	if (store_creditor_find(*db, ctl->cfg.cred_ics, id, &err) != 0) {
+		if (err.code == SEPA_ENOTFOUND)
+			return ctl_fail(CTL_REFUSED, NULL,
+			    "creditor %s is not registered; run `sepactl init`",
+			    ctl->cfg.cred_ics);
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the creditor");
+	}
+	return CTL_OK;
+}
+
+int
+cmd_import_returns(struct ctl *ctl, int argc, char **argv)
+{
+	struct returns_policy pol;
+	struct db *db;
+	int64_t cred;
+	int rc, status = CTL_OK;
+
+	if (argc < 3 || strcmp(argv[1], "returns") != 0) {
+		log_warnx("import needs returns FILE... (see sepactl import "
+		          "--help)");
+		return CTL_USAGE;
+	}
+	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
+	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
+	pol.max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	for (int i = 2; i < argc; i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		struct returns_result res;
+
+		rc = store_returns_import(
+		    db, cred, argv[i], &pol, ctl->today, &res, &err);
+		if (rc != 0) {
+			int st = rc == SEPA_EINVAL || rc == SEPA_EXML ||
+			        rc == SEPA_ELIMIT || rc == SEPA_EIO
+			    ? CTL_REFUSED
+			    : CTL_INTERNAL;
+
+			ctl_fail(
+			    st, &err, "%s refused, nothing changed", argv[i]);
+			if (st > status)
+				status = st;
+			continue;
+		}
+		if (res.already) {
+			printf("%s: already imported (file %" PRId64
+			       "), nothing changed\n",
+			    argv[i], res.file_id);
+			continue;
+		}
+		printf("%s: %s, %" PRId64 " records: %" PRId64
+		       " applied, %" PRId64 " duplicates, %" PRId64
+		       " stored, %" PRId64 " quarantined; %" PRId64
+		       " collections changed, %" PRId64
+		       " mandates terminated, %" PRId64 " suspended\n",
+		    argv[i], res.type, res.records, res.applied, res.duplicates,
+		    res.stored, res.quarantined, res.collections,
+		    res.terminated, res.suspended);
+	}
+	return status;
+}
+
+int
+cmd_recovery(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct db *db;
+	int64_t cred, count, total;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "export") != 0) {
+		log_warnx(
+		    "recovery needs export (see sepactl recovery --help)");
+		return CTL_USAGE;
+	}
+	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
+	        ctl->cfg.represent_on_next_invoice, ctl->today, &path, &count,
+	        &total, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not export the recovery");
+	if (path == NULL) {
+		printf("nothing is due for recovery\n");
+		return CTL_OK;
+	}
+	printf("%s: %" PRId64 " invoice%s, %s EUR due\n", path, count,
+	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	free(path);
+	return CTL_OK;
+}
