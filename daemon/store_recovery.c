@@ -208,8 +208,9 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 	    (rc = db_exec(db, "log the export",
 	         "INSERT INTO events (creditor_id, business_date, kind, count,"
 	         " amount_cents, message) VALUES ($1, $2, 'recovery.exported',"
-	         " $3, $4, format('%s invoices (%s cents) exported for recovery"
-	         " in %s', $3::text, $4::text, $5::text))",
+	         " $3::integer, $4::bigint, format('%s invoices (%s cents)"
+	         " exported for recovery in %s', $3::integer, $4::bigint,"
+	         " $5::text))",
 	         5, (const char *const[]){cred, day, cnt, tot, name}, err)) !=
 	        0)
 		goto cleanup;
