@@ -19,8 +19,10 @@ returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
 
 	if ((rc = ctl_db(ctl, db)) != CTL_OK)
 		return rc;
-	if (config_require_creditor(&ctl->cfg, &err) != 0)
-		return ctl_fail(CTL_REFUSED, &err, "no creditor");
+	/* Only the ICS is needed here, not what a collection file needs. */
+	if (ctl->cfg.cred_ics[0] == '\0')
+		return ctl_fail(CTL_REFUSED, NULL,
+		    "key \"creditor.ics\" must be set (%s)", ctl->cfg.path);
 	if (store_creditor_find(*db, ctl->cfg.cred_ics, id, &err) != 0) {
 		if (err.code == SEPA_ENOTFOUND)
 			return ctl_fail(CTL_REFUSED, NULL,
