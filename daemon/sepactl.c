@@ -53,6 +53,12 @@ static const struct ctl_command commands[] = {
         "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
         "mark them 'recovery': each invoice goes into exactly one export.\n",
         cmd_recovery},
+    {"report", "--month YYYY-MM [--html FILE]", "the month's returns report",
+        "Collections presented and settled in the month (by due date), the\n"
+        "unpaid ones by state and reason code with their labels, mandates\n"
+        "suspended and terminated, invoices sent to recovery; plain text on\n"
+        "stdout, and with --html a self-contained page with an SVG chart.\n",
+        cmd_report},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

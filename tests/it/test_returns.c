@@ -188,7 +188,8 @@ setup(char *name, char *conf, const char *outbox, bool represent)
 	db_close(db);
 	snprintf(text, sizeof(text),
 	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    "creditor: { name = \"Commune <Test> & Co\";"
+	    " ics = \"FR72ZZZ123456\";"
 	    " iban = \"FR7630006000011234567890189\"; };\n"
 	    "directories: { outbox = \"%s\"; };\n"
 	    "rejections: { represent_on_next_invoice = %s; };\n",
@@ -260,6 +261,58 @@ Test(returns_it, import_returns_then_recovery)
 	run(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, "nothing is due for recovery\n");
+
+	/* The report of the due month, then of the business month. */
+	snprintf(args, sizeof(args),
+	    "-c %s report --month 2025-10 --html %s/r.html", conf, outbox);
+	run(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+	    "report for 2025-10 (Commune <Test> & Co)\n"
+	    "collections presented: 3, 60.00 EUR\n"
+	    "collections settled: 0, 0.00 EUR\n"
+	    "collections cancelled (file refused by the bank): 0\n"
+	    "unpaid by reason:\n"
+	    "  rejected AM04 (provision insuffisante): 1, 10.00 EUR\n"
+	    "mandates suspended: 0\n"
+	    "mandates terminated: 0\n"
+	    "sent to recovery: 0 invoices, 0.00 EUR\n");
+	snprintf(args, sizeof(args),
+	    "grep -q '<h1>Commune &lt;Test&gt; &amp; Co &#8212; 2025-10</h1>' "
+	    "%s/r.html && grep -q '<svg xmlns' %s/r.html && "
+	    "grep -q '<rect x=\"140\" y=\"6\" width=\"400\"' %s/r.html && "
+	    "! grep -q 'http[s]*://[^w]' %s/r.html",
+	    outbox, outbox, outbox, outbox);
+	cr_expect_eq(system(args), 0, "%s", args);
+	snprintf(args, sizeof(args), "-c %s report --month 2025-12", conf);
+	run(&r, args);
+	cr_expect(strstr(r.out,
+	              "mandates terminated: 1\n"
+	              "sent to recovery: 2 invoices, 20.00 EUR\n") != NULL,
+	    "%s", r.out);
+	snprintf(args, sizeof(args), "-c %s report --month 2025-13", conf);
+	run(&r, args);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+
+	/* An unknown EndToEndId: quarantined, shown by status. */
+	{
+		struct retfix_tx u = {"NOSUCH", "AM04", 1000, NULL};
+
+		retfix_camt054(pa, "N-9", &u, 1);
+		snprintf(
+		    args, sizeof(args), "-c %s import returns %s", conf, pa);
+		run(&r, args);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out,
+		              "0 applied, 0 duplicates, 0 stored, 1 "
+		              "quarantined") != NULL,
+		    "%s", r.out);
+		snprintf(args, sizeof(args), "-c %s status", conf);
+		run(&r, args);
+		cr_expect(
+		    strstr(r.out, "bank records in quarantine: 1\n") != NULL,
+		    "%s", r.out);
+	}
 
 	unlink(pa);
 	unlink(pb);
