@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sepad.h"
@@ -36,6 +37,38 @@ struct returns_copy {
 	size_t len, cap;
 	int64_t records;
 };
+
+/* db_exec and db_query_int64, timed for `-v` (log_debug). */
+static double
+returns_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+returns_exec(struct db *db, const char *what, const char *sql, int n,
+    const char *const *p, sepa_error *err)
+{
+	double t0 = returns_clock();
+	int rc = db_exec(db, what, sql, n, p, err);
+
+	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	return rc;
+}
+
+static int
+returns_int64(struct db *db, int64_t *out, const char *what, const char *sql,
+    int n, const char *const *p, sepa_error *err)
+{
+	double t0 = returns_clock();
+	int rc = db_query_int64(db, out, what, sql, n, p, err);
+
+	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	return rc;
+}
 
 static long
 returns_read(void *arg, char *buf, size_t len)
@@ -241,14 +274,18 @@ static const char returns_match_block[] =
 
 /* $1 creditor: one quarantine row per record with a problem. */
 static const char returns_quarantine[] =
-    "INSERT INTO return_quarantine (creditor_id, record_id, collection_id,"
-    " reason) SELECT DISTINCT ON (record_id) $1, record_id,"
+    "WITH q AS (INSERT INTO return_quarantine (creditor_id, record_id,"
+    " collection_id, reason) SELECT DISTINCT ON (record_id) $1, record_id,"
     " CASE level WHEN 'transaction' THEN collection_id END, problem"
-    " FROM ret_match WHERE problem IS NOT NULL ORDER BY record_id";
+    " FROM ret_match WHERE problem IS NOT NULL ORDER BY record_id"
+    " RETURNING record_id)"
+    " UPDATE return_records SET outcome = 'quarantined'"
+    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM q)";
 
 /* $1 creditor, $2 today, $3 creditor-side codes. */
 static const char returns_effects[] =
-    "INSERT INTO return_effects (creditor_id, record_id, collection_id,"
+    "WITH ins AS (INSERT INTO return_effects (creditor_id, record_id,"
+    " collection_id,"
     " family, new_state, reason_code, counted, school_year, applied_on)"
     " SELECT $1, m.record_id, m.collection_id,"
     " CASE m.kind WHEN 'confirmation' THEN 'settled' ELSE 'unpaid' END,"
@@ -269,13 +306,16 @@ static const char returns_effects[] =
     " AND ((m.kind = 'confirmation' AND m.cstate = 'sent')"
     " OR (m.kind <> 'confirmation' AND m.cstate IN ('sent', 'settled')))"
     " ORDER BY m.level = 'transaction' DESC, m.idx"
-    " ON CONFLICT (creditor_id, collection_id, family) DO NOTHING";
+    " ON CONFLICT (creditor_id, collection_id, family) DO NOTHING"
+    " RETURNING record_id)"
+    " UPDATE return_records SET outcome = 'applied'"
+    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM ins)";
 
 /* $1 creditor: a transaction record that found its collection in a state
  * it cannot apply to, and no earlier record that did the same. */
 static const char returns_quarantine_state[] =
-    "INSERT INTO return_quarantine (creditor_id, record_id, collection_id,"
-    " reason) SELECT $1, m.record_id, m.collection_id,"
+    "WITH q AS (INSERT INTO return_quarantine (creditor_id, record_id,"
+    " collection_id, reason) SELECT $1, m.record_id, m.collection_id,"
     " format('the collection of EndToEndId %s is %s: a %s cannot apply"
     " to it', quote_literal(m.end_to_end_id), m.cstate, m.kind)"
     " FROM ret_match m WHERE m.level = 'transaction'"
@@ -284,18 +324,16 @@ static const char returns_quarantine_state[] =
     " AND NOT EXISTS (SELECT 1 FROM return_effects e"
     " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
     " AND e.family = CASE m.kind WHEN 'confirmation' THEN 'settled'"
-    " ELSE 'unpaid' END)";
+    " ELSE 'unpaid' END) RETURNING record_id)"
+    " UPDATE return_records SET outcome = 'quarantined'"
+    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM q)";
 
-/* $1 creditor, $2 file. */
+/* $1 creditor: a record that matched, was neither applied nor
+ * quarantined: what it says was already recorded. */
 static const char returns_outcome[] =
-    "UPDATE return_records r SET outcome = CASE"
-    " WHEN EXISTS (SELECT 1 FROM return_quarantine q WHERE q.creditor_id = $1"
-    " AND q.record_id = r.id) THEN 'quarantined'"
-    " WHEN EXISTS (SELECT 1 FROM return_effects e WHERE e.creditor_id = $1"
-    " AND e.record_id = r.id) THEN 'applied'"
-    " WHEN EXISTS (SELECT 1 FROM ret_match m WHERE m.record_id = r.id)"
-    " THEN 'duplicate' ELSE 'stored' END"
-    " WHERE r.creditor_id = $1 AND r.file_id = $2";
+    "UPDATE return_records SET outcome = 'duplicate'"
+    " WHERE creditor_id = $1 AND outcome = 'stored'"
+    " AND id IN (SELECT record_id FROM ret_match)";
 
 /* The effect that wins per collection in this file ($1 creditor, $2
  * file): an unpaid one over a settlement. */
@@ -330,7 +368,8 @@ static const char returns_apply_invoices[] =
     " 'collecting') WHEN 'cancelled' THEN i.state IN ('issued',"
     " 'collecting') ELSE true END";
 
-/* $1 creditor, $2 file, $3 today: one event per unpaid collection. */
+/* $1 creditor, $2 file, $3 today: an event per collection cancelled
+ * (needs attention); the other changes are in return_effects. */
 static const char returns_events[] =
     "INSERT INTO events (creditor_id, business_date, kind, month, family_id,"
     " mandate_id, invoice_id, batch_id, collection_id, file_id, amount_cents,"
@@ -347,7 +386,7 @@ static const char returns_events[] =
     " FROM " RETURNS_WINNERS " w"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
     " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
-    " WHERE w.family = 'unpaid'";
+    " WHERE w.new_state = 'cancelled'";
 
 /* $1 creditor, $2 file, $3 today, $4 file name: a whole file refused. */
 static const char returns_batches[] =
@@ -365,19 +404,21 @@ static const char returns_batches[] =
 
 /* $1 creditor, $2 file, $3 today, $4 max counted per school year. */
 static const char returns_terminate[] =
-    "WITH hit AS (SELECT DISTINCT m.family_id, c.mandate_id, e.school_year"
-    " FROM return_effects e"
+    "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
+    " e.school_year FROM return_effects e"
     " JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
     " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
     " WHERE e.creditor_id = $1 AND r.file_id = $2 AND e.counted),"
-    " tally AS (SELECT f.family_id, f.school_year, count(*) AS n"
-    " FROM (SELECT DISTINCT family_id, school_year FROM hit) f"
-    " JOIN mandates m ON m.creditor_id = $1 AND m.family_id = f.family_id"
-    " JOIN collections c ON c.creditor_id = $1 AND c.mandate_id = m.id"
-    " JOIN return_effects e ON e.creditor_id = $1 AND e.collection_id = c.id"
-    " AND e.counted AND e.school_year = f.school_year"
-    " GROUP BY f.family_id, f.school_year HAVING count(*) >= $4::integer),"
+    /* every counted effect of the families hit, in their school years */
+    " tally AS (SELECT m.family_id, e.school_year, count(*) AS n"
+    " FROM return_effects e"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
+    " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
+    " WHERE e.creditor_id = $1 AND e.counted"
+    " AND (m.family_id, e.school_year) IN (SELECT family_id, school_year"
+    " FROM hit) GROUP BY m.family_id, e.school_year"
+    " HAVING count(*) >= $4::integer),"
     " t AS (UPDATE mandates m SET state = 'terminated',"
     " state_reason = 'two rejects', state_since = $3, updated_at = now()"
     " FROM (SELECT h.mandate_id, max(t.n) AS n, max(t.school_year) AS sy"
@@ -472,7 +513,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	}
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
-	if ((rc = db_exec(db, "create the staging table",
+	if ((rc = returns_exec(db, "create the staging table",
 	         "CREATE TEMP TABLE ret_stage (idx integer, line integer,"
 	         " kind text, level text, details integer, status text,"
 	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
@@ -480,7 +521,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	         " reason_proprietary boolean, reason_info text,"
 	         " booking_date date, orig_date date) ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
-	    (rc = db_exec(db, "create the match table",
+	    (rc = returns_exec(db, "create the match table",
 	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
 	         " kind text, level text, reason_code text,"
 	         " reason_proprietary boolean, end_to_end_id text,"
@@ -516,7 +557,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	}
 	for (unsigned int i = 0; i < mdlen && i < 32; i++)
 		snprintf(sha + 2 * i, 3, "%02x", md[i]);
-	rc = db_query_int64(db, &res->file_id, "look for the same file",
+	rc = returns_int64(db, &res->file_id, "look for the same file",
 	    "SELECT coalesce(min(id), 0) FROM imported_files"
 	    " WHERE creditor_id = $1 AND sha256 = $2"
 	    " AND kind IN ('pain002', 'camt054', 'camt053')"
@@ -531,7 +572,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	}
 	snprintf(size, sizeof(size), "%zu", in.size);
 	snprintf(nrec, sizeof(nrec), "%" PRId64, cp.records);
-	if ((rc = db_query_int64(db, &res->file_id, "record the file",
+	if ((rc = returns_int64(db, &res->file_id, "record the file",
 	         "INSERT INTO imported_files (creditor_id, kind, sha256,"
 	         " file_name, size_bytes, status, rows_total, finished_at)"
 	         " VALUES ($1, $2, $3, $4, $5, 'imported', $6, now())"
@@ -548,7 +589,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		const char *const p123[] = {cred, fid, tname};
 		const char *const p1234[] = {cred, fid, day, base};
 
-		if ((rc = db_exec(db, "store the bank records",
+		if ((rc = returns_exec(db, "store the bank records",
 		         "INSERT INTO return_records (creditor_id, file_id, line,"
 		         " idx, kind, level, details, status, orig_msg_id,"
 		         " pmt_inf_id, end_to_end_id, mandate_ref, amount_cents,"
@@ -560,38 +601,43 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		         " booking_date, orig_date, 'stored' FROM ret_stage"
 		         " ORDER BY idx",
 		         2, p12, err)) != 0 ||
-		    (rc = db_exec(db, "match transaction records",
+		    (rc = returns_exec(db, "match transaction records",
 		         returns_match_tx, 3, p123, err)) != 0 ||
-		    (rc = db_exec(db, "match group and block records",
+		    (rc = returns_exec(db, "match group and block records",
 		         returns_match_block, 3, p123, err)) != 0 ||
-		    (rc = db_exec(db, "index the matches",
+		    (rc = returns_exec(db, "index the matches",
 		         "CREATE INDEX ON ret_match (record_id)", 0, NULL,
 		         err)) != 0 ||
-		    (rc = db_exec(db, "analyze the matches",
+		    (rc = returns_exec(db, "analyze the matches",
 		         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
-		    (rc = db_exec(db, "quarantine records", returns_quarantine,
-		         1, p12, err)) != 0 ||
-		    (rc = db_exec(db, "record the effects", returns_effects, 3,
+		    (rc = returns_exec(db, "quarantine records",
+		         returns_quarantine, 1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "record the effects",
+		         returns_effects, 3,
 		         (const char *const[]){cred, day, credcodes}, err)) !=
 		        0 ||
-		    (rc = db_exec(db, "quarantine records",
+		    (rc = returns_exec(db, "analyze the new rows",
+		         "ANALYZE return_records, return_effects", 0, NULL,
+		         err)) != 0 ||
+		    (rc = returns_exec(db, "quarantine records",
 		         returns_quarantine_state, 1, p12, err)) != 0 ||
-		    (rc = db_exec(db, "set the outcomes", returns_outcome, 2,
-		         p12, err)) != 0 ||
-		    (rc = db_exec(db, "update the collections",
+		    (rc = returns_exec(db, "set the outcomes", returns_outcome,
+		         1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "update the collections",
 		         returns_apply_collections, 3,
 		         (const char *const[]){cred, fid, day}, err)) != 0 ||
-		    (rc = db_exec(db, "update the invoices",
+		    (rc = returns_exec(db, "update the invoices",
 		         returns_apply_invoices, 4, p1234, err)) != 0 ||
-		    (rc = db_exec(db, "log the collections", returns_events, 3,
+		    (rc = returns_exec(db, "log the collections",
+		         returns_events, 3,
 		         (const char *const[]){cred, fid, day}, err)) != 0 ||
-		    (rc = db_exec(db, "mark rejected batches", returns_batches,
-		         4, p1234, err)) != 0 ||
-		    (rc = db_query_int64(db, &res->terminated,
+		    (rc = returns_exec(db, "mark rejected batches",
+		         returns_batches, 4, p1234, err)) != 0 ||
+		    (rc = returns_int64(db, &res->terminated,
 		         "apply the two-rejects rule", returns_terminate, 4,
 		         (const char *const[]){cred, fid, day, maxn}, err)) !=
 		        0 ||
-		    (rc = db_query_int64(db, &res->suspended,
+		    (rc = returns_int64(db, &res->suspended,
 		         "suspend dead-account mandates", returns_suspend, 4,
 		         (const char *const[]){cred, fid, day, deadcodes},
 		         err)) != 0 ||
@@ -604,7 +650,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	res->duplicates = strtoll(PQgetvalue(pr, 0, 2), NULL, 10);
 	res->stored = strtoll(PQgetvalue(pr, 0, 3), NULL, 10);
 	res->quarantined = strtoll(PQgetvalue(pr, 0, 4), NULL, 10);
-	if ((rc = db_query_int64(db, &res->collections,
+	if ((rc = returns_int64(db, &res->collections,
 	         "count the changed collections",
 	         "SELECT count(DISTINCT e.collection_id) FROM return_effects e"
 	         " JOIN return_records r ON r.creditor_id = $1"
@@ -633,7 +679,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
 			goto cleanup;
 	}
-	if ((rc = db_exec(db, "finish the file",
+	if ((rc = returns_exec(db, "finish the file",
 	         "UPDATE imported_files SET rows_inserted = $3,"
 	         " rows_updated = $4 WHERE creditor_id = $1 AND id = $2",
 	         4,
