@@ -199,7 +199,7 @@ returns_codes(const struct config_strlist *l)
 	"('ACSC', 'BOOK')) OR (r.kind IN ('return', 'refund') AND r.status " \
 	"= 'BOOK') OR r.kind = 'reversal')"
 
-/* $1 creditor, $2 file, $3 file type name. */
+/* $1 creditor, $2 file type name; from the staging table. */
 static const char returns_match_tx[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
     " r.reason_proprietary, r.end_to_end_id, c.id, c.state, c.due_on,"
@@ -209,7 +209,7 @@ static const char returns_match_tx[] =
     " WHEN r.end_to_end_id = '' THEN 'the record has no EndToEndId'"
     " WHEN c.id IS NULL THEN format('no collection has the EndToEndId %s',"
     " quote_literal(r.end_to_end_id))"
-    " WHEN $3 = 'pain.002' AND r.orig_msg_id <> '' AND r.orig_msg_id <>"
+    " WHEN $2 = 'pain.002' AND r.orig_msg_id <> '' AND r.orig_msg_id <>"
     " b.msg_id THEN format('original MsgId %s is not %s, the MsgId of the"
     " file of EndToEndId %s', quote_literal(r.orig_msg_id),"
     " quote_literal(b.msg_id), quote_literal(r.end_to_end_id))"
@@ -229,14 +229,13 @@ static const char returns_match_tx[] =
     " WHEN b.state = 'prepared' THEN format('the batch of EndToEndId %s has"
     " not been released', quote_literal(r.end_to_end_id))"
     " END"
-    " FROM return_records r"
+    " FROM ret_stage r"
     " LEFT JOIN collections c ON c.creditor_id = $1"
     " AND c.end_to_end_id = r.end_to_end_id"
     " LEFT JOIN batches b ON b.creditor_id = $1 AND b.id = c.batch_id"
-    " WHERE r.creditor_id = $1 AND r.file_id = $2"
-    " AND r.level = 'transaction' AND " RETURNS_FINAL;
+    " WHERE r.level = 'transaction' AND " RETURNS_FINAL;
 
-/* $1 creditor, $2 file, $3 file type name. */
+/* $1 creditor, $2 file type name; from the staging table. */
 static const char returns_match_block[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
     " r.reason_proprietary, r.end_to_end_id, x.cid, x.state, x.due_on,"
@@ -260,106 +259,130 @@ static const char returns_match_block[] =
     " WHEN bool_or(x.bstate = 'prepared') OVER (PARTITION BY r.id) THEN"
     " 'the batch has not been released'"
     " END"
-    " FROM return_records r"
+    " FROM ret_stage r"
     " LEFT JOIN LATERAL (SELECT c.id AS cid, c.state, c.due_on,"
     " c.amount_cents, b.state AS bstate"
     " FROM collections c JOIN batches b ON b.creditor_id = $1"
     " AND b.id = c.batch_id"
     " WHERE c.creditor_id = $1 AND ((r.level = 'group'"
     " AND b.msg_id = r.orig_msg_id) OR (r.level = 'block'"
-    " AND c.pmt_inf_id = r.pmt_inf_id AND ($3 <> 'pain.002'"
+    " AND c.pmt_inf_id = r.pmt_inf_id AND ($2 <> 'pain.002'"
     " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id)))) x ON true"
-    " WHERE r.creditor_id = $1 AND r.file_id = $2"
-    " AND r.level <> 'transaction' AND " RETURNS_FINAL;
+    " WHERE r.level <> 'transaction' AND " RETURNS_FINAL;
 
-/* $1 creditor: one quarantine row per record with a problem. */
+/* One quarantine row per record with a problem (no parameter). */
 static const char returns_quarantine[] =
-    "WITH q AS (INSERT INTO return_quarantine (creditor_id, record_id,"
-    " collection_id, reason) SELECT DISTINCT ON (record_id) $1, record_id,"
+    "INSERT INTO ret_q SELECT DISTINCT ON (record_id) record_id,"
     " CASE level WHEN 'transaction' THEN collection_id END, problem"
-    " FROM ret_match WHERE problem IS NOT NULL ORDER BY record_id"
-    " RETURNING record_id)"
-    " UPDATE return_records SET outcome = 'quarantined'"
-    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM q)";
+    " FROM ret_match WHERE problem IS NOT NULL ORDER BY record_id";
 
-/* $1 creditor, $2 today, $3 creditor-side codes. */
+/* $1 creditor, $2 creditor-side codes: the effects of this file, one per
+ * collection and family, not recorded before. */
 static const char returns_effects[] =
-    "WITH ins AS (INSERT INTO return_effects (creditor_id, record_id,"
-    " collection_id,"
-    " family, new_state, reason_code, counted, school_year, applied_on)"
-    " SELECT $1, m.record_id, m.collection_id,"
-    " CASE m.kind WHEN 'confirmation' THEN 'settled' ELSE 'unpaid' END,"
+    "INSERT INTO ret_eff SELECT DISTINCT ON (m.collection_id, m.family)"
+    " m.record_id, m.collection_id, m.family,"
     " CASE WHEN m.kind = 'confirmation' THEN 'settled'"
     " WHEN m.level <> 'transaction' THEN 'cancelled'"
     " WHEN m.kind = 'reject' THEN 'rejected'"
     " WHEN m.kind = 'return' THEN 'returned' ELSE 'refunded' END,"
     " m.reason_code,"
     " m.kind <> 'confirmation' AND m.level = 'transaction'"
-    " AND (m.reason_proprietary OR NOT m.reason_code = ANY($3::text[])),"
+    " AND (m.reason_proprietary OR NOT m.reason_code = ANY($2::text[])),"
     /* The school year of the due date (sepa_rule_reject_school_year):
      * September to August, named by the year it starts in. */
-    " extract(year FROM m.due_on - interval '8 months')::integer, $2"
-    " FROM ret_match m"
+    " extract(year FROM m.due_on - interval '8 months')::integer"
+    " FROM (SELECT *, CASE kind WHEN 'confirmation' THEN 'settled'"
+    " ELSE 'unpaid' END AS family FROM ret_match) m"
     " WHERE NOT EXISTS (SELECT 1 FROM ret_match q"
     " WHERE q.record_id = m.record_id AND q.problem IS NOT NULL)"
     " AND m.kind <> 'reversal'"
     " AND ((m.kind = 'confirmation' AND m.cstate = 'sent')"
     " OR (m.kind <> 'confirmation' AND m.cstate IN ('sent', 'settled')))"
-    " ORDER BY m.level = 'transaction' DESC, m.idx"
-    " ON CONFLICT (creditor_id, collection_id, family) DO NOTHING"
-    " RETURNING record_id)"
-    " UPDATE return_records SET outcome = 'applied'"
-    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM ins)";
+    " AND NOT EXISTS (SELECT 1 FROM return_effects e"
+    " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
+    " AND e.family = m.family)"
+    " ORDER BY m.collection_id, m.family, m.level = 'transaction' DESC,"
+    " m.idx";
 
 /* $1 creditor: a transaction record that found its collection in a state
- * it cannot apply to, and no earlier record that did the same. */
+ * it cannot apply to, and no record (earlier or in this file) that did
+ * the same. */
 static const char returns_quarantine_state[] =
-    "WITH q AS (INSERT INTO return_quarantine (creditor_id, record_id,"
-    " collection_id, reason) SELECT $1, m.record_id, m.collection_id,"
+    "INSERT INTO ret_q SELECT m.record_id, m.collection_id,"
     " format('the collection of EndToEndId %s is %s: a %s cannot apply"
     " to it', quote_literal(m.end_to_end_id), m.cstate, m.kind)"
     " FROM ret_match m WHERE m.level = 'transaction'"
     " AND m.problem IS NULL AND m.kind <> 'reversal'"
     " AND NOT (m.kind = 'confirmation' AND m.cstate = 'settled')"
+    " AND NOT EXISTS (SELECT 1 FROM ret_eff e"
+    " WHERE e.collection_id = m.collection_id"
+    " AND e.family = CASE m.kind WHEN 'confirmation' THEN 'settled'"
+    " ELSE 'unpaid' END)"
     " AND NOT EXISTS (SELECT 1 FROM return_effects e"
     " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
     " AND e.family = CASE m.kind WHEN 'confirmation' THEN 'settled'"
-    " ELSE 'unpaid' END) RETURNING record_id)"
-    " UPDATE return_records SET outcome = 'quarantined'"
-    " WHERE creditor_id = $1 AND id IN (SELECT record_id FROM q)";
+    " ELSE 'unpaid' END)";
 
-/* $1 creditor: a record that matched, was neither applied nor
- * quarantined: what it says was already recorded. */
-static const char returns_outcome[] =
-    "UPDATE return_records SET outcome = 'duplicate'"
-    " WHERE creditor_id = $1 AND outcome = 'stored'"
-    " AND id IN (SELECT record_id FROM ret_match)";
+/* $1 creditor, $2 file: the records, each written once with its
+ * outcome. */
+static const char returns_store[] =
+    "INSERT INTO return_records (id, creditor_id, file_id, line, idx, kind,"
+    " level, details, status, orig_msg_id, pmt_inf_id, end_to_end_id,"
+    " mandate_ref, amount_cents, reason_code, reason_proprietary,"
+    " reason_info, booking_date, orig_date, outcome)"
+    " OVERRIDING SYSTEM VALUE SELECT s.id, $1, $2, s.line, s.idx, s.kind,"
+    " s.level, s.details, s.status, s.orig_msg_id, s.pmt_inf_id,"
+    " s.end_to_end_id, s.mandate_ref, s.amount_cents, s.reason_code,"
+    " s.reason_proprietary, s.reason_info, s.booking_date, s.orig_date,"
+    " CASE WHEN q.record_id IS NOT NULL THEN 'quarantined'"
+    " WHEN e.record_id IS NOT NULL THEN 'applied'"
+    " WHEN m.record_id IS NOT NULL THEN 'duplicate' ELSE 'stored' END"
+    " FROM ret_stage s"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_q) q"
+    " ON q.record_id = s.id"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_eff) e"
+    " ON e.record_id = s.id"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_match) m"
+    " ON m.record_id = s.id ORDER BY s.idx";
 
-/* The effect that wins per collection in this file ($1 creditor, $2
- * file): an unpaid one over a settlement. */
-#define RETURNS_WINNERS \
-	"(SELECT DISTINCT ON (e.collection_id) e.*, r.line, r.end_to_end_id," \
-	" r.orig_msg_id, r.level FROM return_effects e" \
-	" JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id" \
-	" WHERE e.creditor_id = $1 AND r.file_id = $2" \
-	" ORDER BY e.collection_id, e.family = 'unpaid' DESC)"
+/* $1 creditor, $2 today. */
+static const char returns_store_effects[] =
+    "INSERT INTO return_effects (creditor_id, record_id, collection_id,"
+    " family, new_state, reason_code, counted, school_year, applied_on)"
+    " SELECT $1, record_id, collection_id, family, new_state, reason_code,"
+    " counted, school_year, $2 FROM ret_eff";
 
-/* $1 creditor, $2 file, $3 today. */
+/* $1 creditor. */
+static const char returns_store_quarantine[] =
+    "INSERT INTO return_quarantine (creditor_id, record_id, collection_id,"
+    " reason) SELECT DISTINCT ON (record_id) $1, record_id, collection_id,"
+    " reason FROM ret_q ORDER BY record_id";
+
+/* The effect that wins per collection in this file: an unpaid one over
+ * a settlement (filled once the effects are known). */
+static const char returns_winners[] =
+    "CREATE TEMP TABLE ret_win ON COMMIT DROP AS"
+    " SELECT DISTINCT ON (e.collection_id) e.*, s.line FROM ret_eff e"
+    " JOIN ret_stage s ON s.id = e.record_id"
+    " ORDER BY e.collection_id, e.family = 'unpaid' DESC";
+#define RETURNS_WINNERS "ret_win"
+
+/* $1 creditor, $2 today. */
 static const char returns_apply_collections[] =
-    "UPDATE collections c SET state = w.new_state, state_since = $3,"
+    "UPDATE collections c SET state = w.new_state, state_since = $2,"
     " reason_code = CASE WHEN w.family = 'unpaid' THEN"
     " NULLIF(w.reason_code, '') ELSE c.reason_code END"
     " FROM " RETURNS_WINNERS " w"
     " WHERE c.creditor_id = $1 AND c.id = w.collection_id";
 
-/* $1 creditor, $2 file, $3 today, $4 file name. */
+/* $1 creditor, $2 today, $3 file name. */
 static const char returns_apply_invoices[] =
     "UPDATE invoices i SET state = CASE w.new_state WHEN 'settled' THEN"
     " 'paid' WHEN 'cancelled' THEN 'issued' ELSE 'unpaid' END,"
-    " state_since = $3,"
+    " state_since = $2,"
     " unpaid_reason = CASE WHEN w.new_state IN ('settled', 'cancelled')"
     " THEN i.unpaid_reason ELSE format('%s %s (%s line %s)', w.new_state,"
-    " NULLIF(w.reason_code, ''), $4::text, w.line) END"
+    " NULLIF(w.reason_code, ''), $3::text, w.line) END"
     " FROM " RETURNS_WINNERS " w"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
     " WHERE i.creditor_id = $1 AND i.id = c.invoice_id"
@@ -514,7 +537,9 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
 	if ((rc = returns_exec(db, "create the staging table",
-	         "CREATE TEMP TABLE ret_stage (idx integer, line integer,"
+	         "CREATE TEMP TABLE ret_stage (id bigint NOT NULL DEFAULT"
+	         " nextval(pg_get_serial_sequence('return_records', 'id')),"
+	         " idx integer, line integer,"
 	         " kind text, level text, details integer, status text,"
 	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
 	         " mandate_ref text, amount_cents bigint, reason_code text,"
@@ -528,8 +553,25 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	         " collection_id bigint, cstate text, due_on date,"
 	         " problem text) ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the effects table",
+	         "CREATE TEMP TABLE ret_eff (record_id bigint,"
+	         " collection_id bigint, family text, new_state text,"
+	         " reason_code text, counted boolean, school_year integer)"
+	         " ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the quarantine table",
+	         "CREATE TEMP TABLE ret_q (record_id bigint,"
+	         " collection_id bigint, reason text) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "serialise the imports",
+	         "LOCK TABLE return_effects IN SHARE ROW EXCLUSIVE MODE", 0,
+	         NULL, err)) != 0 ||
 	    (rc = db_copy_begin(db, "load the bank records",
-	         "COPY ret_stage FROM STDIN", err)) != 0)
+	         "COPY ret_stage (idx, line, kind, level, details, status,"
+	         " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
+	         " amount_cents, reason_code, reason_proprietary, reason_info,"
+	         " booking_date, orig_date) FROM STDIN",
+	         err)) != 0)
 		goto cleanup;
 	in_copy = 1;
 	rc = sepa_bankfile_read_io(
@@ -540,7 +582,9 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		goto cleanup;
 	}
 	in_copy = 0;
-	if ((rc = db_copy_end(db, NULL, err)) != 0)
+	if ((rc = db_copy_end(db, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "analyze the staging table",
+	         "ANALYZE ret_stage", 0, NULL, err)) != 0)
 		goto cleanup;
 	tname = sepa_bankfile_type_name(info.type);
 	res->type = tname;
@@ -586,48 +630,44 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	snprintf(maxn, sizeof(maxn), "%d", pol->max_per_school_year);
 	{
 		const char *const p12[] = {cred, fid};
-		const char *const p123[] = {cred, fid, tname};
 		const char *const p1234[] = {cred, fid, day, base};
 
-		if ((rc = returns_exec(db, "store the bank records",
-		         "INSERT INTO return_records (creditor_id, file_id, line,"
-		         " idx, kind, level, details, status, orig_msg_id,"
-		         " pmt_inf_id, end_to_end_id, mandate_ref, amount_cents,"
-		         " reason_code, reason_proprietary, reason_info,"
-		         " booking_date, orig_date, outcome) SELECT $1, $2, line,"
-		         " idx, kind, level, details, status, orig_msg_id,"
-		         " pmt_inf_id, end_to_end_id, mandate_ref, amount_cents,"
-		         " reason_code, reason_proprietary, reason_info,"
-		         " booking_date, orig_date, 'stored' FROM ret_stage"
-		         " ORDER BY idx",
-		         2, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "match transaction records",
-		         returns_match_tx, 3, p123, err)) != 0 ||
+		if ((rc = returns_exec(db, "match transaction records",
+		         returns_match_tx, 2,
+		         (const char *const[]){cred, tname}, err)) != 0 ||
 		    (rc = returns_exec(db, "match group and block records",
-		         returns_match_block, 3, p123, err)) != 0 ||
+		         returns_match_block, 2,
+		         (const char *const[]){cred, tname}, err)) != 0 ||
 		    (rc = returns_exec(db, "index the matches",
 		         "CREATE INDEX ON ret_match (record_id)", 0, NULL,
 		         err)) != 0 ||
 		    (rc = returns_exec(db, "analyze the matches",
 		         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
 		    (rc = returns_exec(db, "quarantine records",
-		         returns_quarantine, 1, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "record the effects",
-		         returns_effects, 3,
-		         (const char *const[]){cred, day, credcodes}, err)) !=
+		         returns_quarantine, 0, NULL, err)) != 0 ||
+		    (rc = returns_exec(db, "find the effects", returns_effects,
+		         2, (const char *const[]){cred, credcodes}, err)) !=
 		        0 ||
+		    (rc = returns_exec(db, "quarantine records",
+		         returns_quarantine_state, 1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "store the bank records",
+		         returns_store, 2, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "record the effects",
+		         returns_store_effects, 2,
+		         (const char *const[]){cred, day}, err)) != 0 ||
+		    (rc = returns_exec(db, "record the quarantine",
+		         returns_store_quarantine, 1, p12, err)) != 0 ||
 		    (rc = returns_exec(db, "analyze the new rows",
 		         "ANALYZE return_records, return_effects", 0, NULL,
 		         err)) != 0 ||
-		    (rc = returns_exec(db, "quarantine records",
-		         returns_quarantine_state, 1, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "set the outcomes", returns_outcome,
-		         1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "choose the winning effects",
+		         returns_winners, 0, NULL, err)) != 0 ||
 		    (rc = returns_exec(db, "update the collections",
-		         returns_apply_collections, 3,
-		         (const char *const[]){cred, fid, day}, err)) != 0 ||
+		         returns_apply_collections, 2,
+		         (const char *const[]){cred, day}, err)) != 0 ||
 		    (rc = returns_exec(db, "update the invoices",
-		         returns_apply_invoices, 4, p1234, err)) != 0 ||
+		         returns_apply_invoices, 3,
+		         (const char *const[]){cred, day, base}, err)) != 0 ||
 		    (rc = returns_exec(db, "log the collections",
 		         returns_events, 3,
 		         (const char *const[]){cred, fid, day}, err)) != 0 ||
