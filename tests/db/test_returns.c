@@ -428,7 +428,40 @@ Test(returns, hostile_files_leave_the_store_unchanged)
 		cr_expect_eq(snapshot(db), before, "case %zu", i);
 		unlink(p);
 	}
-	/* A truncated copy of a good file, and a deep one. */
+	/* A good file cut after its first record (delivered before the
+	 * reader fails), and a text node over the 64 KiB limit. */
+	{
+		struct retfix_tx two[] = {{"E2E-F2-202510", "AM04", 2000, NULL},
+		    {"E2E-F3-202510", "AM04", 3000, NULL}};
+		char cmd[512];
+		FILE *fp;
+
+		p = retfix_tmp("cut");
+		retfix_pain002(
+		    p, "ST-C", "MSG-202510", "PMT-202510", NULL, two, 2);
+		snprintf(cmd, sizeof(cmd),
+		    "grep -n E2E-F3 %s >/dev/null && sed -i '/E2E-F3/,$d' %s",
+		    p, p);
+		cr_assert_eq(system(cmd), 0);
+		cr_expect_eq(import(db, p, &res, &err), SEPA_EXML);
+		cr_expect_eq(snapshot(db), before);
+		unlink(p);
+
+		p = retfix_tmp("big");
+		fp = fopen(p, "w");
+		fputs("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:"
+		      "pain.002.001.03\"><CstmrPmtStsRpt><GrpHdr><MsgId>",
+		    fp);
+		for (int i = 0; i < 70000; i++)
+			fputc('x', fp);
+		fputs("</MsgId></GrpHdr></CstmrPmtStsRpt></Document>", fp);
+		fclose(fp);
+		cr_expect_eq(
+		    import(db, p, &res, &err), SEPA_ELIMIT, "%s", err.msg);
+		cr_expect_eq(snapshot(db), before);
+		unlink(p);
+	}
+	/* A truncated file, and a deep one. */
 	{
 		FILE *fp;
 
