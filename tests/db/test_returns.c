@@ -530,3 +530,64 @@ Test(returns, recovery_exported_once)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* Represented on the next invoice: due only once the invoice that carried
+ * the reminder is itself unpaid. */
+Test(returns, recovery_after_the_reminder)
+{
+	struct retfix_tx a = {"E2E-F1-202510", "AM04", 1000, NULL};
+	struct retfix_tx b = {"E2E-F1-202511", "AM05", 1000, NULL};
+	struct returns_result res;
+	sepa_error err = SEPA_ERROR_INIT;
+	char name[64], *p, *path = NULL, dir[64], cmd[256];
+	struct db *db = open_fixture(name);
+	int64_t count, total;
+
+	snprintf(dir, sizeof(dir), "/tmp/sepad-outbox-r-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir %s", dir, dir);
+	cr_assert_eq(system(cmd), 0);
+	p = retfix_tmp("a");
+	retfix_pain002(p, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
+	import_ok(db, p, &res);
+	/* What the invoicing does: a reminder line on the next invoice. */
+	cr_assert_eq(q(db,
+	                 "WITH l AS (INSERT INTO invoice_lines (creditor_id,"
+	                 " invoice_id, line_no, kind, amount_cents,"
+	                 " reminded_invoice_id, label) SELECT n.creditor_id,"
+	                 " n.id, 1, 'reminder', o.total_cents, o.id, 'rappel'"
+	                 " FROM invoices n, invoices o WHERE n.number ="
+	                 " 'F1-202511' AND o.number = 'F1-202510' RETURNING"
+	                 " reminded_invoice_id), u AS (UPDATE invoices SET"
+	                 " state = 'reminded' WHERE id IN (SELECT"
+	                 " reminded_invoice_id FROM l) RETURNING 1)"
+	                 " SELECT count(*) FROM u"),
+	    1);
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, today,
+	                 &path, &count, &total, &err),
+	    0, "%s", err.msg);
+	cr_expect_null(path);
+	/* The carrier is rejected (creditor-side: the mandate stays). */
+	retfix_pain002(p, "ST-2", "MSG-202511", "PMT-202511", NULL, &b, 1);
+	import_ok(db, p, &res);
+	unlink(p);
+	cr_expect_eq(res.terminated, 0);
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, today,
+	                 &path, &count, &total, &err),
+	    0, "%s", err.msg);
+	cr_expect_not_null(path);
+	cr_expect_eq(count, 1);
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM recovery_export_invoices x JOIN"
+	                 " invoices i ON i.id = x.invoice_id WHERE i.number ="
+	                 " 'F1-202510' AND i.state = 'recovery'"),
+	    1);
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM invoices WHERE number ="
+	                 " 'F1-202511' AND state = 'unpaid'"),
+	    1);
+	free(path);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_expect_eq(system(cmd), 0);
+	db_close(db);
+	dbtest_drop(name);
+}
