@@ -461,6 +461,18 @@ Test(returns, hostile_files_leave_the_store_unchanged)
 		cr_expect_eq(snapshot(db), before);
 		unlink(p);
 	}
+	/* An intraday camt.052 is read but not reconciled. */
+	cr_expect_eq(
+	    import(db,
+	        SEPAD_SRCDIR "/tests/data/bank/camt052/"
+	                     "de_gls_camt.052.001.02_sct_return_ac01.xml",
+	        &res, &err),
+	    SEPA_EINVAL);
+	cr_expect(strstr(err.msg,
+	              "is a camt.052: only pain.002, camt.054 and camt.053 "
+	              "files are reconciled") != NULL,
+	    "%s", err.msg);
+	cr_expect_eq(snapshot(db), before);
 	/* A truncated file, and a deep one. */
 	{
 		FILE *fp;
