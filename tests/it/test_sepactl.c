@@ -11,7 +11,60 @@
 
 #include "../db/dbtest.h"
 
-#include "sepactl_run.h"
+#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
+
+struct run {
+	int status;
+	char out[8192];
+	char err[8192];
+};
+
+static void
+slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = 0;
+
+	if (fp != NULL) {
+		n = fread(buf, 1, size - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	unlink(path);
+}
+
+/* Run `sepactl ARGS` (ARGS is shell text of our own), capture everything. */
+static void
+run(struct run *r, const char *args)
+{
+	char cmd[4096], out[64], err[64];
+	int st;
+
+	snprintf(out, sizeof(out), "/tmp/sepactl-out-%ld", (long)getpid());
+	snprintf(err, sizeof(err), "/tmp/sepactl-err-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s", SEPACTL, args,
+	    out, err);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	r->status = WEXITSTATUS(st);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+static void
+write_conf(char *path, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, 64, "/tmp/sepactl-conf-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
 
 /* Command lines that need no database: status and a stable message. */
 static const struct {
