@@ -24,15 +24,6 @@ static const struct ctl_command commands[] = {
         "changes nothing. With database.conninfo empty, the private cluster is\n"
         "created and started first.\n",
         cmd_init},
-    {"status", "", "database, schema version and counts",
-        "Say whether the database is reachable, its schema version, and how many\n"
-        "families, mandates, consumption lines and invoices it holds.\n",
-        cmd_status},
-    {"db", "start|stop", "start or stop the private PostgreSQL cluster",
-        "The private cluster (database.data_dir) starts on demand and keeps\n"
-        "running so that commands are fast; `db stop` stops it, `db start`\n"
-        "starts it and prints its connection string.\n",
-        cmd_db},
     {"inspect", "FILE...", "show what bank files say (CSV, no database)",
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
         "normalised records as CSV on stdout (file, kind, level, status,\n"
@@ -59,6 +50,15 @@ static const struct ctl_command commands[] = {
         "suspended and terminated, invoices sent to recovery; plain text on\n"
         "stdout, and with --html a self-contained page with an SVG chart.\n",
         cmd_report},
+    {"status", "", "database, schema version and counts",
+        "Say whether the database is reachable, its schema version, and how many\n"
+        "families, mandates, consumption lines and invoices it holds.\n",
+        cmd_status},
+    {"db", "start|stop", "start or stop the private PostgreSQL cluster",
+        "The private cluster (database.data_dir) starts on demand and keeps\n"
+        "running so that commands are fast; `db stop` stops it, `db start`\n"
+        "starts it and prints its connection string.\n",
+        cmd_db},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

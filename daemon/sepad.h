@@ -264,40 +264,6 @@ int store_creditor_ensure(struct db *db, const char *ics, const char *name,
 int store_creditor_find(
     struct db *db, const char *ics, int64_t *id, sepa_error *err);
 
-/* ------------------------------------------------------ store_event.c */
-
-/*
- * One row of the events table (migration 002). kind is a dotted lower-case
- * name ("mandate.terminated", "batch.released", "file.refused"); ids are 0
- * when they do not apply; month.year 0 when no month applies.
- * needs_attention puts the event on `sepactl status`'s list of what needs
- * a human.
- */
-struct event {
-	const char *kind;
-	const char *message;
-	sepa_date business_date;
-	sepa_month month;
-	int64_t family_id;
-	int64_t mandate_id;
-	int64_t invoice_id;
-	int64_t batch_id;
-	int64_t collection_id;
-	int64_t file_id;
-	bool has_count;
-	int64_t count;
-	bool has_amount;
-	int64_t amount_cents;
-	bool needs_attention;
-};
-
-/*
- * Record an event, inside the caller's transaction (so it is kept exactly
- * when the change it describes is).
- */
-int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
-    sepa_error *err);
-
 /* ----------------------------------------------------------- csvout.c */
 
 /* Write one CSV field (quoted when needed), then "," or, last, CRLF. */
@@ -381,6 +347,40 @@ int store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
     struct report *out, sepa_error *err);
 void store_report_free(struct report *r);
 
+/* ------------------------------------------------------ store_event.c */
+
+/*
+ * One row of the events table (migration 002). kind is a dotted lower-case
+ * name ("mandate.terminated", "batch.released", "file.refused"); ids are 0
+ * when they do not apply; month.year 0 when no month applies.
+ * needs_attention puts the event on `sepactl status`'s list of what needs
+ * a human.
+ */
+struct event {
+	const char *kind;
+	const char *message;
+	sepa_date business_date;
+	sepa_month month;
+	int64_t family_id;
+	int64_t mandate_id;
+	int64_t invoice_id;
+	int64_t batch_id;
+	int64_t collection_id;
+	int64_t file_id;
+	bool has_count;
+	int64_t count;
+	bool has_amount;
+	int64_t amount_cents;
+	bool needs_attention;
+};
+
+/*
+ * Record an event, inside the caller's transaction (so it is kept exactly
+ * when the change it describes is).
+ */
+int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
+    sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
@@ -414,17 +414,17 @@ int ctl_db(struct ctl *ctl, struct db **out);
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* cmd_init.c */
-int cmd_init(struct ctl *ctl, int argc, char **argv);
-/* cmd_status.c */
-int cmd_status(struct ctl *ctl, int argc, char **argv);
-/* cmd_db.c */
-int cmd_db(struct ctl *ctl, int argc, char **argv);
 /* cmd_inspect.c */
 int cmd_inspect(struct ctl *ctl, int argc, char **argv);
 /* cmd_returns.c: import returns, recovery export, report */
 int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
+/* cmd_init.c */
+int cmd_init(struct ctl *ctl, int argc, char **argv);
+/* cmd_status.c */
+int cmd_status(struct ctl *ctl, int argc, char **argv);
+/* cmd_db.c */
+int cmd_db(struct ctl *ctl, int argc, char **argv);
 
 #endif /* SEPAD_H */
