@@ -22,6 +22,8 @@ static const struct {
     {"imported files", "SELECT count(*) FROM imported_files", 1},
     {"consumption lines", "SELECT count(*) FROM consumption_lines", 1},
     {"invoices", "SELECT count(*) FROM invoices", 1},
+    {"bank records in quarantine",
+        "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7},
 };
 
 int
