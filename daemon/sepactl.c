@@ -33,6 +33,15 @@ static const struct ctl_command commands[] = {
         "running so that commands are fast; `db stop` stops it, `db start`\n"
         "starts it and prints its connection string.\n",
         cmd_db},
+    {"import", "families|mandates|tariffs|consumption FILE",
+        "take in a CSV file",
+        "Read a CSV file (PRODUCT.md section 4: columns by name, ';' ',' or tab,\n"
+        "UTF-8 or import.encoding) and store it in one transaction. A file with\n"
+        "any bad row is refused whole, with one line per problem (line, column,\n"
+        "value, reason), and the database is left as it was. The same bytes\n"
+        "imported again change nothing. Families are updated by family_ref;\n"
+        "tariffs create their services; consumption creates its children.\n",
+        cmd_import},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
