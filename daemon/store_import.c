@@ -398,8 +398,14 @@ import_check_row(enum import_kind kind, struct import_row *r,
 			sepa_date d;
 
 			sepa_date_parse(&d, d1, &e);
-			if (sepa_date_cmp(d, today) > 0)
-				import_bad(r, 4, "is after today");
+			if (sepa_date_cmp(d, today) > 0) {
+				char why[64], td[SEPA_DATE_BUFSZ];
+
+				snprintf(why, sizeof(why),
+				    "after the business date %s",
+				    sepa_date_iso(td, today));
+				import_bad(r, 4, why);
+			}
 		}
 		if (r->bad)
 			return -1;
