@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sepad.h"
@@ -132,6 +133,17 @@ import_reason(const char *msg)
 		    (colon = strstr(msg, ": ")) != NULL)
 			return colon + 2;
 	return msg;
+}
+
+/* Seconds since t0, for the debug log of each step. */
+static double
+import_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* ------------------------------------------------------------ hashing */
@@ -771,6 +783,11 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 struct import_step {
 	const char *what;
 	const char *sql; /* $1 creditor, $2 file; returns (inserted, updated) */
+	/*
+	 * Run after the step: rows created in this transaction have no
+	 * statistics, and the next step joins them with the whole file.
+	 */
+	const char *analyze;
 };
 
 static const struct import_step import_moves[][3] = {
@@ -844,7 +861,8 @@ static const struct import_step import_moves[][3] = {
                 "$1 AND f.family_ref = s.family_ref WHERE s.file_id = $2 "
                 "ORDER BY f.id, s.child_ref, s.line ON CONFLICT "
                 "(creditor_id, family_id, child_ref) DO NOTHING RETURNING "
-                "1) SELECT 0, 0, count(*) FROM ins"},
+                "1) SELECT 0, 0, count(*) FROM ins",
+                "ANALYZE children"},
             {"store the consumption",
                 "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
                 "family_id, child_id, service_id, consumed_on, "
@@ -857,6 +875,13 @@ static const struct import_step import_moves[][3] = {
                 "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id "
                 "= $2 RETURNING 1) SELECT count(*), 0, 0 FROM ins"},
         },
+};
+
+static const char *const import_analyze[] = {
+    [IMPORT_FAMILIES] = "ANALYZE staging_families",
+    [IMPORT_MANDATES] = "ANALYZE staging_mandates",
+    [IMPORT_TARIFFS] = "ANALYZE staging_tariffs",
+    [IMPORT_CONSUMPTION] = "ANALYZE staging_consumption",
 };
 
 static const char *const import_clear[] = {
@@ -889,6 +914,10 @@ import_move(struct db *db, enum import_kind kind, const char *cred,
 			res->created += strtoll(PQgetvalue(q, 0, 2), NULL, 10);
 		}
 		db_result_free(pr);
+		if (import_moves[kind][i].analyze != NULL &&
+		    (rc = db_exec(db, "analyze the new rows",
+		         import_moves[kind][i].analyze, 0, NULL, err)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -932,6 +961,7 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 	const char *base;
 	int64_t size;
 	int fd = -1, rc, in_tx = 0;
+	struct timespec t0;
 
 	memset(res, 0, sizeof(*res));
 	if (kname == NULL)
@@ -969,11 +999,24 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 			goto cleanup;
 	}
 	snprintf(file, sizeof(file), "%" PRId64, res->file_id);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
 	         today, res, err)) != 0)
 		goto cleanup;
+	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
+	    res->rows_total, import_since(&t0));
+	/*
+	 * The staging rows are new in this transaction: without statistics
+	 * the planner takes a big file for a few rows and joins it row by
+	 * row. ANALYZE sees our own uncommitted rows.
+	 */
+	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
+	         0, NULL, err)) != 0)
+		goto cleanup;
+	log_debug("import: analyzed at %.2f s", import_since(&t0));
 	if ((rc = import_db_checks(db, kind, cred, file, res, err)) != 0)
 		goto cleanup;
+	log_debug("import: checked at %.2f s", import_since(&t0));
 	if (kind == IMPORT_MANDATES &&
 	    (rc = import_check_rejects(db, cred, file, today, res, err)) != 0)
 		goto cleanup;
@@ -989,6 +1032,7 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 	}
 	if ((rc = import_move(db, kind, cred, file, res, err)) != 0)
 		goto cleanup;
+	log_debug("import: stored at %.2f s", import_since(&t0));
 	{
 		const char *params[1] = {file};
 
