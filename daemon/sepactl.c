@@ -31,14 +31,6 @@ static const struct ctl_command commands[] = {
         "booking date, reason label). A file that cannot be read gets its\n"
         "reason on stderr and none of its records; exit status 1.\n",
         cmd_inspect},
-    {"import", "returns FILE...", "reconcile bank returns",
-        "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
-        "one transaction: records stored, matched on EndToEndId (checked\n"
-        "against MsgId, PmtInfId, mandate and amount), collections and\n"
-        "invoices updated, the two-rejects and dead-account rules applied;\n"
-        "what cannot be applied goes to the quarantine. The same file twice\n"
-        "changes nothing; a refused file changes nothing.\n",
-        cmd_import_returns},
     {"recovery", "export", "export the invoices due for recovery",
         "Write the invoices due for recovery (unpaid after their reminder, or\n"
         "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
@@ -82,6 +74,22 @@ static const struct ctl_command commands[] = {
         "this school year, later on 31 August of the next; --immediate ends\n"
         "it now (revoked at the bank).\n",
         cmd_mandate},
+    {"import", "families|mandates|tariffs|consumption FILE | returns FILE...",
+        "take in a CSV file, or reconcile bank files",
+        "Read a CSV file (PRODUCT.md section 4: columns by name, ';' ',' or tab,\n"
+        "UTF-8 or import.encoding) and store it in one transaction. A file with\n"
+        "any bad row is refused whole, with one line per problem (line, column,\n"
+        "value, reason), and the database is left as it was. The same bytes\n"
+        "imported again change nothing. Families are updated by family_ref;\n"
+        "tariffs create their services; consumption creates its children.\n"
+        "\n"
+        "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
+        "one transaction: records stored, matched on EndToEndId (checked\n"
+        "against MsgId, PmtInfId, mandate and amount), collections and\n"
+        "invoices updated, the two-rejects and dead-account rules applied;\n"
+        "what cannot be applied goes to the quarantine. The same file twice\n"
+        "changes nothing; a refused file changes nothing.\n",
+        cmd_import},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,1086 @@
+/*
+ * store_import.c - the CSV imports (families, mandates, tariffs,
+ * consumption): hash the file, refuse bytes already taken in, then in one
+ * transaction stream the rows through the CSV reader, check each field in
+ * C, COPY the good rows into the staging table of the kind (tagged with
+ * the imported_files id), run the checks that need the database as
+ * set-based SQL, and either move the rows into the real tables or roll
+ * everything back. Memory is bounded by the longest record and the COPY
+ * buffer, whatever the number of rows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+/* Columns of each kind, in the order of its staging table. */
+#define IMPORT_MAX_COLS 8
+
+struct import_kind_def {
+	const char *name;
+	size_t ncols;
+	struct {
+		const char *name;
+		int required;
+	} cols[IMPORT_MAX_COLS];
+	const char *copy_sql;
+};
+
+static const struct import_kind_def import_kinds[] = {
+    [IMPORT_FAMILIES] = {"families", 8,
+        {{"family_ref", 1}, {"payer_name", 1}, {"street", 0}, {"postcode", 0},
+            {"city", 1}, {"country", 1}, {"email", 0}, {"bracket", 1}},
+        "COPY staging_families (file_id, line, family_ref, payer_name, "
+        "street, postcode, town, country, email, bracket) FROM STDIN"},
+    [IMPORT_MANDATES] = {"mandates", 5,
+        {{"rum", 1}, {"family_ref", 1}, {"iban", 1}, {"bic", 0},
+            {"signed_on", 1}},
+        "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
+        "signed_on) FROM STDIN"},
+    [IMPORT_TARIFFS] = {"tariffs", 5,
+        {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
+            {"valid_from", 1}},
+        "COPY staging_tariffs (file_id, line, service, bracket, unit, "
+        "price_cents, valid_from) FROM STDIN"},
+    [IMPORT_CONSUMPTION] = {"consumption", 6,
+        {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
+            {"date", 1}, {"quantity", 1}},
+        "COPY staging_consumption (file_id, line, family_ref, child_ref, "
+        "child_name, service, consumed_on, quantity_milli) FROM STDIN"},
+};
+
+/* Longest identifier or name kept from a field (bytes). */
+#define IMPORT_TEXT_MAX 200
+
+const char *
+store_import_kind_name(enum import_kind kind)
+{
+	if ((unsigned)kind >= sizeof(import_kinds) / sizeof(import_kinds[0]))
+		return NULL;
+	return import_kinds[kind].name;
+}
+
+int
+store_import_kind_parse(enum import_kind *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(import_kinds) / sizeof(import_kinds[0]);
+	     i++)
+		if (strcmp(name, import_kinds[i].name) == 0) {
+			*out = (enum import_kind)i;
+			return 0;
+		}
+	return SEPA_EINVAL;
+}
+
+/* Copy `s` into dst (size bytes), cut on a UTF-8 boundary, "..." marked. */
+static void
+import_clip(char *dst, size_t size, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < size) {
+		memcpy(dst, s, n + 1);
+	} else {
+		n = size - 4;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(dst, s, n);
+		memcpy(dst + n, "...", 4);
+	}
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '\n' || dst[i] == '\r' || dst[i] == '\t')
+			dst[i] = ' ';
+}
+
+/* Record one problem; only the first IMPORT_MAX_ISSUES are kept. */
+static void
+import_issue(struct import_result *res, long line, const char *column,
+    const char *value, const char *reason)
+{
+	struct import_issue *is;
+
+	res->issues_total++;
+	if (res->nissues >= IMPORT_MAX_ISSUES)
+		return;
+	is = &res->issues[res->nissues++];
+	is->line = line;
+	import_clip(is->column, sizeof(is->column), column ? column : "");
+	import_clip(is->value, sizeof(is->value), value ? value : "");
+	import_clip(is->reason, sizeof(is->reason), reason);
+}
+
+/*
+ * The lib's messages name the value first ("IBAN FR76 ...: check digits
+ * do not match"); the report already shows it, so keep the reason only.
+ */
+static const char *
+import_reason(const char *msg)
+{
+	static const char *const prefixes[] = {"IBAN ", "BIC ", "RUM "};
+	const char *colon;
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(msg, prefixes[i], strlen(prefixes[i])) == 0 &&
+		    (colon = strstr(msg, ": ")) != NULL)
+			return colon + 2;
+	return msg;
+}
+
+/* Seconds since t0, for the debug log of each step. */
+static double
+import_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ------------------------------------------------------------ hashing */
+
+static int
+import_hash(
+    int fd, const char *path, char hex[65], int64_t *size, sepa_error *err)
+{
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	ssize_t n;
+	int rc = 0;
+
+	*size = 0;
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOMEM, "could not start SHA-256 of %s", path);
+		goto cleanup;
+	}
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = sepa_error_set(err, SEPA_EIO,
+			    "could not read %s: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		*size += n;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
+			rc = sepa_error_set(
+			    err, SEPA_EIO, "could not hash %s", path);
+			goto cleanup;
+		}
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not hash %s", path);
+		goto cleanup;
+	}
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		rc = sepa_error_set(err, SEPA_EIO, "could not rewind %s: %s",
+		    path, strerror(errno));
+cleanup:
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/* ------------------------------------------------ COPY text formatting */
+
+struct import_copy {
+	char *buf;
+	size_t len, cap;
+};
+
+static void
+import_copy_raw(struct import_copy *c, const char *s, size_t n)
+{
+	if (c->len + n + 1 > c->cap) {
+		size_t cap = c->cap ? c->cap : 1024;
+
+		while (cap < c->len + n + 1)
+			cap *= 2;
+		c->buf = xreallocarray(c->buf, cap, 1);
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+}
+
+/* One field of COPY text format: escaped; NULL is \N. */
+static void
+import_copy_field(struct import_copy *c, const char *s)
+{
+	if (c->len > 0)
+		import_copy_raw(c, "\t", 1);
+	if (s == NULL) {
+		import_copy_raw(c, "\\N", 2);
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+			import_copy_raw(c, "\\\\", 2);
+			break;
+		case '\t':
+			import_copy_raw(c, "\\t", 2);
+			break;
+		case '\n':
+			import_copy_raw(c, "\\n", 2);
+			break;
+		case '\r':
+			import_copy_raw(c, "\\r", 2);
+			break;
+		default:
+			import_copy_raw(c, s, 1);
+			break;
+		}
+	}
+}
+
+/* ------------------------------------------------- per-field checks */
+
+struct import_row {
+	struct import_result *res;
+	const sepa_csv_row *row;
+	const sepa_csv_column *cols;
+	int bad;
+};
+
+/* The field of wanted column k ("" when the column is absent). */
+static const char *
+import_field(const struct import_row *r, size_t k)
+{
+	int idx = r->cols[k].index;
+
+	if (idx < 0 || (size_t)idx >= r->row->nfields)
+		return "";
+	return r->row->fields[idx];
+}
+
+static void
+import_bad(struct import_row *r, size_t k, const char *reason)
+{
+	int idx = r->cols[k].index;
+	long line = r->row->line;
+
+	if (idx >= 0 && (size_t)idx < r->row->nfields &&
+	    r->row->field_lines != NULL)
+		line = r->row->field_lines[idx];
+	import_issue(r->res, line, r->cols[k].name, import_field(r, k), reason);
+	r->bad = 1;
+}
+
+/* Non-empty text of at most IMPORT_TEXT_MAX bytes. */
+static const char *
+import_text(struct import_row *r, size_t k)
+{
+	const char *s = import_field(r, k);
+
+	if (s[0] == '\0') {
+		import_bad(r, k, "is empty");
+		return NULL;
+	}
+	if (strlen(s) > IMPORT_TEXT_MAX) {
+		char why[64];
+
+		snprintf(
+		    why, sizeof(why), "longer than %d bytes", IMPORT_TEXT_MAX);
+		import_bad(r, k, why);
+		return NULL;
+	}
+	return s;
+}
+
+/* Optional text: "" allowed, same length limit. */
+static const char *
+import_opt_text(struct import_row *r, size_t k)
+{
+	const char *s = import_field(r, k);
+
+	return s[0] == '\0' ? s : import_text(r, k);
+}
+
+static int
+import_date(struct import_row *r, size_t k, char out[SEPA_DATE_BUFSZ])
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date d;
+
+	if (sepa_date_parse(&d, import_field(r, k), &e) != 0) {
+		import_bad(r, k, e.msg);
+		return -1;
+	}
+	sepa_date_iso(out, d);
+	return 0;
+}
+
+static int
+import_country(struct import_row *r, size_t k, char out[3])
+{
+	const char *s = import_field(r, k);
+
+	if (strlen(s) != 2 ||
+	    !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) ||
+	    !((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= 'a' && s[1] <= 'z'))) {
+		import_bad(r, k, "not a two-letter country code");
+		return -1;
+	}
+	out[0] = (char)(s[0] & ~0x20);
+	out[1] = (char)(s[1] & ~0x20);
+	out[2] = '\0';
+	return 0;
+}
+
+/* One '@', something on both sides, a dot in the domain, no spaces. */
+static int
+import_email(struct import_row *r, size_t k)
+{
+	const char *s = import_field(r, k), *at;
+
+	if (s[0] == '\0')
+		return 0;
+	at = strchr(s, '@');
+	if (strlen(s) > IMPORT_TEXT_MAX || at == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL ||
+	    at[1] == '.' || s[strlen(s) - 1] == '.' ||
+	    strpbrk(s, " \t\n\r") != NULL) {
+		import_bad(r, k, "not an e-mail address");
+		return -1;
+	}
+	return 0;
+}
+
+/* Check one data row and append it to the COPY text; 0 when it is good. */
+static int
+import_check_row(enum import_kind kind, struct import_row *r,
+    struct import_copy *c, sepa_date today)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	char d1[SEPA_DATE_BUFSZ], num[32], cc[3];
+	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
+	const char *t[6];
+	int64_t v;
+
+	switch (kind) {
+	case IMPORT_FAMILIES:
+		t[0] = import_text(r, 0);
+		t[1] = import_text(r, 1);
+		t[2] = import_opt_text(r, 2);
+		t[3] = import_opt_text(r, 3);
+		t[4] = import_text(r, 4);
+		import_country(r, 5, cc);
+		import_email(r, 6);
+		t[5] = import_text(r, 7);
+		if (r->bad)
+			return -1;
+		import_copy_field(c, t[0]);
+		import_copy_field(c, t[1]);
+		import_copy_field(c, t[2]);
+		import_copy_field(c, t[3]);
+		import_copy_field(c, t[4]);
+		import_copy_field(c, cc);
+		import_copy_field(
+		    c, import_field(r, 6)[0] ? import_field(r, 6) : NULL);
+		import_copy_field(c, t[5]);
+		return 0;
+	case IMPORT_MANDATES:
+		if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
+			import_bad(r, 0, import_reason(e.msg));
+		t[1] = import_text(r, 1);
+		if (sepa_iban_parse(iban, import_field(r, 2), &e) != 0)
+			import_bad(r, 2, import_reason(e.msg));
+		bic[0] = '\0';
+		if (import_field(r, 3)[0] != '\0' &&
+		    sepa_bic_parse(
+		        bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
+			import_bad(r, 3, import_reason(e.msg));
+		if (import_date(r, 4, d1) == 0) {
+			sepa_date d;
+
+			sepa_date_parse(&d, d1, &e);
+			if (sepa_date_cmp(d, today) > 0) {
+				char why[64], td[SEPA_DATE_BUFSZ];
+
+				snprintf(why, sizeof(why),
+				    "after the business date %s",
+				    sepa_date_iso(td, today));
+				import_bad(r, 4, why);
+			}
+		}
+		if (r->bad)
+			return -1;
+		import_copy_field(c, import_field(r, 0));
+		import_copy_field(c, t[1]);
+		import_copy_field(c, iban);
+		import_copy_field(c, bic[0] ? bic : NULL);
+		import_copy_field(c, d1);
+		return 0;
+	case IMPORT_TARIFFS:
+		t[0] = import_text(r, 0);
+		t[1] = import_text(r, 1);
+		t[2] = import_field(r, 2);
+		if (strcmp(t[2], "meal") != 0 && strcmp(t[2], "slot") != 0 &&
+		    strcmp(t[2], "hour") != 0)
+			import_bad(r, 2, "unit must be meal, slot or hour");
+		if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
+			import_bad(r, 3, e.msg);
+		else if (v < 0)
+			import_bad(r, 3, "price is negative");
+		import_date(r, 4, d1);
+		if (r->bad)
+			return -1;
+		snprintf(num, sizeof(num), "%" PRId64, v);
+		import_copy_field(c, t[0]);
+		import_copy_field(c, t[1]);
+		import_copy_field(c, t[2]);
+		import_copy_field(c, num);
+		import_copy_field(c, d1);
+		return 0;
+	case IMPORT_CONSUMPTION:
+		t[0] = import_text(r, 0);
+		t[1] = import_text(r, 1);
+		t[2] = import_text(r, 2);
+		t[3] = import_text(r, 3);
+		import_date(r, 4, d1);
+		if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
+			import_bad(r, 5, e.msg);
+		else if (v == 0)
+			import_bad(r, 5, "quantity is zero");
+		if (r->bad)
+			return -1;
+		snprintf(num, sizeof(num), "%" PRId64, v);
+		import_copy_field(c, t[0]);
+		import_copy_field(c, t[1]);
+		import_copy_field(c, t[2]);
+		import_copy_field(c, t[3]);
+		import_copy_field(c, d1);
+		import_copy_field(c, num);
+		return 0;
+	}
+	return -1;
+}
+
+/* --------------------------------------------------- the file pass */
+
+/*
+ * Read every row: good ones go to the staging table through COPY, bad
+ * ones to res->issues. Returns 0 (rows read, possibly with bad rows) or a
+ * negative code for a problem of the whole file (err filled) or of the
+ * database.
+ */
+static int
+import_stream(struct db *db, enum import_kind kind, int fd, const char *path,
+    int encoding, int64_t file_id, sepa_date today, struct import_result *res,
+    sepa_error *err)
+{
+	const struct import_kind_def *def = &import_kinds[kind];
+	sepa_csv_opts opts = SEPA_CSV_OPTS_INIT;
+	sepa_csv_column cols[IMPORT_MAX_COLS];
+	struct import_copy c = {NULL, 0, 0};
+	sepa_csv *r = NULL;
+	sepa_csv_row row;
+	sepa_error e = SEPA_ERROR_INIT;
+	char prefix[48];
+	int rc, in_copy = 0;
+
+	opts.encoding = encoding;
+	opts.name = path;
+	if ((rc = sepa_csv_open_fd(&r, fd, &opts, err)) != 0)
+		goto cleanup;
+	for (size_t k = 0; k < def->ncols; k++) {
+		cols[k].name = def->cols[k].name;
+		cols[k].required = def->cols[k].required;
+		cols[k].index = -1;
+	}
+	if ((rc = sepa_csv_map(r, cols, def->ncols, err)) != 0) {
+		if (err->line == 0)
+			err->line = sepa_csv_header_line(r);
+		goto cleanup;
+	}
+	if ((rc = db_copy_begin(
+	         db, "copy the rows into staging", def->copy_sql, err)) != 0)
+		goto cleanup;
+	in_copy = 1;
+	snprintf(prefix, sizeof(prefix), "%" PRId64, file_id);
+	for (;;) {
+		struct import_row ir = {res, &row, cols, 0};
+
+		rc = sepa_csv_next(r, &row, &e);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			res->bad_rows++;
+			res->rows_total++;
+			import_issue(res, e.line, NULL, NULL, e.msg);
+			if (sepa_csv_failed(r))
+				break;
+			continue;
+		}
+		res->rows_total++;
+		c.len = 0;
+		import_copy_field(&c, prefix);
+		snprintf(e.msg, sizeof(e.msg), "%ld", row.line);
+		import_copy_field(&c, e.msg);
+		if (import_check_row(kind, &ir, &c, today) != 0) {
+			res->bad_rows++;
+			continue;
+		}
+		import_copy_raw(&c, "\n", 1);
+		if ((rc = db_copy_put(db, c.buf, c.len, err)) != 0) {
+			in_copy = 0;
+			goto cleanup;
+		}
+	}
+	in_copy = 0;
+	rc = db_copy_end(db, NULL, err);
+cleanup:
+	if (in_copy)
+		db_copy_abort(db, "import abandoned");
+	free(c.buf);
+	sepa_csv_free(r);
+	return rc;
+}
+
+/* ------------------------------------------------ set-based checks */
+
+/*
+ * The checks that need the database, per kind: each SELECT gives (line,
+ * column, value, reason) for the staged rows of file $2 and creditor $1.
+ */
+static const char *const import_checks[] = {
+    [IMPORT_FAMILIES] =
+        "SELECT s.line, 'family_ref', s.family_ref, 'family_ref already on "
+        "line ' || d.first || ' of the file' "
+        "FROM staging_families s JOIN (SELECT family_ref, min(line) AS "
+        "first FROM staging_families WHERE file_id = $2 GROUP BY "
+        "family_ref HAVING count(*) > 1) d USING (family_ref) "
+        "WHERE s.file_id = $2 AND s.line > d.first AND $1::bigint > 0",
+    [IMPORT_MANDATES] =
+        "SELECT s.line, 'family_ref', s.family_ref, 'unknown family (import "
+        "it with sepactl import families first)' "
+        "FROM staging_mandates s WHERE s.file_id = $2 AND NOT EXISTS "
+        "(SELECT 1 FROM families f WHERE f.creditor_id = $1 AND "
+        "f.family_ref = s.family_ref) "
+        "UNION ALL "
+        "SELECT s.line, 'rum', s.rum, 'RUM already on line ' || d.first || "
+        "' of the file' FROM staging_mandates s JOIN (SELECT upper(rum) AS "
+        "u, min(line) AS first FROM staging_mandates WHERE file_id = $2 "
+        "GROUP BY upper(rum) HAVING count(*) > 1) d ON upper(s.rum) = d.u "
+        "WHERE s.file_id = $2 AND s.line > d.first "
+        "UNION ALL "
+        "SELECT s.line, 'family_ref', s.family_ref, 'family has another "
+        "mandate on line ' || d.first || ' of the file' FROM "
+        "staging_mandates s JOIN (SELECT family_ref, min(line) AS first, "
+        "count(DISTINCT upper(rum)) AS n FROM staging_mandates WHERE "
+        "file_id = $2 GROUP BY family_ref) d USING (family_ref) "
+        "WHERE s.file_id = $2 AND d.n > 1 AND s.line > d.first AND "
+        "upper(s.rum) <> (SELECT upper(rum) FROM staging_mandates WHERE "
+        "file_id = $2 AND line = d.first) "
+        "UNION ALL "
+        "SELECT s.line, 'rum', s.rum, 'RUM belongs to family ' || "
+        "f.family_ref FROM staging_mandates s JOIN mandates m ON "
+        "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) JOIN families f "
+        "ON f.creditor_id = $1 AND f.id = m.family_id WHERE s.file_id = $2 "
+        "AND f.family_ref <> s.family_ref "
+        "UNION ALL "
+        "SELECT s.line, 'iban', s.iban, 'mandate ' || m.rum || ' is "
+        "registered with IBAN ' || a.iban || '; to change the account run "
+        "sepactl mandate change-account ' || m.rum || ' --iban ' || s.iban "
+        "|| ' --received DATE' FROM staging_mandates s JOIN mandates m ON "
+        "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) JOIN LATERAL "
+        "(SELECT iban FROM mandate_accounts x WHERE x.creditor_id = $1 AND "
+        "x.mandate_id = m.id ORDER BY applies_from DESC LIMIT 1) a ON true "
+        "WHERE s.file_id = $2 AND a.iban <> s.iban "
+        "UNION ALL "
+        "SELECT s.line, 'family_ref', s.family_ref, 'family already has "
+        "the active mandate ' || m.rum FROM staging_mandates s JOIN families "
+        "f ON f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
+        "mandates m ON m.creditor_id = $1 AND m.family_id = f.id AND "
+        "m.state = 'active' AND upper(m.rum) <> upper(s.rum) WHERE "
+        "s.file_id = $2",
+    [IMPORT_TARIFFS] =
+        "SELECT s.line, 'valid_from', s.valid_from::text, 'service ' || "
+        "s.service || ', bracket ' || s.bracket || ' from this date already "
+        "on line ' || d.first || ' of the file' FROM staging_tariffs s JOIN "
+        "(SELECT service, bracket, valid_from, min(line) AS first FROM "
+        "staging_tariffs WHERE file_id = $2 GROUP BY 1, 2, 3 HAVING "
+        "count(*) > 1) d USING (service, bracket, valid_from) WHERE "
+        "s.file_id = $2 AND s.line > d.first "
+        "UNION ALL "
+        "SELECT s.line, 'unit', s.unit, 'service ' || s.service || ' has "
+        "unit ' || d.unit || ' on line ' || d.first || ' of the file' FROM "
+        "staging_tariffs s JOIN (SELECT DISTINCT ON (service) service, "
+        "unit, line AS first FROM staging_tariffs WHERE file_id = $2 ORDER "
+        "BY service, line) d USING (service) WHERE s.file_id = $2 AND "
+        "s.unit <> d.unit "
+        "UNION ALL "
+        "SELECT s.line, 'unit', s.unit, 'service ' || s.service || ' is "
+        "billed per ' || v.unit FROM staging_tariffs s JOIN services v ON "
+        "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id = $2 "
+        "AND v.unit <> s.unit "
+        "UNION ALL "
+        "SELECT s.line, 'price', s.price_cents::text, 'a tariff of service "
+        "' || s.service || ', bracket ' || s.bracket || ' from ' || "
+        "s.valid_from || ' already exists with price ' || t.price_cents || "
+        "' cents' FROM staging_tariffs s JOIN services v ON v.creditor_id = "
+        "$1 AND v.code = s.service JOIN tariffs t ON t.creditor_id = $1 AND "
+        "t.service_id = v.id AND t.bracket = s.bracket AND t.valid_from = "
+        "s.valid_from WHERE s.file_id = $2 AND t.price_cents <> "
+        "s.price_cents",
+    [IMPORT_CONSUMPTION] =
+        "SELECT s.line, 'family_ref', s.family_ref, 'unknown family' FROM "
+        "staging_consumption s LEFT JOIN families f ON f.creditor_id = $1 "
+        "AND f.family_ref = s.family_ref WHERE s.file_id = $2 AND f.id IS "
+        "NULL "
+        "UNION ALL "
+        "SELECT s.line, 'service', s.service, 'unknown service (import its "
+        "tariffs first)' FROM staging_consumption s LEFT JOIN services v ON "
+        "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id = $2 AND "
+        "v.id IS NULL "
+        "UNION ALL "
+        "SELECT s.line, 'service', s.service, 'no tariff for bracket ' || "
+        "f.bracket || ' on ' || s.consumed_on FROM staging_consumption s "
+        "JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
+        "s.family_ref JOIN services v ON v.creditor_id = $1 AND v.code = "
+        "s.service WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 FROM "
+        "tariffs t WHERE t.creditor_id = $1 AND t.service_id = v.id AND "
+        "t.bracket = f.bracket AND t.valid_from <= s.consumed_on) "
+        "UNION ALL "
+        "SELECT s.line, 'date', s.consumed_on::text, 'same child, service "
+        "and date already on line ' || d.first || ' of the file' FROM "
+        "staging_consumption s JOIN (SELECT family_ref, child_ref, service, "
+        "consumed_on, min(line) AS first FROM staging_consumption WHERE "
+        "file_id = $2 GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d USING "
+        "(family_ref, child_ref, service, consumed_on) WHERE s.file_id = $2 "
+        "AND s.line > d.first "
+        "UNION ALL "
+        "SELECT s.line, 'date', s.consumed_on::text, 'same child, service, "
+        "date and quantity already imported from file #' || "
+        "c.source_file_id || ' line ' || c.source_line FROM "
+        "staging_consumption s JOIN families f ON f.creditor_id = $1 AND "
+        "f.family_ref = s.family_ref JOIN children h ON h.creditor_id = $1 "
+        "AND h.family_id = f.id AND h.child_ref = s.child_ref JOIN services "
+        "v ON v.creditor_id = $1 AND v.code = s.service JOIN "
+        "consumption_lines c ON c.creditor_id = $1 AND c.family_id = f.id "
+        "AND c.child_id = h.id AND c.service_id = v.id AND c.consumed_on = "
+        "s.consumed_on AND c.quantity_milli = s.quantity_milli WHERE "
+        "s.file_id = $2",
+};
+
+/* Run the kind's checks; add what they find to res. */
+static int
+import_db_checks(struct db *db, enum import_kind kind, const char *cred,
+    const char *file, struct import_result *res, sepa_error *err)
+{
+	const char *params[3];
+	struct pg_result *pr = NULL;
+	PGresult *q;
+	char sql[8192], room[24];
+	int rc, n;
+	size_t keep = IMPORT_MAX_ISSUES - res->nissues;
+
+	snprintf(room, sizeof(room), "%zu", keep);
+	params[0] = cred;
+	params[1] = file;
+	params[2] = room;
+	/* The query text is ours (a fixed table above), never input. */
+	snprintf(sql, sizeof(sql),
+	    "WITH issues AS MATERIALIZED (%s), "
+	    "n AS (SELECT count(DISTINCT line) AS bad, count(*) AS total "
+	    "FROM issues) "
+	    "SELECT i.*, n.bad, n.total FROM n LEFT JOIN LATERAL (SELECT * "
+	    "FROM issues ORDER BY 1, 2 LIMIT $3::bigint) i ON true",
+	    import_checks[kind]);
+	if ((rc = db_query(db, &pr, "check the rows against the database", sql,
+	         3, params, err)) != 0)
+		return rc;
+	q = (PGresult *)pr;
+	n = PQntuples(q);
+	for (int i = 0; i < n; i++) {
+		if (i == 0) {
+			int64_t bad = strtoll(PQgetvalue(q, 0, 4), NULL, 10);
+			int64_t total = strtoll(PQgetvalue(q, 0, 5), NULL, 10);
+
+			res->bad_rows += bad;
+			/* import_issue counts those it keeps. */
+			res->issues_total += total;
+		}
+		if (PQgetisnull(q, i, 0))
+			continue;
+		import_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
+		    PQgetvalue(q, i, 1), PQgetvalue(q, i, 2),
+		    PQgetvalue(q, i, 3));
+		res->issues_total--;
+	}
+	db_result_free(pr);
+	return 0;
+}
+
+/*
+ * A new mandate for a family whose mandate ended for two rejects is
+ * refused until the next school year (sepa_rule_new_mandate_from).
+ */
+static int
+import_check_rejects(struct db *db, const char *cred, const char *file,
+    sepa_date today, struct import_result *res, sepa_error *err)
+{
+	const char *params[2] = {cred, file};
+	struct pg_result *pr = NULL;
+	PGresult *q;
+	int rc;
+
+	if ((rc = db_query(db, &pr, "look up mandates ended for rejects",
+	         "SELECT s.line, s.family_ref, m.rum, m.state_since::text "
+	         "FROM staging_mandates s JOIN families f ON f.creditor_id = $1 "
+	         "AND f.family_ref = s.family_ref JOIN mandates m ON "
+	         "m.creditor_id = $1 AND m.family_id = f.id AND m.state = "
+	         "'terminated' AND m.state_reason = '" STORE_REASON_TWO_REJECTS
+	         "' AND upper(m.rum) <> upper(s.rum) WHERE s.file_id = $2 "
+	         "ORDER BY s.line, m.state_since DESC",
+	         2, params, err)) != 0)
+		return rc;
+	q = (PGresult *)pr;
+	for (int i = 0; i < PQntuples(q); i++) {
+		sepa_error e = SEPA_ERROR_INIT;
+		sepa_date since, from;
+		char why[256], d[SEPA_DATE_BUFSZ];
+
+		if (i > 0 &&
+		    strcmp(PQgetvalue(q, i, 0), PQgetvalue(q, i - 1, 0)) == 0)
+			continue;
+		if (sepa_date_parse(&since, PQgetvalue(q, i, 3), &e) != 0)
+			continue;
+		from = sepa_rule_new_mandate_from(sepa_school_year(since));
+		if (sepa_date_cmp(today, from) >= 0)
+			continue;
+		snprintf(why, sizeof(why),
+		    "mandate %s of this family ended on %s after two rejects; a "
+		    "new mandate is accepted from %s",
+		    PQgetvalue(q, i, 2), PQgetvalue(q, i, 3),
+		    sepa_date_iso(d, from));
+		res->bad_rows++;
+		import_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
+		    "family_ref", PQgetvalue(q, i, 1), why);
+	}
+	db_result_free(pr);
+	return 0;
+}
+
+/* ------------------------------------------------- moving the rows */
+
+struct import_step {
+	const char *what;
+	const char *sql; /* $1 creditor, $2 file; returns (inserted, updated) */
+	/*
+	 * Run after the step: rows created in this transaction have no
+	 * statistics, and the next step joins them with the whole file.
+	 */
+	const char *analyze;
+};
+
+static const struct import_step import_moves[][3] = {
+    [IMPORT_FAMILIES] =
+        {
+            {"store the families",
+                "WITH up AS (INSERT INTO families AS f (creditor_id, "
+                "family_ref, payer_name, street, postcode, town, country, "
+                "email, bracket, source_file_id, source_line) SELECT $1, "
+                "family_ref, payer_name, street, postcode, town, country, "
+                "email, bracket, $2, line FROM staging_families WHERE "
+                "file_id = $2 ON CONFLICT (creditor_id, family_ref) DO "
+                "UPDATE SET payer_name = EXCLUDED.payer_name, street = "
+                "EXCLUDED.street, postcode = EXCLUDED.postcode, town = "
+                "EXCLUDED.town, country = EXCLUDED.country, email = "
+                "EXCLUDED.email, bracket = EXCLUDED.bracket, "
+                "source_file_id = EXCLUDED.source_file_id, source_line = "
+                "EXCLUDED.source_line, updated_at = now() WHERE "
+                "(f.payer_name, f.street, f.postcode, f.town, f.country, "
+                "f.email, f.bracket) IS DISTINCT FROM (EXCLUDED.payer_name, "
+                "EXCLUDED.street, EXCLUDED.postcode, EXCLUDED.town, "
+                "EXCLUDED.country, EXCLUDED.email, EXCLUDED.bracket) "
+                "RETURNING (xmax = 0) AS ins) "
+                "SELECT count(*) FILTER (WHERE ins), count(*) FILTER "
+                "(WHERE NOT ins), 0 FROM up"},
+        },
+    [IMPORT_MANDATES] =
+        {
+            {"store the mandates",
+                "WITH ins AS (INSERT INTO mandates (creditor_id, family_id, "
+                "rum, signed_on, source_file_id, source_line) SELECT $1, "
+                "f.id, s.rum, s.signed_on, $2, s.line FROM staging_mandates "
+                "s JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
+                "s.family_ref WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 "
+                "FROM mandates m WHERE m.creditor_id = $1 AND upper(m.rum) "
+                "= upper(s.rum)) RETURNING id, source_line), "
+                "acc AS (INSERT INTO mandate_accounts (creditor_id, "
+                "mandate_id, iban, bic, applies_from, received_on, "
+                "source_file_id, source_line) SELECT $1, ins.id, s.iban, "
+                "s.bic, date_trunc('month', s.signed_on)::date, "
+                "s.signed_on, $2, s.line FROM ins JOIN staging_mandates s ON "
+                "s.file_id = $2 AND s.line = ins.source_line RETURNING 1) "
+                "SELECT (SELECT count(*) FROM ins), 0, (SELECT count(*) FROM "
+                "acc)"},
+        },
+    [IMPORT_TARIFFS] =
+        {
+            {"create the services",
+                "WITH ins AS (INSERT INTO services (creditor_id, code, unit) "
+                "SELECT DISTINCT ON (service) $1, service, unit FROM "
+                "staging_tariffs WHERE file_id = $2 ORDER BY service, line "
+                "ON CONFLICT (creditor_id, code) DO NOTHING RETURNING 1) "
+                "SELECT 0, 0, count(*) FROM ins"},
+            {"store the tariffs",
+                "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
+                "unit, bracket, price_cents, valid_from, source_file_id, "
+                "source_line) SELECT $1, v.id, v.unit, s.bracket, "
+                "s.price_cents, s.valid_from, $2, s.line FROM "
+                "staging_tariffs s JOIN services v ON v.creditor_id = $1 "
+                "AND v.code = s.service WHERE s.file_id = $2 ON CONFLICT "
+                "(creditor_id, service_id, bracket, valid_from) DO NOTHING "
+                "RETURNING 1) SELECT count(*), 0, 0 FROM ins"},
+        },
+    [IMPORT_CONSUMPTION] =
+        {
+            {"create the children",
+                "WITH ins AS (INSERT INTO children (creditor_id, family_id, "
+                "child_ref, name) SELECT DISTINCT ON (f.id, s.child_ref) "
+                "$1, f.id, s.child_ref, s.child_name FROM "
+                "staging_consumption s JOIN families f ON f.creditor_id = "
+                "$1 AND f.family_ref = s.family_ref WHERE s.file_id = $2 "
+                "ORDER BY f.id, s.child_ref, s.line ON CONFLICT "
+                "(creditor_id, family_id, child_ref) DO NOTHING RETURNING "
+                "1) SELECT 0, 0, count(*) FROM ins",
+                "ANALYZE children"},
+            {"store the consumption",
+                "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
+                "family_id, child_id, service_id, consumed_on, "
+                "quantity_milli, source_file_id, source_line) SELECT $1, "
+                "f.id, h.id, v.id, s.consumed_on, s.quantity_milli, $2, "
+                "s.line FROM staging_consumption s JOIN families f ON "
+                "f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
+                "children h ON h.creditor_id = $1 AND h.family_id = f.id "
+                "AND h.child_ref = s.child_ref JOIN services v ON "
+                "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id "
+                "= $2 RETURNING 1) SELECT count(*), 0, 0 FROM ins"},
+        },
+};
+
+static const char *const import_analyze[] = {
+    [IMPORT_FAMILIES] = "ANALYZE staging_families",
+    [IMPORT_MANDATES] = "ANALYZE staging_mandates",
+    [IMPORT_TARIFFS] = "ANALYZE staging_tariffs",
+    [IMPORT_CONSUMPTION] = "ANALYZE staging_consumption",
+};
+
+static const char *const import_clear[] = {
+    [IMPORT_FAMILIES] = "DELETE FROM staging_families WHERE file_id = $1",
+    [IMPORT_MANDATES] = "DELETE FROM staging_mandates WHERE file_id = $1",
+    [IMPORT_TARIFFS] = "DELETE FROM staging_tariffs WHERE file_id = $1",
+    [IMPORT_CONSUMPTION] = "DELETE FROM staging_consumption WHERE file_id = $1",
+};
+
+static int
+import_move(struct db *db, enum import_kind kind, const char *cred,
+    const char *file, struct import_result *res, sepa_error *err)
+{
+	const char *params[2] = {cred, file};
+
+	for (size_t i = 0; i < 3 && import_moves[kind][i].sql != NULL; i++) {
+		struct pg_result *pr = NULL;
+		PGresult *q;
+		int rc;
+
+		if ((rc = db_query(db, &pr, import_moves[kind][i].what,
+		         import_moves[kind][i].sql, 2, params, err)) != 0)
+			return rc;
+		q = (PGresult *)pr;
+		if (PQntuples(q) == 1 && PQnfields(q) == 3) {
+			res->rows_inserted +=
+			    strtoll(PQgetvalue(q, 0, 0), NULL, 10);
+			res->rows_updated +=
+			    strtoll(PQgetvalue(q, 0, 1), NULL, 10);
+			res->created += strtoll(PQgetvalue(q, 0, 2), NULL, 10);
+		}
+		db_result_free(pr);
+		if (import_moves[kind][i].analyze != NULL &&
+		    (rc = db_exec(db, "analyze the new rows",
+		         import_moves[kind][i].analyze, 0, NULL, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ entry */
+
+/* Is this file already imported? Fills res when it is. */
+static int
+import_find_same(struct db *db, const char *cred, const char *kind,
+    const char *sha, struct import_result *res, sepa_error *err)
+{
+	const char *params[3] = {cred, kind, sha};
+	struct pg_result *pr = NULL;
+	PGresult *q;
+	int rc;
+
+	if ((rc = db_query(db, &pr, "look for the same file",
+	         "SELECT id, to_char(coalesce(finished_at, started_at), "
+	         "'YYYY-MM-DD') FROM imported_files WHERE creditor_id = $1 AND "
+	         "kind = $2 AND sha256 = $3 AND status = 'imported'",
+	         3, params, err)) != 0)
+		return rc;
+	q = (PGresult *)pr;
+	if (PQntuples(q) > 0) {
+		res->already = 1;
+		res->file_id = strtoll(PQgetvalue(q, 0, 0), NULL, 10);
+		snprintf(res->already_on, sizeof(res->already_on), "%s",
+		    PQgetvalue(q, 0, 1));
+	}
+	db_result_free(pr);
+	return 0;
+}
+
+int
+store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
+    const char *path, int encoding, sepa_date today, struct import_result *res,
+    sepa_error *err)
+{
+	const char *kname = store_import_kind_name(kind);
+	char sha[65], cred[24], file[24], size_s[24], n1[24], n2[24], n3[24];
+	const char *base;
+	int64_t size;
+	int fd = -1, rc, in_tx = 0;
+	struct timespec t0;
+
+	memset(res, 0, sizeof(*res));
+	if (kname == NULL)
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "unknown import kind %d", (int)kind);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
+		    path, strerror(errno));
+		err->sys_errno = errno;
+		goto cleanup;
+	}
+	if ((rc = import_hash(fd, path, sha, &size, err)) != 0)
+		goto cleanup;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(size_s, sizeof(size_s), "%" PRId64, size);
+
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	in_tx = 1;
+	if ((rc = import_find_same(db, cred, kname, sha, res, err)) != 0 ||
+	    res->already)
+		goto cleanup;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	{
+		const char *params[5] = {cred, kname, sha, base, size_s};
+
+		if ((rc = db_query_int64(db, &res->file_id,
+		         "register the imported file",
+		         "INSERT INTO imported_files (creditor_id, kind, sha256, "
+		         "file_name, size_bytes) VALUES ($1, $2, $3, $4, $5) "
+		         "RETURNING id",
+		         5, params, err)) != 0)
+			goto cleanup;
+	}
+	snprintf(file, sizeof(file), "%" PRId64, res->file_id);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
+	         today, res, err)) != 0)
+		goto cleanup;
+	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
+	    res->rows_total, import_since(&t0));
+	/*
+	 * The staging rows are new in this transaction: without statistics
+	 * the planner takes a big file for a few rows and joins it row by
+	 * row. ANALYZE sees our own uncommitted rows.
+	 */
+	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
+	         0, NULL, err)) != 0)
+		goto cleanup;
+	log_debug("import: analyzed at %.2f s", import_since(&t0));
+	if ((rc = import_db_checks(db, kind, cred, file, res, err)) != 0)
+		goto cleanup;
+	log_debug("import: checked at %.2f s", import_since(&t0));
+	if (kind == IMPORT_MANDATES &&
+	    (rc = import_check_rejects(db, cred, file, today, res, err)) != 0)
+		goto cleanup;
+	if (res->bad_rows > 0) {
+		rc = sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
+		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
+		goto cleanup;
+	}
+	if (res->rows_total == 0) {
+		rc = sepa_error_setw(
+		    err, SEPA_EINVAL, path, 0, "no data row after the header");
+		goto cleanup;
+	}
+	if ((rc = import_move(db, kind, cred, file, res, err)) != 0)
+		goto cleanup;
+	log_debug("import: stored at %.2f s", import_since(&t0));
+	{
+		const char *params[1] = {file};
+
+		if ((rc = db_exec(db, "clear the staging rows",
+		         import_clear[kind], 1, params, err)) != 0)
+			goto cleanup;
+	}
+	snprintf(n1, sizeof(n1), "%" PRId64, res->rows_total);
+	snprintf(n2, sizeof(n2), "%" PRId64, res->rows_inserted);
+	snprintf(n3, sizeof(n3), "%" PRId64, res->rows_updated);
+	{
+		const char *params[4] = {file, n1, n2, n3};
+
+		if ((rc = db_exec(db, "mark the file imported",
+		         "UPDATE imported_files SET status = 'imported', "
+		         "rows_total = $2, rows_inserted = $3, rows_updated = "
+		         "$4, finished_at = now() WHERE id = $1",
+		         4, params, err)) != 0)
+			goto cleanup;
+	}
+	{
+		struct event ev;
+		char msg[512];
+
+		memset(&ev, 0, sizeof(ev));
+		snprintf(msg, sizeof(msg),
+		    "%s file %s imported: %" PRId64 " rows, %" PRId64
+		    " inserted, %" PRId64 " updated",
+		    kname, base, res->rows_total, res->rows_inserted,
+		    res->rows_updated);
+		ev.kind = "file.imported";
+		ev.message = msg;
+		ev.business_date = today;
+		ev.file_id = res->file_id;
+		ev.has_count = true;
+		ev.count = res->rows_total;
+		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+			goto cleanup;
+	}
+	if ((rc = db_commit(db, err)) != 0)
+		goto cleanup;
+	in_tx = 0;
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	if (rc != 0 && !res->already)
+		res->file_id = 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -1,0 +1,484 @@
+/*
+ * test_import.c - store_import.c: the four kinds of CSV files taken in
+ * whole, refused whole with every bad row reported (and the database left
+ * exactly as it was), the same file twice, updates of families, and the
+ * rule on new mandates after two rejects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+#define DATA SEPAD_SRCDIR "/tests/data/import/"
+
+static const sepa_date today = {2025, 11, 20};
+
+struct fixture {
+	char name[64];
+	struct db *db;
+	int64_t creditor;
+	struct import_result *res;
+};
+
+static void
+fx_open(struct fixture *fx)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	fx->db = dbtest_open(fx->name, "sepad");
+	cr_assert_eq(store_creditor_ensure(fx->db, "FR72ZZZ123456", "Commune",
+	                 &fx->creditor, &err),
+	    0, "%s", err.msg);
+	fx->res = calloc(1, sizeof(*fx->res));
+	cr_assert_not_null(fx->res);
+}
+
+static void
+fx_close(struct fixture *fx)
+{
+	free(fx->res);
+	db_close(fx->db);
+	dbtest_drop(fx->name);
+}
+
+static int
+fx_import(struct fixture *fx, enum import_kind kind, const char *file,
+    int encoding, sepa_date day, sepa_error *err)
+{
+	return store_import_file(
+	    fx->db, fx->creditor, kind, file, encoding, day, fx->res, err);
+}
+
+/* Import a file that must be taken in. */
+static void
+fx_ok(struct fixture *fx, enum import_kind kind, const char *file)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int rc = fx_import(fx, kind, file, SEPA_CSV_UTF8, today, &err);
+
+	cr_assert_eq(rc, 0, "%s: %s (%s)", file, err.msg,
+	    fx->res->nissues ? fx->res->issues[0].reason : "");
+	cr_assert_eq(fx->res->already, 0, "%s", file);
+	cr_assert_gt(fx->res->file_id, 0);
+}
+
+/* The four good files, in the order a commune sends them. */
+static void
+fx_load(struct fixture *fx)
+{
+	fx_ok(fx, IMPORT_FAMILIES, DATA "families_ok.csv");
+	fx_ok(fx, IMPORT_TARIFFS, DATA "tariffs_ok.csv");
+	fx_ok(fx, IMPORT_MANDATES, DATA "mandates_ok.csv");
+	fx_ok(fx, IMPORT_CONSUMPTION, DATA "consumption_ok.csv");
+}
+
+static int64_t
+q(struct fixture *fx, const char *sql)
+{
+	return dbtest_int(fx->db, sql);
+}
+
+Test(import, good_files_are_stored_with_their_values)
+{
+	struct fixture fx;
+
+	fx_open(&fx);
+	fx_ok(&fx, IMPORT_FAMILIES, DATA "families_ok.csv");
+	cr_assert_eq(fx.res->rows_total, 3);
+	cr_assert_eq(fx.res->rows_inserted, 3);
+	cr_assert_eq(fx.res->rows_updated, 0);
+	/* Original UTF-8 spelling, quoted separator, newline in a field. */
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE family_ref = "
+	                 "'F001' AND payer_name = 'Zoé Lefèvre-Dupré' AND "
+	                 "street = '12 rue de l''Église' AND email = "
+	                 "'zoe@example.fr' AND source_line = 2"),
+	    1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE family_ref = "
+	                 "'F002' AND payer_name = 'Martin; Jean' AND street = "
+	                 "E'Bât. B\\n3 allée des Pins' AND country = 'FR' AND "
+	                 "email IS NULL AND town = 'Lyon'"),
+	    1);
+
+	fx_ok(&fx, IMPORT_TARIFFS, DATA "tariffs_ok.csv");
+	cr_assert_eq(fx.res->rows_inserted, 6);
+	cr_assert_eq(fx.res->created, 3); /* services */
+	cr_assert_eq(q(&fx,
+	                 "SELECT sum(price_cents) FROM tariffs t JOIN services "
+	                 "s ON s.id = t.service_id WHERE s.code = 'canteen'"),
+	    320 + 410);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM services WHERE code = "
+	                 "'afterschool' AND unit = 'hour'"),
+	    1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM tariffs WHERE valid_from = "
+	                 "'2025-09-01'"),
+	    6);
+
+	fx_ok(&fx, IMPORT_MANDATES, DATA "mandates_ok.csv");
+	cr_assert_eq(fx.res->rows_inserted, 2);
+	cr_assert_eq(fx.res->created, 2); /* accounts */
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM mandates m JOIN mandate_accounts "
+	        "a ON a.mandate_id = m.id WHERE m.rum = 'RUM-F001-1' "
+	        "AND m.signed_on = '2025-09-15' AND a.iban = "
+	        "'FR7620041010050500013002675' AND a.bic = "
+	        "'PSSTFRPPXXX' AND a.applies_from = '2025-09-01' AND "
+	        "a.received_on = '2025-09-15' AND m.state = "
+	        "'active'"),
+	    1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM mandate_accounts WHERE bic IS "
+	                 "NULL AND applies_from = '2025-10-01'"),
+	    1);
+
+	fx_ok(&fx, IMPORT_CONSUMPTION, DATA "consumption_ok.csv");
+	cr_assert_eq(fx.res->rows_inserted, 5);
+	cr_assert_eq(fx.res->created, 3); /* children */
+	cr_assert_eq(q(&fx,
+	                 "SELECT quantity_milli FROM consumption_lines c JOIN "
+	                 "services s ON s.id = c.service_id WHERE s.code = "
+	                 "'afterschool' AND c.consumed_on = '2025-10-02'"),
+	    1500);
+	cr_assert_eq(q(&fx,
+	                 "SELECT quantity_milli FROM consumption_lines WHERE "
+	                 "consumed_on = '2025-10-03'"),
+	    1500);
+	cr_assert_eq(q(&fx,
+	                 "SELECT quantity_milli FROM consumption_lines WHERE "
+	                 "consumed_on = '2025-10-08'"),
+	    -1000);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM children WHERE name = "
+	                 "E'Inès\\nMarie' AND child_ref = 'C2'"),
+	    1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM consumption_lines WHERE "
+	                 "invoice_line_id IS NULL AND source_file_id > 0 AND "
+	                 "source_line > 1"),
+	    5);
+	/* Staging is emptied in the same transaction; files are marked. */
+	cr_assert_eq(q(&fx,
+	                 "SELECT (SELECT count(*) FROM staging_families) + "
+	                 "(SELECT count(*) FROM staging_mandates) + (SELECT "
+	                 "count(*) FROM staging_tariffs) + (SELECT count(*) "
+	                 "FROM staging_consumption)"),
+	    0);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM imported_files WHERE status = "
+	                 "'imported' AND finished_at IS NOT NULL"),
+	    4);
+	cr_assert_eq(q(&fx,
+	                 "SELECT rows_total * 10 + rows_inserted FROM "
+	                 "imported_files WHERE kind = 'consumption'"),
+	    55);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'file.imported'"),
+	    4);
+	fx_close(&fx);
+}
+
+Test(import, the_same_file_twice_changes_nothing)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct fixture fx;
+	int64_t before, first;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	before = snapshot_take(fx.db);
+	first =
+	    q(&fx, "SELECT id FROM imported_files WHERE kind = 'consumption'");
+	cr_assert_eq(fx_import(&fx, IMPORT_CONSUMPTION,
+	                 DATA "consumption_ok.csv", SEPA_CSV_UTF8, today, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(fx.res->already, 1);
+	cr_assert_eq(fx.res->file_id, first);
+	cr_assert_eq(strlen(fx.res->already_on), 10);
+	cr_assert_eq(snapshot_take(fx.db), before);
+	/* Same bytes as another kind are another file. */
+	cr_assert_eq(fx_import(&fx, IMPORT_FAMILIES, DATA "consumption_ok.csv",
+	                 SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->already, 0);
+	cr_assert_eq(snapshot_take(fx.db), before);
+	fx_close(&fx);
+}
+
+Test(import, families_are_updated_by_reference)
+{
+	struct fixture fx;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	fx_ok(&fx, IMPORT_FAMILIES, DATA "families_update.csv");
+	cr_assert_eq(fx.res->rows_total, 3);
+	cr_assert_eq(fx.res->rows_inserted, 1);
+	cr_assert_eq(fx.res->rows_updated, 1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE family_ref = "
+	                 "'F001' AND bracket = 'B' AND street LIKE '14 %'"),
+	    1);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE payer_name = "
+	                 "'Léa Nguyễn'"),
+	    1);
+	/* Mandates and consumption still point at the same family. */
+	cr_assert_eq(q(&fx, "SELECT count(*) FROM families"), 4);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM mandates m JOIN families f ON "
+	                 "f.id = m.family_id WHERE f.family_ref = 'F001'"),
+	    1);
+	fx_close(&fx);
+}
+
+Test(import, windows_1252)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct fixture fx;
+
+	fx_open(&fx);
+	cr_assert_eq(fx_import(&fx, IMPORT_FAMILIES, DATA "families_cp1252.csv",
+	                 SEPA_CSV_CP1252, today, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE payer_name = "
+	                 "'Hélène Côté' AND street = '5 rue du Château'"),
+	    1);
+	fx_close(&fx);
+}
+
+/* Refused files: the first problem reported and the count of bad rows. */
+static const struct {
+	enum import_kind kind;
+	const char *file;
+	int rc;
+	int64_t bad_rows;
+	long line;
+	const char *column;
+	const char *value;
+	const char *reason;
+} refused[] = {
+    {IMPORT_MANDATES, "bad_missing_column.csv", SEPA_EINVAL, 0, 1, NULL, NULL,
+        "missing column \"iban\"; found: rum, family_ref, bic, signed_on"},
+    {IMPORT_CONSUMPTION, "bad_date.csv", SEPA_EINVAL, 2, 2, "date",
+        "31/04/2025", "day 31 does not exist in April 2025"},
+    {IMPORT_TARIFFS, "bad_amount.csv", SEPA_EINVAL, 3, 2, "price", "3,205",
+        "3 decimals, at most 2 allowed"},
+    {IMPORT_CONSUMPTION, "bad_unknown_family.csv", SEPA_EINVAL, 1, 3,
+        "family_ref", "F999", "unknown family"},
+    {IMPORT_CONSUMPTION, "bad_unknown_service.csv", SEPA_EINVAL, 1, 2,
+        "service", "swimming", "unknown service (import its tariffs first)"},
+    {IMPORT_CONSUMPTION, "bad_duplicate_row.csv", SEPA_EINVAL, 1, 4, "date",
+        "2025-10-07",
+        "same child, service and date already on line 2 of the file"},
+    {IMPORT_FAMILIES, "bad_invalid_utf8.csv", SEPA_EINVAL, 1, 2, "", "",
+        "invalid UTF-8 byte 0xe9"},
+    {IMPORT_FAMILIES, "bad_empty.csv", SEPA_EINVAL, 0, 0, NULL, NULL,
+        "the file is empty: no header line"},
+    {IMPORT_FAMILIES, "bad_long_line.csv", SEPA_EINVAL, 1, 2, "", "",
+        "record longer than 65536 bytes"},
+    {IMPORT_MANDATES, "bad_rum_other_iban.csv", SEPA_EINVAL, 1, 2, "iban",
+        "FR7610278060180001234567893",
+        "mandate RUM-F001-1 is registered with IBAN "
+        "FR7620041010050500013002675; to change the account run sepactl "
+        "mandate change-account RUM-F001-1 --iban "
+        "FR7610278060180001234567893 --received DATE"},
+    {IMPORT_MANDATES, "bad_iban.csv", SEPA_EINVAL, 2, 2, "iban",
+        "FR76 3000 6000 0112 3456 7890 188", "check digits do not match"},
+    {IMPORT_MANDATES, "bad_iban.csv", SEPA_EINVAL, 2, 3, "bic", "NOTABIC",
+        "length 7, a BIC has 8 or 11 characters"},
+    {IMPORT_CONSUMPTION, "families_ok.csv", SEPA_EINVAL, 0, 1, NULL, NULL,
+        "missing columns \"child_ref\", \"child_name\""},
+};
+
+Test(import, bad_files_are_refused_whole_and_change_nothing)
+{
+	sepa_error err;
+	struct fixture fx;
+	int64_t before;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	before = snapshot_take(fx.db);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char path[512];
+		int rc, found = 0;
+
+		sepa_error_clear(&err);
+		snprintf(path, sizeof(path), DATA "%s", refused[i].file);
+		rc = fx_import(
+		    &fx, refused[i].kind, path, SEPA_CSV_UTF8, today, &err);
+		cr_expect_eq(rc, refused[i].rc, "%s: %d %s", path, rc, err.msg);
+		cr_expect_eq(fx.res->bad_rows, refused[i].bad_rows, "%s: %ld",
+		    path, (long)fx.res->bad_rows);
+		cr_expect_eq(fx.res->file_id, 0, "%s", path);
+		cr_expect_eq(snapshot_take(fx.db), before,
+		    "%s changed the database", path);
+		if (refused[i].column == NULL) {
+			cr_expect(strstr(err.msg, refused[i].reason) != NULL,
+			    "%s: %s", path, err.msg);
+			cr_expect_eq(err.line, refused[i].line, "%s: %ld", path,
+			    err.line);
+			continue;
+		}
+		for (size_t k = 0; k < fx.res->nissues; k++) {
+			const struct import_issue *is = &fx.res->issues[k];
+
+			if (is->line == refused[i].line &&
+			    strcmp(is->column, refused[i].column) == 0 &&
+			    strcmp(is->value, refused[i].value) == 0 &&
+			    strncmp(is->reason, refused[i].reason,
+			        strlen(refused[i].reason)) == 0)
+				found = 1;
+		}
+		cr_expect(found, "%s: no \"%s\" on line %ld; first: %ld %s %s",
+		    path, refused[i].reason, refused[i].line,
+		    fx.res->nissues ? fx.res->issues[0].line : 0L,
+		    fx.res->nissues ? fx.res->issues[0].column : "",
+		    fx.res->nissues ? fx.res->issues[0].reason : "");
+	}
+	fx_close(&fx);
+}
+
+Test(import, every_bad_row_is_counted_and_the_list_is_capped)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/import-many-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+	FILE *fp;
+	int fd;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("family_ref;child_ref;child_name;service;date;quantity\n", fp);
+	/* 150 bad dates, 150 unknown families, 10 good rows. */
+	for (int i = 0; i < 150; i++)
+		fprintf(fp, "F001;C1;Léo;canteen;2025-10-%02d;x\n", 1 + i % 28);
+	for (int i = 0; i < 150; i++)
+		fprintf(fp, "G%03d;C1;Max;canteen;2025-10-06;1\n", i);
+	for (int i = 0; i < 10; i++)
+		fprintf(fp, "F002;C1;Tom;canteen;2025-11-%02d;1\n", 1 + i);
+	fclose(fp);
+	before = snapshot_take(fx.db);
+	cr_assert_eq(fx_import(&fx, IMPORT_CONSUMPTION, path, SEPA_CSV_UTF8,
+	                 today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->rows_total, 310);
+	cr_assert_eq(fx.res->bad_rows, 300);
+	cr_assert_eq(fx.res->issues_total, 300);
+	cr_assert_eq(fx.res->nissues, IMPORT_MAX_ISSUES);
+	cr_assert_eq(fx.res->issues[0].line, 2);
+	cr_assert_str_eq(fx.res->issues[0].column, "quantity");
+	cr_assert_eq(snapshot_take(fx.db), before);
+	unlink(path);
+	fx_close(&fx);
+}
+
+Test(import, new_mandate_after_two_rejects_waits_for_the_next_school_year)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/import-rejects-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+	FILE *fp;
+	int fd;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	cr_assert_eq(db_exec(fx.db, "end a mandate",
+	                 "UPDATE mandates SET state = 'terminated', "
+	                 "state_reason = '" STORE_REASON_TWO_REJECTS
+	                 "', state_since = '2025-11-10' WHERE rum = "
+	                 "'RUM-F001-1'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("rum;family_ref;iban;bic;signed_on\n"
+	      "RUM-F001-2;F001;FR7610278060180001234567893;;2025-11-15\n",
+	    fp);
+	fclose(fp);
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, path, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 1);
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "mandate RUM-F001-1 of this family ended on 2025-11-10 after two "
+	    "rejects; a new mandate is accepted from 2026-09-01");
+	cr_assert_str_eq(fx.res->issues[0].column, "family_ref");
+	cr_assert_eq(snapshot_take(fx.db), before);
+	/* From 1 September of the next school year, it is taken. */
+	cr_assert_eq(fx_import(&fx, IMPORT_MANDATES, path, SEPA_CSV_UTF8,
+	                 (sepa_date){2026, 9, 1}, &err),
+	    0, "%s %s", err.msg,
+	    fx.res->nissues ? fx.res->issues[0].reason : "");
+	cr_assert_eq(fx.res->rows_inserted, 1);
+	unlink(path);
+	fx_close(&fx);
+}
+
+Test(import, mandates_refused_against_existing_data)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/import-mand-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+	FILE *fp;
+	int fd;
+
+	fx_open(&fx);
+	fx_load(&fx);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("rum;family_ref;iban;bic;signed_on\n"
+	      /* same RUM, same IBAN: already known, fine */
+	      "rum-f001-1;F001;FR7620041010050500013002675;;2025-09-15\n"
+	      /* RUM of another family */
+	      "RUM-F002-1;F003;FR7630002005500000123456783;;2025-10-03\n"
+	      /* a second active mandate for F002 */
+	      "RUM-F002-9;F002;FR7630004008230001001234513;;2025-10-03\n"
+	      /* the same RUM twice in the file */
+	      "RUM-F003-1;F003;FR7612345678900000000004238;;2025-10-03\n"
+	      "RUM-F003-1;F003;FR7612345678900000000004238;;2025-10-03\n"
+	      /* signed in the future */
+	      "RUM-F003-3;F003;FR7612345678900000000004238;;2025-12-01\n",
+	    fp);
+	fclose(fp);
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, path, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 5, "%ld", (long)fx.res->bad_rows);
+	cr_assert_eq(fx.res->nissues, 6);
+	cr_assert_eq(fx.res->issues[0].line, 7);
+	cr_assert_str_eq(
+	    fx.res->issues[0].reason, "after the business date 2025-11-20");
+	cr_assert_eq(fx.res->issues[1].line, 3);
+	cr_assert_str_eq(
+	    fx.res->issues[1].reason, "RUM belongs to family F002");
+	cr_assert_eq(fx.res->issues[2].line, 4);
+	cr_assert_str_eq(fx.res->issues[2].reason,
+	    "family already has the active mandate RUM-F002-1");
+	/* Two mandates for one family in the file (lines 3, 5, 6). */
+	cr_assert_eq(fx.res->issues[3].line, 5);
+	cr_assert_str_eq(fx.res->issues[3].reason,
+	    "family has another mandate on line 3 of the file");
+	cr_assert_eq(fx.res->issues[5].line, 6);
+	cr_assert_str_eq(
+	    fx.res->issues[5].reason, "RUM already on line 5 of the file");
+	cr_assert_eq(snapshot_take(fx.db), before);
+	unlink(path);
+	fx_close(&fx);
+}
