@@ -33,6 +33,14 @@ static const struct ctl_command commands[] = {
         "running so that commands are fast; `db stop` stops it, `db start`\n"
         "starts it and prints its connection string.\n",
         cmd_db},
+    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+        "Collect the invoices due in collection month YYYY-MM (those of the\n"
+        "month before): record every file of the month with its whole content\n"
+        "in one transaction, then write each pain.008 (validated, with its\n"
+        ".sha256) into directories.outbox and mark it released. Running it\n"
+        "again writes nothing new; a file recorded but not released (a crash)\n"
+        "is written again, byte for byte.\n",
+        cmd_collect},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -297,6 +297,65 @@ struct event {
 int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
     sepa_error *err);
 
+/* ---------------------------------------------------- store_collect.c */
+
+/* What a collect run did (counts of this run). */
+struct collect_summary {
+	int64_t prepared; /* batches recorded by this run */
+	int64_t already_recorded; /* batches the month had before the run */
+	int64_t collections; /* collections recorded by this run */
+	int64_t amount_cents; /* their sum */
+	int64_t other_means; /* invoices newly flagged payable by other means */
+	int64_t written; /* files written (or verified) and released */
+	int64_t already_released; /* batches released by an earlier run */
+};
+
+enum collect_outcome {
+	COLLECT_FILE_WRITTEN = 0, /* written and released by this run */
+	COLLECT_FILE_VERIFIED, /* found in the outbox, identical, released */
+	COLLECT_FILE_ALREADY /* released by an earlier run: not touched */
+};
+
+/* One file of the month, for the caller's report (borrowed strings). */
+struct collect_file {
+	enum collect_outcome outcome;
+	const char *file_name;
+	const char *path;
+	const char *sha256;
+	int64_t nb_of_txs;
+	int64_t ctrl_sum;
+};
+typedef void (*collect_file_fn)(void *arg, const struct collect_file *f);
+
+/*
+ * Record the collections of collection month `month` (the invoices issued,
+ * positive, due in the month, with no live collection and a mandate active
+ * on the due date), grouped per (sequence type, due date) and split into
+ * batches by bank.max_transactions_per_file / max_amount_per_file, each
+ * with its whole content fixed, in ONE transaction; the amendments carried
+ * are marked (mandate_accounts.amended_by_collection) and the invoices set
+ * 'collecting'. Invoices no mandate can collect get an
+ * "invoice.other_means" event (needs attention), once. A month that
+ * already has batches is left as it is (sum->already_recorded).
+ */
+int store_collect_prepare(struct db *db, int64_t creditor_id,
+    const struct sepad_config *cfg, sepa_month month, sepa_date today,
+    struct collect_summary *sum, sepa_error *err);
+/*
+ * Write the file of every prepared batch of `month` into `outbox` with the
+ * pain.008 writer (validated against the XSDs of schema_dir, with its
+ * .sha256), from the recorded rows only, then mark the batch released in
+ * a transaction. A file already under the final name (crash before the
+ * release) must be identical to the regeneration, else SEPA_ESTATE.
+ * Released batches are reported, never written again. on_file (may be
+ * NULL) is called for each batch of the month, in part order. `sum` is
+ * added to.
+ */
+int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, void *arg, struct collect_summary *sum,
+    sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
@@ -336,5 +395,9 @@ int cmd_init(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
 /* cmd_db.c */
 int cmd_db(struct ctl *ctl, int argc, char **argv);
+/* cmd_collect.c */
+int cmd_collect(struct ctl *ctl, int argc, char **argv);
+/* Collect one month (collect and the cycle): enum ctl_status. */
+int ctl_collect_month(struct ctl *ctl, sepa_month month);
 
 #endif /* SEPAD_H */

@@ -1,0 +1,419 @@
+/*
+ * test_collect.c - `sepactl collect` end to end against a database of the
+ * test cluster: the month's files, FRST then RCUR, amendments (same bank,
+ * other bank), invoices payable by other means, splitting by the bank's
+ * limits, idempotent re-runs, and crashes at every named point
+ * (SEPAD_CRASH_AT) followed by a re-run.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../db/dbtest.h"
+#include "sepa/pain008.h"
+#include <libpq-fe.h>
+
+#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
+#define NFAM 30
+
+struct run {
+	int status;
+	char out[16384];
+	char err[8192];
+};
+
+/* One test's world: its database, configuration and outbox. */
+struct world {
+	char name[64];
+	char conninfo[DBTEST_CONNINFO_MAX];
+	char conf[128];
+	char outbox[128];
+	struct db *db;
+};
+
+static void
+slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = 0;
+
+	if (fp != NULL) {
+		n = fread(buf, 1, size - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	unlink(path);
+}
+
+/* Run `ENV sepactl -c CONF ARGS`; env and args are test text. */
+static void
+run(struct run *r, const struct world *w, const char *env, const char *args)
+{
+	char cmd[4096], out[64], err[64];
+	int st;
+
+	snprintf(out, sizeof(out), "/tmp/collect-out-%ld", (long)getpid());
+	snprintf(err, sizeof(err), "/tmp/collect-err-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_TODAY -u SEPAD_CRASH_AT %s %s -c %s %s "
+	    ">%s 2>%s",
+	    env, SEPACTL, w->conf, args, out, err);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	r->status = WEXITSTATUS(st);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+static void
+sql(struct world *w, const char *text)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	if (db_exec(w->db, "seed", text, 0, NULL, &err) != 0)
+		cr_assert_fail("%s\n%s", text, err.msg);
+}
+
+static void
+write_conf(struct world *w, const char *bank)
+{
+	FILE *fp;
+
+	fp = fopen(w->conf, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Saint-Exemple\";"
+	    " ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
+	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
+	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
+	    " country = \"FR\"; }; };\n"
+	    "directories: { outbox = \"%s\"; };\n"
+	    "bank: { %s };\n",
+	    w->conninfo, w->outbox, bank);
+	fclose(fp);
+}
+
+/*
+ * A commune of NFAM families, each with a mandate signed in 2025 on a
+ * French account (valid IBAN and RIB key computed here), and an invoice
+ * of September 2026 due on 15 October 2026.
+ */
+static void
+world_open(struct world *w, const char *bank)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct run r;
+
+	dbtest_create(w->conninfo, w->name, "sepad");
+	snprintf(w->outbox, sizeof(w->outbox), "/tmp/collect-box-XXXXXX");
+	cr_assert_not_null(mkdtemp(w->outbox));
+	snprintf(w->conf, sizeof(w->conf), "%s.conf", w->outbox);
+	write_conf(w, bank);
+	run(&r, w, "", "init");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	if (db_connect(&w->db, w->conninfo, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+	sql(w,
+	    "CREATE FUNCTION t_iban(bank text, acct bigint) RETURNS text"
+	    " LANGUAGE sql AS $$ SELECT 'FR' || lpad((98 - ((bban ||"
+	    " '152700')::numeric % 97))::text, 2, '0') || bban FROM (SELECT"
+	    " b || br || a || lpad((97 - ((89 * b::numeric + 15 * br::numeric"
+	    " + 3 * a::numeric) % 97))::text, 2, '0') AS bban FROM (SELECT"
+	    " bank AS b, '00001'::text AS br, lpad(acct::text, 11, '0') AS a)"
+	    " s) t $$");
+	sql(w,
+	    "INSERT INTO families (creditor_id, family_ref, payer_name, street,"
+	    " building, postcode, town, country, bracket)"
+	    " SELECT c.id, 'FAM' || g, 'Famille Numéro ' || g, 'rue des Écoles',"
+	    " g::text, '99999', 'Saint-Exemple', 'FR', 'A'"
+	    " FROM creditors c, generate_series(1, 30) g");
+	sql(w,
+	    "INSERT INTO mandates (creditor_id, family_id, rum, signed_on)"
+	    " SELECT creditor_id, id, 'RUM-' || family_ref, '2025-09-01'"
+	    " FROM families");
+	sql(w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on) SELECT creditor_id, id,"
+	    " t_iban('30004', 1000 + id), '2025-09-01', '2025-08-20'"
+	    " FROM mandates");
+	sql(w,
+	    "INSERT INTO services (creditor_id, code, unit) SELECT id,"
+	    " 'RESTAURATION', 'meal' FROM creditors");
+	sql(w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '2026-09-01',"
+	    " 'F2026-09-' || lpad(m.family_id::text, 6, '0'), '2026-10-01',"
+	    " '2026-10-15', m.id, 1000 + 7 * m.id, '2026-10-01' FROM mandates m");
+}
+
+static void
+world_close(struct world *w)
+{
+	char cmd[512];
+
+	db_close(w->db);
+	dbtest_drop(w->name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", w->outbox, w->conf);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* Invoices of October 2026, due 16 November 2026 (for the next month). */
+static void
+invoice_october(struct world *w)
+{
+	sql(w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '2026-10-01',"
+	    " 'F2026-10-' || lpad(m.family_id::text, 6, '0'), '2026-11-01',"
+	    " '2026-11-16', m.id, 2000 + m.id, '2026-11-01' FROM mandates m");
+}
+
+/* A digest of everything collect writes, to prove a re-run changed nothing. */
+static int64_t
+db_digest(struct world *w)
+{
+	return dbtest_int(w->db,
+	    "SELECT ('x' || substr(md5(coalesce((SELECT string_agg(t::text, '|'"
+	    " ORDER BY t::text) FROM (SELECT b.id, b.state, b.sha256, b.msg_id,"
+	    " b.created_at FROM batches b) t), '') || coalesce((SELECT"
+	    " string_agg(t::text, '|' ORDER BY t::text) FROM (SELECT c.* FROM"
+	    " collections c) t), '') || coalesce((SELECT string_agg(t::text,"
+	    " '|' ORDER BY t::text) FROM (SELECT a.id, a.amended_by_collection"
+	    " FROM mandate_accounts a) t), '') || coalesce((SELECT"
+	    " string_agg(t::text, '|' ORDER BY t::text) FROM (SELECT i.id,"
+	    " i.state FROM invoices i) t), '') || (SELECT count(*) FROM"
+	    " events)::text), 1, 15))::bit(60)::bigint");
+}
+
+static char *
+read_all(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Rows of a query as PGresult (the test may look inside). */
+static PGresult *
+query(struct world *w, const char *text)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pg_result *res;
+
+	if (db_query(w->db, &res, "test query", text, 0, NULL, &err) != 0)
+		cr_assert_fail("%s\n%s", text, err.msg);
+	return (PGresult *)res;
+}
+
+/*
+ * The invariants of the outbox after any run: every batch is released,
+ * its file validates against the XSD, its sidecar holds the SHA-256 the
+ * database recorded, and every collection's EndToEndId is in exactly one
+ * file. Returns the concatenation of the files (caller frees).
+ */
+static char *
+check_outbox(struct world *w, int64_t want_batches)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	PGresult *res;
+	char *all = calloc(1, 1);
+	size_t alllen = 0;
+	int64_t n;
+
+	n = dbtest_int(
+	    w->db, "SELECT count(*) FROM batches WHERE state = 'released'");
+	cr_assert_eq(n, want_batches, "released batches: %lld", (long long)n);
+	cr_assert_eq(dbtest_int(w->db,
+	                 "SELECT count(*) FROM batches WHERE state <> "
+	                 "'released'"),
+	    0);
+	res = query(w,
+	    "SELECT file_name, sha256 FROM batches"
+	    " ORDER BY collection_month, part");
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *file = PQgetvalue(res, i, 0);
+		const char *sha = PQgetvalue(res, i, 1);
+		char path[512], side[512], *xml, *sidecar;
+		sepa_pain008_info info;
+
+		snprintf(path, sizeof(path), "%s/%s", w->outbox, file);
+		snprintf(side, sizeof(side), "%s.sha256", path);
+		cr_assert_eq(sepa_pain008_validate_file(
+		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
+		    0, "%s: %s", path, err.msg);
+		sidecar = read_all(side);
+		cr_assert(strncmp(sidecar, sha, 64) == 0,
+		    "%s: sidecar %s, database %s", file, sidecar, sha);
+		free(sidecar);
+		xml = read_all(path);
+		all = realloc(all, alllen + strlen(xml) + 1);
+		memcpy(all + alllen, xml, strlen(xml) + 1);
+		alllen += strlen(xml);
+		free(xml);
+	}
+	PQclear(res);
+	res = query(w, "SELECT end_to_end_id FROM collections");
+	for (int i = 0; i < PQntuples(res); i++) {
+		char tag[160];
+
+		snprintf(tag, sizeof(tag), "<EndToEndId>%s</EndToEndId>",
+		    PQgetvalue(res, i, 0));
+		cr_assert_eq(count_of(all, tag), 1, "%s", tag);
+	}
+	PQclear(res);
+	/* One live collection per invoice, every one in a file. */
+	cr_assert_eq(dbtest_int(w->db,
+	                 "SELECT count(*) - count(DISTINCT invoice_id) FROM "
+	                 "collections"),
+	    0);
+	return all;
+}
+
+Test(collect, first_month_frst_amendments_other_means_and_rerun)
+{
+	struct world w;
+	struct run r;
+	char *all;
+	int64_t before;
+
+	world_open(&w, "");
+	/* Family 2: new IBAN at the same bank, applies from October. */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('30004', 99002), '2026-10-01',"
+	    " '2026-10-05', true FROM mandates WHERE rum = 'RUM-FAM2'");
+	/* Family 3: another bank, from November (sent on the 6th). */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('20041', 99003), '2026-11-01',"
+	    " '2026-10-06', true FROM mandates WHERE rum = 'RUM-FAM3'");
+	/* Family 4: suspended mandate; family 5: ends before the due date. */
+	sql(&w,
+	    "UPDATE mandates SET state = 'suspended', state_reason = 'two"
+	    " rejects', state_since = '2026-06-01' WHERE rum = 'RUM-FAM4'");
+	sql(&w,
+	    "UPDATE mandates SET ends_on = '2026-08-31' WHERE rum = "
+	    "'RUM-FAM5'");
+	/* Families 6 and 7: nothing to collect (zero, negative total). */
+	sql(&w,
+	    "UPDATE invoices SET total_cents = 0 WHERE number ="
+	    " 'F2026-09-000006'");
+	sql(&w,
+	    "UPDATE invoices SET total_cents = -500 WHERE number ="
+	    " 'F2026-09-000007'");
+
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "2026-10: 2 invoice(s) payable by other means") != NULL,
+	    "%s", r.out);
+	cr_assert(
+	    strstr(r.out, "2026-10: 26 collections,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
+	all = check_outbox(&w, 1);
+	cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"), 1);
+	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 0);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert(strstr(all, "<MsgId>SEPAD-123456-202610-1</MsgId>") != NULL);
+	cr_assert(strstr(all, "<EndToEndId>F2026-09-000001-1</EndToEndId>"));
+	cr_assert(strstr(
+	    all, "<Ustrd>Facture F2026-09-000001 - septembre 2026</Ustrd>"));
+	free(all);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'invoice.other_means' AND needs_attention"),
+	    2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE amendment ="
+	                 " 'same_bank' AND orig_iban IS NOT NULL"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'collecting'"),
+	    26);
+
+	/* Again: nothing new, nothing changed. */
+	before = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "2026-10: 1 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(db_digest(&w), before);
+
+	/* The treasury took the file: still nothing regenerated. */
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "rm -f %s/*.xml %s/*.sha256",
+		    w.outbox, w.outbox);
+		cr_assert_eq(system(cmd), 0);
+	}
+	run(&r, &w, "", "--today 2026-10-08 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "already released") != NULL, "%s", r.out);
+	cr_assert_eq(db_digest(&w), before);
+
+	/* November: RCUR; family 3's other-bank change is carried now. */
+	invoice_october(&w);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	{
+		PGresult *res = query(&w,
+		    "SELECT file_name FROM batches WHERE collection_month ="
+		    " '2026-11-01'");
+		char path[512];
+
+		cr_assert_eq(PQntuples(res), 1);
+		snprintf(path, sizeof(path), "%s/%s", w.outbox,
+		    PQgetvalue(res, 0, 0));
+		PQclear(res);
+		all = read_all(path);
+	}
+	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 1, "%s", all);
+	/* Families 6 and 7 were never debited: their first one is FRST. */
+	cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"), 1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE seq_type ="
+	                 " 'FRST' AND due_on = '2026-11-16'"),
+	    2);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert(strstr(all, "SMNDA") != NULL);
+	cr_assert(strstr(all, "<EndToEndId>F2026-10-000003-1</EndToEndId>"));
+	free(all);
+	world_close(&w);
+}
