@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -807,6 +808,29 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Remove what a crashed writer left of this file: its temporary files
+ * (the pain.008 writer's ".NAME.XXXXXX" and ".NAME.sha256.XXXXXX").
+ */
+static void
+collect_remove_stale(const char *outbox, const char *file)
+{
+	static const char *const suffix[] = {"", ".sha256"};
+
+	for (size_t p = 0; p < sizeof(suffix) / sizeof(suffix[0]); p++) {
+		char *pat = NULL;
+		glob_t g;
+
+		xasprintf(&pat, "%s/.%s%s.??????", outbox, file, suffix[p]);
+		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				unlink(g.gl_pathv[i]);
+			globfree(&g);
+		}
+		free(pat);
+	}
+}
+
 /* Mark a batch released with its SHA-256, in one transaction. */
 static int
 collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
@@ -907,6 +931,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 				on_file(arg, &cf);
 			continue;
 		}
+		collect_remove_stale(outbox, file);
 		/* A file under the final name: a crash before the release. */
 		if (stat(path, &st) == 0 &&
 		    (rc = collect_file_sha256(path, before, err)) != 0)

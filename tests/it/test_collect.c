@@ -417,3 +417,208 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 	free(all);
 	world_close(&w);
 }
+
+/* The bank's limits split the month into parts, each a valid file. */
+static const struct {
+	const char *bank;
+	int64_t files;
+} split_cases[] = {
+    {"max_transactions_per_file = 7;", 5}, /* 7+7+7+7+2 */
+    {"max_amount_per_file = 50;", 8}, /* 4 of 10-12 EUR per file */
+    {"max_transactions_per_file = 30;", 1},
+    {"max_transactions_per_file = 29; pain_version = \"001.02\";", 2},
+};
+
+Test(collect, split_by_the_banks_limits)
+{
+	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]);
+	     i++) {
+		struct world w;
+		struct run r;
+		char *all;
+
+		world_open(&w, split_cases[i].bank);
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s: %s", split_cases[i].bank, r.err);
+		all = check_outbox(&w, split_cases[i].files);
+		cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"),
+		    (int)split_cases[i].files, "%s", split_cases[i].bank);
+		free(all);
+		cr_assert_eq(
+		    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+		cr_assert_eq(
+		    dbtest_int(w.db,
+		        "SELECT count(*) FROM batches b WHERE"
+		        " nb_of_txs <> (SELECT count(*) FROM"
+		        " collections c WHERE c.batch_id = b.id) OR"
+		        " ctrl_sum_cents <> (SELECT sum(amount_cents)"
+		        " FROM collections c WHERE c.batch_id = b.id)"),
+		    0);
+		world_close(&w);
+	}
+}
+
+/* Copy every *.xml of the outbox into memory, in name order. */
+static char *
+outbox_bytes(struct world *w)
+{
+	char cmd[512], *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int c;
+
+	snprintf(cmd, sizeof(cmd), "cat $(ls %s/*.xml | sort)", w->outbox);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	buf = malloc(1);
+	while ((c = fgetc(fp)) != EOF) {
+		buf = realloc(buf, len + 2);
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	pclose(fp);
+	return buf;
+}
+
+/*
+ * Kill collect at each named point, run it again, and check the
+ * invariants; then again: nothing changes. The files of the re-run are
+ * the bytes a run without a crash writes for the same records: checked by
+ * putting the batches back to prepared and writing them once more.
+ */
+static const struct {
+	const char *point;
+	int64_t prepared_after_crash;
+	int64_t released_after_crash;
+	const char *rerun_says;
+} crash_cases[] = {
+    {"after_record", 3, 0, "written "},
+    {"during_write", 3, 0, "written "},
+    {"after_rename", 3, 0, "verified "},
+    {"after_release", 2, 1, "released "},
+};
+
+Test(collect, crash_at_every_point_then_rerun)
+{
+	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]);
+	     i++) {
+		struct world w;
+		struct run r;
+		char env[128], *all, *first, *again;
+		int64_t digest;
+
+		world_open(&w, "max_transactions_per_file = 10;");
+		snprintf(env, sizeof(env), "SEPAD_CRASH_AT=%s",
+		    crash_cases[i].point);
+		run(&r, &w, env, "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 99, "%s: %d %s", crash_cases[i].point,
+		    r.status, r.err);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM batches WHERE state ="
+		                 " 'prepared'"),
+		    crash_cases[i].prepared_after_crash, "%s",
+		    crash_cases[i].point);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM batches WHERE state ="
+		                 " 'released'"),
+		    crash_cases[i].released_after_crash, "%s",
+		    crash_cases[i].point);
+		cr_assert_eq(
+		    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(
+		    r.status, 0, "%s: %s", crash_cases[i].point, r.err);
+		cr_assert(strstr(r.out, crash_cases[i].rerun_says) != NULL,
+		    "%s: %s", crash_cases[i].point, r.out);
+		all = check_outbox(&w, 3);
+		free(all);
+		/* No temporary file left behind. */
+		{
+			char cmd[256];
+
+			snprintf(cmd, sizeof(cmd),
+			    "test -z \"$(ls -A %s | grep '^\\.')\"", w.outbox);
+			cr_assert_eq(system(cmd), 0, "%s: stale temp file",
+			    crash_cases[i].point);
+		}
+
+		digest = db_digest(&w);
+		run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert(strstr(r.out, "2026-10: 3 file(s) already released"),
+		    "%s", r.out);
+		cr_assert_eq(db_digest(&w), digest);
+
+		/* Regenerated from the rows: the same bytes. */
+		first = outbox_bytes(&w);
+		sql(&w,
+		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
+		    " released_at = NULL");
+		sql(&w, "UPDATE collections SET state = 'pending'");
+		{
+			char cmd[256];
+
+			snprintf(cmd, sizeof(cmd), "rm -f %s/*.xml %s/*.sha256",
+			    w.outbox, w.outbox);
+			cr_assert_eq(system(cmd), 0);
+		}
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		again = outbox_bytes(&w);
+		cr_assert(strlen(first) > 1000);
+		cr_assert_str_eq(first, again, "%s", crash_cases[i].point);
+		free(first);
+		free(again);
+		world_close(&w);
+	}
+}
+
+/* A file under the final name that is not the batch's is not released. */
+Test(collect, foreign_file_under_the_final_name_is_refused)
+{
+	struct world w;
+	struct run r;
+	char path[512];
+	FILE *fp;
+
+	world_open(&w, "");
+	run(&r, &w, "SEPAD_CRASH_AT=after_record",
+	    "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 99, "%s", r.err);
+	snprintf(path, sizeof(path), "%s/pain008-FR72ZZZ123456-2026-10-1.xml",
+	    w.outbox);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs("<not the batch/>\n", fp);
+	fclose(fp);
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 3, "%s", r.out);
+	cr_assert(strstr(r.err, "differs from its batch") != NULL, "%s", r.err);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'prepared'"),
+	    1);
+	world_close(&w);
+}
+
+/* Bad command lines. */
+Test(collect, usage)
+{
+	struct world w;
+	struct run r;
+
+	world_open(&w, "");
+	run(&r, &w, "", "collect");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "collect needs --month YYYY-MM") != NULL, "%s",
+	    r.err);
+	run(&r, &w, "", "collect --month 2026-13");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "sepactl: bad --month: ") != NULL, "%s", r.err);
+	run(&r, &w, "", "--today 2026-09-06 collect --month 2026-09");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "2026-09: nothing to collect\n");
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	world_close(&w);
+}
