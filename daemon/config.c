@@ -23,7 +23,8 @@ enum cfg_type {
 	CFG_BOOL,
 	CFG_ENUM, /* one of `choices` (any case), stored as its index (int) */
 	CFG_CODES, /* list of ISO reason codes (4 upper-case alphanumerics) */
-	CFG_COUNTRY /* ISO 3166 alpha-2 country code */
+	CFG_COUNTRY, /* ISO 3166 alpha-2 country code */
+	CFG_MONTHDAY /* "MM-DD", a day of January..August, stored as int MMDD */
 };
 
 struct cfg_key {
@@ -97,12 +98,17 @@ static const struct cfg_key cfg_table[] = {
         "last day of month M an account change applies to M's collection"),
     I("mandates.lapse_months", CFG_INT, lapse_months, 36, 1, 36, true,
         "a mandate unused this many months lapses"),
+    S("mandates.letter_deadline", CFG_MONTHDAY, letter_deadline, "06-30", true,
+        "a family's letter received before this day (MM-DD) ends the mandate "
+        "on 31 August"),
     I("collection.export_day", CFG_INT, export_day, 6, 1, 28, true,
         "day of month M the pain.008 is written"),
     I("collection.due_day", CFG_INT, due_day, 15, 1, 28, true,
         "due day of month M, moved to a TARGET2 business day"),
     I("collection.prenotification_days", CFG_INT, prenotification_days, 14, 1,
         60, true, "calendar days between the notice and the due date"),
+    I("collection.bank_lead_days", CFG_INT, bank_lead_days, 2, 1, 10, true,
+        "TARGET2 business days the bank needs before the due date"),
     E("collection.first_sequence", first_sequence, "FRST", cfg_sequence, true,
         "sequence type of a mandate's first collection"),
     E("bank.pain_version", pain_version, "001.08", cfg_pain, true,
@@ -278,6 +284,28 @@ cfg_is_country(const char *s)
 	    isupper((unsigned char)s[1]);
 }
 
+/*
+ * "MM-DD" of a day that exists in every year, January to August (a
+ * deadline within the school year that ends on 31 August): *out = MMDD.
+ * Returns 1 when it is one, 0 otherwise (*out unchanged).
+ */
+static int
+cfg_monthday(const char *s, int *out)
+{
+	int m, d;
+
+	if (strlen(s) != 5 || !isdigit((unsigned char)s[0]) ||
+	    !isdigit((unsigned char)s[1]) || s[2] != '-' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return 0;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	d = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m < 1 || m > 8 || !sepa_date_valid(2001, m, d))
+		return 0;
+	*out = m * 100 + d;
+	return 1;
+}
+
 static const char *
 cfg_type_name(int t)
 {
@@ -337,6 +365,9 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
 		break;
 	case CFG_INT:
 		*(int *)(void *)base = (int)k->idef;
+		break;
+	case CFG_MONTHDAY:
+		cfg_monthday(k->sdef, (int *)(void *)base);
 		break;
 	case CFG_INT64:
 		*(int64_t *)(void *)base = k->idef;
@@ -403,6 +434,15 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	}
 
 	switch (k->type) {
+	case CFG_MONTHDAY: {
+		const char *v = config_setting_get_string(s);
+
+		if (!cfg_monthday(v, (int *)(void *)base))
+			cfg_err(errs, file, line,
+			    "key \"%s\": \"%s\" is not a day MM-DD between 01-01 and 08-31",
+			    k->name, v);
+		break;
+	}
 	case CFG_STR:
 	case CFG_PATH:
 	case CFG_COUNTRY: {
@@ -756,4 +796,22 @@ config_require_creditor(const struct sepad_config *cfg, sepa_error *err)
 			    "key \"%s\" must be set to collect", req[i].key);
 	}
 	return 0;
+}
+
+int
+config_rules(const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err)
+{
+	sepa_rules r = SEPA_RULES_INIT;
+
+	r.account_change_cutoff_day = cfg->account_change_cutoff_day;
+	r.letter_deadline_month = cfg->letter_deadline / 100;
+	r.letter_deadline_day = cfg->letter_deadline % 100;
+	r.lapse_months = cfg->lapse_months;
+	r.max_rejects_per_school_year = cfg->max_rejects_per_school_year;
+	r.first_is_frst = cfg->first_sequence == CONFIG_SEQ_FRST;
+	r.due_day = cfg->due_day;
+	r.prenotification_days = cfg->prenotification_days;
+	r.bank_lead_days = cfg->bank_lead_days;
+	*rules = r;
+	return sepa_rules_check(rules, err);
 }

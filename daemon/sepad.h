@@ -89,10 +89,12 @@ struct sepad_config {
 
 	int account_change_cutoff_day;
 	int lapse_months;
+	int letter_deadline; /* MMDD: 630 is 30 June */
 
 	int export_day;
 	int due_day;
 	int prenotification_days;
+	int bank_lead_days;
 	int first_sequence; /* enum config_sequence */
 
 	int pain_version; /* enum config_pain */
@@ -139,6 +141,14 @@ const char *config_key_doc(size_t i);
 bool config_key_reloadable(size_t i);
 /* 1 when `code` is in the list (exact match). */
 int config_strlist_has(const struct config_strlist *l, const char *code);
+/*
+ * The contract's parameters from the configuration, for the rules of
+ * sepa/rules.h; every command and the daemon build them here. Returns 0,
+ * or SEPA_ERANGE from sepa_rules_check (cannot happen with a loaded
+ * configuration: its ranges are narrower).
+ */
+int config_rules(
+    const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
 
@@ -355,6 +365,80 @@ int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
     collect_file_fn on_file, void *arg, struct collect_summary *sum,
     sepa_error *err);
+
+/* ----------------------------------------------------- store_mandate.c */
+
+/*
+ * Definitions shared by the functions below:
+ *   - collection month M is closed once a batch of M is 'prepared' or
+ *     'released' (its content is fixed); the first open month follows the
+ *     last closed one;
+ *   - an earlier collection on a mandate "reached the debtor's bank" when
+ *     its batch's collection month is before M and its state is neither
+ *     'rejected' (refused before settlement) nor 'cancelled': pending,
+ *     sent, settled, returned and refunded count.
+ */
+
+/* The account a collection month debits, and what it must declare. */
+struct mandate_account {
+	int64_t account_id; /* mandate_accounts.id: collections.account_id */
+	char iban[SEPA_IBAN_BUFSZ];
+	char bic[SEPA_BIC_BUFSZ]; /* "" when none was given */
+	sepa_month applies_from;
+	/*
+	 * IBAN of the last earlier collection that reached the bank ("" when
+	 * none); with a SEPA_AMEND_SAME_BANK amendment it is OrgnlDbtrAcct
+	 * (collections.orig_iban); SEPA_AMEND_OTHER_BANK writes SMNDA.
+	 */
+	char last_debited_iban[SEPA_IBAN_BUFSZ];
+	enum sepa_amendment amendment;
+};
+
+/*
+ * The account to debit for collection month `collection_month` (the row
+ * with the latest applies_from <= M) and the amendment to declare:
+ * sepa_rule_amendment(last debited IBAN, account IBAN). The amendment is
+ * carried exactly once: once a collection of an earlier month on the new
+ * account reached the bank, it is the last debited account and the next
+ * collection declares none; a rejected or cancelled carrier does not
+ * count, so the next collection declares it again. Two changes before a
+ * collection: the amendment refers to the account last debited.
+ * SEPA_ENOTFOUND when the mandate has no account for that month.
+ *
+ * The collection run, for each mandate of month M, inside the transaction
+ * that records the batch:
+ *     store_mandate_account_for(db, cred, mandate_id, M, &acc, &err);
+ *     store_mandate_sequence(db, cred, mandate_id, M, &rules, &seq, &err);
+ *     INSERT the collection with account_id = acc.account_id, iban,
+ *     bic, amendment, orig_iban = acc.last_debited_iban when same bank;
+ *     if (acc.amendment != SEPA_AMEND_NONE)
+ *         store_mandate_amendment_carried(db, cred, acc.account_id,
+ *             collection_id, &err);
+ * Mandates to collect are those in state 'active' whose ends_on is NULL
+ * or not before the due date (run store_mandate_sweep first).
+ */
+int store_mandate_account_for(struct db *db, int64_t creditor_id,
+    int64_t mandate_id, sepa_month collection_month,
+    struct mandate_account *out, sepa_error *err);
+
+/*
+ * FRST or RCUR for the mandate's collection of month M, by
+ * sepa_rule_sequence: "used" when an earlier collection reached the bank
+ * (see above; a rejected FRST leaves the next one FRST).
+ */
+int store_mandate_sequence(struct db *db, int64_t creditor_id,
+    int64_t mandate_id, sepa_month collection_month, const sepa_rules *rules,
+    enum sepa_seq *seq, sepa_error *err);
+
+/*
+ * Record that collection `collection_id` carries the amendment of account
+ * `account_id` (mandate_accounts.amended_by_collection), in the caller's
+ * transaction. A carrier that was later rejected or cancelled is
+ * replaced; SEPA_ESTATE when another collection that reached the bank
+ * already carried it, or the account is unknown.
+ */
+int store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
+    int64_t account_id, int64_t collection_id, sepa_error *err);
 
 /* --------------------------------------------------- sepactl commands */
 
