@@ -56,7 +56,6 @@ enum {
 	CC_ACCOUNT,
 	CC_IBAN,
 	CC_BIC,
-	CC_AMEND,
 	CC_LAST_IBAN,
 	CC_USED,
 	CC_NAME,
@@ -90,18 +89,17 @@ static const char collect_candidates_sql[] =
     "   AND c.state <> 'cancelled'))"
     " SELECT i.id, i.number, i.total_cents, i.due_on, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
-    "  (a.amendment_required AND a.amended_by_collection IS NULL),"
-    "  coalesce((SELECT c.iban FROM collections c"
+    "  coalesce((SELECT c.iban FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
     "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state IN ('sent', 'settled', 'returned', 'refunded')"
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
-    "   (SELECT p.iban FROM mandate_accounts p"
-    "   WHERE p.creditor_id = m.creditor_id AND p.mandate_id = m.id"
-    "   AND p.applies_from < a.applies_from"
-    "   ORDER BY p.applies_from DESC LIMIT 1), ''),"
-    "  (m.last_collected_on IS NOT NULL OR EXISTS (SELECT 1 FROM collections c"
+    "   AND b.collection_month < $2::date"
+    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "   ORDER BY b.collection_month DESC, c.id DESC LIMIT 1), ''),"
+    "  EXISTS (SELECT 1 FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
     "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state IN ('sent', 'settled', 'returned', 'refunded'))),"
+    "   AND b.collection_month < $2::date"
+    "   AND c.state NOT IN ('rejected', 'cancelled')),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  (SELECT count(*) FROM collections c WHERE c.creditor_id = i.creditor_id"
     "   AND c.invoice_id = i.id) + 1,"
@@ -408,7 +406,7 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	char cred[24], mon[SEPA_DATE_BUFSZ], msg_id[128], file_name[128];
 	sepa_date first = {month.year, month.month, 1};
 	const char *params[2];
-	sepa_rules rules = SEPA_RULES_INIT;
+	sepa_rules rules;
 	PGresult *res = NULL;
 	struct collect_row *rows = NULL;
 	int64_t *batch_ids = NULL, existing, nparts = 0;
@@ -417,11 +415,11 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	int n = 0, rc;
 
 	memset(sum, 0, sizeof(*sum));
-	rules.first_is_frst = cfg->first_sequence == CONFIG_SEQ_FRST;
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	params[0] = cred;
 	params[1] = sepa_date_iso(mon, first);
-	if ((rc = config_require_creditor(cfg, err)) != 0)
+	if ((rc = config_require_creditor(cfg, err)) != 0 ||
+	    (rc = config_rules(cfg, &rules, err)) != 0)
 		return rc;
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
@@ -456,9 +454,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		rows[r].row = r;
 		rows[r].seq = sepa_rule_sequence(
 		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
-		rows[r].amend = PQgetvalue(res, r, CC_AMEND)[0] == 't'
-		    ? sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN))
-		    : SEPA_AMEND_NONE;
+		rows[r].amend =
+		    sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN));
 	}
 	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
 	/* Parts by the bank's limits, blocks by (sequence, due date). */
@@ -550,6 +547,7 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		         " b.creditor_id = c.creditor_id AND b.id = c.batch_id"
 		         " WHERE b.creditor_id = $1 AND b.collection_month = $2"
 		         " AND c.amendment <> 'none' AND a.creditor_id = $1"
+		         " AND a.amendment_required"
 		         " AND a.id = c.account_id",
 		         2, params, err)) != 0)
 			goto cleanup;

@@ -305,12 +305,21 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 	int64_t before;
 
 	world_open(&w, "");
-	/* Family 2: new IBAN at the same bank, applies from October. */
+	/*
+	 * Family 2: new IBAN at the same bank before any debit: the FRST
+	 * goes to it, with nothing to declare.
+	 */
 	sql(&w,
 	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
 	    " applies_from, received_on, amendment_required) SELECT"
 	    " creditor_id, id, t_iban('30004', 99002), '2026-10-01',"
 	    " '2026-10-05', true FROM mandates WHERE rum = 'RUM-FAM2'");
+	/* Family 8: same bank, sent on the 6th: from November. */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('30004', 99008), '2026-11-01',"
+	    " '2026-10-06', true FROM mandates WHERE rum = 'RUM-FAM8'");
 	/* Family 3: another bank, from November (sent on the 6th). */
 	sql(&w,
 	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
@@ -343,7 +352,7 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 	all = check_outbox(&w, 1);
 	cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"), 1);
 	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 0);
-	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 0);
 	cr_assert(strstr(all, "<MsgId>SEPAD-123456-202610-1</MsgId>") != NULL);
 	cr_assert(strstr(all, "<EndToEndId>F2026-09-000001-1</EndToEndId>"));
 	cr_assert(strstr(
@@ -356,10 +365,11 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM mandate_accounts WHERE"
 	                 " amended_by_collection IS NOT NULL"),
-	    1);
+	    0);
 	cr_assert_eq(dbtest_int(w.db,
-	                 "SELECT count(*) FROM collections WHERE amendment ="
-	                 " 'same_bank' AND orig_iban IS NOT NULL"),
+	                 "SELECT count(*) FROM collections c JOIN"
+	                 " mandate_accounts a ON a.id = c.account_id WHERE"
+	                 " c.mandate_id = 2 AND a.applies_from = '2026-10-01'"),
 	    1);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM invoices WHERE state ="
@@ -411,8 +421,62 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 	                 "SELECT count(*) FROM collections WHERE seq_type ="
 	                 " 'FRST' AND due_on = '2026-11-16'"),
 	    2);
-	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 1);
-	cr_assert(strstr(all, "SMNDA") != NULL);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 2);
+	cr_assert_eq(count_of(all, "<Id>SMNDA</Id>"), 1, "%s", all);
+	cr_assert_eq(count_of(all, "<OrgnlDbtrAcct>"), 2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN invoices i"
+	                 " ON i.id = c.invoice_id WHERE i.number ="
+	                 " 'F2026-10-000008' AND c.amendment = 'same_bank'"
+	                 " AND c.orig_iban = (SELECT iban FROM"
+	                 " mandate_accounts WHERE mandate_id = 8 AND"
+	                 " applies_from = '2025-09-01')"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    2);
+	/* The same choices as the mandates' store functions, one by one. */
+	{
+		static const char *const am[] = {
+		    "none", "same_bank", "other_bank"};
+		PGresult *res = query(&w,
+		    "SELECT c.mandate_id, c.account_id, c.seq_type, c.amendment,"
+		    " coalesce(c.orig_iban, ''), b.creditor_id,"
+		    " extract(year FROM b.collection_month)::int,"
+		    " extract(month FROM b.collection_month)::int"
+		    " FROM collections c JOIN batches b ON b.id = c.batch_id");
+		sepa_rules rules = SEPA_RULES_INIT;
+
+		cr_assert_eq(PQntuples(res), 26 + 28);
+		for (int i = 0; i < PQntuples(res); i++) {
+			sepa_error err = SEPA_ERROR_INIT;
+			struct mandate_account acc;
+			enum sepa_seq seq;
+			int64_t mid = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+			int64_t cred = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+			sepa_month m = {atoi(PQgetvalue(res, i, 6)),
+			    atoi(PQgetvalue(res, i, 7))};
+
+			cr_assert_eq(store_mandate_account_for(
+			                 w.db, cred, mid, m, &acc, &err),
+			    0, "%s", err.msg);
+			cr_assert_eq(store_mandate_sequence(w.db, cred, mid, m,
+			                 &rules, &seq, &err),
+			    0, "%s", err.msg);
+			cr_assert_eq(acc.account_id,
+			    strtoll(PQgetvalue(res, i, 1), NULL, 10));
+			cr_assert_str_eq(
+			    sepa_seq_name(seq), PQgetvalue(res, i, 2));
+			cr_assert_str_eq(am[acc.amendment],
+			    PQgetvalue(res, i, 3), "mandate %lld",
+			    (long long)mid);
+			if (acc.amendment == SEPA_AMEND_SAME_BANK)
+				cr_assert_str_eq(acc.last_debited_iban,
+				    PQgetvalue(res, i, 4));
+		}
+		PQclear(res);
+	}
 	cr_assert(strstr(all, "<EndToEndId>F2026-10-000003-1</EndToEndId>"));
 	free(all);
 	world_close(&w);
