@@ -41,6 +41,13 @@ static const struct ctl_command commands[] = {
         "again writes nothing new; a file recorded but not released (a crash)\n"
         "is written again, byte for byte.\n",
         cmd_collect},
+    {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
+        "Run every step of the monthly cycle due on the business date (--today\n"
+        "or SEPAD_TODAY) that has not run yet: the export day\n"
+        "(collection.export_day) collects the month. Each step runs once per\n"
+        "month; steps missed since the last run are caught up, in order. With\n"
+        "--month, only that month's due steps.\n",
+        cmd_cycle},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,6 +9,7 @@
 #define SEPAD_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -440,6 +441,29 @@ int store_mandate_sequence(struct db *db, int64_t creditor_id,
 int store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
     int64_t account_id, int64_t collection_id, sepa_error *err);
 
+/* ------------------------------------------------------ store_cycle.c */
+
+/*
+ * The cycle's record (cycle_steps): the latest month `step` ran for
+ * (month.year 0 when never); whether it ran for `month`; record that it
+ * ran (with a "cycle.step" event), in a transaction of its own.
+ */
+int store_cycle_last(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month *month, sepa_error *err);
+int store_cycle_done(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, int *done, sepa_error *err);
+int store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, sepa_date today, sepa_error *err);
+/*
+ * For status: fn(arg, section, text) per row: "ran" (the latest five
+ * steps), "attention" (batches recorded but not released, then the
+ * latest `limit` events that need a human, newest first), and one
+ * "attention-total" (the number of such events).
+ */
+int store_cycle_status(struct db *db, int64_t creditor_id, int limit,
+    void (*fn)(void *arg, const char *section, const char *text), void *arg,
+    sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
@@ -483,5 +507,9 @@ int cmd_db(struct ctl *ctl, int argc, char **argv);
 int cmd_collect(struct ctl *ctl, int argc, char **argv);
 /* Collect one month (collect and the cycle): enum ctl_status. */
 int ctl_collect_month(struct ctl *ctl, sepa_month month);
+/* cmd_cycle.c */
+int cmd_cycle(struct ctl *ctl, int argc, char **argv);
+/* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
+int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
 
 #endif /* SEPAD_H */

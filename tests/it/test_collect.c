@@ -663,6 +663,18 @@ Test(collect, foreign_file_under_the_final_name_is_refused)
 	                 "SELECT count(*) FROM batches WHERE state ="
 	                 " 'prepared'"),
 	    1);
+	/* status says so. */
+	run(&r, &w, "", "--today 2026-10-06 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out,
+	        "attention: pain008-FR72ZZZ123456-2026-10-1.xml: recorded "
+	        "on ") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "but not released; run sepactl collect --month "
+	              "2026-10\n") != NULL,
+	    "%s", r.out);
 	world_close(&w);
 }
 
@@ -684,5 +696,83 @@ Test(collect, usage)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "2026-09: nothing to collect\n");
 	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	world_close(&w);
+}
+
+/* The cycle: due steps once, catch-up in order, status. */
+Test(collect, cycle_runs_due_steps_once_and_catches_up)
+{
+	struct world w;
+	struct run r;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* The first cycle runs the latest due month only. */
+	run(&r, &w, "", "--today 2026-10-05 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out,
+	    "cycle: collect 2026-09: write the pain.008 files of the month\n"
+	    "2026-09: nothing to collect\n"
+	    "cycle: 1 step(s) run\n"
+	    "next: collect of 2026-10 on 2026-10-06\n");
+	run(&r, &w, "", "--today 2026-10-05 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out,
+	    "cycle: nothing due on 2026-10-05\n"
+	    "next: collect of 2026-10 on 2026-10-06\n");
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+
+	run(&r, &w, "", "--today 2026-10-06 cycle --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "cycle: nothing due on 2026-10-06\n"), "%s", r.out);
+
+	run(&r, &w, "", "--today 2026-10-06 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "cycle: collect 2026-10: write the pain.008 files of the "
+	              "month\n") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "cycle: 1 step(s) run\n"
+	              "next: collect of 2026-11 on 2026-11-06\n"),
+	    "%s", r.out);
+	free(check_outbox(&w, 1));
+
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-20 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "cycle: nothing due on 2026-10-20\n"), "%s", r.out);
+	cr_assert_eq(db_digest(&w), digest);
+
+	/* Two months missed: November then December, once each. */
+	invoice_october(&w);
+	run(&r, &w, "", "--today 2026-12-07 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "cycle: collect 2026-11: write the pain.008 files of the "
+	              "month\n2026-11: 30 collections,") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "cycle: collect 2026-12: write the pain.008 files of the "
+	              "month\n2026-12: nothing to collect\n"
+	              "cycle: 2 step(s) run\n") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM cycle_steps WHERE step ="
+	                 " 'collect'"),
+	    4);
+	free(check_outbox(&w, 2));
+
+	run(&r, &w, "", "--today 2026-12-08 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "pain.008 files released: 2\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "collections: 60\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "ran: collect of 2026-12 on 2026-12-07\n"),
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "events needing attention: 0\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "next: collect of 2027-01 on 2027-01-06\n"),
+	    "%s", r.out);
 	world_close(&w);
 }
