@@ -464,6 +464,86 @@ int store_cycle_status(struct db *db, int64_t creditor_id, int limit,
     void (*fn)(void *arg, const char *section, const char *text), void *arg,
     sepa_error *err);
 
+/* An account change as the family gave it (sepactl mandate change-account). */
+struct mandate_change {
+	const char *rum;
+	const char *iban; /* normalised (sepa_iban_parse) */
+	const char *bic; /* normalised (sepa_bic_parse), NULL or "": none */
+	sepa_date received; /* the day the form arrived */
+	sepa_date sent; /* the day the family sent it (<= received) */
+};
+
+struct mandate_change_result {
+	int64_t mandate_id;
+	int64_t account_id; /* the new mandate_accounts row */
+	char rum[64]; /* as stored */
+	sepa_month applies_from; /* first collection month on the new account */
+	bool replaced; /* a change not yet debited gave way (last one wins) */
+	bool reactivated; /* the mandate was suspended and is active again */
+	/* "sent on 2026-10-06, after the 5th: applies from the 2026-11
+	 * collection" */
+	char why[256];
+};
+
+/*
+ * Record a new account for a mandate, in one transaction with its
+ * 'mandate.account_changed' event: applies_from =
+ * sepa_rule_account_change_month(sent, first open month); any row from
+ * that month on that no collection used is replaced (last one wins);
+ * amendment_required is set when the mandate had an account before. A
+ * suspended mandate becomes active ('mandate.reactivated'). Refused,
+ * database unchanged: an invalid IBAN, sent after received, received
+ * after `today` (SEPA_EINVAL), the same IBAN as the account in force from
+ * the latest change (SEPA_EINVAL), an unknown RUM (SEPA_ENOTFOUND), a
+ * terminated or lapsed mandate (SEPA_ESTATE).
+ */
+int store_mandate_change_account(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_result *res, sepa_error *err);
+
+struct mandate_end_result {
+	int64_t mandate_id;
+	char rum[64];
+	sepa_date ends_on; /* last day the mandate may be collected */
+	bool terminated_now; /* --immediate, or an end already past */
+	bool kept_earlier; /* an earlier scheduled end was kept */
+	char why[256]; /* "letter received on 2026-06-29, before 30 June" */
+};
+
+/*
+ * The family's letter: ends_on = sepa_rule_letter_end(received,
+ * immediate), never later than an end already scheduled. The mandate stays
+ * active until then (the collection run skips mandates whose ends_on is
+ * before the due date; store_mandate_sweep terminates them after it);
+ * immediate, or an end already past: terminated now. One transaction with
+ * a 'mandate.terminated' or 'mandate.end_scheduled' event. Refused:
+ * received after `today` (SEPA_EINVAL), unknown RUM (SEPA_ENOTFOUND),
+ * already terminated or lapsed (SEPA_ESTATE).
+ */
+int store_mandate_terminate(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err);
+
+struct mandate_sweep_result {
+	int64_t terminated; /* ends_on passed: 'family letter' */
+	int64_t lapsed; /* unused lapse_months months */
+};
+
+/*
+ * The lifecycle sweep the cycle runs each business day, before the
+ * collection run: active or suspended mandates whose ends_on < today are
+ * terminated ('family letter'); those whose last use (due date of the
+ * last collection not cancelled, else the signature date) is more than
+ * rules->lapse_months months before today (sepa_rule_lapsed) lapse
+ * ('unused N months'). One transaction; one event per mandate
+ * ('mandate.terminated', 'mandate.lapsed'). The change of school year is
+ * not an end: mandates renew by themselves.
+ */
+int store_mandate_sweep(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, sepa_date today, struct mandate_sweep_result *res,
+    sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */

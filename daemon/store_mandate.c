@@ -181,3 +181,493 @@ store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
 		    account_id);
 	return rc;
 }
+
+/* ------------------------------------------------- shared by commands */
+
+/* "1st", "2nd", "3rd", "4th", ... "21st" ... */
+static const char *
+mandate_ordinal(char *buf, size_t size, int n)
+{
+	const char *suf = "th";
+
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			suf = "st";
+		else if (n % 10 == 2)
+			suf = "nd";
+		else if (n % 10 == 3)
+			suf = "rd";
+	}
+	snprintf(buf, size, "%d%s", n, suf);
+	return buf;
+}
+
+static const char *const mandate_month_names[] = {"January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"};
+
+/* What the commands need of a mandate, locked for the transaction. */
+struct mandate_row {
+	int64_t id;
+	int64_t family_id;
+	char rum[64];
+	char state[16];
+	char reason[128];
+	sepa_date since;
+	sepa_date ends_on; /* year 0: none */
+};
+
+/*
+ * Find the mandate of `rum` (case-insensitive, as the unique index) and
+ * lock it FOR UPDATE in the caller's transaction. SEPA_ENOTFOUND names the
+ * RUM.
+ */
+static int
+mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
+    struct mandate_row *m, sepa_error *err)
+{
+	char cred[24];
+	const char *params[2] = {cred, rum};
+	struct pg_result *pr = NULL;
+	PGresult *res;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	rc = db_query(db, &pr, "find the mandate",
+	    "SELECT id, family_id, rum, state, coalesce(state_reason, ''), "
+	    "to_char(state_since, 'YYYY-MM-DD'), "
+	    "to_char(ends_on, 'YYYY-MM-DD') FROM mandates "
+	    "WHERE creditor_id = $1 AND upper(rum) = upper($2) FOR UPDATE",
+	    2, params, err);
+	if (rc != 0)
+		goto cleanup;
+	res = (PGresult *)pr;
+	if (PQntuples(res) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
+		goto cleanup;
+	}
+	m->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	m->family_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	mandate_copy(m->rum, sizeof(m->rum), res, 0, 2);
+	mandate_copy(m->state, sizeof(m->state), res, 0, 3);
+	mandate_copy(m->reason, sizeof(m->reason), res, 0, 4);
+	if ((rc = mandate_get_date(res, 0, 5, &m->since, err)) != 0)
+		goto cleanup;
+	rc = mandate_get_date(res, 0, 6, &m->ends_on, err);
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+/* SEPA_ESTATE for a mandate that has ended (terminated or lapsed). */
+static int
+mandate_refuse_ended(
+    const struct mandate_row *m, const char *what, sepa_error *err)
+{
+	char since[SEPA_DATE_BUFSZ];
+
+	if (strcmp(m->state, "terminated") != 0 &&
+	    strcmp(m->state, "lapsed") != 0)
+		return 0;
+	return sepa_error_set(err, SEPA_ESTATE,
+	    "mandate %s is %s (%s) since %s: %s", m->rum, m->state, m->reason,
+	    sepa_date_iso(since, m->since), what);
+}
+
+/*
+ * The first collection month not closed yet (no batch prepared or
+ * released for it nor after it); `floor` when no month is closed.
+ */
+static int
+mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
+    sepa_month *out, sepa_error *err)
+{
+	char cred[24], fl[SEPA_DATE_BUFSZ];
+	const char *params[2] = {cred, fl};
+	struct pg_result *pr = NULL;
+	sepa_date d;
+	int rc;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_month_first(fl, floor);
+	rc = db_query(db, &pr, "find the first open collection month",
+	    "SELECT to_char(coalesce(max(collection_month) + "
+	    "interval '1 month', $2::date), 'YYYY-MM-DD') FROM batches "
+	    "WHERE creditor_id = $1 AND state IN ('prepared', 'released')",
+	    2, params, err);
+	if (rc == 0)
+		rc = mandate_get_date((PGresult *)pr, 0, 0, &d, err);
+	if (rc == 0)
+		*out = sepa_month_of(d);
+	db_result_free(pr);
+	return rc;
+}
+
+static int
+mandate_event(struct db *db, int64_t creditor_id, const struct mandate_row *m,
+    const char *kind, sepa_date today, sepa_month month, const char *msg,
+    sepa_error *err)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	ev.family_id = m->family_id;
+	ev.mandate_id = m->id;
+	return store_event_add(db, creditor_id, &ev, err);
+}
+
+/* ----------------------------------------------------- account change */
+
+int
+store_mandate_change_account(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_result *res, sepa_error *err)
+{
+	char cred[24], man[24], from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ];
+	char sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
+	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512];
+	struct mandate_row m;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	sepa_month open, computed;
+	int64_t n;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = sepa_iban_validate(chg->iban, err)) != 0)
+		return rc;
+	sepa_date_iso(recv, chg->received);
+	sepa_date_iso(sent, chg->sent);
+	sepa_date_iso(tod, today);
+	if (sepa_date_cmp(chg->sent, chg->received) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "sent date %s is after the received date %s", sent, recv);
+	if (sepa_date_cmp(chg->received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s", recv,
+		    tod);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	if ((rc = mandate_lock(db, creditor_id, chg->rum, &m, err)) != 0)
+		goto cleanup;
+	if ((rc = mandate_refuse_ended(&m,
+	         "its bank details cannot change; a new mandate is needed",
+	         err)) != 0)
+		goto cleanup;
+	res->mandate_id = m.id;
+	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
+	if ((rc = mandate_first_open(
+	         db, creditor_id, sepa_month_of(chg->sent), &open, err)) != 0)
+		goto cleanup;
+	res->applies_from =
+	    sepa_rule_account_change_month(rules, chg->sent, open);
+	computed = sepa_month_of(chg->sent);
+	if (chg->sent.day > rules->account_change_cutoff_day)
+		computed = sepa_month_add(computed, 1);
+
+	/* The account that would be debited from now on. */
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	rc = db_query(db, &pr, "read the mandate's accounts",
+	    "SELECT iban, to_char(applies_from, 'YYYY-MM') "
+	    "FROM mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2 "
+	    "ORDER BY applies_from DESC, id DESC LIMIT 1",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), chg->iban) == 0) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "mandate %s: IBAN %s is already its account (from the %s "
+		    "collection)",
+		    m.rum, sepa_iban_mask(mask, chg->iban),
+		    PQgetvalue(r, 0, 1));
+		goto cleanup;
+	}
+	db_result_free(pr);
+	pr = NULL;
+
+	/*
+	 * Last one wins: a change received earlier that applies from the
+	 * same month or later and was never debited gives way.
+	 */
+	mandate_month_first(from, res->applies_from);
+	rc = db_query_int64(db, &n, "replace a pending account change",
+	    "WITH d AS (DELETE FROM mandate_accounts a "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "AND a.applies_from >= $3 AND NOT EXISTS (SELECT 1 FROM "
+	    "collections c WHERE c.creditor_id = a.creditor_id "
+	    "AND c.account_id = a.id) RETURNING 1) SELECT count(*) FROM d",
+	    3, (const char *const[]){cred, man, from}, err);
+	if (rc != 0)
+		goto cleanup;
+	res->replaced = n > 0;
+	rc = db_query_int64(db, &res->account_id, "record the new account",
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, bic, "
+	    "applies_from, received_on, amendment_required) "
+	    "SELECT $1, $2, $3, $4, $5, $6, EXISTS (SELECT 1 FROM "
+	    "mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2) "
+	    "RETURNING id",
+	    6,
+	    (const char *const[]){cred, man, chg->iban,
+	        chg->bic != NULL && chg->bic[0] != '\0' ? chg->bic : NULL, from,
+	        recv},
+	    err);
+	if (rc != 0) {
+		if (db_last_fail(db) == DB_FAIL_UNIQUE)
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "mandate %s: the %s collection already uses another "
+			    "account",
+			    m.rum, sepa_month_iso(mon, res->applies_from));
+		goto cleanup;
+	}
+
+	sepa_month_iso(mon, res->applies_from);
+	if (sepa_month_cmp(res->applies_from, computed) == 0)
+		snprintf(res->why, sizeof(res->why),
+		    "sent on %s, %s the %s: applies from the %s collection",
+		    sent,
+		    chg->sent.day > rules->account_change_cutoff_day ? "after"
+		                                                     : "by",
+		    mandate_ordinal(
+		        ord, sizeof(ord), rules->account_change_cutoff_day),
+		    mon);
+	else
+		snprintf(res->why, sizeof(res->why),
+		    "sent on %s, but the %s collection is already with the "
+		    "bank: applies from the %s collection",
+		    sent,
+		    sepa_month_iso(mon2, sepa_month_add(res->applies_from, -1)),
+		    mon);
+	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
+	    sepa_iban_mask(mask, chg->iban),
+	    res->replaced ? ", replacing a change not yet debited" : "",
+	    res->why);
+	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
+	         today, res->applies_from, msg, err)) != 0)
+		goto cleanup;
+	if (strcmp(m.state, "suspended") == 0) {
+		rc = db_exec(db, "reactivate the mandate",
+		    "UPDATE mandates SET state = 'active', state_reason = NULL, "
+		    "state_since = $3, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    3, (const char *const[]){cred, man, tod}, err);
+		if (rc != 0)
+			goto cleanup;
+		res->reactivated = true;
+		snprintf(msg, sizeof(msg),
+		    "mandate %s active again on new bank details (was "
+		    "suspended: %s)",
+		    m.rum, m.reason);
+		if ((rc = mandate_event(db, creditor_id, &m,
+		         "mandate.reactivated", today, (sepa_month){0, 0}, msg,
+		         err)) != 0)
+			goto cleanup;
+	}
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(pr);
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* -------------------------------------------------------- termination */
+
+int
+store_mandate_terminate(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err)
+{
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ], msg[512];
+	struct mandate_row m;
+	sepa_date ends;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	sepa_date_iso(recv, received);
+	sepa_date_iso(tod, today);
+	if (sepa_date_cmp(received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s", recv,
+		    tod);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	if ((rc = mandate_lock(db, creditor_id, rum, &m, err)) != 0)
+		goto cleanup;
+	if ((rc = mandate_refuse_ended(&m, "nothing to terminate", err)) != 0)
+		goto cleanup;
+	res->mandate_id = m.id;
+	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
+	ends = sepa_rule_letter_end(rules, received, immediate);
+	if (immediate) {
+		snprintf(res->why, sizeof(res->why),
+		    "revoked with immediate effect, received on %s", recv);
+	} else {
+		snprintf(res->why, sizeof(res->why),
+		    "letter received on %s, %sbefore %d %s", recv,
+		    sepa_date_cmp(ends,
+		        sepa_school_year_end(sepa_school_year(received))) == 0
+		        ? ""
+		        : "not ",
+		    rules->letter_deadline_day,
+		    mandate_month_names[rules->letter_deadline_month - 1]);
+	}
+	/* A second letter never postpones an end already scheduled. */
+	if (!immediate && m.ends_on.year != 0 &&
+	    sepa_date_cmp(m.ends_on, ends) <= 0) {
+		ends = m.ends_on;
+		res->kept_earlier = true;
+	}
+	res->ends_on = ends;
+	res->terminated_now = immediate || sepa_date_cmp(ends, today) < 0;
+	sepa_date_iso(end, ends);
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	if (res->terminated_now) {
+		sepa_date s =
+		    immediate ? received : sepa_date_add_days(ends, 1);
+
+		rc = db_exec(db, "terminate the mandate",
+		    "UPDATE mandates SET state = 'terminated', state_reason = $3, "
+		    "state_since = $4, ends_on = $5, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    5,
+		    (const char *const[]){cred, man,
+		        immediate ? "revoked by the family" : "family letter",
+		        sepa_date_iso(since, s), end},
+		    err);
+		snprintf(msg, sizeof(msg), "mandate %s terminated (%s)", m.rum,
+		    res->why);
+	} else {
+		rc = db_exec(db, "schedule the end of the mandate",
+		    "UPDATE mandates SET ends_on = $3, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = $2",
+		    3, (const char *const[]){cred, man, end}, err);
+		snprintf(msg, sizeof(msg), "mandate %s ends on %s (%s)", m.rum,
+		    end, res->why);
+	}
+	if (rc != 0)
+		goto cleanup;
+	if ((rc = mandate_event(db, creditor_id, &m,
+	         res->terminated_now ? "mandate.terminated"
+	                             : "mandate.end_scheduled",
+	         today, (sepa_month){0, 0}, msg, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* -------------------------------------------------------------- sweep */
+
+int
+store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    sepa_date today, struct mandate_sweep_result *res, sepa_error *err)
+{
+	char cred[24], tod[SEPA_DATE_BUFSZ], months[16], reason[64];
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	char *ids = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	sepa_date_iso(tod, today);
+	snprintf(months, sizeof(months), "%d", rules->lapse_months);
+	snprintf(
+	    reason, sizeof(reason), "unused %d months", rules->lapse_months);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/* ends_on is the last day a mandate may be collected. */
+	rc = db_query_int64(db, &res->terminated, "end mandates after a letter",
+	    "WITH t AS (UPDATE mandates SET state = 'terminated', "
+	    "state_reason = 'family letter', state_since = ends_on + 1, "
+	    "updated_at = now() WHERE creditor_id = $1 "
+	    "AND state IN ('active', 'suspended') AND ends_on < $2 "
+	    "RETURNING id, family_id, rum, ends_on), "
+	    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
+	    "family_id, mandate_id, message) SELECT $1, $2, "
+	    "'mandate.terminated', family_id, id, 'mandate ' || rum || "
+	    "' terminated: family letter, last collectable day ' || "
+	    "to_char(ends_on, 'YYYY-MM-DD') FROM t RETURNING 1) "
+	    "SELECT count(*) FROM e",
+	    2, (const char *const[]){cred, tod}, err);
+	if (rc != 0)
+		goto cleanup;
+
+	/*
+	 * Lapse: the last use is the due date of the last collection that
+	 * was presented (any state but cancelled), else the signature. SQL
+	 * only narrows the candidates (a week of slack); sepa_rule_lapsed
+	 * decides.
+	 */
+	rc = db_query(db, &pr, "find unused mandates",
+	    "SELECT m.id, to_char(u.last_use, 'YYYY-MM-DD') FROM mandates m "
+	    "CROSS JOIN LATERAL (SELECT greatest(m.signed_on, "
+	    "m.last_collected_on, (SELECT max(c.due_on) FROM collections c "
+	    "WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id "
+	    "AND c.state <> 'cancelled')) AS last_use) u "
+	    "WHERE m.creditor_id = $1 AND m.state IN ('active', 'suspended') "
+	    "AND u.last_use < ($2::date - make_interval(months => $3::int))::date "
+	    "+ 7",
+	    3, (const char *const[]){cred, tod, months}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	for (int i = 0; i < PQntuples(r); i++) {
+		sepa_date last;
+		const char *id = PQgetvalue(r, i, 0);
+		size_t n = strlen(id);
+
+		if ((rc = mandate_get_date(r, i, 1, &last, err)) != 0)
+			goto cleanup;
+		if (!sepa_rule_lapsed(rules, last, today))
+			continue;
+		if (len + n + 3 > cap) {
+			cap = (cap + n + 3) * 2;
+			ids = xreallocarray(ids, cap, 1);
+		}
+		ids[len] = len == 0 ? '{' : ',';
+		len++;
+		memcpy(ids + len, id, n);
+		len += n;
+		ids[len] = '\0';
+	}
+	if (len > 0) {
+		ids[len++] = '}';
+		ids[len] = '\0';
+		rc = db_query_int64(db, &res->lapsed, "lapse unused mandates",
+		    "WITH t AS (UPDATE mandates SET state = 'lapsed', "
+		    "state_reason = $3, state_since = $2, updated_at = now() "
+		    "WHERE creditor_id = $1 AND id = ANY ($4::bigint[]) "
+		    "RETURNING id, family_id, rum), "
+		    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
+		    "family_id, mandate_id, message) SELECT $1, $2, "
+		    "'mandate.lapsed', family_id, id, 'mandate ' || rum || "
+		    "' lapsed: ' || $3 FROM t RETURNING 1) "
+		    "SELECT count(*) FROM e",
+		    4, (const char *const[]){cred, tod, reason, ids}, err);
+		if (rc != 0)
+			goto cleanup;
+	}
+	rc = db_commit(db, err);
+cleanup:
+	free(ids);
+	db_result_free(pr);
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}

@@ -311,3 +311,496 @@ Test(mandate, config_rules_of_the_example)
 	cr_expect_eq(memcmp(&r, &def, sizeof(r)), 0);
 	config_free(&cfg);
 }
+
+/* ------------------------------------------------------ account change */
+
+static sepa_date
+fx_date(const char *s)
+{
+	sepa_date d;
+	sepa_error err = SEPA_ERROR_INIT;
+
+	if (sepa_date_parse(&d, s, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+	return d;
+}
+
+/* Everything a refused command must leave as it was. */
+static int64_t
+fx_checksum(struct mandatefx *f)
+{
+	return dbtest_int(f->db,
+	    "SELECT (SELECT count(*) FROM mandate_accounts) * 1000000 + "
+	    "(SELECT count(*) FROM events) * 1000 + "
+	    "(SELECT abs(hashtext(string_agg(m::text, '|' ORDER BY id))) % 1000 "
+	    "FROM mandates m)");
+}
+
+static const struct {
+	const char *name;
+	const char *closed_month; /* a batch of this month, or NULL */
+	const char *batch_state;
+	const char *sent, *received;
+	const char *want_month;
+	const char *want_why;
+} change_cases[] = {
+    {"sent on the 5th", NULL, NULL, "2026-10-05", "2026-10-05", "2026-10",
+        "sent on 2026-10-05, by the 5th: applies from the 2026-10 "
+        "collection"},
+    {"sent on the 6th", NULL, NULL, "2026-10-06", "2026-10-06", "2026-11",
+        "sent on 2026-10-06, after the 5th: applies from the 2026-11 "
+        "collection"},
+    {"sent on the 3rd, received on the 8th", NULL, NULL, "2026-10-03",
+        "2026-10-08", "2026-10",
+        "sent on 2026-10-03, by the 5th: applies from the 2026-10 "
+        "collection"},
+    {"the month's batch was released", "2026-10-01", "released", "2026-10-03",
+        "2026-10-04", "2026-11",
+        "sent on 2026-10-03, but the 2026-10 collection is already with "
+        "the bank: applies from the 2026-11 collection"},
+    {"the month's batch is prepared", "2026-10-01", "prepared", "2026-10-03",
+        "2026-10-04", "2026-11",
+        "sent on 2026-10-03, but the 2026-10 collection is already with "
+        "the bank: applies from the 2026-11 collection"},
+    {"a refused batch does not close the month", "2026-10-01", "rejected",
+        "2026-10-03", "2026-10-04", "2026-10",
+        "sent on 2026-10-03, by the 5th: applies from the 2026-10 "
+        "collection"},
+    {"an earlier month's release does not matter", "2026-09-01", "released",
+        "2026-10-05", "2026-10-05", "2026-10",
+        "sent on 2026-10-05, by the 5th: applies from the 2026-10 "
+        "collection"},
+};
+
+Test(mandate, change_account_month)
+{
+	for (size_t i = 0; i < sizeof(change_cases) / sizeof(change_cases[0]);
+	     i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_rules rules = SEPA_RULES_INIT;
+		struct mandate_change chg = {"rum-1", FX_IBAN_C, "AGRIFRPP",
+		    fx_date(change_cases[i].received),
+		    fx_date(change_cases[i].sent)};
+		struct mandate_change_result res;
+		struct mandate_account acc;
+		struct mandatefx f;
+		char name[64], mon[SEPA_MONTH_BUFSZ];
+		int64_t man;
+
+		fx_init(&f, dbtest_open(name, "sepad"));
+		man = fx_mandate(&f, "RUM-1", "2025-08-20");
+		fx_account(&f, man, FX_IBAN_A, "2025-09-01");
+		if (change_cases[i].closed_month != NULL)
+			fx_batch(&f, change_cases[i].closed_month,
+			    change_cases[i].batch_state);
+		cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+		                 &chg, fx_date("2026-10-10"), &res, &err),
+		    0, "%s: %s", change_cases[i].name, err.msg);
+		cr_expect_str_eq(sepa_month_iso(mon, res.applies_from),
+		    change_cases[i].want_month, "%s", change_cases[i].name);
+		cr_expect_str_eq(res.why, change_cases[i].want_why, "%s",
+		    change_cases[i].name);
+		cr_expect_str_eq(res.rum, "RUM-1");
+		cr_expect_not(res.replaced);
+		cr_expect_not(res.reactivated);
+		/* the month before still debits A, the month itself C */
+		cr_assert_eq(
+		    store_mandate_account_for(f.db, f.cred, man,
+		        sepa_month_add(res.applies_from, -1), &acc, &err),
+		    0);
+		cr_expect_str_eq(acc.iban, FX_IBAN_A);
+		cr_assert_eq(store_mandate_account_for(f.db, f.cred, man,
+		                 res.applies_from, &acc, &err),
+		    0);
+		cr_expect_str_eq(acc.iban, FX_IBAN_C);
+		cr_expect_str_eq(acc.bic, "AGRIFRPP");
+		cr_expect_eq(acc.account_id, res.account_id);
+		cr_expect_eq(
+		    dbtest_int(f.db,
+		        "SELECT count(*) FROM mandate_accounts WHERE "
+		        "amendment_required AND received_on = "
+		        "received_on AND amended_by_collection IS NULL"),
+		    1);
+		cr_expect_eq(
+		    dbtest_int(f.db,
+		        "SELECT count(*) FROM events WHERE kind = "
+		        "'mandate.account_changed' AND mandate_id IS NOT "
+		        "NULL AND family_id IS NOT NULL AND message LIKE "
+		        "'mandate RUM-1: new account FR76****1155 (sent "
+		        "on %'"),
+		    1, "%s", change_cases[i].name);
+		db_close(f.db);
+		dbtest_drop(name);
+	}
+}
+
+/* Two changes before a collection: the later one wins. */
+Test(mandate, change_account_last_one_wins)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_change_result res;
+	struct mandate_account acc;
+	struct mandatefx f;
+	char name[64];
+	int64_t man, a;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	man = fx_mandate(&f, "RUM-1", "2025-08-20");
+	a = fx_account(&f, man, FX_IBAN_A, "2025-09-01");
+	fx_collection(&f, fx_batch(&f, "2026-10-01", "released"), man, a,
+	    "2026-10-01", "settled");
+	/* B for November, then C for November: C replaces B */
+	cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+	                 &(struct mandate_change){"RUM-1", FX_IBAN_B, NULL,
+	                     fx_date("2026-10-06"), fx_date("2026-10-06")},
+	                 fx_date("2026-10-20"), &res, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+	                 &(struct mandate_change){"RUM-1", FX_IBAN_C, NULL,
+	                     fx_date("2026-10-20"), fx_date("2026-10-19")},
+	                 fx_date("2026-10-20"), &res, &err),
+	    0, "%s", err.msg);
+	cr_expect(res.replaced);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE "
+	                 "applies_from = '2026-11-01'"),
+	    1);
+	cr_assert_eq(store_mandate_account_for(
+	                 f.db, f.cred, man, fx_month("2026-11"), &acc, &err),
+	    0);
+	cr_expect_str_eq(acc.iban, FX_IBAN_C);
+	cr_expect_str_eq(acc.last_debited_iban, FX_IBAN_A);
+	cr_expect_eq(acc.amendment, SEPA_AMEND_OTHER_BANK);
+	/* back to a same-bank account: the amendment follows */
+	cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+	                 &(struct mandate_change){"RUM-1", FX_IBAN_B, NULL,
+	                     fx_date("2026-10-21"), fx_date("2026-10-21")},
+	                 fx_date("2026-10-21"), &res, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(store_mandate_account_for(
+	                 f.db, f.cred, man, fx_month("2026-11"), &acc, &err),
+	    0);
+	cr_expect_str_eq(acc.iban, FX_IBAN_B);
+	cr_expect_eq(acc.amendment, SEPA_AMEND_SAME_BANK);
+	cr_expect_str_eq(acc.last_debited_iban, FX_IBAN_A);
+	/* a change that applies earlier removes a later one not debited */
+	cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+	                 &(struct mandate_change){"RUM-1", FX_IBAN_D, NULL,
+	                     fx_date("2026-10-22"), fx_date("2026-10-02")},
+	                 fx_date("2026-10-22"), &res, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(res.applies_from.month, 11); /* October is released */
+	cr_expect_eq(
+	    dbtest_int(f.db, "SELECT count(*) FROM mandate_accounts"), 2);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'mandate.account_changed'"),
+	    4);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+Test(mandate, change_account_reactivates_a_suspended_mandate)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_change_result res;
+	struct mandatefx f;
+	char name[64];
+	int64_t man;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	man = fx_mandate(&f, "RUM-1", "2025-08-20");
+	fx_account(&f, man, FX_IBAN_A, "2025-09-01");
+	dbtest_int(f.db,
+	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
+	    "= 'dead account AC04', state_since = '2026-09-20' RETURNING 1) "
+	    "SELECT count(*) FROM u");
+	cr_assert_eq(store_mandate_change_account(f.db, f.cred, &rules,
+	                 &(struct mandate_change){"RUM-1", FX_IBAN_C, NULL,
+	                     fx_date("2026-10-02"), fx_date("2026-10-01")},
+	                 fx_date("2026-10-02"), &res, &err),
+	    0, "%s", err.msg);
+	cr_expect(res.reactivated);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM mandates WHERE state = 'active' "
+	                 "AND state_reason IS NULL AND state_since = "
+	                 "'2026-10-02'"),
+	    1);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'mandate.reactivated' AND message = 'mandate RUM-1 "
+	                 "active again on new bank details (was suspended: "
+	                 "dead account AC04)'"),
+	    1);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+static const struct {
+	const char *rum, *iban, *sent, *received;
+	int rc;
+	const char *msg;
+} change_refusals[] = {
+    {"RUM-1", FX_IBAN_A, "2026-10-02", "2026-10-02", SEPA_EINVAL,
+        "mandate RUM-1: IBAN FR76****0189 is already its account (from the "
+        "2025-09 collection)"},
+    {"NOPE", FX_IBAN_C, "2026-10-02", "2026-10-02", SEPA_ENOTFOUND,
+        "no mandate with RUM \"NOPE\""},
+    {"RUM-1", "FR7630006000011234567890188", "2026-10-02", "2026-10-02",
+        SEPA_EINVAL, "check digits"},
+    {"RUM-1", FX_IBAN_C, "2026-10-03", "2026-10-02", SEPA_EINVAL,
+        "sent date 2026-10-03 is after the received date 2026-10-02"},
+    {"RUM-1", FX_IBAN_C, "2026-10-02", "2026-10-11", SEPA_EINVAL,
+        "received date 2026-10-11 is after the business date 2026-10-10"},
+    {"RUM-2", FX_IBAN_C, "2026-10-02", "2026-10-02", SEPA_ESTATE,
+        "mandate RUM-2 is terminated (family letter) since 2026-09-01: its "
+        "bank details cannot change; a new mandate is needed"},
+};
+
+Test(mandate, change_account_refusals_leave_the_database_unchanged)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_change_result res;
+	struct mandatefx f;
+	char name[64];
+	int64_t man, before;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	man = fx_mandate(&f, "RUM-1", "2025-08-20");
+	fx_account(&f, man, FX_IBAN_A, "2025-09-01");
+	man = fx_mandate(&f, "RUM-2", "2025-08-20");
+	fx_account(&f, man, FX_IBAN_B, "2025-09-01");
+	dbtest_int(f.db,
+	    "WITH u AS (UPDATE mandates SET state = 'terminated', state_reason "
+	    "= 'family letter', state_since = '2026-09-01' WHERE rum = 'RUM-2' "
+	    "RETURNING 1) SELECT count(*) FROM u");
+	before = fx_checksum(&f);
+	for (size_t i = 0;
+	     i < sizeof(change_refusals) / sizeof(change_refusals[0]); i++) {
+		struct mandate_change chg = {change_refusals[i].rum,
+		    change_refusals[i].iban, NULL,
+		    fx_date(change_refusals[i].received),
+		    fx_date(change_refusals[i].sent)};
+
+		cr_expect_eq(store_mandate_change_account(f.db, f.cred, &rules,
+		                 &chg, fx_date("2026-10-10"), &res, &err),
+		    change_refusals[i].rc, "case %zu: %s", i, err.msg);
+		cr_expect(strstr(err.msg, change_refusals[i].msg) != NULL,
+		    "case %zu: %s", i, err.msg);
+		cr_expect_eq(fx_checksum(&f), before, "case %zu", i);
+	}
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+/* --------------------------------------------------------- termination */
+
+static const struct {
+	const char *received;
+	bool immediate;
+	const char *want_end;
+	bool now;
+	const char *state;
+	const char *why;
+} end_cases[] = {
+    {"2026-06-29", false, "2026-08-31", false, "active",
+        "letter received on 2026-06-29, before 30 June"},
+    {"2026-06-30", false, "2027-08-31", false, "active",
+        "letter received on 2026-06-30, not before 30 June"},
+    {"2026-07-01", false, "2027-08-31", false, "active",
+        "letter received on 2026-07-01, not before 30 June"},
+    {"2026-07-01", true, "2026-07-01", true, "terminated",
+        "revoked with immediate effect, received on 2026-07-01"},
+    {"2025-05-02", false, "2025-08-31", true, "terminated",
+        "letter received on 2025-05-02, before 30 June"},
+};
+
+Test(mandate, terminate_by_letter)
+{
+	for (size_t i = 0; i < sizeof(end_cases) / sizeof(end_cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_rules rules = SEPA_RULES_INIT;
+		struct mandate_end_result res;
+		struct mandatefx f;
+		char name[64], end[SEPA_DATE_BUFSZ], sql[512];
+
+		fx_init(&f, dbtest_open(name, "sepad"));
+		fx_mandate(&f, "RUM-1", "2024-08-20");
+		cr_assert_eq(
+		    store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+		        fx_date(end_cases[i].received), end_cases[i].immediate,
+		        fx_date("2026-07-02"), &res, &err),
+		    0, "case %zu: %s", i, err.msg);
+		cr_expect_str_eq(sepa_date_iso(end, res.ends_on),
+		    end_cases[i].want_end, "case %zu", i);
+		cr_expect_eq(
+		    res.terminated_now, end_cases[i].now, "case %zu", i);
+		cr_expect_str_eq(res.why, end_cases[i].why, "case %zu", i);
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM mandates WHERE state = '%s' AND "
+		    "ends_on = '%s'",
+		    end_cases[i].state, end_cases[i].want_end);
+		cr_expect_eq(dbtest_int(f.db, sql), 1, "case %zu", i);
+		cr_expect_eq(dbtest_int(f.db,
+		                 "SELECT count(*) FROM events WHERE kind LIKE "
+		                 "'mandate.%' AND mandate_id IS NOT NULL"),
+		    1);
+		db_close(f.db);
+		dbtest_drop(name);
+	}
+}
+
+Test(mandate, terminate_keeps_the_earlier_end_and_refuses_twice)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_end_result res;
+	struct mandatefx f;
+	char name[64];
+	int64_t before;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	fx_mandate(&f, "RUM-1", "2024-08-20");
+	cr_assert_eq(store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	                 fx_date("2026-06-29"), false, fx_date("2026-07-02"),
+	                 &res, &err),
+	    0);
+	cr_assert_eq(store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	                 fx_date("2026-07-01"), false, fx_date("2026-07-02"),
+	                 &res, &err),
+	    0);
+	cr_expect(res.kept_earlier);
+	cr_expect_eq(res.ends_on.year, 2026);
+	cr_assert_eq(
+	    store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	        fx_date("2026-07-02"), true, fx_date("2026-07-02"), &res, &err),
+	    0);
+	before = fx_checksum(&f);
+	cr_expect_eq(
+	    store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	        fx_date("2026-07-02"), true, fx_date("2026-07-02"), &res, &err),
+	    SEPA_ESTATE);
+	cr_expect_str_eq(err.msg,
+	    "mandate RUM-1 is terminated (revoked by the family) since "
+	    "2026-07-02: nothing to terminate");
+	cr_expect_eq(
+	    store_mandate_terminate(f.db, f.cred, &rules, "X",
+	        fx_date("2026-07-02"), true, fx_date("2026-07-02"), &res, &err),
+	    SEPA_ENOTFOUND);
+	cr_expect_eq(
+	    store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	        fx_date("2026-07-03"), true, fx_date("2026-07-02"), &res, &err),
+	    SEPA_EINVAL);
+	cr_expect_eq(fx_checksum(&f), before);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+/* --------------------------------------------------------------- sweep */
+
+static void
+fx_sweep(
+    struct mandatefx *f, const char *today, int64_t terminated, int64_t lapsed)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_sweep_result res;
+
+	cr_assert_eq(store_mandate_sweep(
+	                 f->db, f->cred, &rules, fx_date(today), &res, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(res.terminated, terminated, "sweep on %s: %lld", today,
+	    (long long)res.terminated);
+	cr_expect_eq(res.lapsed, lapsed, "sweep on %s: %lld", today,
+	    (long long)res.lapsed);
+}
+
+Test(mandate, sweep_ends_scheduled_mandates_after_their_last_day)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	struct mandate_end_result res;
+	struct mandatefx f;
+	char name[64];
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	fx_mandate(&f, "RUM-1", "2025-08-20");
+	fx_mandate(&f, "RUM-2", "2025-08-20");
+	cr_assert_eq(store_mandate_terminate(f.db, f.cred, &rules, "RUM-1",
+	                 fx_date("2026-06-10"), false, fx_date("2026-06-10"),
+	                 &res, &err),
+	    0);
+	fx_sweep(&f, "2026-08-31", 0, 0);
+	fx_sweep(&f, "2026-09-01", 1, 0);
+	fx_sweep(&f, "2026-09-02", 0, 0);
+	cr_expect_eq(
+	    dbtest_int(f.db,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-1' AND "
+	        "state = 'terminated' AND state_reason = 'family "
+	        "letter' AND state_since = '2026-09-01'"),
+	    1);
+	/* the change of school year does not end the other one */
+	cr_expect_eq(
+	    dbtest_int(f.db,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-2' AND "
+	        "state = 'active' AND ends_on IS NULL"),
+	    1);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'mandate.terminated' AND business_date = "
+	                 "'2026-09-01' AND message = 'mandate RUM-1 "
+	                 "terminated: family letter, last collectable day "
+	                 "2026-08-31'"),
+	    1);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+Test(mandate, sweep_lapses_mandates_unused_36_months)
+{
+	struct mandatefx f;
+	char name[64];
+	int64_t m1, m2, m3, a2, a3;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	/* never collected: the signature date counts */
+	m1 = fx_mandate(&f, "RUM-1", "2023-09-10");
+	/* collected on 2023-10-15, then a collection cancelled later */
+	m2 = fx_mandate(&f, "RUM-2", "2023-01-10");
+	a2 = fx_account(&f, m2, FX_IBAN_A, "2023-01-01");
+	fx_collection(&f, fx_batch(&f, "2023-10-01", "released"), m2, a2,
+	    "2023-10-01", "settled");
+	fx_collection(&f, fx_batch(&f, "2024-10-01", "released"), m2, a2,
+	    "2024-10-01", "cancelled");
+	/* collected every school year: renewed, never lapses */
+	m3 = fx_mandate(&f, "RUM-3", "2023-01-10");
+	a3 = fx_account(&f, m3, FX_IBAN_B, "2023-01-01");
+	fx_collection(&f, fx_batch(&f, "2026-06-01", "released"), m3, a3,
+	    "2026-06-01", "rejected");
+	(void)m1;
+	/* collections are due on the 15th (month + 14 days) */
+	fx_sweep(&f, "2026-09-10", 0, 0);
+	fx_sweep(&f, "2026-09-11", 0, 1);
+	cr_expect_eq(
+	    dbtest_int(f.db,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-1' AND "
+	        "state = 'lapsed' AND state_reason = 'unused 36 "
+	        "months' AND state_since = '2026-09-11'"),
+	    1);
+	fx_sweep(&f, "2026-10-15", 0, 0);
+	fx_sweep(&f, "2026-10-16", 0, 1);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM mandates WHERE state = "
+	                 "'active'"),
+	    1);
+	cr_expect_eq(dbtest_int(f.db,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'mandate.lapsed' AND message LIKE 'mandate RUM-_ "
+	                 "lapsed: unused 36 months'"),
+	    2);
+	db_close(f.db);
+	dbtest_drop(name);
+}
