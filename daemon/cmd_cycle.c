@@ -21,6 +21,35 @@ cycle_export_day(const struct sepad_config *cfg)
 	return cfg->export_day;
 }
 
+static int
+cycle_first_day(const struct sepad_config *cfg)
+{
+	(void)cfg;
+	return 1;
+}
+
+/* The mandates' lifecycle sweep (letter ends, 36-month lapses). */
+static int
+cycle_sweep(struct ctl *ctl, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct mandate_sweep_result res;
+	sepa_rules rules;
+	int64_t creditor;
+
+	(void)month;
+	if (config_rules(&ctl->cfg, &rules, &err) != 0 ||
+	    store_creditor_find(ctl->db, ctl->cfg.cred_ics, &creditor, &err) !=
+	        0 ||
+	    store_mandate_sweep(
+	        ctl->db, creditor, &rules, ctl->today, &res, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not sweep the mandates");
+	printf("mandates: %lld terminated (family letter), %lld lapsed\n",
+	    (long long)res.terminated, (long long)res.lapsed);
+	return CTL_OK;
+}
+
 /* The steps, in the order they run within a month. */
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
@@ -28,6 +57,8 @@ static const struct cycle_step {
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
 } cycle_table[] = {
+    {"lapse", "end and lapse the mandates due to", cycle_first_day,
+        cycle_sweep},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
         ctl_collect_month},
 };

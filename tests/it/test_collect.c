@@ -713,12 +713,16 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	cr_assert_str_eq(r.out,
 	    "cycle: collect 2026-09: write the pain.008 files of the month\n"
 	    "2026-09: nothing to collect\n"
-	    "cycle: 1 step(s) run\n"
+	    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
+	    "mandates: 0 terminated (family letter), 0 lapsed\n"
+	    "cycle: 2 step(s) run\n"
+	    "next: lapse of 2026-11 on 2026-11-01\n"
 	    "next: collect of 2026-10 on 2026-10-06\n");
 	run(&r, &w, "", "--today 2026-10-05 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out,
 	    "cycle: nothing due on 2026-10-05\n"
+	    "next: lapse of 2026-11 on 2026-11-01\n"
 	    "next: collect of 2026-10 on 2026-10-06\n");
 	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
 
@@ -735,6 +739,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	    "%s", r.out);
 	cr_assert(strstr(r.out,
 	              "cycle: 1 step(s) run\n"
+	              "next: lapse of 2026-11 on 2026-11-01\n"
 	              "next: collect of 2026-11 on 2026-11-06\n"),
 	    "%s", r.out);
 	free(check_outbox(&w, 1));
@@ -746,18 +751,36 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	    strstr(r.out, "cycle: nothing due on 2026-10-20\n"), "%s", r.out);
 	cr_assert_eq(db_digest(&w), digest);
 
-	/* Two months missed: November then December, once each. */
+	/*
+	 * Two months missed: November then December, once each. Family 9's
+	 * letter ended its mandate on 31 October: the sweep terminates it
+	 * before November's collection, which leaves its invoice to be paid
+	 * by other means.
+	 */
 	invoice_october(&w);
+	sql(&w, "UPDATE mandates SET ends_on = '2026-10-31' WHERE id = 9");
 	run(&r, &w, "", "--today 2026-12-07 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(strstr(r.out,
-	              "cycle: collect 2026-11: write the pain.008 files of the "
-	              "month\n2026-11: 30 collections,") != NULL,
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: lapse 2026-11: end and lapse the mandates due to\n"
+	        "mandates: 1 terminated (family letter), 0 lapsed\n"
+	        "cycle: collect 2026-11: write the pain.008 files of the "
+	        "month\n2026-11: 1 invoice(s) payable by other means "
+	        "(no active mandate); see sepactl status\n"
+	        "2026-11: 29 collections,") != NULL,
 	    "%s", r.out);
-	cr_assert(strstr(r.out,
-	              "cycle: collect 2026-12: write the pain.008 files of the "
-	              "month\n2026-12: nothing to collect\n"
-	              "cycle: 2 step(s) run\n") != NULL,
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandates WHERE id = 9 AND state"
+	                 " = 'terminated'"),
+	    1);
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: lapse 2026-12: end and lapse the mandates due to\n"
+	        "mandates: 0 terminated (family letter), 0 lapsed\n"
+	        "cycle: collect 2026-12: write the pain.008 files of the "
+	        "month\n2026-12: nothing to collect\n"
+	        "cycle: 4 step(s) run\n") != NULL,
 	    "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM cycle_steps WHERE step ="
@@ -768,10 +791,10 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	run(&r, &w, "", "--today 2026-12-08 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "pain.008 files released: 2\n"), "%s", r.out);
-	cr_assert(strstr(r.out, "collections: 60\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "collections: 59\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "ran: collect of 2026-12 on 2026-12-07\n"),
 	    "%s", r.out);
-	cr_assert(strstr(r.out, "events needing attention: 0\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "events needing attention: 1\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "next: collect of 2027-01 on 2027-01-06\n"),
 	    "%s", r.out);
 	world_close(&w);
