@@ -101,8 +101,7 @@ static const char collect_candidates_sql[] =
     "   AND b.collection_month < $2::date"
     "   AND c.state NOT IN ('rejected', 'cancelled')),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
-    "  (SELECT count(*) FROM collections c WHERE c.creditor_id = i.creditor_id"
-    "   AND c.invoice_id = i.id) + 1,"
+    "  coalesce(att.n, 0) + 1,"
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
     "   FROM invoice_lines l JOIN services s ON s.creditor_id = l.creditor_id"
     "   AND s.id = l.service_id"
@@ -110,6 +109,9 @@ static const char collect_candidates_sql[] =
     " FROM inv i"
     " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id"
     " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid"
+    " LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c"
+    "  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)"
+    "  GROUP BY c.invoice_id) att ON att.invoice_id = i.id"
     " JOIN LATERAL (SELECT * FROM mandate_accounts a"
     "  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id"
     "  AND a.applies_from <= $2::date"
@@ -428,6 +430,10 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	         "SELECT id FROM creditors WHERE id = $1 FOR UPDATE", 1, params,
 	         err)) != 0)
 		goto cleanup;
+	/* One big query: JIT compilation costs more than it saves. */
+	if ((rc = db_exec(db, "set up the transaction", "SET LOCAL jit = off",
+	         0, NULL, err)) != 0)
+		goto cleanup;
 	if ((rc = db_query_int64(db, &existing, "count the month's batches",
 	         "SELECT count(*) FROM batches WHERE creditor_id = $1"
 	         " AND collection_month = $2::date",
@@ -452,6 +458,15 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		const char *last = PQgetvalue(res, r, CC_LAST_IBAN);
 
 		rows[r].row = r;
+		/* A file the writer would refuse must not be recorded. */
+		if (sepa_iban_validate(PQgetvalue(res, r, CC_IBAN), err) != 0) {
+			rc = sepa_error_set(err, SEPA_EINVAL,
+			    "invoice %s: mandate %s: account %s: %s",
+			    PQgetvalue(res, r, CC_NUMBER),
+			    PQgetvalue(res, r, CC_RUM),
+			    PQgetvalue(res, r, CC_ACCOUNT), err->msg);
+			goto cleanup;
+		}
 		rows[r].seq = sepa_rule_sequence(
 		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
 		rows[r].amend =
@@ -539,6 +554,10 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 			goto cleanup;
 		}
 		if ((rc = db_copy_end(db, NULL, err)) != 0)
+			goto cleanup;
+		/* Statistics for the joins below (fresh rows, no stats yet). */
+		if ((rc = db_exec(db, "analyze the collections",
+		         "ANALYZE collections", 0, NULL, err)) != 0)
 			goto cleanup;
 		/* The amendment is carried by this collection, once. */
 		if ((rc = db_exec(db, "mark the amendments carried",

@@ -799,3 +799,35 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	    "%s", r.out);
 	world_close(&w);
 }
+
+/* An account the writer would refuse: the month is refused, untouched. */
+Test(collect, bad_account_refuses_the_month_and_changes_nothing)
+{
+	struct world w;
+	struct run r;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* Passes the table's pattern, fails the IBAN checksum. */
+	sql(&w,
+	    "UPDATE mandate_accounts SET iban = 'FR7630004000010000000101099'"
+	    " WHERE mandate_id = 10");
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	cr_assert(
+	    strstr(r.err,
+	        "sepactl: could not record the collections of 2026-10: "
+	        "invoice F2026-09-000010: mandate RUM-FAM10: account 10: ") !=
+	        NULL,
+	    "%s", r.err);
+	cr_assert_eq(db_digest(&w), digest);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s)\"", w.outbox);
+		cr_assert_eq(system(cmd), 0, "the outbox is not empty");
+	}
+	world_close(&w);
+}
