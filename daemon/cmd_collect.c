@@ -63,6 +63,12 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    " invoice(s) payable by other means (no active mandate); "
 		    "see sepactl status\n",
 		    mon, sum.other_means);
+	if (sum.late > 0)
+		printf(
+		    "%s: %" PRId64
+		    " invoice(s) due too soon for the bank, not collected; see "
+		    "sepactl status\n",
+		    mon, sum.late);
 	if (sum.prepared > 0)
 		printf("%s: %" PRId64 " collections, %" PRId64 ".%02" PRId64
 		       " EUR, recorded in %" PRId64 " file(s)\n",

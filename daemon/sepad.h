@@ -317,6 +317,7 @@ struct collect_summary {
 	int64_t collections; /* collections recorded by this run */
 	int64_t amount_cents; /* their sum */
 	int64_t other_means; /* invoices newly flagged payable by other means */
+	int64_t late; /* invoices due too soon for the bank: not collected */
 	int64_t written; /* files written (or verified) and released */
 	int64_t already_released; /* batches released by an earlier run */
 };
@@ -346,7 +347,9 @@ typedef void (*collect_file_fn)(void *arg, const struct collect_file *f);
  * with its whole content fixed, in ONE transaction; the amendments carried
  * are marked (mandate_accounts.amended_by_collection) and the invoices set
  * 'collecting'. Invoices no mandate can collect get an
- * "invoice.other_means" event (needs attention), once. A month that
+ * "invoice.other_means" event (needs attention), once; those due too
+ * soon for the bank (sepa_rule_in_time, handed over `today`) are left
+ * out with an "invoice.collect_late" event, once. A month that
  * already has batches is left as it is (sum->already_recorded).
  */
 int store_collect_prepare(struct db *db, int64_t creditor_id,

@@ -148,7 +148,55 @@ struct collect_row {
 	enum sepa_amendment amend;
 	int part;
 	int block;
+	int late; /* due too soon for the bank: not collected */
 };
+
+/*
+ * Whether the bank can still get the file for this invoice's due date
+ * (sepa_rule_in_time, handed over today). When not, *late is 1 and an
+ * "invoice.collect_late" event (needs attention) is recorded, once.
+ */
+static int
+collect_check_in_time(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, PGresult *res, int r, sepa_month month,
+    sepa_date today, int *late, struct collect_summary *sum, sepa_error *err)
+{
+	char cred[24], msg[256], day[SEPA_DATE_BUFSZ];
+	const char *params[2] = {cred, PQgetvalue(res, r, CC_INVOICE)};
+	struct event ev = {0};
+	sepa_date due;
+	int64_t seen;
+	int rc;
+
+	*late = 0;
+	if ((rc = sepa_date_parse(&due, PQgetvalue(res, r, CC_DUE), err)) != 0)
+		return rc;
+	if (sepa_rule_in_time(rules, today, due))
+		return 0;
+	*late = 1;
+	sum->late++;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query_int64(db, &seen, "look for an earlier late event",
+	         "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
+	         " 'invoice.collect_late' AND invoice_id = $2",
+	         2, params, err)) != 0 ||
+	    seen > 0)
+		return rc;
+	snprintf(msg, sizeof(msg),
+	    "invoice %s: due on %s, too late for the bank on %s; not collected",
+	    PQgetvalue(res, r, CC_NUMBER), PQgetvalue(res, r, CC_DUE),
+	    sepa_date_iso(day, today));
+	ev.kind = "invoice.collect_late";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	ev.invoice_id = strtoll(PQgetvalue(res, r, CC_INVOICE), NULL, 10);
+	ev.mandate_id = strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(res, r, CC_TOTAL), NULL, 10);
+	ev.needs_attention = true;
+	return store_event_add(db, creditor_id, &ev, err);
+}
 
 static int
 collect_row_cmp(const void *pa, const void *pb)
@@ -471,6 +519,18 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
 		rows[r].amend =
 		    sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN));
+		if ((rc = collect_check_in_time(db, creditor_id, &rules, res, r,
+		         month, today, &rows[r].late, sum, err)) != 0)
+			goto cleanup;
+	}
+	/* Too late for the bank: left out (and flagged), not in a file. */
+	{
+		int kept = 0;
+
+		for (int r = 0; r < n; r++)
+			if (!rows[r].late)
+				rows[kept++] = rows[r];
+		n = kept;
 	}
 	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
 	/* Parts by the bank's limits, blocks by (sequence, due date). */

@@ -718,49 +718,36 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	    "cycle: 2 step(s) run\n"
 	    "next: lapse of 2026-11 on 2026-11-01\n"
 	    "next: collect of 2026-10 on 2026-10-06\n");
+	digest = db_digest(&w);
 	run(&r, &w, "", "--today 2026-10-05 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out,
 	    "cycle: nothing due on 2026-10-05\n"
 	    "next: lapse of 2026-11 on 2026-11-01\n"
 	    "next: collect of 2026-10 on 2026-10-06\n");
-	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
-
+	cr_assert_eq(db_digest(&w), digest);
 	run(&r, &w, "", "--today 2026-10-06 cycle --month 2026-11");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(
 	    strstr(r.out, "cycle: nothing due on 2026-10-06\n"), "%s", r.out);
 
-	run(&r, &w, "", "--today 2026-10-06 cycle");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(strstr(r.out,
-	              "cycle: collect 2026-10: write the pain.008 files of the "
-	              "month\n") != NULL,
-	    "%s", r.out);
-	cr_assert(strstr(r.out,
-	              "cycle: 1 step(s) run\n"
-	              "next: lapse of 2026-11 on 2026-11-01\n"
-	              "next: collect of 2026-11 on 2026-11-06\n"),
-	    "%s", r.out);
-	free(check_outbox(&w, 1));
-
-	digest = db_digest(&w);
-	run(&r, &w, "", "--today 2026-10-20 cycle");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(
-	    strstr(r.out, "cycle: nothing due on 2026-10-20\n"), "%s", r.out);
-	cr_assert_eq(db_digest(&w), digest);
-
 	/*
-	 * Two months missed: November then December, once each. Family 9's
-	 * letter ended its mandate on 31 October: the sweep terminates it
-	 * before November's collection, which leaves its invoice to be paid
-	 * by other means.
+	 * No cycle on the export day: on 9 November, October's collection
+	 * (due 15 October) is too late for the bank and flagged; November's
+	 * runs. Family 9's letter ended its mandate on 31 October: the
+	 * sweep terminates it before November's collection, which leaves
+	 * its invoice to be paid by other means.
 	 */
 	invoice_october(&w);
 	sql(&w, "UPDATE mandates SET ends_on = '2026-10-31' WHERE id = 9");
-	run(&r, &w, "", "--today 2026-12-07 cycle");
+	run(&r, &w, "", "--today 2026-11-09 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: collect 2026-10: write the pain.008 files of the "
+	        "month\n2026-10: 30 invoice(s) due too soon for the bank, "
+	        "not collected; see sepactl status\n") != NULL,
+	    "%s", r.out);
 	cr_assert(
 	    strstr(r.out,
 	        "cycle: lapse 2026-11: end and lapse the mandates due to\n"
@@ -770,32 +757,45 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	        "(no active mandate); see sepactl status\n"
 	        "2026-11: 29 collections,") != NULL,
 	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "cycle: 3 step(s) run\n"
+	              "next: lapse of 2026-12 on 2026-12-01\n"
+	              "next: collect of 2026-12 on 2026-12-06\n") != NULL,
+	    "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM mandates WHERE id = 9 AND state"
 	                 " = 'terminated'"),
 	    1);
-	cr_assert(
-	    strstr(r.out,
-	        "cycle: lapse 2026-12: end and lapse the mandates due to\n"
-	        "mandates: 0 terminated (family letter), 0 lapsed\n"
-	        "cycle: collect 2026-12: write the pain.008 files of the "
-	        "month\n2026-12: nothing to collect\n"
-	        "cycle: 4 step(s) run\n") != NULL,
-	    "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM cycle_steps WHERE step ="
 	                 " 'collect'"),
-	    4);
-	free(check_outbox(&w, 2));
+	    3);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state = 'issued'"
+	                 " AND month = '2026-09-01'"),
+	    30);
+	free(check_outbox(&w, 1));
 
-	run(&r, &w, "", "--today 2026-12-08 status");
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-11-20 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(strstr(r.out, "pain.008 files released: 2\n"), "%s", r.out);
-	cr_assert(strstr(r.out, "collections: 59\n"), "%s", r.out);
-	cr_assert(strstr(r.out, "ran: collect of 2026-12 on 2026-12-07\n"),
+	cr_assert(
+	    strstr(r.out, "cycle: nothing due on 2026-11-20\n"), "%s", r.out);
+	cr_assert_eq(db_digest(&w), digest);
+
+	run(&r, &w, "", "--today 2026-11-20 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "pain.008 files released: 1\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "collections: 29\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "ran: collect of 2026-11 on 2026-11-09\n"),
 	    "%s", r.out);
-	cr_assert(strstr(r.out, "events needing attention: 1\n"), "%s", r.out);
-	cr_assert(strstr(r.out, "next: collect of 2027-01 on 2027-01-06\n"),
+	cr_assert(strstr(r.out, "events needing attention: 31\n"), "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "attention: 2026-11-09 invoice F2026-09-000030: due on "
+	              "2026-10-15, too late for the bank on 2026-11-09; not "
+	              "collected\n"),
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "next: collect of 2026-12 on 2026-12-06\n"),
 	    "%s", r.out);
 	world_close(&w);
 }
