@@ -765,7 +765,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	PGresult *res = NULL, *blocks = NULL;
 	char cred[24];
 	const char *params[2];
-	int rc, in_block = 0, bi = -1;
+	int rc, in_block = 0, bi = -1, in_tx = 0;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	params[0] = cred;
@@ -778,9 +778,13 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	         " ORDER BY pmt_inf_id",
 	         2, params, err)) != 0)
 		goto cleanup;
-	if ((rc = db_query(db, (struct pg_result **)&res,
-	         "read the batch's collections",
-	         "SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
+	/* The rows through a cursor: memory stays flat. */
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	in_tx = 1;
+	if ((rc = db_exec(db, "open the batch's collections",
+	         "DECLARE collect_rows NO SCROLL CURSOR FOR"
+	         " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
 	         " signed_on, debtor_name, debtor_street, debtor_building,"
 	         " debtor_postcode, debtor_town, debtor_country, iban,"
 	         " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
@@ -807,76 +811,97 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	caddr.country = PQgetvalue(b, br, CB_COUNTRY);
 	if ((rc = sepa_pain008_open(&w, path, &o, &hdr, err)) != 0)
 		goto cleanup;
-	for (int r = 0; r < PQntuples(res); r++) {
-		sepa_pain008_tx tx = {0};
-		sepa_pain008_amendment am = {0};
-		sepa_pain008_address daddr = {0};
-		const char *amend = PQgetvalue(res, r, 13);
-
-		if (!in_block ||
-		    strcmp(PQgetvalue(res, r, 0), PQgetvalue(blocks, bi, 0)) !=
-		        0) {
-			sepa_pain008_block blk = {0};
-
-			if (in_block &&
-			    (rc = sepa_pain008_end_block(w, err)) != 0)
-				goto cleanup;
-			bi++;
-			blk.pmt_inf_id = PQgetvalue(blocks, bi, 0);
-			blk.seq = strcmp(PQgetvalue(blocks, bi, 1), "FRST") == 0
-			    ? SEPA_SEQ_FRST
-			    : SEPA_SEQ_RCUR;
-			if ((rc = collect_date(&blk.due_date,
-			         PQgetvalue(blocks, bi, 2), err)) != 0)
-				goto cleanup;
-			blk.batch_booking =
-			    PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1 : 0;
-			blk.nb_of_txs = atol(PQgetvalue(blocks, bi, 3));
-			blk.ctrl_sum =
-			    strtoll(PQgetvalue(blocks, bi, 4), NULL, 10);
-			blk.creditor_name = PQgetvalue(b, br, CB_NAME);
-			blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
-			blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
-			blk.creditor_id = PQgetvalue(b, br, CB_ICS);
-			blk.creditor_address = &caddr;
-			if ((rc = sepa_pain008_begin_block(w, &blk, err)) != 0)
-				goto cleanup;
-			in_block = 1;
-		}
-		tx.end_to_end_id = PQgetvalue(res, r, 1);
-		tx.amount = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-		tx.mandate_id = PQgetvalue(res, r, 3);
-		if ((rc = collect_date(
-		         &tx.signature_date, PQgetvalue(res, r, 4), err)) != 0)
+	for (;;) {
+		if (res != NULL)
+			PQclear(res);
+		res = NULL;
+		if ((rc = db_query(db, (struct pg_result **)&res,
+		         "read the batch's collections",
+		         "FETCH 10000 FROM collect_rows", 0, NULL, err)) != 0)
 			goto cleanup;
-		tx.debtor_name = PQgetvalue(res, r, 5);
-		daddr.street = PQgetvalue(res, r, 6);
-		daddr.building_number = PQgetvalue(res, r, 7);
-		daddr.postcode = PQgetvalue(res, r, 8);
-		daddr.town = PQgetvalue(res, r, 9);
-		daddr.country = PQgetvalue(res, r, 10);
-		tx.debtor_address = &daddr;
-		tx.debtor_iban = PQgetvalue(res, r, 11);
-		tx.debtor_bic = PQgetvalue(res, r, 12);
-		if (strcmp(amend, "none") != 0) {
-			am.account = strcmp(amend, "same_bank") == 0
-			    ? SEPA_AMEND_SAME_BANK
-			    : SEPA_AMEND_OTHER_BANK;
-			am.orig_debtor_iban = PQgetvalue(res, r, 14);
-			tx.amendment = &am;
-		}
-		tx.remittance = PQgetvalue(res, r, 15);
-		if ((rc = sepa_pain008_add(w, &tx, err)) != 0) {
-			rc = sepa_error_set(err, rc, "collection %s: %s",
-			    tx.end_to_end_id, err->msg);
-			goto cleanup;
+		if (PQntuples(res) == 0)
+			break;
+		for (int r = 0; r < PQntuples(res); r++) {
+			sepa_pain008_tx tx = {0};
+			sepa_pain008_amendment am = {0};
+			sepa_pain008_address daddr = {0};
+			const char *amend = PQgetvalue(res, r, 13);
+
+			if (!in_block ||
+			    strcmp(PQgetvalue(res, r, 0),
+			        PQgetvalue(blocks, bi, 0)) != 0) {
+				sepa_pain008_block blk = {0};
+
+				if (in_block &&
+				    (rc = sepa_pain008_end_block(w, err)) != 0)
+					goto cleanup;
+				bi++;
+				blk.pmt_inf_id = PQgetvalue(blocks, bi, 0);
+				blk.seq = strcmp(PQgetvalue(blocks, bi, 1),
+				              "FRST") == 0
+				    ? SEPA_SEQ_FRST
+				    : SEPA_SEQ_RCUR;
+				if ((rc = collect_date(&blk.due_date,
+				         PQgetvalue(blocks, bi, 2), err)) != 0)
+					goto cleanup;
+				blk.batch_booking =
+				    PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1
+				                                            : 0;
+				blk.nb_of_txs = atol(PQgetvalue(blocks, bi, 3));
+				blk.ctrl_sum = strtoll(
+				    PQgetvalue(blocks, bi, 4), NULL, 10);
+				blk.creditor_name = PQgetvalue(b, br, CB_NAME);
+				blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
+				blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
+				blk.creditor_id = PQgetvalue(b, br, CB_ICS);
+				blk.creditor_address = &caddr;
+				if ((rc = sepa_pain008_begin_block(
+				         w, &blk, err)) != 0)
+					goto cleanup;
+				in_block = 1;
+			}
+			tx.end_to_end_id = PQgetvalue(res, r, 1);
+			tx.amount = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+			tx.mandate_id = PQgetvalue(res, r, 3);
+			if ((rc = collect_date(&tx.signature_date,
+			         PQgetvalue(res, r, 4), err)) != 0)
+				goto cleanup;
+			tx.debtor_name = PQgetvalue(res, r, 5);
+			daddr.street = PQgetvalue(res, r, 6);
+			daddr.building_number = PQgetvalue(res, r, 7);
+			daddr.postcode = PQgetvalue(res, r, 8);
+			daddr.town = PQgetvalue(res, r, 9);
+			daddr.country = PQgetvalue(res, r, 10);
+			tx.debtor_address = &daddr;
+			tx.debtor_iban = PQgetvalue(res, r, 11);
+			tx.debtor_bic = PQgetvalue(res, r, 12);
+			if (strcmp(amend, "none") != 0) {
+				am.account = strcmp(amend, "same_bank") == 0
+				    ? SEPA_AMEND_SAME_BANK
+				    : SEPA_AMEND_OTHER_BANK;
+				am.orig_debtor_iban = PQgetvalue(res, r, 14);
+				tx.amendment = &am;
+			}
+			tx.remittance = PQgetvalue(res, r, 15);
+			if ((rc = sepa_pain008_add(w, &tx, err)) != 0) {
+				rc =
+				    sepa_error_set(err, rc, "collection %s: %s",
+				        tx.end_to_end_id, err->msg);
+				goto cleanup;
+			}
 		}
 	}
 	if (in_block && (rc = sepa_pain008_end_block(w, err)) != 0)
 		goto cleanup;
 	rc = sepa_pain008_close(w, info, err);
 	w = NULL;
+	if (rc == 0) {
+		in_tx = 0;
+		rc = db_commit(db, err);
+	}
 cleanup:
+	if (in_tx)
+		db_rollback(db);
 	sepa_pain008_abort(w);
 	if (res != NULL)
 		PQclear(res);
