@@ -831,3 +831,132 @@ Test(collect, bad_account_refuses_the_month_and_changes_nothing)
 	}
 	world_close(&w);
 }
+
+/* Invoices of consumption month `month` (YYYY-MM-01), due on `due`. */
+static void
+invoice_month(struct world *w, const char *month, const char *due)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '%s', 'F' ||"
+	    " to_char('%s'::date, 'YYYY-MM') || '-' ||"
+	    " lpad(m.family_id::text, 6, '0'), '%s'::date - 14, '%s', m.id,"
+	    " 3000 + m.id, '%s'::date - 14 FROM mandates m",
+	    month, month, due, due, due);
+	sql(w, text);
+}
+
+/* An account change through the mandates' store function. */
+static void
+change_account(struct world *w, const char *rum, const char *bank, int64_t acct,
+    const char *sent, const char *today, const char *want_month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct mandate_change chg = {0};
+	struct mandate_change_result res;
+	sepa_rules rules = SEPA_RULES_INIT;
+	sepa_date t;
+	char q[256], iban[64], mon[SEPA_MONTH_BUFSZ];
+	PGresult *r;
+	int64_t cred = dbtest_int(w->db, "SELECT id FROM creditors");
+
+	snprintf(
+	    q, sizeof(q), "SELECT t_iban('%s', %lld)", bank, (long long)acct);
+	r = query(w, q);
+	snprintf(iban, sizeof(iban), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	chg.rum = rum;
+	chg.iban = iban;
+	cr_assert_eq(sepa_date_parse(&chg.sent, sent, &err), 0);
+	chg.received = chg.sent;
+	cr_assert_eq(sepa_date_parse(&t, today, &err), 0);
+	cr_assert_eq(store_mandate_change_account(
+	                 w->db, cred, &rules, &chg, t, &res, &err),
+	    0, "%s", err.msg);
+	cr_assert_str_eq(sepa_month_iso(mon, res.applies_from), want_month,
+	    "%s: %s", rum, res.why);
+}
+
+static char *
+month_file(struct world *w, const char *month_first)
+{
+	char q[256], path[512];
+	PGresult *res;
+
+	snprintf(q, sizeof(q),
+	    "SELECT file_name FROM batches WHERE collection_month = '%s'",
+	    month_first);
+	res = query(w, q);
+	cr_assert_eq(PQntuples(res), 1, "%s", month_first);
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return read_all(path);
+}
+
+/*
+ * Contract art. 3: a change sent on the 5th applies to this month's
+ * collection (which carries the amendment), one sent on the 6th to next
+ * month's; same bank declares the old IBAN, another bank SMNDA; the
+ * amendment is carried once.
+ */
+Test(collect, change_on_the_5th_vs_the_6th)
+{
+	struct world w;
+	struct run r;
+	char *xml;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	invoice_month(&w, "2026-10-01", "2026-11-16");
+	invoice_month(&w, "2026-11-01", "2026-12-15");
+	change_account(&w, "RUM-FAM11", "30004", 77011, "2026-11-05",
+	    "2026-11-05", "2026-11");
+	change_account(&w, "RUM-FAM12", "20041", 77012, "2026-11-06",
+	    "2026-11-06", "2026-12");
+
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	xml = month_file(&w, "2026-11-01");
+	cr_assert_eq(count_of(xml, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert_eq(count_of(xml, "<Id>SMNDA</Id>"), 0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-11-01' AND c.mandate_id = 11 AND c.amendment"
+	                 " = 'same_bank' AND c.orig_iban = t_iban('30004',"
+	                 " 1011) AND c.iban = t_iban('30004', 77011)"),
+	    1);
+	/* Family 12 is still debited on its old account in November. */
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-11-01' AND c.mandate_id = 12 AND c.amendment"
+	                 " = 'none' AND c.iban = t_iban('30004', 1012)"),
+	    1);
+	free(xml);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+
+	run(&r, &w, "", "--today 2026-12-07 collect --month 2026-12");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	xml = month_file(&w, "2026-12-01");
+	cr_assert_eq(count_of(xml, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert_eq(count_of(xml, "<Id>SMNDA</Id>"), 1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-12-01' AND c.mandate_id = 12 AND c.amendment"
+	                 " = 'other_bank' AND c.orig_iban IS NULL"),
+	    1);
+	free(xml);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    2);
+	free(check_outbox(&w, 3));
+	world_close(&w);
+}
