@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sepad.h"
 
@@ -30,6 +31,17 @@ collect_print_file(void *arg, const struct collect_file *f)
 	       " EUR, sha256 %s\n",
 	    verb[f->outcome], f->path, f->nb_of_txs, f->ctrl_sum / 100,
 	    f->ctrl_sum % 100, f->sha256);
+}
+
+/* On a terminal: how far the file is, as counts (stderr, one line). */
+static void
+collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rwriting %s: %" PRId64 " of %" PRId64 " transactions",
+	    file, done, total);
+	if (done >= total)
+		fputc('\n', stderr);
 }
 
 /* collect for one month: shared with the cycle. */
@@ -76,7 +88,8 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    sum.amount_cents % 100, sum.prepared);
 	if (store_collect_write(db, creditor, month, ctl->today,
 	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
-	        NULL, &sum, &err) != 0)
+	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
+	        &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (sum.prepared == 0 && sum.already_recorded == 0)

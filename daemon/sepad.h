@@ -338,6 +338,9 @@ struct collect_file {
 	int64_t ctrl_sum;
 };
 typedef void (*collect_file_fn)(void *arg, const struct collect_file *f);
+/* Progress while a file is written: `done` of `total` transactions. */
+typedef void (*collect_progress_fn)(
+    void *arg, const char *file_name, int64_t done, int64_t total);
 
 /*
  * Record the collections of collection month `month` (the invoices issued,
@@ -362,13 +365,13 @@ int store_collect_prepare(struct db *db, int64_t creditor_id,
  * a transaction. A file already under the final name (crash before the
  * release) must be identical to the regeneration, else SEPA_ESTATE.
  * Released batches are reported, never written again. on_file (may be
- * NULL) is called for each batch of the month, in part order. `sum` is
- * added to.
+ * NULL) is called for each batch of the month, in part order; progress
+ * (may be NULL) every 10,000 transactions written. `sum` is added to.
  */
 int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
-    collect_file_fn on_file, void *arg, struct collect_summary *sum,
-    sepa_error *err);
+    collect_file_fn on_file, collect_progress_fn progress, void *arg,
+    struct collect_summary *sum, sepa_error *err);
 
 /* ----------------------------------------------------- store_mandate.c */
 

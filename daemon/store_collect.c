@@ -755,8 +755,8 @@ collect_date(sepa_date *d, const char *s, sepa_error *err)
 /* Write one batch's file from its rows to `path`. */
 static int
 collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
-    const char *path, const char *schema_dir, sepa_pain008_info *info,
-    sepa_error *err)
+    const char *path, const char *schema_dir, collect_progress_fn progress,
+    void *arg, sepa_pain008_info *info, sepa_error *err)
 {
 	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
 	sepa_pain008_header hdr = {0};
@@ -766,6 +766,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	char cred[24];
 	const char *params[2];
 	int rc, in_block = 0, bi = -1, in_tx = 0;
+	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	params[0] = cred;
@@ -821,6 +822,9 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 			goto cleanup;
 		if (PQntuples(res) == 0)
 			break;
+		if (progress != NULL && done > 0)
+			progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
+		done += PQntuples(res);
 		for (int r = 0; r < PQntuples(res); r++) {
 			sepa_pain008_tx tx = {0};
 			sepa_pain008_amendment am = {0};
@@ -891,6 +895,8 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 			}
 		}
 	}
+	if (progress != NULL && done > 0)
+		progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
 	if (in_block && (rc = sepa_pain008_end_block(w, err)) != 0)
 		goto cleanup;
 	rc = sepa_pain008_close(w, info, err);
@@ -984,8 +990,8 @@ cleanup:
 int
 store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
-    collect_file_fn on_file, void *arg, struct collect_summary *sum,
-    sepa_error *err)
+    collect_file_fn on_file, collect_progress_fn progress, void *arg,
+    struct collect_summary *sum, sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ];
 	sepa_date first = {month.year, month.month, 1};
@@ -1039,7 +1045,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		    (rc = collect_file_sha256(path, before, err)) != 0)
 			goto cleanup;
 		if ((rc = collect_write_file(db, creditor_id, b, br, path,
-		         schema_dir, &info, err)) != 0) {
+		         schema_dir, progress, arg, &info, err)) != 0) {
 			rc = sepa_error_set(err, rc, "%s: %s", file, err->msg);
 			goto cleanup;
 		}
