@@ -48,6 +48,29 @@ static const struct ctl_command commands[] = {
         "month; steps missed since the last run are caught up, in order. With\n"
         "--month, only that month's due steps.\n",
         cmd_cycle},
+    {"mandate", "show|list|change-account|terminate ...",
+        "the families' mandates",
+        "  mandate show RUM\n"
+        "  mandate list [--status STATUS] [--csv]\n"
+        "  mandate change-account RUM --iban IBAN [--bic BIC] --received DATE\n"
+        "      [--sent DATE]\n"
+        "  mandate terminate RUM --received DATE [--immediate]\n\n"
+        "show RUM: family, state, accounts over time (masked IBANs), last and\n"
+        "next collection (FRST/RCUR, amendment), rejects counted this school\n"
+        "year.\n"
+        "list: one line per mandate (--status active|suspended|terminated|\n"
+        "lapsed; --csv for a ';'-separated file).\n"
+        "change-account: new bank details. The month of the first collection\n"
+        "on them follows the date the family SENT the form (--sent, default\n"
+        "--received): on or before mandates.account_change_cutoff_day of M,\n"
+        "from M; later, from M+1; never a month whose file is already made.\n"
+        "Two changes for the same month: the last one wins. A suspended\n"
+        "mandate becomes active again.\n"
+        "terminate: the family's letter. Received before\n"
+        "mandates.letter_deadline (30 June), the mandate ends on 31 August of\n"
+        "this school year, later on 31 August of the next; --immediate ends\n"
+        "it now (revoked at the bank).\n",
+        cmd_mandate},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

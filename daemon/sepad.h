@@ -373,6 +373,78 @@ int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     collect_file_fn on_file, collect_progress_fn progress, void *arg,
     struct collect_summary *sum, sepa_error *err);
 
+/* ----------------------------------------------------------- notify.c */
+
+/* Event kinds with a stable journal MESSAGE_ID (systemd/sepad.catalog). */
+enum notify_msg {
+	NOTIFY_STEP_STARTED,
+	NOTIFY_STEP_FINISHED,
+	NOTIFY_FILE_IMPORTED,
+	NOTIFY_FILE_REFUSED,
+	NOTIFY_PAIN008_RELEASED,
+	NOTIFY_RETURNS_RECONCILED,
+	NOTIFY_MANDATE_TERMINATED,
+	NOTIFY_MANDATE_SUSPENDED,
+	NOTIFY_RECOVERY_EXPORTED,
+	NOTIFY_NEEDS_ATTENTION,
+	NOTIFY_DAEMON_READY,
+	NOTIFY_DB_DOWN,
+	NOTIFY_DB_UP,
+	NOTIFY_CONFIG
+};
+
+/* The structured fields of a journal entry; NULL/unset ones are left out. */
+struct notify_event {
+	const char *month; /* SEPAD_MONTH, "2026-10" */
+	const char *step; /* SEPAD_STEP, "invoice", "collect"... */
+	const char *file; /* SEPAD_FILE */
+	const char *batch; /* SEPAD_BATCH (MsgId) */
+	const char *rum; /* SEPAD_RUM */
+	const char *reason; /* SEPAD_REASON (ISO reason code) */
+	bool has_count;
+	int64_t count; /* SEPAD_COUNT */
+	bool has_amount;
+	int64_t amount_cents; /* SEPAD_AMOUNT_CENTS */
+};
+
+#define NOTIFY_MAX_FIELDS 16
+#define NOTIFY_FIELD_MAX 1152
+/* The "NAME=value" strings of one entry (built by notify_build_fields). */
+struct notify_fields_buf {
+	size_t count;
+	char text[NOTIFY_MAX_FIELDS][NOTIFY_FIELD_MAX];
+};
+
+/* foreground (-d): journal entries are printed as plain log lines. */
+void notify_init(int foreground);
+/* The 32-hex-digit MESSAGE_ID and a short name of a kind (static). */
+const char *notify_msgid(enum notify_msg msg);
+const char *notify_msg_name(enum notify_msg msg);
+size_t notify_msg_count(void);
+/* sd_notify: no-ops without NOTIFY_SOCKET. */
+void notify_ready(void);
+void notify_reloading(void); /* RELOADING=1 with MONOTONIC_USEC */
+void notify_stopping(void);
+void notify_watchdog(void);
+void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* WatchdogSec in microseconds, 0 when the watchdog is off. */
+uint64_t notify_watchdog_usec(void);
+/*
+ * Replace every valid IBAN inside text by its masked form (FR76****0189),
+ * in place: no full IBAN ever reaches the journal.
+ */
+void notify_mask_ibans(char *text);
+/* Build the fields of an entry (for notify_journal and its tests). */
+int notify_build_fields(struct notify_fields_buf *b, enum notify_msg msg,
+    int priority, const struct notify_event *ev, const char *message);
+/*
+ * One structured journal entry (priority: LOG_INFO, LOG_WARNING...);
+ * without a journal, or in the foreground, a plain log line instead. The
+ * message has its IBANs masked.
+ */
+void notify_journal(enum notify_msg msg, int priority,
+    const struct notify_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* ----------------------------------------------------- store_mandate.c */
 
 /*
@@ -422,7 +494,11 @@ struct mandate_account {
  *         store_mandate_amendment_carried(db, cred, acc.account_id,
  *             collection_id, &err);
  * Mandates to collect are those in state 'active' whose ends_on is NULL
- * or not before the due date (run store_mandate_sweep first).
+ * or not before the due date (run store_mandate_sweep first). The run
+ * records a batch holding its creditor row FOR UPDATE (SELECT ... FROM
+ * creditors WHERE id = $1 FOR UPDATE), the lock that
+ * store_mandate_change_account takes shared: an account change then either
+ * lands before the batch reads the accounts or sees the month closed.
  */
 int store_mandate_account_for(struct db *db, int64_t creditor_id,
     int64_t mandate_id, sepa_month collection_month,
@@ -499,7 +575,7 @@ struct mandate_change_result {
  * amendment_required is set when the mandate had an account before. A
  * suspended mandate becomes active ('mandate.reactivated'). Refused,
  * database unchanged: an invalid IBAN, sent after received, received
- * after `today` (SEPA_EINVAL), the same IBAN as the account in force from
+ * after `today`, a country outside SEPA (SEPA_EINVAL), the same IBAN as the account in force from
  * the latest change (SEPA_EINVAL), an unknown RUM (SEPA_ENOTFOUND), a
  * terminated or lapsed mandate (SEPA_ESTATE).
  */
@@ -550,6 +626,85 @@ int store_mandate_sweep(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, sepa_date today, struct mandate_sweep_result *res,
     sepa_error *err);
 
+/* One account of a mandate, for `sepactl mandate show`. */
+struct mandate_history {
+	int64_t id;
+	char iban[SEPA_IBAN_BUFSZ];
+	char bic[SEPA_BIC_BUFSZ];
+	sepa_month applies_from;
+	sepa_date received_on;
+	bool amendment_required;
+	char carried_by[36]; /* EndToEndId of the carrier, "" when none */
+	sepa_month carried_month; /* its collection month */
+	bool debited; /* a collection on it reached the bank */
+};
+
+/* What `sepactl mandate show` prints; free with store_mandate_info_free. */
+struct mandate_info {
+	int64_t id;
+	char rum[64];
+	char family_ref[128];
+	char payer_name[256];
+	sepa_date signed_on;
+	char state[16];
+	char reason[128];
+	sepa_date since; /* year 0: never changed */
+	sepa_date ends_on; /* year 0: no end scheduled */
+	sepa_date last_use; /* last collection presented, else signature */
+	sepa_date usable_until; /* lapses the day after, unless collected */
+	size_t naccounts;
+	struct mandate_history *accounts; /* oldest first, owned */
+	bool has_last; /* a collection exists */
+	sepa_month last_month;
+	sepa_date last_due;
+	char last_state[16];
+	char last_seq[8];
+	char last_reason[8];
+	char last_iban[SEPA_IBAN_BUFSZ];
+	int64_t last_amount;
+	sepa_month next_month; /* first open collection month */
+	enum sepa_seq next_seq;
+	bool has_next_account;
+	struct mandate_account next_account;
+	int school_year; /* of `today` */
+	int64_t rejects; /* rejected, returned, refunded, counted codes */
+};
+
+/*
+ * Everything known about the mandate of `rum`: accounts, last collection,
+ * next collection (first open month: sequence, account, amendment), and
+ * the rejects counted in today's school year (collections rejected,
+ * returned or refunded with a due date in it, except the codes of
+ * `not_counted`, rejections.creditor_side_codes). SEPA_ENOTFOUND for an
+ * unknown RUM.
+ */
+int store_mandate_show(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct config_strlist *not_counted,
+    const char *rum, sepa_date today, struct mandate_info *info,
+    sepa_error *err);
+void store_mandate_info_free(struct mandate_info *info);
+
+/* One row of `sepactl mandate list`; strings valid during the callback. */
+struct mandate_list_row {
+	const char *rum;
+	const char *family_ref;
+	const char *payer_name;
+	const char *state;
+	const char *reason; /* "" when active */
+	sepa_date signed_on;
+	sepa_date since; /* year 0: none */
+	sepa_date ends_on; /* year 0: none */
+	const char *iban; /* account of today's month, "" when none yet */
+};
+
+/*
+ * Call fn for each mandate (in `state` when not NULL), by RUM; a non-zero
+ * return of fn stops and is returned.
+ */
+int store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
+    sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
+    void *arg, sepa_error *err);
+
 /* --------------------------------------------------- sepactl commands */
 
 /* Exit status of sepactl (PRODUCT.md section 6). */
@@ -597,5 +752,7 @@ int ctl_collect_month(struct ctl *ctl, sepa_month month);
 int cmd_cycle(struct ctl *ctl, int argc, char **argv);
 /* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
 int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
+/* cmd_mandate.c */
+int cmd_mandate(struct ctl *ctl, int argc, char **argv);
 
 #endif /* SEPAD_H */

@@ -26,6 +26,16 @@
 
 #include "sepad.h"
 
+/*
+ * The last use of mandate m, for the lapse: the due date of its last
+ * collection that was presented (any state but cancelled), the
+ * last_collected_on column, or the signature date, whichever is latest.
+ */
+#define MANDATE_LAST_USE \
+	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
+	"FROM collections c WHERE c.creditor_id = m.creditor_id " \
+	"AND c.mandate_id = m.id AND c.state <> 'cancelled'))"
+
 /* States of a collection that did not reach the debtor's bank. */
 #define MANDATE_NOT_REACHED "('rejected', 'cancelled')"
 
@@ -332,7 +342,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	char cred[24], man[24], from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ];
 	char sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
 	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
-	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512];
+	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512], cc[3];
 	struct mandate_row m;
 	struct pg_result *pr = NULL;
 	PGresult *r;
@@ -343,6 +353,14 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	memset(res, 0, sizeof(*res));
 	if ((rc = sepa_iban_validate(chg->iban, err)) != 0)
 		return rc;
+	cc[0] = chg->iban[0];
+	cc[1] = chg->iban[1];
+	cc[2] = '\0';
+	if (!sepa_iban_is_sepa_country(cc))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "IBAN %s: country %s is not in the SEPA scheme, it cannot "
+		    "be debited",
+		    sepa_iban_mask(mask, chg->iban), cc);
 	sepa_date_iso(recv, chg->received);
 	sepa_date_iso(sent, chg->sent);
 	sepa_date_iso(tod, today);
@@ -355,6 +373,17 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		    tod);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
+	/*
+	 * The creditor row, shared: a collection run that records a batch
+	 * holds it FOR UPDATE, so the first open month read below cannot
+	 * close under us, nor a batch read the accounts before we commit.
+	 */
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	if ((rc = db_query_int64(db, &n, "lock the creditor",
+	         "SELECT count(*) FROM (SELECT 1 FROM creditors WHERE id = $1 "
+	         "FOR SHARE) x",
+	         1, (const char *const[]){cred}, err)) != 0)
+		goto cleanup;
 	if ((rc = mandate_lock(db, creditor_id, chg->rum, &m, err)) != 0)
 		goto cleanup;
 	if ((rc = mandate_refuse_ended(&m,
@@ -615,14 +644,11 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	 * decides.
 	 */
 	rc = db_query(db, &pr, "find unused mandates",
-	    "SELECT m.id, to_char(u.last_use, 'YYYY-MM-DD') FROM mandates m "
-	    "CROSS JOIN LATERAL (SELECT greatest(m.signed_on, "
-	    "m.last_collected_on, (SELECT max(c.due_on) FROM collections c "
-	    "WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id "
-	    "AND c.state <> 'cancelled')) AS last_use) u "
+	    "SELECT m.id, to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') "
+	    "FROM mandates m "
 	    "WHERE m.creditor_id = $1 AND m.state IN ('active', 'suspended') "
-	    "AND u.last_use < ($2::date - make_interval(months => $3::int))::date "
-	    "+ 7",
+	    "AND " MANDATE_LAST_USE " < "
+	    "($2::date - make_interval(months => $3::int))::date + 7",
 	    3, (const char *const[]){cred, tod, months}, err);
 	if (rc != 0)
 		goto cleanup;
@@ -669,5 +695,286 @@ cleanup:
 	db_result_free(pr);
 	if (rc != 0)
 		db_rollback(db);
+	return rc;
+}
+
+/* ----------------------------------------------------------- show, list */
+
+/* A text[] literal of reason codes (4 upper-case alphanumerics each). */
+static char *
+mandate_codes_array(const struct config_strlist *codes)
+{
+	size_t n = codes != NULL ? codes->count : 0;
+	char *out = xmalloc(n * 6 + 3);
+	size_t len = 0;
+
+	out[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		memcpy(out + len, codes->items[i], strlen(codes->items[i]));
+		len += strlen(codes->items[i]);
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+static int
+mandate_show_accounts(struct db *db, const char *cred, const char *man,
+    struct mandate_info *info, sepa_error *err)
+{
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc;
+
+	rc = db_query(db, &pr, "read the mandate's accounts",
+	    "SELECT a.id, a.iban, a.bic, to_char(a.applies_from, 'YYYY-MM-DD'), "
+	    "to_char(a.received_on, 'YYYY-MM-DD'), a.amendment_required, "
+	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "EXISTS (SELECT 1 FROM collections u WHERE u.creditor_id = "
+	    "a.creditor_id AND u.account_id = a.id AND u.state NOT IN " MANDATE_NOT_REACHED
+	    ") "
+	    "FROM mandate_accounts a "
+	    "LEFT JOIN collections c ON c.creditor_id = a.creditor_id "
+	    "AND c.id = a.amended_by_collection "
+	    "LEFT JOIN batches b ON b.creditor_id = c.creditor_id "
+	    "AND b.id = c.batch_id "
+	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+	    "ORDER BY a.applies_from, a.id",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	info->naccounts = (size_t)PQntuples(r);
+	info->accounts = xcalloc(
+	    info->naccounts > 0 ? info->naccounts : 1, sizeof(*info->accounts));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct mandate_history *h = &info->accounts[i];
+		sepa_date d;
+
+		h->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+		mandate_copy(h->iban, sizeof(h->iban), r, i, 1);
+		mandate_copy(h->bic, sizeof(h->bic), r, i, 2);
+		if ((rc = mandate_get_date(r, i, 3, &d, err)) != 0)
+			goto cleanup;
+		h->applies_from = sepa_month_of(d);
+		if ((rc = mandate_get_date(r, i, 4, &h->received_on, err)) != 0)
+			goto cleanup;
+		h->amendment_required = PQgetvalue(r, i, 5)[0] == 't';
+		mandate_copy(h->carried_by, sizeof(h->carried_by), r, i, 6);
+		if ((rc = mandate_get_date(r, i, 7, &d, err)) != 0)
+			goto cleanup;
+		h->carried_month = sepa_month_of(d);
+		h->debited = PQgetvalue(r, i, 8)[0] == 't';
+	}
+cleanup:
+	db_result_free(pr);
+	return rc;
+}
+
+int
+store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    const struct config_strlist *not_counted, const char *rum, sepa_date today,
+    struct mandate_info *info, sepa_error *err)
+{
+	char cred[24], man[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
+	char *codes = NULL;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	sepa_date d;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	rc = db_query(db, &pr, "read the mandate",
+	    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
+	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
+	    "coalesce(m.state_reason, ''), "
+	    "to_char(m.state_since, 'YYYY-MM-DD'), "
+	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+	    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
+	    "JOIN families f ON f.creditor_id = m.creditor_id "
+	    "AND f.id = m.family_id "
+	    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)",
+	    2, (const char *const[]){cred, rum}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) != 1) {
+		rc = sepa_error_set(
+		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
+		goto cleanup;
+	}
+	info->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	mandate_copy(info->rum, sizeof(info->rum), r, 0, 1);
+	mandate_copy(info->family_ref, sizeof(info->family_ref), r, 0, 2);
+	mandate_copy(info->payer_name, sizeof(info->payer_name), r, 0, 3);
+	mandate_copy(info->state, sizeof(info->state), r, 0, 5);
+	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
+	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
+		goto cleanup;
+	/* sepa_rule_lapsed: lapsed once past last use + lapse_months. */
+	info->usable_until =
+	    sepa_date_add_months(info->last_use, rules->lapse_months);
+	db_result_free(pr);
+	pr = NULL;
+	mandate_i64(man, sizeof(man), info->id);
+
+	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0)
+		goto cleanup;
+
+	/* The last collection, whatever its state. */
+	rc = db_query(db, &pr, "read the mandate's last collection",
+	    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
+	    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
+	    "c.seq_type, coalesce(c.reason_code, '') "
+	    "FROM collections c JOIN batches b ON b.creditor_id = "
+	    "c.creditor_id AND b.id = c.batch_id "
+	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+	    "ORDER BY b.collection_month DESC, c.id DESC LIMIT 1",
+	    2, (const char *const[]){cred, man}, err);
+	if (rc != 0)
+		goto cleanup;
+	r = (PGresult *)pr;
+	if (PQntuples(r) == 1) {
+		info->has_last = true;
+		if ((rc = mandate_get_date(r, 0, 0, &d, err)) != 0 ||
+		    (rc = mandate_get_date(r, 0, 1, &info->last_due, err)) != 0)
+			goto cleanup;
+		info->last_month = sepa_month_of(d);
+		mandate_copy(
+		    info->last_state, sizeof(info->last_state), r, 0, 2);
+		mandate_copy(info->last_iban, sizeof(info->last_iban), r, 0, 3);
+		info->last_amount = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+		mandate_copy(info->last_seq, sizeof(info->last_seq), r, 0, 5);
+		mandate_copy(
+		    info->last_reason, sizeof(info->last_reason), r, 0, 6);
+	}
+	db_result_free(pr);
+	pr = NULL;
+
+	/* The next collection: the first open month. */
+	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
+	         &info->next_month, err)) != 0)
+		goto cleanup;
+	if ((rc = store_mandate_sequence(db, creditor_id, info->id,
+	         info->next_month, rules, &info->next_seq, err)) != 0)
+		goto cleanup;
+	rc = store_mandate_account_for(db, creditor_id, info->id,
+	    info->next_month, &info->next_account, err);
+	if (rc == SEPA_ENOTFOUND) {
+		sepa_error_clear(err);
+		rc = 0;
+	} else if (rc != 0) {
+		goto cleanup;
+	} else {
+		info->has_next_account = true;
+	}
+
+	/*
+	 * Rejects and returns counted this school year (the school year of
+	 * each collection's due date): creditor-side codes do not count.
+	 */
+	info->school_year = sepa_school_year(today);
+	sepa_date_iso(from, sepa_school_year_start(info->school_year));
+	sepa_date_iso(to, sepa_school_year_end(info->school_year));
+	codes = mandate_codes_array(not_counted);
+	rc = db_query_int64(db, &info->rejects, "count the mandate's rejects",
+	    "SELECT count(*) FROM collections WHERE creditor_id = $1 "
+	    "AND mandate_id = $2 AND state IN ('rejected', 'returned', "
+	    "'refunded') AND due_on BETWEEN $3 AND $4 "
+	    "AND (reason_code IS NULL OR NOT reason_code = ANY ($5::text[]))",
+	    5, (const char *const[]){cred, man, from, to, codes}, err);
+cleanup:
+	free(codes);
+	db_result_free(pr);
+	if (rc != 0)
+		store_mandate_info_free(info);
+	return rc;
+}
+
+void
+store_mandate_info_free(struct mandate_info *info)
+{
+	if (info == NULL)
+		return;
+	free(info->accounts);
+	info->accounts = NULL;
+	info->naccounts = 0;
+}
+
+/* Rows read per query by store_mandate_list (keyset pages). */
+#define MANDATE_LIST_PAGE 500
+
+int
+store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
+    sepa_date today, int (*fn)(void *arg, const struct mandate_list_row *row),
+    void *arg, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
+	struct pg_result *pr = NULL;
+	PGresult *r;
+	int rc, n;
+
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_month_first(mon, sepa_month_of(today));
+	snprintf(page, sizeof(page), "%d", MANDATE_LIST_PAGE);
+	/* Pages by RUM (the unique index), so memory stays flat. */
+	do {
+		rc = db_query(db, &pr, "list the mandates",
+		    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
+		    "coalesce(m.state_reason, ''), "
+		    "to_char(m.signed_on, 'YYYY-MM-DD'), "
+		    "to_char(m.state_since, 'YYYY-MM-DD'), "
+		    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+		    "(SELECT a.iban FROM mandate_accounts a "
+		    "WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
+		    "AND a.applies_from <= $3 "
+		    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1), "
+		    "upper(m.rum) "
+		    "FROM mandates m JOIN families f "
+		    "ON f.creditor_id = m.creditor_id AND f.id = m.family_id "
+		    "WHERE m.creditor_id = $1 "
+		    "AND ($2::text IS NULL OR m.state = $2) "
+		    "AND ($4::text IS NULL OR upper(m.rum) > $4) "
+		    "ORDER BY upper(m.rum) LIMIT $5::int",
+		    5, (const char *const[]){cred, state, mon, after, page},
+		    err);
+		if (rc != 0)
+			goto cleanup;
+		r = (PGresult *)pr;
+		n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			struct mandate_list_row row;
+
+			memset(&row, 0, sizeof(row));
+			row.rum = PQgetvalue(r, i, 0);
+			row.family_ref = PQgetvalue(r, i, 1);
+			row.payer_name = PQgetvalue(r, i, 2);
+			row.state = PQgetvalue(r, i, 3);
+			row.reason = PQgetvalue(r, i, 4);
+			if ((rc = mandate_get_date(
+			         r, i, 5, &row.signed_on, err)) != 0 ||
+			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=
+			        0 ||
+			    (rc = mandate_get_date(
+			         r, i, 7, &row.ends_on, err)) != 0)
+				goto cleanup;
+			row.iban = PQgetvalue(r, i, 8);
+			if ((rc = fn(arg, &row)) != 0)
+				goto cleanup;
+		}
+		free(after);
+		after = n > 0 ? xstrdup(PQgetvalue(r, n - 1, 9)) : NULL;
+		db_result_free(pr);
+		pr = NULL;
+	} while (n == MANDATE_LIST_PAGE);
+cleanup:
+	free(after);
+	db_result_free(pr);
 	return rc;
 }

@@ -550,6 +550,10 @@ static const struct {
         "no mandate with RUM \"NOPE\""},
     {"RUM-1", "FR7630006000011234567890188", "2026-10-02", "2026-10-02",
         SEPA_EINVAL, "check digits"},
+    {"RUM-1", "TN5910006035183598478831", "2026-10-02", "2026-10-02",
+        SEPA_EINVAL,
+        "IBAN TN59****8831: country TN is not in the SEPA scheme, it cannot "
+        "be debited"},
     {"RUM-1", FX_IBAN_C, "2026-10-03", "2026-10-02", SEPA_EINVAL,
         "sent date 2026-10-03 is after the received date 2026-10-02"},
     {"RUM-1", FX_IBAN_C, "2026-10-02", "2026-10-11", SEPA_EINVAL,
@@ -801,6 +805,141 @@ Test(mandate, sweep_lapses_mandates_unused_36_months)
 	                 "'mandate.lapsed' AND message LIKE 'mandate RUM-_ "
 	                 "lapsed: unused 36 months'"),
 	    2);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+/* ---------------------------------------------------------- show, list */
+
+struct list_acc {
+	size_t n;
+	char first[64], last[64];
+	size_t with_iban;
+	int stop_at; /* 0: never */
+};
+
+static int
+list_cb(void *arg, const struct mandate_list_row *row)
+{
+	struct list_acc *a = arg;
+
+	if (a->n == 0)
+		snprintf(a->first, sizeof(a->first), "%s", row->rum);
+	snprintf(a->last, sizeof(a->last), "%s", row->rum);
+	a->with_iban += row->iban[0] != '\0';
+	a->n++;
+	return a->stop_at != 0 && (int)a->n == a->stop_at ? SEPA_ELIMIT : 0;
+}
+
+Test(mandate, list_pages_through_every_mandate)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct list_acc acc;
+	struct mandatefx f;
+	char name[64];
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	/* 1,201 mandates (more than two pages), half with an account */
+	dbtest_int(f.db,
+	    "WITH m AS (INSERT INTO mandates (creditor_id, family_id, rum, "
+	    "signed_on) SELECT c.id, f.id, 'R-' || lpad(g::text, 5, '0'), "
+	    "'2025-08-01' FROM creditors c, families f, "
+	    "generate_series(1, 1201) g RETURNING id, creditor_id, rum), "
+	    "a AS (INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, "
+	    "applies_from, received_on) SELECT creditor_id, id, "
+	    "'FR7630006000011234567890189', '2025-09-01', '2025-08-01' FROM m "
+	    "WHERE right(rum, 1) IN ('0', '2', '4', '6', '8') RETURNING 1) "
+	    "SELECT count(*) FROM a");
+	dbtest_int(f.db,
+	    "WITH u AS (UPDATE mandates SET state = 'lapsed', state_reason = "
+	    "'unused 36 months', state_since = '2026-01-01' WHERE rum LIKE "
+	    "'R-000__' RETURNING 1) SELECT count(*) FROM u");
+	memset(&acc, 0, sizeof(acc));
+	cr_assert_eq(store_mandate_list(f.db, f.cred, NULL,
+	                 fx_date("2026-10-01"), list_cb, &acc, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(acc.n, 1201);
+	cr_expect_str_eq(acc.first, "R-00001");
+	cr_expect_str_eq(acc.last, "R-01201");
+	cr_expect_eq(acc.with_iban, 600);
+	memset(&acc, 0, sizeof(acc));
+	cr_assert_eq(store_mandate_list(f.db, f.cred, "lapsed",
+	                 fx_date("2026-10-01"), list_cb, &acc, &err),
+	    0);
+	cr_expect_eq(acc.n, 99);
+	/* accounts applying later are not today's */
+	memset(&acc, 0, sizeof(acc));
+	cr_assert_eq(store_mandate_list(f.db, f.cred, NULL,
+	                 fx_date("2025-08-31"), list_cb, &acc, &err),
+	    0);
+	cr_expect_eq(acc.with_iban, 0);
+	/* the callback's error stops the listing */
+	memset(&acc, 0, sizeof(acc));
+	acc.stop_at = 3;
+	cr_expect_eq(store_mandate_list(f.db, f.cred, NULL,
+	                 fx_date("2026-10-01"), list_cb, &acc, &err),
+	    SEPA_ELIMIT);
+	cr_expect_eq(acc.n, 3);
+	db_close(f.db);
+	dbtest_drop(name);
+}
+
+Test(mandate, show_gathers_history_and_counts_rejects)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_rules rules = SEPA_RULES_INIT;
+	char am05[] = "AM05", ff01[] = "FF01";
+	struct config_strlist creditor_side = {(char *[]){am05, ff01}, 2};
+	struct mandate_info info;
+	struct mandatefx f;
+	char name[64];
+	int64_t man, a, c, col;
+
+	fx_init(&f, dbtest_open(name, "sepad"));
+	man = fx_mandate(&f, "RUM-1", "2025-08-20");
+	a = fx_account(&f, man, FX_IBAN_A, "2025-09-01");
+	c = fx_account(&f, man, FX_IBAN_C, "2026-11-01");
+	/* last school year's reject does not count in this one */
+	fx_collection(&f, fx_batch(&f, "2026-06-01", "released"), man, a,
+	    "2026-06-01", "returned");
+	fx_collection(&f, fx_batch(&f, "2026-09-01", "released"), man, a,
+	    "2026-09-01", "refunded");
+	fx_collection(&f, fx_batch(&f, "2026-10-01", "released"), man, a,
+	    "2026-10-01", "rejected");
+	col = fx_collection(&f, fx_batch(&f, "2026-11-01", "released"), man, c,
+	    "2026-11-01", "rejected");
+	dbtest_int(f.db,
+	    "WITH u AS (UPDATE collections SET reason_code = CASE state WHEN "
+	    "'refunded' THEN 'MD06' WHEN 'returned' THEN 'AM04' ELSE CASE WHEN "
+	    "due_on < '2026-11-01' THEN NULL ELSE 'AM05' END END RETURNING 1) "
+	    "SELECT count(*) FROM u");
+	cr_assert_eq(
+	    store_mandate_amendment_carried(f.db, f.cred, c, col, &err), 0);
+	cr_assert_eq(store_mandate_show(f.db, f.cred, &rules, &creditor_side,
+	                 "rum-1", fx_date("2026-11-20"), &info, &err),
+	    0, "%s", err.msg);
+	cr_expect_str_eq(info.rum, "RUM-1");
+	cr_expect_str_eq(info.family_ref, "F1");
+	cr_expect_str_eq(info.state, "active");
+	cr_expect_eq(info.naccounts, 2);
+	cr_expect_str_eq(info.accounts[1].iban, FX_IBAN_C);
+	cr_expect_str_eq(info.accounts[1].carried_by, "E8");
+	cr_expect_eq(info.accounts[1].carried_month.month, 11);
+	cr_expect(info.has_last);
+	cr_expect_str_eq(info.last_state, "rejected");
+	cr_expect_str_eq(info.last_reason, "AM05");
+	cr_expect_eq(info.next_month.month, 12);
+	cr_expect_eq(info.next_seq, SEPA_SEQ_RCUR);
+	cr_expect(info.has_next_account);
+	/* the November carrier was rejected: December carries it again */
+	cr_expect_eq(info.next_account.amendment, SEPA_AMEND_OTHER_BANK);
+	cr_expect_eq(info.school_year, 2026);
+	cr_expect_eq(info.rejects, 2); /* MD06 refund and the NULL reject */
+	store_mandate_info_free(&info);
+	cr_expect_eq(store_mandate_show(f.db, f.cred, &rules, &creditor_side,
+	                 "nope", fx_date("2026-11-20"), &info, &err),
+	    SEPA_ENOTFOUND);
+	cr_expect_str_eq(err.msg, "no mandate with RUM \"nope\"");
 	db_close(f.db);
 	dbtest_drop(name);
 }

@@ -1,0 +1,71 @@
+/*
+ * ctlrun.h - run the sepactl binary from an end-to-end test and capture its
+ * exit status, stdout and stderr; write a temporary configuration.
+ */
+#ifndef SEPAD_CTLRUN_H
+#define SEPAD_CTLRUN_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CTLRUN_SEPACTL SEPAD_SRCDIR "/build/sepactl"
+
+struct ctlrun {
+	int status;
+	char out[16384];
+	char err[8192];
+};
+
+static inline void
+ctlrun_slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n = 0;
+
+	if (fp != NULL) {
+		n = fread(buf, 1, size - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = '\0';
+	unlink(path);
+}
+
+/* Run `sepactl ARGS` (ARGS is shell text of our own). */
+static inline void
+ctlrun(struct ctlrun *r, const char *args)
+{
+	char cmd[4096], out[64], err[64];
+	int st;
+
+	snprintf(out, sizeof(out), "/tmp/ctlrun-out-%ld", (long)getpid());
+	snprintf(err, sizeof(err), "/tmp/ctlrun-err-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s", CTLRUN_SEPACTL,
+	    args, out, err);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	r->status = WEXITSTATUS(st);
+	ctlrun_slurp(out, r->out, sizeof(r->out));
+	ctlrun_slurp(err, r->err, sizeof(r->err));
+}
+
+/* A temporary configuration file holding text; its path goes to path. */
+static inline void
+ctlrun_conf(char *path, size_t size, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, size, "/tmp/ctlrun-conf-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+#endif /* SEPAD_CTLRUN_H */
