@@ -849,35 +849,31 @@ invoice_month(struct world *w, const char *month, const char *due)
 	sql(w, text);
 }
 
-/* An account change through the mandates' store function. */
+/* An account change the way the operator records it (sepactl mandate). */
 static void
 change_account(struct world *w, const char *rum, const char *bank, int64_t acct,
     const char *sent, const char *today, const char *want_month)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-	struct mandate_change chg = {0};
-	struct mandate_change_result res;
-	sepa_rules rules = SEPA_RULES_INIT;
-	sepa_date t;
-	char q[256], iban[64], mon[SEPA_MONTH_BUFSZ];
-	PGresult *r;
-	int64_t cred = dbtest_int(w->db, "SELECT id FROM creditors");
+	char q[512], iban[64], args[512];
+	PGresult *res;
+	struct run r;
 
 	snprintf(
 	    q, sizeof(q), "SELECT t_iban('%s', %lld)", bank, (long long)acct);
-	r = query(w, q);
-	snprintf(iban, sizeof(iban), "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-	chg.rum = rum;
-	chg.iban = iban;
-	cr_assert_eq(sepa_date_parse(&chg.sent, sent, &err), 0);
-	chg.received = chg.sent;
-	cr_assert_eq(sepa_date_parse(&t, today, &err), 0);
-	cr_assert_eq(store_mandate_change_account(
-	                 w->db, cred, &rules, &chg, t, &res, &err),
-	    0, "%s", err.msg);
-	cr_assert_str_eq(sepa_month_iso(mon, res.applies_from), want_month,
-	    "%s: %s", rum, res.why);
+	res = query(w, q);
+	snprintf(iban, sizeof(iban), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	snprintf(args, sizeof(args),
+	    "--today %s mandate change-account %s --iban %s --received %s",
+	    today, rum, iban, sent);
+	run(&r, w, "", args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM mandate_accounts a JOIN mandates m ON m.id ="
+	    " a.mandate_id WHERE m.rum = '%s' AND a.iban = '%s' AND"
+	    " to_char(a.applies_from, 'YYYY-MM') = '%s'",
+	    rum, iban, want_month);
+	cr_assert_eq(dbtest_int(w->db, q), 1, "%s: %s", rum, r.out);
 }
 
 static char *
