@@ -947,6 +947,7 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	char cred[24], day[SEPA_DATE_BUFSZ], msg[256];
 	const char *params[4];
 	struct event ev = {0};
+	int64_t changed;
 	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
@@ -956,12 +957,17 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	params[3] = sepa_date_iso(day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	if ((rc = db_exec(db, "mark the batch released",
-	         "UPDATE batches SET state = 'released', sha256 = $3,"
+	/* Another run may have released it meanwhile: then nothing to do. */
+	if ((rc = db_query_int64(db, &changed, "mark the batch released",
+	         "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
 	         " released_at = now() WHERE creditor_id = $1 AND id = $2"
-	         " AND state = 'prepared'",
+	         " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u",
 	         3, params, err)) != 0)
 		goto cleanup;
+	if (changed == 0) {
+		rc = db_commit(db, err);
+		goto cleanup;
+	}
 	if ((rc = db_exec(db, "mark the collections sent",
 	         "UPDATE collections SET state = 'sent', state_since = $4"
 	         " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
@@ -997,11 +1003,25 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 	sepa_date first = {month.year, month.month, 1};
 	const char *params[2];
 	PGresult *b = NULL;
-	char *path = NULL;
-	int rc;
+	char *path = NULL, ym[16];
+	int64_t one;
+	int rc, locked = 0;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
 	params[0] = cred;
+	params[1] = ym;
+	/*
+	 * One writer per creditor and month (a session lock, released
+	 * below or with the connection): a second run waits, then finds
+	 * the batches released.
+	 */
+	if ((rc = db_query_int64(db, &one, "wait for the month's writer",
+	         "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
+	         " $2::int)) s",
+	         2, params, err)) != 0)
+		return rc;
+	locked = 1;
 	params[1] = sepa_date_iso(mon, first);
 	if ((rc = db_query(db, (struct pg_result **)&b,
 	         "read the month's batches",
@@ -1015,7 +1035,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 	         " WHERE creditor_id = $1 AND collection_month = $2::date"
 	         " ORDER BY part",
 	         2, params, err)) != 0)
-		return rc;
+		goto cleanup;
 	for (int br = 0; br < PQntuples(b); br++) {
 		const char *file = PQgetvalue(b, br, CB_FILE);
 		const char *state = PQgetvalue(b, br, CB_STATE);
@@ -1069,7 +1089,17 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 			on_file(arg, &cf);
 	}
 cleanup:
+	if (locked) {
+		sepa_error ignored = SEPA_ERROR_INIT;
+
+		params[1] = ym;
+		db_query_int64(db, &one, "release the month's writer",
+		    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
+		    " $2::int)) s",
+		    2, params, &ignored);
+	}
 	free(path);
-	PQclear(b);
+	if (b != NULL)
+		PQclear(b);
 	return rc;
 }

@@ -956,3 +956,36 @@ Test(collect, change_on_the_5th_vs_the_6th)
 	free(check_outbox(&w, 3));
 	world_close(&w);
 }
+
+/* Three collects at once: each succeeds, one set of files, released once. */
+Test(collect, three_runs_at_once)
+{
+	struct world w;
+	char cmd[2048], st[128], status[64];
+	FILE *fp;
+	size_t n;
+
+	world_open(&w, "max_transactions_per_file = 4;");
+	snprintf(st, sizeof(st), "%s.status", w.outbox);
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_CRASH_AT sh -c 'for i in 1 2 3; do"
+	    " (%s -c %s --today 2026-10-06 collect --month 2026-10 >/dev/null;"
+	    " echo $? >>%s) & done; wait'",
+	    SEPACTL, w.conf, st);
+	cr_assert_eq(system(cmd), 0);
+	fp = fopen(st, "r");
+	cr_assert_not_null(fp);
+	n = fread(status, 1, sizeof(status) - 1, fp);
+	status[n] = '\0';
+	fclose(fp);
+	unlink(st);
+	cr_assert_str_eq(status, "0\n0\n0\n");
+	free(check_outbox(&w, 8));
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'batch.released'"),
+	    8);
+	cr_assert_eq(
+	    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+	world_close(&w);
+}
