@@ -459,7 +459,7 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	sepa_rules rules;
 	PGresult *res = NULL;
 	struct collect_row *rows = NULL;
-	int64_t *batch_ids = NULL, existing, nparts = 0;
+	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int n = 0, rc;
@@ -482,9 +482,18 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	if ((rc = db_exec(db, "set up the transaction", "SET LOCAL jit = off",
 	         0, NULL, err)) != 0)
 		goto cleanup;
+	/*
+	 * A file the bank refused whole ('rejected', its collections
+	 * cancelled) does not close the month: its invoices are collected
+	 * again in new parts, numbered after the last one.
+	 */
 	if ((rc = db_query_int64(db, &existing, "count the month's batches",
 	         "SELECT count(*) FROM batches WHERE creditor_id = $1"
-	         " AND collection_month = $2::date",
+	         " AND collection_month = $2::date AND state <> 'rejected'",
+	         2, params, err)) != 0 ||
+	    (rc = db_query_int64(db, &part0, "number the month's batches",
+	         "SELECT coalesce(max(part), 0) FROM batches WHERE"
+	         " creditor_id = $1 AND collection_month = $2::date",
 	         2, params, err)) != 0)
 		goto cleanup;
 	if ((rc = collect_other_means(
@@ -575,8 +584,9 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 			amt += strtoll(
 			    PQgetvalue(res, rows[j].row, CC_TOTAL), NULL, 10);
 		}
-		if ((rc = collect_insert_batch(db, creditor_id, cfg, month, p,
-		         ntx, amt, &batch_ids[p - 1], err)) != 0)
+		if ((rc = collect_insert_batch(db, creditor_id, cfg, month,
+		         (int)part0 + p, ntx, amt, &batch_ids[p - 1], err)) !=
+		    0)
 			goto cleanup;
 		i += (int)ntx;
 		sum->collections += ntx;
@@ -595,8 +605,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		         err)) != 0)
 			goto cleanup;
 		for (int i = 0; i < n; i++) {
-			collect_names(cfg, month, rows[i].part, msg_id,
-			    file_name, sizeof(msg_id), err);
+			collect_names(cfg, month, (int)part0 + rows[i].part,
+			    msg_id, file_name, sizeof(msg_id), err);
 			rc = collect_copy_row(res, &rows[i], creditor_id,
 			    batch_ids[rows[i].part - 1], msg_id, today, &buf,
 			    &len, &cap, err);
@@ -625,7 +635,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		         " c.id FROM collections c JOIN batches b ON"
 		         " b.creditor_id = c.creditor_id AND b.id = c.batch_id"
 		         " WHERE b.creditor_id = $1 AND b.collection_month = $2"
-		         " AND c.amendment <> 'none' AND a.creditor_id = $1"
+		         " AND c.amendment <> 'none' AND c.state = 'pending'"
+		         " AND a.creditor_id = $1"
 		         " AND a.amendment_required"
 		         " AND a.id = c.account_id",
 		         2, params, err)) != 0)
@@ -635,7 +646,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		         " state_since = c.state_since FROM collections c JOIN"
 		         " batches b ON b.creditor_id = c.creditor_id AND"
 		         " b.id = c.batch_id WHERE b.creditor_id = $1 AND"
-		         " b.collection_month = $2 AND i.creditor_id = $1 AND"
+		         " b.collection_month = $2 AND c.state = 'pending' AND"
+		         " i.creditor_id = $1 AND"
 		         " i.id = c.invoice_id",
 		         2, params, err)) != 0)
 			goto cleanup;
@@ -1051,6 +1063,8 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		cf.path = path;
 		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
+		if (strcmp(state, "rejected") == 0)
+			continue; /* refused whole by the bank: history */
 		if (strcmp(state, "prepared") != 0) {
 			cf.outcome = COLLECT_FILE_ALREADY;
 			cf.sha256 = PQgetvalue(b, br, CB_SHA);

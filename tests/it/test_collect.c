@@ -892,6 +892,21 @@ month_file(struct world *w, const char *month_first)
 	return read_all(path);
 }
 
+static char *
+month_file_part(struct world *w, int part)
+{
+	char q[256], path[512];
+	PGresult *res;
+
+	snprintf(q, sizeof(q), "SELECT file_name FROM batches WHERE part = %d",
+	    part);
+	res = query(w, q);
+	cr_assert_eq(PQntuples(res), 1);
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return read_all(path);
+}
+
 /*
  * Contract art. 3: a change sent on the 5th applies to this month's
  * collection (which carries the amendment), one sent on the 6th to next
@@ -987,5 +1002,49 @@ Test(collect, three_runs_at_once)
 	    8);
 	cr_assert_eq(
 	    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+	world_close(&w);
+}
+
+/*
+ * The bank refused the whole file: its collections are cancelled and the
+ * invoices issued again (the returns' side, simulated here); collect
+ * then makes a new part whose EndToEndIds carry attempt 2.
+ */
+Test(collect, file_refused_whole_is_collected_again_as_attempt_2)
+{
+	struct world w;
+	struct run r;
+	char *xml;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	sql(&w,
+	    "UPDATE batches SET state = 'rejected', state_reason = 'file"
+	    " refused by the bank'");
+	sql(&w,
+	    "UPDATE collections SET state = 'cancelled', state_since ="
+	    " '2026-10-07'");
+	sql(&w, "UPDATE invoices SET state = 'issued'");
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "2026-10: 30 collections,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "pain008-FR72ZZZ123456-2026-10-2.xml") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "-2026-10-1.xml") == NULL, "%s", r.out);
+	xml = month_file_part(&w, 2);
+	cr_assert(strstr(xml, "<EndToEndId>F2026-09-000001-2</EndToEndId>"));
+	cr_assert(strstr(xml, "<MsgId>SEPAD-123456-202610-2</MsgId>"));
+	cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1);
+	free(xml);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state ="
+	                 " 'sent'"),
+	    NFAM);
+	run(&r, &w, "", "--today 2026-10-08 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "2026-10: 1 file(s) already released"), "%s", r.out);
 	world_close(&w);
 }
