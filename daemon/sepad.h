@@ -353,7 +353,10 @@ typedef void (*collect_progress_fn)(
  * "invoice.other_means" event (needs attention), once; those due too
  * soon for the bank (sepa_rule_in_time, handed over `today`) are left
  * out with an "invoice.collect_late" event, once. A month that
- * already has batches is left as it is (sum->already_recorded).
+ * already has batches other than 'rejected' ones is left as it is
+ * (sum->already_recorded); after a file refused whole, new parts follow
+ * the last one (EndToEndId attempt + 1). An account the writer would
+ * refuse refuses the month (SEPA_EINVAL, nothing recorded).
  */
 int store_collect_prepare(struct db *db, int64_t creditor_id,
     const struct sepad_config *cfg, sepa_month month, sepa_date today,
@@ -364,7 +367,9 @@ int store_collect_prepare(struct db *db, int64_t creditor_id,
  * .sha256), from the recorded rows only, then mark the batch released in
  * a transaction. A file already under the final name (crash before the
  * release) must be identical to the regeneration, else SEPA_ESTATE.
- * Released batches are reported, never written again. on_file (may be
+ * Released batches are reported, never written again; rejected ones are
+ * skipped. One writer per creditor and month (a PostgreSQL advisory
+ * lock): a concurrent run waits. on_file (may be
  * NULL) is called for each batch of the month, in part order; progress
  * (may be NULL) every 10,000 transactions written. `sum` is added to.
  */
