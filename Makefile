@@ -299,3 +299,13 @@ format-check:
 .PHONY: clean
 clean:
 	rm -rf build
+
+# Reconciliation of bank returns: BENCH_RETURNS collections and a camt.054
+# of as many returns, beside a throw-away cluster (figures in README.md).
+BENCH_RETURNS ?= 100000
+.PHONY: bench-returns
+bench: bench-returns
+bench-returns: $(BUILD)/bench-returns $(BUILD)/sepactl
+	@mkdir -p build/bench
+	@sh tests/with-pg.sh $(BUILD)/bench-returns --tx $(BENCH_RETURNS) \
+	    --dir build/bench

@@ -26,6 +26,8 @@ static const struct {
     {"pain.008 files released",
         "SELECT count(*) FROM batches WHERE state = 'released'", 2},
     {"collections", "SELECT count(*) FROM collections", 2},
+    {"bank records in quarantine",
+        "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7},
 };
 
 static void

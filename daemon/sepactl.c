@@ -24,6 +24,32 @@ static const struct ctl_command commands[] = {
         "changes nothing. With database.conninfo empty, the private cluster is\n"
         "created and started first.\n",
         cmd_init},
+    {"inspect", "FILE...", "show what bank files say (CSV, no database)",
+        "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
+        "normalised records as CSV on stdout (file, kind, level, status,\n"
+        "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
+        "booking date, reason label). A file that cannot be read gets its\n"
+        "reason on stderr and none of its records; exit status 1.\n",
+        cmd_inspect},
+    {"import", "returns FILE...", "reconcile bank returns",
+        "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
+        "one transaction: records stored, matched on EndToEndId (checked\n"
+        "against MsgId, PmtInfId, mandate and amount), collections and\n"
+        "invoices updated, the two-rejects and dead-account rules applied;\n"
+        "what cannot be applied goes to the quarantine. The same file twice\n"
+        "changes nothing; a refused file changes nothing.\n",
+        cmd_import_returns},
+    {"recovery", "export", "export the invoices due for recovery",
+        "Write the invoices due for recovery (unpaid after their reminder, or\n"
+        "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
+        "mark them 'recovery': each invoice goes into exactly one export.\n",
+        cmd_recovery},
+    {"report", "--month YYYY-MM [--html FILE]", "the month's returns report",
+        "Collections presented and settled in the month (by due date), the\n"
+        "unpaid ones by state and reason code with their labels, mandates\n"
+        "suspended and terminated, invoices sent to recovery; plain text on\n"
+        "stdout, and with --html a self-contained page with an SVG chart.\n",
+        cmd_report},
     {"status", "", "database, schema version and counts",
         "Say whether the database is reachable, its schema version, and how many\n"
         "families, mandates, consumption lines and invoices it holds.\n",

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sepa/sepa.h"
 
@@ -273,6 +274,89 @@ int store_creditor_ensure(struct db *db, const char *ics, const char *name,
 /* The id of the creditor with this ICS; SEPA_ENOTFOUND when absent. */
 int store_creditor_find(
     struct db *db, const char *ics, int64_t *id, sepa_error *err);
+
+/* ----------------------------------------------------------- csvout.c */
+
+/* Write one CSV field (quoted when needed), then "," or, last, CRLF. */
+void csvout_field(FILE *fp, const char *s, bool last);
+
+/* ---------------------------------------------------- store_returns.c */
+
+/* The contract settings the reconciliation applies (from the config). */
+struct returns_policy {
+	const struct config_strlist *creditor_side_codes; /* do not count */
+	const struct config_strlist *dead_account_codes; /* suspend */
+	int max_per_school_year; /* counted rejects that terminate */
+};
+
+/* What one imported bank file did. */
+struct returns_result {
+	int64_t file_id; /* the imported_files row (the earlier one if dup) */
+	bool already; /* same bytes already imported: nothing done */
+	const char *type; /* "pain.002", "camt.054", "camt.053" */
+	int64_t records;
+	int64_t applied; /* records that changed collections */
+	int64_t duplicates; /* records already recorded by an earlier one */
+	int64_t stored; /* kept, no change (info, pending) */
+	int64_t quarantined;
+	int64_t collections; /* collections whose state changed */
+	int64_t terminated; /* mandates terminated (two rejects) */
+	int64_t suspended; /* mandates suspended (dead account) */
+};
+
+/*
+ * Import one bank file (pain.002, camt.054 or camt.053) for the creditor,
+ * in one transaction: every record is stored, matched and applied, the
+ * contract rules run, events are logged; or, when the file is refused
+ * (cannot be read, a camt.052, a database error), nothing is changed and
+ * err says why (SEPA_EINVAL/EXML/ELIMIT: refused input; others: internal).
+ * The same bytes imported before: res->already, nothing changed.
+ */
+int store_returns_import(struct db *db, int64_t creditor_id, const char *path,
+    const struct returns_policy *pol, sepa_date today,
+    struct returns_result *res, sepa_error *err);
+
+/* ---------------------------------------------------- store_recovery.c */
+
+/*
+ * Export the invoices due for recovery as a CSV into `outbox` (written
+ * atomically, with NAME.sha256 beside it), mark them 'recovery' and
+ * record the export, in one transaction. Due: unpaid and represent off,
+ * or unpaid with no active mandate of the family, or still unpaid after
+ * the reminder (the invoice that carried the reminder is unpaid, or not
+ * collected past its due date); paid by other means: not due. *path gets
+ * the file written (free it), NULL when nothing is due; *count, *total
+ * the number of invoices and the sum due.
+ */
+int store_recovery_export(struct db *db, int64_t creditor_id,
+    const char *outbox, bool represent, sepa_date today, char **path,
+    int64_t *count, int64_t *total, sepa_error *err);
+
+/* ------------------------------------------------------ store_report.c */
+
+/* Unpaid collections of one state and reason code in a month. */
+struct report_reason {
+	char state[16]; /* rejected, returned, refunded */
+	char code[36]; /* "" when the bank gave none */
+	int64_t count;
+	int64_t cents;
+};
+
+/* The figures of one month (see store_report.c for what counts where). */
+struct report {
+	sepa_month month;
+	int64_t presented, presented_cents; /* collections due, sent */
+	int64_t settled, settled_cents;
+	int64_t cancelled; /* in files or blocks the bank refused whole */
+	struct report_reason *reasons; /* owned; store_report_free() */
+	size_t nreasons;
+	int64_t suspended, terminated; /* mandates, by business date */
+	int64_t recovery, recovery_cents; /* invoices exported */
+};
+
+int store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
+    struct report *out, sepa_error *err);
+void store_report_free(struct report *r);
 
 /* ------------------------------------------------------ store_event.c */
 
@@ -743,6 +827,12 @@ int ctl_db(struct ctl *ctl, struct db **out);
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* cmd_inspect.c */
+int cmd_inspect(struct ctl *ctl, int argc, char **argv);
+/* cmd_returns.c: import returns, recovery export, report */
+int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
+int cmd_recovery(struct ctl *ctl, int argc, char **argv);
+int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */

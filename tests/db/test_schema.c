@@ -65,8 +65,9 @@ Test(schema, migrations_apply_then_rerun_is_noop)
 	                 db, store_schema_dir(), &applied, &version, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(applied, 0);
+	/* Migration numbers are assigned per issue: gaps are allowed. */
 	cr_assert_eq(
-	    dbtest_int(db, "SELECT count(*) FROM schema_version"), version);
+	    dbtest_int(db, "SELECT max(version) FROM schema_version"), version);
 	db_close(db);
 	dbtest_drop(name);
 }

@@ -1,0 +1,324 @@
+/*
+ * cmd_returns.c - `sepactl import returns FILE...` (bank returns, each
+ * file in its own transaction) and `sepactl recovery export` (the unpaid
+ * invoices for the treasury).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+/* The configured creditor's id, or a refusal saying what to do. */
+static int
+returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int rc;
+
+	if ((rc = ctl_db(ctl, db)) != CTL_OK)
+		return rc;
+	/* Only the ICS is needed here, not what a collection file needs. */
+	if (ctl->cfg.cred_ics[0] == '\0')
+		return ctl_fail(CTL_REFUSED, NULL,
+		    "key \"creditor.ics\" must be set (%s)", ctl->cfg.path);
+	if (store_creditor_find(*db, ctl->cfg.cred_ics, id, &err) != 0) {
+		if (err.code == SEPA_ENOTFOUND)
+			return ctl_fail(CTL_REFUSED, NULL,
+			    "creditor %s is not registered; run `sepactl init`",
+			    ctl->cfg.cred_ics);
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the creditor");
+	}
+	return CTL_OK;
+}
+
+int
+cmd_import_returns(struct ctl *ctl, int argc, char **argv)
+{
+	struct returns_policy pol;
+	struct db *db;
+	int64_t cred;
+	int rc, status = CTL_OK;
+
+	if (argc < 3 || strcmp(argv[1], "returns") != 0) {
+		log_warnx("import needs returns FILE... (see sepactl import "
+		          "--help)");
+		return CTL_USAGE;
+	}
+	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
+	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
+	pol.max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	for (int i = 2; i < argc; i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		struct returns_result res;
+
+		rc = store_returns_import(
+		    db, cred, argv[i], &pol, ctl->today, &res, &err);
+		if (rc != 0) {
+			int st = rc == SEPA_EINVAL || rc == SEPA_EXML ||
+			        rc == SEPA_ELIMIT || rc == SEPA_EIO
+			    ? CTL_REFUSED
+			    : CTL_INTERNAL;
+
+			ctl_fail(
+			    st, &err, "%s refused, nothing changed", argv[i]);
+			if (st > status)
+				status = st;
+			continue;
+		}
+		if (res.already) {
+			printf("%s: already imported (file %" PRId64
+			       "), nothing changed\n",
+			    argv[i], res.file_id);
+			continue;
+		}
+		printf("%s: %s, %" PRId64 " records: %" PRId64
+		       " applied, %" PRId64 " duplicates, %" PRId64
+		       " stored, %" PRId64 " quarantined; %" PRId64
+		       " collections changed, %" PRId64
+		       " mandates terminated, %" PRId64 " suspended\n",
+		    argv[i], res.type, res.records, res.applied, res.duplicates,
+		    res.stored, res.quarantined, res.collections,
+		    res.terminated, res.suspended);
+	}
+	return status;
+}
+
+int
+cmd_recovery(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct db *db;
+	int64_t cred, count, total;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "export") != 0) {
+		log_warnx(
+		    "recovery needs export (see sepactl recovery --help)");
+		return CTL_USAGE;
+	}
+	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
+	        ctl->cfg.represent_on_next_invoice, ctl->today, &path, &count,
+	        &total, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not export the recovery");
+	if (path == NULL) {
+		printf("nothing is due for recovery\n");
+		return CTL_OK;
+	}
+	printf("%s: %" PRId64 " invoice%s, %s EUR due\n", path, count,
+	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	free(path);
+	return CTL_OK;
+}
+
+static const char *
+report_label(const char *code)
+{
+	const sepa_reason *r = code[0] != '\0' ? sepa_reason_find(code) : NULL;
+
+	return r != NULL ? r->label_fr : "motif inconnu";
+}
+
+/* Text for HTML element content and attribute values. */
+static void
+report_html_text(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+	}
+}
+
+static void
+report_text(FILE *fp, const struct report *r, const char *creditor)
+{
+	char m[SEPA_MONTH_BUFSZ], a[SEPA_MONEY_BUFSZ];
+
+	fprintf(
+	    fp, "report for %s (%s)\n", sepa_month_iso(m, r->month), creditor);
+	fprintf(fp, "collections presented: %" PRId64 ", %s EUR\n",
+	    r->presented, sepa_money_xml(a, r->presented_cents));
+	fprintf(fp, "collections settled: %" PRId64 ", %s EUR\n", r->settled,
+	    sepa_money_xml(a, r->settled_cents));
+	fprintf(fp,
+	    "collections cancelled (file refused by the bank): %" PRId64 "\n",
+	    r->cancelled);
+	fprintf(fp, "unpaid by reason:%s\n", r->nreasons == 0 ? " none" : "");
+	for (size_t i = 0; i < r->nreasons; i++)
+		fprintf(fp, "  %s %s (%s): %" PRId64 ", %s EUR\n",
+		    r->reasons[i].state,
+		    r->reasons[i].code[0] != '\0' ? r->reasons[i].code : "-",
+		    report_label(r->reasons[i].code), r->reasons[i].count,
+		    sepa_money_xml(a, r->reasons[i].cents));
+	fprintf(fp, "mandates suspended: %" PRId64 "\n", r->suspended);
+	fprintf(fp, "mandates terminated: %" PRId64 "\n", r->terminated);
+	fprintf(fp, "sent to recovery: %" PRId64 " invoices, %s EUR\n",
+	    r->recovery, sepa_money_xml(a, r->recovery_cents));
+}
+
+static void
+report_html(FILE *fp, const struct report *r, const char *creditor)
+{
+	char m[SEPA_MONTH_BUFSZ], a[SEPA_MONEY_BUFSZ];
+	int64_t max = 1;
+	size_t n = r->nreasons;
+
+	for (size_t i = 0; i < n; i++)
+		if (r->reasons[i].count > max)
+			max = r->reasons[i].count;
+	sepa_month_iso(m, r->month);
+	fputs(
+	    "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+	    "<title>",
+	    fp);
+	report_html_text(fp, creditor);
+	fprintf(fp,
+	    " %s</title><style>body{font-family:sans-serif}td,th{padding:"
+	    "2px 8px;text-align:left}td.n{text-align:right}</style></head>"
+	    "<body>\n<h1>",
+	    m);
+	report_html_text(fp, creditor);
+	fprintf(fp, " &#8212; %s</h1>\n<table>\n", m);
+	fprintf(fp,
+	    "<tr><th>collections presented</th><td class=\"n\">%" PRId64
+	    "</td><td class=\"n\">%s EUR</td></tr>\n",
+	    r->presented, sepa_money_xml(a, r->presented_cents));
+	fprintf(fp,
+	    "<tr><th>collections settled</th><td class=\"n\">%" PRId64
+	    "</td><td class=\"n\">%s EUR</td></tr>\n",
+	    r->settled, sepa_money_xml(a, r->settled_cents));
+	fprintf(fp,
+	    "<tr><th>cancelled (file refused)</th><td class=\"n\">%" PRId64
+	    "</td><td></td></tr>\n",
+	    r->cancelled);
+	fprintf(fp,
+	    "<tr><th>mandates suspended</th><td class=\"n\">%" PRId64
+	    "</td><td></td></tr>\n"
+	    "<tr><th>mandates terminated</th><td class=\"n\">%" PRId64
+	    "</td><td></td></tr>\n",
+	    r->suspended, r->terminated);
+	fprintf(fp,
+	    "<tr><th>sent to recovery</th><td class=\"n\">%" PRId64
+	    "</td><td class=\"n\">%s EUR</td></tr>\n</table>\n",
+	    r->recovery, sepa_money_xml(a, r->recovery_cents));
+	fputs("<h2>unpaid by reason</h2>\n<table>\n<tr><th>state</th><th>code"
+	      "</th><th>label</th><th>count</th><th>amount</th></tr>\n",
+	    fp);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<tr><td>", fp);
+		report_html_text(fp, r->reasons[i].state);
+		fputs("</td><td>", fp);
+		report_html_text(fp, r->reasons[i].code);
+		fputs("</td><td>", fp);
+		report_html_text(fp, report_label(r->reasons[i].code));
+		fprintf(fp,
+		    "</td><td class=\"n\">%" PRId64
+		    "</td><td class=\"n\">%s EUR</td></tr>\n",
+		    r->reasons[i].count,
+		    sepa_money_xml(a, r->reasons[i].cents));
+	}
+	fputs("</table>\n", fp);
+	/* The chart: one bar per state and reason, 400 px for the largest. */
+	fprintf(fp,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" "
+	    "height=\"%zu\" role=\"img\" aria-label=\"unpaid by reason\">\n",
+	    n * 24 + 8);
+	for (size_t i = 0; i < n; i++) {
+		int64_t w = r->reasons[i].count * 400 / max;
+
+		fprintf(fp, "<text x=\"0\" y=\"%zu\" font-size=\"12\">",
+		    i * 24 + 20);
+		report_html_text(fp, r->reasons[i].state);
+		fputc(' ', fp);
+		report_html_text(fp, r->reasons[i].code);
+		fprintf(fp,
+		    "</text><rect x=\"140\" y=\"%zu\" width=\"%" PRId64
+		    "\" height=\"18\" fill=\"#b03030\"/><text x=\"%" PRId64
+		    "\" y=\"%zu\" font-size=\"12\">%" PRId64 "</text>\n",
+		    i * 24 + 6, w, 146 + w, i * 24 + 20, r->reasons[i].count);
+	}
+	fputs("</svg>\n</body></html>\n", fp);
+}
+
+int
+cmd_report(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	const char *month_arg = NULL, *html = NULL;
+	struct report rep;
+	sepa_month month;
+	struct db *db;
+	int64_t cred;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
+			month_arg = argv[++i];
+		else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
+			html = argv[++i];
+		else {
+			log_warnx("report: unexpected \"%s\" (see sepactl "
+			          "report --help)",
+			    argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if (month_arg == NULL) {
+		log_warnx("report needs --month YYYY-MM");
+		return CTL_USAGE;
+	}
+	if (sepa_month_parse(&month, month_arg, &err) != 0)
+		return ctl_fail(CTL_USAGE, &err, "report: bad --month");
+	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_report_month(db, cred, month, &rep, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the report");
+	report_text(stdout, &rep, ctl->cfg.cred_name);
+	if (html != NULL) {
+		char *tmp = NULL;
+		FILE *fp;
+
+		xasprintf(&tmp, "%s.tmp", html);
+		if ((fp = fopen(tmp, "w")) == NULL) {
+			log_warn("cannot create %s", tmp);
+			rc = CTL_INTERNAL;
+		} else {
+			report_html(fp, &rep, ctl->cfg.cred_name);
+			if (fclose(fp) != 0 || rename(tmp, html) != 0) {
+				log_warn("cannot write %s", html);
+				unlink(tmp);
+				rc = CTL_INTERNAL;
+			}
+		}
+		free(tmp);
+	}
+	store_report_free(&rep);
+	return rc;
+}

@@ -1,0 +1,248 @@
+/*
+ * store_recovery.c - the recovery export: the invoices the families did
+ * not pay after their reminder (or with no active mandate left) go to the
+ * treasury as one CSV file, each invoice in exactly one export.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+/* $1 creditor, $2 today, $3 represent on the next invoice. */
+static const char recovery_due[] =
+    "SELECT i.id, i.number, to_char(i.month, 'YYYY-MM'), i.issued_on,"
+    " i.due_on, f.family_ref, f.payer_name, f.street, f.building,"
+    " f.postcode, f.town, f.country, i.total_cents,"
+    " coalesce(p.paid, 0), i.total_cents - coalesce(p.paid, 0),"
+    " coalesce(i.unpaid_reason, ''),"
+    " coalesce((SELECT string_agg(DISTINCT c.reason_code, ' ')"
+    " FROM collections c WHERE c.creditor_id = $1 AND c.invoice_id = i.id"
+    " AND c.reason_code IS NOT NULL), ''),"
+    " CASE WHEN NOT $3::boolean THEN 'unpaid'"
+    " WHEN NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
+    " AND m.family_id = i.family_id AND m.state = 'active')"
+    " THEN 'no active mandate' ELSE 'unpaid after the reminder' END"
+    " FROM invoices i"
+    " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
+    " LEFT JOIN (SELECT invoice_id, sum(amount_cents) AS paid FROM payments"
+    " WHERE creditor_id = $1 GROUP BY invoice_id) p ON p.invoice_id = i.id"
+    " WHERE i.creditor_id = $1 AND i.state IN ('unpaid', 'reminded')"
+    " AND i.total_cents - coalesce(p.paid, 0) > 0"
+    " AND NOT EXISTS (SELECT 1 FROM recovery_export_invoices x"
+    " WHERE x.creditor_id = $1 AND x.invoice_id = i.id)"
+    " AND (NOT $3::boolean"
+    " OR NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
+    " AND m.family_id = i.family_id AND m.state = 'active')"
+    " OR EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices n"
+    " ON n.creditor_id = $1 AND n.id = l.invoice_id"
+    " WHERE l.creditor_id = $1 AND l.kind = 'reminder'"
+    " AND l.reminded_invoice_id = i.id AND (n.state IN ('unpaid',"
+    " 'reminded', 'recovery') OR (n.state = 'issued'"
+    " AND n.due_on < $2::date))))"
+    " ORDER BY i.number FOR UPDATE OF i";
+
+#define RECOVERY_COLS 16
+
+static void
+recovery_labels(char *buf, size_t size, const char *codes)
+{
+	char copy[256], *save = NULL, *tok;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	snprintf(copy, sizeof(copy), "%s", codes);
+	for (tok = strtok_r(copy, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save)) {
+		const sepa_reason *r = sepa_reason_find(tok);
+		int n = snprintf(buf + len, size - len, "%s%s: %s",
+		    len > 0 ? "; " : "", tok,
+		    r != NULL ? r->label_fr : "code inconnu");
+
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+	}
+}
+
+/* Write text to path atomically (tmp file, fsync, rename). */
+static int
+recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
+{
+	char tmp[4096];
+	int fd, rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) <
+	    0)
+		return sepa_error_set(err, SEPA_EIO, "cannot create %s: %s",
+		    tmp, strerror(errno));
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = sepa_error_set(err, SEPA_EIO,
+			    "cannot write %s: %s", tmp, strerror(errno));
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = sepa_error_set(
+		    err, SEPA_EIO, "cannot fsync %s: %s", tmp, strerror(errno));
+	close(fd);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = sepa_error_set(err, SEPA_EIO, "cannot rename %s: %s", tmp,
+		    strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+int
+store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
+    bool represent, sepa_date today, char **path, int64_t *count,
+    int64_t *total, sepa_error *err)
+{
+	struct pg_result *res = NULL;
+	char cred[24], day[SEPA_DATE_BUFSZ], name[128], shapath[4200];
+	char *data = NULL, *ids = NULL, *full = NULL, *shaline = NULL;
+	size_t dsize = 0, isize = 0;
+	FILE *csv = NULL, *idl = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hex[65], idbuf[24], cnt[24], tot[24];
+	int64_t expid = 0;
+	int rc, rows, written = 0;
+
+	*path = NULL;
+	*count = *total = 0;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	sepa_date_iso(day, today);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	if ((rc = db_query(db, &res, "select the invoices due for recovery",
+	         recovery_due, 3,
+	         (const char *const[]){cred, day, represent ? "true" : "false"},
+	         err)) != 0)
+		goto cleanup;
+	if ((rows = PQntuples(res)) == 0) {
+		db_rollback(db);
+		goto cleanup;
+	}
+	if ((rc = db_query_int64(db, &expid, "number the export",
+	         "SELECT nextval(pg_get_serial_sequence('recovery_exports',"
+	         " 'id'))",
+	         0, NULL, err)) != 0)
+		goto cleanup;
+	snprintf(name, sizeof(name), "recovery-%s-%" PRId64 ".csv", day, expid);
+	csv = open_memstream(&data, &dsize);
+	idl = open_memstream(&ids, &isize);
+	if (csv == NULL || idl == NULL)
+		fatal("open_memstream");
+	fputs("invoice,month,issued_on,due_on,family,payer,street,building,"
+	      "postcode,town,country,total,paid_other,due,why,reason_codes,"
+	      "reason_labels,unpaid_reason\r\n",
+	    csv);
+	fputc('{', idl);
+	for (int r = 0; r < rows; r++) {
+		char labels[1024], money[3][SEPA_MONEY_BUFSZ];
+
+		for (int c = 0; c < 3; c++)
+			sepa_money_xml(money[c],
+			    strtoll(PQgetvalue(res, r, 12 + c), NULL, 10));
+		*count += 1;
+		*total += strtoll(PQgetvalue(res, r, 14), NULL, 10);
+		recovery_labels(labels, sizeof(labels), PQgetvalue(res, r, 16));
+		for (int c = 1; c <= 11; c++)
+			csvout_field(csv, PQgetvalue(res, r, c), false);
+		for (int c = 0; c < 3; c++)
+			csvout_field(csv, money[c], false);
+		csvout_field(csv, PQgetvalue(res, r, 17), false);
+		csvout_field(csv, PQgetvalue(res, r, 16), false);
+		csvout_field(csv, labels, false);
+		csvout_field(csv, PQgetvalue(res, r, 15), true);
+		fprintf(idl, "%s%s", r > 0 ? "," : "", PQgetvalue(res, r, 0));
+	}
+	fputc('}', idl);
+	fclose(csv);
+	fclose(idl);
+	csv = idl = NULL;
+	if (EVP_Digest(data, dsize, md, &mdlen, EVP_sha256(), NULL) != 1) {
+		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot compute SHA-256");
+		goto cleanup;
+	}
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, expid);
+	snprintf(cnt, sizeof(cnt), "%" PRId64, *count);
+	snprintf(tot, sizeof(tot), "%" PRId64, *total);
+	if ((rc = db_exec(db, "record the export",
+	         "INSERT INTO recovery_exports (id, creditor_id, file_name,"
+	         " sha256, business_date, invoice_count, total_cents)"
+	         " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	         7,
+	         (const char *const[]){idbuf, cred, name, hex, day, cnt, tot},
+	         err)) != 0 ||
+	    (rc = db_exec(db, "record the exported invoices",
+	         "INSERT INTO recovery_export_invoices (creditor_id, export_id,"
+	         " invoice_id, due_cents) SELECT $1, $2, i.id, i.total_cents -"
+	         " coalesce((SELECT sum(p.amount_cents) FROM payments p"
+	         " WHERE p.creditor_id = $1 AND p.invoice_id = i.id), 0)"
+	         " FROM invoices i WHERE i.creditor_id = $1"
+	         " AND i.id = ANY($3::bigint[])",
+	         3, (const char *const[]){cred, idbuf, ids}, err)) != 0 ||
+	    (rc = db_exec(db, "mark the invoices",
+	         "UPDATE invoices SET state = 'recovery', state_since = $2"
+	         " WHERE creditor_id = $1 AND id = ANY($3::bigint[])",
+	         3, (const char *const[]){cred, day, ids}, err)) != 0 ||
+	    (rc = db_exec(db, "log the export",
+	         "INSERT INTO events (creditor_id, business_date, kind, count,"
+	         " amount_cents, message) VALUES ($1, $2, 'recovery.exported',"
+	         " $3::integer, $4::bigint, format('%s invoices (%s cents)"
+	         " exported for recovery in %s', $3::integer, $4::bigint,"
+	         " $5::text))",
+	         5, (const char *const[]){cred, day, cnt, tot, name}, err)) !=
+	        0)
+		goto cleanup;
+	xasprintf(&full, "%s/%s", outbox, name);
+	snprintf(shapath, sizeof(shapath), "%s.sha256", full);
+	xasprintf(&shaline, "%s  %s\n", hex, name);
+	if ((rc = recovery_write(full, data, dsize, err)) != 0)
+		goto cleanup;
+	written = 1;
+	if ((rc = recovery_write(shapath, shaline, strlen(shaline), err)) !=
+	        0 ||
+	    (rc = db_commit(db, err)) != 0)
+		goto cleanup;
+	*path = full;
+	full = NULL;
+cleanup:
+	if (rc != 0) {
+		db_rollback(db);
+		if (written) {
+			unlink(full);
+			unlink(shapath);
+		}
+		*count = *total = 0;
+	}
+	if (csv != NULL)
+		fclose(csv);
+	if (idl != NULL)
+		fclose(idl);
+	db_result_free(res);
+	free(data);
+	free(ids);
+	free(full);
+	free(shaline);
+	return rc;
+}

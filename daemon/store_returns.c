@@ -1,0 +1,746 @@
+/*
+ * store_returns.c - reconciliation of bank returns: one bank file in one
+ * transaction. The records the lib reader delivers are COPYed into a
+ * temporary staging table as they are read (memory flat in the file's
+ * size); once the whole file has been read, set-based SQL stores them,
+ * matches them to collections, quarantines what cannot be applied,
+ * applies the rest (collections, invoices, batches) and runs the contract
+ * rules (two counted rejects in a school year terminate the mandate, a
+ * dead-account code suspends it). A refused file is rolled back whole.
+ * The rules are documented in schemas/sql/007_returns.sql.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+/* Input of the reader: the file, hashed as it is read. */
+struct returns_input {
+	int fd;
+	EVP_MD_CTX *md;
+	size_t size;
+};
+
+/* Callback state: the COPY in progress. */
+struct returns_copy {
+	struct db *db;
+	sepa_error *err;
+	char *buf;
+	size_t len, cap;
+	int64_t records;
+};
+
+/* db_exec and db_query_int64, timed for `-v` (log_debug). */
+static double
+returns_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+returns_exec(struct db *db, const char *what, const char *sql, int n,
+    const char *const *p, sepa_error *err)
+{
+	double t0 = returns_clock();
+	int rc = db_exec(db, what, sql, n, p, err);
+
+	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	return rc;
+}
+
+static int
+returns_int64(struct db *db, int64_t *out, const char *what, const char *sql,
+    int n, const char *const *p, sepa_error *err)
+{
+	double t0 = returns_clock();
+	int rc = db_query_int64(db, out, what, sql, n, p, err);
+
+	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	return rc;
+}
+
+static long
+returns_read(void *arg, char *buf, size_t len)
+{
+	struct returns_input *in = arg;
+	ssize_t n;
+
+	do
+		n = read(in->fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		if (EVP_DigestUpdate(in->md, buf, (size_t)n) != 1) {
+			errno = EIO;
+			return -1;
+		}
+		in->size += (size_t)n;
+	}
+	return (long)n;
+}
+
+static void
+returns_put(struct returns_copy *c, const char *s, size_t n)
+{
+	if (c->len + n + 1 > c->cap) {
+		while (c->len + n + 1 > c->cap)
+			c->cap = c->cap == 0 ? 4096 : c->cap * 2;
+		c->buf = xreallocarray(c->buf, c->cap, 1);
+	}
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+}
+
+/* One text field of COPY's text format, then a tab or a newline. */
+static void
+returns_field(struct returns_copy *c, const char *s, int last)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+			returns_put(c, "\\\\", 2);
+			break;
+		case '\t':
+			returns_put(c, "\\t", 2);
+			break;
+		case '\n':
+			returns_put(c, "\\n", 2);
+			break;
+		case '\r':
+			returns_put(c, "\\r", 2);
+			break;
+		default:
+			returns_put(c, s, 1);
+		}
+	}
+	if (s == NULL)
+		returns_put(c, "\\N", 2);
+	returns_put(c, last ? "\n" : "\t", 1);
+}
+
+static int
+returns_record(const sepa_bankfile_record *rec, void *arg)
+{
+	struct returns_copy *c = arg;
+	char num[3][24], amt[24], bday[SEPA_DATE_BUFSZ], oday[SEPA_DATE_BUFSZ];
+
+	snprintf(num[0], sizeof(num[0]), "%zu", rec->index);
+	snprintf(num[1], sizeof(num[1]), "%ld", rec->line);
+	snprintf(num[2], sizeof(num[2]), "%zu", rec->details);
+	snprintf(amt, sizeof(amt), "%" PRId64, rec->amount);
+	c->len = 0;
+	returns_field(c, num[0], 0);
+	returns_field(c, num[1], 0);
+	returns_field(c, sepa_bankfile_kind_name(rec->kind), 0);
+	returns_field(c, sepa_bankfile_level_name(rec->level), 0);
+	returns_field(c, num[2], 0);
+	returns_field(c, rec->status, 0);
+	returns_field(c, rec->orig_msg_id, 0);
+	returns_field(c, rec->pmt_inf_id, 0);
+	returns_field(c, rec->end_to_end_id, 0);
+	returns_field(c, rec->mandate_id, 0);
+	returns_field(c, rec->has_amount ? amt : NULL, 0);
+	returns_field(c, rec->reason, 0);
+	returns_field(c, rec->reason_proprietary ? "t" : "f", 0);
+	returns_field(c, rec->reason_info, 0);
+	returns_field(c,
+	    rec->booking_date.year != 0 ? sepa_date_iso(bday, rec->booking_date)
+	                                : NULL,
+	    0);
+	returns_field(c,
+	    rec->orig_date.year != 0 ? sepa_date_iso(oday, rec->orig_date)
+	                             : NULL,
+	    1);
+	c->records++;
+	return db_copy_put(c->db, c->buf, c->len, c->err);
+}
+
+/* A Postgres array literal of reason codes (letters and digits only). */
+static char *
+returns_codes(const struct config_strlist *l)
+{
+	size_t cap = 3, len = 0;
+	char *s;
+
+	for (size_t i = 0; l != NULL && i < l->count; i++)
+		cap += strlen(l->items[i]) + 3;
+	s = xmalloc(cap);
+	s[len++] = '{';
+	for (size_t i = 0; l != NULL && i < l->count; i++) {
+		const char *p = l->items[i];
+
+		if (i > 0)
+			s[len++] = ',';
+		s[len++] = '"';
+		for (; *p != '\0'; p++)
+			if ((*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9'))
+				s[len++] = *p;
+		s[len++] = '"';
+	}
+	s[len++] = '}';
+	s[len] = '\0';
+	return s;
+}
+
+/* A record that changes something: final in the bank's terms. */
+#define RETURNS_FINAL \
+	"(r.kind = 'reject' OR (r.kind = 'confirmation' AND r.status IN " \
+	"('ACSC', 'BOOK')) OR (r.kind IN ('return', 'refund') AND r.status " \
+	"= 'BOOK') OR r.kind = 'reversal')"
+
+/* $1 creditor, $2 file type name; from the staging table. */
+static const char returns_match_tx[] =
+    "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
+    " r.reason_proprietary, r.end_to_end_id, c.id, c.state, c.due_on,"
+    " CASE"
+    " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
+    " booking: check it by hand'"
+    " WHEN r.end_to_end_id = '' THEN 'the record has no EndToEndId'"
+    " WHEN c.id IS NULL THEN format('no collection has the EndToEndId %s',"
+    " quote_literal(r.end_to_end_id))"
+    " WHEN $2 = 'pain.002' AND r.orig_msg_id <> '' AND r.orig_msg_id <>"
+    " b.msg_id THEN format('original MsgId %s is not %s, the MsgId of the"
+    " file of EndToEndId %s', quote_literal(r.orig_msg_id),"
+    " quote_literal(b.msg_id), quote_literal(r.end_to_end_id))"
+    " WHEN r.pmt_inf_id <> '' AND r.pmt_inf_id <> c.pmt_inf_id THEN"
+    " format('PmtInfId %s is not %s, the payment block of EndToEndId %s',"
+    " quote_literal(r.pmt_inf_id), quote_literal(c.pmt_inf_id),"
+    " quote_literal(r.end_to_end_id))"
+    " WHEN r.mandate_ref <> '' AND upper(r.mandate_ref) <> upper(c.rum) THEN"
+    " format('mandate %s is not %s, the mandate of EndToEndId %s',"
+    " quote_literal(r.mandate_ref), quote_literal(c.rum),"
+    " quote_literal(r.end_to_end_id))"
+    " WHEN r.amount_cents IS NOT NULL AND r.amount_cents <> c.amount_cents"
+    " THEN format('amount %s is not %s, the amount of EndToEndId %s',"
+    " (r.amount_cents / 100.0)::numeric(20, 2),"
+    " (c.amount_cents / 100.0)::numeric(20, 2),"
+    " quote_literal(r.end_to_end_id))"
+    " WHEN b.state = 'prepared' THEN format('the batch of EndToEndId %s has"
+    " not been released', quote_literal(r.end_to_end_id))"
+    " END"
+    " FROM ret_stage r"
+    " LEFT JOIN collections c ON c.creditor_id = $1"
+    " AND c.end_to_end_id = r.end_to_end_id"
+    " LEFT JOIN batches b ON b.creditor_id = $1 AND b.id = c.batch_id"
+    " WHERE r.level = 'transaction' AND " RETURNS_FINAL;
+
+/* $1 creditor, $2 file type name; from the staging table. */
+static const char returns_match_block[] =
+    "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
+    " r.reason_proprietary, r.end_to_end_id, x.cid, x.state, x.due_on,"
+    " CASE"
+    " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
+    " booking: check it by hand'"
+    " WHEN x.cid IS NULL AND r.level = 'group' THEN format('no batch has the"
+    " MsgId %s', quote_literal(r.orig_msg_id))"
+    " WHEN x.cid IS NULL THEN format('no payment block %s was sent',"
+    " quote_literal(r.pmt_inf_id))"
+    " WHEN r.kind IN ('return', 'refund') THEN 'a batch booking of returns"
+    " without the details of each transaction: check it by hand'"
+    " WHEN r.amount_cents IS NOT NULL AND r.amount_cents <>"
+    " sum(x.amount_cents) OVER (PARTITION BY r.id) THEN format('amount %s"
+    " is not %s, the sum of the collections of %s %s',"
+    " (r.amount_cents / 100.0)::numeric(20, 2),"
+    " (sum(x.amount_cents) OVER (PARTITION BY r.id) / 100.0)::numeric(20, 2),"
+    " CASE r.level WHEN 'group' THEN 'the file' ELSE 'the payment block' END,"
+    " quote_literal(CASE r.level WHEN 'group' THEN r.orig_msg_id"
+    " ELSE r.pmt_inf_id END))"
+    " WHEN bool_or(x.bstate = 'prepared') OVER (PARTITION BY r.id) THEN"
+    " 'the batch has not been released'"
+    " END"
+    " FROM ret_stage r"
+    " LEFT JOIN LATERAL (SELECT c.id AS cid, c.state, c.due_on,"
+    " c.amount_cents, b.state AS bstate"
+    " FROM collections c JOIN batches b ON b.creditor_id = $1"
+    " AND b.id = c.batch_id"
+    " WHERE c.creditor_id = $1 AND ((r.level = 'group'"
+    " AND b.msg_id = r.orig_msg_id) OR (r.level = 'block'"
+    " AND c.pmt_inf_id = r.pmt_inf_id AND ($2 <> 'pain.002'"
+    " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id)))) x ON true"
+    " WHERE r.level <> 'transaction' AND " RETURNS_FINAL;
+
+/* One quarantine row per record with a problem (no parameter). */
+static const char returns_quarantine[] =
+    "INSERT INTO ret_q SELECT DISTINCT ON (record_id) record_id,"
+    " CASE level WHEN 'transaction' THEN collection_id END, problem"
+    " FROM ret_match WHERE problem IS NOT NULL ORDER BY record_id";
+
+/* $1 creditor, $2 creditor-side codes: the effects of this file, one per
+ * collection and family, not recorded before. */
+static const char returns_effects[] =
+    "INSERT INTO ret_eff SELECT DISTINCT ON (m.collection_id, m.family)"
+    " m.record_id, m.collection_id, m.family,"
+    " CASE WHEN m.kind = 'confirmation' THEN 'settled'"
+    " WHEN m.level <> 'transaction' THEN 'cancelled'"
+    " WHEN m.kind = 'reject' THEN 'rejected'"
+    " WHEN m.kind = 'return' THEN 'returned' ELSE 'refunded' END,"
+    " m.reason_code,"
+    " m.kind <> 'confirmation' AND m.level = 'transaction'"
+    " AND (m.reason_proprietary OR NOT m.reason_code = ANY($2::text[])),"
+    /* The school year of the due date (sepa_rule_reject_school_year):
+     * September to August, named by the year it starts in. */
+    " extract(year FROM m.due_on - interval '8 months')::integer"
+    " FROM (SELECT *, CASE kind WHEN 'confirmation' THEN 'settled'"
+    " ELSE 'unpaid' END AS family FROM ret_match) m"
+    " WHERE NOT EXISTS (SELECT 1 FROM ret_match q"
+    " WHERE q.record_id = m.record_id AND q.problem IS NOT NULL)"
+    " AND m.kind <> 'reversal'"
+    " AND ((m.kind = 'confirmation' AND m.cstate = 'sent')"
+    " OR (m.kind <> 'confirmation' AND m.cstate IN ('sent', 'settled')))"
+    " AND NOT EXISTS (SELECT 1 FROM return_effects e"
+    " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
+    " AND e.family = m.family)"
+    " ORDER BY m.collection_id, m.family, m.level = 'transaction' DESC,"
+    " m.idx";
+
+/* $1 creditor: a transaction record that found its collection in a state
+ * it cannot apply to, and no record (earlier or in this file) that did
+ * the same. */
+static const char returns_quarantine_state[] =
+    "INSERT INTO ret_q SELECT m.record_id, m.collection_id,"
+    " format('the collection of EndToEndId %s is %s: a %s cannot apply"
+    " to it', quote_literal(m.end_to_end_id), m.cstate, m.kind)"
+    " FROM ret_match m WHERE m.level = 'transaction'"
+    " AND m.problem IS NULL AND m.kind <> 'reversal'"
+    " AND NOT (m.kind = 'confirmation' AND m.cstate = 'settled')"
+    " AND NOT EXISTS (SELECT 1 FROM ret_eff e"
+    " WHERE e.collection_id = m.collection_id"
+    " AND e.family = CASE m.kind WHEN 'confirmation' THEN 'settled'"
+    " ELSE 'unpaid' END)"
+    " AND NOT EXISTS (SELECT 1 FROM return_effects e"
+    " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
+    " AND e.family = CASE m.kind WHEN 'confirmation' THEN 'settled'"
+    " ELSE 'unpaid' END)";
+
+/* $1 creditor, $2 file: the records, each written once with its
+ * outcome. */
+static const char returns_store[] =
+    "INSERT INTO return_records (id, creditor_id, file_id, line, idx, kind,"
+    " level, details, status, orig_msg_id, pmt_inf_id, end_to_end_id,"
+    " mandate_ref, amount_cents, reason_code, reason_proprietary,"
+    " reason_info, booking_date, orig_date, outcome)"
+    " OVERRIDING SYSTEM VALUE SELECT s.id, $1, $2, s.line, s.idx, s.kind,"
+    " s.level, s.details, s.status, s.orig_msg_id, s.pmt_inf_id,"
+    " s.end_to_end_id, s.mandate_ref, s.amount_cents, s.reason_code,"
+    " s.reason_proprietary, s.reason_info, s.booking_date, s.orig_date,"
+    " CASE WHEN q.record_id IS NOT NULL THEN 'quarantined'"
+    " WHEN e.record_id IS NOT NULL THEN 'applied'"
+    " WHEN m.record_id IS NOT NULL THEN 'duplicate' ELSE 'stored' END"
+    " FROM ret_stage s"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_q) q"
+    " ON q.record_id = s.id"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_eff) e"
+    " ON e.record_id = s.id"
+    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_match) m"
+    " ON m.record_id = s.id ORDER BY s.idx";
+
+/* $1 creditor, $2 today. */
+static const char returns_store_effects[] =
+    "INSERT INTO return_effects (creditor_id, record_id, collection_id,"
+    " family, new_state, reason_code, counted, school_year, applied_on)"
+    " SELECT $1, record_id, collection_id, family, new_state, reason_code,"
+    " counted, school_year, $2 FROM ret_eff";
+
+/* $1 creditor. */
+static const char returns_store_quarantine[] =
+    "INSERT INTO return_quarantine (creditor_id, record_id, collection_id,"
+    " reason) SELECT DISTINCT ON (record_id) $1, record_id, collection_id,"
+    " reason FROM ret_q ORDER BY record_id";
+
+/* The effect that wins per collection in this file: an unpaid one over
+ * a settlement (filled once the effects are known). */
+static const char returns_winners[] =
+    "CREATE TEMP TABLE ret_win ON COMMIT DROP AS"
+    " SELECT DISTINCT ON (e.collection_id) e.*, s.line FROM ret_eff e"
+    " JOIN ret_stage s ON s.id = e.record_id"
+    " ORDER BY e.collection_id, e.family = 'unpaid' DESC";
+#define RETURNS_WINNERS "ret_win"
+
+/* $1 creditor, $2 today. */
+static const char returns_apply_collections[] =
+    "UPDATE collections c SET state = w.new_state, state_since = $2,"
+    " reason_code = CASE WHEN w.family = 'unpaid' THEN"
+    " NULLIF(w.reason_code, '') ELSE c.reason_code END"
+    " FROM " RETURNS_WINNERS " w"
+    " WHERE c.creditor_id = $1 AND c.id = w.collection_id";
+
+/* $1 creditor, $2 today, $3 file name. */
+static const char returns_apply_invoices[] =
+    "UPDATE invoices i SET state = CASE w.new_state WHEN 'settled' THEN"
+    " 'paid' WHEN 'cancelled' THEN 'issued' ELSE 'unpaid' END,"
+    " state_since = $2,"
+    " unpaid_reason = CASE WHEN w.new_state IN ('settled', 'cancelled')"
+    " THEN i.unpaid_reason ELSE format('%s %s (%s line %s)', w.new_state,"
+    " NULLIF(w.reason_code, ''), $3::text, w.line) END"
+    " FROM " RETURNS_WINNERS " w"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
+    " WHERE i.creditor_id = $1 AND i.id = c.invoice_id"
+    " AND i.state NOT IN ('recovery', 'cancelled')"
+    " AND CASE w.new_state WHEN 'settled' THEN i.state IN ('issued',"
+    " 'collecting') WHEN 'cancelled' THEN i.state IN ('issued',"
+    " 'collecting') ELSE true END";
+
+/* $1 creditor, $2 file, $3 today: an event per collection cancelled
+ * (needs attention); the other changes are in return_effects. */
+static const char returns_events[] =
+    "INSERT INTO events (creditor_id, business_date, kind, month, family_id,"
+    " mandate_id, invoice_id, batch_id, collection_id, file_id, amount_cents,"
+    " needs_attention, message)"
+    " SELECT $1, $3, 'collection.' || w.new_state,"
+    " date_trunc('month', c.due_on)::date, m.family_id, c.mandate_id,"
+    " c.invoice_id, c.batch_id, c.id, $2, c.amount_cents,"
+    " w.new_state = 'cancelled',"
+    " format('collection %s %s%s', c.end_to_end_id, w.new_state,"
+    " CASE WHEN w.reason_code <> '' THEN ' (' || w.reason_code || ')'"
+    " ELSE '' END || CASE WHEN w.new_state = 'cancelled' THEN"
+    " ': the bank refused the whole file or payment block; the invoice"
+    " will be collected again' ELSE '' END)"
+    " FROM " RETURNS_WINNERS " w"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
+    " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
+    " WHERE w.new_state = 'cancelled'";
+
+/* $1 creditor, $2 file, $3 today, $4 file name: a whole file refused. */
+static const char returns_batches[] =
+    "WITH b AS (UPDATE batches b SET state = 'rejected',"
+    " state_reason = format('rejected by the bank: %s (%s line %s)',"
+    " NULLIF(r.reason_code, ''), $4::text, r.line)"
+    " FROM return_records r WHERE r.creditor_id = $1 AND r.file_id = $2"
+    " AND r.level = 'group' AND r.kind = 'reject' AND r.outcome = 'applied'"
+    " AND b.creditor_id = $1 AND b.msg_id = r.orig_msg_id"
+    " AND b.state = 'released' RETURNING b.id, b.msg_id, b.state_reason)"
+    " INSERT INTO events (creditor_id, business_date, kind, batch_id,"
+    " file_id, needs_attention, message) SELECT $1, $3, 'batch.rejected',"
+    " b.id, $2, true, format('batch %s %s; its invoices will be collected"
+    " again', b.msg_id, b.state_reason) FROM b";
+
+/* $1 creditor, $2 file, $3 today, $4 max counted per school year. */
+static const char returns_terminate[] =
+    "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
+    " e.school_year FROM return_effects e"
+    " JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
+    " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
+    " WHERE e.creditor_id = $1 AND r.file_id = $2 AND e.counted),"
+    /* every counted effect of the families hit, in their school years */
+    " tally AS (SELECT m.family_id, e.school_year, count(*) AS n"
+    " FROM return_effects e"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
+    " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
+    " WHERE e.creditor_id = $1 AND e.counted"
+    " AND (m.family_id, e.school_year) IN (SELECT family_id, school_year"
+    " FROM hit) GROUP BY m.family_id, e.school_year"
+    " HAVING count(*) >= $4::integer),"
+    " t AS (UPDATE mandates m SET state = 'terminated',"
+    " state_reason = 'two rejects', state_since = $3, updated_at = now()"
+    " FROM (SELECT h.mandate_id, max(t.n) AS n, max(t.school_year) AS sy"
+    " FROM hit h JOIN tally t ON t.family_id = h.family_id"
+    " AND t.school_year = h.school_year GROUP BY h.mandate_id) x"
+    " WHERE m.creditor_id = $1 AND m.id = x.mandate_id"
+    " AND m.state <> 'terminated'"
+    " RETURNING m.id, m.family_id, m.rum, x.n, x.sy),"
+    " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
+    " family_id, mandate_id, file_id, count, needs_attention, message)"
+    " SELECT $1, $3, 'mandate.terminated', t.family_id, t.id, $2, t.n, true,"
+    " format('mandate %s terminated: two rejects (%s counted in school year"
+    " %s-%s); no further collection', t.rum, t.n, t.sy, t.sy + 1) FROM t"
+    " RETURNING 1) SELECT count(*) FROM ev";
+
+/* $1 creditor, $2 file, $3 today, $4 dead-account codes. */
+static const char returns_suspend[] =
+    "WITH s AS (UPDATE mandates m SET state = 'suspended',"
+    " state_reason = 'dead account ' || x.reason_code, state_since = $3,"
+    " updated_at = now()"
+    " FROM (SELECT DISTINCT ON (c.mandate_id) c.mandate_id, e.reason_code"
+    " FROM return_effects e"
+    " JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
+    " WHERE e.creditor_id = $1 AND r.file_id = $2"
+    " AND e.new_state IN ('rejected', 'returned', 'refunded')"
+    " AND NOT r.reason_proprietary AND e.reason_code = ANY($4::text[])"
+    " ORDER BY c.mandate_id, r.idx) x"
+    " WHERE m.creditor_id = $1 AND m.id = x.mandate_id AND m.state = 'active'"
+    " RETURNING m.id, m.family_id, m.rum, x.reason_code),"
+    " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
+    " family_id, mandate_id, file_id, needs_attention, message)"
+    " SELECT $1, $3, 'mandate.suspended', s.family_id, s.id, $2, true,"
+    " format('mandate %s suspended: dead account %s; new bank details are"
+    " needed', s.rum, s.reason_code) FROM s RETURNING 1)"
+    " SELECT count(*) FROM ev";
+
+/* $1 creditor, $2 file. */
+static const char returns_tally[] =
+    "SELECT count(*), count(*) FILTER (WHERE outcome = 'applied'),"
+    " count(*) FILTER (WHERE outcome = 'duplicate'),"
+    " count(*) FILTER (WHERE outcome = 'stored'),"
+    " count(*) FILTER (WHERE outcome = 'quarantined')"
+    " FROM return_records WHERE creditor_id = $1 AND file_id = $2";
+
+static const char *
+returns_kind_of(enum sepa_bankfile_type t)
+{
+	switch (t) {
+	case SEPA_BANKFILE_PAIN002:
+		return "pain002";
+	case SEPA_BANKFILE_CAMT053:
+		return "camt053";
+	case SEPA_BANKFILE_CAMT054:
+		return "camt054";
+	default:
+		return NULL;
+	}
+}
+
+int
+store_returns_import(struct db *db, int64_t creditor_id, const char *path,
+    const struct returns_policy *pol, sepa_date today,
+    struct returns_result *res, sepa_error *err)
+{
+	struct returns_input in = {-1, NULL, 0};
+	struct returns_copy cp = {db, err, NULL, 0, 0, 0};
+	sepa_bankfile_info info;
+	struct pg_result *pr = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];
+	char nrec[24], maxn[24];
+	char *credcodes = NULL, *deadcodes = NULL;
+	const char *kind, *tname, *base;
+	int rc, in_copy = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&info, 0, sizeof(info));
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	sepa_date_iso(day, today);
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if ((in.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = sepa_error_set(
+		    err, SEPA_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if ((in.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(in.md, EVP_sha256(), NULL) != 1) {
+		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot start SHA-256");
+		goto cleanup;
+	}
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	if ((rc = returns_exec(db, "create the staging table",
+	         "CREATE TEMP TABLE ret_stage (id bigint NOT NULL DEFAULT"
+	         " nextval(pg_get_serial_sequence('return_records', 'id')),"
+	         " idx integer, line integer,"
+	         " kind text, level text, details integer, status text,"
+	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
+	         " mandate_ref text, amount_cents bigint, reason_code text,"
+	         " reason_proprietary boolean, reason_info text,"
+	         " booking_date date, orig_date date) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the match table",
+	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
+	         " kind text, level text, reason_code text,"
+	         " reason_proprietary boolean, end_to_end_id text,"
+	         " collection_id bigint, cstate text, due_on date,"
+	         " problem text) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the effects table",
+	         "CREATE TEMP TABLE ret_eff (record_id bigint,"
+	         " collection_id bigint, family text, new_state text,"
+	         " reason_code text, counted boolean, school_year integer)"
+	         " ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the quarantine table",
+	         "CREATE TEMP TABLE ret_q (record_id bigint,"
+	         " collection_id bigint, reason text) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "serialise the imports",
+	         "LOCK TABLE return_effects IN SHARE ROW EXCLUSIVE MODE", 0,
+	         NULL, err)) != 0 ||
+	    (rc = db_copy_begin(db, "load the bank records",
+	         "COPY ret_stage (idx, line, kind, level, details, status,"
+	         " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
+	         " amount_cents, reason_code, reason_proprietary, reason_info,"
+	         " booking_date, orig_date) FROM STDIN",
+	         err)) != 0)
+		goto cleanup;
+	in_copy = 1;
+	rc = sepa_bankfile_read_io(
+	    returns_read, &in, path, NULL, returns_record, &cp, &info, err);
+	if (rc != 0) {
+		db_copy_abort(db, "the bank file was refused");
+		in_copy = 0;
+		goto cleanup;
+	}
+	in_copy = 0;
+	if ((rc = db_copy_end(db, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "analyze the staging table",
+	         "ANALYZE ret_stage", 0, NULL, err)) != 0)
+		goto cleanup;
+	tname = sepa_bankfile_type_name(info.type);
+	res->type = tname;
+	if ((kind = returns_kind_of(info.type)) == NULL) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s is a %s: only pain.002, camt.054 and camt.053 files are "
+		    "reconciled (sepactl inspect shows it)",
+		    path, tname);
+		goto cleanup;
+	}
+	if (EVP_DigestFinal_ex(in.md, md, &mdlen) != 1) {
+		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot finish SHA-256");
+		goto cleanup;
+	}
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	rc = returns_int64(db, &res->file_id, "look for the same file",
+	    "SELECT coalesce(min(id), 0) FROM imported_files"
+	    " WHERE creditor_id = $1 AND sha256 = $2"
+	    " AND kind IN ('pain002', 'camt054', 'camt053')"
+	    " AND status <> 'refused'",
+	    2, (const char *const[]){cred, sha}, err);
+	if (rc != 0)
+		goto cleanup;
+	if (res->file_id > 0) {
+		res->already = true;
+		db_rollback(db);
+		goto cleanup;
+	}
+	snprintf(size, sizeof(size), "%zu", in.size);
+	snprintf(nrec, sizeof(nrec), "%" PRId64, cp.records);
+	if ((rc = returns_int64(db, &res->file_id, "record the file",
+	         "INSERT INTO imported_files (creditor_id, kind, sha256,"
+	         " file_name, size_bytes, status, rows_total, finished_at)"
+	         " VALUES ($1, $2, $3, $4, $5, 'imported', $6, now())"
+	         " RETURNING id",
+	         6, (const char *const[]){cred, kind, sha, base, size, nrec},
+	         err)) != 0)
+		goto cleanup;
+	snprintf(fid, sizeof(fid), "%" PRId64, res->file_id);
+	credcodes = returns_codes(pol->creditor_side_codes);
+	deadcodes = returns_codes(pol->dead_account_codes);
+	snprintf(maxn, sizeof(maxn), "%d", pol->max_per_school_year);
+	{
+		const char *const p12[] = {cred, fid};
+		const char *const p1234[] = {cred, fid, day, base};
+
+		if ((rc = returns_exec(db, "match transaction records",
+		         returns_match_tx, 2,
+		         (const char *const[]){cred, tname}, err)) != 0 ||
+		    (rc = returns_exec(db, "match group and block records",
+		         returns_match_block, 2,
+		         (const char *const[]){cred, tname}, err)) != 0 ||
+		    (rc = returns_exec(db, "index the matches",
+		         "CREATE INDEX ON ret_match (record_id)", 0, NULL,
+		         err)) != 0 ||
+		    (rc = returns_exec(db, "analyze the matches",
+		         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
+		    (rc = returns_exec(db, "quarantine records",
+		         returns_quarantine, 0, NULL, err)) != 0 ||
+		    (rc = returns_exec(db, "find the effects", returns_effects,
+		         2, (const char *const[]){cred, credcodes}, err)) !=
+		        0 ||
+		    (rc = returns_exec(db, "quarantine records",
+		         returns_quarantine_state, 1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "store the bank records",
+		         returns_store, 2, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "record the effects",
+		         returns_store_effects, 2,
+		         (const char *const[]){cred, day}, err)) != 0 ||
+		    (rc = returns_exec(db, "record the quarantine",
+		         returns_store_quarantine, 1, p12, err)) != 0 ||
+		    (rc = returns_exec(db, "analyze the new rows",
+		         "ANALYZE return_records, return_effects", 0, NULL,
+		         err)) != 0 ||
+		    (rc = returns_exec(db, "choose the winning effects",
+		         returns_winners, 0, NULL, err)) != 0 ||
+		    (rc = returns_exec(db, "update the collections",
+		         returns_apply_collections, 2,
+		         (const char *const[]){cred, day}, err)) != 0 ||
+		    (rc = returns_exec(db, "update the invoices",
+		         returns_apply_invoices, 3,
+		         (const char *const[]){cred, day, base}, err)) != 0 ||
+		    (rc = returns_exec(db, "log the collections",
+		         returns_events, 3,
+		         (const char *const[]){cred, fid, day}, err)) != 0 ||
+		    (rc = returns_exec(db, "mark rejected batches",
+		         returns_batches, 4, p1234, err)) != 0 ||
+		    (rc = returns_int64(db, &res->terminated,
+		         "apply the two-rejects rule", returns_terminate, 4,
+		         (const char *const[]){cred, fid, day, maxn}, err)) !=
+		        0 ||
+		    (rc = returns_int64(db, &res->suspended,
+		         "suspend dead-account mandates", returns_suspend, 4,
+		         (const char *const[]){cred, fid, day, deadcodes},
+		         err)) != 0 ||
+		    (rc = db_query(db, &pr, "count the records", returns_tally,
+		         2, p12, err)) != 0)
+			goto cleanup;
+	}
+	res->records = strtoll(PQgetvalue(pr, 0, 0), NULL, 10);
+	res->applied = strtoll(PQgetvalue(pr, 0, 1), NULL, 10);
+	res->duplicates = strtoll(PQgetvalue(pr, 0, 2), NULL, 10);
+	res->stored = strtoll(PQgetvalue(pr, 0, 3), NULL, 10);
+	res->quarantined = strtoll(PQgetvalue(pr, 0, 4), NULL, 10);
+	if ((rc = returns_int64(db, &res->collections,
+	         "count the changed collections",
+	         "SELECT count(DISTINCT e.collection_id) FROM return_effects e"
+	         " JOIN return_records r ON r.creditor_id = $1"
+	         " AND r.id = e.record_id WHERE e.creditor_id = $1"
+	         " AND r.file_id = $2",
+	         2, (const char *const[]){cred, fid}, err)) != 0)
+		goto cleanup;
+	{
+		char msg[512];
+		struct event ev;
+
+		snprintf(msg, sizeof(msg),
+		    "%s %s imported: %" PRId64 " records, %" PRId64
+		    " applied, %" PRId64 " duplicates, %" PRId64
+		    " stored, %" PRId64 " quarantined",
+		    tname, base, res->records, res->applied, res->duplicates,
+		    res->stored, res->quarantined);
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = "returns.imported";
+		ev.message = msg;
+		ev.business_date = today;
+		ev.file_id = res->file_id;
+		ev.has_count = true;
+		ev.count = res->records;
+		ev.needs_attention = res->quarantined > 0;
+		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+			goto cleanup;
+	}
+	if ((rc = returns_exec(db, "finish the file",
+	         "UPDATE imported_files SET rows_inserted = $3,"
+	         " rows_updated = $4 WHERE creditor_id = $1 AND id = $2",
+	         4,
+	         (const char *const[]){cred, fid, nrec,
+	             (snprintf(
+	                  size, sizeof(size), "%" PRId64, res->collections),
+	                 size)},
+	         err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	if (in_copy)
+		db_copy_abort(db, "the import failed");
+	if (rc != 0)
+		db_rollback(db);
+	db_result_free(pr);
+	free(credcodes);
+	free(deadcodes);
+	free(cp.buf);
+	EVP_MD_CTX_free(in.md);
+	if (in.fd >= 0)
+		close(in.fd);
+	return rc;
+}

@@ -1,0 +1,340 @@
+/*
+ * test_returns.c - the returns commands through the sepactl binary:
+ * `inspect` on every bank sample, `import returns` and `recovery export`
+ * on the fixture of tests/data/returns/fixture.sql.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/dbtest.h"
+#include "../db/returnsfix.h"
+#include "ctlrun.h"
+
+#define BANK SEPAD_SRCDIR "/tests/data/bank/"
+
+/* Every readable sample: its records and its first record, as CSV from
+ * the kind to the booking date (the reader's unit tests assert the
+ * details; this checks what the operator sees). */
+static const struct {
+	const char *file;
+	int records;
+	const char *first;
+} samples[] = {
+    {"pain002/ch_postfinance_pain.002.001.03.ch.02_A-level_grp_rjct_am10.xml",
+        1, "reject,group,RJCT,MsgId-005,,,,,AM10,"},
+    {"pain002/"
+     "ch_postfinance_pain.002.001.03.ch.02_B-C-level_PART_tx_rjct_ac01.xml",
+        2,
+        "reject,transaction,RJCT,MsgId-001,PmtInfId-001-03,"
+        "EndToEndId-001-03-04,,,AC01,"},
+    {"pain002/ch_postfinance_pain.002.001.03.ch.02_CHDD_pmtinf_accp.xml", 1,
+        "info,block,ACCP,MsgId-CHDD-Musterfile,PmtInfId-CHDD-1,,,,,"},
+    {"pain002/ch_postfinance_pain.002.001.03.ch.02_pmtinf_rjct_ac01_oca.xml", 2,
+        "reject,transaction,RJCT,2017/1013,P000030,Ltest,,,AC01,"},
+    {"pain002/ch_postfinance_pain.002.001.10_A-level_grp_rjct_am10.xml", 1,
+        "reject,group,RJCT,MsgId-005,,,,,AM10,"},
+    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml", 1,
+        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,"},
+    {"pain002/de_sepaking_pain.002.002.03_sdd_reject_ac01_CRLF.xml", 1,
+        "reject,transaction,RJCT,Message-ID-4711,Sammlerreferenz 4710,"
+        "OriginatorID1234,Mandate Id,6543.14,AC01,"},
+    {"pain002/fi_nordea_pain.002.001.03_group_rjct_du01.xml", 1,
+        "reject,group,RJCT,MSGID-PS-TEST-0708-01,,,,,DU01,"},
+    {"pain002/fi_nordea_pain.002.001.03_pmtinf_rjct_no_txinf.xml", 1,
+        "reject,block,RJCT,MSGID-COM-SCE25-1707-01,"
+        "PMTINFID-COM-SCE25-1707-01,,,,NARR,"},
+    {"pain002/fi_nordea_pain.002.001.03_tx_rjct_narr_x2.xml", 3,
+        "reject,transaction,RJCT,MSGID-950-TEST2-2807-01,"
+        "PMTINFID-950-TEST2-2807-01,ENDTOENDID-950-TEST2-2807-02,,,NARR,"},
+    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml", 4,
+        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
+        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+    {"camt053/be_camt.053.001.02_huge_462_entries.xml", 462,
+        "info,transaction,BOOK,,,E2EFBVKBNTT69520790,,258.96,,2024-06-28"},
+    {"camt053/ch_postfinance_camt.053.001.04_chdd_md06_refunds_rvsl.xml", 32,
+        "info,transaction,BOOK,,,,,24.00,,2016-04-30"},
+    {"camt053/ch_postfinance_camt.053.001.08_returns_rvsl_be01_rr03.xml", 2,
+        "reversal,transaction,BOOK,889d1a80-1267-49bd-8fcc-85701a,"
+        "NOTPROVIDED,NOTPROVIDED,,1.00,BE01,2023-11-22"},
+    {"camt053/de_gls_camt.053.001.02_sct_return_ac01.xml", 4,
+        "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
+        "NOTPROVIDED,,2.00,,2024-04-18"},
+    {"camt053/nl_abnamro_camt.053.001.02_sdd_returns_ms03.xml", 29,
+        "info,transaction,BOOK,,,,,1.00,,2013-04-02"},
+    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml", 9,
+        "info,transaction,BOOK,,,,,350.00,,2014-01-03"},
+    {"camt054/ch_postfinance_camt.054.001.04_chdd_refund_md06_rvsl.xml", 5,
+        "confirmation,transaction,BOOK,,PMTINF-1CHDDBB3,"
+        "EndToEnd-CRDBRActSame-1B9C-CHDDBB2,,15.00,,2016-04-10"},
+    {"camt054/"
+     "ch_postfinance_camt.054.001.04_return_batch_sammelbuchung_ac01.xml",
+        1,
+        "info,transaction,BOOK,,PmtInfId-004-01,EndToEndId-004-01-01,,"
+        "400.00,AC01,2019-05-20"},
+    {"camt054/ch_postfinance_camt.054.001.04_return_rvsl_ac01_2020.xml", 1,
+        "reversal,transaction,BOOK,,PmtInfId-001-03,EndToEndId-001-03-04,,"
+        "500.00,AC01,2020-11-24"},
+    {"camt054/ch_postfinance_camt.054.001.08_chdd_collection_credit_batch.xml",
+        2,
+        "confirmation,transaction,BOOK,MsgId-CHDD-Musterfile,"
+        "PmtInfId-CHDD-1,E2EId-CHDD-1,,1.50,,2019-05-19"},
+    {"camt054/"
+     "ch_postfinance_camt.054.001.08_return_einzelbuchung_rvsl_ac01.xml",
+        1,
+        "reversal,transaction,BOOK,,PmtInfId-001-03,EndToEndId-001-03-04,,"
+        "500.00,AC01,2020-11-24"},
+    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml", 1,
+        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,2016-10-08,"
+        "compte bloqué ou fermé aux prélèvements"},
+    {"camt052/de_gls_camt.052.001.02_sct_return_ac01.xml", 4,
+        "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
+        "NOTPROVIDED,,2.00,,2024-04-18"},
+};
+
+static const char header[] =
+    "file,kind,level,status,orig_msg_id,pmt_inf_id,end_to_end_id,"
+    "mandate_id,amount,reason_code,booking_date,reason_label\r\n";
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The number of lines sepactl ARGS prints on stdout. */
+static int
+output_lines(const char *args)
+{
+	char cmd[1024];
+	FILE *fp;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "%s %s | wc -l", CTLRUN_SEPACTL, args);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	cr_assert_eq(fscanf(fp, "%d", &n), 1);
+	pclose(fp);
+	return n;
+}
+
+Test(returns_it, inspect_every_sample)
+{
+	static struct ctlrun r;
+	char args[512], want[512];
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		snprintf(
+		    args, sizeof(args), "inspect %s%s", BANK, samples[i].file);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s: %s", samples[i].file, r.err);
+		cr_expect_str_eq(r.err, "", "%s", samples[i].file);
+		cr_expect_eq(
+		    strncmp(r.out, header, sizeof(header) - 1), 0, "%s", r.out);
+		/* ctlrun keeps 16 KiB of stdout: count the lines apart. */
+		cr_expect_eq(output_lines(args), samples[i].records + 1, "%s",
+		    samples[i].file);
+		snprintf(want, sizeof(want), "\r\n%s%s,%s", BANK,
+		    samples[i].file, samples[i].first);
+		cr_expect(strstr(r.out, want) != NULL, "%s:\n%s\nwant %s",
+		    samples[i].file, r.out, want);
+	}
+}
+
+Test(returns_it, inspect_refuses_what_it_cannot_read)
+{
+	static struct ctlrun r;
+	char args[1024], want[512];
+	const char *good =
+	    BANK "pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml";
+	const char *pain008 =
+	    BANK "pain008/nl_ing_pain.008.001.02_voorbeeldbestand.xml";
+
+	snprintf(args, sizeof(args), "inspect %s /nonexistent.xml %s", pain008,
+	    good);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 1);
+	snprintf(want, sizeof(want),
+	    "sepactl: cannot read %s: %s:3: not a bank return file: root "
+	    "element CstmrDrctDbtInitn (pain.008.001.02)\n",
+	    pain008, pain008);
+	cr_expect(strstr(r.err, want) != NULL, "%s", r.err);
+	cr_expect(
+	    strstr(r.err, "sepactl: cannot read /nonexistent.xml: ") != NULL,
+	    "%s", r.err);
+	/* the good file is still printed, the others give no record */
+	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	cr_expect(strstr(r.out, "CstmrDrctDbtInitn") == NULL);
+	ctlrun(&r, "inspect");
+	cr_expect_eq(r.status, 2);
+}
+
+Test(returns_it, inspect_quotes_csv_fields)
+{
+	static struct ctlrun r;
+	struct retfix_tx tx = {"A,\"B\"", "AM04", 1234, "M 1"};
+	char args[512], *p = retfix_tmp("csv");
+
+	retfix_pain002(p, "ST", "MSG,1", "PMT\"1", NULL, &tx, 1);
+	snprintf(args, sizeof(args), "inspect %s", p);
+	ctlrun(&r, args);
+	unlink(p);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              ",reject,transaction,RJCT,\"MSG,1\",\"PMT\"\"1\","
+	              "\"A,\"\"B\"\"\",M 1,12.34,AM04,,provision "
+	              "insuffisante\r\n") != NULL,
+	    "%s", r.out);
+}
+
+/* A configuration for the test database, with the fixture loaded. */
+static void
+setup(char *name, char *conf, const char *outbox, bool represent)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+
+	dbtest_create(conninfo, name, "sepad");
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	retfix_load(db);
+	db_close(db);
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune <Test> & Co\";"
+	    " ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n"
+	    "directories: { outbox = \"%s\"; };\n"
+	    "rejections: { represent_on_next_invoice = %s; };\n",
+	    conninfo, outbox, represent ? "true" : "false");
+	ctlrun_conf(conf, 64, text);
+}
+
+Test(returns_it, import_returns_then_recovery)
+{
+	static struct ctlrun r;
+	struct retfix_tx a = {"E2E-F1-202510", "AM04", 1000, NULL};
+	struct retfix_tx b = {"E2E-F1-202511", "AM04", 1000, NULL};
+	char name[64], conf[64], outbox[64], args[1024], want[1024];
+	char pa[128], pb[128];
+
+	snprintf(
+	    outbox, sizeof(outbox), "/tmp/sepad-it-outbox-%ld", (long)getpid());
+	snprintf(args, sizeof(args), "rm -rf %s && mkdir %s", outbox, outbox);
+	cr_assert_eq(system(args), 0);
+	setup(name, conf, outbox, false);
+	snprintf(pa, sizeof(pa), "%s", retfix_tmp("a"));
+	snprintf(pb, sizeof(pb), "%s", retfix_tmp("b"));
+	retfix_pain002(pa, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
+	retfix_camt054(pb, "N-1", &b, 1);
+
+	snprintf(args, sizeof(args),
+	    "-c %s --today 2025-12-01 import returns %s %s", conf, pa, pb);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "%s: pain.002, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	    "quarantined; 1 collections changed, 0 mandates terminated, 0 "
+	    "suspended\n"
+	    "%s: camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	    "quarantined; 1 collections changed, 1 mandates terminated, 0 "
+	    "suspended\n",
+	    pa, pb);
+	cr_expect_str_eq(r.out, want);
+	/* Again: nothing changes; a bad file beside it is refused. */
+	snprintf(args, sizeof(args),
+	    "-c %s --today 2025-12-01 import returns %s %s/tests/data/bank/"
+	    "pain008/nl_ing_pain.008.001.02_voorbeeldbestand.xml",
+	    conf, pa, SEPAD_SRCDIR);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect(
+	    strstr(r.out, "already imported (file ") != NULL, "%s", r.out);
+	cr_expect(
+	    strstr(r.err, "voorbeeldbestand.xml refused, nothing changed: ") !=
+	        NULL,
+	    "%s", r.err);
+
+	/* No active mandate (terminated) and represent off: both due. */
+	snprintf(args, sizeof(args), "-c %s --today 2025-12-01 recovery export",
+	    conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "%s/recovery-2025-12-01-1.csv: 2 invoices, 20.00 EUR due\n",
+	    outbox);
+	cr_expect_str_eq(r.out, want);
+	snprintf(args, sizeof(args),
+	    "cd %s && sha256sum -c --quiet recovery-2025-12-01-1.csv.sha256 && "
+	    "test $(wc -l <recovery-2025-12-01-1.csv) = 3",
+	    outbox);
+	cr_expect_eq(system(args), 0);
+	snprintf(args, sizeof(args), "-c %s --today 2025-12-01 recovery export",
+	    conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "nothing is due for recovery\n");
+
+	/* The report of the due month, then of the business month. */
+	snprintf(args, sizeof(args),
+	    "-c %s report --month 2025-10 --html %s/r.html", conf, outbox);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out,
+	    "report for 2025-10 (Commune <Test> & Co)\n"
+	    "collections presented: 3, 60.00 EUR\n"
+	    "collections settled: 0, 0.00 EUR\n"
+	    "collections cancelled (file refused by the bank): 0\n"
+	    "unpaid by reason:\n"
+	    "  rejected AM04 (provision insuffisante): 1, 10.00 EUR\n"
+	    "mandates suspended: 0\n"
+	    "mandates terminated: 0\n"
+	    "sent to recovery: 0 invoices, 0.00 EUR\n");
+	snprintf(args, sizeof(args),
+	    "grep -q '<h1>Commune &lt;Test&gt; &amp; Co &#8212; 2025-10</h1>' "
+	    "%s/r.html && grep -q '<svg xmlns' %s/r.html && "
+	    "grep -q '<rect x=\"140\" y=\"6\" width=\"400\"' %s/r.html && "
+	    "! grep -q 'http[s]*://[^w]' %s/r.html",
+	    outbox, outbox, outbox, outbox);
+	cr_expect_eq(system(args), 0, "%s", args);
+	snprintf(args, sizeof(args), "-c %s report --month 2025-12", conf);
+	ctlrun(&r, args);
+	cr_expect(strstr(r.out,
+	              "mandates terminated: 1\n"
+	              "sent to recovery: 2 invoices, 20.00 EUR\n") != NULL,
+	    "%s", r.out);
+	snprintf(args, sizeof(args), "-c %s report --month 2025-13", conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+
+	/* An unknown EndToEndId: quarantined, shown by status. */
+	{
+		struct retfix_tx u = {"NOSUCH", "AM04", 1000, NULL};
+
+		retfix_camt054(pa, "N-9", &u, 1);
+		snprintf(
+		    args, sizeof(args), "-c %s import returns %s", conf, pa);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out,
+		              "0 applied, 0 duplicates, 0 stored, 1 "
+		              "quarantined") != NULL,
+		    "%s", r.out);
+		snprintf(args, sizeof(args), "-c %s status", conf);
+		ctlrun(&r, args);
+		cr_expect(
+		    strstr(r.out, "bank records in quarantine: 1\n") != NULL,
+		    "%s", r.out);
+	}
+
+	unlink(pa);
+	unlink(pb);
+	unlink(conf);
+	snprintf(args, sizeof(args), "rm -rf %s", outbox);
+	cr_expect_eq(system(args), 0);
+	dbtest_drop(name);
+}
