@@ -14,17 +14,12 @@
 #include <unistd.h>
 
 #include "../db/dbtest.h"
+#include "ctlrun.h"
 #include "sepa/pain008.h"
 #include <libpq-fe.h>
 
-#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
+#define SEPACTL CTLRUN_SEPACTL
 #define NFAM 30
-
-struct run {
-	int status;
-	char out[16384];
-	char err[8192];
-};
 
 /* One test's world: its database, configuration and outbox. */
 struct world {
@@ -35,38 +30,23 @@ struct world {
 	struct db *db;
 };
 
+/*
+ * Run `sepactl -c CONF ARGS` (ctlrun.h); env is "" or
+ * "SEPAD_CRASH_AT=<point>", set for the child only.
+ */
 static void
-slurp(const char *path, char *buf, size_t size)
+run(struct ctlrun *r, const struct world *w, const char *env, const char *args)
 {
-	FILE *fp = fopen(path, "r");
-	size_t n = 0;
+	static const char crash[] = "SEPAD_CRASH_AT=";
+	char a[4096];
 
-	if (fp != NULL) {
-		n = fread(buf, 1, size - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-	unlink(path);
-}
-
-/* Run `ENV sepactl -c CONF ARGS`; env and args are test text. */
-static void
-run(struct run *r, const struct world *w, const char *env, const char *args)
-{
-	char cmd[4096], out[64], err[64];
-	int st;
-
-	snprintf(out, sizeof(out), "/tmp/collect-out-%ld", (long)getpid());
-	snprintf(err, sizeof(err), "/tmp/collect-err-%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd),
-	    "env -u SEPAD_CONF -u SEPAD_TODAY -u SEPAD_CRASH_AT %s %s -c %s %s "
-	    ">%s 2>%s",
-	    env, SEPACTL, w->conf, args, out, err);
-	st = system(cmd);
-	cr_assert(WIFEXITED(st), "%s", cmd);
-	r->status = WEXITSTATUS(st);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
+	snprintf(a, sizeof(a), "-c %s %s", w->conf, args);
+	if (strncmp(env, crash, sizeof(crash) - 1) == 0)
+		setenv("SEPAD_CRASH_AT", env + sizeof(crash) - 1, 1);
+	else
+		cr_assert_str_eq(env, "");
+	ctlrun(r, a);
+	unsetenv("SEPAD_CRASH_AT");
 }
 
 static void
@@ -108,7 +88,7 @@ static void
 world_open(struct world *w, const char *bank)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct run r;
+	struct ctlrun r;
 
 	dbtest_create(w->conninfo, w->name, "sepad");
 	snprintf(w->outbox, sizeof(w->outbox), "/tmp/collect-box-XXXXXX");
@@ -300,7 +280,7 @@ check_outbox(struct world *w, int64_t want_batches)
 Test(collect, first_month_frst_amendments_other_means_and_rerun)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	char *all;
 	int64_t before;
 
@@ -498,7 +478,7 @@ Test(collect, split_by_the_banks_limits)
 	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]);
 	     i++) {
 		struct world w;
-		struct run r;
+		struct ctlrun r;
 		char *all;
 
 		world_open(&w, split_cases[i].bank);
@@ -567,7 +547,7 @@ Test(collect, crash_at_every_point_then_rerun)
 	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]);
 	     i++) {
 		struct world w;
-		struct run r;
+		struct ctlrun r;
 		char env[128], *all, *first, *again;
 		int64_t digest;
 
@@ -642,7 +622,7 @@ Test(collect, crash_at_every_point_then_rerun)
 Test(collect, foreign_file_under_the_final_name_is_refused)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	char path[512];
 	FILE *fp;
 
@@ -682,7 +662,7 @@ Test(collect, foreign_file_under_the_final_name_is_refused)
 Test(collect, usage)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 
 	world_open(&w, "");
 	run(&r, &w, "", "collect");
@@ -703,7 +683,7 @@ Test(collect, usage)
 Test(collect, cycle_runs_due_steps_once_and_catches_up)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	int64_t digest;
 
 	world_open(&w, "");
@@ -804,7 +784,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 Test(collect, bad_account_refuses_the_month_and_changes_nothing)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	int64_t digest;
 
 	world_open(&w, "");
@@ -856,7 +836,7 @@ change_account(struct world *w, const char *rum, const char *bank, int64_t acct,
 {
 	char q[512], iban[64], args[512];
 	PGresult *res;
-	struct run r;
+	struct ctlrun r;
 
 	snprintf(
 	    q, sizeof(q), "SELECT t_iban('%s', %lld)", bank, (long long)acct);
@@ -916,7 +896,7 @@ month_file_part(struct world *w, int part)
 Test(collect, change_on_the_5th_vs_the_6th)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	char *xml;
 
 	world_open(&w, "");
@@ -1013,7 +993,7 @@ Test(collect, three_runs_at_once)
 Test(collect, file_refused_whole_is_collected_again_as_attempt_2)
 {
 	struct world w;
-	struct run r;
+	struct ctlrun r;
 	char *xml;
 
 	world_open(&w, "");
