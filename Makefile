@@ -204,6 +204,8 @@ valgrind: $(UNIT_TESTS)
 # fictional commune) when missing, never overwritten. Later steps of the
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
+# The business date the demo's cycle runs on (the export day of October).
+DEMO_TODAY ?= 2026-10-06
 .PHONY: demo demo-run db-stop
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
@@ -213,7 +215,11 @@ demo-run: all
 	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
 	@mkdir -p var/inbox var/outbox var/archive var/rejected
 	@$(SEPACTL) init
-	@$(SEPACTL) status
+	@$(SEPACTL) --today $(DEMO_TODAY) cycle
+	@$(SEPACTL) --today $(DEMO_TODAY) status
+	@echo
+	@echo "demo: files in var/outbox:"
+	@ls -l var/outbox | sed -n '2,$$p'
 	@echo
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
@@ -232,6 +238,13 @@ bench: $(BUILD)/bench-pain008
 	@mkdir -p build/bench
 	$(BUILD)/bench-pain008 --tx $(BENCH_TX) --out build/bench/pain008.xml \
 	    --schema-dir schemas
+	@$(MAKE) --no-print-directory bench-collect
+# `sepactl collect` for BENCH_INVOICES synthetic invoices, beside a
+# throw-away cluster (tools/bench-collect.sh): time and peak RSS.
+BENCH_INVOICES ?= 100000
+.PHONY: bench-collect
+bench-collect: all
+	@sh tests/with-pg.sh sh tools/bench-collect.sh $(BENCH_INVOICES)
 
 # -------------------------------------------------------------------- fuzz
 # Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together

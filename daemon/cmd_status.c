@@ -3,6 +3,7 @@
  * schema version, and how much does it hold.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "sepad.h"
 
@@ -22,9 +23,22 @@ static const struct {
     {"imported files", "SELECT count(*) FROM imported_files", 1},
     {"consumption lines", "SELECT count(*) FROM consumption_lines", 1},
     {"invoices", "SELECT count(*) FROM invoices", 1},
+    {"pain.008 files released",
+        "SELECT count(*) FROM batches WHERE state = 'released'", 2},
+    {"collections", "SELECT count(*) FROM collections", 2},
     {"bank records in quarantine",
         "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7},
 };
+
+static void
+status_line(void *arg, const char *section, const char *text)
+{
+	(void)arg;
+	if (strcmp(section, "attention-total") == 0)
+		printf("events needing attention: %s\n", text);
+	else
+		printf("%s: %s\n", section, text);
+}
 
 int
 cmd_status(struct ctl *ctl, int argc, char **argv)
@@ -86,6 +100,18 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 			return ctl_fail(CTL_INTERNAL, &err,
 			    "could not read the database status");
 		printf("%s: %lld\n", status_counts[i].label, (long long)n);
+	}
+	/* The cycle: what ran, what is due next, what needs a human. */
+	if (version >= 2 && ctl->cfg.cred_ics[0] != '\0') {
+		int64_t id;
+
+		if (store_creditor_find(db, ctl->cfg.cred_ics, &id, &err) != 0)
+			return CTL_OK; /* said above */
+		if (store_cycle_status(db, id, 10, status_line, NULL, &err) !=
+		    0)
+			return ctl_fail(CTL_INTERNAL, &err,
+			    "could not read the database status");
+		return ctl_cycle_next(ctl, id, stdout);
 	}
 	return CTL_OK;
 }

@@ -51,6 +51,21 @@ static const struct ctl_command commands[] = {
         "running so that commands are fast; `db stop` stops it, `db start`\n"
         "starts it and prints its connection string.\n",
         cmd_db},
+    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+        "Collect the invoices due in collection month YYYY-MM (those of the\n"
+        "month before): record every file of the month with its whole content\n"
+        "in one transaction, then write each pain.008 (validated, with its\n"
+        ".sha256) into directories.outbox and mark it released. Running it\n"
+        "again writes nothing new; a file recorded but not released (a crash)\n"
+        "is written again, byte for byte.\n",
+        cmd_collect},
+    {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
+        "Run every step of the monthly cycle due on the business date (--today\n"
+        "or SEPAD_TODAY) that has not run yet: the export day\n"
+        "(collection.export_day) collects the month. Each step runs once per\n"
+        "month; steps missed since the last run are caught up, in order. With\n"
+        "--month, only that month's due steps.\n",
+        cmd_cycle},
     {"mandate", "show|list|change-account|terminate ...",
         "the families' mandates",
         "  mandate show RUM\n"

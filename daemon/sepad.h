@@ -9,6 +9,7 @@
 #define SEPAD_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -391,6 +392,76 @@ struct event {
 int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
     sepa_error *err);
 
+/* ---------------------------------------------------- store_collect.c */
+
+/* What a collect run did (counts of this run). */
+struct collect_summary {
+	int64_t prepared; /* batches recorded by this run */
+	int64_t already_recorded; /* batches the month had before the run */
+	int64_t collections; /* collections recorded by this run */
+	int64_t amount_cents; /* their sum */
+	int64_t other_means; /* invoices newly flagged payable by other means */
+	int64_t late; /* invoices due too soon for the bank: not collected */
+	int64_t written; /* files written (or verified) and released */
+	int64_t already_released; /* batches released by an earlier run */
+};
+
+enum collect_outcome {
+	COLLECT_FILE_WRITTEN = 0, /* written and released by this run */
+	COLLECT_FILE_VERIFIED, /* found in the outbox, identical, released */
+	COLLECT_FILE_ALREADY /* released by an earlier run: not touched */
+};
+
+/* One file of the month, for the caller's report (borrowed strings). */
+struct collect_file {
+	enum collect_outcome outcome;
+	const char *file_name;
+	const char *path;
+	const char *sha256;
+	int64_t nb_of_txs;
+	int64_t ctrl_sum;
+};
+typedef void (*collect_file_fn)(void *arg, const struct collect_file *f);
+/* Progress while a file is written: `done` of `total` transactions. */
+typedef void (*collect_progress_fn)(
+    void *arg, const char *file_name, int64_t done, int64_t total);
+
+/*
+ * Record the collections of collection month `month` (the invoices issued,
+ * positive, due in the month, with no live collection and a mandate active
+ * on the due date), grouped per (sequence type, due date) and split into
+ * batches by bank.max_transactions_per_file / max_amount_per_file, each
+ * with its whole content fixed, in ONE transaction; the amendments carried
+ * are marked (mandate_accounts.amended_by_collection) and the invoices set
+ * 'collecting'. Invoices no mandate can collect get an
+ * "invoice.other_means" event (needs attention), once; those due too
+ * soon for the bank (sepa_rule_in_time, handed over `today`) are left
+ * out with an "invoice.collect_late" event, once. A month that
+ * already has batches other than 'rejected' ones is left as it is
+ * (sum->already_recorded); after a file refused whole, new parts follow
+ * the last one (EndToEndId attempt + 1). An account the writer would
+ * refuse refuses the month (SEPA_EINVAL, nothing recorded).
+ */
+int store_collect_prepare(struct db *db, int64_t creditor_id,
+    const struct sepad_config *cfg, sepa_month month, sepa_date today,
+    struct collect_summary *sum, sepa_error *err);
+/*
+ * Write the file of every prepared batch of `month` into `outbox` with the
+ * pain.008 writer (validated against the XSDs of schema_dir, with its
+ * .sha256), from the recorded rows only, then mark the batch released in
+ * a transaction. A file already under the final name (crash before the
+ * release) must be identical to the regeneration, else SEPA_ESTATE.
+ * Released batches are reported, never written again; rejected ones are
+ * skipped. One writer per creditor and month (a PostgreSQL advisory
+ * lock): a concurrent run waits. on_file (may be
+ * NULL) is called for each batch of the month, in part order; progress
+ * (may be NULL) every 10,000 transactions written. `sum` is added to.
+ */
+int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, collect_progress_fn progress, void *arg,
+    struct collect_summary *sum, sepa_error *err);
+
 /* ----------------------------------------------------------- notify.c */
 
 /* Event kinds with a stable journal MESSAGE_ID (systemd/sepad.catalog). */
@@ -540,6 +611,29 @@ int store_mandate_sequence(struct db *db, int64_t creditor_id,
  */
 int store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
     int64_t account_id, int64_t collection_id, sepa_error *err);
+
+/* ------------------------------------------------------ store_cycle.c */
+
+/*
+ * The cycle's record (cycle_steps): the latest month `step` ran for
+ * (month.year 0 when never); whether it ran for `month`; record that it
+ * ran (with a "cycle.step" event), in a transaction of its own.
+ */
+int store_cycle_last(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month *month, sepa_error *err);
+int store_cycle_done(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, int *done, sepa_error *err);
+int store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, sepa_date today, sepa_error *err);
+/*
+ * For status: fn(arg, section, text) per row: "ran" (the latest five
+ * steps), "attention" (batches recorded but not released, then the
+ * latest `limit` events that need a human, newest first), and one
+ * "attention-total" (the number of such events).
+ */
+int store_cycle_status(struct db *db, int64_t creditor_id, int limit,
+    void (*fn)(void *arg, const char *section, const char *text), void *arg,
+    sepa_error *err);
 
 /* An account change as the family gave it (sepactl mandate change-account). */
 struct mandate_change {
@@ -815,6 +909,14 @@ int cmd_init(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
 /* cmd_db.c */
 int cmd_db(struct ctl *ctl, int argc, char **argv);
+/* cmd_collect.c */
+int cmd_collect(struct ctl *ctl, int argc, char **argv);
+/* Collect one month (collect and the cycle): enum ctl_status. */
+int ctl_collect_month(struct ctl *ctl, sepa_month month);
+/* cmd_cycle.c */
+int cmd_cycle(struct ctl *ctl, int argc, char **argv);
+/* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
+int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
 /* cmd_mandate.c */
 int cmd_mandate(struct ctl *ctl, int argc, char **argv);
 /* cmd_import.c */

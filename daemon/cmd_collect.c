@@ -1,0 +1,117 @@
+/*
+ * cmd_collect.c - `sepactl collect --month YYYY-MM`: record the collection
+ * month's batches (store_collect_prepare), then write and release their
+ * pain.008 files (store_collect_write). Safe to run again: released files
+ * are reported, prepared ones written again byte for byte.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
+static const char *
+collect_schema_dir(void)
+{
+	const char *env = getenv("SEPAD_SCHEMA_DIR");
+
+	return env != NULL && env[0] != '\0' ? env : SEPAD_SRCDIR "/schemas";
+}
+
+static void
+collect_print_file(void *arg, const struct collect_file *f)
+{
+	static const char *const verb[] = {"written", "verified", "released"};
+
+	(void)arg;
+	printf("%s %s: %" PRId64 " transactions, %" PRId64 ".%02" PRId64
+	       " EUR, sha256 %s\n",
+	    verb[f->outcome], f->path, f->nb_of_txs, f->ctrl_sum / 100,
+	    f->ctrl_sum % 100, f->sha256);
+}
+
+/* On a terminal: how far the file is, as counts (stderr, one line). */
+static void
+collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rwriting %s: %" PRId64 " of %" PRId64 " transactions",
+	    file, done, total);
+	if (done >= total)
+		fputc('\n', stderr);
+}
+
+/* collect for one month: shared with the cycle. */
+int
+ctl_collect_month(struct ctl *ctl, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct collect_summary sum;
+	char mon[SEPA_MONTH_BUFSZ];
+	struct db *db;
+	int64_t creditor;
+	int rc;
+
+	sepa_month_iso(mon, month);
+	if (config_require_creditor(&ctl->cfg, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot collect");
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	if (store_creditor_find(db, ctl->cfg.cred_ics, &creditor, &err) != 0)
+		return ctl_fail(
+		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
+		    &err, "cannot collect %s", mon);
+	if (store_collect_prepare(
+	        db, creditor, &ctl->cfg, month, ctl->today, &sum, &err) != 0)
+		return ctl_fail(
+		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
+		    "could not record the collections of %s", mon);
+	if (sum.other_means > 0)
+		printf(
+		    "%s: %" PRId64
+		    " invoice(s) payable by other means (no active mandate); "
+		    "see sepactl status\n",
+		    mon, sum.other_means);
+	if (sum.late > 0)
+		printf(
+		    "%s: %" PRId64
+		    " invoice(s) due too soon for the bank, not collected; see "
+		    "sepactl status\n",
+		    mon, sum.late);
+	if (sum.prepared > 0)
+		printf("%s: %" PRId64 " collections, %" PRId64 ".%02" PRId64
+		       " EUR, recorded in %" PRId64 " file(s)\n",
+		    mon, sum.collections, sum.amount_cents / 100,
+		    sum.amount_cents % 100, sum.prepared);
+	if (store_collect_write(db, creditor, month, ctl->today,
+	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
+	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
+	        &sum, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
+	if (sum.prepared == 0 && sum.already_recorded == 0)
+		printf("%s: nothing to collect\n", mon);
+	else if (sum.written == 0)
+		printf("%s: %" PRId64 " file(s) already released\n", mon,
+		    sum.already_released);
+	return CTL_OK;
+}
+
+int
+cmd_collect(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_month month;
+
+	if (argc != 3 || strcmp(argv[1], "--month") != 0) {
+		log_warnx("collect needs --month YYYY-MM (see sepactl collect "
+		          "--help)");
+		return CTL_USAGE;
+	}
+	if (sepa_month_parse(&month, argv[2], &err) != 0)
+		return ctl_fail(CTL_USAGE, &err, "bad --month");
+	return ctl_collect_month(ctl, month);
+}

@@ -1,0 +1,205 @@
+/*
+ * cmd_cycle.c - `sepactl cycle [--month YYYY-MM]`: run every step of the
+ * monthly cycle that is due on the business date and has not run yet
+ * (cycle_steps), missed ones caught up once, month by month, in the order
+ * of the table below. A step is due from day `day(cfg)` of its month.
+ *
+ * Adding a step: one function `int run(struct ctl *, sepa_month)` that
+ * returns an enum ctl_status and is safe to run again, one entry below,
+ * and its name in the CHECK of cycle_steps.step (migration 002 lists
+ * invoice, collect, recovery and lapse).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+static int
+cycle_export_day(const struct sepad_config *cfg)
+{
+	return cfg->export_day;
+}
+
+static int
+cycle_first_day(const struct sepad_config *cfg)
+{
+	(void)cfg;
+	return 1;
+}
+
+/* The mandates' lifecycle sweep (letter ends, 36-month lapses). */
+static int
+cycle_sweep(struct ctl *ctl, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct mandate_sweep_result res;
+	sepa_rules rules;
+	int64_t creditor;
+
+	(void)month;
+	if (config_rules(&ctl->cfg, &rules, &err) != 0 ||
+	    store_creditor_find(ctl->db, ctl->cfg.cred_ics, &creditor, &err) !=
+	        0 ||
+	    store_mandate_sweep(
+	        ctl->db, creditor, &rules, ctl->today, &res, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not sweep the mandates");
+	printf("mandates: %lld terminated (family letter), %lld lapsed\n",
+	    (long long)res.terminated, (long long)res.lapsed);
+	return CTL_OK;
+}
+
+/* The steps, in the order they run within a month. */
+static const struct cycle_step {
+	const char *name; /* cycle_steps.step */
+	const char *what; /* for the operator */
+	int (*day)(const struct sepad_config *cfg);
+	int (*run)(struct ctl *ctl, sepa_month month);
+} cycle_table[] = {
+    {"lapse", "end and lapse the mandates due to", cycle_first_day,
+        cycle_sweep},
+    {"collect", "write the pain.008 files of the month", cycle_export_day,
+        ctl_collect_month},
+};
+
+#define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
+
+/* The latest month whose step is due on `today`. */
+static sepa_month
+cycle_due_until(
+    const struct cycle_step *s, const struct sepad_config *cfg, sepa_date today)
+{
+	sepa_month m = sepa_month_of(today);
+
+	return today.day >= s->day(cfg) ? m : sepa_month_add(m, -1);
+}
+
+/*
+ * The first month the step still has to run for: the month after the last
+ * one it ran for; never ran: the latest due month only (no catch-up
+ * before the first cycle).
+ */
+static int
+cycle_first_open(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
+    sepa_month *first, sepa_error *err)
+{
+	sepa_month last;
+	int rc;
+
+	if ((rc = store_cycle_last(ctl->db, creditor, s->name, &last, err)) !=
+	    0)
+		return rc;
+	*first = last.year == 0 ? cycle_due_until(s, &ctl->cfg, ctl->today)
+	                        : sepa_month_add(last, 1);
+	return 0;
+}
+
+int
+ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+		const struct cycle_step *s = &cycle_table[i];
+		char mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
+		sepa_month first;
+		sepa_date when;
+
+		if (cycle_first_open(ctl, creditor, s, &first, &err) != 0)
+			return ctl_fail(
+			    CTL_INTERNAL, &err, "could not read the cycle");
+		when = sepa_month_day(first, s->day(&ctl->cfg));
+		fprintf(out, "next: %s of %s on %s%s\n", s->name,
+		    sepa_month_iso(mon, first), sepa_date_iso(day, when),
+		    sepa_date_cmp(when, ctl->today) <= 0 ? " (due now)" : "");
+	}
+	return CTL_OK;
+}
+
+int
+cmd_cycle(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_month only = {0, 0}, first[CYCLE_NSTEPS], until[CYCLE_NSTEPS];
+	sepa_month from = {0, 0}, to = {0, 0};
+	char day[SEPA_DATE_BUFSZ];
+	int64_t creditor;
+	struct db *db;
+	int rc, ran = 0, tty = isatty(STDOUT_FILENO);
+
+	if (argc == 3 && strcmp(argv[1], "--month") == 0) {
+		if (sepa_month_parse(&only, argv[2], &err) != 0)
+			return ctl_fail(CTL_USAGE, &err, "bad --month");
+	} else if (argc != 1) {
+		log_warnx("cycle takes only --month YYYY-MM (see sepactl cycle "
+		          "--help)");
+		return CTL_USAGE;
+	}
+	if (config_require_creditor(&ctl->cfg, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot run the cycle");
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	if (store_creditor_find(db, ctl->cfg.cred_ics, &creditor, &err) != 0)
+		return ctl_fail(
+		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
+		    &err, "cannot run the cycle");
+	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+		if (cycle_first_open(
+		        ctl, creditor, &cycle_table[i], &first[i], &err) != 0)
+			return ctl_fail(
+			    CTL_INTERNAL, &err, "could not read the cycle");
+		until[i] =
+		    cycle_due_until(&cycle_table[i], &ctl->cfg, ctl->today);
+		if (only.year != 0) {
+			first[i] = only;
+			if (sepa_month_cmp(until[i], only) > 0)
+				until[i] = only;
+		}
+		if (from.year == 0 || sepa_month_cmp(first[i], from) < 0)
+			from = first[i];
+		if (to.year == 0 || sepa_month_cmp(until[i], to) > 0)
+			to = until[i];
+	}
+	/* Month by month, the steps in table order. */
+	for (sepa_month m = from; sepa_month_cmp(m, to) <= 0;
+	     m = sepa_month_add(m, 1)) {
+		for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+			const struct cycle_step *s = &cycle_table[i];
+			char mon[SEPA_MONTH_BUFSZ];
+			int done;
+
+			if (sepa_month_cmp(m, first[i]) < 0 ||
+			    sepa_month_cmp(m, until[i]) > 0)
+				continue;
+			if (store_cycle_done(
+			        db, creditor, s->name, m, &done, &err) != 0)
+				return ctl_fail(CTL_INTERNAL, &err,
+				    "could not read the cycle");
+			if (done)
+				continue;
+			printf("cycle: %s %s: %s\n", s->name,
+			    sepa_month_iso(mon, m), s->what);
+			if (tty)
+				fflush(stdout);
+			if ((rc = s->run(ctl, m)) != CTL_OK) {
+				log_warnx("cycle: step %s of %s failed; the "
+				          "cycle stops here",
+				    s->name, mon);
+				return rc;
+			}
+			if (store_cycle_mark(db, creditor, s->name, m,
+			        ctl->today, &err) != 0)
+				return ctl_fail(CTL_INTERNAL, &err,
+				    "could not record the step %s of %s",
+				    s->name, mon);
+			ran++;
+		}
+	}
+	if (ran == 0)
+		printf("cycle: nothing due on %s\n",
+		    sepa_date_iso(day, ctl->today));
+	else
+		printf("cycle: %d step(s) run\n", ran);
+	return ctl_cycle_next(ctl, creditor, stdout);
+}

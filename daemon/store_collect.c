@@ -1,0 +1,1119 @@
+/*
+ * store_collect.c - the monthly export: the invoices due in a collection
+ * month become collections recorded in batches (migration 002), then one
+ * pain.008 file per batch, written from the recorded rows only.
+ *
+ * Exactly once: store_collect_prepare records every batch of the month
+ * with its whole content fixed in one transaction; store_collect_write
+ * writes each prepared batch's file and marks it released with its
+ * SHA-256 in a second transaction. A crash between the two leaves a
+ * prepared batch, which the next run writes again, byte for byte: every
+ * value in the file (MsgId, CreDtTm, ids, debtor, account, amendment,
+ * remittance) comes from the rows.
+ *
+ * SEPAD_CRASH_AT=<point> (tests only) ends the process with _exit(99) at
+ * a named point: after_record, during_write, after_rename, after_release.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sepa/pain008.h"
+#include "sepad.h"
+
+/* Test hook: die at the named point, as a crash would. */
+static void
+collect_crash_point(const char *point)
+{
+	const char *at = getenv("SEPAD_CRASH_AT");
+
+	if (at != NULL && strcmp(at, point) == 0)
+		_exit(99);
+}
+
+static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
+    "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+    "novembre", "decembre"};
+
+/* Columns of the candidate query, in order. */
+enum {
+	CC_INVOICE,
+	CC_NUMBER,
+	CC_TOTAL,
+	CC_DUE,
+	CC_MONTH,
+	CC_MANDATE,
+	CC_RUM,
+	CC_SIGNED,
+	CC_ACCOUNT,
+	CC_IBAN,
+	CC_BIC,
+	CC_LAST_IBAN,
+	CC_USED,
+	CC_NAME,
+	CC_STREET,
+	CC_BUILDING,
+	CC_POSTCODE,
+	CC_TOWN,
+	CC_COUNTRY,
+	CC_ATTEMPT,
+	CC_SERVICES
+};
+
+/*
+ * The invoices of the month that can be collected: issued, positive,
+ * due in the month, no live collection, a mandate active on the due date;
+ * with the account of the month (latest applies_from <= month), the IBAN
+ * last debited on the mandate and whether it was ever debited.
+ */
+static const char collect_candidates_sql[] =
+    "WITH inv AS ("
+    " SELECT i.*, coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
+    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
+    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
+    "  LIMIT 1)) AS mid"
+    " FROM invoices i"
+    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0"
+    "  AND i.due_on >= $2::date"
+    "  AND i.due_on < ($2::date + interval '1 month')"
+    "  AND NOT EXISTS (SELECT 1 FROM collections c"
+    "   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id"
+    "   AND c.state <> 'cancelled'))"
+    " SELECT i.id, i.number, i.total_cents, i.due_on, i.month, m.id, m.rum,"
+    "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
+    "  coalesce((SELECT c.iban FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
+    "   AND b.collection_month < $2::date"
+    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "   ORDER BY b.collection_month DESC, c.id DESC LIMIT 1), ''),"
+    "  EXISTS (SELECT 1 FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
+    "   AND b.collection_month < $2::date"
+    "   AND c.state NOT IN ('rejected', 'cancelled')),"
+    "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
+    "  coalesce(att.n, 0) + 1,"
+    "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
+    "   FROM invoice_lines l JOIN services s ON s.creditor_id = l.creditor_id"
+    "   AND s.id = l.service_id"
+    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), '')"
+    " FROM inv i"
+    " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id"
+    " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid"
+    " LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c"
+    "  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)"
+    "  GROUP BY c.invoice_id) att ON att.invoice_id = i.id"
+    " JOIN LATERAL (SELECT * FROM mandate_accounts a"
+    "  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id"
+    "  AND a.applies_from <= $2::date"
+    "  ORDER BY a.applies_from DESC LIMIT 1) a ON true"
+    " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.due_on)"
+    " ORDER BY i.due_on, i.number";
+
+/* The same month's invoices that no mandate can collect. */
+static const char collect_other_means_sql[] =
+    "SELECT i.id, i.number, i.family_id, i.total_cents,"
+    " coalesce(m.id, 0), coalesce(m.state, 'none'), coalesce(m.rum, '')"
+    " FROM invoices i"
+    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id ="
+    "  coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
+    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
+    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
+    "  LIMIT 1))"
+    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0"
+    "  AND i.due_on >= $2::date"
+    "  AND i.due_on < ($2::date + interval '1 month')"
+    "  AND NOT EXISTS (SELECT 1 FROM collections c"
+    "   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id"
+    "   AND c.state <> 'cancelled')"
+    "  AND (m.id IS NULL OR m.state <> 'active'"
+    "   OR (m.ends_on IS NOT NULL AND m.ends_on < i.due_on))"
+    "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
+    "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
+    " ORDER BY i.number";
+
+/* One candidate with what C decides about it. */
+struct collect_row {
+	int row; /* in the candidate result */
+	enum sepa_seq seq;
+	enum sepa_amendment amend;
+	int part;
+	int block;
+	int late; /* due too soon for the bank: not collected */
+};
+
+/*
+ * Whether the bank can still get the file for this invoice's due date
+ * (sepa_rule_in_time, handed over today). When not, *late is 1 and an
+ * "invoice.collect_late" event (needs attention) is recorded, once.
+ */
+static int
+collect_check_in_time(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, PGresult *res, int r, sepa_month month,
+    sepa_date today, int *late, struct collect_summary *sum, sepa_error *err)
+{
+	char cred[24], msg[256], day[SEPA_DATE_BUFSZ];
+	const char *params[2] = {cred, PQgetvalue(res, r, CC_INVOICE)};
+	struct event ev = {0};
+	sepa_date due;
+	int64_t seen;
+	int rc;
+
+	*late = 0;
+	if ((rc = sepa_date_parse(&due, PQgetvalue(res, r, CC_DUE), err)) != 0)
+		return rc;
+	if (sepa_rule_in_time(rules, today, due))
+		return 0;
+	*late = 1;
+	sum->late++;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query_int64(db, &seen, "look for an earlier late event",
+	         "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
+	         " 'invoice.collect_late' AND invoice_id = $2",
+	         2, params, err)) != 0 ||
+	    seen > 0)
+		return rc;
+	snprintf(msg, sizeof(msg),
+	    "invoice %s: due on %s, too late for the bank on %s; not collected",
+	    PQgetvalue(res, r, CC_NUMBER), PQgetvalue(res, r, CC_DUE),
+	    sepa_date_iso(day, today));
+	ev.kind = "invoice.collect_late";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	ev.invoice_id = strtoll(PQgetvalue(res, r, CC_INVOICE), NULL, 10);
+	ev.mandate_id = strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(res, r, CC_TOTAL), NULL, 10);
+	ev.needs_attention = true;
+	return store_event_add(db, creditor_id, &ev, err);
+}
+
+static int
+collect_row_cmp(const void *pa, const void *pb)
+{
+	const struct collect_row *a = pa, *b = pb;
+
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	/* Rows are already in (due_on, number) order. */
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* Append s to the COPY buffer in text format, escaped. */
+static void
+collect_copy_text(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		const char *esc = NULL;
+
+		if (*len + 3 > *cap) {
+			*cap = *cap * 2 + 64;
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		switch (*s) {
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		default:
+			break;
+		}
+		if (esc != NULL) {
+			memcpy(*buf + *len, esc, 2);
+			*len += 2;
+		} else {
+			(*buf)[(*len)++] = *s;
+		}
+	}
+}
+
+static void
+collect_copy_field(
+    char **buf, size_t *len, size_t *cap, const char *s, int last)
+{
+	collect_copy_text(buf, len, cap, s);
+	if (*len + 4 > *cap) {
+		*cap = *cap * 2 + 64;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	if (s == NULL) { /* \N: SQL NULL */
+		(*buf)[(*len)++] = '\\';
+		(*buf)[(*len)++] = 'N';
+	}
+	if (*len + 2 > *cap) {
+		*cap = *cap * 2 + 64;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	(*buf)[(*len)++] = last ? '\n' : '\t';
+}
+
+/* MsgId, file name: the ICS's national part, the month, the part. */
+static int
+collect_names(const struct sepad_config *cfg, sepa_month month, int part,
+    char *msg_id, char *file_name, size_t size, sepa_error *err)
+{
+	const char *national =
+	    strlen(cfg->cred_ics) > 7 ? cfg->cred_ics + 7 : "";
+
+	snprintf(msg_id, size, "SEPAD-%s-%04d%02d-%d", national, month.year,
+	    month.month, part);
+	snprintf(file_name, size, "pain008-%s-%04d-%02d-%d.xml", cfg->cred_ics,
+	    month.year, month.month, part);
+	return sepa_id_validate(msg_id, "MsgId", err);
+}
+
+/* Log the invoices no active mandate can collect, once each. */
+static int
+collect_other_means(struct db *db, int64_t creditor_id, sepa_month month,
+    sepa_date today, const char *const *params, struct collect_summary *sum,
+    sepa_error *err)
+{
+	PGresult *res = NULL;
+	int rc;
+
+	if ((rc = db_query(db, (struct pg_result **)&res,
+	         "list the invoices payable by other means",
+	         collect_other_means_sql, 2, params, err)) != 0)
+		return rc;
+	for (int r = 0; r < PQntuples(res); r++) {
+		struct event ev = {0};
+		char msg[512];
+		const char *state = PQgetvalue(res, r, 5);
+
+		if (strcmp(state, "none") == 0)
+			snprintf(msg, sizeof(msg),
+			    "invoice %s: no mandate; payable by other means",
+			    PQgetvalue(res, r, 1));
+		else
+			snprintf(msg, sizeof(msg),
+			    "invoice %s: mandate %s is %s on the due date; "
+			    "payable by other means",
+			    PQgetvalue(res, r, 1), PQgetvalue(res, r, 6),
+			    strcmp(state, "active") == 0 ? "ended" : state);
+		ev.kind = "invoice.other_means";
+		ev.message = msg;
+		ev.business_date = today;
+		ev.month = month;
+		ev.invoice_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		ev.family_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+		ev.mandate_id = strtoll(PQgetvalue(res, r, 4), NULL, 10);
+		ev.has_amount = true;
+		ev.amount_cents = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+		ev.needs_attention = true;
+		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+			break;
+		sum->other_means++;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Insert one batch (part) and get its id. */
+static int
+collect_insert_batch(struct db *db, int64_t creditor_id,
+    const struct sepad_config *cfg, sepa_month month, int part, long ntx,
+    int64_t ctrl, int64_t *id, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ], partb[16], ntxb[24], ctrlb[24];
+	char msg_id[128], file_name[128];
+	const char *params[18];
+	sepa_date first = {month.year, month.month, 1};
+	int rc;
+
+	if ((rc = collect_names(cfg, month, part, msg_id, file_name,
+	         sizeof(msg_id), err)) != 0)
+		return rc;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(partb, sizeof(partb), "%d", part);
+	snprintf(ntxb, sizeof(ntxb), "%ld", ntx);
+	snprintf(ctrlb, sizeof(ctrlb), "%" PRId64, ctrl);
+	params[0] = cred;
+	params[1] = sepa_date_iso(mon, first);
+	params[2] = partb;
+	params[3] = msg_id;
+	params[4] =
+	    cfg->pain_version == CONFIG_PAIN_001_02 ? "001.02" : "001.08";
+	params[5] = file_name;
+	params[6] = ntxb;
+	params[7] = ctrlb;
+	params[8] = cfg->cred_name;
+	params[9] = cfg->cred_iban;
+	params[10] = cfg->cred_bic[0] != '\0' ? cfg->cred_bic : NULL;
+	params[11] = cfg->cred_ics;
+	params[12] = cfg->cred_street;
+	params[13] = cfg->cred_building;
+	params[14] = cfg->cred_postcode;
+	params[15] = cfg->cred_town;
+	params[16] = cfg->cred_country;
+	params[17] = cfg->batch_booking ? "true" : "false";
+	return db_query_int64(db, id, "record a batch",
+	    "INSERT INTO batches (creditor_id, collection_month, part, msg_id,"
+	    " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
+	    " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
+	    " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
+	    " batch_booking)"
+	    " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
+	    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+	    " RETURNING id",
+	    18, params, err);
+}
+
+/* The COPY line of one collection. */
+static int
+collect_copy_row(PGresult *res, const struct collect_row *cr,
+    int64_t creditor_id, int64_t batch_id, const char *msg_id, sepa_date today,
+    char **buf, size_t *len, size_t *cap, sepa_error *err)
+{
+	char cred[24], bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
+	char remit[256];
+	const char *number = PQgetvalue(res, cr->row, CC_NUMBER);
+	const char *services = PQgetvalue(res, cr->row, CC_SERVICES);
+	const char *consumed = PQgetvalue(res, cr->row, CC_MONTH);
+	const char *amend = "none";
+	int cm = atoi(consumed + 5), rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(bat, sizeof(bat), "%" PRId64, batch_id);
+	snprintf(pmt, sizeof(pmt), "%s-B%03d", msg_id, cr->block);
+	snprintf(e2e, sizeof(e2e), "%s-%s", number,
+	    PQgetvalue(res, cr->row, CC_ATTEMPT));
+	if ((rc = sepa_id_validate(pmt, "PmtInfId", err)) != 0 ||
+	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0)
+		return sepa_error_set(
+		    err, rc, "invoice %s: %s", number, err->msg);
+	if (cm < 1 || cm > 12)
+		cm = 1;
+	if (services[0] != '\0')
+		snprintf(remit, sizeof(remit), "Facture %s - %s %s %.4s",
+		    number, services, collect_month_fr[cm - 1], consumed);
+	else
+		snprintf(remit, sizeof(remit), "Facture %s - %s %.4s", number,
+		    collect_month_fr[cm - 1], consumed);
+	if (cr->amend == SEPA_AMEND_SAME_BANK)
+		amend = "same_bank";
+	else if (cr->amend == SEPA_AMEND_OTHER_BANK)
+		amend = "other_bank";
+	collect_copy_field(buf, len, cap, cred, 0);
+	collect_copy_field(buf, len, cap, bat, 0);
+	collect_copy_field(
+	    buf, len, cap, PQgetvalue(res, cr->row, CC_INVOICE), 0);
+	collect_copy_field(
+	    buf, len, cap, PQgetvalue(res, cr->row, CC_MANDATE), 0);
+	collect_copy_field(
+	    buf, len, cap, PQgetvalue(res, cr->row, CC_ACCOUNT), 0);
+	collect_copy_field(buf, len, cap, pmt, 0);
+	collect_copy_field(buf, len, cap, e2e, 0);
+	collect_copy_field(buf, len, cap, sepa_seq_name(cr->seq), 0);
+	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_DUE), 0);
+	collect_copy_field(
+	    buf, len, cap, PQgetvalue(res, cr->row, CC_TOTAL), 0);
+	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_RUM), 0);
+	collect_copy_field(
+	    buf, len, cap, PQgetvalue(res, cr->row, CC_SIGNED), 0);
+	for (int c = CC_NAME; c <= CC_COUNTRY; c++)
+		collect_copy_field(
+		    buf, len, cap, PQgetvalue(res, cr->row, c), 0);
+	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_IBAN), 0);
+	collect_copy_field(buf, len, cap,
+	    PQgetvalue(res, cr->row, CC_BIC)[0] != '\0'
+	        ? PQgetvalue(res, cr->row, CC_BIC)
+	        : NULL,
+	    0);
+	collect_copy_field(buf, len, cap, amend, 0);
+	collect_copy_field(buf, len, cap,
+	    cr->amend == SEPA_AMEND_SAME_BANK
+	        ? PQgetvalue(res, cr->row, CC_LAST_IBAN)
+	        : NULL,
+	    0);
+	collect_copy_field(buf, len, cap, remit, 0);
+	collect_copy_field(buf, len, cap, sepa_date_iso(day, today), 1);
+	return 0;
+}
+
+int
+store_collect_prepare(struct db *db, int64_t creditor_id,
+    const struct sepad_config *cfg, sepa_month month, sepa_date today,
+    struct collect_summary *sum, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ], msg_id[128], file_name[128];
+	sepa_date first = {month.year, month.month, 1};
+	const char *params[2];
+	sepa_rules rules;
+	PGresult *res = NULL;
+	struct collect_row *rows = NULL;
+	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int n = 0, rc;
+
+	memset(sum, 0, sizeof(*sum));
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[0] = cred;
+	params[1] = sepa_date_iso(mon, first);
+	if ((rc = config_require_creditor(cfg, err)) != 0 ||
+	    (rc = config_rules(cfg, &rules, err)) != 0)
+		return rc;
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/* One preparation at a time per creditor. */
+	if ((rc = db_query_int64(db, &existing, "lock the creditor",
+	         "SELECT id FROM creditors WHERE id = $1 FOR UPDATE", 1, params,
+	         err)) != 0)
+		goto cleanup;
+	/* One big query: JIT compilation costs more than it saves. */
+	if ((rc = db_exec(db, "set up the transaction", "SET LOCAL jit = off",
+	         0, NULL, err)) != 0)
+		goto cleanup;
+	/*
+	 * A file the bank refused whole ('rejected', its collections
+	 * cancelled) does not close the month: its invoices are collected
+	 * again in new parts, numbered after the last one.
+	 */
+	if ((rc = db_query_int64(db, &existing, "count the month's batches",
+	         "SELECT count(*) FROM batches WHERE creditor_id = $1"
+	         " AND collection_month = $2::date AND state <> 'rejected'",
+	         2, params, err)) != 0 ||
+	    (rc = db_query_int64(db, &part0, "number the month's batches",
+	         "SELECT coalesce(max(part), 0) FROM batches WHERE"
+	         " creditor_id = $1 AND collection_month = $2::date",
+	         2, params, err)) != 0)
+		goto cleanup;
+	if ((rc = collect_other_means(
+	         db, creditor_id, month, today, params, sum, err)) != 0)
+		goto cleanup;
+	if (existing > 0) {
+		/* The month's content is fixed once recorded. */
+		sum->already_recorded = existing;
+		rc = db_commit(db, err);
+		goto cleanup;
+	}
+	if ((rc = db_query(db, (struct pg_result **)&res,
+	         "select the invoices to collect", collect_candidates_sql, 2,
+	         params, err)) != 0)
+		goto cleanup;
+	n = PQntuples(res);
+	rows = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rows));
+	for (int r = 0; r < n; r++) {
+		const char *last = PQgetvalue(res, r, CC_LAST_IBAN);
+
+		rows[r].row = r;
+		/* A file the writer would refuse must not be recorded. */
+		if (sepa_iban_validate(PQgetvalue(res, r, CC_IBAN), err) != 0) {
+			rc = sepa_error_set(err, SEPA_EINVAL,
+			    "invoice %s: mandate %s: account %s: %s",
+			    PQgetvalue(res, r, CC_NUMBER),
+			    PQgetvalue(res, r, CC_RUM),
+			    PQgetvalue(res, r, CC_ACCOUNT), err->msg);
+			goto cleanup;
+		}
+		rows[r].seq = sepa_rule_sequence(
+		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
+		rows[r].amend =
+		    sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN));
+		if ((rc = collect_check_in_time(db, creditor_id, &rules, res, r,
+		         month, today, &rows[r].late, sum, err)) != 0)
+			goto cleanup;
+	}
+	/* Too late for the bank: left out (and flagged), not in a file. */
+	{
+		int kept = 0;
+
+		for (int r = 0; r < n; r++)
+			if (!rows[r].late)
+				rows[kept++] = rows[r];
+		n = kept;
+	}
+	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
+	/* Parts by the bank's limits, blocks by (sequence, due date). */
+	{
+		long ntx = 0;
+		int64_t amt = 0;
+		int block = 0;
+
+		for (int i = 0; i < n; i++) {
+			int64_t a = strtoll(
+			    PQgetvalue(res, rows[i].row, CC_TOTAL), NULL, 10);
+			int newpart = nparts == 0 ||
+			    (cfg->max_transactions_per_file > 0 &&
+			        ntx + 1 > cfg->max_transactions_per_file) ||
+			    (cfg->max_amount_per_file > 0 &&
+			        amt + a > cfg->max_amount_per_file);
+
+			if (newpart) {
+				nparts++;
+				ntx = 0;
+				amt = 0;
+				block = 0;
+			}
+			if (newpart || rows[i].seq != rows[i - 1].seq ||
+			    strcmp(PQgetvalue(res, rows[i].row, CC_DUE),
+			        PQgetvalue(res, rows[i - 1].row, CC_DUE)) != 0)
+				block++;
+			rows[i].part = (int)nparts;
+			rows[i].block = block;
+			ntx++;
+			amt += a;
+		}
+	}
+	batch_ids =
+	    xcalloc(nparts > 0 ? (size_t)nparts : 1, sizeof(*batch_ids));
+	for (int p = 1, i = 0; p <= nparts; p++) {
+		long ntx = 0;
+		int64_t amt = 0;
+
+		for (int j = i; j < n && rows[j].part == p; j++) {
+			ntx++;
+			amt += strtoll(
+			    PQgetvalue(res, rows[j].row, CC_TOTAL), NULL, 10);
+		}
+		if ((rc = collect_insert_batch(db, creditor_id, cfg, month,
+		         (int)part0 + p, ntx, amt, &batch_ids[p - 1], err)) !=
+		    0)
+			goto cleanup;
+		i += (int)ntx;
+		sum->collections += ntx;
+		sum->amount_cents += amt;
+	}
+	sum->prepared = nparts;
+	if (n > 0) {
+		if ((rc = db_copy_begin(db, "record the collections",
+		         "COPY collections (creditor_id, batch_id, invoice_id,"
+		         " mandate_id, account_id, pmt_inf_id, end_to_end_id,"
+		         " seq_type, due_on, amount_cents, rum, signed_on,"
+		         " debtor_name, debtor_street, debtor_building,"
+		         " debtor_postcode, debtor_town, debtor_country, iban, bic,"
+		         " amendment, orig_iban, remittance, state_since)"
+		         " FROM STDIN",
+		         err)) != 0)
+			goto cleanup;
+		for (int i = 0; i < n; i++) {
+			collect_names(cfg, month, (int)part0 + rows[i].part,
+			    msg_id, file_name, sizeof(msg_id), err);
+			rc = collect_copy_row(res, &rows[i], creditor_id,
+			    batch_ids[rows[i].part - 1], msg_id, today, &buf,
+			    &len, &cap, err);
+			if (rc == 0 && len >= 65536) {
+				rc = db_copy_put(db, buf, len, err);
+				len = 0;
+			}
+			if (rc != 0) {
+				db_copy_abort(db, "collection refused");
+				goto cleanup;
+			}
+		}
+		if (len > 0 && (rc = db_copy_put(db, buf, len, err)) != 0) {
+			db_copy_abort(db, "collection refused");
+			goto cleanup;
+		}
+		if ((rc = db_copy_end(db, NULL, err)) != 0)
+			goto cleanup;
+		/* Statistics for the joins below (fresh rows, no stats yet). */
+		if ((rc = db_exec(db, "analyze the collections",
+		         "ANALYZE collections", 0, NULL, err)) != 0)
+			goto cleanup;
+		/* The amendment is carried by this collection, once. */
+		if ((rc = db_exec(db, "mark the amendments carried",
+		         "UPDATE mandate_accounts a SET amended_by_collection ="
+		         " c.id FROM collections c JOIN batches b ON"
+		         " b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+		         " WHERE b.creditor_id = $1 AND b.collection_month = $2"
+		         " AND c.amendment <> 'none' AND c.state = 'pending'"
+		         " AND a.creditor_id = $1"
+		         " AND a.amendment_required"
+		         " AND a.id = c.account_id",
+		         2, params, err)) != 0)
+			goto cleanup;
+		if ((rc = db_exec(db, "mark the invoices collecting",
+		         "UPDATE invoices i SET state = 'collecting',"
+		         " state_since = c.state_since FROM collections c JOIN"
+		         " batches b ON b.creditor_id = c.creditor_id AND"
+		         " b.id = c.batch_id WHERE b.creditor_id = $1 AND"
+		         " b.collection_month = $2 AND c.state = 'pending' AND"
+		         " i.creditor_id = $1 AND"
+		         " i.id = c.invoice_id",
+		         2, params, err)) != 0)
+			goto cleanup;
+		{
+			struct event ev = {0};
+			char msg[256];
+
+			snprintf(msg, sizeof(msg),
+			    "%04d-%02d: %" PRId64
+			    " collections recorded in %" PRId64 " file(s)",
+			    month.year, month.month, sum->collections, nparts);
+			ev.kind = "collect.prepared";
+			ev.message = msg;
+			ev.business_date = today;
+			ev.month = month;
+			ev.has_count = true;
+			ev.count = sum->collections;
+			ev.has_amount = true;
+			ev.amount_cents = sum->amount_cents;
+			if ((rc = store_event_add(db, creditor_id, &ev, err)) !=
+			    0)
+				goto cleanup;
+		}
+	}
+	if ((rc = db_commit(db, err)) != 0)
+		goto cleanup;
+	if (nparts > 0)
+		collect_crash_point("after_record");
+cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	if (res != NULL)
+		PQclear(res);
+	free(rows);
+	free(batch_ids);
+	free(buf);
+	return rc;
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* Lower-case hex SHA-256 of a file; SEPA_EIO when it cannot be read. */
+static int
+collect_file_sha256(const char *path, char hex[65], sepa_error *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *ctx = NULL;
+	ssize_t got;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return sepa_error_set(err, SEPA_EIO, "%s: could not open: %s",
+		    path, strerror(errno));
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		rc = sepa_error_set(err, SEPA_ENOMEM, "could not start a hash");
+		goto cleanup;
+	}
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+		EVP_DigestUpdate(ctx, chunk, (size_t)got);
+	if (got < 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "%s: could not read: %s",
+		    path, strerror(errno));
+		goto cleanup;
+	}
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+cleanup:
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	return rc;
+}
+
+/* Crash hook inside the writer: the first chunk reaches the temp file. */
+static ssize_t
+collect_crash_write(int fd, const void *data, size_t len, void *arg)
+{
+	ssize_t n = write(fd, data, len);
+
+	(void)arg;
+	collect_crash_point("during_write");
+	return n;
+}
+
+/* Batch columns, in order. */
+enum {
+	CB_ID,
+	CB_PART,
+	CB_MSG,
+	CB_CREATED,
+	CB_VERSION,
+	CB_FILE,
+	CB_NTX,
+	CB_CTRL,
+	CB_NAME,
+	CB_IBAN,
+	CB_BIC,
+	CB_ICS,
+	CB_STREET,
+	CB_BUILDING,
+	CB_POSTCODE,
+	CB_TOWN,
+	CB_COUNTRY,
+	CB_BOOKING,
+	CB_STATE,
+	CB_SHA
+};
+
+static int
+collect_date(sepa_date *d, const char *s, sepa_error *err)
+{
+	return sepa_date_parse(d, s, err);
+}
+
+/* Write one batch's file from its rows to `path`. */
+static int
+collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *path, const char *schema_dir, collect_progress_fn progress,
+    void *arg, sepa_pain008_info *info, sepa_error *err)
+{
+	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
+	sepa_pain008_header hdr = {0};
+	sepa_pain008_address caddr = {0};
+	sepa_pain008_writer *w = NULL;
+	PGresult *res = NULL, *blocks = NULL;
+	char cred[24];
+	const char *params[2];
+	int rc, in_block = 0, bi = -1, in_tx = 0;
+	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[0] = cred;
+	params[1] = PQgetvalue(b, br, CB_ID);
+	if ((rc = db_query(db, (struct pg_result **)&blocks,
+	         "read the batch's payment blocks",
+	         "SELECT pmt_inf_id, seq_type, due_on, count(*),"
+	         " sum(amount_cents) FROM collections WHERE creditor_id = $1"
+	         " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
+	         " ORDER BY pmt_inf_id",
+	         2, params, err)) != 0)
+		goto cleanup;
+	/* The rows through a cursor: memory stays flat. */
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	in_tx = 1;
+	if ((rc = db_exec(db, "open the batch's collections",
+	         "DECLARE collect_rows NO SCROLL CURSOR FOR"
+	         " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
+	         " signed_on, debtor_name, debtor_street, debtor_building,"
+	         " debtor_postcode, debtor_town, debtor_country, iban,"
+	         " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
+	         " remittance FROM collections WHERE creditor_id = $1"
+	         " AND batch_id = $2 ORDER BY pmt_inf_id, id",
+	         2, params, err)) != 0)
+		goto cleanup;
+	o.version = strcmp(PQgetvalue(b, br, CB_VERSION), "001.02") == 0
+	    ? SEPA_PAIN008_V02
+	    : SEPA_PAIN008_V08;
+	o.schema_dir = schema_dir;
+	o.validate = 1;
+	if (getenv("SEPAD_CRASH_AT") != NULL)
+		o.write_hook = collect_crash_write;
+	hdr.msg_id = PQgetvalue(b, br, CB_MSG);
+	hdr.creation_time = PQgetvalue(b, br, CB_CREATED);
+	hdr.initiating_party = PQgetvalue(b, br, CB_NAME);
+	hdr.nb_of_txs = atol(PQgetvalue(b, br, CB_NTX));
+	hdr.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
+	caddr.street = PQgetvalue(b, br, CB_STREET);
+	caddr.building_number = PQgetvalue(b, br, CB_BUILDING);
+	caddr.postcode = PQgetvalue(b, br, CB_POSTCODE);
+	caddr.town = PQgetvalue(b, br, CB_TOWN);
+	caddr.country = PQgetvalue(b, br, CB_COUNTRY);
+	if ((rc = sepa_pain008_open(&w, path, &o, &hdr, err)) != 0)
+		goto cleanup;
+	for (;;) {
+		if (res != NULL)
+			PQclear(res);
+		res = NULL;
+		if ((rc = db_query(db, (struct pg_result **)&res,
+		         "read the batch's collections",
+		         "FETCH 10000 FROM collect_rows", 0, NULL, err)) != 0)
+			goto cleanup;
+		if (PQntuples(res) == 0)
+			break;
+		if (progress != NULL && done > 0)
+			progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
+		done += PQntuples(res);
+		for (int r = 0; r < PQntuples(res); r++) {
+			sepa_pain008_tx tx = {0};
+			sepa_pain008_amendment am = {0};
+			sepa_pain008_address daddr = {0};
+			const char *amend = PQgetvalue(res, r, 13);
+
+			if (!in_block ||
+			    strcmp(PQgetvalue(res, r, 0),
+			        PQgetvalue(blocks, bi, 0)) != 0) {
+				sepa_pain008_block blk = {0};
+
+				if (in_block &&
+				    (rc = sepa_pain008_end_block(w, err)) != 0)
+					goto cleanup;
+				bi++;
+				blk.pmt_inf_id = PQgetvalue(blocks, bi, 0);
+				blk.seq = strcmp(PQgetvalue(blocks, bi, 1),
+				              "FRST") == 0
+				    ? SEPA_SEQ_FRST
+				    : SEPA_SEQ_RCUR;
+				if ((rc = collect_date(&blk.due_date,
+				         PQgetvalue(blocks, bi, 2), err)) != 0)
+					goto cleanup;
+				blk.batch_booking =
+				    PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1
+				                                            : 0;
+				blk.nb_of_txs = atol(PQgetvalue(blocks, bi, 3));
+				blk.ctrl_sum = strtoll(
+				    PQgetvalue(blocks, bi, 4), NULL, 10);
+				blk.creditor_name = PQgetvalue(b, br, CB_NAME);
+				blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
+				blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
+				blk.creditor_id = PQgetvalue(b, br, CB_ICS);
+				blk.creditor_address = &caddr;
+				if ((rc = sepa_pain008_begin_block(
+				         w, &blk, err)) != 0)
+					goto cleanup;
+				in_block = 1;
+			}
+			tx.end_to_end_id = PQgetvalue(res, r, 1);
+			tx.amount = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+			tx.mandate_id = PQgetvalue(res, r, 3);
+			if ((rc = collect_date(&tx.signature_date,
+			         PQgetvalue(res, r, 4), err)) != 0)
+				goto cleanup;
+			tx.debtor_name = PQgetvalue(res, r, 5);
+			daddr.street = PQgetvalue(res, r, 6);
+			daddr.building_number = PQgetvalue(res, r, 7);
+			daddr.postcode = PQgetvalue(res, r, 8);
+			daddr.town = PQgetvalue(res, r, 9);
+			daddr.country = PQgetvalue(res, r, 10);
+			tx.debtor_address = &daddr;
+			tx.debtor_iban = PQgetvalue(res, r, 11);
+			tx.debtor_bic = PQgetvalue(res, r, 12);
+			if (strcmp(amend, "none") != 0) {
+				am.account = strcmp(amend, "same_bank") == 0
+				    ? SEPA_AMEND_SAME_BANK
+				    : SEPA_AMEND_OTHER_BANK;
+				am.orig_debtor_iban = PQgetvalue(res, r, 14);
+				tx.amendment = &am;
+			}
+			tx.remittance = PQgetvalue(res, r, 15);
+			if ((rc = sepa_pain008_add(w, &tx, err)) != 0) {
+				rc =
+				    sepa_error_set(err, rc, "collection %s: %s",
+				        tx.end_to_end_id, err->msg);
+				goto cleanup;
+			}
+		}
+	}
+	if (progress != NULL && done > 0)
+		progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
+	if (in_block && (rc = sepa_pain008_end_block(w, err)) != 0)
+		goto cleanup;
+	rc = sepa_pain008_close(w, info, err);
+	w = NULL;
+	if (rc == 0) {
+		in_tx = 0;
+		rc = db_commit(db, err);
+	}
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	sepa_pain008_abort(w);
+	if (res != NULL)
+		PQclear(res);
+	if (blocks != NULL)
+		PQclear(blocks);
+	return rc;
+}
+
+/*
+ * Remove what a crashed writer left of this file: its temporary files
+ * (the pain.008 writer's ".NAME.XXXXXX" and ".NAME.sha256.XXXXXX").
+ */
+static void
+collect_remove_stale(const char *outbox, const char *file)
+{
+	static const char *const suffix[] = {"", ".sha256"};
+
+	for (size_t p = 0; p < sizeof(suffix) / sizeof(suffix[0]); p++) {
+		char *pat = NULL;
+		glob_t g;
+
+		xasprintf(&pat, "%s/.%s%s.??????", outbox, file, suffix[p]);
+		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				unlink(g.gl_pathv[i]);
+			globfree(&g);
+		}
+		free(pat);
+	}
+}
+
+/* Mark a batch released with its SHA-256, in one transaction. */
+static int
+collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *sha, sepa_date today, sepa_error *err)
+{
+	char cred[24], day[SEPA_DATE_BUFSZ], msg[256];
+	const char *params[4];
+	struct event ev = {0};
+	int64_t changed;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[0] = cred;
+	params[1] = PQgetvalue(b, br, CB_ID);
+	params[2] = sha;
+	params[3] = sepa_date_iso(day, today);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/* Another run may have released it meanwhile: then nothing to do. */
+	if ((rc = db_query_int64(db, &changed, "mark the batch released",
+	         "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
+	         " released_at = now() WHERE creditor_id = $1 AND id = $2"
+	         " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u",
+	         3, params, err)) != 0)
+		goto cleanup;
+	if (changed == 0) {
+		rc = db_commit(db, err);
+		goto cleanup;
+	}
+	if ((rc = db_exec(db, "mark the collections sent",
+	         "UPDATE collections SET state = 'sent', state_since = $4"
+	         " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
+	         " 'pending' AND $3 <> ''",
+	         4, params, err)) != 0)
+		goto cleanup;
+	snprintf(msg, sizeof(msg), "%s released (%s transactions, sha256 %s)",
+	    PQgetvalue(b, br, CB_FILE), PQgetvalue(b, br, CB_NTX), sha);
+	ev.kind = "batch.released";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.batch_id = strtoll(PQgetvalue(b, br, CB_ID), NULL, 10);
+	ev.has_count = true;
+	ev.count = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
+	if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+int
+store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, collect_progress_fn progress, void *arg,
+    struct collect_summary *sum, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ];
+	sepa_date first = {month.year, month.month, 1};
+	const char *params[2];
+	PGresult *b = NULL;
+	char *path = NULL, ym[16];
+	int64_t one;
+	int rc, locked = 0;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
+	params[0] = cred;
+	params[1] = ym;
+	/*
+	 * One writer per creditor and month (a session lock, released
+	 * below or with the connection): a second run waits, then finds
+	 * the batches released.
+	 */
+	if ((rc = db_query_int64(db, &one, "wait for the month's writer",
+	         "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
+	         " $2::int)) s",
+	         2, params, err)) != 0)
+		return rc;
+	locked = 1;
+	params[1] = sepa_date_iso(mon, first);
+	if ((rc = db_query(db, (struct pg_result **)&b,
+	         "read the month's batches",
+	         "SELECT id, part, msg_id,"
+	         " to_char(created_at AT TIME ZONE 'UTC',"
+	         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"
+	         " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
+	         " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
+	         " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
+	         " state, coalesce(sha256, '') FROM batches"
+	         " WHERE creditor_id = $1 AND collection_month = $2::date"
+	         " ORDER BY part",
+	         2, params, err)) != 0)
+		goto cleanup;
+	for (int br = 0; br < PQntuples(b); br++) {
+		const char *file = PQgetvalue(b, br, CB_FILE);
+		const char *state = PQgetvalue(b, br, CB_STATE);
+		struct collect_file cf = {0};
+		sepa_pain008_info info;
+		char before[65] = "";
+		struct stat st;
+
+		free(path);
+		path = NULL;
+		xasprintf(&path, "%s/%s", outbox, file);
+		cf.file_name = file;
+		cf.path = path;
+		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
+		if (strcmp(state, "rejected") == 0)
+			continue; /* refused whole by the bank: history */
+		if (strcmp(state, "prepared") != 0) {
+			cf.outcome = COLLECT_FILE_ALREADY;
+			cf.sha256 = PQgetvalue(b, br, CB_SHA);
+			sum->already_released++;
+			if (on_file != NULL)
+				on_file(arg, &cf);
+			continue;
+		}
+		collect_remove_stale(outbox, file);
+		/* A file under the final name: a crash before the release. */
+		if (stat(path, &st) == 0 &&
+		    (rc = collect_file_sha256(path, before, err)) != 0)
+			goto cleanup;
+		if ((rc = collect_write_file(db, creditor_id, b, br, path,
+		         schema_dir, progress, arg, &info, err)) != 0) {
+			rc = sepa_error_set(err, rc, "%s: %s", file, err->msg);
+			goto cleanup;
+		}
+		if (before[0] != '\0' && strcmp(before, info.sha256) != 0) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "%s: the file found in the outbox (sha256 %s) differs "
+			    "from its batch (sha256 %s); not released",
+			    path, before, info.sha256);
+			goto cleanup;
+		}
+		collect_crash_point("after_rename");
+		if ((rc = collect_release(
+		         db, creditor_id, b, br, info.sha256, today, err)) != 0)
+			goto cleanup;
+		collect_crash_point("after_release");
+		cf.outcome = before[0] != '\0' ? COLLECT_FILE_VERIFIED
+		                               : COLLECT_FILE_WRITTEN;
+		cf.sha256 = info.sha256;
+		sum->written++;
+		if (on_file != NULL)
+			on_file(arg, &cf);
+	}
+cleanup:
+	if (locked) {
+		sepa_error ignored = SEPA_ERROR_INIT;
+
+		params[1] = ym;
+		db_query_int64(db, &one, "release the month's writer",
+		    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
+		    " $2::int)) s",
+		    2, params, &ignored);
+	}
+	free(path);
+	if (b != NULL)
+		PQclear(b);
+	return rc;
+}

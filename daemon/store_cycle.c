@@ -1,0 +1,128 @@
+/*
+ * store_cycle.c - the cycle_steps table (migration 002): which step of
+ * which month has run, so each due step runs once and missed ones are
+ * caught up.
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sepad.h"
+
+int
+store_cycle_last(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month *month, sepa_error *err)
+{
+	char cred[24];
+	const char *params[2] = {cred, step};
+	int64_t ym;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	rc = db_query_int64(db, &ym, "read the cycle's last step",
+	    "SELECT coalesce(max(extract(year FROM month)::int * 100"
+	    " + extract(month FROM month)::int), 0) FROM cycle_steps"
+	    " WHERE creditor_id = $1 AND step = $2",
+	    2, params, err);
+	if (rc != 0)
+		return rc;
+	month->year = (int)(ym / 100);
+	month->month = (int)(ym % 100);
+	return 0;
+}
+
+int
+store_cycle_done(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, int *done, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ];
+	sepa_date first = {month.year, month.month, 1};
+	const char *params[3] = {cred, step, NULL};
+	int64_t n;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[2] = sepa_date_iso(mon, first);
+	rc = db_query_int64(db, &n, "read the cycle's steps",
+	    "SELECT count(*) FROM cycle_steps WHERE creditor_id = $1"
+	    " AND step = $2 AND month = $3",
+	    3, params, err);
+	*done = rc == 0 && n > 0;
+	return rc;
+}
+
+int
+store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
+    sepa_month month, sepa_date today, sepa_error *err)
+{
+	char cred[24], mon[SEPA_DATE_BUFSZ], day[SEPA_DATE_BUFSZ], msg[128];
+	sepa_date first = {month.year, month.month, 1};
+	const char *params[4] = {cred, step, NULL, NULL};
+	struct event ev = {0};
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[2] = sepa_date_iso(mon, first);
+	params[3] = sepa_date_iso(day, today);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	if ((rc = db_exec(db, "record the cycle step",
+	         "INSERT INTO cycle_steps (creditor_id, step, month, done_on)"
+	         " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+	         4, params, err)) != 0)
+		goto cleanup;
+	snprintf(msg, sizeof(msg), "cycle step %s of %04d-%02d done", step,
+	    month.year, month.month);
+	ev.kind = "cycle.step";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* What status shows about the cycle, as (section, text) rows. */
+static const char cycle_status_sql[] =
+    "(SELECT 'ran', step || ' of ' || to_char(month, 'YYYY-MM') || ' on '"
+    " || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps"
+    " WHERE creditor_id = $1 ORDER BY done_at DESC, step LIMIT 5)"
+    " UNION ALL"
+    " (SELECT 'attention', file_name || ': recorded on '"
+    " || to_char(created_at, 'YYYY-MM-DD') || ' but not released; run"
+    " sepactl collect --month ' || to_char(collection_month, 'YYYY-MM')"
+    " FROM batches WHERE creditor_id = $1 AND state = 'prepared'"
+    " ORDER BY collection_month, part)"
+    " UNION ALL"
+    " (SELECT 'attention', to_char(business_date, 'YYYY-MM-DD') || ' '"
+    " || message FROM events WHERE creditor_id = $1 AND needs_attention"
+    " ORDER BY at DESC, id DESC LIMIT $2)"
+    " UNION ALL"
+    " (SELECT 'attention-total', count(*)::text FROM events"
+    " WHERE creditor_id = $1 AND needs_attention)";
+
+int
+store_cycle_status(struct db *db, int64_t creditor_id, int limit,
+    void (*fn)(void *arg, const char *section, const char *text), void *arg,
+    sepa_error *err)
+{
+	char cred[24], lim[24];
+	const char *params[2] = {cred, lim};
+	PGresult *res = NULL;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(lim, sizeof(lim), "%d", limit);
+	if ((rc = db_query(db, (struct pg_result **)&res, "read the status",
+	         cycle_status_sql, 2, params, err)) != 0)
+		return rc;
+	for (int r = 0; r < PQntuples(res); r++)
+		fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+	PQclear(res);
+	return 0;
+}

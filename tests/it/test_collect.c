@@ -1,0 +1,1030 @@
+/*
+ * test_collect.c - `sepactl collect` end to end against a database of the
+ * test cluster: the month's files, FRST then RCUR, amendments (same bank,
+ * other bank), invoices payable by other means, splitting by the bank's
+ * limits, idempotent re-runs, and crashes at every named point
+ * (SEPAD_CRASH_AT) followed by a re-run.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../db/dbtest.h"
+#include "ctlrun.h"
+#include "sepa/pain008.h"
+#include <libpq-fe.h>
+
+#define SEPACTL CTLRUN_SEPACTL
+#define NFAM 30
+
+/* One test's world: its database, configuration and outbox. */
+struct world {
+	char name[64];
+	char conninfo[DBTEST_CONNINFO_MAX];
+	char conf[128];
+	char outbox[128];
+	struct db *db;
+};
+
+/*
+ * Run `sepactl -c CONF ARGS` (ctlrun.h); env is "" or
+ * "SEPAD_CRASH_AT=<point>", set for the child only.
+ */
+static void
+run(struct ctlrun *r, const struct world *w, const char *env, const char *args)
+{
+	static const char crash[] = "SEPAD_CRASH_AT=";
+	char a[4096];
+
+	snprintf(a, sizeof(a), "-c %s %s", w->conf, args);
+	if (strncmp(env, crash, sizeof(crash) - 1) == 0)
+		setenv("SEPAD_CRASH_AT", env + sizeof(crash) - 1, 1);
+	else
+		cr_assert_str_eq(env, "");
+	ctlrun(r, a);
+	unsetenv("SEPAD_CRASH_AT");
+}
+
+static void
+sql(struct world *w, const char *text)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	if (db_exec(w->db, "seed", text, 0, NULL, &err) != 0)
+		cr_assert_fail("%s\n%s", text, err.msg);
+}
+
+static void
+write_conf(struct world *w, const char *bank)
+{
+	FILE *fp;
+
+	fp = fopen(w->conf, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Saint-Exemple\";"
+	    " ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
+	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
+	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
+	    " country = \"FR\"; }; };\n"
+	    "directories: { outbox = \"%s\"; };\n"
+	    "bank: { %s };\n",
+	    w->conninfo, w->outbox, bank);
+	fclose(fp);
+}
+
+/*
+ * A commune of NFAM families, each with a mandate signed in 2025 on a
+ * French account (valid IBAN and RIB key computed here), and an invoice
+ * of September 2026 due on 15 October 2026.
+ */
+static void
+world_open(struct world *w, const char *bank)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct ctlrun r;
+
+	dbtest_create(w->conninfo, w->name, "sepad");
+	snprintf(w->outbox, sizeof(w->outbox), "/tmp/collect-box-XXXXXX");
+	cr_assert_not_null(mkdtemp(w->outbox));
+	snprintf(w->conf, sizeof(w->conf), "%s.conf", w->outbox);
+	write_conf(w, bank);
+	run(&r, w, "", "init");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	if (db_connect(&w->db, w->conninfo, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+	sql(w,
+	    "CREATE FUNCTION t_iban(bank text, acct bigint) RETURNS text"
+	    " LANGUAGE sql AS $$ SELECT 'FR' || lpad((98 - ((bban ||"
+	    " '152700')::numeric % 97))::text, 2, '0') || bban FROM (SELECT"
+	    " b || br || a || lpad((97 - ((89 * b::numeric + 15 * br::numeric"
+	    " + 3 * a::numeric) % 97))::text, 2, '0') AS bban FROM (SELECT"
+	    " bank AS b, '00001'::text AS br, lpad(acct::text, 11, '0') AS a)"
+	    " s) t $$");
+	sql(w,
+	    "INSERT INTO families (creditor_id, family_ref, payer_name, street,"
+	    " building, postcode, town, country, bracket)"
+	    " SELECT c.id, 'FAM' || g, 'Famille Numéro ' || g, 'rue des Écoles',"
+	    " g::text, '99999', 'Saint-Exemple', 'FR', 'A'"
+	    " FROM creditors c, generate_series(1, 30) g");
+	sql(w,
+	    "INSERT INTO mandates (creditor_id, family_id, rum, signed_on)"
+	    " SELECT creditor_id, id, 'RUM-' || family_ref, '2025-09-01'"
+	    " FROM families");
+	sql(w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on) SELECT creditor_id, id,"
+	    " t_iban('30004', 1000 + id), '2025-09-01', '2025-08-20'"
+	    " FROM mandates");
+	sql(w,
+	    "INSERT INTO services (creditor_id, code, unit) SELECT id,"
+	    " 'RESTAURATION', 'meal' FROM creditors");
+	sql(w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '2026-09-01',"
+	    " 'F2026-09-' || lpad(m.family_id::text, 6, '0'), '2026-10-01',"
+	    " '2026-10-15', m.id, 1000 + 7 * m.id, '2026-10-01' FROM mandates m");
+}
+
+static void
+world_close(struct world *w)
+{
+	char cmd[512];
+
+	db_close(w->db);
+	dbtest_drop(w->name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", w->outbox, w->conf);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* Invoices of October 2026, due 16 November 2026 (for the next month). */
+static void
+invoice_october(struct world *w)
+{
+	sql(w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '2026-10-01',"
+	    " 'F2026-10-' || lpad(m.family_id::text, 6, '0'), '2026-11-01',"
+	    " '2026-11-16', m.id, 2000 + m.id, '2026-11-01' FROM mandates m");
+}
+
+/* A digest of everything collect writes, to prove a re-run changed nothing. */
+static int64_t
+db_digest(struct world *w)
+{
+	return dbtest_int(w->db,
+	    "SELECT ('x' || substr(md5(coalesce((SELECT string_agg(t::text, '|'"
+	    " ORDER BY t::text) FROM (SELECT b.id, b.state, b.sha256, b.msg_id,"
+	    " b.created_at FROM batches b) t), '') || coalesce((SELECT"
+	    " string_agg(t::text, '|' ORDER BY t::text) FROM (SELECT c.* FROM"
+	    " collections c) t), '') || coalesce((SELECT string_agg(t::text,"
+	    " '|' ORDER BY t::text) FROM (SELECT a.id, a.amended_by_collection"
+	    " FROM mandate_accounts a) t), '') || coalesce((SELECT"
+	    " string_agg(t::text, '|' ORDER BY t::text) FROM (SELECT i.id,"
+	    " i.state FROM invoices i) t), '') || (SELECT count(*) FROM"
+	    " events)::text), 1, 15))::bit(60)::bigint");
+}
+
+static char *
+read_all(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Rows of a query as PGresult (the test may look inside). */
+static PGresult *
+query(struct world *w, const char *text)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pg_result *res;
+
+	if (db_query(w->db, &res, "test query", text, 0, NULL, &err) != 0)
+		cr_assert_fail("%s\n%s", text, err.msg);
+	return (PGresult *)res;
+}
+
+/*
+ * The invariants of the outbox after any run: every batch is released,
+ * its file validates against the XSD, its sidecar holds the SHA-256 the
+ * database recorded, and every collection's EndToEndId is in exactly one
+ * file. Returns the concatenation of the files (caller frees).
+ */
+static char *
+check_outbox(struct world *w, int64_t want_batches)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	PGresult *res;
+	char *all = calloc(1, 1);
+	size_t alllen = 0;
+	int64_t n;
+
+	n = dbtest_int(
+	    w->db, "SELECT count(*) FROM batches WHERE state = 'released'");
+	cr_assert_eq(n, want_batches, "released batches: %lld", (long long)n);
+	cr_assert_eq(dbtest_int(w->db,
+	                 "SELECT count(*) FROM batches WHERE state <> "
+	                 "'released'"),
+	    0);
+	res = query(w,
+	    "SELECT file_name, sha256 FROM batches"
+	    " ORDER BY collection_month, part");
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *file = PQgetvalue(res, i, 0);
+		const char *sha = PQgetvalue(res, i, 1);
+		char path[512], side[512], *xml, *sidecar;
+		sepa_pain008_info info;
+
+		snprintf(path, sizeof(path), "%s/%s", w->outbox, file);
+		snprintf(side, sizeof(side), "%s.sha256", path);
+		cr_assert_eq(sepa_pain008_validate_file(
+		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
+		    0, "%s: %s", path, err.msg);
+		sidecar = read_all(side);
+		cr_assert(strncmp(sidecar, sha, 64) == 0,
+		    "%s: sidecar %s, database %s", file, sidecar, sha);
+		free(sidecar);
+		xml = read_all(path);
+		all = realloc(all, alllen + strlen(xml) + 1);
+		memcpy(all + alllen, xml, strlen(xml) + 1);
+		alllen += strlen(xml);
+		free(xml);
+	}
+	PQclear(res);
+	res = query(w, "SELECT end_to_end_id FROM collections");
+	for (int i = 0; i < PQntuples(res); i++) {
+		char tag[160];
+
+		snprintf(tag, sizeof(tag), "<EndToEndId>%s</EndToEndId>",
+		    PQgetvalue(res, i, 0));
+		cr_assert_eq(count_of(all, tag), 1, "%s", tag);
+	}
+	PQclear(res);
+	/* One live collection per invoice, every one in a file. */
+	cr_assert_eq(dbtest_int(w->db,
+	                 "SELECT count(*) - count(DISTINCT invoice_id) FROM "
+	                 "collections"),
+	    0);
+	return all;
+}
+
+Test(collect, first_month_frst_amendments_other_means_and_rerun)
+{
+	struct world w;
+	struct ctlrun r;
+	char *all;
+	int64_t before;
+
+	world_open(&w, "");
+	/*
+	 * Family 2: new IBAN at the same bank before any debit: the FRST
+	 * goes to it, with nothing to declare.
+	 */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('30004', 99002), '2026-10-01',"
+	    " '2026-10-05', true FROM mandates WHERE rum = 'RUM-FAM2'");
+	/* Family 8: same bank, sent on the 6th: from November. */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('30004', 99008), '2026-11-01',"
+	    " '2026-10-06', true FROM mandates WHERE rum = 'RUM-FAM8'");
+	/* Family 3: another bank, from November (sent on the 6th). */
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('20041', 99003), '2026-11-01',"
+	    " '2026-10-06', true FROM mandates WHERE rum = 'RUM-FAM3'");
+	/* Family 4: suspended mandate; family 5: ends before the due date. */
+	sql(&w,
+	    "UPDATE mandates SET state = 'suspended', state_reason = 'two"
+	    " rejects', state_since = '2026-06-01' WHERE rum = 'RUM-FAM4'");
+	sql(&w,
+	    "UPDATE mandates SET ends_on = '2026-08-31' WHERE rum = "
+	    "'RUM-FAM5'");
+	/* Families 6 and 7: nothing to collect (zero, negative total). */
+	sql(&w,
+	    "UPDATE invoices SET total_cents = 0 WHERE number ="
+	    " 'F2026-09-000006'");
+	sql(&w,
+	    "UPDATE invoices SET total_cents = -500 WHERE number ="
+	    " 'F2026-09-000007'");
+
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "2026-10: 2 invoice(s) payable by other means") != NULL,
+	    "%s", r.out);
+	cr_assert(
+	    strstr(r.out, "2026-10: 26 collections,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
+	all = check_outbox(&w, 1);
+	cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"), 1);
+	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 0);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 0);
+	cr_assert(strstr(all, "<MsgId>SEPAD-123456-202610-1</MsgId>") != NULL);
+	cr_assert(strstr(all, "<EndToEndId>F2026-09-000001-1</EndToEndId>"));
+	cr_assert(strstr(
+	    all, "<Ustrd>Facture F2026-09-000001 - septembre 2026</Ustrd>"));
+	free(all);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'invoice.other_means' AND needs_attention"),
+	    2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN"
+	                 " mandate_accounts a ON a.id = c.account_id WHERE"
+	                 " c.mandate_id = 2 AND a.applies_from = '2026-10-01'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'collecting'"),
+	    26);
+
+	/* Again: nothing new, nothing changed. */
+	before = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "2026-10: 1 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(db_digest(&w), before);
+
+	/* The treasury took the file: still nothing regenerated. */
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "rm -f %s/*.xml %s/*.sha256",
+		    w.outbox, w.outbox);
+		cr_assert_eq(system(cmd), 0);
+	}
+	run(&r, &w, "", "--today 2026-10-08 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "already released") != NULL, "%s", r.out);
+	cr_assert_eq(db_digest(&w), before);
+
+	/* November: RCUR; family 3's other-bank change is carried now. */
+	invoice_october(&w);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	{
+		PGresult *res = query(&w,
+		    "SELECT file_name FROM batches WHERE collection_month ="
+		    " '2026-11-01'");
+		char path[512];
+
+		cr_assert_eq(PQntuples(res), 1);
+		snprintf(path, sizeof(path), "%s/%s", w.outbox,
+		    PQgetvalue(res, 0, 0));
+		PQclear(res);
+		all = read_all(path);
+	}
+	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 1, "%s", all);
+	/* Families 6 and 7 were never debited: their first one is FRST. */
+	cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"), 1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE seq_type ="
+	                 " 'FRST' AND due_on = '2026-11-16'"),
+	    2);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 2);
+	cr_assert_eq(count_of(all, "<Id>SMNDA</Id>"), 1, "%s", all);
+	cr_assert_eq(count_of(all, "<OrgnlDbtrAcct>"), 2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN invoices i"
+	                 " ON i.id = c.invoice_id WHERE i.number ="
+	                 " 'F2026-10-000008' AND c.amendment = 'same_bank'"
+	                 " AND c.orig_iban = (SELECT iban FROM"
+	                 " mandate_accounts WHERE mandate_id = 8 AND"
+	                 " applies_from = '2025-09-01')"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    2);
+	/* The same choices as the mandates' store functions, one by one. */
+	{
+		static const char *const am[] = {
+		    "none", "same_bank", "other_bank"};
+		PGresult *res = query(&w,
+		    "SELECT c.mandate_id, c.account_id, c.seq_type, c.amendment,"
+		    " coalesce(c.orig_iban, ''), b.creditor_id,"
+		    " extract(year FROM b.collection_month)::int,"
+		    " extract(month FROM b.collection_month)::int"
+		    " FROM collections c JOIN batches b ON b.id = c.batch_id");
+		sepa_rules rules = SEPA_RULES_INIT;
+
+		cr_assert_eq(PQntuples(res), 26 + 28);
+		for (int i = 0; i < PQntuples(res); i++) {
+			sepa_error err = SEPA_ERROR_INIT;
+			struct mandate_account acc;
+			enum sepa_seq seq;
+			int64_t mid = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+			int64_t cred = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+			sepa_month m = {atoi(PQgetvalue(res, i, 6)),
+			    atoi(PQgetvalue(res, i, 7))};
+
+			cr_assert_eq(store_mandate_account_for(
+			                 w.db, cred, mid, m, &acc, &err),
+			    0, "%s", err.msg);
+			cr_assert_eq(store_mandate_sequence(w.db, cred, mid, m,
+			                 &rules, &seq, &err),
+			    0, "%s", err.msg);
+			cr_assert_eq(acc.account_id,
+			    strtoll(PQgetvalue(res, i, 1), NULL, 10));
+			cr_assert_str_eq(
+			    sepa_seq_name(seq), PQgetvalue(res, i, 2));
+			cr_assert_str_eq(am[acc.amendment],
+			    PQgetvalue(res, i, 3), "mandate %lld",
+			    (long long)mid);
+			if (acc.amendment == SEPA_AMEND_SAME_BANK)
+				cr_assert_str_eq(acc.last_debited_iban,
+				    PQgetvalue(res, i, 4));
+		}
+		PQclear(res);
+	}
+	cr_assert(strstr(all, "<EndToEndId>F2026-10-000003-1</EndToEndId>"));
+	free(all);
+	world_close(&w);
+}
+
+/* The bank's limits split the month into parts, each a valid file. */
+static const struct {
+	const char *bank;
+	int64_t files;
+} split_cases[] = {
+    {"max_transactions_per_file = 7;", 5}, /* 7+7+7+7+2 */
+    {"max_amount_per_file = 50;", 8}, /* 4 of 10-12 EUR per file */
+    {"max_transactions_per_file = 30;", 1},
+    {"max_transactions_per_file = 29; pain_version = \"001.02\";", 2},
+};
+
+Test(collect, split_by_the_banks_limits)
+{
+	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]);
+	     i++) {
+		struct world w;
+		struct ctlrun r;
+		char *all;
+
+		world_open(&w, split_cases[i].bank);
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s: %s", split_cases[i].bank, r.err);
+		all = check_outbox(&w, split_cases[i].files);
+		cr_assert_eq(count_of(all, "<SeqTp>FRST</SeqTp>"),
+		    (int)split_cases[i].files, "%s", split_cases[i].bank);
+		free(all);
+		cr_assert_eq(
+		    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+		cr_assert_eq(
+		    dbtest_int(w.db,
+		        "SELECT count(*) FROM batches b WHERE"
+		        " nb_of_txs <> (SELECT count(*) FROM"
+		        " collections c WHERE c.batch_id = b.id) OR"
+		        " ctrl_sum_cents <> (SELECT sum(amount_cents)"
+		        " FROM collections c WHERE c.batch_id = b.id)"),
+		    0);
+		world_close(&w);
+	}
+}
+
+/* Copy every *.xml of the outbox into memory, in name order. */
+static char *
+outbox_bytes(struct world *w)
+{
+	char cmd[512], *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int c;
+
+	snprintf(cmd, sizeof(cmd), "cat $(ls %s/*.xml | sort)", w->outbox);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	buf = malloc(1);
+	while ((c = fgetc(fp)) != EOF) {
+		buf = realloc(buf, len + 2);
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	pclose(fp);
+	return buf;
+}
+
+/*
+ * Kill collect at each named point, run it again, and check the
+ * invariants; then again: nothing changes. The files of the re-run are
+ * the bytes a run without a crash writes for the same records: checked by
+ * putting the batches back to prepared and writing them once more.
+ */
+static const struct {
+	const char *point;
+	int64_t prepared_after_crash;
+	int64_t released_after_crash;
+	const char *rerun_says;
+} crash_cases[] = {
+    {"after_record", 3, 0, "written "},
+    {"during_write", 3, 0, "written "},
+    {"after_rename", 3, 0, "verified "},
+    {"after_release", 2, 1, "released "},
+};
+
+Test(collect, crash_at_every_point_then_rerun)
+{
+	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]);
+	     i++) {
+		struct world w;
+		struct ctlrun r;
+		char env[128], *all, *first, *again;
+		int64_t digest;
+
+		world_open(&w, "max_transactions_per_file = 10;");
+		snprintf(env, sizeof(env), "SEPAD_CRASH_AT=%s",
+		    crash_cases[i].point);
+		run(&r, &w, env, "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 99, "%s: %d %s", crash_cases[i].point,
+		    r.status, r.err);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM batches WHERE state ="
+		                 " 'prepared'"),
+		    crash_cases[i].prepared_after_crash, "%s",
+		    crash_cases[i].point);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM batches WHERE state ="
+		                 " 'released'"),
+		    crash_cases[i].released_after_crash, "%s",
+		    crash_cases[i].point);
+		cr_assert_eq(
+		    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(
+		    r.status, 0, "%s: %s", crash_cases[i].point, r.err);
+		cr_assert(strstr(r.out, crash_cases[i].rerun_says) != NULL,
+		    "%s: %s", crash_cases[i].point, r.out);
+		all = check_outbox(&w, 3);
+		free(all);
+		/* No temporary file left behind. */
+		{
+			char cmd[256];
+
+			snprintf(cmd, sizeof(cmd),
+			    "test -z \"$(ls -A %s | grep '^\\.')\"", w.outbox);
+			cr_assert_eq(system(cmd), 0, "%s: stale temp file",
+			    crash_cases[i].point);
+		}
+
+		digest = db_digest(&w);
+		run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		cr_assert(strstr(r.out, "2026-10: 3 file(s) already released"),
+		    "%s", r.out);
+		cr_assert_eq(db_digest(&w), digest);
+
+		/* Regenerated from the rows: the same bytes. */
+		first = outbox_bytes(&w);
+		sql(&w,
+		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
+		    " released_at = NULL");
+		sql(&w, "UPDATE collections SET state = 'pending'");
+		{
+			char cmd[256];
+
+			snprintf(cmd, sizeof(cmd), "rm -f %s/*.xml %s/*.sha256",
+			    w.outbox, w.outbox);
+			cr_assert_eq(system(cmd), 0);
+		}
+		run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		again = outbox_bytes(&w);
+		cr_assert(strlen(first) > 1000);
+		cr_assert_str_eq(first, again, "%s", crash_cases[i].point);
+		free(first);
+		free(again);
+		world_close(&w);
+	}
+}
+
+/* A file under the final name that is not the batch's is not released. */
+Test(collect, foreign_file_under_the_final_name_is_refused)
+{
+	struct world w;
+	struct ctlrun r;
+	char path[512];
+	FILE *fp;
+
+	world_open(&w, "");
+	run(&r, &w, "SEPAD_CRASH_AT=after_record",
+	    "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 99, "%s", r.err);
+	snprintf(path, sizeof(path), "%s/pain008-FR72ZZZ123456-2026-10-1.xml",
+	    w.outbox);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fputs("<not the batch/>\n", fp);
+	fclose(fp);
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 3, "%s", r.out);
+	cr_assert(strstr(r.err, "differs from its batch") != NULL, "%s", r.err);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'prepared'"),
+	    1);
+	/* status says so. */
+	run(&r, &w, "", "--today 2026-10-06 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out,
+	        "attention: pain008-FR72ZZZ123456-2026-10-1.xml: recorded "
+	        "on ") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "but not released; run sepactl collect --month "
+	              "2026-10\n") != NULL,
+	    "%s", r.out);
+	world_close(&w);
+}
+
+/* Bad command lines. */
+Test(collect, usage)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	run(&r, &w, "", "collect");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "collect needs --month YYYY-MM") != NULL, "%s",
+	    r.err);
+	run(&r, &w, "", "collect --month 2026-13");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "sepactl: bad --month: ") != NULL, "%s", r.err);
+	run(&r, &w, "", "--today 2026-09-06 collect --month 2026-09");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "2026-09: nothing to collect\n");
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	world_close(&w);
+}
+
+/* The cycle: due steps once, catch-up in order, status. */
+Test(collect, cycle_runs_due_steps_once_and_catches_up)
+{
+	struct world w;
+	struct ctlrun r;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* The first cycle runs the latest due month only. */
+	run(&r, &w, "", "--today 2026-10-05 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out,
+	    "cycle: collect 2026-09: write the pain.008 files of the month\n"
+	    "2026-09: nothing to collect\n"
+	    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
+	    "mandates: 0 terminated (family letter), 0 lapsed\n"
+	    "cycle: 2 step(s) run\n"
+	    "next: lapse of 2026-11 on 2026-11-01\n"
+	    "next: collect of 2026-10 on 2026-10-06\n");
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-05 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out,
+	    "cycle: nothing due on 2026-10-05\n"
+	    "next: lapse of 2026-11 on 2026-11-01\n"
+	    "next: collect of 2026-10 on 2026-10-06\n");
+	cr_assert_eq(db_digest(&w), digest);
+	run(&r, &w, "", "--today 2026-10-06 cycle --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "cycle: nothing due on 2026-10-06\n"), "%s", r.out);
+
+	/*
+	 * No cycle on the export day: on 9 November, October's collection
+	 * (due 15 October) is too late for the bank and flagged; November's
+	 * runs. Family 9's letter ended its mandate on 31 October: the
+	 * sweep terminates it before November's collection, which leaves
+	 * its invoice to be paid by other means.
+	 */
+	invoice_october(&w);
+	sql(&w, "UPDATE mandates SET ends_on = '2026-10-31' WHERE id = 9");
+	run(&r, &w, "", "--today 2026-11-09 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: collect 2026-10: write the pain.008 files of the "
+	        "month\n2026-10: 30 invoice(s) due too soon for the bank, "
+	        "not collected; see sepactl status\n") != NULL,
+	    "%s", r.out);
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: lapse 2026-11: end and lapse the mandates due to\n"
+	        "mandates: 1 terminated (family letter), 0 lapsed\n"
+	        "cycle: collect 2026-11: write the pain.008 files of the "
+	        "month\n2026-11: 1 invoice(s) payable by other means "
+	        "(no active mandate); see sepactl status\n"
+	        "2026-11: 29 collections,") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "cycle: 3 step(s) run\n"
+	              "next: lapse of 2026-12 on 2026-12-01\n"
+	              "next: collect of 2026-12 on 2026-12-06\n") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandates WHERE id = 9 AND state"
+	                 " = 'terminated'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM cycle_steps WHERE step ="
+	                 " 'collect'"),
+	    3);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state = 'issued'"
+	                 " AND month = '2026-09-01'"),
+	    30);
+	free(check_outbox(&w, 1));
+
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-11-20 cycle");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "cycle: nothing due on 2026-11-20\n"), "%s", r.out);
+	cr_assert_eq(db_digest(&w), digest);
+
+	run(&r, &w, "", "--today 2026-11-20 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "pain.008 files released: 1\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "collections: 29\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "ran: collect of 2026-11 on 2026-11-09\n"),
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "events needing attention: 31\n"), "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "attention: 2026-11-09 invoice F2026-09-000030: due on "
+	              "2026-10-15, too late for the bank on 2026-11-09; not "
+	              "collected\n"),
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "next: collect of 2026-12 on 2026-12-06\n"),
+	    "%s", r.out);
+	world_close(&w);
+}
+
+/* An account the writer would refuse: the month is refused, untouched. */
+Test(collect, bad_account_refuses_the_month_and_changes_nothing)
+{
+	struct world w;
+	struct ctlrun r;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* Passes the table's pattern, fails the IBAN checksum. */
+	sql(&w,
+	    "UPDATE mandate_accounts SET iban = 'FR7630004000010000000101099'"
+	    " WHERE mandate_id = 10");
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	cr_assert(
+	    strstr(r.err,
+	        "sepactl: could not record the collections of 2026-10: "
+	        "invoice F2026-09-000010: mandate RUM-FAM10: account 10: ") !=
+	        NULL,
+	    "%s", r.err);
+	cr_assert_eq(db_digest(&w), digest);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s)\"", w.outbox);
+		cr_assert_eq(system(cmd), 0, "the outbox is not empty");
+	}
+	world_close(&w);
+}
+
+/* Invoices of consumption month `month` (YYYY-MM-01), due on `due`. */
+static void
+invoice_month(struct world *w, const char *month, const char *due)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT m.creditor_id, m.family_id, '%s', 'F' ||"
+	    " to_char('%s'::date, 'YYYY-MM') || '-' ||"
+	    " lpad(m.family_id::text, 6, '0'), '%s'::date - 14, '%s', m.id,"
+	    " 3000 + m.id, '%s'::date - 14 FROM mandates m",
+	    month, month, due, due, due);
+	sql(w, text);
+}
+
+/* An account change the way the operator records it (sepactl mandate). */
+static void
+change_account(struct world *w, const char *rum, const char *bank, int64_t acct,
+    const char *sent, const char *today, const char *want_month)
+{
+	char q[512], iban[64], args[512];
+	PGresult *res;
+	struct ctlrun r;
+
+	snprintf(
+	    q, sizeof(q), "SELECT t_iban('%s', %lld)", bank, (long long)acct);
+	res = query(w, q);
+	snprintf(iban, sizeof(iban), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	snprintf(args, sizeof(args),
+	    "--today %s mandate change-account %s --iban %s --received %s",
+	    today, rum, iban, sent);
+	run(&r, w, "", args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM mandate_accounts a JOIN mandates m ON m.id ="
+	    " a.mandate_id WHERE m.rum = '%s' AND a.iban = '%s' AND"
+	    " to_char(a.applies_from, 'YYYY-MM') = '%s'",
+	    rum, iban, want_month);
+	cr_assert_eq(dbtest_int(w->db, q), 1, "%s: %s", rum, r.out);
+}
+
+static char *
+month_file(struct world *w, const char *month_first)
+{
+	char q[256], path[512];
+	PGresult *res;
+
+	snprintf(q, sizeof(q),
+	    "SELECT file_name FROM batches WHERE collection_month = '%s'",
+	    month_first);
+	res = query(w, q);
+	cr_assert_eq(PQntuples(res), 1, "%s", month_first);
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return read_all(path);
+}
+
+static char *
+month_file_part(struct world *w, int part)
+{
+	char q[256], path[512];
+	PGresult *res;
+
+	snprintf(q, sizeof(q), "SELECT file_name FROM batches WHERE part = %d",
+	    part);
+	res = query(w, q);
+	cr_assert_eq(PQntuples(res), 1);
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return read_all(path);
+}
+
+/*
+ * Contract art. 3: a change sent on the 5th applies to this month's
+ * collection (which carries the amendment), one sent on the 6th to next
+ * month's; same bank declares the old IBAN, another bank SMNDA; the
+ * amendment is carried once.
+ */
+Test(collect, change_on_the_5th_vs_the_6th)
+{
+	struct world w;
+	struct ctlrun r;
+	char *xml;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	invoice_month(&w, "2026-10-01", "2026-11-16");
+	invoice_month(&w, "2026-11-01", "2026-12-15");
+	change_account(&w, "RUM-FAM11", "30004", 77011, "2026-11-05",
+	    "2026-11-05", "2026-11");
+	change_account(&w, "RUM-FAM12", "20041", 77012, "2026-11-06",
+	    "2026-11-06", "2026-12");
+
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	xml = month_file(&w, "2026-11-01");
+	cr_assert_eq(count_of(xml, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert_eq(count_of(xml, "<Id>SMNDA</Id>"), 0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-11-01' AND c.mandate_id = 11 AND c.amendment"
+	                 " = 'same_bank' AND c.orig_iban = t_iban('30004',"
+	                 " 1011) AND c.iban = t_iban('30004', 77011)"),
+	    1);
+	/* Family 12 is still debited on its old account in November. */
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-11-01' AND c.mandate_id = 12 AND c.amendment"
+	                 " = 'none' AND c.iban = t_iban('30004', 1012)"),
+	    1);
+	free(xml);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+
+	run(&r, &w, "", "--today 2026-12-07 collect --month 2026-12");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	xml = month_file(&w, "2026-12-01");
+	cr_assert_eq(count_of(xml, "<AmdmntInd>true</AmdmntInd>"), 1);
+	cr_assert_eq(count_of(xml, "<Id>SMNDA</Id>"), 1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.collection_month ="
+	                 " '2026-12-01' AND c.mandate_id = 12 AND c.amendment"
+	                 " = 'other_bank' AND c.orig_iban IS NULL"),
+	    1);
+	free(xml);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM mandate_accounts WHERE"
+	                 " amended_by_collection IS NOT NULL"),
+	    2);
+	free(check_outbox(&w, 3));
+	world_close(&w);
+}
+
+/* Three collects at once: each succeeds, one set of files, released once. */
+Test(collect, three_runs_at_once)
+{
+	struct world w;
+	char cmd[2048], st[128], status[64];
+	FILE *fp;
+	size_t n;
+
+	world_open(&w, "max_transactions_per_file = 4;");
+	snprintf(st, sizeof(st), "%s.status", w.outbox);
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_CRASH_AT sh -c 'for i in 1 2 3; do"
+	    " (%s -c %s --today 2026-10-06 collect --month 2026-10 >/dev/null;"
+	    " echo $? >>%s) & done; wait'",
+	    SEPACTL, w.conf, st);
+	cr_assert_eq(system(cmd), 0);
+	fp = fopen(st, "r");
+	cr_assert_not_null(fp);
+	n = fread(status, 1, sizeof(status) - 1, fp);
+	status[n] = '\0';
+	fclose(fp);
+	unlink(st);
+	cr_assert_str_eq(status, "0\n0\n0\n");
+	free(check_outbox(&w, 8));
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'batch.released'"),
+	    8);
+	cr_assert_eq(
+	    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+	world_close(&w);
+}
+
+/*
+ * The bank refused the whole file: its collections are cancelled and the
+ * invoices issued again (the returns' side, simulated here); collect
+ * then makes a new part whose EndToEndIds carry attempt 2.
+ */
+Test(collect, file_refused_whole_is_collected_again_as_attempt_2)
+{
+	struct world w;
+	struct ctlrun r;
+	char *xml;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	sql(&w,
+	    "UPDATE batches SET state = 'rejected', state_reason = 'file"
+	    " refused by the bank'");
+	sql(&w,
+	    "UPDATE collections SET state = 'cancelled', state_since ="
+	    " '2026-10-07'");
+	sql(&w, "UPDATE invoices SET state = 'issued'");
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "2026-10: 30 collections,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "pain008-FR72ZZZ123456-2026-10-2.xml") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "-2026-10-1.xml") == NULL, "%s", r.out);
+	xml = month_file_part(&w, 2);
+	cr_assert(strstr(xml, "<EndToEndId>F2026-09-000001-2</EndToEndId>"));
+	cr_assert(strstr(xml, "<MsgId>SEPAD-123456-202610-2</MsgId>"));
+	cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1);
+	free(xml);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state ="
+	                 " 'sent'"),
+	    NFAM);
+	run(&r, &w, "", "--today 2026-10-08 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "2026-10: 1 file(s) already released"), "%s", r.out);
+	world_close(&w);
+}
