@@ -179,8 +179,9 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 	    "\nAVIS D'ÉCHÉANCE\n"
 	    "Facture n° %s du %s\n"
 	    "Famille : %s\n"
-	    "Consommations de %s\n\n",
-	    doc->number, sepa_date_fr(d1, doc->issued_on), doc->family_ref, mo);
+	    "Consommations %s%s\n\n",
+	    doc->number, sepa_date_fr(d1, doc->issued_on), doc->family_ref,
+	    strchr("ao", mo[0]) != NULL ? "d'" : "de ", mo); /* d'octobre */
 	notice_row(
 	    fp, "Enfant", "Prestation", "Quantité", "Prix unitaire", "Montant");
 	if (notice_has(doc, INVOICE_LINE_CONSUMPTION))
