@@ -233,6 +233,15 @@ bench: $(BUILD)/bench-pain008
 	$(BUILD)/bench-pain008 --tx $(BENCH_TX) --out build/bench/pain008.xml \
 	    --schema-dir schemas
 
+# Invoicing at scale (tools/bench-invoice.sh): a generated commune of
+# BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
+# then `sepactl invoice run` timed with its peak RSS.
+BENCH_FAMILIES ?= 100000
+.PHONY: bench-invoice
+bench: bench-invoice
+bench-invoice: all
+	@sh tools/bench-invoice.sh $(BENCH_FAMILIES)
+
 # -------------------------------------------------------------------- fuzz
 # Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together
 # with every lib/ source, then run for FUZZ_SECONDS on the corpus

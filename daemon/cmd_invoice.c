@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "sepad.h"
 
@@ -30,6 +31,15 @@ invoice_rules(sepa_rules *r, const struct sepad_config *cfg)
 	r->first_is_frst = cfg->first_sequence == CONFIG_SEQ_FRST;
 }
 
+static double
+invoice_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int
 invoice_run(struct ctl *ctl, int argc, char **argv)
 {
@@ -41,6 +51,7 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 	char m[SEPA_MONTH_BUFSZ], due[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ];
 	struct db *db;
 	int64_t cred, notices;
+	double t0, t1;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -77,6 +88,7 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 	if (store_creditor_find(db, ctl->cfg.cred_ics, &cred, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
+	t0 = invoice_clock();
 	if (store_invoice_run(db, cred, &o, &r, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
@@ -92,6 +104,8 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 		    (long long)r.lines, (long long)r.regularisations,
 		    (long long)r.reminders, sepa_money_fr(am, r.total_cents),
 		    due);
+	t1 = invoice_clock();
+	log_debug("invoicing took %.2f s", t1 - t0);
 	/* The notices follow the database; writing them again is harmless
 	 * and repairs a run interrupted after its commit. */
 	nc.name = ctl->cfg.cred_name;
@@ -106,6 +120,7 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 		    "invoices for %s are issued, but their notices could not "
 		    "be written (run the command again)",
 		    m);
+	log_debug("the notices took %.2f s", invoice_clock() - t1);
 	printf("notices: %lld in %s/notices/%s\n", (long long)notices,
 	    ctl->cfg.dir_outbox, m);
 	return CTL_OK;

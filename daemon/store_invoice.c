@@ -176,15 +176,18 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "  AND c.consumed_on < $2",
 	         2, p, err)) != 0)
 		goto cleanup;
-	if ((rc = inv_check_tariffs(db, err)) != 0)
+	if ((rc = inv_exec(db, "analyze the consumption", "ANALYZE inv_src", 0,
+	         NULL, err)) != 0 ||
+	    (rc = inv_check_tariffs(db, err)) != 0)
 		goto cleanup;
 	/* Per child, service, day: hours rounded ($1 true) before pricing;
 	 * then per child, service, month and unit price. */
 	p[1] = o->rounding == SEPA_HOURS_UP ? "true" : "false";
 	if ((rc = inv_exec(db, "group the consumption into lines",
 	         "CREATE TEMP TABLE inv_line ON COMMIT DROP AS "
-	         "SELECT family_id, child_id, service_id, cmonth, price_cents, "
-	         "  q, CASE WHEN q * price_cents < 0 "
+	         "SELECT nextval(pg_get_serial_sequence('invoice_lines', "
+	         "  'id')) AS line_id, family_id, child_id, service_id, "
+	         "  cmonth, price_cents, q, CASE WHEN q * price_cents < 0 "
 	         "    THEN -((-(q * price_cents) + 500) / 1000) "
 	         "    ELSE (q * price_cents + 500) / 1000 END AS amount "
 	         "FROM (SELECT family_id, child_id, service_id, cmonth, "
@@ -229,7 +232,9 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         3, p, err)) != 0)
 		goto cleanup;
 	if ((rc = inv_exec(db, "drop the settled reminders",
-	         "DELETE FROM inv_rem WHERE amount <= 0", 0, NULL, err)) != 0)
+	         "DELETE FROM inv_rem WHERE amount <= 0", 0, NULL, err)) != 0 ||
+	    (rc = inv_exec(db, "analyze the lines", "ANALYZE inv_line, inv_rem",
+	         0, NULL, err)) != 0)
 		goto cleanup;
 
 	/* The invoices, numbered by family reference. */
@@ -237,14 +242,13 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	p[2] = today;
 	p[3] = due;
 	p[4] = coll;
-	if ((rc = inv_exec(db, "create the invoices",
-	         "INSERT INTO invoices (creditor_id, family_id, month, number, "
-	         "  issued_on, due_on, mandate_id, total_cents, state, "
-	         "  state_since) "
-	         "SELECT $1, t.family_id, $2, 'F' || to_char($2::date, "
+	if ((rc = inv_exec(db, "number the invoices",
+	         "CREATE TEMP TABLE inv_head ON COMMIT DROP AS "
+	         "SELECT nextval(pg_get_serial_sequence('invoices', 'id')) "
+	         "  AS invoice_id, t.family_id, 'F' || to_char($2::date, "
 	         "  'YYYY-MM') || '-' || lpad(t.n::text, "
-	         "  greatest(6, length(t.n::text)), '0'), "
-	         "  $3, $4, m.id, t.total, 'issued', $3 "
+	         "  greatest(6, length(t.n::text)), '0') AS number, "
+	         "  m.id AS mandate_id, t.total "
 	         "FROM (SELECT x.family_id, sum(x.amount)::bigint AS total, "
 	         "    row_number() OVER (ORDER BY f.family_ref) AS n "
 	         "  FROM (SELECT family_id, amount FROM inv_line UNION ALL "
@@ -254,52 +258,62 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "  GROUP BY x.family_id, f.family_ref) t "
 	         "LEFT JOIN LATERAL (SELECT m.id FROM mandates m "
 	         "  WHERE m.creditor_id = $1 AND m.family_id = t.family_id "
-	         "  AND m.state = 'active' AND m.signed_on <= $4 "
-	         "  AND (m.ends_on IS NULL OR m.ends_on >= $4) "
+	         "  AND m.state = 'active' AND m.signed_on <= $3 "
+	         "  AND (m.ends_on IS NULL OR m.ends_on >= $3) "
 	         "  AND EXISTS (SELECT 1 FROM mandate_accounts a "
 	         "    WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
-	         "    AND a.applies_from <= $5) "
+	         "    AND a.applies_from <= $4) "
 	         "  ORDER BY m.signed_on DESC, m.id DESC LIMIT 1) m ON true",
-	         5, p, err)) != 0)
+	         4, (const char *const[]){cred, month, due, coll}, err)) != 0 ||
+	    (rc = inv_exec(db, "analyze the invoices", "ANALYZE inv_head", 0,
+	         NULL, err)) != 0)
+		goto cleanup;
+	if ((rc = inv_exec(db, "create the invoices",
+	         "INSERT INTO invoices (id, creditor_id, family_id, month, "
+	         "  number, issued_on, due_on, mandate_id, total_cents, state, "
+	         "  state_since) OVERRIDING SYSTEM VALUE "
+	         "SELECT invoice_id, $1, family_id, $2, number, $3, $4, "
+	         "  mandate_id, total, 'issued', $3 FROM inv_head",
+	         4, p, err)) != 0)
 		goto cleanup;
 	if ((rc = inv_exec(db, "create the invoice lines",
-	         "INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, "
-	         "  kind, child_id, service_id, consumed_month, "
+	         "INSERT INTO invoice_lines (id, creditor_id, invoice_id, "
+	         "  line_no, kind, child_id, service_id, consumed_month, "
 	         "  quantity_milli, unit_price_cents, amount_cents, "
-	         "  reminded_invoice_id, label) "
-	         "SELECT $1, i.id, row_number() OVER (PARTITION BY i.id "
+	         "  reminded_invoice_id, label) OVERRIDING SYSTEM VALUE "
+	         "SELECT coalesce(x.line_id, nextval(pg_get_serial_sequence("
+	         "    'invoice_lines', 'id'))), $1, h.invoice_id, "
+	         "  row_number() OVER (PARTITION BY h.invoice_id "
 	         "    ORDER BY x.ord, x.cmonth, ch.child_ref, s.code, "
 	         "    x.price_cents, x.reminded_id), "
 	         "  x.kind, x.child_id, x.service_id, x.cmonth, x.q, "
 	         "  x.price_cents, x.amount, x.reminded_id, x.label "
-	         "FROM (SELECT family_id, CASE WHEN cmonth = $2 THEN "
-	         "      'consumption' ELSE 'regularisation' END AS kind, "
+	         "FROM (SELECT line_id, family_id, CASE WHEN cmonth = $2 "
+	         "      THEN 'consumption' ELSE 'regularisation' END AS kind, "
 	         "    CASE WHEN cmonth = $2 THEN 1 ELSE 2 END AS ord, "
 	         "    child_id, service_id, cmonth, q, price_cents, amount, "
 	         "    NULL::bigint AS reminded_id, '' AS label FROM inv_line "
-	         "  UNION ALL SELECT family_id, 'reminder', 3, NULL, NULL, "
-	         "    NULL, NULL, NULL, amount, reminded_id, number "
+	         "  UNION ALL SELECT NULL, family_id, 'reminder', 3, NULL, "
+	         "    NULL, NULL, NULL, NULL, amount, reminded_id, number "
 	         "    FROM inv_rem) x "
-	         "JOIN invoices i ON i.creditor_id = $1 "
-	         "  AND i.family_id = x.family_id AND i.month = $2 "
-	         "LEFT JOIN children ch ON ch.id = x.child_id "
-	         "LEFT JOIN services s ON s.id = x.service_id",
+	         "JOIN inv_head h ON h.family_id = x.family_id "
+	         "LEFT JOIN children ch ON ch.creditor_id = $1 "
+	         "  AND ch.id = x.child_id "
+	         "LEFT JOIN services s ON s.creditor_id = $1 "
+	         "  AND s.id = x.service_id",
 	         2, p, err)) != 0)
 		goto cleanup;
 	/* Each consumption line points at the line that billed it. */
 	if ((rc = inv_exec(db, "mark the consumption as billed",
-	         "UPDATE consumption_lines c SET invoice_line_id = l.id "
+	         "UPDATE consumption_lines c SET invoice_line_id = l.line_id "
 	         "FROM inv_src x "
-	         "JOIN invoices i ON i.creditor_id = $1 "
-	         "  AND i.family_id = x.family_id AND i.month = $2 "
-	         "JOIN invoice_lines l ON l.creditor_id = $1 "
-	         "  AND l.invoice_id = i.id AND l.kind <> 'reminder' "
+	         "JOIN inv_line l ON l.family_id = x.family_id "
 	         "  AND l.child_id = x.child_id "
 	         "  AND l.service_id = x.service_id "
-	         "  AND l.consumed_month = x.cmonth "
-	         "  AND l.unit_price_cents = x.price_cents "
+	         "  AND l.cmonth = x.cmonth "
+	         "  AND l.price_cents = x.price_cents "
 	         "WHERE c.creditor_id = $1 AND c.id = x.id",
-	         2, p, err)) != 0)
+	         1, p, err)) != 0)
 		goto cleanup;
 	if ((rc = db_query_int64(db, &n, "check the billing",
 	         "SELECT count(*) FROM consumption_lines c JOIN inv_src x "
@@ -313,6 +327,12 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 		    (long long)n);
 		goto cleanup;
 	}
+	/* Fresh statistics for the notices and the next steps, which read
+	 * what was just written (ANALYZE samples: it does not scan). */
+	if ((rc = inv_exec(db, "analyze the invoices",
+	         "ANALYZE invoices, invoice_lines, consumption_lines", 0, NULL,
+	         err)) != 0)
+		goto cleanup;
 	p[1] = today;
 	if ((rc = inv_exec(db, "mark the reminded invoices",
 	         "UPDATE invoices i SET state = 'reminded', state_since = $2 "
