@@ -77,6 +77,39 @@ inv_check_tariffs(struct db *db, sepa_error *err)
 	return rc;
 }
 
+/*
+ * Lines of an earlier month that was never invoiced would otherwise be
+ * billed as regularisations, and that month's own run would find nothing:
+ * refuse, naming the first such month.
+ */
+static int
+inv_check_months(
+    struct db *db, const char *cred, const char *month, sepa_error *err)
+{
+	struct pg_result *res = NULL;
+	const char *p[2] = {cred, month};
+	int rc;
+
+	rc = db_query(db, &res, "look for months not invoiced",
+	    "SELECT to_char(x.cmonth, 'YYYY-MM'), count(*) FROM inv_src x "
+	    "WHERE x.cmonth < $2::date AND NOT EXISTS (SELECT 1 FROM "
+	    "cycle_steps c WHERE c.creditor_id = $1 AND c.step = 'invoice' "
+	    "AND c.month = x.cmonth) GROUP BY x.cmonth ORDER BY x.cmonth "
+	    "LIMIT 1",
+	    2, p, err);
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) == 1)
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s has %s consumption line%s and was never invoiced: run "
+		    "invoice run --month %s first",
+		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    strcmp(PQgetvalue(res, 0, 1), "1") == 0 ? "" : "s",
+		    PQgetvalue(res, 0, 0));
+	db_result_free(res);
+	return rc;
+}
+
 int
 store_invoice_run(struct db *db, int64_t creditor_id,
     const struct invoice_run_opts *o, struct invoice_run_result *r,
@@ -110,6 +143,11 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
+	/* Memory for the hashes and sorts of this batch (this transaction
+	 * only): the default 4 MB splits them into batches on disk. */
+	if ((rc = db_exec(db, "size the run's memory",
+	         "SET LOCAL work_mem = '128MB'", 0, NULL, err)) != 0)
+		goto cleanup;
 	/* One run at a time per creditor; payments wait for us too. */
 	p[0] = cred;
 	if ((rc = db_query_int64(db, &n, "lock the creditor",
@@ -178,6 +216,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	if ((rc = inv_exec(db, "analyze the consumption", "ANALYZE inv_src", 0,
 	         NULL, err)) != 0 ||
+	    (rc = inv_check_months(db, cred, month, err)) != 0 ||
 	    (rc = inv_check_tariffs(db, err)) != 0)
 		goto cleanup;
 	/* Per child, service, day: hours rounded ($1 true) before pricing;

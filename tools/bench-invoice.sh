@@ -5,7 +5,8 @@
 # private cluster under build/bench/ with build/load-commune (COPY and
 # set-based SQL; `sepactl import` is not in this branch), then times
 # `sepactl invoice run` (invoices and notices) with /usr/bin/time for the
-# peak RSS of sepactl. The cluster is removed afterwards.
+# peak RSS of sepactl. The cluster is removed afterwards; its log is kept
+# in build/bench/invoice-server.log (statements over 1 s with their time).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -16,6 +17,7 @@ data=$bench/commune
 conf=$bench/invoice.conf
 
 cleanup() {
+	cp "$root/server.log" "$bench/invoice-server.log" 2>/dev/null || true
 	sh tools/pgcluster.sh destroy "$root" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -38,7 +40,8 @@ wc -l "$data/consumption.csv" | awk '{print "  consumption lines: " $1 - 1}'
 /usr/bin/time -f "  load (COPY + SQL): %e s, peak RSS %M KB" \
     build/load-commune "$conninfo" "$data" FR72ZZZ123456 \
     "Commune de Saint-Exemple"
-/usr/bin/time -f "  sepactl invoice run: %e s, peak RSS %M KB" \
+PGOPTIONS='-c log_min_duration_statement=1000' \
+    /usr/bin/time -f "  sepactl invoice run: %e s, peak RSS %M KB" \
     build/sepactl -v -c "$conf" --today 2026-10-01 invoice run \
     --month 2026-09
 /usr/bin/time -f "  rerun (already issued, notices rewritten): %e s" \

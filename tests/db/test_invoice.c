@@ -391,10 +391,19 @@ Test(invoice, refusals_change_nothing)
 	cr_assert_eq(
 	    store_invoice_run(db, cred_id(db), &o, &r, &err), SEPA_EINVAL);
 	cr_assert_str_eq(err.msg,
+	    "2025-12 has 2 consumption lines and was never invoiced: run "
+	    "invoice run --month 2025-12 first");
+	cr_assert_eq(seed_fingerprint(db), before);
+	/* invoicing December first: no tariff for those lines */
+	o = opts(2025, 12, (sepa_date){2026, 10, 1});
+	cr_assert_eq(
+	    store_invoice_run(db, cred_id(db), &o, &r, &err), SEPA_EINVAL);
+	cr_assert_str_eq(err.msg,
 	    "no tariff for service GARDERIE_SOIR, bracket T2 on 2025-12-18 "
 	    "(family FAM2, conso.csv line 17); more consumption lines lack a "
 	    "tariff (2 in all)");
 	cr_assert_eq(seed_fingerprint(db), before);
+	o = opts(2026, 9, (sepa_date){2026, 10, 1});
 	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM invoices"), 0);
 	/* bad rules */
 	o.rules.due_day = 0;
