@@ -246,6 +246,15 @@ BENCH_INVOICES ?= 100000
 bench-collect: all
 	@sh tests/with-pg.sh sh tools/bench-collect.sh $(BENCH_INVOICES)
 
+# Invoicing at scale (tools/bench-invoice.sh): a generated commune of
+# BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
+# then `sepactl invoice run` timed with its peak RSS.
+BENCH_FAMILIES ?= 100000
+.PHONY: bench-invoice
+bench: bench-invoice
+bench-invoice: all
+	@sh tools/bench-invoice.sh $(BENCH_FAMILIES)
+
 # -------------------------------------------------------------------- fuzz
 # Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together
 # with every lib/ source, then run for FUZZ_SECONDS on the corpus

@@ -105,6 +105,24 @@ static const struct ctl_command commands[] = {
         "what cannot be applied goes to the quarantine. The same file twice\n"
         "changes nothing; a refused file changes nothing.\n",
         cmd_import},
+    {"invoice", "run --month YYYY-MM", "bill that month's consumption",
+        "invoice run --month YYYY-MM bills the consumption of that month (it\n"
+        "is collected the next month): one invoice per family with lines per\n"
+        "child, service and unit price, regularisations of earlier months\n"
+        "received late, and reminders of unpaid invoices; due date from\n"
+        "collection.due_day, moved later when the notice would come less than\n"
+        "collection.prenotification_days before it. One transaction; a month\n"
+        "already invoiced is left as it is. The notices (avis d'echeance) go\n"
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n",
+        cmd_invoice},
+    {"payment", "record INVOICE --amount EUR --date DATE",
+        "record a payment made by other means",
+        "payment record INVOICE --amount EUR --date DATE [--method M]\n"
+        "[--reference TEXT] records a payment by cheque, cash, transfer, card\n"
+        "or other (the default). A payment that settles the invoice moves it\n"
+        "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
+        "not above 0 or above what is due, a date after the business date.\n",
+        cmd_payment},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -922,4 +922,176 @@ int cmd_mandate(struct ctl *ctl, int argc, char **argv);
 /* cmd_import.c */
 int cmd_import(struct ctl *ctl, int argc, char **argv);
 
+/* ------------------------------------------------------ store_invoice.c */
+
+/* What `invoice run` needs beside the database. */
+struct invoice_run_opts {
+	sepa_month month; /* the CONSUMPTION month billed (M-1) */
+	sepa_date today; /* business date: issue date and notice date */
+	sepa_rules rules; /* due_day, prenotification_days */
+	enum sepa_hour_rounding rounding; /* billing.hour_rounding */
+	bool represent_unpaid; /* rejections.represent_on_next_invoice */
+};
+
+struct invoice_run_result {
+	bool already; /* the month was invoiced before: nothing changed */
+	int64_t invoices; /* the month's invoices (issued now or before) */
+	int64_t without_mandate; /* of which payable by other means */
+	int64_t total_cents;
+	int64_t lines; /* consumption and regularisation lines created */
+	int64_t regularisations;
+	int64_t reminders;
+	int64_t consumption_lines; /* input lines billed */
+	sepa_date due; /* the due date of the month's invoices */
+};
+
+/*
+ * Bill month o->month (consumption month; collected in the next month),
+ * in one transaction: one invoice per family with something to bill,
+ * numbered F<YYYY-MM>-<NNNNNN> in family_ref order, due on
+ * sepa_rule_due_date(next month, o->today), with the family's mandate
+ * active on the due date (NULL: payable by other means). Records the
+ * 'invoice' cycle step (month = the consumption month) and an
+ * "invoice.run" event. A month invoiced before is left as it is
+ * (r->already, with its figures). SEPA_EINVAL: the month is not over on
+ * o->today, or a consumption line has no tariff (the message names the
+ * service, bracket, date, family, file and line); nothing is changed.
+ */
+int store_invoice_run(struct db *db, int64_t creditor_id,
+    const struct invoice_run_opts *o, struct invoice_run_result *r,
+    sepa_error *err);
+
+enum invoice_line_kind {
+	INVOICE_LINE_CONSUMPTION = 0,
+	INVOICE_LINE_REGULARISATION = 1,
+	INVOICE_LINE_REMINDER = 2
+};
+
+struct invoice_doc_line {
+	enum invoice_line_kind kind;
+	char child[128]; /* child's name ("" for a reminder) */
+	char service[64]; /* service code */
+	char unit[8]; /* meal, slot, hour */
+	sepa_month consumed_month;
+	int64_t quantity_milli;
+	int64_t unit_price_cents;
+	int64_t amount_cents;
+	char reminded_number[40]; /* reminder: the unpaid invoice */
+	sepa_month reminded_month;
+};
+
+/* One invoice as the notices need it (strings owned by the reader). */
+struct invoice_doc {
+	int64_t id;
+	const char *number;
+	sepa_month month;
+	sepa_date issued_on;
+	sepa_date due_on;
+	int64_t total_cents;
+	int64_t paid_cents; /* payments by other means */
+	char state[16];
+	const char *family_ref, *payer, *street, *building, *postcode, *town,
+	    *country, *email;
+	bool has_mandate;
+	const char *rum; /* "" without mandate */
+	const char *iban; /* account debited on the due date, or "" */
+	size_t nlines;
+	struct invoice_doc_line *lines;
+	char *strings; /* storage of the strings above */
+};
+
+/*
+ * Call fn for each invoice of `month` in number order, in one read-only
+ * snapshot, streamed (memory holds one invoice). fn's non-zero return
+ * stops the walk and is returned.
+ */
+int store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
+    void *arg, sepa_error *err);
+
+/* ------------------------------------------------------ store_payment.c */
+
+enum payment_method {
+	PAYMENT_CHEQUE = 0,
+	PAYMENT_CASH,
+	PAYMENT_TRANSFER,
+	PAYMENT_CARD,
+	PAYMENT_OTHER
+};
+
+struct payment_result {
+	int64_t payment_id;
+	int64_t total_cents; /* the invoice's total */
+	int64_t paid_cents; /* paid by other means, this payment included */
+	int64_t due_cents; /* still due */
+	bool fully_paid; /* the invoice moved to 'paid' */
+	char state[16]; /* the invoice's state after the payment */
+};
+
+/*
+ * Record a payment by other means on invoice `number`, in one
+ * transaction; when it settles the invoice, the invoice moves to 'paid'
+ * (which stops the reminder and recovery chain). Refused (nothing
+ * changed): SEPA_ENOTFOUND unknown invoice; SEPA_EINVAL amount <= 0, more
+ * than what is due, a date after `today`; SEPA_ESTATE an invoice paid,
+ * cancelled or being collected. `reference` may be NULL.
+ */
+int store_payment_record(struct db *db, int64_t creditor_id, const char *number,
+    int64_t amount_cents, sepa_date paid_on, enum payment_method method,
+    const char *reference, sepa_date today, struct payment_result *r,
+    sepa_error *err);
+/* "cheque", "cash", ...; parse: SEPA_EINVAL listing the valid names. */
+const char *payment_method_name(enum payment_method m);
+int payment_method_parse(
+    enum payment_method *m, const char *s, sepa_error *err);
+
+/* ------------------------------------------------------------ afile.c */
+
+/*
+ * A file written atomically: created as PATH.tmp-PID beside its final
+ * name, renamed over it by afile_commit after fflush and fsync (the
+ * directory is fsynced after the rename). afile_abort removes the
+ * temporary file. `fp` is for writing.
+ */
+struct afile {
+	FILE *fp;
+	char *path;
+	char *tmp;
+};
+int afile_open(struct afile *af, const char *path, sepa_error *err);
+int afile_commit(struct afile *af, sepa_error *err);
+void afile_abort(struct afile *af);
+/* fsync a directory. */
+int afile_sync_dir(const char *dir, sepa_error *err);
+/* mkdir -p with mode 0755 (existing directories are fine). */
+int afile_mkdirs(const char *dir, sepa_error *err);
+
+/* ----------------------------------------------------------- notice.c */
+
+/* The creditor as the notices show it (strings borrowed). */
+struct notice_creditor {
+	const char *name, *ics, *street, *building, *postcode, *town;
+};
+
+/*
+ * Write one notice (avis d'échéance) to fp, plain UTF-8 French text.
+ */
+int notice_write(FILE *fp, const struct notice_creditor *cred,
+    const struct invoice_doc *doc, sepa_error *err);
+/*
+ * Write the notices of `month` under outbox: notices/YYYY-MM/NUMBER.txt,
+ * all of them built in a temporary directory, synced, then put in place
+ * by a rename (the month's set appears whole), and
+ * notices/notices-YYYY-MM.csv for mail merge (atomic file). Running it
+ * again writes the same bytes. *count gets the number of notices.
+ */
+int notice_write_month(struct db *db, int64_t creditor_id,
+    const struct notice_creditor *cred, sepa_month month, const char *outbox,
+    int64_t *count, sepa_error *err);
+
+/* cmd_invoice.c */
+int cmd_invoice(struct ctl *ctl, int argc, char **argv);
+/* cmd_payment.c */
+int cmd_payment(struct ctl *ctl, int argc, char **argv);
+
 #endif /* SEPAD_H */

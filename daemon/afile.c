@@ -1,0 +1,132 @@
+/*
+ * afile.c - files written atomically (temporary file, fsync, rename,
+ * fsync of the directory) and directory helpers, for the outbox.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sepad.h"
+
+int
+afile_open(struct afile *af, const char *path, sepa_error *err)
+{
+	int fd;
+
+	memset(af, 0, sizeof(*af));
+	af->path = xstrdup(path);
+	xasprintf(&af->tmp, "%s.tmp-%ld", path, (long)getpid());
+	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || (af->fp = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(af->tmp);
+		}
+		sepa_error_set(err, SEPA_EIO, "could not create %s: %s",
+		    af->tmp, strerror(e));
+		free(af->path);
+		free(af->tmp);
+		memset(af, 0, sizeof(*af));
+		return SEPA_EIO;
+	}
+	return 0;
+}
+
+void
+afile_abort(struct afile *af)
+{
+	if (af->fp != NULL) {
+		fclose(af->fp);
+		unlink(af->tmp);
+	}
+	free(af->path);
+	free(af->tmp);
+	memset(af, 0, sizeof(*af));
+}
+
+int
+afile_sync_dir(const char *dir, sepa_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || fsync(fd) != 0)
+		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s", dir,
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
+afile_commit(struct afile *af, sepa_error *err)
+{
+	char *dir = NULL, *slash;
+	int rc = 0;
+
+	if (fflush(af->fp) != 0 || ferror(af->fp) ||
+	    fsync(fileno(af->fp)) != 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
+		    af->tmp, strerror(errno));
+		goto cleanup;
+	}
+	if (fclose(af->fp) != 0) {
+		af->fp = NULL;
+		unlink(af->tmp);
+		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
+		    af->tmp, strerror(errno));
+		goto cleanup;
+	}
+	af->fp = NULL;
+	if (rename(af->tmp, af->path) != 0) {
+		rc = sepa_error_set(err, SEPA_EIO,
+		    "could not rename %s to %s: %s", af->tmp, af->path,
+		    strerror(errno));
+		unlink(af->tmp);
+		goto cleanup;
+	}
+	dir = xstrdup(af->path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	rc = afile_sync_dir(dir, err);
+cleanup:
+	free(dir);
+	afile_abort(af);
+	return rc;
+}
+
+int
+afile_mkdirs(const char *dir, sepa_error *err)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			rc = sepa_error_set(err, SEPA_EIO,
+			    "could not create the directory %s: %s", p,
+			    strerror(errno));
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}

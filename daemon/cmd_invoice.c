@@ -1,0 +1,136 @@
+/*
+ * cmd_invoice.c - `sepactl invoice run --month YYYY-MM`: bill a month's
+ * consumption (the month collected in the next one) and write the
+ * pre-notifications.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sepad.h"
+
+/* Exit status for a failed store call: bad input or state, or internal. */
+static int
+invoice_status(const sepa_error *err)
+{
+	return err->code == SEPA_EINVAL || err->code == SEPA_ENOTFOUND
+	    ? CTL_REFUSED
+	    : CTL_INTERNAL;
+}
+
+/* The contract parameters from the configuration. */
+static void
+invoice_rules(sepa_rules *r, const struct sepad_config *cfg)
+{
+	*r = (sepa_rules)SEPA_RULES_INIT;
+	r->due_day = cfg->due_day;
+	r->prenotification_days = cfg->prenotification_days;
+	r->account_change_cutoff_day = cfg->account_change_cutoff_day;
+	r->lapse_months = cfg->lapse_months;
+	r->max_rejects_per_school_year = cfg->max_rejects_per_school_year;
+	r->first_is_frst = cfg->first_sequence == CONFIG_SEQ_FRST;
+}
+
+static double
+invoice_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+invoice_run(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	struct invoice_run_result r;
+	struct notice_creditor nc;
+	const char *month = NULL;
+	char m[SEPA_MONTH_BUFSZ], due[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ];
+	struct db *db;
+	int64_t cred, notices;
+	double t0, t1;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
+			month = argv[++i];
+		else if (strncmp(argv[i], "--month=", 8) == 0)
+			month = argv[i] + 8;
+		else {
+			log_warnx("invoice run: unexpected argument \"%s\" "
+			          "(see sepactl invoice --help)",
+			    argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if (month == NULL) {
+		log_warnx("invoice run needs --month YYYY-MM (see sepactl "
+		          "invoice --help)");
+		return CTL_USAGE;
+	}
+	if (sepa_month_parse(&o.month, month, &err) != 0)
+		return ctl_fail(CTL_USAGE, &err, "invoice run: bad --month");
+	o.today = ctl->today;
+	invoice_rules(&o.rules, &ctl->cfg);
+	o.rounding = ctl->cfg.hour_rounding == CONFIG_ROUND_UP
+	    ? SEPA_HOURS_UP
+	    : SEPA_HOURS_NONE;
+	o.represent_unpaid = ctl->cfg.represent_on_next_invoice;
+	sepa_month_iso(m, o.month);
+	if (config_require_creditor(&ctl->cfg, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "could not invoice %s", m);
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	if (store_creditor_find(db, ctl->cfg.cred_ics, &cred, &err) != 0)
+		return ctl_fail(
+		    invoice_status(&err), &err, "could not invoice %s", m);
+	t0 = invoice_clock();
+	if (store_invoice_run(db, cred, &o, &r, &err) != 0)
+		return ctl_fail(
+		    invoice_status(&err), &err, "could not invoice %s", m);
+	sepa_date_iso(due, r.due);
+	if (r.already)
+		printf("invoices for %s already issued: %lld invoices\n", m,
+		    (long long)r.invoices);
+	else
+		printf("invoices for %s: %lld invoices (%lld payable by other "
+		       "means), %lld lines (%lld regularisations), %lld "
+		       "reminders, total %s, due on %s\n",
+		    m, (long long)r.invoices, (long long)r.without_mandate,
+		    (long long)r.lines, (long long)r.regularisations,
+		    (long long)r.reminders, sepa_money_fr(am, r.total_cents),
+		    due);
+	t1 = invoice_clock();
+	log_debug("invoicing took %.2f s", t1 - t0);
+	/* The notices follow the database; writing them again is harmless
+	 * and repairs a run interrupted after its commit. */
+	nc.name = ctl->cfg.cred_name;
+	nc.ics = ctl->cfg.cred_ics;
+	nc.street = ctl->cfg.cred_street;
+	nc.building = ctl->cfg.cred_building;
+	nc.postcode = ctl->cfg.cred_postcode;
+	nc.town = ctl->cfg.cred_town;
+	if (notice_write_month(db, cred, &nc, o.month, ctl->cfg.dir_outbox,
+	        &notices, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "invoices for %s are issued, but their notices could not "
+		    "be written (run the command again)",
+		    m);
+	log_debug("the notices took %.2f s", invoice_clock() - t1);
+	printf("notices: %lld in %s/notices/%s\n", (long long)notices,
+	    ctl->cfg.dir_outbox, m);
+	return CTL_OK;
+}
+
+int
+cmd_invoice(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return invoice_run(ctl, argc, argv);
+	log_warnx("invoice needs run (see sepactl invoice --help)");
+	return CTL_USAGE;
+}

@@ -1,0 +1,651 @@
+/*
+ * store_invoice.c - the monthly invoice run (set-based, one transaction)
+ * and the streamed reading of a month's invoices for the notices.
+ *
+ * The run prices every unbilled consumption line up to the end of the
+ * billed month: each line at the tariff of its family's bracket valid on
+ * its date, hour services summed and rounded per child, service and day
+ * first. Lines of the billed month become 'consumption' lines, older ones
+ * 'regularisation' lines; both are grouped per child, service, month and
+ * unit price, so a tariff change inside the month splits a line. Unpaid
+ * earlier invoices not reminded yet add a 'reminder' line and move to
+ * 'reminded'. Everything happens in temporary tables and INSERT ... SELECT:
+ * no round trip per family or line.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepad.h"
+
+/* The month as "YYYY-MM-01", a date as "YYYY-MM-DD". */
+static void
+inv_month_date(char *buf, sepa_month m)
+{
+	snprintf(buf, SEPA_DATE_BUFSZ, "%04d-%02d-01", m.year, m.month);
+}
+
+static int
+inv_exec(struct db *db, const char *what, const char *sql, int n,
+    const char *const *p, sepa_error *err)
+{
+	return db_exec(db, what, sql, n, p, err);
+}
+
+/* Refuse the run when a line has no tariff: say which and where. */
+static int
+inv_check_tariffs(struct db *db, sepa_error *err)
+{
+	struct pg_result *res = NULL;
+	int rc;
+
+	rc = db_query(db, &res, "look for consumption without a tariff",
+	    "SELECT s.code, f.bracket, x.consumed_on::text, f.family_ref, "
+	    "  coalesce(i.file_name, ''), c.source_line, "
+	    "  (SELECT count(*) FROM inv_src WHERE price_cents IS NULL) "
+	    "FROM inv_src x "
+	    "JOIN consumption_lines c ON c.id = x.id "
+	    "JOIN services s ON s.id = x.service_id "
+	    "JOIN families f ON f.id = x.family_id "
+	    "LEFT JOIN imported_files i ON i.id = c.source_file_id "
+	    "WHERE x.price_cents IS NULL "
+	    "ORDER BY x.consumed_on, f.family_ref, c.source_line LIMIT 1",
+	    0, NULL, err);
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) == 1) {
+		long long n = atoll(PQgetvalue(res, 0, 6));
+
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "no tariff for service %s, bracket %s on %s (family %s, "
+		    "%s line %s)%s",
+		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    PQgetvalue(res, 0, 4)[0] != '\0' ? PQgetvalue(res, 0, 4)
+		                                     : "consumption file",
+		    PQgetvalue(res, 0, 5),
+		    n > 1 ? "; more consumption lines lack a tariff" : "");
+		if (n > 1) {
+			size_t len = strlen(err->msg);
+
+			snprintf(err->msg + len, sizeof(err->msg) - len,
+			    " (%lld in all)", n);
+		}
+	}
+	db_result_free(res);
+	return rc;
+}
+
+/*
+ * Lines of an earlier month that was never invoiced would otherwise be
+ * billed as regularisations, and that month's own run would find nothing:
+ * refuse, naming the first such month.
+ */
+static int
+inv_check_months(
+    struct db *db, const char *cred, const char *month, sepa_error *err)
+{
+	struct pg_result *res = NULL;
+	const char *p[2] = {cred, month};
+	int rc;
+
+	rc = db_query(db, &res, "look for months not invoiced",
+	    "SELECT to_char(x.cmonth, 'YYYY-MM'), count(*) FROM inv_src x "
+	    "WHERE x.cmonth < $2::date AND NOT EXISTS (SELECT 1 FROM "
+	    "cycle_steps c WHERE c.creditor_id = $1 AND c.step = 'invoice' "
+	    "AND c.month = x.cmonth) GROUP BY x.cmonth ORDER BY x.cmonth "
+	    "LIMIT 1",
+	    2, p, err);
+	if (rc != 0)
+		return rc;
+	if (PQntuples(res) == 1)
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s has %s consumption line%s and was never invoiced: run "
+		    "invoice run --month %s first",
+		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    strcmp(PQgetvalue(res, 0, 1), "1") == 0 ? "" : "s",
+		    PQgetvalue(res, 0, 0));
+	db_result_free(res);
+	return rc;
+}
+
+int
+store_invoice_run(struct db *db, int64_t creditor_id,
+    const struct invoice_run_opts *o, struct invoice_run_result *r,
+    sepa_error *err)
+{
+	char cred[24], month[SEPA_DATE_BUFSZ], next[SEPA_DATE_BUFSZ],
+	    coll[SEPA_DATE_BUFSZ], today[SEPA_DATE_BUFSZ], due[SEPA_DATE_BUFSZ],
+	    monthname[SEPA_MONTH_BUFSZ], msg[160];
+	const char *p[6];
+	struct pg_result *res = NULL;
+	sepa_month cmonth = sepa_month_add(o->month, 1);
+	int64_t n;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
+	inv_month_date(month, o->month);
+	inv_month_date(next, cmonth);
+	inv_month_date(coll, cmonth);
+	sepa_date_iso(today, o->today);
+	sepa_month_iso(monthname, o->month);
+	if ((rc = sepa_rules_check(&o->rules, err)) != 0)
+		return rc;
+	/* The month must be over before it is billed. */
+	if (sepa_month_cmp(o->month, sepa_month_of(o->today)) >= 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "cannot invoice %s before it ends (business date %s)",
+		    monthname, today);
+	r->due = sepa_rule_due_date(&o->rules, cmonth, o->today);
+	sepa_date_iso(due, r->due);
+
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	/* Memory for the hashes and sorts of this batch (this transaction
+	 * only): the default 4 MB splits them into batches on disk. */
+	if ((rc = db_exec(db, "size the run's memory",
+	         "SET LOCAL work_mem = '128MB'", 0, NULL, err)) != 0)
+		goto cleanup;
+	/* One run at a time per creditor; payments wait for us too. */
+	p[0] = cred;
+	if ((rc = db_query_int64(db, &n, "lock the creditor",
+	         "SELECT id FROM creditors WHERE id = $1 FOR UPDATE", 1, p,
+	         err)) != 0)
+		goto cleanup;
+	p[1] = month;
+	if ((rc = db_query_int64(db, &n, "count the month's invoices",
+	         "SELECT count(*) FROM invoices WHERE creditor_id = $1 "
+	         "AND month = $2",
+	         2, p, err)) != 0)
+		goto cleanup;
+	r->invoices = n;
+	if (n == 0 &&
+	    (rc = db_query_int64(db, &n, "read the cycle steps",
+	         "SELECT count(*) FROM cycle_steps WHERE "
+	         "creditor_id = $1 AND step = 'invoice' AND "
+	         "month = $2",
+	         2, p, err)) != 0)
+		goto cleanup;
+	if (r->invoices > 0 || n > 0) {
+		r->already = true;
+		if ((rc = db_query(db, &res, "read the month's invoices",
+		         "SELECT count(*) FILTER (WHERE mandate_id IS NULL), "
+		         "coalesce(sum(total_cents), 0), "
+		         "coalesce(min(due_on)::text, '') FROM invoices "
+		         "WHERE creditor_id = $1 AND month = $2",
+		         2, p, err)) != 0)
+			goto cleanup;
+		r->without_mandate = atoll(PQgetvalue(res, 0, 0));
+		r->total_cents = atoll(PQgetvalue(res, 0, 1));
+		if (PQgetvalue(res, 0, 2)[0] != '\0')
+			sepa_date_parse(&r->due, PQgetvalue(res, 0, 2), err);
+		rc = 0;
+		goto cleanup;
+	}
+
+	/* Tariff periods: from valid_from to the next one (exclusive). */
+	if ((rc = inv_exec(db, "collect the tariff periods",
+	         "CREATE TEMP TABLE inv_tariff ON COMMIT DROP AS "
+	         "SELECT service_id, bracket, price_cents, valid_from, "
+	         "  lead(valid_from) OVER (PARTITION BY service_id, bracket "
+	         "    ORDER BY valid_from) AS valid_to "
+	         "FROM tariffs WHERE creditor_id = $1",
+	         1, p, err)) != 0)
+		goto cleanup;
+	/* Every unbilled line up to the end of the month, with its price. */
+	p[1] = next;
+	if ((rc = inv_exec(db, "collect the unbilled consumption",
+	         "CREATE TEMP TABLE inv_src ON COMMIT DROP AS "
+	         "SELECT c.id, c.family_id, c.child_id, c.service_id, "
+	         "  c.consumed_on, c.quantity_milli AS q, s.unit, "
+	         "  date_trunc('month', c.consumed_on)::date AS cmonth, "
+	         "  t.price_cents "
+	         "FROM consumption_lines c "
+	         "JOIN services s ON s.creditor_id = c.creditor_id "
+	         "  AND s.id = c.service_id "
+	         "JOIN families f ON f.creditor_id = c.creditor_id "
+	         "  AND f.id = c.family_id "
+	         "LEFT JOIN inv_tariff t ON t.service_id = c.service_id "
+	         "  AND t.bracket = f.bracket AND c.consumed_on >= t.valid_from "
+	         "  AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to) "
+	         "WHERE c.creditor_id = $1 AND c.invoice_line_id IS NULL "
+	         "  AND c.consumed_on < $2",
+	         2, p, err)) != 0)
+		goto cleanup;
+	if ((rc = inv_exec(db, "analyze the consumption", "ANALYZE inv_src", 0,
+	         NULL, err)) != 0 ||
+	    (rc = inv_check_months(db, cred, month, err)) != 0 ||
+	    (rc = inv_check_tariffs(db, err)) != 0)
+		goto cleanup;
+	/* Per child, service, day: hours rounded ($1 true) before pricing;
+	 * then per child, service, month and unit price. */
+	p[1] = o->rounding == SEPA_HOURS_UP ? "true" : "false";
+	if ((rc = inv_exec(db, "group the consumption into lines",
+	         "CREATE TEMP TABLE inv_line ON COMMIT DROP AS "
+	         "SELECT nextval(pg_get_serial_sequence('invoice_lines', "
+	         "  'id')) AS line_id, family_id, child_id, service_id, "
+	         "  cmonth, price_cents, q, CASE WHEN q * price_cents < 0 "
+	         "    THEN -((-(q * price_cents) + 500) / 1000) "
+	         "    ELSE (q * price_cents + 500) / 1000 END AS amount "
+	         "FROM (SELECT family_id, child_id, service_id, cmonth, "
+	         "    price_cents, sum(qd)::bigint AS q "
+	         "  FROM (SELECT family_id, child_id, service_id, cmonth, "
+	         "      price_cents, CASE WHEN unit = 'hour' AND $1::boolean "
+	         "        THEN CASE WHEN s < 0 THEN -((-s + 999) / 1000) * 1000 "
+	         "          ELSE (s + 999) / 1000 * 1000 END "
+	         "        ELSE s END AS qd "
+	         "    FROM (SELECT family_id, child_id, service_id, "
+	         "        consumed_on, cmonth, price_cents, unit, "
+	         "        sum(q)::bigint AS s FROM inv_src "
+	         "      GROUP BY family_id, child_id, service_id, consumed_on, "
+	         "        cmonth, price_cents, unit) d0) d "
+	         "  GROUP BY family_id, child_id, service_id, cmonth, "
+	         "    price_cents) g",
+	         1, p + 1, err)) != 0)
+		goto cleanup;
+	/* Unpaid earlier invoices not reminded yet, locked against a
+	 * payment recorded meanwhile. */
+	p[1] = month;
+	p[2] = o->represent_unpaid ? "true" : "false";
+	if ((rc = db_query(db, &res, "lock the unpaid invoices",
+	         "SELECT 1 FROM invoices WHERE creditor_id = $1 "
+	         "AND state = 'unpaid' AND month < $2 AND $3::boolean "
+	         "FOR UPDATE",
+	         3, p, err)) != 0)
+		goto cleanup;
+	db_result_free(res);
+	res = NULL;
+	if ((rc = inv_exec(db, "collect the unpaid invoices",
+	         "CREATE TEMP TABLE inv_rem ON COMMIT DROP AS "
+	         "SELECT i.id AS reminded_id, i.family_id, i.number, "
+	         "  i.total_cents - coalesce((SELECT sum(amount_cents) "
+	         "    FROM payments y WHERE y.creditor_id = i.creditor_id "
+	         "    AND y.invoice_id = i.id), 0) AS amount "
+	         "FROM invoices i WHERE i.creditor_id = $1 "
+	         "  AND i.state = 'unpaid' AND i.month < $2 AND $3::boolean "
+	         "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
+	         "    WHERE l.creditor_id = i.creditor_id AND l.kind = "
+	         "    'reminder' AND l.reminded_invoice_id = i.id)",
+	         3, p, err)) != 0)
+		goto cleanup;
+	if ((rc = inv_exec(db, "drop the settled reminders",
+	         "DELETE FROM inv_rem WHERE amount <= 0", 0, NULL, err)) != 0 ||
+	    (rc = inv_exec(db, "analyze the lines", "ANALYZE inv_line, inv_rem",
+	         0, NULL, err)) != 0)
+		goto cleanup;
+
+	/* The invoices, numbered by family reference. */
+	p[1] = month;
+	p[2] = today;
+	p[3] = due;
+	p[4] = coll;
+	if ((rc = inv_exec(db, "number the invoices",
+	         "CREATE TEMP TABLE inv_head ON COMMIT DROP AS "
+	         "SELECT nextval(pg_get_serial_sequence('invoices', 'id')) "
+	         "  AS invoice_id, t.family_id, 'F' || to_char($2::date, "
+	         "  'YYYY-MM') || '-' || lpad(t.n::text, "
+	         "  greatest(6, length(t.n::text)), '0') AS number, "
+	         "  m.id AS mandate_id, t.total "
+	         "FROM (SELECT x.family_id, sum(x.amount)::bigint AS total, "
+	         "    row_number() OVER (ORDER BY f.family_ref) AS n "
+	         "  FROM (SELECT family_id, amount FROM inv_line UNION ALL "
+	         "    SELECT family_id, amount FROM inv_rem) x "
+	         "  JOIN families f ON f.creditor_id = $1 "
+	         "    AND f.id = x.family_id "
+	         "  GROUP BY x.family_id, f.family_ref) t "
+	         "LEFT JOIN LATERAL (SELECT m.id FROM mandates m "
+	         "  WHERE m.creditor_id = $1 AND m.family_id = t.family_id "
+	         "  AND m.state = 'active' AND m.signed_on <= $3 "
+	         "  AND (m.ends_on IS NULL OR m.ends_on >= $3) "
+	         "  AND EXISTS (SELECT 1 FROM mandate_accounts a "
+	         "    WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
+	         "    AND a.applies_from <= $4) "
+	         "  ORDER BY m.signed_on DESC, m.id DESC LIMIT 1) m ON true",
+	         4, (const char *const[]){cred, month, due, coll}, err)) != 0 ||
+	    (rc = inv_exec(db, "analyze the invoices", "ANALYZE inv_head", 0,
+	         NULL, err)) != 0)
+		goto cleanup;
+	if ((rc = inv_exec(db, "create the invoices",
+	         "INSERT INTO invoices (id, creditor_id, family_id, month, "
+	         "  number, issued_on, due_on, mandate_id, total_cents, state, "
+	         "  state_since) OVERRIDING SYSTEM VALUE "
+	         "SELECT invoice_id, $1, family_id, $2, number, $3, $4, "
+	         "  mandate_id, total, 'issued', $3 FROM inv_head",
+	         4, p, err)) != 0)
+		goto cleanup;
+	if ((rc = inv_exec(db, "create the invoice lines",
+	         "INSERT INTO invoice_lines (id, creditor_id, invoice_id, "
+	         "  line_no, kind, child_id, service_id, consumed_month, "
+	         "  quantity_milli, unit_price_cents, amount_cents, "
+	         "  reminded_invoice_id, label) OVERRIDING SYSTEM VALUE "
+	         "SELECT coalesce(x.line_id, nextval(pg_get_serial_sequence("
+	         "    'invoice_lines', 'id'))), $1, h.invoice_id, "
+	         "  row_number() OVER (PARTITION BY h.invoice_id "
+	         "    ORDER BY x.ord, x.cmonth, ch.child_ref, s.code, "
+	         "    x.price_cents, x.reminded_id), "
+	         "  x.kind, x.child_id, x.service_id, x.cmonth, x.q, "
+	         "  x.price_cents, x.amount, x.reminded_id, x.label "
+	         "FROM (SELECT line_id, family_id, CASE WHEN cmonth = $2 "
+	         "      THEN 'consumption' ELSE 'regularisation' END AS kind, "
+	         "    CASE WHEN cmonth = $2 THEN 1 ELSE 2 END AS ord, "
+	         "    child_id, service_id, cmonth, q, price_cents, amount, "
+	         "    NULL::bigint AS reminded_id, '' AS label FROM inv_line "
+	         "  UNION ALL SELECT NULL, family_id, 'reminder', 3, NULL, "
+	         "    NULL, NULL, NULL, NULL, amount, reminded_id, number "
+	         "    FROM inv_rem) x "
+	         "JOIN inv_head h ON h.family_id = x.family_id "
+	         "LEFT JOIN children ch ON ch.creditor_id = $1 "
+	         "  AND ch.id = x.child_id "
+	         "LEFT JOIN services s ON s.creditor_id = $1 "
+	         "  AND s.id = x.service_id",
+	         2, p, err)) != 0)
+		goto cleanup;
+	/* Each consumption line points at the line that billed it. */
+	if ((rc = inv_exec(db, "mark the consumption as billed",
+	         "UPDATE consumption_lines c SET invoice_line_id = l.line_id "
+	         "FROM inv_src x "
+	         "JOIN inv_line l ON l.family_id = x.family_id "
+	         "  AND l.child_id = x.child_id "
+	         "  AND l.service_id = x.service_id "
+	         "  AND l.cmonth = x.cmonth "
+	         "  AND l.price_cents = x.price_cents "
+	         "WHERE c.creditor_id = $1 AND c.id = x.id",
+	         1, p, err)) != 0)
+		goto cleanup;
+	if ((rc = db_query_int64(db, &n, "check the billing",
+	         "SELECT count(*) FROM consumption_lines c JOIN inv_src x "
+	         "ON x.id = c.id WHERE c.invoice_line_id IS NULL",
+	         0, NULL, err)) != 0)
+		goto cleanup;
+	if (n != 0) {
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "%lld consumption lines were left unbilled: the run is "
+		    "cancelled",
+		    (long long)n);
+		goto cleanup;
+	}
+	/* Fresh statistics for the notices and the next steps, which read
+	 * what was just written (ANALYZE samples: it does not scan). */
+	if ((rc = inv_exec(db, "analyze the invoices",
+	         "ANALYZE invoices, invoice_lines, consumption_lines", 0, NULL,
+	         err)) != 0)
+		goto cleanup;
+	p[1] = today;
+	if ((rc = inv_exec(db, "mark the reminded invoices",
+	         "UPDATE invoices i SET state = 'reminded', state_since = $2 "
+	         "FROM inv_rem x WHERE i.creditor_id = $1 "
+	         "AND i.id = x.reminded_id",
+	         2, p, err)) != 0)
+		goto cleanup;
+	p[1] = month;
+	p[2] = today;
+	if ((rc = inv_exec(db, "record the invoicing step",
+	         "INSERT INTO cycle_steps (creditor_id, step, month, done_on) "
+	         "VALUES ($1, 'invoice', $2, $3) ON CONFLICT DO NOTHING",
+	         3, p, err)) != 0)
+		goto cleanup;
+
+	if ((rc = db_query(db, &res, "sum up the run",
+	         "SELECT (SELECT count(*) FROM invoices WHERE creditor_id = $1 "
+	         "  AND month = $2), "
+	         "(SELECT count(*) FROM invoices WHERE creditor_id = $1 "
+	         "  AND month = $2 AND mandate_id IS NULL), "
+	         "(SELECT coalesce(sum(total_cents), 0) FROM invoices "
+	         "  WHERE creditor_id = $1 AND month = $2), "
+	         "(SELECT count(*) FROM inv_line), "
+	         "(SELECT count(*) FROM inv_line WHERE cmonth <> $2), "
+	         "(SELECT count(*) FROM inv_rem), "
+	         "(SELECT count(*) FROM inv_src)",
+	         2, p, err)) != 0)
+		goto cleanup;
+	r->invoices = atoll(PQgetvalue(res, 0, 0));
+	r->without_mandate = atoll(PQgetvalue(res, 0, 1));
+	r->total_cents = atoll(PQgetvalue(res, 0, 2));
+	r->lines = atoll(PQgetvalue(res, 0, 3));
+	r->regularisations = atoll(PQgetvalue(res, 0, 4));
+	r->reminders = atoll(PQgetvalue(res, 0, 5));
+	r->consumption_lines = atoll(PQgetvalue(res, 0, 6));
+
+	{
+		struct event ev = {0};
+
+		snprintf(msg, sizeof(msg),
+		    "%lld invoices issued for %s, due on %s",
+		    (long long)r->invoices, monthname, due);
+		ev.kind = "invoice.run";
+		ev.message = msg;
+		ev.business_date = o->today;
+		ev.month = o->month;
+		ev.has_count = true;
+		ev.count = r->invoices;
+		ev.has_amount = true;
+		ev.amount_cents = r->total_cents;
+		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+			goto cleanup;
+	}
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(res);
+	if (rc != 0 || r->already)
+		db_rollback(db);
+	if (rc != 0)
+		memset(r, 0, sizeof(*r));
+	return rc;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* Columns of the notice cursor. */
+enum {
+	C_ID,
+	C_NUMBER,
+	C_MONTH,
+	C_ISSUED,
+	C_DUE,
+	C_TOTAL,
+	C_STATE,
+	C_REF,
+	C_PAYER,
+	C_STREET,
+	C_BUILDING,
+	C_POSTCODE,
+	C_TOWN,
+	C_COUNTRY,
+	C_EMAIL,
+	C_RUM,
+	C_IBAN,
+	C_LINE_KIND,
+	C_CHILD,
+	C_SERVICE,
+	C_UNIT,
+	C_CMONTH,
+	C_QTY,
+	C_PRICE,
+	C_AMOUNT,
+	C_REM_NUMBER,
+	C_REM_MONTH,
+	C_PAID
+};
+
+static int64_t
+inv_int(struct pg_result *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0
+	                                  : atoll(PQgetvalue(res, row, col));
+}
+
+static void
+inv_date(sepa_date *d, struct pg_result *res, int row, int col)
+{
+	const char *s = PQgetvalue(res, row, col);
+
+	memset(d, 0, sizeof(*d));
+	if (strlen(s) >= 10)
+		*d = (sepa_date){atoi(s), atoi(s + 5), atoi(s + 8)};
+}
+
+static void
+inv_month(sepa_month *m, struct pg_result *res, int row, int col)
+{
+	sepa_date d;
+
+	inv_date(&d, res, row, col);
+	*m = (sepa_month){d.year, d.month};
+}
+
+static void
+inv_doc_reset(struct invoice_doc *doc)
+{
+	free(doc->lines);
+	free(doc->strings);
+	memset(doc, 0, sizeof(*doc));
+}
+
+/* Copy the invoice's header from a row; strings point into doc->strings. */
+static void
+inv_doc_header(struct invoice_doc *doc, struct pg_result *res, int row)
+{
+	static const int cols[] = {C_NUMBER, C_REF, C_PAYER, C_STREET,
+	    C_BUILDING, C_POSTCODE, C_TOWN, C_COUNTRY, C_EMAIL, C_RUM, C_IBAN};
+	const char **dst[] = {&doc->number, &doc->family_ref, &doc->payer,
+	    &doc->street, &doc->building, &doc->postcode, &doc->town,
+	    &doc->country, &doc->email, &doc->rum, &doc->iban};
+	size_t len = 0, off = 0;
+
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		len += (size_t)PQgetlength(res, row, cols[i]) + 1;
+	doc->strings = xmalloc(len);
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		size_t l = (size_t)PQgetlength(res, row, cols[i]);
+
+		memcpy(doc->strings + off, PQgetvalue(res, row, cols[i]), l);
+		doc->strings[off + l] = '\0';
+		*dst[i] = doc->strings + off;
+		off += l + 1;
+	}
+	doc->id = inv_int(res, row, C_ID);
+	inv_month(&doc->month, res, row, C_MONTH);
+	inv_date(&doc->issued_on, res, row, C_ISSUED);
+	inv_date(&doc->due_on, res, row, C_DUE);
+	doc->total_cents = inv_int(res, row, C_TOTAL);
+	doc->paid_cents = inv_int(res, row, C_PAID);
+	doc->has_mandate = !PQgetisnull(res, row, C_RUM);
+	snprintf(doc->state, sizeof(doc->state), "%s",
+	    PQgetvalue(res, row, C_STATE));
+}
+
+static void
+inv_doc_line(
+    struct invoice_doc *doc, size_t *cap, struct pg_result *res, int row)
+{
+	struct invoice_doc_line *l;
+	const char *kind = PQgetvalue(res, row, C_LINE_KIND);
+
+	if (doc->nlines == *cap) {
+		*cap = *cap == 0 ? 16 : *cap * 2;
+		doc->lines = xreallocarray(doc->lines, *cap, sizeof(*l));
+	}
+	l = &doc->lines[doc->nlines++];
+	memset(l, 0, sizeof(*l));
+	l->kind = strcmp(kind, "reminder") == 0   ? INVOICE_LINE_REMINDER
+	    : strcmp(kind, "regularisation") == 0 ? INVOICE_LINE_REGULARISATION
+	                                          : INVOICE_LINE_CONSUMPTION;
+	snprintf(
+	    l->child, sizeof(l->child), "%s", PQgetvalue(res, row, C_CHILD));
+	snprintf(l->service, sizeof(l->service), "%s",
+	    PQgetvalue(res, row, C_SERVICE));
+	snprintf(l->unit, sizeof(l->unit), "%s", PQgetvalue(res, row, C_UNIT));
+	snprintf(l->reminded_number, sizeof(l->reminded_number), "%s",
+	    PQgetvalue(res, row, C_REM_NUMBER));
+	inv_month(&l->consumed_month, res, row, C_CMONTH);
+	inv_month(&l->reminded_month, res, row, C_REM_MONTH);
+	l->quantity_milli = inv_int(res, row, C_QTY);
+	l->unit_price_cents = inv_int(res, row, C_PRICE);
+	l->amount_cents = inv_int(res, row, C_AMOUNT);
+}
+
+int
+store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
+    void *arg, sepa_error *err)
+{
+	char cred[24], m[SEPA_DATE_BUFSZ];
+	const char *p[2] = {cred, m};
+	struct pg_result *res = NULL;
+	struct invoice_doc doc;
+	size_t cap = 0;
+	int rc, rows;
+
+	memset(&doc, 0, sizeof(doc));
+	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
+	inv_month_date(m, month);
+	/* A read-only snapshot, streamed through a cursor. */
+	if ((rc = db_exec(db, "begin a read transaction",
+	         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
+	         err)) != 0)
+		return rc;
+	if ((rc = db_exec(db, "open the invoices",
+	         "DECLARE inv_cur NO SCROLL CURSOR FOR "
+	         "SELECT i.id, i.number, i.month, i.issued_on, i.due_on, "
+	         "  i.total_cents, i.state, f.family_ref, f.payer_name, "
+	         "  f.street, f.building, f.postcode, f.town, f.country, "
+	         "  coalesce(f.email, ''), m.rum, "
+	         "  (SELECT a.iban FROM mandate_accounts a "
+	         "    WHERE a.creditor_id = i.creditor_id "
+	         "    AND a.mandate_id = m.id "
+	         "    AND a.applies_from <= (i.month + interval '1 month') "
+	         "    ORDER BY a.applies_from DESC LIMIT 1), "
+	         "  l.kind, coalesce(ch.name, ''), coalesce(s.code, ''), "
+	         "  coalesce(s.unit, ''), l.consumed_month, l.quantity_milli, "
+	         "  l.unit_price_cents, l.amount_cents, "
+	         "  coalesce(r.number, ''), r.month, "
+	         "  (SELECT coalesce(sum(amount_cents), 0) FROM payments y "
+	         "    WHERE y.creditor_id = i.creditor_id "
+	         "    AND y.invoice_id = i.id) "
+	         "FROM invoices i "
+	         "JOIN families f ON f.creditor_id = i.creditor_id "
+	         "  AND f.id = i.family_id "
+	         "LEFT JOIN mandates m ON m.creditor_id = i.creditor_id "
+	         "  AND m.id = i.mandate_id "
+	         "JOIN invoice_lines l ON l.creditor_id = i.creditor_id "
+	         "  AND l.invoice_id = i.id "
+	         "LEFT JOIN children ch ON ch.id = l.child_id "
+	         "LEFT JOIN services s ON s.id = l.service_id "
+	         "LEFT JOIN invoices r ON r.id = l.reminded_invoice_id "
+	         "WHERE i.creditor_id = $1 AND i.month = $2 "
+	         "ORDER BY i.number, l.line_no",
+	         2, p, err)) != 0)
+		goto cleanup;
+	for (;;) {
+		if ((rc = db_query(db, &res, "read the invoices",
+		         "FETCH 2000 FROM inv_cur", 0, NULL, err)) != 0)
+			goto cleanup;
+		rows = PQntuples(res);
+		if (rows == 0)
+			break;
+		for (int i = 0; i < rows; i++) {
+			if (doc.id != inv_int(res, i, C_ID)) {
+				if (doc.id != 0 &&
+				    (rc = fn(&doc, arg, err)) != 0)
+					goto cleanup;
+				inv_doc_reset(&doc);
+				cap = 0;
+				inv_doc_header(&doc, res, i);
+			}
+			inv_doc_line(&doc, &cap, res, i);
+		}
+		db_result_free(res);
+		res = NULL;
+	}
+	if (doc.id != 0 && (rc = fn(&doc, arg, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(res);
+	inv_doc_reset(&doc);
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
