@@ -17,29 +17,12 @@
 #define SEPAD_SRCDIR "."
 #endif
 
-static const struct ctl_command commands[] = {
-    {"init", "", "create or migrate the database",
-        "Apply the SQL migrations the database does not have yet, in one\n"
-        "transaction: either all of them are applied or none. Running it again\n"
-        "changes nothing. With database.conninfo empty, the private cluster is\n"
-        "created and started first.\n",
-        cmd_init},
-    {"status", "", "database, schema version and counts",
-        "Say whether the database is reachable, its schema version, and how many\n"
-        "families, mandates, consumption lines and invoices it holds.\n",
-        cmd_status},
-    {"db", "start|stop", "start or stop the private PostgreSQL cluster",
-        "The private cluster (database.data_dir) starts on demand and keeps\n"
-        "running so that commands are fast; `db stop` stops it, `db start`\n"
-        "starts it and prints its connection string.\n",
-        cmd_db},
-};
-
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
 static void
 usage(FILE *fp)
 {
+	size_t ncommands;
+	const struct ctl_command *commands = ctl_commands(&ncommands);
+
 	fprintf(fp,
 	    "usage: sepactl [-v] [-c FILE] [--today YYYY-MM-DD] COMMAND ...\n"
 	    "\n"
@@ -51,7 +34,7 @@ usage(FILE *fp)
 	    "  -h, --help          this help; COMMAND --help for a command\n"
 	    "\ncommands:\n",
 	    SEPAD_SRCDIR);
-	for (size_t i = 0; i < NCOMMANDS; i++) {
+	for (size_t i = 0; i < ncommands; i++) {
 		char head[64];
 
 		snprintf(head, sizeof(head), "%s %s", commands[i].name,
@@ -133,9 +116,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return CTL_USAGE;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			cmd = &commands[i];
+	cmd = ctl_command_find(argv[0]);
 	if (cmd == NULL) {
 		log_warnx(
 		    "unknown command \"%s\" (see sepactl --help)", argv[0]);
