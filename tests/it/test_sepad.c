@@ -70,22 +70,23 @@ drop(const struct daemon_run *d, const char *kind, const char *name,
 	cr_assert_eq(rename(tmp, final), 0);
 }
 
+/* Whether DIR/SUB/NAME exists. */
 static int
-exists(const char *fmt, const char *a, const char *b)
+exists(const char *dir, const char *sub, const char *name)
 {
 	char path[512];
 	struct stat st;
 
-	snprintf(path, sizeof(path), fmt, a, b);
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
 	return stat(path, &st) == 0;
 }
 
-/* Wait up to `seconds` for dir/<a>/<b> (fmt) to exist. */
+/* Wait up to `seconds` for DIR/SUB/NAME to exist. */
 static int
-wait_for(const char *fmt, const char *a, const char *b, int seconds)
+wait_for(const char *dir, const char *sub, const char *name, int seconds)
 {
 	for (int i = 0; i < seconds * 10; i++) {
-		if (exists(fmt, a, b))
+		if (exists(dir, sub, name))
 			return 1;
 		usleep(100000);
 	}
@@ -222,15 +223,15 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240)
 
 	/* a good file is imported and archived */
 	drop(&d, "families", "families.csv", families_csv);
-	cr_assert(wait_for("%s/archive/%s", d.dir, "families.csv", 30),
+	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
 	    "families.csv not archived (see %s/sepad.log)", d.dir);
-	cr_assert_not(exists("%s/inbox/families/%s", d.dir, "families.csv"));
+	cr_assert_not(exists(d.dir, "inbox/families", "families.csv"));
 
 	/* a bad file lands in rejected/ with its errors */
 	drop(&d, "consumption", "bad.csv", bad_consumption_csv);
-	cr_assert(wait_for("%s/rejected/%s", d.dir, "bad.csv.errors.txt", 30),
+	cr_assert(wait_for(d.dir, "rejected", "bad.csv.errors.txt", 30),
 	    "bad.csv not rejected (see %s/sepad.log)", d.dir);
-	cr_assert(exists("%s/rejected/%s", d.dir, "bad.csv"));
+	cr_assert(exists(d.dir, "rejected", "bad.csv"));
 
 	/* SIGHUP with a broken configuration: reported, old one kept */
 	write_file(d.conf, "collection: { due_day = 99; };\n");
@@ -250,9 +251,9 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240)
 	    "F003;Gaëlle L'Hôte;1 rue Pasteur;62440;Harnes;FR;;T1\n");
 	sleep(2);
 	cr_assert(alive(&d));
-	cr_assert(exists("%s/inbox/families/%s", d.dir, "families2.csv"));
+	cr_assert(exists(d.dir, "inbox/families", "families2.csv"));
 	sh("sh %s start %s 2>/dev/null", PGCLUSTER, d.pgroot);
-	cr_assert(wait_for("%s/archive/%s", d.dir, "families2.csv", 60),
+	cr_assert(wait_for(d.dir, "archive", "families2.csv", 60),
 	    "families2.csv not archived after the database came back (see "
 	    "%s/sepad.log)",
 	    d.dir);
