@@ -64,7 +64,12 @@ default_config(void)
 
 	if (env != NULL && env[0] != '\0')
 		return env;
-	return access(path, F_OK) == 0 ? path : NULL;
+	if (access(path, F_OK) == 0)
+		return path;
+	/* An installed sepactl reads the daemon's configuration. */
+	return access("/etc/sepad/sepad.conf", R_OK) == 0
+	    ? "/etc/sepad/sepad.conf"
+	    : NULL;
 }
 
 int

@@ -201,6 +201,7 @@ stop(struct daemon_run *d)
 	}
 	sh("sh %s destroy %s 2>/dev/null", PGCLUSTER, d->pgroot);
 	close(d->notify_fd);
+	sh("rm -rf %s", d->dir);
 }
 
 static const char families_csv[] =
