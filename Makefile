@@ -45,7 +45,10 @@ STD_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 # The source tree, where sepactl finds schemas/sql, tools/pgcluster.sh and
 # conf/sepad.conf by default (overridden by SEPAD_SQL_DIR, SEPAD_PGCLUSTER,
 # SEPAD_CONF or -c at run time).
-DEFS := -DSEPAD_SRCDIR=\"$(CURDIR)\"
+# Where the programs find schemas/, tools/pgcluster.sh and conf/: the source
+# tree for development builds, $(PREFIX)/share/sepad for `make install`.
+SRCDIR ?= $(CURDIR)
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -103,7 +106,31 @@ $(shell mkdir -p $(BUILD) && \
 
 # ------------------------------------------------------------------- rules
 .PHONY: all
-all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS)
+all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man
+
+# Manual pages; sepad.conf(5) lists the keys of the configuration table.
+MANPAGES := $(BUILD)/man/sepad.8 $(BUILD)/man/sepactl.1 $(BUILD)/man/sepad.conf.5
+.PHONY: man man-check
+man: $(MANPAGES)
+
+$(BUILD)/man/sepad.8 $(BUILD)/man/sepactl.1: $(BUILD)/man/%: daemon/man/%
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+$(BUILD)/man/sepad.conf.5: daemon/man/sepad.conf.5.in $(BUILD)/confman
+	@mkdir -p $(@D)
+	$(E) "  MAN     $@"
+	$(Q)$(BUILD)/confman > $@.keys
+	$(Q)sed -e '/^@KEYS@$$/r $@.keys' -e '/^@KEYS@$$/d' $< > $@
+	$(Q)rm -f $@.keys
+
+# Every page renders with man -l, without a warning from groff.
+man-check: $(MANPAGES)
+	@for m in $(MANPAGES); do \
+		out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $$m 2>&1 >/dev/null); \
+		if [ -n "$$out" ]; then echo "man-check: $$m: $$out"; exit 1; fi; \
+		LC_ALL=C.UTF-8 MANWIDTH=80 man -l $$m | grep -q . || exit 1; \
+	done; echo "man-check: $(words $(MANPAGES)) pages render"
 
 $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
@@ -164,6 +191,7 @@ check-run: tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
+	@$(MAKE) --no-print-directory man-check
 	@sh tests/run.sh --total $(TALLY)
 
 # The database and end-to-end tests, beside a throw-away cluster that
@@ -303,6 +331,44 @@ format:
 
 format-check:
 	@clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+# ----------------------------------------------------------------- install
+# make install [PREFIX=/usr/local] [DESTDIR=...]: programs built for the
+# installed data directory (build/install), the data they read (XSDs,
+# migrations, the cluster script, the example configuration), manual
+# pages and the systemd files. Then, on the target: systemd-sysusers,
+# systemd-tmpfiles --create, journalctl --update-catalog, and write
+# /etc/sepad/sepad.conf from the example.
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+SHAREDIR ?= $(PREFIX)/share/sepad
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd
+.PHONY: install
+install:
+	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
+	    build/install/sepad build/install/sepactl build/install/confman
+	@$(MAKE) --no-print-directory man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
+	    $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/catalog \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
+	install -m 0755 build/install/sepactl $(DESTDIR)$(BINDIR)/sepactl
+	install -m 0755 build/install/sepad $(DESTDIR)$(SBINDIR)/sepad
+	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
+	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
+	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
+	install -m 0644 conf/sepad.conf.example $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 build/man/sepad.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 build/man/sepad.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/sepad.service \
+	    > $(DESTDIR)$(SYSTEMDDIR)/system/sepad.service
+	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(SYSTEMDDIR)/catalog/
+	install -m 0644 systemd/sepad.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sepad.conf
+	install -m 0644 systemd/sepad.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sepad.conf
 
 # ------------------------------------------------------------------- clean
 .PHONY: clean

@@ -8,39 +8,52 @@
 #include "sepad.h"
 
 int
-ctl_db(struct ctl *ctl, struct db **out)
+ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err)
 {
-	sepa_error err = SEPA_ERROR_INIT;
 	char conninfo[1024];
 	int private = ctl->cfg.db_conninfo[0] == '\0';
 
 	*out = NULL;
 	if (ctl->db != NULL) {
 		*out = ctl->db;
-		return CTL_OK;
+		return 0;
 	}
 	if (private) {
 		if (pgcluster_ensure(ctl->cfg.db_data_dir, 0, conninfo,
-		        sizeof(conninfo), &err) != 0)
-			return ctl_fail(CTL_INTERNAL, &err,
-			    "could not start the private database");
+		        sizeof(conninfo), err) != 0) {
+			sepa_error_prefix(
+			    err, "could not start the private database");
+			return SEPA_EIO;
+		}
 	} else {
 		snprintf(
 		    conninfo, sizeof(conninfo), "%s", ctl->cfg.db_conninfo);
 	}
-	if (db_connect(&ctl->db, conninfo, &err) != 0 && private) {
+	if (db_connect(&ctl->db, conninfo, err) != 0 && private) {
 		/* A stale socket after a crash: let the script check. */
-		log_debug("%s; starting the private cluster", err.msg);
+		log_debug("%s; starting the private cluster", err->msg);
 		if (pgcluster_ensure(ctl->cfg.db_data_dir, 1, conninfo,
-		        sizeof(conninfo), &err) != 0)
-			return ctl_fail(CTL_INTERNAL, &err,
-			    "could not start the private database");
-		db_connect(&ctl->db, conninfo, &err);
+		        sizeof(conninfo), err) != 0) {
+			sepa_error_prefix(
+			    err, "could not start the private database");
+			return SEPA_EIO;
+		}
+		db_connect(&ctl->db, conninfo, err);
 	}
 	if (ctl->db == NULL)
+		return SEPA_EIO;
+	*out = ctl->db;
+	return 0;
+}
+
+int
+ctl_db(struct ctl *ctl, struct db **out)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	if (ctl_db_open(ctl, out, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not open the database");
-	*out = ctl->db;
 	return CTL_OK;
 }
 

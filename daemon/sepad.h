@@ -461,6 +461,26 @@ int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
     collect_file_fn on_file, collect_progress_fn progress, void *arg,
     struct collect_summary *sum, sepa_error *err);
+/* An event as read back (for the journal). */
+struct event_row {
+	int64_t id;
+	char *kind;
+	char *message;
+	char month[SEPA_MONTH_BUFSZ]; /* "" when none */
+	bool needs_attention;
+	bool has_count;
+	int64_t count;
+	bool has_amount;
+	int64_t amount_cents;
+};
+
+/*
+ * The events of a creditor with id > after, oldest first (at most 1000
+ * per call). Free with store_event_rows_free().
+ */
+int store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
+    struct event_row **rows, size_t *count, sepa_error *err);
+void store_event_rows_free(struct event_row *rows, size_t count);
 
 /* ----------------------------------------------------------- notify.c */
 
@@ -892,8 +912,14 @@ struct ctl_command {
 	    struct ctl *ctl, int argc, char **argv); /* enum ctl_status */
 };
 
+/* commands.c: the command table (sepactl's, run in-process by sepad). */
+const struct ctl_command *ctl_commands(size_t *count);
+const struct ctl_command *ctl_command_find(const char *name);
+
 /* sepactl.c helpers, for the commands (in libsepad.a: ctl.c). */
 int ctl_db(struct ctl *ctl, struct db **out);
+/* The same without a message: *err says why (sepad retries quietly). */
+int ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err);
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -4,7 +4,9 @@
  * transaction of the change it records, read by status and reports.
  */
 #include <inttypes.h>
+#include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sepad.h"
 
@@ -67,4 +69,63 @@ store_event_add(
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
 	    "$14)",
 	    14, params, err);
+}
+
+int
+store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
+    struct event_row **rows, size_t *count, sepa_error *err)
+{
+	char cred[24], from[24];
+	const char *params[2] = {cred, from};
+	struct pg_result *pres;
+	PGresult *res;
+	int n;
+
+	*rows = NULL;
+	*count = 0;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(from, sizeof(from), "%" PRId64, after);
+	if (db_query(db, &pres, "read the event log",
+	        "SELECT id, kind, message, coalesce(to_char(month, "
+	        "'YYYY-MM'), ''), needs_attention, count, amount_cents "
+	        "FROM events WHERE creditor_id = $1 AND id > $2 "
+	        "ORDER BY id LIMIT 1000",
+	        2, params, err) != 0)
+		return SEPA_EIO;
+	res = (PGresult *)pres;
+	n = PQntuples(res);
+	if (n > 0) {
+		*rows = xcalloc((size_t)n, sizeof(**rows));
+		for (int i = 0; i < n; i++) {
+			struct event_row *r = &(*rows)[i];
+
+			r->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+			r->kind = xstrdup(PQgetvalue(res, i, 1));
+			r->message = xstrdup(PQgetvalue(res, i, 2));
+			snprintf(r->month, sizeof(r->month), "%s",
+			    PQgetvalue(res, i, 3));
+			r->needs_attention = PQgetvalue(res, i, 4)[0] == 't';
+			r->has_count = !PQgetisnull(res, i, 5);
+			if (r->has_count)
+				r->count =
+				    strtoll(PQgetvalue(res, i, 5), NULL, 10);
+			r->has_amount = !PQgetisnull(res, i, 6);
+			if (r->has_amount)
+				r->amount_cents =
+				    strtoll(PQgetvalue(res, i, 6), NULL, 10);
+		}
+	}
+	*count = (size_t)n;
+	db_result_free(pres);
+	return 0;
+}
+
+void
+store_event_rows_free(struct event_row *rows, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(rows[i].kind);
+		free(rows[i].message);
+	}
+	free(rows);
 }

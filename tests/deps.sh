@@ -7,7 +7,7 @@ set -eu
 
 PKGS="build-essential pkg-config libxml2-dev libxml2-utils libssl-dev
 libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
-postgresql-client clang-format"
+postgresql-client clang-format man-db"
 # Only for `make fuzz` (deps.sh --fuzz): clang and its libFuzzer runtime.
 FUZZ_PKGS="clang libclang-rt-14-dev"
 if [ "${1:-}" = "--fuzz" ]; then

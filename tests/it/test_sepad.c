@@ -1,0 +1,305 @@
+/*
+ * test_sepad.c - the daemon end to end, as systemd runs it: a test
+ * NOTIFY_SOCKET, a PostgreSQL cluster of its own (so that stopping it
+ * disturbs no other test), files dropped into the inbox, SIGHUP with a
+ * broken configuration, the database stopped and started under it, SIGTERM.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEPAD SEPAD_SRCDIR "/build/sepad"
+#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
+#define PGCLUSTER SEPAD_SRCDIR "/tools/pgcluster.sh"
+
+struct daemon_run {
+	char dir[128]; /* spool, configuration, logs */
+	char pgroot[160];
+	char conf[192];
+	char conninfo[512];
+	int notify_fd;
+	pid_t pid;
+};
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp, "%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Drop a file the way a careful sender does: write aside, rename in. */
+static void
+drop(const struct daemon_run *d, const char *kind, const char *name,
+    const char *text)
+{
+	char tmp[512], final[512];
+
+	snprintf(tmp, sizeof(tmp), "%s/inbox/%s/.%s.part", d->dir, kind, name);
+	snprintf(final, sizeof(final), "%s/inbox/%s/%s", d->dir, kind, name);
+	write_file(tmp, text);
+	cr_assert_eq(rename(tmp, final), 0);
+}
+
+/* Whether DIR/SUB/NAME exists. */
+static int
+exists(const char *dir, const char *sub, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	return stat(path, &st) == 0;
+}
+
+/* Wait up to `seconds` for DIR/SUB/NAME to exist. */
+static int
+wait_for(const char *dir, const char *sub, const char *name, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		if (exists(dir, sub, name))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* Read notifications until one starts with `want` (or the time is up). */
+static int
+wait_notify(struct daemon_run *d, const char *want, int seconds)
+{
+	char buf[512];
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end) {
+		struct pollfd p = {d->notify_fd, POLLIN, 0};
+		ssize_t n;
+
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		n = recv(d->notify_fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if (strncmp(buf, want, strlen(want)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+write_conf(const struct daemon_run *d, const char *extra)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: {\n"
+	    "  name = \"Commune de Harnes\"; ics = \"FR72ZZZ123456\";\n"
+	    "  iban = \"FR7630006000011234567890189\"; bic = \"AGRIFRPP\";\n"
+	    "  address: { street = \"Place de la Mairie\"; postcode = "
+	    "\"62440\"; town = \"Harnes\"; country = \"FR\"; };\n"
+	    "};\n"
+	    "directories: { inbox = \"%s/inbox\"; outbox = \"%s/outbox\";\n"
+	    "  archive = \"%s/archive\"; rejected = \"%s/rejected\"; };\n"
+	    "%s",
+	    d->conninfo, d->dir, d->dir, d->dir, d->dir, extra);
+	write_file(d->conf, text);
+}
+
+static void
+start(struct daemon_run *d)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char sock[256], log[256];
+	FILE *fp;
+	size_t n;
+
+	snprintf(d->dir, sizeof(d->dir), "%s/build/sepad-it-%ld", SEPAD_SRCDIR,
+	    (long)getpid());
+	sh("rm -rf %s && mkdir -p %s", d->dir, d->dir);
+	snprintf(d->pgroot, sizeof(d->pgroot), "%s/pg", d->dir);
+	sh("SEPAD_PG_FAST=1 sh %s start %s 2>/dev/null", PGCLUSTER, d->pgroot);
+	snprintf(sock, sizeof(sock), "%s/conninfo", d->pgroot);
+	fp = fopen(sock, "r");
+	cr_assert_not_null(fp);
+	n = fread(d->conninfo, 1, sizeof(d->conninfo) - 1, fp);
+	fclose(fp);
+	d->conninfo[n] = '\0';
+	d->conninfo[strcspn(d->conninfo, "\n")] = '\0';
+	/* conninfo quotes with ': fine inside a libconfig "..." string */
+	snprintf(d->conf, sizeof(d->conf), "%s/sepad.conf", d->dir);
+	write_conf(d, "");
+	sh("%s -c %s init >/dev/null", SEPACTL, d->conf);
+
+	snprintf(
+	    sock, sizeof(sock), "/tmp/sepad-it-notify-%ld", (long)getpid());
+	unlink(sock);
+	d->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	cr_assert_eq(bind(d->notify_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+
+	snprintf(log, sizeof(log), "%s/sepad.log", d->dir);
+	d->pid = fork();
+	cr_assert_geq(d->pid, 0);
+	if (d->pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		setenv("NOTIFY_SOCKET", sock, 1);
+		setenv("SEPAD_TODAY", "2026-10-02", 1);
+		execl(SEPAD, "sepad", "-d", "-c", d->conf, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert(wait_notify(d, "READY=1", 60), "no READY=1 (see %s)", log);
+}
+
+static int
+alive(const struct daemon_run *d)
+{
+	return waitpid(d->pid, NULL, WNOHANG) == 0;
+}
+
+static void
+stop(struct daemon_run *d)
+{
+	int st = 0;
+
+	if (d->pid > 0) {
+		kill(d->pid, SIGTERM);
+		waitpid(d->pid, &st, 0);
+	}
+	sh("sh %s destroy %s 2>/dev/null", PGCLUSTER, d->pgroot);
+	close(d->notify_fd);
+	sh("rm -rf %s", d->dir);
+}
+
+static const char families_csv[] =
+    "family_ref;payer_name;street;postcode;city;country;email;bracket\r\n"
+    "F001;Hélène Lefèvre;12 rue des Écoles;62440;Harnes;FR;h@example.fr;T2\r\n"
+    "F002;Noël Dupont;3 place Jean Jaurès;62440;Harnes;FR;;T4\r\n";
+
+static const char bad_consumption_csv[] =
+    "family_ref;child_ref;child_name;service;date;quantity\n"
+    "F001;C1;Zoé;CANTINE;2026-09-31;1\n";
+
+Test(sepad, runs_under_systemd_protocol, .timeout = 240)
+{
+	struct daemon_run d;
+	int st;
+
+	memset(&d, 0, sizeof(d));
+	start(&d);
+	cr_assert(alive(&d));
+
+	/* a good file is imported and archived */
+	drop(&d, "families", "families.csv", families_csv);
+	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
+	    "families.csv not archived (see %s/sepad.log)", d.dir);
+	cr_assert_not(exists(d.dir, "inbox/families", "families.csv"));
+
+	/* a bad file lands in rejected/ with its errors */
+	drop(&d, "consumption", "bad.csv", bad_consumption_csv);
+	cr_assert(wait_for(d.dir, "rejected", "bad.csv.errors.txt", 30),
+	    "bad.csv not rejected (see %s/sepad.log)", d.dir);
+	cr_assert(exists(d.dir, "rejected", "bad.csv"));
+
+	/* SIGHUP with a broken configuration: reported, old one kept */
+	write_file(d.conf, "collection: { due_day = 99; };\n");
+	kill(d.pid, SIGHUP);
+	cr_assert(wait_notify(&d, "RELOADING=1", 10));
+	cr_assert(wait_notify(&d, "READY=1", 10));
+	cr_assert(alive(&d));
+	write_conf(&d, "");
+	kill(d.pid, SIGHUP);
+	cr_assert(wait_notify(&d, "READY=1", 10));
+
+	/* the database goes away and comes back: survived, work resumes */
+	sh("sh %s stop %s 2>/dev/null", PGCLUSTER, d.pgroot);
+	sleep(2);
+	drop(&d, "families", "families2.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F003;Gaëlle L'Hôte;1 rue Pasteur;62440;Harnes;FR;;T1\n");
+	sleep(2);
+	cr_assert(alive(&d));
+	cr_assert(exists(d.dir, "inbox/families", "families2.csv"));
+	sh("sh %s start %s 2>/dev/null", PGCLUSTER, d.pgroot);
+	cr_assert(wait_for(d.dir, "archive", "families2.csv", 60),
+	    "families2.csv not archived after the database came back (see "
+	    "%s/sepad.log)",
+	    d.dir);
+
+	/* SIGTERM: STOPPING=1, exit 0 */
+	kill(d.pid, SIGTERM);
+	cr_assert(wait_notify(&d, "STOPPING=1", 10));
+	cr_assert_eq(waitpid(d.pid, &st, 0), d.pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	d.pid = 0;
+	stop(&d);
+}
+
+Test(sepad, second_instance_exits, .timeout = 120)
+{
+	struct daemon_run d;
+	char cmd[1024];
+	int st;
+
+	memset(&d, 0, sizeof(d));
+	start(&d);
+	snprintf(cmd, sizeof(cmd), "%s -d -c %s >%s/second.log 2>&1", SEPAD,
+	    d.conf, d.dir);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+	sh("grep -q 'another sepad is running' %s/second.log", d.dir);
+	cr_assert(alive(&d));
+	stop(&d);
+}
+
+Test(sepad, check_mode_lists_every_error)
+{
+	char cmd[512], path[] = "/tmp/sepad-n-XXXXXX";
+	int fd = mkstemp(path), st;
+
+	cr_assert_geq(fd, 0);
+	dprintf(fd, "collection: { due_day = 40; };\nbogus = 1;\n");
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+	    "%s -n -c %s 2>&1 | grep -c '%s:[12]: ' | grep -qx 2", SEPAD, path,
+	    path);
+	st = system(cmd);
+	cr_assert_eq(st, 0, "sepad -n did not list both errors with lines");
+	snprintf(cmd, sizeof(cmd), "%s -n -c %s >/dev/null 2>&1", SEPAD, path);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	unlink(path);
+}
