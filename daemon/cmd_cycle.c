@@ -28,6 +28,27 @@ cycle_first_day(const struct sepad_config *cfg)
 	return 1;
 }
 
+static int
+cycle_invoice_day(const struct sepad_config *cfg)
+{
+	return cfg->invoice_day;
+}
+
+/* Invoice day of month M: bill the consumption of M - 1. */
+static int
+cycle_invoice(struct ctl *ctl, sepa_month month)
+{
+	return ctl_invoice_month(ctl, sepa_month_billed_by(month));
+}
+
+/* The invoices still unpaid after their reminder go to the treasury. */
+static int
+cycle_recovery(struct ctl *ctl, sepa_month month)
+{
+	(void)month;
+	return ctl_recovery_export(ctl);
+}
+
 /* The mandates' lifecycle sweep (letter ends, 36-month lapses). */
 static int
 cycle_sweep(struct ctl *ctl, sepa_month month)
@@ -59,8 +80,12 @@ static const struct cycle_step {
 } cycle_table[] = {
     {"lapse", "end and lapse the mandates due to", cycle_first_day,
         cycle_sweep},
+    {"invoice", "bill the previous month and write the notices",
+        cycle_invoice_day, cycle_invoice},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
         ctl_collect_month},
+    {"recovery", "export the invoices unpaid after their reminder",
+        cycle_export_day, cycle_recovery},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))

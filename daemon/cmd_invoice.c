@@ -44,17 +44,9 @@ static int
 invoice_run(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct invoice_run_opts o;
-	struct invoice_run_result r;
-	struct notice_creditor nc;
 	const char *month = NULL;
-	char m[SEPA_MONTH_BUFSZ], due[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ];
-	struct db *db;
-	int64_t cred, notices;
-	double t0, t1;
-	int rc;
+	sepa_month mon;
 
-	memset(&o, 0, sizeof(o));
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
 			month = argv[++i];
@@ -72,8 +64,26 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 		          "invoice --help)");
 		return CTL_USAGE;
 	}
-	if (sepa_month_parse(&o.month, month, &err) != 0)
+	if (sepa_month_parse(&mon, month, &err) != 0)
 		return ctl_fail(CTL_USAGE, &err, "invoice run: bad --month");
+	return ctl_invoice_month(ctl, mon);
+}
+
+int
+ctl_invoice_month(struct ctl *ctl, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	struct invoice_run_result r;
+	struct notice_creditor nc;
+	char m[SEPA_MONTH_BUFSZ], due[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ];
+	struct db *db;
+	int64_t cred, notices;
+	double t0, t1;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.month = month;
 	o.today = ctl->today;
 	invoice_rules(&o.rules, &ctl->cfg);
 	o.rounding = ctl->cfg.hour_rounding == CONFIG_ROUND_UP

@@ -92,17 +92,23 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 int
 cmd_recovery(struct ctl *ctl, int argc, char **argv)
 {
+	if (argc != 2 || strcmp(argv[1], "export") != 0) {
+		log_warnx(
+		    "recovery needs export (see sepactl recovery --help)");
+		return CTL_USAGE;
+	}
+	return ctl_recovery_export(ctl);
+}
+
+int
+ctl_recovery_export(struct ctl *ctl)
+{
 	sepa_error err = SEPA_ERROR_INIT;
 	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
 	struct db *db;
 	int64_t cred, count, total;
 	int rc;
 
-	if (argc != 2 || strcmp(argv[1], "export") != 0) {
-		log_warnx(
-		    "recovery needs export (see sepactl recovery --help)");
-		return CTL_USAGE;
-	}
 	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,

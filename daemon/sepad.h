@@ -928,6 +928,8 @@ int cmd_inspect(struct ctl *ctl, int argc, char **argv);
 /* cmd_returns.c: import returns, recovery export, report */
 int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
+/* Export the invoices due for recovery (recovery export, cycle). */
+int ctl_recovery_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
@@ -1117,6 +1119,8 @@ int notice_write_month(struct db *db, int64_t creditor_id,
 
 /* cmd_invoice.c */
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
+/* Bill a consumption month and write its notices (invoice run, cycle). */
+int ctl_invoice_month(struct ctl *ctl, sepa_month month);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

@@ -690,21 +690,43 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	/* The first cycle runs the latest due month only. */
 	run(&r, &w, "", "--today 2026-10-05 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert_str_eq(r.out,
-	    "cycle: collect 2026-09: write the pain.008 files of the month\n"
-	    "2026-09: nothing to collect\n"
-	    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
-	    "mandates: 0 terminated (family letter), 0 lapsed\n"
-	    "cycle: 2 step(s) run\n"
-	    "next: lapse of 2026-11 on 2026-11-01\n"
-	    "next: collect of 2026-10 on 2026-10-06\n");
+	{
+		/* In order; the notices line names the temporary outbox. */
+		static const char *const want[] = {
+		    "cycle: collect 2026-09: write the pain.008 files of the "
+		    "month\n2026-09: nothing to collect\n",
+		    "cycle: recovery 2026-09: export the invoices unpaid after "
+		    "their reminder\nnothing is due for recovery\n",
+		    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
+		    "mandates: 0 terminated (family letter), 0 lapsed\n",
+		    "cycle: invoice 2026-10: bill the previous month and write "
+		    "the notices\ninvoices for 2026-09 already issued: 30 "
+		    "invoices\n",
+		    "cycle: 4 step(s) run\n"
+		    "next: lapse of 2026-11 on 2026-11-01\n"
+		    "next: invoice of 2026-11 on 2026-11-01\n"
+		    "next: collect of 2026-10 on 2026-10-06\n"
+		    "next: recovery of 2026-10 on 2026-10-06\n",
+		};
+		const char *at = r.out;
+
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			const char *hit = strstr(at, want[i]);
+
+			cr_assert_not_null(
+			    hit, "missing, in order: %s\n%s", want[i], r.out);
+			at = hit + strlen(want[i]);
+		}
+	}
 	digest = db_digest(&w);
 	run(&r, &w, "", "--today 2026-10-05 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out,
 	    "cycle: nothing due on 2026-10-05\n"
 	    "next: lapse of 2026-11 on 2026-11-01\n"
-	    "next: collect of 2026-10 on 2026-10-06\n");
+	    "next: invoice of 2026-11 on 2026-11-01\n"
+	    "next: collect of 2026-10 on 2026-10-06\n"
+	    "next: recovery of 2026-10 on 2026-10-06\n");
 	cr_assert_eq(db_digest(&w), digest);
 	run(&r, &w, "", "--today 2026-10-06 cycle --month 2026-11");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -732,15 +754,22 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	    strstr(r.out,
 	        "cycle: lapse 2026-11: end and lapse the mandates due to\n"
 	        "mandates: 1 terminated (family letter), 0 lapsed\n"
-	        "cycle: collect 2026-11: write the pain.008 files of the "
-	        "month\n2026-11: 1 invoice(s) payable by other means "
-	        "(no active mandate); see sepactl status\n"
-	        "2026-11: 29 collections,") != NULL,
+	        "cycle: invoice 2026-11: bill the previous month and write "
+	        "the notices\n"
+	        "invoices for 2026-10 already issued: 30 invoices\n") != NULL,
 	    "%s", r.out);
 	cr_assert(strstr(r.out,
-	              "cycle: 3 step(s) run\n"
+	              "cycle: collect 2026-11: write the pain.008 files of the "
+	              "month\n2026-11: 1 invoice(s) payable by other means "
+	              "(no active mandate); see sepactl status\n"
+	              "2026-11: 29 collections,") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "cycle: 6 step(s) run\n"
 	              "next: lapse of 2026-12 on 2026-12-01\n"
-	              "next: collect of 2026-12 on 2026-12-06\n") != NULL,
+	              "next: invoice of 2026-12 on 2026-12-01\n"
+	              "next: collect of 2026-12 on 2026-12-06\n"
+	              "next: recovery of 2026-12 on 2026-12-06\n") != NULL,
 	    "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM mandates WHERE id = 9 AND state"
