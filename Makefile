@@ -233,7 +233,6 @@ valgrind: $(UNIT_TESTS)
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
 # The business date the demo's cycle runs on (the export day of October).
-DEMO_TODAY ?= 2026-10-06
 .PHONY: demo demo-run db-stop
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
@@ -243,11 +242,13 @@ demo-run: all
 	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
 	@mkdir -p var/inbox var/outbox var/archive var/rejected
 	@$(SEPACTL) init
-	@$(SEPACTL) --today $(DEMO_TODAY) cycle
-	@$(SEPACTL) --today $(DEMO_TODAY) status
+	@sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
-	@echo "demo: files in var/outbox:"
-	@ls -l var/outbox | sed -n '2,$$p'
+	@echo "demo: files written in var/outbox:"
+	@cd var/outbox && find . -type f ! -path './notices/*/*' | sort | \
+	    sed 's|^\./|  var/outbox/|'
+	@echo "  var/outbox/notices/2026-09/  $$(ls var/outbox/notices/2026-09 2>/dev/null | wc -l) avis d'échéance"
+	@cd var/outbox && for f in *.sha256; do [ -f "$$f" ] && sha256sum -c "$$f"; done | sed 's/^/  sha256 /'
 	@echo
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
