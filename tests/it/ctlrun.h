@@ -17,7 +17,7 @@
 struct ctlrun {
 	int status;
 	char out[16384];
-	char err[8192];
+	char err[16384];
 };
 
 static inline void
@@ -34,9 +34,12 @@ ctlrun_slurp(const char *path, char *buf, size_t size)
 	unlink(path);
 }
 
-/* Run `sepactl ARGS` (ARGS is shell text of our own). */
+/*
+ * Run `sepactl ARGS` (ARGS is shell text of our own) in directory `dir`
+ * (NULL: the current one).
+ */
 static inline void
-ctlrun(struct ctlrun *r, const char *args)
+ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
 {
 	char cmd[4096], out[64], err[64];
 	int st;
@@ -44,13 +47,20 @@ ctlrun(struct ctlrun *r, const char *args)
 	snprintf(out, sizeof(out), "/tmp/ctlrun-out-%ld", (long)getpid());
 	snprintf(err, sizeof(err), "/tmp/ctlrun-err-%ld", (long)getpid());
 	snprintf(cmd, sizeof(cmd),
-	    "env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s", CTLRUN_SEPACTL,
-	    args, out, err);
+	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s",
+	    dir != NULL ? dir : ".", CTLRUN_SEPACTL, args, out, err);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st), "%s", cmd);
 	r->status = WEXITSTATUS(st);
 	ctlrun_slurp(out, r->out, sizeof(r->out));
 	ctlrun_slurp(err, r->err, sizeof(r->err));
+}
+
+/* Run `sepactl ARGS` in the current directory. */
+static inline void
+ctlrun(struct ctlrun *r, const char *args)
+{
+	ctlrun_in(r, NULL, args);
 }
 
 /* A temporary configuration file holding text; its path goes to path. */

@@ -12,29 +12,9 @@
 #include <unistd.h>
 
 #include "../db/snapshot.h"
+#include "ctlrun.h"
 
-#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
 #define DATA SEPAD_SRCDIR "/tests/data/import/"
-
-struct run {
-	int status;
-	char out[16384];
-	char err[16384];
-};
-
-static void
-slurp(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n = 0;
-
-	if (fp != NULL) {
-		n = fread(buf, 1, size - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-	unlink(path);
-}
 
 /* A test database with the creditor registered, and a configuration. */
 struct env {
@@ -83,22 +63,13 @@ env_close(struct env *e)
 
 /* sepactl import KIND FILE (FILE under tests/data/import unless absolute). */
 static void
-import(struct env *e, struct run *r, const char *kind, const char *file)
+import(struct env *e, struct ctlrun *r, const char *kind, const char *file)
 {
-	char cmd[4096], out[64], err[64];
-	int st;
+	char args[1024];
 
-	snprintf(out, sizeof(out), "/tmp/import-out-%ld", (long)getpid());
-	snprintf(err, sizeof(err), "/tmp/import-err-%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd),
-	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY %s -c %s --today "
-	    "2025-11-20 import %s %s >%s 2>%s",
-	    DATA, SEPACTL, e->conf, kind, file, out, err);
-	st = system(cmd);
-	cr_assert(WIFEXITED(st), "%s", cmd);
-	r->status = WEXITSTATUS(st);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
+	snprintf(args, sizeof(args), "-c %s --today 2025-11-20 import %s %s",
+	    e->conf, kind, file);
+	ctlrun_in(r, DATA, args);
 }
 
 static void
@@ -110,7 +81,7 @@ load(struct env *e)
 	    {"mandates", "mandates_ok.csv"},
 	    {"consumption", "consumption_ok.csv"},
 	};
-	struct run r;
+	struct ctlrun r;
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		import(e, &r, files[i][0], files[i][1]);
@@ -122,7 +93,7 @@ load(struct env *e)
 Test(import_it, good_files_then_the_same_file_again)
 {
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 	int64_t before;
 
 	env_open(&e, "UTF-8");
@@ -165,7 +136,7 @@ Test(import_it, good_files_then_the_same_file_again)
 Test(import_it, windows_1252_from_the_configuration)
 {
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 
 	env_open(&e, "WINDOWS-1252");
 	import(&e, &r, "families", "families_cp1252.csv");
@@ -244,7 +215,7 @@ static const struct {
 Test(import_it, bad_files_are_refused_with_a_report)
 {
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 	int64_t before;
 
 	env_open(&e, "UTF-8");
@@ -279,7 +250,7 @@ Test(import_it, usage_and_missing_file)
 	        "directory\n"},
 	};
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 
 	env_open(&e, "UTF-8");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -295,7 +266,7 @@ Test(import_it, the_report_is_capped)
 {
 	char path[] = "/tmp/import-cap-XXXXXX";
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 	FILE *fp;
 	int fd, lines = 0;
 

@@ -11,46 +11,16 @@
 #include <unistd.h>
 
 #include "../db/invoice_seed.h"
-
-#define SEPACTL SEPAD_SRCDIR "/build/sepactl"
-
-struct run {
-	int status;
-	char out[8192];
-	char err[8192];
-};
-
-static void
-slurp(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n = 0;
-
-	if (fp != NULL) {
-		n = fread(buf, 1, size - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-	unlink(path);
-}
+#include "ctlrun.h"
 
 /* Run `sepactl -c CONF ARGS` (ARGS: shell text of our own). */
 static void
-run(struct run *r, const char *conf, const char *args)
+run(struct ctlrun *r, const char *conf, const char *args)
 {
-	char cmd[4096], out[64], err[64];
-	int st;
+	char line[4096];
 
-	snprintf(out, sizeof(out), "/tmp/invcli-out-%ld", (long)getpid());
-	snprintf(err, sizeof(err), "/tmp/invcli-err-%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd),
-	    "env -u SEPAD_CONF -u SEPAD_TODAY %s -c %s %s >%s 2>%s", SEPACTL,
-	    conf, args, out, err);
-	st = system(cmd);
-	cr_assert(WIFEXITED(st), "%s", cmd);
-	r->status = WEXITSTATUS(st);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
+	snprintf(line, sizeof(line), "-c %s %s", conf, args);
+	ctlrun(r, line);
 }
 
 struct env {
@@ -181,7 +151,7 @@ unoutbox(char *s, const char *outbox)
 Test(invoice_cli, run_rerun_notices_payments)
 {
 	struct env e;
-	struct run r;
+	struct ctlrun r;
 	char path[256], cmd[512];
 	int64_t before = 0;
 

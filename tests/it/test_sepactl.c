@@ -10,60 +10,15 @@
 #include <unistd.h>
 
 #include "../db/dbtest.h"
+#include "ctlrun.h"
 
 #define SEPACTL SEPAD_SRCDIR "/build/sepactl"
 
-struct run {
-	int status;
-	char out[8192];
-	char err[8192];
-};
-
-static void
-slurp(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n = 0;
-
-	if (fp != NULL) {
-		n = fread(buf, 1, size - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-	unlink(path);
-}
-
-/* Run `sepactl ARGS` (ARGS is shell text of our own), capture everything. */
-static void
-run(struct run *r, const char *args)
-{
-	char cmd[4096], out[64], err[64];
-	int st;
-
-	snprintf(out, sizeof(out), "/tmp/sepactl-out-%ld", (long)getpid());
-	snprintf(err, sizeof(err), "/tmp/sepactl-err-%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd),
-	    "env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s", SEPACTL, args,
-	    out, err);
-	st = system(cmd);
-	cr_assert(WIFEXITED(st), "%s", cmd);
-	r->status = WEXITSTATUS(st);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
-}
-
+/* A temporary configuration file holding text (path: 64 bytes). */
 static void
 write_conf(char *path, const char *text)
 {
-	FILE *fp;
-	int fd;
-
-	snprintf(path, 64, "/tmp/sepactl-conf-XXXXXX");
-	fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
+	ctlrun_conf(path, 64, text);
 }
 
 /* Command lines that need no database: status and a stable message. */
@@ -99,10 +54,10 @@ static const struct {
 
 Test(sepactl, usage_and_help)
 {
-	struct run r;
+	struct ctlrun r;
 
 	for (size_t i = 0; i < sizeof(no_db) / sizeof(no_db[0]); i++) {
-		run(&r, no_db[i].args);
+		ctlrun(&r, no_db[i].args);
 		cr_expect_eq(r.status, no_db[i].status, "sepactl %s: %d\n%s",
 		    no_db[i].args, r.status, r.err);
 		cr_expect(strstr(r.out, no_db[i].out) != NULL,
@@ -115,13 +70,13 @@ Test(sepactl, usage_and_help)
 Test(sepactl, bad_configuration_is_refused_with_its_line)
 {
 	char path[64], args[256], want[256];
-	struct run r;
+	struct ctlrun r;
 
 	write_conf(path,
 	    "database: {\n conninfo = \"\";\n};\n"
 	    "collection: { due_day = 31; };\n");
 	snprintf(args, sizeof(args), "-c %s status", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 1, "%s", r.err);
 	snprintf(want, sizeof(want),
 	    "%s:4: key \"collection.due_day\": 31 is out of range 1..28", path);
@@ -174,7 +129,7 @@ Test(sepactl, init_then_status)
 {
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
 	char args[256], want[256];
-	struct run r;
+	struct ctlrun r;
 	int nmig = migration_count(), vmig = migration_max();
 
 	dbtest_create(conninfo, name, "template0");
@@ -183,7 +138,7 @@ Test(sepactl, init_then_status)
 	write_conf(path, text);
 
 	snprintf(args, sizeof(args), "-c %s --today 2026-02-28 status", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(
 	    strstr(r.out, "business date: 2026-02-28\n") != NULL, "%s", r.out);
@@ -191,20 +146,20 @@ Test(sepactl, init_then_status)
 	cr_assert(strstr(r.out, "run `sepactl init`") != NULL, "%s", r.out);
 
 	snprintf(args, sizeof(args), "-c %s init", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof(want),
 	    "database schema migrated to version %d (%d migration%s applied)",
 	    vmig, nmig, nmig == 1 ? "" : "s");
 	cr_assert(strstr(r.out, want) != NULL, "%s", r.out);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof(want),
 	    "database schema is up to date (version %d)\n", vmig);
 	cr_assert_str_eq(r.out, want);
 
 	snprintf(args, sizeof(args), "-c %s status", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof(want),
 	    "database: reachable, schema version %d\n"
@@ -228,7 +183,7 @@ Test(sepactl, init_registers_the_configured_creditor)
 {
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
 	char args[256], want[256];
-	struct run r;
+	struct ctlrun r;
 
 	dbtest_create(conninfo, name, "sepad");
 	snprintf(text, sizeof(text),
@@ -237,14 +192,14 @@ Test(sepactl, init_registers_the_configured_creditor)
 	    conninfo);
 	write_conf(path, text);
 	snprintf(args, sizeof(args), "-c %s status", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out,
 	              "creditor: FR72ZZZ123456 is not registered; "
 	              "run `sepactl init`\n") != NULL,
 	    "%s", r.out);
 	snprintf(args, sizeof(args), "-c %s init", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof(want),
 	    "database schema is up to date (version %d)\n"
@@ -252,7 +207,7 @@ Test(sepactl, init_registers_the_configured_creditor)
 	    migration_max());
 	cr_assert_str_eq(r.out, want);
 	snprintf(args, sizeof(args), "-c %s status", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert(strstr(r.out,
 	              "creditor: FR72ZZZ123456, Commune de Test\n"
 	              "creditors: 1\n") != NULL,
@@ -264,13 +219,13 @@ Test(sepactl, init_registers_the_configured_creditor)
 Test(sepactl, unreachable_database_is_an_internal_error)
 {
 	char path[64], args[256];
-	struct run r;
+	struct ctlrun r;
 
 	write_conf(path,
 	    "database: { conninfo = \"host=/nonexistent "
 	    "dbname=x connect_timeout=2\"; };\n");
 	snprintf(args, sizeof(args), "-c %s init", path);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	cr_assert(strncmp(r.err,
 	              "sepactl: could not open the database: could not "
@@ -287,7 +242,7 @@ Test(sepactl, failed_migration_leaves_the_database_unchanged)
 {
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], path[64], text[2048];
 	char dir[128], args[512];
-	struct run r;
+	struct ctlrun r;
 	struct db *db;
 	sepa_error err = SEPA_ERROR_INIT;
 
@@ -311,7 +266,7 @@ Test(sepactl, failed_migration_leaves_the_database_unchanged)
 	                 "'public'"),
 	    0);
 	db_close(db);
-	run(&r, args);
+	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(text, sizeof(text), "rm -rf %s", dir);
 	cr_assert_eq(system(text), 0);
