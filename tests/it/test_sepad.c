@@ -184,6 +184,28 @@ start(struct daemon_run *d)
 	cr_assert(wait_notify(d, "READY=1", 60), "no READY=1 (see %s)", log);
 }
 
+/* Drop a copy of a fixture file. */
+static void
+drop_copy(const struct daemon_run *d, const char *kind, const char *name,
+    const char *src)
+{
+	char path[512], *text;
+	FILE *fp;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", SEPAD_SRCDIR, src);
+	fp = fopen(path, "rb");
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	text = calloc(1, (size_t)n + 1);
+	cr_assert_eq(fread(text, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	drop(d, kind, name, text);
+	free(text);
+}
+
 static int
 alive(const struct daemon_run *d)
 {
@@ -204,11 +226,6 @@ stop(struct daemon_run *d)
 	sh("rm -rf %s", d->dir);
 }
 
-static const char families_csv[] =
-    "family_ref;payer_name;street;postcode;city;country;email;bracket\r\n"
-    "F001;Hélène Lefèvre;12 rue des Écoles;62440;Harnes;FR;h@example.fr;T2\r\n"
-    "F002;Noël Dupont;3 place Jean Jaurès;62440;Harnes;FR;;T4\r\n";
-
 static const char bad_consumption_csv[] =
     "family_ref;child_ref;child_name;service;date;quantity\n"
     "F001;C1;Zoé;CANTINE;2026-09-31;1\n";
@@ -222,11 +239,24 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240)
 	start(&d);
 	cr_assert(alive(&d));
 
-	/* a good file is imported and archived */
-	drop(&d, "families", "families.csv", families_csv);
+	/* good files are imported and archived: CSV and a bank file */
+	drop_copy(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv");
 	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
 	    "families.csv not archived (see %s/sepad.log)", d.dir);
 	cr_assert_not(exists(d.dir, "inbox/families", "families.csv"));
+	drop_copy(
+	    &d, "tariffs", "tariffs.csv", "tests/data/import/tariffs_ok.csv");
+	cr_assert(wait_for(d.dir, "archive", "tariffs.csv", 30),
+	    "tariffs.csv not archived (see %s/sepad.log)", d.dir);
+	drop_copy(&d, "consumption", "consumption.csv",
+	    "tests/data/import/consumption_ok.csv");
+	cr_assert(wait_for(d.dir, "archive", "consumption.csv", 30),
+	    "consumption.csv not archived (see %s/sepad.log)", d.dir);
+	drop_copy(&d, "returns", "reject.xml",
+	    "tests/data/bank/pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml");
+	cr_assert(wait_for(d.dir, "archive", "reject.xml", 30),
+	    "reject.xml not archived (see %s/sepad.log)", d.dir);
 
 	/* a bad file lands in rejected/ with its errors */
 	drop(&d, "consumption", "bad.csv", bad_consumption_csv);
