@@ -116,6 +116,13 @@ wait_notify(struct daemon_run *d, const char *want, int seconds)
 	return 0;
 }
 
+/*
+ * A copy of the current test's run, so that .fini can clean up after a
+ * failed assertion (the test's own variables are gone by then).
+ */
+static struct daemon_run current;
+static int current_set;
+
 static void
 write_conf(const struct daemon_run *d, const char *extra)
 {
@@ -181,6 +188,8 @@ start(struct daemon_run *d)
 		execl(SEPAD, "sepad", "-d", "-c", d->conf, (char *)NULL);
 		_exit(127);
 	}
+	current = *d;
+	current_set = 1;
 	cr_assert(wait_notify(d, "READY=1", 60), "no READY=1 (see %s)", log);
 }
 
@@ -224,13 +233,33 @@ stop(struct daemon_run *d)
 	sh("sh %s destroy %s 2>/dev/null", PGCLUSTER, d->pgroot);
 	close(d->notify_fd);
 	sh("rm -rf %s", d->dir);
+	current_set = 0;
+}
+
+/* After a failed assertion: stop the daemon and the cluster anyway. */
+static void
+cleanup(void)
+{
+	char cmd[1024];
+
+	if (!current_set)
+		return;
+	if (current.pid > 0 && waitpid(current.pid, NULL, WNOHANG) == 0) {
+		kill(current.pid, SIGKILL);
+		waitpid(current.pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "sh %s destroy %s 2>/dev/null; rm -rf %s",
+	    PGCLUSTER, current.pgroot, current.dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not clean up %s\n", current.dir);
+	current_set = 0;
 }
 
 static const char bad_consumption_csv[] =
     "family_ref;child_ref;child_name;service;date;quantity\n"
     "F001;C1;Zoé;CANTINE;2026-09-31;1\n";
 
-Test(sepad, runs_under_systemd_protocol, .timeout = 240)
+Test(sepad, runs_under_systemd_protocol, .timeout = 240, .fini = cleanup)
 {
 	struct daemon_run d;
 	int st;
@@ -298,7 +327,7 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240)
 	stop(&d);
 }
 
-Test(sepad, second_instance_exits, .timeout = 120)
+Test(sepad, second_instance_exits, .timeout = 120, .fini = cleanup)
 {
 	struct daemon_run d;
 	char cmd[1024];
