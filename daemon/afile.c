@@ -13,14 +13,14 @@
 #include "sepad.h"
 
 int
-afile_open(struct afile *af, const char *path, sepa_error *err)
+afile_open(struct afile *af, const char *path, mode_t mode, sepa_error *err)
 {
 	int fd;
 
 	memset(af, 0, sizeof(*af));
 	af->path = xstrdup(path);
 	xasprintf(&af->tmp, "%s.tmp-%ld", path, (long)getpid());
-	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0 || (af->fp = fdopen(fd, "w")) == NULL) {
 		int e = errno;
 

@@ -18,19 +18,6 @@ invoice_status(const sepa_error *err)
 	    : CTL_INTERNAL;
 }
 
-/* The contract parameters from the configuration. */
-static void
-invoice_rules(sepa_rules *r, const struct sepad_config *cfg)
-{
-	*r = (sepa_rules)SEPA_RULES_INIT;
-	r->due_day = cfg->due_day;
-	r->prenotification_days = cfg->prenotification_days;
-	r->account_change_cutoff_day = cfg->account_change_cutoff_day;
-	r->lapse_months = cfg->lapse_months;
-	r->max_rejects_per_school_year = cfg->max_rejects_per_school_year;
-	r->first_is_frst = cfg->first_sequence == CONFIG_SEQ_FRST;
-}
-
 static double
 invoice_clock(void)
 {
@@ -85,7 +72,8 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	memset(&o, 0, sizeof(o));
 	o.month = month;
 	o.today = ctl->today;
-	invoice_rules(&o.rules, &ctl->cfg);
+	if (config_rules(&ctl->cfg, &o.rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "could not invoice");
 	o.rounding = ctl->cfg.hour_rounding == CONFIG_ROUND_UP
 	    ? SEPA_HOURS_UP
 	    : SEPA_HOURS_NONE;

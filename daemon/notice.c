@@ -377,7 +377,7 @@ notice_write_month(struct db *db, int64_t creditor_id,
 		    strerror(errno));
 		goto cleanup;
 	}
-	if ((rc = afile_open(&csv, csvpath, err)) != 0)
+	if ((rc = afile_open(&csv, csvpath, 0644, err)) != 0)
 		goto cleanup;
 	fputs("number;family_ref;payer;address;email;total;due_date;iban;rum;"
 	      "direct_debit\n",

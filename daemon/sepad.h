@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 #include "sepa/sepa.h"
@@ -1079,14 +1080,16 @@ int payment_method_parse(
  * A file written atomically: created as PATH.tmp-PID beside its final
  * name, renamed over it by afile_commit after fflush and fsync (the
  * directory is fsynced after the rename). afile_abort removes the
- * temporary file. `fp` is for writing.
+ * temporary file. `fp` is for writing; `mode` is the new file's mode
+ * (before the umask).
  */
 struct afile {
 	FILE *fp;
 	char *path;
 	char *tmp;
 };
-int afile_open(struct afile *af, const char *path, sepa_error *err);
+int afile_open(
+    struct afile *af, const char *path, mode_t mode, sepa_error *err);
 int afile_commit(struct afile *af, sepa_error *err);
 void afile_abort(struct afile *af);
 /* fsync a directory. */

@@ -4,7 +4,6 @@
  * treasury as one CSV file, each invoice in exactly one export.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -71,41 +70,22 @@ recovery_labels(char *buf, size_t size, const char *codes)
 	}
 }
 
-/* Write text to path atomically (tmp file, fsync, rename). */
+/* Write data to path atomically (afile: tmp, fsync, rename, dir fsync). */
 static int
 recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
 {
-	char tmp[4096];
-	int fd, rc = 0;
+	struct afile af;
+	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) <
-	    0)
-		return sepa_error_set(err, SEPA_EIO, "cannot create %s: %s",
-		    tmp, strerror(errno));
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "cannot write %s: %s", tmp, strerror(errno));
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
+	if ((rc = afile_open(&af, path, 0640, err)) != 0)
+		return rc;
+	if (fwrite(data, 1, len, af.fp) != len) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
+		    af.tmp, strerror(errno));
+		afile_abort(&af);
+		return rc;
 	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = sepa_error_set(
-		    err, SEPA_EIO, "cannot fsync %s: %s", tmp, strerror(errno));
-	close(fd);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = sepa_error_set(err, SEPA_EIO, "cannot rename %s: %s", tmp,
-		    strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
-	return rc;
+	return afile_commit(&af, err);
 }
 
 int
