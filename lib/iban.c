@@ -146,9 +146,6 @@ static const struct iban_country iban_countries[] = {
 #define IBAN_NCOUNTRIES (sizeof(iban_countries) / sizeof(iban_countries[0]))
 
 static const struct iban_country *iban_find(const char *cc);
-static int iban_is_alnum(int c);
-static size_t iban_normalise(char *buf, size_t size, const char *in,
-    int lenient, size_t *bad, int *badc);
 static void iban_show(char *out, size_t size, const char *s, size_t len);
 static unsigned iban_rib_value(int c);
 static int iban_check_bban(const struct iban_country *ctry, const char *iban,
@@ -177,51 +174,6 @@ iban_find(const char *cc)
 			lo = mid + 1;
 	}
 	return NULL;
-}
-
-static int
-iban_is_alnum(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/*
- * Copy `in` into buf (size bytes, NUL-terminated, longer input cut) and
- * return its length, which may exceed what buf holds. When `lenient`,
- * spaces and tabs are dropped and letters upper-cased. *bad receives the
- * index (in the normalised IBAN) of the first character that is not A-Z or
- * 0-9, or SIZE_MAX, and *badc that character; such characters are stored
- * as '?' unless printable (a space is not).
- */
-static size_t
-iban_normalise(
-    char *buf, size_t size, const char *in, int lenient, size_t *bad, int *badc)
-{
-	size_t n = 0;
-
-	*bad = SIZE_MAX;
-	*badc = 0;
-	for (const char *p = in; *p != '\0'; p++) {
-		int c = (unsigned char)*p;
-
-		if (lenient && (c == ' ' || c == '\t'))
-			continue;
-		if (lenient && c >= 'a' && c <= 'z')
-			c = c - 'a' + 'A';
-		if (!iban_is_alnum(c)) {
-			if (*bad == SIZE_MAX) {
-				*bad = n;
-				*badc = c;
-			}
-			if (c <= 0x20 || c > 0x7e)
-				c = '?';
-		}
-		if (n + 1 < size)
-			buf[n] = (char)c;
-		n++;
-	}
-	buf[n + 1 < size ? n : size - 1] = '\0';
-	return n;
 }
 
 /*
@@ -402,7 +354,7 @@ sepa_iban_parse(char *out, const char *in, sepa_error *err)
 		out[0] = '\0';
 		return sepa_error_set(err, SEPA_EINVAL, "IBAN is empty");
 	}
-	len = iban_normalise(buf, sizeof(buf), in, 1, &bad, &badc);
+	len = sepa_normalise_code(buf, sizeof(buf), in, 1, &bad, &badc);
 	if (iban_check(buf, len, bad, badc, err) != 0) {
 		out[0] = '\0';
 		return SEPA_EINVAL;
@@ -420,7 +372,7 @@ sepa_iban_validate(const char *iban, sepa_error *err)
 
 	if (iban == NULL)
 		return sepa_error_set(err, SEPA_EINVAL, "IBAN is empty");
-	len = iban_normalise(buf, sizeof(buf), iban, 0, &bad, &badc);
+	len = sepa_normalise_code(buf, sizeof(buf), iban, 0, &bad, &badc);
 	return iban_check(buf, len, bad, badc, err);
 }
 
@@ -506,7 +458,7 @@ iban_display_char(int c)
 		return -1;
 	if (c >= 'a' && c <= 'z')
 		c = c - 'a' + 'A';
-	return iban_is_alnum(c) ? c : '?';
+	return sepa_is_upper_alnum(c) ? c : '?';
 }
 
 char *

@@ -15,11 +15,8 @@
 /* Normalised input kept for messages (longer input is cut). */
 #define IDENT_NORM_BUFSZ 64
 
-static int ident_is_alnum(int c);
 static int ident_is_upper(int c);
 static int ident_is_digit(int c);
-static size_t ident_normalise(
-    char *buf, size_t size, const char *in, size_t *bad, int *badc);
 static void ident_show(char *out, size_t size, const char *s, size_t len);
 static int ident_bad_char(
     sepa_error *err, const char *what, const char *show, size_t pos, int c);
@@ -40,49 +37,6 @@ static int
 ident_is_digit(int c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int
-ident_is_alnum(int c)
-{
-	return ident_is_upper(c) || ident_is_digit(c);
-}
-
-/*
- * Copy `in` into buf (size bytes, NUL-terminated, longer input cut),
- * dropping spaces and tabs and upper-casing letters; return the normalised
- * length, which may exceed what buf holds. *bad is the index of the first
- * character that is not A-Z or 0-9 (SIZE_MAX if none) and *badc that
- * character; such characters are stored as '?' unless printable.
- */
-static size_t
-ident_normalise(char *buf, size_t size, const char *in, size_t *bad, int *badc)
-{
-	size_t n = 0;
-
-	*bad = SIZE_MAX;
-	*badc = 0;
-	for (const char *p = in; *p != '\0'; p++) {
-		int c = (unsigned char)*p;
-
-		if (c == ' ' || c == '\t')
-			continue;
-		if (c >= 'a' && c <= 'z')
-			c = c - 'a' + 'A';
-		if (!ident_is_alnum(c)) {
-			if (*bad == SIZE_MAX) {
-				*bad = n;
-				*badc = c;
-			}
-			if (c <= 0x20 || c > 0x7e)
-				c = '?';
-		}
-		if (n + 1 < size)
-			buf[n] = (char)c;
-		n++;
-	}
-	buf[n + 1 < size ? n : size - 1] = '\0';
-	return n;
 }
 
 /* s as shown in a message: at most 35 characters, then "...". */
@@ -173,7 +127,8 @@ sepa_bic_parse(
 		rc = sepa_error_set(
 		    err, SEPA_EINVAL, "BIC rule %d unknown", (int)rule);
 	else if (in == NULL ||
-	    (len = ident_normalise(buf, sizeof(buf), in, &bad, &badc)) == 0)
+	    (len = sepa_normalise_code(buf, sizeof(buf), in, 1, &bad, &badc)) ==
+	        0)
 		rc = sepa_error_set(err, SEPA_EINVAL, "BIC is empty");
 	else {
 		ident_show(show, sizeof(show), buf, len);
@@ -211,7 +166,7 @@ cid_check_digits(const char *cid, size_t len)
 /*
  * Validate the normalised creditor identifier cid of length len (the
  * buffer holds less when len is over the maximum); the check digits only
- * when `verify`. bad and badc as from ident_normalise.
+ * when `verify`. bad and badc as from sepa_normalise_code.
  */
 static int
 cid_check(const char *cid, size_t len, size_t bad, int badc, int verify,
@@ -270,7 +225,7 @@ sepa_cid_parse(char *out, const char *in, sepa_error *err)
 		out[0] = '\0';
 		return sepa_error_set(err, SEPA_EINVAL, "ICS is empty");
 	}
-	len = ident_normalise(buf, sizeof(buf), in, &bad, &badc);
+	len = sepa_normalise_code(buf, sizeof(buf), in, 1, &bad, &badc);
 	if (cid_check(buf, len, bad, badc, 1, err) != 0) {
 		out[0] = '\0';
 		return SEPA_EINVAL;
@@ -310,7 +265,7 @@ sepa_cid_make(char *out, const char *country, const char *business_code,
 	memcpy(raw + 2, "00", 2);
 	memcpy(raw + 4, business_code, 3);
 	memcpy(raw + 7, national_id, strlen(national_id) + 1);
-	len = ident_normalise(buf, sizeof(buf), raw, &bad, &badc);
+	len = sepa_normalise_code(buf, sizeof(buf), raw, 1, &bad, &badc);
 	if (cid_check(buf, len, bad, badc, 0, err) != 0)
 		return SEPA_EINVAL;
 	check = cid_check_digits(buf, len);

@@ -5,6 +5,7 @@
 #define SEPA_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * 1 when c is in the SEPA Latin character set:
@@ -51,6 +52,53 @@ sepa_mod97(const char *s, size_t len, unsigned r)
 			r = (r * 100 + (unsigned)(c - 'A' + 10)) % 97;
 	}
 	return r;
+}
+
+/* 1 for A-Z and 0-9: the characters of IBANs, BICs and ICS. */
+static inline int
+sepa_is_upper_alnum(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Copy `in` into buf (size bytes, NUL-terminated, longer input cut) and
+ * return its length, which may exceed what buf holds. When `lenient`,
+ * spaces and tabs are dropped and letters upper-cased. *bad receives the
+ * index (in the normalised text) of the first character that is not A-Z
+ * or 0-9, or SIZE_MAX, and *badc that character; such characters are
+ * stored as '?' unless printable (a space is not). Shared by the IBAN,
+ * BIC and ICS parsers.
+ */
+static inline size_t
+sepa_normalise_code(
+    char *buf, size_t size, const char *in, int lenient, size_t *bad, int *badc)
+{
+	size_t n = 0;
+
+	*bad = SIZE_MAX;
+	*badc = 0;
+	for (const char *p = in; *p != '\0'; p++) {
+		int c = (unsigned char)*p;
+
+		if (lenient && (c == ' ' || c == '\t'))
+			continue;
+		if (lenient && c >= 'a' && c <= 'z')
+			c = c - 'a' + 'A';
+		if (!sepa_is_upper_alnum(c)) {
+			if (*bad == SIZE_MAX) {
+				*bad = n;
+				*badc = c;
+			}
+			if (c <= 0x20 || c > 0x7e)
+				c = '?';
+		}
+		if (n + 1 < size)
+			buf[n] = (char)c;
+		n++;
+	}
+	buf[n + 1 < size ? n : size - 1] = '\0';
+	return n;
 }
 
 #endif /* SEPA_INTERNAL_H */
