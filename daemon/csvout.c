@@ -1,6 +1,6 @@
 /*
- * csvout.c - CSV output (RFC 4180): a field holding a comma, a double
- * quote, a CR or an LF is quoted, its quotes doubled.
+ * csvout.c - CSV output (RFC 4180): a field holding the separator, a
+ * double quote, a CR or an LF is quoted, its quotes doubled.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,11 +8,13 @@
 #include "sepad.h"
 
 void
-csvout_field(FILE *fp, const char *s, bool last)
+csvout_field_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)
 {
+	char special[] = {sep, '"', '\r', '\n', '\0'};
+
 	if (s == NULL)
 		s = "";
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (strpbrk(s, special) == NULL) {
 		fputs(s, fp);
 	} else {
 		fputc('"', fp);
@@ -23,5 +25,14 @@ csvout_field(FILE *fp, const char *s, bool last)
 		}
 		fputc('"', fp);
 	}
-	fputs(last ? "\r\n" : ",", fp);
+	if (last)
+		fputs(eol, fp);
+	else
+		fputc(sep, fp);
+}
+
+void
+csvout_field(FILE *fp, const char *s, bool last)
+{
+	csvout_field_sep(fp, s, ',', "\r\n", last);
 }

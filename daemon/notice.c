@@ -256,22 +256,11 @@ struct notice_ctx {
 	int64_t count;
 };
 
-/* A CSV field, quoted when it holds the separator, a quote or a newline. */
+/* A field of the mail-merge CSV (';'-separated, LF line ends). */
 static void
 notice_csv_field(FILE *fp, const char *s, int last)
 {
-	if (strpbrk(s, ";\"\r\n") != NULL) {
-		fputc('"', fp);
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				fputc('"', fp);
-			fputc(*s, fp);
-		}
-		fputc('"', fp);
-	} else {
-		fputs(s, fp);
-	}
-	fputc(last ? '\n' : ';', fp);
+	csvout_field_sep(fp, s, ';', "\n", last != 0);
 }
 
 static int

@@ -280,6 +280,9 @@ int store_creditor_find(
 
 /* Write one CSV field (quoted when needed), then "," or, last, CRLF. */
 void csvout_field(FILE *fp, const char *s, bool last);
+/* The same with another separator and line end (';' and "\n" for mail merge). */
+void csvout_field_sep(
+    FILE *fp, const char *s, char sep, const char *eol, bool last);
 
 /* ---------------------------------------------------- store_returns.c */
 
