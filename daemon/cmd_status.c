@@ -21,7 +21,12 @@ static const struct {
         1},
     {"tariffs", "SELECT count(*) FROM tariffs", 1},
     {"imported files", "SELECT count(*) FROM imported_files", 1},
-    {"consumption lines", "SELECT count(*) FROM consumption_lines", 1},
+    {"consumption lines",
+        "SELECT coalesce(sum(lines), 0) FROM consumption_batches", 8},
+    {"consumption lines not billed yet",
+        "SELECT coalesce(sum(lines), 0) FROM consumption_batches "
+        "WHERE billed_month IS NULL",
+        8},
     {"invoices", "SELECT count(*) FROM invoices", 1},
     {"pain.008 files released",
         "SELECT count(*) FROM batches WHERE state = 'released'", 2},

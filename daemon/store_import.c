@@ -639,43 +639,57 @@ static const char *const import_checks[] = {
         "t.service_id = v.id AND t.bracket = s.bracket AND t.valid_from = "
         "s.valid_from WHERE s.file_id = $2 AND t.price_cents <> "
         "s.price_cents",
+    /* On imp_conso: the staging rows with their ids (import_prepare). */
     [IMPORT_CONSUMPTION] =
-        "SELECT s.line, 'family_ref', s.family_ref, 'unknown family' FROM "
-        "staging_consumption s LEFT JOIN families f ON f.creditor_id = $1 "
-        "AND f.family_ref = s.family_ref WHERE s.file_id = $2 AND f.id IS "
-        "NULL "
+        "SELECT line, 'family_ref', family_ref, 'unknown family' FROM "
+        "imp_conso WHERE family_id IS NULL "
         "UNION ALL "
-        "SELECT s.line, 'service', s.service, 'unknown service (import its "
-        "tariffs first)' FROM staging_consumption s LEFT JOIN services v ON "
-        "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id = $2 AND "
-        "v.id IS NULL "
+        "SELECT line, 'service', service, 'unknown service (import its "
+        "tariffs first)' FROM imp_conso WHERE service_id IS NULL "
         "UNION ALL "
+        /* a tariff from valid_from on: the first one must be in force */
         "SELECT s.line, 'service', s.service, 'no tariff for bracket ' || "
-        "f.bracket || ' on ' || s.consumed_on FROM staging_consumption s "
-        "JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
-        "s.family_ref JOIN services v ON v.creditor_id = $1 AND v.code = "
-        "s.service WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 FROM "
-        "tariffs t WHERE t.creditor_id = $1 AND t.service_id = v.id AND "
-        "t.bracket = f.bracket AND t.valid_from <= s.consumed_on) "
+        "s.bracket || ' on ' || s.consumed_on FROM imp_conso s LEFT JOIN "
+        "(SELECT service_id, bracket, min(valid_from) AS first FROM "
+        "tariffs WHERE creditor_id = $1 GROUP BY 1, 2) t ON t.service_id = "
+        "s.service_id AND t.bracket = s.bracket WHERE s.family_id IS NOT "
+        "NULL AND s.service_id IS NOT NULL AND (t.first IS NULL OR "
+        "t.first > s.consumed_on) "
         "UNION ALL "
         "SELECT s.line, 'date', s.consumed_on::text, 'same child, service "
         "and date already on line ' || d.first || ' of the file' FROM "
-        "staging_consumption s JOIN (SELECT family_ref, child_ref, service, "
-        "consumed_on, min(line) AS first FROM staging_consumption WHERE "
-        "file_id = $2 GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d USING "
-        "(family_ref, child_ref, service, consumed_on) WHERE s.file_id = $2 "
-        "AND s.line > d.first "
+        "imp_conso s JOIN (SELECT family_ref, child_ref, service, "
+        "consumed_on, min(line) AS first FROM imp_conso GROUP BY 1, 2, 3, 4 "
+        "HAVING count(*) > 1) d USING (family_ref, child_ref, service, "
+        "consumed_on) WHERE s.line > d.first "
         "UNION ALL "
         "SELECT s.line, 'date', s.consumed_on::text, 'same child, service, "
         "date and quantity already imported from file #' || "
-        "c.source_file_id || ' line ' || c.source_line FROM "
-        "staging_consumption s JOIN families f ON f.creditor_id = $1 AND "
-        "f.family_ref = s.family_ref JOIN children h ON h.creditor_id = $1 "
-        "AND h.family_id = f.id AND h.child_ref = s.child_ref JOIN services "
-        "v ON v.creditor_id = $1 AND v.code = s.service JOIN "
-        "consumption_lines c ON c.creditor_id = $1 AND c.family_id = f.id "
-        "AND c.child_id = h.id AND c.service_id = v.id AND c.consumed_on = "
-        "s.consumed_on AND c.quantity_milli = s.quantity_milli WHERE "
+        "c.source_file_id || ' line ' || c.source_line FROM imp_conso s "
+        "JOIN consumption_lines c ON c.creditor_id = $1 AND c.child_id = "
+        "s.child_id AND c.service_id = s.service_id AND c.consumed_on = "
+        "s.consumed_on AND c.quantity_milli = s.quantity_milli "
+        /* the file's date range, for the BRIN index on consumed_on */
+        "AND c.consumed_on BETWEEN (SELECT min(consumed_on) FROM "
+        "imp_conso) AND (SELECT max(consumed_on) FROM imp_conso)",
+};
+
+/*
+ * Per kind, what the checks and moves read instead of the staging table,
+ * when the rows need ids looked up more than once: made once here. $1 the
+ * creditor, $2 the file.
+ */
+static const char *const import_prepare[] = {
+    [IMPORT_CONSUMPTION] =
+        "CREATE TEMP TABLE imp_conso ON COMMIT DROP AS SELECT s.file_id, "
+        "s.line, "
+        "s.family_ref, s.child_ref, s.child_name, s.service, "
+        "s.consumed_on, s.quantity_milli, f.id AS family_id, f.bracket, "
+        "v.id AS service_id, h.id AS child_id FROM staging_consumption s "
+        "LEFT JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
+        "s.family_ref LEFT JOIN services v ON v.creditor_id = $1 AND "
+        "v.code = s.service LEFT JOIN children h ON h.creditor_id = $1 "
+        "AND h.family_id = f.id AND h.child_ref = s.child_ref WHERE "
         "s.file_id = $2",
 };
 
@@ -699,7 +713,8 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 	snprintf(sql, sizeof(sql),
 	    "WITH issues AS MATERIALIZED (%s), "
 	    "n AS (SELECT count(DISTINCT line) AS bad, count(*) AS total "
-	    "FROM issues) "
+	    /* $2 typed here for the checks that read a temporary table */
+	    "FROM issues WHERE $2::bigint > 0) "
 	    "SELECT i.*, n.bad, n.total FROM n LEFT JOIN LATERAL (SELECT * "
 	    "FROM issues ORDER BY 1, 2 LIMIT $3::bigint) i ON true",
 	    import_checks[kind]);
@@ -855,25 +870,33 @@ static const struct import_step import_moves[][3] = {
         {
             {"create the children",
                 "WITH ins AS (INSERT INTO children (creditor_id, family_id, "
-                "child_ref, name) SELECT DISTINCT ON (f.id, s.child_ref) "
-                "$1, f.id, s.child_ref, s.child_name FROM "
-                "staging_consumption s JOIN families f ON f.creditor_id = "
-                "$1 AND f.family_ref = s.family_ref WHERE s.file_id = $2 "
-                "ORDER BY f.id, s.child_ref, s.line ON CONFLICT "
-                "(creditor_id, family_id, child_ref) DO NOTHING RETURNING "
-                "1) SELECT 0, 0, count(*) FROM ins",
+                "child_ref, name) SELECT DISTINCT ON (family_id, child_ref) "
+                "$1, family_id, child_ref, child_name FROM imp_conso WHERE "
+                "file_id = $2 AND child_id IS NULL ORDER BY family_id, "
+                "child_ref, line ON "
+                "CONFLICT (creditor_id, family_id, child_ref) DO NOTHING "
+                "RETURNING 1) SELECT 0, 0, count(*) FROM ins",
                 "ANALYZE children"},
+            /* the ids were looked up before the new children existed */
             {"store the consumption",
                 "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
                 "family_id, child_id, service_id, consumed_on, "
                 "quantity_milli, source_file_id, source_line) SELECT $1, "
-                "f.id, h.id, v.id, s.consumed_on, s.quantity_milli, $2, "
-                "s.line FROM staging_consumption s JOIN families f ON "
-                "f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
-                "children h ON h.creditor_id = $1 AND h.family_id = f.id "
-                "AND h.child_ref = s.child_ref JOIN services v ON "
-                "v.creditor_id = $1 AND v.code = s.service WHERE s.file_id "
-                "= $2 RETURNING 1) SELECT count(*), 0, 0 FROM ins"},
+                "s.family_id, coalesce(s.child_id, h.id), s.service_id, "
+                "s.consumed_on, s.quantity_milli, $2, s.line FROM imp_conso "
+                "s LEFT JOIN children h ON s.child_id IS NULL AND "
+                "h.creditor_id = $1 AND h.family_id = s.family_id AND "
+                "h.child_ref = s.child_ref RETURNING 1) SELECT count(*), 0, "
+                "0 FROM ins"},
+            /* What the invoice run bills: the file's lines, per month. */
+            {"record the consumption batches",
+                "WITH ins AS (INSERT INTO consumption_batches "
+                "(creditor_id, source_file_id, month, lines) SELECT $1, "
+                "$2, date_trunc('month', consumed_on)::date, count(*) "
+                "FROM imp_conso GROUP BY 3 RETURNING 1) SELECT 0, 0, 0 "
+                "FROM ins LIMIT 1",
+                /* the invoice run plans on these (a sample: no scan) */
+                "ANALYZE consumption_lines, consumption_batches"},
         },
 };
 
@@ -1013,7 +1036,18 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
 	         0, NULL, err)) != 0)
 		goto cleanup;
-	log_debug("import: analyzed at %.2f s", import_since(&t0));
+	if (kind < sizeof(import_prepare) / sizeof(import_prepare[0]) &&
+	    import_prepare[kind] != NULL) {
+		const char *params[2] = {cred, file};
+
+		if ((rc = db_exec(db, "look up the rows' ids",
+		         import_prepare[kind], 2, params, err)) != 0 ||
+		    (rc = db_exec(db, "analyze the rows' ids",
+		         "ANALYZE imp_conso", 0, NULL, err)) != 0)
+			goto cleanup;
+	}
+	log_debug(
+	    "import: analyzed and looked up at %.2f s", import_since(&t0));
 	if ((rc = import_db_checks(db, kind, cred, file, res, err)) != 0)
 		goto cleanup;
 	log_debug("import: checked at %.2f s", import_since(&t0));

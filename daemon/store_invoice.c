@@ -19,6 +19,13 @@
 
 #include "sepad.h"
 
+/* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
+#define INV_BATCH_LINES \
+	"FROM inv_batch bt JOIN consumption_lines c ON c.creditor_id = $1 " \
+	"AND c.source_file_id = bt.source_file_id " \
+	"AND c.consumed_on >= bt.month " \
+	"AND c.consumed_on < (bt.month + interval '1 month')::date "
+
 /* The month as "YYYY-MM-01", a date as "YYYY-MM-DD". */
 static void
 inv_month_date(char *buf, sepa_month m)
@@ -33,30 +40,40 @@ inv_exec(struct db *db, const char *what, const char *sql, int n,
 	return db_exec(db, what, sql, n, p, err);
 }
 
-/* Refuse the run when a line has no tariff: say which and where. */
+/*
+ * Refuse the run when a line has no tariff (a group of inv_line without a
+ * price): say which and where, from the first such consumption line.
+ */
 static int
-inv_check_tariffs(struct db *db, sepa_error *err)
+inv_check_tariffs(struct db *db, const char *cred, sepa_error *err)
 {
 	struct pg_result *res = NULL;
+	const char *p[1] = {cred};
+	int64_t n;
 	int rc;
 
-	rc = db_query(db, &res, "look for consumption without a tariff",
-	    "SELECT s.code, f.bracket, x.consumed_on::text, f.family_ref, "
-	    "  coalesce(i.file_name, ''), c.source_line, "
-	    "  (SELECT count(*) FROM inv_src WHERE price_cents IS NULL) "
-	    "FROM inv_src x "
-	    "JOIN consumption_lines c ON c.id = x.id "
-	    "JOIN services s ON s.id = x.service_id "
-	    "JOIN families f ON f.id = x.family_id "
+	if ((rc = db_query_int64(db, &n,
+	         "look for consumption without a tariff",
+	         "SELECT coalesce(sum(n), 0) FROM inv_line "
+	         "WHERE price_cents IS NULL",
+	         0, NULL, err)) != 0 ||
+	    n == 0)
+		return rc;
+	rc = db_query(db, &res, "find the consumption without a tariff",
+	    "SELECT s.code, f.bracket, c.consumed_on::text, f.family_ref, "
+	    "  coalesce(i.file_name, ''), c.source_line " INV_BATCH_LINES
+	    "JOIN services s ON s.id = c.service_id "
+	    "JOIN families f ON f.id = c.family_id "
 	    "LEFT JOIN imported_files i ON i.id = c.source_file_id "
-	    "WHERE x.price_cents IS NULL "
-	    "ORDER BY x.consumed_on, f.family_ref, c.source_line LIMIT 1",
-	    0, NULL, err);
+	    "WHERE NOT EXISTS (SELECT 1 FROM inv_tariff t "
+	    "  WHERE t.service_id = c.service_id AND t.bracket = f.bracket "
+	    "  AND c.consumed_on >= t.valid_from "
+	    "  AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to)) "
+	    "ORDER BY c.consumed_on, f.family_ref, c.source_line LIMIT 1",
+	    1, p, err);
 	if (rc != 0)
 		return rc;
 	if (PQntuples(res) == 1) {
-		long long n = atoll(PQgetvalue(res, 0, 6));
-
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "no tariff for service %s, bracket %s on %s (family %s, "
 		    "%s line %s)%s",
@@ -70,8 +87,13 @@ inv_check_tariffs(struct db *db, sepa_error *err)
 			size_t len = strlen(err->msg);
 
 			snprintf(err->msg + len, sizeof(err->msg) - len,
-			    " (%lld in all)", n);
+			    " (%lld in all)", (long long)n);
 		}
+	} else {
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "%lld consumption lines have no tariff but none was found "
+		    "again: the run is cancelled",
+		    (long long)n);
 	}
 	db_result_free(res);
 	return rc;
@@ -91,10 +113,10 @@ inv_check_months(
 	int rc;
 
 	rc = db_query(db, &res, "look for months not invoiced",
-	    "SELECT to_char(x.cmonth, 'YYYY-MM'), count(*) FROM inv_src x "
-	    "WHERE x.cmonth < $2::date AND NOT EXISTS (SELECT 1 FROM "
+	    "SELECT to_char(x.month, 'YYYY-MM'), sum(x.lines) FROM inv_batch x "
+	    "WHERE x.month < $2::date AND NOT EXISTS (SELECT 1 FROM "
 	    "cycle_steps c WHERE c.creditor_id = $1 AND c.step = 'invoice' "
-	    "AND c.month = x.cmonth) GROUP BY x.cmonth ORDER BY x.cmonth "
+	    "AND c.month = x.month) GROUP BY x.month ORDER BY x.month "
 	    "LIMIT 1",
 	    2, p, err);
 	if (rc != 0)
@@ -121,7 +143,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	const char *p[6];
 	struct pg_result *res = NULL;
 	sepa_month cmonth = sepa_month_add(o->month, 1);
-	int64_t n;
+	int64_t n, billed = 0;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -146,7 +168,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	/* Memory for the hashes and sorts of this batch (this transaction
 	 * only): the default 4 MB splits them into batches on disk. */
 	if ((rc = db_exec(db, "size the run's memory",
-	         "SET LOCAL work_mem = '128MB'", 0, NULL, err)) != 0)
+	         "SET LOCAL work_mem = '256MB'", 0, NULL, err)) != 0)
 		goto cleanup;
 	/* One run at a time per creditor; payments wait for us too. */
 	p[0] = cred;
@@ -194,56 +216,131 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "FROM tariffs WHERE creditor_id = $1",
 	         1, p, err)) != 0)
 		goto cleanup;
-	/* Every unbilled line up to the end of the month, with its price. */
+	/* The batches not billed yet up to the end of the month (lines of
+	 * one file in one month: billed together, see migration 008). */
 	p[1] = next;
-	if ((rc = inv_exec(db, "collect the unbilled consumption",
-	         "CREATE TEMP TABLE inv_src ON COMMIT DROP AS "
-	         "SELECT c.id, c.family_id, c.child_id, c.service_id, "
-	         "  c.consumed_on, c.quantity_milli AS q, s.unit, "
-	         "  date_trunc('month', c.consumed_on)::date AS cmonth, "
-	         "  t.price_cents "
-	         "FROM consumption_lines c "
-	         "JOIN services s ON s.creditor_id = c.creditor_id "
-	         "  AND s.id = c.service_id "
-	         "JOIN families f ON f.creditor_id = c.creditor_id "
-	         "  AND f.id = c.family_id "
-	         "LEFT JOIN inv_tariff t ON t.service_id = c.service_id "
-	         "  AND t.bracket = f.bracket AND c.consumed_on >= t.valid_from "
-	         "  AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to) "
-	         "WHERE c.creditor_id = $1 AND c.invoice_line_id IS NULL "
-	         "  AND c.consumed_on < $2",
+	if ((rc = inv_exec(db, "collect the unbilled batches",
+	         "CREATE TEMP TABLE inv_batch ON COMMIT DROP AS "
+	         "SELECT source_file_id, month, lines FROM consumption_batches "
+	         "WHERE creditor_id = $1 AND billed_month IS NULL "
+	         "  AND month < $2",
 	         2, p, err)) != 0)
 		goto cleanup;
-	if ((rc = inv_exec(db, "analyze the consumption", "ANALYZE inv_src", 0,
-	         NULL, err)) != 0 ||
-	    (rc = inv_check_months(db, cred, month, err)) != 0 ||
-	    (rc = inv_check_tariffs(db, err)) != 0)
+	if ((rc = inv_exec(db, "analyze the batches",
+	         "ANALYZE inv_batch, inv_tariff", 0, NULL, err)) != 0 ||
+	    (rc = inv_check_months(db, cred, month, err)) != 0)
 		goto cleanup;
-	/* Per child, service, day: hours rounded ($1 true) before pricing;
-	 * then per child, service, month and unit price. */
-	p[1] = o->rounding == SEPA_HOURS_UP ? "true" : "false";
+	/*
+	 * Late hours of a day already billed (a regularisation): the day
+	 * is rounded once in all, so they add up(before + late) - up(before)
+	 * (sepad_hours_up, migration 008). Only batches of months invoiced
+	 * before are looked at: empty in a month's first run.
+	 */
+	p[1] = month;
+	p[2] = o->rounding == SEPA_HOURS_UP ? "true" : "false";
+	if ((rc = inv_exec(db, "collect the hours already billed",
+	         "CREATE TEMP TABLE inv_before ON COMMIT DROP AS "
+	         "WITH d AS MATERIALIZED (SELECT DISTINCT c.child_id, "
+	         "    c.service_id, c.consumed_on " INV_BATCH_LINES
+	         "  JOIN services s ON s.creditor_id = $1 "
+	         "    AND s.id = c.service_id AND s.unit = 'hour' "
+	         "  WHERE bt.month < $2 AND $3::boolean) "
+	         "SELECT c.child_id, c.service_id, c.consumed_on, "
+	         "  sum(c.quantity_milli)::bigint AS q "
+	         "FROM d JOIN consumption_lines c ON c.creditor_id = $1 "
+	         "  AND c.child_id = d.child_id "
+	         "  AND c.service_id = d.service_id "
+	         "  AND c.consumed_on = d.consumed_on "
+	         "JOIN consumption_batches b ON b.creditor_id = $1 "
+	         "  AND b.source_file_id = c.source_file_id "
+	         "  AND b.month = date_trunc('month', c.consumed_on)::date "
+	         "  AND b.billed_month IS NOT NULL "
+	         /* the days' range, for the BRIN index on consumed_on */
+	         "WHERE c.consumed_on BETWEEN (SELECT min(consumed_on) FROM d) "
+	         "  AND (SELECT max(consumed_on) FROM d) "
+	         "GROUP BY c.child_id, c.service_id, c.consumed_on",
+	         3, p, err)) != 0 ||
+	    (rc = inv_exec(db, "analyze the hours already billed",
+	         "ANALYZE inv_before", 0, NULL, err)) != 0)
+		goto cleanup;
+	/*
+	 * The lines of the unbilled batches, each priced at the tariff of
+	 * its family's bracket on its date, summed per child, service,
+	 * month and unit price; hours first per day and rounded ($2 true).
+	 * n counts the consumption lines of each group; a group without a
+	 * tariff (price NULL) is refused below. Nothing of the 2 million
+	 * lines of a big commune is written: only the grouped lines are.
+	 */
+	p[1] = p[2];
+	/*
+	 * The planner cannot see how many lines the batches hold (the join
+	 * on file and month range looks selective) and would fetch each
+	 * line's family by index, two million times: this statement is
+	 * planned with hash joins only.
+	 */
+	if ((rc = inv_exec(db, "plan the grouping",
+	         "SET LOCAL enable_nestloop = off", 0, NULL, err)) != 0)
+		goto cleanup;
 	if ((rc = inv_exec(db, "group the consumption into lines",
 	         "CREATE TEMP TABLE inv_line ON COMMIT DROP AS "
-	         "SELECT nextval(pg_get_serial_sequence('invoice_lines', "
-	         "  'id')) AS line_id, family_id, child_id, service_id, "
-	         "  cmonth, price_cents, q, CASE WHEN q * price_cents < 0 "
+	         "SELECT family_id, child_id, service_id, cmonth, price_cents, "
+	         "  q, n, CASE WHEN q * price_cents < 0 "
 	         "    THEN -((-(q * price_cents) + 500) / 1000) "
 	         "    ELSE (q * price_cents + 500) / 1000 END AS amount "
 	         "FROM (SELECT family_id, child_id, service_id, cmonth, "
-	         "    price_cents, sum(qd)::bigint AS q "
-	         "  FROM (SELECT family_id, child_id, service_id, cmonth, "
-	         "      price_cents, CASE WHEN unit = 'hour' AND $1::boolean "
-	         "        THEN CASE WHEN s < 0 THEN -((-s + 999) / 1000) * 1000 "
-	         "          ELSE (s + 999) / 1000 * 1000 END "
-	         "        ELSE s END AS qd "
-	         "    FROM (SELECT family_id, child_id, service_id, "
-	         "        consumed_on, cmonth, price_cents, unit, "
-	         "        sum(q)::bigint AS s FROM inv_src "
-	         "      GROUP BY family_id, child_id, service_id, consumed_on, "
-	         "        cmonth, price_cents, unit) d0) d "
+	         "    price_cents, sum(qd)::bigint AS q, sum(n)::bigint AS n "
+	         "  FROM (SELECT d0.family_id, d0.child_id, d0.service_id, "
+	         "      d0.cmonth, d0.price_cents, d0.n, "
+	         "      CASE WHEN d0.day IS NOT NULL "
+	         "        THEN sepad_hours_up(coalesce(b.q, 0) + d0.s) "
+	         "          - sepad_hours_up(coalesce(b.q, 0)) "
+	         "        ELSE d0.s END AS qd "
+	         /* per day for the hours rounded, per month for the rest */
+	         "    FROM (SELECT c.family_id, c.child_id, c.service_id, "
+	         "        bt.month AS cmonth, t.price_cents, CASE WHEN "
+	         "        s.unit = 'hour' AND $2::boolean THEN c.consumed_on "
+	         "        END AS day, sum(c.quantity_milli)::bigint AS s, "
+	         "        count(*) AS n "
+	         "      " INV_BATCH_LINES
+	         "      JOIN services s ON s.creditor_id = $1 "
+	         "        AND s.id = c.service_id "
+	         "      JOIN families f ON f.creditor_id = $1 "
+	         "        AND f.id = c.family_id "
+	         "      LEFT JOIN inv_tariff t ON t.service_id = c.service_id "
+	         "        AND t.bracket = f.bracket "
+	         "        AND c.consumed_on >= t.valid_from "
+	         "        AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to) "
+	         "      GROUP BY 1, 2, 3, 4, 5, 6) d0 "
+	         "    LEFT JOIN inv_before b ON b.child_id = d0.child_id "
+	         "      AND b.service_id = d0.service_id "
+	         "      AND b.consumed_on = d0.day) d "
 	         "  GROUP BY family_id, child_id, service_id, cmonth, "
 	         "    price_cents) g",
-	         1, p + 1, err)) != 0)
+	         2, p, err)) != 0 ||
+	    (rc = inv_exec(db, "plan the next steps",
+	         "SET LOCAL enable_nestloop = on", 0, NULL, err)) != 0 ||
+	    (rc = inv_check_tariffs(db, cred, err)) != 0)
+		goto cleanup;
+	/* The batches are billed by this month's invoices: each must have
+	 * brought exactly the lines it counted at import. */
+	if ((rc = db_query_int64(db, &billed, "count the consumption",
+	         "SELECT coalesce(sum(n), 0) FROM inv_line", 0, NULL, err)) !=
+	        0 ||
+	    (rc = db_query_int64(db, &n, "check the batches",
+	         "SELECT coalesce(sum(lines), 0) FROM inv_batch", 0, NULL,
+	         err)) != 0)
+		goto cleanup;
+	if (n != billed) {
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "the unbilled batches count %lld consumption lines but "
+		    "%lld are stored: the run is cancelled",
+		    (long long)n, (long long)billed);
+		goto cleanup;
+	}
+	/* A line that comes to nothing (a correction cancelling a day, late
+	 * minutes inside an hour already billed) is left out. */
+	if ((rc = inv_exec(db, "drop the empty lines",
+	         "DELETE FROM inv_line WHERE q = 0", 0, NULL, err)) != 0)
 		goto cleanup;
 	/* Unpaid earlier invoices not reminded yet, locked against a
 	 * payment recorded meanwhile. */
@@ -316,23 +413,22 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         4, p, err)) != 0)
 		goto cleanup;
 	if ((rc = inv_exec(db, "create the invoice lines",
-	         "INSERT INTO invoice_lines (id, creditor_id, invoice_id, "
+	         "INSERT INTO invoice_lines (creditor_id, invoice_id, "
 	         "  line_no, kind, child_id, service_id, consumed_month, "
 	         "  quantity_milli, unit_price_cents, amount_cents, "
-	         "  reminded_invoice_id, label) OVERRIDING SYSTEM VALUE "
-	         "SELECT coalesce(x.line_id, nextval(pg_get_serial_sequence("
-	         "    'invoice_lines', 'id'))), $1, h.invoice_id, "
+	         "  reminded_invoice_id, label) "
+	         "SELECT $1, h.invoice_id, "
 	         "  row_number() OVER (PARTITION BY h.invoice_id "
 	         "    ORDER BY x.ord, x.cmonth, ch.child_ref, s.code, "
 	         "    x.price_cents, x.reminded_id), "
 	         "  x.kind, x.child_id, x.service_id, x.cmonth, x.q, "
 	         "  x.price_cents, x.amount, x.reminded_id, x.label "
-	         "FROM (SELECT line_id, family_id, CASE WHEN cmonth = $2 "
+	         "FROM (SELECT family_id, CASE WHEN cmonth = $2 "
 	         "      THEN 'consumption' ELSE 'regularisation' END AS kind, "
 	         "    CASE WHEN cmonth = $2 THEN 1 ELSE 2 END AS ord, "
 	         "    child_id, service_id, cmonth, q, price_cents, amount, "
 	         "    NULL::bigint AS reminded_id, '' AS label FROM inv_line "
-	         "  UNION ALL SELECT NULL, family_id, 'reminder', 3, NULL, "
+	         "  UNION ALL SELECT family_id, 'reminder', 3, NULL, "
 	         "    NULL, NULL, NULL, NULL, amount, reminded_id, number "
 	         "    FROM inv_rem) x "
 	         "JOIN inv_head h ON h.family_id = x.family_id "
@@ -342,35 +438,21 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "  AND s.id = x.service_id",
 	         2, p, err)) != 0)
 		goto cleanup;
-	/* Each consumption line points at the line that billed it. */
+	p[1] = month;
+	p[2] = today;
 	if ((rc = inv_exec(db, "mark the consumption as billed",
-	         "UPDATE consumption_lines c SET invoice_line_id = l.line_id "
-	         "FROM inv_src x "
-	         "JOIN inv_line l ON l.family_id = x.family_id "
-	         "  AND l.child_id = x.child_id "
-	         "  AND l.service_id = x.service_id "
-	         "  AND l.cmonth = x.cmonth "
-	         "  AND l.price_cents = x.price_cents "
-	         "WHERE c.creditor_id = $1 AND c.id = x.id",
-	         1, p, err)) != 0)
+	         "UPDATE consumption_batches b SET billed_month = $2, "
+	         "  billed_on = $3 "
+	         "FROM inv_batch x WHERE b.creditor_id = $1 "
+	         "  AND b.source_file_id = x.source_file_id "
+	         "  AND b.month = x.month AND b.billed_month IS NULL",
+	         3, p, err)) != 0)
 		goto cleanup;
-	if ((rc = db_query_int64(db, &n, "check the billing",
-	         "SELECT count(*) FROM consumption_lines c JOIN inv_src x "
-	         "ON x.id = c.id WHERE c.invoice_line_id IS NULL",
-	         0, NULL, err)) != 0)
-		goto cleanup;
-	if (n != 0) {
-		rc = sepa_error_set(err, SEPA_ESTATE,
-		    "%lld consumption lines were left unbilled: the run is "
-		    "cancelled",
-		    (long long)n);
-		goto cleanup;
-	}
 	/* Fresh statistics for the notices and the next steps, which read
 	 * what was just written (ANALYZE samples: it does not scan). */
 	if ((rc = inv_exec(db, "analyze the invoices",
-	         "ANALYZE invoices, invoice_lines, consumption_lines", 0, NULL,
-	         err)) != 0)
+	         "ANALYZE invoices, invoice_lines, consumption_batches", 0,
+	         NULL, err)) != 0)
 		goto cleanup;
 	p[1] = today;
 	if ((rc = inv_exec(db, "mark the reminded invoices",
@@ -396,8 +478,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "  WHERE creditor_id = $1 AND month = $2), "
 	         "(SELECT count(*) FROM inv_line), "
 	         "(SELECT count(*) FROM inv_line WHERE cmonth <> $2), "
-	         "(SELECT count(*) FROM inv_rem), "
-	         "(SELECT count(*) FROM inv_src)",
+	         "(SELECT count(*) FROM inv_rem)",
 	         2, p, err)) != 0)
 		goto cleanup;
 	r->invoices = atoll(PQgetvalue(res, 0, 0));
@@ -406,7 +487,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	r->lines = atoll(PQgetvalue(res, 0, 3));
 	r->regularisations = atoll(PQgetvalue(res, 0, 4));
 	r->reminders = atoll(PQgetvalue(res, 0, 5));
-	r->consumption_lines = atoll(PQgetvalue(res, 0, 6));
+	r->consumption_lines = billed;
 
 	{
 		struct event ev = {0};

@@ -1,12 +1,15 @@
 #!/bin/sh
-# bench-invoice.sh - the monthly invoicing at scale:
+# bench-invoice.sh - a month of a big commune, the way an operator runs it:
 #   bench-invoice.sh [FAMILIES]   (default 100000)
-# Generates a commune (build/gen-commune), loads it into a throw-away
-# private cluster under build/bench/ with build/load-commune (COPY and
-# set-based SQL; `sepactl import` is not in this branch), then times
-# `sepactl invoice run` (invoices and notices) with /usr/bin/time for the
-# peak RSS of sepactl. The cluster is removed afterwards; its log is kept
-# in build/bench/invoice-server.log (statements over 1 s with their time).
+# Generates a commune (build/gen-commune: families, mandates, tariffs and
+# about 22 consumption lines per family for September 2026), takes it in
+# with `sepactl import` into a throw-away private cluster under
+# build/bench/ (initialised like the default store: fsync on), then runs
+# `sepactl invoice run --month 2026-09` (invoices and notices) and runs it
+# again. Each step is timed with /usr/bin/time (elapsed and peak RSS of
+# sepactl). The cluster is removed afterwards; its log is kept in
+# build/bench/invoice-server.log (statements over 1 s with their time);
+# BENCH_KEEP=1 leaves it running (tools/pgcluster.sh destroy to remove).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -18,7 +21,9 @@ conf=$bench/invoice.conf
 
 cleanup() {
 	cp "$root/server.log" "$bench/invoice-server.log" 2>/dev/null || true
-	sh tools/pgcluster.sh destroy "$root" >/dev/null 2>&1 || true
+	# BENCH_KEEP=1 keeps the cluster running, to look at plans
+	[ -n "${BENCH_KEEP:-}" ] ||
+		sh tools/pgcluster.sh destroy "$root" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -33,17 +38,34 @@ sed -e "s|conninfo = \"\";|conninfo = \"$(echo "$conninfo" |
     conf/sepad.conf.example >"$conf"
 build/sepactl -c "$conf" init >/dev/null
 
-echo "bench-invoice: $families families, September 2026"
-/usr/bin/time -f "  generate: %e s, peak RSS %M KB" \
+echo "bench-invoice: $families families, September 2026 ($(nproc) CPUs," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg))"
+/usr/bin/time -f "  generate: %e s" \
     build/gen-commune --families "$families" --month 2026-09 --out "$data"
 wc -l "$data/consumption.csv" | awk '{print "  consumption lines: " $1 - 1}'
-/usr/bin/time -f "  load (COPY + SQL): %e s, peak RSS %M KB" \
-    build/load-commune "$conninfo" "$data" FR72ZZZ123456 \
-    "Commune de Saint-Exemple"
-PGOPTIONS='-c log_min_duration_statement=1000' \
-    /usr/bin/time -f "  sepactl invoice run: %e s, peak RSS %M KB" \
-    build/sepactl -v -c "$conf" --today 2026-10-01 invoice run \
-    --month 2026-09
-/usr/bin/time -f "  rerun (already issued, notices rewritten): %e s" \
-    build/sepactl -c "$conf" --today 2026-10-01 invoice run \
-    --month 2026-09 >/dev/null
+# Statements over 1 s go to the server log with their time.
+PGOPTIONS='-c log_min_duration_statement=1000'
+export PGOPTIONS
+ctl="build/sepactl -c $conf --today 2026-10-01"
+out=$bench/invoice-step.txt
+step() {
+	label=$1
+	shift
+	/usr/bin/time -o "$out.time" -f "%e s, peak RSS %M KB" "$@" \
+	    >"$out" 2>&1 || {
+		cat "$out" >&2
+		echo "bench-invoice: $label failed" >&2
+		exit 1
+	}
+	echo "  $label: $(cat "$out.time")"
+	grep -v '^sepactl: debug: ' "$out" | sed 's/^/    /' || true
+	if [ -n "${BENCH_VERBOSE:-}" ]; then
+		grep '^sepactl: debug: ' "$out" | sed 's/^/    /' || true
+	fi
+}
+for kind in families mandates tariffs consumption; do
+	step "import $kind" $ctl -v import "$kind" "$data/$kind.csv"
+done
+step "invoice run (invoices + notices)" $ctl -v invoice run --month 2026-09
+step "rerun (already issued, notices rewritten)" \
+    $ctl invoice run --month 2026-09

@@ -111,6 +111,11 @@ start)
 			echo "port = 5432"
 			echo "unix_socket_directories = '$real/run'"
 			echo "unix_socket_permissions = 0700"
+			# A month's import writes millions of rows in one
+			# transaction: room for it between checkpoints (the
+			# default 1 GB forces one every few seconds).
+			echo "max_wal_size = '4GB'"
+			echo "shared_buffers = '256MB'"
 			if [ "${SEPAD_PG_FAST:-0}" = 1 ]; then
 				echo "fsync = off"
 				echo "synchronous_commit = off"

@@ -157,9 +157,18 @@ Test(import, good_files_are_stored_with_their_values)
 	    1);
 	cr_assert_eq(q(&fx,
 	                 "SELECT count(*) FROM consumption_lines WHERE "
-	                 "invoice_line_id IS NULL AND source_file_id > 0 AND "
-	                 "source_line > 1"),
+	                 "source_file_id > 0 AND source_line > 1"),
 	    5);
+	/* one unbilled batch per month of the file, with its line count */
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM consumption_batches b WHERE "
+	                 "billed_month IS NULL AND lines = (SELECT count(*) "
+	                 "FROM consumption_lines c WHERE c.source_file_id = "
+	                 "b.source_file_id AND date_trunc('month', "
+	                 "c.consumed_on) = b.month)"),
+	    q(&fx,
+	        "SELECT count(DISTINCT (source_file_id, date_trunc('month', "
+	        "consumed_on))) FROM consumption_lines"));
 	/* Staging is emptied in the same transaction; files are marked. */
 	cr_assert_eq(q(&fx,
 	                 "SELECT (SELECT count(*) FROM staging_families) + "

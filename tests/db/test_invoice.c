@@ -137,10 +137,18 @@ Test(invoice, september_lines_brackets_tariff_change_and_rounding)
 	                 "'2026-10-01' AND i.due_on = '2026-10-15' AND "
 	                 "i.state = 'issued'"),
 	    2);
-	/* FAM3's October line is left for October */
+	/* FAM3's October line is left for October: its batch is unbilled,
+	 * September's is billed by this run */
 	cr_assert_eq(dbtest_int(db,
-	                 "SELECT count(*) FROM consumption_lines WHERE "
-	                 "invoice_line_id IS NULL"),
+	                 "SELECT count(*) FROM consumption_batches WHERE "
+	                 "billed_month IS NULL AND month = '2026-10-01' AND "
+	                 "lines = 1"),
+	    1);
+	cr_assert_eq(
+	    dbtest_int(db,
+	        "SELECT count(*) FROM consumption_batches WHERE "
+	        "billed_month = '2026-09-01' AND billed_on = "
+	        "'2026-10-01' AND month = '2026-09-01' AND lines = 15"),
 	    1);
 	cr_assert_eq(dbtest_int(db,
 	                 "SELECT count(*) FROM cycle_steps WHERE step = "
@@ -150,12 +158,19 @@ Test(invoice, september_lines_brackets_tariff_change_and_rounding)
 	                 "SELECT count(*) FROM events WHERE kind = "
 	                 "'invoice.run' AND count = 2 AND amount_cents = 2330"),
 	    1);
-	/* every consumption line points at a line of its own child/service */
+	/* every billed consumption line has the line of its child, service
+	 * and month on its family's invoice */
 	cr_assert_eq(dbtest_int(db,
 	                 "SELECT count(*) FROM consumption_lines c JOIN "
-	                 "invoice_lines l ON l.id = c.invoice_line_id WHERE "
-	                 "l.child_id <> c.child_id OR l.service_id <> "
-	                 "c.service_id"),
+	                 "consumption_batches b ON b.source_file_id = "
+	                 "c.source_file_id AND b.month = date_trunc('month', "
+	                 "c.consumed_on) AND b.billed_month IS NOT NULL WHERE "
+	                 "NOT EXISTS (SELECT 1 FROM invoices i JOIN "
+	                 "invoice_lines l ON l.invoice_id = i.id WHERE "
+	                 "i.family_id = c.family_id AND i.month = "
+	                 "b.billed_month AND l.child_id = c.child_id AND "
+	                 "l.service_id = c.service_id AND l.consumed_month = "
+	                 "b.month)"),
 	    0);
 	db_close(db);
 	dbtest_drop(name);
@@ -283,6 +298,69 @@ Test(invoice, october_regularisation_reminder_and_mandate_end)
 	run_ok(db, &o, &r);
 	cr_assert_eq(r.reminders, 0);
 	cr_assert_eq(r.invoices, 0);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/*
+ * Late hours of a day already billed: the day is rounded once in all.
+ * September billed FAM1's 2 September as 1:30 + 0:45 -> 3 h and the 9th as
+ * 2,5 -> 3 h, FAM2's 23rd as 0:20 -> 1 h. Late lines: 0:30 more on the 2nd
+ * (2:45, still 3 h: nothing), 1 h more on the 9th (3,5 -> 4 h: one hour),
+ * 0:20 more on the 23rd (0:40, still 1 h: nothing, and no invoice for
+ * FAM2).
+ */
+Test(invoice, late_hours_of_a_billed_day_are_rounded_with_it)
+{
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	struct invoice_run_opts o = opts(2026, 9, (sepa_date){2026, 10, 1});
+	struct invoice_run_result r;
+	static const struct want_line want[] = {
+	    {"F2026-10-000001", 1, "regularisation", "E1", "ALSH", "2026-09-01",
+	        1000, 150, 150},
+	};
+
+	seed_commune(db);
+	seed_september(db);
+	run_ok(db, &o, &r);
+	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-02", "500");
+	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-09", "1000");
+	seed_conso(db, "FAM2", "E1", "ALSH", "2026-09-23", "333");
+	o = opts(2026, 10, (sepa_date){2026, 11, 2});
+	run_ok(db, &o, &r);
+	/* the three late lines and FAM3's October meal (1,10) */
+	cr_assert_eq(r.consumption_lines, 4);
+	cr_assert_eq(r.invoices, 2);
+	cr_assert_eq(r.lines, 2);
+	cr_assert_eq(r.regularisations, 1);
+	cr_assert_eq(r.total_cents, 150 + 110);
+	check_lines(db, want, sizeof(want) / sizeof(want[0]));
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM invoices i JOIN families f ON "
+	                 "f.id = i.family_id WHERE f.family_ref = 'FAM2' AND "
+	                 "i.month = '2026-10-01'"),
+	    0);
+	/* the late file's batch is billed, even where it added nothing */
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM consumption_batches WHERE "
+	                 "month = '2026-09-01' AND lines = 3 AND billed_month "
+	                 "= '2026-10-01'"),
+	    1);
+	/* without rounding, the late hours are billed as they are */
+	db_close(db);
+	dbtest_drop(name);
+	db = dbtest_open(name, "sepad");
+	seed_commune(db);
+	seed_september(db);
+	o = opts(2026, 9, (sepa_date){2026, 10, 1});
+	o.rounding = SEPA_HOURS_NONE;
+	run_ok(db, &o, &r);
+	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-02", "500");
+	o = opts(2026, 10, (sepa_date){2026, 11, 2});
+	o.rounding = SEPA_HOURS_NONE;
+	run_ok(db, &o, &r);
+	cr_assert_eq(r.total_cents, 75 + 110);
 	db_close(db);
 	dbtest_drop(name);
 }
