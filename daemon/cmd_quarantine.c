@@ -29,18 +29,6 @@ static const char *const quarantine_heads[QCOL_N] = {"ID", "FILE:LINE",
     "RECORD", "END-TO-END", "MSGID/PMTINFID", "MANDATE", "AMOUNT", "BOOKED",
     "REASON"};
 
-/* Characters (not bytes) of a UTF-8 string. */
-static size_t
-quarantine_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static const char *
 quarantine_label(const struct quarantine_row *q)
 {
@@ -86,21 +74,11 @@ quarantine_cells(const struct quarantine_row *q, char *cell[QCOL_N])
 static void
 quarantine_print_row(char *const cell[QCOL_N], const size_t w[QCOL_N])
 {
-	for (int c = 0; c < QCOL_N; c++) {
-		size_t n = quarantine_width(cell[c]);
-
-		if (c == QCOL_AMOUNT)
-			for (size_t i = n; i < w[c]; i++)
-				putchar(' ');
-		fputs(cell[c], stdout);
-		if (c == QCOL_N - 1)
-			break;
-		if (c != QCOL_AMOUNT)
-			for (size_t i = n; i < w[c]; i++)
-				putchar(' ');
+	for (int c = 0; c < QCOL_N - 1; c++) {
+		notice_cell(stdout, cell[c], w[c], c == QCOL_AMOUNT);
 		fputs("  ", stdout);
 	}
-	putchar('\n');
+	printf("%s\n", cell[QCOL_N - 1]);
 }
 
 /* Aligned columns, then for each record why it is there (and, resolved,
@@ -114,13 +92,13 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 
 	for (int c = 0; c < QCOL_N; c++) {
 		head[c] = xstrdup(quarantine_heads[c]);
-		w[c] = quarantine_width(head[c]);
+		w[c] = notice_width(head[c]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		quarantine_cells(&rows[i], cells[i]);
 		for (int c = 0; c < QCOL_N; c++)
-			if (quarantine_width(cells[i][c]) > w[c])
-				w[c] = quarantine_width(cells[i][c]);
+			if (notice_width(cells[i][c]) > w[c])
+				w[c] = notice_width(cells[i][c]);
 		open += rows[i].resolved_on[0] == '\0';
 	}
 	quarantine_print_row(head, w);

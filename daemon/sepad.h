@@ -388,8 +388,8 @@ struct quarantine_applied {
 /*
  * Apply quarantined record `id` to the collection of EndToEndId e2e,
  * with the rules of an import (store_returns_apply_effects), and mark
- * the quarantine row resolved on `today`, with an event, in one
- * transaction. Refused (SEPA_ENOTFOUND: no such record or collection;
+ * the quarantine row resolved on `today` (its collection_id becomes that
+ * collection), with an event, in one transaction. Refused (SEPA_ENOTFOUND: no such record or collection;
  * SEPA_ESTATE: already resolved, not a transaction record, a reversal,
  * a collection whose state or earlier effect refuses it, batch not
  * released; SEPA_EINVAL: a contradiction), the store unchanged. A
@@ -1196,6 +1196,12 @@ int afile_sync_dir(const char *dir, sepa_error *err);
 int afile_mkdirs(const char *dir, sepa_error *err);
 
 /* ----------------------------------------------------------- notice.c */
+
+/* Characters (not bytes) of a UTF-8 string. */
+size_t notice_width(const char *s);
+/* s left-aligned (right when `right`) in a field of `w` characters (for
+ * the notices' and the terminal's tables). */
+void notice_cell(FILE *fp, const char *s, size_t w, int right);
 
 /* The creditor as the notices show it (strings borrowed). */
 struct notice_creditor {

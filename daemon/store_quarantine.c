@@ -78,6 +78,22 @@ quarantine_dup(PGresult *res, int row, int col)
 	return xstrdup(PQgetvalue(res, row, col));
 }
 
+/* Run a query with (creditor, key) that finds one row or none: *pr is
+ * NULL when none. */
+static int
+quarantine_one(struct db *db, struct pg_result **pr, const char *what,
+    const char *sql, const char *cred, const char *key, sepa_error *err)
+{
+	int rc = db_query(
+	    db, pr, what, sql, 2, (const char *const[]){cred, key}, err);
+
+	if (rc == 0 && PQntuples((PGresult *)*pr) != 1) {
+		db_result_free(*pr);
+		*pr = NULL;
+	}
+	return rc;
+}
+
 /* Columns 0..16 of quarantine_list_sql / quarantine_row_sql. */
 static void
 quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
@@ -172,18 +188,15 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
 	int rc;
 
 	snprintf(qid, sizeof(qid), "%" PRId64, id);
-	if ((rc = db_query(db, &pr, "read the quarantined record",
-	         quarantine_row_sql, 2, (const char *const[]){cred, qid},
-	         err)) != 0)
+	if ((rc = quarantine_one(db, &pr, "read the quarantined record",
+	         quarantine_row_sql, cred, qid, err)) != 0)
 		return rc;
-	res = (PGresult *)pr;
-	if (PQntuples(res) != 1) {
-		db_result_free(pr);
+	if (pr == NULL)
 		return sepa_error_set(err, SEPA_ENOTFOUND,
 		    "quarantined record %" PRId64
 		    " does not exist (sepactl quarantine list --all shows them)",
 		    id);
-	}
+	res = (PGresult *)pr;
 	quarantine_fill(q, res, 0);
 	*file_id = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
 	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 18));
@@ -196,21 +209,42 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
 	return 0;
 }
 
-/* The event of a resolution, in the same transaction. */
+/*
+ * Mark the locked row q resolved on `today` with `resolution` (and the
+ * collection it was applied to; 0: unchanged), and log the event `kind`
+ * naming its file and line.
+ */
 static int
-quarantine_event(struct db *db, int64_t creditor_id, const char *kind,
-    const char *message, sepa_date today, int64_t file_id,
-    int64_t collection_id, sepa_error *err)
+quarantine_resolve(struct db *db, int64_t creditor_id,
+    const struct quarantine_row *q, int64_t file_id, sepa_date today,
+    const char *resolution, int64_t collection_id, const char *kind,
+    sepa_error *err)
 {
+	char cred[24], qid[24], cid[24], day[SEPA_DATE_BUFSZ], *msg = NULL;
 	struct event ev;
+	int rc;
 
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(qid, sizeof(qid), "%" PRId64, q->id);
+	snprintf(cid, sizeof(cid), "%" PRId64, collection_id);
+	sepa_date_iso(day, today);
+	if ((rc = db_exec(db, "resolve the quarantined record",
+	         quarantine_resolve_sql, 5,
+	         (const char *const[]){cred, qid, day, resolution,
+	             collection_id > 0 ? cid : NULL},
+	         err)) != 0)
+		return rc;
+	xasprintf(&msg, "quarantined record %" PRId64 " (%s line %d) %s", q->id,
+	    q->file_name, q->line, resolution);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	ev.message = message;
+	ev.message = msg;
 	ev.business_date = today;
 	ev.file_id = file_id;
 	ev.collection_id = collection_id;
-	return store_event_add(db, creditor_id, &ev, err);
+	rc = store_event_add(db, creditor_id, &ev, err);
+	free(msg);
+	return rc;
 }
 
 /* The collection named by the operator. */
@@ -230,16 +264,13 @@ quarantine_collection(struct db *db, const char *cred, const char *e2e,
 	PGresult *res;
 	int rc;
 
-	if ((rc = db_query(db, &pr, "read the collection",
-	         quarantine_collection_sql, 2, (const char *const[]){cred, e2e},
-	         err)) != 0)
+	if ((rc = quarantine_one(db, &pr, "read the collection",
+	         quarantine_collection_sql, cred, e2e, err)) != 0)
 		return rc;
-	res = (PGresult *)pr;
-	if (PQntuples(res) != 1) {
-		db_result_free(pr);
+	if (pr == NULL)
 		return sepa_error_set(err, SEPA_ENOTFOUND,
 		    "no collection has the EndToEndId '%s'", e2e);
-	}
+	res = (PGresult *)pr;
 	c->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	snprintf(c->state, sizeof(c->state), "%s", PQgetvalue(res, 0, 1));
 	c->amount_cents = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
@@ -414,8 +445,8 @@ store_quarantine_apply(struct db *db, int64_t creditor_id, int64_t id,
 {
 	struct quarantine_row q;
 	struct quarantine_coll c;
-	char cred[24], qid[24], rid[24], cid[24], day[SEPA_DATE_BUFSZ];
-	char fkind[16], forced[1024], *resolution = NULL, *msg = NULL;
+	char cred[24], rid[24], cid[24], fkind[16], forced[1024];
+	char *resolution = NULL;
 	int64_t file_id = 0;
 	int rc;
 
@@ -426,8 +457,6 @@ store_quarantine_apply(struct db *db, int64_t creditor_id, int64_t id,
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "--force needs the reason, not an empty text");
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(qid, sizeof(qid), "%" PRId64, id);
-	sepa_date_iso(day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
 	    (rc = store_returns_begin(db, err)) != 0 ||
 	    (rc = quarantine_lock(
@@ -456,22 +485,14 @@ store_quarantine_apply(struct db *db, int64_t creditor_id, int64_t id,
 	    q.reason_code, forced[0] != '\0' ? "; forced (" : "", forced,
 	    forced[0] != '\0' ? "): " : "", forced[0] != '\0' ? force : "",
 	    why != NULL && why[0] != '\0' ? "; " : "", why != NULL ? why : "");
-	xasprintf(&msg, "quarantined record %" PRId64 " (%s line %d) %s", id,
-	    q.file_name, q.line, resolution);
-	if ((rc = db_exec(db, "resolve the quarantined record",
-	         quarantine_resolve_sql, 5,
-	         (const char *const[]){cred, qid, day, resolution, cid},
-	         err)) != 0 ||
-	    (rc = quarantine_event(db, creditor_id,
-	         "returns.quarantine_applied", msg, today, file_id, c.id,
-	         err)) != 0)
+	if ((rc = quarantine_resolve(db, creditor_id, &q, file_id, today,
+	         resolution, c.id, "returns.quarantine_applied", err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	free(resolution);
-	free(msg);
 	free(c.rum);
 	free(c.pmt_inf_id);
 	free(c.msg_id);
@@ -485,8 +506,7 @@ store_quarantine_dismiss(struct db *db, int64_t creditor_id, int64_t id,
     const char *why, sepa_date today, sepa_error *err)
 {
 	struct quarantine_row q;
-	char cred[24], qid[24], day[SEPA_DATE_BUFSZ], fkind[16];
-	char *resolution = NULL, *msg = NULL;
+	char cred[24], fkind[16], *resolution = NULL;
 	int64_t file_id = 0;
 	int rc;
 
@@ -495,29 +515,19 @@ store_quarantine_dismiss(struct db *db, int64_t creditor_id, int64_t id,
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "dismissing a record needs the reason (--why TEXT)");
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(qid, sizeof(qid), "%" PRId64, id);
-	sepa_date_iso(day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
 	    (rc = quarantine_lock(
 	         db, cred, id, &q, &file_id, fkind, sizeof(fkind), err)) != 0)
 		goto cleanup;
 	xasprintf(&resolution, "dismissed: %s", why);
-	xasprintf(&msg, "quarantined record %" PRId64 " (%s line %d) %s", id,
-	    q.file_name, q.line, resolution);
-	if ((rc = db_exec(db, "resolve the quarantined record",
-	         quarantine_resolve_sql, 5,
-	         (const char *const[]){cred, qid, day, resolution, NULL},
-	         err)) != 0 ||
-	    (rc = quarantine_event(db, creditor_id,
-	         "returns.quarantine_dismissed", msg, today, file_id, 0,
-	         err)) != 0)
+	if ((rc = quarantine_resolve(db, creditor_id, &q, file_id, today,
+	         resolution, 0, "returns.quarantine_dismissed", err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	free(resolution);
-	free(msg);
 	quarantine_row_clear(&q);
 	return rc;
 }

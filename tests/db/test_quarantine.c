@@ -38,32 +38,30 @@ cred(struct db *db)
 	return dbtest_int(db, "SELECT id FROM creditors");
 }
 
-/* Everything apply or dismiss may change, rows and values. */
+/* What a dismissal must leave alone. */
+#define QT_MONEY \
+	SNAPSHOT_TABLE("collections", "x.id") \
+	", " SNAPSHOT_TABLE("invoices", "x.id") ", " SNAPSHOT_TABLE( \
+	    "mandates", "x.id") ", " SNAPSHOT_TABLE("return_effects", "x.id")
+/* ... and the rest apply may change. */
+#define QT_ALL \
+	QT_MONEY ", " SNAPSHOT_TABLE("batches", "x.id") ", " SNAPSHOT_TABLE( \
+	    "return_records", "x.id") ", " SNAPSHOT_TABLE("return_quarantine", \
+	    "x.id") ", " SNAPSHOT_TABLE("events", "x.id")
+#define QT_MD5(tables) \
+	"SELECT ('x' || substr(md5(concat_ws('|', " tables \
+	")), 1, 16))::bit(64)::bigint"
+
 static int64_t
 state(struct db *db)
 {
-	return dbtest_int(db,
-	    "SELECT ('x' || substr(md5(concat_ws('|', " SNAPSHOT_TABLE(
-	        "collections", "x.id") ", " SNAPSHOT_TABLE("invoices",
-	        "x.id") ", " SNAPSHOT_TABLE("mandates",
-	        "x.id") ", " SNAPSHOT_TABLE("batches",
-	        "x.id") ", " SNAPSHOT_TABLE("return_records",
-	        "x.id") ", " SNAPSHOT_TABLE("return_effects",
-	        "x.id") ", " SNAPSHOT_TABLE("return_quarantine",
-	        "x.id") ", " SNAPSHOT_TABLE("events",
-	        "x.id") ")), 1, 16))::bit(64)::bigint");
+	return dbtest_int(db, QT_MD5(QT_ALL));
 }
 
-/* What a dismissal must leave alone. */
 static int64_t
 money_state(struct db *db)
 {
-	return dbtest_int(db,
-	    "SELECT ('x' || substr(md5(concat_ws('|', " SNAPSHOT_TABLE(
-	        "collections", "x.id") ", " SNAPSHOT_TABLE("invoices",
-	        "x.id") ", " SNAPSHOT_TABLE("mandates",
-	        "x.id") ", " SNAPSHOT_TABLE("return_effects",
-	        "x.id") ")), 1, 16))::bit(64)::bigint");
+	return dbtest_int(db, QT_MD5(QT_MONEY));
 }
 
 /* Import a file the test wrote; the number of records quarantined. */
@@ -288,6 +286,7 @@ Test(quarantine, refusals_leave_the_store_unchanged)
 	struct quarantine_applied out;
 	sepa_error err = SEPA_ERROR_INIT;
 	char name[64], want[512], *p;
+	char m_mandate[512], m_dup[512], m_group[512], m_rvsl[512];
 	struct db *db = open_fixture(name);
 	int64_t q_amount, q_mandate, q_confirm, q_group, q_rvsl, q_dup, before;
 
@@ -320,6 +319,27 @@ Test(quarantine, refusals_leave_the_store_unchanged)
 		q_rvsl = last_q(db);
 	}
 	before = state(db);
+	snprintf(m_mandate, sizeof(m_mandate),
+	    "mandate 'RUM-F1' is not 'RUM-F2', the mandate of EndToEndId "
+	    "'E2E-F2-202510'; once the bank has confirmed that record %lld is "
+	    "this collection's, apply it with --force REASON",
+	    (long long)q_mandate);
+	snprintf(m_dup, sizeof(m_dup),
+	    "the collection of EndToEndId 'E2E-F1-202510' is already rejected "
+	    "(AM04) by bank record %lld: applying record %lld would count it "
+	    "twice; dismiss it",
+	    (long long)dbtest_int(db, "SELECT record_id FROM return_effects"),
+	    (long long)q_dup);
+	snprintf(m_group, sizeof(m_group),
+	    "quarantined record %lld is a group-level reject: it stands for "
+	    "several collections, and apply takes one transaction record; "
+	    "settle it by hand, then dismiss it",
+	    (long long)q_group);
+	snprintf(m_rvsl, sizeof(m_rvsl),
+	    "quarantined record %lld is a reversal: it undoes an earlier "
+	    "booking and is not a return of the collection; settle it by hand, "
+	    "then dismiss it",
+	    (long long)q_rvsl);
 	{
 		const struct {
 			int64_t id;
@@ -337,60 +357,22 @@ Test(quarantine, refusals_leave_the_store_unchanged)
 		        "amount 10.01 is not 10.00, the amount of EndToEndId "
 		        "'E2E-F1-202511': a record is never applied to a "
 		        "collection of another amount, even with --force"},
-		    {q_mandate, "E2E-F2-202510", NULL, SEPA_EINVAL, NULL},
+		    {q_mandate, "E2E-F2-202510", NULL, SEPA_EINVAL, m_mandate},
 		    {q_mandate, "E2E-F2-202510", "", SEPA_EINVAL,
 		        "--force needs the reason, not an empty text"},
 		    {q_confirm, "E2E-F1-202510", NULL, SEPA_ESTATE,
 		        "the collection of EndToEndId 'E2E-F1-202510' is "
 		        "rejected: a confirmation cannot apply to it"},
-		    {q_dup, "E2E-F1-202510", NULL, SEPA_ESTATE, NULL},
-		    {q_group, "E2E-F1-202511", NULL, SEPA_ESTATE, NULL},
-		    {q_rvsl, "E2E-F1-202511", NULL, SEPA_ESTATE, NULL},
+		    {q_dup, "E2E-F1-202510", NULL, SEPA_ESTATE, m_dup},
+		    {q_group, "E2E-F1-202511", NULL, SEPA_ESTATE, m_group},
+		    {q_rvsl, "E2E-F1-202511", NULL, SEPA_ESTATE, m_rvsl},
 		};
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			const char *msg = cases[i].msg;
-
-			if (i == 3) {
-				snprintf(want, sizeof(want),
-				    "mandate 'RUM-F1' is not 'RUM-F2', the "
-				    "mandate of EndToEndId 'E2E-F2-202510'; once "
-				    "the bank has confirmed that record %lld is "
-				    "this collection's, apply it with --force "
-				    "REASON",
-				    (long long)q_mandate);
-				msg = want;
-			} else if (i == 6) {
-				snprintf(want, sizeof(want),
-				    "the collection of EndToEndId "
-				    "'E2E-F1-202510' is already rejected (AM04) "
-				    "by bank record %lld: applying record %lld "
-				    "would count it twice; dismiss it",
-				    (long long)dbtest_int(db,
-				        "SELECT record_id FROM return_effects"),
-				    (long long)q_dup);
-				msg = want;
-			} else if (i == 7) {
-				snprintf(want, sizeof(want),
-				    "quarantined record %lld is a group-level "
-				    "reject: it stands for several collections, "
-				    "and apply takes one transaction record; "
-				    "settle it by hand, then dismiss it",
-				    (long long)q_group);
-				msg = want;
-			} else if (i == 8) {
-				snprintf(want, sizeof(want),
-				    "quarantined record %lld is a reversal: it "
-				    "undoes an earlier booking and is not a "
-				    "return of the collection; settle it by "
-				    "hand, then dismiss it",
-				    (long long)q_rvsl);
-				msg = want;
-			}
 			cr_expect_eq(apply(db, cases[i].id, cases[i].e2e,
 			                 cases[i].force, &out, &err),
 			    cases[i].rc, "case %zu: %s", i, err.msg);
-			cr_expect_str_eq(err.msg, msg, "case %zu", i);
+			cr_expect_str_eq(err.msg, cases[i].msg, "case %zu", i);
 			cr_expect_eq(state(db), before, "case %zu", i);
 		}
 	}

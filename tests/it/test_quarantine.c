@@ -13,6 +13,21 @@
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
 
+/* The lines of `quarantine list` for the two records of the test. */
+#define QIT_HEAD \
+	"ID  FILE:LINE      RECORD              END-TO-END       " \
+	"MSGID/PMTINFID  MANDATE      AMOUNT  BOOKED      REASON\n"
+#define QIT_ROW1 \
+	"1   retours.xml:4  return/transaction  AUTRE-CREANCIER  -/-      " \
+	"       -        1 234,56 €  2025-10-20  MS02 refus du débiteur sans " \
+	"motif précisé\n" \
+	"    why: no collection has the EndToEndId 'AUTRE-CREANCIER'\n"
+#define QIT_ROW2 \
+	"2   retours.xml:5  return/transaction  E2E-F1-2025-10   -/-      " \
+	"       RUM-F1      10,00 €  2025-10-20  AM04 provision " \
+	"insuffisante\n" \
+	"    why: no collection has the EndToEndId 'E2E-F1-2025-10'\n"
+
 struct qit {
 	char name[64]; /* the test database */
 	char conf[64];
@@ -92,16 +107,7 @@ Test(quarantine_it, import_list_apply_list_all)
 	qit_run(&r, &t, "quarantine list");
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out,
-	    "ID  FILE:LINE      RECORD              END-TO-END       "
-	    "MSGID/PMTINFID  MANDATE      AMOUNT  BOOKED      REASON\n"
-	    "1   retours.xml:4  return/transaction  AUTRE-CREANCIER  -/-      "
-	    "       -        1 234,56 €  2025-10-20  MS02 refus du débiteur "
-	    "sans motif précisé\n"
-	    "    why: no collection has the EndToEndId 'AUTRE-CREANCIER'\n"
-	    "2   retours.xml:5  return/transaction  E2E-F1-2025-10   -/-      "
-	    "       RUM-F1      10,00 €  2025-10-20  AM04 provision "
-	    "insuffisante\n"
-	    "    why: no collection has the EndToEndId 'E2E-F1-2025-10'\n"
+	    QIT_HEAD QIT_ROW1 QIT_ROW2
 	    "2 open records: sepactl quarantine apply ID --end-to-end E2E, or "
 	    "dismiss ID --why TEXT\n");
 
@@ -220,18 +226,9 @@ Test(quarantine_it, import_list_apply_list_all)
 	qit_run(&r, &t, "quarantine list --all");
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out,
-	    "ID  FILE:LINE      RECORD              END-TO-END       "
-	    "MSGID/PMTINFID  MANDATE      AMOUNT  BOOKED      REASON\n"
-	    "1   retours.xml:4  return/transaction  AUTRE-CREANCIER  -/-      "
-	    "       -        1 234,56 €  2025-10-20  MS02 refus du débiteur "
-	    "sans motif précisé\n"
-	    "    why: no collection has the EndToEndId 'AUTRE-CREANCIER'\n"
+	    QIT_HEAD QIT_ROW1
 	    "    resolved on 2025-12-01: dismissed: not ours: debit of another "
-	    "creditor\n"
-	    "2   retours.xml:5  return/transaction  E2E-F1-2025-10   -/-      "
-	    "       RUM-F1      10,00 €  2025-10-20  AM04 provision "
-	    "insuffisante\n"
-	    "    why: no collection has the EndToEndId 'E2E-F1-2025-10'\n"
+	    "creditor\n" QIT_ROW2
 	    "    resolved on 2025-12-01: applied to EndToEndId 'E2E-F1-202510' "
 	    "(invoice F1-202510): returned AM04\n"
 	    "2 records, 0 open\n");
