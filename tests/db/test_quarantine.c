@@ -216,9 +216,24 @@ Test(quarantine, second_counted_reject_terminates_the_mandate)
 	    (struct retfix_tx){"E2E-F1-202510", "AM04", 1000, NULL});
 	id = quarantine_camt(
 	    db, (struct retfix_tx){"F1-NOV", "MS02", 1000, "RUM-F1"});
-	apply_ok(db, id, "E2E-F1-202511", NULL, &out);
+	{
+		sepa_error err = SEPA_ERROR_INIT;
+
+		cr_assert_eq(store_quarantine_apply(db, cred(db), id,
+		                 "E2E-F1-202511", NULL, "bank letter of 28/11",
+		                 &policy, today, &out, &err),
+		    0, "%s", err.msg);
+	}
 	cr_expect_str_eq(out.new_state, "returned");
+	cr_expect(out.counted);
 	cr_expect_eq(out.terminated, 1);
+	cr_expect_eq(
+	    dbtest_int(db,
+	        "SELECT count(*) FROM return_quarantine WHERE"
+	        " resolution = 'applied to EndToEndId"
+	        " ''E2E-F1-202511'' (invoice F1-202511): returned MS02;"
+	        " bank letter of 28/11'"),
+	    1);
 	cr_expect_eq(dbtest_int(db,
 	                 "SELECT count(*) FROM mandates WHERE rum = 'RUM-F1'"
 	                 " AND state = 'terminated' AND state_reason ="
