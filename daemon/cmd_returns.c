@@ -11,9 +11,8 @@
 
 #include "sepad.h"
 
-/* The configured creditor's id, or a refusal saying what to do. */
-static int
-returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
+int
+ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	int rc;
@@ -48,7 +47,7 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 		          "--help)");
 		return CTL_USAGE;
 	}
-	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
 	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
@@ -109,7 +108,7 @@ ctl_recovery_export(struct ctl *ctl)
 	int64_t cred, count, total;
 	int rc;
 
-	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
 	        ctl->cfg.represent_on_next_invoice, ctl->today, &path, &count,
@@ -301,7 +300,7 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 	}
 	if (sepa_month_parse(&month, month_arg, &err) != 0)
 		return ctl_fail(CTL_USAGE, &err, "report: bad --month");
-	if ((rc = returns_creditor(ctl, &db, &cred)) != CTL_OK)
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	if (store_report_month(db, cred, month, &rep, &err) != 0)
 		return ctl_fail(

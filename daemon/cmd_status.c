@@ -12,27 +12,29 @@ static const struct {
 	const char *label;
 	const char *sql;
 	int since; /* schema version that created the table */
+	const char *hint; /* printed after a count that is not zero */
 } status_counts[] = {
-    {"creditors", "SELECT count(*) FROM creditors", 1},
-    {"families", "SELECT count(*) FROM families", 1},
-    {"children", "SELECT count(*) FROM children", 1},
-    {"mandates", "SELECT count(*) FROM mandates", 1},
+    {"creditors", "SELECT count(*) FROM creditors", 1, NULL},
+    {"families", "SELECT count(*) FROM families", 1, NULL},
+    {"children", "SELECT count(*) FROM children", 1, NULL},
+    {"mandates", "SELECT count(*) FROM mandates", 1, NULL},
     {"active mandates", "SELECT count(*) FROM mandates WHERE state = 'active'",
-        1},
-    {"tariffs", "SELECT count(*) FROM tariffs", 1},
-    {"imported files", "SELECT count(*) FROM imported_files", 1},
+        1, NULL},
+    {"tariffs", "SELECT count(*) FROM tariffs", 1, NULL},
+    {"imported files", "SELECT count(*) FROM imported_files", 1, NULL},
     {"consumption lines",
-        "SELECT coalesce(sum(lines), 0) FROM consumption_batches", 8},
+        "SELECT coalesce(sum(lines), 0) FROM consumption_batches", 8, NULL},
     {"consumption lines not billed yet",
         "SELECT coalesce(sum(lines), 0) FROM consumption_batches "
         "WHERE billed_month IS NULL",
-        8},
-    {"invoices", "SELECT count(*) FROM invoices", 1},
+        8, NULL},
+    {"invoices", "SELECT count(*) FROM invoices", 1, NULL},
     {"pain.008 files released",
-        "SELECT count(*) FROM batches WHERE state = 'released'", 2},
-    {"collections", "SELECT count(*) FROM collections", 2},
+        "SELECT count(*) FROM batches WHERE state = 'released'", 2, NULL},
+    {"collections", "SELECT count(*) FROM collections", 2, NULL},
     {"bank records in quarantine",
-        "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7},
+        "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,
+        "sepactl quarantine list"},
 };
 
 static void
@@ -104,7 +106,10 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		        status_counts[i].sql, 0, NULL, &err) != 0)
 			return ctl_fail(CTL_INTERNAL, &err,
 			    "could not read the database status");
-		printf("%s: %lld\n", status_counts[i].label, (long long)n);
+		printf("%s: %lld", status_counts[i].label, (long long)n);
+		if (n > 0 && status_counts[i].hint != NULL)
+			printf(" (%s)", status_counts[i].hint);
+		printf("\n");
 	}
 	/* The cycle: what ran, what is due next, what needs a human. */
 	if (version >= 2 && ctl->cfg.cred_ics[0] != '\0') {

@@ -26,8 +26,9 @@ static const struct ctl_command ctl_command_table[] = {
         "one transaction: records stored, matched on EndToEndId (checked\n"
         "against MsgId, PmtInfId, mandate and amount), collections and\n"
         "invoices updated, the two-rejects and dead-account rules applied;\n"
-        "what cannot be applied goes to the quarantine. The same file twice\n"
-        "changes nothing; a refused file changes nothing.\n",
+        "what cannot be applied goes to the quarantine (sepactl quarantine).\n"
+        "A camt.052 is refused (intraday: its entries may still be pending).\n"
+        "The same file twice changes nothing; a refused file changes nothing.\n",
         cmd_import},
     {"inspect", "FILE...", "show what bank files say (CSV, no database)",
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
@@ -92,6 +93,27 @@ static const struct ctl_command ctl_command_table[] = {
         "month; steps missed since the last run are caught up, in order. With\n"
         "--month, only that month's due steps.\n",
         cmd_cycle},
+    {"quarantine",
+        "list [--all] [--csv] | apply ID --end-to-end E2E | "
+        "dismiss ID --why TEXT",
+        "see and settle the bank records no collection took",
+        "  quarantine list [--all] [--csv]\n"
+        "  quarantine apply ID --end-to-end E2E [--force REASON] [--why TEXT]\n"
+        "  quarantine dismiss ID --why TEXT\n\n"
+        "list: the records an import could not apply (unknown EndToEndId, ids\n"
+        "or amount contradicting the collection, reversals...), with why; --all\n"
+        "adds the resolved ones with their resolution; --csv for a file.\n"
+        "apply: after checking with the bank, apply transaction record ID to the\n"
+        "collection of EndToEndId E2E with the rules of an import (invoice\n"
+        "unpaid or paid, counted once, two rejects per school year, dead-account\n"
+        "suspension). Refused: a record already resolved, an unknown collection,\n"
+        "a group or block record, a reversal, a collection whose state or\n"
+        "earlier return refuses it, and a different amount (never forced). A\n"
+        "mandate, PmtInfId or MsgId that contradicts the collection needs\n"
+        "--force REASON, recorded with the resolution.\n"
+        "dismiss: mark the record resolved with the reason; nothing else\n"
+        "changes (a record that is not ours, settled by hand).\n",
+        cmd_quarantine},
     {"recovery", "export", "export the invoices due for recovery",
         "Write the invoices due for recovery (unpaid after their reminder, or\n"
         "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"

@@ -22,8 +22,7 @@ static const char *const notice_months[] = {"janvier", "février", "mars",
 
 #define NOTICE_TEXT_W 40 /* where the payer's address starts */
 
-/* Characters (not bytes) of a UTF-8 string. */
-static size_t
+size_t
 notice_width(const char *s)
 {
 	size_t n = 0;
@@ -34,8 +33,7 @@ notice_width(const char *s)
 	return n;
 }
 
-/* s left-aligned (right when `right`) in a field of `w` characters. */
-static void
+void
 notice_cell(FILE *fp, const char *s, size_t w, int right)
 {
 	size_t n = notice_width(s);

@@ -320,6 +320,96 @@ int store_returns_import(struct db *db, int64_t creditor_id, const char *path,
     const struct returns_policy *pol, sepa_date today,
     struct returns_result *res, sepa_error *err);
 
+/*
+ * The steps of a reconciliation, shared by the import and by
+ * store_quarantine_apply(), inside the caller's transaction:
+ * store_returns_begin creates the temporary tables (ret_stage: the
+ * records; ret_match: record x collection with a problem or NULL; ret_eff:
+ * the effects; ret_q: quarantined) and takes the lock that serialises
+ * reconciliations. The caller fills ret_stage and ret_match;
+ * store_returns_find_effects fills ret_eff (one effect per collection and
+ * family, not recorded before) and ret_q (a record the collection's state
+ * refuses); once the records are in return_records,
+ * store_returns_apply_effects records ret_eff and applies it: collections,
+ * invoices (unpaid_reason names file_name and the record's line),
+ * events (with file_id), the two-rejects rule and the dead-account
+ * suspension for the families and mandates of ret_eff only.
+ */
+int store_returns_begin(struct db *db, sepa_error *err);
+int store_returns_find_effects(struct db *db, int64_t creditor_id,
+    const struct returns_policy *pol, sepa_error *err);
+int store_returns_apply_effects(struct db *db, int64_t creditor_id,
+    int64_t file_id, const char *file_name, const struct returns_policy *pol,
+    sepa_date today, int64_t *terminated, int64_t *suspended, sepa_error *err);
+
+/* -------------------------------------------------- store_quarantine.c */
+
+/* One quarantined bank record, as `quarantine list` shows it (owned
+ * strings; "" when absent). */
+struct quarantine_row {
+	int64_t id; /* return_quarantine.id */
+	int64_t record_id;
+	char *file_name;
+	int line;
+	char *kind; /* reject, return, refund, reversal, confirmation */
+	char *level; /* group, block, transaction */
+	char *end_to_end_id;
+	char *orig_msg_id;
+	char *pmt_inf_id;
+	char *mandate_ref;
+	bool has_amount;
+	int64_t amount_cents;
+	char *reason_code;
+	bool reason_proprietary;
+	char *booking_date; /* YYYY-MM-DD */
+	char *why; /* why it was quarantined */
+	char *resolved_on; /* YYYY-MM-DD, "" while open */
+	char *resolution;
+};
+
+/*
+ * The quarantined records of the creditor, open ones only or (all) the
+ * resolved ones too, by id. *rows is owned by the caller:
+ * store_quarantine_rows_free().
+ */
+int store_quarantine_list(struct db *db, int64_t creditor_id, bool all,
+    struct quarantine_row **rows, size_t *count, sepa_error *err);
+void store_quarantine_rows_free(struct quarantine_row *rows, size_t count);
+
+/* What store_quarantine_apply did. */
+struct quarantine_applied {
+	char new_state[16]; /* of the collection: rejected, returned, ... */
+	char invoice[40]; /* its invoice number */
+	bool counted; /* toward the two-rejects rule */
+	int64_t terminated; /* mandates terminated (two rejects) */
+	int64_t suspended; /* mandates suspended (dead account) */
+};
+
+/*
+ * Apply quarantined record `id` to the collection of EndToEndId e2e,
+ * with the rules of an import (store_returns_apply_effects), and mark
+ * the quarantine row resolved on `today` (its collection_id becomes that
+ * collection), with an event, in one transaction. Refused (SEPA_ENOTFOUND: no such record or collection;
+ * SEPA_ESTATE: already resolved, not a transaction record, a reversal,
+ * a collection whose state or earlier effect refuses it, batch not
+ * released; SEPA_EINVAL: a contradiction), the store unchanged. A
+ * mandate, PmtInfId or MsgId that contradicts the collection is accepted
+ * only with `force` (the operator's reason, recorded); an amount that
+ * contradicts it never is. `why` (may be NULL) is added to the
+ * resolution.
+ */
+int store_quarantine_apply(struct db *db, int64_t creditor_id, int64_t id,
+    const char *e2e, const char *force, const char *why,
+    const struct returns_policy *pol, sepa_date today,
+    struct quarantine_applied *out, sepa_error *err);
+/*
+ * Mark quarantined record `id` resolved on `today` with the text `why`
+ * (not empty) and log an event; nothing else changes. SEPA_ENOTFOUND,
+ * SEPA_ESTATE (already resolved), SEPA_EINVAL (empty text).
+ */
+int store_quarantine_dismiss(struct db *db, int64_t creditor_id, int64_t id,
+    const char *why, sepa_date today, sepa_error *err);
+
 /* ---------------------------------------------------- store_recovery.c */
 
 /*
@@ -930,11 +1020,16 @@ int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 /* cmd_inspect.c */
 int cmd_inspect(struct ctl *ctl, int argc, char **argv);
 /* cmd_returns.c: import returns, recovery export, report */
+/* Open the database and find the configured creditor (only its ICS is
+ * needed), or say what to do (enum ctl_status). */
+int ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id);
 int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 /* Export the invoices due for recovery (recovery export, cycle). */
 int ctl_recovery_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
+/* cmd_quarantine.c: quarantine list|apply|dismiss */
+int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */
@@ -1101,6 +1196,12 @@ int afile_sync_dir(const char *dir, sepa_error *err);
 int afile_mkdirs(const char *dir, sepa_error *err);
 
 /* ----------------------------------------------------------- notice.c */
+
+/* Characters (not bytes) of a UTF-8 string. */
+size_t notice_width(const char *s);
+/* s left-aligned (right when `right`) in a field of `w` characters (for
+ * the notices' and the terminal's tables). */
+void notice_cell(FILE *fp, const char *s, size_t w, int right);
 
 /* The creditor as the notices show it (strings borrowed). */
 struct notice_creditor {

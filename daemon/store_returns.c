@@ -425,14 +425,14 @@ static const char returns_batches[] =
     " b.id, $2, true, format('batch %s %s; its invoices will be collected"
     " again', b.msg_id, b.state_reason) FROM b";
 
-/* $1 creditor, $2 file, $3 today, $4 max counted per school year. */
+/* $1 creditor, $2 file (for the events), $3 today, $4 max counted per
+ * school year: the rule for the families of the effects of ret_eff. */
 static const char returns_terminate[] =
     "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
-    " e.school_year FROM return_effects e"
-    " JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id"
+    " e.school_year FROM ret_eff e"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
     " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
-    " WHERE e.creditor_id = $1 AND r.file_id = $2 AND e.counted),"
+    " WHERE e.counted),"
     /* every counted effect of the families hit, in their school years */
     " tally AS (SELECT m.family_id, e.school_year, count(*) AS n"
     " FROM return_effects e"
@@ -457,17 +457,16 @@ static const char returns_terminate[] =
     " %s-%s); no further collection', t.rum, t.n, t.sy, t.sy + 1) FROM t"
     " RETURNING 1) SELECT count(*) FROM ev";
 
-/* $1 creditor, $2 file, $3 today, $4 dead-account codes. */
+/* $1 creditor, $2 file (for the events), $3 today, $4 dead-account
+ * codes: the mandates of the effects of ret_eff. */
 static const char returns_suspend[] =
     "WITH s AS (UPDATE mandates m SET state = 'suspended',"
     " state_reason = 'dead account ' || x.reason_code, state_since = $3,"
     " updated_at = now()"
     " FROM (SELECT DISTINCT ON (c.mandate_id) c.mandate_id, e.reason_code"
-    " FROM return_effects e"
-    " JOIN return_records r ON r.creditor_id = $1 AND r.id = e.record_id"
+    " FROM ret_eff e JOIN ret_stage r ON r.id = e.record_id"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
-    " WHERE e.creditor_id = $1 AND r.file_id = $2"
-    " AND e.new_state IN ('rejected', 'returned', 'refunded')"
+    " WHERE e.new_state IN ('rejected', 'returned', 'refunded')"
     " AND NOT r.reason_proprietary AND e.reason_code = ANY($4::text[])"
     " ORDER BY c.mandate_id, r.idx) x"
     " WHERE m.creditor_id = $1 AND m.id = x.mandate_id AND m.state = 'active'"
@@ -514,8 +513,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];
-	char nrec[24], maxn[24];
-	char *credcodes = NULL, *deadcodes = NULL;
+	char nrec[24];
 	const char *kind, *tname, *base;
 	int rc, in_copy = 0;
 
@@ -534,38 +532,8 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot start SHA-256");
 		goto cleanup;
 	}
-	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
-		goto cleanup;
-	if ((rc = returns_exec(db, "create the staging table",
-	         "CREATE TEMP TABLE ret_stage (id bigint NOT NULL DEFAULT"
-	         " nextval(pg_get_serial_sequence('return_records', 'id')),"
-	         " idx integer, line integer,"
-	         " kind text, level text, details integer, status text,"
-	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
-	         " mandate_ref text, amount_cents bigint, reason_code text,"
-	         " reason_proprietary boolean, reason_info text,"
-	         " booking_date date, orig_date date) ON COMMIT DROP",
-	         0, NULL, err)) != 0 ||
-	    (rc = returns_exec(db, "create the match table",
-	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
-	         " kind text, level text, reason_code text,"
-	         " reason_proprietary boolean, end_to_end_id text,"
-	         " collection_id bigint, cstate text, due_on date,"
-	         " problem text) ON COMMIT DROP",
-	         0, NULL, err)) != 0 ||
-	    (rc = returns_exec(db, "create the effects table",
-	         "CREATE TEMP TABLE ret_eff (record_id bigint,"
-	         " collection_id bigint, family text, new_state text,"
-	         " reason_code text, counted boolean, school_year integer)"
-	         " ON COMMIT DROP",
-	         0, NULL, err)) != 0 ||
-	    (rc = returns_exec(db, "create the quarantine table",
-	         "CREATE TEMP TABLE ret_q (record_id bigint,"
-	         " collection_id bigint, reason text) ON COMMIT DROP",
-	         0, NULL, err)) != 0 ||
-	    (rc = returns_exec(db, "serialise the imports",
-	         "LOCK TABLE return_effects IN SHARE ROW EXCLUSIVE MODE", 0,
-	         NULL, err)) != 0 ||
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
+	    (rc = store_returns_begin(db, err)) != 0 ||
 	    (rc = db_copy_begin(db, "load the bank records",
 	         "COPY ret_stage (idx, line, kind, level, details, status,"
 	         " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
@@ -588,6 +556,16 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		goto cleanup;
 	tname = sepa_bankfile_type_name(info.type);
 	res->type = tname;
+	if (info.type == SEPA_BANKFILE_CAMT052) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s is a camt.052, an intraday report: its entries may "
+		    "still be pending and can change before the day ends, so "
+		    "it is not reconciled; import the end-of-day camt.053 "
+		    "statement or the camt.054 notification that books them "
+		    "(sepactl inspect shows what it says)",
+		    path);
+		goto cleanup;
+	}
 	if ((kind = returns_kind_of(info.type)) == NULL) {
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "%s is a %s: only pain.002, camt.054 and camt.053 files are "
@@ -625,9 +603,6 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	         err)) != 0)
 		goto cleanup;
 	snprintf(fid, sizeof(fid), "%" PRId64, res->file_id);
-	credcodes = returns_codes(pol->creditor_side_codes);
-	deadcodes = returns_codes(pol->dead_account_codes);
-	snprintf(maxn, sizeof(maxn), "%d", pol->max_per_school_year);
 	{
 		const char *const p12[] = {cred, fid};
 		const char *const p1234[] = {cred, fid, day, base};
@@ -645,42 +620,17 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
 		    (rc = returns_exec(db, "quarantine records",
 		         returns_quarantine, 0, NULL, err)) != 0 ||
-		    (rc = returns_exec(db, "find the effects", returns_effects,
-		         2, (const char *const[]){cred, credcodes}, err)) !=
-		        0 ||
-		    (rc = returns_exec(db, "quarantine records",
-		         returns_quarantine_state, 1, p12, err)) != 0 ||
+		    (rc = store_returns_find_effects(
+		         db, creditor_id, pol, err)) != 0 ||
 		    (rc = returns_exec(db, "store the bank records",
 		         returns_store, 2, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "record the effects",
-		         returns_store_effects, 2,
-		         (const char *const[]){cred, day}, err)) != 0 ||
 		    (rc = returns_exec(db, "record the quarantine",
 		         returns_store_quarantine, 1, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "analyze the new rows",
-		         "ANALYZE return_records, return_effects", 0, NULL,
-		         err)) != 0 ||
-		    (rc = returns_exec(db, "choose the winning effects",
-		         returns_winners, 0, NULL, err)) != 0 ||
-		    (rc = returns_exec(db, "update the collections",
-		         returns_apply_collections, 2,
-		         (const char *const[]){cred, day}, err)) != 0 ||
-		    (rc = returns_exec(db, "update the invoices",
-		         returns_apply_invoices, 3,
-		         (const char *const[]){cred, day, base}, err)) != 0 ||
-		    (rc = returns_exec(db, "log the collections",
-		         returns_events, 3,
-		         (const char *const[]){cred, fid, day}, err)) != 0 ||
+		    (rc = store_returns_apply_effects(db, creditor_id,
+		         res->file_id, base, pol, today, &res->terminated,
+		         &res->suspended, err)) != 0 ||
 		    (rc = returns_exec(db, "mark rejected batches",
 		         returns_batches, 4, p1234, err)) != 0 ||
-		    (rc = returns_int64(db, &res->terminated,
-		         "apply the two-rejects rule", returns_terminate, 4,
-		         (const char *const[]){cred, fid, day, maxn}, err)) !=
-		        0 ||
-		    (rc = returns_int64(db, &res->suspended,
-		         "suspend dead-account mandates", returns_suspend, 4,
-		         (const char *const[]){cred, fid, day, deadcodes},
-		         err)) != 0 ||
 		    (rc = db_query(db, &pr, "count the records", returns_tally,
 		         2, p12, err)) != 0)
 			goto cleanup;
@@ -736,11 +686,105 @@ cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	db_result_free(pr);
-	free(credcodes);
-	free(deadcodes);
 	free(cp.buf);
 	EVP_MD_CTX_free(in.md);
 	if (in.fd >= 0)
 		close(in.fd);
+	return rc;
+}
+
+int
+store_returns_begin(struct db *db, sepa_error *err)
+{
+	int rc;
+
+	if ((rc = returns_exec(db, "create the staging table",
+	         "CREATE TEMP TABLE ret_stage (id bigint NOT NULL DEFAULT"
+	         " nextval(pg_get_serial_sequence('return_records', 'id')),"
+	         " idx integer, line integer,"
+	         " kind text, level text, details integer, status text,"
+	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
+	         " mandate_ref text, amount_cents bigint, reason_code text,"
+	         " reason_proprietary boolean, reason_info text,"
+	         " booking_date date, orig_date date) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the match table",
+	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
+	         " kind text, level text, reason_code text,"
+	         " reason_proprietary boolean, end_to_end_id text,"
+	         " collection_id bigint, cstate text, due_on date,"
+	         " problem text) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the effects table",
+	         "CREATE TEMP TABLE ret_eff (record_id bigint,"
+	         " collection_id bigint, family text, new_state text,"
+	         " reason_code text, counted boolean, school_year integer)"
+	         " ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "create the quarantine table",
+	         "CREATE TEMP TABLE ret_q (record_id bigint,"
+	         " collection_id bigint, reason text) ON COMMIT DROP",
+	         0, NULL, err)) != 0 ||
+	    (rc = returns_exec(db, "serialise the imports",
+	         "LOCK TABLE return_effects IN SHARE ROW EXCLUSIVE MODE", 0,
+	         NULL, err)) != 0)
+		return rc;
+	return 0;
+}
+
+int
+store_returns_find_effects(struct db *db, int64_t creditor_id,
+    const struct returns_policy *pol, sepa_error *err)
+{
+	char cred[24], *credcodes;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	credcodes = returns_codes(pol->creditor_side_codes);
+	if ((rc = returns_exec(db, "find the effects", returns_effects, 2,
+	         (const char *const[]){cred, credcodes}, err)) == 0)
+		rc = returns_exec(db, "quarantine records",
+		    returns_quarantine_state, 1, (const char *const[]){cred},
+		    err);
+	free(credcodes);
+	return rc;
+}
+
+int
+store_returns_apply_effects(struct db *db, int64_t creditor_id, int64_t file_id,
+    const char *file_name, const struct returns_policy *pol, sepa_date today,
+    int64_t *terminated, int64_t *suspended, sepa_error *err)
+{
+	char cred[24], fid[24], day[SEPA_DATE_BUFSZ], maxn[24];
+	char *deadcodes;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(fid, sizeof(fid), "%" PRId64, file_id);
+	snprintf(maxn, sizeof(maxn), "%d", pol->max_per_school_year);
+	sepa_date_iso(day, today);
+	deadcodes = returns_codes(pol->dead_account_codes);
+	if ((rc = returns_exec(db, "record the effects", returns_store_effects,
+	         2, (const char *const[]){cred, day}, err)) == 0 &&
+	    (rc = returns_exec(db, "analyze the new rows",
+	         "ANALYZE return_records, return_effects", 0, NULL, err)) ==
+	        0 &&
+	    (rc = returns_exec(db, "choose the winning effects",
+	         returns_winners, 0, NULL, err)) == 0 &&
+	    (rc = returns_exec(db, "update the collections",
+	         returns_apply_collections, 2, (const char *const[]){cred, day},
+	         err)) == 0 &&
+	    (rc = returns_exec(db, "update the invoices",
+	         returns_apply_invoices, 3,
+	         (const char *const[]){cred, day, file_name}, err)) == 0 &&
+	    (rc = returns_exec(db, "log the collections", returns_events, 3,
+	         (const char *const[]){cred, fid, day}, err)) == 0 &&
+	    (rc = returns_int64(db, terminated, "apply the two-rejects rule",
+	         returns_terminate, 4,
+	         (const char *const[]){cred, fid, day, maxn}, err)) == 0)
+		rc = returns_int64(db, suspended,
+		    "suspend dead-account mandates", returns_suspend, 4,
+		    (const char *const[]){cred, fid, day, deadcodes}, err);
+	free(deadcodes);
 	return rc;
 }

@@ -469,8 +469,12 @@ Test(returns, hostile_files_leave_the_store_unchanged)
 	        &res, &err),
 	    SEPA_EINVAL);
 	cr_expect(strstr(err.msg,
-	              "is a camt.052: only pain.002, camt.054 and camt.053 "
-	              "files are reconciled") != NULL,
+	              "de_gls_camt.052.001.02_sct_return_ac01.xml is a "
+	              "camt.052, an intraday report: its entries may still be "
+	              "pending and can change before the day ends, so it is "
+	              "not reconciled; import the end-of-day camt.053 "
+	              "statement or the camt.054 notification that books them "
+	              "(sepactl inspect shows what it says)") != NULL,
 	    "%s", err.msg);
 	cr_expect_eq(snapshot(db), before);
 	/* A truncated file, and a deep one. */

@@ -326,8 +326,9 @@ Test(returns_it, import_returns_then_recovery)
 		    "%s", r.out);
 		snprintf(args, sizeof(args), "-c %s status", conf);
 		ctlrun(&r, args);
-		cr_expect(
-		    strstr(r.out, "bank records in quarantine: 1\n") != NULL,
+		cr_expect(strstr(r.out,
+		              "bank records in quarantine: 1 (sepactl "
+		              "quarantine list)\n") != NULL,
 		    "%s", r.out);
 	}
 

@@ -1,0 +1,331 @@
+/*
+ * cmd_quarantine.c - `sepactl quarantine list|apply|dismiss`: the bank
+ * records an import could not apply, shown to the operator and settled
+ * by them (store_quarantine.c).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepad.h"
+
+/* The columns of the text list. */
+enum {
+	QCOL_ID,
+	QCOL_FILE,
+	QCOL_RECORD,
+	QCOL_E2E,
+	QCOL_IDS,
+	QCOL_MANDATE,
+	QCOL_AMOUNT,
+	QCOL_BOOKED,
+	QCOL_REASON,
+	QCOL_N
+};
+
+static const char *const quarantine_heads[QCOL_N] = {"ID", "FILE:LINE",
+    "RECORD", "END-TO-END", "MSGID/PMTINFID", "MANDATE", "AMOUNT", "BOOKED",
+    "REASON"};
+
+static const char *
+quarantine_label(const struct quarantine_row *q)
+{
+	const sepa_reason *r;
+
+	if (q->reason_code[0] == '\0')
+		return "";
+	if (q->reason_proprietary)
+		return "code propre à la banque";
+	r = sepa_reason_find(q->reason_code);
+	return r != NULL ? r->label_fr : "motif inconnu";
+}
+
+static const char *
+quarantine_or_dash(const char *s)
+{
+	return s[0] != '\0' ? s : "-";
+}
+
+/* The cells of one row (owned strings). */
+static void
+quarantine_cells(const struct quarantine_row *q, char *cell[QCOL_N])
+{
+	char amount[SEPA_MONEY_BUFSZ];
+
+	xasprintf(&cell[QCOL_ID], "%" PRId64, q->id);
+	xasprintf(&cell[QCOL_FILE], "%s:%d", q->file_name, q->line);
+	xasprintf(&cell[QCOL_RECORD], "%s/%s", q->kind, q->level);
+	cell[QCOL_E2E] = xstrdup(quarantine_or_dash(q->end_to_end_id));
+	xasprintf(&cell[QCOL_IDS], "%s/%s", quarantine_or_dash(q->orig_msg_id),
+	    quarantine_or_dash(q->pmt_inf_id));
+	cell[QCOL_MANDATE] = xstrdup(quarantine_or_dash(q->mandate_ref));
+	cell[QCOL_AMOUNT] = xstrdup(
+	    q->has_amount ? sepa_money_fr(amount, q->amount_cents) : "-");
+	cell[QCOL_BOOKED] = xstrdup(quarantine_or_dash(q->booking_date));
+	if (q->reason_code[0] == '\0')
+		cell[QCOL_REASON] = xstrdup("-");
+	else
+		xasprintf(&cell[QCOL_REASON], "%s %s", q->reason_code,
+		    quarantine_label(q));
+}
+
+static void
+quarantine_print_row(char *const cell[QCOL_N], const size_t w[QCOL_N])
+{
+	for (int c = 0; c < QCOL_N - 1; c++) {
+		notice_cell(stdout, cell[c], w[c], c == QCOL_AMOUNT);
+		fputs("  ", stdout);
+	}
+	printf("%s\n", cell[QCOL_N - 1]);
+}
+
+/* Aligned columns, then for each record why it is there (and, resolved,
+ * how). */
+static void
+quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
+{
+	char *(*cells)[QCOL_N] = xcalloc(n, sizeof(*cells));
+	char *head[QCOL_N];
+	size_t w[QCOL_N], open = 0;
+
+	for (int c = 0; c < QCOL_N; c++) {
+		head[c] = xstrdup(quarantine_heads[c]);
+		w[c] = notice_width(head[c]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		quarantine_cells(&rows[i], cells[i]);
+		for (int c = 0; c < QCOL_N; c++)
+			if (notice_width(cells[i][c]) > w[c])
+				w[c] = notice_width(cells[i][c]);
+		open += rows[i].resolved_on[0] == '\0';
+	}
+	quarantine_print_row(head, w);
+	for (int c = 0; c < QCOL_N; c++)
+		free(head[c]);
+	for (size_t i = 0; i < n; i++) {
+		quarantine_print_row(cells[i], w);
+		printf("    why: %s\n", rows[i].why);
+		if (rows[i].resolved_on[0] != '\0')
+			printf("    resolved on %s: %s\n", rows[i].resolved_on,
+			    rows[i].resolution);
+		for (int c = 0; c < QCOL_N; c++)
+			free(cells[i][c]);
+	}
+	free(cells);
+	if (all)
+		printf("%zu record%s, %zu open\n", n, n == 1 ? "" : "s", open);
+	else
+		printf("%zu open record%s: sepactl quarantine apply ID "
+		       "--end-to-end E2E, or dismiss ID --why TEXT\n",
+		    n, n == 1 ? "" : "s");
+}
+
+static void
+quarantine_csv(const struct quarantine_row *rows, size_t n)
+{
+	static const char *const head[] = {"id", "file", "line", "kind",
+	    "level", "end_to_end_id", "orig_msg_id", "pmt_inf_id", "mandate_id",
+	    "amount", "reason_code", "reason_label", "booking_date", "why",
+	    "resolved_on", "resolution"};
+	size_t nh = sizeof(head) / sizeof(head[0]);
+
+	for (size_t c = 0; c < nh; c++)
+		csvout_field(stdout, head[c], c + 1 == nh);
+	for (size_t i = 0; i < n; i++) {
+		const struct quarantine_row *q = &rows[i];
+		char id[24], line[24], amount[SEPA_MONEY_BUFSZ];
+
+		snprintf(id, sizeof(id), "%" PRId64, q->id);
+		snprintf(line, sizeof(line), "%d", q->line);
+		csvout_field(stdout, id, false);
+		csvout_field(stdout, q->file_name, false);
+		csvout_field(stdout, line, false);
+		csvout_field(stdout, q->kind, false);
+		csvout_field(stdout, q->level, false);
+		csvout_field(stdout, q->end_to_end_id, false);
+		csvout_field(stdout, q->orig_msg_id, false);
+		csvout_field(stdout, q->pmt_inf_id, false);
+		csvout_field(stdout, q->mandate_ref, false);
+		csvout_field(stdout,
+		    q->has_amount ? sepa_money_xml(amount, q->amount_cents)
+		                  : "",
+		    false);
+		csvout_field(stdout, q->reason_code, false);
+		csvout_field(stdout, quarantine_label(q), false);
+		csvout_field(stdout, q->booking_date, false);
+		csvout_field(stdout, q->why, false);
+		csvout_field(stdout, q->resolved_on, false);
+		csvout_field(stdout, q->resolution, true);
+	}
+}
+
+static int
+quarantine_list(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct quarantine_row *rows = NULL;
+	bool all = false, csv = false;
+	struct db *db;
+	int64_t cred;
+	size_t n = 0;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--all") == 0)
+			all = true;
+		else if (strcmp(argv[i], "--csv") == 0)
+			csv = true;
+		else {
+			log_warnx("quarantine list: unexpected \"%s\" (see "
+			          "sepactl quarantine --help)",
+			    argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_quarantine_list(db, cred, all, &rows, &n, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the quarantine");
+	if (csv)
+		quarantine_csv(rows, n);
+	else if (n == 0)
+		printf(all ? "nothing was ever quarantined\n"
+		           : "nothing in quarantine\n");
+	else
+		quarantine_text(rows, n, all);
+	store_quarantine_rows_free(rows, n);
+	return CTL_OK;
+}
+
+/* A quarantine id on the command line: a positive decimal number. */
+static int
+quarantine_id(const char *s, int64_t *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    *id <= 0) {
+		log_warnx(
+		    "quarantine: \"%s\" is not a record id (the ID column "
+		    "of sepactl quarantine list)",
+		    s);
+		return CTL_USAGE;
+	}
+	return CTL_OK;
+}
+
+static int
+quarantine_status(const sepa_error *err)
+{
+	return err->code == SEPA_EINVAL || err->code == SEPA_ESTATE ||
+	        err->code == SEPA_ENOTFOUND
+	    ? CTL_REFUSED
+	    : CTL_INTERNAL;
+}
+
+static int
+quarantine_apply(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	const char *e2e = NULL, *force = NULL, *why = NULL;
+	struct quarantine_applied out;
+	struct returns_policy pol;
+	struct db *db;
+	int64_t cred, id;
+	int rc;
+
+	if (argc < 2 || (rc = quarantine_id(argv[1], &id)) != CTL_OK) {
+		if (argc < 2)
+			log_warnx("quarantine apply needs ID --end-to-end E2E");
+		return CTL_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--end-to-end") == 0 && i + 1 < argc)
+			e2e = argv[++i];
+		else if (strcmp(argv[i], "--force") == 0 && i + 1 < argc)
+			force = argv[++i];
+		else if (strcmp(argv[i], "--why") == 0 && i + 1 < argc)
+			why = argv[++i];
+		else {
+			log_warnx("quarantine apply: unexpected \"%s\" (see "
+			          "sepactl quarantine --help)",
+			    argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if (e2e == NULL) {
+		log_warnx("quarantine apply needs --end-to-end E2E, the "
+		          "collection to apply the record to");
+		return CTL_USAGE;
+	}
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
+	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
+	pol.max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	if (store_quarantine_apply(db, cred, id, e2e, force, why, &pol,
+	        ctl->today, &out, &err) != 0)
+		return ctl_fail(quarantine_status(&err), &err,
+		    "quarantined record %" PRId64
+		    " not applied, nothing changed",
+		    id);
+	printf("quarantined record %" PRId64 " applied to EndToEndId '%s' "
+	       "(invoice %s): collection %s%s; %" PRId64 " mandate%s "
+	       "terminated, %" PRId64 " suspended\n",
+	    id, e2e, out.invoice, out.new_state,
+	    out.counted ? ", counted toward the two-rejects rule" : "",
+	    out.terminated, out.terminated == 1 ? "" : "s", out.suspended);
+	return CTL_OK;
+}
+
+static int
+quarantine_dismiss(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	const char *why = NULL;
+	struct db *db;
+	int64_t cred, id;
+	int rc;
+
+	if (argc != 4 || strcmp(argv[2], "--why") != 0) {
+		log_warnx("quarantine dismiss needs ID --why TEXT");
+		return CTL_USAGE;
+	}
+	if ((rc = quarantine_id(argv[1], &id)) != CTL_OK)
+		return rc;
+	why = argv[3];
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_quarantine_dismiss(db, cred, id, why, ctl->today, &err) != 0)
+		return ctl_fail(quarantine_status(&err), &err,
+		    "quarantined record %" PRId64
+		    " not dismissed, nothing changed",
+		    id);
+	printf("quarantined record %" PRId64 " dismissed\n", id);
+	return CTL_OK;
+}
+
+int
+cmd_quarantine(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct ctl *, int, char **);
+	} subs[] = {
+	    {"list", quarantine_list},
+	    {"apply", quarantine_apply},
+	    {"dismiss", quarantine_dismiss},
+	};
+
+	for (size_t i = 0; argc >= 2 && i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(ctl, argc - 1, argv + 1);
+	log_warnx("quarantine needs list, apply or dismiss (see sepactl "
+	          "quarantine --help)");
+	return CTL_USAGE;
+}
