@@ -94,7 +94,8 @@ inv_check_months(
 	    "SELECT to_char(x.cmonth, 'YYYY-MM'), count(*) FROM inv_src x "
 	    "WHERE x.cmonth < $2::date AND NOT EXISTS (SELECT 1 FROM "
 	    "cycle_steps c WHERE c.creditor_id = $1 AND c.step = 'invoice' "
-	    "AND c.month = x.cmonth) GROUP BY x.cmonth ORDER BY x.cmonth "
+	    "AND c.month = (x.cmonth + interval '1 month')::date) "
+	    "GROUP BY x.cmonth ORDER BY x.cmonth "
 	    "LIMIT 1",
 	    2, p, err);
 	if (rc != 0)
@@ -165,7 +166,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    (rc = db_query_int64(db, &n, "read the cycle steps",
 	         "SELECT count(*) FROM cycle_steps WHERE "
 	         "creditor_id = $1 AND step = 'invoice' AND "
-	         "month = $2",
+	         "month = ($2::date + interval '1 month')::date",
 	         2, p, err)) != 0)
 		goto cleanup;
 	if (r->invoices > 0 || n > 0) {
@@ -381,9 +382,11 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	p[1] = month;
 	p[2] = today;
+	/* The step of the cycle month that bills this one (migration 011). */
 	if ((rc = inv_exec(db, "record the invoicing step",
 	         "INSERT INTO cycle_steps (creditor_id, step, month, done_on) "
-	         "VALUES ($1, 'invoice', $2, $3) ON CONFLICT DO NOTHING",
+	         "VALUES ($1, 'invoice', ($2::date + interval '1 month')::date, "
+	         "$3) ON CONFLICT DO NOTHING",
 	         3, p, err)) != 0)
 		goto cleanup;
 
