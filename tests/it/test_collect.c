@@ -704,7 +704,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 		    "invoices\n",
 		    "cycle: 4 step(s) run\n"
 		    "next: lapse of 2026-11 on 2026-11-01\n"
-		    "next: invoice of 2026-11 on 2026-11-01\n"
+		    "next: invoice of 2026-11 (bills 2026-10) on 2026-11-01\n"
 		    "next: collect of 2026-10 on 2026-10-06\n"
 		    "next: recovery of 2026-10 on 2026-10-06\n",
 		};
@@ -724,7 +724,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	cr_assert_str_eq(r.out,
 	    "cycle: nothing due on 2026-10-05\n"
 	    "next: lapse of 2026-11 on 2026-11-01\n"
-	    "next: invoice of 2026-11 on 2026-11-01\n"
+	    "next: invoice of 2026-11 (bills 2026-10) on 2026-11-01\n"
 	    "next: collect of 2026-10 on 2026-10-06\n"
 	    "next: recovery of 2026-10 on 2026-10-06\n");
 	cr_assert_eq(db_digest(&w), digest);
@@ -767,7 +767,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	cr_assert(strstr(r.out,
 	              "cycle: 6 step(s) run\n"
 	              "next: lapse of 2026-12 on 2026-12-01\n"
-	              "next: invoice of 2026-12 on 2026-12-01\n"
+	              "next: invoice of 2026-12 (bills 2026-11) on 2026-12-01\n"
 	              "next: collect of 2026-12 on 2026-12-06\n"
 	              "next: recovery of 2026-12 on 2026-12-06\n") != NULL,
 	    "%s", r.out);
@@ -1055,5 +1055,273 @@ Test(collect, file_refused_whole_is_collected_again_as_attempt_2)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(
 	    strstr(r.out, "2026-10: 1 file(s) already released"), "%s", r.out);
+	world_close(&w);
+}
+
+/* Collections of one mandate by month, as "month:e2e:seq:amendment|...". */
+static char *
+mandate_trail(struct world *w, const char *rum)
+{
+	char q[512];
+	PGresult *res;
+	char *out;
+
+	snprintf(q, sizeof(q),
+	    "SELECT coalesce(string_agg(to_char(b.collection_month, 'YYYY-MM')"
+	    " || ':' || c.end_to_end_id || ':' || c.seq_type || ':'"
+	    " || c.amendment || ':' || c.due_on, '|' ORDER BY c.id), '')"
+	    " FROM collections c JOIN batches b ON b.id = c.batch_id"
+	    " WHERE c.rum = '%s'",
+	    rum);
+	res = query(w, q);
+	out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return out;
+}
+
+/*
+ * One mandate, two invoices in one run: the mandate's first debit (FRST)
+ * goes alone and the other invoice waits for the next month's file, where
+ * it is RCUR; the same when the run's debit carries an account change
+ * (SMNDA). A mandate already debited takes both along, RCUR. Every file
+ * validates against the XSD; nothing is carried twice.
+ */
+Test(collect, one_mandate_two_invoices_first_debit_goes_alone)
+{
+	struct world w;
+	struct ctlrun r;
+	char *all, *trail;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* Family 1: August caught up late, due with September (15 Oct). */
+	sql(&w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000001',"
+	    " '2026-10-01', '2026-10-15', id, 4200, '2026-10-01' FROM mandates"
+	    " WHERE rum = 'RUM-FAM1'");
+	/* Family 2: August due later in the month (20 Oct). */
+	sql(&w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000002',"
+	    " '2026-10-02', '2026-10-20', id, 4300, '2026-10-02' FROM mandates"
+	    " WHERE rum = 'RUM-FAM2'");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(
+	    strstr(r.out,
+	        "2026-10: 2 invoice(s) deferred to next month's file (the "
+	        "mandate's first debit or account change goes alone); "
+	        "see sepactl status\n") != NULL,
+	    "%s", r.out);
+	cr_assert(
+	    strstr(r.out, "2026-10: 30 collections,") != NULL, "%s", r.out);
+	all = check_outbox(&w, 1);
+	/* The lead of each mandate: earliest due date, then number. */
+	cr_assert(strstr(all, "<EndToEndId>F2026-08-000001-1</EndToEndId>"));
+	cr_assert(
+	    strstr(all, "<EndToEndId>F2026-09-000001-1</EndToEndId>") == NULL);
+	cr_assert(strstr(all, "<EndToEndId>F2026-09-000002-1</EndToEndId>"));
+	cr_assert(
+	    strstr(all, "<EndToEndId>F2026-08-000002-1</EndToEndId>") == NULL);
+	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 0);
+	free(all);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM (SELECT mandate_id FROM"
+	                 " collections WHERE seq_type = 'FRST' GROUP BY"
+	                 " mandate_id HAVING count(*) > 1) t"),
+	    0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state = 'issued'"
+	                 " AND collect_due_on = '2026-11-16' AND number IN"
+	                 " ('F2026-09-000001', 'F2026-08-000002')"),
+	    2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'invoice.collect_deferred' AND needs_attention AND"
+	                 " message = 'invoice F2026-09-000001: mandate RUM-FAM1"
+	                 " has its first collection in this file; collected"
+	                 " with the file of 2026-11, due on 2026-11-16'"),
+	    1);
+	run(&r, &w, "", "--today 2026-10-06 status");
+	cr_assert(
+	    strstr(r.out,
+	        "attention: 2026-10-06 invoice F2026-08-000002: mandate "
+	        "RUM-FAM2 has its first collection in this file;") != NULL,
+	    "%s", r.out);
+	/* Again: nothing new, nothing deferred twice. */
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "deferred") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "2026-10: 1 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(db_digest(&w), digest);
+
+	/*
+	 * November: family 3 moved to another bank from November and has a
+	 * late invoice due with October's: the SMNDA goes once, the other
+	 * invoice waits for December. Families 1 and 2 were debited: their
+	 * deferred invoices go with October's, RCUR, nothing to declare.
+	 */
+	invoice_october(&w);
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	sql(&w,
+	    "UPDATE invoices SET state = 'paid' WHERE state = 'collecting'");
+	sql(&w,
+	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban,"
+	    " applies_from, received_on, amendment_required) SELECT"
+	    " creditor_id, id, t_iban('20041', 99003), '2026-11-01',"
+	    " '2026-10-04', true FROM mandates WHERE rum = 'RUM-FAM3'");
+	sql(&w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '2026-07-01', 'F2026-07-000003',"
+	    " '2026-11-01', '2026-11-16', id, 3100, '2026-11-01' FROM mandates"
+	    " WHERE rum = 'RUM-FAM3'");
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-11: 1 invoice(s) deferred") != NULL, "%s",
+	    r.out);
+	cr_assert(
+	    strstr(r.out, "2026-11: 32 collections,") != NULL, "%s", r.out);
+	all = check_outbox(&w, 2);
+	cr_assert_eq(count_of(all, "<Id>SMNDA</Id>"), 1, "%s", all);
+	cr_assert_eq(count_of(all, "<AmdmntInd>true</AmdmntInd>"), 1);
+	free(all);
+	trail = mandate_trail(&w, "RUM-FAM1");
+	cr_assert_str_eq(trail,
+	    "2026-10:F2026-08-000001-1:FRST:none:2026-10-15|"
+	    "2026-11:F2026-09-000001-1:RCUR:none:2026-11-16|"
+	    "2026-11:F2026-10-000001-1:RCUR:none:2026-11-16");
+	free(trail);
+	trail = mandate_trail(&w, "RUM-FAM2");
+	cr_assert_str_eq(trail,
+	    "2026-10:F2026-09-000002-1:FRST:none:2026-10-15|"
+	    "2026-11:F2026-08-000002-1:RCUR:none:2026-11-16|"
+	    "2026-11:F2026-10-000002-1:RCUR:none:2026-11-16");
+	free(trail);
+	trail = mandate_trail(&w, "RUM-FAM3");
+	cr_assert_str_eq(trail,
+	    "2026-10:F2026-09-000003-1:FRST:none:2026-10-15|"
+	    "2026-11:F2026-07-000003-1:RCUR:other_bank:2026-11-16");
+	free(trail);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE number ="
+	                 " 'F2026-10-000003' AND state = 'issued' AND"
+	                 " collect_due_on = '2026-12-15'"),
+	    1);
+
+	/* December: the deferred one is RCUR on the new account. */
+	sql(&w, "UPDATE collections SET state = 'settled'");
+	run(&r, &w, "", "--today 2026-12-04 collect --month 2026-12");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(
+	    strstr(r.out, "2026-12: 1 collections,") != NULL, "%s", r.out);
+	free(check_outbox(&w, 3));
+	trail = mandate_trail(&w, "RUM-FAM3");
+	cr_assert(
+	    strstr(trail, "|2026-12:F2026-10-000003-1:RCUR:none:2026-12-15") !=
+	        NULL,
+	    "%s", trail);
+	free(trail);
+	world_close(&w);
+}
+
+/*
+ * A FRST rejected before settlement leaves the mandate never debited: the
+ * next month's run presents the deferred invoice FRST again, alone, and
+ * defers the month's own one.
+ */
+Test(collect, rejected_first_debit_keeps_the_next_one_alone)
+{
+	struct world w;
+	struct ctlrun r;
+	char *trail;
+
+	world_open(&w, "");
+	sql(&w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000001',"
+	    " '2026-10-01', '2026-10-15', id, 4200, '2026-10-01' FROM mandates"
+	    " WHERE rum = 'RUM-FAM1'");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	invoice_october(&w);
+	sql(&w,
+	    "UPDATE collections SET state = 'rejected', reason_code = 'AM04'"
+	    " WHERE rum = 'RUM-FAM1'");
+	sql(&w,
+	    "UPDATE invoices SET state = 'unpaid' WHERE number ="
+	    " 'F2026-08-000001'");
+	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	free(check_outbox(&w, 2));
+	trail = mandate_trail(&w, "RUM-FAM1");
+	cr_assert_str_eq(trail,
+	    "2026-10:F2026-08-000001-1:FRST:none:2026-10-15|"
+	    "2026-11:F2026-09-000001-1:FRST:none:2026-11-16");
+	free(trail);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE number ="
+	                 " 'F2026-10-000001' AND collect_due_on ="
+	                 " '2026-12-15'"),
+	    1);
+	world_close(&w);
+}
+
+/*
+ * cycle_steps.month is the cycle month (migration 011): `invoice run
+ * --month 2026-10` on 2 November is the invoice step of November, so the
+ * cycle does not run it again and status shows one line for it.
+ */
+Test(collect, invoice_run_by_hand_is_the_cycle_step_of_next_month)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-11-02 invoice run --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	run(&r, &w, "", "--today 2026-11-02 cycle");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "cycle: invoice") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "next: invoice of 2026-12 (bills 2026-11) on "
+	              "2026-12-01\n") != NULL,
+	    "%s", r.out);
+	run(&r, &w, "", "--today 2026-11-02 status");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.out, "ran: invoice of "), 1, "%s", r.out);
+	cr_assert(
+	    strstr(r.out,
+	        "ran: invoice of 2026-11 (bills 2026-10) on 2026-11-02\n") !=
+	        NULL,
+	    "%s", r.out);
+	run(&r, &w, "", "--today 2026-12-02 cycle");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.out,
+	                 "cycle: invoice 2026-12: bill the previous "
+	                 "month and write the notices\n"
+	                 "invoices for 2026-11: "),
+	    1, "%s", r.out);
+	run(&r, &w, "", "--today 2026-12-02 cycle");
+	cr_assert(strstr(r.out, "cycle: nothing due on 2026-12-02\n") != NULL,
+	    "%s", r.out);
+	run(&r, &w, "", "--today 2026-12-02 status");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.out, "ran: invoice of "), 1, "%s", r.out);
+	cr_assert(
+	    strstr(r.out,
+	        "ran: invoice of 2026-12 (bills 2026-11) on 2026-12-02\n") !=
+	        NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM cycle_steps WHERE step ="
+	                 " 'invoice'"),
+	    2);
 	world_close(&w);
 }
