@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../db/dbtest.h"
+#include "../db/returnsfix.h"
 #include "ctlrun.h"
 #include "sepa/pain008.h"
 #include <libpq-fe.h>
@@ -272,7 +273,7 @@ check_outbox(struct world *w, int64_t want_batches)
 	/* One live collection per invoice, every one in a file. */
 	cr_assert_eq(dbtest_int(w->db,
 	                 "SELECT count(*) - count(DISTINCT invoice_id) FROM "
-	                 "collections"),
+	                 "collections WHERE state <> 'cancelled'"),
 	    0);
 	return all;
 }
@@ -1323,5 +1324,215 @@ Test(collect, invoice_run_by_hand_is_the_cycle_step_of_next_month)
 	                 "SELECT count(*) FROM cycle_steps WHERE step ="
 	                 " 'invoice'"),
 	    2);
+	world_close(&w);
+}
+
+/*
+ * Nothing is lost when the month already has a file: an invoice issued
+ * after it (an invoice run that was late) and an invoice whose payment
+ * block the bank refused (its collection cancelled, the file still
+ * released) go into a new part; a partial payment by other means is not
+ * debited again; an invoice paid while collect runs is not debited.
+ */
+Test(collect, month_run_again_collects_what_no_part_holds)
+{
+	struct world w;
+	struct ctlrun r;
+	char *xml;
+	int64_t digest;
+
+	world_open(&w, "");
+	/* Family 5 paid 3,00 € in cash of its 10,35 €. */
+	sql(&w,
+	    "INSERT INTO payments (creditor_id, invoice_id, amount_cents,"
+	    " paid_on, method) SELECT creditor_id, id, 300, '2026-10-02',"
+	    " 'cash' FROM invoices WHERE number = 'F2026-09-000005'");
+	/* Family 6 paid all of it. */
+	sql(&w,
+	    "INSERT INTO payments (creditor_id, invoice_id, amount_cents,"
+	    " paid_on, method) SELECT creditor_id, id, total_cents,"
+	    " '2026-10-02', 'cheque' FROM invoices WHERE number ="
+	    " 'F2026-09-000006'");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(
+	    strstr(r.out, "2026-10: 29 collections,") != NULL, "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT amount_cents FROM collections WHERE"
+	                 " end_to_end_id = 'F2026-09-000005-1'"),
+	    1000 + 7 * 5 - 300);
+	/* Issued late, due in October too. */
+	sql(&w,
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000007',"
+	    " '2026-10-06', '2026-10-20', id, 5100, '2026-10-06' FROM mandates"
+	    " WHERE rum = 'RUM-FAM7'");
+	/* The bank refused family 8's payment block alone. */
+	sql(&w,
+	    "UPDATE collections SET state = 'cancelled', state_since ="
+	    " '2026-10-07' WHERE rum = 'RUM-FAM8'");
+	sql(&w,
+	    "UPDATE invoices SET state = 'issued' WHERE number ="
+	    " 'F2026-09-000008'");
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "2026-10: 2 collections, 61.56 EUR, recorded "
+	              "in 1 file(s)\n") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "pain008-FR72ZZZ123456-2026-10-2.xml") != NULL,
+	    "%s", r.out);
+	free(check_outbox(&w, 2));
+	xml = month_file_part(&w, 2);
+	cr_assert_eq(count_of(xml, "<EndToEndId>"), 2, "%s", xml);
+	cr_assert(strstr(xml, "<EndToEndId>F2026-09-000008-2</EndToEndId>"));
+	cr_assert(strstr(xml, "<EndToEndId>F2026-08-000007-1</EndToEndId>"));
+	/*
+	 * Family 7 was debited by part 1: RCUR; family 8's only debit was
+	 * cancelled, never presented: FRST again.
+	 */
+	cr_assert_eq(count_of(xml, "<SeqTp>RCUR</SeqTp>"), 1, "%s", xml);
+	cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1, "%s", xml);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE"
+	                 " (end_to_end_id, seq_type) IN (('F2026-09-000008-2',"
+	                 " 'FRST'), ('F2026-08-000007-1', 'RCUR'))"),
+	    2);
+	free(xml);
+	digest = db_digest(&w);
+	run(&r, &w, "", "--today 2026-10-08 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "2026-10: 2 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(db_digest(&w), digest);
+	world_close(&w);
+}
+
+/*
+ * A cycle that dies in the middle of its collect step (after the record,
+ * before the file) did not mark the step: the next cycle writes the same
+ * file from the same rows, marks the step once, and records nothing more.
+ */
+Test(collect, cycle_after_a_crash_in_collect_finishes_it_once)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	run(&r, &w, "", "--today 2026-10-05 cycle");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	run(&r, &w, "SEPAD_CRASH_AT=after_record", "--today 2026-10-06 cycle");
+	cr_assert_eq(r.status, 99, "%s\n%s", r.out, r.err);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM cycle_steps WHERE step ="
+	                 " 'collect' AND month = '2026-10-01'"),
+	    0);
+	run(&r, &w, "", "--today 2026-10-06 cycle");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "collections,") == NULL, "%s", r.out);
+	free(check_outbox(&w, 1));
+	cr_assert_eq(
+	    dbtest_int(w.db, "SELECT count(*) FROM collections"), NFAM);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM cycle_steps WHERE step ="
+	                 " 'collect' AND month = '2026-10-01'"),
+	    1);
+	run(&r, &w, "", "--today 2026-10-06 cycle");
+	cr_assert(strstr(r.out, "cycle: nothing due on 2026-10-06\n") != NULL,
+	    "%s", r.out);
+	world_close(&w);
+}
+
+/*
+ * The bank refuses part 1 of a month of two parts (pain.002, group
+ * level) while another collect of the month runs: whichever way the two
+ * interleave, the next collect puts part 1's invoices into a new part
+ * (attempt 2); no invoice is lost, none is debited twice.
+ */
+Test(collect, refused_part_while_collect_runs_is_collected_again)
+{
+	struct world w;
+	struct ctlrun r;
+	char cmd[4096], st[128], status[64], *pain002;
+	FILE *fp;
+	size_t n;
+
+	world_open(&w, "max_transactions_per_file = 20;");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	free(check_outbox(&w, 2));
+	pain002 = strdup(retfix_tmp("refused"));
+	retfix_pain002(
+	    pain002, "ST-1", "SEPAD-123456-202610-1", NULL, "FF01", NULL, 0);
+	snprintf(st, sizeof(st), "%s.status", w.outbox);
+	snprintf(cmd, sizeof(cmd),
+	    "env -u SEPAD_CONF -u SEPAD_CRASH_AT sh -c '"
+	    " (%s -c %s --today 2026-10-07 import returns %s >/dev/null;"
+	    " echo $? >>%s) &"
+	    " (%s -c %s --today 2026-10-07 collect --month 2026-10 >/dev/null;"
+	    " echo $? >>%s) & wait'",
+	    SEPACTL, w.conf, pain002, st, SEPACTL, w.conf, st);
+	cr_assert_eq(system(cmd), 0);
+	fp = fopen(st, "r");
+	cr_assert_not_null(fp);
+	n = fread(status, 1, sizeof(status) - 1, fp);
+	status[n] = '\0';
+	fclose(fp);
+	unlink(st);
+	unlink(pain002);
+	free(pain002);
+	cr_assert_str_eq(status, "0\n0\n");
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE part = 1 AND"
+	                 " state = 'rejected'"),
+	    1);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	/* Every invoice: one live collection, in a released file. */
+	cr_assert_eq(
+	    dbtest_int(w.db,
+	        "SELECT count(DISTINCT c.invoice_id) FROM collections c"
+	        " JOIN batches b ON b.id = c.batch_id WHERE"
+	        " b.state = 'released' AND c.state = 'sent'"),
+	    NFAM);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state <>"
+	                 " 'cancelled'"),
+	    NFAM);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state ="
+	                 " 'cancelled' AND end_to_end_id LIKE '%-1'"),
+	    20);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state = 'sent'"
+	                 " AND end_to_end_id LIKE '%-2'"),
+	    20);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'collecting'"),
+	    NFAM);
+	/* The new part is valid and still FRST: part 1 never reached them. */
+	{
+		PGresult *res = query(&w,
+		    "SELECT file_name FROM batches WHERE state = 'released'"
+		    " AND part > 2");
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_pain008_info info;
+		char path[512], *xml;
+
+		cr_assert_eq(PQntuples(res), 1);
+		snprintf(path, sizeof(path), "%s/%s", w.outbox,
+		    PQgetvalue(res, 0, 0));
+		PQclear(res);
+		cr_assert_eq(sepa_pain008_validate_file(
+		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
+		    0, "%s: %s", path, err.msg);
+		xml = read_all(path);
+		cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1);
+		cr_assert_eq(count_of(xml, "<EndToEndId>"), 20);
+		free(xml);
+	}
 	world_close(&w);
 }
