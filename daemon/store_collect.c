@@ -105,8 +105,8 @@ static const char collect_candidates_sql[] =
     "   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
     "   AS owed"
     " FROM invoices i"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
-    ")"
+    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
+    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH ")"
     " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
     "  coalesce((SELECT c.iban FROM collections c"
@@ -145,7 +145,8 @@ static const char collect_other_means_sql[] =
     "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
     "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
     "  LIMIT 1))"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
+    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
+    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
     "  AND (m.id IS NULL OR m.state <> 'active'"
     "   OR (m.ends_on IS NOT NULL"
     "   AND m.ends_on < coalesce(i.collect_due_on, i.due_on)))"

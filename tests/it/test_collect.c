@@ -157,6 +157,36 @@ invoice_october(struct world *w)
 	    " '2026-11-16', m.id, 2000 + m.id, '2026-11-01' FROM mandates m");
 }
 
+/* One more invoice of the family of `rum` (number F<month>-<family>). */
+static void
+add_invoice(struct world *w, const char *rum, const char *month,
+    const char *number, const char *issued, const char *due, int cents)
+{
+	char q[1024];
+
+	snprintf(q, sizeof(q),
+	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
+	    " issued_on, due_on, mandate_id, total_cents, state_since)"
+	    " SELECT creditor_id, family_id, '%s', '%s', '%s', '%s', id, %d,"
+	    " '%s' FROM mandates WHERE rum = '%s'",
+	    month, number, issued, due, cents, issued, rum);
+	sql(w, q);
+}
+
+/* The exit statuses that concurrent runs appended to `path`, then gone. */
+static void
+read_statuses(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	cr_assert_not_null(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	unlink(path);
+}
+
 /* A digest of everything collect writes, to prove a re-run changed nothing. */
 static int64_t
 db_digest(struct world *w)
@@ -987,8 +1017,6 @@ Test(collect, three_runs_at_once)
 {
 	struct world w;
 	char cmd[2048], st[128], status[64];
-	FILE *fp;
-	size_t n;
 
 	world_open(&w, "max_transactions_per_file = 4;");
 	snprintf(st, sizeof(st), "%s.status", w.outbox);
@@ -998,12 +1026,7 @@ Test(collect, three_runs_at_once)
 	    " echo $? >>%s) & done; wait'",
 	    SEPACTL, w.conf, st);
 	cr_assert_eq(system(cmd), 0);
-	fp = fopen(st, "r");
-	cr_assert_not_null(fp);
-	n = fread(status, 1, sizeof(status) - 1, fp);
-	status[n] = '\0';
-	fclose(fp);
-	unlink(st);
+	read_statuses(st, status, sizeof(status));
 	cr_assert_str_eq(status, "0\n0\n0\n");
 	free(check_outbox(&w, 8));
 	cr_assert_eq(dbtest_int(w.db,
@@ -1096,19 +1119,11 @@ Test(collect, one_mandate_two_invoices_first_debit_goes_alone)
 
 	world_open(&w, "");
 	/* Family 1: August caught up late, due with September (15 Oct). */
-	sql(&w,
-	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
-	    " issued_on, due_on, mandate_id, total_cents, state_since)"
-	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000001',"
-	    " '2026-10-01', '2026-10-15', id, 4200, '2026-10-01' FROM mandates"
-	    " WHERE rum = 'RUM-FAM1'");
+	add_invoice(&w, "RUM-FAM1", "2026-08-01", "F2026-08-000001",
+	    "2026-10-01", "2026-10-15", 4200);
 	/* Family 2: August due later in the month (20 Oct). */
-	sql(&w,
-	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
-	    " issued_on, due_on, mandate_id, total_cents, state_since)"
-	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000002',"
-	    " '2026-10-02', '2026-10-20', id, 4300, '2026-10-02' FROM mandates"
-	    " WHERE rum = 'RUM-FAM2'");
+	add_invoice(&w, "RUM-FAM2", "2026-08-01", "F2026-08-000002",
+	    "2026-10-02", "2026-10-20", 4300);
 	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(
@@ -1176,12 +1191,8 @@ Test(collect, one_mandate_two_invoices_first_debit_goes_alone)
 	    " applies_from, received_on, amendment_required) SELECT"
 	    " creditor_id, id, t_iban('20041', 99003), '2026-11-01',"
 	    " '2026-10-04', true FROM mandates WHERE rum = 'RUM-FAM3'");
-	sql(&w,
-	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
-	    " issued_on, due_on, mandate_id, total_cents, state_since)"
-	    " SELECT creditor_id, family_id, '2026-07-01', 'F2026-07-000003',"
-	    " '2026-11-01', '2026-11-16', id, 3100, '2026-11-01' FROM mandates"
-	    " WHERE rum = 'RUM-FAM3'");
+	add_invoice(&w, "RUM-FAM3", "2026-07-01", "F2026-07-000003",
+	    "2026-11-01", "2026-11-16", 3100);
 	run(&r, &w, "", "--today 2026-11-06 collect --month 2026-11");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "2026-11: 1 invoice(s) deferred") != NULL, "%s",
@@ -1243,12 +1254,8 @@ Test(collect, rejected_first_debit_keeps_the_next_one_alone)
 	char *trail;
 
 	world_open(&w, "");
-	sql(&w,
-	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
-	    " issued_on, due_on, mandate_id, total_cents, state_since)"
-	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000001',"
-	    " '2026-10-01', '2026-10-15', id, 4200, '2026-10-01' FROM mandates"
-	    " WHERE rum = 'RUM-FAM1'");
+	add_invoice(&w, "RUM-FAM1", "2026-08-01", "F2026-08-000001",
+	    "2026-10-01", "2026-10-15", 4200);
 	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	invoice_october(&w);
@@ -1362,12 +1369,8 @@ Test(collect, month_run_again_collects_what_no_part_holds)
 	                 " end_to_end_id = 'F2026-09-000005-1'"),
 	    1000 + 7 * 5 - 300);
 	/* Issued late, due in October too. */
-	sql(&w,
-	    "INSERT INTO invoices (creditor_id, family_id, month, number,"
-	    " issued_on, due_on, mandate_id, total_cents, state_since)"
-	    " SELECT creditor_id, family_id, '2026-08-01', 'F2026-08-000007',"
-	    " '2026-10-06', '2026-10-20', id, 5100, '2026-10-06' FROM mandates"
-	    " WHERE rum = 'RUM-FAM7'");
+	add_invoice(&w, "RUM-FAM7", "2026-08-01", "F2026-08-000007",
+	    "2026-10-06", "2026-10-20", 5100);
 	/* The bank refused family 8's payment block alone. */
 	sql(&w,
 	    "UPDATE collections SET state = 'cancelled', state_since ="
@@ -1456,8 +1459,6 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 	struct world w;
 	struct ctlrun r;
 	char cmd[4096], st[128], status[64], *pain002;
-	FILE *fp;
-	size_t n;
 
 	world_open(&w, "max_transactions_per_file = 20;");
 	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
@@ -1475,12 +1476,7 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 	    " echo $? >>%s) & wait'",
 	    SEPACTL, w.conf, pain002, st, SEPACTL, w.conf, st);
 	cr_assert_eq(system(cmd), 0);
-	fp = fopen(st, "r");
-	cr_assert_not_null(fp);
-	n = fread(status, 1, sizeof(status) - 1, fp);
-	status[n] = '\0';
-	fclose(fp);
-	unlink(st);
+	read_statuses(st, status, sizeof(status));
 	unlink(pain002);
 	free(pain002);
 	cr_assert_str_eq(status, "0\n0\n");
