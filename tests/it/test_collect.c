@@ -173,20 +173,6 @@ add_invoice(struct world *w, const char *rum, const char *month,
 	sql(w, q);
 }
 
-/* The exit statuses that concurrent runs appended to `path`, then gone. */
-static void
-read_statuses(const char *path, char *buf, size_t size)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	cr_assert_not_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	unlink(path);
-}
-
 /* A digest of everything collect writes, to prove a re-run changed nothing. */
 static int64_t
 db_digest(struct world *w)
@@ -1026,7 +1012,7 @@ Test(collect, three_runs_at_once)
 	    " echo $? >>%s) & done; wait'",
 	    SEPACTL, w.conf, st);
 	cr_assert_eq(system(cmd), 0);
-	read_statuses(st, status, sizeof(status));
+	ctlrun_slurp(st, status, sizeof(status));
 	cr_assert_str_eq(status, "0\n0\n0\n");
 	free(check_outbox(&w, 8));
 	cr_assert_eq(dbtest_int(w.db,
@@ -1476,7 +1462,7 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 	    " echo $? >>%s) & wait'",
 	    SEPACTL, w.conf, pain002, st, SEPACTL, w.conf, st);
 	cr_assert_eq(system(cmd), 0);
-	read_statuses(st, status, sizeof(status));
+	ctlrun_slurp(st, status, sizeof(status));
 	unlink(pain002);
 	free(pain002);
 	cr_assert_str_eq(status, "0\n0\n");
