@@ -1518,3 +1518,38 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 	}
 	world_close(&w);
 }
+
+/*
+ * The last guard: an invoice that leaves 'issued' while its collection is
+ * recorded (here a trigger pays it, as a payment that slipped past the
+ * creditor's lock would) refuses the run, nothing recorded.
+ */
+Test(collect, invoice_paid_while_recorded_refuses_the_run)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	sql(&w,
+	    "CREATE FUNCTION t_pay() RETURNS trigger LANGUAGE plpgsql AS $$"
+	    " BEGIN UPDATE invoices SET state = 'paid' WHERE id ="
+	    " NEW.invoice_id AND number = 'F2026-09-000004'; RETURN NEW; END"
+	    " $$");
+	sql(&w,
+	    "CREATE TRIGGER t_pay AFTER INSERT ON collections FOR EACH ROW"
+	    " EXECUTE FUNCTION t_pay()");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 3, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.err,
+	              "2026-10: 1 of 30 invoices changed state while their "
+	              "collections were recorded; nothing recorded, run "
+	              "collect again") != NULL,
+	    "%s", r.err);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM collections"), 0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'issued'"),
+	    NFAM);
+	world_close(&w);
+}
