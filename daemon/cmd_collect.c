@@ -81,6 +81,12 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    " invoice(s) due too soon for the bank, not collected; see "
 		    "sepactl status\n",
 		    mon, sum.late);
+	if (sum.deferred > 0)
+		printf("%s: %" PRId64
+		       " invoice(s) deferred to next month's file (the "
+		       "mandate's first debit or account change goes alone); "
+		       "see sepactl status\n",
+		    mon, sum.deferred);
 	if (sum.prepared > 0)
 		printf("%s: %" PRId64 " collections, %" PRId64 ".%02" PRId64
 		       " EUR, recorded in %" PRId64 " file(s)\n",

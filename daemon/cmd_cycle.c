@@ -1,8 +1,9 @@
 /*
  * cmd_cycle.c - `sepactl cycle [--month YYYY-MM]`: run every step of the
  * monthly cycle that is due on the business date and has not run yet
- * (cycle_steps), missed ones caught up once, month by month, in the order
- * of the table below. A step is due from day `day(cfg)` of its month.
+ * (cycle_steps, keyed on the cycle month: migration 011), missed ones
+ * caught up once, month by month, in the order of the table below. A
+ * step is due from day `day(cfg)` of its month.
  *
  * Adding a step: one function `int run(struct ctl *, sepa_month)` that
  * returns an enum ctl_status and is safe to run again, one entry below,
@@ -135,8 +136,12 @@ ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
 			return ctl_fail(
 			    CTL_INTERNAL, &err, "could not read the cycle");
 		when = sepa_month_day(first, s->day(&ctl->cfg));
-		fprintf(out, "next: %s of %s on %s%s\n", s->name,
-		    sepa_month_iso(mon, first), sepa_date_iso(day, when),
+		fprintf(
+		    out, "next: %s of %s", s->name, sepa_month_iso(mon, first));
+		if (s->run == cycle_invoice)
+			fprintf(out, " (bills %s)",
+			    sepa_month_iso(mon, sepa_month_billed_by(first)));
+		fprintf(out, " on %s%s\n", sepa_date_iso(day, when),
 		    sepa_date_cmp(when, ctl->today) <= 0 ? " (due now)" : "");
 	}
 	return CTL_OK;

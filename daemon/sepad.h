@@ -496,6 +496,7 @@ struct collect_summary {
 	int64_t amount_cents; /* their sum */
 	int64_t other_means; /* invoices newly flagged payable by other means */
 	int64_t late; /* invoices due too soon for the bank: not collected */
+	int64_t deferred; /* invoices deferred to the next month's file */
 	int64_t written; /* files written (or verified) and released */
 	int64_t already_released; /* batches released by an earlier run */
 };
@@ -522,19 +523,26 @@ typedef void (*collect_progress_fn)(
 
 /*
  * Record the collections of collection month `month` (the invoices issued,
- * positive, due in the month, with no live collection and a mandate active
- * on the due date), grouped per (sequence type, due date) and split into
- * batches by bank.max_transactions_per_file / max_amount_per_file, each
- * with its whole content fixed, in ONE transaction; the amendments carried
- * are marked (mandate_accounts.amended_by_collection) and the invoices set
+ * with something left to pay after payments by other means, due in the
+ * month or deferred into it, with no live collection and a mandate
+ * active on the due date), for the amount left to pay, grouped per
+ * (sequence type, due date) and split into batches by
+ * bank.max_transactions_per_file / max_amount_per_file, each with its
+ * whole content fixed, in ONE transaction; the amendments carried are
+ * marked (mandate_accounts.amended_by_collection) and the invoices set
  * 'collecting'. Invoices no mandate can collect get an
  * "invoice.other_means" event (needs attention), once; those due too
  * soon for the bank (sepa_rule_in_time, handed over `today`) are left
- * out with an "invoice.collect_late" event, once. A month that
- * already has batches other than 'rejected' ones is left as it is
- * (sum->already_recorded); after a file refused whole, new parts follow
- * the last one (EndToEndId attempt + 1). An account the writer would
- * refuse refuses the month (SEPA_EINVAL, nothing recorded).
+ * out with an "invoice.collect_late" event, once. When a mandate's
+ * collection is its first or the first on a new account, its other
+ * invoices of the run are deferred to the next month's file
+ * (invoices.collect_due_on, an "invoice.collect_deferred" event).
+ * Recorded batches never change: a month run again records the invoices
+ * that were in none of its parts in new parts after the last one
+ * (sum->already_recorded counts the earlier ones; EndToEndId attempt + 1
+ * after a file refused whole); with none, it records nothing. An
+ * account the writer would refuse refuses the run (SEPA_EINVAL, nothing
+ * recorded); an invoice that changes state meanwhile, SEPA_ESTATE.
  */
 int store_collect_prepare(struct db *db, int64_t creditor_id,
     const struct sepad_config *cfg, sepa_month month, sepa_date today,
@@ -731,7 +739,9 @@ int store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
 /*
  * The cycle's record (cycle_steps): the latest month `step` ran for
  * (month.year 0 when never); whether it ran for `month`; record that it
- * ran (with a "cycle.step" event), in a transaction of its own.
+ * ran (with a "cycle.step" event), in a transaction of its own. `month`
+ * is always the cycle month, the month on whose day the step is due:
+ * the invoice step of M bills M - 1 (store_invoice_run records it too).
  */
 int store_cycle_last(struct db *db, int64_t creditor_id, const char *step,
     sepa_month *month, sepa_error *err);

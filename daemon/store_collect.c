@@ -69,36 +69,52 @@ enum {
 };
 
 /*
- * The invoices of the month that can be collected: issued, positive,
- * due in the month, no live collection, a mandate active on the due date;
- * with the account of the month (latest applies_from <= month), the IBAN
- * last debited on the mandate and whether it was ever debited.
+ * The invoices a collection month takes: due in the month, or deferred
+ * into it (collect_due_on, migration 012); issued, something left to pay
+ * after the payments by other means, no live collection.
+ */
+#define COLLECT_DUE_IN_MONTH \
+	"  AND ((i.collect_due_on IS NULL AND i.due_on >= $2::date" \
+	"   AND i.due_on < ($2::date + interval '1 month'))" \
+	"   OR (i.collect_due_on >= $2::date" \
+	"   AND i.collect_due_on < ($2::date + interval '1 month')))" \
+	"  AND i.total_cents > coalesce((SELECT sum(p.amount_cents)" \
+	"   FROM payments p WHERE p.creditor_id = i.creditor_id" \
+	"   AND p.invoice_id = i.id), 0)" \
+	"  AND NOT EXISTS (SELECT 1 FROM collections c" \
+	"   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id" \
+	"   AND c.state <> 'cancelled')"
+
+/*
+ * The invoices of the month that can be collected (COLLECT_DUE_IN_MONTH)
+ * by a mandate active on the due date; with the amount left to pay, the
+ * due date of the collection, the account of the month (latest
+ * applies_from <= month), the IBAN last debited on the mandate and
+ * whether it was ever debited. "Debited" is any collection recorded
+ * before, this month's earlier parts included, that was not rejected
+ * before settlement or cancelled.
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
     " SELECT i.*, coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
     "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
     "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
-    "  LIMIT 1)) AS mid"
+    "  LIMIT 1)) AS mid,"
+    "  coalesce(i.collect_due_on, i.due_on) AS cdue,"
+    "  i.total_cents - coalesce((SELECT sum(p.amount_cents) FROM payments p"
+    "   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
+    "   AS owed"
     " FROM invoices i"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0"
-    "  AND i.due_on >= $2::date"
-    "  AND i.due_on < ($2::date + interval '1 month')"
-    "  AND NOT EXISTS (SELECT 1 FROM collections c"
-    "   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id"
-    "   AND c.state <> 'cancelled'))"
-    " SELECT i.id, i.number, i.total_cents, i.due_on, i.month, m.id, m.rum,"
+    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
+    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH ")"
+    " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
-    "  coalesce((SELECT c.iban FROM collections c JOIN batches b"
-    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "  coalesce((SELECT c.iban FROM collections c"
     "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND b.collection_month < $2::date"
     "   AND c.state NOT IN ('rejected', 'cancelled')"
-    "   ORDER BY b.collection_month DESC, c.id DESC LIMIT 1), ''),"
-    "  EXISTS (SELECT 1 FROM collections c JOIN batches b"
-    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1), ''),"
+    "  EXISTS (SELECT 1 FROM collections c"
     "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND b.collection_month < $2::date"
     "   AND c.state NOT IN ('rejected', 'cancelled')),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  coalesce(att.n, 0) + 1,"
@@ -116,8 +132,8 @@ static const char collect_candidates_sql[] =
     "  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id"
     "  AND a.applies_from <= $2::date"
     "  ORDER BY a.applies_from DESC LIMIT 1) a ON true"
-    " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.due_on)"
-    " ORDER BY i.due_on, i.number";
+    " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)"
+    " ORDER BY i.cdue, i.number";
 
 /* The same month's invoices that no mandate can collect. */
 static const char collect_other_means_sql[] =
@@ -129,14 +145,11 @@ static const char collect_other_means_sql[] =
     "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
     "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
     "  LIMIT 1))"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued' AND i.total_cents > 0"
-    "  AND i.due_on >= $2::date"
-    "  AND i.due_on < ($2::date + interval '1 month')"
-    "  AND NOT EXISTS (SELECT 1 FROM collections c"
-    "   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id"
-    "   AND c.state <> 'cancelled')"
+    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
+    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
     "  AND (m.id IS NULL OR m.state <> 'active'"
-    "   OR (m.ends_on IS NOT NULL AND m.ends_on < i.due_on))"
+    "   OR (m.ends_on IS NOT NULL"
+    "   AND m.ends_on < coalesce(i.collect_due_on, i.due_on)))"
     "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
     "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
     " ORDER BY i.number";
@@ -144,11 +157,14 @@ static const char collect_other_means_sql[] =
 /* One candidate with what C decides about it. */
 struct collect_row {
 	int row; /* in the candidate result */
+	int64_t mandate;
+	int first; /* the mandate was never debited */
 	enum sepa_seq seq;
 	enum sepa_amendment amend;
 	int part;
 	int block;
 	int late; /* due too soon for the bank: not collected */
+	int deferred; /* waits for the next month's file */
 };
 
 /*
@@ -195,6 +211,96 @@ collect_check_in_time(struct db *db, int64_t creditor_id,
 	ev.has_amount = true;
 	ev.amount_cents = strtoll(PQgetvalue(res, r, CC_TOTAL), NULL, 10);
 	ev.needs_attention = true;
+	return store_event_add(db, creditor_id, &ev, err);
+}
+
+/* By mandate, then in candidate order (due date, invoice number). */
+static int
+collect_row_mandate_cmp(const void *pa, const void *pb)
+{
+	const struct collect_row *a = pa, *b = pb;
+
+	if (a->mandate != b->mandate)
+		return a->mandate < b->mandate ? -1 : 1;
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/*
+ * One mandate with several invoices in this run (a month caught up late,
+ * an invoice collected again after a file refused whole, an invoice
+ * deferred from last month next to this month's): its first collection
+ * in candidate order is the lead. When the lead is the mandate's first
+ * debit (FRST) or the first on a new account (amendment), the EPC
+ * rulebook wants that one collection to carry it, and only once; a FRST
+ * and a RCUR of one mandate presented together (same file, same or close
+ * dates) may reach the debtor's bank in either order, and a RCUR without
+ * the amendment on an account the bank does not know yet for this
+ * mandate, or a second debit behind a rejected first one, would come back
+ * as a second reject counted against the family (two rejects end the
+ * mandate). So the lead goes alone and the mandate's other invoices are
+ * deferred to the next month's file, where they are RCUR on an account
+ * already announced (rows[].deferred). A lead that is a plain RCUR takes
+ * the others along, RCUR without amendment like itself. Sorts rows by
+ * mandate.
+ */
+static void
+collect_mark_followers(struct collect_row *rows, int n)
+{
+	qsort(rows, (size_t)n, sizeof(*rows), collect_row_mandate_cmp);
+	for (int i = 0, lead = 0; i < n; i++) {
+		if (i == 0 || rows[i].mandate != rows[i - 1].mandate) {
+			lead = i;
+			continue;
+		}
+		if (rows[lead].first || rows[lead].amend != SEPA_AMEND_NONE)
+			rows[i].deferred = 1;
+	}
+}
+
+/*
+ * Defer one invoice to the next month's file: its collection due date
+ * becomes the next month's (sepa_rule_due_date, notified today), recorded
+ * in invoices.collect_due_on, and an "invoice.collect_deferred" event
+ * that needs attention says why (the family's notice gave another date).
+ */
+static int
+collect_defer(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    PGresult *res, const struct collect_row *cr, sepa_month month,
+    sepa_date today, struct collect_summary *sum, sepa_error *err)
+{
+	char cred[24], due[SEPA_DATE_BUFSZ], msg[320];
+	sepa_month next = sepa_month_add(month, 1);
+	const char *params[3] = {
+	    cred, PQgetvalue(res, cr->row, CC_INVOICE), NULL};
+	struct event ev = {0};
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	params[2] = sepa_date_iso(due, sepa_rule_due_date(rules, next, today));
+	if ((rc = db_exec(db, "defer an invoice to the next month",
+	         "UPDATE invoices SET collect_due_on = $3 WHERE"
+	         " creditor_id = $1 AND id = $2",
+	         3, params, err)) != 0)
+		return rc;
+	snprintf(msg, sizeof(msg),
+	    "invoice %s: mandate %s has its %s in this file; collected with "
+	    "the file of %04d-%02d, due on %s",
+	    PQgetvalue(res, cr->row, CC_NUMBER),
+	    PQgetvalue(res, cr->row, CC_RUM),
+	    PQgetvalue(res, cr->row, CC_USED)[0] == 't'
+	        ? "first collection on a new account"
+	        : "first collection",
+	    next.year, next.month, due);
+	ev.kind = "invoice.collect_deferred";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.month = month;
+	ev.invoice_id = strtoll(PQgetvalue(res, cr->row, CC_INVOICE), NULL, 10);
+	ev.mandate_id = cr->mandate;
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(res, cr->row, CC_TOTAL), NULL, 10);
+	ev.needs_attention = true;
+	sum->deferred++;
 	return store_event_add(db, creditor_id, &ev, err);
 }
 
@@ -454,12 +560,13 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
     struct collect_summary *sum, sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ], msg_id[128], file_name[128];
+	char first_batch[24];
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2];
+	const char *params[2], *run_params[2];
 	sepa_rules rules;
 	PGresult *res = NULL;
 	struct collect_row *rows = NULL;
-	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0;
+	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0, marked;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int n = 0, rc;
@@ -499,12 +606,12 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	if ((rc = collect_other_means(
 	         db, creditor_id, month, today, params, sum, err)) != 0)
 		goto cleanup;
-	if (existing > 0) {
-		/* The month's content is fixed once recorded. */
-		sum->already_recorded = existing;
-		rc = db_commit(db, err);
-		goto cleanup;
-	}
+	/*
+	 * What is recorded is never changed; invoices that were not in the
+	 * month's earlier parts (issued after them, or back to 'issued' after
+	 * a payment block was refused) go into new parts.
+	 */
+	sum->already_recorded = existing;
 	if ((rc = db_query(db, (struct pg_result **)&res,
 	         "select the invoices to collect", collect_candidates_sql, 2,
 	         params, err)) != 0)
@@ -515,6 +622,9 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		const char *last = PQgetvalue(res, r, CC_LAST_IBAN);
 
 		rows[r].row = r;
+		rows[r].mandate =
+		    strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
+		rows[r].first = PQgetvalue(res, r, CC_USED)[0] != 't';
 		/* A file the writer would refuse must not be recorded. */
 		if (sepa_iban_validate(PQgetvalue(res, r, CC_IBAN), err) != 0) {
 			rc = sepa_error_set(err, SEPA_EINVAL,
@@ -539,6 +649,22 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		for (int r = 0; r < n; r++)
 			if (!rows[r].late)
 				rows[kept++] = rows[r];
+		n = kept;
+	}
+	/* A mandate's first debit or account change goes alone. */
+	collect_mark_followers(rows, n);
+	{
+		int kept = 0;
+
+		for (int r = 0; r < n; r++) {
+			if (!rows[r].deferred) {
+				rows[kept++] = rows[r];
+				continue;
+			}
+			if ((rc = collect_defer(db, creditor_id, &rules, res,
+			         &rows[r], month, today, sum, err)) != 0)
+				goto cleanup;
+		}
 		n = kept;
 	}
 	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
@@ -629,28 +755,47 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		if ((rc = db_exec(db, "analyze the collections",
 		         "ANALYZE collections", 0, NULL, err)) != 0)
 			goto cleanup;
+		/*
+		 * This run's collections only: their batches are the
+		 * creditor's newest (the creditor is locked).
+		 */
+		snprintf(
+		    first_batch, sizeof(first_batch), "%" PRId64, batch_ids[0]);
+		run_params[0] = cred;
+		run_params[1] = first_batch;
 		/* The amendment is carried by this collection, once. */
 		if ((rc = db_exec(db, "mark the amendments carried",
 		         "UPDATE mandate_accounts a SET amended_by_collection ="
-		         " c.id FROM collections c JOIN batches b ON"
-		         " b.creditor_id = c.creditor_id AND b.id = c.batch_id"
-		         " WHERE b.creditor_id = $1 AND b.collection_month = $2"
-		         " AND c.amendment <> 'none' AND c.state = 'pending'"
-		         " AND a.creditor_id = $1"
-		         " AND a.amendment_required"
+		         " c.id FROM collections c WHERE c.creditor_id = $1"
+		         " AND c.batch_id >= $2 AND c.amendment <> 'none'"
+		         " AND a.creditor_id = $1 AND a.amendment_required"
 		         " AND a.id = c.account_id",
-		         2, params, err)) != 0)
+		         2, run_params, err)) != 0)
 			goto cleanup;
-		if ((rc = db_exec(db, "mark the invoices collecting",
-		         "UPDATE invoices i SET state = 'collecting',"
-		         " state_since = c.state_since FROM collections c JOIN"
-		         " batches b ON b.creditor_id = c.creditor_id AND"
-		         " b.id = c.batch_id WHERE b.creditor_id = $1 AND"
-		         " b.collection_month = $2 AND c.state = 'pending' AND"
-		         " i.creditor_id = $1 AND"
-		         " i.id = c.invoice_id",
-		         2, params, err)) != 0)
+		/*
+		 * Only an invoice still 'issued': one paid meanwhile must not
+		 * be debited (payments wait for the creditor's lock, this is
+		 * the last guard).
+		 */
+		if ((rc = db_query_int64(db, &marked,
+		         "mark the invoices collecting",
+		         "WITH u AS (UPDATE invoices i SET state = 'collecting',"
+		         " state_since = c.state_since FROM collections c"
+		         " WHERE c.creditor_id = $1 AND c.batch_id >= $2"
+		         " AND i.creditor_id = $1 AND i.id = c.invoice_id"
+		         " AND i.state = 'issued' RETURNING 1)"
+		         " SELECT count(*) FROM u",
+		         2, run_params, err)) != 0)
 			goto cleanup;
+		if (marked != sum->collections) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "%04d-%02d: %" PRId64 " of %" PRId64
+			    " invoices changed state while their collections "
+			    "were recorded; nothing recorded, run collect again",
+			    month.year, month.month, sum->collections - marked,
+			    sum->collections);
+			goto cleanup;
+		}
 		{
 			struct event ev = {0};
 			char msg[256];

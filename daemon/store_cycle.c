@@ -1,7 +1,8 @@
 /*
  * store_cycle.c - the cycle_steps table (migration 002): which step of
- * which month has run, so each due step runs once and missed ones are
- * caught up.
+ * which cycle month has run (the month on whose day the step is due,
+ * migration 011), so each due step runs once and missed ones are caught
+ * up.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -87,11 +88,17 @@ cleanup:
 	return rc;
 }
 
-/* What status shows about the cycle, as (section, text) rows. */
+/*
+ * What status shows about the cycle, as (section, text) rows: one line per
+ * step and cycle month (migration 011), the invoice step with the month it
+ * billed.
+ */
 static const char cycle_status_sql[] =
-    "(SELECT 'ran', step || ' of ' || to_char(month, 'YYYY-MM') || ' on '"
-    " || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps"
-    " WHERE creditor_id = $1 ORDER BY done_at DESC, step LIMIT 5)"
+    "(SELECT 'ran', step || ' of ' || to_char(month, 'YYYY-MM')"
+    " || CASE WHEN step = 'invoice' THEN ' (bills '"
+    " || to_char(month - interval '1 month', 'YYYY-MM') || ')' ELSE '' END"
+    " || ' on ' || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps"
+    " WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step LIMIT 5)"
     " UNION ALL"
     " (SELECT 'attention', file_name || ': recorded on '"
     " || to_char(created_at, 'YYYY-MM-DD') || ' but not released; run"

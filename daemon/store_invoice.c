@@ -116,7 +116,8 @@ inv_check_months(
 	    "SELECT to_char(x.month, 'YYYY-MM'), sum(x.lines) FROM inv_batch x "
 	    "WHERE x.month < $2::date AND NOT EXISTS (SELECT 1 FROM "
 	    "cycle_steps c WHERE c.creditor_id = $1 AND c.step = 'invoice' "
-	    "AND c.month = x.month) GROUP BY x.month ORDER BY x.month "
+	    "AND c.month = (x.month + interval '1 month')::date) "
+	    "GROUP BY x.month ORDER BY x.month "
 	    "LIMIT 1",
 	    2, p, err);
 	if (rc != 0)
@@ -187,7 +188,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    (rc = db_query_int64(db, &n, "read the cycle steps",
 	         "SELECT count(*) FROM cycle_steps WHERE "
 	         "creditor_id = $1 AND step = 'invoice' AND "
-	         "month = $2",
+	         "month = ($2::date + interval '1 month')::date",
 	         2, p, err)) != 0)
 		goto cleanup;
 	if (r->invoices > 0 || n > 0) {
@@ -463,9 +464,11 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	p[1] = month;
 	p[2] = today;
+	/* The step of the cycle month that bills this one (migration 011). */
 	if ((rc = inv_exec(db, "record the invoicing step",
 	         "INSERT INTO cycle_steps (creditor_id, step, month, done_on) "
-	         "VALUES ($1, 'invoice', $2, $3) ON CONFLICT DO NOTHING",
+	         "VALUES ($1, 'invoice', ($2::date + interval '1 month')::date, "
+	         "$3) ON CONFLICT DO NOTHING",
 	         3, p, err)) != 0)
 		goto cleanup;
 

@@ -68,8 +68,19 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 		return rc;
 	p[0] = cred;
 	p[1] = number;
-	/* The invoice row is locked: an invoice run or a second payment
-	 * waits for this one. */
+	/*
+	 * An invoice run or a collect holds the creditor for its whole
+	 * transaction (FOR UPDATE): a payment waits for it, and it waits for
+	 * the payments under way, so a collect never debits an invoice whose
+	 * payment it did not see.
+	 */
+	if ((rc = db_query(db, &res, "wait for the creditor",
+	         "SELECT id FROM creditors WHERE id = $1 FOR SHARE", 1, p,
+	         err)) != 0)
+		goto cleanup;
+	db_result_free(res);
+	res = NULL;
+	/* The invoice row is locked: a second payment waits for this one. */
 	if ((rc = db_query(db, &res, "read the invoice",
 	         "SELECT i.id, i.state, i.total_cents, coalesce((SELECT "
 	         "  sum(amount_cents) FROM payments y WHERE y.creditor_id = "

@@ -44,7 +44,7 @@ static const char recovery_due[] =
     " WHERE l.creditor_id = $1 AND l.kind = 'reminder'"
     " AND l.reminded_invoice_id = i.id AND (n.state IN ('unpaid',"
     " 'reminded', 'recovery') OR (n.state = 'issued'"
-    " AND n.due_on < $2::date))))"
+    " AND coalesce(n.collect_due_on, n.due_on) < $2::date))))"
     " ORDER BY i.number FOR UPDATE OF i";
 
 #define RECOVERY_COLS 16

@@ -152,7 +152,7 @@ Test(invoice, september_lines_brackets_tariff_change_and_rounding)
 	    1);
 	cr_assert_eq(dbtest_int(db,
 	                 "SELECT count(*) FROM cycle_steps WHERE step = "
-	                 "'invoice' AND month = '2026-09-01'"),
+	                 "'invoice' AND month = '2026-10-01'"),
 	    1);
 	cr_assert_eq(dbtest_int(db,
 	                 "SELECT count(*) FROM events WHERE kind = "

@@ -210,3 +210,41 @@ Test(payment, methods)
 	    "unknown payment method \"bitcoin\" (cheque, cash, transfer, card "
 	    "or other)");
 }
+
+/*
+ * A payment waits for a collect (or an invoice run) under way, which
+ * holds the creditor FOR UPDATE for its whole transaction: the collect
+ * then debits the amount left, or the payment finds the invoice
+ * 'collecting' and is refused. Here the wait is cut by a lock timeout.
+ */
+Test(payment, waits_for_a_running_collect)
+{
+	char name[64], conninfo[DBTEST_CONNINFO_MAX];
+	struct db *db = open_invoiced(name), *other;
+	sepa_error err = SEPA_ERROR_INIT;
+	struct payment_result r;
+	sepa_date today = {2026, 10, 5};
+
+	snprintf(
+	    conninfo, sizeof(conninfo), "%s dbname=%s", dbtest_base(), name);
+	cr_assert_eq(db_connect(&other, conninfo, &err), 0, "%s", err.msg);
+	cr_assert_eq(db_exec(other, "lock", "BEGIN", 0, NULL, &err), 0);
+	cr_assert_gt(
+	    dbtest_int(other, "SELECT id FROM creditors FOR UPDATE"), 0);
+	cr_assert_eq(db_exec(db, "time out", "SET lock_timeout = '300ms'", 0,
+	                 NULL, &err),
+	    0);
+	cr_assert_neq(store_payment_record(db, cred_id(db), "F2026-09-000002",
+	                  500, today, PAYMENT_CHEQUE, NULL, today, &r, &err),
+	    0);
+	cr_assert(
+	    strstr(err.msg, "wait for the creditor") != NULL, "%s", err.msg);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM payments"), 0);
+	cr_assert_eq(db_exec(other, "unlock", "COMMIT", 0, NULL, &err), 0);
+	cr_assert_eq(store_payment_record(db, cred_id(db), "F2026-09-000002",
+	                 500, today, PAYMENT_CHEQUE, NULL, today, &r, &err),
+	    0, "%s", err.msg);
+	db_close(other);
+	db_close(db);
+	dbtest_drop(name);
+}

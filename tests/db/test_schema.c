@@ -178,6 +178,11 @@ Test(schema, bad_migration_directories_are_refused)
 	dbtest_drop(name);
 }
 
+#define SCHEMA_COLL_COLS \
+	"creditor_id, batch_id, invoice_id, mandate_id, account_id, " \
+	"pmt_inf_id, end_to_end_id, seq_type, due_on, amount_cents, rum, " \
+	"signed_on, debtor_name, iban, amendment, state_since"
+
 /* Statements against the core model, each expected to fail so. */
 static const struct {
 	const char *sql;
@@ -212,6 +217,17 @@ static const struct {
     {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
      "amount_cents) VALUES (1, 1, 1, 'consumption', 100)",
         DB_FAIL_CHECK, "invoice_lines_check1"},
+    /* Migration 012: one FRST per mandate, one amendment per account. */
+    {"INSERT INTO collections (" SCHEMA_COLL_COLS ") VALUES (1, 1, 2, 1, 1, "
+     "'P-B001', 'E-2', 'FRST', '2025-11-17', 900, 'RUM-1', '2025-09-01', "
+     "'Payer', 'FR7630006000011234567890189', 'none', '2025-11-06')",
+        DB_FAIL_UNIQUE, "collections_one_frst_per_mandate"},
+    {"INSERT INTO collections (" SCHEMA_COLL_COLS ") VALUES (1, 1, 2, 1, 1, "
+     "'P-B002', 'E-2', 'RCUR', '2025-11-17', 900, 'RUM-1', '2025-09-01', "
+     "'Payer', 'FR7630006000011234567890189', 'other_bank', '2025-11-06')",
+        DB_FAIL_UNIQUE, "collections_one_amendment_per_account"},
+    {"UPDATE invoices SET collect_due_on = due_on WHERE id = 1", DB_FAIL_CHECK,
+        "invoices_collect_due_on_check"},
 };
 
 Test(schema, model_constraints_hold)
@@ -233,7 +249,22 @@ Test(schema, model_constraints_hold)
 	        "INSERT INTO invoices (creditor_id, family_id, month, number, "
 	        "issued_on, due_on, total_cents, state_since) VALUES (1, 1, "
 	        "'2025-09-01', '2025-09-0001', '2025-10-01', '2025-10-15', "
-	        "1000, '2025-10-01');",
+	        "1000, '2025-10-01'), (1, 1, '2025-10-01', '2025-10-0001', "
+	        "'2025-11-02', '2025-11-17', 900, '2025-11-02');"
+	        "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, "
+	        "applies_from, received_on, amendment_required) VALUES (1, 1, "
+	        "'FR7630006000011234567890189', '2025-10-01', '2025-09-20', "
+	        "true);"
+	        "INSERT INTO batches (creditor_id, collection_month, part, "
+	        "msg_id, created_at, pain_version, file_name, nb_of_txs, "
+	        "ctrl_sum_cents, cdtr_name, cdtr_iban, cdtr_ics) VALUES (1, "
+	        "'2025-10-01', 1, 'M-1', now(), '001.08', 'f.xml', 1, 1000, "
+	        "'Commune A', 'FR7630006000011234567890189', 'FR72ZZZ123456');"
+	        "INSERT INTO collections (" SCHEMA_COLL_COLS
+	        ") VALUES (1, 1, 1, "
+	        "1, 1, 'P-B001', 'E-1', 'FRST', '2025-10-15', 1000, 'RUM-1', "
+	        "'2025-09-01', 'Payer', 'FR7630006000011234567890189', "
+	        "'other_bank', '2025-10-06');",
 	        &err),
 	    0, "%s", err.msg);
 	for (size_t i = 0;
@@ -302,6 +333,94 @@ Test(schema, applied_migrations_must_not_change)
 	    0);
 	cr_assert_eq(
 	    dbtest_int(db, "SELECT max(version) FROM schema_version"), 3);
+	remove_dir(dir);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+static void
+schema_status_line(void *arg, const char *section, const char *text)
+{
+	char *buf = arg;
+
+	if (strcmp(section, "ran") == 0)
+		snprintf(buf + strlen(buf), 1024 - strlen(buf), "%s\n", text);
+}
+
+/*
+ * Migration 011: the 'invoice' rows of cycle_steps written by `invoice
+ * run` (keyed on the billed month, with an "invoice.run" event) move to
+ * the cycle month; the cycle's own rows (a "cycle.step" event) stay; one
+ * row per cycle month remains; a row with neither stays as it was.
+ */
+Test(schema, cycle_steps_keyed_on_the_cycle_month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int applied = -1, version = -1;
+	char dir[512], cmd[2048], name[64], ran[1024] = "";
+	struct db *db = dbtest_open(name, "template0");
+
+	make_dir(dir, sizeof(dir), "cycle");
+	snprintf(cmd, sizeof(cmd),
+	    "for f in '%s'/schemas/sql/*.sql; do n=$(basename \"$f\");"
+	    " [ \"${n%%%%_*}\" -lt 11 ] && cp \"$f\" '%s'; done; true",
+	    SEPAD_SRCDIR, dir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
+	    "%s", err.msg);
+	cr_assert_lt(version, 11);
+	cr_assert_eq(
+	    db_exec_script(db, "seed",
+	        "INSERT INTO creditors (ics, name) VALUES "
+	        "('FR72ZZZ123456', 'Commune A');"
+	        /* The cycle of October ran invoice run for September. */
+	        "INSERT INTO cycle_steps (creditor_id, step, month, done_on)"
+	        " VALUES (1, 'invoice', '2026-09-01', '2026-10-01'),"
+	        " (1, 'invoice', '2026-10-01', '2026-10-01');"
+	        "INSERT INTO events (creditor_id, business_date, kind, month,"
+	        " message) VALUES (1, '2026-10-01', 'invoice.run',"
+	        " '2026-09-01', '30 invoices issued for 2026-09'),"
+	        " (1, '2026-10-01', 'cycle.step', '2026-10-01',"
+	        " 'cycle step invoice of 2026-10 done');"
+	        /* October billed by hand on 2 November, then the cycle. */
+	        "INSERT INTO cycle_steps (creditor_id, step, month, done_on)"
+	        " VALUES (1, 'invoice', '2026-11-01', '2026-11-03');"
+	        "UPDATE cycle_steps SET done_on = '2026-11-02' WHERE month ="
+	        " '2026-10-01';"
+	        "INSERT INTO events (creditor_id, business_date, kind, month,"
+	        " message) VALUES (1, '2026-11-02', 'invoice.run',"
+	        " '2026-10-01', '31 invoices issued for 2026-10'),"
+	        " (1, '2026-11-03', 'cycle.step', '2026-11-01',"
+	        " 'cycle step invoice of 2026-11 done');"
+	        /* By hand, no event; and another step. */
+	        "INSERT INTO cycle_steps (creditor_id, step, month, done_on)"
+	        " VALUES (1, 'invoice', '2026-06-01', '2026-06-01'),"
+	        " (1, 'collect', '2026-10-01', '2026-10-06');",
+	        &err),
+	    0, "%s", err.msg);
+	snprintf(cmd, sizeof(cmd), "cp '%s'/schemas/sql/011_*.sql '%s'",
+	    SEPAD_SRCDIR, dir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(version, 11);
+	cr_assert_eq(
+	    dbtest_int(db,
+	        "SELECT count(*) FROM cycle_steps WHERE (step, month,"
+	        " done_on) IN (('invoice', '2026-06-01', '2026-06-01'),"
+	        " ('invoice', '2026-10-01', '2026-10-01'),"
+	        " ('invoice', '2026-11-01', '2026-11-02'),"
+	        " ('collect', '2026-10-01', '2026-10-06'))"),
+	    4);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM cycle_steps"), 4);
+	cr_assert_eq(
+	    store_cycle_status(db, 1, 10, schema_status_line, ran, &err), 0,
+	    "%s", err.msg);
+	cr_assert_str_eq(ran,
+	    "invoice of 2026-11 (bills 2026-10) on 2026-11-02\n"
+	    "collect of 2026-10 on 2026-10-06\n"
+	    "invoice of 2026-10 (bills 2026-09) on 2026-10-01\n"
+	    "invoice of 2026-06 (bills 2026-05) on 2026-06-01\n");
 	remove_dir(dir);
 	db_close(db);
 	dbtest_drop(name);
