@@ -33,6 +33,11 @@ ALTER TABLE collections ADD COLUMN live_invoice_id bigint
 CREATE UNIQUE INDEX collections_one_live
     ON collections (creditor_id, live_invoice_id);
 DROP INDEX collections_one_live_per_invoice;
+-- The queries that look for an invoice's collections (collect: has it a
+-- live one; recovery: their reason codes) name invoice_id, which the old
+-- index served and the new one does not; invoice_id never changes, so
+-- this index does not stand in the way of HOT updates.
+CREATE INDEX collections_invoice ON collections (creditor_id, invoice_id);
 
 -- Identifiers of the pain.008 (Max35Text of the restricted SEPA character
 -- set): the same set of values, without a bounded repetition `{1,35}`,
