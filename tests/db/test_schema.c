@@ -179,12 +179,36 @@ Test(schema, bad_migration_directories_are_refused)
 	dbtest_drop(name);
 }
 
-/* Statements against the core model, each expected to fail so. */
-static const struct {
+/* A statement and how it must end: done (DB_FAIL_NONE), or refused so,
+ * naming the constraint. */
+struct schema_case {
 	const char *sql;
 	enum db_fail fail;
 	const char *constraint;
-} model_refusals[] = {
+};
+
+static void
+schema_run_cases(struct db *db, const struct schema_case *cases, size_t n)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc = db_exec(db, "run it", cases[i].sql, 0, NULL, &err);
+
+		if (cases[i].fail == DB_FAIL_NONE) {
+			cr_expect_eq(rc, 0, "%s: %s", cases[i].sql, err.msg);
+			continue;
+		}
+		cr_expect_neq(rc, 0, "accepted: %s", cases[i].sql);
+		cr_expect_eq(db_last_fail(db), cases[i].fail, "%s: %s",
+		    cases[i].sql, err.msg);
+		cr_expect(strstr(err.msg, cases[i].constraint) != NULL,
+		    "%s: %s", cases[i].sql, err.msg);
+	}
+}
+
+/* Statements against the core model, each expected to fail so. */
+static const struct schema_case model_refusals[] = {
     {"INSERT INTO creditors (ics, name) VALUES ('FR72 ZZZ', 'x')",
         DB_FAIL_CHECK, "creditors_ics_check"},
     {"INSERT INTO creditors (ics, name) VALUES ('FR72ZZZ123456', 'again')",
@@ -237,16 +261,8 @@ Test(schema, model_constraints_hold)
 	        "1000, '2025-10-01');",
 	        &err),
 	    0, "%s", err.msg);
-	for (size_t i = 0;
-	     i < sizeof(model_refusals) / sizeof(model_refusals[0]); i++) {
-		cr_expect_neq(
-		    db_exec(db, "run it", model_refusals[i].sql, 0, NULL, &err),
-		    0, "accepted: %s", model_refusals[i].sql);
-		cr_expect_eq(db_last_fail(db), model_refusals[i].fail, "%s: %s",
-		    model_refusals[i].sql, err.msg);
-		cr_expect(strstr(err.msg, model_refusals[i].constraint) != NULL,
-		    "%s: %s", model_refusals[i].sql, err.msg);
-	}
+	schema_run_cases(db, model_refusals,
+	    sizeof(model_refusals) / sizeof(model_refusals[0]));
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -321,11 +337,7 @@ Test(schema, applied_migrations_must_not_change)
 
 /* The rules migration 009 rewrote for speed, in order: each statement
  * succeeds (DB_FAIL_NONE) or fails on the constraint named. */
-static const struct {
-	const char *sql;
-	enum db_fail fail;
-	const char *constraint;
-} speed_steps[] = {
+static const struct schema_case speed_steps[] = {
     /* an invoice has at most one live collection */
     {SCHEMA_SECOND_COLLECTION, DB_FAIL_UNIQUE, "collections_one_live"},
     {"UPDATE collections SET state = 'cancelled' "
@@ -399,27 +411,12 @@ static const struct {
 
 Test(schema, returns_speed_keeps_the_rules)
 {
-	sepa_error err = SEPA_ERROR_INIT;
 	char name[64];
 	struct db *db = dbtest_open(name, "sepad");
 
 	retfix_load(db);
-	for (size_t i = 0; i < sizeof(speed_steps) / sizeof(speed_steps[0]);
-	     i++) {
-		int rc =
-		    db_exec(db, "run it", speed_steps[i].sql, 0, NULL, &err);
-
-		if (speed_steps[i].fail == DB_FAIL_NONE) {
-			cr_expect_eq(
-			    rc, 0, "%s: %s", speed_steps[i].sql, err.msg);
-			continue;
-		}
-		cr_expect_neq(rc, 0, "accepted: %s", speed_steps[i].sql);
-		cr_expect_eq(db_last_fail(db), speed_steps[i].fail, "%s: %s",
-		    speed_steps[i].sql, err.msg);
-		cr_expect(strstr(err.msg, speed_steps[i].constraint) != NULL,
-		    "%s: %s", speed_steps[i].sql, err.msg);
-	}
+	schema_run_cases(
+	    db, speed_steps, sizeof(speed_steps) / sizeof(speed_steps[0]));
 	db_close(db);
 	dbtest_drop(name);
 }
