@@ -3,21 +3,68 @@
  * CSV on stdout, without the database. A file that cannot be read gets
  * its reason on stderr (the records it gave before failing are not
  * printed: they belong to a refused file); the others are still printed,
- * and the exit status is then 1.
+ * and the exit status is then 1. The records of a file wait in an
+ * unlinked temporary file (in $TMPDIR, else /tmp) until the file is known
+ * to be good, so memory stays flat whatever the size of the bank file.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sepad.h"
 
 /* Records of one file, kept until the file is known to be good. */
 struct inspect_buf {
-	FILE *mem;
-	char *data;
-	size_t size;
+	FILE *spool;
 	const char *name;
+	int error; /* errno of the first failed write to the spool */
 };
+
+/* An anonymous temporary file, open for writing then reading. */
+static FILE *
+inspect_spool(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[PATH_MAX];
+	FILE *fp;
+	int fd, n;
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	n = snprintf(path, sizeof(path), "%s/sepactl-inspect-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return fp;
+}
+
+/* Copy the spooled records to stdout; 0, or -1 with errno set. */
+static int
+inspect_flush(FILE *spool)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			return -1;
+	return ferror(spool) ? -1 : 0;
+}
 
 static int
 inspect_record(const sepa_bankfile_record *rec, void *arg)
@@ -28,23 +75,27 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 
 	if (rec->reason[0] != '\0' && !rec->reason_proprietary)
 		reason = sepa_reason_find(rec->reason);
-	csvout_field(b->mem, b->name, false);
-	csvout_field(b->mem, sepa_bankfile_kind_name(rec->kind), false);
-	csvout_field(b->mem, sepa_bankfile_level_name(rec->level), false);
-	csvout_field(b->mem, rec->status, false);
-	csvout_field(b->mem, rec->orig_msg_id, false);
-	csvout_field(b->mem, rec->pmt_inf_id, false);
-	csvout_field(b->mem, rec->end_to_end_id, false);
-	csvout_field(b->mem, rec->mandate_id, false);
-	csvout_field(b->mem,
+	csvout_field(b->spool, b->name, false);
+	csvout_field(b->spool, sepa_bankfile_kind_name(rec->kind), false);
+	csvout_field(b->spool, sepa_bankfile_level_name(rec->level), false);
+	csvout_field(b->spool, rec->status, false);
+	csvout_field(b->spool, rec->orig_msg_id, false);
+	csvout_field(b->spool, rec->pmt_inf_id, false);
+	csvout_field(b->spool, rec->end_to_end_id, false);
+	csvout_field(b->spool, rec->mandate_id, false);
+	csvout_field(b->spool,
 	    rec->has_amount ? sepa_money_xml(amount, rec->amount) : "", false);
-	csvout_field(b->mem, rec->reason, false);
-	csvout_field(b->mem,
+	csvout_field(b->spool, rec->reason, false);
+	csvout_field(b->spool,
 	    rec->booking_date.year != 0 ? sepa_date_iso(day, rec->booking_date)
 	                                : "",
 	    false);
-	csvout_field(b->mem, reason != NULL ? reason->label_fr : "", true);
-	return ferror(b->mem) ? SEPA_ENOMEM : 0;
+	csvout_field(b->spool, reason != NULL ? reason->label_fr : "", true);
+	if (ferror(b->spool)) {
+		b->error = errno != 0 ? errno : EIO;
+		return SEPA_EIO;
+	}
+	return 0;
 }
 
 int
@@ -62,23 +113,36 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 	      "mandate_id,amount,reason_code,booking_date,reason_label\r\n",
 	    stdout);
 	for (int i = 1; i < argc; i++) {
-		struct inspect_buf b = {NULL, NULL, 0, argv[i]};
+		struct inspect_buf b = {NULL, argv[i], 0};
 		sepa_error err = SEPA_ERROR_INIT;
 		int rc;
 
-		b.mem = open_memstream(&b.data, &b.size);
-		if (b.mem == NULL)
-			fatal("open_memstream");
+		if ((b.spool = inspect_spool()) == NULL)
+			return ctl_fail(CTL_INTERNAL, NULL,
+			    "cannot create a temporary file for the records of "
+			    "%s: %s",
+			    argv[i], strerror(errno));
 		rc = sepa_bankfile_read_file(
 		    argv[i], NULL, inspect_record, &b, NULL, &err);
-		fclose(b.mem);
+		if (b.error != 0) {
+			fclose(b.spool);
+			return ctl_fail(CTL_INTERNAL, NULL,
+			    "cannot write the records of %s to a temporary "
+			    "file: %s",
+			    argv[i], strerror(b.error));
+		}
 		if (rc != 0) {
 			ctl_fail(CTL_REFUSED, &err, "cannot read %s", argv[i]);
 			status = CTL_REFUSED;
-		} else {
-			fwrite(b.data, 1, b.size, stdout);
+		} else if (inspect_flush(b.spool) != 0) {
+			int e = errno;
+
+			fclose(b.spool);
+			log_warnx("could not write the records of %s: %s",
+			    argv[i], strerror(e));
+			return CTL_INTERNAL;
 		}
-		free(b.data);
+		fclose(b.spool);
 	}
 	if (fflush(stdout) != 0) {
 		log_warn("could not write the output");

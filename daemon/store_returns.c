@@ -334,16 +334,15 @@ static const char returns_store[] =
     " s.level, s.details, s.status, s.orig_msg_id, s.pmt_inf_id,"
     " s.end_to_end_id, s.mandate_ref, s.amount_cents, s.reason_code,"
     " s.reason_proprietary, s.reason_info, s.booking_date, s.orig_date,"
-    " CASE WHEN q.record_id IS NOT NULL THEN 'quarantined'"
-    " WHEN e.record_id IS NOT NULL THEN 'applied'"
-    " WHEN m.record_id IS NOT NULL THEN 'duplicate' ELSE 'stored' END"
+    " CASE o.rank WHEN 1 THEN 'quarantined' WHEN 2 THEN 'applied'"
+    " WHEN 3 THEN 'duplicate' ELSE 'stored' END"
     " FROM ret_stage s"
-    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_q) q"
-    " ON q.record_id = s.id"
-    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_eff) e"
-    " ON e.record_id = s.id"
-    " LEFT JOIN (SELECT DISTINCT record_id FROM ret_match) m"
-    " ON m.record_id = s.id ORDER BY s.idx";
+    /* one pass over the three tables: the first outcome that applies */
+    " LEFT JOIN (SELECT record_id, min(rank) AS rank FROM"
+    " (SELECT record_id, 1 AS rank FROM ret_q UNION ALL"
+    " SELECT record_id, 2 FROM ret_eff UNION ALL"
+    " SELECT record_id, 3 FROM ret_match) x GROUP BY record_id) o"
+    " ON o.record_id = s.id ORDER BY s.idx";
 
 /* $1 creditor, $2 today. */
 static const char returns_store_effects[] =
@@ -515,6 +514,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];
 	char nrec[24];
 	const char *kind, *tname, *base;
+	double t0;
 	int rc, in_copy = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -542,6 +542,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	         err)) != 0)
 		goto cleanup;
 	in_copy = 1;
+	t0 = returns_clock();
 	rc = sepa_bankfile_read_io(
 	    returns_read, &in, path, NULL, returns_record, &cp, &info, err);
 	if (rc != 0) {
@@ -550,7 +551,10 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		goto cleanup;
 	}
 	in_copy = 0;
-	if ((rc = db_copy_end(db, NULL, err)) != 0 ||
+	rc = db_copy_end(db, NULL, err);
+	log_debug("returns: read the file and COPY its records: %.3f s",
+	    returns_clock() - t0);
+	if (rc != 0 ||
 	    (rc = returns_exec(db, "analyze the staging table",
 	         "ANALYZE ret_stage", 0, NULL, err)) != 0)
 		goto cleanup;
@@ -698,9 +702,18 @@ store_returns_begin(struct db *db, sepa_error *err)
 {
 	int rc;
 
+	/* The sorts and hashes of a big file in memory, not in temporary
+	 * files (100,000 records need about 12 MB); this transaction only. */
+	if ((rc = returns_exec(db, "give the sorts memory",
+	         "SET LOCAL work_mem = '64MB'", 0, NULL, err)) != 0)
+		return rc;
+	/* The ids of return_records are drawn as the records arrive: its
+	 * identity sequence, named once here (a pg_get_serial_sequence()
+	 * in the default was looked up again for every row: 0.2 s for
+	 * 100,000). */
 	if ((rc = returns_exec(db, "create the staging table",
 	         "CREATE TEMP TABLE ret_stage (id bigint NOT NULL DEFAULT"
-	         " nextval(pg_get_serial_sequence('return_records', 'id')),"
+	         " nextval('return_records_id_seq'::regclass),"
 	         " idx integer, line integer,"
 	         " kind text, level text, details integer, status text,"
 	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"

@@ -607,3 +607,38 @@ Test(returns, recovery_after_the_reminder)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* Each record of a file is stored once, with the first outcome that
+ * applies to it: quarantined, applied, duplicate, stored. */
+Test(returns, each_record_stored_once_with_its_outcome)
+{
+	static const struct retfix_tx tx[] = {
+	    {"E2E-F1-202510", "AM04", 1000, NULL}, /* applied */
+	    {"E2E-F1-202510", "AM04", 1000, NULL}, /* duplicate of the first */
+	    {"E2E-NONE", "AM04", 1000, NULL}, /* quarantined */
+	    {"E2E-F2-202510", "MS02", 2000, NULL}, /* applied */
+	};
+	struct returns_result res;
+	char name[64], *p;
+	struct db *db = open_fixture(name);
+
+	p = retfix_tmp("outcomes");
+	retfix_camt054(p, "N-1", tx, sizeof(tx) / sizeof(tx[0]));
+	import_ok(db, p, &res);
+	unlink(p);
+	cr_expect_eq(res.records, 4);
+	cr_expect_eq(res.applied, 2);
+	cr_expect_eq(res.duplicates, 1);
+	cr_expect_eq(res.quarantined, 1);
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM return_records WHERE (idx, "
+	                 "outcome) IN ((0, 'applied'), (1, 'duplicate'), "
+	                 "(2, 'quarantined'), (3, 'applied'))"),
+	    4);
+	cr_expect_eq(q(db,
+	                 "SELECT count(DISTINCT id) FROM return_records "
+	                 "WHERE id IN (SELECT record_id FROM return_effects)"),
+	    2);
+	db_close(db);
+	dbtest_drop(name);
+}

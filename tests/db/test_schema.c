@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dbtest.h"
+#include "returnsfix.h"
 
 /* A migrations directory of our own under build/: returns its path. */
 static void
@@ -183,12 +184,36 @@ Test(schema, bad_migration_directories_are_refused)
 	"pmt_inf_id, end_to_end_id, seq_type, due_on, amount_cents, rum, " \
 	"signed_on, debtor_name, iban, amendment, state_since"
 
-/* Statements against the core model, each expected to fail so. */
-static const struct {
+/* A statement and how it must end: done (DB_FAIL_NONE), or refused so,
+ * naming the constraint. */
+struct schema_case {
 	const char *sql;
 	enum db_fail fail;
 	const char *constraint;
-} model_refusals[] = {
+};
+
+static void
+schema_run_cases(struct db *db, const struct schema_case *cases, size_t n)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc = db_exec(db, "run it", cases[i].sql, 0, NULL, &err);
+
+		if (cases[i].fail == DB_FAIL_NONE) {
+			cr_expect_eq(rc, 0, "%s: %s", cases[i].sql, err.msg);
+			continue;
+		}
+		cr_expect_neq(rc, 0, "accepted: %s", cases[i].sql);
+		cr_expect_eq(db_last_fail(db), cases[i].fail, "%s: %s",
+		    cases[i].sql, err.msg);
+		cr_expect(strstr(err.msg, cases[i].constraint) != NULL,
+		    "%s: %s", cases[i].sql, err.msg);
+	}
+}
+
+/* Statements against the core model, each expected to fail so. */
+static const struct schema_case model_refusals[] = {
     {"INSERT INTO creditors (ics, name) VALUES ('FR72 ZZZ', 'x')",
         DB_FAIL_CHECK, "creditors_ics_check"},
     {"INSERT INTO creditors (ics, name) VALUES ('FR72ZZZ123456', 'again')",
@@ -267,16 +292,8 @@ Test(schema, model_constraints_hold)
 	        "'other_bank', '2025-10-06');",
 	        &err),
 	    0, "%s", err.msg);
-	for (size_t i = 0;
-	     i < sizeof(model_refusals) / sizeof(model_refusals[0]); i++) {
-		cr_expect_neq(
-		    db_exec(db, "run it", model_refusals[i].sql, 0, NULL, &err),
-		    0, "accepted: %s", model_refusals[i].sql);
-		cr_expect_eq(db_last_fail(db), model_refusals[i].fail, "%s: %s",
-		    model_refusals[i].sql, err.msg);
-		cr_expect(strstr(err.msg, model_refusals[i].constraint) != NULL,
-		    "%s: %s", model_refusals[i].sql, err.msg);
-	}
+	schema_run_cases(db, model_refusals,
+	    sizeof(model_refusals) / sizeof(model_refusals[0]));
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -422,6 +439,138 @@ Test(schema, cycle_steps_keyed_on_the_cycle_month)
 	    "invoice of 2026-10 (bills 2026-09) on 2026-10-01\n"
 	    "invoice of 2026-06 (bills 2026-05) on 2026-06-01\n");
 	remove_dir(dir);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/* A copy of the collection E2E-F1-202510 (fixture of the returns tests)
+ * under another EndToEndId, for the same invoice. */
+#define SCHEMA_SECOND_COLLECTION \
+	"INSERT INTO collections (creditor_id, batch_id, invoice_id, " \
+	"mandate_id, account_id, pmt_inf_id, end_to_end_id, seq_type, " \
+	"due_on, amount_cents, rum, signed_on, debtor_name, iban, state, " \
+	"state_since) SELECT creditor_id, batch_id, invoice_id, mandate_id, " \
+	"account_id, pmt_inf_id, 'E2E-F1-202510-2', seq_type, due_on, " \
+	"amount_cents, rum, signed_on, debtor_name, iban, 'pending', " \
+	"state_since FROM collections WHERE end_to_end_id = 'E2E-F1-202510'"
+
+/* The rules migration 013 rewrote for speed, in order: each statement
+ * succeeds (DB_FAIL_NONE) or fails on the constraint named. */
+static const struct schema_case speed_steps[] = {
+    /* an invoice has at most one live collection */
+    {SCHEMA_SECOND_COLLECTION, DB_FAIL_UNIQUE, "collections_one_live"},
+    {"UPDATE collections SET state = 'cancelled' "
+     "WHERE end_to_end_id = 'E2E-F1-202510'",
+        DB_FAIL_NONE, NULL},
+    {SCHEMA_SECOND_COLLECTION, DB_FAIL_NONE, NULL},
+    {"UPDATE collections SET state = 'sent' "
+     "WHERE end_to_end_id = 'E2E-F1-202510'",
+        DB_FAIL_UNIQUE, "collections_one_live"},
+    {"UPDATE collections SET state = 'cancelled' "
+     "WHERE end_to_end_id = 'E2E-F1-202510-2'",
+        DB_FAIL_NONE, NULL},
+    {"UPDATE collections SET state = 'sent' "
+     "WHERE end_to_end_id = 'E2E-F1-202510'",
+        DB_FAIL_NONE, NULL},
+    /* Max35Text of the SEPA character set */
+    {"UPDATE collections SET end_to_end_id = '' "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_CHECK, "collections_end_to_end_id_check"},
+    {"UPDATE collections SET end_to_end_id = repeat('A', 36) "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_CHECK, "collections_end_to_end_id_check"},
+    {"UPDATE collections SET end_to_end_id = 'E2E_F2' "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_CHECK, "collections_end_to_end_id_check"},
+    {"UPDATE collections SET end_to_end_id = 'E2E-F2-\u00c9' "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_CHECK, "collections_end_to_end_id_check"},
+    {"UPDATE collections SET end_to_end_id = E'E2E-F2\\n' "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_CHECK, "collections_end_to_end_id_check"},
+    {"UPDATE collections SET end_to_end_id = repeat('A', 35) "
+     "WHERE end_to_end_id = 'E2E-F2-202510'",
+        DB_FAIL_NONE, NULL},
+    {"UPDATE collections SET end_to_end_id = 'az09/?:().,''+ -' "
+     "WHERE end_to_end_id = 'E2E-F3-202510'",
+        DB_FAIL_NONE, NULL},
+    {"UPDATE collections SET pmt_inf_id = repeat('P', 36) "
+     "WHERE end_to_end_id = 'E2E-F1-202511'",
+        DB_FAIL_CHECK, "collections_pmt_inf_id_check"},
+    {"UPDATE collections SET pmt_inf_id = 'PMT#1' "
+     "WHERE end_to_end_id = 'E2E-F1-202511'",
+        DB_FAIL_CHECK, "collections_pmt_inf_id_check"},
+    {"UPDATE collections SET pmt_inf_id = '' "
+     "WHERE end_to_end_id = 'E2E-F1-202511'",
+        DB_FAIL_CHECK, "collections_pmt_inf_id_check"},
+    /* the creditor of a stored record, effect or quarantine entry
+     * exists: the composite keys prove it */
+    {"INSERT INTO imported_files (creditor_id, kind, sha256, file_name, "
+     "size_bytes) VALUES (1, 'camt054', repeat('0', 64), 'r.xml', 1)",
+        DB_FAIL_NONE, NULL},
+    {"INSERT INTO return_records (creditor_id, file_id, line, idx, kind, "
+     "level, outcome) SELECT 99, id, 1, 0, 'info', 'group', 'stored' "
+     "FROM imported_files",
+        DB_FAIL_FOREIGN_KEY, "return_records_creditor_id_file_id_fkey"},
+    {"INSERT INTO return_records (creditor_id, file_id, line, idx, kind, "
+     "level, outcome) SELECT 1, id, 1, 0, 'info', 'group', 'stored' "
+     "FROM imported_files",
+        DB_FAIL_NONE, NULL},
+    {"INSERT INTO return_effects (creditor_id, record_id, collection_id, "
+     "family, new_state, counted, school_year, applied_on) SELECT 99, r.id, "
+     "c.id, 'unpaid', 'rejected', true, 2025, '2025-11-02' "
+     "FROM return_records r, collections c "
+     "WHERE c.end_to_end_id = 'E2E-F1-202511'",
+        DB_FAIL_FOREIGN_KEY, "return_effects_creditor_id_record_id_fkey"},
+    {"INSERT INTO return_quarantine (creditor_id, record_id, reason) "
+     "SELECT 99, id, 'test' FROM return_records",
+        DB_FAIL_FOREIGN_KEY, "return_quarantine_creditor_id_record_id_fkey"},
+    {"DELETE FROM creditors", DB_FAIL_FOREIGN_KEY, "_creditor_id_fkey"},
+};
+
+Test(schema, returns_speed_keeps_the_rules)
+{
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+
+	retfix_load(db);
+	schema_run_cases(
+	    db, speed_steps, sizeof(speed_steps) / sizeof(speed_steps[0]));
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/* What a returns import does to collections and invoices changes no
+ * indexed column: PostgreSQL writes the new versions in place (HOT),
+ * without an entry in every index (migration 013). */
+Test(schema, state_changes_are_heap_only_updates)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+
+	retfix_load(db);
+	cr_assert_eq(db_exec(db, "begin", "BEGIN", 0, NULL, &err), 0);
+	cr_assert_eq(db_exec(db, "reject",
+	                 "UPDATE collections SET state = 'rejected', "
+	                 "state_since = '2025-11-02', reason_code = 'AM04'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(db_exec(db, "unpaid",
+	                 "UPDATE invoices SET state = 'unpaid', "
+	                 "state_since = '2025-11-02', unpaid_reason = "
+	                 "'rejected AM04 (camt054.xml line 12)'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(dbtest_int(db,
+	                 "SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables "
+	                 "WHERE relname = 'collections'"),
+	    9);
+	cr_expect_eq(dbtest_int(db,
+	                 "SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables "
+	                 "WHERE relname = 'invoices'"),
+	    9);
+	cr_assert_eq(db_exec(db, "rollback", "ROLLBACK", 0, NULL, &err), 0);
 	db_close(db);
 	dbtest_drop(name);
 }

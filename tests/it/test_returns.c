@@ -4,8 +4,13 @@
  * on the fixture of tests/data/returns/fixture.sql.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
@@ -189,6 +194,76 @@ Test(returns_it, inspect_quotes_csv_fields)
 	              "\"A,\"\"B\"\"\",M 1,12.34,AM04,,provision "
 	              "insuffisante\r\n") != NULL,
 	    "%s", r.out);
+}
+
+/* A camt.054 of n identical returns at path. */
+static void
+big_camt054(const char *path, size_t n)
+{
+	struct retfix_tx *tx = calloc(n, sizeof(*tx));
+
+	cr_assert_not_null(tx);
+	for (size_t i = 0; i < n; i++)
+		tx[i] = (struct retfix_tx){"E2E-F1-202510", "AM04", 1000, NULL};
+	retfix_camt054(path, "BIG", tx, n);
+	free(tx);
+}
+
+/* The records of a file wait in a temporary file, not in memory: the
+ * peak RSS of inspect does not grow with the bank file (it grew by
+ * about 165 bytes per record, 6.6 MB here, when they waited in memory). */
+Test(returns_it, inspect_memory_does_not_grow_with_the_file)
+{
+	static const size_t sizes[] = {1000, 40000};
+	long rss[2];
+	char *p = retfix_tmp("big");
+
+	for (size_t i = 0; i < 2; i++) {
+		char cmd[1024];
+		struct rusage ru;
+		pid_t pid;
+		int st;
+
+		big_camt054(p, sizes[i]);
+		snprintf(cmd, sizeof(cmd), "inspect %s", p);
+		pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			dup2(fd, STDOUT_FILENO);
+			execl(CTLRUN_SEPACTL, "sepactl", "inspect", p,
+			    (char *)NULL);
+			_exit(127);
+		}
+		cr_assert_eq(wait4(pid, &st, 0, &ru), pid);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", cmd);
+		rss[i] = ru.ru_maxrss;
+	}
+	unlink(p);
+	cr_expect_lt(rss[1] - rss[0], 2048,
+	    "peak RSS %ld KB for %zu records,"
+	    " %ld KB for %zu",
+	    rss[0], sizes[0], rss[1], sizes[1]);
+}
+
+Test(returns_it, inspect_says_when_it_cannot_spool)
+{
+	static struct ctlrun r;
+	const char *good =
+	    BANK "pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml";
+	char args[512], want[512];
+
+	setenv("TMPDIR", "/nonexistent", 1);
+	snprintf(args, sizeof(args), "inspect %s", good);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 3);
+	snprintf(want, sizeof(want),
+	    "sepactl: cannot create a temporary file for the records of %s: "
+	    "No such file or directory\n",
+	    good);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, header);
 }
 
 /* A configuration for the test database, with the fixture loaded. */
