@@ -827,7 +827,9 @@ static const struct import_step import_moves[][3] = {
                 "EXCLUDED.country, EXCLUDED.email, EXCLUDED.bracket) "
                 "RETURNING (xmax = 0) AS ins) "
                 "SELECT count(*) FILTER (WHERE ins), count(*) FILTER "
-                "(WHERE NOT ins), 0 FROM up"},
+                "(WHERE NOT ins), 0 FROM up",
+                /* the next imports and the invoice run plan on these */
+                "ANALYZE families"},
         },
     [IMPORT_MANDATES] =
         {
@@ -846,7 +848,8 @@ static const struct import_step import_moves[][3] = {
                 "s.signed_on, $2, s.line FROM ins JOIN staging_mandates s ON "
                 "s.file_id = $2 AND s.line = ins.source_line RETURNING 1) "
                 "SELECT (SELECT count(*) FROM ins), 0, (SELECT count(*) FROM "
-                "acc)"},
+                "acc)",
+                "ANALYZE mandates, mandate_accounts"},
         },
     [IMPORT_TARIFFS] =
         {

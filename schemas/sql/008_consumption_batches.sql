@@ -134,10 +134,13 @@ CREATE INDEX consumption_days ON consumption_lines USING brin (consumed_on);
 -- the invoice, and child and service (never deleted, see above) by the
 -- run's joins. The invoice and the reminded invoice keep their foreign
 -- keys.
+-- (creditor_id, id) was the target of consumption_lines.invoice_line_id,
+-- gone above: its index goes too.
 ALTER TABLE invoice_lines
     DROP CONSTRAINT invoice_lines_creditor_id_fkey,
     DROP CONSTRAINT invoice_lines_creditor_id_child_id_fkey,
-    DROP CONSTRAINT invoice_lines_creditor_id_service_id_fkey;
+    DROP CONSTRAINT invoice_lines_creditor_id_service_id_fkey,
+    DROP CONSTRAINT invoice_lines_creditor_id_id_key;
 
 -- Hours rounded up to the next whole hour, away from zero for a negative
 -- correction (quantities in thousandths). A day's hours billed in two
