@@ -42,7 +42,10 @@ status_line(void *arg, const char *section, const char *text)
 {
 	(void)arg;
 	if (strcmp(section, "attention-total") == 0)
-		printf("events needing attention: %s\n", text);
+		printf("events needing attention: %s%s\n", text,
+		    strcmp(text, "0") != 0
+		        ? " (sepactl attention list; attention ack to clear)"
+		        : "");
 	else
 		printf("%s: %s\n", section, text);
 }

@@ -129,6 +129,21 @@ static const struct ctl_command ctl_command_table[] = {
         "Say whether the database is reachable, its schema version, and how many\n"
         "families, mandates, consumption lines and invoices it holds.\n",
         cmd_status},
+    {"attention", "list [--all] | ack ID... | --all --note TEXT",
+        "the events that need a person, and their acknowledgement",
+        "  attention list [--all]\n"
+        "  attention ack ID... --note TEXT\n"
+        "  attention ack --all --note TEXT\n\n"
+        "list: the events that need a person (a file recorded but not released,\n"
+        "an invoice payable by other means, records in quarantine, a deferred\n"
+        "or late collection...) not acknowledged yet, with their id; --all adds\n"
+        "the acknowledged ones with their date and note.\n"
+        "ack: acknowledge those events (or every open one with --all) on the\n"
+        "business date, with a note saying who saw to it and how; they leave\n"
+        "the attention list of sepactl status. The events themselves are kept\n"
+        "as they were. Refused whole when an id is not an event needing\n"
+        "attention, or was acknowledged already.\n",
+        cmd_attention},
     {"db", "start|stop", "start or stop the private PostgreSQL cluster",
         "The private cluster (database.data_dir) starts on demand and keeps\n"
         "running so that commands are fast; `db stop` stops it, `db start`\n"

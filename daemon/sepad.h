@@ -584,6 +584,36 @@ int store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
     struct event_row **rows, size_t *count, sepa_error *err);
 void store_event_rows_free(struct event_row *rows, size_t count);
 
+/* An event that needs attention, as `sepactl attention list` shows it. */
+struct attention_row {
+	int64_t id;
+	char business_date[SEPA_DATE_BUFSZ];
+	char *kind;
+	char *message;
+	char acknowledged_on[SEPA_DATE_BUFSZ]; /* "" while open */
+	char *note; /* "" while open */
+};
+
+/*
+ * The creditor's events that need attention, oldest first: the open ones,
+ * or all with their acknowledgement (`all`). Free with
+ * store_attention_rows_free().
+ */
+int store_attention_list(struct db *db, int64_t creditor_id, bool all,
+    struct attention_row **rows, size_t *count, sepa_error *err);
+void store_attention_rows_free(struct attention_row *rows, size_t count);
+
+/*
+ * Acknowledge events that need attention, in one transaction: the `n`
+ * ids given, or every open one when n is 0. Refused whole (SEPA_ENOTFOUND
+ * or SEPA_ESTATE, nothing changed) when an id is not an event of the
+ * creditor that needs attention, or is acknowledged already. *done gets
+ * the number acknowledged.
+ */
+int store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
+    size_t n, sepa_date today, const char *note, int64_t *done,
+    sepa_error *err);
+
 /* ----------------------------------------------------------- notify.c */
 
 /* Event kinds with a stable journal MESSAGE_ID (systemd/sepad.catalog). */
@@ -1040,6 +1070,8 @@ int ctl_recovery_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_quarantine.c: quarantine list|apply|dismiss */
 int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
+/* cmd_attention.c: attention list|ack */
+int cmd_attention(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sepad.h"
 
@@ -128,4 +129,183 @@ store_event_rows_free(struct event_row *rows, size_t count)
 		free(rows[i].message);
 	}
 	free(rows);
+}
+
+/* ------------------------------------------------------------ attention */
+
+int
+store_attention_list(struct db *db, int64_t creditor_id, bool all,
+    struct attention_row **rows, size_t *count, sepa_error *err)
+{
+	char cred[24];
+	struct pg_result *pres;
+	PGresult *res;
+	int n;
+
+	*rows = NULL;
+	*count = 0;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if (db_query(db, &pres, "read the events needing attention",
+	        "SELECT e.id, to_char(e.business_date, 'YYYY-MM-DD'), e.kind, "
+	        "e.message, coalesce(to_char(a.acknowledged_on, "
+	        "'YYYY-MM-DD'), ''), coalesce(a.note, '') FROM events e "
+	        "LEFT JOIN event_acks a ON a.creditor_id = e.creditor_id AND "
+	        "a.event_id = e.id WHERE e.creditor_id = $1 AND "
+	        "e.needs_attention AND ($2::boolean OR a.event_id IS NULL) "
+	        "ORDER BY e.id",
+	        2, (const char *const[]){cred, all ? "true" : "false"},
+	        err) != 0)
+		return SEPA_EIO;
+	res = (PGresult *)pres;
+	n = PQntuples(res);
+	if (n > 0) {
+		*rows = xcalloc((size_t)n, sizeof(**rows));
+		for (int i = 0; i < n; i++) {
+			struct attention_row *r = &(*rows)[i];
+
+			r->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+			snprintf(r->business_date, sizeof(r->business_date),
+			    "%s", PQgetvalue(res, i, 1));
+			r->kind = xstrdup(PQgetvalue(res, i, 2));
+			r->message = xstrdup(PQgetvalue(res, i, 3));
+			snprintf(r->acknowledged_on, sizeof(r->acknowledged_on),
+			    "%s", PQgetvalue(res, i, 4));
+			r->note = xstrdup(PQgetvalue(res, i, 5));
+		}
+	}
+	*count = (size_t)n;
+	db_result_free(pres);
+	return 0;
+}
+
+void
+store_attention_rows_free(struct attention_row *rows, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(rows[i].kind);
+		free(rows[i].message);
+		free(rows[i].note);
+	}
+	free(rows);
+}
+
+/* The ids as a PostgreSQL array literal, "{1,2,3}" (owned). */
+static char *
+attention_ids(const int64_t *ids, size_t n)
+{
+	char *s = xmalloc(n * 21 + 3);
+	size_t len = 0;
+
+	s[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(
+		    s + len, "%s%" PRId64, i > 0 ? "," : "", ids[i]);
+	s[len++] = '}';
+	s[len] = '\0';
+	return s;
+}
+
+/* A refusal found by `sql` ($1 creditor, $2 ids): its first row. */
+static int
+attention_refusal(struct db *db, const char *what, const char *sql,
+    const char *const *params, struct pg_result **out, sepa_error *err)
+{
+	int rc = db_query(db, out, what, sql, 2, params, err);
+
+	if (rc == 0 && PQntuples((PGresult *)*out) == 0) {
+		db_result_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
+store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
+    size_t n, sepa_date today, const char *note, int64_t *done, sepa_error *err)
+{
+	char cred[24], day[SEPA_DATE_BUFSZ], msg[160], *list = NULL;
+	const char *params[4];
+	struct pg_result *bad = NULL;
+	struct event ev;
+	int rc;
+
+	*done = 0;
+	if (note == NULL || note[0] == '\0')
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "an acknowledgement needs a note: who saw to it, and how");
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	sepa_date_iso(day, today);
+	list = n > 0 ? attention_ids(ids, n) : NULL;
+	params[0] = cred;
+	params[1] = list;
+	params[2] = day;
+	params[3] = note;
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		goto cleanup;
+	/* One acknowledgement at a time per creditor. */
+	if ((rc = db_exec(db, "lock the acknowledgements",
+	         "LOCK TABLE event_acks IN SHARE ROW EXCLUSIVE MODE", 0, NULL,
+	         err)) != 0)
+		goto cleanup;
+	if (n > 0) {
+		if ((rc = attention_refusal(db, "check the events",
+		         "SELECT x FROM unnest($2::bigint[]) x WHERE NOT EXISTS "
+		         "(SELECT 1 FROM events e WHERE e.creditor_id = $1 AND "
+		         "e.id = x AND e.needs_attention) ORDER BY x LIMIT 1",
+		         params, &bad, err)) != 0)
+			goto cleanup;
+		if (bad != NULL) {
+			rc = sepa_error_set(err, SEPA_ENOTFOUND,
+			    "event %s is not an event that needs attention "
+			    "(sepactl attention list shows them)",
+			    PQgetvalue((PGresult *)bad, 0, 0));
+			goto cleanup;
+		}
+		if ((rc = attention_refusal(db, "check the acknowledgements",
+		         "SELECT a.event_id, to_char(a.acknowledged_on, "
+		         "'YYYY-MM-DD'), a.note FROM event_acks a WHERE "
+		         "a.creditor_id = $1 AND a.event_id = ANY($2::bigint[]) "
+		         "ORDER BY a.event_id LIMIT 1",
+		         params, &bad, err)) != 0)
+			goto cleanup;
+		if (bad != NULL) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "event %s was acknowledged on %s: %s",
+			    PQgetvalue((PGresult *)bad, 0, 0),
+			    PQgetvalue((PGresult *)bad, 0, 1),
+			    PQgetvalue((PGresult *)bad, 0, 2));
+			goto cleanup;
+		}
+	}
+	/* $2 NULL: every open one. */
+	if ((rc = db_query_int64(db, done, "acknowledge the events",
+	         "WITH ins AS (INSERT INTO event_acks (creditor_id, event_id, "
+	         "acknowledged_on, note) SELECT $1, e.id, $3, $4 FROM events "
+	         "e WHERE e.creditor_id = $1 AND e.needs_attention AND ($2::bigint[] IS "
+	         "NULL OR e.id = ANY($2::bigint[])) AND NOT EXISTS (SELECT 1 "
+	         "FROM event_acks a WHERE a.creditor_id = $1 AND a.event_id = "
+	         "e.id) RETURNING 1) SELECT count(*) FROM ins",
+	         4, params, err)) != 0)
+		goto cleanup;
+	snprintf(msg, sizeof(msg),
+	    "%" PRId64 " event%s needing attention "
+	    "acknowledged",
+	    *done, *done == 1 ? "" : "s");
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = "attention.acknowledged";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.has_count = true;
+	ev.count = *done;
+	if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(bad);
+	if (rc != 0) {
+		db_rollback(db);
+		*done = 0;
+	}
+	free(list);
+	return rc;
 }

@@ -86,3 +86,77 @@ Test(event, collections_tables_enforce_exactly_once)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* Acknowledging events that need attention: a row beside each event (the
+ * log unchanged), one event saying so, refusals that change nothing. */
+Test(event, attention_acknowledged_beside_the_log)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct attention_row *rows = NULL;
+	size_t n = 0;
+	int64_t done = -1, id = 0, log_before;
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	struct event ev = {0};
+	sepa_date day = {2026, 11, 3};
+
+	cr_assert_eq(db_exec(db, "creditor",
+	                 "INSERT INTO creditors (ics, name) VALUES "
+	                 "('FR72ZZZ123456', 'Commune')",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	ev.kind = "invoice.collect_late";
+	ev.message = "invoice F1 too late for the bank";
+	ev.business_date = day;
+	ev.needs_attention = true;
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(
+		    store_event_add(db, 1, &ev, &err), 0, "%s", err.msg);
+	log_before =
+	    dbtest_int(db, "SELECT sum(hashtext(e::text)) FROM events e");
+	cr_assert_eq(store_attention_list(db, 1, false, &rows, &n, &err), 0);
+	cr_assert_eq(n, 3);
+	id = rows[1].id;
+	cr_assert_str_eq(rows[1].business_date, "2026-11-03");
+	cr_assert_str_eq(rows[1].acknowledged_on, "");
+	store_attention_rows_free(rows, n);
+
+	cr_assert_eq(store_attention_ack(
+	                 db, 1, &id, 1, day, "called the bank", &done, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(done, 1);
+	cr_assert_eq(store_attention_list(db, 1, false, &rows, &n, &err), 0);
+	cr_assert_eq(n, 2);
+	store_attention_rows_free(rows, n);
+	cr_assert_eq(store_attention_list(db, 1, true, &rows, &n, &err), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(rows[1].acknowledged_on, "2026-11-03");
+	cr_assert_str_eq(rows[1].note, "called the bank");
+	store_attention_rows_free(rows, n);
+	/* the acknowledged events are as they were; the ack is logged */
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT sum(hashtext(e::text)) FROM events e WHERE "
+	                 "kind <> 'attention.acknowledged'"),
+	    log_before);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'attention.acknowledged' AND count = 1 AND NOT "
+	                 "needs_attention"),
+	    1);
+
+	/* again: refused, nothing changed */
+	done = -1;
+	cr_assert_eq(store_attention_ack(db, 1, &id, 1, day, "x", &done, &err),
+	    SEPA_ESTATE);
+	cr_assert_eq(done, 0);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM event_acks"), 1);
+	cr_assert_eq(store_attention_ack(db, 1, NULL, 0, day, "", &done, &err),
+	    SEPA_EINVAL);
+	/* all the open ones */
+	cr_assert_eq(
+	    store_attention_ack(db, 1, NULL, 0, day, "seen", &done, &err), 0);
+	cr_assert_eq(done, 2);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM event_acks"), 3);
+	db_close(db);
+	dbtest_drop(name);
+}
