@@ -78,4 +78,19 @@ ctlrun_conf(char *path, size_t size, const char *text)
 	fclose(fp);
 }
 
+/* A configuration for the database `conninfo` and the test creditor
+ * (Commune de Test, FR72ZZZ123456). */
+static inline void
+ctlrun_conf_creditor(char *path, size_t size, const char *conninfo)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n",
+	    conninfo);
+	ctlrun_conf(path, size, text);
+}
+
 #endif /* SEPAD_CTLRUN_H */

@@ -20,7 +20,7 @@ struct ait {
 static void
 ait_setup(struct ait *t)
 {
-	char conninfo[DBTEST_CONNINFO_MAX], text[2048];
+	char conninfo[DBTEST_CONNINFO_MAX];
 	sepa_error err = SEPA_ERROR_INIT;
 	struct db *db;
 
@@ -40,12 +40,7 @@ ait_setup(struct ait *t)
 	        &err),
 	    0, "%s", err.msg);
 	db_close(db);
-	snprintf(text, sizeof(text),
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
-	    " iban = \"FR7630006000011234567890189\"; };\n",
-	    conninfo);
-	ctlrun_conf(t->conf, sizeof(t->conf), text);
+	ctlrun_conf_creditor(t->conf, sizeof(t->conf), conninfo);
 }
 
 static void

@@ -45,12 +45,7 @@ qit_setup(struct qit *t)
 	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
 	retfix_load(db);
 	db_close(db);
-	snprintf(text, sizeof(text),
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
-	    " iban = \"FR7630006000011234567890189\"; };\n",
-	    conninfo);
-	ctlrun_conf(t->conf, sizeof(t->conf), text);
+	ctlrun_conf_creditor(t->conf, sizeof(t->conf), conninfo);
 	snprintf(t->dir, sizeof(t->dir), "/tmp/sepad-qit-%ld", (long)getpid());
 	snprintf(text, sizeof(text), "rm -rf %s && mkdir %s", t->dir, t->dir);
 	cr_assert_eq(system(text), 0);
