@@ -201,6 +201,28 @@ mandate_csv_field(const char *s, bool last)
 	putchar(last ? '\n' : ';');
 }
 
+/*
+ * A payer name in a column of `width` characters (UTF-8: cut between
+ * characters, never inside one; padded by characters, not bytes).
+ */
+static void
+mandate_payer_cell(const char *name, size_t width)
+{
+	char cut[256];
+	size_t len = 0, chars = 0;
+
+	for (; name[len] != '\0'; len++) {
+		/* a character starts: room for it whole (4 bytes at most) */
+		if (((unsigned char)name[len] & 0xC0) != 0x80) {
+			if (chars == width || len + 4 >= sizeof(cut))
+				break;
+			chars++;
+		}
+		cut[len] = name[len];
+	}
+	cut[len] = '\0';
+	notice_cell(stdout, cut, width, 0);
+}
 static int
 mandate_list_row(void *arg, const struct mandate_list_row *row)
 {
@@ -228,8 +250,9 @@ mandate_list_row(void *arg, const struct mandate_list_row *row)
 		mandate_csv_field(row->iban[0] != '\0' ? iban : "", true);
 		return 0;
 	}
-	printf("%-20s %-12s %-24.24s %-10s %-10s %-10s %s%s%s\n", row->rum,
-	    row->family_ref, row->payer_name, row->state,
+	printf("%-20s %-12s ", row->rum, row->family_ref);
+	mandate_payer_cell(row->payer_name, 24);
+	printf(" %-10s %-10s %-10s %s%s%s\n", row->state,
 	    mandate_datestr(since, row->since),
 	    mandate_datestr(ends, row->ends_on), iban,
 	    row->reason[0] != '\0' ? "  " : "", row->reason);

@@ -360,9 +360,17 @@ Test(mandate_it, show_and_list)
 	it_run(&t, &r, "2026-11-20",
 	    "terminate RUM-2 --received 2026-11-20 --immediate");
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* a long accented payer name: cut and padded by characters */
+	dbtest_int(t.f.db,
+	    "WITH u AS (UPDATE families SET payer_name = 'Hélène-Élodie "
+	    "Dupont-Lefèvre-Marchand' RETURNING 1) SELECT count(*) FROM u");
 	it_run(&t, &r, "2026-11-20", "list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "RUM-1 ") != NULL && strstr(r.out, "RUM-2 "),
+	    "%s", r.out);
+	cr_expect(strstr(r.out,
+	              "\nRUM-1                F1           Hélène-Élodie "
+	              "Dupont-Lef active     ") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "\n2 mandates\n") != NULL, "%s", r.out);
 	it_run(&t, &r, "2026-11-20", "show RUM-2");
@@ -373,7 +381,8 @@ Test(mandate_it, show_and_list)
 	cr_expect_str_eq(r.out,
 	    "rum;family_ref;payer_name;state;reason;since;ends_on;signed_on;"
 	    "iban\n"
-	    "RUM-2;F1;Marie Dupont;terminated;revoked by the family;"
+	    "RUM-2;F1;Hélène-Élodie Dupont-Lefèvre-Marchand;terminated;"
+	    "revoked by the family;"
 	    "2026-11-20;2026-11-20;2026-08-25;FR76****0173\n");
 	it_run(&t, &r, "2026-11-20", "list --status lapsed");
 	cr_expect(strstr(r.out, "\n0 mandates\n") != NULL, "%s", r.out);
