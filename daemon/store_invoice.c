@@ -358,10 +358,11 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	if ((rc = inv_exec(db, "collect the unpaid invoices",
 	         "CREATE TEMP TABLE inv_rem ON COMMIT DROP AS "
 	         "SELECT i.id AS reminded_id, i.family_id, i.number, "
-	         "  i.total_cents - coalesce((SELECT sum(amount_cents) "
-	         "    FROM payments y WHERE y.creditor_id = i.creditor_id "
-	         "    AND y.invoice_id = i.id), 0) AS amount "
-	         "FROM invoices i WHERE i.creditor_id = $1 "
+	         /* its own debt: not the reminders it carried (015) */
+	         "  d.due_cents AS amount "
+	         "FROM invoices i JOIN invoice_dues d "
+	         "  ON d.creditor_id = i.creditor_id AND d.invoice_id = i.id "
+	         "WHERE i.creditor_id = $1 "
 	         "  AND i.state = 'unpaid' AND i.month < $2 AND $3::boolean "
 	         "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
 	         "    WHERE l.creditor_id = i.creditor_id AND l.kind = "

@@ -114,6 +114,38 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 		    number);
 		goto cleanup;
 	}
+	/*
+	 * A reminded invoice whose reminder is still to be debited with a
+	 * later invoice: paid here, it would be debited again. The payment
+	 * belongs on the later invoice (its total carries the reminder).
+	 */
+	if (strcmp(r->state, "reminded") == 0) {
+		char idbuf[24];
+
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)inv_id);
+		db_result_free(res);
+		res = NULL;
+		if ((rc = db_query(db, &res, "find the reminder",
+		         "SELECT n.number, n.state FROM invoice_lines l JOIN "
+		         "invoices n ON n.creditor_id = l.creditor_id AND n.id = "
+		         "l.invoice_id WHERE l.creditor_id = $1 AND l.kind = "
+		         "'reminder' AND l.reminded_invoice_id = $2 AND n.state "
+		         "IN ('issued', 'collecting')",
+		         2, (const char *const[]){cred, idbuf}, err)) != 0)
+			goto cleanup;
+		if (PQntuples(res) == 1) {
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "invoice %s is reminded on invoice %s, which is "
+			    "%s: record the payment on %s (its total carries "
+			    "the reminder)",
+			    number, PQgetvalue(res, 0, 0),
+			    strcmp(PQgetvalue(res, 0, 1), "issued") == 0
+			        ? "still to be collected"
+			        : "being collected",
+			    PQgetvalue(res, 0, 0));
+			goto cleanup;
+		}
+	}
 	r->due_cents = r->total_cents - r->paid_cents;
 	if (amount_cents > r->due_cents) {
 		rc = sepa_error_set(err, SEPA_EINVAL,
@@ -142,6 +174,15 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 		if ((rc = db_exec(db, "mark the invoice paid",
 		         "UPDATE invoices SET state = 'paid', state_since = $3 "
 		         "WHERE creditor_id = $1 AND id = $2",
+		         3, p, err)) != 0)
+			goto cleanup;
+		/* the reminders it carried are paid with it (015) */
+		if ((rc = db_exec(db, "mark the reminded invoices paid",
+		         "UPDATE invoices r SET state = 'paid', state_since = $3 "
+		         "FROM invoice_lines l WHERE l.creditor_id = $1 AND "
+		         "l.invoice_id = $2 AND l.kind = 'reminder' AND "
+		         "r.creditor_id = $1 AND r.id = l.reminded_invoice_id "
+		         "AND r.state = 'reminded'",
 		         3, p, err)) != 0)
 			goto cleanup;
 		r->fully_paid = true;

@@ -19,7 +19,7 @@ static const char recovery_due[] =
     "SELECT i.id, i.number, to_char(i.month, 'YYYY-MM'), i.issued_on,"
     " i.due_on, f.family_ref, f.payer_name, f.street, f.building,"
     " f.postcode, f.town, f.country, i.total_cents,"
-    " coalesce(p.paid, 0), i.total_cents - coalesce(p.paid, 0),"
+    " d.paid_cents, d.due_cents,"
     " coalesce(i.unpaid_reason, ''),"
     " coalesce((SELECT string_agg(DISTINCT c.reason_code, ' ')"
     " FROM collections c WHERE c.creditor_id = $1 AND c.invoice_id = i.id"
@@ -30,10 +30,10 @@ static const char recovery_due[] =
     " THEN 'no active mandate' ELSE 'unpaid after the reminder' END"
     " FROM invoices i"
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
-    " LEFT JOIN (SELECT invoice_id, sum(amount_cents) AS paid FROM payments"
-    " WHERE creditor_id = $1 GROUP BY invoice_id) p ON p.invoice_id = i.id"
+    /* its own debt, not the reminders it carried (migration 015) */
+    " JOIN invoice_dues d ON d.creditor_id = $1 AND d.invoice_id = i.id"
     " WHERE i.creditor_id = $1 AND i.state IN ('unpaid', 'reminded')"
-    " AND i.total_cents - coalesce(p.paid, 0) > 0"
+    " AND d.due_cents > 0"
     " AND NOT EXISTS (SELECT 1 FROM recovery_export_invoices x"
     " WHERE x.creditor_id = $1 AND x.invoice_id = i.id)"
     " AND (NOT $3::boolean"
@@ -175,11 +175,9 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 	         err)) != 0 ||
 	    (rc = db_exec(db, "record the exported invoices",
 	         "INSERT INTO recovery_export_invoices (creditor_id, export_id,"
-	         " invoice_id, due_cents) SELECT $1, $2, i.id, i.total_cents -"
-	         " coalesce((SELECT sum(p.amount_cents) FROM payments p"
-	         " WHERE p.creditor_id = $1 AND p.invoice_id = i.id), 0)"
-	         " FROM invoices i WHERE i.creditor_id = $1"
-	         " AND i.id = ANY($3::bigint[])",
+	         " invoice_id, due_cents) SELECT $1, $2, d.invoice_id,"
+	         " d.due_cents FROM invoice_dues d WHERE d.creditor_id = $1"
+	         " AND d.invoice_id = ANY($3::bigint[])",
 	         3, (const char *const[]){cred, idbuf, ids}, err)) != 0 ||
 	    (rc = db_exec(db, "mark the invoices",
 	         "UPDATE invoices SET state = 'recovery', state_since = $2"

@@ -390,6 +390,26 @@ static const char returns_apply_invoices[] =
     " 'collecting') WHEN 'cancelled' THEN i.state IN ('issued',"
     " 'collecting') ELSE true END";
 
+/*
+ * The invoices reminded on an invoice whose collection this file settled
+ * were paid with it (the debit took the reminder lines too); reminded on
+ * one whose collection is now rejected, returned or refunded, they are
+ * owed again (a refund after settlement). Migration 015. $1 creditor,
+ * $2 today.
+ */
+static const char returns_apply_reminded[] =
+    "UPDATE invoices r SET state = CASE WHEN w.new_state = 'settled'"
+    " THEN 'paid' ELSE 'reminded' END, state_since = $2"
+    " FROM " RETURNS_WINNERS " w"
+    " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
+    " JOIN invoice_lines l ON l.creditor_id = $1"
+    " AND l.invoice_id = c.invoice_id AND l.kind = 'reminder'"
+    " WHERE r.creditor_id = $1 AND r.id = l.reminded_invoice_id"
+    " AND ((w.new_state = 'settled' AND r.state = 'reminded')"
+    " OR (w.new_state IN ('rejected', 'returned', 'refunded')"
+    " AND r.state = 'paid' AND NOT EXISTS (SELECT 1 FROM payments y"
+    " WHERE y.creditor_id = $1 AND y.invoice_id = r.id)))";
+
 /* $1 creditor, $2 file, $3 today: an event per collection cancelled
  * (needs attention); the other changes are in return_effects. */
 static const char returns_events[] =
@@ -790,6 +810,9 @@ store_returns_apply_effects(struct db *db, int64_t creditor_id, int64_t file_id,
 	    (rc = returns_exec(db, "update the invoices",
 	         returns_apply_invoices, 3,
 	         (const char *const[]){cred, day, file_name}, err)) == 0 &&
+	    (rc = returns_exec(db, "settle the reminded invoices",
+	         returns_apply_reminded, 2, (const char *const[]){cred, day},
+	         err)) == 0 &&
 	    (rc = returns_exec(db, "log the collections", returns_events, 3,
 	         (const char *const[]){cred, fid, day}, err)) == 0 &&
 	    (rc = returns_int64(db, terminated, "apply the two-rejects rule",

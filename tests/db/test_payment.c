@@ -248,3 +248,73 @@ Test(payment, waits_for_a_running_collect)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/*
+ * A reminded invoice is paid through the invoice that carries its
+ * reminder (migration 015): a payment on it directly while that invoice
+ * is still to be collected is refused (it would be debited again); the
+ * full payment of the later invoice pays both; the recovery and the next
+ * reminder count its own lines only.
+ */
+Test(payment, reminder_paid_through_the_next_invoice)
+{
+	char name[64];
+	struct db *db = open_invoiced(name);
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	struct invoice_run_result ir;
+	struct payment_result r;
+	sepa_date today = {2026, 11, 5};
+	int64_t before;
+
+	cr_assert_eq(db_exec(db, "unpaid",
+	                 "UPDATE invoices SET state = 'unpaid' WHERE number = "
+	                 "'F2026-09-000001'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	seed_conso(db, "FAM1", "E1", "CANTINE", "2026-10-01", "1000");
+	memset(&o, 0, sizeof(o));
+	o.month = (sepa_month){2026, 10};
+	o.today = (sepa_date){2026, 11, 2};
+	o.rules = (sepa_rules)SEPA_RULES_INIT;
+	o.represent_unpaid = true;
+	cr_assert_eq(store_invoice_run(db, cred_id(db), &o, &ir, &err), 0, "%s",
+	    err.msg);
+	/* 1,10 of October + the 15,80 reminder; own lines 1,10 */
+	cr_assert_eq(
+	    dbtest_int(db,
+	        "SELECT d.total_cents * 10000 + d.own_cents FROM "
+	        "invoice_dues d JOIN invoices i ON i.id = d.invoice_id "
+	        "WHERE i.number = 'F2026-10-000001'"),
+	    1690 * 10000 + 110);
+	before = dbtest_int(db, "SELECT count(*) FROM payments");
+	cr_assert_eq(store_payment_record(db, cred_id(db), "F2026-09-000001",
+	                 1580, today, PAYMENT_CHEQUE, NULL, today, &r, &err),
+	    SEPA_ESTATE);
+	cr_assert_str_eq(err.msg,
+	    "invoice F2026-09-000001 is reminded on invoice F2026-10-000001, "
+	    "which is still to be collected: record the payment on "
+	    "F2026-10-000001 (its total carries the reminder)");
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM payments"), before);
+	/* a part of the later invoice beyond its own lines covers the
+	 * reminded one in part */
+	cr_assert_eq(store_payment_record(db, cred_id(db), "F2026-10-000001",
+	                 610, today, PAYMENT_TRANSFER, NULL, today, &r, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT d.due_cents FROM invoice_dues d JOIN invoices "
+	                 "i ON i.id = d.invoice_id WHERE i.number = "
+	                 "'F2026-09-000001'"),
+	    1580 - 500);
+	cr_assert_eq(store_payment_record(db, cred_id(db), "F2026-10-000001",
+	                 1080, today, PAYMENT_TRANSFER, NULL, today, &r, &err),
+	    0, "%s", err.msg);
+	cr_assert(r.fully_paid);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM invoices WHERE number IN "
+	                 "('F2026-09-000001', 'F2026-10-000001') AND state = "
+	                 "'paid'"),
+	    2);
+	db_close(db);
+	dbtest_drop(name);
+}

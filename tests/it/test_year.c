@@ -1,0 +1,266 @@
+/*
+ * test_year.c - three months of a small commune through the binaries, as
+ * the finance department runs them: generated exports imported with
+ * `sepactl import`, `sepactl cycle` on the invoice and export days, the
+ * bank's camt.054 imported with `sepactl import returns`. Family 1 is
+ * rejected twice (September's debit in October, October's, carrying the
+ * reminder, in November): the reminder is collected with the next
+ * invoice, the second reject ends the mandate, and the treasury gets each
+ * debt once (September's 25,40-like amount once, October's own lines
+ * once). Family 2 is rejected once, then its next debit, with the
+ * reminder, is booked: its first invoice is paid through the second.
+ */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/dbtest.h"
+#include "ctlrun.h"
+
+struct year {
+	char name[64];
+	char conninfo[DBTEST_CONNINFO_MAX];
+	char dir[128]; /* inputs, bank files, outbox */
+	char conf[160];
+	struct db *db;
+};
+
+static void
+year_conf(struct year *y)
+{
+	FILE *fp = fopen(y->conf, "w");
+
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Saint-Exemple\";"
+	    " ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
+	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
+	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
+	    " country = \"FR\"; }; };\n"
+	    "directories: { outbox = \"%s/outbox\"; };\n",
+	    y->conninfo, y->dir);
+	fclose(fp);
+}
+
+/* sepactl -c CONF --today DAY ARGS, which must succeed. */
+static void
+year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
+{
+	char all[1024];
+
+	snprintf(all, sizeof(all), "-c %s --today %s %s", y->conf, day, args);
+	ctlrun(r, all);
+	cr_assert_eq(r->status, 0, "sepactl %s: %s%s", all, r->out, r->err);
+}
+
+/* The month's consumption from gen-commune, imported (the families,
+ * mandates and tariffs with the first month). */
+static void
+year_month(struct year *y, const char *month, const char *day, int first)
+{
+	static const char *const kinds[] = {
+	    "families", "tariffs", "mandates", "consumption"};
+	char cmd[1024], args[512];
+	struct ctlrun r;
+
+	snprintf(cmd, sizeof(cmd),
+	    "%s/build/gen-commune --families 12 --month %s --seed 7 --out "
+	    "%s/in-%s >/dev/null 2>&1",
+	    SEPAD_SRCDIR, month, y->dir, month);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t k = first ? 0 : 3; k < 4; k++) {
+		snprintf(args, sizeof(args), "import %s %s/in-%s/%s.csv",
+		    kinds[k], y->dir, month, kinds[k]);
+		year_ctl(y, &r, day, args);
+	}
+}
+
+/*
+ * A camt.054 of one booked entry: a return (code) of the collection of
+ * `invoice` (attempt 1), or its booking (code NULL); the amount is read
+ * from the collection, so it matches.
+ */
+static void
+year_bank(struct year *y, const char *file, const char *invoice,
+    const char *code, const char *booked)
+{
+	char path[256], q[256], amount[32], rum[64];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pg_result *res;
+	FILE *fp;
+
+	snprintf(q, sizeof(q),
+	    "SELECT (amount_cents / 100) || '.' || lpad((amount_cents %% 100)"
+	    "::text, 2, '0'), rum FROM collections WHERE end_to_end_id = '%s-1'",
+	    invoice);
+	cr_assert_eq(
+	    db_query(y->db, &res, "read the collection", q, 0, NULL, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(PQntuples((PGresult *)res), 1, "%s", invoice);
+	snprintf(
+	    amount, sizeof(amount), "%s", PQgetvalue((PGresult *)res, 0, 0));
+	snprintf(rum, sizeof(rum), "%s", PQgetvalue((PGresult *)res, 0, 1));
+	db_result_free(res);
+	snprintf(path, sizeof(path), "%s/%s", y->dir, file);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "<?xml version=\"1.0\"?>\n"
+	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\">"
+	    "<BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>%s</MsgId>"
+	    "<CreDtTm>%sT10:00:00</CreDtTm></GrpHdr>\n"
+	    "<Ntfctn><Id>N-%s</Id><CreDtTm>%sT10:00:00</CreDtTm>"
+	    "<Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>\n"
+	    "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>%s</CdtDbtInd>"
+	    "<Sts>BOOK</Sts><BookgDt><Dt>%s</Dt></BookgDt>"
+	    "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd>"
+	    "<SubFmlyCd>%s</SubFmlyCd></Fmly></Domn></BkTxCd>"
+	    "<NtryDtls><TxDtls><Refs><EndToEndId>%s-1</EndToEndId>"
+	    "<MndtId>%s</MndtId></Refs>",
+	    file, booked, file, booked, amount, code != NULL ? "DBIT" : "CRDT",
+	    booked, code != NULL ? "UPDD" : "ESDD", invoice, rum);
+	if (code != NULL)
+		fprintf(fp, "<RtrInf><Rsn><Cd>%s</Cd></Rsn></RtrInf>", code);
+	fprintf(fp,
+	    "</TxDtls></NtryDtls></Ntry>\n"
+	    "</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n");
+	fclose(fp);
+}
+
+static int64_t
+year_int(struct year *y, const char *sql)
+{
+	return dbtest_int(y->db, sql);
+}
+
+Test(year, rejects_reminders_termination_and_recovery_counted_once)
+{
+	static struct ctlrun r;
+	sepa_error err = SEPA_ERROR_INIT;
+	char args[512], path[256], csv[4096];
+	int64_t own10;
+	struct year y;
+	FILE *fp;
+	size_t n;
+
+	dbtest_create(y.conninfo, y.name, "sepad");
+	cr_assert_eq(db_connect(&y.db, y.conninfo, &err), 0, "%s", err.msg);
+	snprintf(y.dir, sizeof(y.dir), "/tmp/sepad-year-XXXXXX");
+	cr_assert_not_null(mkdtemp(y.dir));
+	snprintf(y.conf, sizeof(y.conf), "%s/sepad.conf", y.dir);
+	year_conf(&y);
+	year_ctl(&y, &r, "2026-10-01", "init");
+
+	/* September: invoiced on 1 October, collected on the 6th */
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM collections WHERE seq_type = "
+	                 "'FRST' AND state = 'sent'"),
+	    12);
+	/* families 1 and 2 rejected (AM04) on 20 October */
+	year_bank(&y, "r1.xml", "F2026-09-000001", "AM04", "2026-10-20");
+	year_bank(&y, "r2.xml", "F2026-09-000002", "AM04", "2026-10-20");
+	snprintf(args, sizeof(args), "import returns %s/r1.xml %s/r2.xml",
+	    y.dir, y.dir);
+	year_ctl(&y, &r, "2026-10-21", args);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE number IN "
+	                 "('F2026-09-000001', 'F2026-09-000002') AND state = "
+	                 "'unpaid'"),
+	    2);
+
+	/* October: each reminded on the November invoice, collected with it */
+	year_month(&y, "2026-10", "2026-11-01", 0);
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoice_lines l JOIN invoices i "
+	                 "ON i.id = l.invoice_id JOIN invoices p ON p.id = "
+	                 "l.reminded_invoice_id WHERE l.kind = 'reminder' AND "
+	                 "l.amount_cents = p.total_cents AND i.number IN "
+	                 "('F2026-10-000001', 'F2026-10-000002') AND p.state = "
+	                 "'reminded'"),
+	    2);
+	year_ctl(&y, &r, "2026-11-06", "cycle");
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id WHERE i.number IN "
+	        "('F2026-10-000001', 'F2026-10-000002') AND "
+	        "c.amount_cents = i.total_cents AND c.seq_type = "
+	        "'RCUR'"),
+	    2);
+	/* family 1 rejected again: the mandate ends; family 2 is booked */
+	year_bank(&y, "r3.xml", "F2026-10-000001", "AM04", "2026-11-20");
+	year_bank(&y, "r4.xml", "F2026-10-000002", NULL, "2026-11-20");
+	snprintf(args, sizeof(args), "import returns %s/r3.xml %s/r4.xml",
+	    y.dir, y.dir);
+	year_ctl(&y, &r, "2026-11-21", args);
+	year_ctl(&y, &r, "2026-11-21", "mandate show RUM-FAM0000001-2024");
+	cr_expect(strstr(r.out,
+	              "state: terminated (two rejects) since "
+	              "2026-11-21\n") != NULL,
+	    "%s", r.out);
+	/* family 2's September invoice was paid with October's debit */
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE (number, state) "
+	                 "IN (('F2026-09-000002', 'paid'), ('F2026-10-000002', "
+	                 "'paid'))"),
+	    2);
+
+	/* November: family 1 has no mandate; its October invoice is reminded
+	 * for its own lines only (September's amount goes to recovery) */
+	own10 = year_int(&y,
+	    "SELECT i.total_cents - l.amount_cents FROM invoices i JOIN "
+	    "invoice_lines l ON l.invoice_id = i.id AND l.kind = 'reminder' "
+	    "WHERE i.number = 'F2026-10-000001'");
+	cr_assert_gt(own10, 0);
+	year_month(&y, "2026-11", "2026-12-01", 0);
+	year_ctl(&y, &r, "2026-12-01", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT l.amount_cents FROM invoice_lines l JOIN "
+	                 "invoices i ON i.id = l.invoice_id WHERE l.kind = "
+	                 "'reminder' AND i.number = 'F2026-11-000001'"),
+	    own10);
+	year_ctl(&y, &r, "2026-12-07", "cycle");
+	cr_expect(strstr(r.out, "2 invoices") != NULL, "%s", r.out);
+	/* the treasury gets each debt once */
+	snprintf(
+	    path, sizeof(path), "%s/outbox/recovery-2026-12-07-1.csv", y.dir);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "%s: %s", path, r.out);
+	n = fread(csv, 1, sizeof(csv) - 1, fp);
+	csv[n] = '\0';
+	fclose(fp);
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM recovery_export_invoices x JOIN "
+	        "invoices i ON i.id = x.invoice_id JOIN invoices o ON "
+	        "o.number = 'F2026-09-000001' WHERE (i.number = "
+	        "'F2026-09-000001' AND x.due_cents = o.total_cents) OR "
+	        "(i.number = 'F2026-10-000001' AND x.due_cents = "
+	        "i.total_cents - o.total_cents)"),
+	    2, "%s", csv);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT e.total_cents - (SELECT total_cents FROM "
+	                 "invoices WHERE number = 'F2026-10-000001') FROM "
+	                 "recovery_exports e"),
+	    0, "%s", csv);
+	cr_expect(strstr(csv, "\nF2026-09-000001,") != NULL &&
+	        strstr(csv, "\nF2026-10-000001,") != NULL &&
+	        strstr(csv, "F2026-09-000002") == NULL,
+	    "%s", csv);
+	/* once: the same day again exports nothing */
+	year_ctl(&y, &r, "2026-12-07", "recovery export");
+	cr_expect(
+	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+
+	db_close(y.db);
+	snprintf(args, sizeof(args), "rm -rf '%s'", y.dir);
+	cr_expect_eq(system(args), 0);
+	dbtest_drop(y.name);
+}
