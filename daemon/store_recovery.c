@@ -25,9 +25,9 @@ static const char recovery_due[] =
     " FROM collections c WHERE c.creditor_id = $1 AND c.invoice_id = i.id"
     " AND c.reason_code IS NOT NULL), ''),"
     " CASE WHEN NOT $3::boolean THEN 'unpaid'"
-    " WHEN NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
-    " AND m.family_id = i.family_id AND m.state = 'active')"
-    " THEN 'no active mandate' ELSE 'unpaid after the reminder' END"
+    " WHEN EXISTS (SELECT 1 FROM invoice_lines l WHERE l.creditor_id = $1"
+    " AND l.kind = 'reminder' AND l.reminded_invoice_id = i.id)"
+    " THEN 'unpaid after the reminder' ELSE 'no active mandate' END"
     " FROM invoices i"
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
     /* its own debt, not the reminders it carried (migration 015) */
@@ -37,8 +37,13 @@ static const char recovery_due[] =
     " AND NOT EXISTS (SELECT 1 FROM recovery_export_invoices x"
     " WHERE x.creditor_id = $1 AND x.invoice_id = i.id)"
     " AND (NOT $3::boolean"
-    " OR NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
+    /* no mandate to present it again: at once, unless a reminder was
+     * put on a later invoice, which then has until its due date */
+    " OR (NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
     " AND m.family_id = i.family_id AND m.state = 'active')"
+    " AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE"
+    " l.creditor_id = $1 AND l.kind = 'reminder'"
+    " AND l.reminded_invoice_id = i.id))"
     " OR EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices n"
     " ON n.creditor_id = $1 AND n.id = l.invoice_id"
     " WHERE l.creditor_id = $1 AND l.kind = 'reminder'"

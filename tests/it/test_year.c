@@ -6,8 +6,8 @@
  * rejected twice (September's debit in October, October's, carrying the
  * reminder, in November): the reminder is collected with the next
  * invoice, the second reject ends the mandate, and the treasury gets each
- * debt once (September's 25,40-like amount once, October's own lines
- * once). Family 2 is rejected once, then its next debit, with the
+ * debt once: September's invoice in December, October's own lines in
+ * January, after the reminder on November's invoice was left unpaid. Family 2 is rejected once, then its next debit, with the
  * reminder, is booked: its first invoice is paid through the second.
  */
 #include <criterion/criterion.h>
@@ -130,6 +130,22 @@ year_bank(struct year *y, const char *file, const char *invoice,
 	fclose(fp);
 }
 
+/* The recovery file `name` of the outbox into buf. */
+static void
+year_recovery_file(struct year *y, const char *name, char *buf, size_t size)
+{
+	char path[256];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/outbox/%s", y->dir, name);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "%s", path);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+}
+
 static int64_t
 year_int(struct year *y, const char *sql)
 {
@@ -140,11 +156,9 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 {
 	static struct ctlrun r;
 	sepa_error err = SEPA_ERROR_INIT;
-	char args[512], path[256], csv[4096];
+	char args[512], csv[4096];
 	int64_t own10;
 	struct year y;
-	FILE *fp;
-	size_t n;
 
 	dbtest_create(y.conninfo, y.name, "sepad");
 	cr_assert_eq(db_connect(&y.db, y.conninfo, &err), 0, "%s", err.msg);
@@ -226,16 +240,32 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 	                 "invoices i ON i.id = l.invoice_id WHERE l.kind = "
 	                 "'reminder' AND i.number = 'F2026-11-000001'"),
 	    own10);
+	/* 7 December: September's invoice, reminded on October's which was
+	 * rejected, goes to recovery; October's own debt is reminded on
+	 * November's invoice (payable by other means, due on 15 December)
+	 * and waits for that date */
 	year_ctl(&y, &r, "2026-12-07", "cycle");
-	cr_expect(strstr(r.out, "2 invoices") != NULL, "%s", r.out);
-	/* the treasury gets each debt once */
-	snprintf(
-	    path, sizeof(path), "%s/outbox/recovery-2026-12-07-1.csv", y.dir);
-	fp = fopen(path, "r");
-	cr_assert_not_null(fp, "%s: %s", path, r.out);
-	n = fread(csv, 1, sizeof(csv) - 1, fp);
-	csv[n] = '\0';
-	fclose(fp);
+	cr_expect(
+	    strstr(r.out, "recovery-2026-12-07-1.csv: 1 invoice, ") != NULL,
+	    "%s", r.out);
+	year_recovery_file(&y, "recovery-2026-12-07-1.csv", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-09-000001,") != NULL &&
+	        strstr(csv, "unpaid after the reminder") != NULL &&
+	        strstr(csv, "F2026-10-000001") == NULL &&
+	        strstr(csv, "F2026-09-000002") == NULL,
+	    "%s", csv);
+	/* once: the same day again exports nothing */
+	year_ctl(&y, &r, "2026-12-07", "recovery export");
+	cr_expect(
+	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+
+	/* January: November's invoice unpaid after its due date: October's
+	 * own lines go to recovery, once; the treasury got each debt once */
+	year_month(&y, "2026-12", "2027-01-04", 0);
+	year_ctl(&y, &r, "2027-01-04", "cycle");
+	year_ctl(&y, &r, "2027-01-07", "cycle");
+	year_recovery_file(&y, "recovery-2027-01-07-2.csv", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-10-000001,") != NULL, "%s", csv);
 	cr_expect_eq(
 	    year_int(&y,
 	        "SELECT count(*) FROM recovery_export_invoices x JOIN "
@@ -246,18 +276,15 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 	        "i.total_cents - o.total_cents)"),
 	    2, "%s", csv);
 	cr_expect_eq(year_int(&y,
-	                 "SELECT e.total_cents - (SELECT total_cents FROM "
+	                 "SELECT sum(e.total_cents) - (SELECT total_cents FROM "
 	                 "invoices WHERE number = 'F2026-10-000001') FROM "
 	                 "recovery_exports e"),
 	    0, "%s", csv);
-	cr_expect(strstr(csv, "\nF2026-09-000001,") != NULL &&
-	        strstr(csv, "\nF2026-10-000001,") != NULL &&
-	        strstr(csv, "F2026-09-000002") == NULL,
-	    "%s", csv);
-	/* once: the same day again exports nothing */
-	year_ctl(&y, &r, "2026-12-07", "recovery export");
-	cr_expect(
-	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM recovery_export_invoices x JOIN "
+	                 "invoices i ON i.id = x.invoice_id WHERE i.number = "
+	                 "'F2026-10-000001'"),
+	    1);
 
 	db_close(y.db);
 	snprintf(args, sizeof(args), "rm -rf '%s'", y.dir);
