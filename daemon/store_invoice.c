@@ -2,14 +2,16 @@
  * store_invoice.c - the monthly invoice run (set-based, one transaction)
  * and the streamed reading of a month's invoices for the notices.
  *
- * The run prices every unbilled consumption line up to the end of the
- * billed month: each line at the tariff of its family's bracket valid on
- * its date, hour services summed and rounded per child, service and day
- * first. Lines of the billed month become 'consumption' lines, older ones
+ * The run prices every consumption line of the batches not billed yet up
+ * to the end of the billed month (migration 008: a batch is a file's
+ * lines of one month, billed whole): each line at the tariff of its
+ * family's bracket valid on its date, hour services summed and rounded
+ * per child, service and day first (with the hours of that day billed
+ * before, for late lines). Lines of the billed month become 'consumption' lines, older ones
  * 'regularisation' lines; both are grouped per child, service, month and
  * unit price, so a tariff change inside the month splits a line. Unpaid
- * earlier invoices not reminded yet add a 'reminder' line and move to
- * 'reminded'. Everything happens in temporary tables and INSERT ... SELECT:
+ * earlier invoices not reminded yet add a 'reminder' line for what they
+ * owe on their own (invoice_dues, migration 015) and move to 'reminded'. Everything happens in temporary tables and INSERT ... SELECT:
  * no round trip per family or line.
  */
 #include <libpq-fe.h>
