@@ -56,6 +56,33 @@ year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
 	cr_assert_eq(r->status, 0, "sepactl %s: %s%s", all, r->out, r->err);
 }
 
+/* A database of its own, a directory, the configuration, `init`. */
+static void
+year_open(struct year *y)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct ctlrun r;
+
+	dbtest_create(y->conninfo, y->name, "sepad");
+	cr_assert_eq(db_connect(&y->db, y->conninfo, &err), 0, "%s", err.msg);
+	snprintf(y->dir, sizeof(y->dir), "/tmp/sepad-year-XXXXXX");
+	cr_assert_not_null(mkdtemp(y->dir));
+	snprintf(y->conf, sizeof(y->conf), "%s/sepad.conf", y->dir);
+	year_conf(y);
+	year_ctl(y, &r, "2026-10-01", "init");
+}
+
+static void
+year_close(struct year *y)
+{
+	char cmd[256];
+
+	db_close(y->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", y->dir);
+	cr_expect_eq(system(cmd), 0);
+	dbtest_drop(y->name);
+}
+
 /* The month's consumption from gen-commune, imported (the families,
  * mandates and tariffs with the first month). */
 static void
@@ -155,18 +182,11 @@ year_int(struct year *y, const char *sql)
 Test(year, rejects_reminders_termination_and_recovery_counted_once)
 {
 	static struct ctlrun r;
-	sepa_error err = SEPA_ERROR_INIT;
 	char args[512], csv[4096];
 	int64_t own10;
 	struct year y;
 
-	dbtest_create(y.conninfo, y.name, "sepad");
-	cr_assert_eq(db_connect(&y.db, y.conninfo, &err), 0, "%s", err.msg);
-	snprintf(y.dir, sizeof(y.dir), "/tmp/sepad-year-XXXXXX");
-	cr_assert_not_null(mkdtemp(y.dir));
-	snprintf(y.conf, sizeof(y.conf), "%s/sepad.conf", y.dir);
-	year_conf(&y);
-	year_ctl(&y, &r, "2026-10-01", "init");
+	year_open(&y);
 
 	/* September: invoiced on 1 October, collected on the 6th */
 	year_month(&y, "2026-09", "2026-10-01", 1);
@@ -286,8 +306,75 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 	                 "'F2026-10-000001'"),
 	    1);
 
-	db_close(y.db);
-	snprintf(args, sizeof(args), "rm -rf '%s'", y.dir);
-	cr_expect_eq(system(args), 0);
-	dbtest_drop(y.name);
+	year_close(&y);
+}
+
+/*
+ * A dead account: family 3's September debit comes back AC04 (closed
+ * account): the mandate is suspended, October's invoice carries the
+ * reminder; the family gives new details on 3 November (before the 5th:
+ * for November's collection), the mandate is active again and November's
+ * debit, on the new account of the same bank, carries the amendment
+ * (OrgnlDbtrAcct = the old IBAN) and the reminder.
+ */
+Test(year, dead_account_suspends_new_details_amend)
+{
+	static struct ctlrun r;
+	char args[512], path[256], *xml = NULL, *tx;
+	struct year y;
+	size_t len = 0;
+	FILE *fp;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	year_bank(&y, "r1.xml", "F2026-09-000003", "AC04", "2026-10-20");
+	snprintf(args, sizeof(args), "import returns %s/r1.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-21", args);
+	cr_expect(strstr(r.out, "1 suspended") != NULL, "%s", r.out);
+	year_ctl(&y, &r, "2026-10-21", "mandate show RUM-FAM0000003-2025");
+	cr_expect(strstr(r.out,
+	              "state: suspended (dead account AC04) since "
+	              "2026-10-21\n") != NULL,
+	    "%s", r.out);
+
+	year_month(&y, "2026-10", "2026-11-02", 0);
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	year_ctl(&y, &r, "2026-11-03",
+	    "mandate change-account RUM-FAM0000003-2025 --iban "
+	    "FR7630004000031234567890143 --received 2026-11-03");
+	cr_expect(strstr(r.out, "active again") != NULL, "%s", r.out);
+	year_ctl(&y, &r, "2026-11-06", "cycle");
+
+	/* November's file: family 3's debit on the new account, amended,
+	 * for October's invoice with September's reminder */
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id WHERE i.number = "
+	        "'F2026-10-000003' AND c.amount_cents = i.total_cents "
+	        "AND c.iban = 'FR7630004000031234567890143' AND "
+	        "c.amendment <> 'none' AND EXISTS (SELECT 1 FROM "
+	        "invoice_lines l JOIN invoices p ON p.id = "
+	        "l.reminded_invoice_id WHERE l.invoice_id = i.id AND "
+	        "p.number = 'F2026-09-000003')"),
+	    1);
+	snprintf(path, sizeof(path),
+	    "%s/outbox/pain008-FR72ZZZ123456-2026-11-1.xml", y.dir);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "%s", path);
+	cr_assert_gt(getdelim(&xml, &len, '\0', fp), 0);
+	fclose(fp);
+	tx = strstr(xml, "<EndToEndId>F2026-10-000003-1</EndToEndId>");
+	cr_assert_not_null(tx, "no debit of F2026-10-000003 in %s", path);
+	cr_expect(strstr(tx, "<AmdmntInd>true</AmdmntInd>") != NULL &&
+	        strstr(tx, "<IBAN>FR7630004162563823368480275</IBAN>") !=
+	            NULL &&
+	        strstr(tx, "<IBAN>FR7630004162563823368480275</IBAN>") <
+	            strstr(tx, "</DrctDbtTxInf>"),
+	    "%.2000s", tx);
+	free(xml);
+
+	year_close(&y);
 }
