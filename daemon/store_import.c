@@ -642,7 +642,7 @@ static const char *const import_checks[] = {
     /* On imp_conso: the staging rows with their ids (import_prepare). */
     [IMPORT_CONSUMPTION] =
         "SELECT line, 'family_ref', family_ref, 'unknown family' FROM "
-        "imp_conso WHERE family_id IS NULL "
+        "imp_conso WHERE file_id = $2 AND family_id IS NULL "
         "UNION ALL "
         "SELECT line, 'service', service, 'unknown service (import its "
         "tariffs first)' FROM imp_conso WHERE service_id IS NULL "
@@ -713,8 +713,7 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 	snprintf(sql, sizeof(sql),
 	    "WITH issues AS MATERIALIZED (%s), "
 	    "n AS (SELECT count(DISTINCT line) AS bad, count(*) AS total "
-	    /* $2 typed here for the checks that read a temporary table */
-	    "FROM issues WHERE $2::bigint > 0) "
+	    "FROM issues) "
 	    "SELECT i.*, n.bad, n.total FROM n LEFT JOIN LATERAL (SELECT * "
 	    "FROM issues ORDER BY 1, 2 LIMIT $3::bigint) i ON true",
 	    import_checks[kind]);
