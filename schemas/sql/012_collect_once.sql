@@ -22,7 +22,11 @@ ALTER TABLE invoices ADD COLUMN collect_due_on date
 -- never presented to the debtor: the next one is FRST again), and at most
 -- one live collection carrying the amendment of one account. Collections
 -- recorded before this migration that break the rule stay as they were
--- (history is never rewritten) and are left out of the indexes by id.
+-- (history is never rewritten) and are left out of the rules by id.
+-- The rules are unique indexes on stored generated columns (the mandate
+-- of a live FRST, the account of a live amendment, NULL otherwise) rather
+-- than partial indexes whose predicate names `state`: a change of state
+-- then leaves the indexes alone and can be a HOT update (013).
 DO $$
 DECLARE
 	frst text;
@@ -36,13 +40,19 @@ BEGIN
 	    row_number() OVER (PARTITION BY creditor_id, account_id
 	    ORDER BY due_on, id) AS n FROM collections WHERE amendment <> 'none'
 	    AND state NOT IN ('rejected', 'cancelled')) t WHERE n > 1;
-	EXECUTE 'CREATE UNIQUE INDEX collections_one_frst_per_mandate'
-	    ' ON collections (creditor_id, mandate_id) WHERE seq_type = ''FRST'''
-	    ' AND state NOT IN (''rejected'', ''cancelled'')'
-	    || coalesce(' AND id NOT IN (' || frst || ')', '');
-	EXECUTE 'CREATE UNIQUE INDEX collections_one_amendment_per_account'
-	    ' ON collections (creditor_id, account_id) WHERE amendment <> ''none'''
-	    ' AND state NOT IN (''rejected'', ''cancelled'')'
-	    || coalesce(' AND id NOT IN (' || amend || ')', '');
+	EXECUTE 'ALTER TABLE collections ADD COLUMN live_frst_mandate_id bigint'
+	    ' GENERATED ALWAYS AS (CASE WHEN seq_type = ''FRST'' AND state'
+	    ' NOT IN (''rejected'', ''cancelled'')'
+	    || coalesce(' AND id NOT IN (' || frst || ')', '')
+	    || ' THEN mandate_id END) STORED';
+	EXECUTE 'ALTER TABLE collections ADD COLUMN live_amended_account_id'
+	    ' bigint GENERATED ALWAYS AS (CASE WHEN amendment <> ''none'' AND'
+	    ' state NOT IN (''rejected'', ''cancelled'')'
+	    || coalesce(' AND id NOT IN (' || amend || ')', '')
+	    || ' THEN account_id END) STORED';
 END
 $$;
+CREATE UNIQUE INDEX collections_one_frst_per_mandate
+    ON collections (creditor_id, live_frst_mandate_id);
+CREATE UNIQUE INDEX collections_one_amendment_per_account
+    ON collections (creditor_id, live_amended_account_id);
