@@ -4,7 +4,6 @@
  * quarantine, a deferred collection...), and their acknowledgement, so
  * that `sepactl status` shows what is still open (store_event.c).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,12 +59,7 @@ attention_list(struct ctl *ctl, int argc, char **argv)
 static int
 attention_id(const char *s, int64_t *id)
 {
-	char *end;
-
-	errno = 0;
-	*id = strtoll(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
-	    *id <= 0) {
+	if (ctl_parse_id(s, id) != 0) {
 		log_warnx("attention ack: \"%s\" is not an event id (the first "
 		          "column of sepactl attention list)",
 		    s);

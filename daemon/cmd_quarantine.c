@@ -3,7 +3,6 @@
  * records an import could not apply, shown to the operator and settled
  * by them (store_quarantine.c).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,12 +203,7 @@ quarantine_list(struct ctl *ctl, int argc, char **argv)
 static int
 quarantine_id(const char *s, int64_t *id)
 {
-	char *end;
-
-	errno = 0;
-	*id = strtoll(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
-	    *id <= 0) {
+	if (ctl_parse_id(s, id) != 0) {
 		log_warnx(
 		    "quarantine: \"%s\" is not a record id (the ID column "
 		    "of sepactl quarantine list)",
@@ -265,9 +259,7 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
-	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
-	pol.max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	ctl_returns_policy(ctl, &pol);
 	if (store_quarantine_apply(db, cred, id, e2e, force, why, &pol,
 	        ctl->today, &out, &err) != 0)
 		return ctl_fail(quarantine_status(&err), &err,

@@ -34,6 +34,14 @@ ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)
 	return CTL_OK;
 }
 
+void
+ctl_returns_policy(struct ctl *ctl, struct returns_policy *pol)
+{
+	pol->creditor_side_codes = &ctl->cfg.creditor_side_codes;
+	pol->dead_account_codes = &ctl->cfg.dead_account_codes;
+	pol->max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+}
+
 int
 cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 {
@@ -49,9 +57,7 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	pol.creditor_side_codes = &ctl->cfg.creditor_side_codes;
-	pol.dead_account_codes = &ctl->cfg.dead_account_codes;
-	pol.max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	ctl_returns_policy(ctl, &pol);
 	for (int i = 2; i < argc; i++) {
 		sepa_error err = SEPA_ERROR_INIT;
 		struct returns_result res;

@@ -1,8 +1,11 @@
 /*
  * ctl.c - what every sepactl command shares: the database connection
- * (the private cluster started on demand) and the failure report.
+ * (the private cluster started on demand), the failure report, and the
+ * ids the operator types.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sepad.h"
@@ -72,4 +75,17 @@ ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 	else
 		log_warnx("%s", head);
 	return status;
+}
+
+int
+ctl_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(s, &end, 10);
+	return s[0] >= '0' && s[0] <= '9' && *end == '\0' && errno == 0 &&
+	        *id > 0
+	    ? 0
+	    : -1;
 }

@@ -1054,6 +1054,9 @@ const struct ctl_command *ctl_command_find(const char *name);
 int ctl_db(struct ctl *ctl, struct db **out);
 /* The same without a message: *err says why (sepad retries quietly). */
 int ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err);
+/* A record or event id typed by the operator: a positive decimal number
+ * (0), else -1. */
+int ctl_parse_id(const char *s, int64_t *id);
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -1063,6 +1066,9 @@ int cmd_inspect(struct ctl *ctl, int argc, char **argv);
 /* Open the database and find the configured creditor (only its ICS is
  * needed), or say what to do (enum ctl_status). */
 int ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id);
+/* The contract's rules on returns, from the configuration (pointers into
+ * ctl->cfg). */
+void ctl_returns_policy(struct ctl *ctl, struct returns_policy *pol);
 int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 /* Export the invoices due for recovery (recovery export, cycle). */
