@@ -28,6 +28,12 @@
 	"AND c.consumed_on >= bt.month " \
 	"AND c.consumed_on < (bt.month + interval '1 month')::date "
 
+/* The tariff t of inv_tariff in force for line c of family f. */
+#define INV_TARIFF_OF_LINE \
+	"t.service_id = c.service_id AND t.bracket = f.bracket " \
+	"AND c.consumed_on >= t.valid_from " \
+	"AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to) "
+
 /* The month as "YYYY-MM-01", a date as "YYYY-MM-DD". */
 static void
 inv_month_date(char *buf, sepa_month m)
@@ -68,9 +74,7 @@ inv_check_tariffs(struct db *db, const char *cred, sepa_error *err)
 	    "JOIN families f ON f.id = c.family_id "
 	    "LEFT JOIN imported_files i ON i.id = c.source_file_id "
 	    "WHERE NOT EXISTS (SELECT 1 FROM inv_tariff t "
-	    "  WHERE t.service_id = c.service_id AND t.bracket = f.bracket "
-	    "  AND c.consumed_on >= t.valid_from "
-	    "  AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to)) "
+	    "  WHERE " INV_TARIFF_OF_LINE ") "
 	    "ORDER BY c.consumed_on, f.family_ref, c.source_line LIMIT 1",
 	    1, p, err);
 	if (rc != 0)
@@ -309,10 +313,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	         "        AND s.id = c.service_id "
 	         "      JOIN families f ON f.creditor_id = $1 "
 	         "        AND f.id = c.family_id "
-	         "      LEFT JOIN inv_tariff t ON t.service_id = c.service_id "
-	         "        AND t.bracket = f.bracket "
-	         "        AND c.consumed_on >= t.valid_from "
-	         "        AND (t.valid_to IS NULL OR c.consumed_on < t.valid_to) "
+	         "      LEFT JOIN inv_tariff t ON " INV_TARIFF_OF_LINE
 	         "      GROUP BY 1, 2, 3, 4, 5, 6) d0 "
 	         "    LEFT JOIN inv_before b ON b.child_id = d0.child_id "
 	         "      AND b.service_id = d0.service_id "
