@@ -104,4 +104,32 @@ dbtest_int(struct db *db, const char *sql)
 	return v;
 }
 
+/*
+ * A migrations directory of the test's own under build/ (its path into
+ * dir): the project's migrations numbered up to `upto` (0: none).
+ */
+static inline void
+dbtest_migrations(char *dir, size_t size, const char *tag, int upto)
+{
+	char cmd[2048];
+
+	snprintf(dir, size, "%s/build/test-migrations-%ld-%s", SEPAD_SRCDIR,
+	    (long)getpid(), tag);
+	snprintf(cmd, sizeof(cmd),
+	    "rm -rf '%s' && mkdir -p '%s' && for f in '%s'/*.sql; do "
+	    "n=$(basename \"$f\"); [ \"${n%%%%_*}\" -le %d ] && "
+	    "cp \"$f\" '%s'; done; true",
+	    dir, dir, store_schema_dir(), upto, dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static inline void
+dbtest_rmdir(const char *dir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
 #endif /* SEPAD_DBTEST_H */

@@ -8,22 +8,6 @@
 
 #include "invoice_seed.h"
 
-/* A migrations directory under build/ with the files up to `upto`. */
-static void
-dir_upto(char *dir, size_t size, const char *tag, int upto)
-{
-	char cmd[2048];
-
-	snprintf(dir, size, "%s/build/test-batches-%ld-%s", SEPAD_SRCDIR,
-	    (long)getpid(), tag);
-	snprintf(cmd, sizeof(cmd),
-	    "rm -rf '%s' && mkdir -p '%s' && for f in '%s'/*.sql; do "
-	    "n=$(basename \"$f\"); [ \"${n%%%%_*}\" -le %d ] && "
-	    "cp \"$f\" '%s'; done; true",
-	    dir, dir, store_schema_dir(), upto, dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 static void
 dir_add_all(const char *dir)
 {
@@ -31,15 +15,6 @@ dir_add_all(const char *dir)
 
 	snprintf(
 	    cmd, sizeof(cmd), "cp '%s'/*.sql '%s'", store_schema_dir(), dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void
-dir_remove(const char *dir)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
 
@@ -95,7 +70,7 @@ Test(batches, migration_converts_billed_and_unbilled_lines)
 	char dir[512], name[64];
 	struct db *db = dbtest_open(name, "template0");
 
-	dir_upto(dir, sizeof(dir), "convert", 7);
+	dbtest_migrations(dir, sizeof(dir), "convert", 7);
 	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
 	    "%s", err.msg);
 	cr_assert_eq(version, 7);
@@ -141,7 +116,7 @@ Test(batches, migration_converts_billed_and_unbilled_lines)
 	                 "SELECT count(*) FROM consumption_batches WHERE "
 	                 "billed_month IS NULL"),
 	    0);
-	dir_remove(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -153,7 +128,7 @@ Test(batches, migration_refuses_a_batch_billed_in_part)
 	char dir[512], name[64];
 	struct db *db = dbtest_open(name, "template0");
 
-	dir_upto(dir, sizeof(dir), "partly", 7);
+	dbtest_migrations(dir, sizeof(dir), "partly", 7);
 	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
 	    "%s", err.msg);
 	seed_007(db, true);
@@ -172,7 +147,7 @@ Test(batches, migration_refuses_a_batch_billed_in_part)
 	                 "SELECT count(*) FROM consumption_lines WHERE "
 	                 "invoice_line_id IS NOT NULL"),
 	    1);
-	dir_remove(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }

@@ -10,18 +10,6 @@
 #include "dbtest.h"
 #include "returnsfix.h"
 
-/* A migrations directory of our own under build/: returns its path. */
-static void
-make_dir(char *dir, size_t size, const char *tag)
-{
-	char cmd[1024];
-
-	snprintf(dir, size, "%s/build/test-migrations-%ld-%s", SEPAD_SRCDIR,
-	    (long)getpid(), tag);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", dir, dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 static void
 put_file(const char *dir, const char *name, const char *text)
 {
@@ -33,15 +21,6 @@ put_file(const char *dir, const char *name, const char *text)
 	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
 	fputs(text, fp);
 	fclose(fp);
-}
-
-static void
-remove_dir(const char *dir)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
 }
 
 Test(schema, migrations_apply_then_rerun_is_noop)
@@ -82,7 +61,7 @@ Test(schema, new_migration_applies_on_top)
 
 	cr_assert_eq(store_schema_version(db, &before, &err), 0);
 	cr_assert_geq(before, 1);
-	make_dir(dir, sizeof(dir), "ontop");
+	dbtest_migrations(dir, sizeof(dir), "ontop", 0);
 	snprintf(src, sizeof(src), "cp %s/*.sql '%s'", store_schema_dir(), dir);
 	cr_assert_eq(system(src), 0);
 	put_file(dir, "900_extra.sql",
@@ -96,7 +75,7 @@ Test(schema, new_migration_applies_on_top)
 	                 "SELECT count(*) FROM schema_version WHERE "
 	                 "version = 900 AND name = '900_extra.sql'"),
 	    1);
-	remove_dir(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -112,7 +91,7 @@ Test(schema, broken_migration_rolls_everything_back)
 	char dir[512], name[64];
 	struct db *db = dbtest_open(name, "template0");
 
-	make_dir(dir, sizeof(dir), "broken");
+	dbtest_migrations(dir, sizeof(dir), "broken", 0);
 	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
 	put_file(dir, "002_two.sql",
 	    "CREATE TABLE two (id int);\nINSERT INTO two VALUES (1);\n"
@@ -133,7 +112,7 @@ Test(schema, broken_migration_rolls_everything_back)
 	    "%s", err.msg);
 	cr_assert_eq(applied, 2);
 	cr_assert_eq(version, 2);
-	remove_dir(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -159,7 +138,7 @@ Test(schema, bad_migration_directories_are_refused)
 
 	for (size_t i = 0; i < sizeof(bad_dirs) / sizeof(bad_dirs[0]); i++) {
 		snprintf(tag, sizeof(tag), "bad%zu", i);
-		make_dir(dir, sizeof(dir), tag);
+		dbtest_migrations(dir, sizeof(dir), tag, 0);
 		for (int j = 0; bad_dirs[i].files[j] != NULL; j++)
 			put_file(dir, bad_dirs[i].files[j], "SELECT 1;\n");
 		cr_expect_eq(
@@ -167,7 +146,7 @@ Test(schema, bad_migration_directories_are_refused)
 		    SEPA_EINVAL);
 		cr_expect(strstr(err.msg, bad_dirs[i].msg) != NULL,
 		    "got %s\nwant %s", err.msg, bad_dirs[i].msg);
-		remove_dir(dir);
+		dbtest_rmdir(dir);
 	}
 	cr_assert_eq(
 	    store_schema_migrate(db, "/nonexistent", &applied, &version, &err),
@@ -306,7 +285,7 @@ Test(schema, applied_migrations_must_not_change)
 	char dir[512], name[64];
 	struct db *db = dbtest_open(name, "template0");
 
-	make_dir(dir, sizeof(dir), "changed");
+	dbtest_migrations(dir, sizeof(dir), "changed", 0);
 	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
 	put_file(dir, "003_three.sql", "CREATE TABLE three (id int);\n");
 	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
@@ -332,10 +311,10 @@ Test(schema, applied_migrations_must_not_change)
 	cr_assert_str_eq(err.msg,
 	    "could not migrate: 002_two.sql is numbered below the schema "
 	    "version 3 but was never applied");
-	remove_dir(dir);
+	dbtest_rmdir(dir);
 
 	/* The database is newer than the files. */
-	make_dir(dir, sizeof(dir), "older");
+	dbtest_migrations(dir, sizeof(dir), "older", 0);
 	put_file(dir, "001_one.sql", "CREATE TABLE one (id int);\n");
 	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err),
 	    SEPA_ESTATE);
@@ -350,7 +329,7 @@ Test(schema, applied_migrations_must_not_change)
 	    0);
 	cr_assert_eq(
 	    dbtest_int(db, "SELECT max(version) FROM schema_version"), 3);
-	remove_dir(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -377,12 +356,7 @@ Test(schema, cycle_steps_keyed_on_the_cycle_month)
 	char dir[512], cmd[2048], name[64], ran[1024] = "";
 	struct db *db = dbtest_open(name, "template0");
 
-	make_dir(dir, sizeof(dir), "cycle");
-	snprintf(cmd, sizeof(cmd),
-	    "for f in '%s'/schemas/sql/*.sql; do n=$(basename \"$f\");"
-	    " [ \"${n%%%%_*}\" -lt 11 ] && cp \"$f\" '%s'; done; true",
-	    SEPAD_SRCDIR, dir);
-	cr_assert_eq(system(cmd), 0);
+	dbtest_migrations(dir, sizeof(dir), "cycle", 10);
 	cr_assert_eq(store_schema_migrate(db, dir, &applied, &version, &err), 0,
 	    "%s", err.msg);
 	cr_assert_lt(version, 11);
@@ -438,7 +412,7 @@ Test(schema, cycle_steps_keyed_on_the_cycle_month)
 	    "collect of 2026-10 on 2026-10-06\n"
 	    "invoice of 2026-10 (bills 2026-09) on 2026-10-01\n"
 	    "invoice of 2026-06 (bills 2026-05) on 2026-06-01\n");
-	remove_dir(dir);
+	dbtest_rmdir(dir);
 	db_close(db);
 	dbtest_drop(name);
 }
