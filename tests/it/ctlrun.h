@@ -93,4 +93,30 @@ ctlrun_conf_creditor(char *path, size_t size, const char *conninfo)
 	ctlrun_conf(path, size, text);
 }
 
+/*
+ * Write at `path` a configuration for the database `conninfo`, the demo
+ * creditor (Commune de Saint-Exemple, FR72ZZZ123456, with its BIC and
+ * structured address, as a collection file needs) and the outbox, then
+ * `extra` (more groups, or "").
+ */
+static inline void
+ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
+    const char *extra)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp, "%s", path);
+	fprintf(fp,
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Saint-Exemple\";"
+	    " ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
+	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
+	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
+	    " country = \"FR\"; }; };\n"
+	    "directories: { outbox = \"%s\"; };\n%s",
+	    conninfo, outbox, extra);
+	fclose(fp);
+}
+
 #endif /* SEPAD_CTLRUN_H */

@@ -62,22 +62,10 @@ sql(struct world *w, const char *text)
 static void
 write_conf(struct world *w, const char *bank)
 {
-	FILE *fp;
+	char extra[512];
 
-	fp = fopen(w->conf, "w");
-	cr_assert_not_null(fp);
-	fprintf(fp,
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Saint-Exemple\";"
-	    " ics = \"FR72ZZZ123456\";"
-	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
-	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
-	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
-	    " country = \"FR\"; }; };\n"
-	    "directories: { outbox = \"%s\"; };\n"
-	    "bank: { %s };\n",
-	    w->conninfo, w->outbox, bank);
-	fclose(fp);
+	snprintf(extra, sizeof(extra), "bank: { %s };\n", bank);
+	ctlrun_commune_conf(w->conf, w->conninfo, w->outbox, extra);
 }
 
 /*

@@ -26,25 +26,6 @@ struct year {
 	struct db *db;
 };
 
-static void
-year_conf(struct year *y)
-{
-	FILE *fp = fopen(y->conf, "w");
-
-	cr_assert_not_null(fp);
-	fprintf(fp,
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Saint-Exemple\";"
-	    " ics = \"FR72ZZZ123456\";"
-	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
-	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
-	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
-	    " country = \"FR\"; }; };\n"
-	    "directories: { outbox = \"%s/outbox\"; };\n",
-	    y->conninfo, y->dir);
-	fclose(fp);
-}
-
 /* sepactl -c CONF --today DAY ARGS, which must succeed. */
 static void
 year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
@@ -61,6 +42,7 @@ static void
 year_open(struct year *y)
 {
 	sepa_error err = SEPA_ERROR_INIT;
+	char outbox[160];
 	struct ctlrun r;
 
 	dbtest_create(y->conninfo, y->name, "sepad");
@@ -68,7 +50,8 @@ year_open(struct year *y)
 	snprintf(y->dir, sizeof(y->dir), "/tmp/sepad-year-XXXXXX");
 	cr_assert_not_null(mkdtemp(y->dir));
 	snprintf(y->conf, sizeof(y->conf), "%s/sepad.conf", y->dir);
-	year_conf(y);
+	snprintf(outbox, sizeof(outbox), "%s/outbox", y->dir);
+	ctlrun_commune_conf(y->conf, y->conninfo, outbox, "");
 	year_ctl(y, &r, "2026-10-01", "init");
 }
 
