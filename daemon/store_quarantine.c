@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sepad.h"
 
@@ -283,20 +284,6 @@ quarantine_collection(struct db *db, const char *cred, const char *e2e,
 	return 0;
 }
 
-/* Case-insensitive ASCII equality (a RUM, as the import compares it). */
-static bool
-quarantine_same_ci(const char *a, const char *b)
-{
-	for (; *a != '\0' && *b != '\0'; a++, b++) {
-		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
-		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
-
-		if (x != y)
-			return false;
-	}
-	return *a == *b;
-}
-
 /*
  * What the record says that the collection contradicts, as the import
  * words it, into buf ("" when nothing). The amount is checked apart.
@@ -321,7 +308,8 @@ quarantine_contradictions(const struct quarantine_row *q, const char *fkind,
 		    "EndToEndId '%s'",
 		    len > 0 ? "; " : "", q->pmt_inf_id, c->pmt_inf_id, e2e);
 	if (len < size && q->mandate_ref[0] != '\0' &&
-	    !quarantine_same_ci(q->mandate_ref, c->rum))
+	    /* a RUM is ASCII, compared as the import does, in any case */
+	    strcasecmp(q->mandate_ref, c->rum) != 0)
 		snprintf(buf + len, size - len,
 		    "%smandate '%s' is not '%s', the mandate of EndToEndId '%s'",
 		    len > 0 ? "; " : "", q->mandate_ref, c->rum, e2e);
