@@ -361,3 +361,51 @@ Test(year, dead_account_suspends_new_details_amend)
 
 	year_close(&y);
 }
+
+/*
+ * A refund after the booking: family 2's September debit is rejected,
+ * October's carries the reminder and is booked (September's invoice is
+ * paid with it), then the family has October's debit refunded (MD06):
+ * both invoices are owed again, October's for its own lines.
+ */
+Test(year, refund_after_booking_owes_the_reminder_again)
+{
+	static struct ctlrun r;
+	char args[512];
+	struct year y;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	year_bank(&y, "r1.xml", "F2026-09-000002", "AM04", "2026-10-20");
+	snprintf(args, sizeof(args), "import returns %s/r1.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-21", args);
+	year_month(&y, "2026-10", "2026-11-02", 0);
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	year_ctl(&y, &r, "2026-11-06", "cycle");
+	year_bank(&y, "r2.xml", "F2026-10-000002", NULL, "2026-11-20");
+	snprintf(args, sizeof(args), "import returns %s/r2.xml", y.dir);
+	year_ctl(&y, &r, "2026-11-21", args);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE number IN "
+	                 "('F2026-09-000002', 'F2026-10-000002') AND state = "
+	                 "'paid'"),
+	    2);
+	year_bank(&y, "r3.xml", "F2026-10-000002", "MD06", "2026-11-25");
+	snprintf(args, sizeof(args), "import returns %s/r3.xml", y.dir);
+	year_ctl(&y, &r, "2026-11-26", args);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE (number, state) "
+	                 "IN (('F2026-09-000002', 'reminded'), "
+	                 "('F2026-10-000002', 'unpaid'))"),
+	    2);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT d.due_cents - (i.total_cents - p.total_cents) "
+	                 "FROM invoice_dues d JOIN invoices i ON i.id = "
+	                 "d.invoice_id JOIN invoices p ON p.number = "
+	                 "'F2026-09-000002' WHERE i.number = "
+	                 "'F2026-10-000002'"),
+	    0);
+	year_close(&y);
+}
