@@ -190,3 +190,36 @@ Test(batches, referenced_rows_are_kept)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/* A batch that counts more lines than are stored (a line lost, a batch
+ * written by hand) cancels the run, and nothing of it stays. */
+Test(batches, a_batch_that_miscounts_cancels_the_run)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	struct invoice_run_result r;
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	int64_t before;
+
+	seed_commune(db);
+	seed_september(db);
+	cr_assert_eq(db_exec(db, "miscount",
+	                 "UPDATE consumption_batches SET lines = lines + 2 "
+	                 "WHERE month = '2026-09-01'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	before = seed_fingerprint(db);
+	memset(&o, 0, sizeof(o));
+	o.month = (sepa_month){2026, 9};
+	o.today = (sepa_date){2026, 10, 1};
+	o.rules = (sepa_rules)SEPA_RULES_INIT;
+	cr_assert_eq(store_invoice_run(db, 1, &o, &r, &err), SEPA_ESTATE);
+	cr_assert_str_eq(err.msg,
+	    "the unbilled batches count 17 consumption lines but 15 are "
+	    "stored: the run is cancelled");
+	cr_assert_eq(seed_fingerprint(db), before);
+	cr_assert_eq(dbtest_int(db, "SELECT count(*) FROM invoices"), 0);
+	db_close(db);
+	dbtest_drop(name);
+}
