@@ -23,19 +23,26 @@ static int
 error_vset(sepa_error *err, int code, const char *where, long line,
     const char *fmt, va_list ap)
 {
+	char msg[SEPA_ERROR_MSG_MAX];
 	int saved = errno;
 
 	if (err == NULL)
 		return code;
+	/*
+	 * Formatted aside first: callers may pass err->msg (or err->where)
+	 * among the arguments to add context, and vsnprintf into the buffer
+	 * it reads from would garble both.
+	 */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	err->code = code;
 	err->sys_errno = code == SEPA_EIO ? saved : 0;
 	err->line = line;
 	err->column = 0;
-	if (where != NULL)
+	if (where != NULL && where != err->where)
 		snprintf(err->where, sizeof(err->where), "%s", where);
-	else
+	else if (where == NULL)
 		err->where[0] = '\0';
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	memcpy(err->msg, msg, sizeof(err->msg));
 	errno = saved;
 	return code;
 }

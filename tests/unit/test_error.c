@@ -46,6 +46,27 @@ Test(error, prefix_adds_context)
 	cr_assert_str_eq(err.msg, "RUM A//B: contains //");
 }
 
+/*
+ * Adding context by quoting the record's own message (the way callers
+ * did with err->msg) keeps the message whole, once.
+ */
+Test(error, set_may_quote_its_own_message)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	sepa_error_setw(&err, SEPA_EINVAL, "pain.008", 3, "IBAN: bad checksum");
+	sepa_error_set(
+	    &err, SEPA_EINVAL, "invoice %s: %s", "F2026-09-000001", err.msg);
+	cr_assert_str_eq(
+	    err.msg, "invoice F2026-09-000001: IBAN: bad checksum");
+	sepa_error_setw(&err, SEPA_EXML, "returns.xml", 4, "%s", "no GrpHdr");
+	sepa_error_setw(
+	    &err, SEPA_EXML, err.where, 5, "%s (%s)", err.msg, err.where);
+	cr_assert_str_eq(err.where, "returns.xml");
+	cr_assert_eq(err.line, 5);
+	cr_assert_str_eq(err.msg, "no GrpHdr (returns.xml)");
+}
+
 Test(error, io_error_keeps_errno)
 {
 	sepa_error err = SEPA_ERROR_INIT;
