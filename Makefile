@@ -4,7 +4,7 @@
 #   make check      install missing packages, build, run every test, then
 #                   the unit tests again under ASan+UBSan
 #   make demo       install, build, start the private PostgreSQL, run a cycle
-#   make bench      benchmarks (figures in README.md)
+#   make bench      benchmarks (figures in docs/benchmarks.md)
 #   make V=1        show full commands
 #   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
 #                   not part of check
@@ -260,7 +260,7 @@ db-stop:
 	else sh tools/pgcluster.sh stop var/pg; fi
 
 # ------------------------------------------------------------------ bench
-# Figures go to README.md ("Benchmarks"). BENCH_TX=10000 for a quick run.
+# Figures go to docs/benchmarks.md. BENCH_TX=10000 for a quick run.
 BENCH_TX ?= 1000000
 .PHONY: bench
 bench: $(BUILD)/bench-pain008
@@ -377,7 +377,8 @@ clean:
 	rm -rf build
 
 # Reconciliation of bank returns: BENCH_RETURNS collections and a camt.054
-# of as many returns, beside a throw-away cluster (figures in README.md).
+# of as many returns, beside a throw-away cluster (figures in
+# docs/benchmarks.md).
 BENCH_RETURNS ?= 100000
 .PHONY: bench-returns
 bench: bench-returns

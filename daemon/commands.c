@@ -15,12 +15,13 @@ static const struct ctl_command ctl_command_table[] = {
         cmd_init},
     {"import", "families|mandates|tariffs|consumption FILE | returns FILE...",
         "take in a CSV file, or reconcile bank files",
-        "Read a CSV file (PRODUCT.md section 4: columns by name, ';' ',' or tab,\n"
-        "UTF-8 or import.encoding) and store it in one transaction. A file with\n"
-        "any bad row is refused whole, with one line per problem (line, column,\n"
-        "value, reason), and the database is left as it was. The same bytes\n"
-        "imported again change nothing. Families are updated by family_ref;\n"
-        "tariffs create their services; consumption creates its children.\n"
+        "Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
+        "tab, UTF-8 or import.encoding) and store it in one transaction. A file\n"
+        "with any bad row is refused whole, with one line per problem (line,\n"
+        "column, value, reason), and the database is left as it was. The same\n"
+        "bytes imported again change nothing. Families are updated by\n"
+        "family_ref; tariffs create their services; consumption creates its\n"
+        "children.\n"
         "\n"
         "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
         "one transaction: records stored, matched on EndToEndId (checked\n"

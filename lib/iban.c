@@ -197,7 +197,7 @@ iban_show(char *out, size_t size, const char *s, size_t len)
 	out[n] = '\0';
 }
 
-/* Digit value of a character of a French account number (SEPA-FACTS 9.2). */
+/* Digit value of a character of a French account number (docs/sepa.md). */
 static unsigned
 iban_rib_value(int c)
 {

@@ -1,5 +1,5 @@
 /*
- * reasons.c - the reason-code table: ISO codes of SEPA-FACTS.md section 8
+ * reasons.c - the reason-code table: ISO codes of docs/sepa.md (Reason codes)
  * and others seen in bank files, with labels and policy classes.
  */
 #include <string.h>

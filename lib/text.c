@@ -15,7 +15,7 @@
  * characters); " " turns it into a space, folded later. A code point with
  * no mapping is refused in strict mode and becomes a space otherwise.
  *
- * Choices (SEPA-FACTS.md section 5):
+ * Choices (docs/sepa.md, Character set):
  *   - letters lose their diacritics (e-acute -> e, A-umlaut -> A, as in the
  *     EPC conversion table), ligatures and special letters expand
  *     (oe, AE, ss, th, ij);

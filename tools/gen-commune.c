@@ -1,6 +1,6 @@
 /*
- * gen-commune.c - write a plausible commune's CSV inputs (PRODUCT.md
- * section 4) for demos and benchmarks:
+ * gen-commune.c - write a plausible commune's CSV inputs (docs/product.md,
+ * Inputs) for demos and benchmarks:
  *
  *   gen-commune --families N --month YYYY-MM --out DIR [--seed S]
  *

@@ -1,6 +1,6 @@
 /*
  * test_gen_commune.c - the commune generator: deterministic for a seed,
- * headers of PRODUCT.md section 4, valid IBANs, consumption on open days
+ * headers of docs/product.md (Inputs), valid IBANs, consumption on open days
  * of the month only, families without mandate, usage errors.
  */
 #include <criterion/criterion.h>

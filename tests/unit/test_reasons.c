@@ -8,7 +8,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* SEPA-FACTS.md section 8, plus the codes of the sample files. */
+/* docs/sepa.md, Reason codes, plus the codes of the sample files. */
 static const struct {
 	const char *code;
 	enum sepa_reason_class cls;

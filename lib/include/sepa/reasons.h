@@ -10,7 +10,7 @@
 
 /**
  * What a reason code means for the debit contract (a recommendation of
- * SEPA-FACTS.md section 8, not a scheme rule).
+ * docs/sepa.md, Reason codes, not a scheme rule).
  */
 enum sepa_reason_class {
 	/** Not in the table: a person decides. */

@@ -5,9 +5,9 @@
  * of a mandate after a family's letter, the 36-month lapse, the
  * two-rejects rule and hour rounding.
  *
- * Where PRODUCT.md and the contract (SOURCE-CONTRACT.md) differ, these
- * functions follow the contract: see sepa_rule_account_change_month and
- * sepa_rule_letter_end.
+ * Where the product specification and the commune's contract differ
+ * (docs/product.md), these functions follow the contract: see
+ * sepa_rule_account_change_month and sepa_rule_letter_end.
  */
 #ifndef SEPA_RULES_H
 #define SEPA_RULES_H
