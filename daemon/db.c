@@ -281,6 +281,15 @@ cleanup:
 	return rc;
 }
 
+int
+db_ping(struct db *db, sepa_error *err)
+{
+	int64_t one;
+
+	return db_query_int64(
+	    db, &one, "check the connection", "SELECT 1", 0, NULL, err);
+}
+
 void
 db_result_free(struct pg_result *res)
 {

@@ -1,7 +1,7 @@
 /*
- * db.h - the database connection (db.c): connect, close, and what a
- * failed call means. Statements are run by the store (store_*.c) through
- * db_internal.h; nothing else sees SQL or libpq.
+ * db.h - the database connection (db.c): connect, close, what a failed
+ * call means, and a liveness check. Statements are run by the store
+ * (store_*.c) through db_internal.h; nothing else sees SQL or libpq.
  */
 #ifndef SEPAD_DB_H
 #define SEPAD_DB_H
@@ -37,5 +37,11 @@ void db_close(struct db *db);
 /* Outcome and SQLSTATE ("" when none) of the last call. */
 enum db_fail db_last_fail(const struct db *db);
 const char *db_last_sqlstate(const struct db *db);
+
+/*
+ * Is the connection still there? A trivial query; the message is "could
+ * not check the connection: SERVER MESSAGE".
+ */
+int db_ping(struct db *db, sepa_error *err);
 
 #endif /* SEPAD_DB_H */

@@ -33,6 +33,7 @@
 #include "store_import.h"
 #include "store_invoice.h"
 #include "store_payment.h"
+#include "store_status.h"
 #include "notice.h"
 #include "ctl.h"
 #include "commands.h"

@@ -73,6 +73,19 @@ store_event_add(
 }
 
 int
+store_event_last_id(
+    struct db *db, int64_t creditor_id, int64_t *id, sepa_error *err)
+{
+	char cred[24];
+	const char *params[1] = {cred};
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	return db_query_int64(db, id, "read the event log",
+	    "SELECT coalesce(max(id), 0) FROM events WHERE creditor_id = $1", 1,
+	    params, err);
+}
+
+int
 store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
     struct event_row **rows, size_t *count, sepa_error *err)
 {

@@ -47,6 +47,10 @@ struct event {
 int store_event_add(struct db *db, int64_t creditor_id, const struct event *ev,
     sepa_error *err);
 
+/* The id of the creditor's latest event (0 when there is none). */
+int store_event_last_id(
+    struct db *db, int64_t creditor_id, int64_t *id, sepa_error *err);
+
 /* An event as read back (for the journal). */
 struct event_row {
 	int64_t id;
