@@ -5,7 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_cycle.h"
+#include "store_schema.h"
+#include "store_status.h"
 
 /* A figure of the database, with what to run when it is not zero. */
 static void

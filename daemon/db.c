@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
 
 #define DB_COPY_BUFSZ 65536
 

@@ -22,7 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
+#include "notify.h"
+#include "store_creditor.h"
+#include "store_event.h"
+#include "store_schema.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."

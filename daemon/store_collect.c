@@ -26,8 +26,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
 #include "sepa/pain008.h"
-#include "sepad.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_collect.h"
+#include "store_event.h"
 
 /* Test hook: die at the named point, as a crash would. */
 static void

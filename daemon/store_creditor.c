@@ -6,7 +6,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_creditor.h"
 
 int
 store_creditor_ensure(struct db *db, const char *ics, const char *name,

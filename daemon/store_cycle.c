@@ -9,7 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_cycle.h"
+#include "store_event.h"
+#include "store_schema.h"
 
 int
 store_cycle_last(struct db *db, int64_t creditor_id, const char *step,

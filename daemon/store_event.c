@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
 
 /* Text form of an optional id (0 = none) into buf; NULL when none. */
 static const char *

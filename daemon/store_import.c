@@ -20,7 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/csv.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
+#include "sepa/money.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_import.h"
 
 /* Columns of each kind, in the order of its staging table. */
 #define IMPORT_MAX_COLS 8

@@ -19,7 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_invoice.h"
 
 /* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
 #define INV_BATCH_LINES \

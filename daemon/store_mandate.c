@@ -6,7 +6,7 @@
  * `sepactl mandate show|list` print. The contract's date logic lives in
  * lib/rules.c; this file only feeds it the facts kept in the tables.
  *
- * Definitions used throughout (see sepad.h for the callers' view):
+ * Definitions used throughout (see store_mandate.h for the callers' view):
  *   - a collection month M is "closed" when a batch of M exists in state
  *     'prepared' or 'released' (a prepared batch's content is fixed and is
  *     written byte for byte, so it cannot change any more); the first open
@@ -24,7 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_mandate.h"
 
 /*
  * The last use of mandate m, for the lapse: the due date of its last

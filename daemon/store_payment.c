@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "db_internal.h"
+#include "store_event.h"
+#include "store_payment.h"
 
 static const char *const payment_methods[] = {
     "cheque", "cash", "transfer", "card", "other"};

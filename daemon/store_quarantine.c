@@ -13,7 +13,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_quarantine.h"
+#include "store_returns.h"
 
 /* $1 creditor, $2 all (boolean). */
 static const char quarantine_list_sql[] =

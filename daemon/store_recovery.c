@@ -12,7 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/reasons.h"
+#include "afile.h"
+#include "csvout.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_recovery.h"
 
 /* $1 creditor, $2 today, $3 represent on the next invoice. */
 static const char recovery_due[] =

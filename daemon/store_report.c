@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_report.h"
 
 /* $1 creditor, $2 first day of the month. */
 static const char report_totals[] =

@@ -20,7 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/bankfile.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_returns.h"
 
 /* Input of the reader: the file, hashed as it is read. */
 struct returns_input {

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_schema.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."

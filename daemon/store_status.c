@@ -4,7 +4,9 @@
  */
 #include <stddef.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_status.h"
 
 /* Tables counted by status (fixed names, never input). */
 static const struct {

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "dbtest.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 static const struct {
 	const char *sqlstate;

@@ -16,7 +16,12 @@
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
 #include "sepa/pain008.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "store_mandate.h"
 #include <libpq-fe.h>
 
 #define SEPACTL CTLRUN_SEPACTL

@@ -17,6 +17,8 @@
 
 #include "../db/dbtest.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 struct year {
 	char name[64];
