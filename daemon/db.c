@@ -247,8 +247,8 @@ db_exec(struct db *db, const char *what, const char *sql, int nparams,
 }
 
 int
-db_query(struct db *db, struct pg_result **out, const char *what,
-    const char *sql, int nparams, const char *const *params, sepa_error *err)
+db_query(struct db *db, PGresult **out, const char *what, const char *sql,
+    int nparams, const char *const *params, sepa_error *err)
 {
 	return db_run(
 	    db, out, PGRES_TUPLES_OK, what, sql, nparams, params, err);
@@ -293,7 +293,7 @@ db_ping(struct db *db, sepa_error *err)
 }
 
 void
-db_result_free(struct pg_result *res)
+db_result_free(PGresult *res)
 {
 	PQclear(res);
 }

@@ -59,7 +59,7 @@ int
 store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
     struct report *out, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	char cred[24], first[SEPA_DATE_BUFSZ];
 	int64_t *v[] = {&out->presented, &out->presented_cents, &out->settled,
 	    &out->settled_cents, &out->cancelled, &out->suspended,

@@ -535,7 +535,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	struct returns_input in = {-1, NULL, 0};
 	struct returns_copy cp = {db, err, NULL, 0, 0, 0};
 	sepa_bankfile_info info;
-	struct pg_result *pr = NULL;
+	PGresult *pr = NULL;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];

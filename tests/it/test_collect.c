@@ -216,11 +216,11 @@ static PGresult *
 query(struct world *w, const char *text)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct pg_result *res;
+	PGresult *res;
 
 	if (db_query(w->db, &res, "test query", text, 0, NULL, &err) != 0)
 		cr_assert_fail("%s\n%s", text, err.msg);
-	return (PGresult *)res;
+	return res;
 }
 
 /*
