@@ -13,7 +13,7 @@
 
 struct db;
 
-/* Exit status of sepactl (PRODUCT.md section 6). */
+/* Exit status of sepactl (docs/product.md, Operator interface). */
 enum ctl_status {
 	CTL_OK = 0,
 	CTL_REFUSED = 1, /* the input was refused */

@@ -14,7 +14,7 @@
 
 struct db;
 
-/* The CSV files `sepactl import` takes (PRODUCT.md section 4). */
+/* The CSV files `sepactl import` takes (docs/product.md, Inputs). */
 enum import_kind {
 	IMPORT_FAMILIES = 0,
 	IMPORT_MANDATES = 1,
