@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "afile.h"
+#include "log.h"
 
 int
 afile_open(struct afile *af, const char *path, mode_t mode, sepa_error *err)

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_event.h"
 
 static int
 attention_list(struct ctl *ctl, int argc, char **argv)

@@ -10,7 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_collect.h"
+#include "store_creditor.h"
 
 /* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
 static const char *

@@ -14,7 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_cycle.h"
+#include "store_mandate.h"
 
 static int
 cycle_export_day(const struct sepad_config *cfg)

@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "pgcluster.h"
 
 int
 cmd_db(struct ctl *ctl, int argc, char **argv)

@@ -10,7 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/csv.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_import.h"
 
 static void
 import_report(const char *path, const struct import_result *res)

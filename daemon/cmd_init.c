@@ -3,7 +3,12 @@
  */
 #include <stdio.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_schema.h"
 
 int
 cmd_init(struct ctl *ctl, int argc, char **argv)

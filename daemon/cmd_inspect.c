@@ -14,7 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/bankfile.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/reasons.h"
+#include "commands.h"
+#include "csvout.h"
+#include "ctl.h"
+#include "log.h"
 
 /* Records of one file, kept until the file is known to be good. */
 struct inspect_buf {

@@ -7,7 +7,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/rules.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "notice.h"
+#include "store_creditor.h"
+#include "store_invoice.h"
 
 /* Exit status for a failed store call: bad input or state, or internal. */
 static int

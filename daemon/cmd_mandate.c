@@ -9,7 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
+#include "sepa/money.h"
+#include "sepa/rules.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "log.h"
+#include "notice.h"
+#include "store_creditor.h"
+#include "store_mandate.h"
 
 /* SEPA_E* of a refused request -> exit status. */
 static int

@@ -5,7 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_payment.h"
 
 static int
 payment_record(struct ctl *ctl, int argc, char **argv)

@@ -8,7 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/reasons.h"
+#include "commands.h"
+#include "csvout.h"
+#include "ctl.h"
+#include "log.h"
+#include "notice.h"
+#include "store_quarantine.h"
+#include "store_returns.h"
 
 /* The columns of the text list. */
 enum {

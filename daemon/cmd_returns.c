@@ -9,7 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/reasons.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_recovery.h"
+#include "store_report.h"
+#include "store_returns.h"
 
 int
 ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id)

@@ -5,37 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "ctl.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_cycle.h"
+#include "store_schema.h"
+#include "store_status.h"
 
-/* Tables counted by status (fixed names, never input). */
-static const struct {
-	const char *label;
-	const char *sql;
-	int since; /* schema version that created the table */
-	const char *hint; /* printed after a count that is not zero */
-} status_counts[] = {
-    {"creditors", "SELECT count(*) FROM creditors", 1, NULL},
-    {"families", "SELECT count(*) FROM families", 1, NULL},
-    {"children", "SELECT count(*) FROM children", 1, NULL},
-    {"mandates", "SELECT count(*) FROM mandates", 1, NULL},
-    {"active mandates", "SELECT count(*) FROM mandates WHERE state = 'active'",
-        1, NULL},
-    {"tariffs", "SELECT count(*) FROM tariffs", 1, NULL},
-    {"imported files", "SELECT count(*) FROM imported_files", 1, NULL},
-    {"consumption lines",
-        "SELECT coalesce(sum(lines), 0) FROM consumption_batches", 8, NULL},
-    {"consumption lines not billed yet",
-        "SELECT coalesce(sum(lines), 0) FROM consumption_batches "
-        "WHERE billed_month IS NULL",
-        8, NULL},
-    {"invoices", "SELECT count(*) FROM invoices", 1, NULL},
-    {"pain.008 files released",
-        "SELECT count(*) FROM batches WHERE state = 'released'", 2, NULL},
-    {"collections", "SELECT count(*) FROM collections", 2, NULL},
-    {"bank records in quarantine",
-        "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,
-        "sepactl quarantine list"},
-};
+/* A figure of the database, with what to run when it is not zero. */
+static void
+status_figure(void *arg, const struct status_count *c)
+{
+	(void)arg;
+	printf("%s: %lld", c->label, (long long)c->count);
+	if (c->count > 0 && c->hint != NULL)
+		printf(" (%s)", c->hint);
+	printf("\n");
+}
 
 static void
 status_line(void *arg, const char *section, const char *text)
@@ -99,21 +88,9 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 	} else {
 		printf("creditor: not configured\n");
 	}
-	for (size_t i = 0; i < sizeof(status_counts) / sizeof(status_counts[0]);
-	     i++) {
-		int64_t n;
-
-		if (version < status_counts[i].since)
-			continue;
-		if (db_query_int64(db, &n, "count the rows",
-		        status_counts[i].sql, 0, NULL, &err) != 0)
-			return ctl_fail(CTL_INTERNAL, &err,
-			    "could not read the database status");
-		printf("%s: %lld", status_counts[i].label, (long long)n);
-		if (n > 0 && status_counts[i].hint != NULL)
-			printf(" (%s)", status_counts[i].hint);
-		printf("\n");
-	}
+	if (store_status_counts(db, version, status_figure, NULL, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the database status");
 	/* The cycle: what ran, what is due next, what needs a human. */
 	if (version >= 2 && ctl->cfg.cred_ics[0] != '\0') {
 		int64_t id;

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "sepad.h"
+#include "commands.h"
 
 static const struct ctl_command ctl_command_table[] = {
     {"init", "", "create or migrate the database",

@@ -7,12 +7,20 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
+#include "sepa/reasons.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "log.h"
 
 enum cfg_type {
 	CFG_STR, /* free text */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "csvout.h"
 
 void
 csvout_field_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)

@@ -4,11 +4,16 @@
  * ids the operator types.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
+#include "pgcluster.h"
 
 int
 ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err)

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
 
 #define DB_COPY_BUFSZ 65536
 
@@ -245,8 +247,8 @@ db_exec(struct db *db, const char *what, const char *sql, int nparams,
 }
 
 int
-db_query(struct db *db, struct pg_result **out, const char *what,
-    const char *sql, int nparams, const char *const *params, sepa_error *err)
+db_query(struct db *db, PGresult **out, const char *what, const char *sql,
+    int nparams, const char *const *params, sepa_error *err)
 {
 	return db_run(
 	    db, out, PGRES_TUPLES_OK, what, sql, nparams, params, err);
@@ -281,8 +283,17 @@ cleanup:
 	return rc;
 }
 
+int
+db_ping(struct db *db, sepa_error *err)
+{
+	int64_t one;
+
+	return db_query_int64(
+	    db, &one, "check the connection", "SELECT 1", 0, NULL, err);
+}
+
 void
-db_result_free(struct pg_result *res)
+db_result_free(PGresult *res)
 {
 	PQclear(res);
 }

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "log.h"
 
 /*
  * Process-wide settings, written once by log_init() before any other

@@ -14,7 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/money.h"
+#include "afile.h"
+#include "csvout.h"
+#include "log.h"
+#include "notice.h"
+#include "store_invoice.h"
 
 static const char *const notice_months[] = {"janvier", "février", "mars",
     "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

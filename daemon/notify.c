@@ -18,7 +18,9 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
-#include "sepad.h"
+#include "sepa/iban.h"
+#include "log.h"
+#include "notify.h"
 
 /* Stable ids: `journalctl MESSAGE_ID=...` and systemd/sepad.catalog. */
 static const struct {

@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "log.h"
+#include "pgcluster.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."

@@ -11,7 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."

@@ -22,7 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "commands.h"
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
+#include "notify.h"
+#include "store_creditor.h"
+#include "store_event.h"
+#include "store_schema.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
@@ -147,9 +157,8 @@ db_up(struct sepad *s)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct db *db;
-	int64_t got, version;
-	char cred[32];
-	const char *params[1];
+	int64_t version;
+	bool locked;
 	int v;
 
 	if (ctl_db_open(&s->ctl, &db, &err) != 0) {
@@ -175,26 +184,20 @@ db_up(struct sepad *s)
 		return -2;
 	}
 	/* One instance per database and creditor: a session lock. */
-	snprintf(cred, sizeof(cred), "%lld", (long long)s->creditor_id);
-	params[0] = cred;
-	if (db_query_int64(db, &got, "take the instance lock",
-	        "SELECT pg_try_advisory_lock(hashtext('sepad'), $1::integer)"
-	        "::integer",
-	        1, params, &err) != 0) {
+	if (store_creditor_lock_instance(db, s->creditor_id, &locked, &err) !=
+	    0) {
 		db_lost(s, err.msg);
 		return -1;
 	}
-	if (got != 1) {
+	if (!locked) {
 		log_warnx("another sepad is running on this database "
 		          "(creditor %s): exiting",
 		    s->ctl.cfg.cred_ics);
 		return -2;
 	}
 	if (s->last_event == 0 &&
-	    db_query_int64(db, &s->last_event, "read the event log",
-	        "SELECT coalesce(max(id), 0) FROM events WHERE creditor_id "
-	        "= $1",
-	        1, params, &err) != 0) {
+	    store_event_last_id(db, s->creditor_id, &s->last_event, &err) !=
+	        0) {
 		db_lost(s, err.msg);
 		return -1;
 	}
@@ -212,11 +215,8 @@ static void
 db_check(struct sepad *s)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	int64_t one;
 
-	if (s->ctl.db == NULL ||
-	    db_query_int64(s->ctl.db, &one, "check the connection", "SELECT 1",
-	        0, NULL, &err) != 0)
+	if (s->ctl.db == NULL || db_ping(s->ctl.db, &err) != 0)
 		db_lost(s, err.msg[0] != '\0' ? err.msg : "connection lost");
 }
 

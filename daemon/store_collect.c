@@ -26,8 +26,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
 #include "sepa/pain008.h"
-#include "sepad.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_collect.h"
+#include "store_event.h"
 
 /* Test hook: die at the named point, as a crash would. */
 static void
@@ -395,8 +404,7 @@ collect_other_means(struct db *db, int64_t creditor_id, sepa_month month,
 	PGresult *res = NULL;
 	int rc;
 
-	if ((rc = db_query(db, (struct pg_result **)&res,
-	         "list the invoices payable by other means",
+	if ((rc = db_query(db, &res, "list the invoices payable by other means",
 	         collect_other_means_sql, 2, params, err)) != 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -612,9 +620,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	 * a payment block was refused) go into new parts.
 	 */
 	sum->already_recorded = existing;
-	if ((rc = db_query(db, (struct pg_result **)&res,
-	         "select the invoices to collect", collect_candidates_sql, 2,
-	         params, err)) != 0)
+	if ((rc = db_query(db, &res, "select the invoices to collect",
+	         collect_candidates_sql, 2, params, err)) != 0)
 		goto cleanup;
 	n = PQntuples(res);
 	rows = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rows));
@@ -928,8 +935,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	params[0] = cred;
 	params[1] = PQgetvalue(b, br, CB_ID);
-	if ((rc = db_query(db, (struct pg_result **)&blocks,
-	         "read the batch's payment blocks",
+	if ((rc = db_query(db, &blocks, "read the batch's payment blocks",
 	         "SELECT pmt_inf_id, seq_type, due_on, count(*),"
 	         " sum(amount_cents) FROM collections WHERE creditor_id = $1"
 	         " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
@@ -973,8 +979,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 		if (res != NULL)
 			PQclear(res);
 		res = NULL;
-		if ((rc = db_query(db, (struct pg_result **)&res,
-		         "read the batch's collections",
+		if ((rc = db_query(db, &res, "read the batch's collections",
 		         "FETCH 10000 FROM collect_rows", 0, NULL, err)) != 0)
 			goto cleanup;
 		if (PQntuples(res) == 0)
@@ -1180,8 +1185,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		return rc;
 	locked = 1;
 	params[1] = sepa_date_iso(mon, first);
-	if ((rc = db_query(db, (struct pg_result **)&b,
-	         "read the month's batches",
+	if ((rc = db_query(db, &b, "read the month's batches",
 	         "SELECT id, part, msg_id,"
 	         " to_char(created_at AT TIME ZONE 'UTC',"
 	         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"

@@ -9,7 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_cycle.h"
+#include "store_event.h"
+#include "store_schema.h"
 
 int
 store_cycle_last(struct db *db, int64_t creditor_id, const char *step,
@@ -134,7 +139,7 @@ store_cycle_status(struct db *db, int64_t creditor_id, int limit,
 	snprintf(lim, sizeof(lim), "%d", limit);
 	/* status reads a database not migrated yet too */
 	if ((rc = store_schema_version(db, &version, err)) != 0 ||
-	    (rc = db_query(db, (struct pg_result **)&res, "read the status",
+	    (rc = db_query(db, &res, "read the status",
 	         version >= 14 ? cycle_status_sql : cycle_status_sql_013, 2,
 	         params, err)) != 0)
 		return rc;

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
 
 /* Text form of an optional id (0 = none) into buf; NULL when none. */
 static const char *
@@ -73,12 +77,24 @@ store_event_add(
 }
 
 int
+store_event_last_id(
+    struct db *db, int64_t creditor_id, int64_t *id, sepa_error *err)
+{
+	char cred[24];
+	const char *params[1] = {cred};
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	return db_query_int64(db, id, "read the event log",
+	    "SELECT coalesce(max(id), 0) FROM events WHERE creditor_id = $1", 1,
+	    params, err);
+}
+
+int
 store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
     struct event_row **rows, size_t *count, sepa_error *err)
 {
 	char cred[24], from[24];
 	const char *params[2] = {cred, from};
-	struct pg_result *pres;
 	PGresult *res;
 	int n;
 
@@ -86,14 +102,13 @@ store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
 	*count = 0;
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	snprintf(from, sizeof(from), "%" PRId64, after);
-	if (db_query(db, &pres, "read the event log",
+	if (db_query(db, &res, "read the event log",
 	        "SELECT id, kind, message, coalesce(to_char(month, "
 	        "'YYYY-MM'), ''), needs_attention, count, amount_cents "
 	        "FROM events WHERE creditor_id = $1 AND id > $2 "
 	        "ORDER BY id LIMIT 1000",
 	        2, params, err) != 0)
 		return SEPA_EIO;
-	res = (PGresult *)pres;
 	n = PQntuples(res);
 	if (n > 0) {
 		*rows = xcalloc((size_t)n, sizeof(**rows));
@@ -117,7 +132,7 @@ store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
 		}
 	}
 	*count = (size_t)n;
-	db_result_free(pres);
+	db_result_free(res);
 	return 0;
 }
 
@@ -138,14 +153,13 @@ store_attention_list(struct db *db, int64_t creditor_id, bool all,
     struct attention_row **rows, size_t *count, sepa_error *err)
 {
 	char cred[24];
-	struct pg_result *pres;
 	PGresult *res;
 	int n;
 
 	*rows = NULL;
 	*count = 0;
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	if (db_query(db, &pres, "read the events needing attention",
+	if (db_query(db, &res, "read the events needing attention",
 	        "SELECT e.id, to_char(e.business_date, 'YYYY-MM-DD'), e.kind, "
 	        "e.message, coalesce(to_char(a.acknowledged_on, "
 	        "'YYYY-MM-DD'), ''), coalesce(a.note, '') FROM events e "
@@ -156,7 +170,6 @@ store_attention_list(struct db *db, int64_t creditor_id, bool all,
 	        2, (const char *const[]){cred, all ? "true" : "false"},
 	        err) != 0)
 		return SEPA_EIO;
-	res = (PGresult *)pres;
 	n = PQntuples(res);
 	if (n > 0) {
 		*rows = xcalloc((size_t)n, sizeof(**rows));
@@ -174,7 +187,7 @@ store_attention_list(struct db *db, int64_t creditor_id, bool all,
 		}
 	}
 	*count = (size_t)n;
-	db_result_free(pres);
+	db_result_free(res);
 	return 0;
 }
 
@@ -208,11 +221,11 @@ attention_ids(const int64_t *ids, size_t n)
 /* A refusal found by `sql` ($1 creditor, $2 ids): its first row. */
 static int
 attention_refusal(struct db *db, const char *what, const char *sql,
-    const char *const *params, struct pg_result **out, sepa_error *err)
+    const char *const *params, PGresult **out, sepa_error *err)
 {
 	int rc = db_query(db, out, what, sql, 2, params, err);
 
-	if (rc == 0 && PQntuples((PGresult *)*out) == 0) {
+	if (rc == 0 && PQntuples(*out) == 0) {
 		db_result_free(*out);
 		*out = NULL;
 	}
@@ -225,7 +238,7 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 {
 	char cred[24], day[SEPA_DATE_BUFSZ], msg[160], *list = NULL;
 	const char *params[4];
-	struct pg_result *bad = NULL;
+	PGresult *bad = NULL;
 	struct event ev;
 	int rc;
 
@@ -258,7 +271,7 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 			rc = sepa_error_set(err, SEPA_ENOTFOUND,
 			    "event %s is not an event that needs attention "
 			    "(sepactl attention list shows them)",
-			    PQgetvalue((PGresult *)bad, 0, 0));
+			    PQgetvalue(bad, 0, 0));
 			goto cleanup;
 		}
 		if ((rc = attention_refusal(db, "check the acknowledgements",
@@ -271,9 +284,8 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 		if (bad != NULL) {
 			rc = sepa_error_set(err, SEPA_ESTATE,
 			    "event %s was acknowledged on %s: %s",
-			    PQgetvalue((PGresult *)bad, 0, 0),
-			    PQgetvalue((PGresult *)bad, 0, 1),
-			    PQgetvalue((PGresult *)bad, 0, 2));
+			    PQgetvalue(bad, 0, 0), PQgetvalue(bad, 0, 1),
+			    PQgetvalue(bad, 0, 2));
 			goto cleanup;
 		}
 	}

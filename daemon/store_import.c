@@ -20,7 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/csv.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/ident.h"
+#include "sepa/money.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_import.h"
 
 /* Columns of each kind, in the order of its staging table. */
 #define IMPORT_MAX_COLS 8
@@ -699,8 +709,7 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
     const char *file, struct import_result *res, sepa_error *err)
 {
 	const char *params[3];
-	struct pg_result *pr = NULL;
-	PGresult *q;
+	PGresult *q = NULL;
 	char sql[8192], room[24];
 	int rc, n;
 	size_t keep = IMPORT_MAX_ISSUES - res->nissues;
@@ -717,10 +726,9 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 	    "SELECT i.*, n.bad, n.total FROM n LEFT JOIN LATERAL (SELECT * "
 	    "FROM issues ORDER BY 1, 2 LIMIT $3::bigint) i ON true",
 	    import_checks[kind]);
-	if ((rc = db_query(db, &pr, "check the rows against the database", sql,
+	if ((rc = db_query(db, &q, "check the rows against the database", sql,
 	         3, params, err)) != 0)
 		return rc;
-	q = (PGresult *)pr;
 	n = PQntuples(q);
 	for (int i = 0; i < n; i++) {
 		if (i == 0) {
@@ -738,7 +746,7 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 		    PQgetvalue(q, i, 3));
 		res->issues_total--;
 	}
-	db_result_free(pr);
+	db_result_free(q);
 	return 0;
 }
 
@@ -751,11 +759,10 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
     sepa_date today, struct import_result *res, sepa_error *err)
 {
 	const char *params[2] = {cred, file};
-	struct pg_result *pr = NULL;
-	PGresult *q;
+	PGresult *q = NULL;
 	int rc;
 
-	if ((rc = db_query(db, &pr, "look up mandates ended for rejects",
+	if ((rc = db_query(db, &q, "look up mandates ended for rejects",
 	         "SELECT s.line, s.family_ref, m.rum, m.state_since::text "
 	         "FROM staging_mandates s JOIN families f ON f.creditor_id = $1 "
 	         "AND f.family_ref = s.family_ref JOIN mandates m ON "
@@ -765,7 +772,6 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 	         "ORDER BY s.line, m.state_since DESC",
 	         2, params, err)) != 0)
 		return rc;
-	q = (PGresult *)pr;
 	for (int i = 0; i < PQntuples(q); i++) {
 		sepa_error e = SEPA_ERROR_INIT;
 		sepa_date since, from;
@@ -788,7 +794,7 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 		import_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
 		    "family_ref", PQgetvalue(q, i, 1), why);
 	}
-	db_result_free(pr);
+	db_result_free(q);
 	return 0;
 }
 
@@ -923,14 +929,12 @@ import_move(struct db *db, enum import_kind kind, const char *cred,
 	const char *params[2] = {cred, file};
 
 	for (size_t i = 0; i < 3 && import_moves[kind][i].sql != NULL; i++) {
-		struct pg_result *pr = NULL;
-		PGresult *q;
+		PGresult *q = NULL;
 		int rc;
 
-		if ((rc = db_query(db, &pr, import_moves[kind][i].what,
+		if ((rc = db_query(db, &q, import_moves[kind][i].what,
 		         import_moves[kind][i].sql, 2, params, err)) != 0)
 			return rc;
-		q = (PGresult *)pr;
 		if (PQntuples(q) == 1 && PQnfields(q) == 3) {
 			res->rows_inserted +=
 			    strtoll(PQgetvalue(q, 0, 0), NULL, 10);
@@ -938,7 +942,7 @@ import_move(struct db *db, enum import_kind kind, const char *cred,
 			    strtoll(PQgetvalue(q, 0, 1), NULL, 10);
 			res->created += strtoll(PQgetvalue(q, 0, 2), NULL, 10);
 		}
-		db_result_free(pr);
+		db_result_free(q);
 		if (import_moves[kind][i].analyze != NULL &&
 		    (rc = db_exec(db, "analyze the new rows",
 		         import_moves[kind][i].analyze, 0, NULL, err)) != 0)
@@ -955,24 +959,22 @@ import_find_same(struct db *db, const char *cred, const char *kind,
     const char *sha, struct import_result *res, sepa_error *err)
 {
 	const char *params[3] = {cred, kind, sha};
-	struct pg_result *pr = NULL;
-	PGresult *q;
+	PGresult *q = NULL;
 	int rc;
 
-	if ((rc = db_query(db, &pr, "look for the same file",
+	if ((rc = db_query(db, &q, "look for the same file",
 	         "SELECT id, to_char(coalesce(finished_at, started_at), "
 	         "'YYYY-MM-DD') FROM imported_files WHERE creditor_id = $1 AND "
 	         "kind = $2 AND sha256 = $3 AND status = 'imported'",
 	         3, params, err)) != 0)
 		return rc;
-	q = (PGresult *)pr;
 	if (PQntuples(q) > 0) {
 		res->already = 1;
 		res->file_id = strtoll(PQgetvalue(q, 0, 0), NULL, 10);
 		snprintf(res->already_on, sizeof(res->already_on), "%s",
 		    PQgetvalue(q, 0, 1));
 	}
-	db_result_free(pr);
+	db_result_free(q);
 	return 0;
 }
 

@@ -19,7 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_invoice.h"
 
 /* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
 #define INV_BATCH_LINES \
@@ -55,7 +61,7 @@ inv_exec(struct db *db, const char *what, const char *sql, int n,
 static int
 inv_check_tariffs(struct db *db, const char *cred, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	const char *p[1] = {cred};
 	int64_t n;
 	int rc;
@@ -114,7 +120,7 @@ static int
 inv_check_months(
     struct db *db, const char *cred, const char *month, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	const char *p[2] = {cred, month};
 	int rc;
 
@@ -148,7 +154,7 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    coll[SEPA_DATE_BUFSZ], today[SEPA_DATE_BUFSZ], due[SEPA_DATE_BUFSZ],
 	    monthname[SEPA_MONTH_BUFSZ], msg[160];
 	const char *p[6];
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	sepa_month cmonth = sepa_month_add(o->month, 1);
 	int64_t n, billed = 0;
 	int rc;
@@ -558,14 +564,14 @@ enum {
 };
 
 static int64_t
-inv_int(struct pg_result *res, int row, int col)
+inv_int(PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? 0
 	                                  : atoll(PQgetvalue(res, row, col));
 }
 
 static void
-inv_date(sepa_date *d, struct pg_result *res, int row, int col)
+inv_date(sepa_date *d, PGresult *res, int row, int col)
 {
 	const char *s = PQgetvalue(res, row, col);
 
@@ -575,7 +581,7 @@ inv_date(sepa_date *d, struct pg_result *res, int row, int col)
 }
 
 static void
-inv_month(sepa_month *m, struct pg_result *res, int row, int col)
+inv_month(sepa_month *m, PGresult *res, int row, int col)
 {
 	sepa_date d;
 
@@ -593,7 +599,7 @@ inv_doc_reset(struct invoice_doc *doc)
 
 /* Copy the invoice's header from a row; strings point into doc->strings. */
 static void
-inv_doc_header(struct invoice_doc *doc, struct pg_result *res, int row)
+inv_doc_header(struct invoice_doc *doc, PGresult *res, int row)
 {
 	static const int cols[] = {C_NUMBER, C_REF, C_PAYER, C_STREET,
 	    C_BUILDING, C_POSTCODE, C_TOWN, C_COUNTRY, C_EMAIL, C_RUM, C_IBAN};
@@ -625,8 +631,7 @@ inv_doc_header(struct invoice_doc *doc, struct pg_result *res, int row)
 }
 
 static void
-inv_doc_line(
-    struct invoice_doc *doc, size_t *cap, struct pg_result *res, int row)
+inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 {
 	struct invoice_doc_line *l;
 	const char *kind = PQgetvalue(res, row, C_LINE_KIND);
@@ -661,7 +666,7 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
 	const char *p[2] = {cred, m};
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	struct invoice_doc doc;
 	size_t cap = 0;
 	int rc, rows;

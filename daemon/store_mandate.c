@@ -6,7 +6,7 @@
  * `sepactl mandate show|list` print. The contract's date logic lives in
  * lib/rules.c; this file only feeds it the facts kept in the tables.
  *
- * Definitions used throughout (see sepad.h for the callers' view):
+ * Definitions used throughout (see store_mandate.h for the callers' view):
  *   - a collection month M is "closed" when a batch of M exists in state
  *     'prepared' or 'released' (a prepared batch's content is fixed and is
  *     written byte for byte, so it cannot change any more); the first open
@@ -24,7 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/iban.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_mandate.h"
 
 /*
  * The last use of mandate m, for the lapse: the due date of its last
@@ -79,8 +87,7 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 {
 	char cred[24], man[24], mon[SEPA_DATE_BUFSZ];
 	const char *params[3];
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	sepa_date from;
 	int rc;
 
@@ -90,7 +97,7 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	params[0] = cred;
 	params[1] = man;
 	params[2] = mandate_month_first(mon, collection_month);
-	rc = db_query(db, &pr, "find the account of a mandate",
+	rc = db_query(db, &res, "find the account of a mandate",
 	    "SELECT a.id, a.iban, a.bic, "
 	    "to_char(a.applies_from, 'YYYY-MM-DD'), "
 	    "(SELECT c.iban FROM collections c "
@@ -108,7 +115,6 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	    3, params, err);
 	if (rc != 0)
 		goto cleanup;
-	res = (PGresult *)pr;
 	if (PQntuples(res) != 1) {
 		char m[SEPA_MONTH_BUFSZ];
 
@@ -127,7 +133,7 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	    out->last_debited_iban, sizeof(out->last_debited_iban), res, 0, 4);
 	out->amendment = sepa_rule_amendment(out->last_debited_iban, out->iban);
 cleanup:
-	db_result_free(pr);
+	db_result_free(res);
 	return rc;
 }
 
@@ -238,13 +244,12 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 {
 	char cred[24];
 	const char *params[2] = {cred, rum};
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	mandate_i64(cred, sizeof(cred), creditor_id);
-	rc = db_query(db, &pr, "find the mandate",
+	rc = db_query(db, &res, "find the mandate",
 	    "SELECT id, family_id, rum, state, coalesce(state_reason, ''), "
 	    "to_char(state_since, 'YYYY-MM-DD'), "
 	    "to_char(ends_on, 'YYYY-MM-DD') FROM mandates "
@@ -252,7 +257,6 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	    2, params, err);
 	if (rc != 0)
 		goto cleanup;
-	res = (PGresult *)pr;
 	if (PQntuples(res) != 1) {
 		rc = sepa_error_set(
 		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
@@ -267,7 +271,7 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 		goto cleanup;
 	rc = mandate_get_date(res, 0, 6, &m->ends_on, err);
 cleanup:
-	db_result_free(pr);
+	db_result_free(res);
 	return rc;
 }
 
@@ -296,7 +300,7 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 {
 	char cred[24], fl[SEPA_DATE_BUFSZ];
 	const char *params[2] = {cred, fl};
-	struct pg_result *pr = NULL;
+	PGresult *pr = NULL;
 	sepa_date d;
 	int rc;
 
@@ -308,7 +312,7 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 	    "WHERE creditor_id = $1 AND state IN ('prepared', 'released')",
 	    2, params, err);
 	if (rc == 0)
-		rc = mandate_get_date((PGresult *)pr, 0, 0, &d, err);
+		rc = mandate_get_date(pr, 0, 0, &d, err);
 	if (rc == 0)
 		*out = sepa_month_of(d);
 	db_result_free(pr);
@@ -344,8 +348,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
 	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512], cc[3];
 	struct mandate_row m;
-	struct pg_result *pr = NULL;
-	PGresult *r;
+	PGresult *r = NULL;
 	sepa_month open, computed;
 	int64_t n;
 	int rc;
@@ -404,14 +407,13 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	/* The account that would be debited from now on. */
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	mandate_i64(man, sizeof(man), m.id);
-	rc = db_query(db, &pr, "read the mandate's accounts",
+	rc = db_query(db, &r, "read the mandate's accounts",
 	    "SELECT iban, to_char(applies_from, 'YYYY-MM') "
 	    "FROM mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2 "
 	    "ORDER BY applies_from DESC, id DESC LIMIT 1",
 	    2, (const char *const[]){cred, man}, err);
 	if (rc != 0)
 		goto cleanup;
-	r = (PGresult *)pr;
 	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), chg->iban) == 0) {
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "mandate %s: IBAN %s is already its account (from the %s "
@@ -420,8 +422,8 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		    PQgetvalue(r, 0, 1));
 		goto cleanup;
 	}
-	db_result_free(pr);
-	pr = NULL;
+	db_result_free(r);
+	r = NULL;
 
 	/*
 	 * Last one wins: a change received earlier that applies from the
@@ -502,7 +504,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	}
 	rc = db_commit(db, err);
 cleanup:
-	db_result_free(pr);
+	db_result_free(r);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -606,8 +608,7 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     sepa_date today, struct mandate_sweep_result *res, sepa_error *err)
 {
 	char cred[24], tod[SEPA_DATE_BUFSZ], months[16], reason[64];
-	struct pg_result *pr = NULL;
-	PGresult *r;
+	PGresult *r = NULL;
 	char *ids = NULL;
 	size_t len = 0, cap = 0;
 	int rc;
@@ -643,7 +644,7 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	 * only narrows the candidates (a week of slack); sepa_rule_lapsed
 	 * decides.
 	 */
-	rc = db_query(db, &pr, "find unused mandates",
+	rc = db_query(db, &r, "find unused mandates",
 	    "SELECT m.id, to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') "
 	    "FROM mandates m "
 	    "WHERE m.creditor_id = $1 AND m.state IN ('active', 'suspended') "
@@ -652,7 +653,6 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    3, (const char *const[]){cred, tod, months}, err);
 	if (rc != 0)
 		goto cleanup;
-	r = (PGresult *)pr;
 	for (int i = 0; i < PQntuples(r); i++) {
 		sepa_date last;
 		const char *id = PQgetvalue(r, i, 0);
@@ -692,7 +692,7 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	rc = db_commit(db, err);
 cleanup:
 	free(ids);
-	db_result_free(pr);
+	db_result_free(r);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -724,11 +724,10 @@ static int
 mandate_show_accounts(struct db *db, const char *cred, const char *man,
     struct mandate_info *info, sepa_error *err)
 {
-	struct pg_result *pr = NULL;
-	PGresult *r;
+	PGresult *r = NULL;
 	int rc;
 
-	rc = db_query(db, &pr, "read the mandate's accounts",
+	rc = db_query(db, &r, "read the mandate's accounts",
 	    "SELECT a.id, a.iban, a.bic, to_char(a.applies_from, 'YYYY-MM-DD'), "
 	    "to_char(a.received_on, 'YYYY-MM-DD'), a.amendment_required, "
 	    "c.end_to_end_id, to_char(b.collection_month, 'YYYY-MM-DD'), "
@@ -745,7 +744,6 @@ mandate_show_accounts(struct db *db, const char *cred, const char *man,
 	    2, (const char *const[]){cred, man}, err);
 	if (rc != 0)
 		goto cleanup;
-	r = (PGresult *)pr;
 	info->naccounts = (size_t)PQntuples(r);
 	info->accounts = xcalloc(
 	    info->naccounts > 0 ? info->naccounts : 1, sizeof(*info->accounts));
@@ -769,7 +767,7 @@ mandate_show_accounts(struct db *db, const char *cred, const char *man,
 		h->debited = PQgetvalue(r, i, 8)[0] == 't';
 	}
 cleanup:
-	db_result_free(pr);
+	db_result_free(r);
 	return rc;
 }
 
@@ -780,14 +778,13 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 {
 	char cred[24], man[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
 	char *codes = NULL;
-	struct pg_result *pr = NULL;
-	PGresult *r;
+	PGresult *r = NULL;
 	sepa_date d;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
 	mandate_i64(cred, sizeof(cred), creditor_id);
-	rc = db_query(db, &pr, "read the mandate",
+	rc = db_query(db, &r, "read the mandate",
 	    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
 	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
 	    "coalesce(m.state_reason, ''), "
@@ -800,7 +797,6 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    2, (const char *const[]){cred, rum}, err);
 	if (rc != 0)
 		goto cleanup;
-	r = (PGresult *)pr;
 	if (PQntuples(r) != 1) {
 		rc = sepa_error_set(
 		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
@@ -820,15 +816,15 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	/* sepa_rule_lapsed: lapsed once past last use + lapse_months. */
 	info->usable_until =
 	    sepa_date_add_months(info->last_use, rules->lapse_months);
-	db_result_free(pr);
-	pr = NULL;
+	db_result_free(r);
+	r = NULL;
 	mandate_i64(man, sizeof(man), info->id);
 
 	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0)
 		goto cleanup;
 
 	/* The last collection, whatever its state. */
-	rc = db_query(db, &pr, "read the mandate's last collection",
+	rc = db_query(db, &r, "read the mandate's last collection",
 	    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
 	    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
 	    "c.seq_type, coalesce(c.reason_code, '') "
@@ -839,7 +835,6 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    2, (const char *const[]){cred, man}, err);
 	if (rc != 0)
 		goto cleanup;
-	r = (PGresult *)pr;
 	if (PQntuples(r) == 1) {
 		info->has_last = true;
 		if ((rc = mandate_get_date(r, 0, 0, &d, err)) != 0 ||
@@ -854,8 +849,8 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 		mandate_copy(
 		    info->last_reason, sizeof(info->last_reason), r, 0, 6);
 	}
-	db_result_free(pr);
-	pr = NULL;
+	db_result_free(r);
+	r = NULL;
 
 	/* The next collection: the first open month. */
 	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
@@ -891,7 +886,7 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    5, (const char *const[]){cred, man, from, to, codes}, err);
 cleanup:
 	free(codes);
-	db_result_free(pr);
+	db_result_free(r);
 	if (rc != 0)
 		store_mandate_info_free(info);
 	return rc;
@@ -916,8 +911,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
     void *arg, sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
-	struct pg_result *pr = NULL;
-	PGresult *r;
+	PGresult *r = NULL;
 	int rc, n;
 
 	mandate_i64(cred, sizeof(cred), creditor_id);
@@ -925,7 +919,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 	snprintf(page, sizeof(page), "%d", MANDATE_LIST_PAGE);
 	/* Pages by RUM (the unique index), so memory stays flat. */
 	do {
-		rc = db_query(db, &pr, "list the mandates",
+		rc = db_query(db, &r, "list the mandates",
 		    "SELECT m.rum, f.family_ref, f.payer_name, m.state, "
 		    "coalesce(m.state_reason, ''), "
 		    "to_char(m.signed_on, 'YYYY-MM-DD'), "
@@ -946,7 +940,6 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		    err);
 		if (rc != 0)
 			goto cleanup;
-		r = (PGresult *)pr;
 		n = PQntuples(r);
 		for (int i = 0; i < n; i++) {
 			struct mandate_list_row row;
@@ -970,11 +963,11 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		}
 		free(after);
 		after = n > 0 ? xstrdup(PQgetvalue(r, n - 1, 9)) : NULL;
-		db_result_free(pr);
-		pr = NULL;
+		db_result_free(r);
+		r = NULL;
 	} while (n == MANDATE_LIST_PAGE);
 cleanup:
 	free(after);
-	db_result_free(pr);
+	db_result_free(r);
 	return rc;
 }

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "db_internal.h"
+#include "store_event.h"
+#include "store_payment.h"
 
 static const char *const payment_methods[] = {
     "cheque", "cash", "transfer", "card", "other"};
@@ -45,7 +50,7 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 	char cred[24], amount[24], date[SEPA_DATE_BUFSZ], td[SEPA_DATE_BUFSZ],
 	    id[24], a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ], msg[200];
 	const char *p[7];
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	struct event ev = {0};
 	int64_t inv_id, family_id;
 	int rc;

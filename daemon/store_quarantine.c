@@ -13,7 +13,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_quarantine.h"
+#include "store_returns.h"
 
 /* $1 creditor, $2 all (boolean). */
 static const char quarantine_list_sql[] =
@@ -82,13 +89,13 @@ quarantine_dup(PGresult *res, int row, int col)
 /* Run a query with (creditor, key) that finds one row or none: *pr is
  * NULL when none. */
 static int
-quarantine_one(struct db *db, struct pg_result **pr, const char *what,
-    const char *sql, const char *cred, const char *key, sepa_error *err)
+quarantine_one(struct db *db, PGresult **pr, const char *what, const char *sql,
+    const char *cred, const char *key, sepa_error *err)
 {
 	int rc = db_query(
 	    db, pr, what, sql, 2, (const char *const[]){cred, key}, err);
 
-	if (rc == 0 && PQntuples((PGresult *)*pr) != 1) {
+	if (rc == 0 && PQntuples(*pr) != 1) {
 		db_result_free(*pr);
 		*pr = NULL;
 	}
@@ -150,19 +157,17 @@ int
 store_quarantine_list(struct db *db, int64_t creditor_id, bool all,
     struct quarantine_row **rows, size_t *count, sepa_error *err)
 {
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	char cred[24];
 	int n, rc;
 
 	*rows = NULL;
 	*count = 0;
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	if ((rc = db_query(db, &pr, "read the quarantine", quarantine_list_sql,
+	if ((rc = db_query(db, &res, "read the quarantine", quarantine_list_sql,
 	         2, (const char *const[]){cred, all ? "true" : "false"},
 	         err)) != 0)
 		return rc;
-	res = (PGresult *)pr;
 	n = PQntuples(res);
 	if (n > 0) {
 		*rows = xcalloc((size_t)n, sizeof(**rows));
@@ -170,7 +175,7 @@ store_quarantine_list(struct db *db, int64_t creditor_id, bool all,
 			quarantine_fill(&(*rows)[i], res, i);
 	}
 	*count = (size_t)n;
-	db_result_free(pr);
+	db_result_free(res);
 	return 0;
 }
 
@@ -183,25 +188,23 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
     struct quarantine_row *q, int64_t *file_id, char *fkind, size_t fsize,
     sepa_error *err)
 {
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	char qid[24];
 	int rc;
 
 	snprintf(qid, sizeof(qid), "%" PRId64, id);
-	if ((rc = quarantine_one(db, &pr, "read the quarantined record",
+	if ((rc = quarantine_one(db, &res, "read the quarantined record",
 	         quarantine_row_sql, cred, qid, err)) != 0)
 		return rc;
-	if (pr == NULL)
+	if (res == NULL)
 		return sepa_error_set(err, SEPA_ENOTFOUND,
 		    "quarantined record %" PRId64
 		    " does not exist (sepactl quarantine list --all shows them)",
 		    id);
-	res = (PGresult *)pr;
 	quarantine_fill(q, res, 0);
 	*file_id = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
 	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 18));
-	db_result_free(pr);
+	db_result_free(res);
 	if (q->resolved_on[0] != '\0')
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "quarantined record %" PRId64
@@ -261,17 +264,15 @@ static int
 quarantine_collection(struct db *db, const char *cred, const char *e2e,
     struct quarantine_coll *c, sepa_error *err)
 {
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	int rc;
 
-	if ((rc = quarantine_one(db, &pr, "read the collection",
+	if ((rc = quarantine_one(db, &res, "read the collection",
 	         quarantine_collection_sql, cred, e2e, err)) != 0)
 		return rc;
-	if (pr == NULL)
+	if (res == NULL)
 		return sepa_error_set(err, SEPA_ENOTFOUND,
 		    "no collection has the EndToEndId '%s'", e2e);
-	res = (PGresult *)pr;
 	c->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	snprintf(c->state, sizeof(c->state), "%s", PQgetvalue(res, 0, 1));
 	c->amount_cents = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
@@ -280,7 +281,7 @@ quarantine_collection(struct db *db, const char *cred, const char *e2e,
 	c->msg_id = quarantine_dup(res, 0, 5);
 	c->released = strcmp(PQgetvalue(res, 0, 6), "prepared") != 0;
 	c->invoice = quarantine_dup(res, 0, 7);
-	db_result_free(pr);
+	db_result_free(res);
 	return 0;
 }
 
@@ -371,33 +372,31 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
     const char *e2e, const struct quarantine_coll *c,
     struct quarantine_applied *out, sepa_error *err)
 {
-	struct pg_result *pr = NULL;
-	PGresult *res;
+	PGresult *res = NULL;
 	int rc;
 
-	if ((rc = db_query(db, &pr, "read the effect",
+	if ((rc = db_query(db, &res, "read the effect",
 	         "SELECT 'q', reason, false FROM ret_q UNION ALL"
 	         " SELECT 'e', new_state, counted FROM ret_eff",
 	         0, NULL, err)) != 0)
 		return rc;
-	res = (PGresult *)pr;
 	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 'e') {
 		snprintf(out->new_state, sizeof(out->new_state), "%s",
 		    PQgetvalue(res, 0, 1));
 		out->counted = PQgetvalue(res, 0, 2)[0] == 't';
-		db_result_free(pr);
+		db_result_free(res);
 		return 0;
 	}
 	if (PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 'q') {
 		rc = sepa_error_set(
 		    err, SEPA_ESTATE, "%s", PQgetvalue(res, 0, 1));
-		db_result_free(pr);
+		db_result_free(res);
 		return rc;
 	}
-	db_result_free(pr);
+	db_result_free(res);
 	/* No effect: an earlier record did it, or a settled collection is
 	 * confirmed again. */
-	if ((rc = db_query(db, &pr, "read the earlier effect",
+	if ((rc = db_query(db, &res, "read the earlier effect",
 	         "SELECT e.record_id, e.new_state, e.reason_code"
 	         " FROM return_effects e, ret_match m"
 	         " WHERE e.creditor_id = $1 AND e.collection_id ="
@@ -405,7 +404,6 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 	         " 'confirmation' THEN 'settled' ELSE 'unpaid' END",
 	         1, (const char *const[]){cred}, err)) != 0)
 		return rc;
-	res = (PGresult *)pr;
 	if (PQntuples(res) > 0)
 		rc = sepa_error_set(err, SEPA_ESTATE,
 		    "the collection of EndToEndId '%s' is already %s%s%s%s by "
@@ -421,7 +419,7 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 		    "the collection of EndToEndId '%s' is %s: record %" PRId64
 		    " changes nothing; dismiss it",
 		    e2e, c->state, qid);
-	db_result_free(pr);
+	db_result_free(res);
 	return rc;
 }
 

@@ -12,7 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/money.h"
+#include "sepa/reasons.h"
+#include "afile.h"
+#include "csvout.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_recovery.h"
 
 /* $1 creditor, $2 today, $3 represent on the next invoice. */
 static const char recovery_due[] =
@@ -98,7 +106,7 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
     bool represent, sepa_date today, char **path, int64_t *count,
     int64_t *total, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	char cred[24], day[SEPA_DATE_BUFSZ], name[128], shapath[4200];
 	char *data = NULL, *ids = NULL, *full = NULL, *shaline = NULL;
 	size_t dsize = 0, isize = 0;

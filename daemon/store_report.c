@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_report.h"
 
 /* $1 creditor, $2 first day of the month. */
 static const char report_totals[] =
@@ -55,7 +59,7 @@ int
 store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
     struct report *out, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	char cred[24], first[SEPA_DATE_BUFSZ];
 	int64_t *v[] = {&out->presented, &out->presented_cents, &out->settled,
 	    &out->settled_cents, &out->cancelled, &out->suspended,

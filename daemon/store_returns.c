@@ -20,7 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/bankfile.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_event.h"
+#include "store_returns.h"
 
 /* Input of the reader: the file, hashed as it is read. */
 struct returns_input {
@@ -528,7 +535,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	struct returns_input in = {-1, NULL, 0};
 	struct returns_copy cp = {db, err, NULL, 0, 0, 0};
 	sepa_bankfile_info info;
-	struct pg_result *pr = NULL;
+	PGresult *pr = NULL;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];

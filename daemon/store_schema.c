@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_schema.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
@@ -215,7 +218,7 @@ static int
 schema_check_applied(struct db *db, const char *dir,
     const struct migration *list, size_t n, int current, sepa_error *err)
 {
-	struct pg_result *res = NULL;
+	PGresult *res = NULL;
 	char *sql = NULL, hex[SCHEMA_SHA256_HEX];
 	int rc, rows, row = 0;
 
@@ -271,7 +274,7 @@ store_schema_migrate(
     struct db *db, const char *dir, int *applied, int *version, sepa_error *err)
 {
 	struct migration *list = NULL;
-	struct pg_result *lock = NULL;
+	PGresult *lock = NULL;
 	size_t n = 0;
 	char *sql = NULL;
 	int current = 0, done = 0, rc;

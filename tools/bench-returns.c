@@ -20,7 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_creditor.h"
+#include "store_returns.h"
 
 /* $1 number of collections. */
 static const char bench_fixture[] =

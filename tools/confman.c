@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "sepad.h"
+#include "config.h"
 
 /* Print s with roff's special characters escaped. */
 static void

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_schema.h"
 
 #define DBTEST_CONNINFO_MAX 1024
 

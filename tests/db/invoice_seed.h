@@ -9,6 +9,8 @@
 #define SEPAD_INVOICE_SEED_H
 
 #include "dbtest.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 static const char seed_sql[] =
     "INSERT INTO creditors (ics, name) VALUES ('FR72ZZZ123456', "

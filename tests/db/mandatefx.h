@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "dbtest.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_creditor.h"
 
 /* Valid French IBANs: A and B at bank 30006, C at bank 30004. */
 #define FX_IBAN_A "FR7630006000011234567890189"

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 /* Load the fixture into db. */
 static inline void

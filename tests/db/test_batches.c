@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include "invoice_seed.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "store_invoice.h"
+#include "store_schema.h"
 
 static void
 dir_add_all(const char *dir)

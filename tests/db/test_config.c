@@ -8,7 +8,9 @@
 
 #include <criterion/criterion.h>
 
-#include "sepad.h"
+#include "sepa/error.h"
+#include "sepa/reasons.h"
+#include "config.h"
 
 #define EXAMPLE SEPAD_SRCDIR "/conf/sepad.conf.example"
 

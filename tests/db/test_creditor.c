@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "dbtest.h"
+#include "sepa/error.h"
+#include "db.h"
+#include "store_creditor.h"
 
 Test(creditor, ensure_is_idempotent_and_follows_the_name)
 {

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "dbtest.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 static const struct {
 	const char *sqlstate;
@@ -141,7 +143,7 @@ Test(db, parameters_are_never_sql)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	const char *p[2] = {"x'); DROP TABLE t; --", NULL};
-	struct pg_result *res;
+	PGresult *res;
 	char name[64];
 	struct db *db = dbtest_open(name, "template0");
 

@@ -4,6 +4,11 @@
 #include <string.h>
 
 #include "dbtest.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_creditor.h"
+#include "store_event.h"
 
 Test(event, add_records_every_field)
 {

@@ -8,6 +8,12 @@
 #include <string.h>
 
 #include "snapshot.h"
+#include "sepa/csv.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_creditor.h"
+#include "store_import.h"
 
 #define DATA SEPAD_SRCDIR "/tests/data/import/"
 

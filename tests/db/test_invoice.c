@@ -8,6 +8,12 @@
 #include <sys/stat.h>
 
 #include "invoice_seed.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "notice.h"
+#include "store_invoice.h"
 
 static int64_t
 cred_id(struct db *db)

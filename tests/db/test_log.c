@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "log.h"
 
 /* Send stderr to a fresh file; its path goes to path (64 bytes). */
 static void

@@ -4,6 +4,13 @@
  * lifecycle sweep, and the configuration's rules.
  */
 #include "mandatefx.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db.h"
+#include "store_creditor.h"
+#include "store_mandate.h"
 
 /* History of one mandate: accounts, then collections on them. */
 struct hist_account {

@@ -11,7 +11,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "sepad.h"
+#include "notify.h"
 
 Test(notify, message_ids_are_unique_and_in_the_catalog)
 {

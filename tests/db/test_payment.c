@@ -5,6 +5,12 @@
 #include <string.h>
 
 #include "invoice_seed.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "store_invoice.h"
+#include "store_payment.h"
 
 static int64_t
 cred_id(struct db *db)

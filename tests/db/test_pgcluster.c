@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 
 #include "dbtest.h"
+#include "sepa/error.h"
+#include "db.h"
+#include "pgcluster.h"
 
 static void
 slurp(const char *path, char *buf, size_t size)

@@ -11,6 +11,12 @@
 #include "dbtest.h"
 #include "returnsfix.h"
 #include "snapshot.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "config.h"
+#include "db.h"
+#include "store_quarantine.h"
+#include "store_returns.h"
 
 static struct returns_policy policy;
 static struct sepad_config cfg;

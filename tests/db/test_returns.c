@@ -9,6 +9,13 @@
 
 #include "dbtest.h"
 #include "returnsfix.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "config.h"
+#include "db.h"
+#include "store_recovery.h"
+#include "store_returns.h"
 
 /* The built-in defaults: AM05 creditor-side, AC04 dead, two rejects. */
 static struct returns_policy policy;

@@ -9,6 +9,10 @@
 
 #include "dbtest.h"
 #include "returnsfix.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_cycle.h"
+#include "store_schema.h"
 
 static void
 put_file(const char *dir, const char *name, const char *text)

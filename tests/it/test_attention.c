@@ -10,6 +10,8 @@
 
 #include "../db/dbtest.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 struct ait {
 	char name[64]; /* the test database */

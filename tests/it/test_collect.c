@@ -16,7 +16,12 @@
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
 #include "sepa/pain008.h"
+#include "sepa/rules.h"
+#include "db_internal.h"
+#include "store_mandate.h"
 #include <libpq-fe.h>
 
 #define SEPACTL CTLRUN_SEPACTL
@@ -211,11 +216,11 @@ static PGresult *
 query(struct world *w, const char *text)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct pg_result *res;
+	PGresult *res;
 
 	if (db_query(w->db, &res, "test query", text, 0, NULL, &err) != 0)
 		cr_assert_fail("%s\n%s", text, err.msg);
-	return (PGresult *)res;
+	return res;
 }
 
 /*

@@ -13,6 +13,10 @@
 
 #include "../db/snapshot.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db.h"
+#include "store_creditor.h"
+#include "store_import.h"
 
 #define DATA SEPAD_SRCDIR "/tests/data/import/"
 

@@ -12,6 +12,8 @@
 
 #include "../db/invoice_seed.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db.h"
 
 /* Run `sepactl -c CONF ARGS` (ARGS: shell text of our own). */
 static void

@@ -6,6 +6,11 @@
 
 #include "../db/mandatefx.h"
 #include "ctlrun.h"
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/rules.h"
+#include "db.h"
+#include "store_mandate.h"
 
 struct it {
 	struct mandatefx f;

@@ -12,6 +12,8 @@
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db.h"
 
 /* The lines of `quarantine list` for the two records of the test. */
 #define QIT_HEAD \

@@ -15,6 +15,8 @@
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db.h"
 
 #define BANK SEPAD_SRCDIR "/tests/data/bank/"
 

@@ -11,6 +11,8 @@
 
 #include "../db/dbtest.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db.h"
 
 #define SEPACTL SEPAD_SRCDIR "/build/sepactl"
 

@@ -17,6 +17,8 @@
 
 #include "../db/dbtest.h"
 #include "ctlrun.h"
+#include "sepa/error.h"
+#include "db_internal.h"
 
 struct year {
 	char name[64];
@@ -99,7 +101,7 @@ year_bank(struct year *y, const char *file, const char *invoice,
 {
 	char path[256], q[256], amount[32], rum[64];
 	sepa_error err = SEPA_ERROR_INIT;
-	struct pg_result *res;
+	PGresult *res;
 	FILE *fp;
 
 	snprintf(q, sizeof(q),
@@ -109,10 +111,9 @@ year_bank(struct year *y, const char *file, const char *invoice,
 	cr_assert_eq(
 	    db_query(y->db, &res, "read the collection", q, 0, NULL, &err), 0,
 	    "%s", err.msg);
-	cr_assert_eq(PQntuples((PGresult *)res), 1, "%s", invoice);
-	snprintf(
-	    amount, sizeof(amount), "%s", PQgetvalue((PGresult *)res, 0, 0));
-	snprintf(rum, sizeof(rum), "%s", PQgetvalue((PGresult *)res, 0, 1));
+	cr_assert_eq(PQntuples(res), 1, "%s", invoice);
+	snprintf(amount, sizeof(amount), "%s", PQgetvalue(res, 0, 0));
+	snprintf(rum, sizeof(rum), "%s", PQgetvalue(res, 0, 1));
 	db_result_free(res);
 	snprintf(path, sizeof(path), "%s/%s", y->dir, file);
 	fp = fopen(path, "w");

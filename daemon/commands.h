@@ -1,0 +1,76 @@
+/*
+ * commands.h - the sepactl commands (cmd_*.c) and their table
+ * (commands.c), run by sepactl and, in-process, by sepad; and the steps
+ * one command lends another (the cycle runs invoice, collect and
+ * recovery; status shows what the cycle does next).
+ */
+#ifndef SEPAD_COMMANDS_H
+#define SEPAD_COMMANDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sepa/date.h"
+
+struct ctl;
+struct db;
+struct returns_policy;
+
+struct ctl_command {
+	const char *name;
+	const char *args; /* usage after the name */
+	const char *summary;
+	const char *help; /* paragraph for `sepactl COMMAND --help` */
+	int (*run)(
+	    struct ctl *ctl, int argc, char **argv); /* enum ctl_status */
+};
+
+/* commands.c: the command table (sepactl's, run in-process by sepad). */
+const struct ctl_command *ctl_commands(size_t *count);
+const struct ctl_command *ctl_command_find(const char *name);
+
+/* cmd_inspect.c */
+int cmd_inspect(struct ctl *ctl, int argc, char **argv);
+/* cmd_returns.c: import returns, recovery export, report */
+/* Open the database and find the configured creditor (only its ICS is
+ * needed), or say what to do (enum ctl_status). */
+int ctl_returns_creditor(struct ctl *ctl, struct db **db, int64_t *id);
+/* The contract's rules on returns, from the configuration (pointers into
+ * ctl->cfg). */
+void ctl_returns_policy(struct ctl *ctl, struct returns_policy *pol);
+int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
+int cmd_recovery(struct ctl *ctl, int argc, char **argv);
+/* Export the invoices due for recovery (recovery export, cycle). */
+int ctl_recovery_export(struct ctl *ctl);
+int cmd_report(struct ctl *ctl, int argc, char **argv);
+/* cmd_quarantine.c: quarantine list|apply|dismiss */
+int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
+/* cmd_attention.c: attention list|ack */
+int cmd_attention(struct ctl *ctl, int argc, char **argv);
+/* cmd_init.c */
+int cmd_init(struct ctl *ctl, int argc, char **argv);
+/* cmd_status.c */
+int cmd_status(struct ctl *ctl, int argc, char **argv);
+/* cmd_db.c */
+int cmd_db(struct ctl *ctl, int argc, char **argv);
+/* cmd_collect.c */
+int cmd_collect(struct ctl *ctl, int argc, char **argv);
+/* Collect one month (collect and the cycle): enum ctl_status. */
+int ctl_collect_month(struct ctl *ctl, sepa_month month);
+/* cmd_cycle.c */
+int cmd_cycle(struct ctl *ctl, int argc, char **argv);
+/* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
+int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
+/* cmd_mandate.c */
+int cmd_mandate(struct ctl *ctl, int argc, char **argv);
+/* cmd_import.c */
+int cmd_import(struct ctl *ctl, int argc, char **argv);
+/* cmd_invoice.c */
+int cmd_invoice(struct ctl *ctl, int argc, char **argv);
+/* Bill a consumption month and write its notices (invoice run, cycle). */
+int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* cmd_payment.c */
+int cmd_payment(struct ctl *ctl, int argc, char **argv);
+
+#endif /* SEPAD_COMMANDS_H */

@@ -1,0 +1,123 @@
+/*
+ * config.h - sepad.conf (config.c): the settings, their loading and
+ * checks, the table of keys, and the contract's rules built from them.
+ */
+#ifndef SEPAD_CONFIG_H
+#define SEPAD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sepa/error.h"
+#include "sepa/rules.h"
+
+/* A list of strings from the configuration (owned by the config). */
+struct config_strlist {
+	char **items;
+	size_t count;
+};
+
+enum config_rounding { CONFIG_ROUND_UP = 0, CONFIG_ROUND_NONE = 1 };
+enum config_sequence { CONFIG_SEQ_FRST = 0, CONFIG_SEQ_RCUR = 1 };
+enum config_pain { CONFIG_PAIN_001_08 = 0, CONFIG_PAIN_001_02 = 1 };
+enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
+
+/*
+ * Every setting of sepad.conf. Strings are owned by the structure and freed
+ * by config_free(); paths are absolute once loaded: a relative path written
+ * in the file is resolved against the directory that holds the file, a
+ * default one ("var/pg") against the `default_base` of config_load().
+ * Enumerations are stored as the enum above, amounts in cents.
+ */
+struct sepad_config {
+	char *path; /* the file read, or "(defaults)" */
+	char *base_dir; /* where relative paths of the file are resolved */
+
+	char *db_conninfo; /* empty: the private cluster in db_data_dir */
+	char *db_data_dir;
+
+	char *cred_name;
+	char *cred_ics;
+	char *cred_iban;
+	char *cred_bic;
+	char *cred_street;
+	char *cred_building;
+	char *cred_postcode;
+	char *cred_town;
+	char *cred_country;
+
+	char *dir_inbox;
+	char *dir_outbox;
+	char *dir_archive;
+	char *dir_rejected;
+
+	int invoice_day;
+	int hour_rounding; /* enum config_rounding */
+
+	int account_change_cutoff_day;
+	int lapse_months;
+	int letter_deadline; /* MMDD: 630 is 30 June */
+
+	int export_day;
+	int due_day;
+	int prenotification_days;
+	int bank_lead_days;
+	int first_sequence; /* enum config_sequence */
+
+	int pain_version; /* enum config_pain */
+	int64_t max_transactions_per_file; /* 0: no limit */
+	int64_t max_amount_per_file; /* cents, 0: no limit */
+	bool batch_booking;
+
+	bool represent_on_next_invoice;
+	int max_rejects_per_school_year;
+	struct config_strlist creditor_side_codes;
+	struct config_strlist dead_account_codes;
+
+	int import_encoding; /* enum config_encoding */
+};
+
+/* Errors found while loading: each is "file:line: message" when formatted. */
+#define CONFIG_MAX_ERRORS 32
+struct config_errors {
+	size_t count;
+	size_t dropped; /* errors beyond CONFIG_MAX_ERRORS */
+	sepa_error list[CONFIG_MAX_ERRORS];
+};
+
+/*
+ * Load `path` into *cfg (which the call initialises; free it with
+ * config_free() whatever the result); path NULL: the built-in defaults.
+ * Default paths are resolved against `default_base` (sepactl: the project
+ * root), or against the file's directory when default_base is NULL. Every
+ * problem is recorded in *errs (syntax, unknown key, wrong type, out of
+ * range, bad identifier); returns 0 when there is none, SEPA_EINVAL (bad
+ * content) or SEPA_EIO (unreadable file) otherwise.
+ */
+int config_load(struct sepad_config *cfg, const char *path,
+    const char *default_base, struct config_errors *errs);
+void config_free(struct sepad_config *cfg);
+/*
+ * The table of keys, for documentation checks and listings: the number of
+ * keys, then the name, one-line doc and reloadability of key i (static
+ * strings; NULL when i is out of range).
+ */
+size_t config_key_count(void);
+const char *config_key_name(size_t i);
+const char *config_key_doc(size_t i);
+bool config_key_reloadable(size_t i);
+/* 1 when `code` is in the list (exact match). */
+int config_strlist_has(const struct config_strlist *l, const char *code);
+/*
+ * The contract's parameters from the configuration, for the rules of
+ * sepa/rules.h; every command and the daemon build them here. Returns 0,
+ * or SEPA_ERANGE from sepa_rules_check (cannot happen with a loaded
+ * configuration: its ranges are narrower).
+ */
+int config_rules(
+    const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
+/* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
+int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
+
+#endif /* SEPAD_CONFIG_H */

@@ -1,0 +1,43 @@
+/*
+ * ctl.h - what every sepactl command gets (ctl.c): the exit statuses,
+ * struct ctl, the database it opens and the error report.
+ */
+#ifndef SEPAD_CTL_H
+#define SEPAD_CTL_H
+
+#include <stdint.h>
+
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "config.h"
+
+struct db;
+
+/* Exit status of sepactl (docs/product.md, Operator interface). */
+enum ctl_status {
+	CTL_OK = 0,
+	CTL_REFUSED = 1, /* the input was refused */
+	CTL_USAGE = 2, /* bad command line */
+	CTL_INTERNAL = 3 /* internal or database error */
+};
+
+/* What every command gets. */
+struct ctl {
+	const char *progname;
+	const char *config_path; /* NULL: built-in defaults */
+	struct sepad_config cfg;
+	sepa_date today; /* --today, SEPAD_TODAY, else the local date */
+	struct db *db; /* opened by ctl_db() */
+};
+
+/* sepactl.c helpers, for the commands (in libsepad.a: ctl.c). */
+int ctl_db(struct ctl *ctl, struct db **out);
+/* The same without a message: *err says why (sepad retries quietly). */
+int ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err);
+/* A record or event id typed by the operator: a positive decimal number
+ * (0), else -1. */
+int ctl_parse_id(const char *s, int64_t *id);
+int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* SEPAD_CTL_H */

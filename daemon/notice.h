@@ -1,0 +1,46 @@
+/*
+ * notice.h - the payers' notices (notice.c): avis d'échéance as text
+ * files and the month's mail-merge CSV, and the width helpers of the
+ * terminal's tables.
+ */
+#ifndef SEPAD_NOTICE_H
+#define SEPAD_NOTICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sepa/date.h"
+#include "sepa/error.h"
+
+struct db;
+struct invoice_doc;
+
+/* Characters (not bytes) of a UTF-8 string. */
+size_t notice_width(const char *s);
+/* s left-aligned (right when `right`) in a field of `w` characters (for
+ * the notices' and the terminal's tables). */
+void notice_cell(FILE *fp, const char *s, size_t w, int right);
+
+/* The creditor as the notices show it (strings borrowed). */
+struct notice_creditor {
+	const char *name, *ics, *street, *building, *postcode, *town;
+};
+
+/*
+ * Write one notice (avis d'échéance) to fp, plain UTF-8 French text.
+ */
+int notice_write(FILE *fp, const struct notice_creditor *cred,
+    const struct invoice_doc *doc, sepa_error *err);
+/*
+ * Write the notices of `month` under outbox: notices/YYYY-MM/NUMBER.txt,
+ * all of them built in a temporary directory, synced, then put in place
+ * by a rename (the month's set appears whole), and
+ * notices/notices-YYYY-MM.csv for mail merge (atomic file). Running it
+ * again writes the same bytes. *count gets the number of notices.
+ */
+int notice_write_month(struct db *db, int64_t creditor_id,
+    const struct notice_creditor *cred, sepa_month month, const char *outbox,
+    int64_t *count, sepa_error *err);
+
+#endif /* SEPAD_NOTICE_H */
