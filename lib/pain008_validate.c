@@ -408,89 +408,92 @@ p8v_chars(void *ctx, const xmlChar *ch, int len)
 	v->tlen += n;
 }
 
-/* Handle the text of a leaf element (and check its character set). */
-static void
-p8v_leaf(struct p8v *v, enum p8_el el, enum p8_el parent)
+/* 0 when the text of the leaf is in the SEPA Latin set, else -1. */
+static int
+p8v_leaf_latin(struct p8v *v)
 {
-	const char *t = v->text;
-	sepa_error e = SEPA_ERROR_INIT;
-	int64_t c;
-
 	for (size_t i = 0; i < v->tlen; i++)
-		if (!sepa_is_latin_char((unsigned char)t[i])) {
+		if (!sepa_is_latin_char((unsigned char)v->text[i])) {
 			p8v_fail(v, SEPA_EINVAL,
 			    "character 0x%02x at column %zu of the text is "
 			    "outside the SEPA Latin set",
-			    (unsigned char)t[i], i + 1);
-			return;
+			    (unsigned char)v->text[i], i + 1);
+			return -1;
 		}
-	switch (el) {
-	case E_MSGID:
-	case E_PMTINFID:
-	case E_ENDTOENDID:
-	case E_INSTRID:
-	case E_MNDTID:
-	case E_ORGNLMNDTID: {
-		static const char *const what[] = {[E_MSGID] = "MsgId",
-		    [E_PMTINFID] = "PmtInfId",
-		    [E_ENDTOENDID] = "EndToEndId",
-		    [E_INSTRID] = "InstrId",
-		    [E_MNDTID] = "MndtId",
-		    [E_ORGNLMNDTID] = "OrgnlMndtId"};
+	return 0;
+}
 
-		if (sepa_id_validate(t, what[el], &e) != 0)
-			p8v_fail_err(v, &e);
-		break;
-	}
-	case E_NBOFTXS:
-	case E_CTRLSUM: {
-		struct p8v_tot *tot = v->in_grphdr ? &v->grp : &v->blk;
+/* MsgId, PmtInfId, EndToEndId, InstrId, MndtId, OrgnlMndtId. */
+static void
+p8v_leaf_id(struct p8v *v, enum p8_el el, const char *t)
+{
+	static const char *const what[] = {[E_MSGID] = "MsgId",
+	    [E_PMTINFID] = "PmtInfId",
+	    [E_ENDTOENDID] = "EndToEndId",
+	    [E_INSTRID] = "InstrId",
+	    [E_MNDTID] = "MndtId",
+	    [E_ORGNLMNDTID] = "OrgnlMndtId"};
+	sepa_error e = SEPA_ERROR_INIT;
 
-		if (el == E_NBOFTXS) {
-			char *end;
-			long n = strtol(t, &end, 10);
+	if (sepa_id_validate(t, what[el], &e) != 0)
+		p8v_fail_err(v, &e);
+}
 
-			if (*end != '\0' || n < 1)
-				p8v_fail(v, SEPA_EINVAL,
-				    "NbOfTxs \"%s\" is not a positive count",
-				    t);
-			tot->ann_n = n;
-			tot->has_n = 1;
-		} else {
-			if ((c = p8v_cents(t)) < 0)
-				p8v_fail(v, SEPA_EINVAL,
-				    "CtrlSum \"%s\" is not an amount with at "
-				    "most 2 decimals",
-				    t);
-			tot->ann_sum = c;
-			tot->has_sum = 1;
-		}
-		break;
-	}
-	case E_INSTDAMT:
+/*
+ * NbOfTxs and CtrlSum, announced by the group header or the block, and
+ * InstdAmt, added up for the block.
+ */
+static void
+p8v_leaf_total(struct p8v *v, enum p8_el el, const char *t)
+{
+	struct p8v_tot *tot = v->in_grphdr ? &v->grp : &v->blk;
+	int64_t c;
+
+	if (el == E_NBOFTXS) {
+		char *end;
+		long n = strtol(t, &end, 10);
+
+		if (*end != '\0' || n < 1)
+			p8v_fail(v, SEPA_EINVAL,
+			    "NbOfTxs \"%s\" is not a positive count", t);
+		tot->ann_n = n;
+		tot->has_n = 1;
+	} else if (el == E_CTRLSUM) {
+		if ((c = p8v_cents(t)) < 0)
+			p8v_fail(v, SEPA_EINVAL,
+			    "CtrlSum \"%s\" is not an amount with at most 2 "
+			    "decimals",
+			    t);
+		tot->ann_sum = c;
+		tot->has_sum = 1;
+	} else {
 		c = p8v_cents(t);
-		if (c < 1 || c > SEPA_AMOUNT_MAX) {
+		if (c < 1 || c > SEPA_AMOUNT_MAX)
 			p8v_fail(v, SEPA_ERANGE,
 			    "InstdAmt \"%s\" is outside 0.01 .. 999999999.99 "
 			    "or has more than 2 decimals",
 			    t);
-			break;
-		}
-		if (v->blk.sum > INT64_MAX - c) {
+		else if (v->blk.sum > INT64_MAX - c)
 			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
-			break;
-		}
-		v->blk.sum += c;
-		break;
-	case E_SEQTP:
+		else
+			v->blk.sum += c;
+	}
+}
+
+/* SeqTp and ReqdColltnDt (the block's key), and DtOfSgntr. */
+static void
+p8v_leaf_when(struct p8v *v, enum p8_el el, const char *t)
+{
+	sepa_date d;
+
+	if (el == E_SEQTP) {
 		for (int s = SEPA_SEQ_FRST; s <= SEPA_SEQ_FNAL; s++)
 			if (strcmp(t, p8_seq_name(s)) == 0)
 				v->key.seq = s;
 		if (v->key.seq < 0)
 			p8v_fail(v, SEPA_EINVAL,
 			    "SeqTp %s is not FRST, RCUR, OOFF or FNAL", t);
-		break;
-	case E_REQDCOLLTNDT:
+	} else if (el == E_REQDCOLLTNDT) {
 		if (p8v_date(t, &v->key.date) != 0)
 			p8v_fail(
 			    v, SEPA_EINVAL, "ReqdColltnDt %s is not a date", t);
@@ -498,58 +501,89 @@ p8v_leaf(struct p8v *v, enum p8_el el, enum p8_el parent)
 			p8v_fail(v, SEPA_EINVAL,
 			    "ReqdColltnDt %s is not a TARGET2 business day", t);
 		v->has_date = 1;
-		break;
-	case E_DTOFSGNTR: {
-		sepa_date d;
-
-		if (p8v_date(t, &d) != 0)
-			p8v_fail(
-			    v, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
-		else if (v->has_date && sepa_date_cmp(d, v->key.date) > 0)
-			p8v_fail(v, SEPA_EINVAL,
-			    "DtOfSgntr %s is after the due date", t);
-		break;
+	} else if (p8v_date(t, &d) != 0) {
+		p8v_fail(v, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
+	} else if (v->has_date && sepa_date_cmp(d, v->key.date) > 0) {
+		p8v_fail(
+		    v, SEPA_EINVAL, "DtOfSgntr %s is after the due date", t);
 	}
-	case E_AMDMNTIND:
-		v->amdmnt_ind = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
-		break;
-	case E_IBAN:
+}
+
+/*
+ * IBAN, BIC and Id: the codes of the parties. The block's creditor
+ * account and ICS make its key; an Id under OrgnlDbtrAcct may be SMNDA.
+ */
+static void
+p8v_leaf_code(struct p8v *v, enum p8_el el, enum p8_el parent, const char *t)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	char bic[SEPA_BIC_BUFSZ];
+	char cid[SEPA_CID_BUFSZ];
+
+	if (el == E_IBAN) {
 		if (sepa_iban_validate(t, &e) != 0) {
 			p8v_fail_err(v, &e);
-			break;
+			return;
 		}
 		/* The creditor account of the block (its key). */
 		if (parent == E_ID && v->depth >= 3 && !v->in_orig_acct &&
 		    v->blk.n == 0 && v->key.iban[0] == '\0')
 			snprintf(v->key.iban, sizeof(v->key.iban), "%s", t);
-		break;
-	case E_BIC:
-	case E_BICFI: {
-		char bic[SEPA_BIC_BUFSZ];
-
+	} else if (el == E_BIC || el == E_BICFI) {
 		if (sepa_bic_parse(
 		        bic, t, p8_versions[v->version].bic_rule, &e) != 0)
 			p8v_fail_err(v, &e);
 		else if (strcmp(bic, t) != 0)
 			p8v_fail(v, SEPA_EINVAL,
 			    "BIC %s is not in normal form (%s)", t, bic);
-		break;
+	} else if (v->in_schme && parent == E_OTHER) {
+		/* CdtrSchmeId/Id/PrvtId/Othr/Id: an ICS. */
+		if (v->depth != v->in_schme + 4)
+			return;
+		if (sepa_cid_parse(cid, t, &e) != 0)
+			p8v_fail_err(v, &e);
+		else if (v->stack[v->in_schme - 1] == E_CDTRSCHMEID)
+			snprintf(v->key.cid, sizeof(v->key.cid), "%s", cid);
+	} else if (v->in_orig_acct && strcmp(t, "SMNDA") == 0) {
+		v->smnda = 1;
 	}
-	case E_ID:
-		if (v->in_schme && parent == E_OTHER) {
-			char cid[SEPA_CID_BUFSZ];
+}
 
-			/* CdtrSchmeId/Id/PrvtId/Othr/Id: an ICS. */
-			if (v->depth != v->in_schme + 4)
-				break;
-			if (sepa_cid_parse(cid, t, &e) != 0)
-				p8v_fail_err(v, &e);
-			else if (v->stack[v->in_schme - 1] == E_CDTRSCHMEID)
-				snprintf(
-				    v->key.cid, sizeof(v->key.cid), "%s", cid);
-		} else if (v->in_orig_acct && strcmp(t, "SMNDA") == 0) {
-			v->smnda = 1;
-		}
+/* Handle the text of a leaf element (and check its character set). */
+static void
+p8v_leaf(struct p8v *v, enum p8_el el, enum p8_el parent)
+{
+	const char *t = v->text;
+
+	if (p8v_leaf_latin(v) != 0)
+		return;
+	switch (el) {
+	case E_MSGID:
+	case E_PMTINFID:
+	case E_ENDTOENDID:
+	case E_INSTRID:
+	case E_MNDTID:
+	case E_ORGNLMNDTID:
+		p8v_leaf_id(v, el, t);
+		break;
+	case E_NBOFTXS:
+	case E_CTRLSUM:
+	case E_INSTDAMT:
+		p8v_leaf_total(v, el, t);
+		break;
+	case E_SEQTP:
+	case E_REQDCOLLTNDT:
+	case E_DTOFSGNTR:
+		p8v_leaf_when(v, el, t);
+		break;
+	case E_AMDMNTIND:
+		v->amdmnt_ind = strcmp(t, "true") == 0 || strcmp(t, "1") == 0;
+		break;
+	case E_IBAN:
+	case E_BIC:
+	case E_BICFI:
+	case E_ID:
+		p8v_leaf_code(v, el, parent, t);
 		break;
 	case E_TWNNM:
 		v->adr_town = 1;
