@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sepa/csv.h"
+#include "sepa/io.h"
 #include "sepa/text.h"
 
 #define CSV_CHUNK 65536
@@ -756,12 +756,8 @@ static ssize_t
 csv_read_fd(void *ctx, void *buf, size_t n)
 {
 	const sepa_csv *r = ctx;
-	ssize_t got;
 
-	do
-		got = read(r->fd, buf, n);
-	while (got < 0 && errno == EINTR);
-	return got;
+	return sepa_read(r->fd, buf, n);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "pain008_internal.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
+#include "sepa/io.h"
 #include "sepa/money.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
@@ -895,9 +896,7 @@ sepa_pain008_validate_file(const char *path, const char *schema_dir,
 		goto cleanup;
 	}
 	for (;;) {
-		do
-			n = read(fd, buf, P8V_CHUNK);
-		while (n < 0 && errno == EINTR);
+		n = sepa_read(fd, buf, P8V_CHUNK);
 		if (n < 0) {
 			rc = sepa_error_setw(err, SEPA_EIO, path, 0,
 			    "could not read: %s", strerror(errno));
