@@ -178,14 +178,17 @@ p8_id(const char *id, const char *field, int required, sepa_error *err)
 	return sepa_id_validate(id, field, err);
 }
 
+/* A mandatory IBAN or ICS: sepa_iban_parse or sepa_cid_parse as parse. */
 static int
-p8_iban(char *out, const char *in, const char *field, sepa_error *err)
+p8_code(char *out, const char *in,
+    int (*parse)(char *, const char *, sepa_error *), const char *field,
+    sepa_error *err)
 {
 	int rc;
 
 	if (p8_empty(in))
 		return sepa_error_set(err, SEPA_EINVAL, "%s is missing", field);
-	rc = sepa_iban_parse(out, in, err);
+	rc = parse(out, in, err);
 	if (rc != 0)
 		sepa_error_prefix(err, "%s", field);
 	return rc;
@@ -201,19 +204,6 @@ p8_bic(char *out, const char *in, enum sepa_bic_rule rule, const char *field,
 	if (p8_empty(in))
 		return 0;
 	rc = sepa_bic_parse(out, in, rule, err);
-	if (rc != 0)
-		sepa_error_prefix(err, "%s", field);
-	return rc;
-}
-
-static int
-p8_cid(char *out, const char *in, const char *field, sepa_error *err)
-{
-	int rc;
-
-	if (p8_empty(in))
-		return sepa_error_set(err, SEPA_EINVAL, "%s is missing", field);
-	rc = sepa_cid_parse(out, in, err);
 	if (rc != 0)
 		sepa_error_prefix(err, "%s", field);
 	return rc;
@@ -617,10 +607,12 @@ p8_block_check(struct sepa_pain008_writer *w, const sepa_pain008_block *b,
 		    sepa_date_iso(d, b->due_date));
 	if ((rc = p8_latin(name, P8_NAME_MAX + 1, b->creditor_name, P8_NAME_MAX,
 	         w->opts.text_flags, "Cdtr/Nm", 1, err)) != 0 ||
-	    (rc = p8_iban(key->iban, b->creditor_iban, "CdtrAcct", err)) != 0 ||
+	    (rc = p8_code(key->iban, b->creditor_iban, sepa_iban_parse,
+	         "CdtrAcct", err)) != 0 ||
 	    (rc = p8_bic(bic, b->creditor_bic, w->ver->bic_rule, "CdtrAgt",
 	         err)) != 0 ||
-	    (rc = p8_cid(key->cid, b->creditor_id, "CdtrSchmeId", err)) != 0)
+	    (rc = p8_code(key->cid, b->creditor_id, sepa_cid_parse,
+	         "CdtrSchmeId", err)) != 0)
 		return rc;
 	return p8_addr_prepare(
 	    addr, b->creditor_address, w->opts.text_flags, "Cdtr", err);
@@ -737,15 +729,15 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 	         P8_NAME_MAX, flags, "OrgnlCdtrSchmeId/Nm", 0, err)) != 0)
 		return rc;
 	if (!p8_empty(in->orig_creditor_id) &&
-	    (rc = p8_cid(
-	         a->cid, in->orig_creditor_id, "OrgnlCdtrSchmeId", err)) != 0)
+	    (rc = p8_code(a->cid, in->orig_creditor_id, sepa_cid_parse,
+	         "OrgnlCdtrSchmeId", err)) != 0)
 		return rc;
 	switch (in->account) {
 	case SEPA_AMEND_NONE:
 		break;
 	case SEPA_AMEND_SAME_BANK:
-		if ((rc = p8_iban(a->iban, in->orig_debtor_iban,
-		         "OrgnlDbtrAcct", err)) != 0)
+		if ((rc = p8_code(a->iban, in->orig_debtor_iban,
+		         sepa_iban_parse, "OrgnlDbtrAcct", err)) != 0)
 			return rc;
 		if (strcmp(a->iban, dbtr_iban) == 0)
 			return sepa_error_set(err, SEPA_EINVAL,
@@ -843,7 +835,8 @@ sepa_pain008_add(
 		    sepa_date_iso(d2, w->blk_date));
 		goto refused;
 	}
-	if ((rc = p8_iban(iban, tx->debtor_iban, "DbtrAcct", err)) != 0 ||
+	if ((rc = p8_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
+	         err)) != 0 ||
 	    (rc = p8_bic(
 	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
 	    (rc = p8_latin(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
