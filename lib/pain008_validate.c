@@ -36,7 +36,6 @@ const struct p8_version p8_versions[] = {
         "pain.008.001.02.xsd", "BIC", SEPA_BIC_2009},
 };
 
-/* Add a key; SEPA_EINVAL when the file already has a block with it. */
 int
 p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 {
@@ -755,12 +754,6 @@ p8v_free(struct p8v *v)
 	free(v);
 }
 
-/*
- * Set up a streamed validation of a document of the given version:
- * schema loaded from schema_dir, push parser with the schema plugged in.
- * `name` (borrowed) names the document in messages; every later error
- * goes to err (borrowed until p8v_free).
- */
 int
 p8v_open(struct p8v **out, const char *schema_dir, int version,
     const char *name, sepa_error *err)
@@ -833,7 +826,6 @@ fail:
 	return rc;
 }
 
-/* Parse the next n bytes. Returns 0, or -1 once the document failed. */
 int
 p8v_feed(struct p8v *v, const char *buf, size_t n)
 {
@@ -849,7 +841,6 @@ p8v_feed(struct p8v *v, const char *buf, size_t n)
 	return v->failed ? -1 : 0;
 }
 
-/* End of input: the last checks, then the totals into info. */
 int
 p8v_finish(struct p8v *v, sepa_pain008_info *info)
 {
