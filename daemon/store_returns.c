@@ -81,11 +81,8 @@ static long
 returns_read(void *arg, char *buf, size_t len)
 {
 	struct returns_input *in = arg;
-	ssize_t n;
+	ssize_t n = sepa_read(in->fd, buf, len);
 
-	do
-		n = read(in->fd, buf, len);
-	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		if (EVP_DigestUpdate(in->md, buf, (size_t)n) != 1) {
 			errno = EIO;

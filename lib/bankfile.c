@@ -18,6 +18,7 @@
 #include <libxml/xmlreader.h>
 
 #include "sepa/bankfile.h"
+#include "sepa/io.h"
 
 /* ------------------------------------------------------------ input guard */
 
@@ -1585,12 +1586,8 @@ static long
 bf_fd_read(void *arg, char *buf, size_t len)
 {
 	struct bf_fd_input *in = arg;
-	ssize_t n;
 
-	do
-		n = read(in->fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	return (long)n;
+	return (long)sepa_read(in->fd, buf, len);
 }
 
 int

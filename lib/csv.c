@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sepa/csv.h"
+#include "sepa/io.h"
 #include "sepa/text.h"
 
 #define CSV_CHUNK 65536
@@ -28,7 +28,6 @@ enum csv_state {
 struct sepa_csv {
 	sepa_csv_read_fn *read_fn;
 	void *ctx;
-	int fd;
 	char *name;
 	int encoding;
 	char sep;
@@ -623,7 +622,6 @@ csv_new(sepa_csv **out, const sepa_csv_opts *opts, sepa_error *err)
 	    opts->max_record > 0 ? opts->max_record : SEPA_CSV_MAX_RECORD;
 	r->line = 1;
 	r->col = 1;
-	r->fd = -1;
 	if ((r->name = strdup(opts->name != NULL ? opts->name : "")) == NULL)
 		goto nomem;
 	if ((r->in = malloc(CSV_CHUNK)) == NULL)
@@ -752,37 +750,18 @@ sepa_csv_open(sepa_csv **out, sepa_csv_read_fn *read_fn, void *ctx,
 	return 0;
 }
 
+/* The context is the file descriptor itself. */
 static ssize_t
 csv_read_fd(void *ctx, void *buf, size_t n)
 {
-	const sepa_csv *r = ctx;
-	ssize_t got;
-
-	do
-		got = read(r->fd, buf, n);
-	while (got < 0 && errno == EINTR);
-	return got;
+	return sepa_read((int)(intptr_t)ctx, buf, n);
 }
 
 int
 sepa_csv_open_fd(
     sepa_csv **out, int fd, const sepa_csv_opts *opts, sepa_error *err)
 {
-	sepa_csv *r;
-	int rc;
-
-	*out = NULL;
-	if ((rc = csv_new(&r, opts, err)) < 0)
-		return rc;
-	r->fd = fd;
-	r->read_fn = csv_read_fd;
-	r->ctx = r;
-	if ((rc = csv_start(r, err)) < 0) {
-		sepa_csv_free(r);
-		return rc;
-	}
-	*out = r;
-	return 0;
+	return sepa_csv_open(out, csv_read_fd, (void *)(intptr_t)fd, opts, err);
 }
 
 static ssize_t

@@ -108,6 +108,21 @@ money_bad_char(
 }
 
 /*
+ * A digit group that a thousands separator or the decimal mark ends:
+ * once a separator has been seen, every group has 3 digits. `groups` is
+ * the number of separators so far, `group` the digits of this group.
+ */
+static int
+money_group_end(int groups, int group, long last_digit_pos, sepa_error *err)
+{
+	if (groups > 0 && group != 3)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "digit group ending at position %ld has %d digit%s, 3 expected",
+		    last_digit_pos, group, group == 1 ? "" : "s");
+	return 0;
+}
+
+/*
  * The shared scanner: a signed decimal with at most `scale` fraction
  * digits, with thousands separators, into an integer scaled by 10^scale.
  * `noun` names the value in messages.
@@ -121,7 +136,7 @@ money_scan(
 	uint64_t mag = 0, limit;
 	long pos, sep_pos = 0, mark_pos = 0, last_digit_pos = 0;
 	int neg = 0, in_frac = 0, frac = 0, group = 0, groups = 0;
-	int ndigits = 0, after_sep = 0, len, c;
+	int ndigits = 0, after_sep = 0, len, c, rc;
 
 	if (s == NULL)
 		return sepa_error_set(err, SEPA_EINVAL, "empty %s", noun);
@@ -185,11 +200,9 @@ money_scan(
 				return sepa_error_set(err, SEPA_EINVAL,
 				    "no digit before the decimal mark at position %ld",
 				    pos);
-			if (groups > 0 && group != 3)
-				return sepa_error_set(err, SEPA_EINVAL,
-				    "digit group ending at position %ld has %d digit%s, 3 expected",
-				    last_digit_pos, group,
-				    group == 1 ? "" : "s");
+			if ((rc = money_group_end(
+			         groups, group, last_digit_pos, err)) != 0)
+				return rc;
 			in_frac = 1;
 			mark_pos = pos;
 			continue;
@@ -215,11 +228,9 @@ money_scan(
 				return sepa_error_set(err, SEPA_EINVAL,
 				    "digit group ending at position %ld has %d digits, at most 3 allowed before a thousands separator",
 				    last_digit_pos, group);
-			if (groups > 0 && group != 3)
-				return sepa_error_set(err, SEPA_EINVAL,
-				    "digit group ending at position %ld has %d digit%s, 3 expected",
-				    last_digit_pos, group,
-				    group == 1 ? "" : "s");
+			if ((rc = money_group_end(
+			         groups, group, last_digit_pos, err)) != 0)
+				return rc;
 			sep_kind = cp;
 			sep_pos = pos;
 			groups++;
@@ -239,10 +250,9 @@ money_scan(
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "no digit after the decimal mark at position %ld",
 		    mark_pos);
-	if (!in_frac && groups > 0 && group != 3)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "digit group ending at position %ld has %d digit%s, 3 expected",
-		    last_digit_pos, group, group == 1 ? "" : "s");
+	if (!in_frac &&
+	    (rc = money_group_end(groups, group, last_digit_pos, err)) != 0)
+		return rc;
 	if (frac > scale)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "%d decimal%s, at most %d allowed", frac,

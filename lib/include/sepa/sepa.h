@@ -6,6 +6,7 @@
 #define SEPA_SEPA_H
 
 #include "sepa/error.h"
+#include "sepa/io.h"
 #include "sepa/date.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
