@@ -23,6 +23,7 @@
 #include "sepa/bankfile.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/io.h"
 #include "config.h"
 #include "db_internal.h"
 #include "log.h"
