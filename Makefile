@@ -42,13 +42,15 @@ WFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wno-format-truncation
 OPT ?= -O2 -g
 STD_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
-# The source tree, where sepactl finds schemas/sql, tools/pgcluster.sh and
-# conf/sepad.conf by default (overridden by SEPAD_SQL_DIR, SEPAD_PGCLUSTER,
-# SEPAD_CONF or -c at run time).
 # Where the programs find schemas/, tools/pgcluster.sh and conf/: the source
-# tree for development builds, $(PREFIX)/share/sepad for `make install`.
+# tree for development builds, $(PREFIX)/share/sepad for `make install`
+# (overridden by SEPAD_SQL_DIR, SEPAD_PGCLUSTER, SEPAD_CONF or -c at run
+# time).
 SRCDIR ?= $(CURDIR)
-DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\"
+# The release both programs print with --version (and the Debian package
+# will carry): raised by hand when a release is cut.
+VERSION := 0.4.0
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -86,8 +88,6 @@ TOOL_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
 
 # tests: unit (lib only), db (store, throw-away cluster), it (programs).
-TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
-TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 DB_SRCS := $(sort $(wildcard tests/db/test_*.c))
@@ -158,13 +158,13 @@ $(TOOLS): $(BUILD)/%: $(BUILD)/tools/%.o $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBS
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA) $(PKG_LIBS) -lm
 
-$(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIBSEPA)
+$(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBSEPA)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
 
-$(DB_TESTS) $(IT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJS) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA)
+$(DB_TESTS) $(IT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(LIBSEPA) $(PKG_LIBS) $(CRIT_LIBS) -lm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -284,34 +284,51 @@ bench: bench-invoice
 bench-invoice: all
 	@sh tools/bench-invoice.sh $(BENCH_FAMILIES)
 
+# Reconciliation of bank returns: BENCH_RETURNS collections and a camt.054
+# of as many returns, beside a throw-away cluster (figures in
+# docs/benchmarks.md).
+BENCH_RETURNS ?= 100000
+.PHONY: bench-returns
+bench: bench-returns
+bench-returns: $(BUILD)/bench-returns $(BUILD)/sepactl
+	@mkdir -p build/bench
+	@sh tests/with-pg.sh $(BUILD)/bench-returns --tx $(BENCH_RETURNS) \
+	    --dir build/bench
+
 # -------------------------------------------------------------------- fuzz
 # Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together
 # with every lib/ source, then run for FUZZ_SECONDS on the corpus
-# tests/fuzz/corpus-NAME/ (kept out of git), seeded from tests/data/NAME/,
-# with tests/fuzz/fuzz_NAME.dict when there is one. Crashes are written to
+# tests/fuzz/corpus-NAME/ (kept out of git), seeded from the folders
+# FUZZ_SEEDS_NAME names (read recursively; a target without seeds, or a
+# seed folder that does not exist, stops the run), with
+# tests/fuzz/fuzz_NAME.dict when there is one. Crashes are written to
 # build/fuzz/. `make fuzz` installs its own packages (deps.sh --fuzz).
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g
+FUZZ_SEEDS_bankfile := tests/data/bank tests/data/pain008
+FUZZ_SEEDS_csv := tests/data/csv tests/data/import
+
+# fuzz_run NAME: one target's run, as one shell command.
+fuzz_run = n=$(1); seeds="$(FUZZ_SEEDS_$(1))"; \
+	[ -n "$$seeds" ] || { echo "fuzz: no FUZZ_SEEDS_$$n"; exit 1; }; \
+	for d in $$seeds; do [ -d $$d ] || { echo "fuzz: $$d missing"; exit 1; }; done; \
+	mkdir -p tests/fuzz/corpus-$$n build/fuzz; \
+	dict=tests/fuzz/fuzz_$$n.dict; \
+	echo "  FUZZ    build/fuzz/fuzz_$$n ($(FUZZ_SECONDS) s, seeds: $$seeds)"; \
+	build/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/ \
+	    $$( [ -f $$dict ] && echo -dict=$$dict ) \
+	    tests/fuzz/corpus-$$n $$seeds
 
 .PHONY: fuzz fuzz-deps fuzz-build
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@for b in $(FUZZ_BINS); do \
-		n=$${b##*/fuzz_}; \
-		mkdir -p tests/fuzz/corpus-$$n; \
-		dict=tests/fuzz/fuzz_$$n.dict; \
-		echo "  FUZZ    $$b ($(FUZZ_SECONDS) s)"; \
-		$$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		    -artifact_prefix=build/fuzz/ \
-		    $$( [ -f $$dict ] && echo -dict=$$dict ) \
-		    tests/fuzz/corpus-$$n \
-		    $$( [ -d tests/data/$$n ] && echo tests/data/$$n ) \
-		    || exit 1; \
-	done
+	@$(foreach n,$(FUZZ_NAMES),( $(call fuzz_run,$(n)) ) || exit 1;) true
 
 fuzz-deps:
 	@sh tests/deps.sh --fuzz
@@ -375,14 +392,3 @@ install:
 .PHONY: clean
 clean:
 	rm -rf build
-
-# Reconciliation of bank returns: BENCH_RETURNS collections and a camt.054
-# of as many returns, beside a throw-away cluster (figures in
-# docs/benchmarks.md).
-BENCH_RETURNS ?= 100000
-.PHONY: bench-returns
-bench: bench-returns
-bench-returns: $(BUILD)/bench-returns $(BUILD)/sepactl
-	@mkdir -p build/bench
-	@sh tests/with-pg.sh $(BUILD)/bench-returns --tx $(BENCH_RETURNS) \
-	    --dir build/bench
