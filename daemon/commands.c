@@ -126,9 +126,18 @@ static const struct ctl_command ctl_command_table[] = {
         "suspended and terminated, invoices sent to recovery; plain text on\n"
         "stdout, and with --html a self-contained page with an SVG chart.\n",
         cmd_report},
-    {"status", "", "database, schema version and counts",
-        "Say whether the database is reachable, its schema version, and how many\n"
-        "families, mandates, consumption lines and invoices it holds.\n",
+    {"status", "", "database, schema version, counts and the cycle",
+        "Print, one \"label: value\" line each: the configuration file read, the\n"
+        "business date, where the database is and whether it is reachable, its\n"
+        "schema version (0: run `sepactl init`), the configured creditor; how\n"
+        "many creditors, families, children, mandates (and active ones),\n"
+        "tariffs, imported files, consumption lines (and those not billed yet),\n"
+        "invoices, released pain.008 files, collections and bank records in\n"
+        "quarantine (with the command to run when there are any); then the\n"
+        "cycle: the last steps that ran, the events needing attention (the 10\n"
+        "newest and their count; see `sepactl attention`), and the next steps\n"
+        "with their dates, \"(due now)\" when the business date has reached them.\n"
+        "Reads only; exit status 3 when the database cannot be read.\n",
         cmd_status},
     {"attention", "list [--all] | ack ID... | --all --note TEXT",
         "the events that need a person, and their acknowledgement",

@@ -22,6 +22,9 @@
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
 #endif
+#ifndef SEPAD_VERSION
+#define SEPAD_VERSION "unknown"
+#endif
 
 static void
 usage(FILE *fp)
@@ -38,6 +41,7 @@ usage(FILE *fp)
 	    "  --today DATE        business date (also SEPAD_TODAY)\n"
 	    "  -v, --verbose       more messages\n"
 	    "  -h, --help          this help; COMMAND --help for a command\n"
+	    "  -V, --version       the version, then exit\n"
 	    "\ncommands:\n",
 	    SEPAD_SRCDIR);
 	for (size_t i = 0; i < ncommands; i++) {
@@ -90,6 +94,7 @@ main(int argc, char **argv)
 	    {"today", required_argument, NULL, 'T'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct config_errors errs;
@@ -104,7 +109,7 @@ main(int argc, char **argv)
 	log_init("sepactl", 0, CTL_INTERNAL);
 	ctl.config_path = NULL;
 	/* '+': options stop at the command, which has its own. */
-	while ((ch = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			ctl.config_path = optarg;
@@ -117,6 +122,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return CTL_OK;
+		case 'V':
+			printf("sepactl %s\n", SEPAD_VERSION);
 			return CTL_OK;
 		default:
 			usage(stderr);

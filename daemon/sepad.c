@@ -37,6 +37,9 @@
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
 #endif
+#ifndef SEPAD_VERSION
+#define SEPAD_VERSION "unknown"
+#endif
 
 /* Inbox sub-directories and the import each one feeds. */
 static const struct {
@@ -74,19 +77,22 @@ struct sepad {
 	int stop;
 };
 
-static void usage(void) __attribute__((noreturn));
+static void usage(FILE *, int) __attribute__((noreturn));
 
+/* The usage on fp, then exit with status (0 for -h, 2 for a mistake). */
 static void
-usage(void)
+usage(FILE *fp, int status)
 {
-	fprintf(stderr,
-	    "usage: sepad [-d] [-n] [-v] [-c FILE]\n"
-	    "  -c FILE  configuration (default: $SEPAD_CONF, else "
+	fprintf(fp,
+	    "usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
+	    "  -c FILE        configuration (default: $SEPAD_CONF, else "
 	    "/etc/sepad/sepad.conf)\n"
-	    "  -d       stay in the foreground and log to the terminal\n"
-	    "  -n       check the configuration, print every error, exit\n"
-	    "  -v       more messages (debug)\n");
-	exit(2);
+	    "  -d             stay in the foreground and log to the terminal\n"
+	    "  -n             check the configuration, print every error, exit\n"
+	    "  -v             more messages (debug)\n"
+	    "  -V, --version  the version, then exit\n"
+	    "  -h, --help     this help\n");
+	exit(status);
 }
 
 /* The business date: SEPAD_TODAY (tests, replays) or the local date. */
@@ -583,6 +589,11 @@ next_timeout(const struct sepad *s, uint64_t watchdog_usec)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
 	struct sepad s;
 	struct config_errors errs;
 	sigset_t mask;
@@ -592,7 +603,8 @@ main(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.infd = -1;
 	s.backoff = 1;
-	while ((ch = getopt(argc, argv, "c:dnvh")) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "c:dnvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			s.config_path = optarg;
@@ -606,12 +618,17 @@ main(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case 'V':
+			printf("sepad %s\n", SEPAD_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout, 0);
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 	if (s.config_path == NULL)
 		s.config_path = getenv("SEPAD_CONF");
 	if (s.config_path == NULL || s.config_path[0] == '\0')

@@ -38,6 +38,8 @@ static const struct {
     {"-h", 0, "exit status: 0 done, 1 input refused, 2 usage error", ""},
     {"init --help", 0, "usage: sepactl [options] init \n\nApply the SQL", ""},
     {"status -h", 0, "usage: sepactl [options] status", ""},
+    {"--version", 0, "sepactl " SEPAD_VERSION "\n", ""},
+    {"-V", 0, "sepactl " SEPAD_VERSION "\n", ""},
     {"--today 2026-02-29 status", 2, "",
         "sepactl: could not set the business date: day 29 does not exist in "
         "February 2026"},

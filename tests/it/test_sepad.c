@@ -362,3 +362,23 @@ Test(sepad, check_mode_lists_every_error)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	unlink(path);
 }
+
+/* --version and --help print on stdout and exit 0; a bad option exits 2. */
+Test(sepad, version_and_help)
+{
+	char cmd[512];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s --version | grep -qx 'sepad %s'", SEPAD,
+	    SEPAD_VERSION);
+	cr_assert_eq(system(cmd), 0, "sepad --version");
+	snprintf(cmd, sizeof(cmd), "%s -V | grep -qx 'sepad %s'", SEPAD,
+	    SEPAD_VERSION);
+	cr_assert_eq(system(cmd), 0, "sepad -V");
+	snprintf(cmd, sizeof(cmd),
+	    "%s --help 2>/dev/null | grep -q '^usage: sepad'", SEPAD);
+	cr_assert_eq(system(cmd), 0, "sepad --help on stdout");
+	snprintf(cmd, sizeof(cmd), "%s -x >/dev/null 2>&1", SEPAD);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+}
