@@ -115,6 +115,7 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		struct inspect_buf b = {NULL, argv[i], 0};
 		sepa_error err = SEPA_ERROR_INIT;
+		sepa_bankfile_info info;
 		int rc;
 
 		if ((b.spool = inspect_spool()) == NULL)
@@ -123,7 +124,7 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 			    "%s: %s",
 			    argv[i], strerror(errno));
 		rc = sepa_bankfile_read_file(
-		    argv[i], NULL, inspect_record, &b, NULL, &err);
+		    argv[i], NULL, inspect_record, &b, &info, &err);
 		if (b.error != 0) {
 			fclose(b.spool);
 			return ctl_fail(CTL_INTERNAL, NULL,
@@ -134,7 +135,16 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 		if (rc != 0) {
 			ctl_fail(CTL_REFUSED, &err, "cannot read %s", argv[i]);
 			status = CTL_REFUSED;
-		} else if (inspect_flush(b.spool) != 0) {
+		} else if (info.ns[0] == '\0') {
+			log_warnx(
+			    "%s: the document has no XML namespace: "
+			    "nothing says which message version it is, "
+			    "so read it with care; `import returns` "
+			    "refuses it unless returns.accept_unqualified "
+			    "= true",
+			    argv[i]);
+		}
+		if (rc == 0 && inspect_flush(b.spool) != 0) {
 			int e = errno;
 
 			fclose(b.spool);

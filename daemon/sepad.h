@@ -109,6 +109,7 @@ struct sepad_config {
 	int max_rejects_per_school_year;
 	struct config_strlist creditor_side_codes;
 	struct config_strlist dead_account_codes;
+	bool returns_accept_unqualified; /* bank files without a namespace */
 
 	int import_encoding; /* enum config_encoding */
 };
@@ -291,6 +292,7 @@ struct returns_policy {
 	const struct config_strlist *creditor_side_codes; /* do not count */
 	const struct config_strlist *dead_account_codes; /* suspend */
 	int max_per_school_year; /* counted rejects that terminate */
+	bool accept_unqualified; /* import files without a namespace */
 };
 
 /* What one imported bank file did. */

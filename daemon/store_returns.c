@@ -590,6 +590,17 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		    path);
 		goto cleanup;
 	}
+	if (info.ns[0] == '\0' && !pol->accept_unqualified) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s has no XML namespace: it does not say which ISO 20022 "
+		    "message and version it is, so its records cannot be "
+		    "trusted to be read right; ask the bank for the file with "
+		    "its namespace, or set returns.accept_unqualified = true "
+		    "in the configuration to import such files (sepactl "
+		    "inspect shows what it says)",
+		    path);
+		goto cleanup;
+	}
 	if ((kind = returns_kind_of(info.type)) == NULL) {
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "%s is a %s: only pain.002, camt.054 and camt.053 files are "

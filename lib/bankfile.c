@@ -399,6 +399,8 @@ struct bf_ctx {
 	sepa_error *err;
 	struct bf_frame *stack;
 	int dispatched;
+	char *doc_ns; /* namespace of the Document element, NULL: none seen */
+	char *ns; /* namespace of the message element, once dispatched */
 	int open; /* elements started and not yet ended */
 	char *text;
 	size_t text_len;
@@ -1039,6 +1041,9 @@ bf_camt_entry(struct bf_ctx *c)
 
 /* --------------------------------------------------------------- dispatch */
 
+/* The namespace of every ISO 20022 message: this prefix, then its name. */
+#define BF_ISO_NS "urn:iso:std:iso:20022:tech:xsd:"
+
 struct bf_msg {
 	const char *element;
 	enum sepa_bankfile_type type;
@@ -1047,37 +1052,73 @@ struct bf_msg {
 	int max_version;
 };
 
+/*
+ * The messages and the ISO versions sepad reads (pain.002.001.14 and
+ * camt.05x.001.13 were the latest published in 2025). Element paths
+ * differ between them only where the state table lists both forms.
+ */
 static const struct bf_msg bf_msgs[] = {
-    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 10},
-    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 8},
-    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 8},
-    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 8},
+    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 14},
+    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 13},
+    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 13},
+    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 13},
 };
 
 /*
- * Find "xxxx.nnn.nnn.nn" (pain.002.001.03, camt.054.001.08) in a
- * namespace URI; national variants keep the ISO identifier inside
- * (".../pain.002.001.03.ch.02.xsd", "...pain.002.002.03").
+ * Bank variants outside the ISO series, by their exact namespace, with
+ * the message they are built on (its elements are read the same way).
+ */
+static const struct bf_variant {
+	const char *ns;
+	const char *message; /* info->message */
+	const char *name; /* in the list of known versions */
+} bf_variants[] = {
+    /* German banking sector (DK, DFÜ-Abkommen Anlage 3) */
+    {BF_ISO_NS "pain.002.002.03", "pain.002.002.03", "pain.002.002.03"},
+    {BF_ISO_NS "pain.002.003.03", "pain.002.003.03", "pain.002.003.03"},
+    /* Swiss Payment Standards 2009 (SIX Interbank Clearing) */
+    {"http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd",
+        "pain.002.001.03", "pain.002.001.03.ch.02 (SIX)"},
+};
+
+#define BF_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * 1 when s[0..n) has the shape "aaaa.999.999.99" of an ISO message
+ * identifier (pain.002.001.03, camt.054.001.08).
+ */
+static int
+bf_is_message_id(const char *s, size_t n)
+{
+	static const char shape[] = "aaaa.999.999.99";
+	size_t k;
+
+	if (n < sizeof(shape) - 1)
+		return 0;
+	for (k = 0; k < sizeof(shape) - 1; k++) {
+		char ch = s[k];
+
+		if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
+		        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
+		                          : ch != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Find "xxxx.nnn.nnn.nn" in a namespace URI that is not a known one, to
+ * say in the message what it looks like (".../pain.002.001.03.xsd").
  */
 static int
 bf_ns_message(char *out, size_t size, const char *ns)
 {
-	static const char shape[] = "aaaa.999.999.99";
-	const size_t n = sizeof(shape) - 1;
+	const size_t n = 15;
 	size_t len = strlen(ns);
 	size_t i;
-	size_t k;
 
 	for (i = 0; i + n <= len; i++) {
-		for (k = 0; k < n; k++) {
-			char ch = ns[i + k];
-
-			if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
-			        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
-			                          : ch != '.')
-				break;
-		}
-		if (k == n &&
+		if (bf_is_message_id(ns + i, n) &&
 		    (i + n == len || ns[i + n] < '0' || ns[i + n] > '9')) {
 			if (size <= n)
 				return -1;
@@ -1089,6 +1130,88 @@ bf_ns_message(char *out, size_t size, const char *ns)
 	return -1;
 }
 
+/*
+ * "ISO 20022 pain.002.001.03 to .14; bank variants pain.002.002.03, ...":
+ * the namespaces m may have.
+ */
+static void
+bf_known_versions(char *out, size_t size, const struct bf_msg *m)
+{
+	const char *sep = "; bank variants ";
+	size_t i;
+	int n;
+
+	n = snprintf(out, size, "ISO 20022 %s.001.%02d to .%02d", m->prefix,
+	    m->min_version, m->max_version);
+	for (i = 0; i < BF_NELEM(bf_variants) && n > 0 && (size_t)n < size;
+	     i++) {
+		if (strncmp(bf_variants[i].message, m->prefix, 8) != 0)
+			continue;
+		n += snprintf(out + n, size - (size_t)n, "%s%s", sep,
+		    bf_variants[i].name);
+		sep = ", ";
+	}
+}
+
+/*
+ * Check the namespace of the message element against the exact list of
+ * known ones: the ISO namespace of a supported version, or a bank
+ * variant. Fills c->info->message. A document without a namespace is
+ * read (info->ns is then ""): the caller decides what to do with it.
+ */
+static int
+bf_check_ns(struct bf_ctx *c, const struct bf_msg *m, const char *elem,
+    const char *ns, long line)
+{
+	const size_t plen = sizeof(BF_ISO_NS) - 1;
+	char known[256];
+	char id[32] = "";
+	size_t i;
+	int variant;
+	int version;
+
+	if (ns[0] == '\0')
+		return 0;
+	for (i = 0; i < BF_NELEM(bf_variants); i++) {
+		if (strcmp(ns, bf_variants[i].ns) != 0)
+			continue;
+		if (strncmp(bf_variants[i].message, m->prefix, 8) != 0)
+			return bf_fail(c, SEPA_EINVAL, line,
+			    "root element %s does not match namespace %s", elem,
+			    bf_variants[i].message);
+		snprintf(c->info->message, sizeof(c->info->message), "%s",
+		    bf_variants[i].message);
+		return 0;
+	}
+	bf_known_versions(known, sizeof(known), m);
+	if (strncmp(ns, BF_ISO_NS, plen) != 0 || strlen(ns + plen) != 15 ||
+	    !bf_is_message_id(ns + plen, 15)) {
+		if (bf_ns_message(id, sizeof(id), ns) == 0)
+			return bf_fail(c, SEPA_EINVAL, line,
+			    "unknown namespace \"%s\" for root element %s: "
+			    "it is not the ISO 20022 namespace " BF_ISO_NS
+			    "%s nor a known bank variant (known: %s)",
+			    ns, elem, id, known);
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "unknown namespace \"%s\" for root element %s (known: "
+		    "%s)",
+		    ns, elem, known);
+	}
+	memcpy(id, ns + plen, 15);
+	id[15] = '\0';
+	if (strncmp(id, m->prefix, 8) != 0)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "root element %s does not match namespace %s", elem, id);
+	variant = atoi(id + 9);
+	version = atoi(id + 13);
+	if (variant != 1 || version < m->min_version ||
+	    version > m->max_version)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "unsupported message version %s (known: %s)", id, known);
+	snprintf(c->info->message, sizeof(c->info->message), "%s", id);
+	return 0;
+}
+
 static int
 bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
     enum bf_state *to)
@@ -1096,43 +1219,33 @@ bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
 	const struct bf_msg *m = NULL;
 	char id[32] = "";
 	size_t i;
-	int variant;
-	int version;
+	int rc;
 
 	if (ns == NULL)
 		ns = "";
 	snprintf(c->info->ns, sizeof(c->info->ns), "%s", ns);
-	if (ns[0] != '\0')
-		(void)bf_ns_message(id, sizeof(id), ns);
-	memcpy(c->info->message, id, sizeof(c->info->message));
-	for (i = 0; i < sizeof(bf_msgs) / sizeof(bf_msgs[0]); i++)
+	for (i = 0; i < BF_NELEM(bf_msgs); i++)
 		if (strcmp(bf_msgs[i].element, elem) == 0)
 			m = &bf_msgs[i];
-	if (m == NULL)
+	if (m == NULL) {
+		if (ns[0] != '\0')
+			(void)bf_ns_message(id, sizeof(id), ns);
 		return bf_fail(c, SEPA_EINVAL, line,
 		    "not a bank return file: root element %s (%s)", elem,
 		    id[0] != '\0'       ? id
 		        : ns[0] != '\0' ? ns
 		                        : "no namespace");
-	c->info->type = m->type;
-	if (ns[0] != '\0' && id[0] == '\0')
-		return bf_fail(c, SEPA_EINVAL, line,
-		    "unknown namespace \"%s\" for root element %s", ns, elem);
-	if (id[0] != '\0') {
-		if (strncmp(id, m->prefix, 8) != 0)
-			return bf_fail(c, SEPA_EINVAL, line,
-			    "root element %s does not match namespace %s", elem,
-			    id);
-		variant = atoi(id + 9);
-		version = atoi(id + 13);
-		if (version < m->min_version || version > m->max_version ||
-		    variant < 1 ||
-		    variant > (m->type == SEPA_BANKFILE_PAIN002 ? 2 : 1))
-			return bf_fail(c, SEPA_EINVAL, line,
-			    "unsupported message version %s (supported: "
-			    "%s.001.%02d to .%02d)",
-			    id, m->prefix, m->min_version, m->max_version);
 	}
+	c->info->type = m->type;
+	if (c->doc_ns != NULL && strcmp(ns, c->doc_ns) != 0)
+		return bf_fail(c, SEPA_EINVAL, line,
+		    "root element %s is in namespace \"%s\" but its Document "
+		    "in \"%s\"",
+		    elem, ns, c->doc_ns);
+	if ((rc = bf_check_ns(c, m, elem, ns, line)) != 0)
+		return rc;
+	if ((c->ns = strdup(ns)) == NULL)
+		return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
 	*to = m->type == SEPA_BANKFILE_PAIN002 ? P_RPT : C_MSG;
 	c->dispatched = 1;
 	return 0;
@@ -1278,6 +1391,8 @@ bf_start(struct bf_ctx *c)
 	parent = depth == 0 ? S_TOP : c->stack[depth - 1].state;
 	c->text_len = 0;
 	if (parent == S_TOP && strcmp(elem, "Document") == 0) {
+		if ((c->doc_ns = strdup(ns != NULL ? ns : "")) == NULL)
+			return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
 		to = S_DOC;
 	} else if (parent == S_TOP || (parent == S_DOC && !c->dispatched)) {
 		if ((rc = bf_dispatch(c, elem, ns, line, &to)) != 0)
@@ -1295,6 +1410,12 @@ bf_start(struct bf_ctx *c)
 				break;
 			}
 		}
+		/* an element read must be of the message's own namespace */
+		if (to != S_SKIP && strcmp(ns != NULL ? ns : "", c->ns) != 0)
+			return bf_fail(c, SEPA_EINVAL, line,
+			    "element %s is in namespace \"%s\", not in the "
+			    "document's \"%s\"",
+			    elem, ns != NULL ? ns : "", c->ns);
 	}
 	f = &c->stack[depth];
 	f->state = to;
@@ -1573,6 +1694,8 @@ cleanup:
 		xmlFreeTextReader(c->reader);
 	free(c->stack);
 	free(c->text);
+	free(c->doc_ns);
+	free(c->ns);
 	free(c);
 	return rc;
 }

@@ -414,3 +414,111 @@ Test(returns_it, import_returns_then_recovery)
 	cr_expect_eq(system(args), 0);
 	dbtest_drop(name);
 }
+
+/* sepactl -c CONF --today 2025-12-01 import returns PATH */
+static void
+import_one(struct ctlrun *r, const char *conf, const char *path)
+{
+	char args[1024];
+
+	snprintf(args, sizeof(args),
+	    "-c %s --today 2025-12-01 import returns %s", conf, path);
+	ctlrun(r, args);
+}
+
+/* The records stored, as a fingerprint of the store. */
+static int64_t
+stored_records(const char *conninfo)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+	int64_t n;
+
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	n = dbtest_int(db,
+	    "SELECT (SELECT count(*) FROM return_records) * 1000 + "
+	    "(SELECT count(*) FROM imported_files)");
+	db_close(db);
+	return n;
+}
+
+/*
+ * The namespace decides: a real pain.002 whose namespace imitates the ISO
+ * one is refused by inspect and import; without a namespace inspect
+ * warns and import refuses it, unless returns.accept_unqualified.
+ */
+Test(returns_it, import_returns_checks_the_namespace)
+{
+	static struct ctlrun r;
+	const char *evil = BANK "derived/ie_boi_pain.002_ns_evil.xml";
+	const char *none = BANK "derived/ie_boi_pain.002_ns_none.xml";
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], text[1024];
+	char args[1024], want[1024];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+
+	dbtest_create(conninfo, name, "sepad");
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	retfix_load(db);
+	db_close(db);
+	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+
+	import_one(&r, conf, evil);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s refused, nothing changed: %s:7: unknown namespace "
+	    "\"urn:evil:pain.002.001.03\" for root element CstmrPmtStsRpt: it "
+	    "is not the ISO 20022 namespace urn:iso:std:iso:20022:tech:xsd:"
+	    "pain.002.001.03 nor a known bank variant",
+	    evil, evil);
+	cr_expect(strstr(r.err, want) != NULL, "%s\nwant %s", r.err, want);
+	snprintf(args, sizeof(args), "inspect %s", evil);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect_str_eq(r.out, header);
+
+	import_one(&r, conf, none);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s refused, nothing changed: %s has no XML namespace: "
+	    "it does not say which ISO 20022 message and version it is",
+	    none, none);
+	cr_expect(strstr(r.err, want) != NULL, "%s\nwant %s", r.err, want);
+	cr_expect(strstr(r.err, "returns.accept_unqualified = true") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(stored_records(conninfo), 0);
+
+	snprintf(args, sizeof(args), "inspect %s", none);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s: the document has no XML namespace: nothing says "
+	    "which message version it is, so read it with care; `import "
+	    "returns` refuses it unless returns.accept_unqualified = true\n",
+	    none);
+	cr_expect_str_eq(r.err, want);
+
+	/* The operator accepts such files: imported (unknown EndToEndIds). */
+	unlink(conf);
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n"
+	    "returns: { accept_unqualified = true; };\n",
+	    conninfo);
+	ctlrun_conf(conf, sizeof(conf), text);
+	import_one(&r, conf, none);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              ": pain.002, 4 records: 0 applied, 0 duplicates, 0 "
+	              "stored, 4 quarantined;") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(stored_records(conninfo), 4001);
+	import_one(&r, conf, evil);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect_eq(stored_records(conninfo), 4001);
+
+	unlink(conf);
+	dbtest_drop(name);
+}

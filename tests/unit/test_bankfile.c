@@ -1090,7 +1090,7 @@ Test(bankfile_values, bad_values_refused_with_element_and_line)
 	}
 }
 
-/* ------------------------------------------------------------- documents */
+/* ------------------------------------------------------------ namespaces */
 
 struct doc_case {
 	const char *doc;
@@ -1098,28 +1098,164 @@ struct doc_case {
 	const char *msg;
 };
 
+/* A real sample whose namespace was changed (tests/data/bank/SOURCES.md):
+ * refused whole, the namespace quoted with the ISO one it imitates. */
+Test(bankfile_namespace, lookalike_namespace_refused)
+{
+	struct got g;
+
+	read_path(&g, DATA "derived/ie_boi_pain.002_ns_evil.xml");
+	cr_expect_eq(g.rc, SEPA_EINVAL, "rc %d", g.rc);
+	cr_expect_str_eq(g.err.msg,
+	    "unknown namespace \"urn:evil:pain.002.001.03\" for root element "
+	    "CstmrPmtStsRpt: it is not the ISO 20022 namespace "
+	    "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03 nor a known bank "
+	    "variant (known: ISO 20022 pain.002.001.03 to .14; bank variants "
+	    "pain.002.002.03, pain.002.003.03, pain.002.001.03.ch.02 (SIX))");
+	cr_expect_eq(g.err.line, 7);
+	cr_expect_eq(g.n, 0);
+	free(g.recs);
+}
+
+/* Without a namespace the file is read (sepactl inspect warns, import
+ * returns refuses it by default): info says there was none. */
+Test(bankfile_namespace, no_namespace_read_and_said)
+{
+	struct got g;
+
+	read_path(&g, DATA "derived/ie_boi_pain.002_ns_none.xml");
+	cr_assert_eq(g.rc, 0, "%s", g.err.msg);
+	cr_expect_eq(g.n, 4);
+	cr_expect_eq(g.info.type, SEPA_BANKFILE_PAIN002);
+	cr_expect_str_eq(g.info.ns, "");
+	cr_expect_str_eq(g.info.message, "");
+	free(g.recs);
+}
+
+/* Exact match: a near miss of a known namespace is refused, every known
+ * one is read; the message element, its Document and every element
+ * read share one namespace. */
+Test(bankfile_namespace, exact_match_only)
+{
+	static const struct {
+		const char *ns;
+		const char *message; /* NULL: refused */
+	} cases[] = {
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03",
+	        "pain.002.001.03"},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.14",
+	        "pain.002.001.14"},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.002.03",
+	        "pain.002.002.03"},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.003.03",
+	        "pain.002.003.03"},
+	    {"http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd",
+	        "pain.002.001.03"},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03.xsd", NULL},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03 ", NULL},
+	    {"URN:ISO:STD:ISO:20022:TECH:XSD:pain.002.001.03", NULL},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.004.03", NULL},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.002.10", NULL},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.3", NULL},
+	    {"urn:iso:std:iso:20022:tech:xsd:pain.002.001.15", NULL},
+	    {"http://www.six-interbank-clearing.com/fr/pain.002.001.03.ch.02.xsd",
+	        NULL},
+	    {"http://evil.example/urn:iso:std:iso:20022:tech:xsd:pain.002.001.03",
+	        NULL},
+	};
+	char doc[512];
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct got g;
+
+		snprintf(doc, sizeof(doc),
+		    "<Document xmlns=\"%s\"><CstmrPmtStsRpt><GrpHdr><MsgId>M"
+		    "</MsgId></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>O"
+		    "</OrgnlMsgId><GrpSts>RJCT</GrpSts></OrgnlGrpInfAndSts>"
+		    "</CstmrPmtStsRpt></Document>",
+		    cases[i].ns);
+		read_str(&g, doc);
+		if (cases[i].message != NULL) {
+			cr_expect_eq(g.rc, 0, "%s: %s", cases[i].ns, g.err.msg);
+			cr_expect_str_eq(g.info.message, cases[i].message, "%s",
+			    cases[i].ns);
+			cr_expect_eq(g.n, 1, "%s", cases[i].ns);
+		} else {
+			cr_expect_eq(
+			    g.rc, SEPA_EINVAL, "%s: rc %d", cases[i].ns, g.rc);
+			cr_expect_eq(g.n, 0, "%s", cases[i].ns);
+		}
+		free(g.recs);
+	}
+}
+
+Test(bankfile_namespace, one_namespace_for_the_document)
+{
+	static const struct doc_case cases[] = {
+	    {"<Document xmlns=\"urn:evil\"><x:CstmrPmtStsRpt xmlns:x=\"urn:iso:"
+	     "std:iso:20022:tech:xsd:pain.002.001.03\"/></Document>",
+	        SEPA_EINVAL,
+	        "root element CstmrPmtStsRpt is in namespace \"urn:iso:std:iso:"
+	        "20022:tech:xsd:pain.002.001.03\" but its Document in "
+	        "\"urn:evil\""},
+	    {"<Document><x:CstmrPmtStsRpt xmlns:x=\"urn:iso:std:iso:20022:tech:"
+	     "xsd:pain.002.001.03\"/></Document>",
+	        SEPA_EINVAL,
+	        "root element CstmrPmtStsRpt is in namespace \"urn:iso:std:iso:"
+	        "20022:tech:xsd:pain.002.001.03\" but its Document in \"\""},
+	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">"
+	     "<CstmrPmtStsRpt><OrgnlPmtInfAndSts>\n<e:TxInfAndSts "
+	     "xmlns:e=\"urn:evil\"><e:TxSts>RJCT</e:TxSts></e:TxInfAndSts>"
+	     "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>",
+	        SEPA_EINVAL,
+	        "element TxInfAndSts is in namespace \"urn:evil\", not in the "
+	        "document's \"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\""},
+	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">"
+	     "<CstmrPmtStsRpt><OrgnlPmtInfAndSts><TxInfAndSts><TxSts "
+	     "xmlns=\"\">RJCT</TxSts></TxInfAndSts></OrgnlPmtInfAndSts>"
+	     "</CstmrPmtStsRpt></Document>",
+	        SEPA_EINVAL,
+	        "element TxSts is in namespace \"\", not in the document's "
+	        "\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\""},
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct got g;
+
+		read_str(&g, cases[i].doc);
+		cr_expect_eq(g.rc, cases[i].code, "case %zu: rc %d", i, g.rc);
+		cr_expect_str_eq(
+		    g.err.msg, cases[i].msg, "case %zu: %s", i, g.err.msg);
+		cr_expect_eq(g.n, 0);
+		free(g.recs);
+	}
+}
+
+/* ------------------------------------------------------------- documents */
+
 Test(bankfile_hostile, wrong_documents)
 {
 	static const struct doc_case cases[] = {
 	    {"<Document xmlns=\"urn:example:foo\"><BkToCstmrStmt/></Document>",
 	        SEPA_EINVAL,
 	        "unknown namespace \"urn:example:foo\" for root element "
-	        "BkToCstmrStmt"},
+	        "BkToCstmrStmt (known: ISO 20022 camt.053.001.02 to .13)"},
 	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
 	     "<BkToCstmrDbtCdtNtfctn/></Document>",
 	        SEPA_EINVAL,
 	        "root element BkToCstmrDbtCdtNtfctn does not match namespace "
 	        "camt.053.001.02"},
-	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.09\">"
+	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.14\">"
 	     "<BkToCstmrDbtCdtNtfctn/></Document>",
 	        SEPA_EINVAL,
-	        "unsupported message version camt.054.001.09 (supported: "
-	        "camt.054.001.02 to .08)"},
+	        "unsupported message version camt.054.001.14 (known: ISO 20022 "
+	        "camt.054.001.02 to .13)"},
 	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.02\">"
 	     "<CstmrPmtStsRpt/></Document>",
 	        SEPA_EINVAL,
-	        "unsupported message version pain.002.001.02 (supported: "
-	        "pain.002.001.03 to .10)"},
+	        "unsupported message version pain.002.001.02 (known: ISO 20022 "
+	        "pain.002.001.03 to .14; bank variants pain.002.002.03, "
+	        "pain.002.003.03, pain.002.001.03.ch.02 (SIX))"},
 	    {"<html><body/></html>", SEPA_EINVAL,
 	        "not a bank return file: root element html (no namespace)"},
 	    {"<Document xmlns=\"urn:x\"><Foo/></Document>", SEPA_EINVAL,

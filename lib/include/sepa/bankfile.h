@@ -179,10 +179,15 @@ typedef struct sepa_bankfile_record {
 /** What the whole file is, filled as the file is read. */
 typedef struct sepa_bankfile_info {
 	enum sepa_bankfile_type type;
-	/** Message identifier found in the namespace ("camt.054.001.04"),
-	 * "" when the document has no namespace. */
+	/** The message the namespace names ("camt.054.001.04"; for a bank
+	 * variant, the message it is built on: "pain.002.001.03" for the
+	 * Swiss pain.002.001.03.ch.02), "" when the document has no
+	 * namespace. */
 	char message[32];
-	char ns[256]; /**< root namespace URI (cut to fit), "" if none */
+	/** Root namespace URI (cut to fit), "" when the document has none:
+	 * such a file is read, but nothing says which version it is, so a
+	 * program that acts on it should ask for confirmation. */
+	char ns[256];
 	char msg_id[SEPA_BANKFILE_ID_BUFSZ]; /**< GrpHdr/MsgId */
 	char created[SEPA_BANKFILE_CODE_BUFSZ]; /**< GrpHdr/CreDtTm as is */
 	size_t records;
@@ -249,8 +254,16 @@ typedef long (*sepa_bankfile_input)(void *arg, char *buf, size_t len);
  * - SEPA_EXML: not well-formed, DOCTYPE present ("DOCTYPE not allowed
  *   in bank files"), entity reference;
  * - SEPA_EINVAL: not a bank return file ("not a bank return file: root
- *   element CstmrDrctDbtInitn (pain.008.001.02)"), unsupported version,
- *   a bad value (amount, date, indicator) with its element;
+ *   element CstmrDrctDbtInitn (pain.008.001.02)"); a namespace that is
+ *   not exactly a known one: the ISO 20022 namespace
+ *   urn:iso:std:iso:20022:tech:xsd:MESSAGE of pain.002.001.03 to .14 or
+ *   camt.052/053/054.001.02 to .13, or a bank variant (pain.002.002.03,
+ *   pain.002.003.03, the Swiss
+ *   http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd);
+ *   a version outside those, named with the known ones; a message
+ *   element whose namespace is not its Document's, or an element the
+ *   reader uses in another namespace than the message's; a bad value
+ *   (amount, date, indicator) with its element;
  * - SEPA_ELIMIT: a limit of opts was passed;
  * - SEPA_EIO: the input failed; SEPA_ENOMEM.
  * libxml2 must have been initialised (xmlInitParser) by the program or
