@@ -452,14 +452,16 @@ bf_node_line(struct bf_ctx *c)
 /* ---------------------------------------------------------- value parsers */
 
 /*
- * Decimal text to cents, exactly: digits, at most one '.', an optional
- * leading '+'; decimals past the second must be zeros.
+ * Decimal text to cents, exactly: the xs:decimal form (digits, at most
+ * one '.', an optional leading '+') with a digit after the point ("14."
+ * is refused: a cut amount looks the same); decimals past the second
+ * must be zeros. *why says what is wrong.
  */
 static int
 bf_parse_amount(int64_t *out, const char *s, const char **why)
 {
+	const char *p;
 	int64_t v = 0;
-	int digits = 0;
 	int frac = -1;
 	int64_t cents = 0;
 
@@ -469,20 +471,34 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 		*why = "is negative";
 		return -1;
 	}
-	for (; *s != '\0'; s++) {
-		if (*s == '.') {
-			if (frac >= 0) {
-				*why = "is not a decimal number";
-				return -1;
-			}
-			frac = 0;
-			continue;
+	/* the form first, so that the message names the real fault */
+	for (p = s; *p != '\0'; p++) {
+		if (*p == 'E' || *p == 'e') {
+			*why = "is written with an exponent (E): a decimal "
+			       "number such as 14.75 is expected";
+			return -1;
 		}
-		if (*s < '0' || *s > '9') {
+		if ((*p < '0' || *p > '9') && (*p != '.' || frac >= 0)) {
 			*why = "is not a decimal number";
 			return -1;
 		}
-		digits++;
+		if (*p == '.')
+			frac = 0;
+	}
+	if (p == s || (p == s + 1 && frac == 0)) {
+		*why = "is not a decimal number";
+		return -1;
+	}
+	if (p[-1] == '.') {
+		*why = "has no digit after the decimal point";
+		return -1;
+	}
+	frac = -1;
+	for (; *s != '\0'; s++) {
+		if (*s == '.') {
+			frac = 0;
+			continue;
+		}
 		if (frac < 0) {
 			if (v > (INT64_MAX / 100 - (*s - '0')) / 10) {
 				*why = "is too large";
@@ -497,10 +513,6 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 			return -1;
 		}
 	}
-	if (digits == 0) {
-		*why = "is not a decimal number";
-		return -1;
-	}
 	if (frac == 1)
 		cents *= 10;
 	if (v == INT64_MAX / 100 && cents > INT64_MAX % 100) {
@@ -511,31 +523,69 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	return 0;
 }
 
-/* "YYYY-MM-DD", optionally followed by a time or a zone. */
+/* n digits at *s into *v, within lo..hi; *s moves past them. */
 static int
-bf_parse_date(sepa_date *out, const char *s)
+bf_digits(const char **s, int n, int lo, int hi, int *v)
 {
-	int v[3] = {0, 0, 0};
-	const int widths[3] = {4, 2, 2};
-	int i;
 	int k;
 
-	for (i = 0; i < 3; i++) {
-		for (k = 0; k < widths[i]; k++, s++) {
-			if (*s < '0' || *s > '9')
-				return -1;
-			v[i] = v[i] * 10 + (*s - '0');
-		}
-		if (i < 2 && *s++ != '-')
+	*v = 0;
+	for (k = 0; k < n; k++, (*s)++) {
+		if (**s < '0' || **s > '9')
+			return -1;
+		*v = *v * 10 + (**s - '0');
+	}
+	return *v >= lo && *v <= hi ? 0 : -1;
+}
+
+/* An optional time zone ("Z", "+02:00", "-05:30") then the end. */
+static int
+bf_zone_end(const char *s)
+{
+	int v;
+
+	if (*s == 'Z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		s++;
+		if (bf_digits(&s, 2, 0, 14, &v) != 0 || *s++ != ':' ||
+		    bf_digits(&s, 2, 0, 59, &v) != 0)
 			return -1;
 	}
-	if (*s != '\0' && *s != 'T' && *s != 'Z' && *s != '+' && *s != '-')
+	return *s == '\0' ? 0 : -1;
+}
+
+/*
+ * ISODate "YYYY-MM-DD" (xs:date: a time zone may follow) or, with
+ * date_time, ISODateTime "YYYY-MM-DDThh:mm:ss" with an optional
+ * fraction of a second and zone. Nothing else may follow.
+ */
+static int
+bf_parse_date(sepa_date *out, const char *s, int date_time)
+{
+	int y, m, d, v;
+
+	if (bf_digits(&s, 4, 1, 9999, &y) != 0 || *s++ != '-' ||
+	    bf_digits(&s, 2, 1, 12, &m) != 0 || *s++ != '-' ||
+	    bf_digits(&s, 2, 1, 31, &d) != 0 || !sepa_date_valid(y, m, d))
 		return -1;
-	if (!sepa_date_valid(v[0], v[1], v[2]))
+	if (date_time) {
+		if (*s++ != 'T' || bf_digits(&s, 2, 0, 23, &v) != 0 ||
+		    *s++ != ':' || bf_digits(&s, 2, 0, 59, &v) != 0 ||
+		    *s++ != ':' || bf_digits(&s, 2, 0, 59, &v) != 0)
+			return -1;
+		if (*s == '.') {
+			if (s[1] < '0' || s[1] > '9')
+				return -1;
+			for (s++; *s >= '0' && *s <= '9'; s++)
+				;
+		}
+	}
+	if (bf_zone_end(s) != 0)
 		return -1;
-	out->year = v[0];
-	out->month = v[1];
-	out->day = v[2];
+	out->year = y;
+	out->month = m;
+	out->day = d;
 	return 0;
 }
 
@@ -625,14 +675,22 @@ bf_set_cdi(struct bf_ctx *c, enum sepa_bankfile_cdi *out, const char *text,
 	return 0;
 }
 
+/* A date; a date-time when the element is DtTm or CreDtTm. */
 static int
 bf_set_date(struct bf_ctx *c, sepa_date *out, const char *text,
     const char *elem, long line)
 {
-	if (bf_parse_date(out, text) != 0)
+	int date_time =
+	    strcmp(elem, "DtTm") == 0 || strcmp(elem, "CreDtTm") == 0;
+
+	if (bf_parse_date(out, text, date_time) != 0)
 		return bf_fail(c, SEPA_EINVAL, line,
-		    "element %s: \"%s\" is not a date (YYYY-MM-DD)", elem,
-		    text);
+		    date_time ? "element %s: \"%s\" is not a date-time "
+		                "(YYYY-MM-DDThh:mm:ss, then an optional "
+		                "fraction and time zone)"
+		              : "element %s: \"%s\" is not a date "
+		                "(YYYY-MM-DD, then an optional time zone)",
+		    elem, text);
 	return 0;
 }
 
@@ -656,11 +714,16 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		memcpy(
 		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
 		return 0;
-	case F_CREDTTM:
-		/* informative only: cut rather than refuse */
+	case F_CREDTTM: {
+		sepa_date day;
+
+		if (bf_set_date(c, &day, text, elem, l) != 0)
+			return SEPA_EINVAL;
+		/* informative: a long fraction of a second is cut */
 		snprintf(
 		    c->info->created, sizeof(c->info->created), "%s", text);
 		return 0;
+	}
 	case F_OMSGID:
 		return bf_copy(
 		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);

@@ -522,3 +522,46 @@ Test(returns_it, import_returns_checks_the_namespace)
 	unlink(conf);
 	dbtest_drop(name);
 }
+
+/* A spoiled amount or date in a real sample: the file is refused whole
+ * with the element and line, and the store is left as it was. */
+Test(returns_it, import_returns_refuses_spoiled_values)
+{
+	static struct ctlrun r;
+	static const struct {
+		const char *file;
+		const char *why;
+	} cases[] = {
+	    {"derived/ie_boi_camt.054_amt_exponent.xml",
+	        ":36: element Amt: amount \"1.475E1\" is written with an "
+	        "exponent (E): a decimal number such as 14.75 is expected\n"},
+	    {"derived/ie_boi_camt.054_amt_trailing_point.xml",
+	        ":36: element Amt: amount \"14.\" has no digit after the "
+	        "decimal point\n"},
+	    {"derived/ie_boi_pain.002_date_garbage.xml",
+	        ":69: element ReqdColltnDt: \"2026-10-15Tgarbage\" is not a "
+	        "date (YYYY-MM-DD, then an optional time zone)\n"},
+	};
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64];
+	char path[512], want[1024];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+
+	dbtest_create(conninfo, name, "sepad");
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	retfix_load(db);
+	db_close(db);
+	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", BANK, cases[i].file);
+		import_one(&r, conf, path);
+		cr_expect_eq(r.status, 1, "%s: %s", cases[i].file, r.err);
+		snprintf(want, sizeof(want),
+		    "sepactl: %s refused, nothing changed: %s%s", path, path,
+		    cases[i].why);
+		cr_expect_str_eq(r.err, want);
+		cr_expect_eq(stored_records(conninfo), 0, "%s", cases[i].file);
+	}
+	unlink(conf);
+	dbtest_drop(name);
+}

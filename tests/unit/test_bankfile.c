@@ -1042,7 +1042,25 @@ Test(bankfile_values, bad_values_refused_with_element_and_line)
 	    {ENTRY("-1.00", "DBIT", ""), SEPA_EINVAL,
 	        "element Amt: amount \"-1.00\" is negative", 2},
 	    {ENTRY("1e3", "DBIT", ""), SEPA_EINVAL,
-	        "element Amt: amount \"1e3\" is not a decimal number", 2},
+	        "element Amt: amount \"1e3\" is written with an exponent (E): "
+	        "a decimal number such as 14.75 is expected",
+	        2},
+	    {ENTRY("1.475E1", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \"1.475E1\" is written with an exponent "
+	        "(E): a decimal number such as 14.75 is expected",
+	        2},
+	    {ENTRY("14.", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \"14.\" has no digit after the decimal "
+	        "point",
+	        2},
+	    {ENTRY(".", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \".\" is not a decimal number", 2},
+	    {ENTRY("1 000", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \"1 000\" is not a decimal number", 2},
+	    {ENTRY("1,5", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \"1,5\" is not a decimal number", 2},
+	    {ENTRY("0x10", "DBIT", ""), SEPA_EINVAL,
+	        "element Amt: amount \"0x10\" is not a decimal number", 2},
 	    {ENTRY("1.2.3", "DBIT", ""), SEPA_EINVAL,
 	        "element Amt: amount \"1.2.3\" is not a decimal number", 2},
 	    {ENTRY("92233720368547758.08", "DBIT", ""), SEPA_EINVAL,
@@ -1051,10 +1069,54 @@ Test(bankfile_values, bad_values_refused_with_element_and_line)
 	        "element CdtDbtInd: \"DEBIT\" is neither CRDT nor DBIT", 2},
 	    {ENTRY("1", "DBIT", "<BookgDt>\n<Dt>2026-02-29</Dt></BookgDt>"),
 	        SEPA_EINVAL,
-	        "element Dt: \"2026-02-29\" is not a date (YYYY-MM-DD)", 3},
+	        "element Dt: \"2026-02-29\" is not a date (YYYY-MM-DD, then "
+	        "an optional time zone)",
+	        3},
+	    {ENTRY(
+	         "1", "DBIT", "<BookgDt><Dt>2026-10-15Tgarbage</Dt></BookgDt>"),
+	        SEPA_EINVAL,
+	        "element Dt: \"2026-10-15Tgarbage\" is not a date (YYYY-MM-DD, "
+	        "then an optional time zone)",
+	        2},
+	    {ENTRY("1", "DBIT",
+	         "<BookgDt><Dt>2026-10-15T10:00:00</Dt></BookgDt>"),
+	        SEPA_EINVAL,
+	        "element Dt: \"2026-10-15T10:00:00\" is not a date "
+	        "(YYYY-MM-DD, then an optional time zone)",
+	        2},
+	    {ENTRY("1", "DBIT", "<ValDt><Dt>2026-10-15+1</Dt></ValDt>"),
+	        SEPA_EINVAL,
+	        "element Dt: \"2026-10-15+1\" is not a date (YYYY-MM-DD, then "
+	        "an optional time zone)",
+	        2},
 	    {ENTRY("1", "DBIT", "<ValDt><DtTm>26-01-01T00:00</DtTm></ValDt>"),
 	        SEPA_EINVAL,
-	        "element DtTm: \"26-01-01T00:00\" is not a date (YYYY-MM-DD)",
+	        "element DtTm: \"26-01-01T00:00\" is not a date-time "
+	        "(YYYY-MM-DDThh:mm:ss, then an optional fraction and time zone)",
+	        2},
+	    {ENTRY(
+	         "1", "DBIT", "<ValDt><DtTm>2026-10-15Tgarbage</DtTm></ValDt>"),
+	        SEPA_EINVAL,
+	        "element DtTm: \"2026-10-15Tgarbage\" is not a date-time "
+	        "(YYYY-MM-DDThh:mm:ss, then an optional fraction and time zone)",
+	        2},
+	    {ENTRY("1", "DBIT",
+	         "<ValDt><DtTm>2026-10-15T10:00:00.</DtTm></ValDt>"),
+	        SEPA_EINVAL,
+	        "element DtTm: \"2026-10-15T10:00:00.\" is not a date-time "
+	        "(YYYY-MM-DDThh:mm:ss, then an optional fraction and time zone)",
+	        2},
+	    {ENTRY("1", "DBIT",
+	         "<ValDt><DtTm>2026-10-15T24:00:00</DtTm></ValDt>"),
+	        SEPA_EINVAL,
+	        "element DtTm: \"2026-10-15T24:00:00\" is not a date-time "
+	        "(YYYY-MM-DDThh:mm:ss, then an optional fraction and time zone)",
+	        2},
+	    {"<Ntry><NtryDtls><TxDtls><RltdDts><IntrBkSttlmDt>2026-10-15x"
+	     "</IntrBkSttlmDt></RltdDts></TxDtls></NtryDtls></Ntry>",
+	        SEPA_EINVAL,
+	        "element IntrBkSttlmDt: \"2026-10-15x\" is not a date "
+	        "(YYYY-MM-DD, then an optional time zone)",
 	        2},
 	    {ENTRY("1", "DBIT", "<RvslInd>yes</RvslInd>"), SEPA_EINVAL,
 	        "element RvslInd: \"yes\" is not a boolean", 2},
@@ -1088,6 +1150,94 @@ Test(bankfile_values, bad_values_refused_with_element_and_line)
 		free(g.recs);
 		free(doc);
 	}
+}
+
+/* The date and date-time forms of xs:date and xs:dateTime are read. */
+Test(bankfile_values, date_forms_accepted)
+{
+	static const char *const ok[] = {
+	    "<BookgDt><Dt>2026-10-15</Dt></BookgDt>",
+	    "<BookgDt><Dt>2026-10-15Z</Dt></BookgDt>",
+	    "<BookgDt><Dt>2026-10-15+02:00</Dt></BookgDt>",
+	    "<BookgDt><DtTm>2026-10-15T10:00:00</DtTm></BookgDt>",
+	    "<BookgDt><DtTm>2026-10-15T10:00:00.123Z</DtTm></BookgDt>",
+	    "<BookgDt><DtTm>2026-10-15T23:59:59-05:30</DtTm></BookgDt>",
+	};
+	char entry[256];
+
+	for (size_t i = 0; i < N(ok); i++) {
+		char *doc;
+		struct got g;
+
+		snprintf(entry, sizeof(entry),
+		    "<Ntry><Amt Ccy=\"EUR\">1</Amt>%s</Ntry>", ok[i]);
+		doc = camt(entry);
+		read_str(&g, doc);
+		cr_expect_eq(g.rc, 0, "%s: %s", ok[i], g.err.msg);
+		cr_expect_eq(g.n, 1);
+		if (g.n == 1) {
+			cr_expect_eq(g.recs[0].booking_date.year, 2026);
+			cr_expect_eq(g.recs[0].booking_date.day, 15);
+		}
+		free(g.recs);
+		free(doc);
+	}
+}
+
+/* Real samples with one value spoiled (tests/data/bank/SOURCES.md): the
+ * whole file is refused, the message names the element and the line. */
+Test(bankfile_values, spoiled_samples_refused)
+{
+	static const struct {
+		const char *file;
+		const char *msg;
+		long line;
+	} cases[] = {
+	    {"derived/ie_boi_camt.054_amt_exponent.xml",
+	        "element Amt: amount \"1.475E1\" is written with an exponent "
+	        "(E): a decimal number such as 14.75 is expected",
+	        36},
+	    {"derived/ie_boi_camt.054_amt_trailing_point.xml",
+	        "element Amt: amount \"14.\" has no digit after the decimal "
+	        "point",
+	        36},
+	    {"derived/ie_boi_pain.002_date_garbage.xml",
+	        "element ReqdColltnDt: \"2026-10-15Tgarbage\" is not a date "
+	        "(YYYY-MM-DD, then an optional time zone)",
+	        69},
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		char path[512];
+		struct got g;
+
+		snprintf(path, sizeof(path), DATA "%s", cases[i].file);
+		read_path(&g, path);
+		cr_expect_eq(
+		    g.rc, SEPA_EINVAL, "%s: rc %d", cases[i].file, g.rc);
+		cr_expect_str_eq(g.err.msg, cases[i].msg, "%s", cases[i].file);
+		cr_expect_eq(g.err.line, cases[i].line, "%s: line %ld",
+		    cases[i].file, g.err.line);
+		free(g.recs);
+	}
+}
+
+/* The creation date-time of the group header is checked too. */
+Test(bankfile_values, group_header_date_time)
+{
+	static const char doc[] =
+	    "<Document xmlns=\"" NS054 "\"><BkToCstmrDbtCdtNtfctn>"
+	    "<GrpHdr><MsgId>M</MsgId>\n<CreDtTm>2026-10-15Tgarbage</CreDtTm>"
+	    "</GrpHdr></BkToCstmrDbtCdtNtfctn></Document>";
+	struct got g;
+
+	read_str(&g, doc);
+	cr_expect_eq(g.rc, SEPA_EINVAL);
+	cr_expect_str_eq(g.err.msg,
+	    "element CreDtTm: \"2026-10-15Tgarbage\" is not a date-time "
+	    "(YYYY-MM-DDThh:mm:ss, then an optional fraction and time zone)");
+	cr_expect_eq(g.err.line, 2);
+	free(g.recs);
 }
 
 /* ------------------------------------------------------------ namespaces */

@@ -263,7 +263,11 @@ typedef long (*sepa_bankfile_input)(void *arg, char *buf, size_t len);
  *   a version outside those, named with the known ones; a message
  *   element whose namespace is not its Document's, or an element the
  *   reader uses in another namespace than the message's; a bad value
- *   (amount, date, indicator) with its element;
+ *   with its element: an amount that is not an xs:decimal with at most
+ *   2 significant decimals (no exponent, no "14."), a date that is not
+ *   exactly YYYY-MM-DD (optionally with a zone) or a date-time (DtTm,
+ *   CreDtTm) that is not YYYY-MM-DDThh:mm:ss with an optional fraction
+ *   and zone, an indicator or count that is not one;
  * - SEPA_ELIMIT: a limit of opts was passed;
  * - SEPA_EIO: the input failed; SEPA_ENOMEM.
  * libxml2 must have been initialised (xmlInitParser) by the program or
