@@ -295,6 +295,8 @@ static const struct bf_row bf_rows[] = {
     {P_TXREF, "MndtRltdInf", P_MNDT, F_NONE},
     {P_TXREF_AMT, "InstdAmt", S_LEAF, F_AMT},
     {P_MNDT, "MndtId", S_LEAF, F_MNDTID},
+    /* pain.002.001.11 on: MndtRltdInf is a choice, DrctDbtMndt/MndtId */
+    {P_MNDT, "DrctDbtMndt", P_MNDT, F_NONE},
     /* camt.052/053/054 */
     {C_MSG, "GrpHdr", C_GRPHDR, F_NONE},
     {C_MSG, "Ntfctn", C_STMT, F_NONE},

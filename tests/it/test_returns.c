@@ -95,6 +95,16 @@ static const struct {
     {"camt052/de_gls_camt.052.001.02_sct_return_ac01.xml", 4,
         "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
         "NOTPROVIDED,,2.00,,2024-04-18"},
+    /* samples rewritten in later versions (tests/data/bank/SOURCES.md) */
+    {"derived/ie_boi_pain.002.001.10_from_03.xml", 4,
+        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
+        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+    {"derived/ie_boi_pain.002.001.14_from_03.xml", 4,
+        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
+        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+    {"derived/ie_boi_camt.054.001.13_from_02.xml", 1,
+        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,2016-10-08,"
+        "compte bloqué ou fermé aux prélèvements"},
 };
 
 static const char header[] =

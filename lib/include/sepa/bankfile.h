@@ -114,7 +114,8 @@ enum sepa_bankfile_cdi {
  *   Btch/PmtInfId.
  * - instr_id, end_to_end_id: OrgnlInstrId/OrgnlEndToEndId (pain.002),
  *   Refs/InstrId, Refs/EndToEndId (camt).
- * - mandate_id: OrgnlTxRef/MndtRltdInf/MndtId (pain.002), Refs/MndtId.
+ * - mandate_id: OrgnlTxRef/MndtRltdInf/MndtId (pain.002; from .11 on
+ *   OrgnlTxRef/MndtRltdInf/DrctDbtMndt/MndtId), Refs/MndtId.
  * - status: TxSts, else PmtInfSts, else GrpSts (pain.002); the entry's
  *   Sts, written <Sts>BOOK</Sts> or <Sts><Cd>BOOK</Cd></Sts> (camt).
  * - amount: pain.002 transaction: OrgnlTxRef/Amt/InstdAmt; block or
