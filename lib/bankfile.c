@@ -864,20 +864,21 @@ bf_kind_pain(const sepa_bankfile_record *r)
 	return SEPA_BANKFILE_INFO;
 }
 
-/* The camt rules of bankfile.h, in that order. */
+/*
+ * The camt rules of bankfile.h, in that order. The bank transaction
+ * family decides, not the domain nor the sub-family, which banks
+ * misspell, leave out or reuse (a return booked PMNT/IDDT/ESDD).
+ */
 static enum sepa_bankfile_kind
 bf_kind_camt(const struct bf_rec *rec)
 {
 	const sepa_bankfile_record *r = &rec->r;
-	int pmnt = bf_is(r->btc_domain, "PMNT");
-	int iddt = pmnt && bf_is(r->btc_family, "IDDT");
-	int dd = iddt || (pmnt && bf_is(r->btc_family, "RDDT"));
-	int unpaid = iddt &&
-	    (bf_is(r->btc_subfamily, "UPDD") ||
-	        bf_is(r->btc_subfamily, "PRDD"));
+	int iddt = bf_is(r->btc_family, "IDDT");
+	int dd = iddt || bf_is(r->btc_family, "RDDT");
+	int debit = r->cdi == SEPA_BANKFILE_CDI_DEBIT;
 
-	if (r->cdi == SEPA_BANKFILE_CDI_DEBIT &&
-	    (rec->has_rtr || unpaid || (r->reversal && dd)))
+	if ((iddt && rec->has_rtr) ||
+	    (debit && (rec->has_rtr || iddt || (r->reversal && dd))))
 		return !r->reason_proprietary && bf_is(r->reason, "MD06")
 		    ? SEPA_BANKFILE_REFUND
 		    : SEPA_BANKFILE_RETURN;

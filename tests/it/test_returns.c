@@ -575,3 +575,94 @@ Test(returns_it, import_returns_refuses_spoiled_values)
 	unlink(conf);
 	dbtest_drop(name);
 }
+
+/* 1 when the collection of EndToEndId e2e is in that state. */
+static int64_t
+collection_in(const char *conninfo, const char *e2e, const char *state)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char sql[256];
+	struct db *db;
+	int64_t n;
+
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM collections WHERE end_to_end_id = '%s' "
+	    "AND state = '%s'",
+	    e2e, state);
+	n = dbtest_int(db, sql);
+	db_close(db);
+	return n;
+}
+
+/*
+ * A return is applied however the bank booked it, and a debit booking of
+ * a batch of returns without details goes to the quarantine: the BOI
+ * camt.054 return rewritten with the fixture's ids (tests/data/returns,
+ * tests/data/bank/SOURCES.md).
+ */
+Test(returns_it, returns_however_booked)
+{
+	static struct ctlrun r;
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], path[512];
+	char args[1024];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+	static const struct {
+		const char *file;
+		const char *out;
+	} files[] = {
+	    {"boi_camt054_return_as_credit.xml",
+	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "quarantined; 1 collections changed"},
+	    {"boi_camt054_return_reversed_credit_xtnd.xml",
+	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "quarantined; 1 collections changed"},
+	    {"boi_camt054_returns_batch_no_details.xml",
+	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "quarantined; 0 collections changed"},
+	    {"boi_camt054_returns_batch_no_details_prtry_only.xml",
+	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "quarantined; 0 collections changed"},
+	};
+
+	dbtest_create(conninfo, name, "sepad");
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	retfix_load(db);
+	db_close(db);
+	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path),
+		    SEPAD_SRCDIR "/tests/data/returns/%s", files[i].file);
+		import_one(&r, conf, path);
+		cr_expect_eq(r.status, 0, "%s: %s", files[i].file, r.err);
+		cr_expect(strstr(r.out, files[i].out) != NULL, "%s: %s",
+		    files[i].file, r.out);
+	}
+	cr_expect_eq(collection_in(conninfo, "E2E-F1-202510", "returned"), 1,
+	    "a return booked as a credit");
+	cr_expect_eq(collection_in(conninfo, "E2E-F2-202510", "returned"), 1,
+	    "a return booked as a reversed credit");
+	cr_expect_eq(collection_in(conninfo, "E2E-F3-202510", "sent"), 1,
+	    "the batch without details changed nothing");
+
+	snprintf(args, sizeof(args), "-c %s quarantine list --csv", conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              "boi_camt054_returns_batch_no_details.xml,55,return,"
+	              "block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,a "
+	              "batch booking of returns without the details of each "
+	              "transaction: check it by hand,,\r\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out,
+	              "boi_camt054_returns_batch_no_details_prtry_only.xml,48,"
+	              "info,block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,"
+	              "\"a debit booking of payment block 'PMT-202510' without "
+	              "the details of each transaction, and no bank "
+	              "transaction code that says what it is (returns?): "
+	              "check it by hand\",,\r\n") != NULL,
+	    "%s", r.out);
+	unlink(conf);
+	dbtest_drop(name);
+}

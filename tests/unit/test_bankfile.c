@@ -784,9 +784,10 @@ struct kind_case {
 	const char *why;
 };
 
-#define BTC(f, s) \
-	"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" f "</Cd><SubFmlyCd>" s \
+#define BTCD(d, f, s) \
+	"<BkTxCd><Domn><Cd>" d "</Cd><Fmly><Cd>" f "</Cd><SubFmlyCd>" s \
 	"</SubFmlyCd></Fmly></Domn></BkTxCd>"
+#define BTC(f, s) BTCD("PMNT", f, s)
 #define RTR(code) \
 	"<NtryDtls><TxDtls><RtrInf><Rsn><Cd>" code "</Cd></Rsn></RtrInf>" \
 	"</TxDtls></NtryDtls>"
@@ -831,6 +832,36 @@ Test(bankfile_rules, camt_kinds)
 	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
 	     "<Sts>BOOK</Sts></Ntry>",
 	        SEPA_BANKFILE_INFO, "no bank transaction code"},
+	    /* the family decides, whatever the direction, flag or domain */
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTC("IDDT", "UPDD") RTR("AC04") "</Ntry>",
+	        SEPA_BANKFILE_RETURN, "DD return booked as a credit"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	     "<RvslInd>true</RvslInd><Sts>BOOK</Sts>" BTCD(
+	         "XTND", "IDDT", "ESDD") RTR("AM04") "</Ntry>",
+	        SEPA_BANKFILE_RETURN,
+	        "DD return booked as a reversed credit, other domain"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTCD("ACMT", "IDDT", "ESDD")
+	            RTR("MD06") "</Ntry>",
+	        SEPA_BANKFILE_REFUND, "DD refund booked as a credit"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+	     "<RvslInd>true</RvslInd><Sts>BOOK</Sts>" BTCD(
+	         "XTND", "IDDT", "UPDD") RTR("AC04") "</Ntry>",
+	        SEPA_BANKFILE_RETURN, "DD return, reversal flag, other domain"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTC("IDDT", "ESDD") "</Ntry>",
+	        SEPA_BANKFILE_RETURN,
+	        "DD debit with a collection's sub-family, no RtrInf"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>DBIT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTCD("XTND", "IDDT", "UPDD") "</Ntry>",
+	        SEPA_BANKFILE_RETURN, "unpaid DD, other domain"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTCD("XTND", "IDDT", "ESDD") "</Ntry>",
+	        SEPA_BANKFILE_CONFIRMATION, "collection booked, other domain"},
+	    {"<Ntry><Amt Ccy=\"EUR\">1</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	     "<Sts>BOOK</Sts>" BTC("RCDT", "RRTN") RTR("AC01") "</Ntry>",
+	        SEPA_BANKFILE_INFO, "returned transfer credited, RCDT"},
 	};
 	size_t i;
 
@@ -845,6 +876,52 @@ Test(bankfile_rules, camt_kinds)
 		    cases[i].why, sepa_bankfile_kind_name(g.recs[0].kind));
 		free(g.recs);
 		free(doc);
+	}
+}
+
+/*
+ * The rules on real bookings: the BOI camt.054 return rewritten the ways
+ * banks book returns (tests/data/bank/SOURCES.md, "tests/data/returns").
+ */
+Test(bankfile_rules, returns_however_booked)
+{
+	static const struct {
+		const char *file;
+		enum sepa_bankfile_kind kind;
+		enum sepa_bankfile_level level;
+		enum sepa_bankfile_cdi cdi;
+		int reversal;
+	} cases[] = {
+	    {"boi_camt054_return_as_credit.xml", SEPA_BANKFILE_RETURN,
+	        SEPA_BANKFILE_TRANSACTION, SEPA_BANKFILE_CDI_CREDIT, 0},
+	    {"boi_camt054_return_reversed_credit_xtnd.xml",
+	        SEPA_BANKFILE_RETURN, SEPA_BANKFILE_TRANSACTION,
+	        SEPA_BANKFILE_CDI_CREDIT, 1},
+	    {"boi_camt054_returns_batch_no_details.xml", SEPA_BANKFILE_RETURN,
+	        SEPA_BANKFILE_BLOCK, SEPA_BANKFILE_CDI_DEBIT, 0},
+	    /* no family: the reader cannot tell (the store can: our block) */
+	    {"boi_camt054_returns_batch_no_details_prtry_only.xml",
+	        SEPA_BANKFILE_INFO, SEPA_BANKFILE_BLOCK,
+	        SEPA_BANKFILE_CDI_DEBIT, 0},
+	};
+	char path[512];
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct got g;
+
+		snprintf(
+		    path, sizeof(path), "tests/data/returns/%s", cases[i].file);
+		read_path(&g, path);
+		cr_assert_eq(g.rc, 0, "%s: %s", cases[i].file, g.err.msg);
+		cr_assert_eq(g.n, 1, "%s", cases[i].file);
+		cr_expect_eq(g.recs[0].kind, cases[i].kind, "%s: %s",
+		    cases[i].file, sepa_bankfile_kind_name(g.recs[0].kind));
+		cr_expect_eq(
+		    g.recs[0].level, cases[i].level, "%s", cases[i].file);
+		cr_expect_eq(g.recs[0].cdi, cases[i].cdi, "%s", cases[i].file);
+		cr_expect_eq(
+		    g.recs[0].reversal, cases[i].reversal, "%s", cases[i].file);
+		free(g.recs);
 	}
 }
 

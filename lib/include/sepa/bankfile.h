@@ -33,20 +33,27 @@ enum sepa_bankfile_type {
  *
  * camt.052/053/054 (per transaction, using the transaction's own bank
  * transaction code, credit/debit indicator and return information when
- * it has them, else the entry's); the first rule that applies wins:
- * 1. a debit (DBIT) that has return information (RtrInf), or whose bank
- *    transaction code is PMNT/IDDT/UPDD or PMNT/IDDT/PRDD, or that is a
- *    reversal (RvslInd true) of a direct-debit family (IDDT or RDDT):
- *    money of a collection went back to the debtor ->
+ * it has them, else the entry's). The bank transaction family
+ * (BkTxCd/Domn/Fmly/Cd) decides whatever the domain code (PMNT or
+ * another) and the sub-family say: banks misspell, leave out or reuse
+ * those. The first rule that applies wins:
+ * 1. money of a collection went back to the debtor ->
  *    SEPA_BANKFILE_REFUND when the reason is MD06 (the debtor's 8-week
- *    refund right), else SEPA_BANKFILE_RETURN;
+ *    refund right), else SEPA_BANKFILE_RETURN, when the booking
+ *    - is of the family IDDT (issued direct debits) and has return
+ *      information (RtrInf), whatever its direction and reversal flag
+ *      (some banks book a return as the reversal of the credit);
+ *    - or is a debit (DBIT) that has return information, or is of the
+ *      family IDDT (a batch of returns booked without details, or with
+ *      a collection's sub-family), or is a reversal (RvslInd true) of a
+ *      direct-debit family (IDDT or RDDT);
  * 2. any other entry with RvslInd true -> SEPA_BANKFILE_REVERSAL: it
  *    undoes an earlier booking of the opposite direction (a credit that
  *    cancels a debit, e.g. a return taken back or an outgoing payment
  *    coming back); `cdi` tells the direction of this booking;
- * 3. a credit (CRDT) of a direct-debit family (PMNT/IDDT or PMNT/RDDT,
- *    some banks use RDDT for the creditor's side) ->
- *    SEPA_BANKFILE_CONFIRMATION (the collection was booked);
+ * 3. a credit (CRDT) of a direct-debit family (IDDT or RDDT, some banks
+ *    use RDDT for the creditor's side) -> SEPA_BANKFILE_CONFIRMATION
+ *    (the collection was booked);
  * 4. everything else (credit transfers, charges, returned credit
  *    transfers credited back, ...) -> SEPA_BANKFILE_INFO.
  * A camt kind does not look at the entry status: only status "BOOK" is
