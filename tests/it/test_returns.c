@@ -109,7 +109,8 @@ static const struct {
 
 static const char header[] =
     "file,kind,level,status,orig_msg_id,pmt_inf_id,end_to_end_id,"
-    "mandate_id,amount,reason_code,booking_date,reason_label\r\n";
+    "mandate_id,amount,reason_code,booking_date,reason_label,currency,"
+    "direction,reversal,control_sum,account,reason_info\r\n";
 
 static int
 count_lines(const char *s)
@@ -160,6 +161,54 @@ Test(returns_it, inspect_every_sample)
 	}
 }
 
+/*
+ * What a person needs to read a record right: currency, direction,
+ * reversal flag, the control sum of a group or block row apart from the
+ * transaction amounts, the account (masked), the bank's free text (also
+ * from CDATA, IBANs in it masked).
+ */
+Test(returns_it, inspect_shows_what_a_person_needs)
+{
+	static struct ctlrun r;
+	static const struct {
+		const char *file;
+		const char *row;
+	} cases[] = {
+	    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml",
+	        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,"
+	        "2016-10-08,compte bloqué ou fermé aux prélèvements,EUR,debit,"
+	        "false,,NL77****8765,/RTYP/RTRN\r\n"},
+	    {"camt054/ch_postfinance_camt.054.001.04_chdd_refund_md06_rvsl.xml",
+	        "refund,transaction,BOOK,,PMTINF-2CHDDBB5,EndToEnd-2B6C-CHDDBB5,"
+	        ",6.00,MD06,2016-04-10,remboursement demandé par le débiteur,"
+	        "CHF,debit,true,,CH03****0342,Lastschrift-Widerspruch durch den "
+	        "Zahlungspflichtigen\r\n"},
+	    {"camt053/nl_abnamro_camt.053.001.02_sdd_returns_ms03.xml",
+	        "confirmation,block,BOOK,1402P5518750498B0AO,,,,,,2012-04-02,,"
+	        "EUR,credit,false,7.00,NL77****8765,\r\n"},
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"},
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        ",,,,,,0999;CH72****7766 Lastkonto unbekannt\r\n"},
+	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
+	        "reject,transaction,RJCT,MsgId-001,PmtInfId-001-03,"
+	        "EndToEndId-001-03-04,,,AC01,,"},
+	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
+	        ",,,,,,1301813;Konto ungültig\r\n"},
+	};
+	char args[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(
+		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
+		cr_expect(strstr(r.out, cases[i].row) != NULL,
+		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
+		cr_expect(strstr(r.out, "CH7280005000088877766") == NULL);
+	}
+}
+
 Test(returns_it, inspect_refuses_what_it_cannot_read)
 {
 	static struct ctlrun r;
@@ -202,7 +251,7 @@ Test(returns_it, inspect_quotes_csv_fields)
 	cr_expect(strstr(r.out,
 	              ",reject,transaction,RJCT,\"MSG,1\",\"PMT\"\"1\","
 	              "\"A,\"\"B\"\"\",M 1,12.34,AM04,,provision "
-	              "insuffisante\r\n") != NULL,
+	              "insuffisante,EUR,,,,,\r\n") != NULL,
 	    "%s", r.out);
 }
 
