@@ -118,7 +118,9 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 	    rec->booking_date.year != 0 ? sepa_date_iso(day, rec->booking_date)
 	                                : "",
 	    false);
-	csvout_field(b->spool, reason != NULL ? reason->label_fr : "", false);
+	csvout_field(b->spool,
+	    reason != NULL ? sepa_reason_label_fr(reason, rec->family) : "",
+	    false);
 	csvout_field(b->spool, rec->currency, false);
 	csvout_field(b->spool, inspect_direction(rec->cdi), false);
 	csvout_field(b->spool,

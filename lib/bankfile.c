@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -220,6 +221,7 @@ enum bf_field {
 	F_MSGID,
 	F_CREDTTM,
 	F_OMSGID,
+	F_OMSGNMID,
 	F_ONBTX,
 	F_OSUM,
 	F_STS,
@@ -270,6 +272,7 @@ static const struct bf_row bf_rows[] = {
     {P_GRPHDR, "MsgId", S_LEAF, F_MSGID},
     {P_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
     {P_OGRP, "OrgnlMsgId", S_LEAF, F_OMSGID},
+    {P_OGRP, "OrgnlMsgNmId", S_LEAF, F_OMSGNMID},
     {P_OGRP, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
     {P_OGRP, "OrgnlCtrlSum", S_LEAF, F_OSUM},
     {P_OGRP, "GrpSts", S_LEAF, F_STS},
@@ -414,6 +417,8 @@ struct bf_ctx {
 	char xml_msg[SEPA_ERROR_MSG_MAX];
 	/* records */
 	char account[SEPA_BANKFILE_ID_BUFSZ];
+	/* pain.002: what the original message was (OrgnlMsgNmId) */
+	enum sepa_reason_family pain_family;
 	struct bf_rec grp, blk, tx, pending;
 	struct bf_rec *cur;
 	struct bf_batch batch;
@@ -729,6 +734,12 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_OMSGID:
 		return bf_copy(
 		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
+	case F_OMSGNMID:
+		/* "pain.001.001.03", "PAIN.001", "pain.001.001.09.ch.03" */
+		c->pain_family = strncasecmp(text, "pain.001", 8) == 0
+		    ? SEPA_REASON_TRANSFER
+		    : SEPA_REASON_DIRECT_DEBIT;
+		return 0;
 	case F_ONBTX:
 		if (bf_parse_count(&r->nb_of_txs, text) != 0)
 			return bf_fail(c, SEPA_EINVAL, l,
@@ -899,6 +910,16 @@ bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
 		return bf_fail(c, SEPA_ELIMIT, r->line,
 		    "too many records: the limit is %zu", c->opts->max_records);
 	r->index = n;
+	/* what the reason was given for: a transfer only when the file
+	 * says so (pain.001 origin, a family other than IDDT/RDDT) */
+	if (c->info->type == SEPA_BANKFILE_PAIN002)
+		r->family = c->pain_family;
+	else
+		r->family = r->btc_family[0] != '\0' &&
+		        !bf_is(r->btc_family, "IDDT") &&
+		        !bf_is(r->btc_family, "RDDT")
+		    ? SEPA_REASON_TRANSFER
+		    : SEPA_REASON_DIRECT_DEBIT;
 	if (r != &c->grp.r)
 		memcpy(r->msg_id, c->grp.r.msg_id, sizeof(r->msg_id));
 	c->info->records++;

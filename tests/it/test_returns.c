@@ -209,6 +209,42 @@ Test(returns_it, inspect_shows_what_a_person_needs)
 	}
 }
 
+/*
+ * A reason code that also comes back on credit transfers is worded for a
+ * transfer when the record is one (a pain.002 of a pain.001, a camt
+ * booking of a transfer family): no "débiteur" there.
+ */
+Test(returns_it, inspect_words_reasons_for_transfers)
+{
+	static struct ctlrun r;
+	static const struct {
+		const char *file;
+		const char *row;
+	} cases[] = {
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"
+	        "IBAN incorrect,"},
+	    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml",
+	        "info,transaction,BOOK,,,,,125.00,AC04,2014-01-03,"
+	        "compte clôturé,EUR,credit,"},
+	    {"camt053/ch_postfinance_camt.053.001.08_returns_rvsl_be01_rr03.xml",
+	        ",RR03,2023-11-22,nom ou adresse du bénéficiaire manquant,"},
+	    /* a direct debit keeps its wording */
+	    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
+	        ",AC01,,IBAN du débiteur incorrect,"},
+	};
+	char args[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(
+		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
+		cr_expect(strstr(r.out, cases[i].row) != NULL,
+		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
+	}
+}
+
 Test(returns_it, inspect_refuses_what_it_cannot_read)
 {
 	static struct ctlrun r;

@@ -925,6 +925,52 @@ Test(bankfile_rules, returns_however_booked)
 	}
 }
 
+/*
+ * What a reason was given for, so that its label is worded right: the
+ * pain.002 of a pain.001 and the camt bookings of a transfer family are
+ * transfers; the rest is taken for direct debits.
+ */
+Test(bankfile_rules, family_of_the_record)
+{
+	static const struct {
+		const char *file;
+		size_t index;
+		enum sepa_reason_family family;
+	} cases[] = {
+	    /* OrgnlMsgNmId PAIN.008.001.02, pain.001.001.03, pain.001 */
+	    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml", 0,
+	        SEPA_REASON_DIRECT_DEBIT},
+	    {"pain002/fi_nordea_pain.002.001.03_tx_rjct_narr_x2.xml", 2,
+	        SEPA_REASON_TRANSFER},
+	    {"pain002/ch_postfinance_pain.002.001.03.ch.02_pmtinf_rjct_ac01_oca.xml",
+	        0, SEPA_REASON_TRANSFER},
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        0, SEPA_REASON_TRANSFER},
+	    /* IDDT, RCDT/RRTN, ICDT/RRTN, no bank transaction code */
+	    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml", 0,
+	        SEPA_REASON_DIRECT_DEBIT},
+	    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml", 4,
+	        SEPA_REASON_TRANSFER},
+	    {"camt054/ch_postfinance_camt.054.001.04_return_rvsl_ac01_2020.xml",
+	        0, SEPA_REASON_TRANSFER},
+	    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml", 8,
+	        SEPA_REASON_DIRECT_DEBIT},
+	};
+	char path[512];
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct got g;
+
+		snprintf(path, sizeof(path), DATA "%s", cases[i].file);
+		read_path(&g, path);
+		cr_assert_eq(g.rc, 0, "%s: %s", cases[i].file, g.err.msg);
+		cr_assert_lt(cases[i].index, g.n);
+		cr_expect_eq(g.recs[cases[i].index].family, cases[i].family,
+		    "%s #%zu", cases[i].file, cases[i].index);
+		free(g.recs);
+	}
+}
+
 /* The entry status in every form banks write it. */
 Test(bankfile_rules, entry_status_forms)
 {

@@ -12,6 +12,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/reasons.h"
 
 /** Which message a bank file holds (from its namespace or root element). */
 enum sepa_bankfile_type {
@@ -152,6 +153,10 @@ typedef struct sepa_bankfile_record {
 	enum sepa_bankfile_kind kind;
 	enum sepa_bankfile_level level;
 	enum sepa_bankfile_cdi cdi;
+	/** What the reason was given for, to word its label: a transfer
+	 * for a pain.002 of a pain.001 (OrgnlMsgNmId) or a camt booking of
+	 * a family other than IDDT/RDDT, else a direct debit. */
+	enum sepa_reason_family family;
 	int reversal; /**< RvslInd true */
 	long line;
 	size_t index; /**< 0-based rank of the record in the file */
