@@ -458,6 +458,21 @@ bf_node_line(struct bf_ctx *c)
 
 /* ---------------------------------------------------------- value parsers */
 
+/* 1 when s is a number in exponent notation: 1.475E1, 1e3, 2.5E-2. */
+static int
+bf_is_exponent(const char *s)
+{
+	size_t n = strspn(s, "0123456789.");
+
+	if (n == 0 || strspn(s, ".") == n || (s[n] != 'E' && s[n] != 'e'))
+		return 0;
+	s += n + 1;
+	if (*s == '+' || *s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	return n > 0 && s[n] == '\0';
+}
+
 /*
  * Decimal text to cents, exactly: the xs:decimal form (digits, at most
  * one '.', an optional leading '+') with a digit after the point ("14."
@@ -480,13 +495,11 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	}
 	/* the form first, so that the message names the real fault */
 	for (p = s; *p != '\0'; p++) {
-		if (*p == 'E' || *p == 'e') {
-			*why = "is written with an exponent (E): a decimal "
-			       "number such as 14.75 is expected";
-			return -1;
-		}
 		if ((*p < '0' || *p > '9') && (*p != '.' || frac >= 0)) {
-			*why = "is not a decimal number";
+			*why = bf_is_exponent(s)
+			    ? "is written with an exponent (E): a decimal "
+			      "number such as 14.75 is expected"
+			    : "is not a decimal number";
 			return -1;
 		}
 		if (*p == '.')

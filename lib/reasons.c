@@ -178,24 +178,30 @@ sepa_reason_find(const char *code)
 	return NULL;
 }
 
+/* The transfer wording when the record is a transfer and there is one. */
+static const char *
+reason_worded(const char *direct_debit, const char *transfer,
+    enum sepa_reason_family family)
+{
+	return family == SEPA_REASON_TRANSFER && transfer != NULL
+	    ? transfer
+	    : direct_debit;
+}
+
 const char *
 sepa_reason_label_fr(const sepa_reason *r, enum sepa_reason_family family)
 {
-	if (r == NULL)
-		return NULL;
-	return family == SEPA_REASON_TRANSFER && r->label_fr_transfer != NULL
-	    ? r->label_fr_transfer
-	    : r->label_fr;
+	return r != NULL
+	    ? reason_worded(r->label_fr, r->label_fr_transfer, family)
+	    : NULL;
 }
 
 const char *
 sepa_reason_label_en(const sepa_reason *r, enum sepa_reason_family family)
 {
-	if (r == NULL)
-		return NULL;
-	return family == SEPA_REASON_TRANSFER && r->label_en_transfer != NULL
-	    ? r->label_en_transfer
-	    : r->label_en;
+	return r != NULL
+	    ? reason_worded(r->label_en, r->label_en_transfer, family)
+	    : NULL;
 }
 
 const sepa_reason *

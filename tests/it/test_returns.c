@@ -161,6 +161,30 @@ Test(returns_it, inspect_every_sample)
 	}
 }
 
+/* A line of `sepactl inspect` expected in the output for a bank file. */
+struct inspect_row {
+	const char *file; /* under tests/data/bank */
+	const char *row; /* part of the line */
+};
+
+static void
+expect_inspect_rows(const struct inspect_row *cases, size_t n)
+{
+	static struct ctlrun r;
+	char args[512];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(
+		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
+		cr_expect(strstr(r.out, cases[i].row) != NULL,
+		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
+		cr_expect(strstr(r.out, "CH7280005000088877766") == NULL,
+		    "an IBAN unmasked:\n%s", r.out);
+	}
+}
+
 /*
  * What a person needs to read a record right: currency, direction,
  * reversal flag, the control sum of a group or block row apart from the
@@ -169,11 +193,7 @@ Test(returns_it, inspect_every_sample)
  */
 Test(returns_it, inspect_shows_what_a_person_needs)
 {
-	static struct ctlrun r;
-	static const struct {
-		const char *file;
-		const char *row;
-	} cases[] = {
+	static const struct inspect_row cases[] = {
 	    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml",
 	        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,"
 	        "2016-10-08,compte bloqué ou fermé aux prélèvements,EUR,debit,"
@@ -196,17 +216,8 @@ Test(returns_it, inspect_shows_what_a_person_needs)
 	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
 	        ",,,,,,1301813;Konto ungültig\r\n"},
 	};
-	char args[512];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(
-		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
-		ctlrun(&r, args);
-		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
-		cr_expect(strstr(r.out, cases[i].row) != NULL,
-		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
-		cr_expect(strstr(r.out, "CH7280005000088877766") == NULL);
-	}
+	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /*
@@ -216,11 +227,7 @@ Test(returns_it, inspect_shows_what_a_person_needs)
  */
 Test(returns_it, inspect_words_reasons_for_transfers)
 {
-	static struct ctlrun r;
-	static const struct {
-		const char *file;
-		const char *row;
-	} cases[] = {
+	static const struct inspect_row cases[] = {
 	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
 	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"
 	        "IBAN incorrect,"},
@@ -233,16 +240,8 @@ Test(returns_it, inspect_words_reasons_for_transfers)
 	    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
 	        ",AC01,,IBAN du débiteur incorrect,"},
 	};
-	char args[512];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(
-		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
-		ctlrun(&r, args);
-		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
-		cr_expect(strstr(r.out, cases[i].row) != NULL,
-		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
-	}
+	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 Test(returns_it, inspect_refuses_what_it_cannot_read)
@@ -361,11 +360,10 @@ Test(returns_it, inspect_says_when_it_cannot_spool)
 	cr_expect_str_eq(r.out, header);
 }
 
-/* A configuration for the test database, with the fixture loaded. */
+/* A test database (its name and conninfo) with the fixture loaded. */
 static void
-setup(char *name, char *conf, const char *outbox, bool represent)
+fixture_load(char *conninfo, char *name)
 {
-	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
 	sepa_error err = SEPA_ERROR_INIT;
 	struct db *db;
 
@@ -373,6 +371,23 @@ setup(char *name, char *conf, const char *outbox, bool represent)
 	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
 	retfix_load(db);
 	db_close(db);
+}
+
+/* The same and a configuration for it and the test creditor at conf. */
+static void
+fixture_db(char *conninfo, char *name, char *conf, size_t conf_size)
+{
+	fixture_load(conninfo, name);
+	ctlrun_conf_creditor(conf, conf_size, conninfo);
+}
+
+/* A configuration for the test database, with the fixture loaded. */
+static void
+setup(char *name, char *conf, const char *outbox, bool represent)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
+
+	fixture_load(conninfo, name);
 	snprintf(text, sizeof(text),
 	    "database: { conninfo = \"%s\"; };\n"
 	    "creditor: { name = \"Commune <Test> & Co\";"
@@ -549,14 +564,8 @@ Test(returns_it, import_returns_checks_the_namespace)
 	const char *none = BANK "derived/ie_boi_pain.002_ns_none.xml";
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], text[1024];
 	char args[1024], want[1024];
-	sepa_error err = SEPA_ERROR_INIT;
-	struct db *db;
 
-	dbtest_create(conninfo, name, "sepad");
-	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
-	retfix_load(db);
-	db_close(db);
-	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+	fixture_db(conninfo, name, conf, sizeof(conf));
 
 	import_one(&r, conf, evil);
 	cr_expect_eq(r.status, 1, "%s", r.err);
@@ -639,14 +648,8 @@ Test(returns_it, import_returns_refuses_spoiled_values)
 	};
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64];
 	char path[512], want[1024];
-	sepa_error err = SEPA_ERROR_INIT;
-	struct db *db;
 
-	dbtest_create(conninfo, name, "sepad");
-	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
-	retfix_load(db);
-	db_close(db);
-	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+	fixture_db(conninfo, name, conf, sizeof(conf));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", BANK, cases[i].file);
 		import_one(&r, conf, path);
@@ -691,8 +694,6 @@ Test(returns_it, returns_however_booked)
 	static struct ctlrun r;
 	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], path[512];
 	char args[1024];
-	sepa_error err = SEPA_ERROR_INIT;
-	struct db *db;
 	static const struct {
 		const char *file;
 		const char *out;
@@ -711,11 +712,7 @@ Test(returns_it, returns_however_booked)
 	        "quarantined; 0 collections changed"},
 	};
 
-	dbtest_create(conninfo, name, "sepad");
-	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
-	retfix_load(db);
-	db_close(db);
-	ctlrun_conf_creditor(conf, sizeof(conf), conninfo);
+	fixture_db(conninfo, name, conf, sizeof(conf));
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path),
 		    SEPAD_SRCDIR "/tests/data/returns/%s", files[i].file);
