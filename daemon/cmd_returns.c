@@ -50,6 +50,7 @@ ctl_returns_policy(struct ctl *ctl, struct returns_policy *pol)
 	pol->creditor_side_codes = &ctl->cfg.creditor_side_codes;
 	pol->dead_account_codes = &ctl->cfg.dead_account_codes;
 	pol->max_per_school_year = ctl->cfg.max_rejects_per_school_year;
+	pol->accept_unqualified = ctl->cfg.returns_accept_unqualified;
 }
 
 int

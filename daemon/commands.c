@@ -35,8 +35,11 @@ static const struct ctl_command ctl_command_table[] = {
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
         "normalised records as CSV on stdout (file, kind, level, status,\n"
         "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
-        "booking date, reason label). A file that cannot be read gets its\n"
-        "reason on stderr and none of its records; exit status 1.\n",
+        "booking date, reason label, currency, direction, reversal, control\n"
+        "sum of a group or block, masked account, the bank's free text). A\n"
+        "file that cannot be read gets its reason on stderr and none of its\n"
+        "records; exit status 1. A file without XML namespace is printed\n"
+        "with a warning.\n",
         cmd_inspect},
     {"mandate", "show|list|change-account|terminate ...",
         "the families' mandates",

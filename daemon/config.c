@@ -140,6 +140,10 @@ static const struct cfg_key cfg_table[] = {
     S("rejections.dead_account_codes", CFG_CODES, dead_account_codes,
         "AC01 AC04 AC06 AG01 MD01 MD07 DNOR SL01", true,
         "reason codes that suspend the mandate until new bank details"),
+    I("returns.accept_unqualified", CFG_BOOL, returns_accept_unqualified, 0, 0,
+        1, true,
+        "import bank files whose XML has no namespace (message version "
+        "unknown)"),
     E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
         "encoding of imported CSV files"),
 };

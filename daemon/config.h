@@ -74,6 +74,7 @@ struct sepad_config {
 	int max_rejects_per_school_year;
 	struct config_strlist creditor_side_codes;
 	struct config_strlist dead_account_codes;
+	bool returns_accept_unqualified; /* bank files without a namespace */
 
 	int import_encoding; /* enum config_encoding */
 };

@@ -165,6 +165,11 @@ returns_record(const sepa_bankfile_record *rec, void *arg)
 	returns_field(c,
 	    rec->orig_date.year != 0 ? sepa_date_iso(oday, rec->orig_date)
 	                             : NULL,
+	    0);
+	returns_field(c,
+	    rec->cdi == SEPA_BANKFILE_CDI_DEBIT        ? "DBIT"
+	        : rec->cdi == SEPA_BANKFILE_CDI_CREDIT ? "CRDT"
+	                                               : NULL,
 	    1);
 	c->records++;
 	return db_copy_put(c->db, c->buf, c->len, c->err);
@@ -240,6 +245,15 @@ static const char returns_match_tx[] =
     " LEFT JOIN batches b ON b.creditor_id = $1 AND b.id = c.batch_id"
     " WHERE r.level = 'transaction' AND " RETURNS_FINAL;
 
+/*
+ * A debit booking of one of our payment blocks that the reader could not
+ * name (its bank transaction code left out or unknown): without details
+ * it can only be returns of that block.
+ */
+#define RETURNS_UNNAMED_DEBIT \
+	"(r.kind = 'info' AND r.level = 'block' AND r.cdi = 'DBIT' AND " \
+	"r.status = 'BOOK')"
+
 /* $1 creditor, $2 file type name; from the staging table. */
 static const char returns_match_block[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
@@ -247,6 +261,10 @@ static const char returns_match_block[] =
     " CASE"
     " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
     " booking: check it by hand'"
+    " WHEN r.kind = 'info' THEN format('a debit booking of payment block %s"
+    " without the details of each transaction, and no bank transaction code"
+    " that says what it is (returns?): check it by hand',"
+    " quote_literal(r.pmt_inf_id))"
     " WHEN x.cid IS NULL AND r.level = 'group' THEN format('no batch has the"
     " MsgId %s', quote_literal(r.orig_msg_id))"
     " WHEN x.cid IS NULL THEN format('no payment block %s was sent',"
@@ -273,7 +291,8 @@ static const char returns_match_block[] =
     " AND b.msg_id = r.orig_msg_id) OR (r.level = 'block'"
     " AND c.pmt_inf_id = r.pmt_inf_id AND ($2 <> 'pain.002'"
     " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id)))) x ON true"
-    " WHERE r.level <> 'transaction' AND " RETURNS_FINAL;
+    " WHERE r.level <> 'transaction' AND (" RETURNS_FINAL
+    " OR (" RETURNS_UNNAMED_DEBIT " AND x.cid IS NOT NULL))";
 
 /* One quarantine row per record with a problem (no parameter). */
 static const char returns_quarantine[] =
@@ -563,7 +582,7 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 	         "COPY ret_stage (idx, line, kind, level, details, status,"
 	         " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
 	         " amount_cents, reason_code, reason_proprietary, reason_info,"
-	         " booking_date, orig_date) FROM STDIN",
+	         " booking_date, orig_date, cdi) FROM STDIN",
 	         err)) != 0)
 		goto cleanup;
 	in_copy = 1;
@@ -592,6 +611,17 @@ store_returns_import(struct db *db, int64_t creditor_id, const char *path,
 		    "it is not reconciled; import the end-of-day camt.053 "
 		    "statement or the camt.054 notification that books them "
 		    "(sepactl inspect shows what it says)",
+		    path);
+		goto cleanup;
+	}
+	if (info.ns[0] == '\0' && !pol->accept_unqualified) {
+		rc = sepa_error_set(err, SEPA_EINVAL,
+		    "%s has no XML namespace: it does not say which ISO 20022 "
+		    "message and version it is, so its records cannot be "
+		    "trusted to be read right; ask the bank for the file with "
+		    "its namespace, or set returns.accept_unqualified = true "
+		    "in the configuration to import such files (sepactl "
+		    "inspect shows what it says)",
 		    path);
 		goto cleanup;
 	}
@@ -744,7 +774,8 @@ store_returns_begin(struct db *db, sepa_error *err)
 	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
 	         " mandate_ref text, amount_cents bigint, reason_code text,"
 	         " reason_proprietary boolean, reason_info text,"
-	         " booking_date date, orig_date date) ON COMMIT DROP",
+	         " booking_date date, orig_date date, cdi text)"
+	         " ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
 	    (rc = returns_exec(db, "create the match table",
 	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
