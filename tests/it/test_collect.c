@@ -854,6 +854,34 @@ Test(collect, bad_account_refuses_the_month_and_changes_nothing)
 	world_close(&w);
 }
 
+/*
+ * The refusal of a bad account says which invoice once and the IBAN
+ * check's reason whole (the context used to be written over the reason
+ * it quoted: "invoice F...: invoice F...: mandate ...").
+ */
+Test(collect, bad_account_message_names_the_invoice_once_and_the_reason)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	sql(&w,
+	    "UPDATE mandate_accounts SET iban = 'FR7630004000010000000101099'"
+	    " WHERE mandate_id = 10");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.err, "F2026-09-000010"), 1, "%s", r.err);
+	cr_assert_eq(count_of(r.err, "\n"), 1, "%s", r.err);
+	cr_assert(strstr(r.err,
+	              "sepactl: could not record the collections of 2026-10: "
+	              "invoice F2026-09-000010: mandate RUM-FAM10: account 10: "
+	              "IBAN ") == r.err,
+	    "%s", r.err);
+	cr_assert(strstr(r.err, ": check digits do not match\n") != NULL, "%s",
+	    r.err);
+	world_close(&w);
+}
+
 /* Invoices of consumption month `month` (YYYY-MM-01), due on `due`. */
 static void
 invoice_month(struct world *w, const char *month, const char *due)
