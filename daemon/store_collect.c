@@ -510,9 +510,10 @@ collect_copy_row(PGresult *res, const struct collect_row *cr,
 	snprintf(e2e, sizeof(e2e), "%s-%s", number,
 	    PQgetvalue(res, cr->row, CC_ATTEMPT));
 	if ((rc = sepa_id_validate(pmt, "PmtInfId", err)) != 0 ||
-	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0)
-		return sepa_error_set(
-		    err, rc, "invoice %s: %s", number, err->msg);
+	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0) {
+		sepa_error_prefix(err, "invoice %s", number);
+		return rc;
+	}
 	if (cm < 1 || cm > 12)
 		cm = 1;
 	if (services[0] != '\0')
@@ -633,12 +634,13 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 		    strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
 		rows[r].first = PQgetvalue(res, r, CC_USED)[0] != 't';
 		/* A file the writer would refuse must not be recorded. */
-		if (sepa_iban_validate(PQgetvalue(res, r, CC_IBAN), err) != 0) {
-			rc = sepa_error_set(err, SEPA_EINVAL,
-			    "invoice %s: mandate %s: account %s: %s",
+		if ((rc = sepa_iban_validate(
+		         PQgetvalue(res, r, CC_IBAN), err)) != 0) {
+			sepa_error_prefix(err,
+			    "invoice %s: mandate %s: account %s",
 			    PQgetvalue(res, r, CC_NUMBER),
 			    PQgetvalue(res, r, CC_RUM),
-			    PQgetvalue(res, r, CC_ACCOUNT), err->msg);
+			    PQgetvalue(res, r, CC_ACCOUNT));
 			goto cleanup;
 		}
 		rows[r].seq = sepa_rule_sequence(
@@ -1049,12 +1051,9 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 				tx.amendment = &am;
 			}
 			tx.remittance = PQgetvalue(res, r, 15);
-			if ((rc = sepa_pain008_add(w, &tx, err)) != 0) {
-				rc =
-				    sepa_error_set(err, rc, "collection %s: %s",
-				        tx.end_to_end_id, err->msg);
+			/* A refusal names the PmtInf and the EndToEndId. */
+			if ((rc = sepa_pain008_add(w, &tx, err)) != 0)
 				goto cleanup;
-			}
 		}
 	}
 	if (progress != NULL && done > 0)
@@ -1229,7 +1228,9 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 			goto cleanup;
 		if ((rc = collect_write_file(db, creditor_id, b, br, path,
 		         schema_dir, progress, arg, &info, err)) != 0) {
-			rc = sepa_error_set(err, rc, "%s: %s", file, err->msg);
+			/* The writer's own errors name the file already. */
+			if (err->where[0] == '\0')
+				sepa_error_prefix(err, "%s", file);
 			goto cleanup;
 		}
 		if (before[0] != '\0' && strcmp(before, info.sha256) != 0) {

@@ -882,6 +882,47 @@ Test(collect, bad_account_message_names_the_invoice_once_and_the_reason)
 	world_close(&w);
 }
 
+/*
+ * A recorded collection the writer refuses (its account spoilt by hand
+ * after the recording): the file is not released and the message names
+ * the file and the collection once each, with the writer's reason whole.
+ */
+Test(collect, refused_collection_names_the_file_and_collection_once)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	run(&r, &w, "SEPAD_CRASH_AT=after_record",
+	    "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 99, "%s", r.err);
+	sql(&w,
+	    "UPDATE collections SET iban = 'FR7630004000010000000101099'"
+	    " WHERE end_to_end_id = 'F2026-09-000010-1'");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 3, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.err, "F2026-09-000010-1"), 1, "%s", r.err);
+	cr_assert_eq(count_of(r.err, "pain008-FR72ZZZ123456-2026-10-1.xml"), 1,
+	    "%s", r.err);
+	cr_assert_eq(count_of(r.err, "\n"), 1, "%s", r.err);
+	cr_assert(
+	    strstr(r.err, "sepactl: could not write the files of 2026-10: ") ==
+	        r.err,
+	    "%s", r.err);
+	cr_assert(strstr(r.err,
+	              "pain008-FR72ZZZ123456-2026-10-1.xml: PmtInf "
+	              "SEPAD-123456-202610-1-B001, transaction 10 (EndToEndId "
+	              "F2026-09-000010-1): DbtrAcct: IBAN ") != NULL,
+	    "%s", r.err);
+	cr_assert(strstr(r.err, ": check digits do not match\n") != NULL, "%s",
+	    r.err);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'prepared'"),
+	    1);
+	world_close(&w);
+}
+
 /* Invoices of consumption month `month` (YYYY-MM-01), due on `due`. */
 static void
 invoice_month(struct world *w, const char *month, const char *due)
