@@ -78,53 +78,68 @@ enum {
 };
 
 /*
- * The invoices a collection month takes: due in the month, or deferred
- * into it (collect_due_on, migration 012); issued, something left to pay
- * after the payments by other means, no live collection.
+ * The mandate that pays invoice i: its own, else the family's (an active
+ * one first, then the latest signed).
  */
-#define COLLECT_DUE_IN_MONTH \
+#define COLLECT_INVOICE_MANDATE \
+	"coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2" \
+	"  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id" \
+	"  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC" \
+	"  LIMIT 1))"
+
+/* The due date of invoice i's collection: deferred (migration 012) or not. */
+#define COLLECT_DUE_ON "coalesce(i.collect_due_on, i.due_on)"
+
+/* What invoice i has been paid by other means. */
+#define COLLECT_PAID \
+	"coalesce((SELECT sum(p.amount_cents) FROM payments p" \
+	"   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
+
+/*
+ * The invoices i a collection month ($1 creditor, $2 first day) takes:
+ * due in the month, or deferred into it (collect_due_on, migration 012);
+ * issued, with a positive total and something left to pay after the
+ * payments by other means, no live collection.
+ */
+#define COLLECT_WHERE_IN_MONTH \
+	" WHERE i.creditor_id = $1 AND i.state = 'issued'" \
+	"  AND i.total_cents > 0" \
 	"  AND ((i.collect_due_on IS NULL AND i.due_on >= $2::date" \
 	"   AND i.due_on < ($2::date + interval '1 month'))" \
 	"   OR (i.collect_due_on >= $2::date" \
 	"   AND i.collect_due_on < ($2::date + interval '1 month')))" \
-	"  AND i.total_cents > coalesce((SELECT sum(p.amount_cents)" \
-	"   FROM payments p WHERE p.creditor_id = i.creditor_id" \
-	"   AND p.invoice_id = i.id), 0)" \
+	"  AND i.total_cents > " COLLECT_PAID \
 	"  AND NOT EXISTS (SELECT 1 FROM collections c" \
 	"   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id" \
 	"   AND c.state <> 'cancelled')"
 
 /*
- * The invoices of the month that can be collected (COLLECT_DUE_IN_MONTH)
+ * The collections that debited mandate m: recorded before, this month's
+ * earlier parts included, and not rejected before settlement or cancelled.
+ */
+#define COLLECT_DEBITS \
+	" FROM collections c" \
+	"   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id" \
+	"   AND c.state NOT IN ('rejected', 'cancelled')"
+
+/*
+ * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
  * due date of the collection, the account of the month (latest
  * applies_from <= month), the IBAN last debited on the mandate and
- * whether it was ever debited. "Debited" is any collection recorded
- * before, this month's earlier parts included, that was not rejected
- * before settlement or cancelled.
+ * whether it was ever debited (COLLECT_DEBITS).
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
-    " SELECT i.*, coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
-    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
-    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
-    "  LIMIT 1)) AS mid,"
-    "  coalesce(i.collect_due_on, i.due_on) AS cdue,"
-    "  i.total_cents - coalesce((SELECT sum(p.amount_cents) FROM payments p"
-    "   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
-    "   AS owed"
-    " FROM invoices i"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
-    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH ")"
+    " SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid,"
+    "  " COLLECT_DUE_ON " AS cdue,"
+    "  i.total_cents - " COLLECT_PAID " AS owed"
+    " FROM invoices i" COLLECT_WHERE_IN_MONTH ")"
     " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
-    "  coalesce((SELECT c.iban FROM collections c"
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "  coalesce((SELECT c.iban" COLLECT_DEBITS
     "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1), ''),"
-    "  EXISTS (SELECT 1 FROM collections c"
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state NOT IN ('rejected', 'cancelled')),"
+    "  EXISTS (SELECT 1" COLLECT_DEBITS "),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  coalesce(att.n, 0) + 1,"
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
@@ -144,21 +159,15 @@ static const char collect_candidates_sql[] =
     " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)"
     " ORDER BY i.cdue, i.number";
 
-/* The same month's invoices that no mandate can collect. */
+/* The same month's invoices that no mandate can collect, not yet flagged. */
 static const char collect_other_means_sql[] =
     "SELECT i.id, i.number, i.family_id, i.total_cents,"
     " coalesce(m.id, 0), coalesce(m.state, 'none'), coalesce(m.rum, '')"
     " FROM invoices i"
-    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id ="
-    "  coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
-    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
-    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
-    "  LIMIT 1))"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
-    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
+    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id"
+    "  AND m.id = " COLLECT_INVOICE_MANDATE COLLECT_WHERE_IN_MONTH
     "  AND (m.id IS NULL OR m.state <> 'active'"
-    "   OR (m.ends_on IS NOT NULL"
-    "   AND m.ends_on < coalesce(i.collect_due_on, i.due_on)))"
+    "   OR (m.ends_on IS NOT NULL AND m.ends_on < " COLLECT_DUE_ON "))"
     "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
     "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
     " ORDER BY i.number";
