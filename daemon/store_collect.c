@@ -52,6 +52,8 @@ static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
     "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
     "novembre", "decembre"};
 
+/* ---------------------------------------------------------- recording */
+
 /* Columns of the candidate query, in order. */
 enum {
 	CC_INVOICE,
@@ -75,6 +77,17 @@ enum {
 	CC_COUNTRY,
 	CC_ATTEMPT,
 	CC_SERVICES
+};
+
+/* Columns of collect_other_means_sql, in order. */
+enum {
+	OM_INVOICE,
+	OM_NUMBER,
+	OM_FAMILY,
+	OM_TOTAL,
+	OM_MANDATE,
+	OM_STATE,
+	OM_RUM
 };
 
 /*
@@ -172,6 +185,77 @@ static const char collect_other_means_sql[] =
     "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
     " ORDER BY i.number";
 
+/* $1 creditor: one preparation at a time per creditor. */
+static const char collect_lock_creditor_sql[] =
+    "SELECT id FROM creditors WHERE id = $1 FOR UPDATE";
+
+/*
+ * $1 creditor, $2 month: the month's batches that count (a file refused
+ * whole does not), and the highest part, refused ones included.
+ */
+static const char collect_count_batches_sql[] =
+    "SELECT count(*) FROM batches WHERE creditor_id = $1"
+    " AND collection_month = $2::date AND state <> 'rejected'";
+static const char collect_last_part_sql[] =
+    "SELECT coalesce(max(part), 0) FROM batches WHERE"
+    " creditor_id = $1 AND collection_month = $2::date";
+
+/* $1 creditor, $2 invoice: whether it was already reported late. */
+static const char collect_late_seen_sql[] =
+    "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
+    " 'invoice.collect_late' AND invoice_id = $2";
+
+/* $1 creditor, $2 invoice, $3 the next month's due date. */
+static const char collect_defer_sql[] =
+    "UPDATE invoices SET collect_due_on = $3 WHERE"
+    " creditor_id = $1 AND id = $2";
+
+/* A batch (part) with the creditor as it is configured today. */
+static const char collect_insert_batch_sql[] =
+    "INSERT INTO batches (creditor_id, collection_month, part, msg_id,"
+    " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
+    " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
+    " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
+    " batch_booking)"
+    " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
+    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    " RETURNING id";
+
+/* The columns collect_copy_row writes, in its order. */
+static const char collect_copy_sql[] =
+    "COPY collections (creditor_id, batch_id, invoice_id,"
+    " mandate_id, account_id, pmt_inf_id, end_to_end_id,"
+    " seq_type, due_on, amount_cents, rum, signed_on,"
+    " debtor_name, debtor_street, debtor_building,"
+    " debtor_postcode, debtor_town, debtor_country, iban, bic,"
+    " amendment, orig_iban, remittance, state_since)"
+    " FROM STDIN";
+
+/*
+ * $1 creditor, $2 the run's first batch: this run's collections are in
+ * its batches, the creditor's newest (the creditor is locked). The
+ * amendment of an account is carried by this collection, once.
+ */
+static const char collect_mark_amendments_sql[] =
+    "UPDATE mandate_accounts a SET amended_by_collection ="
+    " c.id FROM collections c WHERE c.creditor_id = $1"
+    " AND c.batch_id >= $2 AND c.amendment <> 'none'"
+    " AND a.creditor_id = $1 AND a.amendment_required"
+    " AND a.id = c.account_id";
+
+/*
+ * $1 creditor, $2 the run's first batch: the invoices collected, only
+ * those still 'issued' (one paid meanwhile must not be debited: payments
+ * wait for the creditor's lock, this is the last guard); how many moved.
+ */
+static const char collect_mark_invoices_sql[] =
+    "WITH u AS (UPDATE invoices i SET state = 'collecting',"
+    " state_since = c.state_since FROM collections c"
+    " WHERE c.creditor_id = $1 AND c.batch_id >= $2"
+    " AND i.creditor_id = $1 AND i.id = c.invoice_id"
+    " AND i.state = 'issued' RETURNING 1)"
+    " SELECT count(*) FROM u";
+
 /* One candidate with what C decides about it. */
 struct collect_row {
 	int row; /* in the candidate result */
@@ -185,51 +269,110 @@ struct collect_row {
 	int deferred; /* waits for the next month's file */
 };
 
+/* A recording (store_collect_prepare), shared by its phases. */
+struct collect_run {
+	struct db *db;
+	int64_t creditor_id;
+	const struct sepad_config *cfg;
+	sepa_rules rules;
+	sepa_month month;
+	sepa_date today;
+	struct collect_summary *sum;
+	char cred[24];
+	char mon[SEPA_DATE_BUFSZ];
+	const char *params[2]; /* $1 creditor, $2 the month's first day */
+	int64_t part0; /* the highest part the month had before */
+	PGresult *res; /* the candidates */
+	struct collect_row *rows; /* the candidates, then the kept ones */
+	int n;
+	int64_t nparts;
+	int64_t *batch_ids; /* of parts 1..nparts */
+};
+
+/* The COPY data being built, in the text format. */
+struct collect_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Room for `more` bytes. */
+static void
+collect_buf_reserve(struct collect_buf *b, size_t more)
+{
+	while (b->len + more > b->cap) {
+		b->cap = b->cap * 2 + 64;
+		b->data = xreallocarray(b->data, b->cap, 1);
+	}
+}
+
+static const char *
+collect_value(const struct collect_run *run, int row, int col)
+{
+	return PQgetvalue(run->res, row, col);
+}
+
+static int64_t
+collect_int(const struct collect_run *run, int row, int col)
+{
+	return strtoll(PQgetvalue(run->res, row, col), NULL, 10);
+}
+
+/*
+ * An event about candidate `row` that needs attention: its invoice,
+ * mandate and amount.
+ */
+static int
+collect_row_event(const struct collect_run *run, int row, const char *kind,
+    const char *msg, sepa_error *err)
+{
+	struct event ev = {0};
+
+	ev.kind = kind;
+	ev.message = msg;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.invoice_id = collect_int(run, row, CC_INVOICE);
+	ev.mandate_id = collect_int(run, row, CC_MANDATE);
+	ev.has_amount = true;
+	ev.amount_cents = collect_int(run, row, CC_TOTAL);
+	ev.needs_attention = true;
+	return store_event_add(run->db, run->creditor_id, &ev, err);
+}
+
 /*
  * Whether the bank can still get the file for this invoice's due date
  * (sepa_rule_in_time, handed over today). When not, *late is 1 and an
  * "invoice.collect_late" event (needs attention) is recorded, once.
  */
 static int
-collect_check_in_time(struct db *db, int64_t creditor_id,
-    const sepa_rules *rules, PGresult *res, int r, sepa_month month,
-    sepa_date today, int *late, struct collect_summary *sum, sepa_error *err)
+collect_check_in_time(
+    struct collect_run *run, int r, int *late, sepa_error *err)
 {
-	char cred[24], msg[256], day[SEPA_DATE_BUFSZ];
-	const char *params[2] = {cred, PQgetvalue(res, r, CC_INVOICE)};
-	struct event ev = {0};
+	char msg[256], day[SEPA_DATE_BUFSZ];
+	const char *params[2] = {run->cred, collect_value(run, r, CC_INVOICE)};
 	sepa_date due;
 	int64_t seen;
 	int rc;
 
 	*late = 0;
-	if ((rc = sepa_date_parse(&due, PQgetvalue(res, r, CC_DUE), err)) != 0)
+	if ((rc = sepa_date_parse(&due, collect_value(run, r, CC_DUE), err)) !=
+	    0)
 		return rc;
-	if (sepa_rule_in_time(rules, today, due))
+	if (sepa_rule_in_time(&run->rules, run->today, due))
 		return 0;
 	*late = 1;
-	sum->late++;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	if ((rc = db_query_int64(db, &seen, "look for an earlier late event",
-	         "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
-	         " 'invoice.collect_late' AND invoice_id = $2",
-	         2, params, err)) != 0 ||
+	run->sum->late++;
+	if ((rc = db_query_int64(run->db, &seen,
+	         "look for an earlier late event", collect_late_seen_sql, 2,
+	         params, err)) != 0 ||
 	    seen > 0)
 		return rc;
 	snprintf(msg, sizeof(msg),
 	    "invoice %s: due on %s, too late for the bank on %s; not collected",
-	    PQgetvalue(res, r, CC_NUMBER), PQgetvalue(res, r, CC_DUE),
-	    sepa_date_iso(day, today));
-	ev.kind = "invoice.collect_late";
-	ev.message = msg;
-	ev.business_date = today;
-	ev.month = month;
-	ev.invoice_id = strtoll(PQgetvalue(res, r, CC_INVOICE), NULL, 10);
-	ev.mandate_id = strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
-	ev.has_amount = true;
-	ev.amount_cents = strtoll(PQgetvalue(res, r, CC_TOTAL), NULL, 10);
-	ev.needs_attention = true;
-	return store_event_add(db, creditor_id, &ev, err);
+	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_DUE),
+	    sepa_date_iso(day, run->today));
+	return collect_row_event(run, r, "invoice.collect_late", msg, err);
 }
 
 /* By mandate, then in candidate order (due date, invoice number). */
@@ -282,44 +425,32 @@ collect_mark_followers(struct collect_row *rows, int n)
  * that needs attention says why (the family's notice gave another date).
  */
 static int
-collect_defer(struct db *db, int64_t creditor_id, const sepa_rules *rules,
-    PGresult *res, const struct collect_row *cr, sepa_month month,
-    sepa_date today, struct collect_summary *sum, sepa_error *err)
+collect_defer(
+    struct collect_run *run, const struct collect_row *cr, sepa_error *err)
 {
-	char cred[24], due[SEPA_DATE_BUFSZ], msg[320];
-	sepa_month next = sepa_month_add(month, 1);
+	char due[SEPA_DATE_BUFSZ], msg[320];
+	sepa_month next = sepa_month_add(run->month, 1);
 	const char *params[3] = {
-	    cred, PQgetvalue(res, cr->row, CC_INVOICE), NULL};
-	struct event ev = {0};
+	    run->cred, collect_value(run, cr->row, CC_INVOICE), NULL};
 	int rc;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[2] = sepa_date_iso(due, sepa_rule_due_date(rules, next, today));
-	if ((rc = db_exec(db, "defer an invoice to the next month",
-	         "UPDATE invoices SET collect_due_on = $3 WHERE"
-	         " creditor_id = $1 AND id = $2",
-	         3, params, err)) != 0)
+	params[2] = sepa_date_iso(
+	    due, sepa_rule_due_date(&run->rules, next, run->today));
+	if ((rc = db_exec(run->db, "defer an invoice to the next month",
+	         collect_defer_sql, 3, params, err)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg),
 	    "invoice %s: mandate %s has its %s in this file; collected with "
 	    "the file of %04d-%02d, due on %s",
-	    PQgetvalue(res, cr->row, CC_NUMBER),
-	    PQgetvalue(res, cr->row, CC_RUM),
-	    PQgetvalue(res, cr->row, CC_USED)[0] == 't'
+	    collect_value(run, cr->row, CC_NUMBER),
+	    collect_value(run, cr->row, CC_RUM),
+	    collect_value(run, cr->row, CC_USED)[0] == 't'
 	        ? "first collection on a new account"
 	        : "first collection",
 	    next.year, next.month, due);
-	ev.kind = "invoice.collect_deferred";
-	ev.message = msg;
-	ev.business_date = today;
-	ev.month = month;
-	ev.invoice_id = strtoll(PQgetvalue(res, cr->row, CC_INVOICE), NULL, 10);
-	ev.mandate_id = cr->mandate;
-	ev.has_amount = true;
-	ev.amount_cents = strtoll(PQgetvalue(res, cr->row, CC_TOTAL), NULL, 10);
-	ev.needs_attention = true;
-	sum->deferred++;
-	return store_event_add(db, creditor_id, &ev, err);
+	run->sum->deferred++;
+	return collect_row_event(
+	    run, cr->row, "invoice.collect_deferred", msg, err);
 }
 
 static int
@@ -333,17 +464,14 @@ collect_row_cmp(const void *pa, const void *pb)
 	return (a->row > b->row) - (a->row < b->row);
 }
 
-/* Append s to the COPY buffer in text format, escaped. */
+/* Append s to the COPY data in text format, escaped. */
 static void
-collect_copy_text(char **buf, size_t *len, size_t *cap, const char *s)
+collect_copy_text(struct collect_buf *b, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++) {
 		const char *esc = NULL;
 
-		if (*len + 3 > *cap) {
-			*cap = *cap * 2 + 64;
-			*buf = xreallocarray(*buf, *cap, 1);
-		}
+		collect_buf_reserve(b, 3);
 		switch (*s) {
 		case '\\':
 			esc = "\\\\";
@@ -361,32 +489,25 @@ collect_copy_text(char **buf, size_t *len, size_t *cap, const char *s)
 			break;
 		}
 		if (esc != NULL) {
-			memcpy(*buf + *len, esc, 2);
-			*len += 2;
+			memcpy(b->data + b->len, esc, 2);
+			b->len += 2;
 		} else {
-			(*buf)[(*len)++] = *s;
+			b->data[b->len++] = *s;
 		}
 	}
 }
 
+/* One field of the COPY data (NULL: SQL NULL), then a tab or newline. */
 static void
-collect_copy_field(
-    char **buf, size_t *len, size_t *cap, const char *s, int last)
+collect_copy_field(struct collect_buf *b, const char *s, int last)
 {
-	collect_copy_text(buf, len, cap, s);
-	if (*len + 4 > *cap) {
-		*cap = *cap * 2 + 64;
-		*buf = xreallocarray(*buf, *cap, 1);
-	}
+	collect_copy_text(b, s);
+	collect_buf_reserve(b, 3);
 	if (s == NULL) { /* \N: SQL NULL */
-		(*buf)[(*len)++] = '\\';
-		(*buf)[(*len)++] = 'N';
+		b->data[b->len++] = '\\';
+		b->data[b->len++] = 'N';
 	}
-	if (*len + 2 > *cap) {
-		*cap = *cap * 2 + 64;
-		*buf = xreallocarray(*buf, *cap, 1);
-	}
-	(*buf)[(*len)++] = last ? '\n' : '\t';
+	b->data[b->len++] = last ? '\n' : '\t';
 }
 
 /* MsgId, file name: the ICS's national part, the month, the part. */
@@ -404,72 +525,215 @@ collect_names(const struct sepad_config *cfg, sepa_month month, int part,
 	return sepa_id_validate(msg_id, "MsgId", err);
 }
 
+/*
+ * Lock the creditor (one recording at a time, payments wait) and look at
+ * the month's batches: how many count (sum->already_recorded: what is
+ * recorded is never changed; invoices that were in none of the earlier
+ * parts go into new parts) and the highest part (run->part0: a file the
+ * bank refused whole, 'rejected', its collections cancelled, does not
+ * close the month, its invoices are collected again after it).
+ */
+static int
+collect_lock_month(struct collect_run *run, sepa_error *err)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = db_query_int64(run->db, &id, "lock the creditor",
+	         collect_lock_creditor_sql, 1, run->params, err)) != 0)
+		return rc;
+	/* One big query: JIT compilation costs more than it saves. */
+	if ((rc = db_exec(run->db, "set up the transaction",
+	         "SET LOCAL jit = off", 0, NULL, err)) != 0)
+		return rc;
+	if ((rc = db_query_int64(run->db, &run->sum->already_recorded,
+	         "count the month's batches", collect_count_batches_sql, 2,
+	         run->params, err)) != 0)
+		return rc;
+	return db_query_int64(run->db, &run->part0,
+	    "number the month's batches", collect_last_part_sql, 2, run->params,
+	    err);
+}
+
 /* Log the invoices no active mandate can collect, once each. */
 static int
-collect_other_means(struct db *db, int64_t creditor_id, sepa_month month,
-    sepa_date today, const char *const *params, struct collect_summary *sum,
-    sepa_error *err)
+collect_other_means(struct collect_run *run, sepa_error *err)
 {
 	PGresult *res = NULL;
 	int rc;
 
-	if ((rc = db_query(db, &res, "list the invoices payable by other means",
-	         collect_other_means_sql, 2, params, err)) != 0)
+	if ((rc = db_query(run->db, &res,
+	         "list the invoices payable by other means",
+	         collect_other_means_sql, 2, run->params, err)) != 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
 		struct event ev = {0};
 		char msg[512];
-		const char *state = PQgetvalue(res, r, 5);
+		const char *state = PQgetvalue(res, r, OM_STATE);
 
 		if (strcmp(state, "none") == 0)
 			snprintf(msg, sizeof(msg),
 			    "invoice %s: no mandate; payable by other means",
-			    PQgetvalue(res, r, 1));
+			    PQgetvalue(res, r, OM_NUMBER));
 		else
 			snprintf(msg, sizeof(msg),
 			    "invoice %s: mandate %s is %s on the due date; "
 			    "payable by other means",
-			    PQgetvalue(res, r, 1), PQgetvalue(res, r, 6),
+			    PQgetvalue(res, r, OM_NUMBER),
+			    PQgetvalue(res, r, OM_RUM),
 			    strcmp(state, "active") == 0 ? "ended" : state);
 		ev.kind = "invoice.other_means";
 		ev.message = msg;
-		ev.business_date = today;
-		ev.month = month;
-		ev.invoice_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-		ev.family_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-		ev.mandate_id = strtoll(PQgetvalue(res, r, 4), NULL, 10);
+		ev.business_date = run->today;
+		ev.month = run->month;
+		ev.invoice_id =
+		    strtoll(PQgetvalue(res, r, OM_INVOICE), NULL, 10);
+		ev.family_id = strtoll(PQgetvalue(res, r, OM_FAMILY), NULL, 10);
+		ev.mandate_id =
+		    strtoll(PQgetvalue(res, r, OM_MANDATE), NULL, 10);
 		ev.has_amount = true;
-		ev.amount_cents = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+		ev.amount_cents =
+		    strtoll(PQgetvalue(res, r, OM_TOTAL), NULL, 10);
 		ev.needs_attention = true;
-		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+		if ((rc = store_event_add(
+		         run->db, run->creditor_id, &ev, err)) != 0)
 			break;
-		sum->other_means++;
+		run->sum->other_means++;
 	}
 	PQclear(res);
 	return rc;
 }
 
-/* Insert one batch (part) and get its id. */
+/*
+ * Select the candidates and decide for each: the account must pass the
+ * writer's check (else the month is refused: a file the writer would
+ * refuse must not be recorded), the sequence type, the amendment, and
+ * whether the bank can still meet the due date.
+ */
 static int
-collect_insert_batch(struct db *db, int64_t creditor_id,
-    const struct sepad_config *cfg, sepa_month month, int part, long ntx,
-    int64_t ctrl, int64_t *id, sepa_error *err)
+collect_candidates(struct collect_run *run, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ], partb[16], ntxb[24], ctrlb[24];
-	char msg_id[128], file_name[128];
-	const char *params[18];
-	sepa_date first = {month.year, month.month, 1};
 	int rc;
 
-	if ((rc = collect_names(cfg, month, part, msg_id, file_name,
+	if ((rc = db_query(run->db, &run->res, "select the invoices to collect",
+	         collect_candidates_sql, 2, run->params, err)) != 0)
+		return rc;
+	run->n = PQntuples(run->res);
+	run->rows =
+	    xcalloc(run->n > 0 ? (size_t)run->n : 1, sizeof(*run->rows));
+	for (int r = 0; r < run->n; r++) {
+		struct collect_row *cr = &run->rows[r];
+		int used = collect_value(run, r, CC_USED)[0] == 't';
+
+		cr->row = r;
+		cr->mandate = collect_int(run, r, CC_MANDATE);
+		cr->first = !used;
+		if ((rc = sepa_iban_validate(
+		         collect_value(run, r, CC_IBAN), err)) != 0) {
+			sepa_error_prefix(err,
+			    "invoice %s: mandate %s: account %s",
+			    collect_value(run, r, CC_NUMBER),
+			    collect_value(run, r, CC_RUM),
+			    collect_value(run, r, CC_ACCOUNT));
+			return rc;
+		}
+		cr->seq = sepa_rule_sequence(&run->rules, used);
+		cr->amend =
+		    sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
+		        collect_value(run, r, CC_IBAN));
+		if ((rc = collect_check_in_time(run, r, &cr->late, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Leave out what is not collected this time: the invoices too late for
+ * the bank (flagged already), and the followers of a mandate's first
+ * debit or account change, deferred to next month (collect_mark_followers).
+ * The rows kept are sorted for the files: sequence type, due date, number.
+ */
+static int
+collect_set_aside(struct collect_run *run, sepa_error *err)
+{
+	int kept = 0, rc;
+
+	for (int r = 0; r < run->n; r++)
+		if (!run->rows[r].late)
+			run->rows[kept++] = run->rows[r];
+	run->n = kept;
+	collect_mark_followers(run->rows, run->n);
+	kept = 0;
+	for (int r = 0; r < run->n; r++) {
+		if (!run->rows[r].deferred) {
+			run->rows[kept++] = run->rows[r];
+			continue;
+		}
+		if ((rc = collect_defer(run, &run->rows[r], err)) != 0)
+			return rc;
+	}
+	run->n = kept;
+	qsort(run->rows, (size_t)run->n, sizeof(*run->rows), collect_row_cmp);
+	return 0;
+}
+
+/*
+ * Parts (files) by the bank's limits, numbered from 1; inside a part,
+ * payment blocks by (sequence type, due date).
+ */
+static void
+collect_cut_parts(struct collect_run *run)
+{
+	const struct sepad_config *cfg = run->cfg;
+	struct collect_row *rows = run->rows;
+	long ntx = 0;
+	int64_t amt = 0;
+	int block = 0;
+
+	for (int i = 0; i < run->n; i++) {
+		int64_t a = collect_int(run, rows[i].row, CC_TOTAL);
+		int newpart = run->nparts == 0 ||
+		    (cfg->max_transactions_per_file > 0 &&
+		        ntx + 1 > cfg->max_transactions_per_file) ||
+		    (cfg->max_amount_per_file > 0 &&
+		        amt + a > cfg->max_amount_per_file);
+
+		if (newpart) {
+			run->nparts++;
+			ntx = 0;
+			amt = 0;
+			block = 0;
+		}
+		if (newpart || rows[i].seq != rows[i - 1].seq ||
+		    strcmp(collect_value(run, rows[i].row, CC_DUE),
+		        collect_value(run, rows[i - 1].row, CC_DUE)) != 0)
+			block++;
+		rows[i].part = (int)run->nparts;
+		rows[i].block = block;
+		ntx++;
+		amt += a;
+	}
+}
+
+/* Insert one batch (part) and get its id. */
+static int
+collect_insert_batch(const struct collect_run *run, int part, long ntx,
+    int64_t ctrl, int64_t *id, sepa_error *err)
+{
+	const struct sepad_config *cfg = run->cfg;
+	char partb[16], ntxb[24], ctrlb[24];
+	char msg_id[128], file_name[128];
+	const char *params[18];
+	int rc;
+
+	if ((rc = collect_names(cfg, run->month, part, msg_id, file_name,
 	         sizeof(msg_id), err)) != 0)
 		return rc;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	snprintf(partb, sizeof(partb), "%d", part);
 	snprintf(ntxb, sizeof(ntxb), "%ld", ntx);
 	snprintf(ctrlb, sizeof(ctrlb), "%" PRId64, ctrl);
-	params[0] = cred;
-	params[1] = sepa_date_iso(mon, first);
+	params[0] = run->cred;
+	params[1] = run->mon;
 	params[2] = partb;
 	params[3] = msg_id;
 	params[4] =
@@ -487,37 +751,55 @@ collect_insert_batch(struct db *db, int64_t creditor_id,
 	params[15] = cfg->cred_town;
 	params[16] = cfg->cred_country;
 	params[17] = cfg->batch_booking ? "true" : "false";
-	return db_query_int64(db, id, "record a batch",
-	    "INSERT INTO batches (creditor_id, collection_month, part, msg_id,"
-	    " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
-	    " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
-	    " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
-	    " batch_booking)"
-	    " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
-	    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-	    " RETURNING id",
-	    18, params, err);
+	return db_query_int64(run->db, id, "record a batch",
+	    collect_insert_batch_sql, 18, params, err);
+}
+
+/* Record a batch per part, numbered after the month's last part. */
+static int
+collect_record_batches(struct collect_run *run, sepa_error *err)
+{
+	int rc;
+
+	run->batch_ids = xcalloc(
+	    run->nparts > 0 ? (size_t)run->nparts : 1, sizeof(*run->batch_ids));
+	for (int p = 1, i = 0; p <= run->nparts; p++) {
+		long ntx = 0;
+		int64_t amt = 0;
+
+		for (int j = i; j < run->n && run->rows[j].part == p; j++) {
+			ntx++;
+			amt += collect_int(run, run->rows[j].row, CC_TOTAL);
+		}
+		if ((rc = collect_insert_batch(run, (int)run->part0 + p, ntx,
+		         amt, &run->batch_ids[p - 1], err)) != 0)
+			return rc;
+		i += (int)ntx;
+		run->sum->collections += ntx;
+		run->sum->amount_cents += amt;
+	}
+	run->sum->prepared = run->nparts;
+	return 0;
 }
 
 /* The COPY line of one collection. */
 static int
-collect_copy_row(PGresult *res, const struct collect_row *cr,
-    int64_t creditor_id, int64_t batch_id, const char *msg_id, sepa_date today,
-    char **buf, size_t *len, size_t *cap, sepa_error *err)
+collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
+    const char *msg_id, struct collect_buf *b, sepa_error *err)
 {
-	char cred[24], bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
+	char bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
 	char remit[256];
-	const char *number = PQgetvalue(res, cr->row, CC_NUMBER);
-	const char *services = PQgetvalue(res, cr->row, CC_SERVICES);
-	const char *consumed = PQgetvalue(res, cr->row, CC_MONTH);
+	const char *number = collect_value(run, cr->row, CC_NUMBER);
+	const char *services = collect_value(run, cr->row, CC_SERVICES);
+	const char *consumed = collect_value(run, cr->row, CC_MONTH);
+	const char *bic = collect_value(run, cr->row, CC_BIC);
 	const char *amend = "none";
 	int cm = atoi(consumed + 5), rc;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(bat, sizeof(bat), "%" PRId64, batch_id);
+	snprintf(bat, sizeof(bat), "%" PRId64, run->batch_ids[cr->part - 1]);
 	snprintf(pmt, sizeof(pmt), "%s-B%03d", msg_id, cr->block);
 	snprintf(e2e, sizeof(e2e), "%s-%s", number,
-	    PQgetvalue(res, cr->row, CC_ATTEMPT));
+	    collect_value(run, cr->row, CC_ATTEMPT));
 	if ((rc = sepa_id_validate(pmt, "PmtInfId", err)) != 0 ||
 	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0) {
 		sepa_error_prefix(err, "invoice %s", number);
@@ -535,41 +817,120 @@ collect_copy_row(PGresult *res, const struct collect_row *cr,
 		amend = "same_bank";
 	else if (cr->amend == SEPA_AMEND_OTHER_BANK)
 		amend = "other_bank";
-	collect_copy_field(buf, len, cap, cred, 0);
-	collect_copy_field(buf, len, cap, bat, 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_INVOICE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_MANDATE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_ACCOUNT), 0);
-	collect_copy_field(buf, len, cap, pmt, 0);
-	collect_copy_field(buf, len, cap, e2e, 0);
-	collect_copy_field(buf, len, cap, sepa_seq_name(cr->seq), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_DUE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_TOTAL), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_RUM), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_SIGNED), 0);
+	collect_copy_field(b, run->cred, 0);
+	collect_copy_field(b, bat, 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_INVOICE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_MANDATE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_ACCOUNT), 0);
+	collect_copy_field(b, pmt, 0);
+	collect_copy_field(b, e2e, 0);
+	collect_copy_field(b, sepa_seq_name(cr->seq), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_DUE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_TOTAL), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_RUM), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_SIGNED), 0);
 	for (int c = CC_NAME; c <= CC_COUNTRY; c++)
-		collect_copy_field(
-		    buf, len, cap, PQgetvalue(res, cr->row, c), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_IBAN), 0);
-	collect_copy_field(buf, len, cap,
-	    PQgetvalue(res, cr->row, CC_BIC)[0] != '\0'
-	        ? PQgetvalue(res, cr->row, CC_BIC)
-	        : NULL,
-	    0);
-	collect_copy_field(buf, len, cap, amend, 0);
-	collect_copy_field(buf, len, cap,
+		collect_copy_field(b, collect_value(run, cr->row, c), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_IBAN), 0);
+	collect_copy_field(b, bic[0] != '\0' ? bic : NULL, 0);
+	collect_copy_field(b, amend, 0);
+	collect_copy_field(b,
 	    cr->amend == SEPA_AMEND_SAME_BANK
-	        ? PQgetvalue(res, cr->row, CC_LAST_IBAN)
+	        ? collect_value(run, cr->row, CC_LAST_IBAN)
 	        : NULL,
 	    0);
-	collect_copy_field(buf, len, cap, remit, 0);
-	collect_copy_field(buf, len, cap, sepa_date_iso(day, today), 1);
+	collect_copy_field(b, remit, 0);
+	collect_copy_field(b, sepa_date_iso(day, run->today), 1);
 	return 0;
+}
+
+/* Copy the kept rows into collections (state 'pending'). */
+static int
+collect_copy_rows(struct collect_run *run, sepa_error *err)
+{
+	struct collect_buf b = {NULL, 0, 0};
+	char msg_id[128], file_name[128];
+	int rc;
+
+	if ((rc = db_copy_begin(run->db, "record the collections",
+	         collect_copy_sql, err)) != 0)
+		return rc;
+	for (int i = 0; i < run->n && rc == 0; i++) {
+		collect_names(run->cfg, run->month,
+		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
+		    sizeof(msg_id), err);
+		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
+		if (rc == 0 && b.len >= 65536) {
+			rc = db_copy_put(run->db, b.data, b.len, err);
+			b.len = 0;
+		}
+	}
+	if (rc == 0 && b.len > 0)
+		rc = db_copy_put(run->db, b.data, b.len, err);
+	free(b.data);
+	if (rc != 0) {
+		db_copy_abort(run->db, "collection refused");
+		return rc;
+	}
+	return db_copy_end(run->db, NULL, err);
+}
+
+/*
+ * After the copy: the amendments carried, the invoices 'collecting'. If
+ * fewer invoices moved than debits were recorded, one changed state
+ * under the run: SEPA_ESTATE, for the caller to roll back.
+ */
+static int
+collect_mark_run(struct collect_run *run, sepa_error *err)
+{
+	char first_batch[24];
+	const char *params[2] = {run->cred, first_batch};
+	int64_t marked;
+	int rc;
+
+	/* Statistics for the joins below (fresh rows, no stats yet). */
+	if ((rc = db_exec(run->db, "analyze the collections",
+	         "ANALYZE collections", 0, NULL, err)) != 0)
+		return rc;
+	snprintf(
+	    first_batch, sizeof(first_batch), "%" PRId64, run->batch_ids[0]);
+	if ((rc = db_exec(run->db, "mark the amendments carried",
+	         collect_mark_amendments_sql, 2, params, err)) != 0 ||
+	    (rc = db_query_int64(run->db, &marked,
+	         "mark the invoices collecting", collect_mark_invoices_sql, 2,
+	         params, err)) != 0)
+		return rc;
+	if (marked != run->sum->collections)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "%04d-%02d: %" PRId64 " of %" PRId64
+		    " invoices changed state while their collections "
+		    "were recorded; nothing recorded, run collect again",
+		    run->month.year, run->month.month,
+		    run->sum->collections - marked, run->sum->collections);
+	return 0;
+}
+
+/* The "collect.prepared" event of the run. */
+static int
+collect_log_prepared(const struct collect_run *run, sepa_error *err)
+{
+	struct event ev = {0};
+	char msg[256];
+
+	snprintf(msg, sizeof(msg),
+	    "%04d-%02d: %" PRId64 " collections recorded in %" PRId64
+	    " file(s)",
+	    run->month.year, run->month.month, run->sum->collections,
+	    run->nparts);
+	ev.kind = "collect.prepared";
+	ev.message = msg;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.has_count = true;
+	ev.count = run->sum->collections;
+	ev.has_amount = true;
+	ev.amount_cents = run->sum->amount_cents;
+	return store_event_add(run->db, run->creditor_id, &ev, err);
 }
 
 int
@@ -577,276 +938,49 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
     const struct sepad_config *cfg, sepa_month month, sepa_date today,
     struct collect_summary *sum, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ], msg_id[128], file_name[128];
-	char first_batch[24];
+	struct collect_run run = {0};
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2], *run_params[2];
-	sepa_rules rules;
-	PGresult *res = NULL;
-	struct collect_row *rows = NULL;
-	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0, marked;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int n = 0, rc;
+	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[0] = cred;
-	params[1] = sepa_date_iso(mon, first);
+	run.db = db;
+	run.creditor_id = creditor_id;
+	run.cfg = cfg;
+	run.month = month;
+	run.today = today;
+	run.sum = sum;
+	snprintf(run.cred, sizeof(run.cred), "%" PRId64, creditor_id);
+	run.params[0] = run.cred;
+	run.params[1] = sepa_date_iso(run.mon, first);
 	if ((rc = config_require_creditor(cfg, err)) != 0 ||
-	    (rc = config_rules(cfg, &rules, err)) != 0)
+	    (rc = config_rules(cfg, &run.rules, err)) != 0)
 		return rc;
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	/* One preparation at a time per creditor. */
-	if ((rc = db_query_int64(db, &existing, "lock the creditor",
-	         "SELECT id FROM creditors WHERE id = $1 FOR UPDATE", 1, params,
-	         err)) != 0)
+	if ((rc = collect_lock_month(&run, err)) != 0 ||
+	    (rc = collect_other_means(&run, err)) != 0 ||
+	    (rc = collect_candidates(&run, err)) != 0 ||
+	    (rc = collect_set_aside(&run, err)) != 0)
 		goto cleanup;
-	/* One big query: JIT compilation costs more than it saves. */
-	if ((rc = db_exec(db, "set up the transaction", "SET LOCAL jit = off",
-	         0, NULL, err)) != 0)
+	collect_cut_parts(&run);
+	if ((rc = collect_record_batches(&run, err)) != 0)
 		goto cleanup;
-	/*
-	 * A file the bank refused whole ('rejected', its collections
-	 * cancelled) does not close the month: its invoices are collected
-	 * again in new parts, numbered after the last one.
-	 */
-	if ((rc = db_query_int64(db, &existing, "count the month's batches",
-	         "SELECT count(*) FROM batches WHERE creditor_id = $1"
-	         " AND collection_month = $2::date AND state <> 'rejected'",
-	         2, params, err)) != 0 ||
-	    (rc = db_query_int64(db, &part0, "number the month's batches",
-	         "SELECT coalesce(max(part), 0) FROM batches WHERE"
-	         " creditor_id = $1 AND collection_month = $2::date",
-	         2, params, err)) != 0)
+	if (run.n > 0 &&
+	    ((rc = collect_copy_rows(&run, err)) != 0 ||
+	        (rc = collect_mark_run(&run, err)) != 0 ||
+	        (rc = collect_log_prepared(&run, err)) != 0))
 		goto cleanup;
-	if ((rc = collect_other_means(
-	         db, creditor_id, month, today, params, sum, err)) != 0)
-		goto cleanup;
-	/*
-	 * What is recorded is never changed; invoices that were not in the
-	 * month's earlier parts (issued after them, or back to 'issued' after
-	 * a payment block was refused) go into new parts.
-	 */
-	sum->already_recorded = existing;
-	if ((rc = db_query(db, &res, "select the invoices to collect",
-	         collect_candidates_sql, 2, params, err)) != 0)
-		goto cleanup;
-	n = PQntuples(res);
-	rows = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rows));
-	for (int r = 0; r < n; r++) {
-		const char *last = PQgetvalue(res, r, CC_LAST_IBAN);
-
-		rows[r].row = r;
-		rows[r].mandate =
-		    strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
-		rows[r].first = PQgetvalue(res, r, CC_USED)[0] != 't';
-		/* A file the writer would refuse must not be recorded. */
-		if ((rc = sepa_iban_validate(
-		         PQgetvalue(res, r, CC_IBAN), err)) != 0) {
-			sepa_error_prefix(err,
-			    "invoice %s: mandate %s: account %s",
-			    PQgetvalue(res, r, CC_NUMBER),
-			    PQgetvalue(res, r, CC_RUM),
-			    PQgetvalue(res, r, CC_ACCOUNT));
-			goto cleanup;
-		}
-		rows[r].seq = sepa_rule_sequence(
-		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
-		rows[r].amend =
-		    sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN));
-		if ((rc = collect_check_in_time(db, creditor_id, &rules, res, r,
-		         month, today, &rows[r].late, sum, err)) != 0)
-			goto cleanup;
-	}
-	/* Too late for the bank: left out (and flagged), not in a file. */
-	{
-		int kept = 0;
-
-		for (int r = 0; r < n; r++)
-			if (!rows[r].late)
-				rows[kept++] = rows[r];
-		n = kept;
-	}
-	/* A mandate's first debit or account change goes alone. */
-	collect_mark_followers(rows, n);
-	{
-		int kept = 0;
-
-		for (int r = 0; r < n; r++) {
-			if (!rows[r].deferred) {
-				rows[kept++] = rows[r];
-				continue;
-			}
-			if ((rc = collect_defer(db, creditor_id, &rules, res,
-			         &rows[r], month, today, sum, err)) != 0)
-				goto cleanup;
-		}
-		n = kept;
-	}
-	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
-	/* Parts by the bank's limits, blocks by (sequence, due date). */
-	{
-		long ntx = 0;
-		int64_t amt = 0;
-		int block = 0;
-
-		for (int i = 0; i < n; i++) {
-			int64_t a = strtoll(
-			    PQgetvalue(res, rows[i].row, CC_TOTAL), NULL, 10);
-			int newpart = nparts == 0 ||
-			    (cfg->max_transactions_per_file > 0 &&
-			        ntx + 1 > cfg->max_transactions_per_file) ||
-			    (cfg->max_amount_per_file > 0 &&
-			        amt + a > cfg->max_amount_per_file);
-
-			if (newpart) {
-				nparts++;
-				ntx = 0;
-				amt = 0;
-				block = 0;
-			}
-			if (newpart || rows[i].seq != rows[i - 1].seq ||
-			    strcmp(PQgetvalue(res, rows[i].row, CC_DUE),
-			        PQgetvalue(res, rows[i - 1].row, CC_DUE)) != 0)
-				block++;
-			rows[i].part = (int)nparts;
-			rows[i].block = block;
-			ntx++;
-			amt += a;
-		}
-	}
-	batch_ids =
-	    xcalloc(nparts > 0 ? (size_t)nparts : 1, sizeof(*batch_ids));
-	for (int p = 1, i = 0; p <= nparts; p++) {
-		long ntx = 0;
-		int64_t amt = 0;
-
-		for (int j = i; j < n && rows[j].part == p; j++) {
-			ntx++;
-			amt += strtoll(
-			    PQgetvalue(res, rows[j].row, CC_TOTAL), NULL, 10);
-		}
-		if ((rc = collect_insert_batch(db, creditor_id, cfg, month,
-		         (int)part0 + p, ntx, amt, &batch_ids[p - 1], err)) !=
-		    0)
-			goto cleanup;
-		i += (int)ntx;
-		sum->collections += ntx;
-		sum->amount_cents += amt;
-	}
-	sum->prepared = nparts;
-	if (n > 0) {
-		if ((rc = db_copy_begin(db, "record the collections",
-		         "COPY collections (creditor_id, batch_id, invoice_id,"
-		         " mandate_id, account_id, pmt_inf_id, end_to_end_id,"
-		         " seq_type, due_on, amount_cents, rum, signed_on,"
-		         " debtor_name, debtor_street, debtor_building,"
-		         " debtor_postcode, debtor_town, debtor_country, iban, bic,"
-		         " amendment, orig_iban, remittance, state_since)"
-		         " FROM STDIN",
-		         err)) != 0)
-			goto cleanup;
-		for (int i = 0; i < n; i++) {
-			collect_names(cfg, month, (int)part0 + rows[i].part,
-			    msg_id, file_name, sizeof(msg_id), err);
-			rc = collect_copy_row(res, &rows[i], creditor_id,
-			    batch_ids[rows[i].part - 1], msg_id, today, &buf,
-			    &len, &cap, err);
-			if (rc == 0 && len >= 65536) {
-				rc = db_copy_put(db, buf, len, err);
-				len = 0;
-			}
-			if (rc != 0) {
-				db_copy_abort(db, "collection refused");
-				goto cleanup;
-			}
-		}
-		if (len > 0 && (rc = db_copy_put(db, buf, len, err)) != 0) {
-			db_copy_abort(db, "collection refused");
-			goto cleanup;
-		}
-		if ((rc = db_copy_end(db, NULL, err)) != 0)
-			goto cleanup;
-		/* Statistics for the joins below (fresh rows, no stats yet). */
-		if ((rc = db_exec(db, "analyze the collections",
-		         "ANALYZE collections", 0, NULL, err)) != 0)
-			goto cleanup;
-		/*
-		 * This run's collections only: their batches are the
-		 * creditor's newest (the creditor is locked).
-		 */
-		snprintf(
-		    first_batch, sizeof(first_batch), "%" PRId64, batch_ids[0]);
-		run_params[0] = cred;
-		run_params[1] = first_batch;
-		/* The amendment is carried by this collection, once. */
-		if ((rc = db_exec(db, "mark the amendments carried",
-		         "UPDATE mandate_accounts a SET amended_by_collection ="
-		         " c.id FROM collections c WHERE c.creditor_id = $1"
-		         " AND c.batch_id >= $2 AND c.amendment <> 'none'"
-		         " AND a.creditor_id = $1 AND a.amendment_required"
-		         " AND a.id = c.account_id",
-		         2, run_params, err)) != 0)
-			goto cleanup;
-		/*
-		 * Only an invoice still 'issued': one paid meanwhile must not
-		 * be debited (payments wait for the creditor's lock, this is
-		 * the last guard).
-		 */
-		if ((rc = db_query_int64(db, &marked,
-		         "mark the invoices collecting",
-		         "WITH u AS (UPDATE invoices i SET state = 'collecting',"
-		         " state_since = c.state_since FROM collections c"
-		         " WHERE c.creditor_id = $1 AND c.batch_id >= $2"
-		         " AND i.creditor_id = $1 AND i.id = c.invoice_id"
-		         " AND i.state = 'issued' RETURNING 1)"
-		         " SELECT count(*) FROM u",
-		         2, run_params, err)) != 0)
-			goto cleanup;
-		if (marked != sum->collections) {
-			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "%04d-%02d: %" PRId64 " of %" PRId64
-			    " invoices changed state while their collections "
-			    "were recorded; nothing recorded, run collect again",
-			    month.year, month.month, sum->collections - marked,
-			    sum->collections);
-			goto cleanup;
-		}
-		{
-			struct event ev = {0};
-			char msg[256];
-
-			snprintf(msg, sizeof(msg),
-			    "%04d-%02d: %" PRId64
-			    " collections recorded in %" PRId64 " file(s)",
-			    month.year, month.month, sum->collections, nparts);
-			ev.kind = "collect.prepared";
-			ev.message = msg;
-			ev.business_date = today;
-			ev.month = month;
-			ev.has_count = true;
-			ev.count = sum->collections;
-			ev.has_amount = true;
-			ev.amount_cents = sum->amount_cents;
-			if ((rc = store_event_add(db, creditor_id, &ev, err)) !=
-			    0)
-				goto cleanup;
-		}
-	}
 	if ((rc = db_commit(db, err)) != 0)
 		goto cleanup;
-	if (nparts > 0)
+	if (run.nparts > 0)
 		collect_crash_point("after_record");
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
-	if (res != NULL)
-		PQclear(res);
-	free(rows);
-	free(batch_ids);
-	free(buf);
+	if (run.res != NULL)
+		PQclear(run.res);
+	free(run.rows);
+	free(run.batch_ids);
 	return rc;
 }
 
