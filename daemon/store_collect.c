@@ -986,6 +986,111 @@ cleanup:
 
 /* ------------------------------------------------------------ writing */
 
+/* Batch columns (collect_batches_sql), in order. */
+enum {
+	CB_ID,
+	CB_PART,
+	CB_MSG,
+	CB_CREATED,
+	CB_VERSION,
+	CB_FILE,
+	CB_NTX,
+	CB_CTRL,
+	CB_NAME,
+	CB_IBAN,
+	CB_BIC,
+	CB_ICS,
+	CB_STREET,
+	CB_BUILDING,
+	CB_POSTCODE,
+	CB_TOWN,
+	CB_COUNTRY,
+	CB_BOOKING,
+	CB_STATE,
+	CB_SHA
+};
+
+/* Payment block columns (collect_blocks_sql), in order. */
+enum { CK_PMT, CK_SEQ, CK_DUE, CK_NTX, CK_SUM };
+
+/* Collection columns (collect_rows_sql), in order. */
+enum {
+	CR_PMT,
+	CR_E2E,
+	CR_AMOUNT,
+	CR_RUM,
+	CR_SIGNED,
+	CR_NAME,
+	CR_STREET,
+	CR_BUILDING,
+	CR_POSTCODE,
+	CR_TOWN,
+	CR_COUNTRY,
+	CR_IBAN,
+	CR_BIC,
+	CR_AMEND,
+	CR_ORIG_IBAN,
+	CR_REMIT
+};
+
+/*
+ * $1 creditor, $2 month as YYYYMM: one writer per creditor and month, a
+ * session lock (released by collect_unlock_sql or with the connection).
+ */
+static const char collect_lock_sql[] =
+    "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
+    " $2::int)) s";
+static const char collect_unlock_sql[] =
+    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
+    " $2::int)) s";
+
+/* $1 creditor, $2 month: the month's batches, in part order. */
+static const char collect_batches_sql[] =
+    "SELECT id, part, msg_id,"
+    " to_char(created_at AT TIME ZONE 'UTC',"
+    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"
+    " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
+    " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
+    " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
+    " state, coalesce(sha256, '') FROM batches"
+    " WHERE creditor_id = $1 AND collection_month = $2::date"
+    " ORDER BY part";
+
+/* $1 creditor, $2 batch: its payment blocks. */
+static const char collect_blocks_sql[] =
+    "SELECT pmt_inf_id, seq_type, due_on, count(*),"
+    " sum(amount_cents) FROM collections WHERE creditor_id = $1"
+    " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
+    " ORDER BY pmt_inf_id";
+
+/* $1 creditor, $2 batch: its collections, through a cursor. */
+static const char collect_rows_sql[] =
+    "DECLARE collect_rows NO SCROLL CURSOR FOR"
+    " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
+    " signed_on, debtor_name, debtor_street, debtor_building,"
+    " debtor_postcode, debtor_town, debtor_country, iban,"
+    " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
+    " remittance FROM collections WHERE creditor_id = $1"
+    " AND batch_id = $2 ORDER BY pmt_inf_id, id";
+
+/* The next rows of the cursor: memory stays flat. */
+static const char collect_fetch_sql[] = "FETCH 10000 FROM collect_rows";
+
+/*
+ * $1 creditor, $2 batch, $3 SHA-256: released, only if still prepared
+ * (another run may have released it meanwhile); how many rows changed.
+ */
+static const char collect_release_sql[] =
+    "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
+    " released_at = now() WHERE creditor_id = $1 AND id = $2"
+    " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u";
+
+/* $1 creditor, $2 batch, $3 SHA-256, $4 today: its collections sent. */
+static const char collect_sent_sql[] =
+    "UPDATE collections SET state = 'sent', state_since = $4"
+    " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
+    " 'pending' AND $3 <> ''";
+
 /* Lower-case hex SHA-256 of a file; SEPA_EIO when it cannot be read. */
 static int
 collect_file_sha256(const char *path, char hex[65], sepa_error *err)
@@ -1031,76 +1136,50 @@ collect_crash_write(int fd, const void *data, size_t len, void *arg)
 	return n;
 }
 
-/* Batch columns, in order. */
-enum {
-	CB_ID,
-	CB_PART,
-	CB_MSG,
-	CB_CREATED,
-	CB_VERSION,
-	CB_FILE,
-	CB_NTX,
-	CB_CTRL,
-	CB_NAME,
-	CB_IBAN,
-	CB_BIC,
-	CB_ICS,
-	CB_STREET,
-	CB_BUILDING,
-	CB_POSTCODE,
-	CB_TOWN,
-	CB_COUNTRY,
-	CB_BOOKING,
-	CB_STATE,
-	CB_SHA
+/* One batch's file being written. */
+struct collect_file_writer {
+	PGresult *b; /* the month's batches */
+	int br; /* this one's row */
+	PGresult *blocks; /* its payment blocks */
+	int bi; /* the current block's row, -1 before the first */
+	int in_block;
+	sepa_pain008_address caddr; /* the creditor's, from the batch */
+	sepa_pain008_writer *w;
 };
 
+/*
+ * Read the batch's payment blocks, then open a transaction and a cursor
+ * on its collections (*in_tx is 1 once the transaction is open).
+ */
 static int
-collect_date(sepa_date *d, const char *s, sepa_error *err)
+collect_open_rows(struct db *db, int64_t creditor_id,
+    struct collect_file_writer *fw, int *in_tx, sepa_error *err)
 {
-	return sepa_date_parse(d, s, err);
+	char cred[24];
+	const char *params[2] = {cred, PQgetvalue(fw->b, fw->br, CB_ID)};
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query(db, &fw->blocks, "read the batch's payment blocks",
+	         collect_blocks_sql, 2, params, err)) != 0)
+		return rc;
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	*in_tx = 1;
+	return db_exec(db, "open the batch's collections", collect_rows_sql, 2,
+	    params, err);
 }
 
-/* Write one batch's file from its rows to `path`. */
+/* Open the pain.008 writer on `path` with the batch's header. */
 static int
-collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
-    const char *path, const char *schema_dir, collect_progress_fn progress,
-    void *arg, sepa_pain008_info *info, sepa_error *err)
+collect_open_writer(struct collect_file_writer *fw, const char *path,
+    const char *schema_dir, sepa_error *err)
 {
 	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
 	sepa_pain008_header hdr = {0};
-	sepa_pain008_address caddr = {0};
-	sepa_pain008_writer *w = NULL;
-	PGresult *res = NULL, *blocks = NULL;
-	char cred[24];
-	const char *params[2];
-	int rc, in_block = 0, bi = -1, in_tx = 0;
-	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+	PGresult *b = fw->b;
+	int br = fw->br;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[0] = cred;
-	params[1] = PQgetvalue(b, br, CB_ID);
-	if ((rc = db_query(db, &blocks, "read the batch's payment blocks",
-	         "SELECT pmt_inf_id, seq_type, due_on, count(*),"
-	         " sum(amount_cents) FROM collections WHERE creditor_id = $1"
-	         " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
-	         " ORDER BY pmt_inf_id",
-	         2, params, err)) != 0)
-		goto cleanup;
-	/* The rows through a cursor: memory stays flat. */
-	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
-		goto cleanup;
-	in_tx = 1;
-	if ((rc = db_exec(db, "open the batch's collections",
-	         "DECLARE collect_rows NO SCROLL CURSOR FOR"
-	         " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
-	         " signed_on, debtor_name, debtor_street, debtor_building,"
-	         " debtor_postcode, debtor_town, debtor_country, iban,"
-	         " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
-	         " remittance FROM collections WHERE creditor_id = $1"
-	         " AND batch_id = $2 ORDER BY pmt_inf_id, id",
-	         2, params, err)) != 0)
-		goto cleanup;
 	o.version = strcmp(PQgetvalue(b, br, CB_VERSION), "001.02") == 0
 	    ? SEPA_PAIN008_V02
 	    : SEPA_PAIN008_V08;
@@ -1113,98 +1192,129 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	hdr.initiating_party = PQgetvalue(b, br, CB_NAME);
 	hdr.nb_of_txs = atol(PQgetvalue(b, br, CB_NTX));
 	hdr.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
-	caddr.street = PQgetvalue(b, br, CB_STREET);
-	caddr.building_number = PQgetvalue(b, br, CB_BUILDING);
-	caddr.postcode = PQgetvalue(b, br, CB_POSTCODE);
-	caddr.town = PQgetvalue(b, br, CB_TOWN);
-	caddr.country = PQgetvalue(b, br, CB_COUNTRY);
-	if ((rc = sepa_pain008_open(&w, path, &o, &hdr, err)) != 0)
+	fw->caddr.street = PQgetvalue(b, br, CB_STREET);
+	fw->caddr.building_number = PQgetvalue(b, br, CB_BUILDING);
+	fw->caddr.postcode = PQgetvalue(b, br, CB_POSTCODE);
+	fw->caddr.town = PQgetvalue(b, br, CB_TOWN);
+	fw->caddr.country = PQgetvalue(b, br, CB_COUNTRY);
+	return sepa_pain008_open(&fw->w, path, &o, &hdr, err);
+}
+
+/* End the current payment block, if any, and begin the next one. */
+static int
+collect_next_block(struct collect_file_writer *fw, sepa_error *err)
+{
+	sepa_pain008_block blk = {0};
+	PGresult *b = fw->b, *k = fw->blocks;
+	int br = fw->br, bi, rc;
+
+	if (fw->in_block && (rc = sepa_pain008_end_block(fw->w, err)) != 0)
+		return rc;
+	bi = ++fw->bi;
+	blk.pmt_inf_id = PQgetvalue(k, bi, CK_PMT);
+	blk.seq = strcmp(PQgetvalue(k, bi, CK_SEQ), "FRST") == 0
+	    ? SEPA_SEQ_FRST
+	    : SEPA_SEQ_RCUR;
+	if ((rc = sepa_date_parse(
+	         &blk.due_date, PQgetvalue(k, bi, CK_DUE), err)) != 0)
+		return rc;
+	blk.batch_booking = PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1 : 0;
+	blk.nb_of_txs = atol(PQgetvalue(k, bi, CK_NTX));
+	blk.ctrl_sum = strtoll(PQgetvalue(k, bi, CK_SUM), NULL, 10);
+	blk.creditor_name = PQgetvalue(b, br, CB_NAME);
+	blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
+	blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
+	blk.creditor_id = PQgetvalue(b, br, CB_ICS);
+	blk.creditor_address = &fw->caddr;
+	if ((rc = sepa_pain008_begin_block(fw->w, &blk, err)) != 0)
+		return rc;
+	fw->in_block = 1;
+	return 0;
+}
+
+/* Write collection row r of res, in a new block when its PmtInfId is. */
+static int
+collect_write_row(
+    struct collect_file_writer *fw, PGresult *res, int r, sepa_error *err)
+{
+	sepa_pain008_tx tx = {0};
+	sepa_pain008_amendment am = {0};
+	sepa_pain008_address daddr = {0};
+	const char *amend = PQgetvalue(res, r, CR_AMEND);
+	int rc;
+
+	if ((!fw->in_block ||
+	        strcmp(PQgetvalue(res, r, CR_PMT),
+	            PQgetvalue(fw->blocks, fw->bi, CK_PMT)) != 0) &&
+	    (rc = collect_next_block(fw, err)) != 0)
+		return rc;
+	tx.end_to_end_id = PQgetvalue(res, r, CR_E2E);
+	tx.amount = strtoll(PQgetvalue(res, r, CR_AMOUNT), NULL, 10);
+	tx.mandate_id = PQgetvalue(res, r, CR_RUM);
+	if ((rc = sepa_date_parse(
+	         &tx.signature_date, PQgetvalue(res, r, CR_SIGNED), err)) != 0)
+		return rc;
+	tx.debtor_name = PQgetvalue(res, r, CR_NAME);
+	daddr.street = PQgetvalue(res, r, CR_STREET);
+	daddr.building_number = PQgetvalue(res, r, CR_BUILDING);
+	daddr.postcode = PQgetvalue(res, r, CR_POSTCODE);
+	daddr.town = PQgetvalue(res, r, CR_TOWN);
+	daddr.country = PQgetvalue(res, r, CR_COUNTRY);
+	tx.debtor_address = &daddr;
+	tx.debtor_iban = PQgetvalue(res, r, CR_IBAN);
+	tx.debtor_bic = PQgetvalue(res, r, CR_BIC);
+	if (strcmp(amend, "none") != 0) {
+		am.account = strcmp(amend, "same_bank") == 0
+		    ? SEPA_AMEND_SAME_BANK
+		    : SEPA_AMEND_OTHER_BANK;
+		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
+		tx.amendment = &am;
+	}
+	tx.remittance = PQgetvalue(res, r, CR_REMIT);
+	/* A refusal names the PmtInf and the EndToEndId. */
+	return sepa_pain008_add(fw->w, &tx, err);
+}
+
+/* Write one batch's file from its rows to `path`. */
+static int
+collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *path, const char *schema_dir, collect_progress_fn progress,
+    void *arg, sepa_pain008_info *info, sepa_error *err)
+{
+	struct collect_file_writer fw = {0};
+	const char *file = PQgetvalue(b, br, CB_FILE);
+	PGresult *res = NULL;
+	int rc, in_tx = 0;
+	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+
+	fw.b = b;
+	fw.br = br;
+	fw.bi = -1;
+	if ((rc = collect_open_rows(db, creditor_id, &fw, &in_tx, err)) != 0 ||
+	    (rc = collect_open_writer(&fw, path, schema_dir, err)) != 0)
 		goto cleanup;
 	for (;;) {
 		if (res != NULL)
 			PQclear(res);
 		res = NULL;
 		if ((rc = db_query(db, &res, "read the batch's collections",
-		         "FETCH 10000 FROM collect_rows", 0, NULL, err)) != 0)
+		         collect_fetch_sql, 0, NULL, err)) != 0)
 			goto cleanup;
 		if (PQntuples(res) == 0)
 			break;
 		if (progress != NULL && done > 0)
-			progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
+			progress(arg, file, done, total);
 		done += PQntuples(res);
-		for (int r = 0; r < PQntuples(res); r++) {
-			sepa_pain008_tx tx = {0};
-			sepa_pain008_amendment am = {0};
-			sepa_pain008_address daddr = {0};
-			const char *amend = PQgetvalue(res, r, 13);
-
-			if (!in_block ||
-			    strcmp(PQgetvalue(res, r, 0),
-			        PQgetvalue(blocks, bi, 0)) != 0) {
-				sepa_pain008_block blk = {0};
-
-				if (in_block &&
-				    (rc = sepa_pain008_end_block(w, err)) != 0)
-					goto cleanup;
-				bi++;
-				blk.pmt_inf_id = PQgetvalue(blocks, bi, 0);
-				blk.seq = strcmp(PQgetvalue(blocks, bi, 1),
-				              "FRST") == 0
-				    ? SEPA_SEQ_FRST
-				    : SEPA_SEQ_RCUR;
-				if ((rc = collect_date(&blk.due_date,
-				         PQgetvalue(blocks, bi, 2), err)) != 0)
-					goto cleanup;
-				blk.batch_booking =
-				    PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1
-				                                            : 0;
-				blk.nb_of_txs = atol(PQgetvalue(blocks, bi, 3));
-				blk.ctrl_sum = strtoll(
-				    PQgetvalue(blocks, bi, 4), NULL, 10);
-				blk.creditor_name = PQgetvalue(b, br, CB_NAME);
-				blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
-				blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
-				blk.creditor_id = PQgetvalue(b, br, CB_ICS);
-				blk.creditor_address = &caddr;
-				if ((rc = sepa_pain008_begin_block(
-				         w, &blk, err)) != 0)
-					goto cleanup;
-				in_block = 1;
-			}
-			tx.end_to_end_id = PQgetvalue(res, r, 1);
-			tx.amount = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-			tx.mandate_id = PQgetvalue(res, r, 3);
-			if ((rc = collect_date(&tx.signature_date,
-			         PQgetvalue(res, r, 4), err)) != 0)
+		for (int r = 0; r < PQntuples(res); r++)
+			if ((rc = collect_write_row(&fw, res, r, err)) != 0)
 				goto cleanup;
-			tx.debtor_name = PQgetvalue(res, r, 5);
-			daddr.street = PQgetvalue(res, r, 6);
-			daddr.building_number = PQgetvalue(res, r, 7);
-			daddr.postcode = PQgetvalue(res, r, 8);
-			daddr.town = PQgetvalue(res, r, 9);
-			daddr.country = PQgetvalue(res, r, 10);
-			tx.debtor_address = &daddr;
-			tx.debtor_iban = PQgetvalue(res, r, 11);
-			tx.debtor_bic = PQgetvalue(res, r, 12);
-			if (strcmp(amend, "none") != 0) {
-				am.account = strcmp(amend, "same_bank") == 0
-				    ? SEPA_AMEND_SAME_BANK
-				    : SEPA_AMEND_OTHER_BANK;
-				am.orig_debtor_iban = PQgetvalue(res, r, 14);
-				tx.amendment = &am;
-			}
-			tx.remittance = PQgetvalue(res, r, 15);
-			/* A refusal names the PmtInf and the EndToEndId. */
-			if ((rc = sepa_pain008_add(w, &tx, err)) != 0)
-				goto cleanup;
-		}
 	}
 	if (progress != NULL && done > 0)
-		progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
-	if (in_block && (rc = sepa_pain008_end_block(w, err)) != 0)
+		progress(arg, file, done, total);
+	if (fw.in_block && (rc = sepa_pain008_end_block(fw.w, err)) != 0)
 		goto cleanup;
-	rc = sepa_pain008_close(w, info, err);
-	w = NULL;
+	rc = sepa_pain008_close(fw.w, info, err);
+	fw.w = NULL;
 	if (rc == 0) {
 		in_tx = 0;
 		rc = db_commit(db, err);
@@ -1212,11 +1322,11 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 cleanup:
 	if (in_tx)
 		db_rollback(db);
-	sepa_pain008_abort(w);
+	sepa_pain008_abort(fw.w);
 	if (res != NULL)
 		PQclear(res);
-	if (blocks != NULL)
-		PQclear(blocks);
+	if (fw.blocks != NULL)
+		PQclear(fw.blocks);
 	return rc;
 }
 
@@ -1261,22 +1371,15 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	params[3] = sepa_date_iso(day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	/* Another run may have released it meanwhile: then nothing to do. */
 	if ((rc = db_query_int64(db, &changed, "mark the batch released",
-	         "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
-	         " released_at = now() WHERE creditor_id = $1 AND id = $2"
-	         " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u",
-	         3, params, err)) != 0)
+	         collect_release_sql, 3, params, err)) != 0)
 		goto cleanup;
 	if (changed == 0) {
 		rc = db_commit(db, err);
 		goto cleanup;
 	}
-	if ((rc = db_exec(db, "mark the collections sent",
-	         "UPDATE collections SET state = 'sent', state_since = $4"
-	         " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
-	         " 'pending' AND $3 <> ''",
-	         4, params, err)) != 0)
+	if ((rc = db_exec(db, "mark the collections sent", collect_sent_sql, 4,
+	         params, err)) != 0)
 		goto cleanup;
 	snprintf(msg, sizeof(msg), "%s released (%s transactions, sha256 %s)",
 	    PQgetvalue(b, br, CB_FILE), PQgetvalue(b, br, CB_NTX), sha);
@@ -1297,6 +1400,67 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Write a prepared batch's file into the outbox (at `path`) and release
+ * it. A file already under the final name (a crash before the release)
+ * must come out identical (*outcome COLLECT_FILE_VERIFIED), else the
+ * batch is not released (SEPA_ESTATE).
+ */
+static int
+collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *outbox, const char *path, const char *schema_dir,
+    sepa_date today, collect_progress_fn progress, void *arg,
+    sepa_pain008_info *info, enum collect_outcome *outcome, sepa_error *err)
+{
+	const char *file = PQgetvalue(b, br, CB_FILE);
+	char before[65] = "";
+	struct stat st;
+	int rc;
+
+	collect_remove_stale(outbox, file);
+	/* A file under the final name: a crash before the release. */
+	if (stat(path, &st) == 0 &&
+	    (rc = collect_file_sha256(path, before, err)) != 0)
+		return rc;
+	if ((rc = collect_write_file(db, creditor_id, b, br, path, schema_dir,
+	         progress, arg, info, err)) != 0) {
+		/* The writer's own errors name the file already. */
+		if (err->where[0] == '\0')
+			sepa_error_prefix(err, "%s", file);
+		return rc;
+	}
+	if (before[0] != '\0' && strcmp(before, info->sha256) != 0)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "%s: the file found in the outbox (sha256 %s) differs "
+		    "from its batch (sha256 %s); not released",
+		    path, before, info->sha256);
+	collect_crash_point("after_rename");
+	if ((rc = collect_release(
+	         db, creditor_id, b, br, info->sha256, today, err)) != 0)
+		return rc;
+	collect_crash_point("after_release");
+	*outcome =
+	    before[0] != '\0' ? COLLECT_FILE_VERIFIED : COLLECT_FILE_WRITTEN;
+	return 0;
+}
+
+/* Take (lock 1) or give back (lock 0) the month's writer lock. */
+static int
+collect_writer_lock(struct db *db, int64_t creditor_id, sepa_month month,
+    int lock, sepa_error *err)
+{
+	char cred[24], ym[16];
+	const char *params[2] = {cred, ym};
+	int64_t one;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
+	return lock ? db_query_int64(db, &one, "wait for the month's writer",
+	                  collect_lock_sql, 2, params, err)
+	            : db_query_int64(db, &one, "release the month's writer",
+	                  collect_unlock_sql, 2, params, err);
+}
+
 int
 store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
@@ -1305,106 +1469,50 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ];
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2];
+	const char *params[2] = {cred, sepa_date_iso(mon, first)};
+	sepa_error ignored = SEPA_ERROR_INIT;
 	PGresult *b = NULL;
-	char *path = NULL, ym[16];
-	int64_t one;
-	int rc, locked = 0;
+	char *path = NULL;
+	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
-	params[0] = cred;
-	params[1] = ym;
-	/*
-	 * One writer per creditor and month (a session lock, released
-	 * below or with the connection): a second run waits, then finds
-	 * the batches released.
-	 */
-	if ((rc = db_query_int64(db, &one, "wait for the month's writer",
-	         "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
-	         " $2::int)) s",
-	         2, params, err)) != 0)
+	/* A second run waits here, then finds the batches released. */
+	if ((rc = collect_writer_lock(db, creditor_id, month, 1, err)) != 0)
 		return rc;
-	locked = 1;
-	params[1] = sepa_date_iso(mon, first);
 	if ((rc = db_query(db, &b, "read the month's batches",
-	         "SELECT id, part, msg_id,"
-	         " to_char(created_at AT TIME ZONE 'UTC',"
-	         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"
-	         " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
-	         " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
-	         " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
-	         " state, coalesce(sha256, '') FROM batches"
-	         " WHERE creditor_id = $1 AND collection_month = $2::date"
-	         " ORDER BY part",
-	         2, params, err)) != 0)
+	         collect_batches_sql, 2, params, err)) != 0)
 		goto cleanup;
 	for (int br = 0; br < PQntuples(b); br++) {
-		const char *file = PQgetvalue(b, br, CB_FILE);
 		const char *state = PQgetvalue(b, br, CB_STATE);
 		struct collect_file cf = {0};
 		sepa_pain008_info info;
-		char before[65] = "";
-		struct stat st;
 
+		if (strcmp(state, "rejected") == 0)
+			continue; /* refused whole by the bank: history */
 		free(path);
 		path = NULL;
-		xasprintf(&path, "%s/%s", outbox, file);
-		cf.file_name = file;
+		xasprintf(&path, "%s/%s", outbox, PQgetvalue(b, br, CB_FILE));
+		cf.file_name = PQgetvalue(b, br, CB_FILE);
 		cf.path = path;
 		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
-		if (strcmp(state, "rejected") == 0)
-			continue; /* refused whole by the bank: history */
 		if (strcmp(state, "prepared") != 0) {
 			cf.outcome = COLLECT_FILE_ALREADY;
 			cf.sha256 = PQgetvalue(b, br, CB_SHA);
 			sum->already_released++;
-			if (on_file != NULL)
-				on_file(arg, &cf);
-			continue;
+		} else {
+			if ((rc = collect_write_batch(db, creditor_id, b, br,
+			         outbox, path, schema_dir, today, progress, arg,
+			         &info, &cf.outcome, err)) != 0)
+				goto cleanup;
+			cf.sha256 = info.sha256;
+			sum->written++;
 		}
-		collect_remove_stale(outbox, file);
-		/* A file under the final name: a crash before the release. */
-		if (stat(path, &st) == 0 &&
-		    (rc = collect_file_sha256(path, before, err)) != 0)
-			goto cleanup;
-		if ((rc = collect_write_file(db, creditor_id, b, br, path,
-		         schema_dir, progress, arg, &info, err)) != 0) {
-			/* The writer's own errors name the file already. */
-			if (err->where[0] == '\0')
-				sepa_error_prefix(err, "%s", file);
-			goto cleanup;
-		}
-		if (before[0] != '\0' && strcmp(before, info.sha256) != 0) {
-			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "%s: the file found in the outbox (sha256 %s) differs "
-			    "from its batch (sha256 %s); not released",
-			    path, before, info.sha256);
-			goto cleanup;
-		}
-		collect_crash_point("after_rename");
-		if ((rc = collect_release(
-		         db, creditor_id, b, br, info.sha256, today, err)) != 0)
-			goto cleanup;
-		collect_crash_point("after_release");
-		cf.outcome = before[0] != '\0' ? COLLECT_FILE_VERIFIED
-		                               : COLLECT_FILE_WRITTEN;
-		cf.sha256 = info.sha256;
-		sum->written++;
 		if (on_file != NULL)
 			on_file(arg, &cf);
 	}
 cleanup:
-	if (locked) {
-		sepa_error ignored = SEPA_ERROR_INIT;
-
-		params[1] = ym;
-		db_query_int64(db, &one, "release the month's writer",
-		    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
-		    " $2::int)) s",
-		    2, params, &ignored);
-	}
+	collect_writer_lock(db, creditor_id, month, 0, &ignored);
 	free(path);
 	if (b != NULL)
 		PQclear(b);
