@@ -306,6 +306,7 @@ collect_buf_reserve(struct collect_buf *b, size_t more)
 	}
 }
 
+/* A value of the candidates, as text or as an integer. */
 static const char *
 collect_value(const struct collect_run *run, int row, int col)
 {
@@ -938,17 +939,16 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
     const struct sepad_config *cfg, sepa_month month, sepa_date today,
     struct collect_summary *sum, sepa_error *err)
 {
-	struct collect_run run = {0};
+	struct collect_run run = {.db = db,
+	    .creditor_id = creditor_id,
+	    .cfg = cfg,
+	    .month = month,
+	    .today = today,
+	    .sum = sum};
 	sepa_date first = {month.year, month.month, 1};
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	run.db = db;
-	run.creditor_id = creditor_id;
-	run.cfg = cfg;
-	run.month = month;
-	run.today = today;
-	run.sum = sum;
 	snprintf(run.cred, sizeof(run.cred), "%" PRId64, creditor_id);
 	run.params[0] = run.cred;
 	run.params[1] = sepa_date_iso(run.mon, first);
