@@ -24,10 +24,12 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/io.h"
+#include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_event.h"
+#include "store_import.h"
 #include "store_returns.h"
 
 /* Input of the reader: the file, hashed as it is read. */
@@ -312,9 +314,8 @@ static const char returns_effects[] =
     " m.reason_code,"
     " m.kind <> 'confirmation' AND m.level = 'transaction'"
     " AND (m.reason_proprietary OR NOT m.reason_code = ANY($2::text[])),"
-    /* The school year of the due date (sepa_rule_reject_school_year):
-     * September to August, named by the year it starts in. */
-    " extract(year FROM m.due_on - interval '8 months')::integer"
+    /* sepa_rule_reject_school_year: the school year of the due date */
+    " sepad_school_year(m.due_on)"
     " FROM (SELECT *, CASE kind WHEN 'confirmation' THEN 'settled'"
     " ELSE 'unpaid' END AS family FROM ret_match) m"
     " WHERE NOT EXISTS (SELECT 1 FROM ret_match q"
@@ -469,7 +470,9 @@ static const char returns_batches[] =
     " again', b.msg_id, b.state_reason) FROM b";
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 max counted per
- * school year: the rule for the families of the effects of ret_eff. */
+ * school year, $5 the rule named by it (sepa_rule_rejects_name): the rule
+ * (sepad_rejects_terminate, migration 016) for the families of the
+ * effects of ret_eff. */
 static const char returns_terminate[] =
     "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
     " e.school_year FROM ret_eff e"
@@ -484,9 +487,10 @@ static const char returns_terminate[] =
     " WHERE e.creditor_id = $1 AND e.counted"
     " AND (m.family_id, e.school_year) IN (SELECT family_id, school_year"
     " FROM hit) GROUP BY m.family_id, e.school_year"
-    " HAVING count(*) >= $4::integer),"
+    " HAVING sepad_rejects_terminate(count(*), $4::integer)),"
     " t AS (UPDATE mandates m SET state = 'terminated',"
-    " state_reason = 'two rejects', state_since = $3, updated_at = now()"
+    " state_reason = '" STORE_REASON_TWO_REJECTS "', state_since = $3,"
+    " updated_at = now()"
     " FROM (SELECT h.mandate_id, max(t.n) AS n, max(t.school_year) AS sy"
     " FROM hit h JOIN tally t ON t.family_id = h.family_id"
     " AND t.school_year = h.school_year GROUP BY h.mandate_id) x"
@@ -496,8 +500,8 @@ static const char returns_terminate[] =
     " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
     " family_id, mandate_id, file_id, count, needs_attention, message)"
     " SELECT $1, $3, 'mandate.terminated', t.family_id, t.id, $2, t.n, true,"
-    " format('mandate %s terminated: two rejects (%s counted in school year"
-    " %s-%s); no further collection', t.rum, t.n, t.sy, t.sy + 1) FROM t"
+    " format('mandate %s terminated: %s (%s counted in school year %s-%s);"
+    " no further collection', t.rum, $5::text, t.n, t.sy, t.sy + 1) FROM t"
     " RETURNING 1) SELECT count(*) FROM ev";
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 dead-account
@@ -852,8 +856,10 @@ store_returns_apply_effects(struct db *db, int64_t creditor_id, int64_t file_id,
 	    (rc = returns_exec(db, "log the collections", returns_events, 3,
 	         (const char *const[]){cred, fid, day}, err)) == 0 &&
 	    (rc = returns_int64(db, terminated, "apply the two-rejects rule",
-	         returns_terminate, 4,
-	         (const char *const[]){cred, fid, day, maxn}, err)) == 0)
+	         returns_terminate, 5,
+	         (const char *const[]){cred, fid, day, maxn,
+	             sepa_rule_rejects_name(pol->max_per_school_year)},
+	         err)) == 0)
 		rc = returns_int64(db, suspended,
 		    "suspend dead-account mandates", returns_suspend, 4,
 		    (const char *const[]){cred, fid, day, deadcodes}, err);

@@ -135,6 +135,13 @@ sepa_date sepa_rule_letter_end(
 int sepa_rule_lapsed(const sepa_rules *r, sepa_date last_use, sepa_date on);
 
 /**
+ * The last day a mandate last used on `last_use` is still usable:
+ * `lapse_months` months later (31 January + 1 month is 28 or 29
+ * February); sepa_rule_lapsed is true from the day after.
+ */
+sepa_date sepa_rule_usable_until(const sepa_rules *r, sepa_date last_use);
+
+/**
  * The school year a reject or return counts in: the school year of the
  * rejected collection's due date.
  */
@@ -145,6 +152,13 @@ int sepa_rule_reject_school_year(sepa_date due);
  * mandate (counted >= max_rejects_per_school_year).
  */
 int sepa_rule_rejects_terminate(const sepa_rules *r, int counted);
+
+/**
+ * The rejects rule named by its limit, for the texts that tell of it:
+ * "one reject", "two rejects" ... "twelve rejects" (the limits
+ * sepa_rules_check accepts), "too many rejects" for any other number.
+ */
+const char *sepa_rule_rejects_name(int max_per_school_year);
 
 /**
  * The first day a new mandate of a payer whose mandate ended for too
