@@ -955,8 +955,39 @@ cleanup:
 	return rc;
 }
 
-/* The next collection: the first open month, its sequence type, account
- * and amendment. */
+/*
+ * info->no_next: why the first open month will not collect the mandate,
+ * or "" when it will. The collection run takes the invoices of active
+ * mandates whose end, if any, is not before the due date
+ * (store_collect_prepare); a month that starts after the end is never
+ * collected.
+ */
+static void
+mandate_show_no_next(struct mandate_info *info)
+{
+	char end[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
+
+	info->no_next[0] = '\0';
+	if (strcmp(info->state, "suspended") == 0)
+		snprintf(info->no_next, sizeof(info->no_next),
+		    "mandate suspended%s%s; new bank details are needed",
+		    info->reason[0] != '\0' ? ": " : "", info->reason);
+	else if (strcmp(info->state, "active") != 0)
+		snprintf(info->no_next, sizeof(info->no_next), "mandate %s",
+		    info->state);
+	else if (info->ends_on.year != 0 &&
+	    sepa_date_cmp(info->ends_on, sepa_month_day(info->next_month, 1)) <
+	        0)
+		snprintf(info->no_next, sizeof(info->no_next),
+		    "mandate ends on %s, before the %s collection",
+		    sepa_date_iso(end, info->ends_on),
+		    sepa_month_iso(mon, info->next_month));
+}
+
+/*
+ * The next collection: the first open month, then, when the mandate will
+ * be collected in it, its sequence type, account and amendment.
+ */
 static int
 mandate_show_next(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     sepa_date today, struct mandate_info *info, sepa_error *err)
@@ -966,6 +997,9 @@ mandate_show_next(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
 	         &info->next_month, err)) != 0)
 		return rc;
+	mandate_show_no_next(info);
+	if (info->no_next[0] != '\0')
+		return 0;
 	if ((rc = store_mandate_sequence(db, creditor_id, info->id,
 	         info->next_month, rules, &info->next_seq, err)) != 0)
 		return rc;
