@@ -109,12 +109,12 @@ static const struct ctl_command ctl_command_table[] = {
         "adds the resolved ones with their resolution; --csv for a file.\n"
         "apply: after checking with the bank, apply transaction record ID to the\n"
         "collection of EndToEndId E2E with the rules of an import (invoice\n"
-        "unpaid or paid, counted once, two rejects per school year, dead-account\n"
-        "suspension). Refused: a record already resolved, an unknown collection,\n"
-        "a group or block record, a reversal, a collection whose state or\n"
-        "earlier return refuses it, and a different amount (never forced). A\n"
-        "mandate, PmtInfId or MsgId that contradicts the collection needs\n"
-        "--force REASON, recorded with the resolution.\n"
+        "unpaid or paid, counted once, rejections.max_per_school_year,\n"
+        "dead-account suspension). Refused: a record already resolved, an\n"
+        "unknown collection, a group or block record, a reversal, a collection\n"
+        "whose state or earlier return refuses it, and a different amount\n"
+        "(never forced). A mandate, PmtInfId or MsgId that contradicts the\n"
+        "collection needs --force REASON, recorded with the resolution.\n"
         "dismiss: mark the record resolved with the reason; nothing else\n"
         "changes (a record that is not ours, settled by hand).\n",
         cmd_quarantine},
