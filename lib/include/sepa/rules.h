@@ -209,8 +209,9 @@ int sepa_rule_rejects_terminate(const sepa_rules *r, int counted);
  * The rejects rule named by its limit, for the texts that tell of it:
  * "one reject", "two rejects" ... "twelve rejects" (the limits
  * sepa_rules_check accepts), "too many rejects" for any other number.
- * Used by: store_returns_apply_effects (the mandate.terminated event) and
- * store_import_file (a new mandate refused).
+ * Used by: store_returns_apply_effects (the mandate.terminated event),
+ * store_import_file (a new mandate refused) and `sepactl quarantine
+ * apply` (daemon/cmd_quarantine.c: "counted toward the two-rejects rule").
  */
 const char *sepa_rule_rejects_name(int max_per_school_year);
 
