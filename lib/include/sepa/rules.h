@@ -11,9 +11,10 @@
  *
  * This header is the map of the rules: each one is written once, here or
  * (for the set-based SQL that handles a whole file or month at a time) in
- * a SQL function of a migration that mirrors the function here, and each
- * comment below ends with "Enforced:", the store functions (daemon/) and
- * SQL functions (schemas/sql/) that apply the rule. The SQL twins:
+ * a SQL function of a migration that mirrors the function here, and the
+ * comment of each rule below ends with "Enforced:", the store functions
+ * (daemon/) and SQL functions (schemas/sql/) that apply it ("Used by:"
+ * for a text). The SQL twins:
  *
  *   sepa_rule_reject_school_year  sepad_school_year         (016)
  *   sepa_rule_rejects_terminate   sepad_rejects_terminate   (016)
