@@ -160,6 +160,25 @@ Test(returns, two_rejects_in_one_school_year_terminate)
 	dbtest_drop(name);
 }
 
+/* Import a pain.002 (status report `st`) rejecting the collection of
+ * tx, of the batch of `month` (YYYYMM), under `pol`. */
+static void
+import_reject(struct db *db, const struct returns_policy *pol, const char *st,
+    const char *month, struct retfix_tx *tx, struct returns_result *res)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char msg[32], pmt[32], *p;
+
+	snprintf(msg, sizeof(msg), "MSG-%s", month);
+	snprintf(pmt, sizeof(pmt), "PMT-%s", month);
+	p = retfix_tmp(st);
+	retfix_pain002(p, st, msg, pmt, NULL, tx, 1);
+	cr_assert_eq(
+	    store_returns_import(db, creditor(db), p, pol, today, res, &err), 0,
+	    "%s", err.msg);
+	unlink(p);
+}
+
 /*
  * The limit is rejections.max_per_school_year, and the event names it:
  * at 3, two rejects leave the mandate; at 1, the first one ends it.
@@ -168,26 +187,14 @@ Test(returns, the_limit_is_the_configured_number)
 {
 	struct retfix_tx a = {"E2E-F1-202510", "AM04", 1000, "RUM-F1"};
 	struct retfix_tx b = {"E2E-F1-202511", "MS02", 1000, NULL};
-	struct returns_policy pol;
+	struct returns_policy pol = policy;
 	struct returns_result res;
-	sepa_error err = SEPA_ERROR_INIT;
-	char name[64], *p;
+	char name[64];
 	struct db *db = open_fixture(name);
 
-	pol = policy;
 	pol.max_per_school_year = 3;
-	p = retfix_tmp("a");
-	retfix_pain002(p, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
-	cr_assert_eq(
-	    store_returns_import(db, creditor(db), p, &pol, today, &res, &err),
-	    0, "%s", err.msg);
-	unlink(p);
-	p = retfix_tmp("b");
-	retfix_pain002(p, "ST-2", "MSG-202511", "PMT-202511", NULL, &b, 1);
-	cr_assert_eq(
-	    store_returns_import(db, creditor(db), p, &pol, today, &res, &err),
-	    0, "%s", err.msg);
-	unlink(p);
+	import_reject(db, &pol, "ST-1", "202510", &a, &res);
+	import_reject(db, &pol, "ST-2", "202511", &b, &res);
 	cr_expect_eq(res.terminated, 0);
 	cr_expect_eq(q(db,
 	                 "SELECT count(*) FROM mandates WHERE rum = 'RUM-F1'"
@@ -198,12 +205,7 @@ Test(returns, the_limit_is_the_configured_number)
 
 	db = open_fixture(name);
 	pol.max_per_school_year = 1;
-	p = retfix_tmp("a");
-	retfix_pain002(p, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
-	cr_assert_eq(
-	    store_returns_import(db, creditor(db), p, &pol, today, &res, &err),
-	    0, "%s", err.msg);
-	unlink(p);
+	import_reject(db, &pol, "ST-1", "202510", &a, &res);
 	cr_expect_eq(res.terminated, 1);
 	/* the state_reason is a code, the same whatever the limit */
 	cr_expect_eq(q(db,

@@ -394,6 +394,16 @@ Test(mandate_it, show_and_list)
 	it_close(&t);
 }
 
+/* RUM-1 suspended on 2026-09-20 for a dead account (AC04). */
+static void
+it_suspend(struct it *t)
+{
+	dbtest_int(t->f.db,
+	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
+	    "= 'dead account AC04', state_since = '2026-09-20' WHERE rum = "
+	    "'RUM-1' RETURNING 1) SELECT count(*) FROM u");
+}
+
 /* A suspended mandate (dead account) is active again on new details. */
 Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 {
@@ -401,10 +411,7 @@ Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 	struct it t;
 
 	it_open(&t);
-	dbtest_int(t.f.db,
-	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
-	    "= 'dead account AC04', state_since = '2026-09-20' WHERE rum = "
-	    "'RUM-1' RETURNING 1) SELECT count(*) FROM u");
+	it_suspend(&t);
 	it_run(&t, &r, "2026-10-02",
 	    "change-account RUM-1 --iban %s --received 2026-10-02", FX_IBAN_D);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -428,10 +435,7 @@ Test(mandate_it, suspended_mandate_has_no_next_collection)
 	struct it t;
 
 	it_open(&t);
-	dbtest_int(t.f.db,
-	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
-	    "= 'dead account AC04', state_since = '2026-09-20' WHERE rum = "
-	    "'RUM-1' RETURNING 1) SELECT count(*) FROM u");
+	it_suspend(&t);
 	it_run(&t, &r, "2026-10-02", "show RUM-1");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out,
