@@ -349,7 +349,7 @@ struct inv_run {
 	const char *represent; /* "true": unpaid invoices are reminded */
 };
 
-/* The month as "YYYY-MM-01", a date as "YYYY-MM-DD". */
+/* The first day of month m, "YYYY-MM-01". */
 static void
 inv_month_date(char *buf, sepa_month m)
 {
@@ -393,7 +393,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
 
 /* A month invoiced before: its figures, and nothing changes. */
 static int
-inv_read_issued(struct db *db, struct inv_run *run, sepa_error *err)
+inv_read_issued(struct db *db, const struct inv_run *run, sepa_error *err)
 {
 	struct invoice_run_result *r = run->r;
 	PGresult *res = NULL;
