@@ -29,7 +29,7 @@ CC := cc
 endif
 
 PKG_CONFIG ?= pkg-config
-PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl
 # Evaluated lazily, so that `make deps` can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))

@@ -80,8 +80,16 @@ static const struct ctl_command ctl_command_table[] = {
         "collection.due_day, moved later when the notice would come less than\n"
         "collection.prenotification_days before it. One transaction; a month\n"
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
-        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n",
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge,\n"
+        "and as PDF to OUTBOX/notices/pdf/ (see sepactl notices --help).\n",
         cmd_invoice},
+    {"notices", "pdf --month YYYY-MM", "the avis d'echeance of a month as PDF",
+        "notices pdf --month YYYY-MM writes the notices of the invoices of\n"
+        "consumption month YYYY-MM as PDF (the invoice run writes them too):\n"
+        "one per family in OUTBOX/notices/pdf/YYYY-MM/NUMBER.pdf, and all of\n"
+        "them in OUTBOX/notices/pdf/notices-YYYY-MM.pdf for printing. The same\n"
+        "invoices give the same bytes.\n",
+        cmd_notices},
     {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"

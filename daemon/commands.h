@@ -70,6 +70,12 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* cmd_notices.c: notices pdf|send */
+int cmd_notices(struct ctl *ctl, int argc, char **argv);
+/* Write the PDF notices of a consumption month (invoice run, notices
+ * pdf): enum ctl_status. */
+int ctl_notices_pdf(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

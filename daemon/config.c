@@ -146,6 +146,21 @@ static const struct cfg_key cfg_table[] = {
         "unknown)"),
     E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
         "encoding of imported CSV files"),
+    S("documents.logo", CFG_PATH, doc_logo, "", true,
+        "PNG image printed at the top of the families' documents (optional)"),
+    S("documents.department", CFG_STR, doc_department, "", true,
+        "the service that bills, under the commune's name"),
+    S("documents.phone", CFG_STR, doc_phone, "", true,
+        "telephone number printed on the families' documents"),
+    S("documents.email", CFG_STR, doc_email, "", true,
+        "e-mail address printed on the families' documents"),
+    S("documents.hours", CFG_STR, doc_hours, "", true,
+        "opening hours printed on the families' documents"),
+    S("documents.mayor", CFG_STR, doc_mayor, "Monsieur le Maire", true,
+        "to whom questions about an invoice are addressed"),
+    S("documents.appeal_address", CFG_STR, doc_appeal, "", true,
+        "where an amicable appeal is sent (empty: the mayor at the "
+        "creditor's address)"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))

@@ -77,6 +77,15 @@ struct sepad_config {
 	bool returns_accept_unqualified; /* bank files without a namespace */
 
 	int import_encoding; /* enum config_encoding */
+
+	/* documents.*: what the families' PDF documents show */
+	char *doc_logo; /* PNG, "" for none */
+	char *doc_department;
+	char *doc_phone;
+	char *doc_email;
+	char *doc_hours;
+	char *doc_mayor;
+	char *doc_appeal;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */

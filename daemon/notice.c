@@ -5,7 +5,6 @@
  * a notice never shows a full IBAN.
  */
 #define _GNU_SOURCE /* syncfs */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -341,28 +340,6 @@ cleanup:
 	return rc;
 }
 
-/* Remove a directory of plain files (ours: the notices of a month). */
-static void
-notice_rmdir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char *p;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		xasprintf(&p, "%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int
 notice_write_month(struct db *db, int64_t creditor_id,
     const struct notice_creditor *cred, sepa_month month, const char *outbox,
@@ -384,7 +361,7 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	xasprintf(&csvpath, "%s/notices-%s.csv", base, m);
 	if ((rc = afile_mkdirs(base, err)) != 0)
 		goto cleanup;
-	notice_rmdir(tmp);
+	afile_rmdir(tmp);
 	if (mkdir(tmp, 0755) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO,
 		    "could not create the directory %s: %s", tmp,
@@ -423,7 +400,7 @@ notice_write_month(struct db *db, int64_t creditor_id,
 		rename(old, final);
 		goto cleanup;
 	}
-	notice_rmdir(old);
+	afile_rmdir(old);
 	if ((rc = afile_sync_dir(base, err)) != 0)
 		goto cleanup;
 	if ((rc = afile_commit(&csv, err)) != 0)
@@ -433,7 +410,7 @@ cleanup:
 	if (csv.fp != NULL)
 		afile_abort(&csv);
 	if (rc != 0)
-		notice_rmdir(tmp);
+		afile_rmdir(tmp);
 	free(base);
 	free(tmp);
 	free(final);

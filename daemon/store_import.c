@@ -56,11 +56,11 @@ static const struct import_kind_def import_kinds[] = {
             {"signed_on", 1}},
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
         "signed_on) FROM STDIN"},
-    [IMPORT_TARIFFS] = {"tariffs", 5,
+    [IMPORT_TARIFFS] = {"tariffs", 6,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
-            {"valid_from", 1}},
+            {"valid_from", 1}, {"label", 0}},
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
-        "price_cents, valid_from) FROM STDIN"},
+        "price_cents, valid_from, label) FROM STDIN"},
     [IMPORT_CONSUMPTION] = {"consumption", 6,
         {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
             {"date", 1}, {"quantity", 1}},
@@ -406,6 +406,17 @@ import_check_tariff(struct import_row *r, struct import_fields *f)
 	f->v[3] = f->num;
 	import_date(r, 4, f->date);
 	f->v[4] = f->date;
+	/* The service's name on the notices (migration 040), optional. */
+	f->v[5] = import_opt_text(r, 5);
+	if (f->v[5] != NULL && strlen(f->v[5]) > 100) {
+		import_bad(r, 5, "longer than 100 bytes");
+	} else if (f->v[5] != NULL) {
+		for (const char *p = f->v[5]; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				import_bad(r, 5, "holds a control character");
+				break;
+			}
+	}
 }
 
 static void
@@ -831,11 +842,13 @@ static const struct import_step import_moves[][3] = {
     [IMPORT_TARIFFS] =
         {
             {"create the services",
-                "WITH ins AS (INSERT INTO services (creditor_id, code, unit) "
-                "SELECT DISTINCT ON (service) $1, service, unit FROM "
-                "staging_tariffs WHERE file_id = $2 ORDER BY service, line "
-                "ON CONFLICT (creditor_id, code) DO NOTHING RETURNING 1) "
-                "SELECT 0, 0, count(*) FROM ins"},
+                "WITH ins AS (INSERT INTO services (creditor_id, code, unit, "
+                "label) SELECT DISTINCT ON (service) $1, service, unit, "
+                "label FROM staging_tariffs WHERE file_id = $2 ORDER BY "
+                "service, label = '', line ON CONFLICT (creditor_id, code) "
+                "DO UPDATE SET label = excluded.label WHERE excluded.label "
+                "<> '' AND excluded.label <> services.label "
+                "RETURNING 1) SELECT 0, 0, count(*) FROM ins"},
             {"store the tariffs",
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "

@@ -53,15 +53,18 @@ static const struct {
     {"30006", "AGRIFRPP"}, {"10278", "CMCIFR2A"}, {"20041", "PSSTFRPPXXX"},
     {"11315", "CEPAFRPP"}, {"10107", "BREDFRPP"}, {"30002", "CRLYFRPP"}};
 
-/* Services: code, unit, price of bracket T1 and step per bracket (cents). */
+/* Services: code, unit, price of bracket T1 and step per bracket (cents),
+ * and the name the notices print. */
 static const struct {
 	const char *code;
 	const char *unit;
 	int base;
 	int step;
-} gen_service[] = {{"CANTINE", "meal", 90, 70},
-    {"GARDERIE_MATIN", "slot", 50, 25}, {"GARDERIE_SOIR", "slot", 60, 30},
-    {"ALSH", "hour", 70, 35}};
+	const char *label;
+} gen_service[] = {{"CANTINE", "meal", 90, 70, "Restauration scolaire"},
+    {"GARDERIE_MATIN", "slot", 50, 25, "Garderie du matin"},
+    {"GARDERIE_SOIR", "slot", 60, 30, "Garderie du soir"},
+    {"ALSH", "hour", 70, 35, "Accueil de loisirs"}};
 #define GEN_BRACKETS 6
 static const char *const gen_hours[] = {
     "1:30", "2,5", "3", "0:45", "1", "2:15", "4", "1,5"};
@@ -275,7 +278,7 @@ main(int argc, char **argv)
 		sepa_date first = sepa_month_day(month, 1);
 		int sy = sepa_school_year(first);
 
-		fputs("service;bracket;unit;price;valid_from\n", tar.fp);
+		fputs("service;bracket;unit;price;valid_from;label\n", tar.fp);
 		for (size_t s = 0; s < N(gen_service); s++)
 			for (int b = 0; b < GEN_BRACKETS; b++) {
 				int p = gen_service[s].base +
@@ -283,14 +286,15 @@ main(int argc, char **argv)
 				int q = p + p / 20 + 5; /* January rise */
 
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-09-01\n",
+				    "%s;T%d;%s;%d,%02d;%04d-09-01;%s\n",
 				    gen_service[s].code, b + 1,
-				    gen_service[s].unit, p / 100, p % 100, sy);
+				    gen_service[s].unit, p / 100, p % 100, sy,
+				    gen_service[s].label);
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-01-01\n",
+				    "%s;T%d;%s;%d,%02d;%04d-01-01;%s\n",
 				    gen_service[s].code, b + 1,
 				    gen_service[s].unit, q / 100, q % 100,
-				    sy + 1);
+				    sy + 1, gen_service[s].label);
 			}
 	}
 
