@@ -13,15 +13,19 @@ static const struct ctl_command ctl_command_table[] = {
         "changes nothing. With database.conninfo empty, the private cluster is\n"
         "created and started first.\n",
         cmd_init},
-    {"import", "families|mandates|tariffs|consumption FILE | returns FILE...",
+    {"import",
+        "families|mandates|tariffs|consumption|children FILE | returns FILE...",
         "take in a CSV file, or reconcile bank files",
         "Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
         "tab, UTF-8 or import.encoding) and store it in one transaction. A file\n"
         "with any bad row is refused whole, with one line per problem (line,\n"
         "column, value, reason), and the database is left as it was. The same\n"
         "bytes imported again change nothing. Families are updated by\n"
-        "family_ref; tariffs create their services; consumption creates its\n"
-        "children.\n"
+        "family_ref; tariffs create their services (unit meal, slot, hour or\n"
+        "day; caf_activity for the CAF declaration); consumption creates its\n"
+        "children (birth_date, optional, gives a missing birth date); a\n"
+        "children file (child_ref, family_ref, child_name, birth_date) creates\n"
+        "children and corrects their names and birth dates.\n"
         "\n"
         "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
         "one transaction: records stored, matched on EndToEndId (checked\n"
