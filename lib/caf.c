@@ -439,3 +439,110 @@ sepa_caf_period_of(
 	return sepa_date_weekday(d) == 3 ? SEPA_CAF_WEDNESDAY
 	                                 : SEPA_CAF_SCHOOL_WEEK;
 }
+
+/* ------------------------------------------------------------ tally */
+
+int
+sepa_caf_tally_init(
+    sepa_caf_tally *t, const sepa_caf_params *p, sepa_error *err)
+{
+	sepa_date from, to;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = sepa_caf_bands_check(&p->bands, err)) != 0)
+		return rc;
+	if (p->hours_per_day < 1 ||
+	    p->hours_per_day > SEPA_CAF_MAX_HOURS_PER_DAY)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "%d hours per day is out of range 1..%d", p->hours_per_day,
+		    SEPA_CAF_MAX_HOURS_PER_DAY);
+	if (p->calendar == NULL ||
+	    sepa_holidays_span(p->calendar, p->zone, &from, &to) != 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "the school holiday calendar has no holidays for zone %c",
+		    p->zone);
+	t->p = *p;
+	for (size_t a = 0; a < SEPA_CAF_NACTIVITIES + 1; a++)
+		for (size_t m = 0; m < 13; m++)
+			for (size_t q = 0; q < SEPA_CAF_NPERIODS + 1; q++)
+				for (size_t b = 0; b < SEPA_CAF_MAX_BANDS + 2;
+				     b++)
+					t->cells[a][m][q][b].last_child = -1;
+	return 0;
+}
+
+/* The index of a dimension's value, or of "all" (its last). */
+static int
+caf_index(int v, int n)
+{
+	if (v == SEPA_CAF_ALL)
+		return n;
+	return v >= 0 && v < n ? v : -1;
+}
+
+const sepa_caf_cell *
+sepa_caf_tally_cell(
+    const sepa_caf_tally *t, int activity, int month, int period, int band)
+{
+	int a = caf_index(activity, SEPA_CAF_NACTIVITIES);
+	int m = caf_index(month == SEPA_CAF_ALL ? month : month - 1, 12);
+	int q = caf_index(period, SEPA_CAF_NPERIODS);
+	int b = caf_index(band, (int)sepa_caf_band_count(&t->p.bands));
+
+	if (a < 0 || m < 0 || q < 0 || b < 0)
+		return NULL;
+	if (band == SEPA_CAF_ALL)
+		b = SEPA_CAF_MAX_BANDS + 1;
+	return &t->cells[a][m][q][b];
+}
+
+int
+sepa_caf_tally_day(sepa_caf_tally *t, int64_t child_id,
+    enum sepa_caf_activity a, const char *unit, sepa_date day,
+    const sepa_date *birth, int64_t recorded_milli, int64_t billed_milli,
+    sepa_error *err)
+{
+	int idx[4][2];
+	int64_t rec, bil;
+	int period, rc;
+	char d[SEPA_DATE_BUFSZ];
+
+	if (a == SEPA_CAF_NONE || (unsigned)a >= SEPA_CAF_NACTIVITIES)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "a service not declared to the CAF has no hours to count");
+	if ((rc = sepa_caf_hours(&rec, unit, recorded_milli, t->p.hours_per_day,
+	         SEPA_HOURS_NONE, err)) != 0 ||
+	    (rc = sepa_caf_hours(&bil, unit, billed_milli, t->p.hours_per_day,
+	         t->p.rounding, err)) != 0)
+		return rc;
+	period = sepa_caf_period_of(t->p.calendar, t->p.zone, day, NULL);
+	if (period < 0)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "the school holiday calendar has no dates of zone %c for "
+		    "%s",
+		    t->p.zone, sepa_date_iso(d, day));
+	idx[0][0] = (int)a;
+	idx[0][1] = SEPA_CAF_NACTIVITIES;
+	idx[1][0] = day.month - 1;
+	idx[1][1] = 12;
+	idx[2][0] = period;
+	idx[2][1] = SEPA_CAF_NPERIODS;
+	idx[3][0] = (int)sepa_caf_band(
+	    &t->p.bands, birth != NULL ? sepa_age_on(*birth, day) : -1);
+	idx[3][1] = SEPA_CAF_MAX_BANDS + 1;
+	/* The cell itself and every sum it belongs to: 2^4 cells. */
+	for (int k = 0; k < 16; k++) {
+		sepa_caf_cell *c =
+		    &t->cells[idx[0][k & 1]][idx[1][(k >> 1) & 1]]
+		             [idx[2][(k >> 2) & 1]][idx[3][(k >> 3) & 1]];
+
+		c->recorded_milli += rec;
+		c->billed_milli += bil;
+		if ((rec != 0 || bil != 0) && c->last_child != child_id) {
+			c->children++;
+			c->last_child = child_id;
+		}
+	}
+	return 0;
+}

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -488,5 +489,151 @@ Test(caf, the_shipped_calendar_puts_each_day_in_its_period)
 		cr_expect_eq(sepa_caf_period_of(
 		                 &h, cases[i].zone, D(cases[i].day), NULL),
 		    cases[i].want, "%s zone %c", cases[i].day, cases[i].zone);
+	sepa_holidays_free(&h);
+}
+
+/* The tally over the shipped calendar, zone B, bands under 6 / 6 and over. */
+static sepa_caf_tally *
+tally_open(sepa_holidays *h)
+{
+	sepa_caf_params p = {h, 'B', 10, SEPA_HOURS_UP, SEPA_CAF_BANDS_INIT};
+	sepa_caf_tally *t = calloc(1, sizeof(*t));
+	sepa_error err = SEPA_ERROR_INIT;
+	int fd = open(CALENDAR, O_RDONLY);
+
+	cr_assert_not_null(t);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(
+	    sepa_holidays_read(h, fd, CALENDAR, &err), 0, "%s", err.msg);
+	close(fd);
+	cr_assert_eq(sepa_caf_tally_init(t, &p, &err), 0, "%s", err.msg);
+	return t;
+}
+
+static void
+tally_day(sepa_caf_tally *t, int64_t child, enum sepa_caf_activity a,
+    const char *unit, const char *day, const char *birth, int64_t rec,
+    int64_t billed)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_date b;
+
+	if (birth != NULL)
+		b = D(birth);
+	cr_assert_eq(sepa_caf_tally_day(t, child, a, unit, D(day),
+	                 birth != NULL ? &b : NULL, rec, billed, &err),
+	    0, "%s %s: %s", day, unit, err.msg);
+}
+
+static void
+expect_cell(const sepa_caf_tally *t, int a, int m, int p, int b, int64_t rec,
+    int64_t billed, int64_t children)
+{
+	const sepa_caf_cell *c = sepa_caf_tally_cell(t, a, m, p, b);
+
+	cr_assert_not_null(c, "cell %d %d %d %d", a, m, p, b);
+	cr_expect_eq(c->recorded_milli, rec, "cell %d %d %d %d: recorded %lld",
+	    a, m, p, b, (long long)c->recorded_milli);
+	cr_expect_eq(c->billed_milli, billed, "cell %d %d %d %d: billed %lld",
+	    a, m, p, b, (long long)c->billed_milli);
+	cr_expect_eq(c->children, children, "cell %d %d %d %d: children %lld",
+	    a, m, p, b, (long long)c->children);
+}
+
+Test(caf, the_tally_of_a_year)
+{
+	const int ALL = SEPA_CAF_ALL;
+	sepa_holidays h = SEPA_HOLIDAYS_INIT;
+	sepa_caf_tally *t = tally_open(&h);
+
+	/* Léo, born 15 June 2020: 5 until 14 June 2026, then 6 */
+	tally_day(t, 1, SEPA_CAF_EXTRASCOLAIRE, "hour", "2026-02-18",
+	    "2020-06-15", 1500, 1500);
+	tally_day(t, 1, SEPA_CAF_PERISCOLAIRE, "hour", "2026-06-10",
+	    "2020-06-15", 2500, 2500);
+	tally_day(t, 1, SEPA_CAF_PERISCOLAIRE, "hour", "2026-06-17",
+	    "2020-06-15", 3000, 3000);
+	tally_day(t, 1, SEPA_CAF_EXTRASCOLAIRE, "day", "2026-07-06",
+	    "2020-06-15", 1000, 1000);
+	/* Inès, no birth date; her July day is not invoiced yet */
+	tally_day(
+	    t, 2, SEPA_CAF_EXTRASCOLAIRE, "day", "2026-07-07", NULL, 500, 0);
+	tally_day(t, 2, SEPA_CAF_EXTRASCOLAIRE, "hour", "2026-07-07", NULL,
+	    1000, 1000);
+	/* Tom, 11 in 2026: a Tuesday of school, then a stay */
+	tally_day(t, 3, SEPA_CAF_EXTRASCOLAIRE, "hour", "2026-03-03",
+	    "2015-03-01", 750, 750);
+	tally_day(t, 3, SEPA_CAF_SEJOUR, "day", "2026-07-15", "2015-03-01",
+	    1000, 1000);
+	tally_day(t, 3, SEPA_CAF_SEJOUR, "day", "2026-07-16", "2015-03-01",
+	    1000, 1000);
+
+	/* extrascolaire: hours as recorded, hours invoiced rounded up per
+	 * day, a day counts 10 hours */
+	expect_cell(t, SEPA_CAF_EXTRASCOLAIRE, ALL, ALL, ALL, 18250, 14000, 3);
+	expect_cell(
+	    t, SEPA_CAF_EXTRASCOLAIRE, 2, SEPA_CAF_HOLIDAYS, 0, 1500, 2000, 1);
+	expect_cell(t, SEPA_CAF_EXTRASCOLAIRE, 3, SEPA_CAF_SCHOOL_WEEK, 1, 750,
+	    1000, 1);
+	expect_cell(t, SEPA_CAF_EXTRASCOLAIRE, 7, SEPA_CAF_HOLIDAYS, 1, 10000,
+	    10000, 1);
+	expect_cell(
+	    t, SEPA_CAF_EXTRASCOLAIRE, 7, SEPA_CAF_HOLIDAYS, 2, 6000, 1000, 1);
+	expect_cell(t, SEPA_CAF_EXTRASCOLAIRE, 7, ALL, ALL, 16000, 11000, 2);
+	/* périscolaire: Wednesdays of school; the birthday moves the later
+	 * Wednesday to "6 ans et plus" */
+	expect_cell(
+	    t, SEPA_CAF_PERISCOLAIRE, 6, SEPA_CAF_WEDNESDAY, 0, 2500, 3000, 1);
+	expect_cell(
+	    t, SEPA_CAF_PERISCOLAIRE, 6, SEPA_CAF_WEDNESDAY, 1, 3000, 3000, 1);
+	expect_cell(t, SEPA_CAF_PERISCOLAIRE, ALL, SEPA_CAF_WEDNESDAY, ALL,
+	    5500, 6000, 1);
+	/* séjours: two days, 20 hours */
+	expect_cell(t, SEPA_CAF_SEJOUR, ALL, ALL, 1, 20000, 20000, 1);
+	/* every activity: each child once */
+	expect_cell(t, ALL, ALL, ALL, ALL, 43750, 40000, 3);
+	expect_cell(t, ALL, ALL, ALL, 0, 4000, 5000, 1);
+	expect_cell(t, ALL, ALL, ALL, 1, 33750, 34000, 2);
+	expect_cell(t, ALL, ALL, ALL, 2, 6000, 1000, 1);
+	expect_cell(t, ALL, ALL, SEPA_CAF_HOLIDAYS, ALL, 37500, 33000, 3);
+	expect_cell(t, ALL, 1, ALL, ALL, 0, 0, 0);
+	cr_expect_null(sepa_caf_tally_cell(t, 0, 13, ALL, ALL));
+	cr_expect_null(sepa_caf_tally_cell(t, ALL, ALL, ALL, 3));
+	cr_expect_null(sepa_caf_tally_cell(t, ALL, ALL, 3, ALL));
+	free(t);
+	sepa_holidays_free(&h);
+}
+
+Test(caf, the_tally_refuses_what_it_cannot_place)
+{
+	sepa_holidays h = SEPA_HOLIDAYS_INIT;
+	sepa_caf_tally *t = tally_open(&h);
+	sepa_caf_params p = t->p;
+	sepa_error err = SEPA_ERROR_INIT;
+
+	cr_expect_eq(sepa_caf_tally_day(t, 1, SEPA_CAF_EXTRASCOLAIRE, "hour",
+	                 D("2027-09-01"), NULL, 1000, 1000, &err),
+	    SEPA_ERANGE);
+	cr_expect_str_eq(err.msg,
+	    "the school holiday calendar has no dates of zone B for "
+	    "2027-09-01");
+	cr_expect_eq(sepa_caf_tally_day(t, 1, SEPA_CAF_EXTRASCOLAIRE, "meal",
+	                 D("2026-09-01"), NULL, 1000, 1000, &err),
+	    SEPA_EINVAL);
+	cr_expect_eq(sepa_caf_tally_day(t, 1, SEPA_CAF_NONE, "hour",
+	                 D("2026-09-01"), NULL, 1000, 1000, &err),
+	    SEPA_EINVAL);
+	cr_expect_eq(sepa_caf_tally_cell(t, SEPA_CAF_ALL, SEPA_CAF_ALL,
+	                 SEPA_CAF_ALL, SEPA_CAF_ALL)
+	                 ->children,
+	    0);
+	p.zone = 'D';
+	cr_expect_eq(sepa_caf_tally_init(t, &p, &err), SEPA_EINVAL);
+	cr_expect_str_eq(
+	    err.msg, "the school holiday calendar has no holidays for zone D");
+	p.zone = 'B';
+	p.hours_per_day = 0;
+	cr_expect_eq(sepa_caf_tally_init(t, &p, &err), SEPA_ERANGE);
+	free(t);
 	sepa_holidays_free(&h);
 }

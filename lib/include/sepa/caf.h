@@ -170,4 +170,68 @@ int sepa_holidays_span(
 int sepa_caf_period_of(
     const sepa_holidays *h, char zone, sepa_date d, const sepa_holiday **in);
 
+/* ------------------------------------------------------------ tally */
+
+/** What the declaration is made from (sepad.conf: caf.*). */
+typedef struct sepa_caf_params {
+	const sepa_holidays *calendar; /**< the school holidays */
+	char zone; /**< the commune's zone: 'A', 'B' or 'C' */
+	int hours_per_day; /**< caf.hours_per_day (10) */
+	enum sepa_hour_rounding rounding; /**< billing.hour_rounding */
+	sepa_caf_bands bands; /**< caf.age_bands */
+} sepa_caf_params;
+
+/** One cell of the declaration: hours in thousandths and children. */
+typedef struct sepa_caf_cell {
+	int64_t recorded_milli; /**< heures réalisées, as recorded */
+	int64_t billed_milli; /**< heures facturées, after rounding */
+	int64_t children; /**< distinct children with hours in the cell */
+	int64_t last_child; /* the child last counted (internal) */
+} sepa_caf_cell;
+
+/** "All" along a dimension of sepa_caf_tally_cell. */
+#define SEPA_CAF_ALL (-1)
+
+/**
+ * A year's figures per activity, month, period and age band, each also
+ * summed over every value of the other dimensions ("all"). Large: the
+ * caller allocates it (calloc) and calls sepa_caf_tally_init.
+ */
+typedef struct sepa_caf_tally {
+	sepa_caf_params p;
+	sepa_caf_cell cells[SEPA_CAF_NACTIVITIES + 1][13][SEPA_CAF_NPERIODS + 1]
+	                   [SEPA_CAF_MAX_BANDS + 2];
+} sepa_caf_tally;
+
+/** Start an empty tally; the parameters are checked (bands, hours per
+ * day, a zone the calendar has). */
+int sepa_caf_tally_init(
+    sepa_caf_tally *t, const sepa_caf_params *p, sepa_error *err);
+
+/**
+ * Count one child's day at one service: `recorded_milli` the quantity of
+ * the day as recorded (every line), `billed_milli` the quantity of the
+ * lines already invoiced, in the service's unit (hour or day). The hours
+ * réalisées are the recorded quantity in hours (days times hours per
+ * day); the hours facturées are the invoiced quantity rounded as the
+ * invoice run rounds it (sepa_caf_hours). The day goes into the period
+ * of the calendar and the band of the child's age on that day (birth NULL:
+ * "âge inconnu"). A child is counted once per cell: the days of one child
+ * must come one after another (sorted by child). SEPA_ERANGE when the
+ * calendar does not cover the day, SEPA_EINVAL for a unit without hours
+ * or the activity NONE; nothing is counted then.
+ */
+int sepa_caf_tally_day(sepa_caf_tally *t, int64_t child_id,
+    enum sepa_caf_activity a, const char *unit, sepa_date day,
+    const sepa_date *birth, int64_t recorded_milli, int64_t billed_milli,
+    sepa_error *err);
+
+/**
+ * A cell: activity (or SEPA_CAF_ALL), month 1..12 (or SEPA_CAF_ALL),
+ * period (or SEPA_CAF_ALL), band 0 .. nlimits + 1 (or SEPA_CAF_ALL).
+ * NULL when an index is out of range.
+ */
+const sepa_caf_cell *sepa_caf_tally_cell(
+    const sepa_caf_tally *t, int activity, int month, int period, int band);
+
 #endif /* SEPA_CAF_H */
