@@ -1,7 +1,8 @@
 /*
  * cmd_returns.c - `sepactl import returns FILE...` (bank returns, each
  * file in its own transaction), `sepactl recovery export` (the unpaid
- * invoices for the treasury) and `sepactl report` (the month's figures).
+ * invoices for the treasury) and `sepactl report` (the month's figures;
+ * `report caf` is in cmd_caf.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -273,6 +274,9 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 	int64_t cred;
 	int rc;
 
+	/* report caf: the yearly declaration to the CAF (cmd_caf.c). */
+	if (argc >= 2 && strcmp(argv[1], "caf") == 0)
+		return cmd_report_caf(ctl, argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
 			month_arg = argv[++i];
@@ -286,7 +290,7 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	if (month_arg == NULL) {
-		log_warnx("report needs --month YYYY-MM");
+		log_warnx("report needs --month YYYY-MM, or caf --year YYYY");
 		return CTL_USAGE;
 	}
 	if (sepa_month_parse(&month, month_arg, &err) != 0)
