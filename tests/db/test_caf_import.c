@@ -12,6 +12,7 @@
 #include "sepa/csv.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 #include "db_internal.h"
 #include "store_creditor.h"
 #include "store_import.h"
@@ -19,6 +20,7 @@
 #define DATA SEPAD_SRCDIR "/tests/data/caf/"
 
 static const sepa_date today = {2026, 8, 1};
+static const sepa_rules rules = SEPA_RULES_INIT;
 
 struct fixture {
 	char name[64];
@@ -53,7 +55,7 @@ fx_ok(struct fixture *fx, enum import_kind kind, const char *file)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	int rc = store_import_file(fx->db, fx->creditor, kind, file,
-	    SEPA_CSV_UTF8, today, fx->res, &err);
+	    SEPA_CSV_UTF8, &rules, today, fx->res, &err);
 
 	cr_assert_eq(rc, 0, "%s: %s (%s)", file, err.msg,
 	    fx->res->nissues ? fx->res->issues[0].reason : "");
@@ -76,7 +78,7 @@ fx_refused(struct fixture *fx, enum import_kind kind, const char *file,
 	sepa_error err = SEPA_ERROR_INIT;
 	int64_t before = snapshot_take(fx->db);
 	int rc = store_import_file(fx->db, fx->creditor, kind, file,
-	    SEPA_CSV_UTF8, today, fx->res, &err);
+	    SEPA_CSV_UTF8, &rules, today, fx->res, &err);
 	char all[8192] = "";
 
 	for (size_t i = 0; i < fx->res->nissues; i++) {
