@@ -286,13 +286,30 @@ caf_text_head(FILE *fp, const char *first)
 	fputc('\n', fp);
 }
 
-/* Per period (then the total), each with its age bands. */
-static void
-caf_text_periods(FILE *fp, const struct caf_report *r, int a)
-{
-	char label[96], band[64];
+/* The lines of an activity's two tables, in order. */
+enum caf_line {
+	CAF_PERIODS, /* the head of the table of periods */
+	CAF_PERIOD, /* a period, or the total */
+	CAF_BAND, /* an age band of the period above */
+	CAF_MONTHS, /* the head of the table of months */
+	CAF_MONTH,
+	CAF_DONE
+};
 
-	caf_text_head(fp, "période / tranche d'âge");
+typedef void caf_line_fn(FILE *fp, const struct caf_report *r, int a,
+    enum caf_line k, const char *label, const sepa_caf_cell *c);
+
+/*
+ * The lines of activity a (or SEPA_CAF_ALL) for the text and the page:
+ * each period with hours and the total, with their age bands; then each
+ * month with hours.
+ */
+static void
+caf_lines(FILE *fp, const struct caf_report *r, int a, caf_line_fn *fn)
+{
+	char label[64];
+
+	fn(fp, r, a, CAF_PERIODS, "période / tranche d'âge", NULL);
 	for (int p = 0; p <= SEPA_CAF_NPERIODS; p++) {
 		int pp = p == SEPA_CAF_NPERIODS ? SEPA_CAF_ALL : p;
 		const sepa_caf_cell *c =
@@ -300,27 +317,18 @@ caf_text_periods(FILE *fp, const struct caf_report *r, int a)
 
 		if (caf_empty(c) && pp != SEPA_CAF_ALL)
 			continue;
-		caf_text_row(
-		    fp, pp == SEPA_CAF_ALL ? "total" : caf_period(pp), c);
+		fn(fp, r, a, CAF_PERIOD,
+		    pp == SEPA_CAF_ALL ? "total" : caf_period(pp), c);
 		for (int b = 0; b < caf_nbands(r); b++) {
 			const sepa_caf_cell *x =
 			    caf_cell(r, a, SEPA_CAF_ALL, pp, b);
 
-			if (caf_empty(x))
-				continue;
-			snprintf(label, sizeof(label), "  %s",
-			    caf_band(band, sizeof(band), r, b));
-			caf_text_row(fp, label, x);
+			if (!caf_empty(x))
+				fn(fp, r, a, CAF_BAND,
+				    caf_band(label, sizeof(label), r, b), x);
 		}
 	}
-}
-
-static void
-caf_text_months(FILE *fp, const struct caf_report *r, int a)
-{
-	char label[64];
-
-	caf_text_head(fp, "mois");
+	fn(fp, r, a, CAF_MONTHS, "mois", NULL);
 	for (int m = 1; m <= 12; m++) {
 		const sepa_caf_cell *c =
 		    caf_cell(r, a, m, SEPA_CAF_ALL, SEPA_CAF_ALL);
@@ -328,7 +336,37 @@ caf_text_months(FILE *fp, const struct caf_report *r, int a)
 		if (caf_empty(c))
 			continue;
 		caf_month(label, sizeof(label), r->year, m);
+		fn(fp, r, a, CAF_MONTH, label, c);
+	}
+	fn(fp, r, a, CAF_DONE, NULL, NULL);
+}
+
+static void
+caf_text_line(FILE *fp, const struct caf_report *r, int a, enum caf_line k,
+    const char *label, const sepa_caf_cell *c)
+{
+	char indented[80];
+
+	(void)r;
+	(void)a;
+	switch (k) {
+	case CAF_PERIODS:
+		caf_text_head(fp, label);
+		break;
+	case CAF_MONTHS:
+		fputc('\n', fp);
+		caf_text_head(fp, label);
+		break;
+	case CAF_BAND:
+		snprintf(indented, sizeof(indented), "  %s", label);
+		caf_text_row(fp, indented, c);
+		break;
+	case CAF_PERIOD:
+	case CAF_MONTH:
 		caf_text_row(fp, label, c);
+		break;
+	case CAF_DONE:
+		break;
 	}
 }
 
@@ -355,6 +393,20 @@ caf_text_unknown(FILE *fp, const struct caf_report *r)
 	      "fichier\n  child_ref;family_ref;child_name;birth_date et "
 	      "importez-le avec\n  sepactl import children.\n",
 	    fp);
+}
+
+/* What the hours are, in one sentence (`brk` in its middle). */
+static void
+caf_method(char *buf, size_t size, const struct caf_report *r, const char *brk)
+{
+	snprintf(buf, size,
+	    "Heures réalisées : telles que pointées ; heures facturées : après "
+	    "l'arrondi%sde la facturation (%s) ; 1 journée = %d heures.",
+	    brk,
+	    r->cfg->hour_rounding == CONFIG_ROUND_UP
+	        ? "à l'heure supérieure par enfant, service et jour"
+	        : "aucun",
+	    r->cfg->caf_hours_per_day);
 }
 
 /* The hours invoiced against the invoices: "" when they agree. */
@@ -389,13 +441,8 @@ caf_text(FILE *fp, const struct caf_report *r)
 	fprintf(fp, "%s ; zone de vacances scolaires %c (%s)\n",
 	    r->cfg->cred_name[0] != '\0' ? r->cfg->cred_name : "(sans nom)",
 	    'A' + r->cfg->caf_zone, r->cfg->caf_holidays);
-	fprintf(fp,
-	    "Heures réalisées : telles que pointées ; heures facturées : après "
-	    "l'arrondi\nde la facturation (%s) ; 1 journée = %d heures.\n",
-	    r->cfg->hour_rounding == CONFIG_ROUND_UP
-	        ? "à l'heure supérieure par enfant, service et jour"
-	        : "aucun",
-	    r->cfg->caf_hours_per_day);
+	caf_method(check, sizeof(check), r, "\n");
+	fprintf(fp, "%s\n", check);
 	for (int a = 1; a <= SEPA_CAF_NACTIVITIES; a++) {
 		int aa = a == SEPA_CAF_NACTIVITIES ? SEPA_CAF_ALL : a;
 
@@ -407,9 +454,7 @@ caf_text(FILE *fp, const struct caf_report *r)
 			caf_services(svc, sizeof(svc), r, aa);
 			fprintf(fp, "\n%s (%s)\n", caf_activity(aa), svc);
 		}
-		caf_text_periods(fp, r, aa);
-		fputc('\n', fp);
-		caf_text_months(fp, r, aa);
+		caf_lines(fp, r, aa, caf_text_line);
 	}
 	caf_text_unknown(fp, r);
 	caf_check(check, sizeof(check), r);
@@ -573,9 +618,33 @@ caf_html_chart(FILE *fp, const struct caf_report *r, int a)
 }
 
 static void
+caf_html_line(FILE *fp, const struct caf_report *r, int a, enum caf_line k,
+    const char *label, const sepa_caf_cell *c)
+{
+	switch (k) {
+	case CAF_PERIODS:
+		caf_html_head(fp, label);
+		break;
+	case CAF_MONTHS:
+		fputs("</table>\n", fp);
+		caf_html_head(fp, label);
+		break;
+	case CAF_PERIOD:
+	case CAF_MONTH:
+	case CAF_BAND:
+		caf_html_row(fp, label, k == CAF_BAND, c);
+		break;
+	case CAF_DONE:
+		fputs("</table>\n", fp);
+		caf_html_chart(fp, r, a);
+		break;
+	}
+}
+
+static void
 caf_html_activity(FILE *fp, const struct caf_report *r, int a)
 {
-	char svc[512], band[64], label[64];
+	char svc[512];
 
 	fputs("<h2>", fp);
 	htmlout_text(fp, caf_activity(a));
@@ -586,38 +655,7 @@ caf_html_activity(FILE *fp, const struct caf_report *r, int a)
 		htmlout_text(fp, svc);
 		fputs("</p>\n", fp);
 	}
-	caf_html_head(fp, "période / tranche d'âge");
-	for (int p = 0; p <= SEPA_CAF_NPERIODS; p++) {
-		int pp = p == SEPA_CAF_NPERIODS ? SEPA_CAF_ALL : p;
-		const sepa_caf_cell *c =
-		    caf_cell(r, a, SEPA_CAF_ALL, pp, SEPA_CAF_ALL);
-
-		if (caf_empty(c) && pp != SEPA_CAF_ALL)
-			continue;
-		caf_html_row(
-		    fp, pp == SEPA_CAF_ALL ? "total" : caf_period(pp), 0, c);
-		for (int b = 0; b < caf_nbands(r); b++) {
-			const sepa_caf_cell *x =
-			    caf_cell(r, a, SEPA_CAF_ALL, pp, b);
-
-			if (!caf_empty(x))
-				caf_html_row(fp,
-				    caf_band(band, sizeof(band), r, b), 1, x);
-		}
-	}
-	fputs("</table>\n", fp);
-	caf_html_head(fp, "mois");
-	for (int m = 1; m <= 12; m++) {
-		const sepa_caf_cell *c =
-		    caf_cell(r, a, m, SEPA_CAF_ALL, SEPA_CAF_ALL);
-
-		if (caf_empty(c))
-			continue;
-		caf_month(label, sizeof(label), r->year, m);
-		caf_html_row(fp, label, 0, c);
-	}
-	fputs("</table>\n", fp);
-	caf_html_chart(fp, r, a);
+	caf_lines(fp, r, a, caf_html_line);
 }
 
 static void
@@ -648,14 +686,10 @@ caf_html(FILE *fp, const struct caf_report *r)
 	htmlout_text(fp, r->cfg->cred_name);
 	fputs(" — zone de vacances scolaires ", fp);
 	htmlout_text(fp, zone);
-	fprintf(fp,
-	    ". Heures réalisées : telles que pointées ; heures facturées : "
-	    "après l'arrondi de la facturation (%s) ; 1 journée = %d "
-	    "heures.</p>\n",
-	    r->cfg->hour_rounding == CONFIG_ROUND_UP
-	        ? "à l'heure supérieure par enfant, service et jour"
-	        : "aucun",
-	    r->cfg->caf_hours_per_day);
+	caf_method(check, sizeof(check), r, " ");
+	fputs(". ", fp);
+	htmlout_text(fp, check);
+	fputs("</p>\n", fp);
 	for (int a = 1; a <= SEPA_CAF_NACTIVITIES; a++) {
 		int aa = a == SEPA_CAF_NACTIVITIES ? SEPA_CAF_ALL : a;
 
