@@ -61,9 +61,7 @@ struct caf_report {
 static void
 caf_add_service(struct caf_report *r, enum sepa_caf_activity a, const char *s)
 {
-	size_t n = r->nservices[a];
-
-	size_t at;
+	size_t n = r->nservices[a], at;
 
 	for (size_t i = 0; i < n && i < CAF_MAX_SERVICES; i++)
 		if (strcmp(r->services[a][i], s) == 0)
@@ -162,7 +160,7 @@ caf_hours(char *buf, size_t size, int64_t milli, const char *sep)
 {
 	int64_t c = milli < 0 ? -((-milli + 5) / 10) : (milli + 5) / 10;
 	int64_t a = c < 0 ? -c : c, units = a / 100;
-	char digits[32], grouped[64];
+	char digits[32], grouped[128];
 	size_t n, j = 0;
 
 	snprintf(digits, sizeof(digits), "%" PRId64, units);
