@@ -1,6 +1,6 @@
 /*
  * store_import.c - the CSV imports (families, mandates, tariffs,
- * consumption): hash the file, refuse bytes already taken in, then in one
+ * consumption, children): hash the file, refuse bytes already taken in, then in one
  * transaction stream the rows through the CSV reader, check each field in
  * C, COPY the good rows into the staging table of the kind (tagged with
  * the imported_files id), run the checks that need the database as
@@ -272,6 +272,7 @@ struct import_row {
 	struct import_result *res;
 	const sepa_csv_row *row;
 	const sepa_csv_column *cols;
+	sepa_date today; /* the business date */
 	int bad;
 };
 
@@ -380,194 +381,191 @@ import_email(struct import_row *r, size_t k)
 }
 
 /*
- * An optional birth date: "" in out when the field is empty (unknown),
- * else the date, which must not be after `on` (the day of attendance, or
- * the business date: `what`) nor IMPORT_MAX_AGE years or more before it.
+ * A checked row as the staging table takes it: one value per column of
+ * the kind (NULL for SQL NULL), pointing into the row or into the buffers
+ * that hold the normalised forms.
  */
-static int
+struct import_fields {
+	const char *v[IMPORT_MAX_COLS];
+	char date[SEPA_DATE_BUFSZ], num[32], cc[3], birth[SEPA_DATE_BUFSZ];
+	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
+};
+
+/*
+ * An optional birth date into f->birth and *v: NULL when the field is
+ * empty (unknown), else the date, which must not be after `on` (the day
+ * of attendance, or the business date: `what`) nor IMPORT_MAX_AGE years
+ * or more before it.
+ */
+static void
 import_birth(struct import_row *r, size_t k, sepa_date on, const char *what,
-    char out[SEPA_DATE_BUFSZ])
+    struct import_fields *f, const char **v)
 {
 	sepa_error e = SEPA_ERROR_INIT;
 	char why[96], d[SEPA_DATE_BUFSZ];
 	sepa_date b;
 
-	out[0] = '\0';
+	*v = NULL;
 	if (import_field(r, k)[0] == '\0')
-		return 0;
+		return;
 	if (sepa_date_parse(&b, import_field(r, k), &e) != 0) {
 		import_bad(r, k, e.msg);
-		return -1;
+		return;
 	}
 	if (sepa_date_cmp(b, on) > 0) {
 		snprintf(why, sizeof(why), "after %s %s", what,
 		    sepa_date_iso(d, on));
 		import_bad(r, k, why);
-		return -1;
+		return;
 	}
 	if (sepa_age_on(b, on) >= IMPORT_MAX_AGE) {
 		snprintf(why, sizeof(why), "%d years or more before %s %s",
 		    IMPORT_MAX_AGE, what, sepa_date_iso(d, on));
 		import_bad(r, k, why);
-		return -1;
+		return;
 	}
-	sepa_date_iso(out, b);
-	return 0;
+	*v = sepa_date_iso(f->birth, b);
+}
+
+static void
+import_check_family(struct import_row *r, struct import_fields *f)
+{
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_opt_text(r, 2);
+	f->v[3] = import_opt_text(r, 3);
+	f->v[4] = import_text(r, 4);
+	import_country(r, 5, f->cc);
+	f->v[5] = f->cc;
+	import_email(r, 6);
+	f->v[6] = import_field(r, 6)[0] ? import_field(r, 6) : NULL;
+	f->v[7] = import_text(r, 7);
+}
+
+static void
+import_check_mandate(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
+		import_bad(r, 0, import_reason(e.msg));
+	f->v[0] = import_field(r, 0);
+	f->v[1] = import_text(r, 1);
+	if (sepa_iban_parse(f->iban, import_field(r, 2), &e) != 0)
+		import_bad(r, 2, import_reason(e.msg));
+	f->v[2] = f->iban;
+	f->bic[0] = '\0';
+	if (import_field(r, 3)[0] != '\0' &&
+	    sepa_bic_parse(f->bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
+		import_bad(r, 3, import_reason(e.msg));
+	f->v[3] = f->bic[0] ? f->bic : NULL;
+	if (import_date(r, 4, f->date) == 0) {
+		sepa_date d;
+
+		sepa_date_parse(&d, f->date, &e);
+		if (sepa_date_cmp(d, r->today) > 0) {
+			char why[64], td[SEPA_DATE_BUFSZ];
+
+			snprintf(why, sizeof(why), "after the business date %s",
+			    sepa_date_iso(td, r->today));
+			import_bad(r, 4, why);
+		}
+	}
+	f->v[4] = f->date;
+}
+
+static void
+import_check_tariff(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	const char *unit = import_field(r, 2), *caf = import_field(r, 5);
+	enum sepa_caf_activity act = SEPA_CAF_NONE;
+	int hours = strcmp(unit, "hour") == 0 || strcmp(unit, "day") == 0;
+	int64_t v;
+
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	if (!hours && strcmp(unit, "meal") != 0 && strcmp(unit, "slot") != 0)
+		import_bad(r, 2, "unit must be meal, slot, hour or day");
+	f->v[2] = unit;
+	/* The CAF activity (optional): hour and day services only. */
+	if (caf[0] != '\0' && sepa_caf_activity_parse(&act, caf, &e) != 0)
+		import_bad(r, 5, e.msg);
+	else if (act != SEPA_CAF_NONE && !hours &&
+	    (!strcmp(unit, "meal") || !strcmp(unit, "slot")))
+		import_bad(r, 5,
+		    "a service billed per meal or slot has no hours to "
+		    "declare to the CAF: caf_activity must be none");
+	f->v[5] = caf[0] != '\0' ? sepa_caf_activity_code(act) : NULL;
+	if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
+		import_bad(r, 3, e.msg);
+	else if (v < 0)
+		import_bad(r, 3, "price is negative");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[3] = f->num;
+	import_date(r, 4, f->date);
+	f->v[4] = f->date;
+}
+
+static void
+import_check_consumption(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date on = r->today;
+	int64_t v;
+	int dated;
+
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_text(r, 2);
+	f->v[3] = import_text(r, 3);
+	/* A birth date is checked against the day of attendance. */
+	dated = import_date(r, 4, f->date) == 0;
+	if (dated)
+		sepa_date_parse(&on, f->date, &e);
+	f->v[4] = f->date;
+	if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
+		import_bad(r, 5, e.msg);
+	else if (v == 0)
+		import_bad(r, 5, "quantity is zero");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[5] = f->num;
+	import_birth(r, 6, on,
+	    dated ? "the day of attendance" : "the business date", f, &f->v[6]);
+}
+
+static void
+import_check_child(struct import_row *r, struct import_fields *f)
+{
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_text(r, 2);
+	import_birth(r, 3, r->today, "the business date", f, &f->v[3]);
 }
 
 /* Check one data row and append it to the COPY text; 0 when it is good. */
 static int
-import_check_row(enum import_kind kind, struct import_row *r,
-    struct import_copy *c, sepa_date today)
+import_check_row(
+    enum import_kind kind, struct import_row *r, struct import_copy *c)
 {
-	sepa_error e = SEPA_ERROR_INIT;
-	char d1[SEPA_DATE_BUFSZ], num[32], cc[3];
-	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
-	const char *t[6];
-	int64_t v;
+	static void (*const check[])(
+	    struct import_row *, struct import_fields *) = {
+	    [IMPORT_FAMILIES] = import_check_family,
+	    [IMPORT_MANDATES] = import_check_mandate,
+	    [IMPORT_TARIFFS] = import_check_tariff,
+	    [IMPORT_CONSUMPTION] = import_check_consumption,
+	    [IMPORT_CHILDREN] = import_check_child,
+	};
+	struct import_fields f;
 
-	switch (kind) {
-	case IMPORT_FAMILIES:
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_opt_text(r, 2);
-		t[3] = import_opt_text(r, 3);
-		t[4] = import_text(r, 4);
-		import_country(r, 5, cc);
-		import_email(r, 6);
-		t[5] = import_text(r, 7);
-		if (r->bad)
-			return -1;
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, t[3]);
-		import_copy_field(c, t[4]);
-		import_copy_field(c, cc);
-		import_copy_field(
-		    c, import_field(r, 6)[0] ? import_field(r, 6) : NULL);
-		import_copy_field(c, t[5]);
-		return 0;
-	case IMPORT_MANDATES:
-		if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
-			import_bad(r, 0, import_reason(e.msg));
-		t[1] = import_text(r, 1);
-		if (sepa_iban_parse(iban, import_field(r, 2), &e) != 0)
-			import_bad(r, 2, import_reason(e.msg));
-		bic[0] = '\0';
-		if (import_field(r, 3)[0] != '\0' &&
-		    sepa_bic_parse(
-		        bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
-			import_bad(r, 3, import_reason(e.msg));
-		if (import_date(r, 4, d1) == 0) {
-			sepa_date d;
-
-			sepa_date_parse(&d, d1, &e);
-			if (sepa_date_cmp(d, today) > 0) {
-				char why[64], td[SEPA_DATE_BUFSZ];
-
-				snprintf(why, sizeof(why),
-				    "after the business date %s",
-				    sepa_date_iso(td, today));
-				import_bad(r, 4, why);
-			}
-		}
-		if (r->bad)
-			return -1;
-		import_copy_field(c, import_field(r, 0));
-		import_copy_field(c, t[1]);
-		import_copy_field(c, iban);
-		import_copy_field(c, bic[0] ? bic : NULL);
-		import_copy_field(c, d1);
-		return 0;
-	case IMPORT_TARIFFS: {
-		enum sepa_caf_activity act = SEPA_CAF_NONE;
-		int hours;
-
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_field(r, 2);
-		hours = strcmp(t[2], "hour") == 0 || strcmp(t[2], "day") == 0;
-		if (!hours && strcmp(t[2], "meal") != 0 &&
-		    strcmp(t[2], "slot") != 0)
-			import_bad(
-			    r, 2, "unit must be meal, slot, hour or day");
-		if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
-			import_bad(r, 3, e.msg);
-		else if (v < 0)
-			import_bad(r, 3, "price is negative");
-		import_date(r, 4, d1);
-		/* The CAF activity (optional): hour and day services only. */
-		t[3] = import_field(r, 5);
-		if (t[3][0] != '\0' &&
-		    sepa_caf_activity_parse(&act, t[3], &e) != 0)
-			import_bad(r, 5, e.msg);
-		else if (act != SEPA_CAF_NONE && !hours &&
-		    (!strcmp(t[2], "meal") || !strcmp(t[2], "slot")))
-			import_bad(r, 5,
-			    "a service billed per meal or slot has no hours "
-			    "to declare to the CAF: caf_activity must be none");
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, num);
-		import_copy_field(c, d1);
-		import_copy_field(
-		    c, t[3][0] != '\0' ? sepa_caf_activity_code(act) : NULL);
-		return 0;
-	}
-	case IMPORT_CONSUMPTION: {
-		sepa_date on = today;
-		char birth[SEPA_DATE_BUFSZ];
-		int dated;
-
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_text(r, 2);
-		t[3] = import_text(r, 3);
-		/* A birth date is checked against the day of attendance. */
-		dated = import_date(r, 4, d1) == 0;
-		if (dated)
-			sepa_date_parse(&on, d1, &e);
-		if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
-			import_bad(r, 5, e.msg);
-		else if (v == 0)
-			import_bad(r, 5, "quantity is zero");
-		import_birth(r, 6, on,
-		    dated ? "the day of attendance" : "the business date",
-		    birth);
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, t[3]);
-		import_copy_field(c, d1);
-		import_copy_field(c, num);
-		import_copy_field(c, birth[0] != '\0' ? birth : NULL);
-		return 0;
-	}
-	case IMPORT_CHILDREN: {
-		char birth[SEPA_DATE_BUFSZ];
-
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_text(r, 2);
-		import_birth(r, 3, today, "the business date", birth);
-		if (r->bad)
-			return -1;
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, birth[0] != '\0' ? birth : NULL);
-		return 0;
-	}
-	}
-	return -1;
+	check[kind](r, &f);
+	if (r->bad)
+		return -1;
+	for (size_t k = 0; k < import_kinds[kind].ncols; k++)
+		import_copy_field(c, f.v[k]);
+	return 0;
 }
 
 /* --------------------------------------------------- the file pass */
@@ -613,7 +611,7 @@ import_stream(struct db *db, enum import_kind kind, int fd, const char *path,
 	in_copy = 1;
 	snprintf(prefix, sizeof(prefix), "%" PRId64, file_id);
 	for (;;) {
-		struct import_row ir = {res, &row, cols, 0};
+		struct import_row ir = {res, &row, cols, today, 0};
 
 		rc = sepa_csv_next(r, &row, &e);
 		if (rc == 0)
@@ -631,7 +629,7 @@ import_stream(struct db *db, enum import_kind kind, int fd, const char *path,
 		import_copy_field(&c, prefix);
 		snprintf(e.msg, sizeof(e.msg), "%ld", row.line);
 		import_copy_field(&c, e.msg);
-		if (import_check_row(kind, &ir, &c, today) != 0) {
+		if (import_check_row(kind, &ir, &c) != 0) {
 			res->bad_rows++;
 			continue;
 		}
@@ -1163,20 +1161,162 @@ import_find_same(struct db *db, const char *cred, const char *kind,
 	return 0;
 }
 
+/* One import under way: its file and its parameters as text. */
+struct import_job {
+	enum import_kind kind;
+	const char *kname; /* the kind's name */
+	const char *path, *base; /* base: the file's name, without directory */
+	int64_t creditor_id;
+	const sepa_rules
+	    *rules; /* the contract's (new mandates after rejects) */
+	sepa_date today;
+	struct timespec t0; /* when the rows began to be read */
+	char sha[65], cred[24], file[24], size[24];
+};
+
+/*
+ * Register the file in imported_files (job->file, res->file_id), unless
+ * the same bytes were imported before (res->already).
+ */
+static int
+import_register(struct db *db, struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	int rc;
+
+	if ((rc = import_find_same(
+	         db, job->cred, job->kname, job->sha, res, err)) != 0 ||
+	    res->already)
+		return rc;
+	if ((rc = db_query_int64(db, &res->file_id,
+	         "register the imported file",
+	         "INSERT INTO imported_files (creditor_id, kind, sha256, "
+	         "file_name, size_bytes) VALUES ($1, $2, $3, $4, $5) "
+	         "RETURNING id",
+	         5,
+	         (const char *const[]){
+	             job->cred, job->kname, job->sha, job->base, job->size},
+	         err)) != 0)
+		return rc;
+	snprintf(job->file, sizeof(job->file), "%" PRId64, res->file_id);
+	return 0;
+}
+
+/*
+ * The staging rows are new in this transaction: without statistics the
+ * planner takes a big file for a few rows and joins it row by row.
+ * ANALYZE sees our own uncommitted rows. Then the ids the checks and
+ * moves need more than once are looked up, for the kinds that have them.
+ */
+static int
+import_prepare_rows(
+    struct db *db, const struct import_job *job, sepa_error *err)
+{
+	enum import_kind kind = job->kind;
+	int rc;
+
+	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
+	         0, NULL, err)) != 0)
+		return rc;
+	if (kind >= sizeof(import_prepare) / sizeof(import_prepare[0]) ||
+	    import_prepare[kind] == NULL)
+		return 0;
+	if ((rc = db_exec(db, "look up the rows' ids", import_prepare[kind], 2,
+	         (const char *const[]){job->cred, job->file}, err)) != 0)
+		return rc;
+	return db_exec(
+	    db, "analyze the rows' ids", "ANALYZE imp_conso", 0, NULL, err);
+}
+
+/*
+ * The checks of the staged rows that need the database; SEPA_EINVAL when
+ * a row is bad or the file has none.
+ */
+static int
+import_check(struct db *db, const struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	const char *cred = job->cred, *file = job->file;
+	int rc;
+
+	if ((rc = import_prepare_rows(db, job, err)) != 0)
+		return rc;
+	log_debug(
+	    "import: analyzed and looked up at %.2f s", import_since(&job->t0));
+	if ((rc = import_db_checks(db, job->kind, cred, file, res, err)) != 0)
+		return rc;
+	log_debug("import: checked at %.2f s", import_since(&job->t0));
+	if (job->kind == IMPORT_MANDATES &&
+	    (rc = import_check_rejects(
+	         db, cred, file, job->rules, job->today, res, err)) != 0)
+		return rc;
+	if (res->bad_rows > 0)
+		return sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
+		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
+	if (res->rows_total == 0)
+		return sepa_error_setw(err, SEPA_EINVAL, job->path, 0,
+		    "no data row after the header");
+	return 0;
+}
+
+/*
+ * Move the rows into the real tables, clear the staging rows, and mark
+ * the file imported, with its event.
+ */
+static int
+import_store(struct db *db, const struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	struct event ev = {0};
+	char n1[24], n2[24], n3[24], msg[512];
+	int rc;
+
+	rc = import_move(db, job->kind, job->cred, job->file, res, err);
+	if (rc != 0)
+		return rc;
+	log_debug("import: stored at %.2f s", import_since(&job->t0));
+	if ((rc = db_exec(db, "clear the staging rows", import_clear[job->kind],
+	         1, (const char *const[]){job->file}, err)) != 0)
+		return rc;
+	snprintf(n1, sizeof(n1), "%" PRId64, res->rows_total);
+	snprintf(n2, sizeof(n2), "%" PRId64, res->rows_inserted);
+	snprintf(n3, sizeof(n3), "%" PRId64, res->rows_updated);
+	if ((rc = db_exec(db, "mark the file imported",
+	         "UPDATE imported_files SET status = 'imported', "
+	         "rows_total = $2, rows_inserted = $3, rows_updated = "
+	         "$4, finished_at = now() WHERE id = $1",
+	         4, (const char *const[]){job->file, n1, n2, n3}, err)) != 0)
+		return rc;
+	snprintf(msg, sizeof(msg),
+	    "%s file %s imported: %" PRId64 " rows, %" PRId64
+	    " inserted, %" PRId64 " updated",
+	    job->kname, job->base, res->rows_total, res->rows_inserted,
+	    res->rows_updated);
+	ev.kind = "file.imported";
+	ev.message = msg;
+	ev.business_date = job->today;
+	ev.file_id = res->file_id;
+	ev.has_count = true;
+	ev.count = res->rows_total;
+	return store_event_add(db, job->creditor_id, &ev, err);
+}
+
 int
 store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
     const char *path, int encoding, const sepa_rules *rules, sepa_date today,
     struct import_result *res, sepa_error *err)
 {
-	const char *kname = store_import_kind_name(kind);
-	char sha[65], cred[24], file[24], size_s[24], n1[24], n2[24], n3[24];
-	const char *base;
+	struct import_job job = {.kind = kind,
+	    .kname = store_import_kind_name(kind),
+	    .path = path,
+	    .creditor_id = creditor_id,
+	    .rules = rules,
+	    .today = today};
 	int64_t size;
 	int fd = -1, rc, in_tx = 0;
-	struct timespec t0;
 
 	memset(res, 0, sizeof(*res));
-	if (kname == NULL)
+	if (job.kname == NULL)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "unknown import kind %d", (int)kind);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1186,117 +1326,27 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 		err->sys_errno = errno;
 		goto cleanup;
 	}
-	if ((rc = import_hash(fd, path, sha, &size, err)) != 0)
+	if ((rc = import_hash(fd, path, job.sha, &size, err)) != 0)
 		goto cleanup;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(size_s, sizeof(size_s), "%" PRId64, size);
+	snprintf(job.cred, sizeof(job.cred), "%" PRId64, creditor_id);
+	snprintf(job.size, sizeof(job.size), "%" PRId64, size);
+	job.base = strrchr(path, '/');
+	job.base = job.base != NULL ? job.base + 1 : path;
 
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
 	in_tx = 1;
-	if ((rc = import_find_same(db, cred, kname, sha, res, err)) != 0 ||
-	    res->already)
+	if ((rc = import_register(db, &job, res, err)) != 0 || res->already)
 		goto cleanup;
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	{
-		const char *params[5] = {cred, kname, sha, base, size_s};
-
-		if ((rc = db_query_int64(db, &res->file_id,
-		         "register the imported file",
-		         "INSERT INTO imported_files (creditor_id, kind, sha256, "
-		         "file_name, size_bytes) VALUES ($1, $2, $3, $4, $5) "
-		         "RETURNING id",
-		         5, params, err)) != 0)
-			goto cleanup;
-	}
-	snprintf(file, sizeof(file), "%" PRId64, res->file_id);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &job.t0);
 	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
 	         today, res, err)) != 0)
 		goto cleanup;
 	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
-	    res->rows_total, import_since(&t0));
-	/*
-	 * The staging rows are new in this transaction: without statistics
-	 * the planner takes a big file for a few rows and joins it row by
-	 * row. ANALYZE sees our own uncommitted rows.
-	 */
-	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
-	         0, NULL, err)) != 0)
-		goto cleanup;
-	if (kind < sizeof(import_prepare) / sizeof(import_prepare[0]) &&
-	    import_prepare[kind] != NULL) {
-		const char *params[2] = {cred, file};
-
-		if ((rc = db_exec(db, "look up the rows' ids",
-		         import_prepare[kind], 2, params, err)) != 0 ||
-		    (rc = db_exec(db, "analyze the rows' ids",
-		         "ANALYZE imp_conso", 0, NULL, err)) != 0)
-			goto cleanup;
-	}
-	log_debug(
-	    "import: analyzed and looked up at %.2f s", import_since(&t0));
-	if ((rc = import_db_checks(db, kind, cred, file, res, err)) != 0)
-		goto cleanup;
-	log_debug("import: checked at %.2f s", import_since(&t0));
-	if (kind == IMPORT_MANDATES &&
-	    (rc = import_check_rejects(
-	         db, cred, file, rules, today, res, err)) != 0)
-		goto cleanup;
-	if (res->bad_rows > 0) {
-		rc = sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
-		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
-		goto cleanup;
-	}
-	if (res->rows_total == 0) {
-		rc = sepa_error_setw(
-		    err, SEPA_EINVAL, path, 0, "no data row after the header");
-		goto cleanup;
-	}
-	if ((rc = import_move(db, kind, cred, file, res, err)) != 0)
-		goto cleanup;
-	log_debug("import: stored at %.2f s", import_since(&t0));
-	{
-		const char *params[1] = {file};
-
-		if ((rc = db_exec(db, "clear the staging rows",
-		         import_clear[kind], 1, params, err)) != 0)
-			goto cleanup;
-	}
-	snprintf(n1, sizeof(n1), "%" PRId64, res->rows_total);
-	snprintf(n2, sizeof(n2), "%" PRId64, res->rows_inserted);
-	snprintf(n3, sizeof(n3), "%" PRId64, res->rows_updated);
-	{
-		const char *params[4] = {file, n1, n2, n3};
-
-		if ((rc = db_exec(db, "mark the file imported",
-		         "UPDATE imported_files SET status = 'imported', "
-		         "rows_total = $2, rows_inserted = $3, rows_updated = "
-		         "$4, finished_at = now() WHERE id = $1",
-		         4, params, err)) != 0)
-			goto cleanup;
-	}
-	{
-		struct event ev;
-		char msg[512];
-
-		memset(&ev, 0, sizeof(ev));
-		snprintf(msg, sizeof(msg),
-		    "%s file %s imported: %" PRId64 " rows, %" PRId64
-		    " inserted, %" PRId64 " updated",
-		    kname, base, res->rows_total, res->rows_inserted,
-		    res->rows_updated);
-		ev.kind = "file.imported";
-		ev.message = msg;
-		ev.business_date = today;
-		ev.file_id = res->file_id;
-		ev.has_count = true;
-		ev.count = res->rows_total;
-		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
-			goto cleanup;
-	}
-	if ((rc = db_commit(db, err)) != 0)
+	    res->rows_total, import_since(&job.t0));
+	if ((rc = import_check(db, &job, res, err)) != 0 ||
+	    (rc = import_store(db, &job, res, err)) != 0 ||
+	    (rc = db_commit(db, err)) != 0)
 		goto cleanup;
 	in_tx = 0;
 cleanup:
