@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "sepa/caf.h"
 #include "sepa/csv.h"
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -152,64 +152,17 @@ import_reason(const char *msg)
 	return msg;
 }
 
-/* Seconds since t0, for the debug log of each step. */
-static double
-import_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* ------------------------------------------------------------ hashing */
 
 static int
 import_hash(
     int fd, const char *path, char hex[65], int64_t *size, sepa_error *err)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	ssize_t n;
-	int rc = 0;
+	int rc = sepa_sha256_fd(fd, path, hex, size, err);
 
-	*size = 0;
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(
-		    err, SEPA_ENOMEM, "could not start SHA-256 of %s", path);
-		goto cleanup;
-	}
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "could not read %s: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		*size += n;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
-			rc = sepa_error_set(
-			    err, SEPA_EIO, "could not hash %s", path);
-			goto cleanup;
-		}
-	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not hash %s", path);
-		goto cleanup;
-	}
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
 		rc = sepa_error_set(err, SEPA_EIO, "could not rewind %s: %s",
 		    path, strerror(errno));
-cleanup:
-	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -1170,7 +1123,7 @@ struct import_job {
 	const sepa_rules
 	    *rules; /* the contract's (new mandates after rejects) */
 	sepa_date today;
-	struct timespec t0; /* when the rows began to be read */
+	double t0; /* when the rows began to be read (log_clock) */
 	char sha[65], cred[24], file[24], size[24];
 };
 
@@ -1242,10 +1195,10 @@ import_check(struct db *db, const struct import_job *job,
 	if ((rc = import_prepare_rows(db, job, err)) != 0)
 		return rc;
 	log_debug(
-	    "import: analyzed and looked up at %.2f s", import_since(&job->t0));
+	    "import: analyzed and looked up at %.2f s", log_clock() - job->t0);
 	if ((rc = import_db_checks(db, job->kind, cred, file, res, err)) != 0)
 		return rc;
-	log_debug("import: checked at %.2f s", import_since(&job->t0));
+	log_debug("import: checked at %.2f s", log_clock() - job->t0);
 	if (job->kind == IMPORT_MANDATES &&
 	    (rc = import_check_rejects(
 	         db, cred, file, job->rules, job->today, res, err)) != 0)
@@ -1274,7 +1227,7 @@ import_store(struct db *db, const struct import_job *job,
 	rc = import_move(db, job->kind, job->cred, job->file, res, err);
 	if (rc != 0)
 		return rc;
-	log_debug("import: stored at %.2f s", import_since(&job->t0));
+	log_debug("import: stored at %.2f s", log_clock() - job->t0);
 	if ((rc = db_exec(db, "clear the staging rows", import_clear[job->kind],
 	         1, (const char *const[]){job->file}, err)) != 0)
 		return rc;
@@ -1338,12 +1291,12 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 	in_tx = 1;
 	if ((rc = import_register(db, &job, res, err)) != 0 || res->already)
 		goto cleanup;
-	clock_gettime(CLOCK_MONOTONIC, &job.t0);
+	job.t0 = log_clock();
 	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
 	         today, res, err)) != 0)
 		goto cleanup;
 	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
-	    res->rows_total, import_since(&job.t0));
+	    res->rows_total, log_clock() - job.t0);
 	if ((rc = import_check(db, &job, res, err)) != 0 ||
 	    (rc = import_store(db, &job, res, err)) != 0 ||
 	    (rc = db_commit(db, err)) != 0)

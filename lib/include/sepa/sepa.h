@@ -7,6 +7,7 @@
 
 #include "sepa/error.h"
 #include "sepa/io.h"
+#include "sepa/digest.h"
 #include "sepa/date.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
