@@ -78,6 +78,10 @@ int cmd_notices(struct ctl *ctl, int argc, char **argv);
  * pdf): enum ctl_status. */
 int ctl_notices_pdf(
     struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
+/* Write the reject letters of bank file file_id (import returns, after
+ * its commit): enum ctl_status. */
+int ctl_reject_letters(
+    struct ctl *ctl, struct db *db, int64_t cred, int64_t file_id);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

@@ -88,6 +88,15 @@ struct sepad_config {
 	char *doc_hours;
 	char *doc_mayor;
 	char *doc_appeal;
+
+	/* mail.*: the SMTP relay of `sepactl notices send` */
+	char *mail_host; /* "" : no e-mail */
+	int mail_port;
+	bool mail_starttls;
+	char *mail_user;
+	char *mail_password_file;
+	char *mail_from;
+	int mail_per_minute;
 	/* The yearly declaration to the CAF (sepactl report caf). */
 	int caf_zone; /* enum config_zone */
 	char *caf_holidays; /* the school holiday calendar */
