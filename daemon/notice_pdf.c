@@ -4,8 +4,10 @@
  * service's name, quantity and unit price, the regularisations and
  * reminders, the total, how it is paid (the debit date, the masked
  * account, the RUM and the ICS, or the other ways to pay) and the legal
- * mentions. One file per family and the month's file for printing.
+ * mentions. The month's file for printing is drawn; each family's file
+ * is its pages copied out of it (pdfsplit.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "doc.h"
 #include "log.h"
 #include "notice_pdf.h"
+#include "pdfsplit.h"
 #include "store_invoice.h"
 
 /* The notice's texts, in one place (for gettext later). */
@@ -379,42 +382,77 @@ notice_pdf_month_path(const char *outbox, sepa_month month)
 	return p;
 }
 
-struct np_month {
-	struct doc *d;
-	struct doc_set set;
-	struct doc_pdf all; /* the month's file */
-	int64_t count;
+/* One notice of the month's file: its invoice and its pages. */
+struct np_entry {
+	char number[48];
+	sepa_date issued_on;
+	int pages;
 };
 
+struct np_month {
+	struct doc *d;
+	struct doc_pdf all; /* the month's file */
+	struct np_entry *entries;
+	size_t count, cap;
+};
+
+/* Draw one notice into the month's file, and remember its pages. */
 static int
 np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 {
 	struct np_month *m = arg;
-	struct doc_pdf one;
-	char name[64], title[96];
-	FILE *fp;
-	int rc;
+	struct np_entry *e;
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
 	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
-	    strlen(doc->number) > 40)
+	    strlen(doc->number) >= sizeof(e->number) - 4)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", doc->number);
-	snprintf(name, sizeof(name), "%s.pdf", doc->number);
-	snprintf(title, sizeof(title), NP_DOC_TITLE, doc->number);
-	if ((fp = doc_set_file(&m->set, name, err)) == NULL)
-		return SEPA_EIO;
-	if ((rc = doc_pdf_open(&one, fp, title, doc->issued_on, err)) == 0) {
-		notice_pdf_draw(m->d, one.cr, doc);
-		rc = doc_pdf_close(&one, err);
+	if (m->count == m->cap) {
+		m->cap = m->cap == 0 ? 1024 : m->cap * 2;
+		m->entries = xreallocarray(m->entries, m->cap, sizeof(*e));
 	}
-	if (fclose(fp) != 0 && rc == 0)
-		rc = sepa_error_set(err, SEPA_EIO, "could not write %s", name);
-	if (rc != 0)
-		return rc;
-	notice_pdf_draw(m->d, m->all.cr, doc);
-	m->count++;
+	e = &m->entries[m->count++];
+	snprintf(e->number, sizeof(e->number), "%s", doc->number);
+	e->issued_on = doc->issued_on;
+	e->pages = notice_pdf_draw(m->d, m->all.cr, doc);
 	return 0;
+}
+
+/*
+ * Each family's file: its pages copied out of the month's file (written
+ * at tmp), with the fonts they use, into the set (pdfsplit.c).
+ */
+static int
+np_split(
+    struct np_month *m, const char *tmp, struct doc_set *set, sepa_error *err)
+{
+	struct pdfsplit *ps;
+	size_t page = 0;
+	int rc = 0;
+
+	if ((rc = pdfsplit_open(&ps, tmp, err)) != 0)
+		return rc;
+	for (size_t i = 0; i < m->count && rc == 0; i++) {
+		const struct np_entry *e = &m->entries[i];
+		char name[64], title[96];
+		FILE *fp;
+
+		snprintf(name, sizeof(name), "%s.pdf", e->number);
+		snprintf(title, sizeof(title), NP_DOC_TITLE, e->number);
+		if ((fp = doc_set_file(set, name, err)) == NULL) {
+			rc = SEPA_EIO;
+			break;
+		}
+		rc = pdfsplit_write(
+		    ps, page, (size_t)e->pages, fp, title, e->issued_on, err);
+		if (fclose(fp) != 0 && rc == 0)
+			rc = sepa_error_set(
+			    err, SEPA_EIO, "could not write %s", name);
+		page += (size_t)e->pages;
+	}
+	pdfsplit_close(ps);
+	return rc;
 }
 
 int
@@ -423,6 +461,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
     int64_t *count, sepa_error *err)
 {
 	struct np_month m;
+	struct doc_set set;
 	struct afile all = {0};
 	char *dir = NULL, *allpath, mo[32], title[96];
 	sepa_date first = {month.year, month.month, 1};
@@ -431,6 +470,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 
 	*count = 0;
 	memset(&m, 0, sizeof(m));
+	memset(&set, 0, sizeof(set));
 	allpath = notice_pdf_month_path(outbox, month);
 	xasprintf(
 	    &dir, "%s/notices/pdf/%04d-%02d", outbox, month.year, month.month);
@@ -438,7 +478,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	    N_("Avis d'échéance, consommations de %s"),
 	    doc_month_fr(mo, sizeof(mo), month));
 	if ((rc = doc_new(&m.d, sender, err)) != 0 ||
-	    (rc = doc_set_begin(&m.set, dir, err)) != 0 ||
+	    (rc = doc_set_begin(&set, dir, err)) != 0 ||
 	    (rc = afile_open(&all, allpath, 0640, err)) != 0 ||
 	    (rc = doc_pdf_open(&m.all, all.fp, title, first, err)) != 0)
 		goto cleanup;
@@ -448,17 +488,26 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	/* A month without invoices still gets its (empty) file. */
 	if (m.count == 0)
 		cairo_show_page(m.all.cr);
-	if ((rc = doc_pdf_close(&m.all, err)) != 0 ||
-	    (rc = doc_set_commit(&m.set, err)) != 0 ||
+	if ((rc = doc_pdf_close(&m.all, err)) != 0)
+		goto cleanup;
+	if (fflush(all.fp) != 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
+		    all.tmp, strerror(errno));
+		goto cleanup;
+	}
+	if (m.count > 0 && (rc = np_split(&m, all.tmp, &set, err)) != 0)
+		goto cleanup;
+	if ((rc = doc_set_commit(&set, err)) != 0 ||
 	    (rc = afile_commit(&all, err)) != 0)
 		goto cleanup;
-	*count = m.count;
+	*count = (int64_t)m.count;
 cleanup:
 	doc_pdf_close(&m.all, &ignored);
 	if (all.fp != NULL)
 		afile_abort(&all);
-	doc_set_end(&m.set);
+	doc_set_end(&set);
 	doc_free(m.d);
+	free(m.entries);
 	free(allpath);
 	free(dir);
 	return rc;

@@ -109,13 +109,18 @@ static const struct {
     {"F2026-09-000002", "Noël L'Hôte"},
     {"F2026-09-000002", "pas de mandat de prélèvement SEPA actif"},
     {"F2026-09-000002", "www.payfip.gouv.fr"},
+    {"F2026-09-000002", "Enfant n° 49"},
+    {"F2026-09-000002", "F2026-09-000002 (suite)"},
+    {"F2026-09-000002", "Page 2 / 2"},
+    {"F2026-09-000002", "Suite page suivante"},
 };
 
 Test(documents, pdf_notices)
 {
 	struct env e;
 	struct ctlrun r;
-	char args[512], path[256], text[65536];
+	char args[512], path[256];
+	static char text[65536];
 	struct stat st;
 
 	env_open(&e,
@@ -127,13 +132,27 @@ Test(documents, pdf_notices)
 	                 "RETURNING 1) SELECT count(*) FROM u"),
 	    1);
 	seed_conso(e.db, "FAM1", "E1", "ALSH", "2026-09-21", "800000");
+	/* FAM2: forty more children, a notice of two pages */
+	cr_assert_eq(dbtest_int(e.db,
+	                 "WITH c AS (INSERT INTO children (creditor_id, "
+	                 "family_id, child_ref, name) SELECT f.creditor_id, "
+	                 "f.id, 'K' || n, 'Enfant n° ' || n FROM families f, "
+	                 "generate_series(10, 49) n WHERE f.family_ref = "
+	                 "'FAM2' RETURNING 1) SELECT count(*) FROM c"),
+	    40);
+	for (int k = 10; k < 50; k++) {
+		char ref[16];
+
+		snprintf(ref, sizeof(ref), "K%d", k);
+		seed_conso(e.db, "FAM2", ref, "CANTINE", "2026-09-22", "1000");
+	}
 	snprintf(args, sizeof(args),
 	    "-c %s --today 2026-10-01 invoice run --month 2026-09", e.conf);
 	ctlrun(&r, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "PDF notices: 2 in ") != NULL, "%s", r.out);
 
-	/* well-formed, one page each, the month's file has both */
+	/* well-formed; FAM2 on two pages; the month's file has all three */
 	cr_expect_eq(
 	    sh("cd %s/notices/pdf && qpdf --check "
 	       "2026-09/F2026-09-000001.pdf >/dev/null && qpdf --check "
@@ -142,8 +161,9 @@ Test(documents, pdf_notices)
 	        e.outbox),
 	    0);
 	cr_expect_eq(sh("pdfinfo %s/notices/pdf/notices-2026-09.pdf | grep -q "
-	                "'^Pages: *2$'",
-	                 e.outbox),
+	                "'^Pages: *3$' && pdfinfo %s/notices/pdf/2026-09/"
+	                "F2026-09-000002.pdf | grep -q '^Pages: *2$'",
+	                 e.outbox, e.outbox),
 	    0);
 	/* the fonts are in the files */
 	cr_expect_eq(sh("pdffonts %s/notices/pdf/notices-2026-09.pdf | tail -n "
