@@ -1,6 +1,7 @@
 /*
  * log.c - OpenBSD-style logging to stderr, with syslog priority prefixes
  * when stderr is the journal, and allocation helpers that cannot fail.
+ * Every message has its IBANs masked (sepa_iban_mask_text).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "sepa/iban.h"
 #include "log.h"
 
 /*
@@ -66,6 +68,8 @@ log_vwrite(int prio, const char *fmt, va_list ap, int with_errno)
 	char msg[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Whatever the message quotes, never a whole IBAN (iban.h). */
+	sepa_iban_mask_text(msg);
 	if (log_journal)
 		fprintf(stderr, "<%d>", prio);
 	else

@@ -111,11 +111,18 @@ import_clip(char *dst, size_t size, const char *s)
 			dst[i] = ' ';
 }
 
-/* Record one problem; only the first IMPORT_MAX_ISSUES are kept. */
+/*
+ * Record one problem; only the first IMPORT_MAX_ISSUES are kept. The
+ * report goes to stderr, the journal and rejected/NAME.errors.txt, which
+ * whoever dropped the file may read: an IBAN is shown masked, the value
+ * of the iban column whatever it holds (a mistyped IBAN is one character
+ * from the real one), and any valid IBAN in the reason.
+ */
 static void
 import_issue(struct import_result *res, long line, const char *column,
     const char *value, const char *reason)
 {
+	char mask[SEPA_IBAN_MASK_BUFSZ];
 	struct import_issue *is;
 
 	res->issues_total++;
@@ -124,8 +131,13 @@ import_issue(struct import_result *res, long line, const char *column,
 	is = &res->issues[res->nissues++];
 	is->line = line;
 	import_clip(is->column, sizeof(is->column), column ? column : "");
+	if (column != NULL && strcmp(column, "iban") == 0 && value != NULL &&
+	    value[0] != '\0')
+		value = sepa_iban_mask(mask, value);
 	import_clip(is->value, sizeof(is->value), value ? value : "");
+	sepa_iban_mask_text(is->value);
 	import_clip(is->reason, sizeof(is->reason), reason);
+	sepa_iban_mask_text(is->reason);
 }
 
 /*
@@ -605,10 +617,12 @@ static const char *const import_checks[] = {
         "ON f.creditor_id = $1 AND f.id = m.family_id WHERE s.file_id = $2 "
         "AND f.family_ref <> s.family_ref "
         "UNION ALL "
+        /* the IBANs masked as sepa_iban_mask does (import_issue) */
         "SELECT s.line, 'iban', s.iban, 'mandate ' || m.rum || ' is "
-        "registered with IBAN ' || a.iban || '; to change the account run "
-        "sepactl mandate change-account ' || m.rum || ' --iban ' || s.iban "
-        "|| ' --received DATE' FROM staging_mandates s JOIN mandates m ON "
+        "registered with another account (' || left(a.iban, 4) || '****' || "
+        "right(a.iban, 4) || '); to change the account run sepactl mandate "
+        "change-account ' || m.rum || ' --iban NEW-IBAN --received DATE' "
+        "FROM staging_mandates s JOIN mandates m ON "
         "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) JOIN LATERAL "
         "(SELECT iban FROM mandate_accounts x WHERE x.creditor_id = $1 AND "
         "x.mandate_id = m.id ORDER BY applies_from DESC LIMIT 1) a ON true "

@@ -41,7 +41,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		const struct p8_key *o = &k->v[i];
-		char d[SEPA_DATE_BUFSZ];
+		char d[SEPA_DATE_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
 
 		if (o->seq == key->seq &&
 		    sepa_date_cmp(o->date, key->date) == 0 &&
@@ -52,7 +52,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 			    "%s, creditor account %s and ICS %s (one block "
 			    "per sequence type and date)",
 			    p8_seq_name(key->seq), sepa_date_iso(d, key->date),
-			    key->iban, key->cid);
+			    sepa_iban_mask(mask, key->iban), key->cid);
 	}
 	if (k->n == k->cap) {
 		size_t cap = k->cap != 0 ? 2 * k->cap : 8;
