@@ -12,6 +12,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
@@ -99,6 +100,10 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		       " EUR, recorded in %" PRId64 " file(s)\n",
 		    mon, sum.collections, sum.amount_cents / 100,
 		    sum.amount_cents % 100, sum.prepared);
+	/* sepactl by hand may come first: the outbox as tmpfiles makes it */
+	if (afile_mkdirs(ctl->cfg.dir_outbox, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
 	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
 	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,

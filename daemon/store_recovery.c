@@ -90,7 +90,7 @@ recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
 	struct afile af;
 	int rc;
 
-	if ((rc = afile_open(&af, path, 0640, err)) != 0)
+	if ((rc = afile_open(&af, path, AFILE_MODE, err)) != 0)
 		return rc;
 	if (fwrite(data, 1, len, af.fp) != len) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
@@ -208,7 +208,8 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 	xasprintf(&full, "%s/%s", outbox, name);
 	snprintf(shapath, sizeof(shapath), "%s.sha256", full);
 	xasprintf(&shaline, "%s  %s\n", hex, name);
-	if ((rc = recovery_write(full, data, dsize, err)) != 0)
+	if ((rc = afile_mkdirs(outbox, err)) != 0 ||
+	    (rc = recovery_write(full, data, dsize, err)) != 0)
 		goto cleanup;
 	written = 1;
 	if ((rc = recovery_write(shapath, shaline, strlen(shaline), err)) !=

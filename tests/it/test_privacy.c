@@ -7,6 +7,8 @@
  *   every file of tests/data/import as every kind, files with IBANs in
  *   the wrong columns, mandate change-account, payments, bank files,
  *   collect with a broken account);
+ * - every file written is 0640 (or 0600) in 0750 directories, under
+ *   umask 000;
  *
  * The world: a commune of three families (one payer's name a formula,
  * one without mandate), September 2026 invoiced on 1 October and
@@ -372,5 +374,68 @@ Test(privacy, no_full_iban_in_any_message, .timeout = 240)
 	no_iban("the event log", events);
 	free(events);
 	cr_assert_gt(count, 80);
+	world_close(&w);
+}
+
+/* ---------------------------------------------------------- modes */
+
+/* Every directory under path is 0750 (or 0700), every file 0640 (0600). */
+static int
+check_modes(const char *path)
+{
+	struct dirent *e;
+	struct stat st;
+	int files = 0;
+	DIR *d;
+
+	cr_assert_eq(stat(path, &st), 0, "%s", path);
+	cr_assert((st.st_mode & 07777) == 0750 || (st.st_mode & 07777) == 0700,
+	    "directory %s is %o", path, st.st_mode & 07777);
+	d = opendir(path);
+	cr_assert_not_null(d, "%s", path);
+	while ((e = readdir(d)) != NULL) {
+		char sub[1024];
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		cr_assert_eq(lstat(sub, &st), 0, "%s", sub);
+		if (S_ISDIR(st.st_mode)) {
+			files += check_modes(sub);
+			continue;
+		}
+		cr_assert((st.st_mode & 07777) == 0640 ||
+		        (st.st_mode & 07777) == 0600,
+		    "file %s is %o", sub, st.st_mode & 07777);
+		files++;
+	}
+	closedir(d);
+	return files;
+}
+
+/*
+ * sepactl by hand, under umask 000, into an outbox that does not exist
+ * yet: the notices, the pain.008, the recovery export and a report.
+ */
+Test(
+    privacy, files_are_0640_in_0750_directories_under_umask_000, .timeout = 120)
+{
+	struct world w;
+	struct ctlrun r;
+	char args[512];
+
+	umask(0);
+	world_open(&w, 1);
+	collect_and_recover(&w);
+	snprintf(args, sizeof(args),
+	    "--today 2026-10-20 report --month 2026-10 --html %s/report.html",
+	    w.outbox);
+	run(&r, &w, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	/*
+	 * 3 notices and their CSV, the pain.008 and its .sha256, the
+	 * recovery CSV and its .sha256, the report
+	 */
+	cr_assert_eq(check_modes(w.outbox), 9);
 	world_close(&w);
 }
