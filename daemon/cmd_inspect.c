@@ -130,7 +130,7 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 	inspect_text(b->spool, rec->pmt_inf_id, false);
 	inspect_text(b->spool, rec->end_to_end_id, false);
 	inspect_text(b->spool, rec->mandate_id, false);
-	csvout_field(b->spool, tx ? money : "", false);
+	csvout_number(b->spool, tx ? money : "", false);
 	inspect_text(b->spool, rec->reason, false);
 	csvout_field(b->spool,
 	    rec->booking_date.year != 0 ? sepa_date_iso(day, rec->booking_date)
@@ -146,7 +146,7 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 	        : rec->reversal ? "true"
 	                        : "false",
 	    false);
-	csvout_field(b->spool, tx ? "" : money, false);
+	csvout_number(b->spool, tx ? "" : money, false);
 	csvout_field(b->spool,
 	    rec->account[0] != '\0' ? sepa_iban_mask(account, rec->account)
 	                            : "",

@@ -148,16 +148,16 @@ quarantine_csv(const struct quarantine_row *rows, size_t n)
 
 		snprintf(id, sizeof(id), "%" PRId64, q->id);
 		snprintf(line, sizeof(line), "%d", q->line);
-		csvout_field(stdout, id, false);
+		csvout_number(stdout, id, false);
 		csvout_field(stdout, q->file_name, false);
-		csvout_field(stdout, line, false);
+		csvout_number(stdout, line, false);
 		csvout_field(stdout, q->kind, false);
 		csvout_field(stdout, q->level, false);
 		csvout_field(stdout, q->end_to_end_id, false);
 		csvout_field(stdout, q->orig_msg_id, false);
 		csvout_field(stdout, q->pmt_inf_id, false);
 		csvout_field(stdout, q->mandate_ref, false);
-		csvout_field(stdout,
+		csvout_number(stdout,
 		    q->has_amount ? sepa_money_xml(amount, q->amount_cents)
 		                  : "",
 		    false);

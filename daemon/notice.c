@@ -310,7 +310,8 @@ notice_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	notice_csv_field(ctx->csv, doc->payer, 0);
 	notice_csv_field(ctx->csv, addr, 0);
 	notice_csv_field(ctx->csv, doc->email, 0);
-	notice_csv_field(ctx->csv, sepa_money_fr(am, doc->total_cents), 0);
+	csvout_number_sep(
+	    ctx->csv, sepa_money_fr(am, doc->total_cents), ';', "\n", false);
 	notice_csv_field(ctx->csv, sepa_date_fr(d, doc->due_on), 0);
 	notice_csv_field(ctx->csv,
 	    doc->has_mandate ? sepa_iban_mask(mask, doc->iban) : "", 0);

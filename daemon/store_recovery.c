@@ -159,7 +159,7 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 		for (int c = 1; c <= 11; c++)
 			csvout_field(csv, PQgetvalue(res, r, c), false);
 		for (int c = 0; c < 3; c++)
-			csvout_field(csv, money[c], false);
+			csvout_number(csv, money[c], false);
 		csvout_field(csv, PQgetvalue(res, r, 17), false);
 		csvout_field(csv, PQgetvalue(res, r, 16), false);
 		csvout_field(csv, labels, false);

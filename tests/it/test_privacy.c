@@ -9,6 +9,9 @@
  *   collect with a broken account);
  * - every file written is 0640 (or 0600) in 0750 directories, under
  *   umask 000;
+ * - a payer named =HYPERLINK(...) and a bank reference =... come out of
+ *   every CSV for people (notices, recovery, mandate list, quarantine,
+ *   inspect) as text, the amounts as numbers.
  *
  * The world: a commune of three families (one payer's name a formula,
  * one without mandate), September 2026 invoiced on 1 October and
@@ -71,6 +74,24 @@ put(const struct world *w, const char *name, const char *text)
 	cr_assert_not_null(fp, "%s", path);
 	fputs(text, fp);
 	fclose(fp);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
 }
 
 static const char families_csv[] =
@@ -437,5 +458,147 @@ Test(
 	 * recovery CSV and its .sha256, the report
 	 */
 	cr_assert_eq(check_modes(w.outbox), 9);
+	world_close(&w);
+}
+
+/* ------------------------------------------------------------ CSVs */
+
+/*
+ * Every field of a CSV text (separator sep, fields quoted RFC 4180): none
+ * starts a formula, except the numbers sepad writes ("-12.50",
+ * "-7,50 €"). Returns the number of fields.
+ */
+static int
+no_formula(const char *what, const char *csv, char sep)
+{
+	const char *p = csv;
+	int fields = 0;
+
+	while (*p != '\0') {
+		char field[4096];
+		size_t n = 0;
+
+		if (*p == '"') {
+			for (p++; *p != '\0'; p++) {
+				if (*p == '"' && p[1] == '"')
+					p++;
+				else if (*p == '"')
+					break;
+				if (n + 1 < sizeof(field))
+					field[n++] = *p;
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			for (; *p != '\0' && *p != sep && *p != '\r' &&
+			     *p != '\n';
+			     p++)
+				if (n + 1 < sizeof(field))
+					field[n++] = *p;
+		}
+		field[n] = '\0';
+		fields++;
+		if (n > 0 && strchr("=+-@\t\r", field[0]) != NULL) {
+			const char *q = field + 1;
+
+			while (
+			    (*q >= '0' && *q <= '9') || *q == '.' || *q == ',')
+				q++;
+			cr_assert(field[0] == '-' && q > field + 1 &&
+			        (*q == '\0' || strcmp(q, " €") == 0),
+			    "%s: field \"%s\" starts a formula", what, field);
+		}
+		if (*p == sep)
+			p++;
+		else if (*p == '\r' && p[1] == '\n')
+			p += 2;
+		else if (*p == '\n')
+			p++;
+	}
+	return fields;
+}
+
+/* The single file of dir named prefix*suffix, read. */
+static char *
+slurp_prefix(const char *dir, const char *prefix, const char *suffix)
+{
+	char path[512] = "";
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	cr_assert_not_null(d, "%s", dir);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    n > strlen(suffix) &&
+		    strcmp(e->d_name + n - strlen(suffix), suffix) == 0)
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	cr_assert_neq(path[0], '\0', "no %s*%s in %s", prefix, suffix, dir);
+	return slurp(path);
+}
+
+/* The payer of F001 as every CSV must write it: text, not a formula. */
+static const char formula[] = "'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")";
+
+Test(privacy, csv_outputs_neutralise_formulas, .timeout = 120)
+{
+	static const struct retfix_tx tx[] = {
+	    {"=HYPERLINK(\"http://x\",\"y\")", "AC04", 640, "@RUM"},
+	};
+	struct world w;
+	struct ctlrun r;
+	char path[256], args[512], *text;
+
+	world_open(&w, 1);
+	collect_and_recover(&w);
+
+	/* the mail merge of the notices */
+	snprintf(
+	    path, sizeof(path), "%s/notices/notices-2026-09.csv", w.outbox);
+	text = slurp(path);
+	cr_assert_eq(no_formula("notices", text, ';'), 3 * 10 + 10);
+	cr_assert(strstr(text, formula) != NULL, "%s", text);
+	cr_assert(
+	    strstr(text, ";'+33 avenue des Pins, 99999") != NULL, "%s", text);
+	cr_assert(strstr(text, ";'@SUM(1+1);") != NULL, "%s", text);
+	cr_assert(strstr(text, ";6,40 €;") != NULL, "%s", text);
+	free(text);
+
+	/* the recovery export: F003, its reason a formula too */
+	text = slurp_prefix(w.outbox, "recovery-", ".csv");
+	no_formula("recovery", text, ',');
+	cr_assert(
+	    strstr(text, ",'@SUM(1+1),'-1 rue Basse,") != NULL, "%s", text);
+	cr_assert(strstr(text, ",3.20,0.00,3.20,") != NULL, "%s", text);
+	cr_assert(strstr(text, "'=1+2") != NULL, "%s", text);
+	free(text);
+
+	/* sepactl mandate list --csv */
+	run(&r, &w, "--today 2026-10-20 mandate list --csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	no_formula("mandate list", r.out, ';');
+	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
+
+	/* a bank file with formulas for ids: inspect, then the quarantine */
+	snprintf(path, sizeof(path), "%s/formula.xml", w.dir);
+	retfix_pain002(path, "BANK-F", "=1+2", "+P", NULL, tx, 1);
+	snprintf(args, sizeof(args), "inspect %s", path);
+	run(&r, &w, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	no_formula("inspect", r.out, ',');
+	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, ",'=1+2,'+P,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, ",'@RUM,6.40,") != NULL, "%s", r.out);
+	snprintf(
+	    args, sizeof(args), "--today 2026-10-20 import returns %s", path);
+	run(&r, &w, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run(&r, &w, "--today 2026-10-20 quarantine list --csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	no_formula("quarantine list", r.out, ',');
+	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
 	world_close(&w);
 }
