@@ -70,7 +70,11 @@ log_vwrite(int prio, const char *fmt, va_list ap, int with_errno)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	/* Whatever the message quotes, never a whole IBAN (iban.h). */
 	sepa_iban_mask_text(msg);
-	if (log_journal)
+	/*
+	 * Checked again each time: sepad points stderr at a file while it
+	 * captures an import's messages, which must not get "<N>" prefixes.
+	 */
+	if (log_journal && log_stderr_is_journal())
 		fprintf(stderr, "<%d>", prio);
 	else
 		fprintf(stderr, "%s: ", log_progname);

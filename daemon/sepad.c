@@ -405,6 +405,32 @@ done:
 }
 
 /*
+ * The messages of a failed import, captured in `errpath`, to the log one
+ * by one: a failure that is not the file's (the database) must say why
+ * in the journal, not only its status.
+ */
+static void
+log_captured(const char *errpath)
+{
+	char line[4096];
+	FILE *fp = fopen(errpath, "r");
+
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		const char *msg = line;
+
+		line[strcspn(line, "\n")] = '\0';
+		/* our own lines carry our prefix: log_warnx adds it again */
+		if (strncmp(msg, "sepad: ", 7) == 0)
+			msg += 7;
+		if (msg[0] != '\0')
+			log_warnx("%s", msg);
+	}
+	fclose(fp);
+}
+
+/*
  * Import one file of the inbox with `sepactl import KIND FILE`, its
  * messages captured; then archive it, or put it in rejected/ with the
  * messages in NAME.errors.txt. A failure that is not the file's fault
@@ -470,6 +496,7 @@ import_file(struct sepad *s, size_t k, const char *name)
 		    "%s file %s refused: see %s", inbox_kinds[k].kind, name,
 		    final);
 	} else {
+		log_captured(errpath);
 		unlink(errpath);
 		log_warnx("%s file %s left in the inbox: it could not be "
 		          "imported now (status %d)",
@@ -685,6 +712,12 @@ main(int argc, char **argv)
 		s.config_path = getenv("SEPAD_CONF");
 	if (s.config_path == NULL || s.config_path[0] == '\0')
 		s.config_path = "/etc/sepad/sepad.conf";
+	/*
+	 * What the commands print on stdout (an import's "imported ... as
+	 * file #6") reaches the journal as it happens: stdout is a pipe or a
+	 * socket under systemd, fully buffered otherwise.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("sepad", verbose, 1);
 	notify_init(s.foreground);
 	s.ctl.progname = "sepad";
