@@ -500,16 +500,17 @@ iban_text_alnum(int c)
 
 /*
  * Mask the IBAN whose first character is text[start], if there is one:
- * its characters, possibly in groups separated by single spaces, up to
- * SEPA_IBAN_MAX, ending at the end of a word. The longest valid one wins.
- * Returns the number of bytes written in its place, 0 when none.
+ * its characters, possibly in groups separated by single spaces, as many
+ * as its country's IBANs have, ending at the end of a word. Returns the
+ * number of bytes written in its place, 0 when there is none.
  */
 static size_t
 iban_text_mask_at(char *text, size_t start)
 {
 	size_t end[SEPA_IBAN_MAX + 1]; /* end[k]: byte after the k-th char */
 	char iban[SEPA_IBAN_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
-	size_t k = 0, i = start, len, mlen;
+	size_t k = 0, i = start, len, mlen, want;
+	char c2;
 
 	while (k < SEPA_IBAN_MAX) {
 		if (iban_text_alnum((unsigned char)text[i])) {
@@ -523,23 +524,35 @@ iban_text_mask_at(char *text, size_t start)
 		} else {
 			break;
 		}
+		/* a country code, then check digits, or nothing to look at */
+		if ((k == 2 &&
+		        !(iban[0] >= 'A' && iban[0] <= 'Z' && iban[1] >= 'A' &&
+		            iban[1] <= 'Z')) ||
+		    (k == 4 &&
+		        !(iban[2] >= '0' && iban[2] <= '9' && iban[3] >= '0' &&
+		            iban[3] <= '9')))
+			return 0;
 	}
-	for (; k >= 15; k--) {
-		/* the IBAN must end where a word ends */
-		if (iban_text_alnum((unsigned char)text[end[k]]))
-			continue;
-		iban[k] = '\0';
-		if (sepa_iban_validate(iban, NULL) != 0)
-			continue;
-		sepa_iban_mask(mask, iban);
-		mlen = strlen(mask);
-		len = strlen(text + end[k]);
-		/* The masked form is never longer than the IBAN. */
-		memcpy(text + start, mask, mlen);
-		memmove(text + start + mlen, text + end[k], len + 1);
-		return mlen;
-	}
-	return 0;
+	if (k < 4)
+		return 0;
+	c2 = iban[2];
+	iban[2] = '\0';
+	want = (size_t)sepa_iban_country_length(iban);
+	iban[2] = c2;
+	/* the IBAN must end where a word ends */
+	if (want == 0 || k < want ||
+	    iban_text_alnum((unsigned char)text[end[want]]))
+		return 0;
+	iban[want] = '\0';
+	if (sepa_iban_validate(iban, NULL) != 0)
+		return 0;
+	sepa_iban_mask(mask, iban);
+	mlen = strlen(mask);
+	len = strlen(text + end[want]);
+	/* The masked form is never longer than the IBAN. */
+	memcpy(text + start, mask, mlen);
+	memmove(text + start + mlen, text + end[want], len + 1);
+	return mlen;
 }
 
 char *
