@@ -859,8 +859,13 @@ static const struct {
 Test(pain008, validator_finds_tampering)
 {
 	char *orig = slurp(GOLDEN "/sample-001.08.xml", NULL);
+	sepa_pain008_schemas *schemas = NULL;
+	sepa_error lerr = SEPA_ERROR_INIT;
 
+	cr_assert_eq(sepa_pain008_schemas_load(&schemas, SCHEMAS, &lerr), 0,
+	    "%s", lerr.msg);
 	for (size_t i = 0; i < sizeof(tampered) / sizeof(tampered[0]); i++) {
+		sepa_error merr = SEPA_ERROR_INIT;
 		sepa_error err = SEPA_ERROR_INIT;
 		char path[512];
 		char *dir = tmpdir();
@@ -887,10 +892,60 @@ Test(pain008, validator_finds_tampering)
 		    tampered[i].msg);
 		cr_expect_str_eq(err.where, path, "%s", tampered[i].what);
 		cr_expect_gt(err.line, 0, "%s: no line", tampered[i].what);
+		/* in memory, the schemas loaded once: the same answer */
+		cr_expect_eq(sepa_pain008_validate_mem(
+		                 bad, strlen(bad), path, schemas, NULL, &merr),
+		    rc, "%s: in memory %s", tampered[i].what, merr.msg);
+		cr_expect_str_eq(merr.msg, err.msg, "%s", tampered[i].what);
+		cr_expect_eq(merr.line, err.line, "%s", tampered[i].what);
 		free(bad);
 		rmrf(dir);
 	}
 	free(orig);
+	sepa_pain008_schemas_free(schemas);
+}
+
+Test(pain008, validator_in_memory)
+{
+	static const char *const files[] = {
+	    GOLDEN "/sample-001.08.xml", GOLDEN "/sample-001.02.xml"};
+	sepa_pain008_schemas *schemas = NULL;
+	sepa_error err = SEPA_ERROR_INIT;
+
+	cr_assert_eq(sepa_pain008_schemas_load(&schemas, SCHEMAS, &err), 0,
+	    "%s", err.msg);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		sepa_pain008_info fi, mi;
+		size_t len;
+		char *doc = slurp(files[i], &len);
+
+		cr_assert_eq(
+		    sepa_pain008_validate_file(files[i], SCHEMAS, &fi, &err), 0,
+		    "%s", err.msg);
+		/* twice: the loaded schemas serve many documents */
+		for (int k = 0; k < 2; k++) {
+			cr_assert_eq(sepa_pain008_validate_mem(doc, len,
+			                 files[i], schemas, &mi, &err),
+			    0, "%s", err.msg);
+			cr_expect_eq(mi.version, fi.version);
+			cr_expect_eq(mi.nb_of_txs, fi.nb_of_txs);
+			cr_expect_eq(mi.ctrl_sum, fi.ctrl_sum);
+			cr_expect_eq(mi.nb_of_blocks, fi.nb_of_blocks);
+			cr_expect_eq(mi.bytes, fi.bytes);
+		}
+		free(doc);
+	}
+	cr_expect_eq(
+	    sepa_pain008_validate_mem("", 0, NULL, schemas, NULL, &err),
+	    SEPA_EXML);
+	cr_expect_eq(
+	    sepa_pain008_validate_mem("<a/>", 4, "x", NULL, NULL, &err),
+	    SEPA_EINVAL);
+	sepa_pain008_schemas_free(schemas);
+	cr_expect_eq(sepa_pain008_schemas_load(&schemas, "/nonexistent", &err),
+	    SEPA_EXML);
+	cr_expect_null(schemas);
+	sepa_pain008_schemas_free(NULL);
 }
 
 Test(pain008, validator_io_errors)

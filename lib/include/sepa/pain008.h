@@ -250,4 +250,22 @@ void sepa_pain008_abort(sepa_pain008_writer *w);
 int sepa_pain008_validate_file(const char *path, const char *schema_dir,
     sepa_pain008_info *info, sepa_error *err);
 
+/** Both pain.008 XSDs, parsed once to validate many documents. */
+typedef struct sepa_pain008_schemas sepa_pain008_schemas;
+
+/** Load the XSDs of both versions from schema_dir (see schemas/README). */
+int sepa_pain008_schemas_load(
+    sepa_pain008_schemas **out, const char *schema_dir, sepa_error *err);
+void sepa_pain008_schemas_free(sepa_pain008_schemas *s);
+
+/**
+ * sepa_pain008_validate_file for a document in memory (len bytes, `name`
+ * in the messages), with schemas loaded once: the same checks, the same
+ * messages. For a pain.008 received rather than written, and for the
+ * fuzzer (tests/fuzz/fuzz_pain008.c).
+ */
+int sepa_pain008_validate_mem(const char *buf, size_t len, const char *name,
+    const sepa_pain008_schemas *schemas, sepa_pain008_info *info,
+    sepa_error *err);
+
 #endif /* SEPA_PAIN008_H */
