@@ -6,7 +6,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib/include \
  *       $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_bankfile.c \
  *       lib/bankfile.c lib/error.c $(pkg-config --libs libxml-2.0)
- *   ./a.out -dict=tests/fuzz/bankfile.dict CORPUS tests/data/bank/pain002
+ *   ./a.out -dict=tests/fuzz/fuzz_bankfile.dict CORPUS tests/data/bank/pain002
  */
 #include <stddef.h>
 #include <stdint.h>
