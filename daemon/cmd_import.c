@@ -12,6 +12,7 @@
 
 #include "sepa/csv.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
@@ -77,6 +78,7 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	sepa_error err = SEPA_ERROR_INIT;
 	struct import_result *res = NULL;
 	enum import_kind kind;
+	sepa_rules rules;
 	struct db *db;
 	int64_t creditor;
 	int rc, status;
@@ -94,7 +96,8 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 		log_warnx("could not import %s: %s", argv[2], strerror(errno));
 		return CTL_REFUSED;
 	}
-	if (config_require_creditor(&ctl->cfg, &err) != 0)
+	if (config_require_creditor(&ctl->cfg, &err) != 0 ||
+	    config_rules(&ctl->cfg, &rules, &err) != 0)
 		return ctl_fail(
 		    CTL_REFUSED, &err, "could not import %s", argv[2]);
 	if ((status = ctl_db(ctl, &db)) != CTL_OK)
@@ -108,7 +111,7 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	rc = store_import_file(db, creditor, kind, argv[2],
 	    ctl->cfg.import_encoding == CONFIG_ENC_CP1252 ? SEPA_CSV_CP1252
 	                                                  : SEPA_CSV_UTF8,
-	    ctl->today, res, &err);
+	    &rules, ctl->today, res, &err);
 	if (rc == 0 && res->already) {
 		printf("%s was already imported on %s as file #%" PRId64
 		       ": nothing changed\n",

@@ -395,12 +395,14 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 }
 
 /*
- * A new mandate for a family whose mandate ended for two rejects is
- * refused until the next school year (sepa_rule_new_mandate_from).
+ * A new mandate for a family whose mandate ended for too many rejects
+ * (state_reason STORE_REASON_TWO_REJECTS, whatever the limit) is refused
+ * until the next school year (sepa_rule_new_mandate_from).
  */
 static int
 import_check_rejects(struct db *db, const char *cred, const char *file,
-    sepa_date today, struct import_result *res, sepa_error *err)
+    const sepa_rules *rules, sepa_date today, struct import_result *res,
+    sepa_error *err)
 {
 	const char *params[2] = {cred, file};
 	PGresult *q = NULL;
@@ -430,9 +432,10 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 		if (sepa_date_cmp(today, from) >= 0)
 			continue;
 		snprintf(why, sizeof(why),
-		    "mandate %s of this family ended on %s after two rejects; a "
-		    "new mandate is accepted from %s",
+		    "mandate %s of this family ended on %s after %s; a new "
+		    "mandate is accepted from %s",
 		    PQgetvalue(q, i, 2), PQgetvalue(q, i, 3),
+		    sepa_rule_rejects_name(rules->max_rejects_per_school_year),
 		    sepa_date_iso(d, from));
 		res->bad_rows++;
 		import_row_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
@@ -624,8 +627,8 @@ import_find_same(struct db *db, const char *cred, const char *kind,
 
 int
 store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
-    const char *path, int encoding, sepa_date today, struct import_result *res,
-    sepa_error *err)
+    const char *path, int encoding, const sepa_rules *rules, sepa_date today,
+    struct import_result *res, sepa_error *err)
 {
 	const char *kname = store_import_kind_name(kind);
 	char sha[65], cred[24], file[24], size_s[24], n1[24], n2[24], n3[24];
@@ -700,7 +703,8 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 		goto cleanup;
 	log_debug("import: checked at %.2f s", import_since(&t0));
 	if (kind == IMPORT_MANDATES &&
-	    (rc = import_check_rejects(db, cred, file, today, res, err)) != 0)
+	    (rc = import_check_rejects(
+	         db, cred, file, rules, today, res, err)) != 0)
 		goto cleanup;
 	if (res->bad_rows > 0) {
 		rc = sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",

@@ -11,6 +11,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 
 struct db;
 
@@ -22,7 +23,12 @@ enum import_kind {
 	IMPORT_CONSUMPTION = 3
 };
 
-/* state_reason of a mandate ended for too many rejects in a school year. */
+/*
+ * state_reason of a mandate ended for too many rejects in a school year
+ * (store_returns.c): a code, the same whatever
+ * rejections.max_per_school_year, that store_import.c looks for. The
+ * texts for people name the configured limit (sepa_rule_rejects_name).
+ */
 #define STORE_REASON_TWO_REJECTS "two rejects"
 
 /* Problems kept for the report; the rest are only counted. */
@@ -74,12 +80,14 @@ int store_import_kind_parse(enum import_kind *out, const char *name);
  * SEPA_EIO for an unreadable file or a database failure. When refused
  * the database is left exactly as it was. `encoding` is enum
  * sepa_csv_encoding; `today` is the business date (a mandate signed
- * after it is refused, and the rule on new mandates after two rejects).
- * A mandate's first account applies from the month of signed_on and is
- * received on signed_on. *res is large: allocate it on the heap.
+ * after it is refused); a new mandate of a family whose mandate ended for
+ * too many rejects waits for sepa_rule_new_mandate_from, and the reason
+ * names `rules`' limit. A mandate's first account applies from the month
+ * of signed_on and is received on signed_on. *res is large: allocate it
+ * on the heap.
  */
 int store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
-    const char *path, int encoding, sepa_date today, struct import_result *res,
-    sepa_error *err);
+    const char *path, int encoding, const sepa_rules *rules, sepa_date today,
+    struct import_result *res, sepa_error *err);
 
 #endif /* SEPAD_STORE_IMPORT_H */

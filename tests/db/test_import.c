@@ -11,6 +11,7 @@
 #include "sepa/csv.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 #include "db_internal.h"
 #include "store_creditor.h"
 #include "store_import.h"
@@ -24,6 +25,7 @@ struct fixture {
 	struct db *db;
 	int64_t creditor;
 	struct import_result *res;
+	sepa_rules rules;
 };
 
 static void
@@ -37,6 +39,7 @@ fx_open(struct fixture *fx)
 	    0, "%s", err.msg);
 	fx->res = calloc(1, sizeof(*fx->res));
 	cr_assert_not_null(fx->res);
+	fx->rules = (sepa_rules)SEPA_RULES_INIT;
 }
 
 static void
@@ -51,8 +54,8 @@ static int
 fx_import(struct fixture *fx, enum import_kind kind, const char *file,
     int encoding, sepa_date day, sepa_error *err)
 {
-	return store_import_file(
-	    fx->db, fx->creditor, kind, file, encoding, day, fx->res, err);
+	return store_import_file(fx->db, fx->creditor, kind, file, encoding,
+	    &fx->rules, day, fx->res, err);
 }
 
 /* Import a file that must be taken in. */
@@ -432,6 +435,14 @@ Test(import, new_mandate_after_two_rejects_waits_for_the_next_school_year)
 	    "rejects; a new mandate is accepted from 2026-09-01");
 	cr_assert_str_eq(fx.res->issues[0].column, "family_ref");
 	cr_assert_eq(snapshot_take(fx.db), before);
+	/* The reason names the configured limit. */
+	fx.rules.max_rejects_per_school_year = 3;
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, path, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "mandate RUM-F001-1 of this family ended on 2025-11-10 after three "
+	    "rejects; a new mandate is accepted from 2026-09-01");
 	/* From 1 September of the next school year, it is taken. */
 	cr_assert_eq(fx_import(&fx, IMPORT_MANDATES, path, SEPA_CSV_UTF8,
 	                 (sepa_date){2026, 9, 1}, &err),
