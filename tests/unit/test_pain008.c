@@ -439,6 +439,87 @@ Test(pain008, sidecar_mode_and_determinism)
 	rmrf(dir);
 }
 
+/* What the before_place hook saw, and what it answers. */
+struct place_seen {
+	const char *path;
+	int calls;
+	int final_existed;
+	int temps; /* temporary files in the directory */
+	char sha256[65];
+	long nb_of_txs;
+	int refuse;
+};
+
+static int
+place_hook(const sepa_pain008_info *info, void *arg, sepa_error *err)
+{
+	struct place_seen *ps = arg;
+	char cmd[600];
+	FILE *fp;
+
+	ps->calls++;
+	ps->final_existed = access(ps->path, F_OK) == 0;
+	memcpy(ps->sha256, info->sha256, sizeof(ps->sha256));
+	ps->nb_of_txs = info->nb_of_txs;
+	snprintf(cmd, sizeof(cmd), "ls -A \"$(dirname %s)\" | grep -c '^\\.'",
+	    ps->path);
+	fp = popen(cmd, "r");
+	if (fp != NULL) {
+		if (fscanf(fp, "%d", &ps->temps) != 1)
+			ps->temps = -1;
+		pclose(fp);
+	}
+	if (ps->refuse)
+		return sepa_error_set(err, SEPA_EIO, "the database is gone");
+	return 0;
+}
+
+/*
+ * The hook runs once, before anything is under the final names, with the
+ * SHA-256 the file and its sidecar then carry; refusing places nothing
+ * and leaves the temporary files.
+ */
+Test(pain008, before_place_hook)
+{
+	char path[512], list[512], *a;
+	sepa_error err = SEPA_ERROR_INIT;
+	struct place_seen ps = {0};
+	struct sample s;
+	char *dir = tmpdir();
+	char hex[65];
+	size_t na;
+
+	sample_init(&s, SEPA_PAIN008_V08);
+	snprintf(path, sizeof(path), "%s/2026-10.xml", dir);
+	ps.path = path;
+	s.o.before_place = place_hook;
+	s.o.before_place_arg = &ps;
+	cr_assert_eq(sample_write(&s, path, &err), 0, "%s", err.msg);
+	cr_expect_eq(ps.calls, 1);
+	cr_expect_eq(ps.final_existed, 0);
+	cr_expect_eq(ps.temps, 2, "the file and its sidecar, aside");
+	cr_expect_eq(ps.nb_of_txs, NTX);
+	a = slurp(path, &na);
+	sha256_hex(a, na, hex);
+	cr_expect_str_eq(ps.sha256, hex);
+	free(a);
+	rmrf(dir);
+
+	dir = tmpdir();
+	snprintf(path, sizeof(path), "%s/2026-10.xml", dir);
+	memset(&ps, 0, sizeof(ps));
+	ps.path = path;
+	ps.refuse = 1;
+	s.o.before_place_arg = &ps;
+	cr_expect_eq(sample_write(&s, path, &err), SEPA_EIO);
+	cr_expect_str_eq(err.msg, "the database is gone");
+	cr_expect_eq(ps.calls, 1);
+	/* the temporary files stay, as the evidence; no final name */
+	cr_expect_eq(dir_list(dir, list, sizeof(list)), 2, "left %s", list);
+	cr_expect_eq(access(path, F_OK), -1);
+	rmrf(dir);
+}
+
 Test(pain008, cuts_names_and_remittance)
 {
 	char path[512], name[200], rmt[300], want[200];
