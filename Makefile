@@ -362,7 +362,7 @@ build/fuzz/obj/%.o: %.c
 
 $(foreach n,$(FUZZ_NAMES),$(eval build/fuzz/fuzz_$(n): \
 	$(FUZZ_DAEMON_$(n):%.c=build/fuzz/obj/%.o)))
-$(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+$(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(E) "  FUZZLD  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< \

@@ -391,7 +391,8 @@ move_into(const char *path, const char *dir, const char *base, char *out,
 		if (errno != EEXIST)
 			break;
 	}
-	if (rc == 0 && (afile_sync_dir(dir, NULL) != 0 || unlink(path) != 0))
+	/* out of the inbox at once, the directory synced after */
+	if (rc == 0 && (unlink(path) != 0 || afile_sync_dir(dir, NULL) != 0))
 		rc = -1;
 done:
 	saved = errno;

@@ -12,6 +12,19 @@
 
 #include "log.h"
 
+/* Tell log.c that stderr, as it is now, is the journal's stream. */
+static void
+stderr_is_the_journal(void)
+{
+	char env[64];
+	struct stat st;
+
+	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+}
+
 /* Send stderr to a fresh file; its path goes to path (64 bytes). */
 static void
 capture(char *path)
@@ -61,14 +74,10 @@ Test(log, plain_lines_with_the_program_name)
 
 Test(log, journal_priorities_when_stderr_is_the_journal)
 {
-	char path[64], buf[1024], env[64];
-	struct stat st;
+	char path[64], buf[1024];
 
 	capture(path);
-	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
-	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
-	    (unsigned long long)st.st_ino);
-	setenv("JOURNAL_STREAM", env, 1);
+	stderr_is_the_journal();
 	log_init("sepad", 1, 3);
 	log_warnx("w");
 	log_info("i");
@@ -84,15 +93,11 @@ Test(log, journal_priorities_when_stderr_is_the_journal)
  */
 Test(log, stderr_moved_away_from_the_journal_and_ibans_masked)
 {
-	char path[64], other[64], buf[1024], env[64];
-	struct stat st;
+	char path[64], other[64], buf[1024];
 	int saved;
 
 	capture(path);
-	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
-	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
-	    (unsigned long long)st.st_ino);
-	setenv("JOURNAL_STREAM", env, 1);
+	stderr_is_the_journal();
 	log_init("sepad", 0, 3);
 	log_warnx("before");
 	saved = dup(STDERR_FILENO);

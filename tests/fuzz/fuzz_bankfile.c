@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "sepa/bankfile.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz.h"
 
 #define FUZZ_TERMINATED(field) \
 	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)

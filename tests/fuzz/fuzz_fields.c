@@ -18,14 +18,7 @@
 #include "sepa/iban.h"
 #include "sepa/ident.h"
 #include "sepa/money.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz.h"
 
 /* A refusal: its code, a message, and no IBAN in the message. */
 static void

@@ -18,35 +18,9 @@
 #include "sepa/csv.h"
 #include "sepa/date.h"
 #include "sepa/iban.h"
+#include "fuzz.h"
 #include "import_row.h"
 #include "store_import.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
-
-struct fuzz_src {
-	const uint8_t *p;
-	size_t len;
-	size_t pos;
-};
-
-static ssize_t
-fuzz_read(void *ctx, void *buf, size_t n)
-{
-	struct fuzz_src *s = ctx;
-	size_t k = s->len - s->pos;
-
-	if (k > n)
-		k = n;
-	memcpy(buf, s->p + s->pos, k);
-	s->pos += k;
-	return (ssize_t)k;
-}
 
 /* Nothing in the text changes when its IBANs are masked: there are none. */
 static void
@@ -98,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src.p = data + 1;
 	src.len = size - 1;
 	src.pos = 0;
+	src.chunk = 0;
 	opts.encoding = (data[0] >> 2) & 1;
 	opts.name = "fuzz.csv";
 	if (sepa_csv_open(&r, fuzz_read, &src, &opts, &err) != 0)

@@ -11,18 +11,11 @@
 #include <stdlib.h>
 
 #include "sepa/pain008.h"
+#include "fuzz.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
 
 /* Loaded at the first input, kept for the process: the XSDs are large. */
 static sepa_pain008_schemas *fuzz_schemas;

@@ -185,24 +185,6 @@ db_digest(struct world *w)
 	    " events)::text), 1, 15))::bit(60)::bigint");
 }
 
-static char *
-read_all(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "%s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 static int
 count_of(const char *hay, const char *needle)
 {
@@ -261,11 +243,11 @@ check_outbox(struct world *w, int64_t want_batches)
 		cr_assert_eq(sepa_pain008_validate_file(
 		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
 		    0, "%s: %s", path, err.msg);
-		sidecar = read_all(side);
+		sidecar = ctlrun_read(side);
 		cr_assert(strncmp(sidecar, sha, 64) == 0,
 		    "%s: sidecar %s, database %s", file, sidecar, sha);
 		free(sidecar);
-		xml = read_all(path);
+		xml = ctlrun_read(path);
 		all = realloc(all, alllen + strlen(xml) + 1);
 		memcpy(all + alllen, xml, strlen(xml) + 1);
 		alllen += strlen(xml);
@@ -404,7 +386,7 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 		snprintf(path, sizeof(path), "%s/%s", w.outbox,
 		    PQgetvalue(res, 0, 0));
 		PQclear(res);
-		all = read_all(path);
+		all = ctlrun_read(path);
 	}
 	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 1, "%s", all);
 	/* Families 6 and 7 were never debited: their first one is FRST. */
@@ -666,7 +648,7 @@ Test(collect, killed_after_the_rename_then_the_file_taken)
 	cr_assert_eq(r.status, 99, "%s", r.err);
 	snprintf(cmd, sizeof(cmd),
 	    "%s/pain008-FR72ZZZ123456-2026-10-1.xml.sha256", w.outbox);
-	sidecar = read_all(cmd);
+	sidecar = ctlrun_read(cmd);
 	snprintf(cmd, sizeof(cmd),
 	    "mkdir -p %s.taken && mv %s/pain008-FR72ZZZ123456-2026-10-1.xml* "
 	    "%s.taken/",
@@ -1047,7 +1029,7 @@ month_file(struct world *w, const char *month_first)
 	cr_assert_eq(PQntuples(res), 1, "%s", month_first);
 	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return read_all(path);
+	return ctlrun_read(path);
 }
 
 static char *
@@ -1062,7 +1044,7 @@ month_file_part(struct world *w, int part)
 	cr_assert_eq(PQntuples(res), 1);
 	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return read_all(path);
+	return ctlrun_read(path);
 }
 
 /*
@@ -1643,7 +1625,7 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 		cr_assert_eq(sepa_pain008_validate_file(
 		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
 		    0, "%s: %s", path, err.msg);
-		xml = read_all(path);
+		xml = ctlrun_read(path);
 		cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1);
 		cr_assert_eq(count_of(xml, "<EndToEndId>"), 20);
 		free(xml);
@@ -1841,7 +1823,7 @@ Test(collect, outage_while_placing_then_the_file_taken, .timeout = 300)
 	    strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s", r.err);
 	cr_assert(outbox_has(&w, PART2) && outbox_has(&w, PART2 ".sha256"));
 	snprintf(path, sizeof(path), "%s/%s.sha256", w.outbox, PART2);
-	sidecar = read_all(path);
+	sidecar = ctlrun_read(path);
 	memcpy(sha, sidecar, 64);
 	sha[64] = '\0';
 	free(sidecar);

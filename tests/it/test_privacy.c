@@ -76,24 +76,6 @@ put(const struct world *w, const char *name, const char *text)
 	fclose(fp);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "%s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 static const char families_csv[] =
     "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
     "F001;\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";12 rue de "
@@ -537,7 +519,7 @@ slurp_prefix(const char *dir, const char *prefix, const char *suffix)
 	}
 	closedir(d);
 	cr_assert_neq(path[0], '\0', "no %s*%s in %s", prefix, suffix, dir);
-	return slurp(path);
+	return ctlrun_read(path);
 }
 
 /* The payer of F001 as every CSV must write it: text, not a formula. */
@@ -558,7 +540,7 @@ Test(privacy, csv_outputs_neutralise_formulas, .timeout = 120)
 	/* the mail merge of the notices */
 	snprintf(
 	    path, sizeof(path), "%s/notices/notices-2026-09.csv", w.outbox);
-	text = slurp(path);
+	text = ctlrun_read(path);
 	cr_assert_eq(no_formula("notices", text, ';'), 3 * 10 + 10);
 	cr_assert(strstr(text, formula) != NULL, "%s", text);
 	cr_assert(

@@ -24,6 +24,7 @@
 
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "ctlrun.h"
 #include "noiban.h"
 
 #define SEPAD SEPAD_SRCDIR "/build/sepad"
@@ -221,6 +222,16 @@ drop_copy(const struct daemon_run *d, const char *kind, const char *name,
 	free(text);
 }
 
+/* Drop a copy of a fixture into inbox/KIND and wait for it in SUB. */
+static void
+drop_and_wait(const struct daemon_run *d, const char *kind, const char *name,
+    const char *src, const char *sub)
+{
+	drop_copy(d, kind, name, src);
+	cr_assert(wait_for(d->dir, sub, name, 30),
+	    "%s not in %s/ (see %s/sepad.log)", name, sub, d->dir);
+}
+
 static int
 alive(const struct daemon_run *d)
 {
@@ -275,23 +286,19 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240, .fini = cleanup)
 	cr_assert(alive(&d));
 
 	/* good files are imported and archived: CSV and a bank file */
-	drop_copy(&d, "families", "families.csv",
-	    "tests/data/import/families_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
-	    "families.csv not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv", "archive");
+	for (int i = 0;
+	     i < 50 && exists(d.dir, "inbox/families", "families.csv"); i++)
+		usleep(100000); /* moved: copied, then removed from the inbox */
 	cr_assert_not(exists(d.dir, "inbox/families", "families.csv"));
-	drop_copy(
-	    &d, "tariffs", "tariffs.csv", "tests/data/import/tariffs_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "tariffs.csv", 30),
-	    "tariffs.csv not archived (see %s/sepad.log)", d.dir);
-	drop_copy(&d, "consumption", "consumption.csv",
-	    "tests/data/import/consumption_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "consumption.csv", 30),
-	    "consumption.csv not archived (see %s/sepad.log)", d.dir);
-	drop_copy(&d, "returns", "reject.xml",
-	    "tests/data/bank/pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml");
-	cr_assert(wait_for(d.dir, "archive", "reject.xml", 30),
-	    "reject.xml not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "tariffs", "tariffs.csv",
+	    "tests/data/import/tariffs_ok.csv", "archive");
+	drop_and_wait(&d, "consumption", "consumption.csv",
+	    "tests/data/import/consumption_ok.csv", "archive");
+	drop_and_wait(&d, "returns", "reject.xml",
+	    "tests/data/bank/pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
+	    "archive");
 
 	/* a bad file lands in rejected/ with its errors */
 	drop(&d, "consumption", "bad.csv", bad_consumption_csv);
@@ -393,20 +400,10 @@ Test(sepad, version_and_help)
 static char *
 read_log(const struct daemon_run *d)
 {
-	char path[512], *buf;
-	FILE *fp;
-	long n;
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/sepad.log", d->dir);
-	fp = fopen(path, "r");
-	cr_assert_not_null(fp, "%s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	return buf;
+	return ctlrun_read(path);
 }
 
 /* Wait up to `seconds` for the log to hold `want`. */
@@ -456,18 +453,14 @@ Test(sepad, inbox_output_modes_ibans_and_database_failure, .timeout = 240,
 	memset(&d, 0, sizeof(d));
 	start(&d);
 
-	drop_copy(&d, "families", "families.csv",
-	    "tests/data/import/families_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
-	    "families.csv not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv", "archive");
 	cr_assert(wait_log(&d, "/families.csv as file #1: 3 rows", 10),
 	    "the import's summary is not in the log while sepad runs");
 	cr_assert_eq(mode_of(d.dir, "archive", "families.csv"), 0640);
 
-	drop_copy(&d, "mandates", "mandates.csv",
-	    "tests/data/import/mandates_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "mandates.csv", 30),
-	    "mandates.csv not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "mandates", "mandates.csv",
+	    "tests/data/import/mandates_ok.csv", "archive");
 	drop_copy(&d, "mandates", "other.csv",
 	    "tests/data/import/bad_rum_other_iban.csv");
 	cr_assert(wait_for(d.dir, "rejected", "other.csv.errors.txt", 30),
@@ -475,21 +468,13 @@ Test(sepad, inbox_output_modes_ibans_and_database_failure, .timeout = 240,
 	cr_assert_eq(mode_of(d.dir, "rejected", "other.csv"), 0640);
 	cr_assert_eq(mode_of(d.dir, "rejected", "other.csv.errors.txt"), 0640);
 	snprintf(path, sizeof(path), "%s/rejected/other.csv.errors.txt", d.dir);
-	{
-		FILE *fp = fopen(path, "r");
-		char buf[4096];
-		size_t n;
-
-		cr_assert_not_null(fp);
-		n = fread(buf, 1, sizeof(buf) - 1, fp);
-		buf[n] = '\0';
-		fclose(fp);
-		no_iban("the errors file", buf);
-		cr_assert(strstr(buf,
-		              "mandate RUM-F001-1 is registered with "
-		              "another account (FR76****2675)") != NULL,
-		    "%s", buf);
-	}
+	text = ctlrun_read(path);
+	no_iban("the errors file", text);
+	cr_assert(strstr(text,
+	              "mandate RUM-F001-1 is registered with another "
+	              "account (FR76****2675)") != NULL,
+	    "%s", text);
+	free(text);
 
 	/* the database refuses the import: the reason is in the log */
 	if (db_connect(&db, d.conninfo, &err) != 0)
