@@ -1,8 +1,10 @@
 /*
  * csvout.c - CSV output (RFC 4180): a field holding the separator, a
  * double quote, a CR or an LF is quoted, its quotes doubled. Text fields
- * that a spreadsheet would take for a formula are neutralised.
+ * that a spreadsheet would take for a formula are neutralised. And the
+ * dialect of French Excel (csvout_fr_*).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,4 +64,61 @@ void
 csvout_number(FILE *fp, const char *s, bool last)
 {
 	csvout_number_sep(fp, s, ',', "\r\n", last);
+}
+
+void
+csvout_fr_begin(FILE *fp)
+{
+	fputs("\xEF\xBB\xBF", fp);
+}
+
+/* 1 for "-"? digits [ "," digits ]: a number, not a formula. */
+static int
+csvout_is_number(const char *s)
+{
+	size_t i = s[0] == '-' ? 1 : 0, digits = 0;
+
+	while (s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (digits == 0)
+		return 0;
+	if (s[i] == ',') {
+		i++;
+		digits = 0;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+		if (digits == 0)
+			return 0;
+	}
+	return s[i] == '\0';
+}
+
+void
+csvout_fr_field(FILE *fp, const char *s, bool last)
+{
+	if (s == NULL)
+		s = "";
+	/* A plain number ("-1,5") stays a number; any other text is text. */
+	csvout_write(fp, s, ';', "\r\n", last, !csvout_is_number(s));
+}
+
+char *
+csvout_fr_milli(char *buf, size_t size, int64_t milli)
+{
+	uint64_t a =
+	    milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
+	unsigned frac = (unsigned)(a % 1000);
+	int digits = 3;
+
+	while (digits > 0 && frac % 10 == 0 && frac != 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac == 0)
+		snprintf(buf, size, "%s%llu", milli < 0 ? "-" : "",
+		    (unsigned long long)(a / 1000));
+	else
+		snprintf(buf, size, "%s%llu,%0*u", milli < 0 ? "-" : "",
+		    (unsigned long long)(a / 1000), digits, frac);
+	return buf;
 }

@@ -2,9 +2,10 @@
  * import_row.c - the checks of one row of a CSV import that need no
  * database (store_import.c runs the others as SQL): each field of the
  * kind checked in C (text lengths, dates, amounts, quantities, IBAN, BIC,
- * RUM, country, e-mail), its problems kept with their line and column,
- * and the good row turned into a line of COPY text. No libpq here: the
- * fuzzer (tests/fuzz/fuzz_import.c) links this file with lib/ and log.c.
+ * RUM, country, e-mail, birth dates, CAF activities), its problems kept
+ * with their line and column, and the good row turned into a line of
+ * COPY text. No libpq here: the fuzzer (tests/fuzz/fuzz_import.c) links
+ * this file with lib/ and log.c.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sepa/caf.h"
 #include "sepa/csv.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
@@ -29,12 +31,15 @@ static const struct import_row_kind import_row_kinds[] = {
     [IMPORT_MANDATES] = {"mandates", 5,
         {{"rum", 1}, {"family_ref", 1}, {"iban", 1}, {"bic", 0},
             {"signed_on", 1}}},
-    [IMPORT_TARIFFS] = {"tariffs", 5,
+    [IMPORT_TARIFFS] = {"tariffs", 6,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
-            {"valid_from", 1}}},
-    [IMPORT_CONSUMPTION] = {"consumption", 6,
+            {"valid_from", 1}, {"caf_activity", 0}}},
+    [IMPORT_CONSUMPTION] = {"consumption", 7,
         {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
-            {"date", 1}, {"quantity", 1}}},
+            {"date", 1}, {"quantity", 1}, {"birth_date", 0}}},
+    [IMPORT_CHILDREN] = {"children", 4,
+        {{"child_ref", 1}, {"family_ref", 1}, {"child_name", 1},
+            {"birth_date", 1}}},
 };
 
 /* Longest identifier or name kept from a field (bytes). */
@@ -159,6 +164,7 @@ struct import_row_ctx {
 	struct import_result *res;
 	const sepa_csv_row *row;
 	const sepa_csv_column *cols;
+	sepa_date today; /* the business date */
 	int bad;
 };
 
@@ -267,114 +273,195 @@ import_row_email(struct import_row_ctx *r, size_t k)
 	return 0;
 }
 
-/* Check one data row and append it to the COPY text; 0 when it is good. */
-static int
-import_row_check_fields(enum import_kind kind, struct import_row_ctx *r,
-    struct import_row_copy *c, sepa_date today)
+/*
+ * A checked row as the staging table takes it: one value per column of
+ * the kind (NULL for SQL NULL), pointing into the row or into the buffers
+ * that hold the normalised forms.
+ */
+struct import_row_fields {
+	const char *v[IMPORT_ROW_MAX_COLS];
+	char date[SEPA_DATE_BUFSZ], num[32], cc[3], birth[SEPA_DATE_BUFSZ];
+	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
+};
+
+/*
+ * An optional birth date into f->birth and *v: NULL when the field is
+ * empty (unknown), else the date, which must not be after `on` (the day
+ * of attendance, or the business date: `what`) nor IMPORT_MAX_AGE years
+ * or more before it.
+ */
+static void
+import_row_birth(struct import_row_ctx *r, size_t k, sepa_date on,
+    const char *what, struct import_row_fields *f, const char **v)
 {
 	sepa_error e = SEPA_ERROR_INIT;
-	char d1[SEPA_DATE_BUFSZ], num[32], cc[3];
-	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
-	const char *t[6];
+	char why[96], d[SEPA_DATE_BUFSZ];
+	sepa_date b;
+
+	*v = NULL;
+	if (import_row_field(r, k)[0] == '\0')
+		return;
+	if (sepa_date_parse(&b, import_row_field(r, k), &e) != 0) {
+		import_row_bad(r, k, e.msg);
+		return;
+	}
+	if (sepa_date_cmp(b, on) > 0) {
+		snprintf(why, sizeof(why), "after %s %s", what,
+		    sepa_date_iso(d, on));
+		import_row_bad(r, k, why);
+		return;
+	}
+	if (sepa_age_on(b, on) >= IMPORT_MAX_AGE) {
+		snprintf(why, sizeof(why), "%d years or more before %s %s",
+		    IMPORT_MAX_AGE, what, sepa_date_iso(d, on));
+		import_row_bad(r, k, why);
+		return;
+	}
+	*v = sepa_date_iso(f->birth, b);
+}
+
+static void
+import_row_check_family(struct import_row_ctx *r, struct import_row_fields *f)
+{
+	f->v[0] = import_row_text(r, 0);
+	f->v[1] = import_row_text(r, 1);
+	f->v[2] = import_row_opt_text(r, 2);
+	f->v[3] = import_row_opt_text(r, 3);
+	f->v[4] = import_row_text(r, 4);
+	import_row_country(r, 5, f->cc);
+	f->v[5] = f->cc;
+	import_row_email(r, 6);
+	f->v[6] = import_row_field(r, 6)[0] ? import_row_field(r, 6) : NULL;
+	f->v[7] = import_row_text(r, 7);
+}
+
+static void
+import_row_check_mandate(struct import_row_ctx *r, struct import_row_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (sepa_id_validate(import_row_field(r, 0), "RUM", &e) != 0)
+		import_row_bad(r, 0, import_row_reason(e.msg));
+	f->v[0] = import_row_field(r, 0);
+	f->v[1] = import_row_text(r, 1);
+	if (sepa_iban_parse(f->iban, import_row_field(r, 2), &e) != 0)
+		import_row_bad(r, 2, import_row_reason(e.msg));
+	f->v[2] = f->iban;
+	f->bic[0] = '\0';
+	if (import_row_field(r, 3)[0] != '\0' &&
+	    sepa_bic_parse(f->bic, import_row_field(r, 3), SEPA_BIC_2019, &e) !=
+	        0)
+		import_row_bad(r, 3, import_row_reason(e.msg));
+	f->v[3] = f->bic[0] ? f->bic : NULL;
+	if (import_row_date(r, 4, f->date) == 0) {
+		sepa_date d;
+
+		sepa_date_parse(&d, f->date, &e);
+		if (sepa_date_cmp(d, r->today) > 0) {
+			char why[64], td[SEPA_DATE_BUFSZ];
+
+			snprintf(why, sizeof(why), "after the business date %s",
+			    sepa_date_iso(td, r->today));
+			import_row_bad(r, 4, why);
+		}
+	}
+	f->v[4] = f->date;
+}
+
+static void
+import_row_check_tariff(struct import_row_ctx *r, struct import_row_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	const char *unit = import_row_field(r, 2),
+	           *caf = import_row_field(r, 5);
+	enum sepa_caf_activity act = SEPA_CAF_NONE;
+	int hours = strcmp(unit, "hour") == 0 || strcmp(unit, "day") == 0;
 	int64_t v;
 
-	switch (kind) {
-	case IMPORT_FAMILIES:
-		t[0] = import_row_text(r, 0);
-		t[1] = import_row_text(r, 1);
-		t[2] = import_row_opt_text(r, 2);
-		t[3] = import_row_opt_text(r, 3);
-		t[4] = import_row_text(r, 4);
-		import_row_country(r, 5, cc);
-		import_row_email(r, 6);
-		t[5] = import_row_text(r, 7);
-		if (r->bad)
-			return -1;
-		import_row_copy_field(c, t[0]);
-		import_row_copy_field(c, t[1]);
-		import_row_copy_field(c, t[2]);
-		import_row_copy_field(c, t[3]);
-		import_row_copy_field(c, t[4]);
-		import_row_copy_field(c, cc);
-		import_row_copy_field(c,
-		    import_row_field(r, 6)[0] ? import_row_field(r, 6) : NULL);
-		import_row_copy_field(c, t[5]);
-		return 0;
-	case IMPORT_MANDATES:
-		if (sepa_id_validate(import_row_field(r, 0), "RUM", &e) != 0)
-			import_row_bad(r, 0, import_row_reason(e.msg));
-		t[1] = import_row_text(r, 1);
-		if (sepa_iban_parse(iban, import_row_field(r, 2), &e) != 0)
-			import_row_bad(r, 2, import_row_reason(e.msg));
-		bic[0] = '\0';
-		if (import_row_field(r, 3)[0] != '\0' &&
-		    sepa_bic_parse(
-		        bic, import_row_field(r, 3), SEPA_BIC_2019, &e) != 0)
-			import_row_bad(r, 3, import_row_reason(e.msg));
-		if (import_row_date(r, 4, d1) == 0) {
-			sepa_date d;
+	f->v[0] = import_row_text(r, 0);
+	f->v[1] = import_row_text(r, 1);
+	if (!hours && strcmp(unit, "meal") != 0 && strcmp(unit, "slot") != 0)
+		import_row_bad(r, 2, "unit must be meal, slot, hour or day");
+	f->v[2] = unit;
+	/* The CAF activity (optional): hour and day services only. */
+	if (caf[0] != '\0' && sepa_caf_activity_parse(&act, caf, &e) != 0)
+		import_row_bad(r, 5, e.msg);
+	else if (act != SEPA_CAF_NONE && !hours &&
+	    (!strcmp(unit, "meal") || !strcmp(unit, "slot")))
+		import_row_bad(r, 5,
+		    "a service billed per meal or slot has no hours to "
+		    "declare to the CAF: caf_activity must be none");
+	f->v[5] = caf[0] != '\0' ? sepa_caf_activity_code(act) : NULL;
+	if (sepa_money_parse(&v, import_row_field(r, 3), &e) != 0)
+		import_row_bad(r, 3, e.msg);
+	else if (v < 0)
+		import_row_bad(r, 3, "price is negative");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[3] = f->num;
+	import_row_date(r, 4, f->date);
+	f->v[4] = f->date;
+}
 
-			sepa_date_parse(&d, d1, &e);
-			if (sepa_date_cmp(d, today) > 0) {
-				char why[64], td[SEPA_DATE_BUFSZ];
+static void
+import_row_check_consumption(
+    struct import_row_ctx *r, struct import_row_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date on = r->today;
+	int64_t v;
+	int dated;
 
-				snprintf(why, sizeof(why),
-				    "after the business date %s",
-				    sepa_date_iso(td, today));
-				import_row_bad(r, 4, why);
-			}
-		}
-		if (r->bad)
-			return -1;
-		import_row_copy_field(c, import_row_field(r, 0));
-		import_row_copy_field(c, t[1]);
-		import_row_copy_field(c, iban);
-		import_row_copy_field(c, bic[0] ? bic : NULL);
-		import_row_copy_field(c, d1);
-		return 0;
-	case IMPORT_TARIFFS:
-		t[0] = import_row_text(r, 0);
-		t[1] = import_row_text(r, 1);
-		t[2] = import_row_field(r, 2);
-		if (strcmp(t[2], "meal") != 0 && strcmp(t[2], "slot") != 0 &&
-		    strcmp(t[2], "hour") != 0)
-			import_row_bad(r, 2, "unit must be meal, slot or hour");
-		if (sepa_money_parse(&v, import_row_field(r, 3), &e) != 0)
-			import_row_bad(r, 3, e.msg);
-		else if (v < 0)
-			import_row_bad(r, 3, "price is negative");
-		import_row_date(r, 4, d1);
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_row_copy_field(c, t[0]);
-		import_row_copy_field(c, t[1]);
-		import_row_copy_field(c, t[2]);
-		import_row_copy_field(c, num);
-		import_row_copy_field(c, d1);
-		return 0;
-	case IMPORT_CONSUMPTION:
-		t[0] = import_row_text(r, 0);
-		t[1] = import_row_text(r, 1);
-		t[2] = import_row_text(r, 2);
-		t[3] = import_row_text(r, 3);
-		import_row_date(r, 4, d1);
-		if (sepa_quantity_parse(&v, import_row_field(r, 5), &e) != 0)
-			import_row_bad(r, 5, e.msg);
-		else if (v == 0)
-			import_row_bad(r, 5, "quantity is zero");
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_row_copy_field(c, t[0]);
-		import_row_copy_field(c, t[1]);
-		import_row_copy_field(c, t[2]);
-		import_row_copy_field(c, t[3]);
-		import_row_copy_field(c, d1);
-		import_row_copy_field(c, num);
-		return 0;
-	}
-	return -1;
+	f->v[0] = import_row_text(r, 0);
+	f->v[1] = import_row_text(r, 1);
+	f->v[2] = import_row_text(r, 2);
+	f->v[3] = import_row_text(r, 3);
+	/* A birth date is checked against the day of attendance. */
+	dated = import_row_date(r, 4, f->date) == 0;
+	if (dated)
+		sepa_date_parse(&on, f->date, &e);
+	f->v[4] = f->date;
+	if (sepa_quantity_parse(&v, import_row_field(r, 5), &e) != 0)
+		import_row_bad(r, 5, e.msg);
+	else if (v == 0)
+		import_row_bad(r, 5, "quantity is zero");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[5] = f->num;
+	import_row_birth(r, 6, on,
+	    dated ? "the day of attendance" : "the business date", f, &f->v[6]);
+}
+
+static void
+import_row_check_child(struct import_row_ctx *r, struct import_row_fields *f)
+{
+	f->v[0] = import_row_text(r, 0);
+	f->v[1] = import_row_text(r, 1);
+	f->v[2] = import_row_text(r, 2);
+	import_row_birth(r, 3, r->today, "the business date", f, &f->v[3]);
+}
+
+/* Check one data row and append it to the COPY text; 0 when it is good. */
+static int
+import_row_check_fields(
+    enum import_kind kind, struct import_row_ctx *r, struct import_row_copy *c)
+{
+	static void (*const check[])(
+	    struct import_row_ctx *, struct import_row_fields *) = {
+	    [IMPORT_FAMILIES] = import_row_check_family,
+	    [IMPORT_MANDATES] = import_row_check_mandate,
+	    [IMPORT_TARIFFS] = import_row_check_tariff,
+	    [IMPORT_CONSUMPTION] = import_row_check_consumption,
+	    [IMPORT_CHILDREN] = import_row_check_child,
+	};
+	struct import_row_fields f;
+
+	check[kind](r, &f);
+	if (r->bad)
+		return -1;
+	for (size_t k = 0; k < import_row_kinds[kind].ncols; k++)
+		import_row_copy_field(c, f.v[k]);
+	return 0;
 }
 
 const struct import_row_kind *
@@ -391,9 +478,9 @@ import_row_check(enum import_kind kind, const sepa_csv_row *row,
     const sepa_csv_column *cols, sepa_date today, struct import_result *res,
     struct import_row_copy *c)
 {
-	struct import_row_ctx r = {res, row, cols, 0};
+	struct import_row_ctx r = {res, row, cols, today, 0};
 
 	if (import_row_kind(kind) == NULL)
 		return -1;
-	return import_row_check_fields(kind, &r, c, today);
+	return import_row_check_fields(kind, &r, c);
 }

@@ -66,14 +66,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	kind = (enum import_kind)(data[0] & 3);
+	kind = (enum import_kind)((data[0] & 7) % 5);
 	def = import_row_kind(kind);
 	FUZZ_CHECK(def != NULL && def->ncols <= IMPORT_ROW_MAX_COLS);
 	src.p = data + 1;
 	src.len = size - 1;
 	src.pos = 0;
 	src.chunk = 0;
-	opts.encoding = (data[0] >> 2) & 1;
+	opts.encoding = (data[0] >> 3) & 1;
 	opts.name = "fuzz.csv";
 	if (sepa_csv_open(&r, fuzz_read, &src, &opts, &err) != 0)
 		return 0;
@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.len = 0;
 		import_row_copy_field(&c, "1");
 		import_row_copy_field(&c, "2");
-		if (import_row_check(kind, &row, cols, days[(data[0] >> 3) & 1],
+		if (import_row_check(kind, &row, cols, days[(data[0] >> 4) & 1],
 		        res, &c) == 0) {
 			FUZZ_CHECK(res->issues_total == before);
 			fuzz_copy_line(&c, def->ncols);

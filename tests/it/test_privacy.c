@@ -228,7 +228,7 @@ each_file(struct world *w, const char *sub, const char *verb, int *count)
 Test(privacy, no_full_iban_in_any_message, .timeout = 240)
 {
 	static const char *const kinds[] = {
-	    "families", "mandates", "tariffs", "consumption"};
+	    "families", "mandates", "tariffs", "consumption", "children"};
 	static const char *const bank_dirs[] = {"bank/pain002", "bank/camt053",
 	    "bank/camt054", "bank/camt052", "bank/derived", "bank/pain008",
 	    "returns"};
@@ -435,11 +435,16 @@ Test(
 	    w.outbox);
 	run(&r, &w, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(args, sizeof(args),
+	    "--today 2026-10-20 report caf --year 2026 --html %s/caf.html",
+	    w.outbox);
+	run(&r, &w, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
 	/*
 	 * 3 notices and their CSV, the pain.008 and its .sha256, the
-	 * recovery CSV and its .sha256, the report
+	 * recovery CSV and its .sha256, the two reports
 	 */
-	cr_assert_eq(check_modes(w.outbox), 9);
+	cr_assert_eq(check_modes(w.outbox), 10);
 	world_close(&w);
 }
 
