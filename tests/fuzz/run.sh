@@ -23,6 +23,7 @@ for arg in "$@"; do
 	seeds=${arg#*=}
 	bin=build/fuzz/fuzz_$n
 	log=build/fuzz/fuzz_$n.log
+	: >"$log"
 	ok=1
 	if [ -z "$seeds" ] || [ "$seeds" = "$arg" ]; then
 		echo "fuzz: no seeds for $n (FUZZ_SEEDS_$n in the Makefile)"
@@ -37,7 +38,7 @@ for arg in "$@"; do
 		set -- "$regress"/*
 		if [ -e "$1" ]; then
 			nreg=$#
-			if ! "$bin" "$@" >"$log" 2>&1; then
+			if ! "$bin" "$@" >>"$log" 2>&1; then
 				echo "fuzz: $bin fails on an input of $regress (see $log)"
 				ok=0
 			fi
