@@ -1789,6 +1789,21 @@ reconnect(struct world *w)
 #define PART2 "pain008-FR72ZZZ123456-2026-10-2.xml"
 
 /*
+ * A month of two parts on a cluster of the test's own, and collect
+ * stopped at `point` while the test stops the cluster: it fails (3).
+ */
+static void
+outage_at(struct own_cluster *pg, struct world *w, struct ctlrun *r,
+    const char *point)
+{
+	cluster_start(pg);
+	world_open(w, "max_transactions_per_file = 20;");
+	run_stopped(r, w, point, "--today 2026-10-06 collect --month 2026-10",
+	    stop_cluster, pg);
+	cr_assert_eq(r->status, 3, "%s\n%s", r->out, r->err);
+}
+
+/*
  * The database stops once part 2 is recorded as being placed, before the
  * file is renamed into the outbox: the file is placed, its release fails
  * with a clear message. The treasury takes it. The next collect writes
@@ -1803,11 +1818,7 @@ Test(collect, outage_while_placing_then_the_file_taken, .timeout = 300)
 	char sha[65], *sidecar, path[512];
 	PGresult *res;
 
-	cluster_start(&pg);
-	world_open(&w, "max_transactions_per_file = 20;");
-	run_stopped(&r, &w, "after_placing#2",
-	    "--today 2026-10-06 collect --month 2026-10", stop_cluster, &pg);
-	cr_assert_eq(r.status, 3, "%s\n%s", r.out, r.err);
+	outage_at(&pg, &w, &r, "after_placing#2");
 	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
 	/* one clear line: the file once, the database's reason whole */
 	cr_assert(strstr(r.err,
@@ -1897,11 +1908,7 @@ Test(collect, outage_while_writing_places_nothing, .timeout = 300)
 	struct ctlrun r;
 	char *all;
 
-	cluster_start(&pg);
-	world_open(&w, "max_transactions_per_file = 20;");
-	run_stopped(&r, &w, "during_write#2",
-	    "--today 2026-10-06 collect --month 2026-10", stop_cluster, &pg);
-	cr_assert_eq(r.status, 3, "%s\n%s", r.out, r.err);
+	outage_at(&pg, &w, &r, "during_write#2");
 	cr_assert(strstr(r.err,
 	              "sepactl: could not write the files of "
 	              "2026-10: ") == r.err,
