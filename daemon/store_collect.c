@@ -1111,7 +1111,7 @@ static const char collect_fetch_sql[] = "FETCH 10000 FROM collect_rows";
 
 /*
  * $1 creditor, $2 batch, $3 SHA-256: about to be placed in the outbox
- * (migration 018), committed before the rename; only if still prepared.
+ * (migration 031), committed before the rename; only if still prepared.
  */
 static const char collect_placing_sql[] =
     "WITH u AS (UPDATE batches SET state = 'placing', sha256 = $3,"
@@ -1563,7 +1563,7 @@ cleanup:
 /*
  * Write a prepared batch's file into the outbox (at `path`) and release
  * it. A file already under the final name (placed by a version of sepad
- * before migration 018, whose batch stayed prepared) must come out
+ * before migration 031, whose batch stayed prepared) must come out
  * identical (*outcome COLLECT_FILE_VERIFIED), else it is left as it is
  * and the batch not placed (SEPA_ESTATE).
  */
@@ -1608,7 +1608,7 @@ collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
 }
 
 /*
- * A batch recorded as being placed (migration 018): its file was renamed
+ * A batch recorded as being placed (migration 031): its file was renamed
  * into the outbox, or was about to be. The outbox says which:
  * - the file is there, with the SHA-256 recorded: placed; its sidecar
  *   written if it was not, and the batch released (COLLECT_FILE_VERIFIED);

@@ -1,4 +1,4 @@
--- 018_placement.sql - a batch's file is placed in the outbox once.
+-- 031_placement.sql - a batch's file is placed in the outbox once.
 --
 -- Until now a batch went from 'prepared' to 'released' after its file had
 -- been renamed into the outbox. When the database went away between the
