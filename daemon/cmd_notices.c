@@ -76,6 +76,26 @@ struct send_ctx {
 	long kill_after; /* test hook: SIGKILL before the next message */
 };
 
+/* s with CRLF line ends, as a mail's text is (s freed). */
+static char *
+send_crlf(char *s)
+{
+	size_t n = 0, j = 0;
+	char *out;
+
+	for (const char *p = s; *p != '\0'; p++)
+		n += *p == '\n' ? 2 : 1;
+	out = xmalloc(n + 1);
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\n' && (p == s || p[-1] != '\r'))
+			out[j++] = '\r';
+		out[j++] = *p;
+	}
+	out[j] = '\0';
+	free(s);
+	return out;
+}
+
 /* The text body: a few words, then the text notice. */
 static char *
 send_text(struct send_ctx *c, const struct invoice_doc *doc, sepa_error *err)
@@ -98,7 +118,7 @@ send_text(struct send_ctx *c, const struct invoice_doc *doc, sepa_error *err)
 		free(buf);
 		return NULL;
 	}
-	return buf;
+	return send_crlf(buf);
 }
 
 /* The notice as a PDF in memory. */
@@ -186,8 +206,11 @@ send_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 		store_mail_release(c->db, c->cred, doc->id, &ignored);
 		sepa_error_prefix(err, "could not reach the relay");
 	} else {
-		log_warnx("notice %s: the relay refused its e-mail: %s",
-		    doc->number, err->msg);
+		/* The relay's answer may name the address: it goes to the
+		 * event, not to the log. */
+		log_warnx("notice %s: the relay refused its e-mail (sepactl "
+		          "attention list)",
+		    doc->number);
 		c->failed++;
 		rc = store_mail_finish(c->db, c->cred, doc->id, "failed",
 		    err->msg, c->ctl->today, err);

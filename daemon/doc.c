@@ -745,7 +745,7 @@ doc_set_begin(struct doc_set *s, const char *dir, sepa_error *err)
 	if (rc != 0)
 		return rc;
 	afile_rmdir(s->tmp);
-	if (mkdir(s->tmp, 0750) != 0)
+	if (mkdir(s->tmp, AFILE_DIR_MODE) != 0)
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not create the directory %s: %s", s->tmp,
 		    strerror(errno));
@@ -760,8 +760,9 @@ doc_set_file(struct doc_set *s, const char *name, sepa_error *err)
 	int fd;
 
 	xasprintf(&path, "%s/%s", s->tmp, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0 || fchmod(fd, 0640) != 0 || (fp = fdopen(fd, "w")) == NULL) {
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, AFILE_MODE);
+	if (fd < 0 || fchmod(fd, AFILE_MODE) != 0 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
 		sepa_error_set(err, SEPA_EIO, "could not create %s: %s", path,
 		    strerror(errno));
 		if (fd >= 0)

@@ -276,7 +276,7 @@ lt_one(const struct reject_doc *r, void *arg, sepa_error *err)
 	xasprintf(&path, "%s/REJET-%s.pdf", f->dir, r->end_to_end_id);
 	snprintf(title, sizeof(title), LT_DOC_TITLE, r->end_to_end_id);
 	if ((rc = afile_mkdirs(f->dir, err)) != 0 ||
-	    (rc = afile_open(&af, path, 0640, err)) != 0)
+	    (rc = afile_open(&af, path, AFILE_MODE, err)) != 0)
 		goto cleanup;
 	if ((rc = doc_pdf_open(&pdf, af.fp, title, r->applied_on, err)) == 0) {
 		letter_reject_draw(f->d, pdf.cr, r, f->pol);

@@ -42,6 +42,7 @@
 #define NP_REMIND N_("Rappels : factures précédentes restées impayées")
 #define NP_REMIND_LINE N_("Facture %s (%s) restée impayée")
 #define NP_HOURS N_("%s h")
+#define NP_DAYS N_("%s j")
 #define NP_TOTAL N_("Total de la facture")
 #define NP_PAID N_("Déjà réglé")
 #define NP_DUE N_("Reste à payer")
@@ -73,10 +74,10 @@ enum { NP_CHILD, NP_SERVICE, NP_QTY, NP_PRICE, NP_AMOUNT, NP_NCOLS };
 static const struct {
 	double x, w;
 } np_col[NP_NCOLS] = {
-    [NP_CHILD] = {DOC_MARGIN + 4, 122},
-    [NP_SERVICE] = {DOC_MARGIN + 130, 170},
-    [NP_QTY] = {DOC_MARGIN + 304, 50},
-    [NP_PRICE] = {DOC_MARGIN + 358, 66},
+    [NP_CHILD] = {DOC_MARGIN + 4, 150},
+    [NP_SERVICE] = {DOC_MARGIN + 158, 156},
+    [NP_QTY] = {DOC_MARGIN + 316, 42},
+    [NP_PRICE] = {DOC_MARGIN + 362, 62},
     [NP_AMOUNT] = {DOC_MARGIN + 428, 67},
 };
 #define NP_ROW_H 13.0
@@ -150,6 +151,19 @@ np_row(struct np *p, const char *child, const char *service, const char *qty,
 	p->y += NP_ROW_H;
 }
 
+/* A text over the first four columns, then an amount (a reminder). */
+static void
+np_wide_row(struct np *p, const char *text, const char *amount)
+{
+	np_need(p, NP_ROW_H, 1);
+	doc_cell(p->d, p->cr, np_col[NP_CHILD].x, p->y,
+	    np_col[NP_PRICE].x + np_col[NP_PRICE].w - np_col[NP_CHILD].x,
+	    DOC_NORMAL, DOC_LEFT, text);
+	doc_cell(p->d, p->cr, np_col[NP_AMOUNT].x, p->y, np_col[NP_AMOUNT].w,
+	    DOC_NORMAL, DOC_RIGHT, amount);
+	p->y += NP_ROW_H;
+}
+
 static void
 np_section(struct np *p, const char *title)
 {
@@ -168,23 +182,30 @@ np_lines(struct np *p, enum invoice_line_kind k)
 	char q[32], pr[DOC_MONEY_BUFSZ], am[DOC_MONEY_BUFSZ], svc[192], mo[32],
 	    text[192];
 	const char *prev = NULL;
+	int page;
 
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const struct invoice_doc_line *l = &doc->lines[i];
 
 		if (l->kind != k)
 			continue;
+		/* A new page names the child again. */
+		page = p->page;
+		np_need(p, NP_ROW_H, 1);
+		if (p->page != page)
+			prev = NULL;
 		if (k == INVOICE_LINE_REMINDER) {
 			doc_month_fr(mo, sizeof(mo), l->reminded_month);
 			snprintf(text, sizeof(text), NP_REMIND_LINE,
 			    l->reminded_number, mo);
-			np_row(p, "", text, "", "",
-			    doc_money(am, l->amount_cents));
+			np_wide_row(p, text, doc_money(am, l->amount_cents));
 			continue;
 		}
 		np_qty(q, sizeof(q), l->quantity_milli);
-		if (strcmp(l->unit, "hour") == 0) {
-			snprintf(text, sizeof(text), NP_HOURS, q);
+		if (strcmp(l->unit, "hour") == 0 ||
+		    strcmp(l->unit, "day") == 0) {
+			snprintf(text, sizeof(text),
+			    l->unit[0] == 'h' ? NP_HOURS : NP_DAYS, q);
 			snprintf(q, sizeof(q), "%s", text);
 		}
 		if (k == INVOICE_LINE_REGULARISATION) {
@@ -479,7 +500,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	    doc_month_fr(mo, sizeof(mo), month));
 	if ((rc = doc_new(&m.d, sender, err)) != 0 ||
 	    (rc = doc_set_begin(&set, dir, err)) != 0 ||
-	    (rc = afile_open(&all, allpath, 0640, err)) != 0 ||
+	    (rc = afile_open(&all, allpath, AFILE_MODE, err)) != 0 ||
 	    (rc = doc_pdf_open(&m.all, all.fp, title, first, err)) != 0)
 		goto cleanup;
 	if ((rc = store_invoice_each(

@@ -3,7 +3,8 @@
 # (the PDF documents: cairo, pango and the DejaVu fonts; e-mail: libcurl;
 # their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd).
 # As root: apt-get install what is missing. Otherwise: print the command.
-#   deps.sh          the packages to build and test
+#   deps.sh          the packages to build and test (clang and its libFuzzer
+#                    runtime too: check fuzzes every target a little)
 #   deps.sh --fuzz   the packages for `make fuzz` only
 set -eu
 
@@ -12,8 +13,10 @@ libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
 postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
 qpdf poppler-utils python3-aiosmtpd"
-# Only for `make fuzz` (deps.sh --fuzz): clang and its libFuzzer runtime.
+# clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
+# check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"
+PKGS="$PKGS $FUZZ_PKGS"
 if [ "${1:-}" = "--fuzz" ]; then
 	PKGS=$FUZZ_PKGS
 fi
