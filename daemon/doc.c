@@ -68,6 +68,17 @@ static double doc_lines(struct doc *d, cairo_t *cr, double x, double y,
     double w, enum doc_style st, enum doc_align al, const char *s);
 static double doc_wrap(struct doc *d, cairo_t *cr, double x, double y, double w,
     enum doc_style st, enum doc_align al, const char *s);
+static const struct doc_glyph *doc_glyph(
+    struct doc *d, enum doc_style st, unsigned long cp);
+
+/* A character's glyph and advance in one style (doc_glyph). */
+#define DOC_GLYPH_LATIN 0x250 /* U+0000 to U+024F */
+#define DOC_GLYPH_EXTRA 8
+struct doc_glyph {
+	unsigned long index; /* 0: none in the font */
+	double advance;
+	int known;
+};
 
 struct doc {
 	struct doc_sender sender;
@@ -79,6 +90,8 @@ struct doc {
 	cairo_scaled_font_t *sf[DOC_NSTYLES];
 	double ascent[DOC_NSTYLES], line_h[DOC_NSTYLES];
 	cairo_surface_t *legal_rec; /* the legal mentions, drawn once */
+	struct doc_glyph (*glyphs)[DOC_GLYPH_LATIN + DOC_GLYPH_EXTRA];
+	struct doc_glyph narrow[DOC_NSTYLES]; /* U+202F */
 	cairo_surface_t *logo; /* NULL without documents.logo */
 	char *legal; /* DOC_T_LEGAL filled in */
 	double legal_h;
@@ -148,6 +161,15 @@ doc_fonts(struct doc *d)
 		pango_layout_get_size(d->layout[i], NULL, &h);
 		d->line_h[i] = (double)h / PANGO_SCALE;
 	}
+	d->glyphs = xreallocarray(NULL, DOC_NSTYLES, sizeof(*d->glyphs));
+	memset(d->glyphs, 0, DOC_NSTYLES * sizeof(*d->glyphs));
+	for (int i = 0; i < DOC_NSTYLES; i++) {
+		const struct doc_glyph *sp = doc_glyph(d, i, ' ');
+
+		if (sp != NULL)
+			d->narrow[i] =
+			    (struct doc_glyph){sp->index, sp->advance / 3, 1};
+	}
 }
 
 int
@@ -203,6 +225,7 @@ doc_free(struct doc *d)
 	}
 	if (d->legal_rec != NULL)
 		cairo_surface_destroy(d->legal_rec);
+	free(d->glyphs);
 	if (d->ctx != NULL)
 		g_object_unref(d->ctx);
 	if (d->fontmap != NULL)
@@ -235,92 +258,131 @@ doc_layout(struct doc *d, double w, enum doc_style st, enum doc_align al,
 }
 
 /*
+ * The glyph and advance of a character in style st, looked up once in
+ * the font and kept (Latin, Latin-1 and Latin Extended, and the
+ * punctuation of doc_glyph_extra); NULL for another character, or one
+ * the font lacks. A no-break space is the space (U+00A0 would put a
+ * second font in each PDF), a narrow one a third of it.
+ */
+static const unsigned long doc_glyph_extra[DOC_GLYPH_EXTRA] = {
+    0x2026, 0x20AC, 0x2022, 0x2019, 0x201C, 0x201D, 0x2013, 0x2014};
+
+static const struct doc_glyph *
+doc_glyph(struct doc *d, enum doc_style st, unsigned long cp)
+{
+	struct doc_glyph *e;
+	cairo_glyph_t *g = NULL;
+	cairo_text_extents_t ext;
+	char u[8];
+	size_t slot = cp;
+	int n = 0;
+
+	if (cp == 0xA0 || cp == 0x202F)
+		slot = ' ';
+	else if (cp >= DOC_GLYPH_LATIN) {
+		for (slot = 0; slot < DOC_GLYPH_EXTRA; slot++)
+			if (doc_glyph_extra[slot] == cp)
+				break;
+		if (slot == DOC_GLYPH_EXTRA)
+			return NULL;
+		slot += DOC_GLYPH_LATIN;
+	}
+	e = &d->glyphs[st][slot];
+	if (!e->known) {
+		unsigned long c = slot < DOC_GLYPH_LATIN
+		    ? slot
+		    : doc_glyph_extra[slot - DOC_GLYPH_LATIN];
+
+		e->known = 1;
+		if (c < 0x80) {
+			u[0] = (char)c;
+			u[1] = '\0';
+		} else if (c < 0x800) {
+			u[0] = (char)(0xC0 | (c >> 6));
+			u[1] = (char)(0x80 | (c & 0x3F));
+			u[2] = '\0';
+		} else {
+			u[0] = (char)(0xE0 | (c >> 12));
+			u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+			u[2] = (char)(0x80 | (c & 0x3F));
+			u[3] = '\0';
+		}
+		if (d->sf[st] != NULL &&
+		    cairo_scaled_font_text_to_glyphs(d->sf[st], 0, 0, u, -1, &g,
+		        &n, NULL, NULL, NULL) == CAIRO_STATUS_SUCCESS &&
+		    n == 1 && g[0].index != 0) {
+			cairo_scaled_font_glyph_extents(d->sf[st], g, 1, &ext);
+			e->index = g[0].index;
+			e->advance = ext.x_advance;
+		}
+		cairo_glyph_free(g);
+	}
+	if (e->index == 0)
+		return NULL;
+	if (cp == 0x202F)
+		return &d->narrow[st];
+	return e;
+}
+
+/*
  * One line without pango: the characters' glyphs from the font's own
- * map, no shaping (the documents' Latin text needs none), about twenty
- * times faster than a layout. Returns the line's width, -1 when a
- * character has no glyph in the font (the caller then uses pango, which
- * falls back on another font). Draws at (x, y) top-left when cr is set,
- * cut with "…" to `max` points when max > 0.
+ * map (doc_glyph), no shaping (the documents' Latin text needs none),
+ * forty times faster than a layout. Returns the line's width, -1 when a
+ * character is not one doc_glyph knows (the caller then uses pango,
+ * which falls back on another font). Draws at (x, y) top-left when cr
+ * is set, aligned in a box `box` points wide, cut with "…" to it when
+ * `cut`.
  */
 static double
-doc_line(struct doc *d, cairo_t *cr, double x, double y, double max,
-    enum doc_style st, const char *s)
+doc_line(struct doc *d, cairo_t *cr, double x, double y, double box,
+    enum doc_align al, int cut, enum doc_style st, const char *s)
 {
-	cairo_scaled_font_t *sf = d->sf[st];
-	cairo_glyph_t *g = NULL, *e = NULL;
-	cairo_text_extents_t ext;
-	int n = 0, ne = 0;
-	double w = -1;
+	cairo_glyph_t stack[160], *g = stack;
+	const struct doc_glyph *e, *dots;
+	size_t len = strlen(s);
+	double w = 0, off = 0;
+	int n = 0;
 
-	char t[512];
-	size_t narrow[16], nn = 0, k = 0, j = 0;
+	if (len > sizeof(stack) / sizeof(stack[0]))
+		g = xreallocarray(NULL, len, sizeof(*g));
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+		unsigned long cp = *p++;
 
-	/*
-	 * A no-break space is drawn as a space (U+00A0 would put a second
-	 * font in the PDF), a narrow one as a space a third as wide (the
-	 * no-break matters to line breaking, which a line does not do).
-	 */
-	for (const char *p = s; *p != '\0' && j < sizeof(t) - 1; k++) {
-		if (memcmp(p, "\xe2\x80\xaf", 3) == 0 ||
-		    memcmp(p, "\xc2\xa0", 2) == 0) {
-			if (p[0] == '\xe2' &&
-			    nn < sizeof(narrow) / sizeof(*narrow))
-				narrow[nn++] = k;
-			p += p[0] == '\xe2' ? 3 : 2;
-			t[j++] = ' ';
-			continue;
+		if (cp >= 0xC0) {
+			int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : 1;
+
+			cp &= more == 3 ? 0x07 : more == 2 ? 0x0F : 0x1F;
+			for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+				cp = (cp << 6) | (*p++ & 0x3F);
 		}
-		t[j++] = *p++;
-		while ((*p & 0xC0) == 0x80 && j < sizeof(t) - 1)
-			t[j++] = *p++;
-	}
-	t[j] = '\0';
-	if (sf == NULL ||
-	    cairo_scaled_font_text_to_glyphs(sf, 0, 0, t, -1, &g, &n, NULL,
-	        NULL, NULL) != CAIRO_STATUS_SUCCESS)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (g[i].index == 0)
+		if ((e = doc_glyph(d, st, cp)) == NULL) {
+			w = -1;
 			goto done;
-	for (size_t i = 0; i < nn && (int)narrow[i] + 1 < n; i++) {
-		double shrink = (g[narrow[i] + 1].x - g[narrow[i]].x) * 2 / 3;
-
-		for (int m = (int)narrow[i] + 1; m < n; m++)
-			g[m].x -= shrink;
-	}
-	cairo_scaled_font_glyph_extents(sf, g, n, &ext);
-	w = ext.x_advance;
-	if (max > 0 && w > max &&
-	    cairo_scaled_font_text_to_glyphs(sf, 0, 0, "\xe2\x80\xa6", -1, &e,
-	        &ne, NULL, NULL, NULL) == CAIRO_STATUS_SUCCESS &&
-	    ne == 1) {
-		double ew = 0;
-
-		cairo_scaled_font_glyph_extents(sf, e, 1, &ext);
-		ew = ext.x_advance;
-		e[0].x = 0;
-		while (n > 0) {
-			cairo_scaled_font_glyph_extents(sf, &g[n - 1], 1, &ext);
-			e[0].x = g[n - 1].x + ext.x_advance;
-			if (e[0].x + ew <= max)
-				break;
-			n--;
-			e[0].x = n > 0 ? g[n - 1].x : 0;
 		}
-		g[n++] = e[0]; /* the ellipsis replaces a glyph cut off */
-		w = e[0].x + ew;
+		g[n++] = (cairo_glyph_t){e->index, w, 0};
+		w += e->advance;
+	}
+	if (cut && box > 0 && w > box &&
+	    (dots = doc_glyph(d, st, 0x2026)) != NULL) {
+		/* the end cut off, and "…" after what is left */
+		while (n > 0 && w + dots->advance > box)
+			w = g[--n].x;
+		g[n++] = (cairo_glyph_t){dots->index, w, 0};
+		w += dots->advance;
 	}
 	if (cr != NULL) {
+		if (box > 0 && al != DOC_LEFT)
+			off = al == DOC_RIGHT ? box - w : (box - w) / 2;
 		for (int i = 0; i < n; i++) {
-			g[i].x += x;
-			g[i].y += y + d->ascent[st];
+			g[i].x += x + off;
+			g[i].y = y + d->ascent[st];
 		}
-		cairo_set_scaled_font(cr, sf);
+		cairo_set_scaled_font(cr, d->sf[st]);
 		cairo_show_glyphs(cr, g, n);
 	}
 done:
-	cairo_glyph_free(g);
-	cairo_glyph_free(e);
+	if (g != stack)
+		free(g);
 	return w;
 }
 
@@ -343,7 +405,8 @@ doc_wrap(struct doc *d, cairo_t *cr, double x, double y, double w,
 			char c = *p;
 
 			*p = '\0';
-			if (doc_line(d, NULL, 0, 0, 0, st, line) > w) {
+			if (doc_line(d, NULL, 0, 0, 0, DOC_LEFT, 0, st, line) >
+			    w) {
 				*brk = '\0';
 				h += doc_text(d, cr, x, y + h, 0, st, al, line);
 				line = brk + 1;
@@ -391,16 +454,11 @@ doc_text(struct doc *d, cairo_t *cr, double x, double y, double w,
 
 	if (strchr(s, '\n') != NULL)
 		return doc_lines(d, cr, x, y, w, st, al, s);
-	if ((lw = doc_line(d, NULL, 0, 0, 0, st, s)) >= 0) {
+	if ((lw = doc_line(d, NULL, 0, 0, 0, DOC_LEFT, 0, st, s)) >= 0) {
 		if (w > 0 && lw > w)
 			return doc_wrap(d, cr, x, y, w, st, al, s);
-		if (cr != NULL) {
-			if (w > 0 && al == DOC_RIGHT)
-				x += w - lw;
-			else if (w > 0 && al == DOC_CENTER)
-				x += (w - lw) / 2;
-			doc_line(d, cr, x, y, 0, st, s);
-		}
+		if (cr != NULL)
+			doc_line(d, cr, x, y, w, al, 0, st, s);
 		return d->line_h[st];
 	}
 	if (cr == NULL)
@@ -426,19 +484,11 @@ doc_cell(struct doc *d, cairo_t *cr, double x, double y, double w,
     enum doc_style st, enum doc_align al, const char *s)
 {
 	PangoLayout *l;
-	double lw;
 	int pw, ph;
 
-	if (cr == NULL || s[0] == '\0')
+	if (cr == NULL || s[0] == '\0' ||
+	    doc_line(d, cr, x, y, w, al, 1, st, s) >= 0)
 		return;
-	if ((lw = doc_line(d, NULL, 0, 0, w, st, s)) >= 0) {
-		if (al == DOC_RIGHT)
-			x += w - lw;
-		else if (al == DOC_CENTER)
-			x += (w - lw) / 2;
-		doc_line(d, cr, x, y, w, st, s);
-		return;
-	}
 	l = doc_layout(d, w, st, al, s);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	pango_layout_get_size(l, &pw, &ph);

@@ -487,6 +487,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	char *dir = NULL, *allpath, mo[32], title[96];
 	sepa_date first = {month.year, month.month, 1};
 	sepa_error ignored = SEPA_ERROR_INIT;
+	double t0;
 	int rc;
 
 	*count = 0;
@@ -503,9 +504,12 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	    (rc = afile_open(&all, allpath, AFILE_MODE, err)) != 0 ||
 	    (rc = doc_pdf_open(&m.all, all.fp, title, first, err)) != 0)
 		goto cleanup;
+	t0 = log_clock();
 	if ((rc = store_invoice_each(
 	         db, creditor_id, month, np_one, &m, err)) != 0)
 		goto cleanup;
+	log_debug(
+	    "PDF notices: %zu drawn in %.2f s", m.count, log_clock() - t0);
 	/* A month without invoices still gets its (empty) file. */
 	if (m.count == 0)
 		cairo_show_page(m.all.cr);
@@ -516,11 +520,15 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 		    all.tmp, strerror(errno));
 		goto cleanup;
 	}
+	log_debug("PDF notices: the month's file finished at %.2f s",
+	    log_clock() - t0);
 	if (m.count > 0 && (rc = np_split(&m, all.tmp, &set, err)) != 0)
 		goto cleanup;
+	log_debug("PDF notices: split at %.2f s", log_clock() - t0);
 	if ((rc = doc_set_commit(&set, err)) != 0 ||
 	    (rc = afile_commit(&all, err)) != 0)
 		goto cleanup;
+	log_debug("PDF notices: synced at %.2f s", log_clock() - t0);
 	*count = (int64_t)m.count;
 cleanup:
 	doc_pdf_close(&m.all, &ignored);
