@@ -16,6 +16,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/money.h"
 #include "sepa/rules.h"
 #include "commands.h"
 #include "config.h"
@@ -24,6 +25,7 @@
 #include "store_creditor.h"
 #include "store_cycle.h"
 #include "store_mandate.h"
+#include "store_settle.h"
 
 static int
 cycle_export_day(const struct sepad_config *cfg)
@@ -78,6 +80,34 @@ cycle_sweep(struct ctl *ctl, sepa_month month)
 		    CTL_INTERNAL, &err, "could not sweep the mandates");
 	printf("mandates: %lld terminated (family letter), %lld lapsed\n",
 	    (long long)res.terminated, (long long)res.lapsed);
+	return CTL_OK;
+}
+
+/*
+ * Not a monthly step: every cycle settles the debits whose return window
+ * has passed without an answer from the bank (store_settle.c), before the
+ * steps, so that an invoice run or a recovery export sees them paid.
+ */
+static int
+cycle_settle(struct ctl *ctl, int64_t creditor)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct settle_result res;
+	char a[SEPA_MONEY_BUFSZ];
+	sepa_rules rules;
+
+	if (config_rules(&ctl->cfg, &rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot run the cycle");
+	if (store_settle_presume(
+	        ctl->db, creditor, &rules, ctl->today, &res, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "could not settle the collections the bank did not answer");
+	if (res.collections > 0)
+		printf("settle: %lld collections presumed settled, %s EUR (no "
+		       "answer %d TARGET2 days after their due date); %lld "
+		       "invoices paid\n",
+		    (long long)res.collections, sepa_money_xml(a, res.cents),
+		    rules.settle_after_days, (long long)res.invoices);
 	return CTL_OK;
 }
 
@@ -183,6 +213,8 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
 		    &err, "cannot run the cycle");
+	if ((rc = cycle_settle(ctl, creditor)) != CTL_OK)
+		return rc;
 	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
 		if (cycle_first_open(
 		        ctl, creditor, &cycle_table[i], &first[i], &err) != 0)

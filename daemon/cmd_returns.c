@@ -188,6 +188,13 @@ report_text(FILE *fp, const struct report *r, const char *creditor)
 	    r->presented, sepa_money_xml(a, r->presented_cents));
 	fprintf(fp, "collections settled: %" PRId64 ", %s EUR\n", r->settled,
 	    sepa_money_xml(a, r->settled_cents));
+	fprintf(fp, "  confirmed by the bank: %" PRId64 ", %s EUR\n",
+	    r->settled - r->presumed,
+	    sepa_money_xml(a, r->settled_cents - r->presumed_cents));
+	fprintf(fp,
+	    "  presumed (not returned in time, no bank answer): %" PRId64
+	    ", %s EUR\n",
+	    r->presumed, sepa_money_xml(a, r->presumed_cents));
 	fprintf(fp,
 	    "collections cancelled (file refused by the bank): %" PRId64 "\n",
 	    r->cancelled);
@@ -235,6 +242,10 @@ report_html(FILE *fp, const struct report *r, const char *creditor)
 	    "<tr><th>collections settled</th><td class=\"n\">%" PRId64
 	    "</td><td class=\"n\">%s EUR</td></tr>\n",
 	    r->settled, sepa_money_xml(a, r->settled_cents));
+	fprintf(fp,
+	    "<tr><th>&#8230; presumed (no bank answer)</th><td class=\"n\">"
+	    "%" PRId64 "</td><td class=\"n\">%s EUR</td></tr>\n",
+	    r->presumed, sepa_money_xml(a, r->presumed_cents));
 	fprintf(fp,
 	    "<tr><th>cancelled (file refused)</th><td class=\"n\">%" PRId64
 	    "</td><td></td></tr>\n",

@@ -27,6 +27,8 @@ static const struct ctl_command ctl_command_table[] = {
         "one transaction: records stored, matched on EndToEndId (checked\n"
         "against MsgId, PmtInfId, mandate and amount), collections and\n"
         "invoices updated, the two-rejects and dead-account rules applied;\n"
+        "a camt credit booking of one of our files or payment blocks (MsgId\n"
+        "or PmtInfId) settles its collections, less those rejected before;\n"
         "what cannot be applied goes to the quarantine (sepactl quarantine).\n"
         "A camt.052 is refused (intraday: its entries may still be pending).\n"
         "The same file twice changes nothing; a refused file changes nothing.\n",
@@ -95,7 +97,9 @@ static const struct ctl_command ctl_command_table[] = {
         "or SEPAD_TODAY) that has not run yet: the export day\n"
         "(collection.export_day) collects the month. Each step runs once per\n"
         "month; steps missed since the last run are caught up, in order. With\n"
-        "--month, only that month's due steps.\n",
+        "--month, only that month's due steps. Every cycle first settles the\n"
+        "debits neither confirmed, rejected nor returned by their due date +\n"
+        "returns.settle_after_business_days TARGET2 days (presumed settled).\n",
         cmd_cycle},
     {"quarantine",
         "list [--all] [--csv] | apply ID --end-to-end E2E | "
@@ -124,7 +128,8 @@ static const struct ctl_command ctl_command_table[] = {
         "mark them 'recovery': each invoice goes into exactly one export.\n",
         cmd_recovery},
     {"report", "--month YYYY-MM [--html FILE]", "the month's returns report",
-        "Collections presented and settled in the month (by due date), the\n"
+        "Collections presented and settled in the month (by due date; settled\n"
+        "ones confirmed by the bank or presumed after the return window), the\n"
         "unpaid ones by state and reason code with their labels, mandates\n"
         "suspended and terminated, invoices sent to recovery; plain text on\n"
         "stdout, and with --html a self-contained page with an SVG chart.\n",

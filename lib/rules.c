@@ -41,7 +41,32 @@ sepa_rules_check(const sepa_rules *r, sepa_error *err)
 		return sepa_error_set(err, SEPA_ERANGE,
 		    "bank lead of %d business days is out of range 1..10",
 		    r->bank_lead_days);
+	if (r->settle_after_days < 0 || r->settle_after_days > 30)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "settlement after %d business days is out of range 0..30",
+		    r->settle_after_days);
+	if (r->recovery_grace_days < 0 || r->recovery_grace_days > 365)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "recovery grace of %d days is out of range 0..365",
+		    r->recovery_grace_days);
+	if (r->credit_refund_after_months < 1 ||
+	    r->credit_refund_after_months > 36)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "credit refund after %d months is out of range 1..36",
+		    r->credit_refund_after_months);
 	return 0;
+}
+
+sepa_date
+sepa_rule_settle_date(const sepa_rules *r, sepa_date due)
+{
+	return sepa_target2_add(due, r->settle_after_days);
+}
+
+int
+sepa_rule_presumed_settled(const sepa_rules *r, sepa_date due, sepa_date today)
+{
+	return sepa_date_cmp(today, sepa_rule_settle_date(r, due)) > 0;
 }
 
 sepa_month

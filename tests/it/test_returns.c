@@ -475,6 +475,8 @@ Test(returns_it, import_returns_then_recovery)
 	    "report for 2025-10 (Commune <Test> & Co)\n"
 	    "collections presented: 3, 60.00 EUR\n"
 	    "collections settled: 0, 0.00 EUR\n"
+	    "  confirmed by the bank: 0, 0.00 EUR\n"
+	    "  presumed (not returned in time, no bank answer): 0, 0.00 EUR\n"
 	    "collections cancelled (file refused by the bank): 0\n"
 	    "unpaid by reason:\n"
 	    "  rejected AM04 (provision insuffisante): 1, 10.00 EUR\n"

@@ -410,3 +410,202 @@ Test(year, refund_after_booking_owes_the_reminder_again)
 	    0);
 	year_close(&y);
 }
+
+/* The first column of the first row of `sql`, as text, into buf. */
+static void
+year_text(struct year *y, const char *sql, char *buf, size_t size)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	PGresult *res;
+
+	cr_assert_eq(db_query(y->db, &res, "read a value", sql, 0, NULL, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(PQntuples(res), 1, "%s", sql);
+	snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+	db_result_free(res);
+}
+
+/* DIR/name holding text. */
+static void
+year_write(struct year *y, const char *name, const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", y->dir, name);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp, "%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * A pain.002 rejecting (AM04) the collection of `invoice` (attempt 1),
+ * in its file and payment block.
+ */
+static void
+year_pain002_reject(struct year *y, const char *file, const char *invoice)
+{
+	char q[256], msg[64], pmt[64], text[2048];
+
+	snprintf(q, sizeof(q),
+	    "SELECT b.msg_id || ' ' || c.pmt_inf_id FROM collections c JOIN "
+	    "batches b ON b.id = c.batch_id WHERE c.end_to_end_id = '%s-1'",
+	    invoice);
+	year_text(y, q, text, sizeof(text));
+	cr_assert_eq(sscanf(text, "%63s %63s", msg, pmt), 2, "%s", text);
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">"
+	    "<CstmrPmtStsRpt><GrpHdr><MsgId>%s</MsgId>"
+	    "<CreDtTm>2026-10-14T10:00:00</CreDtTm></GrpHdr>\n"
+	    "<OrgnlGrpInfAndSts><OrgnlMsgId>%s</OrgnlMsgId>"
+	    "<OrgnlMsgNmId>pain.008.001.08</OrgnlMsgNmId></OrgnlGrpInfAndSts>\n"
+	    "<OrgnlPmtInfAndSts><OrgnlPmtInfId>%s</OrgnlPmtInfId>"
+	    "<TxInfAndSts><OrgnlEndToEndId>%s-1</OrgnlEndToEndId>"
+	    "<TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn>"
+	    "</StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts>\n"
+	    "</CstmrPmtStsRpt></Document>\n",
+	    file, msg, pmt, invoice);
+	year_write(y, file, text);
+}
+
+/*
+ * A camt.054 of one booked credit entry for a whole file of ours, named
+ * by its MsgId only, without transaction details and without a bank
+ * transaction code: `amount` in euros ("123.45").
+ */
+static void
+year_batch_credit(struct year *y, const char *file, const char *msg_id,
+    const char *amount, const char *booked)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+	    "<?xml version=\"1.0\"?>\n"
+	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.02\">"
+	    "<BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>%s</MsgId>"
+	    "<CreDtTm>%sT10:00:00</CreDtTm></GrpHdr>\n"
+	    "<Ntfctn><Id>N-%s</Id><CreDtTm>%sT10:00:00</CreDtTm>"
+	    "<Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>\n"
+	    "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	    "<Sts>BOOK</Sts><BookgDt><Dt>%s</Dt></BookgDt>"
+	    "<NtryDtls><Btch><MsgId>%s</MsgId></Btch></NtryDtls></Ntry>\n"
+	    "</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n",
+	    file, booked, file, booked, amount, booked, msg_id);
+	year_write(y, file, text);
+}
+
+/*
+ * Settling (migration 020). September: family 1's debit is rejected in a
+ * pain.002 before the due date; the bank then books the file's credit,
+ * less that debit, in a camt.054 that names the file's MsgId only (no
+ * transaction details, no bank transaction code): the eleven other
+ * collections are settled and their invoices paid. October: no bank file
+ * at all; the debits are still waiting on D + 5 (23 November) and are
+ * presumed settled on the 24th, family 1's September invoice paid through
+ * its reminder. A refund (MD06) of family 2 in December reopens its
+ * invoice; a late credit of family 3 confirms its presumed settlement;
+ * the report counts the confirmed and the presumed apart.
+ */
+Test(year, debits_settle_by_bank_credit_or_after_the_return_window)
+{
+	static struct ctlrun r;
+	char args[512], msg[64], amount[32];
+	struct year y;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	year_pain002_reject(&y, "p1.xml", "F2026-09-000001");
+	snprintf(args, sizeof(args), "import returns %s/p1.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-14", args);
+	year_text(&y,
+	    "SELECT msg_id FROM batches WHERE collection_month = '2026-10-01'",
+	    msg, sizeof(msg));
+	year_text(&y,
+	    "SELECT (sum(amount_cents)::bigint / 100) || '.' || "
+	    "lpad((sum(amount_cents)::bigint % 100)::text, 2, '0') FROM "
+	    "collections WHERE state = 'sent'",
+	    amount, sizeof(amount));
+	year_batch_credit(&y, "c1.xml", msg, amount, "2026-10-15");
+	snprintf(args, sizeof(args), "import returns %s/c1.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-16", args);
+	cr_expect(strstr(r.out, "1 applied") != NULL &&
+	        strstr(r.out, "11 collections changed") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id JOIN return_effects e ON "
+	        "e.collection_id = c.id AND e.family = 'settled' "
+	        "WHERE c.state = 'settled' AND i.state = 'paid'"),
+	    11);
+	/* the same credit in a second notification: nothing more */
+	year_batch_credit(&y, "c2.xml", msg, amount, "2026-10-15");
+	snprintf(args, sizeof(args), "import returns %s/c2.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-17", args);
+	cr_expect(strstr(r.out, "1 duplicates") != NULL &&
+	        strstr(r.out, "0 collections changed") != NULL,
+	    "%s", r.out);
+
+	/* October: no answer from the bank at all */
+	year_month(&y, "2026-10", "2026-11-02", 0);
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	year_ctl(&y, &r, "2026-11-06", "cycle");
+	year_ctl(&y, &r, "2026-11-23", "cycle");
+	cr_expect(strstr(r.out, "settle:") == NULL, "%s", r.out);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE month = "
+	                 "'2026-10-01' AND state = 'collecting'"),
+	    12);
+	year_ctl(&y, &r, "2026-11-24", "cycle");
+	cr_expect(
+	    strstr(r.out, "settle: 12 collections presumed settled") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE month IN "
+	                 "('2026-09-01', '2026-10-01') AND state = 'paid'"),
+	    24);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM presumed_settlements p JOIN "
+	                 "collections c ON c.id = p.collection_id WHERE "
+	                 "p.settled_on = '2026-11-24' AND p.after_days = 5 "
+	                 "AND c.state = 'settled'"),
+	    12);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'collections.settled' AND count = 12"),
+	    1);
+	/* again: nothing more */
+	year_ctl(&y, &r, "2026-11-25", "cycle");
+	cr_expect(strstr(r.out, "settle:") == NULL, "%s", r.out);
+
+	/* family 2 has its October debit refunded, family 3's is booked */
+	year_bank(&y, "r1.xml", "F2026-10-000002", "MD06", "2026-12-01");
+	year_bank(&y, "r2.xml", "F2026-10-000003", NULL, "2026-11-16");
+	snprintf(args, sizeof(args), "import returns %s/r1.xml %s/r2.xml",
+	    y.dir, y.dir);
+	year_ctl(&y, &r, "2026-12-02", args);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE (number, state) "
+	                 "IN (('F2026-10-000002', 'unpaid'), "
+	                 "('F2026-10-000003', 'paid'))"),
+	    2);
+	year_ctl(&y, &r, "2026-12-02", "report --month 2026-11");
+	cr_expect(strstr(r.out, "collections settled: 11, ") != NULL &&
+	        strstr(r.out, "  confirmed by the bank: 1, ") != NULL &&
+	        strstr(r.out,
+	            "  presumed (not returned in time, no bank answer): 10, ") !=
+	            NULL &&
+	        strstr(r.out, "refunded MD06") != NULL,
+	    "%s", r.out);
+	year_ctl(&y, &r, "2026-12-02", "report --month 2026-10");
+	cr_expect(strstr(r.out, "  confirmed by the bank: 11, ") != NULL &&
+	        strstr(r.out,
+	            "presumed (not returned in time, no bank "
+	            "answer): 0, ") != NULL,
+	    "%s", r.out);
+	year_close(&y);
+}

@@ -62,6 +62,9 @@ Test(rules, bad_parameters_are_named)
 	    {5, 31, "due day 31 is out of range 1..28"},
 	    {6, 0, "pre-notification of 0 days is out of range 1..60"},
 	    {7, 11, "bank lead of 11 business days is out of range 1..10"},
+	    {8, 31, "settlement after 31 business days is out of range 0..30"},
+	    {9, -1, "recovery grace of -1 days is out of range 0..365"},
+	    {10, 0, "credit refund after 0 months is out of range 1..36"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -70,7 +73,9 @@ Test(rules, bad_parameters_are_named)
 		int *fields[] = {&r.account_change_cutoff_day,
 		    &r.letter_deadline_day, &r.letter_deadline_month,
 		    &r.lapse_months, &r.max_rejects_per_school_year, &r.due_day,
-		    &r.prenotification_days, &r.bank_lead_days};
+		    &r.prenotification_days, &r.bank_lead_days,
+		    &r.settle_after_days, &r.recovery_grace_days,
+		    &r.credit_refund_after_months};
 
 		*fields[cases[i].field] = cases[i].value;
 		cr_assert_eq(sepa_rules_check(&r, &err), SEPA_ERANGE);
@@ -211,6 +216,55 @@ Test(rules, hand_off_in_time)
 	/* due Tuesday 7 April 2026, after Easter: latest Wednesday 1 */
 	cr_assert(sepa_rule_in_time(&r, D("2026-04-01"), D("2026-04-07")));
 	cr_assert_not(sepa_rule_in_time(&r, D("2026-04-02"), D("2026-04-07")));
+}
+
+/*
+ * A debit due on D is presumed settled once D + 5 TARGET2 business days
+ * have passed without a return (docs/sepa.md): over a weekend, Easter and
+ * Christmas.
+ */
+Test(rules, presumed_settlement_after_the_return_window)
+{
+	static const struct {
+		const char *due, *settle, *today;
+		int presumed;
+	} cases[] = {
+	    /* Thursday 15 October 2026: Thu + 5 business days = Thu 22 */
+	    {"2026-10-15", "2026-10-22", "2026-10-22", 0},
+	    {"2026-10-15", "2026-10-22", "2026-10-23", 1},
+	    {"2026-10-15", "2026-10-22", "2026-10-14", 0},
+	    /* Friday 27 March 2026: Good Friday 3 April, Easter Monday 6 */
+	    {"2026-03-27", "2026-04-07", "2026-04-06", 0},
+	    {"2026-03-27", "2026-04-07", "2026-04-08", 1},
+	    /* Tuesday 22 December 2026: 25 and 26 December, 1 January */
+	    {"2026-12-22", "2026-12-30", "2026-12-30", 0},
+	    {"2026-12-22", "2026-12-30", "2026-12-31", 1},
+	    {"2026-12-28", "2027-01-05", "2027-01-05", 0},
+	    {"2026-12-28", "2027-01-05", "2027-01-06", 1},
+	};
+	sepa_rules r = SEPA_RULES_INIT;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_date due, today;
+
+		cr_assert_eq(sepa_date_parse(&due, cases[i].due, &err), 0);
+		cr_assert_eq(sepa_date_parse(&today, cases[i].today, &err), 0);
+		assert_date(sepa_rule_settle_date(&r, due), cases[i].settle,
+		    cases[i].due);
+		cr_expect_eq(sepa_rule_presumed_settled(&r, due, today),
+		    cases[i].presumed, "%s on %s", cases[i].due,
+		    cases[i].today);
+	}
+	/* 0 days: the day after the due date */
+	r.settle_after_days = 0;
+	{
+		sepa_date due = {2026, 10, 15};
+
+		cr_expect(!sepa_rule_presumed_settled(&r, due, due));
+		cr_expect(sepa_rule_presumed_settled(
+		    &r, due, (sepa_date){2026, 10, 16}));
+	}
 }
 
 Test(rules, family_letter_end_date)

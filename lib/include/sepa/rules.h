@@ -51,11 +51,17 @@ typedef struct sepa_rules {
 	int prenotification_days;
 	/** TARGET2 days the bank needs between hand-off and due date (2). */
 	int bank_lead_days;
+	/** TARGET2 days after the due date a debit can still be returned (5). */
+	int settle_after_days;
+	/** Calendar days after a reminder's due date before recovery (0). */
+	int recovery_grace_days;
+	/** Months without an invoice after which a credit is refunded (3). */
+	int credit_refund_after_months;
 } sepa_rules;
 
 #define SEPA_RULES_INIT \
 	{ \
-		5, 30, 6, 36, 2, 1, 15, 14, 2 \
+		5, 30, 6, 36, 2, 1, 15, 14, 2, 5, 0, 3 \
 	}
 
 /**
@@ -81,6 +87,26 @@ int sepa_rules_check(const sepa_rules *r, sepa_error *err);
  */
 sepa_month sepa_rule_account_change_month(
     const sepa_rules *r, sepa_date sent, sepa_month first_open_month);
+
+/**
+ * The last day a collection due on `due` can still come back as a return
+ * from the debtor's bank: `settle_after_days` TARGET2 business days after
+ * the due date (docs/sepa.md, section 8: a return comes until D + 5).
+ * Enforced: sepa_rule_presumed_settled.
+ */
+sepa_date sepa_rule_settle_date(const sepa_rules *r, sepa_date due);
+
+/**
+ * 1 when a collection due on `due` that the bank neither confirmed nor
+ * rejected nor returned is presumed settled on `today`: today is after
+ * sepa_rule_settle_date. A later refund (8 weeks, 13 months) still makes
+ * its invoice unpaid.
+ * Enforced: store_settle_presume (daemon/store_settle.c), which asks it
+ * for each due date of the collections still sent and settles those of
+ * the due dates it accepts, in one statement.
+ */
+int sepa_rule_presumed_settled(
+    const sepa_rules *r, sepa_date due, sepa_date today);
 
 /** What a collection on a mandate must declare about its account. */
 enum sepa_amendment {
