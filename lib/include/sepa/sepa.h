@@ -18,5 +18,6 @@
 #include "sepa/csv.h"
 #include "sepa/bankfile.h"
 #include "sepa/reasons.h"
+#include "sepa/caf.h"
 
 #endif /* SEPA_SEPA_H */
