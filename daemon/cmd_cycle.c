@@ -2,8 +2,9 @@
  * cmd_cycle.c - `sepactl cycle [--month YYYY-MM]`: run every step of the
  * monthly cycle that is due on the business date and has not run yet
  * (cycle_steps, keyed on the cycle month: migration 011), missed ones
- * caught up once, month by month, in the order of the table below. A
- * step is due from day `day(cfg)` of its month.
+ * caught up once, month by month, in the order of the table below (the
+ * `last` steps after all the others). A step is due from day `day(cfg)`
+ * of its month.
  *
  * Adding a step: one function `int run(struct ctl *, sepa_month)` that
  * returns an enum ctl_status and is safe to run again, one entry below,
@@ -111,21 +112,28 @@ cycle_settle(struct ctl *ctl, int64_t creditor)
 	return CTL_OK;
 }
 
-/* The steps, in the order they run within a month. */
+/*
+ * The steps, in the order they run within a month. A `last` step runs
+ * after every other step due, whatever their months: when the cycle
+ * catches up, the recovery export of a missed month comes after the
+ * invoice run that reminds what it would otherwise send to recovery
+ * unreminded (contract art. 6: a reminder always comes first).
+ */
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
+	int last;
 } cycle_table[] = {
-    {"lapse", "end and lapse the mandates due to", cycle_first_day,
-        cycle_sweep},
+    {"lapse", "end and lapse the mandates due to", cycle_first_day, cycle_sweep,
+        0},
     {"invoice", "bill the previous month and write the notices",
-        cycle_invoice_day, cycle_invoice},
+        cycle_invoice_day, cycle_invoice, 0},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
-        ctl_collect_month},
+        ctl_collect_month, 0},
     {"recovery", "export the invoices unpaid after their reminder",
-        cycle_export_day, cycle_recovery},
+        cycle_export_day, cycle_recovery, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -186,6 +194,35 @@ ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
 	return CTL_OK;
 }
 
+/* Run step s of month m unless it ran, and record it; count it in *ran. */
+static int
+cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
+    sepa_month m, int tty, int *ran)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char mon[SEPA_MONTH_BUFSZ];
+	int done, rc;
+
+	if (store_cycle_done(ctl->db, creditor, s->name, m, &done, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err, "could not read the cycle");
+	if (done)
+		return CTL_OK;
+	printf("cycle: %s %s: %s\n", s->name, sepa_month_iso(mon, m), s->what);
+	if (tty)
+		fflush(stdout);
+	if ((rc = s->run(ctl, m)) != CTL_OK) {
+		log_warnx("cycle: step %s of %s failed; the cycle stops here",
+		    s->name, mon);
+		return rc;
+	}
+	if (store_cycle_mark(ctl->db, creditor, s->name, m, ctl->today, &err) !=
+	    0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "could not record the step %s of %s", s->name, mon);
+	(*ran)++;
+	return CTL_OK;
+}
+
 int
 cmd_cycle(struct ctl *ctl, int argc, char **argv)
 {
@@ -232,41 +269,20 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 		if (to.year == 0 || sepa_month_cmp(until[i], to) > 0)
 			to = until[i];
 	}
-	/* Month by month, the steps in table order. */
-	for (sepa_month m = from; sepa_month_cmp(m, to) <= 0;
-	     m = sepa_month_add(m, 1)) {
-		for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
-			const struct cycle_step *s = &cycle_table[i];
-			char mon[SEPA_MONTH_BUFSZ];
-			int done;
-
-			if (sepa_month_cmp(m, first[i]) < 0 ||
-			    sepa_month_cmp(m, until[i]) > 0)
-				continue;
-			if (store_cycle_done(
-			        db, creditor, s->name, m, &done, &err) != 0)
-				return ctl_fail(CTL_INTERNAL, &err,
-				    "could not read the cycle");
-			if (done)
-				continue;
-			printf("cycle: %s %s: %s\n", s->name,
-			    sepa_month_iso(mon, m), s->what);
-			if (tty)
-				fflush(stdout);
-			if ((rc = s->run(ctl, m)) != CTL_OK) {
-				log_warnx("cycle: step %s of %s failed; the "
-				          "cycle stops here",
-				    s->name, mon);
-				return rc;
+	/* Month by month, the steps in table order; the last ones after. */
+	for (int last = 0; last <= 1; last++)
+		for (sepa_month m = from; sepa_month_cmp(m, to) <= 0;
+		     m = sepa_month_add(m, 1))
+			for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+				if (cycle_table[i].last != last ||
+				    sepa_month_cmp(m, first[i]) < 0 ||
+				    sepa_month_cmp(m, until[i]) > 0)
+					continue;
+				if ((rc = cycle_run_step(ctl, creditor,
+				         &cycle_table[i], m, tty, &ran)) !=
+				    CTL_OK)
+					return rc;
 			}
-			if (store_cycle_mark(db, creditor, s->name, m,
-			        ctl->today, &err) != 0)
-				return ctl_fail(CTL_INTERNAL, &err,
-				    "could not record the step %s of %s",
-				    s->name, mon);
-			ran++;
-		}
-	}
 	if (ran == 0)
 		printf("cycle: nothing due on %s\n",
 		    sepa_date_iso(day, ctl->today));

@@ -130,8 +130,9 @@ ctl_recovery_export(struct ctl *ctl)
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
-	        ctl->cfg.represent_on_next_invoice, ctl->today, &path, &count,
-	        &total, &err) != 0)
+	        ctl->cfg.represent_on_next_invoice,
+	        ctl->cfg.recovery_grace_days, ctl->today, &path, &count, &total,
+	        &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not export the recovery");
 	if (path == NULL) {

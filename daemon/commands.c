@@ -127,9 +127,11 @@ static const struct ctl_command ctl_command_table[] = {
         "changes (a record that is not ours, settled by hand).\n",
         cmd_quarantine},
     {"recovery", "export", "export the invoices due for recovery",
-        "Write the invoices due for recovery (unpaid after their reminder, or\n"
-        "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
-        "mark them 'recovery': each invoice goes into exactly one export.\n",
+        "Write the invoices due for recovery (still unpaid after the due date\n"
+        "of the invoice that carried their reminder, plus\n"
+        "rejections.recovery_grace_days) as a CSV into the outbox, with a\n"
+        ".sha256, and mark them 'recovery': each invoice goes into exactly one\n"
+        "export. A reminder always comes first (contract art. 6).\n",
         cmd_recovery},
     {"report",
         "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",

@@ -10,9 +10,10 @@
  * before, for late lines). Lines of the billed month become 'consumption'
  * lines, older ones 'regularisation' lines; both are grouped per child,
  * service, month and unit price, so a tariff change inside the month
- * splits a line. Unpaid earlier invoices not reminded yet add a 'reminder'
- * line for what they owe on their own (invoice_dues, migration 015) and
- * move to 'reminded'. Everything happens in temporary tables and INSERT
+ * splits a line. Unpaid earlier invoices not reminded yet (a debit that
+ * came back, or an invoice never debited and unpaid after its due date:
+ * contract art. 6, migration 021) add a 'reminder' line for what they owe
+ * on their own (invoice_dues, migration 015) and move to 'reminded'. Everything happens in temporary tables and INSERT
  * ... SELECT: no round trip per family or line.
  *
  * store_invoice_run is a sequence of phases, one function each; their
@@ -207,14 +208,24 @@ static const char inv_count_batch_lines_sql[] =
  * minutes inside an hour already billed) is left out. */
 static const char inv_drop_empty_sql[] = "DELETE FROM inv_line WHERE q = 0";
 
-/* $2 the month, $3 unpaid invoices reminded: locked against a payment
- * recorded meanwhile. */
-static const char inv_lock_unpaid_sql[] =
-    "SELECT 1 FROM invoices WHERE creditor_id = $1 "
-    "AND state = 'unpaid' AND month < $2 AND $3::boolean "
-    "FOR UPDATE";
+/*
+ * The earlier invoices i ($2 the month) a run reminds, $3 when unpaid
+ * invoices are reminded, $4 the business date (contract art. 6, migration
+ * 021): those whose debit came back, and those never debited that are
+ * still unpaid after their due date (payable by other means, left out of
+ * a file, a mandate suspended): sepad_unpaid_after, grace 0.
+ */
+#define INV_UNPAID \
+	"i.creditor_id = $1 AND i.month < $2 AND $3::boolean " \
+	"AND (i.state = 'unpaid' OR (i.state = 'issued' AND " \
+	"  sepad_unpaid_after(coalesce(i.collect_due_on, i.due_on), 0, " \
+	"  $4::date))) "
 
-/* $2 the month, $3 unpaid invoices reminded: those not reminded yet. */
+/* Locked against a payment recorded meanwhile. */
+static const char inv_lock_unpaid_sql[] =
+    "SELECT 1 FROM invoices i WHERE " INV_UNPAID "FOR UPDATE";
+
+/* Those not reminded yet. */
 static const char inv_reminders_sql[] =
     "CREATE TEMP TABLE inv_rem ON COMMIT DROP AS "
     "SELECT i.id AS reminded_id, i.family_id, i.number, "
@@ -222,9 +233,7 @@ static const char inv_reminders_sql[] =
     "  d.due_cents AS amount "
     "FROM invoices i JOIN invoice_dues d "
     "  ON d.creditor_id = i.creditor_id AND d.invoice_id = i.id "
-    "WHERE i.creditor_id = $1 "
-    "  AND i.state = 'unpaid' AND i.month < $2 AND $3::boolean "
-    "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
+    "WHERE " INV_UNPAID "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
     "    WHERE l.creditor_id = i.creditor_id AND l.kind = "
     "    'reminder' AND l.reminded_invoice_id = i.id)";
 
@@ -592,22 +601,23 @@ inv_check_batches(struct db *db, struct inv_run *run, sepa_error *err)
 }
 
 /*
- * Unpaid earlier invoices not reminded yet, locked against a payment
- * recorded meanwhile, with what they owe on their own (inv_rem).
+ * Unpaid earlier invoices not reminded yet (INV_UNPAID), locked against a
+ * payment recorded meanwhile, with what they owe on their own (inv_rem).
  */
 static int
 inv_collect_reminders(struct db *db, const struct inv_run *run, sepa_error *err)
 {
-	const char *const p[] = {run->cred, run->month, run->represent};
+	const char *const p[] = {
+	    run->cred, run->month, run->represent, run->today};
 	PGresult *res = NULL;
 	int rc;
 
 	if ((rc = db_query(db, &res, "lock the unpaid invoices",
-	         inv_lock_unpaid_sql, 3, p, err)) != 0)
+	         inv_lock_unpaid_sql, 4, p, err)) != 0)
 		return rc;
 	db_result_free(res);
 	if ((rc = db_exec(db, "collect the unpaid invoices", inv_reminders_sql,
-	         3, p, err)) != 0 ||
+	         4, p, err)) != 0 ||
 	    (rc = db_exec(db, "drop the settled reminders",
 	         inv_drop_settled_sql, 0, NULL, err)) != 0)
 		return rc;

@@ -69,6 +69,12 @@ sepa_rule_presumed_settled(const sepa_rules *r, sepa_date due, sepa_date today)
 	return sepa_date_cmp(today, sepa_rule_settle_date(r, due)) > 0;
 }
 
+int
+sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on)
+{
+	return sepa_date_cmp(on, sepa_date_add_days(due, grace_days)) > 0;
+}
+
 sepa_month
 sepa_rule_account_change_month(
     const sepa_rules *r, sepa_date sent, sepa_month first_open_month)

@@ -705,13 +705,15 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 		static const char *const want[] = {
 		    "cycle: collect 2026-09: write the pain.008 files of the "
 		    "month\n2026-09: nothing to collect\n",
-		    "cycle: recovery 2026-09: export the invoices unpaid after "
-		    "their reminder\nnothing is due for recovery\n",
 		    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
 		    "mandates: 0 terminated (family letter), 0 lapsed\n",
 		    "cycle: invoice 2026-10: bill the previous month and write "
 		    "the notices\ninvoices for 2026-09 already issued: 30 "
 		    "invoices\n",
+		    /* the recovery steps after all the others (art. 6: the
+		     * invoice run reminds first) */
+		    "cycle: recovery 2026-09: export the invoices unpaid after "
+		    "their reminder\nnothing is due for recovery\n",
 		    "cycle: 4 step(s) run\n"
 		    "next: lapse of 2026-11 on 2026-11-01\n"
 		    "next: invoice of 2026-11 (bills 2026-10) on 2026-11-01\n"

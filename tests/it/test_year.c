@@ -609,3 +609,110 @@ Test(year, debits_settle_by_bank_credit_or_after_the_return_window)
 	    "%s", r.out);
 	year_close(&y);
 }
+
+/*
+ * Contract art. 6 for every unpaid invoice (migration 021). Family 4
+ * revoked its mandate before September was invoiced: its September
+ * invoice is payable by other means; unpaid by its due date, it is
+ * reminded on October's invoice, and goes to recovery once October's is
+ * unpaid after its own due date. Family 3's September debit comes back
+ * AC04: its mandate is suspended, so October's invoice (its own lines
+ * and the reminder) is payable by other means too; unpaid, its own lines
+ * are reminded on November's invoice and go to recovery in January,
+ * after September's in December. The cycle, missed on 6 November and
+ * caught up on 7 December, runs December's invoice step before the
+ * recovery step of November.
+ */
+Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
+{
+	static struct ctlrun r;
+	char args[512], csv[4096];
+	const char *inv, *rec;
+	struct year y;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01",
+	    "mandate terminate RUM-FAM0000004-2025 --received 2026-10-01 "
+	    "--immediate");
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE number = "
+	                 "'F2026-09-000004' AND mandate_id IS NULL"),
+	    1);
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	year_bank(&y, "r1.xml", "F2026-09-000003", "AC04", "2026-10-20");
+	snprintf(args, sizeof(args), "import returns %s/r1.xml", y.dir);
+	year_ctl(&y, &r, "2026-10-21", args);
+
+	/* November: both reminded on October's invoices, not debited */
+	year_month(&y, "2026-10", "2026-11-02", 0);
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM invoice_lines l JOIN invoices i "
+	        "ON i.id = l.invoice_id JOIN invoices p ON p.id = "
+	        "l.reminded_invoice_id WHERE l.kind = 'reminder' AND "
+	        "l.amount_cents = p.total_cents AND p.state = "
+	        "'reminded' AND i.mandate_id IS NULL AND (i.number, "
+	        "p.number) IN (('F2026-10-000003', 'F2026-09-000003'), "
+	        "('F2026-10-000004', 'F2026-09-000004'))"),
+	    2);
+	/* the month's file by hand: the cycle's steps of the 6th are missed */
+	year_ctl(&y, &r, "2026-11-06", "collect --month 2026-11");
+	year_ctl(&y, &r, "2026-11-06", "recovery export");
+	cr_expect(
+	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id WHERE i.number IN "
+	        "('F2026-10-000003', 'F2026-10-000004')"),
+	    0);
+
+	/* December: October's own lines reminded on November's invoices;
+	 * the cycle missed since 6 November catches up on the 7th */
+	year_month(&y, "2026-11", "2026-12-07", 0);
+	year_ctl(&y, &r, "2026-12-07", "cycle");
+	inv = strstr(r.out, "cycle: invoice 2026-12");
+	rec = strstr(r.out, "cycle: recovery 2026-11");
+	cr_expect(inv != NULL && rec != NULL && inv < rec, "%s", r.out);
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM invoice_lines l JOIN invoices i "
+	        "ON i.id = l.invoice_id JOIN invoices p ON p.id = "
+	        "l.reminded_invoice_id JOIN invoice_dues d ON "
+	        "d.invoice_id = p.id WHERE l.kind = 'reminder' AND "
+	        "l.amount_cents = d.own_cents AND (i.number, p.number) "
+	        "IN (('F2026-11-000003', 'F2026-10-000003'), "
+	        "('F2026-11-000004', 'F2026-10-000004'))"),
+	    2);
+	year_recovery_file(&y, "recovery-2026-12-07-1.csv", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-09-000003,") != NULL &&
+	        strstr(csv, "\nF2026-09-000004,") != NULL &&
+	        strstr(csv, "F2026-10-00000") == NULL &&
+	        strstr(csv, "unpaid after the reminder") != NULL,
+	    "%s", csv);
+
+	/* January: October's own lines, unpaid after their reminder */
+	year_month(&y, "2026-12", "2027-01-04", 0);
+	year_ctl(&y, &r, "2027-01-04", "cycle");
+	year_ctl(&y, &r, "2027-01-07", "cycle");
+	year_recovery_file(&y, "recovery-2027-01-07-2.csv", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-10-000003,") != NULL &&
+	        strstr(csv, "\nF2026-10-000004,") != NULL &&
+	        strstr(csv, "F2026-11-00000") == NULL,
+	    "%s", csv);
+	/* each debt once: September's total, then October's own lines */
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM recovery_export_invoices x JOIN "
+	                 "invoice_dues d ON d.invoice_id = x.invoice_id JOIN "
+	                 "invoices i ON i.id = x.invoice_id WHERE "
+	                 "x.due_cents = d.own_cents AND i.family_id IN "
+	                 "(SELECT id FROM families WHERE family_ref IN "
+	                 "('FAM0000003', 'FAM0000004'))"),
+	    4);
+	cr_expect_eq(
+	    year_int(&y, "SELECT count(*) FROM recovery_export_invoices"), 4);
+	year_close(&y);
+}

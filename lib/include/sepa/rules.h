@@ -19,6 +19,7 @@
  *   sepa_rule_reject_school_year  sepad_school_year         (016)
  *   sepa_rule_rejects_terminate   sepad_rejects_terminate   (016)
  *   sepa_rule_round_hours (UP)    sepad_hours_up            (008)
+ *   sepa_rule_unpaid_after        sepad_unpaid_after        (021)
  *
  * tests/db/test_rules.c checks that each pair answers alike on the same
  * inputs. No other code may restate a rule: it calls one of these.
@@ -107,6 +108,21 @@ sepa_date sepa_rule_settle_date(const sepa_rules *r, sepa_date due);
  */
 int sepa_rule_presumed_settled(
     const sepa_rules *r, sepa_date due, sepa_date today);
+
+/**
+ * 1 when an invoice due on `due` and not paid is overdue on `on`, more
+ * than `grace_days` calendar days after its due date (contract art. 6:
+ * "un rappel sera adressé sur la facture du mois suivant. A défaut de
+ * paiement après rappel, la facture sera mise en recouvrement"). With a
+ * grace of 0: reminded on the family's next invoice once its due date has
+ * passed; with rejections.recovery_grace_days: sent to recovery when the
+ * invoice carrying its reminder is still unpaid that long after its own
+ * due date (or, never reminded, after the invoice's own due date).
+ * Enforced: in SQL, sepad_unpaid_after (migration 021), by
+ * store_invoice_run (daemon/store_invoice.c) for the reminders (grace 0)
+ * and store_recovery_export (daemon/store_recovery.c) with the grace.
+ */
+int sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on);
 
 /** What a collection on a mandate must declare about its account. */
 enum sepa_amendment {
