@@ -54,12 +54,17 @@ cycle_invoice(struct ctl *ctl, sepa_month month)
 	return ctl_invoice_month(ctl, sepa_month_billed_by(month));
 }
 
-/* The invoices still unpaid after their reminder go to the treasury. */
+/* The invoices still unpaid after their reminder go to the treasury, and
+ * so do the credits of the families that left, to be refunded. */
 static int
 cycle_recovery(struct ctl *ctl, sepa_month month)
 {
+	int rc;
+
 	(void)month;
-	return ctl_recovery_export(ctl);
+	if ((rc = ctl_recovery_export(ctl)) != CTL_OK)
+		return rc;
+	return ctl_refund_export(ctl);
 }
 
 /* The mandates' lifecycle sweep (letter ends, 36-month lapses). */

@@ -14,10 +14,13 @@
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
+#include "sepa/rules.h"
 #include "commands.h"
+#include "config.h"
 #include "ctl.h"
 #include "htmlout.h"
 #include "log.h"
+#include "store_credit.h"
 #include "store_creditor.h"
 #include "store_recovery.h"
 #include "store_report.h"
@@ -110,12 +113,41 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 int
 cmd_recovery(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc != 2 || strcmp(argv[1], "export") != 0) {
-		log_warnx(
-		    "recovery needs export (see sepactl recovery --help)");
-		return CTL_USAGE;
+	if (argc == 2 && strcmp(argv[1], "export") == 0)
+		return ctl_recovery_export(ctl);
+	if (argc == 2 && strcmp(argv[1], "refunds") == 0)
+		return ctl_refund_export(ctl);
+	log_warnx("recovery needs export or refunds (see sepactl recovery "
+	          "--help)");
+	return CTL_USAGE;
+}
+
+int
+ctl_refund_export(struct ctl *ctl)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	sepa_rules rules;
+	struct db *db;
+	int64_t cred, count, total;
+	int rc;
+
+	if (config_rules(&ctl->cfg, &rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot list the refunds");
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &rules,
+	        ctl->today, &path, &count, &total, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not list the credits to refund");
+	if (path == NULL) {
+		printf("no credit to refund\n");
+		return CTL_OK;
 	}
-	return ctl_recovery_export(ctl);
+	printf("%s: %" PRId64 " credit%s to refund, %s EUR\n", path, count,
+	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	free(path);
+	return CTL_OK;
 }
 
 int

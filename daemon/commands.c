@@ -126,12 +126,20 @@ static const struct ctl_command ctl_command_table[] = {
         "dismiss: mark the record resolved with the reason; nothing else\n"
         "changes (a record that is not ours, settled by hand).\n",
         cmd_quarantine},
-    {"recovery", "export", "export the invoices due for recovery",
+    {"recovery", "export | refunds",
+        "export the invoices due for recovery, list the credits to refund",
         "Write the invoices due for recovery (still unpaid after the due date\n"
         "of the invoice that carried their reminder, plus\n"
         "rejections.recovery_grace_days) as a CSV into the outbox, with a\n"
         ".sha256, and mark them 'recovery': each invoice goes into exactly one\n"
-        "export. A reminder always comes first (contract art. 6).\n",
+        "export. A reminder always comes first (contract art. 6).\n"
+        "\n"
+        "recovery refunds: list the credits of the families that have had no\n"
+        "invoice for billing.credit_refund_after_months (they left with a\n"
+        "credit not used up by their next invoices) as refunds-DATE-ID.csv\n"
+        "into the outbox, with a .sha256, for the treasury to refund; each\n"
+        "credit is listed once, and closed. The cycle's recovery step does\n"
+        "both.\n",
         cmd_recovery},
     {"report",
         "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",

@@ -43,6 +43,9 @@ int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 /* Export the invoices due for recovery (recovery export, cycle). */
 int ctl_recovery_export(struct ctl *ctl);
+/* List the credits of the families that left, for refund (recovery
+ * refunds, cycle). */
+int ctl_refund_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_caf.c: report caf, the yearly declaration to the CAF */
 int cmd_report_caf(struct ctl *ctl, int argc, char **argv);

@@ -117,12 +117,14 @@ notice_lines(FILE *fp, const struct invoice_doc *doc, enum invoice_line_kind k)
 
 		if (l->kind != k)
 			continue;
-		if (k == INVOICE_LINE_REMINDER) {
+		if (k == INVOICE_LINE_REMINDER || k == INVOICE_LINE_CREDIT) {
 			char text[160];
 
 			notice_month_fr(mo, sizeof(mo), l->reminded_month);
 			snprintf(text, sizeof(text),
-			    "Facture %s (%s) restée impayée",
+			    k == INVOICE_LINE_REMINDER
+			        ? "Facture %s (%s) restée impayée"
+			        : "Montant créditeur de la facture %s (%s)",
 			    l->reminded_number, mo);
 			notice_amount_row(fp, text, 0, l->amount_cents);
 			continue;
@@ -259,6 +261,12 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 	if (notice_has(doc, INVOICE_LINE_REMINDER)) {
 		fprintf(fp, "\nRappels (factures précédentes impayées)\n");
 		notice_lines(fp, doc, INVOICE_LINE_REMINDER);
+	}
+	if (notice_has(doc, INVOICE_LINE_CREDIT)) {
+		fprintf(fp,
+		    "\nDéductions (montants créditeurs des factures "
+		    "précédentes)\n");
+		notice_lines(fp, doc, INVOICE_LINE_CREDIT);
 	}
 	fputc('\n', fp);
 	notice_amount_row(fp, "Total", 1, doc->total_cents);

@@ -55,7 +55,8 @@ int store_invoice_run(struct db *db, int64_t creditor_id,
 enum invoice_line_kind {
 	INVOICE_LINE_CONSUMPTION = 0,
 	INVOICE_LINE_REGULARISATION = 1,
-	INVOICE_LINE_REMINDER = 2
+	INVOICE_LINE_REMINDER = 2,
+	INVOICE_LINE_CREDIT = 3 /* a credit of an earlier invoice (022) */
 };
 
 struct invoice_doc_line {
@@ -67,7 +68,8 @@ struct invoice_doc_line {
 	int64_t quantity_milli;
 	int64_t unit_price_cents;
 	int64_t amount_cents;
-	char reminded_number[40]; /* reminder: the unpaid invoice */
+	/* reminder: the unpaid invoice; credit: the invoice it comes from */
+	char reminded_number[40];
 	sepa_month reminded_month;
 };
 

@@ -75,6 +75,15 @@ sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on)
 	return sepa_date_cmp(on, sepa_date_add_days(due, grace_days)) > 0;
 }
 
+int
+sepa_rule_credit_refund_due(
+    const sepa_rules *r, sepa_date last_invoice, sepa_date today)
+{
+	return sepa_date_cmp(today,
+	           sepa_date_add_months(
+	               last_invoice, r->credit_refund_after_months)) > 0;
+}
+
 sepa_month
 sepa_rule_account_change_month(
     const sepa_rules *r, sepa_date sent, sepa_month first_open_month)

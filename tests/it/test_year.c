@@ -68,10 +68,14 @@ year_close(struct year *y)
 	dbtest_drop(y->name);
 }
 
-/* The month's consumption from gen-commune, imported (the families,
- * mandates and tariffs with the first month). */
+/*
+ * The month's consumption from gen-commune, imported (the families,
+ * mandates and tariffs with the first month); the lines of the families
+ * whose reference matches `drop` (a sed pattern; NULL: none) left out.
+ */
 static void
-year_month(struct year *y, const char *month, const char *day, int first)
+year_month_of(struct year *y, const char *month, const char *day, int first,
+    const char *drop)
 {
 	static const char *const kinds[] = {
 	    "families", "tariffs", "mandates", "consumption"};
@@ -83,11 +87,31 @@ year_month(struct year *y, const char *month, const char *day, int first)
 	    "%s/in-%s >/dev/null 2>&1",
 	    SEPAD_SRCDIR, month, y->dir, month);
 	cr_assert_eq(system(cmd), 0);
+	if (drop != NULL) {
+		snprintf(cmd, sizeof(cmd),
+		    "sed -i '/^%s;/d' %s/in-%s/consumption.csv", drop, y->dir,
+		    month);
+		cr_assert_eq(system(cmd), 0);
+	}
 	for (size_t k = first ? 0 : 3; k < 4; k++) {
 		snprintf(args, sizeof(args), "import %s %s/in-%s/%s.csv",
 		    kinds[k], y->dir, month, kinds[k]);
 		year_ctl(y, &r, day, args);
 	}
+}
+
+static void
+year_month(struct year *y, const char *month, const char *day, int first)
+{
+	year_month_of(y, month, day, first, NULL);
+}
+
+/* A later month without the families matching `drop`. */
+static void
+year_month_drop(
+    struct year *y, const char *month, const char *day, const char *drop)
+{
+	year_month_of(y, month, day, 0, drop);
 }
 
 /*
@@ -714,5 +738,150 @@ Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
 	    4);
 	cr_expect_eq(
 	    year_int(&y, "SELECT count(*) FROM recovery_export_invoices"), 4);
+	year_close(&y);
+}
+
+/*
+ * `qty` CANTINE meals (negative: a correction) on `date` for child E1 of
+ * `family`, in a consumption file of their own imported on `day`.
+ */
+static void
+year_cantine(struct year *y, const char *family, const char *date, long qty,
+    const char *file, const char *day)
+{
+	char text[512], name[160], q[256], args[512];
+	struct ctlrun r;
+
+	snprintf(q, sizeof(q),
+	    "SELECT c.name FROM children c JOIN families f ON f.id = "
+	    "c.family_id WHERE f.family_ref = '%s' AND c.child_ref = 'E1'",
+	    family);
+	year_text(y, q, name, sizeof(name));
+	snprintf(text, sizeof(text),
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "%s;E1;%s;CANTINE;%s;%ld\n",
+	    family, name, date, qty);
+	year_write(y, file, text);
+	snprintf(args, sizeof(args), "import consumption %s/%s", y->dir, file);
+	year_ctl(y, &r, day, args);
+}
+
+/*
+ * Credits (migration 022). From October, families 5 and 6 have only the
+ * meals written here. Family 5's October invoice is a credit of 15 meals
+ * (a correction of September); it pays the whole of November's 10 meals
+ * (paid at once, nothing debited) and 5 of December's 10, which is
+ * debited for the rest. Family 6 leaves in October with a credit: no
+ * invoice after October's (issued on 2 November), so on 6 February, three
+ * months later, its credit is listed for the treasury to refund, once.
+ */
+Test(year, credits_are_carried_and_a_leavers_credit_refunded)
+{
+	static struct ctlrun r;
+	char csv[4096], args[512];
+	struct year y;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	year_month_drop(&y, "2026-10", "2026-11-02", "FAM000000[56]");
+	year_cantine(
+	    &y, "FAM0000005", "2026-09-10", -15, "c5.csv", "2026-11-02");
+	year_cantine(
+	    &y, "FAM0000006", "2026-09-10", -4, "c6.csv", "2026-11-02");
+	year_ctl(&y, &r, "2026-11-02", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices WHERE number IN "
+	                 "('F2026-10-000005', 'F2026-10-000006') AND "
+	                 "total_cents < 0 AND state = 'issued'"),
+	    2);
+	year_ctl(&y, &r, "2026-11-06", "cycle");
+
+	/* November: family 5's invoice is paid by its credit */
+	year_month_drop(&y, "2026-11", "2026-12-01", "FAM000000[56]");
+	year_cantine(
+	    &y, "FAM0000005", "2026-11-10", 10, "n5.csv", "2026-12-01");
+	year_ctl(&y, &r, "2026-12-01", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices i JOIN invoice_lines l "
+	                 "ON l.invoice_id = i.id AND l.kind = 'credit' JOIN "
+	                 "invoices c ON c.id = l.credited_invoice_id WHERE "
+	                 "i.number = 'F2026-11-000005' AND c.number = "
+	                 "'F2026-10-000005' AND i.total_cents = 0 AND i.state "
+	                 "= 'paid' AND l.amount_cents < 0"),
+	    1);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices i JOIN families f ON "
+	                 "f.id = i.family_id WHERE f.family_ref = 'FAM0000006' "
+	                 "AND i.month > '2026-10-01'"),
+	    0);
+	year_recovery_file(
+	    &y, "notices/2026-11/F2026-11-000005.txt", csv, sizeof(csv));
+	cr_expect(strstr(csv,
+	              "Déductions (montants créditeurs des factures "
+	              "précédentes)\nMontant créditeur de la facture "
+	              "F2026-10-000005 (octobre 2026)") != NULL &&
+	        strstr(csv, "Aucun paiement n'est demandé") != NULL,
+	    "%s", csv);
+	year_ctl(&y, &r, "2026-12-07", "cycle");
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id WHERE i.number = "
+	        "'F2026-11-000005'"),
+	    0);
+
+	/* December: the rest of the credit, the rest debited */
+	year_month_drop(&y, "2026-12", "2027-01-04", "FAM000000[56]");
+	year_cantine(
+	    &y, "FAM0000005", "2026-12-10", 10, "d5.csv", "2027-01-04");
+	year_ctl(&y, &r, "2027-01-04", "cycle");
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices i JOIN invoice_lines l "
+	                 "ON l.invoice_id = i.id AND l.kind = 'credit' JOIN "
+	                 "invoice_lines m ON m.invoice_id = i.id AND m.kind = "
+	                 "'consumption' WHERE i.number = 'F2026-12-000005' AND "
+	                 "2 * l.amount_cents = -m.amount_cents AND "
+	                 "i.total_cents = m.amount_cents + l.amount_cents"),
+	    1);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM invoices c WHERE c.number = "
+	                 "'F2026-10-000005' AND c.state = 'paid' AND "
+	                 "-c.total_cents = -(SELECT sum(l.amount_cents) FROM "
+	                 "invoice_lines l WHERE l.credited_invoice_id = c.id)"),
+	    1);
+	year_ctl(&y, &r, "2027-01-07", "cycle");
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM collections c JOIN invoices i ON "
+	        "i.id = c.invoice_id WHERE i.number = "
+	        "'F2026-12-000005' AND c.amount_cents = "
+	        "i.total_cents"),
+	    1);
+	cr_expect(strstr(r.out, "no credit to refund") != NULL, "%s", r.out);
+
+	/* February: three months without an invoice for family 6 */
+	year_month_drop(&y, "2027-01", "2027-02-01", "FAM000000[56]");
+	year_ctl(&y, &r, "2027-02-01", "cycle");
+	year_ctl(&y, &r, "2027-02-06", "cycle");
+	cr_expect(strstr(r.out, " 1 credit to refund, ") != NULL, "%s", r.out);
+	cr_expect_eq(
+	    year_int(&y,
+	        "SELECT count(*) FROM credit_refunds x JOIN invoices i "
+	        "ON i.id = x.invoice_id WHERE i.number = "
+	        "'F2026-10-000006' AND x.amount_cents = -i.total_cents "
+	        "AND i.state = 'paid'"),
+	    1);
+	snprintf(args, sizeof(args),
+	    "ls %s/outbox/refunds-2027-02-06-*.csv | "
+	    "head -1 | xargs cat > %s/refunds.txt",
+	    y.dir, y.dir);
+	cr_assert_eq(system(args), 0);
+	year_recovery_file(&y, "../refunds.txt", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-10-000006,2026-10,FAM0000006,") != NULL,
+	    "%s", csv);
+	year_ctl(&y, &r, "2027-02-07", "recovery refunds");
+	cr_expect(strstr(r.out, "no credit to refund") != NULL, "%s", r.out);
 	year_close(&y);
 }

@@ -267,6 +267,28 @@ Test(rules, presumed_settlement_after_the_return_window)
 	}
 }
 
+/* A credit is refunded after 3 months without an invoice. */
+Test(rules, credit_refund_after_months_without_an_invoice)
+{
+	sepa_rules r = SEPA_RULES_INIT;
+	sepa_date last = {2026, 11, 2};
+
+	cr_expect(
+	    !sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 1}));
+	cr_expect(
+	    !sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 2}));
+	cr_expect(
+	    sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 3}));
+	r.credit_refund_after_months = 1;
+	cr_expect(
+	    sepa_rule_credit_refund_due(&r, last, (sepa_date){2026, 12, 3}));
+	/* 31 January + 1 month is the end of February */
+	cr_expect(!sepa_rule_credit_refund_due(
+	    &r, (sepa_date){2027, 1, 31}, (sepa_date){2027, 2, 28}));
+	cr_expect(sepa_rule_credit_refund_due(
+	    &r, (sepa_date){2027, 1, 31}, (sepa_date){2027, 3, 1}));
+}
+
 Test(rules, family_letter_end_date)
 {
 	static const struct {

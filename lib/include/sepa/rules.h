@@ -124,6 +124,20 @@ int sepa_rule_presumed_settled(
  */
 int sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on);
 
+/**
+ * 1 when a family's credit (a negative invoice, partly used or not) is
+ * listed on `today` for the treasury to refund: the family's last
+ * invoice was issued on `last_invoice` and none came for
+ * `credit_refund_after_months` months since (it left the school). Until
+ * then the credit is carried onto the family's next invoices ("le montant
+ * créditeur sera déduit de vos prochaines factures").
+ * Enforced: store_credit_refunds (daemon/store_credit.c), run by the
+ * cycle's recovery step and by `sepactl recovery refunds`; the carrying
+ * itself is store_invoice_run's (daemon/store_invoice.c, migration 022).
+ */
+int sepa_rule_credit_refund_due(
+    const sepa_rules *r, sepa_date last_invoice, sepa_date today);
+
 /** What a collection on a mandate must declare about its account. */
 enum sepa_amendment {
 	SEPA_AMEND_NONE = 0,
