@@ -130,6 +130,8 @@ cmd_invoice(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return invoice_run(ctl, argc, argv);
-	log_warnx("invoice needs run (see sepactl invoice --help)");
+	if (argc == 3 && strcmp(argv[1], "show") == 0)
+		return ctl_invoice_show(ctl, argv[2]);
+	log_warnx("invoice needs run or show (see sepactl invoice --help)");
 	return CTL_USAGE;
 }

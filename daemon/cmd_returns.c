@@ -22,6 +22,7 @@
 #include "log.h"
 #include "store_credit.h"
 #include "store_creditor.h"
+#include "store_ledger.h"
 #include "store_recovery.h"
 #include "store_report.h"
 #include "store_returns.h"
@@ -219,6 +220,70 @@ report_text(FILE *fp, const struct report *r, const char *creditor)
 	    r->recovery, sepa_money_xml(a, r->recovery_cents));
 }
 
+/* The sums of the months printed so far, for the total line. */
+struct report_sums {
+	FILE *fp;
+	int64_t sum[LB_NCOLS];
+};
+
+static void
+report_balance_line(FILE *fp, const char *label, const int64_t *v)
+{
+	char a[SEPA_MONEY_BUFSZ];
+
+	fprintf(fp, "  %-7s %5" PRId64, label, v[LB_INVOICES]);
+	for (int c = LB_BILLED; c < LB_NCOLS; c++)
+		fprintf(fp, " %12s", sepa_money_xml(a, v[c]));
+	fputc('\n', fp);
+}
+
+static void
+report_balance_month(void *arg, const char *const *cols)
+{
+	struct report_sums *s = arg;
+	int64_t v[LB_NCOLS] = {0};
+
+	for (int c = LB_INVOICES; c < LB_NCOLS; c++) {
+		v[c] = strtoll(cols[c], NULL, 10);
+		s->sum[c] += v[c];
+	}
+	report_balance_line(s->fp, cols[LB_MONTH], v);
+}
+
+/*
+ * Every euro billed, by billed month up to `month` (migration 023): where
+ * it is now, and what is left unexplained (the difference, which must be
+ * 0).
+ */
+static int
+report_balance(FILE *fp, struct db *db, int64_t cred, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct report_sums s = {.fp = fp};
+
+	fputs("balance by billed month: billed = settled by debit + paid by "
+	      "other means + credits\n  + refunded + credit carried + unpaid + "
+	      "in recovery + being collected (EUR)\n",
+	    fp);
+	fprintf(fp,
+	    "  %-7s %5s %12s %12s %12s %12s %12s %12s %12s %12s %12s "
+	    "%12s\n",
+	    "month", "inv.", "billed", "debit", "other", "credits", "refunded",
+	    "carried", "unpaid", "recovery", "collecting", "difference");
+	if (store_ledger_balance(
+	        db, cred, month, report_balance_month, &s, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the balance");
+	report_balance_line(fp, "total", s.sum);
+	if (s.sum[LB_DIFFERENCE] != 0)
+		fprintf(fp,
+		    "the balance does not add up: %s EUR unexplained; "
+		    "see sepactl family show for the families concerned\n",
+		    sepa_money_xml(
+		        (char[SEPA_MONEY_BUFSZ]){0}, s.sum[LB_DIFFERENCE]));
+	return CTL_OK;
+}
+
 static void
 report_html(FILE *fp, const struct report *r, const char *creditor)
 {
@@ -345,6 +410,10 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not read the report");
 	report_text(stdout, &rep, ctl->cfg.cred_name);
+	if ((rc = report_balance(stdout, db, cred, month)) != CTL_OK) {
+		store_report_free(&rep);
+		return rc;
+	}
 	if (html != NULL) {
 		char *tmp = NULL;
 		FILE *fp;

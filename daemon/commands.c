@@ -78,7 +78,8 @@ static const struct ctl_command ctl_command_table[] = {
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n",
         cmd_payment},
-    {"invoice", "run --month YYYY-MM", "bill that month's consumption",
+    {"invoice", "run --month YYYY-MM | show NUMBER",
+        "bill that month's consumption, or show one invoice",
         "invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
         "child, service and unit price, regularisations of earlier months\n"
@@ -86,8 +87,28 @@ static const struct ctl_command ctl_command_table[] = {
         "collection.due_day, moved later when the notice would come less than\n"
         "collection.prenotification_days before it. One transaction; a month\n"
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
-        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n",
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n"
+        "\n"
+        "invoice show NUMBER: the invoice, its lines (consumption,\n"
+        "regularisations, reminders, credits), its history (issued, debited,\n"
+        "what the bank said, reminded on, paid by other means, sent to\n"
+        "recovery, credit used) and what became of what it billed.\n"
+        "Refused (1): an unknown number.\n",
         cmd_invoice},
+    {"family", "show REF | list [--unpaid] [--csv]",
+        "a family's ledger, or the list of families",
+        "family show REF: the family (address, tariff bracket), its mandates\n"
+        "(state, masked account), each invoice with its history (issued,\n"
+        "debited, rejected or returned with the reason, presumed settled,\n"
+        "reminded on, paid by other means, sent to recovery, credit used or\n"
+        "refunded), and its balance: what it billed, settled by debit, paid\n"
+        "by other means or by credits, what it owes (and what is being\n"
+        "collected), what is in recovery, its credit to carry.\n"
+        "Refused (1): an unknown reference.\n"
+        "family list: one line per family: mandate state, invoices, owed,\n"
+        "being collected, in recovery, credit; --unpaid: only those owing\n"
+        "something or in recovery; --csv: a CSV (amounts in EUR).\n",
+        cmd_family},
     {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"

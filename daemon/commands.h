@@ -75,6 +75,10 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* cmd_family.c: family show|list, and invoice show */
+int cmd_family(struct ctl *ctl, int argc, char **argv);
+/* One invoice, its lines and history (invoice show NUMBER). */
+int ctl_invoice_show(struct ctl *ctl, const char *number);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

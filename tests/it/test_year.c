@@ -28,7 +28,12 @@ struct year {
 	struct db *db;
 };
 
-/* sepactl -c CONF --today DAY ARGS, which must succeed. */
+static void year_balanced(struct year *y, const char *after);
+
+/*
+ * sepactl -c CONF --today DAY ARGS, which must succeed; then every euro
+ * billed must still be accounted for (year_balanced).
+ */
 static void
 year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
 {
@@ -37,6 +42,39 @@ year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
 	snprintf(all, sizeof(all), "-c %s --today %s %s", y->conf, day, args);
 	ctlrun(r, all);
 	cr_assert_eq(r->status, 0, "sepactl %s: %s%s", all, r->out, r->err);
+	if (strcmp(args, "init") != 0)
+		year_balanced(y, all);
+}
+
+/*
+ * The balance adds up (migration 023): billed = settled by debit + paid
+ * by other means + credits + refunded + carried + unpaid + in recovery +
+ * being collected, for every invoice, so for every month and in total.
+ */
+static void
+year_balanced(struct year *y, const char *after)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char why[2048] = "";
+	PGresult *res;
+	size_t len = 0;
+
+	cr_assert_eq(db_query(y->db, &res, "check the balance",
+	                 "SELECT i.number || ' ' || i.state || ': billed ' || "
+	                 "b.billed || ', debit ' || b.debit || ', other ' || "
+	                 "b.other || ', credits ' || b.credits || ', unpaid ' "
+	                 "|| b.unpaid || ', recovery ' || b.recovery || ', "
+	                 "collecting ' || b.collecting || ', difference ' || "
+	                 "b.difference FROM invoice_balance b JOIN invoices i "
+	                 "ON i.id = b.invoice_id WHERE b.difference <> 0 "
+	                 "ORDER BY i.number",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	for (int i = 0; i < PQntuples(res) && len < sizeof(why) - 200; i++)
+		len += (size_t)snprintf(why + len, sizeof(why) - len, "\n  %s",
+		    PQgetvalue(res, i, 0));
+	cr_expect_eq(PQntuples(res), 0, "after %s, unexplained:%s", after, why);
+	db_result_free(res);
 }
 
 /* A database of its own, a directory, the configuration, `init`. */
@@ -738,6 +776,74 @@ Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
 	    4);
 	cr_expect_eq(
 	    year_int(&y, "SELECT count(*) FROM recovery_export_invoices"), 4);
+
+	/* the ledger a finance officer reads to a family on the phone */
+	year_ctl(&y, &r, "2027-01-08", "family show FAM0000003");
+	cr_expect(strstr(r.out, "family FAM0000003: ") != NULL &&
+	        strstr(r.out,
+	            "mandate RUM-FAM0000003-2025: suspended (dead "
+	            "account AC04) since 2026-10-21") != NULL &&
+	        strstr(r.out, "FR76****0275") != NULL &&
+	        strstr(r.out,
+	            "the bank returned debit F2026-09-000003-1 AC04 "
+	            "(compte du débiteur clôturé)") != NULL &&
+	        strstr(r.out,
+	            "F2026-09-000003 2026-11-02  reminded on "
+	            "F2026-10-000003: ") != NULL &&
+	        strstr(r.out,
+	            "F2026-10-000003 2026-12-07  reminded on "
+	            "F2026-11-000003: ") != NULL &&
+	        strstr(r.out,
+	            "F2026-10-000003 2027-01-07  sent to recovery: ") != NULL &&
+	        strstr(r.out, "\nbalance: owes ") != NULL &&
+	        strstr(r.out, "unexplained") == NULL,
+	    "%s", r.out);
+	year_ctl(&y, &r, "2027-01-08", "invoice show F2026-10-000003");
+	cr_expect(
+	    strstr(r.out, "invoice F2026-10-000003 (2026-10): ") != NULL &&
+	        strstr(r.out, "payable by other means") != NULL &&
+	        strstr(r.out, "lines:\n") != NULL &&
+	        strstr(r.out, "  reminder       F2026-09-000003") != NULL &&
+	        strstr(r.out, "history:\n") != NULL &&
+	        strstr(r.out, "now recovery: handed to the treasury") != NULL,
+	    "%s", r.out);
+	year_ctl(&y, &r, "2027-01-08", "family list --unpaid --csv");
+	cr_expect(strncmp(r.out,
+	              "family,payer,mandate,invoices,owed,collecting,recovery,"
+	              "credit\r\n",
+	              60) == 0 &&
+	        strstr(r.out, "\nFAM0000003,") != NULL &&
+	        strstr(r.out, "\nFAM0000004,") != NULL,
+	    "%s", r.out);
+	/* bad input: refused with a reason, nothing changed */
+	{
+		char all[512];
+		static const struct {
+			const char *args;
+			int status;
+			const char *msg;
+		} bad[] = {
+		    {"family show FAM9999999", 1,
+		        "no family has the reference \"FAM9999999\""},
+		    {"invoice show F1999-01-000001", 1,
+		        "no invoice has the number \"F1999-01-000001\""},
+		    {"family show ''", 1, "a family reference is 1 to 64"},
+		    {"family list --all", 2, "unexpected \"--all\""},
+		    {"family", 2, "family needs show REF or list"},
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(all, sizeof(all),
+			    "-c %s --today 2027-01-08 %s", y.conf, bad[i].args);
+			ctlrun(&r, all);
+			cr_expect_eq(r.status, bad[i].status, "%s: %s",
+			    bad[i].args, r.err);
+			cr_expect(strstr(r.err, bad[i].msg) != NULL &&
+			        strchr(r.err, '\n') ==
+			            r.err + strlen(r.err) - 1,
+			    "%s: %s", bad[i].args, r.err);
+		}
+	}
 	year_close(&y);
 }
 
@@ -883,5 +989,18 @@ Test(year, credits_are_carried_and_a_leavers_credit_refunded)
 	    "%s", csv);
 	year_ctl(&y, &r, "2027-02-07", "recovery refunds");
 	cr_expect(strstr(r.out, "no credit to refund") != NULL, "%s", r.out);
+	/* the report's balance: each month, and the total, adds up */
+	year_ctl(&y, &r, "2027-02-07", "report --month 2027-01");
+	cr_expect(strstr(r.out, "\n  2026-09    12 ") != NULL &&
+	        strstr(r.out, "\n  2027-01 ") != NULL &&
+	        strstr(r.out, "\n  total ") != NULL &&
+	        strstr(r.out, "does not add up") == NULL,
+	    "%s", r.out);
+	{
+		const char *t = strstr(r.out, "\n  total ");
+
+		cr_assert_not_null(t, "%s", r.out);
+		cr_expect(strstr(t, "         0.00\n") != NULL, "%s", t);
+	}
 	year_close(&y);
 }
