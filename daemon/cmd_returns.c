@@ -254,7 +254,7 @@ report_balance_month(void *arg, const char *const *cols)
 }
 
 /*
- * Every euro billed, by billed month up to `month` (migration 023): where
+ * Every euro billed, by billed month up to `month` (migration 033): where
  * it is now, and what is left unexplained (the difference, which must be
  * 0).
  */

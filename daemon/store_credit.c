@@ -1,5 +1,5 @@
 /*
- * store_credit.c - the credits families leave behind (migration 022). A
+ * store_credit.c - the credits families leave behind (migration 033). A
  * negative invoice's credit is carried onto the family's next invoices by
  * the invoice run (store_invoice.c); a family that has left, with credit
  * still to carry and no invoice for billing.credit_refund_after_months

@@ -1,6 +1,6 @@
 /*
  * store_credit.h - the credits of the families that left, listed for
- * refund (store_credit.c, migration 022).
+ * refund (store_credit.c, migration 033).
  */
 #ifndef SEPAD_STORE_CREDIT_H
 #define SEPAD_STORE_CREDIT_H

@@ -12,7 +12,7 @@
  * service, month and unit price, so a tariff change inside the month
  * splits a line. Unpaid earlier invoices not reminded yet (a debit that
  * came back, or an invoice never debited and unpaid after its due date:
- * contract art. 6, migration 021) add a 'reminder' line for what they owe
+ * contract art. 6, migration 032) add a 'reminder' line for what they owe
  * on their own (invoice_dues, migration 015) and move to 'reminded'. Everything happens in temporary tables and INSERT
  * ... SELECT: no round trip per family or line.
  *
@@ -211,7 +211,7 @@ static const char inv_drop_empty_sql[] = "DELETE FROM inv_line WHERE q = 0";
 /*
  * The earlier invoices i ($2 the month) a run reminds, $3 when unpaid
  * invoices are reminded, $4 the business date (contract art. 6, migration
- * 021): those whose debit came back, and those never debited that are
+ * 032): those whose debit came back, and those never debited that are
  * still unpaid after their due date (payable by other means, left out of
  * a file, a mandate suspended): sepad_unpaid_after, grace 0.
  */
@@ -240,7 +240,7 @@ static const char inv_reminders_sql[] =
 static const char inv_drop_settled_sql[] =
     "DELETE FROM inv_rem WHERE amount <= 0";
 /*
- * $2 the month: the credits the new invoices use (migration 022). A
+ * $2 the month: the credits the new invoices use (migration 033). A
  * family whose own lines come to more than nothing gets one 'credit' line
  * per earlier invoice with credit left (invoice_credits), oldest first,
  * for at most what its own lines come to: never its reminders (an earlier
@@ -357,7 +357,7 @@ static const char inv_mark_reminded_sql[] =
     "AND i.id = x.reminded_id";
 
 /*
- * $2 the month, $3 the business date (migration 022): an invoice whose
+ * $2 the month, $3 the business date (migration 033): an invoice whose
  * total comes to nothing is paid as issued (its credit covered it), and
  * so are the invoices it reminds; a negative one (a credit) pays the
  * reminders it carries; a credit used up is closed.

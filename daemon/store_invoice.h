@@ -56,7 +56,7 @@ enum invoice_line_kind {
 	INVOICE_LINE_CONSUMPTION = 0,
 	INVOICE_LINE_REGULARISATION = 1,
 	INVOICE_LINE_REMINDER = 2,
-	INVOICE_LINE_CREDIT = 3 /* a credit of an earlier invoice (022) */
+	INVOICE_LINE_CREDIT = 3 /* a credit of an earlier invoice (033) */
 };
 
 struct invoice_doc_line {

@@ -2,10 +2,10 @@
  * store_ledger.c - what a finance officer reads to answer a family on the
  * phone, and the balance the treasury's comptable checks: a family's
  * invoices with their history and what became of each euro they billed
- * (invoice_balance, migration 023), one invoice with its lines, the list
+ * (invoice_balance, migration 033), one invoice with its lines, the list
  * of families, and the balance of each billed month. Reads only, in one
  * read-only snapshot per call. Amounts in the history's text are
- * written by sepad_eur (migration 023).
+ * written by sepad_eur (migration 033).
  */
 #include <inttypes.h>
 #include <libpq-fe.h>

@@ -1,6 +1,6 @@
 /*
  * store_ledger.h - a ledger per family and per invoice, and the balance
- * of what was billed (store_ledger.c, migration 023). Every function
+ * of what was billed (store_ledger.c, migration 033). Every function
  * reads in one read-only snapshot and hands its rows, as text, to a
  * callback; the columns of each are named by the enums below.
  */
@@ -47,7 +47,7 @@ enum {
 };
 
 /*
- * The columns of an invoice with its balance (invoice_balance, 023):
+ * The columns of an invoice with its balance (invoice_balance, 033):
  * amounts in cents; owed = unpaid + collecting.
  */
 enum {

@@ -34,7 +34,7 @@
  * paiement après rappel"): an invoice that still owes something on its
  * own goes to recovery once the invoice carrying its reminder is still
  * unpaid more than the grace after its due date (sepad_unpaid_after,
- * migration 021); never reminded, when reminders are off, or when no
+ * migration 032); never reminded, when reminders are off, or when no
  * invoice run reminded it though one billed a later month after it was
  * overdue (the family has no next invoice), after its own due date and
  * the grace. A reminder always comes first: an invoice that was not paid

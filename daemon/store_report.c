@@ -42,7 +42,7 @@ static const char report_totals[] =
     " AND state = 'settled'),"
     " (SELECT count(*) FROM collections WHERE creditor_id = $1"
     " AND date_trunc('month', due_on) = $2::date AND state = 'cancelled'),"
-    /* settled without a bank confirmation (migration 020) */
+    /* settled without a bank confirmation (migration 032) */
     " (SELECT count(*) FROM collections c WHERE creditor_id = $1"
     " AND date_trunc('month', due_on) = $2::date AND state = 'settled'"
     " AND " REPORT_PRESUMED "),"

@@ -302,7 +302,7 @@ static const char returns_match_block[] =
  * payment blocks (its batch names our MsgId or a PmtInfId of ours) is the
  * bank's confirmation of those debits, even when the entry gives no bank
  * transaction code the reader could name: with or without the details of
- * each transaction (migration 020).
+ * each transaction (migration 032).
  */
 static const char returns_promote_credits[] =
     "UPDATE ret_stage r SET kind = 'confirmation'"
@@ -340,7 +340,7 @@ static const char returns_effects[] =
     " WHERE q.record_id = m.record_id AND q.problem IS NOT NULL)"
     " AND m.kind <> 'reversal'"
     " AND ((m.kind = 'confirmation' AND (m.cstate = 'sent'"
-    /* a presumed settlement (migration 020) is confirmed by the bank */
+    /* a presumed settlement (migration 032) is confirmed by the bank */
     " OR (m.cstate = 'settled' AND EXISTS (SELECT 1 FROM"
     " presumed_settlements p WHERE p.creditor_id = $1"
     " AND p.collection_id = m.collection_id))))"

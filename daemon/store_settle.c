@@ -10,7 +10,7 @@
  * store_returns.c: the collection 'settled', its invoice 'paid', the
  * invoices it carried the reminder of 'paid' with it (migration 015).
  * Each presumed settlement is recorded in presumed_settlements (migration
- * 020), so that the report tells it from a confirmed one and a later bank
+ * 032), so that the report tells it from a confirmed one and a later bank
  * credit can still confirm it.
  */
 #include <inttypes.h>

@@ -1,6 +1,6 @@
 /*
  * store_settle.h - debits presumed settled when the bank did not answer
- * (store_settle.c, migration 020).
+ * (store_settle.c, migration 032).
  */
 #ifndef SEPAD_STORE_SETTLE_H
 #define SEPAD_STORE_SETTLE_H

@@ -98,7 +98,7 @@ check_lines(struct db *db, const struct want_line *w, size_t n)
 /*
  * What the debits' settlement does to the invoices of `month` still
  * issued: paid. The next run reminds every invoice unpaid after its due
- * date (contract art. 6, migration 021); a test of something else first
+ * date (contract art. 6, migration 032); a test of something else first
  * settles the ones it does not mean to leave unpaid.
  */
 static void
@@ -424,7 +424,7 @@ Test(invoice, reminders_off_leaves_unpaid_alone)
 }
 
 /*
- * Contract art. 6 for an invoice never debited (migration 021): FAM2's
+ * Contract art. 6 for an invoice never debited (migration 032): FAM2's
  * September invoice, still issued after its due date (payable by other
  * means, or left out of a file), is reminded on October's invoice for
  * what it owes on its own; FAM1's, collected, is not; an invoice whose

@@ -144,7 +144,7 @@ Test(rules_sql, hours_up_is_sepa_rule_round_hours)
 }
 
 /*
- * Migration 021's overdue test is sepa_rule_unpaid_after: every due date
+ * Migration 032's overdue test is sepa_rule_unpaid_after: every due date
  * of a year across a month end, a leap day and a year end, every grace
  * the configuration accepts around the edges, every day around them.
  */

@@ -225,7 +225,7 @@ static const struct schema_case model_refusals[] = {
     {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
      "amount_cents) VALUES (1, 1, 1, 'consumption', 100)",
         DB_FAIL_CHECK, "invoice_lines_priced"},
-    /* Migration 022: a credit line names its invoice and is negative. */
+    /* Migration 033: a credit line names its invoice and is negative. */
     {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
      "amount_cents) VALUES (1, 1, 1, 'credit', -100)",
         DB_FAIL_CHECK, "invoice_lines_credit_names_invoice"},

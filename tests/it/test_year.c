@@ -47,7 +47,7 @@ year_ctl(struct year *y, struct ctlrun *r, const char *day, const char *args)
 }
 
 /*
- * The balance adds up (migration 023): billed = settled by debit + paid
+ * The balance adds up (migration 033): billed = settled by debit + paid
  * by other means + credits + refunded + carried + unpaid + in recovery +
  * being collected, for every invoice, so for every month and in total.
  */
@@ -559,7 +559,7 @@ year_batch_credit(struct year *y, const char *file, const char *msg_id,
 }
 
 /*
- * Settling (migration 020). September: family 1's debit is rejected in a
+ * Settling (migration 032). September: family 1's debit is rejected in a
  * pain.002 before the due date; the bank then books the file's credit,
  * less that debit, in a camt.054 that names the file's MsgId only (no
  * transaction details, no bank transaction code): the eleven other
@@ -673,7 +673,7 @@ Test(year, debits_settle_by_bank_credit_or_after_the_return_window)
 }
 
 /*
- * Contract art. 6 for every unpaid invoice (migration 021). Family 4
+ * Contract art. 6 for every unpaid invoice (migration 032). Family 4
  * revoked its mandate before September was invoiced: its September
  * invoice is payable by other means; unpaid by its due date, it is
  * reminded on October's invoice, and goes to recovery once October's is
@@ -873,7 +873,7 @@ year_cantine(struct year *y, const char *family, const char *date, long qty,
 }
 
 /*
- * Credits (migration 022). From October, families 5 and 6 have only the
+ * Credits (migration 033). From October, families 5 and 6 have only the
  * meals written here. Family 5's October invoice is a credit of 15 meals
  * (a correction of September); it pays the whole of November's 10 meals
  * (paid at once, nothing debited) and 5 of December's 10, which is

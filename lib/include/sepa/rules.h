@@ -19,7 +19,7 @@
  *   sepa_rule_reject_school_year  sepad_school_year         (016)
  *   sepa_rule_rejects_terminate   sepad_rejects_terminate   (016)
  *   sepa_rule_round_hours (UP)    sepad_hours_up            (008)
- *   sepa_rule_unpaid_after        sepad_unpaid_after        (021)
+ *   sepa_rule_unpaid_after        sepad_unpaid_after        (032)
  *
  * tests/db/test_rules.c checks that each pair answers alike on the same
  * inputs. No other code may restate a rule: it calls one of these.
@@ -118,7 +118,7 @@ int sepa_rule_presumed_settled(
  * passed; with rejections.recovery_grace_days: sent to recovery when the
  * invoice carrying its reminder is still unpaid that long after its own
  * due date (or, never reminded, after the invoice's own due date).
- * Enforced: in SQL, sepad_unpaid_after (migration 021), by
+ * Enforced: in SQL, sepad_unpaid_after (migration 032), by
  * store_invoice_run (daemon/store_invoice.c) for the reminders (grace 0)
  * and store_recovery_export (daemon/store_recovery.c) with the grace.
  */
@@ -133,7 +133,7 @@ int sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on);
  * créditeur sera déduit de vos prochaines factures").
  * Enforced: store_credit_refunds (daemon/store_credit.c), run by the
  * cycle's recovery step and by `sepactl recovery refunds`; the carrying
- * itself is store_invoice_run's (daemon/store_invoice.c, migration 022).
+ * itself is store_invoice_run's (daemon/store_invoice.c, migration 033).
  */
 int sepa_rule_credit_refund_due(
     const sepa_rules *r, sepa_date last_invoice, sepa_date today);
