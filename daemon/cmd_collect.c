@@ -115,6 +115,8 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 	        &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
+	if ((rc = ctl_notice_corrections(ctl, db, creditor, month)) != CTL_OK)
+		return rc;
 	if (sum.prepared == 0 && sum.already_recorded == 0)
 		printf("%s: nothing to collect\n", mon);
 	else if (sum.written == 0 && sum.taken == 0)

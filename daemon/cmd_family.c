@@ -184,11 +184,12 @@ family_list_row(void *arg, const char *const *c)
 	char a[4][SEPA_MONEY_BUFSZ];
 
 	if (o->csv) {
-		for (int i = LS_REF; i < LS_OWED; i++)
+		for (int i = LS_REF; i < LS_INVOICES; i++)
 			csvout_field(o->fp, c[i], false);
+		csvout_number(o->fp, c[LS_INVOICES], false);
 		for (int i = LS_OWED; i < LS_NCOLS; i++) {
 			sepa_money_xml(a[0], strtoll(c[i], NULL, 10));
-			csvout_field(o->fp, a[0], i == LS_NCOLS - 1);
+			csvout_number(o->fp, a[0], i == LS_NCOLS - 1);
 		}
 		return;
 	}

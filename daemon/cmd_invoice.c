@@ -57,6 +57,43 @@ invoice_run(struct ctl *ctl, int argc, char **argv)
 	return ctl_invoice_month(ctl, mon);
 }
 
+/* The creditor as the notices show it, from the configuration. */
+static void
+invoice_notice_creditor(const struct ctl *ctl, struct notice_creditor *nc)
+{
+	nc->name = ctl->cfg.cred_name;
+	nc->ics = ctl->cfg.cred_ics;
+	nc->street = ctl->cfg.cred_street;
+	nc->building = ctl->cfg.cred_building;
+	nc->postcode = ctl->cfg.cred_postcode;
+	nc->town = ctl->cfg.cred_town;
+}
+
+int
+ctl_notice_corrections(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct notice_creditor nc;
+	char m[SEPA_MONTH_BUFSZ];
+	int64_t n;
+
+	invoice_notice_creditor(ctl, &nc);
+	sepa_month_iso(m, month);
+	if (notice_correct_month(db, cred, &nc, month, ctl->cfg.dir_outbox,
+	        ctl->today, &n, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "the files of %s are released, but the corrected notices "
+		    "could not be written (run collect again)",
+		    m);
+	if (n > 0)
+		printf("%s: %lld corrected notice(s) (avis rectificatif): the "
+		       "account, date or amount announced changed; see "
+		       "notices/corrections-*.csv\n",
+		    m, (long long)n);
+	return CTL_OK;
+}
+
 int
 ctl_invoice_month(struct ctl *ctl, sepa_month month)
 {
@@ -107,14 +144,9 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	log_debug("invoicing took %.2f s", t1 - t0);
 	/* The notices follow the database; writing them again is harmless
 	 * and repairs a run interrupted after its commit. */
-	nc.name = ctl->cfg.cred_name;
-	nc.ics = ctl->cfg.cred_ics;
-	nc.street = ctl->cfg.cred_street;
-	nc.building = ctl->cfg.cred_building;
-	nc.postcode = ctl->cfg.cred_postcode;
-	nc.town = ctl->cfg.cred_town;
+	invoice_notice_creditor(ctl, &nc);
 	if (notice_write_month(db, cred, &nc, o.month, ctl->cfg.dir_outbox,
-	        &notices, &err) != 0)
+	        ctl->today, &notices, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "invoices for %s are issued, but their notices could not "
 		    "be written (run the command again)",

@@ -87,7 +87,9 @@ static const struct ctl_command ctl_command_table[] = {
         "collection.due_day, moved later when the notice would come less than\n"
         "collection.prenotification_days before it. One transaction; a month\n"
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
-        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n"
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge;\n"
+        "a notice is stored when first written and always written again with\n"
+        "the same bytes.\n"
         "\n"
         "invoice show NUMBER: the invoice, its lines (consumption,\n"
         "regularisations, reminders, credits), its history (issued, debited,\n"
@@ -115,7 +117,10 @@ static const struct ctl_command ctl_command_table[] = {
         "in one transaction, then write each pain.008 (validated, with its\n"
         ".sha256) into directories.outbox and mark it released. Running it\n"
         "again writes nothing new; a file recorded but not released (a crash)\n"
-        "is written again, byte for byte.\n",
+        "is written again, byte for byte. A debit whose account, date or\n"
+        "amount is not what the invoice's notice announced gets a corrected\n"
+        "notice (avis rectificatif), NUMBER-R1.txt beside the notice, listed\n"
+        "in notices/corrections-YYYY-MM.csv.\n",
         cmd_collect},
     {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
         "Run every step of the monthly cycle due on the business date (--today\n"

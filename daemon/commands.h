@@ -75,6 +75,9 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* The corrected notices of collection month `month` (collect). */
+int ctl_notice_corrections(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
 /* cmd_family.c: family show|list, and invoice show */
 int cmd_family(struct ctl *ctl, int argc, char **argv);
 /* One invoice, its lines and history (invoice show NUMBER). */

@@ -97,7 +97,7 @@ credit_list_one(struct credit_list *l, PGresult *res, int r, sepa_error *err)
 		return rc;
 	for (int c = CR_NUMBER; c <= CR_COUNTRY; c++)
 		csvout_field(l->af.fp, PQgetvalue(res, r, c), false);
-	csvout_field(
+	csvout_number(
 	    l->af.fp, sepa_money_xml(money, strtoll(amt, NULL, 10)), false);
 	csvout_field(l->af.fp, PQgetvalue(res, r, CR_LAST), true);
 	l->count++;
@@ -114,7 +114,7 @@ credit_open(struct credit_list *l, const char *outbox, const char *first,
 
 	snprintf(l->name, sizeof(l->name), "refunds-%s-%s.csv", l->day, first);
 	xasprintf(path, "%s/%s", outbox, l->name);
-	if ((rc = afile_open(&l->af, *path, 0640, err)) != 0)
+	if ((rc = afile_open(&l->af, *path, AFILE_MODE, err)) != 0)
 		return rc;
 	l->open = 1;
 	fputs("invoice,month,family,payer,street,building,postcode,town,"
@@ -195,7 +195,7 @@ credit_sidecar(const char *path, const char *name, sepa_error *err)
 	if (rc != 0)
 		return rc;
 	xasprintf(&side, "%s.sha256", path);
-	if ((rc = afile_open(&af, side, 0640, err)) == 0) {
+	if ((rc = afile_open(&af, side, AFILE_MODE, err)) == 0) {
 		fprintf(af.fp, "%s  %s\n", hex, name);
 		rc = afile_commit(&af, err);
 	}

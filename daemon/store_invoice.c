@@ -926,11 +926,12 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 
 int
 store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    bool unnoticed,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
-	const char *p[2] = {cred, m};
+	const char *p[3] = {cred, m, unnoticed ? "true" : "false"};
 	PGresult *res = NULL;
 	struct invoice_doc doc;
 	size_t cap = 0;
@@ -972,7 +973,9 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "      WHERE y.creditor_id = i.creditor_id "
 	         "      AND y.invoice_id = i.id) AS paid "
 	         "  FROM invoices i WHERE i.creditor_id = $1 "
-	         "  AND i.month = $2) i "
+	         "  AND i.month = $2 AND (NOT $3::boolean OR NOT EXISTS "
+	         "  (SELECT 1 FROM notices n WHERE n.creditor_id = $1 "
+	         "  AND n.invoice_id = i.id AND n.version = 0))) i "
 	         "JOIN families f ON f.creditor_id = i.creditor_id "
 	         "  AND f.id = i.family_id "
 	         "LEFT JOIN mandates m ON m.creditor_id = i.creditor_id "
@@ -984,7 +987,7 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "LEFT JOIN invoices r ON r.id = "
 	         "  coalesce(l.reminded_invoice_id, l.credited_invoice_id) "
 	         "ORDER BY i.number, l.line_no",
-	         2, p, err)) != 0)
+	         3, p, err)) != 0)
 		goto cleanup;
 	for (;;) {
 		if ((rc = db_query(db, &res, "read the invoices",

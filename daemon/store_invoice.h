@@ -99,6 +99,7 @@ struct invoice_doc {
  * stops the walk and is returned.
  */
 int store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    bool unnoticed,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err);
 

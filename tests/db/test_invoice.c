@@ -684,11 +684,13 @@ Test(invoice, notices_text_and_csv)
 	run_ok(db, &o, &r);
 
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 9}, dir, &count, &err),
+	                 (sepa_month){2026, 9}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(count, 2);
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 10}, dir, &count, &err),
+	                 (sepa_month){2026, 10}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(count, 2);
 	snprintf(
@@ -704,7 +706,8 @@ Test(invoice, notices_text_and_csv)
 	golden(path, "notices-2026-09.csv");
 	/* written again: same bytes, no temporary left behind */
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 9}, dir, &count, &err),
+	                 (sepa_month){2026, 9}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	golden(path, "notices-2026-09.csv");
 	snprintf(
@@ -720,9 +723,9 @@ Test(invoice, notices_text_and_csv)
 		cr_assert_eq(system(cmd), 0);
 	}
 	/* an outbox that cannot be created */
-	cr_assert_eq(
-	    notice_write_month(db, cred_id(db), &test_cred,
-	        (sepa_month){2026, 9}, "/proc/nonexistent", &count, &err),
+	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
+	                 (sepa_month){2026, 9}, "/proc/nonexistent",
+	                 (sepa_date){2026, 11, 2}, &count, &err),
 	    SEPA_EIO);
 	cr_assert(strstr(err.msg,
 	              "could not create the directory "

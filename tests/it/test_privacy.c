@@ -147,7 +147,11 @@ world_close(struct world *w)
 	cr_assert_eq(system(cmd), 0);
 }
 
-/* Collect October; F003 has no mandate, so its invoice goes to recovery. */
+/*
+ * Collect October; F003 has no mandate and does not pay: with reminders
+ * off, its invoice goes to recovery once its due date has passed
+ * (contract art. 6 otherwise reminds it on the next invoice first).
+ */
 static void
 collect_and_recover(struct world *w)
 {
@@ -155,6 +159,8 @@ collect_and_recover(struct world *w)
 
 	run(&r, w, "--today 2026-10-06 collect --month 2026-10");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	ctlrun_commune_conf(w->conf, w->conninfo, w->outbox,
+	    "rejections: { represent_on_next_invoice = false; };\n");
 	sql(w,
 	    "UPDATE invoices i SET state = 'unpaid', state_since = "
 	    "'2026-10-20', unpaid_reason = '=1+2' FROM families f WHERE "

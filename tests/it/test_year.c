@@ -1004,3 +1004,78 @@ Test(year, credits_are_carried_and_a_leavers_credit_refunded)
 	}
 	year_close(&y);
 }
+
+/*
+ * A notice that was sent does not change (migration 034). September's
+ * notices are written on 1 October. Family 1 moves on the 2nd and the
+ * month's notices are written again by a second `invoice run`: the same
+ * bytes. Family 2 sends new bank details on the 3rd, in time for
+ * October's debit: when the file is made on the 6th, a corrected notice
+ * F2026-09-000002-R1.txt is written beside the first one, names it,
+ * announces the new (masked) account, and is listed for mail merge; the
+ * first notice keeps its bytes, and collecting again adds nothing.
+ */
+Test(year, a_notice_sent_keeps_its_bytes_and_a_correction_follows)
+{
+	static struct ctlrun r;
+	static char before[8192], after[8192], fix[4096], csv[2048];
+	char cmd[1024];
+	struct year y;
+
+	year_open(&y);
+	year_month(&y, "2026-09", "2026-10-01", 1);
+	year_ctl(&y, &r, "2026-10-01", "cycle");
+	year_recovery_file(
+	    &y, "notices/2026-09/F2026-09-000001.txt", before, sizeof(before));
+	cr_assert(strstr(before, "AVIS D'ÉCHÉANCE") != NULL, "%s", before);
+	/* family 1 moves: its notice is written again, unchanged */
+	snprintf(cmd, sizeof(cmd),
+	    "sed -i 's/^\\(FAM0000001;[^;]*;\\)[^;]*/\\112 rue Neuve/' "
+	    "%s/in-2026-09/families.csv",
+	    y.dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "import families %s/in-2026-09/families.csv",
+	    y.dir);
+	year_ctl(&y, &r, "2026-10-02", cmd);
+	cr_expect_eq(year_int(&y,
+	                 "SELECT count(*) FROM families WHERE street = '12 rue "
+	                 "Neuve'"),
+	    1);
+	year_ctl(&y, &r, "2026-10-02", "invoice run --month 2026-09");
+	year_recovery_file(
+	    &y, "notices/2026-09/F2026-09-000001.txt", after, sizeof(after));
+	cr_expect_str_eq(after, before);
+	cr_expect(strstr(after, "12 rue Neuve") == NULL, "%s", after);
+
+	/* family 2's new account, sent on the 3rd: October's debit uses it */
+	year_ctl(&y, &r, "2026-10-03",
+	    "mandate change-account RUM-FAM0000002-2024 --iban "
+	    "FR7630004000031234567890143 --received 2026-10-03");
+	year_recovery_file(
+	    &y, "notices/2026-09/F2026-09-000002.txt", before, sizeof(before));
+	year_ctl(&y, &r, "2026-10-06", "cycle");
+	cr_expect(strstr(r.out, "1 corrected notice(s)") != NULL, "%s", r.out);
+	year_recovery_file(
+	    &y, "notices/2026-09/F2026-09-000002.txt", after, sizeof(after));
+	cr_expect_str_eq(after, before);
+	year_recovery_file(
+	    &y, "notices/2026-09/F2026-09-000002-R1.txt", fix, sizeof(fix));
+	cr_expect(strstr(fix, "AVIS D'ÉCHÉANCE RECTIFICATIF") != NULL &&
+	        strstr(fix,
+	            "remplace l'avis d'échéance F2026-09-000002.txt du "
+	            "01/10/2026 : le compte débité a changé") != NULL &&
+	        strstr(fix, "FR76****0143") != NULL &&
+	        strstr(fix, "FR7630004000031234567890143") == NULL,
+	    "%s", fix);
+	year_recovery_file(
+	    &y, "notices/corrections-2026-09.csv", csv, sizeof(csv));
+	cr_expect(strstr(csv, "\nF2026-09-000002;FAM0000002;") != NULL &&
+	        strstr(csv, ";F2026-09-000002.txt;account\n") != NULL,
+	    "%s", csv);
+	/* again: nothing more */
+	year_ctl(&y, &r, "2026-10-07", "collect --month 2026-10");
+	cr_expect(strstr(r.out, "corrected notice") == NULL, "%s", r.out);
+	cr_expect_eq(
+	    year_int(&y, "SELECT count(*) FROM notices WHERE version > 0"), 1);
+	year_close(&y);
+}
