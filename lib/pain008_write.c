@@ -3,19 +3,16 @@
  * checked and reduced to the SEPA Latin set before it is written, the
  * blocks and totals are counted as they go, EndToEndIds are kept unique in
  * a keyed hash table, and the file (with its .sha256 sidecar) is written
- * under a temporary name, synced, and renamed only once complete. The
+ * under a temporary name, synced, and renamed only once complete
+ * (outfile.c). The
  * SHA-256 and, when asked, the validation run beside it in a second
  * thread (pain008_queue.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "pain008_internal.h"
 #include "sepa/iban.h"
@@ -24,6 +21,7 @@
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
 #include "sepa/text.h"
+#include "outfile.h"
 #include "xmlw.h"
 
 #define P8_NAME_MAX 70
@@ -50,11 +48,7 @@ struct p8_seen {
 struct sepa_pain008_writer {
 	sepa_pain008_opts opts;
 	const struct p8_version *ver;
-	char *path;
-	char *tmp_path;
-	char *dir;
-	const char *base;
-	int fd;
+	struct outfile f;
 	struct xmlw x;
 	long ann_txs;
 	int64_t ann_sum;
@@ -72,15 +66,6 @@ struct sepa_pain008_writer {
 	struct p8q *q; /* the validator thread, when opts.validate */
 	struct p8_seen seen;
 };
-
-/* Put the file name in err->where, keeping the message. */
-static int
-p8_where(sepa_error *err, const char *path, int rc)
-{
-	if (err != NULL && rc != 0)
-		snprintf(err->where, sizeof(err->where), "%s", path);
-	return rc;
-}
 
 static uint64_t
 p8_hash(const char *s, uint64_t key)
@@ -399,16 +384,10 @@ p8_writer_free(struct sepa_pain008_writer *w)
 	if (w == NULL)
 		return;
 	p8q_stop(w->q);
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->tmp_path != NULL)
-		unlink(w->tmp_path);
+	outfile_discard(&w->f);
 	xmlw_free(&w->x);
 	free(w->seen.slot);
 	free(w->keys.v);
-	free(w->path);
-	free(w->tmp_path);
-	free(w->dir);
 	free(w);
 }
 
@@ -416,56 +395,6 @@ void
 sepa_pain008_abort(sepa_pain008_writer *w)
 {
 	p8_writer_free(w);
-}
-
-/* Split path into a malloc'd directory and a pointer to the base name. */
-static int
-p8_split(const char *path, char **dir, const char **base, sepa_error *err)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL) {
-		*dir = strdup(".");
-		*base = path;
-	} else if (slash == path) {
-		*dir = strdup("/");
-		*base = slash + 1;
-	} else {
-		*dir = strndup(path, (size_t)(slash - path));
-		*base = slash + 1;
-	}
-	if (*dir == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	if ((*base)[0] == '\0')
-		return sepa_error_set(
-		    err, SEPA_EINVAL, "the file name is empty");
-	return 0;
-}
-
-/* Create DIR/.BASE<suffix>.XXXXXX, mode 0600 until the end. */
-static int
-p8_mktemp(const char *dir, const char *base, const char *suffix, char **out,
-    int *fd, sepa_error *err)
-{
-	size_t n = strlen(dir) + strlen(base) + strlen(suffix) + 16;
-	char *t = malloc(n);
-
-	*fd = -1;
-	*out = NULL;
-	if (t == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	snprintf(t, n, "%s/.%s%s.XXXXXX", dir, base, suffix);
-	*fd = mkstemp(t);
-	if (*fd < 0) {
-		int rc = sepa_error_set(err, SEPA_EIO,
-		    "could not create a temporary file in %s: %s", dir,
-		    strerror(errno));
-
-		free(t);
-		return rc;
-	}
-	*out = t;
-	return 0;
 }
 
 int
@@ -487,11 +416,11 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 		opts = &defaults;
 	if (opts->version != SEPA_PAIN008_V08 &&
 	    opts->version != SEPA_PAIN008_V02)
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "unknown pain.008 version %d", (int)opts->version));
 	if (opts->validate && p8_empty(opts->schema_dir))
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "validation needs the schema directory "
 		        "(opts.schema_dir)"));
@@ -500,9 +429,9 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	    (rc = p8_datetime(hdr->creation_time, err)) != 0 ||
 	    (rc = p8_latin(name, sizeof(name), hdr->initiating_party,
 	         P8_NAME_MAX, opts->text_flags, "InitgPty/Nm", 1, err)) != 0)
-		return p8_where(err, path, rc);
+		return outfile_where(err, path, rc);
 	if (hdr->nb_of_txs < 1 || hdr->ctrl_sum < 1)
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "GrpHdr: announced NbOfTxs %ld and CtrlSum %lld "
 		        "cents must be positive",
@@ -511,7 +440,7 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	w->fd = -1;
+	w->f.fd = -1;
 	w->opts = *opts;
 	w->ver = &p8_versions[opts->version];
 	w->ann_txs = hdr->nb_of_txs;
@@ -528,16 +457,10 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((w->path = strdup(path)) == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((rc = p8_split(w->path, &w->dir, &w->base, err)) != 0 ||
-	    (rc = p8_mktemp(w->dir, w->base, "", &w->tmp_path, &w->fd, err)) !=
-	        0 ||
-	    (rc = xmlw_init(&w->x, w->fd, opts->buffer_size, opts->write_hook,
+	if ((rc = outfile_open(&w->f, path, opts->mode, err)) != 0 ||
+	    (rc = xmlw_init(&w->x, w->f.fd, opts->buffer_size, opts->write_hook,
 	         opts->write_hook_arg, err)) != 0 ||
-	    (rc = p8q_start(&w->q, &w->x, opts, w->path, err)) != 0)
+	    (rc = p8q_start(&w->q, &w->x, opts, w->f.path, err)) != 0)
 		goto fail;
 
 	x = &w->x;
@@ -563,7 +486,7 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	*out = w;
 	return 0;
 fail:
-	p8_where(err, path, rc);
+	outfile_where(err, path, rc);
 	p8_writer_free(w);
 	return rc;
 }
@@ -574,7 +497,7 @@ p8_sticky(struct sepa_pain008_writer *w, sepa_error *err)
 	if (w->x.failed) {
 		if (err != NULL)
 			*err = w->x.err;
-		return p8_where(err, w->path, w->x.err.code);
+		return outfile_where(err, w->f.path, w->x.err.code);
 	}
 	return 0;
 }
@@ -635,13 +558,13 @@ sepa_pain008_begin_block(
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ESTATE, "PmtInf %s is still open",
 		        w->blk_id));
 	memset(&key, 0, sizeof(key));
 	seq = p8_seq_name(b->seq);
 	if ((rc = p8_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
-		return p8_where(err, w->path, rc);
+		return outfile_where(err, w->f.path, rc);
 	rc = p8_block_check(w, b, name, bic, &key, &addr, err);
 	if (rc == 0) {
 		key.seq = (int)b->seq;
@@ -650,7 +573,7 @@ sepa_pain008_begin_block(
 	}
 	if (rc != 0) {
 		sepa_error_prefix(err, "PmtInf %s", b->pmt_inf_id);
-		return p8_where(err, w->path, rc);
+		return outfile_where(err, w->f.path, rc);
 	}
 
 	x = &w->x;
@@ -816,7 +739,7 @@ sepa_pain008_add(
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (!w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ESTATE,
 		        "a transaction outside a PmtInf block"));
 	flags = w->opts.text_flags;
@@ -912,7 +835,7 @@ refused:
 	sepa_error_prefix(err, "PmtInf %s, transaction %ld (EndToEndId %s)",
 	    w->blk_id, w->blk_txs + 1,
 	    p8_empty(tx->end_to_end_id) ? "-" : tx->end_to_end_id);
-	return p8_where(err, w->path, rc);
+	return outfile_where(err, w->f.path, rc);
 }
 
 int
@@ -926,22 +849,22 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (!w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(
 		        err, SEPA_ESTATE, "no PmtInf block is open"));
 	if (w->blk_txs != w->blk_ann_txs)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "PmtInf %s: NbOfTxs announced %ld, written %ld",
 		        w->blk_id, w->blk_ann_txs, w->blk_txs));
 	if (w->blk_sum != w->blk_ann_sum)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "PmtInf %s: CtrlSum announced %s, written %s",
 		        w->blk_id, sepa_money_xml(a, w->blk_ann_sum),
 		        sepa_money_xml(b, w->blk_sum)));
 	if (w->sum > INT64_MAX - w->blk_sum || w->txs > LONG_MAX - w->blk_txs)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ERANGE,
 		        "the file totals overflow at PmtInf %s", w->blk_id));
 	xmlw_close(&w->x, "PmtInf");
@@ -953,60 +876,13 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 	return 0;
 }
 
-/* Write DIR/.BASE.sha256.XXXXXX with "<hex>  BASE\n", synced. */
-static int
-p8_sidecar(
-    struct sepa_pain008_writer *w, const char *hex, char **tmp, sepa_error *err)
-{
-	char line[64 + 2 + NAME_MAX + 2];
-	int fd = -1;
-	int rc;
-	int n;
-
-	n = snprintf(line, sizeof(line), "%s  %s\n", hex, w->base);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return sepa_error_set(err, SEPA_EINVAL, "file name too long");
-	if ((rc = p8_mktemp(w->dir, w->base, ".sha256", tmp, &fd, err)) != 0)
-		return rc;
-	if (write(fd, line, (size_t)n) != n || fchmod(fd, w->opts.mode) != 0 ||
-	    fsync(fd) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO,
-		    "could not write the checksum file: %s", strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (close(fd) != 0)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not write the checksum file: %s", strerror(errno));
-	return 0;
-}
-
-static int
-p8_fsync_dir(const char *dir, sepa_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
-		    dir, strerror(errno));
-	if (fsync(fd) != 0)
-		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s", dir,
-		    strerror(errno));
-	close(fd);
-	return rc;
-}
-
 int
 sepa_pain008_close(
     sepa_pain008_writer *w, sepa_pain008_info *info, sepa_error *err)
 {
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
 	char hex[65];
-	char *side_tmp = NULL;
-	char *side_path = NULL;
 	sepa_pain008_info vi;
-	int renamed = 0;
 	int rc;
 
 	if (info != NULL)
@@ -1038,20 +914,9 @@ sepa_pain008_close(
 	}
 	xmlw_close(&w->x, "CstmrDrctDbtInitn");
 	xmlw_raw(&w->x, "\n</Document>\n", 13);
-	if ((rc = xmlw_finish(&w->x, hex, err)) != 0)
+	if ((rc = xmlw_finish(&w->x, hex, err)) != 0 ||
+	    (rc = outfile_sync(&w->f, err)) != 0)
 		goto done;
-	if (fchmod(w->fd, w->opts.mode) != 0 || fsync(w->fd) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
-	rc = close(w->fd);
-	w->fd = -1;
-	if (rc != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not close %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
 	/* The thread has seen the same bytes as the file. */
 	rc = p8q_finish(w->q, w->opts.validate ? &vi : NULL, hex, err);
 	if (rc != 0) {
@@ -1069,34 +934,8 @@ sepa_pain008_close(
 		    (unsigned long long)w->x.bytes);
 		goto done;
 	}
-	if (w->opts.sidecar && (rc = p8_sidecar(w, hex, &side_tmp, err)) != 0)
-		goto done;
-	if (rename(w->tmp_path, w->path) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not rename %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
-	renamed = 1;
-	free(w->tmp_path);
-	w->tmp_path = NULL;
-	if (side_tmp != NULL) {
-		size_t n = strlen(w->path) + 8;
-
-		if ((side_path = malloc(n)) == NULL) {
-			rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-			goto done;
-		}
-		snprintf(side_path, n, "%s.sha256", w->path);
-		if (rename(side_tmp, side_path) != 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "could not rename %s: %s", side_tmp,
-			    strerror(errno));
-			goto done;
-		}
-		free(side_tmp);
-		side_tmp = NULL;
-	}
-	if ((rc = p8_fsync_dir(w->dir, err)) != 0)
+	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL, err)) !=
+	    0)
 		goto done;
 	if (info != NULL) {
 		info->version = w->opts.version;
@@ -1107,19 +946,8 @@ sepa_pain008_close(
 		memcpy(info->sha256, hex, sizeof(info->sha256));
 	}
 done:
-	if (rc != 0) {
-		/* Nothing may stay under the final names. */
-		if (renamed) {
-			unlink(w->path);
-			if (side_path != NULL && side_tmp == NULL)
-				unlink(side_path);
-		}
-		if (side_tmp != NULL)
-			unlink(side_tmp);
-		p8_where(err, w->path, rc);
-	}
-	free(side_tmp);
-	free(side_path);
+	if (rc != 0)
+		outfile_where(err, w->f.path, rc);
 	p8_writer_free(w);
 	return rc;
 }
