@@ -5,7 +5,7 @@
  * amounts and totals, business days, one block per key, amendments,
  * structured addresses), checked element by element as the bytes arrive.
  * Used on a finished file (sepa_pain008_validate_file) and, chunk by
- * chunk, on a file being written (pain008_queue.c).
+ * chunk, on a file being written (through checkq.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -765,6 +765,7 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 	int rc;
 
 	*out = NULL;
+	xmlInitParser();
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
 	v->err = err;

@@ -6,7 +6,7 @@
  * under a temporary name, synced, and renamed only once complete
  * (outfile.c). The
  * SHA-256 and, when asked, the validation run beside it in a second
- * thread (pain008_queue.c).
+ * thread (checkq.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
 #include "sepa/text.h"
+#include "checkq.h"
 #include "outfile.h"
 #include "xmlw.h"
 
@@ -63,7 +64,9 @@ struct sepa_pain008_writer {
 	int64_t blk_sum;
 	sepa_date blk_date;
 	struct p8_keys keys;
-	struct p8q *q; /* the validator thread, when opts.validate */
+	struct checkq *q; /* the hashing (and validating) thread */
+	struct p8v *v; /* the validator, when opts.validate */
+	sepa_error verr; /* its error */
 	struct p8_seen seen;
 };
 
@@ -383,7 +386,8 @@ p8_writer_free(struct sepa_pain008_writer *w)
 {
 	if (w == NULL)
 		return;
-	p8q_stop(w->q);
+	checkq_stop(w->q);
+	p8v_free(w->v);
 	outfile_discard(&w->f);
 	xmlw_free(&w->x);
 	free(w->seen.slot);
@@ -395,6 +399,28 @@ void
 sepa_pain008_abort(sepa_pain008_writer *w)
 {
 	p8_writer_free(w);
+}
+
+static int
+p8_feed(void *arg, const char *buf, size_t n)
+{
+	return p8v_feed(arg, buf, n);
+}
+
+/* Start the thread that hashes and, when asked, validates what w writes. */
+static int
+p8_checker(struct sepa_pain008_writer *w, sepa_error *err)
+{
+	int rc;
+
+	if (w->opts.validate &&
+	    (rc = p8v_open(&w->v, w->opts.schema_dir, (int)w->opts.version,
+	         w->f.path, &w->verr)) != 0) {
+		*err = w->verr;
+		return rc;
+	}
+	return checkq_start(
+	    &w->q, &w->x, w->v != NULL ? p8_feed : NULL, w->v, err);
 }
 
 int
@@ -460,7 +486,7 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	if ((rc = outfile_open(&w->f, path, opts->mode, err)) != 0 ||
 	    (rc = xmlw_init(&w->x, w->f.fd, opts->buffer_size, opts->write_hook,
 	         opts->write_hook_arg, err)) != 0 ||
-	    (rc = p8q_start(&w->q, &w->x, opts, w->f.path, err)) != 0)
+	    (rc = p8_checker(w, err)) != 0)
 		goto fail;
 
 	x = &w->x;
@@ -918,10 +944,12 @@ sepa_pain008_close(
 	    (rc = outfile_sync(&w->f, err)) != 0)
 		goto done;
 	/* The thread has seen the same bytes as the file. */
-	rc = p8q_finish(w->q, w->opts.validate ? &vi : NULL, hex, err);
-	if (rc != 0) {
-		if (w->opts.validate)
-			sepa_error_prefix(err, "the written file is not valid");
+	if ((rc = checkq_finish(w->q, hex, err)) != 0)
+		goto done;
+	if (w->v != NULL && (rc = p8v_finish(w->v, &vi)) != 0) {
+		if (err != NULL)
+			*err = w->verr;
+		sepa_error_prefix(err, "the written file is not valid");
 		goto done;
 	}
 	if (w->opts.validate &&

@@ -419,12 +419,23 @@ xmlw_elem_date(struct xmlw *w, const char *name, int year, int month, int day)
 	xmlw_tag(w, "</", name);
 }
 
+void
+xmlw_hex(char hex[65], const unsigned char md[32])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
 int
 xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	static const char digits[] = "0123456789abcdef";
 
 	hex[0] = '\0';
 	xmlw_flush(w);
@@ -436,10 +447,6 @@ xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 			*err = w->err;
 		return w->err.code;
 	}
-	for (unsigned int i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
+	xmlw_hex(hex, md);
 	return 0;
 }
