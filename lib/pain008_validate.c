@@ -10,14 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
 
 #include "internal.h"
@@ -28,6 +26,7 @@
 #include "sepa/money.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "xsdv.h"
 
 const struct p8_version p8_versions[] = {
     [SEPA_PAIN008_V08] = {"urn:iso:std:iso:20022:tech:xsd:pain.008.001.08",
@@ -160,11 +159,8 @@ struct p8v_tot {
 };
 
 struct p8v {
-	xmlParserCtxtPtr ctxt;
-	sepa_error *err;
-	int failed;
+	struct xsdv x; /* the parser, the schema and the first failure */
 	int version;
-	const char *path;
 	/* Interned element name -> code, so each name is looked up once. */
 	struct {
 		const xmlChar *name;
@@ -191,11 +187,6 @@ struct p8v {
 	int adr_ctry;
 	int adr_line;
 	struct p8_keys keys;
-	uint64_t bytes;
-	xmlSchemaParserCtxtPtr pctxt;
-	xmlSchemaPtr schema;
-	xmlSchemaValidCtxtPtr vctxt;
-	xmlSchemaSAXPlugPtr plug;
 };
 
 static int
@@ -222,37 +213,11 @@ p8v_lookup(struct p8v *v, const xmlChar *name)
 	return el;
 }
 
-static long
-p8v_line(struct p8v *v)
-{
-	return v->ctxt != NULL ? xmlSAX2GetLineNumber(v->ctxt) : 0;
-}
-
-static void p8v_fail(struct p8v *v, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-p8v_fail(struct p8v *v, int code, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[SEPA_ERROR_MSG_MAX];
-
-	if (v->failed)
-		return;
-	v->failed = 1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sepa_error_setw(v->err, code, v->path, p8v_line(v), "%s", msg);
-	if (v->ctxt != NULL)
-		xmlStopParser(v->ctxt);
-}
-
 /* A check from another module failed: keep its message, add the line. */
 static void
 p8v_fail_err(struct p8v *v, sepa_error *e)
 {
-	p8v_fail(v, e->code, "%s", e->msg);
+	xsdv_fail(&v->x, e->code, "%s", e->msg);
 }
 
 /* "123", "123.4", "123.45" -> cents; -1 when not such a number. */
@@ -300,14 +265,14 @@ p8v_total(struct p8v *v, const struct p8v_tot *t, const char *what)
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
 
 	if (!t->has_n || !t->has_sum)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: NbOfTxs and CtrlSum are mandatory", what);
 	else if (t->ann_n != t->n)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: NbOfTxs says %ld, the file holds %ld", what, t->ann_n,
 		    t->n);
 	else if (t->ann_sum != t->sum)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: CtrlSum says %s, the amounts add up to %s", what,
 		    sepa_money_xml(a, t->ann_sum), sepa_money_xml(b, t->sum));
 }
@@ -324,18 +289,18 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)nb_namespaces;
 	(void)namespaces;
 	(void)nb_defaulted;
-	if (v->failed)
+	if (v->x.failed)
 		return;
 	if (v->depth == 0 &&
 	    (uri == NULL ||
 	        strcmp((const char *)uri, p8_versions[v->version].ns) != 0 ||
 	        strcmp((const char *)localname, "Document") != 0)) {
-		p8v_fail(v, SEPA_EXML, "the root is not a %s Document",
+		xsdv_fail(&v->x, SEPA_EXML, "the root is not a %s Document",
 		    p8_versions[v->version].ns);
 		return;
 	}
 	if (v->depth >= P8V_DEPTH) {
-		p8v_fail(v, SEPA_ELIMIT, "elements nested deeper than %d",
+		xsdv_fail(&v->x, SEPA_ELIMIT, "elements nested deeper than %d",
 		    P8V_DEPTH);
 		return;
 	}
@@ -368,7 +333,7 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	case E_ORGNLDBTRAGT:
 		if (v->smnda)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "OrgnlDbtrAgt must not be given with "
 			    "OrgnlDbtrAcct SMNDA");
 		break;
@@ -381,7 +346,7 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 			if (strcmp((const char *)a[0], "Ccy") == 0 &&
 			    (a[4] - a[3] != 3 || memcmp(a[3], "EUR", 3) != 0))
-				p8v_fail(v, SEPA_EINVAL,
+				xsdv_fail(&v->x, SEPA_EINVAL,
 				    "InstdAmt: currency %.*s is not EUR",
 				    (int)(a[4] - a[3] < 8 ? a[4] - a[3] : 8),
 				    (const char *)a[3]);
@@ -398,7 +363,7 @@ p8v_chars(void *ctx, const xmlChar *ch, int len)
 	struct p8v *v = ctx;
 	size_t n = (size_t)len;
 
-	if (v->failed || !v->leaf)
+	if (v->x.failed || !v->leaf)
 		return;
 	if (v->tlen + n > P8V_TEXT) {
 		v->text_too_long = 1;
@@ -414,7 +379,7 @@ p8v_leaf_latin(struct p8v *v)
 {
 	for (size_t i = 0; i < v->tlen; i++)
 		if (!sepa_is_latin_char((unsigned char)v->text[i])) {
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "character 0x%02x at column %zu of the text is "
 			    "outside the SEPA Latin set",
 			    (unsigned char)v->text[i], i + 1);
@@ -454,13 +419,13 @@ p8v_leaf_total(struct p8v *v, enum p8_el el, const char *t)
 		long n = strtol(t, &end, 10);
 
 		if (*end != '\0' || n < 1)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "NbOfTxs \"%s\" is not a positive count", t);
 		tot->ann_n = n;
 		tot->has_n = 1;
 	} else if (el == E_CTRLSUM) {
 		if ((c = p8v_cents(t)) < 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "CtrlSum \"%s\" is not an amount with at most 2 "
 			    "decimals",
 			    t);
@@ -469,12 +434,12 @@ p8v_leaf_total(struct p8v *v, enum p8_el el, const char *t)
 	} else {
 		c = p8v_cents(t);
 		if (c < 1 || c > SEPA_AMOUNT_MAX)
-			p8v_fail(v, SEPA_ERANGE,
+			xsdv_fail(&v->x, SEPA_ERANGE,
 			    "InstdAmt \"%s\" is outside 0.01 .. 999999999.99 "
 			    "or has more than 2 decimals",
 			    t);
 		else if (v->blk.sum > INT64_MAX - c)
-			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
 		else
 			v->blk.sum += c;
 	}
@@ -491,21 +456,21 @@ p8v_leaf_when(struct p8v *v, enum p8_el el, const char *t)
 			if (strcmp(t, p8_seq_name(s)) == 0)
 				v->key.seq = s;
 		if (v->key.seq < 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "SeqTp %s is not FRST, RCUR, OOFF or FNAL", t);
 	} else if (el == E_REQDCOLLTNDT) {
 		if (p8v_date(t, &v->key.date) != 0)
-			p8v_fail(
-			    v, SEPA_EINVAL, "ReqdColltnDt %s is not a date", t);
+			xsdv_fail(&v->x, SEPA_EINVAL,
+			    "ReqdColltnDt %s is not a date", t);
 		else if (!sepa_target2_is_business_day(v->key.date))
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "ReqdColltnDt %s is not a TARGET2 business day", t);
 		v->has_date = 1;
 	} else if (p8v_date(t, &d) != 0) {
-		p8v_fail(v, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
+		xsdv_fail(&v->x, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
 	} else if (v->has_date && sepa_date_cmp(d, v->key.date) > 0) {
-		p8v_fail(
-		    v, SEPA_EINVAL, "DtOfSgntr %s is after the due date", t);
+		xsdv_fail(&v->x, SEPA_EINVAL,
+		    "DtOfSgntr %s is after the due date", t);
 	}
 }
 
@@ -534,7 +499,7 @@ p8v_leaf_code(struct p8v *v, enum p8_el el, enum p8_el parent, const char *t)
 		        bic, t, p8_versions[v->version].bic_rule, &e) != 0)
 			p8v_fail_err(v, &e);
 		else if (strcmp(bic, t) != 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "BIC %s is not in normal form (%s)", t, bic);
 	} else if (v->in_schme && parent == E_OTHER) {
 		/* CdtrSchmeId/Id/PrvtId/Othr/Id: an ICS. */
@@ -611,14 +576,14 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)localname;
 	(void)prefix;
 	(void)uri;
-	if (v->failed || v->depth == 0)
+	if (v->x.failed || v->depth == 0)
 		return;
 	el = v->stack[v->depth - 1];
 	parent = v->depth >= 2 ? v->stack[v->depth - 2] : E_OTHER;
 	if (v->leaf) {
 		v->text[v->tlen] = '\0';
 		if (v->text_too_long)
-			p8v_fail(v, SEPA_ELIMIT,
+			xsdv_fail(&v->x, SEPA_ELIMIT,
 			    "text longer than %d characters", P8V_TEXT);
 		else
 			p8v_leaf(v, el, parent);
@@ -631,7 +596,7 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case E_DRCTDBTTXINF:
 		v->blk.n++;
 		if (v->amdmnt_ind != v->amdmnt_dtls)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    v->amdmnt_ind ? "AmdmntInd is true but "
 			                    "AmdmntInfDtls is missing"
 			                  : "AmdmntInfDtls without AmdmntInd "
@@ -649,22 +614,22 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	case E_PSTLADR:
 		if (!v->adr_town || !v->adr_ctry)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "PstlAdr without TwnNm and Ctry (unstructured "
 			    "addresses are refused from 15 November 2026)");
 		break;
 	case E_PMTINF:
-		if (v->failed)
+		if (v->x.failed)
 			break;
 		p8v_total(v, &v->blk, "PmtInf");
-		if (v->failed)
+		if (v->x.failed)
 			break;
 		if (p8_keys_add(&v->keys, &v->key, &e) != 0) {
 			p8v_fail_err(v, &e);
 			break;
 		}
 		if (v->grp.sum > INT64_MAX - v->blk.sum) {
-			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
 			break;
 		}
 		v->grp.n += v->blk.n;
@@ -678,46 +643,6 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	}
 	v->depth--;
-}
-
-/* libxml2 2.12 made the error const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *p8v_xml_err;
-#else
-typedef xmlErrorPtr p8v_xml_err;
-#endif
-
-static void
-p8v_serror(void *ctx, p8v_xml_err xe)
-{
-	struct p8v *v = ctx;
-	char msg[SEPA_ERROR_MSG_MAX];
-	size_t n;
-
-	if (v->failed || xe == NULL || xe->level < XML_ERR_ERROR)
-		return;
-	snprintf(msg, sizeof(msg), "%s",
-	    xe->message != NULL ? xe->message : "XML error");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	v->failed = 1;
-	sepa_error_setw(v->err, SEPA_EXML, v->path,
-	    xe->line > 0 ? xe->line : p8v_line(v), "%s", msg);
-	if (v->ctxt != NULL)
-		xmlStopParser(v->ctxt);
-}
-
-/* The parser stopped on an error no callback reported. */
-static void
-p8v_parse_error(struct p8v *v)
-{
-	p8v_xml_err xe = xmlCtxtGetLastError(v->ctxt);
-
-	if (xe != NULL && xe->message != NULL)
-		p8v_serror(v, xe);
-	if (!v->failed)
-		p8v_fail(v, SEPA_EXML, "the XML is not well-formed");
 }
 
 /* Which version the first bytes of a file declare. */
@@ -743,13 +668,7 @@ p8v_free(struct p8v *v)
 {
 	if (v == NULL)
 		return;
-	if (v->plug != NULL)
-		xmlSchemaSAXUnplug(v->plug);
-	if (v->ctxt != NULL)
-		xmlFreeParserCtxt(v->ctxt);
-	xmlSchemaFreeValidCtxt(v->vctxt);
-	xmlSchemaFree(v->schema);
-	xmlSchemaFreeParserCtxt(v->pctxt);
+	xsdv_close(&v->x);
 	free(v->keys.v);
 	free(v);
 }
@@ -761,104 +680,49 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 	xmlSAXHandler sax;
 	struct p8v *v;
 	char xsd[PATH_MAX];
-	int fd;
 	int rc;
 
 	*out = NULL;
-	xmlInitParser();
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	v->err = err;
 	v->version = version;
 	snprintf(
 	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[version].xsd);
-	/* Checked here: libxml2 would print its own warning on stderr. */
-	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = sepa_error_setw(err, SEPA_EXML, xsd, 0,
-		    "could not open the schema: %s", strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	v->path = xsd;
-	v->pctxt = xmlSchemaNewParserCtxt(xsd);
-	if (v->pctxt != NULL) {
-		xmlSchemaSetParserStructuredErrors(v->pctxt, p8v_serror, v);
-		v->schema = xmlSchemaParse(v->pctxt);
-	}
-	if (v->schema == NULL) {
-		if (!v->failed)
-			sepa_error_setw(err, SEPA_EXML, xsd, 0,
-			    "could not load the schema");
-		rc = err != NULL ? err->code : SEPA_EXML;
-		goto fail;
-	}
-	v->path = name;
-	v->vctxt = xmlSchemaNewValidCtxt(v->schema);
-	if (v->vctxt == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	xmlSchemaSetValidStructuredErrors(v->vctxt, p8v_serror, v);
-
 	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = p8v_start;
 	sax.endElementNs = p8v_end;
 	sax.characters = p8v_chars;
 	sax.cdataBlock = p8v_chars;
-	sax.serror = p8v_serror;
-	v->ctxt = xmlCreatePushParserCtxt(&sax, v, NULL, 0, name);
-	if (v->ctxt == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	xmlCtxtUseOptions(v->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	v->plug = xmlSchemaSAXPlug(v->vctxt, &v->ctxt->sax, &v->ctxt->userData);
-	if (v->plug == NULL) {
-		rc = sepa_error_set(
-		    err, SEPA_ENOMEM, "could not plug the schema validator");
-		goto fail;
+	if ((rc = xsdv_open(&v->x, xsd, &sax, v, name, err)) != 0) {
+		p8v_free(v);
+		return rc;
 	}
 	*out = v;
 	return 0;
-fail:
-	v->path = NULL;
-	p8v_free(v);
-	return rc;
 }
 
 int
 p8v_feed(struct p8v *v, const char *buf, size_t n)
 {
-	while (n > 0 && !v->failed) {
-		int k = n > (1 << 20) ? 1 << 20 : (int)n;
-
-		if (xmlParseChunk(v->ctxt, buf, k, 0) != 0 && !v->failed)
-			p8v_parse_error(v);
-		v->bytes += (uint64_t)k;
-		buf += k;
-		n -= (size_t)k;
-	}
-	return v->failed ? -1 : 0;
+	return xsdv_feed(&v->x, buf, n);
 }
 
 int
 p8v_finish(struct p8v *v, sepa_pain008_info *info)
 {
-	if (!v->failed && xmlParseChunk(v->ctxt, NULL, 0, 1) != 0 && !v->failed)
-		p8v_parse_error(v);
-	if (!v->failed && (!v->ctxt->wellFormed || v->grp.n == 0))
-		p8v_fail(v, SEPA_EXML, "the document is incomplete");
-	if (v->failed)
-		return v->err != NULL && v->err->code != 0 ? v->err->code
-		                                           : SEPA_EXML;
+	int rc;
+
+	if (xsdv_end(&v->x) == 0 && v->grp.n == 0)
+		xsdv_fail(&v->x, SEPA_EXML, "the document is incomplete");
+	if ((rc = xsdv_code(&v->x)) != 0)
+		return rc;
 	if (info != NULL) {
 		memset(info, 0, sizeof(*info));
 		info->version = (enum sepa_pain008_version)v->version;
 		info->nb_of_txs = v->grp.n;
 		info->ctrl_sum = v->grp.sum;
 		info->nb_of_blocks = v->blocks;
-		info->bytes = v->bytes;
+		info->bytes = v->x.bytes;
 	}
 	return 0;
 }
