@@ -1,18 +1,16 @@
 /*
  * pain008_write.c - pain.008 writer, streamed on xmlw.c: every field is
  * checked and reduced to the SEPA Latin set before it is written, the
- * blocks and totals are counted as they go, EndToEndIds are kept unique in
- * a keyed hash table, and the file (with its .sha256 sidecar) is written
- * under a temporary name, synced, and renamed only once complete
- * (outfile.c). The
- * SHA-256 and, when asked, the validation run beside it in a second
- * thread (checkq.c).
+ * blocks and totals are counted as they go, EndToEndIds are kept unique
+ * in a keyed hash table (seen.c), and the file (with its .sha256 sidecar)
+ * is written under a temporary name, synced, and renamed only once
+ * complete (outfile.c). The SHA-256 and, when asked, the validation run
+ * beside it in a second thread (checkq.c).
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "pain008_internal.h"
 #include "sepa/iban.h"
@@ -23,6 +21,7 @@
 #include "sepa/text.h"
 #include "checkq.h"
 #include "outfile.h"
+#include "seen.h"
 #include "xmlw.h"
 
 #define P8_NAME_MAX 70
@@ -31,20 +30,6 @@
 #define P8_STREET_MAX 70
 #define P8_SHORT_MAX 16
 #define P8_LINE_MAX 70
-
-/*
- * EndToEndIds already in the file, as 64-bit keyed hashes in an open
- * addressing table (8 bytes per id: 16 MB at 1M). Two different ids
- * sharing a hash would be refused as a duplicate; the key is drawn at
- * random for each file, so the odds (below 1e-7 for 1M ids) do not
- * repeat when the batch is written again.
- */
-struct p8_seen {
-	uint64_t *slot;
-	size_t cap; /* power of two */
-	size_t n;
-	uint64_t key;
-};
 
 struct sepa_pain008_writer {
 	sepa_pain008_opts opts;
@@ -67,64 +52,8 @@ struct sepa_pain008_writer {
 	struct checkq *q; /* the hashing (and validating) thread */
 	struct p8v *v; /* the validator, when opts.validate */
 	sepa_error verr; /* its error */
-	struct p8_seen seen;
+	struct seen seen; /* the EndToEndIds already in the file */
 };
-
-static uint64_t
-p8_hash(const char *s, uint64_t key)
-{
-	uint64_t h = UINT64_C(14695981039346656037) ^ key;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= UINT64_C(1099511628211);
-	}
-	/* Final mix (murmur3) so that close ids spread over the table. */
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h != 0 ? h : 1;
-}
-
-static void
-p8_seen_put(struct p8_seen *t, uint64_t h)
-{
-	size_t i = (size_t)h & (t->cap - 1);
-
-	while (t->slot[i] != 0)
-		i = (i + 1) & (t->cap - 1);
-	t->slot[i] = h;
-	t->n++;
-}
-
-/* 1 when h is already in the table, else add it; -1 out of memory. */
-static int
-p8_seen_add(struct p8_seen *t, uint64_t h)
-{
-	size_t i;
-
-	if (2 * (t->n + 1) > t->cap) {
-		struct p8_seen g = *t;
-
-		g.cap = t->cap != 0 ? 2 * t->cap : 1024;
-		g.n = 0;
-		if ((g.slot = calloc(g.cap, sizeof(*g.slot))) == NULL)
-			return -1;
-		for (i = 0; i < t->cap; i++)
-			if (t->slot[i] != 0)
-				p8_seen_put(&g, t->slot[i]);
-		free(t->slot);
-		*t = g;
-	}
-	for (i = (size_t)h & (t->cap - 1); t->slot[i] != 0;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->slot[i] == h)
-			return 1;
-	p8_seen_put(t, h);
-	return 0;
-}
 
 /* ---------------------------------------------------------- checks */
 
@@ -390,7 +319,7 @@ p8_writer_free(struct sepa_pain008_writer *w)
 	p8v_free(w->v);
 	outfile_discard(&w->f);
 	xmlw_free(&w->x);
-	free(w->seen.slot);
+	seen_free(&w->seen);
 	free(w->keys.v);
 	free(w);
 }
@@ -471,19 +400,8 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	w->ver = &p8_versions[opts->version];
 	w->ann_txs = hdr->nb_of_txs;
 	w->ann_sum = hdr->ctrl_sum;
-	if (getrandom(&w->seen.key, sizeof(w->seen.key), 0) !=
-	    (ssize_t)sizeof(w->seen.key))
-		w->seen.key = (uint64_t)(uintptr_t)w;
-	/* Sized once from the announced count: no rehash peak at 1M. */
-	w->seen.cap = 1024;
-	while (w->seen.cap < ((size_t)1 << 24) &&
-	    w->seen.cap < 2 * (size_t)hdr->nb_of_txs)
-		w->seen.cap *= 2;
-	if ((w->seen.slot = calloc(w->seen.cap, sizeof(uint64_t))) == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((rc = outfile_open(&w->f, path, opts->mode, err)) != 0 ||
+	if ((rc = seen_init(&w->seen, (size_t)hdr->nb_of_txs, err)) != 0 ||
+	    (rc = outfile_open(&w->f, path, opts->mode, err)) != 0 ||
 	    (rc = xmlw_init(&w->x, w->f.fd, opts->buffer_size, opts->write_hook,
 	         opts->write_hook_arg, err)) != 0 ||
 	    (rc = p8_checker(w, err)) != 0)
@@ -802,7 +720,7 @@ sepa_pain008_add(
 	         &amend, tx->amendment, tx, iban, flags, err)) != 0)
 		goto refused;
 	switch (
-	    p8_seen_add(&w->seen, p8_hash(tx->end_to_end_id, w->seen.key))) {
+	    seen_add(&w->seen, seen_hash_str(&w->seen, tx->end_to_end_id))) {
 	case 0:
 		break;
 	case 1:
