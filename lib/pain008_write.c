@@ -20,6 +20,7 @@
 #include "sepa/rules.h"
 #include "sepa/text.h"
 #include "checkq.h"
+#include "fields.h"
 #include "outfile.h"
 #include "seen.h"
 #include "xmlw.h"
@@ -56,98 +57,6 @@ struct sepa_pain008_writer {
 };
 
 /* ---------------------------------------------------------- checks */
-
-/* Transliterate `in` to the SEPA Latin set, cut at max characters. */
-static int
-p8_latin(char *out, size_t outsz, const char *in, size_t max, unsigned flags,
-    const char *field, int required, sepa_error *err)
-{
-	int rc;
-
-	out[0] = '\0';
-	if (p8_empty(in)) {
-		if (required)
-			return sepa_error_set(
-			    err, SEPA_EINVAL, "%s is missing", field);
-		return 0;
-	}
-	rc = sepa_text_latin(out, outsz, in, max, flags, NULL, err);
-	if (rc != 0) {
-		sepa_error_prefix(err, "%s", field);
-		return rc;
-	}
-	if (required && out[0] == '\0')
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "%s is empty once reduced to the SEPA character set",
-		    field);
-	return 0;
-}
-
-static int
-p8_id(const char *id, const char *field, int required, sepa_error *err)
-{
-	if (p8_empty(id)) {
-		if (required)
-			return sepa_error_set(
-			    err, SEPA_EINVAL, "%s is missing", field);
-		return 0;
-	}
-	return sepa_id_validate(id, field, err);
-}
-
-/* A mandatory IBAN or ICS: sepa_iban_parse or sepa_cid_parse as parse. */
-static int
-p8_code(char *out, const char *in,
-    int (*parse)(char *, const char *, sepa_error *), const char *field,
-    sepa_error *err)
-{
-	int rc;
-
-	if (p8_empty(in))
-		return sepa_error_set(err, SEPA_EINVAL, "%s is missing", field);
-	rc = parse(out, in, err);
-	if (rc != 0)
-		sepa_error_prefix(err, "%s", field);
-	return rc;
-}
-
-static int
-p8_bic(char *out, const char *in, enum sepa_bic_rule rule, const char *field,
-    sepa_error *err)
-{
-	int rc;
-
-	out[0] = '\0';
-	if (p8_empty(in))
-		return 0;
-	rc = sepa_bic_parse(out, in, rule, err);
-	if (rc != 0)
-		sepa_error_prefix(err, "%s", field);
-	return rc;
-}
-
-static int
-p8_amount(int64_t cents, const char *field, sepa_error *err)
-{
-	if (cents < 1 || cents > SEPA_AMOUNT_MAX) {
-		char buf[SEPA_MONEY_BUFSZ];
-
-		return sepa_error_set(err, SEPA_ERANGE,
-		    "%s %s is outside 0.01 .. 999999999.99", field,
-		    sepa_money_xml(buf, cents));
-	}
-	return 0;
-}
-
-static int
-p8_date(sepa_date d, const char *field, sepa_error *err)
-{
-	if (!sepa_date_valid(d.year, d.month, d.day))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "%s %04d-%02d-%02d is not a date", field, d.year, d.month,
-		    d.day);
-	return 0;
-}
 
 /* "YYYY-MM-DDThh:mm:ss[.fff][Z|+hh:mm|-hh:mm]" */
 static int
@@ -273,8 +182,8 @@ p8_addr_prepare(struct p8_addr *a, const sepa_pain008_address *in,
 #define P8_FIELD(dst, src, max, name, req) \
 	do { \
 		snprintf(field, sizeof(field), "%s address %s", who, name); \
-		rc = p8_latin( \
-		    dst, sizeof(dst), src, max, flags, field, req, err); \
+		rc = field_text(dst, sizeof(dst), src, max, flags, \
+		    sepa_text_latin, field, req, err); \
 		if (rc != 0) \
 			return rc; \
 	} while (0)
@@ -380,10 +289,11 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 		        "validation needs the schema directory "
 		        "(opts.schema_dir)"));
 	/* The header first: nothing is created for a bad one. */
-	if ((rc = p8_id(hdr->msg_id, "MsgId", 1, err)) != 0 ||
+	if ((rc = field_id(hdr->msg_id, "MsgId", 1, err)) != 0 ||
 	    (rc = p8_datetime(hdr->creation_time, err)) != 0 ||
-	    (rc = p8_latin(name, sizeof(name), hdr->initiating_party,
-	         P8_NAME_MAX, opts->text_flags, "InitgPty/Nm", 1, err)) != 0)
+	    (rc = field_text(name, sizeof(name), hdr->initiating_party,
+	         P8_NAME_MAX, opts->text_flags, sepa_text_latin, "InitgPty/Nm",
+	         1, err)) != 0)
 		return outfile_where(err, path, rc);
 	if (hdr->nb_of_txs < 1 || hdr->ctrl_sum < 1)
 		return outfile_where(err, path,
@@ -466,19 +376,20 @@ p8_block_check(struct sepa_pain008_writer *w, const sepa_pain008_block *b,
 	if (b->batch_booking < -1 || b->batch_booking > 1)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "BtchBookg must be -1 (absent), 0 or 1");
-	if ((rc = p8_date(b->due_date, "ReqdColltnDt", err)) != 0)
+	if ((rc = field_date(b->due_date, "ReqdColltnDt", err)) != 0)
 		return rc;
 	if (!sepa_target2_is_business_day(b->due_date))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "ReqdColltnDt %s is not a TARGET2 business day",
 		    sepa_date_iso(d, b->due_date));
-	if ((rc = p8_latin(name, P8_NAME_MAX + 1, b->creditor_name, P8_NAME_MAX,
-	         w->opts.text_flags, "Cdtr/Nm", 1, err)) != 0 ||
-	    (rc = p8_code(key->iban, b->creditor_iban, sepa_iban_parse,
-	         "CdtrAcct", err)) != 0 ||
-	    (rc = p8_bic(bic, b->creditor_bic, w->ver->bic_rule, "CdtrAgt",
+	if ((rc = field_text(name, P8_NAME_MAX + 1, b->creditor_name,
+	         P8_NAME_MAX, w->opts.text_flags, sepa_text_latin, "Cdtr/Nm", 1,
 	         err)) != 0 ||
-	    (rc = p8_code(key->cid, b->creditor_id, sepa_cid_parse,
+	    (rc = field_code(key->iban, b->creditor_iban, sepa_iban_parse,
+	         "CdtrAcct", err)) != 0 ||
+	    (rc = field_bic(bic, b->creditor_bic, w->ver->bic_rule, "CdtrAgt",
+	         err)) != 0 ||
+	    (rc = field_code(key->cid, b->creditor_id, sepa_cid_parse,
 	         "CdtrSchmeId", err)) != 0)
 		return rc;
 	return p8_addr_prepare(
@@ -507,7 +418,7 @@ sepa_pain008_begin_block(
 		        w->blk_id));
 	memset(&key, 0, sizeof(key));
 	seq = p8_seq_name(b->seq);
-	if ((rc = p8_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
+	if ((rc = field_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
 		return outfile_where(err, w->f.path, rc);
 	rc = p8_block_check(w, b, name, bic, &key, &addr, err);
 	if (rc == 0) {
@@ -583,8 +494,8 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "amendment without any original value");
 	if (!p8_empty(in->orig_mandate_id)) {
-		if ((rc = p8_id(in->orig_mandate_id, "OrgnlMndtId", 1, err)) !=
-		    0)
+		if ((rc = field_id(
+		         in->orig_mandate_id, "OrgnlMndtId", 1, err)) != 0)
 			return rc;
 		if (strcmp(in->orig_mandate_id, tx->mandate_id) == 0)
 			return sepa_error_set(err, SEPA_EINVAL,
@@ -592,18 +503,19 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 			    tx->mandate_id);
 		snprintf(a->mndt, sizeof(a->mndt), "%s", in->orig_mandate_id);
 	}
-	if ((rc = p8_latin(a->cname, sizeof(a->cname), in->orig_creditor_name,
-	         P8_NAME_MAX, flags, "OrgnlCdtrSchmeId/Nm", 0, err)) != 0)
+	if ((rc = field_text(a->cname, sizeof(a->cname), in->orig_creditor_name,
+	         P8_NAME_MAX, flags, sepa_text_latin, "OrgnlCdtrSchmeId/Nm", 0,
+	         err)) != 0)
 		return rc;
 	if (!p8_empty(in->orig_creditor_id) &&
-	    (rc = p8_code(a->cid, in->orig_creditor_id, sepa_cid_parse,
+	    (rc = field_code(a->cid, in->orig_creditor_id, sepa_cid_parse,
 	         "OrgnlCdtrSchmeId", err)) != 0)
 		return rc;
 	switch (in->account) {
 	case SEPA_AMEND_NONE:
 		break;
 	case SEPA_AMEND_SAME_BANK:
-		if ((rc = p8_code(a->iban, in->orig_debtor_iban,
+		if ((rc = field_code(a->iban, in->orig_debtor_iban,
 		         sepa_iban_parse, "OrgnlDbtrAcct", err)) != 0)
 			return rc;
 		if (strcmp(a->iban, dbtr_iban) == 0)
@@ -687,11 +599,11 @@ sepa_pain008_add(
 		    sepa_error_set(err, SEPA_ESTATE,
 		        "a transaction outside a PmtInf block"));
 	flags = w->opts.text_flags;
-	if ((rc = p8_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
-	    (rc = p8_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
-	    (rc = p8_amount(tx->amount, "InstdAmt", err)) != 0 ||
-	    (rc = p8_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
-	    (rc = p8_date(tx->signature_date, "DtOfSgntr", err)) != 0)
+	if ((rc = field_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
+	    (rc = field_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
+	    (rc = field_amount(tx->amount, "InstdAmt", err)) != 0 ||
+	    (rc = field_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
+	    (rc = field_date(tx->signature_date, "DtOfSgntr", err)) != 0)
 		goto refused;
 	if (sepa_date_cmp(tx->signature_date, w->blk_date) > 0) {
 		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
@@ -702,16 +614,17 @@ sepa_pain008_add(
 		    sepa_date_iso(d2, w->blk_date));
 		goto refused;
 	}
-	if ((rc = p8_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
+	if ((rc = field_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
 	         err)) != 0 ||
-	    (rc = p8_bic(
+	    (rc = field_bic(
 	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
-	    (rc = p8_latin(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
-	         flags, "Dbtr/Nm", 1, err)) != 0 ||
-	    (rc = p8_latin(ultimate, sizeof(ultimate), tx->ultimate_debtor,
-	         P8_NAME_MAX, flags, "UltmtDbtr/Nm", 0, err)) != 0 ||
-	    (rc = p8_latin(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX, flags,
-	         "RmtInf/Ustrd", 0, err)) != 0 ||
+	    (rc = field_text(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
+	         flags, sepa_text_latin, "Dbtr/Nm", 1, err)) != 0 ||
+	    (rc = field_text(ultimate, sizeof(ultimate), tx->ultimate_debtor,
+	         P8_NAME_MAX, flags, sepa_text_latin, "UltmtDbtr/Nm", 0,
+	         err)) != 0 ||
+	    (rc = field_text(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX,
+	         flags, sepa_text_latin, "RmtInf/Ustrd", 0, err)) != 0 ||
 	    (rc = p8_addr_prepare(
 	         &addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
 		goto refused;
