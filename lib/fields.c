@@ -1,6 +1,8 @@
 /*
  * fields.c - checking the fields a writer is given (see fields.h).
  */
+#include <string.h>
+
 #include "fields.h"
 #include "sepa/iban.h"
 #include "sepa/money.h"
@@ -57,6 +59,27 @@ field_code(char *out, const char *in,
 	if (rc != 0)
 		sepa_error_prefix(err, "%s", field);
 	return rc;
+}
+
+int
+field_old_iban(char *out, const char *in, const char *now, const char *field,
+    const char *now_field, const char *hint, sepa_error *err)
+{
+	char b1[SEPA_IBAN_BANK_BUFSZ], b2[SEPA_IBAN_BANK_BUFSZ];
+	int rc;
+
+	if ((rc = field_code(out, in, sepa_iban_parse, field, err)) != 0)
+		return rc;
+	if (strcmp(out, now) == 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "%s is the same IBAN as %s", field, now_field);
+	/* Only when both banks are known can we tell. */
+	if (sepa_iban_bank_id(b1, out, NULL) == 0 &&
+	    sepa_iban_bank_id(b2, now, NULL) == 0 && strcmp(b1, b2) != 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "%s: the old IBAN is at another bank (%s, now %s): %s",
+		    field, b1, b2, hint);
+	return 0;
 }
 
 int

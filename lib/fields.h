@@ -42,6 +42,16 @@ int field_code(char *out, const char *in,
     int (*parse)(char *, const char *, sepa_error *), const char *field,
     sepa_error *err);
 
+/*
+ * The old IBAN of an amendment at the same bank: a valid IBAN (into out),
+ * not the one debited now (`now`, named now_field), and at the same bank
+ * when both banks are known; else the message ends with `hint` (what to
+ * declare instead for a change of bank).
+ */
+int field_old_iban(char *out, const char *in, const char *now,
+    const char *field, const char *now_field, const char *hint,
+    sepa_error *err);
+
 /* An optional BIC (out "" when absent). */
 int field_bic(char *out, const char *in, enum sepa_bic_rule rule,
     const char *field, sepa_error *err);

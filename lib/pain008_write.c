@@ -515,25 +515,10 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 	case SEPA_AMEND_NONE:
 		break;
 	case SEPA_AMEND_SAME_BANK:
-		if ((rc = field_code(a->iban, in->orig_debtor_iban,
-		         sepa_iban_parse, "OrgnlDbtrAcct", err)) != 0)
+		if ((rc = field_old_iban(a->iban, in->orig_debtor_iban,
+		         dbtr_iban, "OrgnlDbtrAcct", "DbtrAcct",
+		         "use the new bank amendment (SMNDA)", err)) != 0)
 			return rc;
-		if (strcmp(a->iban, dbtr_iban) == 0)
-			return sepa_error_set(err, SEPA_EINVAL,
-			    "OrgnlDbtrAcct is the same IBAN as DbtrAcct");
-		{
-			char b1[SEPA_IBAN_BANK_BUFSZ], b2[SEPA_IBAN_BANK_BUFSZ];
-
-			/* Only when both banks are known can we tell. */
-			if (sepa_iban_bank_id(b1, a->iban, NULL) == 0 &&
-			    sepa_iban_bank_id(b2, dbtr_iban, NULL) == 0 &&
-			    strcmp(b1, b2) != 0)
-				return sepa_error_set(err, SEPA_EINVAL,
-				    "OrgnlDbtrAcct: the old IBAN is at "
-				    "another bank (%s, now %s): use the new "
-				    "bank amendment (SMNDA)",
-				    b1, b2);
-		}
 		break;
 	case SEPA_AMEND_OTHER_BANK:
 		break;
