@@ -150,10 +150,10 @@ xmlw_raw(struct xmlw *w, const char *s, size_t n)
 
 /*
  * What each byte needs in character data (attr 0) or in an attribute
- * value (attr 1): 0 copy, 1 escape, 2 refuse (control characters XML 1.0
- * forbids). Tabs and line breaks are kept in character data and written
- * as character references in attributes, where a parser would turn them
- * into spaces. Bytes >= 0x80 are copied (UTF-8 or ISO-8859-1, as the
+ * value (attr 1, always written between '"'): 0 copy, 1 escape, 2 refuse
+ * (control characters XML 1.0 forbids). Tabs and line breaks are kept in
+ * character data and written as character references in attributes,
+ * where a parser would turn them into spaces; ''' needs no escape there. Bytes >= 0x80 are copied (UTF-8 or ISO-8859-1, as the
  * document declares); the callers pass text already checked or
  * transliterated.
  */
@@ -165,8 +165,9 @@ xmlw_class(unsigned char c, int attr)
 	case '<':
 	case '>':
 	case '"':
-	case '\'':
 		return 1;
+	case '\'':
+		return attr ? 0 : 1; /* attribute values are in '"' */
 	case '\t':
 	case '\n':
 	case '\r':

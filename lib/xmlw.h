@@ -84,8 +84,8 @@ void xmlw_elem_date(
 /*
  * An empty element with one attribute, on its own line:
  * <name attr="escaped value"/>. The value is escaped for an attribute
- * (& < > " ' and tabs and line breaks as references); a control
- * character fails, as does a value that cannot fit the buffer.
+ * between '"' (& < > " and tabs and line breaks as references); a
+ * control character fails, as does a value that cannot fit the buffer.
  */
 void xmlw_leaf(
     struct xmlw *w, const char *name, const char *attr, const char *value);
