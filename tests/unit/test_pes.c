@@ -1188,3 +1188,359 @@ Test(pes, validator_refuses_a_cut_flow_and_a_pain008)
 	free(golden);
 	rmrf(dir);
 }
+
+/* ------------------------------------------------------------ reader */
+
+#define MAX_REC 16
+
+struct got {
+	size_t n;
+	sepa_pes_record r[MAX_REC];
+	sepa_pes_ack a[MAX_REC];
+	int stop_at; /* stop (return SEPA_EINVAL) at this record, -1 never */
+};
+
+static int
+got_record(const sepa_pes_record *r, void *arg)
+{
+	struct got *g = arg;
+
+	if ((int)g->n == g->stop_at)
+		return SEPA_EINVAL;
+	cr_assert_lt(g->n, MAX_REC);
+	cr_expect_eq(r->index, g->n);
+	g->r[g->n++] = *r;
+	return 0;
+}
+
+static int
+got_ack(const sepa_pes_ack *a, void *arg)
+{
+	struct got *g = arg;
+
+	cr_assert_lt(g->n, MAX_REC);
+	g->a[g->n++] = *a;
+	return 0;
+}
+
+/* Read a file into g (stop_at -1). */
+static int
+read_path(
+    const char *path, struct got *g, sepa_pes_read_info *info, sepa_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->stop_at = -1;
+	return sepa_pes_read_file(
+	    path, NULL, got_record, got_ack, g, info, err);
+}
+
+/* What the reader gives back is what the writer was given. */
+Test(pes, reader_round_trip_of_the_golden_flow)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_pes_read_info info;
+	struct got g;
+	const sepa_pes_record *r;
+
+	cr_assert_eq(read_path(GOLDEN "/sample-ormc.xml", &g, &info, &err), 0,
+	    "%s", err.msg);
+	cr_expect_eq(info.doc, SEPA_PES_DOC_ALLER);
+	cr_expect_str_eq(info.encoding, "ISO-8859-1");
+	cr_expect_str_eq(info.nom_fic, "PESORMC_21620413900017_2026_42.xml");
+	cr_expect_str_eq(info.typ_fic, "PESORMC");
+	cr_expect_str_eq(info.id_coll, "21620413900017");
+	cr_expect_str_eq(info.cod_col, "123");
+	cr_expect_str_eq(info.cod_bud, "01");
+	cr_expect_str_eq(info.id_post, "062008");
+	cr_expect_eq(sepa_date_cmp(info.dte_str, (sepa_date){2026, 10, 6}), 0);
+	cr_expect_eq(info.bordereaux, 2);
+	cr_expect_eq(info.records, 4);
+	cr_assert_eq(g.n, 4);
+
+	r = &g.r[0];
+	cr_expect_str_eq(r->exer, "2026");
+	cr_expect_str_eq(r->id_bord, "42");
+	cr_expect_str_eq(r->typ_bord, "06");
+	cr_expect_str_eq(r->id_pce, "1");
+	cr_expect_str_eq(r->typ_pce, "15");
+	cr_expect_str_eq(r->obj_pce, "Facture n° 17");
+	cr_expect_str_eq(r->num_dette, "202600017");
+	cr_expect_str_eq(r->cle1, "4");
+	cr_expect_str_eq(r->cle2, "X");
+	cr_expect_eq(r->keys_ok, 1);
+	cr_expect_eq(r->nb_lines, 1);
+	cr_expect_eq(r->amount, 4250);
+	cr_expect_str_eq(r->ref_tiers, "FAM-000017");
+	cr_expect_str_eq(r->civilite, "Mme");
+	cr_expect_str_eq(r->nom, "Lefèvre");
+	cr_expect_str_eq(r->prenom, "Élodie");
+	cr_expect_str_eq(r->cp, "62440");
+	cr_expect_str_eq(r->ville, "Harnes");
+	cr_expect_eq(r->debit, 1);
+	cr_expect_str_eq(r->sequence, "RCUR");
+	cr_expect_str_eq(r->rum, "RUM-HARNES-000017");
+	cr_expect_eq(sepa_date_cmp(r->due_date, (sepa_date){2026, 10, 15}), 0);
+	cr_expect_eq(
+	    sepa_date_cmp(r->signature_date, (sepa_date){2021, 9, 1}), 0);
+	cr_expect_str_eq(
+	    r->label, "Facture 2026-09 no 17 - cantine + garderie");
+	cr_expect_str_eq(r->iban_masked, "FR76****0189");
+	cr_expect_str_eq(r->bic, "");
+	cr_expect_gt(r->line, 30);
+
+	r = &g.r[1];
+	cr_expect_eq(r->nb_lines, 2);
+	cr_expect_eq(r->amount, 3100 + 1275);
+	cr_expect_str_eq(r->sequence, "FRST");
+	cr_expect_str_eq(r->nom, "Duboeuf");
+	cr_expect_str_eq(r->old_rum, "RUM-ANCIEN-18");
+	cr_expect_str_eq(r->old_iban_masked, "FR76****0173");
+	cr_expect_str_eq(r->bic, "AGRIFRPP867");
+	cr_expect_eq(r->keys_ok, 1);
+
+	r = &g.r[2];
+	cr_expect_str_eq(r->sequence, "FNAL");
+	cr_expect_str_eq(r->per, "3");
+	cr_expect_str_eq(r->old_ics, "FR46ZZZ005002");
+	cr_expect_eq(r->old_bank, 1);
+	cr_expect_str_eq(r->iban_masked, "BE68****7034");
+	cr_expect_str_eq(r->nom, "D'Arcy");
+	cr_expect_str_eq(r->cp, "99999");
+
+	r = &g.r[3];
+	cr_expect_str_eq(r->id_bord, "43");
+	cr_expect_eq(r->debit, 0);
+	cr_expect_str_eq(r->sequence, "");
+	cr_expect_str_eq(r->iban_masked, "");
+	cr_expect_eq(r->amount, 1840);
+	cr_expect_eq(r->keys_ok, 1);
+	cr_expect_str_eq(r->nom, "Sliwinski");
+}
+
+/* ISO-8859-1 text in UTF-8 (the caller frees). */
+static char *
+latin1_to_utf8(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 1), *p = out;
+
+	cr_assert_not_null(out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x80) {
+			*p++ = (char)c;
+		} else {
+			*p++ = (char)(0xC0 | (c >> 6));
+			*p++ = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* A flow of another's: UTF-8, with a block the reader does not know. */
+Test(pes, reader_reads_another_flow)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_pes_read_info info;
+	struct got g;
+	char *golden = slurp(GOLDEN "/sample-ormc.xml", NULL);
+	char *a = replace_nth(
+	    golden, "encoding=\"ISO-8859-1\"", "encoding=\"UTF-8\"", 1);
+	char *b = latin1_to_utf8(a);
+	char *c = replace_nth(b, "</PES_RecetteAller>",
+	    "</PES_RecetteAller>\n<PES_PJ><PJ><Contenu><IdPce V=\"9\"/>"
+	    "</Contenu></PJ></PES_PJ>",
+	    1);
+
+	memset(&g, 0, sizeof(g));
+	g.stop_at = -1;
+	cr_assert_eq(sepa_pes_read_mem(c, strlen(c), "other", NULL, got_record,
+	                 NULL, &g, &info, &err),
+	    0, "%s", err.msg);
+	cr_expect_str_eq(info.encoding, "UTF-8");
+	cr_expect_eq(g.n, 4);
+	cr_expect_str_eq(g.r[0].nom, "Lefèvre");
+	cr_expect_str_eq(g.r[0].prenom, "Élodie");
+	cr_expect_str_eq(g.r[3].id_pce, "1");
+	/* a callback that says stop stops the reading */
+	memset(&g, 0, sizeof(g));
+	g.stop_at = 1;
+	cr_expect_eq(sepa_pes_read_mem(c, strlen(c), "other", NULL, got_record,
+	                 NULL, &g, &info, &err),
+	    SEPA_EINVAL);
+	cr_expect_str_eq(
+	    err.msg, "reading stopped by the record callback (-1) at record 1");
+	free(a);
+	free(b);
+	free(c);
+	free(golden);
+}
+
+Test(pes, reader_flags_a_wrong_key)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct got g;
+	char *golden = slurp(GOLDEN "/sample-ormc.xml", NULL);
+	char *bad =
+	    replace_nth(golden, "<Cle1 V=\"2\"/>", "<Cle1 V=\"3\"/>", 1);
+
+	memset(&g, 0, sizeof(g));
+	g.stop_at = -1;
+	cr_assert_eq(sepa_pes_read_mem(bad, strlen(bad), "bad", NULL,
+	                 got_record, NULL, &g, NULL, &err),
+	    0, "%s", err.msg);
+	cr_expect_eq(g.r[0].keys_ok, 1);
+	cr_expect_eq(g.r[1].keys_ok, 0);
+	free(bad);
+	free(golden);
+}
+
+Test(pes, reader_reads_an_acquit)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_pes_read_info info;
+	struct got g;
+
+	cr_assert_eq(read_path(GOLDEN "/acquit-sample.xml", &g, &info, &err), 0,
+	    "%s", err.msg);
+	cr_expect_eq(info.doc, SEPA_PES_DOC_ACQUIT);
+	cr_expect_str_eq(info.nom_fic, "PESORMC_21620413900017_2026_42.xml");
+	cr_expect_str_eq(info.id_coll, "21620413900017");
+	cr_assert_eq(g.n, 5);
+	cr_expect_eq(g.a[0].level, SEPA_PES_ACK_ELEMENT);
+	cr_expect_eq(g.a[0].domaine, 7);
+	cr_expect_eq(g.a[0].etat, 1);
+	cr_expect_str_eq(g.a[0].num_bord, "42");
+	cr_expect_str_eq(g.a[0].exer, "2026");
+	cr_expect_str_eq(g.a[0].code, "");
+	cr_expect_eq(g.a[1].level, SEPA_PES_ACK_ELEMENT);
+	cr_expect_eq(g.a[1].etat, 0);
+	cr_expect_str_eq(g.a[1].num_bord, "43");
+	cr_expect_str_eq(g.a[1].code, "ERREUR_DOUBLON_BORDEREAU");
+	cr_expect_str_eq(
+	    g.a[1].label, "Le bordereau 43 de l'exercice 2026 a déjà été reçu");
+	cr_expect_eq(g.a[2].level, SEPA_PES_ACK_PIECE);
+	cr_expect_str_eq(g.a[2].num_piece, "1");
+	cr_expect_str_eq(g.a[2].num_ligne, "");
+	cr_expect_str_eq(g.a[2].code, "ERREUR_CUMUL_MONTANTS");
+	cr_expect_eq(g.a[3].level, SEPA_PES_ACK_LINE);
+	cr_expect_str_eq(g.a[3].num_piece, "1");
+	cr_expect_str_eq(g.a[3].num_ligne, "1");
+	cr_expect_str_eq(g.a[3].label, "Adresse incomplète");
+	cr_expect_str_eq(g.a[3].num_bord, "43");
+	cr_expect_eq(g.a[4].domaine, 4);
+	cr_expect_str_eq(g.a[4].id_unique, "PJ-2026-0001");
+	cr_expect_gt(g.a[3].line, g.a[2].line);
+}
+
+/* Untrusted input is refused as the bank-file reader refuses it. */
+Test(pes, reader_refuses_hostile_input)
+{
+	static const struct {
+		const char *doc;
+		int rc;
+		const char *msg;
+	} cases[] = {
+	    {"<?xml version=\"1.0\"?>\n<!DOCTYPE PES_Aller [<!ENTITY a "
+	     "\"aaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<PES_Aller><x "
+	     "V=\"&b;\"/></PES_Aller>",
+	        SEPA_EXML, "DOCTYPE not allowed in PES files"},
+	    {"<!DOCTYPE PES_Aller SYSTEM \"http://example.com/x.dtd\">"
+	     "<PES_Aller/>",
+	        SEPA_EXML, "DOCTYPE not allowed in PES files"},
+	    {"<PES_Aller><Enveloppe><Parametres><NomFic "
+	     "V=\"&ext;\"/></Parametres></Enveloppe></PES_Aller>",
+	        SEPA_EXML, "malformed XML: entity 'ext' not defined"},
+	    {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.008.001.08\""
+	     "/>",
+	        SEPA_EINVAL,
+	        "not a PES_Aller or PES_ACQUIT: root element "
+	        "Document"},
+	    {"<PES_Aller><Enveloppe>", SEPA_EXML,
+	        "truncated file: the input ends before element PES_Aller "
+	        "(line 1) is closed"},
+	    {"", SEPA_EXML, "empty file"},
+	    {"not xml", SEPA_EXML, "not an XML document"},
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		struct got g;
+
+		memset(&g, 0, sizeof(g));
+		g.stop_at = -1;
+		cr_expect_eq(
+		    sepa_pes_read_mem(cases[i].doc, strlen(cases[i].doc),
+		        "hostile", NULL, got_record, got_ack, &g, NULL, &err),
+		    cases[i].rc, "case %zu: %s", i, err.msg);
+		cr_expect_not_null(strstr(err.msg, cases[i].msg),
+		    "case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].msg);
+		cr_expect_str_eq(err.where, "hostile");
+	}
+}
+
+Test(pes, reader_limits)
+{
+	sepa_pes_read_opts o = SEPA_PES_READ_OPTS_INIT;
+	sepa_error err = SEPA_ERROR_INIT;
+	char deep[4096] = "<PES_Aller>";
+	char *golden;
+	size_t n;
+
+	for (int i = 0; i < 70; i++)
+		strcat(deep, "<a>");
+	cr_expect_eq(sepa_pes_read_mem(deep, strlen(deep), "deep", NULL, NULL,
+	                 NULL, NULL, NULL, &err),
+	    SEPA_ELIMIT);
+	cr_expect_not_null(strstr(err.msg, "elements nested deeper than 64"));
+
+	golden = slurp(GOLDEN "/sample-ormc.xml", &n);
+	o.max_bytes = 1000;
+	cr_expect_eq(sepa_pes_read_mem(
+	                 golden, n, "big", &o, NULL, NULL, NULL, NULL, &err),
+	    SEPA_ELIMIT);
+	cr_expect_str_eq(err.msg, "file larger than 1000 bytes");
+	cr_expect_eq(sepa_pes_read_file(GOLDEN "/sample-ormc.xml", &o, NULL,
+	                 NULL, NULL, NULL, &err),
+	    SEPA_ELIMIT);
+	o = (sepa_pes_read_opts)SEPA_PES_READ_OPTS_INIT;
+	o.max_text = 40;
+	cr_expect_eq(sepa_pes_read_mem(
+	                 golden, n, "text", &o, NULL, NULL, NULL, NULL, &err),
+	    SEPA_ELIMIT);
+	cr_expect_str_eq(err.msg, "text longer than 40 bytes");
+	o = (sepa_pes_read_opts)SEPA_PES_READ_OPTS_INIT;
+	o.max_records = 2;
+	cr_expect_eq(sepa_pes_read_mem(golden, n, "records", &o, NULL, NULL,
+	                 NULL, NULL, &err),
+	    SEPA_ELIMIT);
+	cr_expect_str_eq(err.msg, "too many records: the limit is 2");
+	cr_expect_eq(sepa_pes_read_file("/nonexistent.xml", NULL, NULL, NULL,
+	                 NULL, NULL, &err),
+	    SEPA_EIO);
+	free(golden);
+}
+
+Test(pes, sniff)
+{
+	static const struct {
+		const char *s;
+		enum sepa_pes_doc doc;
+	} cases[] = {
+	    {"<?xml version=\"1.0\"?>\n<!-- x -->\n<n:PES_Aller xmlns:n=\"u\">",
+	        SEPA_PES_DOC_ALLER},
+	    {"<PES_Aller>", SEPA_PES_DOC_ALLER},
+	    {"<?xml version=\"1.0\"?><PES_ACQUIT ", SEPA_PES_DOC_ACQUIT},
+	    {"<r:PES_ACQUIT/>", SEPA_PES_DOC_ACQUIT},
+	    {"<Document>", SEPA_PES_DOC_UNKNOWN},
+	    {"<PES_Allerx>", SEPA_PES_DOC_UNKNOWN},
+	    {"", SEPA_PES_DOC_UNKNOWN},
+	    {"<", SEPA_PES_DOC_UNKNOWN},
+	    {"<?xml", SEPA_PES_DOC_UNKNOWN},
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++)
+		cr_expect_eq(sepa_pes_sniff(cases[i].s, strlen(cases[i].s)),
+		    cases[i].doc, "case %zu", i);
+}
