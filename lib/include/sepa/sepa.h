@@ -17,5 +17,6 @@
 #include "sepa/csv.h"
 #include "sepa/bankfile.h"
 #include "sepa/reasons.h"
+#include "sepa/pes.h"
 
 #endif /* SEPA_SEPA_H */
