@@ -312,6 +312,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g
 FUZZ_SEEDS_bankfile := tests/data/bank tests/data/pain008
 FUZZ_SEEDS_csv := tests/data/csv tests/data/import
+FUZZ_SEEDS_pes := tests/data/pes
 
 # fuzz_run NAME: one target's run, as one shell command.
 fuzz_run = n=$(1); seeds="$(FUZZ_SEEDS_$(1))"; \
