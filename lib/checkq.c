@@ -26,7 +26,7 @@ struct checkq {
 	int nomem;
 	int started;
 	pthread_t th;
-	EVP_MD_CTX *md;
+	EVP_MD_CTX *md; /* NULL: the writer hashes */
 	int md_failed;
 	checkq_feed_fn feed; /* NULL: hash only */
 	void *feed_arg;
@@ -49,7 +49,8 @@ checkq_main(void *arg)
 		}
 		i = q->head % CHECKQ_SLOTS;
 		pthread_mutex_unlock(&q->mu);
-		if (EVP_DigestUpdate(q->md, q->buf[i], q->len[i]) != 1)
+		if (q->md != NULL &&
+		    EVP_DigestUpdate(q->md, q->buf[i], q->len[i]) != 1)
 			q->md_failed = 1;
 		if (q->feed != NULL)
 			q->feed(q->feed_arg, q->buf[i], q->len[i]);
@@ -106,7 +107,7 @@ checkq_free(struct checkq *q)
 
 int
 checkq_start(struct checkq **out, struct xmlw *x, checkq_feed_fn feed,
-    void *feed_arg, sepa_error *err)
+    void *feed_arg, int hash, sepa_error *err)
 {
 	struct checkq *q = calloc(1, sizeof(*q));
 	int rc;
@@ -124,9 +125,9 @@ checkq_start(struct checkq **out, struct xmlw *x, checkq_feed_fn feed,
 			    err, SEPA_ENOMEM, "out of memory");
 		}
 	}
-	q->md = EVP_MD_CTX_new();
-	if (q->md == NULL ||
-	    EVP_DigestInit_ex(q->md, EVP_sha256(), NULL) != 1) {
+	if (hash &&
+	    ((q->md = EVP_MD_CTX_new()) == NULL ||
+	        EVP_DigestInit_ex(q->md, EVP_sha256(), NULL) != 1)) {
 		checkq_free(q);
 		return sepa_error_set(
 		    err, SEPA_ENOMEM, "could not set up the SHA-256 digest");
@@ -143,7 +144,7 @@ checkq_start(struct checkq **out, struct xmlw *x, checkq_feed_fn feed,
 	*out = q;
 	x->tap = checkq_push;
 	x->tap_arg = q;
-	x->hash = 0;
+	x->hash = !hash;
 	return 0;
 }
 
@@ -167,11 +168,13 @@ checkq_finish(struct checkq *q, char hex[65], sepa_error *err)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	hex[0] = '\0';
 	checkq_join(q);
 	if (q->nomem)
 		return sepa_error_set(
 		    err, SEPA_ENOMEM, "out of memory in the checking thread");
+	if (q->md == NULL)
+		return 0; /* the writer hashed */
+	hex[0] = '\0';
 	if (q->md_failed || EVP_DigestFinal_ex(q->md, md, &mdlen) != 1 ||
 	    mdlen != 32)
 		return sepa_error_set(

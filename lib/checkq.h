@@ -25,16 +25,19 @@ struct checkq;
 typedef int (*checkq_feed_fn)(void *arg, const char *buf, size_t n);
 
 /*
- * Start the thread and plug it into x as its tap (x no longer hashes
- * itself). feed may be NULL (hash only); feed_arg is borrowed until
- * checkq_finish or checkq_stop returns.
+ * Start the thread and plug it into x as its tap. With hash, the thread
+ * computes the SHA-256 and x no longer does; without, x keeps hashing
+ * (in the writer's thread, when the consumer is the slower side). feed
+ * may be NULL (hash only); feed_arg is borrowed until checkq_finish or
+ * checkq_stop returns.
  */
 int checkq_start(struct checkq **out, struct xmlw *x, checkq_feed_fn feed,
-    void *feed_arg, sepa_error *err);
+    void *feed_arg, int hash, sepa_error *err);
 
 /*
- * No more chunks: wait for the thread and put the SHA-256 of every chunk
- * in hex. The consumer's verdict is the caller's to ask for afterwards.
+ * No more chunks: wait for the thread and, when it hashed, put the
+ * SHA-256 of every chunk in hex (else hex is left as xmlw_finish gave
+ * it). The consumer's verdict is the caller's to ask for afterwards.
  */
 int checkq_finish(struct checkq *q, char hex[65], sepa_error *err);
 

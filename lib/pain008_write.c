@@ -258,7 +258,7 @@ p8_checker(struct sepa_pain008_writer *w, sepa_error *err)
 		return rc;
 	}
 	return checkq_start(
-	    &w->q, &w->x, w->v != NULL ? p8_feed : NULL, w->v, err);
+	    &w->q, &w->x, w->v != NULL ? p8_feed : NULL, w->v, 1, err);
 }
 
 int

@@ -205,8 +205,10 @@ static const struct pes_row pes_skip = {PS_SKIP, PS_SKIP, PF_NONE, ""};
 const struct pes_row *
 pes_step(struct pes_cache *c, int from, const char *name)
 {
-	size_t h =
-	    (((uintptr_t)name >> 3) ^ ((size_t)from * 40503u)) % PES_CACHE;
+	/* Fibonacci hashing of the pointer and the state. */
+	size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15u +
+	                        (uint64_t)from * 0xC2B2AE3D27D4EB4Fu) >>
+	    (64 - PES_CACHE_BITS));
 	const struct pes_row *row = &pes_skip;
 
 	if (c->e[h].name == name && c->e[h].from == from)

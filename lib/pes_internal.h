@@ -161,7 +161,8 @@ struct pes_row {
  * Remembers the steps already looked up, keyed by the parser's interned
  * name pointers (libxml2 keeps one copy of each name per document).
  */
-#define PES_CACHE 1024
+#define PES_CACHE_BITS 11
+#define PES_CACHE (1 << PES_CACHE_BITS)
 struct pes_cache {
 	struct {
 		const void *name;

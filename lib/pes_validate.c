@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "pes_internal.h"
 #include "seen.h"
 #include "sepa/date.h"
@@ -165,8 +166,38 @@ pv_date(struct pesv *v, const char *name, sepa_date *d)
 {
 	sepa_error e = SEPA_ERROR_INIT;
 
-	if (sepa_date_parse(d, v->value, &e) != 0) {
-		xsdv_fail(&v->x, SEPA_EINVAL, "element %s: %s is not a date",
+	if (strlen(v->value) != 10 || sepa_date_parse(d, v->value, &e) != 0) {
+		xsdv_fail(&v->x, SEPA_EINVAL,
+		    "element %s: %s is not a date YYYY-MM-DD (without time "
+		    "zone)",
+		    name, v->value);
+		return -1;
+	}
+	return 0;
+}
+
+/* A Base_TexteSEPA: the SEPA Latin set, not only zeros. */
+static int
+pv_sepa_text(struct pesv *v, const char *name)
+{
+	const char *p;
+
+	for (p = v->value; *p != '\0'; p++)
+		if (!sepa_is_latin_char((unsigned char)*p)) {
+			xsdv_fail(&v->x, SEPA_EINVAL,
+			    "element %s: character '%c' at column %d is outside "
+			    "the SEPA Latin set",
+			    name,
+			    (unsigned char)*p >= 0x20 &&
+			            (unsigned char)*p < 0x7f
+			        ? *p
+			        : '?',
+			    (int)(p - v->value) + 1);
+			return -1;
+		}
+	if (strspn(v->value, "0") == strlen(v->value)) {
+		xsdv_fail(&v->x, SEPA_EINVAL,
+		    "element %s: \"%s\": a value of zeros only is refused",
 		    name, v->value);
 		return -1;
 	}
@@ -197,7 +228,12 @@ pv_is_true(const char *s)
 static void
 pv_keep(struct pesv *v, char *dst, size_t n)
 {
-	snprintf(dst, n, "%s", v->value);
+	size_t len = strlen(v->value);
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, v->value, len);
+	dst[len] = '\0';
 }
 
 /* ------------------------------------------------------------ leaves */
@@ -409,6 +445,7 @@ static void
 pv_leaf_tiers(struct pesv *v, int field, const char *name)
 {
 	sepa_error e = SEPA_ERROR_INIT;
+	char bic[SEPA_BIC_BUFSZ];
 
 	switch (field) {
 	case PF_IDTIERS:
@@ -446,6 +483,12 @@ pv_leaf_tiers(struct pesv *v, int field, const char *name)
 		break;
 	case PF_BIC:
 		v->l.has_bic = 1;
+		if (sepa_bic_parse(bic, v->value, SEPA_BIC_2009, &e) != 0)
+			xsdv_fail(&v->x, e.code, "element %s: %s", name, e.msg);
+		else if (strcmp(bic, v->value) != 0)
+			xsdv_fail(&v->x, SEPA_EINVAL,
+			    "element %s: %s is not in capitals without spaces",
+			    name, v->value);
 		break;
 	default:
 		break;
@@ -458,6 +501,7 @@ pv_leaf(struct pesv *v, int field, const char *name, int nb_attributes,
     const xmlChar **attributes)
 {
 	const char *why;
+	sepa_date d;
 	int i;
 
 	for (i = 0; i < nb_attributes; i++) {
@@ -494,8 +538,19 @@ pv_leaf(struct pesv *v, int field, const char *name, int nb_attributes,
 			return;
 		}
 		break;
+	case PF_RUM:
+	case PF_LIBPREL:
+	case PF_OLDRUM:
+	case PF_OLDCRED:
+		if (pv_sepa_text(v, name) != 0)
+			return;
+		break;
 	case PF_AMOUNT:
 		pv_amount(v, name);
+		return;
+	case PF_DATE:
+	case PF_DTESTR:
+		pv_date(v, name, &d);
 		return;
 	default:
 		break;

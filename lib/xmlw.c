@@ -19,6 +19,15 @@ static const char xmlw_spaces[2 * XMLW_MAX_INDENT + 1] =
     "                                                                ";
 
 static int xmlw_flush(struct xmlw *w);
+
+/* The spaces before an element at the current depth. */
+static inline size_t
+xmlw_ind(const struct xmlw *w)
+{
+	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+
+	return (size_t)w->indent * (size_t)(d > 0 ? d : 0);
+}
 static const char *xmlw_entity(unsigned char c, size_t *n);
 static int xmlw_put(struct xmlw *w, const char *s, size_t n);
 
@@ -41,6 +50,7 @@ xmlw_init(struct xmlw *w, int fd, size_t bufsize, xmlw_write_fn write_fn,
 	w->write = write_fn != NULL ? write_fn : xmlw_sys_write;
 	w->write_arg = write_arg;
 	w->hash = 1;
+	w->indent = 2;
 	w->buf = malloc(w->cap);
 	if (w->buf == NULL)
 		return sepa_error_set(
@@ -213,10 +223,10 @@ xmlw_text(struct xmlw *w, const char *s)
 static void
 xmlw_indent(struct xmlw *w)
 {
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 
 	xmlw_put(w, "\n", 1);
-	xmlw_put(w, xmlw_spaces, (size_t)(2 * d));
+	xmlw_put(w, xmlw_spaces, ind);
 }
 
 static void
@@ -232,18 +242,18 @@ static void
 xmlw_line_tag(struct xmlw *w, int close, const char *name)
 {
 	size_t nl = strlen(name);
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 	char *p;
 
-	if (w->failed || 2 * (size_t)d + nl + 4 > w->cap - w->len) {
+	if (w->failed || ind + nl + 4 > w->cap - w->len) {
 		xmlw_indent(w);
 		xmlw_tag(w, close ? "</" : "<", name);
 		return;
 	}
 	p = w->buf + w->len;
 	*p++ = '\n';
-	memcpy(p, xmlw_spaces, (size_t)(2 * d));
-	p += 2 * d;
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
 	*p++ = '<';
 	if (close)
 		*p++ = '/';
@@ -335,15 +345,15 @@ xmlw_elem_fast(struct xmlw *w, const char *name, const char *text)
 {
 	size_t nl = strlen(name);
 	size_t tl = strlen(text);
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 	char *p;
 
-	if (w->failed || 2 * (size_t)d + 2 * nl + 6 * tl + 8 > w->cap - w->len)
+	if (w->failed || ind + 2 * nl + 6 * tl + 8 > w->cap - w->len)
 		return 1;
 	p = w->buf + w->len;
 	*p++ = '\n';
-	memcpy(p, xmlw_spaces, (size_t)(2 * d));
-	p += 2 * d;
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
 	*p++ = '<';
 	memcpy(p, name, nl);
 	p += nl;
@@ -370,15 +380,32 @@ xmlw_elem(struct xmlw *w, const char *name, const char *text)
 	xmlw_tag(w, "</", name);
 }
 
+/* n in decimal at the end of num; returns its start. */
+static char *
+xmlw_fmt_long(char num[32], long n)
+{
+	char *p = num + 31;
+	unsigned long v = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (n < 0)
+		*--p = '-';
+	return p;
+}
+
 void
 xmlw_elem_long(struct xmlw *w, const char *name, long n)
 {
 	char num[32];
-	int k = snprintf(num, sizeof(num), "%ld", n);
+	const char *p = xmlw_fmt_long(num, n);
 
 	xmlw_indent(w);
 	xmlw_tag(w, "<", name);
-	xmlw_put(w, num, (size_t)k);
+	xmlw_put(w, p, strlen(p));
 	xmlw_tag(w, "</", name);
 }
 
@@ -473,14 +500,13 @@ xmlw_leaf(struct xmlw *w, const char *name, const char *attr, const char *value)
 	size_t nl = strlen(name);
 	size_t al = strlen(attr);
 	size_t vl = strlen(value);
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 	char *p, *e;
 
 	if (w->failed)
 		return;
-	if (2 * (size_t)d + nl + al + 6 * vl + 8 > w->cap - w->len &&
-	    (xmlw_flush(w) != 0 ||
-	        2 * (size_t)d + nl + al + 6 * vl + 8 > w->cap)) {
+	if (ind + nl + al + 6 * vl + 8 > w->cap - w->len &&
+	    (xmlw_flush(w) != 0 || ind + nl + al + 6 * vl + 8 > w->cap)) {
 		if (!w->failed)
 			xmlw_fail(w, SEPA_ELIMIT,
 			    "<%s>: value of %zu bytes larger than the buffer",
@@ -489,8 +515,8 @@ xmlw_leaf(struct xmlw *w, const char *name, const char *attr, const char *value)
 	}
 	p = w->buf + w->len;
 	*p++ = '\n';
-	memcpy(p, xmlw_spaces, (size_t)(2 * d));
-	p += 2 * d;
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
 	*p++ = '<';
 	memcpy(p, name, nl);
 	p += nl;
@@ -521,8 +547,7 @@ xmlw_leaf_long(struct xmlw *w, const char *name, const char *attr, long n)
 {
 	char num[32];
 
-	snprintf(num, sizeof(num), "%ld", n);
-	xmlw_leaf(w, name, attr, num);
+	xmlw_leaf(w, name, attr, xmlw_fmt_long(num, n));
 }
 
 void

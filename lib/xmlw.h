@@ -30,6 +30,7 @@ struct xmlw {
 	size_t len;
 	size_t cap;
 	int depth;
+	int indent; /* spaces per level, 0 to 2 (xmlw_init: 2) */
 	int failed;
 	uint64_t bytes; /* bytes handed to the file so far */
 	xmlw_write_fn write;
