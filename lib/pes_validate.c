@@ -107,15 +107,23 @@ struct pesv {
 
 /* ------------------------------------------------------------ values */
 
-/* Copy the value (len bytes) into v->value, "&#38;" back to '&'. */
+/*
+ * Copy the value (len bytes) into v->value, "&#38;" back to '&' (how the
+ * SAX parser hands over an escaped '&' in an attribute).
+ */
 static int
 pv_value(struct pesv *v, const char *s, size_t len)
 {
 	size_t i, n = 0;
 
+	if (len >= sizeof(v->value))
+		return -1;
+	if (memchr(s, '&', len) == NULL) {
+		memcpy(v->value, s, len);
+		v->value[len] = '\0';
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
-		if (n + 1 >= sizeof(v->value))
-			return -1;
 		if (s[i] == '&' && i + 4 < len &&
 		    memcmp(s + i, "&#38;", 5) == 0)
 			i += 4;
