@@ -1,7 +1,7 @@
 /*
- * cmd_import.c - `sepactl import families|mandates|tariffs|consumption
- * FILE`: take a CSV file in whole or refuse it whole, with one line per
- * bad row.
+ * cmd_import.c - `sepactl import families|mandates|tariffs|consumption|
+ * children FILE`: take a CSV file in whole or refuse it whole, with one
+ * line per bad row.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 
 #include "sepa/csv.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
@@ -59,14 +60,28 @@ import_summary(
 		break;
 	case IMPORT_TARIFFS:
 		printf(", %" PRId64 " new tariffs, %" PRId64
-		       " already known, %" PRId64 " new services\n",
+		       " already known, %" PRId64 " new services",
 		    res->rows_inserted, res->rows_total - res->rows_inserted,
 		    res->created);
+		if (res->rows_updated > 0)
+			printf(", %" PRId64 " with a new CAF activity",
+			    res->rows_updated);
+		putchar('\n');
 		break;
 	case IMPORT_CONSUMPTION:
 		printf(", %" PRId64 " consumption lines, %" PRId64
-		       " new children\n",
+		       " new children",
 		    res->rows_inserted, res->created);
+		if (res->rows_updated > 0)
+			printf(", %" PRId64 " birth dates given",
+			    res->rows_updated);
+		putchar('\n');
+		break;
+	case IMPORT_CHILDREN:
+		printf(", %" PRId64 " new children, %" PRId64
+		       " updated, %" PRId64 " unchanged\n",
+		    res->rows_inserted, res->rows_updated,
+		    res->rows_total - res->rows_inserted - res->rows_updated);
 		break;
 	}
 }
@@ -77,6 +92,7 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	sepa_error err = SEPA_ERROR_INIT;
 	struct import_result *res = NULL;
 	enum import_kind kind;
+	sepa_rules rules;
 	struct db *db;
 	int64_t creditor;
 	int rc, status;
@@ -86,15 +102,16 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 		return cmd_import_returns(ctl, argc, argv);
 	if (argc != 3 || store_import_kind_parse(&kind, argv[1]) != 0) {
 		log_warnx("import needs families, mandates, tariffs, "
-		          "consumption or returns and a file (see sepactl "
-		          "import --help)");
+		          "consumption, children or returns and a file (see "
+		          "sepactl import --help)");
 		return CTL_USAGE;
 	}
 	if (access(argv[2], R_OK) != 0) {
 		log_warnx("could not import %s: %s", argv[2], strerror(errno));
 		return CTL_REFUSED;
 	}
-	if (config_require_creditor(&ctl->cfg, &err) != 0)
+	if (config_require_creditor(&ctl->cfg, &err) != 0 ||
+	    config_rules(&ctl->cfg, &rules, &err) != 0)
 		return ctl_fail(
 		    CTL_REFUSED, &err, "could not import %s", argv[2]);
 	if ((status = ctl_db(ctl, &db)) != CTL_OK)
@@ -108,7 +125,7 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	rc = store_import_file(db, creditor, kind, argv[2],
 	    ctl->cfg.import_encoding == CONFIG_ENC_CP1252 ? SEPA_CSV_CP1252
 	                                                  : SEPA_CSV_UTF8,
-	    ctl->today, res, &err);
+	    &rules, ctl->today, res, &err);
 	if (rc == 0 && res->already) {
 		printf("%s was already imported on %s as file #%" PRId64
 		       ": nothing changed\n",

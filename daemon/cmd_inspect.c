@@ -17,17 +17,20 @@
 #include "sepa/bankfile.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/iban.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
 #include "commands.h"
 #include "csvout.h"
 #include "ctl.h"
 #include "log.h"
+#include "notify.h"
 
 /* Records of one file, kept until the file is known to be good. */
 struct inspect_buf {
 	FILE *spool;
 	const char *name;
+	const sepa_bankfile_info *info; /* filled as the file is read */
 	int error; /* errno of the first failed write to the spool */
 };
 
@@ -74,15 +77,43 @@ inspect_flush(FILE *spool)
 	return ferror(spool) ? -1 : 0;
 }
 
+/* "credit", "debit", or "" (a pain.002 says neither). */
+static const char *
+inspect_direction(enum sepa_bankfile_cdi cdi)
+{
+	switch (cdi) {
+	case SEPA_BANKFILE_CDI_CREDIT:
+		return "credit";
+	case SEPA_BANKFILE_CDI_DEBIT:
+		return "debit";
+	case SEPA_BANKFILE_CDI_NONE:
+		break;
+	}
+	return "";
+}
+
+/*
+ * One CSV row; the columns are those of the header in cmd_inspect and
+ * sepactl(1). The amount of a group or block row is the control sum of
+ * what it stands for (OrgnlCtrlSum, Btch/TtlAmt): it goes to its own
+ * column. IBANs are masked, also in the bank's free text.
+ */
 static int
 inspect_record(const sepa_bankfile_record *rec, void *arg)
 {
 	struct inspect_buf *b = arg;
 	char amount[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ];
+	char account[SEPA_IBAN_MASK_BUFSZ], info[SEPA_BANKFILE_TEXT_BUFSZ];
+	const char *money =
+	    rec->has_amount ? sepa_money_xml(amount, rec->amount) : "";
+	int tx = rec->level == SEPA_BANKFILE_TRANSACTION;
+	int camt = b->info->type != SEPA_BANKFILE_PAIN002;
 	const sepa_reason *reason = NULL;
 
 	if (rec->reason[0] != '\0' && !rec->reason_proprietary)
 		reason = sepa_reason_find(rec->reason);
+	memcpy(info, rec->reason_info, sizeof(info));
+	notify_mask_ibans(info);
 	csvout_field(b->spool, b->name, false);
 	csvout_field(b->spool, sepa_bankfile_kind_name(rec->kind), false);
 	csvout_field(b->spool, sepa_bankfile_level_name(rec->level), false);
@@ -91,14 +122,28 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 	csvout_field(b->spool, rec->pmt_inf_id, false);
 	csvout_field(b->spool, rec->end_to_end_id, false);
 	csvout_field(b->spool, rec->mandate_id, false);
-	csvout_field(b->spool,
-	    rec->has_amount ? sepa_money_xml(amount, rec->amount) : "", false);
+	csvout_field(b->spool, tx ? money : "", false);
 	csvout_field(b->spool, rec->reason, false);
 	csvout_field(b->spool,
 	    rec->booking_date.year != 0 ? sepa_date_iso(day, rec->booking_date)
 	                                : "",
 	    false);
-	csvout_field(b->spool, reason != NULL ? reason->label_fr : "", true);
+	csvout_field(b->spool,
+	    reason != NULL ? sepa_reason_label_fr(reason, rec->family) : "",
+	    false);
+	csvout_field(b->spool, rec->currency, false);
+	csvout_field(b->spool, inspect_direction(rec->cdi), false);
+	csvout_field(b->spool,
+	    !camt               ? ""
+	        : rec->reversal ? "true"
+	                        : "false",
+	    false);
+	csvout_field(b->spool, tx ? "" : money, false);
+	csvout_field(b->spool,
+	    rec->account[0] != '\0' ? sepa_iban_mask(account, rec->account)
+	                            : "",
+	    false);
+	csvout_field(b->spool, info, true);
 	if (ferror(b->spool)) {
 		b->error = errno != 0 ? errno : EIO;
 		return SEPA_EIO;
@@ -118,10 +163,12 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 		return CTL_USAGE;
 	}
 	fputs("file,kind,level,status,orig_msg_id,pmt_inf_id,end_to_end_id,"
-	      "mandate_id,amount,reason_code,booking_date,reason_label\r\n",
+	      "mandate_id,amount,reason_code,booking_date,reason_label,"
+	      "currency,direction,reversal,control_sum,account,reason_info\r\n",
 	    stdout);
 	for (int i = 1; i < argc; i++) {
-		struct inspect_buf b = {NULL, argv[i], 0};
+		sepa_bankfile_info info;
+		struct inspect_buf b = {NULL, argv[i], &info, 0};
 		sepa_error err = SEPA_ERROR_INIT;
 		int rc;
 
@@ -131,7 +178,7 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 			    "%s: %s",
 			    argv[i], strerror(errno));
 		rc = sepa_bankfile_read_file(
-		    argv[i], NULL, inspect_record, &b, NULL, &err);
+		    argv[i], NULL, inspect_record, &b, &info, &err);
 		if (b.error != 0) {
 			fclose(b.spool);
 			return ctl_fail(CTL_INTERNAL, NULL,
@@ -142,7 +189,16 @@ cmd_inspect(struct ctl *ctl, int argc, char **argv)
 		if (rc != 0) {
 			ctl_fail(CTL_REFUSED, &err, "cannot read %s", argv[i]);
 			status = CTL_REFUSED;
-		} else if (inspect_flush(b.spool) != 0) {
+		} else if (info.ns[0] == '\0') {
+			log_warnx(
+			    "%s: the document has no XML namespace: "
+			    "nothing says which message version it is, "
+			    "so read it with care; `import returns` "
+			    "refuses it unless returns.accept_unqualified "
+			    "= true",
+			    argv[i]);
+		}
+		if (rc == 0 && inspect_flush(b.spool) != 0) {
 			int e = errno;
 
 			fclose(b.spool);

@@ -166,9 +166,8 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	} else {
 		printf("last collection: none\n");
 	}
-	if (strcmp(info.state, "terminated") == 0 ||
-	    strcmp(info.state, "lapsed") == 0) {
-		printf("next collection: none (mandate %s)\n", info.state);
+	if (info.no_next[0] != '\0') {
+		printf("next collection: none (%s)\n", info.no_next);
 	} else {
 		printf("next collection: %s, %s",
 		    sepa_month_iso(m1, info.next_month),

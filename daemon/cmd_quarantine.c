@@ -11,6 +11,7 @@
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
+#include "sepa/rules.h"
 #include "commands.h"
 #include "csvout.h"
 #include "ctl.h"
@@ -240,6 +241,7 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 	struct returns_policy pol;
 	struct db *db;
 	int64_t cred, id;
+	char rule[32], counted[80] = "";
 	int rc;
 
 	if (argc < 2 || (rc = quarantine_id(argv[1], &id)) != CTL_OK) {
@@ -275,12 +277,21 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 		    "quarantined record %" PRId64
 		    " not applied, nothing changed",
 		    id);
+	if (out.counted) {
+		/* "two-rejects": the configured limit, as the rule's name */
+		snprintf(rule, sizeof(rule), "%s",
+		    sepa_rule_rejects_name(pol.max_per_school_year));
+		for (char *p = rule; *p != '\0'; p++)
+			if (*p == ' ')
+				*p = '-';
+		snprintf(counted, sizeof(counted),
+		    ", counted toward the %s rule", rule);
+	}
 	printf("quarantined record %" PRId64 " applied to EndToEndId '%s' "
 	       "(invoice %s): collection %s%s; %" PRId64 " mandate%s "
 	       "terminated, %" PRId64 " suspended\n",
-	    id, e2e, out.invoice, out.new_state,
-	    out.counted ? ", counted toward the two-rejects rule" : "",
-	    out.terminated, out.terminated == 1 ? "" : "s", out.suspended);
+	    id, e2e, out.invoice, out.new_state, counted, out.terminated,
+	    out.terminated == 1 ? "" : "s", out.suspended);
 	return CTL_OK;
 }
 

@@ -13,15 +13,19 @@ static const struct ctl_command ctl_command_table[] = {
         "changes nothing. With database.conninfo empty, the private cluster is\n"
         "created and started first.\n",
         cmd_init},
-    {"import", "families|mandates|tariffs|consumption FILE | returns FILE...",
+    {"import",
+        "families|mandates|tariffs|consumption|children FILE | returns FILE...",
         "take in a CSV file, or reconcile bank files",
         "Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
         "tab, UTF-8 or import.encoding) and store it in one transaction. A file\n"
         "with any bad row is refused whole, with one line per problem (line,\n"
         "column, value, reason), and the database is left as it was. The same\n"
         "bytes imported again change nothing. Families are updated by\n"
-        "family_ref; tariffs create their services; consumption creates its\n"
-        "children.\n"
+        "family_ref; tariffs create their services (unit meal, slot, hour or\n"
+        "day; caf_activity for the CAF declaration); consumption creates its\n"
+        "children (birth_date, optional, gives a missing birth date); a\n"
+        "children file (child_ref, family_ref, child_name, birth_date) creates\n"
+        "children and corrects their names and birth dates.\n"
         "\n"
         "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
         "one transaction: records stored, matched on EndToEndId (checked\n"
@@ -35,8 +39,11 @@ static const struct ctl_command ctl_command_table[] = {
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
         "normalised records as CSV on stdout (file, kind, level, status,\n"
         "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
-        "booking date, reason label). A file that cannot be read gets its\n"
-        "reason on stderr and none of its records; exit status 1.\n",
+        "booking date, reason label, currency, direction, reversal, control\n"
+        "sum of a group or block, masked account, the bank's free text). A\n"
+        "file that cannot be read gets its reason on stderr and none of its\n"
+        "records; exit status 1. A file without XML namespace is printed\n"
+        "with a warning.\n",
         cmd_inspect},
     {"mandate", "show|list|change-account|terminate ...",
         "the families' mandates",
@@ -46,8 +53,8 @@ static const struct ctl_command ctl_command_table[] = {
         "      [--sent DATE]\n"
         "  mandate terminate RUM --received DATE [--immediate]\n\n"
         "show RUM: family, state, accounts over time (masked IBANs), last and\n"
-        "next collection (FRST/RCUR, amendment), rejects counted this school\n"
-        "year.\n"
+        "next collection (FRST/RCUR, amendment; or why there is none), rejects\n"
+        "counted this school year.\n"
         "list: one line per mandate (--status active|suspended|terminated|\n"
         "lapsed; --csv for a ';'-separated file).\n"
         "change-account: new bank details. The month of the first collection\n"
@@ -106,12 +113,12 @@ static const struct ctl_command ctl_command_table[] = {
         "adds the resolved ones with their resolution; --csv for a file.\n"
         "apply: after checking with the bank, apply transaction record ID to the\n"
         "collection of EndToEndId E2E with the rules of an import (invoice\n"
-        "unpaid or paid, counted once, two rejects per school year, dead-account\n"
-        "suspension). Refused: a record already resolved, an unknown collection,\n"
-        "a group or block record, a reversal, a collection whose state or\n"
-        "earlier return refuses it, and a different amount (never forced). A\n"
-        "mandate, PmtInfId or MsgId that contradicts the collection needs\n"
-        "--force REASON, recorded with the resolution.\n"
+        "unpaid or paid, counted once, rejections.max_per_school_year,\n"
+        "dead-account suspension). Refused: a record already resolved, an\n"
+        "unknown collection, a group or block record, a reversal, a collection\n"
+        "whose state or earlier return refuses it, and a different amount\n"
+        "(never forced). A mandate, PmtInfId or MsgId that contradicts the\n"
+        "collection needs --force REASON, recorded with the resolution.\n"
         "dismiss: mark the record resolved with the reason; nothing else\n"
         "changes (a record that is not ours, settled by hand).\n",
         cmd_quarantine},
@@ -120,11 +127,27 @@ static const struct ctl_command ctl_command_table[] = {
         "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
         "mark them 'recovery': each invoice goes into exactly one export.\n",
         cmd_recovery},
-    {"report", "--month YYYY-MM [--html FILE]", "the month's returns report",
-        "Collections presented and settled in the month (by due date), the\n"
-        "unpaid ones by state and reason code with their labels, mandates\n"
-        "suspended and terminated, invoices sent to recovery; plain text on\n"
-        "stdout, and with --html a self-contained page with an SVG chart.\n",
+    {"report",
+        "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",
+        "the month's returns report, or the year's CAF declaration",
+        "report --month YYYY-MM: collections presented and settled in the\n"
+        "month (by due date), the unpaid ones by state and reason code with\n"
+        "their labels, mandates suspended and terminated, invoices sent to\n"
+        "recovery; plain text on stdout, and with --html a self-contained page\n"
+        "with an SVG chart.\n"
+        "\n"
+        "report caf --year YYYY: the yearly activity declaration to the CAF.\n"
+        "The hours of the services whose tariffs give a caf_activity, by day\n"
+        "of attendance in the year: realisees (as recorded) and facturees (as\n"
+        "invoiced, after billing.hour_rounding), a day counting\n"
+        "caf.hours_per_day hours; per activity, per month, per period (school\n"
+        "weeks, Wednesdays, holidays of caf.zone in caf.holidays) and per age\n"
+        "band (caf.age_bands, the child's age on each day; no birth date:\n"
+        "\"age inconnu\", and the children listed), with the distinct children;\n"
+        "the hours invoiced checked against the invoices. French text on\n"
+        "stdout; --csv: a CSV for French Excel instead (UTF-8 with BOM, ';',\n"
+        "CRLF, decimal comma, DD/MM/YYYY); --html FILE: a page with a chart.\n"
+        "Refused (1) when a day of attendance is outside the holiday calendar.\n",
         cmd_report},
     {"status", "", "database, schema version, counts and the cycle",
         "Print, one \"label: value\" line each: the configuration file read, the\n"

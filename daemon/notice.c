@@ -95,6 +95,17 @@ notice_row(FILE *fp, const char *child, const char *service, const char *qty,
 	fputc('\n', fp);
 }
 
+/* A label over the first four columns, then an amount. */
+static void
+notice_amount_row(FILE *fp, const char *label, int right, int64_t cents)
+{
+	char am[SEPA_MONEY_BUFSZ];
+
+	notice_cell(fp, label, 72, right);
+	notice_cell(fp, sepa_money_fr(am, cents), 14, 1);
+	fputc('\n', fp);
+}
+
 static void
 notice_lines(FILE *fp, const struct invoice_doc *doc, enum invoice_line_kind k)
 {
@@ -113,15 +124,14 @@ notice_lines(FILE *fp, const struct invoice_doc *doc, enum invoice_line_kind k)
 			snprintf(text, sizeof(text),
 			    "Facture %s (%s) restée impayée",
 			    l->reminded_number, mo);
-			notice_cell(fp, text, 72, 0);
-			notice_cell(
-			    fp, sepa_money_fr(am, l->amount_cents), 14, 1);
-			fputc('\n', fp);
+			notice_amount_row(fp, text, 0, l->amount_cents);
 			continue;
 		}
 		notice_qty(q, sizeof(q), l->quantity_milli);
 		if (strcmp(l->unit, "hour") == 0)
 			strcat(q, " h");
+		else if (strcmp(l->unit, "day") == 0)
+			strcat(q, " j");
 		if (k == INVOICE_LINE_REGULARISATION)
 			snprintf(svc, sizeof(svc), "%s (%02d/%04d)", l->service,
 			    l->consumed_month.month, l->consumed_month.year);
@@ -152,22 +162,19 @@ notice_indent(FILE *fp, const char *s)
 	fprintf(fp, "%s\n", s);
 }
 
-int
-notice_write(FILE *fp, const struct notice_creditor *cred,
-    const struct invoice_doc *doc, sepa_error *err)
+/* The creditor's address, then the payer's, indented. */
+static void
+notice_addresses(
+    FILE *fp, const struct notice_creditor *cred, const struct invoice_doc *doc)
 {
-	char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ], mo[32], buf[512],
-	    am[SEPA_MONEY_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
-	int64_t due = doc->total_cents - doc->paid_cents;
+	char buf[512];
 
-	/* The creditor. */
 	fprintf(fp, "%s\n", cred->name);
 	if (cred->building[0] != '\0')
 		fprintf(fp, "%s %s\n", cred->building, cred->street);
 	else if (cred->street[0] != '\0')
 		fprintf(fp, "%s\n", cred->street);
 	fprintf(fp, "%s %s\n\n", cred->postcode, cred->town);
-	/* The payer. */
 	notice_indent(fp, doc->payer);
 	if (doc->building[0] != '\0') {
 		snprintf(buf, sizeof(buf), "%s %s", doc->building, doc->street);
@@ -179,44 +186,16 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 	notice_indent(fp, buf);
 	if (strcmp(doc->country, "FR") != 0)
 		notice_indent(fp, doc->country);
+}
 
-	notice_month_fr(mo, sizeof(mo), doc->month);
-	fprintf(fp,
-	    "\nAVIS D'ÉCHÉANCE\n"
-	    "Facture n° %s du %s\n"
-	    "Famille : %s\n"
-	    "Consommations %s%s\n\n",
-	    doc->number, sepa_date_fr(d1, doc->issued_on), doc->family_ref,
-	    strchr("ao", mo[0]) != NULL ? "d'" : "de ", mo); /* d'octobre */
-	notice_row(
-	    fp, "Enfant", "Prestation", "Quantité", "Prix unitaire", "Montant");
-	if (notice_has(doc, INVOICE_LINE_CONSUMPTION))
-		notice_lines(fp, doc, INVOICE_LINE_CONSUMPTION);
-	else
-		fprintf(fp, "Aucune consommation ce mois-ci.\n");
-	if (notice_has(doc, INVOICE_LINE_REGULARISATION)) {
-		fprintf(fp,
-		    "\nRégularisations (consommations des mois "
-		    "précédents reçues après leur facturation)\n");
-		notice_lines(fp, doc, INVOICE_LINE_REGULARISATION);
-	}
-	if (notice_has(doc, INVOICE_LINE_REMINDER)) {
-		fprintf(fp, "\nRappels (factures précédentes impayées)\n");
-		notice_lines(fp, doc, INVOICE_LINE_REMINDER);
-	}
-	fputc('\n', fp);
-	notice_cell(fp, "Total", 72, 1);
-	notice_cell(fp, sepa_money_fr(am, doc->total_cents), 14, 1);
-	fputc('\n', fp);
-	if (doc->paid_cents > 0) {
-		notice_cell(fp, "Déjà réglé", 72, 1);
-		notice_cell(fp, sepa_money_fr(am, doc->paid_cents), 14, 1);
-		fputc('\n', fp);
-		notice_cell(fp, "Reste dû", 72, 1);
-		notice_cell(fp, sepa_money_fr(am, due), 14, 1);
-		fputc('\n', fp);
-	}
-	fputc('\n', fp);
+/* How `due` is paid: nothing, by direct debit, or by other means. */
+static void
+notice_how_to_pay(FILE *fp, const struct notice_creditor *cred,
+    const struct invoice_doc *doc, int64_t due)
+{
+	char d2[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ],
+	    mask[SEPA_IBAN_MASK_BUFSZ];
+
 	sepa_date_fr(d2, doc->due_on);
 	if (due <= 0) {
 		fprintf(fp,
@@ -247,6 +226,48 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 		    cred->building, cred->building[0] != '\0' ? " " : "",
 		    cred->street, cred->postcode, cred->town);
 	}
+}
+
+int
+notice_write(FILE *fp, const struct notice_creditor *cred,
+    const struct invoice_doc *doc, sepa_error *err)
+{
+	char d1[SEPA_DATE_BUFSZ], mo[32];
+	int64_t due = doc->total_cents - doc->paid_cents;
+
+	notice_addresses(fp, cred, doc);
+	notice_month_fr(mo, sizeof(mo), doc->month);
+	fprintf(fp,
+	    "\nAVIS D'ÉCHÉANCE\n"
+	    "Facture n° %s du %s\n"
+	    "Famille : %s\n"
+	    "Consommations %s%s\n\n",
+	    doc->number, sepa_date_fr(d1, doc->issued_on), doc->family_ref,
+	    strchr("ao", mo[0]) != NULL ? "d'" : "de ", mo); /* d'octobre */
+	notice_row(
+	    fp, "Enfant", "Prestation", "Quantité", "Prix unitaire", "Montant");
+	if (notice_has(doc, INVOICE_LINE_CONSUMPTION))
+		notice_lines(fp, doc, INVOICE_LINE_CONSUMPTION);
+	else
+		fprintf(fp, "Aucune consommation ce mois-ci.\n");
+	if (notice_has(doc, INVOICE_LINE_REGULARISATION)) {
+		fprintf(fp,
+		    "\nRégularisations (consommations des mois "
+		    "précédents reçues après leur facturation)\n");
+		notice_lines(fp, doc, INVOICE_LINE_REGULARISATION);
+	}
+	if (notice_has(doc, INVOICE_LINE_REMINDER)) {
+		fprintf(fp, "\nRappels (factures précédentes impayées)\n");
+		notice_lines(fp, doc, INVOICE_LINE_REMINDER);
+	}
+	fputc('\n', fp);
+	notice_amount_row(fp, "Total", 1, doc->total_cents);
+	if (doc->paid_cents > 0) {
+		notice_amount_row(fp, "Déjà réglé", 1, doc->paid_cents);
+		notice_amount_row(fp, "Reste dû", 1, due);
+	}
+	fputc('\n', fp);
+	notice_how_to_pay(fp, cred, doc, due);
 	if (ferror(fp))
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not write the notice of invoice %s", doc->number);

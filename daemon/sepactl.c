@@ -86,6 +86,70 @@ default_config(void)
 	    : NULL;
 }
 
+/* COMMAND --help or -h before a "--": print the command's help. */
+static int
+command_help(const struct ctl_command *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			printf("usage: sepactl [options] %s %s\n\n%s",
+			    cmd->name, cmd->args, cmd->help);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The business date: `today` (--today or SEPAD_TODAY), else the clock's. */
+static int
+set_today(struct ctl *ctl, const char *today)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	time_t now;
+	struct tm tm;
+
+	if (today != NULL && today[0] != '\0') {
+		if (parse_today(&ctl->today, today, &err) != 0) {
+			log_warnx(
+			    "could not set the business date: %s", err.msg);
+			return CTL_USAGE;
+		}
+		return CTL_OK;
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	ctl->today.year = tm.tm_year + 1900;
+	ctl->today.month = tm.tm_mon + 1;
+	ctl->today.day = tm.tm_mday;
+	return CTL_OK;
+}
+
+/* Load the configuration, listing its errors: CTL_OK or the exit status. */
+static int
+load_config(struct ctl *ctl)
+{
+	char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
+	struct config_errors errs;
+
+	if (ctl->config_path == NULL)
+		ctl->config_path = default_config();
+	if (config_load(&ctl->cfg, ctl->config_path, SEPAD_SRCDIR, &errs) == 0)
+		return CTL_OK;
+	log_warnx("could not load the configuration %s: %zu error%s",
+	    ctl->cfg.path, errs.count + errs.dropped,
+	    errs.count + errs.dropped > 1 ? "s" : "");
+	for (size_t i = 0; i < errs.count; i++)
+		fprintf(stderr, "%s\n",
+		    sepa_error_format(&errs.list[i], line, sizeof(line)));
+	if (errs.dropped > 0)
+		fprintf(stderr, "(%zu more)\n", errs.dropped);
+	return errs.count > 0 && errs.list[0].code == SEPA_EIO ? CTL_INTERNAL
+	                                                       : CTL_REFUSED;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -97,12 +161,10 @@ main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct config_errors errs;
 	struct ctl ctl;
 	const struct ctl_command *cmd = NULL;
 	const char *today = getenv("SEPAD_TODAY");
-	sepa_error err = SEPA_ERROR_INIT;
-	int ch, verbose = 0, status = CTL_OK;
+	int ch, verbose = 0, status;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.progname = "sepactl";
@@ -145,55 +207,12 @@ main(int argc, char **argv)
 		    "unknown command \"%s\" (see sepactl --help)", argv[0]);
 		return CTL_USAGE;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			printf("usage: sepactl [options] %s %s\n\n%s",
-			    cmd->name, cmd->args, cmd->help);
-			return CTL_OK;
-		}
-	}
-
-	if (today != NULL && today[0] != '\0') {
-		if (parse_today(&ctl.today, today, &err) != 0) {
-			log_warnx(
-			    "could not set the business date: %s", err.msg);
-			return CTL_USAGE;
-		}
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		localtime_r(&now, &tm);
-		ctl.today.year = tm.tm_year + 1900;
-		ctl.today.month = tm.tm_mon + 1;
-		ctl.today.day = tm.tm_mday;
-	}
-
-	if (ctl.config_path == NULL)
-		ctl.config_path = default_config();
-	if (config_load(&ctl.cfg, ctl.config_path, SEPAD_SRCDIR, &errs) != 0) {
-		char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
-
-		log_warnx("could not load the configuration %s: %zu error%s",
-		    ctl.cfg.path, errs.count + errs.dropped,
-		    errs.count + errs.dropped > 1 ? "s" : "");
-		for (size_t i = 0; i < errs.count; i++)
-			fprintf(stderr, "%s\n",
-			    sepa_error_format(
-			        &errs.list[i], line, sizeof(line)));
-		if (errs.dropped > 0)
-			fprintf(stderr, "(%zu more)\n", errs.dropped);
-		status = errs.count > 0 && errs.list[0].code == SEPA_EIO
-		    ? CTL_INTERNAL
-		    : CTL_REFUSED;
-		goto cleanup;
-	}
-
-	status = cmd->run(&ctl, argc, argv);
-cleanup:
+	if (command_help(cmd, argc, argv))
+		return CTL_OK;
+	if ((status = set_today(&ctl, today)) != CTL_OK)
+		return status;
+	if ((status = load_config(&ctl)) == CTL_OK)
+		status = cmd->run(&ctl, argc, argv);
 	db_close(ctl.db);
 	config_free(&ctl.cfg);
 	return status;

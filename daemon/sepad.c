@@ -586,41 +586,36 @@ next_timeout(const struct sepad *s, uint64_t watchdog_usec)
 	return ms;
 }
 
-int
-main(int argc, char **argv)
+/* The command line into s (exits through usage() on a wrong one). */
+static void
+parse_options(
+    struct sepad *s, int argc, char **argv, int *check_only, int *verbose)
 {
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct sepad s;
-	struct config_errors errs;
-	sigset_t mask;
-	uint64_t watchdog;
-	int ch, check_only = 0, verbose = 0, status = 0;
+	int ch;
 
-	memset(&s, 0, sizeof(s));
-	s.infd = -1;
-	s.backoff = 1;
 	while (
 	    (ch = getopt_long(argc, argv, "c:dnvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			s.config_path = optarg;
+			s->config_path = optarg;
 			break;
 		case 'd':
-			s.foreground = 1;
+			s->foreground = 1;
 			break;
 		case 'n':
-			check_only = 1;
+			*check_only = 1;
 			break;
 		case 'v':
-			verbose++;
+			(*verbose)++;
 			break;
 		case 'V':
 			printf("sepad %s\n", SEPAD_VERSION);
-			return 0;
+			exit(0);
 		case 'h':
 			usage(stdout, 0);
 		default:
@@ -629,10 +624,103 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(stderr, 2);
-	if (s.config_path == NULL)
-		s.config_path = getenv("SEPAD_CONF");
-	if (s.config_path == NULL || s.config_path[0] == '\0')
-		s.config_path = "/etc/sepad/sepad.conf";
+	if (s->config_path == NULL)
+		s->config_path = getenv("SEPAD_CONF");
+	if (s->config_path == NULL || s->config_path[0] == '\0')
+		s->config_path = "/etc/sepad/sepad.conf";
+}
+
+/* sepad -n: the configuration loaded, is a creditor set? The exit status. */
+static int
+check_config(struct sepad *s)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	int status = 0;
+
+	if (config_require_creditor(&s->ctl.cfg, &err) != 0) {
+		log_warnx("%s: %s", s->config_path, err.msg);
+		status = 1;
+	} else {
+		printf("configuration %s is valid\n", s->config_path);
+	}
+	config_free(&s->ctl.cfg);
+	return status;
+}
+
+/* SIGTERM, SIGINT and SIGHUP arrive through s->sigfd; SIGPIPE is ignored. */
+static void
+setup_signals(struct sepad *s)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
+		fatal("signalfd");
+}
+
+/*
+ * Until a signal stops it: answer the signals and the inbox, reconnect to
+ * the database, run the cycle when the date changes or its interval has
+ * passed, and keep the watchdog fed. The exit status: 1 when the
+ * configuration became unusable on a reconnection.
+ */
+static int
+serve(struct sepad *s, uint64_t watchdog)
+{
+	while (!s->stop) {
+		struct pollfd pfd[2] = {
+		    {s->sigfd, POLLIN, 0}, {s->infd, POLLIN, 0}};
+		sepa_date today;
+		int n;
+
+		n = poll(pfd, 2, next_timeout(s, watchdog));
+		if (n < 0 && errno != EINTR)
+			fatal("poll");
+		if (watchdog > 0)
+			notify_watchdog();
+		if (n > 0 && (pfd[0].revents & POLLIN))
+			read_signals(s);
+		if (s->stop)
+			break;
+		if (!s->db_up && time(NULL) >= s->next_db_try) {
+			int rc = db_up(s);
+
+			if (rc == -2)
+				return 1;
+			if (rc == 0) {
+				run_cycle(s);
+				scan_inbox(s);
+			}
+		}
+		if (n > 0 && (pfd[1].revents & POLLIN))
+			read_inotify(s);
+		today = business_date();
+		if (s->db_up &&
+		    (sepa_date_cmp(today, s->cycle_date) != 0 ||
+		        time(NULL) - s->last_cycle >= CYCLE_INTERVAL))
+			run_cycle(s);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sepad s;
+	struct config_errors errs;
+	uint64_t watchdog;
+	int check_only = 0, verbose = 0, status;
+
+	memset(&s, 0, sizeof(s));
+	s.infd = -1;
+	s.backoff = 1;
+	parse_options(&s, argc, argv, &check_only, &verbose);
 	log_init("sepad", verbose, 1);
 	notify_init(s.foreground);
 	s.ctl.progname = "sepad";
@@ -643,38 +731,16 @@ main(int argc, char **argv)
 		config_free(&s.ctl.cfg);
 		return 1;
 	}
-	if (check_only) {
-		sepa_error err = SEPA_ERROR_INIT;
+	if (check_only)
+		return check_config(&s);
 
-		if (config_require_creditor(&s.ctl.cfg, &err) != 0) {
-			log_warnx("%s: %s", s.config_path, err.msg);
-			config_free(&s.ctl.cfg);
-			return 1;
-		}
-		printf("configuration %s is valid\n", s.config_path);
-		config_free(&s.ctl.cfg);
-		return 0;
-	}
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	s.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (s.sigfd < 0)
-		fatal("signalfd");
+	setup_signals(&s);
 	if (watch_inbox(&s) != 0)
 		fatalx("cannot watch the inbox %s", s.ctl.cfg.dir_inbox);
-
 	watchdog = notify_watchdog_usec();
-	switch (db_up(&s)) {
-	case -2:
+	if (db_up(&s) == -2) {
 		config_free(&s.ctl.cfg);
 		return 1;
-	default:
-		break;
 	}
 	notify_ready();
 	notify_journal(NOTIFY_DAEMON_READY, LOG_INFO, NULL,
@@ -683,42 +749,7 @@ main(int argc, char **argv)
 		run_cycle(&s);
 		scan_inbox(&s);
 	}
-
-	while (!s.stop) {
-		struct pollfd pfd[2] = {
-		    {s.sigfd, POLLIN, 0}, {s.infd, POLLIN, 0}};
-		sepa_date today;
-		int n;
-
-		n = poll(pfd, 2, next_timeout(&s, watchdog));
-		if (n < 0 && errno != EINTR)
-			fatal("poll");
-		if (watchdog > 0)
-			notify_watchdog();
-		if (n > 0 && (pfd[0].revents & POLLIN))
-			read_signals(&s);
-		if (s.stop)
-			break;
-		if (!s.db_up && time(NULL) >= s.next_db_try) {
-			int rc = db_up(&s);
-
-			if (rc == -2) {
-				status = 1;
-				break;
-			}
-			if (rc == 0) {
-				run_cycle(&s);
-				scan_inbox(&s);
-			}
-		}
-		if (n > 0 && (pfd[1].revents & POLLIN))
-			read_inotify(&s);
-		today = business_date();
-		if (s.db_up &&
-		    (sepa_date_cmp(today, s.cycle_date) != 0 ||
-		        time(NULL) - s.last_cycle >= CYCLE_INTERVAL))
-			run_cycle(&s);
-	}
+	status = serve(&s, watchdog);
 
 	notify_stopping();
 	log_info("stopping");

@@ -19,7 +19,6 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -51,6 +51,8 @@ collect_crash_point(const char *point)
 static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
     "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
     "novembre", "decembre"};
+
+/* ---------------------------------------------------------- recording */
 
 /* Columns of the candidate query, in order. */
 enum {
@@ -77,54 +79,80 @@ enum {
 	CC_SERVICES
 };
 
+/* Columns of collect_other_means_sql, in order. */
+enum {
+	OM_INVOICE,
+	OM_NUMBER,
+	OM_FAMILY,
+	OM_TOTAL,
+	OM_MANDATE,
+	OM_STATE,
+	OM_RUM
+};
+
 /*
- * The invoices a collection month takes: due in the month, or deferred
- * into it (collect_due_on, migration 012); issued, something left to pay
- * after the payments by other means, no live collection.
+ * The mandate that pays invoice i: its own, else the family's (an active
+ * one first, then the latest signed).
  */
-#define COLLECT_DUE_IN_MONTH \
+#define COLLECT_INVOICE_MANDATE \
+	"coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2" \
+	"  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id" \
+	"  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC" \
+	"  LIMIT 1))"
+
+/* The due date of invoice i's collection: deferred (migration 012) or not. */
+#define COLLECT_DUE_ON "coalesce(i.collect_due_on, i.due_on)"
+
+/* What invoice i has been paid by other means. */
+#define COLLECT_PAID \
+	"coalesce((SELECT sum(p.amount_cents) FROM payments p" \
+	"   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
+
+/*
+ * The invoices i a collection month ($1 creditor, $2 first day) takes:
+ * due in the month, or deferred into it (collect_due_on, migration 012);
+ * issued, with a positive total and something left to pay after the
+ * payments by other means, no live collection.
+ */
+#define COLLECT_WHERE_IN_MONTH \
+	" WHERE i.creditor_id = $1 AND i.state = 'issued'" \
+	"  AND i.total_cents > 0" \
 	"  AND ((i.collect_due_on IS NULL AND i.due_on >= $2::date" \
 	"   AND i.due_on < ($2::date + interval '1 month'))" \
 	"   OR (i.collect_due_on >= $2::date" \
 	"   AND i.collect_due_on < ($2::date + interval '1 month')))" \
-	"  AND i.total_cents > coalesce((SELECT sum(p.amount_cents)" \
-	"   FROM payments p WHERE p.creditor_id = i.creditor_id" \
-	"   AND p.invoice_id = i.id), 0)" \
+	"  AND i.total_cents > " COLLECT_PAID \
 	"  AND NOT EXISTS (SELECT 1 FROM collections c" \
 	"   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id" \
 	"   AND c.state <> 'cancelled')"
 
 /*
- * The invoices of the month that can be collected (COLLECT_DUE_IN_MONTH)
+ * The collections that debited mandate m: recorded before, this month's
+ * earlier parts included, and not rejected before settlement or cancelled.
+ */
+#define COLLECT_DEBITS \
+	" FROM collections c" \
+	"   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id" \
+	"   AND c.state NOT IN ('rejected', 'cancelled')"
+
+/*
+ * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
  * due date of the collection, the account of the month (latest
  * applies_from <= month), the IBAN last debited on the mandate and
- * whether it was ever debited. "Debited" is any collection recorded
- * before, this month's earlier parts included, that was not rejected
- * before settlement or cancelled.
+ * whether it was ever debited (COLLECT_DEBITS).
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
-    " SELECT i.*, coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
-    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
-    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
-    "  LIMIT 1)) AS mid,"
-    "  coalesce(i.collect_due_on, i.due_on) AS cdue,"
-    "  i.total_cents - coalesce((SELECT sum(p.amount_cents) FROM payments p"
-    "   WHERE p.creditor_id = i.creditor_id AND p.invoice_id = i.id), 0)"
-    "   AS owed"
-    " FROM invoices i"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
-    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH ")"
+    " SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid,"
+    "  " COLLECT_DUE_ON " AS cdue,"
+    "  i.total_cents - " COLLECT_PAID " AS owed"
+    " FROM invoices i" COLLECT_WHERE_IN_MONTH ")"
     " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
-    "  coalesce((SELECT c.iban FROM collections c"
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "  coalesce((SELECT c.iban" COLLECT_DEBITS
     "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1), ''),"
-    "  EXISTS (SELECT 1 FROM collections c"
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state NOT IN ('rejected', 'cancelled')),"
+    "  EXISTS (SELECT 1" COLLECT_DEBITS "),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  coalesce(att.n, 0) + 1,"
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
@@ -144,24 +172,89 @@ static const char collect_candidates_sql[] =
     " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)"
     " ORDER BY i.cdue, i.number";
 
-/* The same month's invoices that no mandate can collect. */
+/* The same month's invoices that no mandate can collect, not yet flagged. */
 static const char collect_other_means_sql[] =
     "SELECT i.id, i.number, i.family_id, i.total_cents,"
     " coalesce(m.id, 0), coalesce(m.state, 'none'), coalesce(m.rum, '')"
     " FROM invoices i"
-    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id ="
-    "  coalesce(i.mandate_id, (SELECT m2.id FROM mandates m2"
-    "  WHERE m2.creditor_id = i.creditor_id AND m2.family_id = i.family_id"
-    "  ORDER BY (m2.state = 'active') DESC, m2.signed_on DESC, m2.id DESC"
-    "  LIMIT 1))"
-    " WHERE i.creditor_id = $1 AND i.state = 'issued'"
-    "  AND i.total_cents > 0" COLLECT_DUE_IN_MONTH
+    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id"
+    "  AND m.id = " COLLECT_INVOICE_MANDATE COLLECT_WHERE_IN_MONTH
     "  AND (m.id IS NULL OR m.state <> 'active'"
-    "   OR (m.ends_on IS NOT NULL"
-    "   AND m.ends_on < coalesce(i.collect_due_on, i.due_on)))"
+    "   OR (m.ends_on IS NOT NULL AND m.ends_on < " COLLECT_DUE_ON "))"
     "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
     "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
     " ORDER BY i.number";
+
+/* $1 creditor: one preparation at a time per creditor. */
+static const char collect_lock_creditor_sql[] =
+    "SELECT id FROM creditors WHERE id = $1 FOR UPDATE";
+
+/*
+ * $1 creditor, $2 month: the month's batches that count (a file refused
+ * whole does not), and the highest part, refused ones included.
+ */
+static const char collect_count_batches_sql[] =
+    "SELECT count(*) FROM batches WHERE creditor_id = $1"
+    " AND collection_month = $2::date AND state <> 'rejected'";
+static const char collect_last_part_sql[] =
+    "SELECT coalesce(max(part), 0) FROM batches WHERE"
+    " creditor_id = $1 AND collection_month = $2::date";
+
+/* $1 creditor, $2 invoice: whether it was already reported late. */
+static const char collect_late_seen_sql[] =
+    "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
+    " 'invoice.collect_late' AND invoice_id = $2";
+
+/* $1 creditor, $2 invoice, $3 the next month's due date. */
+static const char collect_defer_sql[] =
+    "UPDATE invoices SET collect_due_on = $3 WHERE"
+    " creditor_id = $1 AND id = $2";
+
+/* A batch (part) with the creditor as it is configured today. */
+static const char collect_insert_batch_sql[] =
+    "INSERT INTO batches (creditor_id, collection_month, part, msg_id,"
+    " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
+    " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
+    " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
+    " batch_booking)"
+    " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
+    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    " RETURNING id";
+
+/* The columns collect_copy_row writes, in its order. */
+static const char collect_copy_sql[] =
+    "COPY collections (creditor_id, batch_id, invoice_id,"
+    " mandate_id, account_id, pmt_inf_id, end_to_end_id,"
+    " seq_type, due_on, amount_cents, rum, signed_on,"
+    " debtor_name, debtor_street, debtor_building,"
+    " debtor_postcode, debtor_town, debtor_country, iban, bic,"
+    " amendment, orig_iban, remittance, state_since)"
+    " FROM STDIN";
+
+/*
+ * $1 creditor, $2 the run's first batch: this run's collections are in
+ * its batches, the creditor's newest (the creditor is locked). The
+ * amendment of an account is carried by this collection, once.
+ */
+static const char collect_mark_amendments_sql[] =
+    "UPDATE mandate_accounts a SET amended_by_collection ="
+    " c.id FROM collections c WHERE c.creditor_id = $1"
+    " AND c.batch_id >= $2 AND c.amendment <> 'none'"
+    " AND a.creditor_id = $1 AND a.amendment_required"
+    " AND a.id = c.account_id";
+
+/*
+ * $1 creditor, $2 the run's first batch: the invoices collected, only
+ * those still 'issued' (one paid meanwhile must not be debited: payments
+ * wait for the creditor's lock, this is the last guard); how many moved.
+ */
+static const char collect_mark_invoices_sql[] =
+    "WITH u AS (UPDATE invoices i SET state = 'collecting',"
+    " state_since = c.state_since FROM collections c"
+    " WHERE c.creditor_id = $1 AND c.batch_id >= $2"
+    " AND i.creditor_id = $1 AND i.id = c.invoice_id"
+    " AND i.state = 'issued' RETURNING 1)"
+    " SELECT count(*) FROM u";
 
 /* One candidate with what C decides about it. */
 struct collect_row {
@@ -176,51 +269,111 @@ struct collect_row {
 	int deferred; /* waits for the next month's file */
 };
 
+/* A recording (store_collect_prepare), shared by its phases. */
+struct collect_run {
+	struct db *db;
+	int64_t creditor_id;
+	const struct sepad_config *cfg;
+	sepa_rules rules;
+	sepa_month month;
+	sepa_date today;
+	struct collect_summary *sum;
+	char cred[24];
+	char mon[SEPA_DATE_BUFSZ];
+	const char *params[2]; /* $1 creditor, $2 the month's first day */
+	int64_t part0; /* the highest part the month had before */
+	PGresult *res; /* the candidates */
+	struct collect_row *rows; /* the candidates, then the kept ones */
+	int n;
+	int64_t nparts;
+	int64_t *batch_ids; /* of parts 1..nparts */
+};
+
+/* The COPY data being built, in the text format. */
+struct collect_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Room for `more` bytes. */
+static void
+collect_buf_reserve(struct collect_buf *b, size_t more)
+{
+	while (b->len + more > b->cap) {
+		b->cap = b->cap * 2 + 64;
+		b->data = xreallocarray(b->data, b->cap, 1);
+	}
+}
+
+/* A value of the candidates, as text or as an integer. */
+static const char *
+collect_value(const struct collect_run *run, int row, int col)
+{
+	return PQgetvalue(run->res, row, col);
+}
+
+static int64_t
+collect_int(const struct collect_run *run, int row, int col)
+{
+	return strtoll(PQgetvalue(run->res, row, col), NULL, 10);
+}
+
+/*
+ * An event about candidate `row` that needs attention: its invoice,
+ * mandate and amount.
+ */
+static int
+collect_row_event(const struct collect_run *run, int row, const char *kind,
+    const char *msg, sepa_error *err)
+{
+	struct event ev = {0};
+
+	ev.kind = kind;
+	ev.message = msg;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.invoice_id = collect_int(run, row, CC_INVOICE);
+	ev.mandate_id = collect_int(run, row, CC_MANDATE);
+	ev.has_amount = true;
+	ev.amount_cents = collect_int(run, row, CC_TOTAL);
+	ev.needs_attention = true;
+	return store_event_add(run->db, run->creditor_id, &ev, err);
+}
+
 /*
  * Whether the bank can still get the file for this invoice's due date
  * (sepa_rule_in_time, handed over today). When not, *late is 1 and an
  * "invoice.collect_late" event (needs attention) is recorded, once.
  */
 static int
-collect_check_in_time(struct db *db, int64_t creditor_id,
-    const sepa_rules *rules, PGresult *res, int r, sepa_month month,
-    sepa_date today, int *late, struct collect_summary *sum, sepa_error *err)
+collect_check_in_time(
+    struct collect_run *run, int r, int *late, sepa_error *err)
 {
-	char cred[24], msg[256], day[SEPA_DATE_BUFSZ];
-	const char *params[2] = {cred, PQgetvalue(res, r, CC_INVOICE)};
-	struct event ev = {0};
+	char msg[256], day[SEPA_DATE_BUFSZ];
+	const char *params[2] = {run->cred, collect_value(run, r, CC_INVOICE)};
 	sepa_date due;
 	int64_t seen;
 	int rc;
 
 	*late = 0;
-	if ((rc = sepa_date_parse(&due, PQgetvalue(res, r, CC_DUE), err)) != 0)
+	if ((rc = sepa_date_parse(&due, collect_value(run, r, CC_DUE), err)) !=
+	    0)
 		return rc;
-	if (sepa_rule_in_time(rules, today, due))
+	if (sepa_rule_in_time(&run->rules, run->today, due))
 		return 0;
 	*late = 1;
-	sum->late++;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	if ((rc = db_query_int64(db, &seen, "look for an earlier late event",
-	         "SELECT count(*) FROM events WHERE creditor_id = $1 AND kind ="
-	         " 'invoice.collect_late' AND invoice_id = $2",
-	         2, params, err)) != 0 ||
+	run->sum->late++;
+	if ((rc = db_query_int64(run->db, &seen,
+	         "look for an earlier late event", collect_late_seen_sql, 2,
+	         params, err)) != 0 ||
 	    seen > 0)
 		return rc;
 	snprintf(msg, sizeof(msg),
 	    "invoice %s: due on %s, too late for the bank on %s; not collected",
-	    PQgetvalue(res, r, CC_NUMBER), PQgetvalue(res, r, CC_DUE),
-	    sepa_date_iso(day, today));
-	ev.kind = "invoice.collect_late";
-	ev.message = msg;
-	ev.business_date = today;
-	ev.month = month;
-	ev.invoice_id = strtoll(PQgetvalue(res, r, CC_INVOICE), NULL, 10);
-	ev.mandate_id = strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
-	ev.has_amount = true;
-	ev.amount_cents = strtoll(PQgetvalue(res, r, CC_TOTAL), NULL, 10);
-	ev.needs_attention = true;
-	return store_event_add(db, creditor_id, &ev, err);
+	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_DUE),
+	    sepa_date_iso(day, run->today));
+	return collect_row_event(run, r, "invoice.collect_late", msg, err);
 }
 
 /* By mandate, then in candidate order (due date, invoice number). */
@@ -273,44 +426,32 @@ collect_mark_followers(struct collect_row *rows, int n)
  * that needs attention says why (the family's notice gave another date).
  */
 static int
-collect_defer(struct db *db, int64_t creditor_id, const sepa_rules *rules,
-    PGresult *res, const struct collect_row *cr, sepa_month month,
-    sepa_date today, struct collect_summary *sum, sepa_error *err)
+collect_defer(
+    struct collect_run *run, const struct collect_row *cr, sepa_error *err)
 {
-	char cred[24], due[SEPA_DATE_BUFSZ], msg[320];
-	sepa_month next = sepa_month_add(month, 1);
+	char due[SEPA_DATE_BUFSZ], msg[320];
+	sepa_month next = sepa_month_add(run->month, 1);
 	const char *params[3] = {
-	    cred, PQgetvalue(res, cr->row, CC_INVOICE), NULL};
-	struct event ev = {0};
+	    run->cred, collect_value(run, cr->row, CC_INVOICE), NULL};
 	int rc;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[2] = sepa_date_iso(due, sepa_rule_due_date(rules, next, today));
-	if ((rc = db_exec(db, "defer an invoice to the next month",
-	         "UPDATE invoices SET collect_due_on = $3 WHERE"
-	         " creditor_id = $1 AND id = $2",
-	         3, params, err)) != 0)
+	params[2] = sepa_date_iso(
+	    due, sepa_rule_due_date(&run->rules, next, run->today));
+	if ((rc = db_exec(run->db, "defer an invoice to the next month",
+	         collect_defer_sql, 3, params, err)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg),
 	    "invoice %s: mandate %s has its %s in this file; collected with "
 	    "the file of %04d-%02d, due on %s",
-	    PQgetvalue(res, cr->row, CC_NUMBER),
-	    PQgetvalue(res, cr->row, CC_RUM),
-	    PQgetvalue(res, cr->row, CC_USED)[0] == 't'
+	    collect_value(run, cr->row, CC_NUMBER),
+	    collect_value(run, cr->row, CC_RUM),
+	    collect_value(run, cr->row, CC_USED)[0] == 't'
 	        ? "first collection on a new account"
 	        : "first collection",
 	    next.year, next.month, due);
-	ev.kind = "invoice.collect_deferred";
-	ev.message = msg;
-	ev.business_date = today;
-	ev.month = month;
-	ev.invoice_id = strtoll(PQgetvalue(res, cr->row, CC_INVOICE), NULL, 10);
-	ev.mandate_id = cr->mandate;
-	ev.has_amount = true;
-	ev.amount_cents = strtoll(PQgetvalue(res, cr->row, CC_TOTAL), NULL, 10);
-	ev.needs_attention = true;
-	sum->deferred++;
-	return store_event_add(db, creditor_id, &ev, err);
+	run->sum->deferred++;
+	return collect_row_event(
+	    run, cr->row, "invoice.collect_deferred", msg, err);
 }
 
 static int
@@ -324,17 +465,14 @@ collect_row_cmp(const void *pa, const void *pb)
 	return (a->row > b->row) - (a->row < b->row);
 }
 
-/* Append s to the COPY buffer in text format, escaped. */
+/* Append s to the COPY data in text format, escaped. */
 static void
-collect_copy_text(char **buf, size_t *len, size_t *cap, const char *s)
+collect_copy_text(struct collect_buf *b, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++) {
 		const char *esc = NULL;
 
-		if (*len + 3 > *cap) {
-			*cap = *cap * 2 + 64;
-			*buf = xreallocarray(*buf, *cap, 1);
-		}
+		collect_buf_reserve(b, 3);
 		switch (*s) {
 		case '\\':
 			esc = "\\\\";
@@ -352,32 +490,25 @@ collect_copy_text(char **buf, size_t *len, size_t *cap, const char *s)
 			break;
 		}
 		if (esc != NULL) {
-			memcpy(*buf + *len, esc, 2);
-			*len += 2;
+			memcpy(b->data + b->len, esc, 2);
+			b->len += 2;
 		} else {
-			(*buf)[(*len)++] = *s;
+			b->data[b->len++] = *s;
 		}
 	}
 }
 
+/* One field of the COPY data (NULL: SQL NULL), then a tab or newline. */
 static void
-collect_copy_field(
-    char **buf, size_t *len, size_t *cap, const char *s, int last)
+collect_copy_field(struct collect_buf *b, const char *s, int last)
 {
-	collect_copy_text(buf, len, cap, s);
-	if (*len + 4 > *cap) {
-		*cap = *cap * 2 + 64;
-		*buf = xreallocarray(*buf, *cap, 1);
-	}
+	collect_copy_text(b, s);
+	collect_buf_reserve(b, 3);
 	if (s == NULL) { /* \N: SQL NULL */
-		(*buf)[(*len)++] = '\\';
-		(*buf)[(*len)++] = 'N';
+		b->data[b->len++] = '\\';
+		b->data[b->len++] = 'N';
 	}
-	if (*len + 2 > *cap) {
-		*cap = *cap * 2 + 64;
-		*buf = xreallocarray(*buf, *cap, 1);
-	}
-	(*buf)[(*len)++] = last ? '\n' : '\t';
+	b->data[b->len++] = last ? '\n' : '\t';
 }
 
 /* MsgId, file name: the ICS's national part, the month, the part. */
@@ -395,72 +526,215 @@ collect_names(const struct sepad_config *cfg, sepa_month month, int part,
 	return sepa_id_validate(msg_id, "MsgId", err);
 }
 
+/*
+ * Lock the creditor (one recording at a time, payments wait) and look at
+ * the month's batches: how many count (sum->already_recorded: what is
+ * recorded is never changed; invoices that were in none of the earlier
+ * parts go into new parts) and the highest part (run->part0: a file the
+ * bank refused whole, 'rejected', its collections cancelled, does not
+ * close the month, its invoices are collected again after it).
+ */
+static int
+collect_lock_month(struct collect_run *run, sepa_error *err)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = db_query_int64(run->db, &id, "lock the creditor",
+	         collect_lock_creditor_sql, 1, run->params, err)) != 0)
+		return rc;
+	/* One big query: JIT compilation costs more than it saves. */
+	if ((rc = db_exec(run->db, "set up the transaction",
+	         "SET LOCAL jit = off", 0, NULL, err)) != 0)
+		return rc;
+	if ((rc = db_query_int64(run->db, &run->sum->already_recorded,
+	         "count the month's batches", collect_count_batches_sql, 2,
+	         run->params, err)) != 0)
+		return rc;
+	return db_query_int64(run->db, &run->part0,
+	    "number the month's batches", collect_last_part_sql, 2, run->params,
+	    err);
+}
+
 /* Log the invoices no active mandate can collect, once each. */
 static int
-collect_other_means(struct db *db, int64_t creditor_id, sepa_month month,
-    sepa_date today, const char *const *params, struct collect_summary *sum,
-    sepa_error *err)
+collect_other_means(struct collect_run *run, sepa_error *err)
 {
 	PGresult *res = NULL;
 	int rc;
 
-	if ((rc = db_query(db, &res, "list the invoices payable by other means",
-	         collect_other_means_sql, 2, params, err)) != 0)
+	if ((rc = db_query(run->db, &res,
+	         "list the invoices payable by other means",
+	         collect_other_means_sql, 2, run->params, err)) != 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
 		struct event ev = {0};
 		char msg[512];
-		const char *state = PQgetvalue(res, r, 5);
+		const char *state = PQgetvalue(res, r, OM_STATE);
 
 		if (strcmp(state, "none") == 0)
 			snprintf(msg, sizeof(msg),
 			    "invoice %s: no mandate; payable by other means",
-			    PQgetvalue(res, r, 1));
+			    PQgetvalue(res, r, OM_NUMBER));
 		else
 			snprintf(msg, sizeof(msg),
 			    "invoice %s: mandate %s is %s on the due date; "
 			    "payable by other means",
-			    PQgetvalue(res, r, 1), PQgetvalue(res, r, 6),
+			    PQgetvalue(res, r, OM_NUMBER),
+			    PQgetvalue(res, r, OM_RUM),
 			    strcmp(state, "active") == 0 ? "ended" : state);
 		ev.kind = "invoice.other_means";
 		ev.message = msg;
-		ev.business_date = today;
-		ev.month = month;
-		ev.invoice_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-		ev.family_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-		ev.mandate_id = strtoll(PQgetvalue(res, r, 4), NULL, 10);
+		ev.business_date = run->today;
+		ev.month = run->month;
+		ev.invoice_id =
+		    strtoll(PQgetvalue(res, r, OM_INVOICE), NULL, 10);
+		ev.family_id = strtoll(PQgetvalue(res, r, OM_FAMILY), NULL, 10);
+		ev.mandate_id =
+		    strtoll(PQgetvalue(res, r, OM_MANDATE), NULL, 10);
 		ev.has_amount = true;
-		ev.amount_cents = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+		ev.amount_cents =
+		    strtoll(PQgetvalue(res, r, OM_TOTAL), NULL, 10);
 		ev.needs_attention = true;
-		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
+		if ((rc = store_event_add(
+		         run->db, run->creditor_id, &ev, err)) != 0)
 			break;
-		sum->other_means++;
+		run->sum->other_means++;
 	}
 	PQclear(res);
 	return rc;
 }
 
-/* Insert one batch (part) and get its id. */
+/*
+ * Select the candidates and decide for each: the account must pass the
+ * writer's check (else the month is refused: a file the writer would
+ * refuse must not be recorded), the sequence type, the amendment, and
+ * whether the bank can still meet the due date.
+ */
 static int
-collect_insert_batch(struct db *db, int64_t creditor_id,
-    const struct sepad_config *cfg, sepa_month month, int part, long ntx,
-    int64_t ctrl, int64_t *id, sepa_error *err)
+collect_candidates(struct collect_run *run, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ], partb[16], ntxb[24], ctrlb[24];
-	char msg_id[128], file_name[128];
-	const char *params[18];
-	sepa_date first = {month.year, month.month, 1};
 	int rc;
 
-	if ((rc = collect_names(cfg, month, part, msg_id, file_name,
+	if ((rc = db_query(run->db, &run->res, "select the invoices to collect",
+	         collect_candidates_sql, 2, run->params, err)) != 0)
+		return rc;
+	run->n = PQntuples(run->res);
+	run->rows =
+	    xcalloc(run->n > 0 ? (size_t)run->n : 1, sizeof(*run->rows));
+	for (int r = 0; r < run->n; r++) {
+		struct collect_row *cr = &run->rows[r];
+		int used = collect_value(run, r, CC_USED)[0] == 't';
+
+		cr->row = r;
+		cr->mandate = collect_int(run, r, CC_MANDATE);
+		cr->first = !used;
+		if ((rc = sepa_iban_validate(
+		         collect_value(run, r, CC_IBAN), err)) != 0) {
+			sepa_error_prefix(err,
+			    "invoice %s: mandate %s: account %s",
+			    collect_value(run, r, CC_NUMBER),
+			    collect_value(run, r, CC_RUM),
+			    collect_value(run, r, CC_ACCOUNT));
+			return rc;
+		}
+		cr->seq = sepa_rule_sequence(&run->rules, used);
+		cr->amend =
+		    sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
+		        collect_value(run, r, CC_IBAN));
+		if ((rc = collect_check_in_time(run, r, &cr->late, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Leave out what is not collected this time: the invoices too late for
+ * the bank (flagged already), and the followers of a mandate's first
+ * debit or account change, deferred to next month (collect_mark_followers).
+ * The rows kept are sorted for the files: sequence type, due date, number.
+ */
+static int
+collect_set_aside(struct collect_run *run, sepa_error *err)
+{
+	int kept = 0, rc;
+
+	for (int r = 0; r < run->n; r++)
+		if (!run->rows[r].late)
+			run->rows[kept++] = run->rows[r];
+	run->n = kept;
+	collect_mark_followers(run->rows, run->n);
+	kept = 0;
+	for (int r = 0; r < run->n; r++) {
+		if (!run->rows[r].deferred) {
+			run->rows[kept++] = run->rows[r];
+			continue;
+		}
+		if ((rc = collect_defer(run, &run->rows[r], err)) != 0)
+			return rc;
+	}
+	run->n = kept;
+	qsort(run->rows, (size_t)run->n, sizeof(*run->rows), collect_row_cmp);
+	return 0;
+}
+
+/*
+ * Parts (files) by the bank's limits, numbered from 1; inside a part,
+ * payment blocks by (sequence type, due date).
+ */
+static void
+collect_cut_parts(struct collect_run *run)
+{
+	const struct sepad_config *cfg = run->cfg;
+	struct collect_row *rows = run->rows;
+	long ntx = 0;
+	int64_t amt = 0;
+	int block = 0;
+
+	for (int i = 0; i < run->n; i++) {
+		int64_t a = collect_int(run, rows[i].row, CC_TOTAL);
+		int newpart = run->nparts == 0 ||
+		    (cfg->max_transactions_per_file > 0 &&
+		        ntx + 1 > cfg->max_transactions_per_file) ||
+		    (cfg->max_amount_per_file > 0 &&
+		        amt + a > cfg->max_amount_per_file);
+
+		if (newpart) {
+			run->nparts++;
+			ntx = 0;
+			amt = 0;
+			block = 0;
+		}
+		if (newpart || rows[i].seq != rows[i - 1].seq ||
+		    strcmp(collect_value(run, rows[i].row, CC_DUE),
+		        collect_value(run, rows[i - 1].row, CC_DUE)) != 0)
+			block++;
+		rows[i].part = (int)run->nparts;
+		rows[i].block = block;
+		ntx++;
+		amt += a;
+	}
+}
+
+/* Insert one batch (part) and get its id. */
+static int
+collect_insert_batch(const struct collect_run *run, int part, long ntx,
+    int64_t ctrl, int64_t *id, sepa_error *err)
+{
+	const struct sepad_config *cfg = run->cfg;
+	char partb[16], ntxb[24], ctrlb[24];
+	char msg_id[128], file_name[128];
+	const char *params[18];
+	int rc;
+
+	if ((rc = collect_names(cfg, run->month, part, msg_id, file_name,
 	         sizeof(msg_id), err)) != 0)
 		return rc;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	snprintf(partb, sizeof(partb), "%d", part);
 	snprintf(ntxb, sizeof(ntxb), "%ld", ntx);
 	snprintf(ctrlb, sizeof(ctrlb), "%" PRId64, ctrl);
-	params[0] = cred;
-	params[1] = sepa_date_iso(mon, first);
+	params[0] = run->cred;
+	params[1] = run->mon;
 	params[2] = partb;
 	params[3] = msg_id;
 	params[4] =
@@ -478,41 +752,60 @@ collect_insert_batch(struct db *db, int64_t creditor_id,
 	params[15] = cfg->cred_town;
 	params[16] = cfg->cred_country;
 	params[17] = cfg->batch_booking ? "true" : "false";
-	return db_query_int64(db, id, "record a batch",
-	    "INSERT INTO batches (creditor_id, collection_month, part, msg_id,"
-	    " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
-	    " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
-	    " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
-	    " batch_booking)"
-	    " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
-	    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-	    " RETURNING id",
-	    18, params, err);
+	return db_query_int64(run->db, id, "record a batch",
+	    collect_insert_batch_sql, 18, params, err);
+}
+
+/* Record a batch per part, numbered after the month's last part. */
+static int
+collect_record_batches(struct collect_run *run, sepa_error *err)
+{
+	int rc;
+
+	run->batch_ids = xcalloc(
+	    run->nparts > 0 ? (size_t)run->nparts : 1, sizeof(*run->batch_ids));
+	for (int p = 1, i = 0; p <= run->nparts; p++) {
+		long ntx = 0;
+		int64_t amt = 0;
+
+		for (int j = i; j < run->n && run->rows[j].part == p; j++) {
+			ntx++;
+			amt += collect_int(run, run->rows[j].row, CC_TOTAL);
+		}
+		if ((rc = collect_insert_batch(run, (int)run->part0 + p, ntx,
+		         amt, &run->batch_ids[p - 1], err)) != 0)
+			return rc;
+		i += (int)ntx;
+		run->sum->collections += ntx;
+		run->sum->amount_cents += amt;
+	}
+	run->sum->prepared = run->nparts;
+	return 0;
 }
 
 /* The COPY line of one collection. */
 static int
-collect_copy_row(PGresult *res, const struct collect_row *cr,
-    int64_t creditor_id, int64_t batch_id, const char *msg_id, sepa_date today,
-    char **buf, size_t *len, size_t *cap, sepa_error *err)
+collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
+    const char *msg_id, struct collect_buf *b, sepa_error *err)
 {
-	char cred[24], bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
+	char bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
 	char remit[256];
-	const char *number = PQgetvalue(res, cr->row, CC_NUMBER);
-	const char *services = PQgetvalue(res, cr->row, CC_SERVICES);
-	const char *consumed = PQgetvalue(res, cr->row, CC_MONTH);
+	const char *number = collect_value(run, cr->row, CC_NUMBER);
+	const char *services = collect_value(run, cr->row, CC_SERVICES);
+	const char *consumed = collect_value(run, cr->row, CC_MONTH);
+	const char *bic = collect_value(run, cr->row, CC_BIC);
 	const char *amend = "none";
 	int cm = atoi(consumed + 5), rc;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(bat, sizeof(bat), "%" PRId64, batch_id);
+	snprintf(bat, sizeof(bat), "%" PRId64, run->batch_ids[cr->part - 1]);
 	snprintf(pmt, sizeof(pmt), "%s-B%03d", msg_id, cr->block);
 	snprintf(e2e, sizeof(e2e), "%s-%s", number,
-	    PQgetvalue(res, cr->row, CC_ATTEMPT));
+	    collect_value(run, cr->row, CC_ATTEMPT));
 	if ((rc = sepa_id_validate(pmt, "PmtInfId", err)) != 0 ||
-	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0)
-		return sepa_error_set(
-		    err, rc, "invoice %s: %s", number, err->msg);
+	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0) {
+		sepa_error_prefix(err, "invoice %s", number);
+		return rc;
+	}
 	if (cm < 1 || cm > 12)
 		cm = 1;
 	if (services[0] != '\0')
@@ -525,41 +818,120 @@ collect_copy_row(PGresult *res, const struct collect_row *cr,
 		amend = "same_bank";
 	else if (cr->amend == SEPA_AMEND_OTHER_BANK)
 		amend = "other_bank";
-	collect_copy_field(buf, len, cap, cred, 0);
-	collect_copy_field(buf, len, cap, bat, 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_INVOICE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_MANDATE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_ACCOUNT), 0);
-	collect_copy_field(buf, len, cap, pmt, 0);
-	collect_copy_field(buf, len, cap, e2e, 0);
-	collect_copy_field(buf, len, cap, sepa_seq_name(cr->seq), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_DUE), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_TOTAL), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_RUM), 0);
-	collect_copy_field(
-	    buf, len, cap, PQgetvalue(res, cr->row, CC_SIGNED), 0);
+	collect_copy_field(b, run->cred, 0);
+	collect_copy_field(b, bat, 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_INVOICE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_MANDATE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_ACCOUNT), 0);
+	collect_copy_field(b, pmt, 0);
+	collect_copy_field(b, e2e, 0);
+	collect_copy_field(b, sepa_seq_name(cr->seq), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_DUE), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_TOTAL), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_RUM), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_SIGNED), 0);
 	for (int c = CC_NAME; c <= CC_COUNTRY; c++)
-		collect_copy_field(
-		    buf, len, cap, PQgetvalue(res, cr->row, c), 0);
-	collect_copy_field(buf, len, cap, PQgetvalue(res, cr->row, CC_IBAN), 0);
-	collect_copy_field(buf, len, cap,
-	    PQgetvalue(res, cr->row, CC_BIC)[0] != '\0'
-	        ? PQgetvalue(res, cr->row, CC_BIC)
-	        : NULL,
-	    0);
-	collect_copy_field(buf, len, cap, amend, 0);
-	collect_copy_field(buf, len, cap,
+		collect_copy_field(b, collect_value(run, cr->row, c), 0);
+	collect_copy_field(b, collect_value(run, cr->row, CC_IBAN), 0);
+	collect_copy_field(b, bic[0] != '\0' ? bic : NULL, 0);
+	collect_copy_field(b, amend, 0);
+	collect_copy_field(b,
 	    cr->amend == SEPA_AMEND_SAME_BANK
-	        ? PQgetvalue(res, cr->row, CC_LAST_IBAN)
+	        ? collect_value(run, cr->row, CC_LAST_IBAN)
 	        : NULL,
 	    0);
-	collect_copy_field(buf, len, cap, remit, 0);
-	collect_copy_field(buf, len, cap, sepa_date_iso(day, today), 1);
+	collect_copy_field(b, remit, 0);
+	collect_copy_field(b, sepa_date_iso(day, run->today), 1);
 	return 0;
+}
+
+/* Copy the kept rows into collections (state 'pending'). */
+static int
+collect_copy_rows(struct collect_run *run, sepa_error *err)
+{
+	struct collect_buf b = {NULL, 0, 0};
+	char msg_id[128], file_name[128];
+	int rc;
+
+	if ((rc = db_copy_begin(run->db, "record the collections",
+	         collect_copy_sql, err)) != 0)
+		return rc;
+	for (int i = 0; i < run->n && rc == 0; i++) {
+		collect_names(run->cfg, run->month,
+		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
+		    sizeof(msg_id), err);
+		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
+		if (rc == 0 && b.len >= 65536) {
+			rc = db_copy_put(run->db, b.data, b.len, err);
+			b.len = 0;
+		}
+	}
+	if (rc == 0 && b.len > 0)
+		rc = db_copy_put(run->db, b.data, b.len, err);
+	free(b.data);
+	if (rc != 0) {
+		db_copy_abort(run->db, "collection refused");
+		return rc;
+	}
+	return db_copy_end(run->db, NULL, err);
+}
+
+/*
+ * After the copy: the amendments carried, the invoices 'collecting'. If
+ * fewer invoices moved than debits were recorded, one changed state
+ * under the run: SEPA_ESTATE, for the caller to roll back.
+ */
+static int
+collect_mark_run(struct collect_run *run, sepa_error *err)
+{
+	char first_batch[24];
+	const char *params[2] = {run->cred, first_batch};
+	int64_t marked;
+	int rc;
+
+	/* Statistics for the joins below (fresh rows, no stats yet). */
+	if ((rc = db_exec(run->db, "analyze the collections",
+	         "ANALYZE collections", 0, NULL, err)) != 0)
+		return rc;
+	snprintf(
+	    first_batch, sizeof(first_batch), "%" PRId64, run->batch_ids[0]);
+	if ((rc = db_exec(run->db, "mark the amendments carried",
+	         collect_mark_amendments_sql, 2, params, err)) != 0 ||
+	    (rc = db_query_int64(run->db, &marked,
+	         "mark the invoices collecting", collect_mark_invoices_sql, 2,
+	         params, err)) != 0)
+		return rc;
+	if (marked != run->sum->collections)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "%04d-%02d: %" PRId64 " of %" PRId64
+		    " invoices changed state while their collections "
+		    "were recorded; nothing recorded, run collect again",
+		    run->month.year, run->month.month,
+		    run->sum->collections - marked, run->sum->collections);
+	return 0;
+}
+
+/* The "collect.prepared" event of the run. */
+static int
+collect_log_prepared(const struct collect_run *run, sepa_error *err)
+{
+	struct event ev = {0};
+	char msg[256];
+
+	snprintf(msg, sizeof(msg),
+	    "%04d-%02d: %" PRId64 " collections recorded in %" PRId64
+	    " file(s)",
+	    run->month.year, run->month.month, run->sum->collections,
+	    run->nparts);
+	ev.kind = "collect.prepared";
+	ev.message = msg;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.has_count = true;
+	ev.count = run->sum->collections;
+	ev.has_amount = true;
+	ev.amount_cents = run->sum->amount_cents;
+	return store_event_add(run->db, run->creditor_id, &ev, err);
 }
 
 int
@@ -567,326 +939,54 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
     const struct sepad_config *cfg, sepa_month month, sepa_date today,
     struct collect_summary *sum, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ], msg_id[128], file_name[128];
-	char first_batch[24];
+	struct collect_run run = {.db = db,
+	    .creditor_id = creditor_id,
+	    .cfg = cfg,
+	    .month = month,
+	    .today = today,
+	    .sum = sum};
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2], *run_params[2];
-	sepa_rules rules;
-	PGresult *res = NULL;
-	struct collect_row *rows = NULL;
-	int64_t *batch_ids = NULL, existing, nparts = 0, part0 = 0, marked;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int n = 0, rc;
+	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[0] = cred;
-	params[1] = sepa_date_iso(mon, first);
+	snprintf(run.cred, sizeof(run.cred), "%" PRId64, creditor_id);
+	run.params[0] = run.cred;
+	run.params[1] = sepa_date_iso(run.mon, first);
 	if ((rc = config_require_creditor(cfg, err)) != 0 ||
-	    (rc = config_rules(cfg, &rules, err)) != 0)
+	    (rc = config_rules(cfg, &run.rules, err)) != 0)
 		return rc;
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	/* One preparation at a time per creditor. */
-	if ((rc = db_query_int64(db, &existing, "lock the creditor",
-	         "SELECT id FROM creditors WHERE id = $1 FOR UPDATE", 1, params,
-	         err)) != 0)
+	if ((rc = collect_lock_month(&run, err)) != 0 ||
+	    (rc = collect_other_means(&run, err)) != 0 ||
+	    (rc = collect_candidates(&run, err)) != 0 ||
+	    (rc = collect_set_aside(&run, err)) != 0)
 		goto cleanup;
-	/* One big query: JIT compilation costs more than it saves. */
-	if ((rc = db_exec(db, "set up the transaction", "SET LOCAL jit = off",
-	         0, NULL, err)) != 0)
+	collect_cut_parts(&run);
+	if ((rc = collect_record_batches(&run, err)) != 0)
 		goto cleanup;
-	/*
-	 * A file the bank refused whole ('rejected', its collections
-	 * cancelled) does not close the month: its invoices are collected
-	 * again in new parts, numbered after the last one.
-	 */
-	if ((rc = db_query_int64(db, &existing, "count the month's batches",
-	         "SELECT count(*) FROM batches WHERE creditor_id = $1"
-	         " AND collection_month = $2::date AND state <> 'rejected'",
-	         2, params, err)) != 0 ||
-	    (rc = db_query_int64(db, &part0, "number the month's batches",
-	         "SELECT coalesce(max(part), 0) FROM batches WHERE"
-	         " creditor_id = $1 AND collection_month = $2::date",
-	         2, params, err)) != 0)
+	if (run.n > 0 &&
+	    ((rc = collect_copy_rows(&run, err)) != 0 ||
+	        (rc = collect_mark_run(&run, err)) != 0 ||
+	        (rc = collect_log_prepared(&run, err)) != 0))
 		goto cleanup;
-	if ((rc = collect_other_means(
-	         db, creditor_id, month, today, params, sum, err)) != 0)
-		goto cleanup;
-	/*
-	 * What is recorded is never changed; invoices that were not in the
-	 * month's earlier parts (issued after them, or back to 'issued' after
-	 * a payment block was refused) go into new parts.
-	 */
-	sum->already_recorded = existing;
-	if ((rc = db_query(db, &res, "select the invoices to collect",
-	         collect_candidates_sql, 2, params, err)) != 0)
-		goto cleanup;
-	n = PQntuples(res);
-	rows = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rows));
-	for (int r = 0; r < n; r++) {
-		const char *last = PQgetvalue(res, r, CC_LAST_IBAN);
-
-		rows[r].row = r;
-		rows[r].mandate =
-		    strtoll(PQgetvalue(res, r, CC_MANDATE), NULL, 10);
-		rows[r].first = PQgetvalue(res, r, CC_USED)[0] != 't';
-		/* A file the writer would refuse must not be recorded. */
-		if (sepa_iban_validate(PQgetvalue(res, r, CC_IBAN), err) != 0) {
-			rc = sepa_error_set(err, SEPA_EINVAL,
-			    "invoice %s: mandate %s: account %s: %s",
-			    PQgetvalue(res, r, CC_NUMBER),
-			    PQgetvalue(res, r, CC_RUM),
-			    PQgetvalue(res, r, CC_ACCOUNT), err->msg);
-			goto cleanup;
-		}
-		rows[r].seq = sepa_rule_sequence(
-		    &rules, PQgetvalue(res, r, CC_USED)[0] == 't');
-		rows[r].amend =
-		    sepa_rule_amendment(last, PQgetvalue(res, r, CC_IBAN));
-		if ((rc = collect_check_in_time(db, creditor_id, &rules, res, r,
-		         month, today, &rows[r].late, sum, err)) != 0)
-			goto cleanup;
-	}
-	/* Too late for the bank: left out (and flagged), not in a file. */
-	{
-		int kept = 0;
-
-		for (int r = 0; r < n; r++)
-			if (!rows[r].late)
-				rows[kept++] = rows[r];
-		n = kept;
-	}
-	/* A mandate's first debit or account change goes alone. */
-	collect_mark_followers(rows, n);
-	{
-		int kept = 0;
-
-		for (int r = 0; r < n; r++) {
-			if (!rows[r].deferred) {
-				rows[kept++] = rows[r];
-				continue;
-			}
-			if ((rc = collect_defer(db, creditor_id, &rules, res,
-			         &rows[r], month, today, sum, err)) != 0)
-				goto cleanup;
-		}
-		n = kept;
-	}
-	qsort(rows, (size_t)n, sizeof(*rows), collect_row_cmp);
-	/* Parts by the bank's limits, blocks by (sequence, due date). */
-	{
-		long ntx = 0;
-		int64_t amt = 0;
-		int block = 0;
-
-		for (int i = 0; i < n; i++) {
-			int64_t a = strtoll(
-			    PQgetvalue(res, rows[i].row, CC_TOTAL), NULL, 10);
-			int newpart = nparts == 0 ||
-			    (cfg->max_transactions_per_file > 0 &&
-			        ntx + 1 > cfg->max_transactions_per_file) ||
-			    (cfg->max_amount_per_file > 0 &&
-			        amt + a > cfg->max_amount_per_file);
-
-			if (newpart) {
-				nparts++;
-				ntx = 0;
-				amt = 0;
-				block = 0;
-			}
-			if (newpart || rows[i].seq != rows[i - 1].seq ||
-			    strcmp(PQgetvalue(res, rows[i].row, CC_DUE),
-			        PQgetvalue(res, rows[i - 1].row, CC_DUE)) != 0)
-				block++;
-			rows[i].part = (int)nparts;
-			rows[i].block = block;
-			ntx++;
-			amt += a;
-		}
-	}
-	batch_ids =
-	    xcalloc(nparts > 0 ? (size_t)nparts : 1, sizeof(*batch_ids));
-	for (int p = 1, i = 0; p <= nparts; p++) {
-		long ntx = 0;
-		int64_t amt = 0;
-
-		for (int j = i; j < n && rows[j].part == p; j++) {
-			ntx++;
-			amt += strtoll(
-			    PQgetvalue(res, rows[j].row, CC_TOTAL), NULL, 10);
-		}
-		if ((rc = collect_insert_batch(db, creditor_id, cfg, month,
-		         (int)part0 + p, ntx, amt, &batch_ids[p - 1], err)) !=
-		    0)
-			goto cleanup;
-		i += (int)ntx;
-		sum->collections += ntx;
-		sum->amount_cents += amt;
-	}
-	sum->prepared = nparts;
-	if (n > 0) {
-		if ((rc = db_copy_begin(db, "record the collections",
-		         "COPY collections (creditor_id, batch_id, invoice_id,"
-		         " mandate_id, account_id, pmt_inf_id, end_to_end_id,"
-		         " seq_type, due_on, amount_cents, rum, signed_on,"
-		         " debtor_name, debtor_street, debtor_building,"
-		         " debtor_postcode, debtor_town, debtor_country, iban, bic,"
-		         " amendment, orig_iban, remittance, state_since)"
-		         " FROM STDIN",
-		         err)) != 0)
-			goto cleanup;
-		for (int i = 0; i < n; i++) {
-			collect_names(cfg, month, (int)part0 + rows[i].part,
-			    msg_id, file_name, sizeof(msg_id), err);
-			rc = collect_copy_row(res, &rows[i], creditor_id,
-			    batch_ids[rows[i].part - 1], msg_id, today, &buf,
-			    &len, &cap, err);
-			if (rc == 0 && len >= 65536) {
-				rc = db_copy_put(db, buf, len, err);
-				len = 0;
-			}
-			if (rc != 0) {
-				db_copy_abort(db, "collection refused");
-				goto cleanup;
-			}
-		}
-		if (len > 0 && (rc = db_copy_put(db, buf, len, err)) != 0) {
-			db_copy_abort(db, "collection refused");
-			goto cleanup;
-		}
-		if ((rc = db_copy_end(db, NULL, err)) != 0)
-			goto cleanup;
-		/* Statistics for the joins below (fresh rows, no stats yet). */
-		if ((rc = db_exec(db, "analyze the collections",
-		         "ANALYZE collections", 0, NULL, err)) != 0)
-			goto cleanup;
-		/*
-		 * This run's collections only: their batches are the
-		 * creditor's newest (the creditor is locked).
-		 */
-		snprintf(
-		    first_batch, sizeof(first_batch), "%" PRId64, batch_ids[0]);
-		run_params[0] = cred;
-		run_params[1] = first_batch;
-		/* The amendment is carried by this collection, once. */
-		if ((rc = db_exec(db, "mark the amendments carried",
-		         "UPDATE mandate_accounts a SET amended_by_collection ="
-		         " c.id FROM collections c WHERE c.creditor_id = $1"
-		         " AND c.batch_id >= $2 AND c.amendment <> 'none'"
-		         " AND a.creditor_id = $1 AND a.amendment_required"
-		         " AND a.id = c.account_id",
-		         2, run_params, err)) != 0)
-			goto cleanup;
-		/*
-		 * Only an invoice still 'issued': one paid meanwhile must not
-		 * be debited (payments wait for the creditor's lock, this is
-		 * the last guard).
-		 */
-		if ((rc = db_query_int64(db, &marked,
-		         "mark the invoices collecting",
-		         "WITH u AS (UPDATE invoices i SET state = 'collecting',"
-		         " state_since = c.state_since FROM collections c"
-		         " WHERE c.creditor_id = $1 AND c.batch_id >= $2"
-		         " AND i.creditor_id = $1 AND i.id = c.invoice_id"
-		         " AND i.state = 'issued' RETURNING 1)"
-		         " SELECT count(*) FROM u",
-		         2, run_params, err)) != 0)
-			goto cleanup;
-		if (marked != sum->collections) {
-			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "%04d-%02d: %" PRId64 " of %" PRId64
-			    " invoices changed state while their collections "
-			    "were recorded; nothing recorded, run collect again",
-			    month.year, month.month, sum->collections - marked,
-			    sum->collections);
-			goto cleanup;
-		}
-		{
-			struct event ev = {0};
-			char msg[256];
-
-			snprintf(msg, sizeof(msg),
-			    "%04d-%02d: %" PRId64
-			    " collections recorded in %" PRId64 " file(s)",
-			    month.year, month.month, sum->collections, nparts);
-			ev.kind = "collect.prepared";
-			ev.message = msg;
-			ev.business_date = today;
-			ev.month = month;
-			ev.has_count = true;
-			ev.count = sum->collections;
-			ev.has_amount = true;
-			ev.amount_cents = sum->amount_cents;
-			if ((rc = store_event_add(db, creditor_id, &ev, err)) !=
-			    0)
-				goto cleanup;
-		}
-	}
 	if ((rc = db_commit(db, err)) != 0)
 		goto cleanup;
-	if (nparts > 0)
+	if (run.nparts > 0)
 		collect_crash_point("after_record");
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
-	if (res != NULL)
-		PQclear(res);
-	free(rows);
-	free(batch_ids);
-	free(buf);
+	if (run.res != NULL)
+		PQclear(run.res);
+	free(run.rows);
+	free(run.batch_ids);
 	return rc;
 }
 
 /* ------------------------------------------------------------ writing */
 
-/* Lower-case hex SHA-256 of a file; SEPA_EIO when it cannot be read. */
-static int
-collect_file_sha256(const char *path, char hex[65], sepa_error *err)
-{
-	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
-	unsigned mdlen = 0;
-	EVP_MD_CTX *ctx = NULL;
-	ssize_t got;
-	int fd, rc = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sepa_error_set(err, SEPA_EIO, "%s: could not open: %s",
-		    path, strerror(errno));
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "could not start a hash");
-		goto cleanup;
-	}
-	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
-		EVP_DigestUpdate(ctx, chunk, (size_t)got);
-	if (got < 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "%s: could not read: %s",
-		    path, strerror(errno));
-		goto cleanup;
-	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-cleanup:
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	return rc;
-}
-
-/* Crash hook inside the writer: the first chunk reaches the temp file. */
-static ssize_t
-collect_crash_write(int fd, const void *data, size_t len, void *arg)
-{
-	ssize_t n = write(fd, data, len);
-
-	(void)arg;
-	collect_crash_point("during_write");
-	return n;
-}
-
-/* Batch columns, in order. */
+/* Batch columns (collect_batches_sql), in order. */
 enum {
 	CB_ID,
 	CB_PART,
@@ -910,52 +1010,156 @@ enum {
 	CB_SHA
 };
 
+/* Payment block columns (collect_blocks_sql), in order. */
+enum { CK_PMT, CK_SEQ, CK_DUE, CK_NTX, CK_SUM };
+
+/* Collection columns (collect_rows_sql), in order. */
+enum {
+	CR_PMT,
+	CR_E2E,
+	CR_AMOUNT,
+	CR_RUM,
+	CR_SIGNED,
+	CR_NAME,
+	CR_STREET,
+	CR_BUILDING,
+	CR_POSTCODE,
+	CR_TOWN,
+	CR_COUNTRY,
+	CR_IBAN,
+	CR_BIC,
+	CR_AMEND,
+	CR_ORIG_IBAN,
+	CR_REMIT
+};
+
+/*
+ * $1 creditor, $2 month as YYYYMM: one writer per creditor and month, a
+ * session lock (released by collect_unlock_sql or with the connection).
+ */
+static const char collect_lock_sql[] =
+    "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
+    " $2::int)) s";
+static const char collect_unlock_sql[] =
+    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
+    " $2::int)) s";
+
+/* $1 creditor, $2 month: the month's batches, in part order. */
+static const char collect_batches_sql[] =
+    "SELECT id, part, msg_id,"
+    " to_char(created_at AT TIME ZONE 'UTC',"
+    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"
+    " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
+    " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
+    " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
+    " state, coalesce(sha256, '') FROM batches"
+    " WHERE creditor_id = $1 AND collection_month = $2::date"
+    " ORDER BY part";
+
+/* $1 creditor, $2 batch: its payment blocks. */
+static const char collect_blocks_sql[] =
+    "SELECT pmt_inf_id, seq_type, due_on, count(*),"
+    " sum(amount_cents) FROM collections WHERE creditor_id = $1"
+    " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
+    " ORDER BY pmt_inf_id";
+
+/* $1 creditor, $2 batch: its collections, through a cursor. */
+static const char collect_rows_sql[] =
+    "DECLARE collect_rows NO SCROLL CURSOR FOR"
+    " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
+    " signed_on, debtor_name, debtor_street, debtor_building,"
+    " debtor_postcode, debtor_town, debtor_country, iban,"
+    " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
+    " remittance FROM collections WHERE creditor_id = $1"
+    " AND batch_id = $2 ORDER BY pmt_inf_id, id";
+
+/* The next rows of the cursor: memory stays flat. */
+static const char collect_fetch_sql[] = "FETCH 10000 FROM collect_rows";
+
+/*
+ * $1 creditor, $2 batch, $3 SHA-256: released, only if still prepared
+ * (another run may have released it meanwhile); how many rows changed.
+ */
+static const char collect_release_sql[] =
+    "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
+    " released_at = now() WHERE creditor_id = $1 AND id = $2"
+    " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u";
+
+/* $1 creditor, $2 batch, $3 SHA-256, $4 today: its collections sent. */
+static const char collect_sent_sql[] =
+    "UPDATE collections SET state = 'sent', state_since = $4"
+    " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
+    " 'pending' AND $3 <> ''";
+
+/* Lower-case hex SHA-256 of a file; SEPA_EIO when it cannot be read. */
 static int
-collect_date(sepa_date *d, const char *s, sepa_error *err)
+collect_file_sha256(const char *path, char hex[65], sepa_error *err)
 {
-	return sepa_date_parse(d, s, err);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return sepa_error_set(err, SEPA_EIO, "%s: could not open: %s",
+		    path, strerror(errno));
+	rc = sepa_sha256_fd(fd, path, hex, NULL, err);
+	close(fd);
+	return rc;
 }
 
-/* Write one batch's file from its rows to `path`. */
+/* Crash hook inside the writer: the first chunk reaches the temp file. */
+static ssize_t
+collect_crash_write(int fd, const void *data, size_t len, void *arg)
+{
+	ssize_t n = write(fd, data, len);
+
+	(void)arg;
+	collect_crash_point("during_write");
+	return n;
+}
+
+/* One batch's file being written. */
+struct collect_file_writer {
+	PGresult *b; /* the month's batches */
+	int br; /* this one's row */
+	PGresult *blocks; /* its payment blocks */
+	int bi; /* the current block's row, -1 before the first */
+	int in_block;
+	sepa_pain008_address caddr; /* the creditor's, from the batch */
+	sepa_pain008_writer *w;
+};
+
+/*
+ * Read the batch's payment blocks, then open a transaction and a cursor
+ * on its collections (*in_tx is 1 once the transaction is open).
+ */
 static int
-collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
-    const char *path, const char *schema_dir, collect_progress_fn progress,
-    void *arg, sepa_pain008_info *info, sepa_error *err)
+collect_open_rows(struct db *db, int64_t creditor_id,
+    struct collect_file_writer *fw, int *in_tx, sepa_error *err)
+{
+	char cred[24];
+	const char *params[2] = {cred, PQgetvalue(fw->b, fw->br, CB_ID)};
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query(db, &fw->blocks, "read the batch's payment blocks",
+	         collect_blocks_sql, 2, params, err)) != 0)
+		return rc;
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	*in_tx = 1;
+	return db_exec(db, "open the batch's collections", collect_rows_sql, 2,
+	    params, err);
+}
+
+/* Open the pain.008 writer on `path` with the batch's header. */
+static int
+collect_open_writer(struct collect_file_writer *fw, const char *path,
+    const char *schema_dir, sepa_error *err)
 {
 	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
 	sepa_pain008_header hdr = {0};
-	sepa_pain008_address caddr = {0};
-	sepa_pain008_writer *w = NULL;
-	PGresult *res = NULL, *blocks = NULL;
-	char cred[24];
-	const char *params[2];
-	int rc, in_block = 0, bi = -1, in_tx = 0;
-	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+	PGresult *b = fw->b;
+	int br = fw->br;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	params[0] = cred;
-	params[1] = PQgetvalue(b, br, CB_ID);
-	if ((rc = db_query(db, &blocks, "read the batch's payment blocks",
-	         "SELECT pmt_inf_id, seq_type, due_on, count(*),"
-	         " sum(amount_cents) FROM collections WHERE creditor_id = $1"
-	         " AND batch_id = $2 GROUP BY pmt_inf_id, seq_type, due_on"
-	         " ORDER BY pmt_inf_id",
-	         2, params, err)) != 0)
-		goto cleanup;
-	/* The rows through a cursor: memory stays flat. */
-	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
-		goto cleanup;
-	in_tx = 1;
-	if ((rc = db_exec(db, "open the batch's collections",
-	         "DECLARE collect_rows NO SCROLL CURSOR FOR"
-	         " SELECT pmt_inf_id, end_to_end_id, amount_cents, rum,"
-	         " signed_on, debtor_name, debtor_street, debtor_building,"
-	         " debtor_postcode, debtor_town, debtor_country, iban,"
-	         " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
-	         " remittance FROM collections WHERE creditor_id = $1"
-	         " AND batch_id = $2 ORDER BY pmt_inf_id, id",
-	         2, params, err)) != 0)
-		goto cleanup;
 	o.version = strcmp(PQgetvalue(b, br, CB_VERSION), "001.02") == 0
 	    ? SEPA_PAIN008_V02
 	    : SEPA_PAIN008_V08;
@@ -968,101 +1172,129 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	hdr.initiating_party = PQgetvalue(b, br, CB_NAME);
 	hdr.nb_of_txs = atol(PQgetvalue(b, br, CB_NTX));
 	hdr.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
-	caddr.street = PQgetvalue(b, br, CB_STREET);
-	caddr.building_number = PQgetvalue(b, br, CB_BUILDING);
-	caddr.postcode = PQgetvalue(b, br, CB_POSTCODE);
-	caddr.town = PQgetvalue(b, br, CB_TOWN);
-	caddr.country = PQgetvalue(b, br, CB_COUNTRY);
-	if ((rc = sepa_pain008_open(&w, path, &o, &hdr, err)) != 0)
+	fw->caddr.street = PQgetvalue(b, br, CB_STREET);
+	fw->caddr.building_number = PQgetvalue(b, br, CB_BUILDING);
+	fw->caddr.postcode = PQgetvalue(b, br, CB_POSTCODE);
+	fw->caddr.town = PQgetvalue(b, br, CB_TOWN);
+	fw->caddr.country = PQgetvalue(b, br, CB_COUNTRY);
+	return sepa_pain008_open(&fw->w, path, &o, &hdr, err);
+}
+
+/* End the current payment block, if any, and begin the next one. */
+static int
+collect_next_block(struct collect_file_writer *fw, sepa_error *err)
+{
+	sepa_pain008_block blk = {0};
+	PGresult *b = fw->b, *k = fw->blocks;
+	int br = fw->br, bi, rc;
+
+	if (fw->in_block && (rc = sepa_pain008_end_block(fw->w, err)) != 0)
+		return rc;
+	bi = ++fw->bi;
+	blk.pmt_inf_id = PQgetvalue(k, bi, CK_PMT);
+	blk.seq = strcmp(PQgetvalue(k, bi, CK_SEQ), "FRST") == 0
+	    ? SEPA_SEQ_FRST
+	    : SEPA_SEQ_RCUR;
+	if ((rc = sepa_date_parse(
+	         &blk.due_date, PQgetvalue(k, bi, CK_DUE), err)) != 0)
+		return rc;
+	blk.batch_booking = PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1 : 0;
+	blk.nb_of_txs = atol(PQgetvalue(k, bi, CK_NTX));
+	blk.ctrl_sum = strtoll(PQgetvalue(k, bi, CK_SUM), NULL, 10);
+	blk.creditor_name = PQgetvalue(b, br, CB_NAME);
+	blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
+	blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
+	blk.creditor_id = PQgetvalue(b, br, CB_ICS);
+	blk.creditor_address = &fw->caddr;
+	if ((rc = sepa_pain008_begin_block(fw->w, &blk, err)) != 0)
+		return rc;
+	fw->in_block = 1;
+	return 0;
+}
+
+/* Write collection row r of res, in a new block when its PmtInfId is. */
+static int
+collect_write_row(
+    struct collect_file_writer *fw, PGresult *res, int r, sepa_error *err)
+{
+	sepa_pain008_tx tx = {0};
+	sepa_pain008_amendment am = {0};
+	sepa_pain008_address daddr = {0};
+	const char *amend = PQgetvalue(res, r, CR_AMEND);
+	int rc;
+
+	if ((!fw->in_block ||
+	        strcmp(PQgetvalue(res, r, CR_PMT),
+	            PQgetvalue(fw->blocks, fw->bi, CK_PMT)) != 0) &&
+	    (rc = collect_next_block(fw, err)) != 0)
+		return rc;
+	tx.end_to_end_id = PQgetvalue(res, r, CR_E2E);
+	tx.amount = strtoll(PQgetvalue(res, r, CR_AMOUNT), NULL, 10);
+	tx.mandate_id = PQgetvalue(res, r, CR_RUM);
+	if ((rc = sepa_date_parse(
+	         &tx.signature_date, PQgetvalue(res, r, CR_SIGNED), err)) != 0)
+		return rc;
+	tx.debtor_name = PQgetvalue(res, r, CR_NAME);
+	daddr.street = PQgetvalue(res, r, CR_STREET);
+	daddr.building_number = PQgetvalue(res, r, CR_BUILDING);
+	daddr.postcode = PQgetvalue(res, r, CR_POSTCODE);
+	daddr.town = PQgetvalue(res, r, CR_TOWN);
+	daddr.country = PQgetvalue(res, r, CR_COUNTRY);
+	tx.debtor_address = &daddr;
+	tx.debtor_iban = PQgetvalue(res, r, CR_IBAN);
+	tx.debtor_bic = PQgetvalue(res, r, CR_BIC);
+	if (strcmp(amend, "none") != 0) {
+		am.account = strcmp(amend, "same_bank") == 0
+		    ? SEPA_AMEND_SAME_BANK
+		    : SEPA_AMEND_OTHER_BANK;
+		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
+		tx.amendment = &am;
+	}
+	tx.remittance = PQgetvalue(res, r, CR_REMIT);
+	/* A refusal names the PmtInf and the EndToEndId. */
+	return sepa_pain008_add(fw->w, &tx, err);
+}
+
+/* Write one batch's file from its rows to `path`. */
+static int
+collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *path, const char *schema_dir, collect_progress_fn progress,
+    void *arg, sepa_pain008_info *info, sepa_error *err)
+{
+	struct collect_file_writer fw = {0};
+	const char *file = PQgetvalue(b, br, CB_FILE);
+	PGresult *res = NULL;
+	int rc, in_tx = 0;
+	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
+
+	fw.b = b;
+	fw.br = br;
+	fw.bi = -1;
+	if ((rc = collect_open_rows(db, creditor_id, &fw, &in_tx, err)) != 0 ||
+	    (rc = collect_open_writer(&fw, path, schema_dir, err)) != 0)
 		goto cleanup;
 	for (;;) {
 		if (res != NULL)
 			PQclear(res);
 		res = NULL;
 		if ((rc = db_query(db, &res, "read the batch's collections",
-		         "FETCH 10000 FROM collect_rows", 0, NULL, err)) != 0)
+		         collect_fetch_sql, 0, NULL, err)) != 0)
 			goto cleanup;
 		if (PQntuples(res) == 0)
 			break;
 		if (progress != NULL && done > 0)
-			progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
+			progress(arg, file, done, total);
 		done += PQntuples(res);
-		for (int r = 0; r < PQntuples(res); r++) {
-			sepa_pain008_tx tx = {0};
-			sepa_pain008_amendment am = {0};
-			sepa_pain008_address daddr = {0};
-			const char *amend = PQgetvalue(res, r, 13);
-
-			if (!in_block ||
-			    strcmp(PQgetvalue(res, r, 0),
-			        PQgetvalue(blocks, bi, 0)) != 0) {
-				sepa_pain008_block blk = {0};
-
-				if (in_block &&
-				    (rc = sepa_pain008_end_block(w, err)) != 0)
-					goto cleanup;
-				bi++;
-				blk.pmt_inf_id = PQgetvalue(blocks, bi, 0);
-				blk.seq = strcmp(PQgetvalue(blocks, bi, 1),
-				              "FRST") == 0
-				    ? SEPA_SEQ_FRST
-				    : SEPA_SEQ_RCUR;
-				if ((rc = collect_date(&blk.due_date,
-				         PQgetvalue(blocks, bi, 2), err)) != 0)
-					goto cleanup;
-				blk.batch_booking =
-				    PQgetvalue(b, br, CB_BOOKING)[0] == 't' ? 1
-				                                            : 0;
-				blk.nb_of_txs = atol(PQgetvalue(blocks, bi, 3));
-				blk.ctrl_sum = strtoll(
-				    PQgetvalue(blocks, bi, 4), NULL, 10);
-				blk.creditor_name = PQgetvalue(b, br, CB_NAME);
-				blk.creditor_iban = PQgetvalue(b, br, CB_IBAN);
-				blk.creditor_bic = PQgetvalue(b, br, CB_BIC);
-				blk.creditor_id = PQgetvalue(b, br, CB_ICS);
-				blk.creditor_address = &caddr;
-				if ((rc = sepa_pain008_begin_block(
-				         w, &blk, err)) != 0)
-					goto cleanup;
-				in_block = 1;
-			}
-			tx.end_to_end_id = PQgetvalue(res, r, 1);
-			tx.amount = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-			tx.mandate_id = PQgetvalue(res, r, 3);
-			if ((rc = collect_date(&tx.signature_date,
-			         PQgetvalue(res, r, 4), err)) != 0)
+		for (int r = 0; r < PQntuples(res); r++)
+			if ((rc = collect_write_row(&fw, res, r, err)) != 0)
 				goto cleanup;
-			tx.debtor_name = PQgetvalue(res, r, 5);
-			daddr.street = PQgetvalue(res, r, 6);
-			daddr.building_number = PQgetvalue(res, r, 7);
-			daddr.postcode = PQgetvalue(res, r, 8);
-			daddr.town = PQgetvalue(res, r, 9);
-			daddr.country = PQgetvalue(res, r, 10);
-			tx.debtor_address = &daddr;
-			tx.debtor_iban = PQgetvalue(res, r, 11);
-			tx.debtor_bic = PQgetvalue(res, r, 12);
-			if (strcmp(amend, "none") != 0) {
-				am.account = strcmp(amend, "same_bank") == 0
-				    ? SEPA_AMEND_SAME_BANK
-				    : SEPA_AMEND_OTHER_BANK;
-				am.orig_debtor_iban = PQgetvalue(res, r, 14);
-				tx.amendment = &am;
-			}
-			tx.remittance = PQgetvalue(res, r, 15);
-			if ((rc = sepa_pain008_add(w, &tx, err)) != 0) {
-				rc =
-				    sepa_error_set(err, rc, "collection %s: %s",
-				        tx.end_to_end_id, err->msg);
-				goto cleanup;
-			}
-		}
 	}
 	if (progress != NULL && done > 0)
-		progress(arg, PQgetvalue(b, br, CB_FILE), done, total);
-	if (in_block && (rc = sepa_pain008_end_block(w, err)) != 0)
+		progress(arg, file, done, total);
+	if (fw.in_block && (rc = sepa_pain008_end_block(fw.w, err)) != 0)
 		goto cleanup;
-	rc = sepa_pain008_close(w, info, err);
-	w = NULL;
+	rc = sepa_pain008_close(fw.w, info, err);
+	fw.w = NULL;
 	if (rc == 0) {
 		in_tx = 0;
 		rc = db_commit(db, err);
@@ -1070,11 +1302,11 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 cleanup:
 	if (in_tx)
 		db_rollback(db);
-	sepa_pain008_abort(w);
+	sepa_pain008_abort(fw.w);
 	if (res != NULL)
 		PQclear(res);
-	if (blocks != NULL)
-		PQclear(blocks);
+	if (fw.blocks != NULL)
+		PQclear(fw.blocks);
 	return rc;
 }
 
@@ -1119,22 +1351,15 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	params[3] = sepa_date_iso(day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	/* Another run may have released it meanwhile: then nothing to do. */
 	if ((rc = db_query_int64(db, &changed, "mark the batch released",
-	         "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
-	         " released_at = now() WHERE creditor_id = $1 AND id = $2"
-	         " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u",
-	         3, params, err)) != 0)
+	         collect_release_sql, 3, params, err)) != 0)
 		goto cleanup;
 	if (changed == 0) {
 		rc = db_commit(db, err);
 		goto cleanup;
 	}
-	if ((rc = db_exec(db, "mark the collections sent",
-	         "UPDATE collections SET state = 'sent', state_since = $4"
-	         " WHERE creditor_id = $1 AND batch_id = $2 AND state ="
-	         " 'pending' AND $3 <> ''",
-	         4, params, err)) != 0)
+	if ((rc = db_exec(db, "mark the collections sent", collect_sent_sql, 4,
+	         params, err)) != 0)
 		goto cleanup;
 	snprintf(msg, sizeof(msg), "%s released (%s transactions, sha256 %s)",
 	    PQgetvalue(b, br, CB_FILE), PQgetvalue(b, br, CB_NTX), sha);
@@ -1155,6 +1380,67 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Write a prepared batch's file into the outbox (at `path`) and release
+ * it. A file already under the final name (a crash before the release)
+ * must come out identical (*outcome COLLECT_FILE_VERIFIED), else the
+ * batch is not released (SEPA_ESTATE).
+ */
+static int
+collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *outbox, const char *path, const char *schema_dir,
+    sepa_date today, collect_progress_fn progress, void *arg,
+    sepa_pain008_info *info, enum collect_outcome *outcome, sepa_error *err)
+{
+	const char *file = PQgetvalue(b, br, CB_FILE);
+	char before[65] = "";
+	struct stat st;
+	int rc;
+
+	collect_remove_stale(outbox, file);
+	/* A file under the final name: a crash before the release. */
+	if (stat(path, &st) == 0 &&
+	    (rc = collect_file_sha256(path, before, err)) != 0)
+		return rc;
+	if ((rc = collect_write_file(db, creditor_id, b, br, path, schema_dir,
+	         progress, arg, info, err)) != 0) {
+		/* The writer's own errors name the file already. */
+		if (err->where[0] == '\0')
+			sepa_error_prefix(err, "%s", file);
+		return rc;
+	}
+	if (before[0] != '\0' && strcmp(before, info->sha256) != 0)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "%s: the file found in the outbox (sha256 %s) differs "
+		    "from its batch (sha256 %s); not released",
+		    path, before, info->sha256);
+	collect_crash_point("after_rename");
+	if ((rc = collect_release(
+	         db, creditor_id, b, br, info->sha256, today, err)) != 0)
+		return rc;
+	collect_crash_point("after_release");
+	*outcome =
+	    before[0] != '\0' ? COLLECT_FILE_VERIFIED : COLLECT_FILE_WRITTEN;
+	return 0;
+}
+
+/* Take (lock 1) or give back (lock 0) the month's writer lock. */
+static int
+collect_writer_lock(struct db *db, int64_t creditor_id, sepa_month month,
+    int lock, sepa_error *err)
+{
+	char cred[24], ym[16];
+	const char *params[2] = {cred, ym};
+	int64_t one;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
+	return lock ? db_query_int64(db, &one, "wait for the month's writer",
+	                  collect_lock_sql, 2, params, err)
+	            : db_query_int64(db, &one, "release the month's writer",
+	                  collect_unlock_sql, 2, params, err);
+}
+
 int
 store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
@@ -1163,104 +1449,50 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ];
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2];
+	const char *params[2] = {cred, sepa_date_iso(mon, first)};
+	sepa_error ignored = SEPA_ERROR_INIT;
 	PGresult *b = NULL;
-	char *path = NULL, ym[16];
-	int64_t one;
-	int rc, locked = 0;
+	char *path = NULL;
+	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(ym, sizeof(ym), "%d", month.year * 100 + month.month);
-	params[0] = cred;
-	params[1] = ym;
-	/*
-	 * One writer per creditor and month (a session lock, released
-	 * below or with the connection): a second run waits, then finds
-	 * the batches released.
-	 */
-	if ((rc = db_query_int64(db, &one, "wait for the month's writer",
-	         "SELECT count(*) FROM (SELECT pg_advisory_lock($1::int,"
-	         " $2::int)) s",
-	         2, params, err)) != 0)
+	/* A second run waits here, then finds the batches released. */
+	if ((rc = collect_writer_lock(db, creditor_id, month, 1, err)) != 0)
 		return rc;
-	locked = 1;
-	params[1] = sepa_date_iso(mon, first);
 	if ((rc = db_query(db, &b, "read the month's batches",
-	         "SELECT id, part, msg_id,"
-	         " to_char(created_at AT TIME ZONE 'UTC',"
-	         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pain_version,"
-	         " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
-	         " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
-	         " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
-	         " state, coalesce(sha256, '') FROM batches"
-	         " WHERE creditor_id = $1 AND collection_month = $2::date"
-	         " ORDER BY part",
-	         2, params, err)) != 0)
+	         collect_batches_sql, 2, params, err)) != 0)
 		goto cleanup;
 	for (int br = 0; br < PQntuples(b); br++) {
-		const char *file = PQgetvalue(b, br, CB_FILE);
 		const char *state = PQgetvalue(b, br, CB_STATE);
 		struct collect_file cf = {0};
 		sepa_pain008_info info;
-		char before[65] = "";
-		struct stat st;
 
+		if (strcmp(state, "rejected") == 0)
+			continue; /* refused whole by the bank: history */
 		free(path);
 		path = NULL;
-		xasprintf(&path, "%s/%s", outbox, file);
-		cf.file_name = file;
+		xasprintf(&path, "%s/%s", outbox, PQgetvalue(b, br, CB_FILE));
+		cf.file_name = PQgetvalue(b, br, CB_FILE);
 		cf.path = path;
 		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
-		if (strcmp(state, "rejected") == 0)
-			continue; /* refused whole by the bank: history */
 		if (strcmp(state, "prepared") != 0) {
 			cf.outcome = COLLECT_FILE_ALREADY;
 			cf.sha256 = PQgetvalue(b, br, CB_SHA);
 			sum->already_released++;
-			if (on_file != NULL)
-				on_file(arg, &cf);
-			continue;
+		} else {
+			if ((rc = collect_write_batch(db, creditor_id, b, br,
+			         outbox, path, schema_dir, today, progress, arg,
+			         &info, &cf.outcome, err)) != 0)
+				goto cleanup;
+			cf.sha256 = info.sha256;
+			sum->written++;
 		}
-		collect_remove_stale(outbox, file);
-		/* A file under the final name: a crash before the release. */
-		if (stat(path, &st) == 0 &&
-		    (rc = collect_file_sha256(path, before, err)) != 0)
-			goto cleanup;
-		if ((rc = collect_write_file(db, creditor_id, b, br, path,
-		         schema_dir, progress, arg, &info, err)) != 0) {
-			rc = sepa_error_set(err, rc, "%s: %s", file, err->msg);
-			goto cleanup;
-		}
-		if (before[0] != '\0' && strcmp(before, info.sha256) != 0) {
-			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "%s: the file found in the outbox (sha256 %s) differs "
-			    "from its batch (sha256 %s); not released",
-			    path, before, info.sha256);
-			goto cleanup;
-		}
-		collect_crash_point("after_rename");
-		if ((rc = collect_release(
-		         db, creditor_id, b, br, info.sha256, today, err)) != 0)
-			goto cleanup;
-		collect_crash_point("after_release");
-		cf.outcome = before[0] != '\0' ? COLLECT_FILE_VERIFIED
-		                               : COLLECT_FILE_WRITTEN;
-		cf.sha256 = info.sha256;
-		sum->written++;
 		if (on_file != NULL)
 			on_file(arg, &cf);
 	}
 cleanup:
-	if (locked) {
-		sepa_error ignored = SEPA_ERROR_INIT;
-
-		params[1] = ym;
-		db_query_int64(db, &one, "release the month's writer",
-		    "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
-		    " $2::int)) s",
-		    2, params, &ignored);
-	}
+	collect_writer_lock(db, creditor_id, month, 0, &ignored);
 	free(path);
 	if (b != NULL)
 		PQclear(b);

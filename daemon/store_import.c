@@ -1,6 +1,6 @@
 /*
  * store_import.c - the CSV imports (families, mandates, tariffs,
- * consumption): hash the file, refuse bytes already taken in, then in one
+ * consumption, children): hash the file, refuse bytes already taken in, then in one
  * transaction stream the rows through the CSV reader, check each field in
  * C, COPY the good rows into the staging table of the kind (tagged with
  * the imported_files id), run the checks that need the database as
@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sepa/caf.h"
 #include "sepa/csv.h"
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -56,16 +57,22 @@ static const struct import_kind_def import_kinds[] = {
             {"signed_on", 1}},
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
         "signed_on) FROM STDIN"},
-    [IMPORT_TARIFFS] = {"tariffs", 5,
+    [IMPORT_TARIFFS] = {"tariffs", 6,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
-            {"valid_from", 1}},
+            {"valid_from", 1}, {"caf_activity", 0}},
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
-        "price_cents, valid_from) FROM STDIN"},
-    [IMPORT_CONSUMPTION] = {"consumption", 6,
+        "price_cents, valid_from, caf_activity) FROM STDIN"},
+    [IMPORT_CONSUMPTION] = {"consumption", 7,
         {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
-            {"date", 1}, {"quantity", 1}},
+            {"date", 1}, {"quantity", 1}, {"birth_date", 0}},
         "COPY staging_consumption (file_id, line, family_ref, child_ref, "
-        "child_name, service, consumed_on, quantity_milli) FROM STDIN"},
+        "child_name, service, consumed_on, quantity_milli, birth_date) FROM "
+        "STDIN"},
+    [IMPORT_CHILDREN] = {"children", 4,
+        {{"child_ref", 1}, {"family_ref", 1}, {"child_name", 1},
+            {"birth_date", 1}},
+        "COPY staging_children (file_id, line, child_ref, family_ref, "
+        "child_name, birth_date) FROM STDIN"},
 };
 
 /* Longest identifier or name kept from a field (bytes). */
@@ -145,64 +152,17 @@ import_reason(const char *msg)
 	return msg;
 }
 
-/* Seconds since t0, for the debug log of each step. */
-static double
-import_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* ------------------------------------------------------------ hashing */
 
 static int
 import_hash(
     int fd, const char *path, char hex[65], int64_t *size, sepa_error *err)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	ssize_t n;
-	int rc = 0;
+	int rc = sepa_sha256_fd(fd, path, hex, size, err);
 
-	*size = 0;
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(
-		    err, SEPA_ENOMEM, "could not start SHA-256 of %s", path);
-		goto cleanup;
-	}
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "could not read %s: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		*size += n;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
-			rc = sepa_error_set(
-			    err, SEPA_EIO, "could not hash %s", path);
-			goto cleanup;
-		}
-	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not hash %s", path);
-		goto cleanup;
-	}
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
 		rc = sepa_error_set(err, SEPA_EIO, "could not rewind %s: %s",
 		    path, strerror(errno));
-cleanup:
-	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -265,6 +225,7 @@ struct import_row {
 	struct import_result *res;
 	const sepa_csv_row *row;
 	const sepa_csv_column *cols;
+	sepa_date today; /* the business date */
 	int bad;
 };
 
@@ -372,114 +333,192 @@ import_email(struct import_row *r, size_t k)
 	return 0;
 }
 
-/* Check one data row and append it to the COPY text; 0 when it is good. */
-static int
-import_check_row(enum import_kind kind, struct import_row *r,
-    struct import_copy *c, sepa_date today)
+/*
+ * A checked row as the staging table takes it: one value per column of
+ * the kind (NULL for SQL NULL), pointing into the row or into the buffers
+ * that hold the normalised forms.
+ */
+struct import_fields {
+	const char *v[IMPORT_MAX_COLS];
+	char date[SEPA_DATE_BUFSZ], num[32], cc[3], birth[SEPA_DATE_BUFSZ];
+	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
+};
+
+/*
+ * An optional birth date into f->birth and *v: NULL when the field is
+ * empty (unknown), else the date, which must not be after `on` (the day
+ * of attendance, or the business date: `what`) nor IMPORT_MAX_AGE years
+ * or more before it.
+ */
+static void
+import_birth(struct import_row *r, size_t k, sepa_date on, const char *what,
+    struct import_fields *f, const char **v)
 {
 	sepa_error e = SEPA_ERROR_INIT;
-	char d1[SEPA_DATE_BUFSZ], num[32], cc[3];
-	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
-	const char *t[6];
+	char why[96], d[SEPA_DATE_BUFSZ];
+	sepa_date b;
+
+	*v = NULL;
+	if (import_field(r, k)[0] == '\0')
+		return;
+	if (sepa_date_parse(&b, import_field(r, k), &e) != 0) {
+		import_bad(r, k, e.msg);
+		return;
+	}
+	if (sepa_date_cmp(b, on) > 0) {
+		snprintf(why, sizeof(why), "after %s %s", what,
+		    sepa_date_iso(d, on));
+		import_bad(r, k, why);
+		return;
+	}
+	if (sepa_age_on(b, on) >= IMPORT_MAX_AGE) {
+		snprintf(why, sizeof(why), "%d years or more before %s %s",
+		    IMPORT_MAX_AGE, what, sepa_date_iso(d, on));
+		import_bad(r, k, why);
+		return;
+	}
+	*v = sepa_date_iso(f->birth, b);
+}
+
+static void
+import_check_family(struct import_row *r, struct import_fields *f)
+{
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_opt_text(r, 2);
+	f->v[3] = import_opt_text(r, 3);
+	f->v[4] = import_text(r, 4);
+	import_country(r, 5, f->cc);
+	f->v[5] = f->cc;
+	import_email(r, 6);
+	f->v[6] = import_field(r, 6)[0] ? import_field(r, 6) : NULL;
+	f->v[7] = import_text(r, 7);
+}
+
+static void
+import_check_mandate(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
+		import_bad(r, 0, import_reason(e.msg));
+	f->v[0] = import_field(r, 0);
+	f->v[1] = import_text(r, 1);
+	if (sepa_iban_parse(f->iban, import_field(r, 2), &e) != 0)
+		import_bad(r, 2, import_reason(e.msg));
+	f->v[2] = f->iban;
+	f->bic[0] = '\0';
+	if (import_field(r, 3)[0] != '\0' &&
+	    sepa_bic_parse(f->bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
+		import_bad(r, 3, import_reason(e.msg));
+	f->v[3] = f->bic[0] ? f->bic : NULL;
+	if (import_date(r, 4, f->date) == 0) {
+		sepa_date d;
+
+		sepa_date_parse(&d, f->date, &e);
+		if (sepa_date_cmp(d, r->today) > 0) {
+			char why[64], td[SEPA_DATE_BUFSZ];
+
+			snprintf(why, sizeof(why), "after the business date %s",
+			    sepa_date_iso(td, r->today));
+			import_bad(r, 4, why);
+		}
+	}
+	f->v[4] = f->date;
+}
+
+static void
+import_check_tariff(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	const char *unit = import_field(r, 2), *caf = import_field(r, 5);
+	enum sepa_caf_activity act = SEPA_CAF_NONE;
+	int hours = strcmp(unit, "hour") == 0 || strcmp(unit, "day") == 0;
 	int64_t v;
 
-	switch (kind) {
-	case IMPORT_FAMILIES:
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_opt_text(r, 2);
-		t[3] = import_opt_text(r, 3);
-		t[4] = import_text(r, 4);
-		import_country(r, 5, cc);
-		import_email(r, 6);
-		t[5] = import_text(r, 7);
-		if (r->bad)
-			return -1;
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, t[3]);
-		import_copy_field(c, t[4]);
-		import_copy_field(c, cc);
-		import_copy_field(
-		    c, import_field(r, 6)[0] ? import_field(r, 6) : NULL);
-		import_copy_field(c, t[5]);
-		return 0;
-	case IMPORT_MANDATES:
-		if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
-			import_bad(r, 0, import_reason(e.msg));
-		t[1] = import_text(r, 1);
-		if (sepa_iban_parse(iban, import_field(r, 2), &e) != 0)
-			import_bad(r, 2, import_reason(e.msg));
-		bic[0] = '\0';
-		if (import_field(r, 3)[0] != '\0' &&
-		    sepa_bic_parse(
-		        bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
-			import_bad(r, 3, import_reason(e.msg));
-		if (import_date(r, 4, d1) == 0) {
-			sepa_date d;
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	if (!hours && strcmp(unit, "meal") != 0 && strcmp(unit, "slot") != 0)
+		import_bad(r, 2, "unit must be meal, slot, hour or day");
+	f->v[2] = unit;
+	/* The CAF activity (optional): hour and day services only. */
+	if (caf[0] != '\0' && sepa_caf_activity_parse(&act, caf, &e) != 0)
+		import_bad(r, 5, e.msg);
+	else if (act != SEPA_CAF_NONE && !hours &&
+	    (!strcmp(unit, "meal") || !strcmp(unit, "slot")))
+		import_bad(r, 5,
+		    "a service billed per meal or slot has no hours to "
+		    "declare to the CAF: caf_activity must be none");
+	f->v[5] = caf[0] != '\0' ? sepa_caf_activity_code(act) : NULL;
+	if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
+		import_bad(r, 3, e.msg);
+	else if (v < 0)
+		import_bad(r, 3, "price is negative");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[3] = f->num;
+	import_date(r, 4, f->date);
+	f->v[4] = f->date;
+}
 
-			sepa_date_parse(&d, d1, &e);
-			if (sepa_date_cmp(d, today) > 0) {
-				char why[64], td[SEPA_DATE_BUFSZ];
+static void
+import_check_consumption(struct import_row *r, struct import_fields *f)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date on = r->today;
+	int64_t v;
+	int dated;
 
-				snprintf(why, sizeof(why),
-				    "after the business date %s",
-				    sepa_date_iso(td, today));
-				import_bad(r, 4, why);
-			}
-		}
-		if (r->bad)
-			return -1;
-		import_copy_field(c, import_field(r, 0));
-		import_copy_field(c, t[1]);
-		import_copy_field(c, iban);
-		import_copy_field(c, bic[0] ? bic : NULL);
-		import_copy_field(c, d1);
-		return 0;
-	case IMPORT_TARIFFS:
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_field(r, 2);
-		if (strcmp(t[2], "meal") != 0 && strcmp(t[2], "slot") != 0 &&
-		    strcmp(t[2], "hour") != 0)
-			import_bad(r, 2, "unit must be meal, slot or hour");
-		if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
-			import_bad(r, 3, e.msg);
-		else if (v < 0)
-			import_bad(r, 3, "price is negative");
-		import_date(r, 4, d1);
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, num);
-		import_copy_field(c, d1);
-		return 0;
-	case IMPORT_CONSUMPTION:
-		t[0] = import_text(r, 0);
-		t[1] = import_text(r, 1);
-		t[2] = import_text(r, 2);
-		t[3] = import_text(r, 3);
-		import_date(r, 4, d1);
-		if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
-			import_bad(r, 5, e.msg);
-		else if (v == 0)
-			import_bad(r, 5, "quantity is zero");
-		if (r->bad)
-			return -1;
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		import_copy_field(c, t[0]);
-		import_copy_field(c, t[1]);
-		import_copy_field(c, t[2]);
-		import_copy_field(c, t[3]);
-		import_copy_field(c, d1);
-		import_copy_field(c, num);
-		return 0;
-	}
-	return -1;
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_text(r, 2);
+	f->v[3] = import_text(r, 3);
+	/* A birth date is checked against the day of attendance. */
+	dated = import_date(r, 4, f->date) == 0;
+	if (dated)
+		sepa_date_parse(&on, f->date, &e);
+	f->v[4] = f->date;
+	if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
+		import_bad(r, 5, e.msg);
+	else if (v == 0)
+		import_bad(r, 5, "quantity is zero");
+	else
+		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
+	f->v[5] = f->num;
+	import_birth(r, 6, on,
+	    dated ? "the day of attendance" : "the business date", f, &f->v[6]);
+}
+
+static void
+import_check_child(struct import_row *r, struct import_fields *f)
+{
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_text(r, 2);
+	import_birth(r, 3, r->today, "the business date", f, &f->v[3]);
+}
+
+/* Check one data row and append it to the COPY text; 0 when it is good. */
+static int
+import_check_row(
+    enum import_kind kind, struct import_row *r, struct import_copy *c)
+{
+	static void (*const check[])(
+	    struct import_row *, struct import_fields *) = {
+	    [IMPORT_FAMILIES] = import_check_family,
+	    [IMPORT_MANDATES] = import_check_mandate,
+	    [IMPORT_TARIFFS] = import_check_tariff,
+	    [IMPORT_CONSUMPTION] = import_check_consumption,
+	    [IMPORT_CHILDREN] = import_check_child,
+	};
+	struct import_fields f;
+
+	check[kind](r, &f);
+	if (r->bad)
+		return -1;
+	for (size_t k = 0; k < import_kinds[kind].ncols; k++)
+		import_copy_field(c, f.v[k]);
+	return 0;
 }
 
 /* --------------------------------------------------- the file pass */
@@ -525,7 +564,7 @@ import_stream(struct db *db, enum import_kind kind, int fd, const char *path,
 	in_copy = 1;
 	snprintf(prefix, sizeof(prefix), "%" PRId64, file_id);
 	for (;;) {
-		struct import_row ir = {res, &row, cols, 0};
+		struct import_row ir = {res, &row, cols, today, 0};
 
 		rc = sepa_csv_next(r, &row, &e);
 		if (rc == 0)
@@ -543,7 +582,7 @@ import_stream(struct db *db, enum import_kind kind, int fd, const char *path,
 		import_copy_field(&c, prefix);
 		snprintf(e.msg, sizeof(e.msg), "%ld", row.line);
 		import_copy_field(&c, e.msg);
-		if (import_check_row(kind, &ir, &c, today) != 0) {
+		if (import_check_row(kind, &ir, &c) != 0) {
 			res->bad_rows++;
 			continue;
 		}
@@ -648,7 +687,16 @@ static const char *const import_checks[] = {
         "$1 AND v.code = s.service JOIN tariffs t ON t.creditor_id = $1 AND "
         "t.service_id = v.id AND t.bracket = s.bracket AND t.valid_from = "
         "s.valid_from WHERE s.file_id = $2 AND t.price_cents <> "
-        "s.price_cents",
+        "s.price_cents "
+        "UNION ALL "
+        /* one CAF activity per service (rows that leave it empty agree) */
+        "SELECT s.line, 'caf_activity', s.caf_activity, 'service ' || "
+        "s.service || ' has CAF activity ' || d.caf_activity || ' on line ' "
+        "|| d.first || ' of the file' FROM staging_tariffs s JOIN (SELECT "
+        "DISTINCT ON (service) service, caf_activity, line AS first FROM "
+        "staging_tariffs WHERE file_id = $2 AND caf_activity IS NOT NULL "
+        "ORDER BY service, line) d USING (service) WHERE s.file_id = $2 AND "
+        "s.caf_activity <> d.caf_activity",
     /* On imp_conso: the staging rows with their ids (import_prepare). */
     [IMPORT_CONSUMPTION] =
         "SELECT line, 'family_ref', family_ref, 'unknown family' FROM "
@@ -681,7 +729,39 @@ static const char *const import_checks[] = {
         "s.consumed_on AND c.quantity_milli = s.quantity_milli "
         /* the file's date range, for the BRIN index on consumed_on */
         "AND c.consumed_on BETWEEN (SELECT min(consumed_on) FROM "
-        "imp_conso) AND (SELECT max(consumed_on) FROM imp_conso)",
+        "imp_conso) AND (SELECT max(consumed_on) FROM imp_conso) "
+        "UNION ALL "
+        /* one birth date per child: in the file, and as stored */
+        "SELECT s.line, 'birth_date', s.birth_date::text, 'child ' || "
+        "s.child_ref || ' of family ' || s.family_ref || ' has birth date ' "
+        "|| d.birth_date || ' on line ' || d.line || ' of the file' FROM "
+        "imp_conso s JOIN (SELECT DISTINCT ON (family_ref, child_ref) "
+        "family_ref, child_ref, birth_date, line FROM imp_conso x WHERE "
+        "(family_ref, child_ref) IN (SELECT family_ref, child_ref FROM "
+        "imp_conso WHERE birth_date IS NOT NULL GROUP BY 1, 2 HAVING "
+        "min(birth_date) <> max(birth_date)) AND birth_date IS NOT NULL "
+        "ORDER BY family_ref, child_ref, line) d USING (family_ref, "
+        "child_ref) WHERE s.birth_date <> d.birth_date "
+        "UNION ALL "
+        "SELECT s.line, 'birth_date', s.birth_date::text, 'child ' || "
+        "s.child_ref || ' of family ' || s.family_ref || ' was born on ' || "
+        "s.stored_birth || ' according to ' || coalesce(i.file_name, "
+        "'file #' || s.birth_file) || ' line ' || s.birth_line || '; a "
+        "children file (sepactl import children) corrects it' FROM "
+        "imp_conso s LEFT JOIN imported_files i ON i.creditor_id = $1 AND "
+        "i.id = s.birth_file WHERE s.birth_date <> s.stored_birth",
+    [IMPORT_CHILDREN] =
+        "SELECT s.line, 'family_ref', s.family_ref, 'unknown family (import "
+        "it with sepactl import families first)' FROM staging_children s "
+        "WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 FROM families f "
+        "WHERE f.creditor_id = $1 AND f.family_ref = s.family_ref) "
+        "UNION ALL "
+        "SELECT s.line, 'child_ref', s.child_ref, 'child ' || s.child_ref "
+        "|| ' of family ' || s.family_ref || ' already on line ' || d.first "
+        "|| ' of the file' FROM staging_children s JOIN (SELECT "
+        "family_ref, child_ref, min(line) AS first FROM staging_children "
+        "WHERE file_id = $2 GROUP BY 1, 2 HAVING count(*) > 1) d USING "
+        "(family_ref, child_ref) WHERE s.file_id = $2 AND s.line > d.first",
 };
 
 /*
@@ -694,8 +774,10 @@ static const char *const import_prepare[] = {
         "CREATE TEMP TABLE imp_conso ON COMMIT DROP AS SELECT s.file_id, "
         "s.line, "
         "s.family_ref, s.child_ref, s.child_name, s.service, "
-        "s.consumed_on, s.quantity_milli, f.id AS family_id, f.bracket, "
-        "v.id AS service_id, h.id AS child_id FROM staging_consumption s "
+        "s.consumed_on, s.quantity_milli, s.birth_date, f.id AS family_id, "
+        "f.bracket, v.id AS service_id, h.id AS child_id, h.birth_date AS "
+        "stored_birth, h.birth_source_file_id AS birth_file, "
+        "h.birth_source_line AS birth_line FROM staging_consumption s "
         "LEFT JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
         "s.family_ref LEFT JOIN services v ON v.creditor_id = $1 AND "
         "v.code = s.service LEFT JOIN children h ON h.creditor_id = $1 "
@@ -751,12 +833,14 @@ import_db_checks(struct db *db, enum import_kind kind, const char *cred,
 }
 
 /*
- * A new mandate for a family whose mandate ended for two rejects is
- * refused until the next school year (sepa_rule_new_mandate_from).
+ * A new mandate for a family whose mandate ended for too many rejects
+ * (state_reason STORE_REASON_TWO_REJECTS, whatever the limit) is refused
+ * until the next school year (sepa_rule_new_mandate_from).
  */
 static int
 import_check_rejects(struct db *db, const char *cred, const char *file,
-    sepa_date today, struct import_result *res, sepa_error *err)
+    const sepa_rules *rules, sepa_date today, struct import_result *res,
+    sepa_error *err)
 {
 	const char *params[2] = {cred, file};
 	PGresult *q = NULL;
@@ -786,9 +870,10 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 		if (sepa_date_cmp(today, from) >= 0)
 			continue;
 		snprintf(why, sizeof(why),
-		    "mandate %s of this family ended on %s after two rejects; a "
-		    "new mandate is accepted from %s",
+		    "mandate %s of this family ended on %s after %s; a new "
+		    "mandate is accepted from %s",
 		    PQgetvalue(q, i, 2), PQgetvalue(q, i, 3),
+		    sepa_rule_rejects_name(rules->max_rejects_per_school_year),
 		    sepa_date_iso(d, from));
 		res->bad_rows++;
 		import_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
@@ -810,7 +895,7 @@ struct import_step {
 	const char *analyze;
 };
 
-static const struct import_step import_moves[][3] = {
+static const struct import_step import_moves[][4] = {
     [IMPORT_FAMILIES] =
         {
             {"store the families",
@@ -858,12 +943,19 @@ static const struct import_step import_moves[][3] = {
         },
     [IMPORT_TARIFFS] =
         {
+            /* the rows of a service agree on its unit and activity */
             {"create the services",
-                "WITH ins AS (INSERT INTO services (creditor_id, code, unit) "
-                "SELECT DISTINCT ON (service) $1, service, unit FROM "
-                "staging_tariffs WHERE file_id = $2 ORDER BY service, line "
-                "ON CONFLICT (creditor_id, code) DO NOTHING RETURNING 1) "
-                "SELECT 0, 0, count(*) FROM ins"},
+                "WITH up AS (INSERT INTO services AS v (creditor_id, code, "
+                "unit, caf_activity) SELECT $1, service, min(unit), "
+                "coalesce(max(caf_activity), 'none') FROM staging_tariffs "
+                "WHERE file_id = $2 GROUP BY service ON CONFLICT "
+                "(creditor_id, code) DO UPDATE SET caf_activity = "
+                "EXCLUDED.caf_activity WHERE v.caf_activity <> "
+                "EXCLUDED.caf_activity AND EXISTS (SELECT 1 FROM "
+                "staging_tariffs s WHERE s.file_id = $2 AND s.service = "
+                "v.code AND s.caf_activity IS NOT NULL) RETURNING (xmax = 0) "
+                "AS ins) SELECT 0, count(*) FILTER (WHERE NOT ins), count(*) "
+                "FILTER (WHERE ins) FROM up"},
             {"store the tariffs",
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "
@@ -876,15 +968,33 @@ static const struct import_step import_moves[][3] = {
         },
     [IMPORT_CONSUMPTION] =
         {
+            /* named as on their first line; born as the file says */
             {"create the children",
-                "WITH ins AS (INSERT INTO children (creditor_id, family_id, "
-                "child_ref, name) SELECT DISTINCT ON (family_id, child_ref) "
-                "$1, family_id, child_ref, child_name FROM imp_conso WHERE "
+                "WITH k AS (SELECT DISTINCT ON (family_id, child_ref) "
+                "family_id, child_ref, child_name FROM imp_conso WHERE "
                 "file_id = $2 AND child_id IS NULL ORDER BY family_id, "
-                "child_ref, line ON "
+                "child_ref, line), b AS (SELECT family_id, child_ref, "
+                "min(birth_date) AS birth_date, min(line) AS line FROM "
+                "imp_conso WHERE child_id IS NULL AND birth_date IS NOT NULL "
+                "GROUP BY 1, 2), ins AS (INSERT INTO children (creditor_id, "
+                "family_id, child_ref, name, birth_date, "
+                "birth_source_file_id, birth_source_line) SELECT $1, "
+                "k.family_id, k.child_ref, k.child_name, b.birth_date, "
+                "CASE WHEN b.birth_date IS NOT NULL THEN $2::bigint END, "
+                "b.line FROM k LEFT JOIN b USING (family_id, child_ref) ON "
                 "CONFLICT (creditor_id, family_id, child_ref) DO NOTHING "
                 "RETURNING 1) SELECT 0, 0, count(*) FROM ins",
                 "ANALYZE children"},
+            /* a known child without a birth date gets the file's */
+            {"complete the birth dates",
+                "WITH up AS (UPDATE children h SET birth_date = b.birth_date, "
+                "birth_source_file_id = $2, birth_source_line = b.line FROM "
+                "(SELECT child_id, min(birth_date) AS birth_date, min(line) "
+                "AS line FROM imp_conso WHERE child_id IS NOT NULL AND "
+                "stored_birth IS NULL AND birth_date IS NOT NULL GROUP BY 1) "
+                "b WHERE h.creditor_id = $1 AND h.id = b.child_id AND "
+                "h.birth_date IS NULL RETURNING 1) SELECT 0, count(*), 0 "
+                "FROM up"},
             /* the ids were looked up before the new children existed */
             {"store the consumption",
                 "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
@@ -906,6 +1016,30 @@ static const struct import_step import_moves[][3] = {
                 /* the invoice run plans on these (a sample: no scan) */
                 "ANALYZE consumption_lines, consumption_batches"},
         },
+    [IMPORT_CHILDREN] =
+        {
+            /* a name or birth date the file changes; no date: kept */
+            {"store the children",
+                "WITH up AS (INSERT INTO children AS h (creditor_id, "
+                "family_id, child_ref, name, birth_date, "
+                "birth_source_file_id, birth_source_line) SELECT $1, f.id, "
+                "s.child_ref, s.child_name, s.birth_date, CASE WHEN "
+                "s.birth_date IS NOT NULL THEN $2::bigint END, CASE WHEN "
+                "s.birth_date IS NOT NULL THEN s.line END FROM "
+                "staging_children s JOIN families f ON f.creditor_id = $1 "
+                "AND f.family_ref = s.family_ref WHERE s.file_id = $2 ON "
+                "CONFLICT (creditor_id, family_id, child_ref) DO UPDATE SET "
+                "name = EXCLUDED.name, birth_date = coalesce("
+                "EXCLUDED.birth_date, h.birth_date), birth_source_file_id = "
+                "coalesce(EXCLUDED.birth_source_file_id, "
+                "h.birth_source_file_id), birth_source_line = coalesce("
+                "EXCLUDED.birth_source_line, h.birth_source_line) WHERE "
+                "(h.name, h.birth_date) IS DISTINCT FROM (EXCLUDED.name, "
+                "coalesce(EXCLUDED.birth_date, h.birth_date)) RETURNING "
+                "(xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), "
+                "count(*) FILTER (WHERE NOT ins), 0 FROM up",
+                "ANALYZE children"},
+        },
 };
 
 static const char *const import_analyze[] = {
@@ -913,6 +1047,7 @@ static const char *const import_analyze[] = {
     [IMPORT_MANDATES] = "ANALYZE staging_mandates",
     [IMPORT_TARIFFS] = "ANALYZE staging_tariffs",
     [IMPORT_CONSUMPTION] = "ANALYZE staging_consumption",
+    [IMPORT_CHILDREN] = "ANALYZE staging_children",
 };
 
 static const char *const import_clear[] = {
@@ -920,6 +1055,7 @@ static const char *const import_clear[] = {
     [IMPORT_MANDATES] = "DELETE FROM staging_mandates WHERE file_id = $1",
     [IMPORT_TARIFFS] = "DELETE FROM staging_tariffs WHERE file_id = $1",
     [IMPORT_CONSUMPTION] = "DELETE FROM staging_consumption WHERE file_id = $1",
+    [IMPORT_CHILDREN] = "DELETE FROM staging_children WHERE file_id = $1",
 };
 
 static int
@@ -928,7 +1064,7 @@ import_move(struct db *db, enum import_kind kind, const char *cred,
 {
 	const char *params[2] = {cred, file};
 
-	for (size_t i = 0; i < 3 && import_moves[kind][i].sql != NULL; i++) {
+	for (size_t i = 0; i < 4 && import_moves[kind][i].sql != NULL; i++) {
 		PGresult *q = NULL;
 		int rc;
 
@@ -978,20 +1114,162 @@ import_find_same(struct db *db, const char *cred, const char *kind,
 	return 0;
 }
 
+/* One import under way: its file and its parameters as text. */
+struct import_job {
+	enum import_kind kind;
+	const char *kname; /* the kind's name */
+	const char *path, *base; /* base: the file's name, without directory */
+	int64_t creditor_id;
+	const sepa_rules
+	    *rules; /* the contract's (new mandates after rejects) */
+	sepa_date today;
+	double t0; /* when the rows began to be read (log_clock) */
+	char sha[65], cred[24], file[24], size[24];
+};
+
+/*
+ * Register the file in imported_files (job->file, res->file_id), unless
+ * the same bytes were imported before (res->already).
+ */
+static int
+import_register(struct db *db, struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	int rc;
+
+	if ((rc = import_find_same(
+	         db, job->cred, job->kname, job->sha, res, err)) != 0 ||
+	    res->already)
+		return rc;
+	if ((rc = db_query_int64(db, &res->file_id,
+	         "register the imported file",
+	         "INSERT INTO imported_files (creditor_id, kind, sha256, "
+	         "file_name, size_bytes) VALUES ($1, $2, $3, $4, $5) "
+	         "RETURNING id",
+	         5,
+	         (const char *const[]){
+	             job->cred, job->kname, job->sha, job->base, job->size},
+	         err)) != 0)
+		return rc;
+	snprintf(job->file, sizeof(job->file), "%" PRId64, res->file_id);
+	return 0;
+}
+
+/*
+ * The staging rows are new in this transaction: without statistics the
+ * planner takes a big file for a few rows and joins it row by row.
+ * ANALYZE sees our own uncommitted rows. Then the ids the checks and
+ * moves need more than once are looked up, for the kinds that have them.
+ */
+static int
+import_prepare_rows(
+    struct db *db, const struct import_job *job, sepa_error *err)
+{
+	enum import_kind kind = job->kind;
+	int rc;
+
+	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
+	         0, NULL, err)) != 0)
+		return rc;
+	if (kind >= sizeof(import_prepare) / sizeof(import_prepare[0]) ||
+	    import_prepare[kind] == NULL)
+		return 0;
+	if ((rc = db_exec(db, "look up the rows' ids", import_prepare[kind], 2,
+	         (const char *const[]){job->cred, job->file}, err)) != 0)
+		return rc;
+	return db_exec(
+	    db, "analyze the rows' ids", "ANALYZE imp_conso", 0, NULL, err);
+}
+
+/*
+ * The checks of the staged rows that need the database; SEPA_EINVAL when
+ * a row is bad or the file has none.
+ */
+static int
+import_check(struct db *db, const struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	const char *cred = job->cred, *file = job->file;
+	int rc;
+
+	if ((rc = import_prepare_rows(db, job, err)) != 0)
+		return rc;
+	log_debug(
+	    "import: analyzed and looked up at %.2f s", log_clock() - job->t0);
+	if ((rc = import_db_checks(db, job->kind, cred, file, res, err)) != 0)
+		return rc;
+	log_debug("import: checked at %.2f s", log_clock() - job->t0);
+	if (job->kind == IMPORT_MANDATES &&
+	    (rc = import_check_rejects(
+	         db, cred, file, job->rules, job->today, res, err)) != 0)
+		return rc;
+	if (res->bad_rows > 0)
+		return sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
+		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
+	if (res->rows_total == 0)
+		return sepa_error_setw(err, SEPA_EINVAL, job->path, 0,
+		    "no data row after the header");
+	return 0;
+}
+
+/*
+ * Move the rows into the real tables, clear the staging rows, and mark
+ * the file imported, with its event.
+ */
+static int
+import_store(struct db *db, const struct import_job *job,
+    struct import_result *res, sepa_error *err)
+{
+	struct event ev = {0};
+	char n1[24], n2[24], n3[24], msg[512];
+	int rc;
+
+	rc = import_move(db, job->kind, job->cred, job->file, res, err);
+	if (rc != 0)
+		return rc;
+	log_debug("import: stored at %.2f s", log_clock() - job->t0);
+	if ((rc = db_exec(db, "clear the staging rows", import_clear[job->kind],
+	         1, (const char *const[]){job->file}, err)) != 0)
+		return rc;
+	snprintf(n1, sizeof(n1), "%" PRId64, res->rows_total);
+	snprintf(n2, sizeof(n2), "%" PRId64, res->rows_inserted);
+	snprintf(n3, sizeof(n3), "%" PRId64, res->rows_updated);
+	if ((rc = db_exec(db, "mark the file imported",
+	         "UPDATE imported_files SET status = 'imported', "
+	         "rows_total = $2, rows_inserted = $3, rows_updated = "
+	         "$4, finished_at = now() WHERE id = $1",
+	         4, (const char *const[]){job->file, n1, n2, n3}, err)) != 0)
+		return rc;
+	snprintf(msg, sizeof(msg),
+	    "%s file %s imported: %" PRId64 " rows, %" PRId64
+	    " inserted, %" PRId64 " updated",
+	    job->kname, job->base, res->rows_total, res->rows_inserted,
+	    res->rows_updated);
+	ev.kind = "file.imported";
+	ev.message = msg;
+	ev.business_date = job->today;
+	ev.file_id = res->file_id;
+	ev.has_count = true;
+	ev.count = res->rows_total;
+	return store_event_add(db, job->creditor_id, &ev, err);
+}
+
 int
 store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
-    const char *path, int encoding, sepa_date today, struct import_result *res,
-    sepa_error *err)
+    const char *path, int encoding, const sepa_rules *rules, sepa_date today,
+    struct import_result *res, sepa_error *err)
 {
-	const char *kname = store_import_kind_name(kind);
-	char sha[65], cred[24], file[24], size_s[24], n1[24], n2[24], n3[24];
-	const char *base;
+	struct import_job job = {.kind = kind,
+	    .kname = store_import_kind_name(kind),
+	    .path = path,
+	    .creditor_id = creditor_id,
+	    .rules = rules,
+	    .today = today};
 	int64_t size;
 	int fd = -1, rc, in_tx = 0;
-	struct timespec t0;
 
 	memset(res, 0, sizeof(*res));
-	if (kname == NULL)
+	if (job.kname == NULL)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "unknown import kind %d", (int)kind);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1001,116 +1279,27 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 		err->sys_errno = errno;
 		goto cleanup;
 	}
-	if ((rc = import_hash(fd, path, sha, &size, err)) != 0)
+	if ((rc = import_hash(fd, path, job.sha, &size, err)) != 0)
 		goto cleanup;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(size_s, sizeof(size_s), "%" PRId64, size);
+	snprintf(job.cred, sizeof(job.cred), "%" PRId64, creditor_id);
+	snprintf(job.size, sizeof(job.size), "%" PRId64, size);
+	job.base = strrchr(path, '/');
+	job.base = job.base != NULL ? job.base + 1 : path;
 
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
 	in_tx = 1;
-	if ((rc = import_find_same(db, cred, kname, sha, res, err)) != 0 ||
-	    res->already)
+	if ((rc = import_register(db, &job, res, err)) != 0 || res->already)
 		goto cleanup;
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	{
-		const char *params[5] = {cred, kname, sha, base, size_s};
-
-		if ((rc = db_query_int64(db, &res->file_id,
-		         "register the imported file",
-		         "INSERT INTO imported_files (creditor_id, kind, sha256, "
-		         "file_name, size_bytes) VALUES ($1, $2, $3, $4, $5) "
-		         "RETURNING id",
-		         5, params, err)) != 0)
-			goto cleanup;
-	}
-	snprintf(file, sizeof(file), "%" PRId64, res->file_id);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	job.t0 = log_clock();
 	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
 	         today, res, err)) != 0)
 		goto cleanup;
 	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
-	    res->rows_total, import_since(&t0));
-	/*
-	 * The staging rows are new in this transaction: without statistics
-	 * the planner takes a big file for a few rows and joins it row by
-	 * row. ANALYZE sees our own uncommitted rows.
-	 */
-	if ((rc = db_exec(db, "analyze the staging rows", import_analyze[kind],
-	         0, NULL, err)) != 0)
-		goto cleanup;
-	if (kind < sizeof(import_prepare) / sizeof(import_prepare[0]) &&
-	    import_prepare[kind] != NULL) {
-		const char *params[2] = {cred, file};
-
-		if ((rc = db_exec(db, "look up the rows' ids",
-		         import_prepare[kind], 2, params, err)) != 0 ||
-		    (rc = db_exec(db, "analyze the rows' ids",
-		         "ANALYZE imp_conso", 0, NULL, err)) != 0)
-			goto cleanup;
-	}
-	log_debug(
-	    "import: analyzed and looked up at %.2f s", import_since(&t0));
-	if ((rc = import_db_checks(db, kind, cred, file, res, err)) != 0)
-		goto cleanup;
-	log_debug("import: checked at %.2f s", import_since(&t0));
-	if (kind == IMPORT_MANDATES &&
-	    (rc = import_check_rejects(db, cred, file, today, res, err)) != 0)
-		goto cleanup;
-	if (res->bad_rows > 0) {
-		rc = sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
-		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
-		goto cleanup;
-	}
-	if (res->rows_total == 0) {
-		rc = sepa_error_setw(
-		    err, SEPA_EINVAL, path, 0, "no data row after the header");
-		goto cleanup;
-	}
-	if ((rc = import_move(db, kind, cred, file, res, err)) != 0)
-		goto cleanup;
-	log_debug("import: stored at %.2f s", import_since(&t0));
-	{
-		const char *params[1] = {file};
-
-		if ((rc = db_exec(db, "clear the staging rows",
-		         import_clear[kind], 1, params, err)) != 0)
-			goto cleanup;
-	}
-	snprintf(n1, sizeof(n1), "%" PRId64, res->rows_total);
-	snprintf(n2, sizeof(n2), "%" PRId64, res->rows_inserted);
-	snprintf(n3, sizeof(n3), "%" PRId64, res->rows_updated);
-	{
-		const char *params[4] = {file, n1, n2, n3};
-
-		if ((rc = db_exec(db, "mark the file imported",
-		         "UPDATE imported_files SET status = 'imported', "
-		         "rows_total = $2, rows_inserted = $3, rows_updated = "
-		         "$4, finished_at = now() WHERE id = $1",
-		         4, params, err)) != 0)
-			goto cleanup;
-	}
-	{
-		struct event ev;
-		char msg[512];
-
-		memset(&ev, 0, sizeof(ev));
-		snprintf(msg, sizeof(msg),
-		    "%s file %s imported: %" PRId64 " rows, %" PRId64
-		    " inserted, %" PRId64 " updated",
-		    kname, base, res->rows_total, res->rows_inserted,
-		    res->rows_updated);
-		ev.kind = "file.imported";
-		ev.message = msg;
-		ev.business_date = today;
-		ev.file_id = res->file_id;
-		ev.has_count = true;
-		ev.count = res->rows_total;
-		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
-			goto cleanup;
-	}
-	if ((rc = db_commit(db, err)) != 0)
+	    res->rows_total, log_clock() - job.t0);
+	if ((rc = import_check(db, &job, res, err)) != 0 ||
+	    (rc = import_store(db, &job, res, err)) != 0 ||
+	    (rc = db_commit(db, err)) != 0)
 		goto cleanup;
 	in_tx = 0;
 cleanup:

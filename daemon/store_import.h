@@ -11,6 +11,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/rules.h"
 
 struct db;
 
@@ -19,10 +20,20 @@ enum import_kind {
 	IMPORT_FAMILIES = 0,
 	IMPORT_MANDATES = 1,
 	IMPORT_TARIFFS = 2,
-	IMPORT_CONSUMPTION = 3
+	IMPORT_CONSUMPTION = 3,
+	IMPORT_CHILDREN = 4
 };
 
-/* state_reason of a mandate ended for too many rejects in a school year. */
+/* A birth date more than this many years before the day it is checked
+ * against (the day of attendance, or the business date) is refused. */
+#define IMPORT_MAX_AGE 25
+
+/*
+ * state_reason of a mandate ended for too many rejects in a school year
+ * (store_returns.c): a code, the same whatever
+ * rejections.max_per_school_year, that store_import.c looks for. The
+ * texts for people name the configured limit (sepa_rule_rejects_name).
+ */
 #define STORE_REASON_TWO_REJECTS "two rejects"
 
 /* Problems kept for the report; the rest are only counted. */
@@ -41,9 +52,11 @@ struct import_issue {
  * imported before as file #file_id on already_on, and nothing was done.
  * Otherwise file_id is the new imported_files row (0 when refused).
  * rows_inserted / rows_updated count the rows of the kind's table
- * (families inserted and updated; mandates, tariffs or consumption lines
- * inserted); `created` counts what was created on the side: mandate
- * accounts, services, children. bad_rows counts refused rows, issues_total
+ * (families or children inserted and updated; mandates, tariffs or
+ * consumption lines inserted; for tariffs, rows_updated counts the
+ * services whose CAF activity the file changed, for consumption the
+ * children whose birth date it gave); `created` counts what was created
+ * on the side: mandate accounts, services, children. bad_rows counts refused rows, issues_total
  * every problem found, of which the first IMPORT_MAX_ISSUES are in issues
  * (C checks in file order, then the database checks by line).
  */
@@ -74,12 +87,14 @@ int store_import_kind_parse(enum import_kind *out, const char *name);
  * SEPA_EIO for an unreadable file or a database failure. When refused
  * the database is left exactly as it was. `encoding` is enum
  * sepa_csv_encoding; `today` is the business date (a mandate signed
- * after it is refused, and the rule on new mandates after two rejects).
- * A mandate's first account applies from the month of signed_on and is
- * received on signed_on. *res is large: allocate it on the heap.
+ * after it is refused); a new mandate of a family whose mandate ended for
+ * too many rejects waits for sepa_rule_new_mandate_from, and the reason
+ * names `rules`' limit. A mandate's first account applies from the month
+ * of signed_on and is received on signed_on. *res is large: allocate it
+ * on the heap.
  */
 int store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
-    const char *path, int encoding, sepa_date today, struct import_result *res,
-    sepa_error *err);
+    const char *path, int encoding, const sepa_rules *rules, sepa_date today,
+    struct import_result *res, sepa_error *err);
 
 #endif /* SEPAD_STORE_IMPORT_H */

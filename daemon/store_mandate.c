@@ -338,22 +338,55 @@ mandate_event(struct db *db, int64_t creditor_id, const struct mandate_row *m,
 
 /* ----------------------------------------------------- account change */
 
-int
-store_mandate_change_account(struct db *db, int64_t creditor_id,
-    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
-    struct mandate_change_result *res, sepa_error *err)
+/* $1 creditor: held FOR SHARE (see mandate_change_begin). */
+static const char mandate_lock_creditor_sql[] =
+    "SELECT count(*) FROM (SELECT 1 FROM creditors WHERE id = $1 "
+    "FOR SHARE) x";
+
+/* $1 creditor, $2 mandate: the account that would be debited from now. */
+static const char mandate_latest_account_sql[] =
+    "SELECT iban, to_char(applies_from, 'YYYY-MM') "
+    "FROM mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2 "
+    "ORDER BY applies_from DESC, id DESC LIMIT 1";
+
+/*
+ * $1 creditor, $2 mandate, $3 first day of the month the change applies
+ * from: last one wins, a change received earlier that applies from the
+ * same month or later and was never debited gives way.
+ */
+static const char mandate_replace_pending_sql[] =
+    "WITH d AS (DELETE FROM mandate_accounts a "
+    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
+    "AND a.applies_from >= $3 AND NOT EXISTS (SELECT 1 FROM "
+    "collections c WHERE c.creditor_id = a.creditor_id "
+    "AND c.account_id = a.id) RETURNING 1) SELECT count(*) FROM d";
+
+/*
+ * $1 creditor, $2 mandate, $3 IBAN, $4 BIC or NULL, $5 applies from,
+ * $6 received: an amendment is required unless it is the first account.
+ */
+static const char mandate_insert_account_sql[] =
+    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, bic, "
+    "applies_from, received_on, amendment_required) "
+    "SELECT $1, $2, $3, $4, $5, $6, EXISTS (SELECT 1 FROM "
+    "mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2) "
+    "RETURNING id";
+
+/* $1 creditor, $2 mandate, $3 today. */
+static const char mandate_reactivate_sql[] =
+    "UPDATE mandates SET state = 'active', state_reason = NULL, "
+    "state_since = $3, updated_at = now() "
+    "WHERE creditor_id = $1 AND id = $2";
+
+/* What can be refused before the database: the IBAN, the dates. */
+static int
+mandate_change_check(
+    const struct mandate_change *chg, sepa_date today, sepa_error *err)
 {
-	char cred[24], man[24], from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ];
-	char sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
-	char mask[SEPA_IBAN_MASK_BUFSZ], mon[SEPA_MONTH_BUFSZ];
-	char mon2[SEPA_MONTH_BUFSZ], ord[16], msg[512], cc[3];
-	struct mandate_row m;
-	PGresult *r = NULL;
-	sepa_month open, computed;
-	int64_t n;
+	char recv[SEPA_DATE_BUFSZ], sent[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	char mask[SEPA_IBAN_MASK_BUFSZ], cc[3];
 	int rc;
 
-	memset(res, 0, sizeof(*res));
 	if ((rc = sepa_iban_validate(chg->iban, err)) != 0)
 		return rc;
 	cc[0] = chg->iban[0];
@@ -374,99 +407,111 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "received date %s is after the business date %s", recv,
 		    tod);
+	return 0;
+}
+
+/*
+ * Begin the transaction and lock: the creditor row, shared (a collection
+ * run that records a batch holds it FOR UPDATE, so the first open month
+ * read next cannot close under us, nor a batch read the accounts before
+ * we commit), then the mandate, which must not have ended.
+ */
+static int
+mandate_change_begin(struct db *db, int64_t creditor_id, const char *rum,
+    struct mandate_row *m, sepa_error *err)
+{
+	char cred[24];
+	int64_t n;
+	int rc;
+
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
-	/*
-	 * The creditor row, shared: a collection run that records a batch
-	 * holds it FOR UPDATE, so the first open month read below cannot
-	 * close under us, nor a batch read the accounts before we commit.
-	 */
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	if ((rc = db_query_int64(db, &n, "lock the creditor",
-	         "SELECT count(*) FROM (SELECT 1 FROM creditors WHERE id = $1 "
-	         "FOR SHARE) x",
-	         1, (const char *const[]){cred}, err)) != 0)
-		goto cleanup;
-	if ((rc = mandate_lock(db, creditor_id, chg->rum, &m, err)) != 0)
-		goto cleanup;
-	if ((rc = mandate_refuse_ended(&m,
-	         "its bank details cannot change; a new mandate is needed",
-	         err)) != 0)
-		goto cleanup;
-	res->mandate_id = m.id;
-	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
-	if ((rc = mandate_first_open(
-	         db, creditor_id, sepa_month_of(chg->sent), &open, err)) != 0)
-		goto cleanup;
-	res->applies_from =
-	    sepa_rule_account_change_month(rules, chg->sent, open);
-	computed = sepa_month_of(chg->sent);
-	if (chg->sent.day > rules->account_change_cutoff_day)
-		computed = sepa_month_add(computed, 1);
+	         mandate_lock_creditor_sql, 1, (const char *const[]){cred},
+	         err)) != 0 ||
+	    (rc = mandate_lock(db, creditor_id, rum, m, err)) != 0)
+		return rc;
+	return mandate_refuse_ended(
+	    m, "its bank details cannot change; a new mandate is needed", err);
+}
 
-	/* The account that would be debited from now on. */
-	mandate_i64(cred, sizeof(cred), creditor_id);
-	mandate_i64(man, sizeof(man), m.id);
-	rc = db_query(db, &r, "read the mandate's accounts",
-	    "SELECT iban, to_char(applies_from, 'YYYY-MM') "
-	    "FROM mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2 "
-	    "ORDER BY applies_from DESC, id DESC LIMIT 1",
-	    2, (const char *const[]){cred, man}, err);
-	if (rc != 0)
-		goto cleanup;
-	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), chg->iban) == 0) {
+/* SEPA_EINVAL when the new IBAN is the account debited from now on. */
+static int
+mandate_refuse_same_account(struct db *db, const char *cred, const char *man,
+    const struct mandate_row *m, const char *iban, sepa_error *err)
+{
+	char mask[SEPA_IBAN_MASK_BUFSZ];
+	PGresult *r = NULL;
+	int rc;
+
+	if ((rc = db_query(db, &r, "read the mandate's accounts",
+	         mandate_latest_account_sql, 2,
+	         (const char *const[]){cred, man}, err)) != 0)
+		return rc;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), iban) == 0)
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "mandate %s: IBAN %s is already its account (from the %s "
 		    "collection)",
-		    m.rum, sepa_iban_mask(mask, chg->iban),
-		    PQgetvalue(r, 0, 1));
-		goto cleanup;
-	}
+		    m->rum, sepa_iban_mask(mask, iban), PQgetvalue(r, 0, 1));
 	db_result_free(r);
-	r = NULL;
+	return rc;
+}
 
-	/*
-	 * Last one wins: a change received earlier that applies from the
-	 * same month or later and was never debited gives way.
-	 */
+/* The new account, from res->applies_from, replacing a pending change. */
+static int
+mandate_record_account(struct db *db, const char *cred, const char *man,
+    const struct mandate_row *m, const struct mandate_change *chg,
+    struct mandate_change_result *res, sepa_error *err)
+{
+	char from[SEPA_DATE_BUFSZ], recv[SEPA_DATE_BUFSZ],
+	    mon[SEPA_MONTH_BUFSZ];
+	int64_t n;
+	int rc;
+
 	mandate_month_first(from, res->applies_from);
-	rc = db_query_int64(db, &n, "replace a pending account change",
-	    "WITH d AS (DELETE FROM mandate_accounts a "
-	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
-	    "AND a.applies_from >= $3 AND NOT EXISTS (SELECT 1 FROM "
-	    "collections c WHERE c.creditor_id = a.creditor_id "
-	    "AND c.account_id = a.id) RETURNING 1) SELECT count(*) FROM d",
-	    3, (const char *const[]){cred, man, from}, err);
-	if (rc != 0)
-		goto cleanup;
+	sepa_date_iso(recv, chg->received);
+	if ((rc = db_query_int64(db, &n, "replace a pending account change",
+	         mandate_replace_pending_sql, 3,
+	         (const char *const[]){cred, man, from}, err)) != 0)
+		return rc;
 	res->replaced = n > 0;
 	rc = db_query_int64(db, &res->account_id, "record the new account",
-	    "INSERT INTO mandate_accounts (creditor_id, mandate_id, iban, bic, "
-	    "applies_from, received_on, amendment_required) "
-	    "SELECT $1, $2, $3, $4, $5, $6, EXISTS (SELECT 1 FROM "
-	    "mandate_accounts WHERE creditor_id = $1 AND mandate_id = $2) "
-	    "RETURNING id",
-	    6,
+	    mandate_insert_account_sql, 6,
 	    (const char *const[]){cred, man, chg->iban,
 	        chg->bic != NULL && chg->bic[0] != '\0' ? chg->bic : NULL, from,
 	        recv},
 	    err);
-	if (rc != 0) {
-		if (db_last_fail(db) == DB_FAIL_UNIQUE)
-			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "mandate %s: the %s collection already uses another "
-			    "account",
-			    m.rum, sepa_month_iso(mon, res->applies_from));
-		goto cleanup;
-	}
+	if (rc != 0 && db_last_fail(db) == DB_FAIL_UNIQUE)
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "mandate %s: the %s collection already uses another "
+		    "account",
+		    m->rum, sepa_month_iso(mon, res->applies_from));
+	return rc;
+}
 
+/*
+ * res->why: the month sepa_rule_account_change_month gives for the
+ * sending date alone (its floor, the sending month, never binds), and
+ * whether the first open month moved it later.
+ */
+static void
+mandate_change_why(const sepa_rules *rules, const struct mandate_change *chg,
+    struct mandate_change_result *res)
+{
+	sepa_month sent_month = sepa_month_of(chg->sent);
+	sepa_month by_date =
+	    sepa_rule_account_change_month(rules, chg->sent, sent_month);
+	char sent[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
+	char mon2[SEPA_MONTH_BUFSZ], ord[16];
+
+	sepa_date_iso(sent, chg->sent);
 	sepa_month_iso(mon, res->applies_from);
-	if (sepa_month_cmp(res->applies_from, computed) == 0)
+	if (sepa_month_cmp(res->applies_from, by_date) == 0)
 		snprintf(res->why, sizeof(res->why),
 		    "sent on %s, %s the %s: applies from the %s collection",
 		    sent,
-		    chg->sent.day > rules->account_change_cutoff_day ? "after"
-		                                                     : "by",
+		    sepa_month_cmp(by_date, sent_month) > 0 ? "after" : "by",
 		    mandate_ordinal(
 		        ord, sizeof(ord), rules->account_change_cutoff_day),
 		    mon);
@@ -477,34 +522,76 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		    sent,
 		    sepa_month_iso(mon2, sepa_month_add(res->applies_from, -1)),
 		    mon);
+}
+
+/* New bank details make a suspended mandate active again. */
+static int
+mandate_reactivate(struct db *db, int64_t creditor_id,
+    const struct mandate_row *m, sepa_date today,
+    struct mandate_change_result *res, sepa_error *err)
+{
+	char cred[24], man[24], tod[SEPA_DATE_BUFSZ], msg[512];
+	int rc;
+
+	if (strcmp(m->state, "suspended") != 0)
+		return 0;
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m->id);
+	sepa_date_iso(tod, today);
+	if ((rc = db_exec(db, "reactivate the mandate", mandate_reactivate_sql,
+	         3, (const char *const[]){cred, man, tod}, err)) != 0)
+		return rc;
+	res->reactivated = true;
+	snprintf(msg, sizeof(msg),
+	    "mandate %s active again on new bank details (was "
+	    "suspended: %s)",
+	    m->rum, m->reason);
+	return mandate_event(db, creditor_id, m, "mandate.reactivated", today,
+	    (sepa_month){0, 0}, msg, err);
+}
+
+int
+store_mandate_change_account(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_result *res, sepa_error *err)
+{
+	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ], msg[512];
+	struct mandate_row m;
+	sepa_month open;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = mandate_change_check(chg, today, err)) != 0)
+		return rc;
+	if ((rc = mandate_change_begin(db, creditor_id, chg->rum, &m, err)) !=
+	    0)
+		goto cleanup;
+	res->mandate_id = m.id;
+	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	if ((rc = mandate_first_open(
+	         db, creditor_id, sepa_month_of(chg->sent), &open, err)) != 0)
+		goto cleanup;
+	res->applies_from =
+	    sepa_rule_account_change_month(rules, chg->sent, open);
+	if ((rc = mandate_refuse_same_account(
+	         db, cred, man, &m, chg->iban, err)) != 0 ||
+	    (rc = mandate_record_account(db, cred, man, &m, chg, res, err)) !=
+	        0)
+		goto cleanup;
+	mandate_change_why(rules, chg, res);
 	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
 	    sepa_iban_mask(mask, chg->iban),
 	    res->replaced ? ", replacing a change not yet debited" : "",
 	    res->why);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
-	         today, res->applies_from, msg, err)) != 0)
+	         today, res->applies_from, msg, err)) != 0 ||
+	    (rc = mandate_reactivate(db, creditor_id, &m, today, res, err)) !=
+	        0)
 		goto cleanup;
-	if (strcmp(m.state, "suspended") == 0) {
-		rc = db_exec(db, "reactivate the mandate",
-		    "UPDATE mandates SET state = 'active', state_reason = NULL, "
-		    "state_since = $3, updated_at = now() "
-		    "WHERE creditor_id = $1 AND id = $2",
-		    3, (const char *const[]){cred, man, tod}, err);
-		if (rc != 0)
-			goto cleanup;
-		res->reactivated = true;
-		snprintf(msg, sizeof(msg),
-		    "mandate %s active again on new bank details (was "
-		    "suspended: %s)",
-		    m.rum, m.reason);
-		if ((rc = mandate_event(db, creditor_id, &m,
-		         "mandate.reactivated", today, (sepa_month){0, 0}, msg,
-		         err)) != 0)
-			goto cleanup;
-	}
 	rc = db_commit(db, err);
 cleanup:
-	db_result_free(r);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -771,32 +858,49 @@ cleanup:
 	return rc;
 }
 
-int
-store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
-    const struct config_strlist *not_counted, const char *rum, sepa_date today,
-    struct mandate_info *info, sepa_error *err)
+/* $1 creditor, $2 RUM (any case). */
+static const char mandate_show_sql[] =
+    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
+    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
+    "coalesce(m.state_reason, ''), "
+    "to_char(m.state_since, 'YYYY-MM-DD'), "
+    "to_char(m.ends_on, 'YYYY-MM-DD'), "
+    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
+    "JOIN families f ON f.creditor_id = m.creditor_id "
+    "AND f.id = m.family_id "
+    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)";
+
+/* $1 creditor, $2 mandate: its last collection, whatever its state. */
+static const char mandate_last_collection_sql[] =
+    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
+    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
+    "c.seq_type, coalesce(c.reason_code, '') "
+    "FROM collections c JOIN batches b ON b.creditor_id = "
+    "c.creditor_id AND b.id = c.batch_id "
+    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
+    "ORDER BY b.collection_month DESC, c.id DESC LIMIT 1";
+
+/*
+ * $1 creditor, $2 mandate, $3 and $4 the first and last day of the school
+ * year, $5 the codes that do not count.
+ */
+static const char mandate_rejects_sql[] =
+    "SELECT count(*) FROM collections WHERE creditor_id = $1 "
+    "AND mandate_id = $2 AND state IN ('rejected', 'returned', "
+    "'refunded') AND due_on BETWEEN $3 AND $4 "
+    "AND (reason_code IS NULL OR NOT reason_code = ANY ($5::text[]))";
+
+/* The mandate's own row; SEPA_ENOTFOUND for an unknown RUM. */
+static int
+mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
+    const char *rum, struct mandate_info *info, sepa_error *err)
 {
-	char cred[24], man[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
-	char *codes = NULL;
 	PGresult *r = NULL;
-	sepa_date d;
 	int rc;
 
-	memset(info, 0, sizeof(*info));
-	mandate_i64(cred, sizeof(cred), creditor_id);
-	rc = db_query(db, &r, "read the mandate",
-	    "SELECT m.id, m.rum, f.family_ref, f.payer_name, "
-	    "to_char(m.signed_on, 'YYYY-MM-DD'), m.state, "
-	    "coalesce(m.state_reason, ''), "
-	    "to_char(m.state_since, 'YYYY-MM-DD'), "
-	    "to_char(m.ends_on, 'YYYY-MM-DD'), "
-	    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
-	    "JOIN families f ON f.creditor_id = m.creditor_id "
-	    "AND f.id = m.family_id "
-	    "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)",
-	    2, (const char *const[]){cred, rum}, err);
-	if (rc != 0)
-		goto cleanup;
+	if ((rc = db_query(db, &r, "read the mandate", mandate_show_sql, 2,
+	         (const char *const[]){cred, rum}, err)) != 0)
+		return rc;
 	if (PQntuples(r) != 1) {
 		rc = sepa_error_set(
 		    err, SEPA_ENOTFOUND, "no mandate with RUM \"%s\"", rum);
@@ -813,28 +917,25 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
 		goto cleanup;
-	/* sepa_rule_lapsed: lapsed once past last use + lapse_months. */
-	info->usable_until =
-	    sepa_date_add_months(info->last_use, rules->lapse_months);
+	info->usable_until = sepa_rule_usable_until(rules, info->last_use);
+cleanup:
 	db_result_free(r);
-	r = NULL;
-	mandate_i64(man, sizeof(man), info->id);
+	return rc;
+}
 
-	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0)
-		goto cleanup;
+/* The last collection, whatever its state (info->has_last). */
+static int
+mandate_show_last(struct db *db, const char *cred, const char *man,
+    struct mandate_info *info, sepa_error *err)
+{
+	PGresult *r = NULL;
+	sepa_date d;
+	int rc;
 
-	/* The last collection, whatever its state. */
-	rc = db_query(db, &r, "read the mandate's last collection",
-	    "SELECT to_char(b.collection_month, 'YYYY-MM-DD'), "
-	    "to_char(c.due_on, 'YYYY-MM-DD'), c.state, c.iban, c.amount_cents, "
-	    "c.seq_type, coalesce(c.reason_code, '') "
-	    "FROM collections c JOIN batches b ON b.creditor_id = "
-	    "c.creditor_id AND b.id = c.batch_id "
-	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
-	    "ORDER BY b.collection_month DESC, c.id DESC LIMIT 1",
-	    2, (const char *const[]){cred, man}, err);
-	if (rc != 0)
-		goto cleanup;
+	if ((rc = db_query(db, &r, "read the mandate's last collection",
+	         mandate_last_collection_sql, 2,
+	         (const char *const[]){cred, man}, err)) != 0)
+		return rc;
 	if (PQntuples(r) == 1) {
 		info->has_last = true;
 		if ((rc = mandate_get_date(r, 0, 0, &d, err)) != 0 ||
@@ -849,45 +950,113 @@ store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 		mandate_copy(
 		    info->last_reason, sizeof(info->last_reason), r, 0, 6);
 	}
+cleanup:
 	db_result_free(r);
-	r = NULL;
+	return rc;
+}
 
-	/* The next collection: the first open month. */
+/*
+ * info->no_next: why the first open month will not collect the mandate,
+ * or "" when it will. The collection run takes the invoices of active
+ * mandates whose end, if any, is not before the due date
+ * (store_collect_prepare); a month that starts after the end is never
+ * collected.
+ */
+static void
+mandate_show_no_next(struct mandate_info *info)
+{
+	char end[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
+
+	info->no_next[0] = '\0';
+	if (strcmp(info->state, "suspended") == 0)
+		snprintf(info->no_next, sizeof(info->no_next),
+		    "mandate suspended%s%s; new bank details are needed",
+		    info->reason[0] != '\0' ? ": " : "", info->reason);
+	else if (strcmp(info->state, "active") != 0)
+		snprintf(info->no_next, sizeof(info->no_next), "mandate %s",
+		    info->state);
+	else if (info->ends_on.year != 0 &&
+	    sepa_date_cmp(info->ends_on, sepa_month_day(info->next_month, 1)) <
+	        0)
+		snprintf(info->no_next, sizeof(info->no_next),
+		    "mandate ends on %s, before the %s collection",
+		    sepa_date_iso(end, info->ends_on),
+		    sepa_month_iso(mon, info->next_month));
+}
+
+/*
+ * The next collection: the first open month, then, when the mandate will
+ * be collected in it, its sequence type, account and amendment.
+ */
+static int
+mandate_show_next(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    sepa_date today, struct mandate_info *info, sepa_error *err)
+{
+	int rc;
+
 	if ((rc = mandate_first_open(db, creditor_id, sepa_month_of(today),
 	         &info->next_month, err)) != 0)
-		goto cleanup;
+		return rc;
+	mandate_show_no_next(info);
+	if (info->no_next[0] != '\0')
+		return 0;
 	if ((rc = store_mandate_sequence(db, creditor_id, info->id,
 	         info->next_month, rules, &info->next_seq, err)) != 0)
-		goto cleanup;
+		return rc;
 	rc = store_mandate_account_for(db, creditor_id, info->id,
 	    info->next_month, &info->next_account, err);
 	if (rc == SEPA_ENOTFOUND) {
 		sepa_error_clear(err);
-		rc = 0;
-	} else if (rc != 0) {
-		goto cleanup;
-	} else {
-		info->has_next_account = true;
+		return 0;
 	}
+	if (rc == 0)
+		info->has_next_account = true;
+	return rc;
+}
 
-	/*
-	 * Rejects and returns counted this school year (the school year of
-	 * each collection's due date): creditor-side codes do not count.
-	 */
-	info->school_year = sepa_school_year(today);
+/*
+ * Rejects and returns counted in today's school year (the school year of
+ * each collection's due date, sepa_rule_reject_school_year):
+ * creditor-side codes do not count.
+ */
+static int
+mandate_show_rejects(struct db *db, const char *cred, const char *man,
+    const struct config_strlist *not_counted, sepa_date today,
+    struct mandate_info *info, sepa_error *err)
+{
+	char from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ], *codes;
+	int rc;
+
+	info->school_year = sepa_rule_reject_school_year(today);
 	sepa_date_iso(from, sepa_school_year_start(info->school_year));
 	sepa_date_iso(to, sepa_school_year_end(info->school_year));
 	codes = mandate_codes_array(not_counted);
 	rc = db_query_int64(db, &info->rejects, "count the mandate's rejects",
-	    "SELECT count(*) FROM collections WHERE creditor_id = $1 "
-	    "AND mandate_id = $2 AND state IN ('rejected', 'returned', "
-	    "'refunded') AND due_on BETWEEN $3 AND $4 "
-	    "AND (reason_code IS NULL OR NOT reason_code = ANY ($5::text[]))",
-	    5, (const char *const[]){cred, man, from, to, codes}, err);
-cleanup:
+	    mandate_rejects_sql, 5,
+	    (const char *const[]){cred, man, from, to, codes}, err);
 	free(codes);
-	db_result_free(r);
-	if (rc != 0)
+	return rc;
+}
+
+int
+store_mandate_show(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    const struct config_strlist *not_counted, const char *rum, sepa_date today,
+    struct mandate_info *info, sepa_error *err)
+{
+	char cred[24], man[24];
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	if ((rc = mandate_show_row(db, cred, rules, rum, info, err)) != 0)
+		return rc;
+	mandate_i64(man, sizeof(man), info->id);
+	if ((rc = mandate_show_accounts(db, cred, man, info, err)) != 0 ||
+	    (rc = mandate_show_last(db, cred, man, info, err)) != 0 ||
+	    (rc = mandate_show_next(
+	         db, creditor_id, rules, today, info, err)) != 0 ||
+	    (rc = mandate_show_rejects(
+	         db, cred, man, not_counted, today, info, err)) != 0)
 		store_mandate_info_free(info);
 	return rc;
 }

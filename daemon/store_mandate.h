@@ -212,6 +212,12 @@ struct mandate_info {
 	char last_iban[SEPA_IBAN_BUFSZ];
 	int64_t last_amount;
 	sepa_month next_month; /* first open collection month */
+	/*
+	 * Why that month will not collect the mandate (suspended, ended, its
+	 * end before the month), "" when it will; then next_seq,
+	 * has_next_account and next_account are not filled.
+	 */
+	char no_next[192];
 	enum sepa_seq next_seq;
 	bool has_next_account;
 	struct mandate_account next_account;
@@ -221,11 +227,11 @@ struct mandate_info {
 
 /*
  * Everything known about the mandate of `rum`: accounts, last collection,
- * next collection (first open month: sequence, account, amendment), and
- * the rejects counted in today's school year (collections rejected,
- * returned or refunded with a due date in it, except the codes of
- * `not_counted`, rejections.creditor_side_codes). SEPA_ENOTFOUND for an
- * unknown RUM.
+ * next collection (first open month: sequence, account, amendment; or
+ * why there is none), and the rejects counted in today's school year
+ * (collections rejected, returned or refunded with a due date in it,
+ * except the codes of `not_counted`, rejections.creditor_side_codes).
+ * SEPA_ENOTFOUND for an unknown RUM.
  */
 int store_mandate_show(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const struct config_strlist *not_counted,

@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
@@ -60,7 +60,47 @@ static const char recovery_due[] =
     " AND coalesce(n.collect_due_on, n.due_on) < $2::date))))"
     " ORDER BY i.number FOR UPDATE OF i";
 
-#define RECOVERY_COLS 16
+static const char recovery_number_sql[] =
+    "SELECT nextval(pg_get_serial_sequence('recovery_exports',"
+    " 'id'))";
+
+/* $1 id, $2 creditor, $3 file name, $4 SHA-256, $5 business date,
+ * $6 invoice count, $7 total. */
+static const char recovery_record_sql[] =
+    "INSERT INTO recovery_exports (id, creditor_id, file_name,"
+    " sha256, business_date, invoice_count, total_cents)"
+    " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/* $1 creditor, $2 export, $3 the invoice ids ("{1,2}"): each for what it
+ * owes on its own. */
+static const char recovery_record_invoices_sql[] =
+    "INSERT INTO recovery_export_invoices (creditor_id, export_id,"
+    " invoice_id, due_cents) SELECT $1, $2, d.invoice_id,"
+    " d.due_cents FROM invoice_dues d WHERE d.creditor_id = $1"
+    " AND d.invoice_id = ANY($3::bigint[])";
+
+/* $1 creditor, $2 business date, $3 the invoice ids. */
+static const char recovery_mark_sql[] =
+    "UPDATE invoices SET state = 'recovery', state_since = $2"
+    " WHERE creditor_id = $1 AND id = ANY($3::bigint[])";
+
+/* $1 creditor, $2 business date, $3 count, $4 total, $5 file name. */
+static const char recovery_log_sql[] =
+    "INSERT INTO events (creditor_id, business_date, kind, count,"
+    " amount_cents, message) VALUES ($1, $2, 'recovery.exported',"
+    " $3::integer, $4::bigint, format('%s invoices (%s cents)"
+    " exported for recovery in %s', $3::integer, $4::bigint,"
+    " $5::text))";
+
+/* An export being made: its name, its CSV and the invoices it holds. */
+struct recovery_export {
+	char cred[24], day[SEPA_DATE_BUFSZ], id[24], name[128], hex[65];
+	char *data; /* the CSV */
+	size_t dsize;
+	char *ids; /* the invoice ids, as an array literal "{1,2}" */
+	size_t isize;
+	int64_t count, total;
+};
 
 static void
 recovery_labels(char *buf, size_t size, const char *codes)
@@ -81,6 +121,71 @@ recovery_labels(char *buf, size_t size, const char *codes)
 			break;
 		len += (size_t)n;
 	}
+}
+
+/*
+ * The CSV of the invoices of res (rows of recovery_due) and the list of
+ * their ids, in memory; their count and total; the CSV's SHA-256.
+ */
+static int
+recovery_csv(struct recovery_export *x, PGresult *res, sepa_error *err)
+{
+	FILE *csv = open_memstream(&x->data, &x->dsize);
+	FILE *idl = open_memstream(&x->ids, &x->isize);
+
+	if (csv == NULL || idl == NULL)
+		fatal("open_memstream");
+	fputs("invoice,month,issued_on,due_on,family,payer,street,building,"
+	      "postcode,town,country,total,paid_other,due,why,reason_codes,"
+	      "reason_labels,unpaid_reason\r\n",
+	    csv);
+	fputc('{', idl);
+	for (int r = 0; r < PQntuples(res); r++) {
+		char labels[1024], money[3][SEPA_MONEY_BUFSZ];
+
+		for (int c = 0; c < 3; c++)
+			sepa_money_xml(money[c],
+			    strtoll(PQgetvalue(res, r, 12 + c), NULL, 10));
+		x->count += 1;
+		x->total += strtoll(PQgetvalue(res, r, 14), NULL, 10);
+		recovery_labels(labels, sizeof(labels), PQgetvalue(res, r, 16));
+		for (int c = 1; c <= 11; c++)
+			csvout_field(csv, PQgetvalue(res, r, c), false);
+		for (int c = 0; c < 3; c++)
+			csvout_field(csv, money[c], false);
+		csvout_field(csv, PQgetvalue(res, r, 17), false);
+		csvout_field(csv, PQgetvalue(res, r, 16), false);
+		csvout_field(csv, labels, false);
+		csvout_field(csv, PQgetvalue(res, r, 15), true);
+		fprintf(idl, "%s%s", r > 0 ? "," : "", PQgetvalue(res, r, 0));
+	}
+	fputc('}', idl);
+	fclose(csv);
+	fclose(idl);
+	return sepa_sha256_buf(x->data, x->dsize, x->hex, err);
+}
+
+/* Record the export and its invoices, mark them 'recovery', log it. */
+static int
+recovery_record(struct db *db, const struct recovery_export *x, sepa_error *err)
+{
+	char cnt[24], tot[24];
+	int rc;
+
+	snprintf(cnt, sizeof(cnt), "%" PRId64, x->count);
+	snprintf(tot, sizeof(tot), "%" PRId64, x->total);
+	if ((rc = db_exec(db, "record the export", recovery_record_sql, 7,
+	         (const char *const[]){
+	             x->id, x->cred, x->name, x->hex, x->day, cnt, tot},
+	         err)) != 0 ||
+	    (rc = db_exec(db, "record the exported invoices",
+	         recovery_record_invoices_sql, 3,
+	         (const char *const[]){x->cred, x->id, x->ids}, err)) != 0 ||
+	    (rc = db_exec(db, "mark the invoices", recovery_mark_sql, 3,
+	         (const char *const[]){x->cred, x->day, x->ids}, err)) != 0)
+		return rc;
+	return db_exec(db, "log the export", recovery_log_sql, 5,
+	    (const char *const[]){x->cred, x->day, cnt, tot, x->name}, err);
 }
 
 /* Write data to path atomically (afile: tmp, fsync, rename, dir fsync). */
@@ -106,114 +211,48 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
     bool represent, sepa_date today, char **path, int64_t *count,
     int64_t *total, sepa_error *err)
 {
+	struct recovery_export x = {.data = NULL};
 	PGresult *res = NULL;
-	char cred[24], day[SEPA_DATE_BUFSZ], name[128], shapath[4200];
-	char *data = NULL, *ids = NULL, *full = NULL, *shaline = NULL;
-	size_t dsize = 0, isize = 0;
-	FILE *csv = NULL, *idl = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char hex[65], idbuf[24], cnt[24], tot[24];
+	char shapath[4200], *full = NULL, *shaline = NULL;
 	int64_t expid = 0;
-	int rc, rows, written = 0;
+	int rc, written = 0;
 
 	*path = NULL;
 	*count = *total = 0;
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	sepa_date_iso(day, today);
+	snprintf(x.cred, sizeof(x.cred), "%" PRId64, creditor_id);
+	sepa_date_iso(x.day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
 	if ((rc = db_query(db, &res, "select the invoices due for recovery",
 	         recovery_due, 3,
-	         (const char *const[]){cred, day, represent ? "true" : "false"},
+	         (const char *const[]){
+	             x.cred, x.day, represent ? "true" : "false"},
 	         err)) != 0)
 		goto cleanup;
-	if ((rows = PQntuples(res)) == 0) {
+	if (PQntuples(res) == 0) {
 		db_rollback(db);
 		goto cleanup;
 	}
 	if ((rc = db_query_int64(db, &expid, "number the export",
-	         "SELECT nextval(pg_get_serial_sequence('recovery_exports',"
-	         " 'id'))",
-	         0, NULL, err)) != 0)
+	         recovery_number_sql, 0, NULL, err)) != 0)
 		goto cleanup;
-	snprintf(name, sizeof(name), "recovery-%s-%" PRId64 ".csv", day, expid);
-	csv = open_memstream(&data, &dsize);
-	idl = open_memstream(&ids, &isize);
-	if (csv == NULL || idl == NULL)
-		fatal("open_memstream");
-	fputs("invoice,month,issued_on,due_on,family,payer,street,building,"
-	      "postcode,town,country,total,paid_other,due,why,reason_codes,"
-	      "reason_labels,unpaid_reason\r\n",
-	    csv);
-	fputc('{', idl);
-	for (int r = 0; r < rows; r++) {
-		char labels[1024], money[3][SEPA_MONEY_BUFSZ];
-
-		for (int c = 0; c < 3; c++)
-			sepa_money_xml(money[c],
-			    strtoll(PQgetvalue(res, r, 12 + c), NULL, 10));
-		*count += 1;
-		*total += strtoll(PQgetvalue(res, r, 14), NULL, 10);
-		recovery_labels(labels, sizeof(labels), PQgetvalue(res, r, 16));
-		for (int c = 1; c <= 11; c++)
-			csvout_field(csv, PQgetvalue(res, r, c), false);
-		for (int c = 0; c < 3; c++)
-			csvout_field(csv, money[c], false);
-		csvout_field(csv, PQgetvalue(res, r, 17), false);
-		csvout_field(csv, PQgetvalue(res, r, 16), false);
-		csvout_field(csv, labels, false);
-		csvout_field(csv, PQgetvalue(res, r, 15), true);
-		fprintf(idl, "%s%s", r > 0 ? "," : "", PQgetvalue(res, r, 0));
-	}
-	fputc('}', idl);
-	fclose(csv);
-	fclose(idl);
-	csv = idl = NULL;
-	if (EVP_Digest(data, dsize, md, &mdlen, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot compute SHA-256");
+	snprintf(x.id, sizeof(x.id), "%" PRId64, expid);
+	snprintf(x.name, sizeof(x.name), "recovery-%s-%" PRId64 ".csv", x.day,
+	    expid);
+	if ((rc = recovery_csv(&x, res, err)) != 0 ||
+	    (rc = recovery_record(db, &x, err)) != 0)
 		goto cleanup;
-	}
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	snprintf(idbuf, sizeof(idbuf), "%" PRId64, expid);
-	snprintf(cnt, sizeof(cnt), "%" PRId64, *count);
-	snprintf(tot, sizeof(tot), "%" PRId64, *total);
-	if ((rc = db_exec(db, "record the export",
-	         "INSERT INTO recovery_exports (id, creditor_id, file_name,"
-	         " sha256, business_date, invoice_count, total_cents)"
-	         " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	         7,
-	         (const char *const[]){idbuf, cred, name, hex, day, cnt, tot},
-	         err)) != 0 ||
-	    (rc = db_exec(db, "record the exported invoices",
-	         "INSERT INTO recovery_export_invoices (creditor_id, export_id,"
-	         " invoice_id, due_cents) SELECT $1, $2, d.invoice_id,"
-	         " d.due_cents FROM invoice_dues d WHERE d.creditor_id = $1"
-	         " AND d.invoice_id = ANY($3::bigint[])",
-	         3, (const char *const[]){cred, idbuf, ids}, err)) != 0 ||
-	    (rc = db_exec(db, "mark the invoices",
-	         "UPDATE invoices SET state = 'recovery', state_since = $2"
-	         " WHERE creditor_id = $1 AND id = ANY($3::bigint[])",
-	         3, (const char *const[]){cred, day, ids}, err)) != 0 ||
-	    (rc = db_exec(db, "log the export",
-	         "INSERT INTO events (creditor_id, business_date, kind, count,"
-	         " amount_cents, message) VALUES ($1, $2, 'recovery.exported',"
-	         " $3::integer, $4::bigint, format('%s invoices (%s cents)"
-	         " exported for recovery in %s', $3::integer, $4::bigint,"
-	         " $5::text))",
-	         5, (const char *const[]){cred, day, cnt, tot, name}, err)) !=
-	        0)
-		goto cleanup;
-	xasprintf(&full, "%s/%s", outbox, name);
+	*count = x.count;
+	*total = x.total;
+	/* Written before the commit: see docs/design/debts-counted-once.md. */
+	xasprintf(&full, "%s/%s", outbox, x.name);
 	snprintf(shapath, sizeof(shapath), "%s.sha256", full);
-	xasprintf(&shaline, "%s  %s\n", hex, name);
-	if ((rc = recovery_write(full, data, dsize, err)) != 0)
+	xasprintf(&shaline, "%s  %s\n", x.hex, x.name);
+	if ((rc = recovery_write(full, x.data, x.dsize, err)) != 0)
 		goto cleanup;
 	written = 1;
-	if ((rc = recovery_write(shapath, shaline, strlen(shaline), err)) !=
-	        0 ||
-	    (rc = db_commit(db, err)) != 0)
+	rc = recovery_write(shapath, shaline, strlen(shaline), err);
+	if (rc != 0 || (rc = db_commit(db, err)) != 0)
 		goto cleanup;
 	*path = full;
 	full = NULL;
@@ -226,13 +265,9 @@ cleanup:
 		}
 		*count = *total = 0;
 	}
-	if (csv != NULL)
-		fclose(csv);
-	if (idl != NULL)
-		fclose(idl);
 	db_result_free(res);
-	free(data);
-	free(ids);
+	free(x.data);
+	free(x.ids);
 	free(full);
 	free(shaline);
 	return rc;

@@ -22,12 +22,15 @@
 
 #include "sepa/bankfile.h"
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/io.h"
+#include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_event.h"
+#include "store_import.h"
 #include "store_returns.h"
 
 /* Input of the reader: the file, hashed as it is read. */
@@ -47,23 +50,14 @@ struct returns_copy {
 };
 
 /* db_exec and db_query_int64, timed for `-v` (log_debug). */
-static double
-returns_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 returns_exec(struct db *db, const char *what, const char *sql, int n,
     const char *const *p, sepa_error *err)
 {
-	double t0 = returns_clock();
+	double t0 = log_clock();
 	int rc = db_exec(db, what, sql, n, p, err);
 
-	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	log_debug("returns: %s: %.3f s", what, log_clock() - t0);
 	return rc;
 }
 
@@ -71,10 +65,10 @@ static int
 returns_int64(struct db *db, int64_t *out, const char *what, const char *sql,
     int n, const char *const *p, sepa_error *err)
 {
-	double t0 = returns_clock();
+	double t0 = log_clock();
 	int rc = db_query_int64(db, out, what, sql, n, p, err);
 
-	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	log_debug("returns: %s: %.3f s", what, log_clock() - t0);
 	return rc;
 }
 
@@ -165,6 +159,11 @@ returns_record(const sepa_bankfile_record *rec, void *arg)
 	returns_field(c,
 	    rec->orig_date.year != 0 ? sepa_date_iso(oday, rec->orig_date)
 	                             : NULL,
+	    0);
+	returns_field(c,
+	    rec->cdi == SEPA_BANKFILE_CDI_DEBIT        ? "DBIT"
+	        : rec->cdi == SEPA_BANKFILE_CDI_CREDIT ? "CRDT"
+	                                               : NULL,
 	    1);
 	c->records++;
 	return db_copy_put(c->db, c->buf, c->len, c->err);
@@ -240,6 +239,15 @@ static const char returns_match_tx[] =
     " LEFT JOIN batches b ON b.creditor_id = $1 AND b.id = c.batch_id"
     " WHERE r.level = 'transaction' AND " RETURNS_FINAL;
 
+/*
+ * A debit booking of one of our payment blocks that the reader could not
+ * name (its bank transaction code left out or unknown): without details
+ * it can only be returns of that block.
+ */
+#define RETURNS_UNNAMED_DEBIT \
+	"(r.kind = 'info' AND r.level = 'block' AND r.cdi = 'DBIT' AND " \
+	"r.status = 'BOOK')"
+
 /* $1 creditor, $2 file type name; from the staging table. */
 static const char returns_match_block[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
@@ -247,6 +255,10 @@ static const char returns_match_block[] =
     " CASE"
     " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
     " booking: check it by hand'"
+    " WHEN r.kind = 'info' THEN format('a debit booking of payment block %s"
+    " without the details of each transaction, and no bank transaction code"
+    " that says what it is (returns?): check it by hand',"
+    " quote_literal(r.pmt_inf_id))"
     " WHEN x.cid IS NULL AND r.level = 'group' THEN format('no batch has the"
     " MsgId %s', quote_literal(r.orig_msg_id))"
     " WHEN x.cid IS NULL THEN format('no payment block %s was sent',"
@@ -273,7 +285,8 @@ static const char returns_match_block[] =
     " AND b.msg_id = r.orig_msg_id) OR (r.level = 'block'"
     " AND c.pmt_inf_id = r.pmt_inf_id AND ($2 <> 'pain.002'"
     " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id)))) x ON true"
-    " WHERE r.level <> 'transaction' AND " RETURNS_FINAL;
+    " WHERE r.level <> 'transaction' AND (" RETURNS_FINAL
+    " OR (" RETURNS_UNNAMED_DEBIT " AND x.cid IS NOT NULL))";
 
 /* One quarantine row per record with a problem (no parameter). */
 static const char returns_quarantine[] =
@@ -293,9 +306,8 @@ static const char returns_effects[] =
     " m.reason_code,"
     " m.kind <> 'confirmation' AND m.level = 'transaction'"
     " AND (m.reason_proprietary OR NOT m.reason_code = ANY($2::text[])),"
-    /* The school year of the due date (sepa_rule_reject_school_year):
-     * September to August, named by the year it starts in. */
-    " extract(year FROM m.due_on - interval '8 months')::integer"
+    /* sepa_rule_reject_school_year: the school year of the due date */
+    " sepad_school_year(m.due_on)"
     " FROM (SELECT *, CASE kind WHEN 'confirmation' THEN 'settled'"
     " ELSE 'unpaid' END AS family FROM ret_match) m"
     " WHERE NOT EXISTS (SELECT 1 FROM ret_match q"
@@ -450,7 +462,9 @@ static const char returns_batches[] =
     " again', b.msg_id, b.state_reason) FROM b";
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 max counted per
- * school year: the rule for the families of the effects of ret_eff. */
+ * school year, $5 the rule named by it (sepa_rule_rejects_name): the rule
+ * (sepad_rejects_terminate, migration 016) for the families of the
+ * effects of ret_eff. */
 static const char returns_terminate[] =
     "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
     " e.school_year FROM ret_eff e"
@@ -465,9 +479,10 @@ static const char returns_terminate[] =
     " WHERE e.creditor_id = $1 AND e.counted"
     " AND (m.family_id, e.school_year) IN (SELECT family_id, school_year"
     " FROM hit) GROUP BY m.family_id, e.school_year"
-    " HAVING count(*) >= $4::integer),"
+    " HAVING sepad_rejects_terminate(count(*), $4::integer)),"
     " t AS (UPDATE mandates m SET state = 'terminated',"
-    " state_reason = 'two rejects', state_since = $3, updated_at = now()"
+    " state_reason = '" STORE_REASON_TWO_REJECTS "', state_since = $3,"
+    " updated_at = now()"
     " FROM (SELECT h.mandate_id, max(t.n) AS n, max(t.school_year) AS sy"
     " FROM hit h JOIN tally t ON t.family_id = h.family_id"
     " AND t.school_year = h.school_year GROUP BY h.mandate_id) x"
@@ -477,8 +492,8 @@ static const char returns_terminate[] =
     " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
     " family_id, mandate_id, file_id, count, needs_attention, message)"
     " SELECT $1, $3, 'mandate.terminated', t.family_id, t.id, $2, t.n, true,"
-    " format('mandate %s terminated: two rejects (%s counted in school year"
-    " %s-%s); no further collection', t.rum, t.n, t.sy, t.sy + 1) FROM t"
+    " format('mandate %s terminated: %s (%s counted in school year %s-%s);"
+    " no further collection', t.rum, $5::text, t.n, t.sy, t.sy + 1) FROM t"
     " RETURNING 1) SELECT count(*) FROM ev";
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 dead-account
@@ -510,6 +525,39 @@ static const char returns_tally[] =
     " count(*) FILTER (WHERE outcome = 'quarantined')"
     " FROM return_records WHERE creditor_id = $1 AND file_id = $2";
 
+/* The records as the reader delivers them (returns_record). */
+static const char returns_copy_stage[] =
+    "COPY ret_stage (idx, line, kind, level, details, status,"
+    " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
+    " amount_cents, reason_code, reason_proprietary, reason_info,"
+    " booking_date, orig_date, cdi) FROM STDIN";
+
+/* $1 creditor, $2 SHA-256: the same bytes imported before, else 0. */
+static const char returns_same_file[] =
+    "SELECT coalesce(min(id), 0) FROM imported_files"
+    " WHERE creditor_id = $1 AND sha256 = $2"
+    " AND kind IN ('pain002', 'camt054', 'camt053')"
+    " AND status <> 'refused'";
+
+/* $1 creditor, $2 kind, $3 SHA-256, $4 name, $5 size, $6 records. */
+static const char returns_record_file[] =
+    "INSERT INTO imported_files (creditor_id, kind, sha256,"
+    " file_name, size_bytes, status, rows_total, finished_at)"
+    " VALUES ($1, $2, $3, $4, $5, 'imported', $6, now())"
+    " RETURNING id";
+
+/* $1 creditor, $2 file. */
+static const char returns_changed[] =
+    "SELECT count(DISTINCT e.collection_id) FROM return_effects e"
+    " JOIN return_records r ON r.creditor_id = $1"
+    " AND r.id = e.record_id WHERE e.creditor_id = $1"
+    " AND r.file_id = $2";
+
+/* $1 creditor, $2 file, $3 records, $4 collections changed. */
+static const char returns_finish[] =
+    "UPDATE imported_files SET rows_inserted = $3,"
+    " rows_updated = $4 WHERE creditor_id = $1 AND id = $2";
+
 static const char *
 returns_kind_of(enum sepa_bankfile_type t)
 {
@@ -525,200 +573,272 @@ returns_kind_of(enum sepa_bankfile_type t)
 	}
 }
 
-int
-store_returns_import(struct db *db, int64_t creditor_id, const char *path,
-    const struct returns_policy *pol, sepa_date today,
+/* One import in progress: what the phases of store_returns_import share. */
+struct returns_import {
+	struct db *db;
+	int64_t creditor_id;
+	const char *path;
+	const char *base; /* the file name, without its directory */
+	const char *tname; /* "pain.002", "camt.054", "camt.053" */
+	const char *kind; /* imported_files.kind */
+	char cred[24], fid[24], day[SEPA_DATE_BUFSZ];
+	struct returns_input in; /* the file, hashed as it is read */
+	struct returns_copy cp; /* the records, COPYed as they are read */
+	sepa_bankfile_info info;
+};
+
+/* Open the file and start its SHA-256. */
+static int
+returns_open(struct returns_import *im, sepa_error *err)
+{
+	if ((im->in.fd = open(im->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return sepa_error_set(err, SEPA_EIO, "cannot open %s: %s",
+		    im->path, strerror(errno));
+	if ((im->in.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(im->in.md, EVP_sha256(), NULL) != 1)
+		return sepa_error_set(err, SEPA_ENOMEM, "cannot start SHA-256");
+	return 0;
+}
+
+/*
+ * Begin the transaction and stream the file's records into ret_stage: a
+ * file the reader refuses ends the COPY, and the caller rolls back.
+ */
+static int
+returns_load(struct returns_import *im, sepa_error *err)
+{
+	double t0;
+	int rc;
+
+	if ((rc = db_begin(im->db, DB_READ_COMMITTED, err)) != 0 ||
+	    (rc = store_returns_begin(im->db, err)) != 0 ||
+	    (rc = db_copy_begin(im->db, "load the bank records",
+	         returns_copy_stage, err)) != 0)
+		return rc;
+	t0 = log_clock();
+	rc = sepa_bankfile_read_io(returns_read, &im->in, im->path, NULL,
+	    returns_record, &im->cp, &im->info, err);
+	if (rc != 0) {
+		db_copy_abort(im->db, "the bank file was refused");
+		return rc;
+	}
+	rc = db_copy_end(im->db, NULL, err);
+	log_debug("returns: read the file and COPY its records: %.3f s",
+	    log_clock() - t0);
+	if (rc != 0)
+		return rc;
+	return returns_exec(im->db, "analyze the staging table",
+	    "ANALYZE ret_stage", 0, NULL, err);
+}
+
+/*
+ * Only pain.002, camt.054 and camt.053 files are reconciled, and only
+ * with their namespace unless the policy accepts files without one.
+ */
+static int
+returns_check_type(struct returns_import *im, const struct returns_policy *pol,
     struct returns_result *res, sepa_error *err)
 {
-	struct returns_input in = {-1, NULL, 0};
-	struct returns_copy cp = {db, err, NULL, 0, 0, 0};
-	sepa_bankfile_info info;
-	PGresult *pr = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char sha[65], cred[24], fid[24], day[SEPA_DATE_BUFSZ], size[24];
-	char nrec[24];
-	const char *kind, *tname, *base;
-	double t0;
-	int rc, in_copy = 0;
-
-	memset(res, 0, sizeof(*res));
-	memset(&info, 0, sizeof(info));
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	sepa_date_iso(day, today);
-	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	if ((in.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = sepa_error_set(
-		    err, SEPA_EIO, "cannot open %s: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if ((in.md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(in.md, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot start SHA-256");
-		goto cleanup;
-	}
-	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
-	    (rc = store_returns_begin(db, err)) != 0 ||
-	    (rc = db_copy_begin(db, "load the bank records",
-	         "COPY ret_stage (idx, line, kind, level, details, status,"
-	         " orig_msg_id, pmt_inf_id, end_to_end_id, mandate_ref,"
-	         " amount_cents, reason_code, reason_proprietary, reason_info,"
-	         " booking_date, orig_date) FROM STDIN",
-	         err)) != 0)
-		goto cleanup;
-	in_copy = 1;
-	t0 = returns_clock();
-	rc = sepa_bankfile_read_io(
-	    returns_read, &in, path, NULL, returns_record, &cp, &info, err);
-	if (rc != 0) {
-		db_copy_abort(db, "the bank file was refused");
-		in_copy = 0;
-		goto cleanup;
-	}
-	in_copy = 0;
-	rc = db_copy_end(db, NULL, err);
-	log_debug("returns: read the file and COPY its records: %.3f s",
-	    returns_clock() - t0);
-	if (rc != 0 ||
-	    (rc = returns_exec(db, "analyze the staging table",
-	         "ANALYZE ret_stage", 0, NULL, err)) != 0)
-		goto cleanup;
-	tname = sepa_bankfile_type_name(info.type);
-	res->type = tname;
-	if (info.type == SEPA_BANKFILE_CAMT052) {
-		rc = sepa_error_set(err, SEPA_EINVAL,
+	im->tname = sepa_bankfile_type_name(im->info.type);
+	res->type = im->tname;
+	if (im->info.type == SEPA_BANKFILE_CAMT052)
+		return sepa_error_set(err, SEPA_EINVAL,
 		    "%s is a camt.052, an intraday report: its entries may "
 		    "still be pending and can change before the day ends, so "
 		    "it is not reconciled; import the end-of-day camt.053 "
 		    "statement or the camt.054 notification that books them "
 		    "(sepactl inspect shows what it says)",
-		    path);
-		goto cleanup;
-	}
-	if ((kind = returns_kind_of(info.type)) == NULL) {
-		rc = sepa_error_set(err, SEPA_EINVAL,
+		    im->path);
+	if (im->info.ns[0] == '\0' && !pol->accept_unqualified)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "%s has no XML namespace: it does not say which ISO 20022 "
+		    "message and version it is, so its records cannot be "
+		    "trusted to be read right; ask the bank for the file with "
+		    "its namespace, or set returns.accept_unqualified = true "
+		    "in the configuration to import such files (sepactl "
+		    "inspect shows what it says)",
+		    im->path);
+	if ((im->kind = returns_kind_of(im->info.type)) == NULL)
+		return sepa_error_set(err, SEPA_EINVAL,
 		    "%s is a %s: only pain.002, camt.054 and camt.053 files are "
 		    "reconciled (sepactl inspect shows it)",
-		    path, tname);
-		goto cleanup;
-	}
-	if (EVP_DigestFinal_ex(in.md, md, &mdlen) != 1) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "cannot finish SHA-256");
-		goto cleanup;
-	}
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
-	rc = returns_int64(db, &res->file_id, "look for the same file",
-	    "SELECT coalesce(min(id), 0) FROM imported_files"
-	    " WHERE creditor_id = $1 AND sha256 = $2"
-	    " AND kind IN ('pain002', 'camt054', 'camt053')"
-	    " AND status <> 'refused'",
-	    2, (const char *const[]){cred, sha}, err);
-	if (rc != 0)
-		goto cleanup;
+		    im->path, im->tname);
+	return 0;
+}
+
+/*
+ * The file's row in imported_files: res->file_id. The same bytes
+ * imported before: res->already, res->file_id the earlier row, nothing
+ * recorded.
+ */
+static int
+returns_register(
+    struct returns_import *im, struct returns_result *res, sepa_error *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char sha[65], size[24], nrec[24];
+	int rc;
+
+	if (EVP_DigestFinal_ex(im->in.md, md, &mdlen) != 1 || mdlen != 32)
+		return sepa_error_set(
+		    err, SEPA_ENOMEM, "cannot finish SHA-256");
+	sepa_sha256_hex(sha, md);
+	if ((rc = returns_int64(im->db, &res->file_id, "look for the same file",
+	         returns_same_file, 2, (const char *const[]){im->cred, sha},
+	         err)) != 0)
+		return rc;
 	if (res->file_id > 0) {
 		res->already = true;
-		db_rollback(db);
-		goto cleanup;
+		return 0;
 	}
-	snprintf(size, sizeof(size), "%zu", in.size);
-	snprintf(nrec, sizeof(nrec), "%" PRId64, cp.records);
-	if ((rc = returns_int64(db, &res->file_id, "record the file",
-	         "INSERT INTO imported_files (creditor_id, kind, sha256,"
-	         " file_name, size_bytes, status, rows_total, finished_at)"
-	         " VALUES ($1, $2, $3, $4, $5, 'imported', $6, now())"
-	         " RETURNING id",
-	         6, (const char *const[]){cred, kind, sha, base, size, nrec},
+	snprintf(size, sizeof(size), "%zu", im->in.size);
+	snprintf(nrec, sizeof(nrec), "%" PRId64, im->cp.records);
+	if ((rc = returns_int64(im->db, &res->file_id, "record the file",
+	         returns_record_file, 6,
+	         (const char *const[]){
+	             im->cred, im->kind, sha, im->base, size, nrec},
 	         err)) != 0)
-		goto cleanup;
-	snprintf(fid, sizeof(fid), "%" PRId64, res->file_id);
-	{
-		const char *const p12[] = {cred, fid};
-		const char *const p1234[] = {cred, fid, day, base};
+		return rc;
+	snprintf(im->fid, sizeof(im->fid), "%" PRId64, res->file_id);
+	return 0;
+}
 
-		if ((rc = returns_exec(db, "match transaction records",
-		         returns_match_tx, 2,
-		         (const char *const[]){cred, tname}, err)) != 0 ||
-		    (rc = returns_exec(db, "match group and block records",
-		         returns_match_block, 2,
-		         (const char *const[]){cred, tname}, err)) != 0 ||
-		    (rc = returns_exec(db, "index the matches",
-		         "CREATE INDEX ON ret_match (record_id)", 0, NULL,
-		         err)) != 0 ||
-		    (rc = returns_exec(db, "analyze the matches",
-		         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
-		    (rc = returns_exec(db, "quarantine records",
-		         returns_quarantine, 0, NULL, err)) != 0 ||
-		    (rc = store_returns_find_effects(
-		         db, creditor_id, pol, err)) != 0 ||
-		    (rc = returns_exec(db, "store the bank records",
-		         returns_store, 2, p12, err)) != 0 ||
-		    (rc = returns_exec(db, "record the quarantine",
-		         returns_store_quarantine, 1, p12, err)) != 0 ||
-		    (rc = store_returns_apply_effects(db, creditor_id,
-		         res->file_id, base, pol, today, &res->terminated,
-		         &res->suspended, err)) != 0 ||
-		    (rc = returns_exec(db, "mark rejected batches",
-		         returns_batches, 4, p1234, err)) != 0 ||
-		    (rc = db_query(db, &pr, "count the records", returns_tally,
-		         2, p12, err)) != 0)
-			goto cleanup;
-	}
+/*
+ * Match the records, quarantine what cannot be applied, find the effects,
+ * store every record with its outcome, apply the effects and the
+ * contract's rules (store_returns_apply_effects), and mark the batches a
+ * group reject refused.
+ */
+static int
+returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
+    sepa_date today, struct returns_result *res, sepa_error *err)
+{
+	const char *const p12[] = {im->cred, im->fid};
+	const char *const p1234[] = {im->cred, im->fid, im->day, im->base};
+	const char *const ptype[] = {im->cred, im->tname};
+	int rc;
+
+	if ((rc = returns_exec(im->db, "match transaction records",
+	         returns_match_tx, 2, ptype, err)) != 0 ||
+	    (rc = returns_exec(im->db, "match group and block records",
+	         returns_match_block, 2, ptype, err)) != 0 ||
+	    (rc = returns_exec(im->db, "index the matches",
+	         "CREATE INDEX ON ret_match (record_id)", 0, NULL, err)) != 0 ||
+	    (rc = returns_exec(im->db, "analyze the matches",
+	         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
+	    (rc = returns_exec(im->db, "quarantine records", returns_quarantine,
+	         0, NULL, err)) != 0 ||
+	    (rc = store_returns_find_effects(
+	         im->db, im->creditor_id, pol, err)) != 0 ||
+	    (rc = returns_exec(im->db, "store the bank records", returns_store,
+	         2, p12, err)) != 0 ||
+	    (rc = returns_exec(im->db, "record the quarantine",
+	         returns_store_quarantine, 1, p12, err)) != 0 ||
+	    (rc = store_returns_apply_effects(im->db, im->creditor_id,
+	         res->file_id, im->base, pol, today, &res->terminated,
+	         &res->suspended, err)) != 0)
+		return rc;
+	return returns_exec(
+	    im->db, "mark rejected batches", returns_batches, 4, p1234, err);
+}
+
+/* What the file did: the counts of *res. */
+static int
+returns_count(
+    struct returns_import *im, struct returns_result *res, sepa_error *err)
+{
+	const char *const p12[] = {im->cred, im->fid};
+	PGresult *pr = NULL;
+	int rc;
+
+	if ((rc = db_query(im->db, &pr, "count the records", returns_tally, 2,
+	         p12, err)) != 0)
+		return rc;
 	res->records = strtoll(PQgetvalue(pr, 0, 0), NULL, 10);
 	res->applied = strtoll(PQgetvalue(pr, 0, 1), NULL, 10);
 	res->duplicates = strtoll(PQgetvalue(pr, 0, 2), NULL, 10);
 	res->stored = strtoll(PQgetvalue(pr, 0, 3), NULL, 10);
 	res->quarantined = strtoll(PQgetvalue(pr, 0, 4), NULL, 10);
-	if ((rc = returns_int64(db, &res->collections,
-	         "count the changed collections",
-	         "SELECT count(DISTINCT e.collection_id) FROM return_effects e"
-	         " JOIN return_records r ON r.creditor_id = $1"
-	         " AND r.id = e.record_id WHERE e.creditor_id = $1"
-	         " AND r.file_id = $2",
-	         2, (const char *const[]){cred, fid}, err)) != 0)
-		goto cleanup;
-	{
-		char msg[512];
-		struct event ev;
+	db_result_free(pr);
+	return returns_int64(im->db, &res->collections,
+	    "count the changed collections", returns_changed, 2, p12, err);
+}
 
-		snprintf(msg, sizeof(msg),
-		    "%s %s imported: %" PRId64 " records, %" PRId64
-		    " applied, %" PRId64 " duplicates, %" PRId64
-		    " stored, %" PRId64 " quarantined",
-		    tname, base, res->records, res->applied, res->duplicates,
-		    res->stored, res->quarantined);
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = "returns.imported";
-		ev.message = msg;
-		ev.business_date = today;
-		ev.file_id = res->file_id;
-		ev.has_count = true;
-		ev.count = res->records;
-		ev.needs_attention = res->quarantined > 0;
-		if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
-			goto cleanup;
-	}
-	if ((rc = returns_exec(db, "finish the file",
-	         "UPDATE imported_files SET rows_inserted = $3,"
-	         " rows_updated = $4 WHERE creditor_id = $1 AND id = $2",
-	         4,
-	         (const char *const[]){cred, fid, nrec,
-	             (snprintf(
-	                  size, sizeof(size), "%" PRId64, res->collections),
-	                 size)},
-	         err)) != 0)
+/* The returns.imported event: needs attention when records wait in the
+ * quarantine. */
+static int
+returns_event(struct returns_import *im, sepa_date today,
+    const struct returns_result *res, sepa_error *err)
+{
+	char msg[512];
+	struct event ev;
+
+	snprintf(msg, sizeof(msg),
+	    "%s %s imported: %" PRId64 " records, %" PRId64 " applied, %" PRId64
+	    " duplicates, %" PRId64 " stored, %" PRId64 " quarantined",
+	    im->tname, im->base, res->records, res->applied, res->duplicates,
+	    res->stored, res->quarantined);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = "returns.imported";
+	ev.message = msg;
+	ev.business_date = today;
+	ev.file_id = res->file_id;
+	ev.has_count = true;
+	ev.count = res->records;
+	ev.needs_attention = res->quarantined > 0;
+	return store_event_add(im->db, im->creditor_id, &ev, err);
+}
+
+/* The file's row: records read, collections changed. */
+static int
+returns_finish_file(struct returns_import *im, const struct returns_result *res,
+    sepa_error *err)
+{
+	char nrec[24], ncol[24];
+
+	snprintf(nrec, sizeof(nrec), "%" PRId64, im->cp.records);
+	snprintf(ncol, sizeof(ncol), "%" PRId64, res->collections);
+	return returns_exec(im->db, "finish the file", returns_finish, 4,
+	    (const char *const[]){im->cred, im->fid, nrec, ncol}, err);
+}
+
+int
+store_returns_import(struct db *db, int64_t creditor_id, const char *path,
+    const struct returns_policy *pol, sepa_date today,
+    struct returns_result *res, sepa_error *err)
+{
+	struct returns_import im;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&im, 0, sizeof(im));
+	im.db = db;
+	im.creditor_id = creditor_id;
+	im.path = path;
+	im.base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	im.in.fd = -1;
+	im.cp.db = db;
+	im.cp.err = err;
+	snprintf(im.cred, sizeof(im.cred), "%" PRId64, creditor_id);
+	sepa_date_iso(im.day, today);
+	if ((rc = returns_open(&im, err)) != 0 ||
+	    (rc = returns_load(&im, err)) != 0 ||
+	    (rc = returns_check_type(&im, pol, res, err)) != 0 ||
+	    (rc = returns_register(&im, res, err)) != 0 || res->already ||
+	    (rc = returns_reconcile(&im, pol, today, res, err)) != 0 ||
+	    (rc = returns_count(&im, res, err)) != 0 ||
+	    (rc = returns_event(&im, today, res, err)) != 0 ||
+	    (rc = returns_finish_file(&im, res, err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
-	if (in_copy)
-		db_copy_abort(db, "the import failed");
-	if (rc != 0)
+	if (rc != 0 || res->already)
 		db_rollback(db);
-	db_result_free(pr);
-	free(cp.buf);
-	EVP_MD_CTX_free(in.md);
-	if (in.fd >= 0)
-		close(in.fd);
+	free(im.cp.buf);
+	EVP_MD_CTX_free(im.in.md);
+	if (im.in.fd >= 0)
+		close(im.in.fd);
 	return rc;
 }
 
@@ -744,7 +864,8 @@ store_returns_begin(struct db *db, sepa_error *err)
 	         " orig_msg_id text, pmt_inf_id text, end_to_end_id text,"
 	         " mandate_ref text, amount_cents bigint, reason_code text,"
 	         " reason_proprietary boolean, reason_info text,"
-	         " booking_date date, orig_date date) ON COMMIT DROP",
+	         " booking_date date, orig_date date, cdi text)"
+	         " ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
 	    (rc = returns_exec(db, "create the match table",
 	         "CREATE TEMP TABLE ret_match (record_id bigint, idx integer,"
@@ -821,8 +942,10 @@ store_returns_apply_effects(struct db *db, int64_t creditor_id, int64_t file_id,
 	    (rc = returns_exec(db, "log the collections", returns_events, 3,
 	         (const char *const[]){cred, fid, day}, err)) == 0 &&
 	    (rc = returns_int64(db, terminated, "apply the two-rejects rule",
-	         returns_terminate, 4,
-	         (const char *const[]){cred, fid, day, maxn}, err)) == 0)
+	         returns_terminate, 5,
+	         (const char *const[]){cred, fid, day, maxn,
+	             sepa_rule_rejects_name(pol->max_per_school_year)},
+	         err)) == 0)
 		rc = returns_int64(db, suspended,
 		    "suspend dead-account mandates", returns_suspend, 4,
 		    (const char *const[]){cred, fid, day, deadcodes}, err);

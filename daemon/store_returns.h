@@ -20,6 +20,7 @@ struct returns_policy {
 	const struct config_strlist *creditor_side_codes; /* do not count */
 	const struct config_strlist *dead_account_codes; /* suspend */
 	int max_per_school_year; /* counted rejects that terminate */
+	bool accept_unqualified; /* import files without a namespace */
 };
 
 /* What one imported bank file did. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -64,6 +65,7 @@ enum bf_field {
 	F_MSGID,
 	F_CREDTTM,
 	F_OMSGID,
+	F_OMSGNMID,
 	F_ONBTX,
 	F_OSUM,
 	F_STS,
@@ -114,6 +116,7 @@ static const struct bf_row bf_rows[] = {
     {P_GRPHDR, "MsgId", S_LEAF, F_MSGID},
     {P_GRPHDR, "CreDtTm", S_LEAF, F_CREDTTM},
     {P_OGRP, "OrgnlMsgId", S_LEAF, F_OMSGID},
+    {P_OGRP, "OrgnlMsgNmId", S_LEAF, F_OMSGNMID},
     {P_OGRP, "OrgnlNbOfTxs", S_LEAF, F_ONBTX},
     {P_OGRP, "OrgnlCtrlSum", S_LEAF, F_OSUM},
     {P_OGRP, "GrpSts", S_LEAF, F_STS},
@@ -139,6 +142,8 @@ static const struct bf_row bf_rows[] = {
     {P_TXREF, "MndtRltdInf", P_MNDT, F_NONE},
     {P_TXREF_AMT, "InstdAmt", S_LEAF, F_AMT},
     {P_MNDT, "MndtId", S_LEAF, F_MNDTID},
+    /* pain.002.001.11 on: MndtRltdInf is a choice, DrctDbtMndt/MndtId */
+    {P_MNDT, "DrctDbtMndt", P_MNDT, F_NONE},
     /* camt.052/053/054 */
     {C_MSG, "GrpHdr", C_GRPHDR, F_NONE},
     {C_MSG, "Ntfctn", C_STMT, F_NONE},
@@ -241,12 +246,16 @@ struct bf_ctx {
 	sepa_bankfile_info *info;
 	struct bf_frame *stack;
 	int dispatched;
+	char *doc_ns; /* namespace of the Document element, NULL: none seen */
+	char *ns; /* namespace of the message element, once dispatched */
 	int open; /* elements started and not yet ended */
 	char *text;
 	size_t text_len;
 	size_t text_cap;
 	/* records */
 	char account[SEPA_BANKFILE_ID_BUFSZ];
+	/* pain.002: what the original message was (OrgnlMsgNmId) */
+	enum sepa_reason_family pain_family;
 	struct bf_rec grp, blk, tx, pending;
 	struct bf_rec *cur;
 	struct bf_batch batch;
@@ -260,15 +269,32 @@ struct bf_ctx {
 
 /* ---------------------------------------------------------- value parsers */
 
+/* 1 when s is a number in exponent notation: 1.475E1, 1e3, 2.5E-2. */
+static int
+bf_is_exponent(const char *s)
+{
+	size_t n = strspn(s, "0123456789.");
+
+	if (n == 0 || strspn(s, ".") == n || (s[n] != 'E' && s[n] != 'e'))
+		return 0;
+	s += n + 1;
+	if (*s == '+' || *s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	return n > 0 && s[n] == '\0';
+}
+
 /*
- * Decimal text to cents, exactly: digits, at most one '.', an optional
- * leading '+'; decimals past the second must be zeros.
+ * Decimal text to cents, exactly: the xs:decimal form (digits, at most
+ * one '.', an optional leading '+') with a digit after the point ("14."
+ * is refused: a cut amount looks the same); decimals past the second
+ * must be zeros. *why says what is wrong.
  */
 static int
 bf_parse_amount(int64_t *out, const char *s, const char **why)
 {
+	const char *p;
 	int64_t v = 0;
-	int digits = 0;
 	int frac = -1;
 	int64_t cents = 0;
 
@@ -278,20 +304,32 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 		*why = "is negative";
 		return -1;
 	}
+	/* the form first, so that the message names the real fault */
+	for (p = s; *p != '\0'; p++) {
+		if ((*p < '0' || *p > '9') && (*p != '.' || frac >= 0)) {
+			*why = bf_is_exponent(s)
+			    ? "is written with an exponent (E): a decimal "
+			      "number such as 14.75 is expected"
+			    : "is not a decimal number";
+			return -1;
+		}
+		if (*p == '.')
+			frac = 0;
+	}
+	if (p == s || (p == s + 1 && frac == 0)) {
+		*why = "is not a decimal number";
+		return -1;
+	}
+	if (p[-1] == '.') {
+		*why = "has no digit after the decimal point";
+		return -1;
+	}
+	frac = -1;
 	for (; *s != '\0'; s++) {
 		if (*s == '.') {
-			if (frac >= 0) {
-				*why = "is not a decimal number";
-				return -1;
-			}
 			frac = 0;
 			continue;
 		}
-		if (*s < '0' || *s > '9') {
-			*why = "is not a decimal number";
-			return -1;
-		}
-		digits++;
 		if (frac < 0) {
 			if (v > (INT64_MAX / 100 - (*s - '0')) / 10) {
 				*why = "is too large";
@@ -306,10 +344,6 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 			return -1;
 		}
 	}
-	if (digits == 0) {
-		*why = "is not a decimal number";
-		return -1;
-	}
 	if (frac == 1)
 		cents *= 10;
 	if (v == INT64_MAX / 100 && cents > INT64_MAX % 100) {
@@ -320,31 +354,69 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	return 0;
 }
 
-/* "YYYY-MM-DD", optionally followed by a time or a zone. */
+/* n digits at *s into *v, within lo..hi; *s moves past them. */
 static int
-bf_parse_date(sepa_date *out, const char *s)
+bf_digits(const char **s, int n, int lo, int hi, int *v)
 {
-	int v[3] = {0, 0, 0};
-	const int widths[3] = {4, 2, 2};
-	int i;
 	int k;
 
-	for (i = 0; i < 3; i++) {
-		for (k = 0; k < widths[i]; k++, s++) {
-			if (*s < '0' || *s > '9')
-				return -1;
-			v[i] = v[i] * 10 + (*s - '0');
-		}
-		if (i < 2 && *s++ != '-')
+	*v = 0;
+	for (k = 0; k < n; k++, (*s)++) {
+		if (**s < '0' || **s > '9')
+			return -1;
+		*v = *v * 10 + (**s - '0');
+	}
+	return *v >= lo && *v <= hi ? 0 : -1;
+}
+
+/* An optional time zone ("Z", "+02:00", "-05:30") then the end. */
+static int
+bf_zone_end(const char *s)
+{
+	int v;
+
+	if (*s == 'Z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		s++;
+		if (bf_digits(&s, 2, 0, 14, &v) != 0 || *s++ != ':' ||
+		    bf_digits(&s, 2, 0, 59, &v) != 0)
 			return -1;
 	}
-	if (*s != '\0' && *s != 'T' && *s != 'Z' && *s != '+' && *s != '-')
+	return *s == '\0' ? 0 : -1;
+}
+
+/*
+ * ISODate "YYYY-MM-DD" (xs:date: a time zone may follow) or, with
+ * date_time, ISODateTime "YYYY-MM-DDThh:mm:ss" with an optional
+ * fraction of a second and zone. Nothing else may follow.
+ */
+static int
+bf_parse_date(sepa_date *out, const char *s, int date_time)
+{
+	int y, m, d, v;
+
+	if (bf_digits(&s, 4, 1, 9999, &y) != 0 || *s++ != '-' ||
+	    bf_digits(&s, 2, 1, 12, &m) != 0 || *s++ != '-' ||
+	    bf_digits(&s, 2, 1, 31, &d) != 0 || !sepa_date_valid(y, m, d))
 		return -1;
-	if (!sepa_date_valid(v[0], v[1], v[2]))
+	if (date_time) {
+		if (*s++ != 'T' || bf_digits(&s, 2, 0, 23, &v) != 0 ||
+		    *s++ != ':' || bf_digits(&s, 2, 0, 59, &v) != 0 ||
+		    *s++ != ':' || bf_digits(&s, 2, 0, 59, &v) != 0)
+			return -1;
+		if (*s == '.') {
+			if (s[1] < '0' || s[1] > '9')
+				return -1;
+			for (s++; *s >= '0' && *s <= '9'; s++)
+				;
+		}
+	}
+	if (bf_zone_end(s) != 0)
 		return -1;
-	out->year = v[0];
-	out->month = v[1];
-	out->day = v[2];
+	out->year = y;
+	out->month = m;
+	out->day = d;
 	return 0;
 }
 
@@ -434,14 +506,22 @@ bf_set_cdi(struct bf_ctx *c, enum sepa_bankfile_cdi *out, const char *text,
 	return 0;
 }
 
+/* A date; a date-time when the element is DtTm or CreDtTm. */
 static int
 bf_set_date(struct bf_ctx *c, sepa_date *out, const char *text,
     const char *elem, long line)
 {
-	if (bf_parse_date(out, text) != 0)
+	int date_time =
+	    strcmp(elem, "DtTm") == 0 || strcmp(elem, "CreDtTm") == 0;
+
+	if (bf_parse_date(out, text, date_time) != 0)
 		return xmlin_fail(&c->in, SEPA_EINVAL, line,
-		    "element %s: \"%s\" is not a date (YYYY-MM-DD)", elem,
-		    text);
+		    date_time ? "element %s: \"%s\" is not a date-time "
+		                "(YYYY-MM-DDThh:mm:ss, then an optional "
+		                "fraction and time zone)"
+		              : "element %s: \"%s\" is not a date "
+		                "(YYYY-MM-DD, then an optional time zone)",
+		    elem, text);
 	return 0;
 }
 
@@ -465,14 +545,25 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		memcpy(
 		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
 		return 0;
-	case F_CREDTTM:
-		/* informative only: cut rather than refuse */
+	case F_CREDTTM: {
+		sepa_date day;
+
+		if (bf_set_date(c, &day, text, elem, l) != 0)
+			return SEPA_EINVAL;
+		/* informative: a long fraction of a second is cut */
 		snprintf(
 		    c->info->created, sizeof(c->info->created), "%s", text);
 		return 0;
+	}
 	case F_OMSGID:
 		return bf_copy(
 		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
+	case F_OMSGNMID:
+		/* "pain.001.001.03", "PAIN.001", "pain.001.001.09.ch.03" */
+		c->pain_family = strncasecmp(text, "pain.001", 8) == 0
+		    ? SEPA_REASON_TRANSFER
+		    : SEPA_REASON_DIRECT_DEBIT;
+		return 0;
 	case F_ONBTX:
 		if (bf_parse_count(&r->nb_of_txs, text) != 0)
 			return xmlin_fail(&c->in, SEPA_EINVAL, l,
@@ -608,20 +699,21 @@ bf_kind_pain(const sepa_bankfile_record *r)
 	return SEPA_BANKFILE_INFO;
 }
 
-/* The camt rules of bankfile.h, in that order. */
+/*
+ * The camt rules of bankfile.h, in that order. The bank transaction
+ * family decides, not the domain nor the sub-family, which banks
+ * misspell, leave out or reuse (a return booked PMNT/IDDT/ESDD).
+ */
 static enum sepa_bankfile_kind
 bf_kind_camt(const struct bf_rec *rec)
 {
 	const sepa_bankfile_record *r = &rec->r;
-	int pmnt = bf_is(r->btc_domain, "PMNT");
-	int iddt = pmnt && bf_is(r->btc_family, "IDDT");
-	int dd = iddt || (pmnt && bf_is(r->btc_family, "RDDT"));
-	int unpaid = iddt &&
-	    (bf_is(r->btc_subfamily, "UPDD") ||
-	        bf_is(r->btc_subfamily, "PRDD"));
+	int iddt = bf_is(r->btc_family, "IDDT");
+	int dd = iddt || bf_is(r->btc_family, "RDDT");
+	int debit = r->cdi == SEPA_BANKFILE_CDI_DEBIT;
 
-	if (r->cdi == SEPA_BANKFILE_CDI_DEBIT &&
-	    (rec->has_rtr || unpaid || (r->reversal && dd)))
+	if ((iddt && rec->has_rtr) ||
+	    (debit && (rec->has_rtr || iddt || (r->reversal && dd))))
 		return !r->reason_proprietary && bf_is(r->reason, "MD06")
 		    ? SEPA_BANKFILE_REFUND
 		    : SEPA_BANKFILE_RETURN;
@@ -642,6 +734,16 @@ bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
 		return xmlin_fail(&c->in, SEPA_ELIMIT, r->line,
 		    "too many records: the limit is %zu", c->opts->max_records);
 	r->index = n;
+	/* what the reason was given for: a transfer only when the file
+	 * says so (pain.001 origin, a family other than IDDT/RDDT) */
+	if (c->info->type == SEPA_BANKFILE_PAIN002)
+		r->family = c->pain_family;
+	else
+		r->family = r->btc_family[0] != '\0' &&
+		        !bf_is(r->btc_family, "IDDT") &&
+		        !bf_is(r->btc_family, "RDDT")
+		    ? SEPA_REASON_TRANSFER
+		    : SEPA_REASON_DIRECT_DEBIT;
 	if (r != &c->grp.r)
 		memcpy(r->msg_id, c->grp.r.msg_id, sizeof(r->msg_id));
 	c->info->records++;
@@ -850,6 +952,9 @@ bf_camt_entry(struct bf_ctx *c)
 
 /* --------------------------------------------------------------- dispatch */
 
+/* The namespace of every ISO 20022 message: this prefix, then its name. */
+#define BF_ISO_NS "urn:iso:std:iso:20022:tech:xsd:"
+
 struct bf_msg {
 	const char *element;
 	enum sepa_bankfile_type type;
@@ -858,37 +963,73 @@ struct bf_msg {
 	int max_version;
 };
 
+/*
+ * The messages and the ISO versions sepad reads (pain.002.001.14 and
+ * camt.05x.001.13 were the latest published in 2025). Element paths
+ * differ between them only where the state table lists both forms.
+ */
 static const struct bf_msg bf_msgs[] = {
-    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 10},
-    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 8},
-    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 8},
-    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 8},
+    {"CstmrPmtStsRpt", SEPA_BANKFILE_PAIN002, "pain.002", 3, 14},
+    {"BkToCstmrAcctRpt", SEPA_BANKFILE_CAMT052, "camt.052", 2, 13},
+    {"BkToCstmrStmt", SEPA_BANKFILE_CAMT053, "camt.053", 2, 13},
+    {"BkToCstmrDbtCdtNtfctn", SEPA_BANKFILE_CAMT054, "camt.054", 2, 13},
 };
 
 /*
- * Find "xxxx.nnn.nnn.nn" (pain.002.001.03, camt.054.001.08) in a
- * namespace URI; national variants keep the ISO identifier inside
- * (".../pain.002.001.03.ch.02.xsd", "...pain.002.002.03").
+ * Bank variants outside the ISO series, by their exact namespace, with
+ * the message they are built on (its elements are read the same way).
+ */
+static const struct bf_variant {
+	const char *ns;
+	const char *message; /* info->message */
+	const char *name; /* in the list of known versions */
+} bf_variants[] = {
+    /* German banking sector (DK, DFÜ-Abkommen Anlage 3) */
+    {BF_ISO_NS "pain.002.002.03", "pain.002.002.03", "pain.002.002.03"},
+    {BF_ISO_NS "pain.002.003.03", "pain.002.003.03", "pain.002.003.03"},
+    /* Swiss Payment Standards 2009 (SIX Interbank Clearing) */
+    {"http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd",
+        "pain.002.001.03", "pain.002.001.03.ch.02 (SIX)"},
+};
+
+#define BF_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * 1 when s[0..n) has the shape "aaaa.999.999.99" of an ISO message
+ * identifier (pain.002.001.03, camt.054.001.08).
+ */
+static int
+bf_is_message_id(const char *s, size_t n)
+{
+	static const char shape[] = "aaaa.999.999.99";
+	size_t k;
+
+	if (n < sizeof(shape) - 1)
+		return 0;
+	for (k = 0; k < sizeof(shape) - 1; k++) {
+		char ch = s[k];
+
+		if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
+		        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
+		                          : ch != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Find "xxxx.nnn.nnn.nn" in a namespace URI that is not a known one, to
+ * say in the message what it looks like (".../pain.002.001.03.xsd").
  */
 static int
 bf_ns_message(char *out, size_t size, const char *ns)
 {
-	static const char shape[] = "aaaa.999.999.99";
-	const size_t n = sizeof(shape) - 1;
+	const size_t n = 15;
 	size_t len = strlen(ns);
 	size_t i;
-	size_t k;
 
 	for (i = 0; i + n <= len; i++) {
-		for (k = 0; k < n; k++) {
-			char ch = ns[i + k];
-
-			if (shape[k] == 'a'       ? !(ch >= 'a' && ch <= 'z')
-			        : shape[k] == '9' ? !(ch >= '0' && ch <= '9')
-			                          : ch != '.')
-				break;
-		}
-		if (k == n &&
+		if (bf_is_message_id(ns + i, n) &&
 		    (i + n == len || ns[i + n] < '0' || ns[i + n] > '9')) {
 			if (size <= n)
 				return -1;
@@ -900,6 +1041,88 @@ bf_ns_message(char *out, size_t size, const char *ns)
 	return -1;
 }
 
+/*
+ * "ISO 20022 pain.002.001.03 to .14; bank variants pain.002.002.03, ...":
+ * the namespaces m may have.
+ */
+static void
+bf_known_versions(char *out, size_t size, const struct bf_msg *m)
+{
+	const char *sep = "; bank variants ";
+	size_t i;
+	int n;
+
+	n = snprintf(out, size, "ISO 20022 %s.001.%02d to .%02d", m->prefix,
+	    m->min_version, m->max_version);
+	for (i = 0; i < BF_NELEM(bf_variants) && n > 0 && (size_t)n < size;
+	     i++) {
+		if (strncmp(bf_variants[i].message, m->prefix, 8) != 0)
+			continue;
+		n += snprintf(out + n, size - (size_t)n, "%s%s", sep,
+		    bf_variants[i].name);
+		sep = ", ";
+	}
+}
+
+/*
+ * Check the namespace of the message element against the exact list of
+ * known ones: the ISO namespace of a supported version, or a bank
+ * variant. Fills c->info->message. A document without a namespace is
+ * read (info->ns is then ""): the caller decides what to do with it.
+ */
+static int
+bf_check_ns(struct bf_ctx *c, const struct bf_msg *m, const char *elem,
+    const char *ns, long line)
+{
+	const size_t plen = sizeof(BF_ISO_NS) - 1;
+	char known[256];
+	char id[32] = "";
+	size_t i;
+	int variant;
+	int version;
+
+	if (ns[0] == '\0')
+		return 0;
+	for (i = 0; i < BF_NELEM(bf_variants); i++) {
+		if (strcmp(ns, bf_variants[i].ns) != 0)
+			continue;
+		if (strncmp(bf_variants[i].message, m->prefix, 8) != 0)
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
+			    "root element %s does not match namespace %s", elem,
+			    bf_variants[i].message);
+		snprintf(c->info->message, sizeof(c->info->message), "%s",
+		    bf_variants[i].message);
+		return 0;
+	}
+	bf_known_versions(known, sizeof(known), m);
+	if (strncmp(ns, BF_ISO_NS, plen) != 0 || strlen(ns + plen) != 15 ||
+	    !bf_is_message_id(ns + plen, 15)) {
+		if (bf_ns_message(id, sizeof(id), ns) == 0)
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
+			    "unknown namespace \"%s\" for root element %s: "
+			    "it is not the ISO 20022 namespace " BF_ISO_NS
+			    "%s nor a known bank variant (known: %s)",
+			    ns, elem, id, known);
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
+		    "unknown namespace \"%s\" for root element %s (known: "
+		    "%s)",
+		    ns, elem, known);
+	}
+	memcpy(id, ns + plen, 15);
+	id[15] = '\0';
+	if (strncmp(id, m->prefix, 8) != 0)
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
+		    "root element %s does not match namespace %s", elem, id);
+	variant = atoi(id + 9);
+	version = atoi(id + 13);
+	if (variant != 1 || version < m->min_version ||
+	    version > m->max_version)
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
+		    "unsupported message version %s (known: %s)", id, known);
+	snprintf(c->info->message, sizeof(c->info->message), "%s", id);
+	return 0;
+}
+
 static int
 bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
     enum bf_state *to)
@@ -907,43 +1130,33 @@ bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
 	const struct bf_msg *m = NULL;
 	char id[32] = "";
 	size_t i;
-	int variant;
-	int version;
+	int rc;
 
 	if (ns == NULL)
 		ns = "";
 	snprintf(c->info->ns, sizeof(c->info->ns), "%s", ns);
-	if (ns[0] != '\0')
-		(void)bf_ns_message(id, sizeof(id), ns);
-	memcpy(c->info->message, id, sizeof(c->info->message));
-	for (i = 0; i < sizeof(bf_msgs) / sizeof(bf_msgs[0]); i++)
+	for (i = 0; i < BF_NELEM(bf_msgs); i++)
 		if (strcmp(bf_msgs[i].element, elem) == 0)
 			m = &bf_msgs[i];
-	if (m == NULL)
+	if (m == NULL) {
+		if (ns[0] != '\0')
+			(void)bf_ns_message(id, sizeof(id), ns);
 		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "not a bank return file: root element %s (%s)", elem,
 		    id[0] != '\0'       ? id
 		        : ns[0] != '\0' ? ns
 		                        : "no namespace");
-	c->info->type = m->type;
-	if (ns[0] != '\0' && id[0] == '\0')
-		return xmlin_fail(&c->in, SEPA_EINVAL, line,
-		    "unknown namespace \"%s\" for root element %s", ns, elem);
-	if (id[0] != '\0') {
-		if (strncmp(id, m->prefix, 8) != 0)
-			return xmlin_fail(&c->in, SEPA_EINVAL, line,
-			    "root element %s does not match namespace %s", elem,
-			    id);
-		variant = atoi(id + 9);
-		version = atoi(id + 13);
-		if (version < m->min_version || version > m->max_version ||
-		    variant < 1 ||
-		    variant > (m->type == SEPA_BANKFILE_PAIN002 ? 2 : 1))
-			return xmlin_fail(&c->in, SEPA_EINVAL, line,
-			    "unsupported message version %s (supported: "
-			    "%s.001.%02d to .%02d)",
-			    id, m->prefix, m->min_version, m->max_version);
 	}
+	c->info->type = m->type;
+	if (c->doc_ns != NULL && strcmp(ns, c->doc_ns) != 0)
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
+		    "root element %s is in namespace \"%s\" but its Document "
+		    "in \"%s\"",
+		    elem, ns, c->doc_ns);
+	if ((rc = bf_check_ns(c, m, elem, ns, line)) != 0)
+		return rc;
+	if ((c->ns = strdup(ns)) == NULL)
+		return xmlin_fail(&c->in, SEPA_ENOMEM, line, "out of memory");
 	*to = m->type == SEPA_BANKFILE_PAIN002 ? P_RPT : C_MSG;
 	c->dispatched = 1;
 	return 0;
@@ -1090,6 +1303,9 @@ bf_start(struct bf_ctx *c)
 	parent = depth == 0 ? S_TOP : c->stack[depth - 1].state;
 	c->text_len = 0;
 	if (parent == S_TOP && strcmp(elem, "Document") == 0) {
+		if ((c->doc_ns = strdup(ns != NULL ? ns : "")) == NULL)
+			return xmlin_fail(
+			    &c->in, SEPA_ENOMEM, line, "out of memory");
 		to = S_DOC;
 	} else if (parent == S_TOP || (parent == S_DOC && !c->dispatched)) {
 		if ((rc = bf_dispatch(c, elem, ns, line, &to)) != 0)
@@ -1107,6 +1323,12 @@ bf_start(struct bf_ctx *c)
 				break;
 			}
 		}
+		/* an element read must be of the message's own namespace */
+		if (to != S_SKIP && strcmp(ns != NULL ? ns : "", c->ns) != 0)
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
+			    "element %s is in namespace \"%s\", not in the "
+			    "document's \"%s\"",
+			    elem, ns != NULL ? ns : "", c->ns);
 	}
 	f = &c->stack[depth];
 	f->state = to;
@@ -1272,6 +1494,8 @@ cleanup:
 	xmlin_close(&c->in);
 	free(c->stack);
 	free(c->text);
+	free(c->doc_ns);
+	free(c->ns);
 	free(c);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "checkq.h"
+#include "sepa/digest.h"
 #include "xmlw.h"
 
 #define CHECKQ_SLOTS 8
@@ -179,7 +180,7 @@ checkq_finish(struct checkq *q, char hex[65], sepa_error *err)
 	    mdlen != 32)
 		return sepa_error_set(
 		    err, SEPA_EIO, "could not compute the SHA-256");
-	xmlw_hex(hex, md);
+	sepa_sha256_hex(hex, md);
 	return 0;
 }
 

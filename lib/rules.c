@@ -127,12 +127,16 @@ sepa_rule_letter_end(const sepa_rules *r, sepa_date received, int immediate)
 	return sepa_school_year_end(sy + 1);
 }
 
+sepa_date
+sepa_rule_usable_until(const sepa_rules *r, sepa_date last_use)
+{
+	return sepa_date_add_months(last_use, r->lapse_months);
+}
+
 int
 sepa_rule_lapsed(const sepa_rules *r, sepa_date last_use, sepa_date on)
 {
-	sepa_date limit = sepa_date_add_months(last_use, r->lapse_months);
-
-	return sepa_date_cmp(on, limit) > 0;
+	return sepa_date_cmp(on, sepa_rule_usable_until(r, last_use)) > 0;
 }
 
 int
@@ -145,6 +149,20 @@ int
 sepa_rule_rejects_terminate(const sepa_rules *r, int counted)
 {
 	return counted >= r->max_rejects_per_school_year;
+}
+
+const char *
+sepa_rule_rejects_name(int max_per_school_year)
+{
+	static const char *const names[] = {"one reject", "two rejects",
+	    "three rejects", "four rejects", "five rejects", "six rejects",
+	    "seven rejects", "eight rejects", "nine rejects", "ten rejects",
+	    "eleven rejects", "twelve rejects"};
+
+	if (max_per_school_year < 1 ||
+	    max_per_school_year > (int)(sizeof(names) / sizeof(names[0])))
+		return "too many rejects";
+	return names[max_per_school_year - 1];
 }
 
 sepa_date

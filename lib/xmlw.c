@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "sepa/digest.h"
 #include "xmlw.h"
 
 #define XMLW_DEFAULT_BUF (256 * 1024)
@@ -573,18 +574,6 @@ xmlw_leaf_date(struct xmlw *w, const char *name, const char *attr, int year,
 		xmlw_leaf(w, name, attr, d);
 }
 
-void
-xmlw_hex(char hex[65], const unsigned char md[32])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 int
 xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 {
@@ -601,6 +590,6 @@ xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 			*err = w->err;
 		return w->err.code;
 	}
-	xmlw_hex(hex, md);
+	sepa_sha256_hex(hex, md);
 	return 0;
 }

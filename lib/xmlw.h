@@ -106,7 +106,4 @@ void xmlw_leaf_date(struct xmlw *w, const char *name, const char *attr,
  */
 int xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err);
 
-/* The 32 bytes of a SHA-256 as 64 lower-case hex digits + NUL. */
-void xmlw_hex(char hex[65], const unsigned char md[32]);
-
 #endif /* SEPA_XMLW_H */

@@ -106,9 +106,7 @@ Test(returns, school_year_in_sql_matches_the_rule)
 	struct db *db = dbtest_open(name, "sepad");
 
 	for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
-		snprintf(sql, sizeof(sql),
-		    "SELECT extract(year FROM '%s'::date - interval "
-		    "'8 months')::integer",
+		snprintf(sql, sizeof(sql), "SELECT sepad_school_year('%s')",
 		    sepa_date_iso(d, days[i]));
 		cr_expect_eq(
 		    q(db, sql), sepa_rule_reject_school_year(days[i]), "%s", d);
@@ -158,6 +156,69 @@ Test(returns, two_rejects_in_one_school_year_terminate)
 	    1);
 	cr_expect_eq(
 	    q(db, "SELECT count(*) FROM mandates WHERE state = 'active'"), 2);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/* Import a pain.002 (status report `st`) rejecting the collection of
+ * tx, of the batch of `month` (YYYYMM), under `pol`. */
+static void
+import_reject(struct db *db, const struct returns_policy *pol, const char *st,
+    const char *month, struct retfix_tx *tx, struct returns_result *res)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char msg[32], pmt[32], *p;
+
+	snprintf(msg, sizeof(msg), "MSG-%s", month);
+	snprintf(pmt, sizeof(pmt), "PMT-%s", month);
+	p = retfix_tmp(st);
+	retfix_pain002(p, st, msg, pmt, NULL, tx, 1);
+	cr_assert_eq(
+	    store_returns_import(db, creditor(db), p, pol, today, res, &err), 0,
+	    "%s", err.msg);
+	unlink(p);
+}
+
+/*
+ * The limit is rejections.max_per_school_year, and the event names it:
+ * at 3, two rejects leave the mandate; at 1, the first one ends it.
+ */
+Test(returns, the_limit_is_the_configured_number)
+{
+	struct retfix_tx a = {"E2E-F1-202510", "AM04", 1000, "RUM-F1"};
+	struct retfix_tx b = {"E2E-F1-202511", "MS02", 1000, NULL};
+	struct returns_policy pol = policy;
+	struct returns_result res;
+	char name[64];
+	struct db *db = open_fixture(name);
+
+	pol.max_per_school_year = 3;
+	import_reject(db, &pol, "ST-1", "202510", &a, &res);
+	import_reject(db, &pol, "ST-2", "202511", &b, &res);
+	cr_expect_eq(res.terminated, 0);
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM mandates WHERE rum = 'RUM-F1'"
+	                 " AND state = 'active'"),
+	    1);
+	db_close(db);
+	dbtest_drop(name);
+
+	db = open_fixture(name);
+	pol.max_per_school_year = 1;
+	import_reject(db, &pol, "ST-1", "202510", &a, &res);
+	cr_expect_eq(res.terminated, 1);
+	/* the state_reason is a code, the same whatever the limit */
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM mandates WHERE rum = 'RUM-F1'"
+	                 " AND state = 'terminated' AND state_reason ="
+	                 " 'two rejects'"),
+	    1);
+	cr_expect_eq(q(db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'mandate.terminated' AND message = 'mandate RUM-F1"
+	                 " terminated: one reject (1 counted in school year"
+	                 " 2025-2026); no further collection'"),
+	    1);
 	db_close(db);
 	dbtest_drop(name);
 }

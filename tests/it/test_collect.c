@@ -854,6 +854,75 @@ Test(collect, bad_account_refuses_the_month_and_changes_nothing)
 	world_close(&w);
 }
 
+/*
+ * The refusal of a bad account says which invoice once and the IBAN
+ * check's reason whole (the context used to be written over the reason
+ * it quoted: "invoice F...: invoice F...: mandate ...").
+ */
+Test(collect, bad_account_message_names_the_invoice_once_and_the_reason)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	sql(&w,
+	    "UPDATE mandate_accounts SET iban = 'FR7630004000010000000101099'"
+	    " WHERE mandate_id = 10");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.err, "F2026-09-000010"), 1, "%s", r.err);
+	cr_assert_eq(count_of(r.err, "\n"), 1, "%s", r.err);
+	cr_assert(strstr(r.err,
+	              "sepactl: could not record the collections of 2026-10: "
+	              "invoice F2026-09-000010: mandate RUM-FAM10: account 10: "
+	              "IBAN ") == r.err,
+	    "%s", r.err);
+	cr_assert(strstr(r.err, ": check digits do not match\n") != NULL, "%s",
+	    r.err);
+	world_close(&w);
+}
+
+/*
+ * A recorded collection the writer refuses (its account spoilt by hand
+ * after the recording): the file is not released and the message names
+ * the file and the collection once each, with the writer's reason whole.
+ */
+Test(collect, refused_collection_names_the_file_and_collection_once)
+{
+	struct world w;
+	struct ctlrun r;
+
+	world_open(&w, "");
+	run(&r, &w, "SEPAD_CRASH_AT=after_record",
+	    "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 99, "%s", r.err);
+	sql(&w,
+	    "UPDATE collections SET iban = 'FR7630004000010000000101099'"
+	    " WHERE end_to_end_id = 'F2026-09-000010-1'");
+	run(&r, &w, "", "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 3, "%s\n%s", r.out, r.err);
+	cr_assert_eq(count_of(r.err, "F2026-09-000010-1"), 1, "%s", r.err);
+	cr_assert_eq(count_of(r.err, "pain008-FR72ZZZ123456-2026-10-1.xml"), 1,
+	    "%s", r.err);
+	cr_assert_eq(count_of(r.err, "\n"), 1, "%s", r.err);
+	cr_assert(
+	    strstr(r.err, "sepactl: could not write the files of 2026-10: ") ==
+	        r.err,
+	    "%s", r.err);
+	cr_assert(strstr(r.err,
+	              "pain008-FR72ZZZ123456-2026-10-1.xml: PmtInf "
+	              "SEPAD-123456-202610-1-B001, transaction 10 (EndToEndId "
+	              "F2026-09-000010-1): DbtrAcct: IBAN ") != NULL,
+	    "%s", r.err);
+	cr_assert(strstr(r.err, ": check digits do not match\n") != NULL, "%s",
+	    r.err);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'prepared'"),
+	    1);
+	world_close(&w);
+}
+
 /* Invoices of consumption month `month` (YYYY-MM-01), due on `due`. */
 static void
 invoice_month(struct world *w, const char *month, const char *due)

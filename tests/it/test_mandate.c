@@ -394,6 +394,16 @@ Test(mandate_it, show_and_list)
 	it_close(&t);
 }
 
+/* RUM-1 suspended on 2026-09-20 for a dead account (AC04). */
+static void
+it_suspend(struct it *t)
+{
+	dbtest_int(t->f.db,
+	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
+	    "= 'dead account AC04', state_since = '2026-09-20' WHERE rum = "
+	    "'RUM-1' RETURNING 1) SELECT count(*) FROM u");
+}
+
 /* A suspended mandate (dead account) is active again on new details. */
 Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 {
@@ -401,10 +411,7 @@ Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 	struct it t;
 
 	it_open(&t);
-	dbtest_int(t.f.db,
-	    "WITH u AS (UPDATE mandates SET state = 'suspended', state_reason "
-	    "= 'dead account AC04', state_since = '2026-09-20' WHERE rum = "
-	    "'RUM-1' RETURNING 1) SELECT count(*) FROM u");
+	it_suspend(&t);
 	it_run(&t, &r, "2026-10-02",
 	    "change-account RUM-1 --iban %s --received 2026-10-02", FX_IBAN_D);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -414,6 +421,76 @@ Test(mandate_it, new_details_reactivate_a_suspended_mandate)
 	    "%s", r.out);
 	it_run(&t, &r, "2026-10-02", "show RUM-1");
 	cr_expect(strstr(r.out, "state: active since 2026-10-02\n") != NULL,
+	    "%s", r.out);
+	it_close(&t);
+}
+
+/*
+ * A suspended mandate is not collected: `show` says so and why, and
+ * announces no sequence type or account until new bank details arrive.
+ */
+Test(mandate_it, suspended_mandate_has_no_next_collection)
+{
+	struct ctlrun r;
+	struct it t;
+
+	it_open(&t);
+	it_suspend(&t);
+	it_run(&t, &r, "2026-10-02", "show RUM-1");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              "state: suspended (dead account AC04) since "
+	              "2026-09-20\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out,
+	              "next collection: none (mandate suspended: dead account "
+	              "AC04; new bank details are needed)\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "next collection: 2026") == NULL, "%s", r.out);
+	/* new bank details: active again, and collected */
+	it_run(&t, &r, "2026-10-02",
+	    "change-account RUM-1 --iban %s --received 2026-10-02", FX_IBAN_D);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	it_run(&t, &r, "2026-10-02", "show RUM-1");
+	cr_expect(strstr(r.out,
+	              "next collection: 2026-10, RCUR, FR76****2286, "
+	              "amendment ") != NULL,
+	    "%s", r.out);
+	it_close(&t);
+}
+
+/*
+ * A mandate whose end (a family's letter) comes before the next
+ * collection month is not collected in it; one that ends later is.
+ */
+Test(mandate_it, no_next_collection_after_the_mandates_end)
+{
+	struct ctlrun r;
+	struct it t;
+
+	it_open(&t);
+	/* 2026-09 is released: 2026-10 is the next month */
+	it_run(&t, &r, "2026-07-02", "terminate RUM-1 --received 2026-06-29");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	it_run(&t, &r, "2026-07-02", "show RUM-1");
+	cr_expect(strstr(r.out,
+	              "next collection: none (mandate ends on 2026-08-31, "
+	              "before the 2026-10 collection)\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "next collection: 2026") == NULL, "%s", r.out);
+	it_close(&t);
+
+	it_open(&t);
+	it_run(&t, &r, "2026-07-02", "terminate RUM-1 --received 2026-07-01");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	it_run(&t, &r, "2026-07-02", "show RUM-1");
+	cr_expect(
+	    strstr(r.out,
+	        "ends on: 2027-08-31 (last day it may be collected)\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out,
+	              "next collection: 2026-10, RCUR, FR76****0189, "
+	              "amendment none\n") != NULL,
 	    "%s", r.out);
 	it_close(&t);
 }

@@ -97,11 +97,22 @@ static const struct {
     {"camt052/de_gls_camt.052.001.02_sct_return_ac01.xml", 4,
         "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
         "NOTPROVIDED,,2.00,,2024-04-18"},
+    /* samples rewritten in later versions (tests/data/bank/SOURCES.md) */
+    {"derived/ie_boi_pain.002.001.10_from_03.xml", 4,
+        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
+        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+    {"derived/ie_boi_pain.002.001.14_from_03.xml", 4,
+        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
+        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+    {"derived/ie_boi_camt.054.001.13_from_02.xml", 1,
+        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,2016-10-08,"
+        "compte bloqué ou fermé aux prélèvements"},
 };
 
 static const char header[] =
     "file,kind,level,status,orig_msg_id,pmt_inf_id,end_to_end_id,"
-    "mandate_id,amount,reason_code,booking_date,reason_label\r\n";
+    "mandate_id,amount,reason_code,booking_date,reason_label,currency,"
+    "direction,reversal,control_sum,account,reason_info\r\n";
 
 static int
 count_lines(const char *s)
@@ -152,6 +163,89 @@ Test(returns_it, inspect_every_sample)
 	}
 }
 
+/* A line of `sepactl inspect` expected in the output for a bank file. */
+struct inspect_row {
+	const char *file; /* under tests/data/bank */
+	const char *row; /* part of the line */
+};
+
+static void
+expect_inspect_rows(const struct inspect_row *cases, size_t n)
+{
+	static struct ctlrun r;
+	char args[512];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(
+		    args, sizeof(args), "inspect %s%s", BANK, cases[i].file);
+		ctlrun(&r, args);
+		cr_expect_eq(r.status, 0, "%s: %s", cases[i].file, r.err);
+		cr_expect(strstr(r.out, cases[i].row) != NULL,
+		    "%s:\n%s\nwant %s", cases[i].file, r.out, cases[i].row);
+		cr_expect(strstr(r.out, "CH7280005000088877766") == NULL,
+		    "an IBAN unmasked:\n%s", r.out);
+	}
+}
+
+/*
+ * What a person needs to read a record right: currency, direction,
+ * reversal flag, the control sum of a group or block row apart from the
+ * transaction amounts, the account (masked), the bank's free text (also
+ * from CDATA, IBANs in it masked).
+ */
+Test(returns_it, inspect_shows_what_a_person_needs)
+{
+	static const struct inspect_row cases[] = {
+	    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml",
+	        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,"
+	        "2016-10-08,compte bloqué ou fermé aux prélèvements,EUR,debit,"
+	        "false,,NL77****8765,/RTYP/RTRN\r\n"},
+	    {"camt054/ch_postfinance_camt.054.001.04_chdd_refund_md06_rvsl.xml",
+	        "refund,transaction,BOOK,,PMTINF-2CHDDBB5,EndToEnd-2B6C-CHDDBB5,"
+	        ",6.00,MD06,2016-04-10,remboursement demandé par le débiteur,"
+	        "CHF,debit,true,,CH03****0342,Lastschrift-Widerspruch durch den "
+	        "Zahlungspflichtigen\r\n"},
+	    {"camt053/nl_abnamro_camt.053.001.02_sdd_returns_ms03.xml",
+	        "confirmation,block,BOOK,1402P5518750498B0AO,,,,,,2012-04-02,,"
+	        "EUR,credit,false,7.00,NL77****8765,\r\n"},
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"},
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        ",,,,,,0999;CH72****7766 Lastkonto unbekannt\r\n"},
+	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
+	        "reject,transaction,RJCT,MsgId-001,PmtInfId-001-03,"
+	        "EndToEndId-001-03-04,,,AC01,,"},
+	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
+	        ",,,,,,1301813;Konto ungültig\r\n"},
+	};
+
+	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/*
+ * A reason code that also comes back on credit transfers is worded for a
+ * transfer when the record is one (a pain.002 of a pain.001, a camt
+ * booking of a transfer family): no "débiteur" there.
+ */
+Test(returns_it, inspect_words_reasons_for_transfers)
+{
+	static const struct inspect_row cases[] = {
+	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
+	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"
+	        "IBAN incorrect,"},
+	    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml",
+	        "info,transaction,BOOK,,,,,125.00,AC04,2014-01-03,"
+	        "compte clôturé,EUR,credit,"},
+	    {"camt053/ch_postfinance_camt.053.001.08_returns_rvsl_be01_rr03.xml",
+	        ",RR03,2023-11-22,nom ou adresse du bénéficiaire manquant,"},
+	    /* a direct debit keeps its wording */
+	    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
+	        ",AC01,,IBAN du débiteur incorrect,"},
+	};
+
+	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 Test(returns_it, inspect_refuses_what_it_cannot_read)
 {
 	static struct ctlrun r;
@@ -194,7 +288,7 @@ Test(returns_it, inspect_quotes_csv_fields)
 	cr_expect(strstr(r.out,
 	              ",reject,transaction,RJCT,\"MSG,1\",\"PMT\"\"1\","
 	              "\"A,\"\"B\"\"\",M 1,12.34,AM04,,provision "
-	              "insuffisante\r\n") != NULL,
+	              "insuffisante,EUR,,,,,\r\n") != NULL,
 	    "%s", r.out);
 }
 
@@ -268,11 +362,10 @@ Test(returns_it, inspect_says_when_it_cannot_spool)
 	cr_expect_str_eq(r.out, header);
 }
 
-/* A configuration for the test database, with the fixture loaded. */
+/* A test database (its name and conninfo) with the fixture loaded. */
 static void
-setup(char *name, char *conf, const char *outbox, bool represent)
+fixture_load(char *conninfo, char *name)
 {
-	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
 	sepa_error err = SEPA_ERROR_INIT;
 	struct db *db;
 
@@ -280,6 +373,23 @@ setup(char *name, char *conf, const char *outbox, bool represent)
 	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
 	retfix_load(db);
 	db_close(db);
+}
+
+/* The same and a configuration for it and the test creditor at conf. */
+static void
+fixture_db(char *conninfo, char *name, char *conf, size_t conf_size)
+{
+	fixture_load(conninfo, name);
+	ctlrun_conf_creditor(conf, conf_size, conninfo);
+}
+
+/* A configuration for the test database, with the fixture loaded. */
+static void
+setup(char *name, char *conf, const char *outbox, bool represent)
+{
+	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
+
+	fixture_load(conninfo, name);
 	snprintf(text, sizeof(text),
 	    "database: { conninfo = \"%s\"; };\n"
 	    "creditor: { name = \"Commune <Test> & Co\";"
@@ -414,5 +524,229 @@ Test(returns_it, import_returns_then_recovery)
 	unlink(conf);
 	snprintf(args, sizeof(args), "rm -rf %s", outbox);
 	cr_expect_eq(system(args), 0);
+	dbtest_drop(name);
+}
+
+/* sepactl -c CONF --today 2025-12-01 import returns PATH */
+static void
+import_one(struct ctlrun *r, const char *conf, const char *path)
+{
+	char args[1024];
+
+	snprintf(args, sizeof(args),
+	    "-c %s --today 2025-12-01 import returns %s", conf, path);
+	ctlrun(r, args);
+}
+
+/* The records stored, as a fingerprint of the store. */
+static int64_t
+stored_records(const char *conninfo)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+	int64_t n;
+
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	n = dbtest_int(db,
+	    "SELECT (SELECT count(*) FROM return_records) * 1000 + "
+	    "(SELECT count(*) FROM imported_files)");
+	db_close(db);
+	return n;
+}
+
+/*
+ * The namespace decides: a real pain.002 whose namespace imitates the ISO
+ * one is refused by inspect and import; without a namespace inspect
+ * warns and import refuses it, unless returns.accept_unqualified.
+ */
+Test(returns_it, import_returns_checks_the_namespace)
+{
+	static struct ctlrun r;
+	const char *evil = BANK "derived/ie_boi_pain.002_ns_evil.xml";
+	const char *none = BANK "derived/ie_boi_pain.002_ns_none.xml";
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], text[1024];
+	char args[1024], want[1024];
+
+	fixture_db(conninfo, name, conf, sizeof(conf));
+
+	import_one(&r, conf, evil);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s refused, nothing changed: %s:7: unknown namespace "
+	    "\"urn:evil:pain.002.001.03\" for root element CstmrPmtStsRpt: it "
+	    "is not the ISO 20022 namespace urn:iso:std:iso:20022:tech:xsd:"
+	    "pain.002.001.03 nor a known bank variant",
+	    evil, evil);
+	cr_expect(strstr(r.err, want) != NULL, "%s\nwant %s", r.err, want);
+	snprintf(args, sizeof(args), "inspect %s", evil);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect_str_eq(r.out, header);
+
+	import_one(&r, conf, none);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s refused, nothing changed: %s has no XML namespace: "
+	    "it does not say which ISO 20022 message and version it is",
+	    none, none);
+	cr_expect(strstr(r.err, want) != NULL, "%s\nwant %s", r.err, want);
+	cr_expect(strstr(r.err, "returns.accept_unqualified = true") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(stored_records(conninfo), 0);
+
+	snprintf(args, sizeof(args), "inspect %s", none);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	snprintf(want, sizeof(want),
+	    "sepactl: %s: the document has no XML namespace: nothing says "
+	    "which message version it is, so read it with care; `import "
+	    "returns` refuses it unless returns.accept_unqualified = true\n",
+	    none);
+	cr_expect_str_eq(r.err, want);
+
+	/* The operator accepts such files: imported (unknown EndToEndIds). */
+	unlink(conf);
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n"
+	    "returns: { accept_unqualified = true; };\n",
+	    conninfo);
+	ctlrun_conf(conf, sizeof(conf), text);
+	import_one(&r, conf, none);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              ": pain.002, 4 records: 0 applied, 0 duplicates, 0 "
+	              "stored, 4 quarantined;") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(stored_records(conninfo), 4001);
+	import_one(&r, conf, evil);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect_eq(stored_records(conninfo), 4001);
+
+	unlink(conf);
+	dbtest_drop(name);
+}
+
+/* A spoiled amount or date in a real sample: the file is refused whole
+ * with the element and line, and the store is left as it was. */
+Test(returns_it, import_returns_refuses_spoiled_values)
+{
+	static struct ctlrun r;
+	static const struct {
+		const char *file;
+		const char *why;
+	} cases[] = {
+	    {"derived/ie_boi_camt.054_amt_exponent.xml",
+	        ":36: element Amt: amount \"1.475E1\" is written with an "
+	        "exponent (E): a decimal number such as 14.75 is expected\n"},
+	    {"derived/ie_boi_camt.054_amt_trailing_point.xml",
+	        ":36: element Amt: amount \"14.\" has no digit after the "
+	        "decimal point\n"},
+	    {"derived/ie_boi_pain.002_date_garbage.xml",
+	        ":69: element ReqdColltnDt: \"2026-10-15Tgarbage\" is not a "
+	        "date (YYYY-MM-DD, then an optional time zone)\n"},
+	};
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64];
+	char path[512], want[1024];
+
+	fixture_db(conninfo, name, conf, sizeof(conf));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", BANK, cases[i].file);
+		import_one(&r, conf, path);
+		cr_expect_eq(r.status, 1, "%s: %s", cases[i].file, r.err);
+		snprintf(want, sizeof(want),
+		    "sepactl: %s refused, nothing changed: %s%s", path, path,
+		    cases[i].why);
+		cr_expect_str_eq(r.err, want);
+		cr_expect_eq(stored_records(conninfo), 0, "%s", cases[i].file);
+	}
+	unlink(conf);
+	dbtest_drop(name);
+}
+
+/* 1 when the collection of EndToEndId e2e is in that state. */
+static int64_t
+collection_in(const char *conninfo, const char *e2e, const char *state)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char sql[256];
+	struct db *db;
+	int64_t n;
+
+	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM collections WHERE end_to_end_id = '%s' "
+	    "AND state = '%s'",
+	    e2e, state);
+	n = dbtest_int(db, sql);
+	db_close(db);
+	return n;
+}
+
+/*
+ * A return is applied however the bank booked it, and a debit booking of
+ * a batch of returns without details goes to the quarantine: the BOI
+ * camt.054 return rewritten with the fixture's ids (tests/data/returns,
+ * tests/data/bank/SOURCES.md).
+ */
+Test(returns_it, returns_however_booked)
+{
+	static struct ctlrun r;
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], conf[64], path[512];
+	char args[1024];
+	static const struct {
+		const char *file;
+		const char *out;
+	} files[] = {
+	    {"boi_camt054_return_as_credit.xml",
+	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "quarantined; 1 collections changed"},
+	    {"boi_camt054_return_reversed_credit_xtnd.xml",
+	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "quarantined; 1 collections changed"},
+	    {"boi_camt054_returns_batch_no_details.xml",
+	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "quarantined; 0 collections changed"},
+	    {"boi_camt054_returns_batch_no_details_prtry_only.xml",
+	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "quarantined; 0 collections changed"},
+	};
+
+	fixture_db(conninfo, name, conf, sizeof(conf));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path),
+		    SEPAD_SRCDIR "/tests/data/returns/%s", files[i].file);
+		import_one(&r, conf, path);
+		cr_expect_eq(r.status, 0, "%s: %s", files[i].file, r.err);
+		cr_expect(strstr(r.out, files[i].out) != NULL, "%s: %s",
+		    files[i].file, r.out);
+	}
+	cr_expect_eq(collection_in(conninfo, "E2E-F1-202510", "returned"), 1,
+	    "a return booked as a credit");
+	cr_expect_eq(collection_in(conninfo, "E2E-F2-202510", "returned"), 1,
+	    "a return booked as a reversed credit");
+	cr_expect_eq(collection_in(conninfo, "E2E-F3-202510", "sent"), 1,
+	    "the batch without details changed nothing");
+
+	snprintf(args, sizeof(args), "-c %s quarantine list --csv", conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out,
+	              "boi_camt054_returns_batch_no_details.xml,55,return,"
+	              "block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,a "
+	              "batch booking of returns without the details of each "
+	              "transaction: check it by hand,,\r\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out,
+	              "boi_camt054_returns_batch_no_details_prtry_only.xml,48,"
+	              "info,block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,"
+	              "\"a debit booking of payment block 'PMT-202510' without "
+	              "the details of each transaction, and no bank "
+	              "transaction code that says what it is (returns?): "
+	              "check it by hand\",,\r\n") != NULL,
+	    "%s", r.out);
+	unlink(conf);
 	dbtest_drop(name);
 }

@@ -114,3 +114,65 @@ Test(reasons, creditor_side_does_not_count)
 		    sepa_reason_class_name(cases[i].cls), cases[i].name);
 	}
 }
+
+/* A returned credit transfer has no debtor, creditor nor direct debit:
+ * the transfer wording of every code never names them; the direct-debit
+ * wording is the table's label. */
+Test(reasons, transfer_labels_name_no_debtor)
+{
+	static const char *const fr[] = {
+	    "débiteur", "créancier", "prélèvement"};
+	static const char *const en[] = {"debtor", "creditor", "direct debit"};
+	size_t n;
+	const sepa_reason *t = sepa_reason_table(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *lf =
+		    sepa_reason_label_fr(&t[i], SEPA_REASON_TRANSFER);
+		const char *le =
+		    sepa_reason_label_en(&t[i], SEPA_REASON_TRANSFER);
+
+		cr_expect_eq(
+		    sepa_reason_label_fr(&t[i], SEPA_REASON_DIRECT_DEBIT),
+		    t[i].label_fr);
+		cr_expect_eq(
+		    sepa_reason_label_en(&t[i], SEPA_REASON_DIRECT_DEBIT),
+		    t[i].label_en);
+		for (size_t k = 0; k < N(fr); k++) {
+			cr_expect(
+			    strstr(lf, fr[k]) == NULL, "%s: %s", t[i].code, lf);
+			cr_expect(
+			    strstr(le, en[k]) == NULL, "%s: %s", t[i].code, le);
+		}
+	}
+	cr_expect_null(sepa_reason_label_fr(NULL, SEPA_REASON_TRANSFER));
+}
+
+Test(reasons, the_family_chooses_the_wording)
+{
+	static const struct {
+		const char *code;
+		const char *dd;
+		const char *ct;
+	} cases[] = {
+	    {"AC01", "IBAN du débiteur incorrect", "IBAN incorrect"},
+	    {"AC04", "compte du débiteur clôturé", "compte clôturé"},
+	    {"BE01", "nom du débiteur différent du titulaire du compte",
+	        "nom différent du titulaire du compte"},
+	    {"MD07", "débiteur décédé", "titulaire du compte décédé"},
+	    {"RR03", "nom ou adresse du créancier manquant",
+	        "nom ou adresse du bénéficiaire manquant"},
+	    {"AM04", "provision insuffisante", "provision insuffisante"},
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		const sepa_reason *r = sepa_reason_find(cases[i].code);
+
+		cr_assert_not_null(r, "%s", cases[i].code);
+		cr_expect_str_eq(
+		    sepa_reason_label_fr(r, SEPA_REASON_DIRECT_DEBIT),
+		    cases[i].dd);
+		cr_expect_str_eq(
+		    sepa_reason_label_fr(r, SEPA_REASON_TRANSFER), cases[i].ct);
+	}
+}

@@ -266,6 +266,16 @@ Test(rules, lapse_after_36_months)
 	/* 29 Feb 2024 + 36 months -> 28 Feb 2027 */
 	cr_assert(sepa_rule_lapsed(&r, D("2024-02-29"), D("2027-03-01")));
 	cr_assert_not(sepa_rule_lapsed(&r, D("2024-02-29"), D("2027-02-28")));
+	/* the last usable day is the last day sepa_rule_lapsed says no */
+	assert_date(
+	    sepa_rule_usable_until(&r, D("2023-10-15")), "2026-10-15", "36");
+	assert_date(
+	    sepa_rule_usable_until(&r, D("2024-02-29")), "2027-02-28", "36");
+	r.lapse_months = 1;
+	assert_date(sepa_rule_usable_until(&r, D("2025-01-31")), "2025-02-28",
+	    "1 month");
+	cr_assert_not(sepa_rule_lapsed(&r, D("2025-01-31"), D("2025-02-28")));
+	cr_assert(sepa_rule_lapsed(&r, D("2025-01-31"), D("2025-03-01")));
 }
 
 Test(rules, rejects_count_per_school_year_of_due_date)
@@ -279,6 +289,20 @@ Test(rules, rejects_count_per_school_year_of_due_date)
 	cr_assert(sepa_rule_rejects_terminate(&r, 2));
 	cr_assert(sepa_rule_rejects_terminate(&r, 3));
 	assert_date(sepa_rule_new_mandate_from(2026), "2027-09-01", "2026");
+	r.max_rejects_per_school_year = 3;
+	cr_assert_not(sepa_rule_rejects_terminate(&r, 2));
+	cr_assert(sepa_rule_rejects_terminate(&r, 3));
+}
+
+/* The texts that tell of the rule name its configured limit. */
+Test(rules, rejects_rule_named_by_its_limit)
+{
+	cr_assert_str_eq(sepa_rule_rejects_name(1), "one reject");
+	cr_assert_str_eq(sepa_rule_rejects_name(2), "two rejects");
+	cr_assert_str_eq(sepa_rule_rejects_name(3), "three rejects");
+	cr_assert_str_eq(sepa_rule_rejects_name(12), "twelve rejects");
+	cr_assert_str_eq(sepa_rule_rejects_name(0), "too many rejects");
+	cr_assert_str_eq(sepa_rule_rejects_name(13), "too many rejects");
 }
 
 Test(rules, hour_rounding)

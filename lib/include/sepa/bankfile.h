@@ -12,6 +12,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/reasons.h"
 
 /** Which message a bank file holds (from its namespace or root element). */
 enum sepa_bankfile_type {
@@ -33,20 +34,27 @@ enum sepa_bankfile_type {
  *
  * camt.052/053/054 (per transaction, using the transaction's own bank
  * transaction code, credit/debit indicator and return information when
- * it has them, else the entry's); the first rule that applies wins:
- * 1. a debit (DBIT) that has return information (RtrInf), or whose bank
- *    transaction code is PMNT/IDDT/UPDD or PMNT/IDDT/PRDD, or that is a
- *    reversal (RvslInd true) of a direct-debit family (IDDT or RDDT):
- *    money of a collection went back to the debtor ->
+ * it has them, else the entry's). The bank transaction family
+ * (BkTxCd/Domn/Fmly/Cd) decides whatever the domain code (PMNT or
+ * another) and the sub-family say: banks misspell, leave out or reuse
+ * those. The first rule that applies wins:
+ * 1. money of a collection went back to the debtor ->
  *    SEPA_BANKFILE_REFUND when the reason is MD06 (the debtor's 8-week
- *    refund right), else SEPA_BANKFILE_RETURN;
+ *    refund right), else SEPA_BANKFILE_RETURN, when the booking
+ *    - is of the family IDDT (issued direct debits) and has return
+ *      information (RtrInf), whatever its direction and reversal flag
+ *      (some banks book a return as the reversal of the credit);
+ *    - or is a debit (DBIT) that has return information, or is of the
+ *      family IDDT (a batch of returns booked without details, or with
+ *      a collection's sub-family), or is a reversal (RvslInd true) of a
+ *      direct-debit family (IDDT or RDDT);
  * 2. any other entry with RvslInd true -> SEPA_BANKFILE_REVERSAL: it
  *    undoes an earlier booking of the opposite direction (a credit that
  *    cancels a debit, e.g. a return taken back or an outgoing payment
  *    coming back); `cdi` tells the direction of this booking;
- * 3. a credit (CRDT) of a direct-debit family (PMNT/IDDT or PMNT/RDDT,
- *    some banks use RDDT for the creditor's side) ->
- *    SEPA_BANKFILE_CONFIRMATION (the collection was booked);
+ * 3. a credit (CRDT) of a direct-debit family (IDDT or RDDT, some banks
+ *    use RDDT for the creditor's side) -> SEPA_BANKFILE_CONFIRMATION
+ *    (the collection was booked);
  * 4. everything else (credit transfers, charges, returned credit
  *    transfers credited back, ...) -> SEPA_BANKFILE_INFO.
  * A camt kind does not look at the entry status: only status "BOOK" is
@@ -114,7 +122,8 @@ enum sepa_bankfile_cdi {
  *   Btch/PmtInfId.
  * - instr_id, end_to_end_id: OrgnlInstrId/OrgnlEndToEndId (pain.002),
  *   Refs/InstrId, Refs/EndToEndId (camt).
- * - mandate_id: OrgnlTxRef/MndtRltdInf/MndtId (pain.002), Refs/MndtId.
+ * - mandate_id: OrgnlTxRef/MndtRltdInf/MndtId (pain.002; from .11 on
+ *   OrgnlTxRef/MndtRltdInf/DrctDbtMndt/MndtId), Refs/MndtId.
  * - status: TxSts, else PmtInfSts, else GrpSts (pain.002); the entry's
  *   Sts, written <Sts>BOOK</Sts> or <Sts><Cd>BOOK</Cd></Sts> (camt).
  * - amount: pain.002 transaction: OrgnlTxRef/Amt/InstdAmt; block or
@@ -144,6 +153,10 @@ typedef struct sepa_bankfile_record {
 	enum sepa_bankfile_kind kind;
 	enum sepa_bankfile_level level;
 	enum sepa_bankfile_cdi cdi;
+	/** What the reason was given for, to word its label: a transfer
+	 * for a pain.002 of a pain.001 (OrgnlMsgNmId) or a camt booking of
+	 * a family other than IDDT/RDDT, else a direct debit. */
+	enum sepa_reason_family family;
 	int reversal; /**< RvslInd true */
 	long line;
 	size_t index; /**< 0-based rank of the record in the file */
@@ -179,10 +192,15 @@ typedef struct sepa_bankfile_record {
 /** What the whole file is, filled as the file is read. */
 typedef struct sepa_bankfile_info {
 	enum sepa_bankfile_type type;
-	/** Message identifier found in the namespace ("camt.054.001.04"),
-	 * "" when the document has no namespace. */
+	/** The message the namespace names ("camt.054.001.04"; for a bank
+	 * variant, the message it is built on: "pain.002.001.03" for the
+	 * Swiss pain.002.001.03.ch.02), "" when the document has no
+	 * namespace. */
 	char message[32];
-	char ns[256]; /**< root namespace URI (cut to fit), "" if none */
+	/** Root namespace URI (cut to fit), "" when the document has none:
+	 * such a file is read, but nothing says which version it is, so a
+	 * program that acts on it should ask for confirmation. */
+	char ns[256];
 	char msg_id[SEPA_BANKFILE_ID_BUFSZ]; /**< GrpHdr/MsgId */
 	char created[SEPA_BANKFILE_CODE_BUFSZ]; /**< GrpHdr/CreDtTm as is */
 	size_t records;
@@ -249,8 +267,20 @@ typedef long (*sepa_bankfile_input)(void *arg, char *buf, size_t len);
  * - SEPA_EXML: not well-formed, DOCTYPE present ("DOCTYPE not allowed
  *   in bank files"), entity reference;
  * - SEPA_EINVAL: not a bank return file ("not a bank return file: root
- *   element CstmrDrctDbtInitn (pain.008.001.02)"), unsupported version,
- *   a bad value (amount, date, indicator) with its element;
+ *   element CstmrDrctDbtInitn (pain.008.001.02)"); a namespace that is
+ *   not exactly a known one: the ISO 20022 namespace
+ *   urn:iso:std:iso:20022:tech:xsd:MESSAGE of pain.002.001.03 to .14 or
+ *   camt.052/053/054.001.02 to .13, or a bank variant (pain.002.002.03,
+ *   pain.002.003.03, the Swiss
+ *   http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd);
+ *   a version outside those, named with the known ones; a message
+ *   element whose namespace is not its Document's, or an element the
+ *   reader uses in another namespace than the message's; a bad value
+ *   with its element: an amount that is not an xs:decimal with at most
+ *   2 significant decimals (no exponent, no "14."), a date that is not
+ *   exactly YYYY-MM-DD (optionally with a zone) or a date-time (DtTm,
+ *   CreDtTm) that is not YYYY-MM-DDThh:mm:ss with an optional fraction
+ *   and zone, an indicator or count that is not one;
  * - SEPA_ELIMIT: a limit of opts was passed;
  * - SEPA_EIO: the input failed; SEPA_ENOMEM.
  * libxml2 must have been initialised (xmlInitParser) by the program or

@@ -34,13 +34,30 @@ enum sepa_reason_class {
 	SEPA_REASON_MANUAL
 };
 
+/**
+ * What the code was given for: the same code (AC01, BE01, ...) comes back
+ * on direct debits and on credit transfers, and its label must not speak
+ * of a debtor when the record is a returned transfer.
+ */
+enum sepa_reason_family {
+	/** A collection: pain.002 of a pain.008, camt of the IDDT/RDDT
+	 * families, or nothing says otherwise. */
+	SEPA_REASON_DIRECT_DEBIT = 0,
+	/** A credit transfer: pain.002 of a pain.001, a camt booking of
+	 * another family (ICDT, RCDT, ...). */
+	SEPA_REASON_TRANSFER
+};
+
 /** One reason code. Strings are static. */
 typedef struct sepa_reason {
 	const char *code; /**< "AC01" */
 	enum sepa_reason_class cls;
 	const char *iso_name; /**< "IncorrectAccountNumber" */
-	const char *label_fr;
+	const char *label_fr; /**< worded for a direct debit */
 	const char *label_en;
+	/** worded for a credit transfer, NULL when label_fr fits both */
+	const char *label_fr_transfer;
+	const char *label_en_transfer;
 } sepa_reason;
 
 /**
@@ -48,6 +65,15 @@ typedef struct sepa_reason {
  * when the code is not in the table.
  */
 const sepa_reason *sepa_reason_find(const char *code);
+
+/**
+ * The label of r worded for the family of the record it came with
+ * (label_fr or label_fr_transfer); NULL when r is NULL.
+ */
+const char *sepa_reason_label_fr(
+    const sepa_reason *r, enum sepa_reason_family family);
+const char *sepa_reason_label_en(
+    const sepa_reason *r, enum sepa_reason_family family);
 
 /** The whole table, sorted by code; *count gets its length. */
 const sepa_reason *sepa_reason_table(size_t *count);

@@ -8,6 +8,20 @@
  * Where the product specification and the commune's contract differ
  * (docs/product.md), these functions follow the contract: see
  * sepa_rule_account_change_month and sepa_rule_letter_end.
+ *
+ * This header is the map of the rules: each one is written once, here or
+ * (for the set-based SQL that handles a whole file or month at a time) in
+ * a SQL function of a migration that mirrors the function here, and the
+ * comment of each rule below ends with "Enforced:", the store functions
+ * (daemon/) and SQL functions (schemas/sql/) that apply it ("Used by:"
+ * for a text). The SQL twins:
+ *
+ *   sepa_rule_reject_school_year  sepad_school_year         (016)
+ *   sepa_rule_rejects_terminate   sepad_rejects_terminate   (016)
+ *   sepa_rule_round_hours (UP)    sepad_hours_up            (008)
+ *
+ * tests/db/test_rules.c checks that each pair answers alike on the same
+ * inputs. No other code may restate a rule: it calls one of these.
  */
 #ifndef SEPA_RULES_H
 #define SEPA_RULES_H
@@ -44,7 +58,11 @@ typedef struct sepa_rules {
 		5, 30, 6, 36, 2, 1, 15, 14, 2 \
 	}
 
-/** Check every parameter's range; the message names the bad one. */
+/**
+ * Check every parameter's range; the message names the bad one.
+ * Enforced: config_rules (daemon/config.c), which fills sepa_rules from
+ * sepad.conf for every command that applies the rules.
+ */
 int sepa_rules_check(const sepa_rules *r, sepa_error *err);
 
 /**
@@ -56,6 +74,10 @@ int sepa_rules_check(const sepa_rules *r, sepa_error *err);
  * handed to the bank cannot change: the result is never earlier than
  * `first_open_month`, the first month whose collection file has not been
  * released yet.
+ * Enforced: store_mandate_change_account (daemon/store_mandate.c), with
+ * the first month that has no batch prepared or released; the reason it
+ * prints asks again with the sending month as the floor, to tell the
+ * cut-off day from a file already made.
  */
 sepa_month sepa_rule_account_change_month(
     const sepa_rules *r, sepa_date sent, sepa_month first_open_month);
@@ -75,6 +97,9 @@ enum sepa_amendment {
  * same account again; otherwise same or other bank, comparing the bank
  * identifiers of the two IBANs. Two changes between collections: pass
  * the account last DEBITED, so the amendment refers to it.
+ * Enforced: store_collect_prepare (daemon/store_collect.c) for each
+ * collection written; store_mandate_account_for (daemon/store_mandate.c)
+ * for what `sepactl mandate show` announces.
  */
 enum sepa_amendment sepa_rule_amendment(
     const char *last_debited_iban, const char *iban);
@@ -96,6 +121,9 @@ const char *sepa_seq_name(enum sepa_seq seq);
  * returned or refunded, or still pending), 0 when there was none or
  * every one was rejected before settlement (a rejected FRST leaves the
  * next one FRST).
+ * Enforced: store_collect_prepare (daemon/store_collect.c) for each
+ * collection written; store_mandate_sequence (daemon/store_mandate.c)
+ * for `sepactl mandate show`.
  */
 enum sepa_seq sepa_rule_sequence(const sepa_rules *r, int used);
 
@@ -104,6 +132,10 @@ enum sepa_seq sepa_rule_sequence(const sepa_rules *r, int used);
  * on `notice`: day `due_day` of m rolled to a TARGET2 business day, moved
  * later to the first business day at least `prenotification_days`
  * calendar days after the notice when that would not hold.
+ * Enforced: store_invoice_run (daemon/store_invoice.c), the due date on
+ * the invoice and its notice; store_collect_prepare
+ * (daemon/store_collect.c), the new due date of an invoice deferred to
+ * the next month's file.
  */
 sepa_date sepa_rule_due_date(
     const sepa_rules *r, sepa_month m, sepa_date notice);
@@ -112,6 +144,8 @@ sepa_date sepa_rule_due_date(
  * 1 when a file handed over on `handoff` can still reach the bank for a
  * collection due on `due` (at least `bank_lead_days` TARGET2 business
  * days before it), 0 when it is too late.
+ * Enforced: store_collect_prepare (daemon/store_collect.c), which leaves
+ * out (and reports) the invoices too late for the bank.
  */
 int sepa_rule_in_time(const sepa_rules *r, sepa_date handoff, sepa_date due);
 
@@ -122,6 +156,10 @@ int sepa_rule_in_time(const sepa_rules *r, sepa_date handoff, sepa_date due);
  * on 29 June) ends the mandate on 31 August of the current school year;
  * a later letter ends it on 31 August of the next school year, or on the
  * day received when `immediate` (the family revoked it at its bank).
+ * Enforced: store_mandate_terminate (daemon/store_mandate.c) records it
+ * as mandates.ends_on; from there store_collect_prepare collects no due
+ * date after it, store_mandate_sweep terminates the mandate the day after
+ * and store_mandate_show announces no collection of a month after it.
  */
 sepa_date sepa_rule_letter_end(
     const sepa_rules *r, sepa_date received, int immediate);
@@ -131,26 +169,61 @@ sepa_date sepa_rule_letter_end(
  * collected) was on `last_use` has lapsed on date `on`: more than
  * `lapse_months` months have passed (on the anniversary it is still
  * usable).
+ * Enforced: store_mandate_sweep (daemon/store_mandate.c); its SQL only
+ * picks the candidates, with a week of slack, and this function decides.
  */
 int sepa_rule_lapsed(const sepa_rules *r, sepa_date last_use, sepa_date on);
 
 /**
+ * The last day a mandate last used on `last_use` is still usable:
+ * `lapse_months` months later (31 January + 1 month is 28 or 29
+ * February); sepa_rule_lapsed is true from the day after.
+ * Enforced: store_mandate_show (daemon/store_mandate.c), the "lapses
+ * after" date of `sepactl mandate show`.
+ */
+sepa_date sepa_rule_usable_until(const sepa_rules *r, sepa_date last_use);
+
+/**
  * The school year a reject or return counts in: the school year of the
- * rejected collection's due date.
+ * rejected collection's due date (sepa_school_year: 1 September to 31
+ * August, named by the year it starts).
+ * Enforced: in SQL, sepad_school_year (migration 016), by
+ * store_returns_find_effects (daemon/store_returns.c) for
+ * return_effects.school_year, for the import and for
+ * store_quarantine_apply; in C, by store_mandate_show for the rejects
+ * counted this school year.
  */
 int sepa_rule_reject_school_year(sepa_date due);
 
 /**
  * 1 when `counted` rejects of the same payer in one school year end the
  * mandate (counted >= max_rejects_per_school_year).
+ * Enforced: in SQL, sepad_rejects_terminate (migration 016), by
+ * store_returns_apply_effects (daemon/store_returns.c) for every family a
+ * bank file or a quarantined record applied (store_quarantine_apply)
+ * hits; the mandate's state_reason is then the code "two rejects"
+ * (STORE_REASON_TWO_REJECTS), whatever the limit.
  */
 int sepa_rule_rejects_terminate(const sepa_rules *r, int counted);
+
+/**
+ * The rejects rule named by its limit, for the texts that tell of it:
+ * "one reject", "two rejects" ... "twelve rejects" (the limits
+ * sepa_rules_check accepts), "too many rejects" for any other number.
+ * Used by: store_returns_apply_effects (the mandate.terminated event),
+ * store_import_file (a new mandate refused) and `sepactl quarantine
+ * apply` (daemon/cmd_quarantine.c: "counted toward the two-rejects rule").
+ */
+const char *sepa_rule_rejects_name(int max_per_school_year);
 
 /**
  * The first day a new mandate of a payer whose mandate ended for too
  * many rejects in `school_year` is accepted: 1 September of the next
  * school year (contract art. 7: "il lui appartiendra de renouveler son
  * contrat l'année suivante").
+ * Enforced: store_import_file (daemon/store_import.c) refuses a new
+ * mandate of the family before that day; it passes the school year of
+ * the termination date (mandates.state_since).
  */
 sepa_date sepa_rule_new_mandate_from(int school_year);
 
@@ -164,6 +237,11 @@ enum sepa_hour_rounding {
  * Round a quantity of hours in thousandths: 1500 -> 2000 when rounding
  * up; 0 stays 0; negative quantities (corrections) round toward zero
  * in magnitude up, i.e. -1500 -> -2000.
+ * Enforced: in SQL, sepad_hours_up (migration 008) is SEPA_HOURS_UP, by
+ * store_invoice_run (daemon/store_invoice.c) per child, service and day
+ * unless billing.hour_rounding is "none"; this function is its reference,
+ * and gives the CAF declaration its hours invoiced per child, service and
+ * day (sepa_caf_hours, lib/caf.c; sepactl report caf).
  */
 int64_t sepa_rule_round_hours(enum sepa_hour_rounding mode, int64_t milli);
 
