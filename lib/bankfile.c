@@ -438,20 +438,6 @@ bf_parse_count(long *out, const char *s)
 
 /* ------------------------------------------------------------ field store */
 
-static int
-bf_copy(struct bf_ctx *c, char *dst, size_t size, const char *src,
-    const char *elem, long line)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		return xmlin_fail(&c->in, SEPA_EINVAL, line,
-		    "element %s: value of %zu bytes is longer than %zu", elem,
-		    len, size - 1);
-	memcpy(dst, src, len + 1);
-	return 0;
-}
-
 /* Append to reason_info with " | ", cut at a UTF-8 character boundary. */
 static void
 bf_append_info(char *dst, size_t size, const char *src)
@@ -488,8 +474,8 @@ bf_set_amount(struct bf_ctx *c, struct bf_rec *rec, const char *text,
 	rec->r.has_amount = 1;
 	rec->r.amount = v;
 	rec->amt_prio = prio;
-	return bf_copy(c, rec->r.currency, sizeof(rec->r.currency), f->ccy,
-	    "Ccy", f->line);
+	return xmlin_copy(&c->in, rec->r.currency, sizeof(rec->r.currency),
+	    f->ccy, "Ccy", f->line);
 }
 
 static int
@@ -539,8 +525,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_NONE:
 		return 0;
 	case F_MSGID:
-		if (bf_copy(c, c->grp.r.msg_id, sizeof(c->grp.r.msg_id), text,
-		        elem, l) != 0)
+		if (xmlin_copy(&c->in, c->grp.r.msg_id, sizeof(c->grp.r.msg_id),
+		        text, elem, l) != 0)
 			return SEPA_EINVAL;
 		memcpy(
 		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
@@ -556,8 +542,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return 0;
 	}
 	case F_OMSGID:
-		return bf_copy(
-		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
+		return xmlin_copy(&c->in, r->orig_msg_id,
+		    sizeof(r->orig_msg_id), text, elem, l);
 	case F_OMSGNMID:
 		/* "pain.001.001.03", "PAIN.001", "pain.001.001.09.ch.03" */
 		c->pain_family = strncasecmp(text, "pain.001", 8) == 0
@@ -573,28 +559,30 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		/* the control sum has no currency */
 		return bf_set_amount(c, rec, text, f, elem, 3);
 	case F_STS:
-		return bf_copy(c, r->status, sizeof(r->status), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->status, sizeof(r->status), text, elem, l);
 	case F_PMTINFID:
-		return bf_copy(
-		    c, r->pmt_inf_id, sizeof(r->pmt_inf_id), text, elem, l);
-	case F_STSID:
-		return bf_copy(
-		    c, r->status_id, sizeof(r->status_id), text, elem, l);
-	case F_INSTRID:
-		return bf_copy(
-		    c, r->instr_id, sizeof(r->instr_id), text, elem, l);
-	case F_E2E:
-		return bf_copy(c, r->end_to_end_id, sizeof(r->end_to_end_id),
+		return xmlin_copy(&c->in, r->pmt_inf_id, sizeof(r->pmt_inf_id),
 		    text, elem, l);
+	case F_STSID:
+		return xmlin_copy(
+		    &c->in, r->status_id, sizeof(r->status_id), text, elem, l);
+	case F_INSTRID:
+		return xmlin_copy(
+		    &c->in, r->instr_id, sizeof(r->instr_id), text, elem, l);
+	case F_E2E:
+		return xmlin_copy(&c->in, r->end_to_end_id,
+		    sizeof(r->end_to_end_id), text, elem, l);
 	case F_MNDTID:
-		return bf_copy(
-		    c, r->mandate_id, sizeof(r->mandate_id), text, elem, l);
+		return xmlin_copy(&c->in, r->mandate_id, sizeof(r->mandate_id),
+		    text, elem, l);
 	case F_RSN_CD:
 	case F_RSN_PRTRY:
 		if (r->reason[0] != '\0')
 			return 0;
 		r->reason_proprietary = f->field == F_RSN_PRTRY;
-		return bf_copy(c, r->reason, sizeof(r->reason), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->reason, sizeof(r->reason), text, elem, l);
 	case F_ADDTL:
 		bf_append_info(r->reason_info, sizeof(r->reason_info), text);
 		return 0;
@@ -607,11 +595,11 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_ORIG_DATE:
 		return bf_set_date(c, &r->orig_date, text, elem, l);
 	case F_ACCT:
-		return bf_copy(
-		    c, c->account, sizeof(c->account), text, elem, l);
+		return xmlin_copy(
+		    &c->in, c->account, sizeof(c->account), text, elem, l);
 	case F_NTRYREF:
-		return bf_copy(
-		    c, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
 	case F_CDI:
 		return bf_set_cdi(c, &r->cdi, text, elem, l);
 	case F_RVSL:
@@ -628,30 +616,31 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_VAL:
 		return bf_set_date(c, &r->value_date, text, elem, l);
 	case F_ASREF:
-		return bf_copy(c, r->acct_svcr_ref, sizeof(r->acct_svcr_ref),
-		    text, elem, l);
+		return xmlin_copy(&c->in, r->acct_svcr_ref,
+		    sizeof(r->acct_svcr_ref), text, elem, l);
 	case F_DOMN:
 		rec->has_btc = 1;
-		return bf_copy(
-		    c, r->btc_domain, sizeof(r->btc_domain), text, elem, l);
-	case F_FMLY:
-		return bf_copy(
-		    c, r->btc_family, sizeof(r->btc_family), text, elem, l);
-	case F_SUBFMLY:
-		return bf_copy(c, r->btc_subfamily, sizeof(r->btc_subfamily),
+		return xmlin_copy(&c->in, r->btc_domain, sizeof(r->btc_domain),
 		    text, elem, l);
+	case F_FMLY:
+		return xmlin_copy(&c->in, r->btc_family, sizeof(r->btc_family),
+		    text, elem, l);
+	case F_SUBFMLY:
+		return xmlin_copy(&c->in, r->btc_subfamily,
+		    sizeof(r->btc_subfamily), text, elem, l);
 	case F_BTC_PRTRY:
 		rec->has_btc = 1;
-		return bf_copy(c, r->btc_proprietary,
+		return xmlin_copy(&c->in, r->btc_proprietary,
 		    sizeof(r->btc_proprietary), text, elem, l);
 	case F_BTC_ISSR:
-		return bf_copy(
-		    c, r->btc_issuer, sizeof(r->btc_issuer), text, elem, l);
+		return xmlin_copy(&c->in, r->btc_issuer, sizeof(r->btc_issuer),
+		    text, elem, l);
 	case F_BTCH_MSGID:
-		return bf_copy(c, b->msg_id, sizeof(b->msg_id), text, elem, l);
+		return xmlin_copy(
+		    &c->in, b->msg_id, sizeof(b->msg_id), text, elem, l);
 	case F_BTCH_PMTINFID:
-		return bf_copy(
-		    c, b->pmt_inf_id, sizeof(b->pmt_inf_id), text, elem, l);
+		return xmlin_copy(&c->in, b->pmt_inf_id, sizeof(b->pmt_inf_id),
+		    text, elem, l);
 	case F_BTCH_NB:
 		if (bf_parse_count(&b->nb_of_txs, text) != 0)
 			return xmlin_fail(&c->in, SEPA_EINVAL, l,
@@ -664,8 +653,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 			return xmlin_fail(&c->in, SEPA_EINVAL, l,
 			    "element %s: amount \"%s\" %s", elem, text, why);
 		b->has_amount = 1;
-		return bf_copy(
-		    c, b->currency, sizeof(b->currency), f->ccy, "Ccy", l);
+		return xmlin_copy(
+		    &c->in, b->currency, sizeof(b->currency), f->ccy, "Ccy", l);
 	}
 	case F_BTCH_CDI:
 		return bf_set_cdi(c, &b->cdi, text, elem, l);
@@ -1343,7 +1332,7 @@ bf_start(struct bf_ctx *c)
 		    c->in.reader, (const xmlChar *)"Ccy");
 
 		if (ccy != NULL) {
-			rc = bf_copy(c, f->ccy, sizeof(f->ccy),
+			rc = xmlin_copy(&c->in, f->ccy, sizeof(f->ccy),
 			    (const char *)ccy, "Ccy", line);
 			xmlFree(ccy);
 			if (rc != 0)

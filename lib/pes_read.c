@@ -71,21 +71,6 @@ pr_input(void *arg, char *buf, size_t len)
 	return n;
 }
 
-/* Copy a value into a field's buffer, or refuse it when too long. */
-static int
-pr_copy(struct pr_ctx *c, char *dst, size_t size, const char *v,
-    const char *elem, long line)
-{
-	size_t len = strlen(v);
-
-	if (len >= size)
-		return xmlin_fail(&c->in, SEPA_EINVAL, line,
-		    "element %s: value of %zu bytes is longer than %zu", elem,
-		    len, size - 1);
-	memcpy(dst, v, len + 1);
-	return 0;
-}
-
 static void
 pr_date(sepa_date *d, const char *v)
 {
@@ -152,54 +137,59 @@ pr_leaf_flow(
 
 	switch (field) {
 	case PF_NOMFIC:
-		return pr_copy(
-		    c, i->nom_fic, sizeof(i->nom_fic), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->nom_fic, sizeof(i->nom_fic), v, elem, line);
 	case PF_TYPFIC:
-		return pr_copy(
-		    c, i->typ_fic, sizeof(i->typ_fic), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->typ_fic, sizeof(i->typ_fic), v, elem, line);
 	case PF_IDPOST:
-		return pr_copy(
-		    c, i->id_post, sizeof(i->id_post), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->id_post, sizeof(i->id_post), v, elem, line);
 	case PF_IDCOLL:
-		return pr_copy(
-		    c, i->id_coll, sizeof(i->id_coll), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->id_coll, sizeof(i->id_coll), v, elem, line);
 	case PF_CODCOL:
-		return pr_copy(
-		    c, i->cod_col, sizeof(i->cod_col), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->cod_col, sizeof(i->cod_col), v, elem, line);
 	case PF_CODBUD:
-		return pr_copy(
-		    c, i->cod_bud, sizeof(i->cod_bud), v, elem, line);
+		return xmlin_copy(
+		    &c->in, i->cod_bud, sizeof(i->cod_bud), v, elem, line);
 	case PF_DTESTR:
 		pr_date(&i->dte_str, v);
 		return 0;
 	case PF_EXER:
-		return pr_copy(c, c->exer, sizeof(c->exer), v, elem, line);
+		return xmlin_copy(
+		    &c->in, c->exer, sizeof(c->exer), v, elem, line);
 	case PF_IDBORD:
-		return pr_copy(
-		    c, c->id_bord, sizeof(c->id_bord), v, elem, line);
+		return xmlin_copy(
+		    &c->in, c->id_bord, sizeof(c->id_bord), v, elem, line);
 	case PF_TYPBORD:
-		return pr_copy(
-		    c, c->typ_bord, sizeof(c->typ_bord), v, elem, line);
+		return xmlin_copy(
+		    &c->in, c->typ_bord, sizeof(c->typ_bord), v, elem, line);
 	case PF_IDPCE:
-		return pr_copy(c, r->id_pce, sizeof(r->id_pce), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->id_pce, sizeof(r->id_pce), v, elem, line);
 	case PF_TYPPCE:
-		return pr_copy(
-		    c, r->typ_pce, sizeof(r->typ_pce), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->typ_pce, sizeof(r->typ_pce), v, elem, line);
 	case PF_NATPCE:
-		return pr_copy(
-		    c, r->nat_pce, sizeof(r->nat_pce), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->nat_pce, sizeof(r->nat_pce), v, elem, line);
 	case PF_OBJPCE:
-		return pr_copy(
-		    c, r->obj_pce, sizeof(r->obj_pce), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->obj_pce, sizeof(r->obj_pce), v, elem, line);
 	case PF_NUMDETTE:
-		return pr_copy(
-		    c, r->num_dette, sizeof(r->num_dette), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->num_dette, sizeof(r->num_dette), v, elem, line);
 	case PF_PER:
-		return pr_copy(c, r->per, sizeof(r->per), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->per, sizeof(r->per), v, elem, line);
 	case PF_CLE1:
-		return pr_copy(c, r->cle1, sizeof(r->cle1), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->cle1, sizeof(r->cle1), v, elem, line);
 	case PF_CLE2:
-		return pr_copy(c, r->cle2, sizeof(r->cle2), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->cle2, sizeof(r->cle2), v, elem, line);
 	case PF_MTHT: {
 		int64_t cents;
 
@@ -232,7 +222,8 @@ pr_leaf_debtor(
 		    seq != NULL ? seq : "");
 		return 0;
 	case PF_RUM:
-		return pr_copy(c, r->rum, sizeof(r->rum), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->rum, sizeof(r->rum), v, elem, line);
 	case PF_DTEPREL:
 		pr_date(&r->due_date, v);
 		return 0;
@@ -240,13 +231,14 @@ pr_leaf_debtor(
 		pr_date(&r->signature_date, v);
 		return 0;
 	case PF_LIBPREL:
-		return pr_copy(c, r->label, sizeof(r->label), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->label, sizeof(r->label), v, elem, line);
 	case PF_OLDRUM:
-		return pr_copy(
-		    c, r->old_rum, sizeof(r->old_rum), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->old_rum, sizeof(r->old_rum), v, elem, line);
 	case PF_OLDICS:
-		return pr_copy(
-		    c, r->old_ics, sizeof(r->old_ics), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->old_ics, sizeof(r->old_ics), v, elem, line);
 	case PF_OLDBANK:
 		r->old_bank = strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0;
 		return 0;
@@ -254,24 +246,28 @@ pr_leaf_debtor(
 		sepa_iban_mask(r->old_iban_masked, v);
 		return 0;
 	case PF_REFTIERS:
-		return pr_copy(
-		    c, r->ref_tiers, sizeof(r->ref_tiers), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->ref_tiers, sizeof(r->ref_tiers), v, elem, line);
 	case PF_CIVILITE:
-		return pr_copy(
-		    c, r->civilite, sizeof(r->civilite), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->civilite, sizeof(r->civilite), v, elem, line);
 	case PF_NOM:
-		return pr_copy(c, r->nom, sizeof(r->nom), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->nom, sizeof(r->nom), v, elem, line);
 	case PF_PRENOM:
-		return pr_copy(c, r->prenom, sizeof(r->prenom), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->prenom, sizeof(r->prenom), v, elem, line);
 	case PF_CP:
-		return pr_copy(c, r->cp, sizeof(r->cp), v, elem, line);
+		return xmlin_copy(&c->in, r->cp, sizeof(r->cp), v, elem, line);
 	case PF_VILLE:
-		return pr_copy(c, r->ville, sizeof(r->ville), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->ville, sizeof(r->ville), v, elem, line);
 	case PF_IBAN:
 		sepa_iban_mask(r->iban_masked, v);
 		return 0;
 	case PF_BIC:
-		return pr_copy(c, r->bic, sizeof(r->bic), v, elem, line);
+		return xmlin_copy(
+		    &c->in, r->bic, sizeof(r->bic), v, elem, line);
 	default:
 		return 0;
 	}
@@ -299,25 +295,26 @@ pr_leaf_ack(
 		                              : -1;
 		return 0;
 	case PF_NUMBORD:
-		return pr_copy(
-		    c, e->num_bord, sizeof(e->num_bord), v, elem, line);
+		return xmlin_copy(
+		    &c->in, e->num_bord, sizeof(e->num_bord), v, elem, line);
 	case PF_EXERBORD:
-		return pr_copy(c, e->exer, sizeof(e->exer), v, elem, line);
+		return xmlin_copy(
+		    &c->in, e->exer, sizeof(e->exer), v, elem, line);
 	case PF_IDUNIQUE:
-		return pr_copy(
-		    c, e->id_unique, sizeof(e->id_unique), v, elem, line);
+		return xmlin_copy(
+		    &c->in, e->id_unique, sizeof(e->id_unique), v, elem, line);
 	case PF_NUMPIECE:
-		return pr_copy(
-		    c, e->num_piece, sizeof(e->num_piece), v, elem, line);
+		return xmlin_copy(
+		    &c->in, e->num_piece, sizeof(e->num_piece), v, elem, line);
 	case PF_NUMLIGNE:
-		return pr_copy(
-		    c, e->num_ligne, sizeof(e->num_ligne), v, elem, line);
+		return xmlin_copy(
+		    &c->in, e->num_ligne, sizeof(e->num_ligne), v, elem, line);
 	case PF_ANO:
-		return pr_copy(
-		    c, c->ack.code, sizeof(c->ack.code), v, elem, line);
+		return xmlin_copy(
+		    &c->in, c->ack.code, sizeof(c->ack.code), v, elem, line);
 	case PF_LIBANO:
-		return pr_copy(
-		    c, c->ack.label, sizeof(c->ack.label), v, elem, line);
+		return xmlin_copy(
+		    &c->in, c->ack.label, sizeof(c->ack.label), v, elem, line);
 	default:
 		return 0;
 	}

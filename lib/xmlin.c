@@ -245,6 +245,20 @@ xmlin_fail(struct xmlin *in, int code, long line, const char *fmt, ...)
 }
 
 int
+xmlin_copy(struct xmlin *in, char *dst, size_t size, const char *src,
+    const char *elem, long line)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		return xmlin_fail(in, SEPA_EINVAL, line,
+		    "element %s: value of %zu bytes is longer than %zu", elem,
+		    len, size - 1);
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+int
 xmlin_refuse_node(struct xmlin *in, int type)
 {
 	switch (type) {

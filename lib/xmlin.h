@@ -86,6 +86,13 @@ long xmlin_line(struct xmlin *in);
 int xmlin_fail(struct xmlin *in, int code, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * Copy the value of element `elem` (at line) into dst of size bytes, or
+ * refuse it (SEPA_EINVAL) when it does not fit.
+ */
+int xmlin_copy(struct xmlin *in, char *dst, size_t size, const char *src,
+    const char *elem, long line);
+
 /* A DOCTYPE or entity node is refused (SEPA_EXML); other types give 0. */
 int xmlin_refuse_node(struct xmlin *in, int type);
 
