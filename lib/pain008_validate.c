@@ -7,13 +7,10 @@
  * Used on a finished file (sepa_pain008_validate_file) and, chunk by
  * chunk, on a file being written (through checkq.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -22,7 +19,6 @@
 #include "pain008_internal.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
-#include "sepa/io.h"
 #include "sepa/money.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
@@ -146,7 +142,6 @@ static const struct p8_elname p8_els[] = {
 #define P8V_DEPTH 24
 #define P8V_TEXT 1100
 #define P8V_CACHE 128
-#define P8V_CHUNK (64 * 1024)
 
 /* Announced and counted totals of a group or block. */
 struct p8v_tot {
@@ -727,60 +722,53 @@ p8v_finish(struct p8v *v, sepa_pain008_info *info)
 	return 0;
 }
 
+/* A file being validated: the validator is set up from its first bytes. */
+struct p8v_file {
+	struct p8v *v;
+	const char *schema_dir;
+	const char *path;
+	sepa_error *err;
+	int rc;
+};
+
+static int
+p8v_file_feed(void *arg, const char *buf, size_t n)
+{
+	struct p8v_file *f = arg;
+	int version;
+
+	if (f->v == NULL) {
+		/* The first chunk tells the version, so the XSD. */
+		if ((version = p8v_detect(buf, n)) < 0) {
+			f->rc = sepa_error_setw(f->err, SEPA_EXML, f->path, 1,
+			    "not a pain.008.001.08 or pain.008.001.02 "
+			    "document");
+			return -1;
+		}
+		if ((f->rc = p8v_open(
+		         &f->v, f->schema_dir, version, f->path, f->err)) != 0)
+			return -1;
+	}
+	return p8v_feed(f->v, buf, n);
+}
+
 int
 sepa_pain008_validate_file(const char *path, const char *schema_dir,
     sepa_pain008_info *info, sepa_error *err)
 {
-	struct p8v *v = NULL;
-	char *buf = NULL;
-	ssize_t n;
-	int version;
-	int fd = -1;
-	int rc = 0;
+	struct p8v_file f = {NULL, schema_dir, path, err, 0};
+	int rc;
 
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
 	if (path == NULL || p8_empty(schema_dir))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "validation needs a file and the schema directory");
-	if ((buf = malloc(P8V_CHUNK)) == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not open: %s", strerror(errno));
-		goto cleanup;
-	}
-	for (;;) {
-		n = sepa_read(fd, buf, P8V_CHUNK);
-		if (n < 0) {
-			rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-			    "could not read: %s", strerror(errno));
-			goto cleanup;
-		}
-		if (v == NULL) {
-			/* The first chunk tells the version, so the XSD. */
-			version = p8v_detect(buf, (size_t)n);
-			if (version < 0) {
-				rc = sepa_error_setw(err, SEPA_EXML, path, 1,
-				    "not a pain.008.001.08 or pain.008.001.02 "
-				    "document");
-				goto cleanup;
-			}
-			if ((rc = p8v_open(
-			         &v, schema_dir, version, path, err)) != 0)
-				goto cleanup;
-		}
-		if (n == 0)
-			break;
-		if (p8v_feed(v, buf, (size_t)n) != 0)
-			break;
-	}
-	rc = p8v_finish(v, info);
-cleanup:
-	p8v_free(v);
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	rc = xsdv_feed_file(path, p8v_file_feed, &f, err);
+	if (rc == 0 && f.rc == 0 && f.v == NULL) /* an empty file */
+		p8v_file_feed(&f, "", 0);
+	if (rc == 0)
+		rc = f.rc != 0 ? f.rc : p8v_finish(f.v, info);
+	p8v_free(f.v);
 	return rc;
 }

@@ -7,14 +7,11 @@
  * flow being written (through checkq.c). A DOCTYPE is refused: no entity
  * can be declared, and no network is used.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "pes_internal.h"
@@ -22,7 +19,6 @@
 #include "sepa/date.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
-#include "sepa/io.h"
 #include "sepa/money.h"
 #include "sepa/pes.h"
 #include "xsdv.h"
@@ -30,7 +26,6 @@
 #define PV_DEPTH 32
 #define PV_VALUE 1024
 #define PV_PROLOG 256
-#define PV_CHUNK (64 * 1024)
 
 /* The SEPA data of a line, compared between the lines of a piece. */
 struct pv_debit {
@@ -1010,6 +1005,8 @@ pesv_finish(struct pesv *v, sepa_pes_info *info)
 {
 	int rc;
 
+	if (v->x.bytes == 0)
+		xsdv_fail(&v->x, SEPA_EXML, "empty file");
 	if (xsdv_end(&v->x) == 0 && v->bordereaux == 0)
 		xsdv_fail(&v->x, SEPA_EXML, "the flow has no bordereau");
 	if ((rc = xsdv_code(&v->x)) != 0)
@@ -1031,9 +1028,6 @@ sepa_pes_validate_file(const char *path, const char *schema_dir,
     sepa_pes_info *info, sepa_error *err)
 {
 	struct pesv *v = NULL;
-	char *buf = NULL;
-	ssize_t n;
-	int fd = -1;
 	int rc;
 
 	if (info != NULL)
@@ -1041,28 +1035,9 @@ sepa_pes_validate_file(const char *path, const char *schema_dir,
 	if (path == NULL || schema_dir == NULL || schema_dir[0] == '\0')
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "validation needs a file and the schema directory");
-	if ((buf = malloc(PV_CHUNK)) == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	if ((rc = pesv_open(&v, schema_dir, path, err)) != 0)
-		goto cleanup;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not open: %s", strerror(errno));
-		goto cleanup;
-	}
-	while ((n = sepa_read(fd, buf, PV_CHUNK)) > 0)
-		if (pesv_feed(v, buf, (size_t)n) != 0)
-			break;
-	if (n < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not read: %s", strerror(errno));
-		goto cleanup;
-	}
-	rc = pesv_finish(v, info);
-cleanup:
+	if ((rc = pesv_open(&v, schema_dir, path, err)) == 0 &&
+	    (rc = xsdv_feed_file(path, pesv_feed, v, err)) == 0)
+		rc = pesv_finish(v, info);
 	pesv_free(v);
-	if (fd >= 0)
-		close(fd);
-	free(buf);
 	return rc;
 }

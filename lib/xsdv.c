@@ -5,12 +5,16 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libxml/parserInternals.h>
 
+#include "sepa/io.h"
 #include "xsdv.h"
+
+#define XSDV_CHUNK (64 * 1024)
 
 long
 xsdv_line(const struct xsdv *v)
@@ -166,4 +170,33 @@ xsdv_end(struct xsdv *v)
 	if (!v->failed && !v->ctxt->wellFormed)
 		xsdv_fail(v, SEPA_EXML, "the document is incomplete");
 	return xsdv_code(v);
+}
+
+int
+xsdv_feed_file(const char *path,
+    int (*feed)(void *arg, const char *buf, size_t n), void *arg,
+    sepa_error *err)
+{
+	char *buf;
+	ssize_t n;
+	int fd;
+	int rc = 0;
+
+	if ((buf = malloc(XSDV_CHUNK)) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
+		    "could not open: %s", strerror(errno));
+		free(buf);
+		return rc;
+	}
+	while ((n = sepa_read(fd, buf, XSDV_CHUNK)) > 0)
+		if (feed(arg, buf, (size_t)n) != 0)
+			break;
+	if (n < 0)
+		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
+		    "could not read: %s", strerror(errno));
+	close(fd);
+	free(buf);
+	return rc;
 }

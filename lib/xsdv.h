@@ -63,4 +63,15 @@ int xsdv_code(const struct xsdv *v);
 
 void xsdv_close(struct xsdv *v);
 
+/*
+ * Read the file at path to its end, handing every chunk to feed (a
+ * validator's), which returns 0, or -1 once the document failed: then
+ * reading stops and the validator keeps its error. Returns 0, or
+ * SEPA_EIO ("could not open" / "could not read", err->where = path) or
+ * SEPA_ENOMEM.
+ */
+int xsdv_feed_file(const char *path,
+    int (*feed)(void *arg, const char *buf, size_t n), void *arg,
+    sepa_error *err);
+
 #endif /* SEPA_XSDV_H */

@@ -1243,6 +1243,10 @@ Test(pes, validator_refuses_a_cut_flow_and_a_pain008)
 	cr_expect_eq(
 	    sepa_pes_validate_file("/nonexistent.xml", SCHEMAS, NULL, &err),
 	    SEPA_EIO);
+	spit(path, "");
+	cr_expect_eq(
+	    sepa_pes_validate_file(path, SCHEMAS, NULL, &err), SEPA_EXML);
+	cr_expect_str_eq(err.msg, "empty file");
 	free(golden);
 	rmrf(dir);
 }
