@@ -456,3 +456,15 @@ pes_declared_encoding(const char *buf, size_t n, char *out, size_t outsz)
 	out[q - p] = '\0';
 	return 0;
 }
+
+void
+pes_count_info(const struct pes_count *c, uint64_t bytes, sepa_pes_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->nb_bordereaux = c->bordereaux;
+	info->nb_pieces = c->pieces;
+	info->nb_lines = c->lines;
+	info->nb_debits = c->debits;
+	info->total = c->total;
+	info->bytes = bytes;
+}

@@ -218,6 +218,19 @@ int pes_declared_encoding(const char *buf, size_t n, char *out, size_t outsz);
 const char *pes_triplet_refused(
     const char *typ_bord, const char *typ_pce, const char *nat_pce);
 
+/* What a flow holds, as the writer and the validator count it. */
+struct pes_count {
+	long bordereaux;
+	long pieces;
+	long lines;
+	long debits; /* lines with InfoPrelevementSEPA */
+	int64_t total; /* cents */
+};
+
+/* The counts and the size into info (its other fields emptied). */
+void pes_count_info(
+    const struct pes_count *c, uint64_t bytes, sepa_pes_info *info);
+
 /* --------------------------------------------- validator (pes_validate.c) */
 
 /*

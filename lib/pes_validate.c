@@ -91,8 +91,7 @@ struct pesv {
 	char typfic[40];
 	char cod_col[8];
 	int demat;
-	long bordereaux, pieces, lines, debits;
-	int64_t total;
+	struct pes_count n;
 	struct seen ids; /* IdPce of the bordereau */
 	struct pv_bord b;
 	struct pv_piece p;
@@ -742,7 +741,7 @@ pv_end_line(struct pesv *v)
 			    v->p.id_pce);
 			return;
 		}
-		v->debits++;
+		v->n.debits++;
 	}
 	if (v->p.piece_sum > INT64_MAX - v->l.mt_ht) {
 		xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
@@ -750,7 +749,7 @@ pv_end_line(struct pesv *v)
 	}
 	v->p.piece_sum += v->l.mt_ht;
 	v->p.nb_lines++;
-	v->lines++;
+	v->n.lines++;
 }
 
 static void
@@ -771,12 +770,12 @@ pv_end_bord(struct pesv *v)
 		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "bordereau %s: MtBordTVA without a line with MtTVA",
 		    v->b.id_bord);
-	else if (v->total > INT64_MAX - v->b.mt)
+	else if (v->n.total > INT64_MAX - v->b.mt)
 		xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
 	else {
-		v->bordereaux++;
-		v->pieces += v->b.pce;
-		v->total += v->b.mt;
+		v->n.bordereaux++;
+		v->n.pieces += v->b.pce;
+		v->n.total += v->b.mt;
 	}
 }
 
@@ -1007,19 +1006,12 @@ pesv_finish(struct pesv *v, sepa_pes_info *info)
 
 	if (v->x.bytes == 0)
 		xsdv_fail(&v->x, SEPA_EXML, "empty file");
-	if (xsdv_end(&v->x) == 0 && v->bordereaux == 0)
+	if (xsdv_end(&v->x) == 0 && v->n.bordereaux == 0)
 		xsdv_fail(&v->x, SEPA_EXML, "the flow has no bordereau");
 	if ((rc = xsdv_code(&v->x)) != 0)
 		return rc;
-	if (info != NULL) {
-		memset(info, 0, sizeof(*info));
-		info->nb_bordereaux = v->bordereaux;
-		info->nb_pieces = v->pieces;
-		info->nb_lines = v->lines;
-		info->nb_debits = v->debits;
-		info->total = v->total;
-		info->bytes = v->x.bytes;
-	}
+	if (info != NULL)
+		pes_count_info(&v->n, v->x.bytes, info);
 	return 0;
 }
 

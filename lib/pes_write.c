@@ -77,12 +77,7 @@ struct sepa_pes_writer {
 	struct pesv *v; /* the validator, when opts.validate */
 	sepa_error verr; /* its error */
 	char cod_col[4];
-	/* the flow */
-	long bordereaux;
-	long pieces;
-	long lines;
-	long debits;
-	int64_t total;
+	struct pes_count n; /* the flow */
 	/* the open bordereau */
 	int in_bord;
 	long id_bord;
@@ -790,7 +785,7 @@ sepa_pes_begin_bordereau(
 	w->pce = 0;
 	w->mt = 0;
 	w->last_id_pce = 0;
-	w->bordereaux++;
+	w->n.bordereaux++;
 	return 0;
 }
 
@@ -931,9 +926,9 @@ sepa_pes_add(sepa_pes_writer *w, const sepa_pes_piece *p, sepa_error *err)
 	w->pce++;
 	w->mt += sum;
 	w->last_id_pce = p->id_pce;
-	w->lines += (long)p->nb_lines;
+	w->n.lines += (long)p->nb_lines;
 	if (p->debit != NULL)
-		w->debits += (long)p->nb_lines;
+		w->n.debits += (long)p->nb_lines;
 	return 0;
 refused:
 	sepa_error_prefix(
@@ -962,7 +957,8 @@ sepa_pes_end_bordereau(sepa_pes_writer *w, sepa_error *err)
 		    "bordereau %ld: MtBordHt announced %s, written %s",
 		    w->id_bord, sepa_money_xml(a, w->ann_mt),
 		    sepa_money_xml(b, w->mt));
-	else if (w->total > INT64_MAX - w->mt || w->pieces > LONG_MAX - w->pce)
+	else if (w->n.total > INT64_MAX - w->mt ||
+	    w->n.pieces > LONG_MAX - w->pce)
 		rc = sepa_error_set(err, SEPA_ERANGE,
 		    "the flow totals overflow at bordereau %ld", w->id_bord);
 	if (rc != 0)
@@ -971,8 +967,8 @@ sepa_pes_end_bordereau(sepa_pes_writer *w, sepa_error *err)
 	if ((rc = pw_sticky(w, err)) != 0)
 		return rc;
 	w->in_bord = 0;
-	w->pieces += w->pce;
-	w->total += w->mt;
+	w->n.pieces += w->pce;
+	w->n.total += w->mt;
 	return 0;
 }
 
@@ -994,7 +990,7 @@ sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 		    "bordereau %ld is still open", w->id_bord);
 		goto done;
 	}
-	if (w->bordereaux == 0) {
+	if (w->n.bordereaux == 0) {
 		rc = sepa_error_set(err, SEPA_EINVAL, "no bordereau");
 		goto done;
 	}
@@ -1012,13 +1008,13 @@ sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 			sepa_error_prefix(err, "the written file is not valid");
 			goto done;
 		}
-		if (vi.nb_pieces != w->pieces || vi.total != w->total ||
+		if (vi.nb_pieces != w->n.pieces || vi.total != w->n.total ||
 		    vi.bytes != w->x.bytes) {
 			rc = sepa_error_set(err, SEPA_EXML,
 			    "the validator saw %ld pieces in %llu bytes, not "
 			    "%ld in %llu",
 			    vi.nb_pieces, (unsigned long long)vi.bytes,
-			    w->pieces, (unsigned long long)w->x.bytes);
+			    w->n.pieces, (unsigned long long)w->x.bytes);
 			goto done;
 		}
 	}
@@ -1026,12 +1022,7 @@ sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 	    0)
 		goto done;
 	if (info != NULL) {
-		info->nb_bordereaux = w->bordereaux;
-		info->nb_pieces = w->pieces;
-		info->nb_lines = w->lines;
-		info->nb_debits = w->debits;
-		info->total = w->total;
-		info->bytes = w->x.bytes;
+		pes_count_info(&w->n, w->x.bytes, info);
 		memcpy(info->sha256, hex, sizeof(info->sha256));
 	}
 done:
