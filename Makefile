@@ -353,7 +353,7 @@ fuzz-deps:
 
 fuzz-build: $(FUZZ_BINS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(E) "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(STD_CFLAGS) $(filter-out -Wno-format-truncation,$(WFLAGS)) $(FUZZ_FLAGS) -Ilib/include \

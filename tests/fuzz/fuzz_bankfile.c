@@ -12,18 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "sepa/bankfile.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
-
-#define FUZZ_TERMINATED(field) \
-	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)
 
 static int
 fuzz_record(const sepa_bankfile_record *r, void *arg)

@@ -10,9 +10,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fuzz.h"
 #include "sepa/csv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fuzz_src {
 	const uint8_t *p;
@@ -70,12 +69,6 @@ fuzz_utf8_ok(const unsigned char *s)
 	}
 	return 1;
 }
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

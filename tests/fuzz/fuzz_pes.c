@@ -16,19 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "pes_internal.h"
 #include "sepa/pes.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
-
-#define FUZZ_TERMINATED(field) \
-	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)
 
 static int
 fuzz_record(const sepa_pes_record *r, void *arg)
