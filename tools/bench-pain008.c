@@ -10,7 +10,6 @@
  * else: for instruction counts (callgrind) beside bench-pes --once.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -199,59 +198,32 @@ bench_usage(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"tx", 1, NULL, 't'},
-	    {"out", 1, NULL, 'o'}, {"version", 1, NULL, 'v'},
-	    {"no-validate", 0, NULL, 'n'}, {"schema-dir", 1, NULL, 's'},
-	    {"no-xmllint", 0, NULL, 'x'}, {"once", 0, NULL, '1'},
-	    {NULL, 0, NULL, 0}};
 	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
 	sepa_pain008_header h = {0};
 	sepa_pain008_block b = {0};
 	sepa_pain008_info info;
 	sepa_error err = SEPA_ERROR_INIT;
 	char msg[1024], floor_path[4096], xsd[4096];
-	const char *out = NULL;
-	const char *schema_dir = "schemas";
+	struct bench_args a;
+	const char *out, *schema_dir;
 	struct bench_row r;
-	long n = 0;
-	int validate = 1, xmllint = 1, once = 0, c;
+	long n;
+	int validate, xmllint;
 	double t0, t_write, t_both = 0, t_val = 0, t_floor, t_lint = 0;
 	long long floor_bytes = 0;
 	int64_t sum = 0;
 	uint64_t rs;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			n = atol(optarg);
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			if (strcmp(optarg, "001.02") == 0)
-				o.version = SEPA_PAIN008_V02;
-			else if (strcmp(optarg, "001.08") != 0)
-				bench_usage();
-			break;
-		case 'n':
-			validate = 0;
-			break;
-		case 's':
-			schema_dir = optarg;
-			break;
-		case 'x':
-			xmllint = 0;
-			break;
-		case '1':
-			once = 1;
-			break;
-		default:
-			bench_usage();
-		}
-	}
-	if (n < 1 || out == NULL)
+	bench_args_parse(&a, argc, argv, "tx", bench_usage);
+	if (a.version != NULL && strcmp(a.version, "001.02") == 0)
+		o.version = SEPA_PAIN008_V02;
+	else if (a.version != NULL && strcmp(a.version, "001.08") != 0)
 		bench_usage();
+	n = a.n;
+	out = a.out;
+	schema_dir = a.schema_dir;
+	validate = a.validate;
+	xmllint = a.xmllint;
 
 	/* Totals first, as the store would get them by SQL aggregate. */
 	rs = 42;
@@ -279,7 +251,7 @@ main(int argc, char **argv)
 	    "rue des Fusillés", "1", "62440", "Harnes", "FR", {NULL, NULL}};
 	b.creditor_address = &caddr;
 
-	if (once) {
+	if (a.once) {
 		/* What sepad does, alone (for instruction counts). */
 		if (bench_write(out, &o, &h, &b, n, &info, &t_both, &err) != 0)
 			goto fail;

@@ -12,7 +12,6 @@
  * N invoices make ceil(N / 99999) bordereaux of equal size (NbrPce has
  * at most 5 digits).
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,47 +163,26 @@ bench_usage(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"pieces", 1, NULL, 'n'},
-	    {"out", 1, NULL, 'o'}, {"no-validate", 0, NULL, 'v'},
-	    {"schema-dir", 1, NULL, 's'}, {"no-xmllint", 0, NULL, 'x'},
-	    {"once", 0, NULL, '1'}, {NULL, 0, NULL, 0}};
 	sepa_pes_opts o = SEPA_PES_OPTS_INIT;
 	sepa_pes_info info;
 	sepa_error err = SEPA_ERROR_INIT;
-	const char *out = NULL, *schema_dir = "schemas";
+	struct bench_args a;
+	const char *out, *schema_dir;
 	char msg[1024], xsd[4096];
-	int validate = 1, xmllint = 1, once = 0, c;
+	int validate, xmllint;
 	double t0, t_write, t_both = 0, t_val = 0, t_lint;
-	long n = 0;
+	long n;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			n = atol(optarg);
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			validate = 0;
-			break;
-		case 's':
-			schema_dir = optarg;
-			break;
-		case 'x':
-			xmllint = 0;
-			break;
-		case '1':
-			once = 1;
-			break;
-		default:
-			bench_usage();
-		}
-	}
-	if (n < 1 || out == NULL)
+	bench_args_parse(&a, argc, argv, "pieces", bench_usage);
+	if (a.version != NULL)
 		bench_usage();
+	n = a.n;
+	out = a.out;
+	schema_dir = a.schema_dir;
+	validate = a.validate;
+	xmllint = a.xmllint;
 	o.schema_dir = schema_dir;
-	if (once) {
+	if (a.once) {
 		/* What sepad does, alone (for instruction counts). */
 		if (bench_write(out, &o, n, &info, &t_both, &err) != 0)
 			goto fail;

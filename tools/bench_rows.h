@@ -9,6 +9,7 @@
 #ifndef SEPA_BENCH_ROWS_H
 #define SEPA_BENCH_ROWS_H
 
+#include <getopt.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,6 +177,67 @@ bench_xmllint(const char *xsd, const char *file)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -1;
 	return bench_now() - t0;
+}
+
+/* The options both benchmarks take. */
+struct bench_args {
+	long n; /* --tx or --pieces */
+	const char *out;
+	const char *schema_dir; /* "schemas" */
+	const char *version; /* --version, NULL when not given */
+	int validate; /* 0 with --no-validate */
+	int xmllint; /* 0 with --no-xmllint */
+	int once;
+};
+
+/*
+ * Parse --COUNT N --out FILE [--version V] [--no-validate]
+ * [--schema-dir DIR] [--no-xmllint] [--once]; usage() (which exits) on
+ * anything else or without N and FILE.
+ */
+static inline void
+bench_args_parse(struct bench_args *a, int argc, char **argv, const char *count,
+    void (*usage)(void))
+{
+	const struct option longopts[] = {{count, 1, NULL, 'n'},
+	    {"out", 1, NULL, 'o'}, {"no-validate", 0, NULL, 'v'},
+	    {"schema-dir", 1, NULL, 's'}, {"no-xmllint", 0, NULL, 'x'},
+	    {"once", 0, NULL, '1'}, {"version", 1, NULL, 'V'},
+	    {NULL, 0, NULL, 0}};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->schema_dir = "schemas";
+	a->validate = a->xmllint = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			a->n = atol(optarg);
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'v':
+			a->validate = 0;
+			break;
+		case 's':
+			a->schema_dir = optarg;
+			break;
+		case 'x':
+			a->xmllint = 0;
+			break;
+		case '1':
+			a->once = 1;
+			break;
+		case 'V':
+			a->version = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (a->n < 1 || a->out == NULL)
+		usage();
 }
 
 #endif /* SEPA_BENCH_ROWS_H */
