@@ -1,6 +1,6 @@
 /*
- * unit_files.h - file helpers the unit tests of the writers share
- * (test_pain008.c, test_pes.c): a temporary directory, its listing and
+ * unit_files.h - file helpers the unit tests share (test_pain008.c,
+ * test_pes.c, test_bankfile.c): a temporary directory, its listing and
  * removal, reading and writing whole files, a SHA-256 in hex, and a
  * write hook that appends to a string. Static inline: each test program
  * takes what it uses.
