@@ -22,8 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "sepa/sepa.h"
 #include "unit_files.h"
 #include "xmlw.h"
