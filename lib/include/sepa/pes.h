@@ -19,16 +19,18 @@
  *
  *	sepa_pes_opts o = SEPA_PES_OPTS_INIT;
  *	o.schema_dir = "/usr/share/sepad/schemas";
- *	sepa_pes_file_name(name, sizeof(name), "21620234500013", 2026, 42);
+ *	sepa_pes_file_name(name, sizeof(name), "21620413900017", 2026, 42,
+ *	    err);
  *	sepa_pes_open(&w, path, &o, &hdr, err);
  *	sepa_pes_begin_bordereau(w, &bord, err);
  *	for (...) sepa_pes_add(w, &piece, err);
  *	sepa_pes_end_bordereau(w, err);
  *	sepa_pes_close(w, &info, err);   (always frees w)
  *
- * Memory stays flat whatever the number of pieces: a second thread
- * hashes (SHA-256) and, when opts.validate, validates the bytes as they
- * are written.
+ * Memory stays flat whatever the number of pieces. When opts.validate, a
+ * second thread validates the bytes as they are written (the writer's
+ * own thread computes the SHA-256), so the finished file is not read
+ * again.
  */
 #ifndef SEPA_PES_H
 #define SEPA_PES_H
