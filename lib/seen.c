@@ -62,12 +62,6 @@ seen_hash_str(const struct seen *t, const char *s)
 	return seen_mix(h);
 }
 
-uint64_t
-seen_hash_u64(const struct seen *t, uint64_t v)
-{
-	return seen_mix((v ^ t->key) * UINT64_C(1099511628211));
-}
-
 static void
 seen_put(struct seen *t, uint64_t h)
 {

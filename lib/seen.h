@@ -33,9 +33,8 @@ void seen_clear(struct seen *t);
 
 void seen_free(struct seen *t);
 
-/* The hash of a string, or of a number, under t's key (never 0). */
+/* The hash of a string under t's key (never 0). */
 uint64_t seen_hash_str(const struct seen *t, const char *s);
-uint64_t seen_hash_u64(const struct seen *t, uint64_t v);
 
 /* Add h: 0 when new, 1 when already there, -1 out of memory. */
 int seen_add(struct seen *t, uint64_t h);
