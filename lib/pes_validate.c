@@ -310,7 +310,10 @@ pv_leaf_piece(struct pesv *v, int field, const char *name)
 	switch (field) {
 	case PF_IDPCE:
 		pv_keep(v, v->p.id_pce, sizeof(v->p.id_pce));
-		switch (seen_add(&v->ids, seen_hash_str(&v->ids, v->value))) {
+		/* The number, not its spelling: "+01" is 1. */
+		switch (seen_add(&v->ids,
+		    seen_hash_str(
+		        &v->ids, v->value + strspn(v->value, "+0")))) {
 		case 0:
 			break;
 		case 1:

@@ -1107,6 +1107,8 @@ Test(pes, validator_refuses_each_rule_with_its_element_and_line)
 	        "element IdPce: piece 1 is already in bordereau 42",
 	        "<IdPce V=\"1\"/>\n          <TypPce V=\"15\"/>\n          "
 	        "<NatPce V=\"01\"/>\n          <NumDette"},
+	    {"<IdPce V=\"2\"/>", "<IdPce V=\"+001\"/>", 1,
+	        "element IdPce: piece +001 is already in bordereau 42", NULL},
 	    {"<Civilite V=\"Mme\"/>", "<Civilite V=\"Mademoiselle\"/>", 1,
 	        "element Civilite: \"Mademoiselle\" is refused by Helios",
 	        NULL},
