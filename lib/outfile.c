@@ -147,7 +147,8 @@ outfile_fsync_dir(const char *dir, sepa_error *err)
 }
 
 int
-outfile_publish(struct outfile *f, const char *hex, sepa_error *err)
+outfile_publish(struct outfile *f, const char *hex,
+    int (*before)(void *arg, sepa_error *err), void *arg, sepa_error *err)
 {
 	char *side_tmp = NULL;
 	char *side_path = NULL;
@@ -156,6 +157,11 @@ outfile_publish(struct outfile *f, const char *hex, sepa_error *err)
 
 	if (hex != NULL && (rc = outfile_sidecar(f, hex, &side_tmp, err)) != 0)
 		goto done;
+	if (before != NULL) {
+		f->keep = 1;
+		if ((rc = before(arg, err)) != 0)
+			goto done;
+	}
 	if (rename(f->tmp_path, f->path) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not rename %s: %s",
 		    f->tmp_path, strerror(errno));
@@ -183,7 +189,11 @@ outfile_publish(struct outfile *f, const char *hex, sepa_error *err)
 	}
 	rc = outfile_fsync_dir(f->dir, err);
 done:
-	if (rc != 0) {
+	if (rc != 0 && f->keep) {
+		/* Left as they are, the temporary files too. */
+		free(f->tmp_path);
+		f->tmp_path = NULL;
+	} else if (rc != 0) {
 		/* Nothing may stay under the final names. */
 		if (renamed) {
 			unlink(f->path);

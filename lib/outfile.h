@@ -25,6 +25,7 @@ struct outfile {
 	const char *base; /* the file name, inside path */
 	int fd; /* the temporary file; -1 once closed */
 	mode_t mode; /* of the final file and its sidecar */
+	int keep; /* leave the files as they are on failure */
 };
 
 /*
@@ -40,11 +41,18 @@ int outfile_sync(struct outfile *f, sepa_error *err);
 
 /*
  * Put the file in place: when hex is not NULL, write DIR/.BASE.sha256.*
- * with "<hex>  BASE\n" and sync it; rename the file (an existing one of
- * that name is replaced), then the sidecar to NAME.sha256, and fsync
- * the directory. On failure whatever was renamed is removed again.
+ * with "<hex>  BASE\n" and sync it; when before is not NULL, call it, the
+ * last moment at which nobody can have seen the file (for the caller to
+ * record that it is placing it): a non-zero return stops here with that
+ * code, and from that call on nothing is removed on any failure (a
+ * temporary file still there proves the rename did not happen, one under
+ * the final name may have been taken); rename the file (an existing one
+ * of that name is replaced), then the sidecar to NAME.sha256, and fsync
+ * the directory. Without before, on failure whatever was renamed is
+ * removed again.
  */
-int outfile_publish(struct outfile *f, const char *hex, sepa_error *err);
+int outfile_publish(struct outfile *f, const char *hex,
+    int (*before)(void *arg, sepa_error *err), void *arg, sepa_error *err);
 
 /* Close and remove the temporary file, if any, and free f's strings. */
 void outfile_discard(struct outfile *f);

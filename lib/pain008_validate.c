@@ -36,7 +36,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		const struct p8_key *o = &k->v[i];
-		char d[SEPA_DATE_BUFSZ];
+		char d[SEPA_DATE_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
 
 		if (o->seq == key->seq &&
 		    sepa_date_cmp(o->date, key->date) == 0 &&
@@ -47,7 +47,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 			    "%s, creditor account %s and ICS %s (one block "
 			    "per sequence type and date)",
 			    p8_seq_name(key->seq), sepa_date_iso(d, key->date),
-			    key->iban, key->cid);
+			    sepa_iban_mask(mask, key->iban), key->cid);
 	}
 	if (k->n == k->cap) {
 		size_t cap = k->cap != 0 ? 2 * k->cap : 8;
@@ -668,9 +668,15 @@ p8v_free(struct p8v *v)
 	free(v);
 }
 
-int
-p8v_open(struct p8v **out, const char *schema_dir, int version,
-    const char *name, sepa_error *err)
+/*
+ * A validator for the document `name` of `version`: over `shared` (parsed
+ * once by sepa_pain008_schemas_load, borrowed) or, NULL, over the XSD
+ * loaded from schema_dir.
+ */
+static int
+p8v_new(struct p8v **out, const char *schema_dir,
+    const struct xsdv_schema *shared, int version, const char *name,
+    sepa_error *err)
 {
 	xmlSAXHandler sax;
 	struct p8v *v;
@@ -681,19 +687,26 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
 	v->version = version;
-	snprintf(
-	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[version].xsd);
+	snprintf(xsd, sizeof(xsd), "%s/%s",
+	    schema_dir != NULL ? schema_dir : "", p8_versions[version].xsd);
 	memset(&sax, 0, sizeof(sax));
 	sax.startElementNs = p8v_start;
 	sax.endElementNs = p8v_end;
 	sax.characters = p8v_chars;
 	sax.cdataBlock = p8v_chars;
-	if ((rc = xsdv_open(&v->x, xsd, &sax, v, name, err)) != 0) {
+	if ((rc = xsdv_open(&v->x, xsd, shared, &sax, v, name, err)) != 0) {
 		p8v_free(v);
 		return rc;
 	}
 	*out = v;
 	return 0;
+}
+
+int
+p8v_open(struct p8v **out, const char *schema_dir, int version,
+    const char *name, sepa_error *err)
+{
+	return p8v_new(out, schema_dir, NULL, version, name, err);
 }
 
 int
@@ -770,5 +783,77 @@ sepa_pain008_validate_file(const char *path, const char *schema_dir,
 	if (rc == 0)
 		rc = f.rc != 0 ? f.rc : p8v_finish(f.v, info);
 	p8v_free(f.v);
+	return rc;
+}
+
+/* Both XSDs, parsed once. */
+struct sepa_pain008_schemas {
+	struct xsdv_schema xsd[2];
+};
+
+int
+sepa_pain008_schemas_load(
+    sepa_pain008_schemas **out, const char *schema_dir, sepa_error *err)
+{
+	sepa_pain008_schemas *s;
+	char xsd[PATH_MAX];
+	int rc = 0;
+
+	*out = NULL;
+	if (p8_empty(schema_dir))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "the schema directory is missing");
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	for (int ver = 0; ver < 2 && rc == 0; ver++) {
+		snprintf(xsd, sizeof(xsd), "%s/%s", schema_dir,
+		    p8_versions[ver].xsd);
+		rc = xsdv_schema_load(&s->xsd[ver], xsd, err);
+	}
+	if (rc != 0) {
+		sepa_pain008_schemas_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+sepa_pain008_schemas_free(sepa_pain008_schemas *s)
+{
+	if (s == NULL)
+		return;
+	for (int ver = 0; ver < 2; ver++)
+		xsdv_schema_free(&s->xsd[ver]);
+	free(s);
+}
+
+int
+sepa_pain008_validate_mem(const char *buf, size_t len, const char *name,
+    const sepa_pain008_schemas *schemas, sepa_pain008_info *info,
+    sepa_error *err)
+{
+	struct p8v *v = NULL;
+	int version, rc;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (schemas == NULL || (buf == NULL && len > 0))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "validation needs a document and the schemas");
+	if (name == NULL)
+		name = "pain.008";
+	/* As validate_file: the version is declared in the first chunk. */
+	version = p8v_detect(buf, len < XSDV_CHUNK ? len : XSDV_CHUNK);
+	if (version < 0)
+		return sepa_error_setw(err, SEPA_EXML, name, 1,
+		    "not a pain.008.001.08 or pain.008.001.02 document");
+	if ((rc = p8v_new(
+	         &v, NULL, &schemas->xsd[version], version, name, err)) != 0)
+		return rc;
+	if (len > 0)
+		p8v_feed(v, buf, len);
+	rc = p8v_finish(v, info);
+	p8v_free(v);
 	return rc;
 }

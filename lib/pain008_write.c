@@ -718,13 +718,42 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 	return 0;
 }
 
+/* What the finished file holds. */
+static void
+p8_info(const struct sepa_pain008_writer *w, const char *hex,
+    sepa_pain008_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->version = w->opts.version;
+	info->nb_of_txs = w->txs;
+	info->ctrl_sum = w->sum;
+	info->nb_of_blocks = w->blocks;
+	info->bytes = w->x.bytes;
+	memcpy(info->sha256, hex, sizeof(info->sha256));
+}
+
+/* opts.before_place, called by outfile_publish with what the file holds. */
+struct p8_place {
+	const sepa_pain008_opts *opts;
+	const sepa_pain008_info *info;
+};
+
+static int
+p8_before_place(void *arg, sepa_error *err)
+{
+	const struct p8_place *p = arg;
+
+	return p->opts->before_place(p->info, p->opts->before_place_arg, err);
+}
+
 int
 sepa_pain008_close(
     sepa_pain008_writer *w, sepa_pain008_info *info, sepa_error *err)
 {
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
 	char hex[65];
-	sepa_pain008_info vi;
+	sepa_pain008_info vi, pi;
+	struct p8_place place;
 	int rc;
 
 	if (info != NULL)
@@ -778,17 +807,19 @@ sepa_pain008_close(
 		    (unsigned long long)w->x.bytes);
 		goto done;
 	}
-	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL, err)) !=
-	    0)
+	p8_info(w, hex, &pi);
+	place.opts = &w->opts;
+	place.info = &pi;
+	/*
+	 * With before_place, from its call on nothing is removed: the caller
+	 * may have recorded the placing, and the files are its evidence.
+	 */
+	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL,
+	         w->opts.before_place != NULL ? p8_before_place : NULL, &place,
+	         err)) != 0)
 		goto done;
-	if (info != NULL) {
-		info->version = w->opts.version;
-		info->nb_of_txs = w->txs;
-		info->ctrl_sum = w->sum;
-		info->nb_of_blocks = w->blocks;
-		info->bytes = w->x.bytes;
-		memcpy(info->sha256, hex, sizeof(info->sha256));
-	}
+	if (info != NULL)
+		*info = pi;
 done:
 	if (rc != 0)
 		outfile_where(err, w->f.path, rc);

@@ -15,6 +15,7 @@
 #include "sepa/pes.h"
 
 struct pesv;
+struct xsdv_schema;
 
 /* Lengths of the texts sepad writes (characters, after reduction). */
 #define PES_NOMFIC_MAX 100
@@ -234,12 +235,13 @@ void pes_count_info(
 /* --------------------------------------------- validator (pes_validate.c) */
 
 /*
- * Set up a streamed validation: the XSD from schema_dir and the rules.
+ * Set up a streamed validation: the XSD from schema_dir, or `shared` when
+ * not NULL (parsed once, borrowed until pesv_free), and the rules.
  * `name` (borrowed) names the document in messages; errors go to err
  * (borrowed until pesv_free).
  */
-int pesv_open(struct pesv **out, const char *schema_dir, const char *name,
-    sepa_error *err);
+int pesv_open(struct pesv **out, const char *schema_dir,
+    const struct xsdv_schema *shared, const char *name, sepa_error *err);
 /* Parse the next n bytes: 0, or -1 once the document failed. */
 int pesv_feed(void *v, const char *buf, size_t n);
 /* End of input: the last checks, then the totals into info. */

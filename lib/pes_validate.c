@@ -957,8 +957,8 @@ pesv_free(struct pesv *v)
 }
 
 int
-pesv_open(struct pesv **out, const char *schema_dir, const char *name,
-    sepa_error *err)
+pesv_open(struct pesv **out, const char *schema_dir,
+    const struct xsdv_schema *shared, const char *name, sepa_error *err)
 {
 	xmlSAXHandler sax;
 	struct pesv *v;
@@ -973,12 +973,13 @@ pesv_open(struct pesv **out, const char *schema_dir, const char *name,
 		pesv_free(v);
 		return rc;
 	}
-	snprintf(xsd, sizeof(xsd), "%s/%s", schema_dir, SEPA_PES_XSD);
+	snprintf(xsd, sizeof(xsd), "%s/%s",
+	    schema_dir != NULL ? schema_dir : "", SEPA_PES_XSD);
 	memset(&sax, 0, sizeof(sax));
 	sax.startElementNs = pv_start;
 	sax.endElementNs = pv_end;
 	sax.internalSubset = pv_subset;
-	if ((rc = xsdv_open(&v->x, xsd, &sax, v, name, err)) != 0) {
+	if ((rc = xsdv_open(&v->x, xsd, shared, &sax, v, name, err)) != 0) {
 		pesv_free(v);
 		return rc;
 	}
@@ -1030,7 +1031,7 @@ sepa_pes_validate_file(const char *path, const char *schema_dir,
 	if (path == NULL || schema_dir == NULL || schema_dir[0] == '\0')
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "validation needs a file and the schema directory");
-	if ((rc = pesv_open(&v, schema_dir, path, err)) == 0 &&
+	if ((rc = pesv_open(&v, schema_dir, NULL, path, err)) == 0 &&
 	    (rc = xsdv_feed_file(path, pesv_feed, v, err)) == 0)
 		rc = pesv_finish(v, info);
 	pesv_free(v);

@@ -682,8 +682,8 @@ sepa_pes_open(sepa_pes_writer **out, const char *path,
 	 */
 	w->x.indent = 1;
 	if (opts->validate &&
-	    (rc = pesv_open(&w->v, opts->schema_dir, w->f.path, &w->verr)) !=
-	        0) {
+	    (rc = pesv_open(
+	         &w->v, opts->schema_dir, NULL, w->f.path, &w->verr)) != 0) {
 		*err = w->verr;
 		goto fail;
 	}
@@ -1018,8 +1018,8 @@ sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 			goto done;
 		}
 	}
-	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL, err)) !=
-	    0)
+	if ((rc = outfile_publish(
+	         &w->f, w->opts.sidecar ? hex : NULL, NULL, NULL, err)) != 0)
 		goto done;
 	if (info != NULL) {
 		pes_count_info(&w->n, w->x.bytes, info);

@@ -14,8 +14,6 @@
 #include "sepa/io.h"
 #include "xsdv.h"
 
-#define XSDV_CHUNK (64 * 1024)
-
 long
 xsdv_line(const struct xsdv *v)
 {
@@ -88,24 +86,22 @@ xsdv_close(struct xsdv *v)
 	if (v->ctxt != NULL)
 		xmlFreeParserCtxt(v->ctxt);
 	xmlSchemaFreeValidCtxt(v->vctxt);
-	xmlSchemaFree(v->schema);
-	xmlSchemaFreeParserCtxt(v->pctxt);
+	if (!v->shared) {
+		xmlSchemaFree(v->schema);
+		xmlSchemaFreeParserCtxt(v->pctxt);
+	}
 	memset(v, 0, sizeof(*v));
 }
 
-int
-xsdv_open(struct xsdv *v, const char *xsd, const xmlSAXHandler *sax, void *user,
-    const char *name, sepa_error *err)
+/* Parse the XSD at path into v->pctxt and v->schema. */
+static int
+xsdv_load(struct xsdv *v, const char *xsd)
 {
-	xmlSAXHandler h = *sax;
 	int fd;
 
-	memset(v, 0, sizeof(*v));
-	v->err = err;
-	xmlInitParser();
 	/* Checked here: libxml2 would print its own warning on stderr. */
 	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0)
-		return sepa_error_setw(err, SEPA_EXML, xsd, 0,
+		return sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
 		    "could not open the schema: %s", strerror(errno));
 	close(fd);
 	v->path = xsd;
@@ -114,12 +110,59 @@ xsdv_open(struct xsdv *v, const char *xsd, const xmlSAXHandler *sax, void *user,
 		xmlSchemaSetParserStructuredErrors(v->pctxt, xsdv_serror, v);
 		v->schema = xmlSchemaParse(v->pctxt);
 	}
+	v->path = NULL;
 	if (v->schema == NULL) {
 		if (!v->failed)
-			sepa_error_setw(err, SEPA_EXML, xsd, 0,
+			sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
 			    "could not load the schema");
-		v->path = NULL;
-		return err != NULL ? err->code : SEPA_EXML;
+		return v->err != NULL ? v->err->code : SEPA_EXML;
+	}
+	return 0;
+}
+
+int
+xsdv_schema_load(struct xsdv_schema *s, const char *xsd, sepa_error *err)
+{
+	struct xsdv v;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	memset(&v, 0, sizeof(v));
+	v.err = err;
+	xmlInitParser();
+	rc = xsdv_load(&v, xsd);
+	if (v.pctxt != NULL) /* its error handler pointed at v */
+		xmlSchemaSetParserStructuredErrors(v.pctxt, NULL, NULL);
+	s->pctxt = v.pctxt;
+	s->schema = v.schema;
+	if (rc != 0)
+		xsdv_schema_free(s);
+	return rc;
+}
+
+void
+xsdv_schema_free(struct xsdv_schema *s)
+{
+	xmlSchemaFree(s->schema);
+	xmlSchemaFreeParserCtxt(s->pctxt);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+xsdv_open(struct xsdv *v, const char *xsd, const struct xsdv_schema *shared,
+    const xmlSAXHandler *sax, void *user, const char *name, sepa_error *err)
+{
+	xmlSAXHandler h = *sax;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->err = err;
+	xmlInitParser();
+	if (shared != NULL) {
+		v->schema = shared->schema;
+		v->shared = 1;
+	} else if ((rc = xsdv_load(v, xsd)) != 0) {
+		return rc;
 	}
 	v->path = name;
 	v->vctxt = xmlSchemaNewValidCtxt(v->schema);

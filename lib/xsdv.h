@@ -21,6 +21,9 @@
 
 #include "sepa/error.h"
 
+/* The chunks xsdv_feed_file reads (a validator may look at the first). */
+#define XSDV_CHUNK (64 * 1024)
+
 struct xsdv {
 	xmlParserCtxtPtr ctxt;
 	sepa_error *err; /* borrowed until xsdv_close */
@@ -29,18 +32,30 @@ struct xsdv {
 	uint64_t bytes; /* fed so far */
 	xmlSchemaParserCtxtPtr pctxt;
 	xmlSchemaPtr schema;
+	int shared; /* schema borrowed from a struct xsdv_schema */
 	xmlSchemaValidCtxtPtr vctxt;
 	xmlSchemaSAXPlugPtr plug;
 };
 
+/* A schema parsed once, to validate many documents. */
+struct xsdv_schema {
+	xmlSchemaParserCtxtPtr pctxt;
+	xmlSchemaPtr schema;
+};
+
+/* Parse the XSD at xsd into s; xsdv_schema_free is safe after failure. */
+int xsdv_schema_load(struct xsdv_schema *s, const char *xsd, sepa_error *err);
+void xsdv_schema_free(struct xsdv_schema *s);
+
 /*
- * Load the schema at xsd, then set up a push parser (no network, no
+ * Load the schema at xsd, or borrow `shared` (not NULL: kept by the
+ * caller until xsdv_close), then set up a push parser (no network, no
  * CDATA nodes) with the handlers of sax and `user` as their context,
  * the schema plugged in. `name` names the document in later messages.
  * On failure v holds nothing to use, but xsdv_close is safe.
  */
-int xsdv_open(struct xsdv *v, const char *xsd, const xmlSAXHandler *sax,
-    void *user, const char *name, sepa_error *err);
+int xsdv_open(struct xsdv *v, const char *xsd, const struct xsdv_schema *shared,
+    const xmlSAXHandler *sax, void *user, const char *name, sepa_error *err);
 
 /* The line the parser is at (0 before it starts). */
 long xsdv_line(const struct xsdv *v);

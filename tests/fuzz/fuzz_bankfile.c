@@ -6,14 +6,14 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib/include \
  *       $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_bankfile.c \
  *       lib/bankfile.c lib/error.c $(pkg-config --libs libxml-2.0)
- *   ./a.out -dict=tests/fuzz/bankfile.dict CORPUS tests/data/bank/pain002
+ *   ./a.out -dict=tests/fuzz/fuzz_bankfile.dict CORPUS tests/data/bank/pain002
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "fuzz.h"
 #include "sepa/bankfile.h"
+#include "fuzz.h"
 
 static int
 fuzz_record(const sepa_bankfile_record *r, void *arg)

@@ -4,21 +4,21 @@
  * write out of bounds; every record must be well formed; and a flow the
  * validator accepts must also be one the reader reads whole.
  *
- * The validator loads schemas/pes/ from SEPAD_SCHEMA_DIR, else from
- * "schemas" (make fuzz runs from the source tree); without the schema
- * only the reader is fuzzed.
+ * The validator's schema (schemas/pes/) is parsed once, from
+ * SEPAD_SCHEMA_DIR or else the source tree's schemas/.
  *
  *   make fuzz   (FUZZ_SEEDS_pes := tests/data/pes)
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "fuzz.h"
 #include "pes_internal.h"
 #include "sepa/pes.h"
+#include "xsdv.h"
+#include "fuzz.h"
 
 static int
 fuzz_record(const sepa_pes_record *r, void *arg)
@@ -56,29 +56,40 @@ fuzz_ack(const sepa_pes_ack *a, void *arg)
 	return 0;
 }
 
+#ifndef SEPAD_SRCDIR
+#define SEPAD_SRCDIR "."
+#endif
+
+/* Parsed at the first input, kept for the process. */
+static struct xsdv_schema fuzz_xsd;
+
 /* 1 when the validator accepts the input. */
 static int
 fuzz_validate(const uint8_t *data, size_t size)
 {
-	static int no_schema;
-	const char *dir = getenv("SEPAD_SCHEMA_DIR");
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_pes_info info;
 	struct pesv *v = NULL;
 	int rc;
 
-	if (no_schema)
-		return 0;
-	if (pesv_open(&v, dir != NULL ? dir : "schemas", "fuzz", &err) != 0) {
-		no_schema = 1;
-		return 0;
+	if (fuzz_xsd.schema == NULL) {
+		const char *dir = getenv("SEPAD_SCHEMA_DIR");
+		char xsd[4096];
+
+		snprintf(xsd, sizeof(xsd), "%s/%s",
+		    dir != NULL ? dir : SEPAD_SRCDIR "/schemas", SEPA_PES_XSD);
+		if (xsdv_schema_load(&fuzz_xsd, xsd, &err) != 0)
+			abort();
 	}
+	if (pesv_open(&v, NULL, &fuzz_xsd, "fuzz", &err) != 0)
+		abort();
 	pesv_feed(v, (const char *)data, size);
 	rc = pesv_finish(v, &info);
 	if (rc != 0)
 		FUZZ_CHECK(rc < 0 && err.msg[0] != '\0');
 	else
-		FUZZ_CHECK(info.nb_bordereaux > 0 && info.nb_pieces > 0);
+		FUZZ_CHECK(info.nb_bordereaux > 0 && info.nb_pieces > 0 &&
+		    info.bytes == size);
 	pesv_free(v);
 	return rc == 0;
 }
