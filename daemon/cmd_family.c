@@ -29,6 +29,7 @@ struct family_out {
 	bool csv;
 	int64_t sum[LI_NCOLS]; /* the invoices' amounts, by column */
 	int64_t mandates, invoices, lines, events;
+	bool family; /* family show: its mandates are listed */
 };
 
 /* "12,30 €" from a column of cents. */
@@ -94,7 +95,7 @@ family_invoice(void *arg, const char *const *c)
 
 	for (int i = LI_TOTAL; i <= LI_DIFFERENCE; i++)
 		o->sum[i] += strtoll(c[i], NULL, 10);
-	if (o->invoices++ == 0 && o->mandates == 0)
+	if (o->invoices++ == 0 && o->family && o->mandates == 0)
 		fputs("no mandate: payable by other means\n", o->fp);
 	fprintf(o->fp, "invoice %s (%s): %s, %s since %s\n", c[LI_NUMBER],
 	    c[LI_MONTH], family_eur(a, c[LI_TOTAL]), c[LI_STATE], c[LI_SINCE]);
@@ -155,7 +156,7 @@ static int
 family_show(struct ctl *ctl, const char *ref)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct family_out o = {.fp = stdout};
+	struct family_out o = {.fp = stdout, .family = true};
 	struct db *db;
 	int64_t cred;
 	int rc;

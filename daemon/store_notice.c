@@ -167,9 +167,15 @@ notice_log(struct db *db, int64_t creditor_id, sepa_date today, int64_t notices,
 	char msg[160];
 	struct event ev = {0};
 
-	snprintf(msg, sizeof(msg),
-	    "%" PRId64 " notices and %" PRId64 " corrected notices written",
-	    notices, corrected);
+	if (corrected == 0)
+		snprintf(
+		    msg, sizeof(msg), "%" PRId64 " notices written", notices);
+	else
+		snprintf(msg, sizeof(msg),
+		    "%" PRId64 " corrected notices (avis rectificatifs) "
+		    "written: send them to the families (notices/corrections-"
+		    "*.csv)",
+		    corrected);
 	ev.kind = "notices.written";
 	ev.message = msg;
 	ev.business_date = today;

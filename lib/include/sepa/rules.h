@@ -3,11 +3,14 @@
  * dates and states: which month an account change applies to, which
  * amendment the next collection carries, FRST or RCUR, due dates, the end
  * of a mandate after a family's letter, the 36-month lapse, the
- * two-rejects rule and hour rounding.
+ * two-rejects rule, hour rounding, when a debit the bank did not answer
+ * is settled, when an unpaid invoice is reminded and sent to recovery,
+ * and when a family's credit is refunded.
  *
  * Where the product specification and the commune's contract differ
  * (docs/product.md), these functions follow the contract: see
- * sepa_rule_account_change_month and sepa_rule_letter_end.
+ * sepa_rule_account_change_month, sepa_rule_letter_end and
+ * sepa_rule_unpaid_after.
  *
  * This header is the map of the rules: each one is written once, here or
  * (for the set-based SQL that handles a whole file or month at a time) in
