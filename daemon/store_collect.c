@@ -136,11 +136,23 @@ enum {
 	"   AND c.state NOT IN ('rejected', 'cancelled')"
 
 /*
+ * A mandate m that the software sepad replaced presented already
+ * (migration 025): the account it debited, the mandate's first, for the
+ * amendment of a change made before sepad's first debit; else NULL.
+ */
+#define COLLECT_PRESENTED_IBAN \
+	"CASE WHEN m.presented_before THEN (SELECT a0.iban" \
+	"   FROM mandate_accounts a0 WHERE a0.creditor_id = m.creditor_id" \
+	"   AND a0.mandate_id = m.id ORDER BY a0.applies_from, a0.id" \
+	"   LIMIT 1) END"
+
+/*
  * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
  * due date of the collection, the account of the month (latest
  * applies_from <= month), the IBAN last debited on the mandate and
- * whether it was ever debited (COLLECT_DEBITS).
+ * whether it was ever debited (COLLECT_DEBITS, or by the software sepad
+ * replaced: COLLECT_PRESENTED_IBAN).
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
@@ -151,8 +163,9 @@ static const char collect_candidates_sql[] =
     " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
     "  coalesce((SELECT c.iban" COLLECT_DEBITS
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1), ''),"
-    "  EXISTS (SELECT 1" COLLECT_DEBITS "),"
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_IBAN ", ''),"
+    "  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS "),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  coalesce(att.n, 0) + 1,"
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,11 +52,13 @@ static const struct import_kind_def import_kinds[] = {
             {"city", 1}, {"country", 1}, {"email", 0}, {"bracket", 1}},
         "COPY staging_families (file_id, line, family_ref, payer_name, "
         "street, postcode, town, country, email, bracket) FROM STDIN"},
-    [IMPORT_MANDATES] = {"mandates", 5,
+    /* last_collected_on and sequence: the history of a mandate that
+     * another software debited (migration 025) */
+    [IMPORT_MANDATES] = {"mandates", 7,
         {{"rum", 1}, {"family_ref", 1}, {"iban", 1}, {"bic", 0},
-            {"signed_on", 1}},
+            {"signed_on", 1}, {"last_collected_on", 0}, {"sequence", 0}},
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
-        "signed_on) FROM STDIN"},
+        "signed_on, last_collected_on, sequence) FROM STDIN"},
     [IMPORT_TARIFFS] = {"tariffs", 5,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
             {"valid_from", 1}},
@@ -380,7 +383,8 @@ import_email(struct import_row *r, size_t k)
  */
 struct import_fields {
 	const char *v[IMPORT_MAX_COLS];
-	char date[SEPA_DATE_BUFSZ], num[32], cc[3];
+	char date[SEPA_DATE_BUFSZ], date2[SEPA_DATE_BUFSZ], num[32], cc[3];
+	char seq[8];
 	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
 };
 
@@ -399,10 +403,71 @@ import_check_family(struct import_row *r, struct import_fields *f)
 	f->v[7] = import_text(r, 7);
 }
 
+/* A date column that must not be after the business date. */
+static int
+import_past_date(
+    struct import_row *r, size_t k, char out[SEPA_DATE_BUFSZ], sepa_date *d)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (import_date(r, k, out) != 0)
+		return -1;
+	sepa_date_parse(d, out, &e);
+	if (sepa_date_cmp(*d, r->today) > 0) {
+		char why[64], td[SEPA_DATE_BUFSZ];
+
+		snprintf(why, sizeof(why), "after the business date %s",
+		    sepa_date_iso(td, r->today));
+		import_bad(r, k, why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The history a mandate brings from the software sepad replaces
+ * (migration 025): the last debit it made, not before the signature nor
+ * after today, and FRST or RCUR (any case); absent: NULL.
+ */
+static void
+import_check_history(struct import_row *r, struct import_fields *f,
+    int signed_ok, sepa_date signed_on)
+{
+	const char *seq = import_field(r, 6);
+	sepa_date last;
+
+	f->v[5] = NULL;
+	if (import_field(r, 5)[0] != '\0' &&
+	    import_past_date(r, 5, f->date2, &last) == 0) {
+		if (signed_ok && sepa_date_cmp(last, signed_on) < 0) {
+			char why[80];
+
+			snprintf(why, sizeof(why),
+			    "before the signature date %s", f->date);
+			import_bad(r, 5, why);
+		}
+		f->v[5] = f->date2;
+	}
+	f->v[6] = NULL;
+	if (seq[0] == '\0')
+		return;
+	if (strlen(seq) != 4 ||
+	    (strcasecmp(seq, "FRST") != 0 && strcasecmp(seq, "RCUR") != 0)) {
+		import_bad(r, 6, "sequence must be FRST or RCUR");
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		f->seq[i] = (char)(seq[i] & ~0x20);
+	f->seq[4] = '\0';
+	f->v[6] = f->seq;
+}
+
 static void
 import_check_mandate(struct import_row *r, struct import_fields *f)
 {
 	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date signed_on = {0, 0, 0};
+	int signed_ok;
 
 	if (sepa_id_validate(import_field(r, 0), "RUM", &e) != 0)
 		import_bad(r, 0, import_reason(e.msg));
@@ -416,19 +481,9 @@ import_check_mandate(struct import_row *r, struct import_fields *f)
 	    sepa_bic_parse(f->bic, import_field(r, 3), SEPA_BIC_2019, &e) != 0)
 		import_bad(r, 3, import_reason(e.msg));
 	f->v[3] = f->bic[0] ? f->bic : NULL;
-	if (import_date(r, 4, f->date) == 0) {
-		sepa_date d;
-
-		sepa_date_parse(&d, f->date, &e);
-		if (sepa_date_cmp(d, r->today) > 0) {
-			char why[64], td[SEPA_DATE_BUFSZ];
-
-			snprintf(why, sizeof(why), "after the business date %s",
-			    sepa_date_iso(td, r->today));
-			import_bad(r, 4, why);
-		}
-	}
+	signed_ok = import_past_date(r, 4, f->date, &signed_on) == 0;
 	f->v[4] = f->date;
+	import_check_history(r, f, signed_ok, signed_on);
 }
 
 static void
@@ -635,7 +690,24 @@ static const char *const import_checks[] = {
         "f ON f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
         "mandates m ON m.creditor_id = $1 AND m.family_id = f.id AND "
         "m.state = 'active' AND upper(m.rum) <> upper(s.rum) WHERE "
-        "s.file_id = $2",
+        "s.file_id = $2 "
+        /* a known mandate's history only moves forward (025) */
+        "UNION ALL "
+        "SELECT s.line, 'last_collected_on', s.last_collected_on::text, "
+        "CASE WHEN s.last_collected_on < m.signed_on THEN 'before the "
+        "signature date ' || m.signed_on || ' of mandate ' || m.rum ELSE "
+        "'mandate ' || m.rum || ' was last collected on ' || "
+        "m.last_collected_on || ' already: its history only moves "
+        "forward' END FROM staging_mandates s JOIN mandates m ON "
+        "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) WHERE "
+        "s.file_id = $2 AND (s.last_collected_on < m.signed_on OR "
+        "s.last_collected_on < m.last_collected_on) "
+        "UNION ALL "
+        "SELECT s.line, 'sequence', s.sequence, 'mandate ' || m.rum || ' "
+        "was presented already (RCUR): its history only moves forward' "
+        "FROM staging_mandates s JOIN mandates m ON m.creditor_id = $1 AND "
+        "upper(m.rum) = upper(s.rum) WHERE s.file_id = $2 AND s.sequence "
+        "= 'FRST' AND m.presented_before",
     [IMPORT_TARIFFS] =
         "SELECT s.line, 'valid_from', s.valid_from::text, 'service ' || "
         "s.service || ', bracket ' || s.bracket || ' from this date already "
@@ -857,10 +929,24 @@ static const struct import_step import_moves[][3] = {
         },
     [IMPORT_MANDATES] =
         {
+            /* a known mandate: its history forward only (025) */
+            {"update the mandates' history",
+                "WITH up AS (UPDATE mandates m SET last_collected_on = "
+                "greatest(m.last_collected_on, s.last_collected_on), "
+                "presented_before = m.presented_before OR s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', updated_at = now() FROM "
+                "staging_mandates s WHERE s.file_id = $2 AND m.creditor_id "
+                "= $1 AND upper(m.rum) = upper(s.rum) AND (s.last_collected_on "
+                "> m.last_collected_on OR (s.last_collected_on IS NOT NULL "
+                "AND m.last_collected_on IS NULL) OR (s.sequence = 'RCUR' AND "
+                "NOT m.presented_before)) RETURNING 1) SELECT 0, count(*), 0 "
+                "FROM up"},
             {"store the mandates",
                 "WITH ins AS (INSERT INTO mandates (creditor_id, family_id, "
-                "rum, signed_on, source_file_id, source_line) SELECT $1, "
-                "f.id, s.rum, s.signed_on, $2, s.line FROM staging_mandates "
+                "rum, signed_on, last_collected_on, presented_before, "
+                "source_file_id, source_line) SELECT $1, f.id, s.rum, "
+                "s.signed_on, s.last_collected_on, s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', $2, s.line FROM staging_mandates "
                 "s JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
                 "s.family_ref WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 "
                 "FROM mandates m WHERE m.creditor_id = $1 AND upper(m.rum) "

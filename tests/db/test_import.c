@@ -508,3 +508,115 @@ Test(import, mandates_refused_against_existing_data)
 	unlink(path);
 	fx_close(&fx);
 }
+
+/* A temporary CSV file holding `text`; its path into path. */
+static void
+fx_csv(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *fp;
+
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+Test(import, mandate_history_from_the_previous_software)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/import-hist-XXXXXX";
+	char back[] = "/tmp/import-hist-back-XXXXXX";
+	char bad[] = "/tmp/import-hist-bad-XXXXXX";
+	char fwd[] = "/tmp/import-hist-fwd-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+
+	fx_open(&fx);
+	fx_ok(&fx, IMPORT_FAMILIES, DATA "families_ok.csv");
+	/* signed in 2021, debited by the old software until June */
+	fx_csv(path,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-06-15;rcur\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;;\n");
+	fx_ok(&fx, IMPORT_MANDATES, path);
+	cr_assert_eq(fx.res->rows_inserted, 2);
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-OLD-1' "
+	        "AND last_collected_on = '2025-06-15' AND "
+	        "presented_before"),
+	    1);
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-OLD-2' "
+	        "AND last_collected_on IS NULL AND NOT "
+	        "presented_before"),
+	    1);
+
+	/* Bad history: before the signature, in the future, no sequence. */
+	fx_csv(bad,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-NEW-3;F003;FR7612345678900000000004238;;2025-10-03;"
+	    "2025-10-02;RCUR\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;"
+	    "2025-11-21;\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;;OOFF\n");
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, bad, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 3);
+	cr_assert_eq(fx.res->issues[0].line, 2);
+	cr_assert_str_eq(fx.res->issues[0].column, "last_collected_on");
+	cr_assert_str_eq(
+	    fx.res->issues[0].reason, "before the signature date 2025-10-03");
+	cr_assert_eq(fx.res->issues[1].line, 3);
+	cr_assert_str_eq(
+	    fx.res->issues[1].reason, "after the business date 2025-11-20");
+	cr_assert_eq(fx.res->issues[2].line, 4);
+	cr_assert_str_eq(fx.res->issues[2].column, "sequence");
+	cr_assert_str_eq(
+	    fx.res->issues[2].reason, "sequence must be FRST or RCUR");
+	cr_assert_eq(snapshot_take(fx.db), before);
+
+	/* Imported again, the history may not go back ... */
+	fx_csv(back,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-05-15;FRST\n");
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, back, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 1);
+	cr_assert_eq(fx.res->nissues, 2);
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "mandate RUM-OLD-1 was last collected on 2025-06-15 already: its "
+	    "history only moves forward");
+	cr_assert_str_eq(fx.res->issues[1].reason,
+	    "mandate RUM-OLD-1 was presented already (RCUR): its history "
+	    "only moves forward");
+	cr_assert_eq(snapshot_take(fx.db), before);
+
+	/* ... but forward it moves: a later debit, FRST to RCUR. */
+	fx_csv(fwd,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-07-15;RCUR\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;"
+	    "2025-10-15;RCUR\n");
+	fx_ok(&fx, IMPORT_MANDATES, fwd);
+	cr_assert_eq(fx.res->rows_inserted, 0);
+	cr_assert_eq(fx.res->rows_updated, 2);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM mandates WHERE presented_before "
+	                 "AND last_collected_on IN ('2025-07-15', "
+	                 "'2025-10-15')"),
+	    2);
+	unlink(path);
+	unlink(back);
+	unlink(bad);
+	unlink(fwd);
+	fx_close(&fx);
+}

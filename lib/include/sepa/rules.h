@@ -118,12 +118,15 @@ const char *sepa_seq_name(enum sepa_seq seq);
 /**
  * FRST or RCUR for a mandate's next collection. `used` is 1 when an
  * earlier collection on the mandate reached the debtor's bank (settled,
- * returned or refunded, or still pending), 0 when there was none or
+ * returned or refunded, or still pending), or when the software sepad
+ * replaced presented it already (the mandates file said `sequence` RCUR:
+ * mandates.presented_before, migration 025); 0 when there was none or
  * every one was rejected before settlement (a rejected FRST leaves the
  * next one FRST).
  * Enforced: store_collect_prepare (daemon/store_collect.c) for each
  * collection written; store_mandate_sequence (daemon/store_mandate.c)
- * for `sepactl mandate show`.
+ * for `sepactl mandate show`. The imported history is read in by
+ * store_import_file (daemon/store_import.c), forward only.
  */
 enum sepa_seq sepa_rule_sequence(const sepa_rules *r, int used);
 
@@ -168,7 +171,9 @@ sepa_date sepa_rule_letter_end(
  * 1 when a mandate whose last collection (or signature, when never
  * collected) was on `last_use` has lapsed on date `on`: more than
  * `lapse_months` months have passed (on the anniversary it is still
- * usable).
+ * usable). The last collection is the latest of those sepad presented
+ * and the last debit made by the software sepad replaced (the mandates
+ * file's `last_collected_on`, mandates.last_collected_on, migration 025).
  * Enforced: store_mandate_sweep (daemon/store_mandate.c); its SQL only
  * picks the candidates, with a week of slack, and this function decides.
  */

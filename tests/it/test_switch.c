@@ -1,0 +1,271 @@
+/*
+ * test_switch.c - a commune that replaces its old software with sepad,
+ * through the binaries, as the finance department would: mandates that
+ * bring their history (last debit, RCUR), payer names the SEPA character
+ * set cannot hold, a recorded part cancelled, the month billed once its
+ * consumption is in, a dry run of the invoice run, and the two
+ * amendments an operator triggers (a new RUM, a new ICS). Every
+ * pain.008 written is checked against the EPC XSD with xmllint.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../db/dbtest.h"
+#include "ctlrun.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+
+#define EPC_XSD SEPAD_SRCDIR "/schemas/EPC130-08_2025_V1.0_pain.008.001.08.xsd"
+
+/* One commune: its database, directory (inputs, outbox), configuration. */
+struct commune {
+	char name[64];
+	char conninfo[DBTEST_CONNINFO_MAX];
+	char dir[128];
+	char conf[160];
+	char outbox[160];
+	struct db *db;
+};
+
+/* sepactl -c CONF --today DAY ARGS into r; its exit status. */
+static int
+ctl(struct commune *c, struct ctlrun *r, const char *day, const char *args)
+{
+	char all[2048];
+
+	snprintf(all, sizeof(all), "-c %s --today %s %s", c->conf, day, args);
+	ctlrun(r, all);
+	return r->status;
+}
+
+/* The same, which must succeed. */
+static void
+ctl_ok(struct commune *c, struct ctlrun *r, const char *day, const char *args)
+{
+	cr_assert_eq(
+	    ctl(c, r, day, args), 0, "sepactl %s: %s%s", args, r->out, r->err);
+}
+
+/* A file of the commune's directory holding `text`. */
+static void
+put(struct commune *c, const char *file, const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", c->dir, file);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp, "%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* `sepactl import KIND DIR/FILE` on `day`: its exit status. */
+static int
+import(struct commune *c, struct ctlrun *r, const char *day, const char *kind,
+    const char *file)
+{
+	char args[512];
+
+	snprintf(args, sizeof(args), "import %s %s/%s", kind, c->dir, file);
+	return ctl(c, r, day, args);
+}
+
+static void
+import_ok(
+    struct commune *c, const char *day, const char *kind, const char *file)
+{
+	static struct ctlrun r;
+
+	cr_assert_eq(import(c, &r, day, kind, file), 0, "import %s %s: %s%s",
+	    kind, file, r.out, r.err);
+}
+
+static int64_t
+q(struct commune *c, const char *sql)
+{
+	return dbtest_int(c->db, sql);
+}
+
+/* A database of its own, a directory, the configuration (+ extra), init. */
+static void
+commune_open(struct commune *c, const char *extra)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	static struct ctlrun r;
+
+	dbtest_create(c->conninfo, c->name, "sepad");
+	cr_assert_eq(db_connect(&c->db, c->conninfo, &err), 0, "%s", err.msg);
+	snprintf(c->dir, sizeof(c->dir), "/tmp/sepad-switch-XXXXXX");
+	cr_assert_not_null(mkdtemp(c->dir));
+	snprintf(c->conf, sizeof(c->conf), "%s/sepad.conf", c->dir);
+	snprintf(c->outbox, sizeof(c->outbox), "%s/outbox", c->dir);
+	ctlrun_commune_conf(c->conf, c->conninfo, c->outbox, extra);
+	ctl_ok(c, &r, "2026-09-01", "init");
+}
+
+static void
+commune_close(struct commune *c)
+{
+	char cmd[256];
+
+	db_close(c->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", c->dir);
+	cr_expect_eq(system(cmd), 0);
+	dbtest_drop(c->name);
+}
+
+/* The pain.008 file `name` of the outbox, read whole (malloc'd). */
+static char *
+outbox_file(struct commune *c, const char *name)
+{
+	char path[256];
+	FILE *fp;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", c->outbox, name);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* The file passes the EPC XSD (xmllint, as a bank's portal would check). */
+static void
+xsd_ok(struct commune *c, const char *name)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+	    "xmllint --noout --schema %s %s/%s >/dev/null 2>&1", EPC_XSD,
+	    c->outbox, name);
+	cr_assert_eq(system(cmd), 0, "%s does not pass the EPC XSD", name);
+}
+
+/* The DrctDbtTxInf of `e2e` in xml (a pointer into it), or NULL. */
+static const char *
+tx_of(const char *xml, const char *e2e)
+{
+	char tag[96];
+
+	snprintf(tag, sizeof(tag), "<EndToEndId>%s</EndToEndId>", e2e);
+	return strstr(xml, tag);
+}
+
+/* The SeqTp of the payment block holding `e2e`. */
+static void
+seq_of(const char *xml, const char *e2e, char out[5])
+{
+	const char *tx = tx_of(xml, e2e), *s = NULL, *p;
+
+	cr_assert_not_null(tx, "%s not in the file", e2e);
+	for (p = strstr(xml, "<SeqTp>"); p != NULL && p < tx;
+	     p = strstr(p + 1, "<SeqTp>"))
+		s = p;
+	cr_assert_not_null(s);
+	memcpy(out, s + 7, 4);
+	out[4] = '\0';
+}
+
+/* The EndToEndId of the live collection of mandate `rum`, into out. */
+static void
+e2e_of(struct commune *c, const char *rum, char *out, size_t size)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	const char *params[1] = {rum};
+	PGresult *res;
+
+	cr_assert_eq(db_query(c->db, &res, "find the collection",
+	                 "SELECT end_to_end_id FROM collections WHERE rum = $1 "
+	                 "AND state <> 'cancelled' ORDER BY id DESC LIMIT 1",
+	                 1, params, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(PQntuples(res), 1, "no collection of %s", rum);
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	db_result_free(res);
+}
+
+/* The families, tariffs and September's consumption of the commune. */
+static const char families_csv[] =
+    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+    "F1;Jeanne Martin;2 rue des Lilas;99999;Saint-Exemple;FR;;A\n"
+    "F2;Paul Durand;4 rue des Lilas;99999;Saint-Exemple;FR;;A\n";
+
+static const char tariffs_csv[] = "service;bracket;unit;price;valid_from\n"
+                                  "CANTINE;A;meal;3.50;2021-09-01\n";
+
+static const char consumption_sep_csv[] =
+    "family_ref;child_ref;child_name;service;date;quantity\n"
+    "F1;C1;Lou;CANTINE;2026-09-03;1\n"
+    "F1;C1;Lou;CANTINE;2026-09-04;1\n"
+    "F2;C1;Tom;CANTINE;2026-09-03;1\n";
+
+/*
+ * Mandate history: F1 signed in 2021 and debited by the old software
+ * every month until June 2026 (RCUR); F2 signed this September, never
+ * presented. On 1 October F1 is not lapsed, and on the 6th it is debited
+ * RCUR and F2 FRST.
+ */
+Test(switch, imported_history_keeps_the_mandate_rcur_and_alive)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char seq[5], e2e[64];
+	char *xml;
+
+	commune_open(&c, "");
+	put(&c, "families.csv", families_csv);
+	put(&c, "tariffs.csv", tariffs_csv);
+	put(&c, "mandates.csv",
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-F1;F1;FR7630006000011234567890189;;2021-03-10;2026-06-15;"
+	    "RCUR\n"
+	    "RUM-F2;F2;FR7630004000031234567890143;;2026-09-01;;\n");
+	put(&c, "conso-09.csv", consumption_sep_csv);
+	import_ok(&c, "2026-09-25", "families", "families.csv");
+	import_ok(&c, "2026-09-25", "tariffs", "tariffs.csv");
+	import_ok(&c, "2026-09-25", "mandates", "mandates.csv");
+	import_ok(&c, "2026-09-30", "consumption", "conso-09.csv");
+	ctl_ok(&c, &r, "2026-09-25", "mandate show RUM-F1");
+	cr_expect(strstr(r.out,
+	              "before sepad: last collected on 2026-06-15, presented "
+	              "(next debit RCUR)") != NULL,
+	    "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "lapses after 2029-06-15") != NULL, "%s", r.out);
+
+	/* 1 October: the sweep lapses nothing, September is billed. */
+	ctl_ok(&c, &r, "2026-10-01", "cycle");
+	cr_expect(strstr(r.out, "0 lapsed") != NULL, "%s", r.out);
+	cr_assert_eq(q(&c,
+	                 "SELECT count(*) FROM mandates WHERE state = "
+	                 "'active'"),
+	    2);
+	/* 6 October: the file of the month. */
+	ctl_ok(&c, &r, "2026-10-06", "cycle");
+	xml = outbox_file(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	e2e_of(&c, "RUM-F1", e2e, sizeof(e2e));
+	seq_of(xml, e2e, seq);
+	cr_expect_str_eq(seq, "RCUR");
+	e2e_of(&c, "RUM-F2", e2e, sizeof(e2e));
+	seq_of(xml, e2e, seq);
+	cr_expect_str_eq(seq, "FRST");
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	free(xml);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM mandates WHERE state = "
+	                 "'active'"),
+	    2);
+	commune_close(&c);
+}
