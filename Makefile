@@ -353,8 +353,9 @@ format-check:
 # ----------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=...]: programs built for the
 # installed data directory (build/install), the data they read (XSDs,
-# migrations, the cluster script, the example configuration), manual
-# pages and the systemd files. Then, on the target: systemd-sysusers,
+# migrations, the cluster script, the example configuration, the school
+# holiday calendar of the CAF declaration), manual pages and the systemd
+# files. Then, on the target: systemd-sysusers,
 # systemd-tmpfiles --create, journalctl --update-catalog, and write
 # /etc/sepad/sepad.conf from the example.
 BINDIR ?= $(PREFIX)/bin
@@ -378,7 +379,8 @@ install:
 	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
-	install -m 0644 conf/sepad.conf.example $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
+	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 build/man/sepad.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 build/man/sepad.8 $(DESTDIR)$(MANDIR)/man8/

@@ -1,7 +1,7 @@
 /*
- * cmd_import.c - `sepactl import families|mandates|tariffs|consumption
- * FILE`: take a CSV file in whole or refuse it whole, with one line per
- * bad row.
+ * cmd_import.c - `sepactl import families|mandates|tariffs|consumption|
+ * children FILE`: take a CSV file in whole or refuse it whole, with one
+ * line per bad row.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -60,14 +60,28 @@ import_summary(
 		break;
 	case IMPORT_TARIFFS:
 		printf(", %" PRId64 " new tariffs, %" PRId64
-		       " already known, %" PRId64 " new services\n",
+		       " already known, %" PRId64 " new services",
 		    res->rows_inserted, res->rows_total - res->rows_inserted,
 		    res->created);
+		if (res->rows_updated > 0)
+			printf(", %" PRId64 " with a new CAF activity",
+			    res->rows_updated);
+		putchar('\n');
 		break;
 	case IMPORT_CONSUMPTION:
 		printf(", %" PRId64 " consumption lines, %" PRId64
-		       " new children\n",
+		       " new children",
 		    res->rows_inserted, res->created);
+		if (res->rows_updated > 0)
+			printf(", %" PRId64 " birth dates given",
+			    res->rows_updated);
+		putchar('\n');
+		break;
+	case IMPORT_CHILDREN:
+		printf(", %" PRId64 " new children, %" PRId64
+		       " updated, %" PRId64 " unchanged\n",
+		    res->rows_inserted, res->rows_updated,
+		    res->rows_total - res->rows_inserted - res->rows_updated);
 		break;
 	}
 }
@@ -88,8 +102,8 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 		return cmd_import_returns(ctl, argc, argv);
 	if (argc != 3 || store_import_kind_parse(&kind, argv[1]) != 0) {
 		log_warnx("import needs families, mandates, tariffs, "
-		          "consumption or returns and a file (see sepactl "
-		          "import --help)");
+		          "consumption, children or returns and a file (see "
+		          "sepactl import --help)");
 		return CTL_USAGE;
 	}
 	if (access(argv[2], R_OK) != 0) {

@@ -28,15 +28,6 @@ invoice_status(const sepa_error *err)
 	    : CTL_INTERNAL;
 }
 
-static double
-invoice_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 invoice_run(struct ctl *ctl, int argc, char **argv)
 {
@@ -96,7 +87,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	if (store_creditor_find(db, ctl->cfg.cred_ics, &cred, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
-	t0 = invoice_clock();
+	t0 = log_clock();
 	if (store_invoice_run(db, cred, &o, &r, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
@@ -112,7 +103,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 		    (long long)r.lines, (long long)r.regularisations,
 		    (long long)r.reminders, sepa_money_fr(am, r.total_cents),
 		    due);
-	t1 = invoice_clock();
+	t1 = log_clock();
 	log_debug("invoicing took %.2f s", t1 - t0);
 	/* The notices follow the database; writing them again is harmless
 	 * and repairs a run interrupted after its commit. */
@@ -128,7 +119,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 		    "invoices for %s are issued, but their notices could not "
 		    "be written (run the command again)",
 		    m);
-	log_debug("the notices took %.2f s", invoice_clock() - t1);
+	log_debug("the notices took %.2f s", log_clock() - t1);
 	printf("notices: %lld in %s/notices/%s\n", (long long)notices,
 	    ctl->cfg.dir_outbox, m);
 	return CTL_OK;

@@ -1,7 +1,8 @@
 /*
  * cmd_returns.c - `sepactl import returns FILE...` (bank returns, each
- * file in its own transaction) and `sepactl recovery export` (the unpaid
- * invoices for the treasury).
+ * file in its own transaction), `sepactl recovery export` (the unpaid
+ * invoices for the treasury) and `sepactl report` (the month's figures;
+ * `report caf` is in cmd_caf.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "sepa/reasons.h"
 #include "commands.h"
 #include "ctl.h"
+#include "htmlout.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_recovery.h"
@@ -150,33 +152,6 @@ report_label(const char *code)
 	return r != NULL ? r->label_fr : "motif inconnu";
 }
 
-/* Text for HTML element content and attribute values. */
-static void
-report_html_text(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-	}
-}
-
 static void
 report_text(FILE *fp, const struct report *r, const char *creditor)
 {
@@ -219,13 +194,13 @@ report_html(FILE *fp, const struct report *r, const char *creditor)
 	    "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
 	    "<title>",
 	    fp);
-	report_html_text(fp, creditor);
+	htmlout_text(fp, creditor);
 	fprintf(fp,
 	    " %s</title><style>body{font-family:sans-serif}td,th{padding:"
 	    "2px 8px;text-align:left}td.n{text-align:right}</style></head>"
 	    "<body>\n<h1>",
 	    m);
-	report_html_text(fp, creditor);
+	htmlout_text(fp, creditor);
 	fprintf(fp, " &#8212; %s</h1>\n<table>\n", m);
 	fprintf(fp,
 	    "<tr><th>collections presented</th><td class=\"n\">%" PRId64
@@ -254,11 +229,11 @@ report_html(FILE *fp, const struct report *r, const char *creditor)
 	    fp);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td>", fp);
-		report_html_text(fp, r->reasons[i].state);
+		htmlout_text(fp, r->reasons[i].state);
 		fputs("</td><td>", fp);
-		report_html_text(fp, r->reasons[i].code);
+		htmlout_text(fp, r->reasons[i].code);
 		fputs("</td><td>", fp);
-		report_html_text(fp, report_label(r->reasons[i].code));
+		htmlout_text(fp, report_label(r->reasons[i].code));
 		fprintf(fp,
 		    "</td><td class=\"n\">%" PRId64
 		    "</td><td class=\"n\">%s EUR</td></tr>\n",
@@ -276,9 +251,9 @@ report_html(FILE *fp, const struct report *r, const char *creditor)
 
 		fprintf(fp, "<text x=\"0\" y=\"%zu\" font-size=\"12\">",
 		    i * 24 + 20);
-		report_html_text(fp, r->reasons[i].state);
+		htmlout_text(fp, r->reasons[i].state);
 		fputc(' ', fp);
-		report_html_text(fp, r->reasons[i].code);
+		htmlout_text(fp, r->reasons[i].code);
 		fprintf(fp,
 		    "</text><rect x=\"140\" y=\"%zu\" width=\"%" PRId64
 		    "\" height=\"18\" fill=\"#b03030\"/><text x=\"%" PRId64
@@ -299,6 +274,9 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 	int64_t cred;
 	int rc;
 
+	/* report caf: the yearly declaration to the CAF (cmd_caf.c). */
+	if (argc >= 2 && strcmp(argv[1], "caf") == 0)
+		return cmd_report_caf(ctl, argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
 			month_arg = argv[++i];
@@ -312,7 +290,7 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 		}
 	}
 	if (month_arg == NULL) {
-		log_warnx("report needs --month YYYY-MM");
+		log_warnx("report needs --month YYYY-MM, or caf --year YYYY");
 		return CTL_USAGE;
 	}
 	if (sepa_month_parse(&month, month_arg, &err) != 0)

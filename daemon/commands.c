@@ -13,15 +13,19 @@ static const struct ctl_command ctl_command_table[] = {
         "changes nothing. With database.conninfo empty, the private cluster is\n"
         "created and started first.\n",
         cmd_init},
-    {"import", "families|mandates|tariffs|consumption FILE | returns FILE...",
+    {"import",
+        "families|mandates|tariffs|consumption|children FILE | returns FILE...",
         "take in a CSV file, or reconcile bank files",
         "Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
         "tab, UTF-8 or import.encoding) and store it in one transaction. A file\n"
         "with any bad row is refused whole, with one line per problem (line,\n"
         "column, value, reason), and the database is left as it was. The same\n"
         "bytes imported again change nothing. Families are updated by\n"
-        "family_ref; tariffs create their services; consumption creates its\n"
-        "children.\n"
+        "family_ref; tariffs create their services (unit meal, slot, hour or\n"
+        "day; caf_activity for the CAF declaration); consumption creates its\n"
+        "children (birth_date, optional, gives a missing birth date); a\n"
+        "children file (child_ref, family_ref, child_name, birth_date) creates\n"
+        "children and corrects their names and birth dates.\n"
         "\n"
         "import returns FILE...: each pain.002, camt.054 or camt.053 file in\n"
         "one transaction: records stored, matched on EndToEndId (checked\n"
@@ -123,11 +127,27 @@ static const struct ctl_command ctl_command_table[] = {
         "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
         "mark them 'recovery': each invoice goes into exactly one export.\n",
         cmd_recovery},
-    {"report", "--month YYYY-MM [--html FILE]", "the month's returns report",
-        "Collections presented and settled in the month (by due date), the\n"
-        "unpaid ones by state and reason code with their labels, mandates\n"
-        "suspended and terminated, invoices sent to recovery; plain text on\n"
-        "stdout, and with --html a self-contained page with an SVG chart.\n",
+    {"report",
+        "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",
+        "the month's returns report, or the year's CAF declaration",
+        "report --month YYYY-MM: collections presented and settled in the\n"
+        "month (by due date), the unpaid ones by state and reason code with\n"
+        "their labels, mandates suspended and terminated, invoices sent to\n"
+        "recovery; plain text on stdout, and with --html a self-contained page\n"
+        "with an SVG chart.\n"
+        "\n"
+        "report caf --year YYYY: the yearly activity declaration to the CAF.\n"
+        "The hours of the services whose tariffs give a caf_activity, by day\n"
+        "of attendance in the year: realisees (as recorded) and facturees (as\n"
+        "invoiced, after billing.hour_rounding), a day counting\n"
+        "caf.hours_per_day hours; per activity, per month, per period (school\n"
+        "weeks, Wednesdays, holidays of caf.zone in caf.holidays) and per age\n"
+        "band (caf.age_bands, the child's age on each day; no birth date:\n"
+        "\"age inconnu\", and the children listed), with the distinct children;\n"
+        "the hours invoiced checked against the invoices. French text on\n"
+        "stdout; --csv: a CSV for French Excel instead (UTF-8 with BOM, ';',\n"
+        "CRLF, decimal comma, DD/MM/YYYY); --html FILE: a page with a chart.\n"
+        "Refused (1) when a day of attendance is outside the holiday calendar.\n",
         cmd_report},
     {"status", "", "database, schema version, counts and the cycle",
         "Print, one \"label: value\" line each: the configuration file read, the\n"

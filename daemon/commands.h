@@ -44,6 +44,8 @@ int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 /* Export the invoices due for recovery (recovery export, cycle). */
 int ctl_recovery_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
+/* cmd_caf.c: report caf, the yearly declaration to the CAF */
+int cmd_report_caf(struct ctl *ctl, int argc, char **argv);
 /* cmd_quarantine.c: quarantine list|apply|dismiss */
 int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
 /* cmd_attention.c: attention list|ack */

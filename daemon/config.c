@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sepa/caf.h"
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
@@ -32,7 +33,8 @@ enum cfg_type {
 	CFG_ENUM, /* one of `choices` (any case), stored as its index (int) */
 	CFG_CODES, /* list of ISO reason codes (4 upper-case alphanumerics) */
 	CFG_COUNTRY, /* ISO 3166 alpha-2 country code */
-	CFG_MONTHDAY /* "MM-DD", a day of January..August, stored as int MMDD */
+	CFG_MONTHDAY, /* "MM-DD", a day of January..August, stored as int MMDD */
+	CFG_AGES /* array of ascending ages, stored as sepa_caf_bands */
 };
 
 struct cfg_key {
@@ -51,6 +53,7 @@ static const char *const cfg_rounding[] = {"up", "none", NULL};
 static const char *const cfg_sequence[] = {"FRST", "RCUR", NULL};
 static const char *const cfg_pain[] = {"001.08", "001.02", NULL};
 static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
+static const char *const cfg_zone[] = {"A", "B", "C", NULL};
 
 #define OFF(f) offsetof(struct sepad_config, f)
 #define S(n, t, f, d, r, doc) \
@@ -146,6 +149,15 @@ static const struct cfg_key cfg_table[] = {
         "unknown)"),
     E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
         "encoding of imported CSV files"),
+    E("caf.zone", caf_zone, "B", cfg_zone, true,
+        "school holiday zone of the commune (A, B or C), for the CAF periods"),
+    S("caf.holidays", CFG_PATH, caf_holidays, "conf/vacances-scolaires.csv",
+        true, "school holiday calendar: zone;name;first_day;last_day"),
+    I("caf.hours_per_day", CFG_INT, caf_hours_per_day, 10, 1,
+        SEPA_CAF_MAX_HOURS_PER_DAY, true,
+        "hours the CAF counts for a day of a service billed per day"),
+    S("caf.age_bands", CFG_AGES, caf_age_bands, "6", true,
+        "ages at which the CAF age bands start (6: under 6, 6 and over)"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -354,6 +366,8 @@ cfg_expected(enum cfg_type t)
 		return "true or false";
 	case CFG_CODES:
 		return "an array of strings";
+	case CFG_AGES:
+		return "an array of integers";
 	default:
 		return "a string";
 	}
@@ -395,6 +409,18 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
 			if (strcmp(k->choices[i], k->sdef) == 0)
 				*(int *)(void *)base = i;
 		break;
+	case CFG_AGES: {
+		sepa_caf_bands *b = (sepa_caf_bands *)(void *)base;
+		const char *p = k->sdef;
+		char *end;
+
+		memset(b, 0, sizeof(*b));
+		while (*p != '\0' && b->nlimits < SEPA_CAF_MAX_BANDS - 1) {
+			b->limits[b->nlimits++] = (int)strtol(p, &end, 10);
+			p = end + strspn(end, " ");
+		}
+		break;
+	}
 	case CFG_CODES: {
 		struct config_strlist *l =
 		    (struct config_strlist *)(void *)base;
@@ -411,6 +437,44 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
 		break;
 	}
 	}
+}
+
+/* An array of ascending ages (caf.age_bands), or why it is not one. */
+static void
+cfg_set_ages(sepa_caf_bands *out, const struct cfg_key *k,
+    const config_setting_t *s, const char *file, struct config_errors *errs)
+{
+	long line = (long)config_setting_source_line(s);
+	int n = config_setting_length(s);
+	sepa_error e = SEPA_ERROR_INIT;
+	sepa_caf_bands b;
+
+	memset(&b, 0, sizeof(b));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *x =
+		    config_setting_get_elem(s, (unsigned)i);
+		int t = config_setting_type(x);
+
+		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
+			cfg_err(errs, file, line,
+			    "key \"%s\": element %d (%s) is not an integer",
+			    k->name, i + 1, cfg_type_name(t));
+			return;
+		}
+		if (b.nlimits < SEPA_CAF_MAX_BANDS - 1)
+			b.limits[b.nlimits] = (int)config_setting_get_int(x);
+		b.nlimits++;
+	}
+	if (b.nlimits > SEPA_CAF_MAX_BANDS - 1 ||
+	    sepa_caf_bands_check(&b, &e) != 0) {
+		if (b.nlimits > SEPA_CAF_MAX_BANDS - 1)
+			snprintf(e.msg, sizeof(e.msg),
+			    "%zu age limits: 1 to %d are allowed", b.nlimits,
+			    SEPA_CAF_MAX_BANDS - 1);
+		cfg_err(errs, file, line, "key \"%s\": %s", k->name, e.msg);
+		return;
+	}
+	*out = b;
 }
 
 /* Read setting s into key k, or record why it does not fit. */
@@ -433,6 +497,7 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 		ok = t == CONFIG_TYPE_BOOL;
 		break;
 	case CFG_CODES:
+	case CFG_AGES:
 		ok = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
 		break;
 	default:
@@ -446,6 +511,9 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	}
 
 	switch (k->type) {
+	case CFG_AGES:
+		cfg_set_ages((sepa_caf_bands *)(void *)base, k, s, file, errs);
+		break;
 	case CFG_MONTHDAY: {
 		const char *v = config_setting_get_string(s);
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sepa/caf.h"
 #include "sepa/error.h"
 #include "sepa/rules.h"
 
@@ -22,6 +23,7 @@ enum config_rounding { CONFIG_ROUND_UP = 0, CONFIG_ROUND_NONE = 1 };
 enum config_sequence { CONFIG_SEQ_FRST = 0, CONFIG_SEQ_RCUR = 1 };
 enum config_pain { CONFIG_PAIN_001_08 = 0, CONFIG_PAIN_001_02 = 1 };
 enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
+enum config_zone { CONFIG_ZONE_A = 0, CONFIG_ZONE_B = 1, CONFIG_ZONE_C = 2 };
 
 /*
  * Every setting of sepad.conf. Strings are owned by the structure and freed
@@ -77,6 +79,12 @@ struct sepad_config {
 	bool returns_accept_unqualified; /* bank files without a namespace */
 
 	int import_encoding; /* enum config_encoding */
+
+	/* The yearly declaration to the CAF (sepactl report caf). */
+	int caf_zone; /* enum config_zone */
+	char *caf_holidays; /* the school holiday calendar */
+	int caf_hours_per_day; /* 1 journée = 10 heures */
+	sepa_caf_bands caf_age_bands;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */

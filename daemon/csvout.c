@@ -1,7 +1,9 @@
 /*
  * csvout.c - CSV output (RFC 4180): a field holding the separator, a
- * double quote, a CR or an LF is quoted, its quotes doubled.
+ * double quote, a CR or an LF is quoted, its quotes doubled; and the
+ * dialect of French Excel (csvout_fr_*).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,4 +37,77 @@ void
 csvout_field(FILE *fp, const char *s, bool last)
 {
 	csvout_field_sep(fp, s, ',', "\r\n", last);
+}
+
+void
+csvout_fr_begin(FILE *fp)
+{
+	fputs("\xEF\xBB\xBF", fp);
+}
+
+/* 1 for "-"? digits [ "," digits ]: a number, not a formula. */
+static int
+csvout_is_number(const char *s)
+{
+	size_t i = s[0] == '-' ? 1 : 0, digits = 0;
+
+	while (s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (digits == 0)
+		return 0;
+	if (s[i] == ',') {
+		i++;
+		digits = 0;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+		if (digits == 0)
+			return 0;
+	}
+	return s[i] == '\0';
+}
+
+void
+csvout_fr_field(FILE *fp, const char *s, bool last)
+{
+	bool formula, quote;
+
+	if (s == NULL)
+		s = "";
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
+	    !csvout_is_number(s);
+	quote = strpbrk(s, ";\"\r\n") != NULL;
+	if (quote)
+		fputc('"', fp);
+	/* The "'" goes inside the field, before its first character. */
+	if (formula)
+		fputc('\'', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	if (quote)
+		fputc('"', fp);
+	fputs(last ? "\r\n" : ";", fp);
+}
+
+char *
+csvout_fr_milli(char *buf, size_t size, int64_t milli)
+{
+	uint64_t a =
+	    milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
+	unsigned frac = (unsigned)(a % 1000);
+	int digits = 3;
+
+	while (digits > 0 && frac % 10 == 0 && frac != 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac == 0)
+		snprintf(buf, size, "%s%llu", milli < 0 ? "-" : "",
+		    (unsigned long long)(a / 1000));
+	else
+		snprintf(buf, size, "%s%llu,%0*u", milli < 0 ? "-" : "",
+		    (unsigned long long)(a / 1000), digits, frac);
+	return buf;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -201,4 +202,13 @@ xasprintf(char **out, const char *fmt, ...)
 	vsnprintf(*out, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return n;
+}
+
+double
+log_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

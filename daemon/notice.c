@@ -130,6 +130,8 @@ notice_lines(FILE *fp, const struct invoice_doc *doc, enum invoice_line_kind k)
 		notice_qty(q, sizeof(q), l->quantity_milli);
 		if (strcmp(l->unit, "hour") == 0)
 			strcat(q, " h");
+		else if (strcmp(l->unit, "day") == 0)
+			strcat(q, " j");
 		if (k == INVOICE_LINE_REGULARISATION)
 			snprintf(svc, sizeof(svc), "%s (%02d/%04d)", l->service,
 			    l->consumed_month.month, l->consumed_month.year);

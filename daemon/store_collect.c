@@ -19,7 +19,6 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -1108,32 +1108,12 @@ static const char collect_sent_sql[] =
 static int
 collect_file_sha256(const char *path, char hex[65], sepa_error *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE], chunk[65536];
-	unsigned mdlen = 0;
-	EVP_MD_CTX *ctx = NULL;
-	ssize_t got;
-	int fd, rc = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (fd < 0)
 		return sepa_error_set(err, SEPA_EIO, "%s: could not open: %s",
 		    path, strerror(errno));
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "could not start a hash");
-		goto cleanup;
-	}
-	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
-		EVP_DigestUpdate(ctx, chunk, (size_t)got);
-	if (got < 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "%s: could not read: %s",
-		    path, strerror(errno));
-		goto cleanup;
-	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-cleanup:
-	EVP_MD_CTX_free(ctx);
+	rc = sepa_sha256_fd(fd, path, hex, NULL, err);
 	close(fd);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * store_import.c - the CSV imports (families, mandates, tariffs,
- * consumption): hash the file, refuse bytes already taken in, then in one
+ * consumption, children): hash the file, refuse bytes already taken in, then in one
  * transaction stream the rows through the CSV reader, check each field in
  * C, COPY the good rows into the staging table of the kind (tagged with
  * the imported_files id), run the checks that need the database as
@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sepa/caf.h"
 #include "sepa/csv.h"
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -59,16 +60,22 @@ static const struct import_kind_def import_kinds[] = {
             {"signed_on", 1}, {"last_collected_on", 0}, {"sequence", 0}},
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
         "signed_on, last_collected_on, sequence) FROM STDIN"},
-    [IMPORT_TARIFFS] = {"tariffs", 5,
+    [IMPORT_TARIFFS] = {"tariffs", 6,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
-            {"valid_from", 1}},
+            {"valid_from", 1}, {"caf_activity", 0}},
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
-        "price_cents, valid_from) FROM STDIN"},
-    [IMPORT_CONSUMPTION] = {"consumption", 6,
+        "price_cents, valid_from, caf_activity) FROM STDIN"},
+    [IMPORT_CONSUMPTION] = {"consumption", 7,
         {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
-            {"date", 1}, {"quantity", 1}},
+            {"date", 1}, {"quantity", 1}, {"birth_date", 0}},
         "COPY staging_consumption (file_id, line, family_ref, child_ref, "
-        "child_name, service, consumed_on, quantity_milli) FROM STDIN"},
+        "child_name, service, consumed_on, quantity_milli, birth_date) FROM "
+        "STDIN"},
+    [IMPORT_CHILDREN] = {"children", 4,
+        {{"child_ref", 1}, {"family_ref", 1}, {"child_name", 1},
+            {"birth_date", 1}},
+        "COPY staging_children (file_id, line, child_ref, family_ref, "
+        "child_name, birth_date) FROM STDIN"},
 };
 
 /* Longest identifier or name kept from a field (bytes). */
@@ -148,64 +155,17 @@ import_reason(const char *msg)
 	return msg;
 }
 
-/* Seconds since t0, for the debug log of each step. */
-static double
-import_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* ------------------------------------------------------------ hashing */
 
 static int
 import_hash(
     int fd, const char *path, char hex[65], int64_t *size, sepa_error *err)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	ssize_t n;
-	int rc = 0;
+	int rc = sepa_sha256_fd(fd, path, hex, size, err);
 
-	*size = 0;
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = sepa_error_set(
-		    err, SEPA_ENOMEM, "could not start SHA-256 of %s", path);
-		goto cleanup;
-	}
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "could not read %s: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		*size += n;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
-			rc = sepa_error_set(
-			    err, SEPA_EIO, "could not hash %s", path);
-			goto cleanup;
-		}
-	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not hash %s", path);
-		goto cleanup;
-	}
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
 		rc = sepa_error_set(err, SEPA_EIO, "could not rewind %s: %s",
 		    path, strerror(errno));
-cleanup:
-	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -384,9 +344,45 @@ import_email(struct import_row *r, size_t k)
 struct import_fields {
 	const char *v[IMPORT_MAX_COLS];
 	char date[SEPA_DATE_BUFSZ], date2[SEPA_DATE_BUFSZ], num[32], cc[3];
-	char seq[8];
+	char birth[SEPA_DATE_BUFSZ], seq[8];
 	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
 };
+
+/*
+ * An optional birth date into f->birth and *v: NULL when the field is
+ * empty (unknown), else the date, which must not be after `on` (the day
+ * of attendance, or the business date: `what`) nor IMPORT_MAX_AGE years
+ * or more before it.
+ */
+static void
+import_birth(struct import_row *r, size_t k, sepa_date on, const char *what,
+    struct import_fields *f, const char **v)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	char why[96], d[SEPA_DATE_BUFSZ];
+	sepa_date b;
+
+	*v = NULL;
+	if (import_field(r, k)[0] == '\0')
+		return;
+	if (sepa_date_parse(&b, import_field(r, k), &e) != 0) {
+		import_bad(r, k, e.msg);
+		return;
+	}
+	if (sepa_date_cmp(b, on) > 0) {
+		snprintf(why, sizeof(why), "after %s %s", what,
+		    sepa_date_iso(d, on));
+		import_bad(r, k, why);
+		return;
+	}
+	if (sepa_age_on(b, on) >= IMPORT_MAX_AGE) {
+		snprintf(why, sizeof(why), "%d years or more before %s %s",
+		    IMPORT_MAX_AGE, what, sepa_date_iso(d, on));
+		import_bad(r, k, why);
+		return;
+	}
+	*v = sepa_date_iso(f->birth, b);
+}
 
 static void
 import_check_family(struct import_row *r, struct import_fields *f)
@@ -490,15 +486,25 @@ static void
 import_check_tariff(struct import_row *r, struct import_fields *f)
 {
 	sepa_error e = SEPA_ERROR_INIT;
-	const char *unit = import_field(r, 2);
+	const char *unit = import_field(r, 2), *caf = import_field(r, 5);
+	enum sepa_caf_activity act = SEPA_CAF_NONE;
+	int hours = strcmp(unit, "hour") == 0 || strcmp(unit, "day") == 0;
 	int64_t v;
 
 	f->v[0] = import_text(r, 0);
 	f->v[1] = import_text(r, 1);
-	if (strcmp(unit, "meal") != 0 && strcmp(unit, "slot") != 0 &&
-	    strcmp(unit, "hour") != 0)
-		import_bad(r, 2, "unit must be meal, slot or hour");
+	if (!hours && strcmp(unit, "meal") != 0 && strcmp(unit, "slot") != 0)
+		import_bad(r, 2, "unit must be meal, slot, hour or day");
 	f->v[2] = unit;
+	/* The CAF activity (optional): hour and day services only. */
+	if (caf[0] != '\0' && sepa_caf_activity_parse(&act, caf, &e) != 0)
+		import_bad(r, 5, e.msg);
+	else if (act != SEPA_CAF_NONE && !hours &&
+	    (!strcmp(unit, "meal") || !strcmp(unit, "slot")))
+		import_bad(r, 5,
+		    "a service billed per meal or slot has no hours to "
+		    "declare to the CAF: caf_activity must be none");
+	f->v[5] = caf[0] != '\0' ? sepa_caf_activity_code(act) : NULL;
 	if (sepa_money_parse(&v, import_field(r, 3), &e) != 0)
 		import_bad(r, 3, e.msg);
 	else if (v < 0)
@@ -514,13 +520,18 @@ static void
 import_check_consumption(struct import_row *r, struct import_fields *f)
 {
 	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date on = r->today;
 	int64_t v;
+	int dated;
 
 	f->v[0] = import_text(r, 0);
 	f->v[1] = import_text(r, 1);
 	f->v[2] = import_text(r, 2);
 	f->v[3] = import_text(r, 3);
-	import_date(r, 4, f->date);
+	/* A birth date is checked against the day of attendance. */
+	dated = import_date(r, 4, f->date) == 0;
+	if (dated)
+		sepa_date_parse(&on, f->date, &e);
 	f->v[4] = f->date;
 	if (sepa_quantity_parse(&v, import_field(r, 5), &e) != 0)
 		import_bad(r, 5, e.msg);
@@ -529,6 +540,17 @@ import_check_consumption(struct import_row *r, struct import_fields *f)
 	else
 		snprintf(f->num, sizeof(f->num), "%" PRId64, v);
 	f->v[5] = f->num;
+	import_birth(r, 6, on,
+	    dated ? "the day of attendance" : "the business date", f, &f->v[6]);
+}
+
+static void
+import_check_child(struct import_row *r, struct import_fields *f)
+{
+	f->v[0] = import_text(r, 0);
+	f->v[1] = import_text(r, 1);
+	f->v[2] = import_text(r, 2);
+	import_birth(r, 3, r->today, "the business date", f, &f->v[3]);
 }
 
 /* Check one data row and append it to the COPY text; 0 when it is good. */
@@ -542,6 +564,7 @@ import_check_row(
 	    [IMPORT_MANDATES] = import_check_mandate,
 	    [IMPORT_TARIFFS] = import_check_tariff,
 	    [IMPORT_CONSUMPTION] = import_check_consumption,
+	    [IMPORT_CHILDREN] = import_check_child,
 	};
 	struct import_fields f;
 
@@ -736,7 +759,16 @@ static const char *const import_checks[] = {
         "$1 AND v.code = s.service JOIN tariffs t ON t.creditor_id = $1 AND "
         "t.service_id = v.id AND t.bracket = s.bracket AND t.valid_from = "
         "s.valid_from WHERE s.file_id = $2 AND t.price_cents <> "
-        "s.price_cents",
+        "s.price_cents "
+        "UNION ALL "
+        /* one CAF activity per service (rows that leave it empty agree) */
+        "SELECT s.line, 'caf_activity', s.caf_activity, 'service ' || "
+        "s.service || ' has CAF activity ' || d.caf_activity || ' on line ' "
+        "|| d.first || ' of the file' FROM staging_tariffs s JOIN (SELECT "
+        "DISTINCT ON (service) service, caf_activity, line AS first FROM "
+        "staging_tariffs WHERE file_id = $2 AND caf_activity IS NOT NULL "
+        "ORDER BY service, line) d USING (service) WHERE s.file_id = $2 AND "
+        "s.caf_activity <> d.caf_activity",
     /* On imp_conso: the staging rows with their ids (import_prepare). */
     [IMPORT_CONSUMPTION] =
         "SELECT line, 'family_ref', family_ref, 'unknown family' FROM "
@@ -769,7 +801,39 @@ static const char *const import_checks[] = {
         "s.consumed_on AND c.quantity_milli = s.quantity_milli "
         /* the file's date range, for the BRIN index on consumed_on */
         "AND c.consumed_on BETWEEN (SELECT min(consumed_on) FROM "
-        "imp_conso) AND (SELECT max(consumed_on) FROM imp_conso)",
+        "imp_conso) AND (SELECT max(consumed_on) FROM imp_conso) "
+        "UNION ALL "
+        /* one birth date per child: in the file, and as stored */
+        "SELECT s.line, 'birth_date', s.birth_date::text, 'child ' || "
+        "s.child_ref || ' of family ' || s.family_ref || ' has birth date ' "
+        "|| d.birth_date || ' on line ' || d.line || ' of the file' FROM "
+        "imp_conso s JOIN (SELECT DISTINCT ON (family_ref, child_ref) "
+        "family_ref, child_ref, birth_date, line FROM imp_conso x WHERE "
+        "(family_ref, child_ref) IN (SELECT family_ref, child_ref FROM "
+        "imp_conso WHERE birth_date IS NOT NULL GROUP BY 1, 2 HAVING "
+        "min(birth_date) <> max(birth_date)) AND birth_date IS NOT NULL "
+        "ORDER BY family_ref, child_ref, line) d USING (family_ref, "
+        "child_ref) WHERE s.birth_date <> d.birth_date "
+        "UNION ALL "
+        "SELECT s.line, 'birth_date', s.birth_date::text, 'child ' || "
+        "s.child_ref || ' of family ' || s.family_ref || ' was born on ' || "
+        "s.stored_birth || ' according to ' || coalesce(i.file_name, "
+        "'file #' || s.birth_file) || ' line ' || s.birth_line || '; a "
+        "children file (sepactl import children) corrects it' FROM "
+        "imp_conso s LEFT JOIN imported_files i ON i.creditor_id = $1 AND "
+        "i.id = s.birth_file WHERE s.birth_date <> s.stored_birth",
+    [IMPORT_CHILDREN] =
+        "SELECT s.line, 'family_ref', s.family_ref, 'unknown family (import "
+        "it with sepactl import families first)' FROM staging_children s "
+        "WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 FROM families f "
+        "WHERE f.creditor_id = $1 AND f.family_ref = s.family_ref) "
+        "UNION ALL "
+        "SELECT s.line, 'child_ref', s.child_ref, 'child ' || s.child_ref "
+        "|| ' of family ' || s.family_ref || ' already on line ' || d.first "
+        "|| ' of the file' FROM staging_children s JOIN (SELECT "
+        "family_ref, child_ref, min(line) AS first FROM staging_children "
+        "WHERE file_id = $2 GROUP BY 1, 2 HAVING count(*) > 1) d USING "
+        "(family_ref, child_ref) WHERE s.file_id = $2 AND s.line > d.first",
 };
 
 /*
@@ -782,8 +846,10 @@ static const char *const import_prepare[] = {
         "CREATE TEMP TABLE imp_conso ON COMMIT DROP AS SELECT s.file_id, "
         "s.line, "
         "s.family_ref, s.child_ref, s.child_name, s.service, "
-        "s.consumed_on, s.quantity_milli, f.id AS family_id, f.bracket, "
-        "v.id AS service_id, h.id AS child_id FROM staging_consumption s "
+        "s.consumed_on, s.quantity_milli, s.birth_date, f.id AS family_id, "
+        "f.bracket, v.id AS service_id, h.id AS child_id, h.birth_date AS "
+        "stored_birth, h.birth_source_file_id AS birth_file, "
+        "h.birth_source_line AS birth_line FROM staging_consumption s "
         "LEFT JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
         "s.family_ref LEFT JOIN services v ON v.creditor_id = $1 AND "
         "v.code = s.service LEFT JOIN children h ON h.creditor_id = $1 "
@@ -901,7 +967,7 @@ struct import_step {
 	const char *analyze;
 };
 
-static const struct import_step import_moves[][3] = {
+static const struct import_step import_moves[][4] = {
     [IMPORT_FAMILIES] =
         {
             {"store the families",
@@ -963,12 +1029,19 @@ static const struct import_step import_moves[][3] = {
         },
     [IMPORT_TARIFFS] =
         {
+            /* the rows of a service agree on its unit and activity */
             {"create the services",
-                "WITH ins AS (INSERT INTO services (creditor_id, code, unit) "
-                "SELECT DISTINCT ON (service) $1, service, unit FROM "
-                "staging_tariffs WHERE file_id = $2 ORDER BY service, line "
-                "ON CONFLICT (creditor_id, code) DO NOTHING RETURNING 1) "
-                "SELECT 0, 0, count(*) FROM ins"},
+                "WITH up AS (INSERT INTO services AS v (creditor_id, code, "
+                "unit, caf_activity) SELECT $1, service, min(unit), "
+                "coalesce(max(caf_activity), 'none') FROM staging_tariffs "
+                "WHERE file_id = $2 GROUP BY service ON CONFLICT "
+                "(creditor_id, code) DO UPDATE SET caf_activity = "
+                "EXCLUDED.caf_activity WHERE v.caf_activity <> "
+                "EXCLUDED.caf_activity AND EXISTS (SELECT 1 FROM "
+                "staging_tariffs s WHERE s.file_id = $2 AND s.service = "
+                "v.code AND s.caf_activity IS NOT NULL) RETURNING (xmax = 0) "
+                "AS ins) SELECT 0, count(*) FILTER (WHERE NOT ins), count(*) "
+                "FILTER (WHERE ins) FROM up"},
             {"store the tariffs",
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "
@@ -981,15 +1054,33 @@ static const struct import_step import_moves[][3] = {
         },
     [IMPORT_CONSUMPTION] =
         {
+            /* named as on their first line; born as the file says */
             {"create the children",
-                "WITH ins AS (INSERT INTO children (creditor_id, family_id, "
-                "child_ref, name) SELECT DISTINCT ON (family_id, child_ref) "
-                "$1, family_id, child_ref, child_name FROM imp_conso WHERE "
+                "WITH k AS (SELECT DISTINCT ON (family_id, child_ref) "
+                "family_id, child_ref, child_name FROM imp_conso WHERE "
                 "file_id = $2 AND child_id IS NULL ORDER BY family_id, "
-                "child_ref, line ON "
+                "child_ref, line), b AS (SELECT family_id, child_ref, "
+                "min(birth_date) AS birth_date, min(line) AS line FROM "
+                "imp_conso WHERE child_id IS NULL AND birth_date IS NOT NULL "
+                "GROUP BY 1, 2), ins AS (INSERT INTO children (creditor_id, "
+                "family_id, child_ref, name, birth_date, "
+                "birth_source_file_id, birth_source_line) SELECT $1, "
+                "k.family_id, k.child_ref, k.child_name, b.birth_date, "
+                "CASE WHEN b.birth_date IS NOT NULL THEN $2::bigint END, "
+                "b.line FROM k LEFT JOIN b USING (family_id, child_ref) ON "
                 "CONFLICT (creditor_id, family_id, child_ref) DO NOTHING "
                 "RETURNING 1) SELECT 0, 0, count(*) FROM ins",
                 "ANALYZE children"},
+            /* a known child without a birth date gets the file's */
+            {"complete the birth dates",
+                "WITH up AS (UPDATE children h SET birth_date = b.birth_date, "
+                "birth_source_file_id = $2, birth_source_line = b.line FROM "
+                "(SELECT child_id, min(birth_date) AS birth_date, min(line) "
+                "AS line FROM imp_conso WHERE child_id IS NOT NULL AND "
+                "stored_birth IS NULL AND birth_date IS NOT NULL GROUP BY 1) "
+                "b WHERE h.creditor_id = $1 AND h.id = b.child_id AND "
+                "h.birth_date IS NULL RETURNING 1) SELECT 0, count(*), 0 "
+                "FROM up"},
             /* the ids were looked up before the new children existed */
             {"store the consumption",
                 "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
@@ -1011,6 +1102,30 @@ static const struct import_step import_moves[][3] = {
                 /* the invoice run plans on these (a sample: no scan) */
                 "ANALYZE consumption_lines, consumption_batches"},
         },
+    [IMPORT_CHILDREN] =
+        {
+            /* a name or birth date the file changes; no date: kept */
+            {"store the children",
+                "WITH up AS (INSERT INTO children AS h (creditor_id, "
+                "family_id, child_ref, name, birth_date, "
+                "birth_source_file_id, birth_source_line) SELECT $1, f.id, "
+                "s.child_ref, s.child_name, s.birth_date, CASE WHEN "
+                "s.birth_date IS NOT NULL THEN $2::bigint END, CASE WHEN "
+                "s.birth_date IS NOT NULL THEN s.line END FROM "
+                "staging_children s JOIN families f ON f.creditor_id = $1 "
+                "AND f.family_ref = s.family_ref WHERE s.file_id = $2 ON "
+                "CONFLICT (creditor_id, family_id, child_ref) DO UPDATE SET "
+                "name = EXCLUDED.name, birth_date = coalesce("
+                "EXCLUDED.birth_date, h.birth_date), birth_source_file_id = "
+                "coalesce(EXCLUDED.birth_source_file_id, "
+                "h.birth_source_file_id), birth_source_line = coalesce("
+                "EXCLUDED.birth_source_line, h.birth_source_line) WHERE "
+                "(h.name, h.birth_date) IS DISTINCT FROM (EXCLUDED.name, "
+                "coalesce(EXCLUDED.birth_date, h.birth_date)) RETURNING "
+                "(xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), "
+                "count(*) FILTER (WHERE NOT ins), 0 FROM up",
+                "ANALYZE children"},
+        },
 };
 
 static const char *const import_analyze[] = {
@@ -1018,6 +1133,7 @@ static const char *const import_analyze[] = {
     [IMPORT_MANDATES] = "ANALYZE staging_mandates",
     [IMPORT_TARIFFS] = "ANALYZE staging_tariffs",
     [IMPORT_CONSUMPTION] = "ANALYZE staging_consumption",
+    [IMPORT_CHILDREN] = "ANALYZE staging_children",
 };
 
 static const char *const import_clear[] = {
@@ -1025,6 +1141,7 @@ static const char *const import_clear[] = {
     [IMPORT_MANDATES] = "DELETE FROM staging_mandates WHERE file_id = $1",
     [IMPORT_TARIFFS] = "DELETE FROM staging_tariffs WHERE file_id = $1",
     [IMPORT_CONSUMPTION] = "DELETE FROM staging_consumption WHERE file_id = $1",
+    [IMPORT_CHILDREN] = "DELETE FROM staging_children WHERE file_id = $1",
 };
 
 static int
@@ -1033,7 +1150,7 @@ import_move(struct db *db, enum import_kind kind, const char *cred,
 {
 	const char *params[2] = {cred, file};
 
-	for (size_t i = 0; i < 3 && import_moves[kind][i].sql != NULL; i++) {
+	for (size_t i = 0; i < 4 && import_moves[kind][i].sql != NULL; i++) {
 		PGresult *q = NULL;
 		int rc;
 
@@ -1092,7 +1209,7 @@ struct import_job {
 	const sepa_rules
 	    *rules; /* the contract's (new mandates after rejects) */
 	sepa_date today;
-	struct timespec t0; /* when the rows began to be read */
+	double t0; /* when the rows began to be read (log_clock) */
 	char sha[65], cred[24], file[24], size[24];
 };
 
@@ -1164,10 +1281,10 @@ import_check(struct db *db, const struct import_job *job,
 	if ((rc = import_prepare_rows(db, job, err)) != 0)
 		return rc;
 	log_debug(
-	    "import: analyzed and looked up at %.2f s", import_since(&job->t0));
+	    "import: analyzed and looked up at %.2f s", log_clock() - job->t0);
 	if ((rc = import_db_checks(db, job->kind, cred, file, res, err)) != 0)
 		return rc;
-	log_debug("import: checked at %.2f s", import_since(&job->t0));
+	log_debug("import: checked at %.2f s", log_clock() - job->t0);
 	if (job->kind == IMPORT_MANDATES &&
 	    (rc = import_check_rejects(
 	         db, cred, file, job->rules, job->today, res, err)) != 0)
@@ -1196,7 +1313,7 @@ import_store(struct db *db, const struct import_job *job,
 	rc = import_move(db, job->kind, job->cred, job->file, res, err);
 	if (rc != 0)
 		return rc;
-	log_debug("import: stored at %.2f s", import_since(&job->t0));
+	log_debug("import: stored at %.2f s", log_clock() - job->t0);
 	if ((rc = db_exec(db, "clear the staging rows", import_clear[job->kind],
 	         1, (const char *const[]){job->file}, err)) != 0)
 		return rc;
@@ -1260,12 +1377,12 @@ store_import_file(struct db *db, int64_t creditor_id, enum import_kind kind,
 	in_tx = 1;
 	if ((rc = import_register(db, &job, res, err)) != 0 || res->already)
 		goto cleanup;
-	clock_gettime(CLOCK_MONOTONIC, &job.t0);
+	job.t0 = log_clock();
 	if ((rc = import_stream(db, kind, fd, path, encoding, res->file_id,
 	         today, res, err)) != 0)
 		goto cleanup;
 	log_debug("import: read and copied %" PRId64 " rows in %.2f s",
-	    res->rows_total, import_since(&job.t0));
+	    res->rows_total, log_clock() - job.t0);
 	if ((rc = import_check(db, &job, res, err)) != 0 ||
 	    (rc = import_store(db, &job, res, err)) != 0 ||
 	    (rc = db_commit(db, err)) != 0)

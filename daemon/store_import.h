@@ -20,8 +20,13 @@ enum import_kind {
 	IMPORT_FAMILIES = 0,
 	IMPORT_MANDATES = 1,
 	IMPORT_TARIFFS = 2,
-	IMPORT_CONSUMPTION = 3
+	IMPORT_CONSUMPTION = 3,
+	IMPORT_CHILDREN = 4
 };
+
+/* A birth date more than this many years before the day it is checked
+ * against (the day of attendance, or the business date) is refused. */
+#define IMPORT_MAX_AGE 25
 
 /*
  * state_reason of a mandate ended for too many rejects in a school year
@@ -47,9 +52,11 @@ struct import_issue {
  * imported before as file #file_id on already_on, and nothing was done.
  * Otherwise file_id is the new imported_files row (0 when refused).
  * rows_inserted / rows_updated count the rows of the kind's table
- * (families inserted and updated; mandates, tariffs or consumption lines
- * inserted); `created` counts what was created on the side: mandate
- * accounts, services, children. bad_rows counts refused rows, issues_total
+ * (families or children inserted and updated; mandates, tariffs or
+ * consumption lines inserted; for tariffs, rows_updated counts the
+ * services whose CAF activity the file changed, for consumption the
+ * children whose birth date it gave); `created` counts what was created
+ * on the side: mandate accounts, services, children. bad_rows counts refused rows, issues_total
  * every problem found, of which the first IMPORT_MAX_ISSUES are in issues
  * (C checks in file order, then the database checks by line).
  */

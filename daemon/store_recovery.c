@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
@@ -132,8 +132,6 @@ recovery_csv(struct recovery_export *x, PGresult *res, sepa_error *err)
 {
 	FILE *csv = open_memstream(&x->data, &x->dsize);
 	FILE *idl = open_memstream(&x->ids, &x->isize);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 
 	if (csv == NULL || idl == NULL)
 		fatal("open_memstream");
@@ -164,12 +162,7 @@ recovery_csv(struct recovery_export *x, PGresult *res, sepa_error *err)
 	fputc('}', idl);
 	fclose(csv);
 	fclose(idl);
-	if (EVP_Digest(x->data, x->dsize, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return sepa_error_set(
-		    err, SEPA_ENOMEM, "cannot compute SHA-256");
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(x->hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	return sepa_sha256_buf(x->data, x->dsize, x->hex, err);
 }
 
 /* Record the export and its invoices, mark them 'recovery', log it. */

@@ -22,6 +22,7 @@
 
 #include "sepa/bankfile.h"
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/io.h"
 #include "sepa/rules.h"
@@ -49,23 +50,14 @@ struct returns_copy {
 };
 
 /* db_exec and db_query_int64, timed for `-v` (log_debug). */
-static double
-returns_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 returns_exec(struct db *db, const char *what, const char *sql, int n,
     const char *const *p, sepa_error *err)
 {
-	double t0 = returns_clock();
+	double t0 = log_clock();
 	int rc = db_exec(db, what, sql, n, p, err);
 
-	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	log_debug("returns: %s: %.3f s", what, log_clock() - t0);
 	return rc;
 }
 
@@ -73,10 +65,10 @@ static int
 returns_int64(struct db *db, int64_t *out, const char *what, const char *sql,
     int n, const char *const *p, sepa_error *err)
 {
-	double t0 = returns_clock();
+	double t0 = log_clock();
 	int rc = db_query_int64(db, out, what, sql, n, p, err);
 
-	log_debug("returns: %s: %.3f s", what, returns_clock() - t0);
+	log_debug("returns: %s: %.3f s", what, log_clock() - t0);
 	return rc;
 }
 
@@ -623,7 +615,7 @@ returns_load(struct returns_import *im, sepa_error *err)
 	    (rc = db_copy_begin(im->db, "load the bank records",
 	         returns_copy_stage, err)) != 0)
 		return rc;
-	t0 = returns_clock();
+	t0 = log_clock();
 	rc = sepa_bankfile_read_io(returns_read, &im->in, im->path, NULL,
 	    returns_record, &im->cp, &im->info, err);
 	if (rc != 0) {
@@ -632,7 +624,7 @@ returns_load(struct returns_import *im, sepa_error *err)
 	}
 	rc = db_copy_end(im->db, NULL, err);
 	log_debug("returns: read the file and COPY its records: %.3f s",
-	    returns_clock() - t0);
+	    log_clock() - t0);
 	if (rc != 0)
 		return rc;
 	return returns_exec(im->db, "analyze the staging table",
@@ -688,11 +680,10 @@ returns_register(
 	char sha[65], size[24], nrec[24];
 	int rc;
 
-	if (EVP_DigestFinal_ex(im->in.md, md, &mdlen) != 1)
+	if (EVP_DigestFinal_ex(im->in.md, md, &mdlen) != 1 || mdlen != 32)
 		return sepa_error_set(
 		    err, SEPA_ENOMEM, "cannot finish SHA-256");
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	sepa_sha256_hex(sha, md);
 	if ((rc = returns_int64(im->db, &res->file_id, "look for the same file",
 	         returns_same_file, 2, (const char *const[]){im->cred, sha},
 	         err)) != 0)

@@ -6,11 +6,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "db_internal.h"
 #include "log.h"
@@ -196,15 +196,10 @@ store_schema_version(struct db *db, int *version, sepa_error *err)
 static int
 schema_sha256(char *hex, const char *text, sepa_error *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	if (EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL) != 1 ||
-	    len != 32)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not compute the SHA-256 of a migration");
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (sepa_sha256_buf(text, strlen(text), hex, err) != 0) {
+		sepa_error_prefix(err, "a migration");
+		return err != NULL ? err->code : SEPA_EIO;
+	}
 	return 0;
 }
 

@@ -174,6 +174,16 @@ sepa_date_fr(char *buf, sepa_date d)
 	return buf;
 }
 
+const char *
+sepa_month_name_fr(int month)
+{
+	static const char *const names[12] = {"janvier", "février", "mars",
+	    "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+	    "novembre", "décembre"};
+
+	return month >= 1 && month <= 12 ? names[month - 1] : NULL;
+}
+
 /*
  * Shift the year to start on 1 March; then a 400-year era is 146097 days
  * and the day of the era follows from the year and day of the year.

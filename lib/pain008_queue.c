@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 #include <openssl/evp.h>
 
+#include "sepa/digest.h"
 #include "pain008_internal.h"
 #include "xmlw.h"
 
@@ -177,7 +178,6 @@ int
 p8q_finish(
     struct p8q *q, sepa_pain008_info *info, char hex[65], sepa_error *err)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	int rc;
@@ -191,11 +191,7 @@ p8q_finish(
 	    mdlen != 32)
 		return sepa_error_set(
 		    err, SEPA_EIO, "could not compute the SHA-256");
-	for (unsigned int i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
+	sepa_sha256_hex(hex, md);
 	if (q->v == NULL)
 		return 0;
 	rc = p8v_finish(q->v, info);

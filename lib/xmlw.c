@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "sepa/digest.h"
 #include "xmlw.h"
 
 #define XMLW_DEFAULT_BUF (256 * 1024)
@@ -424,7 +425,6 @@ xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	static const char digits[] = "0123456789abcdef";
 
 	hex[0] = '\0';
 	xmlw_flush(w);
@@ -436,10 +436,6 @@ xmlw_finish(struct xmlw *w, char hex[65], sepa_error *err)
 			*err = w->err;
 		return w->err.code;
 	}
-	for (unsigned int i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
+	sepa_sha256_hex(hex, md);
 	return 0;
 }

@@ -2,11 +2,13 @@
 # demo.sh - a month of a realistic commune, start to finish (make demo).
 #   demo.sh SEPACTL GEN-COMMUNE
 # Generates 320 families (French names, quotient-familial brackets, canteen,
-# morning/evening garderie and hourly leisure centre in September 2026),
-# imports them, runs the invoice day (1 October), records two account
-# changes (sent on the 5th: this month; on the 6th: next month), runs the
-# export day (6 October) and shows what was written. Every step can run
-# again: imports are recognised, steps already done are not redone.
+# morning/evening garderie and the leisure centre per hour or per day in
+# September 2026, children's birth dates), imports them, runs the invoice
+# day (1 October), records two account changes (sent on the 5th: this
+# month; on the 6th: next month), runs the export day (6 October), shows
+# what was written and prints the year's activity declaration to the CAF
+# (also as CSV and HTML in the outbox). Every step can run again: imports
+# are recognised, steps already done are not redone.
 set -eu
 sepactl=$1
 gen=$2
@@ -44,3 +46,9 @@ step "6 October: export day (pain.008 for the treasury)"
 
 step "status"
 "$sepactl" --today 2026-10-06 status
+
+step "the CAF declaration of 2026 (hours of the leisure centre, so far)"
+"$sepactl" --today 2026-10-06 report caf --year 2026 \
+    --html var/outbox/caf-2026.html
+"$sepactl" --today 2026-10-06 report caf --year 2026 --csv \
+    >var/outbox/caf-2026.csv

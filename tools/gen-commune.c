@@ -9,7 +9,11 @@
  * brackets T1..T6, tariffs per service and bracket with a change on the
  * 1st of January of the school year, valid French IBANs (RIB key and
  * MOD 97 computed), BIC on some mandates, some families without one,
- * 1 to 3 children. The same arguments always give the same bytes.
+ * 1 to 3 children. The leisure centre is billed per hour (ALSH) or per
+ * day (ALSH_JOURNEE, on Wednesdays and in July and August), both declared
+ * to the CAF as extrascolaire; each child has a birth date between
+ * September 2014 and August 2023 (1 in 30 none), the same whatever the
+ * month. The same arguments always give the same bytes.
  * Each file is written to a temporary name, then renamed.
  */
 #include <errno.h>
@@ -53,15 +57,19 @@ static const struct {
     {"30006", "AGRIFRPP"}, {"10278", "CMCIFR2A"}, {"20041", "PSSTFRPPXXX"},
     {"11315", "CEPAFRPP"}, {"10107", "BREDFRPP"}, {"30002", "CRLYFRPP"}};
 
-/* Services: code, unit, price of bracket T1 and step per bracket (cents). */
+/* Services: code, unit, price of bracket T1 and step per bracket (cents),
+ * CAF activity. */
 static const struct {
 	const char *code;
 	const char *unit;
 	int base;
 	int step;
-} gen_service[] = {{"CANTINE", "meal", 90, 70},
-    {"GARDERIE_MATIN", "slot", 50, 25}, {"GARDERIE_SOIR", "slot", 60, 30},
-    {"ALSH", "hour", 70, 35}};
+	const char *caf;
+} gen_service[] = {{"CANTINE", "meal", 90, 70, "none"},
+    {"GARDERIE_MATIN", "slot", 50, 25, "none"},
+    {"GARDERIE_SOIR", "slot", 60, 30, "none"},
+    {"ALSH", "hour", 70, 35, "extrascolaire"},
+    {"ALSH_JOURNEE", "day", 800, 250, "extrascolaire"}};
 #define GEN_BRACKETS 6
 static const char *const gen_hours[] = {
     "1:30", "2,5", "3", "0:45", "1", "2:15", "4", "1,5"};
@@ -83,6 +91,22 @@ static unsigned
 gen_below(uint64_t *s, unsigned n)
 {
 	return (unsigned)(gen_next(s) % n);
+}
+
+/*
+ * A stream of its own for what must not move the main one (so the files
+ * of the same seed and month keep their bytes when a column is added):
+ * keyed on the seed and up to three numbers.
+ */
+static uint64_t
+gen_side(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t s = seed ^ UINT64_C(0x6A09E667F3BCC909);
+
+	s = (s ^ gen_next(&(uint64_t){a + 1})) * UINT64_C(0x9E3779B97F4A7C15);
+	s = (s ^ gen_next(&(uint64_t){b + 7})) * UINT64_C(0xBF58476D1CE4E5B9);
+	s = (s ^ gen_next(&(uint64_t){c + 13})) * UINT64_C(0x94D049BB133111EB);
+	return s;
 }
 
 /* Remainder mod 97 of a decimal string. */
@@ -275,7 +299,8 @@ main(int argc, char **argv)
 		sepa_date first = sepa_month_day(month, 1);
 		int sy = sepa_school_year(first);
 
-		fputs("service;bracket;unit;price;valid_from\n", tar.fp);
+		fputs("service;bracket;unit;price;valid_from;caf_activity\n",
+		    tar.fp);
 		for (size_t s = 0; s < N(gen_service); s++)
 			for (int b = 0; b < GEN_BRACKETS; b++) {
 				int p = gen_service[s].base +
@@ -283,14 +308,15 @@ main(int argc, char **argv)
 				int q = p + p / 20 + 5; /* January rise */
 
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-09-01\n",
+				    "%s;T%d;%s;%d,%02d;%04d-09-01;%s\n",
 				    gen_service[s].code, b + 1,
-				    gen_service[s].unit, p / 100, p % 100, sy);
+				    gen_service[s].unit, p / 100, p % 100, sy,
+				    gen_service[s].caf);
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-01-01\n",
+				    "%s;T%d;%s;%d,%02d;%04d-01-01;%s\n",
 				    gen_service[s].code, b + 1,
 				    gen_service[s].unit, q / 100, q % 100,
-				    sy + 1);
+				    sy + 1, gen_service[s].caf);
 			}
 	}
 
@@ -298,8 +324,9 @@ main(int argc, char **argv)
 	      "bracket\n",
 	    fam.fp);
 	fputs("rum;family_ref;iban;bic;signed_on\n", man.fp);
-	fputs(
-	    "family_ref;child_ref;child_name;service;date;quantity\n", con.fp);
+	fputs("family_ref;child_ref;child_name;service;date;quantity;"
+	      "birth_date\n",
+	    con.fp);
 	ndays = sepa_days_in_month(month.year, month.month);
 	holidays = month.month == 7 || month.month == 8;
 	rng = seed * UINT64_C(0x2545F4914F6CDD1D) + 1;
@@ -365,6 +392,20 @@ main(int argc, char **argv)
 			unsigned alsh = gen_below(&rng, 2) == 0
 			    ? 0
 			    : 30 + gen_below(&rng, 60);
+			/* The child's own stream: birth date and whole days
+			 * at the leisure centre, the same every month. */
+			uint64_t side = gen_side(seed, (uint64_t)f, c, 0);
+			uint64_t days = gen_side(seed, (uint64_t)f, c,
+			    (uint64_t)(month.year * 12 + month.month));
+			sepa_date born = sepa_date_add_days(
+			    (sepa_date){2014, 9, 1}, gen_below(&side, 3287));
+			unsigned journee = gen_below(&side, 3) == 0
+			    ? 15 + gen_below(&side, 40)
+			    : 0;
+			char birth[SEPA_DATE_BUFSZ] = "";
+
+			if (gen_below(&side, 30) != 0)
+				sepa_date_iso(birth, born);
 
 			for (int d = 1; d <= ndays; d++) {
 				sepa_date day = {month.year, month.month, d};
@@ -377,38 +418,55 @@ main(int argc, char **argv)
 					    gen_below(&rng, 100) < canteen) {
 						fprintf(con.fp,
 						    "%s;E%u;%s %s;CANTINE;"
-						    "%04d-%02d-%02d;1\n",
+						    "%04d-%02d-%02d;1;%s\n",
 						    ref, c, cfirst, last,
-						    day.year, day.month, d);
+						    day.year, day.month, d,
+						    birth);
 						lines++;
 					}
 					if (gen_below(&rng, 100) < morning) {
 						fprintf(con.fp,
 						    "%s;E%u;%s %s;"
 						    "GARDERIE_MATIN;"
-						    "%04d-%02d-%02d;1\n",
+						    "%04d-%02d-%02d;1;%s\n",
 						    ref, c, cfirst, last,
-						    day.year, day.month, d);
+						    day.year, day.month, d,
+						    birth);
 						lines++;
 					}
 					if (gen_below(&rng, 100) < evening) {
 						fprintf(con.fp,
 						    "%s;E%u;%s %s;"
 						    "GARDERIE_SOIR;"
-						    "%04d-%02d-%02d;1\n",
+						    "%04d-%02d-%02d;1;%s\n",
 						    ref, c, cfirst, last,
-						    day.year, day.month, d);
+						    day.year, day.month, d,
+						    birth);
 						lines++;
 					}
 				} else if (alsh > 0 &&
 				    gen_below(&rng, 100) < alsh) {
 					fprintf(con.fp,
 					    "%s;E%u;%s %s;ALSH;"
-					    "%04d-%02d-%02d;%s\n",
+					    "%04d-%02d-%02d;%s;%s\n",
 					    ref, c, cfirst, last, day.year,
 					    day.month, d,
 					    gen_hours[gen_below(
-					        &rng, N(gen_hours))]);
+					        &rng, N(gen_hours))],
+					    birth);
+					lines++;
+				} else if ((holidays || wd == 3) &&
+				    journee > 0 &&
+				    gen_below(&days, 100) < journee) {
+					/* a whole day, or 1 in 4 a half */
+					fprintf(con.fp,
+					    "%s;E%u;%s %s;ALSH_JOURNEE;"
+					    "%04d-%02d-%02d;%s;%s\n",
+					    ref, c, cfirst, last, day.year,
+					    day.month, d,
+					    gen_below(&days, 4) == 0 ? "0,5"
+					                             : "1",
+					    birth);
 					lines++;
 				}
 			}

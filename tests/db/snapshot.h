@@ -32,6 +32,7 @@ snapshot_take(struct db *db)
 	        "x.file_id, x.line") ", " SNAPSHOT_TABLE("staging_mandates",
 	        "x.file_id, x.line") ", " SNAPSHOT_TABLE("staging_tariffs",
 	        "x.file_id, x.line") ", " SNAPSHOT_TABLE("staging_consumption",
+	        "x.file_id, x.line") ", " SNAPSHOT_TABLE("staging_children",
 	        "x.file_id, x.line") ")), 1, 16))::bit(64)::bigint");
 }
 

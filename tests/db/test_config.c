@@ -321,3 +321,63 @@ Test(config, creditor_required_to_collect)
 	cr_assert_eq(config_require_creditor(&cfg, &err), 0);
 	config_free(&cfg);
 }
+
+/* The CAF keys: defaults, values, and bad age bands. */
+Test(config, caf_keys)
+{
+	struct sepad_config cfg;
+	struct config_errors errs;
+	char path[64], all[4096];
+
+	cr_assert_eq(config_load(&cfg, NULL, "/srv/sepad", &errs), 0);
+	cr_expect_eq(cfg.caf_zone, CONFIG_ZONE_B);
+	cr_expect_str_eq(
+	    cfg.caf_holidays, "/srv/sepad/conf/vacances-scolaires.csv");
+	cr_expect_eq(cfg.caf_hours_per_day, 10);
+	cr_expect_eq(cfg.caf_age_bands.nlimits, 1);
+	cr_expect_eq(cfg.caf_age_bands.limits[0], 6);
+	config_free(&cfg);
+
+	write_conf(path,
+	    "caf: { zone = \"c\"; holidays = \"cal.csv\"; hours_per_day = 8;\n"
+	    "  age_bands = [3, 6, 12]; };\n");
+	cr_assert_eq(config_load(&cfg, path, "/srv/sepad", &errs), 0);
+	cr_expect_eq(cfg.caf_zone, CONFIG_ZONE_C);
+	cr_expect_str_eq(cfg.caf_holidays, "/tmp/cal.csv");
+	cr_expect_eq(cfg.caf_hours_per_day, 8);
+	cr_expect_eq(cfg.caf_age_bands.nlimits, 3);
+	cr_expect_eq(cfg.caf_age_bands.limits[2], 12);
+	config_free(&cfg);
+	unlink(path);
+
+	write_conf(path,
+	    "caf: { zone = \"D\";\n"
+	    "  hours_per_day = 25;\n"
+	    "  age_bands = [12, 6]; };\n");
+	cr_assert_eq(config_load(&cfg, path, NULL, &errs), SEPA_EINVAL);
+	format_all(&errs, all, sizeof(all));
+	cr_expect(strstr(all,
+	              ":1: key \"caf.zone\": \"D\" is not one of \"A\", "
+	              "\"B\", \"C\"") != NULL,
+	    "%s", all);
+	cr_expect(strstr(all,
+	              ":2: key \"caf.hours_per_day\": 25 is out of "
+	              "range 1..24") != NULL,
+	    "%s", all);
+	cr_expect(strstr(all,
+	              ":3: key \"caf.age_bands\": age limit 6 is not "
+	              "above 12") != NULL,
+	    "%s", all);
+	config_free(&cfg);
+	unlink(path);
+
+	write_conf(path, "caf: { age_bands = (6, \"12\"); };\n");
+	cr_assert_eq(config_load(&cfg, path, NULL, &errs), SEPA_EINVAL);
+	format_all(&errs, all, sizeof(all));
+	cr_expect(strstr(all,
+	              "key \"caf.age_bands\": element 2 (a string) is "
+	              "not an integer") != NULL,
+	    "%s", all);
+	config_free(&cfg);
+	unlink(path);
+}

@@ -51,6 +51,7 @@ Test(gen_commune, deterministic_valid_and_plausible)
 	sepa_error err = SEPA_ERROR_INIT;
 	FILE *fp;
 	long families = 0, mandates = 0, lines = 0, alsh_colon = 0;
+	long no_birth = 0, journee = 0;
 
 	cr_assert_not_null(mkdtemp(a));
 	cr_assert_not_null(mkdtemp(b));
@@ -97,10 +98,11 @@ Test(gen_commune, deterministic_valid_and_plausible)
 	cr_assert(mandates > 200 && mandates < 300, "%ld mandates", mandates);
 
 	fp = open_csv(a, "consumption.csv",
-	    "family_ref;child_ref;child_name;service;date;quantity\n");
+	    "family_ref;child_ref;child_name;service;date;quantity;"
+	    "birth_date\n");
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *date = strstr(line, ";2026-09-");
-		sepa_date d;
+		char *date = strstr(line, ";2026-09-"), *qty, *birth;
+		sepa_date d, born;
 		int64_t q;
 
 		cr_assert_not_null(date, "%s", line);
@@ -108,21 +110,85 @@ Test(gen_commune, deterministic_valid_and_plausible)
 		cr_assert_eq(
 		    sepa_date_parse(&d, date + 1, &err), 0, "%s", err.msg);
 		cr_assert_lt(sepa_date_weekday(d), 6, "weekend: %s", line);
+		qty = date + 12;
+		birth = strchr(qty, ';');
+		cr_assert_not_null(birth, "%s", qty);
+		*birth++ = '\0';
+		birth[strcspn(birth, "\n")] = '\0';
 		cr_assert_eq(
-		    sepa_quantity_parse(&q, date + 12, &err), 0, "%s", err.msg);
+		    sepa_quantity_parse(&q, qty, &err), 0, "%s", err.msg);
 		cr_assert_gt(q, 0);
-		if (strchr(date + 12, ':') != NULL)
+		if (strchr(qty, ':') != NULL)
 			alsh_colon++;
-		/* Wednesday: leisure centre only */
+		/* a child of 3 to 12, or (rarely) no birth date */
+		if (birth[0] != '\0') {
+			cr_assert_eq(sepa_date_parse(&born, birth, &err), 0,
+			    "%s", birth);
+			cr_assert(sepa_age_on(born, d) >= 3 &&
+			        sepa_age_on(born, d) <= 12,
+			    "%s", birth);
+		} else {
+			no_birth++;
+		}
+		/* Wednesday: leisure centre only, per hour or per day */
 		if (sepa_date_weekday(d) == 3)
-			cr_assert(strstr(line, ";ALSH;") != NULL, "%s", line);
+			cr_assert(strstr(line, ";ALSH;") != NULL ||
+			        strstr(line, ";ALSH_JOURNEE;") != NULL,
+			    "%s", line);
+		if (strstr(line, ";ALSH_JOURNEE;") != NULL) {
+			cr_assert_eq(sepa_date_weekday(d), 3, "%s", line);
+			cr_assert(q == 1000 || q == 500, "%s", line);
+			journee++;
+		}
 		lines++;
 	}
 	fclose(fp);
 	cr_assert(lines > 300 * 10, "%ld lines", lines);
 	cr_assert_gt(alsh_colon, 0);
+	cr_assert_gt(journee, 0);
+	cr_assert(no_birth > 0 && no_birth < lines / 10, "%ld", no_birth);
+	cr_assert_eq(sh("grep -q '^ALSH_JOURNEE;T1;day;8,00;2026-09-01;"
+	                "extrascolaire$' %s/tariffs.csv",
+	                 a),
+	    0);
 	cr_assert_eq(sh("grep -q 'Œuvre\\|Lefèvre\\|L'\"'\"'Hôte' "
 	                "%s/families.csv",
+	                 a),
+	    0);
+	cr_assert_eq(sh("rm -rf %s %s", a, b), 0);
+}
+
+/*
+ * A child keeps its birth date from one month to the next; in July the
+ * leisure centre takes whole days on any weekday.
+ */
+Test(gen_commune, birth_dates_stay_and_days_of_the_summer)
+{
+	char a[] = "/tmp/gen-a-XXXXXX", b[] = "/tmp/gen-b-XXXXXX";
+
+	cr_assert_not_null(mkdtemp(a));
+	cr_assert_not_null(mkdtemp(b));
+	cr_assert_eq(sh(GEN " --families 200 --month 2026-07 --out %s --seed 7"
+	                    " 2>/dev/null",
+	                 a),
+	    0);
+	cr_assert_eq(sh(GEN " --families 200 --month 2026-09 --out %s --seed 7"
+	                    " 2>/dev/null",
+	                 b),
+	    0);
+	/* one birth date per child in each file, the same in both */
+	cr_assert_eq(sh("for d in %s %s; do tail -n +2 $d/consumption.csv | "
+	                "cut -d';' -f1,2,7 | sed 's/;/-/' | sort -u >$d/k; "
+	                "test \"$(cut -d';' -f1 $d/k | uniq -d)\" = '' || "
+	                "exit 1; done; join -t';' %s/k %s/k >%s/both; "
+	                "test $(wc -l <%s/both) -gt 100 || exit 2; "
+	                "awk -F';' '$2 != $3 { bad = 1 } END { exit bad }' "
+	                "%s/both",
+	                 a, b, a, b, a, a, a),
+	    0);
+	/* whole days in July, on weekdays other than Wednesday too */
+	cr_assert_eq(sh("grep ';ALSH_JOURNEE;2026-07-0[6-7];' "
+	                "%s/consumption.csv | grep -q .",
 	                 a),
 	    0);
 	cr_assert_eq(sh("rm -rf %s %s", a, b), 0);

@@ -247,7 +247,7 @@ Test(import_it, usage_and_missing_file)
 	} cases[] = {
 	    {"pupils", "families_ok.csv", 2,
 	        "sepactl: import needs families, mandates, tariffs, "
-	        "consumption or returns and a file"},
+	        "consumption, children or returns and a file"},
 	    {"families", "", 2, "sepactl: import needs families"},
 	    {"families", "nosuch.csv", 1,
 	        "sepactl: could not import nosuch.csv: No such file or "

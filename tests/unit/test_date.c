@@ -569,3 +569,13 @@ Test(month, day_is_clamped)
 	cr_assert_date(sepa_month_day(M(2026, 10), 15), D(2026, 10, 15));
 	cr_assert_date(sepa_month_day(M(2026, 10), 0), D(2026, 10, 1));
 }
+
+Test(date, french_month_names)
+{
+	cr_expect_str_eq(sepa_month_name_fr(1), "janvier");
+	cr_expect_str_eq(sepa_month_name_fr(2), "février");
+	cr_expect_str_eq(sepa_month_name_fr(8), "août");
+	cr_expect_str_eq(sepa_month_name_fr(12), "décembre");
+	cr_expect_null(sepa_month_name_fr(0));
+	cr_expect_null(sepa_month_name_fr(13));
+}

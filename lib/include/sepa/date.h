@@ -45,6 +45,9 @@ char *sepa_date_iso(char *buf, sepa_date d);
 /** "DD/MM/YYYY". Returns buf. */
 char *sepa_date_fr(char *buf, sepa_date d);
 
+/** The French name of month 1..12 ("janvier", "août"; static), or NULL. */
+const char *sepa_month_name_fr(int month);
+
 /** Days since 1970-01-01 (negative before). */
 long sepa_date_to_days(sepa_date d);
 

@@ -244,7 +244,9 @@ enum sepa_hour_rounding {
  * in magnitude up, i.e. -1500 -> -2000.
  * Enforced: in SQL, sepad_hours_up (migration 008) is SEPA_HOURS_UP, by
  * store_invoice_run (daemon/store_invoice.c) per child, service and day
- * unless billing.hour_rounding is "none"; this function is its reference.
+ * unless billing.hour_rounding is "none"; this function is its reference,
+ * and gives the CAF declaration its hours invoiced per child, service and
+ * day (sepa_caf_hours, lib/caf.c; sepactl report caf).
  */
 int64_t sepa_rule_round_hours(enum sepa_hour_rounding mode, int64_t milli);
 

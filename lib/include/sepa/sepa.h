@@ -7,6 +7,7 @@
 
 #include "sepa/error.h"
 #include "sepa/io.h"
+#include "sepa/digest.h"
 #include "sepa/date.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
@@ -17,5 +18,6 @@
 #include "sepa/csv.h"
 #include "sepa/bankfile.h"
 #include "sepa/reasons.h"
+#include "sepa/caf.h"
 
 #endif /* SEPA_SEPA_H */
