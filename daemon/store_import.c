@@ -28,7 +28,9 @@
 #include "sepa/iban.h"
 #include "sepa/ident.h"
 #include "sepa/money.h"
+#include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "sepa/text.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_event.h"
@@ -384,14 +386,40 @@ import_birth(struct import_row *r, size_t k, sepa_date on, const char *what,
 	*v = sepa_date_iso(f->birth, b);
 }
 
+/*
+ * A text the pain.008 writer will need (the payer's name, street,
+ * postcode, town): refused when no file could carry it, by the writer's
+ * own check (sepa_pain008_check_text: reduced to the SEPA character set,
+ * Cyrillic and Greek spelt in Latin letters first, with the flags collect
+ * writes with), so that nothing reaches a month's file that the file
+ * cannot hold.
+ */
+static const char *
+import_writable(
+    struct import_row *r, size_t k, const char *s, enum sepa_pain008_text which)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	char why[sizeof(e.msg) + 48];
+
+	if (s == NULL ||
+	    sepa_pain008_check_text(which, s, SEPA_TEXT_DEFAULT, NULL, 0, &e) ==
+	        0)
+		return s;
+	snprintf(why, sizeof(why), "no pain.008 can carry it: %s", e.msg);
+	import_bad(r, k, why);
+	return NULL;
+}
+
 static void
 import_check_family(struct import_row *r, struct import_fields *f)
 {
 	f->v[0] = import_text(r, 0);
-	f->v[1] = import_text(r, 1);
-	f->v[2] = import_opt_text(r, 2);
-	f->v[3] = import_opt_text(r, 3);
-	f->v[4] = import_text(r, 4);
+	f->v[1] = import_writable(r, 1, import_text(r, 1), SEPA_PAIN008_NAME);
+	f->v[2] =
+	    import_writable(r, 2, import_opt_text(r, 2), SEPA_PAIN008_STREET);
+	f->v[3] =
+	    import_writable(r, 3, import_opt_text(r, 3), SEPA_PAIN008_POSTCODE);
+	f->v[4] = import_writable(r, 4, import_text(r, 4), SEPA_PAIN008_TOWN);
 	import_country(r, 5, f->cc);
 	f->v[5] = f->cc;
 	import_email(r, 6);

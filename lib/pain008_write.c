@@ -318,6 +318,23 @@ p8_account(struct xmlw *x, const char *tag, const char *iban)
 	xmlw_close(x, tag);
 }
 
+/*
+ * The texts of a party the writer reduces, with their XSD length and
+ * whether they must be there once reduced: sepa_pain008_add and
+ * p8_addr_prepare write by them, sepa_pain008_check_text checks by them.
+ */
+static const struct p8_text {
+	size_t max;
+	int required;
+	const char *name; /* in messages: "Dbtr/Nm", "Dbtr address street" */
+} p8_texts[] = {
+    [SEPA_PAIN008_NAME] = {P8_NAME_MAX, 1, "Nm"},
+    [SEPA_PAIN008_STREET] = {P8_STREET_MAX, 0, "street"},
+    [SEPA_PAIN008_BUILDING] = {P8_SHORT_MAX, 0, "building"},
+    [SEPA_PAIN008_POSTCODE] = {P8_SHORT_MAX, 0, "postcode"},
+    [SEPA_PAIN008_TOWN] = {P8_TOWN_MAX, 1, "town"},
+};
+
 /* An address, checked and transliterated, ready to write. */
 struct p8_addr {
 	int present;
@@ -361,13 +378,42 @@ p8_addr_prepare(struct p8_addr *a, const sepa_pain008_address *in,
 		if (rc != 0) \
 			return rc; \
 	} while (0)
-	P8_FIELD(a->street, in->street, P8_STREET_MAX, "street", 0);
-	P8_FIELD(a->bldg, in->building_number, P8_SHORT_MAX, "building", 0);
-	P8_FIELD(a->postcode, in->postcode, P8_SHORT_MAX, "postcode", 0);
-	P8_FIELD(a->town, in->town, P8_TOWN_MAX, "town", 1);
+#define P8_TEXT(dst, src, k) \
+	P8_FIELD( \
+	    dst, src, p8_texts[k].max, p8_texts[k].name, p8_texts[k].required)
+	P8_TEXT(a->street, in->street, SEPA_PAIN008_STREET);
+	P8_TEXT(a->bldg, in->building_number, SEPA_PAIN008_BUILDING);
+	P8_TEXT(a->postcode, in->postcode, SEPA_PAIN008_POSTCODE);
+	P8_TEXT(a->town, in->town, SEPA_PAIN008_TOWN);
+#undef P8_TEXT
 	P8_FIELD(a->line[0], in->line[0], P8_LINE_MAX, "line 1", 0);
 	P8_FIELD(a->line[1], in->line[1], P8_LINE_MAX, "line 2", 0);
 #undef P8_FIELD
+	return 0;
+}
+
+int
+sepa_pain008_check_text(enum sepa_pain008_text which, const char *in,
+    unsigned text_flags, char *out, size_t outsz, sepa_error *err)
+{
+	char buf[P8_NAME_MAX + 1], field[64];
+	const struct p8_text *t;
+	int rc;
+
+	if ((unsigned)which >= sizeof(p8_texts) / sizeof(p8_texts[0]))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "unknown text %d", (int)which);
+	t = &p8_texts[which];
+	snprintf(field, sizeof(field),
+	    which == SEPA_PAIN008_NAME ? "Dbtr/%s" : "Dbtr address %s",
+	    t->name);
+	if ((rc = p8_latin(buf, sizeof(buf), in, t->max, text_flags, field,
+	         t->required, err)) != 0)
+		return rc;
+	if (out != NULL && outsz > 0 &&
+	    (size_t)snprintf(out, outsz, "%s", buf) >= outsz)
+		return sepa_error_set(err, SEPA_ELIMIT,
+		    "%s does not fit in %zu bytes", field, outsz);
 	return 0;
 }
 
@@ -839,8 +885,8 @@ sepa_pain008_add(
 	         err)) != 0 ||
 	    (rc = p8_bic(
 	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
-	    (rc = p8_latin(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
-	         flags, "Dbtr/Nm", 1, err)) != 0 ||
+	    (rc = sepa_pain008_check_text(SEPA_PAIN008_NAME, tx->debtor_name,
+	         flags, name, sizeof(name), err)) != 0 ||
 	    (rc = p8_latin(ultimate, sizeof(ultimate), tx->ultimate_debtor,
 	         P8_NAME_MAX, flags, "UltmtDbtr/Nm", 0, err)) != 0 ||
 	    (rc = p8_latin(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX, flags,

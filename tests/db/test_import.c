@@ -897,3 +897,52 @@ Test(import, mandate_history_from_the_previous_software)
 	unlink(fwd);
 	fx_close(&fx);
 }
+
+/* ------------------------------- texts no pain.008 could carry */
+
+Test(import, families_whose_texts_no_file_can_carry_are_refused)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char bad[] = "/tmp/import-text-bad-XXXXXX";
+	char good[] = "/tmp/import-text-good-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+
+	fx_open(&fx);
+	caf_write(bad,
+	    "family_ref;payer_name;street;postcode;city;country;email;"
+	    "bracket\n"
+	    "F1;Лев Толстой;1 rue A;99999;Paris;FR;;A\n"
+	    "F2;李小龍;2 rue A;99999;Paris;FR;;A\n"
+	    "F3;Jean Dupont;3 rue A;99999;☕;FR;;A\n"
+	    "F4;Γιώργος Παπαδόπουλος;李;99999;Αθήνα;GR;;A\n");
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_FAMILIES, bad, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 2);
+	cr_assert_eq(fx.res->nissues, 2);
+	cr_assert_eq(fx.res->issues[0].line, 3);
+	cr_assert_str_eq(fx.res->issues[0].column, "payer_name");
+	cr_assert_str_eq(fx.res->issues[0].value, "李小龍");
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "no pain.008 can carry it: Dbtr/Nm is empty once reduced to the "
+	    "SEPA character set");
+	cr_assert_eq(fx.res->issues[1].line, 4);
+	cr_assert_str_eq(fx.res->issues[1].column, "city");
+	cr_assert_eq(snapshot_take(fx.db), before);
+	/* Cyrillic and Greek names pass, stored as written. */
+	caf_write(good,
+	    "family_ref;payer_name;street;postcode;city;country;email;"
+	    "bracket\n"
+	    "F1;Лев Толстой;1 rue A;99999;Paris;FR;;A\n"
+	    "F4;Γιώργος Παπαδόπουλος;李;99999;Αθήνα;GR;;A\n");
+	fx_ok(&fx, IMPORT_FAMILIES, good);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE payer_name IN "
+	                 "('Лев Толстой', 'Γιώργος Παπαδόπουλος')"),
+	    2);
+	unlink(bad);
+	unlink(good);
+	fx_close(&fx);
+}

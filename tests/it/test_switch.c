@@ -269,3 +269,63 @@ Test(switch, imported_history_keeps_the_mandate_rcur_and_alive)
 	    2);
 	commune_close(&c);
 }
+
+/*
+ * Payer names: a Cyrillic one is spelt in Latin letters in the file and
+ * debited; one no file could carry (Chinese) is refused at the import,
+ * with its line and column, and nothing of the file is taken.
+ */
+Test(switch, names_the_file_can_hold)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char e2e[64];
+	const char *tx;
+	char *xml;
+
+	commune_open(&c, "");
+	put(&c, "families-bad.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F1;Jeanne Martin;2 rue des Lilas;99999;Saint-Exemple;FR;;A\n"
+	    "F3;李小龍;6 rue des Lilas;99999;Saint-Exemple;FR;;A\n");
+	cr_assert_eq(
+	    import(&c, &r, "2026-09-25", "families", "families-bad.csv"), 1,
+	    "%s%s", r.out, r.err);
+	cr_expect(strstr(r.err,
+	              "families-bad.csv:3: column \"payer_name\": "
+	              "\"李小龍\": no pain.008 can carry it") != NULL,
+	    "%s", r.err);
+	cr_assert_eq(q(&c, "SELECT count(*) FROM families"), 0);
+
+	put(&c, "families.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F3;Лев Толстой;6 rue des Lilas;99999;Saint-Exemple;FR;;A\n");
+	put(&c, "tariffs.csv", tariffs_csv);
+	put(&c, "mandates.csv",
+	    "rum;family_ref;iban;bic;signed_on\n"
+	    "RUM-F3;F3;FR7630006000011234567890189;;2026-09-01\n");
+	put(&c, "conso-09.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F3;C1;Иван;CANTINE;2026-09-03;1\n");
+	import_ok(&c, "2026-09-25", "families", "families.csv");
+	import_ok(&c, "2026-09-25", "tariffs", "tariffs.csv");
+	import_ok(&c, "2026-09-25", "mandates", "mandates.csv");
+	import_ok(&c, "2026-09-30", "consumption", "conso-09.csv");
+	ctl_ok(&c, &r, "2026-10-01", "cycle");
+	ctl_ok(&c, &r, "2026-10-06", "cycle");
+	xml = outbox_file(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	e2e_of(&c, "RUM-F3", e2e, sizeof(e2e));
+	tx = tx_of(xml, e2e);
+	cr_assert_not_null(tx);
+	tx = strstr(tx, "<Dbtr>");
+	cr_assert_not_null(tx);
+	cr_expect_not_null(strstr(tx, "<Nm>Lev Tolstoj</Nm>"), "%.600s", tx);
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	free(xml);
+	/* the family keeps its name as written */
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM families WHERE payer_name = "
+	                 "'Лев Толстой'"),
+	    1);
+	commune_close(&c);
+}
