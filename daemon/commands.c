@@ -86,13 +86,25 @@ static const struct ctl_command ctl_command_table[] = {
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
         "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n",
         cmd_invoice},
-    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+    {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
+        "write the pain.008 files of a month",
+        "  collect --month YYYY-MM\n"
+        "  collect cancel MSGID --why TEXT\n\n"
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"
         "in one transaction, then write each pain.008 (validated, with its\n"
         ".sha256) into directories.outbox and mark it released. Running it\n"
         "again writes nothing new; a file recorded but not released (a crash)\n"
-        "is written again, byte for byte.\n",
+        "is written again, byte for byte. An invoice whose debit the writer\n"
+        "would refuse (a name the SEPA character set cannot hold, a bad IBAN)\n"
+        "is left out before anything is recorded, moved to next month's file,\n"
+        "with an event that needs attention; the rest of the month goes out.\n"
+        "cancel: a part recorded but never released (MsgId, as status lists\n"
+        "it) is cancelled with its reason: its collections are cancelled, its\n"
+        "invoices go back to be collected (run collect --month again to record\n"
+        "them in a new part), nothing of it is ever written. Refused for a part\n"
+        "released (never cancelled), refused by the bank or cancelled, or\n"
+        "whose file stands in the outbox.\n",
         cmd_collect},
     {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
         "Run every step of the monthly cycle due on the business date (--today\n"

@@ -106,9 +106,10 @@ cleanup:
 	" WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step" \
 	" LIMIT 5)" \
 	" UNION ALL" \
-	" (SELECT 'attention', file_name || ': recorded on '" \
-	" || to_char(created_at, 'YYYY-MM-DD') || ' but not released; run" \
-	" sepactl collect --month ' || to_char(collection_month, 'YYYY-MM')" \
+	" (SELECT 'attention', file_name || ' (MsgId ' || msg_id || '):" \
+	" recorded on ' || to_char(created_at, 'YYYY-MM-DD') || ' but not" \
+	" released; run sepactl collect --month '" \
+	" || to_char(collection_month, 'YYYY-MM')" \
 	" FROM batches WHERE creditor_id = $1 AND state = 'prepared'" \
 	" ORDER BY collection_month, part)" \
 	" UNION ALL" \

@@ -841,10 +841,8 @@ p8_amend_write(
 	xmlw_close(x, "AmdmntInfDtls");
 }
 
-int
-sepa_pain008_add(
-    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
-{
+/* A transaction checked and reduced, ready to write. */
+struct p8_tx {
 	char name[P8_NAME_MAX + 1];
 	char ultimate[P8_NAME_MAX + 1];
 	char rmt[P8_RMT_MAX + 1];
@@ -852,7 +850,75 @@ sepa_pain008_add(
 	char bic[SEPA_BIC_BUFSZ];
 	struct p8_addr addr;
 	struct p8_amend amend;
-	unsigned flags;
+};
+
+/*
+ * Every check of one transaction that needs nothing else of the file (not
+ * the EndToEndIds already in it, nor the block's totals), for a block due
+ * on `due`: sepa_pain008_add writes what it fills, sepa_pain008_check_tx
+ * only asks.
+ */
+static int
+p8_tx_prepare(struct p8_tx *t, const sepa_pain008_tx *tx,
+    const struct p8_version *ver, unsigned flags, sepa_date due,
+    sepa_error *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = p8_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
+	    (rc = p8_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
+	    (rc = p8_amount(tx->amount, "InstdAmt", err)) != 0 ||
+	    (rc = p8_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
+	    (rc = p8_date(tx->signature_date, "DtOfSgntr", err)) != 0)
+		return rc;
+	if (sepa_date_cmp(tx->signature_date, due) > 0) {
+		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
+
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "DtOfSgntr %s is after the due date %s",
+		    sepa_date_iso(d1, tx->signature_date),
+		    sepa_date_iso(d2, due));
+	}
+	if ((rc = p8_code(t->iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
+	         err)) != 0 ||
+	    (rc = p8_bic(
+	         t->bic, tx->debtor_bic, ver->bic_rule, "DbtrAgt", err)) != 0 ||
+	    (rc = sepa_pain008_check_text(SEPA_PAIN008_NAME, tx->debtor_name,
+	         flags, t->name, sizeof(t->name), err)) != 0 ||
+	    (rc = p8_latin(t->ultimate, sizeof(t->ultimate),
+	         tx->ultimate_debtor, P8_NAME_MAX, flags, "UltmtDbtr/Nm", 0,
+	         err)) != 0 ||
+	    (rc = p8_latin(t->rmt, sizeof(t->rmt), tx->remittance, P8_RMT_MAX,
+	         flags, "RmtInf/Ustrd", 0, err)) != 0 ||
+	    (rc = p8_addr_prepare(
+	         &t->addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
+		return rc;
+	if (tx->amendment != NULL)
+		return p8_amend_prepare(
+		    &t->amend, tx->amendment, tx, t->iban, flags, err);
+	return 0;
+}
+
+int
+sepa_pain008_check_tx(const sepa_pain008_tx *tx,
+    enum sepa_pain008_version version, unsigned text_flags, sepa_date due,
+    sepa_error *err)
+{
+	struct p8_tx t;
+
+	if (tx == NULL || (unsigned)version > SEPA_PAIN008_V02)
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "no transaction or unknown version");
+	return p8_tx_prepare(
+	    &t, tx, &p8_versions[version], text_flags, due, err);
+}
+
+int
+sepa_pain008_add(
+    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
+{
+	struct p8_tx t;
 	struct xmlw *x;
 	int rc;
 
@@ -865,38 +931,8 @@ sepa_pain008_add(
 		return p8_where(err, w->path,
 		    sepa_error_set(err, SEPA_ESTATE,
 		        "a transaction outside a PmtInf block"));
-	flags = w->opts.text_flags;
-	if ((rc = p8_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
-	    (rc = p8_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
-	    (rc = p8_amount(tx->amount, "InstdAmt", err)) != 0 ||
-	    (rc = p8_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
-	    (rc = p8_date(tx->signature_date, "DtOfSgntr", err)) != 0)
-		goto refused;
-	if (sepa_date_cmp(tx->signature_date, w->blk_date) > 0) {
-		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
-
-		rc = sepa_error_set(err, SEPA_EINVAL,
-		    "DtOfSgntr %s is after the due date %s",
-		    sepa_date_iso(d1, tx->signature_date),
-		    sepa_date_iso(d2, w->blk_date));
-		goto refused;
-	}
-	if ((rc = p8_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
-	         err)) != 0 ||
-	    (rc = p8_bic(
-	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
-	    (rc = sepa_pain008_check_text(SEPA_PAIN008_NAME, tx->debtor_name,
-	         flags, name, sizeof(name), err)) != 0 ||
-	    (rc = p8_latin(ultimate, sizeof(ultimate), tx->ultimate_debtor,
-	         P8_NAME_MAX, flags, "UltmtDbtr/Nm", 0, err)) != 0 ||
-	    (rc = p8_latin(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX, flags,
-	         "RmtInf/Ustrd", 0, err)) != 0 ||
-	    (rc = p8_addr_prepare(
-	         &addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
-		goto refused;
-	if (tx->amendment != NULL &&
-	    (rc = p8_amend_prepare(
-	         &amend, tx->amendment, tx, iban, flags, err)) != 0)
+	if ((rc = p8_tx_prepare(
+	         &t, tx, w->ver, w->opts.text_flags, w->blk_date, err)) != 0)
 		goto refused;
 	switch (
 	    p8_seen_add(&w->seen, p8_hash(tx->end_to_end_id, w->seen.key))) {
@@ -929,23 +965,23 @@ sepa_pain008_add(
 	xmlw_elem_date(x, "DtOfSgntr", tx->signature_date.year,
 	    tx->signature_date.month, tx->signature_date.day);
 	if (tx->amendment != NULL)
-		p8_amend_write(x, &amend, tx->amendment->account);
+		p8_amend_write(x, &t.amend, tx->amendment->account);
 	xmlw_close(x, "MndtRltdInf");
 	xmlw_close(x, "DrctDbtTx");
-	p8_agent(w, "DbtrAgt", bic);
+	p8_agent(w, "DbtrAgt", t.bic);
 	xmlw_open(x, "Dbtr");
-	xmlw_elem(x, "Nm", name);
-	p8_addr_write(x, &addr);
+	xmlw_elem(x, "Nm", t.name);
+	p8_addr_write(x, &t.addr);
 	xmlw_close(x, "Dbtr");
-	p8_account(x, "DbtrAcct", iban);
-	if (ultimate[0] != '\0') {
+	p8_account(x, "DbtrAcct", t.iban);
+	if (t.ultimate[0] != '\0') {
 		xmlw_open(x, "UltmtDbtr");
-		xmlw_elem(x, "Nm", ultimate);
+		xmlw_elem(x, "Nm", t.ultimate);
 		xmlw_close(x, "UltmtDbtr");
 	}
-	if (rmt[0] != '\0') {
+	if (t.rmt[0] != '\0') {
 		xmlw_open(x, "RmtInf");
-		xmlw_elem(x, "Ustrd", rmt);
+		xmlw_elem(x, "Ustrd", t.rmt);
 		xmlw_close(x, "RmtInf");
 	}
 	xmlw_close(x, "DrctDbtTxInf");

@@ -329,3 +329,187 @@ Test(switch, names_the_file_can_hold)
 	    1);
 	commune_close(&c);
 }
+
+/* sql text on the commune's database (the tests' own statements). */
+static void
+sql(struct commune *c, const char *text)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	cr_assert_eq(db_exec(c->db, "seed", text, 0, NULL, &err), 0, "%s\n%s",
+	    text, err.msg);
+}
+
+/* Families F1, F2 and F4 with mandates, September billed on 1 October. */
+static void
+commune_september(struct commune *c)
+{
+	static struct ctlrun r;
+
+	put(c, "families.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F1;Jeanne Martin;2 rue des Lilas;99999;Saint-Exemple;FR;;A\n"
+	    "F2;Paul Durand;4 rue des Lilas;99999;Saint-Exemple;FR;;A\n"
+	    "F4;Ana Lopez;8 rue des Lilas;99999;Saint-Exemple;FR;;A\n");
+	put(c, "tariffs.csv", tariffs_csv);
+	put(c, "mandates.csv",
+	    "rum;family_ref;iban;bic;signed_on\n"
+	    "RUM-F1;F1;FR7630006000011234567890189;;2026-09-01\n"
+	    "RUM-F2;F2;FR7630004000031234567890143;;2026-09-01\n"
+	    "RUM-F4;F4;FR7610278060180001234567893;;2026-09-01\n");
+	put(c, "conso-09.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-09-03;1\n"
+	    "F2;C1;Tom;CANTINE;2026-09-03;1\n"
+	    "F4;C1;Eva;CANTINE;2026-09-03;1\n");
+	import_ok(c, "2026-09-25", "families", "families.csv");
+	import_ok(c, "2026-09-25", "tariffs", "tariffs.csv");
+	import_ok(c, "2026-09-25", "mandates", "mandates.csv");
+	import_ok(c, "2026-09-30", "consumption", "conso-09.csv");
+	ctl_ok(c, &r, "2026-10-01", "cycle");
+}
+
+/*
+ * A payer name no file can hold, stored before sepad checked names at
+ * import: collect leaves that invoice out before recording anything
+ * (event that needs attention, moved to November's file) and the rest of
+ * October goes out, valid; corrected, it goes with November's file.
+ */
+Test(switch, a_debit_the_writer_refuses_leaves_the_rest_of_the_month)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char e2e[64];
+	char *xml;
+
+	commune_open(&c, "");
+	commune_september(&c);
+	sql(&c,
+	    "UPDATE families SET payer_name = '李小龍' WHERE family_ref = "
+	    "'F4'");
+	ctl_ok(&c, &r, "2026-10-06", "cycle");
+	cr_expect(strstr(r.out, "1 invoice(s) left out") != NULL, "%s", r.out);
+	xml = outbox_file(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	cr_expect(strstr(xml, "<NbOfTxs>2</NbOfTxs>") != NULL);
+	e2e_of(&c, "RUM-F1", e2e, sizeof(e2e));
+	cr_expect_not_null(tx_of(xml, e2e));
+	e2e_of(&c, "RUM-F2", e2e, sizeof(e2e));
+	cr_expect_not_null(tx_of(xml, e2e));
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-10-1.xml");
+	free(xml);
+	ctl_ok(&c, &r, "2026-10-06", "status");
+	cr_expect(strstr(r.out,
+	              "the pain.008 writer would refuse its debit "
+	              "(Dbtr/Nm is empty once reduced to the SEPA "
+	              "character set)") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM collections c JOIN mandates "
+	                 "m ON m.id = c.mandate_id WHERE m.rum = 'RUM-F4'"),
+	    0);
+
+	/* Corrected by the families file, it goes with November's. */
+	put(&c, "families-fix.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F4;Li Xiaolong;8 rue des Lilas;99999;Saint-Exemple;FR;;A\n");
+	import_ok(&c, "2026-10-20", "families", "families-fix.csv");
+	ctl_ok(&c, &r, "2026-11-06", "collect --month 2026-11");
+	xml = outbox_file(&c, "pain008-FR72ZZZ123456-2026-11-1.xml");
+	e2e_of(&c, "RUM-F4", e2e, sizeof(e2e));
+	cr_expect_str_eq(e2e, "F2026-09-000003-1");
+	cr_expect_not_null(tx_of(xml, e2e));
+	cr_expect(strstr(xml, "<Nm>Li Xiaolong</Nm>") != NULL);
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-11-1.xml");
+	free(xml);
+	commune_close(&c);
+}
+
+/* Whether the outbox holds `name`. */
+static int
+in_outbox(struct commune *c, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", c->outbox, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A part recorded (the writer stopped) whose debit the writer then
+ * refuses: it cannot be released, so the operator cancels it; nothing of
+ * it is written, its invoices go into the next part of the month
+ * (attempt 2), which is valid. A released part can never be cancelled.
+ */
+Test(switch, a_recorded_part_is_cancelled_and_its_invoices_go_again)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char *xml;
+
+	commune_open(&c, "");
+	commune_september(&c);
+	setenv("SEPAD_CRASH_AT", "after_record", 1);
+	cr_assert_eq(ctl(&c, &r, "2026-10-06", "collect --month 2026-10"), 99,
+	    "%s%s", r.out, r.err);
+	unsetenv("SEPAD_CRASH_AT");
+	/* what an older version let through: a name recorded as is */
+	sql(&c,
+	    "UPDATE collections SET debtor_name = '李' WHERE rum = "
+	    "'RUM-F4'");
+	cr_assert_eq(ctl(&c, &r, "2026-10-06", "collect --month 2026-10"), 3,
+	    "%s%s", r.out, r.err);
+	cr_expect(strstr(r.err, "Dbtr/Nm is empty once reduced") != NULL, "%s",
+	    r.err);
+	ctl_ok(&c, &r, "2026-10-06", "status");
+	cr_expect(
+	    strstr(r.out, "(MsgId SEPAD-123456-202610-1): recorded on") != NULL,
+	    "%s", r.out);
+
+	/* no reason, no cancellation; an unknown MsgId is refused */
+	cr_expect_eq(ctl(&c, &r, "2026-10-06",
+	                 "collect cancel SEPAD-123456-202610-1 --why ''"),
+	    1, "%s%s", r.out, r.err);
+	cr_expect_eq(ctl(&c, &r, "2026-10-06",
+	                 "collect cancel SEPAD-123456-202610-9 --why x"),
+	    1, "%s%s", r.out, r.err);
+	ctl_ok(&c, &r, "2026-10-06",
+	    "collect cancel SEPAD-123456-202610-1 --why 'name recorded before "
+	    "sepad checked names'");
+	cr_expect(strstr(r.out,
+	              "cancelled SEPAD-123456-202610-1 "
+	              "(pain008-FR72ZZZ123456-2026-10-1.xml): 3 "
+	              "collections") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM invoices WHERE state = "
+	                 "'issued'"),
+	    3);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM batches WHERE state = "
+	                 "'cancelled' AND state_reason LIKE 'name %'"),
+	    1);
+	/* the family's own name was right: the month goes again, part 2 */
+	ctl_ok(&c, &r, "2026-10-07", "collect --month 2026-10");
+	cr_expect(!in_outbox(&c, "pain008-FR72ZZZ123456-2026-10-1.xml"));
+	xml = outbox_file(&c, "pain008-FR72ZZZ123456-2026-10-2.xml");
+	cr_expect_not_null(tx_of(xml, "F2026-09-000001-2"));
+	cr_expect_not_null(tx_of(xml, "F2026-09-000003-2"));
+	cr_expect(strstr(xml, "<Nm>Ana Lopez</Nm>") != NULL);
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-10-2.xml");
+	free(xml);
+	/* the cancelled part is never written, even by a later run */
+	ctl_ok(&c, &r, "2026-10-08", "collect --month 2026-10");
+	cr_expect(!in_outbox(&c, "pain008-FR72ZZZ123456-2026-10-1.xml"));
+	/* a released part can never be cancelled */
+	cr_expect_eq(ctl(&c, &r, "2026-10-08",
+	                 "collect cancel SEPAD-123456-202610-2 --why x"),
+	    1, "%s%s", r.out, r.err);
+	cr_expect(
+	    strstr(r.err, "a released part can never be cancelled") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM batches WHERE state = "
+	                 "'released'"),
+	    1);
+	commune_close(&c);
+}

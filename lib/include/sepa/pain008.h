@@ -215,6 +215,19 @@ enum sepa_pain008_text {
 int sepa_pain008_check_text(enum sepa_pain008_text which, const char *in,
     unsigned text_flags, char *out, size_t outsz, sepa_error *err);
 
+/**
+ * Check one collection as sepa_pain008_add will, in a file of `version`
+ * written with `text_flags`, in a payment block due on `due`: every
+ * refusal of sepa_pain008_add but those that need the rest of the file
+ * (an EndToEndId already in it, the block's totals), with the same
+ * messages (without the PmtInf and transaction the writer puts first).
+ * 0 when the writer will take it. For a collection run to leave out,
+ * before anything is recorded, a debit no file could carry.
+ */
+int sepa_pain008_check_tx(const sepa_pain008_tx *tx,
+    enum sepa_pain008_version version, unsigned text_flags, sepa_date due,
+    sepa_error *err);
+
 /** Opaque writer. */
 typedef struct sepa_pain008_writer sepa_pain008_writer;
 
