@@ -3,7 +3,9 @@
  * monthly cycle that is due on the business date and has not run yet
  * (cycle_steps, keyed on the cycle month: migration 011), missed ones
  * caught up once, month by month, in the order of the table below. A
- * step is due from day `day(cfg)` of its month.
+ * step is due from day `day(cfg)` of its month. The invoice step of a
+ * month waits until the consumption of the month it bills is in
+ * (sepa_rule_billing), and the collect step of that month with it.
  *
  * Adding a step: one function `int run(struct ctl *, sepa_month)` that
  * returns an enum ctl_status and is safe to run again, one entry below,
@@ -81,21 +83,27 @@ cycle_sweep(struct ctl *ctl, sepa_month month)
 	return CTL_OK;
 }
 
-/* The steps, in the order they run within a month. */
+/*
+ * The steps, in the order they run within a month. A step with `ready`
+ * may wait (*ready 0: billing.wait_for_consumption); then it, and every
+ * `held` step of that month and later ones, waits for the next cycle.
+ */
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
+	int (*ready)(struct ctl *ctl, sepa_month month, int *ready);
+	int held; /* waits while an invoice step waits */
 } cycle_table[] = {
-    {"lapse", "end and lapse the mandates due to", cycle_first_day,
-        cycle_sweep},
+    {"lapse", "end and lapse the mandates due to", cycle_first_day, cycle_sweep,
+        NULL, 0},
     {"invoice", "bill the previous month and write the notices",
-        cycle_invoice_day, cycle_invoice},
+        cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
-        ctl_collect_month},
+        ctl_collect_month, NULL, 1},
     {"recovery", "export the invoices unpaid after their reminder",
-        cycle_export_day, cycle_recovery},
+        cycle_export_day, cycle_recovery, NULL, 0},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -161,7 +169,7 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_month only = {0, 0}, first[CYCLE_NSTEPS], until[CYCLE_NSTEPS];
-	sepa_month from = {0, 0}, to = {0, 0};
+	sepa_month from = {0, 0}, to = {0, 0}, hold = {0, 0};
 	char day[SEPA_DATE_BUFSZ];
 	int64_t creditor;
 	struct db *db;
@@ -217,8 +225,26 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 				    "could not read the cycle");
 			if (done)
 				continue;
-			printf("cycle: %s %s: %s\n", s->name,
-			    sepa_month_iso(mon, m), s->what);
+			sepa_month_iso(mon, m);
+			if (s->held && hold.year != 0 &&
+			    sepa_month_cmp(m, hold) >= 0) {
+				printf(
+				    "cycle: %s %s waits for the invoice step "
+				    "of %04d-%02d\n",
+				    s->name, mon, hold.year, hold.month);
+				continue;
+			}
+			if (s->ready != NULL) {
+				int ready;
+
+				if ((rc = s->ready(ctl, m, &ready)) != CTL_OK)
+					return rc;
+				if (!ready) {
+					hold = m;
+					continue;
+				}
+			}
+			printf("cycle: %s %s: %s\n", s->name, mon, s->what);
 			if (tty)
 				fflush(stdout);
 			if ((rc = s->run(ctl, m)) != CTL_OK) {

@@ -16,6 +16,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "notice.h"
+#include "store_consumption.h"
 #include "store_creditor.h"
 #include "store_invoice.h"
 
@@ -132,4 +133,76 @@ cmd_invoice(struct ctl *ctl, int argc, char **argv)
 		return invoice_run(ctl, argc, argv);
 	log_warnx("invoice needs run (see sepactl invoice --help)");
 	return CTL_USAGE;
+}
+
+/*
+ * The cycle's invoice step of `cycle_month` bills the month before once
+ * its consumption is in (sepa_rule_billing): *ready 0 while it waits,
+ * with a "consumption.missing" event that needs attention; once the wait
+ * is over, 1 with a "consumption.late" one. Each event once per month.
+ */
+int
+ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	sepa_month billed = sepa_month_billed_by(cycle_month);
+	sepa_date day = sepa_month_day(cycle_month, ctl->cfg.invoice_day);
+	char bm[SEPA_MONTH_BUFSZ], cm[SEPA_MONTH_BUFSZ], until[SEPA_DATE_BUFSZ];
+	char msg[512];
+	enum sepa_billing b;
+	sepa_rules rules;
+	struct db *db;
+	int64_t cred;
+	int received, rc;
+	bool added;
+
+	*ready = 1;
+	if (config_rules(&ctl->cfg, &rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "could not invoice");
+	if (!rules.wait_for_consumption)
+		return CTL_OK;
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	sepa_month_iso(bm, billed);
+	sepa_month_iso(cm, cycle_month);
+	sepa_date_iso(
+	    until, sepa_date_add_days(day, rules.consumption_wait_days));
+	if (store_creditor_find(db, ctl->cfg.cred_ics, &cred, &err) != 0 ||
+	    store_consumption_received(db, cred, billed, &received, &err) != 0)
+		return ctl_fail(invoice_status(&err), &err,
+		    "could not look for the consumption of %s", bm);
+	b = sepa_rule_billing(&rules, received, day, ctl->today);
+	if (b == SEPA_BILL_NOW)
+		return CTL_OK;
+	if (b == SEPA_BILL_WAIT)
+		snprintf(msg, sizeof(msg),
+		    "consumption of %s not received: the invoice step of %s "
+		    "waits for a consumption file with lines of %s, until %s, "
+		    "then bills what there is (sepactl invoice run --month %s "
+		    "bills it now)",
+		    bm, cm, bm, until, bm);
+	else
+		snprintf(msg, sizeof(msg),
+		    "consumption of %s not received by %s: %s billed with what "
+		    "there was; lines of %s imported later are billed next "
+		    "month as regularisations",
+		    bm, until, bm, bm);
+	if (store_consumption_event(db, cred,
+	        b == SEPA_BILL_WAIT ? "consumption.missing"
+	                            : "consumption.late",
+	        billed, ctl->today, msg, &added, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "could not record that the consumption of %s is missing",
+		    bm);
+	if (b == SEPA_BILL_WAIT) {
+		printf("cycle: invoice %s waits: consumption of %s not "
+		       "received (until %s)\n",
+		    cm, bm, until);
+		*ready = 0;
+	} else {
+		printf("cycle: invoice %s: consumption of %s not received by "
+		       "%s; billing what there is\n",
+		    cm, bm, until);
+	}
+	return CTL_OK;
 }

@@ -72,6 +72,9 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* Whether the cycle's invoice step of a cycle month bills now (*ready 1)
+ * or waits for the consumption (billing.wait_for_consumption). */
+int ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

@@ -104,6 +104,13 @@ static const struct cfg_key cfg_table[] = {
         "day of month M on which M-1 is invoiced"),
     E("billing.hour_rounding", hour_rounding, "up", cfg_rounding, true,
         "hour services: round up per child, service and day, or not"),
+    I("billing.wait_for_consumption", CFG_BOOL, wait_for_consumption, 1, 0, 1,
+        true,
+        "the cycle bills a month once a consumption file of that month is "
+        "imported"),
+    I("billing.wait_for_consumption_days", CFG_INT, consumption_wait_days, 10,
+        0, 28, true,
+        "days after the invoice day the cycle waits, then bills what it has"),
     I("mandates.account_change_cutoff_day", CFG_INT, account_change_cutoff_day,
         5, 1, 28, true,
         "last day of month M an account change applies to M's collection"),
@@ -892,6 +899,8 @@ config_rules(const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err)
 	r.due_day = cfg->due_day;
 	r.prenotification_days = cfg->prenotification_days;
 	r.bank_lead_days = cfg->bank_lead_days;
+	r.wait_for_consumption = cfg->wait_for_consumption;
+	r.consumption_wait_days = cfg->consumption_wait_days;
 	*rules = r;
 	return sepa_rules_check(rules, err);
 }

@@ -56,6 +56,8 @@ struct sepad_config {
 
 	int invoice_day;
 	int hour_rounding; /* enum config_rounding */
+	int wait_for_consumption; /* bool */
+	int consumption_wait_days;
 
 	int account_change_cutoff_day;
 	int lapse_months;

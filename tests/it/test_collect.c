@@ -64,12 +64,18 @@ sql(struct world *w, const char *text)
 		cr_assert_fail("%s\n%s", text, err.msg);
 }
 
+/*
+ * The invoices are seeded in SQL, without consumption files: the cycle's
+ * invoice step does not wait for them (billing.wait_for_consumption).
+ */
 static void
 write_conf(struct world *w, const char *bank)
 {
 	char extra[512];
 
-	snprintf(extra, sizeof(extra), "bank: { %s };\n", bank);
+	snprintf(extra, sizeof(extra),
+	    "bank: { %s };\nbilling: { wait_for_consumption = false; };\n",
+	    bank);
 	ctlrun_commune_conf(w->conf, w->conninfo, w->outbox, extra);
 }
 

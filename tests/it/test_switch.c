@@ -513,3 +513,123 @@ Test(switch, a_recorded_part_is_cancelled_and_its_invoices_go_again)
 	    1);
 	commune_close(&c);
 }
+
+/* The commune of names_the_file_can_hold, without any consumption. */
+static void
+commune_without_consumption(struct commune *c)
+{
+	put(c, "families.csv", families_csv);
+	put(c, "tariffs.csv", tariffs_csv);
+	put(c, "mandates.csv",
+	    "rum;family_ref;iban;bic;signed_on\n"
+	    "RUM-F1;F1;FR7630006000011234567890189;;2026-09-01\n"
+	    "RUM-F2;F2;FR7630004000031234567890143;;2026-09-01\n");
+	import_ok(c, "2026-11-25", "families", "families.csv");
+	import_ok(c, "2026-11-25", "tariffs", "tariffs.csv");
+	import_ok(c, "2026-11-25", "mandates", "mandates.csv");
+}
+
+/*
+ * The cycle bills November once its consumption is in: on 5 December the
+ * invoice step waits (status says so), on the 7th the collect step of
+ * December waits with it, and the file of the 8th is billed and
+ * collected the same day.
+ */
+Test(switch, the_month_is_billed_when_its_consumption_is_in)
+{
+	static struct ctlrun r;
+	struct commune c;
+
+	commune_open(&c, "");
+	commune_without_consumption(&c);
+	ctl_ok(&c, &r, "2026-12-05", "cycle");
+	cr_expect(strstr(r.out,
+	              "cycle: invoice 2026-12 waits: consumption of "
+	              "2026-11 not received (until 2026-12-11)") != NULL,
+	    "%s", r.out);
+	ctl_ok(&c, &r, "2026-12-05", "status");
+	cr_expect(strstr(r.out,
+	              "consumption of 2026-11 not received: the "
+	              "invoice step of 2026-12 waits") != NULL,
+	    "%s", r.out);
+	ctl_ok(&c, &r, "2026-12-07", "cycle");
+	cr_expect(strstr(r.out,
+	              "cycle: collect 2026-12 waits for the invoice "
+	              "step of 2026-12") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(q(&c, "SELECT count(*) FROM invoices"), 0);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'consumption.missing'"),
+	    1);
+	put(&c, "conso-11.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-11-03;1\n"
+	    "F2;C1;Tom;CANTINE;2026-11-03;1\n");
+	import_ok(&c, "2026-12-08", "consumption", "conso-11.csv");
+	ctl_ok(&c, &r, "2026-12-08", "cycle");
+	cr_expect(
+	    strstr(r.out, "cycle: invoice 2026-12: bill") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "cycle: collect 2026-12: write") != NULL, "%s",
+	    r.out);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM invoices WHERE month = "
+	                 "'2026-11-01'"),
+	    2);
+	cr_expect_eq(q(&c, "SELECT count(*) FROM collections"), 2);
+	commune_close(&c);
+}
+
+/*
+ * The wait (billing.wait_for_consumption_days, here 3) is bounded: the
+ * operator's invoice run never waits and records the step; with no
+ * consumption by the end of the wait the step bills what there is, with
+ * an event; and without the wait the invoice day is the day.
+ */
+Test(switch, the_wait_for_the_consumption_is_bounded)
+{
+	static struct ctlrun r;
+	struct commune c, d;
+
+	commune_open(&c, "billing: { wait_for_consumption_days = 3; };\n");
+	commune_without_consumption(&c);
+	ctl_ok(&c, &r, "2026-12-02", "cycle");
+	cr_expect(strstr(r.out,
+	              "waits: consumption of 2026-11 not received "
+	              "(until 2026-12-04)") != NULL,
+	    "%s", r.out);
+	/* the operator bills November by hand: the step is done */
+	ctl_ok(&c, &r, "2026-12-02", "invoice run --month 2026-11");
+	ctl_ok(&c, &r, "2026-12-02", "cycle");
+	cr_expect(strstr(r.out, "waits") == NULL, "%s", r.out);
+	/* December's consumption never comes: on 4 January it is billed */
+	ctl_ok(&c, &r, "2027-01-03", "cycle");
+	cr_expect(strstr(r.out,
+	              "waits: consumption of 2026-12 not received "
+	              "(until 2027-01-04)") != NULL,
+	    "%s", r.out);
+	ctl_ok(&c, &r, "2027-01-04", "cycle");
+	cr_expect(strstr(r.out,
+	              "consumption of 2026-12 not received by "
+	              "2027-01-04; billing what there is") != NULL,
+	    "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "cycle: invoice 2027-01: bill") != NULL, "%s", r.out);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'consumption.late' AND needs_attention AND month = "
+	                 "'2026-12-01'"),
+	    1);
+	commune_close(&c);
+
+	commune_open(&d, "billing: { wait_for_consumption = false; };\n");
+	commune_without_consumption(&d);
+	ctl_ok(&d, &r, "2026-12-02", "cycle");
+	cr_expect(
+	    strstr(r.out, "cycle: invoice 2026-12: bill") != NULL, "%s", r.out);
+	cr_expect_eq(q(&d,
+	                 "SELECT count(*) FROM events WHERE kind LIKE "
+	                 "'consumption.%'"),
+	    0);
+	commune_close(&d);
+}

@@ -62,6 +62,8 @@ Test(rules, bad_parameters_are_named)
 	    {5, 31, "due day 31 is out of range 1..28"},
 	    {6, 0, "pre-notification of 0 days is out of range 1..60"},
 	    {7, 11, "bank lead of 11 business days is out of range 1..10"},
+	    {8, 29, "wait for consumption of 29 days is out of range 0..28"},
+	    {8, -1, "wait for consumption of -1 days is out of range 0..28"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -70,7 +72,8 @@ Test(rules, bad_parameters_are_named)
 		int *fields[] = {&r.account_change_cutoff_day,
 		    &r.letter_deadline_day, &r.letter_deadline_month,
 		    &r.lapse_months, &r.max_rejects_per_school_year, &r.due_day,
-		    &r.prenotification_days, &r.bank_lead_days};
+		    &r.prenotification_days, &r.bank_lead_days,
+		    &r.consumption_wait_days};
 
 		*fields[cases[i].field] = cases[i].value;
 		cr_assert_eq(sepa_rules_check(&r, &err), SEPA_ERANGE);
@@ -328,5 +331,35 @@ Test(rules, hour_rounding)
 		cr_assert_eq(
 		    sepa_rule_round_hours(SEPA_HOURS_NONE, cases[i].in),
 		    cases[i].in);
+	}
+}
+
+/* A month is billed when its consumption is in, or once the wait is over. */
+Test(rules, billing_waits_for_the_consumption)
+{
+	static const struct {
+		int wait, days, received;
+		const char *step, *today;
+		enum sepa_billing want;
+	} cases[] = {
+	    {1, 10, 1, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	    {1, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-05", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-10", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-11", SEPA_BILL_LATE},
+	    {1, 10, 1, "2026-12-01", "2026-12-11", SEPA_BILL_NOW},
+	    {1, 0, 0, "2026-12-01", "2026-12-01", SEPA_BILL_LATE},
+	    {1, 10, 0, "2026-12-25", "2027-01-04", SEPA_BILL_LATE},
+	    {0, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_rules r = SEPA_RULES_INIT;
+
+		r.wait_for_consumption = cases[i].wait;
+		r.consumption_wait_days = cases[i].days;
+		cr_expect_eq(sepa_rule_billing(&r, cases[i].received,
+		                 D(cases[i].step), D(cases[i].today)),
+		    cases[i].want, "case %zu", i);
 	}
 }

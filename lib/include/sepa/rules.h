@@ -51,11 +51,15 @@ typedef struct sepa_rules {
 	int prenotification_days;
 	/** TARGET2 days the bank needs between hand-off and due date (2). */
 	int bank_lead_days;
+	/** 1: the invoice step waits for the month's consumption (1). */
+	int wait_for_consumption;
+	/** ... at most this many days after the invoice day (10). */
+	int consumption_wait_days;
 } sepa_rules;
 
 #define SEPA_RULES_INIT \
 	{ \
-		5, 30, 6, 36, 2, 1, 15, 14, 2 \
+		5, 30, 6, 36, 2, 1, 15, 14, 2, 1, 10 \
 	}
 
 /**
@@ -231,6 +235,35 @@ const char *sepa_rule_rejects_name(int max_per_school_year);
  * the termination date (mandates.state_since).
  */
 sepa_date sepa_rule_new_mandate_from(int school_year);
+
+/** What the cycle's invoice step does about the billed month. */
+enum sepa_billing {
+	/** Its consumption is in (or the step does not wait): bill. */
+	SEPA_BILL_NOW = 0,
+	/** Not received yet: wait, and say so. */
+	SEPA_BILL_WAIT = 1,
+	/** Not received and the wait is over: bill what there is, say so. */
+	SEPA_BILL_LATE = 2
+};
+
+/**
+ * Whether the cycle's invoice step of a month, due on `step_day` (day
+ * billing.invoice_day of the month), bills the month before on `today`:
+ * a month is billed when its consumption is in. `received` is 1 when a
+ * consumption file with lines of the billed month was imported. With
+ * `wait_for_consumption` (billing.wait_for_consumption), a month whose
+ * consumption has not arrived waits, until `consumption_wait_days`
+ * (billing.wait_for_consumption_days) after step_day: from that day on it
+ * is billed with what there is (late lines become regularisations of the
+ * next month). Without it, the step bills on its day, as before. The
+ * operator's `sepactl invoice run` never waits (it records the step).
+ * Enforced: ctl_invoice_ready (daemon/cmd_invoice.c) for the cycle's
+ * invoice step, with store_consumption_received (daemon/
+ * store_consumption.c); the cycle (daemon/cmd_cycle.c) holds the collect
+ * step of a month whose invoice step waits.
+ */
+enum sepa_billing sepa_rule_billing(
+    const sepa_rules *r, int received, sepa_date step_day, sepa_date today);
 
 /** How hours are rounded per child, service and day before pricing. */
 enum sepa_hour_rounding {
