@@ -7,7 +7,7 @@
 #   make bench      benchmarks (figures in docs/benchmarks.md)
 #   make V=1        show full commands
 #   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
-#                   not part of check
+#                   check runs each for FUZZ_CHECK_SECONDS (fuzz-check)
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
 
 .DEFAULT_GOAL := all
@@ -192,6 +192,7 @@ check-run: tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory fuzz-check
 	@sh tests/run.sh --total $(TALLY)
 
 # The database and end-to-end tests, beside a throw-away cluster that
@@ -296,50 +297,76 @@ bench-returns: $(BUILD)/bench-returns $(BUILD)/sepactl
 	    --dir build/bench
 
 # -------------------------------------------------------------------- fuzz
-# Each tests/fuzz/fuzz_NAME.c is built with clang and libFuzzer together
-# with every lib/ source, then run for FUZZ_SECONDS on the corpus
-# tests/fuzz/corpus-NAME/ (kept out of git), seeded from the folders
-# FUZZ_SEEDS_NAME names (read recursively; a target without seeds, or a
-# seed folder that does not exist, stops the run), with
-# tests/fuzz/fuzz_NAME.dict when there is one. Crashes are written to
-# build/fuzz/. `make fuzz` installs its own packages (deps.sh --fuzz).
+# Each tests/fuzz/fuzz_NAME.c is a libFuzzer target, built with clang,
+# ASan and UBSan together with every lib/ source (compiled once into
+# build/fuzz/obj/) and the daemon/ sources FUZZ_DAEMON_NAME names (files
+# without libpq). tests/fuzz/run.sh replays the inputs that once crashed a
+# target (tests/fuzz/regress-NAME/), then fuzzes it from the folders
+# FUZZ_SEEDS_NAME names (read recursively, never written; a target without
+# seeds, or a seed folder that does not exist, fails), with
+# tests/fuzz/fuzz_NAME.dict when there is one. Crashes go to build/fuzz/.
+#   make fuzz         FUZZ_SECONDS each, the corpus kept in
+#                     tests/fuzz/corpus-NAME/ (out of git); installs clang
+#   make fuzz-check   FUZZ_CHECK_SECONDS each from a fresh corpus: part of
+#                     check when clang can build a fuzzer (make deps
+#                     installs it), skipped with a message otherwise
+# Figures of a clean run: docs/fuzzing.md.
 FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 20
 FUZZ_CC ?= clang
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g
+FUZZ_SAN := address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -O1 -g
+FUZZ_CFLAGS = $(STD_CFLAGS) $(DEFS) \
+	$(filter-out -Wno-format-truncation,$(WFLAGS)) -Ilib/include -Ilib \
+	-Idaemon $(PKG_CFLAGS) $(CFLAGS)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o)
 FUZZ_SEEDS_bankfile := tests/data/bank tests/data/pain008
 FUZZ_SEEDS_csv := tests/data/csv tests/data/import
+FUZZ_SEEDS_fields := tests/data/import tests/data/csv
+FUZZ_SEEDS_import := tests/data/import tests/data/csv
+FUZZ_SEEDS_pain008 := tests/data/pain008 tests/data/bank/pain008
+FUZZ_DAEMON_import := daemon/import_row.c daemon/log.c
+FUZZ_ARGS = $(foreach n,$(FUZZ_NAMES),"$(n)=$(FUZZ_SEEDS_$(n))")
 
-# fuzz_run NAME: one target's run, as one shell command.
-fuzz_run = n=$(1); seeds="$(FUZZ_SEEDS_$(1))"; \
-	[ -n "$$seeds" ] || { echo "fuzz: no FUZZ_SEEDS_$$n"; exit 1; }; \
-	for d in $$seeds; do [ -d $$d ] || { echo "fuzz: $$d missing"; exit 1; }; done; \
-	mkdir -p tests/fuzz/corpus-$$n build/fuzz; \
-	dict=tests/fuzz/fuzz_$$n.dict; \
-	echo "  FUZZ    build/fuzz/fuzz_$$n ($(FUZZ_SECONDS) s, seeds: $$seeds)"; \
-	build/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    -artifact_prefix=build/fuzz/ \
-	    $$( [ -f $$dict ] && echo -dict=$$dict ) \
-	    tests/fuzz/corpus-$$n $$seeds
-
-.PHONY: fuzz fuzz-deps fuzz-build
+.PHONY: fuzz fuzz-deps fuzz-build fuzz-check
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@$(foreach n,$(FUZZ_NAMES),( $(call fuzz_run,$(n)) ) || exit 1;) true
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) tests/fuzz $(FUZZ_ARGS)
 
 fuzz-deps:
 	@sh tests/deps.sh --fuzz
 
 fuzz-build: $(FUZZ_BINS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h lib/include/sepa/*.h)
+fuzz-check:
+	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)'\
+	    '{ (void)d; (void)n; return 0; }' | $(FUZZ_CC) -x c \
+	    -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+		echo "fuzz: skipped: $(FUZZ_CC) cannot build a libFuzzer target"\
+		    "(make deps installs clang and libclang-rt-14-dev)"; \
+	else \
+		$(MAKE) --no-print-directory fuzz-build && \
+		rm -rf build/fuzz/check && \
+		sh tests/fuzz/run.sh $(FUZZ_CHECK_SECONDS) build/fuzz/check \
+		    $(FUZZ_ARGS); \
+	fi
+
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(E) "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(STD_CFLAGS) $(filter-out -Wno-format-truncation,$(WFLAGS)) $(FUZZ_FLAGS) -Ilib/include \
-	    -Ilib $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
+	$(E) "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) \
+	    -MMD -MP -c -o $@ $<
+
+$(foreach n,$(FUZZ_NAMES),$(eval build/fuzz/fuzz_$(n): \
+	$(FUZZ_DAEMON_$(n):%.c=build/fuzz/obj/%.o)))
+$(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(E) "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< \
+	    $(filter %.o,$^) $(PKG_LIBS) -lm
 
 # ------------------------------------------------------------------ format
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)

@@ -23,7 +23,9 @@ afile_open(struct afile *af, const char *path, mode_t mode, sepa_error *err)
 	af->path = xstrdup(path);
 	xasprintf(&af->tmp, "%s.tmp-%ld", path, (long)getpid());
 	fd = open(af->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0 || (af->fp = fdopen(fd, "w")) == NULL) {
+	/* exactly `mode`, whatever the umask or a leftover file had */
+	if (fd < 0 || fchmod(fd, mode) != 0 ||
+	    (af->fp = fdopen(fd, "w")) == NULL) {
 		int e = errno;
 
 		if (fd >= 0) {
@@ -119,7 +121,7 @@ afile_mkdirs(const char *dir, sepa_error *err)
 		char c = *s;
 
 		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(p, AFILE_DIR_MODE) != 0 && errno != EEXIST) {
 			rc = sepa_error_set(err, SEPA_EIO,
 			    "could not create the directory %s: %s", p,
 			    strerror(errno));

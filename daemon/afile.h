@@ -10,11 +10,21 @@
 #include "sepa/error.h"
 
 /*
+ * The modes of what sepad and sepactl write: every file may hold personal
+ * data (names, addresses, masked accounts, the families' debits), so it
+ * is readable by the owner and the group (the treasury's reader, the
+ * operators) only, in directories of the same kind, whatever the umask of
+ * whoever runs them (sepactl by hand, sepad under its unit).
+ */
+#define AFILE_MODE 0640
+#define AFILE_DIR_MODE 0750
+
+/*
  * A file written atomically: created as PATH.tmp-PID beside its final
  * name, renamed over it by afile_commit after fflush and fsync (the
  * directory is fsynced after the rename). afile_abort removes the
- * temporary file. `fp` is for writing; `mode` is the new file's mode
- * (before the umask).
+ * temporary file. `fp` is for writing; `mode` is the new file's mode,
+ * set with fchmod (the umask does not change it).
  */
 struct afile {
 	FILE *fp;
@@ -27,7 +37,10 @@ int afile_commit(struct afile *af, sepa_error *err);
 void afile_abort(struct afile *af);
 /* fsync a directory. */
 int afile_sync_dir(const char *dir, sepa_error *err);
-/* mkdir -p with mode 0755 (existing directories are fine). */
+/*
+ * mkdir -p with mode AFILE_DIR_MODE (less when the umask takes more away);
+ * existing directories are left as they are.
+ */
 int afile_mkdirs(const char *dir, sepa_error *err);
 
 #endif /* SEPAD_AFILE_H */

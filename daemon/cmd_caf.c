@@ -746,7 +746,7 @@ caf_write_html(const char *path, const struct caf_report *r)
 	sepa_error err = SEPA_ERROR_INIT;
 	struct afile af;
 
-	if (afile_open(&af, path, 0644, &err) != 0)
+	if (afile_open(&af, path, AFILE_MODE, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err, "could not write %s", path);
 	caf_html(af.fp, r);
 	if (afile_commit(&af, &err) != 0)

@@ -14,6 +14,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
@@ -34,13 +35,18 @@ collect_schema_dir(void)
 static void
 collect_print_file(void *arg, const struct collect_file *f)
 {
-	static const char *const verb[] = {"written", "verified", "released"};
+	static const char *const verb[] = {
+	    "written", "verified", "released", "released"};
 
 	(void)arg;
-	printf("%s %s: %" PRId64 " transactions, %" PRId64 ".%02" PRId64
+	printf("%s %s%s: %" PRId64 " transactions, %" PRId64 ".%02" PRId64
 	       " EUR, sha256 %s\n",
-	    verb[f->outcome], f->path, f->nb_of_txs, f->ctrl_sum / 100,
-	    f->ctrl_sum % 100, f->sha256);
+	    verb[f->outcome],
+	    f->outcome == COLLECT_FILE_TAKEN ? f->file_name : f->path,
+	    f->outcome == COLLECT_FILE_TAKEN
+	        ? " (taken from the outbox before its release was recorded)"
+	        : "",
+	    f->nb_of_txs, f->ctrl_sum / 100, f->ctrl_sum % 100, f->sha256);
 }
 
 /* On a terminal: how far the file is, as counts (stderr, one line). */
@@ -108,6 +114,10 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		       " EUR, recorded in %" PRId64 " file(s)\n",
 		    mon, sum.collections, sum.amount_cents / 100,
 		    sum.amount_cents % 100, sum.prepared);
+	/* sepactl by hand may come first: the outbox as tmpfiles makes it */
+	if (afile_mkdirs(ctl->cfg.dir_outbox, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
 	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
 	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
@@ -116,7 +126,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (sum.prepared == 0 && sum.already_recorded == 0)
 		printf("%s: nothing to collect\n", mon);
-	else if (sum.written == 0)
+	else if (sum.written == 0 && sum.taken == 0)
 		printf("%s: %" PRId64 " file(s) already released\n", mon,
 		    sum.already_released);
 	return CTL_OK;

@@ -24,7 +24,6 @@
 #include "csvout.h"
 #include "ctl.h"
 #include "log.h"
-#include "notify.h"
 
 /* Records of one file, kept until the file is known to be good. */
 struct inspect_buf {
@@ -92,18 +91,29 @@ inspect_direction(enum sepa_bankfile_cdi cdi)
 	return "";
 }
 
+/* A field read from the bank's file: its IBANs masked (iban.h). */
+static void
+inspect_text(FILE *fp, const char *s, bool last)
+{
+	char buf[SEPA_BANKFILE_TEXT_BUFSZ];
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	csvout_field(fp, sepa_iban_mask_text(buf), last);
+}
+
 /*
  * One CSV row; the columns are those of the header in cmd_inspect and
  * sepactl(1). The amount of a group or block row is the control sum of
  * what it stands for (OrgnlCtrlSum, Btch/TtlAmt): it goes to its own
- * column. IBANs are masked, also in the bank's free text.
+ * column. IBANs are masked: the account, and any in the text the bank
+ * wrote (free text, references).
  */
 static int
 inspect_record(const sepa_bankfile_record *rec, void *arg)
 {
 	struct inspect_buf *b = arg;
 	char amount[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ];
-	char account[SEPA_IBAN_MASK_BUFSZ], info[SEPA_BANKFILE_TEXT_BUFSZ];
+	char account[SEPA_IBAN_MASK_BUFSZ];
 	const char *money =
 	    rec->has_amount ? sepa_money_xml(amount, rec->amount) : "";
 	int tx = rec->level == SEPA_BANKFILE_TRANSACTION;
@@ -112,18 +122,16 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 
 	if (rec->reason[0] != '\0' && !rec->reason_proprietary)
 		reason = sepa_reason_find(rec->reason);
-	memcpy(info, rec->reason_info, sizeof(info));
-	notify_mask_ibans(info);
 	csvout_field(b->spool, b->name, false);
 	csvout_field(b->spool, sepa_bankfile_kind_name(rec->kind), false);
 	csvout_field(b->spool, sepa_bankfile_level_name(rec->level), false);
-	csvout_field(b->spool, rec->status, false);
-	csvout_field(b->spool, rec->orig_msg_id, false);
-	csvout_field(b->spool, rec->pmt_inf_id, false);
-	csvout_field(b->spool, rec->end_to_end_id, false);
-	csvout_field(b->spool, rec->mandate_id, false);
-	csvout_field(b->spool, tx ? money : "", false);
-	csvout_field(b->spool, rec->reason, false);
+	inspect_text(b->spool, rec->status, false);
+	inspect_text(b->spool, rec->orig_msg_id, false);
+	inspect_text(b->spool, rec->pmt_inf_id, false);
+	inspect_text(b->spool, rec->end_to_end_id, false);
+	inspect_text(b->spool, rec->mandate_id, false);
+	csvout_number(b->spool, tx ? money : "", false);
+	inspect_text(b->spool, rec->reason, false);
 	csvout_field(b->spool,
 	    rec->booking_date.year != 0 ? sepa_date_iso(day, rec->booking_date)
 	                                : "",
@@ -131,19 +139,19 @@ inspect_record(const sepa_bankfile_record *rec, void *arg)
 	csvout_field(b->spool,
 	    reason != NULL ? sepa_reason_label_fr(reason, rec->family) : "",
 	    false);
-	csvout_field(b->spool, rec->currency, false);
+	inspect_text(b->spool, rec->currency, false);
 	csvout_field(b->spool, inspect_direction(rec->cdi), false);
 	csvout_field(b->spool,
 	    !camt               ? ""
 	        : rec->reversal ? "true"
 	                        : "false",
 	    false);
-	csvout_field(b->spool, tx ? "" : money, false);
+	csvout_number(b->spool, tx ? "" : money, false);
 	csvout_field(b->spool,
 	    rec->account[0] != '\0' ? sepa_iban_mask(account, rec->account)
 	                            : "",
 	    false);
-	csvout_field(b->spool, info, true);
+	inspect_text(b->spool, rec->reason_info, true);
 	if (ferror(b->spool)) {
 		b->error = errno != 0 ? errno : EIO;
 		return SEPA_EIO;

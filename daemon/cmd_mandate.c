@@ -17,6 +17,7 @@
 #include "sepa/rules.h"
 #include "commands.h"
 #include "config.h"
+#include "csvout.h"
 #include "ctl.h"
 #include "log.h"
 #include "notice.h"
@@ -203,22 +204,11 @@ struct mandate_list_out {
 	size_t n;
 };
 
-/* A CSV field: quoted when it holds ';', '"' or a line break. */
+/* A field of the ';'-separated list (csvout.h: a formula neutralised). */
 static void
 mandate_csv_field(const char *s, bool last)
 {
-	if (strpbrk(s, ";\"\r\n") != NULL) {
-		putchar('"');
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ';');
+	csvout_field_sep(stdout, s, ';', "\n", last);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sepa/error.h"
+#include "sepa/iban.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
@@ -148,16 +149,16 @@ quarantine_csv(const struct quarantine_row *rows, size_t n)
 
 		snprintf(id, sizeof(id), "%" PRId64, q->id);
 		snprintf(line, sizeof(line), "%d", q->line);
-		csvout_field(stdout, id, false);
+		csvout_number(stdout, id, false);
 		csvout_field(stdout, q->file_name, false);
-		csvout_field(stdout, line, false);
+		csvout_number(stdout, line, false);
 		csvout_field(stdout, q->kind, false);
 		csvout_field(stdout, q->level, false);
 		csvout_field(stdout, q->end_to_end_id, false);
 		csvout_field(stdout, q->orig_msg_id, false);
 		csvout_field(stdout, q->pmt_inf_id, false);
 		csvout_field(stdout, q->mandate_ref, false);
-		csvout_field(stdout,
+		csvout_number(stdout,
 		    q->has_amount ? sepa_money_xml(amount, q->amount_cents)
 		                  : "",
 		    false);
@@ -198,6 +199,15 @@ quarantine_list(struct ctl *ctl, int argc, char **argv)
 	if (store_quarantine_list(db, cred, all, &rows, &n, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not read the quarantine");
+	/* what came from the bank's file, as inspect shows it: no IBAN */
+	for (size_t i = 0; i < n; i++) {
+		char *const text[] = {rows[i].file_name, rows[i].end_to_end_id,
+		    rows[i].orig_msg_id, rows[i].pmt_inf_id,
+		    rows[i].mandate_ref, rows[i].why, rows[i].resolution};
+
+		for (size_t t = 0; t < sizeof(text) / sizeof(text[0]); t++)
+			sepa_iban_mask_text(text[t]);
+	}
 	if (csv)
 		quarantine_csv(rows, n);
 	else if (n == 0)

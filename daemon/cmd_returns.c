@@ -4,16 +4,19 @@
  * invoices for the treasury) and `sepactl report` (the month's figures;
  * `report caf` is in cmd_caf.c).
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
+#include "afile.h"
 #include "commands.h"
 #include "ctl.h"
 #include "htmlout.h"
@@ -304,10 +307,16 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 	if (html != NULL) {
 		char *tmp = NULL;
 		FILE *fp;
+		int fd;
 
 		xasprintf(&tmp, "%s.tmp", html);
-		if ((fp = fopen(tmp, "w")) == NULL) {
+		fd = open(
+		    tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, AFILE_MODE);
+		if (fd < 0 || fchmod(fd, AFILE_MODE) != 0 ||
+		    (fp = fdopen(fd, "w")) == NULL) {
 			log_warn("cannot create %s", tmp);
+			if (fd >= 0)
+				close(fd);
 			rc = CTL_INTERNAL;
 		} else {
 			report_html(fp, &rep, ctl->cfg.cred_name);

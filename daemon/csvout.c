@@ -1,6 +1,7 @@
 /*
  * csvout.c - CSV output (RFC 4180): a field holding the separator, a
- * double quote, a CR or an LF is quoted, its quotes doubled; and the
+ * double quote, a CR or an LF is quoted, its quotes doubled. Text fields
+ * that a spreadsheet would take for a formula are neutralised. And the
  * dialect of French Excel (csvout_fr_*).
  */
 #include <stdint.h>
@@ -9,17 +10,25 @@
 
 #include "csvout.h"
 
-void
-csvout_field_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)
+/* The first characters that make a spreadsheet read a cell as a formula. */
+static const char csvout_formula_start[] = "=+-@\t\r";
+
+static void
+csvout_write(
+    FILE *fp, const char *s, char sep, const char *eol, bool last, bool text)
 {
 	char special[] = {sep, '"', '\r', '\n', '\0'};
+	const char *prefix =
+	    text && s[0] != '\0' && strchr(csvout_formula_start, s[0]) != NULL
+	    ? "'"
+	    : "";
 
-	if (s == NULL)
-		s = "";
 	if (strpbrk(s, special) == NULL) {
+		fputs(prefix, fp);
 		fputs(s, fp);
 	} else {
 		fputc('"', fp);
+		fputs(prefix, fp);
 		for (; *s != '\0'; s++) {
 			if (*s == '"')
 				fputc('"', fp);
@@ -34,9 +43,27 @@ csvout_field_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)
 }
 
 void
+csvout_field_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)
+{
+	csvout_write(fp, s != NULL ? s : "", sep, eol, last, true);
+}
+
+void
 csvout_field(FILE *fp, const char *s, bool last)
 {
 	csvout_field_sep(fp, s, ',', "\r\n", last);
+}
+
+void
+csvout_number_sep(FILE *fp, const char *s, char sep, const char *eol, bool last)
+{
+	csvout_write(fp, s != NULL ? s : "", sep, eol, last, false);
+}
+
+void
+csvout_number(FILE *fp, const char *s, bool last)
+{
+	csvout_number_sep(fp, s, ',', "\r\n", last);
 }
 
 void
@@ -69,26 +96,10 @@ csvout_is_number(const char *s)
 void
 csvout_fr_field(FILE *fp, const char *s, bool last)
 {
-	bool formula, quote;
-
 	if (s == NULL)
 		s = "";
-	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
-	    !csvout_is_number(s);
-	quote = strpbrk(s, ";\"\r\n") != NULL;
-	if (quote)
-		fputc('"', fp);
-	/* The "'" goes inside the field, before its first character. */
-	if (formula)
-		fputc('\'', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	if (quote)
-		fputc('"', fp);
-	fputs(last ? "\r\n" : ";", fp);
+	/* A plain number ("-1,5") stays a number; any other text is text. */
+	csvout_write(fp, s, ';', "\r\n", last, !csvout_is_number(s));
 }
 
 char *

@@ -1,6 +1,7 @@
 /*
  * log.c - OpenBSD-style logging to stderr, with syslog priority prefixes
  * when stderr is the journal, and allocation helpers that cannot fail.
+ * Every message has its IBANs masked (sepa_iban_mask_text).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "sepa/iban.h"
 #include "log.h"
 
 /*
@@ -67,7 +69,13 @@ log_vwrite(int prio, const char *fmt, va_list ap, int with_errno)
 	char msg[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_journal)
+	/* Whatever the message quotes, never a whole IBAN (iban.h). */
+	sepa_iban_mask_text(msg);
+	/*
+	 * Checked again each time: sepad points stderr at a file while it
+	 * captures an import's messages, which must not get "<N>" prefixes.
+	 */
+	if (log_journal && log_stderr_is_journal())
 		fprintf(stderr, "<%d>", prio);
 	else
 		fprintf(stderr, "%s: ", log_progname);

@@ -10,6 +10,7 @@
 /*
  * Messages go to stderr: with a "<N>" syslog priority prefix when stderr is
  * the journal (JOURNAL_STREAM names it), as "PROGNAME: message" otherwise.
+ * A valid IBAN in a message is masked (FR76****0189).
  * `verbose` > 0 enables log_debug. fatal() and fatalx() exit with
  * `fatal_status`.
  */

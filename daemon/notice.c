@@ -297,16 +297,21 @@ notice_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	char *path = NULL, addr[512], am[SEPA_MONEY_BUFSZ], d[SEPA_DATE_BUFSZ],
 	     mask[SEPA_IBAN_MASK_BUFSZ];
 	FILE *fp = NULL;
-	int rc = 0;
+	int rc = 0, fd = -1;
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
 	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.')
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", doc->number);
 	xasprintf(&path, "%s/%s.txt", ctx->dir, doc->number);
-	if ((fp = fopen(path, "w")) == NULL) {
+	/* a name, an address, an amount: AFILE_MODE whatever the umask */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	         AFILE_MODE)) < 0 ||
+	    fchmod(fd, AFILE_MODE) != 0 || (fp = fdopen(fd, "w")) == NULL) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not create %s: %s",
 		    path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto cleanup;
 	}
 	if ((rc = notice_write(fp, ctx->cred, doc, err)) != 0)
@@ -326,7 +331,8 @@ notice_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	notice_csv_field(ctx->csv, doc->payer, 0);
 	notice_csv_field(ctx->csv, addr, 0);
 	notice_csv_field(ctx->csv, doc->email, 0);
-	notice_csv_field(ctx->csv, sepa_money_fr(am, doc->total_cents), 0);
+	csvout_number_sep(
+	    ctx->csv, sepa_money_fr(am, doc->total_cents), ';', "\n", false);
 	notice_csv_field(ctx->csv, sepa_date_fr(d, doc->due_on), 0);
 	notice_csv_field(ctx->csv,
 	    doc->has_mandate ? sepa_iban_mask(mask, doc->iban) : "", 0);
@@ -387,13 +393,13 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	if ((rc = afile_mkdirs(base, err)) != 0)
 		goto cleanup;
 	notice_rmdir(tmp);
-	if (mkdir(tmp, 0755) != 0) {
+	if (mkdir(tmp, AFILE_DIR_MODE) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO,
 		    "could not create the directory %s: %s", tmp,
 		    strerror(errno));
 		goto cleanup;
 	}
-	if ((rc = afile_open(&csv, csvpath, 0644, err)) != 0)
+	if ((rc = afile_open(&csv, csvpath, AFILE_MODE, err)) != 0)
 		goto cleanup;
 	fputs("number;family_ref;payer;address;email;total;due_date;iban;rum;"
 	      "direct_debit\n",

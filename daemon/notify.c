@@ -139,39 +139,6 @@ notify_status(const char *fmt, ...)
 	sd_notify(0, buf);
 }
 
-void
-notify_mask_ibans(char *text)
-{
-	char iban[SEPA_IBAN_BUFSZ], masked[SEPA_IBAN_MASK_BUFSZ];
-	size_t len = strlen(text);
-
-	for (size_t i = 0; i + 15 <= len; i++) {
-		size_t n = 0;
-
-		if (i > 0 &&
-		    ((text[i - 1] >= 'A' && text[i - 1] <= 'Z') ||
-		        (text[i - 1] >= '0' && text[i - 1] <= '9')))
-			continue;
-		while (i + n < len && n < SEPA_IBAN_MAX &&
-		    ((text[i + n] >= 'A' && text[i + n] <= 'Z') ||
-		        (text[i + n] >= '0' && text[i + n] <= '9')))
-			n++;
-		if (n < 15)
-			continue;
-		memcpy(iban, text + i, n);
-		iban[n] = '\0';
-		if (sepa_iban_validate(iban, NULL) != 0)
-			continue;
-		sepa_iban_mask(masked, iban);
-		/* The masked form is never longer than the IBAN. */
-		memcpy(text + i, masked, strlen(masked));
-		memmove(
-		    text + i + strlen(masked), text + i + n, len - i - n + 1);
-		len = strlen(text);
-		i += strlen(masked) - 1;
-	}
-}
-
 /* Append "NAME=value" to the field list when value is set. */
 static void
 notify_field(struct notify_fields_buf *b, const char *name, const char *value)
@@ -233,7 +200,7 @@ notify_journal(enum notify_msg msg, int priority, const struct notify_event *ev,
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	notify_mask_ibans(message);
+	sepa_iban_mask_text(message);
 	if (!notify_foreground &&
 	    notify_build_fields(&b, msg, priority, ev, message) == 0) {
 		for (size_t i = 0; i < b.count; i++) {

@@ -63,11 +63,6 @@ void notify_watchdog(void);
 void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* WatchdogSec in microseconds, 0 when the watchdog is off. */
 uint64_t notify_watchdog_usec(void);
-/*
- * Replace every valid IBAN inside text by its masked form (FR76****0189),
- * in place: no full IBAN ever reaches the journal.
- */
-void notify_mask_ibans(char *text);
 /* Build the fields of an entry (for notify_journal and its tests). */
 int notify_build_fields(struct notify_fields_buf *b, enum notify_msg msg,
     int priority, const struct notify_event *ev, const char *message);

@@ -24,6 +24,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
@@ -336,23 +337,99 @@ run_cycle(struct sepad *s)
 
 /* ---------------------------------------------------------------- inbox */
 
-/* Move path to dir/base, adding a suffix when the name is taken. */
+/*
+ * Move the inbox file `path` into `dir` as `base` (base.1, base.2... when
+ * the name is taken; the name used goes to out): copied into a new file of
+ * AFILE_MODE, synced, linked under its name, the inbox file removed, the
+ * directory synced.
+ * A copy rather than a link: the sender's file keeps the sender's owner
+ * and mode (0644, 0666...), which archive/ and rejected/ must not, and
+ * the inbox may be on another file system.
+ */
 static int
 move_into(const char *path, const char *dir, const char *base, char *out,
     size_t outsz)
 {
+	char tmp[PATH_MAX], buf[65536];
+	int in, fd = -1, rc = -1, saved;
+	ssize_t n;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
+	if ((fd = mkstemp(tmp)) < 0) {
+		tmp[0] = '\0';
+		goto done;
+	}
+	if (fchmod(fd, AFILE_MODE) != 0)
+		goto done;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto done;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				goto done;
+			off += w;
+		}
+	}
+	if (fsync(fd) != 0)
+		goto done;
 	for (int i = 0; i < 1000; i++) {
 		if (i == 0)
 			snprintf(out, outsz, "%s/%s", dir, base);
 		else
 			snprintf(out, outsz, "%s/%s.%d", dir, base, i);
-		if (link(path, out) == 0)
-			return unlink(path);
+		if (link(tmp, out) == 0) {
+			rc = 0;
+			break;
+		}
 		if (errno != EEXIST)
 			break;
 	}
-	/* Across file systems: rename cannot; report it. */
-	return -1;
+	/* out of the inbox at once, the directory synced after */
+	if (rc == 0 && (unlink(path) != 0 || afile_sync_dir(dir, NULL) != 0))
+		rc = -1;
+done:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0' && fd >= 0)
+		unlink(tmp);
+	close(in);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * The messages of a failed import, captured in `errpath`, to the log one
+ * by one: a failure that is not the file's (the database) must say why
+ * in the journal, not only its status.
+ */
+static void
+log_captured(const char *errpath)
+{
+	char line[4096];
+	FILE *fp = fopen(errpath, "r");
+
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		const char *msg = line;
+
+		line[strcspn(line, "\n")] = '\0';
+		/* our own lines carry our prefix: log_warnx adds it again */
+		if (strncmp(msg, "sepad: ", 7) == 0)
+			msg += 7;
+		if (msg[0] != '\0')
+			log_warnx("%s", msg);
+	}
+	fclose(fp);
 }
 
 /*
@@ -382,9 +459,12 @@ import_file(struct sepad *s, size_t k, const char *name)
 		return;
 	snprintf(errpath, sizeof(errpath), "%s/.%s.errors.tmp",
 	    s->ctl.cfg.dir_rejected, name);
-	efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (efd < 0) {
+	efd =
+	    open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, AFILE_MODE);
+	if (efd < 0 || fchmod(efd, AFILE_MODE) != 0) {
 		log_warn("could not open %s", errpath);
+		if (efd >= 0)
+			close(efd);
 		return;
 	}
 	fflush(stderr);
@@ -421,6 +501,7 @@ import_file(struct sepad *s, size_t k, const char *name)
 		    "%s file %s refused: see %s", inbox_kinds[k].kind, name,
 		    final);
 	} else {
+		log_captured(errpath);
 		unlink(errpath);
 		log_warnx("%s file %s left in the inbox: it could not be "
 		          "imported now (status %d)",
@@ -724,6 +805,12 @@ main(int argc, char **argv)
 	s.infd = -1;
 	s.backoff = 1;
 	parse_options(&s, argc, argv, &check_only, &verbose);
+	/*
+	 * What the commands print on stdout (an import's "imported ... as
+	 * file #6") reaches the journal as it happens: stdout is a pipe or a
+	 * socket under systemd, fully buffered otherwise.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("sepad", verbose, 1);
 	notify_init(s.foreground);
 	s.ctl.progname = "sepad";

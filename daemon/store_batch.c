@@ -1,6 +1,6 @@
 /*
  * store_batch.c - the operator's cancellation of a recorded part that was
- * never released (migration 026, docs/design/collect-once.md).
+ * never released (migration 033, docs/design/collect-once.md).
  *
  * What is recorded never changes: a prepared part is written byte for
  * byte from its rows, whatever happened to its families since. When one

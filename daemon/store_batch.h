@@ -22,7 +22,7 @@ struct batch_cancel_result {
 };
 
 /*
- * Cancel the part of MsgId `msg_id` (migration 026): only while it is
+ * Cancel the part of MsgId `msg_id` (migration 033): only while it is
  * 'prepared', never released, and its file does not stand in `outbox`.
  * Under the month's writer lock (store_collect_month_lock) and the
  * creditor's row lock, in one transaction: its collections become

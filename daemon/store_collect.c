@@ -5,20 +5,26 @@
  *
  * Exactly once: store_collect_prepare records every batch of the month
  * with its whole content fixed in one transaction; store_collect_write
- * writes each prepared batch's file and marks it released with its
- * SHA-256 in a second transaction. A crash between the two leaves a
- * prepared batch, which the next run writes again, byte for byte: every
- * value in the file (MsgId, CreDtTm, ids, debtor, account, amendment,
- * remittance) comes from the rows.
+ * writes each prepared batch's file, records it as being placed with its
+ * SHA-256 (committed before the rename into the outbox), renames it, and
+ * marks it released. A crash before the placing leaves a prepared batch,
+ * which the next run writes again, byte for byte: every value in the file
+ * (MsgId, CreDtTm, ids, debtor, account, amendment, remittance) comes from
+ * the rows. A crash or an outage after it leaves a batch being placed,
+ * which the next run finishes from what the outbox holds, never placing
+ * the file a second time (docs/design/collect-once.md).
  *
- * SEPAD_CRASH_AT=<point> (tests only) ends the process with _exit(99) at
- * a named point: after_record, during_write, after_rename, after_release.
+ * Test hooks at a named point (after_record, during_write, after_placing,
+ * after_rename, after_release; "point#N" for its N-th time, the part N):
+ * SEPAD_CRASH_AT=<point> ends the process with _exit(99),
+ * SEPAD_STOP_AT=<point> stops it (SIGSTOP) until SIGCONT.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +39,47 @@
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
 #include "sepa/text.h"
+#include "afile.h"
 #include "config.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_event.h"
 
-/* Test hook: die at the named point, as a crash would. */
+/*
+ * Whether the test hook variable `var` names this point: "point" (its
+ * first time) or "point#N" (its N-th time: the part N of a month).
+ */
+static int
+collect_hook_at(const char *var, const char *point, int *seen)
+{
+	const char *at = getenv(var);
+	size_t n = strlen(point);
+	int want = 1;
+
+	if (at == NULL || strncmp(at, point, n) != 0)
+		return 0;
+	if (at[n] == '#')
+		want = atoi(at + n + 1);
+	else if (at[n] != '\0')
+		return 0;
+	return ++*seen == want;
+}
+
+/*
+ * Test hooks at a named point: die as a crash would (SEPAD_CRASH_AT,
+ * exit 99), or stop (SEPAD_STOP_AT, SIGSTOP) until the test, having
+ * stopped the database, sends SIGCONT.
+ */
 static void
 collect_crash_point(const char *point)
 {
-	const char *at = getenv("SEPAD_CRASH_AT");
+	static int crash_seen, stop_seen;
 
-	if (at != NULL && strcmp(at, point) == 0)
+	if (collect_hook_at("SEPAD_CRASH_AT", point, &crash_seen))
 		_exit(99);
+	if (collect_hook_at("SEPAD_STOP_AT", point, &stop_seen))
+		raise(SIGSTOP);
 }
 
 static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
@@ -138,7 +171,7 @@ enum {
 
 /*
  * A mandate m that the software sepad replaced presented already
- * (migration 025): the account it debited, the mandate's first, for the
+ * (migration 032): the account it debited, the mandate's first, for the
  * amendment of a change made before sepad's first debit; else NULL.
  */
 #define COLLECT_PRESENTED_IBAN \
@@ -1228,13 +1261,33 @@ static const char collect_rows_sql[] =
 static const char collect_fetch_sql[] = "FETCH 10000 FROM collect_rows";
 
 /*
- * $1 creditor, $2 batch, $3 SHA-256: released, only if still prepared
- * (another run may have released it meanwhile); how many rows changed.
+ * $1 creditor, $2 batch, $3 SHA-256: about to be placed in the outbox
+ * (migration 031), committed before the rename; only if still prepared.
+ */
+static const char collect_placing_sql[] =
+    "WITH u AS (UPDATE batches SET state = 'placing', sha256 = $3,"
+    " placing_at = now() WHERE creditor_id = $1 AND id = $2"
+    " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u";
+
+/*
+ * $1 creditor, $2 batch, $3 SHA-256: its file was never placed (its
+ * temporary file is still there): prepared again, to be written again.
+ */
+static const char collect_unplace_sql[] =
+    "WITH u AS (UPDATE batches SET state = 'prepared', sha256 = NULL,"
+    " placing_at = NULL WHERE creditor_id = $1 AND id = $2"
+    " AND state = 'placing' AND sha256 = $3 RETURNING 1)"
+    " SELECT count(*) FROM u";
+
+/*
+ * $1 creditor, $2 batch, $3 SHA-256: placed, so released, only if it is
+ * being placed with that SHA-256 (another run may have released it
+ * meanwhile); how many rows changed.
  */
 static const char collect_release_sql[] =
-    "WITH u AS (UPDATE batches SET state = 'released', sha256 = $3,"
-    " released_at = now() WHERE creditor_id = $1 AND id = $2"
-    " AND state = 'prepared' RETURNING 1) SELECT count(*) FROM u";
+    "WITH u AS (UPDATE batches SET state = 'released', released_at = now()"
+    " WHERE creditor_id = $1 AND id = $2 AND state = 'placing'"
+    " AND sha256 = $3 RETURNING 1) SELECT count(*) FROM u";
 
 /* $1 creditor, $2 batch, $3 SHA-256, $4 today: its collections sent. */
 static const char collect_sent_sql[] =
@@ -1256,19 +1309,29 @@ collect_file_sha256(const char *path, char hex[65], sepa_error *err)
 	return rc;
 }
 
-/* Crash hook inside the writer: the first chunk reaches the temp file. */
+/*
+ * Test hook inside the writer: the first chunk of each file has reached
+ * its temporary file (arg: this file's flag).
+ */
 static ssize_t
 collect_crash_write(int fd, const void *data, size_t len, void *arg)
 {
 	ssize_t n = write(fd, data, len);
+	int *written = arg;
 
-	(void)arg;
-	collect_crash_point("during_write");
+	if (!*written) {
+		*written = 1;
+		collect_crash_point("during_write");
+	}
 	return n;
 }
 
 /* One batch's file being written. */
 struct collect_file_writer {
+	struct db *db;
+	int64_t creditor_id;
+	int *in_tx; /* the cursor's transaction is open */
+	const char *before; /* SHA-256 of a file under the final name, or "" */
 	PGresult *b; /* the month's batches */
 	int br; /* this one's row */
 	PGresult *blocks; /* its payment blocks */
@@ -1276,6 +1339,7 @@ struct collect_file_writer {
 	int in_block;
 	sepa_pain008_address caddr; /* the creditor's, from the batch */
 	sepa_pain008_writer *w;
+	int chunk_written; /* test hook: the first chunk is out */
 };
 
 /*
@@ -1301,6 +1365,52 @@ collect_open_rows(struct db *db, int64_t creditor_id,
 	    params, err);
 }
 
+/*
+ * The writer's last step before the rename (before_place): every row has
+ * been read, so the cursor's transaction ends; then the batch is recorded
+ * as being placed with the file's SHA-256, in a transaction of its own,
+ * committed before the file can be seen. Whatever happens next, the
+ * batch's state tells whether its file may have been placed.
+ */
+static int
+collect_before_place(const sepa_pain008_info *info, void *arg, sepa_error *err)
+{
+	struct collect_file_writer *fw = arg;
+	char cred[24];
+	const char *params[3] = {
+	    cred, PQgetvalue(fw->b, fw->br, CB_ID), info->sha256};
+	int64_t changed;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, fw->creditor_id);
+	*fw->in_tx = 0;
+	/* Someone else's file under the name: left for a person to see. */
+	if (fw->before[0] != '\0' && strcmp(fw->before, info->sha256) != 0) {
+		db_rollback(fw->db);
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "the file found in the outbox (sha256 %s) differs from its "
+		    "batch (sha256 %s); left as it is, the batch not released",
+		    fw->before, info->sha256);
+	}
+	if ((rc = db_commit(fw->db, err)) != 0 ||
+	    (rc = db_begin(fw->db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	if ((rc = db_query_int64(fw->db, &changed,
+	         "record the file as being placed", collect_placing_sql, 3,
+	         params, err)) != 0 ||
+	    (changed == 0 &&
+	        (rc = sepa_error_set(err, SEPA_ESTATE,
+	             "its batch is no longer prepared; run collect again")) !=
+	            0)) {
+		db_rollback(fw->db);
+		return rc;
+	}
+	if ((rc = db_commit(fw->db, err)) != 0)
+		return rc;
+	collect_crash_point("after_placing");
+	return 0;
+}
+
 /* Open the pain.008 writer on `path` with the batch's header. */
 static int
 collect_open_writer(struct collect_file_writer *fw, const char *path,
@@ -1316,8 +1426,13 @@ collect_open_writer(struct collect_file_writer *fw, const char *path,
 	    : SEPA_PAIN008_V08;
 	o.schema_dir = schema_dir;
 	o.validate = 1;
-	if (getenv("SEPAD_CRASH_AT") != NULL)
+	o.before_place = collect_before_place;
+	o.before_place_arg = fw;
+	if (getenv("SEPAD_CRASH_AT") != NULL ||
+	    getenv("SEPAD_STOP_AT") != NULL) {
 		o.write_hook = collect_crash_write;
+		o.write_hook_arg = &fw->chunk_written;
+	}
 	hdr.msg_id = PQgetvalue(b, br, CB_MSG);
 	hdr.creation_time = PQgetvalue(b, br, CB_CREATED);
 	hdr.initiating_party = PQgetvalue(b, br, CB_NAME);
@@ -1403,8 +1518,9 @@ collect_write_row(
 /* Write one batch's file from its rows to `path`. */
 static int
 collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
-    const char *path, const char *schema_dir, collect_progress_fn progress,
-    void *arg, sepa_pain008_info *info, sepa_error *err)
+    const char *path, const char *before, const char *schema_dir,
+    collect_progress_fn progress, void *arg, sepa_pain008_info *info,
+    sepa_error *err)
 {
 	struct collect_file_writer fw = {0};
 	const char *file = PQgetvalue(b, br, CB_FILE);
@@ -1412,6 +1528,10 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	int rc, in_tx = 0;
 	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 
+	fw.db = db;
+	fw.creditor_id = creditor_id;
+	fw.in_tx = &in_tx;
+	fw.before = before;
 	fw.b = b;
 	fw.br = br;
 	fw.bi = -1;
@@ -1438,12 +1558,9 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 		progress(arg, file, done, total);
 	if (fw.in_block && (rc = sepa_pain008_end_block(fw.w, err)) != 0)
 		goto cleanup;
+	/* before_place ends the cursor's transaction, then records placing */
 	rc = sepa_pain008_close(fw.w, info, err);
 	fw.w = NULL;
-	if (rc == 0) {
-		in_tx = 0;
-		rc = db_commit(db, err);
-	}
 cleanup:
 	if (in_tx)
 		db_rollback(db);
@@ -1456,26 +1573,89 @@ cleanup:
 }
 
 /*
- * Remove what a crashed writer left of this file: its temporary files
- * (the pain.008 writer's ".NAME.XXXXXX" and ".NAME.sha256.XXXXXX").
+ * The temporary files the pain.008 writer makes beside `file`
+ * (".NAME.XXXXXX", and ".NAME.sha256.XXXXXX" for the sidecar, with
+ * `sidecar`), in *g; 0 when there is none.
  */
-static void
-collect_remove_stale(const char *outbox, const char *file)
+static size_t
+collect_temps(const char *outbox, const char *file, int sidecar, glob_t *g)
 {
-	static const char *const suffix[] = {"", ".sha256"};
+	char *pat = NULL;
 
-	for (size_t p = 0; p < sizeof(suffix) / sizeof(suffix[0]); p++) {
-		char *pat = NULL;
+	xasprintf(
+	    &pat, "%s/.%s%s.??????", outbox, file, sidecar ? ".sha256" : "");
+	if (glob(pat, GLOB_NOSORT, NULL, g) != 0) {
+		g->gl_pathc = 0;
+		g->gl_pathv = NULL;
+	}
+	free(pat);
+	return g->gl_pathc;
+}
+
+/*
+ * Remove what an earlier writer left of this file: its temporary files.
+ * One that cannot be removed stops the run: a temporary file still there
+ * says that its file was not placed, so none may outlive its writer.
+ */
+static int
+collect_remove_stale(const char *outbox, const char *file, sepa_error *err)
+{
+	int rc = 0;
+
+	for (int side = 0; side < 2 && rc == 0; side++) {
 		glob_t g;
 
-		xasprintf(&pat, "%s/.%s%s.??????", outbox, file, suffix[p]);
-		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				unlink(g.gl_pathv[i]);
-			globfree(&g);
-		}
-		free(pat);
+		if (collect_temps(outbox, file, side, &g) == 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc && rc == 0; i++)
+			if (unlink(g.gl_pathv[i]) != 0 && errno != ENOENT)
+				rc = sepa_error_set(err, SEPA_EIO,
+				    "could not remove %s: %s", g.gl_pathv[i],
+				    strerror(errno));
+		globfree(&g);
 	}
+	return rc;
+}
+
+/* Whether the writer's temporary file of `file` is there (not the sidecar). */
+static int
+collect_temp_left(const char *outbox, const char *file)
+{
+	glob_t g;
+	size_t n = collect_temps(outbox, file, 0, &g);
+
+	if (n > 0)
+		globfree(&g);
+	return n > 0;
+}
+
+/*
+ * Write PATH.sha256 ("<hex>  NAME", as the writer does) when it is
+ * missing or says something else: the file was placed, its sidecar not.
+ */
+static int
+collect_sidecar(
+    const char *path, const char *file, const char *sha, sepa_error *err)
+{
+	char *side = NULL, line[128 + 256] = "", want[128 + 256];
+	struct afile af;
+	FILE *fp;
+	int rc = 0;
+
+	snprintf(want, sizeof(want), "%s  %s\n", sha, file);
+	xasprintf(&side, "%s.sha256", path);
+	if ((fp = fopen(side, "r")) != NULL) {
+		if (fgets(line, sizeof(line), fp) == NULL)
+			line[0] = '\0';
+		fclose(fp);
+	}
+	if (strcmp(line, want) != 0 &&
+	    (rc = afile_open(&af, side, AFILE_MODE, err)) == 0) {
+		fputs(want, af.fp);
+		rc = afile_commit(&af, err);
+	}
+	free(side);
+	return rc;
 }
 
 /* Mark a batch released with its SHA-256, in one transaction. */
@@ -1527,9 +1707,10 @@ cleanup:
 
 /*
  * Write a prepared batch's file into the outbox (at `path`) and release
- * it. A file already under the final name (a crash before the release)
- * must come out identical (*outcome COLLECT_FILE_VERIFIED), else the
- * batch is not released (SEPA_ESTATE).
+ * it. A file already under the final name (placed by a version of sepad
+ * before migration 031, whose batch stayed prepared) must come out
+ * identical (*outcome COLLECT_FILE_VERIFIED), else it is left as it is
+ * and the batch not placed (SEPA_ESTATE).
  */
 static int
 collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
@@ -1542,30 +1723,93 @@ collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	struct stat st;
 	int rc;
 
-	collect_remove_stale(outbox, file);
+	if ((rc = collect_remove_stale(outbox, file, err)) != 0)
+		return rc;
 	/* A file under the final name: a crash before the release. */
 	if (stat(path, &st) == 0 &&
 	    (rc = collect_file_sha256(path, before, err)) != 0)
 		return rc;
-	if ((rc = collect_write_file(db, creditor_id, b, br, path, schema_dir,
-	         progress, arg, info, err)) != 0) {
+	if ((rc = collect_write_file(db, creditor_id, b, br, path, before,
+	         schema_dir, progress, arg, info, err)) != 0) {
 		/* The writer's own errors name the file already. */
 		if (err->where[0] == '\0')
 			sepa_error_prefix(err, "%s", file);
 		return rc;
 	}
-	if (before[0] != '\0' && strcmp(before, info->sha256) != 0)
-		return sepa_error_set(err, SEPA_ESTATE,
-		    "%s: the file found in the outbox (sha256 %s) differs "
-		    "from its batch (sha256 %s); not released",
-		    path, before, info->sha256);
+	/* Placed: recorded as being placed, then renamed into the outbox. */
 	collect_crash_point("after_rename");
 	if ((rc = collect_release(
-	         db, creditor_id, b, br, info->sha256, today, err)) != 0)
+	         db, creditor_id, b, br, info->sha256, today, err)) != 0) {
+		sepa_error_prefix(err,
+		    "%s: placed in the outbox, its release not recorded (the "
+		    "next collect records it)",
+		    file);
 		return rc;
+	}
 	collect_crash_point("after_release");
 	*outcome =
 	    before[0] != '\0' ? COLLECT_FILE_VERIFIED : COLLECT_FILE_WRITTEN;
+	return 0;
+}
+
+/*
+ * A batch recorded as being placed (migration 031): its file was renamed
+ * into the outbox, or was about to be. The outbox says which:
+ * - the file is there, with the SHA-256 recorded: placed; its sidecar
+ *   written if it was not, and the batch released (COLLECT_FILE_VERIFIED);
+ * - its temporary file is there: the rename never happened; the batch is
+ *   prepared again and *again set, to be written as any prepared one;
+ * - neither: placed, then taken from the outbox (by the treasury) before
+ *   the release was recorded; released, never written again
+ *   (COLLECT_FILE_TAKEN);
+ * - another file under its name: SEPA_ESTATE, not released.
+ */
+static int
+collect_finish_placing(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *outbox, const char *path, sepa_date today,
+    enum collect_outcome *outcome, int *again, sepa_error *err)
+{
+	const char *file = PQgetvalue(b, br, CB_FILE);
+	const char *sha = PQgetvalue(b, br, CB_SHA);
+	char found[65] = "", cred[24];
+	const char *params[3] = {cred, PQgetvalue(b, br, CB_ID), sha};
+	struct stat st;
+	int64_t changed;
+	int rc;
+
+	*again = 0;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if (stat(path, &st) == 0) {
+		if ((rc = collect_file_sha256(path, found, err)) != 0)
+			return rc;
+		if (strcmp(found, sha) != 0)
+			return sepa_error_set(err, SEPA_ESTATE,
+			    "%s: the file found in the outbox (sha256 %s) is "
+			    "not the one its batch was placing (sha256 %s); "
+			    "not released",
+			    path, found, sha);
+		if ((rc = collect_sidecar(path, file, sha, err)) != 0)
+			return rc;
+		*outcome = COLLECT_FILE_VERIFIED;
+	} else if (collect_temp_left(outbox, file)) {
+		if ((rc = db_query_int64(db, &changed,
+		         "record the file as not placed", collect_unplace_sql,
+		         3, params, err)) != 0)
+			return rc;
+		*again = 1;
+		return 0;
+	} else {
+		*outcome = COLLECT_FILE_TAKEN;
+	}
+	if ((rc = collect_remove_stale(outbox, file, err)) != 0)
+		return rc;
+	if ((rc = collect_release(db, creditor_id, b, br, sha, today, err)) !=
+	    0) {
+		sepa_error_prefix(
+		    err, "%s: placed in the outbox earlier", file);
+		return rc;
+	}
+	collect_crash_point("after_release");
 	return 0;
 }
 
@@ -1622,7 +1866,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		if (strcmp(state, "rejected") == 0 ||
 		    strcmp(state, "cancelled") == 0)
 			continue; /* refused whole by the bank, or cancelled
-			             before its release (026): history */
+			             before its release (033): history */
 		free(path);
 		path = NULL;
 		xasprintf(&path, "%s/%s", outbox, PQgetvalue(b, br, CB_FILE));
@@ -1630,9 +1874,27 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		cf.path = path;
 		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
+		cf.sha256 = PQgetvalue(b, br, CB_SHA);
+		if (strcmp(state, "placing") == 0) {
+			int again;
+
+			if ((rc = collect_finish_placing(db, creditor_id, b, br,
+			         outbox, path, today, &cf.outcome, &again,
+			         err)) != 0)
+				goto cleanup;
+			if (!again) {
+				if (cf.outcome == COLLECT_FILE_TAKEN)
+					sum->taken++;
+				else
+					sum->written++;
+				if (on_file != NULL)
+					on_file(arg, &cf);
+				continue;
+			}
+			state = "prepared"; /* not placed: written again */
+		}
 		if (strcmp(state, "prepared") != 0) {
 			cf.outcome = COLLECT_FILE_ALREADY;
-			cf.sha256 = PQgetvalue(b, br, CB_SHA);
 			sum->already_released++;
 		} else {
 			if ((rc = collect_write_batch(db, creditor_id, b, br,

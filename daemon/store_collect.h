@@ -25,13 +25,17 @@ struct collect_summary {
 	int64_t deferred; /* invoices deferred to the next month's file */
 	int64_t refused; /* left out: the writer would refuse their debit */
 	int64_t written; /* files written (or verified) and released */
+	int64_t taken; /* placed earlier, taken since: released, not written */
 	int64_t already_released; /* batches released by an earlier run */
 };
 
 enum collect_outcome {
 	COLLECT_FILE_WRITTEN = 0, /* written and released by this run */
 	COLLECT_FILE_VERIFIED, /* found in the outbox, identical, released */
-	COLLECT_FILE_ALREADY /* released by an earlier run: not touched */
+	COLLECT_FILE_ALREADY, /* released by an earlier run: not touched */
+	/* placed by an earlier run, then taken from the outbox before its
+	 * release was recorded: released now, never written again */
+	COLLECT_FILE_TAKEN
 };
 
 /* One file of the month, for the caller's report (borrowed strings). */
@@ -77,9 +81,13 @@ int store_collect_prepare(struct db *db, int64_t creditor_id,
 /*
  * Write the file of every prepared batch of `month` into `outbox` with the
  * pain.008 writer (validated against the XSDs of schema_dir, with its
- * .sha256), from the recorded rows only, then mark the batch released in
- * a transaction. A file already under the final name (crash before the
- * release) must be identical to the regeneration, else SEPA_ESTATE.
+ * .sha256), from the recorded rows only; record the batch as being placed
+ * with the file's SHA-256 (a committed transaction) before the file is
+ * renamed into the outbox, then mark it released in a transaction. A
+ * batch found being placed (an earlier run stopped between the two) is
+ * finished from what the outbox holds (see collect_finish_placing): its
+ * file is never placed a second time. A file already under the final name
+ * that is not the batch's: SEPA_ESTATE, not released.
  * Released batches are reported, never written again; rejected and
  * cancelled ones are skipped. One writer per creditor and month (a PostgreSQL advisory
  * lock): a concurrent run waits. on_file (may be

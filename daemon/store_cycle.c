@@ -106,11 +106,14 @@ cleanup:
 	" WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step" \
 	" LIMIT 5)" \
 	" UNION ALL" \
-	" (SELECT 'attention', file_name || ' (MsgId ' || msg_id || '):" \
-	" recorded on ' || to_char(created_at, 'YYYY-MM-DD') || ' but not" \
-	" released; run sepactl collect --month '" \
-	" || to_char(collection_month, 'YYYY-MM')" \
-	" FROM batches WHERE creditor_id = $1 AND state = 'prepared'" \
+	" (SELECT 'attention', file_name || ' (MsgId ' || msg_id || ')'" \
+	" || CASE state WHEN 'placing'" \
+	" THEN ': placed in the outbox, its release not recorded'" \
+	" ELSE ': recorded on ' || to_char(created_at, 'YYYY-MM-DD')" \
+	" || ' but not released' END || '; run" \
+	" sepactl collect --month ' || to_char(collection_month, 'YYYY-MM')" \
+	" FROM batches WHERE creditor_id = $1" \
+	" AND state IN ('prepared', 'placing')" \
 	" ORDER BY collection_month, part)" \
 	" UNION ALL" \
 	" (SELECT 'attention', to_char(business_date, 'YYYY-MM-DD') || ' '" \

@@ -11,6 +11,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/iban.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_event.h"
@@ -32,6 +33,8 @@ store_event_add(
 	char cred[24], fam[24], man[24], inv[24], bat[24], col[24], fil[24];
 	char cnt[24], amt[24], day[SEPA_DATE_BUFSZ], mon[SEPA_DATE_BUFSZ];
 	const char *params[14];
+	char *message;
+	int rc;
 
 	if (ev->kind == NULL || ev->message == NULL || ev->message[0] == '\0')
 		return sepa_error_set(
@@ -66,14 +69,18 @@ store_event_add(
 		params[11] = NULL;
 	}
 	params[12] = ev->needs_attention ? "true" : "false";
-	params[13] = ev->message;
-	return db_exec(db, "record an event",
+	/* status, attention and the journal show it: IBANs masked */
+	message = xstrdup(ev->message);
+	params[13] = sepa_iban_mask_text(message);
+	rc = db_exec(db, "record an event",
 	    "INSERT INTO events (creditor_id, business_date, kind, month, "
 	    "family_id, mandate_id, invoice_id, batch_id, collection_id, "
 	    "file_id, count, amount_cents, needs_attention, message) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
 	    "$14)",
 	    14, params, err);
+	free(message);
+	return rc;
 }
 
 int

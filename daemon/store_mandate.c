@@ -38,7 +38,7 @@
  * The last use of mandate m, for the lapse: the due date of its last
  * collection that was presented (any state but cancelled), the last debit
  * made by the software sepad replaced (last_collected_on, imported,
- * migration 025), or the signature date, whichever is latest.
+ * migration 032), or the signature date, whichever is latest.
  */
 #define MANDATE_LAST_USE \
 	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
@@ -47,7 +47,7 @@
 
 /*
  * Mandate $2 of creditor $1, when the software sepad replaced presented
- * it (imported sequence RCUR, migration 025): the account it debited, the
+ * it (imported sequence RCUR, migration 032): the account it debited, the
  * mandate's first; else NULL.
  */
 #define MANDATE_PRESENTED_IBAN \
@@ -120,7 +120,7 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	    "AND c.state NOT IN " MANDATE_NOT_REACHED " "
 	    "ORDER BY b.collection_month DESC, c.due_on DESC, c.id DESC "
 	    "LIMIT 1), "
-	    /* or the account the software sepad replaced debited (025) */
+	    /* or the account the software sepad replaced debited (032) */
 	    MANDATE_PRESENTED_IBAN ") "
 	    "FROM mandate_accounts a "
 	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
@@ -325,7 +325,8 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 	rc = db_query(db, &pr, "find the first open collection month",
 	    "SELECT to_char(coalesce(max(collection_month) + "
 	    "interval '1 month', $2::date), 'YYYY-MM-DD') FROM batches "
-	    "WHERE creditor_id = $1 AND state IN ('prepared', 'released')",
+	    "WHERE creditor_id = $1 AND state IN ('prepared', 'placing', "
+	    "'released')",
 	    2, params, err);
 	if (rc == 0)
 		rc = mandate_get_date(pr, 0, 0, &d, err);

@@ -202,7 +202,7 @@ struct mandate_info {
 	sepa_date ends_on; /* year 0: no end scheduled */
 	sepa_date last_use; /* last collection presented, else signature */
 	sepa_date usable_until; /* lapses the day after, unless collected */
-	/* imported from the software sepad replaced (migration 025) */
+	/* imported from the software sepad replaced (migration 032) */
 	sepa_date collected_before; /* its last debit; year 0: none */
 	bool presented_before; /* it presented the mandate (RCUR) */
 	size_t naccounts;

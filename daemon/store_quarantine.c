@@ -279,7 +279,9 @@ quarantine_collection(struct db *db, const char *cred, const char *e2e,
 	c->rum = quarantine_dup(res, 0, 3);
 	c->pmt_inf_id = quarantine_dup(res, 0, 4);
 	c->msg_id = quarantine_dup(res, 0, 5);
-	c->released = strcmp(PQgetvalue(res, 0, 6), "prepared") != 0;
+	/* a file being placed is not released yet (migration 031) */
+	c->released = strcmp(PQgetvalue(res, 0, 6), "prepared") != 0 &&
+	    strcmp(PQgetvalue(res, 0, 6), "placing") != 0;
 	c->invoice = quarantine_dup(res, 0, 7);
 	db_result_free(res);
 	return 0;

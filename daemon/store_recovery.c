@@ -152,7 +152,7 @@ recovery_csv(struct recovery_export *x, PGresult *res, sepa_error *err)
 		for (int c = 1; c <= 11; c++)
 			csvout_field(csv, PQgetvalue(res, r, c), false);
 		for (int c = 0; c < 3; c++)
-			csvout_field(csv, money[c], false);
+			csvout_number(csv, money[c], false);
 		csvout_field(csv, PQgetvalue(res, r, 17), false);
 		csvout_field(csv, PQgetvalue(res, r, 16), false);
 		csvout_field(csv, labels, false);
@@ -195,7 +195,7 @@ recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
 	struct afile af;
 	int rc;
 
-	if ((rc = afile_open(&af, path, 0640, err)) != 0)
+	if ((rc = afile_open(&af, path, AFILE_MODE, err)) != 0)
 		return rc;
 	if (fwrite(data, 1, len, af.fp) != len) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
@@ -248,7 +248,8 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 	xasprintf(&full, "%s/%s", outbox, x.name);
 	snprintf(shapath, sizeof(shapath), "%s.sha256", full);
 	xasprintf(&shaline, "%s  %s\n", x.hex, x.name);
-	if ((rc = recovery_write(full, x.data, x.dsize, err)) != 0)
+	if ((rc = afile_mkdirs(outbox, err)) != 0 ||
+	    (rc = recovery_write(full, x.data, x.dsize, err)) != 0)
 		goto cleanup;
 	written = 1;
 	rc = recovery_write(shapath, shaline, strlen(shaline), err);

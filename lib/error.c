@@ -1,5 +1,6 @@
 /*
- * error.c - the sepa_error record: set, prefix, format.
+ * error.c - the sepa_error record: set, prefix, format. A message never
+ * holds a whole valid IBAN: it is masked as it is set (iban.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "sepa/error.h"
+#include "sepa/iban.h"
 
 void
 sepa_error_clear(sepa_error *err)
@@ -34,6 +36,8 @@ error_vset(sepa_error *err, int code, const char *where, long line,
 	 * it reads from would garble both.
 	 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Messages are read by people who may not see a family's account. */
+	sepa_iban_mask_text(msg);
 	err->code = code;
 	err->sys_errno = code == SEPA_EIO ? saved : 0;
 	err->line = line;
@@ -86,6 +90,7 @@ sepa_error_prefix(sepa_error *err, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	sepa_iban_mask_text(err->msg);
 }
 
 const char *

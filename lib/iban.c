@@ -177,24 +177,24 @@ iban_find(const char *cc)
 }
 
 /*
- * The IBAN as shown in messages: groups of four, at most SEPA_IBAN_MAX
- * characters, "..." when there were more.
+ * The IBAN as shown in messages: masked as sepa_iban_mask does
+ * ("FR76****0188"). Messages end up in logs, in the daemon's rejected/
+ * and on the screens of people who may not see a family's account; even a
+ * mistyped IBAN is one character away from the real one. The position
+ * and the reason in the message say what to fix.
  */
 static void
 iban_show(char *out, size_t size, const char *s, size_t len)
 {
+	char copy[IBAN_SHOW_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
 	size_t n = 0;
 
-	for (size_t i = 0; i < len && i < SEPA_IBAN_MAX && s[i] != '\0'; i++) {
-		if (i > 0 && i % 4 == 0 && n + 1 < size)
-			out[n++] = ' ';
-		if (n + 1 < size)
-			out[n++] = s[i];
+	while (n < len && n + 1 < sizeof(copy) && s[n] != '\0') {
+		copy[n] = s[n];
+		n++;
 	}
-	if (len > SEPA_IBAN_MAX)
-		for (const char *e = "..."; *e != '\0' && n + 1 < size; e++)
-			out[n++] = *e;
-	out[n] = '\0';
+	copy[n] = '\0';
+	snprintf(out, size, "%s", sepa_iban_mask(mask, copy));
 }
 
 /* Digit value of a character of a French account number (docs/sepa.md). */
@@ -488,6 +488,92 @@ sepa_iban_mask(char *out, const char *iban)
 	}
 	out[12] = '\0';
 	return out;
+}
+
+/* 1 for the characters an IBAN is written with: A-Z, a-z, 0-9. */
+static int
+iban_text_alnum(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/*
+ * Mask the IBAN whose first character is text[start], if there is one:
+ * its characters, possibly in groups separated by single spaces, as many
+ * as its country's IBANs have, ending at the end of a word. Returns the
+ * number of bytes written in its place, 0 when there is none.
+ */
+static size_t
+iban_text_mask_at(char *text, size_t start)
+{
+	size_t end[SEPA_IBAN_MAX + 1]; /* end[k]: byte after the k-th char */
+	char iban[SEPA_IBAN_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
+	size_t k = 0, i = start, len, mlen, want;
+	char c2;
+
+	while (k < SEPA_IBAN_MAX) {
+		if (iban_text_alnum((unsigned char)text[i])) {
+			iban[k] = text[i];
+			if (iban[k] >= 'a' && iban[k] <= 'z')
+				iban[k] = (char)(iban[k] - 'a' + 'A');
+			end[++k] = ++i;
+		} else if (text[i] == ' ' &&
+		    iban_text_alnum((unsigned char)text[i + 1])) {
+			i++;
+		} else {
+			break;
+		}
+		/* a country code, then check digits, or nothing to look at */
+		if ((k == 2 &&
+		        !(iban[0] >= 'A' && iban[0] <= 'Z' && iban[1] >= 'A' &&
+		            iban[1] <= 'Z')) ||
+		    (k == 4 &&
+		        !(iban[2] >= '0' && iban[2] <= '9' && iban[3] >= '0' &&
+		            iban[3] <= '9')))
+			return 0;
+	}
+	if (k < 4)
+		return 0;
+	c2 = iban[2];
+	iban[2] = '\0';
+	want = (size_t)sepa_iban_country_length(iban);
+	iban[2] = c2;
+	/* the IBAN must end where a word ends */
+	if (want == 0 || k < want ||
+	    iban_text_alnum((unsigned char)text[end[want]]))
+		return 0;
+	iban[want] = '\0';
+	if (sepa_iban_validate(iban, NULL) != 0)
+		return 0;
+	sepa_iban_mask(mask, iban);
+	mlen = strlen(mask);
+	len = strlen(text + end[want]);
+	/* The masked form is never longer than the IBAN. */
+	memcpy(text + start, mask, mlen);
+	memmove(text + start + mlen, text + end[want], len + 1);
+	return mlen;
+}
+
+char *
+sepa_iban_mask_text(char *text)
+{
+	size_t i = 0;
+
+	if (text == NULL)
+		return text;
+	while (text[i] != '\0') {
+		size_t n;
+
+		if (!iban_text_alnum((unsigned char)text[i]) ||
+		    (i > 0 && iban_text_alnum((unsigned char)text[i - 1]))) {
+			i++;
+			continue;
+		}
+		n = iban_text_mask_at(text, i);
+		i += n > 0 ? n : 1;
+	}
+	return text;
 }
 
 char *

@@ -41,7 +41,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		const struct p8_key *o = &k->v[i];
-		char d[SEPA_DATE_BUFSZ];
+		char d[SEPA_DATE_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
 
 		if (o->seq == key->seq &&
 		    sepa_date_cmp(o->date, key->date) == 0 &&
@@ -52,7 +52,7 @@ p8_keys_add(struct p8_keys *k, const struct p8_key *key, sepa_error *err)
 			    "%s, creditor account %s and ICS %s (one block "
 			    "per sequence type and date)",
 			    p8_seq_name(key->seq), sepa_date_iso(d, key->date),
-			    key->iban, key->cid);
+			    sepa_iban_mask(mask, key->iban), key->cid);
 	}
 	if (k->n == k->cap) {
 		size_t cap = k->cap != 0 ? 2 * k->cap : 8;
@@ -196,6 +196,7 @@ struct p8v {
 	xmlSchemaPtr schema;
 	xmlSchemaValidCtxtPtr vctxt;
 	xmlSchemaSAXPlugPtr plug;
+	int schema_shared; /* schema borrowed (sepa_pain008_validate_mem) */
 };
 
 static int
@@ -748,35 +749,27 @@ p8v_free(struct p8v *v)
 	if (v->ctxt != NULL)
 		xmlFreeParserCtxt(v->ctxt);
 	xmlSchemaFreeValidCtxt(v->vctxt);
-	xmlSchemaFree(v->schema);
-	xmlSchemaFreeParserCtxt(v->pctxt);
+	if (!v->schema_shared) {
+		xmlSchemaFree(v->schema);
+		xmlSchemaFreeParserCtxt(v->pctxt);
+	}
 	free(v->keys.v);
 	free(v);
 }
 
-int
-p8v_open(struct p8v **out, const char *schema_dir, int version,
-    const char *name, sepa_error *err)
+/* Load the XSD of v->version from schema_dir into v->schema. */
+static int
+p8v_load(struct p8v *v, const char *schema_dir)
 {
-	xmlSAXHandler sax;
-	struct p8v *v;
 	char xsd[PATH_MAX];
 	int fd;
-	int rc;
 
-	*out = NULL;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	v->err = err;
-	v->version = version;
 	snprintf(
-	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[version].xsd);
+	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[v->version].xsd);
 	/* Checked here: libxml2 would print its own warning on stderr. */
-	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = sepa_error_setw(err, SEPA_EXML, xsd, 0,
+	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0)
+		return sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
 		    "could not open the schema: %s", strerror(errno));
-		goto fail;
-	}
 	close(fd);
 	v->path = xsd;
 	v->pctxt = xmlSchemaNewParserCtxt(xsd);
@@ -784,19 +777,26 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 		xmlSchemaSetParserStructuredErrors(v->pctxt, p8v_serror, v);
 		v->schema = xmlSchemaParse(v->pctxt);
 	}
+	v->path = NULL;
 	if (v->schema == NULL) {
 		if (!v->failed)
-			sepa_error_setw(err, SEPA_EXML, xsd, 0,
+			sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
 			    "could not load the schema");
-		rc = err != NULL ? err->code : SEPA_EXML;
-		goto fail;
+		return v->err != NULL ? v->err->code : SEPA_EXML;
 	}
+	return 0;
+}
+
+/* The validating push parser over v->schema, for the document `name`. */
+static int
+p8v_start_parser(struct p8v *v, const char *name)
+{
+	xmlSAXHandler sax;
+
 	v->path = name;
 	v->vctxt = xmlSchemaNewValidCtxt(v->schema);
-	if (v->vctxt == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
+	if (v->vctxt == NULL)
+		return sepa_error_set(v->err, SEPA_ENOMEM, "out of memory");
 	xmlSchemaSetValidStructuredErrors(v->vctxt, p8v_serror, v);
 
 	memset(&sax, 0, sizeof(sax));
@@ -807,23 +807,54 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 	sax.cdataBlock = p8v_chars;
 	sax.serror = p8v_serror;
 	v->ctxt = xmlCreatePushParserCtxt(&sax, v, NULL, 0, name);
-	if (v->ctxt == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
+	if (v->ctxt == NULL)
+		return sepa_error_set(v->err, SEPA_ENOMEM, "out of memory");
 	xmlCtxtUseOptions(v->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	v->plug = xmlSchemaSAXPlug(v->vctxt, &v->ctxt->sax, &v->ctxt->userData);
-	if (v->plug == NULL) {
-		rc = sepa_error_set(
-		    err, SEPA_ENOMEM, "could not plug the schema validator");
+	if (v->plug == NULL)
+		return sepa_error_set(
+		    v->err, SEPA_ENOMEM, "could not plug the schema validator");
+	return 0;
+}
+
+/*
+ * A validator for the document `name` of `version`: over `shared` (a
+ * schema loaded by another validator, borrowed) or, NULL, over the XSD
+ * loaded from schema_dir.
+ */
+static int
+p8v_new(struct p8v **out, const char *schema_dir, xmlSchemaPtr shared,
+    int version, const char *name, sepa_error *err)
+{
+	struct p8v *v;
+	int rc;
+
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	v->err = err;
+	v->version = version;
+	if (shared != NULL) {
+		v->schema = shared;
+		v->schema_shared = 1;
+	} else if ((rc = p8v_load(v, schema_dir)) != 0) {
 		goto fail;
 	}
+	if ((rc = p8v_start_parser(v, name)) != 0)
+		goto fail;
 	*out = v;
 	return 0;
 fail:
 	v->path = NULL;
 	p8v_free(v);
 	return rc;
+}
+
+int
+p8v_open(struct p8v **out, const char *schema_dir, int version,
+    const char *name, sepa_error *err)
+{
+	return p8v_new(out, schema_dir, NULL, version, name, err);
 }
 
 int
@@ -917,5 +948,80 @@ cleanup:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	return rc;
+}
+
+/* Both XSDs, parsed once: each held by a validator that parsed nothing. */
+struct sepa_pain008_schemas {
+	struct p8v *owner[2];
+};
+
+int
+sepa_pain008_schemas_load(
+    sepa_pain008_schemas **out, const char *schema_dir, sepa_error *err)
+{
+	sepa_pain008_schemas *s;
+	int rc = 0;
+
+	*out = NULL;
+	if (p8_empty(schema_dir))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "the schema directory is missing");
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+	for (int ver = 0; ver < 2 && rc == 0; ver++) {
+		if ((s->owner[ver] = calloc(1, sizeof(struct p8v))) == NULL) {
+			rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
+			break;
+		}
+		s->owner[ver]->err = err;
+		s->owner[ver]->version = ver;
+		rc = p8v_load(s->owner[ver], schema_dir);
+	}
+	if (rc != 0) {
+		sepa_pain008_schemas_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+sepa_pain008_schemas_free(sepa_pain008_schemas *s)
+{
+	if (s == NULL)
+		return;
+	for (int ver = 0; ver < 2; ver++)
+		p8v_free(s->owner[ver]);
+	free(s);
+}
+
+int
+sepa_pain008_validate_mem(const char *buf, size_t len, const char *name,
+    const sepa_pain008_schemas *schemas, sepa_pain008_info *info,
+    sepa_error *err)
+{
+	struct p8v *v = NULL;
+	int version, rc;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (schemas == NULL || (buf == NULL && len > 0))
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "validation needs a document and the schemas");
+	if (name == NULL)
+		name = "pain.008";
+	/* As validate_file: the version is declared in the first chunk. */
+	version = p8v_detect(buf, len < P8V_CHUNK ? len : P8V_CHUNK);
+	if (version < 0)
+		return sepa_error_setw(err, SEPA_EXML, name, 1,
+		    "not a pain.008.001.08 or pain.008.001.02 document");
+	if ((rc = p8v_new(&v, NULL, schemas->owner[version]->schema, version,
+	         name, err)) != 0)
+		return rc;
+	if (len > 0)
+		p8v_feed(v, buf, len);
+	rc = p8v_finish(v, info);
+	p8v_free(v);
 	return rc;
 }

@@ -1079,6 +1079,20 @@ p8_fsync_dir(const char *dir, sepa_error *err)
 	return rc;
 }
 
+/* What the finished file holds. */
+static void
+p8_info(const struct sepa_pain008_writer *w, const char *hex,
+    sepa_pain008_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->version = w->opts.version;
+	info->nb_of_txs = w->txs;
+	info->ctrl_sum = w->sum;
+	info->nb_of_blocks = w->blocks;
+	info->bytes = w->x.bytes;
+	memcpy(info->sha256, hex, sizeof(info->sha256));
+}
+
 int
 sepa_pain008_close(
     sepa_pain008_writer *w, sepa_pain008_info *info, sepa_error *err)
@@ -1087,8 +1101,8 @@ sepa_pain008_close(
 	char hex[65];
 	char *side_tmp = NULL;
 	char *side_path = NULL;
-	sepa_pain008_info vi;
-	int renamed = 0;
+	sepa_pain008_info vi, pi;
+	int renamed = 0, keep = 0;
 	int rc;
 
 	if (info != NULL)
@@ -1153,6 +1167,17 @@ sepa_pain008_close(
 	}
 	if (w->opts.sidecar && (rc = p8_sidecar(w, hex, &side_tmp, err)) != 0)
 		goto done;
+	p8_info(w, hex, &pi);
+	if (w->opts.before_place != NULL) {
+		/*
+		 * From here on nothing is removed: the caller may have
+		 * recorded the placing, and the files are its evidence.
+		 */
+		keep = 1;
+		if ((rc = w->opts.before_place(
+		         &pi, w->opts.before_place_arg, err)) != 0)
+			goto done;
+	}
 	if (rename(w->tmp_path, w->path) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not rename %s: %s",
 		    w->tmp_path, strerror(errno));
@@ -1180,16 +1205,15 @@ sepa_pain008_close(
 	}
 	if ((rc = p8_fsync_dir(w->dir, err)) != 0)
 		goto done;
-	if (info != NULL) {
-		info->version = w->opts.version;
-		info->nb_of_txs = w->txs;
-		info->ctrl_sum = w->sum;
-		info->nb_of_blocks = w->blocks;
-		info->bytes = w->x.bytes;
-		memcpy(info->sha256, hex, sizeof(info->sha256));
-	}
+	if (info != NULL)
+		*info = pi;
 done:
-	if (rc != 0) {
+	if (rc != 0 && keep) {
+		/* Left as they are, the temporary file too. */
+		free(w->tmp_path);
+		w->tmp_path = NULL;
+		p8_where(err, w->path, rc);
+	} else if (rc != 0) {
 		/* Nothing may stay under the final names. */
 		if (renamed) {
 			unlink(w->path);

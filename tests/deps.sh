@@ -1,15 +1,18 @@
 #!/bin/sh
 # deps.sh - install the Debian packages sepad needs to build and test.
 # As root: apt-get install what is missing. Otherwise: print the command.
-#   deps.sh          the packages to build and test
+#   deps.sh          the packages to build and test (clang and its libFuzzer
+#                    runtime too: check fuzzes every target a little)
 #   deps.sh --fuzz   the packages for `make fuzz` only
 set -eu
 
 PKGS="build-essential pkg-config libxml2-dev libxml2-utils libssl-dev
 libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
 postgresql-client clang-format man-db"
-# Only for `make fuzz` (deps.sh --fuzz): clang and its libFuzzer runtime.
+# clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
+# check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"
+PKGS="$PKGS $FUZZ_PKGS"
 if [ "${1:-}" = "--fuzz" ]; then
 	PKGS=$FUZZ_PKGS
 fi

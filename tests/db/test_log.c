@@ -1,6 +1,6 @@
 /*
  * test_log.c - log.c: plain lines or journal priorities, errno kept, the
- * debug level, and the allocation helpers.
+ * debug level, IBANs masked, and the allocation helpers.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -11,6 +11,19 @@
 #include <unistd.h>
 
 #include "log.h"
+
+/* Tell log.c that stderr, as it is now, is the journal's stream. */
+static void
+stderr_is_the_journal(void)
+{
+	char env[64];
+	struct stat st;
+
+	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+}
 
 /* Send stderr to a fresh file; its path goes to path (64 bytes). */
 static void
@@ -61,20 +74,42 @@ Test(log, plain_lines_with_the_program_name)
 
 Test(log, journal_priorities_when_stderr_is_the_journal)
 {
-	char path[64], buf[1024], env[64];
-	struct stat st;
+	char path[64], buf[1024];
 
 	capture(path);
-	cr_assert_eq(fstat(STDERR_FILENO, &st), 0);
-	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
-	    (unsigned long long)st.st_ino);
-	setenv("JOURNAL_STREAM", env, 1);
+	stderr_is_the_journal();
 	log_init("sepad", 1, 3);
 	log_warnx("w");
 	log_info("i");
 	log_debug("d");
 	captured(path, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "<4>w\n<6>i\n<7>d\n");
+}
+
+/*
+ * sepad points stderr at rejected/NAME.errors.txt while an import runs:
+ * the lines written there have no journal priority, the ones after
+ * have it again. And no message shows a whole IBAN.
+ */
+Test(log, stderr_moved_away_from_the_journal_and_ibans_masked)
+{
+	char path[64], other[64], buf[1024];
+	int saved;
+
+	capture(path);
+	stderr_is_the_journal();
+	log_init("sepad", 0, 3);
+	log_warnx("before");
+	saved = dup(STDERR_FILENO);
+	capture(other);
+	log_warnx("refused: IBAN %s", "FR7630006000011234567890189");
+	cr_assert_geq(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	log_info("after");
+	captured(other, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "sepad: refused: IBAN FR76****0189\n");
+	captured(path, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "<4>before\n<6>after\n");
 }
 
 Test(log, another_stream_is_not_the_journal)

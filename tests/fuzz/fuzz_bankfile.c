@@ -6,21 +6,14 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib/include \
  *       $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_bankfile.c \
  *       lib/bankfile.c lib/error.c $(pkg-config --libs libxml-2.0)
- *   ./a.out -dict=tests/fuzz/bankfile.dict CORPUS tests/data/bank/pain002
+ *   ./a.out -dict=tests/fuzz/fuzz_bankfile.dict CORPUS tests/data/bank/pain002
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "sepa/bankfile.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz.h"
 
 #define FUZZ_TERMINATED(field) \
 	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)

@@ -11,30 +11,7 @@
 #include <sys/types.h>
 
 #include "sepa/csv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct fuzz_src {
-	const uint8_t *p;
-	size_t len;
-	size_t pos;
-	size_t chunk;
-};
-
-static ssize_t
-fuzz_read(void *ctx, void *buf, size_t n)
-{
-	struct fuzz_src *s = ctx;
-	size_t k = s->len - s->pos;
-
-	if (k > n)
-		k = n;
-	if (k > s->chunk)
-		k = s->chunk;
-	memcpy(buf, s->p + s->pos, k);
-	s->pos += k;
-	return (ssize_t)k;
-}
+#include "fuzz.h"
 
 /* 1 when s is well-formed UTF-8 (independent of lib/ on purpose). */
 static int
@@ -70,12 +47,6 @@ fuzz_utf8_ok(const unsigned char *s)
 	}
 	return 1;
 }
-
-#define FUZZ_CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
-	} while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -34,6 +34,26 @@ ctlrun_slurp(const char *path, char *buf, size_t size)
 	unlink(path);
 }
 
+/* The whole file at path, NUL-terminated (caller frees); fails the test
+ * when it cannot be read. */
+static inline char *
+ctlrun_read(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n, "%s", path);
+	fclose(fp);
+	return buf;
+}
+
 /*
  * Run `sepactl ARGS` (ARGS is shell text of our own) in directory `dir`
  * (NULL: the current one).

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,8 @@ world_close(struct world *w)
 
 	db_close(w->db);
 	dbtest_drop(w->name);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", w->outbox, w->conf);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s.taken'", w->outbox,
+	    w->conf, w->outbox);
 	cr_assert_eq(system(cmd), 0);
 }
 
@@ -187,24 +189,6 @@ db_digest(struct world *w)
 	    " string_agg(t::text, '|' ORDER BY t::text) FROM (SELECT i.id,"
 	    " i.state FROM invoices i) t), '') || (SELECT count(*) FROM"
 	    " events)::text), 1, 15))::bit(60)::bigint");
-}
-
-static char *
-read_all(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "%s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
 }
 
 static int
@@ -265,11 +249,11 @@ check_outbox(struct world *w, int64_t want_batches)
 		cr_assert_eq(sepa_pain008_validate_file(
 		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
 		    0, "%s: %s", path, err.msg);
-		sidecar = read_all(side);
+		sidecar = ctlrun_read(side);
 		cr_assert(strncmp(sidecar, sha, 64) == 0,
 		    "%s: sidecar %s, database %s", file, sidecar, sha);
 		free(sidecar);
-		xml = read_all(path);
+		xml = ctlrun_read(path);
 		all = realloc(all, alllen + strlen(xml) + 1);
 		memcpy(all + alllen, xml, strlen(xml) + 1);
 		alllen += strlen(xml);
@@ -408,7 +392,7 @@ Test(collect, first_month_frst_amendments_other_means_and_rerun)
 		snprintf(path, sizeof(path), "%s/%s", w.outbox,
 		    PQgetvalue(res, 0, 0));
 		PQclear(res);
-		all = read_all(path);
+		all = ctlrun_read(path);
 	}
 	cr_assert_eq(count_of(all, "<SeqTp>RCUR</SeqTp>"), 1, "%s", all);
 	/* Families 6 and 7 were never debited: their first one is FRST. */
@@ -518,6 +502,15 @@ Test(collect, split_by_the_banks_limits)
 	}
 }
 
+static int
+outbox_has(const struct world *w, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, name);
+	return access(path, F_OK) == 0;
+}
+
 /* Copy every *.xml of the outbox into memory, in name order. */
 static char *
 outbox_bytes(struct world *w)
@@ -549,13 +542,16 @@ outbox_bytes(struct world *w)
 static const struct {
 	const char *point;
 	int64_t prepared_after_crash;
+	int64_t placing_after_crash;
 	int64_t released_after_crash;
 	const char *rerun_says;
 } crash_cases[] = {
-    {"after_record", 3, 0, "written "},
-    {"during_write", 3, 0, "written "},
-    {"after_rename", 3, 0, "verified "},
-    {"after_release", 2, 1, "released "},
+    {"after_record", 3, 0, 0, "written "},
+    {"during_write", 3, 0, 0, "written "},
+    /* recorded as being placed, not renamed: its temporary file says so */
+    {"after_placing", 2, 1, 0, "written "},
+    {"after_rename", 2, 1, 0, "verified "},
+    {"after_release", 2, 0, 1, "released "},
 };
 
 Test(collect, crash_at_every_point_then_rerun)
@@ -577,6 +573,11 @@ Test(collect, crash_at_every_point_then_rerun)
 		                 "SELECT count(*) FROM batches WHERE state ="
 		                 " 'prepared'"),
 		    crash_cases[i].prepared_after_crash, "%s",
+		    crash_cases[i].point);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM batches WHERE state ="
+		                 " 'placing'"),
+		    crash_cases[i].placing_after_crash, "%s",
 		    crash_cases[i].point);
 		cr_assert_eq(dbtest_int(w.db,
 		                 "SELECT count(*) FROM batches WHERE state ="
@@ -614,7 +615,7 @@ Test(collect, crash_at_every_point_then_rerun)
 		first = outbox_bytes(&w);
 		sql(&w,
 		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
-		    " released_at = NULL");
+		    " released_at = NULL, placing_at = NULL");
 		sql(&w, "UPDATE collections SET state = 'pending'");
 		{
 			char cmd[256];
@@ -632,6 +633,54 @@ Test(collect, crash_at_every_point_then_rerun)
 		free(again);
 		world_close(&w);
 	}
+}
+
+/*
+ * Killed once the file is renamed into the outbox, before its release is
+ * recorded; the treasury takes the file. The next collect does not write
+ * it again (the same MsgId twice): it marks the batch released with the
+ * SHA-256 recorded before the rename.
+ */
+Test(collect, killed_after_the_rename_then_the_file_taken)
+{
+	struct world w;
+	struct ctlrun r;
+	char cmd[1024], *sidecar;
+	PGresult *res;
+
+	world_open(&w, "");
+	run(&r, &w, "SEPAD_CRASH_AT=after_rename",
+	    "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 99, "%s", r.err);
+	snprintf(cmd, sizeof(cmd),
+	    "%s/pain008-FR72ZZZ123456-2026-10-1.xml.sha256", w.outbox);
+	sidecar = ctlrun_read(cmd);
+	snprintf(cmd, sizeof(cmd),
+	    "mkdir -p %s.taken && mv %s/pain008-FR72ZZZ123456-2026-10-1.xml* "
+	    "%s.taken/",
+	    w.outbox, w.outbox, w.outbox);
+	cr_assert_eq(system(cmd), 0);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "written ") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out,
+	              "released pain008-FR72ZZZ123456-2026-10-1.xml (taken "
+	              "from the outbox before its release was recorded): 30 "
+	              "transactions") != NULL,
+	    "%s", r.out);
+	cr_assert(!outbox_has(&w, "pain008-FR72ZZZ123456-2026-10-1.xml"),
+	    "the file was placed a second time");
+	res = query(&w, "SELECT state, sha256 FROM batches");
+	cr_assert_eq(PQntuples(res), 1);
+	cr_assert_str_eq(PQgetvalue(res, 0, 0), "released");
+	cr_assert(strncmp(sidecar, PQgetvalue(res, 0, 1), 64) == 0);
+	PQclear(res);
+	free(sidecar);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state = "
+	                 "'sent'"),
+	    NFAM);
+	world_close(&w);
 }
 
 /* A file under the final name that is not the batch's is not released. */
@@ -1010,7 +1059,7 @@ month_file(struct world *w, const char *month_first)
 	cr_assert_eq(PQntuples(res), 1, "%s", month_first);
 	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return read_all(path);
+	return ctlrun_read(path);
 }
 
 static char *
@@ -1025,7 +1074,7 @@ month_file_part(struct world *w, int part)
 	cr_assert_eq(PQntuples(res), 1);
 	snprintf(path, sizeof(path), "%s/%s", w->outbox, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return read_all(path);
+	return ctlrun_read(path);
 }
 
 /*
@@ -1606,7 +1655,7 @@ Test(collect, refused_part_while_collect_runs_is_collected_again)
 		cr_assert_eq(sepa_pain008_validate_file(
 		                 path, SEPAD_SRCDIR "/schemas", &info, &err),
 		    0, "%s: %s", path, err.msg);
-		xml = read_all(path);
+		xml = ctlrun_read(path);
 		cr_assert_eq(count_of(xml, "<SeqTp>FRST</SeqTp>"), 1);
 		cr_assert_eq(count_of(xml, "<EndToEndId>"), 20);
 		free(xml);
@@ -1647,4 +1696,276 @@ Test(collect, invoice_paid_while_recorded_refuses_the_run)
 	                 " 'issued'"),
 	    NFAM);
 	world_close(&w);
+}
+
+/* ---------------------------------------------- the database goes away */
+
+/*
+ * A PostgreSQL cluster of the test's own, to stop under collect without
+ * disturbing the other tests: SEPAD_TEST_CONNINFO points at it for this
+ * test's process, so world_open makes its database there.
+ */
+struct own_cluster {
+	char root[256];
+	char conf[300];
+};
+
+static void
+cluster_do(const struct own_cluster *pg, const char *verb)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd),
+	    "SEPAD_PG_FAST=1 sh %s/tools/pgcluster.sh %s %s >/dev/null 2>&1",
+	    SEPAD_SRCDIR, verb, pg->root);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void
+cluster_start(struct own_cluster *pg)
+{
+	char path[320], conninfo[512], base[600], *p;
+	struct ctlrun r;
+	FILE *fp;
+	size_t n;
+
+	snprintf(pg->root, sizeof(pg->root), "%s/build/collect-pg-%ld",
+	    SEPAD_SRCDIR, (long)getpid());
+	cluster_do(pg, "start");
+	snprintf(path, sizeof(path), "%s/conninfo", pg->root);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "%s", path);
+	n = fread(conninfo, 1, sizeof(conninfo) - 1, fp);
+	fclose(fp);
+	conninfo[n] = '\0';
+	conninfo[strcspn(conninfo, "\n")] = '\0';
+	snprintf(pg->conf, sizeof(pg->conf), "%s.conf", pg->root);
+	fp = fopen(pg->conf, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "database: { conninfo = \"%s\"; };\n", conninfo);
+	fclose(fp);
+	snprintf(path, sizeof(path), "-c %s init", pg->conf);
+	ctlrun(&r, path);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(base, sizeof(base), "%s", conninfo);
+	p = strstr(base, "dbname='sepad'");
+	cr_assert_not_null(p, "%s", base);
+	memcpy(p, "dbname='postgres'", sizeof("dbname='postgres'"));
+	setenv("SEPAD_TEST_CONNINFO", base, 1);
+}
+
+static void
+cluster_destroy(struct own_cluster *pg)
+{
+	cluster_do(pg, "destroy");
+	unlink(pg->conf);
+}
+
+/*
+ * `sepactl -c CONF ARGS` with SEPAD_STOP_AT=point: wait until it stops
+ * there, run `while_stopped`, let it go on, and collect its status and
+ * output.
+ */
+static void
+run_stopped(struct ctlrun *r, struct world *w, const char *point,
+    const char *args, void (*while_stopped)(void *), void *arg)
+{
+	char cmd[4096], out[64], err[64];
+	pid_t pid;
+	int st;
+
+	snprintf(out, sizeof(out), "/tmp/collect-out-%ld", (long)getpid());
+	snprintf(err, sizeof(err), "/tmp/collect-err-%ld", (long)getpid());
+	snprintf(cmd, sizeof(cmd), "exec %s -c %s %s >%s 2>%s", SEPACTL,
+	    w->conf, args, out, err);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		unsetenv("SEPAD_CONF");
+		unsetenv("SEPAD_TODAY");
+		setenv("SEPAD_STOP_AT", point, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &st, WUNTRACED), pid);
+	cr_assert(WIFSTOPPED(st), "%s did not stop at %s (status %d)", args,
+	    point, st);
+	while_stopped(arg);
+	kill(pid, SIGCONT);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "status %d", st);
+	r->status = WEXITSTATUS(st);
+	ctlrun_slurp(out, r->out, sizeof(r->out));
+	ctlrun_slurp(err, r->err, sizeof(r->err));
+}
+
+static void
+stop_cluster(void *arg)
+{
+	cluster_do(arg, "stop");
+}
+
+/* After the cluster came back: a new connection for the test's queries. */
+static void
+reconnect(struct world *w)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	db_close(w->db);
+	if (db_connect(&w->db, w->conninfo, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+}
+
+#define PART2 "pain008-FR72ZZZ123456-2026-10-2.xml"
+
+/*
+ * A month of two parts on a cluster of the test's own, and collect
+ * stopped at `point` while the test stops the cluster: it fails (3).
+ */
+static void
+outage_at(struct own_cluster *pg, struct world *w, struct ctlrun *r,
+    const char *point)
+{
+	cluster_start(pg);
+	world_open(w, "max_transactions_per_file = 20;");
+	run_stopped(r, w, point, "--today 2026-10-06 collect --month 2026-10",
+	    stop_cluster, pg);
+	cr_assert_eq(r->status, 3, "%s\n%s", r->out, r->err);
+}
+
+/*
+ * The database stops once part 2 is recorded as being placed, before the
+ * file is renamed into the outbox: the file is placed, its release fails
+ * with a clear message. The treasury takes it. The next collect writes
+ * nothing and marks it released with the SHA-256 recorded before the
+ * rename: the same MsgId is never handed over twice.
+ */
+Test(collect, outage_while_placing_then_the_file_taken, .timeout = 300)
+{
+	struct own_cluster pg;
+	struct world w;
+	struct ctlrun r;
+	char sha[65], *sidecar, path[512];
+	PGresult *res;
+
+	outage_at(&pg, &w, &r, "after_placing#2");
+	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
+	/* one clear line: the file once, the database's reason whole */
+	cr_assert(strstr(r.err,
+	              "sepactl: could not write the files of 2026-10: " PART2
+	              ": placed in the outbox, its release not recorded (the "
+	              "next collect records it): ") == r.err,
+	    "%s", r.err);
+	cr_assert(strstr(r.err, "FATAL:  terminating connection") != NULL ||
+	        strstr(r.err, "server closed the connection") != NULL ||
+	        strstr(r.err, "no connection to the server") != NULL,
+	    "%s", r.err);
+	cr_assert_eq(
+	    strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s", r.err);
+	cr_assert(outbox_has(&w, PART2) && outbox_has(&w, PART2 ".sha256"));
+	snprintf(path, sizeof(path), "%s/%s.sha256", w.outbox, PART2);
+	sidecar = ctlrun_read(path);
+	memcpy(sha, sidecar, 64);
+	sha[64] = '\0';
+	free(sidecar);
+
+	cluster_do(&pg, "start");
+	reconnect(&w);
+	res = query(&w, "SELECT state, sha256 FROM batches WHERE part = 2");
+	cr_assert_str_eq(PQgetvalue(res, 0, 0), "placing");
+	cr_assert_str_eq(PQgetvalue(res, 0, 1), sha);
+	PQclear(res);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state = "
+	                 "'released'"),
+	    1);
+	/* status says so meanwhile */
+	run(&r, &w, "", "--today 2026-10-06 status");
+	cr_assert(strstr(r.out,
+	              "attention: " PART2 " (MsgId SEPAD-123456-202610-2): "
+	              "placed in the outbox, its "
+	              "release not recorded; run sepactl collect --month "
+	              "2026-10\n") != NULL,
+	    "%s", r.out);
+
+	/* the treasury takes it */
+	snprintf(path, sizeof(path),
+	    "mkdir -p %s.taken && mv %s/%s %s/%s.sha256 %s.taken/", w.outbox,
+	    w.outbox, PART2, w.outbox, PART2, w.outbox);
+	cr_assert_eq(system(path), 0);
+	cr_assert(!outbox_has(&w, PART2));
+
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out,
+	              "released " PART2 " (taken from the outbox "
+	              "before its release was recorded)") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "written ") == NULL, "%s", r.out);
+	cr_assert(!outbox_has(&w, PART2), "part 2 placed a second time");
+	res = query(&w, "SELECT state, sha256 FROM batches WHERE part = 2");
+	cr_assert_str_eq(PQgetvalue(res, 0, 0), "released");
+	cr_assert_str_eq(PQgetvalue(res, 0, 1), sha);
+	PQclear(res);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections c JOIN batches b ON"
+	                 " b.id = c.batch_id WHERE b.part = 2 AND c.state <>"
+	                 " 'sent'"),
+	    0);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'batch.released'"),
+	    2);
+	/* and again: nothing */
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "2026-10: 2 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert(!outbox_has(&w, PART2));
+	world_close(&w);
+	cluster_destroy(&pg);
+}
+
+/*
+ * The database stops while part 2 is being written, before it is recorded
+ * as being placed: nothing of part 2 is under its final name (its
+ * temporary files stay, proof that it was not placed), and the next
+ * collect writes it and leaves no temporary file.
+ */
+Test(collect, outage_while_writing_places_nothing, .timeout = 300)
+{
+	struct own_cluster pg;
+	struct world w;
+	struct ctlrun r;
+	char *all;
+
+	outage_at(&pg, &w, &r, "during_write#2");
+	cr_assert(strstr(r.err,
+	              "sepactl: could not write the files of "
+	              "2026-10: ") == r.err,
+	    "%s", r.err);
+	cr_assert_eq(
+	    strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s", r.err);
+	cr_assert(!outbox_has(&w, PART2), "%s", r.err);
+	cr_assert(!outbox_has(&w, PART2 ".sha256"), "%s", r.err);
+	cluster_do(&pg, "start");
+	reconnect(&w);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE part = 2 AND "
+	                 "state = 'prepared'"),
+	    1);
+	run(&r, &w, "", "--today 2026-10-07 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "written ") != NULL, "%s", r.out);
+	all = check_outbox(&w, 2);
+	free(all);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd),
+		    "test -z \"$(ls -A %s | grep '^\\.')\"", w.outbox);
+		cr_assert_eq(system(cmd), 0, "a temporary file is left");
+	}
+	world_close(&w);
+	cluster_destroy(&pg);
 }

@@ -2,7 +2,9 @@
  * test_sepad.c - the daemon end to end, as systemd runs it: a test
  * NOTIFY_SOCKET, a PostgreSQL cluster of its own (so that stopping it
  * disturbs no other test), files dropped into the inbox, SIGHUP with a
- * broken configuration, the database stopped and started under it, SIGTERM.
+ * broken configuration, the database stopped and started under it, SIGTERM;
+ * what the daemon writes and logs about the inbox (as it happens, modes,
+ * no IBAN, the reason of a database failure).
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -19,6 +21,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "ctlrun.h"
+#include "noiban.h"
 
 #define SEPAD SEPAD_SRCDIR "/build/sepad"
 #define SEPACTL SEPAD_SRCDIR "/build/sepactl"
@@ -217,6 +224,16 @@ drop_copy(const struct daemon_run *d, const char *kind, const char *name,
 	free(text);
 }
 
+/* Drop a copy of a fixture into inbox/KIND and wait for it in SUB. */
+static void
+drop_and_wait(const struct daemon_run *d, const char *kind, const char *name,
+    const char *src, const char *sub)
+{
+	drop_copy(d, kind, name, src);
+	cr_assert(wait_for(d->dir, sub, name, 30),
+	    "%s not in %s/ (see %s/sepad.log)", name, sub, d->dir);
+}
+
 static int
 alive(const struct daemon_run *d)
 {
@@ -271,23 +288,19 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240, .fini = cleanup)
 	cr_assert(alive(&d));
 
 	/* good files are imported and archived: CSV and a bank file */
-	drop_copy(&d, "families", "families.csv",
-	    "tests/data/import/families_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "families.csv", 30),
-	    "families.csv not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv", "archive");
+	for (int i = 0;
+	     i < 50 && exists(d.dir, "inbox/families", "families.csv"); i++)
+		usleep(100000); /* moved: copied, then removed from the inbox */
 	cr_assert_not(exists(d.dir, "inbox/families", "families.csv"));
-	drop_copy(
-	    &d, "tariffs", "tariffs.csv", "tests/data/import/tariffs_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "tariffs.csv", 30),
-	    "tariffs.csv not archived (see %s/sepad.log)", d.dir);
-	drop_copy(&d, "consumption", "consumption.csv",
-	    "tests/data/import/consumption_ok.csv");
-	cr_assert(wait_for(d.dir, "archive", "consumption.csv", 30),
-	    "consumption.csv not archived (see %s/sepad.log)", d.dir);
-	drop_copy(&d, "returns", "reject.xml",
-	    "tests/data/bank/pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml");
-	cr_assert(wait_for(d.dir, "archive", "reject.xml", 30),
-	    "reject.xml not archived (see %s/sepad.log)", d.dir);
+	drop_and_wait(&d, "tariffs", "tariffs.csv",
+	    "tests/data/import/tariffs_ok.csv", "archive");
+	drop_and_wait(&d, "consumption", "consumption.csv",
+	    "tests/data/import/consumption_ok.csv", "archive");
+	drop_and_wait(&d, "returns", "reject.xml",
+	    "tests/data/bank/pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
+	    "archive");
 
 	/* a bad file lands in rejected/ with its errors */
 	drop(&d, "consumption", "bad.csv", bad_consumption_csv);
@@ -436,4 +449,113 @@ Test(sepad, version_and_help)
 	snprintf(cmd, sizeof(cmd), "%s -x >/dev/null 2>&1", SEPAD);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+}
+
+/* The daemon's log so far (stdout and stderr), read whole; caller frees. */
+static char *
+read_log(const struct daemon_run *d)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/sepad.log", d->dir);
+	return ctlrun_read(path);
+}
+
+/* Wait up to `seconds` for the log to hold `want`. */
+static int
+wait_log(const struct daemon_run *d, const char *want, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		char *log = read_log(d);
+		int found = strstr(log, want) != NULL;
+
+		free(log);
+		if (found)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static int
+mode_of(const char *dir, const char *sub, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	cr_assert_eq(stat(path, &st), 0, "%s", path);
+	return (int)(st.st_mode & 07777);
+}
+
+/*
+ * The inbox as an operator and an attacker see it: the summary of an
+ * import reaches the log while the daemon runs (not at its exit); archived
+ * and rejected files and the errors are 0640 even under umask 000 and
+ * for a file dropped 0666; a RUM registered with another account does not
+ * give that account away, in the errors file or in the log; a database
+ * failure during an import is logged with its reason, the file kept.
+ */
+Test(sepad, inbox_output_modes_ibans_and_database_failure, .timeout = 240,
+    .fini = cleanup)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct daemon_run d;
+	struct db *db;
+	char path[512], *text;
+
+	umask(0);
+	memset(&d, 0, sizeof(d));
+	start(&d);
+
+	drop_and_wait(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv", "archive");
+	cr_assert(wait_log(&d, "/families.csv as file #1: 3 rows", 10),
+	    "the import's summary is not in the log while sepad runs");
+	cr_assert_eq(mode_of(d.dir, "archive", "families.csv"), 0640);
+
+	drop_and_wait(&d, "mandates", "mandates.csv",
+	    "tests/data/import/mandates_ok.csv", "archive");
+	drop_copy(&d, "mandates", "other.csv",
+	    "tests/data/import/bad_rum_other_iban.csv");
+	cr_assert(wait_for(d.dir, "rejected", "other.csv.errors.txt", 30),
+	    "other.csv not rejected (see %s/sepad.log)", d.dir);
+	cr_assert_eq(mode_of(d.dir, "rejected", "other.csv"), 0640);
+	cr_assert_eq(mode_of(d.dir, "rejected", "other.csv.errors.txt"), 0640);
+	snprintf(path, sizeof(path), "%s/rejected/other.csv.errors.txt", d.dir);
+	text = ctlrun_read(path);
+	no_iban("the errors file", text);
+	cr_assert(strstr(text,
+	              "mandate RUM-F001-1 is registered with another "
+	              "account (FR76****2675)") != NULL,
+	    "%s", text);
+	free(text);
+
+	/* the database refuses the import: the reason is in the log */
+	if (db_connect(&db, d.conninfo, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+	if (db_exec(db, "break the imports",
+	        "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql"
+	        " AS $$BEGIN RAISE EXCEPTION 'the disk is full (a test)';"
+	        " END$$",
+	        0, NULL, &err) != 0 ||
+	    db_exec(db, "break the imports",
+	        "CREATE TRIGGER test_refuse BEFORE INSERT ON imported_files"
+	        " FOR EACH ROW EXECUTE FUNCTION test_refuse()",
+	        0, NULL, &err) != 0)
+		cr_assert_fail("%s", err.msg);
+	drop(&d, "families", "families2.csv",
+	    "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
+	    "F003;Gaëlle L'Hôte;1 rue Pasteur;62440;Harnes;FR;;T1\n");
+	cr_assert(
+	    wait_log(&d, "families file families2.csv left in the inbox", 30),
+	    "families2.csv: no message (see %s/sepad.log)", d.dir);
+	text = read_log(&d);
+	cr_assert(strstr(text, "the disk is full (a test)") != NULL,
+	    "the database's reason is not logged:\n%s", text);
+	cr_assert(exists(d.dir, "inbox/families", "families2.csv"));
+	no_iban("the log", text);
+	free(text);
+	db_close(db);
+	stop(&d);
 }

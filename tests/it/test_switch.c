@@ -124,21 +124,9 @@ static char *
 outbox_file(struct commune *c, const char *name)
 {
 	char path[256];
-	FILE *fp;
-	char *buf;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", c->outbox, name);
-	fp = fopen(path, "r");
-	cr_assert_not_null(fp, "%s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
+	return ctlrun_read(path);
 }
 
 /* The file passes the EPC XSD (xmllint, as a bank's portal would check). */

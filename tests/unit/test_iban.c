@@ -2,6 +2,7 @@
  * test_iban.c - IBAN normalisation, validation, bank identifier, masking.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sepa/iban.h"
@@ -212,87 +213,64 @@ static const struct {
 } rejected[] = {
     /* check digits */
     {"FR7630006000011234567890188",
-        "IBAN FR76 3000 6000 0112 3456 7890 188: check digits do not match"},
+        "IBAN FR76****0188: check digits do not match"},
     {"FR7730006000011234567890189",
-        "IBAN FR77 3000 6000 0112 3456 7890 189: check digits do not match"},
-    {"DE89370400440532013001",
-        "IBAN DE89 3704 0044 0532 0130 01: check digits do not match"},
-    {"GB82WEST12345698765423",
-        "IBAN GB82 WEST 1234 5698 7654 23: check digits do not match"},
-    {"NL91ABNA0417164301",
-        "IBAN NL91 ABNA 0417 1643 01: check digits do not match"},
-    {"BE68539007547043", "IBAN BE68 5390 0754 7043: check digits do not match"},
+        "IBAN FR77****0189: check digits do not match"},
+    {"DE89370400440532013001", "IBAN DE89****3001: check digits do not match"},
+    {"GB82WEST12345698765423", "IBAN GB82****5423: check digits do not match"},
+    {"NL91ABNA0417164301", "IBAN NL91****4301: check digits do not match"},
+    {"BE68539007547043", "IBAN BE68****7043: check digits do not match"},
     {"DE7A370400440532013000",
-        "IBAN DE7A 3704 0044 0532 0130 00: check digits 7A are not numeric"},
+        "IBAN DE7A****3000: check digits 7A are not numeric"},
     /* 00, 01 and 99 pass MOD 97 where 97, 98 and 02 do, but are invalid */
     {"DE01370400440000000042",
-        "IBAN DE01 3704 0044 0000 0000 42: check "
-        "digits 01 are out of range (02 to 98)"},
+        "IBAN DE01****0042: check digits 01 are out of range (02 to 98)"},
     {"DE99370400440000000024",
-        "IBAN DE99 3704 0044 0000 0000 24: check "
-        "digits 99 are out of range (02 to 98)"},
+        "IBAN DE99****0024: check digits 99 are out of range (02 to 98)"},
     {"DE00370400440000000060",
-        "IBAN DE00 3704 0044 0000 0000 60: check "
-        "digits 00 are out of range (02 to 98)"},
+        "IBAN DE00****0060: check digits 00 are out of range (02 to 98)"},
     /* lengths */
     {"DE8937040044053201",
-        "IBAN DE89 3704 0044 0532 01: length 18, DE IBANs have 22 "
-        "characters"},
+        "IBAN DE89****3201: length 18, DE IBANs have 22 characters"},
     {"DE89 3704 0044 0532 0130",
-        "IBAN DE89 3704 0044 0532 0130: length 20, DE IBANs have 22 "
-        "characters"},
+        "IBAN DE89****0130: length 20, DE IBANs have 22 characters"},
     {"FR76300060000112345678901890",
-        "IBAN FR76 3000 6000 0112 3456 7890 1890: length 28, FR IBANs have "
-        "27 characters"},
+        "IBAN FR76****1890: length 28, FR IBANs have 27 characters"},
     {"NO938601111794",
-        "IBAN NO93 8601 1117 94: length 14, NO IBANs have "
-        "15 characters"},
-    {"FR7", "IBAN FR7: length 3, FR IBANs have 27 characters"},
+        "IBAN NO93****1794: length 14, NO IBANs have 15 characters"},
+    {"FR7", "IBAN ****: length 3, FR IBANs have 27 characters"},
     {"FR76300060000112345678901890123456789",
-        "IBAN FR76 3000 6000 0112 3456 7890 1890 1234 56...: length 37, an "
-        "IBAN has at most 34 characters"},
+        "IBAN FR76****6789: length 37, an IBAN has at most 34 characters"},
     /* characters */
     {"FR76-3000-6000-0112-3456-7890-189",
-        "IBAN FR76 -300 0-60 00-0 112- 3456 -789 0-18 9: character '-' at "
-        "position 5 is not A-Z or 0-9"},
+        "IBAN FR76****?189: character '-' at position 5 is not A-Z or 0-9"},
     {"FR763000600001123456789018#",
-        "IBAN FR76 3000 6000 0112 3456 7890 18#: character '#' at position "
-        "27 is not A-Z or 0-9"},
+        "IBAN FR76****018?: character '#' at position 27 is not A-Z or 0-9"},
     {"FR76 3000 6000 0112 3456 7890 189\n",
-        "IBAN FR76 3000 6000 0112 3456 7890 189?: byte 0x0A at position 28 "
-        "is not A-Z or 0-9"},
+        "IBAN FR76****189?: byte 0x0A at position 28 is not A-Z or 0-9"},
     {"DE89 3704 0044 0532 0130 0\xc3\xa9",
-        "IBAN DE89 3704 0044 0532 0130 0??: byte 0xC3 at position 22 is "
-        "not A-Z or 0-9"},
+        "IBAN DE89****00??: byte 0xC3 at position 22 is not A-Z or 0-9"},
     {"FR76_30006000011234567890189",
-        "IBAN FR76 _300 0600 0011 2345 6789 0189: character '_' at "
-        "position 5 is not A-Z or 0-9"},
+        "IBAN FR76****0189: character '_' at position 5 is not A-Z or 0-9"},
     /* country */
     {"XX7630006000011234567890189",
-        "IBAN XX76 3000 6000 0112 3456 7890 189: unknown country code XX"},
-    {"US64SVBKUS6S3300958879",
-        "IBAN US64 SVBK US6S 3300 9588 79: unknown country code US"},
+        "IBAN XX76****0189: unknown country code XX"},
+    {"US64SVBKUS6S3300958879", "IBAN US64****8879: unknown country code US"},
     {"7630006000011234567890189",
-        "IBAN 7630 0060 0001 1234 5678 9018 9: does not start with a "
-        "two-letter country code"},
-    {"F", "IBAN F: does not start with a two-letter country code"},
+        "IBAN 7630****0189: does not start with a two-letter country code"},
+    {"F", "IBAN ****: does not start with a two-letter country code"},
     /* BBAN structure */
     {"DE0537040044053201300A",
-        "IBAN DE05 3704 0044 0532 0130 0A: character 'A' at position 22 "
-        "must be a digit in a DE IBAN"},
+        "IBAN DE05****300A: character 'A' at position 22 must be a digit in a DE IBAN"},
     {"NL500BNA0417164300",
-        "IBAN NL50 0BNA 0417 1643 00: character '0' at "
-        "position 5 must be a letter in a NL IBAN"},
+        "IBAN NL50****4300: character '0' at position 5 must be a letter in a NL IBAN"},
     /* RIB key: MOD 97 right (check digits fixed), RIB key broken */
     {"FR0630006000011234567890188",
-        "IBAN FR06 3000 6000 0112 3456 7890 188: RIB key 88 does not match "
-        "account (expected 89)"},
+        "IBAN FR06****0188: RIB key 88 does not match account (expected 89)"},
     {"FR8420041010050500013M02607",
-        "IBAN FR84 2004 1010 0505 0001 3M02 607: RIB key 07 does not match "
-        "account (expected 06)"},
+        "IBAN FR84****2607: RIB key 07 does not match account (expected 06)"},
     {"MC3111222000010123456789031",
-        "IBAN MC31 1122 2000 0101 2345 6789 031: RIB key 31 does not match "
-        "account (expected 30)"},
+        "IBAN MC31****9031: RIB key 31 does not match account (expected 30)"},
     /* empty */
     {"", "IBAN is empty"},
     {" \t ", "IBAN is empty"},
@@ -320,13 +298,12 @@ Test(iban, validate_wants_the_normalised_form)
 		const char *msg;
 	} cases[] = {
 	    {"fr7630006000011234567890189",
-	        "IBAN fr76 3000 6000 0112 3456 7890 189: character 'f' at "
-	        "position 1 is not A-Z or 0-9"},
+	        "IBAN FR76****0189: character 'f' at position 1 is not A-Z or "
+	        "0-9"},
 	    {"FR76 3000 6000 0112 3456 7890 189",
-	        "IBAN FR76 ?300 0?60 00?0 112? 3456 ?789 0?18 9: space at "
-	        "position 5"},
+	        "IBAN FR76****?189: space at position 5"},
 	    {"FR76\t30006000011234567890189",
-	        "IBAN FR76 ?300 0600 0011 2345 6789 0189: tab at position 5"},
+	        "IBAN FR76****0189: tab at position 5"},
 	};
 	sepa_error err = SEPA_ERROR_INIT;
 
@@ -356,8 +333,8 @@ Test(iban, null_and_huge_input_do_not_crash)
 	memcpy(huge, "FR", 2);
 	cr_assert_eq(sepa_iban_parse(out, huge, &err), SEPA_EINVAL);
 	cr_assert_str_eq(err.msg,
-	    "IBAN FR77 7777 7777 7777 7777 7777 7777 7777 77...: length 9999, "
-	    "an IBAN has at most 34 characters");
+	    "IBAN FR77****7777: length 9999, an IBAN has at most 34 "
+	    "characters");
 	cr_assert_str_eq(out, "");
 }
 
@@ -495,8 +472,8 @@ Test(iban, bank_identifier_of_an_invalid_iban)
 	cr_assert_eq(
 	    sepa_iban_bank_id(bank, "FR7630006000011234567890188", &err),
 	    SEPA_EINVAL);
-	cr_assert_str_eq(err.msg,
-	    "IBAN FR76 3000 6000 0112 3456 7890 188: check digits do not match");
+	cr_assert_str_eq(
+	    err.msg, "IBAN FR76****0188: check digits do not match");
 	cr_assert_str_eq(bank, "");
 }
 
@@ -556,6 +533,50 @@ Test(iban, mask_keeps_country_check_digits_and_last_four)
 		cr_assert_eq(sepa_iban_mask(out, cases[i].in), out);
 		cr_assert_str_eq(out, cases[i].out, "case %zu", i);
 	}
+}
+
+/* Messages and free text: every valid IBAN masked, nothing else touched. */
+Test(iban, mask_text_masks_every_iban_in_free_text)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} cases[] = {
+	    {"debit on FR7630006000011234567890189 refused",
+	        "debit on FR76****0189 refused"},
+	    {"FR7630006000011234567890189", "FR76****0189"},
+	    {"old DE89370400440532013000, new FR1420041010050500013M02606",
+	        "old DE89****3000, new FR14****2606"},
+	    /* in groups of four, in either case, at the end of a sentence */
+	    {"IBAN FR76 3000 6000 0112 3456 7890 189.", "IBAN FR76****0189."},
+	    {"iban fr76 3000 6000 0112 3456 7890 189 is wrong",
+	        "iban FR76****0189 is wrong"},
+	    {"(FR76 3000 6000 0112 3456 7890 189 12 euros)",
+	        "(FR76****0189 12 euros)"},
+	    {"--iban 'FR7630006000011234567890189'", "--iban 'FR76****0189'"},
+	    {"a=FR7630006000011234567890189;b=DE89370400440532013000",
+	        "a=FR76****0189;b=DE89****3000"},
+	    /* not an IBAN (check digits): left alone */
+	    {"ref FR7630006000011234567890188",
+	        "ref FR7630006000011234567890188"},
+	    /* part of a longer token: left alone */
+	    {"XFR7630006000011234567890189", "XFR7630006000011234567890189"},
+	    {"FR76300060000112345678901890", "FR76300060000112345678901890"},
+	    {"no iban here", "no iban here"},
+	    {"sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	        "sha256 "
+	        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+	    {"", ""},
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		cr_assert_eq(sepa_iban_mask_text(buf), buf);
+		cr_assert_str_eq(buf, cases[i].out, "case %zu", i);
+	}
+	cr_assert_null(sepa_iban_mask_text(NULL));
 }
 
 Test(iban, display_in_groups_of_four)

@@ -439,6 +439,87 @@ Test(pain008, sidecar_mode_and_determinism)
 	rmrf(dir);
 }
 
+/* What the before_place hook saw, and what it answers. */
+struct place_seen {
+	const char *path;
+	int calls;
+	int final_existed;
+	int temps; /* temporary files in the directory */
+	char sha256[65];
+	long nb_of_txs;
+	int refuse;
+};
+
+static int
+place_hook(const sepa_pain008_info *info, void *arg, sepa_error *err)
+{
+	struct place_seen *ps = arg;
+	char cmd[600];
+	FILE *fp;
+
+	ps->calls++;
+	ps->final_existed = access(ps->path, F_OK) == 0;
+	memcpy(ps->sha256, info->sha256, sizeof(ps->sha256));
+	ps->nb_of_txs = info->nb_of_txs;
+	snprintf(cmd, sizeof(cmd), "ls -A \"$(dirname %s)\" | grep -c '^\\.'",
+	    ps->path);
+	fp = popen(cmd, "r");
+	if (fp != NULL) {
+		if (fscanf(fp, "%d", &ps->temps) != 1)
+			ps->temps = -1;
+		pclose(fp);
+	}
+	if (ps->refuse)
+		return sepa_error_set(err, SEPA_EIO, "the database is gone");
+	return 0;
+}
+
+/*
+ * The hook runs once, before anything is under the final names, with the
+ * SHA-256 the file and its sidecar then carry; refusing places nothing
+ * and leaves the temporary files.
+ */
+Test(pain008, before_place_hook)
+{
+	char path[512], list[512], *a;
+	sepa_error err = SEPA_ERROR_INIT;
+	struct place_seen ps = {0};
+	struct sample s;
+	char *dir = tmpdir();
+	char hex[65];
+	size_t na;
+
+	sample_init(&s, SEPA_PAIN008_V08);
+	snprintf(path, sizeof(path), "%s/2026-10.xml", dir);
+	ps.path = path;
+	s.o.before_place = place_hook;
+	s.o.before_place_arg = &ps;
+	cr_assert_eq(sample_write(&s, path, &err), 0, "%s", err.msg);
+	cr_expect_eq(ps.calls, 1);
+	cr_expect_eq(ps.final_existed, 0);
+	cr_expect_eq(ps.temps, 2, "the file and its sidecar, aside");
+	cr_expect_eq(ps.nb_of_txs, NTX);
+	a = slurp(path, &na);
+	sha256_hex(a, na, hex);
+	cr_expect_str_eq(ps.sha256, hex);
+	free(a);
+	rmrf(dir);
+
+	dir = tmpdir();
+	snprintf(path, sizeof(path), "%s/2026-10.xml", dir);
+	memset(&ps, 0, sizeof(ps));
+	ps.path = path;
+	ps.refuse = 1;
+	s.o.before_place_arg = &ps;
+	cr_expect_eq(sample_write(&s, path, &err), SEPA_EIO);
+	cr_expect_str_eq(err.msg, "the database is gone");
+	cr_expect_eq(ps.calls, 1);
+	/* the temporary files stay, as the evidence; no final name */
+	cr_expect_eq(dir_list(dir, list, sizeof(list)), 2, "left %s", list);
+	cr_expect_eq(access(path, F_OK), -1);
+	rmrf(dir);
+}
+
 Test(pain008, cuts_names_and_remittance)
 {
 	char path[512], name[200], rmt[300], want[200];
@@ -644,7 +725,7 @@ static const struct {
     {"amount too big", m_amount_max, SEPA_ERANGE,
         "InstdAmt 1000000000.00 is outside 0.01 .. 999999999.99"},
     {"amount negative", m_amount_neg, SEPA_ERANGE, "InstdAmt -0.05 is outside"},
-    {"debtor IBAN", m_iban, SEPA_EINVAL, "DbtrAcct: IBAN FR76 3000 4008"},
+    {"debtor IBAN", m_iban, SEPA_EINVAL, "DbtrAcct: IBAN FR76****6751: "},
     {"creditor IBAN", m_cdtr_iban, SEPA_EINVAL,
         "PmtInf HARNES-2026-10-FRST: CdtrAcct: IBAN"},
     {"ICS", m_ics, SEPA_EINVAL, "PmtInf HARNES-2026-10-FRST: CdtrSchmeId: "},
@@ -907,7 +988,7 @@ static const struct {
     {"holiday", "<ReqdColltnDt>2026-10-15", "<ReqdColltnDt>2026-12-25",
         SEPA_EINVAL, "ReqdColltnDt 2026-12-25 is not a TARGET2 business day"},
     {"IBAN", "FR7620041010050005050001337", "FR7620041010050005050001338",
-        SEPA_EINVAL, "IBAN FR76 2004"},
+        SEPA_EINVAL, "IBAN FR76****1338: check digits do not match"},
     {"ICS", "FR72ZZZ123456", "FR72ZZZ123457", SEPA_EINVAL, "FR72ZZZ123457"},
     {"RUM", "HARNES-RUM-0001", "HARNES//RUM-01", SEPA_EINVAL, "MndtId"},
     {"missing PmtMtd", "<PmtMtd>DD</PmtMtd>", "", SEPA_EXML, "PmtMtd"},
@@ -931,8 +1012,13 @@ static const struct {
 Test(pain008, validator_finds_tampering)
 {
 	char *orig = slurp(GOLDEN "/sample-001.08.xml", NULL);
+	sepa_pain008_schemas *schemas = NULL;
+	sepa_error lerr = SEPA_ERROR_INIT;
 
+	cr_assert_eq(sepa_pain008_schemas_load(&schemas, SCHEMAS, &lerr), 0,
+	    "%s", lerr.msg);
 	for (size_t i = 0; i < sizeof(tampered) / sizeof(tampered[0]); i++) {
+		sepa_error merr = SEPA_ERROR_INIT;
 		sepa_error err = SEPA_ERROR_INIT;
 		char path[512];
 		char *dir = tmpdir();
@@ -959,10 +1045,60 @@ Test(pain008, validator_finds_tampering)
 		    tampered[i].msg);
 		cr_expect_str_eq(err.where, path, "%s", tampered[i].what);
 		cr_expect_gt(err.line, 0, "%s: no line", tampered[i].what);
+		/* in memory, the schemas loaded once: the same answer */
+		cr_expect_eq(sepa_pain008_validate_mem(
+		                 bad, strlen(bad), path, schemas, NULL, &merr),
+		    rc, "%s: in memory %s", tampered[i].what, merr.msg);
+		cr_expect_str_eq(merr.msg, err.msg, "%s", tampered[i].what);
+		cr_expect_eq(merr.line, err.line, "%s", tampered[i].what);
 		free(bad);
 		rmrf(dir);
 	}
 	free(orig);
+	sepa_pain008_schemas_free(schemas);
+}
+
+Test(pain008, validator_in_memory)
+{
+	static const char *const files[] = {
+	    GOLDEN "/sample-001.08.xml", GOLDEN "/sample-001.02.xml"};
+	sepa_pain008_schemas *schemas = NULL;
+	sepa_error err = SEPA_ERROR_INIT;
+
+	cr_assert_eq(sepa_pain008_schemas_load(&schemas, SCHEMAS, &err), 0,
+	    "%s", err.msg);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		sepa_pain008_info fi, mi;
+		size_t len;
+		char *doc = slurp(files[i], &len);
+
+		cr_assert_eq(
+		    sepa_pain008_validate_file(files[i], SCHEMAS, &fi, &err), 0,
+		    "%s", err.msg);
+		/* twice: the loaded schemas serve many documents */
+		for (int k = 0; k < 2; k++) {
+			cr_assert_eq(sepa_pain008_validate_mem(doc, len,
+			                 files[i], schemas, &mi, &err),
+			    0, "%s", err.msg);
+			cr_expect_eq(mi.version, fi.version);
+			cr_expect_eq(mi.nb_of_txs, fi.nb_of_txs);
+			cr_expect_eq(mi.ctrl_sum, fi.ctrl_sum);
+			cr_expect_eq(mi.nb_of_blocks, fi.nb_of_blocks);
+			cr_expect_eq(mi.bytes, fi.bytes);
+		}
+		free(doc);
+	}
+	cr_expect_eq(
+	    sepa_pain008_validate_mem("", 0, NULL, schemas, NULL, &err),
+	    SEPA_EXML);
+	cr_expect_eq(
+	    sepa_pain008_validate_mem("<a/>", 4, "x", NULL, NULL, &err),
+	    SEPA_EINVAL);
+	sepa_pain008_schemas_free(schemas);
+	cr_expect_eq(sepa_pain008_schemas_load(&schemas, "/nonexistent", &err),
+	    SEPA_EXML);
+	cr_expect_null(schemas);
+	sepa_pain008_schemas_free(NULL);
 }
 
 Test(pain008, validator_io_errors)

@@ -46,7 +46,9 @@ void sepa_error_clear(sepa_error *err);
 /**
  * Record an error and return its code, so that callers can write
  * `return sepa_error_set(err, SEPA_EINVAL, "...")`. `err` may be NULL.
- * A second call overwrites the first.
+ * A second call overwrites the first. A valid IBAN in the message is
+ * masked (sepa_iban_mask_text): messages reach logs and people who may
+ * not see a family's account.
  */
 int sepa_error_set(sepa_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

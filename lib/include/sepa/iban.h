@@ -24,8 +24,9 @@
  * (SEPA_IBAN_BUFSZ bytes), then validate it: characters, country known,
  * length of that country, check digits (MOD 97-10), RIB key for French
  * BBANs (FR and the French overseas codes, MC). On failure the message
- * shows the IBAN in groups of 4 and what is wrong, e.g.
- * "IBAN FR76 3000 6000 0112 3456 7890 188: check digits do not match".
+ * shows the IBAN masked as sepa_iban_mask does and what is wrong, e.g.
+ * "IBAN FR76****0188: check digits do not match": a message is read by
+ * people who may not see a family's account.
  * Positions in messages count the characters of the IBAN without spaces,
  * from 1. The country table holds every country of the SWIFT IBAN registry
  * with its length and BBAN structure (digits, letters), which is checked
@@ -67,6 +68,16 @@ int sepa_iban_same_bank(const char *a, const char *b);
  * characters (or NULL) gives "****".
  */
 char *sepa_iban_mask(char *out, const char *iban);
+
+/**
+ * Mask, in place, every valid IBAN in free text (a message, the bank's
+ * free text): written in one word or in groups separated by single
+ * spaces, in either case, beginning and ending at a word boundary.
+ * "debit on FR76 3000 6000 0112 3456 7890 189 refused" becomes "debit on
+ * FR76****0189 refused". Something that is not a valid IBAN is left as it
+ * is. Returns text (NULL stays NULL).
+ */
+char *sepa_iban_mask_text(char *text);
 
 /**
  * Display form in groups of four: "FR76 3000 6000 0112 3456 7890 189".

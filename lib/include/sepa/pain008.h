@@ -153,6 +153,8 @@ typedef struct sepa_pain008_tx {
 typedef ssize_t (*sepa_pain008_write_fn)(
     int fd, const void *buf, size_t len, void *arg);
 
+struct sepa_pain008_info;
+
 /** Options; start from SEPA_PAIN008_OPTS_INIT. */
 typedef struct sepa_pain008_opts {
 	enum sepa_pain008_version version;
@@ -173,11 +175,28 @@ typedef struct sepa_pain008_opts {
 	size_t buffer_size;
 	sepa_pain008_write_fn write_hook; /* NULL: write(2) */
 	void *write_hook_arg;
+	/**
+	 * Called by sepa_pain008_close once the file is complete, synced and
+	 * validated and its sidecar written aside (".NAME.XXXXXX" and
+	 * ".NAME.sha256.XXXXXX" beside the final names), just before they are
+	 * renamed into place, with what the file holds (info->sha256 set):
+	 * the last moment at which nobody can have seen the file, for the
+	 * caller to record that it is placing it. Non-zero refuses the
+	 * placing: nothing is renamed and close returns that code, with err
+	 * as the hook set it. From this call on, close removes nothing, on
+	 * any failure: a temporary file still there proves that the rename
+	 * did not happen (the caller removes it later); a file under its final
+	 * name may have been taken. NULL: none.
+	 */
+	int (*before_place)(
+	    const struct sepa_pain008_info *info, void *arg, sepa_error *err);
+	void *before_place_arg;
 } sepa_pain008_opts;
 
 #define SEPA_PAIN008_OPTS_INIT \
 	{ \
-		SEPA_PAIN008_V08, 0, 1, NULL, 0640, 1, 0, NULL, NULL \
+		SEPA_PAIN008_V08, 0, 1, NULL, 0640, 1, 0, NULL, NULL, NULL, \
+		    NULL \
 	}
 
 /** What a finished (or validated) file holds. */
@@ -286,5 +305,23 @@ void sepa_pain008_abort(sepa_pain008_writer *w);
  */
 int sepa_pain008_validate_file(const char *path, const char *schema_dir,
     sepa_pain008_info *info, sepa_error *err);
+
+/** Both pain.008 XSDs, parsed once to validate many documents. */
+typedef struct sepa_pain008_schemas sepa_pain008_schemas;
+
+/** Load the XSDs of both versions from schema_dir (see schemas/README). */
+int sepa_pain008_schemas_load(
+    sepa_pain008_schemas **out, const char *schema_dir, sepa_error *err);
+void sepa_pain008_schemas_free(sepa_pain008_schemas *s);
+
+/**
+ * sepa_pain008_validate_file for a document in memory (len bytes, `name`
+ * in the messages), with schemas loaded once: the same checks, the same
+ * messages. For a pain.008 received rather than written, and for the
+ * fuzzer (tests/fuzz/fuzz_pain008.c).
+ */
+int sepa_pain008_validate_mem(const char *buf, size_t len, const char *name,
+    const sepa_pain008_schemas *schemas, sepa_pain008_info *info,
+    sepa_error *err);
 
 #endif /* SEPA_PAIN008_H */

@@ -124,7 +124,7 @@ const char *sepa_seq_name(enum sepa_seq seq);
  * earlier collection on the mandate reached the debtor's bank (settled,
  * returned or refunded, or still pending), or when the software sepad
  * replaced presented it already (the mandates file said `sequence` RCUR:
- * mandates.presented_before, migration 025); 0 when there was none or
+ * mandates.presented_before, migration 032); 0 when there was none or
  * every one was rejected before settlement (a rejected FRST leaves the
  * next one FRST).
  * Enforced: store_collect_prepare (daemon/store_collect.c) for each
@@ -177,7 +177,7 @@ sepa_date sepa_rule_letter_end(
  * `lapse_months` months have passed (on the anniversary it is still
  * usable). The last collection is the latest of those sepad presented
  * and the last debit made by the software sepad replaced (the mandates
- * file's `last_collected_on`, mandates.last_collected_on, migration 025).
+ * file's `last_collected_on`, mandates.last_collected_on, migration 032).
  * Enforced: store_mandate_sweep (daemon/store_mandate.c); its SQL only
  * picks the candidates, with a week of slack, and this function decides.
  */

@@ -1,4 +1,4 @@
--- 026_batch_cancel.sql - a recorded part that was never released can be
+-- 033_batch_cancel.sql - a recorded part that was never released can be
 -- cancelled by the operator (sepactl collect cancel MSGID --why TEXT).
 --
 -- What is recorded never changes: a part of a month, once recorded, is
@@ -10,13 +10,11 @@
 -- 'cancelled' (which frees the one-live rule), its invoices go back to
 -- 'issued' to be collected in a new part, and the batch becomes
 -- 'cancelled' with the operator's reason in state_reason; nothing of it
--- is ever written. A released part can never be cancelled
--- (daemon/store_batch.c).
+-- is ever written. A part being placed (031) or released can never be
+-- cancelled (daemon/store_batch.c).
 --
 -- A cancelled batch has no SHA-256 and no release time, like a prepared
--- one. The checks are rewritten under names of their own; 'placing' is
--- the state of a file being placed in the outbox (018) where that
--- migration has run, and is kept allowed.
+-- one: the checks of 031 (placement) are written again with it.
 
 ALTER TABLE batches DROP CONSTRAINT batches_state_check;
 ALTER TABLE batches ADD CONSTRAINT batches_state_check
@@ -24,15 +22,13 @@ ALTER TABLE batches ADD CONSTRAINT batches_state_check
         'cancelled'));
 
 -- released_at: set by the release only.
-ALTER TABLE batches DROP CONSTRAINT IF EXISTS batches_check;
-ALTER TABLE batches DROP CONSTRAINT IF EXISTS batches_released_at_check;
+ALTER TABLE batches DROP CONSTRAINT batches_released_at_check;
 ALTER TABLE batches ADD CONSTRAINT batches_released_at_check
     CHECK ((state IN ('prepared', 'placing', 'cancelled'))
         = (released_at IS NULL));
 
 -- The SHA-256 is known from the placing on; never for a cancelled part.
-ALTER TABLE batches DROP CONSTRAINT IF EXISTS batches_check1;
-ALTER TABLE batches DROP CONSTRAINT IF EXISTS batches_sha256_known_check;
+ALTER TABLE batches DROP CONSTRAINT batches_sha256_known_check;
 ALTER TABLE batches ADD CONSTRAINT batches_sha256_known_check
     CHECK (state IN ('prepared', 'cancelled') OR sha256 IS NOT NULL);
 

@@ -1,4 +1,4 @@
--- 025_mandate_history.sql - the history a mandate brings from the software
+-- 032_mandate_history.sql - the history a mandate brings from the software
 -- sepad replaces. A commune that switches arrives with mandates signed
 -- years ago and debited every month since: without their history the
 -- first sweep lapsed them ("unused 36 months", counted from the
