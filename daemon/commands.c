@@ -76,7 +76,8 @@ static const struct ctl_command ctl_command_table[] = {
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n",
         cmd_payment},
-    {"invoice", "run --month YYYY-MM", "bill that month's consumption",
+    {"invoice", "run --month YYYY-MM [--dry-run]",
+        "bill that month's consumption",
         "invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
         "child, service and unit price, regularisations of earlier months\n"
@@ -84,7 +85,13 @@ static const struct ctl_command ctl_command_table[] = {
         "collection.due_day, moved later when the notice would come less than\n"
         "collection.prenotification_days before it. One transaction; a month\n"
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
-        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n",
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge.\n"
+        "--dry-run: compute the month exactly as the run would, in a\n"
+        "transaction rolled back, and print the families billed, the invoices\n"
+        "and their total, the total per service (with its change against the\n"
+        "month before) and per bracket, the reminders and credits, the lines\n"
+        "without tariff and the 10 largest invoices. No notice, no event,\n"
+        "nothing stored.\n",
         cmd_invoice},
     {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
         "write the pain.008 files of a month",

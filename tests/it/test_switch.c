@@ -621,3 +621,86 @@ Test(switch, the_wait_for_the_consumption_is_bounded)
 	    0);
 	commune_close(&d);
 }
+
+/* A digest of what an invoice run stores (rows and values). */
+static int64_t
+billing_digest(struct commune *c)
+{
+	return q(c,
+	    "SELECT ('x' || substr(md5(concat_ws('|',"
+	    " (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM"
+	    " invoices t), (SELECT string_agg(t::text, ',' ORDER BY"
+	    " t::text) FROM invoice_lines t), (SELECT string_agg("
+	    "t::text, ',' ORDER BY t::text) FROM events t), (SELECT"
+	    " string_agg(t::text, ',' ORDER BY t::text) FROM cycle_steps"
+	    " t), (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM"
+	    " consumption_batches t))), 1, 15))::bit(60)::bigint");
+}
+
+/* The line of out that starts with `start`, into line (without "\n"). */
+static void
+line_of(const char *out, const char *start, char *line, size_t size)
+{
+	const char *p = strstr(out, start), *e;
+
+	cr_assert_not_null(p, "no \"%s\" in:\n%s", start, out);
+	e = strchr(p, '\n');
+	snprintf(line, size, "%.*s",
+	    (int)(e != NULL ? (size_t)(e - p) : strlen(p)), p);
+}
+
+/*
+ * invoice run --dry-run: the month as the real run computes it, shown,
+ * and nothing stored (no invoice, event, step, notice); its totals are
+ * the real run's; a month after an invoiced one shows its change.
+ */
+Test(switch, dry_run_shows_the_month_and_stores_nothing)
+{
+	static struct ctlrun r;
+	char dry[512], real[512], notices[256];
+	struct commune c;
+	int64_t before;
+
+	commune_open(&c, "");
+	commune_without_consumption(&c);
+	put(&c, "conso-09.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-09-03;1\n"
+	    "F1;C1;Lou;CANTINE;2026-09-04;1\n"
+	    "F2;C1;Tom;CANTINE;2026-09-03;1\n");
+	import_ok(&c, "2026-09-30", "consumption", "conso-09.csv");
+	before = billing_digest(&c);
+	ctl_ok(&c, &r, "2026-10-01", "invoice run --month 2026-09 --dry-run");
+	line_of(r.out, "dry run: invoices for 2026-09: ", dry, sizeof(dry));
+	cr_expect(strstr(r.out, "families billed: 2\n") != NULL, "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "lines without tariff: 0\n") != NULL, "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "largest invoices:\n  F2026-09-000001  F1") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "  A                     2 invoices") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(billing_digest(&c), before);
+	snprintf(notices, sizeof(notices), "%s/notices", c.outbox);
+	cr_expect_neq(access(notices, F_OK), 0, "the dry run wrote notices");
+
+	ctl_ok(&c, &r, "2026-10-01", "invoice run --month 2026-09");
+	line_of(r.out, "invoices for 2026-09: ", real, sizeof(real));
+	cr_expect_str_eq(dry + strlen("dry run: "), real);
+	cr_expect_neq(billing_digest(&c), before);
+
+	/* October, against September: CANTINE 3 meals then 1 */
+	put(&c, "conso-10.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-10-05;1\n");
+	import_ok(&c, "2026-10-30", "consumption", "conso-10.csv");
+	before = billing_digest(&c);
+	ctl_ok(&c, &r, "2026-11-02", "invoice run --month 2026-10 --dry-run");
+	cr_expect(
+	    strstr(r.out, "per service (change against 2026-09):\n") != NULL,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "2026-09: 10,50 € (-7,00 €, -66,6 %)") != NULL,
+	    "%s", r.out);
+	cr_expect_eq(billing_digest(&c), before);
+	commune_close(&c);
+}
