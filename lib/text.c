@@ -1,6 +1,7 @@
 /*
  * text.c - strict UTF-8 checks, Windows-1252 decoding and the reduction of
- * text to the SEPA Latin character set, Cyrillic and Greek letters
+ * text to the SEPA Latin character set, or to ISO-8859-1 (PES V2 flows:
+ * the same table for what ISO-8859-1 lacks), Cyrillic and Greek letters
  * transliterated to Latin ones first.
  *
  * The transliteration is driven by tables over code points:
@@ -527,7 +528,7 @@ struct text_out {
 static size_t text_utf8_decode(
     const unsigned char *s, size_t len, uint32_t *cp, const char **why);
 static int text_utf8_error(sepa_error *err, size_t at, const char *why);
-static const char *text_lookup(uint32_t cp, char one[2]);
+static const char *text_lookup(uint32_t cp, int latin1, char one[2]);
 static int text_put(struct text_out *o, const char *s);
 static size_t text_utf8_encode(char *out, uint32_t cp);
 
@@ -693,15 +694,19 @@ sepa_cp1252_to_utf8(
 
 /*
  * The mapping of cp (a string of SEPA Latin characters, maybe empty), or
- * NULL when cp has none. Single letters are built in one[].
+ * NULL when cp has none. Single letters are built in one[]. With latin1,
+ * the printable characters of ISO-8859-1 map to themselves (one byte).
  */
 static const char *
-text_lookup(uint32_t cp, char one[2])
+text_lookup(uint32_t cp, int latin1, char one[2])
 {
 	size_t lo, hi, mid, i;
 
 	one[1] = '\0';
-	if (cp < 0x80 && sepa_is_latin_char((int)cp)) {
+	if ((cp < 0x80 && sepa_is_latin_char((int)cp)) ||
+	    (latin1 &&
+	        ((cp > 0x20 && cp < 0x7F) ||
+	            (cp > 0xA0 && cp <= 0xFF && cp != 0xAD)))) {
 		one[0] = (char)cp;
 		return one;
 	}
@@ -1031,9 +1036,13 @@ sepa_text_translit(char *out, size_t outsz, const char *in, sepa_error *err)
 	return 0;
 }
 
-int
-sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
-    unsigned flags, int *truncated, sepa_error *err)
+/*
+ * sepa_text_latin (latin1 0) and sepa_text_latin1 (latin1 1): the same
+ * reduction, to the SEPA Latin set or to ISO-8859-1.
+ */
+static int
+text_reduce(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int latin1, int *truncated, sepa_error *err)
 {
 	struct text_out o = {out, outsz, 0, max_chars, 0, 0};
 	const unsigned char *p = (const unsigned char *)in;
@@ -1063,14 +1072,15 @@ sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
 			to = tr; /* Cyrillic or Greek: the letters it spells */
 			pos += (size_t)letters - 1;
 		} else {
-			to = text_lookup(cp, one);
+			to = text_lookup(cp, latin1, one);
 		}
 		if (to == NULL) {
 			if (flags & SEPA_TEXT_STRICT) {
 				rc = sepa_error_set(err, SEPA_EINVAL,
-				    "character %zu (U+%04X) has no SEPA Latin "
+				    "character %zu (U+%04X) has no %s "
 				    "transliteration",
-				    pos, (unsigned)cp);
+				    pos, (unsigned)cp,
+				    latin1 ? "ISO-8859-1" : "SEPA Latin");
 				if (err != NULL)
 					err->column = (long)pos;
 				goto cleanup;
@@ -1092,6 +1102,20 @@ cleanup:
 	if (rc != 0)
 		out[0] = '\0';
 	return rc;
+}
+
+int
+sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err)
+{
+	return text_reduce(out, outsz, in, max_chars, flags, 0, truncated, err);
+}
+
+int
+sepa_text_latin1(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err)
+{
+	return text_reduce(out, outsz, in, max_chars, flags, 1, truncated, err);
 }
 
 int

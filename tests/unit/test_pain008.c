@@ -22,110 +22,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "sepa/sepa.h"
+#include "unit_files.h"
 #include "xmlw.h"
 
 #define SCHEMAS SEPAD_SRCDIR "/schemas"
 #define GOLDEN SEPAD_SRCDIR "/tests/data/pain008"
-
-/* ------------------------------------------------------------ helpers */
-
-static char *
-tmpdir(void)
-{
-	char *t = strdup("/tmp/sepad-pain008-XXXXXX");
-
-	cr_assert_not_null(t);
-	cr_assert_not_null(mkdtemp(t));
-	return t;
-}
-
-/* Names in dir (not . and ..), joined by spaces, for messages. */
-static int
-dir_list(const char *dir, char *out, size_t outsz)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	out[0] = '\0';
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		n++;
-		strncat(out, e->d_name, outsz - strlen(out) - 2);
-		strncat(out, " ", outsz - strlen(out) - 1);
-	}
-	closedir(d);
-	return n;
-}
-
-static void
-rmrf(char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[4096];
-
-	if (d != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' &&
-			    (e->d_name[1] == '\0' ||
-			        strcmp(e->d_name, "..") == 0))
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-	free(dir);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return buf;
-}
-
-static void
-spit(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "wb");
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fwrite(s, 1, strlen(s), f), strlen(s));
-	fclose(f);
-}
-
-static void
-sha256_hex(const char *s, size_t n, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	cr_assert_eq(EVP_Digest(s, n, md, &len, EVP_sha256(), NULL), 1);
-	for (unsigned i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-}
 
 /* ------------------------------------------------------------- sample */
 
@@ -1117,16 +1019,6 @@ Test(pain008, validator_io_errors)
 }
 
 /* ----------------------------------------------------------- xmlw */
-
-static ssize_t
-mem_write(int fd, const void *buf, size_t len, void *arg)
-{
-	char *dst = arg;
-
-	(void)fd;
-	strncat(dst, buf, len);
-	return (ssize_t)len;
-}
 
 Test(pain008, xml_writer_escapes_and_sticks)
 {

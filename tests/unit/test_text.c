@@ -953,3 +953,128 @@ Test(text, latin_every_cyrillic_and_greek_letter)
 			    (unsigned)cp, out);
 	}
 }
+
+/* ------------------------------------------------------- ISO-8859-1 */
+
+/* 1 when every byte of s is a printable ISO-8859-1 character or space. */
+static int
+is_latin1_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || (*p >= 0x7F && *p <= 0xA0) || *p == 0xAD)
+			return 0;
+	return 1;
+}
+
+Test(text, latin1_keeps_latin1_and_reduces_the_rest)
+{
+	/* Outputs are ISO-8859-1 bytes: \xE9 is é, \xC9 É, \xE7 ç... */
+	static const struct latin_case cases[] = {
+	    {"Élodie Lefèvre", "\xC9lodie Lef\xE8vre"},
+	    {"François L'Hôte-Pérez & Fils",
+	        "Fran\xE7ois L'H\xF4te-P\xE9rez & Fils"},
+	    {"Cœur d’Alène", "Coeur d'Al\xE8ne"}, {"ŒUVRE", "OEUVRE"},
+	    {"12,50 € « net »", "12,50 EUR \xAB net \xBB"},
+	    {"n° 12 bis <rue> \"x\" a@b #1 50%",
+	        "n\xB0 12 bis <rue> \"x\" a@b #1 50%"},
+	    {"L’Haÿ-les-Roses", "L'Ha\xFF-les-Roses"},
+	    {"Śliwiński Dvořák", "Sliwinski Dvor\xE1k"},
+	    {"Cantine – février\u00a02026", "Cantine - f\xE9vrier 2026"},
+	    {"a\xC2\xAD"
+	     "b",
+	        "ab"}, /* soft hyphen dropped */
+	    {"  tab\there\nline  ", "tab here line"},
+	    {"E\xCC\x81lise", "Elise"}, /* decomposed: the mark is dropped */
+	    {"Ÿ ÿ", "Y \xFF"}, /* U+0178 is not in ISO-8859-1 */
+	};
+	char out[256];
+	sepa_error err = SEPA_ERROR_INIT;
+	int truncated = -1;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		cr_expect_eq(sepa_text_latin1(out, sizeof(out), cases[i].in, 0,
+		                 SEPA_TEXT_STRICT, &truncated, &err),
+		    0, "\"%s\": %s", cases[i].in, err.msg);
+		cr_expect_str_eq(out, cases[i].out, "case %zu", i);
+		cr_expect_eq(truncated, 0);
+		cr_expect(is_latin1_text(out), "case %zu", i);
+	}
+}
+
+Test(text, latin1_cuts_characters_after_reduction)
+{
+	char out[64];
+	int truncated = 0;
+
+	/* é is one byte in ISO-8859-1: 5 characters are 5 bytes. */
+	cr_expect_eq(sepa_text_latin1(
+	                 out, sizeof(out), "ééééééé", 5, 0, &truncated, NULL),
+	    0);
+	cr_expect_str_eq(out, "\xE9\xE9\xE9\xE9\xE9");
+	cr_expect_eq(truncated, 1);
+	/* œ grows to two characters before the cut. */
+	cr_expect_eq(
+	    sepa_text_latin1(out, sizeof(out), "bœuf", 3, 0, &truncated, NULL),
+	    0);
+	cr_expect_str_eq(out, "boe");
+	cr_expect_eq(truncated, 1);
+}
+
+/* Cyrillic and Greek are spelt in Latin letters (as sepa_text_translit);
+ * another script is refused in strict mode, a space otherwise. */
+Test(text, latin1_spells_cyrillic_and_refuses_other_scripts)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char out[64];
+
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Иван Petrov", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Ivan Petrov");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Ζωή Lefèvre", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Zoi Lef\xE8vre");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "李 Petrov", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    SEPA_EINVAL);
+	cr_expect_str_eq(
+	    err.msg, "character 1 (U+674E) has no ISO-8859-1 transliteration");
+	cr_expect_eq(err.column, 1);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "李 Petrov", 0,
+	                 SEPA_TEXT_DEFAULT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Petrov");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Caf\xE9", 0,
+	                 SEPA_TEXT_DEFAULT, NULL, &err),
+	    SEPA_EINVAL);
+	cr_expect_str_eq(err.msg,
+	    "invalid UTF-8 at byte offset 3: sequence truncated by the end of "
+	    "the text");
+}
+
+/* Whatever the code point, the lenient result is printable ISO-8859-1,
+ * and a character of ISO-8859-1 comes out as its own byte. */
+Test(text, latin1_every_code_point_is_safe)
+{
+	char in[16], out[32];
+
+	for (uint32_t cp = 1; cp <= 0x10FFFF; cp++) {
+		if (cp == 0xD800)
+			cp = 0xE000;
+		in[0] = 'a';
+		enc(in + 1, cp);
+		strcat(in, "b");
+		cr_assert_eq(
+		    sepa_text_latin1(out, sizeof(out), in, 0, 0, NULL, NULL), 0,
+		    "U+%04X", (unsigned)cp);
+		cr_assert(is_latin1_text(out), "U+%04X", (unsigned)cp);
+		if ((cp > 0x20 && cp < 0x7F) ||
+		    (cp > 0xA0 && cp <= 0xFF && cp != 0xAD)) {
+			cr_assert_eq(
+			    (unsigned char)out[1], cp, "U+%04X", (unsigned)cp);
+			cr_assert_eq(strlen(out), 3);
+		}
+	}
+}

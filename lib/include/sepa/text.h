@@ -1,6 +1,7 @@
 /*
  * text.h - UTF-8 checks, Windows-1252 decoding, and reduction of text to
- * the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space).
+ * the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space)
+ * or to ISO-8859-1.
  */
 #ifndef SEPA_TEXT_H
 #define SEPA_TEXT_H
@@ -65,6 +66,27 @@ enum sepa_text_flags {
  * any error out holds "" (when outsz > 0). Never allocates.
  */
 int sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err);
+
+/**
+ * Reduce UTF-8 text to ISO-8859-1, the character set of PES V2 flows
+ * (docs/design/pes.md): the printable characters of ISO-8859-1 (U+0021
+ * to U+007E and U+00A1 to U+00FF but the soft hyphen) are kept as they
+ * are, signs included ('&', '"', '<', '@', '«', '°'...); every other
+ * character goes through the table of sepa_text_latin (œ->oe, €->EUR,
+ * typographic quotes -> ''', dashes -> '-', letters of Latin
+ * Extended-A and -B to their base letter); controls, line breaks and
+ * every kind of space (U+00A0 included) become a space, runs of spaces
+ * are folded and the ends trimmed, as in sepa_text_latin. The output is
+ * ISO-8859-1 bytes, one per character, cut at max_chars characters (0 =
+ * no cut); `truncated`, the strict mode (the message then says "has no
+ * ISO-8859-1 transliteration"), the errors and the buffer rules are
+ * those of sepa_text_latin. Cyrillic and Greek letters are spelt in
+ * Latin ones first (as sepa_text_translit); scripts the table does not
+ * cover (CJK, Arabic...) are refused in strict mode and become a space
+ * otherwise.
+ */
+int sepa_text_latin1(char *out, size_t outsz, const char *in, size_t max_chars,
     unsigned flags, int *truncated, sepa_error *err);
 
 /**
