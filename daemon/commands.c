@@ -78,7 +78,7 @@ static const struct ctl_command ctl_command_table[] = {
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n",
         cmd_payment},
-    {"invoice", "run --month YYYY-MM | show NUMBER",
+    {"invoice", "run --month YYYY-MM [--dry-run] | show NUMBER",
         "bill that month's consumption, or show one invoice",
         "invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
@@ -90,6 +90,12 @@ static const struct ctl_command ctl_command_table[] = {
         "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge;\n"
         "a notice is stored when first written and always written again with\n"
         "the same bytes.\n"
+        "--dry-run: compute the month exactly as the run would, in a\n"
+        "transaction rolled back, and print the families billed, the invoices\n"
+        "and their total, the total per service (with its change against the\n"
+        "month before) and per bracket, the reminders and credits, the lines\n"
+        "without tariff and the 10 largest invoices. No notice, no event,\n"
+        "nothing stored.\n"
         "\n"
         "invoice show NUMBER: the invoice, its lines (consumption,\n"
         "regularisations, reminders, credits), its history (issued, debited,\n"
@@ -111,7 +117,10 @@ static const struct ctl_command ctl_command_table[] = {
         "being collected, in recovery, credit; --unpaid: only those owing\n"
         "something or in recovery; --csv: a CSV (amounts in EUR).\n",
         cmd_family},
-    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+    {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
+        "write the pain.008 files of a month",
+        "  collect --month YYYY-MM\n"
+        "  collect cancel MSGID --why TEXT\n\n"
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"
         "in one transaction, then write each pain.008 (validated, with its\n"
@@ -120,7 +129,16 @@ static const struct ctl_command ctl_command_table[] = {
         "is written again, byte for byte. A debit whose account, date or\n"
         "amount is not what the invoice's notice announced gets a corrected\n"
         "notice (avis rectificatif), NUMBER-R1.txt beside the notice, listed\n"
-        "in notices/corrections-YYYY-MM.csv.\n",
+        "in notices/corrections-YYYY-MM.csv. An invoice whose debit the writer\n"
+        "would refuse (a name the SEPA character set cannot hold, a bad IBAN)\n"
+        "is left out before anything is recorded, moved to next month's file,\n"
+        "with an event that needs attention; the rest of the month goes out.\n"
+        "cancel: a part recorded but never released (MsgId, as status lists\n"
+        "it) is cancelled with its reason: its collections are cancelled, its\n"
+        "invoices go back to be collected (run collect --month again to record\n"
+        "them in a new part), nothing of it is ever written. Refused for a part\n"
+        "released (never cancelled), refused by the bank or cancelled, or\n"
+        "whose file stands in the outbox.\n",
         cmd_collect},
     {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
         "Run every step of the monthly cycle due on the business date (--today\n"

@@ -82,6 +82,9 @@ int ctl_notice_corrections(
 int cmd_family(struct ctl *ctl, int argc, char **argv);
 /* One invoice, its lines and history (invoice show NUMBER). */
 int ctl_invoice_show(struct ctl *ctl, const char *number);
+/* Whether the cycle's invoice step of a cycle month bills now (*ready 1)
+ * or waits for the consumption (billing.wait_for_consumption). */
+int ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

@@ -108,6 +108,13 @@ static const struct cfg_key cfg_table[] = {
         3, 1, 36, true,
         "a family's credit with no invoice for this many months is listed "
         "for refund"),
+    I("billing.wait_for_consumption", CFG_BOOL, wait_for_consumption, 1, 0, 1,
+        true,
+        "the cycle bills a month once a consumption file of that month is "
+        "imported"),
+    I("billing.wait_for_consumption_days", CFG_INT, consumption_wait_days, 10,
+        0, 28, true,
+        "days after the invoice day the cycle waits, then bills what it has"),
     I("mandates.account_change_cutoff_day", CFG_INT, account_change_cutoff_day,
         5, 1, 28, true,
         "last day of month M an account change applies to M's collection"),
@@ -907,6 +914,8 @@ config_rules(const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err)
 	r.settle_after_days = cfg->settle_after_days;
 	r.recovery_grace_days = cfg->recovery_grace_days;
 	r.credit_refund_after_months = cfg->credit_refund_after_months;
+	r.wait_for_consumption = cfg->wait_for_consumption;
+	r.consumption_wait_days = cfg->consumption_wait_days;
 	*rules = r;
 	return sepa_rules_check(rules, err);
 }

@@ -57,6 +57,8 @@ struct sepad_config {
 	int invoice_day;
 	int hour_rounding; /* enum config_rounding */
 	int credit_refund_after_months;
+	int wait_for_consumption; /* bool */
+	int consumption_wait_days;
 
 	int account_change_cutoff_day;
 	int lapse_months;

@@ -69,7 +69,7 @@ notice_month_fr(char *buf, size_t size, sepa_month m)
 }
 
 /* 12000 -> "12", 2500 -> "2,5", 1250 -> "1,25". */
-static void
+void
 notice_qty(char *buf, size_t size, int64_t milli)
 {
 	int64_t a = milli < 0 ? -milli : milli;

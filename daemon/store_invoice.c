@@ -31,6 +31,7 @@
 #include "log.h"
 #include "store_event.h"
 #include "store_invoice.h"
+#include "store_invoice_preview.h"
 
 /* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
 #define INV_BATCH_LINES \
@@ -583,6 +584,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 	         inv_count_untariffed_sql, 0, NULL, err)) != 0 ||
 	    n == 0)
 		return rc;
+	if (run->o->preview != NULL)
+		run->o->preview->untariffed = n;
 	rc = db_query(db, &res, "find the consumption without a tariff",
 	    inv_find_untariffed_sql, 1, (const char *const[]){run->cred}, err);
 	if (rc != 0)
@@ -784,9 +787,14 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    (rc = inv_mark_billed(db, &run, err)) != 0 ||
 	    (rc = inv_sum_up(db, &run, err)) != 0)
 		goto cleanup;
-	rc = db_commit(db, err);
+	if (o->preview == NULL)
+		rc = db_commit(db, err);
 cleanup:
-	if (rc != 0 || r->already)
+	/* A dry run: the month as it stands, then everything rolled back. */
+	if (rc == 0 && o->preview != NULL)
+		rc = store_invoice_preview_read(
+		    db, creditor_id, o->month, o->preview, err);
+	if (rc != 0 || r->already || o->preview != NULL)
 		db_rollback(db);
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
