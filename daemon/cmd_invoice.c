@@ -295,7 +295,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	log_debug("the notices took %.2f s", log_clock() - t1);
 	printf("notices: %lld in %s/notices/%s\n", (long long)notices,
 	    ctl->cfg.dir_outbox, m);
-	return CTL_OK;
+	return ctl_notices_pdf(ctl, db, cred, o.month);
 }
 
 int

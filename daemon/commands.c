@@ -35,7 +35,9 @@ static const struct ctl_command ctl_command_table[] = {
         "or PmtInfId) settles its collections, less those rejected before;\n"
         "what cannot be applied goes to the quarantine (sepactl quarantine).\n"
         "A camt.052 is refused (intraday: its entries may still be pending).\n"
-        "The same file twice changes nothing; a refused file changes nothing.\n",
+        "The same file twice changes nothing; a refused file changes nothing.\n"
+        "Then a letter (courrier de rejet, PDF) for each reject, return or\n"
+        "refund goes to OUTBOX/letters/YYYY-MM/REJET-ENDTOENDID.pdf.\n",
         cmd_import},
     {"inspect", "FILE...", "show what bank files say (CSV, no database)",
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
@@ -89,7 +91,8 @@ static const struct ctl_command ctl_command_table[] = {
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
         "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge;\n"
         "a notice is stored when first written and always written again with\n"
-        "the same bytes.\n"
+        "the same bytes, and as PDF to OUTBOX/notices/pdf/ (see sepactl notices\n"
+        "--help).\n"
         "--dry-run: compute the month exactly as the run would, in a\n"
         "transaction rolled back, and print the families billed, the invoices\n"
         "and their total, the total per service (with its change against the\n"
@@ -117,6 +120,20 @@ static const struct ctl_command ctl_command_table[] = {
         "being collected, in recovery, credit; --unpaid: only those owing\n"
         "something or in recovery; --csv: a CSV (amounts in EUR).\n",
         cmd_family},
+    {"notices", "pdf|send --month YYYY-MM",
+        "the avis d'echeance of a month as PDF, or by e-mail",
+        "notices pdf --month YYYY-MM writes the notices of the invoices of\n"
+        "consumption month YYYY-MM as PDF (the invoice run writes them too):\n"
+        "one per family in OUTBOX/notices/pdf/YYYY-MM/NUMBER.pdf, and all of\n"
+        "them in OUTBOX/notices/pdf/notices-YYYY-MM.pdf for printing. The same\n"
+        "invoices give the same bytes.\n"
+        "notices send --month YYYY-MM e-mails each family with an address its\n"
+        "notice (the PDF attached, the text in the body) through the relay of\n"
+        "mail.*, at most mail.per_minute a minute. Each notice is recorded\n"
+        "before it is sent and sent at most once: run it again to send the\n"
+        "rest. One whose sending was interrupted (a crash) is never sent again\n"
+        "by the program: it needs attention (sepactl attention list).\n",
+        cmd_notices},
     {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
         "write the pain.008 files of a month",
         "  collect --month YYYY-MM\n"

@@ -36,9 +36,9 @@ static const struct import_row_kind import_row_kinds[] = {
     [IMPORT_MANDATES] = {"mandates", 7,
         {{"rum", 1}, {"family_ref", 1}, {"iban", 1}, {"bic", 0},
             {"signed_on", 1}, {"last_collected_on", 0}, {"sequence", 0}}},
-    [IMPORT_TARIFFS] = {"tariffs", 6,
+    [IMPORT_TARIFFS] = {"tariffs", 7,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
-            {"valid_from", 1}, {"caf_activity", 0}}},
+            {"valid_from", 1}, {"caf_activity", 0}, {"label", 0}}},
     [IMPORT_CONSUMPTION] = {"consumption", 7,
         {{"family_ref", 1}, {"child_ref", 1}, {"child_name", 1}, {"service", 1},
             {"date", 1}, {"quantity", 1}, {"birth_date", 0}}},
@@ -486,6 +486,18 @@ import_row_check_tariff(struct import_row_ctx *r, struct import_row_fields *f)
 	f->v[3] = f->num;
 	import_row_date(r, 4, f->date);
 	f->v[4] = f->date;
+	/* The service's name on the notices (migration 040), optional. */
+	f->v[6] = import_row_opt_text(r, 6);
+	if (f->v[6] != NULL && strlen(f->v[6]) > 100) {
+		import_row_bad(r, 6, "longer than 100 bytes");
+	} else if (f->v[6] != NULL) {
+		for (const char *p = f->v[6]; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				import_row_bad(
+				    r, 6, "holds a control character");
+				break;
+			}
+	}
 }
 
 static void

@@ -43,7 +43,7 @@ static const char *const import_copy_sql[] = {
         "signed_on, last_collected_on, sequence) FROM STDIN",
     [IMPORT_TARIFFS] =
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
-        "price_cents, valid_from, caf_activity) FROM STDIN",
+        "price_cents, valid_from, caf_activity, label) FROM STDIN",
     [IMPORT_CONSUMPTION] =
         "COPY staging_consumption (file_id, line, family_ref, child_ref, "
         "child_name, service, consumed_on, quantity_milli, birth_date) FROM "
@@ -543,16 +543,22 @@ static const struct import_step import_moves[][4] = {
             /* the rows of a service agree on its unit and activity */
             {"create the services",
                 "WITH up AS (INSERT INTO services AS v (creditor_id, code, "
-                "unit, caf_activity) SELECT $1, service, min(unit), "
-                "coalesce(max(caf_activity), 'none') FROM staging_tariffs "
+                "unit, caf_activity, label) SELECT $1, service, min(unit), "
+                "coalesce(max(caf_activity), 'none'), "
+                "coalesce(max(nullif(label, '')), '') FROM staging_tariffs "
                 "WHERE file_id = $2 GROUP BY service ON CONFLICT "
-                "(creditor_id, code) DO UPDATE SET caf_activity = "
-                "EXCLUDED.caf_activity WHERE v.caf_activity <> "
-                "EXCLUDED.caf_activity AND EXISTS (SELECT 1 FROM "
-                "staging_tariffs s WHERE s.file_id = $2 AND s.service = "
-                "v.code AND s.caf_activity IS NOT NULL) RETURNING (xmax = 0) "
-                "AS ins) SELECT 0, count(*) FILTER (WHERE NOT ins), count(*) "
-                "FILTER (WHERE ins) FROM up"},
+                "(creditor_id, code) DO UPDATE SET caf_activity = CASE WHEN "
+                "EXISTS (SELECT 1 FROM staging_tariffs s WHERE s.file_id = "
+                "$2 AND s.service = v.code AND s.caf_activity IS NOT NULL) "
+                "THEN EXCLUDED.caf_activity ELSE v.caf_activity END, label "
+                "= CASE WHEN EXCLUDED.label <> '' THEN EXCLUDED.label ELSE "
+                "v.label END WHERE (v.caf_activity <> EXCLUDED.caf_activity "
+                "AND EXISTS (SELECT 1 FROM staging_tariffs s WHERE "
+                "s.file_id = $2 AND s.service = v.code AND s.caf_activity "
+                "IS NOT NULL)) OR (EXCLUDED.label <> '' AND EXCLUDED.label "
+                "<> v.label) RETURNING (xmax = 0) AS ins) SELECT 0, "
+                "count(*) FILTER (WHERE NOT ins), count(*) FILTER (WHERE "
+                "ins) FROM up"},
             {"store the tariffs",
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "

@@ -832,7 +832,8 @@ enum {
 	C_AMOUNT,
 	C_REM_NUMBER,
 	C_REM_MONTH,
-	C_PAID
+	C_PAID,
+	C_LABEL
 };
 
 static int64_t
@@ -923,6 +924,8 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	snprintf(l->service, sizeof(l->service), "%s",
 	    PQgetvalue(res, row, C_SERVICE));
 	snprintf(l->unit, sizeof(l->unit), "%s", PQgetvalue(res, row, C_UNIT));
+	snprintf(
+	    l->label, sizeof(l->label), "%s", PQgetvalue(res, row, C_LABEL));
 	snprintf(l->reminded_number, sizeof(l->reminded_number), "%s",
 	    PQgetvalue(res, row, C_REM_NUMBER));
 	inv_month(&l->consumed_month, res, row, C_CMONTH);
@@ -970,7 +973,8 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "  l.kind, coalesce(ch.name, ''), coalesce(s.code, ''), "
 	         "  coalesce(s.unit, ''), l.consumed_month, l.quantity_milli, "
 	         "  l.unit_price_cents, l.amount_cents, "
-	         "  coalesce(r.number, ''), r.month, i.paid "
+	         "  coalesce(r.number, ''), r.month, i.paid, "
+	         "  coalesce(nullif(s.label, ''), s.code, '') "
 	         "FROM (SELECT i.*, "
 	         "    (SELECT a.iban FROM mandate_accounts a "
 	         "      WHERE a.creditor_id = i.creditor_id "

@@ -71,6 +71,8 @@ struct invoice_doc_line {
 	enum invoice_line_kind kind;
 	char child[128]; /* child's name ("" for a reminder) */
 	char service[64]; /* service code */
+	char
+	    label[128]; /* its name for families (migration 040), or the code */
 	char unit[8]; /* meal, slot, hour */
 	sepa_month consumed_month;
 	int64_t quantity_milli;

@@ -510,6 +510,46 @@ Test(import, mandates_refused_against_existing_data)
 	fx_close(&fx);
 }
 
+/* The optional label of the tariffs (migration 040): a service's name on
+ * the notices; a control character in it refuses the file. */
+Test(import, tariff_labels)
+{
+	struct fixture fx;
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/labels-XXXXXX";
+	FILE *fp;
+	int fd;
+
+	fx_open(&fx);
+	fx_ok(&fx, IMPORT_TARIFFS, DATA "tariffs_ok.csv");
+	cr_assert_eq(
+	    q(&fx, "SELECT count(*) FROM services WHERE label = ''"), 3);
+	cr_assert_eq(fx_import(&fx, IMPORT_TARIFFS, DATA "tariffs_labels.csv",
+	                 SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->nissues, 1);
+	cr_assert_str_eq(fx.res->issues[0].column, "label");
+	cr_assert_str_eq(fx.res->issues[0].reason, "holds a control character");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("service;bracket;unit;price;valid_from;label\n"
+	      "canteen;A;meal;3,20;2025-09-01;Restauration scolaire\n"
+	      "canteen;B;meal;4,10;2025-09-01;\n"
+	      "afterschool;A;hour;1,50;2025-09-01;Accueil de loisirs\n",
+	    fp);
+	fclose(fp);
+	fx_ok(&fx, IMPORT_TARIFFS, path);
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM services WHERE (code, label) IN "
+	        "(('canteen', 'Restauration scolaire'), ('afterschool',"
+	        " 'Accueil de loisirs'), ('leisure', ''))"),
+	    3);
+	unlink(path);
+	fx_close(&fx);
+}
+
 /* ------------------------------------------- what the CAF declaration needs */
 
 /*

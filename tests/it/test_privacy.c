@@ -439,6 +439,7 @@ Test(
 	struct world w;
 	struct ctlrun r;
 	char args[512];
+	int files;
 
 	umask(0);
 	world_open(&w, 1);
@@ -454,10 +455,12 @@ Test(
 	run(&r, &w, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	/*
-	 * 3 notices and their CSV, the pain.008 and its .sha256, the
-	 * recovery CSV and its .sha256, the two reports
+	 * 3 notices and their CSV, the 3 PDF notices and the month's PDF,
+	 * the pain.008 and its .sha256, the recovery CSV and its .sha256,
+	 * the two reports
 	 */
-	cr_assert_eq(check_modes(w.outbox), 10);
+	files = check_modes(w.outbox);
+	cr_assert_eq(files, 14, "%d files", files);
 	world_close(&w);
 }
 
