@@ -29,7 +29,7 @@ CC := cc
 endif
 
 PKG_CONFIG ?= pkg-config
-PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl
 # Evaluated lazily, so that `make deps` can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -246,9 +246,13 @@ demo-run: all
 	@sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: files written in var/outbox:"
-	@cd var/outbox && find . -type f ! -path './notices/*/*' | sort | \
+	@cd var/outbox && find . -type f ! -path './notices/*/*' \
+	    ! -path './letters/*' | sort | \
 	    sed 's|^\./|  var/outbox/|'
-	@echo "  var/outbox/notices/2026-09/  $$(ls var/outbox/notices/2026-09 2>/dev/null | wc -l) avis d'échéance"
+	@echo "  var/outbox/notices/2026-09/  $$(ls var/outbox/notices/2026-09 2>/dev/null | wc -l) avis d'échéance (text)"
+	@echo "  var/outbox/notices/pdf/2026-09/  $$(ls var/outbox/notices/pdf/2026-09 2>/dev/null | wc -l) avis d'échéance (PDF, one per family)"
+	@echo "  var/outbox/notices/pdf/notices-2026-09.pdf  all the PDF notices of the month, for printing"
+	@echo "  var/outbox/letters/2026-10/  $$(ls var/outbox/letters/2026-10 2>/dev/null | wc -l) reject letters (PDF)"
 	@cd var/outbox && for f in *.sha256; do [ -f "$$f" ] && sha256sum -c "$$f"; done | sed 's/^/  sha256 /'
 	@echo
 	@echo "demo: configuration   conf/sepad.conf"

@@ -2,6 +2,7 @@
  * afile.c - files written atomically (temporary file, fsync, rename,
  * fsync of the directory) and directory helpers, for the outbox.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -133,4 +134,25 @@ afile_mkdirs(const char *dir, sepa_error *err)
 	}
 	free(p);
 	return rc;
+}
+
+void
+afile_rmdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *p;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		xasprintf(&p, "%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
 }

@@ -43,4 +43,7 @@ int afile_sync_dir(const char *dir, sepa_error *err);
  */
 int afile_mkdirs(const char *dir, sepa_error *err);
 
+/* Remove a directory of plain files (a set of notices), ignoring errors. */
+void afile_rmdir(const char *dir);
+
 #endif /* SEPAD_AFILE_H */

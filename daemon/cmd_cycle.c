@@ -4,7 +4,9 @@
  * (cycle_steps, keyed on the cycle month: migration 011), missed ones
  * caught up once, month by month, in the order of the table below (the
  * `last` steps after all the others). A step is due from day `day(cfg)`
- * of its month.
+ * of its month. The invoice step of a month waits until the consumption
+ * of the month it bills is in (sepa_rule_billing), and the collect step
+ * of that month with it.
  *
  * Adding a step: one function `int run(struct ctl *, sepa_month)` that
  * returns an enum ctl_status and is safe to run again, one entry below,
@@ -122,23 +124,28 @@ cycle_settle(struct ctl *ctl, int64_t creditor)
  * after every other step due, whatever their months: when the cycle
  * catches up, the recovery export of a missed month comes after the
  * invoice run that reminds what it would otherwise send to recovery
- * unreminded (contract art. 6: a reminder always comes first).
+ * unreminded (contract art. 6: a reminder always comes first). A step
+ * with `ready` may wait (*ready 0: billing.wait_for_consumption); then
+ * it, and every `held` step of that month and later ones, waits for the
+ * next cycle.
  */
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
-	int last;
+	int (*ready)(struct ctl *ctl, sepa_month month, int *ready);
+	int held; /* waits while an invoice step waits */
+	int last; /* after every other step due */
 } cycle_table[] = {
     {"lapse", "end and lapse the mandates due to", cycle_first_day, cycle_sweep,
-        0},
+        NULL, 0, 0},
     {"invoice", "bill the previous month and write the notices",
-        cycle_invoice_day, cycle_invoice, 0},
+        cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
-        ctl_collect_month, 0},
+        ctl_collect_month, NULL, 1, 0},
     {"recovery", "export the invoices unpaid after their reminder",
-        cycle_export_day, cycle_recovery, 1},
+        cycle_export_day, cycle_recovery, NULL, 0, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -199,10 +206,14 @@ ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
 	return CTL_OK;
 }
 
-/* Run step s of month m unless it ran, and record it; count it in *ran. */
+/*
+ * Run step s of month m unless it ran or waits, and record it; count it in
+ * *ran. A step that is not ready sets *hold to its month: the `held`
+ * steps of that month and later ones wait with it.
+ */
 static int
 cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
-    sepa_month m, int tty, int *ran)
+    sepa_month m, int tty, sepa_month *hold, int *ran)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	char mon[SEPA_MONTH_BUFSZ];
@@ -212,7 +223,23 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 		return ctl_fail(CTL_INTERNAL, &err, "could not read the cycle");
 	if (done)
 		return CTL_OK;
-	printf("cycle: %s %s: %s\n", s->name, sepa_month_iso(mon, m), s->what);
+	sepa_month_iso(mon, m);
+	if (s->held && hold->year != 0 && sepa_month_cmp(m, *hold) >= 0) {
+		printf("cycle: %s %s waits for the invoice step of %04d-%02d\n",
+		    s->name, mon, hold->year, hold->month);
+		return CTL_OK;
+	}
+	if (s->ready != NULL) {
+		int ready;
+
+		if ((rc = s->ready(ctl, m, &ready)) != CTL_OK)
+			return rc;
+		if (!ready) {
+			*hold = m;
+			return CTL_OK;
+		}
+	}
+	printf("cycle: %s %s: %s\n", s->name, mon, s->what);
 	if (tty)
 		fflush(stdout);
 	if ((rc = s->run(ctl, m)) != CTL_OK) {
@@ -233,7 +260,7 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_month only = {0, 0}, first[CYCLE_NSTEPS], until[CYCLE_NSTEPS];
-	sepa_month from = {0, 0}, to = {0, 0};
+	sepa_month from = {0, 0}, to = {0, 0}, hold = {0, 0};
 	char day[SEPA_DATE_BUFSZ];
 	int64_t creditor;
 	struct db *db;
@@ -284,8 +311,8 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 				    sepa_month_cmp(m, until[i]) > 0)
 					continue;
 				if ((rc = cycle_run_step(ctl, creditor,
-				         &cycle_table[i], m, tty, &ran)) !=
-				    CTL_OK)
+				         &cycle_table[i], m, tty, &hold,
+				         &ran)) != CTL_OK)
 					return rc;
 			}
 	if (ran == 0)

@@ -122,6 +122,15 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	printf("mandate: %s\n", info.rum);
 	printf("family: %s, %s\n", info.family_ref, info.payer_name);
 	printf("signed on: %s\n", sepa_date_iso(d1, info.signed_on));
+	if (info.collected_before.year != 0 || info.presented_before) {
+		printf("before sepad:");
+		if (info.collected_before.year != 0)
+			printf(" last collected on %s",
+			    sepa_date_iso(d1, info.collected_before));
+		printf("%s%s\n", info.collected_before.year != 0 ? "," : "",
+		    info.presented_before ? " presented (next debit RCUR)"
+		                          : " never presented");
+	}
 	printf("state: %s", info.state);
 	if (info.reason[0] != '\0')
 		printf(" (%s)", info.reason);

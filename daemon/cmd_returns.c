@@ -96,20 +96,24 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 				status = st;
 			continue;
 		}
-		if (res.already) {
+		if (res.already)
 			printf("%s: already imported (file %" PRId64
 			       "), nothing changed\n",
 			    argv[i], res.file_id);
-			continue;
-		}
-		printf("%s: %s, %" PRId64 " records: %" PRId64
-		       " applied, %" PRId64 " duplicates, %" PRId64
-		       " stored, %" PRId64 " quarantined; %" PRId64
-		       " collections changed, %" PRId64
-		       " mandates terminated, %" PRId64 " suspended\n",
-		    argv[i], res.type, res.records, res.applied, res.duplicates,
-		    res.stored, res.quarantined, res.collections,
-		    res.terminated, res.suspended);
+		else
+			printf("%s: %s, %" PRId64 " records: %" PRId64
+			       " applied, %" PRId64 " duplicates, %" PRId64
+			       " stored, %" PRId64 " quarantined; %" PRId64
+			       " collections changed, %" PRId64
+			       " mandates terminated, %" PRId64 " suspended\n",
+			    argv[i], res.type, res.records, res.applied,
+			    res.duplicates, res.stored, res.quarantined,
+			    res.collections, res.terminated, res.suspended);
+		/* The letters follow the database: written again, the same
+		 * bytes, which repairs an import interrupted after its commit. */
+		if ((rc = ctl_reject_letters(ctl, db, cred, res.file_id)) >
+		    status)
+			status = rc;
 	}
 	return status;
 }

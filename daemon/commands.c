@@ -35,7 +35,9 @@ static const struct ctl_command ctl_command_table[] = {
         "or PmtInfId) settles its collections, less those rejected before;\n"
         "what cannot be applied goes to the quarantine (sepactl quarantine).\n"
         "A camt.052 is refused (intraday: its entries may still be pending).\n"
-        "The same file twice changes nothing; a refused file changes nothing.\n",
+        "The same file twice changes nothing; a refused file changes nothing.\n"
+        "Then a letter (courrier de rejet, PDF) for each reject, return or\n"
+        "refund goes to OUTBOX/letters/YYYY-MM/REJET-ENDTOENDID.pdf.\n",
         cmd_import},
     {"inspect", "FILE...", "show what bank files say (CSV, no database)",
         "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
@@ -78,7 +80,7 @@ static const struct ctl_command ctl_command_table[] = {
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n",
         cmd_payment},
-    {"invoice", "run --month YYYY-MM | show NUMBER",
+    {"invoice", "run --month YYYY-MM [--dry-run] | show NUMBER",
         "bill that month's consumption, or show one invoice",
         "invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
@@ -89,7 +91,14 @@ static const struct ctl_command ctl_command_table[] = {
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
         "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge;\n"
         "a notice is stored when first written and always written again with\n"
-        "the same bytes.\n"
+        "the same bytes, and as PDF to OUTBOX/notices/pdf/ (see sepactl notices\n"
+        "--help).\n"
+        "--dry-run: compute the month exactly as the run would, in a\n"
+        "transaction rolled back, and print the families billed, the invoices\n"
+        "and their total, the total per service (with its change against the\n"
+        "month before) and per bracket, the reminders and credits, the lines\n"
+        "without tariff and the 10 largest invoices. No notice, no event,\n"
+        "nothing stored.\n"
         "\n"
         "invoice show NUMBER: the invoice, its lines (consumption,\n"
         "regularisations, reminders, credits), its history (issued, debited,\n"
@@ -111,7 +120,24 @@ static const struct ctl_command ctl_command_table[] = {
         "being collected, in recovery, credit; --unpaid: only those owing\n"
         "something or in recovery; --csv: a CSV (amounts in EUR).\n",
         cmd_family},
-    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+    {"notices", "pdf|send --month YYYY-MM",
+        "the avis d'echeance of a month as PDF, or by e-mail",
+        "notices pdf --month YYYY-MM writes the notices of the invoices of\n"
+        "consumption month YYYY-MM as PDF (the invoice run writes them too):\n"
+        "one per family in OUTBOX/notices/pdf/YYYY-MM/NUMBER.pdf, and all of\n"
+        "them in OUTBOX/notices/pdf/notices-YYYY-MM.pdf for printing. The same\n"
+        "invoices give the same bytes.\n"
+        "notices send --month YYYY-MM e-mails each family with an address its\n"
+        "notice (the PDF attached, the text in the body) through the relay of\n"
+        "mail.*, at most mail.per_minute a minute. Each notice is recorded\n"
+        "before it is sent and sent at most once: run it again to send the\n"
+        "rest. One whose sending was interrupted (a crash) is never sent again\n"
+        "by the program: it needs attention (sepactl attention list).\n",
+        cmd_notices},
+    {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
+        "write the pain.008 files of a month",
+        "  collect --month YYYY-MM\n"
+        "  collect cancel MSGID --why TEXT\n\n"
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"
         "in one transaction, then write each pain.008 (validated, with its\n"
@@ -120,7 +146,16 @@ static const struct ctl_command ctl_command_table[] = {
         "is written again, byte for byte. A debit whose account, date or\n"
         "amount is not what the invoice's notice announced gets a corrected\n"
         "notice (avis rectificatif), NUMBER-R1.txt beside the notice, listed\n"
-        "in notices/corrections-YYYY-MM.csv.\n",
+        "in notices/corrections-YYYY-MM.csv. An invoice whose debit the writer\n"
+        "would refuse (a name the SEPA character set cannot hold, a bad IBAN)\n"
+        "is left out before anything is recorded, moved to next month's file,\n"
+        "with an event that needs attention; the rest of the month goes out.\n"
+        "cancel: a part recorded but never released (MsgId, as status lists\n"
+        "it) is cancelled with its reason: its collections are cancelled, its\n"
+        "invoices go back to be collected (run collect --month again to record\n"
+        "them in a new part), nothing of it is ever written. Refused for a part\n"
+        "released (never cancelled), refused by the bank or cancelled, or\n"
+        "whose file stands in the outbox.\n",
         cmd_collect},
     {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
         "Run every step of the monthly cycle due on the business date (--today\n"

@@ -82,6 +82,19 @@ int ctl_notice_corrections(
 int cmd_family(struct ctl *ctl, int argc, char **argv);
 /* One invoice, its lines and history (invoice show NUMBER). */
 int ctl_invoice_show(struct ctl *ctl, const char *number);
+/* Whether the cycle's invoice step of a cycle month bills now (*ready 1)
+ * or waits for the consumption (billing.wait_for_consumption). */
+int ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready);
+/* cmd_notices.c: notices pdf|send */
+int cmd_notices(struct ctl *ctl, int argc, char **argv);
+/* Write the PDF notices of a consumption month (invoice run, notices
+ * pdf): enum ctl_status. */
+int ctl_notices_pdf(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
+/* Write the reject letters of bank file file_id (import returns, after
+ * its commit): enum ctl_status. */
+int ctl_reject_letters(
+    struct ctl *ctl, struct db *db, int64_t cred, int64_t file_id);
 /* cmd_payment.c */
 int cmd_payment(struct ctl *ctl, int argc, char **argv);
 

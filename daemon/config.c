@@ -108,6 +108,13 @@ static const struct cfg_key cfg_table[] = {
         3, 1, 36, true,
         "a family's credit with no invoice for this many months is listed "
         "for refund"),
+    I("billing.wait_for_consumption", CFG_BOOL, wait_for_consumption, 1, 0, 1,
+        true,
+        "the cycle bills a month once a consumption file of that month is "
+        "imported"),
+    I("billing.wait_for_consumption_days", CFG_INT, consumption_wait_days, 10,
+        0, 28, true,
+        "days after the invoice day the cycle waits, then bills what it has"),
     I("mandates.account_change_cutoff_day", CFG_INT, account_change_cutoff_day,
         5, 1, 28, true,
         "last day of month M an account change applies to M's collection"),
@@ -161,6 +168,35 @@ static const struct cfg_key cfg_table[] = {
         "presumed settled"),
     E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
         "encoding of imported CSV files"),
+    S("documents.logo", CFG_PATH, doc_logo, "", true,
+        "PNG image printed at the top of the families' documents (optional)"),
+    S("documents.department", CFG_STR, doc_department, "", true,
+        "the service that bills, under the commune's name"),
+    S("documents.phone", CFG_STR, doc_phone, "", true,
+        "telephone number printed on the families' documents"),
+    S("documents.email", CFG_STR, doc_email, "", true,
+        "e-mail address printed on the families' documents"),
+    S("documents.hours", CFG_STR, doc_hours, "", true,
+        "opening hours printed on the families' documents"),
+    S("documents.mayor", CFG_STR, doc_mayor, "Monsieur le Maire", true,
+        "to whom questions about an invoice are addressed"),
+    S("documents.appeal_address", CFG_STR, doc_appeal, "", true,
+        "where an amicable appeal is sent (empty: the mayor at the "
+        "creditor's address)"),
+    S("mail.host", CFG_STR, mail_host, "", true,
+        "SMTP relay that sends the notices by e-mail (empty: none)"),
+    I("mail.port", CFG_INT, mail_port, 587, 1, 65535, true,
+        "port of the SMTP relay"),
+    I("mail.starttls", CFG_BOOL, mail_starttls, 1, 0, 1, true,
+        "require STARTTLS before anything is sent"),
+    S("mail.user", CFG_STR, mail_user, "", true,
+        "login on the relay (empty: none)"),
+    S("mail.password_file", CFG_PATH, mail_password_file, "", true,
+        "file whose first line is the relay password"),
+    S("mail.from", CFG_STR, mail_from, "", true,
+        "sender address of the e-mails to the families"),
+    I("mail.per_minute", CFG_INT, mail_per_minute, 60, 1, 100000, true,
+        "at most this many e-mails a minute"),
     E("caf.zone", caf_zone, "B", cfg_zone, true,
         "school holiday zone of the commune (A, B or C), for the CAF periods"),
     S("caf.holidays", CFG_PATH, caf_holidays, "conf/vacances-scolaires.csv",
@@ -907,6 +943,8 @@ config_rules(const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err)
 	r.settle_after_days = cfg->settle_after_days;
 	r.recovery_grace_days = cfg->recovery_grace_days;
 	r.credit_refund_after_months = cfg->credit_refund_after_months;
+	r.wait_for_consumption = cfg->wait_for_consumption;
+	r.consumption_wait_days = cfg->consumption_wait_days;
 	*rules = r;
 	return sepa_rules_check(rules, err);
 }

@@ -57,6 +57,8 @@ struct sepad_config {
 	int invoice_day;
 	int hour_rounding; /* enum config_rounding */
 	int credit_refund_after_months;
+	int wait_for_consumption; /* bool */
+	int consumption_wait_days;
 
 	int account_change_cutoff_day;
 	int lapse_months;
@@ -83,6 +85,23 @@ struct sepad_config {
 
 	int import_encoding; /* enum config_encoding */
 
+	/* documents.*: what the families' PDF documents show */
+	char *doc_logo; /* PNG, "" for none */
+	char *doc_department;
+	char *doc_phone;
+	char *doc_email;
+	char *doc_hours;
+	char *doc_mayor;
+	char *doc_appeal;
+
+	/* mail.*: the SMTP relay of `sepactl notices send` */
+	char *mail_host; /* "" : no e-mail */
+	int mail_port;
+	bool mail_starttls;
+	char *mail_user;
+	char *mail_password_file;
+	char *mail_from;
+	int mail_per_minute;
 	/* The yearly declaration to the CAF (sepactl report caf). */
 	int caf_zone; /* enum config_zone */
 	char *caf_holidays; /* the school holiday calendar */

@@ -55,6 +55,21 @@ ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err)
 }
 
 int
+ctl_db_another(struct ctl *ctl, struct db **out, sepa_error *err)
+{
+	struct db *first;
+	int rc;
+
+	/* The first one makes sure the private cluster runs. */
+	if ((rc = ctl_db_open(ctl, &first, err)) != 0)
+		return rc;
+	ctl->db = NULL;
+	rc = ctl_db_open(ctl, out, err);
+	ctl->db = first;
+	return rc;
+}
+
+int
 ctl_db(struct ctl *ctl, struct db **out)
 {
 	sepa_error err = SEPA_ERROR_INIT;

@@ -34,6 +34,9 @@ struct ctl {
 int ctl_db(struct ctl *ctl, struct db **out);
 /* The same without a message: *err says why (sepad retries quietly). */
 int ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err);
+/* Another connection to the same database (the caller closes it with
+ * db_close), for work beside a long read on the first. */
+int ctl_db_another(struct ctl *ctl, struct db **out, sepa_error *err);
 /* A record or event id typed by the operator: a positive decimal number
  * (0), else -1. */
 int ctl_parse_id(const char *s, int64_t *id);

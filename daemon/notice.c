@@ -8,7 +8,6 @@
  * corrected notice (avis rectificatif) follows it.
  */
 #define _GNU_SOURCE /* syncfs */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -69,7 +68,7 @@ notice_month_fr(char *buf, size_t size, sepa_month m)
 }
 
 /* 12000 -> "12", 2500 -> "2,5", 1250 -> "1,25". */
-static void
+void
 notice_qty(char *buf, size_t size, int64_t milli)
 {
 	int64_t a = milli < 0 ? -milli : milli;
@@ -480,28 +479,6 @@ notice_put(const struct notice_row *n, void *arg, sepa_error *err)
 	return 0;
 }
 
-/* Remove a directory of plain files (ours: the notices of a month). */
-static void
-notice_rmdir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char *p;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		xasprintf(&p, "%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /* Render the notices not written yet and store them. */
 static int
 notice_store_new(struct db *db, int64_t creditor_id, struct notice_ctx *ctx,
@@ -549,7 +526,7 @@ notice_swap(const char *base, const char *tmp, const char *final,
 		return sepa_error_set(
 		    err, SEPA_EIO, "could not rename %s: %s", tmp, strerror(e));
 	}
-	notice_rmdir(old);
+	afile_rmdir(old);
 	return afile_sync_dir(base, err);
 }
 
@@ -578,7 +555,7 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	        0 ||
 	    (rc = afile_mkdirs(base, err)) != 0)
 		goto cleanup;
-	notice_rmdir(tmp);
+	afile_rmdir(tmp);
 	if (mkdir(tmp, AFILE_DIR_MODE) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO,
 		    "could not create the directory %s: %s", tmp,
@@ -605,7 +582,7 @@ cleanup:
 	if (ctx.fix.fp != NULL)
 		afile_abort(&ctx.fix);
 	if (rc != 0)
-		notice_rmdir(tmp);
+		afile_rmdir(tmp);
 	free(base);
 	free(tmp);
 	free(final);

@@ -21,6 +21,8 @@ size_t notice_width(const char *s);
 /* s left-aligned (right when `right`) in a field of `w` characters (for
  * the notices' and the terminal's tables). */
 void notice_cell(FILE *fp, const char *s, size_t w, int right);
+/* A quantity in thousandths as the notices write it: "2", "1,5". */
+void notice_qty(char *buf, size_t size, int64_t milli);
 
 /* The creditor as the notices show it (strings borrowed). */
 struct notice_creditor {

@@ -36,12 +36,14 @@ static const char *const import_copy_sql[] = {
     [IMPORT_FAMILIES] =
         "COPY staging_families (file_id, line, family_ref, payer_name, "
         "street, postcode, town, country, email, bracket) FROM STDIN",
+    /* last_collected_on and sequence: the history of a mandate that
+     * another software debited (migration 035) */
     [IMPORT_MANDATES] =
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
-        "signed_on) FROM STDIN",
+        "signed_on, last_collected_on, sequence) FROM STDIN",
     [IMPORT_TARIFFS] =
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
-        "price_cents, valid_from, caf_activity) FROM STDIN",
+        "price_cents, valid_from, caf_activity, label) FROM STDIN",
     [IMPORT_CONSUMPTION] =
         "COPY staging_consumption (file_id, line, family_ref, child_ref, "
         "child_name, service, consumed_on, quantity_milli, birth_date) FROM "
@@ -222,7 +224,24 @@ static const char *const import_checks[] = {
         "f ON f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
         "mandates m ON m.creditor_id = $1 AND m.family_id = f.id AND "
         "m.state = 'active' AND upper(m.rum) <> upper(s.rum) WHERE "
-        "s.file_id = $2",
+        "s.file_id = $2 "
+        /* a known mandate's history only moves forward (035) */
+        "UNION ALL "
+        "SELECT s.line, 'last_collected_on', s.last_collected_on::text, "
+        "CASE WHEN s.last_collected_on < m.signed_on THEN 'before the "
+        "signature date ' || m.signed_on || ' of mandate ' || m.rum ELSE "
+        "'mandate ' || m.rum || ' was last collected on ' || "
+        "m.last_collected_on || ' already: its history only moves "
+        "forward' END FROM staging_mandates s JOIN mandates m ON "
+        "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) WHERE "
+        "s.file_id = $2 AND (s.last_collected_on < m.signed_on OR "
+        "s.last_collected_on < m.last_collected_on) "
+        "UNION ALL "
+        "SELECT s.line, 'sequence', s.sequence, 'mandate ' || m.rum || ' "
+        "was presented already (RCUR): its history only moves forward' "
+        "FROM staging_mandates s JOIN mandates m ON m.creditor_id = $1 AND "
+        "upper(m.rum) = upper(s.rum) WHERE s.file_id = $2 AND s.sequence "
+        "= 'FRST' AND m.presented_before",
     [IMPORT_TARIFFS] =
         "SELECT s.line, 'valid_from', s.valid_from::text, 'service ' || "
         "s.service || ', bracket ' || s.bracket || ' from this date already "
@@ -487,10 +506,24 @@ static const struct import_step import_moves[][4] = {
         },
     [IMPORT_MANDATES] =
         {
+            /* a known mandate: its history forward only (035) */
+            {"update the mandates' history",
+                "WITH up AS (UPDATE mandates m SET last_collected_on = "
+                "greatest(m.last_collected_on, s.last_collected_on), "
+                "presented_before = m.presented_before OR s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', updated_at = now() FROM "
+                "staging_mandates s WHERE s.file_id = $2 AND m.creditor_id "
+                "= $1 AND upper(m.rum) = upper(s.rum) AND (s.last_collected_on "
+                "> m.last_collected_on OR (s.last_collected_on IS NOT NULL "
+                "AND m.last_collected_on IS NULL) OR (s.sequence = 'RCUR' AND "
+                "NOT m.presented_before)) RETURNING 1) SELECT 0, count(*), 0 "
+                "FROM up"},
             {"store the mandates",
                 "WITH ins AS (INSERT INTO mandates (creditor_id, family_id, "
-                "rum, signed_on, source_file_id, source_line) SELECT $1, "
-                "f.id, s.rum, s.signed_on, $2, s.line FROM staging_mandates "
+                "rum, signed_on, last_collected_on, presented_before, "
+                "source_file_id, source_line) SELECT $1, f.id, s.rum, "
+                "s.signed_on, s.last_collected_on, s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', $2, s.line FROM staging_mandates "
                 "s JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
                 "s.family_ref WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 "
                 "FROM mandates m WHERE m.creditor_id = $1 AND upper(m.rum) "
@@ -510,16 +543,22 @@ static const struct import_step import_moves[][4] = {
             /* the rows of a service agree on its unit and activity */
             {"create the services",
                 "WITH up AS (INSERT INTO services AS v (creditor_id, code, "
-                "unit, caf_activity) SELECT $1, service, min(unit), "
-                "coalesce(max(caf_activity), 'none') FROM staging_tariffs "
+                "unit, caf_activity, label) SELECT $1, service, min(unit), "
+                "coalesce(max(caf_activity), 'none'), "
+                "coalesce(max(nullif(label, '')), '') FROM staging_tariffs "
                 "WHERE file_id = $2 GROUP BY service ON CONFLICT "
-                "(creditor_id, code) DO UPDATE SET caf_activity = "
-                "EXCLUDED.caf_activity WHERE v.caf_activity <> "
-                "EXCLUDED.caf_activity AND EXISTS (SELECT 1 FROM "
-                "staging_tariffs s WHERE s.file_id = $2 AND s.service = "
-                "v.code AND s.caf_activity IS NOT NULL) RETURNING (xmax = 0) "
-                "AS ins) SELECT 0, count(*) FILTER (WHERE NOT ins), count(*) "
-                "FILTER (WHERE ins) FROM up"},
+                "(creditor_id, code) DO UPDATE SET caf_activity = CASE WHEN "
+                "EXISTS (SELECT 1 FROM staging_tariffs s WHERE s.file_id = "
+                "$2 AND s.service = v.code AND s.caf_activity IS NOT NULL) "
+                "THEN EXCLUDED.caf_activity ELSE v.caf_activity END, label "
+                "= CASE WHEN EXCLUDED.label <> '' THEN EXCLUDED.label ELSE "
+                "v.label END WHERE (v.caf_activity <> EXCLUDED.caf_activity "
+                "AND EXISTS (SELECT 1 FROM staging_tariffs s WHERE "
+                "s.file_id = $2 AND s.service = v.code AND s.caf_activity "
+                "IS NOT NULL)) OR (EXCLUDED.label <> '' AND EXCLUDED.label "
+                "<> v.label) RETURNING (xmax = 0) AS ins) SELECT 0, "
+                "count(*) FILTER (WHERE NOT ins), count(*) FILTER (WHERE "
+                "ins) FROM up"},
             {"store the tariffs",
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "

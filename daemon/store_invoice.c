@@ -31,6 +31,7 @@
 #include "log.h"
 #include "store_event.h"
 #include "store_invoice.h"
+#include "store_invoice_preview.h"
 
 /* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
 #define INV_BATCH_LINES \
@@ -583,6 +584,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 	         inv_count_untariffed_sql, 0, NULL, err)) != 0 ||
 	    n == 0)
 		return rc;
+	if (run->o->preview != NULL)
+		run->o->preview->untariffed = n;
 	rc = db_query(db, &res, "find the consumption without a tariff",
 	    inv_find_untariffed_sql, 1, (const char *const[]){run->cred}, err);
 	if (rc != 0)
@@ -784,9 +787,14 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    (rc = inv_mark_billed(db, &run, err)) != 0 ||
 	    (rc = inv_sum_up(db, &run, err)) != 0)
 		goto cleanup;
-	rc = db_commit(db, err);
+	if (o->preview == NULL)
+		rc = db_commit(db, err);
 cleanup:
-	if (rc != 0 || r->already)
+	/* A dry run: the month as it stands, then everything rolled back. */
+	if (rc == 0 && o->preview != NULL)
+		rc = store_invoice_preview_read(
+		    db, creditor_id, o->month, o->preview, err);
+	if (rc != 0 || r->already || o->preview != NULL)
 		db_rollback(db);
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
@@ -824,7 +832,8 @@ enum {
 	C_AMOUNT,
 	C_REM_NUMBER,
 	C_REM_MONTH,
-	C_PAID
+	C_PAID,
+	C_LABEL
 };
 
 static int64_t
@@ -915,6 +924,8 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	snprintf(l->service, sizeof(l->service), "%s",
 	    PQgetvalue(res, row, C_SERVICE));
 	snprintf(l->unit, sizeof(l->unit), "%s", PQgetvalue(res, row, C_UNIT));
+	snprintf(
+	    l->label, sizeof(l->label), "%s", PQgetvalue(res, row, C_LABEL));
 	snprintf(l->reminded_number, sizeof(l->reminded_number), "%s",
 	    PQgetvalue(res, row, C_REM_NUMBER));
 	inv_month(&l->consumed_month, res, row, C_CMONTH);
@@ -962,7 +973,8 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "  l.kind, coalesce(ch.name, ''), coalesce(s.code, ''), "
 	         "  coalesce(s.unit, ''), l.consumed_month, l.quantity_milli, "
 	         "  l.unit_price_cents, l.amount_cents, "
-	         "  coalesce(r.number, ''), r.month, i.paid "
+	         "  coalesce(r.number, ''), r.month, i.paid, "
+	         "  coalesce(nullif(s.label, ''), s.code, '') "
 	         "FROM (SELECT i.*, "
 	         "    (SELECT a.iban FROM mandate_accounts a "
 	         "      WHERE a.creditor_id = i.creditor_id "

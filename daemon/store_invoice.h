@@ -14,6 +14,7 @@
 #include "sepa/rules.h"
 
 struct db;
+struct invoice_preview;
 
 /* What `invoice run` needs beside the database. */
 struct invoice_run_opts {
@@ -22,6 +23,13 @@ struct invoice_run_opts {
 	sepa_rules rules; /* due_day, prenotification_days */
 	enum sepa_hour_rounding rounding; /* billing.hour_rounding */
 	bool represent_unpaid; /* rejections.represent_on_next_invoice */
+	/*
+	 * Not NULL: a dry run (sepactl invoice run --dry-run). The month is
+	 * computed exactly as a real run, its figures read into *preview in
+	 * the same transaction (store_invoice_preview.h), then everything is
+	 * rolled back: no invoice, no event, nothing stored.
+	 */
+	struct invoice_preview *preview;
 };
 
 struct invoice_run_result {
@@ -63,6 +71,8 @@ struct invoice_doc_line {
 	enum invoice_line_kind kind;
 	char child[128]; /* child's name ("" for a reminder) */
 	char service[64]; /* service code */
+	char
+	    label[128]; /* its name for families (migration 040), or the code */
 	char unit[8]; /* meal, slot, hour */
 	sepa_month consumed_month;
 	int64_t quantity_milli;

@@ -36,13 +36,25 @@
 
 /*
  * The last use of mandate m, for the lapse: the due date of its last
- * collection that was presented (any state but cancelled), the
- * last_collected_on column, or the signature date, whichever is latest.
+ * collection that was presented (any state but cancelled), the last debit
+ * made by the software sepad replaced (last_collected_on, imported,
+ * migration 035), or the signature date, whichever is latest.
  */
 #define MANDATE_LAST_USE \
 	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
 	"FROM collections c WHERE c.creditor_id = m.creditor_id " \
 	"AND c.mandate_id = m.id AND c.state <> 'cancelled'))"
+
+/*
+ * Mandate $2 of creditor $1, when the software sepad replaced presented
+ * it (imported sequence RCUR, migration 035): the account it debited, the
+ * mandate's first; else NULL.
+ */
+#define MANDATE_PRESENTED_IBAN \
+	"(SELECT a0.iban FROM mandates m0 JOIN mandate_accounts a0 " \
+	"ON a0.creditor_id = m0.creditor_id AND a0.mandate_id = m0.id " \
+	"WHERE m0.creditor_id = $1 AND m0.id = $2 AND m0.presented_before " \
+	"ORDER BY a0.applies_from, a0.id LIMIT 1)"
 
 /* States of a collection that did not reach the debtor's bank. */
 #define MANDATE_NOT_REACHED "('rejected', 'cancelled')"
@@ -100,14 +112,16 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	rc = db_query(db, &res, "find the account of a mandate",
 	    "SELECT a.id, a.iban, a.bic, "
 	    "to_char(a.applies_from, 'YYYY-MM-DD'), "
-	    "(SELECT c.iban FROM collections c "
+	    "coalesce((SELECT c.iban FROM collections c "
 	    "JOIN batches b ON b.creditor_id = c.creditor_id "
 	    "AND b.id = c.batch_id "
 	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
 	    "AND b.collection_month < $3 "
 	    "AND c.state NOT IN " MANDATE_NOT_REACHED " "
 	    "ORDER BY b.collection_month DESC, c.due_on DESC, c.id DESC "
-	    "LIMIT 1) "
+	    "LIMIT 1), "
+	    /* or the account the software sepad replaced debited (035) */
+	    MANDATE_PRESENTED_IBAN ") "
 	    "FROM mandate_accounts a "
 	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
 	    "AND a.applies_from <= $3 "
@@ -153,7 +167,9 @@ store_mandate_sequence(struct db *db, int64_t creditor_id, int64_t mandate_id,
 	params[1] = man;
 	params[2] = mandate_month_first(mon, collection_month);
 	rc = db_query_int64(db, &used, "find the sequence type of a mandate",
-	    "SELECT count(*) FROM (SELECT 1 FROM collections c "
+	    "SELECT count(*) FROM (SELECT 1 FROM mandates m "
+	    "WHERE m.creditor_id = $1 AND m.id = $2 AND m.presented_before "
+	    "UNION ALL SELECT 1 FROM collections c "
 	    "JOIN batches b ON b.creditor_id = c.creditor_id "
 	    "AND b.id = c.batch_id "
 	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
@@ -728,7 +744,8 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 
 	/*
 	 * Lapse: the last use is the due date of the last collection that
-	 * was presented (any state but cancelled), else the signature. SQL
+	 * was presented (any state but cancelled), the last debit imported
+	 * from the software sepad replaced, else the signature. SQL
 	 * only narrows the candidates (a week of slack); sepa_rule_lapsed
 	 * decides.
 	 */
@@ -866,7 +883,9 @@ static const char mandate_show_sql[] =
     "coalesce(m.state_reason, ''), "
     "to_char(m.state_since, 'YYYY-MM-DD'), "
     "to_char(m.ends_on, 'YYYY-MM-DD'), "
-    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
+    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD'), "
+    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before "
+    "FROM mandates m "
     "JOIN families f ON f.creditor_id = m.creditor_id "
     "AND f.id = m.family_id "
     "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)";
@@ -916,8 +935,11 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
 	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
-	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
+	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 10, &info->collected_before, err)) !=
+	        0)
 		goto cleanup;
+	info->presented_before = PQgetvalue(r, 0, 11)[0] == 't';
 	info->usable_until = sepa_rule_usable_until(rules, info->last_use);
 cleanup:
 	db_result_free(r);

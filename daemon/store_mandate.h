@@ -164,8 +164,9 @@ struct mandate_sweep_result {
 /*
  * The lifecycle sweep the cycle runs each business day, before the
  * collection run: active or suspended mandates whose ends_on < today are
- * terminated ('family letter'); those whose last use (due date of the
- * last collection not cancelled, else the signature date) is more than
+ * terminated ('family letter'); those whose last use (the latest of the
+ * due date of the last collection not cancelled, the last debit made by
+ * the software sepad replaced, and the signature date) is more than
  * rules->lapse_months months before today (sepa_rule_lapsed) lapse
  * ('unused N months'). One transaction; one event per mandate
  * ('mandate.terminated', 'mandate.lapsed'). The change of school year is
@@ -201,6 +202,9 @@ struct mandate_info {
 	sepa_date ends_on; /* year 0: no end scheduled */
 	sepa_date last_use; /* last collection presented, else signature */
 	sepa_date usable_until; /* lapses the day after, unless collected */
+	/* imported from the software sepad replaced (migration 035) */
+	sepa_date collected_before; /* its last debit; year 0: none */
+	bool presented_before; /* it presented the mandate (RCUR) */
 	size_t naccounts;
 	struct mandate_history *accounts; /* oldest first, owned */
 	bool has_last; /* a collection exists */

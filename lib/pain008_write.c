@@ -144,6 +144,23 @@ p8_account(struct xmlw *x, const char *tag, const char *iban)
 	xmlw_close(x, tag);
 }
 
+/*
+ * The texts of a party the writer reduces, with their XSD length and
+ * whether they must be there once reduced: sepa_pain008_add and
+ * p8_addr_prepare write by them, sepa_pain008_check_text checks by them.
+ */
+static const struct p8_text {
+	size_t max;
+	int required;
+	const char *name; /* in messages: "Dbtr/Nm", "Dbtr address street" */
+} p8_texts[] = {
+    [SEPA_PAIN008_NAME] = {P8_NAME_MAX, 1, "Nm"},
+    [SEPA_PAIN008_STREET] = {P8_STREET_MAX, 0, "street"},
+    [SEPA_PAIN008_BUILDING] = {P8_SHORT_MAX, 0, "building"},
+    [SEPA_PAIN008_POSTCODE] = {P8_SHORT_MAX, 0, "postcode"},
+    [SEPA_PAIN008_TOWN] = {P8_TOWN_MAX, 1, "town"},
+};
+
 /* An address, checked and transliterated, ready to write. */
 struct p8_addr {
 	int present;
@@ -187,13 +204,42 @@ p8_addr_prepare(struct p8_addr *a, const sepa_pain008_address *in,
 		if (rc != 0) \
 			return rc; \
 	} while (0)
-	P8_FIELD(a->street, in->street, P8_STREET_MAX, "street", 0);
-	P8_FIELD(a->bldg, in->building_number, P8_SHORT_MAX, "building", 0);
-	P8_FIELD(a->postcode, in->postcode, P8_SHORT_MAX, "postcode", 0);
-	P8_FIELD(a->town, in->town, P8_TOWN_MAX, "town", 1);
+#define P8_TEXT(dst, src, k) \
+	P8_FIELD( \
+	    dst, src, p8_texts[k].max, p8_texts[k].name, p8_texts[k].required)
+	P8_TEXT(a->street, in->street, SEPA_PAIN008_STREET);
+	P8_TEXT(a->bldg, in->building_number, SEPA_PAIN008_BUILDING);
+	P8_TEXT(a->postcode, in->postcode, SEPA_PAIN008_POSTCODE);
+	P8_TEXT(a->town, in->town, SEPA_PAIN008_TOWN);
+#undef P8_TEXT
 	P8_FIELD(a->line[0], in->line[0], P8_LINE_MAX, "line 1", 0);
 	P8_FIELD(a->line[1], in->line[1], P8_LINE_MAX, "line 2", 0);
 #undef P8_FIELD
+	return 0;
+}
+
+int
+sepa_pain008_check_text(enum sepa_pain008_text which, const char *in,
+    unsigned text_flags, char *out, size_t outsz, sepa_error *err)
+{
+	char buf[P8_NAME_MAX + 1], field[64];
+	const struct p8_text *t;
+	int rc;
+
+	if ((unsigned)which >= sizeof(p8_texts) / sizeof(p8_texts[0]))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "unknown text %d", (int)which);
+	t = &p8_texts[which];
+	snprintf(field, sizeof(field),
+	    which == SEPA_PAIN008_NAME ? "Dbtr/%s" : "Dbtr address %s",
+	    t->name);
+	if ((rc = field_text(buf, sizeof(buf), in, t->max, text_flags,
+	         sepa_text_latin, field, t->required, err)) != 0)
+		return rc;
+	if (out != NULL && outsz > 0 &&
+	    (size_t)snprintf(out, outsz, "%s", buf) >= outsz)
+		return sepa_error_set(err, SEPA_ELIMIT,
+		    "%s does not fit in %zu bytes", field, outsz);
 	return 0;
 }
 
@@ -559,10 +605,8 @@ p8_amend_write(
 	xmlw_close(x, "AmdmntInfDtls");
 }
 
-int
-sepa_pain008_add(
-    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
-{
+/* A transaction checked and reduced, ready to write. */
+struct p8_tx {
 	char name[P8_NAME_MAX + 1];
 	char ultimate[P8_NAME_MAX + 1];
 	char rmt[P8_RMT_MAX + 1];
@@ -570,7 +614,75 @@ sepa_pain008_add(
 	char bic[SEPA_BIC_BUFSZ];
 	struct p8_addr addr;
 	struct p8_amend amend;
-	unsigned flags;
+};
+
+/*
+ * Every check of one transaction that needs nothing else of the file (not
+ * the EndToEndIds already in it, nor the block's totals), for a block due
+ * on `due`: sepa_pain008_add writes what it fills, sepa_pain008_check_tx
+ * only asks.
+ */
+static int
+p8_tx_prepare(struct p8_tx *t, const sepa_pain008_tx *tx,
+    const struct p8_version *ver, unsigned flags, sepa_date due,
+    sepa_error *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = field_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
+	    (rc = field_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
+	    (rc = field_amount(tx->amount, "InstdAmt", err)) != 0 ||
+	    (rc = field_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
+	    (rc = field_date(tx->signature_date, "DtOfSgntr", err)) != 0)
+		return rc;
+	if (sepa_date_cmp(tx->signature_date, due) > 0) {
+		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
+
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "DtOfSgntr %s is after the due date %s",
+		    sepa_date_iso(d1, tx->signature_date),
+		    sepa_date_iso(d2, due));
+	}
+	if ((rc = field_code(t->iban, tx->debtor_iban, sepa_iban_parse,
+	         "DbtrAcct", err)) != 0 ||
+	    (rc = field_bic(
+	         t->bic, tx->debtor_bic, ver->bic_rule, "DbtrAgt", err)) != 0 ||
+	    (rc = sepa_pain008_check_text(SEPA_PAIN008_NAME, tx->debtor_name,
+	         flags, t->name, sizeof(t->name), err)) != 0 ||
+	    (rc = field_text(t->ultimate, sizeof(t->ultimate),
+	         tx->ultimate_debtor, P8_NAME_MAX, flags, sepa_text_latin,
+	         "UltmtDbtr/Nm", 0, err)) != 0 ||
+	    (rc = field_text(t->rmt, sizeof(t->rmt), tx->remittance, P8_RMT_MAX,
+	         flags, sepa_text_latin, "RmtInf/Ustrd", 0, err)) != 0 ||
+	    (rc = p8_addr_prepare(
+	         &t->addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
+		return rc;
+	if (tx->amendment != NULL)
+		return p8_amend_prepare(
+		    &t->amend, tx->amendment, tx, t->iban, flags, err);
+	return 0;
+}
+
+int
+sepa_pain008_check_tx(const sepa_pain008_tx *tx,
+    enum sepa_pain008_version version, unsigned text_flags, sepa_date due,
+    sepa_error *err)
+{
+	struct p8_tx t;
+
+	if (tx == NULL || (unsigned)version > SEPA_PAIN008_V02)
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "no transaction or unknown version");
+	return p8_tx_prepare(
+	    &t, tx, &p8_versions[version], text_flags, due, err);
+}
+
+int
+sepa_pain008_add(
+    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
+{
+	struct p8_tx t;
 	struct xmlw *x;
 	int rc;
 
@@ -583,39 +695,8 @@ sepa_pain008_add(
 		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ESTATE,
 		        "a transaction outside a PmtInf block"));
-	flags = w->opts.text_flags;
-	if ((rc = field_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
-	    (rc = field_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
-	    (rc = field_amount(tx->amount, "InstdAmt", err)) != 0 ||
-	    (rc = field_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
-	    (rc = field_date(tx->signature_date, "DtOfSgntr", err)) != 0)
-		goto refused;
-	if (sepa_date_cmp(tx->signature_date, w->blk_date) > 0) {
-		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
-
-		rc = sepa_error_set(err, SEPA_EINVAL,
-		    "DtOfSgntr %s is after the due date %s",
-		    sepa_date_iso(d1, tx->signature_date),
-		    sepa_date_iso(d2, w->blk_date));
-		goto refused;
-	}
-	if ((rc = field_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
-	         err)) != 0 ||
-	    (rc = field_bic(
-	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
-	    (rc = field_text(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
-	         flags, sepa_text_latin, "Dbtr/Nm", 1, err)) != 0 ||
-	    (rc = field_text(ultimate, sizeof(ultimate), tx->ultimate_debtor,
-	         P8_NAME_MAX, flags, sepa_text_latin, "UltmtDbtr/Nm", 0,
-	         err)) != 0 ||
-	    (rc = field_text(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX,
-	         flags, sepa_text_latin, "RmtInf/Ustrd", 0, err)) != 0 ||
-	    (rc = p8_addr_prepare(
-	         &addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
-		goto refused;
-	if (tx->amendment != NULL &&
-	    (rc = p8_amend_prepare(
-	         &amend, tx->amendment, tx, iban, flags, err)) != 0)
+	if ((rc = p8_tx_prepare(
+	         &t, tx, w->ver, w->opts.text_flags, w->blk_date, err)) != 0)
 		goto refused;
 	switch (
 	    seen_add(&w->seen, seen_hash_str(&w->seen, tx->end_to_end_id))) {
@@ -648,23 +729,23 @@ sepa_pain008_add(
 	xmlw_elem_date(x, "DtOfSgntr", tx->signature_date.year,
 	    tx->signature_date.month, tx->signature_date.day);
 	if (tx->amendment != NULL)
-		p8_amend_write(x, &amend, tx->amendment->account);
+		p8_amend_write(x, &t.amend, tx->amendment->account);
 	xmlw_close(x, "MndtRltdInf");
 	xmlw_close(x, "DrctDbtTx");
-	p8_agent(w, "DbtrAgt", bic);
+	p8_agent(w, "DbtrAgt", t.bic);
 	xmlw_open(x, "Dbtr");
-	xmlw_elem(x, "Nm", name);
-	p8_addr_write(x, &addr);
+	xmlw_elem(x, "Nm", t.name);
+	p8_addr_write(x, &t.addr);
 	xmlw_close(x, "Dbtr");
-	p8_account(x, "DbtrAcct", iban);
-	if (ultimate[0] != '\0') {
+	p8_account(x, "DbtrAcct", t.iban);
+	if (t.ultimate[0] != '\0') {
 		xmlw_open(x, "UltmtDbtr");
-		xmlw_elem(x, "Nm", ultimate);
+		xmlw_elem(x, "Nm", t.ultimate);
 		xmlw_close(x, "UltmtDbtr");
 	}
-	if (rmt[0] != '\0') {
+	if (t.rmt[0] != '\0') {
 		xmlw_open(x, "RmtInf");
-		xmlw_elem(x, "Ustrd", rmt);
+		xmlw_elem(x, "Ustrd", t.rmt);
 		xmlw_close(x, "RmtInf");
 	}
 	xmlw_close(x, "DrctDbtTxInf");

@@ -54,6 +54,10 @@ sepa_rules_check(const sepa_rules *r, sepa_error *err)
 		return sepa_error_set(err, SEPA_ERANGE,
 		    "credit refund after %d months is out of range 1..36",
 		    r->credit_refund_after_months);
+	if (r->consumption_wait_days < 0 || r->consumption_wait_days > 28)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "wait for consumption of %d days is out of range 0..28",
+		    r->consumption_wait_days);
 	return 0;
 }
 
@@ -82,6 +86,18 @@ sepa_rule_credit_refund_due(
 	return sepa_date_cmp(today,
 	           sepa_date_add_months(
 	               last_invoice, r->credit_refund_after_months)) > 0;
+}
+
+enum sepa_billing
+sepa_rule_billing(
+    const sepa_rules *r, int received, sepa_date step_day, sepa_date today)
+{
+	if (!r->wait_for_consumption || received)
+		return SEPA_BILL_NOW;
+	if (sepa_date_cmp(today,
+	        sepa_date_add_days(step_day, r->consumption_wait_days)) >= 0)
+		return SEPA_BILL_LATE;
+	return SEPA_BILL_WAIT;
 }
 
 sepa_month

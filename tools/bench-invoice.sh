@@ -6,7 +6,8 @@
 # with `sepactl import` into a throw-away private cluster under
 # build/bench/ (initialised like the default store: fsync on), then runs
 # `sepactl invoice run --month 2026-09` (invoices and notices) and runs it
-# again. Each step is timed with /usr/bin/time (elapsed and peak RSS of
+# again, then `sepactl notices pdf` (the PDF notices alone, checked with
+# qpdf). Each step is timed with /usr/bin/time (elapsed and peak RSS of
 # sepactl). The cluster is removed afterwards; its log is kept in
 # build/bench/invoice-server.log (statements over 1 s with their time);
 # BENCH_KEEP=1 leaves it running (tools/pgcluster.sh destroy to remove).
@@ -69,3 +70,20 @@ done
 step "invoice run (invoices + notices)" $ctl -v invoice run --month 2026-09
 step "rerun (already issued, notices rewritten)" \
     $ctl invoice run --month 2026-09
+# The PDF notices alone (the invoice run above wrote them too): one per
+# family and the month's file, then checked with qpdf (the month's file
+# and one family's file in 10,000).
+step "notices pdf (one PDF per family and the month's file)" \
+    $ctl -v notices pdf --month 2026-09
+pdfs=$bench/outbox/notices/pdf
+echo "  PDF notices: $(find "$pdfs/2026-09" -name '*.pdf' | wc -l) files" \
+    "($(du -sm "$pdfs/2026-09" | cut -f1) MB), the month's file" \
+    "$(pdfinfo "$pdfs/notices-2026-09.pdf" | awk '/^Pages:/ {print $2}')" \
+    "pages ($(du -m "$pdfs/notices-2026-09.pdf" | cut -f1) MB)"
+/usr/bin/time -o "$out.time" -f "%e s" \
+    qpdf --check "$pdfs/notices-2026-09.pdf" >/dev/null
+echo "  qpdf --check of the month's file: sound ($(cat "$out.time"))"
+for f in $(find "$pdfs/2026-09" -name '*.pdf' | sort | awk 'NR % 10000 == 1'); do
+	qpdf --check "$f" >/dev/null
+done
+echo "  qpdf --check of one family's file in 10,000: sound"

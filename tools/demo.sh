@@ -44,6 +44,36 @@ step "6 October: account change of $rum6 (sent on the 6th)"
 step "6 October: export day (pain.008 for the treasury)"
 "$sepactl" --today 2026-10-06 cycle
 
+# The bank returns two of October's debits (a camt.054 booked on the 20th):
+# insufficient funds, and a closed account. Each family gets its letter.
+step "21 October: the bank returns two debits (camt.054): reject letters"
+camt=var/demo/camt054-2026-10-20.xml
+psql "$(cat var/pg/conninfo)" -qAt -F ' ' -c "SELECT end_to_end_id, rum,
+    (amount_cents / 100) || '.' || lpad((amount_cents % 100)::text, 2, '0')
+    FROM collections WHERE end_to_end_id IN ('F2026-09-000004-1',
+    'F2026-09-000006-1') ORDER BY 1" >var/demo/returned.txt
+{
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n'
+	printf '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">'
+	printf '<BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>DEMO-RETURNS-1</MsgId>'
+	printf '<CreDtTm>2026-10-20T08:00:00</CreDtTm></GrpHdr><Ntfctn>'
+	printf '<Id>N-1</Id><CreDtTm>2026-10-20T08:00:00</CreDtTm><Acct><Id>'
+	printf '<IBAN>FR7630006000011234567890189</IBAN></Id></Acct>\n'
+	code=AM04
+	while read -r e2e rum amount; do
+		printf '<Ntry><Amt Ccy="EUR">%s</Amt><CdtDbtInd>DBIT</CdtDbtInd>' "$amount"
+		printf '<Sts>BOOK</Sts><BookgDt><Dt>2026-10-20</Dt></BookgDt>'
+		printf '<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd>'
+		printf '<SubFmlyCd>UPDD</SubFmlyCd></Fmly></Domn></BkTxCd>'
+		printf '<NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId>' "$e2e"
+		printf '<MndtId>%s</MndtId></Refs><RtrInf><Rsn><Cd>%s</Cd></Rsn>' "$rum" "$code"
+		printf '</RtrInf></TxDtls></NtryDtls></Ntry>\n'
+		code=AC04
+	done <var/demo/returned.txt
+	printf '</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n'
+} >"$camt"
+"$sepactl" --today 2026-10-21 import returns "$camt"
+
 step "status"
 "$sepactl" --today 2026-10-06 status
 

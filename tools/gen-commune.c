@@ -58,18 +58,20 @@ static const struct {
     {"11315", "CEPAFRPP"}, {"10107", "BREDFRPP"}, {"30002", "CRLYFRPP"}};
 
 /* Services: code, unit, price of bracket T1 and step per bracket (cents),
- * CAF activity. */
+ * CAF activity, and the name the notices print. */
 static const struct {
 	const char *code;
 	const char *unit;
 	int base;
 	int step;
 	const char *caf;
-} gen_service[] = {{"CANTINE", "meal", 90, 70, "none"},
-    {"GARDERIE_MATIN", "slot", 50, 25, "none"},
-    {"GARDERIE_SOIR", "slot", 60, 30, "none"},
-    {"ALSH", "hour", 70, 35, "extrascolaire"},
-    {"ALSH_JOURNEE", "day", 800, 250, "extrascolaire"}};
+	const char *label;
+} gen_service[] = {{"CANTINE", "meal", 90, 70, "none", "Restauration scolaire"},
+    {"GARDERIE_MATIN", "slot", 50, 25, "none", "Garderie du matin"},
+    {"GARDERIE_SOIR", "slot", 60, 30, "none", "Garderie du soir"},
+    {"ALSH", "hour", 70, 35, "extrascolaire", "Accueil de loisirs"},
+    {"ALSH_JOURNEE", "day", 800, 250, "extrascolaire",
+        "Accueil de loisirs (journée)"}};
 #define GEN_BRACKETS 6
 static const char *const gen_hours[] = {
     "1:30", "2,5", "3", "0:45", "1", "2:15", "4", "1,5"};
@@ -299,7 +301,8 @@ main(int argc, char **argv)
 		sepa_date first = sepa_month_day(month, 1);
 		int sy = sepa_school_year(first);
 
-		fputs("service;bracket;unit;price;valid_from;caf_activity\n",
+		fputs(
+		    "service;bracket;unit;price;valid_from;caf_activity;label\n",
 		    tar.fp);
 		for (size_t s = 0; s < N(gen_service); s++)
 			for (int b = 0; b < GEN_BRACKETS; b++) {
@@ -308,15 +311,16 @@ main(int argc, char **argv)
 				int q = p + p / 20 + 5; /* January rise */
 
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-09-01;%s\n",
+				    "%s;T%d;%s;%d,%02d;%04d-09-01;%s;%s\n",
 				    gen_service[s].code, b + 1,
 				    gen_service[s].unit, p / 100, p % 100, sy,
-				    gen_service[s].caf);
+				    gen_service[s].caf, gen_service[s].label);
 				fprintf(tar.fp,
-				    "%s;T%d;%s;%d,%02d;%04d-01-01;%s\n",
+				    "%s;T%d;%s;%d,%02d;%04d-01-01;%s;%s\n",
 				    gen_service[s].code, b + 1,
 				    gen_service[s].unit, q / 100, q % 100,
-				    sy + 1, gen_service[s].caf);
+				    sy + 1, gen_service[s].caf,
+				    gen_service[s].label);
 			}
 	}
 

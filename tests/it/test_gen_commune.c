@@ -148,7 +148,8 @@ Test(gen_commune, deterministic_valid_and_plausible)
 	cr_assert_gt(journee, 0);
 	cr_assert(no_birth > 0 && no_birth < lines / 10, "%ld", no_birth);
 	cr_assert_eq(sh("grep -q '^ALSH_JOURNEE;T1;day;8,00;2026-09-01;"
-	                "extrascolaire$' %s/tariffs.csv",
+	                "extrascolaire;Accueil de loisirs (journée)$' "
+	                "%s/tariffs.csv",
 	                 a),
 	    0);
 	cr_assert_eq(sh("grep -q 'Œuvre\\|Lefèvre\\|L'\"'\"'Hôte' "

@@ -96,11 +96,15 @@ static const struct {
     {"--today 2026-10-01 invoice run --month 2026-09", 0,
         "invoices for 2026-09: 2 invoices (1 payable by other means), 7 "
         "lines (0 regularisations), 0 reminders, total 23,30 €, "
-        "due on 2026-10-15\nnotices: 2 in OUTBOX/notices/2026-09\n",
+        "due on 2026-10-15\nnotices: 2 in OUTBOX/notices/2026-09\n"
+        "PDF notices: 2 in OUTBOX/notices/pdf/2026-09, all of them in "
+        "OUTBOX/notices/pdf/notices-2026-09.pdf\n",
         ""},
     {"--today 2026-10-05 invoice run --month 2026-09", 0,
         "invoices for 2026-09 already issued: 2 invoices\nnotices: 2 in "
-        "OUTBOX/notices/2026-09\n",
+        "OUTBOX/notices/2026-09\nPDF notices: 2 in "
+        "OUTBOX/notices/pdf/2026-09, all of them in "
+        "OUTBOX/notices/pdf/notices-2026-09.pdf\n",
         ""},
     {"--today 2026-10-02 payment record F2026-09-000002 --amount 5,00 "
      "--date 2026-10-02 --method cheque --reference 'chq 42'",

@@ -427,10 +427,12 @@ Test(returns_it, import_returns_then_recovery)
 	    "%s: pain.002, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
 	    "quarantined; 1 collections changed, 0 mandates terminated, 0 "
 	    "suspended\n"
+	    "reject letters: 1 in %s/letters/2025-12\n"
 	    "%s: camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
 	    "quarantined; 1 collections changed, 1 mandates terminated, 0 "
-	    "suspended\n",
-	    pa, pb);
+	    "suspended\n"
+	    "reject letters: 1 in %s/letters/2025-12\n",
+	    pa, outbox, pb, outbox);
 	cr_expect_str_eq(r.out, want);
 	/* Again: nothing changes; a bad file beside it is refused. */
 	snprintf(args, sizeof(args),

@@ -707,6 +707,78 @@ Test(pain008, non_strict_maps_unmappable_to_space)
 	rmrf(dir);
 }
 
+/* A Cyrillic or Greek name goes into the file spelt in Latin letters. */
+Test(pain008, cyrillic_and_greek_names_are_spelt_in_latin)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct sample s;
+	char path[512];
+	char *dir = tmpdir();
+	char *got;
+
+	sample_init(&s, SEPA_PAIN008_V08);
+	s.tx[3].debtor_name = "Лев Толстой";
+	s.tx[4].debtor_name = "Γιώργος Παπαδόπουλος";
+	snprintf(path, sizeof(path), "%s/out.xml", dir);
+	cr_assert_eq(sample_write(&s, path, &err), 0, "%s", err.msg);
+	got = slurp(path, NULL);
+	cr_expect_not_null(strstr(got, "<Nm>Lev Tolstoj</Nm>"));
+	cr_expect_not_null(strstr(got, "<Nm>Giorgos Papadopoulos</Nm>"));
+	free(got);
+	rmrf(dir);
+}
+
+/* The writer's check of a debtor's text, for an import to use first. */
+Test(pain008, check_text_says_what_the_writer_would)
+{
+	static const struct {
+		enum sepa_pain008_text which;
+		const char *in;
+		int rc;
+		const char *out; /* or the message */
+	} cases[] = {
+	    {SEPA_PAIN008_NAME, "Лев Толстой", 0, "Lev Tolstoj"},
+	    {SEPA_PAIN008_NAME, "Zoé & Léo", 0, "Zoe + Leo"},
+	    {SEPA_PAIN008_NAME, "李小龍", SEPA_EINVAL,
+	        "Dbtr/Nm is empty once reduced to the SEPA character set"},
+	    {SEPA_PAIN008_NAME, "", SEPA_EINVAL, "Dbtr/Nm is missing"},
+	    {SEPA_PAIN008_TOWN, "☕", SEPA_EINVAL,
+	        "Dbtr address town is empty once reduced to the SEPA "
+	        "character set"},
+	    {SEPA_PAIN008_TOWN, "Αθήνα", 0, "Athina"},
+	    {SEPA_PAIN008_STREET, "李", 0, ""}, /* optional: left out */
+	    {SEPA_PAIN008_POSTCODE, "75011 Paris cedex 11", 0,
+	        "75011 Paris cede"},
+	    {SEPA_PAIN008_NAME, "ab\xC3", SEPA_EINVAL,
+	        "Dbtr/Nm: invalid UTF-8"},
+	};
+	char out[80];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		int rc = sepa_pain008_check_text(
+		    cases[i].which, cases[i].in, 0, out, sizeof(out), &err);
+
+		cr_expect_eq(rc, cases[i].rc, "%s: %s", cases[i].in, err.msg);
+		if (rc == 0)
+			cr_expect_str_eq(out, cases[i].out);
+		else
+			cr_expect(strncmp(err.msg, cases[i].out,
+			              strlen(cases[i].out)) == 0,
+			    "%s: %s", cases[i].in, err.msg);
+	}
+	/* strict mode refuses what it cannot spell, naming it */
+	cr_expect_eq(sepa_pain008_check_text(SEPA_PAIN008_NAME, "Paul 李",
+	                 SEPA_TEXT_STRICT, NULL, 0, NULL),
+	    SEPA_EINVAL);
+	cr_expect_eq(
+	    sepa_pain008_check_text(SEPA_PAIN008_NAME, "Paul", 0, out, 4, NULL),
+	    SEPA_ELIMIT);
+	cr_expect_eq(sepa_pain008_check_text(
+	                 (enum sepa_pain008_text)9, "Paul", 0, NULL, 0, NULL),
+	    SEPA_EINVAL);
+}
+
 /* Disk full after `left` bytes (see the note at the top). */
 struct full {
 	size_t left;

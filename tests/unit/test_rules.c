@@ -65,6 +65,8 @@ Test(rules, bad_parameters_are_named)
 	    {8, 31, "settlement after 31 business days is out of range 0..30"},
 	    {9, -1, "recovery grace of -1 days is out of range 0..365"},
 	    {10, 0, "credit refund after 0 months is out of range 1..36"},
+	    {11, 29, "wait for consumption of 29 days is out of range 0..28"},
+	    {11, -1, "wait for consumption of -1 days is out of range 0..28"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -75,7 +77,7 @@ Test(rules, bad_parameters_are_named)
 		    &r.lapse_months, &r.max_rejects_per_school_year, &r.due_day,
 		    &r.prenotification_days, &r.bank_lead_days,
 		    &r.settle_after_days, &r.recovery_grace_days,
-		    &r.credit_refund_after_months};
+		    &r.credit_refund_after_months, &r.consumption_wait_days};
 
 		*fields[cases[i].field] = cases[i].value;
 		cr_assert_eq(sepa_rules_check(&r, &err), SEPA_ERANGE);
@@ -404,5 +406,35 @@ Test(rules, hour_rounding)
 		cr_assert_eq(
 		    sepa_rule_round_hours(SEPA_HOURS_NONE, cases[i].in),
 		    cases[i].in);
+	}
+}
+
+/* A month is billed when its consumption is in, or once the wait is over. */
+Test(rules, billing_waits_for_the_consumption)
+{
+	static const struct {
+		int wait, days, received;
+		const char *step, *today;
+		enum sepa_billing want;
+	} cases[] = {
+	    {1, 10, 1, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	    {1, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-05", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-10", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-11", SEPA_BILL_LATE},
+	    {1, 10, 1, "2026-12-01", "2026-12-11", SEPA_BILL_NOW},
+	    {1, 0, 0, "2026-12-01", "2026-12-01", SEPA_BILL_LATE},
+	    {1, 10, 0, "2026-12-25", "2027-01-04", SEPA_BILL_LATE},
+	    {0, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_rules r = SEPA_RULES_INIT;
+
+		r.wait_for_consumption = cases[i].wait;
+		r.consumption_wait_days = cases[i].days;
+		cr_expect_eq(sepa_rule_billing(&r, cases[i].received,
+		                 D(cases[i].step), D(cases[i].today)),
+		    cases[i].want, "case %zu", i);
 	}
 }

@@ -61,11 +61,15 @@ typedef struct sepa_rules {
 	int recovery_grace_days;
 	/** Months without an invoice after which a credit is refunded (3). */
 	int credit_refund_after_months;
+	/** 1: the invoice step waits for the month's consumption (1). */
+	int wait_for_consumption;
+	/** ... at most this many days after the invoice day (10). */
+	int consumption_wait_days;
 } sepa_rules;
 
 #define SEPA_RULES_INIT \
 	{ \
-		5, 30, 6, 36, 2, 1, 15, 14, 2, 5, 0, 3 \
+		5, 30, 6, 36, 2, 1, 15, 14, 2, 5, 0, 3, 1, 10 \
 	}
 
 /**
@@ -177,12 +181,15 @@ const char *sepa_seq_name(enum sepa_seq seq);
 /**
  * FRST or RCUR for a mandate's next collection. `used` is 1 when an
  * earlier collection on the mandate reached the debtor's bank (settled,
- * returned or refunded, or still pending), 0 when there was none or
+ * returned or refunded, or still pending), or when the software sepad
+ * replaced presented it already (the mandates file said `sequence` RCUR:
+ * mandates.presented_before, migration 035); 0 when there was none or
  * every one was rejected before settlement (a rejected FRST leaves the
  * next one FRST).
  * Enforced: store_collect_prepare (daemon/store_collect.c) for each
  * collection written; store_mandate_sequence (daemon/store_mandate.c)
- * for `sepactl mandate show`.
+ * for `sepactl mandate show`. The imported history is read in by
+ * store_import_file (daemon/store_import.c), forward only.
  */
 enum sepa_seq sepa_rule_sequence(const sepa_rules *r, int used);
 
@@ -227,7 +234,9 @@ sepa_date sepa_rule_letter_end(
  * 1 when a mandate whose last collection (or signature, when never
  * collected) was on `last_use` has lapsed on date `on`: more than
  * `lapse_months` months have passed (on the anniversary it is still
- * usable).
+ * usable). The last collection is the latest of those sepad presented
+ * and the last debit made by the software sepad replaced (the mandates
+ * file's `last_collected_on`, mandates.last_collected_on, migration 035).
  * Enforced: store_mandate_sweep (daemon/store_mandate.c); its SQL only
  * picks the candidates, with a week of slack, and this function decides.
  */
@@ -285,6 +294,35 @@ const char *sepa_rule_rejects_name(int max_per_school_year);
  * the termination date (mandates.state_since).
  */
 sepa_date sepa_rule_new_mandate_from(int school_year);
+
+/** What the cycle's invoice step does about the billed month. */
+enum sepa_billing {
+	/** Its consumption is in (or the step does not wait): bill. */
+	SEPA_BILL_NOW = 0,
+	/** Not received yet: wait, and say so. */
+	SEPA_BILL_WAIT = 1,
+	/** Not received and the wait is over: bill what there is, say so. */
+	SEPA_BILL_LATE = 2
+};
+
+/**
+ * Whether the cycle's invoice step of a month, due on `step_day` (day
+ * billing.invoice_day of the month), bills the month before on `today`:
+ * a month is billed when its consumption is in. `received` is 1 when a
+ * consumption file with lines of the billed month was imported. With
+ * `wait_for_consumption` (billing.wait_for_consumption), a month whose
+ * consumption has not arrived waits, until `consumption_wait_days`
+ * (billing.wait_for_consumption_days) after step_day: from that day on it
+ * is billed with what there is (late lines become regularisations of the
+ * next month). Without it, the step bills on its day, as before. The
+ * operator's `sepactl invoice run` never waits (it records the step).
+ * Enforced: ctl_invoice_ready (daemon/cmd_invoice.c) for the cycle's
+ * invoice step, with store_consumption_received (daemon/
+ * store_consumption.c); the cycle (daemon/cmd_cycle.c) holds the collect
+ * step of a month whose invoice step waits.
+ */
+enum sepa_billing sepa_rule_billing(
+    const sepa_rules *r, int received, sepa_date step_day, sepa_date today);
 
 /** How hours are rounded per child, service and day before pricing. */
 enum sepa_hour_rounding {

@@ -1,0 +1,42 @@
+/*
+ * notice_pdf.h - the avis d'échéance in PDF (notice_pdf.c): one file per
+ * family and the month's notices in one file for printing.
+ */
+#ifndef SEPAD_NOTICE_PDF_H
+#define SEPAD_NOTICE_PDF_H
+
+#include <cairo.h>
+#include <stdint.h>
+
+#include "sepa/date.h"
+#include "sepa/error.h"
+
+struct db;
+struct doc;
+struct doc_sender;
+struct invoice_doc;
+
+/*
+ * Draw the notice of one invoice on cr (a PDF's context), one page or
+ * more, each ended with cairo_show_page. Returns the number of pages.
+ */
+int notice_pdf_draw(struct doc *d, cairo_t *cr, const struct invoice_doc *doc);
+
+/*
+ * Write the PDF notices of `month` (the consumption month) under outbox:
+ * notices/pdf/YYYY-MM/NUMBER.pdf, the set appearing whole (doc_set), and
+ * notices/pdf/notices-YYYY-MM.pdf with all of them in number order, for
+ * printing (atomic file). The same invoices give the same bytes.
+ * *count gets the number of notices. SEPA_EIO: a file could not be
+ * written, or the logo read.
+ */
+int notice_pdf_write_month(struct db *db, int64_t creditor_id,
+    const struct doc_sender *sender, sepa_month month, const char *outbox,
+    int64_t *count, sepa_error *err);
+
+/* Where notice_pdf_write_month puts the notice of invoice `number` of
+ * `month`, and the month's file (caller frees). */
+char *notice_pdf_path(const char *outbox, sepa_month month, const char *number);
+char *notice_pdf_month_path(const char *outbox, sepa_month month);
+
+#endif /* SEPAD_NOTICE_PDF_H */
