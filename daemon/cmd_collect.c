@@ -85,6 +85,11 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
 		    "could not record the collections of %s", mon);
+	if (sum.ics[0] != '\0' && strcmp(sum.ics, ctl->cfg.cred_ics) != 0)
+		log_warnx("the configuration names creditor.ics %s, the "
+		          "creditor's identifier is %s today: the files carry "
+		          "%s (set creditor.ics in %s)",
+		    ctl->cfg.cred_ics, sum.ics, sum.ics, ctl->cfg.path);
 	if (sum.other_means > 0)
 		printf(
 		    "%s: %" PRId64

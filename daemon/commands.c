@@ -49,12 +49,13 @@ static const struct ctl_command ctl_command_table[] = {
         "records; exit status 1. A file without XML namespace is printed\n"
         "with a warning.\n",
         cmd_inspect},
-    {"mandate", "show|list|change-account|terminate ...",
+    {"mandate", "show|list|change-account|change-rum|terminate ...",
         "the families' mandates",
         "  mandate show RUM\n"
         "  mandate list [--status STATUS] [--csv]\n"
         "  mandate change-account RUM --iban IBAN [--bic BIC] --received DATE\n"
         "      [--sent DATE]\n"
+        "  mandate change-rum OLD NEW --received DATE\n"
         "  mandate terminate RUM --received DATE [--immediate]\n\n"
         "show RUM: family, state, accounts over time (masked IBANs), last and\n"
         "next collection (FRST/RCUR, amendment; or why there is none), rejects\n"
@@ -67,6 +68,9 @@ static const struct ctl_command ctl_command_table[] = {
         "from M; later, from M+1; never a month whose file is already made.\n"
         "Two changes for the same month: the last one wins. A suspended\n"
         "mandate becomes active again.\n"
+        "change-rum: the mandate's reference becomes NEW (a valid RUM no\n"
+        "mandate holds or held); the next debit of a mandate the bank knows\n"
+        "declares the old one (OrgnlMndtId), once.\n"
         "terminate: the family's letter. Received before\n"
         "mandates.letter_deadline (30 June), the mandate ends on 31 August of\n"
         "this school year, later on 31 August of the next; --immediate ends\n"
@@ -253,6 +257,15 @@ static const struct ctl_command ctl_command_table[] = {
         "as they were. Refused whole when an id is not an event needing\n"
         "attention, or was acknowledged already.\n",
         cmd_attention},
+    {"creditor", "change-ics NEW --from DATE", "the creditor's identifier",
+        "creditor change-ics NEW --from DATE: the creditor (the commune) has\n"
+        "a new SEPA creditor identifier from DATE. The files recorded from\n"
+        "then carry NEW, and each mandate's next debit declares the old one\n"
+        "(OrgnlCdtrSchmeId), once. sepad knows it is the same creditor: the\n"
+        "configuration may name the old ICS or the new one (set creditor.ics\n"
+        "to NEW). Refused: NEW not a valid ICS, the creditor's own already,\n"
+        "another creditor's, or DATE before a change already recorded.\n",
+        cmd_creditor},
     {"db", "start|stop", "start or stop the private PostgreSQL cluster",
         "The private cluster (database.data_dir) starts on demand and keeps\n"
         "running so that commands are fast; `db stop` stops it, `db start`\n"

@@ -57,6 +57,8 @@ int cmd_attention(struct ctl *ctl, int argc, char **argv);
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */
 int cmd_status(struct ctl *ctl, int argc, char **argv);
+/* cmd_creditor.c: creditor change-ics */
+int cmd_creditor(struct ctl *ctl, int argc, char **argv);
 /* cmd_db.c */
 int cmd_db(struct ctl *ctl, int argc, char **argv);
 /* cmd_collect.c */

@@ -44,6 +44,7 @@
 #include "db_internal.h"
 #include "log.h"
 #include "store_collect.h"
+#include "store_creditor.h"
 #include "store_event.h"
 
 /*
@@ -110,7 +111,9 @@ enum {
 	CC_TOWN,
 	CC_COUNTRY,
 	CC_ATTEMPT,
-	CC_SERVICES
+	CC_SERVICES,
+	CC_LAST_RUM,
+	CC_LAST_ICS
 };
 
 /* Columns of collect_other_means_sql, in order. */
@@ -181,12 +184,28 @@ enum {
 	"   LIMIT 1) END"
 
 /*
+ * The RUM and ICS the debtor's bank last saw for mandate m (migration
+ * 037): those of its last collection that reached it; for a mandate the
+ * software sepad replaced presented and sepad never did, its RUM and the
+ * creditor's ICS before any change; else NULL.
+ */
+#define COLLECT_PRESENTED_RUM \
+	"CASE WHEN m.presented_before THEN coalesce((SELECT rc.old_rum" \
+	"   FROM mandate_rum_changes rc WHERE rc.creditor_id = m.creditor_id" \
+	"   AND rc.mandate_id = m.id ORDER BY rc.id LIMIT 1), m.rum) END"
+#define COLLECT_PRESENTED_ICS \
+	"CASE WHEN m.presented_before THEN coalesce((SELECT x.old_ics" \
+	"   FROM creditor_ics_changes x WHERE x.creditor_id = m.creditor_id" \
+	"   ORDER BY x.from_on, x.id LIMIT 1), (SELECT cr.ics FROM creditors" \
+	"   cr WHERE cr.id = m.creditor_id)) END"
+
+/*
  * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
  * due date of the collection, the account of the month (latest
  * applies_from <= month), the IBAN last debited on the mandate and
  * whether it was ever debited (COLLECT_DEBITS, or by the software sepad
- * replaced: COLLECT_PRESENTED_IBAN).
+ * replaced: COLLECT_PRESENTED_IBAN), the RUM and ICS its bank last saw.
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
@@ -205,7 +224,16 @@ static const char collect_candidates_sql[] =
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
     "   FROM invoice_lines l JOIN services s ON s.creditor_id = l.creditor_id"
     "   AND s.id = l.service_id"
-    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), '')"
+    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), ''),"
+    "  coalesce((SELECT c.rum" COLLECT_DEBITS
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_RUM ", ''),"
+    "  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
+    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_ICS ", '')"
     " FROM inv i"
     " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id"
     " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid"
@@ -277,7 +305,7 @@ static const char collect_copy_sql[] =
     " seq_type, due_on, amount_cents, rum, signed_on,"
     " debtor_name, debtor_street, debtor_building,"
     " debtor_postcode, debtor_town, debtor_country, iban, bic,"
-    " amendment, orig_iban, remittance, state_since)"
+    " amendment, orig_iban, remittance, orig_rum, orig_ics, state_since)"
     " FROM STDIN";
 
 /*
@@ -316,6 +344,8 @@ struct collect_row {
 	int block;
 	int late; /* due too soon for the bank: not collected */
 	int refused; /* the writer would refuse it: next month's file */
+	const char *orig_rum; /* OrgnlMndtId, NULL: none (sepa_rule_orig_id) */
+	const char *orig_ics; /* OrgnlCdtrSchmeId/Id, NULL: none */
 	int deferred; /* waits for the next month's file */
 };
 
@@ -337,6 +367,7 @@ struct collect_run {
 	int n;
 	int64_t nparts;
 	int64_t *batch_ids; /* of parts 1..nparts */
+	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS today (migration 037) */
 };
 
 /* The COPY data being built, in the text format. */
@@ -385,6 +416,31 @@ collect_debtor(sepa_pain008_tx *tx, sepa_pain008_address *a, PGresult *res,
 	a->town = PQgetvalue(res, r, name + 4);
 	a->country = PQgetvalue(res, r, name + 5);
 	tx->debtor_address = a;
+}
+
+/* Whether candidate cr declares an amendment: account, RUM or ICS. */
+static int
+collect_amended(const struct collect_row *cr)
+{
+	return cr->amend != SEPA_AMEND_NONE || cr->orig_rum != NULL ||
+	    cr->orig_ics != NULL;
+}
+
+/* The amendment of candidate cr into am; NULL when it has none. */
+static const sepa_pain008_amendment *
+collect_amendment(const struct collect_run *run, const struct collect_row *cr,
+    sepa_pain008_amendment *am)
+{
+	memset(am, 0, sizeof(*am));
+	if (!collect_amended(cr))
+		return NULL;
+	am->account = cr->amend;
+	if (cr->amend == SEPA_AMEND_SAME_BANK)
+		am->orig_debtor_iban =
+		    collect_value(run, cr->row, CC_LAST_IBAN);
+	am->orig_mandate_id = cr->orig_rum;
+	am->orig_creditor_id = cr->orig_ics;
+	return am;
 }
 
 /* The EndToEndId of candidate `row`: invoice number and attempt. */
@@ -515,7 +571,7 @@ collect_mark_followers(struct collect_row *rows, int n)
 			lead = i;
 			continue;
 		}
-		if (rows[lead].first || rows[lead].amend != SEPA_AMEND_NONE)
+		if (rows[lead].first || collect_amended(&rows[lead]))
 			rows[i].deferred = 1;
 	}
 }
@@ -559,8 +615,9 @@ collect_defer(
 	    "the file of %04d-%02d, due on %s",
 	    collect_value(run, cr->row, CC_NUMBER),
 	    collect_value(run, cr->row, CC_RUM),
-	    collect_value(run, cr->row, CC_USED)[0] == 't'
-	        ? "first collection on a new account"
+	    cr->amend != SEPA_AMEND_NONE ? "first collection on a new account"
+	        : collect_amended(cr)
+	        ? "first collection under its new RUM or creditor identifier"
 	        : "first collection",
 	    next.year, next.month, due);
 	run->sum->deferred++;
@@ -627,15 +684,14 @@ collect_copy_field(struct collect_buf *b, const char *s, int last)
 
 /* MsgId, file name: the ICS's national part, the month, the part. */
 static int
-collect_names(const struct sepad_config *cfg, sepa_month month, int part,
-    char *msg_id, char *file_name, size_t size, sepa_error *err)
+collect_names(const char *ics, sepa_month month, int part, char *msg_id,
+    char *file_name, size_t size, sepa_error *err)
 {
-	const char *national =
-	    strlen(cfg->cred_ics) > 7 ? cfg->cred_ics + 7 : "";
+	const char *national = strlen(ics) > 7 ? ics + 7 : "";
 
 	snprintf(msg_id, size, "SEPAD-%s-%04d%02d-%d", national, month.year,
 	    month.month, part);
-	snprintf(file_name, size, "pain008-%s-%04d-%02d-%d.xml", cfg->cred_ics,
+	snprintf(file_name, size, "pain008-%s-%04d-%02d-%d.xml", ics,
 	    month.year, month.month, part);
 	return sepa_id_validate(msg_id, "MsgId", err);
 }
@@ -665,6 +721,11 @@ collect_lock_month(struct collect_run *run, sepa_error *err)
 	         "count the month's batches", collect_count_batches_sql, 2,
 	         run->params, err)) != 0)
 		return rc;
+	/* The ICS the files of today carry (a change from a date, 037). */
+	if ((rc = store_creditor_ics_on(
+	         run->db, run->creditor_id, run->today, run->ics, err)) != 0)
+		return rc;
+	snprintf(run->sum->ics, sizeof(run->sum->ics), "%s", run->ics);
 	return db_query_int64(run->db, &run->part0,
 	    "number the month's batches", collect_last_part_sql, 2, run->params,
 	    err);
@@ -774,11 +835,7 @@ collect_check_writer(
 	collect_debtor(&tx, &addr, run->res, r, CC_NAME);
 	tx.debtor_iban = collect_value(run, r, CC_IBAN);
 	tx.debtor_bic = collect_value(run, r, CC_BIC);
-	if (cr->amend != SEPA_AMEND_NONE) {
-		am.account = cr->amend;
-		am.orig_debtor_iban = collect_value(run, r, CC_LAST_IBAN);
-		tx.amendment = &am;
-	}
+	tx.amendment = collect_amendment(run, cr, &am);
 	tx.remittance = collect_remittance(run, r, remit, sizeof(remit));
 	if ((rc = sepa_date_parse(&tx.signature_date,
 	         collect_value(run, r, CC_SIGNED), err)) != 0 ||
@@ -833,6 +890,11 @@ collect_candidates(struct collect_run *run, sepa_error *err)
 		cr->amend =
 		    sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
 		        collect_value(run, r, CC_IBAN));
+		cr->orig_rum =
+		    sepa_rule_orig_id(collect_value(run, r, CC_LAST_RUM),
+		        collect_value(run, r, CC_RUM));
+		cr->orig_ics = sepa_rule_orig_id(
+		    collect_value(run, r, CC_LAST_ICS), run->ics);
 		if ((rc = collect_check_writer(run, cr, err)) != 0)
 			return rc;
 		if (!cr->refused &&
@@ -921,7 +983,7 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	const char *params[18];
 	int rc;
 
-	if ((rc = collect_names(cfg, run->month, part, msg_id, file_name,
+	if ((rc = collect_names(run->ics, run->month, part, msg_id, file_name,
 	         sizeof(msg_id), err)) != 0)
 		return rc;
 	snprintf(partb, sizeof(partb), "%d", part);
@@ -939,7 +1001,7 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	params[8] = cfg->cred_name;
 	params[9] = cfg->cred_iban;
 	params[10] = cfg->cred_bic[0] != '\0' ? cfg->cred_bic : NULL;
-	params[11] = cfg->cred_ics;
+	params[11] = run->ics;
 	params[12] = cfg->cred_street;
 	params[13] = cfg->cred_building;
 	params[14] = cfg->cred_postcode;
@@ -1025,6 +1087,8 @@ collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
 	        : NULL,
 	    0);
 	collect_copy_field(b, remit, 0);
+	collect_copy_field(b, cr->orig_rum, 0);
+	collect_copy_field(b, cr->orig_ics, 0);
 	collect_copy_field(b, sepa_date_iso(day, run->today), 1);
 	return 0;
 }
@@ -1041,7 +1105,7 @@ collect_copy_rows(struct collect_run *run, sepa_error *err)
 	         collect_copy_sql, err)) != 0)
 		return rc;
 	for (int i = 0; i < run->n && rc == 0; i++) {
-		collect_names(run->cfg, run->month,
+		collect_names(run->ics, run->month,
 		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
 		    sizeof(msg_id), err);
 		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
@@ -1214,7 +1278,9 @@ enum {
 	CR_BIC,
 	CR_AMEND,
 	CR_ORIG_IBAN,
-	CR_REMIT
+	CR_REMIT,
+	CR_ORIG_RUM,
+	CR_ORIG_ICS
 };
 
 /*
@@ -1254,7 +1320,8 @@ static const char collect_rows_sql[] =
     " signed_on, debtor_name, debtor_street, debtor_building,"
     " debtor_postcode, debtor_town, debtor_country, iban,"
     " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
-    " remittance FROM collections WHERE creditor_id = $1"
+    " remittance, coalesce(orig_rum, ''), coalesce(orig_ics, '')"
+    " FROM collections WHERE creditor_id = $1"
     " AND batch_id = $2 ORDER BY pmt_inf_id, id";
 
 /* The next rows of the cursor: memory stays flat. */
@@ -1510,6 +1577,13 @@ collect_write_row(
 		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
 		tx.amendment = &am;
 	}
+	/* A new RUM or creditor identifier (migration 037). */
+	if (PQgetvalue(res, r, CR_ORIG_RUM)[0] != '\0')
+		am.orig_mandate_id = PQgetvalue(res, r, CR_ORIG_RUM);
+	if (PQgetvalue(res, r, CR_ORIG_ICS)[0] != '\0')
+		am.orig_creditor_id = PQgetvalue(res, r, CR_ORIG_ICS);
+	if (am.orig_mandate_id != NULL || am.orig_creditor_id != NULL)
+		tx.amendment = &am;
 	tx.remittance = PQgetvalue(res, r, CR_REMIT);
 	/* A refusal names the PmtInf and the EndToEndId. */
 	return sepa_pain008_add(fw->w, &tx, err);

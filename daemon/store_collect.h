@@ -10,6 +10,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/ident.h"
 
 struct db;
 struct sepad_config;
@@ -24,6 +25,7 @@ struct collect_summary {
 	int64_t late; /* invoices due too soon for the bank: not collected */
 	int64_t deferred; /* invoices deferred to the next month's file */
 	int64_t refused; /* left out: the writer would refuse their debit */
+	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS in the files recorded */
 	int64_t written; /* files written (or verified) and released */
 	int64_t taken; /* placed earlier, taken since: released, not written */
 	int64_t already_released; /* batches released by an earlier run */

@@ -241,7 +241,14 @@ static const char *const import_checks[] = {
         "was presented already (RCUR): its history only moves forward' "
         "FROM staging_mandates s JOIN mandates m ON m.creditor_id = $1 AND "
         "upper(m.rum) = upper(s.rum) WHERE s.file_id = $2 AND s.sequence "
-        "= 'FRST' AND m.presented_before",
+        "= 'FRST' AND m.presented_before "
+        /* a RUM given up (037) is never taken again */
+        "UNION ALL "
+        "SELECT s.line, 'rum', s.rum, 'RUM ' || c.old_rum || ' became ' || "
+        "m.rum || ' on ' || c.received_on || ' and is not used again' FROM "
+        "staging_mandates s JOIN mandate_rum_changes c ON c.creditor_id = $1 "
+        "AND upper(c.old_rum) = upper(s.rum) JOIN mandates m ON "
+        "m.creditor_id = $1 AND m.id = c.mandate_id WHERE s.file_id = $2",
     [IMPORT_TARIFFS] =
         "SELECT s.line, 'valid_from', s.valid_from::text, 'service ' || "
         "s.service || ', bracket ' || s.bracket || ' from this date already "

@@ -23,10 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
+#include "sepa/ident.h"
 #include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
@@ -435,7 +437,7 @@ mandate_change_check(
  */
 static int
 mandate_change_begin(struct db *db, int64_t creditor_id, const char *rum,
-    struct mandate_row *m, sepa_error *err)
+    const char *refused, struct mandate_row *m, sepa_error *err)
 {
 	char cred[24];
 	int64_t n;
@@ -449,8 +451,7 @@ mandate_change_begin(struct db *db, int64_t creditor_id, const char *rum,
 	         err)) != 0 ||
 	    (rc = mandate_lock(db, creditor_id, rum, m, err)) != 0)
 		return rc;
-	return mandate_refuse_ended(
-	    m, "its bank details cannot change; a new mandate is needed", err);
+	return mandate_refuse_ended(m, refused, err);
 }
 
 /* SEPA_EINVAL when the new IBAN is the account debited from now on. */
@@ -580,8 +581,9 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	memset(res, 0, sizeof(*res));
 	if ((rc = mandate_change_check(chg, today, err)) != 0)
 		return rc;
-	if ((rc = mandate_change_begin(db, creditor_id, chg->rum, &m, err)) !=
-	    0)
+	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
+	         "its bank details cannot change; a new mandate is needed", &m,
+	         err)) != 0)
 		goto cleanup;
 	res->mandate_id = m.id;
 	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
@@ -609,6 +611,116 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* --------------------------------------------------------- RUM change */
+
+/*
+ * $1 creditor, $2 RUM: a mandate that has it, or had it (a RUM given up
+ * is never taken again), as "RUM of mandate X" text; none: no row.
+ */
+static const char mandate_rum_taken_sql[] =
+    "SELECT 'the RUM of mandate ' || rum FROM mandates WHERE creditor_id = "
+    "$1 AND upper(rum) = upper($2) UNION ALL SELECT 'the RUM mandate ' || "
+    "m.rum || ' had until ' || c.received_on FROM mandate_rum_changes c "
+    "JOIN mandates m ON m.creditor_id = c.creditor_id AND m.id = "
+    "c.mandate_id WHERE c.creditor_id = $1 AND upper(c.old_rum) = "
+    "upper($2) LIMIT 1";
+
+/* $1 creditor, $2 mandate, $3 old RUM, $4 new RUM, $5 received. */
+static const char mandate_rum_change_sql[] =
+    "WITH c AS (INSERT INTO mandate_rum_changes (creditor_id, mandate_id, "
+    "old_rum, new_rum, received_on) VALUES ($1, $2, $3, $4, $5) RETURNING "
+    "1) UPDATE mandates SET rum = $4, updated_at = now() WHERE "
+    "creditor_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM c)";
+
+/*
+ * $1 creditor, $2 mandate: whether the debtor's bank knows the mandate
+ * (a collection that reached it, or presented by the software sepad
+ * replaced): then the next debit declares the old RUM.
+ */
+static const char mandate_presented_sql[] =
+    "SELECT count(*) FROM (SELECT 1 FROM mandates WHERE creditor_id = $1 "
+    "AND id = $2 AND presented_before UNION ALL SELECT 1 FROM collections "
+    "WHERE creditor_id = $1 AND mandate_id = $2 AND state NOT IN " MANDATE_NOT_REACHED
+    " LIMIT 1) x";
+
+/* What can be refused before the database: the new RUM, the date. */
+static int
+mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
+    sepa_date today, sepa_error *err)
+{
+	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	int rc;
+
+	if ((rc = sepa_id_validate(new_rum, "RUM", err)) != 0)
+		return rc;
+	if (strcasecmp(old_rum, new_rum) == 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "the new RUM %s is the old one (banks may compare RUMs "
+		    "without regard to case)",
+		    new_rum);
+	if (sepa_date_cmp(received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s",
+		    sepa_date_iso(recv, received), sepa_date_iso(tod, today));
+	return 0;
+}
+
+int
+store_mandate_change_rum(struct db *db, int64_t creditor_id,
+    const char *old_rum, const char *new_rum, sepa_date received,
+    sepa_date today, struct mandate_rum_result *res, sepa_error *err)
+{
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], msg[512];
+	struct mandate_row m;
+	PGresult *r = NULL;
+	int64_t presented;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = mandate_rum_check(old_rum, new_rum, received, today, err)) !=
+	        0 ||
+	    (rc = mandate_change_begin(db, creditor_id, old_rum,
+	         "its RUM cannot change; a new mandate is needed", &m, err)) !=
+	        0)
+		goto cleanup;
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	if ((rc = db_query(db, &r, "look for the new RUM",
+	         mandate_rum_taken_sql, 2, (const char *const[]){cred, new_rum},
+	         err)) != 0)
+		goto cleanup;
+	if (PQntuples(r) > 0) {
+		rc = sepa_error_set(err, SEPA_EINVAL, "RUM %s is %s", new_rum,
+		    PQgetvalue(r, 0, 0));
+		goto cleanup;
+	}
+	sepa_date_iso(recv, received);
+	if ((rc = db_exec(db, "change the RUM", mandate_rum_change_sql, 5,
+	         (const char *const[]){cred, man, m.rum, new_rum, recv},
+	         err)) != 0 ||
+	    (rc = db_query_int64(db, &presented, "see if the bank knows it",
+	         mandate_presented_sql, 2, (const char *const[]){cred, man},
+	         err)) != 0)
+		goto cleanup;
+	res->presented = presented > 0;
+	snprintf(res->old_rum, sizeof(res->old_rum), "%s", m.rum);
+	snprintf(res->new_rum, sizeof(res->new_rum), "%s", new_rum);
+	snprintf(msg, sizeof(msg), "mandate %s is now %s (received %s): %s",
+	    m.rum, new_rum, recv,
+	    res->presented ? "its next debit declares the old RUM "
+	                     "(OrgnlMndtId), once"
+	                   : "never presented, nothing to declare");
+	if ((rc = mandate_event(db, creditor_id, &m, "mandate.rum_changed",
+	         today, (sepa_month){0, 0}, msg, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(r);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;

@@ -88,6 +88,35 @@ sepa_rule_credit_refund_due(
 	               last_invoice, r->credit_refund_after_months)) > 0;
 }
 
+/* a and b equal without regard to case and spaces. */
+static int
+rules_same_id(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if ((*a >= 'a' && *a <= 'z' ? *a - 32 : *a) !=
+		    (*b >= 'a' && *b <= 'z' ? *b - 32 : *b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+const char *
+sepa_rule_orig_id(const char *presented, const char *now)
+{
+	if (presented == NULL || presented[0] == '\0')
+		return NULL;
+	if (now != NULL && rules_same_id(presented, now))
+		return NULL;
+	return presented;
+}
+
 enum sepa_billing
 sepa_rule_billing(
     const sepa_rules *r, int received, sepa_date step_day, sepa_date today)

@@ -704,3 +704,216 @@ Test(switch, dry_run_shows_the_month_and_stores_nothing)
 	cr_expect_eq(billing_digest(&c), before);
 	commune_close(&c);
 }
+
+/* xml without the indentation between its tags (in place). */
+static char *
+squash(char *xml)
+{
+	char *w = xml;
+
+	for (const char *r = xml; *r != '\0'; r++) {
+		*w++ = *r;
+		if (*r == '>')
+			while (r[1] == ' ' || r[1] == '\n' || r[1] == '\t')
+				r++;
+	}
+	*w = '\0';
+	return xml;
+}
+
+/* The DrctDbtTxInf of mandate `rum`'s live collection in xml, up to its
+ * end (a copy, malloc'd). */
+static char *
+tx_text(struct commune *c, const char *xml, const char *rum)
+{
+	char e2e[64];
+	const char *tx, *end;
+
+	e2e_of(c, rum, e2e, sizeof(e2e));
+	tx = tx_of(xml, e2e);
+	cr_assert_not_null(tx, "%s not in the file", e2e);
+	end = strstr(tx, "</DrctDbtTxInf>");
+	cr_assert_not_null(end);
+	return strndup(tx, (size_t)(end - tx));
+}
+
+/* October's consumption of F1 and F2, imported on 30 October. */
+static void
+commune_october(struct commune *c)
+{
+	put(c, "conso-10.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-10-05;1\n"
+	    "F2;C1;Tom;CANTINE;2026-10-05;1\n");
+	import_ok(c, "2026-10-30", "consumption", "conso-10.csv");
+}
+
+/* November's, imported on 30 November. */
+static void
+commune_november(struct commune *c)
+{
+	put(c, "conso-11.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F1;C1;Lou;CANTINE;2026-11-05;1\n"
+	    "F2;C1;Tom;CANTINE;2026-11-05;1\n");
+	import_ok(c, "2026-11-30", "consumption", "conso-11.csv");
+}
+
+/*
+ * A new RUM (mandate change-rum): the next debit of the mandate declares
+ * the old one (OrgnlMndtId), once; the other mandates declare nothing;
+ * the old RUM is never taken again.
+ */
+Test(switch, a_new_rum_is_declared_once)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char *xml, *tx;
+
+	commune_open(&c, "");
+	commune_september(&c);
+	ctl_ok(&c, &r, "2026-10-06", "cycle");
+	/* refused: another mandate's RUM, the same one, not a RUM */
+	cr_expect_eq(ctl(&c, &r, "2026-10-20",
+	                 "mandate change-rum RUM-F1 RUM-F2 --received "
+	                 "2026-10-20"),
+	    1, "%s", r.err);
+	cr_expect(
+	    strstr(r.err, "RUM RUM-F2 is the RUM of mandate RUM-F2") != NULL,
+	    "%s", r.err);
+	cr_expect_eq(ctl(&c, &r, "2026-10-20",
+	                 "mandate change-rum RUM-F1 rum-f1 --received "
+	                 "2026-10-20"),
+	    1, "%s", r.err);
+	cr_expect_eq(ctl(&c, &r, "2026-10-20",
+	                 "mandate change-rum RUM-F1 'A//B' --received "
+	                 "2026-10-20"),
+	    1, "%s", r.err);
+	ctl_ok(&c, &r, "2026-10-20",
+	    "mandate change-rum RUM-F1 RUM-F1-2026 --received 2026-10-19");
+	cr_expect(strstr(r.out,
+	              "its next debit declares the old RUM RUM-F1 "
+	              "(OrgnlMndtId), once") != NULL,
+	    "%s", r.out);
+	/* the old RUM is not taken again by an import */
+	put(&c, "mandates-again.csv",
+	    "rum;family_ref;iban;bic;signed_on\n"
+	    "RUM-F1;F1;FR7630006000011234567890189;;2026-09-01\n");
+	cr_expect_eq(
+	    import(&c, &r, "2026-10-21", "mandates", "mandates-again.csv"), 1,
+	    "%s", r.err);
+	cr_expect(strstr(r.err,
+	              "RUM RUM-F1 became RUM-F1-2026 on 2026-10-19") != NULL,
+	    "%s", r.err);
+
+	commune_october(&c);
+	ctl_ok(&c, &r, "2026-11-06", "cycle");
+	xml = squash(outbox_file(&c, "pain008-FR72ZZZ123456-2026-11-1.xml"));
+	tx = tx_text(&c, xml, "RUM-F1-2026");
+	cr_expect(strstr(tx, "<MndtId>RUM-F1-2026</MndtId>") != NULL, "%s", tx);
+	cr_expect(strstr(tx, "<AmdmntInd>true</AmdmntInd>") != NULL, "%s", tx);
+	cr_expect(
+	    strstr(tx, "<OrgnlMndtId>RUM-F1</OrgnlMndtId>") != NULL, "%s", tx);
+	free(tx);
+	tx = tx_text(&c, xml, "RUM-F2");
+	cr_expect(strstr(tx, "AmdmntInfDtls") == NULL, "%s", tx);
+	free(tx);
+	xsd_ok(&c, "pain008-FR72ZZZ123456-2026-11-1.xml");
+	free(xml);
+
+	/* once: December's debit declares nothing */
+	commune_november(&c);
+	ctl_ok(&c, &r, "2026-12-07", "cycle");
+	xml = squash(outbox_file(&c, "pain008-FR72ZZZ123456-2026-12-1.xml"));
+	tx = tx_text(&c, xml, "RUM-F1-2026");
+	cr_expect(strstr(tx, "AmdmntInfDtls") == NULL, "%s", tx);
+	free(tx);
+	free(xml);
+	commune_close(&c);
+}
+
+/*
+ * A new ICS (creditor change-ics) from 1 November: November's file
+ * carries it and each mandate's debit declares the old one
+ * (OrgnlCdtrSchmeId), once; the configuration may name either, and sepad
+ * knows it is the same creditor.
+ */
+Test(switch, a_new_ics_is_declared_once_by_every_mandate)
+{
+	static struct ctlrun r;
+	struct commune c;
+	char *xml, *tx, *p;
+	FILE *fp;
+
+	commune_open(&c, "");
+	commune_september(&c);
+	ctl_ok(&c, &r, "2026-10-06", "cycle");
+	cr_expect_eq(ctl(&c, &r, "2026-10-20",
+	                 "creditor change-ics FR72ZZZ123456 --from 2026-11-01"),
+	    1, "%s", r.err);
+	cr_expect_eq(ctl(&c, &r, "2026-10-20",
+	                 "creditor change-ics FR18ZZZ654321 --from 2026-11-01"),
+	    1, "%s", r.err);
+	ctl_ok(&c, &r, "2026-10-20",
+	    "creditor change-ics FR19ZZZ654321 --from 2026-11-01");
+	cr_expect(strstr(r.out,
+	              "creditor FR72ZZZ123456: its ICS is "
+	              "FR19ZZZ654321 from 2026-11-01") != NULL,
+	    "%s", r.out);
+	/* the configuration still names the old one: found all the same */
+	commune_october(&c);
+	ctl_ok(&c, &r, "2026-11-06", "cycle");
+	cr_expect(strstr(r.err,
+	              "the configuration names creditor.ics "
+	              "FR72ZZZ123456, the creditor's identifier is "
+	              "FR19ZZZ654321 today") != NULL,
+	    "%s", r.err);
+	xml = squash(outbox_file(&c, "pain008-FR19ZZZ654321-2026-11-1.xml"));
+	cr_expect(strstr(xml, "<MsgId>SEPAD-654321-202611-1</MsgId>") != NULL);
+	p = strstr(xml, "<CdtrSchmeId>");
+	cr_assert_not_null(p);
+	cr_expect(strncmp(strstr(p, "<Id>") + 4,
+	              "<PrvtId><Othr><Id>FR19ZZZ654321", 31) == 0,
+	    "%.200s", p);
+	tx = tx_text(&c, xml, "RUM-F1");
+	cr_expect(strstr(tx, "<AmdmntInd>true</AmdmntInd>") != NULL, "%s", tx);
+	cr_expect(strstr(tx,
+	              "<OrgnlCdtrSchmeId><Id><PrvtId><Othr><Id>"
+	              "FR72ZZZ123456</Id>") != NULL,
+	    "%s", tx);
+	free(tx);
+	tx = tx_text(&c, xml, "RUM-F2");
+	cr_expect(strstr(tx, "<Id>FR72ZZZ123456</Id>") != NULL, "%s", tx);
+	free(tx);
+	xsd_ok(&c, "pain008-FR19ZZZ654321-2026-11-1.xml");
+	free(xml);
+
+	/* the configuration names the new ICS: the same creditor, no new */
+	fp = fopen(c.conf, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Saint-Exemple\";"
+	    " ics = \"FR19ZZZ654321\";"
+	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
+	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
+	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
+	    " country = \"FR\"; }; };\n"
+	    "directories: { outbox = \"%s\"; };\n",
+	    c.conninfo, c.outbox);
+	fclose(fp);
+	ctl_ok(&c, &r, "2026-11-20", "init");
+	cr_expect_eq(q(&c, "SELECT count(*) FROM creditors"), 1);
+	commune_november(&c);
+	ctl_ok(&c, &r, "2026-12-07", "cycle");
+	cr_expect(
+	    strstr(r.err, "the configuration names") == NULL, "%s", r.err);
+	xml = squash(outbox_file(&c, "pain008-FR19ZZZ654321-2026-12-1.xml"));
+	cr_expect(strstr(xml, "OrgnlCdtrSchmeId") == NULL);
+	cr_expect_eq(q(&c,
+	                 "SELECT count(*) FROM invoices WHERE month = "
+	                 "'2026-11-01'"),
+	    2);
+	free(xml);
+	commune_close(&c);
+}

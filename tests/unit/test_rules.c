@@ -438,3 +438,17 @@ Test(rules, billing_waits_for_the_consumption)
 		    cases[i].want, "case %zu", i);
 	}
 }
+
+/* The old RUM or ICS is declared when the bank saw another one. */
+Test(rules, original_identifier_after_a_change)
+{
+	cr_expect_null(sepa_rule_orig_id(NULL, "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("RUM-2", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("rum-2", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("FR72 ZZZ 123456", "FR72ZZZ123456"));
+	cr_expect_str_eq(sepa_rule_orig_id("RUM-1", "RUM-2"), "RUM-1");
+	cr_expect_str_eq(sepa_rule_orig_id("RUM-1", "RUM-10"), "RUM-1");
+	cr_expect_str_eq(sepa_rule_orig_id("FR72ZZZ123456", "FR20ZZZ654321"),
+	    "FR72ZZZ123456");
+}

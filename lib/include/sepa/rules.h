@@ -167,6 +167,23 @@ enum sepa_amendment {
 enum sepa_amendment sepa_rule_amendment(
     const char *last_debited_iban, const char *iban);
 
+/**
+ * What a collection declares of a changed identifier of its mandate, RUM
+ * (OrgnlMndtId) or ICS (OrgnlCdtrSchmeId): `presented`, the one the
+ * debtor's bank last saw (that of the mandate's last collection that
+ * reached it, or, for a mandate the software sepad replaced presented and
+ * sepad never did, the one it had then), when it differs from `now`, the
+ * one the collection carries; NULL when the mandate was never presented
+ * (`presented` NULL or "") or nothing changed. Compared without regard to
+ * case and spaces. Like the account's amendment, it is declared by the
+ * first debit that reaches the bank after the change, once.
+ * Enforced: store_collect_prepare (daemon/store_collect.c) for each
+ * collection written, after sepactl mandate change-rum
+ * (store_mandate_change_rum, daemon/store_mandate.c) and sepactl
+ * creditor change-ics (store_creditor_change_ics, daemon/store_creditor.c).
+ */
+const char *sepa_rule_orig_id(const char *presented, const char *now);
+
 /** SEPA sequence types. */
 enum sepa_seq {
 	SEPA_SEQ_FRST = 0,
