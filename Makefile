@@ -289,6 +289,23 @@ bench: bench-invoice
 bench-invoice: all
 	@sh tools/bench-invoice.sh $(BENCH_FAMILIES)
 
+# The PES writer (tools/bench-pes.c) on BENCH_PIECES synthetic invoices,
+# the same as bench-pain008's: its phases, then each writer once with its
+# validation (what sepad does) side by side, with wall time and peak RSS.
+BENCH_PIECES ?= 100000
+.PHONY: bench-pes
+bench: bench-pes
+bench-pes: $(BUILD)/bench-pes $(BUILD)/bench-pain008
+	@mkdir -p build/bench
+	$(BUILD)/bench-pes --pieces $(BENCH_PIECES) --out build/bench/pes.xml \
+	    --schema-dir schemas
+	@/usr/bin/time -f '  (%e s wall, peak RSS %M KB)' $(BUILD)/bench-pes \
+	    --pieces $(BENCH_PIECES) --out build/bench/pes.xml \
+	    --schema-dir schemas --once
+	@/usr/bin/time -f '  (%e s wall, peak RSS %M KB)' $(BUILD)/bench-pain008 \
+	    --tx $(BENCH_PIECES) --out build/bench/pain008-pes.xml \
+	    --schema-dir schemas --once
+
 # Reconciliation of bank returns: BENCH_RETURNS collections and a camt.054
 # of as many returns, beside a throw-away cluster (figures in
 # docs/benchmarks.md).
@@ -332,6 +349,7 @@ FUZZ_SEEDS_csv := tests/data/csv tests/data/import
 FUZZ_SEEDS_fields := tests/data/import tests/data/csv
 FUZZ_SEEDS_import := tests/data/import tests/data/csv
 FUZZ_SEEDS_pain008 := tests/data/pain008 tests/data/bank/pain008
+FUZZ_SEEDS_pes := tests/data/pes
 FUZZ_DAEMON_import := daemon/import_row.c daemon/log.c
 FUZZ_ARGS = $(foreach n,$(FUZZ_NAMES),"$(n)=$(FUZZ_SEEDS_$(n))")
 

@@ -3,6 +3,8 @@
  * month's batches (store_collect_prepare), then write and release their
  * pain.008 files (store_collect_write). Safe to run again: released files
  * are reported, prepared ones written again byte for byte.
+ * `sepactl collect cancel MSGID --why TEXT`: cancel a recorded part that
+ * was never released (store_batch_cancel).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "log.h"
+#include "store_batch.h"
 #include "store_collect.h"
 #include "store_creditor.h"
 
@@ -82,6 +85,11 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
 		    "could not record the collections of %s", mon);
+	if (sum.ics[0] != '\0' && strcmp(sum.ics, ctl->cfg.cred_ics) != 0)
+		log_warnx("the configuration names creditor.ics %s, the "
+		          "creditor's identifier is %s today: the files carry "
+		          "%s (set creditor.ics in %s)",
+		    ctl->cfg.cred_ics, sum.ics, sum.ics, ctl->cfg.path);
 	if (sum.other_means > 0)
 		printf(
 		    "%s: %" PRId64
@@ -94,6 +102,12 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    " invoice(s) due too soon for the bank, not collected; see "
 		    "sepactl status\n",
 		    mon, sum.late);
+	if (sum.refused > 0)
+		printf("%s: %" PRId64
+		       " invoice(s) left out, the pain.008 writer would refuse "
+		       "their debit (moved to next month's file); see sepactl "
+		       "status\n",
+		    mon, sum.refused);
 	if (sum.deferred > 0)
 		printf("%s: %" PRId64
 		       " invoice(s) deferred to next month's file (the "
@@ -115,11 +129,53 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 	        &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
+	if ((rc = ctl_notice_corrections(ctl, db, creditor, month)) != CTL_OK)
+		return rc;
 	if (sum.prepared == 0 && sum.already_recorded == 0)
 		printf("%s: nothing to collect\n", mon);
 	else if (sum.written == 0 && sum.taken == 0)
 		printf("%s: %" PRId64 " file(s) already released\n", mon,
 		    sum.already_released);
+	return CTL_OK;
+}
+
+/* collect cancel MSGID --why TEXT */
+static int
+collect_cancel(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct batch_cancel_result res;
+	char mon[SEPA_MONTH_BUFSZ];
+	struct db *db;
+	int64_t creditor;
+	int rc;
+
+	if (argc != 4 || strcmp(argv[2], "--why") != 0) {
+		log_warnx("collect cancel needs MSGID --why TEXT (see sepactl "
+		          "collect --help)");
+		return CTL_USAGE;
+	}
+	if (config_require_creditor(&ctl->cfg, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot cancel %s", argv[1]);
+	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
+		return rc;
+	if (store_creditor_find(db, ctl->cfg.cred_ics, &creditor, &err) != 0 ||
+	    store_batch_cancel(db, creditor, argv[1], argv[3],
+	        ctl->cfg.dir_outbox, ctl->today, &res, &err) != 0)
+		return ctl_fail(err.code == SEPA_ENOTFOUND ||
+		            err.code == SEPA_EINVAL || err.code == SEPA_ESTATE
+		        ? CTL_REFUSED
+		        : CTL_INTERNAL,
+		    &err, "could not cancel %s", argv[1]);
+	sepa_month_iso(mon, res.month);
+	printf("cancelled %s (%s): %" PRId64 " collections, %" PRId64
+	       ".%02" PRId64 " EUR; nothing of it will be written\n",
+	    argv[1], res.file_name, res.collections, res.amount_cents / 100,
+	    res.amount_cents % 100);
+	printf("%s: %" PRId64
+	       " invoice(s) to be collected again: run sepactl collect "
+	       "--month %s to record them in a new file\n",
+	    mon, res.invoices, mon);
 	return CTL_OK;
 }
 
@@ -129,6 +185,8 @@ cmd_collect(struct ctl *ctl, int argc, char **argv)
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_month month;
 
+	if (argc >= 2 && strcmp(argv[1], "cancel") == 0)
+		return collect_cancel(ctl, argc - 1, argv + 1);
 	if (argc != 3 || strcmp(argv[1], "--month") != 0) {
 		log_warnx("collect needs --month YYYY-MM (see sepactl collect "
 		          "--help)");

@@ -2,8 +2,11 @@
  * cmd_cycle.c - `sepactl cycle [--month YYYY-MM]`: run every step of the
  * monthly cycle that is due on the business date and has not run yet
  * (cycle_steps, keyed on the cycle month: migration 011), missed ones
- * caught up once, month by month, in the order of the table below. A
- * step is due from day `day(cfg)` of its month.
+ * caught up once, month by month, in the order of the table below (the
+ * `last` steps after all the others). A step is due from day `day(cfg)`
+ * of its month. The invoice step of a month waits until the consumption
+ * of the month it bills is in (sepa_rule_billing), and the collect step
+ * of that month with it.
  *
  * Adding a step: one function `int run(struct ctl *, sepa_month)` that
  * returns an enum ctl_status and is safe to run again, one entry below,
@@ -16,6 +19,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/money.h"
 #include "sepa/rules.h"
 #include "commands.h"
 #include "config.h"
@@ -24,6 +28,7 @@
 #include "store_creditor.h"
 #include "store_cycle.h"
 #include "store_mandate.h"
+#include "store_settle.h"
 
 static int
 cycle_export_day(const struct sepad_config *cfg)
@@ -51,12 +56,17 @@ cycle_invoice(struct ctl *ctl, sepa_month month)
 	return ctl_invoice_month(ctl, sepa_month_billed_by(month));
 }
 
-/* The invoices still unpaid after their reminder go to the treasury. */
+/* The invoices still unpaid after their reminder go to the treasury, and
+ * so do the credits of the families that left, to be refunded. */
 static int
 cycle_recovery(struct ctl *ctl, sepa_month month)
 {
+	int rc;
+
 	(void)month;
-	return ctl_recovery_export(ctl);
+	if ((rc = ctl_recovery_export(ctl)) != CTL_OK)
+		return rc;
+	return ctl_refund_export(ctl);
 }
 
 /* The mandates' lifecycle sweep (letter ends, 36-month lapses). */
@@ -81,21 +91,61 @@ cycle_sweep(struct ctl *ctl, sepa_month month)
 	return CTL_OK;
 }
 
-/* The steps, in the order they run within a month. */
+/*
+ * Not a monthly step: every cycle settles the debits whose return window
+ * has passed without an answer from the bank (store_settle.c), before the
+ * steps, so that an invoice run or a recovery export sees them paid.
+ */
+static int
+cycle_settle(struct ctl *ctl, int64_t creditor)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct settle_result res;
+	char a[SEPA_MONEY_BUFSZ];
+	sepa_rules rules;
+
+	if (config_rules(&ctl->cfg, &rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot run the cycle");
+	if (store_settle_presume(
+	        ctl->db, creditor, &rules, ctl->today, &res, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "could not settle the collections the bank did not answer");
+	if (res.collections > 0)
+		printf("settle: %lld collections presumed settled, %s EUR (no "
+		       "answer %d TARGET2 days after their due date); %lld "
+		       "invoices paid\n",
+		    (long long)res.collections, sepa_money_xml(a, res.cents),
+		    rules.settle_after_days, (long long)res.invoices);
+	return CTL_OK;
+}
+
+/*
+ * The steps, in the order they run within a month. A `last` step runs
+ * after every other step due, whatever their months: when the cycle
+ * catches up, the recovery export of a missed month comes after the
+ * invoice run that reminds what it would otherwise send to recovery
+ * unreminded (contract art. 6: a reminder always comes first). A step
+ * with `ready` may wait (*ready 0: billing.wait_for_consumption); then
+ * it, and every `held` step of that month and later ones, waits for the
+ * next cycle.
+ */
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
+	int (*ready)(struct ctl *ctl, sepa_month month, int *ready);
+	int held; /* waits while an invoice step waits */
+	int last; /* after every other step due */
 } cycle_table[] = {
-    {"lapse", "end and lapse the mandates due to", cycle_first_day,
-        cycle_sweep},
+    {"lapse", "end and lapse the mandates due to", cycle_first_day, cycle_sweep,
+        NULL, 0, 0},
     {"invoice", "bill the previous month and write the notices",
-        cycle_invoice_day, cycle_invoice},
+        cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
     {"collect", "write the pain.008 files of the month", cycle_export_day,
-        ctl_collect_month},
+        ctl_collect_month, NULL, 1, 0},
     {"recovery", "export the invoices unpaid after their reminder",
-        cycle_export_day, cycle_recovery},
+        cycle_export_day, cycle_recovery, NULL, 0, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -156,12 +206,61 @@ ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
 	return CTL_OK;
 }
 
+/*
+ * Run step s of month m unless it ran or waits, and record it; count it in
+ * *ran. A step that is not ready sets *hold to its month: the `held`
+ * steps of that month and later ones wait with it.
+ */
+static int
+cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
+    sepa_month m, int tty, sepa_month *hold, int *ran)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char mon[SEPA_MONTH_BUFSZ];
+	int done, rc;
+
+	if (store_cycle_done(ctl->db, creditor, s->name, m, &done, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err, "could not read the cycle");
+	if (done)
+		return CTL_OK;
+	sepa_month_iso(mon, m);
+	if (s->held && hold->year != 0 && sepa_month_cmp(m, *hold) >= 0) {
+		printf("cycle: %s %s waits for the invoice step of %04d-%02d\n",
+		    s->name, mon, hold->year, hold->month);
+		return CTL_OK;
+	}
+	if (s->ready != NULL) {
+		int ready;
+
+		if ((rc = s->ready(ctl, m, &ready)) != CTL_OK)
+			return rc;
+		if (!ready) {
+			*hold = m;
+			return CTL_OK;
+		}
+	}
+	printf("cycle: %s %s: %s\n", s->name, mon, s->what);
+	if (tty)
+		fflush(stdout);
+	if ((rc = s->run(ctl, m)) != CTL_OK) {
+		log_warnx("cycle: step %s of %s failed; the cycle stops here",
+		    s->name, mon);
+		return rc;
+	}
+	if (store_cycle_mark(ctl->db, creditor, s->name, m, ctl->today, &err) !=
+	    0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "could not record the step %s of %s", s->name, mon);
+	(*ran)++;
+	return CTL_OK;
+}
+
 int
 cmd_cycle(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_month only = {0, 0}, first[CYCLE_NSTEPS], until[CYCLE_NSTEPS];
-	sepa_month from = {0, 0}, to = {0, 0};
+	sepa_month from = {0, 0}, to = {0, 0}, hold = {0, 0};
 	char day[SEPA_DATE_BUFSZ];
 	int64_t creditor;
 	struct db *db;
@@ -183,6 +282,8 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
 		    &err, "cannot run the cycle");
+	if ((rc = cycle_settle(ctl, creditor)) != CTL_OK)
+		return rc;
 	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
 		if (cycle_first_open(
 		        ctl, creditor, &cycle_table[i], &first[i], &err) != 0)
@@ -200,41 +301,20 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 		if (to.year == 0 || sepa_month_cmp(until[i], to) > 0)
 			to = until[i];
 	}
-	/* Month by month, the steps in table order. */
-	for (sepa_month m = from; sepa_month_cmp(m, to) <= 0;
-	     m = sepa_month_add(m, 1)) {
-		for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
-			const struct cycle_step *s = &cycle_table[i];
-			char mon[SEPA_MONTH_BUFSZ];
-			int done;
-
-			if (sepa_month_cmp(m, first[i]) < 0 ||
-			    sepa_month_cmp(m, until[i]) > 0)
-				continue;
-			if (store_cycle_done(
-			        db, creditor, s->name, m, &done, &err) != 0)
-				return ctl_fail(CTL_INTERNAL, &err,
-				    "could not read the cycle");
-			if (done)
-				continue;
-			printf("cycle: %s %s: %s\n", s->name,
-			    sepa_month_iso(mon, m), s->what);
-			if (tty)
-				fflush(stdout);
-			if ((rc = s->run(ctl, m)) != CTL_OK) {
-				log_warnx("cycle: step %s of %s failed; the "
-				          "cycle stops here",
-				    s->name, mon);
-				return rc;
+	/* Month by month, the steps in table order; the last ones after. */
+	for (int last = 0; last <= 1; last++)
+		for (sepa_month m = from; sepa_month_cmp(m, to) <= 0;
+		     m = sepa_month_add(m, 1))
+			for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+				if (cycle_table[i].last != last ||
+				    sepa_month_cmp(m, first[i]) < 0 ||
+				    sepa_month_cmp(m, until[i]) > 0)
+					continue;
+				if ((rc = cycle_run_step(ctl, creditor,
+				         &cycle_table[i], m, tty, &hold,
+				         &ran)) != CTL_OK)
+					return rc;
 			}
-			if (store_cycle_mark(db, creditor, s->name, m,
-			        ctl->today, &err) != 0)
-				return ctl_fail(CTL_INTERNAL, &err,
-				    "could not record the step %s of %s",
-				    s->name, mon);
-			ran++;
-		}
-	}
 	if (ran == 0)
 		printf("cycle: nothing due on %s\n",
 		    sepa_date_iso(day, ctl->today));

@@ -1,5 +1,6 @@
 /*
- * cmd_mandate.c - `sepactl mandate show|list|change-account|terminate`:
+ * cmd_mandate.c - `sepactl mandate show|list|change-account|change-rum|
+ * terminate`:
  * the operator's view of a mandate and the two changes a family asks for
  * by post (new bank details, termination letter). The work is done by
  * store_mandate.c; this file parses, validates with the lib and prints.
@@ -122,6 +123,15 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	printf("mandate: %s\n", info.rum);
 	printf("family: %s, %s\n", info.family_ref, info.payer_name);
 	printf("signed on: %s\n", sepa_date_iso(d1, info.signed_on));
+	if (info.collected_before.year != 0 || info.presented_before) {
+		printf("before sepad:");
+		if (info.collected_before.year != 0)
+			printf(" last collected on %s",
+			    sepa_date_iso(d1, info.collected_before));
+		printf("%s%s\n", info.collected_before.year != 0 ? "," : "",
+		    info.presented_before ? " presented (next debit RCUR)"
+		                          : " never presented");
+	}
 	printf("state: %s", info.state);
 	if (info.reason[0] != '\0')
 		printf(" (%s)", info.reason);
@@ -470,6 +480,41 @@ mandate_terminate(struct ctl *ctl, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* mandate change-rum OLD NEW --received DATE */
+static int
+mandate_change_rum(struct ctl *ctl, int argc, char **argv)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct mandate_rum_result res;
+	sepa_date received;
+	sepa_rules rules;
+	struct db *db;
+	int64_t cred;
+	int rc;
+
+	if (argc != 5 || strcmp(argv[3], "--received") != 0) {
+		log_warnx("mandate change-rum needs OLD NEW --received DATE");
+		return CTL_USAGE;
+	}
+	if ((rc = mandate_date(&received, "--received", argv[4])) != CTL_OK ||
+	    (rc = mandate_open(ctl, &db, &cred, &rules)) != CTL_OK)
+		return rc;
+	if (store_mandate_change_rum(db, cred, argv[1], argv[2], received,
+	        ctl->today, &res, &err) != 0)
+		return ctl_fail(mandate_status(&err), &err,
+		    "could not change the RUM of mandate %s", argv[1]);
+	printf("mandate %s is now %s\n", res.old_rum, res.new_rum);
+	if (res.presented)
+		printf("mandate %s: its next debit declares the old RUM %s "
+		       "(OrgnlMndtId), once\n",
+		    res.new_rum, res.old_rum);
+	else
+		printf("mandate %s: never presented to the bank, nothing to "
+		       "declare\n",
+		    res.new_rum);
+	return CTL_OK;
+}
+
 int
 cmd_mandate(struct ctl *ctl, int argc, char **argv)
 {
@@ -480,12 +525,14 @@ cmd_mandate(struct ctl *ctl, int argc, char **argv)
 	    {"show", mandate_show},
 	    {"list", mandate_list},
 	    {"change-account", mandate_change},
+	    {"change-rum", mandate_change_rum},
 	    {"terminate", mandate_terminate},
 	};
 
 	if (argc < 2) {
-		log_warnx("mandate needs show, list, change-account or "
-		          "terminate");
+		log_warnx(
+		    "mandate needs show, list, change-account, change-rum "
+		    "or terminate");
 		return CTL_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)

@@ -253,7 +253,7 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 		status = rc == SEPA_ESTATE ? CTL_REFUSED : CTL_INTERNAL;
 		goto cleanup;
 	}
-	rc = store_invoice_each(db, cred, month, send_one, &c, &err);
+	rc = store_invoice_each(db, cred, month, false, send_one, &c, &err);
 	store_mail_end(c.db, cred);
 	/* the interrupted ones of this month are counted as they are met */
 	log_debug("%" PRId64 " interrupted e-mails flagged", stale);

@@ -16,12 +16,16 @@
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "sepa/reasons.h"
+#include "sepa/rules.h"
 #include "afile.h"
 #include "commands.h"
+#include "config.h"
 #include "ctl.h"
 #include "htmlout.h"
 #include "log.h"
+#include "store_credit.h"
 #include "store_creditor.h"
+#include "store_ledger.h"
 #include "store_recovery.h"
 #include "store_report.h"
 #include "store_returns.h"
@@ -117,12 +121,41 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 int
 cmd_recovery(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc != 2 || strcmp(argv[1], "export") != 0) {
-		log_warnx(
-		    "recovery needs export (see sepactl recovery --help)");
-		return CTL_USAGE;
+	if (argc == 2 && strcmp(argv[1], "export") == 0)
+		return ctl_recovery_export(ctl);
+	if (argc == 2 && strcmp(argv[1], "refunds") == 0)
+		return ctl_refund_export(ctl);
+	log_warnx("recovery needs export or refunds (see sepactl recovery "
+	          "--help)");
+	return CTL_USAGE;
+}
+
+int
+ctl_refund_export(struct ctl *ctl)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	sepa_rules rules;
+	struct db *db;
+	int64_t cred, count, total;
+	int rc;
+
+	if (config_rules(&ctl->cfg, &rules, &err) != 0)
+		return ctl_fail(CTL_REFUSED, &err, "cannot list the refunds");
+	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
+		return rc;
+	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &rules,
+	        ctl->today, &path, &count, &total, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not list the credits to refund");
+	if (path == NULL) {
+		printf("no credit to refund\n");
+		return CTL_OK;
 	}
-	return ctl_recovery_export(ctl);
+	printf("%s: %" PRId64 " credit%s to refund, %s EUR\n", path, count,
+	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	free(path);
+	return CTL_OK;
 }
 
 int
@@ -137,8 +170,9 @@ ctl_recovery_export(struct ctl *ctl)
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
 	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
-	        ctl->cfg.represent_on_next_invoice, ctl->today, &path, &count,
-	        &total, &err) != 0)
+	        ctl->cfg.represent_on_next_invoice,
+	        ctl->cfg.recovery_grace_days, ctl->today, &path, &count, &total,
+	        &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not export the recovery");
 	if (path == NULL) {
@@ -170,6 +204,13 @@ report_text(FILE *fp, const struct report *r, const char *creditor)
 	    r->presented, sepa_money_xml(a, r->presented_cents));
 	fprintf(fp, "collections settled: %" PRId64 ", %s EUR\n", r->settled,
 	    sepa_money_xml(a, r->settled_cents));
+	fprintf(fp, "  confirmed by the bank: %" PRId64 ", %s EUR\n",
+	    r->settled - r->presumed,
+	    sepa_money_xml(a, r->settled_cents - r->presumed_cents));
+	fprintf(fp,
+	    "  presumed (not returned in time, no bank answer): %" PRId64
+	    ", %s EUR\n",
+	    r->presumed, sepa_money_xml(a, r->presumed_cents));
 	fprintf(fp,
 	    "collections cancelled (file refused by the bank): %" PRId64 "\n",
 	    r->cancelled);
@@ -184,6 +225,70 @@ report_text(FILE *fp, const struct report *r, const char *creditor)
 	fprintf(fp, "mandates terminated: %" PRId64 "\n", r->terminated);
 	fprintf(fp, "sent to recovery: %" PRId64 " invoices, %s EUR\n",
 	    r->recovery, sepa_money_xml(a, r->recovery_cents));
+}
+
+/* The sums of the months printed so far, for the total line. */
+struct report_sums {
+	FILE *fp;
+	int64_t sum[LB_NCOLS];
+};
+
+static void
+report_balance_line(FILE *fp, const char *label, const int64_t *v)
+{
+	char a[SEPA_MONEY_BUFSZ];
+
+	fprintf(fp, "  %-7s %5" PRId64, label, v[LB_INVOICES]);
+	for (int c = LB_BILLED; c < LB_NCOLS; c++)
+		fprintf(fp, " %12s", sepa_money_xml(a, v[c]));
+	fputc('\n', fp);
+}
+
+static void
+report_balance_month(void *arg, const char *const *cols)
+{
+	struct report_sums *s = arg;
+	int64_t v[LB_NCOLS] = {0};
+
+	for (int c = LB_INVOICES; c < LB_NCOLS; c++) {
+		v[c] = strtoll(cols[c], NULL, 10);
+		s->sum[c] += v[c];
+	}
+	report_balance_line(s->fp, cols[LB_MONTH], v);
+}
+
+/*
+ * Every euro billed, by billed month up to `month` (migration 033): where
+ * it is now, and what is left unexplained (the difference, which must be
+ * 0).
+ */
+static int
+report_balance(FILE *fp, struct db *db, int64_t cred, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct report_sums s = {.fp = fp};
+
+	fputs("balance by billed month: billed = settled by debit + paid by "
+	      "other means + credits\n  + refunded + credit carried + unpaid + "
+	      "in recovery + being collected (EUR)\n",
+	    fp);
+	fprintf(fp,
+	    "  %-7s %5s %12s %12s %12s %12s %12s %12s %12s %12s %12s "
+	    "%12s\n",
+	    "month", "inv.", "billed", "debit", "other", "credits", "refunded",
+	    "carried", "unpaid", "recovery", "collecting", "difference");
+	if (store_ledger_balance(
+	        db, cred, month, report_balance_month, &s, &err) != 0)
+		return ctl_fail(
+		    CTL_INTERNAL, &err, "could not read the balance");
+	report_balance_line(fp, "total", s.sum);
+	if (s.sum[LB_DIFFERENCE] != 0)
+		fprintf(fp,
+		    "the balance does not add up: %s EUR unexplained; "
+		    "see sepactl family show for the families concerned\n",
+		    sepa_money_xml(
+		        (char[SEPA_MONEY_BUFSZ]){0}, s.sum[LB_DIFFERENCE]));
+	return CTL_OK;
 }
 
 static void
@@ -217,6 +322,10 @@ report_html(FILE *fp, const struct report *r, const char *creditor)
 	    "<tr><th>collections settled</th><td class=\"n\">%" PRId64
 	    "</td><td class=\"n\">%s EUR</td></tr>\n",
 	    r->settled, sepa_money_xml(a, r->settled_cents));
+	fprintf(fp,
+	    "<tr><th>&#8230; presumed (no bank answer)</th><td class=\"n\">"
+	    "%" PRId64 "</td><td class=\"n\">%s EUR</td></tr>\n",
+	    r->presumed, sepa_money_xml(a, r->presumed_cents));
 	fprintf(fp,
 	    "<tr><th>cancelled (file refused)</th><td class=\"n\">%" PRId64
 	    "</td><td></td></tr>\n",
@@ -308,6 +417,10 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not read the report");
 	report_text(stdout, &rep, ctl->cfg.cred_name);
+	if ((rc = report_balance(stdout, db, cred, month)) != CTL_OK) {
+		store_report_free(&rep);
+		return rc;
+	}
 	if (html != NULL) {
 		char *tmp = NULL;
 		FILE *fp;

@@ -31,6 +31,8 @@ static const struct ctl_command ctl_command_table[] = {
         "one transaction: records stored, matched on EndToEndId (checked\n"
         "against MsgId, PmtInfId, mandate and amount), collections and\n"
         "invoices updated, the two-rejects and dead-account rules applied;\n"
+        "a camt credit booking of one of our files or payment blocks (MsgId\n"
+        "or PmtInfId) settles its collections, less those rejected before;\n"
         "what cannot be applied goes to the quarantine (sepactl quarantine).\n"
         "A camt.052 is refused (intraday: its entries may still be pending).\n"
         "The same file twice changes nothing; a refused file changes nothing.\n"
@@ -47,12 +49,13 @@ static const struct ctl_command ctl_command_table[] = {
         "records; exit status 1. A file without XML namespace is printed\n"
         "with a warning.\n",
         cmd_inspect},
-    {"mandate", "show|list|change-account|terminate ...",
+    {"mandate", "show|list|change-account|change-rum|terminate ...",
         "the families' mandates",
         "  mandate show RUM\n"
         "  mandate list [--status STATUS] [--csv]\n"
         "  mandate change-account RUM --iban IBAN [--bic BIC] --received DATE\n"
         "      [--sent DATE]\n"
+        "  mandate change-rum OLD NEW --received DATE\n"
         "  mandate terminate RUM --received DATE [--immediate]\n\n"
         "show RUM: family, state, accounts over time (masked IBANs), last and\n"
         "next collection (FRST/RCUR, amendment; or why there is none), rejects\n"
@@ -65,6 +68,9 @@ static const struct ctl_command ctl_command_table[] = {
         "from M; later, from M+1; never a month whose file is already made.\n"
         "Two changes for the same month: the last one wins. A suspended\n"
         "mandate becomes active again.\n"
+        "change-rum: the mandate's reference becomes NEW (a valid RUM no\n"
+        "mandate holds or held); the next debit of a mandate the bank knows\n"
+        "declares the old one (OrgnlMndtId), once.\n"
         "terminate: the family's letter. Received before\n"
         "mandates.letter_deadline (30 June), the mandate ends on 31 August of\n"
         "this school year, later on 31 August of the next; --immediate ends\n"
@@ -78,7 +84,8 @@ static const struct ctl_command ctl_command_table[] = {
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n",
         cmd_payment},
-    {"invoice", "run --month YYYY-MM", "bill that month's consumption",
+    {"invoice", "run --month YYYY-MM [--dry-run] | show NUMBER",
+        "bill that month's consumption, or show one invoice",
         "invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
         "child, service and unit price, regularisations of earlier months\n"
@@ -86,9 +93,37 @@ static const struct ctl_command ctl_command_table[] = {
         "collection.due_day, moved later when the notice would come less than\n"
         "collection.prenotification_days before it. One transaction; a month\n"
         "already invoiced is left as it is. The notices (avis d'echeance) go\n"
-        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge,\n"
-        "and as PDF to OUTBOX/notices/pdf/ (see sepactl notices --help).\n",
+        "to OUTBOX/notices/YYYY-MM/ with notices-YYYY-MM.csv for mail merge;\n"
+        "a notice is stored when first written and always written again with\n"
+        "the same bytes, and as PDF to OUTBOX/notices/pdf/ (see sepactl notices\n"
+        "--help).\n"
+        "--dry-run: compute the month exactly as the run would, in a\n"
+        "transaction rolled back, and print the families billed, the invoices\n"
+        "and their total, the total per service (with its change against the\n"
+        "month before) and per bracket, the reminders and credits, the lines\n"
+        "without tariff and the 10 largest invoices. No notice, no event,\n"
+        "nothing stored.\n"
+        "\n"
+        "invoice show NUMBER: the invoice, its lines (consumption,\n"
+        "regularisations, reminders, credits), its history (issued, debited,\n"
+        "what the bank said, reminded on, paid by other means, sent to\n"
+        "recovery, credit used) and what became of what it billed.\n"
+        "Refused (1): an unknown number.\n",
         cmd_invoice},
+    {"family", "show REF | list [--unpaid] [--csv]",
+        "a family's ledger, or the list of families",
+        "family show REF: the family (address, tariff bracket), its mandates\n"
+        "(state, masked account), each invoice with its history (issued,\n"
+        "debited, rejected or returned with the reason, presumed settled,\n"
+        "reminded on, paid by other means, sent to recovery, credit used or\n"
+        "refunded), and its balance: what it billed, settled by debit, paid\n"
+        "by other means or by credits, what it owes (and what is being\n"
+        "collected), what is in recovery, its credit to carry.\n"
+        "Refused (1): an unknown reference.\n"
+        "family list: one line per family: mandate state, invoices, owed,\n"
+        "being collected, in recovery, credit; --unpaid: only those owing\n"
+        "something or in recovery; --csv: a CSV (amounts in EUR).\n",
+        cmd_family},
     {"notices", "pdf|send --month YYYY-MM",
         "the avis d'echeance of a month as PDF, or by e-mail",
         "notices pdf --month YYYY-MM writes the notices of the invoices of\n"
@@ -103,20 +138,37 @@ static const struct ctl_command ctl_command_table[] = {
         "rest. One whose sending was interrupted (a crash) is never sent again\n"
         "by the program: it needs attention (sepactl attention list).\n",
         cmd_notices},
-    {"collect", "--month YYYY-MM", "write the pain.008 files of a month",
+    {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
+        "write the pain.008 files of a month",
+        "  collect --month YYYY-MM\n"
+        "  collect cancel MSGID --why TEXT\n\n"
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"
         "in one transaction, then write each pain.008 (validated, with its\n"
         ".sha256) into directories.outbox and mark it released. Running it\n"
         "again writes nothing new; a file recorded but not released (a crash)\n"
-        "is written again, byte for byte.\n",
+        "is written again, byte for byte. A debit whose account, date or\n"
+        "amount is not what the invoice's notice announced gets a corrected\n"
+        "notice (avis rectificatif), NUMBER-R1.txt beside the notice, listed\n"
+        "in notices/corrections-YYYY-MM.csv. An invoice whose debit the writer\n"
+        "would refuse (a name the SEPA character set cannot hold, a bad IBAN)\n"
+        "is left out before anything is recorded, moved to next month's file,\n"
+        "with an event that needs attention; the rest of the month goes out.\n"
+        "cancel: a part recorded but never released (MsgId, as status lists\n"
+        "it) is cancelled with its reason: its collections are cancelled, its\n"
+        "invoices go back to be collected (run collect --month again to record\n"
+        "them in a new part), nothing of it is ever written. Refused for a part\n"
+        "released (never cancelled), refused by the bank or cancelled, or\n"
+        "whose file stands in the outbox.\n",
         cmd_collect},
     {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
         "Run every step of the monthly cycle due on the business date (--today\n"
         "or SEPAD_TODAY) that has not run yet: the export day\n"
         "(collection.export_day) collects the month. Each step runs once per\n"
         "month; steps missed since the last run are caught up, in order. With\n"
-        "--month, only that month's due steps.\n",
+        "--month, only that month's due steps. Every cycle first settles the\n"
+        "debits neither confirmed, rejected nor returned by their due date +\n"
+        "returns.settle_after_business_days TARGET2 days (presumed settled).\n",
         cmd_cycle},
     {"quarantine",
         "list [--all] [--csv] | apply ID --end-to-end E2E | "
@@ -139,17 +191,28 @@ static const struct ctl_command ctl_command_table[] = {
         "dismiss: mark the record resolved with the reason; nothing else\n"
         "changes (a record that is not ours, settled by hand).\n",
         cmd_quarantine},
-    {"recovery", "export", "export the invoices due for recovery",
-        "Write the invoices due for recovery (unpaid after their reminder, or\n"
-        "with no active mandate) as a CSV into the outbox, with a .sha256, and\n"
-        "mark them 'recovery': each invoice goes into exactly one export.\n",
+    {"recovery", "export | refunds",
+        "export the invoices due for recovery, list the credits to refund",
+        "Write the invoices due for recovery (still unpaid after the due date\n"
+        "of the invoice that carried their reminder, plus\n"
+        "rejections.recovery_grace_days) as a CSV into the outbox, with a\n"
+        ".sha256, and mark them 'recovery': each invoice goes into exactly one\n"
+        "export. A reminder always comes first (contract art. 6).\n"
+        "\n"
+        "recovery refunds: list the credits of the families that have had no\n"
+        "invoice for billing.credit_refund_after_months (they left with a\n"
+        "credit not used up by their next invoices) as refunds-DATE-ID.csv\n"
+        "into the outbox, with a .sha256, for the treasury to refund; each\n"
+        "credit is listed once, and closed. The cycle's recovery step does\n"
+        "both.\n",
         cmd_recovery},
     {"report",
         "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",
         "the month's returns report, or the year's CAF declaration",
         "report --month YYYY-MM: collections presented and settled in the\n"
-        "month (by due date), the unpaid ones by state and reason code with\n"
-        "their labels, mandates suspended and terminated, invoices sent to\n"
+        "month (by due date; settled ones confirmed by the bank or presumed\n"
+        "after the return window), the unpaid ones by state and reason code\n"
+        "with their labels, mandates suspended and terminated, invoices sent to\n"
         "recovery; plain text on stdout, and with --html a self-contained page\n"
         "with an SVG chart.\n"
         "\n"
@@ -194,6 +257,15 @@ static const struct ctl_command ctl_command_table[] = {
         "as they were. Refused whole when an id is not an event needing\n"
         "attention, or was acknowledged already.\n",
         cmd_attention},
+    {"creditor", "change-ics NEW --from DATE", "the creditor's identifier",
+        "creditor change-ics NEW --from DATE: the creditor (the commune) has\n"
+        "a new SEPA creditor identifier from DATE. The files recorded from\n"
+        "then carry NEW, and each mandate's next debit declares the old one\n"
+        "(OrgnlCdtrSchmeId), once. sepad knows it is the same creditor: the\n"
+        "configuration may name the old ICS or the new one (set creditor.ics\n"
+        "to NEW). Refused: NEW not a valid ICS, the creditor's own already,\n"
+        "another creditor's, or DATE before a change already recorded.\n",
+        cmd_creditor},
     {"db", "start|stop", "start or stop the private PostgreSQL cluster",
         "The private cluster (database.data_dir) starts on demand and keeps\n"
         "running so that commands are fast; `db stop` stops it, `db start`\n"

@@ -43,6 +43,9 @@ int cmd_import_returns(struct ctl *ctl, int argc, char **argv);
 int cmd_recovery(struct ctl *ctl, int argc, char **argv);
 /* Export the invoices due for recovery (recovery export, cycle). */
 int ctl_recovery_export(struct ctl *ctl);
+/* List the credits of the families that left, for refund (recovery
+ * refunds, cycle). */
+int ctl_refund_export(struct ctl *ctl);
 int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_caf.c: report caf, the yearly declaration to the CAF */
 int cmd_report_caf(struct ctl *ctl, int argc, char **argv);
@@ -54,6 +57,8 @@ int cmd_attention(struct ctl *ctl, int argc, char **argv);
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */
 int cmd_status(struct ctl *ctl, int argc, char **argv);
+/* cmd_creditor.c: creditor change-ics */
+int cmd_creditor(struct ctl *ctl, int argc, char **argv);
 /* cmd_db.c */
 int cmd_db(struct ctl *ctl, int argc, char **argv);
 /* cmd_collect.c */
@@ -72,6 +77,16 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* The corrected notices of collection month `month` (collect). */
+int ctl_notice_corrections(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
+/* cmd_family.c: family show|list, and invoice show */
+int cmd_family(struct ctl *ctl, int argc, char **argv);
+/* One invoice, its lines and history (invoice show NUMBER). */
+int ctl_invoice_show(struct ctl *ctl, const char *number);
+/* Whether the cycle's invoice step of a cycle month bills now (*ready 1)
+ * or waits for the consumption (billing.wait_for_consumption). */
+int ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready);
 /* cmd_notices.c: notices pdf|send */
 int cmd_notices(struct ctl *ctl, int argc, char **argv);
 /* Write the PDF notices of a consumption month (invoice run, notices

@@ -104,6 +104,17 @@ static const struct cfg_key cfg_table[] = {
         "day of month M on which M-1 is invoiced"),
     E("billing.hour_rounding", hour_rounding, "up", cfg_rounding, true,
         "hour services: round up per child, service and day, or not"),
+    I("billing.credit_refund_after_months", CFG_INT, credit_refund_after_months,
+        3, 1, 36, true,
+        "a family's credit with no invoice for this many months is listed "
+        "for refund"),
+    I("billing.wait_for_consumption", CFG_BOOL, wait_for_consumption, 1, 0, 1,
+        true,
+        "the cycle bills a month once a consumption file of that month is "
+        "imported"),
+    I("billing.wait_for_consumption_days", CFG_INT, consumption_wait_days, 10,
+        0, 28, true,
+        "days after the invoice day the cycle waits, then bills what it has"),
     I("mandates.account_change_cutoff_day", CFG_INT, account_change_cutoff_day,
         5, 1, 28, true,
         "last day of month M an account change applies to M's collection"),
@@ -143,10 +154,18 @@ static const struct cfg_key cfg_table[] = {
     S("rejections.dead_account_codes", CFG_CODES, dead_account_codes,
         "AC01 AC04 AC06 AG01 MD01 MD07 DNOR SL01", true,
         "reason codes that suspend the mandate until new bank details"),
+    I("rejections.recovery_grace_days", CFG_INT, recovery_grace_days, 0, 0, 365,
+        true,
+        "days after a reminder's due date before an unpaid invoice goes to "
+        "recovery"),
     I("returns.accept_unqualified", CFG_BOOL, returns_accept_unqualified, 0, 0,
         1, true,
         "import bank files whose XML has no namespace (message version "
         "unknown)"),
+    I("returns.settle_after_business_days", CFG_INT, settle_after_days, 5, 0,
+        30, true,
+        "TARGET2 days after the due date a debit the bank did not answer is "
+        "presumed settled"),
     E("import.encoding", import_encoding, "UTF-8", cfg_encoding, true,
         "encoding of imported CSV files"),
     S("documents.logo", CFG_PATH, doc_logo, "", true,
@@ -921,6 +940,11 @@ config_rules(const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err)
 	r.due_day = cfg->due_day;
 	r.prenotification_days = cfg->prenotification_days;
 	r.bank_lead_days = cfg->bank_lead_days;
+	r.settle_after_days = cfg->settle_after_days;
+	r.recovery_grace_days = cfg->recovery_grace_days;
+	r.credit_refund_after_months = cfg->credit_refund_after_months;
+	r.wait_for_consumption = cfg->wait_for_consumption;
+	r.consumption_wait_days = cfg->consumption_wait_days;
 	*rules = r;
 	return sepa_rules_check(rules, err);
 }

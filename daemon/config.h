@@ -56,6 +56,9 @@ struct sepad_config {
 
 	int invoice_day;
 	int hour_rounding; /* enum config_rounding */
+	int credit_refund_after_months;
+	int wait_for_consumption; /* bool */
+	int consumption_wait_days;
 
 	int account_change_cutoff_day;
 	int lapse_months;
@@ -76,7 +79,9 @@ struct sepad_config {
 	int max_rejects_per_school_year;
 	struct config_strlist creditor_side_codes;
 	struct config_strlist dead_account_codes;
+	int recovery_grace_days;
 	bool returns_accept_unqualified; /* bank files without a namespace */
+	int settle_after_days; /* TARGET2 days after the due date */
 
 	int import_encoding; /* enum config_encoding */
 

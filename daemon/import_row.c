@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sepa/caf.h"
 #include "sepa/csv.h"
@@ -20,6 +21,8 @@
 #include "sepa/iban.h"
 #include "sepa/ident.h"
 #include "sepa/money.h"
+#include "sepa/pain008.h"
+#include "sepa/text.h"
 #include "import_row.h"
 #include "log.h"
 
@@ -28,9 +31,11 @@ static const struct import_row_kind import_row_kinds[] = {
     [IMPORT_FAMILIES] = {"families", 8,
         {{"family_ref", 1}, {"payer_name", 1}, {"street", 0}, {"postcode", 0},
             {"city", 1}, {"country", 1}, {"email", 0}, {"bracket", 1}}},
-    [IMPORT_MANDATES] = {"mandates", 5,
+    /* last_collected_on and sequence: the history of a mandate that
+     * another software debited (migration 035) */
+    [IMPORT_MANDATES] = {"mandates", 7,
         {{"rum", 1}, {"family_ref", 1}, {"iban", 1}, {"bic", 0},
-            {"signed_on", 1}}},
+            {"signed_on", 1}, {"last_collected_on", 0}, {"sequence", 0}}},
     [IMPORT_TARIFFS] = {"tariffs", 7,
         {{"service", 1}, {"bracket", 1}, {"unit", 1}, {"price", 1},
             {"valid_from", 1}, {"caf_activity", 0}, {"label", 0}}},
@@ -280,7 +285,8 @@ import_row_email(struct import_row_ctx *r, size_t k)
  */
 struct import_row_fields {
 	const char *v[IMPORT_ROW_MAX_COLS];
-	char date[SEPA_DATE_BUFSZ], num[32], cc[3], birth[SEPA_DATE_BUFSZ];
+	char date[SEPA_DATE_BUFSZ], date2[SEPA_DATE_BUFSZ], num[32], cc[3];
+	char birth[SEPA_DATE_BUFSZ], seq[8];
 	char iban[SEPA_IBAN_BUFSZ], bic[SEPA_BIC_BUFSZ];
 };
 
@@ -320,14 +326,42 @@ import_row_birth(struct import_row_ctx *r, size_t k, sepa_date on,
 	*v = sepa_date_iso(f->birth, b);
 }
 
+/*
+ * A text the pain.008 writer will need (the payer's name, street,
+ * postcode, town): refused when no file could carry it, by the writer's
+ * own check (sepa_pain008_check_text: reduced to the SEPA character set,
+ * Cyrillic and Greek spelt in Latin letters first, with the flags collect
+ * writes with), so that nothing reaches a month's file that the file
+ * cannot hold.
+ */
+static const char *
+import_row_writable(struct import_row_ctx *r, size_t k, const char *s,
+    enum sepa_pain008_text which)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+	char why[sizeof(e.msg) + 48];
+
+	if (s == NULL ||
+	    sepa_pain008_check_text(which, s, SEPA_TEXT_DEFAULT, NULL, 0, &e) ==
+	        0)
+		return s;
+	snprintf(why, sizeof(why), "no pain.008 can carry it: %s", e.msg);
+	import_row_bad(r, k, why);
+	return NULL;
+}
+
 static void
 import_row_check_family(struct import_row_ctx *r, struct import_row_fields *f)
 {
 	f->v[0] = import_row_text(r, 0);
-	f->v[1] = import_row_text(r, 1);
-	f->v[2] = import_row_opt_text(r, 2);
-	f->v[3] = import_row_opt_text(r, 3);
-	f->v[4] = import_row_text(r, 4);
+	f->v[1] =
+	    import_row_writable(r, 1, import_row_text(r, 1), SEPA_PAIN008_NAME);
+	f->v[2] = import_row_writable(
+	    r, 2, import_row_opt_text(r, 2), SEPA_PAIN008_STREET);
+	f->v[3] = import_row_writable(
+	    r, 3, import_row_opt_text(r, 3), SEPA_PAIN008_POSTCODE);
+	f->v[4] =
+	    import_row_writable(r, 4, import_row_text(r, 4), SEPA_PAIN008_TOWN);
 	import_row_country(r, 5, f->cc);
 	f->v[5] = f->cc;
 	import_row_email(r, 6);
@@ -335,10 +369,71 @@ import_row_check_family(struct import_row_ctx *r, struct import_row_fields *f)
 	f->v[7] = import_row_text(r, 7);
 }
 
+/* A date column that must not be after the business date. */
+static int
+import_row_past_date(
+    struct import_row_ctx *r, size_t k, char out[SEPA_DATE_BUFSZ], sepa_date *d)
+{
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (import_row_date(r, k, out) != 0)
+		return -1;
+	sepa_date_parse(d, out, &e);
+	if (sepa_date_cmp(*d, r->today) > 0) {
+		char why[64], td[SEPA_DATE_BUFSZ];
+
+		snprintf(why, sizeof(why), "after the business date %s",
+		    sepa_date_iso(td, r->today));
+		import_row_bad(r, k, why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The history a mandate brings from the software sepad replaces
+ * (migration 035): the last debit it made, not before the signature nor
+ * after today, and FRST or RCUR (any case); absent: NULL.
+ */
+static void
+import_row_check_history(struct import_row_ctx *r, struct import_row_fields *f,
+    int signed_ok, sepa_date signed_on)
+{
+	const char *seq = import_row_field(r, 6);
+	sepa_date last;
+
+	f->v[5] = NULL;
+	if (import_row_field(r, 5)[0] != '\0' &&
+	    import_row_past_date(r, 5, f->date2, &last) == 0) {
+		if (signed_ok && sepa_date_cmp(last, signed_on) < 0) {
+			char why[80];
+
+			snprintf(why, sizeof(why),
+			    "before the signature date %s", f->date);
+			import_row_bad(r, 5, why);
+		}
+		f->v[5] = f->date2;
+	}
+	f->v[6] = NULL;
+	if (seq[0] == '\0')
+		return;
+	if (strlen(seq) != 4 ||
+	    (strcasecmp(seq, "FRST") != 0 && strcasecmp(seq, "RCUR") != 0)) {
+		import_row_bad(r, 6, "sequence must be FRST or RCUR");
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		f->seq[i] = (char)(seq[i] & ~0x20);
+	f->seq[4] = '\0';
+	f->v[6] = f->seq;
+}
+
 static void
 import_row_check_mandate(struct import_row_ctx *r, struct import_row_fields *f)
 {
 	sepa_error e = SEPA_ERROR_INIT;
+	sepa_date signed_on = {0, 0, 0};
+	int signed_ok;
 
 	if (sepa_id_validate(import_row_field(r, 0), "RUM", &e) != 0)
 		import_row_bad(r, 0, import_row_reason(e.msg));
@@ -353,19 +448,9 @@ import_row_check_mandate(struct import_row_ctx *r, struct import_row_fields *f)
 	        0)
 		import_row_bad(r, 3, import_row_reason(e.msg));
 	f->v[3] = f->bic[0] ? f->bic : NULL;
-	if (import_row_date(r, 4, f->date) == 0) {
-		sepa_date d;
-
-		sepa_date_parse(&d, f->date, &e);
-		if (sepa_date_cmp(d, r->today) > 0) {
-			char why[64], td[SEPA_DATE_BUFSZ];
-
-			snprintf(why, sizeof(why), "after the business date %s",
-			    sepa_date_iso(td, r->today));
-			import_row_bad(r, 4, why);
-		}
-	}
+	signed_ok = import_row_past_date(r, 4, f->date, &signed_on) == 0;
 	f->v[4] = f->date;
+	import_row_check_history(r, f, signed_ok, signed_on);
 }
 
 static void

@@ -2,7 +2,10 @@
  * notice.c - the pre-notifications (avis d'échéance): one plain-text
  * UTF-8 notice per invoice, in French, and a CSV of them all for mail
  * merge. Amounts via sepa_money_fr, accounts masked via sepa_iban_mask:
- * a notice never shows a full IBAN.
+ * a notice never shows a full IBAN. A notice is stored when first written
+ * and always written again from what was stored (migration 034); when
+ * its debit no longer has the amount, date or account it states, a
+ * corrected notice (avis rectificatif) follows it.
  */
 #define _GNU_SOURCE /* syncfs */
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "sepa/date.h"
+#include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/money.h"
@@ -22,6 +26,7 @@
 #include "log.h"
 #include "notice.h"
 #include "store_invoice.h"
+#include "store_notice.h"
 
 static const char *const notice_months[] = {"janvier", "février", "mars",
     "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -63,7 +68,7 @@ notice_month_fr(char *buf, size_t size, sepa_month m)
 }
 
 /* 12000 -> "12", 2500 -> "2,5", 1250 -> "1,25". */
-static void
+void
 notice_qty(char *buf, size_t size, int64_t milli)
 {
 	int64_t a = milli < 0 ? -milli : milli;
@@ -116,12 +121,14 @@ notice_lines(FILE *fp, const struct invoice_doc *doc, enum invoice_line_kind k)
 
 		if (l->kind != k)
 			continue;
-		if (k == INVOICE_LINE_REMINDER) {
+		if (k == INVOICE_LINE_REMINDER || k == INVOICE_LINE_CREDIT) {
 			char text[160];
 
 			notice_month_fr(mo, sizeof(mo), l->reminded_month);
 			snprintf(text, sizeof(text),
-			    "Facture %s (%s) restée impayée",
+			    k == INVOICE_LINE_REMINDER
+			        ? "Facture %s (%s) restée impayée"
+			        : "Montant créditeur de la facture %s (%s)",
 			    l->reminded_number, mo);
 			notice_amount_row(fp, text, 0, l->amount_cents);
 			continue;
@@ -259,6 +266,12 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 		fprintf(fp, "\nRappels (factures précédentes impayées)\n");
 		notice_lines(fp, doc, INVOICE_LINE_REMINDER);
 	}
+	if (notice_has(doc, INVOICE_LINE_CREDIT)) {
+		fprintf(fp,
+		    "\nDéductions (montants créditeurs des factures "
+		    "précédentes)\n");
+		notice_lines(fp, doc, INVOICE_LINE_CREDIT);
+	}
 	fputc('\n', fp);
 	notice_amount_row(fp, "Total", 1, doc->total_cents);
 	if (doc->paid_cents > 0) {
@@ -275,11 +288,22 @@ notice_write(FILE *fp, const struct notice_creditor *cred,
 
 /* ------------------------------------------------------ the month's set */
 
+/*
+ * What a month's notices share. A notice is written once from the
+ * invoice's data and stored (store_notice.c, migration 034); every later
+ * writing of the month takes the stored bytes, so a notice never changes
+ * once sent, whatever the family's data became.
+ */
 struct notice_ctx {
 	const struct notice_creditor *cred;
+	FILE *stage; /* the notices to store (store_notice_stage) */
 	const char *dir; /* the temporary directory */
-	FILE *csv;
-	int64_t count;
+	FILE *csv; /* the month's mail merge */
+	const char *fixpath; /* corrections-YYYY-MM.csv */
+	struct afile fix; /* opened at the first corrected notice */
+	int64_t count, corrected;
+	sepa_month months[24]; /* the billed months a correction touched */
+	size_t nmonths;
 };
 
 /* A field of the mail-merge CSV (';'-separated, LF line ends). */
@@ -289,20 +313,145 @@ notice_csv_field(FILE *fp, const char *s, int last)
 	csvout_field_sep(fp, s, ';', "\n", last != 0);
 }
 
+/* The address on one line, as the mail merge wants it. */
+static void
+notice_csv_address(FILE *fp, const char *building, const char *street,
+    const char *postcode, const char *town)
+{
+	char addr[512];
+
+	snprintf(addr, sizeof(addr), "%s%s%s, %s %s", building,
+	    building[0] != '\0' ? " " : "", street, postcode, town);
+	notice_csv_field(fp, addr, 0);
+}
+
+/* Text written into memory by `put`: *out (free it), or an error. */
 static int
-notice_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
+notice_in_memory(char **out,
+    int (*put)(FILE *fp, const void *a, const void *b, sepa_error *err),
+    const void *a, const void *b, sepa_error *err)
+{
+	size_t len = 0;
+	FILE *fp = open_memstream(out, &len);
+	int rc;
+
+	if (fp == NULL)
+		fatal("open_memstream");
+	rc = put(fp, a, b, err);
+	if (fclose(fp) != 0 && rc == 0)
+		rc = sepa_error_set(err, SEPA_EIO, "could not write a notice");
+	return rc;
+}
+
+static int
+notice_put_text(FILE *fp, const void *cred, const void *doc, sepa_error *err)
+{
+	return notice_write(fp, cred, doc, err);
+}
+
+static int
+notice_put_row(FILE *fp, const void *unused, const void *d, sepa_error *err)
+{
+	const struct invoice_doc *doc = d;
+	char am[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ],
+	    mask[SEPA_IBAN_MASK_BUFSZ];
+
+	(void)unused;
+	(void)err;
+	notice_csv_field(fp, doc->number, 0);
+	notice_csv_field(fp, doc->family_ref, 0);
+	notice_csv_field(fp, doc->payer, 0);
+	notice_csv_address(
+	    fp, doc->building, doc->street, doc->postcode, doc->town);
+	notice_csv_field(fp, doc->email, 0);
+	csvout_number_sep(
+	    fp, sepa_money_fr(am, doc->total_cents), ';', "\n", false);
+	notice_csv_field(fp, sepa_date_fr(day, doc->due_on), 0);
+	notice_csv_field(
+	    fp, doc->has_mandate ? sepa_iban_mask(mask, doc->iban) : "", 0);
+	notice_csv_field(fp, doc->has_mandate ? doc->rum : "", 0);
+	notice_csv_field(fp,
+	    doc->has_mandate && doc->total_cents - doc->paid_cents > 0 ? "yes"
+	                                                               : "no",
+	    1);
+	return 0;
+}
+
+/* Stage a notice written now: its text, its CSV row, what it states. */
+static int
+notice_stage(struct notice_ctx *ctx, struct notice_row *n, char *text,
+    char *row, sepa_error *err)
+{
+	char sha[SEPA_SHA256_HEX_BUFSZ];
+	int rc;
+
+	if ((rc = sepa_sha256_buf(text, strlen(text), sha, err)) == 0) {
+		n->content = text;
+		n->merge_row = row;
+		n->sha256 = sha;
+		rc = store_notice_stage(ctx->stage, n, err);
+	}
+	free(text);
+	free(row);
+	return rc;
+}
+
+/* A notice not written before: rendered, and staged to be stored. */
+static int
+notice_render(const struct invoice_doc *doc, void *arg, sepa_error *err)
 {
 	struct notice_ctx *ctx = arg;
-	char *path = NULL, addr[512], am[SEPA_MONEY_BUFSZ], d[SEPA_DATE_BUFSZ],
-	     mask[SEPA_IBAN_MASK_BUFSZ];
+	char *text = NULL, *row = NULL, name[64];
+	struct notice_row n = {.invoice_id = doc->id,
+	    .file_name = name,
+	    .amount_cents = doc->total_cents - doc->paid_cents,
+	    .due_on = doc->due_on,
+	    .iban = doc->has_mandate ? doc->iban : "",
+	    .rum = doc->has_mandate ? doc->rum : "",
+	    .reason = ""};
+
+	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
+	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
+	    strlen(doc->number) > 40)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "invoice number \"%s\" cannot be a file name", doc->number);
+	snprintf(name, sizeof(name), "%s.txt", doc->number);
+	if (notice_in_memory(&text, notice_put_text, ctx->cred, doc, err) !=
+	        0 ||
+	    notice_in_memory(&row, notice_put_row, NULL, doc, err) != 0) {
+		free(text);
+		free(row);
+		return err->code != 0 ? err->code : SEPA_EIO;
+	}
+	return notice_stage(ctx, &n, text, row, err);
+}
+
+/* The corrections CSV, opened with its header at the first one. */
+static int
+notice_fix_open(struct notice_ctx *ctx, sepa_error *err)
+{
+	int rc;
+
+	if (ctx->fix.fp != NULL)
+		return 0;
+	if ((rc = afile_open(&ctx->fix, ctx->fixpath, AFILE_MODE, err)) != 0)
+		return rc;
+	fputs("number;family_ref;payer;address;email;total;due_date;iban;rum;"
+	      "direct_debit;replaces;reason\n",
+	    ctx->fix.fp);
+	return 0;
+}
+
+/* A stored notice into the month's directory and its CSV. */
+static int
+notice_put(const struct notice_row *n, void *arg, sepa_error *err)
+{
+	struct notice_ctx *ctx = arg;
+	char *path = NULL;
 	FILE *fp = NULL;
 	int rc = 0, fd = -1;
 
-	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
-	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.')
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "invoice number \"%s\" cannot be a file name", doc->number);
-	xasprintf(&path, "%s/%s.txt", ctx->dir, doc->number);
+	xasprintf(&path, "%s/%s", ctx->dir, n->file_name);
 	/* a name, an address, an amount: AFILE_MODE whatever the umask */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	         AFILE_MODE)) < 0 ||
@@ -311,54 +460,87 @@ notice_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 		    path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		goto cleanup;
-	}
-	if ((rc = notice_write(fp, ctx->cred, doc, err)) != 0)
-		goto cleanup;
-	if (fclose(fp) != 0) {
-		fp = NULL;
+	} else if (fputs(n->content, fp) == EOF || fclose(fp) != 0) {
 		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
 		    path, strerror(errno));
-		goto cleanup;
 	}
-	fp = NULL;
-	snprintf(addr, sizeof(addr), "%s%s%s, %s %s", doc->building,
-	    doc->building[0] != '\0' ? " " : "", doc->street, doc->postcode,
-	    doc->town);
-	notice_csv_field(ctx->csv, doc->number, 0);
-	notice_csv_field(ctx->csv, doc->family_ref, 0);
-	notice_csv_field(ctx->csv, doc->payer, 0);
-	notice_csv_field(ctx->csv, addr, 0);
-	notice_csv_field(ctx->csv, doc->email, 0);
-	csvout_number_sep(
-	    ctx->csv, sepa_money_fr(am, doc->total_cents), ';', "\n", false);
-	notice_csv_field(ctx->csv, sepa_date_fr(d, doc->due_on), 0);
-	notice_csv_field(ctx->csv,
-	    doc->has_mandate ? sepa_iban_mask(mask, doc->iban) : "", 0);
-	notice_csv_field(ctx->csv, doc->has_mandate ? doc->rum : "", 0);
-	notice_csv_field(ctx->csv,
-	    doc->has_mandate && doc->total_cents - doc->paid_cents > 0 ? "yes"
-	                                                               : "no",
-	    1);
-	ctx->count++;
-cleanup:
-	if (fp != NULL)
-		fclose(fp);
 	free(path);
+	if (rc != 0)
+		return rc;
+	if (n->version > 0) {
+		if ((rc = notice_fix_open(ctx, err)) != 0)
+			return rc;
+		fputs(n->merge_row, ctx->fix.fp);
+		ctx->corrected++;
+		return 0;
+	}
+	fputs(n->merge_row, ctx->csv);
+	ctx->count++;
+	return 0;
+}
+
+/* Render the notices not written yet and store them. */
+static int
+notice_store_new(struct db *db, int64_t creditor_id, struct notice_ctx *ctx,
+    sepa_month month, sepa_date today, sepa_error *err)
+{
+	int64_t added;
+	int rc;
+
+	if ((ctx->stage = tmpfile()) == NULL)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not create a temporary file: %s", strerror(errno));
+	rc = store_invoice_each(
+	    db, creditor_id, month, true, notice_render, ctx, err);
+	if (rc == 0)
+		rc = store_notice_add(
+		    db, creditor_id, today, ctx->stage, &added, err);
+	fclose(ctx->stage);
+	ctx->stage = NULL;
 	return rc;
+}
+
+/* Sync the new directory, then put it in place of the old one. */
+static int
+notice_swap(const char *base, const char *tmp, const char *final,
+    const char *old, sepa_error *err)
+{
+	int fd;
+
+	if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syncfs(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return sepa_error_set(err, SEPA_EIO, "could not sync %s: %s",
+		    tmp, strerror(errno));
+	}
+	close(fd);
+	if (rename(final, old) != 0 && errno != ENOENT)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not move the previous notices %s aside: %s", final,
+		    strerror(errno));
+	if (rename(tmp, final) != 0) {
+		int e = errno;
+
+		rename(old, final);
+		return sepa_error_set(
+		    err, SEPA_EIO, "could not rename %s: %s", tmp, strerror(e));
+	}
+	afile_rmdir(old);
+	return afile_sync_dir(base, err);
 }
 
 int
 notice_write_month(struct db *db, int64_t creditor_id,
     const struct notice_creditor *cred, sepa_month month, const char *outbox,
-    int64_t *count, sepa_error *err)
+    sepa_date today, int64_t *count, sepa_error *err)
 {
 	char m[SEPA_MONTH_BUFSZ];
 	char *base = NULL, *tmp = NULL, *final = NULL, *old = NULL,
-	     *csvpath = NULL;
-	struct notice_ctx ctx = {cred, NULL, NULL, 0};
+	     *csvpath = NULL, *fixpath = NULL;
+	struct notice_ctx ctx = {.cred = cred};
 	struct afile csv = {0};
-	int rc, fd;
+	int rc;
 
 	*count = 0;
 	sepa_month_iso(m, month);
@@ -367,7 +549,11 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	xasprintf(&final, "%s/%s", base, m);
 	xasprintf(&old, "%s/.%s.old-%ld", base, m, (long)getpid());
 	xasprintf(&csvpath, "%s/notices-%s.csv", base, m);
-	if ((rc = afile_mkdirs(base, err)) != 0)
+	xasprintf(&fixpath, "%s/corrections-%s.csv", base, m);
+	ctx.fixpath = fixpath;
+	if ((rc = notice_store_new(db, creditor_id, &ctx, month, today, err)) !=
+	        0 ||
+	    (rc = afile_mkdirs(base, err)) != 0)
 		goto cleanup;
 	afile_rmdir(tmp);
 	if (mkdir(tmp, AFILE_DIR_MODE) != 0) {
@@ -383,40 +569,18 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	    csv.fp);
 	ctx.dir = tmp;
 	ctx.csv = csv.fp;
-	if ((rc = store_invoice_each(
-	         db, creditor_id, month, notice_one, &ctx, err)) != 0)
-		goto cleanup;
-	/* One sync for the whole set, then swap it in. */
-	if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    syncfs(fd) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s", tmp,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto cleanup;
-	}
-	close(fd);
-	if (rename(final, old) != 0 && errno != ENOENT) {
-		rc = sepa_error_set(err, SEPA_EIO,
-		    "could not move the previous notices %s aside: %s", final,
-		    strerror(errno));
-		goto cleanup;
-	}
-	if (rename(tmp, final) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not rename %s: %s",
-		    tmp, strerror(errno));
-		rename(old, final);
-		goto cleanup;
-	}
-	afile_rmdir(old);
-	if ((rc = afile_sync_dir(base, err)) != 0)
-		goto cleanup;
-	if ((rc = afile_commit(&csv, err)) != 0)
+	if ((rc = store_notice_each(
+	         db, creditor_id, month, notice_put, &ctx, err)) != 0 ||
+	    (rc = notice_swap(base, tmp, final, old, err)) != 0 ||
+	    (rc = afile_commit(&csv, err)) != 0 ||
+	    (ctx.fix.fp != NULL && (rc = afile_commit(&ctx.fix, err)) != 0))
 		goto cleanup;
 	*count = ctx.count;
 cleanup:
 	if (csv.fp != NULL)
 		afile_abort(&csv);
+	if (ctx.fix.fp != NULL)
+		afile_abort(&ctx.fix);
 	if (rc != 0)
 		afile_rmdir(tmp);
 	free(base);
@@ -424,5 +588,164 @@ cleanup:
 	free(final);
 	free(old);
 	free(csvpath);
+	free(fixpath);
+	return rc;
+}
+
+/* ------------------------------------------------- corrected notices */
+
+/* What changed, in French, for the notice; and as codes, for the row. */
+static void
+notice_changes(const struct notice_change *c, char *fr, size_t frsz,
+    char *codes, size_t csz)
+{
+	int iban = strcmp(c->old_iban, c->new_iban) != 0;
+	int due = sepa_date_cmp(c->old_due, c->new_due) != 0;
+	int amount = c->old_amount != c->new_amount;
+
+	snprintf(fr, frsz, "%s%s%s%s%s", iban ? "le compte débité" : "",
+	    iban && (due || amount) ? ", " : "",
+	    due ? "la date du prélèvement" : "", due && amount ? ", " : "",
+	    amount ? "le montant" : "");
+	snprintf(codes, csz, "%s%s%s%s%s", iban ? "account" : "",
+	    iban && (due || amount) ? ", " : "", due ? "date" : "",
+	    due && amount ? ", " : "", amount ? "amount" : "");
+}
+
+/* The corrected notice (avis rectificatif) of a change. */
+static int
+notice_put_correction(FILE *fp, const void *cr, const void *ch, sepa_error *err)
+{
+	const struct notice_creditor *cred = cr;
+	const struct notice_change *c = ch;
+	char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ], mo[32], what[160],
+	    codes[64], mask[SEPA_IBAN_MASK_BUFSZ];
+	struct invoice_doc doc = {.payer = c->payer,
+	    .street = c->street,
+	    .building = c->building,
+	    .postcode = c->postcode,
+	    .town = c->town,
+	    .country = c->country};
+
+	notice_changes(c, what, sizeof(what), codes, sizeof(codes));
+	notice_addresses(fp, cred, &doc);
+	notice_month_fr(mo, sizeof(mo), c->month);
+	fprintf(fp,
+	    "\nAVIS D'ÉCHÉANCE RECTIFICATIF\n"
+	    "Facture n° %s du %s\n"
+	    "Famille : %s\n"
+	    "Consommations %s%s\n\n",
+	    c->number, sepa_date_fr(d1, c->issued_on), c->family_ref,
+	    strchr("ao", mo[0]) != NULL ? "d'" : "de ", mo);
+	fprintf(fp,
+	    "Cet avis remplace l'avis d'échéance %s du %s : %s %s changé.\n\n",
+	    c->first_file, sepa_date_fr(d2, c->first_written), what,
+	    strchr(what, ',') != NULL ? "ont" : "a");
+	notice_amount_row(fp, "Montant", 1, c->new_amount);
+	fprintf(fp,
+	    "\nCe montant sera prélevé le %s sur le compte %s\n"
+	    "Référence unique de mandat (RUM) : %s\n"
+	    "Identifiant créancier SEPA (ICS) : %s\n",
+	    sepa_date_fr(d1, c->new_due), sepa_iban_mask(mask, c->new_iban),
+	    c->rum, cred->ics);
+	if (ferror(fp))
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not write the corrected notice of invoice %s",
+		    c->number);
+	return 0;
+}
+
+static int
+notice_put_correction_row(
+    FILE *fp, const void *unused, const void *ch, sepa_error *err)
+{
+	const struct notice_change *c = ch;
+	char am[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ], what[160], codes[64],
+	    mask[SEPA_IBAN_MASK_BUFSZ];
+
+	(void)unused;
+	(void)err;
+	notice_changes(c, what, sizeof(what), codes, sizeof(codes));
+	notice_csv_field(fp, c->number, 0);
+	notice_csv_field(fp, c->family_ref, 0);
+	notice_csv_field(fp, c->payer, 0);
+	notice_csv_address(fp, c->building, c->street, c->postcode, c->town);
+	notice_csv_field(fp, c->email, 0);
+	csvout_number_sep(
+	    fp, sepa_money_fr(am, c->new_amount), ';', "\n", false);
+	notice_csv_field(fp, sepa_date_fr(day, c->new_due), 0);
+	notice_csv_field(fp, sepa_iban_mask(mask, c->new_iban), 0);
+	notice_csv_field(fp, c->rum, 0);
+	notice_csv_field(fp, "yes", 0);
+	notice_csv_field(fp, c->first_file, 0);
+	notice_csv_field(fp, codes, 1);
+	return 0;
+}
+
+/* A corrected notice rendered and staged; its billed month noted. */
+static int
+notice_render_correction(
+    const struct notice_change *c, void *arg, sepa_error *err)
+{
+	struct notice_ctx *ctx = arg;
+	char *text = NULL, *row = NULL, name[80], what[160], codes[64];
+	struct notice_row n = {.invoice_id = c->invoice_id,
+	    .version = c->version,
+	    .file_name = name,
+	    .amount_cents = c->new_amount,
+	    .due_on = c->new_due,
+	    .iban = c->new_iban,
+	    .rum = c->rum,
+	    .reason = codes};
+	size_t i;
+
+	if (strchr(c->number, '/') != NULL || c->number[0] == '.' ||
+	    strlen(c->number) > 40)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "invoice number \"%s\" cannot be a file name", c->number);
+	notice_changes(c, what, sizeof(what), codes, sizeof(codes));
+	snprintf(name, sizeof(name), "%s-R%d.txt", c->number, c->version);
+	for (i = 0; i < ctx->nmonths; i++)
+		if (sepa_month_cmp(ctx->months[i], c->month) == 0)
+			break;
+	if (i == ctx->nmonths &&
+	    ctx->nmonths < sizeof(ctx->months) / sizeof(ctx->months[0]))
+		ctx->months[ctx->nmonths++] = c->month;
+	if (notice_in_memory(&text, notice_put_correction, ctx->cred, c, err) !=
+	        0 ||
+	    notice_in_memory(&row, notice_put_correction_row, NULL, c, err) !=
+	        0) {
+		free(text);
+		free(row);
+		return err->code != 0 ? err->code : SEPA_EIO;
+	}
+	ctx->corrected++;
+	return notice_stage(ctx, &n, text, row, err);
+}
+
+int
+notice_correct_month(struct db *db, int64_t creditor_id,
+    const struct notice_creditor *cred, sepa_month month, const char *outbox,
+    sepa_date today, int64_t *count, sepa_error *err)
+{
+	struct notice_ctx ctx = {.cred = cred};
+	int64_t added = 0, written;
+	int rc;
+
+	*count = 0;
+	if ((ctx.stage = tmpfile()) == NULL)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not create a temporary file: %s", strerror(errno));
+	rc = store_notice_changes(
+	    db, creditor_id, month, notice_render_correction, &ctx, err);
+	if (rc == 0 && ctx.corrected > 0)
+		rc = store_notice_add(
+		    db, creditor_id, today, ctx.stage, &added, err);
+	fclose(ctx.stage);
+	for (size_t i = 0; rc == 0 && added > 0 && i < ctx.nmonths; i++)
+		rc = notice_write_month(db, creditor_id, cred, ctx.months[i],
+		    outbox, today, &written, err);
+	if (rc == 0)
+		*count = added;
 	return rc;
 }

@@ -21,6 +21,8 @@ size_t notice_width(const char *s);
 /* s left-aligned (right when `right`) in a field of `w` characters (for
  * the notices' and the terminal's tables). */
 void notice_cell(FILE *fp, const char *s, size_t w, int right);
+/* A quantity in thousandths as the notices write it: "2", "1,5". */
+void notice_qty(char *buf, size_t size, int64_t milli);
 
 /* The creditor as the notices show it (strings borrowed). */
 struct notice_creditor {
@@ -41,6 +43,18 @@ int notice_write(FILE *fp, const struct notice_creditor *cred,
  */
 int notice_write_month(struct db *db, int64_t creditor_id,
     const struct notice_creditor *cred, sepa_month month, const char *outbox,
-    int64_t *count, sepa_error *err);
+    sepa_date today, int64_t *count, sepa_error *err);
+/*
+ * The corrected notices (avis rectificatifs) of collection month `month`:
+ * for each invoice whose debit (recorded or sent) or deferral no longer
+ * has the amount, date or account its latest notice states, a corrected
+ * notice NUMBER-Rn.txt stored and written beside the notice it replaces,
+ * listed in notices/corrections-YYYY-MM.csv (the billed month's
+ * directory and CSV are written again from what is stored). *count: the
+ * corrected notices written now.
+ */
+int notice_correct_month(struct db *db, int64_t creditor_id,
+    const struct notice_creditor *cred, sepa_month month, const char *outbox,
+    sepa_date today, int64_t *count, sepa_error *err);
 
 #endif /* SEPAD_NOTICE_H */

@@ -506,7 +506,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	t0 = log_clock();
 	if ((rc = store_invoice_each(
-	         db, creditor_id, month, np_one, &m, err)) != 0)
+	         db, creditor_id, month, false, np_one, &m, err)) != 0)
 		goto cleanup;
 	log_debug(
 	    "PDF notices: %zu drawn in %.2f s", m.count, log_clock() - t0);

@@ -485,6 +485,9 @@ import_file(struct sepad *s, size_t k, const char *name)
 		notify_journal(NOTIFY_FILE_IMPORTED, LOG_INFO, &ev,
 		    "%s file %s imported and archived", inbox_kinds[k].kind,
 		    name);
+		/* An invoice step may have waited for it. */
+		if (strcmp(kind, "consumption") == 0)
+			run_cycle(s);
 	} else if (status == CTL_REFUSED || status == CTL_USAGE) {
 		char final[PATH_MAX];
 

@@ -38,11 +38,13 @@
 #include "sepa/ident.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "sepa/text.h"
 #include "afile.h"
 #include "config.h"
 #include "db_internal.h"
 #include "log.h"
 #include "store_collect.h"
+#include "store_creditor.h"
 #include "store_event.h"
 
 /*
@@ -109,7 +111,9 @@ enum {
 	CC_TOWN,
 	CC_COUNTRY,
 	CC_ATTEMPT,
-	CC_SERVICES
+	CC_SERVICES,
+	CC_LAST_RUM,
+	CC_LAST_ICS
 };
 
 /* Columns of collect_other_means_sql, in order. */
@@ -169,11 +173,39 @@ enum {
 	"   AND c.state NOT IN ('rejected', 'cancelled')"
 
 /*
+ * A mandate m that the software sepad replaced presented already
+ * (migration 035): the account it debited, the mandate's first, for the
+ * amendment of a change made before sepad's first debit; else NULL.
+ */
+#define COLLECT_PRESENTED_IBAN \
+	"CASE WHEN m.presented_before THEN (SELECT a0.iban" \
+	"   FROM mandate_accounts a0 WHERE a0.creditor_id = m.creditor_id" \
+	"   AND a0.mandate_id = m.id ORDER BY a0.applies_from, a0.id" \
+	"   LIMIT 1) END"
+
+/*
+ * The RUM and ICS the debtor's bank last saw for mandate m (migration
+ * 037): those of its last collection that reached it; for a mandate the
+ * software sepad replaced presented and sepad never did, its RUM and the
+ * creditor's ICS before any change; else NULL.
+ */
+#define COLLECT_PRESENTED_RUM \
+	"CASE WHEN m.presented_before THEN coalesce((SELECT rc.old_rum" \
+	"   FROM mandate_rum_changes rc WHERE rc.creditor_id = m.creditor_id" \
+	"   AND rc.mandate_id = m.id ORDER BY rc.id LIMIT 1), m.rum) END"
+#define COLLECT_PRESENTED_ICS \
+	"CASE WHEN m.presented_before THEN coalesce((SELECT x.old_ics" \
+	"   FROM creditor_ics_changes x WHERE x.creditor_id = m.creditor_id" \
+	"   ORDER BY x.from_on, x.id LIMIT 1), (SELECT cr.ics FROM creditors" \
+	"   cr WHERE cr.id = m.creditor_id)) END"
+
+/*
  * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
  * due date of the collection, the account of the month (latest
  * applies_from <= month), the IBAN last debited on the mandate and
- * whether it was ever debited (COLLECT_DEBITS).
+ * whether it was ever debited (COLLECT_DEBITS, or by the software sepad
+ * replaced: COLLECT_PRESENTED_IBAN), the RUM and ICS its bank last saw.
  */
 static const char collect_candidates_sql[] =
     "WITH inv AS ("
@@ -184,14 +216,24 @@ static const char collect_candidates_sql[] =
     " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
     "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
     "  coalesce((SELECT c.iban" COLLECT_DEBITS
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1), ''),"
-    "  EXISTS (SELECT 1" COLLECT_DEBITS "),"
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_IBAN ", ''),"
+    "  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS "),"
     "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     "  coalesce(att.n, 0) + 1,"
     "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
     "   FROM invoice_lines l JOIN services s ON s.creditor_id = l.creditor_id"
     "   AND s.id = l.service_id"
-    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), '')"
+    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), ''),"
+    "  coalesce((SELECT c.rum" COLLECT_DEBITS
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_RUM ", ''),"
+    "  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b"
+    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
+    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
+    "   AND c.state NOT IN ('rejected', 'cancelled')"
+    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
+    "  " COLLECT_PRESENTED_ICS ", '')"
     " FROM inv i"
     " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id"
     " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid"
@@ -224,11 +266,13 @@ static const char collect_lock_creditor_sql[] =
 
 /*
  * $1 creditor, $2 month: the month's batches that count (a file refused
- * whole does not), and the highest part, refused ones included.
+ * whole, or cancelled before its release, does not), and the highest
+ * part, those included.
  */
 static const char collect_count_batches_sql[] =
     "SELECT count(*) FROM batches WHERE creditor_id = $1"
-    " AND collection_month = $2::date AND state <> 'rejected'";
+    " AND collection_month = $2::date"
+    " AND state NOT IN ('rejected', 'cancelled')";
 static const char collect_last_part_sql[] =
     "SELECT coalesce(max(part), 0) FROM batches WHERE"
     " creditor_id = $1 AND collection_month = $2::date";
@@ -261,7 +305,7 @@ static const char collect_copy_sql[] =
     " seq_type, due_on, amount_cents, rum, signed_on,"
     " debtor_name, debtor_street, debtor_building,"
     " debtor_postcode, debtor_town, debtor_country, iban, bic,"
-    " amendment, orig_iban, remittance, state_since)"
+    " amendment, orig_iban, remittance, orig_rum, orig_ics, state_since)"
     " FROM STDIN";
 
 /*
@@ -299,6 +343,9 @@ struct collect_row {
 	int part;
 	int block;
 	int late; /* due too soon for the bank: not collected */
+	int refused; /* the writer would refuse it: next month's file */
+	const char *orig_rum; /* OrgnlMndtId, NULL: none (sepa_rule_orig_id) */
+	const char *orig_ics; /* OrgnlCdtrSchmeId/Id, NULL: none */
 	int deferred; /* waits for the next month's file */
 };
 
@@ -320,6 +367,7 @@ struct collect_run {
 	int n;
 	int64_t nparts;
 	int64_t *batch_ids; /* of parts 1..nparts */
+	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS today (migration 037) */
 };
 
 /* The COPY data being built, in the text format. */
@@ -350,6 +398,82 @@ static int64_t
 collect_int(const struct collect_run *run, int row, int col)
 {
 	return strtoll(PQgetvalue(run->res, row, col), NULL, 10);
+}
+
+/*
+ * The debtor of a collection into tx and a: row r of res holds its name,
+ * street, building, postcode, town and country from column `name` on (a
+ * candidate's CC_NAME, a recorded collection's CR_NAME).
+ */
+static void
+collect_debtor(sepa_pain008_tx *tx, sepa_pain008_address *a, PGresult *res,
+    int r, int name)
+{
+	tx->debtor_name = PQgetvalue(res, r, name);
+	a->street = PQgetvalue(res, r, name + 1);
+	a->building_number = PQgetvalue(res, r, name + 2);
+	a->postcode = PQgetvalue(res, r, name + 3);
+	a->town = PQgetvalue(res, r, name + 4);
+	a->country = PQgetvalue(res, r, name + 5);
+	tx->debtor_address = a;
+}
+
+/* Whether candidate cr declares an amendment: account, RUM or ICS. */
+static int
+collect_amended(const struct collect_row *cr)
+{
+	return cr->amend != SEPA_AMEND_NONE || cr->orig_rum != NULL ||
+	    cr->orig_ics != NULL;
+}
+
+/* The amendment of candidate cr into am; NULL when it has none. */
+static const sepa_pain008_amendment *
+collect_amendment(const struct collect_run *run, const struct collect_row *cr,
+    sepa_pain008_amendment *am)
+{
+	memset(am, 0, sizeof(*am));
+	if (!collect_amended(cr))
+		return NULL;
+	am->account = cr->amend;
+	if (cr->amend == SEPA_AMEND_SAME_BANK)
+		am->orig_debtor_iban =
+		    collect_value(run, cr->row, CC_LAST_IBAN);
+	am->orig_mandate_id = cr->orig_rum;
+	am->orig_creditor_id = cr->orig_ics;
+	return am;
+}
+
+/* The EndToEndId of candidate `row`: invoice number and attempt. */
+static const char *
+collect_e2e(const struct collect_run *run, int row, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-%s", collect_value(run, row, CC_NUMBER),
+	    collect_value(run, row, CC_ATTEMPT));
+	return buf;
+}
+
+/*
+ * The remittance text of candidate `row`: "Facture <number> - <services>
+ * <month> <year>" (the consumption's month).
+ */
+static const char *
+collect_remittance(
+    const struct collect_run *run, int row, char *buf, size_t size)
+{
+	const char *number = collect_value(run, row, CC_NUMBER);
+	const char *services = collect_value(run, row, CC_SERVICES);
+	const char *consumed = collect_value(run, row, CC_MONTH);
+	int cm = atoi(consumed + 5);
+
+	if (cm < 1 || cm > 12)
+		cm = 1;
+	if (services[0] != '\0')
+		snprintf(buf, size, "Facture %s - %s %s %.4s", number, services,
+		    collect_month_fr[cm - 1], consumed);
+	else
+		snprintf(buf, size, "Facture %s - %s %.4s", number,
+		    collect_month_fr[cm - 1], consumed);
+	return buf;
 }
 
 /*
@@ -447,7 +571,7 @@ collect_mark_followers(struct collect_row *rows, int n)
 			lead = i;
 			continue;
 		}
-		if (rows[lead].first || rows[lead].amend != SEPA_AMEND_NONE)
+		if (rows[lead].first || collect_amended(&rows[lead]))
 			rows[i].deferred = 1;
 	}
 }
@@ -458,28 +582,42 @@ collect_mark_followers(struct collect_row *rows, int n)
  * in invoices.collect_due_on, and an "invoice.collect_deferred" event
  * that needs attention says why (the family's notice gave another date).
  */
+/*
+ * Move candidate `row` to the next month's file: its collection due date
+ * becomes that month's (sepa_rule_due_date, notified today), into due.
+ */
+static int
+collect_to_next_month(struct collect_run *run, int row,
+    char due[SEPA_DATE_BUFSZ], sepa_error *err)
+{
+	sepa_month next = sepa_month_add(run->month, 1);
+	const char *params[3] = {
+	    run->cred, collect_value(run, row, CC_INVOICE), NULL};
+
+	params[2] = sepa_date_iso(
+	    due, sepa_rule_due_date(&run->rules, next, run->today));
+	return db_exec(run->db, "defer an invoice to the next month",
+	    collect_defer_sql, 3, params, err);
+}
+
 static int
 collect_defer(
     struct collect_run *run, const struct collect_row *cr, sepa_error *err)
 {
 	char due[SEPA_DATE_BUFSZ], msg[320];
 	sepa_month next = sepa_month_add(run->month, 1);
-	const char *params[3] = {
-	    run->cred, collect_value(run, cr->row, CC_INVOICE), NULL};
 	int rc;
 
-	params[2] = sepa_date_iso(
-	    due, sepa_rule_due_date(&run->rules, next, run->today));
-	if ((rc = db_exec(run->db, "defer an invoice to the next month",
-	         collect_defer_sql, 3, params, err)) != 0)
+	if ((rc = collect_to_next_month(run, cr->row, due, err)) != 0)
 		return rc;
 	snprintf(msg, sizeof(msg),
 	    "invoice %s: mandate %s has its %s in this file; collected with "
 	    "the file of %04d-%02d, due on %s",
 	    collect_value(run, cr->row, CC_NUMBER),
 	    collect_value(run, cr->row, CC_RUM),
-	    collect_value(run, cr->row, CC_USED)[0] == 't'
-	        ? "first collection on a new account"
+	    cr->amend != SEPA_AMEND_NONE ? "first collection on a new account"
+	        : collect_amended(cr)
+	        ? "first collection under its new RUM or creditor identifier"
 	        : "first collection",
 	    next.year, next.month, due);
 	run->sum->deferred++;
@@ -546,15 +684,14 @@ collect_copy_field(struct collect_buf *b, const char *s, int last)
 
 /* MsgId, file name: the ICS's national part, the month, the part. */
 static int
-collect_names(const struct sepad_config *cfg, sepa_month month, int part,
-    char *msg_id, char *file_name, size_t size, sepa_error *err)
+collect_names(const char *ics, sepa_month month, int part, char *msg_id,
+    char *file_name, size_t size, sepa_error *err)
 {
-	const char *national =
-	    strlen(cfg->cred_ics) > 7 ? cfg->cred_ics + 7 : "";
+	const char *national = strlen(ics) > 7 ? ics + 7 : "";
 
 	snprintf(msg_id, size, "SEPAD-%s-%04d%02d-%d", national, month.year,
 	    month.month, part);
-	snprintf(file_name, size, "pain008-%s-%04d-%02d-%d.xml", cfg->cred_ics,
+	snprintf(file_name, size, "pain008-%s-%04d-%02d-%d.xml", ics,
 	    month.year, month.month, part);
 	return sepa_id_validate(msg_id, "MsgId", err);
 }
@@ -584,6 +721,11 @@ collect_lock_month(struct collect_run *run, sepa_error *err)
 	         "count the month's batches", collect_count_batches_sql, 2,
 	         run->params, err)) != 0)
 		return rc;
+	/* The ICS the files of today carry (a change from a date, 037). */
+	if ((rc = store_creditor_ics_on(
+	         run->db, run->creditor_id, run->today, run->ics, err)) != 0)
+		return rc;
+	snprintf(run->sum->ics, sizeof(run->sum->ics), "%s", run->ics);
 	return db_query_int64(run->db, &run->part0,
 	    "number the month's batches", collect_last_part_sql, 2, run->params,
 	    err);
@@ -639,10 +781,92 @@ collect_other_means(struct collect_run *run, sepa_error *err)
 }
 
 /*
- * Select the candidates and decide for each: the account must pass the
- * writer's check (else the month is refused: a file the writer would
- * refuse must not be recorded), the sequence type, the amendment, and
- * whether the bank can still meet the due date.
+ * "IBAN <anything>:" in msg becomes "IBAN FR76****0189:" (the lib's
+ * messages show the IBAN they refuse; events never do).
+ */
+static void
+collect_mask_ibans(char *msg)
+{
+	char *p = msg, *colon;
+
+	while ((p = strstr(p, "IBAN ")) != NULL &&
+	    (colon = strchr(p + 5, ':')) != NULL) {
+		char raw[64], mask[SEPA_IBAN_MASK_BUFSZ];
+		size_t n = (size_t)(colon - (p + 5)), m;
+
+		if (n >= sizeof(raw)) {
+			p = colon;
+			continue;
+		}
+		memcpy(raw, p + 5, n);
+		raw[n] = '\0';
+		sepa_iban_mask(mask, raw);
+		m = strlen(mask);
+		memmove(p + 5 + m, colon, strlen(colon) + 1);
+		memcpy(p + 5, mask, m);
+		p += 5 + m;
+	}
+}
+
+/*
+ * Candidate cr as the pain.008 writer would get it, checked by the
+ * writer's own rules (sepa_pain008_check_tx) before anything is recorded:
+ * a file the writer would refuse must never be recorded, since what is
+ * recorded never changes. One it refuses is left out of the month
+ * (cr->refused) and moved to the next month's file, with an
+ * "invoice.collect_refused" event that needs attention: corrected by
+ * then it goes with that file, or the family pays by other means.
+ */
+static int
+collect_check_writer(
+    struct collect_run *run, struct collect_row *cr, sepa_error *err)
+{
+	sepa_pain008_tx tx = {0};
+	sepa_pain008_amendment am = {0};
+	sepa_pain008_address addr = {0};
+	sepa_error why = SEPA_ERROR_INIT;
+	char e2e[64], remit[256], due[SEPA_DATE_BUFSZ], msg[640];
+	sepa_date day;
+	int r = cr->row, rc;
+
+	tx.end_to_end_id = collect_e2e(run, r, e2e, sizeof(e2e));
+	tx.amount = collect_int(run, r, CC_TOTAL);
+	tx.mandate_id = collect_value(run, r, CC_RUM);
+	collect_debtor(&tx, &addr, run->res, r, CC_NAME);
+	tx.debtor_iban = collect_value(run, r, CC_IBAN);
+	tx.debtor_bic = collect_value(run, r, CC_BIC);
+	tx.amendment = collect_amendment(run, cr, &am);
+	tx.remittance = collect_remittance(run, r, remit, sizeof(remit));
+	if ((rc = sepa_date_parse(&tx.signature_date,
+	         collect_value(run, r, CC_SIGNED), err)) != 0 ||
+	    (rc = sepa_date_parse(&day, collect_value(run, r, CC_DUE), err)) !=
+	        0)
+		return rc;
+	if (sepa_pain008_check_tx(&tx,
+	        run->cfg->pain_version == CONFIG_PAIN_001_02 ? SEPA_PAIN008_V02
+	                                                     : SEPA_PAIN008_V08,
+	        SEPA_TEXT_DEFAULT, day, &why) == 0)
+		return 0;
+	cr->refused = 1;
+	run->sum->refused++;
+	if ((rc = collect_to_next_month(run, r, due, err)) != 0)
+		return rc;
+	collect_mask_ibans(why.msg);
+	snprintf(msg, sizeof(msg),
+	    "invoice %s: mandate %s: the pain.008 writer would refuse its "
+	    "debit (%s); left out of the file of %04d-%02d, moved to the "
+	    "next month's, due on %s: correct it by then, or record a "
+	    "payment by other means",
+	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_RUM),
+	    why.msg, run->month.year, run->month.month, due);
+	return collect_row_event(run, r, "invoice.collect_refused", msg, err);
+}
+
+/*
+ * Select the candidates and decide for each: the sequence type, the
+ * amendment, whether the pain.008 writer will take its debit (one it
+ * would refuse is left out: collect_check_writer) and whether the bank
+ * can still meet the due date.
  */
 static int
 collect_candidates(struct collect_run *run, sepa_error *err)
@@ -662,20 +886,19 @@ collect_candidates(struct collect_run *run, sepa_error *err)
 		cr->row = r;
 		cr->mandate = collect_int(run, r, CC_MANDATE);
 		cr->first = !used;
-		if ((rc = sepa_iban_validate(
-		         collect_value(run, r, CC_IBAN), err)) != 0) {
-			sepa_error_prefix(err,
-			    "invoice %s: mandate %s: account %s",
-			    collect_value(run, r, CC_NUMBER),
-			    collect_value(run, r, CC_RUM),
-			    collect_value(run, r, CC_ACCOUNT));
-			return rc;
-		}
 		cr->seq = sepa_rule_sequence(&run->rules, used);
 		cr->amend =
 		    sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
 		        collect_value(run, r, CC_IBAN));
-		if ((rc = collect_check_in_time(run, r, &cr->late, err)) != 0)
+		cr->orig_rum =
+		    sepa_rule_orig_id(collect_value(run, r, CC_LAST_RUM),
+		        collect_value(run, r, CC_RUM));
+		cr->orig_ics = sepa_rule_orig_id(
+		    collect_value(run, r, CC_LAST_ICS), run->ics);
+		if ((rc = collect_check_writer(run, cr, err)) != 0)
+			return rc;
+		if (!cr->refused &&
+		    (rc = collect_check_in_time(run, r, &cr->late, err)) != 0)
 			return rc;
 	}
 	return 0;
@@ -683,7 +906,7 @@ collect_candidates(struct collect_run *run, sepa_error *err)
 
 /*
  * Leave out what is not collected this time: the invoices too late for
- * the bank (flagged already), and the followers of a mandate's first
+ * the bank or refused by the writer (flagged already), and the followers of a mandate's first
  * debit or account change, deferred to next month (collect_mark_followers).
  * The rows kept are sorted for the files: sequence type, due date, number.
  */
@@ -693,7 +916,7 @@ collect_set_aside(struct collect_run *run, sepa_error *err)
 	int kept = 0, rc;
 
 	for (int r = 0; r < run->n; r++)
-		if (!run->rows[r].late)
+		if (!run->rows[r].late && !run->rows[r].refused)
 			run->rows[kept++] = run->rows[r];
 	run->n = kept;
 	collect_mark_followers(run->rows, run->n);
@@ -760,7 +983,7 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	const char *params[18];
 	int rc;
 
-	if ((rc = collect_names(cfg, run->month, part, msg_id, file_name,
+	if ((rc = collect_names(run->ics, run->month, part, msg_id, file_name,
 	         sizeof(msg_id), err)) != 0)
 		return rc;
 	snprintf(partb, sizeof(partb), "%d", part);
@@ -778,7 +1001,7 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	params[8] = cfg->cred_name;
 	params[9] = cfg->cred_iban;
 	params[10] = cfg->cred_bic[0] != '\0' ? cfg->cred_bic : NULL;
-	params[11] = cfg->cred_ics;
+	params[11] = run->ics;
 	params[12] = cfg->cred_street;
 	params[13] = cfg->cred_building;
 	params[14] = cfg->cred_postcode;
@@ -824,29 +1047,19 @@ collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
 	char bat[24], pmt[64], e2e[64], day[SEPA_DATE_BUFSZ];
 	char remit[256];
 	const char *number = collect_value(run, cr->row, CC_NUMBER);
-	const char *services = collect_value(run, cr->row, CC_SERVICES);
-	const char *consumed = collect_value(run, cr->row, CC_MONTH);
 	const char *bic = collect_value(run, cr->row, CC_BIC);
 	const char *amend = "none";
-	int cm = atoi(consumed + 5), rc;
+	int rc;
 
 	snprintf(bat, sizeof(bat), "%" PRId64, run->batch_ids[cr->part - 1]);
 	snprintf(pmt, sizeof(pmt), "%s-B%03d", msg_id, cr->block);
-	snprintf(e2e, sizeof(e2e), "%s-%s", number,
-	    collect_value(run, cr->row, CC_ATTEMPT));
+	collect_e2e(run, cr->row, e2e, sizeof(e2e));
 	if ((rc = sepa_id_validate(pmt, "PmtInfId", err)) != 0 ||
 	    (rc = sepa_id_validate(e2e, "EndToEndId", err)) != 0) {
 		sepa_error_prefix(err, "invoice %s", number);
 		return rc;
 	}
-	if (cm < 1 || cm > 12)
-		cm = 1;
-	if (services[0] != '\0')
-		snprintf(remit, sizeof(remit), "Facture %s - %s %s %.4s",
-		    number, services, collect_month_fr[cm - 1], consumed);
-	else
-		snprintf(remit, sizeof(remit), "Facture %s - %s %.4s", number,
-		    collect_month_fr[cm - 1], consumed);
+	collect_remittance(run, cr->row, remit, sizeof(remit));
 	if (cr->amend == SEPA_AMEND_SAME_BANK)
 		amend = "same_bank";
 	else if (cr->amend == SEPA_AMEND_OTHER_BANK)
@@ -874,6 +1087,8 @@ collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
 	        : NULL,
 	    0);
 	collect_copy_field(b, remit, 0);
+	collect_copy_field(b, cr->orig_rum, 0);
+	collect_copy_field(b, cr->orig_ics, 0);
 	collect_copy_field(b, sepa_date_iso(day, run->today), 1);
 	return 0;
 }
@@ -890,7 +1105,7 @@ collect_copy_rows(struct collect_run *run, sepa_error *err)
 	         collect_copy_sql, err)) != 0)
 		return rc;
 	for (int i = 0; i < run->n && rc == 0; i++) {
-		collect_names(run->cfg, run->month,
+		collect_names(run->ics, run->month,
 		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
 		    sizeof(msg_id), err);
 		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
@@ -1063,7 +1278,9 @@ enum {
 	CR_BIC,
 	CR_AMEND,
 	CR_ORIG_IBAN,
-	CR_REMIT
+	CR_REMIT,
+	CR_ORIG_RUM,
+	CR_ORIG_ICS
 };
 
 /*
@@ -1103,7 +1320,8 @@ static const char collect_rows_sql[] =
     " signed_on, debtor_name, debtor_street, debtor_building,"
     " debtor_postcode, debtor_town, debtor_country, iban,"
     " coalesce(bic, ''), amendment, coalesce(orig_iban, ''),"
-    " remittance FROM collections WHERE creditor_id = $1"
+    " remittance, coalesce(orig_rum, ''), coalesce(orig_ics, '')"
+    " FROM collections WHERE creditor_id = $1"
     " AND batch_id = $2 ORDER BY pmt_inf_id, id";
 
 /* The next rows of the cursor: memory stays flat. */
@@ -1349,13 +1567,7 @@ collect_write_row(
 	if ((rc = sepa_date_parse(
 	         &tx.signature_date, PQgetvalue(res, r, CR_SIGNED), err)) != 0)
 		return rc;
-	tx.debtor_name = PQgetvalue(res, r, CR_NAME);
-	daddr.street = PQgetvalue(res, r, CR_STREET);
-	daddr.building_number = PQgetvalue(res, r, CR_BUILDING);
-	daddr.postcode = PQgetvalue(res, r, CR_POSTCODE);
-	daddr.town = PQgetvalue(res, r, CR_TOWN);
-	daddr.country = PQgetvalue(res, r, CR_COUNTRY);
-	tx.debtor_address = &daddr;
+	collect_debtor(&tx, &daddr, res, r, CR_NAME);
 	tx.debtor_iban = PQgetvalue(res, r, CR_IBAN);
 	tx.debtor_bic = PQgetvalue(res, r, CR_BIC);
 	if (strcmp(amend, "none") != 0) {
@@ -1365,6 +1577,13 @@ collect_write_row(
 		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
 		tx.amendment = &am;
 	}
+	/* A new RUM or creditor identifier (migration 037). */
+	if (PQgetvalue(res, r, CR_ORIG_RUM)[0] != '\0')
+		am.orig_mandate_id = PQgetvalue(res, r, CR_ORIG_RUM);
+	if (PQgetvalue(res, r, CR_ORIG_ICS)[0] != '\0')
+		am.orig_creditor_id = PQgetvalue(res, r, CR_ORIG_ICS);
+	if (am.orig_mandate_id != NULL || am.orig_creditor_id != NULL)
+		tx.amendment = &am;
 	tx.remittance = PQgetvalue(res, r, CR_REMIT);
 	/* A refusal names the PmtInf and the EndToEndId. */
 	return sepa_pain008_add(fw->w, &tx, err);
@@ -1686,6 +1905,13 @@ collect_writer_lock(struct db *db, int64_t creditor_id, sepa_month month,
 }
 
 int
+store_collect_month_lock(struct db *db, int64_t creditor_id, sepa_month month,
+    int lock, sepa_error *err)
+{
+	return collect_writer_lock(db, creditor_id, month, lock, err);
+}
+
+int
 store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
     collect_file_fn on_file, collect_progress_fn progress, void *arg,
@@ -1711,8 +1937,10 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		struct collect_file cf = {0};
 		sepa_pain008_info info;
 
-		if (strcmp(state, "rejected") == 0)
-			continue; /* refused whole by the bank: history */
+		if (strcmp(state, "rejected") == 0 ||
+		    strcmp(state, "cancelled") == 0)
+			continue; /* refused whole by the bank, or cancelled
+			             before its release (036): history */
 		free(path);
 		path = NULL;
 		xasprintf(&path, "%s/%s", outbox, PQgetvalue(b, br, CB_FILE));

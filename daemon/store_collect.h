@@ -10,6 +10,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/ident.h"
 
 struct db;
 struct sepad_config;
@@ -23,6 +24,8 @@ struct collect_summary {
 	int64_t other_means; /* invoices newly flagged payable by other means */
 	int64_t late; /* invoices due too soon for the bank: not collected */
 	int64_t deferred; /* invoices deferred to the next month's file */
+	int64_t refused; /* left out: the writer would refuse their debit */
+	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS in the files recorded */
 	int64_t written; /* files written (or verified) and released */
 	int64_t taken; /* placed earlier, taken since: released, not written */
 	int64_t already_released; /* batches released by an earlier run */
@@ -87,8 +90,8 @@ int store_collect_prepare(struct db *db, int64_t creditor_id,
  * finished from what the outbox holds (see collect_finish_placing): its
  * file is never placed a second time. A file already under the final name
  * that is not the batch's: SEPA_ESTATE, not released.
- * Released batches are reported, never written again; rejected ones are
- * skipped. One writer per creditor and month (a PostgreSQL advisory
+ * Released batches are reported, never written again; rejected and
+ * cancelled ones are skipped. One writer per creditor and month (a PostgreSQL advisory
  * lock): a concurrent run waits. on_file (may be
  * NULL) is called for each batch of the month, in part order; progress
  * (may be NULL) every 10,000 transactions written. `sum` is added to.
@@ -97,5 +100,14 @@ int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     sepa_date today, const char *outbox, const char *schema_dir,
     collect_file_fn on_file, collect_progress_fn progress, void *arg,
     struct collect_summary *sum, sepa_error *err);
+
+/*
+ * Take (lock 1) or give back (lock 0) the writer's lock of a creditor's
+ * collection month (a session advisory lock): what store_collect_write
+ * holds while it writes, for whoever must not change the month's batches
+ * under a writer (store_batch_cancel).
+ */
+int store_collect_month_lock(struct db *db, int64_t creditor_id,
+    sepa_month month, int lock, sepa_error *err);
 
 #endif /* SEPAD_STORE_COLLECT_H */

@@ -106,7 +106,8 @@ cleanup:
 	" WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step" \
 	" LIMIT 5)" \
 	" UNION ALL" \
-	" (SELECT 'attention', file_name || CASE state WHEN 'placing'" \
+	" (SELECT 'attention', file_name || ' (MsgId ' || msg_id || ')'" \
+	" || CASE state WHEN 'placing'" \
 	" THEN ': placed in the outbox, its release not recorded'" \
 	" ELSE ': recorded on ' || to_char(created_at, 'YYYY-MM-DD')" \
 	" || ' but not released' END || '; run" \

@@ -36,9 +36,11 @@ static const char *const import_copy_sql[] = {
     [IMPORT_FAMILIES] =
         "COPY staging_families (file_id, line, family_ref, payer_name, "
         "street, postcode, town, country, email, bracket) FROM STDIN",
+    /* last_collected_on and sequence: the history of a mandate that
+     * another software debited (migration 035) */
     [IMPORT_MANDATES] =
         "COPY staging_mandates (file_id, line, rum, family_ref, iban, bic, "
-        "signed_on) FROM STDIN",
+        "signed_on, last_collected_on, sequence) FROM STDIN",
     [IMPORT_TARIFFS] =
         "COPY staging_tariffs (file_id, line, service, bracket, unit, "
         "price_cents, valid_from, caf_activity, label) FROM STDIN",
@@ -222,7 +224,31 @@ static const char *const import_checks[] = {
         "f ON f.creditor_id = $1 AND f.family_ref = s.family_ref JOIN "
         "mandates m ON m.creditor_id = $1 AND m.family_id = f.id AND "
         "m.state = 'active' AND upper(m.rum) <> upper(s.rum) WHERE "
-        "s.file_id = $2",
+        "s.file_id = $2 "
+        /* a known mandate's history only moves forward (035) */
+        "UNION ALL "
+        "SELECT s.line, 'last_collected_on', s.last_collected_on::text, "
+        "CASE WHEN s.last_collected_on < m.signed_on THEN 'before the "
+        "signature date ' || m.signed_on || ' of mandate ' || m.rum ELSE "
+        "'mandate ' || m.rum || ' was last collected on ' || "
+        "m.last_collected_on || ' already: its history only moves "
+        "forward' END FROM staging_mandates s JOIN mandates m ON "
+        "m.creditor_id = $1 AND upper(m.rum) = upper(s.rum) WHERE "
+        "s.file_id = $2 AND (s.last_collected_on < m.signed_on OR "
+        "s.last_collected_on < m.last_collected_on) "
+        "UNION ALL "
+        "SELECT s.line, 'sequence', s.sequence, 'mandate ' || m.rum || ' "
+        "was presented already (RCUR): its history only moves forward' "
+        "FROM staging_mandates s JOIN mandates m ON m.creditor_id = $1 AND "
+        "upper(m.rum) = upper(s.rum) WHERE s.file_id = $2 AND s.sequence "
+        "= 'FRST' AND m.presented_before "
+        /* a RUM given up (037) is never taken again */
+        "UNION ALL "
+        "SELECT s.line, 'rum', s.rum, 'RUM ' || c.old_rum || ' became ' || "
+        "m.rum || ' on ' || c.received_on || ' and is not used again' FROM "
+        "staging_mandates s JOIN mandate_rum_changes c ON c.creditor_id = $1 "
+        "AND upper(c.old_rum) = upper(s.rum) JOIN mandates m ON "
+        "m.creditor_id = $1 AND m.id = c.mandate_id WHERE s.file_id = $2",
     [IMPORT_TARIFFS] =
         "SELECT s.line, 'valid_from', s.valid_from::text, 'service ' || "
         "s.service || ', bracket ' || s.bracket || ' from this date already "
@@ -487,10 +513,24 @@ static const struct import_step import_moves[][4] = {
         },
     [IMPORT_MANDATES] =
         {
+            /* a known mandate: its history forward only (035) */
+            {"update the mandates' history",
+                "WITH up AS (UPDATE mandates m SET last_collected_on = "
+                "greatest(m.last_collected_on, s.last_collected_on), "
+                "presented_before = m.presented_before OR s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', updated_at = now() FROM "
+                "staging_mandates s WHERE s.file_id = $2 AND m.creditor_id "
+                "= $1 AND upper(m.rum) = upper(s.rum) AND (s.last_collected_on "
+                "> m.last_collected_on OR (s.last_collected_on IS NOT NULL "
+                "AND m.last_collected_on IS NULL) OR (s.sequence = 'RCUR' AND "
+                "NOT m.presented_before)) RETURNING 1) SELECT 0, count(*), 0 "
+                "FROM up"},
             {"store the mandates",
                 "WITH ins AS (INSERT INTO mandates (creditor_id, family_id, "
-                "rum, signed_on, source_file_id, source_line) SELECT $1, "
-                "f.id, s.rum, s.signed_on, $2, s.line FROM staging_mandates "
+                "rum, signed_on, last_collected_on, presented_before, "
+                "source_file_id, source_line) SELECT $1, f.id, s.rum, "
+                "s.signed_on, s.last_collected_on, s.sequence IS NOT "
+                "DISTINCT FROM 'RCUR', $2, s.line FROM staging_mandates "
                 "s JOIN families f ON f.creditor_id = $1 AND f.family_ref = "
                 "s.family_ref WHERE s.file_id = $2 AND NOT EXISTS (SELECT 1 "
                 "FROM mandates m WHERE m.creditor_id = $1 AND upper(m.rum) "

@@ -10,9 +10,10 @@
  * before, for late lines). Lines of the billed month become 'consumption'
  * lines, older ones 'regularisation' lines; both are grouped per child,
  * service, month and unit price, so a tariff change inside the month
- * splits a line. Unpaid earlier invoices not reminded yet add a 'reminder'
- * line for what they owe on their own (invoice_dues, migration 015) and
- * move to 'reminded'. Everything happens in temporary tables and INSERT
+ * splits a line. Unpaid earlier invoices not reminded yet (a debit that
+ * came back, or an invoice never debited and unpaid after its due date:
+ * contract art. 6, migration 032) add a 'reminder' line for what they owe
+ * on their own (invoice_dues, migration 015) and move to 'reminded'. Everything happens in temporary tables and INSERT
  * ... SELECT: no round trip per family or line.
  *
  * store_invoice_run is a sequence of phases, one function each; their
@@ -30,6 +31,7 @@
 #include "log.h"
 #include "store_event.h"
 #include "store_invoice.h"
+#include "store_invoice_preview.h"
 
 /* The lines of the batches in inv_batch (alias bt), as c; $1 the creditor. */
 #define INV_BATCH_LINES \
@@ -207,14 +209,24 @@ static const char inv_count_batch_lines_sql[] =
  * minutes inside an hour already billed) is left out. */
 static const char inv_drop_empty_sql[] = "DELETE FROM inv_line WHERE q = 0";
 
-/* $2 the month, $3 unpaid invoices reminded: locked against a payment
- * recorded meanwhile. */
-static const char inv_lock_unpaid_sql[] =
-    "SELECT 1 FROM invoices WHERE creditor_id = $1 "
-    "AND state = 'unpaid' AND month < $2 AND $3::boolean "
-    "FOR UPDATE";
+/*
+ * The earlier invoices i ($2 the month) a run reminds, $3 when unpaid
+ * invoices are reminded, $4 the business date (contract art. 6, migration
+ * 032): those whose debit came back, and those never debited that are
+ * still unpaid after their due date (payable by other means, left out of
+ * a file, a mandate suspended): sepad_unpaid_after, grace 0.
+ */
+#define INV_UNPAID \
+	"i.creditor_id = $1 AND i.month < $2 AND $3::boolean " \
+	"AND (i.state = 'unpaid' OR (i.state = 'issued' AND " \
+	"  sepad_unpaid_after(coalesce(i.collect_due_on, i.due_on), 0, " \
+	"  $4::date))) "
 
-/* $2 the month, $3 unpaid invoices reminded: those not reminded yet. */
+/* Locked against a payment recorded meanwhile. */
+static const char inv_lock_unpaid_sql[] =
+    "SELECT 1 FROM invoices i WHERE " INV_UNPAID "FOR UPDATE";
+
+/* Those not reminded yet. */
 static const char inv_reminders_sql[] =
     "CREATE TEMP TABLE inv_rem ON COMMIT DROP AS "
     "SELECT i.id AS reminded_id, i.family_id, i.number, "
@@ -222,15 +234,39 @@ static const char inv_reminders_sql[] =
     "  d.due_cents AS amount "
     "FROM invoices i JOIN invoice_dues d "
     "  ON d.creditor_id = i.creditor_id AND d.invoice_id = i.id "
-    "WHERE i.creditor_id = $1 "
-    "  AND i.state = 'unpaid' AND i.month < $2 AND $3::boolean "
-    "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
+    "WHERE " INV_UNPAID "  AND NOT EXISTS (SELECT 1 FROM invoice_lines l "
     "    WHERE l.creditor_id = i.creditor_id AND l.kind = "
     "    'reminder' AND l.reminded_invoice_id = i.id)";
 
 static const char inv_drop_settled_sql[] =
     "DELETE FROM inv_rem WHERE amount <= 0";
-static const char inv_analyze_lines_sql[] = "ANALYZE inv_line, inv_rem";
+/*
+ * $2 the month: the credits the new invoices use (migration 033). A
+ * family whose own lines come to more than nothing gets one 'credit' line
+ * per earlier invoice with credit left (invoice_credits), oldest first,
+ * for at most what its own lines come to: never its reminders (an earlier
+ * debt, collected as such), never below zero; what is left is carried on.
+ */
+static const char inv_credits_sql[] =
+    "CREATE TEMP TABLE inv_cred ON COMMIT DROP AS "
+    "WITH own AS (SELECT family_id, sum(amount)::bigint AS own "
+    "  FROM inv_line GROUP BY family_id HAVING sum(amount) > 0), "
+    "src AS (SELECT k.family_id, k.invoice_id AS credited_id, i.number, "
+    "  k.remaining_cents AS remaining, coalesce(sum(k.remaining_cents) "
+    "    OVER (PARTITION BY k.family_id ORDER BY k.month, k.invoice_id "
+    "    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before "
+    "  FROM invoice_credits k JOIN invoices i "
+    "    ON i.creditor_id = $1 AND i.id = k.invoice_id "
+    "  WHERE k.creditor_id = $1 AND k.month < $2 AND i.state = 'issued' "
+    "  AND k.remaining_cents > 0 "
+    "  AND k.family_id IN (SELECT family_id FROM own)) "
+    "SELECT s.family_id, s.credited_id, s.number, "
+    "  -least(s.remaining, o.own - s.before)::bigint AS amount "
+    "FROM src s JOIN own o ON o.family_id = s.family_id "
+    "WHERE o.own > s.before";
+
+static const char inv_analyze_lines_sql[] =
+    "ANALYZE inv_line, inv_rem, inv_cred";
 
 /*
  * $2 the month, $3 the due date, $4 the collection month. The invoices,
@@ -247,7 +283,8 @@ static const char inv_number_sql[] =
     "FROM (SELECT x.family_id, sum(x.amount)::bigint AS total, "
     "    row_number() OVER (ORDER BY f.family_ref) AS n "
     "  FROM (SELECT family_id, amount FROM inv_line UNION ALL "
-    "    SELECT family_id, amount FROM inv_rem) x "
+    "    SELECT family_id, amount FROM inv_rem UNION ALL "
+    "    SELECT family_id, amount FROM inv_cred) x "
     "  JOIN families f ON f.creditor_id = $1 "
     "    AND f.id = x.family_id "
     "  GROUP BY x.family_id, f.family_ref) t "
@@ -270,26 +307,31 @@ static const char inv_insert_invoices_sql[] =
     "SELECT invoice_id, $1, family_id, $2, number, $3, $4, "
     "  mandate_id, total, 'issued', $3 FROM inv_head";
 
-/* $2 the month: consumption, then regularisations, then reminders. */
+/* $2 the month: consumption, then regularisations, then reminders, then
+ * credits. */
 static const char inv_insert_lines_sql[] =
     "INSERT INTO invoice_lines (creditor_id, invoice_id, "
     "  line_no, kind, child_id, service_id, consumed_month, "
     "  quantity_milli, unit_price_cents, amount_cents, "
-    "  reminded_invoice_id, label) "
+    "  reminded_invoice_id, credited_invoice_id, label) "
     "SELECT $1, h.invoice_id, "
     "  row_number() OVER (PARTITION BY h.invoice_id "
     "    ORDER BY x.ord, x.cmonth, ch.child_ref, s.code, "
-    "    x.price_cents, x.reminded_id), "
+    "    x.price_cents, x.reminded_id, x.credited_id), "
     "  x.kind, x.child_id, x.service_id, x.cmonth, x.q, "
-    "  x.price_cents, x.amount, x.reminded_id, x.label "
+    "  x.price_cents, x.amount, x.reminded_id, x.credited_id, x.label "
     "FROM (SELECT family_id, CASE WHEN cmonth = $2 "
     "      THEN 'consumption' ELSE 'regularisation' END AS kind, "
     "    CASE WHEN cmonth = $2 THEN 1 ELSE 2 END AS ord, "
     "    child_id, service_id, cmonth, q, price_cents, amount, "
-    "    NULL::bigint AS reminded_id, '' AS label FROM inv_line "
+    "    NULL::bigint AS reminded_id, NULL::bigint AS credited_id, "
+    "    '' AS label FROM inv_line "
     "  UNION ALL SELECT family_id, 'reminder', 3, NULL, "
-    "    NULL, NULL, NULL, NULL, amount, reminded_id, number "
-    "    FROM inv_rem) x "
+    "    NULL, NULL, NULL, NULL, amount, reminded_id, NULL, number "
+    "    FROM inv_rem "
+    "  UNION ALL SELECT family_id, 'credit', 4, NULL, "
+    "    NULL, NULL, NULL, NULL, amount, NULL, credited_id, number "
+    "    FROM inv_cred) x "
     "JOIN inv_head h ON h.family_id = x.family_id "
     "LEFT JOIN children ch ON ch.creditor_id = $1 "
     "  AND ch.id = x.child_id "
@@ -314,6 +356,30 @@ static const char inv_mark_reminded_sql[] =
     "UPDATE invoices i SET state = 'reminded', state_since = $2 "
     "FROM inv_rem x WHERE i.creditor_id = $1 "
     "AND i.id = x.reminded_id";
+
+/*
+ * $2 the month, $3 the business date (migration 033): an invoice whose
+ * total comes to nothing is paid as issued (its credit covered it), and
+ * so are the invoices it reminds; a negative one (a credit) pays the
+ * reminders it carries; a credit used up is closed.
+ */
+static const char inv_mark_credits_sql[] =
+    "WITH z AS (UPDATE invoices i SET state = 'paid', state_since = $3 "
+    "  WHERE i.creditor_id = $1 AND i.month = $2 AND i.total_cents = 0 "
+    "  AND i.state = 'issued' RETURNING 1), "
+    "r AS (UPDATE invoices r SET state = 'paid', state_since = $3 "
+    "  FROM invoice_lines l JOIN invoices n ON n.creditor_id = $1 "
+    "  AND n.id = l.invoice_id WHERE l.creditor_id = $1 "
+    "  AND l.kind = 'reminder' AND n.month = $2 AND n.total_cents <= 0 "
+    "  AND r.creditor_id = $1 AND r.id = l.reminded_invoice_id "
+    "  AND r.state = 'reminded' RETURNING 1), "
+    "u AS (UPDATE invoices c SET state = 'paid', state_since = $3 "
+    "  FROM inv_cred x JOIN invoice_credits k ON k.creditor_id = $1 "
+    "  AND k.invoice_id = x.credited_id WHERE c.creditor_id = $1 "
+    "  AND c.id = x.credited_id AND c.state = 'issued' "
+    "  AND k.remaining_cents <= 0 RETURNING 1) "
+    "SELECT (SELECT count(*) FROM z) + (SELECT count(*) FROM r) "
+    "  + (SELECT count(*) FROM u)";
 
 /* $2 the month, $3 the business date: the step of the cycle month that
  * bills this one (migration 011). */
@@ -518,6 +584,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 	         inv_count_untariffed_sql, 0, NULL, err)) != 0 ||
 	    n == 0)
 		return rc;
+	if (run->o->preview != NULL)
+		run->o->preview->untariffed = n;
 	rc = db_query(db, &res, "find the consumption without a tariff",
 	    inv_find_untariffed_sql, 1, (const char *const[]){run->cred}, err);
 	if (rc != 0)
@@ -592,24 +660,27 @@ inv_check_batches(struct db *db, struct inv_run *run, sepa_error *err)
 }
 
 /*
- * Unpaid earlier invoices not reminded yet, locked against a payment
- * recorded meanwhile, with what they owe on their own (inv_rem).
+ * Unpaid earlier invoices not reminded yet (INV_UNPAID), locked against a
+ * payment recorded meanwhile, with what they owe on their own (inv_rem).
  */
 static int
 inv_collect_reminders(struct db *db, const struct inv_run *run, sepa_error *err)
 {
-	const char *const p[] = {run->cred, run->month, run->represent};
+	const char *const p[] = {
+	    run->cred, run->month, run->represent, run->today};
 	PGresult *res = NULL;
 	int rc;
 
 	if ((rc = db_query(db, &res, "lock the unpaid invoices",
-	         inv_lock_unpaid_sql, 3, p, err)) != 0)
+	         inv_lock_unpaid_sql, 4, p, err)) != 0)
 		return rc;
 	db_result_free(res);
 	if ((rc = db_exec(db, "collect the unpaid invoices", inv_reminders_sql,
-	         3, p, err)) != 0 ||
+	         4, p, err)) != 0 ||
 	    (rc = db_exec(db, "drop the settled reminders",
-	         inv_drop_settled_sql, 0, NULL, err)) != 0)
+	         inv_drop_settled_sql, 0, NULL, err)) != 0 ||
+	    (rc = db_exec(db, "carry the credits", inv_credits_sql, 2,
+	         (const char *const[]){run->cred, run->month}, err)) != 0)
 		return rc;
 	return db_exec(
 	    db, "analyze the lines", inv_analyze_lines_sql, 0, NULL, err);
@@ -643,6 +714,7 @@ static int
 inv_mark_billed(struct db *db, const struct inv_run *run, sepa_error *err)
 {
 	const char *const p[] = {run->cred, run->month, run->today};
+	int64_t closed;
 	int rc;
 
 	if ((rc = db_exec(db, "mark the consumption as billed",
@@ -651,7 +723,9 @@ inv_mark_billed(struct db *db, const struct inv_run *run, sepa_error *err)
 	         0, NULL, err)) != 0 ||
 	    (rc = db_exec(db, "mark the reminded invoices",
 	         inv_mark_reminded_sql, 2,
-	         (const char *const[]){run->cred, run->today}, err)) != 0)
+	         (const char *const[]){run->cred, run->today}, err)) != 0 ||
+	    (rc = db_query_int64(db, &closed, "close what the credits paid",
+	         inv_mark_credits_sql, 3, p, err)) != 0)
 		return rc;
 	return db_exec(
 	    db, "record the invoicing step", inv_record_step_sql, 3, p, err);
@@ -713,9 +787,14 @@ store_invoice_run(struct db *db, int64_t creditor_id,
 	    (rc = inv_mark_billed(db, &run, err)) != 0 ||
 	    (rc = inv_sum_up(db, &run, err)) != 0)
 		goto cleanup;
-	rc = db_commit(db, err);
+	if (o->preview == NULL)
+		rc = db_commit(db, err);
 cleanup:
-	if (rc != 0 || r->already)
+	/* A dry run: the month as it stands, then everything rolled back. */
+	if (rc == 0 && o->preview != NULL)
+		rc = store_invoice_preview_read(
+		    db, creditor_id, o->month, o->preview, err);
+	if (rc != 0 || r->already || o->preview != NULL)
 		db_rollback(db);
 	if (rc != 0)
 		memset(r, 0, sizeof(*r));
@@ -837,6 +916,7 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	l = &doc->lines[doc->nlines++];
 	memset(l, 0, sizeof(*l));
 	l->kind = strcmp(kind, "reminder") == 0   ? INVOICE_LINE_REMINDER
+	    : strcmp(kind, "credit") == 0         ? INVOICE_LINE_CREDIT
 	    : strcmp(kind, "regularisation") == 0 ? INVOICE_LINE_REGULARISATION
 	                                          : INVOICE_LINE_CONSUMPTION;
 	snprintf(
@@ -857,11 +937,12 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 
 int
 store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    bool unnoticed,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
-	const char *p[2] = {cred, m};
+	const char *p[3] = {cred, m, unnoticed ? "true" : "false"};
 	PGresult *res = NULL;
 	struct invoice_doc doc;
 	size_t cap = 0;
@@ -904,7 +985,9 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "      WHERE y.creditor_id = i.creditor_id "
 	         "      AND y.invoice_id = i.id) AS paid "
 	         "  FROM invoices i WHERE i.creditor_id = $1 "
-	         "  AND i.month = $2) i "
+	         "  AND i.month = $2 AND (NOT $3::boolean OR NOT EXISTS "
+	         "  (SELECT 1 FROM notices n WHERE n.creditor_id = $1 "
+	         "  AND n.invoice_id = i.id AND n.version = 0))) i "
 	         "JOIN families f ON f.creditor_id = i.creditor_id "
 	         "  AND f.id = i.family_id "
 	         "LEFT JOIN mandates m ON m.creditor_id = i.creditor_id "
@@ -913,9 +996,10 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "  AND l.invoice_id = i.id "
 	         "LEFT JOIN children ch ON ch.id = l.child_id "
 	         "LEFT JOIN services s ON s.id = l.service_id "
-	         "LEFT JOIN invoices r ON r.id = l.reminded_invoice_id "
+	         "LEFT JOIN invoices r ON r.id = "
+	         "  coalesce(l.reminded_invoice_id, l.credited_invoice_id) "
 	         "ORDER BY i.number, l.line_no",
-	         2, p, err)) != 0)
+	         3, p, err)) != 0)
 		goto cleanup;
 	for (;;) {
 		if ((rc = db_query(db, &res, "read the invoices",

@@ -14,6 +14,7 @@
 #include "sepa/rules.h"
 
 struct db;
+struct invoice_preview;
 
 /* What `invoice run` needs beside the database. */
 struct invoice_run_opts {
@@ -22,6 +23,13 @@ struct invoice_run_opts {
 	sepa_rules rules; /* due_day, prenotification_days */
 	enum sepa_hour_rounding rounding; /* billing.hour_rounding */
 	bool represent_unpaid; /* rejections.represent_on_next_invoice */
+	/*
+	 * Not NULL: a dry run (sepactl invoice run --dry-run). The month is
+	 * computed exactly as a real run, its figures read into *preview in
+	 * the same transaction (store_invoice_preview.h), then everything is
+	 * rolled back: no invoice, no event, nothing stored.
+	 */
+	struct invoice_preview *preview;
 };
 
 struct invoice_run_result {
@@ -55,7 +63,8 @@ int store_invoice_run(struct db *db, int64_t creditor_id,
 enum invoice_line_kind {
 	INVOICE_LINE_CONSUMPTION = 0,
 	INVOICE_LINE_REGULARISATION = 1,
-	INVOICE_LINE_REMINDER = 2
+	INVOICE_LINE_REMINDER = 2,
+	INVOICE_LINE_CREDIT = 3 /* a credit of an earlier invoice (033) */
 };
 
 struct invoice_doc_line {
@@ -69,7 +78,8 @@ struct invoice_doc_line {
 	int64_t quantity_milli;
 	int64_t unit_price_cents;
 	int64_t amount_cents;
-	char reminded_number[40]; /* reminder: the unpaid invoice */
+	/* reminder: the unpaid invoice; credit: the invoice it comes from */
+	char reminded_number[40];
 	sepa_month reminded_month;
 };
 
@@ -99,6 +109,7 @@ struct invoice_doc {
  * stops the walk and is returned.
  */
 int store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    bool unnoticed,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err);
 

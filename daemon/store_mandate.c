@@ -23,10 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/iban.h"
+#include "sepa/ident.h"
 #include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
@@ -36,13 +38,25 @@
 
 /*
  * The last use of mandate m, for the lapse: the due date of its last
- * collection that was presented (any state but cancelled), the
- * last_collected_on column, or the signature date, whichever is latest.
+ * collection that was presented (any state but cancelled), the last debit
+ * made by the software sepad replaced (last_collected_on, imported,
+ * migration 035), or the signature date, whichever is latest.
  */
 #define MANDATE_LAST_USE \
 	"greatest(m.signed_on, m.last_collected_on, (SELECT max(c.due_on) " \
 	"FROM collections c WHERE c.creditor_id = m.creditor_id " \
 	"AND c.mandate_id = m.id AND c.state <> 'cancelled'))"
+
+/*
+ * Mandate $2 of creditor $1, when the software sepad replaced presented
+ * it (imported sequence RCUR, migration 035): the account it debited, the
+ * mandate's first; else NULL.
+ */
+#define MANDATE_PRESENTED_IBAN \
+	"(SELECT a0.iban FROM mandates m0 JOIN mandate_accounts a0 " \
+	"ON a0.creditor_id = m0.creditor_id AND a0.mandate_id = m0.id " \
+	"WHERE m0.creditor_id = $1 AND m0.id = $2 AND m0.presented_before " \
+	"ORDER BY a0.applies_from, a0.id LIMIT 1)"
 
 /* States of a collection that did not reach the debtor's bank. */
 #define MANDATE_NOT_REACHED "('rejected', 'cancelled')"
@@ -100,14 +114,16 @@ store_mandate_account_for(struct db *db, int64_t creditor_id,
 	rc = db_query(db, &res, "find the account of a mandate",
 	    "SELECT a.id, a.iban, a.bic, "
 	    "to_char(a.applies_from, 'YYYY-MM-DD'), "
-	    "(SELECT c.iban FROM collections c "
+	    "coalesce((SELECT c.iban FROM collections c "
 	    "JOIN batches b ON b.creditor_id = c.creditor_id "
 	    "AND b.id = c.batch_id "
 	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
 	    "AND b.collection_month < $3 "
 	    "AND c.state NOT IN " MANDATE_NOT_REACHED " "
 	    "ORDER BY b.collection_month DESC, c.due_on DESC, c.id DESC "
-	    "LIMIT 1) "
+	    "LIMIT 1), "
+	    /* or the account the software sepad replaced debited (035) */
+	    MANDATE_PRESENTED_IBAN ") "
 	    "FROM mandate_accounts a "
 	    "WHERE a.creditor_id = $1 AND a.mandate_id = $2 "
 	    "AND a.applies_from <= $3 "
@@ -153,7 +169,9 @@ store_mandate_sequence(struct db *db, int64_t creditor_id, int64_t mandate_id,
 	params[1] = man;
 	params[2] = mandate_month_first(mon, collection_month);
 	rc = db_query_int64(db, &used, "find the sequence type of a mandate",
-	    "SELECT count(*) FROM (SELECT 1 FROM collections c "
+	    "SELECT count(*) FROM (SELECT 1 FROM mandates m "
+	    "WHERE m.creditor_id = $1 AND m.id = $2 AND m.presented_before "
+	    "UNION ALL SELECT 1 FROM collections c "
 	    "JOIN batches b ON b.creditor_id = c.creditor_id "
 	    "AND b.id = c.batch_id "
 	    "WHERE c.creditor_id = $1 AND c.mandate_id = $2 "
@@ -419,7 +437,7 @@ mandate_change_check(
  */
 static int
 mandate_change_begin(struct db *db, int64_t creditor_id, const char *rum,
-    struct mandate_row *m, sepa_error *err)
+    const char *refused, struct mandate_row *m, sepa_error *err)
 {
 	char cred[24];
 	int64_t n;
@@ -433,8 +451,7 @@ mandate_change_begin(struct db *db, int64_t creditor_id, const char *rum,
 	         err)) != 0 ||
 	    (rc = mandate_lock(db, creditor_id, rum, m, err)) != 0)
 		return rc;
-	return mandate_refuse_ended(
-	    m, "its bank details cannot change; a new mandate is needed", err);
+	return mandate_refuse_ended(m, refused, err);
 }
 
 /* SEPA_EINVAL when the new IBAN is the account debited from now on. */
@@ -564,8 +581,9 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	memset(res, 0, sizeof(*res));
 	if ((rc = mandate_change_check(chg, today, err)) != 0)
 		return rc;
-	if ((rc = mandate_change_begin(db, creditor_id, chg->rum, &m, err)) !=
-	    0)
+	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
+	         "its bank details cannot change; a new mandate is needed", &m,
+	         err)) != 0)
 		goto cleanup;
 	res->mandate_id = m.id;
 	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
@@ -593,6 +611,116 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* --------------------------------------------------------- RUM change */
+
+/*
+ * $1 creditor, $2 RUM: a mandate that has it, or had it (a RUM given up
+ * is never taken again), as "RUM of mandate X" text; none: no row.
+ */
+static const char mandate_rum_taken_sql[] =
+    "SELECT 'the RUM of mandate ' || rum FROM mandates WHERE creditor_id = "
+    "$1 AND upper(rum) = upper($2) UNION ALL SELECT 'the RUM mandate ' || "
+    "m.rum || ' had until ' || c.received_on FROM mandate_rum_changes c "
+    "JOIN mandates m ON m.creditor_id = c.creditor_id AND m.id = "
+    "c.mandate_id WHERE c.creditor_id = $1 AND upper(c.old_rum) = "
+    "upper($2) LIMIT 1";
+
+/* $1 creditor, $2 mandate, $3 old RUM, $4 new RUM, $5 received. */
+static const char mandate_rum_change_sql[] =
+    "WITH c AS (INSERT INTO mandate_rum_changes (creditor_id, mandate_id, "
+    "old_rum, new_rum, received_on) VALUES ($1, $2, $3, $4, $5) RETURNING "
+    "1) UPDATE mandates SET rum = $4, updated_at = now() WHERE "
+    "creditor_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM c)";
+
+/*
+ * $1 creditor, $2 mandate: whether the debtor's bank knows the mandate
+ * (a collection that reached it, or presented by the software sepad
+ * replaced): then the next debit declares the old RUM.
+ */
+static const char mandate_presented_sql[] =
+    "SELECT count(*) FROM (SELECT 1 FROM mandates WHERE creditor_id = $1 "
+    "AND id = $2 AND presented_before UNION ALL SELECT 1 FROM collections "
+    "WHERE creditor_id = $1 AND mandate_id = $2 AND state NOT IN " MANDATE_NOT_REACHED
+    " LIMIT 1) x";
+
+/* What can be refused before the database: the new RUM, the date. */
+static int
+mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
+    sepa_date today, sepa_error *err)
+{
+	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+	int rc;
+
+	if ((rc = sepa_id_validate(new_rum, "RUM", err)) != 0)
+		return rc;
+	if (strcasecmp(old_rum, new_rum) == 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "the new RUM %s is the old one (banks may compare RUMs "
+		    "without regard to case)",
+		    new_rum);
+	if (sepa_date_cmp(received, today) > 0)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "received date %s is after the business date %s",
+		    sepa_date_iso(recv, received), sepa_date_iso(tod, today));
+	return 0;
+}
+
+int
+store_mandate_change_rum(struct db *db, int64_t creditor_id,
+    const char *old_rum, const char *new_rum, sepa_date received,
+    sepa_date today, struct mandate_rum_result *res, sepa_error *err)
+{
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], msg[512];
+	struct mandate_row m;
+	PGresult *r = NULL;
+	int64_t presented;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = mandate_rum_check(old_rum, new_rum, received, today, err)) !=
+	        0 ||
+	    (rc = mandate_change_begin(db, creditor_id, old_rum,
+	         "its RUM cannot change; a new mandate is needed", &m, err)) !=
+	        0)
+		goto cleanup;
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m.id);
+	if ((rc = db_query(db, &r, "look for the new RUM",
+	         mandate_rum_taken_sql, 2, (const char *const[]){cred, new_rum},
+	         err)) != 0)
+		goto cleanup;
+	if (PQntuples(r) > 0) {
+		rc = sepa_error_set(err, SEPA_EINVAL, "RUM %s is %s", new_rum,
+		    PQgetvalue(r, 0, 0));
+		goto cleanup;
+	}
+	sepa_date_iso(recv, received);
+	if ((rc = db_exec(db, "change the RUM", mandate_rum_change_sql, 5,
+	         (const char *const[]){cred, man, m.rum, new_rum, recv},
+	         err)) != 0 ||
+	    (rc = db_query_int64(db, &presented, "see if the bank knows it",
+	         mandate_presented_sql, 2, (const char *const[]){cred, man},
+	         err)) != 0)
+		goto cleanup;
+	res->presented = presented > 0;
+	snprintf(res->old_rum, sizeof(res->old_rum), "%s", m.rum);
+	snprintf(res->new_rum, sizeof(res->new_rum), "%s", new_rum);
+	snprintf(msg, sizeof(msg), "mandate %s is now %s (received %s): %s",
+	    m.rum, new_rum, recv,
+	    res->presented ? "its next debit declares the old RUM "
+	                     "(OrgnlMndtId), once"
+	                   : "never presented, nothing to declare");
+	if ((rc = mandate_event(db, creditor_id, &m, "mandate.rum_changed",
+	         today, (sepa_month){0, 0}, msg, err)) != 0)
+		goto cleanup;
+	rc = db_commit(db, err);
+cleanup:
+	db_result_free(r);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -728,7 +856,8 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 
 	/*
 	 * Lapse: the last use is the due date of the last collection that
-	 * was presented (any state but cancelled), else the signature. SQL
+	 * was presented (any state but cancelled), the last debit imported
+	 * from the software sepad replaced, else the signature. SQL
 	 * only narrows the candidates (a week of slack); sepa_rule_lapsed
 	 * decides.
 	 */
@@ -866,7 +995,9 @@ static const char mandate_show_sql[] =
     "coalesce(m.state_reason, ''), "
     "to_char(m.state_since, 'YYYY-MM-DD'), "
     "to_char(m.ends_on, 'YYYY-MM-DD'), "
-    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD') FROM mandates m "
+    "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD'), "
+    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before "
+    "FROM mandates m "
     "JOIN families f ON f.creditor_id = m.creditor_id "
     "AND f.id = m.family_id "
     "WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)";
@@ -916,8 +1047,11 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
 	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
-	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0)
+	    (rc = mandate_get_date(r, 0, 9, &info->last_use, err)) != 0 ||
+	    (rc = mandate_get_date(r, 0, 10, &info->collected_before, err)) !=
+	        0)
 		goto cleanup;
+	info->presented_before = PQgetvalue(r, 0, 11)[0] == 't';
 	info->usable_until = sepa_rule_usable_until(rules, info->last_use);
 cleanup:
 	db_result_free(r);

@@ -156,6 +156,28 @@ int store_mandate_terminate(struct db *db, int64_t creditor_id,
     bool immediate, sepa_date today, struct mandate_end_result *res,
     sepa_error *err);
 
+/* What `sepactl mandate change-rum` did. */
+struct mandate_rum_result {
+	char old_rum[64]; /* as it was stored */
+	char new_rum[64];
+	bool presented; /* the bank knows the old one: the next debit says it */
+};
+
+/*
+ * Give the mandate of `old_rum` (any case) the RUM `new_rum`, received on
+ * `received`, in one transaction with its 'mandate.rum_changed' event:
+ * mandate_rum_changes (migration 037) keeps the old one, never to be
+ * taken again. The next debit of a mandate the bank knows declares the
+ * old RUM (OrgnlMndtId, sepa_rule_orig_id), once. Refused: a new RUM
+ * that is not a valid reference, equal to the old one without regard to
+ * case, or held or given up by a mandate of the creditor; received after
+ * `today` (SEPA_EINVAL); an unknown RUM (SEPA_ENOTFOUND); a mandate
+ * terminated or lapsed (SEPA_ESTATE).
+ */
+int store_mandate_change_rum(struct db *db, int64_t creditor_id,
+    const char *old_rum, const char *new_rum, sepa_date received,
+    sepa_date today, struct mandate_rum_result *res, sepa_error *err);
+
 struct mandate_sweep_result {
 	int64_t terminated; /* ends_on passed: 'family letter' */
 	int64_t lapsed; /* unused lapse_months months */
@@ -164,8 +186,9 @@ struct mandate_sweep_result {
 /*
  * The lifecycle sweep the cycle runs each business day, before the
  * collection run: active or suspended mandates whose ends_on < today are
- * terminated ('family letter'); those whose last use (due date of the
- * last collection not cancelled, else the signature date) is more than
+ * terminated ('family letter'); those whose last use (the latest of the
+ * due date of the last collection not cancelled, the last debit made by
+ * the software sepad replaced, and the signature date) is more than
  * rules->lapse_months months before today (sepa_rule_lapsed) lapse
  * ('unused N months'). One transaction; one event per mandate
  * ('mandate.terminated', 'mandate.lapsed'). The change of school year is
@@ -201,6 +224,9 @@ struct mandate_info {
 	sepa_date ends_on; /* year 0: no end scheduled */
 	sepa_date last_use; /* last collection presented, else signature */
 	sepa_date usable_until; /* lapses the day after, unless collected */
+	/* imported from the software sepad replaced (migration 035) */
+	sepa_date collected_before; /* its last debit; year 0: none */
+	bool presented_before; /* it presented the mandate (RCUR) */
 	size_t naccounts;
 	struct mandate_history *accounts; /* oldest first, owned */
 	bool has_last; /* a collection exists */

@@ -1,7 +1,7 @@
 /*
  * store_recovery.c - the recovery export: the invoices the families did
- * not pay after their reminder (or with no active mandate left) go to the
- * treasury as one CSV file, each invoice in exactly one export.
+ * not pay after their reminder (contract art. 6) go to the treasury as
+ * one CSV file, each invoice in exactly one export.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +22,24 @@
 #include "log.h"
 #include "store_recovery.h"
 
-/* $1 creditor, $2 today, $3 represent on the next invoice. */
+/* A reminder line of invoice i, on invoice n. */
+#define RECOVERY_REMINDER \
+	" FROM invoice_lines l JOIN invoices n ON n.creditor_id = $1" \
+	" AND n.id = l.invoice_id WHERE l.creditor_id = $1" \
+	" AND l.kind = 'reminder' AND l.reminded_invoice_id = i.id"
+
+/*
+ * $1 creditor, $2 today, $3 represent on the next invoice, $4 the grace
+ * in days (rejections.recovery_grace_days). Contract art. 6 ("à défaut de
+ * paiement après rappel"): an invoice that still owes something on its
+ * own goes to recovery once the invoice carrying its reminder is still
+ * unpaid more than the grace after its due date (sepad_unpaid_after,
+ * migration 032); never reminded, when reminders are off, or when no
+ * invoice run reminded it though one billed a later month after it was
+ * overdue (the family has no next invoice), after its own due date and
+ * the grace. A reminder always comes first: an invoice that was not paid
+ * by its due date is reminded by the next invoice run.
+ */
 static const char recovery_due[] =
     "SELECT i.id, i.number, to_char(i.month, 'YYYY-MM'), i.issued_on,"
     " i.due_on, f.family_ref, f.payer_name, f.street, f.building,"
@@ -32,32 +49,32 @@ static const char recovery_due[] =
     " coalesce((SELECT string_agg(DISTINCT c.reason_code, ' ')"
     " FROM collections c WHERE c.creditor_id = $1 AND c.invoice_id = i.id"
     " AND c.reason_code IS NOT NULL), ''),"
-    " CASE WHEN NOT $3::boolean THEN 'unpaid'"
-    " WHEN EXISTS (SELECT 1 FROM invoice_lines l WHERE l.creditor_id = $1"
-    " AND l.kind = 'reminder' AND l.reminded_invoice_id = i.id)"
-    " THEN 'unpaid after the reminder' ELSE 'no active mandate' END"
+    " CASE WHEN EXISTS (SELECT 1" RECOVERY_REMINDER ")"
+    " THEN 'unpaid after the reminder' WHEN NOT $3::boolean THEN 'unpaid'"
+    " ELSE 'no next invoice to remind it on' END"
     " FROM invoices i"
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
     /* its own debt, not the reminders it carried (migration 015) */
     " JOIN invoice_dues d ON d.creditor_id = $1 AND d.invoice_id = i.id"
-    " WHERE i.creditor_id = $1 AND i.state IN ('unpaid', 'reminded')"
-    " AND d.due_cents > 0"
+    " WHERE i.creditor_id = $1"
+    " AND i.state IN ('unpaid', 'reminded', 'issued') AND d.due_cents > 0"
     " AND NOT EXISTS (SELECT 1 FROM recovery_export_invoices x"
     " WHERE x.creditor_id = $1 AND x.invoice_id = i.id)"
-    " AND (NOT $3::boolean"
-    /* no mandate to present it again: at once, unless a reminder was
-     * put on a later invoice, which then has until its due date */
-    " OR (NOT EXISTS (SELECT 1 FROM mandates m WHERE m.creditor_id = $1"
-    " AND m.family_id = i.family_id AND m.state = 'active')"
-    " AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE"
-    " l.creditor_id = $1 AND l.kind = 'reminder'"
-    " AND l.reminded_invoice_id = i.id))"
-    " OR EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices n"
-    " ON n.creditor_id = $1 AND n.id = l.invoice_id"
-    " WHERE l.creditor_id = $1 AND l.kind = 'reminder'"
-    " AND l.reminded_invoice_id = i.id AND (n.state IN ('unpaid',"
-    " 'reminded', 'recovery') OR (n.state = 'issued'"
-    " AND coalesce(n.collect_due_on, n.due_on) < $2::date))))"
+    " AND (EXISTS (SELECT 1" RECOVERY_REMINDER
+    " AND n.state IN ('issued', 'unpaid', 'reminded', 'recovery')"
+    " AND sepad_unpaid_after(coalesce(n.collect_due_on, n.due_on),"
+    " $4::integer, $2::date))"
+    " OR (i.state IN ('unpaid', 'issued')"
+    " AND NOT EXISTS (SELECT 1" RECOVERY_REMINDER ")"
+    " AND sepad_unpaid_after(coalesce(i.collect_due_on, i.due_on),"
+    " $4::integer, $2::date)"
+    " AND (NOT $3::boolean OR (NOT EXISTS (SELECT 1 FROM invoices x"
+    " WHERE x.creditor_id = $1 AND x.family_id = i.family_id"
+    " AND x.month > i.month)"
+    " AND EXISTS (SELECT 1 FROM cycle_steps s WHERE s.creditor_id = $1"
+    " AND s.step = 'invoice' AND s.month > i.month + interval '1 month'"
+    " AND s.done_on > greatest(coalesce(i.collect_due_on, i.due_on),"
+    " i.state_since))))))"
     " ORDER BY i.number FOR UPDATE OF i";
 
 static const char recovery_number_sql[] =
@@ -208,9 +225,11 @@ recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
 
 int
 store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
-    bool represent, sepa_date today, char **path, int64_t *count,
-    int64_t *total, sepa_error *err)
+    bool represent, int grace_days, sepa_date today, char **path,
+    int64_t *count, int64_t *total, sepa_error *err)
 {
+	char grace[24];
+
 	struct recovery_export x = {.data = NULL};
 	PGresult *res = NULL;
 	char shapath[4200], *full = NULL, *shaline = NULL;
@@ -223,10 +242,11 @@ store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
 	sepa_date_iso(x.day, today);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		goto cleanup;
+	snprintf(grace, sizeof(grace), "%d", grace_days);
 	if ((rc = db_query(db, &res, "select the invoices due for recovery",
-	         recovery_due, 3,
+	         recovery_due, 4,
 	         (const char *const[]){
-	             x.cred, x.day, represent ? "true" : "false"},
+	             x.cred, x.day, represent ? "true" : "false", grace},
 	         err)) != 0)
 		goto cleanup;
 	if (PQntuples(res) == 0) {

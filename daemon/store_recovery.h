@@ -16,15 +16,17 @@ struct db;
 /*
  * Export the invoices due for recovery as a CSV into `outbox` (written
  * atomically, with NAME.sha256 beside it), mark them 'recovery' and
- * record the export, in one transaction. Due: unpaid and represent off,
- * or unpaid with no active mandate of the family, or still unpaid after
- * the reminder (the invoice that carried the reminder is unpaid, or not
- * collected past its due date); paid by other means: not due. *path gets
- * the file written (free it), NULL when nothing is due; *count, *total
- * the number of invoices and the sum due.
+ * record the export, in one transaction. Due (contract art. 6, see
+ * store_recovery.c): an invoice still owing something on its own, when
+ * the invoice that carried its reminder is still unpaid more than
+ * `grace_days` after its due date; never reminded, more than
+ * `grace_days` after its own due date when `represent` is false or no
+ * invoice run reminded it (no next invoice). Paid by other means: not
+ * due. *path gets the file written (free it), NULL when nothing is due;
+ * *count, *total the number of invoices and the sum due.
  */
 int store_recovery_export(struct db *db, int64_t creditor_id,
-    const char *outbox, bool represent, sepa_date today, char **path,
-    int64_t *count, int64_t *total, sepa_error *err);
+    const char *outbox, bool represent, int grace_days, sepa_date today,
+    char **path, int64_t *count, int64_t *total, sepa_error *err);
 
 #endif /* SEPAD_STORE_RECOVERY_H */

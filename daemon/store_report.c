@@ -1,6 +1,7 @@
 /*
  * store_report.c - the figures of one month for `sepactl report`:
- * collections presented and settled, unpaid ones by reason, mandates
+ * collections presented and settled (confirmed by the bank or presumed),
+ * unpaid ones by reason, mandates
  * suspended and terminated, invoices sent to recovery. The month of a
  * collection is the month of its due date; of a mandate change or an
  * export, the month of its business date.
@@ -16,6 +17,14 @@
 #include "db_internal.h"
 #include "log.h"
 #include "store_report.h"
+
+/* Collection c was presumed settled and the bank has not confirmed it. */
+#define REPORT_PRESUMED \
+	"EXISTS (SELECT 1 FROM presumed_settlements p" \
+	" WHERE p.creditor_id = c.creditor_id AND p.collection_id = c.id)" \
+	" AND NOT EXISTS (SELECT 1 FROM return_effects e" \
+	" WHERE e.creditor_id = c.creditor_id AND e.collection_id = c.id" \
+	" AND e.family = 'settled')"
 
 /* $1 creditor, $2 first day of the month. */
 static const char report_totals[] =
@@ -33,6 +42,13 @@ static const char report_totals[] =
     " AND state = 'settled'),"
     " (SELECT count(*) FROM collections WHERE creditor_id = $1"
     " AND date_trunc('month', due_on) = $2::date AND state = 'cancelled'),"
+    /* settled without a bank confirmation (migration 032) */
+    " (SELECT count(*) FROM collections c WHERE creditor_id = $1"
+    " AND date_trunc('month', due_on) = $2::date AND state = 'settled'"
+    " AND " REPORT_PRESUMED "),"
+    " (SELECT coalesce(sum(amount_cents), 0) FROM collections c"
+    " WHERE creditor_id = $1 AND date_trunc('month', due_on) = $2::date"
+    " AND state = 'settled' AND " REPORT_PRESUMED "),"
     " (SELECT count(*) FROM events WHERE creditor_id = $1"
     " AND kind = 'mandate.suspended'"
     " AND date_trunc('month', business_date) = $2::date),"
@@ -62,8 +78,9 @@ store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
 	PGresult *res = NULL;
 	char cred[24], first[SEPA_DATE_BUFSZ];
 	int64_t *v[] = {&out->presented, &out->presented_cents, &out->settled,
-	    &out->settled_cents, &out->cancelled, &out->suspended,
-	    &out->terminated, &out->recovery, &out->recovery_cents};
+	    &out->settled_cents, &out->cancelled, &out->presumed,
+	    &out->presumed_cents, &out->suspended, &out->terminated,
+	    &out->recovery, &out->recovery_cents};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -73,7 +90,7 @@ store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
 	if ((rc = db_query(db, &res, "read the month's totals", report_totals,
 	         2, (const char *const[]){cred, first}, err)) != 0)
 		goto cleanup;
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < (int)(sizeof(v) / sizeof(v[0])); i++)
 		*v[i] = strtoll(PQgetvalue(res, 0, i), NULL, 10);
 	db_result_free(res);
 	res = NULL;

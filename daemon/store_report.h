@@ -25,6 +25,8 @@ struct report {
 	sepa_month month;
 	int64_t presented, presented_cents; /* collections due, sent */
 	int64_t settled, settled_cents;
+	/* of which presumed: no answer from the bank (migration 032) */
+	int64_t presumed, presumed_cents;
 	int64_t cancelled; /* in files or blocks the bank refused whole */
 	struct report_reason *reasons; /* owned; store_report_free() */
 	size_t nreasons;

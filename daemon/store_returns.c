@@ -230,8 +230,9 @@ static const char returns_match_tx[] =
     " (r.amount_cents / 100.0)::numeric(20, 2),"
     " (c.amount_cents / 100.0)::numeric(20, 2),"
     " quote_literal(r.end_to_end_id))"
-    " WHEN b.state IN ('prepared', 'placing') THEN format('the batch of"
-    " EndToEndId %s has not been released', quote_literal(r.end_to_end_id))"
+    " WHEN b.state IN ('prepared', 'placing', 'cancelled') THEN format('the"
+    " batch of EndToEndId %s has not been released',"
+    " quote_literal(r.end_to_end_id))"
     " END"
     " FROM ret_stage r"
     " LEFT JOIN collections c ON c.creditor_id = $1"
@@ -259,21 +260,26 @@ static const char returns_match_block[] =
     " without the details of each transaction, and no bank transaction code"
     " that says what it is (returns?): check it by hand',"
     " quote_literal(r.pmt_inf_id))"
-    " WHEN x.cid IS NULL AND r.level = 'group' THEN format('no batch has the"
-    " MsgId %s', quote_literal(r.orig_msg_id))"
+    " WHEN x.cid IS NULL AND (r.level = 'group' OR r.pmt_inf_id = '') THEN"
+    " format('no batch has the MsgId %s', quote_literal(r.orig_msg_id))"
     " WHEN x.cid IS NULL THEN format('no payment block %s was sent',"
     " quote_literal(r.pmt_inf_id))"
     " WHEN r.kind IN ('return', 'refund') THEN 'a batch booking of returns"
     " without the details of each transaction: check it by hand'"
     " WHEN r.amount_cents IS NOT NULL AND r.amount_cents <>"
-    " sum(x.amount_cents) OVER (PARTITION BY r.id) THEN format('amount %s"
+    " sum(x.amount_cents) OVER (PARTITION BY r.id)"
+    /* a credit of the block or file less the debits rejected before */
+    " AND NOT (r.kind = 'confirmation' AND r.amount_cents ="
+    " coalesce(sum(x.amount_cents) FILTER (WHERE x.state NOT IN"
+    " ('rejected', 'cancelled')) OVER (PARTITION BY r.id), 0))"
+    " THEN format('amount %s"
     " is not %s, the sum of the collections of %s %s',"
     " (r.amount_cents / 100.0)::numeric(20, 2),"
     " (sum(x.amount_cents) OVER (PARTITION BY r.id) / 100.0)::numeric(20, 2),"
     " CASE r.level WHEN 'group' THEN 'the file' ELSE 'the payment block' END,"
     " quote_literal(CASE r.level WHEN 'group' THEN r.orig_msg_id"
     " ELSE r.pmt_inf_id END))"
-    " WHEN bool_or(x.bstate IN ('prepared', 'placing'))"
+    " WHEN bool_or(x.bstate IN ('prepared', 'placing', 'cancelled'))"
     " OVER (PARTITION BY r.id) THEN"
     " 'the batch has not been released'"
     " END"
@@ -285,9 +291,29 @@ static const char returns_match_block[] =
     " WHERE c.creditor_id = $1 AND ((r.level = 'group'"
     " AND b.msg_id = r.orig_msg_id) OR (r.level = 'block'"
     " AND c.pmt_inf_id = r.pmt_inf_id AND ($2 <> 'pain.002'"
-    " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id)))) x ON true"
+    " OR r.orig_msg_id = '' OR b.msg_id = r.orig_msg_id))"
+    /* a camt booking of a whole file: its batch names the MsgId only */
+    " OR (r.level = 'block' AND r.pmt_inf_id = '' AND r.orig_msg_id <> ''"
+    " AND $2 <> 'pain.002' AND b.msg_id = r.orig_msg_id))) x ON true"
     " WHERE r.level <> 'transaction' AND (" RETURNS_FINAL
     " OR (" RETURNS_UNNAMED_DEBIT " AND x.cid IS NOT NULL))";
+
+/*
+ * $1 creditor, $2 file type name. A credit booking of one of our files or
+ * payment blocks (its batch names our MsgId or a PmtInfId of ours) is the
+ * bank's confirmation of those debits, even when the entry gives no bank
+ * transaction code the reader could name: with or without the details of
+ * each transaction (migration 032).
+ */
+static const char returns_promote_credits[] =
+    "UPDATE ret_stage r SET kind = 'confirmation'"
+    " WHERE $2 <> 'pain.002' AND r.kind = 'info' AND r.cdi = 'CRDT'"
+    " AND r.status = 'BOOK' AND r.level IN ('block', 'transaction')"
+    " AND EXISTS (SELECT 1 FROM batches b WHERE b.creditor_id = $1"
+    " AND b.state <> 'prepared'"
+    " AND ((r.orig_msg_id <> '' AND b.msg_id = r.orig_msg_id)"
+    " OR (r.pmt_inf_id <> '' AND left(r.pmt_inf_id, length(b.msg_id) + 2)"
+    " = b.msg_id || '-B')))";
 
 /* One quarantine row per record with a problem (no parameter). */
 static const char returns_quarantine[] =
@@ -314,7 +340,11 @@ static const char returns_effects[] =
     " WHERE NOT EXISTS (SELECT 1 FROM ret_match q"
     " WHERE q.record_id = m.record_id AND q.problem IS NOT NULL)"
     " AND m.kind <> 'reversal'"
-    " AND ((m.kind = 'confirmation' AND m.cstate = 'sent')"
+    " AND ((m.kind = 'confirmation' AND (m.cstate = 'sent'"
+    /* a presumed settlement (migration 032) is confirmed by the bank */
+    " OR (m.cstate = 'settled' AND EXISTS (SELECT 1 FROM"
+    " presumed_settlements p WHERE p.creditor_id = $1"
+    " AND p.collection_id = m.collection_id))))"
     " OR (m.kind <> 'confirmation' AND m.cstate IN ('sent', 'settled')))"
     " AND NOT EXISTS (SELECT 1 FROM return_effects e"
     " WHERE e.creditor_id = $1 AND e.collection_id = m.collection_id"
@@ -720,7 +750,11 @@ returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
 	const char *const ptype[] = {im->cred, im->tname};
 	int rc;
 
-	if ((rc = returns_exec(im->db, "match transaction records",
+	if ((rc = returns_exec(im->db,
+	         "read our batch credits as "
+	         "confirmations",
+	         returns_promote_credits, 2, ptype, err)) != 0 ||
+	    (rc = returns_exec(im->db, "match transaction records",
 	         returns_match_tx, 2, ptype, err)) != 0 ||
 	    (rc = returns_exec(im->db, "match group and block records",
 	         returns_match_block, 2, ptype, err)) != 0 ||

@@ -1,178 +1,21 @@
 /*
  * bankfile.c - streaming reader of pain.002, camt.052, camt.053 and
  * camt.054 files: an input guard (size, text runs, DOCTYPE) under an
- * xmlTextReader, and a state table {from, element, to, field} that
- * turns the elements into normalised records.
+ * xmlTextReader (xmlin.c), and a state table {from, element, to, field}
+ * that turns the elements into normalised records.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
 #include "sepa/bankfile.h"
-#include "sepa/io.h"
-
-/* ------------------------------------------------------------ input guard */
-
-/*
- * Sits between the real input and libxml2. Counts bytes and lines,
- * refuses a file larger than max_bytes, a run of more than max_text
- * bytes without a '<' (a huge text node, refused as it streams in) and
- * a DOCTYPE before the root element (so that libxml2 never sees a DTD).
- */
-struct bf_guard {
-	sepa_bankfile_input input;
-	void *arg;
-	size_t max_bytes;
-	size_t max_text;
-	size_t total;
-	size_t run;
-	long line;
-	int wide; /* UTF-16 or UTF-32 input: bytes are not characters */
-	int cr_pending; /* a CR ended the last chunk and became LF */
-	int prev_lt;
-	int root_seen;
-	int nonblank;
-	int eof;
-	size_t dt_match;
-	int failed;
-	int code;
-	int sys_errno;
-	long fail_line;
-	char msg[SEPA_ERROR_MSG_MAX];
-};
-
-static const char bf_doctype[] = "<!DOCTYPE";
-
-static int
-bf_guard_fail(struct bf_guard *g, int code, const char *what, size_t limit)
-{
-	g->failed = 1;
-	g->code = code;
-	g->fail_line = g->line;
-	if (limit > 0)
-		snprintf(g->msg, sizeof(g->msg), "%s %zu bytes", what, limit);
-	else
-		snprintf(g->msg, sizeof(g->msg), "%s", what);
-	return -1;
-}
-
-/*
- * Read a chunk; a LF that follows a CR already turned into LF at the end
- * of the previous chunk is dropped.
- */
-static long
-bf_guard_fill(struct bf_guard *g, char *buf, int len)
-{
-	long n;
-
-	for (;;) {
-		n = g->input(g->arg, buf, (size_t)len);
-		if (n < 0) {
-			g->sys_errno = errno;
-			g->failed = 1;
-			g->code = SEPA_EIO;
-			g->fail_line = g->line;
-			snprintf(g->msg, sizeof(g->msg), "could not read: %s",
-			    strerror(g->sys_errno));
-			return -1;
-		}
-		if (n > len)
-			n = len;
-		if (n > 0 && g->cr_pending && buf[0] == '\n') {
-			memmove(buf, buf + 1, (size_t)n - 1);
-			n--;
-			g->total++;
-			g->cr_pending = 0;
-			if (n == 0)
-				continue;
-		}
-		g->cr_pending = 0;
-		return n;
-	}
-}
-
-static int
-bf_guard_read(void *ctx, char *buf, int len)
-{
-	struct bf_guard *g = ctx;
-	long n;
-	long i;
-
-	if (g->failed)
-		return -1;
-	if (len <= 0)
-		return 0;
-	n = bf_guard_fill(g, buf, len);
-	if (n < 0)
-		return -1;
-	if (n == 0)
-		g->eof = 1;
-	if (g->total == 0 && n >= 2)
-		g->wide = buf[0] == '\0' || buf[1] == '\0' ||
-		    ((unsigned char)buf[0] == 0xFE &&
-		        (unsigned char)buf[1] == 0xFF) ||
-		    ((unsigned char)buf[0] == 0xFF &&
-		        (unsigned char)buf[1] == 0xFE);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		/*
-		 * XML reads a lone CR as LF (XML 1.0, 2.11); doing it here
-		 * lets libxml2 count the lines of CR-only files.
-		 */
-		if (c == '\r' && !g->wide &&
-		    (i + 1 == n || buf[i + 1] != '\n')) {
-			g->cr_pending = i + 1 == n;
-			c = '\n';
-			buf[i] = '\n';
-		}
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			g->nonblank = 1;
-		if (c == '\n')
-			g->line++;
-		if (c == '<')
-			g->run = 0;
-		else if (++g->run > g->max_text)
-			return bf_guard_fail(
-			    g, SEPA_ELIMIT, "text longer than", g->max_text);
-		if (g->root_seen)
-			continue;
-		if (c == (unsigned char)bf_doctype[g->dt_match]) {
-			if (++g->dt_match == sizeof(bf_doctype) - 1)
-				return bf_guard_fail(g, SEPA_EXML,
-				    "DOCTYPE not allowed in bank files", 0);
-		} else {
-			g->dt_match = c == '<';
-		}
-		if (g->prev_lt &&
-		    ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		        c == '_' || c == ':' || c >= 0x80))
-			g->root_seen = 1;
-		g->prev_lt = c == '<';
-	}
-	g->total += (size_t)n;
-	if (g->total > g->max_bytes)
-		return bf_guard_fail(
-		    g, SEPA_ELIMIT, "file larger than", g->max_bytes);
-	return (int)n;
-}
-
-static int
-bf_guard_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
+#include "xmlin.h"
 
 /* ------------------------------------------------------------ state table */
 
@@ -396,13 +239,11 @@ struct bf_frame {
 };
 
 struct bf_ctx {
-	xmlTextReaderPtr reader;
-	const char *name;
+	struct xmlin in; /* the guarded reader, its name and error */
 	const sepa_bankfile_opts *opts;
 	sepa_bankfile_cb cb;
 	void *cb_arg;
 	sepa_bankfile_info *info;
-	sepa_error *err;
 	struct bf_frame *stack;
 	int dispatched;
 	char *doc_ns; /* namespace of the Document element, NULL: none seen */
@@ -411,11 +252,6 @@ struct bf_ctx {
 	char *text;
 	size_t text_len;
 	size_t text_cap;
-	/* xml error seen by the structured handler */
-	int xml_failed;
-	int xml_code;
-	long xml_line;
-	char xml_msg[SEPA_ERROR_MSG_MAX];
 	/* records */
 	char account[SEPA_BANKFILE_ID_BUFSZ];
 	/* pain.002: what the original message was (OrgnlMsgNmId) */
@@ -430,32 +266,6 @@ struct bf_ctx {
 	size_t ndtl_details; /* camt: TxDtls in this NtryDtls */
 	size_t entry_records; /* camt: records emitted for this entry */
 };
-
-static int bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-bf_fail(struct bf_ctx *c, int code, long line, const char *fmt, ...)
-{
-	char msg[SEPA_ERROR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return sepa_error_setw(c->err, code, c->name, line, "%s", msg);
-}
-
-static long
-bf_node_line(struct bf_ctx *c)
-{
-	xmlNodePtr node = xmlTextReaderCurrentNode(c->reader);
-	long line = node != NULL ? xmlGetLineNo(node) : -1;
-
-	if (line <= 0)
-		line = xmlTextReaderGetParserLineNumber(c->reader);
-	return line;
-}
 
 /* ---------------------------------------------------------- value parsers */
 
@@ -628,20 +438,6 @@ bf_parse_count(long *out, const char *s)
 
 /* ------------------------------------------------------------ field store */
 
-static int
-bf_copy(struct bf_ctx *c, char *dst, size_t size, const char *src,
-    const char *elem, long line)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		return bf_fail(c, SEPA_EINVAL, line,
-		    "element %s: value of %zu bytes is longer than %zu", elem,
-		    len, size - 1);
-	memcpy(dst, src, len + 1);
-	return 0;
-}
-
 /* Append to reason_info with " | ", cut at a UTF-8 character boundary. */
 static void
 bf_append_info(char *dst, size_t size, const char *src)
@@ -671,15 +467,15 @@ bf_set_amount(struct bf_ctx *c, struct bf_rec *rec, const char *text,
 	int64_t v;
 
 	if (bf_parse_amount(&v, text, &why) != 0)
-		return bf_fail(c, SEPA_EINVAL, f->line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, f->line,
 		    "element %s: amount \"%s\" %s", elem, text, why);
 	if (rec->r.has_amount && rec->amt_prio > prio)
 		return 0;
 	rec->r.has_amount = 1;
 	rec->r.amount = v;
 	rec->amt_prio = prio;
-	return bf_copy(c, rec->r.currency, sizeof(rec->r.currency), f->ccy,
-	    "Ccy", f->line);
+	return xmlin_copy(&c->in, rec->r.currency, sizeof(rec->r.currency),
+	    f->ccy, "Ccy", f->line);
 }
 
 static int
@@ -691,7 +487,7 @@ bf_set_cdi(struct bf_ctx *c, enum sepa_bankfile_cdi *out, const char *text,
 	else if (strcmp(text, "DBIT") == 0)
 		*out = SEPA_BANKFILE_CDI_DEBIT;
 	else
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "element %s: \"%s\" is neither CRDT nor DBIT", elem, text);
 	return 0;
 }
@@ -705,7 +501,7 @@ bf_set_date(struct bf_ctx *c, sepa_date *out, const char *text,
 	    strcmp(elem, "DtTm") == 0 || strcmp(elem, "CreDtTm") == 0;
 
 	if (bf_parse_date(out, text, date_time) != 0)
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    date_time ? "element %s: \"%s\" is not a date-time "
 		                "(YYYY-MM-DDThh:mm:ss, then an optional "
 		                "fraction and time zone)"
@@ -729,8 +525,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_NONE:
 		return 0;
 	case F_MSGID:
-		if (bf_copy(c, c->grp.r.msg_id, sizeof(c->grp.r.msg_id), text,
-		        elem, l) != 0)
+		if (xmlin_copy(&c->in, c->grp.r.msg_id, sizeof(c->grp.r.msg_id),
+		        text, elem, l) != 0)
 			return SEPA_EINVAL;
 		memcpy(
 		    c->info->msg_id, c->grp.r.msg_id, sizeof(c->info->msg_id));
@@ -746,8 +542,8 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return 0;
 	}
 	case F_OMSGID:
-		return bf_copy(
-		    c, r->orig_msg_id, sizeof(r->orig_msg_id), text, elem, l);
+		return xmlin_copy(&c->in, r->orig_msg_id,
+		    sizeof(r->orig_msg_id), text, elem, l);
 	case F_OMSGNMID:
 		/* "pain.001.001.03", "PAIN.001", "pain.001.001.09.ch.03" */
 		c->pain_family = strncasecmp(text, "pain.001", 8) == 0
@@ -756,35 +552,37 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		return 0;
 	case F_ONBTX:
 		if (bf_parse_count(&r->nb_of_txs, text) != 0)
-			return bf_fail(c, SEPA_EINVAL, l,
+			return xmlin_fail(&c->in, SEPA_EINVAL, l,
 			    "element %s: \"%s\" is not a number", elem, text);
 		return 0;
 	case F_OSUM:
 		/* the control sum has no currency */
 		return bf_set_amount(c, rec, text, f, elem, 3);
 	case F_STS:
-		return bf_copy(c, r->status, sizeof(r->status), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->status, sizeof(r->status), text, elem, l);
 	case F_PMTINFID:
-		return bf_copy(
-		    c, r->pmt_inf_id, sizeof(r->pmt_inf_id), text, elem, l);
-	case F_STSID:
-		return bf_copy(
-		    c, r->status_id, sizeof(r->status_id), text, elem, l);
-	case F_INSTRID:
-		return bf_copy(
-		    c, r->instr_id, sizeof(r->instr_id), text, elem, l);
-	case F_E2E:
-		return bf_copy(c, r->end_to_end_id, sizeof(r->end_to_end_id),
+		return xmlin_copy(&c->in, r->pmt_inf_id, sizeof(r->pmt_inf_id),
 		    text, elem, l);
+	case F_STSID:
+		return xmlin_copy(
+		    &c->in, r->status_id, sizeof(r->status_id), text, elem, l);
+	case F_INSTRID:
+		return xmlin_copy(
+		    &c->in, r->instr_id, sizeof(r->instr_id), text, elem, l);
+	case F_E2E:
+		return xmlin_copy(&c->in, r->end_to_end_id,
+		    sizeof(r->end_to_end_id), text, elem, l);
 	case F_MNDTID:
-		return bf_copy(
-		    c, r->mandate_id, sizeof(r->mandate_id), text, elem, l);
+		return xmlin_copy(&c->in, r->mandate_id, sizeof(r->mandate_id),
+		    text, elem, l);
 	case F_RSN_CD:
 	case F_RSN_PRTRY:
 		if (r->reason[0] != '\0')
 			return 0;
 		r->reason_proprietary = f->field == F_RSN_PRTRY;
-		return bf_copy(c, r->reason, sizeof(r->reason), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->reason, sizeof(r->reason), text, elem, l);
 	case F_ADDTL:
 		bf_append_info(r->reason_info, sizeof(r->reason_info), text);
 		return 0;
@@ -797,11 +595,11 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_ORIG_DATE:
 		return bf_set_date(c, &r->orig_date, text, elem, l);
 	case F_ACCT:
-		return bf_copy(
-		    c, c->account, sizeof(c->account), text, elem, l);
+		return xmlin_copy(
+		    &c->in, c->account, sizeof(c->account), text, elem, l);
 	case F_NTRYREF:
-		return bf_copy(
-		    c, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
+		return xmlin_copy(
+		    &c->in, r->entry_ref, sizeof(r->entry_ref), text, elem, l);
 	case F_CDI:
 		return bf_set_cdi(c, &r->cdi, text, elem, l);
 	case F_RVSL:
@@ -810,7 +608,7 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 		else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
 			r->reversal = 0;
 		else
-			return bf_fail(c, SEPA_EINVAL, l,
+			return xmlin_fail(&c->in, SEPA_EINVAL, l,
 			    "element %s: \"%s\" is not a boolean", elem, text);
 		return 0;
 	case F_BOOKG:
@@ -818,44 +616,45 @@ bf_store(struct bf_ctx *c, const struct bf_frame *f, const char *elem,
 	case F_VAL:
 		return bf_set_date(c, &r->value_date, text, elem, l);
 	case F_ASREF:
-		return bf_copy(c, r->acct_svcr_ref, sizeof(r->acct_svcr_ref),
-		    text, elem, l);
+		return xmlin_copy(&c->in, r->acct_svcr_ref,
+		    sizeof(r->acct_svcr_ref), text, elem, l);
 	case F_DOMN:
 		rec->has_btc = 1;
-		return bf_copy(
-		    c, r->btc_domain, sizeof(r->btc_domain), text, elem, l);
-	case F_FMLY:
-		return bf_copy(
-		    c, r->btc_family, sizeof(r->btc_family), text, elem, l);
-	case F_SUBFMLY:
-		return bf_copy(c, r->btc_subfamily, sizeof(r->btc_subfamily),
+		return xmlin_copy(&c->in, r->btc_domain, sizeof(r->btc_domain),
 		    text, elem, l);
+	case F_FMLY:
+		return xmlin_copy(&c->in, r->btc_family, sizeof(r->btc_family),
+		    text, elem, l);
+	case F_SUBFMLY:
+		return xmlin_copy(&c->in, r->btc_subfamily,
+		    sizeof(r->btc_subfamily), text, elem, l);
 	case F_BTC_PRTRY:
 		rec->has_btc = 1;
-		return bf_copy(c, r->btc_proprietary,
+		return xmlin_copy(&c->in, r->btc_proprietary,
 		    sizeof(r->btc_proprietary), text, elem, l);
 	case F_BTC_ISSR:
-		return bf_copy(
-		    c, r->btc_issuer, sizeof(r->btc_issuer), text, elem, l);
+		return xmlin_copy(&c->in, r->btc_issuer, sizeof(r->btc_issuer),
+		    text, elem, l);
 	case F_BTCH_MSGID:
-		return bf_copy(c, b->msg_id, sizeof(b->msg_id), text, elem, l);
+		return xmlin_copy(
+		    &c->in, b->msg_id, sizeof(b->msg_id), text, elem, l);
 	case F_BTCH_PMTINFID:
-		return bf_copy(
-		    c, b->pmt_inf_id, sizeof(b->pmt_inf_id), text, elem, l);
+		return xmlin_copy(&c->in, b->pmt_inf_id, sizeof(b->pmt_inf_id),
+		    text, elem, l);
 	case F_BTCH_NB:
 		if (bf_parse_count(&b->nb_of_txs, text) != 0)
-			return bf_fail(c, SEPA_EINVAL, l,
+			return xmlin_fail(&c->in, SEPA_EINVAL, l,
 			    "element %s: \"%s\" is not a number", elem, text);
 		return 0;
 	case F_BTCH_AMT: {
 		const char *why = "";
 
 		if (bf_parse_amount(&b->amount, text, &why) != 0)
-			return bf_fail(c, SEPA_EINVAL, l,
+			return xmlin_fail(&c->in, SEPA_EINVAL, l,
 			    "element %s: amount \"%s\" %s", elem, text, why);
 		b->has_amount = 1;
-		return bf_copy(
-		    c, b->currency, sizeof(b->currency), f->ccy, "Ccy", l);
+		return xmlin_copy(
+		    &c->in, b->currency, sizeof(b->currency), f->ccy, "Ccy", l);
 	}
 	case F_BTCH_CDI:
 		return bf_set_cdi(c, &b->cdi, text, elem, l);
@@ -921,7 +720,7 @@ bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
 	int rc;
 
 	if (n >= c->opts->max_records)
-		return bf_fail(c, SEPA_ELIMIT, r->line,
+		return xmlin_fail(&c->in, SEPA_ELIMIT, r->line,
 		    "too many records: the limit is %zu", c->opts->max_records);
 	r->index = n;
 	/* what the reason was given for: a transfer only when the file
@@ -942,7 +741,7 @@ bf_emit(struct bf_ctx *c, sepa_bankfile_record *r)
 		return 0;
 	rc = c->cb(r, c->cb_arg);
 	if (rc != 0)
-		return bf_fail(c, rc < 0 ? rc : SEPA_ESTATE, r->line,
+		return xmlin_fail(&c->in, rc < 0 ? rc : SEPA_ESTATE, r->line,
 		    "reading stopped by the record callback (%d) at record %zu",
 		    rc, n);
 	return 0;
@@ -1277,7 +1076,7 @@ bf_check_ns(struct bf_ctx *c, const struct bf_msg *m, const char *elem,
 		if (strcmp(ns, bf_variants[i].ns) != 0)
 			continue;
 		if (strncmp(bf_variants[i].message, m->prefix, 8) != 0)
-			return bf_fail(c, SEPA_EINVAL, line,
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
 			    "root element %s does not match namespace %s", elem,
 			    bf_variants[i].message);
 		snprintf(c->info->message, sizeof(c->info->message), "%s",
@@ -1288,12 +1087,12 @@ bf_check_ns(struct bf_ctx *c, const struct bf_msg *m, const char *elem,
 	if (strncmp(ns, BF_ISO_NS, plen) != 0 || strlen(ns + plen) != 15 ||
 	    !bf_is_message_id(ns + plen, 15)) {
 		if (bf_ns_message(id, sizeof(id), ns) == 0)
-			return bf_fail(c, SEPA_EINVAL, line,
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
 			    "unknown namespace \"%s\" for root element %s: "
 			    "it is not the ISO 20022 namespace " BF_ISO_NS
 			    "%s nor a known bank variant (known: %s)",
 			    ns, elem, id, known);
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "unknown namespace \"%s\" for root element %s (known: "
 		    "%s)",
 		    ns, elem, known);
@@ -1301,13 +1100,13 @@ bf_check_ns(struct bf_ctx *c, const struct bf_msg *m, const char *elem,
 	memcpy(id, ns + plen, 15);
 	id[15] = '\0';
 	if (strncmp(id, m->prefix, 8) != 0)
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "root element %s does not match namespace %s", elem, id);
 	variant = atoi(id + 9);
 	version = atoi(id + 13);
 	if (variant != 1 || version < m->min_version ||
 	    version > m->max_version)
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "unsupported message version %s (known: %s)", id, known);
 	snprintf(c->info->message, sizeof(c->info->message), "%s", id);
 	return 0;
@@ -1331,7 +1130,7 @@ bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
 	if (m == NULL) {
 		if (ns[0] != '\0')
 			(void)bf_ns_message(id, sizeof(id), ns);
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "not a bank return file: root element %s (%s)", elem,
 		    id[0] != '\0'       ? id
 		        : ns[0] != '\0' ? ns
@@ -1339,14 +1138,14 @@ bf_dispatch(struct bf_ctx *c, const char *elem, const char *ns, long line,
 	}
 	c->info->type = m->type;
 	if (c->doc_ns != NULL && strcmp(ns, c->doc_ns) != 0)
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "root element %s is in namespace \"%s\" but its Document "
 		    "in \"%s\"",
 		    elem, ns, c->doc_ns);
 	if ((rc = bf_check_ns(c, m, elem, ns, line)) != 0)
 		return rc;
 	if ((c->ns = strdup(ns)) == NULL)
-		return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
+		return xmlin_fail(&c->in, SEPA_ENOMEM, line, "out of memory");
 	*to = m->type == SEPA_BANKFILE_PAIN002 ? P_RPT : C_MSG;
 	c->dispatched = 1;
 	return 0;
@@ -1471,11 +1270,12 @@ bf_end(struct bf_ctx *c, int depth, const char *elem)
 static int
 bf_start(struct bf_ctx *c)
 {
-	const char *elem = (const char *)xmlTextReaderConstLocalName(c->reader);
+	const char *elem =
+	    (const char *)xmlTextReaderConstLocalName(c->in.reader);
 	const char *ns =
-	    (const char *)xmlTextReaderConstNamespaceUri(c->reader);
-	int depth = xmlTextReaderDepth(c->reader);
-	long line = bf_node_line(c);
+	    (const char *)xmlTextReaderConstNamespaceUri(c->in.reader);
+	int depth = xmlTextReaderDepth(c->in.reader);
+	long line = xmlin_line(&c->in);
 	enum bf_state parent;
 	enum bf_state to = S_SKIP;
 	enum bf_field field = F_NONE;
@@ -1484,22 +1284,23 @@ bf_start(struct bf_ctx *c)
 	int rc;
 
 	if (elem == NULL)
-		return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
+		return xmlin_fail(&c->in, SEPA_ENOMEM, line, "out of memory");
 	if (depth < 0 || depth >= c->opts->max_depth)
-		return bf_fail(c, SEPA_ELIMIT, line,
+		return xmlin_fail(&c->in, SEPA_ELIMIT, line,
 		    "elements nested deeper than %d (element %s)",
 		    c->opts->max_depth, elem);
 	parent = depth == 0 ? S_TOP : c->stack[depth - 1].state;
 	c->text_len = 0;
 	if (parent == S_TOP && strcmp(elem, "Document") == 0) {
 		if ((c->doc_ns = strdup(ns != NULL ? ns : "")) == NULL)
-			return bf_fail(c, SEPA_ENOMEM, line, "out of memory");
+			return xmlin_fail(
+			    &c->in, SEPA_ENOMEM, line, "out of memory");
 		to = S_DOC;
 	} else if (parent == S_TOP || (parent == S_DOC && !c->dispatched)) {
 		if ((rc = bf_dispatch(c, elem, ns, line, &to)) != 0)
 			return rc;
 	} else if (parent == S_LEAF) {
-		return bf_fail(c, SEPA_EINVAL, line,
+		return xmlin_fail(&c->in, SEPA_EINVAL, line,
 		    "element %s holds an element (%s) where text is expected",
 		    c->stack[depth - 1].name, elem);
 	} else if (parent != S_SKIP) {
@@ -1513,7 +1314,7 @@ bf_start(struct bf_ctx *c)
 		}
 		/* an element read must be of the message's own namespace */
 		if (to != S_SKIP && strcmp(ns != NULL ? ns : "", c->ns) != 0)
-			return bf_fail(c, SEPA_EINVAL, line,
+			return xmlin_fail(&c->in, SEPA_EINVAL, line,
 			    "element %s is in namespace \"%s\", not in the "
 			    "document's \"%s\"",
 			    elem, ns != NULL ? ns : "", c->ns);
@@ -1528,10 +1329,10 @@ bf_start(struct bf_ctx *c)
 	if (field == F_AMT || field == F_AMT_TX || field == F_AMT_INST ||
 	    field == F_BTCH_AMT) {
 		xmlChar *ccy = xmlTextReaderGetAttribute(
-		    c->reader, (const xmlChar *)"Ccy");
+		    c->in.reader, (const xmlChar *)"Ccy");
 
 		if (ccy != NULL) {
-			rc = bf_copy(c, f->ccy, sizeof(f->ccy),
+			rc = xmlin_copy(&c->in, f->ccy, sizeof(f->ccy),
 			    (const char *)ccy, "Ccy", line);
 			xmlFree(ccy);
 			if (rc != 0)
@@ -1539,7 +1340,7 @@ bf_start(struct bf_ctx *c)
 		}
 	}
 	bf_open(c, to, line);
-	if (xmlTextReaderIsEmptyElement(c->reader))
+	if (xmlTextReaderIsEmptyElement(c->in.reader))
 		return bf_end(c, depth, elem);
 	return 0;
 }
@@ -1547,8 +1348,8 @@ bf_start(struct bf_ctx *c)
 static int
 bf_text(struct bf_ctx *c)
 {
-	const char *v = (const char *)xmlTextReaderConstValue(c->reader);
-	int depth = xmlTextReaderDepth(c->reader);
+	const char *v = (const char *)xmlTextReaderConstValue(c->in.reader);
+	int depth = xmlTextReaderDepth(c->in.reader);
 	size_t len;
 	char *p;
 
@@ -1556,7 +1357,7 @@ bf_text(struct bf_ctx *c)
 		return 0;
 	len = strlen(v);
 	if (len > c->opts->max_text || c->text_len + len > c->opts->max_text)
-		return bf_fail(c, SEPA_ELIMIT, bf_node_line(c),
+		return xmlin_fail(&c->in, SEPA_ELIMIT, xmlin_line(&c->in),
 		    "text longer than %zu bytes", c->opts->max_text);
 	if (c->stack[depth - 1].field == F_NONE)
 		return 0;
@@ -1567,7 +1368,8 @@ bf_text(struct bf_ctx *c)
 			cap *= 2;
 		p = realloc(c->text, cap);
 		if (p == NULL)
-			return bf_fail(c, SEPA_ENOMEM, 0, "out of memory");
+			return xmlin_fail(
+			    &c->in, SEPA_ENOMEM, 0, "out of memory");
 		c->text = p;
 		c->text_cap = cap;
 	}
@@ -1577,68 +1379,16 @@ bf_text(struct bf_ctx *c)
 	return 0;
 }
 
-/* libxml2 2.12 made the error const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *bf_xml_err;
-#else
-typedef xmlErrorPtr bf_xml_err;
-#endif
-
-static void
-bf_xml_error(void *arg, bf_xml_err e)
-{
-	struct bf_ctx *c = arg;
-	size_t len;
-
-	if (e == NULL || e->level < XML_ERR_ERROR || c->xml_failed)
-		return;
-	c->xml_failed = 1;
-	c->xml_code = e->code;
-	c->xml_line = e->line;
-	snprintf(c->xml_msg, sizeof(c->xml_msg), "%s",
-	    e->message != NULL ? e->message : "unknown error");
-	len = strlen(c->xml_msg);
-	while (len > 0 &&
-	    (c->xml_msg[len - 1] == '\n' || c->xml_msg[len - 1] == ' '))
-		c->xml_msg[--len] = '\0';
-	if (c->xml_msg[0] >= 'A' && c->xml_msg[0] <= 'Z' &&
-	    !(c->xml_msg[1] >= 'A' && c->xml_msg[1] <= 'Z'))
-		c->xml_msg[0] = (char)(c->xml_msg[0] - 'A' + 'a');
-}
-
 /* ------------------------------------------------------------- main loop */
 
-/* libxml2 errors that mean "the input stopped in the middle". */
 static int
-bf_truncation(int code)
-{
-	switch (code) {
-	case XML_ERR_DOCUMENT_END:
-	case XML_ERR_GT_REQUIRED:
-	case XML_ERR_LTSLASH_REQUIRED:
-	case XML_ERR_TAG_NOT_FINISHED:
-	case XML_ERR_COMMENT_NOT_FINISHED:
-	case XML_ERR_ATTRIBUTE_NOT_STARTED:
-	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
-	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
-	case XML_ERR_LITERAL_NOT_FINISHED:
-	case XML_ERR_CDATA_NOT_FINISHED:
-	case XML_ERR_PI_NOT_FINISHED:
-	case XML_ERR_NAME_REQUIRED:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static int
-bf_run(struct bf_ctx *c, struct bf_guard *g)
+bf_run(struct bf_ctx *c)
 {
 	int ret = 0;
 	int rc = 0;
 
-	while (rc == 0 && (ret = xmlTextReaderRead(c->reader)) == 1) {
-		int type = xmlTextReaderNodeType(c->reader);
+	while (rc == 0 && (ret = xmlTextReaderRead(c->in.reader)) == 1) {
+		int type = xmlTextReaderNodeType(c->in.reader);
 
 		switch (type) {
 		case XML_READER_TYPE_ELEMENT:
@@ -1647,8 +1397,8 @@ bf_run(struct bf_ctx *c, struct bf_guard *g)
 		case XML_READER_TYPE_END_ELEMENT: {
 			const char *elem =
 			    (const char *)xmlTextReaderConstLocalName(
-			        c->reader);
-			int depth = xmlTextReaderDepth(c->reader);
+			        c->in.reader);
+			int depth = xmlTextReaderDepth(c->in.reader);
 
 			if (depth >= 0 && depth < c->opts->max_depth)
 				rc = bf_end(c, depth, elem != NULL ? elem : "");
@@ -1660,56 +1410,19 @@ bf_run(struct bf_ctx *c, struct bf_guard *g)
 		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
 			rc = bf_text(c);
 			break;
-		case XML_READER_TYPE_DOCUMENT_TYPE:
-			rc = bf_fail(c, SEPA_EXML, bf_node_line(c),
-			    "DOCTYPE not allowed in bank files");
-			break;
-		case XML_READER_TYPE_ENTITY_REFERENCE:
-		case XML_READER_TYPE_ENTITY:
-			rc = bf_fail(c, SEPA_EXML, bf_node_line(c),
-			    "entity reference &%s; not allowed in bank files",
-			    (const char *)xmlTextReaderConstName(c->reader));
-			break;
 		default:
+			rc = xmlin_refuse_node(&c->in, type);
 			break;
 		}
 	}
-	c->info->bytes = g->total;
+	c->info->bytes = c->in.g.total;
 	if (rc != 0)
 		return rc;
-	if (g->failed) {
-		rc = sepa_error_setw(
-		    c->err, g->code, c->name, g->fail_line, "%s", g->msg);
-		if (c->err != NULL)
-			c->err->sys_errno = g->sys_errno;
+	if ((rc = xmlin_result(&c->in, ret,
+	         c->open > 0 ? c->stack[0].name : NULL, c->stack[0].line)) != 0)
 		return rc;
-	}
-	if (!g->nonblank)
-		return bf_fail(c, SEPA_EXML, 0, "empty file");
-	if (ret < 0 || c->xml_failed) {
-		long line = c->xml_line > 0 ? c->xml_line : g->line;
-
-		if (!g->root_seen && c->xml_code == XML_ERR_DOCUMENT_EMPTY)
-			return bf_fail(c, SEPA_EXML, line,
-			    "not an XML document: no element found");
-		if (g->eof && c->open == 0 && bf_truncation(c->xml_code))
-			return bf_fail(c, SEPA_EXML, g->line,
-			    "truncated file: the input ends before the root "
-			    "element is complete");
-		if (g->eof && c->open > 0 && bf_truncation(c->xml_code))
-			return bf_fail(c, SEPA_EXML, g->line,
-			    "truncated file: the input ends before element %s "
-			    "(line %ld) is closed",
-			    c->stack[0].name, c->stack[0].line);
-		if (!g->root_seen)
-			return bf_fail(c, SEPA_EXML, line,
-			    "not an XML document: %s",
-			    c->xml_failed ? c->xml_msg : "could not parse");
-		return bf_fail(c, SEPA_EXML, line, "malformed XML: %s",
-		    c->xml_failed ? c->xml_msg : "could not parse");
-	}
 	if (!c->dispatched) {
-		return bf_fail(c, SEPA_EXML, g->line,
+		return xmlin_fail(&c->in, SEPA_EXML, c->in.g.line,
 		    "no message element in the document");
 	}
 	return 0;
@@ -1722,7 +1435,6 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 {
 	sepa_bankfile_opts o = SEPA_BANKFILE_OPTS_INIT;
 	sepa_bankfile_info local_info;
-	struct bf_guard g;
 	struct bf_ctx *c = NULL;
 	int rc;
 
@@ -1744,23 +1456,15 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 	if (input == NULL)
 		return sepa_error_setw(
 		    err, SEPA_EINVAL, name, 0, "no input to read");
-	memset(&g, 0, sizeof(g));
-	g.input = input;
-	g.arg = input_arg;
-	g.max_bytes = o.max_bytes;
-	g.max_text = o.max_text;
-	g.line = 1;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return sepa_error_setw(
 		    err, SEPA_ENOMEM, name, 0, "out of memory");
-	c->name = name;
 	c->opts = &o;
 	c->cb = cb;
 	c->cb_arg = cb_arg;
 	c->info = info;
-	c->err = err;
 	c->stack = calloc((size_t)o.max_depth + 1, sizeof(*c->stack));
 	c->text_cap = 256;
 	c->text = malloc(c->text_cap);
@@ -1771,28 +1475,12 @@ sepa_bankfile_read_io(sepa_bankfile_input input, void *input_arg,
 	}
 	c->text[0] = '\0';
 	bf_rec_reset(&c->grp, 0);
-
-	xmlInitParser();
-	/*
-	 * No NOENT (entities stay references), no DTDLOAD/DTDATTR/DTDVALID,
-	 * no HUGE (libxml2 keeps its own size limits), no network; errors
-	 * go to our handler only.
-	 */
-	c->reader =
-	    xmlReaderForIO(bf_guard_read, bf_guard_close, &g, NULL, NULL,
-	        XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-	            XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (c->reader == NULL) {
-		rc = sepa_error_setw(err, SEPA_ENOMEM, name, 0,
-		    "could not create an XML reader");
-		goto cleanup;
-	}
-	xmlTextReaderSetStructuredErrorHandler(c->reader, bf_xml_error, c);
-	rc = bf_run(c, &g);
+	if ((rc = xmlin_open(&c->in, input, input_arg, name, "bank files",
+	         o.max_bytes, o.max_text, err)) == 0)
+		rc = bf_run(c);
 
 cleanup:
-	if (c->reader != NULL)
-		xmlFreeTextReader(c->reader);
+	xmlin_close(&c->in);
 	free(c->stack);
 	free(c->text);
 	free(c->doc_ns);
@@ -1801,46 +1489,13 @@ cleanup:
 	return rc;
 }
 
-struct bf_fd_input {
-	int fd;
-};
-
-static long
-bf_fd_read(void *arg, char *buf, size_t len)
-{
-	struct bf_fd_input *in = arg;
-
-	return (long)sepa_read(in->fd, buf, len);
-}
-
 int
 sepa_bankfile_read_fd(int fd, const char *name, const sepa_bankfile_opts *opts,
     sepa_bankfile_cb cb, void *cb_arg, sepa_bankfile_info *info,
     sepa_error *err)
 {
-	struct bf_fd_input in = {fd};
-
 	return sepa_bankfile_read_io(
-	    bf_fd_read, &in, name, opts, cb, cb_arg, info, err);
-}
-
-struct bf_mem_input {
-	const char *buf;
-	size_t len;
-	size_t pos;
-};
-
-static long
-bf_mem_read(void *arg, char *buf, size_t len)
-{
-	struct bf_mem_input *in = arg;
-	size_t n = in->len - in->pos;
-
-	if (n > len)
-		n = len;
-	memcpy(buf, in->buf + in->pos, n);
-	in->pos += n;
-	return (long)n;
+	    xmlin_fd_input, &fd, name, opts, cb, cb_arg, info, err);
 }
 
 int
@@ -1848,10 +1503,10 @@ sepa_bankfile_read_mem(const char *buf, size_t len, const char *name,
     const sepa_bankfile_opts *opts, sepa_bankfile_cb cb, void *cb_arg,
     sepa_bankfile_info *info, sepa_error *err)
 {
-	struct bf_mem_input in = {buf, buf != NULL ? len : 0, 0};
+	struct xmlin_mem in = {buf, buf != NULL ? len : 0, 0};
 
 	return sepa_bankfile_read_io(
-	    bf_mem_read, &in, name, opts, cb, cb_arg, info, err);
+	    xmlin_mem_input, &in, name, opts, cb, cb_arg, info, err);
 }
 
 int
@@ -1862,24 +1517,14 @@ sepa_bankfile_read_file(const char *path, const sepa_bankfile_opts *opts,
 	size_t max = opts != NULL && opts->max_bytes > 0
 	    ? opts->max_bytes
 	    : SEPA_BANKFILE_DEFAULT_MAX_BYTES;
-	struct stat st;
 	int fd;
 	int rc;
 
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not open: %s", strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > (unsigned long long)max) {
-		rc = sepa_error_setw(err, SEPA_ELIMIT, path, 0,
-		    "file larger than %zu bytes", max);
-	} else {
-		rc = sepa_bankfile_read_fd(
-		    fd, path, opts, cb, cb_arg, info, err);
-	}
+	if ((rc = xmlin_open_file(path, max, &fd, err)) != 0)
+		return rc;
+	rc = sepa_bankfile_read_fd(fd, path, opts, cb, cb_arg, info, err);
 	close(fd);
 	return rc;
 }

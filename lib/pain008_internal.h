@@ -1,11 +1,11 @@
 /*
- * pain008_internal.h - what the pain.008 writer (pain008_write.c), the
- * streamed validator (pain008_validate.c) and the hashing/validation
- * queue between them (pain008_queue.c) share (private to lib/).
+ * pain008_internal.h - what the pain.008 writer (pain008_write.c) and
+ * the streamed validator (pain008_validate.c) share (private to lib/).
  *
- * The writer hands its chunks to the queue, and the queue to the
- * validator; the validator depends on neither, so the version table and
- * the block keys that both the writer and the validator check live there.
+ * The writer hands its chunks to the hashing/validation queue
+ * (checkq.c), and the queue to the validator; the validator depends on
+ * neither, so the version table and the block keys that both the writer
+ * and the validator check live there.
  */
 #ifndef SEPA_PAIN008_INTERNAL_H
 #define SEPA_PAIN008_INTERNAL_H
@@ -18,8 +18,6 @@
 #include "sepa/ident.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
-
-struct xmlw;
 
 /* What differs between the two versions; everything else is shared. */
 struct p8_version {
@@ -94,27 +92,5 @@ int p8v_feed(struct p8v *v, const char *buf, size_t n);
 int p8v_finish(struct p8v *v, sepa_pain008_info *info);
 
 void p8v_free(struct p8v *v);
-
-/* ------------------------------------------- queue (pain008_queue.c) */
-
-struct p8q;
-
-/*
- * Start the thread that hashes (and, when opts->validate, validates) every
- * chunk x writes, and plug it into x as its tap. `path` (borrowed) names
- * the file in the validator's messages.
- */
-int p8q_start(struct p8q **out, struct xmlw *x, const sepa_pain008_opts *opts,
-    const char *path, sepa_error *err);
-
-/*
- * No more chunks: wait for the thread, put the SHA-256 of every chunk in
- * hex, then (when validating) the validator's last checks and totals.
- */
-int p8q_finish(
-    struct p8q *q, sepa_pain008_info *info, char hex[65], sepa_error *err);
-
-/* Stop the thread (when running) and free q; NULL is allowed. */
-void p8q_stop(struct p8q *q);
 
 #endif /* SEPA_PAIN008_INTERNAL_H */

@@ -5,29 +5,24 @@
  * amounts and totals, business days, one block per key, amendments,
  * structured addresses), checked element by element as the bytes arrive.
  * Used on a finished file (sepa_pain008_validate_file) and, chunk by
- * chunk, on a file being written (pain008_queue.c).
+ * chunk, on a file being written (through checkq.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
 
 #include "internal.h"
 #include "pain008_internal.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
-#include "sepa/io.h"
 #include "sepa/money.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "xsdv.h"
 
 const struct p8_version p8_versions[] = {
     [SEPA_PAIN008_V08] = {"urn:iso:std:iso:20022:tech:xsd:pain.008.001.08",
@@ -147,7 +142,6 @@ static const struct p8_elname p8_els[] = {
 #define P8V_DEPTH 24
 #define P8V_TEXT 1100
 #define P8V_CACHE 128
-#define P8V_CHUNK (64 * 1024)
 
 /* Announced and counted totals of a group or block. */
 struct p8v_tot {
@@ -160,11 +154,8 @@ struct p8v_tot {
 };
 
 struct p8v {
-	xmlParserCtxtPtr ctxt;
-	sepa_error *err;
-	int failed;
+	struct xsdv x; /* the parser, the schema and the first failure */
 	int version;
-	const char *path;
 	/* Interned element name -> code, so each name is looked up once. */
 	struct {
 		const xmlChar *name;
@@ -191,12 +182,6 @@ struct p8v {
 	int adr_ctry;
 	int adr_line;
 	struct p8_keys keys;
-	uint64_t bytes;
-	xmlSchemaParserCtxtPtr pctxt;
-	xmlSchemaPtr schema;
-	xmlSchemaValidCtxtPtr vctxt;
-	xmlSchemaSAXPlugPtr plug;
-	int schema_shared; /* schema borrowed (sepa_pain008_validate_mem) */
 };
 
 static int
@@ -223,37 +208,11 @@ p8v_lookup(struct p8v *v, const xmlChar *name)
 	return el;
 }
 
-static long
-p8v_line(struct p8v *v)
-{
-	return v->ctxt != NULL ? xmlSAX2GetLineNumber(v->ctxt) : 0;
-}
-
-static void p8v_fail(struct p8v *v, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-p8v_fail(struct p8v *v, int code, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[SEPA_ERROR_MSG_MAX];
-
-	if (v->failed)
-		return;
-	v->failed = 1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sepa_error_setw(v->err, code, v->path, p8v_line(v), "%s", msg);
-	if (v->ctxt != NULL)
-		xmlStopParser(v->ctxt);
-}
-
 /* A check from another module failed: keep its message, add the line. */
 static void
 p8v_fail_err(struct p8v *v, sepa_error *e)
 {
-	p8v_fail(v, e->code, "%s", e->msg);
+	xsdv_fail(&v->x, e->code, "%s", e->msg);
 }
 
 /* "123", "123.4", "123.45" -> cents; -1 when not such a number. */
@@ -301,14 +260,14 @@ p8v_total(struct p8v *v, const struct p8v_tot *t, const char *what)
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
 
 	if (!t->has_n || !t->has_sum)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: NbOfTxs and CtrlSum are mandatory", what);
 	else if (t->ann_n != t->n)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: NbOfTxs says %ld, the file holds %ld", what, t->ann_n,
 		    t->n);
 	else if (t->ann_sum != t->sum)
-		p8v_fail(v, SEPA_EINVAL,
+		xsdv_fail(&v->x, SEPA_EINVAL,
 		    "%s: CtrlSum says %s, the amounts add up to %s", what,
 		    sepa_money_xml(a, t->ann_sum), sepa_money_xml(b, t->sum));
 }
@@ -325,18 +284,18 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)nb_namespaces;
 	(void)namespaces;
 	(void)nb_defaulted;
-	if (v->failed)
+	if (v->x.failed)
 		return;
 	if (v->depth == 0 &&
 	    (uri == NULL ||
 	        strcmp((const char *)uri, p8_versions[v->version].ns) != 0 ||
 	        strcmp((const char *)localname, "Document") != 0)) {
-		p8v_fail(v, SEPA_EXML, "the root is not a %s Document",
+		xsdv_fail(&v->x, SEPA_EXML, "the root is not a %s Document",
 		    p8_versions[v->version].ns);
 		return;
 	}
 	if (v->depth >= P8V_DEPTH) {
-		p8v_fail(v, SEPA_ELIMIT, "elements nested deeper than %d",
+		xsdv_fail(&v->x, SEPA_ELIMIT, "elements nested deeper than %d",
 		    P8V_DEPTH);
 		return;
 	}
@@ -369,7 +328,7 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	case E_ORGNLDBTRAGT:
 		if (v->smnda)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "OrgnlDbtrAgt must not be given with "
 			    "OrgnlDbtrAcct SMNDA");
 		break;
@@ -382,7 +341,7 @@ p8v_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 			if (strcmp((const char *)a[0], "Ccy") == 0 &&
 			    (a[4] - a[3] != 3 || memcmp(a[3], "EUR", 3) != 0))
-				p8v_fail(v, SEPA_EINVAL,
+				xsdv_fail(&v->x, SEPA_EINVAL,
 				    "InstdAmt: currency %.*s is not EUR",
 				    (int)(a[4] - a[3] < 8 ? a[4] - a[3] : 8),
 				    (const char *)a[3]);
@@ -399,7 +358,7 @@ p8v_chars(void *ctx, const xmlChar *ch, int len)
 	struct p8v *v = ctx;
 	size_t n = (size_t)len;
 
-	if (v->failed || !v->leaf)
+	if (v->x.failed || !v->leaf)
 		return;
 	if (v->tlen + n > P8V_TEXT) {
 		v->text_too_long = 1;
@@ -415,7 +374,7 @@ p8v_leaf_latin(struct p8v *v)
 {
 	for (size_t i = 0; i < v->tlen; i++)
 		if (!sepa_is_latin_char((unsigned char)v->text[i])) {
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "character 0x%02x at column %zu of the text is "
 			    "outside the SEPA Latin set",
 			    (unsigned char)v->text[i], i + 1);
@@ -455,13 +414,13 @@ p8v_leaf_total(struct p8v *v, enum p8_el el, const char *t)
 		long n = strtol(t, &end, 10);
 
 		if (*end != '\0' || n < 1)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "NbOfTxs \"%s\" is not a positive count", t);
 		tot->ann_n = n;
 		tot->has_n = 1;
 	} else if (el == E_CTRLSUM) {
 		if ((c = p8v_cents(t)) < 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "CtrlSum \"%s\" is not an amount with at most 2 "
 			    "decimals",
 			    t);
@@ -470,12 +429,12 @@ p8v_leaf_total(struct p8v *v, enum p8_el el, const char *t)
 	} else {
 		c = p8v_cents(t);
 		if (c < 1 || c > SEPA_AMOUNT_MAX)
-			p8v_fail(v, SEPA_ERANGE,
+			xsdv_fail(&v->x, SEPA_ERANGE,
 			    "InstdAmt \"%s\" is outside 0.01 .. 999999999.99 "
 			    "or has more than 2 decimals",
 			    t);
 		else if (v->blk.sum > INT64_MAX - c)
-			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
 		else
 			v->blk.sum += c;
 	}
@@ -492,21 +451,21 @@ p8v_leaf_when(struct p8v *v, enum p8_el el, const char *t)
 			if (strcmp(t, p8_seq_name(s)) == 0)
 				v->key.seq = s;
 		if (v->key.seq < 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "SeqTp %s is not FRST, RCUR, OOFF or FNAL", t);
 	} else if (el == E_REQDCOLLTNDT) {
 		if (p8v_date(t, &v->key.date) != 0)
-			p8v_fail(
-			    v, SEPA_EINVAL, "ReqdColltnDt %s is not a date", t);
+			xsdv_fail(&v->x, SEPA_EINVAL,
+			    "ReqdColltnDt %s is not a date", t);
 		else if (!sepa_target2_is_business_day(v->key.date))
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "ReqdColltnDt %s is not a TARGET2 business day", t);
 		v->has_date = 1;
 	} else if (p8v_date(t, &d) != 0) {
-		p8v_fail(v, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
+		xsdv_fail(&v->x, SEPA_EINVAL, "DtOfSgntr %s is not a date", t);
 	} else if (v->has_date && sepa_date_cmp(d, v->key.date) > 0) {
-		p8v_fail(
-		    v, SEPA_EINVAL, "DtOfSgntr %s is after the due date", t);
+		xsdv_fail(&v->x, SEPA_EINVAL,
+		    "DtOfSgntr %s is after the due date", t);
 	}
 }
 
@@ -535,7 +494,7 @@ p8v_leaf_code(struct p8v *v, enum p8_el el, enum p8_el parent, const char *t)
 		        bic, t, p8_versions[v->version].bic_rule, &e) != 0)
 			p8v_fail_err(v, &e);
 		else if (strcmp(bic, t) != 0)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "BIC %s is not in normal form (%s)", t, bic);
 	} else if (v->in_schme && parent == E_OTHER) {
 		/* CdtrSchmeId/Id/PrvtId/Othr/Id: an ICS. */
@@ -612,14 +571,14 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)localname;
 	(void)prefix;
 	(void)uri;
-	if (v->failed || v->depth == 0)
+	if (v->x.failed || v->depth == 0)
 		return;
 	el = v->stack[v->depth - 1];
 	parent = v->depth >= 2 ? v->stack[v->depth - 2] : E_OTHER;
 	if (v->leaf) {
 		v->text[v->tlen] = '\0';
 		if (v->text_too_long)
-			p8v_fail(v, SEPA_ELIMIT,
+			xsdv_fail(&v->x, SEPA_ELIMIT,
 			    "text longer than %d characters", P8V_TEXT);
 		else
 			p8v_leaf(v, el, parent);
@@ -632,7 +591,7 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case E_DRCTDBTTXINF:
 		v->blk.n++;
 		if (v->amdmnt_ind != v->amdmnt_dtls)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    v->amdmnt_ind ? "AmdmntInd is true but "
 			                    "AmdmntInfDtls is missing"
 			                  : "AmdmntInfDtls without AmdmntInd "
@@ -650,22 +609,22 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	case E_PSTLADR:
 		if (!v->adr_town || !v->adr_ctry)
-			p8v_fail(v, SEPA_EINVAL,
+			xsdv_fail(&v->x, SEPA_EINVAL,
 			    "PstlAdr without TwnNm and Ctry (unstructured "
 			    "addresses are refused from 15 November 2026)");
 		break;
 	case E_PMTINF:
-		if (v->failed)
+		if (v->x.failed)
 			break;
 		p8v_total(v, &v->blk, "PmtInf");
-		if (v->failed)
+		if (v->x.failed)
 			break;
 		if (p8_keys_add(&v->keys, &v->key, &e) != 0) {
 			p8v_fail_err(v, &e);
 			break;
 		}
 		if (v->grp.sum > INT64_MAX - v->blk.sum) {
-			p8v_fail(v, SEPA_ERANGE, "the amounts overflow");
+			xsdv_fail(&v->x, SEPA_ERANGE, "the amounts overflow");
 			break;
 		}
 		v->grp.n += v->blk.n;
@@ -679,46 +638,6 @@ p8v_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		break;
 	}
 	v->depth--;
-}
-
-/* libxml2 2.12 made the error const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *p8v_xml_err;
-#else
-typedef xmlErrorPtr p8v_xml_err;
-#endif
-
-static void
-p8v_serror(void *ctx, p8v_xml_err xe)
-{
-	struct p8v *v = ctx;
-	char msg[SEPA_ERROR_MSG_MAX];
-	size_t n;
-
-	if (v->failed || xe == NULL || xe->level < XML_ERR_ERROR)
-		return;
-	snprintf(msg, sizeof(msg), "%s",
-	    xe->message != NULL ? xe->message : "XML error");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	v->failed = 1;
-	sepa_error_setw(v->err, SEPA_EXML, v->path,
-	    xe->line > 0 ? xe->line : p8v_line(v), "%s", msg);
-	if (v->ctxt != NULL)
-		xmlStopParser(v->ctxt);
-}
-
-/* The parser stopped on an error no callback reported. */
-static void
-p8v_parse_error(struct p8v *v)
-{
-	p8v_xml_err xe = xmlCtxtGetLastError(v->ctxt);
-
-	if (xe != NULL && xe->message != NULL)
-		p8v_serror(v, xe);
-	if (!v->failed)
-		p8v_fail(v, SEPA_EXML, "the XML is not well-formed");
 }
 
 /* Which version the first bytes of a file declare. */
@@ -744,110 +663,43 @@ p8v_free(struct p8v *v)
 {
 	if (v == NULL)
 		return;
-	if (v->plug != NULL)
-		xmlSchemaSAXUnplug(v->plug);
-	if (v->ctxt != NULL)
-		xmlFreeParserCtxt(v->ctxt);
-	xmlSchemaFreeValidCtxt(v->vctxt);
-	if (!v->schema_shared) {
-		xmlSchemaFree(v->schema);
-		xmlSchemaFreeParserCtxt(v->pctxt);
-	}
+	xsdv_close(&v->x);
 	free(v->keys.v);
 	free(v);
 }
 
-/* Load the XSD of v->version from schema_dir into v->schema. */
-static int
-p8v_load(struct p8v *v, const char *schema_dir)
-{
-	char xsd[PATH_MAX];
-	int fd;
-
-	snprintf(
-	    xsd, sizeof(xsd), "%s/%s", schema_dir, p8_versions[v->version].xsd);
-	/* Checked here: libxml2 would print its own warning on stderr. */
-	if ((fd = open(xsd, O_RDONLY | O_CLOEXEC)) < 0)
-		return sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
-		    "could not open the schema: %s", strerror(errno));
-	close(fd);
-	v->path = xsd;
-	v->pctxt = xmlSchemaNewParserCtxt(xsd);
-	if (v->pctxt != NULL) {
-		xmlSchemaSetParserStructuredErrors(v->pctxt, p8v_serror, v);
-		v->schema = xmlSchemaParse(v->pctxt);
-	}
-	v->path = NULL;
-	if (v->schema == NULL) {
-		if (!v->failed)
-			sepa_error_setw(v->err, SEPA_EXML, xsd, 0,
-			    "could not load the schema");
-		return v->err != NULL ? v->err->code : SEPA_EXML;
-	}
-	return 0;
-}
-
-/* The validating push parser over v->schema, for the document `name`. */
-static int
-p8v_start_parser(struct p8v *v, const char *name)
-{
-	xmlSAXHandler sax;
-
-	v->path = name;
-	v->vctxt = xmlSchemaNewValidCtxt(v->schema);
-	if (v->vctxt == NULL)
-		return sepa_error_set(v->err, SEPA_ENOMEM, "out of memory");
-	xmlSchemaSetValidStructuredErrors(v->vctxt, p8v_serror, v);
-
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = p8v_start;
-	sax.endElementNs = p8v_end;
-	sax.characters = p8v_chars;
-	sax.cdataBlock = p8v_chars;
-	sax.serror = p8v_serror;
-	v->ctxt = xmlCreatePushParserCtxt(&sax, v, NULL, 0, name);
-	if (v->ctxt == NULL)
-		return sepa_error_set(v->err, SEPA_ENOMEM, "out of memory");
-	xmlCtxtUseOptions(v->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	v->plug = xmlSchemaSAXPlug(v->vctxt, &v->ctxt->sax, &v->ctxt->userData);
-	if (v->plug == NULL)
-		return sepa_error_set(
-		    v->err, SEPA_ENOMEM, "could not plug the schema validator");
-	return 0;
-}
-
 /*
- * A validator for the document `name` of `version`: over `shared` (a
- * schema loaded by another validator, borrowed) or, NULL, over the XSD
+ * A validator for the document `name` of `version`: over `shared` (parsed
+ * once by sepa_pain008_schemas_load, borrowed) or, NULL, over the XSD
  * loaded from schema_dir.
  */
 static int
-p8v_new(struct p8v **out, const char *schema_dir, xmlSchemaPtr shared,
-    int version, const char *name, sepa_error *err)
+p8v_new(struct p8v **out, const char *schema_dir,
+    const struct xsdv_schema *shared, int version, const char *name,
+    sepa_error *err)
 {
+	xmlSAXHandler sax;
 	struct p8v *v;
+	char xsd[PATH_MAX];
 	int rc;
 
 	*out = NULL;
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	v->err = err;
 	v->version = version;
-	if (shared != NULL) {
-		v->schema = shared;
-		v->schema_shared = 1;
-	} else if ((rc = p8v_load(v, schema_dir)) != 0) {
-		goto fail;
+	snprintf(xsd, sizeof(xsd), "%s/%s",
+	    schema_dir != NULL ? schema_dir : "", p8_versions[version].xsd);
+	memset(&sax, 0, sizeof(sax));
+	sax.startElementNs = p8v_start;
+	sax.endElementNs = p8v_end;
+	sax.characters = p8v_chars;
+	sax.cdataBlock = p8v_chars;
+	if ((rc = xsdv_open(&v->x, xsd, shared, &sax, v, name, err)) != 0) {
+		p8v_free(v);
+		return rc;
 	}
-	if ((rc = p8v_start_parser(v, name)) != 0)
-		goto fail;
 	*out = v;
 	return 0;
-fail:
-	v->path = NULL;
-	p8v_free(v);
-	return rc;
 }
 
 int
@@ -860,100 +712,83 @@ p8v_open(struct p8v **out, const char *schema_dir, int version,
 int
 p8v_feed(struct p8v *v, const char *buf, size_t n)
 {
-	while (n > 0 && !v->failed) {
-		int k = n > (1 << 20) ? 1 << 20 : (int)n;
-
-		if (xmlParseChunk(v->ctxt, buf, k, 0) != 0 && !v->failed)
-			p8v_parse_error(v);
-		v->bytes += (uint64_t)k;
-		buf += k;
-		n -= (size_t)k;
-	}
-	return v->failed ? -1 : 0;
+	return xsdv_feed(&v->x, buf, n);
 }
 
 int
 p8v_finish(struct p8v *v, sepa_pain008_info *info)
 {
-	if (!v->failed && xmlParseChunk(v->ctxt, NULL, 0, 1) != 0 && !v->failed)
-		p8v_parse_error(v);
-	if (!v->failed && (!v->ctxt->wellFormed || v->grp.n == 0))
-		p8v_fail(v, SEPA_EXML, "the document is incomplete");
-	if (v->failed)
-		return v->err != NULL && v->err->code != 0 ? v->err->code
-		                                           : SEPA_EXML;
+	int rc;
+
+	if (xsdv_end(&v->x) == 0 && v->grp.n == 0)
+		xsdv_fail(&v->x, SEPA_EXML, "the document is incomplete");
+	if ((rc = xsdv_code(&v->x)) != 0)
+		return rc;
 	if (info != NULL) {
 		memset(info, 0, sizeof(*info));
 		info->version = (enum sepa_pain008_version)v->version;
 		info->nb_of_txs = v->grp.n;
 		info->ctrl_sum = v->grp.sum;
 		info->nb_of_blocks = v->blocks;
-		info->bytes = v->bytes;
+		info->bytes = v->x.bytes;
 	}
 	return 0;
+}
+
+/* A file being validated: the validator is set up from its first bytes. */
+struct p8v_file {
+	struct p8v *v;
+	const char *schema_dir;
+	const char *path;
+	sepa_error *err;
+	int rc;
+};
+
+static int
+p8v_file_feed(void *arg, const char *buf, size_t n)
+{
+	struct p8v_file *f = arg;
+	int version;
+
+	if (f->v == NULL) {
+		/* The first chunk tells the version, so the XSD. */
+		if ((version = p8v_detect(buf, n)) < 0) {
+			f->rc = sepa_error_setw(f->err, SEPA_EXML, f->path, 1,
+			    "not a pain.008.001.08 or pain.008.001.02 "
+			    "document");
+			return -1;
+		}
+		if ((f->rc = p8v_open(
+		         &f->v, f->schema_dir, version, f->path, f->err)) != 0)
+			return -1;
+	}
+	return p8v_feed(f->v, buf, n);
 }
 
 int
 sepa_pain008_validate_file(const char *path, const char *schema_dir,
     sepa_pain008_info *info, sepa_error *err)
 {
-	struct p8v *v = NULL;
-	char *buf = NULL;
-	ssize_t n;
-	int version;
-	int fd = -1;
-	int rc = 0;
+	struct p8v_file f = {NULL, schema_dir, path, err, 0};
+	int rc;
 
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
 	if (path == NULL || p8_empty(schema_dir))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "validation needs a file and the schema directory");
-	if ((buf = malloc(P8V_CHUNK)) == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-		    "could not open: %s", strerror(errno));
-		goto cleanup;
-	}
-	for (;;) {
-		n = sepa_read(fd, buf, P8V_CHUNK);
-		if (n < 0) {
-			rc = sepa_error_setw(err, SEPA_EIO, path, 0,
-			    "could not read: %s", strerror(errno));
-			goto cleanup;
-		}
-		if (v == NULL) {
-			/* The first chunk tells the version, so the XSD. */
-			version = p8v_detect(buf, (size_t)n);
-			if (version < 0) {
-				rc = sepa_error_setw(err, SEPA_EXML, path, 1,
-				    "not a pain.008.001.08 or pain.008.001.02 "
-				    "document");
-				goto cleanup;
-			}
-			if ((rc = p8v_open(
-			         &v, schema_dir, version, path, err)) != 0)
-				goto cleanup;
-		}
-		if (n == 0)
-			break;
-		if (p8v_feed(v, buf, (size_t)n) != 0)
-			break;
-	}
-	rc = p8v_finish(v, info);
-cleanup:
-	p8v_free(v);
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	rc = xsdv_feed_file(path, p8v_file_feed, &f, err);
+	if (rc == 0 && f.rc == 0 && f.v == NULL) /* an empty file */
+		p8v_file_feed(&f, "", 0);
+	if (rc == 0)
+		rc = f.rc != 0 ? f.rc : p8v_finish(f.v, info);
+	p8v_free(f.v);
 	return rc;
 }
 
-/* Both XSDs, parsed once: each held by a validator that parsed nothing. */
+/* Both XSDs, parsed once. */
 struct sepa_pain008_schemas {
-	struct p8v *owner[2];
+	struct xsdv_schema xsd[2];
 };
 
 int
@@ -961,6 +796,7 @@ sepa_pain008_schemas_load(
     sepa_pain008_schemas **out, const char *schema_dir, sepa_error *err)
 {
 	sepa_pain008_schemas *s;
+	char xsd[PATH_MAX];
 	int rc = 0;
 
 	*out = NULL;
@@ -970,13 +806,9 @@ sepa_pain008_schemas_load(
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
 	for (int ver = 0; ver < 2 && rc == 0; ver++) {
-		if ((s->owner[ver] = calloc(1, sizeof(struct p8v))) == NULL) {
-			rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-			break;
-		}
-		s->owner[ver]->err = err;
-		s->owner[ver]->version = ver;
-		rc = p8v_load(s->owner[ver], schema_dir);
+		snprintf(xsd, sizeof(xsd), "%s/%s", schema_dir,
+		    p8_versions[ver].xsd);
+		rc = xsdv_schema_load(&s->xsd[ver], xsd, err);
 	}
 	if (rc != 0) {
 		sepa_pain008_schemas_free(s);
@@ -992,7 +824,7 @@ sepa_pain008_schemas_free(sepa_pain008_schemas *s)
 	if (s == NULL)
 		return;
 	for (int ver = 0; ver < 2; ver++)
-		p8v_free(s->owner[ver]);
+		xsdv_schema_free(&s->xsd[ver]);
 	free(s);
 }
 
@@ -1012,12 +844,12 @@ sepa_pain008_validate_mem(const char *buf, size_t len, const char *name,
 	if (name == NULL)
 		name = "pain.008";
 	/* As validate_file: the version is declared in the first chunk. */
-	version = p8v_detect(buf, len < P8V_CHUNK ? len : P8V_CHUNK);
+	version = p8v_detect(buf, len < XSDV_CHUNK ? len : XSDV_CHUNK);
 	if (version < 0)
 		return sepa_error_setw(err, SEPA_EXML, name, 1,
 		    "not a pain.008.001.08 or pain.008.001.02 document");
-	if ((rc = p8v_new(&v, NULL, schemas->owner[version]->schema, version,
-	         name, err)) != 0)
+	if ((rc = p8v_new(
+	         &v, NULL, &schemas->xsd[version], version, name, err)) != 0)
 		return rc;
 	if (len > 0)
 		p8v_feed(v, buf, len);

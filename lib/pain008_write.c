@@ -1,21 +1,16 @@
 /*
  * pain008_write.c - pain.008 writer, streamed on xmlw.c: every field is
  * checked and reduced to the SEPA Latin set before it is written, the
- * blocks and totals are counted as they go, EndToEndIds are kept unique in
- * a keyed hash table, and the file (with its .sha256 sidecar) is written
- * under a temporary name, synced, and renamed only once complete. The
- * SHA-256 and, when asked, the validation run beside it in a second
- * thread (pain008_queue.c).
+ * blocks and totals are counted as they go, EndToEndIds are kept unique
+ * in a keyed hash table (seen.c), and the file (with its .sha256 sidecar)
+ * is written under a temporary name, synced, and renamed only once
+ * complete (outfile.c). The SHA-256 and, when asked, the validation run
+ * beside it in a second thread (checkq.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "pain008_internal.h"
 #include "sepa/iban.h"
@@ -24,6 +19,10 @@
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
 #include "sepa/text.h"
+#include "checkq.h"
+#include "fields.h"
+#include "outfile.h"
+#include "seen.h"
 #include "xmlw.h"
 
 #define P8_NAME_MAX 70
@@ -33,28 +32,10 @@
 #define P8_SHORT_MAX 16
 #define P8_LINE_MAX 70
 
-/*
- * EndToEndIds already in the file, as 64-bit keyed hashes in an open
- * addressing table (8 bytes per id: 16 MB at 1M). Two different ids
- * sharing a hash would be refused as a duplicate; the key is drawn at
- * random for each file, so the odds (below 1e-7 for 1M ids) do not
- * repeat when the batch is written again.
- */
-struct p8_seen {
-	uint64_t *slot;
-	size_t cap; /* power of two */
-	size_t n;
-	uint64_t key;
-};
-
 struct sepa_pain008_writer {
 	sepa_pain008_opts opts;
 	const struct p8_version *ver;
-	char *path;
-	char *tmp_path;
-	char *dir;
-	const char *base;
-	int fd;
+	struct outfile f;
 	struct xmlw x;
 	long ann_txs;
 	int64_t ann_sum;
@@ -69,168 +50,13 @@ struct sepa_pain008_writer {
 	int64_t blk_sum;
 	sepa_date blk_date;
 	struct p8_keys keys;
-	struct p8q *q; /* the validator thread, when opts.validate */
-	struct p8_seen seen;
+	struct checkq *q; /* the hashing (and validating) thread */
+	struct p8v *v; /* the validator, when opts.validate */
+	sepa_error verr; /* its error */
+	struct seen seen; /* the EndToEndIds already in the file */
 };
 
-/* Put the file name in err->where, keeping the message. */
-static int
-p8_where(sepa_error *err, const char *path, int rc)
-{
-	if (err != NULL && rc != 0)
-		snprintf(err->where, sizeof(err->where), "%s", path);
-	return rc;
-}
-
-static uint64_t
-p8_hash(const char *s, uint64_t key)
-{
-	uint64_t h = UINT64_C(14695981039346656037) ^ key;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= UINT64_C(1099511628211);
-	}
-	/* Final mix (murmur3) so that close ids spread over the table. */
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h != 0 ? h : 1;
-}
-
-static void
-p8_seen_put(struct p8_seen *t, uint64_t h)
-{
-	size_t i = (size_t)h & (t->cap - 1);
-
-	while (t->slot[i] != 0)
-		i = (i + 1) & (t->cap - 1);
-	t->slot[i] = h;
-	t->n++;
-}
-
-/* 1 when h is already in the table, else add it; -1 out of memory. */
-static int
-p8_seen_add(struct p8_seen *t, uint64_t h)
-{
-	size_t i;
-
-	if (2 * (t->n + 1) > t->cap) {
-		struct p8_seen g = *t;
-
-		g.cap = t->cap != 0 ? 2 * t->cap : 1024;
-		g.n = 0;
-		if ((g.slot = calloc(g.cap, sizeof(*g.slot))) == NULL)
-			return -1;
-		for (i = 0; i < t->cap; i++)
-			if (t->slot[i] != 0)
-				p8_seen_put(&g, t->slot[i]);
-		free(t->slot);
-		*t = g;
-	}
-	for (i = (size_t)h & (t->cap - 1); t->slot[i] != 0;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->slot[i] == h)
-			return 1;
-	p8_seen_put(t, h);
-	return 0;
-}
-
 /* ---------------------------------------------------------- checks */
-
-/* Transliterate `in` to the SEPA Latin set, cut at max characters. */
-static int
-p8_latin(char *out, size_t outsz, const char *in, size_t max, unsigned flags,
-    const char *field, int required, sepa_error *err)
-{
-	int rc;
-
-	out[0] = '\0';
-	if (p8_empty(in)) {
-		if (required)
-			return sepa_error_set(
-			    err, SEPA_EINVAL, "%s is missing", field);
-		return 0;
-	}
-	rc = sepa_text_latin(out, outsz, in, max, flags, NULL, err);
-	if (rc != 0) {
-		sepa_error_prefix(err, "%s", field);
-		return rc;
-	}
-	if (required && out[0] == '\0')
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "%s is empty once reduced to the SEPA character set",
-		    field);
-	return 0;
-}
-
-static int
-p8_id(const char *id, const char *field, int required, sepa_error *err)
-{
-	if (p8_empty(id)) {
-		if (required)
-			return sepa_error_set(
-			    err, SEPA_EINVAL, "%s is missing", field);
-		return 0;
-	}
-	return sepa_id_validate(id, field, err);
-}
-
-/* A mandatory IBAN or ICS: sepa_iban_parse or sepa_cid_parse as parse. */
-static int
-p8_code(char *out, const char *in,
-    int (*parse)(char *, const char *, sepa_error *), const char *field,
-    sepa_error *err)
-{
-	int rc;
-
-	if (p8_empty(in))
-		return sepa_error_set(err, SEPA_EINVAL, "%s is missing", field);
-	rc = parse(out, in, err);
-	if (rc != 0)
-		sepa_error_prefix(err, "%s", field);
-	return rc;
-}
-
-static int
-p8_bic(char *out, const char *in, enum sepa_bic_rule rule, const char *field,
-    sepa_error *err)
-{
-	int rc;
-
-	out[0] = '\0';
-	if (p8_empty(in))
-		return 0;
-	rc = sepa_bic_parse(out, in, rule, err);
-	if (rc != 0)
-		sepa_error_prefix(err, "%s", field);
-	return rc;
-}
-
-static int
-p8_amount(int64_t cents, const char *field, sepa_error *err)
-{
-	if (cents < 1 || cents > SEPA_AMOUNT_MAX) {
-		char buf[SEPA_MONEY_BUFSZ];
-
-		return sepa_error_set(err, SEPA_ERANGE,
-		    "%s %s is outside 0.01 .. 999999999.99", field,
-		    sepa_money_xml(buf, cents));
-	}
-	return 0;
-}
-
-static int
-p8_date(sepa_date d, const char *field, sepa_error *err)
-{
-	if (!sepa_date_valid(d.year, d.month, d.day))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "%s %04d-%02d-%02d is not a date", field, d.year, d.month,
-		    d.day);
-	return 0;
-}
 
 /* "YYYY-MM-DDThh:mm:ss[.fff][Z|+hh:mm|-hh:mm]" */
 static int
@@ -318,6 +144,23 @@ p8_account(struct xmlw *x, const char *tag, const char *iban)
 	xmlw_close(x, tag);
 }
 
+/*
+ * The texts of a party the writer reduces, with their XSD length and
+ * whether they must be there once reduced: sepa_pain008_add and
+ * p8_addr_prepare write by them, sepa_pain008_check_text checks by them.
+ */
+static const struct p8_text {
+	size_t max;
+	int required;
+	const char *name; /* in messages: "Dbtr/Nm", "Dbtr address street" */
+} p8_texts[] = {
+    [SEPA_PAIN008_NAME] = {P8_NAME_MAX, 1, "Nm"},
+    [SEPA_PAIN008_STREET] = {P8_STREET_MAX, 0, "street"},
+    [SEPA_PAIN008_BUILDING] = {P8_SHORT_MAX, 0, "building"},
+    [SEPA_PAIN008_POSTCODE] = {P8_SHORT_MAX, 0, "postcode"},
+    [SEPA_PAIN008_TOWN] = {P8_TOWN_MAX, 1, "town"},
+};
+
 /* An address, checked and transliterated, ready to write. */
 struct p8_addr {
 	int present;
@@ -356,18 +199,47 @@ p8_addr_prepare(struct p8_addr *a, const sepa_pain008_address *in,
 #define P8_FIELD(dst, src, max, name, req) \
 	do { \
 		snprintf(field, sizeof(field), "%s address %s", who, name); \
-		rc = p8_latin( \
-		    dst, sizeof(dst), src, max, flags, field, req, err); \
+		rc = field_text(dst, sizeof(dst), src, max, flags, \
+		    sepa_text_latin, field, req, err); \
 		if (rc != 0) \
 			return rc; \
 	} while (0)
-	P8_FIELD(a->street, in->street, P8_STREET_MAX, "street", 0);
-	P8_FIELD(a->bldg, in->building_number, P8_SHORT_MAX, "building", 0);
-	P8_FIELD(a->postcode, in->postcode, P8_SHORT_MAX, "postcode", 0);
-	P8_FIELD(a->town, in->town, P8_TOWN_MAX, "town", 1);
+#define P8_TEXT(dst, src, k) \
+	P8_FIELD( \
+	    dst, src, p8_texts[k].max, p8_texts[k].name, p8_texts[k].required)
+	P8_TEXT(a->street, in->street, SEPA_PAIN008_STREET);
+	P8_TEXT(a->bldg, in->building_number, SEPA_PAIN008_BUILDING);
+	P8_TEXT(a->postcode, in->postcode, SEPA_PAIN008_POSTCODE);
+	P8_TEXT(a->town, in->town, SEPA_PAIN008_TOWN);
+#undef P8_TEXT
 	P8_FIELD(a->line[0], in->line[0], P8_LINE_MAX, "line 1", 0);
 	P8_FIELD(a->line[1], in->line[1], P8_LINE_MAX, "line 2", 0);
 #undef P8_FIELD
+	return 0;
+}
+
+int
+sepa_pain008_check_text(enum sepa_pain008_text which, const char *in,
+    unsigned text_flags, char *out, size_t outsz, sepa_error *err)
+{
+	char buf[P8_NAME_MAX + 1], field[64];
+	const struct p8_text *t;
+	int rc;
+
+	if ((unsigned)which >= sizeof(p8_texts) / sizeof(p8_texts[0]))
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "unknown text %d", (int)which);
+	t = &p8_texts[which];
+	snprintf(field, sizeof(field),
+	    which == SEPA_PAIN008_NAME ? "Dbtr/%s" : "Dbtr address %s",
+	    t->name);
+	if ((rc = field_text(buf, sizeof(buf), in, t->max, text_flags,
+	         sepa_text_latin, field, t->required, err)) != 0)
+		return rc;
+	if (out != NULL && outsz > 0 &&
+	    (size_t)snprintf(out, outsz, "%s", buf) >= outsz)
+		return sepa_error_set(err, SEPA_ELIMIT,
+		    "%s does not fit in %zu bytes", field, outsz);
 	return 0;
 }
 
@@ -398,17 +270,12 @@ p8_writer_free(struct sepa_pain008_writer *w)
 {
 	if (w == NULL)
 		return;
-	p8q_stop(w->q);
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->tmp_path != NULL)
-		unlink(w->tmp_path);
+	checkq_stop(w->q);
+	p8v_free(w->v);
+	outfile_discard(&w->f);
 	xmlw_free(&w->x);
-	free(w->seen.slot);
+	seen_free(&w->seen);
 	free(w->keys.v);
-	free(w->path);
-	free(w->tmp_path);
-	free(w->dir);
 	free(w);
 }
 
@@ -418,54 +285,26 @@ sepa_pain008_abort(sepa_pain008_writer *w)
 	p8_writer_free(w);
 }
 
-/* Split path into a malloc'd directory and a pointer to the base name. */
 static int
-p8_split(const char *path, char **dir, const char **base, sepa_error *err)
+p8_feed(void *arg, const char *buf, size_t n)
 {
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL) {
-		*dir = strdup(".");
-		*base = path;
-	} else if (slash == path) {
-		*dir = strdup("/");
-		*base = slash + 1;
-	} else {
-		*dir = strndup(path, (size_t)(slash - path));
-		*base = slash + 1;
-	}
-	if (*dir == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	if ((*base)[0] == '\0')
-		return sepa_error_set(
-		    err, SEPA_EINVAL, "the file name is empty");
-	return 0;
+	return p8v_feed(arg, buf, n);
 }
 
-/* Create DIR/.BASE<suffix>.XXXXXX, mode 0600 until the end. */
+/* Start the thread that hashes and, when asked, validates what w writes. */
 static int
-p8_mktemp(const char *dir, const char *base, const char *suffix, char **out,
-    int *fd, sepa_error *err)
+p8_checker(struct sepa_pain008_writer *w, sepa_error *err)
 {
-	size_t n = strlen(dir) + strlen(base) + strlen(suffix) + 16;
-	char *t = malloc(n);
+	int rc;
 
-	*fd = -1;
-	*out = NULL;
-	if (t == NULL)
-		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	snprintf(t, n, "%s/.%s%s.XXXXXX", dir, base, suffix);
-	*fd = mkstemp(t);
-	if (*fd < 0) {
-		int rc = sepa_error_set(err, SEPA_EIO,
-		    "could not create a temporary file in %s: %s", dir,
-		    strerror(errno));
-
-		free(t);
+	if (w->opts.validate &&
+	    (rc = p8v_open(&w->v, w->opts.schema_dir, (int)w->opts.version,
+	         w->f.path, &w->verr)) != 0) {
+		*err = w->verr;
 		return rc;
 	}
-	*out = t;
-	return 0;
+	return checkq_start(
+	    &w->q, &w->x, w->v != NULL ? p8_feed : NULL, w->v, 1, err);
 }
 
 int
@@ -487,22 +326,23 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 		opts = &defaults;
 	if (opts->version != SEPA_PAIN008_V08 &&
 	    opts->version != SEPA_PAIN008_V02)
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "unknown pain.008 version %d", (int)opts->version));
 	if (opts->validate && p8_empty(opts->schema_dir))
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "validation needs the schema directory "
 		        "(opts.schema_dir)"));
 	/* The header first: nothing is created for a bad one. */
-	if ((rc = p8_id(hdr->msg_id, "MsgId", 1, err)) != 0 ||
+	if ((rc = field_id(hdr->msg_id, "MsgId", 1, err)) != 0 ||
 	    (rc = p8_datetime(hdr->creation_time, err)) != 0 ||
-	    (rc = p8_latin(name, sizeof(name), hdr->initiating_party,
-	         P8_NAME_MAX, opts->text_flags, "InitgPty/Nm", 1, err)) != 0)
-		return p8_where(err, path, rc);
+	    (rc = field_text(name, sizeof(name), hdr->initiating_party,
+	         P8_NAME_MAX, opts->text_flags, sepa_text_latin, "InitgPty/Nm",
+	         1, err)) != 0)
+		return outfile_where(err, path, rc);
 	if (hdr->nb_of_txs < 1 || hdr->ctrl_sum < 1)
-		return p8_where(err, path,
+		return outfile_where(err, path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "GrpHdr: announced NbOfTxs %ld and CtrlSum %lld "
 		        "cents must be positive",
@@ -511,33 +351,16 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-	w->fd = -1;
+	w->f.fd = -1;
 	w->opts = *opts;
 	w->ver = &p8_versions[opts->version];
 	w->ann_txs = hdr->nb_of_txs;
 	w->ann_sum = hdr->ctrl_sum;
-	if (getrandom(&w->seen.key, sizeof(w->seen.key), 0) !=
-	    (ssize_t)sizeof(w->seen.key))
-		w->seen.key = (uint64_t)(uintptr_t)w;
-	/* Sized once from the announced count: no rehash peak at 1M. */
-	w->seen.cap = 1024;
-	while (w->seen.cap < ((size_t)1 << 24) &&
-	    w->seen.cap < 2 * (size_t)hdr->nb_of_txs)
-		w->seen.cap *= 2;
-	if ((w->seen.slot = calloc(w->seen.cap, sizeof(uint64_t))) == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((w->path = strdup(path)) == NULL) {
-		rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if ((rc = p8_split(w->path, &w->dir, &w->base, err)) != 0 ||
-	    (rc = p8_mktemp(w->dir, w->base, "", &w->tmp_path, &w->fd, err)) !=
-	        0 ||
-	    (rc = xmlw_init(&w->x, w->fd, opts->buffer_size, opts->write_hook,
+	if ((rc = seen_init(&w->seen, (size_t)hdr->nb_of_txs, err)) != 0 ||
+	    (rc = outfile_open(&w->f, path, opts->mode, err)) != 0 ||
+	    (rc = xmlw_init(&w->x, w->f.fd, opts->buffer_size, opts->write_hook,
 	         opts->write_hook_arg, err)) != 0 ||
-	    (rc = p8q_start(&w->q, &w->x, opts, w->path, err)) != 0)
+	    (rc = p8_checker(w, err)) != 0)
 		goto fail;
 
 	x = &w->x;
@@ -563,7 +386,7 @@ sepa_pain008_open(sepa_pain008_writer **out, const char *path,
 	*out = w;
 	return 0;
 fail:
-	p8_where(err, path, rc);
+	outfile_where(err, path, rc);
 	p8_writer_free(w);
 	return rc;
 }
@@ -574,7 +397,7 @@ p8_sticky(struct sepa_pain008_writer *w, sepa_error *err)
 	if (w->x.failed) {
 		if (err != NULL)
 			*err = w->x.err;
-		return p8_where(err, w->path, w->x.err.code);
+		return outfile_where(err, w->f.path, w->x.err.code);
 	}
 	return 0;
 }
@@ -599,19 +422,20 @@ p8_block_check(struct sepa_pain008_writer *w, const sepa_pain008_block *b,
 	if (b->batch_booking < -1 || b->batch_booking > 1)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "BtchBookg must be -1 (absent), 0 or 1");
-	if ((rc = p8_date(b->due_date, "ReqdColltnDt", err)) != 0)
+	if ((rc = field_date(b->due_date, "ReqdColltnDt", err)) != 0)
 		return rc;
 	if (!sepa_target2_is_business_day(b->due_date))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "ReqdColltnDt %s is not a TARGET2 business day",
 		    sepa_date_iso(d, b->due_date));
-	if ((rc = p8_latin(name, P8_NAME_MAX + 1, b->creditor_name, P8_NAME_MAX,
-	         w->opts.text_flags, "Cdtr/Nm", 1, err)) != 0 ||
-	    (rc = p8_code(key->iban, b->creditor_iban, sepa_iban_parse,
-	         "CdtrAcct", err)) != 0 ||
-	    (rc = p8_bic(bic, b->creditor_bic, w->ver->bic_rule, "CdtrAgt",
+	if ((rc = field_text(name, P8_NAME_MAX + 1, b->creditor_name,
+	         P8_NAME_MAX, w->opts.text_flags, sepa_text_latin, "Cdtr/Nm", 1,
 	         err)) != 0 ||
-	    (rc = p8_code(key->cid, b->creditor_id, sepa_cid_parse,
+	    (rc = field_code(key->iban, b->creditor_iban, sepa_iban_parse,
+	         "CdtrAcct", err)) != 0 ||
+	    (rc = field_bic(bic, b->creditor_bic, w->ver->bic_rule, "CdtrAgt",
+	         err)) != 0 ||
+	    (rc = field_code(key->cid, b->creditor_id, sepa_cid_parse,
 	         "CdtrSchmeId", err)) != 0)
 		return rc;
 	return p8_addr_prepare(
@@ -635,13 +459,13 @@ sepa_pain008_begin_block(
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ESTATE, "PmtInf %s is still open",
 		        w->blk_id));
 	memset(&key, 0, sizeof(key));
 	seq = p8_seq_name(b->seq);
-	if ((rc = p8_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
-		return p8_where(err, w->path, rc);
+	if ((rc = field_id(b->pmt_inf_id, "PmtInfId", 1, err)) != 0)
+		return outfile_where(err, w->f.path, rc);
 	rc = p8_block_check(w, b, name, bic, &key, &addr, err);
 	if (rc == 0) {
 		key.seq = (int)b->seq;
@@ -650,7 +474,7 @@ sepa_pain008_begin_block(
 	}
 	if (rc != 0) {
 		sepa_error_prefix(err, "PmtInf %s", b->pmt_inf_id);
-		return p8_where(err, w->path, rc);
+		return outfile_where(err, w->f.path, rc);
 	}
 
 	x = &w->x;
@@ -716,8 +540,8 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "amendment without any original value");
 	if (!p8_empty(in->orig_mandate_id)) {
-		if ((rc = p8_id(in->orig_mandate_id, "OrgnlMndtId", 1, err)) !=
-		    0)
+		if ((rc = field_id(
+		         in->orig_mandate_id, "OrgnlMndtId", 1, err)) != 0)
 			return rc;
 		if (strcmp(in->orig_mandate_id, tx->mandate_id) == 0)
 			return sepa_error_set(err, SEPA_EINVAL,
@@ -725,36 +549,22 @@ p8_amend_prepare(struct p8_amend *a, const sepa_pain008_amendment *in,
 			    tx->mandate_id);
 		snprintf(a->mndt, sizeof(a->mndt), "%s", in->orig_mandate_id);
 	}
-	if ((rc = p8_latin(a->cname, sizeof(a->cname), in->orig_creditor_name,
-	         P8_NAME_MAX, flags, "OrgnlCdtrSchmeId/Nm", 0, err)) != 0)
+	if ((rc = field_text(a->cname, sizeof(a->cname), in->orig_creditor_name,
+	         P8_NAME_MAX, flags, sepa_text_latin, "OrgnlCdtrSchmeId/Nm", 0,
+	         err)) != 0)
 		return rc;
 	if (!p8_empty(in->orig_creditor_id) &&
-	    (rc = p8_code(a->cid, in->orig_creditor_id, sepa_cid_parse,
+	    (rc = field_code(a->cid, in->orig_creditor_id, sepa_cid_parse,
 	         "OrgnlCdtrSchmeId", err)) != 0)
 		return rc;
 	switch (in->account) {
 	case SEPA_AMEND_NONE:
 		break;
 	case SEPA_AMEND_SAME_BANK:
-		if ((rc = p8_code(a->iban, in->orig_debtor_iban,
-		         sepa_iban_parse, "OrgnlDbtrAcct", err)) != 0)
+		if ((rc = field_old_iban(a->iban, in->orig_debtor_iban,
+		         dbtr_iban, "OrgnlDbtrAcct", "DbtrAcct",
+		         "use the new bank amendment (SMNDA)", err)) != 0)
 			return rc;
-		if (strcmp(a->iban, dbtr_iban) == 0)
-			return sepa_error_set(err, SEPA_EINVAL,
-			    "OrgnlDbtrAcct is the same IBAN as DbtrAcct");
-		{
-			char b1[SEPA_IBAN_BANK_BUFSZ], b2[SEPA_IBAN_BANK_BUFSZ];
-
-			/* Only when both banks are known can we tell. */
-			if (sepa_iban_bank_id(b1, a->iban, NULL) == 0 &&
-			    sepa_iban_bank_id(b2, dbtr_iban, NULL) == 0 &&
-			    strcmp(b1, b2) != 0)
-				return sepa_error_set(err, SEPA_EINVAL,
-				    "OrgnlDbtrAcct: the old IBAN is at "
-				    "another bank (%s, now %s): use the new "
-				    "bank amendment (SMNDA)",
-				    b1, b2);
-		}
 		break;
 	case SEPA_AMEND_OTHER_BANK:
 		break;
@@ -795,10 +605,8 @@ p8_amend_write(
 	xmlw_close(x, "AmdmntInfDtls");
 }
 
-int
-sepa_pain008_add(
-    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
-{
+/* A transaction checked and reduced, ready to write. */
+struct p8_tx {
 	char name[P8_NAME_MAX + 1];
 	char ultimate[P8_NAME_MAX + 1];
 	char rmt[P8_RMT_MAX + 1];
@@ -806,7 +614,75 @@ sepa_pain008_add(
 	char bic[SEPA_BIC_BUFSZ];
 	struct p8_addr addr;
 	struct p8_amend amend;
-	unsigned flags;
+};
+
+/*
+ * Every check of one transaction that needs nothing else of the file (not
+ * the EndToEndIds already in it, nor the block's totals), for a block due
+ * on `due`: sepa_pain008_add writes what it fills, sepa_pain008_check_tx
+ * only asks.
+ */
+static int
+p8_tx_prepare(struct p8_tx *t, const sepa_pain008_tx *tx,
+    const struct p8_version *ver, unsigned flags, sepa_date due,
+    sepa_error *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = field_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
+	    (rc = field_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
+	    (rc = field_amount(tx->amount, "InstdAmt", err)) != 0 ||
+	    (rc = field_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
+	    (rc = field_date(tx->signature_date, "DtOfSgntr", err)) != 0)
+		return rc;
+	if (sepa_date_cmp(tx->signature_date, due) > 0) {
+		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
+
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "DtOfSgntr %s is after the due date %s",
+		    sepa_date_iso(d1, tx->signature_date),
+		    sepa_date_iso(d2, due));
+	}
+	if ((rc = field_code(t->iban, tx->debtor_iban, sepa_iban_parse,
+	         "DbtrAcct", err)) != 0 ||
+	    (rc = field_bic(
+	         t->bic, tx->debtor_bic, ver->bic_rule, "DbtrAgt", err)) != 0 ||
+	    (rc = sepa_pain008_check_text(SEPA_PAIN008_NAME, tx->debtor_name,
+	         flags, t->name, sizeof(t->name), err)) != 0 ||
+	    (rc = field_text(t->ultimate, sizeof(t->ultimate),
+	         tx->ultimate_debtor, P8_NAME_MAX, flags, sepa_text_latin,
+	         "UltmtDbtr/Nm", 0, err)) != 0 ||
+	    (rc = field_text(t->rmt, sizeof(t->rmt), tx->remittance, P8_RMT_MAX,
+	         flags, sepa_text_latin, "RmtInf/Ustrd", 0, err)) != 0 ||
+	    (rc = p8_addr_prepare(
+	         &t->addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
+		return rc;
+	if (tx->amendment != NULL)
+		return p8_amend_prepare(
+		    &t->amend, tx->amendment, tx, t->iban, flags, err);
+	return 0;
+}
+
+int
+sepa_pain008_check_tx(const sepa_pain008_tx *tx,
+    enum sepa_pain008_version version, unsigned text_flags, sepa_date due,
+    sepa_error *err)
+{
+	struct p8_tx t;
+
+	if (tx == NULL || (unsigned)version > SEPA_PAIN008_V02)
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "no transaction or unknown version");
+	return p8_tx_prepare(
+	    &t, tx, &p8_versions[version], text_flags, due, err);
+}
+
+int
+sepa_pain008_add(
+    sepa_pain008_writer *w, const sepa_pain008_tx *tx, sepa_error *err)
+{
+	struct p8_tx t;
 	struct xmlw *x;
 	int rc;
 
@@ -816,44 +692,14 @@ sepa_pain008_add(
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (!w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ESTATE,
 		        "a transaction outside a PmtInf block"));
-	flags = w->opts.text_flags;
-	if ((rc = p8_id(tx->end_to_end_id, "EndToEndId", 1, err)) != 0 ||
-	    (rc = p8_id(tx->instr_id, "InstrId", 0, err)) != 0 ||
-	    (rc = p8_amount(tx->amount, "InstdAmt", err)) != 0 ||
-	    (rc = p8_id(tx->mandate_id, "MndtId", 1, err)) != 0 ||
-	    (rc = p8_date(tx->signature_date, "DtOfSgntr", err)) != 0)
-		goto refused;
-	if (sepa_date_cmp(tx->signature_date, w->blk_date) > 0) {
-		char d1[SEPA_DATE_BUFSZ], d2[SEPA_DATE_BUFSZ];
-
-		rc = sepa_error_set(err, SEPA_EINVAL,
-		    "DtOfSgntr %s is after the due date %s",
-		    sepa_date_iso(d1, tx->signature_date),
-		    sepa_date_iso(d2, w->blk_date));
-		goto refused;
-	}
-	if ((rc = p8_code(iban, tx->debtor_iban, sepa_iban_parse, "DbtrAcct",
-	         err)) != 0 ||
-	    (rc = p8_bic(
-	         bic, tx->debtor_bic, w->ver->bic_rule, "DbtrAgt", err)) != 0 ||
-	    (rc = p8_latin(name, sizeof(name), tx->debtor_name, P8_NAME_MAX,
-	         flags, "Dbtr/Nm", 1, err)) != 0 ||
-	    (rc = p8_latin(ultimate, sizeof(ultimate), tx->ultimate_debtor,
-	         P8_NAME_MAX, flags, "UltmtDbtr/Nm", 0, err)) != 0 ||
-	    (rc = p8_latin(rmt, sizeof(rmt), tx->remittance, P8_RMT_MAX, flags,
-	         "RmtInf/Ustrd", 0, err)) != 0 ||
-	    (rc = p8_addr_prepare(
-	         &addr, tx->debtor_address, flags, "Dbtr", err)) != 0)
-		goto refused;
-	if (tx->amendment != NULL &&
-	    (rc = p8_amend_prepare(
-	         &amend, tx->amendment, tx, iban, flags, err)) != 0)
+	if ((rc = p8_tx_prepare(
+	         &t, tx, w->ver, w->opts.text_flags, w->blk_date, err)) != 0)
 		goto refused;
 	switch (
-	    p8_seen_add(&w->seen, p8_hash(tx->end_to_end_id, w->seen.key))) {
+	    seen_add(&w->seen, seen_hash_str(&w->seen, tx->end_to_end_id))) {
 	case 0:
 		break;
 	case 1:
@@ -883,23 +729,23 @@ sepa_pain008_add(
 	xmlw_elem_date(x, "DtOfSgntr", tx->signature_date.year,
 	    tx->signature_date.month, tx->signature_date.day);
 	if (tx->amendment != NULL)
-		p8_amend_write(x, &amend, tx->amendment->account);
+		p8_amend_write(x, &t.amend, tx->amendment->account);
 	xmlw_close(x, "MndtRltdInf");
 	xmlw_close(x, "DrctDbtTx");
-	p8_agent(w, "DbtrAgt", bic);
+	p8_agent(w, "DbtrAgt", t.bic);
 	xmlw_open(x, "Dbtr");
-	xmlw_elem(x, "Nm", name);
-	p8_addr_write(x, &addr);
+	xmlw_elem(x, "Nm", t.name);
+	p8_addr_write(x, &t.addr);
 	xmlw_close(x, "Dbtr");
-	p8_account(x, "DbtrAcct", iban);
-	if (ultimate[0] != '\0') {
+	p8_account(x, "DbtrAcct", t.iban);
+	if (t.ultimate[0] != '\0') {
 		xmlw_open(x, "UltmtDbtr");
-		xmlw_elem(x, "Nm", ultimate);
+		xmlw_elem(x, "Nm", t.ultimate);
 		xmlw_close(x, "UltmtDbtr");
 	}
-	if (rmt[0] != '\0') {
+	if (t.rmt[0] != '\0') {
 		xmlw_open(x, "RmtInf");
-		xmlw_elem(x, "Ustrd", rmt);
+		xmlw_elem(x, "Ustrd", t.rmt);
 		xmlw_close(x, "RmtInf");
 	}
 	xmlw_close(x, "DrctDbtTxInf");
@@ -912,7 +758,7 @@ refused:
 	sepa_error_prefix(err, "PmtInf %s, transaction %ld (EndToEndId %s)",
 	    w->blk_id, w->blk_txs + 1,
 	    p8_empty(tx->end_to_end_id) ? "-" : tx->end_to_end_id);
-	return p8_where(err, w->path, rc);
+	return outfile_where(err, w->f.path, rc);
 }
 
 int
@@ -926,22 +772,22 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 	if ((rc = p8_sticky(w, err)) != 0)
 		return rc;
 	if (!w->in_block)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(
 		        err, SEPA_ESTATE, "no PmtInf block is open"));
 	if (w->blk_txs != w->blk_ann_txs)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "PmtInf %s: NbOfTxs announced %ld, written %ld",
 		        w->blk_id, w->blk_ann_txs, w->blk_txs));
 	if (w->blk_sum != w->blk_ann_sum)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_EINVAL,
 		        "PmtInf %s: CtrlSum announced %s, written %s",
 		        w->blk_id, sepa_money_xml(a, w->blk_ann_sum),
 		        sepa_money_xml(b, w->blk_sum)));
 	if (w->sum > INT64_MAX - w->blk_sum || w->txs > LONG_MAX - w->blk_txs)
-		return p8_where(err, w->path,
+		return outfile_where(err, w->f.path,
 		    sepa_error_set(err, SEPA_ERANGE,
 		        "the file totals overflow at PmtInf %s", w->blk_id));
 	xmlw_close(&w->x, "PmtInf");
@@ -951,50 +797,6 @@ sepa_pain008_end_block(sepa_pain008_writer *w, sepa_error *err)
 	w->txs += w->blk_txs;
 	w->sum += w->blk_sum;
 	return 0;
-}
-
-/* Write DIR/.BASE.sha256.XXXXXX with "<hex>  BASE\n", synced. */
-static int
-p8_sidecar(
-    struct sepa_pain008_writer *w, const char *hex, char **tmp, sepa_error *err)
-{
-	char line[64 + 2 + NAME_MAX + 2];
-	int fd = -1;
-	int rc;
-	int n;
-
-	n = snprintf(line, sizeof(line), "%s  %s\n", hex, w->base);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return sepa_error_set(err, SEPA_EINVAL, "file name too long");
-	if ((rc = p8_mktemp(w->dir, w->base, ".sha256", tmp, &fd, err)) != 0)
-		return rc;
-	if (write(fd, line, (size_t)n) != n || fchmod(fd, w->opts.mode) != 0 ||
-	    fsync(fd) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO,
-		    "could not write the checksum file: %s", strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (close(fd) != 0)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not write the checksum file: %s", strerror(errno));
-	return 0;
-}
-
-static int
-p8_fsync_dir(const char *dir, sepa_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
-		    dir, strerror(errno));
-	if (fsync(fd) != 0)
-		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s", dir,
-		    strerror(errno));
-	close(fd);
-	return rc;
 }
 
 /* What the finished file holds. */
@@ -1011,16 +813,28 @@ p8_info(const struct sepa_pain008_writer *w, const char *hex,
 	memcpy(info->sha256, hex, sizeof(info->sha256));
 }
 
+/* opts.before_place, called by outfile_publish with what the file holds. */
+struct p8_place {
+	const sepa_pain008_opts *opts;
+	const sepa_pain008_info *info;
+};
+
+static int
+p8_before_place(void *arg, sepa_error *err)
+{
+	const struct p8_place *p = arg;
+
+	return p->opts->before_place(p->info, p->opts->before_place_arg, err);
+}
+
 int
 sepa_pain008_close(
     sepa_pain008_writer *w, sepa_pain008_info *info, sepa_error *err)
 {
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
 	char hex[65];
-	char *side_tmp = NULL;
-	char *side_path = NULL;
 	sepa_pain008_info vi, pi;
-	int renamed = 0, keep = 0;
+	struct p8_place place;
 	int rc;
 
 	if (info != NULL)
@@ -1052,25 +866,16 @@ sepa_pain008_close(
 	}
 	xmlw_close(&w->x, "CstmrDrctDbtInitn");
 	xmlw_raw(&w->x, "\n</Document>\n", 13);
-	if ((rc = xmlw_finish(&w->x, hex, err)) != 0)
+	if ((rc = xmlw_finish(&w->x, hex, err)) != 0 ||
+	    (rc = outfile_sync(&w->f, err)) != 0)
 		goto done;
-	if (fchmod(w->fd, w->opts.mode) != 0 || fsync(w->fd) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not sync %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
-	rc = close(w->fd);
-	w->fd = -1;
-	if (rc != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not close %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
 	/* The thread has seen the same bytes as the file. */
-	rc = p8q_finish(w->q, w->opts.validate ? &vi : NULL, hex, err);
-	if (rc != 0) {
-		if (w->opts.validate)
-			sepa_error_prefix(err, "the written file is not valid");
+	if ((rc = checkq_finish(w->q, hex, err)) != 0)
+		goto done;
+	if (w->v != NULL && (rc = p8v_finish(w->v, &vi)) != 0) {
+		if (err != NULL)
+			*err = w->verr;
+		sepa_error_prefix(err, "the written file is not valid");
 		goto done;
 	}
 	if (w->opts.validate &&
@@ -1083,67 +888,22 @@ sepa_pain008_close(
 		    (unsigned long long)w->x.bytes);
 		goto done;
 	}
-	if (w->opts.sidecar && (rc = p8_sidecar(w, hex, &side_tmp, err)) != 0)
-		goto done;
 	p8_info(w, hex, &pi);
-	if (w->opts.before_place != NULL) {
-		/*
-		 * From here on nothing is removed: the caller may have
-		 * recorded the placing, and the files are its evidence.
-		 */
-		keep = 1;
-		if ((rc = w->opts.before_place(
-		         &pi, w->opts.before_place_arg, err)) != 0)
-			goto done;
-	}
-	if (rename(w->tmp_path, w->path) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not rename %s: %s",
-		    w->tmp_path, strerror(errno));
-		goto done;
-	}
-	renamed = 1;
-	free(w->tmp_path);
-	w->tmp_path = NULL;
-	if (side_tmp != NULL) {
-		size_t n = strlen(w->path) + 8;
-
-		if ((side_path = malloc(n)) == NULL) {
-			rc = sepa_error_set(err, SEPA_ENOMEM, "out of memory");
-			goto done;
-		}
-		snprintf(side_path, n, "%s.sha256", w->path);
-		if (rename(side_tmp, side_path) != 0) {
-			rc = sepa_error_set(err, SEPA_EIO,
-			    "could not rename %s: %s", side_tmp,
-			    strerror(errno));
-			goto done;
-		}
-		free(side_tmp);
-		side_tmp = NULL;
-	}
-	if ((rc = p8_fsync_dir(w->dir, err)) != 0)
+	place.opts = &w->opts;
+	place.info = &pi;
+	/*
+	 * With before_place, from its call on nothing is removed: the caller
+	 * may have recorded the placing, and the files are its evidence.
+	 */
+	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL,
+	         w->opts.before_place != NULL ? p8_before_place : NULL, &place,
+	         err)) != 0)
 		goto done;
 	if (info != NULL)
 		*info = pi;
 done:
-	if (rc != 0 && keep) {
-		/* Left as they are, the temporary file too. */
-		free(w->tmp_path);
-		w->tmp_path = NULL;
-		p8_where(err, w->path, rc);
-	} else if (rc != 0) {
-		/* Nothing may stay under the final names. */
-		if (renamed) {
-			unlink(w->path);
-			if (side_path != NULL && side_tmp == NULL)
-				unlink(side_path);
-		}
-		if (side_tmp != NULL)
-			unlink(side_tmp);
-		p8_where(err, w->path, rc);
-	}
-	free(side_tmp);
-	free(side_path);
+	if (rc != 0)
+		outfile_where(err, w->f.path, rc);
 	p8_writer_free(w);
 	return rc;
 }

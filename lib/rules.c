@@ -41,7 +41,92 @@ sepa_rules_check(const sepa_rules *r, sepa_error *err)
 		return sepa_error_set(err, SEPA_ERANGE,
 		    "bank lead of %d business days is out of range 1..10",
 		    r->bank_lead_days);
+	if (r->settle_after_days < 0 || r->settle_after_days > 30)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "settlement after %d business days is out of range 0..30",
+		    r->settle_after_days);
+	if (r->recovery_grace_days < 0 || r->recovery_grace_days > 365)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "recovery grace of %d days is out of range 0..365",
+		    r->recovery_grace_days);
+	if (r->credit_refund_after_months < 1 ||
+	    r->credit_refund_after_months > 36)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "credit refund after %d months is out of range 1..36",
+		    r->credit_refund_after_months);
+	if (r->consumption_wait_days < 0 || r->consumption_wait_days > 28)
+		return sepa_error_set(err, SEPA_ERANGE,
+		    "wait for consumption of %d days is out of range 0..28",
+		    r->consumption_wait_days);
 	return 0;
+}
+
+sepa_date
+sepa_rule_settle_date(const sepa_rules *r, sepa_date due)
+{
+	return sepa_target2_add(due, r->settle_after_days);
+}
+
+int
+sepa_rule_presumed_settled(const sepa_rules *r, sepa_date due, sepa_date today)
+{
+	return sepa_date_cmp(today, sepa_rule_settle_date(r, due)) > 0;
+}
+
+int
+sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on)
+{
+	return sepa_date_cmp(on, sepa_date_add_days(due, grace_days)) > 0;
+}
+
+int
+sepa_rule_credit_refund_due(
+    const sepa_rules *r, sepa_date last_invoice, sepa_date today)
+{
+	return sepa_date_cmp(today,
+	           sepa_date_add_months(
+	               last_invoice, r->credit_refund_after_months)) > 0;
+}
+
+/* a and b equal without regard to case and spaces. */
+static int
+rules_same_id(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if ((*a >= 'a' && *a <= 'z' ? *a - 32 : *a) !=
+		    (*b >= 'a' && *b <= 'z' ? *b - 32 : *b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+const char *
+sepa_rule_orig_id(const char *presented, const char *now)
+{
+	if (presented == NULL || presented[0] == '\0')
+		return NULL;
+	if (now != NULL && rules_same_id(presented, now))
+		return NULL;
+	return presented;
+}
+
+enum sepa_billing
+sepa_rule_billing(
+    const sepa_rules *r, int received, sepa_date step_day, sepa_date today)
+{
+	if (!r->wait_for_consumption || received)
+		return SEPA_BILL_NOW;
+	if (sepa_date_cmp(today,
+	        sepa_date_add_days(step_day, r->consumption_wait_days)) >= 0)
+		return SEPA_BILL_LATE;
+	return SEPA_BILL_WAIT;
 }
 
 sepa_month

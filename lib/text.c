@@ -1,6 +1,8 @@
 /*
  * text.c - strict UTF-8 checks, Windows-1252 decoding and the reduction of
- * text to the SEPA Latin character set.
+ * text to the SEPA Latin character set, or to ISO-8859-1 (PES V2 flows:
+ * the same table for what ISO-8859-1 lacks), Cyrillic and Greek letters
+ * transliterated to Latin ones first.
  *
  * The transliteration is driven by tables over code points:
  *   - text_low[]: U+0000..U+024F (ASCII signs, Latin-1 Supplement, Latin
@@ -27,10 +29,14 @@
  *   - '&' -> '+', '_' and '~' -> '-', ';' -> ',', '!' -> '.',
  *     '<' '[' '{' -> '(', '>' ']' '}' -> ')', '\' and '|' -> '/',
  *     '`' -> ''', and '#' '$' '%' '*' '=' '@' '^' -> space;
- *   - control characters, line breaks and every kind of space -> space.
+ *   - control characters, line breaks and every kind of space -> space;
+ *   - Cyrillic and Greek letters are spelt in Latin letters (ISO 9
+ *     System B and ELOT 743, see text_cyrillic and text_greek), so that a
+ *     name in either script keeps a readable form.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -522,7 +528,7 @@ struct text_out {
 static size_t text_utf8_decode(
     const unsigned char *s, size_t len, uint32_t *cp, const char **why);
 static int text_utf8_error(sepa_error *err, size_t at, const char *why);
-static const char *text_lookup(uint32_t cp, char one[2]);
+static const char *text_lookup(uint32_t cp, int latin1, char one[2]);
 static int text_put(struct text_out *o, const char *s);
 static size_t text_utf8_encode(char *out, uint32_t cp);
 
@@ -688,15 +694,19 @@ sepa_cp1252_to_utf8(
 
 /*
  * The mapping of cp (a string of SEPA Latin characters, maybe empty), or
- * NULL when cp has none. Single letters are built in one[].
+ * NULL when cp has none. Single letters are built in one[]. With latin1,
+ * the printable characters of ISO-8859-1 map to themselves (one byte).
  */
 static const char *
-text_lookup(uint32_t cp, char one[2])
+text_lookup(uint32_t cp, int latin1, char one[2])
 {
 	size_t lo, hi, mid, i;
 
 	one[1] = '\0';
-	if (cp < 0x80 && sepa_is_latin_char((int)cp)) {
+	if ((cp < 0x80 && sepa_is_latin_char((int)cp)) ||
+	    (latin1 &&
+	        ((cp > 0x20 && cp < 0x7F) ||
+	            (cp > 0xA0 && cp <= 0xFF && cp != 0xAD)))) {
 		one[0] = (char)cp;
 		return one;
 	}
@@ -760,20 +770,223 @@ text_put(struct text_out *o, const char *s)
 	return 0;
 }
 
-int
-sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
-    unsigned flags, int *truncated, sepa_error *err)
-{
-	struct text_out o = {out, outsz, 0, max_chars, 0, 0};
-	const unsigned char *p = (const unsigned char *)in;
-	const char *why = NULL, *to;
-	char one[2];
-	uint32_t cp;
-	size_t len, i = 0, n, pos = 0;
-	int rc = 0;
+/* ---------------------------------------------- Cyrillic and Greek */
 
-	if (truncated != NULL)
-		*truncated = 0;
+/*
+ * Cyrillic, U+0430..U+045F in lower case (capitals are folded to these):
+ * ISO 9:1995 System B (GOST 7.79-2000 B), the form of ISO 9 without
+ * diacritics, letter for letter, without its apostrophes: the hard and
+ * soft signs are dropped, "y" and "e" stand for the letters System B
+ * writes y` and e`, and "c" for the one it writes cz before e, i, y, j.
+ * U+0491 (Ukrainian ghe with upturn) is "g".
+ */
+static const char *const text_cyrillic[0x30] = {
+    "a", "b", "v", "g", "d", "e", "zh", "z", /* а б в г д е ж з */
+    "i", "j", "k", "l", "m", "n", "o", "p", /* и й к л м н о п */
+    "r", "s", "t", "u", "f", "x", "c", "ch", /* р с т у ф х ц ч */
+    "sh", "shh", "", "y", "", "e", "yu", "ya", /* ш щ ъ ы ь э ю я */
+    "e", "yo", "dj", "g", "ye", "dz", "i", "yi", /* ѐ ё ђ ѓ є ѕ і ї */
+    "j", "lj", "nj", "c", "k", "i", "u", "dh", /* ј љ њ ћ ќ ѝ ў џ */
+};
+
+/*
+ * Greek, U+03B1..U+03C9 without accents (ELOT 743, the Greek standard for
+ * names in Latin letters): each letter alone; text_greek_pair reads the
+ * pairs (αυ ευ ηυ, ου, γγ γξ γχ, μπ at the start of a word).
+ */
+static const char *const text_greek[0x19] = {
+    "a", "v", "g", "d", "e", "z", "i", "th", /* α β γ δ ε ζ η θ */
+    "i", "k", "l", "m", "n", "x", "o", "p", /* ι κ λ μ ν ξ ο π */
+    "r", "s", "s", "t", "y", "f", "ch", "ps", /* ρ ς σ τ υ φ χ ψ */
+    "o", /* ω */
+};
+
+/* A letter of one of the two scripts, as the transliteration reads it. */
+struct text_letter {
+	uint32_t low; /* lower case (Greek: without its accent); 0: none */
+	int upper; /* it is a capital */
+	int diaeresis; /* Greek ϊ ϋ ΐ ΰ Ϊ Ϋ: never the second of a pair */
+	size_t n; /* its UTF-8 bytes */
+};
+
+/* Greek capitals and accented letters: their base lower-case letter. */
+static uint32_t
+text_greek_base(uint32_t cp, int *upper, int *diaeresis)
+{
+	static const struct {
+		uint16_t cp, base;
+		uint8_t upper, diaeresis;
+	} acc[] = {
+	    {0x0386, 0x03B1, 1, 0}, /* Ά */
+	    {0x0388, 0x03B5, 1, 0}, /* Έ */
+	    {0x0389, 0x03B7, 1, 0}, /* Ή */
+	    {0x038A, 0x03B9, 1, 0}, /* Ί */
+	    {0x038C, 0x03BF, 1, 0}, /* Ό */
+	    {0x038E, 0x03C5, 1, 0}, /* Ύ */
+	    {0x038F, 0x03C9, 1, 0}, /* Ώ */
+	    {0x0390, 0x03B9, 0, 1}, /* ΐ */
+	    {0x03AA, 0x03B9, 1, 1}, /* Ϊ */
+	    {0x03AB, 0x03C5, 1, 1}, /* Ϋ */
+	    {0x03AC, 0x03B1, 0, 0}, /* ά */
+	    {0x03AD, 0x03B5, 0, 0}, /* έ */
+	    {0x03AE, 0x03B7, 0, 0}, /* ή */
+	    {0x03AF, 0x03B9, 0, 0}, /* ί */
+	    {0x03B0, 0x03C5, 0, 1}, /* ΰ */
+	    {0x03CA, 0x03B9, 0, 1}, /* ϊ */
+	    {0x03CB, 0x03C5, 0, 1}, /* ϋ */
+	    {0x03CC, 0x03BF, 0, 0}, /* ό */
+	    {0x03CD, 0x03C5, 0, 0}, /* ύ */
+	    {0x03CE, 0x03C9, 0, 0}, /* ώ */
+	};
+
+	*upper = 0;
+	*diaeresis = 0;
+	if (cp >= 0x03B1 && cp <= 0x03C9)
+		return cp;
+	if (cp >= 0x0391 && cp <= 0x03A9 && cp != 0x03A2) {
+		*upper = 1;
+		return cp + 0x20;
+	}
+	for (size_t i = 0; i < sizeof(acc) / sizeof(acc[0]); i++)
+		if (acc[i].cp == cp) {
+			*upper = acc[i].upper;
+			*diaeresis = acc[i].diaeresis;
+			return acc[i].base;
+		}
+	return 0;
+}
+
+/* Read the letter at s (len bytes); 1 when it is one of the two scripts. */
+static int
+text_letter_at(const unsigned char *s, size_t len, struct text_letter *l)
+{
+	const char *why;
+	uint32_t cp;
+
+	memset(l, 0, sizeof(*l));
+	if (len == 0 || (l->n = text_utf8_decode(s, len, &cp, &why)) == 0)
+		return 0;
+	if (cp >= 0x0430 && cp <= 0x045F) {
+		l->low = cp;
+	} else if (cp >= 0x0400 && cp <= 0x042F) {
+		l->low = cp + (cp >= 0x0410 ? 0x20 : 0x50);
+		l->upper = 1;
+	} else if (cp == 0x0490 || cp == 0x0491) {
+		l->low = 0x0491;
+		l->upper = cp == 0x0490;
+	} else {
+		l->low = text_greek_base(cp, &l->upper, &l->diaeresis);
+	}
+	return l->low != 0;
+}
+
+static int
+text_is_greek(uint32_t low)
+{
+	return low >= 0x03B1 && low <= 0x03C9;
+}
+
+/* The consonants before which αυ ευ ηυ are af ef if: θ κ ξ π σ ς τ φ χ ψ. */
+static int
+text_greek_voiceless(uint32_t low)
+{
+	static const uint32_t set[] = {0x03B8, 0x03BA, 0x03BE, 0x03C0, 0x03C2,
+	    0x03C3, 0x03C4, 0x03C6, 0x03C7, 0x03C8};
+
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		if (low == set[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * The Latin of Greek letter a (lower case) followed by b, then c, into
+ * out; the letters it reads: 2 for a pair, else 1. word_start: no letter
+ * of the script comes right before a.
+ */
+static int
+text_greek_pair(const struct text_letter *a, const struct text_letter *b,
+    const struct text_letter *c, int word_start, char out[8])
+{
+	uint32_t x = a->low, y = b->diaeresis ? 0 : b->low;
+	int vowel_a = x == 0x03B1 || x == 0x03B5 || x == 0x03B7;
+
+	if (y == 0x03C5 && vowel_a) { /* αυ ευ ηυ */
+		snprintf(out, 8, "%s%s", text_greek[x - 0x03B1],
+		    text_is_greek(c->low) && !text_greek_voiceless(c->low)
+		        ? "v"
+		        : "f");
+		return 2;
+	}
+	if (x == 0x03BF && y == 0x03C5) { /* ου */
+		snprintf(out, 8, "ou");
+		return 2;
+	}
+	if (x == 0x03B3 && (y == 0x03B3 || y == 0x03BE || y == 0x03C7)) {
+		snprintf(out, 8, "n%s", text_greek[y - 0x03B1]); /* γγ γξ γχ */
+		return 2;
+	}
+	if (x == 0x03BC && y == 0x03C0 && word_start) { /* μπ */
+		snprintf(out, 8, "b");
+		return 2;
+	}
+	snprintf(out, 8, "%s", text_greek[x - 0x03B1]);
+	return 1;
+}
+
+/*
+ * When the text at s (len bytes) begins with a Cyrillic or Greek letter:
+ * its Latin spelling, ASCII, into out; *n the bytes and *letters the
+ * letters read (2 for a Greek pair); returns 1. A capital is written
+ * "Zh", or "ZH" when the next letter of the script is a capital too, or
+ * when none follows and the one before was one. *prev says what came
+ * before (0 no letter of the two scripts, 1 a small one, 2 a capital) and
+ * is updated. Returns 0 for any other character.
+ */
+static int
+text_translit_at(const unsigned char *s, size_t len, int *prev, char out[8],
+    size_t *n, int *letters)
+{
+	struct text_letter a, b, c, *next = &b;
+	int caps, last_upper, pair_upper = -1;
+
+	if (!text_letter_at(s, len, &a)) {
+		*prev = 0;
+		return 0;
+	}
+	text_letter_at(s + a.n, len - a.n, &b);
+	*n = a.n;
+	*letters = 1;
+	last_upper = a.upper;
+	if (text_is_greek(a.low)) {
+		text_letter_at(s + a.n + b.n, len - a.n - b.n, &c);
+		if ((*letters = text_greek_pair(&a, &b, &c, *prev == 0, out)) ==
+		    2) {
+			*n += b.n;
+			last_upper = pair_upper = b.upper;
+			next = &c;
+		}
+	} else {
+		snprintf(out, 8, "%s",
+		    a.low == 0x0491 ? "g" : text_cyrillic[a.low - 0x0430]);
+	}
+	if (a.upper) {
+		if (pair_upper >= 0)
+			caps = pair_upper; /* ΟΥ, Ου */
+		else
+			caps = next->low != 0 ? next->upper : *prev == 2;
+		for (size_t i = 0; out[i] != '\0'; i++)
+			if (i == 0 || caps)
+				out[i] = (char)(out[i] - 'a' + 'A');
+	}
+	*prev = last_upper ? 2 : 1;
+	return 1;
+}
+
+/* The arguments of a transliteration: room for the output, an input. */
+static int
+text_args(char *out, size_t outsz, const char *in, sepa_error *err)
+{
 	if (out == NULL || outsz == 0)
 		return sepa_error_set(
 		    err, SEPA_ELIMIT, "no room for the transliterated text");
@@ -781,6 +994,68 @@ sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
 	if (in == NULL)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "no text to transliterate");
+	return 0;
+}
+
+int
+sepa_text_translit(char *out, size_t outsz, const char *in, sepa_error *err)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	const char *why = NULL, *src;
+	size_t len, i = 0, o = 0, n, m;
+	char tr[8];
+	uint32_t cp;
+	int prev = 0, letters, rc;
+
+	if ((rc = text_args(out, outsz, in, err)) != 0)
+		return rc;
+	len = strlen(in);
+	while (i < len) {
+		if ((n = text_utf8_decode(p + i, len - i, &cp, &why)) == 0) {
+			out[0] = '\0';
+			return text_utf8_error(err, i, why);
+		}
+		if (text_translit_at(p + i, len - i, &prev, tr, &n, &letters)) {
+			src = tr;
+			m = strlen(tr);
+		} else {
+			src = in + i;
+			m = n;
+		}
+		if (o + m >= outsz) {
+			out[0] = '\0';
+			return sepa_error_set(err, SEPA_ELIMIT,
+			    "transliterated text does not fit in %zu bytes",
+			    outsz);
+		}
+		memcpy(out + o, src, m);
+		o += m;
+		i += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * sepa_text_latin (latin1 0) and sepa_text_latin1 (latin1 1): the same
+ * reduction, to the SEPA Latin set or to ISO-8859-1.
+ */
+static int
+text_reduce(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int latin1, int *truncated, sepa_error *err)
+{
+	struct text_out o = {out, outsz, 0, max_chars, 0, 0};
+	const unsigned char *p = (const unsigned char *)in;
+	const char *why = NULL, *to;
+	char one[2], tr[8];
+	uint32_t cp;
+	size_t len, i = 0, n, pos = 0;
+	int rc = 0, prev = 0, letters;
+
+	if (truncated != NULL)
+		*truncated = 0;
+	if ((rc = text_args(out, outsz, in, err)) != 0)
+		return rc;
 	if ((flags & ~(unsigned)SEPA_TEXT_STRICT) != 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "unknown transliteration flags 0x%X", flags);
@@ -793,13 +1068,19 @@ sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
 			goto cleanup;
 		}
 		pos++;
-		to = text_lookup(cp, one);
+		if (text_translit_at(p + i, len - i, &prev, tr, &n, &letters)) {
+			to = tr; /* Cyrillic or Greek: the letters it spells */
+			pos += (size_t)letters - 1;
+		} else {
+			to = text_lookup(cp, latin1, one);
+		}
 		if (to == NULL) {
 			if (flags & SEPA_TEXT_STRICT) {
 				rc = sepa_error_set(err, SEPA_EINVAL,
-				    "character %zu (U+%04X) has no SEPA Latin "
+				    "character %zu (U+%04X) has no %s "
 				    "transliteration",
-				    pos, (unsigned)cp);
+				    pos, (unsigned)cp,
+				    latin1 ? "ISO-8859-1" : "SEPA Latin");
 				if (err != NULL)
 					err->column = (long)pos;
 				goto cleanup;
@@ -821,6 +1102,20 @@ cleanup:
 	if (rc != 0)
 		out[0] = '\0';
 	return rc;
+}
+
+int
+sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err)
+{
+	return text_reduce(out, outsz, in, max_chars, flags, 0, truncated, err);
+}
+
+int
+sepa_text_latin1(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err)
+{
+	return text_reduce(out, outsz, in, max_chars, flags, 1, truncated, err);
 }
 
 int

@@ -20,6 +20,15 @@ static const char xmlw_spaces[2 * XMLW_MAX_INDENT + 1] =
     "                                                                ";
 
 static int xmlw_flush(struct xmlw *w);
+
+/* The spaces before an element at the current depth. */
+static inline size_t
+xmlw_ind(const struct xmlw *w)
+{
+	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+
+	return (size_t)w->indent * (size_t)(d > 0 ? d : 0);
+}
 static const char *xmlw_entity(unsigned char c, size_t *n);
 static int xmlw_put(struct xmlw *w, const char *s, size_t n);
 
@@ -42,6 +51,7 @@ xmlw_init(struct xmlw *w, int fd, size_t bufsize, xmlw_write_fn write_fn,
 	w->write = write_fn != NULL ? write_fn : xmlw_sys_write;
 	w->write_arg = write_arg;
 	w->hash = 1;
+	w->indent = 2;
 	w->buf = malloc(w->cap);
 	if (w->buf == NULL)
 		return sepa_error_set(
@@ -150,24 +160,29 @@ xmlw_raw(struct xmlw *w, const char *s, size_t n)
 }
 
 /*
- * What each byte needs in character data: 0 copy, 1 escape, 2 refuse
- * (control characters XML 1.0 forbids). Bytes >= 0x80 are UTF-8 and are
- * copied; the callers pass text already checked or transliterated.
+ * What each byte needs in character data (attr 0) or in an attribute
+ * value (attr 1, always written between '"'): 0 copy, 1 escape, 2 refuse
+ * (control characters XML 1.0 forbids). Tabs and line breaks are kept in
+ * character data and written as character references in attributes,
+ * where a parser would turn them into spaces; ''' needs no escape there. Bytes >= 0x80 are copied (UTF-8 or ISO-8859-1, as the
+ * document declares); the callers pass text already checked or
+ * transliterated.
  */
 static inline unsigned char
-xmlw_class(unsigned char c)
+xmlw_class(unsigned char c, int attr)
 {
 	switch (c) {
 	case '&':
 	case '<':
 	case '>':
 	case '"':
-	case '\'':
 		return 1;
+	case '\'':
+		return attr ? 0 : 1; /* attribute values are in '"' */
 	case '\t':
 	case '\n':
 	case '\r':
-		return 0;
+		return attr ? 1 : 0;
 	default:
 		return c < 0x20 || c == 0x7f ? 2 : 0;
 	}
@@ -189,7 +204,7 @@ xmlw_text(struct xmlw *w, const char *s)
 
 		if (c == '\0')
 			break;
-		k = xmlw_class(c);
+		k = xmlw_class(c, 0);
 		if (k == 0)
 			continue;
 		if (k == 2) {
@@ -209,10 +224,10 @@ xmlw_text(struct xmlw *w, const char *s)
 static void
 xmlw_indent(struct xmlw *w)
 {
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 
 	xmlw_put(w, "\n", 1);
-	xmlw_put(w, xmlw_spaces, (size_t)(2 * d));
+	xmlw_put(w, xmlw_spaces, ind);
 }
 
 static void
@@ -228,18 +243,18 @@ static void
 xmlw_line_tag(struct xmlw *w, int close, const char *name)
 {
 	size_t nl = strlen(name);
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 	char *p;
 
-	if (w->failed || 2 * (size_t)d + nl + 4 > w->cap - w->len) {
+	if (w->failed || ind + nl + 4 > w->cap - w->len) {
 		xmlw_indent(w);
 		xmlw_tag(w, close ? "</" : "<", name);
 		return;
 	}
 	p = w->buf + w->len;
 	*p++ = '\n';
-	memcpy(p, xmlw_spaces, (size_t)(2 * d));
-	p += 2 * d;
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
 	*p++ = '<';
 	if (close)
 		*p++ = '/';
@@ -280,10 +295,46 @@ xmlw_entity(unsigned char c, size_t *n)
 	case '"':
 		*n = 6;
 		return "&quot;";
-	default:
+	case '\'':
 		*n = 6;
 		return "&apos;";
+	case '\t':
+		*n = 4;
+		return "&#9;";
+	case '\n':
+		*n = 5;
+		return "&#10;";
+	default:
+		*n = 5;
+		return "&#13;";
 	}
+}
+
+/*
+ * Copy the tl bytes of text to p, escaped for character data or an
+ * attribute value (p has room for 6 * tl bytes). Returns the end, or
+ * NULL at a byte XML cannot hold.
+ */
+static char *
+xmlw_escape(char *p, const char *text, size_t tl, int attr)
+{
+	for (size_t i = 0; i < tl; i++) {
+		unsigned char c = (unsigned char)text[i];
+		unsigned char k = xmlw_class(c, attr);
+		const char *e;
+		size_t en;
+
+		if (k == 0) {
+			*p++ = (char)c;
+			continue;
+		}
+		if (k == 2)
+			return NULL;
+		e = xmlw_entity(c, &en);
+		memcpy(p, e, en);
+		p += en;
+	}
+	return p;
 }
 
 /*
@@ -295,35 +346,21 @@ xmlw_elem_fast(struct xmlw *w, const char *name, const char *text)
 {
 	size_t nl = strlen(name);
 	size_t tl = strlen(text);
-	int d = w->depth < XMLW_MAX_INDENT ? w->depth : XMLW_MAX_INDENT;
+	size_t ind = xmlw_ind(w);
 	char *p;
 
-	if (w->failed || 2 * (size_t)d + 2 * nl + 6 * tl + 8 > w->cap - w->len)
+	if (w->failed || ind + 2 * nl + 6 * tl + 8 > w->cap - w->len)
 		return 1;
 	p = w->buf + w->len;
 	*p++ = '\n';
-	memcpy(p, xmlw_spaces, (size_t)(2 * d));
-	p += 2 * d;
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
 	*p++ = '<';
 	memcpy(p, name, nl);
 	p += nl;
 	*p++ = '>';
-	for (size_t i = 0; i < tl; i++) {
-		unsigned char c = (unsigned char)text[i];
-		unsigned char k = xmlw_class(c);
-		const char *e;
-		size_t en;
-
-		if (k == 0) {
-			*p++ = (char)c;
-			continue;
-		}
-		if (k == 2)
-			return 1; /* the slow path records the failure */
-		e = xmlw_entity(c, &en);
-		memcpy(p, e, en);
-		p += en;
-	}
+	if ((p = xmlw_escape(p, text, tl, 0)) == NULL)
+		return 1; /* the slow path records the failure */
 	*p++ = '<';
 	*p++ = '/';
 	memcpy(p, name, nl);
@@ -344,33 +381,45 @@ xmlw_elem(struct xmlw *w, const char *name, const char *text)
 	xmlw_tag(w, "</", name);
 }
 
+/* n in decimal at the end of num; returns its start. */
+static char *
+xmlw_fmt_long(char num[32], long n)
+{
+	char *p = num + 31;
+	unsigned long v = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (n < 0)
+		*--p = '-';
+	return p;
+}
+
 void
 xmlw_elem_long(struct xmlw *w, const char *name, long n)
 {
 	char num[32];
-	int k = snprintf(num, sizeof(num), "%ld", n);
+	const char *p = xmlw_fmt_long(num, n);
 
 	xmlw_indent(w);
 	xmlw_tag(w, "<", name);
-	xmlw_put(w, num, (size_t)k);
+	xmlw_put(w, p, strlen(p));
 	xmlw_tag(w, "</", name);
 }
 
-void
-xmlw_elem_amount(
-    struct xmlw *w, const char *name, int64_t cents, const char *ccy)
+/* cents (>= 0) as "123.45" at the end of num; returns its start. */
+static char *
+xmlw_fmt_amount(char num[32], int64_t cents)
 {
-	char num[32];
-	char *p = num + sizeof(num);
-	uint64_t v;
+	char *p = num + 31;
+	uint64_t v = (uint64_t)cents;
 	int i;
 
-	if (cents < 0) {
-		xmlw_fail(w, SEPA_ERANGE, "negative amount in <%s>", name);
-		return;
-	}
+	*p = '\0';
 	/* Digits right to left: two decimals, a point, then the units. */
-	v = (uint64_t)cents;
 	for (i = 0; i < 2; i++) {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
@@ -380,29 +429,19 @@ xmlw_elem_amount(
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	xmlw_indent(w);
-	xmlw_put(w, "<", 1);
-	xmlw_put(w, name, strlen(name));
-	if (ccy != NULL) {
-		xmlw_put(w, " Ccy=\"", 6);
-		xmlw_put(w, ccy, strlen(ccy));
-		xmlw_put(w, "\"", 1);
-	}
-	xmlw_put(w, ">", 1);
-	xmlw_put(w, p, (size_t)(num + sizeof(num) - p));
-	xmlw_tag(w, "</", name);
+	return p;
 }
 
-void
-xmlw_elem_date(struct xmlw *w, const char *name, int year, int month, int day)
+/* "YYYY-MM-DD" into d (11 bytes); -1 (and w failed) when out of range. */
+static int
+xmlw_fmt_date(
+    struct xmlw *w, const char *name, char d[11], int year, int month, int day)
 {
-	char d[16];
-
 	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
 	    day > 31) {
 		xmlw_fail(w, SEPA_EINVAL, "<%s>: date %d-%d-%d out of range",
 		    name, year, month, day);
-		return;
+		return -1;
 	}
 	d[0] = (char)('0' + year / 1000);
 	d[1] = (char)('0' + year / 100 % 10);
@@ -414,10 +453,125 @@ xmlw_elem_date(struct xmlw *w, const char *name, int year, int month, int day)
 	d[7] = '-';
 	d[8] = (char)('0' + day / 10);
 	d[9] = (char)('0' + day % 10);
+	d[10] = '\0';
+	return 0;
+}
+
+void
+xmlw_elem_amount(
+    struct xmlw *w, const char *name, int64_t cents, const char *ccy)
+{
+	char num[32];
+	char *p;
+
+	if (cents < 0) {
+		xmlw_fail(w, SEPA_ERANGE, "negative amount in <%s>", name);
+		return;
+	}
+	p = xmlw_fmt_amount(num, cents);
+	xmlw_indent(w);
+	xmlw_put(w, "<", 1);
+	xmlw_put(w, name, strlen(name));
+	if (ccy != NULL) {
+		xmlw_put(w, " Ccy=\"", 6);
+		xmlw_put(w, ccy, strlen(ccy));
+		xmlw_put(w, "\"", 1);
+	}
+	xmlw_put(w, ">", 1);
+	xmlw_put(w, p, strlen(p));
+	xmlw_tag(w, "</", name);
+}
+
+void
+xmlw_elem_date(struct xmlw *w, const char *name, int year, int month, int day)
+{
+	char d[11];
+
+	if (xmlw_fmt_date(w, name, d, year, month, day) != 0)
+		return;
 	xmlw_indent(w);
 	xmlw_tag(w, "<", name);
 	xmlw_put(w, d, 10);
 	xmlw_tag(w, "</", name);
+}
+
+void
+xmlw_leaf(struct xmlw *w, const char *name, const char *attr, const char *value)
+{
+	size_t nl = strlen(name);
+	size_t al = strlen(attr);
+	size_t vl = strlen(value);
+	size_t ind = xmlw_ind(w);
+	char *p, *e;
+
+	if (w->failed)
+		return;
+	if (ind + nl + al + 6 * vl + 8 > w->cap - w->len &&
+	    (xmlw_flush(w) != 0 || ind + nl + al + 6 * vl + 8 > w->cap)) {
+		if (!w->failed)
+			xmlw_fail(w, SEPA_ELIMIT,
+			    "<%s>: value of %zu bytes larger than the buffer",
+			    name, vl);
+		return;
+	}
+	p = w->buf + w->len;
+	*p++ = '\n';
+	memcpy(p, xmlw_spaces, ind);
+	p += ind;
+	*p++ = '<';
+	memcpy(p, name, nl);
+	p += nl;
+	*p++ = ' ';
+	memcpy(p, attr, al);
+	p += al;
+	*p++ = '=';
+	*p++ = '"';
+	if ((e = xmlw_escape(p, value, vl, 1)) == NULL) {
+		const char *c = value;
+
+		while (xmlw_class((unsigned char)*c, 1) != 2)
+			c++;
+		xmlw_fail(w, SEPA_EINVAL,
+		    "control character 0x%02x cannot be written in XML",
+		    (unsigned char)*c);
+		return;
+	}
+	p = e;
+	*p++ = '"';
+	*p++ = '/';
+	*p++ = '>';
+	w->len = (size_t)(p - w->buf);
+}
+
+void
+xmlw_leaf_long(struct xmlw *w, const char *name, const char *attr, long n)
+{
+	char num[32];
+
+	xmlw_leaf(w, name, attr, xmlw_fmt_long(num, n));
+}
+
+void
+xmlw_leaf_amount(
+    struct xmlw *w, const char *name, const char *attr, int64_t cents)
+{
+	char num[32];
+
+	if (cents < 0) {
+		xmlw_fail(w, SEPA_ERANGE, "negative amount in <%s>", name);
+		return;
+	}
+	xmlw_leaf(w, name, attr, xmlw_fmt_amount(num, cents));
+}
+
+void
+xmlw_leaf_date(struct xmlw *w, const char *name, const char *attr, int year,
+    int month, int day)
+{
+	char d[11];
+
+	if (xmlw_fmt_date(w, name, d, year, month, day) == 0)
+		xmlw_leaf(w, name, attr, d);
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * xmlw.h - buffered, sticky-error XML writer (private to lib/).
  *
- * Writes UTF-8 XML to a file descriptor through a fixed buffer, hashing
- * every byte with SHA-256 on the way out. The first failure is recorded
+ * Writes XML to a file descriptor through a fixed buffer, hashing every
+ * byte with SHA-256 on the way out. Text is written as given: UTF-8 for
+ * pain.008, ISO-8859-1 for PES (the caller declares it). The first failure is recorded
  * and every later call does nothing, so callers read like the document
  * and check xmlw_error() (or the result of xmlw_finish) once.
  */
@@ -29,6 +30,7 @@ struct xmlw {
 	size_t len;
 	size_t cap;
 	int depth;
+	int indent; /* spaces per level, 0 to 2 (xmlw_init: 2) */
 	int failed;
 	uint64_t bytes; /* bytes handed to the file so far */
 	xmlw_write_fn write;
@@ -79,6 +81,23 @@ void xmlw_elem_amount(
 /* <name>YYYY-MM-DD</name> */
 void xmlw_elem_date(
     struct xmlw *w, const char *name, int year, int month, int day);
+
+/*
+ * An empty element with one attribute, on its own line:
+ * <name attr="escaped value"/>. The value is escaped for an attribute
+ * between '"' (& < > " and tabs and line breaks as references); a
+ * control character fails, as does a value that cannot fit the buffer.
+ */
+void xmlw_leaf(
+    struct xmlw *w, const char *name, const char *attr, const char *value);
+/* <name attr="n"/> */
+void xmlw_leaf_long(struct xmlw *w, const char *name, const char *attr, long n);
+/* <name attr="123.45"/> from cents (n >= 0). */
+void xmlw_leaf_amount(
+    struct xmlw *w, const char *name, const char *attr, int64_t cents);
+/* <name attr="YYYY-MM-DD"/> */
+void xmlw_leaf_date(struct xmlw *w, const char *name, const char *attr,
+    int year, int month, int day);
 
 /*
  * Flush the buffer to the file and put the SHA-256 of everything written

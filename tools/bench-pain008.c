@@ -4,9 +4,12 @@
  *
  *   bench-pain008 --tx N --out FILE [--version 001.08|001.02]
  *                 [--no-validate] [--schema-dir DIR] [--no-xmllint]
+ *                 [--once]
+ *
+ * --once writes the file once, validated, as sepad does, and nothing
+ * else: for instruction counts (callgrind) beside bench-pes --once.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,134 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
+#include "bench_rows.h"
 #include "sepa/sepa.h"
-
-static const char *const bench_first[] = {"Élodie", "Zoé", "François", "Hélène",
-    "Jérôme", "Gaëlle", "Noël", "Anaïs", "Benoît", "Chloé", "Loïc", "Maël",
-    "Inès", "Léa", "Amélie", "Côme", "Agnès", "Cédric", "Raphaël", "Océane"};
-static const char *const bench_last[] = {"Lefèvre", "Dupré", "Bénard", "Gaudé",
-    "Mézière", "Crémieux", "Lemaître", "Hébert", "Fournier", "Prévost",
-    "Dubœuf", "D'Arcy", "Bérégovoy", "Lécuyer", "Delcroix", "Śliwiński",
-    "Müller", "Nuñez", "Évrard", "Duchêne"};
-static const char *const bench_street[] = {"rue des Fusillés",
-    "avenue de la République", "place Jean-Jaurès", "rue Émile Zola",
-    "chemin du Marais", "rue de l'Église"};
-
-/* xorshift64*: the same sequence on every run. */
-static uint64_t
-bench_rand(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * UINT64_C(2685821657736338717);
-}
-
-static int
-bench_mod97(const char *s)
-{
-	int r = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9')
-			r = (r * 10 + (*s - '0')) % 97;
-		else
-			r = (r * 100 + (*s - 'A' + 10)) % 97;
-	}
-	return r;
-}
-
-/* A valid French IBAN for a bank code and an account number. */
-static void
-bench_iban(
-    char out[SEPA_IBAN_BUFSZ], unsigned bank, unsigned branch, uint64_t account)
-{
-	char bban[32], tmp[40];
-	uint64_t key;
-
-	account %= UINT64_C(100000000000);
-	key = 97 -
-	    ((89 * (uint64_t)bank + 15 * (uint64_t)branch + 3 * account) % 97);
-	snprintf(bban, sizeof(bban), "%05u%05u%011llu%02llu", bank, branch,
-	    (unsigned long long)account, (unsigned long long)key);
-	snprintf(tmp, sizeof(tmp), "%sFR00", bban);
-	snprintf(out, SEPA_IBAN_BUFSZ, "FR%02d%s", 98 - bench_mod97(tmp), bban);
-}
-
-struct bench_row {
-	char e2e[36];
-	char rum[36];
-	char old_rum[36];
-	char name[96];
-	char child[64];
-	char iban[SEPA_IBAN_BUFSZ];
-	char old_iban[SEPA_IBAN_BUFSZ];
-	const char *bic;
-	char rmt[160];
-	char street[80];
-	char bldg[8];
-	int64_t amount;
-	int has_addr;
-	int amend; /* 0 none, 1 new IBAN, 2 new bank, 3 RUM, 4 ICS + name */
-	sepa_date signed_on;
-};
-
-static void
-bench_row(struct bench_row *r, long i, uint64_t *rs)
-{
-	uint64_t x = bench_rand(rs);
-	unsigned bank = 10000 + (unsigned)(x % 80000);
-	const char *f = bench_first[x % 20];
-	const char *l = bench_last[(x >> 8) % 20];
-
-	snprintf(r->e2e, sizeof(r->e2e), "HARNES-2026-10-%08ld", i);
-	snprintf(r->rum, sizeof(r->rum), "RUM-HARNES-%08ld", i);
-	if ((x >> 16) % 5 == 0)
-		snprintf(r->name, sizeof(r->name), "M. & Mme %s %s", f, l);
-	else
-		snprintf(r->name, sizeof(r->name), "%s %s", f, l);
-	snprintf(r->child, sizeof(r->child), "%s %s",
-	    bench_first[(x >> 24) % 20], l);
-	bench_iban(r->iban, bank, 100 + (unsigned)((x >> 20) % 900),
-	    (uint64_t)i * 7919 + 11);
-	r->bic = (x >> 30) % 2 == 0 ? "AGRIFRPP867" : NULL;
-	r->amount = 100 + (int64_t)((x >> 32) % 25000);
-	snprintf(r->rmt, sizeof(r->rmt),
-	    "Facture 2026-09 n° %08ld restauration scolaire et garderie "
-	    "périscolaire - famille %s",
-	    i, l);
-	r->has_addr = (x >> 40) % 10 == 0;
-	snprintf(
-	    r->street, sizeof(r->street), "%s", bench_street[(x >> 44) % 6]);
-	snprintf(r->bldg, sizeof(r->bldg), "%u", (unsigned)((x >> 48) % 200));
-	r->amend = i % 100 == 7 ? 1 + (int)((i / 100) % 4) : 0;
-	if (r->amend == 1)
-		bench_iban(r->old_iban, bank, 100, (uint64_t)i * 31 + 5);
-	snprintf(r->old_rum, sizeof(r->old_rum), "OLD-RUM-%08ld", i);
-	r->signed_on.year = 2018 + (int)((x >> 52) % 8);
-	r->signed_on.month = 1 + (int)((x >> 56) % 12);
-	r->signed_on.day = 1 + (int)((x >> 60) % 28);
-}
-
-static double
-bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long
-bench_rss_mb(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss / 1024;
-}
 
 /*
  * The floor: the same records in the same layout (indentation included)
@@ -238,33 +115,6 @@ bench_floor(const char *path, long n)
 	return bench_now() - t0;
 }
 
-/* Run xmllint --stream --schema, return its wall time or -1. */
-static double
-bench_xmllint(const char *xsd, const char *file)
-{
-	double t0 = bench_now();
-	int status;
-	char a0[] = "xmllint", a1[] = "--stream", a2[] = "--noout",
-	     a3[] = "--schema";
-	char *x = strdup(xsd), *f = strdup(file);
-	char *args[] = {a0, a1, a2, a3, x, f, NULL};
-	pid_t pid;
-	int rc;
-
-	rc = x != NULL && f != NULL
-	    ? posix_spawnp(&pid, "xmllint", NULL, NULL, args, environ)
-	    : -1;
-	free(x);
-	free(f);
-	if (rc != 0)
-		return -1;
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -1;
-	return bench_now() - t0;
-}
-
 /* Write the synthetic batch to out; *secs gets the wall time. */
 static int
 bench_write(const char *out, const sepa_pain008_opts *o,
@@ -341,62 +191,39 @@ bench_usage(void)
 {
 	fprintf(stderr,
 	    "usage: bench-pain008 --tx N --out FILE [--version 001.08|001.02] "
-	    "[--no-validate] [--schema-dir DIR] [--no-xmllint]\n");
+	    "[--no-validate] [--schema-dir DIR] [--no-xmllint] [--once]\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"tx", 1, NULL, 't'},
-	    {"out", 1, NULL, 'o'}, {"version", 1, NULL, 'v'},
-	    {"no-validate", 0, NULL, 'n'}, {"schema-dir", 1, NULL, 's'},
-	    {"no-xmllint", 0, NULL, 'x'}, {NULL, 0, NULL, 0}};
 	sepa_pain008_opts o = SEPA_PAIN008_OPTS_INIT;
 	sepa_pain008_header h = {0};
 	sepa_pain008_block b = {0};
 	sepa_pain008_info info;
 	sepa_error err = SEPA_ERROR_INIT;
 	char msg[1024], floor_path[4096], xsd[4096];
-	const char *out = NULL;
-	const char *schema_dir = "schemas";
+	struct bench_args a;
+	const char *out, *schema_dir;
 	struct bench_row r;
-	long n = 0;
-	int validate = 1, xmllint = 1, c;
+	long n;
+	int validate, xmllint;
 	double t0, t_write, t_both = 0, t_val = 0, t_floor, t_lint = 0;
 	long long floor_bytes = 0;
 	int64_t sum = 0;
 	uint64_t rs;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			n = atol(optarg);
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'v':
-			if (strcmp(optarg, "001.02") == 0)
-				o.version = SEPA_PAIN008_V02;
-			else if (strcmp(optarg, "001.08") != 0)
-				bench_usage();
-			break;
-		case 'n':
-			validate = 0;
-			break;
-		case 's':
-			schema_dir = optarg;
-			break;
-		case 'x':
-			xmllint = 0;
-			break;
-		default:
-			bench_usage();
-		}
-	}
-	if (n < 1 || out == NULL)
+	bench_args_parse(&a, argc, argv, "tx", bench_usage);
+	if (a.version != NULL && strcmp(a.version, "001.02") == 0)
+		o.version = SEPA_PAIN008_V02;
+	else if (a.version != NULL && strcmp(a.version, "001.08") != 0)
 		bench_usage();
+	n = a.n;
+	out = a.out;
+	schema_dir = a.schema_dir;
+	validate = a.validate;
+	xmllint = a.xmllint;
 
 	/* Totals first, as the store would get them by SQL aggregate. */
 	rs = 42;
@@ -424,6 +251,15 @@ main(int argc, char **argv)
 	    "rue des Fusillés", "1", "62440", "Harnes", "FR", {NULL, NULL}};
 	b.creditor_address = &caddr;
 
+	if (a.once) {
+		/* What sepad does, alone (for instruction counts). */
+		if (bench_write(out, &o, &h, &b, n, &info, &t_both, &err) != 0)
+			goto fail;
+		printf("pain.008, %ld transactions written and validated once "
+		       "in %.2f s, %llu bytes, peak RSS %ld MB\n",
+		    n, t_both, (unsigned long long)info.bytes, bench_rss_mb());
+		return 0;
+	}
 	o.validate = 0;
 	if (bench_write(out, &o, &h, &b, n, &info, &t_write, &err) != 0)
 		goto fail;

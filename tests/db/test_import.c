@@ -835,3 +835,153 @@ Test(import_caf, bad_children_are_refused_whole)
 	    sizeof(want) / sizeof(want[0]));
 	fx_close(&fx);
 }
+
+/* ------------------------------------- history from the previous software */
+
+Test(import, mandate_history_from_the_previous_software)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[] = "/tmp/import-hist-XXXXXX";
+	char back[] = "/tmp/import-hist-back-XXXXXX";
+	char bad[] = "/tmp/import-hist-bad-XXXXXX";
+	char fwd[] = "/tmp/import-hist-fwd-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+
+	fx_open(&fx);
+	fx_ok(&fx, IMPORT_FAMILIES, DATA "families_ok.csv");
+	/* signed in 2021, debited by the old software until June */
+	caf_write(path,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-06-15;rcur\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;;\n");
+	fx_ok(&fx, IMPORT_MANDATES, path);
+	cr_assert_eq(fx.res->rows_inserted, 2);
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-OLD-1' "
+	        "AND last_collected_on = '2025-06-15' AND "
+	        "presented_before"),
+	    1);
+	cr_assert_eq(
+	    q(&fx,
+	        "SELECT count(*) FROM mandates WHERE rum = 'RUM-OLD-2' "
+	        "AND last_collected_on IS NULL AND NOT "
+	        "presented_before"),
+	    1);
+
+	/* Bad history: before the signature, in the future, no sequence. */
+	caf_write(bad,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-NEW-3;F003;FR7612345678900000000004238;;2025-10-03;"
+	    "2025-10-02;RCUR\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;"
+	    "2025-11-21;\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;;OOFF\n");
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, bad, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 3);
+	cr_assert_eq(fx.res->issues[0].line, 2);
+	cr_assert_str_eq(fx.res->issues[0].column, "last_collected_on");
+	cr_assert_str_eq(
+	    fx.res->issues[0].reason, "before the signature date 2025-10-03");
+	cr_assert_eq(fx.res->issues[1].line, 3);
+	cr_assert_str_eq(
+	    fx.res->issues[1].reason, "after the business date 2025-11-20");
+	cr_assert_eq(fx.res->issues[2].line, 4);
+	cr_assert_str_eq(fx.res->issues[2].column, "sequence");
+	cr_assert_str_eq(
+	    fx.res->issues[2].reason, "sequence must be FRST or RCUR");
+	cr_assert_eq(snapshot_take(fx.db), before);
+
+	/* Imported again, the history may not go back ... */
+	caf_write(back,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-05-15;FRST\n");
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_MANDATES, back, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 1);
+	cr_assert_eq(fx.res->nissues, 2);
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "mandate RUM-OLD-1 was last collected on 2025-06-15 already: its "
+	    "history only moves forward");
+	cr_assert_str_eq(fx.res->issues[1].reason,
+	    "mandate RUM-OLD-1 was presented already (RCUR): its history "
+	    "only moves forward");
+	cr_assert_eq(snapshot_take(fx.db), before);
+
+	/* ... but forward it moves: a later debit, FRST to RCUR. */
+	caf_write(fwd,
+	    "rum;family_ref;iban;bic;signed_on;last_collected_on;sequence\n"
+	    "RUM-OLD-1;F001;FR7620041010050500013002675;;2021-03-10;"
+	    "2025-07-15;RCUR\n"
+	    "RUM-OLD-2;F002;FR7630002005500000123456783;;2025-10-03;"
+	    "2025-10-15;RCUR\n");
+	fx_ok(&fx, IMPORT_MANDATES, fwd);
+	cr_assert_eq(fx.res->rows_inserted, 0);
+	cr_assert_eq(fx.res->rows_updated, 2);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM mandates WHERE presented_before "
+	                 "AND last_collected_on IN ('2025-07-15', "
+	                 "'2025-10-15')"),
+	    2);
+	unlink(path);
+	unlink(back);
+	unlink(bad);
+	unlink(fwd);
+	fx_close(&fx);
+}
+
+/* ------------------------------- texts no pain.008 could carry */
+
+Test(import, families_whose_texts_no_file_can_carry_are_refused)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char bad[] = "/tmp/import-text-bad-XXXXXX";
+	char good[] = "/tmp/import-text-good-XXXXXX";
+	struct fixture fx;
+	int64_t before;
+
+	fx_open(&fx);
+	caf_write(bad,
+	    "family_ref;payer_name;street;postcode;city;country;email;"
+	    "bracket\n"
+	    "F1;Лев Толстой;1 rue A;99999;Paris;FR;;A\n"
+	    "F2;李小龍;2 rue A;99999;Paris;FR;;A\n"
+	    "F3;Jean Dupont;3 rue A;99999;☕;FR;;A\n"
+	    "F4;Γιώργος Παπαδόπουλος;李;99999;Αθήνα;GR;;A\n");
+	before = snapshot_take(fx.db);
+	cr_assert_eq(
+	    fx_import(&fx, IMPORT_FAMILIES, bad, SEPA_CSV_UTF8, today, &err),
+	    SEPA_EINVAL);
+	cr_assert_eq(fx.res->bad_rows, 2);
+	cr_assert_eq(fx.res->nissues, 2);
+	cr_assert_eq(fx.res->issues[0].line, 3);
+	cr_assert_str_eq(fx.res->issues[0].column, "payer_name");
+	cr_assert_str_eq(fx.res->issues[0].value, "李小龍");
+	cr_assert_str_eq(fx.res->issues[0].reason,
+	    "no pain.008 can carry it: Dbtr/Nm is empty once reduced to the "
+	    "SEPA character set");
+	cr_assert_eq(fx.res->issues[1].line, 4);
+	cr_assert_str_eq(fx.res->issues[1].column, "city");
+	cr_assert_eq(snapshot_take(fx.db), before);
+	/* Cyrillic and Greek names pass, stored as written. */
+	caf_write(good,
+	    "family_ref;payer_name;street;postcode;city;country;email;"
+	    "bracket\n"
+	    "F1;Лев Толстой;1 rue A;99999;Paris;FR;;A\n"
+	    "F4;Γιώργος Παπαδόπουλος;李;99999;Αθήνα;GR;;A\n");
+	fx_ok(&fx, IMPORT_FAMILIES, good);
+	cr_assert_eq(q(&fx,
+	                 "SELECT count(*) FROM families WHERE payer_name IN "
+	                 "('Лев Толстой', 'Γιώργος Παπαδόπουλος')"),
+	    2);
+	unlink(bad);
+	unlink(good);
+	fx_close(&fx);
+}

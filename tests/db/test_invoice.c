@@ -95,6 +95,26 @@ check_lines(struct db *db, const struct want_line *w, size_t n)
 	}
 }
 
+/*
+ * What the debits' settlement does to the invoices of `month` still
+ * issued: paid. The next run reminds every invoice unpaid after its due
+ * date (contract art. 6, migration 032); a test of something else first
+ * settles the ones it does not mean to leave unpaid.
+ */
+static void
+settle_month(struct db *db, const char *month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+	    "UPDATE invoices SET state = 'paid' WHERE month = '%s' AND state = "
+	    "'issued'",
+	    month);
+	cr_assert_eq(db_exec(db, "settle the month", sql, 0, NULL, &err), 0,
+	    "%s", err.msg);
+}
+
 Test(invoice, september_lines_brackets_tariff_change_and_rounding)
 {
 	char name[64];
@@ -262,6 +282,7 @@ Test(invoice, october_regularisation_reminder_and_mandate_end)
 	                 "number = 'F2026-09-000001';",
 	                 &err),
 	    0, "%s", err.msg);
+	settle_month(db, "2026-09-01");
 	o = opts(2026, 10, (sepa_date){2026, 11, 2});
 	run_ok(db, &o, &r);
 	cr_assert_eq(r.invoices, 2);
@@ -301,6 +322,7 @@ Test(invoice, october_regularisation_reminder_and_mandate_end)
 	                 "'F2026-09-000001'",
 	                 0, NULL, &err),
 	    0);
+	settle_month(db, "2026-10-01");
 	run_ok(db, &o, &r);
 	cr_assert_eq(r.reminders, 0);
 	cr_assert_eq(r.invoices, 0);
@@ -333,6 +355,7 @@ Test(invoice, late_hours_of_a_billed_day_are_rounded_with_it)
 	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-02", "500");
 	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-09", "1000");
 	seed_conso(db, "FAM2", "E1", "ALSH", "2026-09-23", "333");
+	settle_month(db, "2026-09-01");
 	o = opts(2026, 10, (sepa_date){2026, 11, 2});
 	run_ok(db, &o, &r);
 	/* the three late lines and FAM3's October meal (1,10) */
@@ -363,6 +386,7 @@ Test(invoice, late_hours_of_a_billed_day_are_rounded_with_it)
 	o.rounding = SEPA_HOURS_NONE;
 	run_ok(db, &o, &r);
 	seed_conso(db, "FAM1", "E1", "ALSH", "2026-09-02", "500");
+	settle_month(db, "2026-09-01");
 	o = opts(2026, 10, (sepa_date){2026, 11, 2});
 	o.rounding = SEPA_HOURS_NONE;
 	run_ok(db, &o, &r);
@@ -395,6 +419,78 @@ Test(invoice, reminders_off_leaves_unpaid_alone)
 	                 "SELECT count(*) FROM invoices WHERE number = "
 	                 "'F2026-09-000002' AND state = 'unpaid'"),
 	    1);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/*
+ * Contract art. 6 for an invoice never debited (migration 032): FAM2's
+ * September invoice, still issued after its due date (payable by other
+ * means, or left out of a file), is reminded on October's invoice for
+ * what it owes on its own; FAM1's, collected, is not; an invoice whose
+ * collection was deferred past the run is not reminded either.
+ */
+Test(invoice, issued_and_unpaid_after_its_due_date_is_reminded)
+{
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o = opts(2026, 9, (sepa_date){2026, 10, 1});
+	struct invoice_run_result r;
+
+	seed_commune(db);
+	seed_september(db);
+	run_ok(db, &o, &r);
+	cr_assert_eq(
+	    db_exec_script(db, "states",
+	        "UPDATE invoices SET state = 'collecting' WHERE number "
+	        "= 'F2026-09-000001';"
+	        "INSERT INTO payments (creditor_id, invoice_id, "
+	        "amount_cents, paid_on, method) SELECT creditor_id, "
+	        "id, 100, '2026-10-20', 'cash' FROM invoices WHERE "
+	        "number = 'F2026-09-000002';",
+	        &err),
+	    0, "%s", err.msg);
+	o = opts(2026, 10, (sepa_date){2026, 11, 2});
+	run_ok(db, &o, &r);
+	cr_assert_eq(r.reminders, 1);
+	cr_assert_eq(
+	    dbtest_int(db,
+	        "SELECT count(*) FROM invoice_lines l JOIN invoices i "
+	        "ON i.id = l.invoice_id JOIN invoices p ON p.id = "
+	        "l.reminded_invoice_id WHERE l.kind = 'reminder' AND "
+	        "p.number = 'F2026-09-000002' AND p.state = 'reminded' "
+	        "AND l.amount_cents = p.total_cents - 100"),
+	    1);
+	cr_assert_eq(dbtest_int(db,
+	                 "SELECT count(*) FROM invoices WHERE number = "
+	                 "'F2026-09-000001' AND state = 'collecting'"),
+	    1);
+	db_close(db);
+	dbtest_drop(name);
+}
+
+/* A collection deferred past the run's date is not overdue yet. */
+Test(invoice, deferred_collection_is_not_reminded_before_its_date)
+{
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o = opts(2026, 9, (sepa_date){2026, 10, 1});
+	struct invoice_run_result r;
+
+	seed_commune(db);
+	seed_september(db);
+	run_ok(db, &o, &r);
+	cr_assert_eq(db_exec(db, "defer",
+	                 "UPDATE invoices SET collect_due_on = '2026-11-16', "
+	                 "state = CASE number WHEN 'F2026-09-000002' THEN "
+	                 "'issued' ELSE 'paid' END WHERE month = '2026-09-01'",
+	                 0, NULL, &err),
+	    0, "%s", err.msg);
+	o = opts(2026, 10, (sepa_date){2026, 11, 2});
+	run_ok(db, &o, &r);
+	cr_assert_eq(r.reminders, 0);
 	db_close(db);
 	dbtest_drop(name);
 }
@@ -583,15 +679,18 @@ Test(invoice, notices_text_and_csv)
 	                 "'F2026-09-000001'",
 	                 0, NULL, &err),
 	    0);
+	settle_month(db, "2026-09-01");
 	o = opts(2026, 10, (sepa_date){2026, 11, 2});
 	run_ok(db, &o, &r);
 
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 9}, dir, &count, &err),
+	                 (sepa_month){2026, 9}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(count, 2);
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 10}, dir, &count, &err),
+	                 (sepa_month){2026, 10}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq(count, 2);
 	snprintf(
@@ -607,7 +706,8 @@ Test(invoice, notices_text_and_csv)
 	golden(path, "notices-2026-09.csv");
 	/* written again: same bytes, no temporary left behind */
 	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
-	                 (sepa_month){2026, 9}, dir, &count, &err),
+	                 (sepa_month){2026, 9}, dir, (sepa_date){2026, 11, 2},
+	                 &count, &err),
 	    0, "%s", err.msg);
 	golden(path, "notices-2026-09.csv");
 	snprintf(
@@ -623,9 +723,9 @@ Test(invoice, notices_text_and_csv)
 		cr_assert_eq(system(cmd), 0);
 	}
 	/* an outbox that cannot be created */
-	cr_assert_eq(
-	    notice_write_month(db, cred_id(db), &test_cred,
-	        (sepa_month){2026, 9}, "/proc/nonexistent", &count, &err),
+	cr_assert_eq(notice_write_month(db, cred_id(db), &test_cred,
+	                 (sepa_month){2026, 9}, "/proc/nonexistent",
+	                 (sepa_date){2026, 11, 2}, &count, &err),
 	    SEPA_EIO);
 	cr_assert(strstr(err.msg,
 	              "could not create the directory "

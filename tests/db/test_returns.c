@@ -582,13 +582,13 @@ Test(returns, recovery_exported_once)
 	retfix_pain002(p, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
 	import_ok(db, p, &res);
 	unlink(p);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, today,
-	                 &path, &count, &total, &err),
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
+	                 today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	/* Represent off: due at once; exported once. */
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, today,
-	                 &path, &count, &total, &err),
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, 0,
+	                 today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_assert_not_null(path);
 	cr_expect_eq(count, 1);
@@ -604,8 +604,8 @@ Test(returns, recovery_exported_once)
 	    dir, path, path);
 	cr_expect_eq(system(cmd), 0, "%s", cmd);
 	free(path);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, today,
-	                 &path, &count, &total, &err),
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, 0,
+	                 today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	cr_expect_eq(q(db, "SELECT count(*) FROM recovery_export_invoices"), 1);
@@ -646,8 +646,8 @@ Test(returns, recovery_after_the_reminder)
 	                 " reminded_invoice_id FROM l) RETURNING 1)"
 	                 " SELECT count(*) FROM u"),
 	    1);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, today,
-	                 &path, &count, &total, &err),
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
+	                 today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	/* The carrier is rejected (creditor-side: the mandate stays). */
@@ -655,8 +655,8 @@ Test(returns, recovery_after_the_reminder)
 	import_ok(db, p, &res);
 	unlink(p);
 	cr_expect_eq(res.terminated, 0);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, today,
-	                 &path, &count, &total, &err),
+	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
+	                 today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_not_null(path);
 	cr_expect_eq(count, 1);

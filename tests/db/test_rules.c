@@ -142,3 +142,45 @@ Test(rules_sql, hours_up_is_sepa_rule_round_hours)
 	db_close(db);
 	dbtest_drop(name);
 }
+
+/*
+ * Migration 032's overdue test is sepa_rule_unpaid_after: every due date
+ * of a year across a month end, a leap day and a year end, every grace
+ * the configuration accepts around the edges, every day around them.
+ */
+Test(rules_sql, unpaid_after_is_sepa_rule_unpaid_after)
+{
+	char name[64];
+	struct db *db = dbtest_open(name, "sepad");
+	PGresult *res;
+	int n;
+
+	res = rules_query(db,
+	    "SELECT d::date::text, g, o::date::text, sepad_unpaid_after("
+	    "d::date, g, o::date) FROM generate_series('2027-12-20'::date, "
+	    "'2028-03-05', '1 day') d, (VALUES (0), (1), (14), (365)) v(g), "
+	    "generate_series(-2, 2) k, LATERAL (SELECT d::date + g + k AS o) x");
+	n = PQntuples(res);
+	cr_assert_eq(n, 77 * 4 * 5);
+	for (int i = 0; i < n; i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_date due, on;
+		int grace = (int)rules_ll(res, i, 1);
+
+		cr_assert_eq(
+		    sepa_date_parse(&due, PQgetvalue(res, i, 0), &err), 0);
+		cr_assert_eq(
+		    sepa_date_parse(&on, PQgetvalue(res, i, 2), &err), 0);
+		cr_assert_eq(PQgetvalue(res, i, 3)[0] == 't',
+		    sepa_rule_unpaid_after(due, grace, on) != 0,
+		    "due %s, grace %d, on %s", PQgetvalue(res, i, 0), grace,
+		    PQgetvalue(res, i, 2));
+	}
+	db_result_free(res);
+	cr_expect_eq(dbtest_int(db,
+	                 "SELECT count(*) WHERE sepad_unpaid_after(NULL, 0, "
+	                 "'2026-01-01') IS NULL"),
+	    1);
+	db_close(db);
+	dbtest_drop(name);
+}

@@ -224,7 +224,14 @@ static const struct schema_case model_refusals[] = {
         DB_FAIL_CHECK, "payments_amount_cents_check"},
     {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
      "amount_cents) VALUES (1, 1, 1, 'consumption', 100)",
-        DB_FAIL_CHECK, "invoice_lines_check1"},
+        DB_FAIL_CHECK, "invoice_lines_priced"},
+    /* Migration 033: a credit line names its invoice and is negative. */
+    {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
+     "amount_cents) VALUES (1, 1, 1, 'credit', -100)",
+        DB_FAIL_CHECK, "invoice_lines_credit_names_invoice"},
+    {"INSERT INTO invoice_lines (creditor_id, invoice_id, line_no, kind, "
+     "amount_cents, credited_invoice_id) VALUES (1, 1, 1, 'credit', 100, 1)",
+        DB_FAIL_CHECK, "invoice_lines_credit_negative"},
     /* Migration 012: one FRST per mandate, one amendment per account. */
     {"INSERT INTO collections (" SCHEMA_COLL_COLS ") VALUES (1, 1, 2, 1, 1, "
      "'P-B001', 'E-2', 'FRST', '2025-11-17', 900, 'RUM-1', '2025-09-01', "

@@ -19,6 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			__builtin_trap(); \
 	} while (0)
 
+/* A fixed-size text field of a record holds its NUL. */
+#define FUZZ_TERMINATED(field) \
+	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)
+
 /* The input read in chunks of at most `chunk` bytes (0: no limit). */
 struct fuzz_src {
 	const uint8_t *p;

@@ -15,9 +15,6 @@
 #include "sepa/bankfile.h"
 #include "fuzz.h"
 
-#define FUZZ_TERMINATED(field) \
-	FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)
-
 static int
 fuzz_record(const sepa_bankfile_record *r, void *arg)
 {

@@ -242,7 +242,9 @@ static const struct {
     {"frobnicate", 2,
         "sepactl: unknown mandate command \"frobnicate\" (see sepactl "
         "mandate --help)\n"},
-    {"", 2, "sepactl: mandate needs show, list, change-account or terminate\n"},
+    {"", 2,
+        "sepactl: mandate needs show, list, change-account, change-rum or "
+        "terminate\n"},
 };
 
 Test(mandate_it, refusals_leave_the_database_unchanged)

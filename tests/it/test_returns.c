@@ -473,16 +473,27 @@ Test(returns_it, import_returns_then_recovery)
 	    "-c %s report --month 2025-10 --html %s/r.html", conf, outbox);
 	ctlrun(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect_str_eq(r.out,
-	    "report for 2025-10 (Commune <Test> & Co)\n"
-	    "collections presented: 3, 60.00 EUR\n"
-	    "collections settled: 0, 0.00 EUR\n"
-	    "collections cancelled (file refused by the bank): 0\n"
-	    "unpaid by reason:\n"
-	    "  rejected AM04 (provision insuffisante): 1, 10.00 EUR\n"
-	    "mandates suspended: 0\n"
-	    "mandates terminated: 0\n"
-	    "sent to recovery: 0 invoices, 0.00 EUR\n");
+	/* the month's figures, then the balance of the billed months */
+	{
+		static const char head[] =
+		    "report for 2025-10 (Commune <Test> & Co)\n"
+		    "collections presented: 3, 60.00 EUR\n"
+		    "collections settled: 0, 0.00 EUR\n"
+		    "  confirmed by the bank: 0, 0.00 EUR\n"
+		    "  presumed (not returned in time, no bank answer): 0, "
+		    "0.00 EUR\n"
+		    "collections cancelled (file refused by the bank): 0\n"
+		    "unpaid by reason:\n"
+		    "  rejected AM04 (provision insuffisante): 1, 10.00 EUR\n"
+		    "mandates suspended: 0\n"
+		    "mandates terminated: 0\n"
+		    "sent to recovery: 0 invoices, 0.00 EUR\n"
+		    "balance by billed month: ";
+
+		cr_expect_eq(
+		    strncmp(r.out, head, strlen(head)), 0, "%s", r.out);
+		cr_expect(strstr(r.out, "\n  total ") != NULL, "%s", r.out);
+	}
 	snprintf(args, sizeof(args),
 	    "grep -q '<h1>Commune &lt;Test&gt; &amp; Co &#8212; 2025-10</h1>' "
 	    "%s/r.html && grep -q '<svg xmlns' %s/r.html && "

@@ -32,6 +32,7 @@
 #define PGCLUSTER SEPAD_SRCDIR "/tools/pgcluster.sh"
 
 struct daemon_run {
+	const char *today; /* SEPAD_TODAY; NULL: 2026-10-02 */
 	char dir[128]; /* spool, configuration, logs */
 	char pgroot[160];
 	char conf[192];
@@ -191,7 +192,8 @@ start(struct daemon_run *d)
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 		setenv("NOTIFY_SOCKET", sock, 1);
-		setenv("SEPAD_TODAY", "2026-10-02", 1);
+		setenv("SEPAD_TODAY",
+		    d->today != NULL ? d->today : "2026-10-02", 1);
 		execl(SEPAD, "sepad", "-d", "-c", d->conf, (char *)NULL);
 		_exit(127);
 	}
@@ -337,6 +339,59 @@ Test(sepad, runs_under_systemd_protocol, .timeout = 240, .fini = cleanup)
 	cr_assert_eq(waitpid(d.pid, &st, 0), d.pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 	d.pid = 0;
+	stop(&d);
+}
+
+/* Wait up to `seconds` for the shell command to succeed. */
+static int
+wait_cmd(const char *cmd, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		if (system(cmd) == 0)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/*
+ * Started on 5 December without November's consumption: the invoice step
+ * waits (the log, the journal and sepactl status say so) and bills
+ * November as soon as the consumption file arrives in the inbox.
+ */
+Test(sepad, waits_for_the_consumption_then_bills, .timeout = 240,
+    .fini = cleanup)
+{
+	struct daemon_run d;
+	char cmd[1024];
+
+	memset(&d, 0, sizeof(d));
+	d.today = "2026-12-05";
+	start(&d);
+	snprintf(cmd, sizeof(cmd),
+	    "SEPAD_TODAY=2026-12-05 %s -c %s status | grep -q 'consumption "
+	    "of 2026-11 not received'",
+	    SEPACTL, d.conf);
+	cr_assert(wait_cmd(cmd, 30), "status does not say it");
+	drop_copy(&d, "families", "families.csv",
+	    "tests/data/import/families_ok.csv");
+	cr_assert(wait_for(d.dir, "archive", "families.csv", 30));
+	drop_copy(
+	    &d, "tariffs", "tariffs.csv", "tests/data/import/tariffs_ok.csv");
+	cr_assert(wait_for(d.dir, "archive", "tariffs.csv", 30));
+	cr_assert_not(exists(d.dir, "outbox/notices", "notices-2026-11.csv"));
+	drop(&d, "consumption", "conso-2026-11.csv",
+	    "family_ref;child_ref;child_name;service;date;quantity\n"
+	    "F001;C1;Léo;canteen;2026-11-03;1\n"
+	    "F002;C1;Max;canteen;2026-11-03;1\n");
+	cr_assert(wait_for(d.dir, "outbox/notices", "notices-2026-11.csv", 30),
+	    "November not billed after its consumption (see %s/sepad.log)",
+	    d.dir);
+	snprintf(cmd, sizeof(cmd),
+	    "SEPAD_TODAY=2026-12-05 %s -c %s status | grep -q 'ran: invoice "
+	    "of 2026-12 (bills 2026-11) on 2026-12-05'",
+	    SEPACTL, d.conf);
+	cr_assert(wait_cmd(cmd, 30), "the invoice step did not run");
 	stop(&d);
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sepa/bankfile.h"
+#include "unit_files.h"
 
 #define DATA "tests/data/bank/"
 #define NS054 "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
@@ -100,26 +101,6 @@ static void
 read_str(struct got *g, const char *s)
 {
 	read_buf(g, s, strlen(s), NULL);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* ------------------------------------------------------ sample expectations */

@@ -22,110 +22,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "sepa/sepa.h"
+#include "unit_files.h"
 #include "xmlw.h"
 
 #define SCHEMAS SEPAD_SRCDIR "/schemas"
 #define GOLDEN SEPAD_SRCDIR "/tests/data/pain008"
-
-/* ------------------------------------------------------------ helpers */
-
-static char *
-tmpdir(void)
-{
-	char *t = strdup("/tmp/sepad-pain008-XXXXXX");
-
-	cr_assert_not_null(t);
-	cr_assert_not_null(mkdtemp(t));
-	return t;
-}
-
-/* Names in dir (not . and ..), joined by spaces, for messages. */
-static int
-dir_list(const char *dir, char *out, size_t outsz)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	out[0] = '\0';
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		n++;
-		strncat(out, e->d_name, outsz - strlen(out) - 2);
-		strncat(out, " ", outsz - strlen(out) - 1);
-	}
-	closedir(d);
-	return n;
-}
-
-static void
-rmrf(char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[4096];
-
-	if (d != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' &&
-			    (e->d_name[1] == '\0' ||
-			        strcmp(e->d_name, "..") == 0))
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-	free(dir);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return buf;
-}
-
-static void
-spit(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "wb");
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fwrite(s, 1, strlen(s), f), strlen(s));
-	fclose(f);
-}
-
-static void
-sha256_hex(const char *s, size_t n, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	cr_assert_eq(EVP_Digest(s, n, md, &len, EVP_sha256(), NULL), 1);
-	for (unsigned i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-}
 
 /* ------------------------------------------------------------- sample */
 
@@ -805,6 +707,78 @@ Test(pain008, non_strict_maps_unmappable_to_space)
 	rmrf(dir);
 }
 
+/* A Cyrillic or Greek name goes into the file spelt in Latin letters. */
+Test(pain008, cyrillic_and_greek_names_are_spelt_in_latin)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct sample s;
+	char path[512];
+	char *dir = tmpdir();
+	char *got;
+
+	sample_init(&s, SEPA_PAIN008_V08);
+	s.tx[3].debtor_name = "Лев Толстой";
+	s.tx[4].debtor_name = "Γιώργος Παπαδόπουλος";
+	snprintf(path, sizeof(path), "%s/out.xml", dir);
+	cr_assert_eq(sample_write(&s, path, &err), 0, "%s", err.msg);
+	got = slurp(path, NULL);
+	cr_expect_not_null(strstr(got, "<Nm>Lev Tolstoj</Nm>"));
+	cr_expect_not_null(strstr(got, "<Nm>Giorgos Papadopoulos</Nm>"));
+	free(got);
+	rmrf(dir);
+}
+
+/* The writer's check of a debtor's text, for an import to use first. */
+Test(pain008, check_text_says_what_the_writer_would)
+{
+	static const struct {
+		enum sepa_pain008_text which;
+		const char *in;
+		int rc;
+		const char *out; /* or the message */
+	} cases[] = {
+	    {SEPA_PAIN008_NAME, "Лев Толстой", 0, "Lev Tolstoj"},
+	    {SEPA_PAIN008_NAME, "Zoé & Léo", 0, "Zoe + Leo"},
+	    {SEPA_PAIN008_NAME, "李小龍", SEPA_EINVAL,
+	        "Dbtr/Nm is empty once reduced to the SEPA character set"},
+	    {SEPA_PAIN008_NAME, "", SEPA_EINVAL, "Dbtr/Nm is missing"},
+	    {SEPA_PAIN008_TOWN, "☕", SEPA_EINVAL,
+	        "Dbtr address town is empty once reduced to the SEPA "
+	        "character set"},
+	    {SEPA_PAIN008_TOWN, "Αθήνα", 0, "Athina"},
+	    {SEPA_PAIN008_STREET, "李", 0, ""}, /* optional: left out */
+	    {SEPA_PAIN008_POSTCODE, "75011 Paris cedex 11", 0,
+	        "75011 Paris cede"},
+	    {SEPA_PAIN008_NAME, "ab\xC3", SEPA_EINVAL,
+	        "Dbtr/Nm: invalid UTF-8"},
+	};
+	char out[80];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		int rc = sepa_pain008_check_text(
+		    cases[i].which, cases[i].in, 0, out, sizeof(out), &err);
+
+		cr_expect_eq(rc, cases[i].rc, "%s: %s", cases[i].in, err.msg);
+		if (rc == 0)
+			cr_expect_str_eq(out, cases[i].out);
+		else
+			cr_expect(strncmp(err.msg, cases[i].out,
+			              strlen(cases[i].out)) == 0,
+			    "%s: %s", cases[i].in, err.msg);
+	}
+	/* strict mode refuses what it cannot spell, naming it */
+	cr_expect_eq(sepa_pain008_check_text(SEPA_PAIN008_NAME, "Paul 李",
+	                 SEPA_TEXT_STRICT, NULL, 0, NULL),
+	    SEPA_EINVAL);
+	cr_expect_eq(
+	    sepa_pain008_check_text(SEPA_PAIN008_NAME, "Paul", 0, out, 4, NULL),
+	    SEPA_ELIMIT);
+	cr_expect_eq(sepa_pain008_check_text(
+	                 (enum sepa_pain008_text)9, "Paul", 0, NULL, 0, NULL),
+	    SEPA_EINVAL);
+}
+
 /* Disk full after `left` bytes (see the note at the top). */
 struct full {
 	size_t left;
@@ -1045,16 +1019,6 @@ Test(pain008, validator_io_errors)
 }
 
 /* ----------------------------------------------------------- xmlw */
-
-static ssize_t
-mem_write(int fd, const void *buf, size_t len, void *arg)
-{
-	char *dst = arg;
-
-	(void)fd;
-	strncat(dst, buf, len);
-	return (ssize_t)len;
-}
 
 Test(pain008, xml_writer_escapes_and_sticks)
 {

@@ -62,6 +62,11 @@ Test(rules, bad_parameters_are_named)
 	    {5, 31, "due day 31 is out of range 1..28"},
 	    {6, 0, "pre-notification of 0 days is out of range 1..60"},
 	    {7, 11, "bank lead of 11 business days is out of range 1..10"},
+	    {8, 31, "settlement after 31 business days is out of range 0..30"},
+	    {9, -1, "recovery grace of -1 days is out of range 0..365"},
+	    {10, 0, "credit refund after 0 months is out of range 1..36"},
+	    {11, 29, "wait for consumption of 29 days is out of range 0..28"},
+	    {11, -1, "wait for consumption of -1 days is out of range 0..28"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -70,7 +75,9 @@ Test(rules, bad_parameters_are_named)
 		int *fields[] = {&r.account_change_cutoff_day,
 		    &r.letter_deadline_day, &r.letter_deadline_month,
 		    &r.lapse_months, &r.max_rejects_per_school_year, &r.due_day,
-		    &r.prenotification_days, &r.bank_lead_days};
+		    &r.prenotification_days, &r.bank_lead_days,
+		    &r.settle_after_days, &r.recovery_grace_days,
+		    &r.credit_refund_after_months, &r.consumption_wait_days};
 
 		*fields[cases[i].field] = cases[i].value;
 		cr_assert_eq(sepa_rules_check(&r, &err), SEPA_ERANGE);
@@ -213,6 +220,77 @@ Test(rules, hand_off_in_time)
 	cr_assert_not(sepa_rule_in_time(&r, D("2026-04-02"), D("2026-04-07")));
 }
 
+/*
+ * A debit due on D is presumed settled once D + 5 TARGET2 business days
+ * have passed without a return (docs/sepa.md): over a weekend, Easter and
+ * Christmas.
+ */
+Test(rules, presumed_settlement_after_the_return_window)
+{
+	static const struct {
+		const char *due, *settle, *today;
+		int presumed;
+	} cases[] = {
+	    /* Thursday 15 October 2026: Thu + 5 business days = Thu 22 */
+	    {"2026-10-15", "2026-10-22", "2026-10-22", 0},
+	    {"2026-10-15", "2026-10-22", "2026-10-23", 1},
+	    {"2026-10-15", "2026-10-22", "2026-10-14", 0},
+	    /* Friday 27 March 2026: Good Friday 3 April, Easter Monday 6 */
+	    {"2026-03-27", "2026-04-07", "2026-04-06", 0},
+	    {"2026-03-27", "2026-04-07", "2026-04-08", 1},
+	    /* Tuesday 22 December 2026: 25 and 26 December, 1 January */
+	    {"2026-12-22", "2026-12-30", "2026-12-30", 0},
+	    {"2026-12-22", "2026-12-30", "2026-12-31", 1},
+	    {"2026-12-28", "2027-01-05", "2027-01-05", 0},
+	    {"2026-12-28", "2027-01-05", "2027-01-06", 1},
+	};
+	sepa_rules r = SEPA_RULES_INIT;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+		sepa_date due, today;
+
+		cr_assert_eq(sepa_date_parse(&due, cases[i].due, &err), 0);
+		cr_assert_eq(sepa_date_parse(&today, cases[i].today, &err), 0);
+		assert_date(sepa_rule_settle_date(&r, due), cases[i].settle,
+		    cases[i].due);
+		cr_expect_eq(sepa_rule_presumed_settled(&r, due, today),
+		    cases[i].presumed, "%s on %s", cases[i].due,
+		    cases[i].today);
+	}
+	/* 0 days: the day after the due date */
+	r.settle_after_days = 0;
+	{
+		sepa_date due = {2026, 10, 15};
+
+		cr_expect(!sepa_rule_presumed_settled(&r, due, due));
+		cr_expect(sepa_rule_presumed_settled(
+		    &r, due, (sepa_date){2026, 10, 16}));
+	}
+}
+
+/* A credit is refunded after 3 months without an invoice. */
+Test(rules, credit_refund_after_months_without_an_invoice)
+{
+	sepa_rules r = SEPA_RULES_INIT;
+	sepa_date last = {2026, 11, 2};
+
+	cr_expect(
+	    !sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 1}));
+	cr_expect(
+	    !sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 2}));
+	cr_expect(
+	    sepa_rule_credit_refund_due(&r, last, (sepa_date){2027, 2, 3}));
+	r.credit_refund_after_months = 1;
+	cr_expect(
+	    sepa_rule_credit_refund_due(&r, last, (sepa_date){2026, 12, 3}));
+	/* 31 January + 1 month is the end of February */
+	cr_expect(!sepa_rule_credit_refund_due(
+	    &r, (sepa_date){2027, 1, 31}, (sepa_date){2027, 2, 28}));
+	cr_expect(sepa_rule_credit_refund_due(
+	    &r, (sepa_date){2027, 1, 31}, (sepa_date){2027, 3, 1}));
+}
+
 Test(rules, family_letter_end_date)
 {
 	static const struct {
@@ -329,4 +407,48 @@ Test(rules, hour_rounding)
 		    sepa_rule_round_hours(SEPA_HOURS_NONE, cases[i].in),
 		    cases[i].in);
 	}
+}
+
+/* A month is billed when its consumption is in, or once the wait is over. */
+Test(rules, billing_waits_for_the_consumption)
+{
+	static const struct {
+		int wait, days, received;
+		const char *step, *today;
+		enum sepa_billing want;
+	} cases[] = {
+	    {1, 10, 1, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	    {1, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-05", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-10", SEPA_BILL_WAIT},
+	    {1, 10, 0, "2026-12-01", "2026-12-11", SEPA_BILL_LATE},
+	    {1, 10, 1, "2026-12-01", "2026-12-11", SEPA_BILL_NOW},
+	    {1, 0, 0, "2026-12-01", "2026-12-01", SEPA_BILL_LATE},
+	    {1, 10, 0, "2026-12-25", "2027-01-04", SEPA_BILL_LATE},
+	    {0, 10, 0, "2026-12-01", "2026-12-01", SEPA_BILL_NOW},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sepa_rules r = SEPA_RULES_INIT;
+
+		r.wait_for_consumption = cases[i].wait;
+		r.consumption_wait_days = cases[i].days;
+		cr_expect_eq(sepa_rule_billing(&r, cases[i].received,
+		                 D(cases[i].step), D(cases[i].today)),
+		    cases[i].want, "case %zu", i);
+	}
+}
+
+/* The old RUM or ICS is declared when the bank saw another one. */
+Test(rules, original_identifier_after_a_change)
+{
+	cr_expect_null(sepa_rule_orig_id(NULL, "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("RUM-2", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("rum-2", "RUM-2"));
+	cr_expect_null(sepa_rule_orig_id("FR72 ZZZ 123456", "FR72ZZZ123456"));
+	cr_expect_str_eq(sepa_rule_orig_id("RUM-1", "RUM-2"), "RUM-1");
+	cr_expect_str_eq(sepa_rule_orig_id("RUM-1", "RUM-10"), "RUM-1");
+	cr_expect_str_eq(sepa_rule_orig_id("FR72ZZZ123456", "FR20ZZZ654321"),
+	    "FR72ZZZ123456");
 }

@@ -661,7 +661,7 @@ Test(text, latin_strict_refuses_unmapped_characters)
 		const char *msg;
 		long column;
 	} cases[] = {
-	    {"Иван", "character 1 (U+0418) has no SEPA Latin transliteration",
+	    {"Արամ", "character 1 (U+0531) has no SEPA Latin transliteration",
 	        1},
 	    {"Paul 李",
 	        "character 6 (U+674E) has no SEPA Latin transliteration", 6},
@@ -669,8 +669,11 @@ Test(text, latin_strict_refuses_unmapped_characters)
 	        6},
 	    {"ok 😀", "character 4 (U+1F600) has no SEPA Latin transliteration",
 	        4},
-	    {"Ωmega", "character 1 (U+03A9) has no SEPA Latin transliteration",
+	    {"ἀmega", "character 1 (U+1F00) has no SEPA Latin transliteration",
 	        1},
+	    /* a Greek pair counts as its two letters */
+	    {"ουκ 李", "character 5 (U+674E) has no SEPA Latin transliteration",
+	        5},
 	    {"ééé\xD7\x90", /* Hebrew alef after 3 two-byte letters */
 	        "character 4 (U+05D0) has no SEPA Latin transliteration", 4},
 	};
@@ -692,10 +695,10 @@ Test(text, latin_strict_refuses_unmapped_characters)
 Test(text, latin_lenient_writes_a_space_for_unmapped)
 {
 	static const struct latin_case cases[] = {
-	    {"Иван Petrov", "Petrov"},
+	    {"Արամ Petrov", "Petrov"},
 	    {"a😀b", "a b"},
 	    {"Paul 李 Chen", "Paul Chen"},
-	    {"Ω", ""},
+	    {"ἀ", ""},
 	};
 
 	check_latin_cases(cases, NELEM(cases), SEPA_TEXT_DEFAULT);
@@ -746,11 +749,11 @@ Test(text, latin_checks_input_past_the_cut)
 	    sepa_text_latin(out, sizeof(out), "abcdef\xC3", 3, 0, NULL, &err),
 	    SEPA_EINVAL);
 	cr_expect_eq(err.column, 7);
-	cr_expect_eq(sepa_text_latin(out, sizeof(out), "abcdef Ж", 3,
+	cr_expect_eq(sepa_text_latin(out, sizeof(out), "abcdef 李", 3,
 	                 SEPA_TEXT_STRICT, NULL, &err),
 	    SEPA_EINVAL);
 	cr_expect_str_eq(
-	    err.msg, "character 8 (U+0416) has no SEPA Latin transliteration");
+	    err.msg, "character 8 (U+674E) has no SEPA Latin transliteration");
 }
 
 Test(text, latin_small_buffer_is_a_limit)
@@ -843,4 +846,235 @@ Test(text, cp1252_bad_arguments)
 	cr_expect_str_eq(err.msg, "no Windows-1252 text to decode");
 	cr_expect_eq(sepa_cp1252_to_utf8(out, NULL, NULL, 0, &err), 0);
 	cr_expect_str_eq(out, "");
+}
+
+/* --------------------------------------------- Cyrillic and Greek */
+
+/* Names in either script, as sepa_text_translit and the Latin reduction
+ * spell them (ISO 9 System B, ELOT 743). */
+static const struct latin_case translit_cases[] = {
+    {"Лев Толстой", "Lev Tolstoj"}, {"Жуков", "Zhukov"}, {"ЖУКОВ", "ZHUKOV"},
+    {"Ж. Петров", "Zh. Petrov"}, {"Щукин", "Shhukin"},
+    {"Юрий Гагарин", "Yurij Gagarin"}, {"Игорь Объедков", "Igor Obedkov"},
+    {"Ёлкина Чехова", "Yolkina Chexova"}, {"Хабаров Цой", "Xabarov Coj"},
+    {"Їжак Ґалаґан Євген", "Yizhak Galagan Yevgen"},
+    {"Ђоковић Љубљана Џон", "Djokovic Ljubljana Dhon"}, {"Αθήνα", "Athina"},
+    {"ΑΘΗΝΑ", "ATHINA"}, {"Γιώργος Παπαδόπουλος", "Giorgos Papadopoulos"},
+    {"Ευάγγελος", "Evangelos"}, {"Ευθύμιος", "Efthymios"}, {"Ζεύς", "Zefs"},
+    {"Μπάμπης", "Bampis"}, {"Χρήστος Ψαράς", "Christos Psaras"},
+    {"Ξάνθη Σγξ", "Xanthi Snx"}, {"αϋπνία", "aypnia"},
+    {"ΟΥ Ου ΠΟΥΛΟΣ", "OU Ou POULOS"},
+    {"Marie-Ἀ", "Marie-Ἀ"}, /* polytonic Greek: left as it is */
+};
+
+Test(text, translit_cyrillic_and_greek_names)
+{
+	char out[128];
+
+	for (size_t i = 0; i < NELEM(translit_cases); i++) {
+		sepa_error err = SEPA_ERROR_INIT;
+
+		cr_expect_eq(sepa_text_translit(
+		                 out, sizeof(out), translit_cases[i].in, &err),
+		    0, "%s: %s", translit_cases[i].in, err.msg);
+		cr_expect_str_eq(out, translit_cases[i].out);
+	}
+}
+
+Test(text, translit_leaves_other_text_alone)
+{
+	static const char *const same[] = {"", "Zoé Lefèvre-Dupré",
+	    "Paul 李 Chen", "a😀b", "rue de l'Église, n° 3"};
+	char out[128];
+
+	for (size_t i = 0; i < NELEM(same); i++) {
+		cr_expect_eq(
+		    sepa_text_translit(out, sizeof(out), same[i], NULL), 0);
+		cr_expect_str_eq(out, same[i]);
+	}
+}
+
+Test(text, translit_errors)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char out[7];
+
+	cr_expect_eq(
+	    sepa_text_translit(out, sizeof(out), "ab\xC3", &err), SEPA_EINVAL);
+	cr_expect_eq(err.column, 3);
+	cr_expect_str_eq(out, "");
+	/* "Shhukin" needs 8 bytes (Щ grows from 2 bytes to 3), out 7 */
+	cr_expect_eq(
+	    sepa_text_translit(out, sizeof(out), "Щукин", &err), SEPA_ELIMIT);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(sepa_text_translit(out, sizeof(out), "Щуки", &err), 0);
+	cr_expect_str_eq(out, "Shhuki");
+	cr_expect_eq(
+	    sepa_text_translit(out, sizeof(out), NULL, &err), SEPA_EINVAL);
+	cr_expect_eq(sepa_text_translit(out, 0, "a", &err), SEPA_ELIMIT);
+}
+
+/* The reduction to SEPA Latin spells them the same way, strict or not. */
+Test(text, latin_spells_cyrillic_and_greek)
+{
+	check_latin_cases(
+	    translit_cases, NELEM(translit_cases) - 1, SEPA_TEXT_STRICT);
+	check_latin_cases(
+	    translit_cases, NELEM(translit_cases) - 1, SEPA_TEXT_DEFAULT);
+}
+
+/* Every letter of U+0400..U+045F, U+0490..U+0491 and of the Greek block
+ * (U+0386..U+03CE) maps to letters only, or to nothing (the hard and soft
+ * signs). */
+Test(text, latin_every_cyrillic_and_greek_letter)
+{
+	char out[32];
+
+	for (uint32_t cp = 0x0386; cp <= 0x0491; cp++) {
+		size_t len;
+
+		if ((cp > 0x03CE && cp < 0x0400) ||
+		    (cp > 0x045F && cp < 0x0490) || cp == 0x0387 ||
+		    cp == 0x038B || cp == 0x038D || cp == 0x03A2)
+			continue;
+		cr_assert_eq(
+		    latin_between(out, sizeof(out), cp, SEPA_TEXT_STRICT), 0,
+		    "U+%04X", (unsigned)cp);
+		len = strlen(out);
+		if (cp == 0x042A || cp == 0x042C || cp == 0x044A ||
+		    cp == 0x044C) {
+			cr_expect_str_eq(out, "ab", "U+%04X", (unsigned)cp);
+			continue;
+		}
+		cr_expect(
+		    len >= 3 && len <= 5, "U+%04X: %s", (unsigned)cp, out);
+		for (size_t k = 1; k + 1 < len; k++)
+			cr_expect(isalpha((unsigned char)out[k]), "U+%04X: %s",
+			    (unsigned)cp, out);
+	}
+}
+
+/* ------------------------------------------------------- ISO-8859-1 */
+
+/* 1 when every byte of s is a printable ISO-8859-1 character or space. */
+static int
+is_latin1_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || (*p >= 0x7F && *p <= 0xA0) || *p == 0xAD)
+			return 0;
+	return 1;
+}
+
+Test(text, latin1_keeps_latin1_and_reduces_the_rest)
+{
+	/* Outputs are ISO-8859-1 bytes: \xE9 is é, \xC9 É, \xE7 ç... */
+	static const struct latin_case cases[] = {
+	    {"Élodie Lefèvre", "\xC9lodie Lef\xE8vre"},
+	    {"François L'Hôte-Pérez & Fils",
+	        "Fran\xE7ois L'H\xF4te-P\xE9rez & Fils"},
+	    {"Cœur d’Alène", "Coeur d'Al\xE8ne"}, {"ŒUVRE", "OEUVRE"},
+	    {"12,50 € « net »", "12,50 EUR \xAB net \xBB"},
+	    {"n° 12 bis <rue> \"x\" a@b #1 50%",
+	        "n\xB0 12 bis <rue> \"x\" a@b #1 50%"},
+	    {"L’Haÿ-les-Roses", "L'Ha\xFF-les-Roses"},
+	    {"Śliwiński Dvořák", "Sliwinski Dvor\xE1k"},
+	    {"Cantine – février\u00a02026", "Cantine - f\xE9vrier 2026"},
+	    {"a\xC2\xAD"
+	     "b",
+	        "ab"}, /* soft hyphen dropped */
+	    {"  tab\there\nline  ", "tab here line"},
+	    {"E\xCC\x81lise", "Elise"}, /* decomposed: the mark is dropped */
+	    {"Ÿ ÿ", "Y \xFF"}, /* U+0178 is not in ISO-8859-1 */
+	};
+	char out[256];
+	sepa_error err = SEPA_ERROR_INIT;
+	int truncated = -1;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		cr_expect_eq(sepa_text_latin1(out, sizeof(out), cases[i].in, 0,
+		                 SEPA_TEXT_STRICT, &truncated, &err),
+		    0, "\"%s\": %s", cases[i].in, err.msg);
+		cr_expect_str_eq(out, cases[i].out, "case %zu", i);
+		cr_expect_eq(truncated, 0);
+		cr_expect(is_latin1_text(out), "case %zu", i);
+	}
+}
+
+Test(text, latin1_cuts_characters_after_reduction)
+{
+	char out[64];
+	int truncated = 0;
+
+	/* é is one byte in ISO-8859-1: 5 characters are 5 bytes. */
+	cr_expect_eq(sepa_text_latin1(
+	                 out, sizeof(out), "ééééééé", 5, 0, &truncated, NULL),
+	    0);
+	cr_expect_str_eq(out, "\xE9\xE9\xE9\xE9\xE9");
+	cr_expect_eq(truncated, 1);
+	/* œ grows to two characters before the cut. */
+	cr_expect_eq(
+	    sepa_text_latin1(out, sizeof(out), "bœuf", 3, 0, &truncated, NULL),
+	    0);
+	cr_expect_str_eq(out, "boe");
+	cr_expect_eq(truncated, 1);
+}
+
+/* Cyrillic and Greek are spelt in Latin letters (as sepa_text_translit);
+ * another script is refused in strict mode, a space otherwise. */
+Test(text, latin1_spells_cyrillic_and_refuses_other_scripts)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char out[64];
+
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Иван Petrov", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Ivan Petrov");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Ζωή Lefèvre", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Zoi Lef\xE8vre");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "李 Petrov", 0,
+	                 SEPA_TEXT_STRICT, NULL, &err),
+	    SEPA_EINVAL);
+	cr_expect_str_eq(
+	    err.msg, "character 1 (U+674E) has no ISO-8859-1 transliteration");
+	cr_expect_eq(err.column, 1);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "李 Petrov", 0,
+	                 SEPA_TEXT_DEFAULT, NULL, &err),
+	    0);
+	cr_expect_str_eq(out, "Petrov");
+	cr_expect_eq(sepa_text_latin1(out, sizeof(out), "Caf\xE9", 0,
+	                 SEPA_TEXT_DEFAULT, NULL, &err),
+	    SEPA_EINVAL);
+	cr_expect_str_eq(err.msg,
+	    "invalid UTF-8 at byte offset 3: sequence truncated by the end of "
+	    "the text");
+}
+
+/* Whatever the code point, the lenient result is printable ISO-8859-1,
+ * and a character of ISO-8859-1 comes out as its own byte. */
+Test(text, latin1_every_code_point_is_safe)
+{
+	char in[16], out[32];
+
+	for (uint32_t cp = 1; cp <= 0x10FFFF; cp++) {
+		if (cp == 0xD800)
+			cp = 0xE000;
+		in[0] = 'a';
+		enc(in + 1, cp);
+		strcat(in, "b");
+		cr_assert_eq(
+		    sepa_text_latin1(out, sizeof(out), in, 0, 0, NULL, NULL), 0,
+		    "U+%04X", (unsigned)cp);
+		cr_assert(is_latin1_text(out), "U+%04X", (unsigned)cp);
+		if ((cp > 0x20 && cp < 0x7F) ||
+		    (cp > 0xA0 && cp <= 0xFF && cp != 0xAD)) {
+			cr_assert_eq(
+			    (unsigned char)out[1], cp, "U+%04X", (unsigned)cp);
+			cr_assert_eq(strlen(out), 3);
+		}
+	}
 }

@@ -210,6 +210,43 @@ typedef struct sepa_pain008_info {
 	char sha256[65];
 } sepa_pain008_info;
 
+/** The texts of a debtor the writer reduces to the SEPA Latin set. */
+enum sepa_pain008_text {
+	SEPA_PAIN008_NAME = 0, /**< Dbtr/Nm: cut at 70, required */
+	SEPA_PAIN008_STREET, /**< StrtNm: cut at 70 */
+	SEPA_PAIN008_BUILDING, /**< BldgNb: cut at 16 */
+	SEPA_PAIN008_POSTCODE, /**< PstCd: cut at 16 */
+	SEPA_PAIN008_TOWN /**< TwnNm: cut at 35, required */
+};
+
+/**
+ * Check one text of a debtor as sepa_pain008_add will write it: the same
+ * reduction to the SEPA Latin set (sepa_text_latin with `text_flags`,
+ * Cyrillic and Greek spelt in Latin letters), the same cut and the same
+ * refusals. Returns 0 when the writer can write it, else SEPA_EINVAL with
+ * the writer's own message ("Dbtr/Nm is empty once reduced to the SEPA
+ * character set", "Dbtr address town is missing", a bad character in
+ * strict mode...). When out is not NULL, the text as the file will hold
+ * it goes there (outsz bytes; 71 hold any; SEPA_ELIMIT when too small).
+ * For an import to refuse, before anything is recorded, what no file
+ * could carry.
+ */
+int sepa_pain008_check_text(enum sepa_pain008_text which, const char *in,
+    unsigned text_flags, char *out, size_t outsz, sepa_error *err);
+
+/**
+ * Check one collection as sepa_pain008_add will, in a file of `version`
+ * written with `text_flags`, in a payment block due on `due`: every
+ * refusal of sepa_pain008_add but those that need the rest of the file
+ * (an EndToEndId already in it, the block's totals), with the same
+ * messages (without the PmtInf and transaction the writer puts first).
+ * 0 when the writer will take it. For a collection run to leave out,
+ * before anything is recorded, a debit no file could carry.
+ */
+int sepa_pain008_check_tx(const sepa_pain008_tx *tx,
+    enum sepa_pain008_version version, unsigned text_flags, sepa_date due,
+    sepa_error *err);
+
 /** Opaque writer. */
 typedef struct sepa_pain008_writer sepa_pain008_writer;
 

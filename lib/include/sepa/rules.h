@@ -3,11 +3,14 @@
  * dates and states: which month an account change applies to, which
  * amendment the next collection carries, FRST or RCUR, due dates, the end
  * of a mandate after a family's letter, the 36-month lapse, the
- * two-rejects rule and hour rounding.
+ * two-rejects rule, hour rounding, when a debit the bank did not answer
+ * is settled, when an unpaid invoice is reminded and sent to recovery,
+ * and when a family's credit is refunded.
  *
  * Where the product specification and the commune's contract differ
  * (docs/product.md), these functions follow the contract: see
- * sepa_rule_account_change_month and sepa_rule_letter_end.
+ * sepa_rule_account_change_month, sepa_rule_letter_end and
+ * sepa_rule_unpaid_after.
  *
  * This header is the map of the rules: each one is written once, here or
  * (for the set-based SQL that handles a whole file or month at a time) in
@@ -19,6 +22,7 @@
  *   sepa_rule_reject_school_year  sepad_school_year         (016)
  *   sepa_rule_rejects_terminate   sepad_rejects_terminate   (016)
  *   sepa_rule_round_hours (UP)    sepad_hours_up            (008)
+ *   sepa_rule_unpaid_after        sepad_unpaid_after        (032)
  *
  * tests/db/test_rules.c checks that each pair answers alike on the same
  * inputs. No other code may restate a rule: it calls one of these.
@@ -51,11 +55,21 @@ typedef struct sepa_rules {
 	int prenotification_days;
 	/** TARGET2 days the bank needs between hand-off and due date (2). */
 	int bank_lead_days;
+	/** TARGET2 days after the due date a debit can still be returned (5). */
+	int settle_after_days;
+	/** Calendar days after a reminder's due date before recovery (0). */
+	int recovery_grace_days;
+	/** Months without an invoice after which a credit is refunded (3). */
+	int credit_refund_after_months;
+	/** 1: the invoice step waits for the month's consumption (1). */
+	int wait_for_consumption;
+	/** ... at most this many days after the invoice day (10). */
+	int consumption_wait_days;
 } sepa_rules;
 
 #define SEPA_RULES_INIT \
 	{ \
-		5, 30, 6, 36, 2, 1, 15, 14, 2 \
+		5, 30, 6, 36, 2, 1, 15, 14, 2, 5, 0, 3, 1, 10 \
 	}
 
 /**
@@ -82,6 +96,55 @@ int sepa_rules_check(const sepa_rules *r, sepa_error *err);
 sepa_month sepa_rule_account_change_month(
     const sepa_rules *r, sepa_date sent, sepa_month first_open_month);
 
+/**
+ * The last day a collection due on `due` can still come back as a return
+ * from the debtor's bank: `settle_after_days` TARGET2 business days after
+ * the due date (docs/sepa.md, section 8: a return comes until D + 5).
+ * Enforced: sepa_rule_presumed_settled.
+ */
+sepa_date sepa_rule_settle_date(const sepa_rules *r, sepa_date due);
+
+/**
+ * 1 when a collection due on `due` that the bank neither confirmed nor
+ * rejected nor returned is presumed settled on `today`: today is after
+ * sepa_rule_settle_date. A later refund (8 weeks, 13 months) still makes
+ * its invoice unpaid.
+ * Enforced: store_settle_presume (daemon/store_settle.c), which asks it
+ * for each due date of the collections still sent and settles those of
+ * the due dates it accepts, in one statement.
+ */
+int sepa_rule_presumed_settled(
+    const sepa_rules *r, sepa_date due, sepa_date today);
+
+/**
+ * 1 when an invoice due on `due` and not paid is overdue on `on`, more
+ * than `grace_days` calendar days after its due date (contract art. 6:
+ * "un rappel sera adressé sur la facture du mois suivant. A défaut de
+ * paiement après rappel, la facture sera mise en recouvrement"). With a
+ * grace of 0: reminded on the family's next invoice once its due date has
+ * passed; with rejections.recovery_grace_days: sent to recovery when the
+ * invoice carrying its reminder is still unpaid that long after its own
+ * due date (or, never reminded, after the invoice's own due date).
+ * Enforced: in SQL, sepad_unpaid_after (migration 032), by
+ * store_invoice_run (daemon/store_invoice.c) for the reminders (grace 0)
+ * and store_recovery_export (daemon/store_recovery.c) with the grace.
+ */
+int sepa_rule_unpaid_after(sepa_date due, int grace_days, sepa_date on);
+
+/**
+ * 1 when a family's credit (a negative invoice, partly used or not) is
+ * listed on `today` for the treasury to refund: the family's last
+ * invoice was issued on `last_invoice` and none came for
+ * `credit_refund_after_months` months since (it left the school). Until
+ * then the credit is carried onto the family's next invoices ("le montant
+ * créditeur sera déduit de vos prochaines factures").
+ * Enforced: store_credit_refunds (daemon/store_credit.c), run by the
+ * cycle's recovery step and by `sepactl recovery refunds`; the carrying
+ * itself is store_invoice_run's (daemon/store_invoice.c, migration 033).
+ */
+int sepa_rule_credit_refund_due(
+    const sepa_rules *r, sepa_date last_invoice, sepa_date today);
+
 /** What a collection on a mandate must declare about its account. */
 enum sepa_amendment {
 	SEPA_AMEND_NONE = 0,
@@ -104,6 +167,23 @@ enum sepa_amendment {
 enum sepa_amendment sepa_rule_amendment(
     const char *last_debited_iban, const char *iban);
 
+/**
+ * What a collection declares of a changed identifier of its mandate, RUM
+ * (OrgnlMndtId) or ICS (OrgnlCdtrSchmeId): `presented`, the one the
+ * debtor's bank last saw (that of the mandate's last collection that
+ * reached it, or, for a mandate the software sepad replaced presented and
+ * sepad never did, the one it had then), when it differs from `now`, the
+ * one the collection carries; NULL when the mandate was never presented
+ * (`presented` NULL or "") or nothing changed. Compared without regard to
+ * case and spaces. Like the account's amendment, it is declared by the
+ * first debit that reaches the bank after the change, once.
+ * Enforced: store_collect_prepare (daemon/store_collect.c) for each
+ * collection written, after sepactl mandate change-rum
+ * (store_mandate_change_rum, daemon/store_mandate.c) and sepactl
+ * creditor change-ics (store_creditor_change_ics, daemon/store_creditor.c).
+ */
+const char *sepa_rule_orig_id(const char *presented, const char *now);
+
 /** SEPA sequence types. */
 enum sepa_seq {
 	SEPA_SEQ_FRST = 0,
@@ -118,12 +198,15 @@ const char *sepa_seq_name(enum sepa_seq seq);
 /**
  * FRST or RCUR for a mandate's next collection. `used` is 1 when an
  * earlier collection on the mandate reached the debtor's bank (settled,
- * returned or refunded, or still pending), 0 when there was none or
+ * returned or refunded, or still pending), or when the software sepad
+ * replaced presented it already (the mandates file said `sequence` RCUR:
+ * mandates.presented_before, migration 035); 0 when there was none or
  * every one was rejected before settlement (a rejected FRST leaves the
  * next one FRST).
  * Enforced: store_collect_prepare (daemon/store_collect.c) for each
  * collection written; store_mandate_sequence (daemon/store_mandate.c)
- * for `sepactl mandate show`.
+ * for `sepactl mandate show`. The imported history is read in by
+ * store_import_file (daemon/store_import.c), forward only.
  */
 enum sepa_seq sepa_rule_sequence(const sepa_rules *r, int used);
 
@@ -168,7 +251,9 @@ sepa_date sepa_rule_letter_end(
  * 1 when a mandate whose last collection (or signature, when never
  * collected) was on `last_use` has lapsed on date `on`: more than
  * `lapse_months` months have passed (on the anniversary it is still
- * usable).
+ * usable). The last collection is the latest of those sepad presented
+ * and the last debit made by the software sepad replaced (the mandates
+ * file's `last_collected_on`, mandates.last_collected_on, migration 035).
  * Enforced: store_mandate_sweep (daemon/store_mandate.c); its SQL only
  * picks the candidates, with a week of slack, and this function decides.
  */
@@ -226,6 +311,35 @@ const char *sepa_rule_rejects_name(int max_per_school_year);
  * the termination date (mandates.state_since).
  */
 sepa_date sepa_rule_new_mandate_from(int school_year);
+
+/** What the cycle's invoice step does about the billed month. */
+enum sepa_billing {
+	/** Its consumption is in (or the step does not wait): bill. */
+	SEPA_BILL_NOW = 0,
+	/** Not received yet: wait, and say so. */
+	SEPA_BILL_WAIT = 1,
+	/** Not received and the wait is over: bill what there is, say so. */
+	SEPA_BILL_LATE = 2
+};
+
+/**
+ * Whether the cycle's invoice step of a month, due on `step_day` (day
+ * billing.invoice_day of the month), bills the month before on `today`:
+ * a month is billed when its consumption is in. `received` is 1 when a
+ * consumption file with lines of the billed month was imported. With
+ * `wait_for_consumption` (billing.wait_for_consumption), a month whose
+ * consumption has not arrived waits, until `consumption_wait_days`
+ * (billing.wait_for_consumption_days) after step_day: from that day on it
+ * is billed with what there is (late lines become regularisations of the
+ * next month). Without it, the step bills on its day, as before. The
+ * operator's `sepactl invoice run` never waits (it records the step).
+ * Enforced: ctl_invoice_ready (daemon/cmd_invoice.c) for the cycle's
+ * invoice step, with store_consumption_received (daemon/
+ * store_consumption.c); the cycle (daemon/cmd_cycle.c) holds the collect
+ * step of a month whose invoice step waits.
+ */
+enum sepa_billing sepa_rule_billing(
+    const sepa_rules *r, int received, sepa_date step_day, sepa_date today);
 
 /** How hours are rounded per child, service and day before pricing. */
 enum sepa_hour_rounding {

@@ -19,5 +19,6 @@
 #include "sepa/bankfile.h"
 #include "sepa/reasons.h"
 #include "sepa/caf.h"
+#include "sepa/pes.h"
 
 #endif /* SEPA_SEPA_H */

@@ -1,6 +1,7 @@
 /*
  * text.h - UTF-8 checks, Windows-1252 decoding, and reduction of text to
- * the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space).
+ * the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space)
+ * or to ISO-8859-1.
  */
 #ifndef SEPA_TEXT_H
 #define SEPA_TEXT_H
@@ -39,7 +40,8 @@ enum sepa_text_flags {
 /**
  * Reduce UTF-8 text to the SEPA Latin set: letters with diacritics to
  * their base letter (é->e, Ç->C), ligatures expanded (œ->oe, Æ->AE,
- * ß->ss), '&' -> '+', quotes and dashes to ''' and '-', other signs to
+ * ß->ss), Cyrillic and Greek letters spelt in Latin ones (as
+ * sepa_text_translit), '&' -> '+', quotes and dashes to ''' and '-', other signs to
  * their nearest allowed sign or a space; runs of spaces folded, leading
  * and trailing spaces removed. Covers Latin-1 and Latin Extended-A at
  * least. The result is cut at max_chars characters (counted after
@@ -65,6 +67,48 @@ enum sepa_text_flags {
  */
 int sepa_text_latin(char *out, size_t outsz, const char *in, size_t max_chars,
     unsigned flags, int *truncated, sepa_error *err);
+
+/**
+ * Reduce UTF-8 text to ISO-8859-1, the character set of PES V2 flows
+ * (docs/design/pes.md): the printable characters of ISO-8859-1 (U+0021
+ * to U+007E and U+00A1 to U+00FF but the soft hyphen) are kept as they
+ * are, signs included ('&', '"', '<', '@', '«', '°'...); every other
+ * character goes through the table of sepa_text_latin (œ->oe, €->EUR,
+ * typographic quotes -> ''', dashes -> '-', letters of Latin
+ * Extended-A and -B to their base letter); controls, line breaks and
+ * every kind of space (U+00A0 included) become a space, runs of spaces
+ * are folded and the ends trimmed, as in sepa_text_latin. The output is
+ * ISO-8859-1 bytes, one per character, cut at max_chars characters (0 =
+ * no cut); `truncated`, the strict mode (the message then says "has no
+ * ISO-8859-1 transliteration"), the errors and the buffer rules are
+ * those of sepa_text_latin. Cyrillic and Greek letters are spelt in
+ * Latin ones first (as sepa_text_translit); scripts the table does not
+ * cover (CJK, Arabic...) are refused in strict mode and become a space
+ * otherwise.
+ */
+int sepa_text_latin1(char *out, size_t outsz, const char *in, size_t max_chars,
+    unsigned flags, int *truncated, sepa_error *err);
+
+/**
+ * Transliterate the Cyrillic and Greek letters of UTF-8 text to Latin
+ * letters, leaving every other character as it is: Cyrillic after ISO 9
+ * System B (GOST 7.79-2000 B, ISO 9 without diacritics: Жуков ->
+ * Zhukov, Щ -> Shh, Ю -> Yu), without its apostrophes (the hard and soft
+ * signs are dropped); Greek after ELOT 743 (Θ -> Th, Χ -> Ch, Ψ -> Ps, ου
+ * -> ou, αυ/ευ/ηυ -> av/ev/iv or af/ef/if, γγ -> ng, μπ -> b at the
+ * start of a word), accents dropped. A capital spelt with two letters is
+ * "Zh" in a name and "ZH" in a word in capitals. Ukrainian, Belarusian,
+ * Serbian and Macedonian letters of U+0400..U+045F and U+0490..U+0491 are
+ * covered; other letters of the scripts (polytonic Greek, historic
+ * Cyrillic) are left as they are.
+ *
+ * sepa_text_latin does the same before its own table, so that a name in
+ * either script passes into a pain.008 in a readable form. Returns 0,
+ * SEPA_EINVAL for invalid UTF-8 (byte offset as in sepa_text_latin),
+ * SEPA_ELIMIT when out (outsz bytes) is too small; out holds "" on error.
+ */
+int sepa_text_translit(
+    char *out, size_t outsz, const char *in, sepa_error *err);
 
 /** 1 when every byte of s is in the SEPA Latin set. */
 int sepa_text_is_latin(const char *s);

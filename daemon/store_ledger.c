@@ -1,0 +1,341 @@
+/*
+ * store_ledger.c - what a finance officer reads to answer a family on the
+ * phone, and the balance the treasury's comptable checks: a family's
+ * invoices with their history and what became of each euro they billed
+ * (invoice_balance, migration 033), one invoice with its lines, the list
+ * of families, and the balance of each billed month. Reads only, in one
+ * read-only snapshot per call. Amounts in the history's text are
+ * written by sepad_eur (migration 033).
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "db_internal.h"
+#include "store_ledger.h"
+
+/* $1 creditor, $2 family reference. */
+static const char ledger_family_sql[] =
+    "SELECT id, family_ref, payer_name, street, building, postcode, town,"
+    " country, coalesce(email, ''), bracket FROM families"
+    " WHERE creditor_id = $1 AND family_ref = $2";
+
+/* $1 creditor, $2 family id: newest first. */
+static const char ledger_mandates_sql[] =
+    "SELECT m.rum, m.state, coalesce(m.state_reason, ''),"
+    " coalesce(m.state_since::text, ''), coalesce(m.ends_on::text, ''),"
+    " m.signed_on::text, coalesce((SELECT a.iban FROM mandate_accounts a"
+    " WHERE a.creditor_id = $1 AND a.mandate_id = m.id"
+    " ORDER BY a.applies_from DESC LIMIT 1), '')"
+    " FROM mandates m WHERE m.creditor_id = $1 AND m.family_id = $2"
+    " ORDER BY m.signed_on DESC, m.id DESC";
+
+/* The invoices of family $2 (0: any) or the invoice $3 (0: any). */
+static const char ledger_invoices_sql[] =
+    "SELECT i.id, i.number, to_char(i.month, 'YYYY-MM'), i.issued_on::text,"
+    " coalesce(i.collect_due_on, i.due_on)::text, i.state,"
+    " i.state_since::text, i.total_cents, b.billed, b.debit, b.other,"
+    " b.credits, b.refunded, b.carried, b.unpaid, b.recovery, b.collecting,"
+    " b.difference, coalesce(m.rum, ''), coalesce(i.unpaid_reason, ''),"
+    " f.family_ref, f.payer_name"
+    " FROM invoices i"
+    " JOIN invoice_balance b ON b.creditor_id = $1 AND b.invoice_id = i.id"
+    " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
+    " LEFT JOIN mandates m ON m.creditor_id = $1 AND m.id = i.mandate_id"
+    " WHERE i.creditor_id = $1 AND ($2::bigint = 0 OR i.family_id = $2)"
+    " AND ($3::bigint = 0 OR i.id = $3) ORDER BY i.month, i.number";
+
+/*
+ * The history of the same invoices: issued, credits deducted and used,
+ * each debit and what the bank said of it (or that it was presumed
+ * settled), reminders, payments by other means, recovery, refunds.
+ */
+static const char ledger_history_sql[] =
+    "WITH inv AS (SELECT * FROM invoices i WHERE i.creditor_id = $1"
+    " AND ($2::bigint = 0 OR i.family_id = $2)"
+    " AND ($3::bigint = 0 OR i.id = $3))"
+    " SELECT number, at::text, what, code FROM ("
+    " SELECT i.number, i.issued_on AS at, 1 AS ord, 0::bigint AS k,"
+    " format('issued: %s, due on %s, %s', sepad_eur(i.total_cents),"
+    " i.due_on, CASE WHEN m.rum IS NULL THEN 'payable by other means'"
+    " ELSE 'to be debited (RUM ' || m.rum || ')' END) AS what, '' AS code"
+    " FROM inv i LEFT JOIN mandates m ON m.creditor_id = $1"
+    " AND m.id = i.mandate_id"
+    " UNION ALL SELECT i.number, i.issued_on, 2, l.id,"
+    " format('credit of %s deducted: %s', l.label,"
+    " sepad_eur(-l.amount_cents)), ''"
+    " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
+    " AND l.invoice_id = i.id AND l.kind = 'credit'"
+    " UNION ALL SELECT i.number, i.issued_on, 3, l.id,"
+    " format('carries the reminder of %s: %s', l.label,"
+    " sepad_eur(l.amount_cents)), ''"
+    " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
+    " AND l.invoice_id = i.id AND l.kind = 'reminder'"
+    /* the business date the file was released (its event) */
+    " UNION ALL SELECT i.number, coalesce((SELECT min(v.business_date)"
+    " FROM events v WHERE v.creditor_id = $1 AND v.kind = 'batch.released'"
+    " AND v.batch_id = b.id), b.created_at::date), 4, c.id,"
+    " format('debit %s of %s due on %s (%s, %s): %s', c.end_to_end_id,"
+    " sepad_eur(c.amount_cents), c.due_on, b.file_name, c.seq_type,"
+    " CASE c.state WHEN 'pending' THEN 'recorded, file not released'"
+    " WHEN 'sent' THEN 'sent, no answer from the bank yet'"
+    " ELSE c.state END), CASE WHEN c.state IN ('rejected', 'returned',"
+    " 'refunded') THEN coalesce(c.reason_code, '') ELSE '' END"
+    " FROM inv i JOIN collections c ON c.creditor_id = $1"
+    " AND c.invoice_id = i.id JOIN batches b ON b.creditor_id = $1"
+    " AND b.id = c.batch_id"
+    " UNION ALL SELECT i.number, e.applied_on, 5, e.id,"
+    " format('the bank %s debit %s', CASE e.new_state"
+    " WHEN 'settled' THEN 'confirmed (credit booked)'"
+    " WHEN 'cancelled' THEN 'refused the file of'"
+    " ELSE e.new_state END, c.end_to_end_id), e.reason_code"
+    " FROM inv i JOIN collections c ON c.creditor_id = $1"
+    " AND c.invoice_id = i.id JOIN return_effects e ON e.creditor_id = $1"
+    " AND e.collection_id = c.id"
+    " UNION ALL SELECT i.number, p.settled_on, 5, p.collection_id,"
+    " format('debit %s presumed settled: not returned %s TARGET2 days"
+    " after its due date', c.end_to_end_id, p.after_days), ''"
+    " FROM inv i JOIN collections c ON c.creditor_id = $1"
+    " AND c.invoice_id = i.id JOIN presumed_settlements p"
+    " ON p.creditor_id = $1 AND p.collection_id = c.id"
+    " UNION ALL SELECT i.number, n.issued_on, 6, l.id,"
+    " format('reminded on %s: %s', n.number, sepad_eur(l.amount_cents)),"
+    " '' FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
+    " AND l.kind = 'reminder' AND l.reminded_invoice_id = i.id"
+    " JOIN invoices n ON n.creditor_id = $1 AND n.id = l.invoice_id"
+    " UNION ALL SELECT i.number, n.issued_on, 6, l.id,"
+    " format('credit used by %s: %s', n.number, sepad_eur(-l.amount_cents)), ''"
+    " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
+    " AND l.kind = 'credit' AND l.credited_invoice_id = i.id"
+    " JOIN invoices n ON n.creditor_id = $1 AND n.id = l.invoice_id"
+    " UNION ALL SELECT i.number, y.paid_on, 7, y.id,"
+    " format('paid by other means (%s%s): %s', y.method,"
+    " coalesce(', ' || nullif(y.reference, ''), ''),"
+    " sepad_eur(y.amount_cents)), ''"
+    " FROM inv i JOIN payments y ON y.creditor_id = $1"
+    " AND y.invoice_id = i.id"
+    " UNION ALL SELECT i.number, e.business_date, 8, e.id,"
+    " format('sent to recovery: %s (%s)', sepad_eur(x.due_cents),"
+    " e.file_name), ''"
+    " FROM inv i JOIN recovery_export_invoices x ON x.creditor_id = $1"
+    " AND x.invoice_id = i.id JOIN recovery_exports e"
+    " ON e.creditor_id = $1 AND e.id = x.export_id"
+    " UNION ALL SELECT i.number, r.listed_on, 8, 0,"
+    " format('credit listed for refund: %s (%s)',"
+    " sepad_eur(r.amount_cents), r.file_name), ''"
+    " FROM inv i JOIN credit_refunds r ON r.creditor_id = $1"
+    " AND r.invoice_id = i.id"
+    " UNION ALL SELECT i.number, i.state_since, 9, 0,"
+    " 'now ' || i.state || CASE i.state WHEN 'paid' THEN ''"
+    " WHEN 'issued' THEN ': waiting for its collection or a payment'"
+    " WHEN 'collecting' THEN ': in a file, waiting for the bank'"
+    " WHEN 'unpaid' THEN ': to be reminded on the next invoice'"
+    " WHEN 'reminded' THEN ': reminded on a later invoice'"
+    " WHEN 'recovery' THEN ': handed to the treasury' ELSE '' END, ''"
+    " FROM inv i) h ORDER BY number, at, ord, k";
+
+/* $1 creditor, $2 invoice id. */
+static const char ledger_lines_sql[] =
+    "SELECT l.kind, coalesce(ch.name, ''), coalesce(s.code, ''),"
+    " coalesce(to_char(l.consumed_month, 'YYYY-MM'), ''),"
+    " coalesce(l.quantity_milli::text, ''),"
+    " coalesce(l.unit_price_cents::text, ''), l.amount_cents, l.label"
+    " FROM invoice_lines l"
+    " LEFT JOIN children ch ON ch.creditor_id = $1 AND ch.id = l.child_id"
+    " LEFT JOIN services s ON s.creditor_id = $1 AND s.id = l.service_id"
+    " WHERE l.creditor_id = $1 AND l.invoice_id = $2 ORDER BY l.line_no";
+
+/* $1 creditor, $2 the invoice number. */
+static const char ledger_invoice_id_sql[] =
+    "SELECT coalesce(min(id), 0) FROM invoices WHERE creditor_id = $1"
+    " AND number = $2";
+
+/* $1 creditor, $2 only those owing something. */
+static const char ledger_families_sql[] =
+    "SELECT f.family_ref, f.payer_name, coalesce((SELECT m.state"
+    " FROM mandates m WHERE m.creditor_id = $1 AND m.family_id = f.id"
+    " ORDER BY m.signed_on DESC, m.id DESC LIMIT 1), 'none'),"
+    " count(b.invoice_id), coalesce(sum(b.unpaid + b.collecting), 0),"
+    " coalesce(sum(b.collecting), 0), coalesce(sum(b.recovery), 0),"
+    " coalesce(-sum(b.carried), 0)"
+    " FROM families f LEFT JOIN invoice_balance b ON b.creditor_id = $1"
+    " AND b.family_id = f.id WHERE f.creditor_id = $1"
+    " GROUP BY f.id, f.family_ref, f.payer_name"
+    " HAVING NOT $2::boolean OR sum(b.unpaid + b.collecting"
+    " + b.recovery) > 0 ORDER BY f.family_ref";
+
+/* $1 creditor, $2 the last month. */
+static const char ledger_balance_sql[] =
+    "SELECT to_char(month, 'YYYY-MM'), count(*), sum(billed), sum(debit),"
+    " sum(other), sum(credits), sum(refunded), sum(carried), sum(unpaid),"
+    " sum(recovery), sum(collecting), sum(difference)"
+    " FROM invoice_balance WHERE creditor_id = $1 AND month <= $2::date"
+    " GROUP BY month ORDER BY month";
+
+/* Hand every row of res to fn. */
+static void
+ledger_rows(PGresult *res, ledger_row_fn fn, void *arg)
+{
+	const char *cols[32];
+	int n = PQnfields(res);
+
+	if (n > (int)(sizeof(cols) / sizeof(cols[0])))
+		n = (int)(sizeof(cols) / sizeof(cols[0]));
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (int c = 0; c < n; c++)
+			cols[c] = PQgetvalue(res, r, c);
+		fn(arg, cols);
+	}
+}
+
+/* Run sql with params and hand its rows to fn (fn NULL: skip it). */
+static int
+ledger_each(struct db *db, const char *what, const char *sql, int n,
+    const char *const *p, ledger_row_fn fn, void *arg, sepa_error *err)
+{
+	PGresult *res = NULL;
+	int rc;
+
+	if (fn == NULL)
+		return 0;
+	if ((rc = db_query(db, &res, what, sql, n, p, err)) != 0)
+		return rc;
+	ledger_rows(res, fn, arg);
+	db_result_free(res);
+	return 0;
+}
+
+static int
+ledger_begin(struct db *db, sepa_error *err)
+{
+	return db_exec(db, "begin a read transaction",
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, err);
+}
+
+/* Commit a read that went well, roll back one that did not. */
+static int
+ledger_end(struct db *db, int rc, sepa_error *err)
+{
+	if (rc == 0)
+		return db_commit(db, err);
+	db_rollback(db);
+	return rc;
+}
+
+/* The invoices of family fid or invoice iid (0: any), then their
+ * history. */
+static int
+ledger_invoices(struct db *db, const char *cred, const char *fid,
+    const char *iid, ledger_row_fn invoice_fn, ledger_row_fn event_fn,
+    void *arg, sepa_error *err)
+{
+	const char *const p[] = {cred, fid, iid};
+	int rc;
+
+	if ((rc = ledger_each(db, "read the invoices", ledger_invoices_sql, 3,
+	         p, invoice_fn, arg, err)) != 0)
+		return rc;
+	return ledger_each(db, "read the history", ledger_history_sql, 3, p,
+	    event_fn, arg, err);
+}
+
+int
+store_ledger_family(struct db *db, int64_t creditor_id, const char *ref,
+    ledger_row_fn fam_fn, ledger_row_fn mandate_fn, ledger_row_fn invoice_fn,
+    ledger_row_fn event_fn, void *arg, sepa_error *err)
+{
+	char cred[24], fid[24];
+	PGresult *res = NULL;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = ledger_begin(db, err)) != 0)
+		return rc;
+	if ((rc = db_query(db, &res, "read the family", ledger_family_sql, 2,
+	         (const char *const[]){cred, ref}, err)) != 0)
+		return ledger_end(db, rc, err);
+	if (PQntuples(res) != 1) {
+		db_result_free(res);
+		return ledger_end(db,
+		    sepa_error_set(err, SEPA_ENOTFOUND,
+		        "no family has the reference \"%s\"", ref),
+		    err);
+	}
+	snprintf(fid, sizeof(fid), "%s", PQgetvalue(res, 0, LF_ID));
+	if (fam_fn != NULL)
+		ledger_rows(res, fam_fn, arg);
+	db_result_free(res);
+	if ((rc = ledger_each(db, "read the mandates", ledger_mandates_sql, 2,
+	         (const char *const[]){cred, fid}, mandate_fn, arg, err)) == 0)
+		rc = ledger_invoices(
+		    db, cred, fid, "0", invoice_fn, event_fn, arg, err);
+	return ledger_end(db, rc, err);
+}
+
+int
+store_ledger_invoice(struct db *db, int64_t creditor_id, const char *number,
+    ledger_row_fn invoice_fn, ledger_row_fn line_fn, ledger_row_fn event_fn,
+    void *arg, sepa_error *err)
+{
+	char cred[24], iid[24];
+	int64_t id;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = ledger_begin(db, err)) != 0)
+		return rc;
+	if ((rc = db_query_int64(db, &id, "find the invoice",
+	         ledger_invoice_id_sql, 2, (const char *const[]){cred, number},
+	         err)) != 0)
+		return ledger_end(db, rc, err);
+	if (id == 0)
+		return ledger_end(db,
+		    sepa_error_set(err, SEPA_ENOTFOUND,
+		        "no invoice has the number \"%s\"", number),
+		    err);
+	snprintf(iid, sizeof(iid), "%" PRId64, id);
+	if ((rc = ledger_each(db, "read the invoice", ledger_invoices_sql, 3,
+	         (const char *const[]){cred, "0", iid}, invoice_fn, arg,
+	         err)) == 0 &&
+	    (rc = ledger_each(db, "read the lines", ledger_lines_sql, 2,
+	         (const char *const[]){cred, iid}, line_fn, arg, err)) == 0)
+		rc = ledger_each(db, "read the history", ledger_history_sql, 3,
+		    (const char *const[]){cred, "0", iid}, event_fn, arg, err);
+	return ledger_end(db, rc, err);
+}
+
+int
+store_ledger_families(struct db *db, int64_t creditor_id, bool unpaid_only,
+    ledger_row_fn fn, void *arg, sepa_error *err)
+{
+	char cred[24];
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = ledger_begin(db, err)) != 0)
+		return rc;
+	rc = ledger_each(db, "read the families", ledger_families_sql, 2,
+	    (const char *const[]){cred, unpaid_only ? "true" : "false"}, fn,
+	    arg, err);
+	return ledger_end(db, rc, err);
+}
+
+int
+store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
+    ledger_row_fn fn, void *arg, sepa_error *err)
+{
+	char cred[24], first[SEPA_DATE_BUFSZ];
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	sepa_date_iso(first, sepa_month_day(upto, 1));
+	if ((rc = ledger_begin(db, err)) != 0)
+		return rc;
+	rc = ledger_each(db, "read the balance", ledger_balance_sql, 2,
+	    (const char *const[]){cred, first}, fn, arg, err);
+	return ledger_end(db, rc, err);
+}
