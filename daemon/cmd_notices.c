@@ -70,6 +70,7 @@ struct send_ctx {
 	int64_t cred;
 	struct mail *mail;
 	struct doc *doc;
+	struct notice_frozen *frozen; /* what the stored notices state */
 	struct notice_creditor nc;
 	const char *domain; /* of mail.from, for the Message-ID */
 	int64_t sent, already, noaddr, failed, unknown;
@@ -158,15 +159,17 @@ send_seen(struct send_ctx *c, const char *state)
 }
 
 static int
-send_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
+send_one(const struct invoice_doc *live, void *arg, sepa_error *err)
 {
 	struct send_ctx *c = arg;
+	struct invoice_doc as_sent, *doc = &as_sent;
 	char *text = NULL, *pdf = NULL, subject[256], msgid[256], name[64],
 	     state[16];
 	size_t pdflen = 0;
 	int claimed, rc;
 	bool unsent;
 
+	notice_frozen_apply(c->frozen, live, &as_sent);
 	if (doc->email[0] == '\0') {
 		c->noaddr++;
 		return 0;
@@ -243,6 +246,7 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	doc_sender_from_config(&ds, &ctl->cfg);
 	if ((rc = mail_open(&c.mail, &ctl->cfg, &err)) != 0 ||
 	    (rc = doc_new(&c.doc, &ds, &err)) != 0 ||
+	    (rc = notice_frozen_load(&c.frozen, db, cred, month, &err)) != 0 ||
 	    (rc = ctl_db_another(ctl, &c.db, &err)) != 0) {
 		status = rc == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL;
 		goto cleanup;
@@ -270,6 +274,7 @@ cleanup:
 	if (c.db != NULL)
 		db_close(c.db);
 	doc_free(c.doc);
+	notice_frozen_free(c.frozen);
 	mail_close(c.mail);
 	return status;
 }

@@ -20,6 +20,7 @@
 #include "notice_pdf.h"
 #include "pdfsplit.h"
 #include "store_invoice.h"
+#include "store_notice.h"
 
 /* The notice's texts, in one place (for gettext later). */
 #define NP_TITLE N_("AVIS D'ÉCHÉANCE")
@@ -381,6 +382,90 @@ notice_pdf_draw(struct doc *d, cairo_t *cr, const struct invoice_doc *doc)
 	return np_run(d, cr, doc, np_run(d, NULL, doc, 0));
 }
 
+/* ------------------------------------------------- the stored notices */
+
+struct notice_frozen_row {
+	int64_t invoice_id;
+	char number[48];
+	sepa_date due_on;
+	char iban[40], rum[40];
+};
+
+struct notice_frozen {
+	struct notice_frozen_row *rows;
+	size_t count, cap, next;
+};
+
+static int
+np_frozen_one(const struct notice_row *r, void *arg, sepa_error *err)
+{
+	struct notice_frozen *f = arg;
+	struct notice_frozen_row *x;
+
+	(void)err;
+	if (r->version != 0)
+		return 0;
+	if (f->count == f->cap) {
+		f->cap = f->cap == 0 ? 1024 : f->cap * 2;
+		f->rows = xreallocarray(f->rows, f->cap, sizeof(*x));
+	}
+	x = &f->rows[f->count++];
+	x->invoice_id = r->invoice_id;
+	snprintf(x->number, sizeof(x->number), "%s", r->number);
+	x->due_on = r->due_on;
+	snprintf(x->iban, sizeof(x->iban), "%s", r->iban);
+	snprintf(x->rum, sizeof(x->rum), "%s", r->rum);
+	return 0;
+}
+
+int
+notice_frozen_load(struct notice_frozen **out, struct db *db,
+    int64_t creditor_id, sepa_month month, sepa_error *err)
+{
+	struct notice_frozen *f = xmalloc(sizeof(*f));
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = store_notice_each(
+	         db, creditor_id, month, np_frozen_one, f, err)) != 0) {
+		notice_frozen_free(f);
+		f = NULL;
+	}
+	*out = f;
+	return rc;
+}
+
+void
+notice_frozen_apply(struct notice_frozen *f, const struct invoice_doc *doc,
+    struct invoice_doc *out)
+{
+	const struct notice_frozen_row *x;
+
+	*out = *doc;
+	if (f == NULL)
+		return;
+	/* both in invoice number order: a cursor that only moves on */
+	while (f->next < f->count &&
+	    strcmp(f->rows[f->next].number, doc->number) < 0)
+		f->next++;
+	if (f->next == f->count || f->rows[f->next].invoice_id != doc->id)
+		return;
+	x = &f->rows[f->next];
+	out->due_on = x->due_on;
+	out->iban = x->iban;
+	out->rum = x->rum;
+	out->has_mandate = x->iban[0] != '\0';
+}
+
+void
+notice_frozen_free(struct notice_frozen *f)
+{
+	if (f == NULL)
+		return;
+	free(f->rows);
+	free(f);
+}
+
 /* ------------------------------------------------------ the month's set */
 
 char *
@@ -412,6 +497,7 @@ struct np_entry {
 
 struct np_month {
 	struct doc *d;
+	struct notice_frozen *frozen; /* what the stored notices state */
 	struct doc_pdf all; /* the month's file */
 	struct np_entry *entries;
 	size_t count, cap;
@@ -422,6 +508,7 @@ static int
 np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 {
 	struct np_month *m = arg;
+	struct invoice_doc as_sent;
 	struct np_entry *e;
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
@@ -436,7 +523,8 @@ np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	e = &m->entries[m->count++];
 	snprintf(e->number, sizeof(e->number), "%s", doc->number);
 	e->issued_on = doc->issued_on;
-	e->pages = notice_pdf_draw(m->d, m->all.cr, doc);
+	notice_frozen_apply(m->frozen, doc, &as_sent);
+	e->pages = notice_pdf_draw(m->d, m->all.cr, &as_sent);
 	return 0;
 }
 
@@ -499,7 +587,9 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	snprintf(title, sizeof(title),
 	    N_("Avis d'échéance, consommations de %s"),
 	    doc_month_fr(mo, sizeof(mo), month));
-	if ((rc = doc_new(&m.d, sender, err)) != 0 ||
+	if ((rc = notice_frozen_load(&m.frozen, db, creditor_id, month, err)) !=
+	        0 ||
+	    (rc = doc_new(&m.d, sender, err)) != 0 ||
 	    (rc = doc_set_begin(&set, dir, err)) != 0 ||
 	    (rc = afile_open(&all, allpath, AFILE_MODE, err)) != 0 ||
 	    (rc = doc_pdf_open(&m.all, all.fp, title, first, err)) != 0)
@@ -536,6 +626,7 @@ cleanup:
 		afile_abort(&all);
 	doc_set_end(&set);
 	doc_free(m.d);
+	notice_frozen_free(m.frozen);
 	free(m.entries);
 	free(allpath);
 	free(dir);

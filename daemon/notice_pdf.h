@@ -34,6 +34,25 @@ int notice_pdf_write_month(struct db *db, int64_t creditor_id,
     const struct doc_sender *sender, sepa_month month, const char *outbox,
     int64_t *count, sepa_error *err);
 
+/*
+ * What the month's stored notices state (migration 034: the debit's
+ * account, mandate and date, as the notice was first written), so that
+ * a PDF says what its text notice said whatever changed since. Loaded
+ * before the month's invoices are read; notice_frozen_free(NULL) does
+ * nothing.
+ */
+struct notice_frozen;
+int notice_frozen_load(struct notice_frozen **out, struct db *db,
+    int64_t creditor_id, sepa_month month, sepa_error *err);
+/*
+ * *out: doc (a shallow copy) with the account, mandate and due date its
+ * stored notice states; doc as it is when it has none. Invoices must
+ * come in number order, as store_invoice_each gives them.
+ */
+void notice_frozen_apply(struct notice_frozen *f, const struct invoice_doc *doc,
+    struct invoice_doc *out);
+void notice_frozen_free(struct notice_frozen *f);
+
 /* Where notice_pdf_write_month puts the notice of invoice `number` of
  * `month`, and the month's file (caller frees). */
 char *notice_pdf_path(const char *outbox, sepa_month month, const char *number);

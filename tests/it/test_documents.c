@@ -193,6 +193,27 @@ Test(documents, pdf_notices)
 	cr_expect_eq(sh("diff -r %s/notices/pdf %s/before", e.outbox, e.outbox),
 	    0, "the PDF notices changed when written again");
 
+	/* new bank details after the notice was written: its PDF still says
+	 * what the notice said (migration 034) */
+	cr_assert_eq(
+	    dbtest_int(e.db,
+	        "WITH a AS (INSERT INTO mandate_accounts (creditor_id, "
+	        "mandate_id, iban, applies_from, received_on) SELECT "
+	        "creditor_id, id, 'FR1420041010050500013M02606', "
+	        "'2026-10-01', '2026-10-02' FROM mandates WHERE rum = "
+	        "'RUM-FAM1' RETURNING 1) SELECT count(*) FROM a"),
+	    1);
+	snprintf(
+	    args, sizeof(args), "-c %s notices pdf --month 2026-09", e.conf);
+	ctlrun(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(path, sizeof(path),
+	    "%s/notices/pdf/2026-09/F2026-09-000001.pdf", e.outbox);
+	pdf_text(path, text, sizeof(text));
+	cr_expect(strstr(text, "FR76****0189") != NULL &&
+	        strstr(text, "FR14") == NULL,
+	    "%s", text);
+
 	/* a logo (a PNG made from the notice itself), then a missing one */
 	cr_assert_eq(sh("pdftoppm -png -r 10 -singlefile "
 	                "%s/before/notices-2026-09.pdf %s/logo",
