@@ -302,7 +302,8 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 	       "terminated, %" PRId64 " suspended\n",
 	    id, e2e, out.invoice, out.new_state, counted, out.terminated,
 	    out.terminated == 1 ? "" : "s", out.suspended);
-	return CTL_OK;
+	/* a reject applied now gets its letter, as at the import */
+	return ctl_reject_letters(ctl, db, cred, out.file_id);
 }
 
 static int

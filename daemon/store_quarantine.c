@@ -476,6 +476,7 @@ store_quarantine_apply(struct db *db, int64_t creditor_id, int64_t id,
 	if ((rc = quarantine_resolve(db, creditor_id, &q, file_id, today,
 	         resolution, c.id, "returns.quarantine_applied", err)) != 0)
 		goto cleanup;
+	out->file_id = file_id;
 	rc = db_commit(db, err);
 cleanup:
 	if (rc != 0)

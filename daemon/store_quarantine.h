@@ -54,6 +54,7 @@ struct quarantine_applied {
 	bool counted; /* toward the two-rejects rule */
 	int64_t terminated; /* mandates terminated (two rejects) */
 	int64_t suspended; /* mandates suspended (dead account) */
+	int64_t file_id; /* the bank file of the record */
 };
 
 /*

@@ -47,10 +47,17 @@ qit_setup(struct qit *t)
 	cr_assert_eq(db_connect(&db, conninfo, &err), 0, "%s", err.msg);
 	retfix_load(db);
 	db_close(db);
-	ctlrun_conf_creditor(t->conf, sizeof(t->conf), conninfo);
 	snprintf(t->dir, sizeof(t->dir), "/tmp/sepad-qit-%ld", (long)getpid());
 	snprintf(text, sizeof(text), "rm -rf %s && mkdir %s", t->dir, t->dir);
 	cr_assert_eq(system(text), 0);
+	/* the reject letters go to an outbox of the test's own */
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n"
+	    "directories: { outbox = \"%s/outbox\"; };\n",
+	    conninfo, t->dir);
+	ctlrun_conf(t->conf, sizeof(t->conf), text);
 }
 
 static void
@@ -83,7 +90,7 @@ Test(quarantine_it, import_list_apply_list_all)
 	struct retfix_tx tx[] = {{"AUTRE-CREANCIER", "MS02", 123456, NULL},
 	    {"E2E-F1-2025-10", "AM04", 1000, "RUM-F1"}};
 	struct qit t;
-	char args[512], path[128];
+	char args[512], path[128], text[1024];
 
 	qit_setup(&t);
 	snprintf(path, sizeof(path), "%s/retours.xml", t.dir);
@@ -191,10 +198,13 @@ Test(quarantine_it, import_list_apply_list_all)
 
 	qit_run(&r, &t, "quarantine apply 2 --end-to-end E2E-F1-202510");
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect_str_eq(r.out,
+	snprintf(text, sizeof(text),
 	    "quarantined record 2 applied to EndToEndId 'E2E-F1-202510' "
 	    "(invoice F1-202510): collection returned, counted toward the "
-	    "two-rejects rule; 0 mandates terminated, 0 suspended\n");
+	    "two-rejects rule; 0 mandates terminated, 0 suspended\n"
+	    "reject letters: 1 in %s/outbox/letters/2025-12\n",
+	    t.dir);
+	cr_expect_str_eq(r.out, text);
 	qit_run(&r, &t, "mandate show RUM-F1");
 	cr_expect(strstr(r.out,
 	              "rejects counted in school year 2025-2026: 1 "
