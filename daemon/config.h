@@ -24,6 +24,18 @@ enum config_sequence { CONFIG_SEQ_FRST = 0, CONFIG_SEQ_RCUR = 1 };
 enum config_pain { CONFIG_PAIN_001_08 = 0, CONFIG_PAIN_001_02 = 1 };
 enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
 enum config_zone { CONFIG_ZONE_A = 0, CONFIG_ZONE_B = 1, CONFIG_ZONE_C = 2 };
+enum config_channel { CONFIG_CHANNEL_PAIN008 = 0, CONFIG_CHANNEL_PES = 1 };
+
+/* What the comptable books a service's revenue under (pes.products). */
+struct config_pes_product {
+	char *service; /* a service code, or "*" for every other one */
+	char *cod_prod_loc; /* CodProdLoc */
+	char *nature; /* Nature */
+};
+struct config_pes_products {
+	struct config_pes_product *items;
+	size_t count;
+};
 
 /*
  * Every setting of sepad.conf. Strings are owned by the structure and freed
@@ -107,6 +119,15 @@ struct sepad_config {
 	char *caf_holidays; /* the school holiday calendar */
 	int caf_hours_per_day; /* 1 journée = 10 heures */
 	sepa_caf_bands caf_age_bands;
+
+	/* treasury.channel and pes.*: the PES V2 flows to the comptable */
+	int treasury_channel; /* enum config_channel */
+	char *pes_siret; /* IdColl */
+	char *pes_cod_col;
+	char *pes_cod_bud;
+	char *pes_id_post;
+	char *pes_civility; /* Civilite of every debtor */
+	struct config_pes_products pes_products;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */
@@ -148,6 +169,12 @@ int config_strlist_has(const struct config_strlist *l, const char *code);
  */
 int config_rules(
     const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
+/*
+ * The CodProdLoc and Nature of service `code` (pes.products: its own
+ * entry, else the "*" one), or NULL when the configuration has none.
+ */
+const struct config_pes_product *config_pes_product(
+    const struct sepad_config *cfg, const char *code);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
 
