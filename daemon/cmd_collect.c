@@ -46,8 +46,8 @@ collect_print_file(void *arg, const struct collect_file *f)
 	    f->outcome == COLLECT_FILE_TAKEN
 	        ? " (taken from the outbox before its release was recorded)"
 	        : "",
-	    f->nb_of_txs, f->pes ? "pieces" : "transactions",
-	    f->ctrl_sum / 100, f->ctrl_sum % 100, f->sha256);
+	    f->nb_of_txs, f->pes ? "pieces" : "transactions", f->ctrl_sum / 100,
+	    f->ctrl_sum % 100, f->sha256);
 }
 
 /* On a terminal: how far the file is, as counts (stderr, one line). */
@@ -109,8 +109,9 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		       "their debit (moved to next month's file); see sepactl "
 		       "status\n",
 		    mon, sum.refused,
-		    ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES ? "PES"
-		                                                     : "pain.008");
+		    ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES
+		        ? "PES"
+		        : "pain.008");
 	if (sum.deferred > 0)
 		printf("%s: %" PRId64
 		       " invoice(s) deferred to next month's file (the "
@@ -119,8 +120,9 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    mon, sum.deferred);
 	if (sum.prepared > 0 && sum.pes_pieces > 0)
 		printf("%s: %" PRId64 " pieces, %" PRId64 ".%02" PRId64
-		       " EUR, of which %" PRId64 " debited by the treasury (%" PRId64
-		       ".%02" PRId64 " EUR), recorded in one PES flow\n",
+		       " EUR, of which %" PRId64
+		       " debited by the treasury (%" PRId64 ".%02" PRId64
+		       " EUR), recorded in one PES flow\n",
 		    mon, sum.pes_pieces, sum.pes_amount / 100,
 		    sum.pes_amount % 100, sum.collections,
 		    sum.amount_cents / 100, sum.amount_cents % 100);

@@ -637,8 +637,8 @@ cfg_set_products(struct config_pes_products *out, const struct cfg_key *k,
 			return;
 		for (int j = 0; j < i; j++)
 			if (strcmp(cfg_member(g, "service"),
-			        cfg_member(config_setting_get_elem(
-			                       s, (unsigned)j),
+			        cfg_member(
+			            config_setting_get_elem(s, (unsigned)j),
 			            "service")) == 0) {
 				cfg_err(errs, file,
 				    (long)config_setting_source_line(g),
@@ -913,8 +913,9 @@ cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
 	sepa_error e = SEPA_ERROR_INIT;
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-		const char *v = *(char *const *)(const void *)((const char *)cfg +
-		    codes[i].offset);
+		const char *v =
+		    *(char *const *)(const void *)((const char *)cfg +
+		        codes[i].offset);
 
 		if (v[0] == '\0') {
 			if (pes)
@@ -1102,7 +1103,8 @@ config_pes_product(const struct sepad_config *cfg, const char *code)
 	const struct config_pes_product *any = NULL;
 
 	for (size_t i = 0; i < cfg->pes_products.count; i++) {
-		const struct config_pes_product *p = &cfg->pes_products.items[i];
+		const struct config_pes_product *p =
+		    &cfg->pes_products.items[i];
 
 		if (strcmp(p->service, code) == 0)
 			return p;

@@ -90,7 +90,6 @@ static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
 
 /* ---------------------------------------------------------- recording */
 
-
 /* Columns of collect_other_means_sql, in order. */
 enum {
 	OM_INVOICE,
@@ -195,54 +194,53 @@ enum {
  * replaced: COLLECT_PRESENTED_IBAN), the RUM and ICS its bank last saw.
  */
 #define COLLECT_CANDIDATES_SQL(extra) \
-    "WITH inv AS (" \
-    " SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid," \
-    "  " COLLECT_DUE_ON " AS cdue," \
-    "  i.total_cents - " COLLECT_PAID " AS owed" \
-    " FROM invoices i" COLLECT_WHERE_IN_MONTH ")" \
-    " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum," \
-    "  m.signed_on, a.id, a.iban, coalesce(a.bic, '')," \
-    "  coalesce((SELECT c.iban" COLLECT_DEBITS \
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
-    "  " COLLECT_PRESENTED_IBAN ", '')," \
-    "  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS ")," \
-    "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country," \
-    "  coalesce(att.n, 0) + 1," \
-    "  " COLLECT_SERVICES "," \
-    "  coalesce((SELECT c.rum" COLLECT_DEBITS \
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
-    "  " COLLECT_PRESENTED_RUM ", '')," \
-    "  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b" \
-    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id" \
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id" \
-    "   AND c.state NOT IN ('rejected', 'cancelled')" \
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
-    "  " COLLECT_PRESENTED_ICS ", '')" extra \
-    " FROM inv i" \
-    " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id" \
-    " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid" \
-    " LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c" \
-    "  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)" \
-    "  GROUP BY c.invoice_id) att ON att.invoice_id = i.id" \
-    " JOIN LATERAL (SELECT * FROM mandate_accounts a" \
-    "  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id" \
-    "  AND a.applies_from <= $2::date" \
-    "  ORDER BY a.applies_from DESC LIMIT 1) a ON true" \
-    " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)" \
-    " ORDER BY i.cdue, i.number"
+	"WITH inv AS (" \
+	" SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid," \
+	"  " COLLECT_DUE_ON " AS cdue," \
+	"  i.total_cents - " COLLECT_PAID " AS owed" \
+	" FROM invoices i" COLLECT_WHERE_IN_MONTH ")" \
+	" SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum," \
+	"  m.signed_on, a.id, a.iban, coalesce(a.bic, '')," \
+	"  coalesce((SELECT c.iban" COLLECT_DEBITS \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_IBAN ", '')," \
+	"  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS ")," \
+	"  f.payer_name, f.street, f.building, f.postcode, f.town, f.country," \
+	"  coalesce(att.n, 0) + 1," \
+	"  " COLLECT_SERVICES "," \
+	"  coalesce((SELECT c.rum" COLLECT_DEBITS \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_RUM ", '')," \
+	"  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b" \
+	"   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id" \
+	"   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id" \
+	"   AND c.state NOT IN ('rejected', 'cancelled')" \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_ICS ", '')" extra " FROM inv i" \
+	" JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id" \
+	" JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid" \
+	" LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c" \
+	"  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)" \
+	"  GROUP BY c.invoice_id) att ON att.invoice_id = i.id" \
+	" JOIN LATERAL (SELECT * FROM mandate_accounts a" \
+	"  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id" \
+	"  AND a.applies_from <= $2::date" \
+	"  ORDER BY a.applies_from DESC LIMIT 1) a ON true" \
+	" WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)" \
+	" ORDER BY i.cdue, i.number"
 static const char collect_candidates_sql[] = COLLECT_CANDIDATES_SQL("");
 /*
  * The PES channel also needs the family's reference (RefTiers) and the
  * invoice's main service (the most billed: its CodProdLoc and Nature).
  */
 #define COLLECT_MAIN_SERVICE \
-    "coalesce((SELECT s.code FROM invoice_lines l JOIN services s" \
-    "   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
-    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id" \
-    "   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
-    "   LIMIT 1), '')"
-static const char collect_candidates_pes_sql[] = COLLECT_CANDIDATES_SQL(
-    ", f.family_ref, " COLLECT_MAIN_SERVICE);
+	"coalesce((SELECT s.code FROM invoice_lines l JOIN services s" \
+	"   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
+	"   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id" \
+	"   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
+	"   LIMIT 1), '')"
+static const char collect_candidates_pes_sql[] =
+    COLLECT_CANDIDATES_SQL(", f.family_ref, " COLLECT_MAIN_SERVICE);
 
 /*
  * The month's invoices i (COLLECT_WHERE_IN_MONTH) that no mandate m can
@@ -264,8 +262,7 @@ const char collect_pes_others_sql[] =
     " f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     " f.family_ref, " COLLECT_MAIN_SERVICE
     " FROM invoices i JOIN families f ON f.creditor_id = i.creditor_id"
-    "  AND f.id = i.family_id" COLLECT_NO_MANDATE
-    " ORDER BY i.number";
+    "  AND f.id = i.family_id" COLLECT_NO_MANDATE " ORDER BY i.number";
 
 /* The same month's invoices that no mandate can collect, not yet flagged. */
 static const char collect_other_means_sql[] =
@@ -348,9 +345,6 @@ static const char collect_mark_invoices_sql[] =
     " AND i.creditor_id = $1 AND i.id = c.invoice_id"
     " AND i.state = 'issued' RETURNING 1)"
     " SELECT count(*) FROM u";
-
-
-
 
 /* Room for `more` bytes. */
 static void
@@ -1016,8 +1010,8 @@ collect_record_batches(struct collect_run *run, sepa_error *err)
 		char msg_id[128], file_name[128];
 
 		if ((rc = collect_names(run->ics, run->month,
-		         (int)run->part0 + p, msg_id, file_name,
-		         sizeof(msg_id), err)) != 0 ||
+		         (int)run->part0 + p, msg_id, file_name, sizeof(msg_id),
+		         err)) != 0 ||
 		    (rc = collect_insert_batch(run, (int)run->part0 + p, ntx,
 		         amt, msg_id, file_name, &run->batch_ids[p - 1],
 		         err)) != 0)
@@ -1236,7 +1230,6 @@ cleanup:
 
 /* ------------------------------------------------------------ writing */
 
-
 /* Payment block columns (collect_blocks_sql), in order. */
 enum { CK_PMT, CK_SEQ, CK_DUE, CK_NTX, CK_SUM };
 
@@ -1372,7 +1365,6 @@ collect_crash_write(int fd, const void *data, size_t len, void *arg)
 	return n;
 }
 
-
 /*
  * Read the batch's payment blocks, then open a transaction and a cursor
  * on its collections (*in_tx is 1 once the transaction is open).
@@ -1408,7 +1400,8 @@ collect_place(
     struct collect_file_writer *fw, const char *sha256, sepa_error *err)
 {
 	char cred[24];
-	const char *params[3] = {cred, PQgetvalue(fw->b, fw->br, CB_ID), sha256};
+	const char *params[3] = {
+	    cred, PQgetvalue(fw->b, fw->br, CB_ID), sha256};
 	int64_t changed;
 	int rc;
 

@@ -168,14 +168,15 @@ pes_line(const struct sepad_config *cfg, const char *service, int64_t amount,
 
 /* The piece of candidate cr (debited), as the writer will get it. */
 static int
-pes_candidate_piece(const struct collect_run *run,
-    const struct collect_row *cr, struct pes_texts *t, sepa_error *why)
+pes_candidate_piece(const struct collect_run *run, const struct collect_row *cr,
+    struct pes_texts *t, sepa_error *why)
 {
 	const char *number = collect_value(run, cr->row, CC_NUMBER);
 	int rc;
 
 	if ((rc = pes_num_dette(number, t->num, sizeof(t->num), why)) != 0 ||
-	    (rc = pes_line(run->cfg, collect_value(run, cr->row, CC_MAIN_SERVICE),
+	    (rc = pes_line(run->cfg,
+	         collect_value(run, cr->row, CC_MAIN_SERVICE),
 	         collect_int(run, cr->row, CC_TOTAL), t, why)) != 0 ||
 	    (rc = pes_debtor(run->cfg, run->res, cr->row, CC_NAME,
 	         CC_FAMILY_REF, t, why)) != 0)
@@ -217,8 +218,8 @@ collect_pes_check(
 
 	if ((rc = pes_candidate_piece(run, cr, &t, why)) != 0)
 		return rc;
-	return sepa_pes_check_piece(SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece,
-	    why);
+	return sepa_pes_check_piece(
+	    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, why);
 }
 
 /* The piece of row r of the others (no debit). */
@@ -232,8 +233,8 @@ pes_other_piece(const struct collect_run *run, PGresult *o, int r,
 	         sizeof(t->num), why)) != 0 ||
 	    (rc = pes_line(run->cfg, PQgetvalue(o, r, PO_MAIN_SERVICE),
 	         strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10), t, why)) != 0 ||
-	    (rc = pes_debtor(
-	         run->cfg, o, r, PO_NAME, PO_FAMILY_REF, t, why)) != 0)
+	    (rc = pes_debtor(run->cfg, o, r, PO_NAME, PO_FAMILY_REF, t, why)) !=
+	        0)
 		return rc;
 	collect_remittance_of(PQgetvalue(o, r, PO_NUMBER),
 	    PQgetvalue(o, r, PO_SERVICES), PQgetvalue(o, r, PO_MONTH), t->label,
@@ -425,8 +426,8 @@ pes_insert_flow(struct collect_run *run, const char *batch, sepa_error *err)
 
 /* Bordereau k (0-based) of the flow: its row, its id into *id. */
 static int
-pes_insert_bord(struct collect_run *run, const char *batch, int k,
-    int64_t *id, sepa_error *err)
+pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
+    sepa_error *err)
 {
 	struct collect_pes *p = run->pesr;
 	char pos[16], exer[16], idb[24], day[SEPA_DATE_BUFSZ], objet[96];
@@ -551,8 +552,8 @@ pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
 	for (int k = 0; k < p->nbord && rc == 0; k++)
 		rc = pes_insert_bord(run, batch, k, &bord[k], err);
 	if (rc == 0)
-		rc = db_copy_begin(run->db, "record the PES pieces",
-		    pes_copy_sql, err);
+		rc = db_copy_begin(
+		    run->db, "record the PES pieces", pes_copy_sql, err);
 	if (rc != 0) {
 		free(bord);
 		return rc;
@@ -613,8 +614,9 @@ collect_pes_record(struct collect_run *run, sepa_error *err)
 		run->sum->amount_cents +=
 		    collect_int(run, run->rows[i].row, CC_TOTAL);
 	}
-	if (run->n > 0 && ((rc = collect_copy_rows(run, err)) != 0 ||
-	                      (rc = collect_mark_run(run, err)) != 0))
+	if (run->n > 0 &&
+	    ((rc = collect_copy_rows(run, err)) != 0 ||
+	        (rc = collect_mark_run(run, err)) != 0))
 		return rc;
 	if ((rc = db_query(run->db, &p->coll, "read the flow's collections",
 	         pes_collections_sql, 2, params, err)) != 0 ||
@@ -802,8 +804,8 @@ pes_row_debit(PGresult *res, int r, sepa_pes_debit *d, sepa_error *err)
 			d->seq = (enum sepa_seq)i;
 	if ((rc = sepa_date_parse(
 	         &d->due_date, PQgetvalue(res, r, PP_DUE), err)) != 0 ||
-	    (rc = sepa_date_parse(&d->signature_date,
-	         PQgetvalue(res, r, PP_SIGNED), err)) != 0)
+	    (rc = sepa_date_parse(
+	         &d->signature_date, PQgetvalue(res, r, PP_SIGNED), err)) != 0)
 		return rc;
 	d->rum = PQgetvalue(res, r, PP_RUM);
 	d->label = PQgetvalue(res, r, PP_LABEL);
@@ -866,8 +868,7 @@ static int
 pes_open_rows(struct pes_file *pf, int *in_tx, sepa_error *err)
 {
 	char cred[24];
-	const char *params[2] = {
-	    cred, PQgetvalue(pf->fw.b, pf->fw.br, CB_ID)};
+	const char *params[2] = {cred, PQgetvalue(pf->fw.b, pf->fw.br, CB_ID)};
 	struct db *db = pf->fw.db;
 	int rc;
 
@@ -888,8 +889,8 @@ pes_open_rows(struct pes_file *pf, int *in_tx, sepa_error *err)
 }
 
 int
-collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b,
-    int br, const char *path, const char *before, const char *schema_dir,
+collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *path, const char *before, const char *schema_dir,
     char sha256[65], sepa_error *err)
 {
 	struct pes_file pf = {0};

@@ -992,8 +992,8 @@ sepa_pes_check_piece(enum sepa_pes_kind kind, unsigned text_flags,
 	if ((rc = pw_piece_check(
 	         &w, p, num, sizeof(num), obj, sizeof(obj), cle, err)) == 0 &&
 	    (rc = pw_lines_prepare(&w, p, &sum, err)) == 0 &&
-	    (rc = pw_tiers_prepare(&tiers, p->debtor, p->debit != NULL,
-	         text_flags, err)) == 0 &&
+	    (rc = pw_tiers_prepare(
+	         &tiers, p->debtor, p->debit != NULL, text_flags, err)) == 0 &&
 	    p->debit != NULL)
 		rc = pw_debit_prepare(
 		    &debit, p->debit, tiers.iban, text_flags, err);

@@ -184,8 +184,8 @@ flow_piece(const sepa_pes_record *p, void *arg)
 		f->keys_bad++;
 	if (!p->debit) {
 		if (f->nnot < 8)
-			snprintf(f->not_debited[f->nnot++], 16, "%s",
-			    p->num_dette);
+			snprintf(
+			    f->not_debited[f->nnot++], 16, "%s", p->num_dette);
 		return 0;
 	}
 	f->debited++;
@@ -201,8 +201,8 @@ flow_piece(const sepa_pes_record *p, void *arg)
  * (XSD and rules), read back into *f.
  */
 static void
-read_flow(struct world *w, const char *month, struct flow *f, char *name,
-    size_t size)
+read_flow(
+    struct world *w, const char *month, struct flow *f, char *name, size_t size)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	sepa_pes_info vi;
@@ -226,8 +226,8 @@ read_flow(struct world *w, const char *month, struct flow *f, char *name,
 	cr_assert_eq(sepa_pes_validate_file(path, SCHEMAS, &vi, &err), 0,
 	    "%s: %s", path, err.msg);
 	memset(f, 0, sizeof(*f));
-	cr_assert_eq(sepa_pes_read_file(
-	                 path, NULL, flow_piece, NULL, f, &f->info, &err),
+	cr_assert_eq(
+	    sepa_pes_read_file(path, NULL, flow_piece, NULL, f, &f->info, &err),
 	    0, "%s", err.msg);
 	cr_assert_eq((long)f->pieces, vi.nb_pieces);
 }
@@ -263,8 +263,8 @@ Test(pes_collect, a_month_then_the_next_one)
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "2026-10: 30 pieces,") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "of which 28 debited") != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "PESORMC_21990001300017_2026_1.xml: 30 pieces")
-	        != NULL,
+	cr_assert(strstr(r.out,
+	              "PESORMC_21990001300017_2026_1.xml: 30 pieces") != NULL,
 	    "%s", r.out);
 	read_flow(&w, "2026-10", &f, name, sizeof(name));
 	cr_assert_str_eq(name, "PESORMC_21990001300017_2026_1.xml");
@@ -423,8 +423,8 @@ Test(pes_collect, crash_at_every_point_then_rerun)
 		cr_assert_eq(f.pieces, 12, "%s", pt);
 		cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"),
 		    1, "%s", pt);
-		snprintf(q, sizeof(q),
-		    "test -z \"$(ls -A %s | grep '^\\.')\"", w.outbox);
+		snprintf(q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"",
+		    w.outbox);
 		cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
 
 		first = outbox_file(&w, name);
@@ -457,13 +457,14 @@ Test(pes_collect, refused_piece_and_missing_product)
 	struct ctlrun r;
 
 	world_open(&w, 4);
-	sql(&w, "UPDATE families SET payer_name = 'Dupont' WHERE family_ref ="
-	        " 'FAM2'");
+	sql(&w,
+	    "UPDATE families SET payer_name = 'Dupont' WHERE family_ref ="
+	    " 'FAM2'");
 	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "2026-10: 3 pieces,") != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "the PES writer would refuse") != NULL, "%s",
-	    r.out);
+	cr_assert(
+	    strstr(r.out, "the PES writer would refuse") != NULL, "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db,
 	                 "SELECT count(*) FROM events WHERE kind ="
 	                 " 'invoice.collect_refused' AND message LIKE"
@@ -481,8 +482,8 @@ Test(pes_collect, refused_piece_and_missing_product)
 	    "billing: { wait_for_consumption = false; };\n");
 	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
 	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
-	cr_assert(strstr(r.err, "service \"GARDERIE\" has no CodProdLoc") !=
-	        NULL,
+	cr_assert(
+	    strstr(r.err, "service \"GARDERIE\" has no CodProdLoc") != NULL,
 	    "%s", r.err);
 	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"), 0);
 	world_close(&w);
@@ -512,13 +513,16 @@ static const struct {
         "key \"pes.civility\": Civilite \"Mademoiselle\" is refused"},
     {"pes: { products = ( { service = \"A\"; cod_prod_loc = \"ABCDE\";"
      " nature = \"7067\"; } ); };\n",
-        1, "key \"pes.products\": element 1: CodProdLoc \"ABCDE\" is not 1 to 4"},
+        1,
+        "key \"pes.products\": element 1: CodProdLoc \"ABCDE\" is not 1 to 4"},
     {"pes: { products = ( { service = \"A\"; cod_prod_loc = \"AB\";"
      "\n nature = \"70a\"; } ); };\n",
-        1, "key \"pes.products\": element 1: Nature \"70a\" is not 1 to 12 digits"},
+        1,
+        "key \"pes.products\": element 1: Nature \"70a\" is not 1 to 12 digits"},
     {"pes: { products = ( { service = \"A\"; cod_prod_loc = \"AB\"; } );"
      " };\n",
-        1, "key \"pes.products\": element 1 must have exactly service, cod_prod_loc and nature"},
+        1,
+        "key \"pes.products\": element 1 must have exactly service, cod_prod_loc and nature"},
     {"pes: { products = ( { service = \"A\"; cod_prod_loc = \"AB\";"
      " nature = \"1\"; },\n { service = \"A\"; cod_prod_loc = \"CD\";"
      " nature = \"2\"; } ); };\n",
@@ -549,8 +553,8 @@ Test(pes_collect, bad_configuration_refused_with_its_line)
 		    bad_confs[i].conf, out);
 		snprintf(want, sizeof(want), "%s:%d: %s", path,
 		    bad_confs[i].line, bad_confs[i].says);
-		cr_assert(strstr(out, want) != NULL, "want %s\ngot %s", want,
-		    out);
+		cr_assert(
+		    strstr(out, want) != NULL, "want %s\ngot %s", want, out);
 		unlink(path);
 	}
 }
