@@ -302,7 +302,8 @@ bench: $(BUILD)/bench-pain008
 BENCH_INVOICES ?= 100000
 .PHONY: bench-collect
 bench-collect: all
-	@sh tests/with-pg.sh sh tools/bench-collect.sh $(BENCH_INVOICES)
+	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
+	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
 
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
