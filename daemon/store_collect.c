@@ -1094,19 +1094,38 @@ collect_copy_rows(struct collect_run *run, sepa_error *err)
 		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
 		    sizeof(msg_id), err);
 		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
-		if (rc == 0 && b.len >= 65536) {
-			rc = db_copy_put(run->db, b.data, b.len, err);
-			b.len = 0;
-		}
+		if (rc == 0)
+			rc = collect_copy_send(run->db, &b, 0, err);
 	}
-	if (rc == 0 && b.len > 0)
-		rc = db_copy_put(run->db, b.data, b.len, err);
-	free(b.data);
+	return collect_copy_end(run->db, &b, rc, "collection refused", err);
+}
+
+int
+collect_copy_send(
+    struct db *db, struct collect_buf *b, int all, sepa_error *err)
+{
+	int rc = 0;
+
+	if (b->len >= (all ? 1 : 65536)) {
+		rc = db_copy_put(db, b->data, b->len, err);
+		b->len = 0;
+	}
+	return rc;
+}
+
+int
+collect_copy_end(struct db *db, struct collect_buf *b, int rc, const char *why,
+    sepa_error *err)
+{
+	if (rc == 0)
+		rc = collect_copy_send(db, b, 1, err);
+	free(b->data);
+	b->data = NULL;
 	if (rc != 0) {
-		db_copy_abort(run->db, "collection refused");
+		db_copy_abort(db, why);
 		return rc;
 	}
-	return db_copy_end(run->db, NULL, err);
+	return db_copy_end(db, NULL, err);
 }
 
 /*
@@ -1507,11 +1526,53 @@ collect_next_block(struct collect_file_writer *fw, sepa_error *err)
 	return 0;
 }
 
+int
+collect_each_row(struct db *db, const char *what, const char *fetch_sql,
+    const char *file, int64_t total, collect_progress_fn progress, void *parg,
+    int (*row)(void *arg, PGresult *res, int r, sepa_error *err), void *arg,
+    sepa_error *err)
+{
+	PGresult *res = NULL;
+	int64_t done = 0;
+	int rc;
+
+	for (;;) {
+		if ((rc = db_query(db, &res, what, fetch_sql, 0, NULL, err)) !=
+		    0)
+			return rc;
+		if (PQntuples(res) == 0)
+			break;
+		if (progress != NULL && done > 0)
+			progress(parg, file, done, total);
+		done += PQntuples(res);
+		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+			rc = row(arg, res, r, err);
+		PQclear(res);
+		res = NULL;
+		if (rc != 0)
+			return rc;
+	}
+	PQclear(res);
+	if (progress != NULL && done > 0)
+		progress(parg, file, done, total);
+	return 0;
+}
+
+enum sepa_amendment
+collect_amendment_of(const char *column)
+{
+	if (strcmp(column, "same_bank") == 0)
+		return SEPA_AMEND_SAME_BANK;
+	if (strcmp(column, "other_bank") == 0)
+		return SEPA_AMEND_OTHER_BANK;
+	return SEPA_AMEND_NONE;
+}
+
 /* Write collection row r of res, in a new block when its PmtInfId is. */
 static int
-collect_write_row(
-    struct collect_file_writer *fw, PGresult *res, int r, sepa_error *err)
+collect_write_row(void *arg, PGresult *res, int r, sepa_error *err)
 {
+	struct collect_file_writer *fw = arg;
 	sepa_pain008_tx tx = {0};
 	sepa_pain008_amendment am = {0};
 	sepa_pain008_address daddr = {0};
@@ -1533,9 +1594,7 @@ collect_write_row(
 	tx.debtor_iban = PQgetvalue(res, r, CR_IBAN);
 	tx.debtor_bic = PQgetvalue(res, r, CR_BIC);
 	if (strcmp(amend, "none") != 0) {
-		am.account = strcmp(amend, "same_bank") == 0
-		    ? SEPA_AMEND_SAME_BANK
-		    : SEPA_AMEND_OTHER_BANK;
+		am.account = collect_amendment_of(amend);
 		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
 		tx.amendment = &am;
 	}
@@ -1559,10 +1618,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
     sepa_error *err)
 {
 	struct collect_file_writer fw = {0};
-	const char *file = PQgetvalue(b, br, CB_FILE);
-	PGresult *res = NULL;
 	int rc, in_tx = 0;
-	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 
 	fw.db = db;
 	fw.creditor_id = creditor_id;
@@ -1574,24 +1630,11 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if ((rc = collect_open_rows(db, creditor_id, &fw, &in_tx, err)) != 0 ||
 	    (rc = collect_open_writer(&fw, path, schema_dir, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if (res != NULL)
-			PQclear(res);
-		res = NULL;
-		if ((rc = db_query(db, &res, "read the batch's collections",
-		         collect_fetch_sql, 0, NULL, err)) != 0)
-			goto cleanup;
-		if (PQntuples(res) == 0)
-			break;
-		if (progress != NULL && done > 0)
-			progress(arg, file, done, total);
-		done += PQntuples(res);
-		for (int r = 0; r < PQntuples(res); r++)
-			if ((rc = collect_write_row(&fw, res, r, err)) != 0)
-				goto cleanup;
-	}
-	if (progress != NULL && done > 0)
-		progress(arg, file, done, total);
+	if ((rc = collect_each_row(db, "read the batch's collections",
+	         collect_fetch_sql, PQgetvalue(b, br, CB_FILE),
+	         strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10), progress, arg,
+	         collect_write_row, &fw, err)) != 0)
+		goto cleanup;
 	if (fw.in_block && (rc = sepa_pain008_end_block(fw.w, err)) != 0)
 		goto cleanup;
 	/* before_place ends the cursor's transaction, then records placing */
@@ -1601,8 +1644,6 @@ cleanup:
 	if (in_tx)
 		db_rollback(db);
 	sepa_pain008_abort(fw.w);
-	if (res != NULL)
-		PQclear(res);
 	if (fw.blocks != NULL)
 		PQclear(fw.blocks);
 	return rc;
@@ -1768,7 +1809,7 @@ collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if (strcmp(PQgetvalue(b, br, CB_CHANNEL), "pes") == 0) {
 		memset(info, 0, sizeof(*info));
 		rc = collect_pes_write_file(db, creditor_id, b, br, path,
-		    before, schema_dir, info->sha256, err);
+		    before, schema_dir, progress, arg, info->sha256, err);
 	} else {
 		rc = collect_write_file(db, creditor_id, b, br, path, before,
 		    schema_dir, progress, arg, info, err);

@@ -16,6 +16,7 @@
 #include "sepa/ident.h"
 #include "sepa/pain008.h"
 #include "sepa/rules.h"
+#include "store_collect.h"
 
 struct db;
 struct sepad_config;
@@ -176,10 +177,18 @@ const char *collect_remittance_of(const char *number, const char *services,
 /* The remittance of a candidate and its amendment, for the writers. */
 const sepa_pain008_amendment *collect_amendment(const struct collect_run *run,
     const struct collect_row *cr, sepa_pain008_amendment *am);
+/* collections.amendment ("none", "same_bank", "other_bank") as an enum. */
+enum sepa_amendment collect_amendment_of(const char *column);
 /* "IBAN <anything>:" masked in a message. */
 void collect_mask_ibans(char *msg);
 /* COPY data in the text format. */
 void collect_copy_field(struct collect_buf *b, const char *s, int last);
+/* Send the COPY data once 64 KiB are built (all: whatever there is). */
+int collect_copy_send(
+    struct db *db, struct collect_buf *b, int all, sepa_error *err);
+/* End a COPY: the rest sent and b freed, or aborted (why) when rc != 0. */
+int collect_copy_end(struct db *db, struct collect_buf *b, int rc,
+    const char *why, sepa_error *err);
 /* Record a batch (part) of the run, its id into *id. */
 int collect_insert_batch(const struct collect_run *run, int part, long ntx,
     int64_t ctrl, const char *msg_id, const char *file_name, int64_t *id,
@@ -187,6 +196,14 @@ int collect_insert_batch(const struct collect_run *run, int part, long ntx,
 int collect_copy_rows(struct collect_run *run, sepa_error *err);
 int collect_mark_run(struct collect_run *run, sepa_error *err);
 int collect_log_prepared(const struct collect_run *run, sepa_error *err);
+/*
+ * Every row of an open cursor, fetch_sql at a time, to row(arg, res, r);
+ * progress (may be NULL) after each fetch, of `total` rows of `file`.
+ */
+int collect_each_row(struct db *db, const char *what, const char *fetch_sql,
+    const char *file, int64_t total, collect_progress_fn progress, void *parg,
+    int (*row)(void *arg, PGresult *res, int r, sepa_error *err), void *arg,
+    sepa_error *err);
 /*
  * The writer's last step before the rename: the cursor's transaction
  * ends, the batch is recorded as being placed with the file's SHA-256.
@@ -208,6 +225,6 @@ void collect_pes_free(struct collect_run *run);
 /* Write the flow of batch row br of b from its rows (the SHA-256 out). */
 int collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b,
     int br, const char *path, const char *before, const char *schema_dir,
-    char sha256[65], sepa_error *err);
+    collect_progress_fn progress, void *parg, char sha256[65], sepa_error *err);
 
 #endif /* SEPAD_STORE_COLLECT_INT_H */

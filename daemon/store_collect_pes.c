@@ -166,6 +166,20 @@ pes_line(const struct sepad_config *cfg, const char *service, int64_t amount,
 	return 0;
 }
 
+/* t's piece from its parts: one line, ObjPce the label, debited or not. */
+static void
+pes_assemble(struct pes_texts *t, int debited)
+{
+	memset(&t->piece, 0, sizeof(t->piece));
+	t->piece.id_pce = 1;
+	t->piece.objet = t->label;
+	t->piece.num_dette = strtoull(t->num, NULL, 10);
+	t->piece.lines = &t->line;
+	t->piece.nb_lines = 1;
+	t->piece.debtor = &t->debtor;
+	t->piece.debit = debited ? &t->debit : NULL;
+}
+
 /* The piece of candidate cr (debited), as the writer will get it. */
 static int
 pes_candidate_piece(const struct collect_run *run, const struct collect_row *cr,
@@ -198,14 +212,7 @@ pes_candidate_piece(const struct collect_run *run, const struct collect_row *cr,
 	t->debit.account = cr->amend;
 	if (cr->amend == SEPA_AMEND_SAME_BANK)
 		t->debit.old_iban = collect_value(run, cr->row, CC_LAST_IBAN);
-	memset(&t->piece, 0, sizeof(t->piece));
-	t->piece.id_pce = 1;
-	t->piece.objet = t->label;
-	t->piece.num_dette = strtoull(t->num, NULL, 10);
-	t->piece.lines = &t->line;
-	t->piece.nb_lines = 1;
-	t->piece.debtor = &t->debtor;
-	t->piece.debit = &t->debit;
+	pes_assemble(t, 1);
 	return 0;
 }
 
@@ -239,13 +246,7 @@ pes_other_piece(const struct collect_run *run, PGresult *o, int r,
 	collect_remittance_of(PQgetvalue(o, r, PO_NUMBER),
 	    PQgetvalue(o, r, PO_SERVICES), PQgetvalue(o, r, PO_MONTH), t->label,
 	    sizeof(t->label));
-	memset(&t->piece, 0, sizeof(t->piece));
-	t->piece.id_pce = 1;
-	t->piece.objet = t->label;
-	t->piece.num_dette = strtoull(t->num, NULL, 10);
-	t->piece.lines = &t->line;
-	t->piece.nb_lines = 1;
-	t->piece.debtor = &t->debtor;
+	pes_assemble(t, 0);
 	return 0;
 }
 
@@ -565,20 +566,11 @@ pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
 		snprintf(bid, sizeof(bid), "%" PRId64, bord[k]);
 		rc = pes_copy_item(run, batch, bid, p->id_bord0 + k, i,
 		    (long)(i % PES_MAX_PIECES) + 1, &b, err);
-		if (rc == 0 && b.len >= 65536) {
-			rc = db_copy_put(run->db, b.data, b.len, err);
-			b.len = 0;
-		}
+		if (rc == 0)
+			rc = collect_copy_send(run->db, &b, 0, err);
 	}
-	if (rc == 0 && b.len > 0)
-		rc = db_copy_put(run->db, b.data, b.len, err);
-	free(b.data);
 	free(bord);
-	if (rc != 0) {
-		db_copy_abort(run->db, "piece refused");
-		return rc;
-	}
-	return db_copy_end(run->db, NULL, err);
+	return collect_copy_end(run->db, &b, rc, "piece refused", err);
 }
 
 int
@@ -811,19 +803,17 @@ pes_row_debit(PGresult *res, int r, sepa_pes_debit *d, sepa_error *err)
 	d->label = PQgetvalue(res, r, PP_LABEL);
 	d->old_rum = PQgetvalue(res, r, PP_ORIG_RUM);
 	d->old_ics = PQgetvalue(res, r, PP_ORIG_ICS);
-	if (strcmp(amend, "same_bank") == 0) {
-		d->account = SEPA_AMEND_SAME_BANK;
+	d->account = collect_amendment_of(amend);
+	if (d->account == SEPA_AMEND_SAME_BANK)
 		d->old_iban = PQgetvalue(res, r, PP_ORIG_IBAN);
-	} else if (strcmp(amend, "other_bank") == 0) {
-		d->account = SEPA_AMEND_OTHER_BANK;
-	}
 	return 0;
 }
 
 /* Write piece row r of res, in the next bordereau when it is. */
 static int
-pes_write_row(struct pes_file *pf, PGresult *res, int r, sepa_error *err)
+pes_write_row(void *arg, PGresult *res, int r, sepa_error *err)
 {
+	struct pes_file *pf = arg;
 	sepa_pes_piece p = {0};
 	sepa_pes_line l = {0};
 	sepa_pes_debtor d = {0};
@@ -891,11 +881,10 @@ pes_open_rows(struct pes_file *pf, int *in_tx, sepa_error *err)
 int
 collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
     const char *path, const char *before, const char *schema_dir,
-    char sha256[65], sepa_error *err)
+    collect_progress_fn progress, void *parg, char sha256[65], sepa_error *err)
 {
 	struct pes_file pf = {0};
 	sepa_pes_info info;
-	PGresult *res = NULL;
 	int rc, in_tx = 0;
 
 	pf.fw.db = db;
@@ -908,19 +897,11 @@ collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if ((rc = pes_open_rows(&pf, &in_tx, err)) != 0 ||
 	    (rc = pes_open(&pf, path, schema_dir, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if (res != NULL)
-			PQclear(res);
-		res = NULL;
-		if ((rc = db_query(db, &res, "read the flow's pieces",
-		         pes_fetch_sql, 0, NULL, err)) != 0)
-			goto cleanup;
-		if (PQntuples(res) == 0)
-			break;
-		for (int r = 0; r < PQntuples(res); r++)
-			if ((rc = pes_write_row(&pf, res, r, err)) != 0)
-				goto cleanup;
-	}
+	if ((rc = collect_each_row(db, "read the flow's pieces", pes_fetch_sql,
+	         PQgetvalue(b, br, CB_FILE),
+	         strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10), progress, parg,
+	         pes_write_row, &pf, err)) != 0)
+		goto cleanup;
 	if (pf.bi >= 0 && (rc = sepa_pes_end_bordereau(pf.w, err)) != 0)
 		goto cleanup;
 	/* before_place ends the cursor's transaction, then records placing */
@@ -932,8 +913,6 @@ cleanup:
 	if (in_tx)
 		db_rollback(db);
 	sepa_pes_abort(pf.w);
-	if (res != NULL)
-		PQclear(res);
 	if (pf.flow != NULL)
 		PQclear(pf.flow);
 	if (pf.bords != NULL)

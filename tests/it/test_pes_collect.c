@@ -89,14 +89,7 @@ world_open(struct world *w, int nfam)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	if (db_connect(&w->db, w->conninfo, &err) != 0)
 		cr_assert_fail("%s", err.msg);
-	sql(w,
-	    "CREATE FUNCTION t_iban(bank text, acct bigint) RETURNS text"
-	    " LANGUAGE sql AS $$ SELECT 'FR' || lpad((98 - ((bban ||"
-	    " '152700')::numeric % 97))::text, 2, '0') || bban FROM (SELECT"
-	    " b || br || a || lpad((97 - ((89 * b::numeric + 15 * br::numeric"
-	    " + 3 * a::numeric) % 97))::text, 2, '0') AS bban FROM (SELECT"
-	    " bank AS b, '00001'::text AS br, lpad(acct::text, 11, '0') AS a)"
-	    " s) t $$");
+	sql(w, CTLRUN_T_IBAN_SQL);
 	snprintf(q, sizeof(q),
 	    "INSERT INTO families (creditor_id, family_ref, payer_name, street,"
 	    " building, postcode, town, country, bracket)"
