@@ -23,17 +23,16 @@
 #include "store_collect.h"
 #include "store_creditor.h"
 
-/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
-static const char *
-collect_schema_dir(void)
+const char *
+ctl_schema_dir(void)
 {
 	const char *env = getenv("SEPAD_SCHEMA_DIR");
 
 	return env != NULL && env[0] != '\0' ? env : SEPAD_SRCDIR "/schemas";
 }
 
-static void
-collect_print_file(void *arg, const struct collect_file *f)
+void
+ctl_print_file(void *arg, const struct collect_file *f)
 {
 	static const char *const verb[] = {
 	    "written", "verified", "released", "released"};
@@ -136,7 +135,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
-	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
+	        ctl->cfg.dir_outbox, ctl_schema_dir(), ctl_print_file,
 	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
 	        &sum, &err) != 0)
 		return ctl_fail(

@@ -158,6 +158,39 @@ ctl_refund_export(struct ctl *ctl)
 	return CTL_OK;
 }
 
+/*
+ * The PES channel: the invoices due as a flow of ordinary titres, and
+ * every recovery flow not released yet written and released.
+ */
+static int
+recovery_export_pes(struct ctl *ctl, struct db *db, int64_t cred)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct store_recovery_result res;
+	char amount[SEPA_MONEY_BUFSZ];
+	int rc;
+
+	rc = store_recovery_export_pes(db, cred, &ctl->cfg, ctl->cfg.dir_outbox,
+	    ctl_schema_dir(), ctl->today, ctl_print_file, NULL, &res, &err);
+	if (res.refused > 0)
+		printf("%" PRId64 " invoice(s) due for recovery left out, the "
+		       "PES writer would refuse their titre; see sepactl "
+		       "status\n",
+		    res.refused);
+	if (rc != 0)
+		return ctl_fail(
+		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
+		    "could not export the recovery");
+	if (res.count > 0)
+		printf("%" PRId64 " invoice%s, %s EUR due, recorded in one PES "
+		       "flow of titres\n",
+		    res.count, res.count > 1 ? "s" : "",
+		    sepa_money_xml(amount, res.total));
+	else if (res.written == 0)
+		printf("nothing is due for recovery\n");
+	return CTL_OK;
+}
+
 int
 ctl_recovery_export(struct ctl *ctl)
 {
@@ -169,6 +202,8 @@ ctl_recovery_export(struct ctl *ctl)
 
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
+	if (ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES)
+		return recovery_export_pes(ctl, db, cred);
 	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
 	        ctl->cfg.represent_on_next_invoice,
 	        ctl->cfg.recovery_grace_days, ctl->today, &path, &count, &total,

@@ -225,6 +225,9 @@ static const struct cfg_key cfg_table[] = {
     S("pes.products", CFG_PRODUCTS, pes_products, "", true,
         "per service: { service; cod_prod_loc; nature; } (service \"*\": "
         "any other)"),
+    S("pes.recovery_nature", CFG_STR, pes_recovery_nature, "", true,
+        "budget account (Nature) of the recovery titres; empty: the "
+        "nature of the invoice's main service in pes.products"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -935,6 +938,10 @@ cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
 	if (sepa_pes_code_check("Civilite", cfg->pes_civility, &e) != 0)
 		cfg_err(errs, file, cfg_line(cf, "pes.civility"),
 		    "key \"pes.civility\": %s", e.msg);
+	if (cfg->pes_recovery_nature[0] != '\0' &&
+	    sepa_pes_code_check("Nature", cfg->pes_recovery_nature, &e) != 0)
+		cfg_err(errs, file, cfg_line(cf, "pes.recovery_nature"),
+		    "key \"pes.recovery_nature\": %s", e.msg);
 }
 
 /* Checks that involve several keys, or the identifier validators. */

@@ -110,9 +110,10 @@ cleanup:
 	" || CASE state WHEN 'placing'" \
 	" THEN ': placed in the outbox, its release not recorded'" \
 	" ELSE ': recorded on ' || to_char(created_at, 'YYYY-MM-DD')" \
-	" || ' but not released' END || '; run" \
-	" sepactl collect --month ' || to_char(collection_month, 'YYYY-MM')" \
-	" FROM batches WHERE creditor_id = $1" \
+	" || ' but not released' END || '; run sepactl ' ||" /* a recovery flow (043) by its MsgId: status reads older schemas */ \
+	" CASE WHEN msg_id LIKE 'PESALR1-%' THEN 'recovery export'" \
+	" ELSE 'collect --month ' || to_char(collection_month, 'YYYY-MM')" \
+	" END FROM batches WHERE creditor_id = $1" \
 	" AND state IN ('prepared', 'placing')" \
 	" ORDER BY collection_month, part)" \
 	" UNION ALL" \

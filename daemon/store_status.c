@@ -38,6 +38,12 @@ static const struct {
         "SELECT count(*) FROM batches WHERE state = 'released'"
         " AND channel = 'pes'",
         42, NULL},
+    {"PES flows waiting for their acquit",
+        "SELECT count(*) FROM batches b WHERE state = 'released'"
+        " AND channel = 'pes' AND EXISTS (SELECT 1 FROM pes_bordereaux d"
+        " WHERE d.creditor_id = b.creditor_id AND d.batch_id = b.id"
+        " AND d.ack_state IS NULL)",
+        43, "sepactl import returns ACQUIT"},
     {"collections", "SELECT count(*) FROM collections", 2, NULL},
     {"bank records in quarantine",
         "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,

@@ -26,11 +26,12 @@
 #define SCHEMAS SEPAD_SRCDIR "/schemas"
 #define GOLDEN SEPAD_SRCDIR "/tests/data/pes/collect-golden.xml"
 
-/* The PES part of the configuration of every test. */
-#define PES_CONF \
+/* The PES part of the configuration of every test (more: in pes). */
+#define PES_CONF PES_CONF_AND("")
+#define PES_CONF_AND(more) \
 	"treasury: { channel = \"pes\"; };\n" \
 	"pes: { siret = \"21990001300017\"; cod_col = \"123\";" \
-	" cod_bud = \"01\"; id_post = \"099001\";" \
+	" cod_bud = \"01\"; id_post = \"099001\"; " more \
 	" products = ( { service = \"RESTAURATION\"; cod_prod_loc = \"REST\";" \
 	" nature = \"7067\"; }, { service = \"*\"; cod_prod_loc = \"DIV\";" \
 	" nature = \"70688\"; } ); };\n" \
@@ -549,5 +550,184 @@ Test(pes_collect, bad_configuration_refused_with_its_line)
 		cr_assert(
 		    strstr(out, want) != NULL, "want %s\ngot %s", want, out);
 		unlink(path);
+	}
+}
+
+/* ------------------------------------------------------------ recovery */
+
+/* Unpaid goes to recovery without a reminder: one run is enough. */
+#define PES_RECOVERY_CONF PES_RECOVERY_CONF_AND("")
+#define PES_RECOVERY_CONF_AND(more) \
+	PES_CONF_AND(more) \
+	"rejections: { represent_on_next_invoice = false; };\n"
+
+/* What a recovery flow holds: its titres' objects, in order. */
+struct titres {
+	int pieces;
+	int with_keys;
+	int debited;
+	char obj[4][200];
+	char typ_bord[8];
+	sepa_pes_read_info info;
+};
+
+static int
+titre_piece(const sepa_pes_record *p, void *arg)
+{
+	struct titres *t = arg;
+
+	if (t->pieces < 4)
+		snprintf(
+		    t->obj[t->pieces], sizeof(t->obj[0]), "%s", p->obj_pce);
+	t->pieces++;
+	t->with_keys += p->cle1[0] != '\0' || p->num_dette[0] != '\0';
+	t->debited += p->debit;
+	snprintf(t->typ_bord, sizeof(t->typ_bord), "%s", p->typ_bord);
+	return 0;
+}
+
+/* The recovery flow `name`: released, valid, read back into *t. */
+static void
+read_titres(struct world *w, const char *name, struct titres *t)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, name);
+	cr_assert_eq(sepa_pes_validate_file(path, SCHEMAS, NULL, &err), 0,
+	    "%s: %s", path, err.msg);
+	memset(t, 0, sizeof(*t));
+	cr_assert_eq(sepa_pes_read_file(
+	                 path, NULL, titre_piece, NULL, t, &t->info, &err),
+	    0, "%s", err.msg);
+}
+
+#define RECOVERY_FLOW "PESALR1_21990001300017_2026_1.xml"
+
+/*
+ * Two families did not pay September: `recovery export` hands them to the
+ * comptable as a PESALR1 flow of ordinary titres (the reason and the
+ * invoice in ObjPce, no keys, no debit), the invoices in 'recovery' once;
+ * run again, nothing more; collect of the month does not count it.
+ */
+Test(pes_collect, recovery_as_ordinary_titres)
+{
+	struct world w;
+	struct ctlrun r;
+	struct titres t;
+
+	world_open(&w, 4);
+	ctlrun_commune_conf(w.conf, w.conninfo, w.outbox,
+	    PES_RECOVERY_CONF_AND("recovery_nature = \"7588\";"));
+	sql(&w,
+	    "UPDATE invoices SET state = 'unpaid', unpaid_reason = 'test'"
+	    " WHERE number IN ('F2026-09-000001', 'F2026-09-000003')");
+	/* the other two are collected by the treasury in October */
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 2 pieces,") != NULL, "%s", r.out);
+	run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2 invoices,") != NULL, "%s", r.out);
+	cr_assert(
+	    strstr(r.out, RECOVERY_FLOW ": 2 pieces") != NULL, "%s", r.out);
+	read_titres(&w, RECOVERY_FLOW, &t);
+	cr_assert_str_eq(t.info.typ_fic, "PESALR1");
+	cr_assert_str_eq(t.info.nom_fic, RECOVERY_FLOW);
+	cr_assert_str_eq(t.typ_bord, "01");
+	cr_assert_eq(t.pieces, 2);
+	cr_assert_eq(t.with_keys, 0);
+	cr_assert_eq(t.debited, 0);
+	cr_assert_str_eq(
+	    t.obj[0], "Impayé - facture F2026-09-000001 de septembre 2026");
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_pieces WHERE nature ="
+	                 " '7588' AND num_dette IS NULL"),
+	    2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices i JOIN"
+	                 " recovery_export_invoices x ON x.invoice_id = i.id"
+	                 " JOIN recovery_exports e ON e.id = x.export_id"
+	                 " JOIN batches b ON b.id = e.batch_id WHERE i.state ="
+	                 " 'recovery' AND x.state_before = 'unpaid' AND"
+	                 " b.state = 'released' AND b.purpose = 'recovery'"),
+	    2);
+
+	run(&r, &w, NULL, "--today 2026-10-21 recovery export");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+	/* collect of October counts its own flow only (IdBord 1 of 06) */
+	run(&r, &w, NULL, "--today 2026-10-21 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 1 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_bordereaux WHERE id_bord ="
+	                 " 1"),
+	    2);
+	world_close(&w);
+}
+
+/*
+ * Kill the recovery export at each named point, run it again: one flow,
+ * released, valid, the invoices exported once; regenerated from its
+ * rows: the same bytes.
+ */
+Test(pes_collect, recovery_crash_at_every_point_then_rerun)
+{
+	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]);
+	     i++) {
+		struct world w;
+		struct ctlrun r;
+		struct titres t;
+		char q[256], *first, *again;
+		const char *pt = crash_cases[i].point;
+
+		world_open(&w, 5);
+		ctlrun_commune_conf(
+		    w.conf, w.conninfo, w.outbox, PES_RECOVERY_CONF);
+		sql(&w, "UPDATE invoices SET state = 'unpaid'");
+		run(&r, &w, pt, "--today 2026-10-20 recovery export");
+		cr_assert_eq(r.status, 99, "%s: %d %s", pt, r.status, r.err);
+		snprintf(q, sizeof(q),
+		    "SELECT count(*) FROM batches WHERE state = '%s'",
+		    crash_cases[i].state_after_crash);
+		cr_assert_eq(dbtest_int(w.db, q), 1, "%s", pt);
+
+		run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+		cr_assert_eq(r.status, 0, "%s: %s", pt, r.err);
+		/* a flow released before is not reported again */
+		cr_assert(strstr(r.out,
+		              i == 4 ? "nothing is due"
+		                     : crash_cases[i].rerun_says) != NULL,
+		    "%s: %s", pt, r.out);
+		read_titres(&w, RECOVERY_FLOW, &t);
+		cr_assert_eq(t.pieces, 5, "%s", pt);
+		cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"),
+		    1, "%s", pt);
+		cr_assert_eq(
+		    dbtest_int(
+		        w.db, "SELECT count(*) FROM recovery_export_invoices"),
+		    5, "%s", pt);
+		snprintf(q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"",
+		    w.outbox);
+		cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
+
+		first = outbox_file(&w, RECOVERY_FLOW);
+		sql(&w,
+		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
+		    " released_at = NULL, placing_at = NULL");
+		snprintf(q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w.outbox,
+		    w.outbox);
+		cr_assert_eq(system(q), 0);
+		run(&r, &w, NULL, "--today 2026-11-09 recovery export");
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		again = outbox_file(&w, RECOVERY_FLOW);
+		cr_assert(strlen(first) > 1000);
+		cr_assert_str_eq(first, again, "%s", pt);
+		free(first);
+		free(again);
+		world_close(&w);
 	}
 }
