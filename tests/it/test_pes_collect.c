@@ -523,6 +523,8 @@ static const struct {
         2, "key \"pes.products\": element 2: service \"A\" is given twice"},
     {"pes: { products = \"REST\"; };\n", 1,
         "key \"pes.products\": expected a list of groups"},
+    {"pes: {\n recovery_nature = \"70a\"; };\n", 2,
+        "key \"pes.recovery_nature\": Nature \"70a\" is not 1 to 12 digits"},
 };
 
 Test(pes_collect, bad_configuration_refused_with_its_line)
@@ -730,4 +732,261 @@ Test(pes_collect, recovery_crash_at_every_point_then_rerun)
 		free(again);
 		world_close(&w);
 	}
+}
+
+/* ------------------------------------------------------------- acquit */
+
+/*
+ * An acquit in the fact sheet's shape (docs/design/pes.md, The acquit)
+ * for the flow nom_fic, with the ElementACQUIT given, at `path`
+ * (ISO-8859-1).
+ */
+static void
+write_acquit(const char *path, const char *nom_fic, const char *elements)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<n:PES_ACQUIT xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/"
+	    "pes_v2/Rev0/retour/v2\">\n"
+	    " <Enveloppe><Parametres><Version V=\"2\"/>"
+	    "<TypFic V=\"PESACQUIT\"/><NomFic V=\"%s\"/></Parametres>"
+	    "</Enveloppe>\n"
+	    " <EnTetePES><DteStr V=\"2026-10-08\"/><IdPost V=\"099001\"/>"
+	    "<IdColl V=\"21990001300017\"/><CodCol V=\"123\"/>"
+	    "<CodBud V=\"01\"/></EnTetePES>\n"
+	    " <ACQUIT><EnTeteAcquit><IdVer V=\"2\"/></EnTeteAcquit>\n%s"
+	    " </ACQUIT>\n</n:PES_ACQUIT>\n",
+	    nom_fic, elements);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+#define ACQ_OK(bord) \
+	"  <ElementACQUIT><DomaineAck V=\"7\"/><EtatAck V=\"1\"/>" \
+	"<NumBord V=\"" bord "\"/><ExerciceBord V=\"2026\"/>" \
+	"</ElementACQUIT>\n"
+/* "déjà été reçu" in ISO-8859-1 */
+#define ACQ_KO(bord) \
+	"  <ElementACQUIT><DomaineAck V=\"6\"/><EtatAck V=\"0\"/>" \
+	"<NumBord V=\"" bord "\"/><ExerciceBord V=\"2026\"/><Erreur>" \
+	"<NumAnoAck V=\"ERREUR_DOUBLON_BORDEREAU\"/><LibelleAnoAck V=\"Le" \
+	" bordereau " bord " de l'exercice 2026 a d\xe9j\xe0 \xe9t\xe9" \
+	" re\xe7u\"/></Erreur></ElementACQUIT>\n"
+
+#define FLOW1 "PESORMC_21990001300017_2026_1.xml"
+
+/* The acquit's path in the world's outbox directory's parent. */
+static void
+acquit_path(const struct world *w, const char *tag, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-acquit-%s.xml", w->outbox, tag);
+}
+
+/*
+ * The comptable takes the flow in charge: the bordereau accepted, the
+ * flow no longer waiting; the same acquit again is recognised.
+ */
+Test(pes_collect, acquit_accepted)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256], args[512];
+
+	world_open(&w, 3);
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	run(&r, &w, NULL, "status");
+	cr_assert(
+	    strstr(r.out, "PES flows waiting for their acquit: 1") != NULL,
+	    "%s", r.out);
+	acquit_path(&w, "ok", acq, sizeof(acq));
+	write_acquit(acq, FLOW1, ACQ_OK("1"));
+	snprintf(
+	    args, sizeof(args), "--today 2026-10-08 import returns %s", acq);
+	run(&r, &w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "PES acquit of " FLOW1) != NULL, "%s", r.out);
+	cr_assert(
+	    strstr(r.out, "1 bordereau(x) taken in charge, 0 rejected") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_bordereaux WHERE ack_state"
+	                 " = 'accepted'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state ="
+	                 " 'sent'"),
+	    3);
+	run(&r, &w, NULL, "status");
+	cr_assert(
+	    strstr(r.out, "PES flows waiting for their acquit: 0") != NULL,
+	    "%s", r.out);
+	run(&r, &w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "already imported") != NULL, "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM pes_acquits"), 1);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * The comptable rejects the bordereau: nothing was taken in charge; the
+ * debits are cancelled (never counted as rejects), the invoices issued
+ * again, a person told with the flow and the reason; collect of the
+ * month puts them in a new flow.
+ */
+Test(pes_collect, acquit_rejected_bordereau)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256], args[512];
+
+	world_open(&w, 4);
+	sql(&w,
+	    "UPDATE mandates SET state = 'suspended', state_reason = 'two"
+	    " rejects', state_since = '2026-06-01' WHERE rum = 'RUM-FAM4'");
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "ko", acq, sizeof(acq));
+	write_acquit(acq, FLOW1, ACQ_KO("1"));
+	snprintf(
+	    args, sizeof(args), "--today 2026-10-08 import returns %s", acq);
+	run(&r, &w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "0 bordereau(x) taken in charge, 1 rejected; "
+	              "3 collections cancelled") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'issued'"),
+	    4);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM return_effects WHERE new_state"
+	                 " = 'cancelled' AND NOT counted"),
+	    3);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'rejected'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'pes.bordereau_rejected' AND needs_attention AND"
+	                 " message LIKE '%" FLOW1 "%ERREUR_DOUBLON_BORDEREAU Le"
+	                 " bordereau 1 de l''exercice 2026 a déjà été reçu%'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_acquit_records WHERE code ="
+	                 " 'ERREUR_DOUBLON_BORDEREAU' AND etat = 0 AND"
+	                 " num_bord = '1'"),
+	    1);
+	run(&r, &w, NULL, "--today 2026-10-09 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 4 pieces,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "PESORMC_21990001300017_2026_2.xml") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE"
+	                 " end_to_end_id LIKE '%-2' AND state = 'sent'"),
+	    3);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * A recovery flow rejected: its invoices leave the export and are sent
+ * again by the next recovery export, in a new flow of titres.
+ */
+Test(pes_collect, acquit_rejects_a_recovery_flow)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256], args[512];
+
+	world_open(&w, 2);
+	ctlrun_commune_conf(w.conf, w.conninfo, w.outbox, PES_RECOVERY_CONF);
+	sql(&w, "UPDATE invoices SET state = 'unpaid'");
+	run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "rec", acq, sizeof(acq));
+	write_acquit(acq, RECOVERY_FLOW, ACQ_KO("1"));
+	snprintf(
+	    args, sizeof(args), "--today 2026-10-22 import returns %s", acq);
+	run(&r, &w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2 invoices due for recovery again") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'unpaid'"),
+	    2);
+	cr_assert_eq(
+	    dbtest_int(w.db, "SELECT count(*) FROM recovery_export_invoices"),
+	    0);
+	run(&r, &w, NULL, "--today 2026-10-23 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "PESALR1_21990001300017_2026_2.xml: 2 pieces") != NULL,
+	    "%s", r.out);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * Refused, nothing changed: an acquit of a flow sepad never sent, one
+ * without NomFic, and hostile XML (an entity declared).
+ */
+Test(pes_collect, acquit_refused)
+{
+	static const struct {
+		const char *text;
+		const char *says;
+	} bad[] = {
+	    {NULL, "which sepad never sent"},
+	    {"<?xml version=\"1.0\"?>\n<!DOCTYPE PES_ACQUIT [<!ENTITY x"
+	     " \"y\">]>\n<PES_ACQUIT><Enveloppe><Parametres><NomFic"
+	     " V=\"&x;\"/></Parametres></Enveloppe></PES_ACQUIT>\n",
+	        "refused, nothing changed"},
+	    {"<PES_ACQUIT><ACQUIT><ElementACQUIT><EtatAck V=\"1\"/>"
+	     "</ElementACQUIT></ACQUIT></PES_ACQUIT>\n",
+	        "gives no NomFic"},
+	};
+	struct world w;
+	struct ctlrun r;
+	char acq[256], args[512];
+
+	world_open(&w, 2);
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "bad", acq, sizeof(acq));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].text == NULL) {
+			write_acquit(acq, "PESORMC_21990001300017_2026_9.xml",
+			    ACQ_KO("9"));
+		} else {
+			FILE *fp = fopen(acq, "w");
+
+			cr_assert_not_null(fp);
+			fputs(bad[i].text, fp);
+			fclose(fp);
+		}
+		snprintf(args, sizeof(args),
+		    "--today 2026-10-08 import returns %s", acq);
+		run(&r, &w, NULL, args);
+		cr_assert_eq(r.status, 1, "%zu: %s\n%s", i, r.out, r.err);
+		cr_assert(
+		    strstr(r.err, bad[i].says) != NULL, "%zu: %s", i, r.err);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM imported_files WHERE"
+		                 " kind = 'pes_acquit'"),
+		    0, "%zu", i);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM pes_bordereaux WHERE"
+		                 " ack_state IS NOT NULL"),
+		    0, "%zu", i);
+	}
+	unlink(acq);
+	world_close(&w);
 }
