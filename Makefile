@@ -29,7 +29,8 @@ CC := cc
 endif
 
 PKG_CONFIG ?= pkg-config
-PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl \
+	libmicrohttpd jansson libargon2
 # Evaluated lazily, so that `make deps` can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -50,7 +51,11 @@ SRCDIR ?= $(CURDIR)
 # The release both programs print with --version (and the Debian package
 # will carry): raised by hand when a release is cut.
 VERSION := 0.4.0
-DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\"
+# The web console's pages: daemon/web/ of the source tree, or
+# $(PREFIX)/share/sepad/web once installed (web.root overrides it).
+WEBDIR ?= $(SRCDIR)/daemon/web
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\" \
+	-DSEPAD_WEBDIR=\"$(WEBDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -415,10 +420,12 @@ SYSTEMDDIR ?= $(PREFIX)/lib/systemd
 .PHONY: install
 install:
 	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
+	    WEBDIR=$(SHAREDIR)/web \
 	    build/install/sepad build/install/sepactl build/install/confman
 	@$(MAKE) --no-print-directory man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
+	    $(DESTDIR)$(SHAREDIR)/web \
 	    $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/catalog \
@@ -428,6 +435,8 @@ install:
 	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
+	install -m 0644 daemon/web/*.html daemon/web/*.css daemon/web/*.js \
+	    $(DESTDIR)$(SHAREDIR)/web/
 	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
 	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/

@@ -53,6 +53,8 @@ int cmd_report_caf(struct ctl *ctl, int argc, char **argv);
 int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
 /* cmd_attention.c: attention list|ack */
 int cmd_attention(struct ctl *ctl, int argc, char **argv);
+/* cmd_user.c: user add|list|disable|passwd (the web console's users) */
+int cmd_user(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */
