@@ -194,6 +194,7 @@ check-run: tests
 	@mkdir -p build && rm -f $(TALLY)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory ui-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
@@ -209,6 +210,15 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 
 db-tests: pg-tests
 it-tests: pg-tests
+
+# The web console in a real browser (tests/ui/e2e.py): chromium headless
+# over the DevTools protocol, a month of a small commune, screenshots in
+# build/ui/. Skipped, with a message, where chromium is not installed.
+.PHONY: ui-tests
+ui-tests: all
+	@if command -v chromium >/dev/null 2>&1; then \
+		sh tests/with-pg.sh python3 tests/ui/e2e.py; \
+	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -264,8 +274,25 @@ demo-run: all
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
 	@echo "demo: command line    $(SEPACTL) --help"
+	@$(MAKE) --no-print-directory demo-web
+
+# sepad itself, in the background on the demo's last business day (its
+# cycle finds every step done), serving the web console; var/sepad.log,
+# var/sepad.pid; `make db-stop` stops it too.
+.PHONY: demo-web
+demo-web:
+	@if [ -f var/sepad.pid ] && kill -0 $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "demo: sepad already running (pid $$(cat var/sepad.pid))"; \
+	else SEPAD_TODAY=2026-10-21 nohup $(BUILD)/sepad -c conf/sepad.conf \
+	    >var/sepad.log 2>&1 & echo $$! >var/sepad.pid; sleep 2; fi
+	@if grep -q "web console on" var/sepad.log; then \
+		echo "demo: web console     $$(sed -n 's/.*web console on //p' var/sepad.log | tail -n 1)"; \
+		echo "demo: demo account    user demo, password demo-regie-2026 (finance)"; \
+	else echo "demo: the web console did not start: see var/sepad.log"; fi
 
 db-stop:
+	@if [ -f var/sepad.pid ] && kill $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "stopped sepad (pid $$(cat var/sepad.pid))"; fi; rm -f var/sepad.pid
 	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
 	else sh tools/pgcluster.sh stop var/pg; fi
 

@@ -23,6 +23,7 @@
 
 #include "sepa/digest.h"
 #include "sepa/error.h"
+#include "sepa/text.h"
 #include "ctl.h"
 #include "db.h"
 #include "log.h"
@@ -31,6 +32,9 @@
 #include "web.h"
 #include "web_internal.h"
 
+#ifndef SEPAD_SRCDIR
+#define SEPAD_SRCDIR "."
+#endif
 #ifndef SEPAD_WEBDIR
 #define SEPAD_WEBDIR "daemon/web"
 #endif
@@ -53,6 +57,7 @@ struct web {
 	char *ics;
 	size_t max_body;
 	struct web_limits limits;
+	struct sepad_config cfg; /* the console's own copy, read only */
 	pthread_mutex_t lock; /* the pool and the creditor */
 	pthread_cond_t freed;
 	size_t nconn;
@@ -74,6 +79,7 @@ struct web_req {
 	struct user_session user;
 	char token_hash[SEPA_SHA256_HEX_BUFSZ];
 	char *cookie; /* Set-Cookie of the reply */
+	struct ctl ctl; /* what a command gets, on this request's connection */
 };
 
 /* ------------------------------------------------------------- replies */
@@ -194,8 +200,14 @@ web_req_cookie(struct web_req *r, const char *name)
 const char *
 web_req_arg(struct web_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(
-	    r->conn, MHD_GET_ARGUMENT_KIND, name);
+	const char *v =
+	    MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	sepa_error err = SEPA_ERROR_INIT;
+
+	/* what is not UTF-8 text is not an argument */
+	if (v != NULL && sepa_utf8_validate(v, strlen(v), NULL, &err) != 0)
+		return NULL;
+	return v;
 }
 
 const struct web_limits *
@@ -302,6 +314,19 @@ web_release(struct web_req *r)
 	r->wc = NULL;
 	pthread_cond_signal(&w->freed);
 	pthread_mutex_unlock(&w->lock);
+}
+
+struct ctl *
+web_req_ctl(struct web_req *r)
+{
+	if (web_req_db(r) == NULL)
+		return NULL;
+	r->ctl.progname = "sepad";
+	r->ctl.config_path = r->web->cfg.path;
+	r->ctl.cfg = r->web->cfg; /* shared, never freed through it */
+	r->ctl.today = web_req_today(r);
+	r->ctl.db = r->wc->db;
+	return &r->ctl;
 }
 
 int64_t
@@ -637,10 +662,19 @@ web_start(struct web **out, const struct sepad_config *cfg,
     const char *conninfo, sepa_error *err)
 {
 	struct web *w = xcalloc(1, sizeof(*w));
+	struct config_errors errs;
 	int rc;
 
 	*out = NULL;
 	w->fd = -1;
+	/* the same file as the daemon's, loaded again: a copy of our own */
+	if (config_load(&w->cfg, cfg->path, SEPAD_SRCDIR, &errs) != 0) {
+		config_free(&w->cfg);
+		free(w);
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "the configuration changed since it was read: %s",
+		    errs.count > 0 ? errs.list[0].msg : "unreadable");
+	}
 	w->root =
 	    xstrdup(cfg->web_root[0] != '\0' ? cfg->web_root : SEPAD_WEBDIR);
 	w->conninfo = xstrdup(conninfo);
@@ -700,5 +734,6 @@ web_stop(struct web *w)
 	free(w->root);
 	free(w->conninfo);
 	free(w->ics);
+	config_free(&w->cfg);
 	free(w);
 }

@@ -67,6 +67,11 @@ const char *web_req_token_hash(const struct web_req *r);
  */
 struct db *web_req_db(struct web_req *r);
 
+/* The request's struct ctl (the console's configuration, the business
+ * date, the request's connection), for the commands' helpers; NULL with
+ * a 503 made when the database cannot be reached. */
+struct ctl *web_req_ctl(struct web_req *r);
+
 /* Replies: JSON (the reference is taken), or an error object
  * {"error": code, "message": text}. */
 void web_reply(struct web_req *r, unsigned status, json_t *body);

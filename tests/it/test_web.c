@@ -198,3 +198,70 @@ Test(web, address_checked_by_sepad_n, .timeout = 60, .fini = fini)
 	    run.conf);
 	cr_assert_neq(system(cmd), 0);
 }
+
+/* The families of tests/data/web/families_hostile.csv imported. */
+static void
+import_hostile(void)
+{
+	struct ctlrun r;
+
+	webrun_ctl(&run, &r,
+	    "--today 2026-10-01 import families " SEPAD_SRCDIR
+	    "/tests/data/web/families_hostile.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
+Test(web, dashboard_search_and_ledger, .timeout = 120, .fini = fini)
+{
+	struct webclient c;
+
+	webrun_prepare(&run, "");
+	webrun_user(&run, "bob", "viewer", "viewer password 1");
+	import_hostile();
+	webrun_start(&run);
+	webclient_init(&c);
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=script"), 401);
+	cr_assert_eq(
+	    webclient_login(&c, &run, "bob", "viewer password 1"), 200);
+
+	cr_assert_eq(
+	    webclient_get(&c, &run, "/api/dashboard"), 200, "%s", c.body);
+	cr_assert(
+	    strstr(c.body, "\"today\":\"2026-10-02\"") != NULL, "%s", c.body);
+	cr_assert(strstr(c.body, "\"step\":\"invoice\"") != NULL, "%s", c.body);
+	cr_assert(
+	    strstr(c.body, "\"bills\":\"2026-09\"") != NULL, "%s", c.body);
+
+	/* a part of the name, any case: the name comes back as data */
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=SCRIPT"), 200);
+	cr_assert(
+	    strstr(c.body, "\"payer\":\"<script>alert(1)</script>\"") != NULL,
+	    "%s", c.body);
+	cr_assert(strstr(c.body, "\"match\":\"name\"") != NULL, "%s", c.body);
+	/* the exact reference first; LIKE's wildcards are plain text */
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=f002"), 200);
+	cr_assert(strstr(c.body, "\"ref\":\"F002\"") != NULL, "%s", c.body);
+	cr_assert(strstr(c.body, "HYPERLINK") != NULL, "%s", c.body);
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=%25%25"), 200);
+	cr_assert(strstr(c.body, "\"families\":[]") != NULL, "%s", c.body);
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=x"), 400);
+	cr_assert_eq(webclient_get(&c, &run, "/api/families?q=%ff%fe"), 400);
+
+	cr_assert_eq(webclient_get(&c, &run, "/api/family?ref=F001"), 200);
+	cr_assert(
+	    strstr(c.body, "\"payer\":\"<script>alert(1)</script>\"") != NULL,
+	    "%s", c.body);
+	cr_assert(strstr(c.body, "\"invoices\":[]") != NULL, "%s", c.body);
+	cr_assert_eq(webclient_get(&c, &run, "/api/family?ref=F999"), 404);
+
+	/* the pages: French, with their scripts from the console only */
+	cr_assert_eq(webclient_get(&c, &run, "/"), 200);
+	cr_assert(strstr(c.body, "<html lang=\"fr\">") != NULL);
+	cr_assert(strstr(c.body, "Tableau de bord") != NULL);
+	cr_assert(strstr(c.headers, "text/html; charset=utf-8") != NULL);
+	cr_assert_eq(webclient_get(&c, &run, "/app.js"), 200);
+	/* values are set as text: no markup is ever built from data */
+	cr_assert(strstr(c.body, "innerHTML") == NULL);
+	cr_assert(strstr(c.body, "insertAdjacentHTML") == NULL);
+	webclient_free(&c);
+}
