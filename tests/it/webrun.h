@@ -83,27 +83,17 @@ webrun_user(const struct webrun *w, const char *name, const char *role,
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* The configuration: the test creditor, the spool under dir, the
- * console on 127.0.0.1:port, then `extra`. */
+/* The configuration: the commune of ctlrun.h, the outbox under dir
+ * (the other spool directories in dir/var, their default), the console
+ * on 127.0.0.1:port, then `extra` in its group. */
 static inline void
 webrun_conf(const struct webrun *w, const char *extra)
 {
-	FILE *fp = fopen(w->conf, "w");
+	char outbox[300], web[512];
 
-	cr_assert_not_null(fp);
-	fprintf(fp,
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: { name = \"Commune de Saint-Exemple\";"
-	    " ics = \"FR72ZZZ123456\";"
-	    " iban = \"FR7630006000011234567890189\"; bic = \"BDFEFRPPCCT\";"
-	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
-	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
-	    " country = \"FR\"; }; };\n"
-	    "directories: { inbox = \"%s/inbox\"; outbox = \"%s/outbox\";"
-	    " archive = \"%s/archive\"; rejected = \"%s/rejected\"; };\n"
-	    "web: { port = %d; %s };\n",
-	    w->conninfo, w->dir, w->dir, w->dir, w->dir, w->port, extra);
-	fclose(fp);
+	snprintf(outbox, sizeof(outbox), "%s/outbox", w->dir);
+	snprintf(web, sizeof(web), "web: { port = %d; %s };\n", w->port, extra);
+	ctlrun_commune_conf(w->conf, w->conninfo, outbox, web);
 }
 
 /* A database and a configuration, migrated; no daemon yet. */
@@ -117,7 +107,8 @@ webrun_prepare(struct webrun *w, const char *web_extra)
 	dbtest_create(w->conninfo, w->dbname, "sepad");
 	snprintf(w->dir, sizeof(w->dir), "%s/build/web-it-%ld-%s", SEPAD_SRCDIR,
 	    (long)getpid(), w->dbname);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", w->dir, w->dir);
+	snprintf(
+	    cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/var", w->dir, w->dir);
 	cr_assert_eq(system(cmd), 0);
 	snprintf(w->conf, sizeof(w->conf), "%s/sepad.conf", w->dir);
 	w->port = webrun_free_port();
