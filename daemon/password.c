@@ -14,8 +14,9 @@
 #include "password.h"
 
 /*
- * Costs: 3 passes over 64 MiB, one lane: 0.34 s a hash here (load 4.3)
- * here, and 64 MiB for each login under way (web.threads bounds them).
+ * Costs: 3 passes over 64 MiB, one lane: 0.34 s a hash on the
+ * development machine (load 4.3), and 64 MiB for each login under way
+ * (web.threads bounds them).
  */
 #define PW_T_COST 3
 #define PW_M_COST (64 * 1024)
