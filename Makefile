@@ -29,7 +29,8 @@ CC := cc
 endif
 
 PKG_CONFIG ?= pkg-config
-PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl \
+	libmicrohttpd jansson libargon2
 # Evaluated lazily, so that `make deps` can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -50,7 +51,11 @@ SRCDIR ?= $(CURDIR)
 # The release both programs print with --version (and the Debian package
 # will carry): raised by hand when a release is cut.
 VERSION := 0.4.0
-DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\"
+# The web console's pages: daemon/web/ of the source tree, or
+# $(PREFIX)/share/sepad/web once installed (web.root overrides it).
+WEBDIR ?= $(SRCDIR)/daemon/web
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\" \
+	-DSEPAD_WEBDIR=\"$(WEBDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -189,6 +194,7 @@ check-run: tests
 	@mkdir -p build && rm -f $(TALLY)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory ui-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
@@ -204,6 +210,15 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 
 db-tests: pg-tests
 it-tests: pg-tests
+
+# The web console in a real browser (tests/ui/e2e.py): chromium headless
+# over the DevTools protocol, a month of a small commune, screenshots in
+# build/ui/. Skipped, with a message, where chromium is not installed.
+.PHONY: ui-tests
+ui-tests: all
+	@if command -v chromium >/dev/null 2>&1; then \
+		sh tests/with-pg.sh python3 tests/ui/e2e.py; \
+	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -283,8 +298,25 @@ demo-run: all
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
 	@echo "demo: command line    $(SEPACTL) --help"
+	@$(MAKE) --no-print-directory demo-web
+
+# sepad itself, in the background on the demo's last business day (its
+# cycle finds every step done), serving the web console; var/sepad.log,
+# var/sepad.pid; `make db-stop` stops it too.
+.PHONY: demo-web
+demo-web:
+	@if [ -f var/sepad.pid ] && kill -0 $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "demo: sepad already running (pid $$(cat var/sepad.pid))"; \
+	else SEPAD_TODAY=2026-10-21 nohup $(BUILD)/sepad -c conf/sepad.conf \
+	    >var/sepad.log 2>&1 & echo $$! >var/sepad.pid; sleep 2; fi
+	@if grep -q "web console on" var/sepad.log; then \
+		echo "demo: web console     $$(sed -n 's/.*web console on //p' var/sepad.log | tail -n 1)"; \
+		echo "demo: demo account    user demo, password demo-regie-2026 (finance)"; \
+	else echo "demo: the web console did not start: see var/sepad.log"; fi
 
 db-stop:
+	@if [ -f var/sepad.pid ] && kill $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "stopped sepad (pid $$(cat var/sepad.pid))"; fi; rm -f var/sepad.pid
 	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
 	else sh tools/pgcluster.sh stop var/pg; fi
 
@@ -440,10 +472,12 @@ SYSTEMDDIR ?= $(PREFIX)/lib/systemd
 .PHONY: install
 install:
 	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
+	    WEBDIR=$(SHAREDIR)/web \
 	    build/install/sepad build/install/sepactl build/install/confman
 	@$(MAKE) --no-print-directory man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
+	    $(DESTDIR)$(SHAREDIR)/web \
 	    $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/catalog \
@@ -453,6 +487,8 @@ install:
 	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
+	install -m 0644 daemon/web/*.html daemon/web/*.css daemon/web/*.js \
+	    $(DESTDIR)$(SHAREDIR)/web/
 	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
 	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/

@@ -181,28 +181,46 @@ cycle_first_open(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 }
 
 int
+ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
+    void (*fn)(void *arg, const struct cycle_next *next), void *arg,
+    sepa_error *err)
+{
+	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
+		const struct cycle_step *s = &cycle_table[i];
+		struct cycle_next n = {
+		    s->name, s->what, {0, 0}, {0, 0}, {0, 0, 0}, false};
+
+		if (cycle_first_open(ctl, creditor, s, &n.month, err) != 0)
+			return SEPA_EIO;
+		n.on = sepa_month_day(n.month, s->day(&ctl->cfg));
+		if (s->run == cycle_invoice)
+			n.bills = sepa_month_billed_by(n.month);
+		n.due = sepa_date_cmp(n.on, ctl->today) <= 0;
+		fn(arg, &n);
+	}
+	return 0;
+}
+
+static void
+cycle_next_line(void *arg, const struct cycle_next *n)
+{
+	char mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
+	FILE *out = arg;
+
+	fprintf(out, "next: %s of %s", n->step, sepa_month_iso(mon, n->month));
+	if (n->bills.year != 0)
+		fprintf(out, " (bills %s)", sepa_month_iso(mon, n->bills));
+	fprintf(out, " on %s%s\n", sepa_date_iso(day, n->on),
+	    n->due ? " (due now)" : "");
+}
+
+int
 ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 
-	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
-		const struct cycle_step *s = &cycle_table[i];
-		char mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
-		sepa_month first;
-		sepa_date when;
-
-		if (cycle_first_open(ctl, creditor, s, &first, &err) != 0)
-			return ctl_fail(
-			    CTL_INTERNAL, &err, "could not read the cycle");
-		when = sepa_month_day(first, s->day(&ctl->cfg));
-		fprintf(
-		    out, "next: %s of %s", s->name, sepa_month_iso(mon, first));
-		if (s->run == cycle_invoice)
-			fprintf(out, " (bills %s)",
-			    sepa_month_iso(mon, sepa_month_billed_by(first)));
-		fprintf(out, " on %s%s\n", sepa_date_iso(day, when),
-		    sepa_date_cmp(when, ctl->today) <= 0 ? " (due now)" : "");
-	}
+	if (ctl_cycle_plan(ctl, creditor, cycle_next_line, out, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err, "could not read the cycle");
 	return CTL_OK;
 }
 

@@ -266,6 +266,26 @@ static const struct ctl_command ctl_command_table[] = {
         "to NEW). Refused: NEW not a valid ICS, the creditor's own already,\n"
         "another creditor's, or DATE before a change already recorded.\n",
         cmd_creditor},
+    {"user",
+        "add NAME --role finance|viewer | list | disable NAME | passwd NAME",
+        "the people allowed into the web console",
+        "  user add NAME --role finance|viewer\n"
+        "  user list\n"
+        "  user disable NAME\n"
+        "  user passwd NAME\n\n"
+        "add: a console account (NAME: a lower-case letter, then up to 31\n"
+        "lower-case letters, digits, '.', '_' or '-'). viewer reads; finance\n"
+        "also acts (bills, collects, acknowledges, applies...). The password\n"
+        "(at least 10 characters) is typed twice on the terminal, or read from\n"
+        "the first line of standard input; never from the command line. It is\n"
+        "stored as an argon2id hash.\n"
+        "list: each user, role, enabled or disabled, locked until when, last\n"
+        "login, open sessions.\n"
+        "disable: the user can no longer log in; their sessions end. Users are\n"
+        "never deleted: the events name them.\n"
+        "passwd: a new password (read as for add); the user's sessions end and\n"
+        "a lock-out is lifted.\n",
+        cmd_user},
     {"db", "start|stop", "start or stop the private PostgreSQL cluster",
         "The private cluster (database.data_dir) starts on demand and keeps\n"
         "running so that commands are fast; `db stop` stops it, `db start`\n"

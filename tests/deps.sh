@@ -1,7 +1,10 @@
 #!/bin/sh
 # deps.sh - install the Debian packages sepad needs to build and test
 # (the PDF documents: cairo, pango and the DejaVu fonts; e-mail: libcurl;
-# their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd).
+# their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd;
+# the web console: libmicrohttpd, jansson, libargon2, and pg_trgm from
+# postgresql-contrib for its search; its browser tests: chromium, driven
+# from python3 over the DevTools protocol).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)
@@ -12,7 +15,9 @@ PKGS="build-essential pkg-config libxml2-dev libxml2-utils libssl-dev
 libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
 postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
-qpdf poppler-utils python3-aiosmtpd"
+qpdf poppler-utils python3-aiosmtpd
+libmicrohttpd-dev libjansson-dev libargon2-dev postgresql-contrib
+chromium python3"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"
