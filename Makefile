@@ -9,6 +9,8 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
 #                   check runs each for FUZZ_CHECK_SECONDS (fuzz-check)
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
+#   make pot        the message template po/sepad.pot (xgettext); make
+#                   po-update merges it into po/fr.po; check runs po-check
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -50,7 +52,12 @@ SRCDIR ?= $(CURDIR)
 # The release both programs print with --version (and the Debian package
 # will carry): raised by hand when a release is cut.
 VERSION := 0.4.0
-DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\"
+# Where the programs find their message catalogues: build/locale for the
+# build tree (tests and demo run the programs from build/),
+# $(PREFIX)/share/locale for `make install`.
+LOCALEDIR ?= $(CURDIR)/build/locale
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\" \
+	-DSEPAD_LOCALEDIR=\"$(LOCALEDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -106,7 +113,56 @@ $(shell mkdir -p $(BUILD) && \
 
 # ------------------------------------------------------------------- rules
 .PHONY: all
-all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man
+all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man mo
+
+# ------------------------------------------------------------ translations
+# Messages go through GNU gettext, text domain sepad (daemon/i18n.h,
+# docs/development.md). po/fr.po is kept in git; msgfmt --check fails the
+# build on a bad catalogue; po-check (in check) fails when a message of
+# the sources has no French translation, or a fuzzy one.
+LANGS := fr
+MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
+XGETTEXT_KEYWORDS := _ N_ ngettext:1,2 L_ log_warnx log_warn log_info \
+	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
+	sepa_error_prefix:2 notify_journal:4 notify_status:1
+XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
+	log_info:1:c-format fatal:1:c-format fatalx:1:c-format \
+	ctl_fail:3:c-format sepa_error_set:3:c-format \
+	sepa_error_setw:5:c-format sepa_error_prefix:2:c-format \
+	notify_journal:4:c-format notify_status:1:c-format
+XGETTEXT = xgettext --language=C --from-code=UTF-8 \
+	--add-comments=Translators: --sort-by-file --package-name=sepad \
+	--package-version=$(VERSION) --msgid-bugs-address="the sepad maintainers" \
+	$(XGETTEXT_KEYWORDS:%=--keyword=%) $(XGETTEXT_FLAGS:%=--flag=%)
+I18N_SRCS = $(sort $(wildcard daemon/*.c lib/*.c))
+.PHONY: mo pot po-update po-check
+mo: $(MOS)
+
+build/locale/%/LC_MESSAGES/sepad.mo: po/%.po
+	@mkdir -p $(@D)
+	$(E) "  MSGFMT  $<"
+	$(Q)msgfmt --check -o $@ $<
+
+pot:
+	$(XGETTEXT) -o po/sepad.pot $(I18N_SRCS)
+
+po-update: pot
+	@for l in $(LANGS); do msgmerge --quiet --update --backup=none \
+	    po/$$l.po po/sepad.pot || exit 1; done
+
+po-check:
+	@mkdir -p build/po
+	@$(XGETTEXT) -o build/po/sepad.pot $(I18N_SRCS)
+	@for l in $(LANGS); do \
+		msgmerge --quiet -o build/po/$$l.po po/$$l.po \
+		    build/po/sepad.pot || exit 1; \
+		st=$$(msgfmt --check --statistics -o /dev/null \
+		    build/po/$$l.po 2>&1) || { echo "$$st"; exit 1; }; \
+		echo "po-check: $$l: $$st"; \
+		case "$$st" in *fuzzy*|*untranslated*) \
+			echo "po-check: po/$$l.po is not complete:" \
+			    "make po-update, then translate"; exit 1;; esac; \
+	done
 
 # Manual pages; sepad.conf(5) lists the keys of the configuration table.
 MANPAGES := $(BUILD)/man/sepad.8 $(BUILD)/man/sepactl.1 $(BUILD)/man/sepad.conf.5
@@ -192,6 +248,7 @@ check-run: tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
+	@$(MAKE) --no-print-directory po-check
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory fuzz-check
 	@sh tests/run.sh --total $(TALLY)
 
@@ -233,6 +290,8 @@ valgrind: $(UNIT_TESTS)
 # fictional commune) when missing, never overwritten. Later steps of the
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
+# The demo speaks French, as sepad.service does.
+DEMO_ENV := env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8
 # The business date the demo's cycle runs on (the export day of October).
 .PHONY: demo demo-run db-stop
 demo: deps
@@ -242,8 +301,8 @@ demo-run: all
 	@test -f conf/sepad.conf || { cp conf/sepad.conf.example \
 	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
 	@mkdir -p var/inbox var/outbox var/archive var/rejected
-	@$(SEPACTL) init
-	@sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@$(DEMO_ENV) $(SEPACTL) init
+	@$(DEMO_ENV) sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: files written in var/outbox:"
 	@cd var/outbox && find . -type f ! -path './notices/*/*' \
@@ -258,7 +317,7 @@ demo-run: all
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
-	@echo "demo: command line    $(SEPACTL) --help"
+	@echo "demo: command line    LANG=fr_FR.UTF-8 $(SEPACTL) --help"
 
 db-stop:
 	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
@@ -412,10 +471,12 @@ SBINDIR ?= $(PREFIX)/sbin
 SHAREDIR ?= $(PREFIX)/share/sepad
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd
+LOCALEDIR_INSTALLED ?= $(PREFIX)/share/locale
 .PHONY: install
 install:
 	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
-	    build/install/sepad build/install/sepactl build/install/confman
+	    LOCALEDIR=$(LOCALEDIR_INSTALLED) build/install/sepad \
+	    build/install/sepactl build/install/confman mo
 	@$(MAKE) --no-print-directory man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
@@ -438,6 +499,11 @@ install:
 	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(SYSTEMDDIR)/catalog/
 	install -m 0644 systemd/sepad.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sepad.conf
 	install -m 0644 systemd/sepad.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sepad.conf
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES && \
+		install -m 0644 build/locale/$$l/LC_MESSAGES/sepad.mo \
+		    $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 # ------------------------------------------------------------------- clean
 .PHONY: clean
