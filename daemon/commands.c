@@ -83,7 +83,10 @@ static const struct ctl_command ctl_command_table[] = {
         N_("record a payment made by other means"),
         N_("payment record INVOICE --amount EUR --date DATE [--method M]\n"
         "[--reference TEXT] records a payment by cheque, cash, transfer, card\n"
-        "or other (the default). A payment that settles the invoice moves it\n"
+        "or other (the default; also in French: cheque, especes, virement,\n"
+        "carte, autre, accents allowed). EUR is written 54.70, 54,70,\n"
+        "1 234,56 or 54,70 EUR (or the euro sign); DATE YYYY-MM-DD or\n"
+        "DD/MM/YYYY, as every date a command takes. A payment that settles the invoice moves it\n"
         "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
         "not above 0 or above what is due, a date after the business date.\n"),
         cmd_payment},

@@ -274,9 +274,47 @@ range:
 	    err, SEPA_ERANGE, "%s out of range for a 64-bit integer", noun);
 }
 
+/* The length of s without a trailing currency: "€" or "EUR", and the
+ * spaces (also no-break) before it. */
+static size_t
+money_strip_currency(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && money_is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n >= 3 && memcmp(s + n - 3, "\xe2\x82\xac", 3) == 0)
+		n -= 3;
+	else if (n >= 3 && memcmp(s + n - 3, "EUR", 3) == 0)
+		n -= 3;
+	else
+		return strlen(s);
+	for (;;) {
+		if (n > 0 && money_is_space((unsigned char)s[n - 1]))
+			n--;
+		else if (n >= 2 && memcmp(s + n - 2, "\xc2\xa0", 2) == 0)
+			n -= 2;
+		else if (n >= 3 && memcmp(s + n - 3, "\xe2\x80\xaf", 3) == 0)
+			n -= 3;
+		else
+			return n;
+	}
+}
+
 int
 sepa_money_parse(int64_t *cents, const char *s, sepa_error *err)
 {
+	char buf[128];
+	size_t n;
+
+	/* "54,70 €", "1 234,56 EUR": the operator's writing, currency
+	 * included (a longer text is not an amount: scanned as it is). */
+	if (s != NULL && (n = money_strip_currency(s)) != strlen(s) &&
+	    n < sizeof(buf)) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return money_scan(cents, buf, 2, "amount", err);
+	}
 	return money_scan(cents, s, 2, "amount", err);
 }
 
