@@ -44,10 +44,10 @@ collect_print_file(void *arg, const struct collect_file *f)
 	(void)arg;
 	if (f->outcome == COLLECT_FILE_TAKEN)
 		printf(_("%s %s (taken from the outbox before its release was "
-		         "recorded): %" PRId64 " transactions, %" PRId64
-		         ".%02" PRId64 " EUR, sha256 %s\n"),
+		         "recorded): %" PRId64 " transactions, %s EUR, sha256 "
+		         "%s\n"),
 		    _(verb[f->outcome]), f->file_name, f->nb_of_txs,
-		    f->ctrl_sum / 100, f->ctrl_sum % 100, f->sha256);
+		    i18n_money(amount, f->ctrl_sum), f->sha256);
 	else
 		printf(_("%s %s: %" PRId64 " transactions, %s EUR, sha256 %s\n"),
 		    _(verb[f->outcome]), f->path, f->nb_of_txs,
@@ -59,7 +59,8 @@ static void
 collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
 {
 	(void)arg;
-	fprintf(stderr, _("\rwriting %s: %" PRId64 " of %" PRId64 " transactions"),
+	fputc('\r', stderr);
+	fprintf(stderr, _("writing %s: %" PRId64 " of %" PRId64 " transactions"),
 	    file, done, total);
 	if (done >= total)
 		fputc('\n', stderr);

@@ -4,15 +4,13 @@
  * are translated as they are set (SEPA_TEXT_DOMAIN, error.h).
  */
 #include <errno.h>
-#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sepa/error.h"
 #include "sepa/iban.h"
-
-#define L_(s) dgettext(SEPA_TEXT_DOMAIN, s)
+#include "internal.h"
 
 void
 sepa_error_clear(sepa_error *err)

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "sepa/money.h"
+#include "internal.h"
 
 static int money_utf8(
     const unsigned char *p, const unsigned char *end, unsigned long *cp);
@@ -117,8 +118,12 @@ money_group_end(int groups, int group, long last_digit_pos, sepa_error *err)
 {
 	if (groups > 0 && group != 3)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "digit group ending at position %ld has %d digit%s, 3 expected",
-		    last_digit_pos, group, group == 1 ? "" : "s");
+		    LN_("digit group ending at position %ld has %d digit, 3 "
+		        "expected",
+		        "digit group ending at position %ld has %d digits, 3 "
+		        "expected",
+		        (unsigned long)group),
+		    last_digit_pos, group);
 	return 0;
 }
 
@@ -255,8 +260,9 @@ money_scan(
 		return rc;
 	if (frac > scale)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "%d decimal%s, at most %d allowed", frac,
-		    frac == 1 ? "" : "s", scale);
+		    LN_("%d decimal, at most %d allowed",
+		        "%d decimals, at most %d allowed", (unsigned long)frac),
+		    frac, scale);
 	if (__builtin_mul_overflow(mag, money_pow10[scale - frac], &mag))
 		goto range;
 	limit = (uint64_t)INT64_MAX + (neg ? 1 : 0);
