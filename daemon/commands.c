@@ -86,9 +86,10 @@ static const struct ctl_command ctl_command_table[] = {
         "or other (the default; also in French: cheque, especes, virement,\n"
         "carte, autre, accents allowed). EUR is written 54.70, 54,70,\n"
         "1 234,56 or 54,70 EUR (or the euro sign); DATE YYYY-MM-DD or\n"
-        "DD/MM/YYYY, as every date a command takes. A payment that settles the invoice moves it\n"
-        "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
-        "not above 0 or above what is due, a date after the business date.\n"),
+        "DD/MM/YYYY, as every date a command takes. A payment that settles\n"
+        "the invoice moves it to paid, which stops the reminders. Refused:\n"
+        "unknown invoice, amount not above 0 or above what is due, a date\n"
+        "after the business date.\n"),
         cmd_payment},
     {"invoice", "run --month YYYY-MM [--dry-run] | show NUMBER",
         N_("bill that month's consumption, or show one invoice"),
