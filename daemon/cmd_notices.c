@@ -262,11 +262,17 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	store_mail_end(c.db, cred);
 	/* the interrupted ones of this month are counted as they are met */
 	log_debug("%" PRId64 " interrupted e-mails flagged", stale);
-	printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
-	       " sent before, %" PRId64 " without an address, %" PRId64
-	       " refused by the relay, %" PRId64 " interrupted%s\n"),
-	    m, c.sent, c.already, c.noaddr, c.failed, c.unknown,
-	    c.failed + c.unknown > 0 ? " (see sepactl attention list)" : "");
+	if (c.failed + c.unknown > 0)
+		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
+		         " sent before, %" PRId64 " without an address, %" PRId64
+		         " refused by the relay, %" PRId64
+		         " interrupted (see sepactl attention list)\n"),
+		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
+	else
+		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
+		         " sent before, %" PRId64 " without an address, %" PRId64
+		         " refused by the relay, %" PRId64 " interrupted\n"),
+		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
 	if (rc != 0)
 		status = CTL_INTERNAL;
 cleanup:
