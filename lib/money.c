@@ -319,9 +319,9 @@ sepa_money_parse(int64_t *cents, const char *s, sepa_error *err)
 	    n < sizeof(buf)) {
 		memcpy(buf, s, n);
 		buf[n] = '\0';
-		return money_scan(cents, buf, 2, "amount", err);
+		return money_scan(cents, buf, 2, L_("amount"), err);
 	}
-	return money_scan(cents, s, 2, "amount", err);
+	return money_scan(cents, s, 2, L_("amount"), err);
 }
 
 int
@@ -330,7 +330,7 @@ sepa_decimal_parse(int64_t *out, const char *s, int scale, sepa_error *err)
 	if (scale < 0 || scale > 6)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "scale %d out of range 0..6", scale);
-	return money_scan(out, s, scale, "number", err);
+	return money_scan(out, s, scale, L_("number"), err);
 }
 
 /*
@@ -349,7 +349,7 @@ sepa_quantity_parse(int64_t *milli, const char *s, sepa_error *err)
 	long pos;
 
 	if (s == NULL || strchr(s, ':') == NULL)
-		return money_scan(milli, s, 3, "quantity", err);
+		return money_scan(milli, s, 3, L_("quantity"), err);
 	colon = strchr(s, ':');
 	p = s;
 	end = s + strlen(s);
