@@ -125,7 +125,7 @@ csv_vseterr(sepa_csv *r, sepa_error *err, int code, long line, long col,
 
 	if (err == NULL)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	errno = saved;
 	sepa_error_setw(err, code, r->name, line, "%s", msg);
 	err->column = col;

@@ -14,6 +14,8 @@
  * message formats of sepa_error_set are translated there already. */
 #define L_(s) dgettext(SEPA_TEXT_DOMAIN, s)
 #define LN_(s, p, n) dngettext(SEPA_TEXT_DOMAIN, s, p, n)
+/* A message in a table, translated with L_ where it is used. */
+#define LM_(s) (s)
 
 /*
  * 1 when c is in the SEPA Latin character set:
