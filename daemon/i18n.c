@@ -40,3 +40,18 @@ i18n_money(char *buf, int64_t cents)
 	return i18n_french() ? sepa_money_fr(buf, cents)
 	                     : sepa_money_xml(buf, cents);
 }
+
+/* invoices.state (schemas/sql/001_core.sql), for the operator. */
+static const char *const i18n_states[] = {N_("issued"), N_("collecting"),
+    N_("paid"), N_("unpaid"), N_("reminded"), N_("recovery"),
+    N_("cancelled")};
+
+const char *
+i18n_invoice_state(const char *state)
+{
+	for (size_t i = 0; i < sizeof(i18n_states) / sizeof(i18n_states[0]);
+	     i++)
+		if (strcmp(state, i18n_states[i]) == 0)
+			return _(i18n_states[i]);
+	return state;
+}

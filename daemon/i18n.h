@@ -42,4 +42,8 @@ int i18n_french(void);
  */
 char *i18n_money(char *buf, int64_t cents);
 
+/* An invoice's state (invoices.state) as the operator reads it: the code
+ * itself in English, "payée" for paid in French. */
+const char *i18n_invoice_state(const char *state);
+
 #endif /* SEPAD_I18N_H */
