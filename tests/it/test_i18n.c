@@ -13,10 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../db/invoice_seed.h"
 #include "ctlrun.h"
-#include "sepa/error.h"
-#include "db.h"
+#include "invoice_env.h"
 
 #define FR "fr_FR.UTF-8"
 #define EN "C.UTF-8"
@@ -102,46 +100,6 @@ Test(i18n, errors_in_both_languages)
 	    "in April 2026\n");
 }
 
-struct env {
-	char name[64];
-	char conf[64];
-	char outbox[64];
-	struct db *db;
-};
-
-static void
-env_open(struct env *e, const char *name)
-{
-	char conninfo[DBTEST_CONNINFO_MAX];
-	sepa_error err = SEPA_ERROR_INIT;
-	int fd;
-
-	snprintf(e->name, sizeof(e->name), "%s", name);
-	dbtest_create(conninfo, e->name, "sepad");
-	cr_assert_eq(db_connect(&e->db, conninfo, &err), 0, "%s", err.msg);
-	seed_commune(e->db);
-	seed_september(e->db);
-	snprintf(e->outbox, sizeof(e->outbox), "/tmp/i18n-outbox-XXXXXX");
-	cr_assert_not_null(mkdtemp(e->outbox));
-	snprintf(e->conf, sizeof(e->conf), "/tmp/i18n-conf-XXXXXX");
-	fd = mkstemp(e->conf);
-	cr_assert_geq(fd, 0);
-	close(fd);
-	ctlrun_commune_conf(e->conf, conninfo, e->outbox, "");
-}
-
-static void
-env_close(struct env *e)
-{
-	char cmd[256];
-
-	db_close(e->db);
-	dbtest_drop(e->name);
-	unlink(e->conf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->outbox);
-	cr_assert_eq(system(cmd), 0);
-}
-
 static void
 run(struct ctlrun *r, const struct env *e, const char *lang, const char *args)
 {
@@ -157,7 +115,7 @@ Test(i18n, status_and_french_input)
 	struct ctlrun r;
 
 	require_fr();
-	env_open(&e, "i18n_status");
+	env_open(&e);
 	run(&r, &e, FR, "--today 20/10/2026 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "date de gestion : 2026-10-20\n") != NULL, "%s",
@@ -246,8 +204,8 @@ Test(i18n, machine_output_is_the_same_in_french, .timeout = 120)
 	char *a, *b;
 
 	require_fr();
-	env_open(&fr, "i18n_fr");
-	env_open(&en, "i18n_en");
+	env_open(&fr);
+	env_open(&en);
 	run(&r, &fr, FR, "--today 01/10/2026 invoice run --month 2026-09");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	run(&r, &en, EN, "--today 2026-10-01 invoice run --month 2026-09");
