@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../db/invoice_seed.h"
+#include "ctlrun.h"
 #include "sepa/error.h"
 #include "db.h"
 
@@ -27,8 +28,6 @@ env_open(struct env *e)
 {
 	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
 	sepa_error err = SEPA_ERROR_INIT;
-	FILE *fp;
-	int fd;
 
 	dbtest_create(conninfo, e->name, "sepad");
 	cr_assert_eq(db_connect(&e->db, conninfo, &err), 0, "%s", err.msg);
@@ -48,12 +47,7 @@ env_open(struct env *e)
 	    "};\n"
 	    "directories: { outbox = \"%s\"; };\n",
 	    conninfo, e->outbox);
-	snprintf(e->conf, sizeof(e->conf), "/tmp/invcli-conf-XXXXXX");
-	fd = mkstemp(e->conf);
-	cr_assert_geq(fd, 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
+	ctlrun_conf(e->conf, sizeof(e->conf), text);
 }
 
 static inline void
