@@ -23,6 +23,7 @@
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 
 enum cfg_type {
@@ -277,7 +278,7 @@ cfg_err(struct config_errors *errs, const char *file, long line,
 	e->line = line;
 	snprintf(e->where, sizeof(e->where), "%s", file != NULL ? file : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), _(fmt), ap);
 	va_end(ap);
 }
 
