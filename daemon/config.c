@@ -4,6 +4,7 @@
  * and the documentation check of conf/sepad.conf.example.
  */
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 
 enum cfg_type {
@@ -228,6 +230,33 @@ static const struct cfg_key cfg_table[] = {
     S("pes.recovery_nature", CFG_STR, pes_recovery_nature, "", true,
         "budget account (Nature) of the recovery titres; empty: the "
         "nature of the invoice's main service in pes.products"),
+    I("web.enabled", CFG_BOOL, web_enabled, 1, 0, 1, false,
+        "serve the web console (French pages and their JSON API)"),
+    S("web.address", CFG_STR, web_address, "127.0.0.1", false,
+        "IPv4 or IPv6 address the console listens on; other than loopback "
+        "only with web.behind_proxy"),
+    I("web.port", CFG_INT, web_port, 8750, 1, 65535, false,
+        "TCP port of the console"),
+    S("web.socket", CFG_PATH, web_socket, "", false,
+        "unix socket the console listens on instead of address and port "
+        "(empty: none)"),
+    I("web.behind_proxy", CFG_BOOL, web_behind_proxy, 0, 0, 1, false,
+        "a reverse proxy in front of the console does TLS: the cookie is "
+        "Secure, and a non-loopback address is allowed"),
+    S("web.root", CFG_PATH, web_root, "", false,
+        "directory of the console's pages (empty: those installed with "
+        "sepad)"),
+    I("web.threads", CFG_INT, web_threads, 4, 1, 64, false,
+        "requests served at once, each with a database connection of its "
+        "own"),
+    I("web.session_idle_minutes", CFG_INT, web_session_idle_minutes, 30, 1,
+        1440, false, "a console session unused this long ends"),
+    I("web.max_failed_logins", CFG_INT, web_max_failed_logins, 5, 2, 100, false,
+        "wrong passwords in a row that lock a console account"),
+    I("web.lockout_minutes", CFG_INT, web_lockout_minutes, 15, 1, 1440, false,
+        "how long a locked console account stays locked"),
+    I("web.max_body_kb", CFG_INT, web_max_body_kb, 64, 1, 1024, false,
+        "largest request body the console's API accepts, in KiB"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -252,7 +281,7 @@ cfg_err(struct config_errors *errs, const char *file, long line,
 	e->line = line;
 	snprintf(e->where, sizeof(e->where), "%s", file != NULL ? file : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), _(fmt), ap);
 	va_end(ap);
 }
 
@@ -944,6 +973,43 @@ cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
 		    "key \"pes.recovery_nature\": %s", e.msg);
 }
 
+int
+config_is_loopback(const char *address)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, address, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, address, a) == 1)
+		return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+	return 0;
+}
+
+/* The console's address: an address, and loopback unless behind a proxy
+ * (the console speaks plain HTTP: TLS is the proxy's). */
+static void
+cfg_check_web(const struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	unsigned char a[16];
+	const char *v = cfg->web_address;
+
+	if (!cfg->web_enabled || cfg->web_socket[0] != '\0')
+		return;
+	if (inet_pton(AF_INET, v, a) != 1 && inet_pton(AF_INET6, v, a) != 1)
+		cfg_err(errs, file, cfg_line(cf, "web.address"),
+		    "key \"web.address\": \"%s\" is not an IPv4 or IPv6 "
+		    "address",
+		    v);
+	else if (!config_is_loopback(v) && !cfg->web_behind_proxy)
+		cfg_err(errs, file, cfg_line(cf, "web.address"),
+		    "key \"web.address\": %s is not a loopback address: the "
+		    "console speaks plain HTTP, so it listens elsewhere only "
+		    "behind a reverse proxy that does TLS (set "
+		    "web.behind_proxy = true)",
+		    v);
+}
+
 /* Checks that involve several keys, or the identifier validators. */
 static void
 cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
@@ -953,6 +1019,7 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 
 	cfg_check_creditor(cfg, cf, file, errs);
 	cfg_check_pes(cfg, cf, file, errs);
+	cfg_check_web(cfg, cf, file, errs);
 	/* A code cannot be the creditor's fault and a dead account at once. */
 	for (size_t i = 0; i < cfg->creditor_side_codes.count; i++) {
 		const char *c = cfg->creditor_side_codes.items[i];

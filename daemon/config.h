@@ -129,6 +129,18 @@ struct sepad_config {
 	char *pes_civility; /* Civilite of every debtor */
 	char *pes_recovery_nature; /* Nature of the recovery titres, or "" */
 	struct config_pes_products pes_products;
+	/* web.*: the console sepad serves (daemon/web.c) */
+	bool web_enabled;
+	char *web_address; /* an IPv4 or IPv6 address */
+	int web_port;
+	char *web_socket; /* a unix socket instead of the address ("": none) */
+	bool web_behind_proxy; /* TLS is the reverse proxy's: Secure cookie */
+	char *web_root; /* the pages ("": the ones installed with sepad) */
+	int web_threads;
+	int web_session_idle_minutes;
+	int web_max_failed_logins;
+	int web_lockout_minutes;
+	int web_max_body_kb;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */
@@ -176,6 +188,9 @@ int config_rules(
  */
 const struct config_pes_product *config_pes_product(
     const struct sepad_config *cfg, const char *code);
+/* Whether address is a loopback address (127.0.0.0/8, ::1), 0 when not
+ * or when it is no address at all. */
+int config_is_loopback(const char *address);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
 

@@ -152,6 +152,26 @@ int store_ledger_invoice(struct db *db, int64_t creditor_id, const char *number,
 int store_ledger_families(struct db *db, int64_t creditor_id, bool unpaid_only,
     ledger_row_fn fn, void *arg, sepa_error *err);
 
+/* The columns of a family found by a search. */
+enum {
+	LQ_REF,
+	LQ_PAYER,
+	LQ_TOWN,
+	LQ_RUM, /* its latest mandate's, "" when none */
+	LQ_MANDATE, /* that mandate's state, "" when none */
+	LQ_MATCH, /* what matched: ref, name, rum, invoice */
+	LQ_NCOLS
+};
+
+/*
+ * The families whose reference or payer's name contains `q` (any case),
+ * or whose mandate's RUM or invoice number is `q`: exact matches first,
+ * then by likeness of the name; at most `limit`. q holds 2 to 64
+ * characters (SEPA_EINVAL otherwise).
+ */
+int store_ledger_search(struct db *db, int64_t creditor_id, const char *q,
+    int limit, ledger_row_fn fn, void *arg, sepa_error *err);
+
 /* The balance of each billed month up to `upto`, in month order. */
 int store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err);

@@ -108,3 +108,12 @@ step "the CAF declaration of 2026 (hours of the leisure centre, so far)"
     --html var/outbox/caf-2026.html
 "$sepactl" --today 2026-10-06 report caf --year 2026 --csv \
     >var/outbox/caf-2026.csv
+
+# The web console's demo account (a finance user): its password printed
+# once by make demo. A demo password, for a demo database only.
+step "the web console's demo account"
+if "$sepactl" user list | grep -q '^demo '; then
+	echo "(created on an earlier run)"
+else
+	echo "demo-regie-2026" | "$sepactl" user add demo --role finance
+fi
