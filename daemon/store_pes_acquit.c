@@ -10,6 +10,7 @@
  * collected again, never counted as rejects), the invoices of its
  * recovery titres go back to be sent again, and a person is told.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -212,7 +213,8 @@ acq_digest(struct acq *a, sepa_error *err)
 	int fd = open(a->path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
-		return sepa_error_set(err, SEPA_EIO, "cannot open %s", a->path);
+		return sepa_error_set(err, SEPA_EIO, "cannot open %s: %s",
+		    a->path, strerror(errno));
 	rc = sepa_sha256_fd(fd, a->path, a->sha, &a->size, err);
 	close(fd);
 	if (rc != 0)
