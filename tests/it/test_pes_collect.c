@@ -777,11 +777,23 @@ write_acquit(const char *path, const char *nom_fic, const char *elements)
 
 #define FLOW1 "PESORMC_21990001300017_2026_1.xml"
 
-/* The acquit's path in the world's outbox directory's parent. */
+/* The acquit's path beside the world's outbox. */
 static void
 acquit_path(const struct world *w, const char *tag, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s-acquit-%s.xml", w->outbox, tag);
+}
+
+/* sepactl import returns of the file at `path` on day `today`. */
+static void
+import_file(
+    struct world *w, struct ctlrun *r, const char *today, const char *path)
+{
+	char args[512];
+
+	snprintf(
+	    args, sizeof(args), "--today %s import returns %s", today, path);
+	run(r, w, NULL, args);
 }
 
 /*
@@ -792,7 +804,7 @@ Test(pes_collect, acquit_accepted)
 {
 	struct world w;
 	struct ctlrun r;
-	char acq[256], args[512];
+	char acq[256];
 
 	world_open(&w, 3);
 	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
@@ -803,9 +815,7 @@ Test(pes_collect, acquit_accepted)
 	    "%s", r.out);
 	acquit_path(&w, "ok", acq, sizeof(acq));
 	write_acquit(acq, FLOW1, ACQ_OK("1"));
-	snprintf(
-	    args, sizeof(args), "--today 2026-10-08 import returns %s", acq);
-	run(&r, &w, NULL, args);
+	import_file(&w, &r, "2026-10-08", acq);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "PES acquit of " FLOW1) != NULL, "%s", r.out);
 	cr_assert(
@@ -823,7 +833,7 @@ Test(pes_collect, acquit_accepted)
 	cr_assert(
 	    strstr(r.out, "PES flows waiting for their acquit: 0") != NULL,
 	    "%s", r.out);
-	run(&r, &w, NULL, args);
+	import_file(&w, &r, "2026-10-08", acq);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "already imported") != NULL, "%s", r.out);
 	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM pes_acquits"), 1);
@@ -841,7 +851,7 @@ Test(pes_collect, acquit_rejected_bordereau)
 {
 	struct world w;
 	struct ctlrun r;
-	char acq[256], args[512];
+	char acq[256];
 
 	world_open(&w, 4);
 	sql(&w,
@@ -851,9 +861,7 @@ Test(pes_collect, acquit_rejected_bordereau)
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	acquit_path(&w, "ko", acq, sizeof(acq));
 	write_acquit(acq, FLOW1, ACQ_KO("1"));
-	snprintf(
-	    args, sizeof(args), "--today 2026-10-08 import returns %s", acq);
-	run(&r, &w, NULL, args);
+	import_file(&w, &r, "2026-10-08", acq);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out,
 	              "0 bordereau(x) taken in charge, 1 rejected; "
@@ -903,7 +911,7 @@ Test(pes_collect, acquit_rejects_a_recovery_flow)
 {
 	struct world w;
 	struct ctlrun r;
-	char acq[256], args[512];
+	char acq[256];
 
 	world_open(&w, 2);
 	ctlrun_commune_conf(w.conf, w.conninfo, w.outbox, PES_RECOVERY_CONF);
@@ -912,9 +920,7 @@ Test(pes_collect, acquit_rejects_a_recovery_flow)
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	acquit_path(&w, "rec", acq, sizeof(acq));
 	write_acquit(acq, RECOVERY_FLOW, ACQ_KO("1"));
-	snprintf(
-	    args, sizeof(args), "--today 2026-10-22 import returns %s", acq);
-	run(&r, &w, NULL, args);
+	import_file(&w, &r, "2026-10-22", acq);
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "2 invoices due for recovery again") != NULL,
 	    "%s", r.out);
@@ -955,7 +961,7 @@ Test(pes_collect, acquit_refused)
 	};
 	struct world w;
 	struct ctlrun r;
-	char acq[256], args[512];
+	char acq[256];
 
 	world_open(&w, 2);
 	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
@@ -972,9 +978,7 @@ Test(pes_collect, acquit_refused)
 			fputs(bad[i].text, fp);
 			fclose(fp);
 		}
-		snprintf(args, sizeof(args),
-		    "--today 2026-10-08 import returns %s", acq);
-		run(&r, &w, NULL, args);
+		import_file(&w, &r, "2026-10-08", acq);
 		cr_assert_eq(r.status, 1, "%zu: %s\n%s", i, r.out, r.err);
 		cr_assert(
 		    strstr(r.err, bad[i].says) != NULL, "%zu: %s", i, r.err);
