@@ -49,23 +49,13 @@ inspect(struct ctlrun *r, const char *args)
 	ctlrun(r, a);
 }
 
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
-
 Test(pes_inspect, an_ormc_flow)
 {
 	static struct ctlrun r;
 
 	inspect(&r, PES "sample-ormc.xml");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect_eq(count_lines(r.out), 1 + 4, "%s", r.out);
+	cr_expect_eq(ctlrun_lines(r.out), 1 + 4, "%s", r.out);
 	excelfr_check(dir, "ormc", r.out, "Fichier;Exercice;Bordereau;",
 	    "'Pièce=1' 'N° de dette=202600017' 'Clé 1=4' 'Clé 2=X' "
 	    "'Clés correctes=oui' 'Montant (€)=42,50' 'Nom=Lefèvre' "
@@ -237,7 +227,7 @@ Test(pes_inspect, malformed_and_hostile_files)
 		    "%s: %s", bad[i].name, r.err);
 		/* the good file is printed, nothing of the bad one */
 		cr_expect(strstr(r.out, bad[i].name) == NULL, "%s", r.out);
-		cr_expect_gt(count_lines(r.out), 1, "%s", r.out);
+		cr_expect_gt(ctlrun_lines(r.out), 1, "%s", r.out);
 	}
 }
 

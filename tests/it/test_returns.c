@@ -116,16 +116,6 @@ static const char header[] =
     "Motif;Devise;Sens;Contrepassation;Somme de contrôle (€);Compte;"
     "Information\r\n";
 
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* The number of lines sepactl ARGS prints on stdout. */
 static int
 output_lines(const char *args)
@@ -270,7 +260,7 @@ Test(returns_it, inspect_refuses_what_it_cannot_read)
 	    strstr(r.err, "sepactl: cannot read /nonexistent.xml: ") != NULL,
 	    "%s", r.err);
 	/* the good file is still printed, the others give no record */
-	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	cr_expect_eq(ctlrun_lines(r.out), 5, "%s", r.out);
 	cr_expect(strstr(r.out, "CstmrDrctDbtInitn") == NULL);
 	ctlrun(&r, "inspect");
 	cr_expect_eq(r.status, 2);
@@ -612,7 +602,7 @@ Test(returns_it, import_returns_checks_the_namespace)
 	snprintf(args, sizeof(args), "inspect %s", none);
 	ctlrun(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	cr_expect_eq(ctlrun_lines(r.out), 5, "%s", r.out);
 	snprintf(want, sizeof(want),
 	    "sepactl: %s: the document has no XML namespace: nothing says "
 	    "which message version it is, so read it with care; `import "
