@@ -234,9 +234,33 @@ valgrind: $(UNIT_TESTS)
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
 # The business date the demo's cycle runs on (the export day of October).
-.PHONY: demo demo-run db-stop
+.PHONY: demo demo-run demo-run-pes db-stop
+# TREASURY=pes: the same month handed to the comptable public as a PES V2
+# flow, in a commune of its own under var/pes (configuration
+# var/pes/sepad.conf from the example, its own private cluster).
+TREASURY ?= pain008
 demo: deps
-	@$(MAKE) --no-print-directory demo-run
+	@$(MAKE) --no-print-directory demo-run$(if $(filter pes,$(TREASURY)),-pes)
+
+PES_DEMO_CONF := var/pes/sepad.conf
+demo-run-pes: all
+	@mkdir -p var/pes/inbox var/pes/outbox var/pes/archive var/pes/rejected
+	@test -f $(PES_DEMO_CONF) || { sed -e 's|"\.\./var/|"./|' \
+	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
+	    -e 's|channel = "pain008"|channel = "pes"|' \
+	    -e 's|siret = ""|siret = "21990001300017"|' \
+	    -e 's|cod_col = ""|cod_col = "123"|' \
+	    -e 's|cod_bud = ""|cod_bud = "01"|' \
+	    -e 's|id_post = ""|id_post = "099001"|' \
+	    -e 's|products = ();|products = ( { service = "CANTINE"; cod_prod_loc = "REST"; nature = "7067"; }, { service = "*"; cod_prod_loc = "PERI"; nature = "7066"; } );|' \
+	    conf/sepad.conf.example >$(PES_DEMO_CONF) && \
+	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
+	@$(SEPACTL) -c $(PES_DEMO_CONF) init
+	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@echo
+	@echo "demo: configuration   $(PES_DEMO_CONF)"
+	@echo "demo: database        private cluster in var/pes/pg ($(SEPACTL) -c $(PES_DEMO_CONF) db stop stops it)"
+	@echo "demo: files           var/pes/outbox"
 
 demo-run: all
 	@test -f conf/sepad.conf || { cp conf/sepad.conf.example \
@@ -278,7 +302,8 @@ bench: $(BUILD)/bench-pain008
 BENCH_INVOICES ?= 100000
 .PHONY: bench-collect
 bench-collect: all
-	@sh tests/with-pg.sh sh tools/bench-collect.sh $(BENCH_INVOICES)
+	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
+	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
 
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,

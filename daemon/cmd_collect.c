@@ -39,14 +39,15 @@ collect_print_file(void *arg, const struct collect_file *f)
 	    "written", "verified", "released", "released"};
 
 	(void)arg;
-	printf("%s %s%s: %" PRId64 " transactions, %" PRId64 ".%02" PRId64
+	printf("%s %s%s: %" PRId64 " %s, %" PRId64 ".%02" PRId64
 	       " EUR, sha256 %s\n",
 	    verb[f->outcome],
 	    f->outcome == COLLECT_FILE_TAKEN ? f->file_name : f->path,
 	    f->outcome == COLLECT_FILE_TAKEN
 	        ? " (taken from the outbox before its release was recorded)"
 	        : "",
-	    f->nb_of_txs, f->ctrl_sum / 100, f->ctrl_sum % 100, f->sha256);
+	    f->nb_of_txs, f->pes ? "pieces" : "transactions", f->ctrl_sum / 100,
+	    f->ctrl_sum % 100, f->sha256);
 }
 
 /* On a terminal: how far the file is, as counts (stderr, one line). */
@@ -104,17 +105,28 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    mon, sum.late);
 	if (sum.refused > 0)
 		printf("%s: %" PRId64
-		       " invoice(s) left out, the pain.008 writer would refuse "
+		       " invoice(s) left out, the %s writer would refuse "
 		       "their debit (moved to next month's file); see sepactl "
 		       "status\n",
-		    mon, sum.refused);
+		    mon, sum.refused,
+		    ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES
+		        ? "PES"
+		        : "pain.008");
 	if (sum.deferred > 0)
 		printf("%s: %" PRId64
 		       " invoice(s) deferred to next month's file (the "
 		       "mandate's first debit or account change goes alone); "
 		       "see sepactl status\n",
 		    mon, sum.deferred);
-	if (sum.prepared > 0)
+	if (sum.prepared > 0 && sum.pes_pieces > 0)
+		printf("%s: %" PRId64 " pieces, %" PRId64 ".%02" PRId64
+		       " EUR, of which %" PRId64
+		       " debited by the treasury (%" PRId64 ".%02" PRId64
+		       " EUR), recorded in one PES flow\n",
+		    mon, sum.pes_pieces, sum.pes_amount / 100,
+		    sum.pes_amount % 100, sum.collections,
+		    sum.amount_cents / 100, sum.amount_cents % 100);
+	else if (sum.prepared > 0)
 		printf("%s: %" PRId64 " collections, %" PRId64 ".%02" PRId64
 		       " EUR, recorded in %" PRId64 " file(s)\n",
 		    mon, sum.collections, sum.amount_cents / 100,

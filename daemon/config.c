@@ -18,6 +18,7 @@
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
+#include "sepa/pes.h"
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "config.h"
@@ -34,7 +35,8 @@ enum cfg_type {
 	CFG_CODES, /* list of ISO reason codes (4 upper-case alphanumerics) */
 	CFG_COUNTRY, /* ISO 3166 alpha-2 country code */
 	CFG_MONTHDAY, /* "MM-DD", a day of January..August, stored as int MMDD */
-	CFG_AGES /* array of ascending ages, stored as sepa_caf_bands */
+	CFG_AGES, /* array of ascending ages, stored as sepa_caf_bands */
+	CFG_PRODUCTS /* list of { service; cod_prod_loc; nature; } groups */
 };
 
 struct cfg_key {
@@ -58,6 +60,7 @@ static const char *const cfg_separator[] = {";", ",", "tab", NULL};
 static const char *const cfg_eol[] = {"CRLF", "LF", NULL};
 static const char *const cfg_decimal[] = {",", ".", NULL};
 static const char *const cfg_dates[] = {"DD/MM/YYYY", "YYYY-MM-DD", NULL};
+static const char *const cfg_channel[] = {"pain008", "pes", NULL};
 
 #define OFF(f) offsetof(struct sepad_config, f)
 #define S(n, t, f, d, r, doc) \
@@ -223,6 +226,22 @@ static const struct cfg_key cfg_table[] = {
         "\",\" or \".\""),
     E("export.date_format", export_dates, "DD/MM/YYYY", cfg_dates, true,
         "dates in the CSV files: \"DD/MM/YYYY\" or \"YYYY-MM-DD\""),
+    E("treasury.channel", treasury_channel, "pain008", cfg_channel, true,
+        "what collect hands to the treasury: pain008 files for the bank, "
+        "or pes flows for the comptable public"),
+    S("pes.siret", CFG_STR, pes_siret, "", true,
+        "SIRET of the budget (IdColl of the PES flows)"),
+    S("pes.cod_col", CFG_STR, pes_cod_col, "", true,
+        "code of the collectivity given by the DGFiP (CodCol, 3 digits)"),
+    S("pes.cod_bud", CFG_STR, pes_cod_bud, "", true,
+        "code of the budget (CodBud, 2 characters)"),
+    S("pes.id_post", CFG_STR, pes_id_post, "", true,
+        "codique of the poste comptable (IdPost)"),
+    S("pes.civility", CFG_STR, pes_civility, "M. ou Mme", true,
+        "civility written for every family (the families have none)"),
+    S("pes.products", CFG_PRODUCTS, pes_products, "", true,
+        "per service: { service; cod_prod_loc; nature; } (service \"*\": "
+        "any other)"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -433,6 +452,8 @@ cfg_expected(enum cfg_type t)
 		return "an array of strings";
 	case CFG_AGES:
 		return "an array of integers";
+	case CFG_PRODUCTS:
+		return "a list of groups";
 	default:
 		return "a string";
 	}
@@ -450,6 +471,9 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
 	case CFG_STR:
 	case CFG_COUNTRY:
 		*(char **)(void *)base = xstrdup(k->sdef);
+		break;
+	case CFG_PRODUCTS:
+		memset(base, 0, sizeof(struct config_pes_products));
 		break;
 	case CFG_PATH:
 		*(char **)(void *)base = cfg_abspath(defaults_base, k->sdef);
@@ -542,6 +566,119 @@ cfg_set_ages(sepa_caf_bands *out, const struct cfg_key *k,
 	*out = b;
 }
 
+static void
+cfg_products_free(struct config_pes_products *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].service);
+		free(l->items[i].cod_prod_loc);
+		free(l->items[i].nature);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+/* Member `name` of group g as a string, or NULL. */
+static const char *
+cfg_member(const config_setting_t *g, const char *name)
+{
+	const config_setting_t *m = config_setting_get_member(g, name);
+
+	return m != NULL && config_setting_type(m) == CONFIG_TYPE_STRING
+	    ? config_setting_get_string(m)
+	    : NULL;
+}
+
+/*
+ * One element of pes.products: a group of exactly service, cod_prod_loc
+ * and nature, the codes in the forms the PES writer takes. 0, or 1 when
+ * an error was recorded.
+ */
+static int
+cfg_product(const config_setting_t *g, const struct cfg_key *k, int i,
+    const char *file, struct config_errors *errs)
+{
+	static const char *const fields[] = {
+	    "service", "cod_prod_loc", "nature"};
+	static const char *const codes[] = {NULL, "CodProdLoc", "Nature"};
+	long line = (long)config_setting_source_line(g);
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (!config_setting_is_group(g)) {
+		cfg_err(errs, file, line,
+		    "key \"%s\": element %d is not a group { service; "
+		    "cod_prod_loc; nature; }",
+		    k->name, i + 1);
+		return 1;
+	}
+	if (config_setting_length(g) != 3) {
+		cfg_err(errs, file, line,
+		    "key \"%s\": element %d must have exactly service, "
+		    "cod_prod_loc and nature",
+		    k->name, i + 1);
+		return 1;
+	}
+	for (size_t f = 0; f < 3; f++) {
+		const char *v = cfg_member(g, fields[f]);
+
+		if (v == NULL || v[0] == '\0') {
+			cfg_err(errs, file, line,
+			    "key \"%s\": element %d: %s is missing or not a "
+			    "string",
+			    k->name, i + 1, fields[f]);
+			return 1;
+		}
+		if (codes[f] != NULL &&
+		    sepa_pes_code_check(codes[f], v, &e) != 0) {
+			cfg_err(errs, file, line, "key \"%s\": element %d: %s",
+			    k->name, i + 1, e.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* pes.products: each element checked, no service twice. */
+static void
+cfg_set_products(struct config_pes_products *out, const struct cfg_key *k,
+    const config_setting_t *s, const char *file, struct config_errors *errs)
+{
+	int n = config_setting_length(s);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g =
+		    config_setting_get_elem(s, (unsigned)i);
+
+		if (cfg_product(g, k, i, file, errs) != 0)
+			return;
+		for (int j = 0; j < i; j++)
+			if (strcmp(cfg_member(g, "service"),
+			        cfg_member(
+			            config_setting_get_elem(s, (unsigned)j),
+			            "service")) == 0) {
+				cfg_err(errs, file,
+				    (long)config_setting_source_line(g),
+				    "key \"%s\": element %d: service \"%s\" "
+				    "is given twice",
+				    k->name, i + 1, cfg_member(g, "service"));
+				return;
+			}
+	}
+	cfg_products_free(out);
+	out->items = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*out->items));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g =
+		    config_setting_get_elem(s, (unsigned)i);
+
+		out->items[i].service = xstrdup(cfg_member(g, "service"));
+		out->items[i].cod_prod_loc =
+		    xstrdup(cfg_member(g, "cod_prod_loc"));
+		out->items[i].nature = xstrdup(cfg_member(g, "nature"));
+	}
+	out->count = (size_t)n;
+}
+
 /* Read setting s into key k, or record why it does not fit. */
 static void
 cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
@@ -565,6 +702,9 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	case CFG_AGES:
 		ok = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
 		break;
+	case CFG_PRODUCTS:
+		ok = t == CONFIG_TYPE_LIST;
+		break;
 	default:
 		ok = t == CONFIG_TYPE_STRING;
 		break;
@@ -578,6 +718,10 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	switch (k->type) {
 	case CFG_AGES:
 		cfg_set_ages((sepa_caf_bands *)(void *)base, k, s, file, errs);
+		break;
+	case CFG_PRODUCTS:
+		cfg_set_products((struct config_pes_products *)(void *)base, k,
+		    s, file, errs);
 		break;
 	case CFG_MONTHDAY: {
 		const char *v = config_setting_get_string(s);
@@ -762,6 +906,54 @@ cfg_check_creditor(struct sepad_config *cfg, config_t *cf, const char *file,
 	}
 }
 
+/*
+ * The PES codes in the forms the writer takes (sepa_pes_code_check);
+ * with treasury.channel "pes", the four codes and at least one product
+ * must be given.
+ */
+static void
+cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	static const struct {
+		const char *key;
+		const char *field;
+		size_t offset;
+	} codes[] = {
+	    {"pes.siret", "IdColl", OFF(pes_siret)},
+	    {"pes.cod_col", "CodCol", OFF(pes_cod_col)},
+	    {"pes.cod_bud", "CodBud", OFF(pes_cod_bud)},
+	    {"pes.id_post", "IdPost", OFF(pes_id_post)},
+	};
+	int pes = cfg->treasury_channel == CONFIG_CHANNEL_PES;
+	long chan = cfg_line(cf, "treasury.channel");
+	sepa_error e = SEPA_ERROR_INIT;
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *v =
+		    *(char *const *)(const void *)((const char *)cfg +
+		        codes[i].offset);
+
+		if (v[0] == '\0') {
+			if (pes)
+				cfg_err(errs, file, chan,
+				    "key \"%s\" must be set when "
+				    "treasury.channel is \"pes\"",
+				    codes[i].key);
+		} else if (sepa_pes_code_check(codes[i].field, v, &e) != 0) {
+			cfg_err(errs, file, cfg_line(cf, codes[i].key),
+			    "key \"%s\": %s", codes[i].key, e.msg);
+		}
+	}
+	if (pes && cfg->pes_products.count == 0)
+		cfg_err(errs, file, chan,
+		    "key \"pes.products\" must give the CodProdLoc and Nature "
+		    "of the services when treasury.channel is \"pes\"");
+	if (sepa_pes_code_check("Civilite", cfg->pes_civility, &e) != 0)
+		cfg_err(errs, file, cfg_line(cf, "pes.civility"),
+		    "key \"pes.civility\": %s", e.msg);
+}
+
 /* Checks that involve several keys, or the identifier validators. */
 static void
 cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
@@ -770,6 +962,7 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 	config_setting_t *s;
 
 	cfg_check_creditor(cfg, cf, file, errs);
+	cfg_check_pes(cfg, cf, file, errs);
 	/* A code cannot be the creditor's fault and a dead account at once. */
 	for (size_t i = 0; i < cfg->creditor_side_codes.count; i++) {
 		const char *c = cfg->creditor_side_codes.items[i];
@@ -905,6 +1098,10 @@ config_free(struct sepad_config *cfg)
 		case CFG_CODES:
 			cfg_strlist_free((struct config_strlist *)(void *)base);
 			break;
+		case CFG_PRODUCTS:
+			cfg_products_free(
+			    (struct config_pes_products *)(void *)base);
+			break;
 		default:
 			break;
 		}
@@ -921,6 +1118,23 @@ config_strlist_has(const struct config_strlist *l, const char *code)
 		if (strcmp(l->items[i], code) == 0)
 			return 1;
 	return 0;
+}
+
+const struct config_pes_product *
+config_pes_product(const struct sepad_config *cfg, const char *code)
+{
+	const struct config_pes_product *any = NULL;
+
+	for (size_t i = 0; i < cfg->pes_products.count; i++) {
+		const struct config_pes_product *p =
+		    &cfg->pes_products.items[i];
+
+		if (strcmp(p->service, code) == 0)
+			return p;
+		if (strcmp(p->service, "*") == 0)
+			any = p;
+	}
+	return any;
 }
 
 int

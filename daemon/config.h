@@ -33,6 +33,18 @@ enum config_separator {
 enum config_eol { CONFIG_EOL_CRLF = 0, CONFIG_EOL_LF = 1 };
 enum config_decimal { CONFIG_DECIMAL_COMMA = 0, CONFIG_DECIMAL_POINT = 1 };
 enum config_dates { CONFIG_DATES_FR = 0, CONFIG_DATES_ISO = 1 };
+enum config_channel { CONFIG_CHANNEL_PAIN008 = 0, CONFIG_CHANNEL_PES = 1 };
+
+/* What the comptable books a service's revenue under (pes.products). */
+struct config_pes_product {
+	char *service; /* a service code, or "*" for every other one */
+	char *cod_prod_loc; /* CodProdLoc */
+	char *nature; /* Nature */
+};
+struct config_pes_products {
+	struct config_pes_product *items;
+	size_t count;
+};
 
 /*
  * Every setting of sepad.conf. Strings are owned by the structure and freed
@@ -122,6 +134,15 @@ struct sepad_config {
 	int export_line_end; /* enum config_eol */
 	int export_decimal; /* enum config_decimal */
 	int export_dates; /* enum config_dates */
+
+	/* treasury.channel and pes.*: the PES V2 flows to the comptable */
+	int treasury_channel; /* enum config_channel */
+	char *pes_siret; /* IdColl */
+	char *pes_cod_col;
+	char *pes_cod_bud;
+	char *pes_id_post;
+	char *pes_civility; /* Civilite of every debtor */
+	struct config_pes_products pes_products;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */
@@ -163,6 +184,12 @@ int config_strlist_has(const struct config_strlist *l, const char *code);
  */
 int config_rules(
     const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
+/*
+ * The CodProdLoc and Nature of service `code` (pes.products: its own
+ * entry, else the "*" one), or NULL when the configuration has none.
+ */
+const struct config_pes_product *config_pes_product(
+    const struct sepad_config *cfg, const char *code);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
 

@@ -31,7 +31,13 @@ static const struct {
         8, NULL},
     {"invoices", "SELECT count(*) FROM invoices", 1, NULL},
     {"pain.008 files released",
-        "SELECT count(*) FROM batches WHERE state = 'released'", 2, NULL},
+        "SELECT count(*) FROM batches WHERE state = 'released'"
+        " AND channel = 'pain008'",
+        42, NULL},
+    {"PES flows released",
+        "SELECT count(*) FROM batches WHERE state = 'released'"
+        " AND channel = 'pes'",
+        42, NULL},
     {"collections", "SELECT count(*) FROM collections", 2, NULL},
     {"bank records in quarantine",
         "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,

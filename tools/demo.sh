@@ -8,7 +8,10 @@
 # month; on the 6th: next month), runs the export day (6 October), shows
 # what was written and prints the year's activity declaration to the CAF
 # (also as CSV and HTML in the outbox). Every step can run again: imports
-# are recognised, steps already done are not redone.
+# are recognised, steps already done are not redone. With TREASURY=pes
+# (and SEPAD_CONF naming a configuration with treasury.channel = "pes"),
+# the export day writes a PES V2 flow, which is shown, and the demo stops
+# there (the bank's returns come from Hélios, not from the bank).
 set -eu
 sepactl=$1
 gen=$2
@@ -40,6 +43,29 @@ step "6 October: account change of $rum6 (sent on the 6th)"
 "$sepactl" --today 2026-10-06 mandate change-account "$rum6" \
     --iban FR7630006000020000000001010 --received 2026-10-06 ||
 	echo "(recorded on an earlier run)"
+
+if [ "${TREASURY:-pain008}" = pes ]; then
+	step "6 October: export day (a PES V2 flow for the comptable public)"
+	"$sepactl" --today 2026-10-06 cycle
+	out=$(dirname "${SEPAD_CONF:-conf/sepad.conf}")/outbox
+	for f in "$out"/PESORMC_*.xml; do
+		step "the flow $(basename "$f") (ISO-8859-1, shown in UTF-8)"
+		printf 'pieces: %s, with a SEPA debit: %s (FRST %s, RCUR %s)\n' \
+		    "$(grep -c '<Piece>' "$f")" \
+		    "$(grep -c '<InfoPrelevementSEPA>' "$f")" \
+		    "$(grep -c '<SequencePres V="02"/>' "$f")" \
+		    "$(grep -c '<SequencePres V="03"/>' "$f")"
+		printf 'amendments: %s other bank, %s same bank\n' \
+		    "$(grep -c '<AncienneBanque V="1"/>' "$f")" \
+		    "$(grep -c '<AncienIBAN ' "$f")"
+		iconv -f ISO-8859-1 -t UTF-8 "$f" | sed -n '1,/<\/Piece>/p'
+		echo " ..."
+		(cd "$out" && sha256sum -c "$(basename "$f").sha256")
+	done
+	step "status"
+	"$sepactl" --today 2026-10-06 status
+	exit 0
+fi
 
 step "6 October: export day (pain.008 for the treasury)"
 "$sepactl" --today 2026-10-06 cycle

@@ -150,4 +150,18 @@ ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
 	fclose(fp);
 }
 
+/*
+ * SQL creating t_iban(bank, account): a valid French IBAN (RIB key and
+ * check digits computed) of bank code `bank`, branch 00001, account
+ * number `account`, for tests that seed accounts by SQL.
+ */
+#define CTLRUN_T_IBAN_SQL \
+	"CREATE FUNCTION t_iban(bank text, acct bigint) RETURNS text" \
+	" LANGUAGE sql AS $$ SELECT 'FR' || lpad((98 - ((bban ||" \
+	" '152700')::numeric % 97))::text, 2, '0') || bban FROM (SELECT" \
+	" b || br || a || lpad((97 - ((89 * b::numeric + 15 * br::numeric" \
+	" + 3 * a::numeric) % 97))::text, 2, '0') AS bban FROM (SELECT" \
+	" bank AS b, '00001'::text AS br, lpad(acct::text, 11, '0') AS a)" \
+	" s) t $$"
+
 #endif /* SEPAD_CTLRUN_H */
