@@ -374,6 +374,38 @@ Test(pes_collect, golden_flow)
 }
 
 /*
+ * After a crash at `pt` and a re-run: no temporary file is left, and the
+ * flow `name`, its batch back to prepared and the file removed, comes out
+ * of `args` again the same bytes.
+ */
+static void
+regenerated_the_same(
+    struct world *w, const char *pt, const char *name, const char *args)
+{
+	struct ctlrun r;
+	char q[256], *first, *again;
+
+	snprintf(
+	    q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"", w->outbox);
+	cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
+	first = outbox_file(w, name);
+	sql(w,
+	    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
+	    " released_at = NULL, placing_at = NULL");
+	sql(w, "UPDATE collections SET state = 'pending'");
+	snprintf(
+	    q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w->outbox, w->outbox);
+	cr_assert_eq(system(q), 0);
+	run(&r, w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s: %s", pt, r.err);
+	again = outbox_file(w, name);
+	cr_assert(strlen(first) > 1000);
+	cr_assert_str_eq(first, again, "%s", pt);
+	free(first);
+	free(again);
+}
+
+/*
  * Kill collect at each named point, run it again: one flow, released,
  * valid; then regenerated from its rows: the same bytes.
  */
@@ -396,7 +428,7 @@ Test(pes_collect, crash_at_every_point_then_rerun)
 		struct world w;
 		struct ctlrun r;
 		struct flow f;
-		char name[256], q[256], *first, *again;
+		char name[256], q[256];
 		const char *pt = crash_cases[i].point;
 
 		world_open(&w, 12);
@@ -417,25 +449,8 @@ Test(pes_collect, crash_at_every_point_then_rerun)
 		cr_assert_eq(f.pieces, 12, "%s", pt);
 		cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"),
 		    1, "%s", pt);
-		snprintf(q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"",
-		    w.outbox);
-		cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
-
-		first = outbox_file(&w, name);
-		sql(&w,
-		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
-		    " released_at = NULL, placing_at = NULL");
-		sql(&w, "UPDATE collections SET state = 'pending'");
-		snprintf(q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w.outbox,
-		    w.outbox);
-		cr_assert_eq(system(q), 0);
-		run(&r, &w, NULL, "--today 2026-10-09 collect --month 2026-10");
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		again = outbox_file(&w, name);
-		cr_assert(strlen(first) > 1000);
-		cr_assert_str_eq(first, again, "%s", pt);
-		free(first);
-		free(again);
+		regenerated_the_same(
+		    &w, pt, name, "--today 2026-10-09 collect --month 2026-10");
 		world_close(&w);
 	}
 }
@@ -683,7 +698,7 @@ Test(pes_collect, recovery_crash_at_every_point_then_rerun)
 		struct world w;
 		struct ctlrun r;
 		struct titres t;
-		char q[256], *first, *again;
+		char q[256];
 		const char *pt = crash_cases[i].point;
 
 		world_open(&w, 5);
@@ -712,24 +727,8 @@ Test(pes_collect, recovery_crash_at_every_point_then_rerun)
 		    dbtest_int(
 		        w.db, "SELECT count(*) FROM recovery_export_invoices"),
 		    5, "%s", pt);
-		snprintf(q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"",
-		    w.outbox);
-		cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
-
-		first = outbox_file(&w, RECOVERY_FLOW);
-		sql(&w,
-		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
-		    " released_at = NULL, placing_at = NULL");
-		snprintf(q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w.outbox,
-		    w.outbox);
-		cr_assert_eq(system(q), 0);
-		run(&r, &w, NULL, "--today 2026-11-09 recovery export");
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		again = outbox_file(&w, RECOVERY_FLOW);
-		cr_assert(strlen(first) > 1000);
-		cr_assert_str_eq(first, again, "%s", pt);
-		free(first);
-		free(again);
+		regenerated_the_same(&w, pt, RECOVERY_FLOW,
+		    "--today 2026-11-09 recovery export");
 		world_close(&w);
 	}
 }
