@@ -83,17 +83,21 @@ webrun_user(const struct webrun *w, const char *name, const char *role,
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* The configuration: the commune of ctlrun.h, the outbox under dir
- * (the other spool directories in dir/var, their default), the console
- * on 127.0.0.1:port, then `extra` in its group. */
+/* The configuration: the commune of ctlrun.h, the outbox under dir,
+ * the other spool directories in dir/var (never the source tree's
+ * var/, their default), the console on 127.0.0.1:port, then `extra` in
+ * its group. */
 static inline void
 webrun_conf(const struct webrun *w, const char *extra)
 {
-	char outbox[300], web[512];
+	char dirs[1400], web[512];
 
-	snprintf(outbox, sizeof(outbox), "%s/outbox", w->dir);
+	snprintf(dirs, sizeof(dirs),
+	    "outbox = \"%s/outbox\"; inbox = \"%s/var/inbox\";"
+	    " archive = \"%s/var/archive\"; rejected = \"%s/var/rejected\";",
+	    w->dir, w->dir, w->dir, w->dir);
 	snprintf(web, sizeof(web), "web: { port = %d; %s };\n", w->port, extra);
-	ctlrun_commune_conf(w->conf, w->conninfo, outbox, web);
+	ctlrun_commune_conf_dirs(w->conf, w->conninfo, dirs, web);
 }
 
 /* A database and a configuration, migrated; no daemon yet. */
