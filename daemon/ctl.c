@@ -14,6 +14,7 @@
 #include "sepa/error.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "pgcluster.h"
 
@@ -116,7 +117,7 @@ ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(head, sizeof(head), _(fmt), ap);
 	va_end(ap);
 	if (err != NULL && (err->msg[0] != '\0' || err->code != 0)) {
 		sepa_error_format(err, line, sizeof(line));

@@ -46,6 +46,8 @@ sepa_date ctl_business_date(void);
 /* A record or event id typed by the operator: a positive decimal number
  * (0), else -1. */
 int ctl_parse_id(const char *s, int64_t *id);
+/* Report a failure: fmt (translated here, i18n.h), then err's message
+ * when there is one; returns status. */
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
