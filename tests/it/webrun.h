@@ -174,6 +174,21 @@ webrun_stop(struct webrun *w)
 	dbtest_drop(w->dbname);
 }
 
+/* The integer a query gives on the run's database (one row, one value). */
+static inline int64_t
+webrun_int(const struct webrun *w, const char *sql)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+	int64_t v;
+
+	cr_assert_eq(db_connect(&db, w->conninfo, &err), 0, "%s", err.msg);
+	cr_assert_eq(db_query_int64(db, &v, "query", sql, 0, NULL, &err), 0,
+	    "%s", err.msg);
+	db_close(db);
+	return v;
+}
+
 /* ------------------------------------------------------------- HTTP */
 
 /* A browser: a curl handle keeping its cookies, and the last reply. */

@@ -275,6 +275,11 @@ def main():
         if browser is not None:
             browser.close()
         c.stop()
+    return finish()
+
+
+def finish():
+    """Print and tally the checks' results: the exit status."""
     failed = sum(1 for _, e in results if e is not None)
     passed = len(results) - failed
     print("ui: %d passed, %d failed" % (passed, failed))

@@ -221,14 +221,7 @@ def main():
         if browser is not None:
             browser.close()
         c.stop()
-    failed = sum(1 for _, e in e2e.results if e is not None)
-    passed = len(e2e.results) - failed
-    print("ui: %d passed, %d failed" % (passed, failed))
-    tally = os.environ.get("SEPAD_TEST_TALLY")
-    if tally:
-        with open(tally, "a") as f:
-            f.write("%d %d\n" % (passed, failed))
-    return 1 if failed else 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":
