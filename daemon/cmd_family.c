@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "csvout.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_ledger.h"
 
@@ -38,6 +39,14 @@ static const char *
 family_eur(char *buf, const char *cents)
 {
 	return sepa_money_fr(buf, strtoll(cents, NULL, 10));
+}
+
+/* The state of a family's latest mandate, or "none" (LS_MANDATE). */
+static const char *
+family_mandate_state(const char *state)
+{
+	return strcmp(state, "none") == 0 ? _("none")
+	                                  : i18n_state(I18N_MANDATE, state);
 }
 
 /* A reference or a number as typed: printable, not too long. */
@@ -59,13 +68,13 @@ family_head(void *arg, const char *const *c)
 {
 	struct family_out *o = arg;
 
-	fprintf(o->fp, "family %s: %s\n", c[LF_REF], c[LF_PAYER]);
-	fprintf(o->fp, "address: %s%s%s, %s %s (%s)\n", c[LF_BUILDING],
+	fprintf(o->fp, _("family %s: %s\n"), c[LF_REF], c[LF_PAYER]);
+	fprintf(o->fp, _("address: %s%s%s, %s %s (%s)\n"), c[LF_BUILDING],
 	    c[LF_BUILDING][0] != '\0' ? " " : "", c[LF_STREET], c[LF_POSTCODE],
 	    c[LF_TOWN], c[LF_COUNTRY]);
 	if (c[LF_EMAIL][0] != '\0')
-		fprintf(o->fp, "email: %s\n", c[LF_EMAIL]);
-	fprintf(o->fp, "tariff bracket: %s\n", c[LF_BRACKET]);
+		fprintf(o->fp, _("email: %s\n"), c[LF_EMAIL]);
+	fprintf(o->fp, _("tariff bracket: %s\n"), c[LF_BRACKET]);
 }
 
 static void
@@ -75,15 +84,16 @@ family_mandate(void *arg, const char *const *c)
 	char mask[SEPA_IBAN_MASK_BUFSZ];
 
 	o->mandates++;
-	fprintf(o->fp, "mandate %s: %s", c[LM_RUM], c[LM_STATE]);
+	fprintf(o->fp, _("mandate %s: %s"), c[LM_RUM],
+	    i18n_state(I18N_MANDATE, c[LM_STATE]));
 	if (c[LM_REASON][0] != '\0')
 		fprintf(o->fp, " (%s)", c[LM_REASON]);
 	if (c[LM_SINCE][0] != '\0')
-		fprintf(o->fp, " since %s", c[LM_SINCE]);
-	fprintf(o->fp, ", signed on %s", c[LM_SIGNED]);
+		fprintf(o->fp, _(" since %s"), c[LM_SINCE]);
+	fprintf(o->fp, _(", signed on %s"), c[LM_SIGNED]);
 	if (c[LM_ENDS][0] != '\0')
-		fprintf(o->fp, ", ends on %s", c[LM_ENDS]);
-	fprintf(o->fp, ", account %s\n",
+		fprintf(o->fp, _(", ends on %s"), c[LM_ENDS]);
+	fprintf(o->fp, _(", account %s\n"),
 	    c[LM_IBAN][0] != '\0' ? sepa_iban_mask(mask, c[LM_IBAN]) : "-");
 }
 
@@ -97,9 +107,10 @@ family_invoice(void *arg, const char *const *c)
 	for (int i = LI_TOTAL; i <= LI_DIFFERENCE; i++)
 		o->sum[i] += strtoll(c[i], NULL, 10);
 	if (o->invoices++ == 0 && o->family && o->mandates == 0)
-		fputs("no mandate: payable by other means\n", o->fp);
-	fprintf(o->fp, "invoice %s (%s): %s, %s since %s\n", c[LI_NUMBER],
-	    c[LI_MONTH], family_eur(a, c[LI_TOTAL]), c[LI_STATE], c[LI_SINCE]);
+		fputs(_("no mandate: payable by other means\n"), o->fp);
+	fprintf(o->fp, _("invoice %s (%s): %s, %s since %s\n"), c[LI_NUMBER],
+	    c[LI_MONTH], family_eur(a, c[LI_TOTAL]),
+	    i18n_state(I18N_INVOICE, c[LI_STATE]), c[LI_SINCE]);
 }
 
 static void
@@ -110,7 +121,7 @@ family_event(void *arg, const char *const *c)
 	    c[LH_CODE][0] != '\0' ? sepa_reason_find(c[LH_CODE]) : NULL;
 
 	if (o->events++ == 0)
-		fputs("history:\n", o->fp);
+		fputs(_("history:\n"), o->fp);
 	fprintf(o->fp, "  %s %s  %s", c[LH_NUMBER], c[LH_DATE], c[LH_WHAT]);
 	if (c[LH_CODE][0] != '\0')
 		fprintf(o->fp, " %s (%s)", c[LH_CODE],
@@ -126,23 +137,23 @@ family_balance(const struct family_out *o)
 	const int64_t *s = o->sum;
 
 	fprintf(o->fp,
-	    "billed %s: settled by debit %s, paid by other means %s, credits "
-	    "%s, refunded %s\n",
+	    _("billed %s: settled by debit %s, paid by other means %s, "
+	      "credits %s, refunded %s\n"),
 	    sepa_money_fr(a[0], s[LI_BILLED]), sepa_money_fr(a[1], s[LI_DEBIT]),
 	    sepa_money_fr(a[2], s[LI_OTHER]),
 	    sepa_money_fr(a[3], s[LI_CREDITS]),
 	    sepa_money_fr(a[4], -s[LI_REFUNDED]));
 	fprintf(o->fp,
-	    "balance: owes %s (being collected %s), in recovery %s, credit to "
-	    "carry %s\n",
+	    _("balance: owes %s (being collected %s), in recovery %s, credit "
+	      "to carry %s\n"),
 	    sepa_money_fr(a[5], s[LI_UNPAID] + s[LI_COLLECTING]),
 	    sepa_money_fr(a[6], s[LI_COLLECTING]),
 	    sepa_money_fr(a[7], s[LI_RECOVERY]),
 	    sepa_money_fr(a[8], -s[LI_CARRIED]));
 	if (s[LI_DIFFERENCE] != 0)
 		fprintf(o->fp,
-		    "unexplained: %s (report it: every euro billed must be "
-		    "accounted for)\n",
+		    _("unexplained: %s (report it: every euro billed must be "
+		      "accounted for)\n"),
 		    sepa_money_fr(a[0], s[LI_DIFFERENCE]));
 }
 
@@ -174,7 +185,7 @@ family_show(struct ctl *ctl, const char *ref)
 		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
 		    &err, "family show");
 	if (o.invoices == 0)
-		fputs("no invoice\n", stdout);
+		fputs(_("no invoice\n"), stdout);
 	family_balance(&o);
 	return CTL_OK;
 }
@@ -195,9 +206,10 @@ family_list_row(void *arg, const char *const *c)
 		return;
 	}
 	fprintf(o->fp,
-	    "%-12s %-30.30s %-10s %4s  owes %s (collecting %s), "
-	    "recovery %s, credit %s\n",
-	    c[LS_REF], c[LS_PAYER], c[LS_MANDATE], c[LS_INVOICES],
+	    _("%-12s %-30.30s %-10s %4s  owes %s (collecting %s), "
+	      "recovery %s, credit %s\n"),
+	    c[LS_REF], c[LS_PAYER], family_mandate_state(c[LS_MANDATE]),
+	    c[LS_INVOICES],
 	    family_eur(a[0], c[LS_OWED]), family_eur(a[1], c[LS_COLLECTING]),
 	    family_eur(a[2], c[LS_RECOVERY]), family_eur(a[3], c[LS_CREDIT]));
 }
@@ -262,15 +274,17 @@ invoice_head(void *arg, const char *const *c)
 	char a[SEPA_MONEY_BUFSZ];
 
 	family_invoice(arg, c);
-	fprintf(o->fp, "family %s: %s\n", c[LI_FAMILY], c[LI_PAYER]);
-	fprintf(o->fp, "issued on %s, due on %s, %s\n", c[LI_ISSUED], c[LI_DUE],
-	    c[LI_RUM][0] != '\0' ? "by direct debit"
-	                         : "payable by other means");
+	fprintf(o->fp, _("family %s: %s\n"), c[LI_FAMILY], c[LI_PAYER]);
+	fprintf(o->fp,
+	    c[LI_RUM][0] != '\0' ? _("issued on %s, due on %s, by direct debit\n")
+	                         : _("issued on %s, due on %s, payable by other "
+	                             "means\n"),
+	    c[LI_ISSUED], c[LI_DUE]);
 	if (c[LI_RUM][0] != '\0')
-		fprintf(o->fp, "mandate: %s\n", c[LI_RUM]);
+		fprintf(o->fp, _("mandate: %s\n"), c[LI_RUM]);
 	if (c[LI_REASON][0] != '\0')
-		fprintf(o->fp, "unpaid: %s\n", c[LI_REASON]);
-	fprintf(o->fp, "billed: %s\n", family_eur(a, c[LI_BILLED]));
+		fprintf(o->fp, _("unpaid: %s\n"), c[LI_REASON]);
+	fprintf(o->fp, _("billed: %s\n"), family_eur(a, c[LI_BILLED]));
 }
 
 static void
@@ -280,15 +294,17 @@ invoice_line(void *arg, const char *const *c)
 	char a[SEPA_MONEY_BUFSZ], p[SEPA_MONEY_BUFSZ];
 
 	if (o->lines++ == 0)
-		fputs("lines:\n", o->fp);
+		fputs(_("lines:\n"), o->fp);
 	if (strcmp(c[LL_KIND], "reminder") == 0 ||
 	    strcmp(c[LL_KIND], "credit") == 0) {
-		fprintf(o->fp, "  %-14s %-44s %12s\n", c[LL_KIND], c[LL_LABEL],
+		fprintf(o->fp, "  %-14s %-44s %12s\n",
+		    i18n_state(I18N_LINE, c[LL_KIND]), c[LL_LABEL],
 		    family_eur(a, c[LL_AMOUNT]));
 		return;
 	}
 	fprintf(o->fp, "  %-14s %-20.20s %-10s %s %7.3f x %s %12s\n",
-	    c[LL_KIND], c[LL_CHILD], c[LL_SERVICE], c[LL_MONTH],
+	    i18n_state(I18N_LINE, c[LL_KIND]), c[LL_CHILD], c[LL_SERVICE],
+	    c[LL_MONTH],
 	    (double)strtoll(c[LL_QTY], NULL, 10) / 1000.0,
 	    family_eur(p, c[LL_PRICE]), family_eur(a, c[LL_AMOUNT]));
 }

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "csvout.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "notice.h"
 #include "store_creditor.h"
@@ -88,15 +89,34 @@ mandate_amend_name(enum sepa_amendment a)
 {
 	switch (a) {
 	case SEPA_AMEND_SAME_BANK:
-		return "same bank (OrgnlDbtrAcct = the old IBAN)";
+		return _("same bank (OrgnlDbtrAcct = the old IBAN)");
 	case SEPA_AMEND_OTHER_BANK:
-		return "other bank (SMNDA)";
+		return _("other bank (SMNDA)");
 	default:
-		return "none";
+		return _("none");
 	}
 }
 
 /* ---------------------------------------------------------------- show */
+
+/* What the mandate's history before sepad says (import), when it says. */
+static void
+mandate_show_before(const struct mandate_info *info)
+{
+	char d[SEPA_DATE_BUFSZ];
+
+	if (info->collected_before.year == 0 && !info->presented_before)
+		return;
+	if (info->collected_before.year == 0)
+		fputs(_("before sepad: presented (next debit RCUR)\n"), stdout);
+	else
+		printf(info->presented_before
+		        ? _("before sepad: last collected on %s, presented "
+		            "(next debit RCUR)\n")
+		        : _("before sepad: last collected on %s, never "
+		            "presented\n"),
+		    sepa_date_iso(d, info->collected_before));
+}
 
 static int
 mandate_show(struct ctl *ctl, int argc, char **argv)
@@ -120,78 +140,71 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	        argv[1], ctl->today, &info, &err) != 0)
 		return ctl_fail(mandate_status(&err), &err,
 		    "could not show mandate %s", argv[1]);
-	printf("mandate: %s\n", info.rum);
-	printf("family: %s, %s\n", info.family_ref, info.payer_name);
-	printf("signed on: %s\n", sepa_date_iso(d1, info.signed_on));
-	if (info.collected_before.year != 0 || info.presented_before) {
-		printf("before sepad:");
-		if (info.collected_before.year != 0)
-			printf(" last collected on %s",
-			    sepa_date_iso(d1, info.collected_before));
-		printf("%s%s\n", info.collected_before.year != 0 ? "," : "",
-		    info.presented_before ? " presented (next debit RCUR)"
-		                          : " never presented");
-	}
-	printf("state: %s", info.state);
+	printf(_("mandate: %s\n"), info.rum);
+	printf(_("family: %s, %s\n"), info.family_ref, info.payer_name);
+	printf(_("signed on: %s\n"), sepa_date_iso(d1, info.signed_on));
+	mandate_show_before(&info);
+	printf(_("state: %s"), i18n_state(I18N_MANDATE, info.state));
 	if (info.reason[0] != '\0')
 		printf(" (%s)", info.reason);
 	if (info.since.year != 0)
-		printf(" since %s", sepa_date_iso(d1, info.since));
+		printf(_(" since %s"), sepa_date_iso(d1, info.since));
 	printf("\n");
 	if (info.ends_on.year != 0)
-		printf("ends on: %s (last day it may be collected)\n",
+		printf(_("ends on: %s (last day it may be collected)\n"),
 		    sepa_date_iso(d1, info.ends_on));
 	if (strcmp(info.state, "active") == 0 ||
 	    strcmp(info.state, "suspended") == 0)
-		printf("last used: %s (lapses after %s unless collected)\n",
+		printf(_("last used: %s (lapses after %s unless collected)\n"),
 		    sepa_date_iso(d1, info.last_use),
 		    sepa_date_iso(m2, info.usable_until));
-	printf("accounts:\n");
+	printf(_("accounts:\n"));
 	for (size_t i = 0; i < info.naccounts; i++) {
 		const struct mandate_history *h = &info.accounts[i];
 
-		printf("  from %s: %s, BIC %s, received %s",
+		printf(_("  from %s: %s, BIC %s, received %s"),
 		    sepa_month_iso(m1, h->applies_from),
 		    sepa_iban_mask(mask, h->iban),
 		    h->bic[0] != '\0' ? h->bic : "-",
 		    sepa_date_iso(d1, h->received_on));
 		if (h->carried_by[0] != '\0')
-			printf(", amendment carried by %s (%s collection)",
+			printf(_(", amendment carried by %s (%s collection)"),
 			    h->carried_by,
 			    sepa_month_iso(m1, h->carried_month));
 		else if (!h->debited && i + 1 < info.naccounts)
-			printf(", never debited");
+			printf(_(", never debited"));
 		else if (h->amendment_required && !h->debited)
-			printf(", amendment pending");
+			printf(_(", amendment pending"));
 		printf("\n");
 	}
 	if (info.has_last) {
-		printf("last collection: %s, due %s, %s %s, %s, %s",
+		printf(_("last collection: %s, due %s, %s %s, %s, %s"),
 		    sepa_month_iso(m1, info.last_month),
 		    sepa_date_iso(d1, info.last_due), info.last_seq,
 		    sepa_money_fr(money, info.last_amount),
-		    sepa_iban_mask(mask, info.last_iban), info.last_state);
+		    sepa_iban_mask(mask, info.last_iban),
+		    i18n_state(I18N_COLLECTION, info.last_state));
 		if (info.last_reason[0] != '\0')
 			printf(" %s", info.last_reason);
 		printf("\n");
 	} else {
-		printf("last collection: none\n");
+		printf(_("last collection: none\n"));
 	}
 	if (info.no_next[0] != '\0') {
-		printf("next collection: none (%s)\n", info.no_next);
+		printf(_("next collection: none (%s)\n"), info.no_next);
 	} else {
-		printf("next collection: %s, %s",
+		printf(_("next collection: %s, %s"),
 		    sepa_month_iso(m1, info.next_month),
 		    sepa_seq_name(info.next_seq));
 		if (info.has_next_account)
-			printf(", %s, amendment %s",
+			printf(_(", %s, amendment %s"),
 			    sepa_iban_mask(mask, info.next_account.iban),
 			    mandate_amend_name(info.next_account.amendment));
 		else
-			printf(", no account for that month");
+			printf(_(", no account for that month"));
 		printf("\n");
 	}
-	printf("rejects counted in school year %d-%d: %" PRId64 " of %d\n",
+	printf(_("rejects counted in school year %d-%d: %" PRId64 " of %d\n"),
 	    info.school_year, info.school_year + 1, info.rejects,
 	    rules.max_rejects_per_school_year);
 	store_mandate_info_free(&info);
@@ -257,11 +270,31 @@ mandate_list_row(void *arg, const struct mandate_list_row *row)
 	}
 	printf("%-20s %-12s ", row->rum, row->family_ref);
 	mandate_payer_cell(row->payer_name, 24);
-	printf(" %-10s %-10s %-10s %s%s%s\n", row->state,
-	    mandate_datestr(since, row->since),
+	putchar(' ');
+	notice_cell(stdout, i18n_state(I18N_MANDATE, row->state), 10, 0);
+	printf(" %-10s %-10s %s%s%s\n", mandate_datestr(since, row->since),
 	    mandate_datestr(ends, row->ends_on), iban,
 	    row->reason[0] != '\0' ? "  " : "", row->reason);
 	return 0;
+}
+
+/* The headings of mandate list's columns (mandate_list_row). */
+static void
+mandate_list_head(void)
+{
+	static const struct {
+		const char *name;
+		size_t width;
+	} col[] = {{N_("RUM"), 20}, {N_("FAMILY"), 12}, {N_("PAYER"), 24},
+	    {N_("STATE"), 10}, {N_("SINCE"), 10}, {N_("ENDS ON"), 10},
+	    {N_("ACCOUNT"), 0}};
+
+	for (size_t i = 0; i < sizeof(col) / sizeof(col[0]); i++) {
+		if (i > 0)
+			putchar(' ');
+		notice_cell(stdout, _(col[i].name), col[i].width, 0);
+	}
+	putchar('\n');
 }
 
 static int
@@ -319,14 +352,14 @@ mandate_list(struct ctl *ctl, int argc, char **argv)
 		csvout_begin(&out.w, stdout, &d, mandate_csv_head,
 		    sizeof(mandate_csv_head) / sizeof(mandate_csv_head[0]));
 	} else
-		printf("%-20s %-12s %-24s %-10s %-10s %-10s %s\n", "RUM",
-		    "FAMILY", "PAYER", "STATE", "SINCE", "ENDS ON", "ACCOUNT");
+		mandate_list_head();
 	if (store_mandate_list(
 	        db, cred, state, ctl->today, mandate_list_row, &out, &err) != 0)
 		return ctl_fail(
 		    mandate_status(&err), &err, "could not list the mandates");
 	if (!out.csv)
-		printf("%zu mandate%s\n", out.n, out.n == 1 ? "" : "s");
+		printf(ngettext("%zu mandate\n", "%zu mandates\n", out.n),
+		    out.n);
 	return CTL_OK;
 }
 
@@ -403,15 +436,15 @@ mandate_change(struct ctl *ctl, int argc, char **argv)
 	        db, cred, &rules, &chg, ctl->today, &res, &err) != 0)
 		return ctl_fail(mandate_status(&err), &err,
 		    "could not change the account of mandate %s", chg.rum);
-	printf("mandate %s: new account %s: %s\n", res.rum,
+	printf(_("mandate %s: new account %s: %s\n"), res.rum,
 	    sepa_iban_mask(mask, iban), res.why);
 	if (res.replaced)
-		printf("mandate %s: a change not yet debited was replaced "
-		       "(the last one wins)\n",
+		printf(_("mandate %s: a change not yet debited was replaced "
+		         "(the last one wins)\n"),
 		    res.rum);
 	if (res.reactivated)
-		printf(
-		    "mandate %s: active again (it was suspended)\n", res.rum);
+		printf(_("mandate %s: active again (it was suspended)\n"),
+		    res.rum);
 	return CTL_OK;
 }
 
@@ -464,14 +497,14 @@ mandate_terminate(struct ctl *ctl, int argc, char **argv)
 		    "could not terminate mandate %s", rum);
 	sepa_date_iso(end, res.ends_on);
 	if (res.terminated_now)
-		printf("mandate %s terminated, last day %s (%s)\n", res.rum,
+		printf(_("mandate %s terminated, last day %s (%s)\n"), res.rum,
 		    end, res.why);
 	else if (res.kept_earlier)
-		printf("mandate %s already ends on %s, kept (%s)\n", res.rum,
+		printf(_("mandate %s already ends on %s, kept (%s)\n"), res.rum,
 		    end, res.why);
 	else
-		printf("mandate %s ends on %s (%s); it is collected until "
-		       "then\n",
+		printf(_("mandate %s ends on %s (%s); it is collected until "
+		         "then\n"),
 		    res.rum, end, res.why);
 	return CTL_OK;
 }
@@ -499,14 +532,14 @@ mandate_change_rum(struct ctl *ctl, int argc, char **argv)
 	        ctl->today, &res, &err) != 0)
 		return ctl_fail(mandate_status(&err), &err,
 		    "could not change the RUM of mandate %s", argv[1]);
-	printf("mandate %s is now %s\n", res.old_rum, res.new_rum);
+	printf(_("mandate %s is now %s\n"), res.old_rum, res.new_rum);
 	if (res.presented)
-		printf("mandate %s: its next debit declares the old RUM %s "
-		       "(OrgnlMndtId), once\n",
+		printf(_("mandate %s: its next debit declares the old RUM %s "
+		         "(OrgnlMndtId), once\n"),
 		    res.new_rum, res.old_rum);
 	else
-		printf("mandate %s: never presented to the bank, nothing to "
-		       "declare\n",
+		printf(_("mandate %s: never presented to the bank, nothing to "
+		         "declare\n"),
 		    res.new_rum);
 	return CTL_OK;
 }

@@ -82,7 +82,7 @@ payment_record(struct ctl *ctl, int argc, char **argv)
 	       "invoice %s\n"),
 	    sepa_money_fr(a, cents), number, sepa_money_fr(b, r.paid_cents),
 	    sepa_money_fr(c, r.total_cents), sepa_money_fr(d, r.due_cents),
-	    i18n_invoice_state(r.state));
+	    i18n_state(I18N_INVOICE, r.state));
 	return CTL_OK;
 }
 

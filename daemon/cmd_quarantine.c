@@ -17,6 +17,7 @@
 #include "csvout.h"
 #include "ctl.h"
 #include "log.h"
+#include "i18n.h"
 #include "notice.h"
 #include "store_quarantine.h"
 #include "store_returns.h"
@@ -35,9 +36,9 @@ enum {
 	QCOL_N
 };
 
-static const char *const quarantine_heads[QCOL_N] = {"ID", "FILE:LINE",
-    "RECORD", "END-TO-END", "MSGID/PMTINFID", "MANDATE", "AMOUNT", "BOOKED",
-    "REASON"};
+static const char *const quarantine_heads[QCOL_N] = {N_("ID"),
+    N_("FILE:LINE"), N_("RECORD"), N_("END-TO-END"), N_("MSGID/PMTINFID"),
+    N_("MANDATE"), N_("AMOUNT"), N_("BOOKED"), N_("REASON")};
 
 static const char *
 quarantine_label(const struct quarantine_row *q)
@@ -101,7 +102,7 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 	size_t w[QCOL_N], open = 0;
 
 	for (int c = 0; c < QCOL_N; c++) {
-		head[c] = xstrdup(quarantine_heads[c]);
+		head[c] = xstrdup(_(quarantine_heads[c]));
 		w[c] = notice_width(head[c]);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -116,20 +117,25 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 		free(head[c]);
 	for (size_t i = 0; i < n; i++) {
 		quarantine_print_row(cells[i], w);
-		printf("    why: %s\n", rows[i].why);
+		printf(_("    why: %s\n"), rows[i].why);
 		if (rows[i].resolved_on[0] != '\0')
-			printf("    resolved on %s: %s\n", rows[i].resolved_on,
+			printf(_("    resolved on %s: %s\n"), rows[i].resolved_on,
 			    rows[i].resolution);
 		for (int c = 0; c < QCOL_N; c++)
 			free(cells[i][c]);
 	}
 	free(cells);
 	if (all)
-		printf("%zu record%s, %zu open\n", n, n == 1 ? "" : "s", open);
+		printf(ngettext("%zu record, %zu open\n",
+		           "%zu records, %zu open\n", n),
+		    n, open);
 	else
-		printf("%zu open record%s: sepactl quarantine apply ID "
-		       "--end-to-end E2E, or dismiss ID --why TEXT\n",
-		    n, n == 1 ? "" : "s");
+		printf(ngettext("%zu open record: sepactl quarantine apply ID "
+		                "--end-to-end E2E, or dismiss ID --why TEXT\n",
+		           "%zu open records: sepactl quarantine apply ID "
+		           "--end-to-end E2E, or dismiss ID --why TEXT\n",
+		           n),
+		    n);
 }
 
 static void
@@ -212,8 +218,9 @@ quarantine_list(struct ctl *ctl, int argc, char **argv)
 
 		quarantine_csv(&d, rows, n);
 	} else if (n == 0)
-		printf(all ? "nothing was ever quarantined\n"
-		           : "nothing in quarantine\n");
+		fputs(all ? _("nothing was ever quarantined\n")
+		          : _("nothing in quarantine\n"),
+		    stdout);
 	else
 		quarantine_text(rows, n, all);
 	store_quarantine_rows_free(rows, n);
@@ -252,7 +259,7 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 	struct returns_policy pol;
 	struct db *db;
 	int64_t cred, id;
-	char rule[32], counted[80] = "";
+	char rule[32] = "";
 	int rc;
 
 	if (argc < 2 || (rc = quarantine_id(argv[1], &id)) != CTL_OK) {
@@ -295,14 +302,33 @@ quarantine_apply(struct ctl *ctl, int argc, char **argv)
 		for (char *p = rule; *p != '\0'; p++)
 			if (*p == ' ')
 				*p = '-';
-		snprintf(counted, sizeof(counted),
-		    ", counted toward the %s rule", rule);
 	}
-	printf("quarantined record %" PRId64 " applied to EndToEndId '%s' "
-	       "(invoice %s): collection %s%s; %" PRId64 " mandate%s "
-	       "terminated, %" PRId64 " suspended\n",
-	    id, e2e, out.invoice, out.new_state, counted, out.terminated,
-	    out.terminated == 1 ? "" : "s", out.suspended);
+	if (out.counted)
+		printf(ngettext("quarantined record %" PRId64 " applied to "
+		                "EndToEndId '%s' (invoice %s): collection %s, "
+		                "counted toward the %s rule; %" PRId64
+		                " mandate terminated, %" PRId64 " suspended\n",
+		           "quarantined record %" PRId64 " applied to "
+		           "EndToEndId '%s' (invoice %s): collection %s, "
+		           "counted toward the %s rule; %" PRId64
+		           " mandates terminated, %" PRId64 " suspended\n",
+		           out.terminated),
+		    id, e2e, out.invoice,
+		    i18n_state(I18N_COLLECTION, out.new_state), rule,
+		    out.terminated, out.suspended);
+	else
+		printf(ngettext("quarantined record %" PRId64 " applied to "
+		                "EndToEndId '%s' (invoice %s): collection %s; "
+		                "%" PRId64 " mandate terminated, %" PRId64
+		                " suspended\n",
+		           "quarantined record %" PRId64 " applied to "
+		           "EndToEndId '%s' (invoice %s): collection %s; "
+		           "%" PRId64 " mandates terminated, %" PRId64
+		           " suspended\n",
+		           out.terminated),
+		    id, e2e, out.invoice,
+		    i18n_state(I18N_COLLECTION, out.new_state), out.terminated,
+		    out.suspended);
 	/* a reject applied now gets its letter, as at the import */
 	return ctl_reject_letters(ctl, db, cred, out.file_id);
 }
@@ -330,7 +356,7 @@ quarantine_dismiss(struct ctl *ctl, int argc, char **argv)
 		    "quarantined record %" PRId64
 		    " not dismissed, nothing changed",
 		    id);
-	printf("quarantined record %" PRId64 " dismissed\n", id);
+	printf(_("quarantined record %" PRId64 " dismissed\n"), id);
 	return CTL_OK;
 }
 

@@ -24,6 +24,7 @@
 #include "csvout.h"
 #include "ctl.h"
 #include "htmlout.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_credit.h"
 #include "store_creditor.h"
@@ -101,15 +102,22 @@ returns_import_acquit(struct ctl *ctl, struct db *db, int64_t cred,
 		        : CTL_INTERNAL,
 		    &err, "%s refused, nothing changed", path);
 	if (res.already)
-		printf("%s: already imported (file %" PRId64
-		       "), nothing changed\n",
+		printf(_("%s: already imported (file %" PRId64
+		         "), nothing changed\n"),
 		    path, res.file_id);
 	else
-		printf("%s: PES acquit of %s, %" PRId64 " records, %" PRId64
-		       " errors: %" PRId64 " bordereau(x) taken in charge, "
-		       "%" PRId64 " rejected; %" PRId64
-		       " collections cancelled, %" PRId64
-		       " invoices due for recovery again\n",
+		printf(ngettext("%s: PES acquit of %s, %" PRId64
+		                " record, %" PRId64 " errors: %" PRId64
+		                " bordereau(x) taken in charge, %" PRId64
+		                " rejected; %" PRId64
+		                " collections cancelled, %" PRId64
+		                " invoices due for recovery again\n",
+		           "%s: PES acquit of %s, %" PRId64
+		           " records, %" PRId64 " errors: %" PRId64
+		           " bordereau(x) taken in charge, %" PRId64
+		           " rejected; %" PRId64 " collections cancelled, %" PRId64
+		           " invoices due for recovery again\n",
+		           res.records),
 		    path, res.nom_fic, res.records, res.errors, res.accepted,
 		    res.rejected, res.cancelled, res.recovery_back);
 	return CTL_OK;
@@ -156,15 +164,25 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 			continue;
 		}
 		if (res.already)
-			printf("%s: already imported (file %" PRId64
-			       "), nothing changed\n",
+			printf(_("%s: already imported (file %" PRId64
+			         "), nothing changed\n"),
 			    argv[i], res.file_id);
 		else
-			printf("%s: %s, %" PRId64 " records: %" PRId64
-			       " applied, %" PRId64 " duplicates, %" PRId64
-			       " stored, %" PRId64 " quarantined; %" PRId64
-			       " collections changed, %" PRId64
-			       " mandates terminated, %" PRId64 " suspended\n",
+			printf(ngettext("%s: %s, %" PRId64 " record: %" PRId64
+			                " applied, %" PRId64
+			                " duplicates, %" PRId64
+			                " stored, %" PRId64
+			                " quarantined; %" PRId64
+			                " collections changed, %" PRId64
+			                " mandates terminated, %" PRId64
+			                " suspended\n",
+			           "%s: %s, %" PRId64 " records: %" PRId64
+			           " applied, %" PRId64 " duplicates, %" PRId64
+			           " stored, %" PRId64 " quarantined; %" PRId64
+			           " collections changed, %" PRId64
+			           " mandates terminated, %" PRId64
+			           " suspended\n",
+			           res.records),
 			    argv[i], res.type, res.records, res.applied,
 			    res.duplicates, res.stored, res.quarantined,
 			    res.collections, res.terminated, res.suspended);
@@ -209,11 +227,12 @@ ctl_refund_export(struct ctl *ctl)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not list the credits to refund");
 	if (path == NULL) {
-		printf("no credit to refund\n");
+		fputs(_("no credit to refund\n"), stdout);
 		return CTL_OK;
 	}
-	printf("%s: %" PRId64 " credit%s to refund, %s EUR\n", path, count,
-	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	printf(ngettext("%s: %" PRId64 " credit to refund, %s EUR\n",
+	           "%s: %" PRId64 " credits to refund, %s EUR\n", count),
+	    path, count, i18n_money(amount, total));
 	free(path);
 	return CTL_OK;
 }
@@ -233,21 +252,27 @@ recovery_export_pes(struct ctl *ctl, struct db *db, int64_t cred)
 	rc = store_recovery_export_pes(db, cred, &ctl->cfg, ctl->cfg.dir_outbox,
 	    ctl_schema_dir(), ctl->today, ctl_print_file, NULL, &res, &err);
 	if (res.refused > 0)
-		printf("%" PRId64 " invoice(s) due for recovery left out, the "
-		       "PES writer would refuse their titre; see sepactl "
-		       "status\n",
+		printf(ngettext("%" PRId64 " invoice due for recovery left out, "
+		                "the PES writer would refuse its titre; see "
+		                "sepactl status\n",
+		           "%" PRId64 " invoices due for recovery left out, "
+		           "the PES writer would refuse their titre; see "
+		           "sepactl status\n",
+		           res.refused),
 		    res.refused);
 	if (rc != 0)
 		return ctl_fail(
 		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
 		    "could not export the recovery");
 	if (res.count > 0)
-		printf("%" PRId64 " invoice%s, %s EUR due, recorded in one PES "
-		       "flow of titres\n",
-		    res.count, res.count > 1 ? "s" : "",
-		    sepa_money_xml(amount, res.total));
+		printf(ngettext("%" PRId64 " invoice, %s EUR due, recorded in "
+		                "one PES flow of titres\n",
+		           "%" PRId64 " invoices, %s EUR due, recorded in one "
+		           "PES flow of titres\n",
+		           res.count),
+		    res.count, i18n_money(amount, res.total));
 	else if (res.written == 0)
-		printf("nothing is due for recovery\n");
+		fputs(_("nothing is due for recovery\n"), stdout);
 	return CTL_OK;
 }
 
@@ -272,11 +297,12 @@ ctl_recovery_export(struct ctl *ctl)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not export the recovery");
 	if (path == NULL) {
-		printf("nothing is due for recovery\n");
+		fputs(_("nothing is due for recovery\n"), stdout);
 		return CTL_OK;
 	}
-	printf("%s: %" PRId64 " invoice%s, %s EUR due\n", path, count,
-	    count > 1 ? "s" : "", sepa_money_xml(amount, total));
+	printf(ngettext("%s: %" PRId64 " invoice, %s EUR due\n",
+	           "%s: %" PRId64 " invoices, %s EUR due\n", count),
+	    path, count, i18n_money(amount, total));
 	free(path);
 	return CTL_OK;
 }

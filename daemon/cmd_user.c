@@ -10,6 +10,7 @@
 #include "sepa/error.h"
 #include "commands.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "password.h"
 #include "store_creditor.h"
@@ -79,7 +80,7 @@ user_add(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (store_user_add(db, &audit, argv[1], role, hash, &err) != 0)
 		return user_fail(&err, "no user added");
-	printf("user %s added (%s)\n", argv[1], store_user_role_name(role));
+	printf(_("user %s added (%s)\n"), argv[1], store_user_role_name(role));
 	return CTL_OK;
 }
 
@@ -98,20 +99,26 @@ user_list(struct ctl *ctl)
 	if (store_user_list(db, &rows, &n, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err, "could not list the users");
 	for (size_t i = 0; i < n; i++) {
-		printf("%-20s %-8s %s", rows[i].name,
-		    store_user_role_name(rows[i].role),
-		    rows[i].disabled ? "disabled" : "enabled");
+		printf("%-20s %-8s ", rows[i].name,
+		    store_user_role_name(rows[i].role));
+		fputs(rows[i].disabled ? _("disabled") : _("enabled"), stdout);
 		if (rows[i].locked_until[0] != '\0')
-			printf(", locked until %s", rows[i].locked_until);
-		printf(", last login %s, %lld session%s\n",
-		    rows[i].last_login[0] != '\0' ? rows[i].last_login
-		                                  : "never",
-		    (long long)rows[i].sessions,
-		    rows[i].sessions == 1 ? "" : "s");
+			printf(_(", locked until %s"), rows[i].locked_until);
+		if (rows[i].last_login[0] != '\0')
+			printf(ngettext(", last login %s, %lld session\n",
+			           ", last login %s, %lld sessions\n",
+			           (unsigned long)rows[i].sessions),
+			    rows[i].last_login, (long long)rows[i].sessions);
+		else
+			printf(ngettext(", last login never, %lld session\n",
+			           ", last login never, %lld sessions\n",
+			           (unsigned long)rows[i].sessions),
+			    (long long)rows[i].sessions);
 	}
 	if (n == 0)
-		printf(
-		    "no users: sepactl user add NAME --role finance|viewer\n");
+		fputs(_("no users: sepactl user add NAME --role "
+		        "finance|viewer\n"),
+		    stdout);
 	store_user_rows_free(rows, n);
 	return CTL_OK;
 }

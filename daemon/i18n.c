@@ -41,17 +41,63 @@ i18n_money(char *buf, int64_t cents)
 	                     : sepa_money_xml(buf, cents);
 }
 
-/* invoices.state (schemas/sql/001_core.sql), for the operator. */
-static const char *const i18n_states[] = {N_("issued"), N_("collecting"),
-    N_("paid"), N_("unpaid"), N_("reminded"), N_("recovery"),
-    N_("cancelled")};
+struct i18n_state_word {
+	const char *code;
+	const char *msgid; /* NP_(context, code) */
+};
+
+/* The CHECKs of the schema's state columns, one table per column. */
+static const struct i18n_state_word i18n_invoice_states[] = {
+    {"issued", NP_("invoice", "issued")},
+    {"collecting", NP_("invoice", "collecting")},
+    {"paid", NP_("invoice", "paid")}, {"unpaid", NP_("invoice", "unpaid")},
+    {"reminded", NP_("invoice", "reminded")},
+    {"recovery", NP_("invoice", "recovery")},
+    {"cancelled", NP_("invoice", "cancelled")}, {NULL, NULL}};
+static const struct i18n_state_word i18n_mandate_states[] = {
+    {"active", NP_("mandate", "active")},
+    {"suspended", NP_("mandate", "suspended")},
+    {"terminated", NP_("mandate", "terminated")},
+    {"lapsed", NP_("mandate", "lapsed")}, {NULL, NULL}};
+static const struct i18n_state_word i18n_collection_states[] = {
+    {"pending", NP_("collection", "pending")},
+    {"sent", NP_("collection", "sent")},
+    {"settled", NP_("collection", "settled")},
+    {"rejected", NP_("collection", "rejected")},
+    {"returned", NP_("collection", "returned")},
+    {"refunded", NP_("collection", "refunded")},
+    {"cancelled", NP_("collection", "cancelled")}, {NULL, NULL}};
+static const struct i18n_state_word i18n_batch_states[] = {
+    {"prepared", NP_("batch", "prepared")},
+    {"placing", NP_("batch", "placing")},
+    {"released", NP_("batch", "released")},
+    {"rejected", NP_("batch", "rejected")},
+    {"cancelled", NP_("batch", "cancelled")}, {NULL, NULL}};
+static const struct i18n_state_word i18n_line_kinds[] = {
+    {"consumption", NP_("invoice line", "consumption")},
+    {"reminder", NP_("invoice line", "reminder")},
+    {"regularisation", NP_("invoice line", "regularisation")},
+    {"credit", NP_("invoice line", "credit")}, {NULL, NULL}};
 
 const char *
-i18n_invoice_state(const char *state)
+i18n_state(enum i18n_state_of of, const char *state)
 {
-	for (size_t i = 0; i < sizeof(i18n_states) / sizeof(i18n_states[0]);
-	     i++)
-		if (strcmp(state, i18n_states[i]) == 0)
-			return _(i18n_states[i]);
+	static const struct i18n_state_word *const tables[] = {
+	    [I18N_INVOICE] = i18n_invoice_states,
+	    [I18N_MANDATE] = i18n_mandate_states,
+	    [I18N_COLLECTION] = i18n_collection_states,
+	    [I18N_BATCH] = i18n_batch_states,
+	    [I18N_LINE] = i18n_line_kinds,
+	};
+
+	for (const struct i18n_state_word *w = tables[of]; w->code != NULL;
+	     w++) {
+		if (strcmp(state, w->code) != 0)
+			continue;
+		/* gettext gives the msgid itself back when untranslated */
+		const char *t = gettext(w->msgid);
+
+		return t == w->msgid ? w->code : t;
+	}
 	return state;
 }

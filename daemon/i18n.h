@@ -42,8 +42,25 @@ int i18n_french(void);
  */
 char *i18n_money(char *buf, int64_t cents);
 
-/* An invoice's state (invoices.state) as the operator reads it: the code
- * itself in English, "payée" for paid in French. */
-const char *i18n_invoice_state(const char *state);
+/*
+ * A state code as the operator reads it: the code itself in English
+ * ("paid"), its French word in French ("payée"), which agrees with the
+ * thing it describes (une facture payée, un prélèvement rejeté). Every
+ * message that prints a state goes through here; an unknown code comes
+ * back as it is. The words are msgids with a context (NP_), one per
+ * table of the schema.
+ */
+enum i18n_state_of {
+	I18N_INVOICE, /* invoices.state (001_core.sql) */
+	I18N_MANDATE, /* mandates.state */
+	I18N_COLLECTION, /* collections.state (002_collections.sql) */
+	I18N_BATCH, /* batches.state (036_batch_cancel.sql) */
+	I18N_LINE, /* invoice_lines.kind (033_credits_and_balance.sql) */
+};
+const char *i18n_state(enum i18n_state_of of, const char *state);
+
+/* A msgid with a context (msgctxt), collected by xgettext (NP_:1c,2):
+ * what gettext looks up for i18n_state. */
+#define NP_(ctx, s) ctx "\004" s
 
 #endif /* SEPAD_I18N_H */

@@ -416,11 +416,11 @@ Test(returns_it, import_returns_then_recovery)
 	ctlrun(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof(want),
-	    "%s: pain.002, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	    "%s: pain.002, 1 record: 1 applied, 0 duplicates, 0 stored, 0 "
 	    "quarantined; 1 collections changed, 0 mandates terminated, 0 "
 	    "suspended\n"
 	    "reject letters: 1 in %s/letters/2025-12\n"
-	    "%s: camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	    "%s: camt.054, 1 record: 1 applied, 0 duplicates, 0 stored, 0 "
 	    "quarantined; 1 collections changed, 1 mandates terminated, 0 "
 	    "suspended\n"
 	    "reject letters: 1 in %s/letters/2025-12\n",
@@ -706,16 +706,16 @@ Test(returns_it, returns_however_booked)
 		const char *out;
 	} files[] = {
 	    {"boi_camt054_return_as_credit.xml",
-	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "camt.054, 1 record: 1 applied, 0 duplicates, 0 stored, 0 "
 	        "quarantined; 1 collections changed"},
 	    {"boi_camt054_return_reversed_credit_xtnd.xml",
-	        "camt.054, 1 records: 1 applied, 0 duplicates, 0 stored, 0 "
+	        "camt.054, 1 record: 1 applied, 0 duplicates, 0 stored, 0 "
 	        "quarantined; 1 collections changed"},
 	    {"boi_camt054_returns_batch_no_details.xml",
-	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "camt.054, 1 record: 0 applied, 0 duplicates, 0 stored, 1 "
 	        "quarantined; 0 collections changed"},
 	    {"boi_camt054_returns_batch_no_details_prtry_only.xml",
-	        "camt.054, 1 records: 0 applied, 0 duplicates, 0 stored, 1 "
+	        "camt.054, 1 record: 0 applied, 0 duplicates, 0 stored, 1 "
 	        "quarantined; 0 collections changed"},
 	};
 
