@@ -133,20 +133,25 @@ cycle_settle(struct ctl *ctl, int64_t creditor)
 static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
+	const char *title; /* its name for the operator (the console) */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
 	int (*ready)(struct ctl *ctl, sepa_month month, int *ready);
 	int held; /* waits while an invoice step waits */
 	int last; /* after every other step due */
 } cycle_table[] = {
-    {"lapse", N_("end and lapse the mandates due to"), cycle_first_day, cycle_sweep,
+    {"lapse", N_("end and lapse the mandates due to"),
+        N_("End and lapse of the mandates"), cycle_first_day, cycle_sweep,
         NULL, 0, 0},
     {"invoice", N_("bill the previous month and write the notices"),
-        cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
-    {"collect", N_("write the pain.008 files of the month"), cycle_export_day,
+        N_("Invoicing and notices"), cycle_invoice_day, cycle_invoice,
+        ctl_invoice_ready, 1, 0},
+    {"collect", N_("write the pain.008 files of the month"),
+        N_("Direct debit files of the month"), cycle_export_day,
         ctl_collect_month, NULL, 1, 0},
     {"recovery", N_("export the invoices unpaid after their reminder"),
-        cycle_export_day, cycle_recovery, NULL, 0, 1},
+        N_("Recovery of the unpaid invoices"), cycle_export_day,
+        cycle_recovery, NULL, 0, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -181,6 +186,15 @@ cycle_first_open(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 	return 0;
 }
 
+const char *
+ctl_cycle_title(const char *step)
+{
+	for (size_t i = 0; i < CYCLE_NSTEPS; i++)
+		if (strcmp(step, cycle_table[i].name) == 0)
+			return _(cycle_table[i].title);
+	return step;
+}
+
 int
 ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
     void (*fn)(void *arg, const struct cycle_next *next), void *arg,
@@ -188,8 +202,8 @@ ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
 {
 	for (size_t i = 0; i < CYCLE_NSTEPS; i++) {
 		const struct cycle_step *s = &cycle_table[i];
-		struct cycle_next n = {
-		    s->name, s->what, {0, 0}, {0, 0}, {0, 0, 0}, false};
+		struct cycle_next n = {s->name, _(s->what), _(s->title), {0, 0},
+		    {0, 0}, {0, 0, 0}, false};
 
 		if (cycle_first_open(ctl, creditor, s, &n.month, err) != 0)
 			return SEPA_EIO;

@@ -93,7 +93,7 @@ mandate_amend_name(enum sepa_amendment a)
 	case SEPA_AMEND_OTHER_BANK:
 		return _("other bank (SMNDA)");
 	default:
-		return _("none");
+		return P_("amendment", "none");
 	}
 }
 

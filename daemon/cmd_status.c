@@ -13,6 +13,7 @@
 #include "log.h"
 #include "store_creditor.h"
 #include "store_cycle.h"
+#include "store_event.h"
 #include "store_schema.h"
 #include "store_status.h"
 
@@ -48,36 +49,65 @@ status_ran(const char *text)
 		printf(_("ran: %s of %s on %s\n"), step, mon, day);
 }
 
-/* A file recorded and not released: name, MsgId, state, day, month. */
-static void
-status_batch(const char *text)
+/* A file recorded and not released (name, MsgId, state, day, month):
+ * the line of status and of the console's dashboard. */
+void
+ctl_status_batch(char *buf, size_t size, const char *text)
 {
 	char name[256], msgid[64], state[16], day[SEPA_DATE_BUFSZ];
 	char mon[SEPA_MONTH_BUFSZ];
 
 	if (sscanf(text, "%255[^\t]\t%63[^\t]\t%15[^\t]\t%10[^\t]\t%7s", name,
-	        msgid, state, day, mon) != 5) {
+	        msgid, state, day, mon) != 5)
+		snprintf(buf, size, _("attention: %s"), text);
+	/* a recovery flow (043), known by its MsgId: recovery finishes it */
+	else if (strncmp(msgid, "PESALR1-", 8) == 0 &&
+	    strcmp(state, "placing") == 0)
+		snprintf(buf, size,
+		    _("attention: %s (MsgId %s): placed in the outbox, its "
+		      "release not recorded; run sepactl recovery export"),
+		    name, msgid);
+	else if (strncmp(msgid, "PESALR1-", 8) == 0)
+		snprintf(buf, size,
+		    _("attention: %s (MsgId %s): recorded on %s but not "
+		      "released; run sepactl recovery export"),
+		    name, msgid, day);
+	else if (strcmp(state, "placing") == 0)
+		snprintf(buf, size,
+		    _("attention: %s (MsgId %s): placed in the outbox, its "
+		      "release not recorded; run sepactl collect --month %s"),
+		    name, msgid, mon);
+	else
+		snprintf(buf, size,
+		    _("attention: %s (MsgId %s): recorded on %s but not "
+		      "released; run sepactl collect --month %s"),
+		    name, msgid, day, mon);
+}
+
+/*
+ * An event needing attention: its day, kind and message. The message is
+ * stored in English as it was recorded; where the catalogue has the
+ * language, the kind's label says first what happened.
+ */
+static void
+status_event(const char *text)
+{
+	char day[SEPA_DATE_BUFSZ], kind[64];
+	const char *label;
+	int msg = 0;
+
+	if (sscanf(text, "%10[^\t]\t%63[^\t]\t%n", day, kind, &msg) != 2 ||
+	    msg == 0) {
 		printf(_("attention: %s\n"), text);
 		return;
 	}
-	/* a recovery flow (043), known by its MsgId: recovery finishes it */
-	if (strncmp(msgid, "PESALR1-", 8) == 0 && strcmp(state, "placing") == 0)
-		printf(_("attention: %s (MsgId %s): placed in the outbox, its "
-		         "release not recorded; run sepactl recovery export\n"),
-		    name, msgid);
-	else if (strncmp(msgid, "PESALR1-", 8) == 0)
-		printf(_("attention: %s (MsgId %s): recorded on %s but not "
-		         "released; run sepactl recovery export\n"),
-		    name, msgid, day);
-	else if (strcmp(state, "placing") == 0)
-		printf(
-		    _("attention: %s (MsgId %s): placed in the outbox, its "
-		      "release not recorded; run sepactl collect --month %s\n"),
-		    name, msgid, mon);
+	label = store_event_label(kind);
+	if (label != NULL && i18n_french())
+		/* Translators: the day, what happened, the message as it was
+		 * recorded (in English). */
+		printf(_("attention: %s, %s: %s\n"), day, label, text + msg);
 	else
-		printf(_("attention: %s (MsgId %s): recorded on %s but not "
-		         "released; run sepactl collect --month %s\n"),
-		    name, msgid, day, mon);
+		printf(_("attention: %s %s\n"), day, text + msg);
 }
 
 static void
@@ -94,10 +124,12 @@ status_line(void *arg, const char *section, const char *text)
 	} else if (strcmp(section, "ran") == 0) {
 		status_ran(text);
 	} else if (strcmp(section, "batch") == 0) {
-		status_batch(text);
+		char line[1024];
+
+		ctl_status_batch(line, sizeof(line), text);
+		printf("%s\n", line);
 	} else {
-		/* An event's own text, as it was recorded. */
-		printf(_("attention: %s\n"), text);
+		status_event(text);
 	}
 }
 

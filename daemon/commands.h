@@ -82,12 +82,19 @@ int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
  * the console's dashboard). */
 struct cycle_next {
 	const char *step; /* cycle_steps.step: lapse, invoice... */
-	const char *what; /* what it does, for the operator */
+	const char *what; /* what it does, for the operator (translated) */
+	const char *title; /* its name, for the operator (translated) */
 	sepa_month month; /* the cycle month it runs for */
 	sepa_month bills; /* invoice: the month it bills; year 0 otherwise */
 	sepa_date on; /* its day */
 	bool due; /* on or before the business date */
 };
+/* cmd_status.c: a file recorded and not released, as status says it
+ * (text: store_cycle_status's tab-separated 'batch' row). */
+void ctl_status_batch(char *buf, size_t size, const char *text);
+/* A cycle step's name for the operator ("Invoicing and notices"), from
+ * its cycle_steps.step; the step itself when unknown. */
+const char *ctl_cycle_title(const char *step);
 int ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
     void (*fn)(void *arg, const struct cycle_next *next), void *arg,
     sepa_error *err);

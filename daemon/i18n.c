@@ -41,6 +41,15 @@ i18n_money(char *buf, int64_t cents)
 	                     : sepa_money_xml(buf, cents);
 }
 
+const char *
+i18n_pgettext(const char *ctx_msgid, const char *msgid)
+{
+	/* gettext gives its argument back when it has no translation */
+	const char *t = gettext(ctx_msgid);
+
+	return t == ctx_msgid ? msgid : t;
+}
+
 struct i18n_state_word {
 	const char *code;
 	const char *msgid; /* NP_(context, code) */
@@ -78,6 +87,12 @@ static const struct i18n_state_word i18n_line_kinds[] = {
     {"reminder", NP_("invoice line", "reminder")},
     {"regularisation", NP_("invoice line", "regularisation")},
     {"credit", NP_("invoice line", "credit")}, {NULL, NULL}};
+static const struct i18n_state_word i18n_payment_methods[] = {
+    {"cheque", NP_("payment method", "cheque")},
+    {"cash", NP_("payment method", "cash")},
+    {"transfer", NP_("payment method", "transfer")},
+    {"card", NP_("payment method", "card")},
+    {"other", NP_("payment method", "other")}, {NULL, NULL}};
 
 const char *
 i18n_state(enum i18n_state_of of, const char *state)
@@ -88,16 +103,14 @@ i18n_state(enum i18n_state_of of, const char *state)
 	    [I18N_COLLECTION] = i18n_collection_states,
 	    [I18N_BATCH] = i18n_batch_states,
 	    [I18N_LINE] = i18n_line_kinds,
+	    [I18N_PAYMENT] = i18n_payment_methods,
 	};
 
 	for (const struct i18n_state_word *w = tables[of]; w->code != NULL;
 	     w++) {
 		if (strcmp(state, w->code) != 0)
 			continue;
-		/* gettext gives the msgid itself back when untranslated */
-		const char *t = gettext(w->msgid);
-
-		return t == w->msgid ? w->code : t;
+		return i18n_pgettext(w->msgid, w->code);
 	}
 	return state;
 }

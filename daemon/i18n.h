@@ -56,11 +56,19 @@ enum i18n_state_of {
 	I18N_COLLECTION, /* collections.state (002_collections.sql) */
 	I18N_BATCH, /* batches.state (036_batch_cancel.sql) */
 	I18N_LINE, /* invoice_lines.kind (033_credits_and_balance.sql) */
+	I18N_PAYMENT, /* payments.method (001_core.sql) */
 };
 const char *i18n_state(enum i18n_state_of of, const char *state);
 
-/* A msgid with a context (msgctxt), collected by xgettext (NP_:1c,2):
- * what gettext looks up for i18n_state. */
+/* A msgid with a context (msgctxt), collected by xgettext (NP_:1c,2)
+ * in a table; P_(ctx, s) translates it where it is printed (P_:1c,2). A
+ * word that two messages translate differently ("none": aucun, aucune)
+ * gets one context each. */
 #define NP_(ctx, s) ctx "\004" s
+#define P_(ctx, s) i18n_pgettext(NP_(ctx, s), s)
+
+/* The translation of a msgid with a context (NP_), or `msgid` itself
+ * when the catalogue has none. */
+const char *i18n_pgettext(const char *ctx_msgid, const char *msgid);
 
 #endif /* SEPAD_I18N_H */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sepa/error.h"
+#include "i18n.h"
 #include "log.h"
 #include "pgcluster.h"
 
@@ -30,7 +31,17 @@ pgcluster_script(void)
 	    "/tools/pgcluster.sh";
 }
 
-/* Run `sh pgcluster.sh VERB ROOT`; its messages go to our stderr. */
+/* What failed, whole, for the messages of pgcluster_run. */
+static const char *
+pgcluster_failed(const char *verb)
+{
+	return strcmp(verb, "stop") == 0
+	    ? _("could not stop the private database cluster")
+	    : _("could not start the private database cluster");
+}
+
+/* Run `sh pgcluster.sh VERB ROOT` (start or stop); its messages go to
+ * our stderr. */
 static int
 pgcluster_run(const char *verb, const char *root, sepa_error *err)
 {
@@ -41,9 +52,8 @@ pgcluster_run(const char *verb, const char *root, sepa_error *err)
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not %s the private database cluster: fork: %s", verb,
-		    strerror(errno));
+		return sepa_error_set(err, SEPA_EIO, "%s: fork: %s",
+		    pgcluster_failed(verb), strerror(errno));
 	if (pid == 0) {
 		/* The script's stdout is not ours: keep command output clean. */
 		if (dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
@@ -53,16 +63,15 @@ pgcluster_run(const char *verb, const char *root, sepa_error *err)
 	}
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
-			return sepa_error_set(err, SEPA_EIO,
-			    "could not %s the private database cluster: waitpid: %s",
-			    verb, strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return sepa_error_set(err, SEPA_EIO, "%s: waitpid: %s",
+			    pgcluster_failed(verb), strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return sepa_error_set(err, SEPA_EIO,
-		    "could not %s the private database cluster in %s: %s %s",
-		    verb, root, script,
-		    WIFEXITED(status) && WEXITSTATUS(status) == 127
-		        ? "could not be run"
-		        : "failed");
+		    "%s in %s: %s could not be run", pgcluster_failed(verb),
+		    root, script);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return sepa_error_set(err, SEPA_EIO, "%s in %s: %s failed",
+		    pgcluster_failed(verb), root, script);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_batch.h"
 #include "store_collect.h"
@@ -139,7 +140,7 @@ batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "part %s (%s) is %s: its file may be in the outbox; run "
 		    "sepactl collect --month %s to finish it",
-		    msg_id, b->file, b->state, mon);
+		    msg_id, b->file, i18n_state(I18N_BATCH, b->state), mon);
 	xasprintf(&path, "%s/%s", outbox, b->file);
 	there = stat(path, &st) == 0;
 	free(path);

@@ -98,7 +98,8 @@ cleanup:
  * step and cycle month (migration 011), 'ran' with "STEP YYYY-MM
  * YYYY-MM-DD" (the day it ran); 'batch' with the tab-separated file name,
  * MsgId, state, day recorded and collection month of a file not released;
- * the events needing attention. cmd_status.c words them.
+ * 'attention' with the tab-separated day, kind and message of an event
+ * needing attention. cmd_status.c words them.
  */
 #define CYCLE_STATUS_SQL(open) \
 	"(SELECT 'ran', step || ' ' || to_char(month, 'YYYY-MM')" \
@@ -113,8 +114,9 @@ cleanup:
 	" AND state IN ('prepared', 'placing')" \
 	" ORDER BY collection_month, part)" \
 	" UNION ALL" \
-	" (SELECT 'attention', to_char(business_date, 'YYYY-MM-DD') || ' '" \
-	" || message FROM events e WHERE creditor_id = $1 AND needs_attention" open \
+	" (SELECT 'attention', to_char(business_date, 'YYYY-MM-DD') || E'\\t'" \
+	" || kind || E'\\t' || message FROM events e" \
+	" WHERE creditor_id = $1 AND needs_attention" open \
 	" ORDER BY at DESC, id DESC LIMIT $2)" \
 	" UNION ALL" \
 	" (SELECT 'attention-total', count(*)::text FROM events e" \

@@ -13,8 +13,68 @@
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
+
+/* Every kind of event the stores record, and what it is. */
+static const struct {
+	const char *kind;
+	const char *label;
+} event_labels[] = {
+    {"attention.acknowledged", N_("events acknowledged")},
+    {"batch.cancelled", N_("file cancelled before its release")},
+    {"batch.rejected", N_("file refused by the bank")},
+    {"batch.released", N_("file released")},
+    {"collect.prepared", N_("collection recorded")},
+    {"collections.settled", N_("collections presumed settled")},
+    {"consumption.late", N_("consumption received late")},
+    {"consumption.missing", N_("consumption not received")},
+    {"credit.refunds", N_("credits listed for refund")},
+    {"creditor.ics_changed", N_("creditor identifier changed")},
+    {"cycle.step", N_("cycle step done")},
+    {"file.imported", N_("file imported")},
+    {"file.refused", N_("file refused")},
+    {"invoice.collect_deferred", N_("invoice's debit deferred")},
+    {"invoice.collect_late", N_("invoice too late for its debit")},
+    {"invoice.collect_refused", N_("invoice left out of the debit")},
+    {"invoice.other_means", N_("invoice payable by other means")},
+    {"invoice.recovery_refused", N_("invoice left out of the recovery")},
+    {"invoice.run", N_("invoices issued")},
+    {"mandate.account_changed", N_("mandate's account changed")},
+    {"mandate.end_scheduled", N_("mandate's end scheduled")},
+    {"mandate.lapsed", N_("mandate lapsed")},
+    {"mandate.reactivated", N_("mandate active again")},
+    {"mandate.rum_changed", N_("mandate's RUM changed")},
+    {"mandate.suspended", N_("mandate suspended")},
+    {"mandate.terminated", N_("mandate terminated")},
+    {"notice.mail_failed", N_("notice e-mail failed")},
+    {"notice.mail_unknown", N_("notice e-mail of unknown outcome")},
+    {"notices.written", N_("notices written")},
+    {"payment.recorded", N_("payment recorded")},
+    {"pes.acquit", N_("PES acquit imported")},
+    {"pes.bordereau_rejected", N_("PES bordereau rejected")},
+    {"recovery.exported", N_("invoices sent to recovery")},
+    {"returns.imported", N_("bank returns imported")},
+    {"returns.quarantine_applied", N_("quarantined record applied")},
+    {"returns.quarantine_dismissed", N_("quarantined record dismissed")},
+    {"user.added", N_("console user added")},
+    {"user.disabled", N_("console user disabled")},
+    {"user.password", N_("console password changed")},
+    {"web.locked", N_("console account locked")},
+    {"web.login", N_("console login")},
+    {"web.logout", N_("console logout")},
+};
+
+const char *
+store_event_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(event_labels) / sizeof(event_labels[0]);
+	     i++)
+		if (strcmp(kind, event_labels[i].kind) == 0)
+			return _(event_labels[i].label);
+	return NULL;
+}
 
 /* Text form of an optional id (0 = none) into buf; NULL when none. */
 static const char *

@@ -41,6 +41,14 @@ struct event {
 };
 
 /*
+ * What an event of `kind` is, in the operator's language ("bank records
+ * quarantined", "retours bancaires en quarantaine"): the kinds' one table,
+ * for status and the console, which show it beside the message stored in
+ * English (docs/development.md, Messages); NULL for an unknown kind.
+ */
+const char *store_event_label(const char *kind);
+
+/*
  * Record an event, inside the caller's transaction (so it is kept exactly
  * when the change it describes is).
  */

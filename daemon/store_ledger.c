@@ -16,6 +16,7 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_ledger.h"
 
 /* $1 creditor, $2 family reference. */
@@ -58,85 +59,188 @@ static const char ledger_history_sql[] =
     "WITH inv AS (SELECT * FROM invoices i WHERE i.creditor_id = $1"
     " AND ($2::bigint = 0 OR i.family_id = $2)"
     " AND ($3::bigint = 0 OR i.id = $3))"
-    " SELECT number, at::text, what, code FROM ("
+    " SELECT number, at::text, kind, a1, a2, a3, a4, a5, a6, code FROM ("
     " SELECT i.number, i.issued_on AS at, 1 AS ord, 0::bigint AS k,"
-    " format('issued: %s, due on %s, %s', sepad_eur(i.total_cents),"
-    " i.due_on, CASE WHEN m.rum IS NULL THEN 'payable by other means'"
-    " ELSE 'to be debited (RUM ' || m.rum || ')' END) AS what, '' AS code"
+    " CASE WHEN m.rum IS NULL THEN 'issued_other' ELSE 'issued_debit' END"
+    " AS kind, sepad_eur(i.total_cents) AS a1, i.due_on::text AS a2,"
+    " m.rum AS a3, NULL AS a4, NULL AS a5, NULL AS a6, '' AS code"
     " FROM inv i LEFT JOIN mandates m ON m.creditor_id = $1"
     " AND m.id = i.mandate_id"
-    " UNION ALL SELECT i.number, i.issued_on, 2, l.id,"
-    " format('credit of %s deducted: %s', l.label,"
-    " sepad_eur(-l.amount_cents)), ''"
+    " UNION ALL SELECT i.number, i.issued_on, 2, l.id, 'credit', l.label,"
+    " sepad_eur(-l.amount_cents), NULL, NULL, NULL, NULL, ''"
     " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
     " AND l.invoice_id = i.id AND l.kind = 'credit'"
-    " UNION ALL SELECT i.number, i.issued_on, 3, l.id,"
-    " format('carries the reminder of %s: %s', l.label,"
-    " sepad_eur(l.amount_cents)), ''"
+    " UNION ALL SELECT i.number, i.issued_on, 3, l.id, 'carries', l.label,"
+    " sepad_eur(l.amount_cents), NULL, NULL, NULL, NULL, ''"
     " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
     " AND l.invoice_id = i.id AND l.kind = 'reminder'"
     /* the business date the file was released (its event) */
     " UNION ALL SELECT i.number, coalesce((SELECT min(v.business_date)"
     " FROM events v WHERE v.creditor_id = $1 AND v.kind = 'batch.released'"
     " AND v.batch_id = b.id), b.created_at::date), 4, c.id,"
-    " format('debit %s of %s due on %s (%s, %s): %s', c.end_to_end_id,"
-    " sepad_eur(c.amount_cents), c.due_on, b.file_name, c.seq_type,"
-    " CASE c.state WHEN 'pending' THEN 'recorded, file not released'"
-    " WHEN 'sent' THEN 'sent, no answer from the bank yet'"
-    " ELSE c.state END), CASE WHEN c.state IN ('rejected', 'returned',"
+    " 'debit_' || c.state, c.end_to_end_id, sepad_eur(c.amount_cents),"
+    " c.due_on::text, b.file_name, c.seq_type, c.state,"
+    " CASE WHEN c.state IN ('rejected', 'returned',"
     " 'refunded') THEN coalesce(c.reason_code, '') ELSE '' END"
     " FROM inv i JOIN collections c ON c.creditor_id = $1"
     " AND c.invoice_id = i.id JOIN batches b ON b.creditor_id = $1"
     " AND b.id = c.batch_id"
     " UNION ALL SELECT i.number, e.applied_on, 5, e.id,"
-    " format('the bank %s debit %s', CASE e.new_state"
-    " WHEN 'settled' THEN 'confirmed (credit booked)'"
-    " WHEN 'cancelled' THEN 'refused the file of'"
-    " ELSE e.new_state END, c.end_to_end_id), e.reason_code"
+    " 'bank_' || e.new_state, c.end_to_end_id, e.new_state, NULL, NULL,"
+    " NULL, NULL, e.reason_code"
     " FROM inv i JOIN collections c ON c.creditor_id = $1"
     " AND c.invoice_id = i.id JOIN return_effects e ON e.creditor_id = $1"
     " AND e.collection_id = c.id"
     " UNION ALL SELECT i.number, p.settled_on, 5, p.collection_id,"
-    " format('debit %s presumed settled: not returned %s TARGET2 days"
-    " after its due date', c.end_to_end_id, p.after_days), ''"
+    " 'presumed', c.end_to_end_id, p.after_days::text, NULL, NULL, NULL,"
+    " NULL, ''"
     " FROM inv i JOIN collections c ON c.creditor_id = $1"
     " AND c.invoice_id = i.id JOIN presumed_settlements p"
     " ON p.creditor_id = $1 AND p.collection_id = c.id"
-    " UNION ALL SELECT i.number, n.issued_on, 6, l.id,"
-    " format('reminded on %s: %s', n.number, sepad_eur(l.amount_cents)),"
+    " UNION ALL SELECT i.number, n.issued_on, 6, l.id, 'reminded', n.number,"
+    " sepad_eur(l.amount_cents), NULL, NULL, NULL, NULL,"
     " '' FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
     " AND l.kind = 'reminder' AND l.reminded_invoice_id = i.id"
     " JOIN invoices n ON n.creditor_id = $1 AND n.id = l.invoice_id"
-    " UNION ALL SELECT i.number, n.issued_on, 6, l.id,"
-    " format('credit used by %s: %s', n.number, sepad_eur(-l.amount_cents)), ''"
+    " UNION ALL SELECT i.number, n.issued_on, 6, l.id, 'credit_used',"
+    " n.number, sepad_eur(-l.amount_cents), NULL, NULL, NULL, NULL, ''"
     " FROM inv i JOIN invoice_lines l ON l.creditor_id = $1"
     " AND l.kind = 'credit' AND l.credited_invoice_id = i.id"
     " JOIN invoices n ON n.creditor_id = $1 AND n.id = l.invoice_id"
     " UNION ALL SELECT i.number, y.paid_on, 7, y.id,"
-    " format('paid by other means (%s%s): %s', y.method,"
-    " coalesce(', ' || nullif(y.reference, ''), ''),"
-    " sepad_eur(y.amount_cents)), ''"
+    " CASE WHEN coalesce(y.reference, '') = '' THEN 'paid_other'"
+    " ELSE 'paid_other_ref' END, y.method, sepad_eur(y.amount_cents),"
+    " y.reference, NULL, NULL, NULL, ''"
     " FROM inv i JOIN payments y ON y.creditor_id = $1"
     " AND y.invoice_id = i.id"
-    " UNION ALL SELECT i.number, e.business_date, 8, e.id,"
-    " format('sent to recovery: %s (%s)', sepad_eur(x.due_cents),"
-    " e.file_name), ''"
+    " UNION ALL SELECT i.number, e.business_date, 8, e.id, 'recovery',"
+    " sepad_eur(x.due_cents), e.file_name, NULL, NULL, NULL, NULL, ''"
     " FROM inv i JOIN recovery_export_invoices x ON x.creditor_id = $1"
     " AND x.invoice_id = i.id JOIN recovery_exports e"
     " ON e.creditor_id = $1 AND e.id = x.export_id"
-    " UNION ALL SELECT i.number, r.listed_on, 8, 0,"
-    " format('credit listed for refund: %s (%s)',"
-    " sepad_eur(r.amount_cents), r.file_name), ''"
+    " UNION ALL SELECT i.number, r.listed_on, 8, 0, 'refund',"
+    " sepad_eur(r.amount_cents), r.file_name, NULL, NULL, NULL, NULL, ''"
     " FROM inv i JOIN credit_refunds r ON r.creditor_id = $1"
     " AND r.invoice_id = i.id"
-    " UNION ALL SELECT i.number, i.state_since, 9, 0,"
-    " 'now ' || i.state || CASE i.state WHEN 'paid' THEN ''"
-    " WHEN 'issued' THEN ': waiting for its collection or a payment'"
-    " WHEN 'collecting' THEN ': in a file, waiting for the bank'"
-    " WHEN 'unpaid' THEN ': to be reminded on the next invoice'"
-    " WHEN 'reminded' THEN ': reminded on a later invoice'"
-    " WHEN 'recovery' THEN ': handed to the treasury' ELSE '' END, ''"
+    " UNION ALL SELECT i.number, i.state_since, 9, 0, 'now_' || i.state,"
+    " i.state, NULL, NULL, NULL, NULL, NULL, ''"
     " FROM inv i) h ORDER BY number, at, ord, k";
+
+/* The columns of ledger_history_sql: an event's kind and its arguments. */
+enum { LHQ_NUMBER, LHQ_DATE, LHQ_KIND, LHQ_A1, LHQ_CODE = LHQ_A1 + 6 };
+
+/*
+ * The history's sentences, by kind (ledger_history_sql), with the
+ * arguments they take from a1...; an unknown kind (a state added later)
+ * gets its fallback, "debit_" and "bank_" and "now_" with the state.
+ */
+static const struct {
+	const char *kind;
+	const char *fmt;
+} ledger_history_fmt[] = {
+    {"issued_debit", N_("issued: %s, due on %s, to be debited (RUM %s)")},
+    {"issued_other", N_("issued: %s, due on %s, payable by other means")},
+    {"credit", N_("credit of %s deducted: %s")},
+    {"carries", N_("carries the reminder of %s: %s")},
+    {"debit_pending",
+        N_("debit %s of %s due on %s (%s, %s): recorded, file not "
+           "released")},
+    {"debit_sent",
+        N_("debit %s of %s due on %s (%s, %s): sent, no answer from the "
+           "bank yet")},
+    {"debit_", N_("debit %s of %s due on %s (%s, %s): %s")},
+    {"bank_settled", N_("the bank confirmed (credit booked) debit %s")},
+    {"bank_cancelled", N_("the bank refused the file of debit %s")},
+    {"bank_rejected", N_("the bank rejected debit %s")},
+    {"bank_returned", N_("the bank returned debit %s")},
+    {"bank_refunded", N_("the bank refunded debit %s")},
+    {"bank_", N_("debit %s: %s by the bank")},
+    {"presumed",
+        N_("debit %s presumed settled: not returned %s TARGET2 days after "
+           "its due date")},
+    {"reminded", N_("reminded on %s: %s")},
+    {"credit_used", N_("credit used by %s: %s")},
+    {"paid_other", N_("paid by other means (%s): %s")},
+    {"paid_other_ref", N_("paid by other means (%s, %s): %s")},
+    {"recovery", N_("sent to recovery: %s (%s)")},
+    {"refund", N_("credit listed for refund: %s (%s)")},
+    {"now_paid", N_("now paid")},
+    {"now_issued", N_("now issued: waiting for its collection or a payment")},
+    {"now_collecting", N_("now collecting: in a file, waiting for the bank")},
+    {"now_unpaid", N_("now unpaid: to be reminded on the next invoice")},
+    {"now_reminded", N_("now reminded: reminded on a later invoice")},
+    {"now_recovery", N_("now recovery: handed to the treasury")},
+    {"now_cancelled", N_("now cancelled")},
+    {"now_", N_("now %s")},
+};
+
+/* The sentence of one history row, in the operator's language. */
+static void
+ledger_history_what(char *buf, size_t size, PGresult *res, int r)
+{
+	const char *kind = PQgetvalue(res, r, LHQ_KIND), *fmt = "%s";
+	const char *a[6];
+	size_t n = sizeof(ledger_history_fmt) / sizeof(ledger_history_fmt[0]);
+
+	for (int i = 0; i < 6; i++)
+		a[i] = PQgetvalue(res, r, LHQ_A1 + i);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(ledger_history_fmt[i].kind);
+
+		/* the exact kind, or its family ("debit_") at the end */
+		if (strcmp(kind, ledger_history_fmt[i].kind) == 0 ||
+		    (ledger_history_fmt[i].kind[len - 1] == '_' &&
+		        strncmp(kind, ledger_history_fmt[i].kind, len) == 0)) {
+			fmt = _(ledger_history_fmt[i].fmt);
+			break;
+		}
+	}
+	/* the words the sentences take from the schema's codes */
+	if (strncmp(kind, "debit_", 6) == 0)
+		a[5] = i18n_state(I18N_COLLECTION, a[5]);
+	else if (strncmp(kind, "bank_", 5) == 0 || strncmp(kind, "now_", 4) == 0)
+		a[strncmp(kind, "bank_", 5) == 0 ? 1 : 0] = i18n_state(
+		    kind[0] == 'b' ? I18N_COLLECTION : I18N_INVOICE,
+		    a[kind[0] == 'b' ? 1 : 0]);
+	else if (strncmp(kind, "paid_other", 10) == 0)
+		a[0] = i18n_state(I18N_PAYMENT, a[0]);
+	/* Every format of the table takes only strings, at most six (the
+	 * rest are unused, which C allows); msgfmt --check holds each
+	 * translation to its msgid's conversions. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(buf, size, fmt, a[0], a[1], a[2], a[3], a[4], a[5]);
+#pragma GCC diagnostic pop
+}
+
+/* The history's rows to fn: number, date, sentence, reason code. */
+static int
+ledger_history(struct db *db, const char *const *p, ledger_row_fn fn,
+    void *arg, sepa_error *err)
+{
+	PGresult *res = NULL;
+	char what[1024];
+	int rc;
+
+	if (fn == NULL)
+		return 0;
+	if ((rc = db_query(
+	         db, &res, "read the history", ledger_history_sql, 3, p, err)) !=
+	    0)
+		return rc;
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *cols[LH_NCOLS];
+
+		ledger_history_what(what, sizeof(what), res, r);
+		cols[LH_NUMBER] = PQgetvalue(res, r, LHQ_NUMBER);
+		cols[LH_DATE] = PQgetvalue(res, r, LHQ_DATE);
+		cols[LH_WHAT] = what;
+		cols[LH_CODE] = PQgetvalue(res, r, LHQ_CODE);
+		fn(arg, cols);
+	}
+	db_result_free(res);
+	return 0;
+}
 
 /* $1 creditor, $2 invoice id. */
 static const char ledger_lines_sql[] =
@@ -239,8 +343,7 @@ ledger_invoices(struct db *db, const char *cred, const char *fid,
 	if ((rc = ledger_each(db, "read the invoices", ledger_invoices_sql, 3,
 	         p, invoice_fn, arg, err)) != 0)
 		return rc;
-	return ledger_each(db, "read the history", ledger_history_sql, 3, p,
-	    event_fn, arg, err);
+	return ledger_history(db, p, event_fn, arg, err);
 }
 
 int
@@ -303,8 +406,8 @@ store_ledger_invoice(struct db *db, int64_t creditor_id, const char *number,
 	         err)) == 0 &&
 	    (rc = ledger_each(db, "read the lines", ledger_lines_sql, 2,
 	         (const char *const[]){cred, iid}, line_fn, arg, err)) == 0)
-		rc = ledger_each(db, "read the history", ledger_history_sql, 3,
-		    (const char *const[]){cred, "0", iid}, event_fn, arg, err);
+		rc = ledger_history(db, (const char *const[]){cred, "0", iid},
+		    event_fn, arg, err);
 	return ledger_end(db, rc, err);
 }
 

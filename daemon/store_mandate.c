@@ -32,6 +32,7 @@
 #include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_mandate.h"
@@ -304,8 +305,9 @@ mandate_refuse_ended(
 	    strcmp(m->state, "lapsed") != 0)
 		return 0;
 	return sepa_error_set(err, SEPA_ESTATE,
-	    "mandate %s is %s (%s) since %s: %s", m->rum, m->state, m->reason,
-	    sepa_date_iso(since, m->since), what);
+	    "mandate %s is %s (%s) since %s: %s", m->rum,
+	    i18n_state(I18N_MANDATE, m->state), m->reason,
+	    sepa_date_iso(since, m->since), _(what));
 }
 
 /*
@@ -582,7 +584,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	if ((rc = mandate_change_check(chg, today, err)) != 0)
 		return rc;
 	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
-	         "its bank details cannot change; a new mandate is needed", &m,
+	         N_("its bank details cannot change; a new mandate is needed"), &m,
 	         err)) != 0)
 		goto cleanup;
 	res->mandate_id = m.id;
@@ -623,9 +625,9 @@ cleanup:
  * is never taken again), as "RUM of mandate X" text; none: no row.
  */
 static const char mandate_rum_taken_sql[] =
-    "SELECT 'the RUM of mandate ' || rum FROM mandates WHERE creditor_id = "
-    "$1 AND upper(rum) = upper($2) UNION ALL SELECT 'the RUM mandate ' || "
-    "m.rum || ' had until ' || c.received_on FROM mandate_rum_changes c "
+    "SELECT rum, '' FROM mandates WHERE creditor_id = "
+    "$1 AND upper(rum) = upper($2) UNION ALL SELECT "
+    "m.rum, c.received_on::text FROM mandate_rum_changes c "
     "JOIN mandates m ON m.creditor_id = c.creditor_id AND m.id = "
     "c.mandate_id WHERE c.creditor_id = $1 AND upper(c.old_rum) = "
     "upper($2) LIMIT 1";
@@ -685,7 +687,7 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 	if ((rc = mandate_rum_check(old_rum, new_rum, received, today, err)) !=
 	        0 ||
 	    (rc = mandate_change_begin(db, creditor_id, old_rum,
-	         "its RUM cannot change; a new mandate is needed", &m, err)) !=
+	         N_("its RUM cannot change; a new mandate is needed"), &m, err)) !=
 	        0)
 		goto cleanup;
 	mandate_i64(cred, sizeof(cred), creditor_id);
@@ -695,8 +697,13 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 	         err)) != 0)
 		goto cleanup;
 	if (PQntuples(r) > 0) {
-		rc = sepa_error_set(err, SEPA_EINVAL, "RUM %s is %s", new_rum,
-		    PQgetvalue(r, 0, 0));
+		rc = PQgetvalue(r, 0, 1)[0] == '\0'
+		    ? sepa_error_set(err, SEPA_EINVAL,
+		          "RUM %s is the RUM of mandate %s", new_rum,
+		          PQgetvalue(r, 0, 0))
+		    : sepa_error_set(err, SEPA_EINVAL,
+		          "RUM %s is the RUM mandate %s had until %s", new_rum,
+		          PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
 		goto cleanup;
 	}
 	sepa_date_iso(recv, received);
@@ -751,7 +758,8 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
 		return rc;
 	if ((rc = mandate_lock(db, creditor_id, rum, &m, err)) != 0)
 		goto cleanup;
-	if ((rc = mandate_refuse_ended(&m, "nothing to terminate", err)) != 0)
+	if ((rc = mandate_refuse_ended(&m, N_("nothing to terminate"), err)) !=
+	    0)
 		goto cleanup;
 	res->mandate_id = m.id;
 	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);

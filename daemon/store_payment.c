@@ -11,6 +11,7 @@
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_event.h"
 #include "store_payment.h"
 
@@ -163,16 +164,18 @@ payment_check_reminder(
 	         payment_find_reminder_sql, 2,
 	         (const char *const[]){pay->cred, pay->invoice}, err)) != 0)
 		return rc;
-	if (PQntuples(res) == 1)
+	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 1), "issued") == 0)
 		rc = sepa_error_set(err, SEPA_ESTATE,
-		    "invoice %s is reminded on invoice %s, which is %s: "
-		    "record the payment on %s (its total carries the "
-		    "reminder)",
-		    pay->number, PQgetvalue(res, 0, 0),
-		    strcmp(PQgetvalue(res, 0, 1), "issued") == 0
-		        ? "still to be collected"
-		        : "being collected",
-		    PQgetvalue(res, 0, 0));
+		    "invoice %s is reminded on invoice %s, which is still to "
+		    "be collected: record the payment on %s (its total "
+		    "carries the reminder)",
+		    pay->number, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 0));
+	else if (PQntuples(res) == 1)
+		rc = sepa_error_set(err, SEPA_ESTATE,
+		    "invoice %s is reminded on invoice %s, which is being "
+		    "collected: record the payment on %s (its total carries "
+		    "the reminder)",
+		    pay->number, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 0));
 	db_result_free(res);
 	return rc;
 }
@@ -187,7 +190,7 @@ payment_check_invoice(struct db *db, const struct payment *pay,
 
 	if (strcmp(r->state, "paid") == 0 || strcmp(r->state, "cancelled") == 0)
 		return sepa_error_set(err, SEPA_ESTATE, "invoice %s is %s",
-		    pay->number, r->state);
+		    pay->number, i18n_state(I18N_INVOICE, r->state));
 	if (strcmp(r->state, "collecting") == 0)
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "invoice %s is being collected by direct debit; record a "

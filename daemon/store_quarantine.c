@@ -17,6 +17,7 @@
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_quarantine.h"
@@ -411,7 +412,7 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 		    "the collection of EndToEndId '%s' is already %s%s%s%s by "
 		    "bank record %s: applying record %" PRId64
 		    " would count it twice; dismiss it",
-		    e2e, PQgetvalue(res, 0, 1),
+		    e2e, i18n_state(I18N_COLLECTION, PQgetvalue(res, 0, 1)),
 		    PQgetvalue(res, 0, 2)[0] != '\0' ? " (" : "",
 		    PQgetvalue(res, 0, 2),
 		    PQgetvalue(res, 0, 2)[0] != '\0' ? ")" : "",
@@ -420,7 +421,7 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 		rc = sepa_error_set(err, SEPA_ESTATE,
 		    "the collection of EndToEndId '%s' is %s: record %" PRId64
 		    " changes nothing; dismiss it",
-		    e2e, c->state, qid);
+		    e2e, i18n_state(I18N_COLLECTION, c->state), qid);
 	db_result_free(res);
 	return rc;
 }

@@ -31,6 +31,16 @@ api_creditor(struct web_req *r)
 	return id;
 }
 
+/* An event's kind for the operator (the server's language), the kind
+ * itself when the table does not know it. */
+static const char *
+api_event_label(const struct attention_row *row)
+{
+	const char *label = store_event_label(row->kind);
+
+	return label != NULL ? label : row->kind;
+}
+
 /* GET /api/attention[?all=1]: the events needing a person. */
 static void
 api_attention(struct web_req *r)
@@ -52,9 +62,10 @@ api_attention(struct web_req *r)
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?}", "id",
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?}", "id",
 		        (json_int_t)rows[i].id, "date", rows[i].business_date,
-		        "kind", rows[i].kind, "message", rows[i].message,
+		        "kind", rows[i].kind, "label", api_event_label(&rows[i]),
+		        "message", rows[i].message,
 		        "acknowledged_on",
 		        rows[i].acknowledged_on[0] != '\0'
 		            ? rows[i].acknowledged_on
@@ -290,17 +301,31 @@ api_family(struct web_req *r)
 
 /* ----------------------------------------------------------- dashboard */
 
+/* A step that ran ("STEP YYYY-MM YYYY-MM-DD"), a file not released
+ * (worded as status says it), the count of events needing attention. */
 static void
 api_ran_row(void *arg, const char *section, const char *text)
 {
 	json_t *d = arg;
+	char step[32], mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
+	char bills[SEPA_MONTH_BUFSZ], line[1024];
+	sepa_month m;
 
-	if (strcmp(section, "ran") == 0 || strcmp(section, "attention") == 0)
+	if (strcmp(section, "ran") == 0 &&
+	    sscanf(text, "%31s %7s %10s", step, mon, day) == 3 &&
+	    sepa_month_parse(&m, mon, NULL) == 0)
+		json_array_append_new(json_object_get(d, "ran"),
+		    json_pack("{s:s, s:s, s:s, s:s?, s:s}", "step", step,
+		        "label", ctl_cycle_title(step), "month", mon, "bills",
+		        strcmp(step, "invoice") == 0
+		            ? sepa_month_iso(bills, sepa_month_billed_by(m))
+		            : NULL,
+		        "on", day));
+	else if (strcmp(section, "batch") == 0) {
+		ctl_status_batch(line, sizeof(line), text);
 		json_array_append_new(
-		    json_object_get(
-		        d, section[0] == 'r' ? "ran" : "unreleased"),
-		    json_string(text));
-	else if (strcmp(section, "attention-total") == 0)
+		    json_object_get(d, "unreleased"), json_string(line));
+	} else if (strcmp(section, "attention-total") == 0)
 		json_object_set_new(d, "attention_total",
 		    json_integer(strtoll(text, NULL, 10)));
 }
@@ -312,8 +337,9 @@ api_next_row(void *arg, const struct cycle_next *n)
 	char day[SEPA_DATE_BUFSZ];
 
 	json_array_append_new(arg,
-	    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b}", "step", n->step,
-	        "what", n->what, "month", sepa_month_iso(mon, n->month),
+	    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "step", n->step,
+	        "label", n->title, "what", n->what, "month",
+	        sepa_month_iso(mon, n->month),
 	        "bills",
 	        n->bills.year != 0 ? sepa_month_iso(bills, n->bills) : NULL,
 	        "on", sepa_date_iso(day, n->on), "due", n->due));

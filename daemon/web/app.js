@@ -70,32 +70,8 @@ const ETATS_MANDAT = {
   active: "actif", suspended: "suspendu", terminated: "résilié",
   lapsed: "caduc",
 };
-const ETAPES = {
-  lapse: "Fin et caducité des mandats",
-  invoice: "Facturation et avis d'échéance",
-  collect: "Fichier de prélèvement (pain.008)",
-  recovery: "Mise en recouvrement des impayés",
-};
-const NATURES = {
-  "invoice.other_means": "Facture à régler par un autre moyen",
-  "notices.written": "Avis rectificatifs à envoyer",
-  "mandate.suspended": "Mandat suspendu",
-  "mandate.terminated": "Mandat résilié",
-  "consumption.missing": "Consommation non reçue",
-  "quarantine.added": "Retour bancaire en quarantaine",
-  "returns.quarantined": "Retour bancaire en quarantaine",
-  "batch.deferred": "Prélèvement reporté",
-  "web.locked": "Compte de la console verrouillé",
-};
-function nature(kind) {
-  return NATURES[kind] || kind;
-}
-// "invoice of 2026-10 (bills 2026-09) on 2026-10-01", as the store says it
-function etapeFaite(t) {
-  const m = /^(\w+) of (\d{4}-\d{2})(?: \(bills (\d{4}-\d{2})\))? on (\d{4}-\d{2}-\d{2})$/.exec(t);
-  if (!m) return t;
-  return `${ETAPES[m[1]] || m[1]} — ${mois(m[2])}${m[3] ? ` (facture ${mois(m[3])})` : ""}, le ${date(m[4])}`;
-}
+// The steps' and the events' names come from the server, in its language
+// (`label`); the code is the fallback.
 const TROUVEE = { ref: "référence", name: "nom", rum: "RUM", invoice: "facture" };
 
 function message(texte, erreur) {
@@ -232,13 +208,16 @@ async function tableau() {
 
   const faites = $("liste-faites");
   vider(faites);
-  for (const t of d.ran) faites.appendChild(el("li", etapeFaite(t)));
+  for (const r of d.ran) {
+    const f = `${r.label || r.step} — ${mois(r.month)}`;
+    faites.appendChild(el("li", `${f}${r.bills ? ` (facture ${mois(r.bills)})` : ""}, le ${date(r.on)}`));
+  }
   if (d.ran.length === 0) faites.appendChild(el("li", "Aucune étape pour l'instant.", "vide"));
   const proch = $("liste-prochaines");
   vider(proch);
   for (const n of d.next) {
     const li = el("li");
-    li.appendChild(el("strong", ETAPES[n.step] || n.step));
+    li.appendChild(el("strong", n.label || n.step));
     let t = ` — ${mois(n.month)}`;
     if (n.bills) t += ` (facture ${mois(n.bills)})`;
     t += `, le ${date(n.on)}`;
@@ -257,14 +236,15 @@ function attention(events) {
   vider(tb);
   const parNature = new Map();
   for (const e of events) {
-    if (!parNature.has(e.kind)) parNature.set(e.kind, []);
-    parNature.get(e.kind).push(e.id);
+    const nature = e.label || e.kind;
+    if (!parNature.has(nature)) parNature.set(nature, []);
+    parNature.get(nature).push(e.id);
   }
   const natures = $("liste-natures");
   vider(natures);
-  for (const [kind, ids] of parNature) {
+  for (const [nature, ids] of parNature) {
     const li = el("li");
-    li.appendChild(el("span", `${nature(kind)} : ${ids.length}`));
+    li.appendChild(el("span", `${nature} : ${ids.length}`));
     if (etat.role === "finance") {
       const b = el("button", ids.length > 1 ? `Acquitter les ${ids.length}` : "Acquitter", "secondaire");
       b.type = "button";
@@ -282,7 +262,7 @@ function attention(events) {
       b.addEventListener("click", () => acquitter([e.id]));
       cell.appendChild(b);
     }
-    tb.appendChild(ligne([date(e.date), nature(e.kind), e.message, cell]));
+    tb.appendChild(ligne([date(e.date), e.label || e.kind, e.message, cell]));
   }
   $("nb-attention").textContent = events.length ? String(events.length) : "";
   $("attention-vide").hidden = events.length > 0;

@@ -257,3 +257,165 @@ Test(i18n, machine_output_is_the_same_in_french, .timeout = 120)
 	env_close(&fr);
 	env_close(&en);
 }
+
+/* s holds every word of `words` (NULL-terminated), none of `never`. */
+static void
+expect_words(const char *what, const char *s, const char *const *words,
+    const char *const *never)
+{
+	for (; words != NULL && *words != NULL; words++)
+		cr_expect(strstr(s, *words) != NULL, "%s: no \"%s\" in:\n%s",
+		    what, *words, s);
+	for (; never != NULL && *never != NULL; never++)
+		cr_expect(strstr(s, *never) == NULL, "%s: \"%s\" in:\n%s", what,
+		    *never, s);
+}
+
+/* The English words of the ledgers, which French output never holds. */
+static const char *const english[] = {"family ", "mandate ", "invoice ",
+    "balance", "billed", "since", "account", "history", "state",
+    "collection", "record", "none", "paid", "active", "issued", NULL};
+
+Test(i18n, ledgers_in_both_languages, .timeout = 120)
+{
+	struct env e;
+	struct ctlrun r;
+
+	require_fr();
+	env_open(&e);
+	run(&r, &e, EN, "--today 2026-10-01 invoice run --month 2026-09");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run(&r, &e, EN, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+
+	run(&r, &e, FR, "--today 06/10/2026 family show FAM1");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("family show", r.out,
+	    (const char *const[]){"famille FAM1 : Françoise Lefèvre\n",
+	        "adresse : 3 rue des Écoles", "tranche tarifaire : T1\n",
+	        "mandat RUM-FAM1 : actif, signé le 2025-09-01, compte ",
+	        "facture F2026-09-000001 (2026-09) : ",
+	        " €, en cours de prélèvement depuis le ", "historique :\n",
+	        "  émise : 15,80 €, échéance le 2026-10-15, à prélever (RUM "
+	        "RUM-FAM1)\n",
+	        " : envoyé, pas encore de réponse de la banque\n",
+	        "  désormais en cours de prélèvement : dans un fichier",
+	        "solde : doit ", NULL},
+	    english);
+	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
+	expect_words("family show", r.out,
+	    (const char *const[]){"family FAM1: Françoise Lefèvre\n",
+	        "mandate RUM-FAM1: active, signed on 2025-09-01, account ",
+	        ", collecting since ",
+	        "  issued: 15,80 €, due on 2026-10-15, to be debited (RUM "
+	        "RUM-FAM1)\n",
+	        "  now collecting: in a file, waiting for the bank\n",
+	        "balance: owes ", NULL},
+	    (const char *const[]){"solde", "facture", NULL});
+
+	run(&r, &e, FR, "--today 06/10/2026 family list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("family list", r.out,
+	    (const char *const[]){"FAM1", "actif", "aucun", "  doit ",
+	        " (en prélèvement ", NULL},
+	    (const char *const[]){"owes", "collecting", "none", NULL});
+
+	run(&r, &e, FR, "--today 06/10/2026 mandate show RUM-FAM3");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("mandate show", r.out,
+	    (const char *const[]){"mandat : RUM-FAM3\n",
+	        "état : actif\n", "prend fin le : 2026-11-10",
+	        "comptes :\n", "dernier prélèvement : aucun\n",
+	        "prochain prélèvement : 2026-11, FRST, FR76****0189, "
+	        "modification : aucune\n",
+	        "rejets comptés sur l'année "
+	        "scolaire 2026-2027 : 0 sur 2\n", NULL},
+	    english);
+	run(&r, &e, FR, "--today 06/10/2026 mandate list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("mandate list", r.out,
+	    (const char *const[]){"RUM                  FAMILLE      PAYEUR",
+	        "ÉTAT", "2 mandats\n", NULL},
+	    english);
+	run(&r, &e, EN, "--today 2026-10-06 mandate list");
+	expect_words("mandate list", r.out,
+	    (const char *const[]){"RUM                  FAMILY       PAYER",
+	        "2 mandates\n", NULL},
+	    (const char *const[]){"FAMILLE", "actif", NULL});
+
+	run(&r, &e, FR, "--today 06/10/2026 quarantine list");
+	cr_expect_str_eq(r.out, "rien en quarantaine\n");
+	run(&r, &e, EN, "--today 2026-10-06 quarantine list");
+	cr_expect_str_eq(r.out, "nothing in quarantine\n");
+	run(&r, &e, FR, "--today 06/10/2026 recovery export");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "rien n'est dû au recouvrement\n");
+
+	/* a refusal naming a state: the state's French word; the payment's
+	 * method in the history */
+	run(&r, &e, FR,
+	    "--today 06/10/2026 payment record F2026-09-000002 --amount "
+	    "'7,50 €' --date 06/10/2026 --method chèque");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run(&r, &e, FR,
+	    "--today 06/10/2026 payment record F2026-09-000002 --amount 1 "
+	    "--date 06/10/2026 --method chèque");
+	cr_expect_eq(r.status, 1);
+	expect_words("refusal", r.err,
+	    (const char *const[]){"la facture F2026-09-000002 est payée",
+	        NULL},
+	    (const char *const[]){"paid", "invoice", NULL});
+	run(&r, &e, EN,
+	    "--today 2026-10-06 payment record F2026-09-000002 --amount 1 "
+	    "--date 2026-10-06 --method cheque");
+	expect_words("refusal", r.err,
+	    (const char *const[]){"invoice F2026-09-000002 is paid", NULL},
+	    NULL);
+	run(&r, &e, FR, "--today 06/10/2026 family show FAM2");
+	expect_words("family show", r.out,
+	    (const char *const[]){"pas de mandat : à régler par un autre "
+	                          "moyen\n",
+	        "  payée par un autre moyen (chèque) : 7,50 €\n",
+	        "  désormais payée\n", NULL},
+	    english);
+
+	/* status: the event needing attention, its kind in French */
+	run(&r, &e, FR, "--today 06/10/2026 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("status", r.out,
+	    (const char *const[]){"à traiter : 2026-10-06, facture à régler "
+	                          "par un autre moyen : invoice F2026-09-",
+	        NULL},
+	    NULL);
+	run(&r, &e, EN, "--today 2026-10-06 status");
+	expect_words("status", r.out,
+	    (const char *const[]){"attention: 2026-10-06 invoice F2026-09-",
+	        NULL},
+	    (const char *const[]){"à traiter", "autre moyen", NULL});
+
+	/* an import of bank returns, its summary, the quarantine's list */
+	run(&r, &e, FR,
+	    "--today 06/10/2026 import returns " SEPAD_SRCDIR
+	    "/tests/data/returns/boi_camt054_returns_batch_no_details.xml");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("import returns", r.out,
+	    (const char *const[]){": camt.054, 1 enregistrement : 0 appliqué(s), "
+	                          "0 doublon(s), 0 conservé(s), 1 en "
+	                          "quarantaine ; ",
+	        NULL},
+	    (const char *const[]){"record", "applied", NULL});
+	run(&r, &e, FR, "--today 06/10/2026 quarantine list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("quarantine list", r.out,
+	    (const char *const[]){"ID  FICHIER:LIGNE", "MONTANT", "MOTIF",
+	        "    motif : ", "1 enregistrement ouvert : sepactl quarantine "
+	        "apply ID",
+	        NULL},
+	    (const char *const[]){"FILE:LINE", "open record", NULL});
+	run(&r, &e, EN, "--today 2026-10-06 quarantine list");
+	expect_words("quarantine list", r.out,
+	    (const char *const[]){"ID  FILE:LINE", "    why: ",
+	        "1 open record: sepactl quarantine apply ID", NULL},
+	    (const char *const[]){"FICHIER", NULL});
+	env_close(&e);
+}

@@ -104,7 +104,8 @@ class Commune:
         return run(SEPACTL, "-c", self.conf, *args, stdin=stdin)
 
     def start(self, today="2026-10-06"):
-        env = dict(os.environ, SEPAD_TODAY=today)
+        # in French, as its unit and make demo run it: the API's labels
+        env = dict(os.environ, SEPAD_TODAY=today, LANG="fr_FR.UTF-8")
         env.pop("NOTIFY_SOCKET", None)
         self.log = open(os.path.join(self.dir, "sepad.log"), "w")
         self.proc = subprocess.Popen([SEPAD, "-d", "-c", self.conf],
@@ -176,6 +177,8 @@ def main():
             body = p.text("#vue-tableau")
             assert "septembre 2026" in body, body[:300]
             assert "Prochaines étapes" in body
+            # the steps' names from the server's catalogue
+            assert "Facturation et avis d'échéance" in body, body[:600]
             # 1 234,56 € as the French write it (no-break spaces)
             amounts = p.text("#table-bilan tbody")
             assert re.search("[0-9],[0-9]{2}[\u00a0\u202f]€", amounts), amounts
@@ -185,6 +188,8 @@ def main():
         def acknowledge():
             n = int(p.text("#nb-attention") or "0")
             assert n > 0, "nothing needs attention in the generated month"
+            kinds = p.text("#liste-natures")
+            assert "invoice." not in kinds and "consumption." not in kinds, kinds
             p.type("#note-attention", "vu par le test de la console")
             p.click("#table-attention tbody tr .boutons button")
             p.wait("document.getElementById('message').textContent.includes('acquitté')")
