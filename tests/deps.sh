@@ -6,7 +6,8 @@
 # postgresql-contrib for its search; its browser tests: chromium, driven
 # from python3 over the DevTools protocol; messages: gettext for msgfmt
 # and xgettext, locales for the fr_FR.UTF-8 locale the French tests and
-# the demo run in, generated here).
+# the demo run in, generated here; the Debian package: debhelper and
+# dpkg-dev to build it, lintian to check it).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)
@@ -19,7 +20,7 @@ postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
 qpdf poppler-utils python3-aiosmtpd
 libmicrohttpd-dev libjansson-dev libargon2-dev postgresql-contrib
-chromium python3 gettext locales"
+chromium python3 gettext locales debhelper dpkg-dev lintian"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"
