@@ -326,13 +326,7 @@ demo-run-pes: all
 	@mkdir -p var/pes/inbox var/pes/outbox var/pes/archive var/pes/rejected
 	@test -f $(PES_DEMO_CONF) || { sed -e 's|"\.\./var/|"./|' \
 	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
-	    -e 's|channel = "pain008"|channel = "pes"|' \
-	    -e 's|siret = ""|siret = "21990001300017"|' \
-	    -e 's|cod_col = ""|cod_col = "123"|' \
-	    -e 's|cod_bud = ""|cod_bud = "01"|' \
-	    -e 's|id_post = ""|id_post = "099001"|' \
-	    -e 's|products = ();|products = ( { service = "CANTINE"; cod_prod_loc = "REST"; nature = "7067"; }, { service = "*"; cod_prod_loc = "PERI"; nature = "7066"; } );|' \
-	    conf/sepad.conf.example >$(PES_DEMO_CONF) && \
+	    -f conf/pes-demo.sed conf/sepad.conf.example >$(PES_DEMO_CONF) && \
 	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
 	@$(SEPACTL) -c $(PES_DEMO_CONF) init
 	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
