@@ -534,8 +534,10 @@ SYSTEMDDIR ?= $(PREFIX)/lib/systemd
 UNITDIR ?= $(SYSTEMDDIR)/system
 CATALOGDIR ?= $(SYSTEMDDIR)/catalog
 LOCALEDIR_INSTALLED ?= $(PREFIX)/share/locale
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# The programs read /etc/sepad/sepad.conf whatever the prefix.
+SYSCONFDIR ?= /etc
 IBUILD := build/install
+WEB_FILES := $(wildcard daemon/web/*.html daemon/web/*.css daemon/web/*.js)
 .PHONY: install install-build
 install-build:
 	@$(MAKE) --no-print-directory BUILD=$(IBUILD) SRCDIR=$(SHAREDIR) \
@@ -564,8 +566,7 @@ install: install-build
 	install -m 0644 schemas/pes/*.xsd $(DESTDIR)$(SHAREDIR)/schemas/pes/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
-	install -m 0644 $(wildcard daemon/web/*.html daemon/web/*.css \
-	    daemon/web/*.js) $(DESTDIR)$(SHAREDIR)/web/
+	$(if $(WEB_FILES),install -m 0644 $(WEB_FILES) $(DESTDIR)$(SHAREDIR)/web/)
 	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
 	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
 	test -e $(DESTDIR)$(SYSCONFDIR)/sepad/sepad.conf || install -m 0640 \
@@ -594,7 +595,7 @@ DEB_DIR := build/deb
 DEB := $(DEB_DIR)/sepad_$(VERSION)_amd64.deb
 .PHONY: deb deb-build deb-check
 deb: deb-build
-	lintian --info $(DEB)
+	lintian --fail-on error,warning --info $(DEB)
 
 deb-build:
 	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \

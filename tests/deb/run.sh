@@ -293,6 +293,17 @@ check "the outbox's files belong to sepad" sh -c \
     "[ \"\$(stat -c %U /var/spool/sepad/outbox/PESORMC_21990001300017_2025_1.xml)\" = sepad ]"
 runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null
 
+# ---------------------------------------------------------------- upgrade
+# The same package again, as an upgrade runs its scripts (configure with
+# the old version): the administrator's configuration and its mode stay.
+sed -i 's|^	name = "";|	name = "Commune de Test";|' /etc/sepad/sepad.conf
+check "dpkg -i again (an upgrade's path)" env DEBIAN_FRONTEND=noninteractive \
+    dpkg --force-confold -i "$deb"
+check "the configuration edited survives it" \
+    grep -q '^	name = "Commune de Test";' /etc/sepad/sepad.conf
+check "/etc/sepad/sepad.conf is still root:sepad 0640" sh -c \
+    "[ \"\$(stat -c %U:%G:%a /etc/sepad/sepad.conf)\" = root:sepad:640 ]"
+
 # ------------------------------------------------------------------ purge
 # The files the service wrote stay; the empty directories go.
 echo "deb: purging it (apt purge sepad)"
