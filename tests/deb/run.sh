@@ -185,7 +185,8 @@ check "sepad.service is enabled" \
 check "the unit runs /usr/sbin/sepad" \
     grep -qx 'ExecStart=/usr/sbin/sepad -c /etc/sepad/sepad.conf' \
     /lib/systemd/system/sepad.service
-check "no sepad runs after the installation" sh -c "! pgrep -u sepad"
+check "no sepad runs after the installation" sh -c \
+    "! find /proc -maxdepth 1 -name '[0-9]*' -user sepad | grep -q ."
 score=$(systemd-analyze security --offline=true \
     /lib/systemd/system/sepad.service 2>/dev/null |
     sed -n 's/.*Overall exposure level for sepad.service: \([0-9.]*\).*/\1/p')
