@@ -139,10 +139,17 @@ XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
 	notify_journal:4:c-format notify_status:1:c-format \
 	xmlin_fail:4:c-format xsdv_fail:3:c-format xmlw_fail:3:c-format \
 	csv_fail:5:c-format csv_rec_error:4:c-format cfg_err:4:c-format
+# The database actions of the stores ("read the status"): the functions
+# that take one for db.c's "could not %s: %s" (translated whole, with the
+# failure: "impossible de lire l'état").
+XGETTEXT_DB := db_exec:2 db_query:3 db_query_int64:3 db_exec_script:2 \
+	db_copy_begin:2 collect_each_row:2 attention_refusal:2 ledger_each:2 \
+	quarantine_one:3 returns_exec:2 returns_int64:3 user_change:3
 XGETTEXT = xgettext --language=C --from-code=UTF-8 \
 	--add-comments=Translators: --sort-by-file --package-name=sepad \
 	--package-version=$(VERSION) --msgid-bugs-address="the sepad maintainers" \
-	$(XGETTEXT_KEYWORDS:%=--keyword=%) $(XGETTEXT_FLAGS:%=--flag=%)
+	$(XGETTEXT_KEYWORDS:%=--keyword=%) $(XGETTEXT_FLAGS:%=--flag=%) \
+	$(XGETTEXT_DB:%=--keyword='%,"a database action that failed: translate it with its failure, as in impossible de lire l'"'"'état"')
 I18N_SRCS = $(sort $(wildcard daemon/*.c lib/*.c))
 .PHONY: mo pot po-update po-check
 mo: $(MOS)

@@ -10,6 +10,7 @@
 
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 
 #define DB_COPY_BUFSZ 65536
@@ -129,7 +130,11 @@ db_fail_res(
 		n = strlen(line);
 		snprintf(line + n, sizeof(line) - n, ")");
 	}
-	return sepa_error_set(err, SEPA_EIO, "could not %s: %s", what, line);
+	/* Translators: "could not ACTION: why"; each ACTION (the database
+	 * actions of the stores) is translated whole with its failure
+	 * ("impossible de lire l'état"), so the French frame is "%s : %s". */
+	return sepa_error_set(
+	    err, SEPA_EIO, "could not %s: %s", _(what), line);
 }
 
 /* Server notices ("already exists, skipping") are debug output only. */
@@ -210,7 +215,7 @@ db_run(struct db *db, PGresult **out, ExecStatusType want, const char *what,
 	if (db->in_copy) {
 		db->fail = DB_FAIL_OTHER;
 		return sepa_error_set(err, SEPA_ESTATE,
-		    "could not %s: a COPY is in progress", what);
+		    "could not %s: a COPY is in progress", _(what));
 	}
 	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (res == NULL)
@@ -222,7 +227,7 @@ db_run(struct db *db, PGresult **out, ExecStatusType want, const char *what,
 		} else {
 			db->fail = DB_FAIL_OTHER;
 			rc = sepa_error_set(err, SEPA_ESTATE,
-			    "could not %s: unexpected result %s", what,
+			    "could not %s: unexpected result %s", _(what),
 			    PQresStatus(PQresultStatus(res)));
 		}
 		PQclear(res);
@@ -270,14 +275,14 @@ db_query_int64(struct db *db, int64_t *out, const char *what, const char *sql,
 	    PQgetisnull(res, 0, 0)) {
 		rc = sepa_error_set(err, SEPA_ESTATE,
 		    "could not %s: expected one value, got %d rows of %d columns",
-		    what, PQntuples(res), PQnfields(res));
+		    _(what), PQntuples(res), PQnfields(res));
 		goto cleanup;
 	}
 	v = PQgetvalue(res, 0, 0);
 	*out = strtoll(v, &end, 10);
 	if (*end != '\0')
 		rc = sepa_error_set(err, SEPA_ESTATE,
-		    "could not %s: \"%s\" is not an integer", what, v);
+		    "could not %s: \"%s\" is not an integer", _(what), v);
 cleanup:
 	PQclear(res);
 	return rc;
@@ -321,7 +326,7 @@ db_exec_script(
 
 	if (db->in_copy)
 		return sepa_error_set(err, SEPA_ESTATE,
-		    "could not %s: a COPY is in progress", what);
+		    "could not %s: a COPY is in progress", _(what));
 	res = PQexec(db->conn, script);
 	if (res == NULL)
 		return db_fail_res(db, NULL, what, err);

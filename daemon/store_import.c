@@ -489,7 +489,7 @@ struct import_step {
 static const struct import_step import_moves[][4] = {
     [IMPORT_FAMILIES] =
         {
-            {"store the families",
+            {N_("store the families"),
                 "WITH up AS (INSERT INTO families AS f (creditor_id, "
                 "family_ref, payer_name, street, postcode, town, country, "
                 "email, bracket, source_file_id, source_line) SELECT $1, "
@@ -515,7 +515,7 @@ static const struct import_step import_moves[][4] = {
     [IMPORT_MANDATES] =
         {
             /* a known mandate: its history forward only (035) */
-            {"update the mandates' history",
+            {N_("update the mandates' history"),
                 "WITH up AS (UPDATE mandates m SET last_collected_on = "
                 "greatest(m.last_collected_on, s.last_collected_on), "
                 "presented_before = m.presented_before OR s.sequence IS NOT "
@@ -526,7 +526,7 @@ static const struct import_step import_moves[][4] = {
                 "AND m.last_collected_on IS NULL) OR (s.sequence = 'RCUR' AND "
                 "NOT m.presented_before)) RETURNING 1) SELECT 0, count(*), 0 "
                 "FROM up"},
-            {"store the mandates",
+            {N_("store the mandates"),
                 "WITH ins AS (INSERT INTO mandates (creditor_id, family_id, "
                 "rum, signed_on, last_collected_on, presented_before, "
                 "source_file_id, source_line) SELECT $1, f.id, s.rum, "
@@ -549,7 +549,7 @@ static const struct import_step import_moves[][4] = {
     [IMPORT_TARIFFS] =
         {
             /* the rows of a service agree on its unit and activity */
-            {"create the services",
+            {N_("create the services"),
                 "WITH up AS (INSERT INTO services AS v (creditor_id, code, "
                 "unit, caf_activity, label) SELECT $1, service, min(unit), "
                 "coalesce(max(caf_activity), 'none'), "
@@ -567,7 +567,7 @@ static const struct import_step import_moves[][4] = {
                 "<> v.label) RETURNING (xmax = 0) AS ins) SELECT 0, "
                 "count(*) FILTER (WHERE NOT ins), count(*) FILTER (WHERE "
                 "ins) FROM up"},
-            {"store the tariffs",
+            {N_("store the tariffs"),
                 "WITH ins AS (INSERT INTO tariffs (creditor_id, service_id, "
                 "unit, bracket, price_cents, valid_from, source_file_id, "
                 "source_line) SELECT $1, v.id, v.unit, s.bracket, "
@@ -580,7 +580,7 @@ static const struct import_step import_moves[][4] = {
     [IMPORT_CONSUMPTION] =
         {
             /* named as on their first line; born as the file says */
-            {"create the children",
+            {N_("create the children"),
                 "WITH k AS (SELECT DISTINCT ON (family_id, child_ref) "
                 "family_id, child_ref, child_name FROM imp_conso WHERE "
                 "file_id = $2 AND child_id IS NULL ORDER BY family_id, "
@@ -597,7 +597,7 @@ static const struct import_step import_moves[][4] = {
                 "RETURNING 1) SELECT 0, 0, count(*) FROM ins",
                 "ANALYZE children"},
             /* a known child without a birth date gets the file's */
-            {"complete the birth dates",
+            {N_("complete the birth dates"),
                 "WITH up AS (UPDATE children h SET birth_date = b.birth_date, "
                 "birth_source_file_id = $2, birth_source_line = b.line FROM "
                 "(SELECT child_id, min(birth_date) AS birth_date, min(line) "
@@ -607,7 +607,7 @@ static const struct import_step import_moves[][4] = {
                 "h.birth_date IS NULL RETURNING 1) SELECT 0, count(*), 0 "
                 "FROM up"},
             /* the ids were looked up before the new children existed */
-            {"store the consumption",
+            {N_("store the consumption"),
                 "WITH ins AS (INSERT INTO consumption_lines (creditor_id, "
                 "family_id, child_id, service_id, consumed_on, "
                 "quantity_milli, source_file_id, source_line) SELECT $1, "
@@ -618,7 +618,7 @@ static const struct import_step import_moves[][4] = {
                 "h.child_ref = s.child_ref RETURNING 1) SELECT count(*), 0, "
                 "0 FROM ins"},
             /* What the invoice run bills: the file's lines, per month. */
-            {"record the consumption batches",
+            {N_("record the consumption batches"),
                 "WITH ins AS (INSERT INTO consumption_batches "
                 "(creditor_id, source_file_id, month, lines) SELECT $1, "
                 "$2, date_trunc('month', consumed_on)::date, count(*) "
@@ -630,7 +630,7 @@ static const struct import_step import_moves[][4] = {
     [IMPORT_CHILDREN] =
         {
             /* a name or birth date the file changes; no date: kept */
-            {"store the children",
+            {N_("store the children"),
                 "WITH up AS (INSERT INTO children AS h (creditor_id, "
                 "family_id, child_ref, name, birth_date, "
                 "birth_source_file_id, birth_source_line) SELECT $1, f.id, "

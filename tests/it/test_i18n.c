@@ -408,7 +408,7 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("quarantine list", r.out,
 	    (const char *const[]){"ID  FICHIER:LIGNE", "MONTANT", "MOTIF",
-	        "    motif : ", "1 enregistrement ouvert : sepactl quarantine "
+	        "    cause : ", "1 enregistrement ouvert : sepactl quarantine "
 	        "apply ID",
 	        NULL},
 	    (const char *const[]){"FILE:LINE", "open record", NULL});
@@ -417,5 +417,24 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	    (const char *const[]){"ID  FILE:LINE", "    why: ",
 	        "1 open record: sepactl quarantine apply ID", NULL},
 	    (const char *const[]){"FICHIER", NULL});
+
+	/* a database failure: what was attempted, whole, in French */
+	{
+		sepa_error err = SEPA_ERROR_INIT;
+
+		cr_assert_eq(db_exec_script(e.db, "hide the payments",
+		                 "ALTER TABLE payments RENAME TO payments_x",
+		                 &err),
+		    0, "%s", err.msg);
+	}
+	run(&r, &e, FR, "--today 06/10/2026 family show FAM1");
+	cr_expect_eq(r.status, 3, "%s", r.err);
+	expect_words("database failure", r.err,
+	    (const char *const[]){"impossible de lire l'historique : ", NULL},
+	    (const char *const[]){"could not", "read the", NULL});
+	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
+	expect_words("database failure", r.err,
+	    (const char *const[]){"could not read the history: ", NULL},
+	    NULL);
 	env_close(&e);
 }
