@@ -42,11 +42,15 @@ attention_list(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "could not read the events needing attention");
 	for (size_t i = 0; i < n; i++) {
+		char on[I18N_DATE_TEXT_BUFSZ];
+
 		printf("%" PRId64 "  %s  %s  %s\n", rows[i].id,
-		    rows[i].business_date, rows[i].kind, rows[i].message);
+		    i18n_date_text(on, rows[i].business_date), rows[i].kind,
+		    rows[i].message);
 		if (rows[i].acknowledged_on[0] != '\0')
 			printf(_("    acknowledged on %s: %s\n"),
-			    rows[i].acknowledged_on, rows[i].note);
+			    i18n_date_text(on, rows[i].acknowledged_on),
+			    rows[i].note);
 		else
 			open++;
 	}

@@ -45,7 +45,7 @@ creditor_change_ics(struct ctl *ctl, int argc, char **argv)
 		        ? CTL_REFUSED
 		        : CTL_INTERNAL,
 		    &err, "could not change the ICS to %s", argv[1]);
-	sepa_date_iso(day, from);
+	i18n_date(day, from);
 	printf(_("creditor %s: its ICS is %s from %s\n"), res.old_ics, res.new_ics,
 	    day);
 	printf(_("%" PRId64 " mandate(s): each one's next debit declares the "

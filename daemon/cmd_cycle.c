@@ -224,7 +224,7 @@ cycle_next_line(void *arg, const struct cycle_next *n)
 	FILE *out = arg;
 
 	sepa_month_iso(mon, n->month);
-	sepa_date_iso(day, n->on);
+	i18n_date(day, n->on);
 	if (n->bills.year != 0)
 		fprintf(out, _("next: invoice of %s (bills %s) on %s"), mon,
 		    sepa_month_iso(billed, n->bills), day);
@@ -354,7 +354,7 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 			}
 	if (ran == 0)
 		printf(_("cycle: nothing due on %s\n"),
-		    sepa_date_iso(day, ctl->today));
+		    i18n_date(day, ctl->today));
 	else
 		printf(ngettext("cycle: %d step run\n", "cycle: %d steps run\n",
 		           (unsigned long)ran),

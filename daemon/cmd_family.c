@@ -84,15 +84,17 @@ family_mandate(void *arg, const char *const *c)
 	char mask[SEPA_IBAN_MASK_BUFSZ];
 
 	o->mandates++;
+	char d[I18N_DATE_TEXT_BUFSZ];
+
 	fprintf(o->fp, _("mandate %s: %s"), c[LM_RUM],
 	    i18n_state(I18N_MANDATE, c[LM_STATE]));
 	if (c[LM_REASON][0] != '\0')
 		fprintf(o->fp, " (%s)", c[LM_REASON]);
 	if (c[LM_SINCE][0] != '\0')
-		fprintf(o->fp, _(" since %s"), c[LM_SINCE]);
-	fprintf(o->fp, _(", signed on %s"), c[LM_SIGNED]);
+		fprintf(o->fp, _(" since %s"), i18n_date_text(d, c[LM_SINCE]));
+	fprintf(o->fp, _(", signed on %s"), i18n_date_text(d, c[LM_SIGNED]));
 	if (c[LM_ENDS][0] != '\0')
-		fprintf(o->fp, _(", ends on %s"), c[LM_ENDS]);
+		fprintf(o->fp, _(", ends on %s"), i18n_date_text(d, c[LM_ENDS]));
 	fprintf(o->fp, _(", account %s\n"),
 	    c[LM_IBAN][0] != '\0' ? sepa_iban_mask(mask, c[LM_IBAN]) : "-");
 }
@@ -102,7 +104,7 @@ static void
 family_invoice(void *arg, const char *const *c)
 {
 	struct family_out *o = arg;
-	char a[SEPA_MONEY_BUFSZ];
+	char a[SEPA_MONEY_BUFSZ], d[I18N_DATE_TEXT_BUFSZ];
 
 	for (int i = LI_TOTAL; i <= LI_DIFFERENCE; i++)
 		o->sum[i] += strtoll(c[i], NULL, 10);
@@ -110,19 +112,21 @@ family_invoice(void *arg, const char *const *c)
 		fputs(_("no mandate: payable by other means\n"), o->fp);
 	fprintf(o->fp, _("invoice %s (%s): %s, %s since %s\n"), c[LI_NUMBER],
 	    c[LI_MONTH], family_eur(a, c[LI_TOTAL]),
-	    i18n_state(I18N_INVOICE, c[LI_STATE]), c[LI_SINCE]);
+	    i18n_state(I18N_INVOICE, c[LI_STATE]), i18n_date_text(d, c[LI_SINCE]));
 }
 
 static void
 family_event(void *arg, const char *const *c)
 {
 	struct family_out *o = arg;
+	char d[I18N_DATE_TEXT_BUFSZ];
 	const sepa_reason *r =
 	    c[LH_CODE][0] != '\0' ? sepa_reason_find(c[LH_CODE]) : NULL;
 
 	if (o->events++ == 0)
 		fputs(_("history:\n"), o->fp);
-	fprintf(o->fp, "  %s %s  %s", c[LH_NUMBER], c[LH_DATE], c[LH_WHAT]);
+	fprintf(o->fp, "  %s %s  %s", c[LH_NUMBER], i18n_date_text(d, c[LH_DATE]),
+	    c[LH_WHAT]);
 	if (c[LH_CODE][0] != '\0')
 		fprintf(o->fp, " %s (%s)", c[LH_CODE],
 		    r != NULL ? r->label_fr : "code inconnu");
@@ -271,7 +275,8 @@ static void
 invoice_head(void *arg, const char *const *c)
 {
 	struct family_out *o = arg;
-	char a[SEPA_MONEY_BUFSZ];
+	char a[SEPA_MONEY_BUFSZ], d1[I18N_DATE_TEXT_BUFSZ];
+	char d2[I18N_DATE_TEXT_BUFSZ];
 
 	family_invoice(arg, c);
 	fprintf(o->fp, _("family %s: %s\n"), c[LI_FAMILY], c[LI_PAYER]);
@@ -279,7 +284,7 @@ invoice_head(void *arg, const char *const *c)
 	    c[LI_RUM][0] != '\0' ? _("issued on %s, due on %s, by direct debit\n")
 	                         : _("issued on %s, due on %s, payable by other "
 	                             "means\n"),
-	    c[LI_ISSUED], c[LI_DUE]);
+	    i18n_date_text(d1, c[LI_ISSUED]), i18n_date_text(d2, c[LI_DUE]));
 	if (c[LI_RUM][0] != '\0')
 		fprintf(o->fp, _("mandate: %s\n"), c[LI_RUM]);
 	if (c[LI_REASON][0] != '\0')

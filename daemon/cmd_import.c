@@ -180,9 +180,12 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	                                                  : SEPA_CSV_UTF8,
 	    &rules, ctl->today, res, &err);
 	if (rc == 0 && res->already) {
+		char on[I18N_DATE_TEXT_BUFSZ];
+
 		printf(_("%s was already imported on %s as file #%" PRId64
 		       ": nothing changed\n"),
-		    argv[2], res->already_on, res->file_id);
+		    argv[2], i18n_date_text(on, res->already_on),
+		    res->file_id);
 		status = CTL_OK;
 	} else if (rc == 0) {
 		import_summary(argv[2], kind, res);

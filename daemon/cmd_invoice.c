@@ -72,7 +72,7 @@ invoice_print_result(
 {
 	char due[SEPA_DATE_BUFSZ], am[SEPA_MONEY_BUFSZ];
 
-	sepa_date_iso(due, r->due);
+	i18n_date(due, r->due);
 	if (r->already)
 		printf(_("%sinvoices for %s already issued: %lld invoices\n"),
 		    prefix[0] != '\0' ? _(prefix) : "", m, (long long)r->invoices);
@@ -392,12 +392,16 @@ ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
 	if (b == SEPA_BILL_WAIT) {
 		printf(_("cycle: invoice %s waits: consumption of %s not "
 		       "received (until %s)\n"),
-		    cm, bm, until);
+		    cm, bm,
+		    i18n_date(until,
+		        sepa_date_add_days(day, rules.consumption_wait_days)));
 		*ready = 0;
 	} else {
 		printf(_("cycle: invoice %s: consumption of %s not received by "
 		       "%s; billing what there is\n"),
-		    cm, bm, until);
+		    cm, bm,
+		    i18n_date(until,
+		        sepa_date_add_days(day, rules.consumption_wait_days)));
 	}
 	return CTL_OK;
 }

@@ -81,7 +81,7 @@ mandate_datestr(char *buf, sepa_date d)
 {
 	if (d.year == 0)
 		return "-";
-	return sepa_date_iso(buf, d);
+	return i18n_date(buf, d);
 }
 
 static const char *
@@ -115,7 +115,7 @@ mandate_show_before(const struct mandate_info *info)
 		            "(next debit RCUR)\n")
 		        : _("before sepad: last collected on %s, never "
 		            "presented\n"),
-		    sepa_date_iso(d, info->collected_before));
+		    i18n_date(d, info->collected_before));
 }
 
 static int
@@ -142,22 +142,22 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 		    "could not show mandate %s", argv[1]);
 	printf(_("mandate: %s\n"), info.rum);
 	printf(_("family: %s, %s\n"), info.family_ref, info.payer_name);
-	printf(_("signed on: %s\n"), sepa_date_iso(d1, info.signed_on));
+	printf(_("signed on: %s\n"), i18n_date(d1, info.signed_on));
 	mandate_show_before(&info);
 	printf(_("state: %s"), i18n_state(I18N_MANDATE, info.state));
 	if (info.reason[0] != '\0')
 		printf(" (%s)", info.reason);
 	if (info.since.year != 0)
-		printf(_(" since %s"), sepa_date_iso(d1, info.since));
+		printf(_(" since %s"), i18n_date(d1, info.since));
 	printf("\n");
 	if (info.ends_on.year != 0)
 		printf(_("ends on: %s (last day it may be collected)\n"),
-		    sepa_date_iso(d1, info.ends_on));
+		    i18n_date(d1, info.ends_on));
 	if (strcmp(info.state, "active") == 0 ||
 	    strcmp(info.state, "suspended") == 0)
 		printf(_("last used: %s (lapses after %s unless collected)\n"),
-		    sepa_date_iso(d1, info.last_use),
-		    sepa_date_iso(m2, info.usable_until));
+		    i18n_date(d1, info.last_use),
+		    i18n_date(m2, info.usable_until));
 	printf(_("accounts:\n"));
 	for (size_t i = 0; i < info.naccounts; i++) {
 		const struct mandate_history *h = &info.accounts[i];
@@ -166,7 +166,7 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 		    sepa_month_iso(m1, h->applies_from),
 		    sepa_iban_mask(mask, h->iban),
 		    h->bic[0] != '\0' ? h->bic : "-",
-		    sepa_date_iso(d1, h->received_on));
+		    i18n_date(d1, h->received_on));
 		if (h->carried_by[0] != '\0')
 			printf(_(", amendment carried by %s (%s collection)"),
 			    h->carried_by,
@@ -180,7 +180,7 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 	if (info.has_last) {
 		printf(_("last collection: %s, due %s, %s %s, %s, %s"),
 		    sepa_month_iso(m1, info.last_month),
-		    sepa_date_iso(d1, info.last_due), info.last_seq,
+		    i18n_date(d1, info.last_due), info.last_seq,
 		    sepa_money_fr(money, info.last_amount),
 		    sepa_iban_mask(mask, info.last_iban),
 		    i18n_state(I18N_COLLECTION, info.last_state));
@@ -495,7 +495,7 @@ mandate_terminate(struct ctl *ctl, int argc, char **argv)
 	        ctl->today, &res, &err) != 0)
 		return ctl_fail(mandate_status(&err), &err,
 		    "could not terminate mandate %s", rum);
-	sepa_date_iso(end, res.ends_on);
+	i18n_date(end, res.ends_on);
 	if (res.terminated_now)
 		printf(_("mandate %s terminated, last day %s (%s)\n"), res.rum,
 		    end, res.why);

@@ -63,7 +63,7 @@ quarantine_or_dash(const char *s)
 static void
 quarantine_cells(const struct quarantine_row *q, char *cell[QCOL_N])
 {
-	char amount[SEPA_MONEY_BUFSZ];
+	char amount[SEPA_MONEY_BUFSZ], booked[I18N_DATE_TEXT_BUFSZ];
 
 	xasprintf(&cell[QCOL_ID], "%" PRId64, q->id);
 	xasprintf(&cell[QCOL_FILE], "%s:%d", q->file_name, q->line);
@@ -74,7 +74,8 @@ quarantine_cells(const struct quarantine_row *q, char *cell[QCOL_N])
 	cell[QCOL_MANDATE] = xstrdup(quarantine_or_dash(q->mandate_ref));
 	cell[QCOL_AMOUNT] = xstrdup(
 	    q->has_amount ? sepa_money_fr(amount, q->amount_cents) : "-");
-	cell[QCOL_BOOKED] = xstrdup(quarantine_or_dash(q->booking_date));
+	cell[QCOL_BOOKED] = xstrdup(
+	    quarantine_or_dash(i18n_date_text(booked, q->booking_date)));
 	if (q->reason_code[0] == '\0')
 		cell[QCOL_REASON] = xstrdup("-");
 	else
@@ -100,6 +101,7 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 	char *(*cells)[QCOL_N] = xcalloc(n, sizeof(*cells));
 	char *head[QCOL_N];
 	size_t w[QCOL_N], open = 0;
+	char on[I18N_DATE_TEXT_BUFSZ];
 
 	for (int c = 0; c < QCOL_N; c++) {
 		head[c] = xstrdup(_(quarantine_heads[c]));
@@ -119,7 +121,8 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 		quarantine_print_row(cells[i], w);
 		printf(_("    why: %s\n"), rows[i].why);
 		if (rows[i].resolved_on[0] != '\0')
-			printf(_("    resolved on %s: %s\n"), rows[i].resolved_on,
+			printf(_("    resolved on %s: %s\n"),
+			    i18n_date_text(on, rows[i].resolved_on),
 			    rows[i].resolution);
 		for (int c = 0; c < QCOL_N; c++)
 			free(cells[i][c]);

@@ -34,7 +34,7 @@ static void
 status_ran(const char *text)
 {
 	char step[32], mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
-	char billed[SEPA_MONTH_BUFSZ];
+	char billed[SEPA_MONTH_BUFSZ], on[I18N_DATE_TEXT_BUFSZ];
 	sepa_month m;
 
 	if (sscanf(text, "%31s %7s %10s", step, mon, day) != 3 ||
@@ -44,9 +44,11 @@ status_ran(const char *text)
 	}
 	if (strcmp(step, "invoice") == 0)
 		printf(_("ran: invoice of %s (bills %s) on %s\n"), mon,
-		    sepa_month_iso(billed, sepa_month_billed_by(m)), day);
+		    sepa_month_iso(billed, sepa_month_billed_by(m)),
+		    i18n_date_text(on, day));
 	else
-		printf(_("ran: %s of %s on %s\n"), step, mon, day);
+		printf(_("ran: %s of %s on %s\n"), step, mon,
+		    i18n_date_text(on, day));
 }
 
 /* A file recorded and not released (name, MsgId, state, day, month):
@@ -54,14 +56,18 @@ status_ran(const char *text)
 void
 ctl_status_batch(char *buf, size_t size, const char *text)
 {
-	char name[256], msgid[64], state[16], day[SEPA_DATE_BUFSZ];
-	char mon[SEPA_MONTH_BUFSZ];
+	char name[256], msgid[64], state[16], iso[SEPA_DATE_BUFSZ];
+	char mon[SEPA_MONTH_BUFSZ], dbuf[I18N_DATE_TEXT_BUFSZ];
+	const char *day;
 
 	if (sscanf(text, "%255[^\t]\t%63[^\t]\t%15[^\t]\t%10[^\t]\t%7s", name,
-	        msgid, state, day, mon) != 5)
+	        msgid, state, iso, mon) != 5) {
 		snprintf(buf, size, _("attention: %s"), text);
+		return;
+	}
+	day = i18n_date_text(dbuf, iso);
 	/* a recovery flow (043), known by its MsgId: recovery finishes it */
-	else if (strncmp(msgid, "PESALR1-", 8) == 0 &&
+	if (strncmp(msgid, "PESALR1-", 8) == 0 &&
 	    strcmp(state, "placing") == 0)
 		snprintf(buf, size,
 		    _("attention: %s (MsgId %s): placed in the outbox, its "
@@ -92,7 +98,7 @@ ctl_status_batch(char *buf, size_t size, const char *text)
 static void
 status_event(const char *text)
 {
-	char day[SEPA_DATE_BUFSZ], kind[64];
+	char day[SEPA_DATE_BUFSZ], kind[64], on[I18N_DATE_TEXT_BUFSZ];
 	const char *label;
 	int msg = 0;
 
@@ -105,9 +111,11 @@ status_event(const char *text)
 	if (label != NULL && i18n_french())
 		/* Translators: the day, what happened, the message as it was
 		 * recorded (in English). */
-		printf(_("attention: %s, %s: %s\n"), day, label, text + msg);
+		printf(_("attention: %s, %s: %s\n"), i18n_date_text(on, day),
+		    label, text + msg);
 	else
-		printf(_("attention: %s %s\n"), day, text + msg);
+		printf(_("attention: %s %s\n"), i18n_date_text(on, day),
+		    text + msg);
 }
 
 static void
@@ -148,8 +156,7 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		return CTL_USAGE;
 	}
 	printf(_("configuration: %s\n"), ctl->cfg.path);
-	snprintf(today, sizeof(today), "%04d-%02d-%02d", ctl->today.year,
-	    ctl->today.month, ctl->today.day);
+	i18n_date(today, ctl->today);
 	printf(_("business date: %s\n"), today);
 	if (ctl->cfg.db_conninfo[0] == '\0')
 		printf(_("database: private cluster in %s\n"),

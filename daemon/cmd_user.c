@@ -99,16 +99,20 @@ user_list(struct ctl *ctl)
 	if (store_user_list(db, &rows, &n, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err, "could not list the users");
 	for (size_t i = 0; i < n; i++) {
+		char on[I18N_DATE_TEXT_BUFSZ];
+
 		printf("%-20s %-8s ", rows[i].name,
 		    store_user_role_name(rows[i].role));
 		fputs(rows[i].disabled ? _("disabled") : _("enabled"), stdout);
 		if (rows[i].locked_until[0] != '\0')
-			printf(_(", locked until %s"), rows[i].locked_until);
+			printf(_(", locked until %s"),
+			    i18n_date_text(on, rows[i].locked_until));
 		if (rows[i].last_login[0] != '\0')
 			printf(ngettext(", last login %s, %lld session\n",
 			           ", last login %s, %lld sessions\n",
 			           (unsigned long)rows[i].sessions),
-			    rows[i].last_login, (long long)rows[i].sessions);
+			    i18n_date_text(on, rows[i].last_login),
+			    (long long)rows[i].sessions);
 		else
 			printf(ngettext(", last login never, %lld session\n",
 			           ", last login never, %lld sessions\n",

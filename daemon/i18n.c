@@ -3,8 +3,10 @@
  * operator (i18n.h).
  */
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/money.h"
 #include "i18n.h"
@@ -39,6 +41,32 @@ i18n_money(char *buf, int64_t cents)
 {
 	return i18n_french() ? sepa_money_fr(buf, cents)
 	                     : sepa_money_xml(buf, cents);
+}
+
+char *
+i18n_date(char *buf, sepa_date d)
+{
+	return i18n_french() ? sepa_date_fr(buf, d) : sepa_date_iso(buf, d);
+}
+
+const char *
+i18n_date_text(char *buf, const char *text)
+{
+	sepa_date d;
+	char day[SEPA_DATE_BUFSZ];
+
+	/* YYYY-MM-DD, then the end of the text or a time */
+	if (!i18n_french() || strlen(text) < 10 ||
+	    strspn(text, "0123456789-") < 10 ||
+	    (text[10] != '\0' && text[10] != ' ' && text[10] != 'T'))
+		return text;
+	memcpy(day, text, 10);
+	day[10] = '\0';
+	if (sepa_date_parse(&d, day, NULL) != 0)
+		return text;
+	snprintf(buf, I18N_DATE_TEXT_BUFSZ, "%s%.50s", sepa_date_fr(day, d),
+	    text + 10);
+	return buf;
 }
 
 const char *

@@ -19,6 +19,8 @@
 #include <libintl.h>
 #include <stdint.h>
 
+#include "sepa/date.h"
+
 #define _(s) gettext(s)
 #define N_(s) (s)
 /* Text for the families: French whatever the locale, never a msgid. */
@@ -41,6 +43,22 @@ int i18n_french(void);
  * (SEPA_MONEY_BUFSZ).
  */
 char *i18n_money(char *buf, int64_t cents);
+
+/*
+ * A date for the operator: "15/10/2026" in French, "2026-10-15" in
+ * English (as these outputs always wrote it); a machine's output keeps
+ * sepa_date_iso. Returns buf (SEPA_DATE_BUFSZ).
+ */
+char *i18n_date(char *buf, sepa_date d);
+
+/*
+ * The same for a date the database gave as text ("2026-10-15", or a
+ * time stamp "2026-10-15 08:30:00"): its date part in the operator's
+ * form, the rest kept. Anything else (empty, "-") comes back as it is.
+ * Returns buf (I18N_DATE_TEXT_BUFSZ) or text.
+ */
+#define I18N_DATE_TEXT_BUFSZ 64
+const char *i18n_date_text(char *buf, const char *text);
 
 /*
  * A state code as the operator reads it: the code itself in English

@@ -182,8 +182,11 @@ ledger_history_what(char *buf, size_t size, PGresult *res, int r)
 	const char *a[6];
 	size_t n = sizeof(ledger_history_fmt) / sizeof(ledger_history_fmt[0]);
 
+	char dates[6][I18N_DATE_TEXT_BUFSZ];
+
+	/* a date among them in the operator's form */
 	for (int i = 0; i < 6; i++)
-		a[i] = PQgetvalue(res, r, LHQ_A1 + i);
+		a[i] = i18n_date_text(dates[i], PQgetvalue(res, r, LHQ_A1 + i));
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(ledger_history_fmt[i].kind);
 

@@ -1,7 +1,10 @@
 /*
  * test_i18n.c - the programs in French and in English: the help, an
  * error of the command line, an error of lib, status; the operator's
- * French writing (dates, amounts, payment methods); and what a machine
+ * French writing (dates, amounts, payment methods); the ledgers (family,
+ * mandate, quarantine, an import of returns, a refusal naming a state, an
+ * event needing attention, a database failure) in both languages, French
+ * with its DD/MM/YYYY dates and no English word; and what a machine
  * reads does not change with the language: the pain.008 (but for the
  * CreDtTm its database stamps), the notices, inspect's CSV and the
  * lists' CSV are the same bytes under LANG=fr_FR.UTF-8 and LANG=C.UTF-8.
@@ -118,7 +121,7 @@ Test(i18n, status_and_french_input)
 	env_open(&e);
 	run(&r, &e, FR, "--today 20/10/2026 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "date de gestion : 2026-10-20\n") != NULL, "%s",
+	cr_expect(strstr(r.out, "date de gestion : 20/10/2026\n") != NULL, "%s",
 	    r.out);
 	cr_expect(strstr(r.out, "base de données : accessible, schéma en "
 	                        "version ") != NULL,
@@ -293,13 +296,14 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	expect_words("family show", r.out,
 	    (const char *const[]){"famille FAM1 : Françoise Lefèvre\n",
 	        "adresse : 3 rue des Écoles", "tranche tarifaire : T1\n",
-	        "mandat RUM-FAM1 : actif, signé le 2025-09-01, compte ",
+	        "mandat RUM-FAM1 : actif, signé le 01/09/2025, compte ",
 	        "facture F2026-09-000001 (2026-09) : ",
 	        " €, en cours de prélèvement depuis le ", "historique :\n",
-	        "  émise : 15,80 €, échéance le 2026-10-15, à prélever (RUM "
+	        "  émise : 15,80 €, échéance le 15/10/2026, à prélever (RUM "
 	        "RUM-FAM1)\n",
 	        " : envoyé, pas encore de réponse de la banque\n",
 	        "  désormais en cours de prélèvement : dans un fichier",
+	        "  F2026-09-000001 01/10/2026  émise : ",
 	        "solde : doit ", NULL},
 	    english);
 	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
@@ -324,7 +328,8 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("mandate show", r.out,
 	    (const char *const[]){"mandat : RUM-FAM3\n",
-	        "état : actif\n", "prend fin le : 2026-11-10",
+	        "état : actif\n", "prend fin le : 10/11/2026",
+	        "signé le : 01/09/2025\n",
 	        "comptes :\n", "dernier prélèvement : aucun\n",
 	        "prochain prélèvement : 2026-11, FRST, FR76****0189, "
 	        "modification : aucune\n",
@@ -383,7 +388,7 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	run(&r, &e, FR, "--today 06/10/2026 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("status", r.out,
-	    (const char *const[]){"à traiter : 2026-10-06, facture à régler "
+	    (const char *const[]){"à traiter : 06/10/2026, facture à régler "
 	                          "par un autre moyen : invoice F2026-09-",
 	        NULL},
 	    NULL);
