@@ -329,13 +329,9 @@ store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err)
 {
 	char cred[24], first[SEPA_DATE_BUFSZ];
-	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	sepa_date_iso(first, sepa_month_day(upto, 1));
-	if ((rc = ledger_begin(db, err)) != 0)
-		return rc;
-	rc = ledger_each(db, "read the balance", ledger_balance_sql, 2,
+	return ledger_each(db, "read the balance", ledger_balance_sql, 2,
 	    (const char *const[]){cred, first}, fn, arg, err);
-	return ledger_end(db, rc, err);
 }

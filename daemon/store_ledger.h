@@ -1,8 +1,9 @@
 /*
  * store_ledger.h - a ledger per family and per invoice, and the balance
  * of what was billed (store_ledger.c, migration 033). Every function
- * reads in one read-only snapshot and hands its rows, as text, to a
- * callback; the columns of each are named by the enums below.
+ * but the balance reads in one read-only snapshot of its own; each hands
+ * its rows, as text, to a callback; the columns of each are named by the
+ * enums below.
  */
 #ifndef SEPAD_STORE_LEDGER_H
 #define SEPAD_STORE_LEDGER_H
@@ -152,7 +153,8 @@ int store_ledger_invoice(struct db *db, int64_t creditor_id, const char *number,
 int store_ledger_families(struct db *db, int64_t creditor_id, bool unpaid_only,
     ledger_row_fn fn, void *arg, sepa_error *err);
 
-/* The balance of each billed month up to `upto`, in month order. */
+/* The balance of each billed month up to `upto`, in month order, in the
+ * caller's transaction (the report reads it in its own snapshot). */
 int store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err);
 

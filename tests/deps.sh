@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh - install the Debian packages sepad needs to build and test
 # (the PDF documents: cairo, pango and the DejaVu fonts; e-mail: libcurl;
-# their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd).
+# their tests: qpdf, poppler-utils, the SMTP sink python3-aiosmtpd, and
+# chromium, the browser that reads the HTML report).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)
@@ -12,7 +13,7 @@ PKGS="build-essential pkg-config libxml2-dev libxml2-utils libssl-dev
 libpq-dev libconfig-dev libcriterion-dev libsystemd-dev postgresql
 postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
-qpdf poppler-utils python3-aiosmtpd"
+qpdf poppler-utils python3-aiosmtpd chromium"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"

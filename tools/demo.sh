@@ -7,7 +7,9 @@
 # day (1 October), records two account changes (sent on the 5th: this
 # month; on the 6th: next month), runs the export day (6 October), shows
 # what was written and prints the year's activity declaration to the CAF
-# (also as CSV and HTML in the outbox). Every step can run again: imports
+# (also as CSV and HTML in the outbox), then the month's report for the
+# finance department (text, and HTML and PDF in the outbox). Every step
+# can run again: imports
 # are recognised, steps already done are not redone.
 set -eu
 sepactl=$1
@@ -82,3 +84,7 @@ step "the CAF declaration of 2026 (hours of the leisure centre, so far)"
     --html var/outbox/caf-2026.html
 "$sepactl" --today 2026-10-06 report caf --year 2026 --csv \
     >var/outbox/caf-2026.csv
+
+step "the finance department's report of October 2026 (text, HTML, PDF)"
+"$sepactl" --today 2026-10-21 report --month 2026-10 \
+    --html var/outbox/report-2026-10.html --pdf var/outbox/report-2026-10.pdf
