@@ -298,6 +298,18 @@ db_result_free(PGresult *res)
 	PQclear(res);
 }
 
+int64_t
+db_int(PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+void
+db_text(char *dst, size_t size, PGresult *res, int row, int col)
+{
+	snprintf(dst, size, "%s", PQgetvalue(res, row, col));
+}
+
 int
 db_exec_script(
     struct db *db, const char *what, const char *script, sepa_error *err)

@@ -157,27 +157,15 @@ report_rows(struct db *db, const char *what, const char *sql,
 	return 0;
 }
 
-static int64_t
-report_int(PGresult *res, int row, int col)
-{
-	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static void
-report_copy(char *dst, size_t size, PGresult *res, int row, int col)
-{
-	snprintf(dst, size, "%s", PQgetvalue(res, row, col));
-}
-
 static void
 report_fill_reason(void *item, PGresult *res, int row)
 {
 	struct report_reason *r = item;
 
-	report_copy(r->state, sizeof(r->state), res, row, 0);
-	report_copy(r->code, sizeof(r->code), res, row, 1);
-	r->count = report_int(res, row, 2);
-	r->cents = report_int(res, row, 3);
+	db_text(r->state, sizeof(r->state), res, row, 0);
+	db_text(r->code, sizeof(r->code), res, row, 1);
+	r->count = db_int(res, row, 2);
+	r->cents = db_int(res, row, 3);
 }
 
 static void
@@ -185,12 +173,12 @@ report_fill_unpaid(void *item, PGresult *res, int row)
 {
 	struct report_unpaid *u = item;
 
-	report_copy(u->state, sizeof(u->state), res, row, 0);
-	report_copy(u->code, sizeof(u->code), res, row, 1);
+	db_text(u->state, sizeof(u->state), res, row, 0);
+	db_text(u->code, sizeof(u->code), res, row, 1);
 	u->family_ref = xstrdup(PQgetvalue(res, row, 2));
 	u->payer = xstrdup(PQgetvalue(res, row, 3));
 	u->invoice = xstrdup(PQgetvalue(res, row, 4));
-	u->cents = report_int(res, row, 5);
+	u->cents = db_int(res, row, 5);
 }
 
 static void
@@ -198,9 +186,9 @@ report_fill_method(void *item, PGresult *res, int row)
 {
 	struct report_method *m = item;
 
-	report_copy(m->method, sizeof(m->method), res, row, 0);
-	m->sum.count = report_int(res, row, 1);
-	m->sum.cents = report_int(res, row, 2);
+	db_text(m->method, sizeof(m->method), res, row, 0);
+	m->sum.count = db_int(res, row, 1);
+	m->sum.cents = db_int(res, row, 2);
 }
 
 static void
@@ -208,7 +196,7 @@ report_fill_mandate(void *item, PGresult *res, int row)
 {
 	struct report_mandate *m = item;
 
-	report_copy(m->kind, sizeof(m->kind), res, row, 0);
+	db_text(m->kind, sizeof(m->kind), res, row, 0);
 	m->family_ref = xstrdup(PQgetvalue(res, row, 1));
 	m->payer = xstrdup(PQgetvalue(res, row, 2));
 	m->rum = xstrdup(PQgetvalue(res, row, 3));
@@ -224,8 +212,8 @@ report_fill_service(void *item, PGresult *res, int row)
 
 	s->code = xstrdup(PQgetvalue(res, row, 0));
 	s->label = xstrdup(PQgetvalue(res, row, 1));
-	s->lines = report_int(res, row, 2);
-	s->cents = report_int(res, row, 3);
+	s->lines = db_int(res, row, 2);
+	s->cents = db_int(res, row, 3);
 }
 
 static int
@@ -247,7 +235,7 @@ report_read_totals(
 	         2, p, err)) != 0)
 		return rc;
 	for (int i = 0; i < (int)(sizeof(v) / sizeof(v[0])); i++)
-		*v[i] = report_int(res, 0, i);
+		*v[i] = db_int(res, 0, i);
 	db_result_free(res);
 	return 0;
 }

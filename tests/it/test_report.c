@@ -74,12 +74,29 @@ expect_line(const char *out, const char *label, int64_t count, int64_t cents)
 	    (long long)cents);
 }
 
-/* September to December as the brief of this file tells. */
+/* The family revokes its mandate, received on `day`, at once. */
+static void
+revoke_mandate(struct year *y, const char *family, const char *day)
+{
+	static struct ctlrun r;
+	char q[256], rum[64], cmd[256];
+
+	snprintf(q, sizeof(q),
+	    "SELECT m.rum FROM mandates m JOIN families f ON f.id = "
+	    "m.family_id WHERE f.family_ref = '%s'",
+	    family);
+	year_text(y, q, rum, sizeof(rum));
+	snprintf(cmd, sizeof(cmd),
+	    "mandate terminate %s --received %s --immediate", rum, day);
+	year_ctl(y, &r, day, cmd);
+}
+
+/* September to December as the comment at the top tells. */
 static void
 report_year(struct year *y)
 {
 	static struct ctlrun r;
-	char cmd[1024], rum[64];
+	char cmd[1024];
 
 	year_month(y, "2026-09", "2026-10-01", 1);
 	snprintf(cmd, sizeof(cmd),
@@ -94,13 +111,7 @@ report_year(struct year *y)
 	                 "SELECT count(*) FROM families WHERE payer_name = '"
 	                 "<script>alert(1)</script>'"),
 	    1);
-	year_text(y,
-	    "SELECT m.rum FROM mandates m JOIN families f ON f.id = "
-	    "m.family_id WHERE f.family_ref = 'FAM0000004'",
-	    rum, sizeof(rum));
-	snprintf(cmd, sizeof(cmd),
-	    "mandate terminate %s --received 2026-10-01 --immediate", rum);
-	year_ctl(y, &r, "2026-10-01", cmd);
+	revoke_mandate(y, "FAM0000004", "2026-10-01");
 	year_ctl(y, &r, "2026-10-01", "cycle");
 	year_ctl(y, &r, "2026-10-06", "cycle");
 	/* October: family 5 credited */
@@ -115,13 +126,7 @@ report_year(struct year *y)
 	year_cantine(y, "FAM0000006", "2026-10-12", -4, "c6.csv", "2026-12-01");
 	year_ctl(y, &r, "2026-12-01", "cycle");
 	year_ctl(y, &r, "2026-12-07", "cycle");
-	year_text(y,
-	    "SELECT m.rum FROM mandates m JOIN families f ON f.id = "
-	    "m.family_id WHERE f.family_ref = 'FAM0000006'",
-	    rum, sizeof(rum));
-	snprintf(cmd, sizeof(cmd),
-	    "mandate terminate %s --received 2026-12-10 --immediate", rum);
-	year_ctl(y, &r, "2026-12-10", cmd);
+	revoke_mandate(y, "FAM0000006", "2026-12-10");
 	year_ctl(y, &r, "2026-12-15",
 	    "payment record F2026-11-000004 --amount 5,00 --date 2026-12-15 "
 	    "--method cheque");
