@@ -9,6 +9,8 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
 #                   check runs each for FUZZ_CHECK_SECONDS (fuzz-check)
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
+#   make pot        the message template po/sepad.pot (xgettext); make
+#                   po-update merges it into po/fr.po; check runs po-check
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -29,7 +31,8 @@ CC := cc
 endif
 
 PKG_CONFIG ?= pkg-config
-PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl
+PKGS := libxml-2.0 libcrypto libpq libconfig libsystemd cairo pangocairo libcurl \
+	libmicrohttpd jansson libargon2
 # Evaluated lazily, so that `make deps` can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -50,7 +53,15 @@ SRCDIR ?= $(CURDIR)
 # The release both programs print with --version (and the Debian package
 # will carry): raised by hand when a release is cut.
 VERSION := 0.4.0
-DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\"
+# The web console's pages: daemon/web/ of the source tree, or
+# $(PREFIX)/share/sepad/web once installed (web.root overrides it).
+WEBDIR ?= $(SRCDIR)/daemon/web
+# Where the programs find their message catalogues: build/locale for the
+# build tree (tests and demo run the programs from build/),
+# $(PREFIX)/share/locale for `make install`.
+LOCALEDIR ?= $(CURDIR)/build/locale
+DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\" \
+	-DSEPAD_WEBDIR=\"$(WEBDIR)\" -DSEPAD_LOCALEDIR=\"$(LOCALEDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -106,7 +117,59 @@ $(shell mkdir -p $(BUILD) && \
 
 # ------------------------------------------------------------------- rules
 .PHONY: all
-all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man
+all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man mo
+
+# ------------------------------------------------------------ translations
+# Messages go through GNU gettext, text domain sepad (daemon/i18n.h,
+# docs/development.md). po/fr.po is kept in git; msgfmt --check fails the
+# build on a bad catalogue; po-check (in check) fails when a message of
+# the sources has no French translation, or a fuzzy one.
+LANGS := fr
+MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
+XGETTEXT_KEYWORDS := _ N_ ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
+	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
+	sepa_error_prefix:2 notify_journal:4 notify_status:1 xmlin_fail:4 \
+	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4
+XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
+	log_info:1:c-format fatal:1:c-format fatalx:1:c-format \
+	ctl_fail:3:c-format sepa_error_set:3:c-format \
+	sepa_error_setw:5:c-format sepa_error_prefix:2:c-format \
+	notify_journal:4:c-format notify_status:1:c-format \
+	xmlin_fail:4:c-format xsdv_fail:3:c-format xmlw_fail:3:c-format \
+	csv_fail:5:c-format csv_rec_error:4:c-format cfg_err:4:c-format
+XGETTEXT = xgettext --language=C --from-code=UTF-8 \
+	--add-comments=Translators: --sort-by-file --package-name=sepad \
+	--package-version=$(VERSION) --msgid-bugs-address="the sepad maintainers" \
+	$(XGETTEXT_KEYWORDS:%=--keyword=%) $(XGETTEXT_FLAGS:%=--flag=%)
+I18N_SRCS = $(sort $(wildcard daemon/*.c lib/*.c))
+.PHONY: mo pot po-update po-check
+mo: $(MOS)
+
+build/locale/%/LC_MESSAGES/sepad.mo: po/%.po
+	@mkdir -p $(@D)
+	$(E) "  MSGFMT  $<"
+	$(Q)msgfmt --check -o $@ $<
+
+pot:
+	$(XGETTEXT) -o po/sepad.pot $(I18N_SRCS)
+
+po-update: pot
+	@for l in $(LANGS); do msgmerge --quiet --update --backup=none \
+	    po/$$l.po po/sepad.pot || exit 1; done
+
+po-check:
+	@mkdir -p build/po
+	@$(XGETTEXT) -o build/po/sepad.pot $(I18N_SRCS)
+	@for l in $(LANGS); do \
+		msgmerge --quiet -o build/po/$$l.po po/$$l.po \
+		    build/po/sepad.pot || exit 1; \
+		st=$$(msgfmt --check --statistics -o /dev/null \
+		    build/po/$$l.po 2>&1) || { echo "$$st"; exit 1; }; \
+		echo "po-check: $$l: $$st"; \
+		case "$$st" in *fuzzy*|*untranslated*) \
+			echo "po-check: po/$$l.po is not complete:" \
+			    "make po-update, then translate"; exit 1;; esac; \
+	done
 
 # Manual pages; sepad.conf(5) lists the keys of the configuration table.
 MANPAGES := $(BUILD)/man/sepad.8 $(BUILD)/man/sepactl.1 $(BUILD)/man/sepad.conf.5
@@ -189,9 +252,11 @@ check-run: tests
 	@mkdir -p build && rm -f $(TALLY)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) sh tests/run.sh unit -- $(UNIT_TESTS)
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory pg-tests
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory ui-tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
+	@$(MAKE) --no-print-directory po-check
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory fuzz-check
 	@sh tests/run.sh --total $(TALLY)
 
@@ -204,6 +269,15 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 
 db-tests: pg-tests
 it-tests: pg-tests
+
+# The web console in a real browser (tests/ui/e2e.py): chromium headless
+# over the DevTools protocol, a month of a small commune, screenshots in
+# build/ui/. Skipped, with a message, where chromium is not installed.
+.PHONY: ui-tests
+ui-tests: all
+	@if command -v chromium >/dev/null 2>&1; then \
+		sh tests/with-pg.sh python3 tests/ui/e2e.py; \
+	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -233,17 +307,43 @@ valgrind: $(UNIT_TESTS)
 # fictional commune) when missing, never overwritten. Later steps of the
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
+# The demo speaks French, as sepad.service does.
+DEMO_ENV := env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8
 # The business date the demo's cycle runs on (the export day of October).
-.PHONY: demo demo-run db-stop
+.PHONY: demo demo-run demo-run-pes db-stop
+# TREASURY=pes: the same month handed to the comptable public as a PES V2
+# flow, in a commune of its own under var/pes (configuration
+# var/pes/sepad.conf from the example, its own private cluster).
+TREASURY ?= pain008
 demo: deps
-	@$(MAKE) --no-print-directory demo-run
+	@$(MAKE) --no-print-directory demo-run$(if $(filter pes,$(TREASURY)),-pes)
+
+PES_DEMO_CONF := var/pes/sepad.conf
+demo-run-pes: all
+	@mkdir -p var/pes/inbox var/pes/outbox var/pes/archive var/pes/rejected
+	@test -f $(PES_DEMO_CONF) || { sed -e 's|"\.\./var/|"./|' \
+	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
+	    -e 's|channel = "pain008"|channel = "pes"|' \
+	    -e 's|siret = ""|siret = "21990001300017"|' \
+	    -e 's|cod_col = ""|cod_col = "123"|' \
+	    -e 's|cod_bud = ""|cod_bud = "01"|' \
+	    -e 's|id_post = ""|id_post = "099001"|' \
+	    -e 's|products = ();|products = ( { service = "CANTINE"; cod_prod_loc = "REST"; nature = "7067"; }, { service = "*"; cod_prod_loc = "PERI"; nature = "7066"; } );|' \
+	    conf/sepad.conf.example >$(PES_DEMO_CONF) && \
+	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
+	@$(SEPACTL) -c $(PES_DEMO_CONF) init
+	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@echo
+	@echo "demo: configuration   $(PES_DEMO_CONF)"
+	@echo "demo: database        private cluster in var/pes/pg ($(SEPACTL) -c $(PES_DEMO_CONF) db stop stops it)"
+	@echo "demo: files           var/pes/outbox"
 
 demo-run: all
 	@test -f conf/sepad.conf || { cp conf/sepad.conf.example \
 	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
 	@mkdir -p var/inbox var/outbox var/archive var/rejected
-	@$(SEPACTL) init
-	@sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@$(DEMO_ENV) $(SEPACTL) init
+	@$(DEMO_ENV) sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: files written in var/outbox:"
 	@cd var/outbox && find . -type f ! -path './notices/*/*' \
@@ -258,9 +358,26 @@ demo-run: all
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
-	@echo "demo: command line    $(SEPACTL) --help"
+	@echo "demo: command line    LANG=fr_FR.UTF-8 $(SEPACTL) --help"
+	@$(MAKE) --no-print-directory demo-web
+
+# sepad itself, in the background on the demo's last business day (its
+# cycle finds every step done), serving the web console in French;
+# var/sepad.log, var/sepad.pid; `make db-stop` stops it too.
+.PHONY: demo-web
+demo-web:
+	@if [ -f var/sepad.pid ] && kill -0 $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "demo: sepad already running (pid $$(cat var/sepad.pid))"; \
+	else SEPAD_TODAY=2026-10-21 $(DEMO_ENV) nohup $(BUILD)/sepad -c conf/sepad.conf \
+	    >var/sepad.log 2>&1 & echo $$! >var/sepad.pid; sleep 2; fi
+	@if grep -Eq "web console on|console web sur" var/sepad.log; then \
+		echo "demo: web console     $$(sed -En 's/.*(web console on|console web sur) //p' var/sepad.log | tail -n 1)"; \
+		echo "demo: demo account    user demo, password demo-regie-2026 (finance)"; \
+	else echo "demo: the web console did not start: see var/sepad.log"; fi
 
 db-stop:
+	@if [ -f var/sepad.pid ] && kill $$(cat var/sepad.pid) 2>/dev/null; \
+	then echo "stopped sepad (pid $$(cat var/sepad.pid))"; fi; rm -f var/sepad.pid
 	@if [ -x $(SEPACTL) ]; then $(SEPACTL) db stop; \
 	else sh tools/pgcluster.sh stop var/pg; fi
 
@@ -278,7 +395,8 @@ bench: $(BUILD)/bench-pain008
 BENCH_INVOICES ?= 100000
 .PHONY: bench-collect
 bench-collect: all
-	@sh tests/with-pg.sh sh tools/bench-collect.sh $(BENCH_INVOICES)
+	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
+	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
 
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
@@ -412,13 +530,16 @@ SBINDIR ?= $(PREFIX)/sbin
 SHAREDIR ?= $(PREFIX)/share/sepad
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd
+LOCALEDIR_INSTALLED ?= $(PREFIX)/share/locale
 .PHONY: install
 install:
 	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
-	    build/install/sepad build/install/sepactl build/install/confman
+	    WEBDIR=$(SHAREDIR)/web LOCALEDIR=$(LOCALEDIR_INSTALLED) \
+	    build/install/sepad build/install/sepactl build/install/confman mo
 	@$(MAKE) --no-print-directory man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
+	    $(DESTDIR)$(SHAREDIR)/web \
 	    $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/catalog \
@@ -428,6 +549,8 @@ install:
 	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
+	install -m 0644 daemon/web/*.html daemon/web/*.css daemon/web/*.js \
+	    $(DESTDIR)$(SHAREDIR)/web/
 	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
 	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/
@@ -438,6 +561,11 @@ install:
 	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(SYSTEMDDIR)/catalog/
 	install -m 0644 systemd/sepad.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sepad.conf
 	install -m 0644 systemd/sepad.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sepad.conf
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES && \
+		install -m 0644 build/locale/$$l/LC_MESSAGES/sepad.mo \
+		    $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 # ------------------------------------------------------------------- clean
 .PHONY: clean

@@ -26,6 +26,7 @@
 #include "csvout.h"
 #include "ctl.h"
 #include "htmlout.h"
+#include "i18n.h"
 #include "log.h"
 #include "notice.h"
 #include "store_caf.h"
@@ -843,11 +844,14 @@ cmd_report_caf(struct ctl *ctl, int argc, char **argv)
 	if (csv) {
 		caf_csv(stdout, &r);
 		if (r.nunknown > 0)
-			log_warnx("%zu child%s without a birth date %s in "
-			          "\"âge inconnu\" (the list: sepactl report "
-			          "caf --year %d)",
-			    r.nunknown, r.nunknown > 1 ? "ren" : "",
-			    r.nunknown > 1 ? "are" : "is", r.year);
+			log_warnx(ngettext("%zu child without a birth date is in "
+			                   "\"âge inconnu\" (the list: sepactl "
+			                   "report caf --year %d)",
+			              "%zu children without a birth date are in "
+			              "\"âge inconnu\" (the list: sepactl report "
+			              "caf --year %d)",
+			              r.nunknown),
+			    r.nunknown, r.year);
 	} else {
 		caf_text(stdout, &r);
 	}

@@ -7,11 +7,13 @@
 #ifndef SEPAD_COMMANDS_H
 #define SEPAD_COMMANDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sepa/date.h"
+#include "sepa/error.h"
 
 struct ctl;
 struct db;
@@ -54,6 +56,8 @@ int cmd_report_caf(struct ctl *ctl, int argc, char **argv);
 int cmd_quarantine(struct ctl *ctl, int argc, char **argv);
 /* cmd_attention.c: attention list|ack */
 int cmd_attention(struct ctl *ctl, int argc, char **argv);
+/* cmd_user.c: user add|list|disable|passwd (the web console's users) */
+int cmd_user(struct ctl *ctl, int argc, char **argv);
 /* cmd_init.c */
 int cmd_init(struct ctl *ctl, int argc, char **argv);
 /* cmd_status.c */
@@ -70,6 +74,19 @@ int ctl_collect_month(struct ctl *ctl, sepa_month month);
 int cmd_cycle(struct ctl *ctl, int argc, char **argv);
 /* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
 int ctl_cycle_next(struct ctl *ctl, int64_t creditor, FILE *out);
+/* The next run of each step of the cycle, in the cycle's order (status,
+ * the console's dashboard). */
+struct cycle_next {
+	const char *step; /* cycle_steps.step: lapse, invoice... */
+	const char *what; /* what it does, for the operator */
+	sepa_month month; /* the cycle month it runs for */
+	sepa_month bills; /* invoice: the month it bills; year 0 otherwise */
+	sepa_date on; /* its day */
+	bool due; /* on or before the business date */
+};
+int ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
+    void (*fn)(void *arg, const struct cycle_next *next), void *arg,
+    sepa_error *err);
 /* cmd_mandate.c */
 int cmd_mandate(struct ctl *ctl, int argc, char **argv);
 /* cmd_import.c */

@@ -4,6 +4,7 @@
  * and the documentation check of conf/sepad.conf.example.
  */
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -18,9 +19,11 @@
 #include "sepa/error.h"
 #include "sepa/iban.h"
 #include "sepa/ident.h"
+#include "sepa/pes.h"
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 
 enum cfg_type {
@@ -34,7 +37,8 @@ enum cfg_type {
 	CFG_CODES, /* list of ISO reason codes (4 upper-case alphanumerics) */
 	CFG_COUNTRY, /* ISO 3166 alpha-2 country code */
 	CFG_MONTHDAY, /* "MM-DD", a day of January..August, stored as int MMDD */
-	CFG_AGES /* array of ascending ages, stored as sepa_caf_bands */
+	CFG_AGES, /* array of ascending ages, stored as sepa_caf_bands */
+	CFG_PRODUCTS /* list of { service; cod_prod_loc; nature; } groups */
 };
 
 struct cfg_key {
@@ -54,6 +58,7 @@ static const char *const cfg_sequence[] = {"FRST", "RCUR", NULL};
 static const char *const cfg_pain[] = {"001.08", "001.02", NULL};
 static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
 static const char *const cfg_zone[] = {"A", "B", "C", NULL};
+static const char *const cfg_channel[] = {"pain008", "pes", NULL};
 
 #define OFF(f) offsetof(struct sepad_config, f)
 #define S(n, t, f, d, r, doc) \
@@ -206,6 +211,49 @@ static const struct cfg_key cfg_table[] = {
         "hours the CAF counts for a day of a service billed per day"),
     S("caf.age_bands", CFG_AGES, caf_age_bands, "6", true,
         "ages at which the CAF age bands start (6: under 6, 6 and over)"),
+    E("treasury.channel", treasury_channel, "pain008", cfg_channel, true,
+        "what collect hands to the treasury: pain008 files for the bank, "
+        "or pes flows for the comptable public"),
+    S("pes.siret", CFG_STR, pes_siret, "", true,
+        "SIRET of the budget (IdColl of the PES flows)"),
+    S("pes.cod_col", CFG_STR, pes_cod_col, "", true,
+        "code of the collectivity given by the DGFiP (CodCol, 3 digits)"),
+    S("pes.cod_bud", CFG_STR, pes_cod_bud, "", true,
+        "code of the budget (CodBud, 2 characters)"),
+    S("pes.id_post", CFG_STR, pes_id_post, "", true,
+        "codique of the poste comptable (IdPost)"),
+    S("pes.civility", CFG_STR, pes_civility, "M. ou Mme", true,
+        "civility written for every family (the families have none)"),
+    S("pes.products", CFG_PRODUCTS, pes_products, "", true,
+        "per service: { service; cod_prod_loc; nature; } (service \"*\": "
+        "any other)"),
+    I("web.enabled", CFG_BOOL, web_enabled, 1, 0, 1, false,
+        "serve the web console (French pages and their JSON API)"),
+    S("web.address", CFG_STR, web_address, "127.0.0.1", false,
+        "IPv4 or IPv6 address the console listens on; other than loopback "
+        "only with web.behind_proxy"),
+    I("web.port", CFG_INT, web_port, 8750, 1, 65535, false,
+        "TCP port of the console"),
+    S("web.socket", CFG_PATH, web_socket, "", false,
+        "unix socket the console listens on instead of address and port "
+        "(empty: none)"),
+    I("web.behind_proxy", CFG_BOOL, web_behind_proxy, 0, 0, 1, false,
+        "a reverse proxy in front of the console does TLS: the cookie is "
+        "Secure, and a non-loopback address is allowed"),
+    S("web.root", CFG_PATH, web_root, "", false,
+        "directory of the console's pages (empty: those installed with "
+        "sepad)"),
+    I("web.threads", CFG_INT, web_threads, 4, 1, 64, false,
+        "requests served at once, each with a database connection of its "
+        "own"),
+    I("web.session_idle_minutes", CFG_INT, web_session_idle_minutes, 30, 1,
+        1440, false, "a console session unused this long ends"),
+    I("web.max_failed_logins", CFG_INT, web_max_failed_logins, 5, 2, 100, false,
+        "wrong passwords in a row that lock a console account"),
+    I("web.lockout_minutes", CFG_INT, web_lockout_minutes, 15, 1, 1440, false,
+        "how long a locked console account stays locked"),
+    I("web.max_body_kb", CFG_INT, web_max_body_kb, 64, 1, 1024, false,
+        "largest request body the console's API accepts, in KiB"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -230,7 +278,7 @@ cfg_err(struct config_errors *errs, const char *file, long line,
 	e->line = line;
 	snprintf(e->where, sizeof(e->where), "%s", file != NULL ? file : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), _(fmt), ap);
 	va_end(ap);
 }
 
@@ -416,6 +464,8 @@ cfg_expected(enum cfg_type t)
 		return "an array of strings";
 	case CFG_AGES:
 		return "an array of integers";
+	case CFG_PRODUCTS:
+		return "a list of groups";
 	default:
 		return "a string";
 	}
@@ -433,6 +483,9 @@ cfg_set_default(struct sepad_config *cfg, const struct cfg_key *k,
 	case CFG_STR:
 	case CFG_COUNTRY:
 		*(char **)(void *)base = xstrdup(k->sdef);
+		break;
+	case CFG_PRODUCTS:
+		memset(base, 0, sizeof(struct config_pes_products));
 		break;
 	case CFG_PATH:
 		*(char **)(void *)base = cfg_abspath(defaults_base, k->sdef);
@@ -525,6 +578,119 @@ cfg_set_ages(sepa_caf_bands *out, const struct cfg_key *k,
 	*out = b;
 }
 
+static void
+cfg_products_free(struct config_pes_products *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].service);
+		free(l->items[i].cod_prod_loc);
+		free(l->items[i].nature);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+/* Member `name` of group g as a string, or NULL. */
+static const char *
+cfg_member(const config_setting_t *g, const char *name)
+{
+	const config_setting_t *m = config_setting_get_member(g, name);
+
+	return m != NULL && config_setting_type(m) == CONFIG_TYPE_STRING
+	    ? config_setting_get_string(m)
+	    : NULL;
+}
+
+/*
+ * One element of pes.products: a group of exactly service, cod_prod_loc
+ * and nature, the codes in the forms the PES writer takes. 0, or 1 when
+ * an error was recorded.
+ */
+static int
+cfg_product(const config_setting_t *g, const struct cfg_key *k, int i,
+    const char *file, struct config_errors *errs)
+{
+	static const char *const fields[] = {
+	    "service", "cod_prod_loc", "nature"};
+	static const char *const codes[] = {NULL, "CodProdLoc", "Nature"};
+	long line = (long)config_setting_source_line(g);
+	sepa_error e = SEPA_ERROR_INIT;
+
+	if (!config_setting_is_group(g)) {
+		cfg_err(errs, file, line,
+		    "key \"%s\": element %d is not a group { service; "
+		    "cod_prod_loc; nature; }",
+		    k->name, i + 1);
+		return 1;
+	}
+	if (config_setting_length(g) != 3) {
+		cfg_err(errs, file, line,
+		    "key \"%s\": element %d must have exactly service, "
+		    "cod_prod_loc and nature",
+		    k->name, i + 1);
+		return 1;
+	}
+	for (size_t f = 0; f < 3; f++) {
+		const char *v = cfg_member(g, fields[f]);
+
+		if (v == NULL || v[0] == '\0') {
+			cfg_err(errs, file, line,
+			    "key \"%s\": element %d: %s is missing or not a "
+			    "string",
+			    k->name, i + 1, fields[f]);
+			return 1;
+		}
+		if (codes[f] != NULL &&
+		    sepa_pes_code_check(codes[f], v, &e) != 0) {
+			cfg_err(errs, file, line, "key \"%s\": element %d: %s",
+			    k->name, i + 1, e.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* pes.products: each element checked, no service twice. */
+static void
+cfg_set_products(struct config_pes_products *out, const struct cfg_key *k,
+    const config_setting_t *s, const char *file, struct config_errors *errs)
+{
+	int n = config_setting_length(s);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g =
+		    config_setting_get_elem(s, (unsigned)i);
+
+		if (cfg_product(g, k, i, file, errs) != 0)
+			return;
+		for (int j = 0; j < i; j++)
+			if (strcmp(cfg_member(g, "service"),
+			        cfg_member(
+			            config_setting_get_elem(s, (unsigned)j),
+			            "service")) == 0) {
+				cfg_err(errs, file,
+				    (long)config_setting_source_line(g),
+				    "key \"%s\": element %d: service \"%s\" "
+				    "is given twice",
+				    k->name, i + 1, cfg_member(g, "service"));
+				return;
+			}
+	}
+	cfg_products_free(out);
+	out->items = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*out->items));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g =
+		    config_setting_get_elem(s, (unsigned)i);
+
+		out->items[i].service = xstrdup(cfg_member(g, "service"));
+		out->items[i].cod_prod_loc =
+		    xstrdup(cfg_member(g, "cod_prod_loc"));
+		out->items[i].nature = xstrdup(cfg_member(g, "nature"));
+	}
+	out->count = (size_t)n;
+}
+
 /* Read setting s into key k, or record why it does not fit. */
 static void
 cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
@@ -548,6 +714,9 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	case CFG_AGES:
 		ok = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
 		break;
+	case CFG_PRODUCTS:
+		ok = t == CONFIG_TYPE_LIST;
+		break;
 	default:
 		ok = t == CONFIG_TYPE_STRING;
 		break;
@@ -561,6 +730,10 @@ cfg_set_value(struct sepad_config *cfg, const struct cfg_key *k,
 	switch (k->type) {
 	case CFG_AGES:
 		cfg_set_ages((sepa_caf_bands *)(void *)base, k, s, file, errs);
+		break;
+	case CFG_PRODUCTS:
+		cfg_set_products((struct config_pes_products *)(void *)base, k,
+		    s, file, errs);
 		break;
 	case CFG_MONTHDAY: {
 		const char *v = config_setting_get_string(s);
@@ -745,6 +918,91 @@ cfg_check_creditor(struct sepad_config *cfg, config_t *cf, const char *file,
 	}
 }
 
+/*
+ * The PES codes in the forms the writer takes (sepa_pes_code_check);
+ * with treasury.channel "pes", the four codes and at least one product
+ * must be given.
+ */
+static void
+cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	static const struct {
+		const char *key;
+		const char *field;
+		size_t offset;
+	} codes[] = {
+	    {"pes.siret", "IdColl", OFF(pes_siret)},
+	    {"pes.cod_col", "CodCol", OFF(pes_cod_col)},
+	    {"pes.cod_bud", "CodBud", OFF(pes_cod_bud)},
+	    {"pes.id_post", "IdPost", OFF(pes_id_post)},
+	};
+	int pes = cfg->treasury_channel == CONFIG_CHANNEL_PES;
+	long chan = cfg_line(cf, "treasury.channel");
+	sepa_error e = SEPA_ERROR_INIT;
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *v =
+		    *(char *const *)(const void *)((const char *)cfg +
+		        codes[i].offset);
+
+		if (v[0] == '\0') {
+			if (pes)
+				cfg_err(errs, file, chan,
+				    "key \"%s\" must be set when "
+				    "treasury.channel is \"pes\"",
+				    codes[i].key);
+		} else if (sepa_pes_code_check(codes[i].field, v, &e) != 0) {
+			cfg_err(errs, file, cfg_line(cf, codes[i].key),
+			    "key \"%s\": %s", codes[i].key, e.msg);
+		}
+	}
+	if (pes && cfg->pes_products.count == 0)
+		cfg_err(errs, file, chan,
+		    "key \"pes.products\" must give the CodProdLoc and Nature "
+		    "of the services when treasury.channel is \"pes\"");
+	if (sepa_pes_code_check("Civilite", cfg->pes_civility, &e) != 0)
+		cfg_err(errs, file, cfg_line(cf, "pes.civility"),
+		    "key \"pes.civility\": %s", e.msg);
+}
+
+int
+config_is_loopback(const char *address)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, address, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, address, a) == 1)
+		return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+	return 0;
+}
+
+/* The console's address: an address, and loopback unless behind a proxy
+ * (the console speaks plain HTTP: TLS is the proxy's). */
+static void
+cfg_check_web(const struct sepad_config *cfg, config_t *cf, const char *file,
+    struct config_errors *errs)
+{
+	unsigned char a[16];
+	const char *v = cfg->web_address;
+
+	if (!cfg->web_enabled || cfg->web_socket[0] != '\0')
+		return;
+	if (inet_pton(AF_INET, v, a) != 1 && inet_pton(AF_INET6, v, a) != 1)
+		cfg_err(errs, file, cfg_line(cf, "web.address"),
+		    "key \"web.address\": \"%s\" is not an IPv4 or IPv6 "
+		    "address",
+		    v);
+	else if (!config_is_loopback(v) && !cfg->web_behind_proxy)
+		cfg_err(errs, file, cfg_line(cf, "web.address"),
+		    "key \"web.address\": %s is not a loopback address: the "
+		    "console speaks plain HTTP, so it listens elsewhere only "
+		    "behind a reverse proxy that does TLS (set "
+		    "web.behind_proxy = true)",
+		    v);
+}
+
 /* Checks that involve several keys, or the identifier validators. */
 static void
 cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
@@ -753,6 +1011,8 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 	config_setting_t *s;
 
 	cfg_check_creditor(cfg, cf, file, errs);
+	cfg_check_pes(cfg, cf, file, errs);
+	cfg_check_web(cfg, cf, file, errs);
 	/* A code cannot be the creditor's fault and a dead account at once. */
 	for (size_t i = 0; i < cfg->creditor_side_codes.count; i++) {
 		const char *c = cfg->creditor_side_codes.items[i];
@@ -882,6 +1142,10 @@ config_free(struct sepad_config *cfg)
 		case CFG_CODES:
 			cfg_strlist_free((struct config_strlist *)(void *)base);
 			break;
+		case CFG_PRODUCTS:
+			cfg_products_free(
+			    (struct config_pes_products *)(void *)base);
+			break;
 		default:
 			break;
 		}
@@ -898,6 +1162,23 @@ config_strlist_has(const struct config_strlist *l, const char *code)
 		if (strcmp(l->items[i], code) == 0)
 			return 1;
 	return 0;
+}
+
+const struct config_pes_product *
+config_pes_product(const struct sepad_config *cfg, const char *code)
+{
+	const struct config_pes_product *any = NULL;
+
+	for (size_t i = 0; i < cfg->pes_products.count; i++) {
+		const struct config_pes_product *p =
+		    &cfg->pes_products.items[i];
+
+		if (strcmp(p->service, code) == 0)
+			return p;
+		if (strcmp(p->service, "*") == 0)
+			any = p;
+	}
+	return any;
 }
 
 int

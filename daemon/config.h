@@ -24,6 +24,18 @@ enum config_sequence { CONFIG_SEQ_FRST = 0, CONFIG_SEQ_RCUR = 1 };
 enum config_pain { CONFIG_PAIN_001_08 = 0, CONFIG_PAIN_001_02 = 1 };
 enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
 enum config_zone { CONFIG_ZONE_A = 0, CONFIG_ZONE_B = 1, CONFIG_ZONE_C = 2 };
+enum config_channel { CONFIG_CHANNEL_PAIN008 = 0, CONFIG_CHANNEL_PES = 1 };
+
+/* What the comptable books a service's revenue under (pes.products). */
+struct config_pes_product {
+	char *service; /* a service code, or "*" for every other one */
+	char *cod_prod_loc; /* CodProdLoc */
+	char *nature; /* Nature */
+};
+struct config_pes_products {
+	struct config_pes_product *items;
+	size_t count;
+};
 
 /*
  * Every setting of sepad.conf. Strings are owned by the structure and freed
@@ -107,6 +119,27 @@ struct sepad_config {
 	char *caf_holidays; /* the school holiday calendar */
 	int caf_hours_per_day; /* 1 journée = 10 heures */
 	sepa_caf_bands caf_age_bands;
+
+	/* treasury.channel and pes.*: the PES V2 flows to the comptable */
+	int treasury_channel; /* enum config_channel */
+	char *pes_siret; /* IdColl */
+	char *pes_cod_col;
+	char *pes_cod_bud;
+	char *pes_id_post;
+	char *pes_civility; /* Civilite of every debtor */
+	struct config_pes_products pes_products;
+	/* web.*: the console sepad serves (daemon/web.c) */
+	bool web_enabled;
+	char *web_address; /* an IPv4 or IPv6 address */
+	int web_port;
+	char *web_socket; /* a unix socket instead of the address ("": none) */
+	bool web_behind_proxy; /* TLS is the reverse proxy's: Secure cookie */
+	char *web_root; /* the pages ("": the ones installed with sepad) */
+	int web_threads;
+	int web_session_idle_minutes;
+	int web_max_failed_logins;
+	int web_lockout_minutes;
+	int web_max_body_kb;
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */
@@ -148,6 +181,15 @@ int config_strlist_has(const struct config_strlist *l, const char *code);
  */
 int config_rules(
     const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
+/*
+ * The CodProdLoc and Nature of service `code` (pes.products: its own
+ * entry, else the "*" one), or NULL when the configuration has none.
+ */
+const struct config_pes_product *config_pes_product(
+    const struct sepad_config *cfg, const char *code);
+/* Whether address is a loopback address (127.0.0.0/8, ::1), 0 when not
+ * or when it is no address at all. */
+int config_is_loopback(const char *address);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
 

@@ -8,12 +8,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "sepa/date.h"
 #include "sepa/error.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "pgcluster.h"
+
+int
+ctl_conninfo(struct ctl *ctl, char *out, size_t size, sepa_error *err)
+{
+	if (ctl->cfg.db_conninfo[0] != '\0') {
+		snprintf(out, size, "%s", ctl->cfg.db_conninfo);
+		return 0;
+	}
+	if (pgcluster_ensure(ctl->cfg.db_data_dir, 0, out, size, err) != 0) {
+		sepa_error_prefix(err, "could not start the private database");
+		return SEPA_EIO;
+	}
+	return 0;
+}
+
+sepa_date
+ctl_business_date(void)
+{
+	const char *env = getenv("SEPAD_TODAY");
+	sepa_date d;
+	struct tm tm;
+	time_t now;
+
+	if (env != NULL && env[0] != '\0' &&
+	    sepa_date_parse(&d, env, NULL) == 0)
+		return d;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	d.year = tm.tm_year + 1900;
+	d.month = tm.tm_mon + 1;
+	d.day = tm.tm_mday;
+	return d;
+}
 
 int
 ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err)
@@ -26,17 +62,8 @@ ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err)
 		*out = ctl->db;
 		return 0;
 	}
-	if (private) {
-		if (pgcluster_ensure(ctl->cfg.db_data_dir, 0, conninfo,
-		        sizeof(conninfo), err) != 0) {
-			sepa_error_prefix(
-			    err, "could not start the private database");
-			return SEPA_EIO;
-		}
-	} else {
-		snprintf(
-		    conninfo, sizeof(conninfo), "%s", ctl->cfg.db_conninfo);
-	}
+	if (ctl_conninfo(ctl, conninfo, sizeof(conninfo), err) != 0)
+		return SEPA_EIO;
 	if (db_connect(&ctl->db, conninfo, err) != 0 && private) {
 		/* A stale socket after a crash: let the script check. */
 		log_debug("%s; starting the private cluster", err->msg);
@@ -87,7 +114,7 @@ ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(head, sizeof(head), _(fmt), ap);
 	va_end(ap);
 	if (err != NULL && (err->msg[0] != '\0' || err->code != 0))
 		log_warnx(

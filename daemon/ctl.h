@@ -5,6 +5,7 @@
 #ifndef SEPAD_CTL_H
 #define SEPAD_CTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sepa/date.h"
@@ -37,9 +38,16 @@ int ctl_db_open(struct ctl *ctl, struct db **out, sepa_error *err);
 /* Another connection to the same database (the caller closes it with
  * db_close), for work beside a long read on the first. */
 int ctl_db_another(struct ctl *ctl, struct db **out, sepa_error *err);
+/* The libpq connection string of the configured database, the private
+ * cluster started when it is the one (for connections of its own). */
+int ctl_conninfo(struct ctl *ctl, char *out, size_t size, sepa_error *err);
+/* The business date: SEPAD_TODAY (tests, replays), else the local date. */
+sepa_date ctl_business_date(void);
 /* A record or event id typed by the operator: a positive decimal number
  * (0), else -1. */
 int ctl_parse_id(const char *s, int64_t *id);
+/* Report a failure: fmt (translated here, i18n.h), then err's message
+ * when there is one; returns status. */
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

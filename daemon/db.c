@@ -292,6 +292,20 @@ db_ping(struct db *db, sepa_error *err)
 	    db, &one, "check the connection", "SELECT 1", 0, NULL, err);
 }
 
+int
+db_set_actor(struct db *db, const char *name, sepa_error *err)
+{
+	const char *params[1] = {name != NULL ? name : ""};
+	PGresult *res;
+	int rc;
+
+	rc = db_query(db, &res, "name the console user",
+	    "SELECT set_config('sepad.actor', $1, false)", 1, params, err);
+	if (rc == 0)
+		PQclear(res);
+	return rc;
+}
+
 void
 db_result_free(PGresult *res)
 {

@@ -44,4 +44,11 @@ const char *db_last_sqlstate(const struct db *db);
  */
 int db_ping(struct db *db, sepa_error *err);
 
+/*
+ * The console user on whose behalf the next statements run (NULL or "":
+ * nobody, as for sepactl and the cycle): every event and acknowledgement
+ * written on this connection names them (events.actor, migration 044).
+ */
+int db_set_actor(struct db *db, const char *name, sepa_error *err);
+
 #endif /* SEPAD_DB_H */

@@ -21,60 +21,60 @@
 #include "report.h"
 
 static const char *const report_debit_labels[] = {
-    N_("Prélèvements présentés à la banque"),
-    N_("Encaissés, confirmés par la banque"),
-    N_("Encaissés, présumés (aucun retour dans le délai)"),
-    N_("Rejetés, retournés ou remboursés"),
-    N_("En attente de la réponse de la banque"),
-    N_("Annulés (fichier refusé en entier par la banque)")};
+    DOC_FR("Prélèvements présentés à la banque"),
+    DOC_FR("Encaissés, confirmés par la banque"),
+    DOC_FR("Encaissés, présumés (aucun retour dans le délai)"),
+    DOC_FR("Rejetés, retournés ou remboursés"),
+    DOC_FR("En attente de la réponse de la banque"),
+    DOC_FR("Annulés (fichier refusé en entier par la banque)")};
 
 static const char *const report_invoice_labels[] = {
-    N_("Factures émises dans le mois"),
-    N_("Rappels d'impayés portés sur ces factures"),
-    N_("Avoirs déduits de ces factures"),
-    N_("Avoirs accordés (factures négatives)"),
-    N_("Avoirs à rembourser (familles parties)"),
-    N_("Mis en recouvrement (transmis à la trésorerie)")};
+    DOC_FR("Factures émises dans le mois"),
+    DOC_FR("Rappels d'impayés portés sur ces factures"),
+    DOC_FR("Avoirs déduits de ces factures"),
+    DOC_FR("Avoirs accordés (factures négatives)"),
+    DOC_FR("Avoirs à rembourser (familles parties)"),
+    DOC_FR("Mis en recouvrement (transmis à la trésorerie)")};
 
 static const struct {
 	const char *key, *fr;
 } report_words[] = {
-    {"rejected", N_("rejet")},
-    {"returned", N_("retour")},
-    {"refunded", N_("remboursement")},
-    {"cheque", N_("Chèque")},
-    {"cash", N_("Espèces")},
-    {"transfer", N_("Virement")},
-    {"card", N_("Carte bancaire")},
-    {"other", N_("Autre moyen")},
-    {"suspended", N_("Suspendu")},
-    {"terminated", N_("Résilié")},
-    {"lapsed", N_("Caduc")},
-    {"two rejects", N_("deux rejets dans l'année scolaire")},
-    {"family letter", N_("courrier de la famille")},
-    {"revoked by the family", N_("révoqué par la famille")},
+    {"rejected", DOC_FR("rejet")},
+    {"returned", DOC_FR("retour")},
+    {"refunded", DOC_FR("remboursement")},
+    {"cheque", DOC_FR("Chèque")},
+    {"cash", DOC_FR("Espèces")},
+    {"transfer", DOC_FR("Virement")},
+    {"card", DOC_FR("Carte bancaire")},
+    {"other", DOC_FR("Autre moyen")},
+    {"suspended", DOC_FR("Suspendu")},
+    {"terminated", DOC_FR("Résilié")},
+    {"lapsed", DOC_FR("Caduc")},
+    {"two rejects", DOC_FR("deux rejets dans l'année scolaire")},
+    {"family letter", DOC_FR("courrier de la famille")},
+    {"revoked by the family", DOC_FR("révoqué par la famille")},
 };
-#define REPORT_T_DEAD N_("compte inutilisable : %s (%s)")
-#define REPORT_T_UNUSED N_("inutilisé depuis %d mois")
-#define REPORT_T_RATE N_("Taux de rejet : %s en nombre, %s en montant.")
+#define REPORT_T_DEAD DOC_FR("compte inutilisable : %s (%s)")
+#define REPORT_T_UNUSED DOC_FR("inutilisé depuis %d mois")
+#define REPORT_T_RATE DOC_FR("Taux de rejet : %s en nombre, %s en montant.")
 
 /* The chart's segments and colours. */
-static const char *const report_debit_segs[] = {N_("Encaissés (confirmés)"),
-    N_("Encaissés (présumés)"), N_("Impayés"), N_("En attente")};
+static const char *const report_debit_segs[] = {DOC_FR("Encaissés (confirmés)"),
+    DOC_FR("Encaissés (présumés)"), DOC_FR("Impayés"), DOC_FR("En attente")};
 static const char *const report_debit_colors[] = {
     "#2e7d32", "#81c784", "#c62828", "#9e9e9e"};
-static const char *const report_balance_segs[] = {N_("Prélevé"),
-    N_("Autres moyens"), N_("Avoirs"), N_("Impayé"), N_("Recouvrement"),
-    N_("En cours")};
+static const char *const report_balance_segs[] = {DOC_FR("Prélevé"),
+    DOC_FR("Autres moyens"), DOC_FR("Avoirs"), DOC_FR("Impayé"), DOC_FR("Recouvrement"),
+    DOC_FR("En cours")};
 static const char *const report_balance_colors[] = {
     "#2e7d32", "#1565c0", "#00897b", "#c62828", "#6a1b9a", "#9e9e9e"};
 
 /* The balance's columns, from LB_INVOICES. */
-static const char *const report_balance_heads[] = {N_("Factures"),
-    N_("Facturé"), N_("Prélevé"), N_("Autres moyens"), N_("Avoirs"),
-    N_("Remboursé"), N_("Avoir à reporter"), N_("Impayé"), N_("Recouvrement"),
-    N_("En cours"), N_("Écart")};
-#define REPORT_T_MONTHCOL N_("Mois")
+static const char *const report_balance_heads[] = {DOC_FR("Factures"),
+    DOC_FR("Facturé"), DOC_FR("Prélevé"), DOC_FR("Autres moyens"), DOC_FR("Avoirs"),
+    DOC_FR("Remboursé"), DOC_FR("Avoir à reporter"), DOC_FR("Impayé"), DOC_FR("Recouvrement"),
+    DOC_FR("En cours"), DOC_FR("Écart")};
+#define REPORT_T_MONTHCOL DOC_FR("Mois")
 
 static const char *
 report_word(const char *key)
@@ -92,10 +92,10 @@ report_reason_fr(const char *code)
 	const sepa_reason *r;
 
 	if (code[0] == '\0')
-		return N_("aucun motif donné par la banque");
+		return DOC_FR("aucun motif donné par la banque");
 	r = sepa_reason_find(code);
 	return r != NULL ? sepa_reason_label_fr(r, SEPA_REASON_DIRECT_DEBIT)
-	                 : N_("motif inconnu");
+	                 : DOC_FR("motif inconnu");
 }
 
 const char *
@@ -550,7 +550,7 @@ report_html_table(FILE *fp, const char *title, const char *const *cols,
 }
 
 static const char *const report_cols_fig[] = {
-    N_("Libellé"), N_("Nombre"), N_("Montant"), NULL};
+    DOC_FR("Libellé"), DOC_FR("Nombre"), DOC_FR("Montant"), NULL};
 
 static void
 report_html_lines(
@@ -688,9 +688,9 @@ report_html_head(FILE *fp, const struct report_doc *d)
 }
 
 static const char *const report_cols_reasons[] = {
-    N_("Motif"), N_("Code"), N_("Nature"), N_("Nombre"), N_("Montant"), NULL};
-static const char *const report_cols_families[] = {N_("Famille"), N_("Payeur"),
-    N_("Facture"), N_("Motif"), N_("Montant"), NULL};
+    DOC_FR("Motif"), DOC_FR("Code"), DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant"), NULL};
+static const char *const report_cols_families[] = {DOC_FR("Famille"), DOC_FR("Payeur"),
+    DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant"), NULL};
 
 static void
 report_html_debits(FILE *fp, const struct report *r)
@@ -745,10 +745,10 @@ report_html_debits(FILE *fp, const struct report *r)
 	fputs("</table></section>\n", fp);
 }
 
-static const char *const report_cols_mandates[] = {N_("Situation"), N_("Date"),
-    N_("Famille"), N_("Payeur"), N_("RUM"), N_("Motif"), NULL};
+static const char *const report_cols_mandates[] = {DOC_FR("Situation"), DOC_FR("Date"),
+    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"), DOC_FR("Motif"), NULL};
 static const char *const report_cols_services[] = {
-    N_("Service"), N_("Lignes"), N_("Montant"), NULL};
+    DOC_FR("Service"), DOC_FR("Lignes"), DOC_FR("Montant"), NULL};
 
 static void
 report_html_others(FILE *fp, const struct report *r)

@@ -22,38 +22,38 @@ struct report_doc {
 };
 
 /* The texts of the report, in one place (N_: for gettext later). */
-#define REPORT_T_TITLE N_("Rapport mensuel des prélèvements")
-#define REPORT_T_MONTH N_("Mois des échéances : %s")
-#define REPORT_T_ICS N_("Identifiant créancier SEPA (ICS) : %s")
-#define REPORT_T_MADE N_("Édité le %s")
-#define REPORT_T_DEBITS N_("Prélèvements du mois")
+#define REPORT_T_TITLE DOC_FR("Rapport mensuel des prélèvements")
+#define REPORT_T_MONTH DOC_FR("Mois des échéances : %s")
+#define REPORT_T_ICS DOC_FR("Identifiant créancier SEPA (ICS) : %s")
+#define REPORT_T_MADE DOC_FR("Édité le %s")
+#define REPORT_T_DEBITS DOC_FR("Prélèvements du mois")
 #define REPORT_T_RATE_DEF \
-	N_("Les prélèvements du mois rejetés, retournés ou remboursés, " \
+	DOC_FR("Les prélèvements du mois rejetés, retournés ou remboursés, " \
 	   "rapportés aux prélèvements présentés à la banque, en nombre et " \
 	   "en montant.")
-#define REPORT_T_REASONS N_("Rejets par motif")
-#define REPORT_T_FAMILIES N_("Familles concernées par un rejet")
-#define REPORT_T_OTHER N_("Paiements par d'autres moyens")
-#define REPORT_T_INVOICES N_("Factures, rappels, avoirs et recouvrement")
-#define REPORT_T_MANDATES N_("Mandats suspendus, résiliés ou caducs")
-#define REPORT_T_SERVICES N_("Totaux par service (écriture comptable)")
+#define REPORT_T_REASONS DOC_FR("Rejets par motif")
+#define REPORT_T_FAMILIES DOC_FR("Familles concernées par un rejet")
+#define REPORT_T_OTHER DOC_FR("Paiements par d'autres moyens")
+#define REPORT_T_INVOICES DOC_FR("Factures, rappels, avoirs et recouvrement")
+#define REPORT_T_MANDATES DOC_FR("Mandats suspendus, résiliés ou caducs")
+#define REPORT_T_SERVICES DOC_FR("Totaux par service (écriture comptable)")
 #define REPORT_T_SERVICES_DEF \
-	N_("Consommations et régularisations des factures émises dans le " \
+	DOC_FR("Consommations et régularisations des factures émises dans le " \
 	   "mois ; les rappels et les avoirs déplacent une dette déjà " \
 	   "facturée et n'y figurent pas.")
-#define REPORT_T_BALANCE N_("Équilibre par mois facturé")
+#define REPORT_T_BALANCE DOC_FR("Équilibre par mois facturé")
 #define REPORT_T_BALANCE_DEF \
-	N_("Chaque euro facturé se trouve à un seul endroit : facturé = " \
+	DOC_FR("Chaque euro facturé se trouve à un seul endroit : facturé = " \
 	   "prélevé + autres moyens + avoirs + remboursé + avoir à reporter " \
 	   "+ impayé + recouvrement + en cours. L'écart doit être nul.")
-#define REPORT_T_BALANCE_OK N_("L'équilibre est respecté : écart nul.")
+#define REPORT_T_BALANCE_OK DOC_FR("L'équilibre est respecté : écart nul.")
 #define REPORT_T_BALANCE_KO \
-	N_("L'équilibre n'est pas respecté : %s inexpliqués ; voir " \
+	DOC_FR("L'équilibre n'est pas respecté : %s inexpliqués ; voir " \
 	   "sepactl family show pour les familles concernées.")
-#define REPORT_T_CHART_DEBITS N_("Les euros présentés au prélèvement")
-#define REPORT_T_CHART_BALANCE N_("Ce que sont devenus les euros facturés")
-#define REPORT_T_NONE N_("Aucun.")
-#define REPORT_T_TOTAL N_("Total")
+#define REPORT_T_CHART_DEBITS DOC_FR("Les euros présentés au prélèvement")
+#define REPORT_T_CHART_BALANCE DOC_FR("Ce que sont devenus les euros facturés")
+#define REPORT_T_NONE DOC_FR("Aucun.")
+#define REPORT_T_TOTAL DOC_FR("Total")
 
 /* A line of a table of figures: its label, a count and an amount (count
  * < 0: none shown; cents == INT64_MIN: none shown). */

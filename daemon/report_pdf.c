@@ -20,7 +20,7 @@
 #define RP_BOTTOM (DOC_PAGE_H - 48)
 #define RP_MAXCOLS 10
 #define RP_T_CREDITS_DEF \
-	N_("Avoirs : avoirs déduits, remboursés ou à reporter.")
+	DOC_FR("Avoirs : avoirs déduits, remboursés ou à reporter.")
 
 /* A column of a table: its width and alignment. */
 struct rp_col {
@@ -144,7 +144,7 @@ rp_table_end(struct rp *p)
 }
 
 static const char *const rp_head_fig[] = {
-    N_("Libellé"), N_("Nombre"), N_("Montant")};
+    DOC_FR("Libellé"), DOC_FR("Nombre"), DOC_FR("Montant")};
 static const struct rp_col rp_cols_fig[] = {
     {DOC_TEXT_W - 170, DOC_LEFT}, {60, DOC_RIGHT}, {110, DOC_RIGHT}};
 
@@ -284,11 +284,11 @@ rp_head(struct rp *p, const struct report_doc *d)
 }
 
 static const char *const rp_head_reasons[] = {
-    N_("Motif"), N_("Code"), N_("Nature"), N_("Nombre"), N_("Montant")};
+    DOC_FR("Motif"), DOC_FR("Code"), DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant")};
 static const struct rp_col rp_cols_reasons[] = {{DOC_TEXT_W - 280, DOC_LEFT},
     {45, DOC_LEFT}, {75, DOC_LEFT}, {50, DOC_RIGHT}, {110, DOC_RIGHT}};
 static const char *const rp_head_families[] = {
-    N_("Famille"), N_("Payeur"), N_("Facture"), N_("Motif"), N_("Montant")};
+    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant")};
 static const struct rp_col rp_cols_families[] = {{58, DOC_LEFT},
     {125, DOC_LEFT}, {76, DOC_LEFT}, {DOC_TEXT_W - 334, DOC_LEFT},
     {75, DOC_RIGHT}};
@@ -340,13 +340,13 @@ rp_debits(struct rp *p, const struct report *r)
 	rp_table_end(p);
 }
 
-static const char *const rp_head_mandates[] = {N_("Situation"), N_("Date"),
-    N_("Famille"), N_("Payeur"), N_("RUM"), N_("Motif")};
+static const char *const rp_head_mandates[] = {DOC_FR("Situation"), DOC_FR("Date"),
+    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"), DOC_FR("Motif")};
 static const struct rp_col rp_cols_mandates[] = {{46, DOC_LEFT}, {48, DOC_LEFT},
     {58, DOC_LEFT}, {105, DOC_LEFT}, {100, DOC_LEFT},
     {DOC_TEXT_W - 357, DOC_LEFT}};
 static const char *const rp_head_services[] = {
-    N_("Service"), N_("Lignes"), N_("Montant")};
+    DOC_FR("Service"), DOC_FR("Lignes"), DOC_FR("Montant")};
 
 static void
 rp_others(struct rp *p, const struct report *r)
@@ -392,9 +392,9 @@ rp_others(struct rp *p, const struct report *r)
 }
 
 /* The balance in 10 columns: month, invoices, then 8 amounts. */
-static const char *const rp_head_balance[] = {N_("Mois"), N_("Factures"),
-    N_("Facturé"), N_("Prélevé"), N_("Autres moyens"), N_("Avoirs"),
-    N_("Impayé"), N_("Recouvrement"), N_("En cours"), N_("Écart")};
+static const char *const rp_head_balance[] = {DOC_FR("Mois"), DOC_FR("Factures"),
+    DOC_FR("Facturé"), DOC_FR("Prélevé"), DOC_FR("Autres moyens"), DOC_FR("Avoirs"),
+    DOC_FR("Impayé"), DOC_FR("Recouvrement"), DOC_FR("En cours"), DOC_FR("Écart")};
 #define RP_AMOUNT_W ((DOC_TEXT_W - 74) / 8)
 static const struct rp_col rp_cols_balance[] = {{36, DOC_LEFT}, {38, DOC_RIGHT},
     {RP_AMOUNT_W, DOC_RIGHT}, {RP_AMOUNT_W, DOC_RIGHT},

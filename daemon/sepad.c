@@ -29,11 +29,13 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "notify.h"
 #include "store_creditor.h"
 #include "store_event.h"
 #include "store_schema.h"
+#include "web.h"
 
 #ifndef SEPAD_SRCDIR
 #define SEPAD_SRCDIR "."
@@ -76,6 +78,7 @@ struct sepad {
 	int64_t creditor_id;
 	int64_t last_event; /* events up to this id are in the journal */
 	int stop;
+	struct web *web; /* the console, NULL when off or not started */
 };
 
 static void usage(FILE *, int) __attribute__((noreturn));
@@ -85,35 +88,15 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp,
-	    "usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
+	    _("usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
 	    "  -c FILE        configuration (default: $SEPAD_CONF, else "
 	    "/etc/sepad/sepad.conf)\n"
 	    "  -d             stay in the foreground and log to the terminal\n"
 	    "  -n             check the configuration, print every error, exit\n"
 	    "  -v             more messages (debug)\n"
 	    "  -V, --version  the version, then exit\n"
-	    "  -h, --help     this help\n");
+	      "  -h, --help     this help\n"));
 	exit(status);
-}
-
-/* The business date: SEPAD_TODAY (tests, replays) or the local date. */
-static sepa_date
-business_date(void)
-{
-	const char *env = getenv("SEPAD_TODAY");
-	sepa_date d;
-	struct tm tm;
-	time_t now;
-
-	if (env != NULL && env[0] != '\0' &&
-	    sepa_date_parse(&d, env, NULL) == 0)
-		return d;
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	return d;
 }
 
 /* Print every error of a failed load (file:line: message). */
@@ -122,9 +105,10 @@ report_config_errors(const char *path, const struct config_errors *errs)
 {
 	char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
 
-	log_warnx("configuration %s has %zu error%s", path,
-	    errs->count + errs->dropped,
-	    errs->count + errs->dropped == 1 ? "" : "s");
+	log_warnx(ngettext("configuration %s has %zu error",
+	              "configuration %s has %zu errors",
+	              errs->count + errs->dropped),
+	    path, errs->count + errs->dropped);
 	for (size_t i = 0; i < errs->count; i++)
 		log_warnx("%s",
 		    sepa_error_format(&errs->list[i], line, sizeof(line)));
@@ -301,7 +285,7 @@ run_command(struct sepad *s, int argc, char **argv)
 		log_warnx("internal error: no command %s", argv[0]);
 		return CTL_INTERNAL;
 	}
-	s->ctl.today = business_date();
+	s->ctl.today = ctl_business_date();
 	status = cmd->run(&s->ctl, argc, argv);
 	if (status == CTL_INTERNAL)
 		db_check(s);
@@ -317,16 +301,16 @@ run_cycle(struct sepad *s)
 	char day[SEPA_DATE_BUFSZ];
 	int status;
 
-	notify_status(
-	    "running the cycle for %s", sepa_date_iso(day, business_date()));
+	notify_status("running the cycle for %s",
+	    sepa_date_iso(day, ctl_business_date()));
 	status = run_command(s, 1, argv);
 	if (status == CTL_OK) {
-		s->cycle_date = business_date();
+		s->cycle_date = ctl_business_date();
 		s->last_cycle = time(NULL);
 		notify_status("idle; cycle done for %s", day);
 	} else if (s->db_up) {
 		/* Refused or failed while the database is fine: retry hourly. */
-		s->cycle_date = business_date();
+		s->cycle_date = ctl_business_date();
 		s->last_cycle = time(NULL);
 		notify_journal(NOTIFY_NEEDS_ATTENTION, LOG_WARNING, NULL,
 		    "the cycle for %s did not complete (status %d); see the "
@@ -725,10 +709,34 @@ check_config(struct sepad *s)
 		log_warnx("%s: %s", s->config_path, err.msg);
 		status = 1;
 	} else {
-		printf("configuration %s is valid\n", s->config_path);
+		printf(_("configuration %s is valid\n"), s->config_path);
 	}
 	config_free(&s->ctl.cfg);
 	return status;
+}
+
+/*
+ * The web console (web.enabled), on threads of its own with database
+ * connections of its own. A console that cannot start (its address is
+ * taken) is said in the journal; the cycle runs without it.
+ */
+static void
+start_web(struct sepad *s)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char conninfo[1024];
+
+	if (!s->ctl.cfg.web_enabled)
+		return;
+	if (ctl_conninfo(&s->ctl, conninfo, sizeof(conninfo), &err) != 0 ||
+	    web_start(&s->web, &s->ctl.cfg, conninfo, &err) != 0) {
+		notify_journal(NOTIFY_NEEDS_ATTENTION, LOG_WARNING, NULL,
+		    "the web console is not started: %s; the cycle runs "
+		    "without it (restart sepad once it is fixed)",
+		    err.msg);
+		return;
+	}
+	log_info("web console on %s", web_url(s->web));
 }
 
 /* SIGTERM, SIGINT and SIGHUP arrive through s->sigfd; SIGPIPE is ignored. */
@@ -784,7 +792,7 @@ serve(struct sepad *s, uint64_t watchdog)
 		}
 		if (n > 0 && (pfd[1].revents & POLLIN))
 			read_inotify(s);
-		today = business_date();
+		today = ctl_business_date();
 		if (s->db_up &&
 		    (sepa_date_cmp(today, s->cycle_date) != 0 ||
 		        time(NULL) - s->last_cycle >= CYCLE_INTERVAL))
@@ -801,6 +809,7 @@ main(int argc, char **argv)
 	uint64_t watchdog;
 	int check_only = 0, verbose = 0, status;
 
+	i18n_init();
 	memset(&s, 0, sizeof(s));
 	s.infd = -1;
 	s.backoff = 1;
@@ -832,6 +841,7 @@ main(int argc, char **argv)
 		config_free(&s.ctl.cfg);
 		return 1;
 	}
+	start_web(&s);
 	notify_ready();
 	notify_journal(NOTIFY_DAEMON_READY, LOG_INFO, NULL,
 	    "sepad started (configuration %s)", s.config_path);
@@ -843,6 +853,7 @@ main(int argc, char **argv)
 
 	notify_stopping();
 	log_info("stopping");
+	web_stop(s.web);
 	db_close(s.ctl.db);
 	config_free(&s.ctl.cfg);
 	close(s.sigfd);

@@ -44,6 +44,7 @@
 #include "db_internal.h"
 #include "log.h"
 #include "store_collect.h"
+#include "store_collect_int.h"
 #include "store_creditor.h"
 #include "store_event.h"
 
@@ -72,7 +73,7 @@ collect_hook_at(const char *var, const char *point, int *seen)
  * exit 99), or stop (SEPAD_STOP_AT, SIGSTOP) until the test, having
  * stopped the database, sends SIGCONT.
  */
-static void
+void
 collect_crash_point(const char *point)
 {
 	static int crash_seen, stop_seen;
@@ -88,33 +89,6 @@ static const char *const collect_month_fr[12] = {"janvier", "fevrier", "mars",
     "novembre", "decembre"};
 
 /* ---------------------------------------------------------- recording */
-
-/* Columns of the candidate query, in order. */
-enum {
-	CC_INVOICE,
-	CC_NUMBER,
-	CC_TOTAL,
-	CC_DUE,
-	CC_MONTH,
-	CC_MANDATE,
-	CC_RUM,
-	CC_SIGNED,
-	CC_ACCOUNT,
-	CC_IBAN,
-	CC_BIC,
-	CC_LAST_IBAN,
-	CC_USED,
-	CC_NAME,
-	CC_STREET,
-	CC_BUILDING,
-	CC_POSTCODE,
-	CC_TOWN,
-	CC_COUNTRY,
-	CC_ATTEMPT,
-	CC_SERVICES,
-	CC_LAST_RUM,
-	CC_LAST_ICS
-};
 
 /* Columns of collect_other_means_sql, in order. */
 enum {
@@ -149,7 +123,8 @@ enum {
  * The invoices i a collection month ($1 creditor, $2 first day) takes:
  * due in the month, or deferred into it (collect_due_on, migration 012);
  * issued, with a positive total and something left to pay after the
- * payments by other means, no live collection.
+ * payments by other means, no live collection, and in no PES flow that
+ * counts (a piece payable by other means has no collection, 042).
  */
 #define COLLECT_WHERE_IN_MONTH \
 	" WHERE i.creditor_id = $1 AND i.state = 'issued'" \
@@ -161,7 +136,11 @@ enum {
 	"  AND i.total_cents > " COLLECT_PAID \
 	"  AND NOT EXISTS (SELECT 1 FROM collections c" \
 	"   WHERE c.creditor_id = i.creditor_id AND c.invoice_id = i.id" \
-	"   AND c.state <> 'cancelled')"
+	"   AND c.state <> 'cancelled')" \
+	"  AND NOT EXISTS (SELECT 1 FROM pes_pieces pp JOIN batches pb" \
+	"   ON pb.creditor_id = pp.creditor_id AND pb.id = pp.batch_id" \
+	"   WHERE pp.creditor_id = i.creditor_id AND pp.invoice_id = i.id" \
+	"   AND pb.state NOT IN ('rejected', 'cancelled'))"
 
 /*
  * The collections that debited mandate m: recorded before, this month's
@@ -199,6 +178,13 @@ enum {
 	"   ORDER BY x.from_on, x.id LIMIT 1), (SELECT cr.ics FROM creditors" \
 	"   cr WHERE cr.id = m.creditor_id)) END"
 
+/* The services of invoice i, for the remittance text: "cantine/garderie". */
+#define COLLECT_SERVICES \
+	"coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')" \
+	"   FROM invoice_lines l JOIN services s" \
+	"   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
+	"   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), '')"
+
 /*
  * The invoices of the month that can be collected (COLLECT_WHERE_IN_MONTH)
  * by a mandate active on the due date; with the amount left to pay, the
@@ -207,55 +193,82 @@ enum {
  * whether it was ever debited (COLLECT_DEBITS, or by the software sepad
  * replaced: COLLECT_PRESENTED_IBAN), the RUM and ICS its bank last saw.
  */
-static const char collect_candidates_sql[] =
-    "WITH inv AS ("
-    " SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid,"
-    "  " COLLECT_DUE_ON " AS cdue,"
-    "  i.total_cents - " COLLECT_PAID " AS owed"
-    " FROM invoices i" COLLECT_WHERE_IN_MONTH ")"
-    " SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum,"
-    "  m.signed_on, a.id, a.iban, coalesce(a.bic, ''),"
-    "  coalesce((SELECT c.iban" COLLECT_DEBITS
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
-    "  " COLLECT_PRESENTED_IBAN ", ''),"
-    "  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS "),"
-    "  f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
-    "  coalesce(att.n, 0) + 1,"
-    "  coalesce((SELECT string_agg(DISTINCT lower(s.code), '/')"
-    "   FROM invoice_lines l JOIN services s ON s.creditor_id = l.creditor_id"
-    "   AND s.id = l.service_id"
-    "   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id), ''),"
-    "  coalesce((SELECT c.rum" COLLECT_DEBITS
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
-    "  " COLLECT_PRESENTED_RUM ", ''),"
-    "  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b"
-    "   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id"
-    "   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id"
-    "   AND c.state NOT IN ('rejected', 'cancelled')"
-    "   ORDER BY c.due_on DESC, c.id DESC LIMIT 1),"
-    "  " COLLECT_PRESENTED_ICS ", '')"
-    " FROM inv i"
-    " JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id"
-    " JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid"
-    " LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c"
-    "  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)"
-    "  GROUP BY c.invoice_id) att ON att.invoice_id = i.id"
-    " JOIN LATERAL (SELECT * FROM mandate_accounts a"
-    "  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id"
-    "  AND a.applies_from <= $2::date"
-    "  ORDER BY a.applies_from DESC LIMIT 1) a ON true"
-    " WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)"
-    " ORDER BY i.cdue, i.number";
+#define COLLECT_CANDIDATES_SQL(extra) \
+	"WITH inv AS (" \
+	" SELECT i.*, " COLLECT_INVOICE_MANDATE " AS mid," \
+	"  " COLLECT_DUE_ON " AS cdue," \
+	"  i.total_cents - " COLLECT_PAID " AS owed" \
+	" FROM invoices i" COLLECT_WHERE_IN_MONTH ")" \
+	" SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum," \
+	"  m.signed_on, a.id, a.iban, coalesce(a.bic, '')," \
+	"  coalesce((SELECT c.iban" COLLECT_DEBITS \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_IBAN ", '')," \
+	"  m.presented_before OR EXISTS (SELECT 1" COLLECT_DEBITS ")," \
+	"  f.payer_name, f.street, f.building, f.postcode, f.town, f.country," \
+	"  coalesce(att.n, 0) + 1," \
+	"  " COLLECT_SERVICES "," \
+	"  coalesce((SELECT c.rum" COLLECT_DEBITS \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_RUM ", '')," \
+	"  coalesce((SELECT b.cdtr_ics FROM collections c JOIN batches b" \
+	"   ON b.creditor_id = c.creditor_id AND b.id = c.batch_id" \
+	"   WHERE c.creditor_id = m.creditor_id AND c.mandate_id = m.id" \
+	"   AND c.state NOT IN ('rejected', 'cancelled')" \
+	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
+	"  " COLLECT_PRESENTED_ICS ", '')" extra " FROM inv i" \
+	" JOIN families f ON f.creditor_id = i.creditor_id AND f.id = i.family_id" \
+	" JOIN mandates m ON m.creditor_id = i.creditor_id AND m.id = i.mid" \
+	" LEFT JOIN (SELECT c.invoice_id, count(*) AS n FROM collections c" \
+	"  WHERE c.creditor_id = $1 AND c.invoice_id IN (SELECT id FROM inv)" \
+	"  GROUP BY c.invoice_id) att ON att.invoice_id = i.id" \
+	" JOIN LATERAL (SELECT * FROM mandate_accounts a" \
+	"  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id" \
+	"  AND a.applies_from <= $2::date" \
+	"  ORDER BY a.applies_from DESC LIMIT 1) a ON true" \
+	" WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)" \
+	" ORDER BY i.cdue, i.number"
+static const char collect_candidates_sql[] = COLLECT_CANDIDATES_SQL("");
+/*
+ * The PES channel also needs the family's reference (RefTiers) and the
+ * invoice's main service (the most billed: its CodProdLoc and Nature).
+ */
+#define COLLECT_MAIN_SERVICE \
+	"coalesce((SELECT s.code FROM invoice_lines l JOIN services s" \
+	"   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
+	"   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id" \
+	"   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
+	"   LIMIT 1), '')"
+static const char collect_candidates_pes_sql[] =
+    COLLECT_CANDIDATES_SQL(", f.family_ref, " COLLECT_MAIN_SERVICE);
+
+/*
+ * The month's invoices i (COLLECT_WHERE_IN_MONTH) that no mandate m can
+ * collect: none, or not active, or ended by the due date.
+ */
+#define COLLECT_NO_MANDATE \
+	" LEFT JOIN mandates m ON m.creditor_id = i.creditor_id" \
+	"  AND m.id = " COLLECT_INVOICE_MANDATE COLLECT_WHERE_IN_MONTH \
+	"  AND (m.id IS NULL OR m.state <> 'active'" \
+	"   OR (m.ends_on IS NOT NULL AND m.ends_on < " COLLECT_DUE_ON "))"
+
+/*
+ * The PES channel: those invoices as pieces without a debit, with what a
+ * piece needs (amount left to pay, services, debtor, main service).
+ */
+const char collect_pes_others_sql[] =
+    "SELECT i.id, i.number, i.total_cents - " COLLECT_PAID ", i.month,"
+    " " COLLECT_SERVICES ","
+    " f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
+    " f.family_ref, " COLLECT_MAIN_SERVICE
+    " FROM invoices i JOIN families f ON f.creditor_id = i.creditor_id"
+    "  AND f.id = i.family_id" COLLECT_NO_MANDATE " ORDER BY i.number";
 
 /* The same month's invoices that no mandate can collect, not yet flagged. */
 static const char collect_other_means_sql[] =
     "SELECT i.id, i.number, i.family_id, i.total_cents,"
     " coalesce(m.id, 0), coalesce(m.state, 'none'), coalesce(m.rum, '')"
-    " FROM invoices i"
-    " LEFT JOIN mandates m ON m.creditor_id = i.creditor_id"
-    "  AND m.id = " COLLECT_INVOICE_MANDATE COLLECT_WHERE_IN_MONTH
-    "  AND (m.id IS NULL OR m.state <> 'active'"
-    "   OR (m.ends_on IS NOT NULL AND m.ends_on < " COLLECT_DUE_ON "))"
+    " FROM invoices i" COLLECT_NO_MANDATE
     "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
     "   AND e.kind = 'invoice.other_means' AND e.invoice_id = i.id)"
     " ORDER BY i.number";
@@ -293,9 +306,9 @@ static const char collect_insert_batch_sql[] =
     " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
     " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
     " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
-    " batch_booking)"
+    " batch_booking, channel)"
     " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
-    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     " RETURNING id";
 
 /* The columns collect_copy_row writes, in its order. */
@@ -333,50 +346,6 @@ static const char collect_mark_invoices_sql[] =
     " AND i.state = 'issued' RETURNING 1)"
     " SELECT count(*) FROM u";
 
-/* One candidate with what C decides about it. */
-struct collect_row {
-	int row; /* in the candidate result */
-	int64_t mandate;
-	int first; /* the mandate was never debited */
-	enum sepa_seq seq;
-	enum sepa_amendment amend;
-	int part;
-	int block;
-	int late; /* due too soon for the bank: not collected */
-	int refused; /* the writer would refuse it: next month's file */
-	const char *orig_rum; /* OrgnlMndtId, NULL: none (sepa_rule_orig_id) */
-	const char *orig_ics; /* OrgnlCdtrSchmeId/Id, NULL: none */
-	int deferred; /* waits for the next month's file */
-};
-
-/* A recording (store_collect_prepare), shared by its phases. */
-struct collect_run {
-	struct db *db;
-	int64_t creditor_id;
-	const struct sepad_config *cfg;
-	sepa_rules rules;
-	sepa_month month;
-	sepa_date today;
-	struct collect_summary *sum;
-	char cred[24];
-	char mon[SEPA_DATE_BUFSZ];
-	const char *params[2]; /* $1 creditor, $2 the month's first day */
-	int64_t part0; /* the highest part the month had before */
-	PGresult *res; /* the candidates */
-	struct collect_row *rows; /* the candidates, then the kept ones */
-	int n;
-	int64_t nparts;
-	int64_t *batch_ids; /* of parts 1..nparts */
-	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS today (migration 037) */
-};
-
-/* The COPY data being built, in the text format. */
-struct collect_buf {
-	char *data;
-	size_t len;
-	size_t cap;
-};
-
 /* Room for `more` bytes. */
 static void
 collect_buf_reserve(struct collect_buf *b, size_t more)
@@ -388,13 +357,13 @@ collect_buf_reserve(struct collect_buf *b, size_t more)
 }
 
 /* A value of the candidates, as text or as an integer. */
-static const char *
+const char *
 collect_value(const struct collect_run *run, int row, int col)
 {
 	return PQgetvalue(run->res, row, col);
 }
 
-static int64_t
+int64_t
 collect_int(const struct collect_run *run, int row, int col)
 {
 	return strtoll(PQgetvalue(run->res, row, col), NULL, 10);
@@ -427,7 +396,7 @@ collect_amended(const struct collect_row *cr)
 }
 
 /* The amendment of candidate cr into am; NULL when it has none. */
-static const sepa_pain008_amendment *
+const sepa_pain008_amendment *
 collect_amendment(const struct collect_run *run, const struct collect_row *cr,
     sepa_pain008_amendment *am)
 {
@@ -456,13 +425,10 @@ collect_e2e(const struct collect_run *run, int row, char *buf, size_t size)
  * The remittance text of candidate `row`: "Facture <number> - <services>
  * <month> <year>" (the consumption's month).
  */
-static const char *
-collect_remittance(
-    const struct collect_run *run, int row, char *buf, size_t size)
+const char *
+collect_remittance_of(const char *number, const char *services,
+    const char *consumed, char *buf, size_t size)
 {
-	const char *number = collect_value(run, row, CC_NUMBER);
-	const char *services = collect_value(run, row, CC_SERVICES);
-	const char *consumed = collect_value(run, row, CC_MONTH);
 	int cm = atoi(consumed + 5);
 
 	if (cm < 1 || cm > 12)
@@ -474,6 +440,15 @@ collect_remittance(
 		snprintf(buf, size, "Facture %s - %s %.4s", number,
 		    collect_month_fr[cm - 1], consumed);
 	return buf;
+}
+
+const char *
+collect_remittance(
+    const struct collect_run *run, int row, char *buf, size_t size)
+{
+	return collect_remittance_of(collect_value(run, row, CC_NUMBER),
+	    collect_value(run, row, CC_SERVICES),
+	    collect_value(run, row, CC_MONTH), buf, size);
 }
 
 /*
@@ -670,7 +645,7 @@ collect_copy_text(struct collect_buf *b, const char *s)
 }
 
 /* One field of the COPY data (NULL: SQL NULL), then a tab or newline. */
-static void
+void
 collect_copy_field(struct collect_buf *b, const char *s, int last)
 {
 	collect_copy_text(b, s);
@@ -784,7 +759,7 @@ collect_other_means(struct collect_run *run, sepa_error *err)
  * "IBAN <anything>:" in msg becomes "IBAN FR76****0189:" (the lib's
  * messages show the IBAN they refuse; events never do).
  */
-static void
+void
 collect_mask_ibans(char *msg)
 {
 	char *p = msg, *colon;
@@ -845,20 +820,26 @@ collect_check_writer(
 	if (sepa_pain008_check_tx(&tx,
 	        run->cfg->pain_version == CONFIG_PAIN_001_02 ? SEPA_PAIN008_V02
 	                                                     : SEPA_PAIN008_V08,
-	        SEPA_TEXT_DEFAULT, day, &why) == 0)
+	        SEPA_TEXT_DEFAULT, day, &why) == 0 &&
+	    (!run->pes || collect_pes_check(run, cr, &why) == 0))
 		return 0;
+	if (why.code == SEPA_ENOTFOUND) { /* no CodProdLoc: the run stops */
+		*err = why;
+		return err->code = SEPA_EINVAL;
+	}
 	cr->refused = 1;
 	run->sum->refused++;
 	if ((rc = collect_to_next_month(run, r, due, err)) != 0)
 		return rc;
 	collect_mask_ibans(why.msg);
 	snprintf(msg, sizeof(msg),
-	    "invoice %s: mandate %s: the pain.008 writer would refuse its "
+	    "invoice %s: mandate %s: the %s writer would refuse its "
 	    "debit (%s); left out of the file of %04d-%02d, moved to the "
 	    "next month's, due on %s: correct it by then, or record a "
 	    "payment by other means",
 	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_RUM),
-	    why.msg, run->month.year, run->month.month, due);
+	    run->pes ? "PES" : "pain.008", why.msg, run->month.year,
+	    run->month.month, due);
 	return collect_row_event(run, r, "invoice.collect_refused", msg, err);
 }
 
@@ -874,7 +855,8 @@ collect_candidates(struct collect_run *run, sepa_error *err)
 	int rc;
 
 	if ((rc = db_query(run->db, &run->res, "select the invoices to collect",
-	         collect_candidates_sql, 2, run->params, err)) != 0)
+	         run->pes ? collect_candidates_pes_sql : collect_candidates_sql,
+	         2, run->params, err)) != 0)
 		return rc;
 	run->n = PQntuples(run->res);
 	run->rows =
@@ -972,20 +954,16 @@ collect_cut_parts(struct collect_run *run)
 	}
 }
 
-/* Insert one batch (part) and get its id. */
-static int
+/* Insert one batch (part), named msg_id and file_name, and get its id. */
+int
 collect_insert_batch(const struct collect_run *run, int part, long ntx,
-    int64_t ctrl, int64_t *id, sepa_error *err)
+    int64_t ctrl, const char *msg_id, const char *file_name, int64_t *id,
+    sepa_error *err)
 {
 	const struct sepad_config *cfg = run->cfg;
 	char partb[16], ntxb[24], ctrlb[24];
-	char msg_id[128], file_name[128];
-	const char *params[18];
-	int rc;
+	const char *params[19];
 
-	if ((rc = collect_names(run->ics, run->month, part, msg_id, file_name,
-	         sizeof(msg_id), err)) != 0)
-		return rc;
 	snprintf(partb, sizeof(partb), "%d", part);
 	snprintf(ntxb, sizeof(ntxb), "%ld", ntx);
 	snprintf(ctrlb, sizeof(ctrlb), "%" PRId64, ctrl);
@@ -1008,8 +986,9 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	params[15] = cfg->cred_town;
 	params[16] = cfg->cred_country;
 	params[17] = cfg->batch_booking ? "true" : "false";
+	params[18] = run->pes ? "pes" : "pain008";
 	return db_query_int64(run->db, id, "record a batch",
-	    collect_insert_batch_sql, 18, params, err);
+	    collect_insert_batch_sql, 19, params, err);
 }
 
 /* Record a batch per part, numbered after the month's last part. */
@@ -1028,8 +1007,14 @@ collect_record_batches(struct collect_run *run, sepa_error *err)
 			ntx++;
 			amt += collect_int(run, run->rows[j].row, CC_TOTAL);
 		}
-		if ((rc = collect_insert_batch(run, (int)run->part0 + p, ntx,
-		         amt, &run->batch_ids[p - 1], err)) != 0)
+		char msg_id[128], file_name[128];
+
+		if ((rc = collect_names(run->ics, run->month,
+		         (int)run->part0 + p, msg_id, file_name, sizeof(msg_id),
+		         err)) != 0 ||
+		    (rc = collect_insert_batch(run, (int)run->part0 + p, ntx,
+		         amt, msg_id, file_name, &run->batch_ids[p - 1],
+		         err)) != 0)
 			return rc;
 		i += (int)ntx;
 		run->sum->collections += ntx;
@@ -1094,7 +1079,7 @@ collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
 }
 
 /* Copy the kept rows into collections (state 'pending'). */
-static int
+int
 collect_copy_rows(struct collect_run *run, sepa_error *err)
 {
 	struct collect_buf b = {NULL, 0, 0};
@@ -1109,19 +1094,38 @@ collect_copy_rows(struct collect_run *run, sepa_error *err)
 		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
 		    sizeof(msg_id), err);
 		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
-		if (rc == 0 && b.len >= 65536) {
-			rc = db_copy_put(run->db, b.data, b.len, err);
-			b.len = 0;
-		}
+		if (rc == 0)
+			rc = collect_copy_send(run->db, &b, 0, err);
 	}
-	if (rc == 0 && b.len > 0)
-		rc = db_copy_put(run->db, b.data, b.len, err);
-	free(b.data);
+	return collect_copy_end(run->db, &b, rc, "collection refused", err);
+}
+
+int
+collect_copy_send(
+    struct db *db, struct collect_buf *b, int all, sepa_error *err)
+{
+	int rc = 0;
+
+	if (b->len >= (all ? 1 : 65536)) {
+		rc = db_copy_put(db, b->data, b->len, err);
+		b->len = 0;
+	}
+	return rc;
+}
+
+int
+collect_copy_end(struct db *db, struct collect_buf *b, int rc, const char *why,
+    sepa_error *err)
+{
+	if (rc == 0)
+		rc = collect_copy_send(db, b, 1, err);
+	free(b->data);
+	b->data = NULL;
 	if (rc != 0) {
-		db_copy_abort(run->db, "collection refused");
+		db_copy_abort(db, why);
 		return rc;
 	}
-	return db_copy_end(run->db, NULL, err);
+	return db_copy_end(db, NULL, err);
 }
 
 /*
@@ -1129,7 +1133,7 @@ collect_copy_rows(struct collect_run *run, sepa_error *err)
  * fewer invoices moved than debits were recorded, one changed state
  * under the run: SEPA_ESTATE, for the caller to roll back.
  */
-static int
+int
 collect_mark_run(struct collect_run *run, sepa_error *err)
 {
 	char first_batch[24];
@@ -1160,7 +1164,7 @@ collect_mark_run(struct collect_run *run, sepa_error *err)
 }
 
 /* The "collect.prepared" event of the run. */
-static int
+int
 collect_log_prepared(const struct collect_run *run, sepa_error *err)
 {
 	struct event ev = {0};
@@ -1192,7 +1196,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	    .cfg = cfg,
 	    .month = month,
 	    .today = today,
-	    .sum = sum};
+	    .sum = sum,
+	    .pes = cfg->treasury_channel == CONFIG_CHANNEL_PES};
 	sepa_date first = {month.year, month.month, 1};
 	int rc;
 
@@ -1210,6 +1215,15 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 	    (rc = collect_candidates(&run, err)) != 0 ||
 	    (rc = collect_set_aside(&run, err)) != 0)
 		goto cleanup;
+	/* The comptable's channel: one PES flow instead of the pain.008. */
+	if (run.pes) {
+		if ((rc = collect_pes_record(&run, err)) != 0 ||
+		    (rc = db_commit(db, err)) != 0)
+			goto cleanup;
+		if (run.nparts > 0)
+			collect_crash_point("after_record");
+		goto cleanup;
+	}
 	collect_cut_parts(&run);
 	if ((rc = collect_record_batches(&run, err)) != 0)
 		goto cleanup;
@@ -1227,36 +1241,13 @@ cleanup:
 		db_rollback(db);
 	if (run.res != NULL)
 		PQclear(run.res);
+	collect_pes_free(&run);
 	free(run.rows);
 	free(run.batch_ids);
 	return rc;
 }
 
 /* ------------------------------------------------------------ writing */
-
-/* Batch columns (collect_batches_sql), in order. */
-enum {
-	CB_ID,
-	CB_PART,
-	CB_MSG,
-	CB_CREATED,
-	CB_VERSION,
-	CB_FILE,
-	CB_NTX,
-	CB_CTRL,
-	CB_NAME,
-	CB_IBAN,
-	CB_BIC,
-	CB_ICS,
-	CB_STREET,
-	CB_BUILDING,
-	CB_POSTCODE,
-	CB_TOWN,
-	CB_COUNTRY,
-	CB_BOOKING,
-	CB_STATE,
-	CB_SHA
-};
 
 /* Payment block columns (collect_blocks_sql), in order. */
 enum { CK_PMT, CK_SEQ, CK_DUE, CK_NTX, CK_SUM };
@@ -1302,7 +1293,7 @@ static const char collect_batches_sql[] =
     " file_name, nb_of_txs, ctrl_sum_cents, cdtr_name, cdtr_iban,"
     " coalesce(cdtr_bic, ''), cdtr_ics, cdtr_street, cdtr_building,"
     " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
-    " state, coalesce(sha256, '') FROM batches"
+    " state, coalesce(sha256, ''), channel FROM batches"
     " WHERE creditor_id = $1 AND collection_month = $2::date"
     " ORDER BY part";
 
@@ -1380,7 +1371,7 @@ collect_file_sha256(const char *path, char hex[65], sepa_error *err)
  * Test hook inside the writer: the first chunk of each file has reached
  * its temporary file (arg: this file's flag).
  */
-static ssize_t
+ssize_t
 collect_crash_write(int fd, const void *data, size_t len, void *arg)
 {
 	ssize_t n = write(fd, data, len);
@@ -1392,22 +1383,6 @@ collect_crash_write(int fd, const void *data, size_t len, void *arg)
 	}
 	return n;
 }
-
-/* One batch's file being written. */
-struct collect_file_writer {
-	struct db *db;
-	int64_t creditor_id;
-	int *in_tx; /* the cursor's transaction is open */
-	const char *before; /* SHA-256 of a file under the final name, or "" */
-	PGresult *b; /* the month's batches */
-	int br; /* this one's row */
-	PGresult *blocks; /* its payment blocks */
-	int bi; /* the current block's row, -1 before the first */
-	int in_block;
-	sepa_pain008_address caddr; /* the creditor's, from the batch */
-	sepa_pain008_writer *w;
-	int chunk_written; /* test hook: the first chunk is out */
-};
 
 /*
  * Read the batch's payment blocks, then open a transaction and a cursor
@@ -1439,25 +1414,25 @@ collect_open_rows(struct db *db, int64_t creditor_id,
  * committed before the file can be seen. Whatever happens next, the
  * batch's state tells whether its file may have been placed.
  */
-static int
-collect_before_place(const sepa_pain008_info *info, void *arg, sepa_error *err)
+int
+collect_place(
+    struct collect_file_writer *fw, const char *sha256, sepa_error *err)
 {
-	struct collect_file_writer *fw = arg;
 	char cred[24];
 	const char *params[3] = {
-	    cred, PQgetvalue(fw->b, fw->br, CB_ID), info->sha256};
+	    cred, PQgetvalue(fw->b, fw->br, CB_ID), sha256};
 	int64_t changed;
 	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, fw->creditor_id);
 	*fw->in_tx = 0;
 	/* Someone else's file under the name: left for a person to see. */
-	if (fw->before[0] != '\0' && strcmp(fw->before, info->sha256) != 0) {
+	if (fw->before[0] != '\0' && strcmp(fw->before, sha256) != 0) {
 		db_rollback(fw->db);
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "the file found in the outbox (sha256 %s) differs from its "
 		    "batch (sha256 %s); left as it is, the batch not released",
-		    fw->before, info->sha256);
+		    fw->before, sha256);
 	}
 	if ((rc = db_commit(fw->db, err)) != 0 ||
 	    (rc = db_begin(fw->db, DB_READ_COMMITTED, err)) != 0)
@@ -1476,6 +1451,12 @@ collect_before_place(const sepa_pain008_info *info, void *arg, sepa_error *err)
 		return rc;
 	collect_crash_point("after_placing");
 	return 0;
+}
+
+static int
+collect_before_place(const sepa_pain008_info *info, void *arg, sepa_error *err)
+{
+	return collect_place(arg, info->sha256, err);
 }
 
 /* Open the pain.008 writer on `path` with the batch's header. */
@@ -1545,11 +1526,53 @@ collect_next_block(struct collect_file_writer *fw, sepa_error *err)
 	return 0;
 }
 
+int
+collect_each_row(struct db *db, const char *what, const char *fetch_sql,
+    const char *file, int64_t total, collect_progress_fn progress, void *parg,
+    int (*row)(void *arg, PGresult *res, int r, sepa_error *err), void *arg,
+    sepa_error *err)
+{
+	PGresult *res = NULL;
+	int64_t done = 0;
+	int rc;
+
+	for (;;) {
+		if ((rc = db_query(db, &res, what, fetch_sql, 0, NULL, err)) !=
+		    0)
+			return rc;
+		if (PQntuples(res) == 0)
+			break;
+		if (progress != NULL && done > 0)
+			progress(parg, file, done, total);
+		done += PQntuples(res);
+		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+			rc = row(arg, res, r, err);
+		PQclear(res);
+		res = NULL;
+		if (rc != 0)
+			return rc;
+	}
+	PQclear(res);
+	if (progress != NULL && done > 0)
+		progress(parg, file, done, total);
+	return 0;
+}
+
+enum sepa_amendment
+collect_amendment_of(const char *column)
+{
+	if (strcmp(column, "same_bank") == 0)
+		return SEPA_AMEND_SAME_BANK;
+	if (strcmp(column, "other_bank") == 0)
+		return SEPA_AMEND_OTHER_BANK;
+	return SEPA_AMEND_NONE;
+}
+
 /* Write collection row r of res, in a new block when its PmtInfId is. */
 static int
-collect_write_row(
-    struct collect_file_writer *fw, PGresult *res, int r, sepa_error *err)
+collect_write_row(void *arg, PGresult *res, int r, sepa_error *err)
 {
+	struct collect_file_writer *fw = arg;
 	sepa_pain008_tx tx = {0};
 	sepa_pain008_amendment am = {0};
 	sepa_pain008_address daddr = {0};
@@ -1571,9 +1594,7 @@ collect_write_row(
 	tx.debtor_iban = PQgetvalue(res, r, CR_IBAN);
 	tx.debtor_bic = PQgetvalue(res, r, CR_BIC);
 	if (strcmp(amend, "none") != 0) {
-		am.account = strcmp(amend, "same_bank") == 0
-		    ? SEPA_AMEND_SAME_BANK
-		    : SEPA_AMEND_OTHER_BANK;
+		am.account = collect_amendment_of(amend);
 		am.orig_debtor_iban = PQgetvalue(res, r, CR_ORIG_IBAN);
 		tx.amendment = &am;
 	}
@@ -1597,10 +1618,7 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
     sepa_error *err)
 {
 	struct collect_file_writer fw = {0};
-	const char *file = PQgetvalue(b, br, CB_FILE);
-	PGresult *res = NULL;
 	int rc, in_tx = 0;
-	int64_t done = 0, total = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 
 	fw.db = db;
 	fw.creditor_id = creditor_id;
@@ -1612,24 +1630,11 @@ collect_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if ((rc = collect_open_rows(db, creditor_id, &fw, &in_tx, err)) != 0 ||
 	    (rc = collect_open_writer(&fw, path, schema_dir, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if (res != NULL)
-			PQclear(res);
-		res = NULL;
-		if ((rc = db_query(db, &res, "read the batch's collections",
-		         collect_fetch_sql, 0, NULL, err)) != 0)
-			goto cleanup;
-		if (PQntuples(res) == 0)
-			break;
-		if (progress != NULL && done > 0)
-			progress(arg, file, done, total);
-		done += PQntuples(res);
-		for (int r = 0; r < PQntuples(res); r++)
-			if ((rc = collect_write_row(&fw, res, r, err)) != 0)
-				goto cleanup;
-	}
-	if (progress != NULL && done > 0)
-		progress(arg, file, done, total);
+	if ((rc = collect_each_row(db, "read the batch's collections",
+	         collect_fetch_sql, PQgetvalue(b, br, CB_FILE),
+	         strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10), progress, arg,
+	         collect_write_row, &fw, err)) != 0)
+		goto cleanup;
 	if (fw.in_block && (rc = sepa_pain008_end_block(fw.w, err)) != 0)
 		goto cleanup;
 	/* before_place ends the cursor's transaction, then records placing */
@@ -1639,8 +1644,6 @@ cleanup:
 	if (in_tx)
 		db_rollback(db);
 	sepa_pain008_abort(fw.w);
-	if (res != NULL)
-		PQclear(res);
 	if (fw.blocks != NULL)
 		PQclear(fw.blocks);
 	return rc;
@@ -1803,8 +1806,15 @@ collect_write_batch(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if (stat(path, &st) == 0 &&
 	    (rc = collect_file_sha256(path, before, err)) != 0)
 		return rc;
-	if ((rc = collect_write_file(db, creditor_id, b, br, path, before,
-	         schema_dir, progress, arg, info, err)) != 0) {
+	if (strcmp(PQgetvalue(b, br, CB_CHANNEL), "pes") == 0) {
+		memset(info, 0, sizeof(*info));
+		rc = collect_pes_write_file(db, creditor_id, b, br, path,
+		    before, schema_dir, progress, arg, info->sha256, err);
+	} else {
+		rc = collect_write_file(db, creditor_id, b, br, path, before,
+		    schema_dir, progress, arg, info, err);
+	}
+	if (rc != 0) {
 		/* The writer's own errors name the file already. */
 		if (err->where[0] == '\0')
 			sepa_error_prefix(err, "%s", file);
@@ -1949,6 +1959,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 		cf.nb_of_txs = strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10);
 		cf.ctrl_sum = strtoll(PQgetvalue(b, br, CB_CTRL), NULL, 10);
 		cf.sha256 = PQgetvalue(b, br, CB_SHA);
+		cf.pes = strcmp(PQgetvalue(b, br, CB_CHANNEL), "pes") == 0;
 		if (strcmp(state, "placing") == 0) {
 			int again;
 

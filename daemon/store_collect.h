@@ -29,6 +29,9 @@ struct collect_summary {
 	int64_t written; /* files written (or verified) and released */
 	int64_t taken; /* placed earlier, taken since: released, not written */
 	int64_t already_released; /* batches released by an earlier run */
+	/* treasury.channel "pes": the flow's pieces (debited or not) */
+	int64_t pes_pieces;
+	int64_t pes_amount; /* their sum, cents */
 };
 
 enum collect_outcome {
@@ -46,8 +49,9 @@ struct collect_file {
 	const char *file_name;
 	const char *path;
 	const char *sha256;
-	int64_t nb_of_txs;
+	int64_t nb_of_txs; /* a PES flow: its pieces */
 	int64_t ctrl_sum;
+	int pes; /* a PES flow (treasury.channel "pes"), not a pain.008 */
 };
 typedef void (*collect_file_fn)(void *arg, const struct collect_file *f);
 /* Progress while a file is written: `done` of `total` transactions. */

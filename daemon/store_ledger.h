@@ -1,9 +1,9 @@
 /*
  * store_ledger.h - a ledger per family and per invoice, and the balance
  * of what was billed (store_ledger.c, migration 033). Every function
- * but the balance reads in one read-only snapshot of its own; each hands
- * its rows, as text, to a callback; the columns of each are named by the
- * enums below.
+ * reads in one read-only snapshot (its own, but for
+ * store_ledger_balance_rows) and hands its rows, as text, to a callback;
+ * the columns of each are named by the enums below.
  */
 #ifndef SEPAD_STORE_LEDGER_H
 #define SEPAD_STORE_LEDGER_H
@@ -153,9 +153,32 @@ int store_ledger_invoice(struct db *db, int64_t creditor_id, const char *number,
 int store_ledger_families(struct db *db, int64_t creditor_id, bool unpaid_only,
     ledger_row_fn fn, void *arg, sepa_error *err);
 
-/* The balance of each billed month up to `upto`, in month order, in the
- * caller's transaction (the report reads it in its own snapshot). */
+/* The columns of a family found by a search. */
+enum {
+	LQ_REF,
+	LQ_PAYER,
+	LQ_TOWN,
+	LQ_RUM, /* its latest mandate's, "" when none */
+	LQ_MANDATE, /* that mandate's state, "" when none */
+	LQ_MATCH, /* what matched: ref, name, rum, invoice */
+	LQ_NCOLS
+};
+
+/*
+ * The families whose reference or payer's name contains `q` (any case),
+ * or whose mandate's RUM or invoice number is `q`: exact matches first,
+ * then by likeness of the name; at most `limit`. q holds 2 to 64
+ * characters (SEPA_EINVAL otherwise).
+ */
+int store_ledger_search(struct db *db, int64_t creditor_id, const char *q,
+    int limit, ledger_row_fn fn, void *arg, sepa_error *err);
+
+/* The balance of each billed month up to `upto`, in month order;
+ * store_ledger_balance_rows reads it in the caller's transaction (the
+ * report reads all its figures in one snapshot). */
 int store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err);
+int store_ledger_balance_rows(struct db *db, int64_t creditor_id,
+    sepa_month upto, ledger_row_fn fn, void *arg, sepa_error *err);
 
 #endif /* SEPAD_STORE_LEDGER_H */

@@ -315,7 +315,7 @@ store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
 	    (rc = report_rows(db, "read the services", report_services, p,
 	         (void **)&out->services, &out->nservices,
 	         sizeof(*out->services), report_fill_service, err)) != 0 ||
-	    (rc = store_ledger_balance(
+	    (rc = store_ledger_balance_rows(
 	         db, creditor_id, month, report_balance_row, out, err)) != 0) {
 		db_rollback(db);
 		return rc;

@@ -169,11 +169,67 @@ pw_is(const char *s, size_t min, size_t max, const char *chars)
 #define PW_ALNUM \
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
+/* The forms of the codes (sepa_pes_code_check), one message each. */
+int
+sepa_pes_code_check(const char *field, const char *v, sepa_error *err)
+{
+	size_t n = v != NULL ? strlen(v) : 0;
+
+	if (v == NULL)
+		v = "";
+	if (strcmp(field, "IdPost") == 0) {
+		if (!(pw_is(v, 6, 7, PW_DIGITS) ||
+		        (n >= 6 && n <= 7 && strncmp(v, "02", 2) == 0 &&
+		            (v[2] == 'A' || v[2] == 'B') &&
+		            pw_is(v + 3, 3, 4, PW_DIGITS))))
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "IdPost \"%.16s\" is not a codique (6 or 7 digits, "
+			    "or 02A/02B and 3 or 4 digits)",
+			    v);
+	} else if (strcmp(field, "IdColl") == 0) {
+		if (!pw_is(v, 14, 14, PW_DIGITS))
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "IdColl \"%.20s\" is not a SIRET (14 digits)", v);
+	} else if (strcmp(field, "CodCol") == 0) {
+		if (!pw_is(v, 3, 3, PW_DIGITS))
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "CodCol \"%.8s\" is not 3 digits", v);
+	} else if (strcmp(field, "CodBud") == 0) {
+		if (!pw_is(v, 2, 2, PW_DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
+		    !pw_is(v + 1, 1, 1, PW_DIGITS))
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "CodBud \"%.8s\" is not a digit or capital letter "
+			    "and a digit",
+			    v);
+	} else if (strcmp(field, "CodProdLoc") == 0) {
+		if (!pw_is(v, 1, 4, PW_ALNUM) || pes_text_refused(v) != NULL)
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "CodProdLoc \"%.8s\" is not 1 to 4 letters or "
+			    "digits (not only zeros, not nc)",
+			    v);
+	} else if (strcmp(field, "Nature") == 0) {
+		if (!pw_is(v, 1, 12, PW_DIGITS) || strspn(v, "0") == n)
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "Nature \"%.16s\" is not 1 to 12 digits", v);
+	} else if (strcmp(field, "Civilite") == 0) {
+		if (pes_civilite_refused(v))
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "Civilite \"%.16s\" is refused by Helios (use Mme)",
+			    v);
+		if (n == 0 || n > PES_CIVILITE_MAX)
+			return sepa_error_set(err, SEPA_EINVAL,
+			    "Civilite \"%.16s\" is not 1 to %d characters", v,
+			    PES_CIVILITE_MAX);
+	} else {
+		return sepa_error_set(
+		    err, SEPA_EINVAL, "no PES code named %s", field);
+	}
+	return 0;
+}
+
 static int
 pw_header_check(const sepa_pes_header *h, const char *nom_fic, sepa_error *err)
 {
-	size_t n;
-
 	if (!pw_is(nom_fic, 1, PES_NOMFIC_MAX, PW_ALNUM "._-"))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "NomFic \"%.40s\" is not 1 to %d letters, digits, '.', "
@@ -181,29 +237,11 @@ pw_header_check(const sepa_pes_header *h, const char *nom_fic, sepa_error *err)
 		    nom_fic, PES_NOMFIC_MAX);
 	if (field_date(h->dte_str, "DteStr", err) != 0)
 		return SEPA_EINVAL;
-	n = h->id_post != NULL ? strlen(h->id_post) : 0;
-	if (!(pw_is(h->id_post, 6, 7, PW_DIGITS) ||
-	        (n >= 6 && n <= 7 && strncmp(h->id_post, "02", 2) == 0 &&
-	            (h->id_post[2] == 'A' || h->id_post[2] == 'B') &&
-	            pw_is(h->id_post + 3, 3, 4, PW_DIGITS))))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "IdPost \"%.16s\" is not a codique (6 or 7 digits, or "
-		    "02A/02B and 3 or 4 digits)",
-		    h->id_post != NULL ? h->id_post : "");
-	if (!pw_is(h->id_coll, 14, 14, PW_DIGITS))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "IdColl \"%.20s\" is not a SIRET (14 digits)",
-		    h->id_coll != NULL ? h->id_coll : "");
-	if (!pw_is(h->cod_col, 3, 3, PW_DIGITS))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "CodCol \"%.8s\" is not 3 digits",
-		    h->cod_col != NULL ? h->cod_col : "");
-	if (!pw_is(h->cod_bud, 2, 2, PW_DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
-	    !pw_is(h->cod_bud + 1, 1, 1, PW_DIGITS))
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "CodBud \"%.8s\" is not a digit or capital letter and a "
-		    "digit",
-		    h->cod_bud != NULL ? h->cod_bud : "");
+	if (sepa_pes_code_check("IdPost", h->id_post, err) != 0 ||
+	    sepa_pes_code_check("IdColl", h->id_coll, err) != 0 ||
+	    sepa_pes_code_check("CodCol", h->cod_col, err) != 0 ||
+	    sepa_pes_code_check("CodBud", h->cod_bud, err) != 0)
+		return SEPA_EINVAL;
 	return 0;
 }
 
@@ -418,18 +456,13 @@ pw_lines_prepare(
 			sepa_error_prefix(err, "line %zu", i + 1);
 			return rc;
 		}
-		if (!pw_is(in->cod_prod_loc, 1, 4, PW_ALNUM) ||
-		    pes_text_refused(in->cod_prod_loc) != NULL)
-			return sepa_error_set(err, SEPA_EINVAL,
-			    "line %zu: CodProdLoc \"%.8s\" is not 1 to 4 "
-			    "letters or digits (not only zeros, not nc)",
-			    i + 1,
-			    in->cod_prod_loc != NULL ? in->cod_prod_loc : "");
-		if (!pw_is(in->nature, 1, 12, PW_DIGITS) ||
-		    strspn(in->nature, "0") == strlen(in->nature))
-			return sepa_error_set(err, SEPA_EINVAL,
-			    "line %zu: Nature \"%.16s\" is not 1 to 12 digits",
-			    i + 1, in->nature != NULL ? in->nature : "");
+		if ((rc = sepa_pes_code_check(
+		         "CodProdLoc", in->cod_prod_loc, err)) != 0 ||
+		    (rc = sepa_pes_code_check("Nature", in->nature, err)) !=
+		        0) {
+			sepa_error_prefix(err, "line %zu", i + 1);
+			return rc;
+		}
 		if ((rc = field_amount(in->amount, "MtHT", err)) != 0) {
 			sepa_error_prefix(err, "line %zu", i + 1);
 			return rc;
@@ -937,6 +970,38 @@ refused:
 }
 
 int
+sepa_pes_check_piece(enum sepa_pes_kind kind, unsigned text_flags,
+    const sepa_pes_piece *p, sepa_error *err)
+{
+	sepa_pes_writer w;
+	char obj[PES_TEXT160_MAX + 1], num[24], cle[2];
+	struct pw_tiers tiers;
+	struct pw_debit debit;
+	int64_t sum;
+	int rc;
+
+	if (p == NULL)
+		return sepa_error_set(err, SEPA_EINVAL, "no piece");
+	/* A writer of nothing: the checks of sepa_pes_add, no bytes. */
+	memset(&w, 0, sizeof(w));
+	w.opts.kind = kind;
+	w.opts.text_flags = text_flags;
+	memcpy(w.cod_col, "000", 4);
+	memcpy(w.nat, "1", 2);
+	memcpy(w.exer, "2000", 5);
+	if ((rc = pw_piece_check(
+	         &w, p, num, sizeof(num), obj, sizeof(obj), cle, err)) == 0 &&
+	    (rc = pw_lines_prepare(&w, p, &sum, err)) == 0 &&
+	    (rc = pw_tiers_prepare(
+	         &tiers, p->debtor, p->debit != NULL, text_flags, err)) == 0 &&
+	    p->debit != NULL)
+		rc = pw_debit_prepare(
+		    &debit, p->debit, tiers.iban, text_flags, err);
+	free(w.line);
+	return rc;
+}
+
+int
 sepa_pes_end_bordereau(sepa_pes_writer *w, sepa_error *err)
 {
 	char a[SEPA_MONEY_BUFSZ], b[SEPA_MONEY_BUFSZ];
@@ -972,11 +1037,26 @@ sepa_pes_end_bordereau(sepa_pes_writer *w, sepa_error *err)
 	return 0;
 }
 
+/* opts.before_place, called by outfile_publish with what the file holds. */
+struct pw_place {
+	const sepa_pes_opts *opts;
+	const sepa_pes_info *info;
+};
+
+static int
+pw_before_place(void *arg, sepa_error *err)
+{
+	const struct pw_place *p = arg;
+
+	return p->opts->before_place(p->info, p->opts->before_place_arg, err);
+}
+
 int
 sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 {
 	char hex[65];
 	sepa_pes_info vi;
+	struct pw_place place;
 	int rc;
 
 	if (info != NULL)
@@ -1018,13 +1098,20 @@ sepa_pes_close(sepa_pes_writer *w, sepa_pes_info *info, sepa_error *err)
 			goto done;
 		}
 	}
-	if ((rc = outfile_publish(
-	         &w->f, w->opts.sidecar ? hex : NULL, NULL, NULL, err)) != 0)
+	pes_count_info(&w->n, w->x.bytes, &vi);
+	memcpy(vi.sha256, hex, sizeof(vi.sha256));
+	place.opts = &w->opts;
+	place.info = &vi;
+	/*
+	 * With before_place, from its call on nothing is removed: the caller
+	 * may have recorded the placing, and the files are its evidence.
+	 */
+	if ((rc = outfile_publish(&w->f, w->opts.sidecar ? hex : NULL,
+	         w->opts.before_place != NULL ? pw_before_place : NULL, &place,
+	         err)) != 0)
 		goto done;
-	if (info != NULL) {
-		pes_count_info(&w->n, w->x.bytes, info);
-		memcpy(info->sha256, hex, sizeof(info->sha256));
-	}
+	if (info != NULL)
+		*info = vi;
 done:
 	if (rc != 0)
 		outfile_where(err, w->f.path, rc);

@@ -9,8 +9,11 @@
 # what was written and prints the year's activity declaration to the CAF
 # (also as CSV and HTML in the outbox), then the month's report for the
 # finance department (text, and HTML and PDF in the outbox). Every step
-# can run again: imports
-# are recognised, steps already done are not redone.
+# can run again: imports are recognised, steps already done are not
+# redone. With TREASURY=pes
+# (and SEPAD_CONF naming a configuration with treasury.channel = "pes"),
+# the export day writes a PES V2 flow, which is shown, and the demo stops
+# there (the bank's returns come from Hélios, not from the bank).
 set -eu
 sepactl=$1
 gen=$2
@@ -42,6 +45,29 @@ step "6 October: account change of $rum6 (sent on the 6th)"
 "$sepactl" --today 2026-10-06 mandate change-account "$rum6" \
     --iban FR7630006000020000000001010 --received 2026-10-06 ||
 	echo "(recorded on an earlier run)"
+
+if [ "${TREASURY:-pain008}" = pes ]; then
+	step "6 October: export day (a PES V2 flow for the comptable public)"
+	"$sepactl" --today 2026-10-06 cycle
+	out=$(dirname "${SEPAD_CONF:-conf/sepad.conf}")/outbox
+	for f in "$out"/PESORMC_*.xml; do
+		step "the flow $(basename "$f") (ISO-8859-1, shown in UTF-8)"
+		printf 'pieces: %s, with a SEPA debit: %s (FRST %s, RCUR %s)\n' \
+		    "$(grep -c '<Piece>' "$f")" \
+		    "$(grep -c '<InfoPrelevementSEPA>' "$f")" \
+		    "$(grep -c '<SequencePres V="02"/>' "$f")" \
+		    "$(grep -c '<SequencePres V="03"/>' "$f")"
+		printf 'amendments: %s other bank, %s same bank\n' \
+		    "$(grep -c '<AncienneBanque V="1"/>' "$f")" \
+		    "$(grep -c '<AncienIBAN ' "$f")"
+		iconv -f ISO-8859-1 -t UTF-8 "$f" | sed -n '1,/<\/Piece>/p'
+		echo " ..."
+		(cd "$out" && sha256sum -c "$(basename "$f").sha256")
+	done
+	step "status"
+	"$sepactl" --today 2026-10-06 status
+	exit 0
+fi
 
 step "6 October: export day (pain.008 for the treasury)"
 "$sepactl" --today 2026-10-06 cycle
@@ -88,3 +114,12 @@ step "the CAF declaration of 2026 (hours of the leisure centre, so far)"
 step "the finance department's report of October 2026 (text, HTML, PDF)"
 "$sepactl" --today 2026-10-21 report --month 2026-10 \
     --html var/outbox/report-2026-10.html --pdf var/outbox/report-2026-10.pdf
+
+# The web console's demo account (a finance user): its password printed
+# once by make demo. A demo password, for a demo database only.
+step "the web console's demo account"
+if "$sepactl" user list | grep -q '^demo '; then
+	echo "(created on an earlier run)"
+else
+	echo "demo-regie-2026" | "$sepactl" user add demo --role finance
+fi

@@ -56,10 +56,12 @@ ctlrun_read(const char *path)
 
 /*
  * Run `sepactl ARGS` (ARGS is shell text of our own) in directory `dir`
- * (NULL: the current one).
+ * (NULL: the current one), in the locale `lang` (LANG; the other locale
+ * variables unset): "C.UTF-8" for English, "fr_FR.UTF-8" for French.
  */
 static inline void
-ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
+ctlrun_in_lang(
+    struct ctlrun *r, const char *dir, const char *lang, const char *args)
 {
 	char cmd[4096], out[64], err[64];
 	int st;
@@ -67,13 +69,22 @@ ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
 	snprintf(out, sizeof(out), "/tmp/ctlrun-out-%ld", (long)getpid());
 	snprintf(err, sizeof(err), "/tmp/ctlrun-err-%ld", (long)getpid());
 	snprintf(cmd, sizeof(cmd),
-	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s",
-	    dir != NULL ? dir : ".", CTLRUN_SEPACTL, args, out, err);
+	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY -u LC_ALL -u "
+	    "LC_MESSAGES -u LANGUAGE LANG=%s %s %s >%s 2>%s",
+	    dir != NULL ? dir : ".", lang, CTLRUN_SEPACTL, args, out, err);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st), "%s", cmd);
 	r->status = WEXITSTATUS(st);
 	ctlrun_slurp(out, r->out, sizeof(r->out));
 	ctlrun_slurp(err, r->err, sizeof(r->err));
+}
+
+/* Run `sepactl ARGS` in directory `dir`, in English (the tests compare
+ * its English text whatever the caller's locale). */
+static inline void
+ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
+{
+	ctlrun_in_lang(r, dir, "C.UTF-8", args);
 }
 
 /* Run `sepactl ARGS` in the current directory. */
@@ -138,5 +149,19 @@ ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
 	    conninfo, outbox, extra);
 	fclose(fp);
 }
+
+/*
+ * SQL creating t_iban(bank, account): a valid French IBAN (RIB key and
+ * check digits computed) of bank code `bank`, branch 00001, account
+ * number `account`, for tests that seed accounts by SQL.
+ */
+#define CTLRUN_T_IBAN_SQL \
+	"CREATE FUNCTION t_iban(bank text, acct bigint) RETURNS text" \
+	" LANGUAGE sql AS $$ SELECT 'FR' || lpad((98 - ((bban ||" \
+	" '152700')::numeric % 97))::text, 2, '0') || bban FROM (SELECT" \
+	" b || br || a || lpad((97 - ((89 * b::numeric + 15 * br::numeric" \
+	" + 3 * a::numeric) % 97))::text, 2, '0') AS bban FROM (SELECT" \
+	" bank AS b, '00001'::text AS br, lpad(acct::text, 11, '0') AS a)" \
+	" s) t $$"
 
 #endif /* SEPAD_CTLRUN_H */

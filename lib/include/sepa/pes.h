@@ -216,6 +216,8 @@ typedef struct sepa_pes_piece {
 typedef ssize_t (*sepa_pes_write_fn)(
     int fd, const void *buf, size_t len, void *arg);
 
+struct sepa_pes_info;
+
 /** Options; start from SEPA_PES_OPTS_INIT. */
 typedef struct sepa_pes_opts {
 	enum sepa_pes_kind kind;
@@ -230,11 +232,23 @@ typedef struct sepa_pes_opts {
 	size_t buffer_size; /**< output buffer (0: 256 KiB) */
 	sepa_pes_write_fn write_hook; /**< NULL: write(2) */
 	void *write_hook_arg;
+	/**
+	 * Called by sepa_pes_close once the file is complete, synced,
+	 * validated and its sidecar written aside, just before they are
+	 * renamed into place, with what the file holds (info->sha256 set):
+	 * the caller records that it is placing it (as the pain.008
+	 * writer's before_place). Non-zero refuses the placing: nothing is
+	 * renamed and close returns that code. From this call on, close
+	 * removes nothing on any failure. NULL: none.
+	 */
+	int (*before_place)(
+	    const struct sepa_pes_info *info, void *arg, sepa_error *err);
+	void *before_place_arg;
 } sepa_pes_opts;
 
 #define SEPA_PES_OPTS_INIT \
 	{ \
-		SEPA_PES_ORMC, 0, 1, NULL, 0640, 1, 0, NULL, NULL \
+		SEPA_PES_ORMC, 0, 1, NULL, 0640, 1, 0, NULL, NULL, NULL, NULL \
 	}
 
 /** What a written or validated flow holds. */
@@ -259,6 +273,24 @@ typedef struct sepa_pes_writer sepa_pes_writer;
  */
 int sepa_pes_file_name(char *buf, size_t size, const char *id_coll, int exer,
     long id_bord, sepa_error *err);
+
+/**
+ * The form of a code of the flow, as the writer checks it: `field` is
+ * "IdPost" (codique), "IdColl" (SIRET), "CodCol", "CodBud", "CodProdLoc",
+ * "Nature" or "Civilite" (its length in bytes, Mademoiselle refused); for a configuration to refuse a value before any flow.
+ * Returns 0, or SEPA_EINVAL with the writer's message.
+ */
+int sepa_pes_code_check(const char *field, const char *v, sepa_error *err);
+
+/**
+ * Whether sepa_pes_add would take piece p in a flow of `kind` (every
+ * check of the piece, its lines, debtor and debit, but IdPce's order and
+ * the bordereau's totals), writing nothing: for a caller that records a
+ * flow's pieces before writing it and must never record one the writer
+ * would refuse. Returns 0, or the code and message sepa_pes_add gives.
+ */
+int sepa_pes_check_piece(enum sepa_pes_kind kind, unsigned text_flags,
+    const sepa_pes_piece *p, sepa_error *err);
 
 /**
  * Start a flow that will be named `path` (its directory must exist and

@@ -1,0 +1,921 @@
+/*
+ * store_collect_pes.c - the treasury's channel (treasury.channel "pes"):
+ * a collection month handed to the comptable public as one PES V2
+ * PES_Aller ORMC flow instead of pain.008 files (docs/design/pes.md, For
+ * the daemon).
+ *
+ * Only the hand-off changes. The invoices debited, their account,
+ * sequence type, amendments, deferrals and cut-off are those the
+ * collection run selects and decides (store_collect.c), recorded as the
+ * same collections; the flow adds one piece per invoice, the month's
+ * invoices payable by other means included (without a debit). Exactly
+ * once, as the pain.008 (docs/design/collect-once.md): the flow is a
+ * batch (channel 'pes') recorded with its header, bordereaux and pieces
+ * in the run's one transaction (migration 042), then written from those
+ * rows only, validated while written, placed and released by the same
+ * code.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sepa/date.h"
+#include "sepa/error.h"
+#include "sepa/pes.h"
+#include "sepa/text.h"
+#include "config.h"
+#include "db_internal.h"
+#include "log.h"
+#include "store_collect.h"
+#include "store_collect_int.h"
+#include "store_event.h"
+
+/* A bordereau holds at most this many pieces (NbrPce has 5 digits). */
+#define PES_MAX_PIECES 99999
+
+/* The rôle's object, in French, per collection month. */
+static const char *const pes_month_fr[12] = {"de janvier", "de février",
+    "de mars", "d'avril", "de mai", "de juin", "de juillet", "d'août",
+    "de septembre", "d'octobre", "de novembre", "de décembre"};
+
+/* One piece to record: a candidate debited, or an invoice of the others. */
+struct pes_item {
+	int debited;
+	int row; /* in run->res (debited) or pesr->others */
+	const char *number;
+	int64_t invoice;
+	int64_t amount;
+};
+
+struct collect_pes {
+	PGresult *others; /* collect_pes_others_sql */
+	struct pes_item *items;
+	int nitems;
+	int exer;
+	long id_bord0;
+	int nbord;
+	char nom_fic[128];
+	char msg_id[64];
+	int64_t batch_id;
+	PGresult *coll; /* the batch's collections: invoice, id */
+};
+
+/* The texts a piece is built from, kept while it is checked or copied. */
+struct pes_texts {
+	char prenom[160];
+	char nom[320];
+	char adr2[320];
+	char label[256];
+	char num[24];
+	sepa_pes_line line;
+	sepa_pes_debtor debtor;
+	sepa_pes_debit debit;
+	sepa_pes_piece piece;
+};
+
+/*
+ * The debtor of row r of res, whose name, street, building, postcode,
+ * town and country are columns name..name+5 and the family reference
+ * column ref: the payer's first word is the Prenom, the rest the Nom;
+ * Adr2 is the building number and the street. The families have no
+ * civility: pes.civility for all. An address outside France needs an
+ * INSEE country code that sepad does not have: refused (why).
+ */
+static int
+pes_debtor(const struct sepad_config *cfg, PGresult *res, int r, int name,
+    int ref, struct pes_texts *t, sepa_error *why)
+{
+	const char *payer = PQgetvalue(res, r, name);
+	const char *street = PQgetvalue(res, r, name + 1);
+	const char *building = PQgetvalue(res, r, name + 2);
+	const char *country = PQgetvalue(res, r, name + 5);
+	size_t sp;
+
+	memset(&t->debtor, 0, sizeof(t->debtor));
+	payer += strspn(payer, " ");
+	sp = strcspn(payer, " ");
+	if (payer[sp] == '\0') {
+		t->prenom[0] = '\0';
+		snprintf(t->nom, sizeof(t->nom), "%s", payer);
+	} else {
+		snprintf(t->prenom, sizeof(t->prenom), "%.*s", (int)sp, payer);
+		snprintf(t->nom, sizeof(t->nom), "%s",
+		    payer + sp + strspn(payer + sp, " "));
+	}
+	snprintf(t->adr2, sizeof(t->adr2), "%s%s%s", building,
+	    building[0] != '\0' && street[0] != '\0' ? " " : "", street);
+	if (strcmp(country, "FR") != 0)
+		return sepa_error_set(why, SEPA_EINVAL,
+		    "an address outside France (%s) needs its INSEE country "
+		    "code, which sepad does not have",
+		    country);
+	t->debtor.ref_tiers = PQgetvalue(res, r, ref);
+	t->debtor.civilite = cfg->pes_civility;
+	t->debtor.nom = t->nom;
+	t->debtor.prenom = t->prenom[0] != '\0' ? t->prenom : NULL;
+	t->debtor.adr2 = t->adr2;
+	t->debtor.cp = PQgetvalue(res, r, name + 3);
+	t->debtor.ville = PQgetvalue(res, r, name + 4);
+	return 0;
+}
+
+/*
+ * NumDette: the digits of the invoice number (F2026-10-000042 gives
+ * 202610000042), 1 to 13 of them.
+ */
+static int
+pes_num_dette(const char *number, char *out, size_t size, sepa_error *why)
+{
+	size_t n = 0;
+
+	for (const char *p = number; *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9' && n + 1 < size)
+			out[n++] = *p;
+	out[n] = '\0';
+	while (out[0] == '0' && out[1] != '\0')
+		memmove(out, out + 1, strlen(out));
+	if (n == 0 || strcmp(out, "0") == 0 || strlen(out) > 13)
+		return sepa_error_set(why, SEPA_EINVAL,
+		    "NumDette: the invoice number %s does not give 1 to 13 "
+		    "digits",
+		    number);
+	return 0;
+}
+
+/*
+ * The line of a piece: the amount left to pay, under the CodProdLoc and
+ * Nature of the invoice's main service (pes.products). A service the
+ * configuration does not name stops the run (SEPA_ENOTFOUND).
+ */
+static int
+pes_line(const struct sepad_config *cfg, const char *service, int64_t amount,
+    struct pes_texts *t, sepa_error *why)
+{
+	const struct config_pes_product *p = config_pes_product(cfg, service);
+
+	if (p == NULL)
+		return sepa_error_set(why, SEPA_ENOTFOUND,
+		    "%s: service \"%s\" has no CodProdLoc and Nature: add it "
+		    "to pes.products (or a \"*\" entry)",
+		    cfg->path, service);
+	memset(&t->line, 0, sizeof(t->line));
+	t->line.cod_prod_loc = p->cod_prod_loc;
+	t->line.nature = p->nature;
+	t->line.amount = amount;
+	return 0;
+}
+
+/* t's piece from its parts: one line, ObjPce the label, debited or not. */
+static void
+pes_assemble(struct pes_texts *t, int debited)
+{
+	memset(&t->piece, 0, sizeof(t->piece));
+	t->piece.id_pce = 1;
+	t->piece.objet = t->label;
+	t->piece.num_dette = strtoull(t->num, NULL, 10);
+	t->piece.lines = &t->line;
+	t->piece.nb_lines = 1;
+	t->piece.debtor = &t->debtor;
+	t->piece.debit = debited ? &t->debit : NULL;
+}
+
+/* The piece of candidate cr (debited), as the writer will get it. */
+static int
+pes_candidate_piece(const struct collect_run *run, const struct collect_row *cr,
+    struct pes_texts *t, sepa_error *why)
+{
+	const char *number = collect_value(run, cr->row, CC_NUMBER);
+	int rc;
+
+	if ((rc = pes_num_dette(number, t->num, sizeof(t->num), why)) != 0 ||
+	    (rc = pes_line(run->cfg,
+	         collect_value(run, cr->row, CC_MAIN_SERVICE),
+	         collect_int(run, cr->row, CC_TOTAL), t, why)) != 0 ||
+	    (rc = pes_debtor(run->cfg, run->res, cr->row, CC_NAME,
+	         CC_FAMILY_REF, t, why)) != 0)
+		return rc;
+	t->debtor.iban = collect_value(run, cr->row, CC_IBAN);
+	t->debtor.bic = collect_value(run, cr->row, CC_BIC);
+	memset(&t->debit, 0, sizeof(t->debit));
+	if ((rc = sepa_date_parse(&t->debit.due_date,
+	         collect_value(run, cr->row, CC_DUE), why)) != 0 ||
+	    (rc = sepa_date_parse(&t->debit.signature_date,
+	         collect_value(run, cr->row, CC_SIGNED), why)) != 0)
+		return rc;
+	t->debit.seq = cr->seq;
+	t->debit.rum = collect_value(run, cr->row, CC_RUM);
+	t->debit.label =
+	    collect_remittance(run, cr->row, t->label, sizeof(t->label));
+	t->debit.old_rum = cr->orig_rum;
+	t->debit.old_ics = cr->orig_ics;
+	t->debit.account = cr->amend;
+	if (cr->amend == SEPA_AMEND_SAME_BANK)
+		t->debit.old_iban = collect_value(run, cr->row, CC_LAST_IBAN);
+	pes_assemble(t, 1);
+	return 0;
+}
+
+int
+collect_pes_check(
+    struct collect_run *run, const struct collect_row *cr, sepa_error *why)
+{
+	struct pes_texts t;
+	int rc;
+
+	if ((rc = pes_candidate_piece(run, cr, &t, why)) != 0)
+		return rc;
+	return sepa_pes_check_piece(
+	    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, why);
+}
+
+/* The piece of row r of the others (no debit). */
+static int
+pes_other_piece(const struct collect_run *run, PGresult *o, int r,
+    struct pes_texts *t, sepa_error *why)
+{
+	int rc;
+
+	if ((rc = pes_num_dette(PQgetvalue(o, r, PO_NUMBER), t->num,
+	         sizeof(t->num), why)) != 0 ||
+	    (rc = pes_line(run->cfg, PQgetvalue(o, r, PO_MAIN_SERVICE),
+	         strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10), t, why)) != 0 ||
+	    (rc = pes_debtor(run->cfg, o, r, PO_NAME, PO_FAMILY_REF, t, why)) !=
+	        0)
+		return rc;
+	collect_remittance_of(PQgetvalue(o, r, PO_NUMBER),
+	    PQgetvalue(o, r, PO_SERVICES), PQgetvalue(o, r, PO_MONTH), t->label,
+	    sizeof(t->label));
+	pes_assemble(t, 0);
+	return 0;
+}
+
+/* An invoice of the others that the PES writer would refuse: an event. */
+static int
+pes_other_refused(struct collect_run *run, PGresult *o, int r,
+    const sepa_error *why, sepa_error *err)
+{
+	struct event ev = {0};
+	char msg[640], text[SEPA_ERROR_MSG_MAX];
+
+	snprintf(text, sizeof(text), "%s", why->msg);
+	collect_mask_ibans(text);
+	snprintf(msg, sizeof(msg),
+	    "invoice %s: payable by other means, the PES writer would refuse "
+	    "its piece (%s); left out of the flow of %04d-%02d: correct it "
+	    "and run collect again",
+	    PQgetvalue(o, r, PO_NUMBER), text, run->month.year,
+	    run->month.month);
+	ev.kind = "invoice.collect_refused";
+	ev.message = msg;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.invoice_id = strtoll(PQgetvalue(o, r, PO_INVOICE), NULL, 10);
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10);
+	ev.needs_attention = true;
+	run->sum->refused++;
+	return store_event_add(run->db, run->creditor_id, &ev, err);
+}
+
+static int
+pes_item_cmp(const void *pa, const void *pb)
+{
+	const struct pes_item *a = pa, *b = pb;
+
+	return strcmp(a->number, b->number);
+}
+
+/*
+ * The pieces of the flow: the candidates kept (debited) and the month's
+ * invoices payable by other means that the writer takes, in invoice
+ * number order.
+ */
+static int
+pes_items(struct collect_run *run, sepa_error *err)
+{
+	struct collect_pes *p = run->pesr;
+	PGresult *o;
+	int rc, no;
+
+	if ((rc = db_query(run->db, &p->others,
+	         "list the invoices payable by other means",
+	         collect_pes_others_sql, 2, run->params, err)) != 0)
+		return rc;
+	o = p->others;
+	no = PQntuples(o);
+	p->items = xcalloc((size_t)(run->n + no) + 1, sizeof(*p->items));
+	for (int i = 0; i < run->n; i++) {
+		struct pes_item *it = &p->items[p->nitems++];
+
+		it->debited = 1;
+		it->row = i;
+		it->number = collect_value(run, run->rows[i].row, CC_NUMBER);
+		it->invoice = collect_int(run, run->rows[i].row, CC_INVOICE);
+		it->amount = collect_int(run, run->rows[i].row, CC_TOTAL);
+	}
+	for (int r = 0; r < no; r++) {
+		sepa_error why = SEPA_ERROR_INIT;
+		struct pes_texts t;
+		struct pes_item *it;
+
+		rc = pes_other_piece(run, o, r, &t, &why);
+		if (rc == 0)
+			rc = sepa_pes_check_piece(
+			    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, &why);
+		if (rc == SEPA_ENOTFOUND) {
+			*err = why;
+			return err->code = SEPA_EINVAL;
+		}
+		if (rc != 0) {
+			if ((rc = pes_other_refused(run, o, r, &why, err)) != 0)
+				return rc;
+			continue;
+		}
+		it = &p->items[p->nitems++];
+		it->row = r;
+		it->number = PQgetvalue(o, r, PO_NUMBER);
+		it->invoice = strtoll(PQgetvalue(o, r, PO_INVOICE), NULL, 10);
+		it->amount = strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10);
+	}
+	qsort(p->items, (size_t)p->nitems, sizeof(*p->items), pes_item_cmp);
+	return 0;
+}
+
+/* $1 creditor, $2 year, $3 budget: the last IdBord of the ORMC series. */
+static const char pes_last_bord_sql[] =
+    "SELECT coalesce(max(id_bord), 0) FROM pes_bordereaux"
+    " WHERE creditor_id = $1 AND exer = $2 AND cod_bud = $3"
+    " AND typ_bord = '06'";
+
+/*
+ * The flow's numbers: IdBord after the last of the year and budget (the
+ * series never gives a number twice, 042), its NomFic and MsgId.
+ */
+static int
+pes_numbers(struct collect_run *run, sepa_error *err)
+{
+	struct collect_pes *p = run->pesr;
+	const struct sepad_config *cfg = run->cfg;
+	char year[8];
+	const char *params[3] = {run->cred, year, cfg->pes_cod_bud};
+	int64_t last;
+	int rc;
+
+	p->exer = run->today.year;
+	snprintf(year, sizeof(year), "%d", p->exer);
+	if ((rc = db_query_int64(run->db, &last, "number the bordereaux",
+	         pes_last_bord_sql, 3, params, err)) != 0)
+		return rc;
+	p->nbord = (p->nitems + PES_MAX_PIECES - 1) / PES_MAX_PIECES;
+	p->id_bord0 = (long)last + 1;
+	if (p->id_bord0 + p->nbord - 1 > 9999999)
+		return sepa_error_set(err, SEPA_ELIMIT,
+		    "the IdBord series of %d, budget %s, is full", p->exer,
+		    cfg->pes_cod_bud);
+	snprintf(p->msg_id, sizeof(p->msg_id), "PES-%s-%d-%ld",
+	    cfg->pes_cod_bud, p->exer, p->id_bord0);
+	return sepa_pes_file_name(p->nom_fic, sizeof(p->nom_fic),
+	    cfg->pes_siret, p->exer, p->id_bord0, err);
+}
+
+static const char pes_insert_flow_sql[] =
+    "INSERT INTO pes_flows (creditor_id, batch_id, nom_fic, dte_str,"
+    " sigle, adresse, id_post, id_coll, cod_col, cod_bud,"
+    " libelle_col_bud) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " $11)";
+
+static const char pes_insert_bord_sql[] =
+    "INSERT INTO pes_bordereaux (creditor_id, batch_id, position, exer,"
+    " cod_bud, typ_bord, id_bord, dte_bord_em, objet, nbr_pce,"
+    " mt_bord_ht_cents) VALUES ($1, $2, $3, $4, $5, '06', $6, $7, $8,"
+    " $9, $10) RETURNING id";
+
+static const char pes_copy_sql[] =
+    "COPY pes_pieces (creditor_id, batch_id, bordereau_id, id_pce,"
+    " invoice_id, collection_id, num_dette, per, cle1, cle2, objet,"
+    " cod_prod_loc, nature, amount_cents, ref_tiers, civilite, nom,"
+    " prenom, adr2, cp, ville, cod_pays) FROM STDIN";
+
+/* $1 creditor, $2 batch: its collections by invoice. */
+static const char pes_collections_sql[] =
+    "SELECT invoice_id, id FROM collections WHERE creditor_id = $1"
+    " AND batch_id = $2 ORDER BY invoice_id";
+
+/* The header row of the flow. */
+static int
+pes_insert_flow(struct collect_run *run, const char *batch, sepa_error *err)
+{
+	const struct sepad_config *cfg = run->cfg;
+	char day[SEPA_DATE_BUFSZ];
+	const char *params[11];
+
+	params[0] = run->cred;
+	params[1] = batch;
+	params[2] = run->pesr->nom_fic;
+	params[3] = sepa_date_iso(day, run->today);
+	params[4] = "sepad";
+	params[5] = "sepad " SEPAD_VERSION;
+	params[6] = cfg->pes_id_post;
+	params[7] = cfg->pes_siret;
+	params[8] = cfg->pes_cod_col;
+	params[9] = cfg->pes_cod_bud;
+	params[10] = cfg->cred_name;
+	return db_exec(run->db, "record the PES flow", pes_insert_flow_sql, 11,
+	    params, err);
+}
+
+/* Bordereau k (0-based) of the flow: its row, its id into *id. */
+static int
+pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
+    sepa_error *err)
+{
+	struct collect_pes *p = run->pesr;
+	char pos[16], exer[16], idb[24], day[SEPA_DATE_BUFSZ], objet[96];
+	char nbr[16], mt[24];
+	const char *params[10];
+	int first = k * PES_MAX_PIECES, last = first + PES_MAX_PIECES;
+	int64_t sum = 0;
+
+	if (last > p->nitems)
+		last = p->nitems;
+	for (int i = first; i < last; i++)
+		sum += p->items[i].amount;
+	snprintf(pos, sizeof(pos), "%d", k + 1);
+	snprintf(exer, sizeof(exer), "%d", p->exer);
+	snprintf(idb, sizeof(idb), "%ld", p->id_bord0 + k);
+	snprintf(objet, sizeof(objet), "Rôle des factures %s %d",
+	    pes_month_fr[run->month.month - 1], run->month.year);
+	snprintf(nbr, sizeof(nbr), "%d", last - first);
+	snprintf(mt, sizeof(mt), "%" PRId64, sum);
+	params[0] = run->cred;
+	params[1] = batch;
+	params[2] = pos;
+	params[3] = exer;
+	params[4] = run->cfg->pes_cod_bud;
+	params[5] = idb;
+	params[6] = sepa_date_iso(day, run->today);
+	params[7] = objet;
+	params[8] = nbr;
+	params[9] = mt;
+	return db_query_int64(run->db, id, "record a bordereau",
+	    pes_insert_bord_sql, 10, params, err);
+}
+
+/* The collection recorded for `invoice` in this batch, or NULL. */
+static const char *
+pes_collection_of(const struct collect_pes *p, int64_t invoice)
+{
+	int lo = 0, hi = PQntuples(p->coll) - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int64_t v = strtoll(PQgetvalue(p->coll, mid, 0), NULL, 10);
+
+		if (v == invoice)
+			return PQgetvalue(p->coll, mid, 1);
+		if (v < invoice)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* The COPY line of item i, the piece IdPce of bordereau `bord`. */
+static int
+pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
+    long id_bord, int i, long id_pce, struct collect_buf *b, sepa_error *err)
+{
+	struct collect_pes *p = run->pesr;
+	const struct pes_item *it = &p->items[i];
+	struct pes_texts t;
+	sepa_error why = SEPA_ERROR_INIT;
+	char pce[16], inv[24], amt[24], nat[16], exer[8], cle[2][2];
+	const char *coll = NULL;
+	int rc;
+
+	if (it->debited) {
+		rc = pes_candidate_piece(run, &run->rows[it->row], &t, &why);
+		coll = pes_collection_of(p, it->invoice);
+	} else {
+		rc = pes_other_piece(run, p->others, it->row, &t, &why);
+	}
+	if (rc != 0 || (it->debited && coll == NULL)) {
+		*err = why;
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "invoice %s: its piece cannot be recorded (%s)", it->number,
+		    why.msg);
+	}
+	snprintf(nat, sizeof(nat), "%ld", id_bord);
+	snprintf(exer, sizeof(exer), "%d", p->exer);
+	if ((rc = sepa_pes_keys(run->cfg->pes_cod_col, nat, exer, "0", t.num,
+	         &cle[0][0], &cle[1][0], err)) != 0)
+		return rc;
+	cle[0][1] = cle[1][1] = '\0';
+	snprintf(pce, sizeof(pce), "%ld", id_pce);
+	snprintf(inv, sizeof(inv), "%" PRId64, it->invoice);
+	snprintf(amt, sizeof(amt), "%" PRId64, it->amount);
+	collect_copy_field(b, run->cred, 0);
+	collect_copy_field(b, batch, 0);
+	collect_copy_field(b, bord, 0);
+	collect_copy_field(b, pce, 0);
+	collect_copy_field(b, inv, 0);
+	collect_copy_field(b, coll, 0);
+	collect_copy_field(b, t.num, 0);
+	collect_copy_field(b, "0", 0);
+	collect_copy_field(b, cle[0], 0);
+	collect_copy_field(b, cle[1], 0);
+	collect_copy_field(b, t.label, 0);
+	collect_copy_field(b, t.line.cod_prod_loc, 0);
+	collect_copy_field(b, t.line.nature, 0);
+	collect_copy_field(b, amt, 0);
+	collect_copy_field(b, t.debtor.ref_tiers, 0);
+	collect_copy_field(b, t.debtor.civilite, 0);
+	collect_copy_field(b, t.debtor.nom, 0);
+	collect_copy_field(b, t.prenom, 0);
+	collect_copy_field(b, t.debtor.adr2, 0);
+	collect_copy_field(b, t.debtor.cp, 0);
+	collect_copy_field(b, t.debtor.ville, 0);
+	collect_copy_field(b, "", 1);
+	return 0;
+}
+
+/* The bordereaux and their pieces (COPY). */
+static int
+pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
+{
+	struct collect_pes *p = run->pesr;
+	struct collect_buf b = {NULL, 0, 0};
+	int64_t *bord = xcalloc((size_t)p->nbord, sizeof(*bord));
+	int rc = 0;
+
+	for (int k = 0; k < p->nbord && rc == 0; k++)
+		rc = pes_insert_bord(run, batch, k, &bord[k], err);
+	if (rc == 0)
+		rc = db_copy_begin(
+		    run->db, "record the PES pieces", pes_copy_sql, err);
+	if (rc != 0) {
+		free(bord);
+		return rc;
+	}
+	for (int i = 0; i < p->nitems && rc == 0; i++) {
+		char bid[24];
+		int k = i / PES_MAX_PIECES;
+
+		snprintf(bid, sizeof(bid), "%" PRId64, bord[k]);
+		rc = pes_copy_item(run, batch, bid, p->id_bord0 + k, i,
+		    (long)(i % PES_MAX_PIECES) + 1, &b, err);
+		if (rc == 0)
+			rc = collect_copy_send(run->db, &b, 0, err);
+	}
+	free(bord);
+	return collect_copy_end(run->db, &b, rc, "piece refused", err);
+}
+
+int
+collect_pes_record(struct collect_run *run, sepa_error *err)
+{
+	struct collect_pes *p;
+	char batch[24];
+	const char *params[2] = {run->cred, batch};
+	int64_t total = 0;
+	int rc;
+
+	run->pesr = p = xcalloc(1, sizeof(*p));
+	if ((rc = pes_items(run, err)) != 0 || p->nitems == 0)
+		return rc;
+	if ((rc = pes_numbers(run, err)) != 0)
+		return rc;
+	for (int i = 0; i < p->nitems; i++)
+		total += p->items[i].amount;
+	run->nparts = 1;
+	run->batch_ids = xcalloc(1, sizeof(*run->batch_ids));
+	if ((rc = collect_insert_batch(run, (int)run->part0 + 1, p->nitems,
+	         total, p->msg_id, p->nom_fic, &p->batch_id, err)) != 0)
+		return rc;
+	run->batch_ids[0] = p->batch_id;
+	snprintf(batch, sizeof(batch), "%" PRId64, p->batch_id);
+	run->sum->prepared = 1;
+	run->sum->pes_pieces = p->nitems;
+	run->sum->pes_amount = total;
+	for (int i = 0; i < run->n; i++) {
+		run->rows[i].part = 1;
+		run->rows[i].block = 1;
+		run->sum->collections++;
+		run->sum->amount_cents +=
+		    collect_int(run, run->rows[i].row, CC_TOTAL);
+	}
+	if (run->n > 0 &&
+	    ((rc = collect_copy_rows(run, err)) != 0 ||
+	        (rc = collect_mark_run(run, err)) != 0))
+		return rc;
+	if ((rc = db_query(run->db, &p->coll, "read the flow's collections",
+	         pes_collections_sql, 2, params, err)) != 0 ||
+	    (rc = pes_insert_flow(run, batch, err)) != 0 ||
+	    (rc = pes_record_pieces(run, batch, err)) != 0)
+		return rc;
+	return collect_log_prepared(run, err);
+}
+
+void
+collect_pes_free(struct collect_run *run)
+{
+	struct collect_pes *p = run->pesr;
+
+	if (p == NULL)
+		return;
+	if (p->others != NULL)
+		PQclear(p->others);
+	if (p->coll != NULL)
+		PQclear(p->coll);
+	free(p->items);
+	free(p);
+	run->pesr = NULL;
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* $1 creditor, $2 batch: the flow's header (PF_*). */
+static const char pes_flow_sql[] =
+    "SELECT nom_fic, dte_str, sigle, adresse, id_post, id_coll, cod_col,"
+    " cod_bud, libelle_col_bud FROM pes_flows"
+    " WHERE creditor_id = $1 AND batch_id = $2";
+enum {
+	PF_NOM_FIC,
+	PF_DTE_STR,
+	PF_SIGLE,
+	PF_ADRESSE,
+	PF_ID_POST,
+	PF_ID_COLL,
+	PF_COD_COL,
+	PF_COD_BUD,
+	PF_LIBELLE
+};
+
+/* $1 creditor, $2 batch: its bordereaux in order (PB_*). */
+static const char pes_bords_sql[] =
+    "SELECT id, exer, id_bord, dte_bord_em, objet, nbr_pce,"
+    " mt_bord_ht_cents FROM pes_bordereaux"
+    " WHERE creditor_id = $1 AND batch_id = $2 ORDER BY position";
+enum { PB_ID, PB_EXER, PB_ID_BORD, PB_DTE, PB_OBJET, PB_NBR, PB_MT };
+
+/* $1 creditor, $2 batch: its pieces, with their debit (PP_*). */
+static const char pes_rows_sql[] =
+    "DECLARE pes_rows NO SCROLL CURSOR FOR"
+    " SELECT p.bordereau_id, p.id_pce, p.objet, p.num_dette, p.per,"
+    " p.cod_prod_loc, p.nature, p.amount_cents, p.ref_tiers, p.civilite,"
+    " p.nom, p.prenom, p.adr2, p.cp, p.ville, p.cod_pays,"
+    " c.id IS NOT NULL, coalesce(c.due_on::text, ''),"
+    " coalesce(c.seq_type, ''), coalesce(c.rum, ''),"
+    " coalesce(c.signed_on::text, ''), coalesce(c.remittance, ''),"
+    " coalesce(c.iban, ''), coalesce(c.bic, ''),"
+    " coalesce(c.amendment, 'none'), coalesce(c.orig_iban, ''),"
+    " coalesce(c.orig_rum, ''), coalesce(c.orig_ics, '')"
+    " FROM pes_pieces p LEFT JOIN collections c"
+    " ON c.creditor_id = p.creditor_id AND c.id = p.collection_id"
+    " WHERE p.creditor_id = $1 AND p.batch_id = $2"
+    " ORDER BY p.bordereau_id, p.id_pce";
+enum {
+	PP_BORD,
+	PP_ID_PCE,
+	PP_OBJET,
+	PP_NUM_DETTE,
+	PP_PER,
+	PP_COD,
+	PP_NATURE,
+	PP_AMOUNT,
+	PP_REF,
+	PP_CIV,
+	PP_NOM,
+	PP_PRENOM,
+	PP_ADR2,
+	PP_CP,
+	PP_VILLE,
+	PP_PAYS,
+	PP_DEBITED,
+	PP_DUE,
+	PP_SEQ,
+	PP_RUM,
+	PP_SIGNED,
+	PP_LABEL,
+	PP_IBAN,
+	PP_BIC,
+	PP_AMEND,
+	PP_ORIG_IBAN,
+	PP_ORIG_RUM,
+	PP_ORIG_ICS
+};
+
+static const char pes_fetch_sql[] = "FETCH 10000 FROM pes_rows";
+
+/* The flow being written. */
+struct pes_file {
+	struct collect_file_writer fw; /* for collect_place */
+	PGresult *flow;
+	PGresult *bords;
+	int bi; /* the open bordereau's row, -1 before the first */
+	sepa_pes_writer *w;
+};
+
+static int
+pes_before_place(const sepa_pes_info *info, void *arg, sepa_error *err)
+{
+	return collect_place(arg, info->sha256, err);
+}
+
+/* Open the writer on `path` with the flow's recorded header. */
+static int
+pes_open(struct pes_file *pf, const char *path, const char *schema_dir,
+    sepa_error *err)
+{
+	sepa_pes_opts o = SEPA_PES_OPTS_INIT;
+	sepa_pes_header h = {0};
+	PGresult *f = pf->flow;
+	int rc;
+
+	o.schema_dir = schema_dir;
+	o.validate = 1;
+	o.before_place = pes_before_place;
+	o.before_place_arg = &pf->fw;
+	if (getenv("SEPAD_CRASH_AT") != NULL ||
+	    getenv("SEPAD_STOP_AT") != NULL) {
+		o.write_hook = collect_crash_write;
+		o.write_hook_arg = &pf->fw.chunk_written;
+	}
+	h.nom_fic = PQgetvalue(f, 0, PF_NOM_FIC);
+	h.sigle = PQgetvalue(f, 0, PF_SIGLE);
+	h.adresse = PQgetvalue(f, 0, PF_ADRESSE);
+	if ((rc = sepa_date_parse(
+	         &h.dte_str, PQgetvalue(f, 0, PF_DTE_STR), err)) != 0)
+		return rc;
+	h.id_post = PQgetvalue(f, 0, PF_ID_POST);
+	h.id_coll = PQgetvalue(f, 0, PF_ID_COLL);
+	h.cod_col = PQgetvalue(f, 0, PF_COD_COL);
+	h.cod_bud = PQgetvalue(f, 0, PF_COD_BUD);
+	h.libelle_col_bud = PQgetvalue(f, 0, PF_LIBELLE);
+	return sepa_pes_open(&pf->w, path, &o, &h, err);
+}
+
+/* End the open bordereau, if any, and begin the next one. */
+static int
+pes_next_bord(struct pes_file *pf, sepa_error *err)
+{
+	sepa_pes_bordereau bd = {0};
+	PGresult *k = pf->bords;
+	int bi, rc;
+
+	if (pf->bi >= 0 && (rc = sepa_pes_end_bordereau(pf->w, err)) != 0)
+		return rc;
+	if ((bi = ++pf->bi) >= PQntuples(k))
+		return sepa_error_set(
+		    err, SEPA_ESTATE, "a piece outside the flow's bordereaux");
+	bd.exer = atoi(PQgetvalue(k, bi, PB_EXER));
+	bd.id_bord = atol(PQgetvalue(k, bi, PB_ID_BORD));
+	if ((rc = sepa_date_parse(
+	         &bd.dte_bord_em, PQgetvalue(k, bi, PB_DTE), err)) != 0)
+		return rc;
+	bd.objet = PQgetvalue(k, bi, PB_OBJET);
+	bd.nbr_pce = atol(PQgetvalue(k, bi, PB_NBR));
+	bd.mt_bord_ht = strtoll(PQgetvalue(k, bi, PB_MT), NULL, 10);
+	return sepa_pes_begin_bordereau(pf->w, &bd, err);
+}
+
+/* The debit of piece row r of res into d. */
+static int
+pes_row_debit(PGresult *res, int r, sepa_pes_debit *d, sepa_error *err)
+{
+	static const char *const seqs[] = {"FRST", "RCUR", "OOFF", "FNAL"};
+	const char *seq = PQgetvalue(res, r, PP_SEQ);
+	const char *amend = PQgetvalue(res, r, PP_AMEND);
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	for (int i = 0; i < 4; i++)
+		if (strcmp(seq, seqs[i]) == 0)
+			d->seq = (enum sepa_seq)i;
+	if ((rc = sepa_date_parse(
+	         &d->due_date, PQgetvalue(res, r, PP_DUE), err)) != 0 ||
+	    (rc = sepa_date_parse(
+	         &d->signature_date, PQgetvalue(res, r, PP_SIGNED), err)) != 0)
+		return rc;
+	d->rum = PQgetvalue(res, r, PP_RUM);
+	d->label = PQgetvalue(res, r, PP_LABEL);
+	d->old_rum = PQgetvalue(res, r, PP_ORIG_RUM);
+	d->old_ics = PQgetvalue(res, r, PP_ORIG_ICS);
+	d->account = collect_amendment_of(amend);
+	if (d->account == SEPA_AMEND_SAME_BANK)
+		d->old_iban = PQgetvalue(res, r, PP_ORIG_IBAN);
+	return 0;
+}
+
+/* Write piece row r of res, in the next bordereau when it is. */
+static int
+pes_write_row(void *arg, PGresult *res, int r, sepa_error *err)
+{
+	struct pes_file *pf = arg;
+	sepa_pes_piece p = {0};
+	sepa_pes_line l = {0};
+	sepa_pes_debtor d = {0};
+	sepa_pes_debit debit;
+	int rc;
+
+	if ((pf->bi < 0 ||
+	        strcmp(PQgetvalue(res, r, PP_BORD),
+	            PQgetvalue(pf->bords, pf->bi, PB_ID)) != 0) &&
+	    (rc = pes_next_bord(pf, err)) != 0)
+		return rc;
+	l.cod_prod_loc = PQgetvalue(res, r, PP_COD);
+	l.nature = PQgetvalue(res, r, PP_NATURE);
+	l.amount = strtoll(PQgetvalue(res, r, PP_AMOUNT), NULL, 10);
+	d.ref_tiers = PQgetvalue(res, r, PP_REF);
+	d.civilite = PQgetvalue(res, r, PP_CIV);
+	d.nom = PQgetvalue(res, r, PP_NOM);
+	d.prenom = PQgetvalue(res, r, PP_PRENOM);
+	d.adr2 = PQgetvalue(res, r, PP_ADR2);
+	d.cp = PQgetvalue(res, r, PP_CP);
+	d.ville = PQgetvalue(res, r, PP_VILLE);
+	d.cod_pays = PQgetvalue(res, r, PP_PAYS);
+	p.id_pce = atol(PQgetvalue(res, r, PP_ID_PCE));
+	p.objet = PQgetvalue(res, r, PP_OBJET);
+	p.num_dette = strtoull(PQgetvalue(res, r, PP_NUM_DETTE), NULL, 10);
+	p.per = atoi(PQgetvalue(res, r, PP_PER));
+	p.lines = &l;
+	p.nb_lines = 1;
+	p.debtor = &d;
+	if (PQgetvalue(res, r, PP_DEBITED)[0] == 't') {
+		d.iban = PQgetvalue(res, r, PP_IBAN);
+		d.bic = PQgetvalue(res, r, PP_BIC);
+		if ((rc = pes_row_debit(res, r, &debit, err)) != 0)
+			return rc;
+		p.debit = &debit;
+	}
+	return sepa_pes_add(pf->w, &p, err);
+}
+
+/* Read the flow's header and bordereaux, open the cursor on its pieces. */
+static int
+pes_open_rows(struct pes_file *pf, int *in_tx, sepa_error *err)
+{
+	char cred[24];
+	const char *params[2] = {cred, PQgetvalue(pf->fw.b, pf->fw.br, CB_ID)};
+	struct db *db = pf->fw.db;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, pf->fw.creditor_id);
+	if ((rc = db_query(db, &pf->flow, "read the PES flow", pes_flow_sql, 2,
+	         params, err)) != 0 ||
+	    (rc = db_query(db, &pf->bords, "read the PES bordereaux",
+	         pes_bords_sql, 2, params, err)) != 0)
+		return rc;
+	if (PQntuples(pf->flow) != 1)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "batch %s has no PES flow recorded", params[1]);
+	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
+		return rc;
+	*in_tx = 1;
+	return db_exec(
+	    db, "open the flow's pieces", pes_rows_sql, 2, params, err);
+}
+
+int
+collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b, int br,
+    const char *path, const char *before, const char *schema_dir,
+    collect_progress_fn progress, void *parg, char sha256[65], sepa_error *err)
+{
+	struct pes_file pf = {0};
+	sepa_pes_info info;
+	int rc, in_tx = 0;
+
+	pf.fw.db = db;
+	pf.fw.creditor_id = creditor_id;
+	pf.fw.in_tx = &in_tx;
+	pf.fw.before = before;
+	pf.fw.b = b;
+	pf.fw.br = br;
+	pf.bi = -1;
+	if ((rc = pes_open_rows(&pf, &in_tx, err)) != 0 ||
+	    (rc = pes_open(&pf, path, schema_dir, err)) != 0)
+		goto cleanup;
+	if ((rc = collect_each_row(db, "read the flow's pieces", pes_fetch_sql,
+	         PQgetvalue(b, br, CB_FILE),
+	         strtoll(PQgetvalue(b, br, CB_NTX), NULL, 10), progress, parg,
+	         pes_write_row, &pf, err)) != 0)
+		goto cleanup;
+	if (pf.bi >= 0 && (rc = sepa_pes_end_bordereau(pf.w, err)) != 0)
+		goto cleanup;
+	/* before_place ends the cursor's transaction, then records placing */
+	rc = sepa_pes_close(pf.w, &info, err);
+	pf.w = NULL;
+	if (rc == 0)
+		memcpy(sha256, info.sha256, 65);
+cleanup:
+	if (in_tx)
+		db_rollback(db);
+	sepa_pes_abort(pf.w);
+	if (pf.flow != NULL)
+		PQclear(pf.flow);
+	if (pf.bords != NULL)
+		PQclear(pf.bords);
+	return rc;
+}
