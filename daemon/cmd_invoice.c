@@ -237,6 +237,7 @@ invoice_notice_creditor(const struct ctl *ctl, struct notice_creditor *nc)
 	nc->building = ctl->cfg.cred_building;
 	nc->postcode = ctl->cfg.cred_postcode;
 	nc->town = ctl->cfg.cred_town;
+	nc->csv = csvout_dialect_of(&ctl->cfg);
 }
 
 int

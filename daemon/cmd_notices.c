@@ -242,7 +242,8 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	c.kill_after = kill != NULL ? atol(kill) : -1;
 	c.nc = (struct notice_creditor){ctl->cfg.cred_name, ctl->cfg.cred_ics,
 	    ctl->cfg.cred_street, ctl->cfg.cred_building,
-	    ctl->cfg.cred_postcode, ctl->cfg.cred_town};
+	    ctl->cfg.cred_postcode, ctl->cfg.cred_town,
+	    csvout_dialect_of(&ctl->cfg)};
 	sepa_month_iso(m, month);
 	doc_sender_from_config(&ds, &ctl->cfg);
 	if ((rc = mail_open(&c.mail, &ctl->cfg, &err)) != 0 ||

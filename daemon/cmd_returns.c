@@ -17,6 +17,7 @@
 #include "afile.h"
 #include "commands.h"
 #include "config.h"
+#include "csvout.h"
 #include "ctl.h"
 #include "log.h"
 #include "store_credit.h"
@@ -129,6 +130,7 @@ ctl_refund_export(struct ctl *ctl)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
 	sepa_rules rules;
 	struct db *db;
 	int64_t cred, count, total;
@@ -138,7 +140,7 @@ ctl_refund_export(struct ctl *ctl)
 		return ctl_fail(CTL_REFUSED, &err, "cannot list the refunds");
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &rules,
+	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &d, &rules,
 	        ctl->today, &path, &count, &total, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not list the credits to refund");
@@ -157,13 +159,14 @@ ctl_recovery_export(struct ctl *ctl)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
 	struct db *db;
 	int64_t cred, count, total;
 	int rc;
 
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
+	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox, &d,
 	        ctl->cfg.represent_on_next_invoice,
 	        ctl->cfg.recovery_grace_days, ctl->today, &path, &count, &total,
 	        &err) != 0)

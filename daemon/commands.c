@@ -42,15 +42,22 @@ static const struct ctl_command ctl_command_table[] = {
         "Then a letter (courrier de rejet, PDF) for each reject, return or\n"
         "refund goes to OUTBOX/letters/YYYY-MM/REJET-ENDTOENDID.pdf.\n"),
         cmd_import},
-    {"inspect", "FILE...", N_("show what bank files say (CSV, no database)"),
-        N_("Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
-        "normalised records as CSV on stdout (file, kind, level, status,\n"
-        "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
-        "booking date, reason label, currency, direction, reversal, control\n"
-        "sum of a group or block, masked account, the bank's free text). A\n"
-        "file that cannot be read gets its reason on stderr and none of its\n"
-        "records; exit status 1. A file without XML namespace is printed\n"
-        "with a warning.\n"),
+    {"inspect", "FILE...",
+        N_("show what bank files or PES files say (CSV, no database)"),
+        N_("Read pain.002, camt.052, camt.053 and camt.054 files, PES_Aller\n"
+        "flows or PES_ACQUIT acknowledgements (one kind per call) and print\n"
+        "their records as CSV on stdout, in the dialect of [export] (French\n"
+        "Excel by default, French headings; see sepactl(1), CSV FILES): for\n"
+        "a bank file one row per record (kind, level, status, references,\n"
+        "amount, reason code and label, booking date, currency, direction,\n"
+        "reversal, control sum, masked account, the bank's free text); for\n"
+        "a PES_Aller one row per piece (bordereau, IdPce, NumDette, keys\n"
+        "checked, debtor, amount, SEPA sequence, RUM, masked IBAN, due date,\n"
+        "amendment), for a PES_ACQUIT one per error or element (state,\n"
+        "code, label), with a summary on stderr. A file that cannot be read\n"
+        "gets its reason (with its line) on stderr and none of its records;\n"
+        "exit status 1. A bank file without XML namespace is printed with a\n"
+        "warning.\n"),
         cmd_inspect},
     {"mandate", "show|list|change-account|change-rum|terminate ...",
         N_("the families' mandates"),
@@ -129,7 +136,8 @@ static const struct ctl_command ctl_command_table[] = {
         "Refused (1): an unknown reference.\n"
         "family list: one line per family: mandate state, invoices, owed,\n"
         "being collected, in recovery, credit; --unpaid: only those owing\n"
-        "something or in recovery; --csv: a CSV (amounts in EUR).\n"),
+        "something or in recovery; --csv: a CSV for people (sepactl(1),\n"
+        "CSV FILES).\n"),
         cmd_family},
     {"notices", "pdf|send --month YYYY-MM",
         N_("the avis d'echeance of a month as PDF, or by e-mail"),
@@ -236,8 +244,9 @@ static const struct ctl_command ctl_command_table[] = {
         "band (caf.age_bands, the child's age on each day; no birth date:\n"
         "\"age inconnu\", and the children listed), with the distinct children;\n"
         "the hours invoiced checked against the invoices. French text on\n"
-        "stdout; --csv: a CSV for French Excel instead (UTF-8 with BOM, ';',\n"
-        "CRLF, decimal comma, DD/MM/YYYY); --html FILE: a page with a chart.\n"
+        "stdout; --csv: a CSV for people instead (by default for French\n"
+        "Excel: UTF-8 with BOM, ';', CRLF, decimal comma, DD/MM/YYYY);\n"
+        "--html FILE: a page with a chart.\n"
         "Refused (1) when a day of attendance is outside the holiday calendar.\n"),
         cmd_report},
     {"status", "", N_("database, schema version, counts and the cycle"),

@@ -58,6 +58,10 @@ static const char *const cfg_sequence[] = {"FRST", "RCUR", NULL};
 static const char *const cfg_pain[] = {"001.08", "001.02", NULL};
 static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
 static const char *const cfg_zone[] = {"A", "B", "C", NULL};
+static const char *const cfg_separator[] = {";", ",", "tab", NULL};
+static const char *const cfg_eol[] = {"CRLF", "LF", NULL};
+static const char *const cfg_decimal[] = {",", ".", NULL};
+static const char *const cfg_dates[] = {"DD/MM/YYYY", "YYYY-MM-DD", NULL};
 static const char *const cfg_channel[] = {"pain008", "pes", NULL};
 
 #define OFF(f) offsetof(struct sepad_config, f)
@@ -211,6 +215,19 @@ static const struct cfg_key cfg_table[] = {
         "hours the CAF counts for a day of a service billed per day"),
     S("caf.age_bands", CFG_AGES, caf_age_bands, "6", true,
         "ages at which the CAF age bands start (6: under 6, 6 and over)"),
+    E("export.separator", export_separator, ";", cfg_separator, true,
+        "field separator of the CSV files for people: \";\", \",\" or "
+        "\"tab\""),
+    I("export.bom", CFG_BOOL, export_bom, 1, 0, 1, true,
+        "start the CSV files with a UTF-8 byte-order mark (Excel needs it "
+        "to read UTF-8)"),
+    E("export.line_end", export_line_end, "CRLF", cfg_eol, true,
+        "line end of the CSV files for people: \"CRLF\" or \"LF\""),
+    E("export.decimal_mark", export_decimal, ",", cfg_decimal, true,
+        "decimal mark of the amounts and quantities in the CSV files: "
+        "\",\" or \".\""),
+    E("export.date_format", export_dates, "DD/MM/YYYY", cfg_dates, true,
+        "dates in the CSV files: \"DD/MM/YYYY\" or \"YYYY-MM-DD\""),
     E("treasury.channel", treasury_channel, "pain008", cfg_channel, true,
         "what collect hands to the treasury: pain008 files for the bank, "
         "or pes flows for the comptable public"),
@@ -1025,6 +1042,12 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 			break;
 		}
 	}
+
+	/* a decimal comma in a ','-separated file would need quotes */
+	if (cfg->export_separator == CONFIG_SEP_COMMA &&
+	    cfg->export_decimal == CONFIG_DECIMAL_COMMA)
+		cfg_err(errs, file, cfg_line(cf, "export.separator"),
+		    "key \"export.separator\": \",\" is also export.decimal_mark: set export.decimal_mark = \".\" or another separator");
 
 	if (cfg->account_change_cutoff_day >= cfg->export_day) {
 		s = config_lookup(cf, "mandates.account_change_cutoff_day");

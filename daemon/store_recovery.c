@@ -50,8 +50,8 @@ static const char recovery_due[] =
     " FROM collections c WHERE c.creditor_id = $1 AND c.invoice_id = i.id"
     " AND c.reason_code IS NOT NULL), ''),"
     " CASE WHEN EXISTS (SELECT 1" RECOVERY_REMINDER ")"
-    " THEN 'unpaid after the reminder' WHEN NOT $3::boolean THEN 'unpaid'"
-    " ELSE 'no next invoice to remind it on' END"
+    " THEN 'impayée après le rappel' WHEN NOT $3::boolean THEN 'impayée'"
+    " ELSE 'pas de facture suivante pour la rappeler' END"
     " FROM invoices i"
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
     /* its own debt, not the reminders it carried (migration 015) */
@@ -114,6 +114,7 @@ struct recovery_export {
 	char cred[24], day[SEPA_DATE_BUFSZ], id[24], name[128], hex[65];
 	char *data; /* the CSV */
 	size_t dsize;
+	const struct csvout_dialect *csv;
 	char *ids; /* the invoice ids, as an array literal "{1,2}" */
 	size_t isize;
 	int64_t count, total;
@@ -140,6 +141,12 @@ recovery_labels(char *buf, size_t size, const char *codes)
 	}
 }
 
+/* The columns of the recovery CSV, in the order of recovery_csv. */
+static const char *const recovery_head[] = {"Facture", "Mois facturé",
+    "Émise le", "Échéance", "Famille", "Payeur", "Rue", "Bâtiment",
+    "Code postal", "Commune", "Pays", "Total (€)", "Payé autrement (€)",
+    "Dû (€)", "Pourquoi", "Codes motif", "Motifs", "Motif de l'impayé"};
+
 /*
  * The CSV of the invoices of res (rows of recovery_due) and the list of
  * their ids, in memory; their count and total; the CSV's SHA-256.
@@ -149,31 +156,33 @@ recovery_csv(struct recovery_export *x, PGresult *res, sepa_error *err)
 {
 	FILE *csv = open_memstream(&x->data, &x->dsize);
 	FILE *idl = open_memstream(&x->ids, &x->isize);
+	struct csvout w;
 
 	if (csv == NULL || idl == NULL)
 		fatal("open_memstream");
-	fputs("invoice,month,issued_on,due_on,family,payer,street,building,"
-	      "postcode,town,country,total,paid_other,due,why,reason_codes,"
-	      "reason_labels,unpaid_reason\r\n",
-	    csv);
+	csvout_begin(&w, csv, x->csv, recovery_head,
+	    sizeof(recovery_head) / sizeof(recovery_head[0]));
 	fputc('{', idl);
 	for (int r = 0; r < PQntuples(res); r++) {
-		char labels[1024], money[3][SEPA_MONEY_BUFSZ];
+		char labels[1024];
 
-		for (int c = 0; c < 3; c++)
-			sepa_money_xml(money[c],
-			    strtoll(PQgetvalue(res, r, 12 + c), NULL, 10));
 		x->count += 1;
 		x->total += strtoll(PQgetvalue(res, r, 14), NULL, 10);
 		recovery_labels(labels, sizeof(labels), PQgetvalue(res, r, 16));
-		for (int c = 1; c <= 11; c++)
-			csvout_field(csv, PQgetvalue(res, r, c), false);
-		for (int c = 0; c < 3; c++)
-			csvout_number(csv, money[c], false);
-		csvout_field(csv, PQgetvalue(res, r, 17), false);
-		csvout_field(csv, PQgetvalue(res, r, 16), false);
-		csvout_field(csv, labels, false);
-		csvout_field(csv, PQgetvalue(res, r, 15), true);
+		csvout_text(&w, PQgetvalue(res, r, 1));
+		csvout_month(&w, PQgetvalue(res, r, 2));
+		csvout_date_iso(&w, PQgetvalue(res, r, 3));
+		csvout_date_iso(&w, PQgetvalue(res, r, 4));
+		for (int c = 5; c <= 11; c++)
+			csvout_text(&w, PQgetvalue(res, r, c));
+		for (int c = 12; c <= 14; c++)
+			csvout_cents(
+			    &w, strtoll(PQgetvalue(res, r, c), NULL, 10));
+		csvout_text(&w, PQgetvalue(res, r, 17));
+		csvout_text(&w, PQgetvalue(res, r, 16));
+		csvout_text(&w, labels);
+		csvout_text(&w, PQgetvalue(res, r, 15));
+		csvout_end(&w);
 		fprintf(idl, "%s%s", r > 0 ? "," : "", PQgetvalue(res, r, 0));
 	}
 	fputc('}', idl);
@@ -225,12 +234,13 @@ recovery_write(const char *path, const char *data, size_t len, sepa_error *err)
 
 int
 store_recovery_export(struct db *db, int64_t creditor_id, const char *outbox,
-    bool represent, int grace_days, sepa_date today, char **path,
-    int64_t *count, int64_t *total, sepa_error *err)
+    const struct csvout_dialect *csv, bool represent, int grace_days,
+    sepa_date today, char **path, int64_t *count, int64_t *total,
+    sepa_error *err)
 {
 	char grace[24];
 
-	struct recovery_export x = {.data = NULL};
+	struct recovery_export x = {.data = NULL, .csv = csv};
 	PGresult *res = NULL;
 	char shapath[4200], *full = NULL, *shaline = NULL;
 	int64_t expid = 0;

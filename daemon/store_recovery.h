@@ -11,12 +11,13 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 
+struct csvout_dialect;
 struct db;
 
 /*
- * Export the invoices due for recovery as a CSV into `outbox` (written
- * atomically, with NAME.sha256 beside it), mark them 'recovery' and
- * record the export, in one transaction. Due (contract art. 6, see
+ * Export the invoices due for recovery as a CSV in dialect `csv`
+ * (csvout.h) into `outbox` (written atomically, with NAME.sha256 beside
+ * it), mark them 'recovery' and record the export, in one transaction. Due (contract art. 6, see
  * store_recovery.c): an invoice still owing something on its own, when
  * the invoice that carried its reminder is still unpaid more than
  * `grace_days` after its due date; never reminded, more than
@@ -26,7 +27,8 @@ struct db;
  * *count, *total the number of invoices and the sum due.
  */
 int store_recovery_export(struct db *db, int64_t creditor_id,
-    const char *outbox, bool represent, int grace_days, sepa_date today,
-    char **path, int64_t *count, int64_t *total, sepa_error *err);
+    const char *outbox, const struct csvout_dialect *csv, bool represent,
+    int grace_days, sepa_date today, char **path, int64_t *count,
+    int64_t *total, sepa_error *err);
 
 #endif /* SEPAD_STORE_RECOVERY_H */

@@ -6,7 +6,8 @@
 # postgresql-contrib for its search; its browser tests: chromium, driven
 # from python3 over the DevTools protocol (it also reads the HTML report); messages: gettext for msgfmt
 # and xgettext, locales for the fr_FR.UTF-8 locale the French tests and
-# the demo run in, generated here).
+# the demo run in, generated here; python3 also reads the CSV files for
+# people as French Excel would).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)

@@ -54,6 +54,17 @@ ctlrun_read(const char *path)
 	return buf;
 }
 
+/* The number of lines of s (its LFs). */
+static inline int
+ctlrun_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
 /*
  * Run `sepactl ARGS` (ARGS is shell text of our own) in directory `dir`
  * (NULL: the current one), in the locale `lang` (LANG; the other locale
