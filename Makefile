@@ -358,6 +358,7 @@ demo-run: all
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
+	@echo "demo: month's report  var/outbox/report-2026-10.html var/outbox/report-2026-10.pdf"
 	@echo "demo: command line    LANG=fr_FR.UTF-8 $(SEPACTL) --help"
 	@$(MAKE) --no-print-directory demo-web
 
