@@ -59,11 +59,15 @@ collect_print_file(void *arg, const struct collect_file *f)
 		    i18n_money(amount, f->ctrl_sum), f->sha256);
 }
 
-/* On a terminal: how far the file is, as counts (stderr, one line). */
+/* How far the file is, as counts: to the thread's report (the console),
+ * and on a terminal to stderr, one line. */
 static void
 collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
 {
 	(void)arg;
+	ctl_progress(file, done, total);
+	if (!isatty(STDERR_FILENO))
+		return;
 	fputc('\r', stderr);
 	fprintf(stderr, _("writing %s: %" PRId64 " of %" PRId64 " transactions"),
 	    file, done, total);
@@ -91,6 +95,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
 		    &err, "cannot collect %s", mon);
+	ctl_progress("record", 0, 0);
 	if (store_collect_prepare(
 	        db, creditor, &ctl->cfg, month, ctl->today, &sum, &err) != 0)
 		return ctl_fail(
@@ -149,8 +154,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
 	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
-	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
-	        &sum, &err) != 0)
+	        collect_print_progress, NULL, &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if ((rc = ctl_notice_corrections(ctl, db, creditor, month)) != CTL_OK)

@@ -158,6 +158,28 @@ invoice_print_preview(const struct invoice_preview *p, sepa_month month)
 	}
 }
 
+int
+ctl_invoice_preview(struct ctl *ctl, sepa_month month,
+    struct invoice_run_result *r, struct invoice_preview *p)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	char m[SEPA_MONTH_BUFSZ];
+	struct db *db;
+	int64_t cred;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = invoice_setup(ctl, month, &o, &db, &cred)) != CTL_OK)
+		return rc;
+	sepa_month_iso(m, month);
+	o.preview = p;
+	if (store_invoice_run(db, cred, &o, r, &err) != 0)
+		return ctl_fail(invoice_status(&err), &err,
+		    "dry run: the invoicing of %s would be refused", m);
+	return CTL_OK;
+}
+
 /*
  * invoice run --month M --dry-run: the month computed exactly as the real
  * run would, in a transaction rolled back, and shown; no notice, no
@@ -166,27 +188,18 @@ invoice_print_preview(const struct invoice_preview *p, sepa_month month)
 static int
 invoice_dry_run(struct ctl *ctl, sepa_month month)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-	struct invoice_run_opts o;
 	struct invoice_run_result r;
 	struct invoice_preview p;
 	char m[SEPA_MONTH_BUFSZ];
-	struct db *db;
-	int64_t cred;
 	int rc;
 
-	if ((rc = invoice_setup(ctl, month, &o, &db, &cred)) != CTL_OK)
-		return rc;
 	sepa_month_iso(m, month);
-	memset(&p, 0, sizeof(p));
-	o.preview = &p;
-	if (store_invoice_run(db, cred, &o, &r, &err) != 0) {
+	if ((rc = ctl_invoice_preview(ctl, month, &r, &p)) != CTL_OK) {
 		if (p.untariffed > 0)
 			printf(_("dry run: lines without tariff: %lld\n"),
 			    (long long)p.untariffed);
 		store_invoice_preview_free(&p);
-		return ctl_fail(invoice_status(&err), &err,
-		    "dry run: the invoicing of %s would be refused", m);
+		return rc;
 	}
 	invoice_print_result(&r, m, N_("dry run: "));
 	printf(_("dry run: nothing stored, no notice written\n"));
@@ -282,6 +295,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 		return rc;
 	sepa_month_iso(m, month);
 	t0 = log_clock();
+	ctl_progress("invoices", 0, 3);
 	if (store_invoice_run(db, cred, &o, &r, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
@@ -290,6 +304,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	log_debug("invoicing took %.2f s", t1 - t0);
 	/* The notices follow the database; writing them again is harmless
 	 * and repairs a run interrupted after its commit. */
+	ctl_progress("notices", 1, 3);
 	invoice_notice_creditor(ctl, &nc);
 	if (notice_write_month(db, cred, &nc, o.month, ctl->cfg.dir_outbox,
 	        ctl->today, &notices, &err) != 0)
@@ -300,6 +315,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	log_debug("the notices took %.2f s", log_clock() - t1);
 	printf(_("notices: %lld in %s/notices/%s\n"), (long long)notices,
 	    ctl->cfg.dir_outbox, m);
+	ctl_progress("pdf", 2, 3);
 	return ctl_notices_pdf(ctl, db, cred, o.month);
 }
 

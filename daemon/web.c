@@ -63,6 +63,7 @@ struct web {
 	size_t nconn;
 	struct web_conn conn[WEB_MAX_THREADS];
 	int64_t creditor_id;
+	struct web_jobs *jobs; /* the long steps (web_month.c) */
 };
 
 struct web_req {
@@ -171,6 +172,25 @@ web_reply_store(struct web_req *r, const sepa_error *err)
 		web_reply_error(r, 500, "internal", "%s", err->msg);
 		break;
 	}
+}
+
+void
+web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
+    const char *name)
+{
+	struct MHD_Response *resp;
+	char disp[200];
+
+	if (r->replied) {
+		close(fd);
+		return;
+	}
+	/* names the store checked: [A-Za-z0-9._-] only, nothing to quote */
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	resp = MHD_create_response_from_fd(size, fd); /* owns fd */
+	if (resp != NULL)
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	web_queue(r, 200, resp, type);
 }
 
 void
@@ -314,6 +334,12 @@ web_release(struct web_req *r)
 	r->wc = NULL;
 	pthread_cond_signal(&w->freed);
 	pthread_mutex_unlock(&w->lock);
+}
+
+struct web_jobs *
+web_req_jobs(struct web_req *r)
+{
+	return r->web->jobs;
 }
 
 struct ctl *
@@ -471,7 +497,8 @@ web_static(struct web_req *r, const char *url)
 static const struct web_route *
 web_route_find(const char *method, const char *url, bool *path_known)
 {
-	const struct web_route *tables[] = {web_auth_routes, web_api_routes};
+	const struct web_route *tables[] = {
+	    web_auth_routes, web_api_routes, web_month_routes};
 
 	*path_known = false;
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
@@ -694,6 +721,7 @@ web_start(struct web **out, const struct sepad_config *cfg,
 		rc = sepa_error_set(err, SEPA_EIO, "could not listen on %s: %s",
 		    w->url, strerror(errno));
 	if (rc == 0) {
+		w->jobs = web_jobs_new(&w->cfg, w->conninfo);
 		w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 		        MHD_USE_AUTO | MHD_USE_ERROR_LOG,
 		    0, NULL, NULL, web_access, w, MHD_OPTION_EXTERNAL_LOGGER,
@@ -726,6 +754,7 @@ web_stop(struct web *w)
 		close(w->fd);
 	if (w->socket_path != NULL)
 		unlink(w->socket_path);
+	web_jobs_free(w->jobs); /* a step under way is waited for */
 	for (size_t i = 0; i < w->nconn; i++)
 		db_close(w->conn[i].db);
 	pthread_mutex_destroy(&w->lock);

@@ -5,6 +5,8 @@
 "use strict";
 
 const etat = { user: null, role: null, csrf: null };
+// The views of the other scripts (month.js...): name -> async function.
+const VUES = {};
 
 // ------------------------------------------------------------- outils
 
@@ -131,6 +133,8 @@ function texteErreur(status, data) {
     case "csrf": return "Jeton de sécurité absent : rechargez la page.";
     case "unavailable": return "La base de données est indisponible.";
     case "too_large": return "Requête trop volumineuse.";
+    case "busy": return "Une étape est déjà en cours : attendez qu'elle se termine.";
+    case "gone": return "Ce fichier n'est plus dans le dépôt (il a été transmis).";
     default: return data.message ? `Refusé : ${data.message}` : `Erreur ${status}`;
   }
 }
@@ -194,6 +198,9 @@ async function router() {
     if (h.startsWith("famille/")) {
       montrer("famille");
       await famille(decodeURIComponent(h.slice(8)));
+    } else if (VUES[h]) {
+      montrer(h);
+      await VUES[h]();
     } else if (h === "familles") {
       montrer("familles");
       $("champ-recherche").focus();
