@@ -25,17 +25,16 @@
 #include "store_collect.h"
 #include "store_creditor.h"
 
-/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
-static const char *
-collect_schema_dir(void)
+const char *
+ctl_schema_dir(void)
 {
 	const char *env = getenv("SEPAD_SCHEMA_DIR");
 
 	return env != NULL && env[0] != '\0' ? env : SEPAD_SRCDIR "/schemas";
 }
 
-static void
-collect_print_file(void *arg, const struct collect_file *f)
+void
+ctl_print_file(void *arg, const struct collect_file *f)
 {
 	static const char *const verb[] = {
 	    N_("written"), N_("verified"), N_("released"), N_("released")};
@@ -52,9 +51,10 @@ collect_print_file(void *arg, const struct collect_file *f)
 		    _(verb[f->outcome]), f->file_name, f->nb_of_txs,
 		    i18n_money(amount, f->ctrl_sum), f->sha256);
 	else
-		printf(f->pes ? _("%s %s: %" PRId64 " pieces, %s EUR, sha256 %s\n")
-		              : _("%s %s: %" PRId64
-		                  " transactions, %s EUR, sha256 %s\n"),
+		printf(f->pes
+		        ? _("%s %s: %" PRId64 " pieces, %s EUR, sha256 %s\n")
+		        : _("%s %s: %" PRId64
+		            " transactions, %s EUR, sha256 %s\n"),
 		    _(verb[f->outcome]), f->path, f->nb_of_txs,
 		    i18n_money(amount, f->ctrl_sum), f->sha256);
 }
@@ -69,8 +69,9 @@ collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
 	if (!isatty(STDERR_FILENO))
 		return;
 	fputc('\r', stderr);
-	fprintf(stderr, _("writing %s: %" PRId64 " of %" PRId64 " transactions"),
-	    file, done, total);
+	fprintf(stderr,
+	    _("writing %s: %" PRId64 " of %" PRId64 " transactions"), file,
+	    done, total);
 	if (done >= total)
 		fputc('\n', stderr);
 }
@@ -109,38 +110,39 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 	if (sum.other_means > 0)
 		printf(
 		    _("%s: %" PRId64
-		    " invoice(s) payable by other means (no active mandate); "
-		    "see sepactl status\n"),
+		      " invoice(s) payable by other means (no active mandate); "
+		      "see sepactl status\n"),
 		    mon, sum.other_means);
 	if (sum.late > 0)
 		printf(
 		    _("%s: %" PRId64
-		    " invoice(s) due too soon for the bank, not collected; see "
-		    "sepactl status\n"),
+		      " invoice(s) due too soon for the bank, not collected; see "
+		      "sepactl status\n"),
 		    mon, sum.late);
 	if (sum.refused > 0)
 		printf(ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES
-		           ? _("%s: %" PRId64
-		               " invoice(s) left out, the PES writer would refuse "
-		               "their debit (moved to next month's flow); see "
-		               "sepactl status\n")
-		           : _("%s: %" PRId64
-		               " invoice(s) left out, the pain.008 writer would "
-		               "refuse their debit (moved to next month's file); "
-		               "see sepactl status\n"),
+		        ? _("%s: %" PRId64
+		            " invoice(s) left out, the PES writer would refuse "
+		            "their debit (moved to next month's flow); see "
+		            "sepactl status\n")
+		        : _("%s: %" PRId64
+		            " invoice(s) left out, the pain.008 writer would "
+		            "refuse their debit (moved to next month's file); "
+		            "see sepactl status\n"),
 		    mon, sum.refused);
 	if (sum.deferred > 0)
 		printf(_("%s: %" PRId64
-		       " invoice(s) deferred to next month's file (the "
-		       "mandate's first debit or account change goes alone); "
-		       "see sepactl status\n"),
+		         " invoice(s) deferred to next month's file (the "
+		         "mandate's first debit or account change goes alone); "
+		         "see sepactl status\n"),
 		    mon, sum.deferred);
 	if (sum.prepared > 0 && sum.pes_pieces > 0) {
 		char debited[SEPA_MONEY_BUFSZ];
 
-		printf(_("%s: %" PRId64 " pieces, %s EUR, of which %" PRId64
-		         " debited by the treasury (%s EUR), recorded in one PES "
-		         "flow\n"),
+		printf(
+		    _("%s: %" PRId64 " pieces, %s EUR, of which %" PRId64
+		      " debited by the treasury (%s EUR), recorded in one PES "
+		      "flow\n"),
 		    mon, sum.pes_pieces, i18n_money(amount, sum.pes_amount),
 		    sum.collections, i18n_money(debited, sum.amount_cents));
 	} else if (sum.prepared > 0)
@@ -153,7 +155,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
-	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
+	        ctl->cfg.dir_outbox, ctl_schema_dir(), ctl_print_file,
 	        collect_print_progress, NULL, &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
@@ -201,8 +203,8 @@ collect_cancel(struct ctl *ctl, int argc, char **argv)
 	    argv[1], res.file_name, res.collections,
 	    i18n_money(amount, res.amount_cents));
 	printf(_("%s: %" PRId64
-	       " invoice(s) to be collected again: run sepactl collect "
-	       "--month %s to record them in a new file\n"),
+	         " invoice(s) to be collected again: run sepactl collect "
+	         "--month %s to record them in a new file\n"),
 	    mon, res.invoices, mon);
 	return CTL_OK;
 }

@@ -55,14 +55,24 @@ status_batch(const char *text)
 	char name[256], msgid[64], state[16], day[SEPA_DATE_BUFSZ];
 	char mon[SEPA_MONTH_BUFSZ];
 
-	if (sscanf(text, "%255[^\t]\t%63[^\t]\t%15[^\t]\t%10[^\t]\t%7s",
-	        name, msgid, state, day, mon) != 5) {
+	if (sscanf(text, "%255[^\t]\t%63[^\t]\t%15[^\t]\t%10[^\t]\t%7s", name,
+	        msgid, state, day, mon) != 5) {
 		printf(_("attention: %s\n"), text);
 		return;
 	}
-	if (strcmp(state, "placing") == 0)
+	/* a recovery flow (043), known by its MsgId: recovery finishes it */
+	if (strncmp(msgid, "PESALR1-", 8) == 0 && strcmp(state, "placing") == 0)
 		printf(_("attention: %s (MsgId %s): placed in the outbox, its "
-		         "release not recorded; run sepactl collect --month %s\n"),
+		         "release not recorded; run sepactl recovery export\n"),
+		    name, msgid);
+	else if (strncmp(msgid, "PESALR1-", 8) == 0)
+		printf(_("attention: %s (MsgId %s): recorded on %s but not "
+		         "released; run sepactl recovery export\n"),
+		    name, msgid, day);
+	else if (strcmp(state, "placing") == 0)
+		printf(
+		    _("attention: %s (MsgId %s): placed in the outbox, its "
+		      "release not recorded; run sepactl collect --month %s\n"),
 		    name, msgid, mon);
 	else
 		printf(_("attention: %s (MsgId %s): recorded on %s but not "

@@ -70,6 +70,11 @@ int cmd_db(struct ctl *ctl, int argc, char **argv);
 int cmd_collect(struct ctl *ctl, int argc, char **argv);
 /* Collect one month (collect and the cycle): enum ctl_status. */
 int ctl_collect_month(struct ctl *ctl, sepa_month month);
+/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
+const char *ctl_schema_dir(void);
+/* "written PATH: N pieces, X EUR, sha256 H" (a collect_file_fn). */
+struct collect_file;
+void ctl_print_file(void *arg, const struct collect_file *f);
 /* cmd_cycle.c */
 int cmd_cycle(struct ctl *ctl, int argc, char **argv);
 /* "next: STEP of MONTH on DATE" for each step of the cycle (status). */

@@ -244,6 +244,9 @@ static const struct cfg_key cfg_table[] = {
     S("pes.products", CFG_PRODUCTS, pes_products, "", true,
         "per service: { service; cod_prod_loc; nature; } (service \"*\": "
         "any other)"),
+    S("pes.recovery_nature", CFG_STR, pes_recovery_nature, "", true,
+        "budget account (Nature) of the recovery titres; empty: the "
+        "nature of the invoice's main service in pes.products"),
     I("web.enabled", CFG_BOOL, web_enabled, 1, 0, 1, false,
         "serve the web console (French pages and their JSON API)"),
     S("web.address", CFG_STR, web_address, "127.0.0.1", false,
@@ -981,6 +984,10 @@ cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
 	if (sepa_pes_code_check("Civilite", cfg->pes_civility, &e) != 0)
 		cfg_err(errs, file, cfg_line(cf, "pes.civility"),
 		    "key \"pes.civility\": %s", e.msg);
+	if (cfg->pes_recovery_nature[0] != '\0' &&
+	    sepa_pes_code_check("Nature", cfg->pes_recovery_nature, &e) != 0)
+		cfg_err(errs, file, cfg_line(cf, "pes.recovery_nature"),
+		    "key \"pes.recovery_nature\": %s", e.msg);
 }
 
 int

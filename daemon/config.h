@@ -142,6 +142,7 @@ struct sepad_config {
 	char *pes_cod_bud;
 	char *pes_id_post;
 	char *pes_civility; /* Civilite of every debtor */
+	char *pes_recovery_nature; /* Nature of the recovery titres, or "" */
 	struct config_pes_products pes_products;
 	/* web.*: the console sepad serves (daemon/web.c) */
 	bool web_enabled;

@@ -24,7 +24,8 @@
 #define FILES_RECOVERY_COLS \
 	"SELECT 2, x.id, x.file_name, x.sha256, 'released'," \
 	" x.business_date::text, x.invoice_count, x.total_cents" \
-	" FROM recovery_exports x WHERE x.creditor_id = $1"
+	" FROM recovery_exports x WHERE x.creditor_id = $1" \
+	" AND x.batch_id IS NULL" /* a PES flow (043): listed as its batch */
 
 /* $1 creditor, $2 first day of the collection month. */
 static const char files_month_sql[] = FILES_BATCH_COLS

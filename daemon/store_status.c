@@ -21,8 +21,8 @@ static const struct {
     {N_("families"), "SELECT count(*) FROM families", 1, NULL},
     {N_("children"), "SELECT count(*) FROM children", 1, NULL},
     {N_("mandates"), "SELECT count(*) FROM mandates", 1, NULL},
-    {N_("active mandates"), "SELECT count(*) FROM mandates WHERE state = 'active'",
-        1, NULL},
+    {N_("active mandates"),
+        "SELECT count(*) FROM mandates WHERE state = 'active'", 1, NULL},
     {N_("tariffs"), "SELECT count(*) FROM tariffs", 1, NULL},
     {N_("imported files"), "SELECT count(*) FROM imported_files", 1, NULL},
     {N_("consumption lines"),
@@ -40,6 +40,12 @@ static const struct {
         "SELECT count(*) FROM batches WHERE state = 'released'"
         " AND channel = 'pes'",
         42, NULL},
+    {N_("PES flows waiting for their acquit"),
+        "SELECT count(*) FROM batches b WHERE state = 'released'"
+        " AND channel = 'pes' AND EXISTS (SELECT 1 FROM pes_bordereaux d"
+        " WHERE d.creditor_id = b.creditor_id AND d.batch_id = b.id"
+        " AND d.ack_state IS NULL)",
+        43, "sepactl import returns ACQUIT"},
     {N_("collections"), "SELECT count(*) FROM collections", 2, NULL},
     {N_("bank records in quarantine"),
         "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,
