@@ -329,8 +329,8 @@ demo-run-pes: all
 	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
 	    -f conf/pes-demo.sed conf/sepad.conf.example >$(PES_DEMO_CONF) && \
 	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
-	@$(SEPACTL) -c $(PES_DEMO_CONF) init
-	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@$(DEMO_ENV) $(SEPACTL) -c $(PES_DEMO_CONF) init
+	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes $(DEMO_ENV) sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: configuration   $(PES_DEMO_CONF)"
 	@echo "demo: database        private cluster in var/pes/pg ($(SEPACTL) -c $(PES_DEMO_CONF) db stop stops it)"

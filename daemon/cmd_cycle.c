@@ -143,7 +143,7 @@ static const struct cycle_step {
         NULL, 0, 0},
     {"invoice", N_("bill the previous month and write the notices"),
         cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
-    {"collect", N_("write the pain.008 files of the month"), cycle_export_day,
+    {"collect", N_("write the month's files for the treasury (pain.008 or PES)"), cycle_export_day,
         ctl_collect_month, NULL, 1, 0},
     {"recovery", N_("export the invoices unpaid after their reminder"),
         cycle_export_day, cycle_recovery, NULL, 0, 1},
