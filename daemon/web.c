@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -24,6 +25,7 @@
 #include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/text.h"
+#include "afile.h"
 #include "ctl.h"
 #include "db.h"
 #include "log.h"
@@ -56,6 +58,7 @@ struct web {
 	char *conninfo;
 	char *ics;
 	size_t max_body;
+	uint64_t max_upload;
 	struct web_limits limits;
 	struct sepad_config cfg; /* the console's own copy, read only */
 	pthread_mutex_t lock; /* the pool and the creditor */
@@ -80,6 +83,13 @@ struct web_req {
 	char token_hash[SEPA_SHA256_HEX_BUFSZ];
 	char *cookie; /* Set-Cookie of the reply */
 	struct ctl ctl; /* what a command gets, on this request's connection */
+	/* a file route's body, streamed to up_path */
+	bool file;
+	int up_fd;
+	int up_errno; /* a write failed */
+	char *up_dir; /* made for this request, removed after it */
+	char *up_path;
+	uint64_t up_size;
 };
 
 /* ------------------------------------------------------------- replies */
@@ -208,6 +218,13 @@ web_req_arg(struct web_req *r, const char *name)
 	if (v != NULL && sepa_utf8_validate(v, strlen(v), NULL, &err) != 0)
 		return NULL;
 	return v;
+}
+
+const char *
+web_req_upload(const struct web_req *r, uint64_t *size)
+{
+	*size = r->up_size;
+	return r->file ? r->up_path : NULL;
 }
 
 const struct web_limits *
@@ -468,19 +485,170 @@ web_static(struct web_req *r, const char *url)
 	    type);
 }
 
-static const struct web_route *
-web_route_find(const char *method, const char *url, bool *path_known)
+/* ------------------------------------------------------------- uploads */
+
+static void web_dispatch(struct web_req *r, const char *url);
+
+/*
+ * The name the browser gave the file (X-File-Name, percent-encoded), as
+ * a flat name of letters, digits, '.', '-' and '_' (others become '_',
+ * no leading dot), at most 100 bytes; a default when none is left.
+ */
+static void
+web_upload_name(struct web_req *r, char *out, size_t size)
 {
-	const struct web_route *tables[] = {web_auth_routes, web_api_routes};
+	const char *in = web_req_header(r, "X-File-Name");
+	size_t n = 0;
+
+	for (; in != NULL && *in != '\0' && n + 1 < size && n < 100; in++) {
+		unsigned c = (unsigned char)*in;
+		unsigned v;
+
+		if (c == '%' && sscanf(in + 1, "%2x", &v) == 1 &&
+		    strspn(in + 1, "0123456789abcdefABCDEF") >= 2) {
+			c = v;
+			in += 2;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		        (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		        c == '.'))
+			c = '_';
+		if (c == '.' && n == 0)
+			continue;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, size, "fichier-banque.xml");
+}
+
+/*
+ * The first call of a file route (web_file_routes): its size by Content-Length,
+ * the session, token and role checked before a byte is read, then a
+ * directory of its own under the inbox (never one the daemon watches)
+ * and the file in it. A refusal is the reply.
+ */
+static void
+web_upload_begin(struct web_req *r, const struct web_route *rt, const char *url,
+    const char *cl)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char name[128];
+
+	r->file = true;
+	r->up_fd = -1;
+	if (cl != NULL && strtoull(cl, NULL, 10) > r->web->max_upload) {
+		r->too_big = true;
+		web_dispatch(r, url);
+		return;
+	}
+	if (!web_authenticate(r, rt->need))
+		return;
+	/* the connection is not held while the body arrives */
+	web_release(r);
+	r->actor_set = false;
+	r->authed = false;
+	xasprintf(&r->up_dir, "%s/.console-XXXXXX", r->web->cfg.dir_inbox);
+	web_upload_name(r, name, sizeof(name));
+	if (afile_mkdirs(r->web->cfg.dir_inbox, &err) != 0 ||
+	    mkdtemp(r->up_dir) == NULL) {
+		log_warnx("web: could not make a directory for an upload in "
+		          "%s: %s",
+		    r->web->cfg.dir_inbox,
+		    err.msg[0] != '\0' ? err.msg : strerror(errno));
+		free(r->up_dir);
+		r->up_dir = NULL;
+		web_reply_error(r, 500, "internal",
+		    "the file cannot be received now (see the journal)");
+		return;
+	}
+	xasprintf(&r->up_path, "%s/%s", r->up_dir, name);
+	r->up_fd = open(
+	    r->up_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, AFILE_MODE);
+	if (r->up_fd < 0) {
+		log_warn("web: could not create %s", r->up_path);
+		web_reply_error(r, 500, "internal",
+		    "the file cannot be received now (see the journal)");
+	}
+}
+
+/* A piece of the file: written, or the request marked too big. */
+static void
+web_upload_write(struct web_req *r, const char *data, size_t len)
+{
+	if (r->replied || r->too_big || r->up_errno != 0)
+		return;
+	if (r->up_size + len > r->web->max_upload) {
+		r->too_big = true;
+		return;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(r->up_fd, data + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r->up_errno = errno;
+			return;
+		}
+		off += (size_t)w;
+	}
+	r->up_size += len;
+}
+
+/* The file complete: closed, or the reply made when it could not be. */
+static int
+web_upload_end(struct web_req *r)
+{
+	if (r->up_errno == 0 && close(r->up_fd) != 0)
+		r->up_errno = errno;
+	r->up_fd = -1;
+	if (r->up_errno == 0)
+		return 0;
+	log_warnx(
+	    "web: could not write %s: %s", r->up_path, strerror(r->up_errno));
+	web_reply_error(r, 500, "internal",
+	    "the file could not be received: %s", strerror(r->up_errno));
+	return -1;
+}
+
+/* Whatever is left of the upload removed. */
+static void
+web_upload_clean(struct web_req *r)
+{
+	if (!r->file)
+		return;
+	if (r->up_fd >= 0)
+		close(r->up_fd);
+	r->up_fd = -1;
+	if (r->up_path != NULL)
+		unlink(r->up_path);
+	if (r->up_dir != NULL)
+		rmdir(r->up_dir);
+	free(r->up_path);
+	free(r->up_dir);
+	r->up_path = r->up_dir = NULL;
+}
+
+static const struct web_route *
+web_route_find(
+    const char *method, const char *url, bool *path_known, bool *file)
+{
+	/* the file routes last: *file says when one was found */
+	const struct web_route *tables[] = {web_auth_routes, web_api_routes,
+	    web_mandate_routes, web_returns_routes, web_file_routes};
+	size_t nt = sizeof(tables) / sizeof(tables[0]);
 
 	*path_known = false;
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+	for (size_t t = 0; t < nt; t++)
 		for (const struct web_route *rt = tables[t]; rt->path != NULL;
 		     rt++)
 			if (strcmp(rt->path, url) == 0) {
 				*path_known = true;
-				if (strcmp(rt->method, method) == 0)
+				if (strcmp(rt->method, method) == 0) {
+					*file = t == nt - 1;
 					return rt;
+				}
 			}
 	return NULL;
 }
@@ -490,19 +658,28 @@ static void
 web_dispatch(struct web_req *r, const char *url)
 {
 	const struct web_route *rt;
-	bool known;
+	bool known, file;
 
 	if (r->too_big) {
-		web_reply_error(r, 413, "too_large",
-		    "the request body is larger than %zu KiB (web.max_body_kb)",
-		    r->web->max_body / 1024);
+		if (r->file)
+			web_reply_error(r, 413, "too_large",
+			    "the file is larger than %" PRIu64
+			    " KiB (web.max_upload_kb)",
+			    r->web->max_upload / 1024);
+		else
+			web_reply_error(r, 413, "too_large",
+			    "the request body is larger than %zu KiB "
+			    "(web.max_body_kb)",
+			    r->web->max_body / 1024);
 		return;
 	}
+	if (r->file && web_upload_end(r) != 0)
+		return;
 	if (strncmp(url, "/api/", 5) != 0) {
 		web_static(r, url);
 		return;
 	}
-	if ((rt = web_route_find(r->method, url, &known)) == NULL) {
+	if ((rt = web_route_find(r->method, url, &known, &file)) == NULL) {
 		if (known)
 			web_reply_error(r, 405, "bad_request",
 			    "%s is not allowed on %s", r->method, url);
@@ -528,7 +705,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (r == NULL) {
+		const struct web_route *rt;
 		const char *cl;
+		bool known, file = false;
 
 		r = xcalloc(1, sizeof(*r));
 		r->web = w;
@@ -537,11 +716,21 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > w->max_body) {
+		rt = strncmp(url, "/api/", 5) == 0
+		    ? web_route_find(method, url, &known, &file)
+		    : NULL;
+		if (rt != NULL && file) {
+			web_upload_begin(r, rt, url, cl);
+		} else if (cl != NULL && strtoull(cl, NULL, 10) > w->max_body) {
 			r->too_big = true;
 			web_dispatch(
 			    r, url); /* at once: the body is not read */
 		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0 && r->file) {
+		web_upload_write(r, upload, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -559,6 +748,7 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (!r->replied)
 		web_dispatch(r, url);
 	web_release(r);
+	web_upload_clean(r);
 	return MHD_YES;
 }
 
@@ -574,6 +764,7 @@ web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	web_release(r);
+	web_upload_clean(r);
 	free(r->body);
 	free(r->cookie);
 	free(r);
@@ -680,6 +871,7 @@ web_start(struct web **out, const struct sepad_config *cfg,
 	w->conninfo = xstrdup(conninfo);
 	w->ics = xstrdup(cfg->cred_ics);
 	w->max_body = (size_t)cfg->web_max_body_kb * 1024;
+	w->max_upload = (uint64_t)cfg->web_max_upload_kb * 1024;
 	w->limits.idle_minutes = cfg->web_session_idle_minutes;
 	w->limits.max_failed_logins = cfg->web_max_failed_logins;
 	w->limits.lockout_minutes = cfg->web_lockout_minutes;

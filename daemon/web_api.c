@@ -19,7 +19,7 @@
 #include "web_internal.h"
 
 /* The creditor, or a 409 reply when sepactl init has not registered it. */
-static int64_t
+int64_t
 api_creditor(struct web_req *r)
 {
 	int64_t id = web_req_creditor(r);

@@ -116,12 +116,13 @@ ctlrun_conf_creditor(char *path, size_t size, const char *conninfo)
 /*
  * Write at `path` a configuration for the database `conninfo`, the demo
  * creditor (Commune de Saint-Exemple, FR72ZZZ123456, with its BIC and
- * structured address, as a collection file needs) and the outbox, then
- * `extra` (more groups, or "").
+ * structured address, as a collection file needs) and the directories
+ * group's settings `dirs` (libconfig text), then `extra` (more groups,
+ * or "").
  */
 static inline void
-ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
-    const char *extra)
+ctlrun_commune_conf_dirs(
+    const char *path, const char *conninfo, const char *dirs, const char *extra)
 {
 	FILE *fp = fopen(path, "w");
 
@@ -134,9 +135,20 @@ ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
 	    " address: { street = \"Place de la Mairie\"; building = \"1\";"
 	    " postcode = \"99999\"; town = \"Saint-Exemple\";"
 	    " country = \"FR\"; }; };\n"
-	    "directories: { outbox = \"%s\"; };\n%s",
-	    conninfo, outbox, extra);
+	    "directories: { %s };\n%s",
+	    conninfo, dirs, extra);
 	fclose(fp);
+}
+
+/* The same with the outbox only (the other directories their default). */
+static inline void
+ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
+    const char *extra)
+{
+	char dirs[1024];
+
+	snprintf(dirs, sizeof(dirs), "outbox = \"%s\";", outbox);
+	ctlrun_commune_conf_dirs(path, conninfo, dirs, extra);
 }
 
 /*

@@ -83,17 +83,21 @@ webrun_user(const struct webrun *w, const char *name, const char *role,
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* The configuration: the commune of ctlrun.h, the outbox under dir
- * (the other spool directories in dir/var, their default), the console
- * on 127.0.0.1:port, then `extra` in its group. */
+/* The configuration: the commune of ctlrun.h, the outbox under dir and
+ * the other spool directories in dir/var (a default would be the source
+ * tree's var/), the console on 127.0.0.1:port, then `extra` in its
+ * group. */
 static inline void
 webrun_conf(const struct webrun *w, const char *extra)
 {
-	char outbox[300], web[512];
+	char dirs[1200], web[512];
 
-	snprintf(outbox, sizeof(outbox), "%s/outbox", w->dir);
+	snprintf(dirs, sizeof(dirs),
+	    "outbox = \"%s/outbox\"; inbox = \"%s/var/inbox\"; "
+	    "archive = \"%s/var/archive\"; rejected = \"%s/var/rejected\";",
+	    w->dir, w->dir, w->dir, w->dir);
 	snprintf(web, sizeof(web), "web: { port = %d; %s };\n", w->port, extra);
-	ctlrun_commune_conf(w->conf, w->conninfo, outbox, web);
+	ctlrun_commune_conf_dirs(w->conf, w->conninfo, dirs, web);
 }
 
 /* A database and a configuration, migrated; no daemon yet. */
@@ -286,6 +290,56 @@ webclient_post(struct webclient *c, const struct webrun *w, const char *path,
 {
 	return webclient_send(
 	    c, w, "POST", path, json, strlen(json), NULL, csrf);
+}
+
+/*
+ * POST the file `path` as the body of `api` (a file route), named `name`
+ * in X-File-Name, with the CSRF token when `csrf`. Returns the status.
+ */
+static inline long
+webclient_upload(struct webclient *c, const struct webrun *w, const char *api,
+    const char *path, const char *name, bool csrf)
+{
+	struct curl_slist *h = NULL;
+	char url[512], line[300];
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, n;
+	CURLcode rc;
+
+	cr_assert_not_null(fp, "%s", path);
+	do {
+		data = realloc(data, len + 65536);
+		n = fread(data + len, 1, 65536, fp);
+		len += n;
+	} while (n > 0);
+	fclose(fp);
+	c->len = 0;
+	c->headers[0] = '\0';
+	if (c->body != NULL)
+		c->body[0] = '\0';
+	snprintf(url, sizeof(url), "%s%s", w->base, api);
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, "POST");
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, data);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	h = curl_slist_append(h, "Content-Type: application/octet-stream");
+	snprintf(line, sizeof(line), "X-File-Name: %s", name);
+	h = curl_slist_append(h, line);
+	if (csrf) {
+		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
+		h = curl_slist_append(h, line);
+	}
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+	rc = curl_easy_perform(c->curl);
+	curl_slist_free_all(h);
+	free(data);
+	cr_assert_eq(rc, CURLE_OK, "POST %s: %s", url, curl_easy_strerror(rc));
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
+	if (c->body == NULL)
+		c->body = calloc(1, 1);
+	return c->status;
 }
 
 /* Log in; the CSRF token of the reply kept for the next requests. */
