@@ -211,13 +211,15 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py): chromium headless
-# over the DevTools protocol, a month of a small commune, screenshots in
-# build/ui/. Skipped, with a message, where chromium is not installed.
+# The web console in a real browser (tests/ui/e2e.py, and e2e_mandats.py
+# for Mandats and Retours bancaires): chromium headless over the DevTools
+# protocol, a month of a small commune, screenshots in build/ui/.
+# Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
 ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
-		sh tests/with-pg.sh python3 tests/ui/e2e.py; \
+		sh tests/with-pg.sh sh -c 'python3 tests/ui/e2e.py; s=$$?; \
+		    python3 tests/ui/e2e_mandats.py || s=1; exit $$s'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)

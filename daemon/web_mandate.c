@@ -189,6 +189,7 @@ man_show(struct web_req *r)
 	const char *rum = web_req_arg(r, "rum");
 	struct mandate_info info;
 	struct man_ctx c;
+	json_t *out;
 
 	if (rum == NULL || rum[0] == '\0' || strlen(rum) > 64) {
 		web_reply_error(r, 400, "bad_request", "a mandate needs rum");
@@ -205,22 +206,22 @@ man_show(struct web_req *r)
 			web_reply_store(r, &err);
 		return;
 	}
-	web_reply(r, 200,
-	    json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:o, s:o, s:o, s:o, "
-	              "s:o, s:b, s:o, s:o, s:o, s:i, s:I, s:i, s:i}",
-	        "rum", info.rum, "family", info.family_ref, "payer",
-	        info.payer_name, "signed", man_jdate(info.signed_on), "state",
-	        info.state, "reason",
-	        info.reason[0] != '\0' ? info.reason : NULL, "since",
-	        man_jdate(info.since), "ends", man_jdate(info.ends_on),
-	        "last_use", man_jdate(info.last_use), "usable_until",
-	        man_jdate(info.usable_until), "collected_before",
-	        man_jdate(info.collected_before), "presented_before",
-	        info.presented_before, "accounts", man_accounts(&info), "last",
-	        man_last(&info), "next", man_next(&info), "school_year",
-	        info.school_year, "rejects", (json_int_t)info.rejects,
-	        "max_rejects", c.rules.max_rejects_per_school_year,
-	        "cutoff_day", c.rules.account_change_cutoff_day));
+	out = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:o, s:o, s:o, s:o, "
+	                "s:o, s:b, s:o, s:o, s:o, s:i, s:I, s:i, s:i}",
+	    "rum", info.rum, "family", info.family_ref, "payer",
+	    info.payer_name, "signed", man_jdate(info.signed_on), "state",
+	    info.state, "reason", info.reason[0] != '\0' ? info.reason : NULL,
+	    "since", man_jdate(info.since), "ends", man_jdate(info.ends_on),
+	    "last_use", man_jdate(info.last_use), "usable_until",
+	    man_jdate(info.usable_until), "collected_before",
+	    man_jdate(info.collected_before), "presented_before",
+	    info.presented_before, "accounts", man_accounts(&info), "last",
+	    man_last(&info), "next", man_next(&info), "school_year",
+	    info.school_year, "rejects", (json_int_t)info.rejects,
+	    "max_rejects", c.rules.max_rejects_per_school_year, "cutoff_day",
+	    c.rules.account_change_cutoff_day);
+	json_object_set_new(out, "today", man_jdate(c.ctl->today));
+	web_reply(r, 200, out);
 	store_mandate_info_free(&info);
 }
 
@@ -274,11 +275,16 @@ man_change_read(struct web_req *r, json_t *body, const struct ctl *ctl,
 static json_t *
 man_when(const struct mandate_change_when *w, const char *iban)
 {
-	return json_pack("{s:o, s:o, s:o, s:i, s:b, s:b, s:s}", "account",
+	/* the month already with the bank that pushed it later */
+	sepa_month closed = w->month_closed
+	    ? sepa_month_add(w->applies_from, -1)
+	    : (sepa_month){0, 0};
+
+	return json_pack("{s:o, s:o, s:o, s:i, s:b, s:b, s:o, s:s}", "account",
 	    man_jiban(iban), "applies_from", man_jmonth(w->applies_from),
 	    "first_open", man_jmonth(w->first_open), "cutoff_day",
 	    w->cutoff_day, "after_cutoff", w->after_cutoff, "month_closed",
-	    w->month_closed, "why", w->why);
+	    w->month_closed, "closed_month", man_jmonth(closed), "why", w->why);
 }
 
 /*

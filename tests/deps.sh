@@ -3,8 +3,8 @@
 # (the PDF documents: cairo, pango and the DejaVu fonts; e-mail: libcurl;
 # their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd;
 # the web console: libmicrohttpd, jansson, libargon2, and pg_trgm from
-# postgresql-contrib for its search; its browser tests: chromium, driven
-# from python3 over the DevTools protocol).
+# postgresql-contrib for its search; its browser tests: chromium with its
+# French (chromium-l10n), driven from python3 over the DevTools protocol).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)
@@ -17,7 +17,7 @@ postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
 qpdf poppler-utils python3-aiosmtpd
 libmicrohttpd-dev libjansson-dev libargon2-dev postgresql-contrib
-chromium python3"
+chromium chromium-l10n python3"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -5,6 +5,9 @@
 "use strict";
 
 const etat = { user: null, role: null, csrf: null };
+// The pages of the other files (mandats.js, retours.js), by the first
+// word of the address: { vue, menu, ouvrir(rest) }.
+const pages = {};
 
 // ------------------------------------------------------------- outils
 
@@ -119,7 +122,7 @@ async function api(methode, chemin, corps) {
     sortir();
     throw new Error("Votre session a pris fin : reconnectez-vous.");
   }
-  if (!rep.ok) throw new Error(texteErreur(rep.status, data));
+  if (!rep.ok) throw Object.assign(new Error(texteErreur(rep.status, data)), { data });
   return data;
 }
 
@@ -180,18 +183,22 @@ async function deconnexion() {
 
 // -------------------------------------------------------------- vues
 
-function montrer(vue) {
+function montrer(vue, menu) {
   for (const s of document.querySelectorAll(".vue")) s.hidden = s.id !== `vue-${vue}`;
   for (const a of document.querySelectorAll("#menu a"))
-    a.classList.toggle("actif", a.dataset.vue === vue || (vue === "famille" && a.dataset.vue === "familles"));
+    a.classList.toggle("actif", a.dataset.vue === (menu || vue) || (vue === "famille" && a.dataset.vue === "familles"));
 }
 
 async function router() {
   if (!etat.user) { montrer("connexion"); return; }
   const h = location.hash.replace(/^#/, "");
+  const page = pages[h.split("/")[0]];
   message("");
   try {
-    if (h.startsWith("famille/")) {
+    if (page) {
+      montrer(page.vue, page.menu);
+      await page.ouvrir(decodeURIComponent(h.split("/").slice(1).join("/")));
+    } else if (h.startsWith("famille/")) {
       montrer("famille");
       await famille(decodeURIComponent(h.slice(8)));
     } else if (h === "familles") {
@@ -325,6 +332,12 @@ async function recherche(ev) {
   }
 }
 
+function lienMandat(rum) {
+  const a = el("a", rum);
+  a.href = `#mandat/${encodeURIComponent(rum)}`;
+  return wrap(a);
+}
+
 function fiche(dl, pairs) {
   vider(dl);
   for (const [k, v] of pairs) {
@@ -347,7 +360,7 @@ async function famille(ref) {
   const tm = $("table-mandats").tBodies[0];
   vider(tm);
   for (const m of d.mandates)
-    tm.appendChild(ligne([m.rum, ETATS_MANDAT[m.state] || m.state, m.reason || "",
+    tm.appendChild(ligne([lienMandat(m.rum), ETATS_MANDAT[m.state] || m.state, m.reason || "",
       date(m.since), date(m.signed), date(m.ends), m.account || "—"]));
   $("mandats-vide").hidden = d.mandates.length > 0;
   $("table-mandats").hidden = d.mandates.length === 0;
