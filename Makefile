@@ -339,6 +339,14 @@ bench-collect: all
 	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
 	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
 
+# The web console's reads over HTTP against a commune of BENCH_FAMILIES
+# families (tools/bench-web.sh: its own throw-away cluster): median and
+# p95 of the dashboard, the family search and a family's ledger.
+.PHONY: bench-web
+bench: bench-web
+bench-web: all
+	@sh tools/bench-web.sh $(BENCH_FAMILIES)
+
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
 # then `sepactl invoice run` timed with its peak RSS.

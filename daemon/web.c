@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,15 @@ struct web {
 	size_t nconn;
 	struct web_conn conn[WEB_MAX_THREADS];
 	int64_t creditor_id;
+	/* the ledger's changes, heard on a connection of its own (049) */
+	pthread_t listener;
+	bool listener_started;
+	atomic_bool stopping;
+	uint64_t epoch; /* under lock: one more at each change heard */
+	bool listening; /* under lock: the listener hears the changes */
+	char cache_key[128]; /* under lock: one costly read kept */
+	uint64_t cache_epoch;
+	json_t *cache_value;
 };
 
 struct web_req {
@@ -365,6 +375,100 @@ web_req_creditor(struct web_req *r)
 	w->creditor_id = id;
 	pthread_mutex_unlock(&w->lock);
 	return id;
+}
+
+/* --------------------------------------------------------------- cache */
+
+/* The channel of migration 049. */
+#define WEB_LEDGER_CHANNEL "sepad_ledger"
+
+/* The ledger may have changed: what was kept is not shown again. */
+static void
+web_ledger_changed(struct web *w, int listening)
+{
+	pthread_mutex_lock(&w->lock);
+	w->epoch++;
+	if (listening >= 0)
+		w->listening = listening != 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
+ * The listener: a connection of its own, LISTEN on the channel, and the
+ * epoch moved at each notice; while it is not connected nothing is kept
+ * (a notice may be lost), and each new connection moves the epoch.
+ */
+static void *
+web_listen(void *arg)
+{
+	struct web *w = arg;
+	struct db *db = NULL;
+	bool warned = false, live = false;
+	int heard;
+
+	while (!atomic_load(&w->stopping)) {
+		sepa_error err = SEPA_ERROR_INIT;
+
+		if (db == NULL &&
+		    (db_connect(&db, w->conninfo, &err) != 0 ||
+		        db_listen(db, WEB_LEDGER_CHANNEL, &err) != 0)) {
+			if (!warned)
+				log_warnx("web: the dashboard is read afresh "
+				          "each time: %s",
+				    err.msg);
+			warned = true;
+			db_close(db);
+			db = NULL;
+			for (int i = 0; i < 10 && !atomic_load(&w->stopping);
+			     i++)
+				usleep(100 * 1000);
+			continue;
+		}
+		if (!live)
+			web_ledger_changed(w, 1);
+		live = true;
+		if (db_wait_notice(db, 200, &heard, &err) != 0) {
+			web_ledger_changed(w, 0);
+			live = false;
+			db_close(db);
+			db = NULL;
+		} else if (heard > 0) {
+			web_ledger_changed(w, -1);
+		}
+	}
+	db_close(db);
+	return NULL;
+}
+
+json_t *
+web_cache_get(struct web_req *r, const char *key, uint64_t *epoch)
+{
+	struct web *w = r->web;
+	json_t *v = NULL;
+
+	pthread_mutex_lock(&w->lock);
+	*epoch = w->listening ? w->epoch : 0;
+	if (*epoch != 0 && w->cache_value != NULL && w->cache_epoch == *epoch &&
+	    strcmp(w->cache_key, key) == 0)
+		v = json_deep_copy(w->cache_value);
+	pthread_mutex_unlock(&w->lock);
+	return v;
+}
+
+void
+web_cache_put(
+    struct web_req *r, const char *key, uint64_t epoch, const json_t *value)
+{
+	struct web *w = r->web;
+
+	if (epoch == 0 || strlen(key) >= sizeof(w->cache_key))
+		return;
+	pthread_mutex_lock(&w->lock);
+	json_decref(w->cache_value);
+	w->cache_value = json_deep_copy(value);
+	w->cache_epoch = epoch;
+	snprintf(w->cache_key, sizeof(w->cache_key), "%s", key);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -747,6 +851,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (!r->replied)
 		web_dispatch(r, url);
+	/* what the user just did is shown, whatever the listener heard yet */
+	if (strcmp(r->method, "GET") != 0)
+		web_ledger_changed(w, -1);
 	web_release(r);
 	web_upload_clean(r);
 	return MHD_YES;
@@ -899,6 +1006,8 @@ web_start(struct web **out, const struct sepad_config *cfg,
 			rc = sepa_error_set(err, SEPA_EIO,
 			    "could not start the web console on %s", w->url);
 	}
+	if (rc == 0 && pthread_create(&w->listener, NULL, web_listen, w) == 0)
+		w->listener_started = true;
 	if (rc != 0) {
 		web_stop(w);
 		return SEPA_EIO;
@@ -914,6 +1023,10 @@ web_stop(struct web *w)
 		return;
 	if (w->mhd != NULL)
 		MHD_stop_daemon(w->mhd);
+	atomic_store(&w->stopping, true);
+	if (w->listener_started)
+		pthread_join(w->listener, NULL);
+	json_decref(w->cache_value);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->socket_path != NULL)

@@ -107,6 +107,18 @@ int web_body_date(struct web_req *r, json_t *body, const char *name,
     bool required, sepa_date *out);
 void web_refuse_field(struct web_req *r, const char *field, const char *msg);
 
+/*
+ * A costly read of the ledger kept between requests (web.c): the copy of
+ * what web_cache_put last stored under `key`, as long as no change of the
+ * ledger was heard since (the notices of migration 049, and every
+ * request of the console other than GET); else NULL, and *epoch is the
+ * mark to store the fresh read with, taken before it is made (0: nothing
+ * can be kept now, the console is not listening).
+ */
+json_t *web_cache_get(struct web_req *r, const char *key, uint64_t *epoch);
+void web_cache_put(
+    struct web_req *r, const char *key, uint64_t epoch, const json_t *value);
+
 /* Replies: JSON (the reference is taken), or an error object
  * {"error": code, "message": text}. */
 void web_reply(struct web_req *r, unsigned status, json_t *body);

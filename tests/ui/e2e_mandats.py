@@ -17,6 +17,7 @@ failed" (and adds it to SEPAD_TEST_TALLY); exits 1 when a check failed.
 import json
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -99,9 +100,27 @@ def main():
         browser = Browser()
         p = browser.page(1366, 900)
 
-        def upload_rejects():
+        def dashboard_follows():
+            # the balance is kept between visits (049): a payment recorded
+            # by sepactl, outside the console, is heard and shown
             login(p, c, *FINANCE)
-            p.wait(visible("tableau"))
+            p.wait(visible("tableau") + " && document.querySelector("
+                   "'#table-bilan tbody tr')")
+            other = "document.querySelector('#table-bilan tbody tr')" \
+                ".children[4].textContent"
+            before = p.eval(other)
+            inv = c.sql("SELECT number FROM invoices WHERE mandate_id IS NULL"
+                        " ORDER BY number LIMIT 1")
+            c.ctl("--today", "2026-10-06", "payment", "record", inv,
+                  "--amount", "12.34", "--date", "2026-10-06")
+            for _ in range(50):  # the notice comes at once; 5 s at most
+                p.eval("tableau().then(() => true)")
+                if p.eval(other) != before:
+                    break
+                time.sleep(0.1)
+            assert p.eval(other) != before, "%s: still %s" % (inv, before)
+
+        def upload_rejects():
             p.click("#menu a[data-vue=retours]")
             p.wait(visible("retours") + " && document.getElementById("
                    "'quarantaine-vide').hidden === false")
@@ -248,7 +267,7 @@ def main():
                    "'quarantaine-vide').hidden")
             p.click("#quarantaine-tout")
             p.wait("document.querySelector('#table-quarantaine tbody tr')")
-            assert "traité le" in p.text("#table-quarantaine tbody")
+            assert "Traité le" in p.text("#table-quarantaine tbody")
             n = p.eval("Array.from(document.querySelectorAll('#vue-retours"
                        " button, #vue-retours input[type=file]')).filter(e =>"
                        " e.offsetParent !== null).length")
@@ -263,7 +282,8 @@ def main():
             assert status == 403, status
             assert c.sql("SELECT count(*) FROM imported_files") == before
 
-        for name, fn in (("upload a rejects file", upload_rejects),
+        for name, fn in (("the dashboard follows sepactl", dashboard_follows),
+                         ("upload a rejects file", upload_rejects),
                          ("a file that is no bank file refused", refuse_garbage),
                          ("apply a quarantined record", apply_quarantined),
                          ("a bad IBAN refused", bad_iban),
