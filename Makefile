@@ -9,6 +9,8 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/fuzz_*.c), FUZZ_SECONDS each;
 #                   check runs each for FUZZ_CHECK_SECONDS (fuzz-check)
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
+#   make pot        the message template po/sepad.pot (xgettext); make
+#                   po-update merges it into po/fr.po; check runs po-check
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -54,8 +56,12 @@ VERSION := 0.4.0
 # The web console's pages: daemon/web/ of the source tree, or
 # $(PREFIX)/share/sepad/web once installed (web.root overrides it).
 WEBDIR ?= $(SRCDIR)/daemon/web
+# Where the programs find their message catalogues: build/locale for the
+# build tree (tests and demo run the programs from build/),
+# $(PREFIX)/share/locale for `make install`.
+LOCALEDIR ?= $(CURDIR)/build/locale
 DEFS := -DSEPAD_SRCDIR=\"$(SRCDIR)\" -DSEPAD_VERSION=\"$(VERSION)\" \
-	-DSEPAD_WEBDIR=\"$(WEBDIR)\"
+	-DSEPAD_WEBDIR=\"$(WEBDIR)\" -DSEPAD_LOCALEDIR=\"$(LOCALEDIR)\"
 SAN_FLAGS :=
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -111,7 +117,59 @@ $(shell mkdir -p $(BUILD) && \
 
 # ------------------------------------------------------------------- rules
 .PHONY: all
-all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man
+all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man mo
+
+# ------------------------------------------------------------ translations
+# Messages go through GNU gettext, text domain sepad (daemon/i18n.h,
+# docs/development.md). po/fr.po is kept in git; msgfmt --check fails the
+# build on a bad catalogue; po-check (in check) fails when a message of
+# the sources has no French translation, or a fuzzy one.
+LANGS := fr
+MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
+XGETTEXT_KEYWORDS := _ N_ ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
+	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
+	sepa_error_prefix:2 notify_journal:4 notify_status:1 xmlin_fail:4 \
+	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4
+XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
+	log_info:1:c-format fatal:1:c-format fatalx:1:c-format \
+	ctl_fail:3:c-format sepa_error_set:3:c-format \
+	sepa_error_setw:5:c-format sepa_error_prefix:2:c-format \
+	notify_journal:4:c-format notify_status:1:c-format \
+	xmlin_fail:4:c-format xsdv_fail:3:c-format xmlw_fail:3:c-format \
+	csv_fail:5:c-format csv_rec_error:4:c-format cfg_err:4:c-format
+XGETTEXT = xgettext --language=C --from-code=UTF-8 \
+	--add-comments=Translators: --sort-by-file --package-name=sepad \
+	--package-version=$(VERSION) --msgid-bugs-address="the sepad maintainers" \
+	$(XGETTEXT_KEYWORDS:%=--keyword=%) $(XGETTEXT_FLAGS:%=--flag=%)
+I18N_SRCS = $(sort $(wildcard daemon/*.c lib/*.c))
+.PHONY: mo pot po-update po-check
+mo: $(MOS)
+
+build/locale/%/LC_MESSAGES/sepad.mo: po/%.po
+	@mkdir -p $(@D)
+	$(E) "  MSGFMT  $<"
+	$(Q)msgfmt --check -o $@ $<
+
+pot:
+	$(XGETTEXT) -o po/sepad.pot $(I18N_SRCS)
+
+po-update: pot
+	@for l in $(LANGS); do msgmerge --quiet --update --backup=none \
+	    po/$$l.po po/sepad.pot || exit 1; done
+
+po-check:
+	@mkdir -p build/po
+	@$(XGETTEXT) -o build/po/sepad.pot $(I18N_SRCS)
+	@for l in $(LANGS); do \
+		msgmerge --quiet -o build/po/$$l.po po/$$l.po \
+		    build/po/sepad.pot || exit 1; \
+		st=$$(msgfmt --check --statistics -o /dev/null \
+		    build/po/$$l.po 2>&1) || { echo "$$st"; exit 1; }; \
+		echo "po-check: $$l: $$st"; \
+		case "$$st" in *fuzzy*|*untranslated*) \
+			echo "po-check: po/$$l.po is not complete:" \
+			    "make po-update, then translate"; exit 1;; esac; \
+	done
 
 # Manual pages; sepad.conf(5) lists the keys of the configuration table.
 MANPAGES := $(BUILD)/man/sepad.8 $(BUILD)/man/sepactl.1 $(BUILD)/man/sepad.conf.5
@@ -198,6 +256,7 @@ check-run: tests
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-unit
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory SAN=1 san-db
 	@$(MAKE) --no-print-directory man-check
+	@$(MAKE) --no-print-directory po-check
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory fuzz-check
 	@sh tests/run.sh --total $(TALLY)
 
@@ -211,15 +270,16 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py, and e2e_mandats.py
-# for Mandats and Retours bancaires): chromium headless over the DevTools
-# protocol, a month of a small commune, screenshots in build/ui/.
-# Skipped, with a message, where chromium is not installed.
+# The web console in a real browser (tests/ui/e2e.py, month.py, and
+# e2e_mandats.py for Mandats and Retours bancaires): chromium headless over
+# the DevTools protocol, a month of a small commune, screenshots in
+# build/ui/. Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
 ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
-		sh tests/with-pg.sh sh -c 'python3 tests/ui/e2e.py; s=$$?; \
-		    python3 tests/ui/e2e_mandats.py || s=1; exit $$s'; \
+		sh tests/with-pg.sh sh -c 'st=0; python3 tests/ui/e2e.py || st=1; \
+		    python3 tests/ui/month.py || st=1; \
+		    python3 tests/ui/e2e_mandats.py || st=1; exit $$st'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
@@ -250,6 +310,8 @@ valgrind: $(UNIT_TESTS)
 # fictional commune) when missing, never overwritten. Later steps of the
 # monthly cycle go in demo-run, after init.
 SEPACTL := $(BUILD)/sepactl
+# The demo speaks French, as sepad.service does.
+DEMO_ENV := env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8
 # The business date the demo's cycle runs on (the export day of October).
 .PHONY: demo demo-run demo-run-pes db-stop
 # TREASURY=pes: the same month handed to the comptable public as a PES V2
@@ -283,8 +345,8 @@ demo-run: all
 	@test -f conf/sepad.conf || { cp conf/sepad.conf.example \
 	    conf/sepad.conf && echo "demo: created conf/sepad.conf from the example"; }
 	@mkdir -p var/inbox var/outbox var/archive var/rejected
-	@$(SEPACTL) init
-	@sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@$(DEMO_ENV) $(SEPACTL) init
+	@$(DEMO_ENV) sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: files written in var/outbox:"
 	@cd var/outbox && find . -type f ! -path './notices/*/*' \
@@ -299,20 +361,20 @@ demo-run: all
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
-	@echo "demo: command line    $(SEPACTL) --help"
+	@echo "demo: command line    LANG=fr_FR.UTF-8 $(SEPACTL) --help"
 	@$(MAKE) --no-print-directory demo-web
 
 # sepad itself, in the background on the demo's last business day (its
-# cycle finds every step done), serving the web console; var/sepad.log,
-# var/sepad.pid; `make db-stop` stops it too.
+# cycle finds every step done), serving the web console in French;
+# var/sepad.log, var/sepad.pid; `make db-stop` stops it too.
 .PHONY: demo-web
 demo-web:
 	@if [ -f var/sepad.pid ] && kill -0 $$(cat var/sepad.pid) 2>/dev/null; \
 	then echo "demo: sepad already running (pid $$(cat var/sepad.pid))"; \
-	else SEPAD_TODAY=2026-10-21 nohup $(BUILD)/sepad -c conf/sepad.conf \
+	else SEPAD_TODAY=2026-10-21 $(DEMO_ENV) nohup $(BUILD)/sepad -c conf/sepad.conf \
 	    >var/sepad.log 2>&1 & echo $$! >var/sepad.pid; sleep 2; fi
-	@if grep -q "web console on" var/sepad.log; then \
-		echo "demo: web console     $$(sed -n 's/.*web console on //p' var/sepad.log | tail -n 1)"; \
+	@if grep -Eq "web console on|console web sur" var/sepad.log; then \
+		echo "demo: web console     $$(sed -En 's/.*(web console on|console web sur) //p' var/sepad.log | tail -n 1)"; \
 		echo "demo: demo account    user demo, password demo-regie-2026 (finance)"; \
 	else echo "demo: the web console did not start: see var/sepad.log"; fi
 
@@ -479,11 +541,12 @@ SBINDIR ?= $(PREFIX)/sbin
 SHAREDIR ?= $(PREFIX)/share/sepad
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd
+LOCALEDIR_INSTALLED ?= $(PREFIX)/share/locale
 .PHONY: install
 install:
 	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
-	    WEBDIR=$(SHAREDIR)/web \
-	    build/install/sepad build/install/sepactl build/install/confman
+	    WEBDIR=$(SHAREDIR)/web LOCALEDIR=$(LOCALEDIR_INSTALLED) \
+	    build/install/sepad build/install/sepactl build/install/confman mo
 	@$(MAKE) --no-print-directory man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
@@ -509,6 +572,11 @@ install:
 	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(SYSTEMDDIR)/catalog/
 	install -m 0644 systemd/sepad.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sepad.conf
 	install -m 0644 systemd/sepad.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sepad.conf
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES && \
+		install -m 0644 build/locale/$$l/LC_MESSAGES/sepad.mo \
+		    $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 # ------------------------------------------------------------------- clean
 .PHONY: clean

@@ -12,6 +12,7 @@
 #include "sepa/error.h"
 #include "commands.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 
@@ -44,16 +45,16 @@ attention_list(struct ctl *ctl, int argc, char **argv)
 		printf("%" PRId64 "  %s  %s  %s\n", rows[i].id,
 		    rows[i].business_date, rows[i].kind, rows[i].message);
 		if (rows[i].acknowledged_on[0] != '\0')
-			printf("    acknowledged on %s: %s\n",
+			printf(_("    acknowledged on %s: %s\n"),
 			    rows[i].acknowledged_on, rows[i].note);
 		else
 			open++;
 	}
 	if (n == 0)
-		printf("nothing needs attention\n");
+		printf(_("nothing needs attention\n"));
 	else if (open > 0)
-		printf("%zu open: sepactl attention ack ID... --note TEXT (or "
-		       "--all)\n",
+		printf(_("%zu open: sepactl attention ack ID... --note TEXT (or "
+		       "--all)\n"),
 		    open);
 	store_attention_rows_free(rows, n);
 	return CTL_OK;
@@ -104,8 +105,10 @@ attention_ack(struct ctl *ctl, int argc, char **argv)
 			    err.code == SEPA_EIO ? CTL_INTERNAL : CTL_REFUSED,
 			    &err, "nothing acknowledged");
 		else
-			printf("%" PRId64 " event%s acknowledged\n", done,
-			    done == 1 ? "" : "s");
+			printf(ngettext("%" PRId64 " event acknowledged\n",
+			           "%" PRId64 " events acknowledged\n",
+			           (unsigned long)done),
+			    done);
 	}
 	free(ids);
 	return rc;

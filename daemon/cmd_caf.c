@@ -26,6 +26,7 @@
 #include "csvout.h"
 #include "ctl.h"
 #include "htmlout.h"
+#include "i18n.h"
 #include "log.h"
 #include "notice.h"
 #include "store_caf.h"
@@ -473,29 +474,26 @@ caf_text(FILE *fp, const struct caf_report *r)
 /* -------------------------------------------------------------- CSV */
 
 static void
-caf_csv_row(FILE *fp, const struct caf_report *r, int a, int m, int p, int b,
-    const sepa_caf_cell *c)
+caf_csv_row(struct csvout *w, const struct caf_report *r, int a, int m, int p,
+    int b, const sepa_caf_cell *c)
 {
-	char buf[64], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
+	char buf[64];
 	sepa_date d1 = {r->year, m == SEPA_CAF_ALL ? 1 : m, 1};
 	sepa_date d2 = {r->year, m == SEPA_CAF_ALL ? 12 : m,
 	    sepa_days_in_month(r->year, m == SEPA_CAF_ALL ? 12 : m)};
 
-	snprintf(buf, sizeof(buf), "%d", r->year);
-	csvout_fr_field(fp, buf, false);
-	csvout_fr_field(fp, caf_activity(a), false);
+	csvout_int(w, r->year);
+	csvout_text(w, caf_activity(a));
 	caf_month(buf, sizeof(buf), r->year, m);
-	csvout_fr_field(fp, buf, false);
-	csvout_fr_field(fp, sepa_date_fr(from, d1), false);
-	csvout_fr_field(fp, sepa_date_fr(to, d2), false);
-	csvout_fr_field(fp, caf_period(p), false);
-	csvout_fr_field(fp, caf_band(buf, sizeof(buf), r, b), false);
-	csvout_fr_field(
-	    fp, csvout_fr_milli(buf, sizeof(buf), c->recorded_milli), false);
-	csvout_fr_field(
-	    fp, csvout_fr_milli(buf, sizeof(buf), c->billed_milli), false);
-	snprintf(buf, sizeof(buf), "%" PRId64, c->children);
-	csvout_fr_field(fp, buf, true);
+	csvout_text(w, buf);
+	csvout_date(w, d1);
+	csvout_date(w, d2);
+	csvout_text(w, caf_period(p));
+	csvout_text(w, caf_band(buf, sizeof(buf), r, b));
+	csvout_milli(w, c->recorded_milli);
+	csvout_milli(w, c->billed_milli);
+	csvout_int(w, c->children);
+	csvout_end(w);
 }
 
 /*
@@ -509,11 +507,10 @@ caf_csv(FILE *fp, const struct caf_report *r)
 	static const char *const head[] = {"Année", "Activité", "Mois", "Du",
 	    "Au", "Période", "Tranche d'âge", "Heures réalisées",
 	    "Heures facturées", "Enfants"};
-	size_t nh = sizeof(head) / sizeof(head[0]);
+	struct csvout_dialect d = csvout_dialect_of(r->cfg);
+	struct csvout w;
 
-	csvout_fr_begin(fp);
-	for (size_t i = 0; i < nh; i++)
-		csvout_fr_field(fp, head[i], i + 1 == nh);
+	csvout_begin(&w, fp, &d, head, sizeof(head) / sizeof(head[0]));
 	for (int a = 1; a <= SEPA_CAF_NACTIVITIES; a++) {
 		int aa = a == SEPA_CAF_NACTIVITIES ? SEPA_CAF_ALL : a;
 
@@ -541,7 +538,7 @@ caf_csv(FILE *fp, const struct caf_report *r)
 					    (pp != SEPA_CAF_ALL ||
 					        bb != SEPA_CAF_ALL))
 						continue;
-					caf_csv_row(fp, r, aa, mm, pp, bb, c);
+					caf_csv_row(&w, r, aa, mm, pp, bb, c);
 				}
 			}
 		}
@@ -843,11 +840,14 @@ cmd_report_caf(struct ctl *ctl, int argc, char **argv)
 	if (csv) {
 		caf_csv(stdout, &r);
 		if (r.nunknown > 0)
-			log_warnx("%zu child%s without a birth date %s in "
-			          "\"âge inconnu\" (the list: sepactl report "
-			          "caf --year %d)",
-			    r.nunknown, r.nunknown > 1 ? "ren" : "",
-			    r.nunknown > 1 ? "are" : "is", r.year);
+			log_warnx(ngettext("%zu child without a birth date is in "
+			                   "\"âge inconnu\" (the list: sepactl "
+			                   "report caf --year %d)",
+			              "%zu children without a birth date are in "
+			              "\"âge inconnu\" (the list: sepactl report "
+			              "caf --year %d)",
+			              r.nunknown),
+			    r.nunknown, r.year);
 	} else {
 		caf_text(stdout, &r);
 	}

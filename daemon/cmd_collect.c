@@ -14,49 +14,64 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "sepa/money.h"
 #include "afile.h"
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_batch.h"
 #include "store_collect.h"
 #include "store_creditor.h"
 
-/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
-static const char *
-collect_schema_dir(void)
+const char *
+ctl_schema_dir(void)
 {
 	const char *env = getenv("SEPAD_SCHEMA_DIR");
 
 	return env != NULL && env[0] != '\0' ? env : SEPAD_SRCDIR "/schemas";
 }
 
-static void
-collect_print_file(void *arg, const struct collect_file *f)
+void
+ctl_print_file(void *arg, const struct collect_file *f)
 {
 	static const char *const verb[] = {
-	    "written", "verified", "released", "released"};
+	    N_("written"), N_("verified"), N_("released"), N_("released")};
+	char amount[SEPA_MONEY_BUFSZ];
 
 	(void)arg;
-	printf("%s %s%s: %" PRId64 " %s, %" PRId64 ".%02" PRId64
-	       " EUR, sha256 %s\n",
-	    verb[f->outcome],
-	    f->outcome == COLLECT_FILE_TAKEN ? f->file_name : f->path,
-	    f->outcome == COLLECT_FILE_TAKEN
-	        ? " (taken from the outbox before its release was recorded)"
-	        : "",
-	    f->nb_of_txs, f->pes ? "pieces" : "transactions", f->ctrl_sum / 100,
-	    f->ctrl_sum % 100, f->sha256);
+	if (f->outcome == COLLECT_FILE_TAKEN)
+		printf(f->pes ? _("%s %s (taken from the outbox before its "
+		                  "release was recorded): %" PRId64
+		                  " pieces, %s EUR, sha256 %s\n")
+		              : _("%s %s (taken from the outbox before its "
+		                  "release was recorded): %" PRId64
+		                  " transactions, %s EUR, sha256 %s\n"),
+		    _(verb[f->outcome]), f->file_name, f->nb_of_txs,
+		    i18n_money(amount, f->ctrl_sum), f->sha256);
+	else
+		printf(f->pes
+		        ? _("%s %s: %" PRId64 " pieces, %s EUR, sha256 %s\n")
+		        : _("%s %s: %" PRId64
+		            " transactions, %s EUR, sha256 %s\n"),
+		    _(verb[f->outcome]), f->path, f->nb_of_txs,
+		    i18n_money(amount, f->ctrl_sum), f->sha256);
 }
 
-/* On a terminal: how far the file is, as counts (stderr, one line). */
+/* How far the file is, as counts: to the thread's report (the console),
+ * and on a terminal to stderr, one line. */
 static void
 collect_print_progress(void *arg, const char *file, int64_t done, int64_t total)
 {
 	(void)arg;
-	fprintf(stderr, "\rwriting %s: %" PRId64 " of %" PRId64 " transactions",
-	    file, done, total);
+	ctl_progress(file, done, total);
+	if (!isatty(STDERR_FILENO))
+		return;
+	fputc('\r', stderr);
+	fprintf(stderr,
+	    _("writing %s: %" PRId64 " of %" PRId64 " transactions"), file,
+	    done, total);
 	if (done >= total)
 		fputc('\n', stderr);
 }
@@ -67,7 +82,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct collect_summary sum;
-	char mon[SEPA_MONTH_BUFSZ];
+	char mon[SEPA_MONTH_BUFSZ], amount[SEPA_MONEY_BUFSZ];
 	struct db *db;
 	int64_t creditor;
 	int rc;
@@ -81,6 +96,7 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		return ctl_fail(
 		    err.code == SEPA_ENOTFOUND ? CTL_REFUSED : CTL_INTERNAL,
 		    &err, "cannot collect %s", mon);
+	ctl_progress("record", 0, 0);
 	if (store_collect_prepare(
 	        db, creditor, &ctl->cfg, month, ctl->today, &sum, &err) != 0)
 		return ctl_fail(
@@ -93,60 +109,62 @@ ctl_collect_month(struct ctl *ctl, sepa_month month)
 		    ctl->cfg.cred_ics, sum.ics, sum.ics, ctl->cfg.path);
 	if (sum.other_means > 0)
 		printf(
-		    "%s: %" PRId64
-		    " invoice(s) payable by other means (no active mandate); "
-		    "see sepactl status\n",
+		    _("%s: %" PRId64
+		      " invoice(s) payable by other means (no active mandate); "
+		      "see sepactl status\n"),
 		    mon, sum.other_means);
 	if (sum.late > 0)
 		printf(
-		    "%s: %" PRId64
-		    " invoice(s) due too soon for the bank, not collected; see "
-		    "sepactl status\n",
+		    _("%s: %" PRId64
+		      " invoice(s) due too soon for the bank, not collected; see "
+		      "sepactl status\n"),
 		    mon, sum.late);
 	if (sum.refused > 0)
-		printf("%s: %" PRId64
-		       " invoice(s) left out, the %s writer would refuse "
-		       "their debit (moved to next month's file); see sepactl "
-		       "status\n",
-		    mon, sum.refused,
-		    ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES
-		        ? "PES"
-		        : "pain.008");
+		printf(ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES
+		        ? _("%s: %" PRId64
+		            " invoice(s) left out, the PES writer would refuse "
+		            "their debit (moved to next month's flow); see "
+		            "sepactl status\n")
+		        : _("%s: %" PRId64
+		            " invoice(s) left out, the pain.008 writer would "
+		            "refuse their debit (moved to next month's file); "
+		            "see sepactl status\n"),
+		    mon, sum.refused);
 	if (sum.deferred > 0)
-		printf("%s: %" PRId64
-		       " invoice(s) deferred to next month's file (the "
-		       "mandate's first debit or account change goes alone); "
-		       "see sepactl status\n",
+		printf(_("%s: %" PRId64
+		         " invoice(s) deferred to next month's file (the "
+		         "mandate's first debit or account change goes alone); "
+		         "see sepactl status\n"),
 		    mon, sum.deferred);
-	if (sum.prepared > 0 && sum.pes_pieces > 0)
-		printf("%s: %" PRId64 " pieces, %" PRId64 ".%02" PRId64
-		       " EUR, of which %" PRId64
-		       " debited by the treasury (%" PRId64 ".%02" PRId64
-		       " EUR), recorded in one PES flow\n",
-		    mon, sum.pes_pieces, sum.pes_amount / 100,
-		    sum.pes_amount % 100, sum.collections,
-		    sum.amount_cents / 100, sum.amount_cents % 100);
-	else if (sum.prepared > 0)
-		printf("%s: %" PRId64 " collections, %" PRId64 ".%02" PRId64
-		       " EUR, recorded in %" PRId64 " file(s)\n",
-		    mon, sum.collections, sum.amount_cents / 100,
-		    sum.amount_cents % 100, sum.prepared);
+	if (sum.prepared > 0 && sum.pes_pieces > 0) {
+		char debited[SEPA_MONEY_BUFSZ];
+
+		printf(
+		    _("%s: %" PRId64 " pieces, %s EUR, of which %" PRId64
+		      " debited by the treasury (%s EUR), recorded in one PES "
+		      "flow\n"),
+		    mon, sum.pes_pieces, i18n_money(amount, sum.pes_amount),
+		    sum.collections, i18n_money(debited, sum.amount_cents));
+	} else if (sum.prepared > 0)
+		printf(_("%s: %" PRId64 " collections, %s EUR, recorded in "
+		         "%" PRId64 " file(s)\n"),
+		    mon, sum.collections, i18n_money(amount, sum.amount_cents),
+		    sum.prepared);
 	/* sepactl by hand may come first: the outbox as tmpfiles makes it */
 	if (afile_mkdirs(ctl->cfg.dir_outbox, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if (store_collect_write(db, creditor, month, ctl->today,
-	        ctl->cfg.dir_outbox, collect_schema_dir(), collect_print_file,
-	        isatty(STDERR_FILENO) ? collect_print_progress : NULL, NULL,
-	        &sum, &err) != 0)
+	        ctl->cfg.dir_outbox, ctl_schema_dir(), ctl_print_file,
+	        collect_print_progress, NULL, &sum, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not write the files of %s", mon);
 	if ((rc = ctl_notice_corrections(ctl, db, creditor, month)) != CTL_OK)
 		return rc;
 	if (sum.prepared == 0 && sum.already_recorded == 0)
-		printf("%s: nothing to collect\n", mon);
+		printf(_("%s: nothing to collect\n"), mon);
 	else if (sum.written == 0 && sum.taken == 0)
-		printf("%s: %" PRId64 " file(s) already released\n", mon,
+		printf(_("%s: %" PRId64 " file(s) already released\n"), mon,
 		    sum.already_released);
 	return CTL_OK;
 }
@@ -157,7 +175,7 @@ collect_cancel(struct ctl *ctl, int argc, char **argv)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct batch_cancel_result res;
-	char mon[SEPA_MONTH_BUFSZ];
+	char mon[SEPA_MONTH_BUFSZ], amount[SEPA_MONEY_BUFSZ];
 	struct db *db;
 	int64_t creditor;
 	int rc;
@@ -180,13 +198,13 @@ collect_cancel(struct ctl *ctl, int argc, char **argv)
 		        : CTL_INTERNAL,
 		    &err, "could not cancel %s", argv[1]);
 	sepa_month_iso(mon, res.month);
-	printf("cancelled %s (%s): %" PRId64 " collections, %" PRId64
-	       ".%02" PRId64 " EUR; nothing of it will be written\n",
-	    argv[1], res.file_name, res.collections, res.amount_cents / 100,
-	    res.amount_cents % 100);
-	printf("%s: %" PRId64
-	       " invoice(s) to be collected again: run sepactl collect "
-	       "--month %s to record them in a new file\n",
+	printf(_("cancelled %s (%s): %" PRId64 " collections, %s EUR; nothing "
+	         "of it will be written\n"),
+	    argv[1], res.file_name, res.collections,
+	    i18n_money(amount, res.amount_cents));
+	printf(_("%s: %" PRId64
+	         " invoice(s) to be collected again: run sepactl collect "
+	         "--month %s to record them in a new file\n"),
 	    mon, res.invoices, mon);
 	return CTL_OK;
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 
@@ -45,13 +46,13 @@ creditor_change_ics(struct ctl *ctl, int argc, char **argv)
 		        : CTL_INTERNAL,
 		    &err, "could not change the ICS to %s", argv[1]);
 	sepa_date_iso(day, from);
-	printf("creditor %s: its ICS is %s from %s\n", res.old_ics, res.new_ics,
+	printf(_("creditor %s: its ICS is %s from %s\n"), res.old_ics, res.new_ics,
 	    day);
-	printf("%" PRId64 " mandate(s): each one's next debit declares the old "
-	       "ICS %s (OrgnlCdtrSchmeId), once\n",
+	printf(_("%" PRId64 " mandate(s): each one's next debit declares the "
+	         "old ICS %s (OrgnlCdtrSchmeId), once\n"),
 	    res.mandates, res.old_ics);
-	printf("set creditor.ics = \"%s\" in %s; sepad finds the creditor by "
-	       "either\n",
+	printf(_("set creditor.ics = \"%s\" in %s; sepad finds the creditor by "
+	       "either\n"),
 	    res.new_ics, ctl->cfg.path);
 	return CTL_OK;
 }

@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_cycle.h"
@@ -86,7 +87,7 @@ cycle_sweep(struct ctl *ctl, sepa_month month)
 	        ctl->db, creditor, &rules, ctl->today, &res, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not sweep the mandates");
-	printf("mandates: %lld terminated (family letter), %lld lapsed\n",
+	printf(_("mandates: %lld terminated (family letter), %lld lapsed\n"),
 	    (long long)res.terminated, (long long)res.lapsed);
 	return CTL_OK;
 }
@@ -111,10 +112,10 @@ cycle_settle(struct ctl *ctl, int64_t creditor)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "could not settle the collections the bank did not answer");
 	if (res.collections > 0)
-		printf("settle: %lld collections presumed settled, %s EUR (no "
+		printf(_("settle: %lld collections presumed settled, %s EUR (no "
 		       "answer %d TARGET2 days after their due date); %lld "
-		       "invoices paid\n",
-		    (long long)res.collections, sepa_money_xml(a, res.cents),
+		       "invoices paid\n"),
+		    (long long)res.collections, i18n_money(a, res.cents),
 		    rules.settle_after_days, (long long)res.invoices);
 	return CTL_OK;
 }
@@ -138,13 +139,13 @@ static const struct cycle_step {
 	int held; /* waits while an invoice step waits */
 	int last; /* after every other step due */
 } cycle_table[] = {
-    {"lapse", "end and lapse the mandates due to", cycle_first_day, cycle_sweep,
+    {"lapse", N_("end and lapse the mandates due to"), cycle_first_day, cycle_sweep,
         NULL, 0, 0},
-    {"invoice", "bill the previous month and write the notices",
+    {"invoice", N_("bill the previous month and write the notices"),
         cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
-    {"collect", "write the pain.008 files of the month", cycle_export_day,
+    {"collect", N_("write the pain.008 files of the month"), cycle_export_day,
         ctl_collect_month, NULL, 1, 0},
-    {"recovery", "export the invoices unpaid after their reminder",
+    {"recovery", N_("export the invoices unpaid after their reminder"),
         cycle_export_day, cycle_recovery, NULL, 0, 1},
 };
 
@@ -205,13 +206,17 @@ static void
 cycle_next_line(void *arg, const struct cycle_next *n)
 {
 	char mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
+	char billed[SEPA_MONTH_BUFSZ];
 	FILE *out = arg;
 
-	fprintf(out, "next: %s of %s", n->step, sepa_month_iso(mon, n->month));
+	sepa_month_iso(mon, n->month);
+	sepa_date_iso(day, n->on);
 	if (n->bills.year != 0)
-		fprintf(out, " (bills %s)", sepa_month_iso(mon, n->bills));
-	fprintf(out, " on %s%s\n", sepa_date_iso(day, n->on),
-	    n->due ? " (due now)" : "");
+		fprintf(out, _("next: invoice of %s (bills %s) on %s"), mon,
+		    sepa_month_iso(billed, n->bills), day);
+	else
+		fprintf(out, _("next: %s of %s on %s"), n->step, mon, day);
+	fprintf(out, "%s\n", n->due ? _(" (due now)") : "");
 }
 
 int
@@ -243,7 +248,7 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 		return CTL_OK;
 	sepa_month_iso(mon, m);
 	if (s->held && hold->year != 0 && sepa_month_cmp(m, *hold) >= 0) {
-		printf("cycle: %s %s waits for the invoice step of %04d-%02d\n",
+		printf(_("cycle: %s %s waits for the invoice step of %04d-%02d\n"),
 		    s->name, mon, hold->year, hold->month);
 		return CTL_OK;
 	}
@@ -257,7 +262,7 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 			return CTL_OK;
 		}
 	}
-	printf("cycle: %s %s: %s\n", s->name, mon, s->what);
+	printf(_("cycle: %s %s: %s\n"), s->name, mon, _(s->what));
 	if (tty)
 		fflush(stdout);
 	if ((rc = s->run(ctl, m)) != CTL_OK) {
@@ -334,9 +339,11 @@ cmd_cycle(struct ctl *ctl, int argc, char **argv)
 					return rc;
 			}
 	if (ran == 0)
-		printf("cycle: nothing due on %s\n",
+		printf(_("cycle: nothing due on %s\n"),
 		    sepa_date_iso(day, ctl->today));
 	else
-		printf("cycle: %d step(s) run\n", ran);
+		printf(ngettext("cycle: %d step run\n", "cycle: %d steps run\n",
+		           (unsigned long)ran),
+		    ran);
 	return ctl_cycle_next(ctl, creditor, stdout);
 }

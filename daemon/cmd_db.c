@@ -23,9 +23,12 @@ cmd_db(struct ctl *ctl, int argc, char **argv)
 		return CTL_USAGE;
 	}
 	if (ctl->cfg.db_conninfo[0] != '\0') {
-		log_warnx(
-		    "could not %s the private database: database.conninfo names another server",
-		    argv[1]);
+		if (strcmp(argv[1], "start") == 0)
+			log_warnx("could not start the private database: "
+			          "database.conninfo names another server");
+		else
+			log_warnx("could not stop the private database: "
+			          "database.conninfo names another server");
 		return CTL_REFUSED;
 	}
 	if (strcmp(argv[1], "start") == 0) {

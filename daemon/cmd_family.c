@@ -27,6 +27,7 @@
 struct family_out {
 	FILE *fp;
 	bool csv;
+	struct csvout w; /* --csv */
 	int64_t sum[LI_NCOLS]; /* the invoices' amounts, by column */
 	int64_t mandates, invoices, lines, events;
 	bool family; /* family show: its mandates are listed */
@@ -186,12 +187,11 @@ family_list_row(void *arg, const char *const *c)
 
 	if (o->csv) {
 		for (int i = LS_REF; i < LS_INVOICES; i++)
-			csvout_field(o->fp, c[i], false);
-		csvout_number(o->fp, c[LS_INVOICES], false);
-		for (int i = LS_OWED; i < LS_NCOLS; i++) {
-			sepa_money_xml(a[0], strtoll(c[i], NULL, 10));
-			csvout_number(o->fp, a[0], i == LS_NCOLS - 1);
-		}
+			csvout_text(&o->w, c[i]);
+		csvout_int(&o->w, strtoll(c[LS_INVOICES], NULL, 10));
+		for (int i = LS_OWED; i < LS_NCOLS; i++)
+			csvout_cents(&o->w, strtoll(c[i], NULL, 10));
+		csvout_end(&o->w);
 		return;
 	}
 	fprintf(o->fp,
@@ -224,10 +224,17 @@ family_list(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rc = family_db(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (o.csv)
-		fputs("family,payer,mandate,invoices,owed,collecting,recovery,"
-		      "credit\r\n",
-		    stdout);
+	if (o.csv) {
+		/* the columns of family_list_row */
+		static const char *const head[] = {"Famille", "Payeur",
+		    "Mandat", "Factures", "Dû (€)",
+		    "En cours de prélèvement (€)", "En recouvrement (€)",
+		    "Avoir (€)"};
+		struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
+
+		csvout_begin(
+		    &o.w, stdout, &d, head, sizeof(head) / sizeof(head[0]));
+	}
 	if (store_ledger_families(
 	        db, cred, unpaid, family_list_row, &o, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err, "family list");

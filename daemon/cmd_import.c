@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_import.h"
@@ -23,65 +24,117 @@
 static void
 import_report(const char *path, const struct import_result *res)
 {
-	log_warnx("could not import %s: %" PRId64 " bad row%s", path,
-	    res->bad_rows, res->bad_rows > 1 ? "s" : "");
+	log_warnx(ngettext("could not import %s: %" PRId64 " bad row",
+	              "could not import %s: %" PRId64 " bad rows",
+	              (unsigned long)res->bad_rows),
+	    path, res->bad_rows);
 	for (size_t i = 0; i < res->nissues; i++) {
 		const struct import_issue *is = &res->issues[i];
 
 		if (is->column[0] != '\0')
-			fprintf(stderr, "%s:%ld: column \"%s\": \"%s\": %s\n",
+			fprintf(stderr,
+			    _("%s:%ld: column \"%s\": \"%s\": %s\n"),
 			    path, is->line, is->column, is->value, is->reason);
 		else
 			fprintf(
 			    stderr, "%s:%ld: %s\n", path, is->line, is->reason);
 	}
 	if (res->issues_total > (int64_t)res->nissues)
-		fprintf(stderr, "... and %" PRId64 " more\n",
+		fprintf(stderr, _("... and %" PRId64 " more\n"),
 		    res->issues_total - (int64_t)res->nissues);
 }
 
+/* "imported PATH as file #ID: N rows, ..." in one sentence per kind (the
+ * plural follows the rows). */
 static void
 import_summary(
     const char *path, enum import_kind kind, const struct import_result *res)
 {
-	printf("imported %s as file #%" PRId64 ": %" PRId64 " row%s", path,
-	    res->file_id, res->rows_total, res->rows_total == 1 ? "" : "s");
+	const int64_t id = res->file_id, n = res->rows_total;
+	const int64_t ins = res->rows_inserted, upd = res->rows_updated;
+	const unsigned long pl = (unsigned long)n;
+
 	switch (kind) {
 	case IMPORT_FAMILIES:
-		printf(", %" PRId64 " new families, %" PRId64
-		       " updated, %" PRId64 " unchanged\n",
-		    res->rows_inserted, res->rows_updated,
-		    res->rows_total - res->rows_inserted - res->rows_updated);
+		printf(ngettext("imported %s as file #%" PRId64 ": %" PRId64
+		                " row, %" PRId64 " new families, %" PRId64
+		                " updated, %" PRId64 " unchanged\n",
+		           "imported %s as file #%" PRId64 ": %" PRId64
+		           " rows, %" PRId64 " new families, %" PRId64
+		           " updated, %" PRId64 " unchanged\n",
+		           pl),
+		    path, id, n, ins, upd, n - ins - upd);
 		break;
 	case IMPORT_MANDATES:
-		printf(", %" PRId64 " new mandates, %" PRId64
-		       " already known\n",
-		    res->rows_inserted, res->rows_total - res->rows_inserted);
+		printf(ngettext("imported %s as file #%" PRId64 ": %" PRId64
+		                " row, %" PRId64 " new mandates, %" PRId64
+		                " already known\n",
+		           "imported %s as file #%" PRId64 ": %" PRId64
+		           " rows, %" PRId64 " new mandates, %" PRId64
+		           " already known\n",
+		           pl),
+		    path, id, n, ins, n - ins);
 		break;
 	case IMPORT_TARIFFS:
-		printf(", %" PRId64 " new tariffs, %" PRId64
-		       " already known, %" PRId64 " new services",
-		    res->rows_inserted, res->rows_total - res->rows_inserted,
-		    res->created);
-		if (res->rows_updated > 0)
-			printf(", %" PRId64 " with a new CAF activity",
-			    res->rows_updated);
-		putchar('\n');
+		if (upd > 0)
+			printf(ngettext("imported %s as file #%" PRId64
+			                ": %" PRId64 " row, %" PRId64
+			                " new tariffs, %" PRId64
+			                " already known, %" PRId64
+			                " new services, %" PRId64
+			                " with a new CAF activity\n",
+			           "imported %s as file #%" PRId64 ": %" PRId64
+			           " rows, %" PRId64 " new tariffs, %" PRId64
+			           " already known, %" PRId64
+			           " new services, %" PRId64
+			           " with a new CAF activity\n",
+			           pl),
+			    path, id, n, ins, n - ins, res->created, upd);
+		else
+			printf(ngettext("imported %s as file #%" PRId64
+			                ": %" PRId64 " row, %" PRId64
+			                " new tariffs, %" PRId64
+			                " already known, %" PRId64
+			                " new services\n",
+			           "imported %s as file #%" PRId64 ": %" PRId64
+			           " rows, %" PRId64 " new tariffs, %" PRId64
+			           " already known, %" PRId64 " new services\n",
+			           pl),
+			    path, id, n, ins, n - ins, res->created);
 		break;
 	case IMPORT_CONSUMPTION:
-		printf(", %" PRId64 " consumption lines, %" PRId64
-		       " new children",
-		    res->rows_inserted, res->created);
-		if (res->rows_updated > 0)
-			printf(", %" PRId64 " birth dates given",
-			    res->rows_updated);
-		putchar('\n');
+		if (upd > 0)
+			printf(ngettext("imported %s as file #%" PRId64
+			                ": %" PRId64 " row, %" PRId64
+			                " consumption lines, %" PRId64
+			                " new children, %" PRId64
+			                " birth dates given\n",
+			           "imported %s as file #%" PRId64 ": %" PRId64
+			           " rows, %" PRId64 " consumption lines, %" PRId64
+			           " new children, %" PRId64
+			           " birth dates given\n",
+			           pl),
+			    path, id, n, ins, res->created, upd);
+		else
+			printf(ngettext("imported %s as file #%" PRId64
+			                ": %" PRId64 " row, %" PRId64
+			                " consumption lines, %" PRId64
+			                " new children\n",
+			           "imported %s as file #%" PRId64 ": %" PRId64
+			           " rows, %" PRId64 " consumption lines, %" PRId64
+			           " new children\n",
+			           pl),
+			    path, id, n, ins, res->created);
 		break;
 	case IMPORT_CHILDREN:
-		printf(", %" PRId64 " new children, %" PRId64
-		       " updated, %" PRId64 " unchanged\n",
-		    res->rows_inserted, res->rows_updated,
-		    res->rows_total - res->rows_inserted - res->rows_updated);
+		printf(ngettext("imported %s as file #%" PRId64 ": %" PRId64
+		                " row, %" PRId64 " new children, %" PRId64
+		                " updated, %" PRId64 " unchanged\n",
+		           "imported %s as file #%" PRId64 ": %" PRId64
+		           " rows, %" PRId64 " new children, %" PRId64
+		           " updated, %" PRId64 " unchanged\n",
+		           pl),
+		    path, id, n, ins, upd, n - ins - upd);
 		break;
 	}
 }
@@ -127,8 +180,8 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 	                                                  : SEPA_CSV_UTF8,
 	    &rules, ctl->today, res, &err);
 	if (rc == 0 && res->already) {
-		printf("%s was already imported on %s as file #%" PRId64
-		       ": nothing changed\n",
+		printf(_("%s was already imported on %s as file #%" PRId64
+		       ": nothing changed\n"),
 		    argv[2], res->already_on, res->file_id);
 		status = CTL_OK;
 	} else if (rc == 0) {

@@ -6,6 +6,7 @@
 #include "sepa/error.h"
 #include "commands.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_schema.h"
@@ -49,13 +50,16 @@ cmd_init(struct ctl *ctl, int argc, char **argv)
 			    ctl->cfg.cred_ics);
 	}
 	if (applied == 0)
-		printf("database schema is up to date (version %d)\n", version);
+		printf(_("database schema is up to date (version %d)\n"), version);
 	else
-		printf(
-		    "database schema migrated to version %d (%d migration%s applied)\n",
-		    version, applied, applied > 1 ? "s" : "");
+		printf(ngettext("database schema migrated to version %d (%d "
+		                "migration applied)\n",
+		           "database schema migrated to version %d (%d "
+		           "migrations applied)\n",
+		           (unsigned long)applied),
+		    version, applied);
 	if (creditor != 0)
-		printf("creditor %s registered (%s)\n", ctl->cfg.cred_ics,
+		printf(_("creditor %s registered (%s)\n"), ctl->cfg.cred_ics,
 		    ctl->cfg.cred_name);
 	return CTL_OK;
 }

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "notice.h"
 #include "store_consumption.h"
@@ -73,13 +74,13 @@ invoice_print_result(
 
 	sepa_date_iso(due, r->due);
 	if (r->already)
-		printf("%sinvoices for %s already issued: %lld invoices\n",
-		    prefix, m, (long long)r->invoices);
+		printf(_("%sinvoices for %s already issued: %lld invoices\n"),
+		    prefix[0] != '\0' ? _(prefix) : "", m, (long long)r->invoices);
 	else
-		printf("%sinvoices for %s: %lld invoices (%lld payable by "
+		printf(_("%sinvoices for %s: %lld invoices (%lld payable by "
 		       "other means), %lld lines (%lld regularisations), %lld "
-		       "reminders, total %s, due on %s\n",
-		    prefix, m, (long long)r->invoices,
+		       "reminders, total %s, due on %s\n"),
+		    prefix[0] != '\0' ? _(prefix) : "", m, (long long)r->invoices,
 		    (long long)r->without_mandate, (long long)r->lines,
 		    (long long)r->regularisations, (long long)r->reminders,
 		    sepa_money_fr(am, r->total_cents), due);
@@ -112,8 +113,11 @@ invoice_print_services(const struct invoice_preview *p, sepa_month month)
 	char bm[SEPA_MONEY_BUFSZ], ch[96];
 
 	sepa_month_iso(prev, sepa_month_add(month, -1));
-	printf("per service (change against %s%s):\n", prev,
-	    p->has_previous ? "" : ", not invoiced");
+	if (p->has_previous)
+		printf(_("per service (change against %s):\n"), prev);
+	else
+		printf(_("per service (change against %s, not invoiced):\n"),
+		    prev);
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct invoice_preview_service *v = &p->services[i];
 
@@ -122,7 +126,7 @@ invoice_print_services(const struct invoice_preview *p, sepa_month month)
 		sepa_money_fr(bm, v->prev_amount_cents);
 		invoice_change(
 		    ch, sizeof(ch), v->prev_amount_cents, v->amount_cents);
-		printf("  %-16s %10s %-5s %14s   %s: %s (%s)\n", v->code, q,
+		printf(_("  %-16s %10s %-5s %14s   %s: %s (%s)\n"), v->code, q,
 		    v->unit, am, prev, bm, ch);
 	}
 }
@@ -133,25 +137,47 @@ invoice_print_preview(const struct invoice_preview *p, sepa_month month)
 {
 	char am[SEPA_MONEY_BUFSZ];
 
-	printf("families billed: %lld\n", (long long)p->families);
+	printf(_("families billed: %lld\n"), (long long)p->families);
 	invoice_print_services(p, month);
-	printf("per bracket:\n");
+	printf(_("per bracket:\n"));
 	for (size_t i = 0; i < p->nbrackets; i++)
-		printf("  %-16s %6lld invoices %14s\n", p->brackets[i].bracket,
+		printf(_("  %-16s %6lld invoices %14s\n"), p->brackets[i].bracket,
 		    (long long)p->brackets[i].invoices,
 		    sepa_money_fr(am, p->brackets[i].amount_cents));
-	printf("reminders: %lld, %s\n", (long long)p->reminders,
+	printf(_("reminders: %lld, %s\n"), (long long)p->reminders,
 	    sepa_money_fr(am, p->reminder_cents));
-	printf("credits (invoices below zero): %lld, %s\n",
+	printf(_("credits (invoices below zero): %lld, %s\n"),
 	    (long long)p->credits, sepa_money_fr(am, p->credit_cents));
-	printf("lines without tariff: %lld\n", (long long)p->untariffed);
-	printf("largest invoices:\n");
+	printf(_("lines without tariff: %lld\n"), (long long)p->untariffed);
+	printf(_("largest invoices:\n"));
 	for (size_t i = 0; i < p->nlargest; i++) {
 		printf("  %-16s %-12s ", p->largest[i].number,
 		    p->largest[i].family_ref);
 		notice_cell(stdout, p->largest[i].payer, 32, 0);
 		printf(" %14s\n", sepa_money_fr(am, p->largest[i].total_cents));
 	}
+}
+
+int
+ctl_invoice_preview(struct ctl *ctl, sepa_month month,
+    struct invoice_run_result *r, struct invoice_preview *p)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct invoice_run_opts o;
+	char m[SEPA_MONTH_BUFSZ];
+	struct db *db;
+	int64_t cred;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = invoice_setup(ctl, month, &o, &db, &cred)) != CTL_OK)
+		return rc;
+	sepa_month_iso(m, month);
+	o.preview = p;
+	if (store_invoice_run(db, cred, &o, r, &err) != 0)
+		return ctl_fail(invoice_status(&err), &err,
+		    "dry run: the invoicing of %s would be refused", m);
+	return CTL_OK;
 }
 
 /*
@@ -162,30 +188,21 @@ invoice_print_preview(const struct invoice_preview *p, sepa_month month)
 static int
 invoice_dry_run(struct ctl *ctl, sepa_month month)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-	struct invoice_run_opts o;
 	struct invoice_run_result r;
 	struct invoice_preview p;
 	char m[SEPA_MONTH_BUFSZ];
-	struct db *db;
-	int64_t cred;
 	int rc;
 
-	if ((rc = invoice_setup(ctl, month, &o, &db, &cred)) != CTL_OK)
-		return rc;
 	sepa_month_iso(m, month);
-	memset(&p, 0, sizeof(p));
-	o.preview = &p;
-	if (store_invoice_run(db, cred, &o, &r, &err) != 0) {
+	if ((rc = ctl_invoice_preview(ctl, month, &r, &p)) != CTL_OK) {
 		if (p.untariffed > 0)
-			printf("dry run: lines without tariff: %lld\n",
+			printf(_("dry run: lines without tariff: %lld\n"),
 			    (long long)p.untariffed);
 		store_invoice_preview_free(&p);
-		return ctl_fail(invoice_status(&err), &err,
-		    "dry run: the invoicing of %s would be refused", m);
+		return rc;
 	}
-	invoice_print_result(&r, m, "dry run: ");
-	printf("dry run: nothing stored, no notice written\n");
+	invoice_print_result(&r, m, N_("dry run: "));
+	printf(_("dry run: nothing stored, no notice written\n"));
 	invoice_print_preview(&p, month);
 	store_invoice_preview_free(&p);
 	return CTL_OK;
@@ -233,6 +250,7 @@ invoice_notice_creditor(const struct ctl *ctl, struct notice_creditor *nc)
 	nc->building = ctl->cfg.cred_building;
 	nc->postcode = ctl->cfg.cred_postcode;
 	nc->town = ctl->cfg.cred_town;
+	nc->csv = csvout_dialect_of(&ctl->cfg);
 }
 
 int
@@ -253,9 +271,9 @@ ctl_notice_corrections(
 		    "could not be written (run collect again)",
 		    m);
 	if (n > 0)
-		printf("%s: %lld corrected notice(s) (avis rectificatif): the "
+		printf(_("%s: %lld corrected notice(s) (avis rectificatif): the "
 		       "account, date or amount announced changed; see "
-		       "notices/corrections-*.csv\n",
+		       "notices/corrections-*.csv\n"),
 		    m, (long long)n);
 	return CTL_OK;
 }
@@ -277,6 +295,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 		return rc;
 	sepa_month_iso(m, month);
 	t0 = log_clock();
+	ctl_progress("invoices", 0, 3);
 	if (store_invoice_run(db, cred, &o, &r, &err) != 0)
 		return ctl_fail(
 		    invoice_status(&err), &err, "could not invoice %s", m);
@@ -285,6 +304,7 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 	log_debug("invoicing took %.2f s", t1 - t0);
 	/* The notices follow the database; writing them again is harmless
 	 * and repairs a run interrupted after its commit. */
+	ctl_progress("notices", 1, 3);
 	invoice_notice_creditor(ctl, &nc);
 	if (notice_write_month(db, cred, &nc, o.month, ctl->cfg.dir_outbox,
 	        ctl->today, &notices, &err) != 0)
@@ -293,8 +313,9 @@ ctl_invoice_month(struct ctl *ctl, sepa_month month)
 		    "be written (run the command again)",
 		    m);
 	log_debug("the notices took %.2f s", log_clock() - t1);
-	printf("notices: %lld in %s/notices/%s\n", (long long)notices,
+	printf(_("notices: %lld in %s/notices/%s\n"), (long long)notices,
 	    ctl->cfg.dir_outbox, m);
+	ctl_progress("pdf", 2, 3);
 	return ctl_notices_pdf(ctl, db, cred, o.month);
 }
 
@@ -369,13 +390,13 @@ ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
 		    "could not record that the consumption of %s is missing",
 		    bm);
 	if (b == SEPA_BILL_WAIT) {
-		printf("cycle: invoice %s waits: consumption of %s not "
-		       "received (until %s)\n",
+		printf(_("cycle: invoice %s waits: consumption of %s not "
+		       "received (until %s)\n"),
 		    cm, bm, until);
 		*ready = 0;
 	} else {
-		printf("cycle: invoice %s: consumption of %s not received by "
-		       "%s; billing what there is\n",
+		printf(_("cycle: invoice %s: consumption of %s not received by "
+		       "%s; billing what there is\n"),
 		    cm, bm, until);
 	}
 	return CTL_OK;

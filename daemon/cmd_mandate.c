@@ -203,14 +203,12 @@ mandate_show(struct ctl *ctl, int argc, char **argv)
 struct mandate_list_out {
 	bool csv;
 	size_t n;
+	struct csvout w; /* --csv */
 };
 
-/* A field of the ';'-separated list (csvout.h: a formula neutralised). */
-static void
-mandate_csv_field(const char *s, bool last)
-{
-	csvout_field_sep(stdout, s, ';', "\n", last);
-}
+/* The columns of the CSV, in the order of mandate_list_row. */
+static const char *const mandate_csv_head[] = {"RUM", "Famille", "Payeur",
+    "État", "Motif", "Depuis le", "Prend fin le", "Signé le", "Compte"};
 
 /*
  * A payer name in a column of `width` characters (UTF-8: cut between
@@ -239,26 +237,22 @@ mandate_list_row(void *arg, const struct mandate_list_row *row)
 {
 	struct mandate_list_out *o = arg;
 	char since[SEPA_DATE_BUFSZ], ends[SEPA_DATE_BUFSZ];
-	char signed_on[SEPA_DATE_BUFSZ], mask[SEPA_IBAN_MASK_BUFSZ];
+	char mask[SEPA_IBAN_MASK_BUFSZ];
 	const char *iban =
 	    row->iban[0] != '\0' ? sepa_iban_mask(mask, row->iban) : "-";
 
 	o->n++;
 	if (o->csv) {
-		mandate_csv_field(row->rum, false);
-		mandate_csv_field(row->family_ref, false);
-		mandate_csv_field(row->payer_name, false);
-		mandate_csv_field(row->state, false);
-		mandate_csv_field(row->reason, false);
-		mandate_csv_field(
-		    row->since.year ? sepa_date_iso(since, row->since) : "",
-		    false);
-		mandate_csv_field(
-		    row->ends_on.year ? sepa_date_iso(ends, row->ends_on) : "",
-		    false);
-		mandate_csv_field(
-		    sepa_date_iso(signed_on, row->signed_on), false);
-		mandate_csv_field(row->iban[0] != '\0' ? iban : "", true);
+		csvout_text(&o->w, row->rum);
+		csvout_text(&o->w, row->family_ref);
+		csvout_text(&o->w, row->payer_name);
+		csvout_text(&o->w, row->state);
+		csvout_text(&o->w, row->reason);
+		csvout_date(&o->w, row->since);
+		csvout_date(&o->w, row->ends_on);
+		csvout_date(&o->w, row->signed_on);
+		csvout_text(&o->w, row->iban[0] != '\0' ? iban : "");
+		csvout_end(&o->w);
 		return 0;
 	}
 	printf("%-20s %-12s ", row->rum, row->family_ref);
@@ -281,7 +275,7 @@ mandate_list(struct ctl *ctl, int argc, char **argv)
 	static const char *const states[] = {
 	    "active", "suspended", "terminated", "lapsed"};
 	sepa_error err = SEPA_ERROR_INIT;
-	struct mandate_list_out out = {false, 0};
+	struct mandate_list_out out = {.csv = false};
 	const char *state = NULL;
 	sepa_rules rules;
 	struct db *db;
@@ -319,10 +313,12 @@ mandate_list(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rc = mandate_open(ctl, &db, &cred, &rules)) != CTL_OK)
 		return rc;
-	if (out.csv)
-		printf("rum;family_ref;payer_name;state;reason;since;ends_on;"
-		       "signed_on;iban\n");
-	else
+	if (out.csv) {
+		struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
+
+		csvout_begin(&out.w, stdout, &d, mandate_csv_head,
+		    sizeof(mandate_csv_head) / sizeof(mandate_csv_head[0]));
+	} else
 		printf("%-20s %-12s %-24s %-10s %-10s %-10s %s\n", "RUM",
 		    "FAMILY", "PAYER", "STATE", "SINCE", "ENDS ON", "ACCOUNT");
 	if (store_mandate_list(

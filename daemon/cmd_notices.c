@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "doc.h"
+#include "i18n.h"
 #include "letter.h"
 #include "log.h"
 #include "mail.h"
@@ -46,8 +47,8 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 		    m, m);
 	log_debug("the PDF notices took %.2f s", log_clock() - t0);
 	all = notice_pdf_month_path(ctl->cfg.dir_outbox, month);
-	printf("PDF notices: %" PRId64 " in %s/notices/pdf/%s, all of them "
-	       "in %s\n",
+	printf(_("PDF notices: %" PRId64 " in %s/notices/pdf/%s, all of them "
+	       "in %s\n"),
 	    count, ctl->cfg.dir_outbox, m, all);
 	free(all);
 	return CTL_OK;
@@ -56,9 +57,9 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 /* ------------------------------------------------------ notices send */
 
 /* The e-mail's texts, in one place (for gettext later). */
-#define NS_SUBJECT N_("Avis d'échéance n° %s, %s")
+#define NS_SUBJECT DOC_FR("Avis d'échéance n° %s, %s")
 #define NS_INTRO \
-	N_("Madame, Monsieur,\n\n" \
+	DOC_FR("Madame, Monsieur,\n\n" \
 	   "Veuillez trouver ci-joint l'avis d'échéance de votre facture " \
 	   "n° %s (consommations de %s), reproduit ci-dessous.\n" \
 	   "Ce message est envoyé automatiquement : pour toute question, " \
@@ -135,7 +136,7 @@ send_pdf(struct send_ctx *c, const struct invoice_doc *doc, char **buf,
 	if (fp == NULL)
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not build the e-mail: %s", strerror(errno));
-	snprintf(title, sizeof(title), N_("Avis d'échéance %s"), doc->number);
+	snprintf(title, sizeof(title), DOC_FR("Avis d'échéance %s"), doc->number);
 	if ((rc = doc_pdf_open(&pdf, fp, title, doc->issued_on, err)) == 0) {
 		notice_pdf_draw(c->doc, pdf.cr, doc);
 		rc = doc_pdf_close(&pdf, err);
@@ -241,7 +242,8 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	c.kill_after = kill != NULL ? atol(kill) : -1;
 	c.nc = (struct notice_creditor){ctl->cfg.cred_name, ctl->cfg.cred_ics,
 	    ctl->cfg.cred_street, ctl->cfg.cred_building,
-	    ctl->cfg.cred_postcode, ctl->cfg.cred_town};
+	    ctl->cfg.cred_postcode, ctl->cfg.cred_town,
+	    csvout_dialect_of(&ctl->cfg)};
 	sepa_month_iso(m, month);
 	doc_sender_from_config(&ds, &ctl->cfg);
 	if ((rc = mail_open(&c.mail, &ctl->cfg, &err)) != 0 ||
@@ -261,11 +263,17 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	store_mail_end(c.db, cred);
 	/* the interrupted ones of this month are counted as they are met */
 	log_debug("%" PRId64 " interrupted e-mails flagged", stale);
-	printf("e-mails for %s: %" PRId64 " sent, %" PRId64
-	       " sent before, %" PRId64 " without an address, %" PRId64
-	       " refused by the relay, %" PRId64 " interrupted%s\n",
-	    m, c.sent, c.already, c.noaddr, c.failed, c.unknown,
-	    c.failed + c.unknown > 0 ? " (see sepactl attention list)" : "");
+	if (c.failed + c.unknown > 0)
+		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
+		         " sent before, %" PRId64 " without an address, %" PRId64
+		         " refused by the relay, %" PRId64
+		         " interrupted (see sepactl attention list)\n"),
+		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
+	else
+		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
+		         " sent before, %" PRId64 " without an address, %" PRId64
+		         " refused by the relay, %" PRId64 " interrupted\n"),
+		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
 	if (rc != 0)
 		status = CTL_INTERNAL;
 cleanup:
@@ -301,7 +309,7 @@ ctl_reject_letters(
 		    "them)",
 		    file_id);
 	if (n > 0)
-		printf("reject letters: %" PRId64 " in %s\n", n, dir);
+		printf(_("reject letters: %" PRId64 " in %s\n"), n, dir);
 	free(dir);
 	return CTL_OK;
 }

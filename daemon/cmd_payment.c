@@ -10,6 +10,7 @@
 #include "sepa/money.h"
 #include "commands.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_payment.h"
@@ -77,11 +78,11 @@ payment_record(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    err.code == SEPA_EIO ? CTL_INTERNAL : CTL_REFUSED, &err,
 		    "could not record the payment on %s", number);
-	printf("payment of %s recorded on %s: paid %s of %s, %s still due; "
-	       "invoice %s\n",
+	printf(_("payment of %s recorded on %s: paid %s of %s, %s still due; "
+	       "invoice %s\n"),
 	    sepa_money_fr(a, cents), number, sepa_money_fr(b, r.paid_cents),
 	    sepa_money_fr(c, r.total_cents), sepa_money_fr(d, r.due_cents),
-	    r.state);
+	    i18n_invoice_state(r.state));
 	return CTL_OK;
 }
 

@@ -133,41 +133,40 @@ quarantine_text(const struct quarantine_row *rows, size_t n, bool all)
 }
 
 static void
-quarantine_csv(const struct quarantine_row *rows, size_t n)
+quarantine_csv(
+    const struct csvout_dialect *d, const struct quarantine_row *rows, size_t n)
 {
-	static const char *const head[] = {"id", "file", "line", "kind",
-	    "level", "end_to_end_id", "orig_msg_id", "pmt_inf_id", "mandate_id",
-	    "amount", "reason_code", "reason_label", "booking_date", "why",
-	    "resolved_on", "resolution"};
-	size_t nh = sizeof(head) / sizeof(head[0]);
+	/* the columns, in the order of the fields below */
+	static const char *const head[] = {"N°", "Fichier", "Ligne",
+	    "Enregistrement", "Niveau", "EndToEndId", "Message d'origine",
+	    "Lot d'origine", "RUM", "Montant (€)", "Code motif", "Motif",
+	    "Date de comptabilisation", "Pourquoi", "Résolu le", "Résolution"};
+	struct csvout w;
 
-	for (size_t c = 0; c < nh; c++)
-		csvout_field(stdout, head[c], c + 1 == nh);
+	csvout_begin(&w, stdout, d, head, sizeof(head) / sizeof(head[0]));
 	for (size_t i = 0; i < n; i++) {
 		const struct quarantine_row *q = &rows[i];
-		char id[24], line[24], amount[SEPA_MONEY_BUFSZ];
 
-		snprintf(id, sizeof(id), "%" PRId64, q->id);
-		snprintf(line, sizeof(line), "%d", q->line);
-		csvout_number(stdout, id, false);
-		csvout_field(stdout, q->file_name, false);
-		csvout_number(stdout, line, false);
-		csvout_field(stdout, q->kind, false);
-		csvout_field(stdout, q->level, false);
-		csvout_field(stdout, q->end_to_end_id, false);
-		csvout_field(stdout, q->orig_msg_id, false);
-		csvout_field(stdout, q->pmt_inf_id, false);
-		csvout_field(stdout, q->mandate_ref, false);
-		csvout_number(stdout,
-		    q->has_amount ? sepa_money_xml(amount, q->amount_cents)
-		                  : "",
-		    false);
-		csvout_field(stdout, q->reason_code, false);
-		csvout_field(stdout, quarantine_label(q), false);
-		csvout_field(stdout, q->booking_date, false);
-		csvout_field(stdout, q->why, false);
-		csvout_field(stdout, q->resolved_on, false);
-		csvout_field(stdout, q->resolution, true);
+		csvout_int(&w, q->id);
+		csvout_text(&w, q->file_name);
+		csvout_int(&w, q->line);
+		csvout_text(&w, q->kind);
+		csvout_text(&w, q->level);
+		csvout_text(&w, q->end_to_end_id);
+		csvout_text(&w, q->orig_msg_id);
+		csvout_text(&w, q->pmt_inf_id);
+		csvout_text(&w, q->mandate_ref);
+		if (q->has_amount)
+			csvout_cents(&w, q->amount_cents);
+		else
+			csvout_text(&w, "");
+		csvout_text(&w, q->reason_code);
+		csvout_text(&w, quarantine_label(q));
+		csvout_date_iso(&w, q->booking_date);
+		csvout_text(&w, q->why);
+		csvout_date_iso(&w, q->resolved_on);
+		csvout_text(&w, q->resolution);
+		csvout_end(&w);
 	}
 }
 
@@ -208,9 +207,11 @@ quarantine_list(struct ctl *ctl, int argc, char **argv)
 		for (size_t t = 0; t < sizeof(text) / sizeof(text[0]); t++)
 			sepa_iban_mask_text(text[t]);
 	}
-	if (csv)
-		quarantine_csv(rows, n);
-	else if (n == 0)
+	if (csv) {
+		struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
+
+		quarantine_csv(&d, rows, n);
+	} else if (n == 0)
 		printf(all ? "nothing was ever quarantined\n"
 		           : "nothing in quarantine\n");
 	else

@@ -15,17 +15,20 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "sepa/money.h"
+#include "sepa/pes.h"
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "afile.h"
 #include "commands.h"
 #include "config.h"
+#include "csvout.h"
 #include "ctl.h"
 #include "htmlout.h"
 #include "log.h"
 #include "store_credit.h"
 #include "store_creditor.h"
 #include "store_ledger.h"
+#include "store_pes_acquit.h"
 #include "store_recovery.h"
 #include "store_report.h"
 #include "store_returns.h"
@@ -62,6 +65,56 @@ ctl_returns_policy(struct ctl *ctl, struct returns_policy *pol)
 	pol->accept_unqualified = ctl->cfg.returns_accept_unqualified;
 }
 
+/* Whether the file at path is a PES_ACQUIT (its root element). */
+static int
+returns_is_acquit(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0 && sepa_pes_sniff(buf, (size_t)n) == SEPA_PES_DOC_ACQUIT;
+}
+
+/*
+ * A PES_ACQUIT: matched to its flow, recorded, its rejected bordereaux
+ * acted on (store_pes_acquit_import). CTL_OK, or the failure's status.
+ */
+static int
+returns_import_acquit(struct ctl *ctl, struct db *db, int64_t cred,
+    const struct returns_policy *pol, const char *path)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pes_acquit_result res;
+	int rc;
+
+	rc = store_pes_acquit_import(
+	    db, cred, path, pol, ctl->today, &res, &err);
+	if (rc != 0)
+		return ctl_fail(rc == SEPA_EINVAL || rc == SEPA_EXML ||
+		            rc == SEPA_ELIMIT || rc == SEPA_EIO
+		        ? CTL_REFUSED
+		        : CTL_INTERNAL,
+		    &err, "%s refused, nothing changed", path);
+	if (res.already)
+		printf("%s: already imported (file %" PRId64
+		       "), nothing changed\n",
+		    path, res.file_id);
+	else
+		printf("%s: PES acquit of %s, %" PRId64 " records, %" PRId64
+		       " errors: %" PRId64 " bordereau(x) taken in charge, "
+		       "%" PRId64 " rejected; %" PRId64
+		       " collections cancelled, %" PRId64
+		       " invoices due for recovery again\n",
+		    path, res.nom_fic, res.records, res.errors, res.accepted,
+		    res.rejected, res.cancelled, res.recovery_back);
+	return CTL_OK;
+}
+
 int
 cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 {
@@ -82,6 +135,12 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 		sepa_error err = SEPA_ERROR_INIT;
 		struct returns_result res;
 
+		if (returns_is_acquit(argv[i])) {
+			if ((rc = returns_import_acquit(
+			         ctl, db, cred, &pol, argv[i])) > status)
+				status = rc;
+			continue;
+		}
 		rc = store_returns_import(
 		    db, cred, argv[i], &pol, ctl->today, &res, &err);
 		if (rc != 0) {
@@ -135,6 +194,7 @@ ctl_refund_export(struct ctl *ctl)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
 	sepa_rules rules;
 	struct db *db;
 	int64_t cred, count, total;
@@ -144,7 +204,7 @@ ctl_refund_export(struct ctl *ctl)
 		return ctl_fail(CTL_REFUSED, &err, "cannot list the refunds");
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &rules,
+	if (store_credit_refunds(db, cred, ctl->cfg.dir_outbox, &d, &rules,
 	        ctl->today, &path, &count, &total, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not list the credits to refund");
@@ -158,18 +218,54 @@ ctl_refund_export(struct ctl *ctl)
 	return CTL_OK;
 }
 
+/*
+ * The PES channel: the invoices due as a flow of ordinary titres, and
+ * every recovery flow not released yet written and released.
+ */
+static int
+recovery_export_pes(struct ctl *ctl, struct db *db, int64_t cred)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct store_recovery_result res;
+	char amount[SEPA_MONEY_BUFSZ];
+	int rc;
+
+	rc = store_recovery_export_pes(db, cred, &ctl->cfg, ctl->cfg.dir_outbox,
+	    ctl_schema_dir(), ctl->today, ctl_print_file, NULL, &res, &err);
+	if (res.refused > 0)
+		printf("%" PRId64 " invoice(s) due for recovery left out, the "
+		       "PES writer would refuse their titre; see sepactl "
+		       "status\n",
+		    res.refused);
+	if (rc != 0)
+		return ctl_fail(
+		    err.code == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL, &err,
+		    "could not export the recovery");
+	if (res.count > 0)
+		printf("%" PRId64 " invoice%s, %s EUR due, recorded in one PES "
+		       "flow of titres\n",
+		    res.count, res.count > 1 ? "s" : "",
+		    sepa_money_xml(amount, res.total));
+	else if (res.written == 0)
+		printf("nothing is due for recovery\n");
+	return CTL_OK;
+}
+
 int
 ctl_recovery_export(struct ctl *ctl)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	char *path = NULL, amount[SEPA_MONEY_BUFSZ];
+	struct csvout_dialect d = csvout_dialect_of(&ctl->cfg);
 	struct db *db;
 	int64_t cred, count, total;
 	int rc;
 
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox,
+	if (ctl->cfg.treasury_channel == CONFIG_CHANNEL_PES)
+		return recovery_export_pes(ctl, db, cred);
+	if (store_recovery_export(db, cred, ctl->cfg.dir_outbox, &d,
 	        ctl->cfg.represent_on_next_invoice,
 	        ctl->cfg.recovery_grace_days, ctl->today, &path, &count, &total,
 	        &err) != 0)

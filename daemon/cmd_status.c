@@ -9,6 +9,7 @@
 #include "sepa/error.h"
 #include "commands.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_creditor.h"
 #include "store_cycle.h"
@@ -20,23 +21,84 @@ static void
 status_figure(void *arg, const struct status_count *c)
 {
 	(void)arg;
-	printf("%s: %lld", c->label, (long long)c->count);
+	/* Translators: a figure of status ("families: 12"). */
+	printf(_("%s: %lld"), _(c->label), (long long)c->count);
 	if (c->count > 0 && c->hint != NULL)
 		printf(" (%s)", c->hint);
 	printf("\n");
+}
+
+/* "ran: STEP of YYYY-MM [(bills YYYY-MM)] on YYYY-MM-DD". */
+static void
+status_ran(const char *text)
+{
+	char step[32], mon[SEPA_MONTH_BUFSZ], day[SEPA_DATE_BUFSZ];
+	char billed[SEPA_MONTH_BUFSZ];
+	sepa_month m;
+
+	if (sscanf(text, "%31s %7s %10s", step, mon, day) != 3 ||
+	    sepa_month_parse(&m, mon, NULL) != 0) {
+		printf(_("ran: %s\n"), text);
+		return;
+	}
+	if (strcmp(step, "invoice") == 0)
+		printf(_("ran: invoice of %s (bills %s) on %s\n"), mon,
+		    sepa_month_iso(billed, sepa_month_billed_by(m)), day);
+	else
+		printf(_("ran: %s of %s on %s\n"), step, mon, day);
+}
+
+/* A file recorded and not released: name, MsgId, state, day, month. */
+static void
+status_batch(const char *text)
+{
+	char name[256], msgid[64], state[16], day[SEPA_DATE_BUFSZ];
+	char mon[SEPA_MONTH_BUFSZ];
+
+	if (sscanf(text, "%255[^\t]\t%63[^\t]\t%15[^\t]\t%10[^\t]\t%7s", name,
+	        msgid, state, day, mon) != 5) {
+		printf(_("attention: %s\n"), text);
+		return;
+	}
+	/* a recovery flow (043), known by its MsgId: recovery finishes it */
+	if (strncmp(msgid, "PESALR1-", 8) == 0 && strcmp(state, "placing") == 0)
+		printf(_("attention: %s (MsgId %s): placed in the outbox, its "
+		         "release not recorded; run sepactl recovery export\n"),
+		    name, msgid);
+	else if (strncmp(msgid, "PESALR1-", 8) == 0)
+		printf(_("attention: %s (MsgId %s): recorded on %s but not "
+		         "released; run sepactl recovery export\n"),
+		    name, msgid, day);
+	else if (strcmp(state, "placing") == 0)
+		printf(
+		    _("attention: %s (MsgId %s): placed in the outbox, its "
+		      "release not recorded; run sepactl collect --month %s\n"),
+		    name, msgid, mon);
+	else
+		printf(_("attention: %s (MsgId %s): recorded on %s but not "
+		         "released; run sepactl collect --month %s\n"),
+		    name, msgid, day, mon);
 }
 
 static void
 status_line(void *arg, const char *section, const char *text)
 {
 	(void)arg;
-	if (strcmp(section, "attention-total") == 0)
-		printf("events needing attention: %s%s\n", text,
-		    strcmp(text, "0") != 0
-		        ? " (sepactl attention list; attention ack to clear)"
-		        : "");
-	else
-		printf("%s: %s\n", section, text);
+	if (strcmp(section, "attention-total") == 0) {
+		if (strcmp(text, "0") != 0)
+			printf(_("events needing attention: %s (sepactl "
+			         "attention list; attention ack to clear)\n"),
+			    text);
+		else
+			printf(_("events needing attention: %s\n"), text);
+	} else if (strcmp(section, "ran") == 0) {
+		status_ran(text);
+	} else if (strcmp(section, "batch") == 0) {
+		status_batch(text);
+	} else {
+		/* An event's own text, as it was recorded. */
+		printf(_("attention: %s\n"), text);
+	}
 }
 
 int
@@ -53,40 +115,40 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 		    "status takes no argument (see sepactl status --help)");
 		return CTL_USAGE;
 	}
-	printf("configuration: %s\n", ctl->cfg.path);
+	printf(_("configuration: %s\n"), ctl->cfg.path);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", ctl->today.year,
 	    ctl->today.month, ctl->today.day);
-	printf("business date: %s\n", today);
+	printf(_("business date: %s\n"), today);
 	if (ctl->cfg.db_conninfo[0] == '\0')
-		printf(
-		    "database: private cluster in %s\n", ctl->cfg.db_data_dir);
+		printf(_("database: private cluster in %s\n"),
+		    ctl->cfg.db_data_dir);
 	else
-		printf("database: database.conninfo\n");
+		printf(_("database: database.conninfo\n"));
 	if ((rc = ctl_db(ctl, &db)) != CTL_OK)
 		return rc;
 	if (store_schema_version(db, &version, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not read the database status");
-	printf("database: reachable, schema version %d\n", version);
+	printf(_("database: reachable, schema version %d\n"), version);
 	if (version == 0) {
-		printf("database: empty; run `sepactl init`\n");
+		printf(_("database: empty; run `sepactl init`\n"));
 		return CTL_OK;
 	}
 	if (ctl->cfg.cred_ics[0] != '\0') {
 		int64_t id;
 
 		if (store_creditor_find(db, ctl->cfg.cred_ics, &id, &err) == 0)
-			printf("creditor: %s, %s\n", ctl->cfg.cred_ics,
+			printf(_("creditor: %s, %s\n"), ctl->cfg.cred_ics,
 			    ctl->cfg.cred_name);
 		else if (err.code == SEPA_ENOTFOUND)
-			printf(
-			    "creditor: %s is not registered; run `sepactl init`\n",
+			printf(_("creditor: %s is not registered; run `sepactl "
+			         "init`\n"),
 			    ctl->cfg.cred_ics);
 		else
 			return ctl_fail(CTL_INTERNAL, &err,
 			    "could not read the database status");
 	} else {
-		printf("creditor: not configured\n");
+		printf(_("creditor: not configured\n"));
 	}
 	if (store_status_counts(db, version, status_figure, NULL, &err) != 0)
 		return ctl_fail(

@@ -1,22 +1,25 @@
 /*
  * commands.c - the table of sepactl commands, shared by sepactl (which
  * parses the command line) and sepad (which runs the same commands).
+ * The summaries and help texts are marked N_() and translated where they
+ * are printed (sepactl.c).
  */
 #include <string.h>
 
 #include "commands.h"
+#include "i18n.h"
 
 static const struct ctl_command ctl_command_table[] = {
-    {"init", "", "create or migrate the database",
-        "Apply the SQL migrations the database does not have yet, in one\n"
+    {"init", "", N_("create or migrate the database"),
+        N_("Apply the SQL migrations the database does not have yet, in one\n"
         "transaction: either all of them are applied or none. Running it again\n"
         "changes nothing. With database.conninfo empty, the private cluster is\n"
-        "created and started first.\n",
+        "created and started first.\n"),
         cmd_init},
     {"import",
         "families|mandates|tariffs|consumption|children FILE | returns FILE...",
-        "take in a CSV file, or reconcile bank files",
-        "Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
+        N_("take in a CSV file, or reconcile bank files"),
+        N_("Read a CSV file (docs/product.md, Inputs: columns by name, ';' ',' or\n"
         "tab, UTF-8 or import.encoding) and store it in one transaction. A file\n"
         "with any bad row is refused whole, with one line per problem (line,\n"
         "column, value, reason), and the database is left as it was. The same\n"
@@ -37,21 +40,28 @@ static const struct ctl_command ctl_command_table[] = {
         "A camt.052 is refused (intraday: its entries may still be pending).\n"
         "The same file twice changes nothing; a refused file changes nothing.\n"
         "Then a letter (courrier de rejet, PDF) for each reject, return or\n"
-        "refund goes to OUTBOX/letters/YYYY-MM/REJET-ENDTOENDID.pdf.\n",
+        "refund goes to OUTBOX/letters/YYYY-MM/REJET-ENDTOENDID.pdf.\n"),
         cmd_import},
-    {"inspect", "FILE...", "show what bank files say (CSV, no database)",
-        "Read pain.002, camt.052, camt.053 and camt.054 files and print their\n"
-        "normalised records as CSV on stdout (file, kind, level, status,\n"
-        "original MsgId, PmtInfId, EndToEndId, mandate, amount, reason code,\n"
-        "booking date, reason label, currency, direction, reversal, control\n"
-        "sum of a group or block, masked account, the bank's free text). A\n"
-        "file that cannot be read gets its reason on stderr and none of its\n"
-        "records; exit status 1. A file without XML namespace is printed\n"
-        "with a warning.\n",
+    {"inspect", "FILE...",
+        N_("show what bank files or PES files say (CSV, no database)"),
+        N_("Read pain.002, camt.052, camt.053 and camt.054 files, PES_Aller\n"
+        "flows or PES_ACQUIT acknowledgements (one kind per call) and print\n"
+        "their records as CSV on stdout, in the dialect of [export] (French\n"
+        "Excel by default, French headings; see sepactl(1), CSV FILES): for\n"
+        "a bank file one row per record (kind, level, status, references,\n"
+        "amount, reason code and label, booking date, currency, direction,\n"
+        "reversal, control sum, masked account, the bank's free text); for\n"
+        "a PES_Aller one row per piece (bordereau, IdPce, NumDette, keys\n"
+        "checked, debtor, amount, SEPA sequence, RUM, masked IBAN, due date,\n"
+        "amendment), for a PES_ACQUIT one per error or element (state,\n"
+        "code, label), with a summary on stderr. A file that cannot be read\n"
+        "gets its reason (with its line) on stderr and none of its records;\n"
+        "exit status 1. A bank file without XML namespace is printed with a\n"
+        "warning.\n"),
         cmd_inspect},
     {"mandate", "show|list|change-account|change-rum|terminate ...",
-        "the families' mandates",
-        "  mandate show RUM\n"
+        N_("the families' mandates"),
+        N_("  mandate show RUM\n"
         "  mandate list [--status STATUS] [--csv]\n"
         "  mandate change-account RUM --iban IBAN [--bic BIC] --received DATE\n"
         "      [--sent DATE]\n"
@@ -74,19 +84,23 @@ static const struct ctl_command ctl_command_table[] = {
         "terminate: the family's letter. Received before\n"
         "mandates.letter_deadline (30 June), the mandate ends on 31 August of\n"
         "this school year, later on 31 August of the next; --immediate ends\n"
-        "it now (revoked at the bank).\n",
+        "it now (revoked at the bank).\n"),
         cmd_mandate},
     {"payment", "record INVOICE --amount EUR --date DATE",
-        "record a payment made by other means",
-        "payment record INVOICE --amount EUR --date DATE [--method M]\n"
+        N_("record a payment made by other means"),
+        N_("payment record INVOICE --amount EUR --date DATE [--method M]\n"
         "[--reference TEXT] records a payment by cheque, cash, transfer, card\n"
-        "or other (the default). A payment that settles the invoice moves it\n"
-        "to paid, which stops the reminders. Refused: unknown invoice, amount\n"
-        "not above 0 or above what is due, a date after the business date.\n",
+        "or other (the default; also in French: cheque, especes, virement,\n"
+        "carte, autre, accents allowed). EUR is written 54.70, 54,70,\n"
+        "1 234,56 or 54,70 EUR (or the euro sign); DATE YYYY-MM-DD or\n"
+        "DD/MM/YYYY, as every date a command takes. A payment that settles\n"
+        "the invoice moves it to paid, which stops the reminders. Refused:\n"
+        "unknown invoice, amount not above 0 or above what is due, a date\n"
+        "after the business date.\n"),
         cmd_payment},
     {"invoice", "run --month YYYY-MM [--dry-run] | show NUMBER",
-        "bill that month's consumption, or show one invoice",
-        "invoice run --month YYYY-MM bills the consumption of that month (it\n"
+        N_("bill that month's consumption, or show one invoice"),
+        N_("invoice run --month YYYY-MM bills the consumption of that month (it\n"
         "is collected the next month): one invoice per family with lines per\n"
         "child, service and unit price, regularisations of earlier months\n"
         "received late, and reminders of unpaid invoices; due date from\n"
@@ -108,11 +122,11 @@ static const struct ctl_command ctl_command_table[] = {
         "regularisations, reminders, credits), its history (issued, debited,\n"
         "what the bank said, reminded on, paid by other means, sent to\n"
         "recovery, credit used) and what became of what it billed.\n"
-        "Refused (1): an unknown number.\n",
+        "Refused (1): an unknown number.\n"),
         cmd_invoice},
     {"family", "show REF | list [--unpaid] [--csv]",
-        "a family's ledger, or the list of families",
-        "family show REF: the family (address, tariff bracket), its mandates\n"
+        N_("a family's ledger, or the list of families"),
+        N_("family show REF: the family (address, tariff bracket), its mandates\n"
         "(state, masked account), each invoice with its history (issued,\n"
         "debited, rejected or returned with the reason, presumed settled,\n"
         "reminded on, paid by other means, sent to recovery, credit used or\n"
@@ -122,11 +136,12 @@ static const struct ctl_command ctl_command_table[] = {
         "Refused (1): an unknown reference.\n"
         "family list: one line per family: mandate state, invoices, owed,\n"
         "being collected, in recovery, credit; --unpaid: only those owing\n"
-        "something or in recovery; --csv: a CSV (amounts in EUR).\n",
+        "something or in recovery; --csv: a CSV for people (sepactl(1),\n"
+        "CSV FILES).\n"),
         cmd_family},
     {"notices", "pdf|send --month YYYY-MM",
-        "the avis d'echeance of a month as PDF, or by e-mail",
-        "notices pdf --month YYYY-MM writes the notices of the invoices of\n"
+        N_("the avis d'echeance of a month as PDF, or by e-mail"),
+        N_("notices pdf --month YYYY-MM writes the notices of the invoices of\n"
         "consumption month YYYY-MM as PDF (the invoice run writes them too):\n"
         "one per family in OUTBOX/notices/pdf/YYYY-MM/NUMBER.pdf, and all of\n"
         "them in OUTBOX/notices/pdf/notices-YYYY-MM.pdf for printing. The same\n"
@@ -136,11 +151,11 @@ static const struct ctl_command ctl_command_table[] = {
         "mail.*, at most mail.per_minute a minute. Each notice is recorded\n"
         "before it is sent and sent at most once: run it again to send the\n"
         "rest. One whose sending was interrupted (a crash) is never sent again\n"
-        "by the program: it needs attention (sepactl attention list).\n",
+        "by the program: it needs attention (sepactl attention list).\n"),
         cmd_notices},
     {"collect", "--month YYYY-MM | cancel MSGID --why TEXT",
-        "write the pain.008 files of a month",
-        "  collect --month YYYY-MM\n"
+        N_("write the pain.008 files of a month"),
+        N_("  collect --month YYYY-MM\n"
         "  collect cancel MSGID --why TEXT\n\n"
         "Collect the invoices due in collection month YYYY-MM (those of the\n"
         "month before): record every file of the month with its whole content\n"
@@ -159,22 +174,22 @@ static const struct ctl_command ctl_command_table[] = {
         "invoices go back to be collected (run collect --month again to record\n"
         "them in a new part), nothing of it is ever written. Refused for a part\n"
         "released (never cancelled), refused by the bank or cancelled, or\n"
-        "whose file stands in the outbox.\n",
+        "whose file stands in the outbox.\n"),
         cmd_collect},
-    {"cycle", "[--month YYYY-MM]", "run the steps of the cycle that are due",
-        "Run every step of the monthly cycle due on the business date (--today\n"
+    {"cycle", "[--month YYYY-MM]", N_("run the steps of the cycle that are due"),
+        N_("Run every step of the monthly cycle due on the business date (--today\n"
         "or SEPAD_TODAY) that has not run yet: the export day\n"
         "(collection.export_day) collects the month. Each step runs once per\n"
         "month; steps missed since the last run are caught up, in order. With\n"
         "--month, only that month's due steps. Every cycle first settles the\n"
         "debits neither confirmed, rejected nor returned by their due date +\n"
-        "returns.settle_after_business_days TARGET2 days (presumed settled).\n",
+        "returns.settle_after_business_days TARGET2 days (presumed settled).\n"),
         cmd_cycle},
     {"quarantine",
         "list [--all] [--csv] | apply ID --end-to-end E2E | "
         "dismiss ID --why TEXT",
-        "see and settle the bank records no collection took",
-        "  quarantine list [--all] [--csv]\n"
+        N_("see and settle the bank records no collection took"),
+        N_("  quarantine list [--all] [--csv]\n"
         "  quarantine apply ID --end-to-end E2E [--force REASON] [--why TEXT]\n"
         "  quarantine dismiss ID --why TEXT\n\n"
         "list: the records an import could not apply (unknown EndToEndId, ids\n"
@@ -189,11 +204,11 @@ static const struct ctl_command ctl_command_table[] = {
         "(never forced). A mandate, PmtInfId or MsgId that contradicts the\n"
         "collection needs --force REASON, recorded with the resolution.\n"
         "dismiss: mark the record resolved with the reason; nothing else\n"
-        "changes (a record that is not ours, settled by hand).\n",
+        "changes (a record that is not ours, settled by hand).\n"),
         cmd_quarantine},
     {"recovery", "export | refunds",
-        "export the invoices due for recovery, list the credits to refund",
-        "Write the invoices due for recovery (still unpaid after the due date\n"
+        N_("export the invoices due for recovery, list the credits to refund"),
+        N_("Write the invoices due for recovery (still unpaid after the due date\n"
         "of the invoice that carried their reminder, plus\n"
         "rejections.recovery_grace_days) as a CSV into the outbox, with a\n"
         ".sha256, and mark them 'recovery': each invoice goes into exactly one\n"
@@ -204,12 +219,12 @@ static const struct ctl_command ctl_command_table[] = {
         "credit not used up by their next invoices) as refunds-DATE-ID.csv\n"
         "into the outbox, with a .sha256, for the treasury to refund; each\n"
         "credit is listed once, and closed. The cycle's recovery step does\n"
-        "both.\n",
+        "both.\n"),
         cmd_recovery},
     {"report",
         "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",
-        "the month's returns report, or the year's CAF declaration",
-        "report --month YYYY-MM: collections presented and settled in the\n"
+        N_("the month's returns report, or the year's CAF declaration"),
+        N_("report --month YYYY-MM: collections presented and settled in the\n"
         "month (by due date; settled ones confirmed by the bank or presumed\n"
         "after the return window), the unpaid ones by state and reason code\n"
         "with their labels, mandates suspended and terminated, invoices sent to\n"
@@ -225,12 +240,13 @@ static const struct ctl_command ctl_command_table[] = {
         "band (caf.age_bands, the child's age on each day; no birth date:\n"
         "\"age inconnu\", and the children listed), with the distinct children;\n"
         "the hours invoiced checked against the invoices. French text on\n"
-        "stdout; --csv: a CSV for French Excel instead (UTF-8 with BOM, ';',\n"
-        "CRLF, decimal comma, DD/MM/YYYY); --html FILE: a page with a chart.\n"
-        "Refused (1) when a day of attendance is outside the holiday calendar.\n",
+        "stdout; --csv: a CSV for people instead (by default for French\n"
+        "Excel: UTF-8 with BOM, ';', CRLF, decimal comma, DD/MM/YYYY);\n"
+        "--html FILE: a page with a chart.\n"
+        "Refused (1) when a day of attendance is outside the holiday calendar.\n"),
         cmd_report},
-    {"status", "", "database, schema version, counts and the cycle",
-        "Print, one \"label: value\" line each: the configuration file read, the\n"
+    {"status", "", N_("database, schema version, counts and the cycle"),
+        N_("Print, one \"label: value\" line each: the configuration file read, the\n"
         "business date, where the database is and whether it is reachable, its\n"
         "schema version (0: run `sepactl init`), the configured creditor; how\n"
         "many creditors, families, children, mandates (and active ones),\n"
@@ -240,11 +256,11 @@ static const struct ctl_command ctl_command_table[] = {
         "cycle: the last steps that ran, the events needing attention (the 10\n"
         "newest and their count; see `sepactl attention`), and the next steps\n"
         "with their dates, \"(due now)\" when the business date has reached them.\n"
-        "Reads only; exit status 3 when the database cannot be read.\n",
+        "Reads only; exit status 3 when the database cannot be read.\n"),
         cmd_status},
     {"attention", "list [--all] | ack ID... | --all --note TEXT",
-        "the events that need a person, and their acknowledgement",
-        "  attention list [--all]\n"
+        N_("the events that need a person, and their acknowledgement"),
+        N_("  attention list [--all]\n"
         "  attention ack ID... --note TEXT\n"
         "  attention ack --all --note TEXT\n\n"
         "list: the events that need a person (a file recorded but not released,\n"
@@ -255,21 +271,21 @@ static const struct ctl_command ctl_command_table[] = {
         "business date, with a note saying who saw to it and how; they leave\n"
         "the attention list of sepactl status. The events themselves are kept\n"
         "as they were. Refused whole when an id is not an event needing\n"
-        "attention, or was acknowledged already.\n",
+        "attention, or was acknowledged already.\n"),
         cmd_attention},
-    {"creditor", "change-ics NEW --from DATE", "the creditor's identifier",
-        "creditor change-ics NEW --from DATE: the creditor (the commune) has\n"
+    {"creditor", "change-ics NEW --from DATE", N_("the creditor's identifier"),
+        N_("creditor change-ics NEW --from DATE: the creditor (the commune) has\n"
         "a new SEPA creditor identifier from DATE. The files recorded from\n"
         "then carry NEW, and each mandate's next debit declares the old one\n"
         "(OrgnlCdtrSchmeId), once. sepad knows it is the same creditor: the\n"
         "configuration may name the old ICS or the new one (set creditor.ics\n"
         "to NEW). Refused: NEW not a valid ICS, the creditor's own already,\n"
-        "another creditor's, or DATE before a change already recorded.\n",
+        "another creditor's, or DATE before a change already recorded.\n"),
         cmd_creditor},
     {"user",
         "add NAME --role finance|viewer | list | disable NAME | passwd NAME",
-        "the people allowed into the web console",
-        "  user add NAME --role finance|viewer\n"
+        N_("the people allowed into the web console"),
+        N_("  user add NAME --role finance|viewer\n"
         "  user list\n"
         "  user disable NAME\n"
         "  user passwd NAME\n\n"
@@ -284,12 +300,12 @@ static const struct ctl_command ctl_command_table[] = {
         "disable: the user can no longer log in; their sessions end. Users are\n"
         "never deleted: the events name them.\n"
         "passwd: a new password (read as for add); the user's sessions end and\n"
-        "a lock-out is lifted.\n",
+        "a lock-out is lifted.\n"),
         cmd_user},
-    {"db", "start|stop", "start or stop the private PostgreSQL cluster",
-        "The private cluster (database.data_dir) starts on demand and keeps\n"
+    {"db", "start|stop", N_("start or stop the private PostgreSQL cluster"),
+        N_("The private cluster (database.data_dir) starts on demand and keeps\n"
         "running so that commands are fast; `db stop` stops it, `db start`\n"
-        "starts it and prints its connection string.\n",
+        "starts it and prints its connection string.\n"),
         cmd_db},
 };
 

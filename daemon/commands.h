@@ -69,6 +69,11 @@ int cmd_db(struct ctl *ctl, int argc, char **argv);
 int cmd_collect(struct ctl *ctl, int argc, char **argv);
 /* Collect one month (collect and the cycle): enum ctl_status. */
 int ctl_collect_month(struct ctl *ctl, sepa_month month);
+/* Where the XSDs are: $SEPAD_SCHEMA_DIR, else the source tree's. */
+const char *ctl_schema_dir(void);
+/* "written PATH: N pieces, X EUR, sha256 H" (a collect_file_fn). */
+struct collect_file;
+void ctl_print_file(void *arg, const struct collect_file *f);
 /* cmd_cycle.c */
 int cmd_cycle(struct ctl *ctl, int argc, char **argv);
 /* "next: STEP of MONTH on DATE" for each step of the cycle (status). */
@@ -94,6 +99,13 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_invoice(struct ctl *ctl, int argc, char **argv);
 /* Bill a consumption month and write its notices (invoice run, cycle). */
 int ctl_invoice_month(struct ctl *ctl, sepa_month month);
+/* Its dry run (invoice run --dry-run, the console's preview): the run's
+ * figures in *r and *p (free p with store_invoice_preview_free, also on
+ * a refusal: p->untariffed may say why), nothing stored. */
+struct invoice_run_result;
+struct invoice_preview;
+int ctl_invoice_preview(struct ctl *ctl, sepa_month month,
+    struct invoice_run_result *r, struct invoice_preview *p);
 /* The corrected notices of collection month `month` (collect). */
 int ctl_notice_corrections(
     struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);

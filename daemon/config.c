@@ -23,6 +23,7 @@
 #include "sepa/reasons.h"
 #include "sepa/rules.h"
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 
 enum cfg_type {
@@ -57,6 +58,10 @@ static const char *const cfg_sequence[] = {"FRST", "RCUR", NULL};
 static const char *const cfg_pain[] = {"001.08", "001.02", NULL};
 static const char *const cfg_encoding[] = {"UTF-8", "WINDOWS-1252", NULL};
 static const char *const cfg_zone[] = {"A", "B", "C", NULL};
+static const char *const cfg_separator[] = {";", ",", "tab", NULL};
+static const char *const cfg_eol[] = {"CRLF", "LF", NULL};
+static const char *const cfg_decimal[] = {",", ".", NULL};
+static const char *const cfg_dates[] = {"DD/MM/YYYY", "YYYY-MM-DD", NULL};
 static const char *const cfg_channel[] = {"pain008", "pes", NULL};
 
 #define OFF(f) offsetof(struct sepad_config, f)
@@ -210,6 +215,19 @@ static const struct cfg_key cfg_table[] = {
         "hours the CAF counts for a day of a service billed per day"),
     S("caf.age_bands", CFG_AGES, caf_age_bands, "6", true,
         "ages at which the CAF age bands start (6: under 6, 6 and over)"),
+    E("export.separator", export_separator, ";", cfg_separator, true,
+        "field separator of the CSV files for people: \";\", \",\" or "
+        "\"tab\""),
+    I("export.bom", CFG_BOOL, export_bom, 1, 0, 1, true,
+        "start the CSV files with a UTF-8 byte-order mark (Excel needs it "
+        "to read UTF-8)"),
+    E("export.line_end", export_line_end, "CRLF", cfg_eol, true,
+        "line end of the CSV files for people: \"CRLF\" or \"LF\""),
+    E("export.decimal_mark", export_decimal, ",", cfg_decimal, true,
+        "decimal mark of the amounts and quantities in the CSV files: "
+        "\",\" or \".\""),
+    E("export.date_format", export_dates, "DD/MM/YYYY", cfg_dates, true,
+        "dates in the CSV files: \"DD/MM/YYYY\" or \"YYYY-MM-DD\""),
     E("treasury.channel", treasury_channel, "pain008", cfg_channel, true,
         "what collect hands to the treasury: pain008 files for the bank, "
         "or pes flows for the comptable public"),
@@ -226,6 +244,9 @@ static const struct cfg_key cfg_table[] = {
     S("pes.products", CFG_PRODUCTS, pes_products, "", true,
         "per service: { service; cod_prod_loc; nature; } (service \"*\": "
         "any other)"),
+    S("pes.recovery_nature", CFG_STR, pes_recovery_nature, "", true,
+        "budget account (Nature) of the recovery titres; empty: the "
+        "nature of the invoice's main service in pes.products"),
     I("web.enabled", CFG_BOOL, web_enabled, 1, 0, 1, false,
         "serve the web console (French pages and their JSON API)"),
     S("web.address", CFG_STR, web_address, "127.0.0.1", false,
@@ -279,7 +300,7 @@ cfg_err(struct config_errors *errs, const char *file, long line,
 	e->line = line;
 	snprintf(e->where, sizeof(e->where), "%s", file != NULL ? file : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), _(fmt), ap);
 	va_end(ap);
 }
 
@@ -962,6 +983,10 @@ cfg_check_pes(struct sepad_config *cfg, config_t *cf, const char *file,
 	if (sepa_pes_code_check("Civilite", cfg->pes_civility, &e) != 0)
 		cfg_err(errs, file, cfg_line(cf, "pes.civility"),
 		    "key \"pes.civility\": %s", e.msg);
+	if (cfg->pes_recovery_nature[0] != '\0' &&
+	    sepa_pes_code_check("Nature", cfg->pes_recovery_nature, &e) != 0)
+		cfg_err(errs, file, cfg_line(cf, "pes.recovery_nature"),
+		    "key \"pes.recovery_nature\": %s", e.msg);
 }
 
 int
@@ -1023,6 +1048,12 @@ cfg_check_cross(struct sepad_config *cfg, config_t *cf, const char *file,
 			break;
 		}
 	}
+
+	/* a decimal comma in a ','-separated file would need quotes */
+	if (cfg->export_separator == CONFIG_SEP_COMMA &&
+	    cfg->export_decimal == CONFIG_DECIMAL_COMMA)
+		cfg_err(errs, file, cfg_line(cf, "export.separator"),
+		    "key \"export.separator\": \",\" is also export.decimal_mark: set export.decimal_mark = \".\" or another separator");
 
 	if (cfg->account_change_cutoff_day >= cfg->export_day) {
 		s = config_lookup(cf, "mandates.account_change_cutoff_day");

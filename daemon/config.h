@@ -25,6 +25,15 @@ enum config_sequence { CONFIG_SEQ_FRST = 0, CONFIG_SEQ_RCUR = 1 };
 enum config_pain { CONFIG_PAIN_001_08 = 0, CONFIG_PAIN_001_02 = 1 };
 enum config_encoding { CONFIG_ENC_UTF8 = 0, CONFIG_ENC_CP1252 = 1 };
 enum config_zone { CONFIG_ZONE_A = 0, CONFIG_ZONE_B = 1, CONFIG_ZONE_C = 2 };
+/* export.*: the dialect of the CSV files for people (csvout.h) */
+enum config_separator {
+	CONFIG_SEP_SEMICOLON = 0,
+	CONFIG_SEP_COMMA = 1,
+	CONFIG_SEP_TAB = 2
+};
+enum config_eol { CONFIG_EOL_CRLF = 0, CONFIG_EOL_LF = 1 };
+enum config_decimal { CONFIG_DECIMAL_COMMA = 0, CONFIG_DECIMAL_POINT = 1 };
+enum config_dates { CONFIG_DATES_FR = 0, CONFIG_DATES_ISO = 1 };
 enum config_channel { CONFIG_CHANNEL_PAIN008 = 0, CONFIG_CHANNEL_PES = 1 };
 
 /* What the comptable books a service's revenue under (pes.products). */
@@ -120,6 +129,12 @@ struct sepad_config {
 	char *caf_holidays; /* the school holiday calendar */
 	int caf_hours_per_day; /* 1 journée = 10 heures */
 	sepa_caf_bands caf_age_bands;
+	/* export.*: the CSV files for people (csvout.h) */
+	int export_separator; /* enum config_separator */
+	bool export_bom;
+	int export_line_end; /* enum config_eol */
+	int export_decimal; /* enum config_decimal */
+	int export_dates; /* enum config_dates */
 
 	/* treasury.channel and pes.*: the PES V2 flows to the comptable */
 	int treasury_channel; /* enum config_channel */
@@ -128,6 +143,7 @@ struct sepad_config {
 	char *pes_cod_bud;
 	char *pes_id_post;
 	char *pes_civility; /* Civilite of every debtor */
+	char *pes_recovery_nature; /* Nature of the recovery titres, or "" */
 	struct config_pes_products pes_products;
 	/* web.*: the console sepad serves (daemon/web.c) */
 	bool web_enabled;

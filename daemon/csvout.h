@@ -1,15 +1,25 @@
 /*
- * csvout.h - CSV fields for the files sepad writes (csvout.c).
+ * csvout.h - the one writer of the CSV files sepad writes for people
+ * (csvout.c; docs/design/exports.md).
  *
- * The CSV files are opened by people in spreadsheets (the mail merge of
- * the notices, the recovery export, the lists of sepactl), and their text
- * comes from outside: names and addresses from the families' files, ids
- * and free text from bank files. A text field that starts with '=', '+',
- * '-', '@', a tab or a CR would be run as a formula
- * (=HYPERLINK("http://...")): it is written with a leading ' (OWASP's
- * advice), which the spreadsheet shows and the reader understands. The
- * numbers sepad formats itself (amounts, which may be negative, counts)
- * go through csvout_number and stay numbers.
+ * Every CSV that the finance department opens (the mail merge of the
+ * notices and their corrections, the recovery export, the refund list,
+ * the lists of sepactl: families, mandates, quarantine, inspect, the CAF
+ * declaration) is written through a `struct csvout` in one dialect, the
+ * [export] group of sepad.conf: by default the CSV of French Excel
+ * ("CSV UTF-8 (délimité par des points-virgules)"): a UTF-8 byte-order
+ * mark, ';', CRLF, the decimal comma, dates DD/MM/YYYY.
+ *
+ * Each field says what it is. Text (csvout_text) comes from outside
+ * (names, addresses, bank references): quoted when it holds the
+ * separator, a double quote, CR or LF (RFC 4180), and, when it starts
+ * with '=', '+', '-', '@', a tab or a CR, which a spreadsheet would run as
+ * a formula (=HYPERLINK("http://...")), written after a "'" (OWASP's
+ * advice), which the spreadsheet shows and the reader understands.
+ * Numbers and dates are sepad's own (csvout_cents, _milli, _int,
+ * _date): never prefixed, so that the spreadsheet reads them as numbers
+ * and dates: an amount is "-1234,56", without thousands separator or
+ * currency sign (the column's heading says "(€)").
  */
 #ifndef SEPAD_CSVOUT_H
 #define SEPAD_CSVOUT_H
@@ -19,33 +29,64 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One text field (quoted when needed, a formula neutralised), then "," or,
- * last, CRLF. NULL is "". */
-void csvout_field(FILE *fp, const char *s, bool last);
-/* The same with another separator and line end (';' and "\n" for mail merge). */
-void csvout_field_sep(
-    FILE *fp, const char *s, char sep, const char *eol, bool last);
-/* A number formatted by sepad ("-12.50", "15,80 €", "42"): never prefixed. */
-void csvout_number(FILE *fp, const char *s, bool last);
-void csvout_number_sep(
-    FILE *fp, const char *s, char sep, const char *eol, bool last);
+#include "sepa/date.h"
+
+struct sepad_config;
+
+enum csvout_dates { CSVOUT_DATE_FR = 0, CSVOUT_DATE_ISO = 1 };
+
+/* The dialect: the [export] group of sepad.conf. */
+struct csvout_dialect {
+	char sep; /* ';', ',' or '\t' */
+	char decimal; /* ',' or '.' */
+	bool bom; /* a UTF-8 byte-order mark first */
+	bool crlf; /* CRLF line ends, else LF */
+	enum csvout_dates dates; /* DD/MM/YYYY or YYYY-MM-DD */
+};
+
+/* The default: French Excel. */
+extern const struct csvout_dialect csvout_french_excel;
+
+/* The dialect of the configuration's [export] group. */
+struct csvout_dialect csvout_dialect_of(const struct sepad_config *cfg);
+
+/* A CSV being written: the fields of the current row are counted. */
+struct csvout {
+	FILE *fp;
+	struct csvout_dialect d;
+	size_t col;
+};
 
 /*
- * The CSV of French Excel ("CSV UTF-8 (délimité par des points-virgules)"):
- * csvout_fr_begin writes the UTF-8 byte-order mark that makes Excel read
- * UTF-8; csvout_fr_field writes one field, ';' after it or, last, CRLF,
- * quoted when it holds ';', '"', CR or LF. A field starting with = + - @,
- * tab or CR, which a spreadsheet would take for a formula, is written
- * after a "'" (so it stays text), unless it is a plain number as
- * csvout_fr_milli writes them ("-1,5"). Numbers take the decimal comma
- * (csvout_fr_milli) and dates DD/MM/YYYY (sepa_date_fr): the callers
- * format them.
+ * Start a file on fp: its byte-order mark (when the dialect has one)
+ * and the row of headings heads[0..n-1] (French: the table of each CSV).
  */
-void csvout_fr_begin(FILE *fp);
-void csvout_fr_field(FILE *fp, const char *s, bool last);
-/* A quantity in thousandths with a decimal comma, no thousands separator,
- * no trailing zeros: 18250 "18,25", 19000 "19", -500 "-0,5". Returns buf
- * (24 bytes are enough). */
-char *csvout_fr_milli(char *buf, size_t size, int64_t milli);
+void csvout_begin(struct csvout *w, FILE *fp, const struct csvout_dialect *d,
+    const char *const *heads, size_t n);
+/* The same writer on another stream, without BOM or headings (a row
+ * rendered apart, then copied into the file). */
+void csvout_attach(struct csvout *w, FILE *fp, const struct csvout_dialect *d);
+
+/* One field of text from outside; NULL is "". */
+void csvout_text(struct csvout *w, const char *s);
+/* An amount in cents: "-1234,56" (decimal mark of the dialect). */
+void csvout_cents(struct csvout *w, int64_t cents);
+/* A quantity in thousandths, no trailing zeros: 18250 "18,25", 19000
+ * "19", -500 "-0,5". */
+void csvout_milli(struct csvout *w, int64_t milli);
+/* A whole number. */
+void csvout_int(struct csvout *w, int64_t n);
+/* A date; year 0 is "" (none). */
+void csvout_date(struct csvout *w, sepa_date d);
+/* A date as PostgreSQL writes it ("2026-10-15"; "" none); anything
+ * else is written as text. */
+void csvout_date_iso(struct csvout *w, const char *iso);
+/* A month as PostgreSQL's to_char writes it ("2026-09"), in French:
+ * "septembre 2026" (text: Excel would make a date of "09/2026"). */
+void csvout_month(struct csvout *w, const char *ym);
+/* A yes-or-no column: "oui" or "non". */
+void csvout_bool(struct csvout *w, bool yes);
+/* End the row. */
+void csvout_end(struct csvout *w);
 
 #endif /* SEPAD_CSVOUT_H */

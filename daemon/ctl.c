@@ -14,6 +14,7 @@
 #include "sepa/error.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "pgcluster.h"
 
@@ -106,6 +107,9 @@ ctl_db(struct ctl *ctl, struct db **out)
 	return CTL_OK;
 }
 
+/* The calling thread's report (ctl_report_set). */
+static _Thread_local const struct ctl_report *ctl_thread_report;
+
 int
 ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 {
@@ -113,14 +117,38 @@ ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(head, sizeof(head), _(fmt), ap);
 	va_end(ap);
-	if (err != NULL && (err->msg[0] != '\0' || err->code != 0))
-		log_warnx(
-		    "%s: %s", head, sepa_error_format(err, line, sizeof(line)));
-	else
+	if (err != NULL && (err->msg[0] != '\0' || err->code != 0)) {
+		sepa_error_format(err, line, sizeof(line));
+		log_warnx("%s: %s", head, line);
+	} else {
+		line[0] = '\0';
 		log_warnx("%s", head);
+	}
+	if (ctl_thread_report != NULL && ctl_thread_report->fail != NULL) {
+		char *msg;
+
+		xasprintf(
+		    &msg, "%s%s%s", head, line[0] != '\0' ? ": " : "", line);
+		ctl_thread_report->fail(ctl_thread_report->arg, msg);
+		free(msg);
+	}
 	return status;
+}
+
+void
+ctl_report_set(const struct ctl_report *report)
+{
+	ctl_thread_report = report;
+}
+
+void
+ctl_progress(const char *what, int64_t done, int64_t total)
+{
+	if (ctl_thread_report != NULL && ctl_thread_report->progress != NULL)
+		ctl_thread_report->progress(
+		    ctl_thread_report->arg, what, done, total);
 }
 
 int

@@ -46,7 +46,26 @@ sepa_date ctl_business_date(void);
 /* A record or event id typed by the operator: a positive decimal number
  * (0), else -1. */
 int ctl_parse_id(const char *s, int64_t *id);
+/* Report a failure: fmt (translated here, i18n.h), then err's message
+ * when there is one; returns status. */
 int ctl_fail(int status, const sepa_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * What a thread running a step for someone else (the console's worker,
+ * web_month.c) hears of it besides the journal: the message of each
+ * ctl_fail, and how far the step is (`what` names the phase or the file;
+ * total 0 when unknown). Set for the calling thread only; NULL, the
+ * default, reports nothing.
+ */
+struct ctl_report {
+	void (*fail)(void *arg, const char *msg);
+	void (*progress)(
+	    void *arg, const char *what, int64_t done, int64_t total);
+	void *arg;
+};
+void ctl_report_set(const struct ctl_report *report);
+/* Said by the steps as they go: to the thread's report, if any. */
+void ctl_progress(const char *what, int64_t done, int64_t total);
 
 #endif /* SEPAD_CTL_H */

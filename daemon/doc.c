@@ -31,19 +31,19 @@
 #define DOC_ADDR_W 230.0
 
 /* The texts of every document, in one place (for gettext later). */
-static const char *const doc_months[] = {N_("janvier"), N_("février"),
-    N_("mars"), N_("avril"), N_("mai"), N_("juin"), N_("juillet"), N_("août"),
-    N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre")};
-#define DOC_T_PHONE N_("Tél. %s")
-#define DOC_T_EMAIL N_("Courriel : %s")
-#define DOC_T_HOURS N_("Accueil : %s")
-#define DOC_T_CONTINUED N_("%s, %s (suite)")
-#define DOC_T_PAGE N_("Page %d / %d")
-#define DOC_T_LEGAL_TITLE N_("Réclamations et voies de recours")
+static const char *const doc_months[] = {DOC_FR("janvier"), DOC_FR("février"),
+    DOC_FR("mars"), DOC_FR("avril"), DOC_FR("mai"), DOC_FR("juin"), DOC_FR("juillet"), DOC_FR("août"),
+    DOC_FR("septembre"), DOC_FR("octobre"), DOC_FR("novembre"), DOC_FR("décembre")};
+#define DOC_T_PHONE DOC_FR("Tél. %s")
+#define DOC_T_EMAIL DOC_FR("Courriel : %s")
+#define DOC_T_HOURS DOC_FR("Accueil : %s")
+#define DOC_T_CONTINUED DOC_FR("%s, %s (suite)")
+#define DOC_T_PAGE DOC_FR("Page %d / %d")
+#define DOC_T_LEGAL_TITLE DOC_FR("Réclamations et voies de recours")
 /* contract art. 8, with today's court (the tribunal judiciaire replaced
  * the tribunal d'instance and the tribunal de grande instance in 2020) */
 #define DOC_T_LEGAL \
-	N_("Toute demande de renseignements sur le décompte de cette facture " \
+	DOC_FR("Toute demande de renseignements sur le décompte de cette facture " \
 	   "est à adresser à %s (coordonnées ci-dessus). Tout recours " \
 	   "amiable est à adresser à %s ; le recours amiable ne suspend pas " \
 	   "le délai de saisine du juge judiciaire. En vertu de l'article " \
@@ -195,7 +195,7 @@ doc_new(struct doc **out, const struct doc_sender *s, sepa_error *err)
 		}
 	}
 	doc_fonts(d);
-	mayor = s->mayor[0] != '\0' ? s->mayor : N_("Monsieur le Maire");
+	mayor = s->mayor[0] != '\0' ? s->mayor : DOC_FR("Monsieur le Maire");
 	appeal = s->appeal;
 	if (appeal[0] == '\0') {
 		xasprintf(&addr, "%s, %s, %s%s%s, %s %s", mayor, s->name,

@@ -16,8 +16,9 @@
 
 struct sepad_config;
 
-/* Marks a French text of a document, for gettext later. */
-#define N_(s) s
+/* A document's text is French whatever the locale: the families are
+ * French. DOC_FR (i18n.h) marks it, and xgettext leaves it out. */
+#include "i18n.h"
 
 /* A4 in points, and the margins every document keeps. */
 #define DOC_PAGE_W 595.28

@@ -1,7 +1,8 @@
 /*
  * log.c - OpenBSD-style logging to stderr, with syslog priority prefixes
  * when stderr is the journal, and allocation helpers that cannot fail.
- * Every message has its IBANs masked (sepa_iban_mask_text).
+ * Every message has its IBANs masked (sepa_iban_mask_text). Messages but
+ * log_debug's are translated here (i18n.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "sepa/iban.h"
+#include "i18n.h"
 #include "log.h"
 
 /*
@@ -93,7 +95,7 @@ log_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_WARNING, fmt, ap, 1);
+	log_vwrite(LOG_WARNING, _(fmt), ap, 1);
 	va_end(ap);
 }
 
@@ -103,7 +105,7 @@ log_warnx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_WARNING, fmt, ap, 0);
+	log_vwrite(LOG_WARNING, _(fmt), ap, 0);
 	va_end(ap);
 }
 
@@ -113,7 +115,7 @@ log_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_INFO, fmt, ap, 0);
+	log_vwrite(LOG_INFO, _(fmt), ap, 0);
 	va_end(ap);
 }
 
@@ -135,7 +137,7 @@ fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_CRIT, fmt, ap, 1);
+	log_vwrite(LOG_CRIT, _(fmt), ap, 1);
 	va_end(ap);
 	exit(log_fatal_status);
 }
@@ -146,7 +148,7 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_CRIT, fmt, ap, 0);
+	log_vwrite(LOG_CRIT, _(fmt), ap, 0);
 	va_end(ap);
 	exit(log_fatal_status);
 }

@@ -18,7 +18,8 @@ void log_init(const char *progname, int verbose, int fatal_status);
 int log_verbose(void);
 /* Seconds on the monotonic clock, to time steps in debug messages. */
 double log_clock(void);
-/* log_warn appends ": strerror(errno)"; the others print the message as is. */
+/* log_warn appends ": strerror(errno)"; the others print the message as is.
+ * All but log_debug translate fmt (gettext, i18n.h): pass a literal. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -298,31 +298,77 @@ struct notice_ctx {
 	const struct notice_creditor *cred;
 	FILE *stage; /* the notices to store (store_notice_stage) */
 	const char *dir; /* the temporary directory */
-	FILE *csv; /* the month's mail merge */
+	struct csvout csv; /* the month's mail merge */
 	const char *fixpath; /* corrections-YYYY-MM.csv */
 	struct afile fix; /* opened at the first corrected notice */
+	struct csvout fixcsv; /* on fix.fp */
 	int64_t count, corrected;
 	sepa_month months[24]; /* the billed months a correction touched */
 	size_t nmonths;
 };
 
-/* A field of the mail-merge CSV (';'-separated, LF line ends). */
-static void
-notice_csv_field(FILE *fp, const char *s, int last)
+/* The dialect of the mail merge (csvout.h). */
+static const struct csvout_dialect *
+notice_dialect(const struct notice_creditor *cred)
 {
-	csvout_field_sep(fp, s, ';', "\n", last != 0);
+	return cred->csv.sep != '\0' ? &cred->csv : &csvout_french_excel;
 }
 
-/* The address on one line, as the mail merge wants it. */
-static void
-notice_csv_address(FILE *fp, const char *building, const char *street,
-    const char *postcode, const char *town)
-{
-	char addr[512];
+/*
+ * The columns of the mail merge, in the order of notice_csv_row; the
+ * corrections add the last two. Kept for a mail merge, so each is what
+ * the letter prints: the address on one line, the amount a number (the
+ * letter adds " €"), the account masked.
+ */
+static const char *const notice_csv_head[] = {"N° de facture", "Famille",
+    "Payeur", "Adresse", "Courriel", "Montant (€)", "Date de prélèvement",
+    "Compte", "RUM", "Prélèvement", "Remplace l'avis", "Ce qui change"};
+#define NOTICE_CSV_COLS 10 /* the notices': the corrections have 12 */
 
-	snprintf(addr, sizeof(addr), "%s%s%s, %s %s", building,
-	    building[0] != '\0' ? " " : "", street, postcode, town);
-	notice_csv_field(fp, addr, 0);
+/* "account, date" (the reason of a corrected notice) in French. */
+static void
+notice_reason_fr(char *buf, size_t size, const char *codes)
+{
+	snprintf(buf, size, "%s%s%s%s%s",
+	    strstr(codes, "account") != NULL ? "compte" : "",
+	    strstr(codes, "account") != NULL && strchr(codes, ',') != NULL
+	        ? ", "
+	        : "",
+	    strstr(codes, "date") != NULL ? "date" : "",
+	    strstr(codes, "date") != NULL && strstr(codes, "amount") != NULL
+	        ? ", "
+	        : "",
+	    strstr(codes, "amount") != NULL ? "montant" : "");
+}
+
+/*
+ * The line of a stored notice: what it states (amount, date, account,
+ * mandate) as stored, the family's name and address as they are now, as
+ * the PDF notices do (docs/design/family-documents.md).
+ */
+static void
+notice_csv_row(struct csvout *w, const struct notice_row *n)
+{
+	char addr[512], mask[SEPA_IBAN_MASK_BUFSZ], why[64];
+
+	snprintf(addr, sizeof(addr), "%s%s%s, %s %s", n->building,
+	    n->building[0] != '\0' ? " " : "", n->street, n->postcode, n->town);
+	csvout_text(w, n->number);
+	csvout_text(w, n->family_ref);
+	csvout_text(w, n->payer);
+	csvout_text(w, addr);
+	csvout_text(w, n->email);
+	csvout_cents(w, n->version == 0 ? n->total_cents : n->amount_cents);
+	csvout_date(w, n->due_on);
+	csvout_text(w, n->iban[0] != '\0' ? sepa_iban_mask(mask, n->iban) : "");
+	csvout_text(w, n->iban[0] != '\0' ? n->rum : "");
+	csvout_bool(w, n->iban[0] != '\0' && n->amount_cents > 0);
+	if (n->version > 0) {
+		notice_reason_fr(why, sizeof(why), n->reason);
+		csvout_text(w, n->first_file);
+		csvout_text(w, why);
+	}
+	csvout_end(w);
 }
 
 /* Text written into memory by `put`: *out (free it), or an error. */
@@ -349,50 +395,20 @@ notice_put_text(FILE *fp, const void *cred, const void *doc, sepa_error *err)
 	return notice_write(fp, cred, doc, err);
 }
 
+/* Stage a notice written now: its text and what it states. */
 static int
-notice_put_row(FILE *fp, const void *unused, const void *d, sepa_error *err)
-{
-	const struct invoice_doc *doc = d;
-	char am[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ],
-	    mask[SEPA_IBAN_MASK_BUFSZ];
-
-	(void)unused;
-	(void)err;
-	notice_csv_field(fp, doc->number, 0);
-	notice_csv_field(fp, doc->family_ref, 0);
-	notice_csv_field(fp, doc->payer, 0);
-	notice_csv_address(
-	    fp, doc->building, doc->street, doc->postcode, doc->town);
-	notice_csv_field(fp, doc->email, 0);
-	csvout_number_sep(
-	    fp, sepa_money_fr(am, doc->total_cents), ';', "\n", false);
-	notice_csv_field(fp, sepa_date_fr(day, doc->due_on), 0);
-	notice_csv_field(
-	    fp, doc->has_mandate ? sepa_iban_mask(mask, doc->iban) : "", 0);
-	notice_csv_field(fp, doc->has_mandate ? doc->rum : "", 0);
-	notice_csv_field(fp,
-	    doc->has_mandate && doc->total_cents - doc->paid_cents > 0 ? "yes"
-	                                                               : "no",
-	    1);
-	return 0;
-}
-
-/* Stage a notice written now: its text, its CSV row, what it states. */
-static int
-notice_stage(struct notice_ctx *ctx, struct notice_row *n, char *text,
-    char *row, sepa_error *err)
+notice_stage(
+    struct notice_ctx *ctx, struct notice_row *n, char *text, sepa_error *err)
 {
 	char sha[SEPA_SHA256_HEX_BUFSZ];
 	int rc;
 
 	if ((rc = sepa_sha256_buf(text, strlen(text), sha, err)) == 0) {
 		n->content = text;
-		n->merge_row = row;
 		n->sha256 = sha;
 		rc = store_notice_stage(ctx->stage, n, err);
 	}
 	free(text);
-	free(row);
 	return rc;
 }
 
@@ -401,7 +417,7 @@ static int
 notice_render(const struct invoice_doc *doc, void *arg, sepa_error *err)
 {
 	struct notice_ctx *ctx = arg;
-	char *text = NULL, *row = NULL, name[64];
+	char *text = NULL, name[64];
 	struct notice_row n = {.invoice_id = doc->id,
 	    .file_name = name,
 	    .amount_cents = doc->total_cents - doc->paid_cents,
@@ -417,13 +433,11 @@ notice_render(const struct invoice_doc *doc, void *arg, sepa_error *err)
 		    "invoice number \"%s\" cannot be a file name", doc->number);
 	snprintf(name, sizeof(name), "%s.txt", doc->number);
 	if (notice_in_memory(&text, notice_put_text, ctx->cred, doc, err) !=
-	        0 ||
-	    notice_in_memory(&row, notice_put_row, NULL, doc, err) != 0) {
+	    0) {
 		free(text);
-		free(row);
 		return err->code != 0 ? err->code : SEPA_EIO;
 	}
-	return notice_stage(ctx, &n, text, row, err);
+	return notice_stage(ctx, &n, text, err);
 }
 
 /* The corrections CSV, opened with its header at the first one. */
@@ -436,9 +450,9 @@ notice_fix_open(struct notice_ctx *ctx, sepa_error *err)
 		return 0;
 	if ((rc = afile_open(&ctx->fix, ctx->fixpath, AFILE_MODE, err)) != 0)
 		return rc;
-	fputs("number;family_ref;payer;address;email;total;due_date;iban;rum;"
-	      "direct_debit;replaces;reason\n",
-	    ctx->fix.fp);
+	csvout_begin(&ctx->fixcsv, ctx->fix.fp, notice_dialect(ctx->cred),
+	    notice_csv_head,
+	    sizeof(notice_csv_head) / sizeof(notice_csv_head[0]));
 	return 0;
 }
 
@@ -470,11 +484,11 @@ notice_put(const struct notice_row *n, void *arg, sepa_error *err)
 	if (n->version > 0) {
 		if ((rc = notice_fix_open(ctx, err)) != 0)
 			return rc;
-		fputs(n->merge_row, ctx->fix.fp);
+		notice_csv_row(&ctx->fixcsv, n);
 		ctx->corrected++;
 		return 0;
 	}
-	fputs(n->merge_row, ctx->csv);
+	notice_csv_row(&ctx->csv, n);
 	ctx->count++;
 	return 0;
 }
@@ -564,11 +578,9 @@ notice_write_month(struct db *db, int64_t creditor_id,
 	}
 	if ((rc = afile_open(&csv, csvpath, AFILE_MODE, err)) != 0)
 		goto cleanup;
-	fputs("number;family_ref;payer;address;email;total;due_date;iban;rum;"
-	      "direct_debit\n",
-	    csv.fp);
+	csvout_begin(&ctx.csv, csv.fp, notice_dialect(cred), notice_csv_head,
+	    NOTICE_CSV_COLS);
 	ctx.dir = tmp;
-	ctx.csv = csv.fp;
 	if ((rc = store_notice_each(
 	         db, creditor_id, month, notice_put, &ctx, err)) != 0 ||
 	    (rc = notice_swap(base, tmp, final, old, err)) != 0 ||
@@ -655,40 +667,13 @@ notice_put_correction(FILE *fp, const void *cr, const void *ch, sepa_error *err)
 	return 0;
 }
 
-static int
-notice_put_correction_row(
-    FILE *fp, const void *unused, const void *ch, sepa_error *err)
-{
-	const struct notice_change *c = ch;
-	char am[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ], what[160], codes[64],
-	    mask[SEPA_IBAN_MASK_BUFSZ];
-
-	(void)unused;
-	(void)err;
-	notice_changes(c, what, sizeof(what), codes, sizeof(codes));
-	notice_csv_field(fp, c->number, 0);
-	notice_csv_field(fp, c->family_ref, 0);
-	notice_csv_field(fp, c->payer, 0);
-	notice_csv_address(fp, c->building, c->street, c->postcode, c->town);
-	notice_csv_field(fp, c->email, 0);
-	csvout_number_sep(
-	    fp, sepa_money_fr(am, c->new_amount), ';', "\n", false);
-	notice_csv_field(fp, sepa_date_fr(day, c->new_due), 0);
-	notice_csv_field(fp, sepa_iban_mask(mask, c->new_iban), 0);
-	notice_csv_field(fp, c->rum, 0);
-	notice_csv_field(fp, "yes", 0);
-	notice_csv_field(fp, c->first_file, 0);
-	notice_csv_field(fp, codes, 1);
-	return 0;
-}
-
 /* A corrected notice rendered and staged; its billed month noted. */
 static int
 notice_render_correction(
     const struct notice_change *c, void *arg, sepa_error *err)
 {
 	struct notice_ctx *ctx = arg;
-	char *text = NULL, *row = NULL, name[80], what[160], codes[64];
+	char *text = NULL, name[80], what[160], codes[64];
 	struct notice_row n = {.invoice_id = c->invoice_id,
 	    .version = c->version,
 	    .file_name = name,
@@ -712,15 +697,12 @@ notice_render_correction(
 	    ctx->nmonths < sizeof(ctx->months) / sizeof(ctx->months[0]))
 		ctx->months[ctx->nmonths++] = c->month;
 	if (notice_in_memory(&text, notice_put_correction, ctx->cred, c, err) !=
-	        0 ||
-	    notice_in_memory(&row, notice_put_correction_row, NULL, c, err) !=
-	        0) {
+	    0) {
 		free(text);
-		free(row);
 		return err->code != 0 ? err->code : SEPA_EIO;
 	}
 	ctx->corrected++;
-	return notice_stage(ctx, &n, text, row, err);
+	return notice_stage(ctx, &n, text, err);
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include "sepa/date.h"
 #include "sepa/error.h"
+#include "csvout.h"
 
 struct db;
 struct invoice_doc;
@@ -24,9 +25,11 @@ void notice_cell(FILE *fp, const char *s, size_t w, int right);
 /* A quantity in thousandths as the notices write it: "2", "1,5". */
 void notice_qty(char *buf, size_t size, int64_t milli);
 
-/* The creditor as the notices show it (strings borrowed). */
+/* The creditor as the notices show it (strings borrowed), and the
+ * dialect of the mail-merge CSV (all zero: csvout_french_excel). */
 struct notice_creditor {
 	const char *name, *ics, *street, *building, *postcode, *town;
+	struct csvout_dialect csv;
 };
 
 /*

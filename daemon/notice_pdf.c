@@ -23,39 +23,39 @@
 #include "store_notice.h"
 
 /* The notice's texts, in one place (for gettext later). */
-#define NP_TITLE N_("AVIS D'ÉCHÉANCE")
-#define NP_DOC_TITLE N_("Avis d'échéance %s")
-#define NP_NUMBER N_("Facture n°")
-#define NP_ISSUED N_("Date")
-#define NP_FAMILY N_("Famille")
-#define NP_PERIOD N_("Période")
-#define NP_PERIOD_V N_("consommations de %s")
-#define NP_COL_CHILD N_("Enfant")
-#define NP_COL_SERVICE N_("Prestation")
-#define NP_COL_QTY N_("Quantité")
-#define NP_COL_PRICE N_("Prix unitaire")
-#define NP_COL_AMOUNT N_("Montant")
-#define NP_NONE N_("Aucune consommation ce mois-ci.")
+#define NP_TITLE DOC_FR("AVIS D'ÉCHÉANCE")
+#define NP_DOC_TITLE DOC_FR("Avis d'échéance %s")
+#define NP_NUMBER DOC_FR("Facture n°")
+#define NP_ISSUED DOC_FR("Date")
+#define NP_FAMILY DOC_FR("Famille")
+#define NP_PERIOD DOC_FR("Période")
+#define NP_PERIOD_V DOC_FR("consommations de %s")
+#define NP_COL_CHILD DOC_FR("Enfant")
+#define NP_COL_SERVICE DOC_FR("Prestation")
+#define NP_COL_QTY DOC_FR("Quantité")
+#define NP_COL_PRICE DOC_FR("Prix unitaire")
+#define NP_COL_AMOUNT DOC_FR("Montant")
+#define NP_NONE DOC_FR("Aucune consommation ce mois-ci.")
 #define NP_REGUL \
-	N_("Régularisations : consommations des mois précédents reçues " \
+	DOC_FR("Régularisations : consommations des mois précédents reçues " \
 	   "après leur facturation")
-#define NP_REGUL_LINE N_("%s (%s)")
-#define NP_REMIND N_("Rappels : factures précédentes restées impayées")
-#define NP_REMIND_LINE N_("Facture %s (%s) restée impayée")
-#define NP_HOURS N_("%s h")
-#define NP_DAYS N_("%s j")
-#define NP_TOTAL N_("Total de la facture")
-#define NP_PAID N_("Déjà réglé")
-#define NP_DUE N_("Reste à payer")
-#define NP_CREDIT N_("Montant en votre faveur")
-#define NP_DEBIT_TITLE N_("Prélèvement automatique")
+#define NP_REGUL_LINE DOC_FR("%s (%s)")
+#define NP_REMIND DOC_FR("Rappels : factures précédentes restées impayées")
+#define NP_REMIND_LINE DOC_FR("Facture %s (%s) restée impayée")
+#define NP_HOURS DOC_FR("%s h")
+#define NP_DAYS DOC_FR("%s j")
+#define NP_TOTAL DOC_FR("Total de la facture")
+#define NP_PAID DOC_FR("Déjà réglé")
+#define NP_DUE DOC_FR("Reste à payer")
+#define NP_CREDIT DOC_FR("Montant en votre faveur")
+#define NP_DEBIT_TITLE DOC_FR("Prélèvement automatique")
 #define NP_DEBIT \
-	N_("Le montant de %s sera prélevé le %s sur le compte %s.\n" \
+	DOC_FR("Le montant de %s sera prélevé le %s sur le compte %s.\n" \
 	   "Référence unique de mandat (RUM) : %s\n" \
 	   "Identifiant créancier SEPA (ICS) : %s")
-#define NP_PAY_TITLE N_("Comment régler cette facture")
+#define NP_PAY_TITLE DOC_FR("Comment régler cette facture")
 #define NP_PAY \
-	N_("Vous n'avez pas de mandat de prélèvement SEPA actif : merci de " \
+	DOC_FR("Vous n'avez pas de mandat de prélèvement SEPA actif : merci de " \
 	   "régler %s avant le %s, en rappelant le numéro de facture %s :\n" \
 	   "•  à la Trésorerie, en espèces ou par carte bancaire ;\n" \
 	   "•  par chèque à l'ordre du Trésor public, adressé à %s, %s ;\n" \
@@ -63,12 +63,12 @@
 	   "www.payfip.gouv.fr.\n" \
 	   "Pour être prélevé automatiquement, demandez un mandat SEPA à " \
 	   "la mairie.")
-#define NP_NOTHING_TITLE N_("Rien à payer")
-#define NP_NOTHING N_("Aucun paiement n'est demandé pour cette facture.")
+#define NP_NOTHING_TITLE DOC_FR("Rien à payer")
+#define NP_NOTHING DOC_FR("Aucun paiement n'est demandé pour cette facture.")
 #define NP_NOTHING_CREDIT \
-	N_("Aucun paiement n'est demandé pour cette facture : le montant " \
+	DOC_FR("Aucun paiement n'est demandé pour cette facture : le montant " \
 	   "en votre faveur sera déduit de vos prochaines factures.")
-#define NP_NEXT_PAGE N_("Suite page suivante")
+#define NP_NEXT_PAGE DOC_FR("Suite page suivante")
 
 /* The table's columns: x and width. */
 enum { NP_CHILD, NP_SERVICE, NP_QTY, NP_PRICE, NP_AMOUNT, NP_NCOLS };
@@ -585,7 +585,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	xasprintf(
 	    &dir, "%s/notices/pdf/%04d-%02d", outbox, month.year, month.month);
 	snprintf(title, sizeof(title),
-	    N_("Avis d'échéance, consommations de %s"),
+	    DOC_FR("Avis d'échéance, consommations de %s"),
 	    doc_month_fr(mo, sizeof(mo), month));
 	if ((rc = notice_frozen_load(&m.frozen, db, creditor_id, month, err)) !=
 	        0 ||

@@ -19,6 +19,7 @@
 #include <systemd/sd-journal.h>
 
 #include "sepa/iban.h"
+#include "i18n.h"
 #include "log.h"
 #include "notify.h"
 
@@ -134,7 +135,7 @@ notify_status(const char *fmt, ...)
 
 	n = snprintf(buf, sizeof(buf), "STATUS=");
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, _(fmt), ap);
 	va_end(ap);
 	sd_notify(0, buf);
 }
@@ -198,7 +199,7 @@ notify_journal(enum notify_msg msg, int priority, const struct notify_event *ev,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(message, sizeof(message), _(fmt), ap);
 	va_end(ap);
 	sepa_iban_mask_text(message);
 	if (!notify_foreground &&

@@ -69,7 +69,8 @@ int notify_build_fields(struct notify_fields_buf *b, enum notify_msg msg,
 /*
  * One structured journal entry (priority: LOG_INFO, LOG_WARNING...);
  * without a journal, or in the foreground, a plain log line instead. The
- * message has its IBANs masked.
+ * message has its IBANs masked; fmt is translated (i18n.h), the fields
+ * are the same in every language.
  */
 void notify_journal(enum notify_msg msg, int priority,
     const struct notify_event *ev, const char *fmt, ...)

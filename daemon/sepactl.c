@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 
 #ifndef SEPAD_SRCDIR
@@ -33,16 +34,17 @@ usage(FILE *fp)
 	const struct ctl_command *commands = ctl_commands(&ncommands);
 
 	fprintf(fp,
-	    "usage: sepactl [-v] [-c FILE] [--today YYYY-MM-DD] COMMAND ...\n"
+	    _("usage: sepactl [-v] [-c FILE] [--today DATE] COMMAND ...\n"
 	    "\n"
 	    "  -c, --config FILE   configuration (default: $SEPAD_CONF, else\n"
 	    "                      %s/conf/sepad.conf when it exists,\n"
 	    "                      else the built-in defaults)\n"
-	    "  --today DATE        business date (also SEPAD_TODAY)\n"
+	    "  --today DATE        business date, YYYY-MM-DD or DD/MM/YYYY\n"
+	    "                      (also SEPAD_TODAY)\n"
 	    "  -v, --verbose       more messages\n"
 	    "  -h, --help          this help; COMMAND --help for a command\n"
 	    "  -V, --version       the version, then exit\n"
-	    "\ncommands:\n",
+	      "\ncommands:\n"),
 	    SEPAD_SRCDIR);
 	for (size_t i = 0; i < ncommands; i++) {
 		char head[128];
@@ -50,24 +52,13 @@ usage(FILE *fp)
 		snprintf(head, sizeof(head), "%s %s", commands[i].name,
 		    commands[i].args);
 		if (strlen(head) <= 22)
-			fprintf(fp, "  %-22s %s\n", head, commands[i].summary);
+			fprintf(fp, "  %-22s %s\n", head, _(commands[i].summary));
 		else
 			fprintf(fp, "  %s\n  %-22s %s\n", head, "",
-			    commands[i].summary);
+			    _(commands[i].summary));
 	}
-	fprintf(fp,
-	    "\nexit status: 0 done, 1 input refused, 2 usage error, "
-	    "3 internal or database error\n");
-}
-
-/* "YYYY-MM-DD" exactly (the lib also reads DD/MM/YYYY), a real date. */
-static int
-parse_today(sepa_date *out, const char *s, sepa_error *err)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return sepa_error_set(
-		    err, SEPA_EINVAL, "\"%s\" is not a date YYYY-MM-DD", s);
-	return sepa_date_parse(out, s, err);
+	fprintf(fp, _("\nexit status: 0 done, 1 input refused, 2 usage error, "
+	              "3 internal or database error\n"));
 }
 
 static const char *
@@ -95,8 +86,8 @@ command_help(const struct ctl_command *cmd, int argc, char **argv)
 			break;
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
-			printf("usage: sepactl [options] %s %s\n\n%s",
-			    cmd->name, cmd->args, cmd->help);
+			printf(_("usage: sepactl [options] %s %s\n\n%s"),
+			    cmd->name, cmd->args, _(cmd->help));
 			return 1;
 		}
 	}
@@ -112,7 +103,7 @@ set_today(struct ctl *ctl, const char *today)
 	struct tm tm;
 
 	if (today != NULL && today[0] != '\0') {
-		if (parse_today(&ctl->today, today, &err) != 0) {
+		if (sepa_date_parse(&ctl->today, today, &err) != 0) {
 			log_warnx(
 			    "could not set the business date: %s", err.msg);
 			return CTL_USAGE;
@@ -138,14 +129,15 @@ load_config(struct ctl *ctl)
 		ctl->config_path = default_config();
 	if (config_load(&ctl->cfg, ctl->config_path, SEPAD_SRCDIR, &errs) == 0)
 		return CTL_OK;
-	log_warnx("could not load the configuration %s: %zu error%s",
-	    ctl->cfg.path, errs.count + errs.dropped,
-	    errs.count + errs.dropped > 1 ? "s" : "");
+	log_warnx(ngettext("could not load the configuration %s: %zu error",
+	              "could not load the configuration %s: %zu errors",
+	              errs.count + errs.dropped),
+	    ctl->cfg.path, errs.count + errs.dropped);
 	for (size_t i = 0; i < errs.count; i++)
 		fprintf(stderr, "%s\n",
 		    sepa_error_format(&errs.list[i], line, sizeof(line)));
 	if (errs.dropped > 0)
-		fprintf(stderr, "(%zu more)\n", errs.dropped);
+		fprintf(stderr, _("(%zu more)\n"), errs.dropped);
 	return errs.count > 0 && errs.list[0].code == SEPA_EIO ? CTL_INTERNAL
 	                                                       : CTL_REFUSED;
 }
@@ -166,6 +158,7 @@ main(int argc, char **argv)
 	const char *today = getenv("SEPAD_TODAY");
 	int ch, verbose = 0, status;
 
+	i18n_init();
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.progname = "sepactl";
 	log_init("sepactl", 0, CTL_INTERNAL);

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "notify.h"
 #include "store_creditor.h"
@@ -87,14 +88,14 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp,
-	    "usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
+	    _("usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
 	    "  -c FILE        configuration (default: $SEPAD_CONF, else "
 	    "/etc/sepad/sepad.conf)\n"
 	    "  -d             stay in the foreground and log to the terminal\n"
 	    "  -n             check the configuration, print every error, exit\n"
 	    "  -v             more messages (debug)\n"
 	    "  -V, --version  the version, then exit\n"
-	    "  -h, --help     this help\n");
+	      "  -h, --help     this help\n"));
 	exit(status);
 }
 
@@ -104,9 +105,10 @@ report_config_errors(const char *path, const struct config_errors *errs)
 {
 	char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
 
-	log_warnx("configuration %s has %zu error%s", path,
-	    errs->count + errs->dropped,
-	    errs->count + errs->dropped == 1 ? "" : "s");
+	log_warnx(ngettext("configuration %s has %zu error",
+	              "configuration %s has %zu errors",
+	              errs->count + errs->dropped),
+	    path, errs->count + errs->dropped);
 	for (size_t i = 0; i < errs->count; i++)
 		log_warnx("%s",
 		    sepa_error_format(&errs->list[i], line, sizeof(line)));
@@ -638,7 +640,7 @@ check_config(struct sepad *s)
 		log_warnx("%s: %s", s->config_path, err.msg);
 		status = 1;
 	} else {
-		printf("configuration %s is valid\n", s->config_path);
+		printf(_("configuration %s is valid\n"), s->config_path);
 	}
 	config_free(&s->ctl.cfg);
 	return status;
@@ -738,6 +740,7 @@ main(int argc, char **argv)
 	uint64_t watchdog;
 	int check_only = 0, verbose = 0, status;
 
+	i18n_init();
 	memset(&s, 0, sizeof(s));
 	s.infd = -1;
 	s.backoff = 1;

@@ -27,7 +27,7 @@
 static const char batch_find_sql[] =
     "SELECT id, to_char(collection_month, 'YYYY-MM-DD'), state, file_name,"
     " coalesce(to_char(released_at, 'YYYY-MM-DD'), ''),"
-    " coalesce(state_reason, '') FROM batches"
+    " coalesce(state_reason, ''), purpose FROM batches"
     " WHERE creditor_id = $1 AND msg_id = $2";
 
 /* $1 creditor: what a recording holds; payments wait for it too. */
@@ -71,6 +71,7 @@ struct batch_row {
 	char file[128];
 	char released[SEPA_DATE_BUFSZ];
 	char reason[256];
+	int recovery; /* a recovery flow (043), not a part of a month */
 };
 
 static int
@@ -97,6 +98,7 @@ batch_find(struct db *db, const char *cred, const char *msg_id,
 	snprintf(b->file, sizeof(b->file), "%s", PQgetvalue(res, 0, 3));
 	snprintf(b->released, sizeof(b->released), "%s", PQgetvalue(res, 0, 4));
 	snprintf(b->reason, sizeof(b->reason), "%s", PQgetvalue(res, 0, 5));
+	b->recovery = strcmp(PQgetvalue(res, 0, 6), "recovery") == 0;
 cleanup:
 	db_result_free(res);
 	return rc;
@@ -112,6 +114,12 @@ batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
 	int there;
 
 	sepa_month_iso(mon, b->month);
+	if (b->recovery)
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "%s (%s) is a recovery flow, not a part of a collection "
+		    "month: its invoices are recorded as sent to recovery; run "
+		    "sepactl recovery export to finish it",
+		    msg_id, b->file);
 	if (strcmp(b->state, "released") == 0)
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "part %s (%s) was released on %s: a released part can "

@@ -124,7 +124,8 @@ enum {
  * due in the month, or deferred into it (collect_due_on, migration 012);
  * issued, with a positive total and something left to pay after the
  * payments by other means, no live collection, and in no PES flow that
- * counts (a piece payable by other means has no collection, 042).
+ * counts (a piece payable by other means has no collection, 042; a
+ * bordereau the comptable's acquit rejected does not count, 043).
  */
 #define COLLECT_WHERE_IN_MONTH \
 	" WHERE i.creditor_id = $1 AND i.state = 'issued'" \
@@ -139,8 +140,11 @@ enum {
 	"   AND c.state <> 'cancelled')" \
 	"  AND NOT EXISTS (SELECT 1 FROM pes_pieces pp JOIN batches pb" \
 	"   ON pb.creditor_id = pp.creditor_id AND pb.id = pp.batch_id" \
+	"   JOIN pes_bordereaux pd ON pd.creditor_id = pp.creditor_id" \
+	"   AND pd.id = pp.bordereau_id" \
 	"   WHERE pp.creditor_id = i.creditor_id AND pp.invoice_id = i.id" \
-	"   AND pb.state NOT IN ('rejected', 'cancelled'))"
+	"   AND pb.state NOT IN ('rejected', 'cancelled')" \
+	"   AND pd.ack_state IS DISTINCT FROM 'rejected')"
 
 /*
  * The collections that debited mandate m: recorded before, this month's
@@ -231,14 +235,8 @@ enum {
 static const char collect_candidates_sql[] = COLLECT_CANDIDATES_SQL("");
 /*
  * The PES channel also needs the family's reference (RefTiers) and the
- * invoice's main service (the most billed: its CodProdLoc and Nature).
+ * invoice's main service (COLLECT_MAIN_SERVICE).
  */
-#define COLLECT_MAIN_SERVICE \
-	"coalesce((SELECT s.code FROM invoice_lines l JOIN services s" \
-	"   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
-	"   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id" \
-	"   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
-	"   LIMIT 1), '')"
 static const char collect_candidates_pes_sql[] =
     COLLECT_CANDIDATES_SQL(", f.family_ref, " COLLECT_MAIN_SERVICE);
 
@@ -284,7 +282,7 @@ static const char collect_lock_creditor_sql[] =
  */
 static const char collect_count_batches_sql[] =
     "SELECT count(*) FROM batches WHERE creditor_id = $1"
-    " AND collection_month = $2::date"
+    " AND collection_month = $2::date AND purpose = 'collect'"
     " AND state NOT IN ('rejected', 'cancelled')";
 static const char collect_last_part_sql[] =
     "SELECT coalesce(max(part), 0) FROM batches WHERE"
@@ -306,9 +304,9 @@ static const char collect_insert_batch_sql[] =
     " created_at, pain_version, file_name, nb_of_txs, ctrl_sum_cents,"
     " cdtr_name, cdtr_iban, cdtr_bic, cdtr_ics, cdtr_street,"
     " cdtr_building, cdtr_postcode, cdtr_town, cdtr_country,"
-    " batch_booking, channel)"
+    " batch_booking, channel, purpose)"
     " VALUES ($1, $2, $3, $4, date_trunc('second', now()), $5, $6, $7,"
-    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     " RETURNING id";
 
 /* The columns collect_copy_row writes, in its order. */
@@ -679,7 +677,7 @@ collect_names(const char *ics, sepa_month month, int part, char *msg_id,
  * bank refused whole, 'rejected', its collections cancelled, does not
  * close the month, its invoices are collected again after it).
  */
-static int
+int
 collect_lock_month(struct collect_run *run, sepa_error *err)
 {
 	int64_t id;
@@ -962,7 +960,7 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 {
 	const struct sepad_config *cfg = run->cfg;
 	char partb[16], ntxb[24], ctrlb[24];
-	const char *params[19];
+	const char *params[20];
 
 	snprintf(partb, sizeof(partb), "%d", part);
 	snprintf(ntxb, sizeof(ntxb), "%ld", ntx);
@@ -987,8 +985,9 @@ collect_insert_batch(const struct collect_run *run, int part, long ntx,
 	params[16] = cfg->cred_country;
 	params[17] = cfg->batch_booking ? "true" : "false";
 	params[18] = run->pes ? "pes" : "pain008";
+	params[19] = run->recovery ? "recovery" : "collect";
 	return db_query_int64(run->db, id, "record a batch",
-	    collect_insert_batch_sql, 19, params, err);
+	    collect_insert_batch_sql, 20, params, err);
 }
 
 /* Record a batch per part, numbered after the month's last part. */
@@ -1285,7 +1284,10 @@ static const char collect_unlock_sql[] =
     "SELECT count(*) FROM (SELECT pg_advisory_unlock($1::int,"
     " $2::int)) s";
 
-/* $1 creditor, $2 month: the month's batches, in part order. */
+/*
+ * $1 creditor, $2 month, $3 purpose: the month's batches of collect, or
+ * its recovery flows (043), in part order.
+ */
 static const char collect_batches_sql[] =
     "SELECT id, part, msg_id,"
     " to_char(created_at AT TIME ZONE 'UTC',"
@@ -1295,7 +1297,13 @@ static const char collect_batches_sql[] =
     " cdtr_postcode, cdtr_town, cdtr_country, batch_booking,"
     " state, coalesce(sha256, ''), channel FROM batches"
     " WHERE creditor_id = $1 AND collection_month = $2::date"
-    " ORDER BY part";
+    " AND purpose = $3 ORDER BY part";
+
+/* $1 creditor: the months of the recovery flows not released yet. */
+static const char collect_recovery_months_sql[] =
+    "SELECT DISTINCT to_char(collection_month, 'YYYY-MM') FROM batches"
+    " WHERE creditor_id = $1 AND purpose = 'recovery'"
+    " AND state IN ('prepared', 'placing') ORDER BY 1";
 
 /* $1 creditor, $2 batch: its payment blocks. */
 static const char collect_blocks_sql[] =
@@ -1921,15 +1929,17 @@ store_collect_month_lock(struct db *db, int64_t creditor_id, sepa_month month,
 	return collect_writer_lock(db, creditor_id, month, lock, err);
 }
 
-int
-store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
-    sepa_date today, const char *outbox, const char *schema_dir,
-    collect_file_fn on_file, collect_progress_fn progress, void *arg,
-    struct collect_summary *sum, sepa_error *err)
+/* Write, place and release the month's batches of `purpose`. */
+static int
+collect_write_month(struct db *db, int64_t creditor_id, sepa_month month,
+    const char *purpose, sepa_date today, const char *outbox,
+    const char *schema_dir, collect_file_fn on_file,
+    collect_progress_fn progress, void *arg, struct collect_summary *sum,
+    sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ];
 	sepa_date first = {month.year, month.month, 1};
-	const char *params[2] = {cred, sepa_date_iso(mon, first)};
+	const char *params[3] = {cred, sepa_date_iso(mon, first), purpose};
 	sepa_error ignored = SEPA_ERROR_INIT;
 	PGresult *b = NULL;
 	char *path = NULL;
@@ -1940,7 +1950,7 @@ store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
 	if ((rc = collect_writer_lock(db, creditor_id, month, 1, err)) != 0)
 		return rc;
 	if ((rc = db_query(db, &b, "read the month's batches",
-	         collect_batches_sql, 2, params, err)) != 0)
+	         collect_batches_sql, 3, params, err)) != 0)
 		goto cleanup;
 	for (int br = 0; br < PQntuples(b); br++) {
 		const char *state = PQgetvalue(b, br, CB_STATE);
@@ -1997,5 +2007,43 @@ cleanup:
 	free(path);
 	if (b != NULL)
 		PQclear(b);
+	return rc;
+}
+
+int
+store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, collect_progress_fn progress, void *arg,
+    struct collect_summary *sum, sepa_error *err)
+{
+	return collect_write_month(db, creditor_id, month, "collect", today,
+	    outbox, schema_dir, on_file, progress, arg, sum, err);
+}
+
+int
+store_collect_write_recovery(struct db *db, int64_t creditor_id,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, void *arg, struct collect_summary *sum,
+    sepa_error *err)
+{
+	char cred[24];
+	const char *params[1] = {cred};
+	PGresult *m = NULL;
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query(db, &m, "find the recovery flows to write",
+	         collect_recovery_months_sql, 1, params, err)) != 0)
+		return rc;
+	for (int r = 0; r < PQntuples(m) && rc == 0; r++) {
+		sepa_month month;
+
+		if ((rc = sepa_month_parse(&month, PQgetvalue(m, r, 0), err)) ==
+		    0)
+			rc = collect_write_month(db, creditor_id, month,
+			    "recovery", today, outbox, schema_dir, on_file,
+			    NULL, arg, sum, err);
+	}
+	PQclear(m);
 	return rc;
 }

@@ -106,6 +106,18 @@ int store_collect_write(struct db *db, int64_t creditor_id, sepa_month month,
     struct collect_summary *sum, sepa_error *err);
 
 /*
+ * The same for the recovery flows (treasury.channel "pes", 043: batches
+ * of purpose 'recovery', which store_collect_write leaves alone): every
+ * one recorded and not released yet, whatever its month, is written,
+ * placed and released, or finished as store_collect_write finishes a
+ * batch being placed.
+ */
+int store_collect_write_recovery(struct db *db, int64_t creditor_id,
+    sepa_date today, const char *outbox, const char *schema_dir,
+    collect_file_fn on_file, void *arg, struct collect_summary *sum,
+    sepa_error *err);
+
+/*
  * Take (lock 1) or give back (lock 0) the writer's lock of a creditor's
  * collection month (a session advisory lock): what store_collect_write
  * holds while it writes, for whoever must not change the month's batches

@@ -2,7 +2,9 @@
  * store_collect_int.h - what the collection run (store_collect.c) shares
  * with its PES channel (store_collect_pes.c): the candidates' columns and
  * rows, the recording and the file being written, and the helpers both
- * use. Included by these two files only.
+ * use; and with the recovery export (store_recovery.c), whose PES flow of
+ * ordinary titres is recorded and written by the same code. Included by
+ * these three files only.
  */
 #ifndef SEPAD_STORE_COLLECT_INT_H
 #define SEPAD_STORE_COLLECT_INT_H
@@ -22,6 +24,17 @@ struct db;
 struct sepad_config;
 struct collect_summary;
 struct collect_pes;
+
+/*
+ * The main service of invoice i (the most billed), whose CodProdLoc and
+ * Nature its PES piece takes (pes.products).
+ */
+#define COLLECT_MAIN_SERVICE \
+	"coalesce((SELECT s.code FROM invoice_lines l JOIN services s" \
+	"   ON s.creditor_id = l.creditor_id AND s.id = l.service_id" \
+	"   WHERE l.creditor_id = i.creditor_id AND l.invoice_id = i.id" \
+	"   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
+	"   LIMIT 1), '')"
 
 /* Columns of the candidate query, in order. */
 enum {
@@ -89,6 +102,7 @@ struct collect_run {
 	int64_t *batch_ids; /* of parts 1..nparts */
 	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS today (migration 037) */
 	int pes; /* treasury.channel "pes" */
+	int recovery; /* a recovery flow (batches.purpose, 043), not collect */
 	struct collect_pes *pesr; /* its recording (store_collect_pes.c) */
 };
 
@@ -161,6 +175,22 @@ enum {
 	PO_MAIN_SERVICE
 };
 
+/*
+ * An unpaid invoice handed to the comptable for recovery as an ordinary
+ * titre (store_recovery.c): its debt, why, and the debtor. Borrowed.
+ */
+struct collect_titre {
+	int64_t invoice;
+	const char *number;
+	const char *month; /* billed, "YYYY-MM" */
+	const char *why; /* the reason, in French ("Impayé après relance") */
+	const char *codes; /* the reject codes of its debits ("AM04"), or "" */
+	int64_t amount; /* what it owes on its own (invoice_dues) */
+	const char *service; /* COLLECT_MAIN_SERVICE */
+	const char *family_ref;
+	const char *name, *street, *building, *postcode, *town, *country;
+};
+
 /* Test hooks at a named point (SEPAD_CRASH_AT, SEPAD_STOP_AT). */
 void collect_crash_point(const char *point);
 /* The test hook inside a writer: the first chunk reached its file. */
@@ -194,6 +224,12 @@ int collect_insert_batch(const struct collect_run *run, int part, long ntx,
     int64_t ctrl, const char *msg_id, const char *file_name, int64_t *id,
     sepa_error *err);
 int collect_copy_rows(struct collect_run *run, sepa_error *err);
+/*
+ * In the recording's transaction, run->params set: lock the creditor,
+ * count the month's batches of collect, the ICS of today, the month's
+ * highest part (run->part0).
+ */
+int collect_lock_month(struct collect_run *run, sepa_error *err);
 int collect_mark_run(struct collect_run *run, sepa_error *err);
 int collect_log_prepared(const struct collect_run *run, sepa_error *err);
 /*
@@ -222,6 +258,22 @@ int collect_pes_check(
  */
 int collect_pes_record(struct collect_run *run, sepa_error *err);
 void collect_pes_free(struct collect_run *run);
+/*
+ * Whether the PES writer would take titre t as an ordinary titre (why:
+ * not); SEPA_ENOTFOUND when its service has no CodProdLoc (pes.products).
+ */
+int collect_pes_titre_check(const struct sepad_config *cfg,
+    const struct collect_titre *t, sepa_error *why);
+/*
+ * The recovery flow of titres t[0..n-1] (n > 0, each checked), in the
+ * caller's transaction after collect_lock_month: a batch of purpose
+ * 'recovery' (run->recovery) in today's month, its flow (TypFic PESALR1)
+ * with the next IdBord of the ordinary titres' series, its bordereaux
+ * and pieces; *batch_id, nom_fic (its file name) out.
+ */
+int collect_pes_record_titres(struct collect_run *run,
+    const struct collect_titre *t, int n, int64_t *batch_id, char *nom_fic,
+    size_t size, sepa_error *err);
 /* Write the flow of batch row br of b from its rows (the SHA-256 out). */
 int collect_pes_write_file(struct db *db, int64_t creditor_id, PGresult *b,
     int br, const char *path, const char *before, const char *schema_dir,

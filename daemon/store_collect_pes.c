@@ -39,16 +39,22 @@ static const char *const pes_month_fr[12] = {"de janvier", "de février",
     "de mars", "d'avril", "de mai", "de juin", "de juillet", "d'août",
     "de septembre", "d'octobre", "de novembre", "de décembre"};
 
-/* One piece to record: a candidate debited, or an invoice of the others. */
+/*
+ * One piece to record: a candidate debited, an invoice of the others, or
+ * a recovery titre.
+ */
 struct pes_item {
 	int debited;
-	int row; /* in run->res (debited) or pesr->others */
+	int titre;
+	int row; /* in run->res (debited), pesr->others or pesr->titres */
 	const char *number;
 	int64_t invoice;
 	int64_t amount;
 };
 
 struct collect_pes {
+	enum sepa_pes_kind kind; /* ORMC (collect) or ordinary titres */
+	const struct collect_titre *titres; /* recovery: borrowed */
 	PGresult *others; /* collect_pes_others_sql */
 	struct pes_item *items;
 	int nitems;
@@ -74,22 +80,45 @@ struct pes_texts {
 	sepa_pes_piece piece;
 };
 
+/* A family's payer and address, as the store has them. */
+struct pes_family {
+	const char *payer, *street, *building, *postcode, *town, *country;
+	const char *ref; /* family_ref */
+};
+
 /*
- * The debtor of row r of res, whose name, street, building, postcode,
- * town and country are columns name..name+5 and the family reference
- * column ref: the payer's first word is the Prenom, the rest the Nom;
- * Adr2 is the building number and the street. The families have no
- * civility: pes.civility for all. An address outside France needs an
+ * Row r of res, whose name, street, building, postcode, town and country
+ * are columns name..name+5 and the family reference column ref.
+ */
+static struct pes_family
+pes_family_of(PGresult *res, int r, int name, int ref)
+{
+	struct pes_family f;
+
+	f.payer = PQgetvalue(res, r, name);
+	f.street = PQgetvalue(res, r, name + 1);
+	f.building = PQgetvalue(res, r, name + 2);
+	f.postcode = PQgetvalue(res, r, name + 3);
+	f.town = PQgetvalue(res, r, name + 4);
+	f.country = PQgetvalue(res, r, name + 5);
+	f.ref = PQgetvalue(res, r, ref);
+	return f;
+}
+
+/*
+ * The debtor of family f: the payer's first word is the Prenom, the rest
+ * the Nom; Adr2 is the building number and the street. The families have
+ * no civility: pes.civility for all. An address outside France needs an
  * INSEE country code that sepad does not have: refused (why).
  */
 static int
-pes_debtor(const struct sepad_config *cfg, PGresult *res, int r, int name,
-    int ref, struct pes_texts *t, sepa_error *why)
+pes_debtor(const struct sepad_config *cfg, const struct pes_family *f,
+    struct pes_texts *t, sepa_error *why)
 {
-	const char *payer = PQgetvalue(res, r, name);
-	const char *street = PQgetvalue(res, r, name + 1);
-	const char *building = PQgetvalue(res, r, name + 2);
-	const char *country = PQgetvalue(res, r, name + 5);
+	const char *payer = f->payer;
+	const char *street = f->street;
+	const char *building = f->building;
+	const char *country = f->country;
 	size_t sp;
 
 	memset(&t->debtor, 0, sizeof(t->debtor));
@@ -110,13 +139,13 @@ pes_debtor(const struct sepad_config *cfg, PGresult *res, int r, int name,
 		    "an address outside France (%s) needs its INSEE country "
 		    "code, which sepad does not have",
 		    country);
-	t->debtor.ref_tiers = PQgetvalue(res, r, ref);
+	t->debtor.ref_tiers = f->ref;
 	t->debtor.civilite = cfg->pes_civility;
 	t->debtor.nom = t->nom;
 	t->debtor.prenom = t->prenom[0] != '\0' ? t->prenom : NULL;
 	t->debtor.adr2 = t->adr2;
-	t->debtor.cp = PQgetvalue(res, r, name + 3);
-	t->debtor.ville = PQgetvalue(res, r, name + 4);
+	t->debtor.cp = f->postcode;
+	t->debtor.ville = f->town;
 	return 0;
 }
 
@@ -186,14 +215,15 @@ pes_candidate_piece(const struct collect_run *run, const struct collect_row *cr,
     struct pes_texts *t, sepa_error *why)
 {
 	const char *number = collect_value(run, cr->row, CC_NUMBER);
+	struct pes_family f =
+	    pes_family_of(run->res, cr->row, CC_NAME, CC_FAMILY_REF);
 	int rc;
 
 	if ((rc = pes_num_dette(number, t->num, sizeof(t->num), why)) != 0 ||
 	    (rc = pes_line(run->cfg,
 	         collect_value(run, cr->row, CC_MAIN_SERVICE),
 	         collect_int(run, cr->row, CC_TOTAL), t, why)) != 0 ||
-	    (rc = pes_debtor(run->cfg, run->res, cr->row, CC_NAME,
-	         CC_FAMILY_REF, t, why)) != 0)
+	    (rc = pes_debtor(run->cfg, &f, t, why)) != 0)
 		return rc;
 	t->debtor.iban = collect_value(run, cr->row, CC_IBAN);
 	t->debtor.bic = collect_value(run, cr->row, CC_BIC);
@@ -234,20 +264,62 @@ static int
 pes_other_piece(const struct collect_run *run, PGresult *o, int r,
     struct pes_texts *t, sepa_error *why)
 {
+	struct pes_family f = pes_family_of(o, r, PO_NAME, PO_FAMILY_REF);
 	int rc;
 
 	if ((rc = pes_num_dette(PQgetvalue(o, r, PO_NUMBER), t->num,
 	         sizeof(t->num), why)) != 0 ||
 	    (rc = pes_line(run->cfg, PQgetvalue(o, r, PO_MAIN_SERVICE),
 	         strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10), t, why)) != 0 ||
-	    (rc = pes_debtor(run->cfg, o, r, PO_NAME, PO_FAMILY_REF, t, why)) !=
-	        0)
+	    (rc = pes_debtor(run->cfg, &f, t, why)) != 0)
 		return rc;
 	collect_remittance_of(PQgetvalue(o, r, PO_NUMBER),
 	    PQgetvalue(o, r, PO_SERVICES), PQgetvalue(o, r, PO_MONTH), t->label,
 	    sizeof(t->label));
 	pes_assemble(t, 0);
 	return 0;
+}
+
+/*
+ * The ordinary titre of an invoice sent to recovery: no NumDette, no
+ * debit; ObjPce says why and names the invoice ("Impayé après relance ;
+ * rejet de prélèvement AM04 - facture F2026-09-000004 de septembre
+ * 2026"); Nature pes.recovery_nature, else the service's.
+ */
+static int
+pes_titre_piece(const struct sepad_config *cfg, const struct collect_titre *ti,
+    struct pes_texts *t, sepa_error *why)
+{
+	struct pes_family f = {ti->name, ti->street, ti->building, ti->postcode,
+	    ti->town, ti->country, ti->family_ref};
+	int month = atoi(ti->month + 5), rc;
+
+	if ((rc = pes_line(cfg, ti->service, ti->amount, t, why)) != 0 ||
+	    (rc = pes_debtor(cfg, &f, t, why)) != 0)
+		return rc;
+	if (cfg->pes_recovery_nature[0] != '\0')
+		t->line.nature = cfg->pes_recovery_nature;
+	snprintf(t->label, sizeof(t->label), "%s%s%s - facture %s %s %.4s",
+	    ti->why, ti->codes[0] != '\0' ? " ; rejet de prélèvement " : "",
+	    ti->codes, ti->number,
+	    month >= 1 && month <= 12 ? pes_month_fr[month - 1] : "du",
+	    ti->month);
+	t->num[0] = '\0';
+	pes_assemble(t, 0);
+	return 0;
+}
+
+int
+collect_pes_titre_check(const struct sepad_config *cfg,
+    const struct collect_titre *ti, sepa_error *why)
+{
+	struct pes_texts t;
+	int rc;
+
+	if ((rc = pes_titre_piece(cfg, ti, &t, why)) != 0)
+		return rc;
+	return sepa_pes_check_piece(
+	    SEPA_PES_TITRE, SEPA_TEXT_DEFAULT, &t.piece, why);
 }
 
 /* An invoice of the others that the PES writer would refuse: an event. */
@@ -342,11 +414,18 @@ pes_items(struct collect_run *run, sepa_error *err)
 	return 0;
 }
 
-/* $1 creditor, $2 year, $3 budget: the last IdBord of the ORMC series. */
+/*
+ * $1 creditor, $2 year, $3 budget, $4 bordereau type: the last IdBord of
+ * the series (ORMC 06, ordinary titres 01).
+ */
 static const char pes_last_bord_sql[] =
     "SELECT coalesce(max(id_bord), 0) FROM pes_bordereaux"
     " WHERE creditor_id = $1 AND exer = $2 AND cod_bud = $3"
-    " AND typ_bord = '06'";
+    " AND typ_bord = $4";
+
+/* TypBord, TypFic of a flow of p's kind. */
+#define PES_TYP_BORD(p) ((p)->kind == SEPA_PES_TITRE ? "01" : "06")
+#define PES_TYP_FIC(p) ((p)->kind == SEPA_PES_TITRE ? "PESALR1" : "PESORMC")
 
 /*
  * The flow's numbers: IdBord after the last of the year and budget (the
@@ -358,14 +437,15 @@ pes_numbers(struct collect_run *run, sepa_error *err)
 	struct collect_pes *p = run->pesr;
 	const struct sepad_config *cfg = run->cfg;
 	char year[8];
-	const char *params[3] = {run->cred, year, cfg->pes_cod_bud};
+	const char *params[4] = {
+	    run->cred, year, cfg->pes_cod_bud, PES_TYP_BORD(p)};
 	int64_t last;
 	int rc;
 
 	p->exer = run->today.year;
 	snprintf(year, sizeof(year), "%d", p->exer);
 	if ((rc = db_query_int64(run->db, &last, "number the bordereaux",
-	         pes_last_bord_sql, 3, params, err)) != 0)
+	         pes_last_bord_sql, 4, params, err)) != 0)
 		return rc;
 	p->nbord = (p->nitems + PES_MAX_PIECES - 1) / PES_MAX_PIECES;
 	p->id_bord0 = (long)last + 1;
@@ -373,22 +453,24 @@ pes_numbers(struct collect_run *run, sepa_error *err)
 		return sepa_error_set(err, SEPA_ELIMIT,
 		    "the IdBord series of %d, budget %s, is full", p->exer,
 		    cfg->pes_cod_bud);
-	snprintf(p->msg_id, sizeof(p->msg_id), "PES-%s-%d-%ld",
-	    cfg->pes_cod_bud, p->exer, p->id_bord0);
-	return sepa_pes_file_name(p->nom_fic, sizeof(p->nom_fic),
+	/* the MsgId of a recovery flow is its TypFic's: another series */
+	snprintf(p->msg_id, sizeof(p->msg_id), "%s-%s-%d-%ld",
+	    p->kind == SEPA_PES_TITRE ? "PESALR1" : "PES", cfg->pes_cod_bud,
+	    p->exer, p->id_bord0);
+	return sepa_pes_file_name_of(p->nom_fic, sizeof(p->nom_fic), p->kind,
 	    cfg->pes_siret, p->exer, p->id_bord0, err);
 }
 
 static const char pes_insert_flow_sql[] =
     "INSERT INTO pes_flows (creditor_id, batch_id, nom_fic, dte_str,"
     " sigle, adresse, id_post, id_coll, cod_col, cod_bud,"
-    " libelle_col_bud) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " $11)";
+    " libelle_col_bud, typ_fic) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+    " $9, $10, $11, $12)";
 
 static const char pes_insert_bord_sql[] =
     "INSERT INTO pes_bordereaux (creditor_id, batch_id, position, exer,"
     " cod_bud, typ_bord, id_bord, dte_bord_em, objet, nbr_pce,"
-    " mt_bord_ht_cents) VALUES ($1, $2, $3, $4, $5, '06', $6, $7, $8,"
+    " mt_bord_ht_cents) VALUES ($1, $2, $3, $4, $5, $11, $6, $7, $8,"
     " $9, $10) RETURNING id";
 
 static const char pes_copy_sql[] =
@@ -408,7 +490,7 @@ pes_insert_flow(struct collect_run *run, const char *batch, sepa_error *err)
 {
 	const struct sepad_config *cfg = run->cfg;
 	char day[SEPA_DATE_BUFSZ];
-	const char *params[11];
+	const char *params[12];
 
 	params[0] = run->cred;
 	params[1] = batch;
@@ -421,7 +503,8 @@ pes_insert_flow(struct collect_run *run, const char *batch, sepa_error *err)
 	params[8] = cfg->pes_cod_col;
 	params[9] = cfg->pes_cod_bud;
 	params[10] = cfg->cred_name;
-	return db_exec(run->db, "record the PES flow", pes_insert_flow_sql, 11,
+	params[11] = PES_TYP_FIC(run->pesr);
+	return db_exec(run->db, "record the PES flow", pes_insert_flow_sql, 12,
 	    params, err);
 }
 
@@ -433,7 +516,7 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	struct collect_pes *p = run->pesr;
 	char pos[16], exer[16], idb[24], day[SEPA_DATE_BUFSZ], objet[96];
 	char nbr[16], mt[24];
-	const char *params[10];
+	const char *params[11];
 	int first = k * PES_MAX_PIECES, last = first + PES_MAX_PIECES;
 	int64_t sum = 0;
 
@@ -444,8 +527,12 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	snprintf(pos, sizeof(pos), "%d", k + 1);
 	snprintf(exer, sizeof(exer), "%d", p->exer);
 	snprintf(idb, sizeof(idb), "%ld", p->id_bord0 + k);
-	snprintf(objet, sizeof(objet), "Rôle des factures %s %d",
-	    pes_month_fr[run->month.month - 1], run->month.year);
+	/* the rôle's object; an ordinary titre's bordereau has none */
+	if (p->kind == SEPA_PES_TITRE)
+		objet[0] = '\0';
+	else
+		snprintf(objet, sizeof(objet), "Rôle des factures %s %d",
+		    pes_month_fr[run->month.month - 1], run->month.year);
 	snprintf(nbr, sizeof(nbr), "%d", last - first);
 	snprintf(mt, sizeof(mt), "%" PRId64, sum);
 	params[0] = run->cred;
@@ -458,8 +545,9 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	params[7] = objet;
 	params[8] = nbr;
 	params[9] = mt;
+	params[10] = PES_TYP_BORD(p);
 	return db_query_int64(run->db, id, "record a bordereau",
-	    pes_insert_bord_sql, 10, params, err);
+	    pes_insert_bord_sql, 11, params, err);
 }
 
 /* The collection recorded for `invoice` in this batch, or NULL. */
@@ -498,6 +586,8 @@ pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
 	if (it->debited) {
 		rc = pes_candidate_piece(run, &run->rows[it->row], &t, &why);
 		coll = pes_collection_of(p, it->invoice);
+	} else if (it->titre) {
+		rc = pes_titre_piece(run->cfg, &p->titres[it->row], &t, &why);
 	} else {
 		rc = pes_other_piece(run, p->others, it->row, &t, &why);
 	}
@@ -509,7 +599,8 @@ pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
 	}
 	snprintf(nat, sizeof(nat), "%ld", id_bord);
 	snprintf(exer, sizeof(exer), "%d", p->exer);
-	if ((rc = sepa_pes_keys(run->cfg->pes_cod_col, nat, exer, "0", t.num,
+	if (!it->titre &&
+	    (rc = sepa_pes_keys(run->cfg->pes_cod_col, nat, exer, "0", t.num,
 	         &cle[0][0], &cle[1][0], err)) != 0)
 		return rc;
 	cle[0][1] = cle[1][1] = '\0';
@@ -522,10 +613,11 @@ pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
 	collect_copy_field(b, pce, 0);
 	collect_copy_field(b, inv, 0);
 	collect_copy_field(b, coll, 0);
-	collect_copy_field(b, t.num, 0);
-	collect_copy_field(b, "0", 0);
-	collect_copy_field(b, cle[0], 0);
-	collect_copy_field(b, cle[1], 0);
+	/* NumDette, Per and the keys: ORMC only (NULL for a titre, 043) */
+	collect_copy_field(b, it->titre ? NULL : t.num, 0);
+	collect_copy_field(b, it->titre ? NULL : "0", 0);
+	collect_copy_field(b, it->titre ? NULL : cle[0], 0);
+	collect_copy_field(b, it->titre ? NULL : cle[1], 0);
 	collect_copy_field(b, t.label, 0);
 	collect_copy_field(b, t.line.cod_prod_loc, 0);
 	collect_copy_field(b, t.line.nature, 0);
@@ -618,6 +710,42 @@ collect_pes_record(struct collect_run *run, sepa_error *err)
 	return collect_log_prepared(run, err);
 }
 
+int
+collect_pes_record_titres(struct collect_run *run,
+    const struct collect_titre *t, int n, int64_t *batch_id, char *nom_fic,
+    size_t size, sepa_error *err)
+{
+	struct collect_pes *p;
+	char batch[24];
+	int64_t total = 0;
+	int rc;
+
+	run->pesr = p = xcalloc(1, sizeof(*p));
+	p->kind = SEPA_PES_TITRE;
+	p->titres = t;
+	p->items = xcalloc((size_t)n + 1, sizeof(*p->items));
+	for (int i = 0; i < n; i++) {
+		struct pes_item *it = &p->items[p->nitems++];
+
+		it->titre = 1;
+		it->row = i;
+		it->number = t[i].number;
+		it->invoice = t[i].invoice;
+		it->amount = t[i].amount;
+		total += t[i].amount;
+	}
+	if ((rc = pes_numbers(run, err)) != 0 ||
+	    (rc = collect_insert_batch(run, (int)run->part0 + 1, p->nitems,
+	         total, p->msg_id, p->nom_fic, &p->batch_id, err)) != 0)
+		return rc;
+	snprintf(batch, sizeof(batch), "%" PRId64, p->batch_id);
+	*batch_id = p->batch_id;
+	snprintf(nom_fic, size, "%s", p->nom_fic);
+	if ((rc = pes_insert_flow(run, batch, err)) != 0)
+		return rc;
+	return pes_record_pieces(run, batch, err);
+}
+
 void
 collect_pes_free(struct collect_run *run)
 {
@@ -639,7 +767,7 @@ collect_pes_free(struct collect_run *run)
 /* $1 creditor, $2 batch: the flow's header (PF_*). */
 static const char pes_flow_sql[] =
     "SELECT nom_fic, dte_str, sigle, adresse, id_post, id_coll, cod_col,"
-    " cod_bud, libelle_col_bud FROM pes_flows"
+    " cod_bud, libelle_col_bud, typ_fic FROM pes_flows"
     " WHERE creditor_id = $1 AND batch_id = $2";
 enum {
 	PF_NOM_FIC,
@@ -650,7 +778,8 @@ enum {
 	PF_ID_COLL,
 	PF_COD_COL,
 	PF_COD_BUD,
-	PF_LIBELLE
+	PF_LIBELLE,
+	PF_TYP_FIC
 };
 
 /* $1 creditor, $2 batch: its bordereaux in order (PB_*). */
@@ -736,6 +865,9 @@ pes_open(struct pes_file *pf, const char *path, const char *schema_dir,
 
 	o.schema_dir = schema_dir;
 	o.validate = 1;
+	o.kind = strcmp(PQgetvalue(f, 0, PF_TYP_FIC), "PESALR1") == 0
+	    ? SEPA_PES_TITRE
+	    : SEPA_PES_ORMC;
 	o.before_place = pes_before_place;
 	o.before_place_arg = &pf->fw;
 	if (getenv("SEPAD_CRASH_AT") != NULL ||
@@ -775,7 +907,7 @@ pes_next_bord(struct pes_file *pf, sepa_error *err)
 	if ((rc = sepa_date_parse(
 	         &bd.dte_bord_em, PQgetvalue(k, bi, PB_DTE), err)) != 0)
 		return rc;
-	bd.objet = PQgetvalue(k, bi, PB_OBJET);
+	bd.objet = PQgetvalue(k, bi, PB_OBJET); /* "": none (titres) */
 	bd.nbr_pce = atol(PQgetvalue(k, bi, PB_NBR));
 	bd.mt_bord_ht = strtoll(PQgetvalue(k, bi, PB_MT), NULL, 10);
 	return sepa_pes_begin_bordereau(pf->w, &bd, err);

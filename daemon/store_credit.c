@@ -76,6 +76,8 @@ struct credit_list {
 	int64_t creditor_id;
 	char cred[24], day[SEPA_DATE_BUFSZ], name[128];
 	struct afile af;
+	struct csvout w; /* on af.fp */
+	const struct csvout_dialect *csv;
 	int open; /* af holds a temporary file */
 	int64_t count, total;
 };
@@ -86,7 +88,6 @@ credit_list_one(struct credit_list *l, PGresult *res, int r, sepa_error *err)
 {
 	const char *inv = PQgetvalue(res, r, CR_INVOICE);
 	const char *amt = PQgetvalue(res, r, CR_REMAINING);
-	char money[SEPA_MONEY_BUFSZ];
 	int rc;
 
 	if ((rc = db_exec(l->db, "record the refund", credit_record_sql, 5,
@@ -95,15 +96,22 @@ credit_list_one(struct credit_list *l, PGresult *res, int r, sepa_error *err)
 	    (rc = db_exec(l->db, "close the credit", credit_close_sql, 3,
 	         (const char *const[]){l->cred, inv, l->day}, err)) != 0)
 		return rc;
-	for (int c = CR_NUMBER; c <= CR_COUNTRY; c++)
-		csvout_field(l->af.fp, PQgetvalue(res, r, c), false);
-	csvout_number(
-	    l->af.fp, sepa_money_xml(money, strtoll(amt, NULL, 10)), false);
-	csvout_field(l->af.fp, PQgetvalue(res, r, CR_LAST), true);
+	csvout_text(&l->w, PQgetvalue(res, r, CR_NUMBER));
+	csvout_month(&l->w, PQgetvalue(res, r, CR_MONTH));
+	for (int c = CR_FAMILY; c <= CR_COUNTRY; c++)
+		csvout_text(&l->w, PQgetvalue(res, r, c));
+	csvout_cents(&l->w, strtoll(amt, NULL, 10));
+	csvout_date_iso(&l->w, PQgetvalue(res, r, CR_LAST));
+	csvout_end(&l->w);
 	l->count++;
 	l->total += strtoll(amt, NULL, 10);
 	return 0;
 }
+
+/* The columns of the refund list, in the order of credit_list_one. */
+static const char *const credit_head[] = {"Facture", "Mois facturé", "Famille",
+    "Payeur", "Rue", "Bâtiment", "Code postal", "Commune", "Pays",
+    "Avoir à rembourser (€)", "Dernière facture le"};
 
 /* Open the file of the list, named after its first credit. */
 static int
@@ -117,9 +125,8 @@ credit_open(struct credit_list *l, const char *outbox, const char *first,
 	if ((rc = afile_open(&l->af, *path, AFILE_MODE, err)) != 0)
 		return rc;
 	l->open = 1;
-	fputs("invoice,month,family,payer,street,building,postcode,town,"
-	      "country,credit,last_invoice_on\r\n",
-	    l->af.fp);
+	csvout_begin(&l->w, l->af.fp, l->csv, credit_head,
+	    sizeof(credit_head) / sizeof(credit_head[0]));
 	return 0;
 }
 
@@ -205,10 +212,11 @@ credit_sidecar(const char *path, const char *name, sepa_error *err)
 
 int
 store_credit_refunds(struct db *db, int64_t creditor_id, const char *outbox,
-    const sepa_rules *rules, sepa_date today, char **path, int64_t *count,
-    int64_t *total, sepa_error *err)
+    const struct csvout_dialect *csv, const sepa_rules *rules, sepa_date today,
+    char **path, int64_t *count, int64_t *total, sepa_error *err)
 {
-	struct credit_list l = {.db = db, .creditor_id = creditor_id};
+	struct credit_list l = {
+	    .db = db, .creditor_id = creditor_id, .csv = csv};
 	PGresult *res = NULL;
 	int rc;
 

@@ -95,23 +95,20 @@ cleanup:
 
 /*
  * What status shows about the cycle, as (section, text) rows: one line per
- * step and cycle month (migration 011), the invoice step with the month it
- * billed.
+ * step and cycle month (migration 011), 'ran' with "STEP YYYY-MM
+ * YYYY-MM-DD" (the day it ran); 'batch' with the tab-separated file name,
+ * MsgId, state, day recorded and collection month of a file not released;
+ * the events needing attention. cmd_status.c words them.
  */
 #define CYCLE_STATUS_SQL(open) \
-	"(SELECT 'ran', step || ' of ' || to_char(month, 'YYYY-MM')" \
-	" || CASE WHEN step = 'invoice' THEN ' (bills '" \
-	" || to_char(month - interval '1 month', 'YYYY-MM') || ')' ELSE ''" \
-	" END || ' on ' || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps" \
+	"(SELECT 'ran', step || ' ' || to_char(month, 'YYYY-MM')" \
+	" || ' ' || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps" \
 	" WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step" \
 	" LIMIT 5)" \
 	" UNION ALL" \
-	" (SELECT 'attention', file_name || ' (MsgId ' || msg_id || ')'" \
-	" || CASE state WHEN 'placing'" \
-	" THEN ': placed in the outbox, its release not recorded'" \
-	" ELSE ': recorded on ' || to_char(created_at, 'YYYY-MM-DD')" \
-	" || ' but not released' END || '; run" \
-	" sepactl collect --month ' || to_char(collection_month, 'YYYY-MM')" \
+	" (SELECT 'batch', file_name || E'\\t' || msg_id || E'\\t' || state" \
+	" || E'\\t' || to_char(created_at, 'YYYY-MM-DD') || E'\\t'" \
+	" || to_char(collection_month, 'YYYY-MM')" \
 	" FROM batches WHERE creditor_id = $1" \
 	" AND state IN ('prepared', 'placing')" \
 	" ORDER BY collection_month, part)" \

@@ -27,9 +27,10 @@ int store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
     sepa_month month, sepa_date today, sepa_error *err);
 /*
  * For status: fn(arg, section, text) per row: "ran" (the latest five
- * steps), "attention" (batches recorded but not released, then the
- * latest `limit` events that need a human, newest first), and one
- * "attention-total" (the number of such events).
+ * steps: "STEP YYYY-MM YYYY-MM-DD"), "batch" (each file recorded but not
+ * released: name, MsgId, state, day recorded, collection month, separated
+ * by tabs), "attention" (the latest `limit` events that need a human,
+ * newest first), and one "attention-total" (the number of such events).
  */
 int store_cycle_status(struct db *db, int64_t creditor_id, int limit,
     void (*fn)(void *arg, const char *section, const char *text), void *arg,

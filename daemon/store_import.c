@@ -26,6 +26,7 @@
 #include "sepa/error.h"
 #include "sepa/rules.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "import_row.h"
 #include "log.h"
 #include "store_event.h"
@@ -814,8 +815,10 @@ import_check(struct db *db, const struct import_job *job,
 	         db, cred, file, job->rules, job->today, res, err)) != 0)
 		return rc;
 	if (res->bad_rows > 0)
-		return sepa_error_set(err, SEPA_EINVAL, "%" PRId64 " bad row%s",
-		    res->bad_rows, res->bad_rows > 1 ? "s" : "");
+		return sepa_error_set(err, SEPA_EINVAL,
+		    ngettext("%" PRId64 " bad row", "%" PRId64 " bad rows",
+		        (unsigned long)res->bad_rows),
+		    res->bad_rows);
 	if (res->rows_total == 0)
 		return sepa_error_setw(err, SEPA_EINVAL, job->path, 0,
 		    "no data row after the header");

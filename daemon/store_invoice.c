@@ -28,6 +28,7 @@
 #include "sepa/error.h"
 #include "sepa/rules.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_invoice.h"
@@ -524,10 +525,12 @@ inv_check_months(struct db *db, const struct inv_run *run, sepa_error *err)
 		return rc;
 	if (PQntuples(res) == 1)
 		rc = sepa_error_set(err, SEPA_EINVAL,
-		    "%s has %s consumption line%s and was never invoiced: run "
-		    "invoice run --month %s first",
+		    ngettext("%s has %s consumption line and was never "
+		             "invoiced: run invoice run --month %s first",
+		        "%s has %s consumption lines and was never invoiced: "
+		        "run invoice run --month %s first",
+		        strtoul(PQgetvalue(res, 0, 1), NULL, 10)),
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		    strcmp(PQgetvalue(res, 0, 1), "1") == 0 ? "" : "s",
 		    PQgetvalue(res, 0, 0));
 	db_result_free(res);
 	return rc;

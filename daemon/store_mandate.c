@@ -327,8 +327,8 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 	rc = db_query(db, &pr, "find the first open collection month",
 	    "SELECT to_char(coalesce(max(collection_month) + "
 	    "interval '1 month', $2::date), 'YYYY-MM-DD') FROM batches "
-	    "WHERE creditor_id = $1 AND state IN ('prepared', 'placing', "
-	    "'released')",
+	    "WHERE creditor_id = $1 AND purpose = 'collect' AND state IN "
+	    "('prepared', 'placing', 'released')",
 	    2, params, err);
 	if (rc == 0)
 		rc = mandate_get_date(pr, 0, 0, &d, err);

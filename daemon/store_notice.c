@@ -40,12 +40,23 @@ static const char notice_insert_sql[] =
     " SELECT count(*) FILTER (WHERE version = 0),"
     " count(*) FILTER (WHERE version > 0) FROM ins";
 
-/* $1 creditor, $2 the billed month. */
+/*
+ * $1 creditor, $2 the billed month. The column merge_row is no longer
+ * read (nor written: ''): the mail merge is written from what the notice
+ * states and the family's current address, in the dialect of [export].
+ */
 static const char notice_each_sql[] =
-    "DECLARE notice_cur NO SCROLL CURSOR FOR SELECT n.invoice_id, n.version, i.number, n.file_name, n.content,"
-    " n.sha256, n.amount_cents, n.due_on::text, n.iban, n.rum, n.merge_row,"
-    " n.reason FROM notices n JOIN invoices i ON i.creditor_id = $1"
-    " AND i.id = n.invoice_id WHERE n.creditor_id = $1 AND i.month = $2"
+    "DECLARE notice_cur NO SCROLL CURSOR FOR SELECT n.invoice_id,"
+    " n.version, i.number, n.file_name, n.content, n.sha256,"
+    " n.amount_cents, n.due_on::text, n.iban, n.rum, n.reason,"
+    " i.total_cents, f.file_name, m.family_ref, m.payer_name, m.street,"
+    " m.building, m.postcode, m.town, coalesce(m.email, '')"
+    " FROM notices n JOIN invoices i ON i.creditor_id = $1"
+    " AND i.id = n.invoice_id"
+    " JOIN notices f ON f.creditor_id = $1 AND f.invoice_id = n.invoice_id"
+    " AND f.version = 0"
+    " JOIN families m ON m.creditor_id = $1 AND m.id = i.family_id"
+    " WHERE n.creditor_id = $1 AND i.month = $2"
     " ORDER BY i.number, n.version";
 
 /*
@@ -124,7 +135,7 @@ store_notice_stage(FILE *stage, const struct notice_row *r, sepa_error *err)
 	notice_copy_field(stage, due, 0);
 	notice_copy_field(stage, r->iban, 0);
 	notice_copy_field(stage, r->rum, 0);
-	notice_copy_field(stage, r->merge_row, 0);
+	notice_copy_field(stage, "", 0); /* merge_row: no longer used */
 	notice_copy_field(stage, r->reason, 1);
 	if (ferror(stage))
 		return sepa_error_set(err, SEPA_EIO,
@@ -250,8 +261,16 @@ notice_rows(PGresult *res,
 		    .due_on = notice_date(res, r, 7),
 		    .iban = PQgetvalue(res, r, 8),
 		    .rum = PQgetvalue(res, r, 9),
-		    .merge_row = PQgetvalue(res, r, 10),
-		    .reason = PQgetvalue(res, r, 11)};
+		    .reason = PQgetvalue(res, r, 10),
+		    .total_cents = strtoll(PQgetvalue(res, r, 11), NULL, 10),
+		    .first_file = PQgetvalue(res, r, 12),
+		    .family_ref = PQgetvalue(res, r, 13),
+		    .payer = PQgetvalue(res, r, 14),
+		    .street = PQgetvalue(res, r, 15),
+		    .building = PQgetvalue(res, r, 16),
+		    .postcode = PQgetvalue(res, r, 17),
+		    .town = PQgetvalue(res, r, 18),
+		    .email = PQgetvalue(res, r, 19)};
 
 		rc = fn(&n, arg, err);
 	}

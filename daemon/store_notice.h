@@ -25,8 +25,14 @@ struct notice_row {
 	sepa_date due_on;
 	const char *iban; /* "" when payable by other means */
 	const char *rum;
-	const char *merge_row; /* its line of the mail-merge CSV, no EOL */
 	const char *reason; /* "" for version 0 */
+	/* read only (store_notice_each), for the line of the mail merge:
+	 * the invoice's total, the notice it corrects, and the family's
+	 * name, address and e-mail as they are now */
+	int64_t total_cents;
+	const char *first_file;
+	const char *family_ref, *payer, *street, *building, *postcode, *town,
+	    *email;
 };
 
 /*

@@ -26,12 +26,18 @@ payment_method_name(enum payment_method m)
 	    : "other";
 }
 
+/* The same methods as the operator says them in French (the stored and
+ * printed name stays the code above). */
+static const char *const payment_methods_fr[] = {
+    "ch\xc3\xa8que", "esp\xc3\xa8" "ces", "virement", "carte", "autre"};
+
 int
 payment_method_parse(enum payment_method *m, const char *s, sepa_error *err)
 {
 	for (size_t i = 0;
 	     i < sizeof(payment_methods) / sizeof(payment_methods[0]); i++)
-		if (strcmp(s, payment_methods[i]) == 0) {
+		if (strcmp(s, payment_methods[i]) == 0 ||
+		    strcmp(s, payment_methods_fr[i]) == 0) {
 			*m = (enum payment_method)i;
 			return 0;
 		}

@@ -43,6 +43,8 @@ int store_payment_record(struct db *db, int64_t creditor_id, const char *number,
     sepa_error *err);
 /* "cheque", "cash", ...; parse: SEPA_EINVAL listing the valid names. */
 const char *payment_method_name(enum payment_method m);
+/* The method the operator names: the code (cheque, cash, transfer, card,
+ * other) or its French word (chèque, espèces, virement, carte, autre). */
 int payment_method_parse(
     enum payment_method *m, const char *s, sepa_error *err);
 

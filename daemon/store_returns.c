@@ -745,7 +745,6 @@ static int
 returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
     sepa_date today, struct returns_result *res, sepa_error *err)
 {
-	const char *const p12[] = {im->cred, im->fid};
 	const char *const p1234[] = {im->cred, im->fid, im->day, im->base};
 	const char *const ptype[] = {im->cred, im->tname};
 	int rc;
@@ -762,20 +761,35 @@ returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
 	         "CREATE INDEX ON ret_match (record_id)", 0, NULL, err)) != 0 ||
 	    (rc = returns_exec(im->db, "analyze the matches",
 	         "ANALYZE ret_match", 0, NULL, err)) != 0 ||
-	    (rc = returns_exec(im->db, "quarantine records", returns_quarantine,
-	         0, NULL, err)) != 0 ||
-	    (rc = store_returns_find_effects(
-	         im->db, im->creditor_id, pol, err)) != 0 ||
-	    (rc = returns_exec(im->db, "store the bank records", returns_store,
-	         2, p12, err)) != 0 ||
-	    (rc = returns_exec(im->db, "record the quarantine",
-	         returns_store_quarantine, 1, p12, err)) != 0 ||
-	    (rc = store_returns_apply_effects(im->db, im->creditor_id,
-	         res->file_id, im->base, pol, today, &res->terminated,
-	         &res->suspended, err)) != 0)
+	    (rc = store_returns_settle(im->db, im->creditor_id, res->file_id,
+	         im->base, pol, today, &res->terminated, &res->suspended,
+	         err)) != 0)
 		return rc;
 	return returns_exec(
 	    im->db, "mark rejected batches", returns_batches, 4, p1234, err);
+}
+
+int
+store_returns_settle(struct db *db, int64_t creditor_id, int64_t file_id,
+    const char *file_name, const struct returns_policy *pol, sepa_date today,
+    int64_t *terminated, int64_t *suspended, sepa_error *err)
+{
+	char cred[24], fid[24];
+	const char *const p12[] = {cred, fid};
+	int rc;
+
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	snprintf(fid, sizeof(fid), "%" PRId64, file_id);
+	if ((rc = returns_exec(db, "quarantine records", returns_quarantine, 0,
+	         NULL, err)) != 0 ||
+	    (rc = store_returns_find_effects(db, creditor_id, pol, err)) != 0 ||
+	    (rc = returns_exec(db, "store the bank records", returns_store, 2,
+	         p12, err)) != 0 ||
+	    (rc = returns_exec(db, "record the quarantine",
+	         returns_store_quarantine, 1, p12, err)) != 0)
+		return rc;
+	return store_returns_apply_effects(db, creditor_id, file_id, file_name,
+	    pol, today, terminated, suspended, err);
 }
 
 /* What the file did: the counts of *res. */

@@ -71,5 +71,17 @@ int store_returns_find_effects(struct db *db, int64_t creditor_id,
 int store_returns_apply_effects(struct db *db, int64_t creditor_id,
     int64_t file_id, const char *file_name, const struct returns_policy *pol,
     sepa_date today, int64_t *terminated, int64_t *suspended, sepa_error *err);
+/*
+ * Once ret_stage and ret_match are filled (store_returns_begin): the
+ * quarantine of the matches with a problem, the effects
+ * (store_returns_find_effects), every record stored in return_records
+ * with its outcome, the quarantine recorded, and the effects applied
+ * (store_returns_apply_effects). The bank-file import and the PES acquit
+ * (store_pes_acquit.c: a rejected bordereau as a refused payment block)
+ * share it.
+ */
+int store_returns_settle(struct db *db, int64_t creditor_id, int64_t file_id,
+    const char *file_name, const struct returns_policy *pol, sepa_date today,
+    int64_t *terminated, int64_t *suspended, sepa_error *err);
 
 #endif /* SEPAD_STORE_RETURNS_H */

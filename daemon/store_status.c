@@ -6,40 +6,48 @@
 
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_status.h"
 
-/* Tables counted by status (fixed names, never input). */
+/* Tables counted by status (fixed names, never input; the labels are
+ * translated where status prints them). */
 static const struct {
 	const char *label;
 	const char *sql;
 	int since; /* schema version that created the table */
 	const char *hint; /* printed after a count that is not zero */
 } status_counts[] = {
-    {"creditors", "SELECT count(*) FROM creditors", 1, NULL},
-    {"families", "SELECT count(*) FROM families", 1, NULL},
-    {"children", "SELECT count(*) FROM children", 1, NULL},
-    {"mandates", "SELECT count(*) FROM mandates", 1, NULL},
-    {"active mandates", "SELECT count(*) FROM mandates WHERE state = 'active'",
-        1, NULL},
-    {"tariffs", "SELECT count(*) FROM tariffs", 1, NULL},
-    {"imported files", "SELECT count(*) FROM imported_files", 1, NULL},
-    {"consumption lines",
+    {N_("creditors"), "SELECT count(*) FROM creditors", 1, NULL},
+    {N_("families"), "SELECT count(*) FROM families", 1, NULL},
+    {N_("children"), "SELECT count(*) FROM children", 1, NULL},
+    {N_("mandates"), "SELECT count(*) FROM mandates", 1, NULL},
+    {N_("active mandates"),
+        "SELECT count(*) FROM mandates WHERE state = 'active'", 1, NULL},
+    {N_("tariffs"), "SELECT count(*) FROM tariffs", 1, NULL},
+    {N_("imported files"), "SELECT count(*) FROM imported_files", 1, NULL},
+    {N_("consumption lines"),
         "SELECT coalesce(sum(lines), 0) FROM consumption_batches", 8, NULL},
-    {"consumption lines not billed yet",
+    {N_("consumption lines not billed yet"),
         "SELECT coalesce(sum(lines), 0) FROM consumption_batches "
         "WHERE billed_month IS NULL",
         8, NULL},
-    {"invoices", "SELECT count(*) FROM invoices", 1, NULL},
-    {"pain.008 files released",
+    {N_("invoices"), "SELECT count(*) FROM invoices", 1, NULL},
+    {N_("pain.008 files released"),
         "SELECT count(*) FROM batches WHERE state = 'released'"
         " AND channel = 'pain008'",
         42, NULL},
-    {"PES flows released",
+    {N_("PES flows released"),
         "SELECT count(*) FROM batches WHERE state = 'released'"
         " AND channel = 'pes'",
         42, NULL},
-    {"collections", "SELECT count(*) FROM collections", 2, NULL},
-    {"bank records in quarantine",
+    {N_("PES flows waiting for their acquit"),
+        "SELECT count(*) FROM batches b WHERE state = 'released'"
+        " AND channel = 'pes' AND EXISTS (SELECT 1 FROM pes_bordereaux d"
+        " WHERE d.creditor_id = b.creditor_id AND d.batch_id = b.id"
+        " AND d.ack_state IS NULL)",
+        43, "sepactl import returns ACQUIT"},
+    {N_("collections"), "SELECT count(*) FROM collections", 2, NULL},
+    {N_("bank records in quarantine"),
         "SELECT count(*) FROM return_quarantine WHERE resolved_on IS NULL", 7,
         "sepactl quarantine list"},
 };

@@ -76,6 +76,7 @@ struct web {
 	char cache_key[128]; /* under lock: one costly read kept */
 	uint64_t cache_epoch;
 	json_t *cache_value;
+	struct web_jobs *jobs; /* the long steps (web_month.c) */
 };
 
 struct web_req {
@@ -191,6 +192,25 @@ web_reply_store(struct web_req *r, const sepa_error *err)
 		web_reply_error(r, 500, "internal", "%s", err->msg);
 		break;
 	}
+}
+
+void
+web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
+    const char *name)
+{
+	struct MHD_Response *resp;
+	char disp[200];
+
+	if (r->replied) {
+		close(fd);
+		return;
+	}
+	/* names the store checked: [A-Za-z0-9._-] only, nothing to quote */
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	resp = MHD_create_response_from_fd(size, fd); /* owns fd */
+	if (resp != NULL)
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	web_queue(r, 200, resp, type);
 }
 
 void
@@ -341,6 +361,12 @@ web_release(struct web_req *r)
 	r->wc = NULL;
 	pthread_cond_signal(&w->freed);
 	pthread_mutex_unlock(&w->lock);
+}
+
+struct web_jobs *
+web_req_jobs(struct web_req *r)
+{
+	return r->web->jobs;
 }
 
 struct ctl *
@@ -740,7 +766,8 @@ web_route_find(
 {
 	/* the file routes last: *file says when one was found */
 	const struct web_route *tables[] = {web_auth_routes, web_api_routes,
-	    web_mandate_routes, web_returns_routes, web_file_routes};
+	    web_month_routes, web_mandate_routes, web_returns_routes,
+	    web_file_routes};
 	size_t nt = sizeof(tables) / sizeof(tables[0]);
 
 	*path_known = false;
@@ -993,6 +1020,7 @@ web_start(struct web **out, const struct sepad_config *cfg,
 		rc = sepa_error_set(err, SEPA_EIO, "could not listen on %s: %s",
 		    w->url, strerror(errno));
 	if (rc == 0) {
+		w->jobs = web_jobs_new(&w->cfg, w->conninfo);
 		w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 		        MHD_USE_AUTO | MHD_USE_ERROR_LOG,
 		    0, NULL, NULL, web_access, w, MHD_OPTION_EXTERNAL_LOGGER,
@@ -1031,6 +1059,7 @@ web_stop(struct web *w)
 		close(w->fd);
 	if (w->socket_path != NULL)
 		unlink(w->socket_path);
+	web_jobs_free(w->jobs); /* a step under way is waited for */
 	for (size_t i = 0; i < w->nconn; i++)
 		db_close(w->conn[i].db);
 	pthread_mutex_destroy(&w->lock);

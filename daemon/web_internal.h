@@ -34,10 +34,12 @@ struct web_route {
 	void (*handler)(struct web_req *r);
 };
 
-/* The routes of web_auth.c, web_api.c, web_mandate.c and web_returns.c
- * (NULL path ends each table), their bodies JSON (web_req_json). */
+/* The routes of web_auth.c, web_api.c, web_month.c, web_mandate.c and
+ * web_returns.c (NULL path ends each table), their bodies JSON
+ * (web_req_json). */
 extern const struct web_route web_auth_routes[];
 extern const struct web_route web_api_routes[];
+extern const struct web_route web_month_routes[];
 extern const struct web_route web_mandate_routes[];
 extern const struct web_route web_returns_routes[];
 /*
@@ -47,6 +49,19 @@ extern const struct web_route web_returns_routes[];
  * checked, so nothing is written for a request refused.
  */
 extern const struct web_route web_file_routes[];
+
+/*
+ * The long steps (web_month.c): one at a time, each in a thread of its
+ * own with a database connection of its own, opened with conninfo; cfg
+ * is the console's copy, read only, kept until web_jobs_free, which
+ * waits for a step under way.
+ */
+struct sepad_config;
+struct web_jobs;
+struct web_jobs *web_jobs_new(
+    const struct sepad_config *cfg, const char *conninfo);
+void web_jobs_free(struct web_jobs *jobs);
+struct web_jobs *web_req_jobs(struct web_req *r);
 
 /* The settings the handlers read. */
 struct web_limits {
@@ -127,6 +142,10 @@ void web_reply_error(struct web_req *r, unsigned status, const char *code,
 /* A store refusal: 409 for a state or a missing thing, 400 for bad
  * input, 500 (and the database checked) otherwise, with its message. */
 void web_reply_store(struct web_req *r, const sepa_error *err);
+/* A file as an attachment named `name` (a name of [A-Za-z0-9._-] from
+ * the store) of `size` bytes from fd (taken: closed by the reply). */
+void web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
+    const char *name);
 /* A Set-Cookie header with the reply (value NULL: the cookie removed). */
 void web_set_session_cookie(struct web_req *r, const char *value);
 

@@ -15,6 +15,7 @@
 #include <libxml/xmlreader.h>
 
 #include "sepa/bankfile.h"
+#include "internal.h"
 #include "xmlin.h"
 
 /* ------------------------------------------------------------ state table */
@@ -301,27 +302,27 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 	if (*s == '+')
 		s++;
 	else if (*s == '-') {
-		*why = "is negative";
+		*why = L_("is negative");
 		return -1;
 	}
 	/* the form first, so that the message names the real fault */
 	for (p = s; *p != '\0'; p++) {
 		if ((*p < '0' || *p > '9') && (*p != '.' || frac >= 0)) {
 			*why = bf_is_exponent(s)
-			    ? "is written with an exponent (E): a decimal "
-			      "number such as 14.75 is expected"
-			    : "is not a decimal number";
+			    ? L_("is written with an exponent (E): a decimal "
+			         "number such as 14.75 is expected")
+			    : L_("is not a decimal number");
 			return -1;
 		}
 		if (*p == '.')
 			frac = 0;
 	}
 	if (p == s || (p == s + 1 && frac == 0)) {
-		*why = "is not a decimal number";
+		*why = L_("is not a decimal number");
 		return -1;
 	}
 	if (p[-1] == '.') {
-		*why = "has no digit after the decimal point";
+		*why = L_("has no digit after the decimal point");
 		return -1;
 	}
 	frac = -1;
@@ -332,7 +333,7 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 		}
 		if (frac < 0) {
 			if (v > (INT64_MAX / 100 - (*s - '0')) / 10) {
-				*why = "is too large";
+				*why = L_("is too large");
 				return -1;
 			}
 			v = v * 10 + (*s - '0');
@@ -340,14 +341,14 @@ bf_parse_amount(int64_t *out, const char *s, const char **why)
 			cents = cents * 10 + (*s - '0');
 			frac++;
 		} else if (*s != '0') {
-			*why = "has more than 2 decimals";
+			*why = L_("has more than 2 decimals");
 			return -1;
 		}
 	}
 	if (frac == 1)
 		cents *= 10;
 	if (v == INT64_MAX / 100 && cents > INT64_MAX % 100) {
-		*why = "is too large";
+		*why = L_("is too large");
 		return -1;
 	}
 	*out = v * 100 + cents;

@@ -12,6 +12,7 @@
 #include "sepa/csv.h"
 #include "sepa/io.h"
 #include "sepa/text.h"
+#include "internal.h"
 
 #define CSV_CHUNK 65536
 /* Keeps 3 * record size (Windows-1252 decoding) far from overflow. */
@@ -124,7 +125,7 @@ csv_vseterr(sepa_csv *r, sepa_error *err, int code, long line, long col,
 
 	if (err == NULL)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	errno = saved;
 	sepa_error_setw(err, code, r->name, line, "%s", msg);
 	err->column = col;
@@ -853,12 +854,13 @@ sepa_csv_map(
 			len += w_ > 0 ? (size_t)w_ : 0; \
 		} \
 	} while (0)
-	CSV_APPEND("missing column%s", missing > 1 ? "s" : "");
+	CSV_APPEND("%s", LN_("missing column", "missing columns",
+	                     (unsigned long)missing));
 	for (i = 0, j = 0; i < ncols; i++)
 		if (cols[i].index < 0 && cols[i].required)
 			CSV_APPEND(
 			    "%s \"%s\"", j++ > 0 ? "," : "", cols[i].name);
-	CSV_APPEND("; found:");
+	CSV_APPEND("%s", L_("; found:"));
 	for (j = 0; j < r->ncols; j++)
 		CSV_APPEND("%s %s", j > 0 ? "," : "",
 		    r->cols[j][0] != '\0' ? r->cols[j] : "\"\"");

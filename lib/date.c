@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sepa/date.h"
+#include "internal.h"
 
 /* Days from 1970-01-01 to 0001-01-01 and to 9999-12-31. */
 #define DATE_DAYS_MIN (-719162L)
@@ -26,9 +27,10 @@ static int date_digits(const char *p, const char *end, int min, int max,
 static int date_check(int year, int month, int day, sepa_error *err);
 static sepa_date date_make(int year, int month, int day);
 
-static const char *const date_month_names[] = {"January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December"};
+static const char *const date_month_names[] = {LM_("January"),
+    LM_("February"), LM_("March"), LM_("April"), LM_("May"), LM_("June"),
+    LM_("July"), LM_("August"), LM_("September"), LM_("October"),
+    LM_("November"), LM_("December")};
 
 static int
 date_is_leap(int year)
@@ -123,7 +125,7 @@ date_check(int year, int month, int day, sepa_error *err)
 	if (day > sepa_days_in_month(year, month))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "day %d does not exist in %s %d", day,
-		    date_month_names[month - 1], year);
+		    L_(date_month_names[month - 1]), year);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * error.c - the sepa_error record: set, prefix, format. A message never
- * holds a whole valid IBAN: it is masked as it is set (iban.h).
+ * holds a whole valid IBAN: it is masked as it is set (iban.h). Messages
+ * are translated as they are set (SEPA_TEXT_DOMAIN, error.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 
 #include "sepa/error.h"
 #include "sepa/iban.h"
+#include "internal.h"
 
 void
 sepa_error_clear(sepa_error *err)
@@ -35,7 +37,7 @@ error_vset(sepa_error *err, int code, const char *where, long line,
 	 * among the arguments to add context, and vsnprintf into the buffer
 	 * it reads from would garble both.
 	 */
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	/* Messages are read by people who may not see a family's account. */
 	sepa_iban_mask_text(msg);
 	err->code = code;
@@ -86,10 +88,11 @@ sepa_error_prefix(sepa_error *err, const char *fmt, ...)
 	if (err == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(head, sizeof(head), L_(fmt), ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	/* Translators: a message with context put before it. */
+	snprintf(err->msg, sizeof(err->msg), L_("%s: %s"), head, old);
 	sepa_iban_mask_text(err->msg);
 }
 
@@ -98,25 +101,25 @@ sepa_strerror(int code)
 {
 	switch (code) {
 	case SEPA_OK:
-		return "success";
+		return L_("success");
 	case SEPA_EINVAL:
-		return "invalid input";
+		return L_("invalid input");
 	case SEPA_ENOMEM:
-		return "out of memory";
+		return L_("out of memory");
 	case SEPA_EIO:
-		return "input/output error";
+		return L_("input/output error");
 	case SEPA_ERANGE:
-		return "value out of range";
+		return L_("value out of range");
 	case SEPA_EXML:
-		return "XML error";
+		return L_("XML error");
 	case SEPA_ESTATE:
-		return "wrong state";
+		return L_("wrong state");
 	case SEPA_ELIMIT:
-		return "limit exceeded";
+		return L_("limit exceeded");
 	case SEPA_ENOTFOUND:
-		return "not found";
+		return L_("not found");
 	default:
-		return "unknown error";
+		return L_("unknown error");
 	}
 }
 
@@ -140,7 +143,7 @@ sepa_error_format(const sepa_error *err, char *buf, size_t size)
 		else
 			n = snprintf(buf, size, "%s: ", err->where);
 	} else if (err->line > 0) {
-		n = snprintf(buf, size, "line %ld: ", err->line);
+		n = snprintf(buf, size, L_("line %ld: "), err->line);
 	}
 	if (n < 0 || (size_t)n >= size)
 		return buf;

@@ -4,8 +4,18 @@
 #ifndef SEPA_INTERNAL_H
 #define SEPA_INTERNAL_H
 
+#include <libintl.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sepa/error.h"
+
+/* A message of lib in the text domain of its programs (error.h); the
+ * message formats of sepa_error_set are translated there already. */
+#define L_(s) dgettext(SEPA_TEXT_DOMAIN, s)
+#define LN_(s, p, n) dngettext(SEPA_TEXT_DOMAIN, s, p, n)
+/* A message in a table, translated with L_ where it is used. */
+#define LM_(s) (s)
 
 /*
  * 1 when c is in the SEPA Latin character set:

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "sepa/money.h"
+#include "internal.h"
 
 static int money_utf8(
     const unsigned char *p, const unsigned char *end, unsigned long *cp);
@@ -117,8 +118,12 @@ money_group_end(int groups, int group, long last_digit_pos, sepa_error *err)
 {
 	if (groups > 0 && group != 3)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "digit group ending at position %ld has %d digit%s, 3 expected",
-		    last_digit_pos, group, group == 1 ? "" : "s");
+		    LN_("digit group ending at position %ld has %d digit, 3 "
+		        "expected",
+		        "digit group ending at position %ld has %d digits, 3 "
+		        "expected",
+		        (unsigned long)group),
+		    last_digit_pos, group);
 	return 0;
 }
 
@@ -255,8 +260,9 @@ money_scan(
 		return rc;
 	if (frac > scale)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "%d decimal%s, at most %d allowed", frac,
-		    frac == 1 ? "" : "s", scale);
+		    LN_("%d decimal, at most %d allowed",
+		        "%d decimals, at most %d allowed", (unsigned long)frac),
+		    frac, scale);
 	if (__builtin_mul_overflow(mag, money_pow10[scale - frac], &mag))
 		goto range;
 	limit = (uint64_t)INT64_MAX + (neg ? 1 : 0);
@@ -274,10 +280,48 @@ range:
 	    err, SEPA_ERANGE, "%s out of range for a 64-bit integer", noun);
 }
 
+/* The length of s without a trailing currency: "€" or "EUR", and the
+ * spaces (also no-break) before it. */
+static size_t
+money_strip_currency(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && money_is_space((unsigned char)s[n - 1]))
+		n--;
+	if (n >= 3 && memcmp(s + n - 3, "\xe2\x82\xac", 3) == 0)
+		n -= 3;
+	else if (n >= 3 && memcmp(s + n - 3, "EUR", 3) == 0)
+		n -= 3;
+	else
+		return strlen(s);
+	for (;;) {
+		if (n > 0 && money_is_space((unsigned char)s[n - 1]))
+			n--;
+		else if (n >= 2 && memcmp(s + n - 2, "\xc2\xa0", 2) == 0)
+			n -= 2;
+		else if (n >= 3 && memcmp(s + n - 3, "\xe2\x80\xaf", 3) == 0)
+			n -= 3;
+		else
+			return n;
+	}
+}
+
 int
 sepa_money_parse(int64_t *cents, const char *s, sepa_error *err)
 {
-	return money_scan(cents, s, 2, "amount", err);
+	char buf[128];
+	size_t n;
+
+	/* "54,70 €", "1 234,56 EUR": the operator's writing, currency
+	 * included (a longer text is not an amount: scanned as it is). */
+	if (s != NULL && (n = money_strip_currency(s)) != strlen(s) &&
+	    n < sizeof(buf)) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return money_scan(cents, buf, 2, L_("amount"), err);
+	}
+	return money_scan(cents, s, 2, L_("amount"), err);
 }
 
 int
@@ -286,7 +330,7 @@ sepa_decimal_parse(int64_t *out, const char *s, int scale, sepa_error *err)
 	if (scale < 0 || scale > 6)
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "scale %d out of range 0..6", scale);
-	return money_scan(out, s, scale, "number", err);
+	return money_scan(out, s, scale, L_("number"), err);
 }
 
 /*
@@ -305,7 +349,7 @@ sepa_quantity_parse(int64_t *milli, const char *s, sepa_error *err)
 	long pos;
 
 	if (s == NULL || strchr(s, ':') == NULL)
-		return money_scan(milli, s, 3, "quantity", err);
+		return money_scan(milli, s, 3, L_("quantity"), err);
 	colon = strchr(s, ':');
 	p = s;
 	end = s + strlen(s);

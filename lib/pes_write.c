@@ -592,6 +592,14 @@ int
 sepa_pes_file_name(char *buf, size_t size, const char *id_coll, int exer,
     long id_bord, sepa_error *err)
 {
+	return sepa_pes_file_name_of(
+	    buf, size, SEPA_PES_ORMC, id_coll, exer, id_bord, err);
+}
+
+int
+sepa_pes_file_name_of(char *buf, size_t size, enum sepa_pes_kind kind,
+    const char *id_coll, int exer, long id_bord, sepa_error *err)
+{
 	int n;
 
 	if (!pw_is(id_coll, 14, 14, PW_DIGITS) || exer < 1000 || exer > 9999 ||
@@ -600,8 +608,9 @@ sepa_pes_file_name(char *buf, size_t size, const char *id_coll, int exer,
 		    "no PES file name for IdColl \"%.20s\", year %d and "
 		    "bordereau %ld",
 		    id_coll != NULL ? id_coll : "", exer, id_bord);
-	n = snprintf(
-	    buf, size, "PESORMC_%s_%d_%ld.xml", id_coll, exer, id_bord);
+	n = snprintf(buf, size, "%s_%s_%d_%ld.xml",
+	    kind == SEPA_PES_TITRE ? "PESALR1" : "PESORMC", id_coll, exer,
+	    id_bord);
 	if (n < 0 || (size_t)n >= size) {
 		if (size > 0)
 			buf[0] = '\0';

@@ -15,6 +15,7 @@
 #include <libxml/xmlreader.h>
 
 #include "sepa/io.h"
+#include "internal.h"
 #include "xmlin.h"
 
 /* ------------------------------------------------------------ input guard */
@@ -239,7 +240,7 @@ xmlin_fail(struct xmlin *in, int code, long line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	return sepa_error_setw(in->err, code, in->name, line, "%s", msg);
 }

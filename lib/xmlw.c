@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "sepa/digest.h"
+#include "internal.h"
 #include "xmlw.h"
 
 #define XMLW_DEFAULT_BUF (256 * 1024)
@@ -86,7 +87,7 @@ xmlw_fail(struct xmlw *w, int code, const char *fmt, ...)
 	w->err.code = code;
 	w->err.sys_errno = code == SEPA_EIO ? saved : 0;
 	va_start(ap, fmt);
-	vsnprintf(w->err.msg, sizeof(w->err.msg), fmt, ap);
+	vsnprintf(w->err.msg, sizeof(w->err.msg), L_(fmt), ap);
 	va_end(ap);
 	errno = saved;
 	return code;

@@ -12,6 +12,7 @@
 #include <libxml/parserInternals.h>
 
 #include "sepa/io.h"
+#include "internal.h"
 #include "xsdv.h"
 
 long
@@ -30,7 +31,7 @@ xsdv_fail(struct xsdv *v, int code, const char *fmt, ...)
 		return;
 	v->failed = 1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	sepa_error_setw(v->err, code, v->path, xsdv_line(v), "%s", msg);
 	if (v->ctxt != NULL)

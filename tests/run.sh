@@ -13,6 +13,12 @@ if [ "${1:-}" = "--total" ]; then
 	exit $?
 fi
 
+# The programs speak the locale's language: the tests read English unless
+# they ask for French themselves (tests/it/test_i18n.c).
+unset LC_ALL LC_MESSAGES LANGUAGE
+LANG=C.UTF-8
+export LANG
+
 label=$1
 shift
 [ "${1:-}" = "--" ] && shift

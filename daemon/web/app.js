@@ -5,9 +5,9 @@
 "use strict";
 
 const etat = { user: null, role: null, csrf: null };
-// The pages of the other files (mandats.js, retours.js), by the first
-// word of the address: { vue, menu, ouvrir(rest) }.
-const pages = {};
+// The views of the other scripts (month.js, mandats.js, retours.js), by
+// the first word of the address: name -> async function(the rest).
+const VUES = {};
 
 // ------------------------------------------------------------- outils
 
@@ -134,6 +134,8 @@ function texteErreur(status, data) {
     case "csrf": return "Jeton de sécurité absent : rechargez la page.";
     case "unavailable": return "La base de données est indisponible.";
     case "too_large": return "Requête trop volumineuse.";
+    case "busy": return "Une étape est déjà en cours : attendez qu'elle se termine.";
+    case "gone": return "Ce fichier n'est plus dans le dépôt (il a été transmis).";
     default: return data.message ? `Refusé : ${data.message}` : `Erreur ${status}`;
   }
 }
@@ -183,24 +185,25 @@ async function deconnexion() {
 
 // -------------------------------------------------------------- vues
 
-function montrer(vue, menu) {
+function montrer(vue) {
   for (const s of document.querySelectorAll(".vue")) s.hidden = s.id !== `vue-${vue}`;
   for (const a of document.querySelectorAll("#menu a"))
-    a.classList.toggle("actif", a.dataset.vue === (menu || vue) || (vue === "famille" && a.dataset.vue === "familles"));
+    a.classList.toggle("actif", a.dataset.vue === vue || (vue === "famille" && a.dataset.vue === "familles")
+      || (vue === "mandat" && a.dataset.vue === "mandats"));
 }
 
 async function router() {
   if (!etat.user) { montrer("connexion"); return; }
   const h = location.hash.replace(/^#/, "");
-  const page = pages[h.split("/")[0]];
+  const [nom, ...reste] = h.split("/");
   message("");
   try {
-    if (page) {
-      montrer(page.vue, page.menu);
-      await page.ouvrir(decodeURIComponent(h.split("/").slice(1).join("/")));
-    } else if (h.startsWith("famille/")) {
+    if (h.startsWith("famille/")) {
       montrer("famille");
       await famille(decodeURIComponent(h.slice(8)));
+    } else if (VUES[nom]) {
+      montrer(nom);
+      await VUES[nom](decodeURIComponent(reste.join("/")));
     } else if (h === "familles") {
       montrer("familles");
       $("champ-recherche").focus();

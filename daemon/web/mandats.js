@@ -248,11 +248,8 @@ async function confirmerResiliation() {
 
 // ------------------------------------------------------------ démarrage
 
-pages.mandats = {
-  vue: "mandats",
-  ouvrir: async () => $("champ-mandats").focus(),
-};
-pages.mandat = { vue: "mandat", menu: "mandats", ouvrir: ouvrirMandat };
+VUES.mandats = async () => $("champ-mandats").focus();
+VUES.mandat = ouvrirMandat;
 
 document.addEventListener("DOMContentLoaded", () => {
   $("form-mandats").addEventListener("submit", chercherMandats);

@@ -194,12 +194,9 @@ async function ecarterQ(q, why) {
 
 // ------------------------------------------------------------ démarrage
 
-pages.retours = {
-  vue: "retours",
-  ouvrir: async () => {
-    $("retour-resultat").hidden = true;
-    await quarantaine();
-  },
+VUES.retours = async () => {
+  $("retour-resultat").hidden = true;
+  await quarantaine();
 };
 
 function nomFichier() {

@@ -656,7 +656,8 @@ golden(const char *got_path, const char *name)
 }
 
 static const struct notice_creditor test_cred = {"Commune de Saint-Exemple",
-    "FR72ZZZ123456", "Place de la Mairie", "1", "99999", "Saint-Exemple"};
+    "FR72ZZZ123456", "Place de la Mairie", "1", "99999", "Saint-Exemple",
+    {';', ',', true, true, CSVOUT_DATE_FR}};
 
 Test(invoice, notices_text_and_csv)
 {

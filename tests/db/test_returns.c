@@ -13,6 +13,7 @@
 #include "sepa/error.h"
 #include "sepa/rules.h"
 #include "config.h"
+#include "csvout.h"
 #include "db.h"
 #include "store_recovery.h"
 #include "store_returns.h"
@@ -582,13 +583,15 @@ Test(returns, recovery_exported_once)
 	retfix_pain002(p, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
 	import_ok(db, p, &res);
 	unlink(p);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
-	                 today, &path, &count, &total, &err),
+	cr_assert_eq(
+	    store_recovery_export(db, creditor(db), dir, &csvout_french_excel,
+	        true, 0, today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	/* Represent off: due at once; exported once. */
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, 0,
-	                 today, &path, &count, &total, &err),
+	cr_assert_eq(
+	    store_recovery_export(db, creditor(db), dir, &csvout_french_excel,
+	        false, 0, today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_assert_not_null(path);
 	cr_expect_eq(count, 1);
@@ -599,13 +602,14 @@ Test(returns, recovery_exported_once)
 	    1);
 	snprintf(cmd, sizeof(cmd),
 	    "cd %s && sha256sum -c --quiet $(basename %s).sha256 && "
-	    "grep -q '^F1-202510,2025-09,.*\"Payeur, \"\"1\"\"\".*,10.00,.*"
-	    "AM04: provision insuffisante' %s",
+	    "grep -q '^F1-202510;septembre 2025;.*;\"Payeur, \"\"1\"\"\";"
+	    ".*;10,00;.*AM04: provision insuffisante' %s",
 	    dir, path, path);
 	cr_expect_eq(system(cmd), 0, "%s", cmd);
 	free(path);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, false, 0,
-	                 today, &path, &count, &total, &err),
+	cr_assert_eq(
+	    store_recovery_export(db, creditor(db), dir, &csvout_french_excel,
+	        false, 0, today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	cr_expect_eq(q(db, "SELECT count(*) FROM recovery_export_invoices"), 1);
@@ -646,8 +650,9 @@ Test(returns, recovery_after_the_reminder)
 	                 " reminded_invoice_id FROM l) RETURNING 1)"
 	                 " SELECT count(*) FROM u"),
 	    1);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
-	                 today, &path, &count, &total, &err),
+	cr_assert_eq(
+	    store_recovery_export(db, creditor(db), dir, &csvout_french_excel,
+	        true, 0, today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_null(path);
 	/* The carrier is rejected (creditor-side: the mandate stays). */
@@ -655,8 +660,9 @@ Test(returns, recovery_after_the_reminder)
 	import_ok(db, p, &res);
 	unlink(p);
 	cr_expect_eq(res.terminated, 0);
-	cr_assert_eq(store_recovery_export(db, creditor(db), dir, true, 0,
-	                 today, &path, &count, &total, &err),
+	cr_assert_eq(
+	    store_recovery_export(db, creditor(db), dir, &csvout_french_excel,
+	        true, 0, today, &path, &count, &total, &err),
 	    0, "%s", err.msg);
 	cr_expect_not_null(path);
 	cr_expect_eq(count, 1);

@@ -54,12 +54,25 @@ ctlrun_read(const char *path)
 	return buf;
 }
 
+/* The number of lines of s (its LFs). */
+static inline int
+ctlrun_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
 /*
  * Run `sepactl ARGS` (ARGS is shell text of our own) in directory `dir`
- * (NULL: the current one).
+ * (NULL: the current one), in the locale `lang` (LANG; the other locale
+ * variables unset): "C.UTF-8" for English, "fr_FR.UTF-8" for French.
  */
 static inline void
-ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
+ctlrun_in_lang(
+    struct ctlrun *r, const char *dir, const char *lang, const char *args)
 {
 	char cmd[4096], out[64], err[64];
 	int st;
@@ -67,13 +80,22 @@ ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
 	snprintf(out, sizeof(out), "/tmp/ctlrun-out-%ld", (long)getpid());
 	snprintf(err, sizeof(err), "/tmp/ctlrun-err-%ld", (long)getpid());
 	snprintf(cmd, sizeof(cmd),
-	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY %s %s >%s 2>%s",
-	    dir != NULL ? dir : ".", CTLRUN_SEPACTL, args, out, err);
+	    "cd %s && env -u SEPAD_CONF -u SEPAD_TODAY -u LC_ALL -u "
+	    "LC_MESSAGES -u LANGUAGE LANG=%s %s %s >%s 2>%s",
+	    dir != NULL ? dir : ".", lang, CTLRUN_SEPACTL, args, out, err);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st), "%s", cmd);
 	r->status = WEXITSTATUS(st);
 	ctlrun_slurp(out, r->out, sizeof(r->out));
 	ctlrun_slurp(err, r->err, sizeof(r->err));
+}
+
+/* Run `sepactl ARGS` in directory `dir`, in English (the tests compare
+ * its English text whatever the caller's locale). */
+static inline void
+ctlrun_in(struct ctlrun *r, const char *dir, const char *args)
+{
+	ctlrun_in_lang(r, dir, "C.UTF-8", args);
 }
 
 /* Run `sepactl ARGS` in the current directory. */
@@ -117,8 +139,7 @@ ctlrun_conf_creditor(char *path, size_t size, const char *conninfo)
  * Write at `path` a configuration for the database `conninfo`, the demo
  * creditor (Commune de Saint-Exemple, FR72ZZZ123456, with its BIC and
  * structured address, as a collection file needs) and the directories
- * group's settings `dirs` (libconfig text), then `extra` (more groups,
- * or "").
+ * group's settings `dirs`, then `extra` (more groups, or "").
  */
 static inline void
 ctlrun_commune_conf_dirs(
@@ -140,7 +161,7 @@ ctlrun_commune_conf_dirs(
 	fclose(fp);
 }
 
-/* The same with the outbox only (the other directories their default). */
+/* The same with only the outbox set. */
 static inline void
 ctlrun_commune_conf(const char *path, const char *conninfo, const char *outbox,
     const char *extra)

@@ -768,7 +768,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 		     * invoice run reminds first) */
 		    "cycle: recovery 2026-09: export the invoices unpaid after "
 		    "their reminder\nnothing is due for recovery\n",
-		    "cycle: 4 step(s) run\n"
+		    "cycle: 4 steps run\n"
 		    "next: lapse of 2026-11 on 2026-11-01\n"
 		    "next: invoice of 2026-11 (bills 2026-10) on 2026-11-01\n"
 		    "next: collect of 2026-10 on 2026-10-06\n"
@@ -831,7 +831,7 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	              "2026-11: 29 collections,") != NULL,
 	    "%s", r.out);
 	cr_assert(strstr(r.out,
-	              "cycle: 6 step(s) run\n"
+	              "cycle: 6 steps run\n"
 	              "next: lapse of 2026-12 on 2026-12-01\n"
 	              "next: invoice of 2026-12 (bills 2026-11) on 2026-12-01\n"
 	              "next: collect of 2026-12 on 2026-12-06\n"

@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../db/invoice_seed.h"
 #include "ctlrun.h"
+#include "invoice_env.h"
 #include "sepa/error.h"
 #include "db.h"
 
@@ -23,59 +23,6 @@ run(struct ctlrun *r, const char *conf, const char *args)
 
 	snprintf(line, sizeof(line), "-c %s %s", conf, args);
 	ctlrun(r, line);
-}
-
-struct env {
-	char name[64];
-	char conf[64];
-	char outbox[64];
-	struct db *db;
-};
-
-static void
-env_open(struct env *e)
-{
-	char conninfo[DBTEST_CONNINFO_MAX], text[4096];
-	sepa_error err = SEPA_ERROR_INIT;
-	FILE *fp;
-	int fd;
-
-	dbtest_create(conninfo, e->name, "sepad");
-	cr_assert_eq(db_connect(&e->db, conninfo, &err), 0, "%s", err.msg);
-	seed_commune(e->db);
-	seed_september(e->db);
-	snprintf(e->outbox, sizeof(e->outbox), "/tmp/invcli-outbox-XXXXXX");
-	cr_assert_not_null(mkdtemp(e->outbox));
-	snprintf(text, sizeof(text),
-	    "database: { conninfo = \"%s\"; };\n"
-	    "creditor: {\n"
-	    "  name = \"Commune de Saint-Exemple\";\n"
-	    "  ics = \"FR72ZZZ123456\";\n"
-	    "  iban = \"FR76 3000 6000 0112 3456 7890 189\";\n"
-	    "  address: { street = \"Place de la Mairie\"; building = \"1\";\n"
-	    "    postcode = \"99999\"; town = \"Saint-Exemple\"; country = "
-	    "\"FR\"; };\n"
-	    "};\n"
-	    "directories: { outbox = \"%s\"; };\n",
-	    conninfo, e->outbox);
-	snprintf(e->conf, sizeof(e->conf), "/tmp/invcli-conf-XXXXXX");
-	fd = mkstemp(e->conf);
-	cr_assert_geq(fd, 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static void
-env_close(struct env *e)
-{
-	char cmd[256];
-
-	db_close(e->db);
-	dbtest_drop(e->name);
-	unlink(e->conf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->outbox);
-	cr_assert_eq(system(cmd), 0);
 }
 
 /* Command lines and what they must give, in order, on one database. */

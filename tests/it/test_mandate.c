@@ -386,11 +386,11 @@ Test(mandate_it, show_and_list)
 	it_run(&t, &r, "2026-11-20", "list --status terminated --csv");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out,
-	    "rum;family_ref;payer_name;state;reason;since;ends_on;signed_on;"
-	    "iban\n"
+	    "\xEF\xBB\xBFRUM;Famille;Payeur;État;Motif;Depuis le;"
+	    "Prend fin le;Signé le;Compte\r\n"
 	    "RUM-2;F1;Hélène-Élodie Dupont-Lefèvre-Marchand;terminated;"
 	    "revoked by the family;"
-	    "2026-11-20;2026-11-20;2026-08-25;FR76****0173\n");
+	    "20/11/2026;20/11/2026;25/08/2026;FR76****0173\r\n");
 	it_run(&t, &r, "2026-11-20", "list --status lapsed");
 	cr_expect(strstr(r.out, "\n0 mandates\n") != NULL, "%s", r.out);
 	it_close(&t);
@@ -539,7 +539,7 @@ Test(mandate_it, lapse_date_and_lapsed_mandate)
 	it_run(&t, &r, "2026-09-11", "list --status lapsed --csv");
 	cr_expect(strstr(r.out,
 	              "\nOLD-1;F1;Marie Dupont;lapsed;unused 36 "
-	              "months;2026-09-11;;2023-09-10;FR76****1155\n"),
+	              "months;11/09/2026;;10/09/2023;FR76****1155\r\n"),
 	    "%s", r.out);
 	it_close(&t);
 }

@@ -26,11 +26,12 @@
 #define SCHEMAS SEPAD_SRCDIR "/schemas"
 #define GOLDEN SEPAD_SRCDIR "/tests/data/pes/collect-golden.xml"
 
-/* The PES part of the configuration of every test. */
-#define PES_CONF \
+/* The PES part of the configuration of every test (more: in pes). */
+#define PES_CONF PES_CONF_AND("")
+#define PES_CONF_AND(more) \
 	"treasury: { channel = \"pes\"; };\n" \
 	"pes: { siret = \"21990001300017\"; cod_col = \"123\";" \
-	" cod_bud = \"01\"; id_post = \"099001\";" \
+	" cod_bud = \"01\"; id_post = \"099001\"; " more \
 	" products = ( { service = \"RESTAURATION\"; cod_prod_loc = \"REST\";" \
 	" nature = \"7067\"; }, { service = \"*\"; cod_prod_loc = \"DIV\";" \
 	" nature = \"70688\"; } ); };\n" \
@@ -373,6 +374,38 @@ Test(pes_collect, golden_flow)
 }
 
 /*
+ * After a crash at `pt` and a re-run: no temporary file is left, and the
+ * flow `name`, its batch back to prepared and the file removed, comes out
+ * of `args` again the same bytes.
+ */
+static void
+regenerated_the_same(
+    struct world *w, const char *pt, const char *name, const char *args)
+{
+	struct ctlrun r;
+	char q[256], *first, *again;
+
+	snprintf(
+	    q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"", w->outbox);
+	cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
+	first = outbox_file(w, name);
+	sql(w,
+	    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
+	    " released_at = NULL, placing_at = NULL");
+	sql(w, "UPDATE collections SET state = 'pending'");
+	snprintf(
+	    q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w->outbox, w->outbox);
+	cr_assert_eq(system(q), 0);
+	run(&r, w, NULL, args);
+	cr_assert_eq(r.status, 0, "%s: %s", pt, r.err);
+	again = outbox_file(w, name);
+	cr_assert(strlen(first) > 1000);
+	cr_assert_str_eq(first, again, "%s", pt);
+	free(first);
+	free(again);
+}
+
+/*
  * Kill collect at each named point, run it again: one flow, released,
  * valid; then regenerated from its rows: the same bytes.
  */
@@ -395,7 +428,7 @@ Test(pes_collect, crash_at_every_point_then_rerun)
 		struct world w;
 		struct ctlrun r;
 		struct flow f;
-		char name[256], q[256], *first, *again;
+		char name[256], q[256];
 		const char *pt = crash_cases[i].point;
 
 		world_open(&w, 12);
@@ -416,25 +449,8 @@ Test(pes_collect, crash_at_every_point_then_rerun)
 		cr_assert_eq(f.pieces, 12, "%s", pt);
 		cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"),
 		    1, "%s", pt);
-		snprintf(q, sizeof(q), "test -z \"$(ls -A %s | grep '^\\.')\"",
-		    w.outbox);
-		cr_assert_eq(system(q), 0, "%s: stale temp file", pt);
-
-		first = outbox_file(&w, name);
-		sql(&w,
-		    "UPDATE batches SET state = 'prepared', sha256 = NULL,"
-		    " released_at = NULL, placing_at = NULL");
-		sql(&w, "UPDATE collections SET state = 'pending'");
-		snprintf(q, sizeof(q), "rm -f %s/*.xml %s/*.sha256", w.outbox,
-		    w.outbox);
-		cr_assert_eq(system(q), 0);
-		run(&r, &w, NULL, "--today 2026-10-09 collect --month 2026-10");
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		again = outbox_file(&w, name);
-		cr_assert(strlen(first) > 1000);
-		cr_assert_str_eq(first, again, "%s", pt);
-		free(first);
-		free(again);
+		regenerated_the_same(
+		    &w, pt, name, "--today 2026-10-09 collect --month 2026-10");
 		world_close(&w);
 	}
 }
@@ -522,6 +538,8 @@ static const struct {
         2, "key \"pes.products\": element 2: service \"A\" is given twice"},
     {"pes: { products = \"REST\"; };\n", 1,
         "key \"pes.products\": expected a list of groups"},
+    {"pes: {\n recovery_nature = \"70a\"; };\n", 2,
+        "key \"pes.recovery_nature\": Nature \"70a\" is not 1 to 12 digits"},
 };
 
 Test(pes_collect, bad_configuration_refused_with_its_line)
@@ -550,4 +568,428 @@ Test(pes_collect, bad_configuration_refused_with_its_line)
 		    strstr(out, want) != NULL, "want %s\ngot %s", want, out);
 		unlink(path);
 	}
+}
+
+/* ------------------------------------------------------------ recovery */
+
+/* Unpaid goes to recovery without a reminder: one run is enough. */
+#define PES_RECOVERY_CONF PES_RECOVERY_CONF_AND("")
+#define PES_RECOVERY_CONF_AND(more) \
+	PES_CONF_AND(more) \
+	"rejections: { represent_on_next_invoice = false; };\n"
+
+/* What a recovery flow holds: its titres' objects, in order. */
+struct titres {
+	int pieces;
+	int with_keys;
+	int debited;
+	char obj[4][200];
+	char typ_bord[8];
+	sepa_pes_read_info info;
+};
+
+static int
+titre_piece(const sepa_pes_record *p, void *arg)
+{
+	struct titres *t = arg;
+
+	if (t->pieces < 4)
+		snprintf(
+		    t->obj[t->pieces], sizeof(t->obj[0]), "%s", p->obj_pce);
+	t->pieces++;
+	t->with_keys += p->cle1[0] != '\0' || p->num_dette[0] != '\0';
+	t->debited += p->debit;
+	snprintf(t->typ_bord, sizeof(t->typ_bord), "%s", p->typ_bord);
+	return 0;
+}
+
+/* The recovery flow `name`: released, valid, read back into *t. */
+static void
+read_titres(struct world *w, const char *name, struct titres *t)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", w->outbox, name);
+	cr_assert_eq(sepa_pes_validate_file(path, SCHEMAS, NULL, &err), 0,
+	    "%s: %s", path, err.msg);
+	memset(t, 0, sizeof(*t));
+	cr_assert_eq(sepa_pes_read_file(
+	                 path, NULL, titre_piece, NULL, t, &t->info, &err),
+	    0, "%s", err.msg);
+}
+
+#define RECOVERY_FLOW "PESALR1_21990001300017_2026_1.xml"
+
+/*
+ * Two families did not pay September: `recovery export` hands them to the
+ * comptable as a PESALR1 flow of ordinary titres (the reason and the
+ * invoice in ObjPce, no keys, no debit), the invoices in 'recovery' once;
+ * run again, nothing more; collect of the month does not count it.
+ */
+Test(pes_collect, recovery_as_ordinary_titres)
+{
+	struct world w;
+	struct ctlrun r;
+	struct titres t;
+
+	world_open(&w, 4);
+	ctlrun_commune_conf(w.conf, w.conninfo, w.outbox,
+	    PES_RECOVERY_CONF_AND("recovery_nature = \"7588\";"));
+	sql(&w,
+	    "UPDATE invoices SET state = 'unpaid', unpaid_reason = 'test'"
+	    " WHERE number IN ('F2026-09-000001', 'F2026-09-000003')");
+	/* the other two are collected by the treasury in October */
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 2 pieces,") != NULL, "%s", r.out);
+	run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2 invoices,") != NULL, "%s", r.out);
+	cr_assert(
+	    strstr(r.out, RECOVERY_FLOW ": 2 pieces") != NULL, "%s", r.out);
+	read_titres(&w, RECOVERY_FLOW, &t);
+	cr_assert_str_eq(t.info.typ_fic, "PESALR1");
+	cr_assert_str_eq(t.info.nom_fic, RECOVERY_FLOW);
+	cr_assert_str_eq(t.typ_bord, "01");
+	cr_assert_eq(t.pieces, 2);
+	cr_assert_eq(t.with_keys, 0);
+	cr_assert_eq(t.debited, 0);
+	cr_assert_str_eq(
+	    t.obj[0], "Impayé - facture F2026-09-000001 de septembre 2026");
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_pieces WHERE nature ="
+	                 " '7588' AND num_dette IS NULL"),
+	    2);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices i JOIN"
+	                 " recovery_export_invoices x ON x.invoice_id = i.id"
+	                 " JOIN recovery_exports e ON e.id = x.export_id"
+	                 " JOIN batches b ON b.id = e.batch_id WHERE i.state ="
+	                 " 'recovery' AND x.state_before = 'unpaid' AND"
+	                 " b.state = 'released' AND b.purpose = 'recovery'"),
+	    2);
+
+	run(&r, &w, NULL, "--today 2026-10-21 recovery export");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "nothing is due for recovery") != NULL, "%s", r.out);
+	/* collect of October counts its own flow only (IdBord 1 of 06) */
+	run(&r, &w, NULL, "--today 2026-10-21 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 1 file(s) already released") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_bordereaux WHERE id_bord ="
+	                 " 1"),
+	    2);
+	world_close(&w);
+}
+
+/*
+ * Kill the recovery export at each named point, run it again: one flow,
+ * released, valid, the invoices exported once; regenerated from its
+ * rows: the same bytes.
+ */
+Test(pes_collect, recovery_crash_at_every_point_then_rerun)
+{
+	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]);
+	     i++) {
+		struct world w;
+		struct ctlrun r;
+		struct titres t;
+		char q[256];
+		const char *pt = crash_cases[i].point;
+
+		world_open(&w, 5);
+		ctlrun_commune_conf(
+		    w.conf, w.conninfo, w.outbox, PES_RECOVERY_CONF);
+		sql(&w, "UPDATE invoices SET state = 'unpaid'");
+		run(&r, &w, pt, "--today 2026-10-20 recovery export");
+		cr_assert_eq(r.status, 99, "%s: %d %s", pt, r.status, r.err);
+		snprintf(q, sizeof(q),
+		    "SELECT count(*) FROM batches WHERE state = '%s'",
+		    crash_cases[i].state_after_crash);
+		cr_assert_eq(dbtest_int(w.db, q), 1, "%s", pt);
+
+		run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+		cr_assert_eq(r.status, 0, "%s: %s", pt, r.err);
+		/* a flow released before is not reported again */
+		cr_assert(strstr(r.out,
+		              i == 4 ? "nothing is due"
+		                     : crash_cases[i].rerun_says) != NULL,
+		    "%s: %s", pt, r.out);
+		read_titres(&w, RECOVERY_FLOW, &t);
+		cr_assert_eq(t.pieces, 5, "%s", pt);
+		cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM batches"),
+		    1, "%s", pt);
+		cr_assert_eq(
+		    dbtest_int(
+		        w.db, "SELECT count(*) FROM recovery_export_invoices"),
+		    5, "%s", pt);
+		regenerated_the_same(&w, pt, RECOVERY_FLOW,
+		    "--today 2026-11-09 recovery export");
+		world_close(&w);
+	}
+}
+
+/* ------------------------------------------------------------- acquit */
+
+/*
+ * An acquit in the fact sheet's shape (docs/design/pes.md, The acquit)
+ * for the flow nom_fic, with the ElementACQUIT given, at `path`
+ * (ISO-8859-1).
+ */
+static void
+write_acquit(const char *path, const char *nom_fic, const char *elements)
+{
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp);
+	fprintf(fp,
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+	    "<n:PES_ACQUIT xmlns:n=\"http://www.minefi.gouv.fr/cp/helios/"
+	    "pes_v2/Rev0/retour/v2\">\n"
+	    " <Enveloppe><Parametres><Version V=\"2\"/>"
+	    "<TypFic V=\"PESACQUIT\"/><NomFic V=\"%s\"/></Parametres>"
+	    "</Enveloppe>\n"
+	    " <EnTetePES><DteStr V=\"2026-10-08\"/><IdPost V=\"099001\"/>"
+	    "<IdColl V=\"21990001300017\"/><CodCol V=\"123\"/>"
+	    "<CodBud V=\"01\"/></EnTetePES>\n"
+	    " <ACQUIT><EnTeteAcquit><IdVer V=\"2\"/></EnTeteAcquit>\n%s"
+	    " </ACQUIT>\n</n:PES_ACQUIT>\n",
+	    nom_fic, elements);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+#define ACQ_OK(bord) \
+	"  <ElementACQUIT><DomaineAck V=\"7\"/><EtatAck V=\"1\"/>" \
+	"<NumBord V=\"" bord "\"/><ExerciceBord V=\"2026\"/>" \
+	"</ElementACQUIT>\n"
+/* "déjà été reçu" in ISO-8859-1 */
+#define ACQ_KO(bord) \
+	"  <ElementACQUIT><DomaineAck V=\"6\"/><EtatAck V=\"0\"/>" \
+	"<NumBord V=\"" bord "\"/><ExerciceBord V=\"2026\"/><Erreur>" \
+	"<NumAnoAck V=\"ERREUR_DOUBLON_BORDEREAU\"/><LibelleAnoAck V=\"Le" \
+	" bordereau " bord " de l'exercice 2026 a d\xe9j\xe0 \xe9t\xe9" \
+	" re\xe7u\"/></Erreur></ElementACQUIT>\n"
+
+#define FLOW1 "PESORMC_21990001300017_2026_1.xml"
+
+/* The acquit's path beside the world's outbox. */
+static void
+acquit_path(const struct world *w, const char *tag, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-acquit-%s.xml", w->outbox, tag);
+}
+
+/* sepactl import returns of the file at `path` on day `today`. */
+static void
+import_file(
+    struct world *w, struct ctlrun *r, const char *today, const char *path)
+{
+	char args[512];
+
+	snprintf(
+	    args, sizeof(args), "--today %s import returns %s", today, path);
+	run(r, w, NULL, args);
+}
+
+/*
+ * The comptable takes the flow in charge: the bordereau accepted, the
+ * flow no longer waiting; the same acquit again is recognised.
+ */
+Test(pes_collect, acquit_accepted)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256];
+
+	world_open(&w, 3);
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	run(&r, &w, NULL, "status");
+	cr_assert(
+	    strstr(r.out, "PES flows waiting for their acquit: 1") != NULL,
+	    "%s", r.out);
+	acquit_path(&w, "ok", acq, sizeof(acq));
+	write_acquit(acq, FLOW1, ACQ_OK("1"));
+	import_file(&w, &r, "2026-10-08", acq);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "PES acquit of " FLOW1) != NULL, "%s", r.out);
+	cr_assert(
+	    strstr(r.out, "1 bordereau(x) taken in charge, 0 rejected") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_bordereaux WHERE ack_state"
+	                 " = 'accepted'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE state ="
+	                 " 'sent'"),
+	    3);
+	run(&r, &w, NULL, "status");
+	cr_assert(
+	    strstr(r.out, "PES flows waiting for their acquit: 0") != NULL,
+	    "%s", r.out);
+	import_file(&w, &r, "2026-10-08", acq);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "already imported") != NULL, "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db, "SELECT count(*) FROM pes_acquits"), 1);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * The comptable rejects the bordereau: nothing was taken in charge; the
+ * debits are cancelled (never counted as rejects), the invoices issued
+ * again, a person told with the flow and the reason; collect of the
+ * month puts them in a new flow.
+ */
+Test(pes_collect, acquit_rejected_bordereau)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256];
+
+	world_open(&w, 4);
+	sql(&w,
+	    "UPDATE mandates SET state = 'suspended', state_reason = 'two"
+	    " rejects', state_since = '2026-06-01' WHERE rum = 'RUM-FAM4'");
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "ko", acq, sizeof(acq));
+	write_acquit(acq, FLOW1, ACQ_KO("1"));
+	import_file(&w, &r, "2026-10-08", acq);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "0 bordereau(x) taken in charge, 1 rejected; "
+	              "3 collections cancelled") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'issued'"),
+	    4);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM return_effects WHERE new_state"
+	                 " = 'cancelled' AND NOT counted"),
+	    3);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM batches WHERE state ="
+	                 " 'rejected'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM events WHERE kind ="
+	                 " 'pes.bordereau_rejected' AND needs_attention AND"
+	                 " message LIKE '%" FLOW1 "%ERREUR_DOUBLON_BORDEREAU Le"
+	                 " bordereau 1 de l''exercice 2026 a déjà été reçu%'"),
+	    1);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM pes_acquit_records WHERE code ="
+	                 " 'ERREUR_DOUBLON_BORDEREAU' AND etat = 0 AND"
+	                 " num_bord = '1'"),
+	    1);
+	run(&r, &w, NULL, "--today 2026-10-09 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2026-10: 4 pieces,") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "PESORMC_21990001300017_2026_2.xml") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM collections WHERE"
+	                 " end_to_end_id LIKE '%-2' AND state = 'sent'"),
+	    3);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * A recovery flow rejected: its invoices leave the export and are sent
+ * again by the next recovery export, in a new flow of titres.
+ */
+Test(pes_collect, acquit_rejects_a_recovery_flow)
+{
+	struct world w;
+	struct ctlrun r;
+	char acq[256];
+
+	world_open(&w, 2);
+	ctlrun_commune_conf(w.conf, w.conninfo, w.outbox, PES_RECOVERY_CONF);
+	sql(&w, "UPDATE invoices SET state = 'unpaid'");
+	run(&r, &w, NULL, "--today 2026-10-20 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "rec", acq, sizeof(acq));
+	write_acquit(acq, RECOVERY_FLOW, ACQ_KO("1"));
+	import_file(&w, &r, "2026-10-22", acq);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "2 invoices due for recovery again") != NULL,
+	    "%s", r.out);
+	cr_assert_eq(dbtest_int(w.db,
+	                 "SELECT count(*) FROM invoices WHERE state ="
+	                 " 'unpaid'"),
+	    2);
+	cr_assert_eq(
+	    dbtest_int(w.db, "SELECT count(*) FROM recovery_export_invoices"),
+	    0);
+	run(&r, &w, NULL, "--today 2026-10-23 recovery export");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out,
+	              "PESALR1_21990001300017_2026_2.xml: 2 pieces") != NULL,
+	    "%s", r.out);
+	unlink(acq);
+	world_close(&w);
+}
+
+/*
+ * Refused, nothing changed: an acquit of a flow sepad never sent, one
+ * without NomFic, and hostile XML (an entity declared).
+ */
+Test(pes_collect, acquit_refused)
+{
+	static const struct {
+		const char *text;
+		const char *says;
+	} bad[] = {
+	    {NULL, "which sepad never sent"},
+	    {"<?xml version=\"1.0\"?>\n<!DOCTYPE PES_ACQUIT [<!ENTITY x"
+	     " \"y\">]>\n<PES_ACQUIT><Enveloppe><Parametres><NomFic"
+	     " V=\"&x;\"/></Parametres></Enveloppe></PES_ACQUIT>\n",
+	        "refused, nothing changed"},
+	    {"<PES_ACQUIT><ACQUIT><ElementACQUIT><EtatAck V=\"1\"/>"
+	     "</ElementACQUIT></ACQUIT></PES_ACQUIT>\n",
+	        "gives no NomFic"},
+	};
+	struct world w;
+	struct ctlrun r;
+	char acq[256];
+
+	world_open(&w, 2);
+	run(&r, &w, NULL, "--today 2026-10-06 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	acquit_path(&w, "bad", acq, sizeof(acq));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].text == NULL) {
+			write_acquit(acq, "PESORMC_21990001300017_2026_9.xml",
+			    ACQ_KO("9"));
+		} else {
+			FILE *fp = fopen(acq, "w");
+
+			cr_assert_not_null(fp);
+			fputs(bad[i].text, fp);
+			fclose(fp);
+		}
+		import_file(&w, &r, "2026-10-08", acq);
+		cr_assert_eq(r.status, 1, "%zu: %s\n%s", i, r.out, r.err);
+		cr_assert(
+		    strstr(r.err, bad[i].says) != NULL, "%zu: %s", i, r.err);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM imported_files WHERE"
+		                 " kind = 'pes_acquit'"),
+		    0, "%zu", i);
+		cr_assert_eq(dbtest_int(w.db,
+		                 "SELECT count(*) FROM pes_bordereaux WHERE"
+		                 " ack_state IS NOT NULL"),
+		    0, "%zu", i);
+	}
+	unlink(acq);
+	world_close(&w);
 }

@@ -9,9 +9,11 @@
  *   collect with a broken account);
  * - every file written is 0640 (or 0600) in 0750 directories, under
  *   umask 000;
- * - a payer named =HYPERLINK(...) and a bank reference =... come out of
- *   every CSV for people (notices, recovery, mandate list, quarantine,
- *   inspect) as text, the amounts as numbers.
+ * - a payer named =HYPERLINK("http://x") and a bank reference =... come
+ *   out of every CSV for people (notices and corrected notices, recovery,
+ *   refunds, mandate and family lists, CAF declaration, quarantine,
+ *   inspect) as text, the amounts as numbers, each file as French Excel
+ *   opens it (tests/it/excel_fr.py, python3's csv module).
  *
  * The world: a commune of three families (one payer's name a formula,
  * one without mandate), September 2026 invoiced on 1 October and
@@ -28,6 +30,7 @@
 #include "../db/dbtest.h"
 #include "../db/returnsfix.h"
 #include "ctlrun.h"
+#include "excelfr.h"
 #include "noiban.h"
 #include "sepa/error.h"
 
@@ -78,13 +81,15 @@ put(const struct world *w, const char *name, const char *text)
 
 static const char families_csv[] =
     "family_ref;payer_name;street;postcode;city;country;email;bracket\n"
-    "F001;\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";12 rue de "
+    "F001;\"=HYPERLINK(\"\"http://x\"\")\";12 rue de "
     "l'Église;99999;Saint-Exemple;FR;;A\n"
     "F002;Noël Martin;+33 avenue des Pins;99999;Saint-Exemple;FR;"
     "noel@example.fr;A\n"
     "F003;@SUM(1+1);-1 rue Basse;99999;Saint-Exemple;FR;;A\n";
-static const char tariffs_csv[] = "service;bracket;unit;price;valid_from\n"
-                                  "canteen;A;meal;3.20;2026-09-01\n";
+static const char tariffs_csv[] =
+    "service;bracket;unit;price;valid_from;caf_activity\n"
+    "canteen;A;meal;3.20;2026-09-01;none\n"
+    "alsh;A;hour;1.50;2026-09-01;extrascolaire\n";
 /* RUM-F001-1 on the account bad_rum_other_iban.csv contradicts. */
 static const char mandates_csv[] =
     "rum;family_ref;iban;bic;signed_on\n"
@@ -93,6 +98,7 @@ static const char mandates_csv[] =
 static const char consumption_csv[] =
     "family_ref;child_ref;child_name;service;date;quantity\n"
     "F001;C1;Léo;canteen;2026-09-07;2\n"
+    "F001;C1;Léo;alsh;2026-09-09;2\n"
     "F002;C1;Lou;canteen;2026-09-08;1\n"
     "F003;C1;Max;canteen;2026-09-08;1\n";
 
@@ -544,64 +550,137 @@ slurp_prefix(const char *dir, const char *prefix, const char *suffix)
 }
 
 /* The payer of F001 as every CSV must write it: text, not a formula. */
-static const char formula[] = "'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")";
+static const char formula[] = "\"'=HYPERLINK(\"\"http://x\"\")\"";
 
-Test(privacy, csv_outputs_neutralise_formulas, .timeout = 120)
+/* A CSV for people as French Excel opens it (excelfr.h), and no field
+ * of it starts a formula by the test's own reading. */
+static void
+excel_fr(const struct world *w, const char *what, const char *text,
+    const char *head, const char *want)
+{
+	excelfr_check(w->dir, what, text, head, want);
+	no_formula(what, text + 3, ';');
+}
+
+/* `sepactl ARGS` succeeds; its stdout. */
+static const char *
+run_ok(struct ctlrun *r, const struct world *w, const char *args)
+{
+	run(r, w, args);
+	cr_assert_eq(r->status, 0, "%s: %s", args, r->err);
+	return r->out;
+}
+
+Test(privacy, csv_outputs_neutralise_formulas, .timeout = 180)
 {
 	static const struct retfix_tx tx[] = {
-	    {"=HYPERLINK(\"http://x\",\"y\")", "AC04", 640, "@RUM"},
+	    {"=HYPERLINK(\"http://x\")", "AC04", 640, "@RUM"},
 	};
 	struct world w;
 	struct ctlrun r;
 	char path[256], args[512], *text;
 
 	world_open(&w, 1);
+	/* new bank details after the notice: a corrected notice */
+	run_ok(&r, &w,
+	    "--today 2026-10-02 mandate change-account RUM-F001-1 --iban "
+	    "FR7630002005500000123456783 --received 2026-10-02");
 	collect_and_recover(&w);
 
-	/* the mail merge of the notices */
+	/* the mail merge of the notices, then of the corrected one */
 	snprintf(
 	    path, sizeof(path), "%s/notices/notices-2026-09.csv", w.outbox);
 	text = ctlrun_read(path);
-	cr_assert_eq(no_formula("notices", text, ';'), 3 * 10 + 10);
+	excel_fr(&w, "notices", text, "N° de facture;Famille;Payeur;Adresse;",
+	    "'Payeur='\\''=HYPERLINK(\"http://x\")' "
+	    "'Adresse='\\''+33 avenue des Pins, 99999 Saint-Exemple' "
+	    "'Montant (€)=9,40' 'Prélèvement=oui' 'Prélèvement=non'");
 	cr_assert(strstr(text, formula) != NULL, "%s", text);
-	cr_assert(
-	    strstr(text, ";'+33 avenue des Pins, 99999") != NULL, "%s", text);
 	cr_assert(strstr(text, ";'@SUM(1+1);") != NULL, "%s", text);
-	cr_assert(strstr(text, ";6,40 €;") != NULL, "%s", text);
+	free(text);
+	snprintf(
+	    path, sizeof(path), "%s/notices/corrections-2026-09.csv", w.outbox);
+	text = ctlrun_read(path);
+	excel_fr(&w, "corrections", text, "N° de facture;Famille;Payeur;",
+	    "'Ce qui change=compte' 'Compte=FR76****6783'");
+	cr_assert(strstr(text, formula) != NULL, "%s", text);
 	free(text);
 
 	/* the recovery export: F003, its reason a formula too */
 	text = slurp_prefix(w.outbox, "recovery-", ".csv");
-	no_formula("recovery", text, ',');
-	cr_assert(
-	    strstr(text, ",'@SUM(1+1),'-1 rue Basse,") != NULL, "%s", text);
-	cr_assert(strstr(text, ",3.20,0.00,3.20,") != NULL, "%s", text);
-	cr_assert(strstr(text, "'=1+2") != NULL, "%s", text);
+	excel_fr(&w, "recovery", text, "Facture;Mois facturé;",
+	    "'Payeur='\\''@SUM(1+1)' 'Rue='\\''-1 rue Basse' "
+	    "'Dû (€)=3,20' 'Motif de l'\\''impayé='\\''=1+2' "
+	    "'Mois facturé=septembre 2026' 'Échéance=15/10/2026'");
 	free(text);
 
-	/* sepactl mandate list --csv */
-	run(&r, &w, "--today 2026-10-20 mandate list --csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	no_formula("mandate list", r.out, ';');
+	/* the lists of sepactl */
+	excel_fr(&w, "mandate list",
+	    run_ok(&r, &w, "--today 2026-10-20 mandate list --csv"),
+	    "RUM;Famille;Payeur;",
+	    "'Payeur='\\''=HYPERLINK(\"http://x\")' "
+	    "'Signé le=01/09/2026'");
 	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
+	excel_fr(&w, "family list",
+	    run_ok(&r, &w, "--today 2026-10-20 family list --csv"),
+	    "Famille;Payeur;",
+	    "'Payeur='\\''=HYPERLINK(\"http://x\")' 'En recouvrement (€)=3,20'");
+	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
+	excel_fr(&w, "caf",
+	    run_ok(&r, &w, "--today 2026-10-20 report caf --year 2026 --csv"),
+	    "Année;Activité;", "'Heures réalisées=2' 'Du=01/09/2026'");
 
 	/* a bank file with formulas for ids: inspect, then the quarantine */
 	snprintf(path, sizeof(path), "%s/formula.xml", w.dir);
 	retfix_pain002(path, "BANK-F", "=1+2", "+P", NULL, tx, 1);
 	snprintf(args, sizeof(args), "inspect %s", path);
-	run(&r, &w, args);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	no_formula("inspect", r.out, ',');
+	excel_fr(&w, "inspect", run_ok(&r, &w, args), "Fichier;Type;Niveau;",
+	    "'EndToEndId='\\''=HYPERLINK(\"http://x\")' "
+	    "'Message d'\\''origine='\\''=1+2' 'RUM='\\''@RUM' "
+	    "'Montant (€)=6,40'");
 	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, ",'=1+2,'+P,") != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, ",'@RUM,6.40,") != NULL, "%s", r.out);
 	snprintf(
 	    args, sizeof(args), "--today 2026-10-20 import returns %s", path);
-	run(&r, &w, args);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	run(&r, &w, "--today 2026-10-20 quarantine list --csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	no_formula("quarantine list", r.out, ',');
+	run_ok(&r, &w, args);
+	excel_fr(&w, "quarantine list",
+	    run_ok(&r, &w, "--today 2026-10-20 quarantine list --csv"),
+	    "N°;Fichier;Ligne;",
+	    "'EndToEndId='\\''=HYPERLINK(\"http://x\")' "
+	    "'Montant (€)=6,40' 'Date de comptabilisation='");
 	cr_assert(strstr(r.out, formula) != NULL, "%s", r.out);
+	world_close(&w);
+}
+
+/*
+ * The refund list: F002's September invoice made a credit (a negative
+ * total), and the family has had no invoice for the months of the rule.
+ */
+Test(privacy, refund_list_for_french_excel, .timeout = 120)
+{
+	struct world w;
+	struct ctlrun r;
+	char *text;
+
+	world_open(&w, 1);
+	sql(&w,
+	    "UPDATE families SET payer_name = '=HYPERLINK(\"http://x\")'"
+	    " WHERE family_ref = 'F002'");
+	sql(&w,
+	    "UPDATE invoice_lines l SET amount_cents = -1234 FROM invoices i,"
+	    " families f WHERE i.id = l.invoice_id AND f.id = i.family_id"
+	    " AND f.family_ref = 'F002'");
+	sql(&w,
+	    "UPDATE invoices i SET total_cents = -1234 FROM families f"
+	    " WHERE f.id = i.family_id AND f.family_ref = 'F002'");
+	run_ok(&r, &w, "--today 2027-02-01 recovery refunds");
+	cr_assert(strstr(r.out, "1 credit to refund, 12.34 EUR") != NULL, "%s",
+	    r.out);
+	text = slurp_prefix(w.outbox, "refunds-", ".csv");
+	excel_fr(&w, "refunds", text, "Facture;Mois facturé;Famille;Payeur;",
+	    "'Payeur='\\''=HYPERLINK(\"http://x\")' "
+	    "'Avoir à rembourser (€)=12,34' "
+	    "'Dernière facture le=01/10/2026'");
+	cr_assert(strstr(text, formula) != NULL, "%s", text);
+	free(text);
 	world_close(&w);
 }

@@ -118,15 +118,15 @@ Test(quarantine_it, import_list_apply_list_all)
 	qit_run(&r, &t, "quarantine list --csv");
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out,
-	    "id,file,line,kind,level,end_to_end_id,orig_msg_id,pmt_inf_id,"
-	    "mandate_id,amount,reason_code,reason_label,booking_date,why,"
-	    "resolved_on,resolution\r\n"
-	    "1,retours.xml,4,return,transaction,AUTRE-CREANCIER,,,,1234.56,"
-	    "MS02,refus du débiteur sans motif précisé,2025-10-20,no "
-	    "collection has the EndToEndId 'AUTRE-CREANCIER',,\r\n"
-	    "2,retours.xml,5,return,transaction,E2E-F1-2025-10,,,RUM-F1,10.00,"
-	    "AM04,provision insuffisante,2025-10-20,no collection has the "
-	    "EndToEndId 'E2E-F1-2025-10',,\r\n");
+	    "\xEF\xBB\xBFN°;Fichier;Ligne;Enregistrement;Niveau;EndToEndId;"
+	    "Message d'origine;Lot d'origine;RUM;Montant (€);Code motif;Motif;"
+	    "Date de comptabilisation;Pourquoi;Résolu le;Résolution\r\n"
+	    "1;retours.xml;4;return;transaction;AUTRE-CREANCIER;;;;1234,56;"
+	    "MS02;refus du débiteur sans motif précisé;20/10/2025;no "
+	    "collection has the EndToEndId 'AUTRE-CREANCIER';;\r\n"
+	    "2;retours.xml;5;return;transaction;E2E-F1-2025-10;;;RUM-F1;10,00;"
+	    "AM04;provision insuffisante;20/10/2025;no collection has the "
+	    "EndToEndId 'E2E-F1-2025-10';;\r\n");
 
 	/* Refusals: exit 1, a precise message, nothing changed. */
 	{
@@ -241,7 +241,7 @@ Test(quarantine_it, import_list_apply_list_all)
 	    "2 records, 0 open\n");
 	qit_run(&r, &t, "quarantine list --all --csv");
 	cr_expect(strstr(r.out,
-	              ",2025-12-01,dismissed: not ours: debit of another "
+	              ";01/12/2025;dismissed: not ours: debit of another "
 	              "creditor\r\n") != NULL,
 	    "%s", r.out);
 

@@ -29,100 +29,92 @@ static const struct {
 	const char *first;
 } samples[] = {
     {"pain002/ch_postfinance_pain.002.001.03.ch.02_A-level_grp_rjct_am10.xml",
-        1, "reject,group,RJCT,MsgId-005,,,,,AM10,"},
+        1, "reject;group;RJCT;MsgId-005;;;;;AM10;"},
     {"pain002/"
      "ch_postfinance_pain.002.001.03.ch.02_B-C-level_PART_tx_rjct_ac01.xml",
         2,
-        "reject,transaction,RJCT,MsgId-001,PmtInfId-001-03,"
-        "EndToEndId-001-03-04,,,AC01,"},
+        "reject;transaction;RJCT;MsgId-001;PmtInfId-001-03;"
+        "EndToEndId-001-03-04;;;AC01;"},
     {"pain002/ch_postfinance_pain.002.001.03.ch.02_CHDD_pmtinf_accp.xml", 1,
-        "info,block,ACCP,MsgId-CHDD-Musterfile,PmtInfId-CHDD-1,,,,,"},
+        "info;block;ACCP;MsgId-CHDD-Musterfile;PmtInfId-CHDD-1;;;;;"},
     {"pain002/ch_postfinance_pain.002.001.03.ch.02_pmtinf_rjct_ac01_oca.xml", 2,
-        "reject,transaction,RJCT,2017/1013,P000030,Ltest,,,AC01,"},
+        "reject;transaction;RJCT;2017/1013;P000030;Ltest;;;AC01;"},
     {"pain002/ch_postfinance_pain.002.001.10_A-level_grp_rjct_am10.xml", 1,
-        "reject,group,RJCT,MsgId-005,,,,,AM10,"},
+        "reject;group;RJCT;MsgId-005;;;;;AM10;"},
     {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml", 1,
-        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,"},
+        "reject;block;RJCT;MSG-02-QRR-SCOR;PMTINF-02;;;;AC01;"},
     {"pain002/de_sepaking_pain.002.002.03_sdd_reject_ac01_CRLF.xml", 1,
-        "reject,transaction,RJCT,Message-ID-4711,Sammlerreferenz 4710,"
-        "OriginatorID1234,Mandate Id,6543.14,AC01,"},
+        "reject;transaction;RJCT;Message-ID-4711;Sammlerreferenz 4710;"
+        "OriginatorID1234;Mandate Id;6543,14;AC01;"},
     {"pain002/fi_nordea_pain.002.001.03_group_rjct_du01.xml", 1,
-        "reject,group,RJCT,MSGID-PS-TEST-0708-01,,,,,DU01,"},
+        "reject;group;RJCT;MSGID-PS-TEST-0708-01;;;;;DU01;"},
     {"pain002/fi_nordea_pain.002.001.03_pmtinf_rjct_no_txinf.xml", 1,
-        "reject,block,RJCT,MSGID-COM-SCE25-1707-01,"
-        "PMTINFID-COM-SCE25-1707-01,,,,NARR,"},
+        "reject;block;RJCT;MSGID-COM-SCE25-1707-01;"
+        "PMTINFID-COM-SCE25-1707-01;;;;NARR;"},
     {"pain002/fi_nordea_pain.002.001.03_tx_rjct_narr_x2.xml", 3,
-        "reject,transaction,RJCT,MSGID-950-TEST2-2807-01,"
-        "PMTINFID-950-TEST2-2807-01,ENDTOENDID-950-TEST2-2807-02,,,NARR,"},
+        "reject;transaction;RJCT;MSGID-950-TEST2-2807-01;"
+        "PMTINFID-950-TEST2-2807-01;ENDTOENDID-950-TEST2-2807-02;;;NARR;"},
     {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml", 4,
-        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
-        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+        "reject;transaction;RJCT;MSGID12345678912;PMTINFID1;E2EID1;"
+        "MANDATEID1;100,00;AC01;;IBAN du débiteur incorrect"},
     {"camt053/be_camt.053.001.02_huge_462_entries.xml", 462,
-        "info,transaction,BOOK,,,E2EFBVKBNTT69520790,,258.96,,2024-06-28"},
+        "info;transaction;BOOK;;;E2EFBVKBNTT69520790;;258,96;;28/06/2024"},
     {"camt053/ch_postfinance_camt.053.001.04_chdd_md06_refunds_rvsl.xml", 32,
-        "info,transaction,BOOK,,,,,24.00,,2016-04-30"},
+        "info;transaction;BOOK;;;;;24,00;;30/04/2016"},
     {"camt053/ch_postfinance_camt.053.001.08_returns_rvsl_be01_rr03.xml", 2,
-        "reversal,transaction,BOOK,889d1a80-1267-49bd-8fcc-85701a,"
-        "NOTPROVIDED,NOTPROVIDED,,1.00,BE01,2023-11-22"},
+        "reversal;transaction;BOOK;889d1a80-1267-49bd-8fcc-85701a;"
+        "NOTPROVIDED;NOTPROVIDED;;1,00;BE01;22/11/2023"},
     {"camt053/de_gls_camt.053.001.02_sct_return_ac01.xml", 4,
-        "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
-        "NOTPROVIDED,,2.00,,2024-04-18"},
+        "info;transaction;BOOK;G059N0SR5V0WZ0XSFY1H92QBZ0;NOTPROVIDED;"
+        "NOTPROVIDED;;2,00;;18/04/2024"},
     {"camt053/nl_abnamro_camt.053.001.02_sdd_returns_ms03.xml", 29,
-        "info,transaction,BOOK,,,,,1.00,,2013-04-02"},
+        "info;transaction;BOOK;;;;;1,00;;02/04/2013"},
     {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml", 9,
-        "info,transaction,BOOK,,,,,350.00,,2014-01-03"},
+        "info;transaction;BOOK;;;;;350,00;;03/01/2014"},
     {"camt054/ch_postfinance_camt.054.001.04_chdd_refund_md06_rvsl.xml", 5,
-        "confirmation,transaction,BOOK,,PMTINF-1CHDDBB3,"
-        "EndToEnd-CRDBRActSame-1B9C-CHDDBB2,,15.00,,2016-04-10"},
+        "confirmation;transaction;BOOK;;PMTINF-1CHDDBB3;"
+        "EndToEnd-CRDBRActSame-1B9C-CHDDBB2;;15,00;;10/04/2016"},
     {"camt054/"
      "ch_postfinance_camt.054.001.04_return_batch_sammelbuchung_ac01.xml",
         1,
-        "info,transaction,BOOK,,PmtInfId-004-01,EndToEndId-004-01-01,,"
-        "400.00,AC01,2019-05-20"},
+        "info;transaction;BOOK;;PmtInfId-004-01;EndToEndId-004-01-01;;"
+        "400,00;AC01;20/05/2019"},
     {"camt054/ch_postfinance_camt.054.001.04_return_rvsl_ac01_2020.xml", 1,
-        "reversal,transaction,BOOK,,PmtInfId-001-03,EndToEndId-001-03-04,,"
-        "500.00,AC01,2020-11-24"},
+        "reversal;transaction;BOOK;;PmtInfId-001-03;EndToEndId-001-03-04;;"
+        "500,00;AC01;24/11/2020"},
     {"camt054/ch_postfinance_camt.054.001.08_chdd_collection_credit_batch.xml",
         2,
-        "confirmation,transaction,BOOK,MsgId-CHDD-Musterfile,"
-        "PmtInfId-CHDD-1,E2EId-CHDD-1,,1.50,,2019-05-19"},
+        "confirmation;transaction;BOOK;MsgId-CHDD-Musterfile;"
+        "PmtInfId-CHDD-1;E2EId-CHDD-1;;1,50;;19/05/2019"},
     {"camt054/"
      "ch_postfinance_camt.054.001.08_return_einzelbuchung_rvsl_ac01.xml",
         1,
-        "reversal,transaction,BOOK,,PmtInfId-001-03,EndToEndId-001-03-04,,"
-        "500.00,AC01,2020-11-24"},
+        "reversal;transaction;BOOK;;PmtInfId-001-03;EndToEndId-001-03-04;;"
+        "500,00;AC01;24/11/2020"},
     {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml", 1,
-        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,2016-10-08,"
+        "return;transaction;BOOK;;;E2EID1;MANDATEID2;100,00;AC06;08/10/2016;"
         "compte bloqué ou fermé aux prélèvements"},
     {"camt052/de_gls_camt.052.001.02_sct_return_ac01.xml", 4,
-        "info,transaction,BOOK,G059N0SR5V0WZ0XSFY1H92QBZ0,NOTPROVIDED,"
-        "NOTPROVIDED,,2.00,,2024-04-18"},
+        "info;transaction;BOOK;G059N0SR5V0WZ0XSFY1H92QBZ0;NOTPROVIDED;"
+        "NOTPROVIDED;;2,00;;18/04/2024"},
     /* samples rewritten in later versions (tests/data/bank/SOURCES.md) */
     {"derived/ie_boi_pain.002.001.10_from_03.xml", 4,
-        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
-        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+        "reject;transaction;RJCT;MSGID12345678912;PMTINFID1;E2EID1;"
+        "MANDATEID1;100,00;AC01;;IBAN du débiteur incorrect"},
     {"derived/ie_boi_pain.002.001.14_from_03.xml", 4,
-        "reject,transaction,RJCT,MSGID12345678912,PMTINFID1,E2EID1,"
-        "MANDATEID1,100.00,AC01,,IBAN du débiteur incorrect"},
+        "reject;transaction;RJCT;MSGID12345678912;PMTINFID1;E2EID1;"
+        "MANDATEID1;100,00;AC01;;IBAN du débiteur incorrect"},
     {"derived/ie_boi_camt.054.001.13_from_02.xml", 1,
-        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,2016-10-08,"
+        "return;transaction;BOOK;;;E2EID1;MANDATEID2;100,00;AC06;08/10/2016;"
         "compte bloqué ou fermé aux prélèvements"},
 };
 
 static const char header[] =
-    "file,kind,level,status,orig_msg_id,pmt_inf_id,end_to_end_id,"
-    "mandate_id,amount,reason_code,booking_date,reason_label,currency,"
-    "direction,reversal,control_sum,account,reason_info\r\n";
-
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
+    "\xEF\xBB\xBF"
+    "Fichier;Type;Niveau;Statut;Message d'origine;Lot d'origine;"
+    "EndToEndId;RUM;Montant (€);Code motif;Date de comptabilisation;"
+    "Motif;Devise;Sens;Contrepassation;Somme de contrôle (€);Compte;"
+    "Information\r\n";
 
 /* The number of lines sepactl ARGS prints on stdout. */
 static int
@@ -156,7 +148,7 @@ Test(returns_it, inspect_every_sample)
 		/* ctlrun keeps 16 KiB of stdout: count the lines apart. */
 		cr_expect_eq(output_lines(args), samples[i].records + 1, "%s",
 		    samples[i].file);
-		snprintf(want, sizeof(want), "\r\n%s%s,%s", BANK,
+		snprintf(want, sizeof(want), "\r\n%s%s;%s", BANK,
 		    samples[i].file, samples[i].first);
 		cr_expect(strstr(r.out, want) != NULL, "%s:\n%s\nwant %s",
 		    samples[i].file, r.out, want);
@@ -197,26 +189,26 @@ Test(returns_it, inspect_shows_what_a_person_needs)
 {
 	static const struct inspect_row cases[] = {
 	    {"camt054/ie_boi_camt.054.001.02_sdd_return_ac06.xml",
-	        "return,transaction,BOOK,,,E2EID1,MANDATEID2,100.00,AC06,"
-	        "2016-10-08,compte bloqué ou fermé aux prélèvements,EUR,debit,"
-	        "false,,NL77****8765,/RTYP/RTRN\r\n"},
+	        "return;transaction;BOOK;;;E2EID1;MANDATEID2;100,00;AC06;"
+	        "08/10/2016;compte bloqué ou fermé aux prélèvements;EUR;débit;"
+	        "non;;NL77****8765;/RTYP/RTRN\r\n"},
 	    {"camt054/ch_postfinance_camt.054.001.04_chdd_refund_md06_rvsl.xml",
-	        "refund,transaction,BOOK,,PMTINF-2CHDDBB5,EndToEnd-2B6C-CHDDBB5,"
-	        ",6.00,MD06,2016-04-10,remboursement demandé par le débiteur,"
-	        "CHF,debit,true,,CH03****0342,Lastschrift-Widerspruch durch den "
+	        "refund;transaction;BOOK;;PMTINF-2CHDDBB5;EndToEnd-2B6C-CHDDBB5;"
+	        ";6,00;MD06;10/04/2016;remboursement demandé par le débiteur;"
+	        "CHF;débit;oui;;CH03****0342;Lastschrift-Widerspruch durch den "
 	        "Zahlungspflichtigen\r\n"},
 	    {"camt053/nl_abnamro_camt.053.001.02_sdd_returns_ms03.xml",
-	        "confirmation,block,BOOK,1402P5518750498B0AO,,,,,,2012-04-02,,"
-	        "EUR,credit,false,7.00,NL77****8765,\r\n"},
+	        "confirmation;block;BOOK;1402P5518750498B0AO;;;;;;02/04/2012;;"
+	        "EUR;crédit;non;7,00;NL77****8765;\r\n"},
 	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
-	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"},
+	        "reject;block;RJCT;MSG-02-QRR-SCOR;PMTINF-02;;;;AC01;;"},
 	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
-	        ",,,,,,0999;CH72****7766 Lastkonto unbekannt\r\n"},
+	        ";;;;;;\"0999;CH72****7766 Lastkonto unbekannt\"\r\n"},
 	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
-	        "reject,transaction,RJCT,MsgId-001,PmtInfId-001-03,"
-	        "EndToEndId-001-03-04,,,AC01,,"},
+	        "reject;transaction;RJCT;MsgId-001;PmtInfId-001-03;"
+	        "EndToEndId-001-03-04;;;AC01;;"},
 	    {"derived/ch_postfinance_pain.002_addtlinf_cdata.xml",
-	        ",,,,,,1301813;Konto ungültig\r\n"},
+	        ";;;;;;\"1301813;Konto ungültig\"\r\n"},
 	};
 
 	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
@@ -231,16 +223,16 @@ Test(returns_it, inspect_words_reasons_for_transfers)
 {
 	static const struct inspect_row cases[] = {
 	    {"pain002/ch_postfinance_pain.002.001.10_B-level_pmtinf_rjct_ac01.xml",
-	        "reject,block,RJCT,MSG-02-QRR-SCOR,PMTINF-02,,,,AC01,,"
-	        "IBAN incorrect,"},
+	        "reject;block;RJCT;MSG-02-QRR-SCOR;PMTINF-02;;;;AC01;;"
+	        "IBAN incorrect;"},
 	    {"camt053/nl_ing_camt.053.001.02_sdd_returns_ac04_md06.xml",
-	        "info,transaction,BOOK,,,,,125.00,AC04,2014-01-03,"
-	        "compte clôturé,EUR,credit,"},
+	        "info;transaction;BOOK;;;;;125,00;AC04;03/01/2014;"
+	        "compte clôturé;EUR;crédit;"},
 	    {"camt053/ch_postfinance_camt.053.001.08_returns_rvsl_be01_rr03.xml",
-	        ",RR03,2023-11-22,nom ou adresse du bénéficiaire manquant,"},
+	        ";RR03;22/11/2023;nom ou adresse du bénéficiaire manquant;"},
 	    /* a direct debit keeps its wording */
 	    {"pain002/ie_boi_pain.002.001.03_sdd_unpaid_4rjct.xml",
-	        ",AC01,,IBAN du débiteur incorrect,"},
+	        ";AC01;;IBAN du débiteur incorrect;"},
 	};
 
 	expect_inspect_rows(cases, sizeof(cases) / sizeof(cases[0]));
@@ -268,7 +260,7 @@ Test(returns_it, inspect_refuses_what_it_cannot_read)
 	    strstr(r.err, "sepactl: cannot read /nonexistent.xml: ") != NULL,
 	    "%s", r.err);
 	/* the good file is still printed, the others give no record */
-	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	cr_expect_eq(ctlrun_lines(r.out), 5, "%s", r.out);
 	cr_expect(strstr(r.out, "CstmrDrctDbtInitn") == NULL);
 	ctlrun(&r, "inspect");
 	cr_expect_eq(r.status, 2);
@@ -286,9 +278,9 @@ Test(returns_it, inspect_quotes_csv_fields)
 	unlink(p);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out,
-	              ",reject,transaction,RJCT,\"MSG,1\",\"PMT\"\"1\","
-	              "\"A,\"\"B\"\"\",M 1,12.34,AM04,,provision "
-	              "insuffisante,EUR,,,,,\r\n") != NULL,
+	              ";reject;transaction;RJCT;MSG,1;\"PMT\"\"1\";"
+	              "\"A,\"\"B\"\"\";M 1;12,34;AM04;;provision "
+	              "insuffisante;EUR;;;;;\r\n") != NULL,
 	    "%s", r.out);
 }
 
@@ -610,7 +602,7 @@ Test(returns_it, import_returns_checks_the_namespace)
 	snprintf(args, sizeof(args), "inspect %s", none);
 	ctlrun(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect_eq(count_lines(r.out), 5, "%s", r.out);
+	cr_expect_eq(ctlrun_lines(r.out), 5, "%s", r.out);
 	snprintf(want, sizeof(want),
 	    "sepactl: %s: the document has no XML namespace: nothing says "
 	    "which message version it is, so read it with care; `import "
@@ -747,18 +739,18 @@ Test(returns_it, returns_however_booked)
 	ctlrun(&r, args);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out,
-	              "boi_camt054_returns_batch_no_details.xml,55,return,"
-	              "block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,a "
+	              "boi_camt054_returns_batch_no_details.xml;55;return;"
+	              "block;;MSG-202510;PMT-202510;;60,00;;;08/10/2016;a "
 	              "batch booking of returns without the details of each "
-	              "transaction: check it by hand,,\r\n") != NULL,
+	              "transaction: check it by hand;;\r\n") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out,
-	              "boi_camt054_returns_batch_no_details_prtry_only.xml,48,"
-	              "info,block,,MSG-202510,PMT-202510,,60.00,,,2016-10-08,"
-	              "\"a debit booking of payment block 'PMT-202510' without "
+	              "boi_camt054_returns_batch_no_details_prtry_only.xml;48;"
+	              "info;block;;MSG-202510;PMT-202510;;60,00;;;08/10/2016;"
+	              "a debit booking of payment block 'PMT-202510' without "
 	              "the details of each transaction, and no bank "
 	              "transaction code that says what it is (returns?): "
-	              "check it by hand\",,\r\n") != NULL,
+	              "check it by hand;;\r\n") != NULL,
 	    "%s", r.out);
 	unlink(conf);
 	dbtest_drop(name);

@@ -44,11 +44,11 @@ static const struct {
         "sepactl: could not set the business date: day 29 does not exist in "
         "February 2026"},
     {"--today 2026-02-28x status", 2, "",
-        "sepactl: could not set the business date: \"2026-02-28x\" is not a "
-        "date YYYY-MM-DD"},
-    {"--today 1/2/2026 status", 2, "",
-        "could not set the business date: \"1/2/2026\" is not a date "
-        "YYYY-MM-DD"},
+        "sepactl: could not set the business date: expected YYYY-MM-DD or "
+        "DD/MM/YYYY"},
+    {"--today 29/02/2026 status", 2, "",
+        "sepactl: could not set the business date: day 29 does not exist in "
+        "February 2026"},
     {"-c /nonexistent/x.conf status", 3, "",
         "sepactl: could not load the configuration /nonexistent/x.conf: 1 "
         "error\n/nonexistent/x.conf: could not open the configuration: No "

@@ -315,8 +315,8 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 	    strstr(r.out, "recovery-2026-12-07-1.csv: 1 invoice, ") != NULL,
 	    "%s", r.out);
 	year_recovery_file(&y, "recovery-2026-12-07-1.csv", csv, sizeof(csv));
-	cr_expect(strstr(csv, "\nF2026-09-000001,") != NULL &&
-	        strstr(csv, "unpaid after the reminder") != NULL &&
+	cr_expect(strstr(csv, "\nF2026-09-000001;") != NULL &&
+	        strstr(csv, "impayée après le rappel") != NULL &&
 	        strstr(csv, "F2026-10-000001") == NULL &&
 	        strstr(csv, "F2026-09-000002") == NULL,
 	    "%s", csv);
@@ -331,7 +331,7 @@ Test(year, rejects_reminders_termination_and_recovery_counted_once)
 	year_ctl(&y, &r, "2027-01-04", "cycle");
 	year_ctl(&y, &r, "2027-01-07", "cycle");
 	year_recovery_file(&y, "recovery-2027-01-07-2.csv", csv, sizeof(csv));
-	cr_expect(strstr(csv, "\nF2026-10-000001,") != NULL, "%s", csv);
+	cr_expect(strstr(csv, "\nF2026-10-000001;") != NULL, "%s", csv);
 	cr_expect_eq(
 	    year_int(&y,
 	        "SELECT count(*) FROM recovery_export_invoices x JOIN "
@@ -750,10 +750,10 @@ Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
 	        "('F2026-11-000004', 'F2026-10-000004'))"),
 	    2);
 	year_recovery_file(&y, "recovery-2026-12-07-1.csv", csv, sizeof(csv));
-	cr_expect(strstr(csv, "\nF2026-09-000003,") != NULL &&
-	        strstr(csv, "\nF2026-09-000004,") != NULL &&
+	cr_expect(strstr(csv, "\nF2026-09-000003;") != NULL &&
+	        strstr(csv, "\nF2026-09-000004;") != NULL &&
 	        strstr(csv, "F2026-10-00000") == NULL &&
-	        strstr(csv, "unpaid after the reminder") != NULL,
+	        strstr(csv, "impayée après le rappel") != NULL,
 	    "%s", csv);
 
 	/* January: October's own lines, unpaid after their reminder */
@@ -761,8 +761,8 @@ Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
 	year_ctl(&y, &r, "2027-01-04", "cycle");
 	year_ctl(&y, &r, "2027-01-07", "cycle");
 	year_recovery_file(&y, "recovery-2027-01-07-2.csv", csv, sizeof(csv));
-	cr_expect(strstr(csv, "\nF2026-10-000003,") != NULL &&
-	        strstr(csv, "\nF2026-10-000004,") != NULL &&
+	cr_expect(strstr(csv, "\nF2026-10-000003;") != NULL &&
+	        strstr(csv, "\nF2026-10-000004;") != NULL &&
 	        strstr(csv, "F2026-11-00000") == NULL,
 	    "%s", csv);
 	/* each debt once: September's total, then October's own lines */
@@ -809,11 +809,13 @@ Test(year, unpaid_without_a_debit_is_reminded_then_recovered)
 	    "%s", r.out);
 	year_ctl(&y, &r, "2027-01-08", "family list --unpaid --csv");
 	cr_expect(strncmp(r.out,
-	              "family,payer,mandate,invoices,owed,collecting,recovery,"
-	              "credit\r\n",
+	              "\xEF\xBB\xBF"
+	              "Famille;Payeur;Mandat;Factures;Dû (€);"
+	              "En cours de prélèvement (€);En recouvrement (€);"
+	              "Avoir (€)\r\n",
 	              60) == 0 &&
-	        strstr(r.out, "\nFAM0000003,") != NULL &&
-	        strstr(r.out, "\nFAM0000004,") != NULL,
+	        strstr(r.out, "\nFAM0000003;") != NULL &&
+	        strstr(r.out, "\nFAM0000004;") != NULL,
 	    "%s", r.out);
 	/* bad input: refused with a reason, nothing changed */
 	{
@@ -985,7 +987,8 @@ Test(year, credits_are_carried_and_a_leavers_credit_refunded)
 	    y.dir, y.dir);
 	cr_assert_eq(system(args), 0);
 	year_recovery_file(&y, "../refunds.txt", csv, sizeof(csv));
-	cr_expect(strstr(csv, "\nF2026-10-000006,2026-10,FAM0000006,") != NULL,
+	cr_expect(
+	    strstr(csv, "\nF2026-10-000006;octobre 2026;FAM0000006;") != NULL,
 	    "%s", csv);
 	year_ctl(&y, &r, "2027-02-07", "recovery refunds");
 	cr_expect(strstr(r.out, "no credit to refund") != NULL, "%s", r.out);
@@ -1070,7 +1073,7 @@ Test(year, a_notice_sent_keeps_its_bytes_and_a_correction_follows)
 	year_recovery_file(
 	    &y, "notices/corrections-2026-09.csv", csv, sizeof(csv));
 	cr_expect(strstr(csv, "\nF2026-09-000002;FAM0000002;") != NULL &&
-	        strstr(csv, ";F2026-09-000002.txt;account\n") != NULL,
+	        strstr(csv, ";F2026-09-000002.txt;compte\r\n") != NULL,
 	    "%s", csv);
 	/* again: nothing more */
 	year_ctl(&y, &r, "2026-10-07", "collect --month 2026-10");

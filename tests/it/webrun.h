@@ -83,18 +83,18 @@ webrun_user(const struct webrun *w, const char *name, const char *role,
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* The configuration: the commune of ctlrun.h, the outbox under dir and
- * the other spool directories in dir/var (a default would be the source
- * tree's var/), the console on 127.0.0.1:port, then `extra` in its
- * group. */
+/* The configuration: the commune of ctlrun.h, the outbox under dir,
+ * the other spool directories in dir/var (never the source tree's
+ * var/, their default), the console on 127.0.0.1:port, then `extra` in
+ * its group. */
 static inline void
 webrun_conf(const struct webrun *w, const char *extra)
 {
-	char dirs[1200], web[512];
+	char dirs[1400], web[512];
 
 	snprintf(dirs, sizeof(dirs),
-	    "outbox = \"%s/outbox\"; inbox = \"%s/var/inbox\"; "
-	    "archive = \"%s/var/archive\"; rejected = \"%s/var/rejected\";",
+	    "outbox = \"%s/outbox\"; inbox = \"%s/var/inbox\";"
+	    " archive = \"%s/var/archive\"; rejected = \"%s/var/rejected\";",
 	    w->dir, w->dir, w->dir, w->dir);
 	snprintf(web, sizeof(web), "web: { port = %d; %s };\n", w->port, extra);
 	ctlrun_commune_conf_dirs(w->conf, w->conninfo, dirs, web);
@@ -172,6 +172,21 @@ webrun_stop(struct webrun *w)
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", w->dir);
 	dbtest_drop(w->dbname);
+}
+
+/* The integer a query gives on the run's database (one row, one value). */
+static inline int64_t
+webrun_int(const struct webrun *w, const char *sql)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct db *db;
+	int64_t v;
+
+	cr_assert_eq(db_connect(&db, w->conninfo, &err), 0, "%s", err.msg);
+	cr_assert_eq(db_query_int64(db, &v, "query", sql, 0, NULL, &err), 0,
+	    "%s", err.msg);
+	db_close(db);
+	return v;
 }
 
 /* ------------------------------------------------------------- HTTP */

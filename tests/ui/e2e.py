@@ -56,9 +56,10 @@ def run(*args, stdin=None, env=None):
 
 
 class Commune:
-    """A database, a configuration, a month billed and collected."""
+    """A database, a configuration, a month billed and collected (by the
+    cycle on each of `cycles`; none: left to the console)."""
 
-    def __init__(self):
+    def __init__(self, cycles=("2026-10-01", "2026-10-06"), conf=""):
         base = os.environ.get("SEPAD_TEST_CONNINFO")
         if not base:
             raise SystemExit("e2e: run it through tests/with-pg.sh")
@@ -84,6 +85,7 @@ class Commune:
                     ' archive = "%s/archive"; rejected = "%s/rejected"; };\n'
                     % ((self.dir,) * 4))
             f.write("web: { port = %d; };\n" % self.port)
+            f.write(conf)
         self.ctl("init")
         gen = os.path.join(self.dir, "gen")
         run(GEN, "--families", "40", "--month", "2026-09", "--out", gen,
@@ -92,8 +94,8 @@ class Commune:
             self.ctl("--today", "2026-10-01", "import", kind,
                      os.path.join(gen, kind + ".csv"))
         self.ctl("--today", "2026-10-01", "import", "families", HOSTILE)
-        self.ctl("--today", "2026-10-01", "cycle")
-        self.ctl("--today", "2026-10-06", "cycle")
+        for day in cycles:
+            self.ctl("--today", day, "cycle")
         for (name, pw), role in ((FINANCE, "finance"), (VIEWER, "viewer")):
             self.ctl("user", "add", name, "--role", role, stdin=pw + "\n")
         self.proc = None
@@ -101,8 +103,8 @@ class Commune:
     def ctl(self, *args, stdin=None):
         return run(SEPACTL, "-c", self.conf, *args, stdin=stdin)
 
-    def start(self):
-        env = dict(os.environ, SEPAD_TODAY="2026-10-06")
+    def start(self, today="2026-10-06"):
+        env = dict(os.environ, SEPAD_TODAY=today)
         env.pop("NOTIFY_SOCKET", None)
         self.log = open(os.path.join(self.dir, "sepad.log"), "w")
         self.proc = subprocess.Popen([SEPAD, "-d", "-c", self.conf],
@@ -273,6 +275,11 @@ def main():
         if browser is not None:
             browser.close()
         c.stop()
+    return finish()
+
+
+def finish():
+    """Print and tally the checks' results: the exit status."""
     failed = sum(1 for _, e in results if e is not None)
     passed = len(results) - failed
     print("ui: %d passed, %d failed" % (passed, failed))

@@ -50,6 +50,18 @@ static const struct money_ok money_good[] = {
     {"92233720368547758.07", INT64_MAX},
     {"-92233720368547758.08", INT64_MIN},
     {"92 233 720 368 547 758,07", INT64_MAX},
+    /* the operator's French writing, currency included */
+    {"54,70 \xe2\x82\xac", 5470},
+    {"12\xe2\x82\xac", 1200},
+    {"1 234,56 \xe2\x82\xac", 123456},
+    {"1\xe2\x80\xaf"
+     "234,56\xc2\xa0\xe2\x82\xac",
+        123456},
+    {"1\xc2\xa0"
+     "234,56\xe2\x80\xaf\xe2\x82\xac ",
+        123456},
+    {"54.70 EUR", 5470},
+    {"-3,00 \xe2\x82\xac", -300},
 };
 
 /* Every error, with the exact message. */
@@ -58,10 +70,14 @@ static const struct money_bad money_errors[] = {
     {" \t ", SEPA_EINVAL, "empty amount"},
     {"12a", SEPA_EINVAL, "unexpected character 'a' at position 3"},
     {"  x", SEPA_EINVAL, "unexpected character 'x' at position 3"},
-    {"12,34 \xe2\x82\xac", SEPA_EINVAL,
+    {"\xe2\x82\xac", SEPA_EINVAL, "empty amount"},
+    {"12 \xe2\x82\xac 5", SEPA_EINVAL,
+        "unexpected character U+20AC at position 4"},
+    {"\xe2\x82\xac 12", SEPA_EINVAL,
+        "unexpected character U+20AC at position 1"},
+    {"12,34 \xe2\x82\xac\xe2\x82\xac", SEPA_EINVAL,
         "thousands separator at position 6 after the decimal mark"},
-    {"12\xe2\x82\xac", SEPA_EINVAL,
-        "unexpected character U+20AC at position 3"},
+    {"12 EU", SEPA_EINVAL, "unexpected character 'E' at position 4"},
     {"1\xc3\xa9", SEPA_EINVAL, "unexpected character U+00E9 at position 2"},
     {"1\xff", SEPA_EINVAL, "invalid UTF-8 byte 0xff at position 2"},
     {"1\xc2", SEPA_EINVAL, "invalid UTF-8 byte 0xc2 at position 2"},

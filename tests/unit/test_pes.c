@@ -931,6 +931,10 @@ Test(pes, file_name)
 	cr_expect_eq(sepa_pes_file_name(
 	                 buf, sizeof(buf), "21620413900017", 2026, 0, &err),
 	    SEPA_EINVAL);
+	cr_expect_eq(sepa_pes_file_name_of(buf, sizeof(buf), SEPA_PES_TITRE,
+	                 "21620413900017", 2026, 7, &err),
+	    0);
+	cr_expect_str_eq(buf, "PESALR1_21620413900017_2026_7.xml");
 }
 
 Test(pes, xml_leaves_escape_attribute_values)

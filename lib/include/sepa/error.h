@@ -19,6 +19,15 @@ enum sepa_code {
 	SEPA_ENOTFOUND = -8 /**< a looked-up item does not exist */
 };
 
+/**
+ * The gettext text domain of the messages (the programs' too): a message
+ * is translated as it is set, with dgettext(SEPA_TEXT_DOMAIN, fmt), when
+ * the program called setlocale and bound that domain to its catalogue
+ * (daemon/i18n.c); otherwise it stays in English. Only what a person
+ * reads is translated: lib writes no translated text into a file.
+ */
+#define SEPA_TEXT_DOMAIN "sepad"
+
 #define SEPA_ERROR_MSG_MAX 512
 #define SEPA_ERROR_WHERE_MAX 256
 

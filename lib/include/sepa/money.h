@@ -17,7 +17,8 @@
 
 /**
  * Parse an amount into cents: "12,34", "12.34", "1 234,56", "1234",
- * "-0,50", "+3". Thousands separators (space, no-break space U+00A0 or
+ * "-0,50", "+3", "54,70 €", "1 234,56 EUR" (a currency at the end, "€"
+ * or "EUR", is allowed and ignored). Thousands separators (space, no-break space U+00A0 or
  * U+202F, apostrophe) only between groups of three digits. At most 2
  * decimals. Errors say what is wrong: empty, junk character at a
  * position, too many decimals, overflow.

@@ -275,6 +275,13 @@ int sepa_pes_file_name(char *buf, size_t size, const char *id_coll, int exer,
     long id_bord, sepa_error *err);
 
 /**
+ * The same for a flow of `kind`: ordinary titres (SEPA_PES_TITRE) are
+ * named "PESALR1_<IdColl>_<Exer>_<IdBord>.xml", after their TypFic.
+ */
+int sepa_pes_file_name_of(char *buf, size_t size, enum sepa_pes_kind kind,
+    const char *id_coll, int exer, long id_bord, sepa_error *err);
+
+/**
  * The form of a code of the flow, as the writer checks it: `field` is
  * "IdPost" (codique), "IdColl" (SIRET), "CodCol", "CodBud", "CodProdLoc",
  * "Nature" or "Civilite" (its length in bytes, Mademoiselle refused); for a configuration to refuse a value before any flow.
