@@ -11,7 +11,7 @@ a viewer who sees no action and is refused by the server.
 
     sh tests/with-pg.sh python3 tests/ui/e2e_mandats.py
 
-Screenshots in build/ui/1N-name.png. Prints "ui-mandats: N passed, N
+Screenshots in build/ui/2N-name.png. Prints "ui-mandats: N passed, N
 failed" (and adds it to SEPAD_TEST_TALLY); exits 1 when a check failed.
 """
 import json
@@ -143,7 +143,7 @@ def main():
             actor = c.sql("SELECT string_agg(DISTINCT actor, ',') FROM events"
                           " WHERE kind LIKE 'returns.%'")
             assert actor == FINANCE[0], actor
-            shot(p, "11-retours-import")
+            shot(p, "21-retours-import")
 
         def refuse_garbage():
             before = c.sql("SELECT count(*) FROM imported_files")
@@ -159,7 +159,7 @@ def main():
             assert c.sql("SELECT count(*) FROM imported_files") == before
             rejected = os.listdir(os.path.join(c.dir, "rejected"))
             assert any(n.endswith(".errors.txt") for n in rejected), rejected
-            shot(p, "12-retours-refus")
+            shot(p, "22-retours-refus")
 
         def apply_quarantined():
             p.type("#table-quarantaine .sous-ligne input.e2e", e2e_b)
@@ -174,7 +174,7 @@ def main():
             assert c.sql("SELECT actor FROM events WHERE kind ="
                          " 'returns.quarantine_applied'") == FINANCE[0]
             assert p.text("#nb-quarantaine") == ""
-            shot(p, "13-quarantaine-appliquee")
+            shot(p, "23-quarantaine-appliquee")
 
         def open_mandate(rum):
             p.goto(c.url + "/#mandat/" + rum)
@@ -210,7 +210,7 @@ def main():
             why = p.text("#cb-pourquoi")
             assert "après le 5 du mois" in why, why
             assert c.sql("SELECT count(*) FROM mandate_accounts") == before
-            shot(p, "14-mandat-nouveau-compte")
+            shot(p, "24-mandat-nouveau-compte")
             p.click("#cb-confirmer")
             p.wait("document.getElementById('message').textContent"
                    ".includes('enregistré')")
@@ -222,7 +222,7 @@ def main():
             assert c.sql("SELECT actor FROM events WHERE kind ="
                          " 'mandate.account_changed'") == FINANCE[0]
             assert "novembre 2026" in p.text("#table-comptes tbody")
-            shot(p, "15-mandat-compte-change")
+            shot(p, "25-mandat-compte-change")
 
         def hostile_names():
             p.click("#menu a[data-vue=mandats]")
@@ -241,7 +241,7 @@ def main():
                 "Mandat RUM-HOSTILE-1 — <script>alert(1)</script>"
             assert p.eval("document.querySelectorAll('main script').length") == 0
             assert not p.dialogs, p.dialogs
-            shot(p, "16-mandat-nom-hostile")
+            shot(p, "26-mandat-nom-hostile")
 
         def terminate():
             p.click("#res-immediate")
@@ -272,7 +272,7 @@ def main():
                        " button, #vue-retours input[type=file]')).filter(e =>"
                        " e.offsetParent !== null).length")
             assert n == 0, "%d controls shown to a viewer" % n
-            shot(p, "17-retours-consultation")
+            shot(p, "27-retours-consultation")
             before = c.sql("SELECT count(*) FROM imported_files")
             status = p.eval(
                 "fetch('/api/session').then(r => r.json()).then(s =>"
