@@ -23,15 +23,7 @@ fini(void)
 static int64_t
 run_int(const char *sql)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-	struct db *db;
-	int64_t v;
-
-	cr_assert_eq(db_connect(&db, run.conninfo, &err), 0, "%s", err.msg);
-	cr_assert_eq(db_query_int64(db, &v, "query", sql, 0, NULL, &err), 0,
-	    "%s", err.msg);
-	db_close(db);
-	return v;
+	return webrun_int(&run, sql);
 }
 
 /* The names in dir/var/SUB, sorted, ';'-ended ("" when none). */

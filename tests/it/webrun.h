@@ -248,14 +248,15 @@ webclient_free(struct webclient *c)
 }
 
 /*
- * METHOD base+path with body (NULL: none) as `type` (NULL: JSON); the
- * CSRF token of the last login sent when `csrf`. The status goes to
- * c->status, the body to c->body. Returns the status.
+ * METHOD base+path with body (NULL: none) as `type` (NULL: JSON), named
+ * `file_name` in X-File-Name when not NULL; the CSRF token of the last
+ * login sent when `csrf`. The status goes to c->status, the body to
+ * c->body. Returns the status.
  */
 static inline long
-webclient_send(struct webclient *c, const struct webrun *w, const char *method,
-    const char *path, const char *body, size_t body_len, const char *type,
-    bool csrf)
+webclient_request(struct webclient *c, const struct webrun *w,
+    const char *method, const char *path, const char *body, size_t body_len,
+    const char *type, const char *file_name, bool csrf)
 {
 	struct curl_slist *h = NULL;
 	char url[512], line[200];
@@ -277,6 +278,10 @@ webclient_send(struct webclient *c, const struct webrun *w, const char *method,
 		    type != NULL ? type : "application/json");
 		h = curl_slist_append(h, line);
 	}
+	if (file_name != NULL) {
+		snprintf(line, sizeof(line), "X-File-Name: %s", file_name);
+		h = curl_slist_append(h, line);
+	}
 	if (csrf) {
 		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
 		h = curl_slist_append(h, line);
@@ -291,6 +296,15 @@ webclient_send(struct webclient *c, const struct webrun *w, const char *method,
 	if (c->body == NULL)
 		c->body = calloc(1, 1);
 	return c->status;
+}
+
+static inline long
+webclient_send(struct webclient *c, const struct webrun *w, const char *method,
+    const char *path, const char *body, size_t body_len, const char *type,
+    bool csrf)
+{
+	return webclient_request(
+	    c, w, method, path, body, body_len, type, NULL, csrf);
 }
 
 static inline long
@@ -315,12 +329,10 @@ static inline long
 webclient_upload(struct webclient *c, const struct webrun *w, const char *api,
     const char *path, const char *name, bool csrf)
 {
-	struct curl_slist *h = NULL;
-	char url[512], line[300];
 	FILE *fp = fopen(path, "rb");
 	char *data = NULL;
 	size_t len = 0, n;
-	CURLcode rc;
+	long status;
 
 	cr_assert_not_null(fp, "%s", path);
 	do {
@@ -329,32 +341,10 @@ webclient_upload(struct webclient *c, const struct webrun *w, const char *api,
 		len += n;
 	} while (n > 0);
 	fclose(fp);
-	c->len = 0;
-	c->headers[0] = '\0';
-	if (c->body != NULL)
-		c->body[0] = '\0';
-	snprintf(url, sizeof(url), "%s%s", w->base, api);
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, "POST");
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, data);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	h = curl_slist_append(h, "Content-Type: application/octet-stream");
-	snprintf(line, sizeof(line), "X-File-Name: %s", name);
-	h = curl_slist_append(h, line);
-	if (csrf) {
-		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
-		h = curl_slist_append(h, line);
-	}
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
-	rc = curl_easy_perform(c->curl);
-	curl_slist_free_all(h);
+	status = webclient_request(c, w, "POST", api, data, len,
+	    "application/octet-stream", name, csrf);
 	free(data);
-	cr_assert_eq(rc, CURLE_OK, "POST %s: %s", url, curl_easy_strerror(rc));
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
-	if (c->body == NULL)
-		c->body = calloc(1, 1);
-	return c->status;
+	return status;
 }
 
 /* Log in; the CSRF token of the reply kept for the next requests. */

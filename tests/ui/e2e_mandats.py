@@ -11,8 +11,8 @@ a viewer who sees no action and is refused by the server.
 
     sh tests/with-pg.sh python3 tests/ui/e2e_mandats.py
 
-Screenshots in build/ui/2N-name.png. Prints "ui-mandats: N passed, N
-failed" (and adds it to SEPAD_TEST_TALLY); exits 1 when a check failed.
+Screenshots in build/ui/2N-name.png. Prints "ui: N passed, N failed"
+(and adds it to SEPAD_TEST_TALLY); exits 1 when a check failed.
 """
 import json
 import os
@@ -69,7 +69,7 @@ def set_value(p, selector, value):
 
 def main():
     if find_chromium() is None:
-        print("ui-mandats: skipped: chromium is not installed")
+        print("ui: skipped: chromium is not installed")
         return 0
     os.makedirs(e2e.SHOTS, exist_ok=True)
     c = e2e.Commune()
@@ -300,14 +300,7 @@ def main():
         if browser is not None:
             browser.close()
         c.stop()
-    failed = sum(1 for _, e in e2e.results if e is not None)
-    passed = len(e2e.results) - failed
-    print("ui-mandats: %d passed, %d failed" % (passed, failed))
-    tally = os.environ.get("SEPAD_TEST_TALLY")
-    if tally:
-        with open(tally, "a") as f:
-            f.write("%d %d\n" % (passed, failed))
-    return 1 if failed else 0
+    return e2e.finish()
 
 
 if __name__ == "__main__":
