@@ -16,21 +16,16 @@ fini(void)
 	webrun_stop(&run);
 }
 
-static int64_t
-run_int(const char *sql)
-{
-	return webrun_int(&run, sql);
-}
-
 /* What the store holds of mandates: accounts, events, RUM changes. */
 static int64_t
 stored(void)
 {
-	return run_int("SELECT (SELECT count(*) FROM mandate_accounts) * 10000"
-	               " + (SELECT count(*) FROM events WHERE kind LIKE "
-	               "'mandate.%') * 100 + (SELECT count(*) FROM "
-	               "mandate_rum_changes) * 10 + (SELECT count(*) FROM "
-	               "mandates WHERE ends_on IS NOT NULL)");
+	return webrun_int(&run,
+	    "SELECT (SELECT count(*) FROM mandate_accounts) * 10000"
+	    " + (SELECT count(*) FROM events WHERE kind LIKE "
+	    "'mandate.%') * 100 + (SELECT count(*) FROM "
+	    "mandate_rum_changes) * 10 + (SELECT count(*) FROM "
+	    "mandates WHERE ends_on IS NOT NULL)");
 }
 
 static void
@@ -149,8 +144,9 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	        true),
 	    200, "%s", c.body);
 	HAS(c, "\"applies_from\":\"2026-10\"");
-	cr_assert_eq(run_int("SELECT count(*) FROM events WHERE kind = "
-	                     "'mandate.account_changed' AND actor = 'alice'"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM events WHERE kind = "
+	                 "'mandate.account_changed' AND actor = 'alice'"),
 	    1);
 	/* the same account again: the store refuses it */
 	cr_assert_eq(webclient_post(&c, &run, "/api/mandate/account-preview",
@@ -183,12 +179,14 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	    webclient_post(&c, &run, "/api/mandate/terminate",
 	        "{\"rum\":\"RUM-F001-2\",\"received\":\"2026-10-01\"}", true),
 	    409, "%s", c.body);
-	cr_assert_eq(run_int("SELECT count(*) FROM events WHERE kind IN "
-	                     "('mandate.rum_changed', 'mandate.terminated') "
-	                     "AND actor = 'alice'"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM events WHERE kind IN "
+	                 "('mandate.rum_changed', 'mandate.terminated') "
+	                 "AND actor = 'alice'"),
 	    2);
-	cr_assert_eq(run_int("SELECT count(*) FROM events WHERE kind LIKE "
-	                     "'mandate.%' AND actor IS DISTINCT FROM 'alice'"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM events WHERE kind LIKE "
+	                 "'mandate.%' AND actor IS DISTINCT FROM 'alice'"),
 	    0);
 	webclient_free(&c);
 	webclient_free(&v);

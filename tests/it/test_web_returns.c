@@ -20,12 +20,6 @@ fini(void)
 	webrun_stop(&run);
 }
 
-static int64_t
-run_int(const char *sql)
-{
-	return webrun_int(&run, sql);
-}
-
 /* The names in dir/var/SUB, sorted, ';'-ended ("" when none). */
 static void
 listing(const char *sub, char *out, size_t size)
@@ -100,8 +94,10 @@ Test(web_returns, upload_refusals_quarantine, .timeout = 120, .fini = fini)
 	    400, "%s", c.body);
 	HAS(c, "\"error\":\"refused\"");
 	HAS(c, "\"rejected_as\":\"_.._sepad.conf\"");
-	cr_assert_eq(run_int("SELECT count(*) FROM imported_files"), 0);
-	cr_assert_eq(run_int("SELECT count(*) FROM return_records"), 0);
+	cr_assert_eq(
+	    webrun_int(&run, "SELECT count(*) FROM imported_files"), 0);
+	cr_assert_eq(
+	    webrun_int(&run, "SELECT count(*) FROM return_records"), 0);
 	listing("rejected", list, sizeof(list));
 	cr_assert_str_eq(list, "_.._sepad.conf;_.._sepad.conf.errors.txt;");
 	/* no temporary file left in the spool */
@@ -121,8 +117,9 @@ Test(web_returns, upload_refusals_quarantine, .timeout = 120, .fini = fini)
 	cr_assert_str_eq(list, "retours_oct.xml;");
 	listing("inbox", list, sizeof(list));
 	cr_assert(strstr(list, ".console") == NULL, "%s", list);
-	cr_assert_eq(run_int("SELECT count(*) FROM events WHERE actor = "
-	                     "'alice' AND kind LIKE 'returns.%'"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM events WHERE actor = "
+	                 "'alice' AND kind LIKE 'returns.%'"),
 	    1);
 	/* the same bytes again: nothing done */
 	cr_assert_eq(webclient_upload(&c, &run, "/api/returns/upload", path,
@@ -144,8 +141,9 @@ Test(web_returns, upload_refusals_quarantine, .timeout = 120, .fini = fini)
 	cr_assert_eq(webclient_post(&c, &run, "/api/quarantine/apply",
 	                 "{\"id\":1,\"end_to_end\":\"NO-SUCH-E2E\"}", true),
 	    409, "%s", c.body);
-	cr_assert_eq(run_int("SELECT count(*) FROM return_quarantine WHERE "
-	                     "resolved_on IS NOT NULL"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM return_quarantine WHERE "
+	                 "resolved_on IS NOT NULL"),
 	    0);
 	cr_assert_eq(webclient_post(&c, &run, "/api/quarantine/dismiss",
 	                 "{\"id\":1,\"why\":\"pas à nous\"}", true),
@@ -154,9 +152,9 @@ Test(web_returns, upload_refusals_quarantine, .timeout = 120, .fini = fini)
 	HAS(c, "\"records\":[]");
 	cr_assert_eq(webclient_get(&c, &run, "/api/quarantine?all=1"), 200);
 	HAS(c, "\"resolution\":\"dismissed: pas \\u00E0 nous");
-	cr_assert_eq(
-	    run_int("SELECT count(*) FROM events WHERE actor = "
-	            "'alice' AND kind = 'returns.quarantine_dismissed'"),
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM events WHERE actor = "
+	                 "'alice' AND kind = 'returns.quarantine_dismissed'"),
 	    1);
 	webclient_free(&c);
 	webclient_free(&v);

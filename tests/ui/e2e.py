@@ -278,6 +278,25 @@ def main():
     return finish()
 
 
+def run_checks(c, checks):
+    """Start c's daemon and a browser page p, run each (name, fn) of
+    checks(p), then close and stop everything: finish()'s status."""
+    browser = None
+    try:
+        c.start()
+        browser = Browser()
+        for name, fn in checks(browser.page(1366, 900)):
+            check(name, fn)
+    except (CdpError, RuntimeError, OSError) as e:
+        results.append(("set-up", e))
+        print("  FAIL  set-up: %s" % e)
+    finally:
+        if browser is not None:
+            browser.close()
+        c.stop()
+    return finish()
+
+
 def finish():
     """Print and tally the checks' results: the exit status."""
     failed = sum(1 for _, e in results if e is not None)

@@ -22,7 +22,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
-from cdp import Browser, CdpError, find_chromium  # noqa: E402
+from cdp import find_chromium  # noqa: E402
 from e2e import FINANCE, VIEWER, check, login, shot, visible  # noqa: E402
 
 # Mandates for the two hostile families of tests/data/web.
@@ -94,214 +94,204 @@ def main():
     target = c.sql("SELECT m.rum FROM mandates m WHERE m.rum NOT IN (%s)"
                    " AND m.rum NOT LIKE 'RUM-HOSTILE%%' ORDER BY m.rum LIMIT 1"
                    % ", ".join("'%s'" % r for r in (rum_a, rum_b)))
-    browser = None
-    try:
-        c.start()
-        browser = Browser()
-        p = browser.page(1366, 900)
+    return e2e.run_checks(c, lambda p: checks(p, c, e2e_a, e2e_b, rejects,
+                                              garbage, target))
 
-        def dashboard_follows():
-            # the balance is kept between visits (049): a payment recorded
-            # by sepactl, outside the console, is heard and shown
-            login(p, c, *FINANCE)
-            p.wait(visible("tableau") + " && document.querySelector("
-                   "'#table-bilan tbody tr')")
-            other = "document.querySelector('#table-bilan tbody tr')" \
-                ".children[4].textContent"
-            before = p.eval(other)
-            inv = c.sql("SELECT number FROM invoices WHERE mandate_id IS NULL"
-                        " ORDER BY number LIMIT 1")
-            c.ctl("--today", "2026-10-06", "payment", "record", inv,
-                  "--amount", "12.34", "--date", "2026-10-06")
-            for _ in range(50):  # the notice comes at once; 5 s at most
-                p.eval("tableau().then(() => true)")
-                if p.eval(other) != before:
-                    break
-                time.sleep(0.1)
-            assert p.eval(other) != before, "%s: still %s" % (inv, before)
 
-        def upload_rejects():
-            p.click("#menu a[data-vue=retours]")
-            p.wait(visible("retours") + " && document.getElementById("
-                   "'quarantaine-vide').hidden === false")
-            choose_file(p, "#retour-fichier", rejects)
-            p.wait("document.getElementById('retour-nom').textContent"
-                   " === 'rejets octobre.xml'")
-            p.click("#form-retour button")
-            p.wait("!document.getElementById('retour-resultat').hidden")
-            title = p.text("#retour-titre")
-            assert "rejets octobre.xml (pain.002) importé" in title, title
-            details = p.text("#retour-details")
-            assert "2 enregistrements lus : 1 appliqué, 1 en quarantaine" \
-                in details, details
-            assert "archivé sous le nom rejets_octobre.xml" in details, details
-            p.wait("document.querySelector('#table-quarantaine tbody tr')")
-            assert e2e_b + "X" in p.text("#table-quarantaine tbody")
-            state = c.sql("SELECT state FROM collections WHERE"
-                          " end_to_end_id = '%s'" % e2e_a)
-            assert state == "rejected", state
-            actor = c.sql("SELECT string_agg(DISTINCT actor, ',') FROM events"
-                          " WHERE kind LIKE 'returns.%'")
-            assert actor == FINANCE[0], actor
-            shot(p, "21-retours-import")
+def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
+    """The checks of the pages, in order, on page p of commune c: the two
+    debits of the rejects file, the files, the mandate to change."""
+    def dashboard_follows():
+        # the balance is kept between visits (049): a payment recorded
+        # by sepactl, outside the console, is heard and shown
+        login(p, c, *FINANCE)
+        p.wait(visible("tableau") + " && document.querySelector("
+               "'#table-bilan tbody tr')")
+        other = "document.querySelector('#table-bilan tbody tr')" \
+            ".children[4].textContent"
+        before = p.eval(other)
+        inv = c.sql("SELECT number FROM invoices WHERE mandate_id IS NULL"
+                    " ORDER BY number LIMIT 1")
+        c.ctl("--today", "2026-10-06", "payment", "record", inv,
+              "--amount", "12.34", "--date", "2026-10-06")
+        for _ in range(50):  # the notice comes at once; 5 s at most
+            p.eval("tableau().then(() => true)")
+            if p.eval(other) != before:
+                break
+            time.sleep(0.1)
+        assert p.eval(other) != before, "%s: still %s" % (inv, before)
 
-        def refuse_garbage():
-            before = c.sql("SELECT count(*) FROM imported_files")
-            choose_file(p, "#retour-fichier", garbage)
-            p.click("#form-retour button")
-            p.wait("document.getElementById('retour-titre').textContent"
-                   ".includes('refusé')")
-            text = p.text("#retour-resultat")
-            assert "=HYPERLINK(x).xml refusé : rien n’a été enregistré" \
-                in text, text
-            assert ".errors.txt" in text, text
-            assert not p.dialogs, p.dialogs
-            assert c.sql("SELECT count(*) FROM imported_files") == before
-            rejected = os.listdir(os.path.join(c.dir, "rejected"))
-            assert any(n.endswith(".errors.txt") for n in rejected), rejected
-            shot(p, "22-retours-refus")
+    def upload_rejects():
+        p.click("#menu a[data-vue=retours]")
+        p.wait(visible("retours") + " && document.getElementById("
+               "'quarantaine-vide').hidden === false")
+        choose_file(p, "#retour-fichier", rejects)
+        p.wait("document.getElementById('retour-nom').textContent"
+               " === 'rejets octobre.xml'")
+        p.click("#form-retour button")
+        p.wait("!document.getElementById('retour-resultat').hidden")
+        title = p.text("#retour-titre")
+        assert "rejets octobre.xml (pain.002) importé" in title, title
+        details = p.text("#retour-details")
+        assert "2 enregistrements lus : 1 appliqué, 1 en quarantaine" \
+            in details, details
+        assert "archivé sous le nom rejets_octobre.xml" in details, details
+        p.wait("document.querySelector('#table-quarantaine tbody tr')")
+        assert e2e_b + "X" in p.text("#table-quarantaine tbody")
+        state = c.sql("SELECT state FROM collections WHERE"
+                      " end_to_end_id = '%s'" % e2e_a)
+        assert state == "rejected", state
+        actor = c.sql("SELECT string_agg(DISTINCT actor, ',') FROM events"
+                      " WHERE kind LIKE 'returns.%'")
+        assert actor == FINANCE[0], actor
+        shot(p, "21-retours-import")
 
-        def apply_quarantined():
-            p.type("#table-quarantaine .sous-ligne input.e2e", e2e_b)
-            p.click("#table-quarantaine .sous-ligne button")
-            p.wait("document.getElementById('message').textContent"
-                   ".includes('appliqué')")
-            msg = p.text("#message")
-            assert "rejeté" in msg, msg
-            state = c.sql("SELECT state FROM collections WHERE"
-                          " end_to_end_id = '%s'" % e2e_b)
-            assert state == "rejected", state
-            assert c.sql("SELECT actor FROM events WHERE kind ="
-                         " 'returns.quarantine_applied'") == FINANCE[0]
-            assert p.text("#nb-quarantaine") == ""
-            shot(p, "23-quarantaine-appliquee")
+    def refuse_garbage():
+        before = c.sql("SELECT count(*) FROM imported_files")
+        choose_file(p, "#retour-fichier", garbage)
+        p.click("#form-retour button")
+        p.wait("document.getElementById('retour-titre').textContent"
+               ".includes('refusé')")
+        text = p.text("#retour-resultat")
+        assert "=HYPERLINK(x).xml refusé : rien n’a été enregistré" \
+            in text, text
+        assert ".errors.txt" in text, text
+        assert not p.dialogs, p.dialogs
+        assert c.sql("SELECT count(*) FROM imported_files") == before
+        rejected = os.listdir(os.path.join(c.dir, "rejected"))
+        assert any(n.endswith(".errors.txt") for n in rejected), rejected
+        shot(p, "22-retours-refus")
 
-        def open_mandate(rum):
-            p.goto(c.url + "/#mandat/" + rum)
-            p.wait(visible("mandat") + " && document.getElementById("
-                   "'mandat-titre').textContent.includes(%s)" % json.dumps(rum))
+    def apply_quarantined():
+        p.type("#table-quarantaine .sous-ligne input.e2e", e2e_b)
+        p.click("#table-quarantaine .sous-ligne button")
+        p.wait("document.getElementById('message').textContent"
+               ".includes('appliqué')")
+        msg = p.text("#message")
+        assert "rejeté" in msg, msg
+        state = c.sql("SELECT state FROM collections WHERE"
+                      " end_to_end_id = '%s'" % e2e_b)
+        assert state == "rejected", state
+        assert c.sql("SELECT actor FROM events WHERE kind ="
+                     " 'returns.quarantine_applied'") == FINANCE[0]
+        assert p.text("#nb-quarantaine") == ""
+        shot(p, "23-quarantaine-appliquee")
 
-        def bad_iban():
-            open_mandate(target)
-            p.type("#cb-iban", "FR76 3000 6000 0112 3456 7890 188")
-            p.click("#form-compte button")
-            p.wait("document.getElementById('message').classList"
-                   ".contains('erreur')")
-            assert p.text("#message").startswith("IBAN refusé"), \
-                p.text("#message")
-            assert p.eval("document.getElementById('cb-apercu').hidden")
+    def open_mandate(rum):
+        p.goto(c.url + "/#mandat/" + rum)
+        p.wait(visible("mandat") + " && document.getElementById("
+               "'mandat-titre').textContent.includes(%s)" % json.dumps(rum))
 
-        def change_account():
-            before = c.sql("SELECT count(*) FROM mandate_accounts")
-            p.type("#cb-iban", "FR76 3000 6000 0112 3456 7890 189")
-            # sent on 20 September: October is already with the bank
-            set_value(p, "#cb-envoi", "2026-09-20")
-            p.click("#form-compte button")
-            p.wait("!document.getElementById('cb-apercu').hidden")
-            why = p.text("#cb-pourquoi")
-            assert "le prélèvement d’octobre 2026 est déjà transmis" in why, why
-            # sent on 6 October, after the 5th: November too, for that reason
-            set_value(p, "#cb-envoi", "2026-10-06")
-            p.click("#form-compte button")
-            p.wait("document.getElementById('cb-pourquoi').textContent"
-                   ".includes('06/10/2026')")
-            first = p.text("#cb-mois")
-            assert "à partir du prélèvement de novembre 2026" in first, first
-            why = p.text("#cb-pourquoi")
-            assert "après le 5 du mois" in why, why
-            assert c.sql("SELECT count(*) FROM mandate_accounts") == before
-            shot(p, "24-mandat-nouveau-compte")
-            p.click("#cb-confirmer")
-            p.wait("document.getElementById('message').textContent"
-                   ".includes('enregistré')")
-            assert "novembre 2026" in p.text("#message")
-            assert "2026-11" in c.sql(
-                "SELECT to_char(a.applies_from, 'YYYY-MM') FROM"
-                " mandate_accounts a JOIN mandates m ON m.id = a.mandate_id"
-                " WHERE m.rum = '%s' ORDER BY a.id DESC LIMIT 1" % target)
-            assert c.sql("SELECT actor FROM events WHERE kind ="
-                         " 'mandate.account_changed'") == FINANCE[0]
-            assert "novembre 2026" in p.text("#table-comptes tbody")
-            shot(p, "25-mandat-compte-change")
+    def bad_iban():
+        open_mandate(target)
+        p.type("#cb-iban", "FR76 3000 6000 0112 3456 7890 188")
+        p.click("#form-compte button")
+        p.wait("document.getElementById('message').classList"
+               ".contains('erreur')")
+        assert p.text("#message").startswith("IBAN refusé"), \
+            p.text("#message")
+        assert p.eval("document.getElementById('cb-apercu').hidden")
 
-        def hostile_names():
-            p.click("#menu a[data-vue=mandats]")
-            p.wait(visible("mandats"))
-            p.type("#champ-mandats", "HYPERLINK")
-            p.key_enter()
-            p.wait("document.querySelector('#table-mandats-trouves tbody tr')")
-            payer = p.text("#table-mandats-trouves tbody tr td:nth-child(3)")
-            assert payer == '=HYPERLINK("http://x","y")', payer
-            p.click("#table-mandats-trouves tbody tr a")
-            p.wait(visible("mandat") + " && document.getElementById("
-                   "'mandat-titre').textContent.includes('RUM-HOSTILE-2')")
-            assert "=HYPERLINK" in p.text("#mandat-titre")
-            open_mandate("RUM-HOSTILE-1")
-            assert p.text("#mandat-titre") == \
-                "Mandat RUM-HOSTILE-1 — <script>alert(1)</script>"
-            assert p.eval("document.querySelectorAll('main script').length") == 0
-            assert not p.dialogs, p.dialogs
-            shot(p, "26-mandat-nom-hostile")
+    def change_account():
+        before = c.sql("SELECT count(*) FROM mandate_accounts")
+        p.type("#cb-iban", "FR76 3000 6000 0112 3456 7890 189")
+        # sent on 20 September: October is already with the bank
+        set_value(p, "#cb-envoi", "2026-09-20")
+        p.click("#form-compte button")
+        p.wait("!document.getElementById('cb-apercu').hidden")
+        why = p.text("#cb-pourquoi")
+        assert "le prélèvement d’octobre 2026 est déjà transmis" in why, why
+        # sent on 6 October, after the 5th: November too, for that reason
+        set_value(p, "#cb-envoi", "2026-10-06")
+        p.click("#form-compte button")
+        p.wait("document.getElementById('cb-pourquoi').textContent"
+               ".includes('06/10/2026')")
+        first = p.text("#cb-mois")
+        assert "à partir du prélèvement de novembre 2026" in first, first
+        why = p.text("#cb-pourquoi")
+        assert "après le 5 du mois" in why, why
+        assert c.sql("SELECT count(*) FROM mandate_accounts") == before
+        shot(p, "24-mandat-nouveau-compte")
+        p.click("#cb-confirmer")
+        p.wait("document.getElementById('message').textContent"
+               ".includes('enregistré')")
+        assert "novembre 2026" in p.text("#message")
+        assert "2026-11" in c.sql(
+            "SELECT to_char(a.applies_from, 'YYYY-MM') FROM"
+            " mandate_accounts a JOIN mandates m ON m.id = a.mandate_id"
+            " WHERE m.rum = '%s' ORDER BY a.id DESC LIMIT 1" % target)
+        assert c.sql("SELECT actor FROM events WHERE kind ="
+                     " 'mandate.account_changed'") == FINANCE[0]
+        assert "novembre 2026" in p.text("#table-comptes tbody")
+        shot(p, "25-mandat-compte-change")
 
-        def terminate():
-            p.click("#res-immediate")
-            p.click("#form-resiliation button")
-            p.wait("!document.getElementById('res-apercu').hidden")
-            p.click("#res-confirmer")
-            p.wait("document.getElementById('message').textContent"
-                   ".includes('résilié')")
-            assert "résilié" in p.text("#mandat-fiche")
-            assert p.eval("document.getElementById('mandat-actions').hidden")
-            assert c.sql("SELECT actor FROM events WHERE kind ="
-                         " 'mandate.terminated'") == FINANCE[0]
+    def hostile_names():
+        p.click("#menu a[data-vue=mandats]")
+        p.wait(visible("mandats"))
+        p.type("#champ-mandats", "HYPERLINK")
+        p.key_enter()
+        p.wait("document.querySelector('#table-mandats-trouves tbody tr')")
+        payer = p.text("#table-mandats-trouves tbody tr td:nth-child(3)")
+        assert payer == '=HYPERLINK("http://x","y")', payer
+        p.click("#table-mandats-trouves tbody tr a")
+        p.wait(visible("mandat") + " && document.getElementById("
+               "'mandat-titre').textContent.includes('RUM-HOSTILE-2')")
+        assert "=HYPERLINK" in p.text("#mandat-titre")
+        open_mandate("RUM-HOSTILE-1")
+        assert p.text("#mandat-titre") == \
+            "Mandat RUM-HOSTILE-1 — <script>alert(1)</script>"
+        assert p.eval("document.querySelectorAll('main script').length") == 0
+        assert not p.dialogs, p.dialogs
+        shot(p, "26-mandat-nom-hostile")
 
-        def viewer_reads_only():
-            p.click("#deconnexion")
-            p.wait(visible("connexion"))
-            login(p, c, *VIEWER)
-            p.wait(visible("tableau"))
-            open_mandate(target)
-            assert p.eval("document.getElementById('mandat-actions').hidden")
-            p.goto(c.url + "/#retours")
-            p.wait(visible("retours") + " && !document.getElementById("
-                   "'quarantaine-vide').hidden")
-            p.click("#quarantaine-tout")
-            p.wait("document.querySelector('#table-quarantaine tbody tr')")
-            assert "Traité le" in p.text("#table-quarantaine tbody")
-            n = p.eval("Array.from(document.querySelectorAll('#vue-retours"
-                       " button, #vue-retours input[type=file]')).filter(e =>"
-                       " e.offsetParent !== null).length")
-            assert n == 0, "%d controls shown to a viewer" % n
-            shot(p, "27-retours-consultation")
-            before = c.sql("SELECT count(*) FROM imported_files")
-            status = p.eval(
-                "fetch('/api/session').then(r => r.json()).then(s =>"
-                " fetch('/api/returns/upload', {method: 'POST', headers:"
-                " {'X-CSRF-Token': s.csrf, 'X-File-Name': 'x.xml'},"
-                " body: '<Document/>'})).then(r => r.status)")
-            assert status == 403, status
-            assert c.sql("SELECT count(*) FROM imported_files") == before
+    def terminate():
+        p.click("#res-immediate")
+        p.click("#form-resiliation button")
+        p.wait("!document.getElementById('res-apercu').hidden")
+        p.click("#res-confirmer")
+        p.wait("document.getElementById('message').textContent"
+               ".includes('résilié')")
+        assert "résilié" in p.text("#mandat-fiche")
+        assert p.eval("document.getElementById('mandat-actions').hidden")
+        assert c.sql("SELECT actor FROM events WHERE kind ="
+                     " 'mandate.terminated'") == FINANCE[0]
 
-        for name, fn in (("the dashboard follows sepactl", dashboard_follows),
-                         ("upload a rejects file", upload_rejects),
-                         ("a file that is no bank file refused", refuse_garbage),
-                         ("apply a quarantined record", apply_quarantined),
-                         ("a bad IBAN refused", bad_iban),
-                         ("change an account, its month read first",
-                          change_account),
-                         ("hostile names shown as text", hostile_names),
-                         ("terminate a mandate", terminate),
-                         ("a viewer reads only", viewer_reads_only)):
-            check(name, fn)
-    except (CdpError, RuntimeError, OSError) as e:
-        e2e.results.append(("set-up", e))
-        print("  FAIL  set-up: %s" % e)
-    finally:
-        if browser is not None:
-            browser.close()
-        c.stop()
-    return e2e.finish()
+    def viewer_reads_only():
+        p.click("#deconnexion")
+        p.wait(visible("connexion"))
+        login(p, c, *VIEWER)
+        p.wait(visible("tableau"))
+        open_mandate(target)
+        assert p.eval("document.getElementById('mandat-actions').hidden")
+        p.goto(c.url + "/#retours")
+        p.wait(visible("retours") + " && !document.getElementById("
+               "'quarantaine-vide').hidden")
+        p.click("#quarantaine-tout")
+        p.wait("document.querySelector('#table-quarantaine tbody tr')")
+        assert "Traité le" in p.text("#table-quarantaine tbody")
+        n = p.eval("Array.from(document.querySelectorAll('#vue-retours"
+                   " button, #vue-retours input[type=file]')).filter(e =>"
+                   " e.offsetParent !== null).length")
+        assert n == 0, "%d controls shown to a viewer" % n
+        shot(p, "27-retours-consultation")
+        before = c.sql("SELECT count(*) FROM imported_files")
+        status = p.eval(
+            "fetch('/api/session').then(r => r.json()).then(s =>"
+            " fetch('/api/returns/upload', {method: 'POST', headers:"
+            " {'X-CSRF-Token': s.csrf, 'X-File-Name': 'x.xml'},"
+            " body: '<Document/>'})).then(r => r.status)")
+        assert status == 403, status
+        assert c.sql("SELECT count(*) FROM imported_files") == before
 
+    return (("the dashboard follows sepactl", dashboard_follows),
+            ("upload a rejects file", upload_rejects),
+            ("a file that is no bank file refused", refuse_garbage),
+            ("apply a quarantined record", apply_quarantined),
+            ("a bad IBAN refused", bad_iban),
+            ("change an account, its month read first", change_account),
+            ("hostile names shown as text", hostile_names),
+            ("terminate a mandate", terminate),
+            ("a viewer reads only", viewer_reads_only))
 
 if __name__ == "__main__":
     sys.exit(main())
