@@ -11,6 +11,8 @@
 #   make SAN=1      build with AddressSanitizer + UBSan (into build/san)
 #   make pot        the message template po/sepad.pot (xgettext); make
 #                   po-update merges it into po/fr.po; check runs po-check
+#   make deb        the Debian package into build/deb, then lintian; check
+#                   installs, tries and purges it (deb-check)
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -70,7 +72,7 @@ OPT := -O1 -g
 endif
 
 ALL_CFLAGS = $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) -Ilib/include \
-	-Ilib -Idaemon $(PKG_CFLAGS) $(CFLAGS)
+	-Ilib -Idaemon $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 ifeq ($(V),1)
@@ -110,9 +112,9 @@ IT_TESTS := $(IT_SRCS:%.c=$(BUILD)/%)
 # Objects depend on a file holding the flags, so changing them rebuilds.
 FLAGS_FILE := $(BUILD)/.flags
 $(shell mkdir -p $(BUILD) && \
-	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' \
 	| cmp -s - $(FLAGS_FILE) || \
-	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)' \
+	echo '$(CC) $(STD_CFLAGS) $(DEFS) $(WFLAGS) $(OPT) $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' \
 	> $(FLAGS_FILE))
 
 # ------------------------------------------------------------------- rules
@@ -258,6 +260,7 @@ check-run: tests
 	@$(MAKE) --no-print-directory man-check
 	@$(MAKE) --no-print-directory po-check
 	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory fuzz-check
+	@SEPAD_TEST_TALLY=$(CURDIR)/$(TALLY) $(MAKE) --no-print-directory deb-check
 	@sh tests/run.sh --total $(TALLY)
 
 # The database and end-to-end tests, beside a throw-away cluster that
@@ -326,13 +329,7 @@ demo-run-pes: all
 	@mkdir -p var/pes/inbox var/pes/outbox var/pes/archive var/pes/rejected
 	@test -f $(PES_DEMO_CONF) || { sed -e 's|"\.\./var/|"./|' \
 	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
-	    -e 's|channel = "pain008"|channel = "pes"|' \
-	    -e 's|siret = ""|siret = "21990001300017"|' \
-	    -e 's|cod_col = ""|cod_col = "123"|' \
-	    -e 's|cod_bud = ""|cod_bud = "01"|' \
-	    -e 's|id_post = ""|id_post = "099001"|' \
-	    -e 's|products = ();|products = ( { service = "CANTINE"; cod_prod_loc = "REST"; nature = "7067"; }, { service = "*"; cod_prod_loc = "PERI"; nature = "7066"; } );|' \
-	    conf/sepad.conf.example >$(PES_DEMO_CONF) && \
+	    -f conf/pes-demo.sed conf/sepad.conf.example >$(PES_DEMO_CONF) && \
 	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
 	@$(SEPACTL) -c $(PES_DEMO_CONF) init
 	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
@@ -530,46 +527,66 @@ format-check:
 
 # ----------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=...]: programs built for the
-# installed data directory (build/install), the data they read (XSDs,
-# migrations, the cluster script, the example configuration, the school
-# holiday calendar of the CAF declaration), manual pages and the systemd
-# files. Then, on the target: systemd-sysusers,
-# systemd-tmpfiles --create, journalctl --update-catalog, and write
-# /etc/sepad/sepad.conf from the example.
+# installed data directory (build/install), the data they read (XSDs of
+# pain.008 and PES, migrations, the cluster script, the example
+# configuration, the school holiday calendar of the CAF declaration, the
+# console's pages), manual pages, the systemd files, the French messages,
+# and $(SYSCONFDIR)/sepad/sepad.conf from the example (conf/installed.sed:
+# absolute spool paths, the system PostgreSQL, the creditor to fill in),
+# never over an existing one. Then, on the target: systemd-sysusers,
+# systemd-tmpfiles --create, journalctl --update-catalog.
+# The Debian package (debian/rules) runs install-build, then install with
+# PREFIX=/usr and DESTDIR; `make deb` builds it (below).
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 SHAREDIR ?= $(PREFIX)/share/sepad
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd
+UNITDIR ?= $(SYSTEMDDIR)/system
+CATALOGDIR ?= $(SYSTEMDDIR)/catalog
 LOCALEDIR_INSTALLED ?= $(PREFIX)/share/locale
-.PHONY: install
-install:
-	@$(MAKE) --no-print-directory BUILD=build/install SRCDIR=$(SHAREDIR) \
+# The programs read /etc/sepad/sepad.conf whatever the prefix.
+SYSCONFDIR ?= /etc
+IBUILD := build/install
+WEB_FILES := $(wildcard daemon/web/*.html daemon/web/*.css daemon/web/*.js)
+.PHONY: install install-build
+install-build:
+	@$(MAKE) --no-print-directory BUILD=$(IBUILD) SRCDIR=$(SHAREDIR) \
 	    WEBDIR=$(SHAREDIR)/web LOCALEDIR=$(LOCALEDIR_INSTALLED) \
-	    build/install/sepad build/install/sepactl build/install/confman mo
-	@$(MAKE) --no-print-directory man
+	    $(IBUILD)/sepad $(IBUILD)/sepactl man mo
+	@sed -f conf/installed.sed -e 's|@SHAREDIR@|$(SHAREDIR)|g' \
+	    conf/sepad.conf.example >$(IBUILD)/sepad.conf
+	@! grep -n '= "\.\./var\|Saint-Exemple";\|"FR72ZZZ\|@SHAREDIR@' \
+	    $(IBUILD)/sepad.conf || { echo "install: conf/installed.sed" \
+	    "left the lines above of the example unchanged"; exit 1; }
+	@sed 's|@SBINDIR@|$(SBINDIR)|' systemd/sepad.service \
+	    >$(IBUILD)/sepad.service
+
+install: install-build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/tools \
-	    $(DESTDIR)$(SHAREDIR)/web \
+	    $(DESTDIR)$(SHAREDIR)/schemas/sql $(DESTDIR)$(SHAREDIR)/schemas/pes \
+	    $(DESTDIR)$(SHAREDIR)/tools $(DESTDIR)$(SHAREDIR)/web \
 	    $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/catalog \
-	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
-	install -m 0755 build/install/sepactl $(DESTDIR)$(BINDIR)/sepactl
-	install -m 0755 build/install/sepad $(DESTDIR)$(SBINDIR)/sepad
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CATALOGDIR) \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+	    $(DESTDIR)$(SYSCONFDIR)/sepad
+	install -m 0755 $(IBUILD)/sepactl $(DESTDIR)$(BINDIR)/sepactl
+	install -m 0755 $(IBUILD)/sepad $(DESTDIR)$(SBINDIR)/sepad
 	install -m 0644 schemas/*.xsd schemas/README $(DESTDIR)$(SHAREDIR)/schemas/
+	install -m 0644 schemas/pes/*.xsd $(DESTDIR)$(SHAREDIR)/schemas/pes/
 	install -m 0644 schemas/sql/*.sql $(DESTDIR)$(SHAREDIR)/schemas/sql/
 	install -m 0755 tools/pgcluster.sh $(DESTDIR)$(SHAREDIR)/tools/
-	install -m 0644 daemon/web/*.html daemon/web/*.css daemon/web/*.js \
-	    $(DESTDIR)$(SHAREDIR)/web/
+	$(if $(WEB_FILES),install -m 0644 $(WEB_FILES) $(DESTDIR)$(SHAREDIR)/web/)
 	install -m 0644 conf/sepad.conf.example conf/vacances-scolaires.csv \
 	    conf/vacances-scolaires.md $(DESTDIR)$(SHAREDIR)/conf/
-	install -m 0644 build/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 build/man/sepad.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 build/man/sepad.8 $(DESTDIR)$(MANDIR)/man8/
-	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/sepad.service \
-	    > $(DESTDIR)$(SYSTEMDDIR)/system/sepad.service
-	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(SYSTEMDDIR)/catalog/
+	test -e $(DESTDIR)$(SYSCONFDIR)/sepad/sepad.conf || install -m 0640 \
+	    $(IBUILD)/sepad.conf $(DESTDIR)$(SYSCONFDIR)/sepad/sepad.conf
+	install -m 0644 $(IBUILD)/man/sepactl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(IBUILD)/man/sepad.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(IBUILD)/man/sepad.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(IBUILD)/sepad.service $(DESTDIR)$(UNITDIR)/
+	install -m 0644 systemd/sepad.catalog $(DESTDIR)$(CATALOGDIR)/
 	install -m 0644 systemd/sepad.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/sepad.conf
 	install -m 0644 systemd/sepad.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/sepad.conf
 	for l in $(LANGS); do \
@@ -577,6 +594,35 @@ install:
 		install -m 0644 build/locale/$$l/LC_MESSAGES/sepad.mo \
 		    $(DESTDIR)$(LOCALEDIR_INSTALLED)/$$l/LC_MESSAGES/ || exit 1; \
 	done
+
+# ------------------------------------------------------------------- deb
+# make deb: the Debian package (debian/, debhelper), written with its
+# .buildinfo and .changes into build/deb/ (dpkg-buildpackage -us -uc -b
+# alone writes them into the parent directory), then lintian on it.
+# deb-check (part of check where dpkg-buildpackage is installed): builds
+# it, and as root installs it, tries it on a throw-away cluster and
+# purges it (tests/deb/run.sh).
+DEB_DIR := build/deb
+DEB := $(DEB_DIR)/sepad_$(VERSION)_amd64.deb
+.PHONY: deb deb-build deb-check
+deb: deb-build
+	lintian --fail-on error,warning --info $(DEB)
+
+deb-build:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog says $$v, the Makefile's VERSION" \
+	    "$(VERSION): add a changelog entry (dch -v $(VERSION))"; exit 1; }
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	SEPAD_DEB_DIR=$(CURDIR)/$(DEB_DIR) dpkg-buildpackage -us -uc -b \
+	    --buildinfo-option=-u$(DEB_DIR) --changes-option=-u$(DEB_DIR) \
+	    --buildinfo-file=$(DEB_DIR)/sepad_$(VERSION)_amd64.buildinfo \
+	    --changes-file=$(DEB_DIR)/sepad_$(VERSION)_amd64.changes
+
+deb-check:
+	@if command -v dpkg-buildpackage >/dev/null 2>&1 && \
+	    command -v dh >/dev/null 2>&1; then sh tests/deb/run.sh; \
+	else echo "deb: skipped: dpkg-buildpackage or debhelper is not" \
+	    "installed (make deps installs them)"; fi
 
 # ------------------------------------------------------------------- clean
 .PHONY: clean

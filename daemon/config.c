@@ -1210,30 +1210,38 @@ config_pes_product(const struct sepad_config *cfg, const char *code)
 	return any;
 }
 
-int
-config_require_creditor(const struct sepad_config *cfg, sepa_error *err)
+size_t
+config_creditor_missing(
+    const struct sepad_config *cfg, sepa_error *errs, size_t max)
 {
 	static const struct {
 		const char *key;
 		size_t offset;
-	} req[] = {
+	} req[CONFIG_CREDITOR_KEYS] = {
 	    {"creditor.name", OFF(cred_name)},
 	    {"creditor.ics", OFF(cred_ics)},
 	    {"creditor.iban", OFF(cred_iban)},
 	    {"creditor.address.town", OFF(cred_town)},
 	    {"creditor.address.country", OFF(cred_country)},
 	};
+	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+	for (size_t i = 0; i < CONFIG_CREDITOR_KEYS && n < max; i++) {
 		const char *v =
 		    *(char *const *)(const void *)((const char *)cfg +
 		        req[i].offset);
 
 		if (v == NULL || v[0] == '\0')
-			return sepa_error_setw(err, SEPA_EINVAL, cfg->path, 0,
+			sepa_error_setw(&errs[n++], SEPA_EINVAL, cfg->path, 0,
 			    "key \"%s\" must be set to collect", req[i].key);
 	}
-	return 0;
+	return n;
+}
+
+int
+config_require_creditor(const struct sepad_config *cfg, sepa_error *err)
+{
+	return config_creditor_missing(cfg, err, 1) > 0 ? SEPA_EINVAL : 0;
 }
 
 enum sepa_bic_rule

@@ -212,5 +212,11 @@ const struct config_pes_product *config_pes_product(
 int config_is_loopback(const char *address);
 /* Whether the creditor part is complete; SEPA_EINVAL says what is missing. */
 int config_require_creditor(const struct sepad_config *cfg, sepa_error *err);
+/* The creditor keys config_require_creditor needs. */
+#define CONFIG_CREDITOR_KEYS 5
+/* Every creditor key config_require_creditor finds missing, one error
+ * each into errs (at most max); returns how many (0: complete). */
+size_t config_creditor_missing(
+    const struct sepad_config *cfg, sepa_error *errs, size_t max);
 
 #endif /* SEPAD_CONFIG_H */

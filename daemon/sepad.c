@@ -629,21 +629,28 @@ parse_options(
 		s->config_path = "/etc/sepad/sepad.conf";
 }
 
-/* sepad -n: the configuration loaded, is a creditor set? The exit status. */
+/*
+ * Is a creditor set in the configuration loaded? Every key missing is
+ * logged; sepad -n says so, and so does every start, which stops there
+ * (the unit does not restart it: RestartPreventExitStatus=1). 1 when keys
+ * are missing; the configuration is freed when sepad is to exit.
+ */
 static int
-check_config(struct sepad *s)
+check_config(struct sepad *s, int check_only)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-	int status = 0;
+	sepa_error errs[CONFIG_CREDITOR_KEYS];
+	size_t n;
 
-	if (config_require_creditor(&s->ctl.cfg, &err) != 0) {
-		log_warnx("%s: %s", s->config_path, err.msg);
-		status = 1;
-	} else {
+	for (size_t i = 0; i < CONFIG_CREDITOR_KEYS; i++)
+		sepa_error_clear(&errs[i]);
+	n = config_creditor_missing(&s->ctl.cfg, errs, CONFIG_CREDITOR_KEYS);
+	for (size_t i = 0; i < n; i++)
+		log_warnx("%s: %s", s->config_path, errs[i].msg);
+	if (n == 0 && check_only)
 		printf(_("configuration %s is valid\n"), s->config_path);
-	}
-	config_free(&s->ctl.cfg);
-	return status;
+	if (n > 0 || check_only)
+		config_free(&s->ctl.cfg);
+	return n > 0;
 }
 
 /*
@@ -761,8 +768,10 @@ main(int argc, char **argv)
 		config_free(&s.ctl.cfg);
 		return 1;
 	}
-	if (check_only)
-		return check_config(&s);
+	/* sepad -n, and every start: nothing runs without a creditor. */
+	status = check_config(&s, check_only);
+	if (status != 0 || check_only)
+		return status;
 
 	setup_signals(&s);
 	if (watch_inbox(&s) != 0)

@@ -6,8 +6,10 @@
 # postgresql-contrib for its search; its browser tests: chromium with its
 # French (chromium-l10n), driven from python3 over the DevTools protocol;
 # messages: gettext for msgfmt and xgettext, locales for the fr_FR.UTF-8
-# locale the French tests and the demo run in, generated here; python3
-# also reads the CSV files for people as French Excel would).
+# locale the French tests and the demo run in, generated here; python3 also reads the CSV files for
+# people as French Excel would; the Debian package: debhelper and
+# dpkg-dev to build it, lintian to check it, systemd for its test's
+# systemd-analyze, journalctl and the sysusers and tmpfiles snippets).
 # As root: apt-get install what is missing. Otherwise: print the command.
 #   deps.sh          the packages to build and test (clang and its libFuzzer
 #                    runtime too: check fuzzes every target a little)
@@ -20,7 +22,7 @@ postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
 qpdf poppler-utils python3-aiosmtpd
 libmicrohttpd-dev libjansson-dev libargon2-dev postgresql-contrib
-chromium chromium-l10n python3 gettext locales"
+chromium chromium-l10n python3 gettext locales debhelper dpkg-dev lintian systemd"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -316,9 +316,18 @@ Test(config, creditor_required_to_collect)
 	cr_assert_eq(config_require_creditor(&cfg, &err), SEPA_EINVAL);
 	cr_assert_str_eq(
 	    err.msg, "key \"creditor.name\" must be set to collect");
+	/* Every missing key, for sepad -n (the country defaults to FR). */
+	sepa_error all[CONFIG_CREDITOR_KEYS];
+	cr_assert_eq(
+	    config_creditor_missing(&cfg, all, CONFIG_CREDITOR_KEYS), 4);
+	cr_assert_str_eq(
+	    all[3].msg, "key \"creditor.address.town\" must be set to collect");
+	cr_assert_eq(config_creditor_missing(&cfg, all, 2), 2);
 	config_free(&cfg);
 	cr_assert_eq(config_load(&cfg, EXAMPLE, NULL, &errs), 0);
 	cr_assert_eq(config_require_creditor(&cfg, &err), 0);
+	cr_assert_eq(
+	    config_creditor_missing(&cfg, all, CONFIG_CREDITOR_KEYS), 0);
 	config_free(&cfg);
 }
 

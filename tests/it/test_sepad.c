@@ -431,6 +431,45 @@ Test(sepad, check_mode_lists_every_error)
 	unlink(path);
 }
 
+/*
+ * A configuration without a creditor (the one the Debian package installs):
+ * sepad -n names each missing key, and sepad itself will not start (status
+ * 1, which the unit does not restart), before it even looks for the
+ * database.
+ */
+Test(sepad, no_creditor_names_every_key, .timeout = 60)
+{
+	static const char *const keys[] = {"creditor.name", "creditor.ics",
+	    "creditor.iban", "creditor.address.town"};
+	char cmd[1024], path[] = "/tmp/sepad-n-XXXXXX",
+	                out[] = "/tmp/sepad-n-out-XXXXXX";
+	int fd = mkstemp(path), ofd = mkstemp(out), st;
+
+	cr_assert(fd >= 0 && ofd >= 0);
+	close(ofd);
+	dprintf(fd,
+	    "database: { conninfo = \"host=/nonexistent\"; };\n"
+	    "creditor: { name = \"\"; };\n");
+	close(fd);
+	for (int check = 1; check >= 0; check--) {
+		snprintf(cmd, sizeof(cmd), "%s %s -c %s >%s 2>&1", SEPAD,
+		    check ? "-n" : "-d", path, out);
+		st = system(cmd);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+		    "sepad %s: status %d", check ? "-n" : "-d", st);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			snprintf(cmd, sizeof(cmd),
+			    "grep -q '%s: key \"%s\" must be set' %s", path,
+			    keys[i], out);
+			cr_assert_eq(system(cmd), 0, "%s not named", keys[i]);
+		}
+		snprintf(cmd, sizeof(cmd), "grep -qi database %s", out);
+		cr_assert_neq(system(cmd), 0, "sepad looked for the database");
+	}
+	unlink(path);
+	unlink(out);
+}
+
 /* --version and --help print on stdout and exit 0; a bad option exits 2. */
 Test(sepad, version_and_help)
 {
