@@ -273,14 +273,16 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py, month.py): chromium headless
-# over the DevTools protocol, a month of a small commune, screenshots in
+# The web console in a real browser (tests/ui/e2e.py, month.py, and
+# e2e_mandats.py for Mandats and Retours bancaires): chromium headless over
+# the DevTools protocol, a month of a small commune, screenshots in
 # build/ui/. Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
 ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
 		sh tests/with-pg.sh sh -c 'st=0; python3 tests/ui/e2e.py || st=1; \
-		    python3 tests/ui/month.py || st=1; exit $$st'; \
+		    python3 tests/ui/month.py || st=1; \
+		    python3 tests/ui/e2e_mandats.py || st=1; exit $$st'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
@@ -396,6 +398,14 @@ BENCH_INVOICES ?= 100000
 bench-collect: all
 	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
 	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
+
+# The web console's reads over HTTP against a commune of BENCH_FAMILIES
+# families (tools/bench-web.sh: its own throw-away cluster): median and
+# p95 of the dashboard, the family search and a family's ledger.
+.PHONY: bench-web
+bench: bench-web
+bench-web: all
+	@sh tools/bench-web.sh $(BENCH_FAMILIES)
 
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,
