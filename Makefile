@@ -280,14 +280,16 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py, month.py): chromium headless
-# over the DevTools protocol, a month of a small commune, screenshots in
+# The web console in a real browser (tests/ui/e2e.py, month.py, and
+# e2e_mandats.py for Mandats and Retours bancaires): chromium headless over
+# the DevTools protocol, a month of a small commune, screenshots in
 # build/ui/. Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
 ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
 		sh tests/with-pg.sh sh -c 'st=0; python3 tests/ui/e2e.py || st=1; \
-		    python3 tests/ui/month.py || st=1; exit $$st'; \
+		    python3 tests/ui/month.py || st=1; \
+		    python3 tests/ui/e2e_mandats.py || st=1; exit $$st'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
@@ -336,8 +338,8 @@ demo-run-pes: all
 	    -e 's|"vacances-scolaires.csv"|"../../conf/vacances-scolaires.csv"|' \
 	    -f conf/pes-demo.sed conf/sepad.conf.example >$(PES_DEMO_CONF) && \
 	    echo "demo: created $(PES_DEMO_CONF) from the example (treasury.channel = \"pes\")"; }
-	@$(SEPACTL) -c $(PES_DEMO_CONF) init
-	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
+	@$(DEMO_ENV) $(SEPACTL) -c $(PES_DEMO_CONF) init
+	@SEPAD_CONF=$(PES_DEMO_CONF) TREASURY=pes $(DEMO_ENV) sh tools/demo.sh $(SEPACTL) $(BUILD)/gen-commune
 	@echo
 	@echo "demo: configuration   $(PES_DEMO_CONF)"
 	@echo "demo: database        private cluster in var/pes/pg ($(SEPACTL) -c $(PES_DEMO_CONF) db stop stops it)"
@@ -363,6 +365,7 @@ demo-run: all
 	@echo "demo: configuration   conf/sepad.conf"
 	@echo "demo: database        private cluster in var/pg (make db-stop stops it)"
 	@echo "demo: files           var/inbox var/outbox var/archive var/rejected"
+	@echo "demo: month's report  var/outbox/report-2026-10.html var/outbox/report-2026-10.pdf"
 	@echo "demo: command line    LANG=fr_FR.UTF-8 $(SEPACTL) --help"
 	@$(MAKE) --no-print-directory demo-web
 
@@ -402,6 +405,14 @@ BENCH_INVOICES ?= 100000
 bench-collect: all
 	@sh tests/with-pg.sh sh -c 'sh tools/bench-collect.sh $(BENCH_INVOICES) && \
 	    sh tools/bench-collect.sh $(BENCH_INVOICES) pes'
+
+# The web console's reads over HTTP against a commune of BENCH_FAMILIES
+# families (tools/bench-web.sh: its own throw-away cluster): median and
+# p95 of the dashboard, the family search and a family's ledger.
+.PHONY: bench-web
+bench: bench-web
+bench-web: all
+	@sh tools/bench-web.sh $(BENCH_FAMILIES)
 
 # Invoicing at scale (tools/bench-invoice.sh): a generated commune of
 # BENCH_FAMILIES families (~22 consumption lines each), loaded by COPY,

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,4 +156,69 @@ afile_rmdir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+/*
+ * A copy rather than a link: the sender's file keeps the sender's owner
+ * and mode (0644, 0666...), which archive/ and rejected/ must not, and
+ * the source may be on another file system.
+ */
+int
+afile_move_into(const char *path, const char *dir, const char *base, char *out,
+    size_t outsz)
+{
+	char tmp[PATH_MAX], buf[65536];
+	int in, fd = -1, rc = -1, saved;
+	ssize_t n;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
+	if ((fd = mkstemp(tmp)) < 0) {
+		tmp[0] = '\0';
+		goto done;
+	}
+	if (fchmod(fd, AFILE_MODE) != 0)
+		goto done;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto done;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				goto done;
+			off += w;
+		}
+	}
+	if (fsync(fd) != 0)
+		goto done;
+	for (int i = 0; i < 1000; i++) {
+		if (i == 0)
+			snprintf(out, outsz, "%s/%s", dir, base);
+		else
+			snprintf(out, outsz, "%s/%s.%d", dir, base, i);
+		if (link(tmp, out) == 0) {
+			rc = 0;
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	/* out of the inbox at once, the directory synced after */
+	if (rc == 0 && (unlink(path) != 0 || afile_sync_dir(dir, NULL) != 0))
+		rc = -1;
+done:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0' && fd >= 0)
+		unlink(tmp);
+	close(in);
+	errno = saved;
+	return rc;
 }

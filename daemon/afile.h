@@ -43,6 +43,17 @@ int afile_sync_dir(const char *dir, sepa_error *err);
  */
 int afile_mkdirs(const char *dir, sepa_error *err);
 
+/*
+ * Move the file `path` into the directory `dir` as `base` (base.1,
+ * base.2... when the name is taken; the path used goes to `out`): copied
+ * into a new file of AFILE_MODE, synced, linked under its name, `path`
+ * removed, the directory synced. -1 with errno on failure, `path` left.
+ * The inbox's files (sepad) and the console's uploads go to archive/ or
+ * rejected/ this way.
+ */
+int afile_move_into(const char *path, const char *dir, const char *base,
+    char *out, size_t outsz);
+
 /* Remove a directory of plain files (a set of notices), ignoring errors. */
 void afile_rmdir(const char *dir);
 

@@ -422,10 +422,7 @@ mandate_change(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(CTL_REFUSED, &err,
 		    "could not change the account of mandate %s", chg.rum);
 	if (bic_in != NULL &&
-	    sepa_bic_parse(bic, bic_in,
-	        ctl->cfg.pain_version == CONFIG_PAIN_001_02 ? SEPA_BIC_2009
-	                                                    : SEPA_BIC_2019,
-	        &err) != 0)
+	    sepa_bic_parse(bic, bic_in, config_bic_rule(&ctl->cfg), &err) != 0)
 		return ctl_fail(CTL_REFUSED, &err,
 		    "could not change the account of mandate %s", chg.rum);
 	chg.iban = iban;

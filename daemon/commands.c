@@ -222,14 +222,18 @@ static const struct ctl_command ctl_command_table[] = {
         "both.\n"),
         cmd_recovery},
     {"report",
-        "--month YYYY-MM [--html FILE] | caf --year YYYY [--csv] [--html FILE]",
-        N_("the month's returns report, or the year's CAF declaration"),
-        N_("report --month YYYY-MM: collections presented and settled in the\n"
-        "month (by due date; settled ones confirmed by the bank or presumed\n"
-        "after the return window), the unpaid ones by state and reason code\n"
-        "with their labels, mandates suspended and terminated, invoices sent to\n"
-        "recovery; plain text on stdout, and with --html a self-contained page\n"
-        "with an SVG chart.\n"
+        "--month YYYY-MM [--html FILE] [--pdf FILE] | caf --year YYYY [--csv] "
+        "[--html FILE]",
+        N_("the month's report for the finance department, or the CAF's"),
+        N_("report --month YYYY-MM: the month's report for the finance department,\n"
+        "in French: the debits due in the month presented, settled (confirmed\n"
+        "or presumed), rejected, returned or refunded, and the reject rate (by\n"
+        "count and by amount); the rejects by reason and the families concerned;\n"
+        "payments by other means; the invoices issued in the month with their\n"
+        "reminders and credits, credits to refund, recovery; the mandates\n"
+        "suspended, ended or lapsed; the totals per service; the balance of\n"
+        "every billed month. Text on stdout; --html FILE: a self-contained page\n"
+        "with charts and a print style sheet; --pdf FILE: an A4 PDF.\n"
         "\n"
         "report caf --year YYYY: the yearly activity declaration to the CAF.\n"
         "The hours of the services whose tariffs give a caf_activity, by day\n"

@@ -48,6 +48,7 @@ int ctl_recovery_export(struct ctl *ctl);
 /* List the credits of the families that left, for refund (recovery
  * refunds, cycle). */
 int ctl_refund_export(struct ctl *ctl);
+/* cmd_report.c: report --month, the finance department's month */
 int cmd_report(struct ctl *ctl, int argc, char **argv);
 /* cmd_caf.c: report caf, the yearly declaration to the CAF */
 int cmd_report_caf(struct ctl *ctl, int argc, char **argv);

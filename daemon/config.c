@@ -274,6 +274,8 @@ static const struct cfg_key cfg_table[] = {
         "how long a locked console account stays locked"),
     I("web.max_body_kb", CFG_INT, web_max_body_kb, 64, 1, 1024, false,
         "largest request body the console's API accepts, in KiB"),
+    I("web.max_upload_kb", CFG_INT, web_max_upload_kb, 20480, 16, 1048576,
+        false, "largest bank file the console accepts, in KiB"),
 };
 
 #define CFG_NKEYS (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -924,11 +926,8 @@ cfg_check_creditor(struct sepad_config *cfg, config_t *cf, const char *file,
 		}
 	}
 	if (cfg->cred_bic[0] != '\0') {
-		enum sepa_bic_rule rule =
-		    cfg->pain_version == CONFIG_PAIN_001_02 ? SEPA_BIC_2009
-		                                            : SEPA_BIC_2019;
-
-		if (sepa_bic_parse(bic, cfg->cred_bic, rule, &e) != 0) {
+		if (sepa_bic_parse(
+		        bic, cfg->cred_bic, config_bic_rule(cfg), &e) != 0) {
 			cfg_err(errs, file, cfg_line(cf, "creditor.bic"),
 			    "key \"creditor.bic\": %s", e.msg);
 		} else {
@@ -1243,6 +1242,13 @@ int
 config_require_creditor(const struct sepad_config *cfg, sepa_error *err)
 {
 	return config_creditor_missing(cfg, err, 1) > 0 ? SEPA_EINVAL : 0;
+}
+
+enum sepa_bic_rule
+config_bic_rule(const struct sepad_config *cfg)
+{
+	return cfg->pain_version == CONFIG_PAIN_001_02 ? SEPA_BIC_2009
+	                                               : SEPA_BIC_2019;
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "sepa/caf.h"
 #include "sepa/error.h"
+#include "sepa/ident.h"
 #include "sepa/rules.h"
 
 /* A list of strings from the configuration (owned by the config). */
@@ -156,6 +157,7 @@ struct sepad_config {
 	int web_max_failed_logins;
 	int web_lockout_minutes;
 	int web_max_body_kb;
+	int web_max_upload_kb; /* a bank file sent from the console */
 };
 
 /* Errors found while loading: each is "file:line: message" when formatted. */
@@ -197,6 +199,8 @@ int config_strlist_has(const struct config_strlist *l, const char *code);
  */
 int config_rules(
     const struct sepad_config *cfg, sepa_rules *rules, sepa_error *err);
+/* The BIC rule of the configured pain.008 version (sepa_bic_parse). */
+enum sepa_bic_rule config_bic_rule(const struct sepad_config *cfg);
 /*
  * The CodProdLoc and Nature of service `code` (pes.products: its own
  * entry, else the "*" one), or NULL when the configuration has none.

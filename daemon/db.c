@@ -3,7 +3,9 @@
  * exact result checks, SQLSTATE classification, transactions and COPY.
  * Every message is one line: what was attempted, then the server's words.
  */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,10 +313,65 @@ db_set_actor(struct db *db, const char *name, sepa_error *err)
 	return rc;
 }
 
+int
+db_listen(struct db *db, const char *channel, sepa_error *err)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+	return db_exec(db, "listen for notices", sql, 0, NULL, err);
+}
+
+/* The notices libpq has read, counted and freed. */
+static int
+db_take_notices(struct db *db)
+{
+	PGnotify *n;
+	int count = 0;
+
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		count++;
+		PQfreemem(n);
+	}
+	return count;
+}
+
+int
+db_wait_notice(struct db *db, int timeout_ms, int *heard, sepa_error *err)
+{
+	struct pollfd pfd = {.fd = PQsocket(db->conn), .events = POLLIN};
+
+	*heard = db_take_notices(db);
+	if (*heard > 0)
+		return 0;
+	if (pfd.fd < 0 || (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) ||
+	    ((pfd.revents & POLLIN) && PQconsumeInput(db->conn) == 0) ||
+	    PQstatus(db->conn) != CONNECTION_OK) {
+		db->fail = DB_FAIL_CONNECTION;
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not wait for notices: %s", PQerrorMessage(db->conn));
+	}
+	db->fail = DB_FAIL_NONE;
+	*heard = db_take_notices(db);
+	return 0;
+}
+
 void
 db_result_free(PGresult *res)
 {
 	PQclear(res);
+}
+
+int64_t
+db_int(PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+void
+db_text(char *dst, size_t size, PGresult *res, int row, int col)
+{
+	snprintf(dst, size, "%s", PQgetvalue(res, row, col));
 }
 
 int

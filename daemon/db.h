@@ -51,4 +51,13 @@ int db_ping(struct db *db, sepa_error *err);
  */
 int db_set_actor(struct db *db, const char *name, sepa_error *err);
 
+/*
+ * LISTEN on `channel` (a fixed name of the code, never input), then wait
+ * up to timeout_ms for notices on it: *heard is the number received (0
+ * when the time ran out). A broken connection is an error
+ * (db_last_fail() says DB_FAIL_CONNECTION): notices may have been lost.
+ */
+int db_listen(struct db *db, const char *channel, sepa_error *err);
+int db_wait_notice(struct db *db, int timeout_ms, int *heard, sepa_error *err);
+
 #endif /* SEPAD_DB_H */

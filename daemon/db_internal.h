@@ -31,6 +31,10 @@ int db_query(struct db *db, PGresult **out, const char *what, const char *sql,
 int db_query_int64(struct db *db, int64_t *out, const char *what,
     const char *sql, int nparams, const char *const *params, sepa_error *err);
 void db_result_free(PGresult *res);
+/* A value of a result: as an integer (0 for NULL), or copied into dst
+ * (size bytes, cut if longer; "" for NULL). */
+int64_t db_int(PGresult *res, int row, int col);
+void db_text(char *dst, size_t size, PGresult *res, int row, int col);
 
 /*
  * Run a trusted SQL script (several statements, no parameters): the

@@ -25,8 +25,8 @@
  * has the euro sign and the narrow no-break space. */
 #define DOC_FONT "DejaVu Sans"
 
-/* Where a window envelope (DL, window on the right) shows the address. */
-#define DOC_ADDR_X 318.0
+/* Where a window envelope (DL, window on the right) shows the address
+ * (DOC_ADDR_X: doc.h). */
 #define DOC_ADDR_Y 150.0
 #define DOC_ADDR_W 230.0
 
@@ -547,11 +547,10 @@ doc_logo(struct doc *d, cairo_t *cr, double x, double y)
 }
 
 double
-doc_letterhead(
-    struct doc *d, cairo_t *cr, const char *const addr[], size_t naddr)
+doc_sender_block(struct doc *d, cairo_t *cr)
 {
 	const struct doc_sender *s = &d->sender;
-	double x = DOC_MARGIN, y = 40, lw, bottom;
+	double x = DOC_MARGIN, y = 40, lw;
 	char buf[512];
 
 	lw = doc_logo(d, cr, x, y);
@@ -582,8 +581,15 @@ doc_letterhead(
 		y += doc_text(
 		    d, cr, x, y, DOC_ADDR_X - x - 12, DOC_SMALL, DOC_LEFT, buf);
 	}
-	bottom = y;
-	y = DOC_ADDR_Y;
+	return y;
+}
+
+double
+doc_letterhead(
+    struct doc *d, cairo_t *cr, const char *const addr[], size_t naddr)
+{
+	double bottom = doc_sender_block(d, cr), y = DOC_ADDR_Y;
+
 	for (size_t i = 0; i < naddr; i++)
 		y += doc_text(d, cr, DOC_ADDR_X, y, DOC_ADDR_W,
 		    i == 0 ? DOC_BOLD : DOC_NORMAL, DOC_LEFT, addr[i]);

@@ -88,6 +88,11 @@ void doc_shade(cairo_t *cr, double x, double y, double w, double h);
  */
 double doc_letterhead(
     struct doc *d, cairo_t *cr, const char *const addr[], size_t naddr);
+/* The logo and the commune alone (the letterhead's left part), for a
+ * document that goes in no envelope; returns the y below it. The right
+ * part of the page, from DOC_ADDR_X, is free. */
+#define DOC_ADDR_X 318.0
+double doc_sender_block(struct doc *d, cairo_t *cr);
 /* A continuation page's top line ("NAME, TITLE (suite)"); returns y. */
 double doc_continued(struct doc *d, cairo_t *cr, const char *title);
 /* Page "n / total" at the foot of the page. */

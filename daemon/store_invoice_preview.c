@@ -74,18 +74,6 @@ static const char preview_largest_sql[] =
     " AND i.month = $2::date ORDER BY i.total_cents DESC, i.number"
     " LIMIT $3::int";
 
-static int64_t
-preview_int(PGresult *res, int row, int col)
-{
-	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static void
-preview_copy(char *dst, size_t size, PGresult *res, int row, int col)
-{
-	snprintf(dst, size, "%s", PQgetvalue(res, row, col));
-}
-
 static int
 preview_services(struct db *db, const char *const *params,
     struct invoice_preview *p, sepa_error *err)
@@ -101,11 +89,11 @@ preview_services(struct db *db, const char *const *params,
 	for (size_t i = 0; i < p->nservices; i++) {
 		struct invoice_preview_service *s = &p->services[i];
 
-		preview_copy(s->code, sizeof(s->code), res, (int)i, 0);
-		preview_copy(s->unit, sizeof(s->unit), res, (int)i, 1);
-		s->quantity_milli = preview_int(res, (int)i, 2);
-		s->amount_cents = preview_int(res, (int)i, 3);
-		s->prev_amount_cents = preview_int(res, (int)i, 4);
+		db_text(s->code, sizeof(s->code), res, (int)i, 0);
+		db_text(s->unit, sizeof(s->unit), res, (int)i, 1);
+		s->quantity_milli = db_int(res, (int)i, 2);
+		s->amount_cents = db_int(res, (int)i, 3);
+		s->prev_amount_cents = db_int(res, (int)i, 4);
 	}
 	db_result_free(res);
 	return 0;
@@ -126,9 +114,9 @@ preview_brackets(struct db *db, const char *const *params,
 	for (size_t i = 0; i < p->nbrackets; i++) {
 		struct invoice_preview_bracket *b = &p->brackets[i];
 
-		preview_copy(b->bracket, sizeof(b->bracket), res, (int)i, 0);
-		b->invoices = preview_int(res, (int)i, 1);
-		b->amount_cents = preview_int(res, (int)i, 2);
+		db_text(b->bracket, sizeof(b->bracket), res, (int)i, 0);
+		b->invoices = db_int(res, (int)i, 1);
+		b->amount_cents = db_int(res, (int)i, 2);
 	}
 	db_result_free(res);
 	return 0;
@@ -151,11 +139,10 @@ preview_largest(struct db *db, const char *const *params,
 	for (size_t i = 0; i < p->nlargest; i++) {
 		struct invoice_preview_invoice *v = &p->largest[i];
 
-		preview_copy(v->number, sizeof(v->number), res, (int)i, 0);
-		preview_copy(
-		    v->family_ref, sizeof(v->family_ref), res, (int)i, 1);
-		preview_copy(v->payer, sizeof(v->payer), res, (int)i, 2);
-		v->total_cents = preview_int(res, (int)i, 3);
+		db_text(v->number, sizeof(v->number), res, (int)i, 0);
+		db_text(v->family_ref, sizeof(v->family_ref), res, (int)i, 1);
+		db_text(v->payer, sizeof(v->payer), res, (int)i, 2);
+		v->total_cents = db_int(res, (int)i, 3);
 	}
 	db_result_free(res);
 	return 0;
@@ -175,11 +162,11 @@ store_invoice_preview_read(struct db *db, int64_t creditor_id, sepa_month month,
 	if ((rc = db_query(db, &res, "count the month's figures",
 	         preview_counts_sql, 2, params, err)) != 0)
 		return rc;
-	p->families = preview_int(res, 0, 0);
-	p->reminders = preview_int(res, 0, 1);
-	p->reminder_cents = preview_int(res, 0, 2);
-	p->credits = preview_int(res, 0, 3);
-	p->credit_cents = preview_int(res, 0, 4);
+	p->families = db_int(res, 0, 0);
+	p->reminders = db_int(res, 0, 1);
+	p->reminder_cents = db_int(res, 0, 2);
+	p->credits = db_int(res, 0, 3);
+	p->credit_cents = db_int(res, 0, 4);
 	p->has_previous = PQgetvalue(res, 0, 5)[0] == 't';
 	db_result_free(res);
 	if ((rc = preview_services(db, params, p, err)) != 0 ||

@@ -35,7 +35,12 @@ static const char ledger_mandates_sql[] =
     " FROM mandates m WHERE m.creditor_id = $1 AND m.family_id = $2"
     " ORDER BY m.signed_on DESC, m.id DESC";
 
-/* The invoices of family $2 (0: any) or the invoice $3 (0: any). */
+/*
+ * The invoices of family $2 (0: any) or the invoice $3 (0: any). The
+ * family is named to the balance too: the planner cannot carry
+ * i.family_id into the view, and without it computed the balance of
+ * every invoice of the creditor (7.3 s for 100,000, against 5 ms).
+ */
 static const char ledger_invoices_sql[] =
     "SELECT i.id, i.number, to_char(i.month, 'YYYY-MM'), i.issued_on::text,"
     " coalesce(i.collect_due_on, i.due_on)::text, i.state,"
@@ -48,6 +53,7 @@ static const char ledger_invoices_sql[] =
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
     " LEFT JOIN mandates m ON m.creditor_id = $1 AND m.id = i.mandate_id"
     " WHERE i.creditor_id = $1 AND ($2::bigint = 0 OR i.family_id = $2)"
+    " AND ($2::bigint = 0 OR b.family_id = $2)"
     " AND ($3::bigint = 0 OR i.id = $3) ORDER BY i.month, i.number";
 
 /*
@@ -432,32 +438,42 @@ store_ledger_families(struct db *db, int64_t creditor_id, bool unpaid_only,
 
 /*
  * $1 creditor, $2 the text as typed, $3 the limit. A LIKE pattern of $2
- * with its wildcards escaped: the trigram indexes of 045 serve it.
+ * with its wildcards escaped: the trigram indexes of 045 serve it. Each
+ * hit carries its family's columns from the scan that found it, so that
+ * the order (exact first, then likeness of the name) and the limit are
+ * taken before anything else is read: a common part of a name matches
+ * thousands of families, of which only the first $3 get their mandate.
  */
 static const char ledger_search_sql[] =
     "WITH q AS (SELECT lower($2) AS t, '%' || replace(replace(replace("
     "lower($2), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS p), "
     "hit AS ("
-    " SELECT f.id, 0 AS rank, 'ref' AS what FROM families f, q"
+    " SELECT f.id, 0 AS rank, 'ref' AS what, f.family_ref, f.payer_name,"
+    " f.town FROM families f, q"
     " WHERE f.creditor_id = $1 AND lower(f.family_ref) = q.t"
-    " UNION ALL SELECT m.family_id, 0, 'rum' FROM mandates m"
+    " UNION ALL SELECT f.id, 0, 'rum', f.family_ref, f.payer_name, f.town"
+    " FROM mandates m JOIN families f ON f.creditor_id = $1"
+    " AND f.id = m.family_id"
     " WHERE m.creditor_id = $1 AND upper(m.rum) = upper($2)"
-    " UNION ALL SELECT i.family_id, 0, 'invoice' FROM invoices i"
-    " WHERE i.creditor_id = $1 AND i.number = $2"
-    " UNION ALL SELECT f.id, 1, 'ref' FROM families f, q"
+    " UNION ALL SELECT f.id, 0, 'invoice', f.family_ref, f.payer_name,"
+    " f.town FROM invoices i JOIN families f ON f.creditor_id = $1"
+    " AND f.id = i.family_id WHERE i.creditor_id = $1 AND i.number = $2"
+    " UNION ALL SELECT f.id, 1, 'ref', f.family_ref, f.payer_name, f.town"
+    " FROM families f, q"
     " WHERE f.creditor_id = $1 AND lower(f.family_ref) LIKE q.p"
-    " UNION ALL SELECT f.id, 2, 'name' FROM families f, q"
+    " UNION ALL SELECT f.id, 2, 'name', f.family_ref, f.payer_name, f.town"
+    " FROM families f, q"
     " WHERE f.creditor_id = $1 AND lower(f.payer_name) LIKE q.p), "
-    "best AS (SELECT DISTINCT ON (id) id, rank, what FROM hit"
-    " ORDER BY id, rank) "
-    "SELECT f.family_ref, f.payer_name, f.town, coalesce(m.rum, ''),"
-    " coalesce(m.state, ''), b.what FROM best b"
-    " JOIN families f ON f.id = b.id CROSS JOIN q"
+    "best AS (SELECT DISTINCT ON (id) * FROM hit ORDER BY id, rank), "
+    "top AS (SELECT b.*, similarity(lower(b.payer_name), q.t) AS sim"
+    " FROM best b, q ORDER BY b.rank, sim DESC, b.payer_name,"
+    " b.family_ref LIMIT $3) "
+    "SELECT t.family_ref, t.payer_name, t.town, coalesce(m.rum, ''),"
+    " coalesce(m.state, ''), t.what FROM top t"
     " LEFT JOIN LATERAL (SELECT rum, state FROM mandates m"
-    " WHERE m.creditor_id = $1 AND m.family_id = f.id"
+    " WHERE m.creditor_id = $1 AND m.family_id = t.id"
     " ORDER BY m.signed_on DESC, m.id DESC LIMIT 1) m ON true"
-    " ORDER BY b.rank, similarity(lower(f.payer_name), q.t) DESC,"
-    " f.payer_name, f.family_ref LIMIT $3";
+    " ORDER BY t.rank, t.sim DESC, t.payer_name, t.family_ref";
 
 int
 store_ledger_search(struct db *db, int64_t creditor_id, const char *q,
@@ -484,17 +500,25 @@ store_ledger_search(struct db *db, int64_t creditor_id, const char *q,
 }
 
 int
-store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
+store_ledger_balance_rows(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err)
 {
 	char cred[24], first[SEPA_DATE_BUFSZ];
-	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	sepa_date_iso(first, sepa_month_day(upto, 1));
+	return ledger_each(db, "read the balance", ledger_balance_sql, 2,
+	    (const char *const[]){cred, first}, fn, arg, err);
+}
+
+int
+store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
+    ledger_row_fn fn, void *arg, sepa_error *err)
+{
+	int rc;
+
 	if ((rc = ledger_begin(db, err)) != 0)
 		return rc;
-	rc = ledger_each(db, "read the balance", ledger_balance_sql, 2,
-	    (const char *const[]){cred, first}, fn, arg, err);
+	rc = store_ledger_balance_rows(db, creditor_id, upto, fn, arg, err);
 	return ledger_end(db, rc, err);
 }

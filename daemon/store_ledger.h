@@ -1,8 +1,9 @@
 /*
  * store_ledger.h - a ledger per family and per invoice, and the balance
  * of what was billed (store_ledger.c, migration 033). Every function
- * reads in one read-only snapshot and hands its rows, as text, to a
- * callback; the columns of each are named by the enums below.
+ * reads in one read-only snapshot (its own, but for
+ * store_ledger_balance_rows) and hands its rows, as text, to a callback;
+ * the columns of each are named by the enums below.
  */
 #ifndef SEPAD_STORE_LEDGER_H
 #define SEPAD_STORE_LEDGER_H
@@ -172,8 +173,12 @@ enum {
 int store_ledger_search(struct db *db, int64_t creditor_id, const char *q,
     int limit, ledger_row_fn fn, void *arg, sepa_error *err);
 
-/* The balance of each billed month up to `upto`, in month order. */
+/* The balance of each billed month up to `upto`, in month order;
+ * store_ledger_balance_rows reads it in the caller's transaction (the
+ * report reads all its figures in one snapshot). */
 int store_ledger_balance(struct db *db, int64_t creditor_id, sepa_month upto,
     ledger_row_fn fn, void *arg, sepa_error *err);
+int store_ledger_balance_rows(struct db *db, int64_t creditor_id,
+    sepa_month upto, ledger_row_fn fn, void *arg, sepa_error *err);
 
 #endif /* SEPAD_STORE_LEDGER_H */

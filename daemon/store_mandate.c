@@ -511,37 +511,59 @@ mandate_record_account(struct db *db, const char *cred, const char *man,
 }
 
 /*
- * res->why: the month sepa_rule_account_change_month gives for the
- * sending date alone (its floor, the sending month, never binds), and
- * whether the first open month moved it later.
+ * when->why and its facts: the month sepa_rule_account_change_month gives
+ * for the sending date alone (its floor, the sending month, never binds),
+ * and whether the first open month moved it later.
  */
 static void
-mandate_change_why(const sepa_rules *rules, const struct mandate_change *chg,
-    struct mandate_change_result *res)
+mandate_change_why(const sepa_rules *rules, sepa_date sent_on,
+    struct mandate_change_when *when)
 {
-	sepa_month sent_month = sepa_month_of(chg->sent);
+	sepa_month sent_month = sepa_month_of(sent_on);
 	sepa_month by_date =
-	    sepa_rule_account_change_month(rules, chg->sent, sent_month);
+	    sepa_rule_account_change_month(rules, sent_on, sent_month);
 	char sent[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
 	char mon2[SEPA_MONTH_BUFSZ], ord[16];
 
-	sepa_date_iso(sent, chg->sent);
-	sepa_month_iso(mon, res->applies_from);
-	if (sepa_month_cmp(res->applies_from, by_date) == 0)
-		snprintf(res->why, sizeof(res->why),
+	when->cutoff_day = rules->account_change_cutoff_day;
+	when->after_cutoff = sepa_month_cmp(by_date, sent_month) > 0;
+	when->month_closed = sepa_month_cmp(when->applies_from, by_date) != 0;
+	sepa_date_iso(sent, sent_on);
+	sepa_month_iso(mon, when->applies_from);
+	if (!when->month_closed)
+		snprintf(when->why, sizeof(when->why),
 		    "sent on %s, %s the %s: applies from the %s collection",
-		    sent,
-		    sepa_month_cmp(by_date, sent_month) > 0 ? "after" : "by",
+		    sent, when->after_cutoff ? "after" : "by",
 		    mandate_ordinal(
 		        ord, sizeof(ord), rules->account_change_cutoff_day),
 		    mon);
 	else
-		snprintf(res->why, sizeof(res->why),
+		snprintf(when->why, sizeof(when->why),
 		    "sent on %s, but the %s collection is already with the "
 		    "bank: applies from the %s collection",
 		    sent,
-		    sepa_month_iso(mon2, sepa_month_add(res->applies_from, -1)),
+		    sepa_month_iso(
+		        mon2, sepa_month_add(when->applies_from, -1)),
 		    mon);
+}
+
+/* The month a change sent on `sent` applies from, and why. */
+static int
+mandate_change_month(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, sepa_date sent, struct mandate_change_when *when,
+    sepa_error *err)
+{
+	sepa_month open;
+	int rc;
+
+	memset(when, 0, sizeof(*when));
+	if ((rc = mandate_first_open(
+	         db, creditor_id, sepa_month_of(sent), &open, err)) != 0)
+		return rc;
+	when->first_open = open;
+	when->applies_from = sepa_rule_account_change_month(rules, sent, open);
+	mandate_change_why(rules, sent, when);
+	return 0;
 }
 
 /* New bank details make a suspended mandate active again. */
@@ -570,6 +592,46 @@ mandate_reactivate(struct db *db, int64_t creditor_id,
 	    (sepa_month){0, 0}, msg, err);
 }
 
+/*
+ * What a change checks in its transaction (begun here; the caller ends
+ * it): the creditor and the mandate locked, the mandate not ended, the
+ * month it applies from, the account not the one in force.
+ */
+static int
+mandate_change_prepare(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg,
+    struct mandate_row *m, struct mandate_change_when *when, sepa_error *err)
+{
+	char cred[24], man[24];
+	int rc;
+
+	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
+	         N_("its bank details cannot change; a new mandate is needed"), m,
+	         err)) != 0 ||
+	    (rc = mandate_change_month(
+	         db, creditor_id, rules, chg->sent, when, err)) != 0)
+		return rc;
+	mandate_i64(cred, sizeof(cred), creditor_id);
+	mandate_i64(man, sizeof(man), m->id);
+	return mandate_refuse_same_account(db, cred, man, m, chg->iban, err);
+}
+
+int
+store_mandate_change_preview(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_when *when, sepa_error *err)
+{
+	struct mandate_row m;
+	int rc;
+
+	memset(when, 0, sizeof(*when));
+	if ((rc = mandate_change_check(chg, today, err)) != 0)
+		return rc;
+	rc = mandate_change_prepare(db, creditor_id, rules, chg, &m, when, err);
+	db_rollback(db);
+	return rc;
+}
+
 int
 store_mandate_change_account(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
@@ -577,31 +639,23 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 {
 	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ], msg[512];
 	struct mandate_row m;
-	sepa_month open;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = mandate_change_check(chg, today, err)) != 0)
 		return rc;
-	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
-	         N_("its bank details cannot change; a new mandate is needed"), &m,
-	         err)) != 0)
+	if ((rc = mandate_change_prepare(
+	         db, creditor_id, rules, chg, &m, &res->when, err)) != 0)
 		goto cleanup;
 	res->mandate_id = m.id;
 	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	mandate_i64(man, sizeof(man), m.id);
-	if ((rc = mandate_first_open(
-	         db, creditor_id, sepa_month_of(chg->sent), &open, err)) != 0)
+	res->applies_from = res->when.applies_from;
+	if ((rc = mandate_record_account(db, cred, man, &m, chg, res, err)) !=
+	    0)
 		goto cleanup;
-	res->applies_from =
-	    sepa_rule_account_change_month(rules, chg->sent, open);
-	if ((rc = mandate_refuse_same_account(
-	         db, cred, man, &m, chg->iban, err)) != 0 ||
-	    (rc = mandate_record_account(db, cred, man, &m, chg, res, err)) !=
-	        0)
-		goto cleanup;
-	mandate_change_why(rules, chg, res);
+	snprintf(res->why, sizeof(res->why), "%s", res->when.why);
 	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
 	    sepa_iban_mask(mask, chg->iban),
 	    res->replaced ? ", replacing a change not yet debited" : "",

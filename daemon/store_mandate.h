@@ -104,6 +104,33 @@ struct mandate_change {
 	sepa_date sent; /* the day the family sent it (<= received) */
 };
 
+/*
+ * From which collection month an account change sent on a day applies
+ * (sepa_rule_account_change_month), and why, in the words of the store.
+ */
+struct mandate_change_when {
+	sepa_month applies_from; /* first collection month on the new account */
+	sepa_month first_open; /* the first collection month not closed */
+	int cutoff_day; /* the contract's account_change_cutoff_day */
+	bool after_cutoff; /* sent after it: the next month at the earliest */
+	bool
+	    month_closed; /* the month its date gave is already with the bank */
+	/* "sent on 2026-10-06, after the 5th: applies from the 2026-11
+	 * collection" */
+	char why[256];
+};
+
+/*
+ * What store_mandate_change_account would do with `chg`, nothing changed:
+ * the same checks and refusals (in a transaction rolled back), and the
+ * month the new account would apply from, with why. The console states
+ * it before the operator confirms; the change itself says the month it
+ * took (a batch may close in between).
+ */
+int store_mandate_change_preview(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
+    struct mandate_change_when *when, sepa_error *err);
+
 struct mandate_change_result {
 	int64_t mandate_id;
 	int64_t account_id; /* the new mandate_accounts row */
@@ -111,9 +138,8 @@ struct mandate_change_result {
 	sepa_month applies_from; /* first collection month on the new account */
 	bool replaced; /* a change not yet debited gave way (last one wins) */
 	bool reactivated; /* the mandate was suspended and is active again */
-	/* "sent on 2026-10-06, after the 5th: applies from the 2026-11
-	 * collection" */
-	char why[256];
+	struct mandate_change_when when; /* the month and why */
+	char why[256]; /* when.why */
 };
 
 /*

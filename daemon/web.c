@@ -8,11 +8,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "sepa/digest.h"
 #include "sepa/error.h"
 #include "sepa/text.h"
+#include "afile.h"
 #include "ctl.h"
 #include "db.h"
 #include "log.h"
@@ -56,6 +59,7 @@ struct web {
 	char *conninfo;
 	char *ics;
 	size_t max_body;
+	uint64_t max_upload;
 	struct web_limits limits;
 	struct sepad_config cfg; /* the console's own copy, read only */
 	pthread_mutex_t lock; /* the pool and the creditor */
@@ -63,6 +67,15 @@ struct web {
 	size_t nconn;
 	struct web_conn conn[WEB_MAX_THREADS];
 	int64_t creditor_id;
+	/* the ledger's changes, heard on a connection of its own (049) */
+	pthread_t listener;
+	bool listener_started;
+	atomic_bool stopping;
+	uint64_t epoch; /* under lock: one more at each change heard */
+	bool listening; /* under lock: the listener hears the changes */
+	char cache_key[128]; /* under lock: one costly read kept */
+	uint64_t cache_epoch;
+	json_t *cache_value;
 	struct web_jobs *jobs; /* the long steps (web_month.c) */
 };
 
@@ -81,6 +94,13 @@ struct web_req {
 	char token_hash[SEPA_SHA256_HEX_BUFSZ];
 	char *cookie; /* Set-Cookie of the reply */
 	struct ctl ctl; /* what a command gets, on this request's connection */
+	/* a file route's body, streamed to up_path */
+	bool file;
+	int up_fd;
+	int up_errno; /* a write failed */
+	char *up_dir; /* made for this request, removed after it */
+	char *up_path;
+	uint64_t up_size;
 };
 
 /* ------------------------------------------------------------- replies */
@@ -230,6 +250,13 @@ web_req_arg(struct web_req *r, const char *name)
 	return v;
 }
 
+const char *
+web_req_upload(const struct web_req *r, uint64_t *size)
+{
+	*size = r->up_size;
+	return r->file ? r->up_path : NULL;
+}
+
 const struct web_limits *
 web_req_limits(const struct web_req *r)
 {
@@ -376,6 +403,100 @@ web_req_creditor(struct web_req *r)
 	return id;
 }
 
+/* --------------------------------------------------------------- cache */
+
+/* The channel of migration 049. */
+#define WEB_LEDGER_CHANNEL "sepad_ledger"
+
+/* The ledger may have changed: what was kept is not shown again. */
+static void
+web_ledger_changed(struct web *w, int listening)
+{
+	pthread_mutex_lock(&w->lock);
+	w->epoch++;
+	if (listening >= 0)
+		w->listening = listening != 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
+ * The listener: a connection of its own, LISTEN on the channel, and the
+ * epoch moved at each notice; while it is not connected nothing is kept
+ * (a notice may be lost), and each new connection moves the epoch.
+ */
+static void *
+web_listen(void *arg)
+{
+	struct web *w = arg;
+	struct db *db = NULL;
+	bool warned = false, live = false;
+	int heard;
+
+	while (!atomic_load(&w->stopping)) {
+		sepa_error err = SEPA_ERROR_INIT;
+
+		if (db == NULL &&
+		    (db_connect(&db, w->conninfo, &err) != 0 ||
+		        db_listen(db, WEB_LEDGER_CHANNEL, &err) != 0)) {
+			if (!warned)
+				log_warnx("web: the dashboard is read afresh "
+				          "each time: %s",
+				    err.msg);
+			warned = true;
+			db_close(db);
+			db = NULL;
+			for (int i = 0; i < 10 && !atomic_load(&w->stopping);
+			     i++)
+				usleep(100 * 1000);
+			continue;
+		}
+		if (!live)
+			web_ledger_changed(w, 1);
+		live = true;
+		if (db_wait_notice(db, 200, &heard, &err) != 0) {
+			web_ledger_changed(w, 0);
+			live = false;
+			db_close(db);
+			db = NULL;
+		} else if (heard > 0) {
+			web_ledger_changed(w, -1);
+		}
+	}
+	db_close(db);
+	return NULL;
+}
+
+json_t *
+web_cache_get(struct web_req *r, const char *key, uint64_t *epoch)
+{
+	struct web *w = r->web;
+	json_t *v = NULL;
+
+	pthread_mutex_lock(&w->lock);
+	*epoch = w->listening ? w->epoch : 0;
+	if (*epoch != 0 && w->cache_value != NULL && w->cache_epoch == *epoch &&
+	    strcmp(w->cache_key, key) == 0)
+		v = json_deep_copy(w->cache_value);
+	pthread_mutex_unlock(&w->lock);
+	return v;
+}
+
+void
+web_cache_put(
+    struct web_req *r, const char *key, uint64_t epoch, const json_t *value)
+{
+	struct web *w = r->web;
+
+	if (epoch == 0 || strlen(key) >= sizeof(w->cache_key))
+		return;
+	pthread_mutex_lock(&w->lock);
+	json_decref(w->cache_value);
+	w->cache_value = json_deep_copy(value);
+	w->cache_epoch = epoch;
+	snprintf(w->cache_key, sizeof(w->cache_key), "%s", key);
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 /*
@@ -494,20 +615,171 @@ web_static(struct web_req *r, const char *url)
 	    type);
 }
 
-static const struct web_route *
-web_route_find(const char *method, const char *url, bool *path_known)
+/* ------------------------------------------------------------- uploads */
+
+static void web_dispatch(struct web_req *r, const char *url);
+
+/*
+ * The name the browser gave the file (X-File-Name, percent-encoded), as
+ * a flat name of letters, digits, '.', '-' and '_' (others become '_',
+ * no leading dot), at most 100 bytes; a default when none is left.
+ */
+static void
+web_upload_name(struct web_req *r, char *out, size_t size)
 {
-	const struct web_route *tables[] = {
-	    web_auth_routes, web_api_routes, web_month_routes};
+	const char *in = web_req_header(r, "X-File-Name");
+	size_t n = 0;
+
+	for (; in != NULL && *in != '\0' && n + 1 < size && n < 100; in++) {
+		unsigned c = (unsigned char)*in;
+		unsigned v;
+
+		if (c == '%' && sscanf(in + 1, "%2x", &v) == 1 &&
+		    strspn(in + 1, "0123456789abcdefABCDEF") >= 2) {
+			c = v;
+			in += 2;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		        (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		        c == '.'))
+			c = '_';
+		if (c == '.' && n == 0)
+			continue;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, size, "fichier-banque.xml");
+}
+
+/*
+ * The first call of a file route (web_file_routes): its size by Content-Length,
+ * the session, token and role checked before a byte is read, then a
+ * directory of its own under the inbox (never one the daemon watches)
+ * and the file in it. A refusal is the reply.
+ */
+static void
+web_upload_begin(struct web_req *r, const struct web_route *rt, const char *url,
+    const char *cl)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	char name[128];
+
+	r->file = true;
+	r->up_fd = -1;
+	if (cl != NULL && strtoull(cl, NULL, 10) > r->web->max_upload) {
+		r->too_big = true;
+		web_dispatch(r, url);
+		return;
+	}
+	if (!web_authenticate(r, rt->need))
+		return;
+	/* the connection is not held while the body arrives */
+	web_release(r);
+	r->actor_set = false;
+	r->authed = false;
+	xasprintf(&r->up_dir, "%s/.console-XXXXXX", r->web->cfg.dir_inbox);
+	web_upload_name(r, name, sizeof(name));
+	if (afile_mkdirs(r->web->cfg.dir_inbox, &err) != 0 ||
+	    mkdtemp(r->up_dir) == NULL) {
+		log_warnx("web: could not make a directory for an upload in "
+		          "%s: %s",
+		    r->web->cfg.dir_inbox,
+		    err.msg[0] != '\0' ? err.msg : strerror(errno));
+		free(r->up_dir);
+		r->up_dir = NULL;
+		web_reply_error(r, 500, "internal",
+		    "the file cannot be received now (see the journal)");
+		return;
+	}
+	xasprintf(&r->up_path, "%s/%s", r->up_dir, name);
+	r->up_fd = open(
+	    r->up_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, AFILE_MODE);
+	if (r->up_fd < 0) {
+		log_warn("web: could not create %s", r->up_path);
+		web_reply_error(r, 500, "internal",
+		    "the file cannot be received now (see the journal)");
+	}
+}
+
+/* A piece of the file: written, or the request marked too big. */
+static void
+web_upload_write(struct web_req *r, const char *data, size_t len)
+{
+	if (r->replied || r->too_big || r->up_errno != 0)
+		return;
+	if (r->up_size + len > r->web->max_upload) {
+		r->too_big = true;
+		return;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(r->up_fd, data + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r->up_errno = errno;
+			return;
+		}
+		off += (size_t)w;
+	}
+	r->up_size += len;
+}
+
+/* The file complete: closed, or the reply made when it could not be. */
+static int
+web_upload_end(struct web_req *r)
+{
+	if (r->up_errno == 0 && close(r->up_fd) != 0)
+		r->up_errno = errno;
+	r->up_fd = -1;
+	if (r->up_errno == 0)
+		return 0;
+	log_warnx(
+	    "web: could not write %s: %s", r->up_path, strerror(r->up_errno));
+	web_reply_error(r, 500, "internal",
+	    "the file could not be received: %s", strerror(r->up_errno));
+	return -1;
+}
+
+/* Whatever is left of the upload removed. */
+static void
+web_upload_clean(struct web_req *r)
+{
+	if (!r->file)
+		return;
+	if (r->up_fd >= 0)
+		close(r->up_fd);
+	r->up_fd = -1;
+	if (r->up_path != NULL)
+		unlink(r->up_path);
+	if (r->up_dir != NULL)
+		rmdir(r->up_dir);
+	free(r->up_path);
+	free(r->up_dir);
+	r->up_path = r->up_dir = NULL;
+}
+
+static const struct web_route *
+web_route_find(
+    const char *method, const char *url, bool *path_known, bool *file)
+{
+	/* the file routes last: *file says when one was found */
+	const struct web_route *tables[] = {web_auth_routes, web_api_routes,
+	    web_month_routes, web_mandate_routes, web_returns_routes,
+	    web_file_routes};
+	size_t nt = sizeof(tables) / sizeof(tables[0]);
 
 	*path_known = false;
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+	for (size_t t = 0; t < nt; t++)
 		for (const struct web_route *rt = tables[t]; rt->path != NULL;
 		     rt++)
 			if (strcmp(rt->path, url) == 0) {
 				*path_known = true;
-				if (strcmp(rt->method, method) == 0)
+				if (strcmp(rt->method, method) == 0) {
+					*file = t == nt - 1;
 					return rt;
+				}
 			}
 	return NULL;
 }
@@ -517,19 +789,28 @@ static void
 web_dispatch(struct web_req *r, const char *url)
 {
 	const struct web_route *rt;
-	bool known;
+	bool known, file;
 
 	if (r->too_big) {
-		web_reply_error(r, 413, "too_large",
-		    "the request body is larger than %zu KiB (web.max_body_kb)",
-		    r->web->max_body / 1024);
+		if (r->file)
+			web_reply_error(r, 413, "too_large",
+			    "the file is larger than %" PRIu64
+			    " KiB (web.max_upload_kb)",
+			    r->web->max_upload / 1024);
+		else
+			web_reply_error(r, 413, "too_large",
+			    "the request body is larger than %zu KiB "
+			    "(web.max_body_kb)",
+			    r->web->max_body / 1024);
 		return;
 	}
+	if (r->file && web_upload_end(r) != 0)
+		return;
 	if (strncmp(url, "/api/", 5) != 0) {
 		web_static(r, url);
 		return;
 	}
-	if ((rt = web_route_find(r->method, url, &known)) == NULL) {
+	if ((rt = web_route_find(r->method, url, &known, &file)) == NULL) {
 		if (known)
 			web_reply_error(r, 405, "bad_request",
 			    "%s is not allowed on %s", r->method, url);
@@ -555,7 +836,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (r == NULL) {
+		const struct web_route *rt;
 		const char *cl;
+		bool known, file = false;
 
 		r = xcalloc(1, sizeof(*r));
 		r->web = w;
@@ -564,11 +847,21 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl != NULL && strtoull(cl, NULL, 10) > w->max_body) {
+		rt = strncmp(url, "/api/", 5) == 0
+		    ? web_route_find(method, url, &known, &file)
+		    : NULL;
+		if (rt != NULL && file) {
+			web_upload_begin(r, rt, url, cl);
+		} else if (cl != NULL && strtoull(cl, NULL, 10) > w->max_body) {
 			r->too_big = true;
 			web_dispatch(
 			    r, url); /* at once: the body is not read */
 		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0 && r->file) {
+		web_upload_write(r, upload, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -585,7 +878,11 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (!r->replied)
 		web_dispatch(r, url);
+	/* what the user just did is shown, whatever the listener heard yet */
+	if (strcmp(r->method, "GET") != 0)
+		web_ledger_changed(w, -1);
 	web_release(r);
+	web_upload_clean(r);
 	return MHD_YES;
 }
 
@@ -601,6 +898,7 @@ web_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	web_release(r);
+	web_upload_clean(r);
 	free(r->body);
 	free(r->cookie);
 	free(r);
@@ -707,6 +1005,7 @@ web_start(struct web **out, const struct sepad_config *cfg,
 	w->conninfo = xstrdup(conninfo);
 	w->ics = xstrdup(cfg->cred_ics);
 	w->max_body = (size_t)cfg->web_max_body_kb * 1024;
+	w->max_upload = (uint64_t)cfg->web_max_upload_kb * 1024;
 	w->limits.idle_minutes = cfg->web_session_idle_minutes;
 	w->limits.max_failed_logins = cfg->web_max_failed_logins;
 	w->limits.lockout_minutes = cfg->web_lockout_minutes;
@@ -735,6 +1034,8 @@ web_start(struct web **out, const struct sepad_config *cfg,
 			rc = sepa_error_set(err, SEPA_EIO,
 			    "could not start the web console on %s", w->url);
 	}
+	if (rc == 0 && pthread_create(&w->listener, NULL, web_listen, w) == 0)
+		w->listener_started = true;
 	if (rc != 0) {
 		web_stop(w);
 		return SEPA_EIO;
@@ -750,6 +1051,10 @@ web_stop(struct web *w)
 		return;
 	if (w->mhd != NULL)
 		MHD_stop_daemon(w->mhd);
+	atomic_store(&w->stopping, true);
+	if (w->listener_started)
+		pthread_join(w->listener, NULL);
+	json_decref(w->cache_value);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->socket_path != NULL)

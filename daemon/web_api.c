@@ -19,7 +19,7 @@
 #include "web_internal.h"
 
 /* The creditor, or a 409 reply when sepactl init has not registered it. */
-static int64_t
+int64_t
 api_creditor(struct web_req *r)
 {
 	int64_t id = web_req_creditor(r);
@@ -352,6 +352,33 @@ api_bal_row(void *arg, const char *const *cols)
 }
 
 /*
+ * The balance of each billed month into l->fam.list: what the console
+ * kept of the last read while the ledger has not changed (web_cache_get:
+ * the read walks every invoice), else read from the store and kept.
+ */
+static int
+api_balance(struct web_req *r, const struct ctl *ctl, int64_t cred,
+    struct api_ledger *l, sepa_error *err)
+{
+	char key[64], mon[SEPA_MONTH_BUFSZ];
+	uint64_t epoch;
+	json_t *kept;
+
+	snprintf(key, sizeof(key), "balance %" PRId64 " %s", cred,
+	    sepa_month_iso(mon, sepa_month_of(ctl->today)));
+	if ((kept = web_cache_get(r, key, &epoch)) != NULL) {
+		json_decref(l->fam.list);
+		l->fam.list = kept;
+		return 0;
+	}
+	if (store_ledger_balance(ctl->db, cred, sepa_month_of(ctl->today),
+	        api_bal_row, l, err) != 0)
+		return -1;
+	web_cache_put(r, key, epoch, l->fam.list);
+	return 0;
+}
+
+/*
  * GET /api/dashboard: the balance of each billed month (as sepactl
  * report), the steps that ran and the next ones (as sepactl status), and
  * how many events need a person.
@@ -370,8 +397,7 @@ api_dashboard(struct web_req *r)
 	    "attention_total", (json_int_t)0);
 	if ((cred = api_creditor(r)) <= 0 || (ctl = web_req_ctl(r)) == NULL)
 		goto done;
-	if (store_ledger_balance(ctl->db, cred, sepa_month_of(ctl->today),
-	        api_bal_row, &l, &err) != 0 ||
+	if (api_balance(r, ctl, cred, &l, &err) != 0 ||
 	    store_cycle_status(ctl->db, cred, 0, api_ran_row, d, &err) != 0 ||
 	    ctl_cycle_plan(ctl, cred, api_next_row, next, &err) != 0) {
 		web_reply_store(r, &err);

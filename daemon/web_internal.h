@@ -34,11 +34,21 @@ struct web_route {
 	void (*handler)(struct web_req *r);
 };
 
-/* The routes of web_auth.c, web_api.c and web_month.c (NULL path ends
- * each table). */
+/* The routes of web_auth.c, web_api.c, web_month.c, web_mandate.c and
+ * web_returns.c (NULL path ends each table), their bodies JSON
+ * (web_req_json). */
 extern const struct web_route web_auth_routes[];
 extern const struct web_route web_api_routes[];
 extern const struct web_route web_month_routes[];
+extern const struct web_route web_mandate_routes[];
+extern const struct web_route web_returns_routes[];
+/*
+ * The routes whose body is a file (web_returns.c), at most
+ * web.max_upload_kb: streamed to a temporary file of the spool
+ * (web_req_upload) once the session, its CSRF token and the role are
+ * checked, so nothing is written for a request refused.
+ */
+extern const struct web_route web_file_routes[];
 
 /*
  * The long steps (web_month.c): one at a time, each in a thread of its
@@ -69,9 +79,19 @@ const char *web_req_header(struct web_req *r, const char *name);
 const char *web_req_cookie(struct web_req *r, const char *name);
 const char *web_req_arg(struct web_req *r, const char *name);
 json_t *web_req_json(struct web_req *r);
+/*
+ * A file route's file, complete: its path in a directory of its
+ * own under the spool, named after the name the browser gave (header
+ * X-File-Name, percent-encoded; reduced to letters, digits, '.', '-' and
+ * '_'), and its size. The handler may move it away; what is left is
+ * removed after the reply. NULL on any other route.
+ */
+const char *web_req_upload(const struct web_req *r, uint64_t *size);
 /* The business date, and the creditor (0 when not registered yet). */
 sepa_date web_req_today(const struct web_req *r);
 int64_t web_req_creditor(struct web_req *r);
+/* The creditor, or 0 with a 409 reply made (sepactl init not run). */
+int64_t api_creditor(struct web_req *r);
 /* The session's user (NULL on a public route without a session). */
 const struct user_session *web_req_user(const struct web_req *r);
 /* The SHA-256 of the session cookie ("" when none). */
@@ -86,6 +106,33 @@ struct db *web_req_db(struct web_req *r);
  * date, the request's connection), for the commands' helpers; NULL with
  * a 503 made when the database cannot be reached. */
 struct ctl *web_req_ctl(struct web_req *r);
+
+/*
+ * The fields of a JSON body (web_mandate.c), each refused with a 400
+ * {"error": "refused", "message", "field"} made: web_body_str gives the
+ * string `name` in *out, NULL when absent, null or empty and not
+ * `required`; refused when missing and required, or not text of at most
+ * `max` bytes without control characters. web_body_date reads a
+ * YYYY-MM-DD date into *out, left as it is when absent and not required.
+ * Both return -1 when they refused.
+ */
+int web_body_str(struct web_req *r, json_t *body, const char *name, size_t max,
+    bool required, const char **out);
+int web_body_date(struct web_req *r, json_t *body, const char *name,
+    bool required, sepa_date *out);
+void web_refuse_field(struct web_req *r, const char *field, const char *msg);
+
+/*
+ * A costly read of the ledger kept between requests (web.c): the copy of
+ * what web_cache_put last stored under `key`, as long as no change of the
+ * ledger was heard since (the notices of migration 049, and every
+ * request of the console other than GET); else NULL, and *epoch is the
+ * mark to store the fresh read with, taken before it is made (0: nothing
+ * can be kept now, the console is not listening).
+ */
+json_t *web_cache_get(struct web_req *r, const char *key, uint64_t *epoch);
+void web_cache_put(
+    struct web_req *r, const char *key, uint64_t epoch, const json_t *value);
 
 /* Replies: JSON (the reference is taken), or an error object
  * {"error": code, "message": text}. */

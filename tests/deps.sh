@@ -3,10 +3,11 @@
 # (the PDF documents: cairo, pango and the DejaVu fonts; e-mail: libcurl;
 # their tests: qpdf, poppler-utils and the SMTP sink python3-aiosmtpd;
 # the web console: libmicrohttpd, jansson, libargon2, and pg_trgm from
-# postgresql-contrib for its search; its browser tests: chromium, driven
-# from python3 over the DevTools protocol; messages: gettext for msgfmt
-# and xgettext, locales for the fr_FR.UTF-8 locale the French tests and
-# the demo run in, generated here; python3 also reads the CSV files for
+# postgresql-contrib for its search; its browser tests: chromium with its
+# French (chromium-l10n), driven from python3 over the DevTools protocol
+# (it also reads the HTML report); messages: gettext for msgfmt and
+# xgettext, locales for the fr_FR.UTF-8 locale the French tests and the
+# demo run in, generated here; python3 also reads the CSV files for
 # people as French Excel would; the Debian package: debhelper and
 # dpkg-dev to build it, lintian to check it, systemd for its test's
 # systemd-analyze, journalctl and the sysusers and tmpfiles snippets).
@@ -22,7 +23,7 @@ postgresql-client clang-format man-db
 libcairo2-dev libpango1.0-dev fonts-dejavu-core libcurl4-openssl-dev
 qpdf poppler-utils python3-aiosmtpd
 libmicrohttpd-dev libjansson-dev libargon2-dev postgresql-contrib
-chromium python3 gettext locales debhelper dpkg-dev lintian systemd"
+chromium chromium-l10n python3 gettext locales debhelper dpkg-dev lintian systemd"
 # clang and its libFuzzer runtime: `make fuzz`, and the short fuzz run of
 # check (which is skipped, with a message, where they are missing).
 FUZZ_PKGS="clang libclang-rt-14-dev"

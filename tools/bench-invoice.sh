@@ -7,7 +7,8 @@
 # build/bench/ (initialised like the default store: fsync on), then runs
 # `sepactl invoice run --month 2026-09` (invoices and notices) and runs it
 # again, then `sepactl notices pdf` (the PDF notices alone, checked with
-# qpdf). Each step is timed with /usr/bin/time (elapsed and peak RSS of
+# qpdf), collects October and writes the month's report (text, HTML and
+# PDF). Each step is timed with /usr/bin/time (elapsed and peak RSS of
 # sepactl). The cluster is removed afterwards; its log is kept in
 # build/bench/invoice-server.log (statements over 1 s with their time);
 # BENCH_KEEP=1 leaves it running (tools/pgcluster.sh destroy to remove).
@@ -87,3 +88,15 @@ for f in $(find "$pdfs/2026-09" -name '*.pdf' | sort | awk 'NR % 10000 == 1'); d
 	qpdf --check "$f" >/dev/null
 done
 echo "  qpdf --check of one family's file in 10,000: sound"
+# The month's report for the finance department over that store: the
+# debits of October collected first (a pain.008 of every invoice with a
+# mandate), then the report in text, HTML and PDF.
+ctl6="build/sepactl -c $conf --today 2026-10-06"
+step "collect --month 2026-10 (for the report)" \
+    $ctl6 collect --month 2026-10
+step "report --month 2026-10 (text, HTML and PDF)" \
+    $ctl6 report --month 2026-10 --html "$bench/report-2026-10.html" \
+    --pdf "$bench/report-2026-10.pdf"
+qpdf --check "$bench/report-2026-10.pdf" >/dev/null
+echo "  report: $(pdfinfo "$bench/report-2026-10.pdf" |
+    awk '/^Pages:/ {print $2}') PDF pages, qpdf --check sound"

@@ -7,8 +7,10 @@
 # day (1 October), records two account changes (sent on the 5th: this
 # month; on the 6th: next month), runs the export day (6 October), shows
 # what was written and prints the year's activity declaration to the CAF
-# (also as CSV and HTML in the outbox). Every step can run again: imports
-# are recognised, steps already done are not redone. With TREASURY=pes
+# (also as CSV and HTML in the outbox), then the month's report for the
+# finance department (text, and HTML and PDF in the outbox). Every step
+# can run again: imports are recognised, steps already done are not
+# redone. With TREASURY=pes
 # (and SEPAD_CONF naming a configuration with treasury.channel = "pes"),
 # the export day writes a PES V2 flow, which is shown, and the demo stops
 # there (the bank's returns come from Hélios, not from the bank).
@@ -108,6 +110,10 @@ step "the CAF declaration of 2026 (hours of the leisure centre, so far)"
     --html var/outbox/caf-2026.html
 "$sepactl" --today 2026-10-06 report caf --year 2026 --csv \
     >var/outbox/caf-2026.csv
+
+step "the finance department's report of October 2026 (text, HTML, PDF)"
+"$sepactl" --today 2026-10-21 report --month 2026-10 \
+    --html var/outbox/report-2026-10.html --pdf var/outbox/report-2026-10.pdf
 
 # The web console's demo account (a finance user): its password printed
 # once by make demo. A demo password, for a demo database only.

@@ -5,7 +5,8 @@
 "use strict";
 
 const etat = { user: null, role: null, csrf: null };
-// The views of the other scripts (month.js...): name -> async function.
+// The views of the other scripts (month.js, mandats.js, retours.js), by
+// the first word of the address: name -> async function(the rest).
 const VUES = {};
 
 // ------------------------------------------------------------- outils
@@ -97,7 +98,7 @@ async function api(methode, chemin, corps) {
     sortir();
     throw new Error("Votre session a pris fin : reconnectez-vous.");
   }
-  if (!rep.ok) throw new Error(texteErreur(rep.status, data));
+  if (!rep.ok) throw Object.assign(new Error(texteErreur(rep.status, data)), { data });
   return data;
 }
 
@@ -163,20 +164,22 @@ async function deconnexion() {
 function montrer(vue) {
   for (const s of document.querySelectorAll(".vue")) s.hidden = s.id !== `vue-${vue}`;
   for (const a of document.querySelectorAll("#menu a"))
-    a.classList.toggle("actif", a.dataset.vue === vue || (vue === "famille" && a.dataset.vue === "familles"));
+    a.classList.toggle("actif", a.dataset.vue === vue || (vue === "famille" && a.dataset.vue === "familles")
+      || (vue === "mandat" && a.dataset.vue === "mandats"));
 }
 
 async function router() {
   if (!etat.user) { montrer("connexion"); return; }
   const h = location.hash.replace(/^#/, "");
+  const [nom, ...reste] = h.split("/");
   message("");
   try {
     if (h.startsWith("famille/")) {
       montrer("famille");
       await famille(decodeURIComponent(h.slice(8)));
-    } else if (VUES[h]) {
-      montrer(h);
-      await VUES[h]();
+    } else if (VUES[nom]) {
+      montrer(nom);
+      await VUES[nom](decodeURIComponent(reste.join("/")));
     } else if (h === "familles") {
       montrer("familles");
       $("champ-recherche").focus();
@@ -312,6 +315,12 @@ async function recherche(ev) {
   }
 }
 
+function lienMandat(rum) {
+  const a = el("a", rum);
+  a.href = `#mandat/${encodeURIComponent(rum)}`;
+  return wrap(a);
+}
+
 function fiche(dl, pairs) {
   vider(dl);
   for (const [k, v] of pairs) {
@@ -334,7 +343,7 @@ async function famille(ref) {
   const tm = $("table-mandats").tBodies[0];
   vider(tm);
   for (const m of d.mandates)
-    tm.appendChild(ligne([m.rum, ETATS_MANDAT[m.state] || m.state, m.reason || "",
+    tm.appendChild(ligne([lienMandat(m.rum), ETATS_MANDAT[m.state] || m.state, m.reason || "",
       date(m.since), date(m.signed), date(m.ends), m.account || "—"]));
   $("mandats-vide").hidden = d.mandates.length > 0;
   $("table-mandats").hidden = d.mandates.length === 0;

@@ -757,8 +757,8 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	{
 		/* In order; the notices line names the temporary outbox. */
 		static const char *const want[] = {
-		    "cycle: collect 2026-09: write the pain.008 files of the "
-		    "month\n2026-09: nothing to collect\n",
+		    "cycle: collect 2026-09: write the month's files for the "
+		    "treasury (pain.008 or PES)\n2026-09: nothing to collect\n",
 		    "cycle: lapse 2026-10: end and lapse the mandates due to\n"
 		    "mandates: 0 terminated (family letter), 0 lapsed\n",
 		    "cycle: invoice 2026-10: bill the previous month and write "
@@ -812,8 +812,8 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(
 	    strstr(r.out,
-	        "cycle: collect 2026-10: write the pain.008 files of the "
-	        "month\n2026-10: 30 invoice(s) due too soon for the bank, "
+	        "cycle: collect 2026-10: write the month's files for the "
+	        "treasury (pain.008 or PES)\n2026-10: 30 invoice(s) due too soon for the bank, "
 	        "not collected; see sepactl status\n") != NULL,
 	    "%s", r.out);
 	cr_assert(
@@ -825,8 +825,8 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	        "invoices for 2026-10 already issued: 30 invoices\n") != NULL,
 	    "%s", r.out);
 	cr_assert(strstr(r.out,
-	              "cycle: collect 2026-11: write the pain.008 files of the "
-	              "month\n2026-11: 1 invoice(s) payable by other means "
+	              "cycle: collect 2026-11: write the month's files for the "
+	              "treasury (pain.008 or PES)\n2026-11: 1 invoice(s) payable by other means "
 	              "(no active mandate); see sepactl status\n"
 	              "2026-11: 29 collections,") != NULL,
 	    "%s", r.out);

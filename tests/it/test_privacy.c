@@ -451,10 +451,19 @@ Test(
 	world_open(&w, 1);
 	collect_and_recover(&w);
 	snprintf(args, sizeof(args),
-	    "--today 2026-10-20 report --month 2026-10 --html %s/report.html",
-	    w.outbox);
+	    "--today 2026-10-20 report --month 2026-10 --html %s/report.html "
+	    "--pdf %s/report.pdf",
+	    w.outbox, w.outbox);
 	run(&r, &w, args);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	{
+		char path[512], *html;
+
+		snprintf(path, sizeof(path), "%s/report.html", w.outbox);
+		html = ctlrun_read(path);
+		no_iban("the report's HTML", html);
+		free(html);
+	}
 	snprintf(args, sizeof(args),
 	    "--today 2026-10-20 report caf --year 2026 --html %s/caf.html",
 	    w.outbox);
@@ -463,10 +472,10 @@ Test(
 	/*
 	 * 3 notices and their CSV, the 3 PDF notices and the month's PDF,
 	 * the pain.008 and its .sha256, the recovery CSV and its .sha256,
-	 * the two reports
+	 * the month's report in HTML and PDF, the CAF's
 	 */
 	files = check_modes(w.outbox);
-	cr_assert_eq(files, 14, "%d files", files);
+	cr_assert_eq(files, 15, "%d files", files);
 	world_close(&w);
 }
 

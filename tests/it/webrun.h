@@ -248,14 +248,15 @@ webclient_free(struct webclient *c)
 }
 
 /*
- * METHOD base+path with body (NULL: none) as `type` (NULL: JSON); the
- * CSRF token of the last login sent when `csrf`. The status goes to
- * c->status, the body to c->body. Returns the status.
+ * METHOD base+path with body (NULL: none) as `type` (NULL: JSON), named
+ * `file_name` in X-File-Name when not NULL; the CSRF token of the last
+ * login sent when `csrf`. The status goes to c->status, the body to
+ * c->body. Returns the status.
  */
 static inline long
-webclient_send(struct webclient *c, const struct webrun *w, const char *method,
-    const char *path, const char *body, size_t body_len, const char *type,
-    bool csrf)
+webclient_request(struct webclient *c, const struct webrun *w,
+    const char *method, const char *path, const char *body, size_t body_len,
+    const char *type, const char *file_name, bool csrf)
 {
 	struct curl_slist *h = NULL;
 	char url[512], line[200];
@@ -277,6 +278,10 @@ webclient_send(struct webclient *c, const struct webrun *w, const char *method,
 		    type != NULL ? type : "application/json");
 		h = curl_slist_append(h, line);
 	}
+	if (file_name != NULL) {
+		snprintf(line, sizeof(line), "X-File-Name: %s", file_name);
+		h = curl_slist_append(h, line);
+	}
 	if (csrf) {
 		snprintf(line, sizeof(line), "X-CSRF-Token: %s", c->csrf);
 		h = curl_slist_append(h, line);
@@ -294,6 +299,15 @@ webclient_send(struct webclient *c, const struct webrun *w, const char *method,
 }
 
 static inline long
+webclient_send(struct webclient *c, const struct webrun *w, const char *method,
+    const char *path, const char *body, size_t body_len, const char *type,
+    bool csrf)
+{
+	return webclient_request(
+	    c, w, method, path, body, body_len, type, NULL, csrf);
+}
+
+static inline long
 webclient_get(struct webclient *c, const struct webrun *w, const char *path)
 {
 	return webclient_send(c, w, "GET", path, NULL, 0, NULL, false);
@@ -305,6 +319,32 @@ webclient_post(struct webclient *c, const struct webrun *w, const char *path,
 {
 	return webclient_send(
 	    c, w, "POST", path, json, strlen(json), NULL, csrf);
+}
+
+/*
+ * POST the file `path` as the body of `api` (a file route), named `name`
+ * in X-File-Name, with the CSRF token when `csrf`. Returns the status.
+ */
+static inline long
+webclient_upload(struct webclient *c, const struct webrun *w, const char *api,
+    const char *path, const char *name, bool csrf)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, n;
+	long status;
+
+	cr_assert_not_null(fp, "%s", path);
+	do {
+		data = realloc(data, len + 65536);
+		n = fread(data + len, 1, 65536, fp);
+		len += n;
+	} while (n > 0);
+	fclose(fp);
+	status = webclient_request(c, w, "POST", api, data, len,
+	    "application/octet-stream", name, csrf);
+	free(data);
+	return status;
 }
 
 /* Log in; the CSRF token of the reply kept for the next requests. */

@@ -51,10 +51,14 @@ class Browser:
                 "--no-default-browser-check", "--disable-extensions",
                 "--disable-background-networking", "--disable-sync",
                 "--lang=fr-FR", "--hide-scrollbars", "about:blank"]
+        # French, as the office's browser (chromium on Linux takes its
+        # language from LANGUAGE, with chromium-l10n's fr.pak): the
+        # native controls (dates JJ/MM/AAAA, file chooser) as users see them
+        env = dict(os.environ, LANGUAGE="fr", LANG="fr_FR.UTF-8")
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, preexec_fn=child_fds,
-            close_fds=False)
+            close_fds=False, env=env)
         os.close(hi_r)
         os.close(hi_w)
         self.wfd = to_chrome_w

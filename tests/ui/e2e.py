@@ -157,121 +157,131 @@ def main():
         return 0
     os.makedirs(SHOTS, exist_ok=True)
     c = Commune()
+    return run_checks(c, lambda p: checks(p, c))
+
+
+def checks(p, c):
+    """The checks of the pages, in order, on page p of commune c."""
+
+    def wrong_password():
+        login(p, c, FINANCE[0], "pas le bon mot de passe")
+        p.wait("!document.getElementById('message').hidden")
+        msg = p.text("#message")
+        assert "Identifiant ou mot de passe incorrect" in msg, msg
+        assert p.eval(visible("connexion"))
+        shot(p, "01-connexion-refusee")
+
+    def dashboard():
+        login(p, c, *FINANCE)
+        p.wait(visible("tableau") + " && document.querySelector('#table-bilan tbody tr')")
+        body = p.text("#vue-tableau")
+        assert "septembre 2026" in body, body[:300]
+        assert "Prochaines étapes" in body
+        # the steps' names from the server's catalogue
+        assert "Facturation et avis d'échéance" in body, body[:600]
+        # 1 234,56 € as the French write it (no-break spaces)
+        amounts = p.text("#table-bilan tbody")
+        assert re.search("[0-9],[0-9]{2}[\u00a0\u202f]€", amounts), amounts
+        assert re.search("[0-9][\u00a0\u202f][0-9]{3},", amounts), amounts
+        shot(p, "02-tableau-de-bord")
+
+    def acknowledge():
+        n = int(p.text("#nb-attention") or "0")
+        assert n > 0, "nothing needs attention in the generated month"
+        kinds = p.text("#liste-natures")
+        assert "invoice." not in kinds and "consumption." not in kinds, kinds
+        p.type("#note-attention", "vu par le test de la console")
+        p.click("#table-attention tbody tr .boutons button")
+        p.wait("document.getElementById('message').textContent.includes('acquitté')")
+        assert int(p.text("#nb-attention") or "0") == n - 1
+        actor = c.sql("SELECT actor FROM event_acks")
+        assert actor == FINANCE[0], actor
+
+    def search_hostile():
+        p.click("#menu a[data-vue=familles]")
+        p.wait(visible("familles"))
+        p.type("#champ-recherche", "script")
+        p.key_enter()
+        p.wait("document.querySelector('#table-familles tbody tr')")
+        cell = p.text("#table-familles tbody tr td:nth-child(2)")
+        assert cell == "<script>alert(1)</script>", cell
+        assert p.eval("document.querySelectorAll('main script').length") == 0
+        assert not p.dialogs, p.dialogs
+        shot(p, "03-familles-recherche")
+
+    def ledger():
+        p.click("#table-familles tbody tr a")
+        p.wait(visible("famille") + " && document.getElementById('famille-titre').textContent")
+        title = p.text("#famille-titre")
+        assert title.startswith("<script>alert(1)</script>"), title
+        assert not p.dialogs, p.dialogs
+        shot(p, "04-famille-hostile")
+
+    def ledger_with_invoices():
+        ref = c.sql("SELECT f.family_ref FROM families f JOIN invoices i"
+                    " ON i.family_id = f.id ORDER BY f.family_ref LIMIT 1")
+        p.click("#menu a[data-vue=familles]")
+        p.wait(visible("familles"))
+        p.type("#champ-recherche", ref)
+        p.key_enter()
+        p.wait("(document.querySelector('#table-familles tbody tr a') || {})"
+               ".textContent === %s" % json.dumps(ref))
+        p.click("#table-familles tbody tr a")
+        p.wait("document.querySelector('#table-factures tbody tr')")
+        rows = p.eval("document.querySelectorAll('#table-factures tbody tr').length")
+        assert rows >= 1
+        assert "septembre 2026" in p.text("#table-factures tbody")
+        assert "FR76" in p.text("#table-mandats tbody") or \
+            p.eval("document.getElementById('table-mandats').hidden")
+        assert "*" in p.text("#table-mandats tbody") or \
+            p.eval("document.getElementById('table-mandats').hidden")
+        shot(p, "05-famille-compte")
+
+    def logout():
+        p.click("#deconnexion")
+        p.wait(visible("connexion"))
+        assert "déconnecté" in p.text("#message")
+        status = p.eval("fetch('/api/session').then(r => r.status)")
+        assert status == 401, status
+
+    def viewer_reads_only():
+        login(p, c, *VIEWER)
+        p.wait(visible("tableau") + " && document.querySelector('#table-attention tbody tr')")
+        n = p.eval("document.querySelectorAll('#vue-tableau button').length")
+        assert n == 0, "%d buttons shown to a viewer" % n
+        shot(p, "06-tableau-consultation")
+        # the server refuses anyway, with or without the token
+        status = p.eval(
+            "fetch('/api/session').then(r => r.json()).then(s =>"
+            " fetch('/api/attention/ack', {method: 'POST', headers:"
+            " {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf},"
+            " body: JSON.stringify({all: true, note: 'x'})}))"
+            ".then(r => r.status)")
+        assert status == 403, status
+        status = p.eval(
+            "fetch('/api/logout', {method: 'POST', headers:"
+            " {'Content-Type': 'application/json'}, body: '{}'})"
+            ".then(r => r.status)")
+        assert status == 403, "logout without CSRF token: %s" % status
+
+    return (("wrong password refused", wrong_password),
+            ("log in, dashboard", dashboard),
+            ("acknowledge one event", acknowledge),
+            ("search a hostile name", search_hostile),
+            ("its ledger, as text", ledger),
+            ("a ledger with invoices", ledger_with_invoices),
+            ("log out", logout),
+            ("a viewer reads only", viewer_reads_only))
+
+
+def run_checks(c, checks):
+    """Start c's daemon and a browser page p, run each (name, fn) of
+    checks(p), then close and stop everything: finish()'s status."""
     browser = None
     try:
         c.start()
         browser = Browser()
-        p = browser.page(1366, 900)
-
-        def wrong_password():
-            login(p, c, FINANCE[0], "pas le bon mot de passe")
-            p.wait("!document.getElementById('message').hidden")
-            msg = p.text("#message")
-            assert "Identifiant ou mot de passe incorrect" in msg, msg
-            assert p.eval(visible("connexion"))
-            shot(p, "01-connexion-refusee")
-
-        def dashboard():
-            login(p, c, *FINANCE)
-            p.wait(visible("tableau") + " && document.querySelector('#table-bilan tbody tr')")
-            body = p.text("#vue-tableau")
-            assert "septembre 2026" in body, body[:300]
-            assert "Prochaines étapes" in body
-            # the steps' names from the server's catalogue
-            assert "Facturation et avis d'échéance" in body, body[:600]
-            # 1 234,56 € as the French write it (no-break spaces)
-            amounts = p.text("#table-bilan tbody")
-            assert re.search("[0-9],[0-9]{2}[\u00a0\u202f]€", amounts), amounts
-            assert re.search("[0-9][\u00a0\u202f][0-9]{3},", amounts), amounts
-            shot(p, "02-tableau-de-bord")
-
-        def acknowledge():
-            n = int(p.text("#nb-attention") or "0")
-            assert n > 0, "nothing needs attention in the generated month"
-            kinds = p.text("#liste-natures")
-            assert "invoice." not in kinds and "consumption." not in kinds, kinds
-            p.type("#note-attention", "vu par le test de la console")
-            p.click("#table-attention tbody tr .boutons button")
-            p.wait("document.getElementById('message').textContent.includes('acquitté')")
-            assert int(p.text("#nb-attention") or "0") == n - 1
-            actor = c.sql("SELECT actor FROM event_acks")
-            assert actor == FINANCE[0], actor
-
-        def search_hostile():
-            p.click("#menu a[data-vue=familles]")
-            p.wait(visible("familles"))
-            p.type("#champ-recherche", "script")
-            p.key_enter()
-            p.wait("document.querySelector('#table-familles tbody tr')")
-            cell = p.text("#table-familles tbody tr td:nth-child(2)")
-            assert cell == "<script>alert(1)</script>", cell
-            assert p.eval("document.querySelectorAll('main script').length") == 0
-            assert not p.dialogs, p.dialogs
-            shot(p, "03-familles-recherche")
-
-        def ledger():
-            p.click("#table-familles tbody tr a")
-            p.wait(visible("famille") + " && document.getElementById('famille-titre').textContent")
-            title = p.text("#famille-titre")
-            assert title.startswith("<script>alert(1)</script>"), title
-            assert not p.dialogs, p.dialogs
-            shot(p, "04-famille-hostile")
-
-        def ledger_with_invoices():
-            ref = c.sql("SELECT f.family_ref FROM families f JOIN invoices i"
-                        " ON i.family_id = f.id ORDER BY f.family_ref LIMIT 1")
-            p.click("#menu a[data-vue=familles]")
-            p.wait(visible("familles"))
-            p.type("#champ-recherche", ref)
-            p.key_enter()
-            p.wait("(document.querySelector('#table-familles tbody tr a') || {})"
-                   ".textContent === %s" % json.dumps(ref))
-            p.click("#table-familles tbody tr a")
-            p.wait("document.querySelector('#table-factures tbody tr')")
-            rows = p.eval("document.querySelectorAll('#table-factures tbody tr').length")
-            assert rows >= 1
-            assert "septembre 2026" in p.text("#table-factures tbody")
-            assert "FR76" in p.text("#table-mandats tbody") or \
-                p.eval("document.getElementById('table-mandats').hidden")
-            assert "*" in p.text("#table-mandats tbody") or \
-                p.eval("document.getElementById('table-mandats').hidden")
-            shot(p, "05-famille-compte")
-
-        def logout():
-            p.click("#deconnexion")
-            p.wait(visible("connexion"))
-            assert "déconnecté" in p.text("#message")
-            status = p.eval("fetch('/api/session').then(r => r.status)")
-            assert status == 401, status
-
-        def viewer_reads_only():
-            login(p, c, *VIEWER)
-            p.wait(visible("tableau") + " && document.querySelector('#table-attention tbody tr')")
-            n = p.eval("document.querySelectorAll('#vue-tableau button').length")
-            assert n == 0, "%d buttons shown to a viewer" % n
-            shot(p, "06-tableau-consultation")
-            # the server refuses anyway, with or without the token
-            status = p.eval(
-                "fetch('/api/session').then(r => r.json()).then(s =>"
-                " fetch('/api/attention/ack', {method: 'POST', headers:"
-                " {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf},"
-                " body: JSON.stringify({all: true, note: 'x'})}))"
-                ".then(r => r.status)")
-            assert status == 403, status
-            status = p.eval(
-                "fetch('/api/logout', {method: 'POST', headers:"
-                " {'Content-Type': 'application/json'}, body: '{}'})"
-                ".then(r => r.status)")
-            assert status == 403, "logout without CSRF token: %s" % status
-
-        for name, fn in (("wrong password refused", wrong_password),
-                         ("log in, dashboard", dashboard),
-                         ("acknowledge one event", acknowledge),
-                         ("search a hostile name", search_hostile),
-                         ("its ledger, as text", ledger),
-                         ("a ledger with invoices", ledger_with_invoices),
-                         ("log out", logout),
-                         ("a viewer reads only", viewer_reads_only)):
+        for name, fn in checks(browser.page(1366, 900)):
             check(name, fn)
     except (CdpError, RuntimeError, OSError) as e:
         results.append(("set-up", e))
