@@ -57,8 +57,9 @@ attention_list(struct ctl *ctl, int argc, char **argv)
 	if (n == 0)
 		printf(_("nothing needs attention\n"));
 	else if (open > 0)
-		printf(_("%zu open: sepactl attention ack ID... --note TEXT (or "
-		       "--all)\n"),
+		printf(
+		    _("%zu open: sepactl attention ack ID... --note TEXT (or "
+		      "--all)\n"),
 		    open);
 	store_attention_rows_free(rows, n);
 	return CTL_OK;

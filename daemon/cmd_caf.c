@@ -840,13 +840,14 @@ cmd_report_caf(struct ctl *ctl, int argc, char **argv)
 	if (csv) {
 		caf_csv(stdout, &r);
 		if (r.nunknown > 0)
-			log_warnx(ngettext("%zu child without a birth date is in "
-			                   "\"âge inconnu\" (the list: sepactl "
-			                   "report caf --year %d)",
-			              "%zu children without a birth date are in "
-			              "\"âge inconnu\" (the list: sepactl report "
-			              "caf --year %d)",
-			              r.nunknown),
+			log_warnx(
+			    ngettext("%zu child without a birth date is in "
+			             "\"âge inconnu\" (the list: sepactl "
+			             "report caf --year %d)",
+			        "%zu children without a birth date are in "
+			        "\"âge inconnu\" (the list: sepactl report "
+			        "caf --year %d)",
+			        r.nunknown),
 			    r.nunknown, r.year);
 	} else {
 		caf_text(stdout, &r);

@@ -46,13 +46,13 @@ creditor_change_ics(struct ctl *ctl, int argc, char **argv)
 		        : CTL_INTERNAL,
 		    &err, "could not change the ICS to %s", argv[1]);
 	i18n_date(day, from);
-	printf(_("creditor %s: its ICS is %s from %s\n"), res.old_ics, res.new_ics,
-	    day);
+	printf(_("creditor %s: its ICS is %s from %s\n"), res.old_ics,
+	    res.new_ics, day);
 	printf(_("%" PRId64 " mandate(s): each one's next debit declares the "
 	         "old ICS %s (OrgnlCdtrSchmeId), once\n"),
 	    res.mandates, res.old_ics);
 	printf(_("set creditor.ics = \"%s\" in %s; sepad finds the creditor by "
-	       "either\n"),
+	         "either\n"),
 	    res.new_ics, ctl->cfg.path);
 	return CTL_OK;
 }

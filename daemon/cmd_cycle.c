@@ -112,9 +112,10 @@ cycle_settle(struct ctl *ctl, int64_t creditor)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "could not settle the collections the bank did not answer");
 	if (res.collections > 0)
-		printf(_("settle: %lld collections presumed settled, %s EUR (no "
-		       "answer %d TARGET2 days after their due date); %lld "
-		       "invoices paid\n"),
+		printf(
+		    _("settle: %lld collections presumed settled, %s EUR (no "
+		      "answer %d TARGET2 days after their due date); %lld "
+		      "invoices paid\n"),
 		    (long long)res.collections, i18n_money(a, res.cents),
 		    rules.settle_after_days, (long long)res.invoices);
 	return CTL_OK;
@@ -141,8 +142,8 @@ static const struct cycle_step {
 	int last; /* after every other step due */
 } cycle_table[] = {
     {"lapse", N_("end and lapse the mandates due to"),
-        N_("End and lapse of the mandates"), cycle_first_day, cycle_sweep,
-        NULL, 0, 0},
+        N_("End and lapse of the mandates"), cycle_first_day, cycle_sweep, NULL,
+        0, 0},
     {"invoice", N_("bill the previous month and write the notices"),
         N_("Invoicing and notices"), cycle_invoice_day, cycle_invoice,
         ctl_invoice_ready, 1, 0},
@@ -151,8 +152,8 @@ static const struct cycle_step {
         N_("Direct debit files of the month"), cycle_export_day,
         ctl_collect_month, NULL, 1, 0},
     {"recovery", N_("export the invoices unpaid after their reminder"),
-        N_("Recovery of the unpaid invoices"), cycle_export_day,
-        cycle_recovery, NULL, 0, 1},
+        N_("Recovery of the unpaid invoices"), cycle_export_day, cycle_recovery,
+        NULL, 0, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -263,7 +264,8 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 		return CTL_OK;
 	sepa_month_iso(mon, m);
 	if (s->held && hold->year != 0 && sepa_month_cmp(m, *hold) >= 0) {
-		printf(_("cycle: %s %s waits for the invoice step of %04d-%02d\n"),
+		printf(
+		    _("cycle: %s %s waits for the invoice step of %04d-%02d\n"),
 		    s->name, mon, hold->year, hold->month);
 		return CTL_OK;
 	}

@@ -94,7 +94,8 @@ family_mandate(void *arg, const char *const *c)
 		fprintf(o->fp, _(" since %s"), i18n_date_text(d, c[LM_SINCE]));
 	fprintf(o->fp, _(", signed on %s"), i18n_date_text(d, c[LM_SIGNED]));
 	if (c[LM_ENDS][0] != '\0')
-		fprintf(o->fp, _(", ends on %s"), i18n_date_text(d, c[LM_ENDS]));
+		fprintf(
+		    o->fp, _(", ends on %s"), i18n_date_text(d, c[LM_ENDS]));
 	fprintf(o->fp, _(", account %s\n"),
 	    c[LM_IBAN][0] != '\0' ? sepa_iban_mask(mask, c[LM_IBAN]) : "-");
 }
@@ -112,7 +113,8 @@ family_invoice(void *arg, const char *const *c)
 		fputs(_("no mandate: payable by other means\n"), o->fp);
 	fprintf(o->fp, _("invoice %s (%s): %s, %s since %s\n"), c[LI_NUMBER],
 	    c[LI_MONTH], family_eur(a, c[LI_TOTAL]),
-	    i18n_state(I18N_INVOICE, c[LI_STATE]), i18n_date_text(d, c[LI_SINCE]));
+	    i18n_state(I18N_INVOICE, c[LI_STATE]),
+	    i18n_date_text(d, c[LI_SINCE]));
 }
 
 static void
@@ -125,8 +127,8 @@ family_event(void *arg, const char *const *c)
 
 	if (o->events++ == 0)
 		fputs(_("history:\n"), o->fp);
-	fprintf(o->fp, "  %s %s  %s", c[LH_NUMBER], i18n_date_text(d, c[LH_DATE]),
-	    c[LH_WHAT]);
+	fprintf(o->fp, "  %s %s  %s", c[LH_NUMBER],
+	    i18n_date_text(d, c[LH_DATE]), c[LH_WHAT]);
 	if (c[LH_CODE][0] != '\0')
 		fprintf(o->fp, " %s (%s)", c[LH_CODE],
 		    r != NULL ? r->label_fr : "code inconnu");
@@ -213,8 +215,8 @@ family_list_row(void *arg, const char *const *c)
 	    _("%-12s %-30.30s %-10s %4s  owes %s (collecting %s), "
 	      "recovery %s, credit %s\n"),
 	    c[LS_REF], c[LS_PAYER], family_mandate_state(c[LS_MANDATE]),
-	    c[LS_INVOICES],
-	    family_eur(a[0], c[LS_OWED]), family_eur(a[1], c[LS_COLLECTING]),
+	    c[LS_INVOICES], family_eur(a[0], c[LS_OWED]),
+	    family_eur(a[1], c[LS_COLLECTING]),
 	    family_eur(a[2], c[LS_RECOVERY]), family_eur(a[3], c[LS_CREDIT]));
 }
 
@@ -281,9 +283,10 @@ invoice_head(void *arg, const char *const *c)
 	family_invoice(arg, c);
 	fprintf(o->fp, _("family %s: %s\n"), c[LI_FAMILY], c[LI_PAYER]);
 	fprintf(o->fp,
-	    c[LI_RUM][0] != '\0' ? _("issued on %s, due on %s, by direct debit\n")
-	                         : _("issued on %s, due on %s, payable by other "
-	                             "means\n"),
+	    c[LI_RUM][0] != '\0'
+	        ? _("issued on %s, due on %s, by direct debit\n")
+	        : _("issued on %s, due on %s, payable by other "
+	            "means\n"),
 	    i18n_date_text(d1, c[LI_ISSUED]), i18n_date_text(d2, c[LI_DUE]));
 	if (c[LI_RUM][0] != '\0')
 		fprintf(o->fp, _("mandate: %s\n"), c[LI_RUM]);
@@ -309,8 +312,7 @@ invoice_line(void *arg, const char *const *c)
 	}
 	fprintf(o->fp, "  %-14s %-20.20s %-10s %s %7.3f x %s %12s\n",
 	    i18n_state(I18N_LINE, c[LL_KIND]), c[LL_CHILD], c[LL_SERVICE],
-	    c[LL_MONTH],
-	    (double)strtoll(c[LL_QTY], NULL, 10) / 1000.0,
+	    c[LL_MONTH], (double)strtoll(c[LL_QTY], NULL, 10) / 1000.0,
 	    family_eur(p, c[LL_PRICE]), family_eur(a, c[LL_AMOUNT]));
 }
 

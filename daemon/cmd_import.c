@@ -33,8 +33,8 @@ import_report(const char *path, const struct import_result *res)
 
 		if (is->column[0] != '\0')
 			fprintf(stderr,
-			    _("%s:%ld: column \"%s\": \"%s\": %s\n"),
-			    path, is->line, is->column, is->value, is->reason);
+			    _("%s:%ld: column \"%s\": \"%s\": %s\n"), path,
+			    is->line, is->column, is->value, is->reason);
 		else
 			fprintf(
 			    stderr, "%s:%ld: %s\n", path, is->line, is->reason);
@@ -91,11 +91,10 @@ import_summary(
 			           pl),
 			    path, id, n, ins, n - ins, res->created, upd);
 		else
-			printf(ngettext("imported %s as file #%" PRId64
-			                ": %" PRId64 " row, %" PRId64
-			                " new tariffs, %" PRId64
-			                " already known, %" PRId64
-			                " new services\n",
+			printf(ngettext(
+			           "imported %s as file #%" PRId64 ": %" PRId64
+			           " row, %" PRId64 " new tariffs, %" PRId64
+			           " already known, %" PRId64 " new services\n",
 			           "imported %s as file #%" PRId64 ": %" PRId64
 			           " rows, %" PRId64 " new tariffs, %" PRId64
 			           " already known, %" PRId64 " new services\n",
@@ -104,26 +103,28 @@ import_summary(
 		break;
 	case IMPORT_CONSUMPTION:
 		if (upd > 0)
-			printf(ngettext("imported %s as file #%" PRId64
-			                ": %" PRId64 " row, %" PRId64
-			                " consumption lines, %" PRId64
-			                " new children, %" PRId64
-			                " birth dates given\n",
-			           "imported %s as file #%" PRId64 ": %" PRId64
-			           " rows, %" PRId64 " consumption lines, %" PRId64
-			           " new children, %" PRId64
-			           " birth dates given\n",
-			           pl),
+			printf(
+			    ngettext("imported %s as file #%" PRId64
+			             ": %" PRId64 " row, %" PRId64
+			             " consumption lines, %" PRId64
+			             " new children, %" PRId64
+			             " birth dates given\n",
+			        "imported %s as file #%" PRId64 ": %" PRId64
+			        " rows, %" PRId64 " consumption lines, %" PRId64
+			        " new children, %" PRId64
+			        " birth dates given\n",
+			        pl),
 			    path, id, n, ins, res->created, upd);
 		else
-			printf(ngettext("imported %s as file #%" PRId64
-			                ": %" PRId64 " row, %" PRId64
-			                " consumption lines, %" PRId64
-			                " new children\n",
-			           "imported %s as file #%" PRId64 ": %" PRId64
-			           " rows, %" PRId64 " consumption lines, %" PRId64
-			           " new children\n",
-			           pl),
+			printf(
+			    ngettext("imported %s as file #%" PRId64
+			             ": %" PRId64 " row, %" PRId64
+			             " consumption lines, %" PRId64
+			             " new children\n",
+			        "imported %s as file #%" PRId64 ": %" PRId64
+			        " rows, %" PRId64 " consumption lines, %" PRId64
+			        " new children\n",
+			        pl),
 			    path, id, n, ins, res->created);
 		break;
 	case IMPORT_CHILDREN:
@@ -183,9 +184,8 @@ cmd_import(struct ctl *ctl, int argc, char **argv)
 		char on[I18N_DATE_TEXT_BUFSZ];
 
 		printf(_("%s was already imported on %s as file #%" PRId64
-		       ": nothing changed\n"),
-		    argv[2], i18n_date_text(on, res->already_on),
-		    res->file_id);
+		         ": nothing changed\n"),
+		    argv[2], i18n_date_text(on, res->already_on), res->file_id);
 		status = CTL_OK;
 	} else if (rc == 0) {
 		import_summary(argv[2], kind, res);

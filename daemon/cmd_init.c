@@ -50,7 +50,8 @@ cmd_init(struct ctl *ctl, int argc, char **argv)
 			    ctl->cfg.cred_ics);
 	}
 	if (applied == 0)
-		printf(_("database schema is up to date (version %d)\n"), version);
+		printf(
+		    _("database schema is up to date (version %d)\n"), version);
 	else
 		printf(ngettext("database schema migrated to version %d (%d "
 		                "migration applied)\n",

@@ -75,15 +75,18 @@ invoice_print_result(
 	i18n_date(due, r->due);
 	if (r->already)
 		printf(_("%sinvoices for %s already issued: %lld invoices\n"),
-		    prefix[0] != '\0' ? _(prefix) : "", m, (long long)r->invoices);
+		    prefix[0] != '\0' ? _(prefix) : "", m,
+		    (long long)r->invoices);
 	else
-		printf(_("%sinvoices for %s: %lld invoices (%lld payable by "
-		       "other means), %lld lines (%lld regularisations), %lld "
-		       "reminders, total %s, due on %s\n"),
-		    prefix[0] != '\0' ? _(prefix) : "", m, (long long)r->invoices,
-		    (long long)r->without_mandate, (long long)r->lines,
-		    (long long)r->regularisations, (long long)r->reminders,
-		    sepa_money_fr(am, r->total_cents), due);
+		printf(
+		    _("%sinvoices for %s: %lld invoices (%lld payable by "
+		      "other means), %lld lines (%lld regularisations), %lld "
+		      "reminders, total %s, due on %s\n"),
+		    prefix[0] != '\0' ? _(prefix) : "", m,
+		    (long long)r->invoices, (long long)r->without_mandate,
+		    (long long)r->lines, (long long)r->regularisations,
+		    (long long)r->reminders, sepa_money_fr(am, r->total_cents),
+		    due);
 }
 
 /* "+3,50 €, +5,0 %": the change from `before` to `now`. */
@@ -141,8 +144,8 @@ invoice_print_preview(const struct invoice_preview *p, sepa_month month)
 	invoice_print_services(p, month);
 	printf(_("per bracket:\n"));
 	for (size_t i = 0; i < p->nbrackets; i++)
-		printf(_("  %-16s %6lld invoices %14s\n"), p->brackets[i].bracket,
-		    (long long)p->brackets[i].invoices,
+		printf(_("  %-16s %6lld invoices %14s\n"),
+		    p->brackets[i].bracket, (long long)p->brackets[i].invoices,
 		    sepa_money_fr(am, p->brackets[i].amount_cents));
 	printf(_("reminders: %lld, %s\n"), (long long)p->reminders,
 	    sepa_money_fr(am, p->reminder_cents));
@@ -271,9 +274,10 @@ ctl_notice_corrections(
 		    "could not be written (run collect again)",
 		    m);
 	if (n > 0)
-		printf(_("%s: %lld corrected notice(s) (avis rectificatif): the "
-		       "account, date or amount announced changed; see "
-		       "notices/corrections-*.csv\n"),
+		printf(
+		    _("%s: %lld corrected notice(s) (avis rectificatif): the "
+		      "account, date or amount announced changed; see "
+		      "notices/corrections-*.csv\n"),
 		    m, (long long)n);
 	return CTL_OK;
 }
@@ -391,14 +395,14 @@ ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
 		    bm);
 	if (b == SEPA_BILL_WAIT) {
 		printf(_("cycle: invoice %s waits: consumption of %s not "
-		       "received (until %s)\n"),
+		         "received (until %s)\n"),
 		    cm, bm,
 		    i18n_date(until,
 		        sepa_date_add_days(day, rules.consumption_wait_days)));
 		*ready = 0;
 	} else {
 		printf(_("cycle: invoice %s: consumption of %s not received by "
-		       "%s; billing what there is\n"),
+		         "%s; billing what there is\n"),
 		    cm, bm,
 		    i18n_date(until,
 		        sepa_date_add_days(day, rules.consumption_wait_days)));

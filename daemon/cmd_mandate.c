@@ -358,8 +358,8 @@ mandate_list(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(
 		    mandate_status(&err), &err, "could not list the mandates");
 	if (!out.csv)
-		printf(ngettext("%zu mandate\n", "%zu mandates\n", out.n),
-		    out.n);
+		printf(
+		    ngettext("%zu mandate\n", "%zu mandates\n", out.n), out.n);
 	return CTL_OK;
 }
 

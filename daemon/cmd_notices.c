@@ -48,7 +48,7 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	log_debug("the PDF notices took %.2f s", log_clock() - t0);
 	all = notice_pdf_month_path(ctl->cfg.dir_outbox, month);
 	printf(_("PDF notices: %" PRId64 " in %s/notices/pdf/%s, all of them "
-	       "in %s\n"),
+	         "in %s\n"),
 	    count, ctl->cfg.dir_outbox, m, all);
 	free(all);
 	return CTL_OK;
@@ -60,10 +60,10 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 #define NS_SUBJECT DOC_FR("Avis d'échéance n° %s, %s")
 #define NS_INTRO \
 	DOC_FR("Madame, Monsieur,\n\n" \
-	   "Veuillez trouver ci-joint l'avis d'échéance de votre facture " \
-	   "n° %s (consommations de %s), reproduit ci-dessous.\n" \
-	   "Ce message est envoyé automatiquement : pour toute question, " \
-	   "adressez-vous à %s.\n\n")
+	       "Veuillez trouver ci-joint l'avis d'échéance de votre facture " \
+	       "n° %s (consommations de %s), reproduit ci-dessous.\n" \
+	       "Ce message est envoyé automatiquement : pour toute question, " \
+	       "adressez-vous à %s.\n\n")
 
 struct send_ctx {
 	struct ctl *ctl;
@@ -136,7 +136,8 @@ send_pdf(struct send_ctx *c, const struct invoice_doc *doc, char **buf,
 	if (fp == NULL)
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not build the e-mail: %s", strerror(errno));
-	snprintf(title, sizeof(title), DOC_FR("Avis d'échéance %s"), doc->number);
+	snprintf(
+	    title, sizeof(title), DOC_FR("Avis d'échéance %s"), doc->number);
 	if ((rc = doc_pdf_open(&pdf, fp, title, doc->issued_on, err)) == 0) {
 		notice_pdf_draw(c->doc, pdf.cr, doc);
 		rc = doc_pdf_close(&pdf, err);
@@ -264,15 +265,17 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	/* the interrupted ones of this month are counted as they are met */
 	log_debug("%" PRId64 " interrupted e-mails flagged", stale);
 	if (c.failed + c.unknown > 0)
-		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
-		         " sent before, %" PRId64 " without an address, %" PRId64
-		         " refused by the relay, %" PRId64
-		         " interrupted (see sepactl attention list)\n"),
+		printf(
+		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
+		      " sent before, %" PRId64 " without an address, %" PRId64
+		      " refused by the relay, %" PRId64
+		      " interrupted (see sepactl attention list)\n"),
 		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
 	else
-		printf(_("e-mails for %s: %" PRId64 " sent, %" PRId64
-		         " sent before, %" PRId64 " without an address, %" PRId64
-		         " refused by the relay, %" PRId64 " interrupted\n"),
+		printf(
+		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
+		      " sent before, %" PRId64 " without an address, %" PRId64
+		      " refused by the relay, %" PRId64 " interrupted\n"),
 		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
 	if (rc != 0)
 		status = CTL_INTERNAL;

@@ -79,7 +79,7 @@ payment_record(struct ctl *ctl, int argc, char **argv)
 		    err.code == SEPA_EIO ? CTL_INTERNAL : CTL_REFUSED, &err,
 		    "could not record the payment on %s", number);
 	printf(_("payment of %s recorded on %s: paid %s of %s, %s still due; "
-	       "invoice %s\n"),
+	         "invoice %s\n"),
 	    sepa_money_fr(a, cents), number, sepa_money_fr(b, r.paid_cents),
 	    sepa_money_fr(c, r.total_cents), sepa_money_fr(d, r.due_cents),
 	    i18n_state(I18N_INVOICE, r.state));

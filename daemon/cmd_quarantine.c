@@ -36,9 +36,9 @@ enum {
 	QCOL_N
 };
 
-static const char *const quarantine_heads[QCOL_N] = {N_("ID"),
-    N_("FILE:LINE"), N_("RECORD"), N_("END-TO-END"), N_("MSGID/PMTINFID"),
-    N_("MANDATE"), N_("AMOUNT"), N_("BOOKED"), N_("REASON")};
+static const char *const quarantine_heads[QCOL_N] = {N_("ID"), N_("FILE:LINE"),
+    N_("RECORD"), N_("END-TO-END"), N_("MSGID/PMTINFID"), N_("MANDATE"),
+    N_("AMOUNT"), N_("BOOKED"), N_("REASON")};
 
 static const char *
 quarantine_label(const struct quarantine_row *q)

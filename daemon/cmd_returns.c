@@ -101,18 +101,19 @@ returns_import_acquit(struct ctl *ctl, struct db *db, int64_t cred,
 		         "), nothing changed\n"),
 		    path, res.file_id);
 	else
-		printf(ngettext("%s: PES acquit of %s, %" PRId64
-		                " record, %" PRId64 " errors: %" PRId64
-		                " bordereau(x) taken in charge, %" PRId64
-		                " rejected; %" PRId64
-		                " collections cancelled, %" PRId64
-		                " invoices due for recovery again\n",
-		           "%s: PES acquit of %s, %" PRId64
-		           " records, %" PRId64 " errors: %" PRId64
-		           " bordereau(x) taken in charge, %" PRId64
-		           " rejected; %" PRId64 " collections cancelled, %" PRId64
-		           " invoices due for recovery again\n",
-		           res.records),
+		printf(
+		    ngettext("%s: PES acquit of %s, %" PRId64
+		             " record, %" PRId64 " errors: %" PRId64
+		             " bordereau(x) taken in charge, %" PRId64
+		             " rejected; %" PRId64
+		             " collections cancelled, %" PRId64
+		             " invoices due for recovery again\n",
+		        "%s: PES acquit of %s, %" PRId64 " records, %" PRId64
+		        " errors: %" PRId64
+		        " bordereau(x) taken in charge, %" PRId64
+		        " rejected; %" PRId64 " collections cancelled, %" PRId64
+		        " invoices due for recovery again\n",
+		        res.records),
 		    path, res.nom_fic, res.records, res.errors, res.accepted,
 		    res.rejected, res.cancelled, res.recovery_back);
 	return CTL_OK;
@@ -163,21 +164,19 @@ cmd_import_returns(struct ctl *ctl, int argc, char **argv)
 			         "), nothing changed\n"),
 			    argv[i], res.file_id);
 		else
-			printf(ngettext("%s: %s, %" PRId64 " record: %" PRId64
-			                " applied, %" PRId64
-			                " duplicates, %" PRId64
-			                " stored, %" PRId64
-			                " quarantined; %" PRId64
-			                " collections changed, %" PRId64
-			                " mandates terminated, %" PRId64
-			                " suspended\n",
-			           "%s: %s, %" PRId64 " records: %" PRId64
-			           " applied, %" PRId64 " duplicates, %" PRId64
-			           " stored, %" PRId64 " quarantined; %" PRId64
-			           " collections changed, %" PRId64
-			           " mandates terminated, %" PRId64
-			           " suspended\n",
-			           res.records),
+			printf(
+			    ngettext(
+			        "%s: %s, %" PRId64 " record: %" PRId64
+			        " applied, %" PRId64 " duplicates, %" PRId64
+			        " stored, %" PRId64 " quarantined; %" PRId64
+			        " collections changed, %" PRId64
+			        " mandates terminated, %" PRId64 " suspended\n",
+			        "%s: %s, %" PRId64 " records: %" PRId64
+			        " applied, %" PRId64 " duplicates, %" PRId64
+			        " stored, %" PRId64 " quarantined; %" PRId64
+			        " collections changed, %" PRId64
+			        " mandates terminated, %" PRId64 " suspended\n",
+			        res.records),
 			    argv[i], res.type, res.records, res.applied,
 			    res.duplicates, res.stored, res.quarantined,
 			    res.collections, res.terminated, res.suspended);
@@ -247,13 +246,14 @@ recovery_export_pes(struct ctl *ctl, struct db *db, int64_t cred)
 	rc = store_recovery_export_pes(db, cred, &ctl->cfg, ctl->cfg.dir_outbox,
 	    ctl_schema_dir(), ctl->today, ctl_print_file, NULL, &res, &err);
 	if (res.refused > 0)
-		printf(ngettext("%" PRId64 " invoice due for recovery left out, "
-		                "the PES writer would refuse its titre; see "
-		                "sepactl status\n",
-		           "%" PRId64 " invoices due for recovery left out, "
-		           "the PES writer would refuse their titre; see "
-		           "sepactl status\n",
-		           res.refused),
+		printf(
+		    ngettext("%" PRId64 " invoice due for recovery left out, "
+		             "the PES writer would refuse its titre; see "
+		             "sepactl status\n",
+		        "%" PRId64 " invoices due for recovery left out, "
+		        "the PES writer would refuse their titre; see "
+		        "sepactl status\n",
+		        res.refused),
 		    res.refused);
 	if (rc != 0)
 		return ctl_fail(

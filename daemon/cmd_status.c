@@ -67,8 +67,7 @@ ctl_status_batch(char *buf, size_t size, const char *text)
 	}
 	day = i18n_date_text(dbuf, iso);
 	/* a recovery flow (043), known by its MsgId: recovery finishes it */
-	if (strncmp(msgid, "PESALR1-", 8) == 0 &&
-	    strcmp(state, "placing") == 0)
+	if (strncmp(msgid, "PESALR1-", 8) == 0 && strcmp(state, "placing") == 0)
 		snprintf(buf, size,
 		    _("attention: %s (MsgId %s): placed in the outbox, its "
 		      "release not recorded; run sepactl recovery export"),

@@ -135,8 +135,7 @@ db_fail_res(
 	/* Translators: "could not ACTION: why"; each ACTION (the database
 	 * actions of the stores) is translated whole with its failure
 	 * ("impossible de lire l'état"), so the French frame is "%s : %s". */
-	return sepa_error_set(
-	    err, SEPA_EIO, "could not %s: %s", _(what), line);
+	return sepa_error_set(err, SEPA_EIO, "could not %s: %s", _(what), line);
 }
 
 /* Server notices ("already exists, skipping") are debug output only. */

@@ -32,8 +32,9 @@
 
 /* The texts of every document, in one place (for gettext later). */
 static const char *const doc_months[] = {DOC_FR("janvier"), DOC_FR("février"),
-    DOC_FR("mars"), DOC_FR("avril"), DOC_FR("mai"), DOC_FR("juin"), DOC_FR("juillet"), DOC_FR("août"),
-    DOC_FR("septembre"), DOC_FR("octobre"), DOC_FR("novembre"), DOC_FR("décembre")};
+    DOC_FR("mars"), DOC_FR("avril"), DOC_FR("mai"), DOC_FR("juin"),
+    DOC_FR("juillet"), DOC_FR("août"), DOC_FR("septembre"), DOC_FR("octobre"),
+    DOC_FR("novembre"), DOC_FR("décembre")};
 #define DOC_T_PHONE DOC_FR("Tél. %s")
 #define DOC_T_EMAIL DOC_FR("Courriel : %s")
 #define DOC_T_HOURS DOC_FR("Accueil : %s")
@@ -43,14 +44,15 @@ static const char *const doc_months[] = {DOC_FR("janvier"), DOC_FR("février"),
 /* contract art. 8, with today's court (the tribunal judiciaire replaced
  * the tribunal d'instance and the tribunal de grande instance in 2020) */
 #define DOC_T_LEGAL \
-	DOC_FR("Toute demande de renseignements sur le décompte de cette facture " \
-	   "est à adresser à %s (coordonnées ci-dessus). Tout recours " \
-	   "amiable est à adresser à %s ; le recours amiable ne suspend pas " \
-	   "le délai de saisine du juge judiciaire. En vertu de l'article " \
-	   "L. 1617-5 du Code général des collectivités territoriales, vous " \
-	   "pouvez, dans un délai de deux mois suivant la réception de cette " \
-	   "facture, contester la somme due en saisissant directement le " \
-	   "tribunal judiciaire compétent.")
+	DOC_FR( \
+	    "Toute demande de renseignements sur le décompte de cette facture " \
+	    "est à adresser à %s (coordonnées ci-dessus). Tout recours " \
+	    "amiable est à adresser à %s ; le recours amiable ne suspend pas " \
+	    "le délai de saisine du juge judiciaire. En vertu de l'article " \
+	    "L. 1617-5 du Code général des collectivités territoriales, vous " \
+	    "pouvez, dans un délai de deux mois suivant la réception de cette " \
+	    "facture, contester la somme due en saisissant directement le " \
+	    "tribunal judiciaire compétent.")
 
 static const struct {
 	double size;

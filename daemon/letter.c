@@ -27,71 +27,83 @@
 #define LT_REFS DOC_FR("Référence du prélèvement : %s · RUM : %s")
 #define LT_DEAR DOC_FR("Madame, Monsieur,")
 #define LT_REJECTED \
-	DOC_FR("Le prélèvement de %s présenté le %s sur votre compte %s pour la " \
-	   "facture n° %s (consommations de %s) n'a pas pu être effectué : " \
-	   "votre banque l'a rejeté.")
+	DOC_FR( \
+	    "Le prélèvement de %s présenté le %s sur votre compte %s pour la " \
+	    "facture n° %s (consommations de %s) n'a pas pu être effectué : " \
+	    "votre banque l'a rejeté.")
 #define LT_RETURNED \
-	DOC_FR("Le prélèvement de %s présenté le %s sur votre compte %s pour la " \
-	   "facture n° %s (consommations de %s) nous a été retourné impayé " \
-	   "par votre banque.")
+	DOC_FR( \
+	    "Le prélèvement de %s présenté le %s sur votre compte %s pour la " \
+	    "facture n° %s (consommations de %s) nous a été retourné impayé " \
+	    "par votre banque.")
 #define LT_REFUNDED \
-	DOC_FR("Le prélèvement de %s du %s sur votre compte %s pour la facture " \
-	   "n° %s (consommations de %s) vous a été remboursé par votre banque " \
-	   "à votre demande : cette somme reste donc due.")
+	DOC_FR( \
+	    "Le prélèvement de %s du %s sur votre compte %s pour la facture " \
+	    "n° %s (consommations de %s) vous a été remboursé par votre banque " \
+	    "à votre demande : cette somme reste donc due.")
 #define LT_REASON DOC_FR("Motif donné par votre banque : %s (code %s).")
 #define LT_REASON_BANK \
 	DOC_FR("Motif donné par votre banque : code %s, propre à votre banque.")
 #define LT_REASON_NONE DOC_FR("Votre banque n'a pas donné de motif.")
 #define LT_NEXT DOC_FR("Ce qui va se passer")
 #define LT_REMIND \
-	DOC_FR("La somme de %s figurera en rappel sur votre prochaine facture%s. " \
-	   "À défaut de paiement après ce rappel, elle sera transmise au " \
-	   "Trésor public pour recouvrement (article 6 du contrat).")
+	DOC_FR( \
+	    "La somme de %s figurera en rappel sur votre prochaine facture%s. " \
+	    "À défaut de paiement après ce rappel, elle sera transmise au " \
+	    "Trésor public pour recouvrement (article 6 du contrat).")
 #define LT_REMIND_DEBIT DOC_FR(" et sera prélevée avec elle")
 #define LT_REMIND_OTHER DOC_FR(", à régler par un autre moyen")
 #define LT_REMINDED \
-	DOC_FR("Cette facture portait aussi le rappel de factures précédentes " \
-	   "(%s) : restées impayées après ce rappel, elles sont transmises " \
-	   "au Trésor public pour recouvrement (article 6 du contrat).")
+	DOC_FR( \
+	    "Cette facture portait aussi le rappel de factures précédentes " \
+	    "(%s) : restées impayées après ce rappel, elles sont transmises " \
+	    "au Trésor public pour recouvrement (article 6 du contrat).")
 #define LT_RECOVERY \
 	DOC_FR("La facture n° %s est transmise au Trésor public pour " \
-	   "recouvrement : vous recevrez un avis des finances publiques.")
+	       "recouvrement : vous recevrez un avis des finances publiques.")
 #define LT_TERMINATED \
-	DOC_FR("C'est le %d%s prélèvement impayé de l'année scolaire %d-%d : " \
-	   "conformément à l'article 7 du contrat, votre contrat de " \
-	   "prélèvement automatique prend fin. Vos prochaines factures " \
-	   "seront à régler par un autre moyen ; vous pourrez demander un " \
-	   "nouveau mandat de prélèvement à partir de l'année scolaire " \
-	   "suivante.")
+	DOC_FR( \
+	    "C'est le %d%s prélèvement impayé de l'année scolaire %d-%d : " \
+	    "conformément à l'article 7 du contrat, votre contrat de " \
+	    "prélèvement automatique prend fin. Vos prochaines factures " \
+	    "seront à régler par un autre moyen ; vous pourrez demander un " \
+	    "nouveau mandat de prélèvement à partir de l'année scolaire " \
+	    "suivante.")
 #define LT_SUSPENDED \
-	DOC_FR("Votre banque indique que ce compte ne peut plus être prélevé : " \
-	   "le prélèvement automatique est suspendu jusqu'à ce que vous nous " \
-	   "remettiez de nouvelles coordonnées bancaires.")
+	DOC_FR( \
+	    "Votre banque indique que ce compte ne peut plus être prélevé : " \
+	    "le prélèvement automatique est suspendu jusqu'à ce que vous nous " \
+	    "remettiez de nouvelles coordonnées bancaires.")
 #define LT_COUNTED \
-	DOC_FR("Ce prélèvement impayé compte pour l'année scolaire %d-%d : au " \
-	   "bout de %d prélèvements impayés dans la même année scolaire, " \
-	   "le contrat de " \
-	   "prélèvement automatique prend fin (article 7 du contrat).")
+	DOC_FR( \
+	    "Ce prélèvement impayé compte pour l'année scolaire %d-%d : au " \
+	    "bout de %d prélèvements impayés dans la même année scolaire, " \
+	    "le contrat de " \
+	    "prélèvement automatique prend fin (article 7 du contrat).")
 #define LT_NOT_COUNTED \
-	DOC_FR("Ce rejet est dû à une erreur de notre part : il ne compte pas " \
-	   "parmi les prélèvements impayés de l'article 7 du contrat. Nous " \
-	   "vous prions de nous en excuser.")
+	DOC_FR( \
+	    "Ce rejet est dû à une erreur de notre part : il ne compte pas " \
+	    "parmi les prélèvements impayés de l'article 7 du contrat. Nous " \
+	    "vous prions de nous en excuser.")
 #define LT_DO DOC_FR("Ce que vous pouvez faire")
 #define LT_DO_BANK \
-	DOC_FR("•  vérifier auprès de votre banque la raison de l'impayé ; si " \
-	   "votre compte a changé, nous remettre un nouveau mandat de " \
-	   "prélèvement avec votre relevé d'identité bancaire (article 3 du " \
-	   "contrat) ;")
+	DOC_FR( \
+	    "•  vérifier auprès de votre banque la raison de l'impayé ; si " \
+	    "votre compte a changé, nous remettre un nouveau mandat de " \
+	    "prélèvement avec votre relevé d'identité bancaire (article 3 du " \
+	    "contrat) ;")
 #define LT_DO_PAY \
-	DOC_FR("•  régler dès maintenant %s par un autre moyen, en rappelant le " \
-	   "numéro de facture %s : à la Trésorerie, par chèque à l'ordre du " \
-	   "Trésor public adressé à %s, ou en ligne sur www.payfip.gouv.fr ;")
+	DOC_FR( \
+	    "•  régler dès maintenant %s par un autre moyen, en rappelant le " \
+	    "numéro de facture %s : à la Trésorerie, par chèque à l'ordre du " \
+	    "Trésor public adressé à %s, ou en ligne sur www.payfip.gouv.fr ;")
 #define LT_DO_ASK \
-	DOC_FR("•  pour toute question ou difficulté de paiement, nous contacter " \
-	   "(coordonnées ci-dessus).")
+	DOC_FR( \
+	    "•  pour toute question ou difficulté de paiement, nous contacter " \
+	    "(coordonnées ci-dessus).")
 #define LT_BYE \
 	DOC_FR("Nous vous prions d'agréer, Madame, Monsieur, nos salutations " \
-	   "distinguées.")
+	       "distinguées.")
 #define LT_SIGN DOC_FR("Pour le Maire,")
 
 /* One letter being laid out. */

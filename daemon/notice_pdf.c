@@ -38,7 +38,7 @@
 #define NP_NONE DOC_FR("Aucune consommation ce mois-ci.")
 #define NP_REGUL \
 	DOC_FR("Régularisations : consommations des mois précédents reçues " \
-	   "après leur facturation")
+	       "après leur facturation")
 #define NP_REGUL_LINE DOC_FR("%s (%s)")
 #define NP_REMIND DOC_FR("Rappels : factures précédentes restées impayées")
 #define NP_REMIND_LINE DOC_FR("Facture %s (%s) restée impayée")
@@ -51,23 +51,24 @@
 #define NP_DEBIT_TITLE DOC_FR("Prélèvement automatique")
 #define NP_DEBIT \
 	DOC_FR("Le montant de %s sera prélevé le %s sur le compte %s.\n" \
-	   "Référence unique de mandat (RUM) : %s\n" \
-	   "Identifiant créancier SEPA (ICS) : %s")
+	       "Référence unique de mandat (RUM) : %s\n" \
+	       "Identifiant créancier SEPA (ICS) : %s")
 #define NP_PAY_TITLE DOC_FR("Comment régler cette facture")
 #define NP_PAY \
-	DOC_FR("Vous n'avez pas de mandat de prélèvement SEPA actif : merci de " \
-	   "régler %s avant le %s, en rappelant le numéro de facture %s :\n" \
-	   "•  à la Trésorerie, en espèces ou par carte bancaire ;\n" \
-	   "•  par chèque à l'ordre du Trésor public, adressé à %s, %s ;\n" \
-	   "•  en ligne par carte bancaire ou prélèvement unique sur " \
-	   "www.payfip.gouv.fr.\n" \
-	   "Pour être prélevé automatiquement, demandez un mandat SEPA à " \
-	   "la mairie.")
+	DOC_FR( \
+	    "Vous n'avez pas de mandat de prélèvement SEPA actif : merci de " \
+	    "régler %s avant le %s, en rappelant le numéro de facture %s :\n" \
+	    "•  à la Trésorerie, en espèces ou par carte bancaire ;\n" \
+	    "•  par chèque à l'ordre du Trésor public, adressé à %s, %s ;\n" \
+	    "•  en ligne par carte bancaire ou prélèvement unique sur " \
+	    "www.payfip.gouv.fr.\n" \
+	    "Pour être prélevé automatiquement, demandez un mandat SEPA à " \
+	    "la mairie.")
 #define NP_NOTHING_TITLE DOC_FR("Rien à payer")
 #define NP_NOTHING DOC_FR("Aucun paiement n'est demandé pour cette facture.")
 #define NP_NOTHING_CREDIT \
 	DOC_FR("Aucun paiement n'est demandé pour cette facture : le montant " \
-	   "en votre faveur sera déduit de vos prochaines factures.")
+	       "en votre faveur sera déduit de vos prochaines factures.")
 #define NP_NEXT_PAGE DOC_FR("Suite page suivante")
 
 /* The table's columns: x and width. */

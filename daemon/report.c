@@ -64,16 +64,17 @@ static const char *const report_debit_segs[] = {DOC_FR("Encaissés (confirmés)"
 static const char *const report_debit_colors[] = {
     "#2e7d32", "#81c784", "#c62828", "#9e9e9e"};
 static const char *const report_balance_segs[] = {DOC_FR("Prélevé"),
-    DOC_FR("Autres moyens"), DOC_FR("Avoirs"), DOC_FR("Impayé"), DOC_FR("Recouvrement"),
-    DOC_FR("En cours")};
+    DOC_FR("Autres moyens"), DOC_FR("Avoirs"), DOC_FR("Impayé"),
+    DOC_FR("Recouvrement"), DOC_FR("En cours")};
 static const char *const report_balance_colors[] = {
     "#2e7d32", "#1565c0", "#00897b", "#c62828", "#6a1b9a", "#9e9e9e"};
 
 /* The balance's columns, from LB_INVOICES. */
 static const char *const report_balance_heads[] = {DOC_FR("Factures"),
-    DOC_FR("Facturé"), DOC_FR("Prélevé"), DOC_FR("Autres moyens"), DOC_FR("Avoirs"),
-    DOC_FR("Remboursé"), DOC_FR("Avoir à reporter"), DOC_FR("Impayé"), DOC_FR("Recouvrement"),
-    DOC_FR("En cours"), DOC_FR("Écart")};
+    DOC_FR("Facturé"), DOC_FR("Prélevé"), DOC_FR("Autres moyens"),
+    DOC_FR("Avoirs"), DOC_FR("Remboursé"), DOC_FR("Avoir à reporter"),
+    DOC_FR("Impayé"), DOC_FR("Recouvrement"), DOC_FR("En cours"),
+    DOC_FR("Écart")};
 #define REPORT_T_MONTHCOL DOC_FR("Mois")
 
 static const char *
@@ -687,10 +688,12 @@ report_html_head(FILE *fp, const struct report_doc *d)
 	fputs("</p></div></header>\n", fp);
 }
 
-static const char *const report_cols_reasons[] = {
-    DOC_FR("Motif"), DOC_FR("Code"), DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant"), NULL};
-static const char *const report_cols_families[] = {DOC_FR("Famille"), DOC_FR("Payeur"),
-    DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant"), NULL};
+static const char *const report_cols_reasons[] = {DOC_FR("Motif"),
+    DOC_FR("Code"), DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant"),
+    NULL};
+static const char *const report_cols_families[] = {DOC_FR("Famille"),
+    DOC_FR("Payeur"), DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant"),
+    NULL};
 
 static void
 report_html_debits(FILE *fp, const struct report *r)
@@ -745,8 +748,9 @@ report_html_debits(FILE *fp, const struct report *r)
 	fputs("</table></section>\n", fp);
 }
 
-static const char *const report_cols_mandates[] = {DOC_FR("Situation"), DOC_FR("Date"),
-    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"), DOC_FR("Motif"), NULL};
+static const char *const report_cols_mandates[] = {DOC_FR("Situation"),
+    DOC_FR("Date"), DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"),
+    DOC_FR("Motif"), NULL};
 static const char *const report_cols_services[] = {
     DOC_FR("Service"), DOC_FR("Lignes"), DOC_FR("Montant"), NULL};
 

@@ -28,9 +28,10 @@ struct report_doc {
 #define REPORT_T_MADE DOC_FR("Édité le %s")
 #define REPORT_T_DEBITS DOC_FR("Prélèvements du mois")
 #define REPORT_T_RATE_DEF \
-	DOC_FR("Les prélèvements du mois rejetés, retournés ou remboursés, " \
-	   "rapportés aux prélèvements présentés à la banque, en nombre et " \
-	   "en montant.")
+	DOC_FR( \
+	    "Les prélèvements du mois rejetés, retournés ou remboursés, " \
+	    "rapportés aux prélèvements présentés à la banque, en nombre et " \
+	    "en montant.")
 #define REPORT_T_REASONS DOC_FR("Rejets par motif")
 #define REPORT_T_FAMILIES DOC_FR("Familles concernées par un rejet")
 #define REPORT_T_OTHER DOC_FR("Paiements par d'autres moyens")
@@ -39,17 +40,18 @@ struct report_doc {
 #define REPORT_T_SERVICES DOC_FR("Totaux par service (écriture comptable)")
 #define REPORT_T_SERVICES_DEF \
 	DOC_FR("Consommations et régularisations des factures émises dans le " \
-	   "mois ; les rappels et les avoirs déplacent une dette déjà " \
-	   "facturée et n'y figurent pas.")
+	       "mois ; les rappels et les avoirs déplacent une dette déjà " \
+	       "facturée et n'y figurent pas.")
 #define REPORT_T_BALANCE DOC_FR("Équilibre par mois facturé")
 #define REPORT_T_BALANCE_DEF \
-	DOC_FR("Chaque euro facturé se trouve à un seul endroit : facturé = " \
-	   "prélevé + autres moyens + avoirs + remboursé + avoir à reporter " \
-	   "+ impayé + recouvrement + en cours. L'écart doit être nul.")
+	DOC_FR( \
+	    "Chaque euro facturé se trouve à un seul endroit : facturé = " \
+	    "prélevé + autres moyens + avoirs + remboursé + avoir à reporter " \
+	    "+ impayé + recouvrement + en cours. L'écart doit être nul.")
 #define REPORT_T_BALANCE_OK DOC_FR("L'équilibre est respecté : écart nul.")
 #define REPORT_T_BALANCE_KO \
 	DOC_FR("L'équilibre n'est pas respecté : %s inexpliqués ; voir " \
-	   "sepactl family show pour les familles concernées.")
+	       "sepactl family show pour les familles concernées.")
 #define REPORT_T_CHART_DEBITS DOC_FR("Les euros présentés au prélèvement")
 #define REPORT_T_CHART_BALANCE DOC_FR("Ce que sont devenus les euros facturés")
 #define REPORT_T_NONE DOC_FR("Aucun.")

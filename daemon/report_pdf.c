@@ -283,12 +283,12 @@ rp_head(struct rp *p, const struct report_doc *d)
 	p->y += 4;
 }
 
-static const char *const rp_head_reasons[] = {
-    DOC_FR("Motif"), DOC_FR("Code"), DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant")};
+static const char *const rp_head_reasons[] = {DOC_FR("Motif"), DOC_FR("Code"),
+    DOC_FR("Nature"), DOC_FR("Nombre"), DOC_FR("Montant")};
 static const struct rp_col rp_cols_reasons[] = {{DOC_TEXT_W - 280, DOC_LEFT},
     {45, DOC_LEFT}, {75, DOC_LEFT}, {50, DOC_RIGHT}, {110, DOC_RIGHT}};
-static const char *const rp_head_families[] = {
-    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant")};
+static const char *const rp_head_families[] = {DOC_FR("Famille"),
+    DOC_FR("Payeur"), DOC_FR("Facture"), DOC_FR("Motif"), DOC_FR("Montant")};
 static const struct rp_col rp_cols_families[] = {{58, DOC_LEFT},
     {125, DOC_LEFT}, {76, DOC_LEFT}, {DOC_TEXT_W - 334, DOC_LEFT},
     {75, DOC_RIGHT}};
@@ -340,8 +340,9 @@ rp_debits(struct rp *p, const struct report *r)
 	rp_table_end(p);
 }
 
-static const char *const rp_head_mandates[] = {DOC_FR("Situation"), DOC_FR("Date"),
-    DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"), DOC_FR("Motif")};
+static const char *const rp_head_mandates[] = {DOC_FR("Situation"),
+    DOC_FR("Date"), DOC_FR("Famille"), DOC_FR("Payeur"), DOC_FR("RUM"),
+    DOC_FR("Motif")};
 static const struct rp_col rp_cols_mandates[] = {{46, DOC_LEFT}, {48, DOC_LEFT},
     {58, DOC_LEFT}, {105, DOC_LEFT}, {100, DOC_LEFT},
     {DOC_TEXT_W - 357, DOC_LEFT}};
@@ -392,9 +393,10 @@ rp_others(struct rp *p, const struct report *r)
 }
 
 /* The balance in 10 columns: month, invoices, then 8 amounts. */
-static const char *const rp_head_balance[] = {DOC_FR("Mois"), DOC_FR("Factures"),
-    DOC_FR("Facturé"), DOC_FR("Prélevé"), DOC_FR("Autres moyens"), DOC_FR("Avoirs"),
-    DOC_FR("Impayé"), DOC_FR("Recouvrement"), DOC_FR("En cours"), DOC_FR("Écart")};
+static const char *const rp_head_balance[] = {DOC_FR("Mois"),
+    DOC_FR("Factures"), DOC_FR("Facturé"), DOC_FR("Prélevé"),
+    DOC_FR("Autres moyens"), DOC_FR("Avoirs"), DOC_FR("Impayé"),
+    DOC_FR("Recouvrement"), DOC_FR("En cours"), DOC_FR("Écart")};
 #define RP_AMOUNT_W ((DOC_TEXT_W - 74) / 8)
 static const struct rp_col rp_cols_balance[] = {{36, DOC_LEFT}, {38, DOC_RIGHT},
     {RP_AMOUNT_W, DOC_RIGHT}, {RP_AMOUNT_W, DOC_RIGHT},

@@ -35,15 +35,15 @@ usage(FILE *fp)
 
 	fprintf(fp,
 	    _("usage: sepactl [-v] [-c FILE] [--today DATE] COMMAND ...\n"
-	    "\n"
-	    "  -c, --config FILE   configuration (default: $SEPAD_CONF, else\n"
-	    "                      %s/conf/sepad.conf when it exists,\n"
-	    "                      else the built-in defaults)\n"
-	    "  --today DATE        business date, YYYY-MM-DD or DD/MM/YYYY\n"
-	    "                      (also SEPAD_TODAY)\n"
-	    "  -v, --verbose       more messages\n"
-	    "  -h, --help          this help; COMMAND --help for a command\n"
-	    "  -V, --version       the version, then exit\n"
+	      "\n"
+	      "  -c, --config FILE   configuration (default: $SEPAD_CONF, else\n"
+	      "                      %s/conf/sepad.conf when it exists,\n"
+	      "                      else the built-in defaults)\n"
+	      "  --today DATE        business date, YYYY-MM-DD or DD/MM/YYYY\n"
+	      "                      (also SEPAD_TODAY)\n"
+	      "  -v, --verbose       more messages\n"
+	      "  -h, --help          this help; COMMAND --help for a command\n"
+	      "  -V, --version       the version, then exit\n"
 	      "\ncommands:\n"),
 	    SEPAD_SRCDIR);
 	for (size_t i = 0; i < ncommands; i++) {
@@ -52,13 +52,15 @@ usage(FILE *fp)
 		snprintf(head, sizeof(head), "%s %s", commands[i].name,
 		    commands[i].args);
 		if (strlen(head) <= 22)
-			fprintf(fp, "  %-22s %s\n", head, _(commands[i].summary));
+			fprintf(
+			    fp, "  %-22s %s\n", head, _(commands[i].summary));
 		else
 			fprintf(fp, "  %s\n  %-22s %s\n", head, "",
 			    _(commands[i].summary));
 	}
-	fprintf(fp, _("\nexit status: 0 done, 1 input refused, 2 usage error, "
-	              "3 internal or database error\n"));
+	fprintf(fp,
+	    _("\nexit status: 0 done, 1 input refused, 2 usage error, "
+	      "3 internal or database error\n"));
 }
 
 static const char *

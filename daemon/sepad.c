@@ -89,12 +89,12 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp,
 	    _("usage: sepad [-d] [-n] [-v] [-c FILE] | -V | -h\n"
-	    "  -c FILE        configuration (default: $SEPAD_CONF, else "
-	    "/etc/sepad/sepad.conf)\n"
-	    "  -d             stay in the foreground and log to the terminal\n"
-	    "  -n             check the configuration, print every error, exit\n"
-	    "  -v             more messages (debug)\n"
-	    "  -V, --version  the version, then exit\n"
+	      "  -c FILE        configuration (default: $SEPAD_CONF, else "
+	      "/etc/sepad/sepad.conf)\n"
+	      "  -d             stay in the foreground and log to the terminal\n"
+	      "  -n             check the configuration, print every error, exit\n"
+	      "  -v             more messages (debug)\n"
+	      "  -V, --version  the version, then exit\n"
 	      "  -h, --help     this help\n"));
 	exit(status);
 }
@@ -105,9 +105,9 @@ report_config_errors(const char *path, const struct config_errors *errs)
 {
 	char line[SEPA_ERROR_MSG_MAX + SEPA_ERROR_WHERE_MAX + 64];
 
-	log_warnx(ngettext("configuration %s has %zu error",
-	              "configuration %s has %zu errors",
-	              errs->count + errs->dropped),
+	log_warnx(
+	    ngettext("configuration %s has %zu error",
+	        "configuration %s has %zu errors", errs->count + errs->dropped),
 	    path, errs->count + errs->dropped);
 	for (size_t i = 0; i < errs->count; i++)
 		log_warnx("%s",

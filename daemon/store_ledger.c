@@ -207,13 +207,14 @@ ledger_history_what(char *buf, size_t size, PGresult *res, int r)
 	/* the words the sentences take from the schema's codes */
 	if (strncmp(kind, "debit_", 6) == 0)
 		a[5] = i18n_state(I18N_COLLECTION, a[5]);
-	else if (strncmp(kind, "bank_", 5) == 0 || strncmp(kind, "now_", 4) == 0)
-		a[strncmp(kind, "bank_", 5) == 0 ? 1 : 0] = i18n_state(
-		    kind[0] == 'b' ? I18N_COLLECTION : I18N_INVOICE,
-		    a[kind[0] == 'b' ? 1 : 0]);
+	else if (strncmp(kind, "bank_", 5) == 0 ||
+	    strncmp(kind, "now_", 4) == 0)
+		a[strncmp(kind, "bank_", 5) == 0 ? 1 : 0] =
+		    i18n_state(kind[0] == 'b' ? I18N_COLLECTION : I18N_INVOICE,
+		        a[kind[0] == 'b' ? 1 : 0]);
 	else if (strncmp(kind, "paid_other", 10) == 0)
 		a[0] = i18n_state(I18N_PAYMENT, a[0]);
-	/* Every format of the table takes only strings, at most six (the
+		/* Every format of the table takes only strings, at most six (the
 	 * rest are unused, which C allows); msgfmt --check holds each
 	 * translation to its msgid's conversions. */
 #pragma GCC diagnostic push
@@ -224,8 +225,8 @@ ledger_history_what(char *buf, size_t size, PGresult *res, int r)
 
 /* The history's rows to fn: number, date, sentence, reason code. */
 static int
-ledger_history(struct db *db, const char *const *p, ledger_row_fn fn,
-    void *arg, sepa_error *err)
+ledger_history(struct db *db, const char *const *p, ledger_row_fn fn, void *arg,
+    sepa_error *err)
 {
 	PGresult *res = NULL;
 	char what[1024];
@@ -233,9 +234,8 @@ ledger_history(struct db *db, const char *const *p, ledger_row_fn fn,
 
 	if (fn == NULL)
 		return 0;
-	if ((rc = db_query(
-	         db, &res, "read the history", ledger_history_sql, 3, p, err)) !=
-	    0)
+	if ((rc = db_query(db, &res, "read the history", ledger_history_sql, 3,
+	         p, err)) != 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
 		const char *cols[LH_NCOLS];

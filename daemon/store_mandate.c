@@ -606,8 +606,8 @@ mandate_change_prepare(struct db *db, int64_t creditor_id,
 	int rc;
 
 	if ((rc = mandate_change_begin(db, creditor_id, chg->rum,
-	         N_("its bank details cannot change; a new mandate is needed"), m,
-	         err)) != 0 ||
+	         N_("its bank details cannot change; a new mandate is needed"),
+	         m, err)) != 0 ||
 	    (rc = mandate_change_month(
 	         db, creditor_id, rules, chg->sent, when, err)) != 0)
 		return rc;
@@ -741,8 +741,8 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 	if ((rc = mandate_rum_check(old_rum, new_rum, received, today, err)) !=
 	        0 ||
 	    (rc = mandate_change_begin(db, creditor_id, old_rum,
-	         N_("its RUM cannot change; a new mandate is needed"), &m, err)) !=
-	        0)
+	         N_("its RUM cannot change; a new mandate is needed"), &m,
+	         err)) != 0)
 		goto cleanup;
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	mandate_i64(man, sizeof(man), m.id);

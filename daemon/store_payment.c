@@ -29,8 +29,10 @@ payment_method_name(enum payment_method m)
 
 /* The same methods as the operator says them in French (the stored and
  * printed name stays the code above). */
-static const char *const payment_methods_fr[] = {
-    "ch\xc3\xa8que", "esp\xc3\xa8" "ces", "virement", "carte", "autre"};
+static const char *const payment_methods_fr[] = {"ch\xc3\xa8que",
+    "esp\xc3\xa8"
+    "ces",
+    "virement", "carte", "autre"};
 
 int
 payment_method_parse(enum payment_method *m, const char *s, sepa_error *err)

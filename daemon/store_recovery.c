@@ -57,8 +57,7 @@ static const char recovery_due[] =
     " AND c.reason_code IS NOT NULL), ''),"
     " CASE WHEN EXISTS (SELECT 1" RECOVERY_REMINDER ")"
     " THEN 'impayée après le rappel' WHEN NOT $3::boolean THEN 'impayée'"
-    " ELSE 'pas de facture suivante pour la rappeler' END, "
-    COLLECT_MAIN_SERVICE
+    " ELSE 'pas de facture suivante pour la rappeler' END, " COLLECT_MAIN_SERVICE
     " FROM invoices i"
     " JOIN families f ON f.creditor_id = $1 AND f.id = i.family_id"
     /* its own debt, not the reminders it carried (migration 015) */

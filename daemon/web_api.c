@@ -64,8 +64,8 @@ api_attention(struct web_req *r)
 		json_array_append_new(list,
 		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?}", "id",
 		        (json_int_t)rows[i].id, "date", rows[i].business_date,
-		        "kind", rows[i].kind, "label", api_event_label(&rows[i]),
-		        "message", rows[i].message,
+		        "kind", rows[i].kind, "label",
+		        api_event_label(&rows[i]), "message", rows[i].message,
 		        "acknowledged_on",
 		        rows[i].acknowledged_on[0] != '\0'
 		            ? rows[i].acknowledged_on
@@ -339,8 +339,7 @@ api_next_row(void *arg, const struct cycle_next *n)
 	json_array_append_new(arg,
 	    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "step", n->step,
 	        "label", n->title, "what", n->what, "month",
-	        sepa_month_iso(mon, n->month),
-	        "bills",
+	        sepa_month_iso(mon, n->month), "bills",
 	        n->bills.year != 0 ? sepa_month_iso(bills, n->bills) : NULL,
 	        "on", sepa_date_iso(day, n->on), "due", n->due));
 }

@@ -854,8 +854,8 @@ sepa_csv_map(
 			len += w_ > 0 ? (size_t)w_ : 0; \
 		} \
 	} while (0)
-	CSV_APPEND("%s", LN_("missing column", "missing columns",
-	                     (unsigned long)missing));
+	CSV_APPEND("%s",
+	    LN_("missing column", "missing columns", (unsigned long)missing));
 	for (i = 0, j = 0; i < ncols; i++)
 		if (cols[i].index < 0 && cols[i].required)
 			CSV_APPEND(

@@ -27,10 +27,10 @@ static int date_digits(const char *p, const char *end, int min, int max,
 static int date_check(int year, int month, int day, sepa_error *err);
 static sepa_date date_make(int year, int month, int day);
 
-static const char *const date_month_names[] = {LM_("January"),
-    LM_("February"), LM_("March"), LM_("April"), LM_("May"), LM_("June"),
-    LM_("July"), LM_("August"), LM_("September"), LM_("October"),
-    LM_("November"), LM_("December")};
+static const char *const date_month_names[] = {LM_("January"), LM_("February"),
+    LM_("March"), LM_("April"), LM_("May"), LM_("June"), LM_("July"),
+    LM_("August"), LM_("September"), LM_("October"), LM_("November"),
+    LM_("December")};
 
 static int
 date_is_leap(int year)

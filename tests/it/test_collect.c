@@ -824,11 +824,12 @@ Test(collect, cycle_runs_due_steps_once_and_catches_up)
 	        "the notices\n"
 	        "invoices for 2026-10 already issued: 30 invoices\n") != NULL,
 	    "%s", r.out);
-	cr_assert(strstr(r.out,
-	              "cycle: collect 2026-11: write the month's files for the "
-	              "treasury (pain.008 or PES)\n2026-11: 1 invoice(s) payable by other means "
-	              "(no active mandate); see sepactl status\n"
-	              "2026-11: 29 collections,") != NULL,
+	cr_assert(
+	    strstr(r.out,
+	        "cycle: collect 2026-11: write the month's files for the "
+	        "treasury (pain.008 or PES)\n2026-11: 1 invoice(s) payable by other means "
+	        "(no active mandate); see sepactl status\n"
+	        "2026-11: 29 collections,") != NULL,
 	    "%s", r.out);
 	cr_assert(strstr(r.out,
 	              "cycle: 6 steps run\n"

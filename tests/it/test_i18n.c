@@ -38,18 +38,20 @@ Test(i18n, help_in_both_languages)
 	require_fr();
 	ctlrun_in_lang(&r, NULL, FR, "--help");
 	cr_assert_eq(r.status, 0);
-	cr_expect(strstr(r.out, "usage : sepactl [-v] [-c FICHIER] [--today "
-	                        "DATE] COMMANDE ...\n") != NULL,
+	cr_expect(strstr(r.out,
+	              "usage : sepactl [-v] [-c FICHIER] [--today "
+	              "DATE] COMMANDE ...\n") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "créer ou migrer la base de données") != NULL,
 	    "%s", r.out);
-	cr_expect(strstr(r.out, "code de sortie : 0 fait, 1 entrée refusée") !=
-	        NULL,
+	cr_expect(
+	    strstr(r.out, "code de sortie : 0 fait, 1 entrée refusée") != NULL,
 	    "%s", r.out);
 	ctlrun_in_lang(&r, NULL, EN, "--help");
 	cr_assert_eq(r.status, 0);
-	cr_expect(strstr(r.out, "usage: sepactl [-v] [-c FILE] [--today DATE] "
-	                        "COMMAND ...\n") != NULL,
+	cr_expect(strstr(r.out,
+	              "usage: sepactl [-v] [-c FILE] [--today DATE] "
+	              "COMMAND ...\n") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "create or migrate the database") != NULL);
 	cr_expect(strstr(r.out, "base de données") == NULL, "%s", r.out);
@@ -87,8 +89,8 @@ Test(i18n, errors_in_both_languages)
 	    "sepactl: commande inconnue « frobnicate » (voir sepactl --help)\n");
 	ctlrun_in_lang(&r, NULL, EN, "frobnicate");
 	cr_expect_eq(r.status, 2);
-	cr_expect_str_eq(
-	    r.err, "sepactl: unknown command \"frobnicate\" (see sepactl --help)\n");
+	cr_expect_str_eq(r.err,
+	    "sepactl: unknown command \"frobnicate\" (see sepactl --help)\n");
 
 	/* lib's message, with its month, translated where it is set */
 	ctlrun_in_lang(&r, NULL, FR, "--today 31/04/2026 status");
@@ -123,8 +125,9 @@ Test(i18n, status_and_french_input)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "date de gestion : 20/10/2026\n") != NULL, "%s",
 	    r.out);
-	cr_expect(strstr(r.out, "base de données : accessible, schéma en "
-	                        "version ") != NULL,
+	cr_expect(strstr(r.out,
+	              "base de données : accessible, schéma en "
+	              "version ") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "familles : 3\n") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "prochaine étape : invoice de ") != NULL, "%s",
@@ -155,16 +158,17 @@ Test(i18n, status_and_french_input)
 	    "--today 02/10/2026 payment record F2026-09-000002 --amount "
 	    "'1 234,56 €' --date 02/10/2026 --method carte");
 	cr_expect_eq(r.status, 1);
-	cr_expect(strstr(r.err, "1 234,56 € dépasse les 3,50 € dus sur la "
-	                        "facture F2026-09-000002") != NULL,
+	cr_expect(strstr(r.err,
+	              "1 234,56 € dépasse les 3,50 € dus sur la "
+	              "facture F2026-09-000002") != NULL,
 	    "%s", r.err);
 	run(&r, &e, FR,
 	    "--today 02/10/2026 payment record F2026-09-000002 --amount 1 "
 	    "--date 02/10/2026 --method bitcoin");
 	cr_expect_eq(r.status, 1);
-	cr_expect(strstr(r.err, "moyen de paiement inconnu « bitcoin » "
-	                        "(chèque, espèces, virement, carte ou autre)") !=
-	        NULL,
+	cr_expect(strstr(r.err,
+	              "moyen de paiement inconnu « bitcoin » "
+	              "(chèque, espèces, virement, carte ou autre)") != NULL,
 	    "%s", r.err);
 	env_close(&e);
 }
@@ -230,8 +234,7 @@ Test(i18n, machine_output_is_the_same_in_french, .timeout = 120)
 	free(a);
 	free(b);
 	/* the families' documents stay French, the mail merge the same */
-	expect_same_file(fr.outbox, en.outbox,
-	    "notices/notices-2026-09.csv");
+	expect_same_file(fr.outbox, en.outbox, "notices/notices-2026-09.csv");
 	expect_same_file(
 	    fr.outbox, en.outbox, "notices/2026-09/F2026-09-000001.txt");
 
@@ -276,8 +279,8 @@ expect_words(const char *what, const char *s, const char *const *words,
 
 /* The English words of the ledgers, which French output never holds. */
 static const char *const english[] = {"family ", "mandate ", "invoice ",
-    "balance", "billed", "since", "account", "history", "state",
-    "collection", "record", "none", "paid", "active", "issued", NULL};
+    "balance", "billed", "since", "account", "history", "state", "collection",
+    "record", "none", "paid", "active", "issued", NULL};
 
 Test(i18n, ledgers_in_both_languages, .timeout = 120)
 {
@@ -303,8 +306,8 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	        "RUM-FAM1)\n",
 	        " : envoyé, pas encore de réponse de la banque\n",
 	        "  désormais en cours de prélèvement : dans un fichier",
-	        "  F2026-09-000001 01/10/2026  émise : ",
-	        "solde : doit ", NULL},
+	        "  F2026-09-000001 01/10/2026  émise : ", "solde : doit ",
+	        NULL},
 	    english);
 	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
 	expect_words("family show", r.out,
@@ -320,21 +323,21 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	run(&r, &e, FR, "--today 06/10/2026 family list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("family list", r.out,
-	    (const char *const[]){"FAM1", "actif", "aucun", "  doit ",
-	        " (en prélèvement ", NULL},
+	    (const char *const[]){
+	        "FAM1", "actif", "aucun", "  doit ", " (en prélèvement ", NULL},
 	    (const char *const[]){"owes", "collecting", "none", NULL});
 
 	run(&r, &e, FR, "--today 06/10/2026 mandate show RUM-FAM3");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("mandate show", r.out,
-	    (const char *const[]){"mandat : RUM-FAM3\n",
-	        "état : actif\n", "prend fin le : 10/11/2026",
-	        "signé le : 01/09/2025\n",
+	    (const char *const[]){"mandat : RUM-FAM3\n", "état : actif\n",
+	        "prend fin le : 10/11/2026", "signé le : 01/09/2025\n",
 	        "comptes :\n", "dernier prélèvement : aucun\n",
 	        "prochain prélèvement : 2026-11, FRST, FR76****0189, "
 	        "modification : aucune\n",
 	        "rejets comptés sur l'année "
-	        "scolaire 2026-2027 : 0 sur 2\n", NULL},
+	        "scolaire 2026-2027 : 0 sur 2\n",
+	        NULL},
 	    english);
 	run(&r, &e, FR, "--today 06/10/2026 mandate list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -367,8 +370,7 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	    "--date 06/10/2026 --method chèque");
 	cr_expect_eq(r.status, 1);
 	expect_words("refusal", r.err,
-	    (const char *const[]){"la facture F2026-09-000002 est payée",
-	        NULL},
+	    (const char *const[]){"la facture F2026-09-000002 est payée", NULL},
 	    (const char *const[]){"paid", "invoice", NULL});
 	run(&r, &e, EN,
 	    "--today 2026-10-06 payment record F2026-09-000002 --amount 1 "
@@ -394,8 +396,8 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	    NULL);
 	run(&r, &e, EN, "--today 2026-10-06 status");
 	expect_words("status", r.out,
-	    (const char *const[]){"attention: 2026-10-06 invoice F2026-09-",
-	        NULL},
+	    (const char *const[]){
+	        "attention: 2026-10-06 invoice F2026-09-", NULL},
 	    (const char *const[]){"à traiter", "autre moyen", NULL});
 
 	/* an import of bank returns, its summary, the quarantine's list */
@@ -404,16 +406,18 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	    "/tests/data/returns/boi_camt054_returns_batch_no_details.xml");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("import returns", r.out,
-	    (const char *const[]){": camt.054, 1 enregistrement : 0 appliqué(s), "
-	                          "0 doublon(s), 0 conservé(s), 1 en "
-	                          "quarantaine ; ",
+	    (const char *const[]){
+	        ": camt.054, 1 enregistrement : 0 appliqué(s), "
+	        "0 doublon(s), 0 conservé(s), 1 en "
+	        "quarantaine ; ",
 	        NULL},
 	    (const char *const[]){"record", "applied", NULL});
 	run(&r, &e, FR, "--today 06/10/2026 quarantine list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("quarantine list", r.out,
 	    (const char *const[]){"ID  FICHIER:LIGNE", "MONTANT", "MOTIF",
-	        "    cause : ", "1 enregistrement ouvert : sepactl quarantine "
+	        "    cause : ",
+	        "1 enregistrement ouvert : sepactl quarantine "
 	        "apply ID",
 	        NULL},
 	    (const char *const[]){"FILE:LINE", "open record", NULL});
@@ -427,9 +431,9 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	{
 		sepa_error err = SEPA_ERROR_INIT;
 
-		cr_assert_eq(db_exec_script(e.db, "hide the payments",
-		                 "ALTER TABLE payments RENAME TO payments_x",
-		                 &err),
+		cr_assert_eq(
+		    db_exec_script(e.db, "hide the payments",
+		        "ALTER TABLE payments RENAME TO payments_x", &err),
 		    0, "%s", err.msg);
 	}
 	run(&r, &e, FR, "--today 06/10/2026 family show FAM1");
@@ -439,7 +443,6 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	    (const char *const[]){"could not", "read the", NULL});
 	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
 	expect_words("database failure", r.err,
-	    (const char *const[]){"could not read the history: ", NULL},
-	    NULL);
+	    (const char *const[]){"could not read the history: ", NULL}, NULL);
 	env_close(&e);
 }

@@ -222,8 +222,7 @@ Test(web, dashboard_search_and_ledger, .timeout = 120, .fini = fini)
 	    strstr(c.body, "\"today\":\"2026-10-02\"") != NULL, "%s", c.body);
 	cr_assert(strstr(c.body, "\"step\":\"invoice\"") != NULL, "%s", c.body);
 	/* the steps' names in the server's language (English here) */
-	cr_assert(strstr(c.body, "\"label\":\"Invoicing and notices\"") !=
-	        NULL,
+	cr_assert(strstr(c.body, "\"label\":\"Invoicing and notices\"") != NULL,
 	    "%s", c.body);
 	cr_assert(
 	    strstr(c.body, "\"bills\":\"2026-09\"") != NULL, "%s", c.body);

@@ -359,8 +359,8 @@ Test(web_month, refusals, .timeout = 300, .fini = fini)
 		                 bad_payments[i].body, true),
 		    bad_payments[i].status, "%s: %s", bad_payments[i].body,
 		    fin.body);
-		cr_assert(strstr(fin.body, bad_payments[i].says) != NULL,
-		    "%s", fin.body);
+		cr_assert(strstr(fin.body, bad_payments[i].says) != NULL, "%s",
+		    fin.body);
 	}
 	big = calloc(1, 8193);
 	memset(big, ' ', 8192);
