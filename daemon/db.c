@@ -403,10 +403,43 @@ db_exec_script(
 int
 db_begin(struct db *db, enum db_isolation iso, sepa_error *err)
 {
+	if (iso == DB_SNAPSHOT)
+		return db_exec(db, "begin a read transaction",
+		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
+		    err);
 	return db_exec(db, "begin a transaction",
 	    iso == DB_SERIALIZABLE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
 	                           : "BEGIN",
 	    0, NULL, err);
+}
+
+int
+db_fetch_each(struct db *db, const char *what, const char *fetch_sql,
+    int (*row)(void *arg, PGresult *res, int r, sepa_error *err),
+    void (*fetched)(void *arg, int64_t done), void *arg, sepa_error *err)
+{
+	PGresult *res = NULL;
+	int64_t done = 0;
+	int rc;
+
+	for (;;) {
+		if ((rc = db_query(db, &res, what, fetch_sql, 0, NULL, err)) !=
+		    0)
+			return rc;
+		if (PQntuples(res) == 0)
+			break;
+		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+			rc = row(arg, res, r, err);
+		done += PQntuples(res);
+		PQclear(res);
+		res = NULL;
+		if (rc != 0)
+			return rc;
+		if (fetched != NULL)
+			fetched(arg, done);
+	}
+	PQclear(res);
+	return 0;
 }
 
 int

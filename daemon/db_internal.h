@@ -15,7 +15,13 @@
 #include "db.h"
 
 /* The isolation level of a transaction (db_begin). */
-enum db_isolation { DB_READ_COMMITTED = 0, DB_SERIALIZABLE = 1 };
+/* DB_SNAPSHOT: a read-only snapshot (REPEATABLE READ READ ONLY), for the
+ * reads that must see one state of the store (reports, streamed lists). */
+enum db_isolation {
+	DB_READ_COMMITTED = 0,
+	DB_SERIALIZABLE = 1,
+	DB_SNAPSHOT = 2
+};
 
 /*
  * Run one statement with $1..$n text parameters (NULL entries are SQL
@@ -44,6 +50,15 @@ int db_exec_script(
     struct db *db, const char *what, const char *script, sepa_error *err);
 
 /* Transactions. db_rollback is safe to call when none is open. */
+/*
+ * Every row of an open cursor, fetch_sql ("FETCH N FROM cur") at a time:
+ * row(arg, res, r) for each, then, after each fetch that gave rows,
+ * fetched(arg, rows handed so far) when not NULL. Stops at the first
+ * non-zero return. `what` names the read for the message.
+ */
+int db_fetch_each(struct db *db, const char *what, const char *fetch_sql,
+    int (*row)(void *arg, PGresult *res, int r, sepa_error *err),
+    void (*fetched)(void *arg, int64_t done), void *arg, sepa_error *err);
 int db_begin(struct db *db, enum db_isolation iso, sepa_error *err);
 int db_commit(struct db *db, sepa_error *err);
 void db_rollback(struct db *db);

@@ -103,6 +103,25 @@ caf_row(struct caf_day *d, PGresult *res, int i, sepa_error *err)
 	return 0;
 }
 
+/* The caller's callback, for db_fetch_each. */
+struct caf_each {
+	int (*fn)(const struct caf_day *d, void *arg, sepa_error *err);
+	void *arg;
+};
+
+/* Row r of res as a day, to the caller's callback. */
+static int
+caf_row_at(void *arg, PGresult *res, int r, sepa_error *err)
+{
+	const struct caf_each *each = arg;
+	struct caf_day d;
+	int rc;
+
+	if ((rc = caf_row(&d, res, r, err)) != 0)
+		return rc;
+	return each->fn(&d, each->arg, err);
+}
+
 int
 store_caf_year(struct db *db, int64_t creditor_id, int year,
     int (*fn)(const struct caf_day *d, void *arg, sepa_error *err), void *arg,
@@ -110,6 +129,7 @@ store_caf_year(struct db *db, int64_t creditor_id, int year,
 {
 	char cred[24], from[SEPA_DATE_BUFSZ], to[SEPA_DATE_BUFSZ];
 	const char *p[3] = {cred, from, to};
+	struct caf_each each = {fn, arg};
 	PGresult *res = NULL;
 	int rc;
 
@@ -120,9 +140,7 @@ store_caf_year(struct db *db, int64_t creditor_id, int year,
 	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
 	snprintf(from, sizeof(from), "%04d-01-01", year);
 	snprintf(to, sizeof(to), "%04d-01-01", year + 1);
-	if ((rc = db_exec(db, "begin a read transaction",
-	         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-	         err)) != 0)
+	if ((rc = db_begin(db, DB_SNAPSHOT, err)) != 0)
 		return rc;
 	if ((rc = db_exec(db, "size the grouping",
 	         "SET LOCAL work_mem = '128MB'", 0, NULL, err)) != 0 ||
@@ -131,26 +149,9 @@ store_caf_year(struct db *db, int64_t creditor_id, int year,
 	    (rc = db_exec(db, "open the days of the year", caf_days_sql, 3, p,
 	         err)) != 0)
 		goto cleanup;
-	for (;;) {
-		int rows;
-
-		if ((rc = db_query(db, &res, "read the days of the year",
-		         "FETCH 5000 FROM caf_cur", 0, NULL, err)) != 0)
-			goto cleanup;
-		if ((rows = PQntuples(res)) == 0)
-			break;
-		for (int i = 0; i < rows; i++) {
-			struct caf_day d;
-
-			if ((rc = caf_row(&d, res, i, err)) != 0 ||
-			    (rc = fn(&d, arg, err)) != 0)
-				goto cleanup;
-		}
-		db_result_free(res);
-		res = NULL;
-	}
-	db_result_free(res);
-	res = NULL;
+	if ((rc = db_fetch_each(db, "read the days of the year",
+	         "FETCH 5000 FROM caf_cur", caf_row_at, NULL, &each, err)) != 0)
+		goto cleanup;
 	if ((rc = db_query(db, &res, "read what the invoices billed",
 	         caf_invoiced_sql, 3, p, err)) != 0)
 		goto cleanup;

@@ -1534,36 +1534,43 @@ collect_next_block(struct collect_file_writer *fw, sepa_error *err)
 	return 0;
 }
 
+/* What collect_each_row hands db_fetch_each: the row callback and the
+ * progress of the file. */
+struct collect_fetch {
+	int (*row)(void *arg, PGresult *res, int r, sepa_error *err);
+	void *arg;
+	collect_progress_fn progress;
+	void *parg;
+	const char *file;
+	int64_t total;
+};
+
+static int
+collect_fetch_row(void *arg, PGresult *res, int r, sepa_error *err)
+{
+	struct collect_fetch *f = arg;
+
+	return f->row(f->arg, res, r, err);
+}
+
+static void
+collect_fetch_progress(void *arg, int64_t done)
+{
+	struct collect_fetch *f = arg;
+
+	f->progress(f->parg, f->file, done, f->total);
+}
+
 int
 collect_each_row(struct db *db, const char *what, const char *fetch_sql,
     const char *file, int64_t total, collect_progress_fn progress, void *parg,
     int (*row)(void *arg, PGresult *res, int r, sepa_error *err), void *arg,
     sepa_error *err)
 {
-	PGresult *res = NULL;
-	int64_t done = 0;
-	int rc;
+	struct collect_fetch f = {row, arg, progress, parg, file, total};
 
-	for (;;) {
-		if ((rc = db_query(db, &res, what, fetch_sql, 0, NULL, err)) !=
-		    0)
-			return rc;
-		if (PQntuples(res) == 0)
-			break;
-		if (progress != NULL && done > 0)
-			progress(parg, file, done, total);
-		done += PQntuples(res);
-		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
-			rc = row(arg, res, r, err);
-		PQclear(res);
-		res = NULL;
-		if (rc != 0)
-			return rc;
-	}
-	PQclear(res);
-	if (progress != NULL && done > 0)
-		progress(parg, file, done, total);
-	return 0;
+	return db_fetch_each(db, what, fetch_sql, collect_fetch_row,
+	    progress != NULL ? collect_fetch_progress : NULL, &f, err);
 }
 
 enum sepa_amendment

@@ -955,9 +955,7 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
 	inv_month_date(m, month);
 	/* A read-only snapshot, streamed through a cursor. */
-	if ((rc = db_exec(db, "begin a read transaction",
-	         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-	         err)) != 0)
+	if ((rc = db_begin(db, DB_SNAPSHOT, err)) != 0)
 		return rc;
 	/* The month's lines sorted in memory (about 400,000 for 100,000
 	 * families), not in temporary files. */

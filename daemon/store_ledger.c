@@ -325,8 +325,7 @@ ledger_each(struct db *db, const char *what, const char *sql, int n,
 static int
 ledger_begin(struct db *db, sepa_error *err)
 {
-	return db_exec(db, "begin a read transaction",
-	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, err);
+	return db_begin(db, DB_SNAPSHOT, err);
 }
 
 /* Commit a read that went well, roll back one that did not. */

@@ -241,40 +241,40 @@ notice_date(PGresult *res, int r, int c)
 	return d;
 }
 
-/* Hand the notices of res to fn. */
+/* The caller's callback, for db_fetch_each. */
+struct notice_each {
+	int (*fn)(const struct notice_row *r, void *arg, sepa_error *err);
+	void *arg;
+};
+
+/* Hand the notice of row r of res to the caller's callback. */
 static int
-notice_rows(PGresult *res,
-    int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
-    void *arg, sepa_error *err)
+notice_row_at(void *arg, PGresult *res, int r, sepa_error *err)
 {
-	int rc = 0;
+	const struct notice_each *each = arg;
+	struct notice_row n = {
+	    .invoice_id = strtoll(PQgetvalue(res, r, 0), NULL, 10),
+	    .version = atoi(PQgetvalue(res, r, 1)),
+	    .number = PQgetvalue(res, r, 2),
+	    .file_name = PQgetvalue(res, r, 3),
+	    .content = PQgetvalue(res, r, 4),
+	    .sha256 = PQgetvalue(res, r, 5),
+	    .amount_cents = strtoll(PQgetvalue(res, r, 6), NULL, 10),
+	    .due_on = notice_date(res, r, 7),
+	    .iban = PQgetvalue(res, r, 8),
+	    .rum = PQgetvalue(res, r, 9),
+	    .reason = PQgetvalue(res, r, 10),
+	    .total_cents = strtoll(PQgetvalue(res, r, 11), NULL, 10),
+	    .first_file = PQgetvalue(res, r, 12),
+	    .family_ref = PQgetvalue(res, r, 13),
+	    .payer = PQgetvalue(res, r, 14),
+	    .street = PQgetvalue(res, r, 15),
+	    .building = PQgetvalue(res, r, 16),
+	    .postcode = PQgetvalue(res, r, 17),
+	    .town = PQgetvalue(res, r, 18),
+	    .email = PQgetvalue(res, r, 19)};
 
-	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
-		struct notice_row n = {
-		    .invoice_id = strtoll(PQgetvalue(res, r, 0), NULL, 10),
-		    .version = atoi(PQgetvalue(res, r, 1)),
-		    .number = PQgetvalue(res, r, 2),
-		    .file_name = PQgetvalue(res, r, 3),
-		    .content = PQgetvalue(res, r, 4),
-		    .sha256 = PQgetvalue(res, r, 5),
-		    .amount_cents = strtoll(PQgetvalue(res, r, 6), NULL, 10),
-		    .due_on = notice_date(res, r, 7),
-		    .iban = PQgetvalue(res, r, 8),
-		    .rum = PQgetvalue(res, r, 9),
-		    .reason = PQgetvalue(res, r, 10),
-		    .total_cents = strtoll(PQgetvalue(res, r, 11), NULL, 10),
-		    .first_file = PQgetvalue(res, r, 12),
-		    .family_ref = PQgetvalue(res, r, 13),
-		    .payer = PQgetvalue(res, r, 14),
-		    .street = PQgetvalue(res, r, 15),
-		    .building = PQgetvalue(res, r, 16),
-		    .postcode = PQgetvalue(res, r, 17),
-		    .town = PQgetvalue(res, r, 18),
-		    .email = PQgetvalue(res, r, 19)};
-
-		rc = fn(&n, arg, err);
-	}
-	return rc;
+	return each->fn(&n, each->arg, err);
 }
 
 int
@@ -283,33 +283,23 @@ store_notice_each(struct db *db, int64_t creditor_id, sepa_month month,
     void *arg, sepa_error *err)
 {
 	char cred[24], first[SEPA_DATE_BUFSZ];
-	PGresult *res = NULL;
+	struct notice_each each = {fn, arg};
 	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	sepa_date_iso(first, sepa_month_day(month, 1));
 	/* A read-only snapshot, streamed: memory flat in the month's size. */
-	if ((rc = db_exec(db, "begin a read transaction",
-	         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-	         err)) != 0)
+	if ((rc = db_begin(db, DB_SNAPSHOT, err)) != 0)
 		return rc;
 	if ((rc = db_exec(db, "open the notices", notice_each_sql, 2,
 	         (const char *const[]){cred, first}, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if ((rc = db_query(db, &res, "read the notices",
-		         "FETCH 2000 FROM notice_cur", 0, NULL, err)) != 0)
-			goto cleanup;
-		if (PQntuples(res) == 0)
-			break;
-		if ((rc = notice_rows(res, fn, arg, err)) != 0)
-			goto cleanup;
-		db_result_free(res);
-		res = NULL;
-	}
+	if ((rc = db_fetch_each(db, "read the notices",
+	         "FETCH 2000 FROM notice_cur", notice_row_at, NULL, &each,
+	         err)) != 0)
+		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
-	db_result_free(res);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;

@@ -295,9 +295,7 @@ store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
 	out->month = month;
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	sepa_date_iso(first, sepa_month_day(month, 1));
-	if ((rc = db_exec(db, "begin a read transaction",
-	         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-	         err)) != 0)
+	if ((rc = db_begin(db, DB_SNAPSHOT, err)) != 0)
 		return rc;
 	if ((rc = report_read_totals(db, p, out, err)) != 0 ||
 	    (rc = report_rows(db, "read the unpaid collections", report_reasons,
