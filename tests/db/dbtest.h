@@ -106,6 +106,16 @@ dbtest_int(struct db *db, const char *sql)
 	return v;
 }
 
+/* Run the test's own statement(s) sql, which must succeed. */
+static inline void
+dbtest_exec(struct db *db, const char *sql)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+
+	if (db_exec(db, "seed", sql, 0, NULL, &err) != 0)
+		cr_assert_fail("%s\n%s", sql, err.msg);
+}
+
 /*
  * A migrations directory of the test's own under build/ (its path into
  * dir): the project's migrations numbered up to `upto` (0: none).

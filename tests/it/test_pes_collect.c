@@ -61,10 +61,7 @@ run(struct ctlrun *r, const struct world *w, const char *crash,
 static void
 sql(struct world *w, const char *text)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-
-	if (db_exec(w->db, "seed", text, 0, NULL, &err) != 0)
-		cr_assert_fail("%s\n%s", text, err.msg);
+	dbtest_exec(w->db, text);
 }
 
 /*

@@ -322,10 +322,7 @@ Test(switch, names_the_file_can_hold)
 static void
 sql(struct commune *c, const char *text)
 {
-	sepa_error err = SEPA_ERROR_INIT;
-
-	cr_assert_eq(db_exec(c->db, "seed", text, 0, NULL, &err), 0, "%s\n%s",
-	    text, err.msg);
+	dbtest_exec(c->db, text);
 }
 
 /* Families F1, F2 and F4 with mandates, September billed on 1 October. */
