@@ -262,13 +262,16 @@ ctl_notice_corrections(
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct notice_creditor nc;
+	sepa_month billed[NOTICE_MONTHS_MAX];
 	char m[SEPA_MONTH_BUFSZ];
+	size_t nbilled;
 	int64_t n;
+	int rc = CTL_OK;
 
 	invoice_notice_creditor(ctl, &nc);
 	sepa_month_iso(m, month);
 	if (notice_correct_month(db, cred, &nc, month, ctl->cfg.dir_outbox,
-	        ctl->today, &n, &err) != 0)
+	        ctl->today, &n, billed, &nbilled, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "the files of %s are released, but the corrected notices "
 		    "could not be written (run collect again)",
@@ -279,7 +282,10 @@ ctl_notice_corrections(
 		      "account, date or amount announced changed; see "
 		      "notices/corrections-*.csv\n"),
 		    m, (long long)n);
-	return CTL_OK;
+	/* and as PDF, for the post and the e-mail */
+	for (size_t i = 0; i < nbilled && rc == CTL_OK; i++)
+		rc = ctl_correction_pdf(ctl, db, cred, billed[i]);
+	return rc;
 }
 
 int

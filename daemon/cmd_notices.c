@@ -25,6 +25,7 @@
 #include "mail.h"
 #include "notice.h"
 #include "notice_pdf.h"
+#include "correction_pdf.h"
 #include "store_invoice.h"
 #include "store_mail.h"
 
@@ -51,12 +52,39 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	         "in %s\n"),
 	    count, ctl->cfg.dir_outbox, m, all);
 	free(all);
+	return ctl_correction_pdf(ctl, db, cred, month);
+}
+
+int
+ctl_correction_pdf(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	struct doc_sender ds;
+	char m[SEPA_MONTH_BUFSZ], *all;
+	int64_t count;
+
+	sepa_month_iso(m, month);
+	doc_sender_from_config(&ds, &ctl->cfg);
+	if (correction_pdf_write_month(
+	        db, cred, &ds, month, ctl->cfg.dir_outbox, &count, &err) != 0)
+		return ctl_fail(CTL_INTERNAL, &err,
+		    "the PDF corrected notices of %s could not be written "
+		    "(run `sepactl notices pdf --month %s` again)",
+		    m, m);
+	if (count == 0)
+		return CTL_OK;
+	all = correction_pdf_month_path(ctl->cfg.dir_outbox, month);
+	printf(_("PDF corrected notices: %" PRId64 " in "
+	         "%s/notices/pdf/corrections-%s, all of them in %s\n"),
+	    count, ctl->cfg.dir_outbox, m, all);
+	free(all);
 	return CTL_OK;
 }
 
 /* ------------------------------------------------------ notices send */
 
-/* The e-mail's texts, in one place (for gettext later). */
+/* The e-mail's texts, in one place. */
 #define NS_SUBJECT DOC_FR("Avis d'échéance n° %s, %s")
 #define NS_INTRO \
 	DOC_FR("Madame, Monsieur,\n\n" \
@@ -64,6 +92,19 @@ ctl_notices_pdf(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	       "n° %s (consommations de %s), reproduit ci-dessous.\n" \
 	       "Ce message est envoyé automatiquement : pour toute question, " \
 	       "adressez-vous à %s.\n\n")
+#define NS_FIX_SUBJECT DOC_FR("Avis rectificatif de la facture n° %s, %s")
+#define NS_FIX_INTRO \
+	DOC_FR("Madame, Monsieur,\n\n" \
+	       "Veuillez trouver ci-joint un avis rectificatif de l'avis " \
+	       "d'échéance de votre facture n° %s (consommations de %s) : %s " \
+	       "%s changé. Il est reproduit ci-dessous.\n" \
+	       "Ce message est envoyé automatiquement : pour toute question, " \
+	       "adressez-vous à %s.\n\n")
+
+/* What a run did with one kind of document. */
+struct send_counts {
+	int64_t sent, already, noaddr, failed, unknown;
+};
 
 struct send_ctx {
 	struct ctl *ctl;
@@ -74,7 +115,8 @@ struct send_ctx {
 	struct notice_frozen *frozen; /* what the stored notices state */
 	struct notice_creditor nc;
 	const char *domain; /* of mail.from, for the Message-ID */
-	int64_t sent, already, noaddr, failed, unknown;
+	struct send_counts notices, fixes, *n; /* n: the kind being sent */
+	int64_t messages; /* sent by this run, both kinds */
 	long kill_after; /* test hook: SIGKILL before the next message */
 };
 
@@ -98,12 +140,36 @@ send_crlf(char *s)
 	return out;
 }
 
-/* The text body: a few words, then the text notice. */
-static char *
-send_text(struct send_ctx *c, const struct invoice_doc *doc, sepa_error *err)
+/* Whom the family writes to: the billing service, or the commune. */
+static const char *
+send_contact(const struct send_ctx *c)
 {
 	const struct sepad_config *cfg = &c->ctl->cfg;
-	char *buf = NULL, mo[32];
+
+	return cfg->doc_department[0] != '\0' ? cfg->doc_department
+	                                      : cfg->cred_name;
+}
+
+/* A document being e-mailed: its key, its name (the invoice's number,
+ * "-Rn" for a corrected notice: the Message-ID and the attachment), and
+ * how its text and PDF are made once it is claimed. */
+struct send_item {
+	struct mail_doc key;
+	const char *email;
+	char name[64], subject[256];
+	int (*text)(
+	    struct send_ctx *c, FILE *fp, const void *arg, sepa_error *err);
+	int (*pdf)(struct send_ctx *c, cairo_t *cr, const void *arg);
+	const char *title; /* of the PDF */
+	sepa_date date; /* of the PDF */
+	const void *arg;
+};
+
+/* The text body: a few words, then the text notice. */
+static char *
+send_text(struct send_ctx *c, const struct send_item *it, sepa_error *err)
+{
+	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
@@ -112,34 +178,27 @@ send_text(struct send_ctx *c, const struct invoice_doc *doc, sepa_error *err)
 		    strerror(errno));
 		return NULL;
 	}
-	fprintf(fp, NS_INTRO, doc->number,
-	    doc_month_fr(mo, sizeof(mo), doc->month),
-	    cfg->doc_department[0] != '\0' ? cfg->doc_department
-	                                   : cfg->cred_name);
-	if (notice_write(fp, &c->nc, doc, err) != 0 || fclose(fp) != 0) {
+	if (it->text(c, fp, it->arg, err) != 0 || fclose(fp) != 0) {
 		free(buf);
 		return NULL;
 	}
 	return send_crlf(buf);
 }
 
-/* The notice as a PDF in memory. */
+/* The document as a PDF in memory. */
 static int
-send_pdf(struct send_ctx *c, const struct invoice_doc *doc, char **buf,
+send_pdf(struct send_ctx *c, const struct send_item *it, char **buf,
     size_t *len, sepa_error *err)
 {
 	struct doc_pdf pdf;
-	char title[96];
 	FILE *fp = open_memstream(buf, len);
 	int rc;
 
 	if (fp == NULL)
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not build the e-mail: %s", strerror(errno));
-	snprintf(
-	    title, sizeof(title), DOC_FR("Avis d'échéance %s"), doc->number);
-	if ((rc = doc_pdf_open(&pdf, fp, title, doc->issued_on, err)) == 0) {
-		notice_pdf_draw(c->doc, pdf.cr, doc);
+	if ((rc = doc_pdf_open(&pdf, fp, it->title, it->date, err)) == 0) {
+		it->pdf(c, pdf.cr, it->arg);
 		rc = doc_pdf_close(&pdf, err);
 	}
 	if (fclose(fp) != 0 && rc == 0)
@@ -148,82 +207,227 @@ send_pdf(struct send_ctx *c, const struct invoice_doc *doc, char **buf,
 	return rc;
 }
 
-/* Count a notice recorded before (not sent again). */
+/* Count a document recorded before (not sent again). */
 static void
 send_seen(struct send_ctx *c, const char *state)
 {
 	if (strcmp(state, "sent") == 0)
-		c->already++;
+		c->n->already++;
 	else if (strcmp(state, "failed") == 0)
-		c->failed++;
+		c->n->failed++;
 	else
-		c->unknown++;
+		c->n->unknown++;
 }
 
+/* The relay's answer to one message, recorded. */
 static int
-send_one(const struct invoice_doc *live, void *arg, sepa_error *err)
+send_outcome(struct send_ctx *c, const struct send_item *it, int rc,
+    bool unsent, sepa_error *err)
 {
-	struct send_ctx *c = arg;
-	struct invoice_doc as_sent, *doc = &as_sent;
-	char *text = NULL, *pdf = NULL, subject[256], msgid[256], name[64],
-	     state[16];
+	if (rc == 0) {
+		c->n->sent++;
+		c->messages++;
+		return store_mail_finish(
+		    c->db, c->cred, &it->key, "sent", "", c->ctl->today, err);
+	}
+	if (unsent) {
+		/* The relay cannot be reached: stop, nothing was sent. */
+		sepa_error ignored = SEPA_ERROR_INIT;
+
+		store_mail_release(c->db, c->cred, &it->key, &ignored);
+		sepa_error_prefix(err, "could not reach the relay");
+		return rc;
+	}
+	/* The relay's answer may name the address: it goes to the event,
+	 * not to the log. */
+	if (it->key.version == 0)
+		log_warnx("notice %s: the relay refused its e-mail (sepactl "
+		          "attention list)",
+		    it->name);
+	else
+		log_warnx("corrected notice %s: the relay refused its e-mail "
+		          "(sepactl attention list)",
+		    it->name);
+	c->n->failed++;
+	return store_mail_finish(
+	    c->db, c->cred, &it->key, "failed", err->msg, c->ctl->today, err);
+}
+
+/* Claim one document, build it, hand it to the relay, record what came
+ * of it: at most once. */
+static int
+send_item(struct send_ctx *c, const struct send_item *it, sepa_error *err)
+{
+	char *text = NULL, *pdf = NULL, msgid[256], file[80], state[16];
 	size_t pdflen = 0;
 	int claimed, rc;
-	bool unsent;
+	bool unsent = false;
 
-	notice_frozen_apply(c->frozen, live, &as_sent);
-	if (doc->email[0] == '\0') {
-		c->noaddr++;
+	if (it->email[0] == '\0') {
+		c->n->noaddr++;
 		return 0;
 	}
-	if ((rc = store_mail_claim(c->db, c->cred, doc->id, doc->email,
+	if ((rc = store_mail_claim(c->db, c->cred, &it->key, it->email,
 	         &claimed, state, err)) != 0)
 		return rc;
 	if (!claimed) {
 		send_seen(c, state);
 		return 0;
 	}
-	if ((text = send_text(c, doc, err)) == NULL ||
-	    (rc = send_pdf(c, doc, &pdf, &pdflen, err)) != 0) {
+	if ((text = send_text(c, it, err)) == NULL ||
+	    (rc = send_pdf(c, it, &pdf, &pdflen, err)) != 0) {
 		rc = rc != 0 ? rc : SEPA_EIO;
-		store_mail_release(c->db, c->cred, doc->id, err);
+		store_mail_release(c->db, c->cred, &it->key, err);
 		goto cleanup;
 	}
-	if (c->kill_after >= 0 && c->sent >= c->kill_after)
-		raise(SIGKILL); /* test hook: a crash with the notice claimed */
-	snprintf(subject, sizeof(subject), NS_SUBJECT, doc->number,
-	    c->ctl->cfg.cred_name);
-	snprintf(msgid, sizeof(msgid), "<%s.%s@%s>", doc->number,
+	if (c->kill_after >= 0 && c->messages >= c->kill_after)
+		raise(
+		    SIGKILL); /* test hook: a crash with the document claimed */
+	snprintf(msgid, sizeof(msgid), "<%s.%s@%s>", it->name,
 	    c->ctl->cfg.cred_ics, c->domain);
-	snprintf(name, sizeof(name), "%s.pdf", doc->number);
+	snprintf(file, sizeof(file), "%s.pdf", it->name);
 	rc = mail_send(c->mail,
 	    &(struct mail_msg){
-	        doc->email, subject, msgid, text, pdf, pdflen, name},
+	        it->email, it->subject, msgid, text, pdf, pdflen, file},
 	    &unsent, err);
-	if (rc == 0) {
-		c->sent++;
-		rc = store_mail_finish(
-		    c->db, c->cred, doc->id, "sent", "", c->ctl->today, err);
-	} else if (unsent) {
-		/* The relay cannot be reached: stop, nothing was sent. */
-		sepa_error ignored = SEPA_ERROR_INIT;
-
-		store_mail_release(c->db, c->cred, doc->id, &ignored);
-		sepa_error_prefix(err, "could not reach the relay");
-	} else {
-		/* The relay's answer may name the address: it goes to the
-		 * event, not to the log. */
-		log_warnx("notice %s: the relay refused its e-mail (sepactl "
-		          "attention list)",
-		    doc->number);
-		c->failed++;
-		rc = store_mail_finish(c->db, c->cred, doc->id, "failed",
-		    err->msg, c->ctl->today, err);
-	}
+	rc = send_outcome(c, it, rc, unsent, err);
 cleanup:
 	free(text);
 	free(pdf);
 	return rc;
+}
+
+/* ------------------------------------------- the notice, as it was sent */
+
+static int
+send_notice_text(struct send_ctx *c, FILE *fp, const void *arg, sepa_error *err)
+{
+	const struct invoice_doc *doc = arg;
+	char mo[32];
+
+	fprintf(fp, NS_INTRO, doc->number,
+	    doc_month_fr(mo, sizeof(mo), doc->month), send_contact(c));
+	return notice_write(fp, &c->nc, doc, err);
+}
+
+static int
+send_notice_pdf(struct send_ctx *c, cairo_t *cr, const void *arg)
+{
+	return notice_pdf_draw(c->doc, cr, arg);
+}
+
+static int
+send_one(const struct invoice_doc *live, void *arg, sepa_error *err)
+{
+	struct send_ctx *c = arg;
+	struct invoice_doc as_sent;
+	char title[96];
+	struct send_item it = {.text = send_notice_text,
+	    .pdf = send_notice_pdf,
+	    .title = title,
+	    .arg = &as_sent};
+
+	notice_frozen_apply(c->frozen, live, &as_sent);
+	it.key = (struct mail_doc){as_sent.id, 0};
+	it.email = as_sent.email;
+	it.date = as_sent.issued_on;
+	snprintf(it.name, sizeof(it.name), "%s", as_sent.number);
+	snprintf(it.subject, sizeof(it.subject), NS_SUBJECT, as_sent.number,
+	    c->ctl->cfg.cred_name);
+	snprintf(
+	    title, sizeof(title), DOC_FR("Avis d'échéance %s"), as_sent.number);
+	return send_item(c, &it, err);
+}
+
+/* ---------------------------------------------- the corrected notices */
+
+/* What send_fix hands to its item. */
+struct send_fix {
+	const struct correction *fix;
+	const struct invoice_doc *doc;
+};
+
+static int
+send_fix_text(struct send_ctx *c, FILE *fp, const void *arg, sepa_error *err)
+{
+	const struct send_fix *f = arg;
+	char mo[32], what[160];
+
+	correction_what(what, sizeof(what), f->fix);
+	fprintf(fp, NS_FIX_INTRO, f->doc->number,
+	    doc_month_fr(mo, sizeof(mo), f->doc->month), what,
+	    strstr(what, DOC_FR(" et ")) != NULL ? DOC_FR("ont") : DOC_FR("a"),
+	    send_contact(c));
+	/* the corrected notice as it was written (migration 034) */
+	if (fputs(f->fix->content, fp) == EOF)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not build the e-mail: %s", strerror(errno));
+	return 0;
+}
+
+static int
+send_fix_pdf(struct send_ctx *c, cairo_t *cr, const void *arg)
+{
+	const struct send_fix *f = arg;
+
+	return correction_pdf_draw(c->doc, cr, f->fix, f->doc);
+}
+
+static int
+send_fix(const struct correction *fix, const struct invoice_doc *doc, void *arg,
+    sepa_error *err)
+{
+	struct send_ctx *c = arg;
+	struct send_fix f = {fix, doc};
+	char title[96];
+	struct send_item it = {.key = {fix->invoice_id, fix->version},
+	    .email = fix->email,
+	    .text = send_fix_text,
+	    .pdf = send_fix_pdf,
+	    .title = correction_pdf_title(title, sizeof(title), fix),
+	    .date = fix->written_on,
+	    .arg = &f};
+
+	snprintf(it.name, sizeof(it.name), "%s-R%d", fix->number, fix->version);
+	snprintf(it.subject, sizeof(it.subject), NS_FIX_SUBJECT, fix->number,
+	    c->ctl->cfg.cred_name);
+	return send_item(c, &it, err);
+}
+
+/* The run's lines: the notices', then the corrected notices' if any. */
+static void
+send_report(const struct send_ctx *c, const char *m)
+{
+	const struct send_counts *n = &c->notices, *f = &c->fixes;
+
+	if (n->failed + n->unknown > 0)
+		printf(
+		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
+		      " sent before, %" PRId64 " without an address, %" PRId64
+		      " refused by the relay, %" PRId64
+		      " interrupted (see sepactl attention list)\n"),
+		    m, n->sent, n->already, n->noaddr, n->failed, n->unknown);
+	else
+		printf(
+		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
+		      " sent before, %" PRId64 " without an address, %" PRId64
+		      " refused by the relay, %" PRId64 " interrupted\n"),
+		    m, n->sent, n->already, n->noaddr, n->failed, n->unknown);
+	if (f->sent + f->already + f->noaddr + f->failed + f->unknown == 0)
+		return;
+	if (f->failed + f->unknown > 0)
+		printf(_("corrected notices e-mailed for %s: %" PRId64
+		         " sent, %" PRId64 " sent before, %" PRId64
+		         " without an address, %" PRId64
+		         " refused by the relay, %" PRId64
+		         " interrupted (see sepactl attention list)\n"),
+		    m, f->sent, f->already, f->noaddr, f->failed, f->unknown);
+	else
+		printf(_("corrected notices e-mailed for %s: %" PRId64
+		         " sent, %" PRId64 " sent before, %" PRId64
+		         " without an address, %" PRId64
+		         " refused by the relay, %" PRId64 " interrupted\n"),
+		    m, f->sent, f->already, f->noaddr, f->failed, f->unknown);
 }
 
 static int
@@ -260,23 +464,17 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 		status = rc == SEPA_ESTATE ? CTL_REFUSED : CTL_INTERNAL;
 		goto cleanup;
 	}
+	/* the notices, then their corrections (a family that gets both
+	 * reads them in that order) */
+	c.n = &c.notices;
 	rc = store_invoice_each(db, cred, month, false, send_one, &c, &err);
+	c.n = &c.fixes;
+	if (rc == 0)
+		rc = correction_each(db, cred, month, send_fix, &c, &err);
 	store_mail_end(c.db, cred);
 	/* the interrupted ones of this month are counted as they are met */
 	log_debug("%" PRId64 " interrupted e-mails flagged", stale);
-	if (c.failed + c.unknown > 0)
-		printf(
-		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
-		      " sent before, %" PRId64 " without an address, %" PRId64
-		      " refused by the relay, %" PRId64
-		      " interrupted (see sepactl attention list)\n"),
-		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
-	else
-		printf(
-		    _("e-mails for %s: %" PRId64 " sent, %" PRId64
-		      " sent before, %" PRId64 " without an address, %" PRId64
-		      " refused by the relay, %" PRId64 " interrupted\n"),
-		    m, c.sent, c.already, c.noaddr, c.failed, c.unknown);
+	send_report(&c, m);
 	if (rc != 0)
 		status = CTL_INTERNAL;
 cleanup:

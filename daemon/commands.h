@@ -130,6 +130,10 @@ int cmd_notices(struct ctl *ctl, int argc, char **argv);
  * pdf): enum ctl_status. */
 int ctl_notices_pdf(
     struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
+/* Write the PDF corrected notices of a billed month (collect, notices
+ * pdf): enum ctl_status. */
+int ctl_correction_pdf(
+    struct ctl *ctl, struct db *db, int64_t cred, sepa_month month);
 /* Write the reject letters of bank file file_id (import returns, after
  * its commit): enum ctl_status. */
 int ctl_reject_letters(

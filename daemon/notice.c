@@ -303,7 +303,8 @@ struct notice_ctx {
 	struct afile fix; /* opened at the first corrected notice */
 	struct csvout fixcsv; /* on fix.fp */
 	int64_t count, corrected;
-	sepa_month months[24]; /* the billed months a correction touched */
+	/* the billed months a correction touched */
+	sepa_month months[NOTICE_MONTHS_MAX];
 	size_t nmonths;
 };
 
@@ -708,13 +709,15 @@ notice_render_correction(
 int
 notice_correct_month(struct db *db, int64_t creditor_id,
     const struct notice_creditor *cred, sepa_month month, const char *outbox,
-    sepa_date today, int64_t *count, sepa_error *err)
+    sepa_date today, int64_t *count, sepa_month billed[NOTICE_MONTHS_MAX],
+    size_t *nbilled, sepa_error *err)
 {
 	struct notice_ctx ctx = {.cred = cred};
 	int64_t added = 0, written;
 	int rc;
 
 	*count = 0;
+	*nbilled = 0;
 	if ((ctx.stage = tmpfile()) == NULL)
 		return sepa_error_set(err, SEPA_EIO,
 		    "could not create a temporary file: %s", strerror(errno));
@@ -727,7 +730,10 @@ notice_correct_month(struct db *db, int64_t creditor_id,
 	for (size_t i = 0; rc == 0 && added > 0 && i < ctx.nmonths; i++)
 		rc = notice_write_month(db, creditor_id, cred, ctx.months[i],
 		    outbox, today, &written, err);
-	if (rc == 0)
+	if (rc == 0 && added > 0) {
 		*count = added;
+		*nbilled = ctx.nmonths;
+		memcpy(billed, ctx.months, ctx.nmonths * sizeof(*billed));
+	}
 	return rc;
 }

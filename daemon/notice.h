@@ -54,10 +54,13 @@ int notice_write_month(struct db *db, int64_t creditor_id,
  * notice NUMBER-Rn.txt stored and written beside the notice it replaces,
  * listed in notices/corrections-YYYY-MM.csv (the billed month's
  * directory and CSV are written again from what is stored). *count: the
- * corrected notices written now.
+ * corrected notices written now; billed: the billed months they belong
+ * to (at most NOTICE_MONTHS_MAX), their number in *nbilled.
  */
+#define NOTICE_MONTHS_MAX 24
 int notice_correct_month(struct db *db, int64_t creditor_id,
     const struct notice_creditor *cred, sepa_month month, const char *outbox,
-    sepa_date today, int64_t *count, sepa_error *err);
+    sepa_date today, int64_t *count, sepa_month billed[NOTICE_MONTHS_MAX],
+    size_t *nbilled, sepa_error *err);
 
 #endif /* SEPAD_NOTICE_H */

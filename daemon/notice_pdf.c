@@ -91,6 +91,7 @@ struct np {
 	const struct invoice_doc *doc;
 	int page, pages;
 	double y;
+	const struct notice_pdf_look *look; /* NULL: the avis d'échéance */
 };
 
 /* 12000 -> "12", 2500 -> "2,5", -50 -> "-0,05". */
@@ -239,14 +240,16 @@ np_title(struct np *p)
 {
 	const struct invoice_doc *doc = p->doc;
 	char date[SEPA_DATE_BUFSZ], mo[32], period[64];
+	const struct notice_pdf_look *look = p->look;
 	const char *k[] = {NP_NUMBER, NP_ISSUED, NP_FAMILY, NP_PERIOD};
-	const char *v[] = {doc->number, sepa_date_fr(date, doc->issued_on),
+	const char *v[] = {doc->number,
+	    sepa_date_fr(date, look != NULL ? look->date : doc->issued_on),
 	    doc->family_ref, period};
 
 	doc_month_fr(mo, sizeof(mo), doc->month);
 	snprintf(period, sizeof(period), NP_PERIOD_V, mo);
-	p->y += doc_text(
-	    p->d, p->cr, DOC_MARGIN, p->y, 0, DOC_TITLE, DOC_LEFT, NP_TITLE);
+	p->y += doc_text(p->d, p->cr, DOC_MARGIN, p->y, 0, DOC_TITLE, DOC_LEFT,
+	    look != NULL ? look->title : NP_TITLE);
 	p->y += 4;
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		doc_text(p->d, p->cr, DOC_MARGIN, p->y, 0, DOC_NORMAL, DOC_LEFT,
@@ -255,6 +258,8 @@ np_title(struct np *p)
 		    DOC_BOLD, DOC_LEFT, v[i]);
 	}
 	p->y += 12;
+	if (look != NULL && look->block != NULL)
+		p->y += look->block(p->d, p->cr, p->y, look->arg) + 12;
 }
 
 /* The totals, right-aligned under the amounts. */
@@ -349,9 +354,10 @@ np_end(struct np *p)
 
 /* Lay the notice out on cr (NULL: only count); returns the pages. */
 static int
-np_run(struct doc *d, cairo_t *cr, const struct invoice_doc *doc, int pages)
+np_run(struct doc *d, cairo_t *cr, const struct invoice_doc *doc, int pages,
+    const struct notice_pdf_look *look)
 {
-	struct np p = {d, cr, doc, 1, pages, 0};
+	struct np p = {d, cr, doc, 1, pages, 0, look};
 	const char *addr[5];
 	char abuf[512];
 	size_t n;
@@ -380,7 +386,14 @@ np_run(struct doc *d, cairo_t *cr, const struct invoice_doc *doc, int pages)
 int
 notice_pdf_draw(struct doc *d, cairo_t *cr, const struct invoice_doc *doc)
 {
-	return np_run(d, cr, doc, np_run(d, NULL, doc, 0));
+	return notice_pdf_draw_as(d, cr, doc, NULL);
+}
+
+int
+notice_pdf_draw_as(struct doc *d, cairo_t *cr, const struct invoice_doc *doc,
+    const struct notice_pdf_look *look)
+{
+	return np_run(d, cr, doc, np_run(d, NULL, doc, 0, look), look);
 }
 
 /* ------------------------------------------------- the stored notices */

@@ -21,6 +21,22 @@ struct invoice_doc;
  * more, each ended with cairo_show_page. Returns the number of pages.
  */
 int notice_pdf_draw(struct doc *d, cairo_t *cr, const struct invoice_doc *doc);
+/*
+ * What another document made of a notice (the corrected notice,
+ * correction_pdf.c) changes in it: the title, the date beside the
+ * invoice's number, and a block drawn under the references: block draws
+ * it at y (nothing when cr is NULL, as the doc_* functions do) and
+ * returns its height.
+ */
+struct notice_pdf_look {
+	const char *title;
+	sepa_date date;
+	double (*block)(struct doc *d, cairo_t *cr, double y, const void *arg);
+	const void *arg;
+};
+/* notice_pdf_draw with a look (NULL: the avis d'échéance). */
+int notice_pdf_draw_as(struct doc *d, cairo_t *cr,
+    const struct invoice_doc *doc, const struct notice_pdf_look *look);
 
 /*
  * Write the PDF notices of `month` (the consumption month) under outbox:

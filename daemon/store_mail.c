@@ -1,7 +1,8 @@
 /*
- * store_mail.c - notice_mails (migration 041): a notice is recorded as
- * 'sending' before it goes to the relay, then 'sent' or 'failed'; one
- * left 'sending' by an interrupted run becomes 'unknown' for a person.
+ * store_mail.c - notice_mails (migrations 041, 052): a notice or a
+ * corrected notice is recorded as 'sending' before it goes to the relay,
+ * then 'sent' or 'failed'; one left 'sending' by an interrupted run
+ * becomes 'unknown' for a person.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,40 +17,47 @@
 /* The advisory lock of a sending run: (this number, the creditor). */
 #define MAIL_LOCK "41041"
 
+/* The document of row u of invoice i, as the events name it. */
+#define MAIL_DOC \
+	"CASE WHEN u.version = 0 THEN 'notice ' || i.number ELSE" \
+	" format('corrected notice %s-R%s', i.number, u.version) END"
+
 /* $1 creditor, $2 today: the interrupted ones, each with its event. */
 static const char mail_stale_sql[] =
     "WITH u AS (UPDATE notice_mails n SET state = 'unknown',"
     " finished_at = now(), error = 'interrupted while sending'"
     " WHERE n.creditor_id = $1 AND n.state = 'sending'"
-    " RETURNING n.invoice_id, n.email),"
+    " RETURNING n.invoice_id, n.version, n.email),"
     " ev AS (INSERT INTO events (creditor_id, business_date, kind, month,"
     " family_id, invoice_id, needs_attention, message)"
     " SELECT $1, $2, 'notice.mail_unknown', i.month, i.family_id, i.id,"
-    " true, format('notice %s: its e-mail to %s was interrupted and may or"
+    " true, format('%s: its e-mail to %s was interrupted and may or"
     " may not have been sent; check the relay''s log, it is not sent"
-    " again', i.number, u.email)"
+    " again', " MAIL_DOC ", u.email)"
     " FROM u JOIN invoices i ON i.creditor_id = $1 AND i.id = u.invoice_id"
     " RETURNING 1) SELECT count(*) FROM ev";
 
-/* $1 creditor, $2 invoice, $3 e-mail: "claimed", or the state it has. */
+/* $1 creditor, $2 invoice, $3 version, $4 e-mail: "claimed", or the
+ * state it has. */
 static const char mail_claim_sql[] =
-    "WITH c AS (INSERT INTO notice_mails (creditor_id, invoice_id, email,"
-    " state) VALUES ($1, $2, $3, 'sending') ON CONFLICT DO NOTHING"
-    " RETURNING state) SELECT 'claimed' FROM c UNION ALL SELECT state"
-    " FROM notice_mails WHERE creditor_id = $1 AND invoice_id = $2"
-    " AND NOT EXISTS (SELECT 1 FROM c)";
+    "WITH c AS (INSERT INTO notice_mails (creditor_id, invoice_id, version,"
+    " email, state) VALUES ($1, $2, $3, $4, 'sending') ON CONFLICT DO"
+    " NOTHING RETURNING state) SELECT 'claimed' FROM c UNION ALL SELECT"
+    " state FROM notice_mails WHERE creditor_id = $1 AND invoice_id = $2"
+    " AND version = $3 AND NOT EXISTS (SELECT 1 FROM c)";
 
-/* $1 creditor, $2 invoice, $3 state, $4 error, $5 today. */
+/* $1 creditor, $2 invoice, $3 version, $4 state, $5 error, $6 today. */
 static const char mail_finish_sql[] =
-    "WITH u AS (UPDATE notice_mails SET state = $3, finished_at = now(),"
-    " error = nullif($4, '') WHERE creditor_id = $1 AND invoice_id = $2"
-    " AND state = 'sending' RETURNING invoice_id, email)"
+    "WITH u AS (UPDATE notice_mails SET state = $4, finished_at = now(),"
+    " error = nullif($5, '') WHERE creditor_id = $1 AND invoice_id = $2"
+    " AND version = $3 AND state = 'sending'"
+    " RETURNING invoice_id, version, email)"
     " INSERT INTO events (creditor_id, business_date, kind, month,"
     " family_id, invoice_id, needs_attention, message)"
-    " SELECT $1, $5, 'notice.mail_failed', i.month, i.family_id, i.id, true,"
-    " format('notice %s: the relay refused its e-mail to %s: %s', i.number,"
-    " u.email, $4) FROM u JOIN invoices i ON i.creditor_id = $1"
-    " AND i.id = u.invoice_id WHERE $3 = 'failed'";
+    " SELECT $1, $6, 'notice.mail_failed', i.month, i.family_id, i.id, true,"
+    " format('%s: the relay refused its e-mail to %s: %s', " MAIL_DOC ","
+    " u.email, $5) FROM u JOIN invoices i ON i.creditor_id = $1"
+    " AND i.id = u.invoice_id WHERE $4 = 'failed'";
 
 int
 store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
@@ -92,20 +100,32 @@ store_mail_end(struct db *db, int64_t creditor_id)
 	    (const char *const[]){cred}, &ignored);
 }
 
+/* The key of a row of notice_mails as parameters. */
+struct mail_key {
+	char cred[24], inv[24], ver[16];
+};
+
+static void
+mail_key(struct mail_key *k, int64_t creditor_id, const struct mail_doc *m)
+{
+	snprintf(k->cred, sizeof(k->cred), "%" PRId64, creditor_id);
+	snprintf(k->inv, sizeof(k->inv), "%" PRId64, m->invoice_id);
+	snprintf(k->ver, sizeof(k->ver), "%d", m->version);
+}
+
 int
-store_mail_claim(struct db *db, int64_t creditor_id, int64_t invoice_id,
+store_mail_claim(struct db *db, int64_t creditor_id, const struct mail_doc *m,
     const char *email, int *claimed, char state[16], sepa_error *err)
 {
-	char cred[24], inv[24];
+	struct mail_key k;
 	PGresult *res = NULL;
 	int rc;
 
 	*claimed = 0;
 	state[0] = '\0';
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(inv, sizeof(inv), "%" PRId64, invoice_id);
-	if ((rc = db_query(db, &res, "record the e-mail", mail_claim_sql, 3,
-	         (const char *const[]){cred, inv, email}, err)) != 0)
+	mail_key(&k, creditor_id, m);
+	if ((rc = db_query(db, &res, "record the e-mail", mail_claim_sql, 4,
+	         (const char *const[]){k.cred, k.inv, k.ver, email}, err)) != 0)
 		return rc;
 	if (PQntuples(res) == 1) {
 		snprintf(state, 16, "%s", PQgetvalue(res, 0, 0));
@@ -116,28 +136,28 @@ store_mail_claim(struct db *db, int64_t creditor_id, int64_t invoice_id,
 }
 
 int
-store_mail_finish(struct db *db, int64_t creditor_id, int64_t invoice_id,
+store_mail_finish(struct db *db, int64_t creditor_id, const struct mail_doc *m,
     const char *state, const char *error, sepa_date today, sepa_error *err)
 {
-	char cred[24], inv[24], day[SEPA_DATE_BUFSZ];
+	char day[SEPA_DATE_BUFSZ];
+	struct mail_key k;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(inv, sizeof(inv), "%" PRId64, invoice_id);
+	mail_key(&k, creditor_id, m);
 	sepa_date_iso(day, today);
-	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 5,
-	    (const char *const[]){cred, inv, state, error, day}, err);
+	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 6,
+	    (const char *const[]){k.cred, k.inv, k.ver, state, error, day},
+	    err);
 }
 
 int
-store_mail_release(
-    struct db *db, int64_t creditor_id, int64_t invoice_id, sepa_error *err)
+store_mail_release(struct db *db, int64_t creditor_id, const struct mail_doc *m,
+    sepa_error *err)
 {
-	char cred[24], inv[24];
+	struct mail_key k;
 
-	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
-	snprintf(inv, sizeof(inv), "%" PRId64, invoice_id);
+	mail_key(&k, creditor_id, m);
 	return db_exec(db, "withdraw the e-mail",
 	    "DELETE FROM notice_mails WHERE creditor_id = $1 AND invoice_id"
-	    " = $2 AND state = 'sending'",
-	    2, (const char *const[]){cred, inv}, err);
+	    " = $2 AND version = $3 AND state = 'sending'",
+	    3, (const char *const[]){k.cred, k.inv, k.ver}, err);
 }

@@ -1,6 +1,7 @@
 /*
- * store_mail.h - the notices e-mailed to the families (store_mail.c,
- * table notice_mails of migration 041): each at most once.
+ * store_mail.h - the notices and corrected notices e-mailed to the
+ * families (store_mail.c, table notice_mails of migrations 041 and 052):
+ * each at most once.
  */
 #ifndef SEPAD_STORE_MAIL_H
 #define SEPAD_STORE_MAIL_H
@@ -23,21 +24,30 @@ int store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
     int64_t *unknown, sepa_error *err);
 void store_mail_end(struct db *db, int64_t creditor_id);
 
+/* The document e-mailed: version 0 of an invoice's notice is the avis
+ * d'échéance, 1 and up its corrected notices (notices.version). */
+struct mail_doc {
+	int64_t invoice_id;
+	int version;
+};
+
 /*
- * Record, committed, that the notice of invoice_id is being sent to
- * email: *claimed = 1. A notice already recorded is not claimed again
+ * Record, committed, that document m is being sent to email:
+ * *claimed = 1. A document already recorded is not claimed again
  * (*claimed = 0) and state gets its state (sent, failed, unknown).
  */
-int store_mail_claim(struct db *db, int64_t creditor_id, int64_t invoice_id,
-    const char *email, int *claimed, char state[16], sepa_error *err);
+int store_mail_claim(struct db *db, int64_t creditor_id,
+    const struct mail_doc *m, const char *email, int *claimed, char state[16],
+    sepa_error *err);
 /*
  * The relay accepted it ("sent"), or refused it ("failed", why in
  * `error`, with an event needing attention on `today`).
  */
-int store_mail_finish(struct db *db, int64_t creditor_id, int64_t invoice_id,
-    const char *state, const char *error, sepa_date today, sepa_error *err);
+int store_mail_finish(struct db *db, int64_t creditor_id,
+    const struct mail_doc *m, const char *state, const char *error,
+    sepa_date today, sepa_error *err);
 /* Nothing reached the relay (no connection): the claim is withdrawn. */
-int store_mail_release(
-    struct db *db, int64_t creditor_id, int64_t invoice_id, sepa_error *err);
+int store_mail_release(struct db *db, int64_t creditor_id,
+    const struct mail_doc *m, sepa_error *err);
 
 #endif /* SEPAD_STORE_MAIL_H */

@@ -50,7 +50,8 @@ static const char notice_each_sql[] =
     " n.version, i.number, n.file_name, n.content, n.sha256,"
     " n.amount_cents, n.due_on::text, n.iban, n.rum, n.reason,"
     " i.total_cents, f.file_name, m.family_ref, m.payer_name, m.street,"
-    " m.building, m.postcode, m.town, coalesce(m.email, '')"
+    " m.building, m.postcode, m.town, coalesce(m.email, ''),"
+    " n.written_on::text, f.written_on::text"
     " FROM notices n JOIN invoices i ON i.creditor_id = $1"
     " AND i.id = n.invoice_id"
     " JOIN notices f ON f.creditor_id = $1 AND f.invoice_id = n.invoice_id"
@@ -272,7 +273,9 @@ notice_row_at(void *arg, PGresult *res, int r, sepa_error *err)
 	    .building = PQgetvalue(res, r, 16),
 	    .postcode = PQgetvalue(res, r, 17),
 	    .town = PQgetvalue(res, r, 18),
-	    .email = PQgetvalue(res, r, 19)};
+	    .email = PQgetvalue(res, r, 19),
+	    .written_on = notice_date(res, r, 20),
+	    .first_written = notice_date(res, r, 21)};
 
 	return each->fn(&n, each->arg, err);
 }

@@ -28,9 +28,11 @@ struct notice_row {
 	const char *reason; /* "" for version 0 */
 	/* read only (store_notice_each), for the line of the mail merge:
 	 * the invoice's total, the notice it corrects, and the family's
-	 * name, address and e-mail as they are now */
+	 * name, address and e-mail as they are now; the day it was written,
+	 * and the day the notice it corrects was */
 	int64_t total_cents;
 	const char *first_file;
+	sepa_date written_on, first_written;
 	const char *family_ref, *payer, *street, *building, *postcode, *town,
 	    *email;
 };

@@ -37,10 +37,10 @@ lt_ctl(struct lt *t, struct ctlrun *r, const char *day, const char *args)
 	cr_assert_eq(r->status, 0, "sepactl %s: %s%s", all, r->out, r->err);
 }
 
-/* A commune of 8 families invoiced on 1 October and collected on the
- * 6th, with `extra` configuration. */
+/* A commune of 8 families invoiced on 1 October, with `extra`
+ * configuration. */
 static void
-lt_open(struct lt *t, const char *extra)
+lt_open_invoiced(struct lt *t, const char *extra)
 {
 	static const char *const kinds[] = {
 	    "families", "tariffs", "mandates", "consumption"};
@@ -67,6 +67,15 @@ lt_open(struct lt *t, const char *extra)
 		lt_ctl(t, &r, "2026-10-01", cmd);
 	}
 	lt_ctl(t, &r, "2026-10-01", "cycle");
+}
+
+/* The same, collected on the 6th. */
+static void
+lt_open(struct lt *t, const char *extra)
+{
+	struct ctlrun r;
+
+	lt_open_invoiced(t, extra);
 	lt_ctl(t, &r, "2026-10-06", "cycle");
 }
 
@@ -441,6 +450,226 @@ Test(mail, a_real_kill_and_the_relay_down)
 	        "SELECT count(*) FROM notice_mails WHERE state IN ('sent', "
 	        "'unknown')"));
 	cr_expect_eq(lt_sh(args), 0, "%s", args);
+	lt_sink_stop(sink);
+	lt_close(&t);
+}
+
+/* ------------------------------------------------- corrected notices */
+
+/*
+ * Row i of `sql` (one text column) into buf: the test's own reading of
+ * the database.
+ */
+static void
+lt_text(struct lt *t, const char *sql, int i, char *buf, size_t size)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	PGresult *res;
+
+	cr_assert_eq(db_query(t->db, &res, "read", sql, 0, NULL, &err), 0, "%s",
+	    err.msg);
+	cr_assert_gt(PQntuples(res), i, "%s", sql);
+	snprintf(buf, size, "%s", PQgetvalue(res, i, 0));
+	db_result_free(res);
+}
+
+/* The invoices debited from families with an e-mail address, in number
+ * order, and above 5 €. */
+#define LT_MAILED_DEBITS \
+	"SELECT i.number FROM invoices i JOIN families f ON f.id = " \
+	"i.family_id WHERE i.month = '2026-09-01' AND f.email IS NOT NULL " \
+	"AND i.mandate_id IS NOT NULL AND i.total_cents > 500 ORDER BY " \
+	"i.number"
+
+/* A French amount as pdftotext reads it: "67,90 €". */
+static void
+lt_euros(char *buf, size_t size, int64_t cents)
+{
+	cr_assert_lt(cents, 100000);
+	snprintf(buf, size, "%lld,%02lld €", (long long)(cents / 100),
+	    (long long)(cents % 100));
+}
+
+/* The text of a PDF (checked by qpdf first), on one line. */
+static void
+lt_pdf_text(const char *pdf, char *buf, size_t size)
+{
+	char cmd[768];
+	FILE *fp;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd),
+	    "qpdf --check '%s' >/dev/null && pdftotext -enc UTF-8 '%s' -", pdf,
+	    pdf);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	cr_assert_eq(pclose(fp), 0, "%s", cmd);
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+static void
+lt_has(const char *what, const char *text, const char *const want[])
+{
+	for (size_t i = 0; want[i] != NULL; i++)
+		cr_expect(strstr(text, want[i]) != NULL,
+		    "%s: \"%s\" not in\n%s", what, want[i], text);
+}
+
+Test(mail, corrected_notices_written_and_mailed_once, .timeout = 240)
+{
+	static struct ctlrun r;
+	static char text[32768];
+	char args[1024], acc[32], paid[32], pdf[512], total[32], left[32],
+	    rum[64];
+	int64_t with, cents;
+	pid_t sink;
+	int port;
+	struct lt t;
+
+	lt_open_invoiced(&t, "");
+	port = lt_sink(&t, &sink);
+	cr_assert_gt(port, 0, "the SMTP sink did not start");
+	lt_mail_conf(&t, port, 6000);
+	with = lt_with_email(&t);
+	/* after their notices: new bank details for one family, a cheque
+	 * from another; the debits of the 6th no longer say the same */
+	lt_text(&t, LT_MAILED_DEBITS, 0, acc, sizeof(acc));
+	lt_text(&t, LT_MAILED_DEBITS, 1, paid, sizeof(paid));
+	snprintf(args, sizeof(args),
+	    "SELECT m.rum FROM invoices i JOIN mandates m ON m.id = "
+	    "i.mandate_id WHERE i.number = '%s'",
+	    acc);
+	lt_text(&t, args, 0, rum, sizeof(rum));
+	snprintf(args, sizeof(args),
+	    "mandate change-account %s --iban FR7630002005500000123456783 "
+	    "--received 2026-10-02",
+	    rum);
+	lt_ctl(&t, &r, "2026-10-02", args);
+	snprintf(args, sizeof(args),
+	    "payment record %s --amount 3,00 --date 2026-10-03 --method "
+	    "cheque",
+	    paid);
+	lt_ctl(&t, &r, "2026-10-03", args);
+	lt_ctl(&t, &r, "2026-10-06", "cycle");
+	cr_expect(strstr(r.out, "2 corrected notice(s)") != NULL, "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "PDF corrected notices: 2 in ") != NULL, "%s", r.out);
+
+	/* the new account: what changed, why, the debit as it is now */
+	snprintf(args, sizeof(args),
+	    "SELECT total_cents FROM invoices WHERE number = '%s'", acc);
+	lt_euros(total, sizeof(total), dbtest_int(t.db, args));
+	snprintf(pdf, sizeof(pdf),
+	    "%s/outbox/notices/pdf/corrections-2026-09/%s-R1.pdf", t.dir, acc);
+	lt_pdf_text(pdf, text, sizeof(text));
+	snprintf(args, sizeof(args),
+	    "Cet avis remplace l'avis d'échéance de la facture n° %s du "
+	    "01/10/2026.",
+	    acc);
+	lt_has(acc, text,
+	    (const char *const[]){"AVIS RECTIFICATIF",
+	        "Avis rectificatif : ce qui change", args, "Compte prélevé",
+	        "Annoncé le 01/10/2026", "Désormais", "FR76****6783",
+	        "nouvelles coordonnées bancaires", "article 3 du contrat",
+	        "06/10/2026", total, "sera prélevé le 15/10/2026", rum,
+	        "FR72ZZZ123456", "Commune de Saint-Exemple", "L. 1617-5",
+	        NULL});
+	cr_expect(
+	    strstr(text, "FR7630002005500000123456783") == NULL, "%s", text);
+	/* the cheque: what is left is debited */
+	snprintf(args, sizeof(args),
+	    "SELECT total_cents FROM invoices WHERE number = '%s'", paid);
+	cents = dbtest_int(t.db, args);
+	lt_euros(total, sizeof(total), cents);
+	lt_euros(left, sizeof(left), cents - 300);
+	snprintf(pdf, sizeof(pdf),
+	    "%s/outbox/notices/pdf/corrections-2026-09/%s-R1.pdf", t.dir, paid);
+	lt_pdf_text(pdf, text, sizeof(text));
+	snprintf(args, sizeof(args),
+	    "Un paiement reçu depuis l'avis précédent a été déduit : seul le "
+	    "reste, %s, est prélevé.",
+	    left);
+	lt_has(paid, text,
+	    (const char *const[]){"AVIS RECTIFICATIF", "Montant prélevé", total,
+	        "Déjà réglé", "3,00 €", args, "Reste à payer", left, NULL});
+	/* both in the month's file for printing */
+	snprintf(pdf, sizeof(pdf),
+	    "%s/outbox/notices/pdf/corrections-2026-09.pdf", t.dir);
+	lt_pdf_text(pdf, text, sizeof(text));
+	lt_has("corrections-2026-09.pdf", text,
+	    (const char *const[]){acc, paid, NULL});
+	snprintf(
+	    args, sizeof(args), "pdfinfo '%s' | grep -q '^Pages: *2$'", pdf);
+	cr_expect_eq(lt_sh(args), 0, "%s", args);
+
+	/* killed once the notices are sent, with the first corrected notice
+	 * recorded as being sent */
+	snprintf(args, sizeof(args),
+	    "SEPAD_MAIL_KILL_AFTER=%lld %s -c %s --today 2026-10-07 notices "
+	    "send --month 2026-09 >/dev/null 2>&1",
+	    (long long)with, CTLRUN_SEPACTL, t.conf);
+	cr_expect_eq(lt_sh(args), 128 + SIGKILL);
+	/* again: the other one, not the interrupted one */
+	lt_ctl(&t, &r, "2026-10-07", "notices send --month 2026-09");
+	cr_expect(strstr(r.out,
+	              "corrected notices e-mailed for 2026-09: 1 sent, 0 sent "
+	              "before, 0 without an address, 0 refused by the relay, 1 "
+	              "interrupted (see sepactl attention list)\n") != NULL,
+	    "%s", r.out);
+	lt_ctl(&t, &r, "2026-10-07", "attention list");
+	snprintf(args, sizeof(args), "corrected notice %s-R1: its e-mail", acc);
+	cr_expect(strstr(r.out, args) != NULL, "%s", r.out);
+	/* and again: nothing */
+	lt_ctl(&t, &r, "2026-10-08", "notices send --month 2026-09");
+	cr_expect(strstr(r.out,
+	              "corrected notices e-mailed for 2026-09: 0 sent, 1 sent "
+	              "before,") != NULL,
+	    "%s", r.out);
+	/* the relay got every notice and the one corrected notice, once */
+	snprintf(args, sizeof(args),
+	    "test $(ls %s/box/new | wc -l) -eq %lld && grep -l "
+	    "'filename=\"%s-R1.pdf\"' %s/box/new/* | wc -l | grep -qx 1 && "
+	    "! grep -q '%s-R1' %s/box/new/* && grep -q '^Message-ID: "
+	    "<%s-R1.FR72ZZZ123456@saint-exemple.fr>' %s/box/new/*",
+	    t.dir, (long long)with + 1, paid, t.dir, acc, t.dir, paid, t.dir);
+	cr_expect_eq(lt_sh(args), 0, "%s", args);
+	/* its PDF attached and its text in the body, as the family reads
+	 * them */
+	snprintf(args, sizeof(args),
+	    "cd %s && python3 -c \"import email, glob, sys\n"
+	    "for f in glob.glob('box/new/*'):\n"
+	    "  m = email.message_from_binary_file(open(f, 'rb'))\n"
+	    "  if '%s-R1' not in m['Message-ID']: continue\n"
+	    "  for p in m.walk():\n"
+	    "    t = p.get_content_type()\n"
+	    "    if t == 'application/pdf': open('fix.pdf', 'wb')"
+	    ".write(p.get_payload(decode=True))\n"
+	    "    if t == 'text/plain': open('fix.txt', 'wb')"
+	    ".write(p.get_payload(decode=True))\"",
+	    t.dir, paid);
+	cr_assert_eq(lt_sh(args), 0, "%s", args);
+	snprintf(pdf, sizeof(pdf), "%s/fix.pdf", t.dir);
+	lt_pdf_text(pdf, text, sizeof(text));
+	lt_has("the attachment", text,
+	    (const char *const[]){"AVIS RECTIFICATIF", paid, left, NULL});
+	snprintf(pdf, sizeof(pdf), "%s/fix.txt", t.dir);
+	{
+		char *body = ctlrun_read(pdf);
+
+		snprintf(args, sizeof(args),
+		    "un avis rectificatif de l'avis d'échéance de votre "
+		    "facture n° %s (consommations de septembre 2026) : le "
+		    "montant prélevé a changé.",
+		    paid);
+		lt_has("the body", body,
+		    (const char *const[]){
+		        args, "AVIS D'ÉCHÉANCE RECTIFICATIF", NULL});
+		free(body);
+	}
 	lt_sink_stop(sink);
 	lt_close(&t);
 }
