@@ -176,7 +176,7 @@ static int
 notice_log(struct db *db, int64_t creditor_id, sepa_date today, int64_t notices,
     int64_t corrected, sepa_error *err)
 {
-	char msg[160];
+	char msg[256];
 	struct event ev = {0};
 
 	if (corrected == 0)
@@ -185,8 +185,8 @@ notice_log(struct db *db, int64_t creditor_id, sepa_date today, int64_t notices,
 	else
 		snprintf(msg, sizeof(msg),
 		    "%" PRId64 " corrected notices (avis rectificatifs) "
-		    "written: send them to the families (notices/corrections-"
-		    "*.csv)",
+		    "written: send them to the families (sepactl notices "
+		    "send, or notices/pdf/corrections-*.pdf by post)",
 		    corrected);
 	ev.kind = "notices.written";
 	ev.message = msg;
