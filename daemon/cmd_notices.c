@@ -61,7 +61,7 @@ ctl_correction_pdf(
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct doc_sender ds;
-	char m[SEPA_MONTH_BUFSZ], *all;
+	char m[SEPA_MONTH_BUFSZ], *dir, *all;
 	int64_t count;
 
 	sepa_month_iso(m, month);
@@ -74,10 +74,11 @@ ctl_correction_pdf(
 		    m, m);
 	if (count == 0)
 		return CTL_OK;
-	all = correction_pdf_month_path(ctl->cfg.dir_outbox, month);
-	printf(_("PDF corrected notices: %" PRId64 " in "
-	         "%s/notices/pdf/corrections-%s, all of them in %s\n"),
-	    count, ctl->cfg.dir_outbox, m, all);
+	correction_pdf_paths(ctl->cfg.dir_outbox, month, &dir, &all);
+	printf(_("PDF corrected notices: %" PRId64 " in %s, all of them in "
+	         "%s\n"),
+	    count, dir, all);
+	free(dir);
 	free(all);
 	return CTL_OK;
 }

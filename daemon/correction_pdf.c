@@ -356,14 +356,17 @@ correction_pdf_draw(struct doc *d, cairo_t *cr, const struct correction *c,
 
 /* ------------------------------------------------------ the month's set */
 
-char *
-correction_pdf_month_path(const char *outbox, sepa_month month)
+void
+correction_pdf_paths(
+    const char *outbox, sepa_month month, char **dir, char **all)
 {
-	char m[SEPA_MONTH_BUFSZ], *p;
+	char m[SEPA_MONTH_BUFSZ];
 
-	xasprintf(&p, "%s/notices/pdf/corrections-%s.pdf", outbox,
-	    sepa_month_iso(m, month));
-	return p;
+	sepa_month_iso(m, month);
+	if (dir != NULL)
+		xasprintf(dir, "%s/notices/pdf/corrections-%s", outbox, m);
+	if (all != NULL)
+		xasprintf(all, "%s/notices/pdf/corrections-%s.pdf", outbox, m);
 }
 
 struct cp_month {
@@ -429,14 +432,12 @@ correction_pdf_write_month(struct db *db, int64_t creditor_id,
     int64_t *count, sepa_error *err)
 {
 	struct cp_month m;
-	char *dir = NULL, *allpath, mo[32], title[96];
+	char *dir, *allpath, mo[32], title[96];
 	sepa_error ignored = SEPA_ERROR_INIT;
 	int rc;
 
 	*count = 0;
-	allpath = correction_pdf_month_path(outbox, month);
-	xasprintf(&dir, "%s/notices/pdf/corrections-%04d-%02d", outbox,
-	    month.year, month.month);
+	correction_pdf_paths(outbox, month, &dir, &allpath);
 	snprintf(title, sizeof(title), CP_MONTH_TITLE,
 	    doc_month_fr(mo, sizeof(mo), month));
 	memset(&m, 0, sizeof(m));

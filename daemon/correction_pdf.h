@@ -69,7 +69,9 @@ char *correction_what(char *buf, size_t size, const struct correction *c);
 int correction_pdf_write_month(struct db *db, int64_t creditor_id,
     const struct doc_sender *sender, sepa_month month, const char *outbox,
     int64_t *count, sepa_error *err);
-/* The month's file for printing (caller frees). */
-char *correction_pdf_month_path(const char *outbox, sepa_month month);
+/* The month's set and its file for printing (each NULL or freed by the
+ * caller). */
+void correction_pdf_paths(
+    const char *outbox, sepa_month month, char **dir, char **all);
 
 #endif /* SEPAD_CORRECTION_PDF_H */

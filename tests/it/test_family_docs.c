@@ -138,35 +138,44 @@ lt_camt(struct lt *t, const char *file, const char *const codes[])
 	db_result_free(res);
 }
 
+/* The text of a PDF (checked by qpdf first), on one line. */
+static void
+lt_pdf_text(const char *pdf, char *buf, size_t size)
+{
+	char cmd[768];
+	FILE *fp;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd),
+	    "qpdf --check '%s' >/dev/null && pdftotext -enc UTF-8 '%s' -", pdf,
+	    pdf);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	cr_assert_eq(pclose(fp), 0, "%s", cmd);
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
 /* The text of the letter of collection i (0-based, in order). */
 static void
 lt_letter(struct lt *t, int i, char *buf, size_t size)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	char cmd[512];
+	char path[512];
 	PGresult *res;
-	FILE *fp;
-	size_t n;
 
 	cr_assert_eq(db_query(t->db, &res, "read the collections",
 	                 "SELECT end_to_end_id FROM collections ORDER BY "
 	                 "end_to_end_id",
 	                 0, NULL, &err),
 	    0, "%s", err.msg);
-	snprintf(cmd, sizeof(cmd),
-	    "qpdf --check %s/outbox/letters/2026-10/REJET-%s.pdf >/dev/null && "
-	    "pdftotext -enc UTF-8 %s/outbox/letters/2026-10/REJET-%s.pdf -",
-	    t->dir, PQgetvalue(res, i, 0), t->dir, PQgetvalue(res, i, 0));
+	snprintf(path, sizeof(path), "%s/outbox/letters/2026-10/REJET-%s.pdf",
+	    t->dir, PQgetvalue(res, i, 0));
 	db_result_free(res);
-	fp = popen(cmd, "r");
-	cr_assert_not_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	cr_assert_eq(pclose(fp), 0, "%s", cmd);
-	/* pdftotext breaks the lines: one line of words */
-	for (char *p = buf; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = ' ';
+	lt_pdf_text(path, buf, size);
 }
 
 static const char *const lt_codes[] = {"AM04", "AC04", "AM05", "MD06", NULL};
@@ -490,25 +499,19 @@ lt_euros(char *buf, size_t size, int64_t cents)
 	    (long long)(cents % 100));
 }
 
-/* The text of a PDF (checked by qpdf first), on one line. */
-static void
-lt_pdf_text(const char *pdf, char *buf, size_t size)
+/* The text of invoice number's first corrected notice; its total. */
+static int64_t
+lt_fix_text(struct lt *t, const char *number, char *text, size_t size)
 {
-	char cmd[768];
-	FILE *fp;
-	size_t n;
+	char path[512];
 
-	snprintf(cmd, sizeof(cmd),
-	    "qpdf --check '%s' >/dev/null && pdftotext -enc UTF-8 '%s' -", pdf,
-	    pdf);
-	fp = popen(cmd, "r");
-	cr_assert_not_null(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-	cr_assert_eq(pclose(fp), 0, "%s", cmd);
-	for (char *p = buf; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = ' ';
+	snprintf(path, sizeof(path),
+	    "%s/outbox/notices/pdf/corrections-2026-09/%s-R1.pdf", t->dir,
+	    number);
+	lt_pdf_text(path, text, size);
+	snprintf(path, sizeof(path),
+	    "SELECT total_cents FROM invoices WHERE number = '%s'", number);
+	return dbtest_int(t->db, path);
 }
 
 static void
@@ -560,12 +563,8 @@ Test(mail, corrected_notices_written_and_mailed_once, .timeout = 240)
 	    strstr(r.out, "PDF corrected notices: 2 in ") != NULL, "%s", r.out);
 
 	/* the new account: what changed, why, the debit as it is now */
-	snprintf(args, sizeof(args),
-	    "SELECT total_cents FROM invoices WHERE number = '%s'", acc);
-	lt_euros(total, sizeof(total), dbtest_int(t.db, args));
-	snprintf(pdf, sizeof(pdf),
-	    "%s/outbox/notices/pdf/corrections-2026-09/%s-R1.pdf", t.dir, acc);
-	lt_pdf_text(pdf, text, sizeof(text));
+	lt_euros(
+	    total, sizeof(total), lt_fix_text(&t, acc, text, sizeof(text)));
 	snprintf(args, sizeof(args),
 	    "Cet avis remplace l'avis d'échéance de la facture n° %s du "
 	    "01/10/2026.",
@@ -581,14 +580,9 @@ Test(mail, corrected_notices_written_and_mailed_once, .timeout = 240)
 	cr_expect(
 	    strstr(text, "FR7630002005500000123456783") == NULL, "%s", text);
 	/* the cheque: what is left is debited */
-	snprintf(args, sizeof(args),
-	    "SELECT total_cents FROM invoices WHERE number = '%s'", paid);
-	cents = dbtest_int(t.db, args);
+	cents = lt_fix_text(&t, paid, text, sizeof(text));
 	lt_euros(total, sizeof(total), cents);
 	lt_euros(left, sizeof(left), cents - 300);
-	snprintf(pdf, sizeof(pdf),
-	    "%s/outbox/notices/pdf/corrections-2026-09/%s-R1.pdf", t.dir, paid);
-	lt_pdf_text(pdf, text, sizeof(text));
 	snprintf(args, sizeof(args),
 	    "Un paiement reçu depuis l'avis précédent a été déduit : seul le "
 	    "reste, %s, est prélevé.",
