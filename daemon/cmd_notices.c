@@ -63,6 +63,7 @@ ctl_correction_pdf(
 	struct doc_sender ds;
 	char m[SEPA_MONTH_BUFSZ], *dir, *all;
 	int64_t count;
+	double t0 = log_clock();
 
 	sepa_month_iso(m, month);
 	doc_sender_from_config(&ds, &ctl->cfg);
@@ -72,6 +73,7 @@ ctl_correction_pdf(
 		    "the PDF corrected notices of %s could not be written "
 		    "(run `sepactl notices pdf --month %s` again)",
 		    m, m);
+	log_debug("the PDF corrected notices took %.2f s", log_clock() - t0);
 	if (count == 0)
 		return CTL_OK;
 	correction_pdf_paths(ctl->cfg.dir_outbox, month, &dir, &all);

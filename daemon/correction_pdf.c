@@ -184,11 +184,11 @@ correction_each(struct db *db, int64_t creditor_id, sepa_month month,
 	int rc;
 
 	w.list.prev_invoice = -1;
-	rc = store_notice_each(
+	rc = store_notice_each_corrected(
 	    db, creditor_id, month, cp_list_one, &w.list, err);
 	if (rc == 0 && w.list.count > 0)
-		rc = store_invoice_each(
-		    db, creditor_id, month, false, cp_walk_one, &w, err);
+		rc = store_invoice_each_corrected(
+		    db, creditor_id, month, cp_walk_one, &w, err);
 	cp_list_free(&w.list);
 	return rc;
 }

@@ -938,14 +938,16 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	l->amount_cents = inv_int(res, row, C_AMOUNT);
 }
 
-int
-store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
-    bool unnoticed,
+/* The invoices of the month that store_invoice_each reads: "all",
+ * "unnoticed" (no notice stored) or "corrected" (a corrected notice). */
+static int
+inv_each(struct db *db, int64_t creditor_id, sepa_month month,
+    const char *which,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
-	const char *p[3] = {cred, m, unnoticed ? "true" : "false"};
+	const char *p[3] = {cred, m, which};
 	PGresult *res = NULL;
 	struct invoice_doc doc;
 	size_t cap = 0;
@@ -986,9 +988,12 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "      WHERE y.creditor_id = i.creditor_id "
 	         "      AND y.invoice_id = i.id) AS paid "
 	         "  FROM invoices i WHERE i.creditor_id = $1 "
-	         "  AND i.month = $2 AND (NOT $3::boolean OR NOT EXISTS "
+	         "  AND i.month = $2 AND ($3 = 'all' OR ($3 = 'unnoticed' "
+	         "  AND NOT EXISTS (SELECT 1 FROM notices n WHERE "
+	         "  n.creditor_id = $1 AND n.invoice_id = i.id "
+	         "  AND n.version = 0)) OR ($3 = 'corrected' AND EXISTS "
 	         "  (SELECT 1 FROM notices n WHERE n.creditor_id = $1 "
-	         "  AND n.invoice_id = i.id AND n.version = 0))) i "
+	         "  AND n.invoice_id = i.id AND n.version > 0)))) i "
 	         "JOIN families f ON f.creditor_id = i.creditor_id "
 	         "  AND f.id = i.family_id "
 	         "LEFT JOIN mandates m ON m.creditor_id = i.creditor_id "
@@ -1032,4 +1037,23 @@ cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
+}
+
+int
+store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    bool unnoticed,
+    int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
+    void *arg, sepa_error *err)
+{
+	return inv_each(db, creditor_id, month, unnoticed ? "unnoticed" : "all",
+	    fn, arg, err);
+}
+
+int
+store_invoice_each_corrected(struct db *db, int64_t creditor_id,
+    sepa_month month,
+    int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
+    void *arg, sepa_error *err)
+{
+	return inv_each(db, creditor_id, month, "corrected", fn, arg, err);
 }

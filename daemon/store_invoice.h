@@ -112,5 +112,11 @@ int store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
     bool unnoticed,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err);
+/* The same for the invoices of `month` that have a corrected notice
+ * (notices.version 1 and up) only. */
+int store_invoice_each_corrected(struct db *db, int64_t creditor_id,
+    sepa_month month,
+    int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
+    void *arg, sepa_error *err);
 
 #endif /* SEPAD_STORE_INVOICE_H */

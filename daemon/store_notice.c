@@ -45,19 +45,25 @@ static const char notice_insert_sql[] =
  * read (nor written: ''): the mail merge is written from what the notice
  * states and the family's current address, in the dialect of [export].
  */
+#define NOTICE_EACH_SQL \
+	"DECLARE notice_cur NO SCROLL CURSOR FOR SELECT n.invoice_id," \
+	" n.version, i.number, n.file_name, n.content, n.sha256," \
+	" n.amount_cents, n.due_on::text, n.iban, n.rum, n.reason," \
+	" i.total_cents, f.file_name, m.family_ref, m.payer_name, m.street," \
+	" m.building, m.postcode, m.town, coalesce(m.email, '')," \
+	" n.written_on::text, f.written_on::text" \
+	" FROM notices n JOIN invoices i ON i.creditor_id = $1" \
+	" AND i.id = n.invoice_id" \
+	" JOIN notices f ON f.creditor_id = $1 AND f.invoice_id = n.invoice_id" \
+	" AND f.version = 0" \
+	" JOIN families m ON m.creditor_id = $1 AND m.id = i.family_id" \
+	" WHERE n.creditor_id = $1 AND i.month = $2"
 static const char notice_each_sql[] =
-    "DECLARE notice_cur NO SCROLL CURSOR FOR SELECT n.invoice_id,"
-    " n.version, i.number, n.file_name, n.content, n.sha256,"
-    " n.amount_cents, n.due_on::text, n.iban, n.rum, n.reason,"
-    " i.total_cents, f.file_name, m.family_ref, m.payer_name, m.street,"
-    " m.building, m.postcode, m.town, coalesce(m.email, ''),"
-    " n.written_on::text, f.written_on::text"
-    " FROM notices n JOIN invoices i ON i.creditor_id = $1"
-    " AND i.id = n.invoice_id"
-    " JOIN notices f ON f.creditor_id = $1 AND f.invoice_id = n.invoice_id"
-    " AND f.version = 0"
-    " JOIN families m ON m.creditor_id = $1 AND m.id = i.family_id"
-    " WHERE n.creditor_id = $1 AND i.month = $2"
+    NOTICE_EACH_SQL " ORDER BY i.number, n.version";
+/* The same, only for the invoices that have a corrected notice. */
+static const char notice_each_corrected_sql[] = NOTICE_EACH_SQL
+    " AND EXISTS (SELECT 1 FROM notices x WHERE x.creditor_id = $1"
+    " AND x.invoice_id = n.invoice_id AND x.version > 0)"
     " ORDER BY i.number, n.version";
 
 /*
@@ -280,8 +286,9 @@ notice_row_at(void *arg, PGresult *res, int r, sepa_error *err)
 	return each->fn(&n, each->arg, err);
 }
 
-int
-store_notice_each(struct db *db, int64_t creditor_id, sepa_month month,
+static int
+notice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    const char *sql,
     int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
@@ -294,7 +301,7 @@ store_notice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	/* A read-only snapshot, streamed: memory flat in the month's size. */
 	if ((rc = db_begin(db, DB_SNAPSHOT, err)) != 0)
 		return rc;
-	if ((rc = db_exec(db, "open the notices", notice_each_sql, 2,
+	if ((rc = db_exec(db, "open the notices", sql, 2,
 	         (const char *const[]){cred, first}, err)) != 0)
 		goto cleanup;
 	if ((rc = db_fetch_each(db, "read the notices",
@@ -306,6 +313,25 @@ cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
+}
+
+int
+store_notice_each(struct db *db, int64_t creditor_id, sepa_month month,
+    int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
+    void *arg, sepa_error *err)
+{
+	return notice_each(
+	    db, creditor_id, month, notice_each_sql, fn, arg, err);
+}
+
+int
+store_notice_each_corrected(struct db *db, int64_t creditor_id,
+    sepa_month month,
+    int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
+    void *arg, sepa_error *err)
+{
+	return notice_each(
+	    db, creditor_id, month, notice_each_corrected_sql, fn, arg, err);
 }
 
 int

@@ -58,6 +58,14 @@ int store_notice_each(struct db *db, int64_t creditor_id, sepa_month month,
     int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
     void *arg, sepa_error *err);
 
+/* The same for the invoices that have a corrected notice only: each
+ * one's notice and corrected notices (a month without any reads no
+ * text). */
+int store_notice_each_corrected(struct db *db, int64_t creditor_id,
+    sepa_month month,
+    int (*fn)(const struct notice_row *r, void *arg, sepa_error *err),
+    void *arg, sepa_error *err);
+
 /* A fact a notice states that is no longer true before the debit. */
 struct notice_change {
 	int64_t invoice_id;
