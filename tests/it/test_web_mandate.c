@@ -2,7 +2,8 @@
  * test_web_mandate.c - the console's Mandats API end to end (build/sepad
  * over HTTP, libcurl): a mandate shown with its account masked, the month
  * new bank details apply from stated before the change and the same
- * after it, the change, the termination and the new RUM made through the
+ * after it, the end of a termination stated before it and recorded as
+ * stated, the change, the termination and the new RUM made through the
  * store's functions and named after the user; refusals (a bad IBAN, a
  * bad date, a viewer, an unknown RUM) with nothing stored.
  */
@@ -169,6 +170,33 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	                 "\"received\":\"2026-10-01\"}",
 	                 true),
 	    400, "%s", c.body);
+	/* the end a letter gives, read first, nothing stored; then the
+	 * same end recorded */
+	before = stored();
+	cr_assert_eq(
+	    webclient_post(&c, &run, "/api/mandate/terminate-preview",
+	        "{\"rum\":\"RUM-F002-1\",\"received\":\"2026-10-01\"}", true),
+	    200, "%s", c.body);
+	HAS(c, "\"ends\":\"2027-08-31\"");
+	HAS(c, "\"terminated_now\":false");
+	HAS(c, "\"deadline\":\"2027-06-30\"");
+	HAS(c, "\"in_time\":true");
+	cr_assert_eq(stored(), before);
+	cr_assert_eq(webclient_post(&v, &run, "/api/mandate/terminate-preview",
+	                 "{\"rum\":\"RUM-F002-1\",\"received\":"
+	                 "\"2026-10-01\"}",
+	                 true),
+	    403, "%s", v.body);
+	cr_assert_eq(
+	    webclient_post(&c, &run, "/api/mandate/terminate",
+	        "{\"rum\":\"RUM-F002-1\",\"received\":\"2026-10-01\"}", true),
+	    200, "%s", c.body);
+	HAS(c, "\"ends\":\"2027-08-31\"");
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM mandates WHERE rum = "
+	                 "'RUM-F002-1' AND ends_on = '2027-08-31' AND state = "
+	                 "'active'"),
+	    1);
 	cr_assert_eq(webclient_post(&c, &run, "/api/mandate/terminate",
 	                 "{\"rum\":\"RUM-F001-2\",\"received\":\"2026-10-01\","
 	                 "\"immediate\":true}",
@@ -181,9 +209,9 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	    409, "%s", c.body);
 	cr_assert_eq(webrun_int(&run,
 	                 "SELECT count(*) FROM events WHERE kind IN "
-	                 "('mandate.rum_changed', 'mandate.terminated') "
-	                 "AND actor = 'alice'"),
-	    2);
+	                 "('mandate.rum_changed', 'mandate.terminated', "
+	                 "'mandate.end_scheduled') AND actor = 'alice'"),
+	    3);
 	cr_assert_eq(webrun_int(&run,
 	                 "SELECT count(*) FROM events WHERE kind LIKE "
 	                 "'mandate.%' AND actor IS DISTINCT FROM 'alice'"),

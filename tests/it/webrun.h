@@ -35,6 +35,7 @@ struct webrun {
 	int port;
 	char base[64]; /* http://127.0.0.1:PORT */
 	pid_t pid;
+	const char *lang; /* sepad's LANG; NULL: the tests' (C.UTF-8) */
 };
 
 /* A TCP port nobody listens on now (the kernel's choice). */
@@ -122,7 +123,7 @@ webrun_prepare(struct webrun *w, const char *web_extra)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* Start sepad and wait until the console answers. */
+/* Start sepad (in w->lang when set) and wait until the console answers. */
 static inline void
 webrun_start(struct webrun *w)
 {
@@ -139,6 +140,12 @@ webrun_start(struct webrun *w)
 		dup2(fd, STDERR_FILENO);
 		setenv("SEPAD_TODAY", "2026-10-02", 1);
 		unsetenv("NOTIFY_SOCKET");
+		if (w->lang != NULL) {
+			unsetenv("LC_ALL");
+			unsetenv("LC_MESSAGES");
+			unsetenv("LANGUAGE");
+			setenv("LANG", w->lang, 1);
+		}
 		execl(WEBRUN_SEPAD, "sepad", "-d", "-c", w->conf, (char *)NULL);
 		_exit(127);
 	}
