@@ -84,22 +84,12 @@ static const struct refusal refusals[] = {
 static void
 setup(const char *lang)
 {
-	struct ctlrun r;
-
 	cr_assert_eq(system("locale -a | grep -qix 'fr_FR.utf-\\?8'"), 0,
 	    "the fr_FR.UTF-8 locale is missing: run tests/deps.sh as root");
 	webrun_prepare(&run, "max_body_kb = 1;");
 	run.lang = lang;
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import families " SEPAD_SRCDIR
-	    "/tests/data/import/families_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import mandates " SEPAD_SRCDIR
-	    "/tests/data/import/mandates_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_user(&run, "alice", "finance", "correct horse battery");
-	webrun_user(&run, "bob", "viewer", "viewer password 1");
+	webrun_mandates(&run);
+	webrun_users(&run);
 	webrun_start(&run);
 }
 
@@ -115,12 +105,7 @@ refuse_all(bool fr)
 
 	memset(big, ' ', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	webclient_init(&fin);
-	webclient_init(&view);
-	cr_assert_eq(
-	    webclient_login(&fin, &run, "alice", "correct horse battery"), 200);
-	cr_assert_eq(
-	    webclient_login(&view, &run, "bob", "viewer password 1"), 200);
+	webclient_both(&fin, &view, &run);
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
 		const struct refusal *t = &refusals[i];
 		struct webclient *c = t->viewer ? &view : &fin;

@@ -32,19 +32,9 @@ stored(void)
 static void
 setup(void)
 {
-	struct ctlrun r;
-
 	webrun_prepare(&run, "");
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import families " SEPAD_SRCDIR
-	    "/tests/data/import/families_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import mandates " SEPAD_SRCDIR
-	    "/tests/data/import/mandates_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_user(&run, "alice", "finance", "correct horse battery");
-	webrun_user(&run, "bob", "viewer", "viewer password 1");
+	webrun_mandates(&run);
+	webrun_users(&run);
 	webrun_start(&run);
 }
 
@@ -56,12 +46,7 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	int64_t before;
 
 	setup();
-	webclient_init(&c);
-	webclient_init(&v);
-	cr_assert_eq(
-	    webclient_login(&c, &run, "alice", "correct horse battery"), 200);
-	cr_assert_eq(
-	    webclient_login(&v, &run, "bob", "viewer password 1"), 200);
+	webclient_both(&c, &v, &run);
 
 	/* what `mandate show` prints, the account masked; a viewer reads */
 	cr_assert_eq(

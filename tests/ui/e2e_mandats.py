@@ -252,8 +252,9 @@ def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
         return c.sql("SELECT coalesce(to_char(ends_on, 'DD/MM/YYYY'), '')"
                      " || ' ' || state FROM mandates WHERE rum = '%s'" % rum)
 
-    def preview_end(immediate):
-        """Ask for the end, read it from the preview: nothing stored."""
+    def terminate_read_first(immediate, ends, says, why, name, state):
+        """Ask for the end, read it from the preview (nothing stored),
+        confirm: the end stored is the one read, the mandate in state."""
         before = (end_date("RUM-HOSTILE-1"),
                   c.sql("SELECT count(*) FROM events"))
         if p.eval("document.getElementById('res-immediate').checked") \
@@ -263,41 +264,36 @@ def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
         p.wait("!document.getElementById('res-apercu').hidden")
         question = p.text("#res-question")
         shown = re.search(r"le (\d\d/\d\d/\d{4})", question)
-        assert shown, question
+        assert shown and shown.group(1) == ends, question
+        assert says in question, question
+        assert why in p.text("#res-pourquoi"), p.text("#res-pourquoi")
         assert (end_date("RUM-HOSTILE-1"),
                 c.sql("SELECT count(*) FROM events")) == before
-        return question, p.text("#res-pourquoi"), shown.group(1)
+        shot(p, name)
+        p.click("#res-confirmer")
+        p.wait("document.getElementById('message').textContent"
+               ".includes(%s)" % json.dumps(ends))
+        assert end_date("RUM-HOSTILE-1") == "%s %s" % (ends, state)
+        fiche = p.text("#mandat-fiche")
+        assert ends in fiche, fiche
+        assert ("résilié" in fiche) == (state == "terminated"), fiche
+        assert p.eval("document.getElementById('mandat-actions').hidden") \
+            == (state == "terminated")
+        kind = "terminated" if state == "terminated" else "end_scheduled"
+        assert c.sql("SELECT actor FROM events WHERE kind ="
+                     " 'mandate.%s'" % kind) == FINANCE[0]
 
     def terminate_by_letter():
         # a letter received on 6 October 2026, before 30 June: the end of
         # the school year, as the store computes it
-        question, why, shown = preview_end(False)
-        assert shown == "31/08/2027", question
-        assert "prendra fin le 31/08/2027" in question, question
-        assert "Lettre reçue le 06/10/2026, avant le 30/06/2027" in why, why
-        shot(p, "28-mandat-resiliation-apercu")
-        p.click("#res-confirmer")
-        p.wait("document.getElementById('message').textContent"
-               ".includes('prendra fin')")
-        assert end_date("RUM-HOSTILE-1") == shown + " active"
-        assert "31/08/2027" in p.text("#mandat-fiche")
-        assert c.sql("SELECT actor FROM events WHERE kind ="
-                     " 'mandate.end_scheduled'") == FINANCE[0]
+        terminate_read_first(False, "31/08/2027", "prendra fin le 31/08/2027",
+                             "Lettre reçue le 06/10/2026, avant le 30/06/2027",
+                             "28-mandat-resiliation-apercu", "active")
 
     def terminate():
-        question, why, shown = preview_end(True)
-        assert shown == "06/10/2026", question
-        assert "résilié aujourd’hui" in question, question
-        assert "Révocation immédiate reçue le 06/10/2026" in why, why
-        shot(p, "29-mandat-revocation-apercu")
-        p.click("#res-confirmer")
-        p.wait("document.getElementById('message').textContent"
-               ".includes('résilié')")
-        assert end_date("RUM-HOSTILE-1") == shown + " terminated"
-        assert "résilié" in p.text("#mandat-fiche")
-        assert p.eval("document.getElementById('mandat-actions').hidden")
-        assert c.sql("SELECT actor FROM events WHERE kind ="
-                     " 'mandate.terminated'") == FINANCE[0]
+        terminate_read_first(True, "06/10/2026", "résilié aujourd’hui",
+                             "Révocation immédiate reçue le 06/10/2026",
+                             "29-mandat-revocation-apercu", "terminated")
 
     def viewer_reads_only():
         p.click("#deconnexion")
