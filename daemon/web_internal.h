@@ -42,6 +42,7 @@ extern const struct web_route web_api_routes[];
 extern const struct web_route web_month_routes[];
 extern const struct web_route web_mandate_routes[];
 extern const struct web_route web_returns_routes[];
+extern const struct web_route web_report_routes[]; /* web_report.c */
 /*
  * The routes whose body is a file (web_returns.c), at most
  * web.max_upload_kb: streamed to a temporary file of the spool
@@ -146,6 +147,16 @@ void web_reply_store(struct web_req *r, const sepa_error *err);
  * the store) of `size` bytes from fd (taken: closed by the reply). */
 void web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
     const char *name);
+/*
+ * A document made for the request, `size` bytes of buf (taken: freed by
+ * the reply): an attachment named `name` (made of [A-Za-z0-9._-]), or
+ * shown where it is (name NULL).
+ */
+void web_reply_doc(struct web_req *r, char *buf, size_t size, const char *type,
+    const char *name);
+/* The request's replies, its refusals too, may be shown in the
+ * console's frame, and run no script there (web.c, WEB_CSP_DOC). */
+void web_req_frame(struct web_req *r);
 /* A Set-Cookie header with the reply (value NULL: the cookie removed). */
 void web_set_session_cookie(struct web_req *r, const char *value);
 
