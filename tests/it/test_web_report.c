@@ -23,24 +23,10 @@ fini(void)
 static void
 commune(void)
 {
-	static const char *const kinds[] = {
-	    "families", "tariffs", "mandates", "consumption"};
-	char cmd[1200];
 	struct ctlrun r;
 
 	webrun_prepare(&run, "");
-	snprintf(cmd, sizeof(cmd),
-	    "%s/build/gen-commune --families 8 --month 2026-09 --seed 5 --out "
-	    "%s/in >/dev/null 2>&1",
-	    SEPAD_SRCDIR, run.dir);
-	cr_assert_eq(system(cmd), 0);
-	for (size_t k = 0; k < 4; k++) {
-		snprintf(cmd, sizeof(cmd),
-		    "--today 2026-10-01 import %s %s/in/%s.csv", kinds[k],
-		    run.dir, kinds[k]);
-		webrun_ctl(&run, &r, cmd);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-	}
+	webrun_commune(&run, 8, 5);
 	webrun_ctl(&run, &r, "--today 2026-10-01 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	webrun_user(&run, "alice", "finance", "correct horse battery");
