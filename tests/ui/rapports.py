@@ -161,6 +161,18 @@ def checks(p, c, text):
         assert "default-src 'none'" in csp and "script" not in csp, csp
         assert "frame-ancestors 'self'" in csp, csp
 
+    def print_frame():
+        # Imprimer prints the frame itself: allowed by its sandbox
+        # (allow-modals), or chromium logs that it ignored the call
+        p.cmd("Log.enable")
+        p.click("#rapport-imprimer")
+        time.sleep(0.5)
+        p.eval("1")
+        logged = [e["params"]["entry"].get("text", "") for e in p.b.events
+                  if e.get("method") == "Log.entryAdded"]
+        assert not [t for t in logged if "print" in t], logged
+        p.cmd("Log.disable")
+
     def download_pdf():
         os.makedirs(downloads, exist_ok=True)
         p.b.send("Browser.setDownloadBehavior",
@@ -215,6 +227,7 @@ def checks(p, c, text):
             ("the month billed chosen", choose_month),
             ("the report's figures and charts", figures),
             ("hostile names as text", hostile_as_text),
+            ("Imprimer prints the frame", print_frame),
             ("the PDF downloaded", download_pdf),
             ("a bad month refused", bad_month),
             ("a viewer reads the reports", viewer_reads))
