@@ -16,7 +16,6 @@
 #include "sepa/error.h"
 #include "commands.h"
 #include "ctl.h"
-#include "i18n.h"
 #include "log.h"
 #include "report.h"
 #include "store_report.h"
@@ -50,27 +49,18 @@ api_reports(struct web_req *r)
 	web_reply(r, 200, json_pack("{s:o}", "months", list));
 }
 
-/* The query's month, read by sepactl report's parser; false with a
- * refusal naming the field made. */
+/* The query's month, read as the month's routes read theirs; false
+ * with a refusal naming the field made. */
 static bool
 report_month(struct web_req *r, sepa_month *month)
 {
-	sepa_error err = SEPA_ERROR_INIT;
 	const char *text = web_req_arg(r, "month");
-	char msg[SEPA_ERROR_MSG_MAX + 40];
 
-	if (text == NULL || text[0] == '\0') {
-		web_refuse_field(
-		    r, "month", _("a report needs its month, as YYYY-MM"));
+	if (text == NULL) {
+		web_refuse_field(r, "month", "the month is needed, as YYYY-MM");
 		return false;
 	}
-	if (strlen(text) > 16 || sepa_month_parse(month, text, &err) != 0) {
-		snprintf(msg, sizeof(msg), _("month \"%.16s\": %s"), text,
-		    err.msg[0] != '\0' ? err.msg : _("expected YYYY-MM"));
-		web_refuse_field(r, "month", msg);
-		return false;
-	}
-	return true;
+	return web_month_arg(r, text, month);
 }
 
 /* The month's report made in memory as HTML or PDF, then sent. */

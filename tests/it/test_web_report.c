@@ -29,8 +29,7 @@ commune(void)
 	webrun_commune(&run, 8, 5);
 	webrun_ctl(&run, &r, "--today 2026-10-01 cycle");
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_user(&run, "alice", "finance", "correct horse battery");
-	webrun_user(&run, "bob", "viewer", "viewer password 1");
+	webrun_users(&run);
 	webrun_start(&run);
 	/* the daemon's own cycle of 2 October over before anything is read */
 	for (int i = 0; i < 300 &&
@@ -63,8 +62,7 @@ Test(web_report, months_html_pdf, .timeout = 300, .fini = fini)
 	    webclient_get(&c, &run, "/api/report/html?month=2026-10"), 401);
 	cr_assert_eq(
 	    webclient_get(&c, &run, "/api/report/pdf?month=2026-10"), 401);
-	cr_assert_eq(
-	    webclient_login(&c, &run, "alice", "correct horse battery"), 200);
+	cr_assert_eq(webclient_login(&c, &run, WEBRUN_FINANCE), 200);
 
 	/* the month billed: October's invoices bill September */
 	cr_assert_eq(webclient_get(&c, &run, "/api/reports"), 200);
@@ -122,8 +120,7 @@ Test(web_report, months_html_pdf, .timeout = 300, .fini = fini)
 
 	/* a viewer reads them too */
 	webclient_init(&c);
-	cr_assert_eq(
-	    webclient_login(&c, &run, "bob", "viewer password 1"), 200);
+	cr_assert_eq(webclient_login(&c, &run, WEBRUN_VIEWER), 200);
 	cr_assert_eq(webclient_get(&c, &run, "/api/reports"), 200);
 	cr_assert_eq(
 	    webclient_get(&c, &run, "/api/report/html?month=2026-10"), 200);
@@ -142,8 +139,7 @@ Test(web_report, bad_month, .timeout = 300, .fini = fini)
 
 	commune();
 	webclient_init(&c);
-	cr_assert_eq(
-	    webclient_login(&c, &run, "bob", "viewer password 1"), 200);
+	cr_assert_eq(webclient_login(&c, &run, WEBRUN_VIEWER), 200);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		for (int pdf = 0; pdf < 2; pdf++) {
 			snprintf(path, sizeof(path), "/api/report/%s?month=%s",
