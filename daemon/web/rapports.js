@@ -17,6 +17,7 @@ function rapportAdresse(forme, m) {
 // The frame loaded: its height is the report's, or the refusal is shown.
 function rapportCharge() {
   const cadre = $("rapport-cadre");
+  $("rapport-attente").hidden = true;
   let doc = null;
   try { doc = cadre.contentDocument; } catch (e) { doc = null; }
   if (!doc || !doc.body) {
@@ -38,6 +39,7 @@ function rapportMontrer(m) {
   rapportMois = m;
   const cadre = $("rapport-cadre");
   delete cadre.dataset.mois;
+  $("rapport-attente").hidden = false;
   cadre.hidden = false;
   cadre.src = rapportAdresse("html", m);
   const pdf = $("rapport-pdf");
@@ -60,6 +62,7 @@ VUES.rapports = async (demande) => {
   $("rapports-vide").hidden = !vide;
   $("form-rapport").hidden = vide;
   if (vide) {
+    $("rapport-attente").hidden = true;
     $("rapport-cadre").hidden = true;
     return;
   }

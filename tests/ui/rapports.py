@@ -115,6 +115,8 @@ def checks(p, c, text):
             in options, options
         assert p.eval("document.getElementById('champ-rapport').value") \
             == MONTH
+        # the "being prepared" line is gone once the report is there
+        assert p.eval("document.getElementById('rapport-attente').hidden")
         assert p.eval("document.querySelector('#menu a.actif')"
                       ".dataset.vue") == "rapports"
 
