@@ -159,9 +159,10 @@ batch_cancel_locked(struct db *db, int64_t creditor_id, const char *cred,
     const char *msg_id, const char *why, sepa_date today, struct batch_row *b,
     struct batch_cancel_result *res, sepa_error *err)
 {
-	char day[SEPA_DATE_BUFSZ], msg[640];
+	char day[SEPA_DATE_BUFSZ];
 	const char *params[3] = {cred, b->id, sepa_date_iso(day, today)};
 	struct event ev = {0};
+	struct i18n_msg say;
 	PGresult *q = NULL;
 	int64_t one;
 	int rc;
@@ -189,14 +190,13 @@ batch_cancel_locked(struct db *db, int64_t creditor_id, const char *cred,
 	if ((rc = db_exec(db, "cancel the part", batch_mark_cancelled_sql, 3,
 	         params, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "part %s (%s) cancelled before its release: %" PRId64
-	    " collections, %" PRId64 ".%02" PRId64 " EUR; %" PRId64
-	    " invoices to be collected again: %s",
-	    msg_id, b->file, res->collections, res->amount_cents / 100,
-	    res->amount_cents % 100, res->invoices, why);
+	i18n_msg(&say,
+	    N_("part %s (%s) cancelled before its release: %s collections, "
+	       "%s EUR; %s invoices to be collected again: %s"),
+	    "ttnmnt", msg_id, b->file, res->collections, res->amount_cents,
+	    res->invoices, why);
 	ev.kind = "batch.cancelled";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.month = b->month;
 	ev.batch_id = strtoll(b->id, NULL, 10);

@@ -834,7 +834,8 @@ import_store(struct db *db, const struct import_job *job,
     struct import_result *res, sepa_error *err)
 {
 	struct event ev = {0};
-	char n1[24], n2[24], n3[24], msg[512];
+	char n1[24], n2[24], n3[24];
+	struct i18n_msg say;
 	int rc;
 
 	rc = import_move(db, job->kind, job->cred, job->file, res, err);
@@ -853,13 +854,12 @@ import_store(struct db *db, const struct import_job *job,
 	         "$4, finished_at = now() WHERE id = $1",
 	         4, (const char *const[]){job->file, n1, n2, n3}, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "%s file %s imported: %" PRId64 " rows, %" PRId64
-	    " inserted, %" PRId64 " updated",
-	    job->kname, job->base, res->rows_total, res->rows_inserted,
+	i18n_msg(&say,
+	    N_("%s file %s imported: %s rows, %s inserted, %s updated"),
+	    "ttnnn", job->kname, job->base, res->rows_total, res->rows_inserted,
 	    res->rows_updated);
 	ev.kind = "file.imported";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = job->today;
 	ev.file_id = res->file_id;
 	ev.has_count = true;

@@ -741,7 +741,7 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	struct invoice_run_result *r = run->r;
 	struct event ev = {0};
 	PGresult *res = NULL;
-	char msg[160];
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = db_query(db, &res, "sum up the run", inv_sum_up_sql, 2,
@@ -754,10 +754,10 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	r->regularisations = atoll(PQgetvalue(res, 0, 4));
 	r->reminders = atoll(PQgetvalue(res, 0, 5));
 	db_result_free(res);
-	snprintf(msg, sizeof(msg), "%lld invoices issued for %s, due on %s",
-	    (long long)r->invoices, run->monthname, run->due);
+	i18n_msg(&say, N_("%s invoices issued for %s, due on %s"), "ntD",
+	    (int64_t)r->invoices, run->monthname, run->due);
 	ev.kind = "invoice.run";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->o->today;
 	ev.month = run->o->month;
 	ev.has_count = true;

@@ -247,7 +247,8 @@ struct mandate_row {
 	int64_t family_id;
 	char rum[64];
 	char state[16];
-	char reason[128];
+	char reason[128]; /* as stored, in English */
+	char said[128]; /* in the reader's language */
 	sepa_date since;
 	sepa_date ends_on; /* year 0: none */
 };
@@ -264,6 +265,7 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	char cred[24];
 	const char *params[2] = {cred, rum};
 	PGresult *res = NULL;
+	char *said;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -271,7 +273,8 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	rc = db_query(db, &res, "find the mandate",
 	    "SELECT id, family_id, rum, state, coalesce(state_reason, ''), "
 	    "to_char(state_since, 'YYYY-MM-DD'), "
-	    "to_char(ends_on, 'YYYY-MM-DD') FROM mandates "
+	    "to_char(ends_on, 'YYYY-MM-DD'), reason_msgid, NULL, reason_args "
+	    "FROM mandates "
 	    "WHERE creditor_id = $1 AND upper(rum) = upper($2) FOR UPDATE",
 	    2, params, err);
 	if (rc != 0)
@@ -286,6 +289,9 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	mandate_copy(m->rum, sizeof(m->rum), res, 0, 2);
 	mandate_copy(m->state, sizeof(m->state), res, 0, 3);
 	mandate_copy(m->reason, sizeof(m->reason), res, 0, 4);
+	said = db_message_at(res, 0, 4, 7);
+	snprintf(m->said, sizeof(m->said), "%s", said);
+	free(said);
 	if ((rc = mandate_get_date(res, 0, 5, &m->since, err)) != 0)
 		goto cleanup;
 	rc = mandate_get_date(res, 0, 6, &m->ends_on, err);
@@ -306,8 +312,8 @@ mandate_refuse_ended(
 		return 0;
 	return sepa_error_set(err, SEPA_ESTATE,
 	    "mandate %s is %s (%s) since %s: %s", m->rum,
-	    i18n_state(I18N_MANDATE, m->state), m->reason,
-	    sepa_date_iso(since, m->since), _(what));
+	    i18n_state(I18N_MANDATE, m->state), m->said,
+	    i18n_date(since, m->since), _(what));
 }
 
 /*
@@ -343,13 +349,14 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 static int
 mandate_event(struct db *db, int64_t creditor_id, const struct mandate_row *m,
     const char *kind, sepa_date today, sepa_month month, const char *msg,
-    sepa_error *err)
+    const struct i18n_msg *say, sepa_error *err)
 {
 	struct event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
 	ev.message = msg;
+	ev.say = say;
 	ev.business_date = today;
 	ev.month = month;
 	ev.family_id = m->family_id;
@@ -396,6 +403,7 @@ static const char mandate_insert_account_sql[] =
 /* $1 creditor, $2 mandate, $3 today. */
 static const char mandate_reactivate_sql[] =
     "UPDATE mandates SET state = 'active', state_reason = NULL, "
+    "reason_msgid = NULL, reason_args = NULL, "
     "state_since = $3, updated_at = now() "
     "WHERE creditor_id = $1 AND id = $2";
 
@@ -572,7 +580,8 @@ mandate_reactivate(struct db *db, int64_t creditor_id,
     const struct mandate_row *m, sepa_date today,
     struct mandate_change_result *res, sepa_error *err)
 {
-	char cred[24], man[24], tod[SEPA_DATE_BUFSZ], msg[512];
+	char cred[24], man[24], tod[SEPA_DATE_BUFSZ];
+	struct i18n_msg say;
 	int rc;
 
 	if (strcmp(m->state, "suspended") != 0)
@@ -584,12 +593,12 @@ mandate_reactivate(struct db *db, int64_t creditor_id,
 	         3, (const char *const[]){cred, man, tod}, err)) != 0)
 		return rc;
 	res->reactivated = true;
-	snprintf(msg, sizeof(msg),
-	    "mandate %s active again on new bank details (was "
-	    "suspended: %s)",
-	    m->rum, m->reason);
+	i18n_msg(&say,
+	    N_("mandate %s active again on new bank details (was suspended: "
+	       "%s)"),
+	    "tt", m->rum, m->reason);
 	return mandate_event(db, creditor_id, m, "mandate.reactivated", today,
-	    (sepa_month){0, 0}, msg, err);
+	    (sepa_month){0, 0}, NULL, &say, err);
 }
 
 /*
@@ -661,7 +670,7 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	    res->replaced ? ", replacing a change not yet debited" : "",
 	    res->why);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
-	         today, res->applies_from, msg, err)) != 0 ||
+	         today, res->applies_from, msg, NULL, err)) != 0 ||
 	    (rc = mandate_reactivate(db, creditor_id, &m, today, res, err)) !=
 	        0)
 		goto cleanup;
@@ -731,8 +740,9 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
     const char *old_rum, const char *new_rum, sepa_date received,
     sepa_date today, struct mandate_rum_result *res, sepa_error *err)
 {
-	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], msg[512];
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	PGresult *r = NULL;
 	int64_t presented;
 	int rc;
@@ -771,13 +781,15 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 	res->presented = presented > 0;
 	snprintf(res->old_rum, sizeof(res->old_rum), "%s", m.rum);
 	snprintf(res->new_rum, sizeof(res->new_rum), "%s", new_rum);
-	snprintf(msg, sizeof(msg), "mandate %s is now %s (received %s): %s",
-	    m.rum, new_rum, recv,
-	    res->presented ? "its next debit declares the old RUM "
-	                     "(OrgnlMndtId), once"
-	                   : "never presented, nothing to declare");
+	i18n_msg(&say,
+	    res->presented
+	        ? N_("mandate %s is now %s (received %s): its next debit "
+	             "declares the old RUM (OrgnlMndtId), once")
+	        : N_("mandate %s is now %s (received %s): never presented, "
+	             "nothing to declare"),
+	    "ttd", m.rum, new_rum, received);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.rum_changed",
-	         today, (sepa_month){0, 0}, msg, err)) != 0)
+	         today, (sepa_month){0, 0}, NULL, &say, err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
@@ -789,6 +801,41 @@ cleanup:
 
 /* -------------------------------------------------------- termination */
 
+/* The event of a termination: ended now or later, and why (res->why in
+ * the reader's language). */
+static void
+mandate_end_say(struct i18n_msg *say, const sepa_rules *rules,
+    const struct mandate_row *m, sepa_date received, bool immediate,
+    const struct mandate_end_result *res)
+{
+	sepa_date deadline = {
+	    0, rules->letter_deadline_month, rules->letter_deadline_day};
+	/* as res->why: the letter ends the mandate with its school year */
+	bool before =
+	    sepa_date_cmp(sepa_rule_letter_end(rules, received, false),
+	        sepa_school_year_end(sepa_school_year(received))) == 0;
+
+	if (immediate)
+		i18n_msg(say,
+		    N_("mandate %s terminated (revoked with immediate effect, "
+		       "received on %s)"),
+		    "td", m->rum, received);
+	else if (res->terminated_now)
+		i18n_msg(say,
+		    before ? N_("mandate %s terminated (letter received on %s, "
+		                "before %s)")
+		           : N_("mandate %s terminated (letter received on %s, "
+		                "not before %s)"),
+		    "tdy", m->rum, received, deadline);
+	else
+		i18n_msg(say,
+		    before ? N_("mandate %s ends on %s (letter received on %s, "
+		                "before %s)")
+		           : N_("mandate %s ends on %s (letter received on %s, "
+		                "not before %s)"),
+		    "tddy", m->rum, res->ends_on, received, deadline);
+}
+
 int
 store_mandate_terminate(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const char *rum, sepa_date received,
@@ -796,8 +843,9 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
     sepa_error *err)
 {
 	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
-	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ], msg[512];
+	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	sepa_date ends;
 	int rc;
 
@@ -846,31 +894,31 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
 		sepa_date s =
 		    immediate ? received : sepa_date_add_days(ends, 1);
 
+		const char *reason = immediate ? N_("revoked by the family")
+		                               : N_("family letter");
+
 		rc = db_exec(db, "terminate the mandate",
 		    "UPDATE mandates SET state = 'terminated', state_reason = $3, "
+		    "reason_msgid = $3, reason_args = '{}', "
 		    "state_since = $4, ends_on = $5, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = $2",
 		    5,
-		    (const char *const[]){cred, man,
-		        immediate ? "revoked by the family" : "family letter",
-		        sepa_date_iso(since, s), end},
+		    (const char *const[]){
+		        cred, man, reason, sepa_date_iso(since, s), end},
 		    err);
-		snprintf(msg, sizeof(msg), "mandate %s terminated (%s)", m.rum,
-		    res->why);
 	} else {
 		rc = db_exec(db, "schedule the end of the mandate",
 		    "UPDATE mandates SET ends_on = $3, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = $2",
 		    3, (const char *const[]){cred, man, end}, err);
-		snprintf(msg, sizeof(msg), "mandate %s ends on %s (%s)", m.rum,
-		    end, res->why);
 	}
 	if (rc != 0)
 		goto cleanup;
+	mandate_end_say(&say, rules, &m, received, immediate, res);
 	if ((rc = mandate_event(db, creditor_id, &m,
 	         res->terminated_now ? "mandate.terminated"
 	                             : "mandate.end_scheduled",
-	         today, (sepa_month){0, 0}, msg, err)) != 0)
+	         today, (sepa_month){0, 0}, NULL, &say, err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
@@ -885,7 +933,7 @@ int
 store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     sepa_date today, struct mandate_sweep_result *res, sepa_error *err)
 {
-	char cred[24], tod[SEPA_DATE_BUFSZ], months[16], reason[64];
+	char cred[24], tod[SEPA_DATE_BUFSZ], months[16];
 	PGresult *r = NULL;
 	char *ids = NULL;
 	size_t len = 0, cap = 0;
@@ -894,25 +942,29 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	memset(res, 0, sizeof(*res));
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	sepa_date_iso(tod, today);
+	/* the reasons and events are msgids with their arguments (051) */
 	snprintf(months, sizeof(months), "%d", rules->lapse_months);
-	snprintf(
-	    reason, sizeof(reason), "unused %d months", rules->lapse_months);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
 	/* ends_on is the last day a mandate may be collected. */
 	rc = db_query_int64(db, &res->terminated, "end mandates after a letter",
 	    "WITH t AS (UPDATE mandates SET state = 'terminated', "
-	    "state_reason = 'family letter', state_since = ends_on + 1, "
+	    "state_reason = $3, reason_msgid = $3, reason_args = '{}', "
+	    "state_since = ends_on + 1, "
 	    "updated_at = now() WHERE creditor_id = $1 "
 	    "AND state IN ('active', 'suspended') AND ends_on < $2 "
 	    "RETURNING id, family_id, rum, ends_on), "
 	    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
-	    "family_id, mandate_id, message) SELECT $1, $2, "
-	    "'mandate.terminated', family_id, id, 'mandate ' || rum || "
-	    "' terminated: family letter, last collectable day ' || "
-	    "to_char(ends_on, 'YYYY-MM-DD') FROM t RETURNING 1) "
+	    "family_id, mandate_id, message, msgid, msg_args) SELECT $1, $2, "
+	    "'mandate.terminated', family_id, id, sepad_message($4, x.args), "
+	    "$4, x.args FROM t CROSS JOIN LATERAL (SELECT ARRAY['t:' || rum, "
+	    "'d:' || to_char(ends_on, 'YYYY-MM-DD')] AS args) x RETURNING 1) "
 	    "SELECT count(*) FROM e",
-	    2, (const char *const[]){cred, tod}, err);
+	    4,
+	    (const char *const[]){cred, tod, N_("family letter"),
+	        N_("mandate %s terminated: family letter, last collectable "
+	           "day %s")},
+	    err);
 	if (rc != 0)
 		goto cleanup;
 
@@ -956,15 +1008,22 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 		ids[len] = '\0';
 		rc = db_query_int64(db, &res->lapsed, "lapse unused mandates",
 		    "WITH t AS (UPDATE mandates SET state = 'lapsed', "
-		    "state_reason = $3, state_since = $2, updated_at = now() "
+		    "state_reason = sepad_message($5, ARRAY['n:' || $3]), "
+		    "reason_msgid = $5, reason_args = ARRAY['n:' || $3], "
+		    "state_since = $2, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = ANY ($4::bigint[]) "
 		    "RETURNING id, family_id, rum), "
 		    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
-		    "family_id, mandate_id, message) SELECT $1, $2, "
-		    "'mandate.lapsed', family_id, id, 'mandate ' || rum || "
-		    "' lapsed: ' || $3 FROM t RETURNING 1) "
+		    "family_id, mandate_id, message, msgid, msg_args) SELECT $1, "
+		    "$2, 'mandate.lapsed', family_id, id, sepad_message($6, "
+		    "x.args), $6, x.args FROM t CROSS JOIN LATERAL (SELECT "
+		    "ARRAY['t:' || rum, 'n:' || $3] AS args) x RETURNING 1) "
 		    "SELECT count(*) FROM e",
-		    4, (const char *const[]){cred, tod, reason, ids}, err);
+		    6,
+		    (const char *const[]){cred, tod, months, ids,
+		        N_("unused %s months"),
+		        N_("mandate %s lapsed: unused %s months")},
+		    err);
 		if (rc != 0)
 			goto cleanup;
 	}
@@ -1058,7 +1117,8 @@ static const char mandate_show_sql[] =
     "to_char(m.state_since, 'YYYY-MM-DD'), "
     "to_char(m.ends_on, 'YYYY-MM-DD'), "
     "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD'), "
-    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before "
+    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before, "
+    "m.reason_msgid, NULL, m.reason_args "
     "FROM mandates m "
     "JOIN families f ON f.creditor_id = m.creditor_id "
     "AND f.id = m.family_id "
@@ -1090,6 +1150,7 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
     const char *rum, struct mandate_info *info, sepa_error *err)
 {
 	PGresult *r = NULL;
+	char *reason;
 	int rc;
 
 	if ((rc = db_query(db, &r, "read the mandate", mandate_show_sql, 2,
@@ -1105,7 +1166,9 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
 	mandate_copy(info->family_ref, sizeof(info->family_ref), r, 0, 2);
 	mandate_copy(info->payer_name, sizeof(info->payer_name), r, 0, 3);
 	mandate_copy(info->state, sizeof(info->state), r, 0, 5);
-	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
+	reason = db_message_at(r, 0, 6, 12); /* in the reader's language */
+	snprintf(info->reason, sizeof(info->reason), "%s", reason);
+	free(reason);
 	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
@@ -1277,6 +1340,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
     void *arg, sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
+	char *reason = NULL;
 	PGresult *r = NULL;
 	int rc, n;
 
@@ -1295,7 +1359,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		    "WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
 		    "AND a.applies_from <= $3 "
 		    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1), "
-		    "upper(m.rum) "
+		    "upper(m.rum), m.reason_msgid, NULL, m.reason_args "
 		    "FROM mandates m JOIN families f "
 		    "ON f.creditor_id = m.creditor_id AND f.id = m.family_id "
 		    "WHERE m.creditor_id = $1 "
@@ -1315,7 +1379,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 			row.family_ref = PQgetvalue(r, i, 1);
 			row.payer_name = PQgetvalue(r, i, 2);
 			row.state = PQgetvalue(r, i, 3);
-			row.reason = PQgetvalue(r, i, 4);
+			row.reason = reason = db_message_at(r, i, 4, 10);
 			if ((rc = mandate_get_date(
 			         r, i, 5, &row.signed_on, err)) != 0 ||
 			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=
@@ -1324,7 +1388,10 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 			         r, i, 7, &row.ends_on, err)) != 0)
 				goto cleanup;
 			row.iban = PQgetvalue(r, i, 8);
-			if ((rc = fn(arg, &row)) != 0)
+			rc = fn(arg, &row);
+			free(reason);
+			reason = NULL;
+			if (rc != 0)
 				goto cleanup;
 		}
 		free(after);
@@ -1333,6 +1400,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		r = NULL;
 	} while (n == MANDATE_LIST_PAGE);
 cleanup:
+	free(reason);
 	free(after);
 	db_result_free(r);
 	return rc;

@@ -248,14 +248,16 @@ static int
 payment_log(struct db *db, const struct payment *pay,
     const struct payment_result *r, sepa_error *err)
 {
-	char a[SEPA_MONEY_BUFSZ], msg[200];
 	struct event ev = {0};
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg), "payment of %s on invoice %s (%s)%s",
-	    sepa_money_fr(a, pay->amount_cents), pay->number,
-	    payment_method_name(pay->method), r->fully_paid ? ": paid" : "");
+	i18n_msg(&say,
+	    r->fully_paid ? N_("payment of %s on invoice %s (%s): paid")
+	                  : N_("payment of %s on invoice %s (%s)"),
+	    "ets", pay->amount_cents, pay->number, I18N_PAYMENT,
+	    payment_method_name(pay->method));
 	ev.kind = "payment.recorded";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = pay->today;
 	ev.invoice_id = pay->invoice_id;
 	ev.family_id = pay->family_id;

@@ -24,6 +24,7 @@
 #include "sepa/error.h"
 #include "sepa/pes.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_pes_acquit.h"
@@ -377,7 +378,8 @@ acq_apply(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 {
 	const char *batch = PQgetvalue(a->flow, 0, AF_BATCH);
 	struct pes_acquit_result *res = a->res;
-	char acc[24], rej[24], msg[640];
+	char acc[24], rej[24];
+	struct i18n_msg say;
 	struct event ev = {0};
 	PGresult *d = NULL;
 	int rc;
@@ -400,13 +402,13 @@ acq_apply(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 	         4, (const char *const[]){a->cred, a->aid, acc, rej}, err)) !=
 	    0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "acquit %s of PES flow %s: %" PRId64 " bordereau(x) taken in "
-	    "charge, %" PRId64 " rejected, %" PRId64 " error(s) (sepactl "
-	    "status)",
-	    a->base, res->nom_fic, res->accepted, res->rejected, res->errors);
+	i18n_msg(&say,
+	    N_("acquit %s of PES flow %s: %s bordereau(x) taken in charge, %s "
+	       "rejected, %s error(s) (sepactl status)"),
+	    "ttnnn", a->base, res->nom_fic, res->accepted, res->rejected,
+	    res->errors);
 	ev.kind = "pes.acquit";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = a->today;
 	ev.batch_id = strtoll(batch, NULL, 10);
 	ev.file_id = res->file_id;

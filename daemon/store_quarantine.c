@@ -29,6 +29,7 @@ static const char quarantine_list_sql[] =
     " r.end_to_end_id, r.orig_msg_id, r.pmt_inf_id, r.mandate_ref,"
     " r.amount_cents, r.reason_code, r.reason_proprietary,"
     " coalesce(to_char(r.booking_date, 'YYYY-MM-DD'), ''), q.reason,"
+    " q.reason_msgid, NULL, q.reason_args,"
     " coalesce(to_char(q.resolved_on, 'YYYY-MM-DD'), ''),"
     " coalesce(q.resolution, '')"
     " FROM return_quarantine q"
@@ -43,6 +44,7 @@ static const char quarantine_row_sql[] =
     " r.end_to_end_id, r.orig_msg_id, r.pmt_inf_id, r.mandate_ref,"
     " r.amount_cents, r.reason_code, r.reason_proprietary,"
     " coalesce(to_char(r.booking_date, 'YYYY-MM-DD'), ''), q.reason,"
+    " q.reason_msgid, NULL, q.reason_args,"
     " coalesce(to_char(q.resolved_on, 'YYYY-MM-DD'), ''),"
     " coalesce(q.resolution, ''), r.file_id, f.kind"
     " FROM return_quarantine q"
@@ -103,7 +105,7 @@ quarantine_one(struct db *db, PGresult **pr, const char *what, const char *sql,
 	return rc;
 }
 
-/* Columns 0..16 of quarantine_list_sql / quarantine_row_sql. */
+/* Columns 0..19 of quarantine_list_sql / quarantine_row_sql. */
 static void
 quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
 {
@@ -123,9 +125,9 @@ quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
 	q->reason_code = quarantine_dup(res, i, 11);
 	q->reason_proprietary = PQgetvalue(res, i, 12)[0] == 't';
 	q->booking_date = quarantine_dup(res, i, 13);
-	q->why = quarantine_dup(res, i, 14);
-	q->resolved_on = quarantine_dup(res, i, 15);
-	q->resolution = quarantine_dup(res, i, 16);
+	q->why = db_message(res, i, 14); /* in the reader's language */
+	q->resolved_on = quarantine_dup(res, i, 18);
+	q->resolution = quarantine_dup(res, i, 19);
 }
 
 static void
@@ -203,8 +205,8 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
 		    " does not exist (sepactl quarantine list --all shows them)",
 		    id);
 	quarantine_fill(q, res, 0);
-	*file_id = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
-	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 18));
+	*file_id = strtoll(PQgetvalue(res, 0, 20), NULL, 10);
+	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 21));
 	db_result_free(res);
 	if (q->resolved_on[0] != '\0')
 		return sepa_error_set(err, SEPA_ESTATE,
@@ -225,7 +227,9 @@ quarantine_resolve(struct db *db, int64_t creditor_id,
     const char *resolution, int64_t collection_id, const char *kind,
     sepa_error *err)
 {
-	char cred[24], qid[24], cid[24], day[SEPA_DATE_BUFSZ], *msg = NULL;
+	char cred[24], qid[24], cid[24], day[SEPA_DATE_BUFSZ];
+	const char *dismissed = "dismissed: ";
+	struct i18n_msg say;
 	struct event ev;
 	int rc;
 
@@ -239,17 +243,22 @@ quarantine_resolve(struct db *db, int64_t creditor_id,
 	             collection_id > 0 ? cid : NULL},
 	         err)) != 0)
 		return rc;
-	xasprintf(&msg, "quarantined record %" PRId64 " (%s line %d) %s", q->id,
-	    q->file_name, q->line, resolution);
+	/* the operator's words stay as they were typed */
+	if (strncmp(resolution, dismissed, strlen(dismissed)) == 0)
+		i18n_msg(&say,
+		    N_("quarantined record %s (%s line %s) dismissed: %s"),
+		    "ntnt", q->id, q->file_name, (int64_t)q->line,
+		    resolution + strlen(dismissed));
+	else
+		i18n_msg(&say, N_("quarantined record %s (%s line %s) %s"),
+		    "ntnt", q->id, q->file_name, (int64_t)q->line, resolution);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.file_id = file_id;
 	ev.collection_id = collection_id;
-	rc = store_event_add(db, creditor_id, &ev, err);
-	free(msg);
-	return rc;
+	return store_event_add(db, creditor_id, &ev, err);
 }
 
 /* The collection named by the operator. */

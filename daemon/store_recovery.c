@@ -22,6 +22,7 @@
 #include "config.h"
 #include "csvout.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -368,15 +369,15 @@ recovery_refused(struct db *db, int64_t creditor_id, sepa_date today,
     const struct collect_titre *t, const sepa_error *why, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[640];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: due for recovery, but the PES writer would refuse "
-	    "its titre (%s); left out of the recovery flow: correct it and "
-	    "run sepactl recovery export again",
-	    t->number, why->msg);
+	i18n_msg(&say,
+	    N_("invoice %s: due for recovery, but the PES writer would refuse "
+	       "its titre (%s); left out of the recovery flow: correct it and "
+	       "run sepactl recovery export again"),
+	    "tt", t->number, why->msg);
 	ev.kind = "invoice.recovery_refused";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.invoice_id = t->invoice;
 	ev.has_amount = true;

@@ -130,8 +130,8 @@ Test(i18n, status_and_french_input)
 	              "version ") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "familles : 3\n") != NULL, "%s", r.out);
-	cr_expect(strstr(r.out, "prochaine étape : invoice de ") != NULL, "%s",
-	    r.out);
+	cr_expect(strstr(r.out, "prochaine étape : facturation de ") != NULL,
+	    "%s", r.out);
 	run(&r, &e, EN, "--today 2026-10-20 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "business date: 2026-10-20\n") != NULL);
@@ -391,9 +391,9 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("status", r.out,
 	    (const char *const[]){"à traiter : 06/10/2026, facture à régler "
-	                          "par un autre moyen : invoice F2026-09-",
-	        NULL},
-	    NULL);
+	                          "par un autre moyen : facture F2026-09-",
+	        " : pas de mandat ; à régler par un autre moyen\n", NULL},
+	    (const char *const[]){"invoice", "payable", NULL});
 	run(&r, &e, EN, "--today 2026-10-06 status");
 	expect_words("status", r.out,
 	    (const char *const[]){
