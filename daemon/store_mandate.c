@@ -1380,6 +1380,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 			row.payer_name = PQgetvalue(r, i, 2);
 			row.state = PQgetvalue(r, i, 3);
 			row.reason = reason = db_message_at(r, i, 4, 10);
+			row.reason_stored = PQgetvalue(r, i, 4);
 			if ((rc = mandate_get_date(
 			         r, i, 5, &row.signed_on, err)) != 0 ||
 			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=

@@ -126,6 +126,7 @@ quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
 	q->reason_proprietary = PQgetvalue(res, i, 12)[0] == 't';
 	q->booking_date = quarantine_dup(res, i, 13);
 	q->why = db_message(res, i, 14); /* in the reader's language */
+	q->why_stored = quarantine_dup(res, i, 14);
 	q->resolved_on = quarantine_dup(res, i, 18);
 	q->resolution = quarantine_dup(res, i, 19);
 }
@@ -134,6 +135,7 @@ static void
 quarantine_row_clear(struct quarantine_row *q)
 {
 	free(q->file_name);
+	free(q->why_stored);
 	free(q->kind);
 	free(q->level);
 	free(q->end_to_end_id);
@@ -388,8 +390,10 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 	int rc;
 
 	if ((rc = db_query(db, &res, "read the effect",
-	         "SELECT 'q', reason, false FROM ret_q UNION ALL"
-	         " SELECT 'e', new_state, counted FROM ret_eff",
+	         "SELECT 'q', sepad_message(problem[1], problem[2:]), false,"
+	         " problem[1], NULL, problem[2:] FROM ret_q UNION ALL"
+	         " SELECT 'e', new_state, counted, NULL, NULL, NULL"
+	         " FROM ret_eff",
 	         0, NULL, err)) != 0)
 		return rc;
 	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 'e') {
@@ -400,8 +404,10 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 		return 0;
 	}
 	if (PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 'q') {
-		rc = sepa_error_set(
-		    err, SEPA_ESTATE, "%s", PQgetvalue(res, 0, 1));
+		char *why = db_message_at(res, 0, 1, 3);
+
+		rc = sepa_error_set(err, SEPA_ESTATE, "%s", why);
+		free(why);
 		db_result_free(res);
 		return rc;
 	}
