@@ -9,7 +9,10 @@
 --
 -- Each argument is text with its type before a colon: "t:" text, "d:" a
 -- date YYYY-MM-DD, "m:" an amount in cents, "n:" a number (the first one
--- picks the plural form of msgid_plural), "y:" a day of the year MM-DD.
+-- picks the plural form of msgid_plural), "y:" a day of the year MM-DD,
+-- "s:" a state code after its context and a \004 ("collection\004
+-- rejected"), "g:" a word that is a msgid itself; "e:" (cents written
+-- "1 234,56 €" in every language) is written by C only.
 --
 -- sepad_message is i18n_render in English (untranslated, without plural
 -- forms), for the statements that write their events and reasons in SQL:
@@ -37,6 +40,9 @@ BEGIN
         n := abs(v::numeric);
         RETURN CASE WHEN v LIKE '-%' THEN '-' ELSE '' END
             || trunc(n / 100)::text || '.' || lpad((n % 100)::text, 2, '0');
+    END IF;
+    IF t = 's' AND strpos(v, chr(4)) > 0 THEN
+        RETURN substr(v, strpos(v, chr(4)) + 1);
     END IF;
     IF t = 'y' THEN
         m := regexp_match(v, '^([0-9]{1,2})-([0-9]{1,2})');
