@@ -110,7 +110,7 @@ static int
 batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
     sepa_error *err)
 {
-	char mon[SEPA_MONTH_BUFSZ], *path = NULL;
+	char mon[SEPA_MONTH_BUFSZ], on[I18N_DATE_TEXT_BUFSZ], *path = NULL;
 	struct stat st;
 	int there;
 
@@ -126,7 +126,7 @@ batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
 		    "part %s (%s) was released on %s: a released part can "
 		    "never be cancelled; the bank's answer (pain.002) settles "
 		    "its debits",
-		    msg_id, b->file, b->released);
+		    msg_id, b->file, i18n_date_text(on, b->released));
 	if (strcmp(b->state, "rejected") == 0)
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "part %s (%s) was refused whole by the bank (%s): its "

@@ -142,6 +142,7 @@ static int
 creditor_change_check(struct db *db, const char *cred, const char *new_ics,
     const char *from, struct creditor_ics_change *res, sepa_error *err)
 {
+	char on[I18N_DATE_TEXT_BUFSZ];
 	PGresult *q = NULL;
 	int64_t taken;
 	int rc;
@@ -156,7 +157,7 @@ creditor_change_check(struct db *db, const char *cred, const char *new_ics,
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "a change of ICS from %s is recorded already: this one "
 		    "cannot come before it",
-		    PQgetvalue(q, 0, 1));
+		    i18n_date_text(on, PQgetvalue(q, 0, 1)));
 	db_result_free(q);
 	if (rc != 0)
 		return rc;

@@ -383,9 +383,12 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 		         params, &bad, err)) != 0)
 			goto cleanup;
 		if (bad != NULL) {
+			char on[I18N_DATE_TEXT_BUFSZ];
+
 			rc = sepa_error_set(err, SEPA_ESTATE,
 			    "event %s was acknowledged on %s: %s",
-			    PQgetvalue(bad, 0, 0), PQgetvalue(bad, 0, 1),
+			    PQgetvalue(bad, 0, 0),
+			    i18n_date_text(on, PQgetvalue(bad, 0, 1)),
 			    PQgetvalue(bad, 0, 2));
 			goto cleanup;
 		}

@@ -450,7 +450,7 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 	for (int i = 0; i < PQntuples(q); i++) {
 		sepa_error e = SEPA_ERROR_INIT;
 		sepa_date since, from;
-		char why[256], d[SEPA_DATE_BUFSZ];
+		char why[256], d[SEPA_DATE_BUFSZ], ended[SEPA_DATE_BUFSZ];
 
 		if (i > 0 &&
 		    strcmp(PQgetvalue(q, i, 0), PQgetvalue(q, i - 1, 0)) == 0)
@@ -461,11 +461,12 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 		if (sepa_date_cmp(today, from) >= 0)
 			continue;
 		snprintf(why, sizeof(why),
-		    "mandate %s of this family ended on %s after %s; a new "
-		    "mandate is accepted from %s",
-		    PQgetvalue(q, i, 2), PQgetvalue(q, i, 3),
-		    sepa_rule_rejects_name(rules->max_rejects_per_school_year),
-		    sepa_date_iso(d, from));
+		    _("mandate %s of this family ended on %s after %s; a new "
+		      "mandate is accepted from %s"),
+		    PQgetvalue(q, i, 2), i18n_date(ended, since),
+		    _(sepa_rule_rejects_name(
+		        rules->max_rejects_per_school_year)),
+		    i18n_date(d, from));
 		res->bad_rows++;
 		import_row_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
 		    "family_ref", PQgetvalue(q, i, 1), why);

@@ -433,6 +433,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
     sepa_error *err)
 {
 	sepa_month cmonth = sepa_month_add(o->month, 1);
+	char day[SEPA_DATE_BUFSZ];
 	int rc;
 
 	memset(run, 0, sizeof(*run));
@@ -452,7 +453,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
 	if (sepa_month_cmp(o->month, sepa_month_of(o->today)) >= 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "cannot invoice %s before it ends (business date %s)",
-		    run->monthname, run->today);
+		    run->monthname, i18n_date(day, o->today));
 	r->due = sepa_rule_due_date(&o->rules, cmonth, o->today);
 	sepa_date_iso(run->due, r->due);
 	return 0;
@@ -578,6 +579,7 @@ inv_collect_hours_billed(
 static int
 inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 {
+	char on[I18N_DATE_TEXT_BUFSZ];
 	PGresult *res = NULL;
 	int64_t n;
 	int rc;
@@ -598,7 +600,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 		    "no tariff for service %s, bracket %s on %s (family %s, "
 		    "%s line %s)%s",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    i18n_date_text(on, PQgetvalue(res, 0, 2)),
+		    PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4)[0] != '\0' ? PQgetvalue(res, 0, 4)
 		                                     : "consumption file",
 		    PQgetvalue(res, 0, 5),

@@ -316,6 +316,20 @@ mandate_refuse_ended(
 	    i18n_date(since, m->since), _(what));
 }
 
+/* SEPA_EINVAL for a letter received after the business date (dates in
+ * the reader's form). */
+static int
+mandate_refuse_future(sepa_date received, sepa_date today, sepa_error *err)
+{
+	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+
+	if (sepa_date_cmp(received, today) <= 0)
+		return 0;
+	return sepa_error_set(err, SEPA_EINVAL,
+	    "received date %s is after the business date %s",
+	    i18n_date(recv, received), i18n_date(tod, today));
+}
+
 /*
  * The first collection month not closed yet (no batch prepared or
  * released for it nor after it); `floor` when no month is closed.
@@ -431,12 +445,9 @@ mandate_change_check(
 	sepa_date_iso(tod, today);
 	if (sepa_date_cmp(chg->sent, chg->received) > 0)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "sent date %s is after the received date %s", sent, recv);
-	if (sepa_date_cmp(chg->received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s", recv,
-		    tod);
-	return 0;
+		    "sent date %s is after the received date %s",
+		    i18n_date(sent, chg->sent), i18n_date(recv, chg->received));
+	return mandate_refuse_future(chg->received, today, err);
 }
 
 /*
@@ -718,7 +729,6 @@ static int
 mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
     sepa_date today, sepa_error *err)
 {
-	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
 	int rc;
 
 	if ((rc = sepa_id_validate(new_rum, "RUM", err)) != 0)
@@ -728,11 +738,7 @@ mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
 		    "the new RUM %s is the old one (banks may compare RUMs "
 		    "without regard to case)",
 		    new_rum);
-	if (sepa_date_cmp(received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s",
-		    sepa_date_iso(recv, received), sepa_date_iso(tod, today));
-	return 0;
+	return mandate_refuse_future(received, today, err);
 }
 
 int
@@ -741,6 +747,7 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
     sepa_date today, struct mandate_rum_result *res, sepa_error *err)
 {
 	char cred[24], man[24], recv[SEPA_DATE_BUFSZ];
+	char until[I18N_DATE_TEXT_BUFSZ];
 	struct mandate_row m;
 	struct i18n_msg say;
 	PGresult *r = NULL;
@@ -767,7 +774,8 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 		          PQgetvalue(r, 0, 0))
 		    : sepa_error_set(err, SEPA_EINVAL,
 		          "RUM %s is the RUM mandate %s had until %s", new_rum,
-		          PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+		          PQgetvalue(r, 0, 0),
+		          i18n_date_text(until, PQgetvalue(r, 0, 1)));
 		goto cleanup;
 	}
 	sepa_date_iso(recv, received);
@@ -852,10 +860,8 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
 	memset(res, 0, sizeof(*res));
 	sepa_date_iso(recv, received);
 	sepa_date_iso(tod, today);
-	if (sepa_date_cmp(received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s", recv,
-		    tod);
+	if ((rc = mandate_refuse_future(received, today, err)) != 0)
+		return rc;
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
 	if ((rc = mandate_lock(db, creditor_id, rum, &m, err)) != 0)

@@ -278,7 +278,7 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 	    .today = today,
 	    .method = method,
 	    .reference = reference};
-	char a[SEPA_MONEY_BUFSZ];
+	char a[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -291,7 +291,7 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 	if (sepa_date_cmp(paid_on, today) > 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "the payment date %s is after the business date %s",
-		    pay.paid_on, pay.today_iso);
+		    i18n_date(a, paid_on), i18n_date(day, today));
 	snprintf(pay.cred, sizeof(pay.cred), "%lld", (long long)creditor_id);
 	snprintf(
 	    pay.amount, sizeof(pay.amount), "%lld", (long long)amount_cents);

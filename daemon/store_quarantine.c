@@ -210,11 +210,14 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
 	*file_id = strtoll(PQgetvalue(res, 0, 20), NULL, 10);
 	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 21));
 	db_result_free(res);
-	if (q->resolved_on[0] != '\0')
+	if (q->resolved_on[0] != '\0') {
+		char on[I18N_DATE_TEXT_BUFSZ];
+
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "quarantined record %" PRId64
 		    " was already resolved on %s: %s",
-		    id, q->resolved_on, q->resolution);
+		    id, i18n_date_text(on, q->resolved_on), q->resolution);
+	}
 	return 0;
 }
 
