@@ -126,8 +126,9 @@ static const struct i18n_state_word i18n_payment_methods[] = {
     {"card", NP_("payment method", "card")},
     {"other", NP_("payment method", "other")}, {NULL, NULL}};
 
-const char *
-i18n_state(enum i18n_state_of of, const char *state)
+/* The msgid (NP_) of a state code, or NULL for an unknown code. */
+static const char *
+i18n_state_msgid(enum i18n_state_of of, const char *state)
 {
 	static const struct i18n_state_word *const tables[] = {
 	    [I18N_INVOICE] = i18n_invoice_states,
@@ -138,13 +139,18 @@ i18n_state(enum i18n_state_of of, const char *state)
 	    [I18N_PAYMENT] = i18n_payment_methods,
 	};
 
-	for (const struct i18n_state_word *w = tables[of]; w->code != NULL;
-	     w++) {
-		if (strcmp(state, w->code) != 0)
-			continue;
-		return i18n_pgettext(w->msgid, w->code);
-	}
-	return state;
+	for (const struct i18n_state_word *w = tables[of]; w->code != NULL; w++)
+		if (strcmp(state, w->code) == 0)
+			return w->msgid;
+	return NULL;
+}
+
+const char *
+i18n_state(enum i18n_state_of of, const char *state)
+{
+	const char *msgid = i18n_state_msgid(of, state);
+
+	return msgid != NULL ? i18n_pgettext(msgid, state) : state;
 }
 
 /* ------------------------------------------------ stored messages */
@@ -155,16 +161,6 @@ static const char *const i18n_month_names[] = {NP_("month", "January"),
     NP_("month", "May"), NP_("month", "June"), NP_("month", "July"),
     NP_("month", "August"), NP_("month", "September"), NP_("month", "October"),
     NP_("month", "November"), NP_("month", "December")};
-
-/* The context of each table of i18n_state, for 's' arguments. */
-static const char *const i18n_state_contexts[] = {
-    [I18N_INVOICE] = "invoice",
-    [I18N_MANDATE] = "mandate",
-    [I18N_COLLECTION] = "collection",
-    [I18N_BATCH] = "batch",
-    [I18N_LINE] = "invoice line",
-    [I18N_PAYMENT] = "payment method",
-};
 
 /* Append an argument "T:value" to m->buf; cut to what fits. */
 static void
@@ -192,7 +188,8 @@ i18n_msg_push(struct i18n_msg *m, char type, const char *value)
 void
 i18n_msg(struct i18n_msg *m, const char *msgid, const char *types, ...)
 {
-	char num[24], day[SEPA_DATE_BUFSZ], state[64];
+	char num[24], day[SEPA_DATE_BUFSZ];
+	const char *state;
 	enum i18n_state_of of;
 	va_list ap;
 
@@ -232,11 +229,12 @@ i18n_msg(struct i18n_msg *m, const char *msgid, const char *types, ...)
 			i18n_msg_push(m, 'e', num);
 			break;
 		case 's':
+			/* its msgid with its context: "mandate\004lapsed" */
 			of = va_arg(ap, enum i18n_state_of);
 			s = va_arg(ap, const char *);
-			snprintf(state, sizeof(state), "%s\004%s",
-			    i18n_state_contexts[of], s);
-			i18n_msg_push(m, 's', state);
+			state = i18n_state_msgid(of, s);
+			i18n_msg_push(m, state != NULL ? 's' : 't',
+			    state != NULL ? state : s);
 			break;
 		case 'y':
 			d = va_arg(ap, sepa_date);
