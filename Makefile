@@ -282,8 +282,9 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py, month.py, and
-# e2e_mandats.py for Mandats and Retours bancaires): chromium headless over
+# The web console in a real browser (tests/ui/e2e.py, month.py,
+# e2e_mandats.py for Mandats and Retours bancaires, rapports.py for
+# Rapports): chromium headless over
 # the DevTools protocol, a month of a small commune, screenshots in
 # build/ui/. Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
@@ -291,7 +292,8 @@ ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
 		sh tests/with-pg.sh sh -c 'st=0; python3 tests/ui/e2e.py || st=1; \
 		    python3 tests/ui/month.py || st=1; \
-		    python3 tests/ui/e2e_mandats.py || st=1; exit $$st'; \
+		    python3 tests/ui/e2e_mandats.py || st=1; \
+		    python3 tests/ui/rapports.py || st=1; exit $$st'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)
