@@ -236,6 +236,11 @@ i18n_msg(struct i18n_msg *m, const char *msgid, const char *types, ...)
 			i18n_msg_push(m, state != NULL ? 's' : 't',
 			    state != NULL ? state : s);
 			break;
+		case 'o':
+			snprintf(
+			    num, sizeof(num), "%" PRId64, va_arg(ap, int64_t));
+			i18n_msg_push(m, 'o', num);
+			break;
 		case 'y':
 			d = va_arg(ap, sepa_date);
 			snprintf(num, sizeof(num), "%02d-%02d", d.month % 100,
@@ -251,13 +256,31 @@ i18n_msg(struct i18n_msg *m, const char *msgid, const char *types, ...)
 	va_end(ap);
 }
 
+/* The format of day n of a month as an ordinal ("5th"; "5" in French,
+ * "1er" for the first), a msgid. */
+static const char *
+i18n_ordinal(long long n)
+{
+	if (n == 1)
+		return N_("1st");
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			return N_("%sst");
+		if (n % 10 == 2)
+			return N_("%snd");
+		if (n % 10 == 3)
+			return N_("%srd");
+	}
+	return N_("%sth");
+}
+
 /* One argument ("T:value") as the reader reads it into buf, or English
  * as stored when !translate. */
 static const char *
 i18n_arg_text(const char *arg, int translate, char *buf, size_t size)
 {
 	const char *v = arg[0] != '\0' && arg[1] == ':' ? arg + 2 : arg;
-	char *end;
+	char *end, *text;
 	long long n;
 	sepa_date d;
 	int mon, day;
@@ -276,7 +299,18 @@ i18n_arg_text(const char *arg, int translate, char *buf, size_t size)
 			return sepa_money_fr(buf, n);
 		return translate ? i18n_money(buf, n) : sepa_money_xml(buf, n);
 	case 'g':
-		return translate ? gettext(v) : v;
+		/* gettext("") is the catalogue's header */
+		return translate && *v != '\0' ? gettext(v) : v;
+	case 'o':
+		n = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < 1 || n > 31)
+			return v;
+		snprintf(buf, size, "t:%lld", n);
+		text = i18n_render(i18n_ordinal(n), NULL,
+		    (const char *const[]){buf}, 1, translate);
+		snprintf(buf, size, "%s", text);
+		free(text);
+		return buf;
 	case 's':
 		/* "context\004code" (NP_), the code in English */
 		end = strchr(v, '\004');

@@ -106,7 +106,9 @@ const char *i18n_pgettext(const char *ctx_msgid, const char *msgid);
  * i18n_msg fills m from `types`, one letter an argument: 't' const
  * char *, 'd' and 'y' sepa_date, 'D' a date as text (const char *,
  * YYYY-MM-DD), 'M' a sepa_month (kept as text YYYY-MM), 'm' and 'n'
- * int64_t, 'N' an int64_t count whose msgid is NN_(singular, plural).
+ * int64_t, 'N' an int64_t count whose msgid is NN_(singular, plural),
+ * 'o' an int64_t day of the month read as an ordinal ("o:5": "5th",
+ * "5" in French; the SQL function sepad_message writes it "5").
  */
 #define NN_(s, p) (s "\0" p)
 #define I18N_MSG_MAXARGS 8

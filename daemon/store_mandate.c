@@ -219,28 +219,6 @@ store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
 
 /* ------------------------------------------------- shared by commands */
 
-/* "1st", "2nd", "3rd", "4th", ... "21st" ... */
-static const char *
-mandate_ordinal(char *buf, size_t size, int n)
-{
-	const char *suf = "th";
-
-	if (n % 100 < 11 || n % 100 > 13) {
-		if (n % 10 == 1)
-			suf = "st";
-		else if (n % 10 == 2)
-			suf = "nd";
-		else if (n % 10 == 3)
-			suf = "rd";
-	}
-	snprintf(buf, size, "%d%s", n, suf);
-	return buf;
-}
-
-static const char *const mandate_month_names[] = {"January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December"};
-
 /* What the commands need of a mandate, locked for the transaction. */
 struct mandate_row {
 	int64_t id;
@@ -530,6 +508,62 @@ mandate_record_account(struct db *db, const char *cred, const char *man,
 }
 
 /*
+ * How a change's month is said: the change alone (`rum` NULL: when->why)
+ * or the 'mandate.account_changed' event (mandate `rum`, new account
+ * `mask`, `replaced` a change not yet debited). In time, after the
+ * cut-off day, or its month already with the bank.
+ */
+static void
+mandate_change_say(struct i18n_msg *say, const struct mandate_change_when *w,
+    sepa_date sent, const char *rum, const char *mask, bool replaced)
+{
+	const char *repl =
+	    replaced ? N_(", replacing a change not yet debited") : "";
+	int64_t cut = w->cutoff_day;
+	sepa_month before = sepa_month_add(w->applies_from, -1);
+
+	if (rum == NULL && w->month_closed)
+		i18n_msg(say,
+		    N_("sent on %s, but the %s collection is already with the "
+		       "bank: applies from the %s collection"),
+		    "dMM", sent, before, w->applies_from);
+	else if (rum == NULL)
+		i18n_msg(say,
+		    w->after_cutoff
+		        ? N_("sent on %s, after the %s: applies from the %s "
+		             "collection")
+		        : N_("sent on %s, by the %s: applies from the %s "
+		             "collection"),
+		    "doM", sent, cut, w->applies_from);
+	else if (w->month_closed)
+		i18n_msg(say,
+		    N_("mandate %s: new account %s%s (sent on %s, but the %s "
+		       "collection is already with the bank: applies from the "
+		       "%s collection)"),
+		    "ttgdMM", rum, mask, repl, sent, before, w->applies_from);
+	else
+		i18n_msg(say,
+		    w->after_cutoff
+		        ? N_("mandate %s: new account %s%s (sent on %s, after "
+		             "the %s: applies from the %s collection)")
+		        : N_("mandate %s: new account %s%s (sent on %s, by the "
+		             "%s: applies from the %s collection)"),
+		    "ttgdoM", rum, mask, repl, sent, cut, w->applies_from);
+}
+
+/* A stored message as the reader reads it, into buf. */
+static void
+mandate_say_text(char *buf, size_t size, const struct i18n_msg *say)
+{
+	char *text = i18n_render(
+	    say->msgid, say->plural, (const char *const *)say->args,
+	    say->nargs, 1);
+
+	snprintf(buf, size, "%s", text);
+	free(text);
+}
+
+/*
  * when->why and its facts: the month sepa_rule_account_change_month gives
  * for the sending date alone (its floor, the sending month, never binds),
  * and whether the first open month moved it later.
@@ -541,29 +575,13 @@ mandate_change_why(const sepa_rules *rules, sepa_date sent_on,
 	sepa_month sent_month = sepa_month_of(sent_on);
 	sepa_month by_date =
 	    sepa_rule_account_change_month(rules, sent_on, sent_month);
-	char sent[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
-	char mon2[SEPA_MONTH_BUFSZ], ord[16];
+	struct i18n_msg say;
 
 	when->cutoff_day = rules->account_change_cutoff_day;
 	when->after_cutoff = sepa_month_cmp(by_date, sent_month) > 0;
 	when->month_closed = sepa_month_cmp(when->applies_from, by_date) != 0;
-	sepa_date_iso(sent, sent_on);
-	sepa_month_iso(mon, when->applies_from);
-	if (!when->month_closed)
-		snprintf(when->why, sizeof(when->why),
-		    "sent on %s, %s the %s: applies from the %s collection",
-		    sent, when->after_cutoff ? "after" : "by",
-		    mandate_ordinal(
-		        ord, sizeof(ord), rules->account_change_cutoff_day),
-		    mon);
-	else
-		snprintf(when->why, sizeof(when->why),
-		    "sent on %s, but the %s collection is already with the "
-		    "bank: applies from the %s collection",
-		    sent,
-		    sepa_month_iso(
-		        mon2, sepa_month_add(when->applies_from, -1)),
-		    mon);
+	mandate_change_say(&say, when, sent_on, NULL, NULL, false);
+	mandate_say_text(when->why, sizeof(when->why), &say);
 }
 
 /* The month a change sent on `sent` applies from, and why. */
@@ -657,8 +675,9 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
     struct mandate_change_result *res, sepa_error *err)
 {
-	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ], msg[512];
+	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -676,12 +695,10 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	    0)
 		goto cleanup;
 	snprintf(res->why, sizeof(res->why), "%s", res->when.why);
-	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
-	    sepa_iban_mask(mask, chg->iban),
-	    res->replaced ? ", replacing a change not yet debited" : "",
-	    res->why);
+	mandate_change_say(&say, &res->when, chg->sent, m.rum,
+	    sepa_iban_mask(mask, chg->iban), res->replaced);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
-	         today, res->applies_from, msg, NULL, err)) != 0 ||
+	         today, res->applies_from, NULL, &say, err)) != 0 ||
 	    (rc = mandate_reactivate(db, creditor_id, &m, today, res, err)) !=
 	        0)
 		goto cleanup;
@@ -872,15 +889,15 @@ mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	res->received = received;
 	res->deadline = sepa_rule_letter_deadline(rules, received);
 	res->in_time = sepa_date_cmp(received, res->deadline) < 0;
-	if (immediate) {
-		snprintf(res->why, sizeof(res->why),
-		    "revoked with immediate effect, received on %s", recv);
-	} else {
-		snprintf(res->why, sizeof(res->why),
-		    "letter received on %s, %sbefore %d %s", recv,
-		    res->in_time ? "" : "not ", rules->letter_deadline_day,
-		    mandate_month_names[rules->letter_deadline_month - 1]);
-	}
+	if (immediate)
+		i18n_msg(&say, N_("revoked with immediate effect, received on %s"),
+		    "d", received);
+	else
+		i18n_msg(&say,
+		    res->in_time ? N_("letter received on %s, before %s")
+		                 : N_("letter received on %s, not before %s"),
+		    "dy", received, res->deadline);
+	mandate_say_text(res->why, sizeof(res->why), &say);
 	/* A second letter never postpones an end already scheduled. */
 	if (!immediate && m.ends_on.year != 0 &&
 	    sepa_date_cmp(m.ends_on, ends) <= 0) {

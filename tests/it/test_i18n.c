@@ -649,3 +649,63 @@ Test(i18n, late_collection_in_french, .timeout = 120)
 	free(s);
 	env_close(&e);
 }
+
+/* An account change and a letter: why they take the month and the day
+ * they take, in the reader's words; the event stored in English. */
+Test(i18n, mandate_change_and_end_in_french, .timeout = 120)
+{
+	struct env e;
+	struct ctlrun r;
+	char *s;
+
+	require_fr();
+	env_open(&e);
+	run(&r, &e, FR,
+	    "--today 06/10/2026 mandate change-account RUM-FAM1 --iban "
+	    "FR7630004000031234567890143 --received 06/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("change-account", r.out,
+	    (const char *const[]){"mandat RUM-FAM1 : nouveau compte "
+	                          "FR76****0143 : envoyé le 06/10/2026, après "
+	                          "le 5 du mois : appliqué à partir du "
+	                          "prélèvement de 2026-11\n",
+	        NULL},
+	    (const char *const[]){"sent on", "5th", NULL});
+	s = stored_message(e.db, "mandate.account_changed");
+	cr_expect_str_eq(s,
+	    "mandate RUM-FAM1: new account FR76****0143 (sent on 2026-10-06, "
+	    "after the 5th: applies from the 2026-11 collection)");
+	free(s);
+	run(&r, &e, FR,
+	    "--today 07/10/2026 mandate change-account RUM-FAM1 --iban "
+	    "FR7630006000011234567890189 --received 07/10/2026 --sent "
+	    "01/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("change-account", r.out,
+	    (const char *const[]){"envoyé le 01/10/2026, au plus tard le 5 du "
+	                          "mois : appliqué à partir du prélèvement de "
+	                          "2026-10\n",
+	        NULL},
+	    (const char *const[]){"sent on", NULL});
+	run(&r, &e, FR,
+	    "--today 07/10/2026 mandate terminate RUM-FAM1 --received "
+	    "07/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("terminate", r.out,
+	    (const char *const[]){"le mandat RUM-FAM1 prend fin le 31/08/2027 "
+	                          "(courrier reçu le 07/10/2026, avant le 30 "
+	                          "juin) ; il est prélevé jusque-là\n",
+	        NULL},
+	    (const char *const[]){"letter", "June", NULL});
+	run(&r, &e, EN,
+	    "--today 2026-10-07 mandate terminate RUM-FAM1 --received "
+	    "2026-10-07 --immediate");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("terminate", r.out,
+	    (const char *const[]){"mandate RUM-FAM1 terminated, last day "
+	                          "2026-10-07 (revoked with immediate effect, "
+	                          "received on 2026-10-07)\n",
+	        NULL},
+	    NULL);
+	env_close(&e);
+}
