@@ -540,10 +540,10 @@ Test(i18n, stored_texts_in_both_languages, .timeout = 120)
 	run(&r, &e, FR, "--today 02/01/2029 attention list");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("attention list", r.out,
-	    (const char *const[]){"01/12/2025  mandate.terminated  mandat "
+	    (const char *const[]){"01/12/2025  mandat résilié  mandat "
 	                          "RUM-F1 résilié : deux rejets (",
 	        NULL},
-	    (const char *const[]){"no further", "quarantined", NULL});
+	    (const char *const[]){"no further", "quarantined", "mandate.", NULL});
 	run(&r, &e, FR, "--today 02/01/2029 mandate show RUM-F1");
 	expect_words("mandate show", r.out,
 	    (const char *const[]){
