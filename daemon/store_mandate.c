@@ -1270,19 +1270,22 @@ mandate_show_no_next(struct mandate_info *info)
 	char end[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
 
 	info->no_next[0] = '\0';
-	if (strcmp(info->state, "suspended") == 0)
+	if (strcmp(info->state, "suspended") == 0 && info->reason[0] != '\0')
 		snprintf(info->no_next, sizeof(info->no_next),
-		    "mandate suspended%s%s; new bank details are needed",
-		    info->reason[0] != '\0' ? ": " : "", info->reason);
+		    _("mandate suspended: %s; new bank details are needed"),
+		    info->reason);
+	else if (strcmp(info->state, "suspended") == 0)
+		snprintf(info->no_next, sizeof(info->no_next), "%s",
+		    _("mandate suspended; new bank details are needed"));
 	else if (strcmp(info->state, "active") != 0)
-		snprintf(info->no_next, sizeof(info->no_next), "mandate %s",
-		    info->state);
+		snprintf(info->no_next, sizeof(info->no_next), _("mandate %s"),
+		    i18n_state(I18N_MANDATE, info->state));
 	else if (info->ends_on.year != 0 &&
 	    sepa_date_cmp(info->ends_on, sepa_month_day(info->next_month, 1)) <
 	        0)
 		snprintf(info->no_next, sizeof(info->no_next),
-		    "mandate ends on %s, before the %s collection",
-		    sepa_date_iso(end, info->ends_on),
+		    _("mandate ends on %s, before the %s collection"),
+		    i18n_date(end, info->ends_on),
 		    sepa_month_iso(mon, info->next_month));
 }
 

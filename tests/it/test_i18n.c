@@ -707,5 +707,10 @@ Test(i18n, mandate_change_and_end_in_french, .timeout = 120)
 	                          "received on 2026-10-07)\n",
 	        NULL},
 	    NULL);
+	run(&r, &e, FR, "--today 07/10/2026 mandate show RUM-FAM1");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("mandate show", r.out,
+	    (const char *const[]){"(mandat résilié)\n", NULL},
+	    (const char *const[]){"terminated", NULL});
 	env_close(&e);
 }
