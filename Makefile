@@ -128,7 +128,7 @@ all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man mo
 # the sources has no French translation, or a fuzzy one.
 LANGS := fr
 MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
-XGETTEXT_KEYWORDS := _ N_ NP_:1c,2 P_:1c,2 ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
+XGETTEXT_KEYWORDS := _ N_ NN_:1,2 NP_:1c,2 P_:1c,2 ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
 	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
 	sepa_error_prefix:2 notify_journal:4 notify_status:1 xmlin_fail:4 \
 	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4 \

@@ -106,6 +106,10 @@ void ctl_status_batch(char *buf, size_t size, const char *text);
 /* A cycle step's name for the operator ("Invoicing and notices"), from
  * its cycle_steps.step; the step itself when unknown. */
 const char *ctl_cycle_title(const char *step);
+/* Its short name in a sentence ("next: collect of 2026-10"; French
+ * "prélèvement"): the code in English, where it is also what the
+ * operator types; the step itself when unknown. */
+const char *ctl_cycle_word(const char *step);
 int ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
     void (*fn)(void *arg, const struct cycle_next *next), void *arg,
     sepa_error *err);

@@ -12,30 +12,37 @@
 #include "sepa/error.h"
 #include "db.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_mail.h"
 
 /* The advisory lock of a sending run: (this number, the creditor). */
 #define MAIL_LOCK "41041"
 
-/* The document of row u of invoice i, as the events name it. */
+/*
+ * The event's msgid of row u (of invoice i): the notice's ($A) or the
+ * corrected notice's ($B), which names it NUMBER-Rn.
+ */
+#define MAIL_MSGID(a, b) "CASE WHEN u.version = 0 THEN " a " ELSE " b " END"
 #define MAIL_DOC \
-	"CASE WHEN u.version = 0 THEN 'notice ' || i.number ELSE" \
-	" format('corrected notice %s-R%s', i.number, u.version) END"
+	"CASE WHEN u.version = 0 THEN i.number ELSE i.number || '-R' ||" \
+	" u.version END"
 
-/* $1 creditor, $2 today: the interrupted ones, each with its event. */
+/* $1 creditor, $2 today, $3 and $4 the event's msgids (a notice's, a
+ * corrected notice's): the interrupted ones, each with its event. */
 static const char mail_stale_sql[] =
     "WITH u AS (UPDATE notice_mails n SET state = 'unknown',"
     " finished_at = now(), error = 'interrupted while sending'"
     " WHERE n.creditor_id = $1 AND n.state = 'sending'"
     " RETURNING n.invoice_id, n.version, n.email),"
     " ev AS (INSERT INTO events (creditor_id, business_date, kind, month,"
-    " family_id, invoice_id, needs_attention, message)"
+    " family_id, invoice_id, needs_attention, message, msgid, msg_args)"
     " SELECT $1, $2, 'notice.mail_unknown', i.month, i.family_id, i.id,"
-    " true, format('%s: its e-mail to %s was interrupted and may or"
-    " may not have been sent; check the relay''s log, it is not sent"
-    " again', " MAIL_DOC ", u.email)"
+    " true, sepad_message(x.msgid, x.args), x.msgid, x.args"
     " FROM u JOIN invoices i ON i.creditor_id = $1 AND i.id = u.invoice_id"
-    " RETURNING 1) SELECT count(*) FROM ev";
+    " CROSS JOIN LATERAL (SELECT " MAIL_MSGID(
+        "$3", "$4") " AS msgid,"
+                    " ARRAY['t:' || " MAIL_DOC ", 't:' || u.email] AS args) x"
+                    " RETURNING 1) SELECT count(*) FROM ev";
 
 /* $1 creditor, $2 invoice, $3 version, $4 e-mail: "claimed", or the
  * state it has. */
@@ -46,18 +53,22 @@ static const char mail_claim_sql[] =
     " state FROM notice_mails WHERE creditor_id = $1 AND invoice_id = $2"
     " AND version = $3 AND NOT EXISTS (SELECT 1 FROM c)";
 
-/* $1 creditor, $2 invoice, $3 version, $4 state, $5 error, $6 today. */
+/* $1 creditor, $2 invoice, $3 version, $4 state, $5 error, $6 today,
+ * $7 and $8 the event's msgids (a notice's, a corrected notice's). */
 static const char mail_finish_sql[] =
     "WITH u AS (UPDATE notice_mails SET state = $4, finished_at = now(),"
     " error = nullif($5, '') WHERE creditor_id = $1 AND invoice_id = $2"
     " AND version = $3 AND state = 'sending'"
     " RETURNING invoice_id, version, email)"
     " INSERT INTO events (creditor_id, business_date, kind, month,"
-    " family_id, invoice_id, needs_attention, message)"
+    " family_id, invoice_id, needs_attention, message, msgid, msg_args)"
     " SELECT $1, $6, 'notice.mail_failed', i.month, i.family_id, i.id, true,"
-    " format('%s: the relay refused its e-mail to %s: %s', " MAIL_DOC ","
-    " u.email, $5) FROM u JOIN invoices i ON i.creditor_id = $1"
-    " AND i.id = u.invoice_id WHERE $4 = 'failed'";
+    " sepad_message(x.msgid, x.args), x.msgid, x.args FROM u JOIN invoices i"
+    " ON i.creditor_id = $1 AND i.id = u.invoice_id CROSS JOIN LATERAL"
+    " (SELECT " MAIL_MSGID("$7",
+        "$8") " AS msgid,"
+              " ARRAY['t:' || " MAIL_DOC ", 't:' || u.email,"
+              " 't:' || coalesce($5::text, '')] AS args) x WHERE $4 = 'failed'";
 
 int
 store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
@@ -79,8 +90,15 @@ store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
 		    err, SEPA_ESTATE, "another run is sending the notices");
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
 	    (rc = db_query_int64(db, unknown, "flag the interrupted e-mails",
-	         mail_stale_sql, 2, (const char *const[]){cred, day}, err)) !=
-	        0 ||
+	         mail_stale_sql, 4,
+	         (const char *const[]){cred, day,
+	             N_("notice %s: its e-mail to %s was interrupted and may or "
+	                "may not have been sent; check the relay's log, it is "
+	                "not sent again"),
+	             N_("corrected notice %s: its e-mail to %s was interrupted "
+	                "and may or may not have been sent; check the relay's "
+	                "log, it is not sent again")},
+	         err)) != 0 ||
 	    (rc = db_commit(db, err)) != 0) {
 		db_rollback(db);
 		store_mail_end(db, creditor_id);
@@ -144,8 +162,11 @@ store_mail_finish(struct db *db, int64_t creditor_id, const struct mail_doc *m,
 
 	mail_key(&k, creditor_id, m);
 	sepa_date_iso(day, today);
-	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 6,
-	    (const char *const[]){k.cred, k.inv, k.ver, state, error, day},
+	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 8,
+	    (const char *const[]){k.cred, k.inv, k.ver, state, error, day,
+	        N_("notice %s: the relay refused its e-mail to %s: %s"),
+	        N_("corrected notice %s: the relay refused its e-mail to %s: "
+	           "%s")},
 	    err);
 }
 
