@@ -42,6 +42,7 @@
 #include "afile.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -1028,7 +1029,7 @@ static int
 collect_candidates(struct collect_run *run, sepa_error *err)
 {
 	struct collect_sink dec = {
-	    "record the decisions", collect_dec_copy_sql, {NULL, 0, 0}};
+	    N_("record the decisions"), collect_dec_copy_sql, {NULL, 0, 0}};
 	int rc;
 
 	run->ncand = run->pes ? CC_MAIN_SERVICE + 1 : CC_LAST_ICS + 1;
@@ -1057,7 +1058,7 @@ collect_set_aside(struct collect_run *run, sepa_error *err)
 	struct collect_lead l = {0};
 	int rc;
 
-	l.deferred.what = "record the deferred invoices";
+	l.deferred.what = N_("record the deferred invoices");
 	l.deferred.copy_sql = collect_deferred_copy_sql;
 	if ((rc = db_exec(run->db, l.deferred.what, collect_deferred_sql, 0,
 	         NULL, err)) != 0 ||
@@ -1300,7 +1301,8 @@ int
 collect_copy_rows(struct collect_run *run, sepa_error *err)
 {
 	struct collect_copy c = {
-	    {"record the collections", collect_copy_sql, {NULL, 0, 0}}, {0}};
+	    {N_("record the collections"), collect_copy_sql, {NULL, 0, 0}},
+	    {0}};
 
 	return collect_scan(run, "read the collections to record",
 	    collect_kept_cur_sql, 0, NULL, collect_copy_kept, &c, &c.sink, err);

@@ -26,6 +26,7 @@
 #include "sepa/text.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -418,8 +419,8 @@ static int
 pes_items(struct collect_run *run, sepa_error *err)
 {
 	struct collect_pes *p = run->pesr;
-	struct collect_sink out = {
-	    "record the pieces left out", pes_oth_out_copy_sql, {NULL, 0, 0}};
+	struct collect_sink out = {N_("record the pieces left out"),
+	    pes_oth_out_copy_sql, {NULL, 0, 0}};
 	char max[16];
 	const char *params[1] = {max};
 	PGresult *res = NULL;
@@ -690,8 +691,8 @@ static int
 pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
 {
 	struct pes_pieces pp = {
-	    {"record the PES pieces", pes_copy_sql, {NULL, 0, 0}}, batch, NULL,
-	    0};
+	    {N_("record the PES pieces"), pes_copy_sql, {NULL, 0, 0}}, batch,
+	    NULL, 0};
 	const char *params[2] = {run->cred, batch};
 	int rc;
 
