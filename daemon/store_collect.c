@@ -517,12 +517,12 @@ collect_remittance(
  */
 static int
 collect_row_event(const struct collect_run *run, int row, const char *kind,
-    const char *msg, sepa_error *err)
+    const struct i18n_msg *say, sepa_error *err)
 {
 	struct event ev = {0};
 
 	ev.kind = kind;
-	ev.message = msg;
+	ev.say = say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.invoice_id = collect_int(run, row, CC_INVOICE);
@@ -542,8 +542,8 @@ static int
 collect_check_in_time(
     struct collect_run *run, int r, int *late, sepa_error *err)
 {
-	char msg[256], day[SEPA_DATE_BUFSZ];
 	const char *params[2] = {run->cred, collect_value(run, r, CC_INVOICE)};
+	struct i18n_msg say;
 	sepa_date due;
 	int64_t seen;
 	int rc;
@@ -561,11 +561,12 @@ collect_check_in_time(
 	         params, err)) != 0 ||
 	    seen > 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: due on %s, too late for the bank on %s; not collected",
-	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_DUE),
-	    sepa_date_iso(day, run->today));
-	return collect_row_event(run, r, "invoice.collect_late", msg, err);
+	i18n_msg(&say,
+	    N_("invoice %s: due on %s, too late for the bank on %s; not "
+	       "collected"),
+	    "tDd", collect_value(run, r, CC_NUMBER),
+	    collect_value(run, r, CC_DUE), run->today);
+	return collect_row_event(run, r, "invoice.collect_late", &say, err);
 }
 
 /*
@@ -643,25 +644,29 @@ static int
 collect_defer(
     struct collect_run *run, const struct collect_row *cr, sepa_error *err)
 {
-	char due[SEPA_DATE_BUFSZ], msg[320];
+	char due[SEPA_DATE_BUFSZ];
 	sepa_month next = sepa_month_add(run->month, 1);
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = collect_to_next_month(run, cr->row, due, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: mandate %s has its %s in this file; collected with "
-	    "the file of %04d-%02d, due on %s",
-	    collect_value(run, cr->row, CC_NUMBER),
-	    collect_value(run, cr->row, CC_RUM),
-	    cr->amend != SEPA_AMEND_NONE ? "first collection on a new account"
+	i18n_msg(&say,
+	    cr->amend != SEPA_AMEND_NONE
+	        ? N_("invoice %s: mandate %s has its first collection on a new "
+	             "account in this file; collected with the file of %s, "
+	             "due on %s")
 	        : collect_amended(cr)
-	        ? "first collection under its new RUM or creditor identifier"
-	        : "first collection",
-	    next.year, next.month, due);
+	        ? N_("invoice %s: mandate %s has its first collection under "
+	             "its new RUM or creditor identifier in this file; "
+	             "collected with the file of %s, due on %s")
+	        : N_("invoice %s: mandate %s has its first collection in this "
+	             "file; collected with the file of %s, due on %s"),
+	    "ttMD", collect_value(run, cr->row, CC_NUMBER),
+	    collect_value(run, cr->row, CC_RUM), next, due);
 	run->sum->deferred++;
 	return collect_row_event(
-	    run, cr->row, "invoice.collect_deferred", msg, err);
+	    run, cr->row, "invoice.collect_deferred", &say, err);
 }
 
 /* Append s to the COPY data in text format, escaped. */
@@ -759,30 +764,43 @@ collect_lock_month(struct collect_run *run, sepa_error *err)
 	    err);
 }
 
+/* Why an invoice is payable by other means: its mandate's state on the
+ * due date (none: no mandate; active: ended by then). */
+static const char *
+collect_other_means_msgid(const char *state)
+{
+	if (strcmp(state, "none") == 0)
+		return N_("invoice %s: no mandate; payable by other means");
+	if (strcmp(state, "suspended") == 0)
+		return N_(
+		    "invoice %s: mandate %s is suspended on the due date; "
+		    "payable by other means");
+	if (strcmp(state, "terminated") == 0)
+		return N_("invoice %s: mandate %s is terminated on the due "
+		          "date; payable by other means");
+	if (strcmp(state, "lapsed") == 0)
+		return N_("invoice %s: mandate %s is lapsed on the due date; "
+		          "payable by other means");
+	return N_("invoice %s: mandate %s is ended on the due date; payable "
+	          "by other means");
+}
+
 /* Log an invoice no active mandate can collect (row r), once. */
 static int
 collect_other_means_row(
     struct collect_run *run, int r, void *arg, sepa_error *err)
 {
 	PGresult *res = run->res;
-	const char *state = PQgetvalue(res, r, OM_STATE);
 	struct event ev = {0};
-	char msg[512];
+	struct i18n_msg say;
+	const char *state = PQgetvalue(res, r, OM_STATE);
 	int rc;
 
 	(void)arg;
-	if (strcmp(state, "none") == 0)
-		snprintf(msg, sizeof(msg),
-		    "invoice %s: no mandate; payable by other means",
-		    PQgetvalue(res, r, OM_NUMBER));
-	else
-		snprintf(msg, sizeof(msg),
-		    "invoice %s: mandate %s is %s on the due date; "
-		    "payable by other means",
-		    PQgetvalue(res, r, OM_NUMBER), PQgetvalue(res, r, OM_RUM),
-		    strcmp(state, "active") == 0 ? "ended" : state);
+	i18n_msg(&say, collect_other_means_msgid(state), "tt",
+	    PQgetvalue(res, r, OM_NUMBER), PQgetvalue(res, r, OM_RUM));
 	ev.kind = "invoice.other_means";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.invoice_id = strtoll(PQgetvalue(res, r, OM_INVOICE), NULL, 10);
@@ -850,7 +868,8 @@ collect_check_writer(
 	sepa_pain008_amendment am = {0};
 	sepa_pain008_address addr = {0};
 	sepa_error why = SEPA_ERROR_INIT;
-	char e2e[64], remit[256], due[SEPA_DATE_BUFSZ], msg[640];
+	char e2e[64], remit[256], due[SEPA_DATE_BUFSZ];
+	struct i18n_msg say;
 	sepa_date day;
 	int r = cr->row, rc;
 
@@ -882,15 +901,15 @@ collect_check_writer(
 	if ((rc = collect_to_next_month(run, r, due, err)) != 0)
 		return rc;
 	collect_mask_ibans(why.msg);
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: mandate %s: the %s writer would refuse its "
-	    "debit (%s); left out of the file of %04d-%02d, moved to the "
-	    "next month's, due on %s: correct it by then, or record a "
-	    "payment by other means",
-	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_RUM),
-	    run->pes ? "PES" : "pain.008", why.msg, run->month.year,
-	    run->month.month, due);
-	return collect_row_event(run, r, "invoice.collect_refused", msg, err);
+	i18n_msg(&say,
+	    N_("invoice %s: mandate %s: the %s writer would refuse its "
+	       "debit (%s); left out of the file of %s, moved to the next "
+	       "month's, due on %s: correct it by then, or record a payment "
+	       "by other means"),
+	    "ttttMD", collect_value(run, r, CC_NUMBER),
+	    collect_value(run, r, CC_RUM), run->pes ? "PES" : "pain.008",
+	    why.msg, run->month, due);
+	return collect_row_event(run, r, "invoice.collect_refused", &say, err);
 }
 
 /* Candidate `row` of run->res, with its decisions (collect_dec), into cr. */
@@ -1376,15 +1395,12 @@ int
 collect_log_prepared(const struct collect_run *run, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[256];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "%04d-%02d: %" PRId64 " collections recorded in %" PRId64
-	    " file(s)",
-	    run->month.year, run->month.month, run->sum->collections,
-	    run->nparts);
+	i18n_msg(&say, N_("%s: %s collections recorded in %s file(s)"), "Mnn",
+	    run->month, run->sum->collections, (int64_t)run->nparts);
 	ev.kind = "collect.prepared";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.has_count = true;
@@ -1963,9 +1979,10 @@ static int
 collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
     const char *sha, sepa_date today, sepa_error *err)
 {
-	char cred[24], day[SEPA_DATE_BUFSZ], msg[256];
+	char cred[24], day[SEPA_DATE_BUFSZ];
 	const char *params[4];
 	struct event ev = {0};
+	struct i18n_msg say;
 	int64_t changed;
 	int rc;
 
@@ -1986,10 +2003,10 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if ((rc = db_exec(db, "mark the collections sent", collect_sent_sql, 4,
 	         params, err)) != 0)
 		goto cleanup;
-	snprintf(msg, sizeof(msg), "%s released (%s transactions, sha256 %s)",
+	i18n_msg(&say, N_("%s released (%s transactions, sha256 %s)"), "ttt",
 	    PQgetvalue(b, br, CB_FILE), PQgetvalue(b, br, CB_NTX), sha);
 	ev.kind = "batch.released";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.batch_id = strtoll(PQgetvalue(b, br, CB_ID), NULL, 10);
 	ev.has_count = true;

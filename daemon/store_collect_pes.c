@@ -327,18 +327,18 @@ pes_other_refused(struct collect_run *run, PGresult *o, int r,
     const sepa_error *why, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[640], text[SEPA_ERROR_MSG_MAX];
+	struct i18n_msg say;
+	char text[SEPA_ERROR_MSG_MAX];
 
 	snprintf(text, sizeof(text), "%s", why->msg);
 	collect_mask_ibans(text);
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: payable by other means, the PES writer would refuse "
-	    "its piece (%s); left out of the flow of %04d-%02d: correct it "
-	    "and run collect again",
-	    PQgetvalue(o, r, PO_NUMBER), text, run->month.year,
-	    run->month.month);
+	i18n_msg(&say,
+	    N_("invoice %s: payable by other means, the PES writer would "
+	       "refuse its piece (%s); left out of the flow of %s: correct it "
+	       "and run collect again"),
+	    "ttM", PQgetvalue(o, r, PO_NUMBER), text, run->month);
 	ev.kind = "invoice.collect_refused";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.invoice_id = strtoll(PQgetvalue(o, r, PO_INVOICE), NULL, 10);

@@ -433,6 +433,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
     sepa_error *err)
 {
 	sepa_month cmonth = sepa_month_add(o->month, 1);
+	char day[SEPA_DATE_BUFSZ];
 	int rc;
 
 	memset(run, 0, sizeof(*run));
@@ -452,7 +453,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
 	if (sepa_month_cmp(o->month, sepa_month_of(o->today)) >= 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "cannot invoice %s before it ends (business date %s)",
-		    run->monthname, run->today);
+		    run->monthname, i18n_date(day, o->today));
 	r->due = sepa_rule_due_date(&o->rules, cmonth, o->today);
 	sepa_date_iso(run->due, r->due);
 	return 0;
@@ -578,6 +579,7 @@ inv_collect_hours_billed(
 static int
 inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 {
+	char on[I18N_DATE_TEXT_BUFSZ];
 	PGresult *res = NULL;
 	int64_t n;
 	int rc;
@@ -598,7 +600,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 		    "no tariff for service %s, bracket %s on %s (family %s, "
 		    "%s line %s)%s",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    i18n_date_text(on, PQgetvalue(res, 0, 2)),
+		    PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4)[0] != '\0' ? PQgetvalue(res, 0, 4)
 		                                     : "consumption file",
 		    PQgetvalue(res, 0, 5),
@@ -741,7 +744,7 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	struct invoice_run_result *r = run->r;
 	struct event ev = {0};
 	PGresult *res = NULL;
-	char msg[160];
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = db_query(db, &res, "sum up the run", inv_sum_up_sql, 2,
@@ -754,10 +757,10 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	r->regularisations = atoll(PQgetvalue(res, 0, 4));
 	r->reminders = atoll(PQgetvalue(res, 0, 5));
 	db_result_free(res);
-	snprintf(msg, sizeof(msg), "%lld invoices issued for %s, due on %s",
-	    (long long)r->invoices, run->monthname, run->due);
+	i18n_msg(&say, N_("%s invoices issued for %s, due on %s"), "ntD",
+	    (int64_t)r->invoices, run->monthname, run->due);
 	ev.kind = "invoice.run";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->o->today;
 	ev.month = run->o->month;
 	ev.has_count = true;
