@@ -145,7 +145,7 @@ XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
 # that take one for db.c's "could not %s: %s" (translated whole, with the
 # failure: "impossible de lire l'état").
 XGETTEXT_DB := db_exec:2 db_query:3 db_query_int64:3 db_exec_script:2 \
-	db_copy_begin:2 db_fetch_each:2 collect_each_row:2 attention_refusal:2 ledger_each:2 \
+	db_copy_begin:2 db_fetch_each:2 collect_each_row:2 collect_scan:2 attention_refusal:2 ledger_each:2 \
 	quarantine_one:3 returns_exec:2 returns_int64:3 user_change:3
 XGETTEXT = xgettext --language=C --from-code=UTF-8 \
 	--add-comments=Translators: --sort-by-file --package-name=sepad \

@@ -941,22 +941,51 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	l->amount_cents = inv_int(res, row, C_AMOUNT);
 }
 
+/*
+ * The invoice being read (a row per line, in invoice order): handed to fn
+ * when the next one begins (store_invoice_each hands the last).
+ */
+struct inv_each {
+	struct invoice_doc doc;
+	size_t cap; /* of doc's lines */
+	int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err);
+	void *arg;
+};
+
+/* Row `row` of res, for db_fetch_each: a line of the invoice being read. */
+static int
+inv_each_row(void *arg, PGresult *res, int row, sepa_error *err)
+{
+	struct inv_each *e = arg;
+	int rc;
+
+	if (e->doc.id != inv_int(res, row, C_ID)) {
+		if (e->doc.id != 0 && (rc = e->fn(&e->doc, e->arg, err)) != 0)
+			return rc;
+		inv_doc_reset(&e->doc);
+		e->cap = 0;
+		inv_doc_header(&e->doc, res, row);
+	}
+	inv_doc_line(&e->doc, &e->cap, res, row);
+	return 0;
+}
+
 /* The invoices of the month that store_invoice_each reads: "all",
  * "unnoticed" (no notice stored) or "corrected" (a corrected notice). */
 static int
-inv_each(struct db *db, int64_t creditor_id, sepa_month month,
+inv_read(struct db *db, int64_t creditor_id, sepa_month month,
     const char *which,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
 	const char *p[3] = {cred, m, which};
-	PGresult *res = NULL;
-	struct invoice_doc doc;
-	size_t cap = 0;
-	int rc, rows;
+	struct inv_each each;
+	int rc;
 
-	memset(&doc, 0, sizeof(doc));
+	memset(&each, 0, sizeof(each));
+	each.fn = fn;
+	each.arg = arg;
 	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
 	inv_month_date(m, month);
 	/* A read-only snapshot, streamed through a cursor. */
@@ -1010,33 +1039,14 @@ inv_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "ORDER BY i.number, l.line_no",
 	         3, p, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if ((rc = db_query(db, &res, "read the invoices",
-		         "FETCH 2000 FROM inv_cur", 0, NULL, err)) != 0)
-			goto cleanup;
-		rows = PQntuples(res);
-		if (rows == 0)
-			break;
-		for (int i = 0; i < rows; i++) {
-			if (doc.id != inv_int(res, i, C_ID)) {
-				if (doc.id != 0 &&
-				    (rc = fn(&doc, arg, err)) != 0)
-					goto cleanup;
-				inv_doc_reset(&doc);
-				cap = 0;
-				inv_doc_header(&doc, res, i);
-			}
-			inv_doc_line(&doc, &cap, res, i);
-		}
-		db_result_free(res);
-		res = NULL;
-	}
-	if (doc.id != 0 && (rc = fn(&doc, arg, err)) != 0)
+	if ((rc = db_fetch_each(db, "read the invoices",
+	         "FETCH 2000 FROM inv_cur", inv_each_row, NULL, &each, err)) !=
+	        0 ||
+	    (each.doc.id != 0 && (rc = fn(&each.doc, arg, err)) != 0))
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
-	db_result_free(res);
-	inv_doc_reset(&doc);
+	inv_doc_reset(&each.doc);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -1048,7 +1058,7 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
-	return inv_each(db, creditor_id, month, unnoticed ? "unnoticed" : "all",
+	return inv_read(db, creditor_id, month, unnoticed ? "unnoticed" : "all",
 	    fn, arg, err);
 }
 
@@ -1058,5 +1068,5 @@ store_invoice_each_corrected(struct db *db, int64_t creditor_id,
     int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err),
     void *arg, sepa_error *err)
 {
-	return inv_each(db, creditor_id, month, "corrected", fn, arg, err);
+	return inv_read(db, creditor_id, month, "corrected", fn, arg, err);
 }
