@@ -71,7 +71,6 @@ struct send_ctx {
 	int64_t cred;
 	struct mail *mail;
 	struct doc *doc;
-	struct notice_frozen *frozen; /* what the stored notices state */
 	struct notice_creditor nc;
 	const char *domain; /* of mail.from, for the Message-ID */
 	int64_t sent, already, noaddr, failed, unknown;
@@ -171,7 +170,7 @@ send_one(const struct invoice_doc *live, void *arg, sepa_error *err)
 	int claimed, rc;
 	bool unsent;
 
-	notice_frozen_apply(c->frozen, live, &as_sent);
+	notice_as_sent(live, &as_sent);
 	if (doc->email[0] == '\0') {
 		c->noaddr++;
 		return 0;
@@ -249,7 +248,6 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	doc_sender_from_config(&ds, &ctl->cfg);
 	if ((rc = mail_open(&c.mail, &ctl->cfg, &err)) != 0 ||
 	    (rc = doc_new(&c.doc, &ds, &err)) != 0 ||
-	    (rc = notice_frozen_load(&c.frozen, db, cred, month, &err)) != 0 ||
 	    (rc = ctl_db_another(ctl, &c.db, &err)) != 0) {
 		status = rc == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL;
 		goto cleanup;
@@ -285,7 +283,6 @@ cleanup:
 	if (c.db != NULL)
 		db_close(c.db);
 	doc_free(c.doc);
-	notice_frozen_free(c.frozen);
 	mail_close(c.mail);
 	return status;
 }

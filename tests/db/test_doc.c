@@ -1,7 +1,7 @@
 /*
  * test_doc.c - what the families' documents print (doc.c): amounts in
  * French with no-break spaces, months in French, the address lines; and
- * runs of pages copied out of a PDF (pdfsplit.c).
+ * runs of pages copied out of a PDF, and PDFs merged (pdfsplit.c).
  */
 #include <cairo-pdf.h>
 #include <criterion/criterion.h>
@@ -113,4 +113,60 @@ Test(doc, split_copies_runs_of_pages)
 	cr_expect_eq(pdfsplit_open(&ps, out, &err), SEPA_EINVAL);
 	unlink(out);
 	unlink(src);
+}
+
+/* Two sources' pages into one PDF, its cross-references spooled. */
+Test(doc, merge_appends_the_pages_of_each_source)
+{
+	char a[] = "/tmp/merge-a-XXXXXX", b[] = "/tmp/merge-b-XXXXXX", out[64],
+	     cmd[512];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pdfsplit *ps;
+	struct pdfmerge *m;
+	FILE *fp, *spool = tmpfile();
+	int fa = mkstemp(a), fb = mkstemp(b);
+
+	cr_assert_geq(fa, 0);
+	cr_assert_geq(fb, 0);
+	cr_assert_not_null(spool);
+	split_source(a, 3);
+	split_source(b, 2);
+	snprintf(out, sizeof(out), "%s.out", a);
+	fp = fopen(out, "w");
+	cr_assert_not_null(fp);
+	cr_assert_eq(pdfmerge_begin(&m, fp, spool, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfsplit_open(&ps, a, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
+	pdfsplit_close(ps);
+	/* b's file read through its descriptor, left open */
+	cr_assert_eq(pdfsplit_open_fd(&ps, fb, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
+	pdfsplit_close(ps);
+	cr_expect_eq(lseek(fb, 0, SEEK_SET), 0, "the descriptor was closed");
+	cr_assert_eq(pdfmerge_end(m, "Avis d'échéance, septembre",
+	                 (sepa_date){2026, 10, 1}, &err),
+	    0, "%s", err.msg);
+	pdfmerge_free(m);
+	fclose(fp);
+	fclose(spool);
+	close(fa);
+	close(fb);
+	snprintf(cmd, sizeof(cmd),
+	    "qpdf --check %s >/dev/null && pdfinfo %s | grep -q '^Pages: *5$' "
+	    "&& pdfinfo %s | grep -q '^Title: *Avis d.échéance, septembre$' "
+	    "&& pdftotext %s - >/dev/null",
+	    out, out, out, out);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+	/* nothing added: refused */
+	fp = fopen(out, "w");
+	spool = tmpfile();
+	cr_assert_eq(pdfmerge_begin(&m, fp, spool, &err), 0, "%s", err.msg);
+	cr_expect_eq(
+	    pdfmerge_end(m, "x", (sepa_date){2026, 10, 1}, &err), SEPA_EINVAL);
+	pdfmerge_free(m);
+	fclose(fp);
+	fclose(spool);
+	unlink(out);
+	unlink(a);
+	unlink(b);
 }
