@@ -131,14 +131,16 @@ MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
 XGETTEXT_KEYWORDS := _ N_ NP_:1c,2 P_:1c,2 ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
 	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
 	sepa_error_prefix:2 notify_journal:4 notify_status:1 xmlin_fail:4 \
-	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4
+	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4 \
+	web_reply_error:4 web_refuse_field:3
 XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
 	log_info:1:c-format fatal:1:c-format fatalx:1:c-format \
 	ctl_fail:3:c-format sepa_error_set:3:c-format \
 	sepa_error_setw:5:c-format sepa_error_prefix:2:c-format \
 	notify_journal:4:c-format notify_status:1:c-format \
 	xmlin_fail:4:c-format xsdv_fail:3:c-format xmlw_fail:3:c-format \
-	csv_fail:5:c-format csv_rec_error:4:c-format cfg_err:4:c-format
+	csv_fail:5:c-format csv_rec_error:4:c-format cfg_err:4:c-format \
+	web_reply_error:4:c-format web_refuse_field:3:c-format
 # The database actions of the stores ("read the status"): the functions
 # that take one for db.c's "could not %s: %s" (translated whole, with the
 # failure: "impossible de lire l'état").

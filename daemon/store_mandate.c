@@ -789,11 +789,11 @@ cleanup:
 
 /* -------------------------------------------------------- termination */
 
-int
-store_mandate_terminate(struct db *db, int64_t creditor_id,
-    const sepa_rules *rules, const char *rum, sepa_date received,
-    bool immediate, sepa_date today, struct mandate_end_result *res,
-    sepa_error *err)
+/* The termination; `preview`: every step of it, then rolled back. */
+static int
+mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
+    const char *rum, sepa_date received, bool immediate, sepa_date today,
+    bool preview, struct mandate_end_result *res, sepa_error *err)
 {
 	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
 	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ], msg[512];
@@ -818,17 +818,16 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
 	res->mandate_id = m.id;
 	snprintf(res->rum, sizeof(res->rum), "%s", m.rum);
 	ends = sepa_rule_letter_end(rules, received, immediate);
+	res->received = received;
+	res->deadline = sepa_rule_letter_deadline(rules, received);
+	res->in_time = sepa_date_cmp(received, res->deadline) < 0;
 	if (immediate) {
 		snprintf(res->why, sizeof(res->why),
 		    "revoked with immediate effect, received on %s", recv);
 	} else {
 		snprintf(res->why, sizeof(res->why),
 		    "letter received on %s, %sbefore %d %s", recv,
-		    sepa_date_cmp(ends,
-		        sepa_school_year_end(sepa_school_year(received))) == 0
-		        ? ""
-		        : "not ",
-		    rules->letter_deadline_day,
+		    res->in_time ? "" : "not ", rules->letter_deadline_day,
 		    mandate_month_names[rules->letter_deadline_month - 1]);
 	}
 	/* A second letter never postpones an end already scheduled. */
@@ -872,11 +871,34 @@ store_mandate_terminate(struct db *db, int64_t creditor_id,
 	                             : "mandate.end_scheduled",
 	         today, (sepa_month){0, 0}, msg, err)) != 0)
 		goto cleanup;
-	rc = db_commit(db, err);
+	if (preview)
+		db_rollback(db);
+	else
+		rc = db_commit(db, err);
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
+}
+
+int
+store_mandate_terminate(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err)
+{
+	return mandate_end(db, creditor_id, rules, rum, received, immediate,
+	    today, false, res, err);
+}
+
+int
+store_mandate_terminate_preview(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err)
+{
+	return mandate_end(db, creditor_id, rules, rum, received, immediate,
+	    today, true, res, err);
 }
 
 /* -------------------------------------------------------------- sweep */

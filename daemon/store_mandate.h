@@ -165,6 +165,9 @@ struct mandate_end_result {
 	bool terminated_now; /* --immediate, or an end already past */
 	bool kept_earlier; /* an earlier scheduled end was kept */
 	char why[256]; /* "letter received on 2026-06-29, before 30 June" */
+	sepa_date received; /* the letter's */
+	sepa_date deadline; /* sepa_rule_letter_deadline of it (30 June) */
+	bool in_time; /* received before the deadline */
 };
 
 /*
@@ -178,6 +181,17 @@ struct mandate_end_result {
  * already terminated or lapsed (SEPA_ESTATE).
  */
 int store_mandate_terminate(struct db *db, int64_t creditor_id,
+    const sepa_rules *rules, const char *rum, sepa_date received,
+    bool immediate, sepa_date today, struct mandate_end_result *res,
+    sepa_error *err);
+
+/*
+ * The same termination, every check and step of it, in a transaction
+ * rolled back: what store_mandate_terminate would record (the end date,
+ * now or scheduled, and why), nothing changed. The console states it
+ * before the operator confirms.
+ */
+int store_mandate_terminate_preview(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const char *rum, sepa_date received,
     bool immediate, sepa_date today, struct mandate_end_result *res,
     sepa_error *err);

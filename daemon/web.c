@@ -29,6 +29,7 @@
 #include "afile.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "password.h"
 #include "store_creditor.h"
@@ -162,8 +163,9 @@ web_reply_error(
 	char msg[SEPA_ERROR_MSG_MAX];
 	va_list ap;
 
+	/* in the language sepad runs in (docs/api.md, Errors) */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	web_reply(
 	    r, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
@@ -297,11 +299,17 @@ web_req_json(struct web_req *r)
 	}
 	j = json_loadb(r->body != NULL ? r->body : "", r->len,
 	    JSON_REJECT_DUPLICATES, &jerr);
-	if (j == NULL || !json_is_object(j)) {
+	if (j == NULL) {
+		/* jansson's own words are English: where it stopped instead */
+		web_reply_error(r, 400, "bad_request",
+		    "the request body is not valid JSON (line %d, column %d)",
+		    jerr.line, jerr.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
 		json_decref(j);
 		web_reply_error(r, 400, "bad_request",
-		    "the request body is not a JSON object%s%s",
-		    j == NULL ? ": " : "", j == NULL ? jerr.text : "");
+		    "the request body is not a JSON object");
 		return NULL;
 	}
 	return j;
@@ -535,7 +543,8 @@ web_authenticate(struct web_req *r, enum web_need need)
 		if (csrf == NULL || !password_equal(csrf, r->user.csrf)) {
 			web_reply_error(r, 403, "csrf",
 			    "the request does not carry the session's CSRF "
-			    "token (header " WEB_CSRF_HEADER ")");
+			    "token (header %s)",
+			    WEB_CSRF_HEADER);
 			return false;
 		}
 	}

@@ -109,7 +109,9 @@ struct ctl *web_req_ctl(struct web_req *r);
 
 /*
  * The fields of a JSON body (web_mandate.c), each refused with a 400
- * {"error": "refused", "message", "field"} made: web_body_str gives the
+ * {"error": "refused", "message", "field"} made (web_refuse_field: `field`
+ * the JSON name, `message` the translated fmt after the field as the
+ * pages name it, "date de réception : ..."): web_body_str gives the
  * string `name` in *out, NULL when absent, null or empty and not
  * `required`; refused when missing and required, or not text of at most
  * `max` bytes without control characters. web_body_date reads a
@@ -120,7 +122,8 @@ int web_body_str(struct web_req *r, json_t *body, const char *name, size_t max,
     bool required, const char **out);
 int web_body_date(struct web_req *r, json_t *body, const char *name,
     bool required, sepa_date *out);
-void web_refuse_field(struct web_req *r, const char *field, const char *msg);
+void web_refuse_field(struct web_req *r, const char *field, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * A costly read of the ledger kept between requests (web.c): the copy of
@@ -135,7 +138,8 @@ void web_cache_put(
     struct web_req *r, const char *key, uint64_t epoch, const json_t *value);
 
 /* Replies: JSON (the reference is taken), or an error object
- * {"error": code, "message": text}. */
+ * {"error": code, "message": text}, fmt translated (gettext: the
+ * language sepad runs in; the Makefile's xgettext keywords list both). */
 void web_reply(struct web_req *r, unsigned status, json_t *body);
 void web_reply_error(struct web_req *r, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -3,11 +3,14 @@
  * show` prints it (its accounts masked), and the changes a family asks
  * for by post, through the same store functions as `sepactl mandate
  * change-account|terminate|change-rum`. The month from which new bank
- * details apply is the store's (store_mandate_change_preview), stated to
- * the operator before the change is confirmed.
+ * details apply is the store's (store_mandate_change_preview), and so is
+ * the end of a terminated mandate (store_mandate_terminate_preview),
+ * stated to the operator before the change is confirmed.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sepa/date.h"
 #include "sepa/error.h"
@@ -16,6 +19,7 @@
 #include "sepa/rules.h"
 #include "config.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "store_mandate.h"
 #include "web_internal.h"
 
@@ -42,9 +46,53 @@ man_open(struct web_req *r, struct man_ctx *c)
 	return 0;
 }
 
-void
-web_refuse_field(struct web_req *r, const char *field, const char *msg)
+/*
+ * The fields of the API's bodies as the pages name them (their forms'
+ * labels), for the messages that refuse one; in English, the JSON name.
+ */
+static const char *const web_fields[] = {
+    NP_("field", "rum"),
+    NP_("field", "new_rum"),
+    NP_("field", "iban"),
+    NP_("field", "bic"),
+    NP_("field", "received"),
+    NP_("field", "sent"),
+    NP_("field", "immediate"),
+    NP_("field", "month"),
+    NP_("field", "id"),
+    NP_("field", "end_to_end"),
+    NP_("field", "force"),
+    NP_("field", "why"),
+};
+
+static const char *
+web_field_label(const char *field)
 {
+	for (size_t i = 0; i < sizeof(web_fields) / sizeof(web_fields[0]);
+	     i++) {
+		const char *name = strchr(web_fields[i], '\004') + 1;
+
+		if (strcmp(name, field) == 0)
+			return i18n_pgettext(web_fields[i], name);
+	}
+	return field;
+}
+
+void
+web_refuse_field(struct web_req *r, const char *field, const char *fmt, ...)
+{
+	char why[SEPA_ERROR_MSG_MAX], msg[SEPA_ERROR_MSG_MAX + 64];
+	const char *label = web_field_label(field);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), _(fmt), ap);
+	va_end(ap);
+	/* the lib's messages on an IBAN or a BIC name it already */
+	if (strncasecmp(why, label, strlen(label)) == 0)
+		snprintf(msg, sizeof(msg), "%s", why);
+	else
+		snprintf(msg, sizeof(msg), _("%s: %s"), label, why);
 	web_reply(r, 400,
 	    json_pack("{s:s, s:s, s:s}", "error", "refused", "message", msg,
 	        "field", field));
@@ -56,23 +104,22 @@ web_body_str(struct web_req *r, json_t *body, const char *name, size_t max,
 {
 	json_t *v = json_object_get(body, name);
 	const char *s = json_string_value(v);
-	char msg[160];
 
 	*out = NULL;
 	if (v == NULL || json_is_null(v) || (s != NULL && s[0] == '\0')) {
 		if (!required)
 			return 0;
-		snprintf(msg, sizeof(msg), "\"%s\" is missing", name);
-		web_refuse_field(r, name, msg);
+		web_refuse_field(r, name, "a value is required");
 		return -1;
 	}
 	for (const char *p = s; p != NULL && *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			s = NULL;
 	if (s == NULL || strlen(s) > max) {
-		snprintf(msg, sizeof(msg),
-		    "\"%s\" must be text of at most %zu characters", name, max);
-		web_refuse_field(r, name, msg);
+		web_refuse_field(r, name,
+		    "must be text of at most %zu characters, without control "
+		    "characters",
+		    max);
 		return -1;
 	}
 	*out = s;
@@ -89,7 +136,7 @@ web_body_date(struct web_req *r, json_t *body, const char *name, bool required,
 	if (web_body_str(r, body, name, 10, required, &s) != 0)
 		return -1;
 	if (s != NULL && sepa_date_parse(out, s, &err) != 0) {
-		web_refuse_field(r, name, err.msg);
+		web_refuse_field(r, name, "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -252,13 +299,13 @@ man_change_read(struct web_req *r, json_t *body, const struct ctl *ctl,
 	    web_body_str(r, body, "bic", 20, false, &bic) != 0)
 		return -1;
 	if (sepa_iban_parse(c->iban, iban, &err) != 0) {
-		web_refuse_field(r, "iban", err.msg);
+		web_refuse_field(r, "iban", "%s", err.msg);
 		return -1;
 	}
 	if (bic != NULL &&
 	    sepa_bic_parse(c->bic, bic, config_bic_rule(&ctl->cfg), &err) !=
 	        0) {
-		web_refuse_field(r, "bic", err.msg);
+		web_refuse_field(r, "bic", "%s", err.msg);
 		return -1;
 	}
 	if (web_body_date(r, body, "received", true, &c->chg.received) != 0)
@@ -343,9 +390,28 @@ man_change_account(struct web_req *r)
 
 /* ----------------------------------------------------------- terminate */
 
-/* POST /api/mandate/terminate {"rum", "received", "immediate"?}. */
+/*
+ * The end the store gives (recorded, or what it would record): the last
+ * day collectable, now or scheduled, and the facts of the contract's rule
+ * (sepa_rule_letter_end): the letter's date, the deadline it is judged
+ * against, whether it came in time.
+ */
+static json_t *
+man_end(const struct mandate_end_result *res, bool immediate)
+{
+	return json_pack("{s:s, s:o, s:b, s:b, s:b, s:o, s:o, s:b, s:s}", "rum",
+	    res->rum, "ends", man_jdate(res->ends_on), "terminated_now",
+	    res->terminated_now, "kept_earlier", res->kept_earlier, "immediate",
+	    immediate, "received", man_jdate(res->received), "deadline",
+	    man_jdate(res->deadline), "in_time", res->in_time, "why", res->why);
+}
+
+/*
+ * {"rum", "received", "immediate"?} into the store's termination, or its
+ * rolled-back run when `preview`; the reply made.
+ */
 static void
-man_terminate(struct web_req *r)
+man_end_run(struct web_req *r, bool preview)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 	struct mandate_end_result res;
@@ -353,29 +419,40 @@ man_terminate(struct web_req *r)
 	struct man_ctx c;
 	const char *rum = NULL;
 	json_t *body, *imm;
+	int rc;
 
 	if ((body = web_req_json(r)) == NULL)
 		return;
 	imm = json_object_get(body, "immediate");
 	if (imm != NULL && !json_is_boolean(imm))
-		web_refuse_field(
-		    r, "immediate", "\"immediate\" is true or false");
+		web_refuse_field(r, "immediate", "must be true or false");
 	else if (web_body_str(r, body, "rum", 64, true, &rum) == 0 &&
 	    web_body_date(r, body, "received", true, &received) == 0 &&
 	    man_open(r, &c) == 0) {
-		if (store_mandate_terminate(c.ctl->db, c.cred, &c.rules, rum,
-		        received, json_is_true(imm), c.ctl->today, &res,
-		        &err) != 0)
+		rc = (preview ? store_mandate_terminate_preview
+		              : store_mandate_terminate)(c.ctl->db, c.cred,
+		    &c.rules, rum, received, json_is_true(imm), c.ctl->today,
+		    &res, &err);
+		if (rc != 0)
 			web_reply_store(r, &err);
 		else
-			web_reply(r, 200,
-			    json_pack("{s:s, s:o, s:b, s:b, s:s}", "rum",
-			        res.rum, "ends", man_jdate(res.ends_on),
-			        "terminated_now", res.terminated_now,
-			        "kept_earlier", res.kept_earlier, "why",
-			        res.why));
+			web_reply(r, 200, man_end(&res, json_is_true(imm)));
 	}
 	json_decref(body);
+}
+
+/* POST /api/mandate/terminate-preview: the end, nothing changed. */
+static void
+man_terminate_preview(struct web_req *r)
+{
+	man_end_run(r, true);
+}
+
+/* POST /api/mandate/terminate {"rum", "received", "immediate"?}. */
+static void
+man_terminate(struct web_req *r)
+{
+	man_end_run(r, false);
 }
 
 /* ---------------------------------------------------------- change-rum */
@@ -413,6 +490,8 @@ const struct web_route web_mandate_routes[] = {
     {"GET", "/api/mandate", WEB_VIEWER, man_show},
     {"POST", "/api/mandate/account-preview", WEB_FINANCE, man_account_preview},
     {"POST", "/api/mandate/change-account", WEB_FINANCE, man_change_account},
+    {"POST", "/api/mandate/terminate-preview", WEB_FINANCE,
+        man_terminate_preview},
     {"POST", "/api/mandate/terminate", WEB_FINANCE, man_terminate},
     {"POST", "/api/mandate/change-rum", WEB_FINANCE, man_change_rum},
     {NULL, NULL, WEB_PUBLIC, NULL},

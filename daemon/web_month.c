@@ -26,6 +26,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "notice_pdf.h"
 #include "store_files.h"
@@ -38,6 +39,9 @@
 
 enum job_kind { JOB_PREVIEW = 0, JOB_INVOICE, JOB_COLLECT };
 static const char *const job_kinds[] = {"preview", "invoice", "collect"};
+/* the same for the operator (translated where printed) */
+static const char *const job_titles[] = {
+    N_("the invoicing preview"), N_("the invoicing"), N_("the collection")};
 
 enum job_state { JOB_NONE = 0, JOB_RUNNING, JOB_DONE, JOB_REFUSED, JOB_FAILED };
 static const char *const job_states[] = {
@@ -257,8 +261,9 @@ jobs_start(struct web_req *r, enum job_kind kind, sepa_month month)
 		sepa_month_iso(m, j->month);
 		pthread_mutex_unlock(&j->lock);
 		web_reply_error(r, 409, "busy",
-		    "%s of %s by %s is under way: one step at a time",
-		    job_kinds[j->kind], m, j->user);
+		    "%s of %s, started by %s, is under way: one step at a "
+		    "time",
+		    _(job_titles[j->kind]), m, j->user);
 		return;
 	}
 	if (j->joinable)
@@ -304,12 +309,15 @@ month_arg(struct web_req *r, const char *text, sepa_month *month)
 
 	if (text == NULL) {
 		web_reply_error(
-		    r, 400, "bad_request", "\"month\" is needed, as YYYY-MM");
+		    r, 400, "bad_request", "the month is needed, as YYYY-MM");
 		return false;
 	}
-	if (strlen(text) > 16 || sepa_month_parse(month, text, &err) != 0) {
-		web_reply_error(r, 400, "refused", "month: %s",
-		    err.msg[0] != '\0' ? err.msg : "not a month");
+	if (strlen(text) > 16) {
+		web_refuse_field(r, "month", "not a month (YYYY-MM)");
+		return false;
+	}
+	if (sepa_month_parse(month, text, &err) != 0) {
+		web_refuse_field(r, "month", "%s", err.msg);
 		return false;
 	}
 	return true;
@@ -462,13 +470,8 @@ api_month_files(struct web_req *r)
 
 	if (!month_arg(r, web_req_arg(r, "month"), &month))
 		return;
-	if ((cred = web_req_creditor(r)) <= 0 || web_req_ctl(r) == NULL) {
-		if (cred <= 0)
-			web_reply_error(r, 409, "refused",
-			    "the creditor of the configuration is not "
-			    "registered: run sepactl init");
+	if ((cred = api_creditor(r)) <= 0 || web_req_ctl(r) == NULL)
 		return;
-	}
 	l.list = json_array();
 	files_notices(&l, sepa_month_add(month, -1));
 	if (store_files_month(
@@ -561,7 +564,7 @@ api_month_file(struct web_req *r)
 	if (f.sha256[0] == '\0') {
 		web_reply_error(r, 409, "refused",
 		    "%s is recorded but not written yet (state %s)",
-		    f.file_name, f.state);
+		    f.file_name, i18n_state(I18N_BATCH, f.state));
 		return;
 	}
 	path = file_path(r, f.file_name);
@@ -631,12 +634,8 @@ api_payment(struct web_req *r)
 		web_reply_store(r, &err);
 		goto done;
 	}
-	if ((cred = web_req_creditor(r)) <= 0) {
-		web_reply_error(r, 409, "refused",
-		    "the creditor of the configuration is not registered: "
-		    "run sepactl init");
+	if ((cred = api_creditor(r)) <= 0)
 		goto done;
-	}
 	if (store_payment_record(web_req_db(r), cred, number, cents, paid_on,
 	        pm, ref != NULL && ref[0] != '\0' ? ref : NULL,
 	        web_req_today(r), &pr, &err) != 0) {

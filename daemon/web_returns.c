@@ -220,7 +220,7 @@ ret_id(struct web_req *r, json_t *body)
 
 	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
 		web_refuse_field(
-		    r, "id", "\"id\" must be the id of a quarantined record");
+		    r, "id", "must be the number of a quarantined record");
 		return 0;
 	}
 	return json_integer_value(v);

@@ -197,17 +197,24 @@ sepa_rule_in_time(const sepa_rules *r, sepa_date handoff, sepa_date due)
 }
 
 sepa_date
+sepa_rule_letter_deadline(const sepa_rules *r, sepa_date received)
+{
+	sepa_date deadline;
+
+	deadline.year = sepa_school_year(received) + 1;
+	deadline.month = r->letter_deadline_month;
+	deadline.day = r->letter_deadline_day;
+	return deadline;
+}
+
+sepa_date
 sepa_rule_letter_end(const sepa_rules *r, sepa_date received, int immediate)
 {
 	int sy = sepa_school_year(received);
-	sepa_date deadline;
 
 	if (immediate)
 		return received;
-	deadline.year = sy + 1;
-	deadline.month = r->letter_deadline_month;
-	deadline.day = r->letter_deadline_day;
-	if (sepa_date_cmp(received, deadline) < 0)
+	if (sepa_date_cmp(received, sepa_rule_letter_deadline(r, received)) < 0)
 		return sepa_school_year_end(sy);
 	return sepa_school_year_end(sy + 1);
 }

@@ -1,12 +1,14 @@
 // mandats.js - the Mandats pages: find a mandate, show it as `sepactl
 // mandate show` does (accounts masked), and the changes a family asks for
 // by post. The month from which new bank details apply is the server's
-// (POST /api/mandate/account-preview, the store's own rule), stated
-// before the operator confirms; nothing here computes a rule.
+// (POST /api/mandate/account-preview, the store's own rule), and so is
+// the end of a terminated mandate (POST /api/mandate/terminate-preview),
+// each stated before the operator confirms; nothing here computes a rule. A refusal
+// is the server's message, in French, naming the field as the form does.
 // Uses the helpers of app.js; every value is set with textContent.
 "use strict";
 
-const mandat = { rum: null, today: null, apercu: null };
+const mandat = { rum: null, today: null, apercu: null, fin: null };
 
 const SEQUENCES = { FRST: "premier (FRST)", RCUR: "récurrent (RCUR)" };
 const MODIFS = {
@@ -23,16 +25,6 @@ const MOTIFS_MANDAT = {
   "family letter": "lettre de la famille",
   "revoked by the family": "révoqué par la famille",
 };
-const CHAMPS = {
-  iban: "IBAN", bic: "BIC", sent: "date d’envoi", received: "date de réception",
-  new_rum: "nouvelle RUM", rum: "RUM",
-};
-
-// A refusal: the field named in French when the server names one.
-function refus(e, data) {
-  const champ = data && data.field ? CHAMPS[data.field] || data.field : null;
-  message(champ ? `${champ} refusé(e) : ${data.message}` : e.message, true);
-}
 
 // "d’octobre 2026", "de novembre 2026"
 function duMois(iso) {
@@ -172,7 +164,7 @@ async function verifierCompte(ev) {
     $("cb-pourquoi").textContent = phraseMois(p, corps.sent || corps.received);
     $("cb-apercu").hidden = false;
   } catch (e) {
-    refus(e, e.data);
+    message(e.message, true);
   }
 }
 
@@ -191,7 +183,7 @@ async function confirmerCompte() {
     if (r.reactivated) t += " Le mandat, qui était suspendu, est de nouveau actif.";
     message(t);
   } catch (e) {
-    refus(e, e.data);
+    message(e.message, true);
   }
 }
 
@@ -216,33 +208,74 @@ async function confirmerRum() {
       ? "Son prochain prélèvement déclarera l’ancienne RUM à la banque, une fois."
       : "Jamais présenté à la banque : rien à lui déclarer."));
   } catch (e) {
-    refus(e, e.data);
+    message(e.message, true);
   }
 }
 
 // -------------------------------------------------------------- résilier
 
-function demanderResiliation(ev) {
+function corpsResiliation() {
+  return { rum: mandat.rum, received: $("res-recu").value, immediate: $("res-immediate").checked };
+}
+
+// The end the store would record (POST /api/mandate/terminate-preview, a
+// rolled-back run of the termination itself), in French: the last day the
+// mandate may be collected, now or scheduled, and the contract's reason.
+function phraseFin(p) {
+  if (p.terminated_now && p.immediate)
+    return `Le mandat ${p.rum} sera résilié aujourd’hui : dernier jour où il peut être prélevé, ` +
+      `le ${date(p.ends)}. Aucun prélèvement de plus.`;
+  if (p.terminated_now)
+    return `Le mandat ${p.rum} sera résilié dès maintenant : son dernier jour de prélèvement, ` +
+      `le ${date(p.ends)}, est passé.`;
+  if (p.kept_earlier)
+    return `Le mandat ${p.rum} prend déjà fin le ${date(p.ends)} : cette lettre ne repousse pas ` +
+      "cette date, qui est conservée.";
+  return `Le mandat ${p.rum} prendra fin le ${date(p.ends)}, dernier jour où il peut être prélevé ; ` +
+    "il reste prélevé jusque-là.";
+}
+
+function raisonFin(p) {
+  if (p.immediate)
+    return `Révocation immédiate reçue le ${date(p.received)} (la famille a révoqué le mandat auprès de sa banque).`;
+  const limite = `le ${date(p.deadline)} (date limite du contrat)`;
+  return p.in_time
+    ? `Lettre reçue le ${date(p.received)}, avant ${limite} : le mandat finit avec l’année scolaire en cours.`
+    : `Lettre reçue le ${date(p.received)}, pas avant ${limite} : trop tard pour l’année scolaire en cours, ` +
+      "le mandat court jusqu’à la fin de la suivante.";
+}
+
+async function demanderResiliation(ev) {
   ev.preventDefault();
   message("");
-  $("res-question").textContent = $("res-immediate").checked
-    ? `Le mandat ${mandat.rum} sera résilié aujourd’hui, sans autre prélèvement. Confirmez-vous ?`
-    : `Le mandat ${mandat.rum} prendra fin à la date que donne la lettre reçue le ` +
-      `${date($("res-recu").value)} ; il reste prélevé jusque-là. Confirmez-vous ?`;
-  $("res-apercu").hidden = false;
+  $("res-apercu").hidden = true;
+  const corps = corpsResiliation();
+  try {
+    const p = await api("POST", "/api/mandate/terminate-preview", corps);
+    mandat.fin = JSON.stringify(corps);
+    $("res-question").textContent = `${phraseFin(p)} Confirmez-vous ?`;
+    $("res-pourquoi").textContent = raisonFin(p);
+    $("res-apercu").hidden = false;
+  } catch (e) {
+    message(e.message, true);
+  }
 }
 
 async function confirmerResiliation() {
+  const corps = corpsResiliation();
+  if (JSON.stringify(corps) !== mandat.fin) {
+    message("Le formulaire a changé depuis la vérification : vérifiez à nouveau.", true);
+    $("res-apercu").hidden = true;
+    return;
+  }
   try {
-    const r = await api("POST", "/api/mandate/terminate", {
-      rum: mandat.rum, received: $("res-recu").value, immediate: $("res-immediate").checked,
-    });
+    const r = await api("POST", "/api/mandate/terminate", corps);
     await ouvrirMandat(mandat.rum);
     if (r.terminated_now) message(`Mandat ${r.rum} résilié ; dernier jour : ${date(r.ends)}.`);
     else if (r.kept_earlier) message(`Le mandat ${r.rum} finit déjà le ${date(r.ends)} : date conservée.`);
     else message(`Le mandat ${r.rum} prendra fin le ${date(r.ends)} ; il est prélevé jusque-là.`);
   } catch (e) {
-    refus(e, e.data);
+    message(e.message, true);
   }
 }
 
@@ -264,4 +297,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("form-resiliation").addEventListener("submit", demanderResiliation);
   $("res-confirmer").addEventListener("click", confirmerResiliation);
   $("res-annuler").addEventListener("click", () => { $("res-apercu").hidden = true; });
+  for (const id of ["res-recu", "res-immediate"])
+    $(id).addEventListener("input", () => { $("res-apercu").hidden = true; });
 });

@@ -2,7 +2,8 @@
  * test_web_mandate.c - the console's Mandats API end to end (build/sepad
  * over HTTP, libcurl): a mandate shown with its account masked, the month
  * new bank details apply from stated before the change and the same
- * after it, the change, the termination and the new RUM made through the
+ * after it, the end of a termination stated before it and recorded as
+ * stated, the change, the termination and the new RUM made through the
  * store's functions and named after the user; refusals (a bad IBAN, a
  * bad date, a viewer, an unknown RUM) with nothing stored.
  */
@@ -31,19 +32,9 @@ stored(void)
 static void
 setup(void)
 {
-	struct ctlrun r;
-
 	webrun_prepare(&run, "");
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import families " SEPAD_SRCDIR
-	    "/tests/data/import/families_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_ctl(&run, &r,
-	    "--today 2026-10-01 import mandates " SEPAD_SRCDIR
-	    "/tests/data/import/mandates_ok.csv");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	webrun_user(&run, "alice", "finance", "correct horse battery");
-	webrun_user(&run, "bob", "viewer", "viewer password 1");
+	webrun_mandates(&run);
+	webrun_users(&run);
 	webrun_start(&run);
 }
 
@@ -55,12 +46,7 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	int64_t before;
 
 	setup();
-	webclient_init(&c);
-	webclient_init(&v);
-	cr_assert_eq(
-	    webclient_login(&c, &run, "alice", "correct horse battery"), 200);
-	cr_assert_eq(
-	    webclient_login(&v, &run, "bob", "viewer password 1"), 200);
+	webclient_both(&c, &v, &run);
 
 	/* what `mandate show` prints, the account masked; a viewer reads */
 	cr_assert_eq(
@@ -169,6 +155,33 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	                 "\"received\":\"2026-10-01\"}",
 	                 true),
 	    400, "%s", c.body);
+	/* the end a letter gives, read first, nothing stored; then the
+	 * same end recorded */
+	before = stored();
+	cr_assert_eq(
+	    webclient_post(&c, &run, "/api/mandate/terminate-preview",
+	        "{\"rum\":\"RUM-F002-1\",\"received\":\"2026-10-01\"}", true),
+	    200, "%s", c.body);
+	HAS(c, "\"ends\":\"2027-08-31\"");
+	HAS(c, "\"terminated_now\":false");
+	HAS(c, "\"deadline\":\"2027-06-30\"");
+	HAS(c, "\"in_time\":true");
+	cr_assert_eq(stored(), before);
+	cr_assert_eq(webclient_post(&v, &run, "/api/mandate/terminate-preview",
+	                 "{\"rum\":\"RUM-F002-1\",\"received\":"
+	                 "\"2026-10-01\"}",
+	                 true),
+	    403, "%s", v.body);
+	cr_assert_eq(
+	    webclient_post(&c, &run, "/api/mandate/terminate",
+	        "{\"rum\":\"RUM-F002-1\",\"received\":\"2026-10-01\"}", true),
+	    200, "%s", c.body);
+	HAS(c, "\"ends\":\"2027-08-31\"");
+	cr_assert_eq(webrun_int(&run,
+	                 "SELECT count(*) FROM mandates WHERE rum = "
+	                 "'RUM-F002-1' AND ends_on = '2027-08-31' AND state = "
+	                 "'active'"),
+	    1);
 	cr_assert_eq(webclient_post(&c, &run, "/api/mandate/terminate",
 	                 "{\"rum\":\"RUM-F001-2\",\"received\":\"2026-10-01\","
 	                 "\"immediate\":true}",
@@ -181,9 +194,9 @@ Test(web_mandate, show_preview_change, .timeout = 120, .fini = fini)
 	    409, "%s", c.body);
 	cr_assert_eq(webrun_int(&run,
 	                 "SELECT count(*) FROM events WHERE kind IN "
-	                 "('mandate.rum_changed', 'mandate.terminated') "
-	                 "AND actor = 'alice'"),
-	    2);
+	                 "('mandate.rum_changed', 'mandate.terminated', "
+	                 "'mandate.end_scheduled') AND actor = 'alice'"),
+	    3);
 	cr_assert_eq(webrun_int(&run,
 	                 "SELECT count(*) FROM events WHERE kind LIKE "
 	                 "'mandate.%' AND actor IS DISTINCT FROM 'alice'"),

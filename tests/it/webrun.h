@@ -35,6 +35,7 @@ struct webrun {
 	int port;
 	char base[64]; /* http://127.0.0.1:PORT */
 	pid_t pid;
+	const char *lang; /* sepad's LANG; NULL: the tests' (C.UTF-8) */
 };
 
 /* A TCP port nobody listens on now (the kernel's choice). */
@@ -83,6 +84,33 @@ webrun_user(const struct webrun *w, const char *name, const char *role,
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
+/* The tests' two users: alice (finance) and bob (viewer). */
+#define WEBRUN_FINANCE "alice", "correct horse battery"
+#define WEBRUN_VIEWER "bob", "viewer password 1"
+
+static inline void
+webrun_users(const struct webrun *w)
+{
+	webrun_user(w, "alice", "finance", "correct horse battery");
+	webrun_user(w, "bob", "viewer", "viewer password 1");
+}
+
+/* The families and mandates of tests/data/import, imported. */
+static inline void
+webrun_mandates(const struct webrun *w)
+{
+	struct ctlrun r;
+
+	webrun_ctl(w, &r,
+	    "--today 2026-10-01 import families " SEPAD_SRCDIR
+	    "/tests/data/import/families_ok.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	webrun_ctl(w, &r,
+	    "--today 2026-10-01 import mandates " SEPAD_SRCDIR
+	    "/tests/data/import/mandates_ok.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
 /* The configuration: the commune of ctlrun.h, the outbox under dir,
  * the other spool directories in dir/var (never the source tree's
  * var/, their default), the console on 127.0.0.1:port, then `extra` in
@@ -122,7 +150,7 @@ webrun_prepare(struct webrun *w, const char *web_extra)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
-/* Start sepad and wait until the console answers. */
+/* Start sepad (in w->lang when set) and wait until the console answers. */
 static inline void
 webrun_start(struct webrun *w)
 {
@@ -139,6 +167,12 @@ webrun_start(struct webrun *w)
 		dup2(fd, STDERR_FILENO);
 		setenv("SEPAD_TODAY", "2026-10-02", 1);
 		unsetenv("NOTIFY_SOCKET");
+		if (w->lang != NULL) {
+			unsetenv("LC_ALL");
+			unsetenv("LC_MESSAGES");
+			unsetenv("LANGUAGE");
+			setenv("LANG", w->lang, 1);
+		}
 		execl(WEBRUN_SEPAD, "sepad", "-d", "-c", w->conf, (char *)NULL);
 		_exit(127);
 	}
@@ -361,6 +395,17 @@ webclient_login(struct webclient *c, const struct webrun *w, const char *user,
 	if (c->status == 200 && (p = strstr(c->body, "\"csrf\":\"")) != NULL)
 		snprintf(c->csrf, sizeof(c->csrf), "%.64s", p + 8);
 	return c->status;
+}
+
+/* Two browsers: fin logged in as alice, view as bob (webrun_users). */
+static inline void
+webclient_both(
+    struct webclient *fin, struct webclient *view, const struct webrun *w)
+{
+	webclient_init(fin);
+	webclient_init(view);
+	cr_assert_eq(webclient_login(fin, w, WEBRUN_FINANCE), 200);
+	cr_assert_eq(webclient_login(view, w, WEBRUN_VIEWER), 200);
 }
 
 #endif /* SEPAD_WEBRUN_H */

@@ -274,14 +274,15 @@ def checks(p, c):
             ("a viewer reads only", viewer_reads_only))
 
 
-def run_checks(c, checks):
-    """Start c's daemon and a browser page p, run each (name, fn) of
-    checks(p), then close and stop everything: finish()'s status."""
+def run_checks(c, checks, today="2026-10-06", height=900):
+    """Start c's daemon on business date `today` and a browser page p
+    (1366 x height), run each (name, fn) of checks(p), then close and
+    stop everything: finish()'s status."""
     browser = None
     try:
-        c.start()
+        c.start(today=today)
         browser = Browser()
-        for name, fn in checks(browser.page(1366, 900)):
+        for name, fn in checks(browser.page(1366, height)):
             check(name, fn)
     except (CdpError, RuntimeError, OSError) as e:
         results.append(("set-up", e))

@@ -5,7 +5,8 @@ the month e2e.py's Commune bills and collects: a bank file of rejects
 built from that month's collections sent from the page and its result
 read, a record with a mangled EndToEndId quarantined then applied, a
 file that is not a bank file refused with nothing stored, a mandate's
-account changed after reading the month it applies from, the families
+account changed after reading the month it applies from, its end
+read before a termination and recorded as read, the families
 named <script>alert(1)</script> and =HYPERLINK(...) shown as text, and
 a viewer who sees no action and is refused by the server.
 
@@ -16,6 +17,7 @@ Screenshots in build/ui/2N-name.png. Prints "ui: N passed, N failed"
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -188,8 +190,10 @@ def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
         p.click("#form-compte button")
         p.wait("document.getElementById('message').classList"
                ".contains('erreur')")
-        assert p.text("#message").startswith("IBAN refusé"), \
-            p.text("#message")
+        # the server's own French, naming the field as the form does
+        msg = p.text("#message")
+        assert msg.startswith("Refusé : IBAN FR76****0188"), msg
+        assert "la clé de contrôle ne correspond pas" in msg, msg
         assert p.eval("document.getElementById('cb-apercu').hidden")
 
     def change_account():
@@ -244,17 +248,52 @@ def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
         assert not p.dialogs, p.dialogs
         shot(p, "26-mandat-nom-hostile")
 
-    def terminate():
-        p.click("#res-immediate")
+    def end_date(rum):
+        return c.sql("SELECT coalesce(to_char(ends_on, 'DD/MM/YYYY'), '')"
+                     " || ' ' || state FROM mandates WHERE rum = '%s'" % rum)
+
+    def terminate_read_first(immediate, ends, says, why, name, state):
+        """Ask for the end, read it from the preview (nothing stored),
+        confirm: the end stored is the one read, the mandate in state."""
+        before = (end_date("RUM-HOSTILE-1"),
+                  c.sql("SELECT count(*) FROM events"))
+        if p.eval("document.getElementById('res-immediate').checked") \
+                != immediate:
+            p.click("#res-immediate")
         p.click("#form-resiliation button")
         p.wait("!document.getElementById('res-apercu').hidden")
+        question = p.text("#res-question")
+        shown = re.search(r"le (\d\d/\d\d/\d{4})", question)
+        assert shown and shown.group(1) == ends, question
+        assert says in question, question
+        assert why in p.text("#res-pourquoi"), p.text("#res-pourquoi")
+        assert (end_date("RUM-HOSTILE-1"),
+                c.sql("SELECT count(*) FROM events")) == before
+        shot(p, name)
         p.click("#res-confirmer")
         p.wait("document.getElementById('message').textContent"
-               ".includes('résilié')")
-        assert "résilié" in p.text("#mandat-fiche")
-        assert p.eval("document.getElementById('mandat-actions').hidden")
+               ".includes(%s)" % json.dumps(ends))
+        assert end_date("RUM-HOSTILE-1") == "%s %s" % (ends, state)
+        fiche = p.text("#mandat-fiche")
+        assert ends in fiche, fiche
+        assert ("résilié" in fiche) == (state == "terminated"), fiche
+        assert p.eval("document.getElementById('mandat-actions').hidden") \
+            == (state == "terminated")
+        kind = "terminated" if state == "terminated" else "end_scheduled"
         assert c.sql("SELECT actor FROM events WHERE kind ="
-                     " 'mandate.terminated'") == FINANCE[0]
+                     " 'mandate.%s'" % kind) == FINANCE[0]
+
+    def terminate_by_letter():
+        # a letter received on 6 October 2026, before 30 June: the end of
+        # the school year, as the store computes it
+        terminate_read_first(False, "31/08/2027", "prendra fin le 31/08/2027",
+                             "Lettre reçue le 06/10/2026, avant le 30/06/2027",
+                             "28-mandat-resiliation-apercu", "active")
+
+    def terminate():
+        terminate_read_first(True, "06/10/2026", "résilié aujourd’hui",
+                             "Révocation immédiate reçue le 06/10/2026",
+                             "29-mandat-revocation-apercu", "terminated")
 
     def viewer_reads_only():
         p.click("#deconnexion")
@@ -290,7 +329,8 @@ def checks(p, c, e2e_a, e2e_b, rejects, garbage, target):
             ("a bad IBAN refused", bad_iban),
             ("change an account, its month read first", change_account),
             ("hostile names shown as text", hostile_names),
-            ("terminate a mandate", terminate),
+            ("a letter's end read first, then recorded", terminate_by_letter),
+            ("terminate a mandate, its end read first", terminate),
             ("a viewer reads only", viewer_reads_only))
 
 if __name__ == "__main__":

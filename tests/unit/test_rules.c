@@ -329,6 +329,14 @@ Test(rules, family_letter_deadline_configurable)
 	    "deadline 07-01");
 	assert_date(sepa_rule_letter_end(&r, D("2027-07-01"), 0), "2028-08-31",
 	    "deadline 07-01");
+	/* the deadline itself, of the letter's school year */
+	assert_date(sepa_rule_letter_deadline(&r, D("2026-09-01")),
+	    "2027-07-01", "deadline of 2026-09-01");
+	r = (sepa_rules)SEPA_RULES_INIT;
+	assert_date(sepa_rule_letter_deadline(&r, D("2027-08-31")),
+	    "2027-06-30", "deadline of 2027-08-31");
+	assert_date(sepa_rule_letter_deadline(&r, D("2027-09-01")),
+	    "2028-06-30", "deadline of 2027-09-01");
 }
 
 Test(rules, lapse_after_36_months)

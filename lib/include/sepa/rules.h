@@ -248,6 +248,15 @@ sepa_date sepa_rule_letter_end(
     const sepa_rules *r, sepa_date received, int immediate);
 
 /**
+ * The deadline a letter received on `received` is judged against: the
+ * contract's day (letter_deadline_month and _day, 30 June) of the school
+ * year of `received`; a letter received before it is in time.
+ * Used by: sepa_rule_letter_end; store_mandate_terminate and its preview
+ * report it (daemon/store_mandate.c).
+ */
+sepa_date sepa_rule_letter_deadline(const sepa_rules *r, sepa_date received);
+
+/**
  * 1 when a mandate whose last collection (or signature, when never
  * collected) was on `last_use` has lapsed on date `on`: more than
  * `lapse_months` months have passed (on the anniversary it is still
