@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sepa/date.h"
 #include "sepa/iban.h"
@@ -430,16 +429,18 @@ struct np_entry {
 };
 
 /*
- * The month's notices, drawn a chunk at a time into a scratch file; each
- * chunk split into the families' files, then appended to the month's
- * file (pdfsplit.c). Memory holds one chunk.
+ * The month's notices, drawn a chunk at a time into memory; each chunk
+ * split into the families' files, then appended to the month's file
+ * (pdfsplit.c). Memory holds one chunk.
  */
 struct np_month {
 	struct doc *d;
 	const char *title; /* of the chunks (not copied) */
 	sepa_date first; /* the month's first day */
 	size_t chunk; /* notices a chunk */
-	FILE *scratch; /* the chunk's PDF */
+	FILE *chunk_fp; /* the chunk's PDF, written into chunk_buf */
+	char *chunk_buf;
+	size_t chunk_len;
 	struct doc_pdf pdf; /* the chunk being drawn, surface NULL: none */
 	struct np_entry *entries; /* its notices */
 	size_t count, cap;
@@ -469,16 +470,27 @@ np_chunk_size(void)
 	return (size_t)n;
 }
 
-/* A new chunk: an empty scratch file, a new PDF surface on it. */
+/* A new chunk: a PDF surface writing into memory (a chunk's PDF is
+ * about 1.5 KB a notice). */
 static int
 np_chunk_open(struct np_month *m, sepa_error *err)
 {
-	if (fflush(m->scratch) != 0 || ftruncate(fileno(m->scratch), 0) != 0 ||
-	    fseek(m->scratch, 0, SEEK_SET) != 0)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not write the PDF notices' scratch file: %s",
-		    strerror(errno));
-	return doc_pdf_open(&m->pdf, m->scratch, m->title, m->first, err);
+	if ((m->chunk_fp = open_memstream(&m->chunk_buf, &m->chunk_len)) ==
+	    NULL)
+		fatal("open_memstream");
+	return doc_pdf_open(&m->pdf, m->chunk_fp, m->title, m->first, err);
+}
+
+/* The chunk's PDF and its buffer, gone. */
+static void
+np_chunk_free(struct np_month *m)
+{
+	if (m->chunk_fp != NULL)
+		fclose(m->chunk_fp);
+	free(m->chunk_buf);
+	m->chunk_fp = NULL;
+	m->chunk_buf = NULL;
+	m->chunk_len = 0;
 }
 
 /* Each family's file of the chunk: its pages, with the fonts they use. */
@@ -517,17 +529,16 @@ np_chunk_close(struct np_month *m, sepa_error *err)
 
 	if ((rc = doc_pdf_close(&m->pdf, err)) != 0)
 		return rc;
-	if (fflush(m->scratch) != 0)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not write the PDF notices' scratch file: %s",
-		    strerror(errno));
+	if (fflush(m->chunk_fp) != 0)
+		fatal("open_memstream");
 	m->drawing += log_clock() - t0;
 	t0 = log_clock();
-	if ((rc = pdfsplit_open_fd(&ps, fileno(m->scratch), err)) != 0)
+	if ((rc = pdfsplit_open_mem(&ps, m->chunk_buf, m->chunk_len, err)) != 0)
 		return rc;
 	if ((rc = np_split(m, ps, err)) == 0)
 		rc = pdfmerge_add(m->all, ps, err);
 	pdfsplit_close(ps);
+	np_chunk_free(m);
 	m->count = 0;
 	m->copying += log_clock() - t0;
 	return rc;
@@ -577,8 +588,7 @@ np_draw_month(struct np_month *m, struct db *db, int64_t creditor_id,
 	int rc;
 
 	*slash = '\0';
-	if ((m->scratch = afile_scratch(dir, ".notices")) == NULL ||
-	    (spool = afile_scratch(dir, ".notices-xref")) == NULL) {
+	if ((spool = afile_scratch(dir, ".notices-xref")) == NULL) {
 		rc = sepa_error_set(err, SEPA_EIO,
 		    "could not write the PDF notices' scratch file: %s",
 		    strerror(errno));
@@ -646,8 +656,7 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	*count = m.total;
 cleanup:
 	doc_pdf_close(&m.pdf, &ignored);
-	if (m.scratch != NULL)
-		fclose(m.scratch);
+	np_chunk_free(&m);
 	pdfmerge_free(m.all);
 	if (all.fp != NULL)
 		afile_abort(&all);

@@ -10,6 +10,8 @@
  * are drawn in chunks (a cairo surface keeps a record of every page until
  * it is finished), and each chunk's pages are appended to the month's
  * file (pdfmerge), whose cross-reference entries wait in a spool file.
+ * A chunk is read from memory (pdfsplit_open_mem): it never touches the
+ * disk.
  *
  * Only what cairo 1.16 writes is read: a classic cross-reference table
  * in one or more subsections, one flat page tree, no object streams; any
@@ -30,8 +32,9 @@
 #include "pdfsplit.h"
 
 struct pdfsplit {
-	int fd;
-	int own_fd; /* opened by pdfsplit_open, closed with it */
+	int fd; /* the file, -1: the PDF is mem */
+	const char *mem; /* pdfsplit_open_mem: the PDF's bytes, size */
+	off_t size;
 	size_t nobj; /* objects 0 .. nobj - 1 */
 	off_t *off; /* where object i starts, -1 when free */
 	off_t *end; /* where it ends: the next object, or the xref */
@@ -69,6 +72,12 @@ ps_read(struct pdfsplit *s, off_t from, off_t to, sepa_error *err)
 	if (n + 1 > s->cap) {
 		s->cap = n + 1 + n / 2;
 		s->buf = xreallocarray(s->buf, s->cap, 1);
+	}
+	if (from < 0 || to > s->size)
+		return ps_refuse(err, "an object has a bad offset");
+	if (s->mem != NULL) {
+		memcpy(s->buf, s->mem + from, n);
+		got = n;
 	}
 	while (got < n) {
 		ssize_t r =
@@ -229,25 +238,21 @@ ps_page_tree(struct pdfsplit *s, sepa_error *err)
 	return 0;
 }
 
-/* Read the file open at fd: its cross-reference table and its pages. */
+/* Read the PDF (s->size bytes): its cross-reference table and its
+ * pages. */
 static int
 ps_open(struct pdfsplit *s, sepa_error *err)
 {
-	struct stat st;
-	off_t tail;
+	off_t tail = s->size > 64 ? s->size - 64 : 0;
 	const char *p;
 	int rc;
 
-	if (fstat(s->fd, &st) != 0)
-		return sepa_error_set(err, SEPA_EIO,
-		    "could not read the month's PDF: %s", strerror(errno));
-	tail = st.st_size > 64 ? st.st_size - 64 : 0;
-	if ((rc = ps_read(s, tail, st.st_size, err)) != 0)
+	if ((rc = ps_read(s, tail, s->size, err)) != 0)
 		return rc;
 	if ((p = strstr(s->buf, "startxref")) == NULL)
 		return ps_refuse(err, "no startxref");
-	if ((rc = ps_xref(
-	         s, (off_t)strtoll(p + 9, NULL, 10), st.st_size, err)) != 0 ||
+	if ((rc = ps_xref(s, (off_t)strtoll(p + 9, NULL, 10), s->size, err)) !=
+	        0 ||
 	    (rc = ps_page_tree(s, err)) != 0)
 		return rc;
 	s->map = xreallocarray(NULL, s->nobj, sizeof(uint32_t));
@@ -255,25 +260,10 @@ ps_open(struct pdfsplit *s, sepa_error *err)
 	return 0;
 }
 
-int
-pdfsplit_open(struct pdfsplit **out, const char *path, sepa_error *err)
-{
-	int fd, rc;
-
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
-		    path, strerror(errno));
-	if ((rc = pdfsplit_open_fd(out, fd, err)) != 0) {
-		close(fd);
-		return rc;
-	}
-	(*out)->own_fd = 1;
-	return 0;
-}
-
-int
-pdfsplit_open_fd(struct pdfsplit **out, int fd, sepa_error *err)
+/* A reader of the PDF at fd (-1: mem, size bytes). */
+static int
+ps_new(
+    struct pdfsplit **out, int fd, const char *mem, off_t size, sepa_error *err)
 {
 	struct pdfsplit *s = xmalloc(sizeof(*s));
 	int rc;
@@ -281,7 +271,10 @@ pdfsplit_open_fd(struct pdfsplit **out, int fd, sepa_error *err)
 	*out = NULL;
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
+	s->mem = mem;
+	s->size = size;
 	if ((rc = ps_open(s, err)) != 0) {
+		s->fd = -1; /* the caller's */
 		pdfsplit_close(s);
 		return rc;
 	}
@@ -289,12 +282,39 @@ pdfsplit_open_fd(struct pdfsplit **out, int fd, sepa_error *err)
 	return 0;
 }
 
+int
+pdfsplit_open(struct pdfsplit **out, const char *path, sepa_error *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
+		    path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if ((rc = ps_new(out, fd, NULL, st.st_size, err)) != 0)
+		close(fd);
+	return rc;
+}
+
+int
+pdfsplit_open_mem(
+    struct pdfsplit **out, const char *pdf, size_t size, sepa_error *err)
+{
+	return ps_new(out, -1, pdf, (off_t)size, err);
+}
+
 void
 pdfsplit_close(struct pdfsplit *s)
 {
 	if (s == NULL)
 		return;
-	if (s->own_fd)
+	if (s->fd >= 0)
 		close(s->fd);
 	free(s->off);
 	free(s->end);

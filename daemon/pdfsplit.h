@@ -21,9 +21,10 @@ struct pdfsplit;
 
 /* SEPA_EIO: unreadable; SEPA_EINVAL: not a PDF of that shape. */
 int pdfsplit_open(struct pdfsplit **out, const char *path, sepa_error *err);
-/* The same on a file open for reading at fd (read with pread; left open
- * by pdfsplit_close). */
-int pdfsplit_open_fd(struct pdfsplit **out, int fd, sepa_error *err);
+/* The same on a PDF in memory, `size` bytes at pdf (kept until
+ * pdfsplit_close). */
+int pdfsplit_open_mem(
+    struct pdfsplit **out, const char *pdf, size_t size, sepa_error *err);
 void pdfsplit_close(struct pdfsplit *s);
 size_t pdfsplit_pages(const struct pdfsplit *s);
 

@@ -115,6 +115,26 @@ Test(doc, split_copies_runs_of_pages)
 	unlink(src);
 }
 
+/* The whole file at path (caller frees), its size in *len. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n, "%s", path);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
 /* Two sources' pages into one PDF, its cross-references spooled. */
 Test(doc, merge_appends_the_pages_of_each_source)
 {
@@ -124,6 +144,8 @@ Test(doc, merge_appends_the_pages_of_each_source)
 	struct pdfsplit *ps;
 	struct pdfmerge *m;
 	FILE *fp, *spool = tmpfile();
+	char *pdf;
+	size_t len;
 	int fa = mkstemp(a), fb = mkstemp(b);
 
 	cr_assert_geq(fa, 0);
@@ -138,11 +160,14 @@ Test(doc, merge_appends_the_pages_of_each_source)
 	cr_assert_eq(pdfsplit_open(&ps, a, &err), 0, "%s", err.msg);
 	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
 	pdfsplit_close(ps);
-	/* b's file read through its descriptor, left open */
-	cr_assert_eq(pdfsplit_open_fd(&ps, fb, &err), 0, "%s", err.msg);
+	/* b read from memory */
+	pdf = slurp(b, &len);
+	cr_assert_eq(pdfsplit_open_mem(&ps, pdf, len, &err), 0, "%s", err.msg);
 	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
 	pdfsplit_close(ps);
-	cr_expect_eq(lseek(fb, 0, SEEK_SET), 0, "the descriptor was closed");
+	/* cut short, it is refused */
+	cr_expect_eq(pdfsplit_open_mem(&ps, pdf, len / 2, &err), SEPA_EINVAL);
+	free(pdf);
 	cr_assert_eq(pdfmerge_end(m, "Avis d'échéance, septembre",
 	                 (sepa_date){2026, 10, 1}, &err),
 	    0, "%s", err.msg);
