@@ -128,7 +128,7 @@ all: $(LIBSEPA) $(if $(DAEMON_SRCS),$(LIBSEPAD)) $(PROGS) $(TOOLS) man mo
 # the sources has no French translation, or a fuzzy one.
 LANGS := fr
 MOS := $(LANGS:%=build/locale/%/LC_MESSAGES/sepad.mo)
-XGETTEXT_KEYWORDS := _ N_ NP_:1c,2 P_:1c,2 ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
+XGETTEXT_KEYWORDS := _ N_ NN_:1,2 NP_:1c,2 P_:1c,2 ngettext:1,2 L_ LN_:1,2 LM_ log_warnx log_warn log_info \
 	fatal fatalx ctl_fail:3 sepa_error_set:3 sepa_error_setw:5 \
 	sepa_error_prefix:2 notify_journal:4 notify_status:1 xmlin_fail:4 \
 	xsdv_fail:3 xmlw_fail:3 csv_fail:5 csv_rec_error:4 cfg_err:4 \
@@ -145,7 +145,7 @@ XGETTEXT_FLAGS := log_warnx:1:c-format log_warn:1:c-format \
 # that take one for db.c's "could not %s: %s" (translated whole, with the
 # failure: "impossible de lire l'état").
 XGETTEXT_DB := db_exec:2 db_query:3 db_query_int64:3 db_exec_script:2 \
-	db_copy_begin:2 db_fetch_each:2 collect_each_row:2 attention_refusal:2 ledger_each:2 \
+	db_copy_begin:2 db_fetch_each:2 collect_each_row:2 collect_scan:2 attention_refusal:2 ledger_each:2 \
 	quarantine_one:3 returns_exec:2 returns_int64:3 user_change:3
 XGETTEXT = xgettext --language=C --from-code=UTF-8 \
 	--add-comments=Translators: --sort-by-file --package-name=sepad \
@@ -282,8 +282,9 @@ pg-tests: $(DB_TESTS) $(IT_TESTS) all
 db-tests: pg-tests
 it-tests: pg-tests
 
-# The web console in a real browser (tests/ui/e2e.py, month.py, and
-# e2e_mandats.py for Mandats and Retours bancaires): chromium headless over
+# The web console in a real browser (tests/ui/e2e.py, month.py,
+# e2e_mandats.py for Mandats and Retours bancaires, rapports.py for
+# Rapports): chromium headless over
 # the DevTools protocol, a month of a small commune, screenshots in
 # build/ui/. Skipped, with a message, where chromium is not installed.
 .PHONY: ui-tests
@@ -291,7 +292,8 @@ ui-tests: all
 	@if command -v chromium >/dev/null 2>&1; then \
 		sh tests/with-pg.sh sh -c 'st=0; python3 tests/ui/e2e.py || st=1; \
 		    python3 tests/ui/month.py || st=1; \
-		    python3 tests/ui/e2e_mandats.py || st=1; exit $$st'; \
+		    python3 tests/ui/e2e_mandats.py || st=1; \
+		    python3 tests/ui/rapports.py || st=1; exit $$st'; \
 	else echo "ui: skipped: chromium is not installed (make deps installs it)"; fi
 
 san-unit: $(UNIT_TESTS)

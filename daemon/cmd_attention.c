@@ -43,10 +43,14 @@ attention_list(struct ctl *ctl, int argc, char **argv)
 		    "could not read the events needing attention");
 	for (size_t i = 0; i < n; i++) {
 		char on[I18N_DATE_TEXT_BUFSZ];
+		/* in French, what the event is in words (its kind is an
+		 * English code, which English readers keep) */
+		const char *what =
+		    i18n_french() ? store_event_label(rows[i].kind) : NULL;
 
 		printf("%" PRId64 "  %s  %s  %s\n", rows[i].id,
-		    i18n_date_text(on, rows[i].business_date), rows[i].kind,
-		    rows[i].message);
+		    i18n_date_text(on, rows[i].business_date),
+		    what != NULL ? what : rows[i].kind, rows[i].message);
 		if (rows[i].acknowledged_on[0] != '\0')
 			printf(_("    acknowledged on %s: %s\n"),
 			    i18n_date_text(on, rows[i].acknowledged_on),

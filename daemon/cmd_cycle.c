@@ -135,6 +135,7 @@ static const struct cycle_step {
 	const char *name; /* cycle_steps.step */
 	const char *what; /* for the operator */
 	const char *title; /* its name for the operator (the console) */
+	const char *word; /* its name in a sentence (NP_: the code) */
 	int (*day)(const struct sepad_config *cfg);
 	int (*run)(struct ctl *ctl, sepa_month month);
 	int (*ready)(struct ctl *ctl, sepa_month month, int *ready);
@@ -142,18 +143,18 @@ static const struct cycle_step {
 	int last; /* after every other step due */
 } cycle_table[] = {
     {"lapse", N_("end and lapse the mandates due to"),
-        N_("End and lapse of the mandates"), cycle_first_day, cycle_sweep, NULL,
-        0, 0},
+        N_("End and lapse of the mandates"), NP_("cycle step", "lapse"),
+        cycle_first_day, cycle_sweep, NULL, 0, 0},
     {"invoice", N_("bill the previous month and write the notices"),
-        N_("Invoicing and notices"), cycle_invoice_day, cycle_invoice,
-        ctl_invoice_ready, 1, 0},
+        N_("Invoicing and notices"), NP_("cycle step", "invoice"),
+        cycle_invoice_day, cycle_invoice, ctl_invoice_ready, 1, 0},
     {"collect",
         N_("write the month's files for the treasury (pain.008 or PES)"),
-        N_("Direct debit files of the month"), cycle_export_day,
-        ctl_collect_month, NULL, 1, 0},
+        N_("Direct debit files of the month"), NP_("cycle step", "collect"),
+        cycle_export_day, ctl_collect_month, NULL, 1, 0},
     {"recovery", N_("export the invoices unpaid after their reminder"),
-        N_("Recovery of the unpaid invoices"), cycle_export_day, cycle_recovery,
-        NULL, 0, 1},
+        N_("Recovery of the unpaid invoices"), NP_("cycle step", "recovery"),
+        cycle_export_day, cycle_recovery, NULL, 0, 1},
 };
 
 #define CYCLE_NSTEPS (sizeof(cycle_table) / sizeof(cycle_table[0]))
@@ -197,6 +198,15 @@ ctl_cycle_title(const char *step)
 	return step;
 }
 
+const char *
+ctl_cycle_word(const char *step)
+{
+	for (size_t i = 0; i < CYCLE_NSTEPS; i++)
+		if (strcmp(step, cycle_table[i].name) == 0)
+			return i18n_pgettext(cycle_table[i].word, step);
+	return step;
+}
+
 int
 ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
     void (*fn)(void *arg, const struct cycle_next *next), void *arg,
@@ -231,7 +241,8 @@ cycle_next_line(void *arg, const struct cycle_next *n)
 		fprintf(out, _("next: invoice of %s (bills %s) on %s"), mon,
 		    sepa_month_iso(billed, n->bills), day);
 	else
-		fprintf(out, _("next: %s of %s on %s"), n->step, mon, day);
+		fprintf(out, _("next: %s of %s on %s"), ctl_cycle_word(n->step),
+		    mon, day);
 	fprintf(out, "%s\n", n->due ? _(" (due now)") : "");
 }
 
@@ -266,7 +277,7 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 	if (s->held && hold->year != 0 && sepa_month_cmp(m, *hold) >= 0) {
 		printf(
 		    _("cycle: %s %s waits for the invoice step of %04d-%02d\n"),
-		    s->name, mon, hold->year, hold->month);
+		    ctl_cycle_word(s->name), mon, hold->year, hold->month);
 		return CTL_OK;
 	}
 	if (s->ready != NULL) {
@@ -279,7 +290,8 @@ cycle_run_step(struct ctl *ctl, int64_t creditor, const struct cycle_step *s,
 			return CTL_OK;
 		}
 	}
-	printf(_("cycle: %s %s: %s\n"), s->name, mon, _(s->what));
+	printf(
+	    _("cycle: %s %s: %s\n"), ctl_cycle_word(s->name), mon, _(s->what));
 	if (tty)
 		fflush(stdout);
 	if ((rc = s->run(ctl, m)) != CTL_OK) {

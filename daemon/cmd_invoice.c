@@ -347,7 +347,7 @@ ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
 	sepa_month billed = sepa_month_billed_by(cycle_month);
 	sepa_date day = sepa_month_day(cycle_month, ctl->cfg.invoice_day);
 	char bm[SEPA_MONTH_BUFSZ], cm[SEPA_MONTH_BUFSZ], until[SEPA_DATE_BUFSZ];
-	char msg[512];
+	struct i18n_msg say;
 	enum sepa_billing b;
 	sepa_rules rules;
 	struct db *db;
@@ -374,22 +374,22 @@ ctl_invoice_ready(struct ctl *ctl, sepa_month cycle_month, int *ready)
 	if (b == SEPA_BILL_NOW)
 		return CTL_OK;
 	if (b == SEPA_BILL_WAIT)
-		snprintf(msg, sizeof(msg),
-		    "consumption of %s not received: the invoice step of %s "
-		    "waits for a consumption file with lines of %s, until %s, "
-		    "then bills what there is (sepactl invoice run --month %s "
-		    "bills it now)",
-		    bm, cm, bm, until, bm);
+		i18n_msg(&say,
+		    N_("consumption of %1$s not received: the invoice step of "
+		       "%2$s waits for a consumption file with lines of %1$s, "
+		       "until %3$s, then bills what there is (sepactl invoice "
+		       "run --month %1$s bills it now)"),
+		    "ttD", bm, cm, until);
 	else
-		snprintf(msg, sizeof(msg),
-		    "consumption of %s not received by %s: %s billed with what "
-		    "there was; lines of %s imported later are billed next "
-		    "month as regularisations",
-		    bm, until, bm, bm);
+		i18n_msg(&say,
+		    N_("consumption of %1$s not received by %2$s: %1$s billed "
+		       "with what there was; lines of %1$s imported later are "
+		       "billed next month as regularisations"),
+		    "tD", bm, until);
 	if (store_consumption_event(db, cred,
 	        b == SEPA_BILL_WAIT ? "consumption.missing"
 	                            : "consumption.late",
-	        billed, ctl->today, msg, &added, &err) != 0)
+	        billed, ctl->today, &say, &added, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err,
 		    "could not record that the consumption of %s is missing",
 		    bm);

@@ -260,7 +260,7 @@ mandate_list_row(void *arg, const struct mandate_list_row *row)
 		csvout_text(&o->w, row->family_ref);
 		csvout_text(&o->w, row->payer_name);
 		csvout_text(&o->w, row->state);
-		csvout_text(&o->w, row->reason);
+		csvout_text(&o->w, row->reason_stored);
 		csvout_date(&o->w, row->since);
 		csvout_date(&o->w, row->ends_on);
 		csvout_date(&o->w, row->signed_on);

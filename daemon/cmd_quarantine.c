@@ -172,7 +172,7 @@ quarantine_csv(
 		csvout_text(&w, q->reason_code);
 		csvout_text(&w, quarantine_label(q));
 		csvout_date_iso(&w, q->booking_date);
-		csvout_text(&w, q->why);
+		csvout_text(&w, q->why_stored);
 		csvout_date_iso(&w, q->resolved_on);
 		csvout_text(&w, q->resolution);
 		csvout_end(&w);
@@ -211,7 +211,8 @@ quarantine_list(struct ctl *ctl, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char *const text[] = {rows[i].file_name, rows[i].end_to_end_id,
 		    rows[i].orig_msg_id, rows[i].pmt_inf_id,
-		    rows[i].mandate_ref, rows[i].why, rows[i].resolution};
+		    rows[i].mandate_ref, rows[i].why, rows[i].why_stored,
+		    rows[i].resolution};
 
 		for (size_t t = 0; t < sizeof(text) / sizeof(text[0]); t++)
 			sepa_iban_mask_text(text[t]);

@@ -20,24 +20,42 @@
 #include "report_pdf.h"
 #include "store_report.h"
 
-/* The report into path, as HTML (pdf 0) or PDF. */
+int
+ctl_report_read(struct ctl *ctl, int64_t creditor, sepa_month month,
+    struct report *rep, struct report_doc *d, sepa_error *err)
+{
+	if (store_report_month(ctl->db, creditor, month, rep, err) != 0)
+		return -1;
+	*d = (struct report_doc){
+	    rep, ctl->cfg.cred_name, ctl->cfg.cred_ics, ctl->today};
+	return 0;
+}
+
+int
+ctl_report_form(const struct ctl *ctl, FILE *fp, const struct report_doc *d,
+    bool pdf, sepa_error *err)
+{
+	struct doc_sender s;
+
+	if (!pdf) {
+		report_html(fp, d);
+		return 0;
+	}
+	doc_sender_from_config(&s, &ctl->cfg);
+	return report_pdf(fp, d, &s, err);
+}
+
+/* The report into path, as HTML (pdf false) or PDF. */
 static int
 report_write(
-    struct ctl *ctl, const char *path, const struct report_doc *d, int pdf)
+    struct ctl *ctl, const char *path, const struct report_doc *d, bool pdf)
 {
 	sepa_error err = SEPA_ERROR_INIT;
-	struct doc_sender s;
 	struct afile af;
-	int rc = 0;
 
 	if (afile_open(&af, path, AFILE_MODE, &err) != 0)
 		return ctl_fail(CTL_INTERNAL, &err, "could not write %s", path);
-	if (pdf) {
-		doc_sender_from_config(&s, &ctl->cfg);
-		rc = report_pdf(af.fp, d, &s, &err);
-	} else
-		report_html(af.fp, d);
-	if (rc != 0) {
+	if (ctl_report_form(ctl, af.fp, d, pdf, &err) != 0) {
 		afile_abort(&af);
 		return ctl_fail(CTL_INTERNAL, &err, "could not write %s", path);
 	}
@@ -83,16 +101,14 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(CTL_USAGE, &err, "report: bad --month");
 	if ((rc = ctl_returns_creditor(ctl, &db, &cred)) != CTL_OK)
 		return rc;
-	if (store_report_month(db, cred, month, &rep, &err) != 0)
+	if (ctl_report_read(ctl, cred, month, &rep, &d, &err) != 0)
 		return ctl_fail(
 		    CTL_INTERNAL, &err, "could not read the report");
-	d = (struct report_doc){
-	    &rep, ctl->cfg.cred_name, ctl->cfg.cred_ics, ctl->today};
 	report_text(stdout, &d);
 	if (html != NULL)
-		rc = report_write(ctl, html, &d, 0);
+		rc = report_write(ctl, html, &d, false);
 	if (rc == CTL_OK && pdf != NULL)
-		rc = report_write(ctl, pdf, &d, 1);
+		rc = report_write(ctl, pdf, &d, true);
 	store_report_free(&rep);
 	return rc;
 }

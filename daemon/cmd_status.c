@@ -47,7 +47,7 @@ status_ran(const char *text)
 		    sepa_month_iso(billed, sepa_month_billed_by(m)),
 		    i18n_date_text(on, day));
 	else
-		printf(_("ran: %s of %s on %s\n"), step, mon,
+		printf(_("ran: %s of %s on %s\n"), ctl_cycle_word(step), mon,
 		    i18n_date_text(on, day));
 }
 

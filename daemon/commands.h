@@ -17,6 +17,8 @@
 
 struct ctl;
 struct db;
+struct report;
+struct report_doc;
 struct returns_policy;
 
 struct ctl_command {
@@ -50,6 +52,14 @@ int ctl_recovery_export(struct ctl *ctl);
 int ctl_refund_export(struct ctl *ctl);
 /* cmd_report.c: report --month, the finance department's month */
 int cmd_report(struct ctl *ctl, int argc, char **argv);
+/* The report of `month` read from the store in one read-only snapshot
+ * into *rep (store_report_free), and *d, what its forms show (the
+ * commune of the configuration, made today). */
+int ctl_report_read(struct ctl *ctl, int64_t creditor, sepa_month month,
+    struct report *rep, struct report_doc *d, sepa_error *err);
+/* The report into fp (left open): its HTML page (pdf false) or its PDF. */
+int ctl_report_form(const struct ctl *ctl, FILE *fp, const struct report_doc *d,
+    bool pdf, sepa_error *err);
 /* cmd_caf.c: report caf, the yearly declaration to the CAF */
 int cmd_report_caf(struct ctl *ctl, int argc, char **argv);
 /* cmd_quarantine.c: quarantine list|apply|dismiss */
@@ -96,6 +106,10 @@ void ctl_status_batch(char *buf, size_t size, const char *text);
 /* A cycle step's name for the operator ("Invoicing and notices"), from
  * its cycle_steps.step; the step itself when unknown. */
 const char *ctl_cycle_title(const char *step);
+/* Its short name in a sentence ("next: collect of 2026-10"; French
+ * "prélèvement"): the code in English, where it is also what the
+ * operator types; the step itself when unknown. */
+const char *ctl_cycle_word(const char *step);
 int ctl_cycle_plan(struct ctl *ctl, int64_t creditor,
     void (*fn)(void *arg, const struct cycle_next *next), void *arg,
     sepa_error *err);

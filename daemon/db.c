@@ -373,6 +373,94 @@ db_text(char *dst, size_t size, PGresult *res, int row, int col)
 	snprintf(dst, size, "%s", PQgetvalue(res, row, col));
 }
 
+char *
+db_text_array(const char *const *items, size_t n)
+{
+	size_t cap = 3, len = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 3 + 2 * strlen(items[i]);
+	out = xmalloc(cap);
+	out[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		out[len++] = '"';
+		for (const char *p = items[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				out[len++] = '\\';
+			out[len++] = *p;
+		}
+		out[len++] = '"';
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+size_t
+db_text_array_parse(char *lit, char **items, size_t max)
+{
+	size_t n = 0;
+	char *p = lit, *w;
+
+	if (*p++ != '{')
+		return 0;
+	while (*p != '\0' && *p != '}' && n < max) {
+		w = p;
+		if (*p == '"') {
+			/* quoted: \" and \\ escaped, read in place */
+			items[n] = w;
+			for (p++; *p != '\0' && *p != '"'; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				*w++ = *p;
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			items[n] = p;
+			while (*p != '\0' && *p != ',' && *p != '}')
+				p++;
+			w = p;
+			if (w - items[n] == 4 &&
+			    strncmp(items[n], "NULL", 4) == 0)
+				items[n] = NULL;
+		}
+		n++;
+		if (*p == ',')
+			p++;
+		*w = '\0';
+	}
+	return n;
+}
+
+char *
+db_message(PGresult *res, int row, int col)
+{
+	return db_message_at(res, row, col, col + 1);
+}
+
+char *
+db_message_at(PGresult *res, int row, int text, int msg)
+{
+	char *lit, *args[I18N_MSG_MAXARGS], *out;
+	size_t n;
+
+	/* before migration 050, or a text written by a person: as stored */
+	if (PQgetisnull(res, row, msg) || PQgetisnull(res, row, msg + 2))
+		return xstrdup(PQgetvalue(res, row, text));
+	lit = xstrdup(PQgetvalue(res, row, msg + 2));
+	n = db_text_array_parse(lit, args, I18N_MSG_MAXARGS);
+	out = i18n_render(PQgetvalue(res, row, msg),
+	    PQgetisnull(res, row, msg + 1) ? NULL
+	                                   : PQgetvalue(res, row, msg + 1),
+	    (const char *const *)args, n, 1);
+	free(lit);
+	return out;
+}
+
 int
 db_exec_script(
     struct db *db, const char *what, const char *script, sepa_error *err)

@@ -43,6 +43,24 @@ int64_t db_int(PGresult *res, int row, int col);
 void db_text(char *dst, size_t size, PGresult *res, int row, int col);
 
 /*
+ * A text[] parameter: the literal of n strings ("{\"a\",\"b c\"}",
+ * owned), and the elements of one as PostgreSQL writes it, read in place
+ * (lit is changed; a NULL element gives NULL): at most max, their count.
+ */
+char *db_text_array(const char *const *items, size_t n);
+size_t db_text_array_parse(char *lit, char **items, size_t max);
+
+/*
+ * A stored message read at column col: the English text recorded (col),
+ * then its msgid, plural msgid and arguments (text[]) at col + 1..3 (NULL
+ * msgid or arguments: the text as stored). Owned; in the reader's
+ * language (i18n_render).
+ */
+char *db_message(PGresult *res, int row, int col);
+/* The same with the msgid, plural and arguments at msg..msg + 2. */
+char *db_message_at(PGresult *res, int row, int text, int msg);
+
+/*
  * Run a trusted SQL script (several statements, no parameters): the
  * migrations only, never text built from input.
  */

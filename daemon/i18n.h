@@ -89,4 +89,47 @@ const char *i18n_state(enum i18n_state_of of, const char *state);
  * when the catalogue has none. */
 const char *i18n_pgettext(const char *ctx_msgid, const char *msgid);
 
+/*
+ * A stored message (an event's, a mandate's reason, a quarantined
+ * record's why): its English format, a msgid marked N_() (or NN_() for
+ * a singular and its plural), and its arguments, each kept as text with
+ * its type: "t:" text as it is, "d:" a date (YYYY-MM-DD, read DD/MM/YYYY
+ * in French), "m:" an amount in cents ("54.70", "54,70 €"), "n:" a
+ * number (the first one picks the plural form), "y:" a day of the year
+ * (MM-DD, "30 June", "30 juin"), "e:" cents written "1 234,56 €" in
+ * every language, "s:" a state code with its context ("mandate\004
+ * lapsed", i18n_state), "g:" an English word that is a msgid itself
+ * ("two rejects"). The database keeps the English text
+ * beside them (the audit reads it as recorded); i18n_render words them
+ * again in the reader's language (docs/development.md, Messages).
+ *
+ * i18n_msg fills m from `types`, one letter an argument: 't' const
+ * char *, 'd' and 'y' sepa_date, 'D' a date as text (const char *,
+ * YYYY-MM-DD), 'M' a sepa_month (kept as text YYYY-MM), 'm' and 'n'
+ * int64_t, 'N' an int64_t count whose msgid is NN_(singular, plural),
+ * 'o' an int64_t day of the month read as an ordinal ("o:5": "5th",
+ * "5" in French; the SQL function sepad_message writes it "5").
+ */
+#define NN_(s, p) (s "\0" p)
+#define I18N_MSG_MAXARGS 8
+struct i18n_msg {
+	const char *msgid;
+	const char *plural; /* NULL: no plural form */
+	size_t nargs;
+	const char *args[I18N_MSG_MAXARGS]; /* "T:value", in buf */
+	char buf[2048];
+	size_t used;
+};
+void i18n_msg(struct i18n_msg *m, const char *msgid, const char *types, ...);
+
+/*
+ * The text of a stored message (owned): `msgid` (and `plural`, or NULL)
+ * with its arguments put in place of %s and %N$s, in the reader's
+ * language (`translate`) or in English as it is stored. The format is
+ * never given to printf: what is not %s, %N$s or %% is copied, and a
+ * placeholder without its argument writes nothing.
+ */
+char *i18n_render(const char *msgid, const char *plural,
+    const char *const *args, size_t nargs, int translate);
+
 #endif /* SEPAD_I18N_H */

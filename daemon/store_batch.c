@@ -110,7 +110,7 @@ static int
 batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
     sepa_error *err)
 {
-	char mon[SEPA_MONTH_BUFSZ], *path = NULL;
+	char mon[SEPA_MONTH_BUFSZ], on[I18N_DATE_TEXT_BUFSZ], *path = NULL;
 	struct stat st;
 	int there;
 
@@ -126,7 +126,7 @@ batch_refuse(const struct batch_row *b, const char *msg_id, const char *outbox,
 		    "part %s (%s) was released on %s: a released part can "
 		    "never be cancelled; the bank's answer (pain.002) settles "
 		    "its debits",
-		    msg_id, b->file, b->released);
+		    msg_id, b->file, i18n_date_text(on, b->released));
 	if (strcmp(b->state, "rejected") == 0)
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "part %s (%s) was refused whole by the bank (%s): its "
@@ -159,9 +159,10 @@ batch_cancel_locked(struct db *db, int64_t creditor_id, const char *cred,
     const char *msg_id, const char *why, sepa_date today, struct batch_row *b,
     struct batch_cancel_result *res, sepa_error *err)
 {
-	char day[SEPA_DATE_BUFSZ], msg[640];
+	char day[SEPA_DATE_BUFSZ];
 	const char *params[3] = {cred, b->id, sepa_date_iso(day, today)};
 	struct event ev = {0};
+	struct i18n_msg say;
 	PGresult *q = NULL;
 	int64_t one;
 	int rc;
@@ -189,14 +190,13 @@ batch_cancel_locked(struct db *db, int64_t creditor_id, const char *cred,
 	if ((rc = db_exec(db, "cancel the part", batch_mark_cancelled_sql, 3,
 	         params, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "part %s (%s) cancelled before its release: %" PRId64
-	    " collections, %" PRId64 ".%02" PRId64 " EUR; %" PRId64
-	    " invoices to be collected again: %s",
-	    msg_id, b->file, res->collections, res->amount_cents / 100,
-	    res->amount_cents % 100, res->invoices, why);
+	i18n_msg(&say,
+	    N_("part %s (%s) cancelled before its release: %s collections, "
+	       "%s EUR; %s invoices to be collected again: %s"),
+	    "ttnmnt", msg_id, b->file, res->collections, res->amount_cents,
+	    res->invoices, why);
 	ev.kind = "batch.cancelled";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.month = b->month;
 	ev.batch_id = strtoll(b->id, NULL, 10);

@@ -42,6 +42,7 @@
 #include "afile.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -203,7 +204,8 @@ enum {
 	"  " COLLECT_DUE_ON " AS cdue," \
 	"  i.total_cents - " COLLECT_PAID " AS owed" \
 	" FROM invoices i" COLLECT_WHERE_IN_MONTH ")" \
-	" SELECT i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum," \
+	" SELECT row_number() OVER (ORDER BY i.cdue, i.number)," \
+	"  i.id, i.number, i.owed, i.cdue, i.month, m.id, m.rum," \
 	"  m.signed_on, a.id, a.iban, coalesce(a.bic, '')," \
 	"  coalesce((SELECT c.iban" COLLECT_DEBITS \
 	"   ORDER BY c.due_on DESC, c.id DESC LIMIT 1)," \
@@ -230,15 +232,70 @@ enum {
 	"  WHERE a.creditor_id = m.creditor_id AND a.mandate_id = m.id" \
 	"  AND a.applies_from <= $2::date" \
 	"  ORDER BY a.applies_from DESC LIMIT 1) a ON true" \
-	" WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)" \
-	" ORDER BY i.cdue, i.number"
-static const char collect_candidates_sql[] = COLLECT_CANDIDATES_SQL("");
+	" WHERE m.state = 'active' AND (m.ends_on IS NULL OR m.ends_on >= i.cdue)"
+
+/*
+ * The candidates (columns CC_*) stay in the server, in a table of the
+ * recording's transaction: the run reads them a FETCH at a time.
+ */
+#define COLLECT_CAND_TABLE \
+	"CREATE TEMP TABLE collect_cand (ord, invoice, number, total, due," \
+	" month, mandate, rum, signed, account, iban, bic, last_iban, used," \
+	" name, street, building, postcode, town, country, attempt," \
+	" services, last_rum, last_ics"
+static const char collect_cand_sql[] =
+    COLLECT_CAND_TABLE ") ON COMMIT DROP AS " COLLECT_CANDIDATES_SQL("");
 /*
  * The PES channel also needs the family's reference (RefTiers) and the
  * invoice's main service (COLLECT_MAIN_SERVICE).
  */
-static const char collect_candidates_pes_sql[] =
-    COLLECT_CANDIDATES_SQL(", f.family_ref, " COLLECT_MAIN_SERVICE);
+static const char collect_cand_pes_sql[] = COLLECT_CAND_TABLE
+    ", family_ref, main_service) ON COMMIT DROP AS " COLLECT_CANDIDATES_SQL(
+        ", f.family_ref, " COLLECT_MAIN_SERVICE);
+
+/* What C decides about each candidate (COLLECT_DEC_COLUMNS, CS_*). */
+static const char collect_dec_sql[] =
+    "CREATE TEMP TABLE collect_dec (ord bigint, d_first boolean,"
+    " d_seq int, d_amend int, d_orig_rum text, d_orig_ics text,"
+    " d_state text) ON COMMIT DROP";
+static const char collect_dec_copy_sql[] =
+    "COPY collect_dec (ord, d_first, d_seq, d_amend, d_orig_rum,"
+    " d_orig_ics, d_state) FROM STDIN";
+
+/* The candidates in their order. */
+static const char collect_cand_cur_sql[] =
+    "DECLARE collect_cur NO SCROLL CURSOR FOR"
+    " SELECT * FROM collect_cand ORDER BY ord";
+
+/*
+ * The kept candidates of the mandates that have more than one, by
+ * mandate then in candidate order (collect_follow), and those deferred.
+ */
+static const char collect_shared_cur_sql[] =
+    "DECLARE collect_cur NO SCROLL CURSOR FOR"
+    " SELECT c.*," COLLECT_DEC_COLUMNS COLLECT_KEPT
+    " AND c.mandate IN (SELECT c2.mandate FROM collect_cand c2"
+    "  JOIN collect_dec d2 ON d2.ord = c2.ord WHERE d2.d_state = 'kept'"
+    "  GROUP BY c2.mandate HAVING count(*) > 1)"
+    " ORDER BY c.mandate, c.ord";
+static const char collect_deferred_sql[] =
+    "CREATE TEMP TABLE collect_deferred (ord bigint) ON COMMIT DROP";
+static const char collect_deferred_copy_sql[] =
+    "COPY collect_deferred (ord) FROM STDIN";
+static const char collect_mark_deferred_sql[] =
+    "UPDATE collect_dec d SET d_state = 'deferred' FROM collect_deferred x"
+    " WHERE x.ord = d.ord";
+
+/* The kept candidates in file order: sequence type, candidate order. */
+static const char collect_cut_cur_sql[] =
+    "DECLARE collect_cur NO SCROLL CURSOR FOR"
+    " SELECT d.d_seq, c.due, c.total" COLLECT_KEPT " ORDER BY d.d_seq, c.ord";
+static const char collect_kept_cur_sql[] =
+    "DECLARE collect_cur NO SCROLL CURSOR FOR"
+    " SELECT c.*," COLLECT_DEC_COLUMNS COLLECT_KEPT " ORDER BY d.d_seq, c.ord";
+
+/* The rows of a cursor a FETCH brings: the client's memory stays flat. */
+static const char collect_cur_fetch_sql[] = "FETCH 2000 FROM collect_cur";
 
 /*
  * The month's invoices i (COLLECT_WHERE_IN_MONTH) that no mandate m can
@@ -254,17 +311,22 @@ static const char collect_candidates_pes_sql[] =
  * The PES channel: those invoices as pieces without a debit, with what a
  * piece needs (amount left to pay, services, debtor, main service).
  */
-const char collect_pes_others_sql[] =
-    "SELECT i.id, i.number, i.total_cents - " COLLECT_PAID ", i.month,"
+const char collect_oth_sql[] =
+    "CREATE TEMP TABLE collect_oth (ord, invoice, number, owed, month,"
+    " services, name, street, building, postcode, town, country,"
+    " family_ref, main_service) ON COMMIT DROP AS"
+    " SELECT row_number() OVER (ORDER BY i.number), i.id, i.number,"
+    " i.total_cents - " COLLECT_PAID ", i.month,"
     " " COLLECT_SERVICES ","
     " f.payer_name, f.street, f.building, f.postcode, f.town, f.country,"
     " f.family_ref, " COLLECT_MAIN_SERVICE
     " FROM invoices i JOIN families f ON f.creditor_id = i.creditor_id"
-    "  AND f.id = i.family_id" COLLECT_NO_MANDATE " ORDER BY i.number";
+    "  AND f.id = i.family_id" COLLECT_NO_MANDATE;
 
 /* The same month's invoices that no mandate can collect, not yet flagged. */
 static const char collect_other_means_sql[] =
-    "SELECT i.id, i.number, i.family_id, i.total_cents,"
+    "DECLARE collect_cur NO SCROLL CURSOR FOR"
+    " SELECT i.id, i.number, i.family_id, i.total_cents,"
     " coalesce(m.id, 0), coalesce(m.state, 'none'), coalesce(m.rum, '')"
     " FROM invoices i" COLLECT_NO_MANDATE
     "  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.creditor_id = $1"
@@ -455,12 +517,12 @@ collect_remittance(
  */
 static int
 collect_row_event(const struct collect_run *run, int row, const char *kind,
-    const char *msg, sepa_error *err)
+    const struct i18n_msg *say, sepa_error *err)
 {
 	struct event ev = {0};
 
 	ev.kind = kind;
-	ev.message = msg;
+	ev.say = say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.invoice_id = collect_int(run, row, CC_INVOICE);
@@ -480,8 +542,8 @@ static int
 collect_check_in_time(
     struct collect_run *run, int r, int *late, sepa_error *err)
 {
-	char msg[256], day[SEPA_DATE_BUFSZ];
 	const char *params[2] = {run->cred, collect_value(run, r, CC_INVOICE)};
+	struct i18n_msg say;
 	sepa_date due;
 	int64_t seen;
 	int rc;
@@ -499,22 +561,12 @@ collect_check_in_time(
 	         params, err)) != 0 ||
 	    seen > 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: due on %s, too late for the bank on %s; not collected",
-	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_DUE),
-	    sepa_date_iso(day, run->today));
-	return collect_row_event(run, r, "invoice.collect_late", msg, err);
-}
-
-/* By mandate, then in candidate order (due date, invoice number). */
-static int
-collect_row_mandate_cmp(const void *pa, const void *pb)
-{
-	const struct collect_row *a = pa, *b = pb;
-
-	if (a->mandate != b->mandate)
-		return a->mandate < b->mandate ? -1 : 1;
-	return (a->row > b->row) - (a->row < b->row);
+	i18n_msg(&say,
+	    N_("invoice %s: due on %s, too late for the bank on %s; not "
+	       "collected"),
+	    "tDd", collect_value(run, r, CC_NUMBER),
+	    collect_value(run, r, CC_DUE), run->today);
+	return collect_row_event(run, r, "invoice.collect_late", &say, err);
 }
 
 /*
@@ -531,30 +583,39 @@ collect_row_mandate_cmp(const void *pa, const void *pb)
  * as a second reject counted against the family (two rejects end the
  * mandate). So the lead goes alone and the mandate's other invoices are
  * deferred to the next month's file, where they are RCUR on an account
- * already announced (rows[].deferred). A lead that is a plain RCUR takes
- * the others along, RCUR without amendment like itself. Sorts rows by
- * mandate.
+ * already announced (collect_defer). A lead that is a plain RCUR takes
+ * the others along, RCUR without amendment like itself. Called with the
+ * kept candidates by mandate, then in candidate order.
  */
-static void
-collect_mark_followers(struct collect_row *rows, int n)
+struct collect_lead {
+	int64_t mandate;
+	int seen; /* a lead was read */
+	int alone; /* it goes alone: the others are deferred */
+	struct collect_sink deferred; /* their ord */
+};
+
+static int collect_defer(
+    struct collect_run *run, const struct collect_row *cr, sepa_error *err);
+
+static int
+collect_follow(struct collect_run *run, int r, void *arg, sepa_error *err)
 {
-	qsort(rows, (size_t)n, sizeof(*rows), collect_row_mandate_cmp);
-	for (int i = 0, lead = 0; i < n; i++) {
-		if (i == 0 || rows[i].mandate != rows[i - 1].mandate) {
-			lead = i;
-			continue;
-		}
-		if (rows[lead].first || collect_amended(&rows[lead]))
-			rows[i].deferred = 1;
+	struct collect_lead *l = arg;
+	struct collect_row cr;
+
+	collect_row_read(run, r, &cr);
+	if (!l->seen || cr.mandate != l->mandate) {
+		l->seen = 1;
+		l->mandate = cr.mandate;
+		l->alone = cr.first || collect_amended(&cr);
+		return 0;
 	}
+	if (!l->alone)
+		return 0;
+	collect_copy_field(&l->deferred.b, collect_value(run, r, CC_ORD), 1);
+	return collect_defer(run, &cr, err);
 }
 
-/*
- * Defer one invoice to the next month's file: its collection due date
- * becomes the next month's (sepa_rule_due_date, notified today), recorded
- * in invoices.collect_due_on, and an "invoice.collect_deferred" event
- * that needs attention says why (the family's notice gave another date).
- */
 /*
  * Move candidate `row` to the next month's file: its collection due date
  * becomes that month's (sepa_rule_due_date, notified today), into due.
@@ -573,40 +634,39 @@ collect_to_next_month(struct collect_run *run, int row,
 	    collect_defer_sql, 3, params, err);
 }
 
+/*
+ * Defer one invoice to the next month's file: its collection due date
+ * becomes the next month's (sepa_rule_due_date, notified today), recorded
+ * in invoices.collect_due_on, and an "invoice.collect_deferred" event
+ * that needs attention says why (the family's notice gave another date).
+ */
 static int
 collect_defer(
     struct collect_run *run, const struct collect_row *cr, sepa_error *err)
 {
-	char due[SEPA_DATE_BUFSZ], msg[320];
+	char due[SEPA_DATE_BUFSZ];
 	sepa_month next = sepa_month_add(run->month, 1);
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = collect_to_next_month(run, cr->row, due, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: mandate %s has its %s in this file; collected with "
-	    "the file of %04d-%02d, due on %s",
-	    collect_value(run, cr->row, CC_NUMBER),
-	    collect_value(run, cr->row, CC_RUM),
-	    cr->amend != SEPA_AMEND_NONE ? "first collection on a new account"
+	i18n_msg(&say,
+	    cr->amend != SEPA_AMEND_NONE
+	        ? N_("invoice %s: mandate %s has its first collection on a new "
+	             "account in this file; collected with the file of %s, "
+	             "due on %s")
 	        : collect_amended(cr)
-	        ? "first collection under its new RUM or creditor identifier"
-	        : "first collection",
-	    next.year, next.month, due);
+	        ? N_("invoice %s: mandate %s has its first collection under "
+	             "its new RUM or creditor identifier in this file; "
+	             "collected with the file of %s, due on %s")
+	        : N_("invoice %s: mandate %s has its first collection in this "
+	             "file; collected with the file of %s, due on %s"),
+	    "ttMD", collect_value(run, cr->row, CC_NUMBER),
+	    collect_value(run, cr->row, CC_RUM), next, due);
 	run->sum->deferred++;
 	return collect_row_event(
-	    run, cr->row, "invoice.collect_deferred", msg, err);
-}
-
-static int
-collect_row_cmp(const void *pa, const void *pb)
-{
-	const struct collect_row *a = pa, *b = pb;
-
-	if (a->seq != b->seq)
-		return a->seq < b->seq ? -1 : 1;
-	/* Rows are already in (due_on, number) order. */
-	return (a->row > b->row) - (a->row < b->row);
+	    run, cr->row, "invoice.collect_deferred", &say, err);
 }
 
 /* Append s to the COPY data in text format, escaped. */
@@ -704,53 +764,63 @@ collect_lock_month(struct collect_run *run, sepa_error *err)
 	    err);
 }
 
+/* Why an invoice is payable by other means: its mandate's state on the
+ * due date (none: no mandate; active: ended by then). */
+static const char *
+collect_other_means_msgid(const char *state)
+{
+	if (strcmp(state, "none") == 0)
+		return N_("invoice %s: no mandate; payable by other means");
+	if (strcmp(state, "suspended") == 0)
+		return N_(
+		    "invoice %s: mandate %s is suspended on the due date; "
+		    "payable by other means");
+	if (strcmp(state, "terminated") == 0)
+		return N_("invoice %s: mandate %s is terminated on the due "
+		          "date; payable by other means");
+	if (strcmp(state, "lapsed") == 0)
+		return N_("invoice %s: mandate %s is lapsed on the due date; "
+		          "payable by other means");
+	return N_("invoice %s: mandate %s is ended on the due date; payable "
+	          "by other means");
+}
+
+/* Log an invoice no active mandate can collect (row r), once. */
+static int
+collect_other_means_row(
+    struct collect_run *run, int r, void *arg, sepa_error *err)
+{
+	PGresult *res = run->res;
+	struct event ev = {0};
+	struct i18n_msg say;
+	const char *state = PQgetvalue(res, r, OM_STATE);
+	int rc;
+
+	(void)arg;
+	i18n_msg(&say, collect_other_means_msgid(state), "tt",
+	    PQgetvalue(res, r, OM_NUMBER), PQgetvalue(res, r, OM_RUM));
+	ev.kind = "invoice.other_means";
+	ev.say = &say;
+	ev.business_date = run->today;
+	ev.month = run->month;
+	ev.invoice_id = strtoll(PQgetvalue(res, r, OM_INVOICE), NULL, 10);
+	ev.family_id = strtoll(PQgetvalue(res, r, OM_FAMILY), NULL, 10);
+	ev.mandate_id = strtoll(PQgetvalue(res, r, OM_MANDATE), NULL, 10);
+	ev.has_amount = true;
+	ev.amount_cents = strtoll(PQgetvalue(res, r, OM_TOTAL), NULL, 10);
+	ev.needs_attention = true;
+	if ((rc = store_event_add(run->db, run->creditor_id, &ev, err)) == 0)
+		run->sum->other_means++;
+	return rc;
+}
+
 /* Log the invoices no active mandate can collect, once each. */
 static int
 collect_other_means(struct collect_run *run, sepa_error *err)
 {
-	PGresult *res = NULL;
-	int rc;
-
-	if ((rc = db_query(run->db, &res,
-	         "list the invoices payable by other means",
-	         collect_other_means_sql, 2, run->params, err)) != 0)
-		return rc;
-	for (int r = 0; r < PQntuples(res); r++) {
-		struct event ev = {0};
-		char msg[512];
-		const char *state = PQgetvalue(res, r, OM_STATE);
-
-		if (strcmp(state, "none") == 0)
-			snprintf(msg, sizeof(msg),
-			    "invoice %s: no mandate; payable by other means",
-			    PQgetvalue(res, r, OM_NUMBER));
-		else
-			snprintf(msg, sizeof(msg),
-			    "invoice %s: mandate %s is %s on the due date; "
-			    "payable by other means",
-			    PQgetvalue(res, r, OM_NUMBER),
-			    PQgetvalue(res, r, OM_RUM),
-			    strcmp(state, "active") == 0 ? "ended" : state);
-		ev.kind = "invoice.other_means";
-		ev.message = msg;
-		ev.business_date = run->today;
-		ev.month = run->month;
-		ev.invoice_id =
-		    strtoll(PQgetvalue(res, r, OM_INVOICE), NULL, 10);
-		ev.family_id = strtoll(PQgetvalue(res, r, OM_FAMILY), NULL, 10);
-		ev.mandate_id =
-		    strtoll(PQgetvalue(res, r, OM_MANDATE), NULL, 10);
-		ev.has_amount = true;
-		ev.amount_cents =
-		    strtoll(PQgetvalue(res, r, OM_TOTAL), NULL, 10);
-		ev.needs_attention = true;
-		if ((rc = store_event_add(
-		         run->db, run->creditor_id, &ev, err)) != 0)
-			break;
-		run->sum->other_means++;
-	}
-	PQclear(res);
-	return rc;
+	return collect_scan(run, "list the invoices payable by other means",
+	    collect_other_means_sql, 2, run->params, collect_other_means_row,
+	    NULL, NULL, err);
 }
 
 /*
@@ -798,7 +868,8 @@ collect_check_writer(
 	sepa_pain008_amendment am = {0};
 	sepa_pain008_address addr = {0};
 	sepa_error why = SEPA_ERROR_INIT;
-	char e2e[64], remit[256], due[SEPA_DATE_BUFSZ], msg[640];
+	char e2e[64], remit[256], due[SEPA_DATE_BUFSZ];
+	struct i18n_msg say;
 	sepa_date day;
 	int r = cr->row, rc;
 
@@ -830,126 +901,273 @@ collect_check_writer(
 	if ((rc = collect_to_next_month(run, r, due, err)) != 0)
 		return rc;
 	collect_mask_ibans(why.msg);
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: mandate %s: the %s writer would refuse its "
-	    "debit (%s); left out of the file of %04d-%02d, moved to the "
-	    "next month's, due on %s: correct it by then, or record a "
-	    "payment by other means",
-	    collect_value(run, r, CC_NUMBER), collect_value(run, r, CC_RUM),
-	    run->pes ? "PES" : "pain.008", why.msg, run->month.year,
-	    run->month.month, due);
-	return collect_row_event(run, r, "invoice.collect_refused", msg, err);
+	i18n_msg(&say,
+	    N_("invoice %s: mandate %s: the %s writer would refuse its "
+	       "debit (%s); left out of the file of %s, moved to the next "
+	       "month's, due on %s: correct it by then, or record a payment "
+	       "by other means"),
+	    "ttttMD", collect_value(run, r, CC_NUMBER),
+	    collect_value(run, r, CC_RUM), run->pes ? "PES" : "pain.008",
+	    why.msg, run->month, due);
+	return collect_row_event(run, r, "invoice.collect_refused", &say, err);
+}
+
+/* Candidate `row` of run->res, with its decisions (collect_dec), into cr. */
+void
+collect_row_read(const struct collect_run *run, int row, struct collect_row *cr)
+{
+	PGresult *res = run->res;
+	int d = run->ncand;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->row = row;
+	cr->mandate = collect_int(run, row, CC_MANDATE);
+	cr->first = PQgetvalue(res, row, d + CD_FIRST)[0] == 't';
+	cr->seq = (enum sepa_seq)atoi(PQgetvalue(res, row, d + CD_SEQ));
+	cr->amend =
+	    (enum sepa_amendment)atoi(PQgetvalue(res, row, d + CD_AMEND));
+	if (!PQgetisnull(res, row, d + CD_ORIG_RUM))
+		cr->orig_rum = PQgetvalue(res, row, d + CD_ORIG_RUM);
+	if (!PQgetisnull(res, row, d + CD_ORIG_ICS))
+		cr->orig_ics = PQgetvalue(res, row, d + CD_ORIG_ICS);
+}
+
+/* Send the sink's lines (one COPY), keeping its buffer for the next. */
+static int
+collect_sink_flush(struct db *db, struct collect_sink *s, sepa_error *err)
+{
+	int rc;
+
+	if (s->b.len == 0)
+		return 0;
+	if ((rc = db_copy_begin(db, s->what, s->copy_sql, err)) != 0)
+		return rc;
+	if ((rc = collect_copy_send(db, &s->b, 1, err)) != 0) {
+		db_copy_abort(db, "not sent");
+		return rc;
+	}
+	return db_copy_end(db, NULL, err);
+}
+
+/* What collect_scan hands db_fetch_each. */
+struct collect_scan_arg {
+	struct collect_run *run;
+	int (*row)(struct collect_run *run, int r, void *arg, sepa_error *err);
+	void *arg;
+	struct collect_sink *sink;
+};
+
+static int
+collect_scan_row(void *arg, PGresult *res, int r, sepa_error *err)
+{
+	struct collect_scan_arg *s = arg;
+	int rc;
+
+	s->run->res = res;
+	rc = s->row(s->run, r, s->arg, err);
+	s->run->res = NULL;
+	/* The last row of the FETCH: its lines go, before the next FETCH. */
+	if (rc == 0 && s->sink != NULL && r == PQntuples(res) - 1)
+		rc = collect_sink_flush(s->run->db, s->sink, err);
+	return rc;
+}
+
+int
+collect_scan(struct collect_run *run, const char *what, const char *declare_sql,
+    int nparams, const char *const *params,
+    int (*row)(struct collect_run *run, int r, void *arg, sepa_error *err),
+    void *arg, struct collect_sink *sink, sepa_error *err)
+{
+	struct collect_scan_arg s = {run, row, arg, sink};
+	int rc;
+
+	if ((rc = db_exec(run->db, what, declare_sql, nparams, params, err)) ==
+	        0 &&
+	    (rc = db_fetch_each(run->db, what, collect_cur_fetch_sql,
+	         collect_scan_row, NULL, &s, err)) == 0)
+		rc = db_exec(run->db, "close the cursor", "CLOSE collect_cur",
+		    0, NULL, err);
+	if (sink != NULL) {
+		free(sink->b.data);
+		sink->b.data = NULL;
+		sink->b.len = sink->b.cap = 0;
+	}
+	return rc;
 }
 
 /*
- * Select the candidates and decide for each: the sequence type, the
- * amendment, whether the pain.008 writer will take its debit (one it
- * would refuse is left out: collect_check_writer) and whether the bank
- * can still meet the due date.
+ * Decide for candidate r: the sequence type, the amendment, whether the
+ * writer will take its debit (one it would refuse is left out:
+ * collect_check_writer) and whether the bank can still meet the due
+ * date; the decision goes to collect_dec (the sink arg).
+ */
+static int
+collect_decide(struct collect_run *run, int r, void *arg, sepa_error *err)
+{
+	struct collect_sink *dec = arg;
+	struct collect_row cr = {0};
+	int used = collect_value(run, r, CC_USED)[0] == 't', rc;
+	char seq[8], amend[8];
+
+	cr.row = r;
+	cr.mandate = collect_int(run, r, CC_MANDATE);
+	cr.first = !used;
+	cr.seq = sepa_rule_sequence(&run->rules, used);
+	cr.amend = sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
+	    collect_value(run, r, CC_IBAN));
+	cr.orig_rum = sepa_rule_orig_id(
+	    collect_value(run, r, CC_LAST_RUM), collect_value(run, r, CC_RUM));
+	cr.orig_ics =
+	    sepa_rule_orig_id(collect_value(run, r, CC_LAST_ICS), run->ics);
+	if ((rc = collect_check_writer(run, &cr, err)) != 0)
+		return rc;
+	if (!cr.refused &&
+	    (rc = collect_check_in_time(run, r, &cr.late, err)) != 0)
+		return rc;
+	snprintf(seq, sizeof(seq), "%d", (int)cr.seq);
+	snprintf(amend, sizeof(amend), "%d", (int)cr.amend);
+	collect_copy_field(&dec->b, collect_value(run, r, CC_ORD), 0);
+	collect_copy_field(&dec->b, cr.first ? "t" : "f", 0);
+	collect_copy_field(&dec->b, seq, 0);
+	collect_copy_field(&dec->b, amend, 0);
+	collect_copy_field(&dec->b, cr.orig_rum, 0);
+	collect_copy_field(&dec->b, cr.orig_ics, 0);
+	collect_copy_field(&dec->b,
+	    cr.refused    ? "refused"
+	        : cr.late ? "late"
+	                  : "kept",
+	    1);
+	return 0;
+}
+
+/*
+ * Select the candidates into collect_cand, in the server, and decide for
+ * each, in candidate order (collect_decide), into collect_dec.
  */
 static int
 collect_candidates(struct collect_run *run, sepa_error *err)
 {
+	struct collect_sink dec = {
+	    N_("record the decisions"), collect_dec_copy_sql, {NULL, 0, 0}};
 	int rc;
 
-	if ((rc = db_query(run->db, &run->res, "select the invoices to collect",
-	         run->pes ? collect_candidates_pes_sql : collect_candidates_sql,
-	         2, run->params, err)) != 0)
+	run->ncand = run->pes ? CC_MAIN_SERVICE + 1 : CC_LAST_ICS + 1;
+	/* The candidates are sorted in the server's memory, not on disk. */
+	if ((rc = db_exec(run->db, "size the sorts",
+	         "SET LOCAL work_mem = '128MB'", 0, NULL, err)) != 0 ||
+	    (rc = db_exec(run->db, "select the invoices to collect",
+	         run->pes ? collect_cand_pes_sql : collect_cand_sql, 2,
+	         run->params, err)) != 0 ||
+	    (rc = db_exec(run->db, "record the decisions", collect_dec_sql, 0,
+	         NULL, err)) != 0)
 		return rc;
-	run->n = PQntuples(run->res);
-	run->rows =
-	    xcalloc(run->n > 0 ? (size_t)run->n : 1, sizeof(*run->rows));
-	for (int r = 0; r < run->n; r++) {
-		struct collect_row *cr = &run->rows[r];
-		int used = collect_value(run, r, CC_USED)[0] == 't';
-
-		cr->row = r;
-		cr->mandate = collect_int(run, r, CC_MANDATE);
-		cr->first = !used;
-		cr->seq = sepa_rule_sequence(&run->rules, used);
-		cr->amend =
-		    sepa_rule_amendment(collect_value(run, r, CC_LAST_IBAN),
-		        collect_value(run, r, CC_IBAN));
-		cr->orig_rum =
-		    sepa_rule_orig_id(collect_value(run, r, CC_LAST_RUM),
-		        collect_value(run, r, CC_RUM));
-		cr->orig_ics = sepa_rule_orig_id(
-		    collect_value(run, r, CC_LAST_ICS), run->ics);
-		if ((rc = collect_check_writer(run, cr, err)) != 0)
-			return rc;
-		if (!cr->refused &&
-		    (rc = collect_check_in_time(run, r, &cr->late, err)) != 0)
-			return rc;
-	}
-	return 0;
+	return collect_scan(run, "read the invoices to collect",
+	    collect_cand_cur_sql, 0, NULL, collect_decide, &dec, &dec, err);
 }
 
 /*
  * Leave out what is not collected this time: the invoices too late for
- * the bank or refused by the writer (flagged already), and the followers of a mandate's first
- * debit or account change, deferred to next month (collect_mark_followers).
- * The rows kept are sorted for the files: sequence type, due date, number.
+ * the bank or refused by the writer (flagged already), and the followers
+ * of a mandate's first debit or account change, deferred to next month
+ * (collect_follow).
  */
 static int
 collect_set_aside(struct collect_run *run, sepa_error *err)
 {
-	int kept = 0, rc;
+	struct collect_lead l = {0};
+	int rc;
 
-	for (int r = 0; r < run->n; r++)
-		if (!run->rows[r].late && !run->rows[r].refused)
-			run->rows[kept++] = run->rows[r];
-	run->n = kept;
-	collect_mark_followers(run->rows, run->n);
-	kept = 0;
-	for (int r = 0; r < run->n; r++) {
-		if (!run->rows[r].deferred) {
-			run->rows[kept++] = run->rows[r];
-			continue;
-		}
-		if ((rc = collect_defer(run, &run->rows[r], err)) != 0)
-			return rc;
-	}
-	run->n = kept;
-	qsort(run->rows, (size_t)run->n, sizeof(*run->rows), collect_row_cmp);
-	return 0;
+	l.deferred.what = N_("record the deferred invoices");
+	l.deferred.copy_sql = collect_deferred_copy_sql;
+	if ((rc = db_exec(run->db, l.deferred.what, collect_deferred_sql, 0,
+	         NULL, err)) != 0 ||
+	    (rc = collect_scan(run, "read the mandates' invoices",
+	         collect_shared_cur_sql, 0, NULL, collect_follow, &l,
+	         &l.deferred, err)) != 0)
+		return rc;
+	return db_exec(
+	    run->db, l.deferred.what, collect_mark_deferred_sql, 0, NULL, err);
 }
 
 /*
- * Parts (files) by the bank's limits, numbered from 1; inside a part,
- * payment blocks by (sequence type, due date).
+ * The cut of the kept rows, in file order, into parts (files) by the
+ * bank's limits, numbered from 1; inside a part, payment blocks by
+ * (sequence type, due date).
  */
+struct collect_cut {
+	int64_t nparts;
+	long ntx;
+	int64_t amt;
+	int block;
+	enum sepa_seq seq;
+	char due[SEPA_DATE_BUFSZ];
+};
+
+/* The part and block of the next row (seq, due, amount a). */
 static void
-collect_cut_parts(struct collect_run *run)
+collect_cut_next(const struct sepad_config *cfg, struct collect_cut *k,
+    enum sepa_seq seq, const char *due, int64_t a, int *part, int *block)
 {
-	const struct sepad_config *cfg = run->cfg;
-	struct collect_row *rows = run->rows;
-	long ntx = 0;
-	int64_t amt = 0;
-	int block = 0;
+	int newpart = k->nparts == 0 ||
+	    (cfg->max_transactions_per_file > 0 &&
+	        k->ntx + 1 > cfg->max_transactions_per_file) ||
+	    (cfg->max_amount_per_file > 0 &&
+	        k->amt + a > cfg->max_amount_per_file);
 
-	for (int i = 0; i < run->n; i++) {
-		int64_t a = collect_int(run, rows[i].row, CC_TOTAL);
-		int newpart = run->nparts == 0 ||
-		    (cfg->max_transactions_per_file > 0 &&
-		        ntx + 1 > cfg->max_transactions_per_file) ||
-		    (cfg->max_amount_per_file > 0 &&
-		        amt + a > cfg->max_amount_per_file);
-
-		if (newpart) {
-			run->nparts++;
-			ntx = 0;
-			amt = 0;
-			block = 0;
-		}
-		if (newpart || rows[i].seq != rows[i - 1].seq ||
-		    strcmp(collect_value(run, rows[i].row, CC_DUE),
-		        collect_value(run, rows[i - 1].row, CC_DUE)) != 0)
-			block++;
-		rows[i].part = (int)run->nparts;
-		rows[i].block = block;
-		ntx++;
-		amt += a;
+	if (newpart) {
+		k->nparts++;
+		k->ntx = 0;
+		k->amt = 0;
+		k->block = 0;
 	}
+	if (newpart || seq != k->seq || strcmp(due, k->due) != 0)
+		k->block++;
+	k->seq = seq;
+	snprintf(k->due, sizeof(k->due), "%s", due);
+	*part = (int)k->nparts;
+	*block = k->block;
+	k->ntx++;
+	k->amt += a;
+}
+
+/* Columns of collect_cut_cur_sql. */
+enum { CT_SEQ, CT_DUE, CT_TOTAL };
+
+/* Count row r into its part (run->part_ntx, run->part_amt). */
+static int
+collect_count_row(struct collect_run *run, int r, void *arg, sepa_error *err)
+{
+	struct collect_cut *k = arg;
+	int64_t a = collect_int(run, r, CT_TOTAL);
+	int part, block;
+
+	(void)err;
+	collect_cut_next(run->cfg, k,
+	    (enum sepa_seq)atoi(collect_value(run, r, CT_SEQ)),
+	    collect_value(run, r, CT_DUE), a, &part, &block);
+	if (part > run->nparts) {
+		run->part_ntx = xreallocarray(
+		    run->part_ntx, (size_t)part, sizeof(*run->part_ntx));
+		run->part_amt = xreallocarray(
+		    run->part_amt, (size_t)part, sizeof(*run->part_amt));
+		run->part_ntx[part - 1] = 0;
+		run->part_amt[part - 1] = 0;
+		run->nparts = part;
+	}
+	run->part_ntx[part - 1]++;
+	run->part_amt[part - 1] += a;
+	run->n++;
+	return 0;
+}
+
+/* The parts of the kept rows and what each holds (collect_count_row). */
+static int
+collect_cut_parts(struct collect_run *run, sepa_error *err)
+{
+	struct collect_cut k = {0};
+
+	return collect_scan(run, "cut the collections into files",
+	    collect_cut_cur_sql, 0, NULL, collect_count_row, &k, NULL, err);
 }
 
 /* Insert one batch (part), named msg_id and file_name, and get its id. */
@@ -998,14 +1216,9 @@ collect_record_batches(struct collect_run *run, sepa_error *err)
 
 	run->batch_ids = xcalloc(
 	    run->nparts > 0 ? (size_t)run->nparts : 1, sizeof(*run->batch_ids));
-	for (int p = 1, i = 0; p <= run->nparts; p++) {
-		long ntx = 0;
-		int64_t amt = 0;
-
-		for (int j = i; j < run->n && run->rows[j].part == p; j++) {
-			ntx++;
-			amt += collect_int(run, run->rows[j].row, CC_TOTAL);
-		}
+	for (int p = 1; p <= run->nparts; p++) {
+		long ntx = run->part_ntx[p - 1];
+		int64_t amt = run->part_amt[p - 1];
 		char msg_id[128], file_name[128];
 
 		if ((rc = collect_names(run->ics, run->month,
@@ -1015,7 +1228,6 @@ collect_record_batches(struct collect_run *run, sepa_error *err)
 		         amt, msg_id, file_name, &run->batch_ids[p - 1],
 		         err)) != 0)
 			return rc;
-		i += (int)ntx;
 		run->sum->collections += ntx;
 		run->sum->amount_cents += amt;
 	}
@@ -1077,26 +1289,42 @@ collect_copy_row(const struct collect_run *run, const struct collect_row *cr,
 	return 0;
 }
 
-/* Copy the kept rows into collections (state 'pending'). */
+/*
+ * The COPY line of kept candidate r, in the part and block the cut gives
+ * it (the PES channel's one flow: part 1, block 1).
+ */
+struct collect_copy {
+	struct collect_sink sink;
+	struct collect_cut cut;
+};
+
+static int
+collect_copy_kept(struct collect_run *run, int r, void *arg, sepa_error *err)
+{
+	struct collect_copy *c = arg;
+	struct collect_row cr;
+	char msg_id[128], file_name[128];
+
+	collect_row_read(run, r, &cr);
+	cr.part = cr.block = 1;
+	if (!run->pes)
+		collect_cut_next(run->cfg, &c->cut, cr.seq,
+		    collect_value(run, r, CC_DUE),
+		    collect_int(run, r, CC_TOTAL), &cr.part, &cr.block);
+	collect_names(run->ics, run->month, (int)run->part0 + cr.part, msg_id,
+	    file_name, sizeof(msg_id), err);
+	return collect_copy_row(run, &cr, msg_id, &c->sink.b, err);
+}
+
 int
 collect_copy_rows(struct collect_run *run, sepa_error *err)
 {
-	struct collect_buf b = {NULL, 0, 0};
-	char msg_id[128], file_name[128];
-	int rc;
+	struct collect_copy c = {
+	    {N_("record the collections"), collect_copy_sql, {NULL, 0, 0}},
+	    {0}};
 
-	if ((rc = db_copy_begin(run->db, "record the collections",
-	         collect_copy_sql, err)) != 0)
-		return rc;
-	for (int i = 0; i < run->n && rc == 0; i++) {
-		collect_names(run->ics, run->month,
-		    (int)run->part0 + run->rows[i].part, msg_id, file_name,
-		    sizeof(msg_id), err);
-		rc = collect_copy_row(run, &run->rows[i], msg_id, &b, err);
-		if (rc == 0)
-			rc = collect_copy_send(run->db, &b, 0, err);
-	}
-	return collect_copy_end(run->db, &b, rc, "collection refused", err);
+	return collect_scan(run, "read the collections to record",
+	    collect_kept_cur_sql, 0, NULL, collect_copy_kept, &c, &c.sink, err);
 }
 
 int
@@ -1167,15 +1395,12 @@ int
 collect_log_prepared(const struct collect_run *run, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[256];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "%04d-%02d: %" PRId64 " collections recorded in %" PRId64
-	    " file(s)",
-	    run->month.year, run->month.month, run->sum->collections,
-	    run->nparts);
+	i18n_msg(&say, N_("%s: %s collections recorded in %s file(s)"), "Mnn",
+	    run->month, run->sum->collections, (int64_t)run->nparts);
 	ev.kind = "collect.prepared";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.has_count = true;
@@ -1223,8 +1448,8 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 			collect_crash_point("after_record");
 		goto cleanup;
 	}
-	collect_cut_parts(&run);
-	if ((rc = collect_record_batches(&run, err)) != 0)
+	if ((rc = collect_cut_parts(&run, err)) != 0 ||
+	    (rc = collect_record_batches(&run, err)) != 0)
 		goto cleanup;
 	if (run.n > 0 &&
 	    ((rc = collect_copy_rows(&run, err)) != 0 ||
@@ -1238,10 +1463,9 @@ store_collect_prepare(struct db *db, int64_t creditor_id,
 cleanup:
 	if (rc != 0)
 		db_rollback(db);
-	if (run.res != NULL)
-		PQclear(run.res);
 	collect_pes_free(&run);
-	free(run.rows);
+	free(run.part_ntx);
+	free(run.part_amt);
 	free(run.batch_ids);
 	return rc;
 }
@@ -1755,9 +1979,10 @@ static int
 collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
     const char *sha, sepa_date today, sepa_error *err)
 {
-	char cred[24], day[SEPA_DATE_BUFSZ], msg[256];
+	char cred[24], day[SEPA_DATE_BUFSZ];
 	const char *params[4];
 	struct event ev = {0};
+	struct i18n_msg say;
 	int64_t changed;
 	int rc;
 
@@ -1778,10 +2003,10 @@ collect_release(struct db *db, int64_t creditor_id, PGresult *b, int br,
 	if ((rc = db_exec(db, "mark the collections sent", collect_sent_sql, 4,
 	         params, err)) != 0)
 		goto cleanup;
-	snprintf(msg, sizeof(msg), "%s released (%s transactions, sha256 %s)",
+	i18n_msg(&say, N_("%s released (%s transactions, sha256 %s)"), "ttt",
 	    PQgetvalue(b, br, CB_FILE), PQgetvalue(b, br, CB_NTX), sha);
 	ev.kind = "batch.released";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.batch_id = strtoll(PQgetvalue(b, br, CB_ID), NULL, 10);
 	ev.has_count = true;

@@ -36,8 +36,13 @@ struct collect_pes;
 	"   GROUP BY s.code ORDER BY sum(l.amount_cents) DESC, s.code" \
 	"   LIMIT 1), '')"
 
-/* Columns of the candidate query, in order. */
+/*
+ * Columns of the candidates (collect_cand, a temporary table of the
+ * recording's transaction), in order: ord numbers them in the candidate
+ * order (due date, invoice number).
+ */
 enum {
+	CC_ORD,
 	CC_INVOICE,
 	CC_NUMBER,
 	CC_TOTAL,
@@ -61,14 +66,31 @@ enum {
 	CC_SERVICES,
 	CC_LAST_RUM,
 	CC_LAST_ICS,
-	/* the PES channel only (collect_candidates_pes_sql) */
+	/* the PES channel only (collect_cand_pes_sql) */
 	CC_FAMILY_REF,
 	CC_MAIN_SERVICE
 };
 
+/*
+ * What C decided about each candidate (collect_dec, the other temporary
+ * table), read after the candidate's columns by COLLECT_DEC_COLUMNS: the
+ * mandate never debited, the sequence type and the amendment (their enum
+ * values), the original RUM and ICS (NULL: none); and d_state: 'kept',
+ * 'late' (too late for the bank), 'refused' (by the writer), both moved
+ * out already, or 'deferred' (behind its mandate's lead, collect_follow).
+ */
+#define COLLECT_DEC_COLUMNS \
+	" d.d_first, d.d_seq, d.d_amend, d.d_orig_rum, d.d_orig_ics"
+enum { CD_FIRST, CD_SEQ, CD_AMEND, CD_ORIG_RUM, CD_ORIG_ICS, CD_N };
+
+/* The candidates kept, joined to their decisions. */
+#define COLLECT_KEPT \
+	" FROM collect_cand c JOIN collect_dec d ON d.ord = c.ord" \
+	" WHERE d.d_state = 'kept'"
+
 /* One candidate with what C decides about it. */
 struct collect_row {
-	int row; /* in the candidate result */
+	int row; /* in run->res, the rows being read */
 	int64_t mandate;
 	int first; /* the mandate was never debited */
 	enum sepa_seq seq;
@@ -79,7 +101,6 @@ struct collect_row {
 	int refused; /* the writer would refuse it: next month's file */
 	const char *orig_rum; /* OrgnlMndtId, NULL: none (sepa_rule_orig_id) */
 	const char *orig_ics; /* OrgnlCdtrSchmeId/Id, NULL: none */
-	int deferred; /* waits for the next month's file */
 };
 
 /* A recording (store_collect_prepare), shared by its phases. */
@@ -95,11 +116,13 @@ struct collect_run {
 	char mon[SEPA_DATE_BUFSZ];
 	const char *params[2]; /* $1 creditor, $2 the month's first day */
 	int64_t part0; /* the highest part the month had before */
-	PGresult *res; /* the candidates */
-	struct collect_row *rows; /* the candidates, then the kept ones */
-	int n;
+	PGresult *res; /* the rows being read (collect_scan) */
+	int ncand; /* the columns of collect_cand: the decisions' first */
+	int64_t n; /* the candidates kept */
 	int64_t nparts;
 	int64_t *batch_ids; /* of parts 1..nparts */
+	long *part_ntx; /* of parts 1..nparts: transactions and sum */
+	int64_t *part_amt;
 	char ics[SEPA_CID_BUFSZ]; /* the creditor's ICS today (migration 037) */
 	int pes; /* treasury.channel "pes" */
 	int recovery; /* a recovery flow (batches.purpose, 043), not collect */
@@ -156,10 +179,12 @@ struct collect_file_writer {
 
 /*
  * $1 creditor, $2 the month's first day: the month's invoices no mandate
- * can collect, as PES pieces without a debit (columns PO_*).
+ * can collect, as PES pieces without a debit, into the temporary table
+ * collect_oth (columns PO_*, ord in invoice number order).
  */
-extern const char collect_pes_others_sql[];
+extern const char collect_oth_sql[];
 enum {
+	PO_ORD,
 	PO_INVOICE,
 	PO_NUMBER,
 	PO_OWED,
@@ -195,9 +220,30 @@ struct collect_titre {
 void collect_crash_point(const char *point);
 /* The test hook inside a writer: the first chunk reached its file. */
 ssize_t collect_crash_write(int fd, const void *data, size_t len, void *arg);
-/* A value of the candidates, as text or as an integer. */
+/* A value of the rows being read, as text or as an integer. */
 const char *collect_value(const struct collect_run *run, int row, int col);
 int64_t collect_int(const struct collect_run *run, int row, int col);
+/* Candidate `row` of run->res, with its decisions, into cr. */
+void collect_row_read(
+    const struct collect_run *run, int row, struct collect_row *cr);
+/*
+ * The COPY lines built while rows are read (b), sent into copy_sql after
+ * each FETCH: the client never holds more than one.
+ */
+struct collect_sink {
+	const char *what;
+	const char *copy_sql;
+	struct collect_buf b;
+};
+/*
+ * Read cursor collect_cur (declare_sql with its parameters), a FETCH at a
+ * time, to row(run, r, arg) with run->res the rows fetched; then the
+ * sink's lines (sink may be NULL). Closes the cursor, frees sink's lines.
+ */
+int collect_scan(struct collect_run *run, const char *what,
+    const char *declare_sql, int nparams, const char *const *params,
+    int (*row)(struct collect_run *run, int r, void *arg, sepa_error *err),
+    void *arg, struct collect_sink *sink, sepa_error *err);
 /* The remittance text of candidate `row` ("Facture ..."). */
 const char *collect_remittance(
     const struct collect_run *run, int row, char *buf, size_t size);
@@ -223,6 +269,10 @@ int collect_copy_end(struct db *db, struct collect_buf *b, int rc,
 int collect_insert_batch(const struct collect_run *run, int part, long ntx,
     int64_t ctrl, const char *msg_id, const char *file_name, int64_t *id,
     sepa_error *err);
+/*
+ * Record the kept candidates as collections (state 'pending') in the
+ * run's batches, in file order (sequence type, candidate order).
+ */
 int collect_copy_rows(struct collect_run *run, sepa_error *err);
 /*
  * In the recording's transaction, run->params set: lock the creditor,

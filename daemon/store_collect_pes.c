@@ -26,6 +26,7 @@
 #include "sepa/text.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -39,32 +40,19 @@ static const char *const pes_month_fr[12] = {"de janvier", "de février",
     "de mars", "d'avril", "de mai", "de juin", "de juillet", "d'août",
     "de septembre", "d'octobre", "de novembre", "de décembre"};
 
-/*
- * One piece to record: a candidate debited, an invoice of the others, or
- * a recovery titre.
- */
-struct pes_item {
-	int debited;
-	int titre;
-	int row; /* in run->res (debited), pesr->others or pesr->titres */
-	const char *number;
-	int64_t invoice;
-	int64_t amount;
-};
-
 struct collect_pes {
 	enum sepa_pes_kind kind; /* ORMC (collect) or ordinary titres */
 	const struct collect_titre *titres; /* recovery: borrowed */
-	PGresult *others; /* collect_pes_others_sql */
-	struct pes_item *items;
-	int nitems;
+	int64_t nitems; /* pieces */
+	int64_t total;
 	int exer;
 	long id_bord0;
 	int nbord;
+	long *bord_n; /* of bordereaux 1..nbord: pieces and sum */
+	int64_t *bord_sum;
 	char nom_fic[128];
 	char msg_id[64];
 	int64_t batch_id;
-	PGresult *coll; /* the batch's collections: invoice, id */
 };
 
 /* The texts a piece is built from, kept while it is checked or copied. */
@@ -259,23 +247,34 @@ collect_pes_check(
 	    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, why);
 }
 
-/* The piece of row r of the others (no debit). */
+/*
+ * Where a row holds what the piece of an invoice payable by other means
+ * needs: collect_oth (PO_*) or the flow's pieces (PES_ITEMS, CC_*).
+ */
+struct pes_other_cols {
+	int number, owed, month, services, name, ref, service;
+};
+static const struct pes_other_cols pes_oth_cols = {PO_NUMBER, PO_OWED, PO_MONTH,
+    PO_SERVICES, PO_NAME, PO_FAMILY_REF, PO_MAIN_SERVICE};
+static const struct pes_other_cols pes_item_cols = {CC_NUMBER, CC_TOTAL,
+    CC_MONTH, CC_SERVICES, CC_NAME, CC_FAMILY_REF, CC_MAIN_SERVICE};
+
+/* The piece of row r of o (no debit), its columns at c. */
 static int
 pes_other_piece(const struct collect_run *run, PGresult *o, int r,
-    struct pes_texts *t, sepa_error *why)
+    const struct pes_other_cols *c, struct pes_texts *t, sepa_error *why)
 {
-	struct pes_family f = pes_family_of(o, r, PO_NAME, PO_FAMILY_REF);
+	struct pes_family f = pes_family_of(o, r, c->name, c->ref);
+	const char *number = PQgetvalue(o, r, c->number);
 	int rc;
 
-	if ((rc = pes_num_dette(PQgetvalue(o, r, PO_NUMBER), t->num,
-	         sizeof(t->num), why)) != 0 ||
-	    (rc = pes_line(run->cfg, PQgetvalue(o, r, PO_MAIN_SERVICE),
-	         strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10), t, why)) != 0 ||
+	if ((rc = pes_num_dette(number, t->num, sizeof(t->num), why)) != 0 ||
+	    (rc = pes_line(run->cfg, PQgetvalue(o, r, c->service),
+	         strtoll(PQgetvalue(o, r, c->owed), NULL, 10), t, why)) != 0 ||
 	    (rc = pes_debtor(run->cfg, &f, t, why)) != 0)
 		return rc;
-	collect_remittance_of(PQgetvalue(o, r, PO_NUMBER),
-	    PQgetvalue(o, r, PO_SERVICES), PQgetvalue(o, r, PO_MONTH), t->label,
-	    sizeof(t->label));
+	collect_remittance_of(number, PQgetvalue(o, r, c->services),
+	    PQgetvalue(o, r, c->month), t->label, sizeof(t->label));
 	pes_assemble(t, 0);
 	return 0;
 }
@@ -328,18 +327,18 @@ pes_other_refused(struct collect_run *run, PGresult *o, int r,
     const sepa_error *why, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[640], text[SEPA_ERROR_MSG_MAX];
+	struct i18n_msg say;
+	char text[SEPA_ERROR_MSG_MAX];
 
 	snprintf(text, sizeof(text), "%s", why->msg);
 	collect_mask_ibans(text);
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: payable by other means, the PES writer would refuse "
-	    "its piece (%s); left out of the flow of %04d-%02d: correct it "
-	    "and run collect again",
-	    PQgetvalue(o, r, PO_NUMBER), text, run->month.year,
-	    run->month.month);
+	i18n_msg(&say,
+	    N_("invoice %s: payable by other means, the PES writer would "
+	       "refuse its piece (%s); left out of the flow of %s: correct it "
+	       "and run collect again"),
+	    "ttM", PQgetvalue(o, r, PO_NUMBER), text, run->month);
 	ev.kind = "invoice.collect_refused";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->today;
 	ev.month = run->month;
 	ev.invoice_id = strtoll(PQgetvalue(o, r, PO_INVOICE), NULL, 10);
@@ -350,67 +349,103 @@ pes_other_refused(struct collect_run *run, PGresult *o, int r,
 	return store_event_add(run->db, run->creditor_id, &ev, err);
 }
 
+/*
+ * Invoice r of collect_oth: left out of the flow when the writer would
+ * refuse its piece (its ord to the sink arg, an event); a service without
+ * a CodProdLoc stops the run.
+ */
 static int
-pes_item_cmp(const void *pa, const void *pb)
+pes_other_check(struct collect_run *run, int r, void *arg, sepa_error *err)
 {
-	const struct pes_item *a = pa, *b = pb;
+	struct collect_sink *out = arg;
+	sepa_error why = SEPA_ERROR_INIT;
+	struct pes_texts t;
+	int rc;
 
-	return strcmp(a->number, b->number);
+	rc = pes_other_piece(run, run->res, r, &pes_oth_cols, &t, &why);
+	if (rc == 0)
+		rc = sepa_pes_check_piece(
+		    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, &why);
+	if (rc == SEPA_ENOTFOUND) {
+		*err = why;
+		return err->code = SEPA_EINVAL;
+	}
+	if (rc == 0)
+		return 0;
+	collect_copy_field(&out->b, PQgetvalue(run->res, r, PO_ORD), 1);
+	return pes_other_refused(run, run->res, r, &why, err);
 }
 
+static const char pes_oth_out_sql[] =
+    "CREATE TEMP TABLE collect_oth_out (ord bigint) ON COMMIT DROP";
+static const char pes_oth_out_copy_sql[] =
+    "COPY collect_oth_out (ord) FROM STDIN";
+static const char pes_oth_cur_sql[] = "DECLARE collect_cur NO SCROLL CURSOR FOR"
+                                      " SELECT * FROM collect_oth ORDER BY ord";
+
 /*
- * The pieces of the flow: the candidates kept (debited) and the month's
- * invoices payable by other means that the writer takes, in invoice
- * number order.
+ * The pieces of the flow (columns CC_*, COLLECT_DEC_COLUMNS, whether
+ * debited): the candidates kept and the month's invoices payable by
+ * other means that the writer takes.
+ */
+#define PES_ITEMS \
+	"(SELECT c.*," COLLECT_DEC_COLUMNS ", true AS debited" COLLECT_KEPT \
+	" UNION ALL SELECT o.ord, o.invoice, o.number, o.owed, NULL, o.month," \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.name, o.street," \
+	" o.building, o.postcode, o.town, o.country, NULL, o.services, NULL," \
+	" NULL, o.family_ref, o.main_service, NULL, NULL, NULL, NULL, NULL," \
+	" false FROM collect_oth o WHERE NOT EXISTS (SELECT 1" \
+	" FROM collect_oth_out x WHERE x.ord = o.ord)) it"
+
+/* In invoice number order, as strcmp sorts (the flow's order). */
+#define PES_ITEMS_ORDER " ORDER BY it.number COLLATE \"C\""
+
+/* $1 the pieces of a bordereau: the bordereaux' pieces and sums. */
+static const char pes_bords_count_sql[] =
+    "SELECT count(*), sum(total) FROM (SELECT (row_number() OVER (" PES_ITEMS_ORDER
+    ") - 1) / $1::int AS k, it.total FROM " PES_ITEMS
+    ") s GROUP BY k ORDER BY k";
+
+/* The candidates kept: how many, and their sum. */
+static const char pes_kept_sql[] =
+    "SELECT count(*), coalesce(sum(c.total), 0)" COLLECT_KEPT;
+
+/*
+ * The pieces of the flow: the month's invoices payable by other means
+ * that the writer takes (collect_oth, pes_other_check), with the
+ * candidates kept; how many in each bordereau, their sums.
  */
 static int
 pes_items(struct collect_run *run, sepa_error *err)
 {
 	struct collect_pes *p = run->pesr;
-	PGresult *o;
-	int rc, no;
+	struct collect_sink out = {N_("record the pieces left out"),
+	    pes_oth_out_copy_sql, {NULL, 0, 0}};
+	char max[16];
+	const char *params[1] = {max};
+	PGresult *res = NULL;
+	int rc;
 
-	if ((rc = db_query(run->db, &p->others,
-	         "list the invoices payable by other means",
-	         collect_pes_others_sql, 2, run->params, err)) != 0)
+	snprintf(max, sizeof(max), "%d", PES_MAX_PIECES);
+	if ((rc = db_exec(run->db, "list the invoices payable by other means",
+	         collect_oth_sql, 2, run->params, err)) != 0 ||
+	    (rc = db_exec(run->db, out.what, pes_oth_out_sql, 0, NULL, err)) !=
+	        0 ||
+	    (rc = collect_scan(run, "read the invoices payable by other means",
+	         pes_oth_cur_sql, 0, NULL, pes_other_check, &out, &out, err)) !=
+	        0 ||
+	    (rc = db_query(run->db, &res, "count the pieces",
+	         pes_bords_count_sql, 1, params, err)) != 0)
 		return rc;
-	o = p->others;
-	no = PQntuples(o);
-	p->items = xcalloc((size_t)(run->n + no) + 1, sizeof(*p->items));
-	for (int i = 0; i < run->n; i++) {
-		struct pes_item *it = &p->items[p->nitems++];
-
-		it->debited = 1;
-		it->row = i;
-		it->number = collect_value(run, run->rows[i].row, CC_NUMBER);
-		it->invoice = collect_int(run, run->rows[i].row, CC_INVOICE);
-		it->amount = collect_int(run, run->rows[i].row, CC_TOTAL);
+	p->bord_n = xcalloc((size_t)PQntuples(res) + 1, sizeof(*p->bord_n));
+	p->bord_sum = xcalloc((size_t)PQntuples(res) + 1, sizeof(*p->bord_sum));
+	for (int k = 0; k < PQntuples(res); k++) {
+		p->bord_n[k] = atol(PQgetvalue(res, k, 0));
+		p->bord_sum[k] = strtoll(PQgetvalue(res, k, 1), NULL, 10);
+		p->nitems += p->bord_n[k];
+		p->total += p->bord_sum[k];
 	}
-	for (int r = 0; r < no; r++) {
-		sepa_error why = SEPA_ERROR_INIT;
-		struct pes_texts t;
-		struct pes_item *it;
-
-		rc = pes_other_piece(run, o, r, &t, &why);
-		if (rc == 0)
-			rc = sepa_pes_check_piece(
-			    SEPA_PES_ORMC, SEPA_TEXT_DEFAULT, &t.piece, &why);
-		if (rc == SEPA_ENOTFOUND) {
-			*err = why;
-			return err->code = SEPA_EINVAL;
-		}
-		if (rc != 0) {
-			if ((rc = pes_other_refused(run, o, r, &why, err)) != 0)
-				return rc;
-			continue;
-		}
-		it = &p->items[p->nitems++];
-		it->row = r;
-		it->number = PQgetvalue(o, r, PO_NUMBER);
-		it->invoice = strtoll(PQgetvalue(o, r, PO_INVOICE), NULL, 10);
-		it->amount = strtoll(PQgetvalue(o, r, PO_OWED), NULL, 10);
-	}
-	qsort(p->items, (size_t)p->nitems, sizeof(*p->items), pes_item_cmp);
+	PQclear(res);
 	return 0;
 }
 
@@ -473,16 +508,17 @@ static const char pes_insert_bord_sql[] =
     " mt_bord_ht_cents) VALUES ($1, $2, $3, $4, $5, $11, $6, $7, $8,"
     " $9, $10) RETURNING id";
 
+/* $1 creditor, $2 batch: the pieces with their collection's id. */
+static const char pes_items_cur_sql[] =
+    "DECLARE collect_cur NO SCROLL CURSOR FOR SELECT it.*, k.id FROM " PES_ITEMS
+    " LEFT JOIN collections k ON k.creditor_id = $1"
+    " AND k.batch_id = $2 AND it.debited AND k.invoice_id = it.invoice" PES_ITEMS_ORDER;
+
 static const char pes_copy_sql[] =
     "COPY pes_pieces (creditor_id, batch_id, bordereau_id, id_pce,"
     " invoice_id, collection_id, num_dette, per, cle1, cle2, objet,"
     " cod_prod_loc, nature, amount_cents, ref_tiers, civilite, nom,"
     " prenom, adr2, cp, ville, cod_pays) FROM STDIN";
-
-/* $1 creditor, $2 batch: its collections by invoice. */
-static const char pes_collections_sql[] =
-    "SELECT invoice_id, id FROM collections WHERE creditor_id = $1"
-    " AND batch_id = $2 ORDER BY invoice_id";
 
 /* The header row of the flow. */
 static int
@@ -517,13 +553,7 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	char pos[16], exer[16], idb[24], day[SEPA_DATE_BUFSZ], objet[96];
 	char nbr[16], mt[24];
 	const char *params[11];
-	int first = k * PES_MAX_PIECES, last = first + PES_MAX_PIECES;
-	int64_t sum = 0;
 
-	if (last > p->nitems)
-		last = p->nitems;
-	for (int i = first; i < last; i++)
-		sum += p->items[i].amount;
 	snprintf(pos, sizeof(pos), "%d", k + 1);
 	snprintf(exer, sizeof(exer), "%d", p->exer);
 	snprintf(idb, sizeof(idb), "%ld", p->id_bord0 + k);
@@ -533,8 +563,8 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	else
 		snprintf(objet, sizeof(objet), "Rôle des factures %s %d",
 		    pes_month_fr[run->month.month - 1], run->month.year);
-	snprintf(nbr, sizeof(nbr), "%d", last - first);
-	snprintf(mt, sizeof(mt), "%" PRId64, sum);
+	snprintf(nbr, sizeof(nbr), "%ld", p->bord_n[k]);
+	snprintf(mt, sizeof(mt), "%" PRId64, p->bord_sum[k]);
 	params[0] = run->cred;
 	params[1] = batch;
 	params[2] = pos;
@@ -550,63 +580,30 @@ pes_insert_bord(struct collect_run *run, const char *batch, int k, int64_t *id,
 	    pes_insert_bord_sql, 11, params, err);
 }
 
-/* The collection recorded for `invoice` in this batch, or NULL. */
-static const char *
-pes_collection_of(const struct collect_pes *p, int64_t invoice)
-{
-	int lo = 0, hi = PQntuples(p->coll) - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		int64_t v = strtoll(PQgetvalue(p->coll, mid, 0), NULL, 10);
-
-		if (v == invoice)
-			return PQgetvalue(p->coll, mid, 1);
-		if (v < invoice)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
-}
-
-/* The COPY line of item i, the piece IdPce of bordereau `bord`. */
+/*
+ * The COPY line of piece t (of invoice, for amount, debited by collection
+ * coll or NULL; a titre or not), the piece IdPce of bordereau `bord`.
+ */
 static int
-pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
-    long id_bord, int i, long id_pce, struct collect_buf *b, sepa_error *err)
+pes_copy_piece(struct collect_run *run, const char *batch, const char *bord,
+    long id_bord, long id_pce, const struct pes_texts *t, int64_t invoice,
+    int64_t amount, const char *coll, int titre, struct collect_buf *b,
+    sepa_error *err)
 {
 	struct collect_pes *p = run->pesr;
-	const struct pes_item *it = &p->items[i];
-	struct pes_texts t;
-	sepa_error why = SEPA_ERROR_INIT;
 	char pce[16], inv[24], amt[24], nat[16], exer[8], cle[2][2];
-	const char *coll = NULL;
 	int rc;
 
-	if (it->debited) {
-		rc = pes_candidate_piece(run, &run->rows[it->row], &t, &why);
-		coll = pes_collection_of(p, it->invoice);
-	} else if (it->titre) {
-		rc = pes_titre_piece(run->cfg, &p->titres[it->row], &t, &why);
-	} else {
-		rc = pes_other_piece(run, p->others, it->row, &t, &why);
-	}
-	if (rc != 0 || (it->debited && coll == NULL)) {
-		*err = why;
-		return sepa_error_set(err, SEPA_ESTATE,
-		    "invoice %s: its piece cannot be recorded (%s)", it->number,
-		    why.msg);
-	}
 	snprintf(nat, sizeof(nat), "%ld", id_bord);
 	snprintf(exer, sizeof(exer), "%d", p->exer);
-	if (!it->titre &&
-	    (rc = sepa_pes_keys(run->cfg->pes_cod_col, nat, exer, "0", t.num,
+	if (!titre &&
+	    (rc = sepa_pes_keys(run->cfg->pes_cod_col, nat, exer, "0", t->num,
 	         &cle[0][0], &cle[1][0], err)) != 0)
 		return rc;
 	cle[0][1] = cle[1][1] = '\0';
 	snprintf(pce, sizeof(pce), "%ld", id_pce);
-	snprintf(inv, sizeof(inv), "%" PRId64, it->invoice);
-	snprintf(amt, sizeof(amt), "%" PRId64, it->amount);
+	snprintf(inv, sizeof(inv), "%" PRId64, invoice);
+	snprintf(amt, sizeof(amt), "%" PRId64, amount);
 	collect_copy_field(b, run->cred, 0);
 	collect_copy_field(b, batch, 0);
 	collect_copy_field(b, bord, 0);
@@ -614,37 +611,110 @@ pes_copy_item(struct collect_run *run, const char *batch, const char *bord,
 	collect_copy_field(b, inv, 0);
 	collect_copy_field(b, coll, 0);
 	/* NumDette, Per and the keys: ORMC only (NULL for a titre, 043) */
-	collect_copy_field(b, it->titre ? NULL : t.num, 0);
-	collect_copy_field(b, it->titre ? NULL : "0", 0);
-	collect_copy_field(b, it->titre ? NULL : cle[0], 0);
-	collect_copy_field(b, it->titre ? NULL : cle[1], 0);
-	collect_copy_field(b, t.label, 0);
-	collect_copy_field(b, t.line.cod_prod_loc, 0);
-	collect_copy_field(b, t.line.nature, 0);
+	collect_copy_field(b, titre ? NULL : t->num, 0);
+	collect_copy_field(b, titre ? NULL : "0", 0);
+	collect_copy_field(b, titre ? NULL : cle[0], 0);
+	collect_copy_field(b, titre ? NULL : cle[1], 0);
+	collect_copy_field(b, t->label, 0);
+	collect_copy_field(b, t->line.cod_prod_loc, 0);
+	collect_copy_field(b, t->line.nature, 0);
 	collect_copy_field(b, amt, 0);
-	collect_copy_field(b, t.debtor.ref_tiers, 0);
-	collect_copy_field(b, t.debtor.civilite, 0);
-	collect_copy_field(b, t.debtor.nom, 0);
-	collect_copy_field(b, t.prenom, 0);
-	collect_copy_field(b, t.debtor.adr2, 0);
-	collect_copy_field(b, t.debtor.cp, 0);
-	collect_copy_field(b, t.debtor.ville, 0);
+	collect_copy_field(b, t->debtor.ref_tiers, 0);
+	collect_copy_field(b, t->debtor.civilite, 0);
+	collect_copy_field(b, t->debtor.nom, 0);
+	collect_copy_field(b, t->prenom, 0);
+	collect_copy_field(b, t->debtor.adr2, 0);
+	collect_copy_field(b, t->debtor.cp, 0);
+	collect_copy_field(b, t->debtor.ville, 0);
 	collect_copy_field(b, "", 1);
 	return 0;
 }
 
-/* The bordereaux and their pieces (COPY). */
+/* The flow's bordereaux, their ids into bord[0..nbord-1]. */
+static int
+pes_record_bords(
+    struct collect_run *run, const char *batch, int64_t *bord, sepa_error *err)
+{
+	int rc = 0;
+
+	for (int k = 0; k < run->pesr->nbord && rc == 0; k++)
+		rc = pes_insert_bord(run, batch, k, &bord[k], err);
+	return rc;
+}
+
+/* The pieces of the flow being recorded (pes_copy_item). */
+struct pes_pieces {
+	struct collect_sink sink;
+	const char *batch;
+	int64_t *bord; /* the bordereaux' ids */
+	long i; /* the pieces copied */
+};
+
+/* The COPY line of piece r of the flow (PES_ITEMS, then its collection). */
+static int
+pes_copy_item(struct collect_run *run, int r, void *arg, sepa_error *err)
+{
+	struct pes_pieces *pp = arg;
+	PGresult *res = run->res;
+	int d = run->ncand + CD_N, k = (int)(pp->i / PES_MAX_PIECES), rc;
+	int debited = PQgetvalue(res, r, d)[0] == 't';
+	const char *coll =
+	    PQgetisnull(res, r, d + 1) ? NULL : PQgetvalue(res, r, d + 1);
+	sepa_error why = SEPA_ERROR_INIT;
+	struct collect_row cr;
+	struct pes_texts t;
+	char bid[24];
+
+	if (debited) {
+		collect_row_read(run, r, &cr);
+		rc = pes_candidate_piece(run, &cr, &t, &why);
+	} else {
+		rc = pes_other_piece(run, res, r, &pes_item_cols, &t, &why);
+	}
+	if (rc != 0 || (debited && coll == NULL)) {
+		*err = why;
+		return sepa_error_set(err, SEPA_ESTATE,
+		    "invoice %s: its piece cannot be recorded (%s)",
+		    collect_value(run, r, CC_NUMBER), why.msg);
+	}
+	snprintf(bid, sizeof(bid), "%" PRId64, pp->bord[k]);
+	rc = pes_copy_piece(run, pp->batch, bid, run->pesr->id_bord0 + k,
+	    (long)(pp->i % PES_MAX_PIECES) + 1, &t,
+	    collect_int(run, r, CC_INVOICE), collect_int(run, r, CC_TOTAL),
+	    coll, 0, &pp->sink.b, err);
+	pp->i++;
+	return rc;
+}
+
+/* The bordereaux and their pieces, from the pieces of the flow. */
 static int
 pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
+{
+	struct pes_pieces pp = {
+	    {N_("record the PES pieces"), pes_copy_sql, {NULL, 0, 0}}, batch,
+	    NULL, 0};
+	const char *params[2] = {run->cred, batch};
+	int rc;
+
+	pp.bord = xcalloc((size_t)run->pesr->nbord, sizeof(*pp.bord));
+	if ((rc = pes_record_bords(run, batch, pp.bord, err)) == 0)
+		rc = collect_scan(run, "read the pieces to record",
+		    pes_items_cur_sql, 2, params, pes_copy_item, &pp, &pp.sink,
+		    err);
+	free(pp.bord);
+	return rc;
+}
+
+/* The bordereaux and their pieces, from the titres (COPY). */
+static int
+pes_record_titres(struct collect_run *run, const char *batch, sepa_error *err)
 {
 	struct collect_pes *p = run->pesr;
 	struct collect_buf b = {NULL, 0, 0};
 	int64_t *bord = xcalloc((size_t)p->nbord, sizeof(*bord));
-	int rc = 0;
+	int rc;
 
-	for (int k = 0; k < p->nbord && rc == 0; k++)
-		rc = pes_insert_bord(run, batch, k, &bord[k], err);
-	if (rc == 0)
+	if ((rc = pes_record_bords(run, batch, bord, err)) == 0)
 		rc = db_copy_begin(
 		    run->db, "record the PES pieces", pes_copy_sql, err);
 	if (rc != 0) {
@@ -652,12 +722,23 @@ pes_record_pieces(struct collect_run *run, const char *batch, sepa_error *err)
 		return rc;
 	}
 	for (int i = 0; i < p->nitems && rc == 0; i++) {
+		const struct collect_titre *ti = &p->titres[i];
+		sepa_error why = SEPA_ERROR_INIT;
+		struct pes_texts t;
 		char bid[24];
 		int k = i / PES_MAX_PIECES;
 
+		if ((rc = pes_titre_piece(run->cfg, ti, &t, &why)) != 0) {
+			*err = why;
+			rc = sepa_error_set(err, SEPA_ESTATE,
+			    "invoice %s: its piece cannot be recorded (%s)",
+			    ti->number, why.msg);
+			break;
+		}
 		snprintf(bid, sizeof(bid), "%" PRId64, bord[k]);
-		rc = pes_copy_item(run, batch, bid, p->id_bord0 + k, i,
-		    (long)(i % PES_MAX_PIECES) + 1, &b, err);
+		rc = pes_copy_piece(run, batch, bid, p->id_bord0 + k,
+		    (long)(i % PES_MAX_PIECES) + 1, &t, ti->invoice, ti->amount,
+		    NULL, 1, &b, err);
 		if (rc == 0)
 			rc = collect_copy_send(run->db, &b, 0, err);
 	}
@@ -670,8 +751,7 @@ collect_pes_record(struct collect_run *run, sepa_error *err)
 {
 	struct collect_pes *p;
 	char batch[24];
-	const char *params[2] = {run->cred, batch};
-	int64_t total = 0;
+	PGresult *kept = NULL;
 	int rc;
 
 	run->pesr = p = xcalloc(1, sizeof(*p));
@@ -679,32 +759,29 @@ collect_pes_record(struct collect_run *run, sepa_error *err)
 		return rc;
 	if ((rc = pes_numbers(run, err)) != 0)
 		return rc;
-	for (int i = 0; i < p->nitems; i++)
-		total += p->items[i].amount;
 	run->nparts = 1;
 	run->batch_ids = xcalloc(1, sizeof(*run->batch_ids));
-	if ((rc = collect_insert_batch(run, (int)run->part0 + 1, p->nitems,
-	         total, p->msg_id, p->nom_fic, &p->batch_id, err)) != 0)
+	if ((rc = collect_insert_batch(run, (int)run->part0 + 1,
+	         (long)p->nitems, p->total, p->msg_id, p->nom_fic, &p->batch_id,
+	         err)) != 0)
 		return rc;
 	run->batch_ids[0] = p->batch_id;
 	snprintf(batch, sizeof(batch), "%" PRId64, p->batch_id);
 	run->sum->prepared = 1;
 	run->sum->pes_pieces = p->nitems;
-	run->sum->pes_amount = total;
-	for (int i = 0; i < run->n; i++) {
-		run->rows[i].part = 1;
-		run->rows[i].block = 1;
-		run->sum->collections++;
-		run->sum->amount_cents +=
-		    collect_int(run, run->rows[i].row, CC_TOTAL);
-	}
+	run->sum->pes_amount = p->total;
+	if ((rc = db_query(run->db, &kept, "count the collections",
+	         pes_kept_sql, 0, NULL, err)) != 0)
+		return rc;
+	run->n = strtoll(PQgetvalue(kept, 0, 0), NULL, 10);
+	run->sum->collections = run->n;
+	run->sum->amount_cents = strtoll(PQgetvalue(kept, 0, 1), NULL, 10);
+	PQclear(kept);
 	if (run->n > 0 &&
 	    ((rc = collect_copy_rows(run, err)) != 0 ||
 	        (rc = collect_mark_run(run, err)) != 0))
 		return rc;
-	if ((rc = db_query(run->db, &p->coll, "read the flow's collections",
-	         pes_collections_sql, 2, params, err)) != 0 ||
-	    (rc = pes_insert_flow(run, batch, err)) != 0 ||
+	if ((rc = pes_insert_flow(run, batch, err)) != 0 ||
 	    (rc = pes_record_pieces(run, batch, err)) != 0)
 		return rc;
 	return collect_log_prepared(run, err);
@@ -717,33 +794,31 @@ collect_pes_record_titres(struct collect_run *run,
 {
 	struct collect_pes *p;
 	char batch[24];
-	int64_t total = 0;
 	int rc;
 
 	run->pesr = p = xcalloc(1, sizeof(*p));
 	p->kind = SEPA_PES_TITRE;
 	p->titres = t;
-	p->items = xcalloc((size_t)n + 1, sizeof(*p->items));
+	p->nitems = n;
+	for (int i = 0; i < n; i++)
+		p->total += t[i].amount;
+	if ((rc = pes_numbers(run, err)) != 0)
+		return rc;
+	p->bord_n = xcalloc((size_t)p->nbord + 1, sizeof(*p->bord_n));
+	p->bord_sum = xcalloc((size_t)p->nbord + 1, sizeof(*p->bord_sum));
 	for (int i = 0; i < n; i++) {
-		struct pes_item *it = &p->items[p->nitems++];
-
-		it->titre = 1;
-		it->row = i;
-		it->number = t[i].number;
-		it->invoice = t[i].invoice;
-		it->amount = t[i].amount;
-		total += t[i].amount;
+		p->bord_n[i / PES_MAX_PIECES]++;
+		p->bord_sum[i / PES_MAX_PIECES] += t[i].amount;
 	}
-	if ((rc = pes_numbers(run, err)) != 0 ||
-	    (rc = collect_insert_batch(run, (int)run->part0 + 1, p->nitems,
-	         total, p->msg_id, p->nom_fic, &p->batch_id, err)) != 0)
+	if ((rc = collect_insert_batch(run, (int)run->part0 + 1, n, p->total,
+	         p->msg_id, p->nom_fic, &p->batch_id, err)) != 0)
 		return rc;
 	snprintf(batch, sizeof(batch), "%" PRId64, p->batch_id);
 	*batch_id = p->batch_id;
 	snprintf(nom_fic, size, "%s", p->nom_fic);
 	if ((rc = pes_insert_flow(run, batch, err)) != 0)
 		return rc;
-	return pes_record_pieces(run, batch, err);
+	return pes_record_titres(run, batch, err);
 }
 
 void
@@ -753,11 +828,8 @@ collect_pes_free(struct collect_run *run)
 
 	if (p == NULL)
 		return;
-	if (p->others != NULL)
-		PQclear(p->others);
-	if (p->coll != NULL)
-		PQclear(p->coll);
-	free(p->items);
+	free(p->bord_n);
+	free(p->bord_sum);
 	free(p);
 	run->pesr = NULL;
 }

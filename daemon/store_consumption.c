@@ -40,7 +40,7 @@ store_consumption_received(struct db *db, int64_t creditor_id, sepa_month month,
 
 int
 store_consumption_event(struct db *db, int64_t creditor_id, const char *kind,
-    sepa_month month, sepa_date today, const char *message, bool *added,
+    sepa_month month, sepa_date today, const struct i18n_msg *say, bool *added,
     sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ];
@@ -59,7 +59,7 @@ store_consumption_event(struct db *db, int64_t creditor_id, const char *kind,
 	    n > 0)
 		goto done;
 	ev.kind = kind;
-	ev.message = message;
+	ev.say = say;
 	ev.business_date = today;
 	ev.month = month;
 	ev.needs_attention = true;

@@ -13,6 +13,7 @@
 #include "sepa/error.h"
 
 struct db;
+struct i18n_msg;
 
 /*
  * *received: 1 when a consumption file with lines of `month` was imported
@@ -26,11 +27,11 @@ int store_consumption_received(struct db *db, int64_t creditor_id,
  * Record, once per kind and month, an event that needs attention about
  * the consumption of `month` (kind "consumption.missing": the invoice
  * step waits; "consumption.late": the wait is over, billed without it),
- * with `message`, in a transaction of its own. *added says whether it
+ * saying `say`, in a transaction of its own. *added says whether it
  * was new.
  */
 int store_consumption_event(struct db *db, int64_t creditor_id,
-    const char *kind, sepa_month month, sepa_date today, const char *message,
-    bool *added, sepa_error *err);
+    const char *kind, sepa_month month, sepa_date today,
+    const struct i18n_msg *say, bool *added, sepa_error *err);
 
 #endif /* SEPAD_STORE_CONSUMPTION_H */

@@ -22,6 +22,7 @@
 #include "afile.h"
 #include "csvout.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_credit.h"
 #include "store_event.h"
@@ -168,15 +169,15 @@ credit_list_due(struct credit_list *l, const char *outbox,
 static int
 credit_log(struct credit_list *l, sepa_date today, sepa_error *err)
 {
-	char msg[256], a[SEPA_MONEY_BUFSZ];
 	struct event ev = {0};
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "%" PRId64 " credits (%s) of families with no invoice any more "
-	    "listed for refund in %s",
-	    l->count, sepa_money_fr(a, l->total), l->name);
+	i18n_msg(&say,
+	    N_("%s credits (%s) of families with no invoice any more listed "
+	       "for refund in %s"),
+	    "net", l->count, l->total, l->name);
 	ev.kind = "credit.refunds";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.has_count = true;
 	ev.count = l->count;

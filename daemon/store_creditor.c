@@ -13,6 +13,7 @@
 #include "sepa/error.h"
 #include "sepa/ident.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_creditor.h"
 #include "store_event.h"
 
@@ -141,6 +142,7 @@ static int
 creditor_change_check(struct db *db, const char *cred, const char *new_ics,
     const char *from, struct creditor_ics_change *res, sepa_error *err)
 {
+	char on[I18N_DATE_TEXT_BUFSZ];
 	PGresult *q = NULL;
 	int64_t taken;
 	int rc;
@@ -155,7 +157,7 @@ creditor_change_check(struct db *db, const char *cred, const char *new_ics,
 		rc = sepa_error_set(err, SEPA_EINVAL,
 		    "a change of ICS from %s is recorded already: this one "
 		    "cannot come before it",
-		    PQgetvalue(q, 0, 1));
+		    i18n_date_text(on, PQgetvalue(q, 0, 1)));
 	db_result_free(q);
 	if (rc != 0)
 		return rc;
@@ -179,8 +181,9 @@ store_creditor_change_ics(struct db *db, int64_t creditor_id,
     const char *new_ics, sepa_date from, sepa_date today,
     struct creditor_ics_change *res, sepa_error *err)
 {
-	char cred[24], fr[SEPA_DATE_BUFSZ], msg[384];
+	char cred[24], fr[SEPA_DATE_BUFSZ];
 	struct event ev = {0};
+	struct i18n_msg say;
 	int64_t one;
 	int rc;
 
@@ -206,12 +209,12 @@ store_creditor_change_ics(struct db *db, int64_t creditor_id,
 	         creditor_mandates_sql, 1, (const char *const[]){cred}, err)) !=
 	        0)
 		goto cleanup;
-	snprintf(msg, sizeof(msg),
-	    "creditor identifier %s becomes %s from %s: each mandate's next "
-	    "debit declares the old one (OrgnlCdtrSchmeId), once",
-	    res->old_ics, res->new_ics, fr);
+	i18n_msg(&say,
+	    N_("creditor identifier %s becomes %s from %s: each mandate's "
+	       "next debit declares the old one (OrgnlCdtrSchmeId), once"),
+	    "ttd", res->old_ics, res->new_ics, from);
 	ev.kind = "creditor.ics_changed";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.has_count = true;
 	ev.count = res->mandates;

@@ -12,6 +12,8 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
+#include "log.h"
 #include "store_cycle.h"
 #include "store_event.h"
 #include "store_schema.h"
@@ -62,10 +64,11 @@ int
 store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
     sepa_month month, sepa_date today, sepa_error *err)
 {
-	char cred[24], mon[SEPA_DATE_BUFSZ], day[SEPA_DATE_BUFSZ], msg[128];
+	char cred[24], mon[SEPA_DATE_BUFSZ], day[SEPA_DATE_BUFSZ];
 	sepa_date first = {month.year, month.month, 1};
 	const char *params[4] = {cred, step, NULL, NULL};
 	struct event ev = {0};
+	struct i18n_msg say;
 	int rc;
 
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
@@ -78,10 +81,9 @@ store_cycle_mark(struct db *db, int64_t creditor_id, const char *step,
 	         " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
 	         4, params, err)) != 0)
 		goto cleanup;
-	snprintf(msg, sizeof(msg), "cycle step %s of %04d-%02d done", step,
-	    month.year, month.month);
+	i18n_msg(&say, N_("cycle step %s of %s done"), "tM", step, month);
 	ev.kind = "cycle.step";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.month = month;
 	if ((rc = store_event_add(db, creditor_id, &ev, err)) != 0)
@@ -98,35 +100,44 @@ cleanup:
  * step and cycle month (migration 011), 'ran' with "STEP YYYY-MM
  * YYYY-MM-DD" (the day it ran); 'batch' with the tab-separated file name,
  * MsgId, state, day recorded and collection month of a file not released;
- * 'attention' with the tab-separated day, kind and message of an event
- * needing attention. cmd_status.c words them.
+ * 'attention' with the tab-separated day, kind and message (in the
+ * reader's language) of an event needing attention. cmd_status.c words
+ * them.
  */
-#define CYCLE_STATUS_SQL(open) \
+#define CYCLE_STATUS_NONE ", NULL, NULL::text, NULL::text, NULL::text[]"
+#define CYCLE_STATUS_SQL(open, msg) \
 	"(SELECT 'ran', step || ' ' || to_char(month, 'YYYY-MM')" \
-	" || ' ' || to_char(done_on, 'YYYY-MM-DD') FROM cycle_steps" \
+	" || ' ' || to_char(done_on, 'YYYY-MM-DD')" CYCLE_STATUS_NONE \
+	" FROM cycle_steps" \
 	" WHERE creditor_id = $1 ORDER BY done_at DESC, month DESC, step" \
 	" LIMIT 5)" \
 	" UNION ALL" \
 	" (SELECT 'batch', file_name || E'\\t' || msg_id || E'\\t' || state" \
 	" || E'\\t' || to_char(created_at, 'YYYY-MM-DD') || E'\\t'" \
-	" || to_char(collection_month, 'YYYY-MM')" \
+	" || to_char(collection_month, 'YYYY-MM')" CYCLE_STATUS_NONE \
 	" FROM batches WHERE creditor_id = $1" \
 	" AND state IN ('prepared', 'placing')" \
 	" ORDER BY collection_month, part)" \
 	" UNION ALL" \
 	" (SELECT 'attention', to_char(business_date, 'YYYY-MM-DD') || E'\\t'" \
-	" || kind || E'\\t' || message FROM events e" \
+	" || kind || E'\\t', message" msg " FROM events e" \
 	" WHERE creditor_id = $1 AND needs_attention" open \
 	" ORDER BY at DESC, id DESC LIMIT $2)" \
 	" UNION ALL" \
-	" (SELECT 'attention-total', count(*)::text FROM events e" \
-	" WHERE creditor_id = $1 AND needs_attention" open ")"
+	" (SELECT 'attention-total', count(*)::text" CYCLE_STATUS_NONE \
+	" FROM events e WHERE creditor_id = $1 AND needs_attention" open ")"
 
-/* Not acknowledged (migration 014); before it, every such event. */
-static const char cycle_status_sql[] = CYCLE_STATUS_SQL(
-    " AND NOT EXISTS (SELECT 1 FROM event_acks a WHERE a.creditor_id = $1"
-    " AND a.event_id = e.id)");
-static const char cycle_status_sql_013[] = CYCLE_STATUS_SQL("");
+/* Not acknowledged (migration 014); before it, every such event. The
+ * message in the reader's language from migration 050. */
+#define CYCLE_STATUS_UNACKED \
+	" AND NOT EXISTS (SELECT 1 FROM event_acks a WHERE a.creditor_id = $1" \
+	" AND a.event_id = e.id)"
+static const char cycle_status_sql[] =
+    CYCLE_STATUS_SQL(CYCLE_STATUS_UNACKED, ", msgid, msgid_plural, msg_args");
+static const char cycle_status_sql_049[] =
+    CYCLE_STATUS_SQL(CYCLE_STATUS_UNACKED, ", NULL, NULL::text, NULL::text[]");
+static const char cycle_status_sql_013[] =
+    CYCLE_STATUS_SQL("", ", NULL, NULL::text, NULL::text[]");
 
 int
 store_cycle_status(struct db *db, int64_t creditor_id, int limit,
@@ -143,11 +154,24 @@ store_cycle_status(struct db *db, int64_t creditor_id, int limit,
 	/* status reads a database not migrated yet too */
 	if ((rc = store_schema_version(db, &version, err)) != 0 ||
 	    (rc = db_query(db, &res, "read the status",
-	         version >= 14 ? cycle_status_sql : cycle_status_sql_013, 2,
-	         params, err)) != 0)
+	         version >= 50       ? cycle_status_sql
+	             : version >= 14 ? cycle_status_sql_049
+	                             : cycle_status_sql_013,
+	         2, params, err)) != 0)
 		return rc;
-	for (int r = 0; r < PQntuples(res); r++)
-		fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+	for (int r = 0; r < PQntuples(res); r++) {
+		char *msg, *text;
+
+		if (PQgetisnull(res, r, 2)) {
+			fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+			continue;
+		}
+		msg = db_message(res, r, 2);
+		xasprintf(&text, "%s%s", PQgetvalue(res, r, 1), msg);
+		fn(arg, PQgetvalue(res, r, 0), text);
+		free(text);
+		free(msg);
+	}
 	PQclear(res);
 	return 0;
 }

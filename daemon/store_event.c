@@ -86,17 +86,45 @@ event_id_param(char *buf, size_t size, int64_t id)
 	return buf;
 }
 
+/* The masked English text and the arguments (text[]) of an event into
+ * p[0] and p[1] (owned). */
+static void
+event_message_params(const struct event *ev, char **p)
+{
+	const struct i18n_msg *say = ev->say;
+	char *args[I18N_MSG_MAXARGS];
+
+	/* status, attention and the journal show it: IBANs masked */
+	if (say == NULL) {
+		p[0] = sepa_iban_mask_text(xstrdup(ev->message));
+		p[1] = NULL;
+		return;
+	}
+	for (size_t i = 0; i < say->nargs; i++)
+		args[i] = sepa_iban_mask_text(xstrdup(say->args[i]));
+	p[0] = ev->message != NULL
+	    ? xstrdup(ev->message)
+	    : i18n_render(say->msgid, say->plural, (const char *const *)args,
+	          say->nargs, 0);
+	sepa_iban_mask_text(p[0]);
+	p[1] = db_text_array((const char *const *)args, say->nargs);
+	for (size_t i = 0; i < say->nargs; i++)
+		free(args[i]);
+}
+
 int
 store_event_add(
     struct db *db, int64_t creditor_id, const struct event *ev, sepa_error *err)
 {
 	char cred[24], fam[24], man[24], inv[24], bat[24], col[24], fil[24];
 	char cnt[24], amt[24], day[SEPA_DATE_BUFSZ], mon[SEPA_DATE_BUFSZ];
-	const char *params[14];
-	char *message;
+	const char *params[17];
+	char *msg[2];
 	int rc;
 
-	if (ev->kind == NULL || ev->message == NULL || ev->message[0] == '\0')
+	if (ev->kind == NULL ||
+	    (ev->say == NULL &&
+	        (ev->message == NULL || ev->message[0] == '\0')))
 		return sepa_error_set(
 		    err, SEPA_EINVAL, "an event needs a kind and a message");
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
@@ -129,17 +157,21 @@ store_event_add(
 		params[11] = NULL;
 	}
 	params[12] = ev->needs_attention ? "true" : "false";
-	/* status, attention and the journal show it: IBANs masked */
-	message = xstrdup(ev->message);
-	params[13] = sepa_iban_mask_text(message);
+	event_message_params(ev, msg);
+	params[13] = msg[0];
+	params[14] = ev->say != NULL ? ev->say->msgid : NULL;
+	params[15] = ev->say != NULL ? ev->say->plural : NULL;
+	params[16] = msg[1];
 	rc = db_exec(db, "record an event",
 	    "INSERT INTO events (creditor_id, business_date, kind, month, "
 	    "family_id, mandate_id, invoice_id, batch_id, collection_id, "
-	    "file_id, count, amount_cents, needs_attention, message) "
+	    "file_id, count, amount_cents, needs_attention, message, msgid, "
+	    "msgid_plural, msg_args) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-	    "$14)",
-	    14, params, err);
-	free(message);
+	    "$14, $15, $16, $17)",
+	    17, params, err);
+	free(msg[0]);
+	free(msg[1]);
 	return rc;
 }
 
@@ -228,7 +260,8 @@ store_attention_list(struct db *db, int64_t creditor_id, bool all,
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	if (db_query(db, &res, "read the events needing attention",
 	        "SELECT e.id, to_char(e.business_date, 'YYYY-MM-DD'), e.kind, "
-	        "e.message, coalesce(to_char(a.acknowledged_on, "
+	        "e.message, e.msgid, e.msgid_plural, e.msg_args, "
+	        "coalesce(to_char(a.acknowledged_on, "
 	        "'YYYY-MM-DD'), ''), coalesce(a.note, '') FROM events e "
 	        "LEFT JOIN event_acks a ON a.creditor_id = e.creditor_id AND "
 	        "a.event_id = e.id WHERE e.creditor_id = $1 AND "
@@ -247,10 +280,10 @@ store_attention_list(struct db *db, int64_t creditor_id, bool all,
 			snprintf(r->business_date, sizeof(r->business_date),
 			    "%s", PQgetvalue(res, i, 1));
 			r->kind = xstrdup(PQgetvalue(res, i, 2));
-			r->message = xstrdup(PQgetvalue(res, i, 3));
+			r->message = db_message(res, i, 3);
 			snprintf(r->acknowledged_on, sizeof(r->acknowledged_on),
-			    "%s", PQgetvalue(res, i, 4));
-			r->note = xstrdup(PQgetvalue(res, i, 5));
+			    "%s", PQgetvalue(res, i, 7));
+			r->note = xstrdup(PQgetvalue(res, i, 8));
 		}
 	}
 	*count = (size_t)n;
@@ -303,9 +336,10 @@ int
 store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
     size_t n, sepa_date today, const char *note, int64_t *done, sepa_error *err)
 {
-	char cred[24], day[SEPA_DATE_BUFSZ], msg[160], *list = NULL;
+	char cred[24], day[SEPA_DATE_BUFSZ], *list = NULL;
 	const char *params[4];
 	PGresult *bad = NULL;
+	struct i18n_msg say;
 	struct event ev;
 	int rc;
 
@@ -349,9 +383,12 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 		         params, &bad, err)) != 0)
 			goto cleanup;
 		if (bad != NULL) {
+			char on[I18N_DATE_TEXT_BUFSZ];
+
 			rc = sepa_error_set(err, SEPA_ESTATE,
 			    "event %s was acknowledged on %s: %s",
-			    PQgetvalue(bad, 0, 0), PQgetvalue(bad, 0, 1),
+			    PQgetvalue(bad, 0, 0),
+			    i18n_date_text(on, PQgetvalue(bad, 0, 1)),
 			    PQgetvalue(bad, 0, 2));
 			goto cleanup;
 		}
@@ -366,13 +403,13 @@ store_attention_ack(struct db *db, int64_t creditor_id, const int64_t *ids,
 	         "e.id) RETURNING 1) SELECT count(*) FROM ins",
 	         4, params, err)) != 0)
 		goto cleanup;
-	snprintf(msg, sizeof(msg),
-	    "%" PRId64 " event%s needing attention "
-	    "acknowledged",
-	    *done, *done == 1 ? "" : "s");
+	i18n_msg(&say,
+	    NN_("%s event needing attention acknowledged",
+	        "%s events needing attention acknowledged"),
+	    "N", *done);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = "attention.acknowledged";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.has_count = true;
 	ev.count = *done;

@@ -14,17 +14,21 @@
 #include "sepa/error.h"
 
 struct db;
+struct i18n_msg;
 
 /*
  * One row of the events table (migration 002). kind is a dotted lower-case
  * name ("mandate.terminated", "batch.released", "file.refused"); ids are 0
  * when they do not apply; month.year 0 when no month applies.
  * needs_attention puts the event on `sepactl status`'s list of what needs
- * a human.
+ * a human. An event says what happened through `say` (i18n_msg: its
+ * English format and arguments, shown in the reader's language); a bare
+ * `message` is shown as it is stored, in every language.
  */
 struct event {
 	const char *kind;
-	const char *message;
+	const char *message; /* NULL: the English text of `say` */
+	const struct i18n_msg *say; /* its msgid and arguments, or NULL */
 	sepa_date business_date;
 	sepa_month month;
 	int64_t family_id;
@@ -80,7 +84,8 @@ int store_event_list_after(struct db *db, int64_t creditor_id, int64_t after,
     struct event_row **rows, size_t *count, sepa_error *err);
 void store_event_rows_free(struct event_row *rows, size_t count);
 
-/* An event that needs attention, as `sepactl attention list` shows it. */
+/* An event that needs attention, as `sepactl attention list` shows it
+ * (message in the reader's language). */
 struct attention_row {
 	int64_t id;
 	char business_date[SEPA_DATE_BUFSZ];

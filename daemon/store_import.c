@@ -450,7 +450,7 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 	for (int i = 0; i < PQntuples(q); i++) {
 		sepa_error e = SEPA_ERROR_INIT;
 		sepa_date since, from;
-		char why[256], d[SEPA_DATE_BUFSZ];
+		char why[256], d[SEPA_DATE_BUFSZ], ended[SEPA_DATE_BUFSZ];
 
 		if (i > 0 &&
 		    strcmp(PQgetvalue(q, i, 0), PQgetvalue(q, i - 1, 0)) == 0)
@@ -461,11 +461,12 @@ import_check_rejects(struct db *db, const char *cred, const char *file,
 		if (sepa_date_cmp(today, from) >= 0)
 			continue;
 		snprintf(why, sizeof(why),
-		    "mandate %s of this family ended on %s after %s; a new "
-		    "mandate is accepted from %s",
-		    PQgetvalue(q, i, 2), PQgetvalue(q, i, 3),
-		    sepa_rule_rejects_name(rules->max_rejects_per_school_year),
-		    sepa_date_iso(d, from));
+		    _("mandate %s of this family ended on %s after %s; a new "
+		      "mandate is accepted from %s"),
+		    PQgetvalue(q, i, 2), i18n_date(ended, since),
+		    _(sepa_rule_rejects_name(
+		        rules->max_rejects_per_school_year)),
+		    i18n_date(d, from));
 		res->bad_rows++;
 		import_row_issue(res, strtol(PQgetvalue(q, i, 0), NULL, 10),
 		    "family_ref", PQgetvalue(q, i, 1), why);
@@ -834,7 +835,8 @@ import_store(struct db *db, const struct import_job *job,
     struct import_result *res, sepa_error *err)
 {
 	struct event ev = {0};
-	char n1[24], n2[24], n3[24], msg[512];
+	char n1[24], n2[24], n3[24];
+	struct i18n_msg say;
 	int rc;
 
 	rc = import_move(db, job->kind, job->cred, job->file, res, err);
@@ -853,13 +855,12 @@ import_store(struct db *db, const struct import_job *job,
 	         "$4, finished_at = now() WHERE id = $1",
 	         4, (const char *const[]){job->file, n1, n2, n3}, err)) != 0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "%s file %s imported: %" PRId64 " rows, %" PRId64
-	    " inserted, %" PRId64 " updated",
-	    job->kname, job->base, res->rows_total, res->rows_inserted,
+	i18n_msg(&say,
+	    N_("%s file %s imported: %s rows, %s inserted, %s updated"),
+	    "ttnnn", job->kname, job->base, res->rows_total, res->rows_inserted,
 	    res->rows_updated);
 	ev.kind = "file.imported";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = job->today;
 	ev.file_id = res->file_id;
 	ev.has_count = true;

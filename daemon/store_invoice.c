@@ -433,6 +433,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
     sepa_error *err)
 {
 	sepa_month cmonth = sepa_month_add(o->month, 1);
+	char day[SEPA_DATE_BUFSZ];
 	int rc;
 
 	memset(run, 0, sizeof(*run));
@@ -452,7 +453,7 @@ inv_run_init(struct inv_run *run, int64_t creditor_id,
 	if (sepa_month_cmp(o->month, sepa_month_of(o->today)) >= 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "cannot invoice %s before it ends (business date %s)",
-		    run->monthname, run->today);
+		    run->monthname, i18n_date(day, o->today));
 	r->due = sepa_rule_due_date(&o->rules, cmonth, o->today);
 	sepa_date_iso(run->due, r->due);
 	return 0;
@@ -578,6 +579,7 @@ inv_collect_hours_billed(
 static int
 inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 {
+	char on[I18N_DATE_TEXT_BUFSZ];
 	PGresult *res = NULL;
 	int64_t n;
 	int rc;
@@ -598,7 +600,8 @@ inv_check_tariffs(struct db *db, const struct inv_run *run, sepa_error *err)
 		    "no tariff for service %s, bracket %s on %s (family %s, "
 		    "%s line %s)%s",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    i18n_date_text(on, PQgetvalue(res, 0, 2)),
+		    PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4)[0] != '\0' ? PQgetvalue(res, 0, 4)
 		                                     : "consumption file",
 		    PQgetvalue(res, 0, 5),
@@ -741,7 +744,7 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	struct invoice_run_result *r = run->r;
 	struct event ev = {0};
 	PGresult *res = NULL;
-	char msg[160];
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = db_query(db, &res, "sum up the run", inv_sum_up_sql, 2,
@@ -754,10 +757,10 @@ inv_sum_up(struct db *db, const struct inv_run *run, sepa_error *err)
 	r->regularisations = atoll(PQgetvalue(res, 0, 4));
 	r->reminders = atoll(PQgetvalue(res, 0, 5));
 	db_result_free(res);
-	snprintf(msg, sizeof(msg), "%lld invoices issued for %s, due on %s",
-	    (long long)r->invoices, run->monthname, run->due);
+	i18n_msg(&say, N_("%s invoices issued for %s, due on %s"), "ntD",
+	    (int64_t)r->invoices, run->monthname, run->due);
 	ev.kind = "invoice.run";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = run->o->today;
 	ev.month = run->o->month;
 	ev.has_count = true;
@@ -945,6 +948,35 @@ inv_doc_line(struct invoice_doc *doc, size_t *cap, PGresult *res, int row)
 	l->amount_cents = inv_int(res, row, C_AMOUNT);
 }
 
+/*
+ * The invoice being read (a row per line, in invoice order): handed to fn
+ * when the next one begins (store_invoice_each hands the last).
+ */
+struct inv_each {
+	struct invoice_doc doc;
+	size_t cap; /* of doc's lines */
+	int (*fn)(const struct invoice_doc *doc, void *arg, sepa_error *err);
+	void *arg;
+};
+
+/* Row `row` of res, for db_fetch_each: a line of the invoice being read. */
+static int
+inv_each_row(void *arg, PGresult *res, int row, sepa_error *err)
+{
+	struct inv_each *e = arg;
+	int rc;
+
+	if (e->doc.id != inv_int(res, row, C_ID)) {
+		if (e->doc.id != 0 && (rc = e->fn(&e->doc, e->arg, err)) != 0)
+			return rc;
+		inv_doc_reset(&e->doc);
+		e->cap = 0;
+		inv_doc_header(&e->doc, res, row);
+	}
+	inv_doc_line(&e->doc, &e->cap, res, row);
+	return 0;
+}
+
 int
 store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
     bool unnoticed,
@@ -953,12 +985,12 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 {
 	char cred[24], m[SEPA_DATE_BUFSZ];
 	const char *p[3] = {cred, m, unnoticed ? "true" : "false"};
-	PGresult *res = NULL;
-	struct invoice_doc doc;
-	size_t cap = 0;
-	int rc, rows;
+	struct inv_each each;
+	int rc;
 
-	memset(&doc, 0, sizeof(doc));
+	memset(&each, 0, sizeof(each));
+	each.fn = fn;
+	each.arg = arg;
 	snprintf(cred, sizeof(cred), "%lld", (long long)creditor_id);
 	inv_month_date(m, month);
 	/* A read-only snapshot, streamed through a cursor. */
@@ -1012,33 +1044,14 @@ store_invoice_each(struct db *db, int64_t creditor_id, sepa_month month,
 	         "ORDER BY i.number, l.line_no",
 	         3, p, err)) != 0)
 		goto cleanup;
-	for (;;) {
-		if ((rc = db_query(db, &res, "read the invoices",
-		         "FETCH 2000 FROM inv_cur", 0, NULL, err)) != 0)
-			goto cleanup;
-		rows = PQntuples(res);
-		if (rows == 0)
-			break;
-		for (int i = 0; i < rows; i++) {
-			if (doc.id != inv_int(res, i, C_ID)) {
-				if (doc.id != 0 &&
-				    (rc = fn(&doc, arg, err)) != 0)
-					goto cleanup;
-				inv_doc_reset(&doc);
-				cap = 0;
-				inv_doc_header(&doc, res, i);
-			}
-			inv_doc_line(&doc, &cap, res, i);
-		}
-		db_result_free(res);
-		res = NULL;
-	}
-	if (doc.id != 0 && (rc = fn(&doc, arg, err)) != 0)
+	if ((rc = db_fetch_each(db, "read the invoices",
+	         "FETCH 2000 FROM inv_cur", inv_each_row, NULL, &each, err)) !=
+	        0 ||
+	    (each.doc.id != 0 && (rc = fn(&each.doc, arg, err)) != 0))
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
-	db_result_free(res);
-	inv_doc_reset(&doc);
+	inv_doc_reset(&each.doc);
 	if (rc != 0)
 		db_rollback(db);
 	return rc;

@@ -27,11 +27,12 @@ static const char ledger_family_sql[] =
 
 /* $1 creditor, $2 family id: newest first. */
 static const char ledger_mandates_sql[] =
-    "SELECT m.rum, m.state, coalesce(m.state_reason, ''),"
+    "SELECT m.rum, m.state, coalesce(m.state_reason, '') AS said,"
     " coalesce(m.state_since::text, ''), coalesce(m.ends_on::text, ''),"
     " m.signed_on::text, coalesce((SELECT a.iban FROM mandate_accounts a"
     " WHERE a.creditor_id = $1 AND a.mandate_id = m.id"
-    " ORDER BY a.applies_from DESC LIMIT 1), '')"
+    " ORDER BY a.applies_from DESC LIMIT 1), ''),"
+    " m.reason_msgid, NULL::text, m.reason_args"
     " FROM mandates m WHERE m.creditor_id = $1 AND m.family_id = $2"
     " ORDER BY m.signed_on DESC, m.id DESC";
 
@@ -289,19 +290,26 @@ static const char ledger_balance_sql[] =
     " FROM invoice_balance WHERE creditor_id = $1 AND month <= $2::date"
     " GROUP BY month ORDER BY month";
 
-/* Hand every row of res to fn. */
+/* Hand every row of res to fn. A column named "said" is a stored text
+ * whose msgid, plural and arguments are the last three: fn gets it in
+ * the reader's language (db_message_at). */
 static void
 ledger_rows(PGresult *res, ledger_row_fn fn, void *arg)
 {
 	const char *cols[32];
-	int n = PQnfields(res);
+	int n = PQnfields(res), said = PQfnumber(res, "said");
 
 	if (n > (int)(sizeof(cols) / sizeof(cols[0])))
 		n = (int)(sizeof(cols) / sizeof(cols[0]));
 	for (int r = 0; r < PQntuples(res); r++) {
+		char *text = NULL;
+
 		for (int c = 0; c < n; c++)
 			cols[c] = PQgetvalue(res, r, c);
+		if (said >= 0 && said < n - 3)
+			cols[said] = text = db_message_at(res, r, said, n - 3);
 		fn(arg, cols);
+		free(text);
 	}
 }
 

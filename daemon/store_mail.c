@@ -11,25 +11,26 @@
 #include "sepa/error.h"
 #include "db.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "store_mail.h"
 
 /* The advisory lock of a sending run: (this number, the creditor). */
 #define MAIL_LOCK "41041"
 
-/* $1 creditor, $2 today: the interrupted ones, each with its event. */
+/* $1 creditor, $2 today, $3 the event's msgid: the interrupted ones,
+ * each with its event. */
 static const char mail_stale_sql[] =
     "WITH u AS (UPDATE notice_mails n SET state = 'unknown',"
     " finished_at = now(), error = 'interrupted while sending'"
     " WHERE n.creditor_id = $1 AND n.state = 'sending'"
     " RETURNING n.invoice_id, n.email),"
     " ev AS (INSERT INTO events (creditor_id, business_date, kind, month,"
-    " family_id, invoice_id, needs_attention, message)"
+    " family_id, invoice_id, needs_attention, message, msgid, msg_args)"
     " SELECT $1, $2, 'notice.mail_unknown', i.month, i.family_id, i.id,"
-    " true, format('notice %s: its e-mail to %s was interrupted and may or"
-    " may not have been sent; check the relay''s log, it is not sent"
-    " again', i.number, u.email)"
+    " true, sepad_message($3, x.args), $3, x.args"
     " FROM u JOIN invoices i ON i.creditor_id = $1 AND i.id = u.invoice_id"
-    " RETURNING 1) SELECT count(*) FROM ev";
+    " CROSS JOIN LATERAL (SELECT ARRAY['t:' || i.number, 't:' || u.email]"
+    " AS args) x RETURNING 1) SELECT count(*) FROM ev";
 
 /* $1 creditor, $2 invoice, $3 e-mail: "claimed", or the state it has. */
 static const char mail_claim_sql[] =
@@ -39,17 +40,19 @@ static const char mail_claim_sql[] =
     " FROM notice_mails WHERE creditor_id = $1 AND invoice_id = $2"
     " AND NOT EXISTS (SELECT 1 FROM c)";
 
-/* $1 creditor, $2 invoice, $3 state, $4 error, $5 today. */
+/* $1 creditor, $2 invoice, $3 state, $4 error, $5 today, $6 the
+ * event's msgid. */
 static const char mail_finish_sql[] =
     "WITH u AS (UPDATE notice_mails SET state = $3, finished_at = now(),"
     " error = nullif($4, '') WHERE creditor_id = $1 AND invoice_id = $2"
     " AND state = 'sending' RETURNING invoice_id, email)"
     " INSERT INTO events (creditor_id, business_date, kind, month,"
-    " family_id, invoice_id, needs_attention, message)"
+    " family_id, invoice_id, needs_attention, message, msgid, msg_args)"
     " SELECT $1, $5, 'notice.mail_failed', i.month, i.family_id, i.id, true,"
-    " format('notice %s: the relay refused its e-mail to %s: %s', i.number,"
-    " u.email, $4) FROM u JOIN invoices i ON i.creditor_id = $1"
-    " AND i.id = u.invoice_id WHERE $3 = 'failed'";
+    " sepad_message($6, x.args), $6, x.args FROM u JOIN invoices i"
+    " ON i.creditor_id = $1 AND i.id = u.invoice_id CROSS JOIN LATERAL"
+    " (SELECT ARRAY['t:' || i.number, 't:' || u.email,"
+    " 't:' || coalesce($4::text, '')] AS args) x WHERE $3 = 'failed'";
 
 int
 store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
@@ -71,8 +74,12 @@ store_mail_begin(struct db *db, int64_t creditor_id, sepa_date today,
 		    err, SEPA_ESTATE, "another run is sending the notices");
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0 ||
 	    (rc = db_query_int64(db, unknown, "flag the interrupted e-mails",
-	         mail_stale_sql, 2, (const char *const[]){cred, day}, err)) !=
-	        0 ||
+	         mail_stale_sql, 3,
+	         (const char *const[]){cred, day,
+	             N_("notice %s: its e-mail to %s was interrupted and may or "
+	                "may not have been sent; check the relay's log, it is "
+	                "not sent again")},
+	         err)) != 0 ||
 	    (rc = db_commit(db, err)) != 0) {
 		db_rollback(db);
 		store_mail_end(db, creditor_id);
@@ -124,8 +131,10 @@ store_mail_finish(struct db *db, int64_t creditor_id, int64_t invoice_id,
 	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
 	snprintf(inv, sizeof(inv), "%" PRId64, invoice_id);
 	sepa_date_iso(day, today);
-	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 5,
-	    (const char *const[]){cred, inv, state, error, day}, err);
+	return db_exec(db, "record the e-mail's outcome", mail_finish_sql, 6,
+	    (const char *const[]){cred, inv, state, error, day,
+	        N_("notice %s: the relay refused its e-mail to %s: %s")},
+	    err);
 }
 
 int

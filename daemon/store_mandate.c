@@ -219,35 +219,14 @@ store_mandate_amendment_carried(struct db *db, int64_t creditor_id,
 
 /* ------------------------------------------------- shared by commands */
 
-/* "1st", "2nd", "3rd", "4th", ... "21st" ... */
-static const char *
-mandate_ordinal(char *buf, size_t size, int n)
-{
-	const char *suf = "th";
-
-	if (n % 100 < 11 || n % 100 > 13) {
-		if (n % 10 == 1)
-			suf = "st";
-		else if (n % 10 == 2)
-			suf = "nd";
-		else if (n % 10 == 3)
-			suf = "rd";
-	}
-	snprintf(buf, size, "%d%s", n, suf);
-	return buf;
-}
-
-static const char *const mandate_month_names[] = {"January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December"};
-
 /* What the commands need of a mandate, locked for the transaction. */
 struct mandate_row {
 	int64_t id;
 	int64_t family_id;
 	char rum[64];
 	char state[16];
-	char reason[128];
+	char reason[128]; /* as stored, in English */
+	char said[128]; /* in the reader's language */
 	sepa_date since;
 	sepa_date ends_on; /* year 0: none */
 };
@@ -264,6 +243,7 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	char cred[24];
 	const char *params[2] = {cred, rum};
 	PGresult *res = NULL;
+	char *said;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -271,7 +251,8 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	rc = db_query(db, &res, "find the mandate",
 	    "SELECT id, family_id, rum, state, coalesce(state_reason, ''), "
 	    "to_char(state_since, 'YYYY-MM-DD'), "
-	    "to_char(ends_on, 'YYYY-MM-DD') FROM mandates "
+	    "to_char(ends_on, 'YYYY-MM-DD'), reason_msgid, NULL, reason_args "
+	    "FROM mandates "
 	    "WHERE creditor_id = $1 AND upper(rum) = upper($2) FOR UPDATE",
 	    2, params, err);
 	if (rc != 0)
@@ -286,6 +267,9 @@ mandate_lock(struct db *db, int64_t creditor_id, const char *rum,
 	mandate_copy(m->rum, sizeof(m->rum), res, 0, 2);
 	mandate_copy(m->state, sizeof(m->state), res, 0, 3);
 	mandate_copy(m->reason, sizeof(m->reason), res, 0, 4);
+	said = db_message_at(res, 0, 4, 7);
+	snprintf(m->said, sizeof(m->said), "%s", said);
+	free(said);
 	if ((rc = mandate_get_date(res, 0, 5, &m->since, err)) != 0)
 		goto cleanup;
 	rc = mandate_get_date(res, 0, 6, &m->ends_on, err);
@@ -306,8 +290,22 @@ mandate_refuse_ended(
 		return 0;
 	return sepa_error_set(err, SEPA_ESTATE,
 	    "mandate %s is %s (%s) since %s: %s", m->rum,
-	    i18n_state(I18N_MANDATE, m->state), m->reason,
-	    sepa_date_iso(since, m->since), _(what));
+	    i18n_state(I18N_MANDATE, m->state), m->said,
+	    i18n_date(since, m->since), _(what));
+}
+
+/* SEPA_EINVAL for a letter received after the business date (dates in
+ * the reader's form). */
+static int
+mandate_refuse_future(sepa_date received, sepa_date today, sepa_error *err)
+{
+	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
+
+	if (sepa_date_cmp(received, today) <= 0)
+		return 0;
+	return sepa_error_set(err, SEPA_EINVAL,
+	    "received date %s is after the business date %s",
+	    i18n_date(recv, received), i18n_date(tod, today));
 }
 
 /*
@@ -343,13 +341,14 @@ mandate_first_open(struct db *db, int64_t creditor_id, sepa_month floor,
 static int
 mandate_event(struct db *db, int64_t creditor_id, const struct mandate_row *m,
     const char *kind, sepa_date today, sepa_month month, const char *msg,
-    sepa_error *err)
+    const struct i18n_msg *say, sepa_error *err)
 {
 	struct event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
 	ev.message = msg;
+	ev.say = say;
 	ev.business_date = today;
 	ev.month = month;
 	ev.family_id = m->family_id;
@@ -396,6 +395,7 @@ static const char mandate_insert_account_sql[] =
 /* $1 creditor, $2 mandate, $3 today. */
 static const char mandate_reactivate_sql[] =
     "UPDATE mandates SET state = 'active', state_reason = NULL, "
+    "reason_msgid = NULL, reason_args = NULL, "
     "state_since = $3, updated_at = now() "
     "WHERE creditor_id = $1 AND id = $2";
 
@@ -423,12 +423,9 @@ mandate_change_check(
 	sepa_date_iso(tod, today);
 	if (sepa_date_cmp(chg->sent, chg->received) > 0)
 		return sepa_error_set(err, SEPA_EINVAL,
-		    "sent date %s is after the received date %s", sent, recv);
-	if (sepa_date_cmp(chg->received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s", recv,
-		    tod);
-	return 0;
+		    "sent date %s is after the received date %s",
+		    i18n_date(sent, chg->sent), i18n_date(recv, chg->received));
+	return mandate_refuse_future(chg->received, today, err);
 }
 
 /*
@@ -511,6 +508,62 @@ mandate_record_account(struct db *db, const char *cred, const char *man,
 }
 
 /*
+ * How a change's month is said: the change alone (`rum` NULL: when->why)
+ * or the 'mandate.account_changed' event (mandate `rum`, new account
+ * `mask`, `replaced` a change not yet debited). In time, after the
+ * cut-off day, or its month already with the bank.
+ */
+static void
+mandate_change_say(struct i18n_msg *say, const struct mandate_change_when *w,
+    sepa_date sent, const char *rum, const char *mask, bool replaced)
+{
+	const char *repl =
+	    replaced ? N_(", replacing a change not yet debited") : "";
+	int64_t cut = w->cutoff_day;
+	sepa_month before = sepa_month_add(w->applies_from, -1);
+
+	if (rum == NULL && w->month_closed)
+		i18n_msg(say,
+		    N_("sent on %s, but the %s collection is already with the "
+		       "bank: applies from the %s collection"),
+		    "dMM", sent, before, w->applies_from);
+	else if (rum == NULL)
+		i18n_msg(say,
+		    w->after_cutoff
+		        ? N_("sent on %s, after the %s: applies from the %s "
+		             "collection")
+		        : N_("sent on %s, by the %s: applies from the %s "
+		             "collection"),
+		    "doM", sent, cut, w->applies_from);
+	else if (w->month_closed)
+		i18n_msg(say,
+		    N_("mandate %s: new account %s%s (sent on %s, but the %s "
+		       "collection is already with the bank: applies from the "
+		       "%s collection)"),
+		    "ttgdMM", rum, mask, repl, sent, before, w->applies_from);
+	else
+		i18n_msg(say,
+		    w->after_cutoff
+		        ? N_("mandate %s: new account %s%s (sent on %s, after "
+		             "the %s: applies from the %s collection)")
+		        : N_("mandate %s: new account %s%s (sent on %s, by the "
+		             "%s: applies from the %s collection)"),
+		    "ttgdoM", rum, mask, repl, sent, cut, w->applies_from);
+}
+
+/* A stored message as the reader reads it, into buf. */
+static void
+mandate_say_text(char *buf, size_t size, const struct i18n_msg *say)
+{
+	char *text = i18n_render(
+	    say->msgid, say->plural, (const char *const *)say->args,
+	    say->nargs, 1);
+
+	snprintf(buf, size, "%s", text);
+	free(text);
+}
+
+/*
  * when->why and its facts: the month sepa_rule_account_change_month gives
  * for the sending date alone (its floor, the sending month, never binds),
  * and whether the first open month moved it later.
@@ -522,29 +575,13 @@ mandate_change_why(const sepa_rules *rules, sepa_date sent_on,
 	sepa_month sent_month = sepa_month_of(sent_on);
 	sepa_month by_date =
 	    sepa_rule_account_change_month(rules, sent_on, sent_month);
-	char sent[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
-	char mon2[SEPA_MONTH_BUFSZ], ord[16];
+	struct i18n_msg say;
 
 	when->cutoff_day = rules->account_change_cutoff_day;
 	when->after_cutoff = sepa_month_cmp(by_date, sent_month) > 0;
 	when->month_closed = sepa_month_cmp(when->applies_from, by_date) != 0;
-	sepa_date_iso(sent, sent_on);
-	sepa_month_iso(mon, when->applies_from);
-	if (!when->month_closed)
-		snprintf(when->why, sizeof(when->why),
-		    "sent on %s, %s the %s: applies from the %s collection",
-		    sent, when->after_cutoff ? "after" : "by",
-		    mandate_ordinal(
-		        ord, sizeof(ord), rules->account_change_cutoff_day),
-		    mon);
-	else
-		snprintf(when->why, sizeof(when->why),
-		    "sent on %s, but the %s collection is already with the "
-		    "bank: applies from the %s collection",
-		    sent,
-		    sepa_month_iso(
-		        mon2, sepa_month_add(when->applies_from, -1)),
-		    mon);
+	mandate_change_say(&say, when, sent_on, NULL, NULL, false);
+	mandate_say_text(when->why, sizeof(when->why), &say);
 }
 
 /* The month a change sent on `sent` applies from, and why. */
@@ -572,7 +609,8 @@ mandate_reactivate(struct db *db, int64_t creditor_id,
     const struct mandate_row *m, sepa_date today,
     struct mandate_change_result *res, sepa_error *err)
 {
-	char cred[24], man[24], tod[SEPA_DATE_BUFSZ], msg[512];
+	char cred[24], man[24], tod[SEPA_DATE_BUFSZ];
+	struct i18n_msg say;
 	int rc;
 
 	if (strcmp(m->state, "suspended") != 0)
@@ -584,12 +622,12 @@ mandate_reactivate(struct db *db, int64_t creditor_id,
 	         3, (const char *const[]){cred, man, tod}, err)) != 0)
 		return rc;
 	res->reactivated = true;
-	snprintf(msg, sizeof(msg),
-	    "mandate %s active again on new bank details (was "
-	    "suspended: %s)",
-	    m->rum, m->reason);
+	i18n_msg(&say,
+	    N_("mandate %s active again on new bank details (was suspended: "
+	       "%s)"),
+	    "tt", m->rum, m->reason);
 	return mandate_event(db, creditor_id, m, "mandate.reactivated", today,
-	    (sepa_month){0, 0}, msg, err);
+	    (sepa_month){0, 0}, NULL, &say, err);
 }
 
 /*
@@ -637,8 +675,9 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
     const sepa_rules *rules, const struct mandate_change *chg, sepa_date today,
     struct mandate_change_result *res, sepa_error *err)
 {
-	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ], msg[512];
+	char cred[24], man[24], mask[SEPA_IBAN_MASK_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -656,12 +695,10 @@ store_mandate_change_account(struct db *db, int64_t creditor_id,
 	    0)
 		goto cleanup;
 	snprintf(res->why, sizeof(res->why), "%s", res->when.why);
-	snprintf(msg, sizeof(msg), "mandate %s: new account %s%s (%s)", m.rum,
-	    sepa_iban_mask(mask, chg->iban),
-	    res->replaced ? ", replacing a change not yet debited" : "",
-	    res->why);
+	mandate_change_say(&say, &res->when, chg->sent, m.rum,
+	    sepa_iban_mask(mask, chg->iban), res->replaced);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.account_changed",
-	         today, res->applies_from, msg, err)) != 0 ||
+	         today, res->applies_from, NULL, &say, err)) != 0 ||
 	    (rc = mandate_reactivate(db, creditor_id, &m, today, res, err)) !=
 	        0)
 		goto cleanup;
@@ -709,7 +746,6 @@ static int
 mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
     sepa_date today, sepa_error *err)
 {
-	char recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
 	int rc;
 
 	if ((rc = sepa_id_validate(new_rum, "RUM", err)) != 0)
@@ -719,11 +755,7 @@ mandate_rum_check(const char *old_rum, const char *new_rum, sepa_date received,
 		    "the new RUM %s is the old one (banks may compare RUMs "
 		    "without regard to case)",
 		    new_rum);
-	if (sepa_date_cmp(received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s",
-		    sepa_date_iso(recv, received), sepa_date_iso(tod, today));
-	return 0;
+	return mandate_refuse_future(received, today, err);
 }
 
 int
@@ -731,8 +763,10 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
     const char *old_rum, const char *new_rum, sepa_date received,
     sepa_date today, struct mandate_rum_result *res, sepa_error *err)
 {
-	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], msg[512];
+	char cred[24], man[24], recv[SEPA_DATE_BUFSZ];
+	char until[I18N_DATE_TEXT_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	PGresult *r = NULL;
 	int64_t presented;
 	int rc;
@@ -757,7 +791,8 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 		          PQgetvalue(r, 0, 0))
 		    : sepa_error_set(err, SEPA_EINVAL,
 		          "RUM %s is the RUM mandate %s had until %s", new_rum,
-		          PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+		          PQgetvalue(r, 0, 0),
+		          i18n_date_text(until, PQgetvalue(r, 0, 1)));
 		goto cleanup;
 	}
 	sepa_date_iso(recv, received);
@@ -771,13 +806,15 @@ store_mandate_change_rum(struct db *db, int64_t creditor_id,
 	res->presented = presented > 0;
 	snprintf(res->old_rum, sizeof(res->old_rum), "%s", m.rum);
 	snprintf(res->new_rum, sizeof(res->new_rum), "%s", new_rum);
-	snprintf(msg, sizeof(msg), "mandate %s is now %s (received %s): %s",
-	    m.rum, new_rum, recv,
-	    res->presented ? "its next debit declares the old RUM "
-	                     "(OrgnlMndtId), once"
-	                   : "never presented, nothing to declare");
+	i18n_msg(&say,
+	    res->presented
+	        ? N_("mandate %s is now %s (received %s): its next debit "
+	             "declares the old RUM (OrgnlMndtId), once")
+	        : N_("mandate %s is now %s (received %s): never presented, "
+	             "nothing to declare"),
+	    "ttd", m.rum, new_rum, received);
 	if ((rc = mandate_event(db, creditor_id, &m, "mandate.rum_changed",
-	         today, (sepa_month){0, 0}, msg, err)) != 0)
+	         today, (sepa_month){0, 0}, NULL, &say, err)) != 0)
 		goto cleanup;
 	rc = db_commit(db, err);
 cleanup:
@@ -789,6 +826,38 @@ cleanup:
 
 /* -------------------------------------------------------- termination */
 
+/* The event of a termination: ended now or later, and why (res->why in
+ * the reader's language). */
+static void
+mandate_end_say(struct i18n_msg *say, const sepa_rules *rules,
+    const struct mandate_row *m, sepa_date received, bool immediate,
+    const struct mandate_end_result *res)
+{
+	sepa_date deadline = {
+	    0, rules->letter_deadline_month, rules->letter_deadline_day};
+	bool before = res->in_time; /* as res->why */
+
+	if (immediate)
+		i18n_msg(say,
+		    N_("mandate %s terminated (revoked with immediate effect, "
+		       "received on %s)"),
+		    "td", m->rum, received);
+	else if (res->terminated_now)
+		i18n_msg(say,
+		    before ? N_("mandate %s terminated (letter received on %s, "
+		                "before %s)")
+		           : N_("mandate %s terminated (letter received on %s, "
+		                "not before %s)"),
+		    "tdy", m->rum, received, deadline);
+	else
+		i18n_msg(say,
+		    before ? N_("mandate %s ends on %s (letter received on %s, "
+		                "before %s)")
+		           : N_("mandate %s ends on %s (letter received on %s, "
+		                "not before %s)"),
+		    "tddy", m->rum, res->ends_on, received, deadline);
+}
+
 /* The termination; `preview`: every step of it, then rolled back. */
 static int
 mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
@@ -796,18 +865,17 @@ mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     bool preview, struct mandate_end_result *res, sepa_error *err)
 {
 	char cred[24], man[24], recv[SEPA_DATE_BUFSZ], tod[SEPA_DATE_BUFSZ];
-	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ], msg[512];
+	char end[SEPA_DATE_BUFSZ], since[SEPA_DATE_BUFSZ];
 	struct mandate_row m;
+	struct i18n_msg say;
 	sepa_date ends;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	sepa_date_iso(recv, received);
 	sepa_date_iso(tod, today);
-	if (sepa_date_cmp(received, today) > 0)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "received date %s is after the business date %s", recv,
-		    tod);
+	if ((rc = mandate_refuse_future(received, today, err)) != 0)
+		return rc;
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
 	if ((rc = mandate_lock(db, creditor_id, rum, &m, err)) != 0)
@@ -821,15 +889,15 @@ mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	res->received = received;
 	res->deadline = sepa_rule_letter_deadline(rules, received);
 	res->in_time = sepa_date_cmp(received, res->deadline) < 0;
-	if (immediate) {
-		snprintf(res->why, sizeof(res->why),
-		    "revoked with immediate effect, received on %s", recv);
-	} else {
-		snprintf(res->why, sizeof(res->why),
-		    "letter received on %s, %sbefore %d %s", recv,
-		    res->in_time ? "" : "not ", rules->letter_deadline_day,
-		    mandate_month_names[rules->letter_deadline_month - 1]);
-	}
+	if (immediate)
+		i18n_msg(&say, N_("revoked with immediate effect, received on %s"),
+		    "d", received);
+	else
+		i18n_msg(&say,
+		    res->in_time ? N_("letter received on %s, before %s")
+		                 : N_("letter received on %s, not before %s"),
+		    "dy", received, res->deadline);
+	mandate_say_text(res->why, sizeof(res->why), &say);
 	/* A second letter never postpones an end already scheduled. */
 	if (!immediate && m.ends_on.year != 0 &&
 	    sepa_date_cmp(m.ends_on, ends) <= 0) {
@@ -845,31 +913,31 @@ mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 		sepa_date s =
 		    immediate ? received : sepa_date_add_days(ends, 1);
 
+		const char *reason = immediate ? N_("revoked by the family")
+		                               : N_("family letter");
+
 		rc = db_exec(db, "terminate the mandate",
 		    "UPDATE mandates SET state = 'terminated', state_reason = $3, "
+		    "reason_msgid = $3, reason_args = '{}', "
 		    "state_since = $4, ends_on = $5, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = $2",
 		    5,
-		    (const char *const[]){cred, man,
-		        immediate ? "revoked by the family" : "family letter",
-		        sepa_date_iso(since, s), end},
+		    (const char *const[]){
+		        cred, man, reason, sepa_date_iso(since, s), end},
 		    err);
-		snprintf(msg, sizeof(msg), "mandate %s terminated (%s)", m.rum,
-		    res->why);
 	} else {
 		rc = db_exec(db, "schedule the end of the mandate",
 		    "UPDATE mandates SET ends_on = $3, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = $2",
 		    3, (const char *const[]){cred, man, end}, err);
-		snprintf(msg, sizeof(msg), "mandate %s ends on %s (%s)", m.rum,
-		    end, res->why);
 	}
 	if (rc != 0)
 		goto cleanup;
+	mandate_end_say(&say, rules, &m, received, immediate, res);
 	if ((rc = mandate_event(db, creditor_id, &m,
 	         res->terminated_now ? "mandate.terminated"
 	                             : "mandate.end_scheduled",
-	         today, (sepa_month){0, 0}, msg, err)) != 0)
+	         today, (sepa_month){0, 0}, NULL, &say, err)) != 0)
 		goto cleanup;
 	if (preview)
 		db_rollback(db);
@@ -907,7 +975,7 @@ int
 store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     sepa_date today, struct mandate_sweep_result *res, sepa_error *err)
 {
-	char cred[24], tod[SEPA_DATE_BUFSZ], months[16], reason[64];
+	char cred[24], tod[SEPA_DATE_BUFSZ], months[16];
 	PGresult *r = NULL;
 	char *ids = NULL;
 	size_t len = 0, cap = 0;
@@ -916,25 +984,29 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	memset(res, 0, sizeof(*res));
 	mandate_i64(cred, sizeof(cred), creditor_id);
 	sepa_date_iso(tod, today);
+	/* the reasons and events are msgids with their arguments (051) */
 	snprintf(months, sizeof(months), "%d", rules->lapse_months);
-	snprintf(
-	    reason, sizeof(reason), "unused %d months", rules->lapse_months);
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
 		return rc;
 	/* ends_on is the last day a mandate may be collected. */
 	rc = db_query_int64(db, &res->terminated, "end mandates after a letter",
 	    "WITH t AS (UPDATE mandates SET state = 'terminated', "
-	    "state_reason = 'family letter', state_since = ends_on + 1, "
+	    "state_reason = $3, reason_msgid = $3, reason_args = '{}', "
+	    "state_since = ends_on + 1, "
 	    "updated_at = now() WHERE creditor_id = $1 "
 	    "AND state IN ('active', 'suspended') AND ends_on < $2 "
 	    "RETURNING id, family_id, rum, ends_on), "
 	    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
-	    "family_id, mandate_id, message) SELECT $1, $2, "
-	    "'mandate.terminated', family_id, id, 'mandate ' || rum || "
-	    "' terminated: family letter, last collectable day ' || "
-	    "to_char(ends_on, 'YYYY-MM-DD') FROM t RETURNING 1) "
+	    "family_id, mandate_id, message, msgid, msg_args) SELECT $1, $2, "
+	    "'mandate.terminated', family_id, id, sepad_message($4, x.args), "
+	    "$4, x.args FROM t CROSS JOIN LATERAL (SELECT ARRAY['t:' || rum, "
+	    "'d:' || to_char(ends_on, 'YYYY-MM-DD')] AS args) x RETURNING 1) "
 	    "SELECT count(*) FROM e",
-	    2, (const char *const[]){cred, tod}, err);
+	    4,
+	    (const char *const[]){cred, tod, N_("family letter"),
+	        N_("mandate %s terminated: family letter, last collectable "
+	           "day %s")},
+	    err);
 	if (rc != 0)
 		goto cleanup;
 
@@ -978,15 +1050,22 @@ store_mandate_sweep(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 		ids[len] = '\0';
 		rc = db_query_int64(db, &res->lapsed, "lapse unused mandates",
 		    "WITH t AS (UPDATE mandates SET state = 'lapsed', "
-		    "state_reason = $3, state_since = $2, updated_at = now() "
+		    "state_reason = sepad_message($5, ARRAY['n:' || $3]), "
+		    "reason_msgid = $5, reason_args = ARRAY['n:' || $3], "
+		    "state_since = $2, updated_at = now() "
 		    "WHERE creditor_id = $1 AND id = ANY ($4::bigint[]) "
 		    "RETURNING id, family_id, rum), "
 		    "e AS (INSERT INTO events (creditor_id, business_date, kind, "
-		    "family_id, mandate_id, message) SELECT $1, $2, "
-		    "'mandate.lapsed', family_id, id, 'mandate ' || rum || "
-		    "' lapsed: ' || $3 FROM t RETURNING 1) "
+		    "family_id, mandate_id, message, msgid, msg_args) SELECT $1, "
+		    "$2, 'mandate.lapsed', family_id, id, sepad_message($6, "
+		    "x.args), $6, x.args FROM t CROSS JOIN LATERAL (SELECT "
+		    "ARRAY['t:' || rum, 'n:' || $3] AS args) x RETURNING 1) "
 		    "SELECT count(*) FROM e",
-		    4, (const char *const[]){cred, tod, reason, ids}, err);
+		    6,
+		    (const char *const[]){cred, tod, months, ids,
+		        N_("unused %s months"),
+		        N_("mandate %s lapsed: unused %s months")},
+		    err);
 		if (rc != 0)
 			goto cleanup;
 	}
@@ -1080,7 +1159,8 @@ static const char mandate_show_sql[] =
     "to_char(m.state_since, 'YYYY-MM-DD'), "
     "to_char(m.ends_on, 'YYYY-MM-DD'), "
     "to_char(" MANDATE_LAST_USE ", 'YYYY-MM-DD'), "
-    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before "
+    "to_char(m.last_collected_on, 'YYYY-MM-DD'), m.presented_before, "
+    "m.reason_msgid, NULL, m.reason_args "
     "FROM mandates m "
     "JOIN families f ON f.creditor_id = m.creditor_id "
     "AND f.id = m.family_id "
@@ -1112,6 +1192,7 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
     const char *rum, struct mandate_info *info, sepa_error *err)
 {
 	PGresult *r = NULL;
+	char *reason;
 	int rc;
 
 	if ((rc = db_query(db, &r, "read the mandate", mandate_show_sql, 2,
@@ -1127,7 +1208,9 @@ mandate_show_row(struct db *db, const char *cred, const sepa_rules *rules,
 	mandate_copy(info->family_ref, sizeof(info->family_ref), r, 0, 2);
 	mandate_copy(info->payer_name, sizeof(info->payer_name), r, 0, 3);
 	mandate_copy(info->state, sizeof(info->state), r, 0, 5);
-	mandate_copy(info->reason, sizeof(info->reason), r, 0, 6);
+	reason = db_message_at(r, 0, 6, 12); /* in the reader's language */
+	snprintf(info->reason, sizeof(info->reason), "%s", reason);
+	free(reason);
 	if ((rc = mandate_get_date(r, 0, 4, &info->signed_on, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 7, &info->since, err)) != 0 ||
 	    (rc = mandate_get_date(r, 0, 8, &info->ends_on, err)) != 0 ||
@@ -1187,19 +1270,22 @@ mandate_show_no_next(struct mandate_info *info)
 	char end[SEPA_DATE_BUFSZ], mon[SEPA_MONTH_BUFSZ];
 
 	info->no_next[0] = '\0';
-	if (strcmp(info->state, "suspended") == 0)
+	if (strcmp(info->state, "suspended") == 0 && info->reason[0] != '\0')
 		snprintf(info->no_next, sizeof(info->no_next),
-		    "mandate suspended%s%s; new bank details are needed",
-		    info->reason[0] != '\0' ? ": " : "", info->reason);
+		    _("mandate suspended: %s; new bank details are needed"),
+		    info->reason);
+	else if (strcmp(info->state, "suspended") == 0)
+		snprintf(info->no_next, sizeof(info->no_next), "%s",
+		    _("mandate suspended; new bank details are needed"));
 	else if (strcmp(info->state, "active") != 0)
-		snprintf(info->no_next, sizeof(info->no_next), "mandate %s",
-		    info->state);
+		snprintf(info->no_next, sizeof(info->no_next), _("mandate %s"),
+		    i18n_state(I18N_MANDATE, info->state));
 	else if (info->ends_on.year != 0 &&
 	    sepa_date_cmp(info->ends_on, sepa_month_day(info->next_month, 1)) <
 	        0)
 		snprintf(info->no_next, sizeof(info->no_next),
-		    "mandate ends on %s, before the %s collection",
-		    sepa_date_iso(end, info->ends_on),
+		    _("mandate ends on %s, before the %s collection"),
+		    i18n_date(end, info->ends_on),
 		    sepa_month_iso(mon, info->next_month));
 }
 
@@ -1299,6 +1385,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
     void *arg, sepa_error *err)
 {
 	char cred[24], mon[SEPA_DATE_BUFSZ], page[16], *after = NULL;
+	char *reason = NULL;
 	PGresult *r = NULL;
 	int rc, n;
 
@@ -1317,7 +1404,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		    "WHERE a.creditor_id = $1 AND a.mandate_id = m.id "
 		    "AND a.applies_from <= $3 "
 		    "ORDER BY a.applies_from DESC, a.id DESC LIMIT 1), "
-		    "upper(m.rum) "
+		    "upper(m.rum), m.reason_msgid, NULL, m.reason_args "
 		    "FROM mandates m JOIN families f "
 		    "ON f.creditor_id = m.creditor_id AND f.id = m.family_id "
 		    "WHERE m.creditor_id = $1 "
@@ -1337,7 +1424,8 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 			row.family_ref = PQgetvalue(r, i, 1);
 			row.payer_name = PQgetvalue(r, i, 2);
 			row.state = PQgetvalue(r, i, 3);
-			row.reason = PQgetvalue(r, i, 4);
+			row.reason = reason = db_message_at(r, i, 4, 10);
+			row.reason_stored = PQgetvalue(r, i, 4);
 			if ((rc = mandate_get_date(
 			         r, i, 5, &row.signed_on, err)) != 0 ||
 			    (rc = mandate_get_date(r, i, 6, &row.since, err)) !=
@@ -1346,7 +1434,10 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 			         r, i, 7, &row.ends_on, err)) != 0)
 				goto cleanup;
 			row.iban = PQgetvalue(r, i, 8);
-			if ((rc = fn(arg, &row)) != 0)
+			rc = fn(arg, &row);
+			free(reason);
+			reason = NULL;
+			if (rc != 0)
 				goto cleanup;
 		}
 		free(after);
@@ -1355,6 +1446,7 @@ store_mandate_list(struct db *db, int64_t creditor_id, const char *state,
 		r = NULL;
 	} while (n == MANDATE_LIST_PAGE);
 cleanup:
+	free(reason);
 	free(after);
 	db_result_free(r);
 	return rc;

@@ -311,7 +311,8 @@ struct mandate_list_row {
 	const char *family_ref;
 	const char *payer_name;
 	const char *state;
-	const char *reason; /* "" when active */
+	const char *reason; /* "" when active; in the reader's language */
+	const char *reason_stored; /* the same as stored, in English (CSV) */
 	sepa_date signed_on;
 	sepa_date since; /* year 0: none */
 	sepa_date ends_on; /* year 0: none */

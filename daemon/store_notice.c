@@ -16,6 +16,7 @@
 #include "sepa/date.h"
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_notice.h"
@@ -175,20 +176,18 @@ static int
 notice_log(struct db *db, int64_t creditor_id, sepa_date today, int64_t notices,
     int64_t corrected, sepa_error *err)
 {
-	char msg[160];
 	struct event ev = {0};
+	struct i18n_msg say;
 
 	if (corrected == 0)
-		snprintf(
-		    msg, sizeof(msg), "%" PRId64 " notices written", notices);
+		i18n_msg(&say, N_("%s notices written"), "n", notices);
 	else
-		snprintf(msg, sizeof(msg),
-		    "%" PRId64 " corrected notices (avis rectificatifs) "
-		    "written: send them to the families (notices/corrections-"
-		    "*.csv)",
-		    corrected);
+		i18n_msg(&say,
+		    N_("%s corrected notices (avis rectificatifs) written: "
+		       "send them to the families (notices/corrections-*.csv)"),
+		    "n", corrected);
 	ev.kind = "notices.written";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.has_count = true;
 	ev.count = notices + corrected;

@@ -248,14 +248,16 @@ static int
 payment_log(struct db *db, const struct payment *pay,
     const struct payment_result *r, sepa_error *err)
 {
-	char a[SEPA_MONEY_BUFSZ], msg[200];
 	struct event ev = {0};
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg), "payment of %s on invoice %s (%s)%s",
-	    sepa_money_fr(a, pay->amount_cents), pay->number,
-	    payment_method_name(pay->method), r->fully_paid ? ": paid" : "");
+	i18n_msg(&say,
+	    r->fully_paid ? N_("payment of %s on invoice %s (%s): paid")
+	                  : N_("payment of %s on invoice %s (%s)"),
+	    "ets", pay->amount_cents, pay->number, I18N_PAYMENT,
+	    payment_method_name(pay->method));
 	ev.kind = "payment.recorded";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = pay->today;
 	ev.invoice_id = pay->invoice_id;
 	ev.family_id = pay->family_id;
@@ -276,7 +278,7 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 	    .today = today,
 	    .method = method,
 	    .reference = reference};
-	char a[SEPA_MONEY_BUFSZ];
+	char a[SEPA_MONEY_BUFSZ], day[SEPA_DATE_BUFSZ];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -289,7 +291,7 @@ store_payment_record(struct db *db, int64_t creditor_id, const char *number,
 	if (sepa_date_cmp(paid_on, today) > 0)
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "the payment date %s is after the business date %s",
-		    pay.paid_on, pay.today_iso);
+		    i18n_date(a, paid_on), i18n_date(day, today));
 	snprintf(pay.cred, sizeof(pay.cred), "%lld", (long long)creditor_id);
 	snprintf(
 	    pay.amount, sizeof(pay.amount), "%lld", (long long)amount_cents);

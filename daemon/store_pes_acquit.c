@@ -24,6 +24,7 @@
 #include "sepa/error.h"
 #include "sepa/pes.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_pes_acquit.h"
@@ -155,26 +156,36 @@ static const char acq_recovery_back_sql[] =
 
 /*
  * $1 creditor, $2 batch, $3 acquit, $4 today, $5 file, $6 acquit file
- * name, $7 what becomes of the invoices: an event per bordereau rejected,
- * for a person, with the flow and the reasons.
+ * name, $7 the msgid (acq_event_msgids: what becomes of the invoices), $8
+ * the flow's month, $9 the msgid of no reason: an event per bordereau
+ * rejected, for a person, with the flow and the reasons.
  */
 static const char acq_events_sql[] =
     "INSERT INTO events (creditor_id, business_date, kind, batch_id,"
-    " file_id, count, amount_cents, needs_attention, message)"
+    " file_id, count, amount_cents, needs_attention, message, msgid,"
+    " msg_args)"
     " SELECT $1, $4, 'pes.bordereau_rejected', $2, $5, d.nbr_pce,"
-    " d.mt_bord_ht_cents, true, format('PES flow %s: bordereau %s of %s"
-    " rejected by the comptable (acquit %s): %s; its %s pieces were not"
-    " taken in charge, %s', f.nom_fic, d.id_bord, d.exer, $6::text,"
-    " coalesce((SELECT string_agg(DISTINCT concat_ws(' ',"
-    " NULLIF(r.code, ''), NULLIF(r.label, '')), '; ')"
+    " d.mt_bord_ht_cents, true, sepad_message($7, x.args), $7, x.args"
+    " FROM pes_bordereaux d JOIN pes_flows f ON f.creditor_id = $1"
+    " AND f.batch_id = d.batch_id CROSS JOIN LATERAL (SELECT"
+    " ARRAY['t:' || f.nom_fic, 't:' || d.id_bord, 't:' || d.exer,"
+    " 't:' || $6::text, coalesce('t:' || (SELECT string_agg(DISTINCT"
+    " concat_ws(' ', NULLIF(r.code, ''), NULLIF(r.label, '')), '; ')"
     " FROM pes_acquit_records r WHERE r.creditor_id = $1"
     " AND r.acquit_id = $3 AND r.etat = 0 AND (r.code <> ''"
-    " OR r.label <> '') AND " ACQ_OF_BORD "), 'no reason given'),"
-    " d.nbr_pce, $7::text)"
-    " FROM pes_bordereaux d JOIN pes_flows f ON f.creditor_id = $1"
-    " AND f.batch_id = d.batch_id WHERE d.creditor_id = $1"
+    " OR r.label <> '') AND " ACQ_OF_BORD "), 'g:' || $9::text),"
+    " 'n:' || d.nbr_pce, 't:' || $8::text] AS args) x"
+    " WHERE d.creditor_id = $1"
     " AND d.batch_id = $2 AND d.ack_acquit_id = $3"
     " AND d.ack_state = 'rejected'";
+static const char *const acq_event_msgids[] = {
+    N_("PES flow %s: bordereau %s of %s rejected by the comptable (acquit "
+       "%s): %s; its %s pieces were not taken in charge, their invoices are "
+       "due for recovery again (the next sepactl recovery export sends "
+       "them)"),
+    N_("PES flow %s: bordereau %s of %s rejected by the comptable (acquit "
+       "%s): %s; its %s pieces were not taken in charge, their invoices are "
+       "due again (sepactl collect --month %s collects them again)")};
 
 /* $1 creditor, $2 batch, $3 reason: every bordereau rejected. */
 static const char acq_reject_batch_sql[] =
@@ -331,19 +342,11 @@ acq_reject(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 {
 	const char *batch = PQgetvalue(a->flow, 0, AF_BATCH);
 	const char *const p3[] = {a->cred, batch, a->aid};
+	bool recovery =
+	    strcmp(PQgetvalue(a->flow, 0, AF_PURPOSE), "recovery") == 0;
 	char then[160];
 	int64_t term = 0, susp = 0;
 	int rc;
-
-	if (strcmp(PQgetvalue(a->flow, 0, AF_PURPOSE), "recovery") == 0)
-		snprintf(then, sizeof(then),
-		    "their invoices are due for recovery again (the next "
-		    "sepactl recovery export sends them)");
-	else
-		snprintf(then, sizeof(then),
-		    "their invoices are due again (sepactl collect --month %s "
-		    "collects them again)",
-		    PQgetvalue(a->flow, 0, AF_MONTH));
 	if ((rc = store_returns_begin(a->db, err)) != 0 ||
 	    (rc = db_exec(a->db, "stage the rejected bordereaux", acq_stage_sql,
 	         3, p3, err)) != 0 ||
@@ -360,9 +363,10 @@ acq_reject(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 	         (const char *const[]){a->cred, batch, a->aid, a->day}, err)) !=
 	        0 ||
 	    (rc = db_exec(a->db, "log the rejected bordereaux", acq_events_sql,
-	         7,
-	         (const char *const[]){
-	             a->cred, batch, a->aid, a->day, a->fid, a->base, then},
+	         9,
+	         (const char *const[]){a->cred, batch, a->aid, a->day, a->fid,
+	             a->base, acq_event_msgids[recovery ? 0 : 1],
+	             PQgetvalue(a->flow, 0, AF_MONTH), N_("no reason given")},
 	         err)) != 0)
 		return rc;
 	snprintf(then, sizeof(then), "rejected by the comptable (acquit %s)",
@@ -377,7 +381,8 @@ acq_apply(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 {
 	const char *batch = PQgetvalue(a->flow, 0, AF_BATCH);
 	struct pes_acquit_result *res = a->res;
-	char acc[24], rej[24], msg[640];
+	char acc[24], rej[24];
+	struct i18n_msg say;
 	struct event ev = {0};
 	PGresult *d = NULL;
 	int rc;
@@ -400,13 +405,13 @@ acq_apply(struct acq *a, const struct returns_policy *pol, sepa_error *err)
 	         4, (const char *const[]){a->cred, a->aid, acc, rej}, err)) !=
 	    0)
 		return rc;
-	snprintf(msg, sizeof(msg),
-	    "acquit %s of PES flow %s: %" PRId64 " bordereau(x) taken in "
-	    "charge, %" PRId64 " rejected, %" PRId64 " error(s) (sepactl "
-	    "status)",
-	    a->base, res->nom_fic, res->accepted, res->rejected, res->errors);
+	i18n_msg(&say,
+	    N_("acquit %s of PES flow %s: %s bordereau(x) taken in charge, %s "
+	       "rejected, %s error(s) (sepactl status)"),
+	    "ttnnn", a->base, res->nom_fic, res->accepted, res->rejected,
+	    res->errors);
 	ev.kind = "pes.acquit";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = a->today;
 	ev.batch_id = strtoll(batch, NULL, 10);
 	ev.file_id = res->file_id;

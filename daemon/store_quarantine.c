@@ -29,6 +29,7 @@ static const char quarantine_list_sql[] =
     " r.end_to_end_id, r.orig_msg_id, r.pmt_inf_id, r.mandate_ref,"
     " r.amount_cents, r.reason_code, r.reason_proprietary,"
     " coalesce(to_char(r.booking_date, 'YYYY-MM-DD'), ''), q.reason,"
+    " q.reason_msgid, NULL, q.reason_args,"
     " coalesce(to_char(q.resolved_on, 'YYYY-MM-DD'), ''),"
     " coalesce(q.resolution, '')"
     " FROM return_quarantine q"
@@ -43,6 +44,7 @@ static const char quarantine_row_sql[] =
     " r.end_to_end_id, r.orig_msg_id, r.pmt_inf_id, r.mandate_ref,"
     " r.amount_cents, r.reason_code, r.reason_proprietary,"
     " coalesce(to_char(r.booking_date, 'YYYY-MM-DD'), ''), q.reason,"
+    " q.reason_msgid, NULL, q.reason_args,"
     " coalesce(to_char(q.resolved_on, 'YYYY-MM-DD'), ''),"
     " coalesce(q.resolution, ''), r.file_id, f.kind"
     " FROM return_quarantine q"
@@ -103,7 +105,7 @@ quarantine_one(struct db *db, PGresult **pr, const char *what, const char *sql,
 	return rc;
 }
 
-/* Columns 0..16 of quarantine_list_sql / quarantine_row_sql. */
+/* Columns 0..19 of quarantine_list_sql / quarantine_row_sql. */
 static void
 quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
 {
@@ -123,15 +125,17 @@ quarantine_fill(struct quarantine_row *q, PGresult *res, int i)
 	q->reason_code = quarantine_dup(res, i, 11);
 	q->reason_proprietary = PQgetvalue(res, i, 12)[0] == 't';
 	q->booking_date = quarantine_dup(res, i, 13);
-	q->why = quarantine_dup(res, i, 14);
-	q->resolved_on = quarantine_dup(res, i, 15);
-	q->resolution = quarantine_dup(res, i, 16);
+	q->why = db_message(res, i, 14); /* in the reader's language */
+	q->why_stored = quarantine_dup(res, i, 14);
+	q->resolved_on = quarantine_dup(res, i, 18);
+	q->resolution = quarantine_dup(res, i, 19);
 }
 
 static void
 quarantine_row_clear(struct quarantine_row *q)
 {
 	free(q->file_name);
+	free(q->why_stored);
 	free(q->kind);
 	free(q->level);
 	free(q->end_to_end_id);
@@ -203,14 +207,17 @@ quarantine_lock(struct db *db, const char *cred, int64_t id,
 		    " does not exist (sepactl quarantine list --all shows them)",
 		    id);
 	quarantine_fill(q, res, 0);
-	*file_id = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
-	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 18));
+	*file_id = strtoll(PQgetvalue(res, 0, 20), NULL, 10);
+	snprintf(fkind, fsize, "%s", PQgetvalue(res, 0, 21));
 	db_result_free(res);
-	if (q->resolved_on[0] != '\0')
+	if (q->resolved_on[0] != '\0') {
+		char on[I18N_DATE_TEXT_BUFSZ];
+
 		return sepa_error_set(err, SEPA_ESTATE,
 		    "quarantined record %" PRId64
 		    " was already resolved on %s: %s",
-		    id, q->resolved_on, q->resolution);
+		    id, i18n_date_text(on, q->resolved_on), q->resolution);
+	}
 	return 0;
 }
 
@@ -225,7 +232,9 @@ quarantine_resolve(struct db *db, int64_t creditor_id,
     const char *resolution, int64_t collection_id, const char *kind,
     sepa_error *err)
 {
-	char cred[24], qid[24], cid[24], day[SEPA_DATE_BUFSZ], *msg = NULL;
+	char cred[24], qid[24], cid[24], day[SEPA_DATE_BUFSZ];
+	const char *dismissed = "dismissed: ";
+	struct i18n_msg say;
 	struct event ev;
 	int rc;
 
@@ -239,17 +248,22 @@ quarantine_resolve(struct db *db, int64_t creditor_id,
 	             collection_id > 0 ? cid : NULL},
 	         err)) != 0)
 		return rc;
-	xasprintf(&msg, "quarantined record %" PRId64 " (%s line %d) %s", q->id,
-	    q->file_name, q->line, resolution);
+	/* the operator's words stay as they were typed */
+	if (strncmp(resolution, dismissed, strlen(dismissed)) == 0)
+		i18n_msg(&say,
+		    N_("quarantined record %s (%s line %s) dismissed: %s"),
+		    "ntnt", q->id, q->file_name, (int64_t)q->line,
+		    resolution + strlen(dismissed));
+	else
+		i18n_msg(&say, N_("quarantined record %s (%s line %s) %s"),
+		    "ntnt", q->id, q->file_name, (int64_t)q->line, resolution);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.file_id = file_id;
 	ev.collection_id = collection_id;
-	rc = store_event_add(db, creditor_id, &ev, err);
-	free(msg);
-	return rc;
+	return store_event_add(db, creditor_id, &ev, err);
 }
 
 /* The collection named by the operator. */
@@ -379,8 +393,10 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 	int rc;
 
 	if ((rc = db_query(db, &res, "read the effect",
-	         "SELECT 'q', reason, false FROM ret_q UNION ALL"
-	         " SELECT 'e', new_state, counted FROM ret_eff",
+	         "SELECT 'q', sepad_message(problem[1], problem[2:]), false,"
+	         " problem[1], NULL, problem[2:] FROM ret_q UNION ALL"
+	         " SELECT 'e', new_state, counted, NULL, NULL, NULL"
+	         " FROM ret_eff",
 	         0, NULL, err)) != 0)
 		return rc;
 	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 'e') {
@@ -391,8 +407,10 @@ quarantine_effect_or_refuse(struct db *db, const char *cred, int64_t qid,
 		return 0;
 	}
 	if (PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 'q') {
-		rc = sepa_error_set(
-		    err, SEPA_ESTATE, "%s", PQgetvalue(res, 0, 1));
+		char *why = db_message_at(res, 0, 1, 3);
+
+		rc = sepa_error_set(err, SEPA_ESTATE, "%s", why);
+		free(why);
 		db_result_free(res);
 		return rc;
 	}

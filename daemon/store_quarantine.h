@@ -33,7 +33,8 @@ struct quarantine_row {
 	char *reason_code;
 	bool reason_proprietary;
 	char *booking_date; /* YYYY-MM-DD */
-	char *why; /* why it was quarantined */
+	char *why; /* why it was quarantined, in the reader's language */
+	char *why_stored; /* the same as stored, in English (CSV) */
 	char *resolved_on; /* YYYY-MM-DD, "" while open */
 	char *resolution;
 };

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "csvout.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_collect.h"
 #include "store_collect_int.h"
@@ -122,13 +123,14 @@ static const char recovery_mark_sql[] =
     "UPDATE invoices SET state = 'recovery', state_since = $2"
     " WHERE creditor_id = $1 AND id = ANY($3::bigint[])";
 
-/* $1 creditor, $2 business date, $3 count, $4 total, $5 file name. */
+/* $1 creditor, $2 business date, $3 count, $4 total, $5 file name, $6
+ * the msgid. */
 static const char recovery_log_sql[] =
     "INSERT INTO events (creditor_id, business_date, kind, count,"
-    " amount_cents, message) VALUES ($1, $2, 'recovery.exported',"
-    " $3::integer, $4::bigint, format('%s invoices (%s cents)"
-    " exported for recovery in %s', $3::integer, $4::bigint,"
-    " $5::text))";
+    " amount_cents, message, msgid, msg_args) SELECT $1, $2,"
+    " 'recovery.exported', $3::integer, $4::bigint,"
+    " sepad_message($6, x.args), $6, x.args FROM (SELECT ARRAY['n:' ||"
+    " $3::integer, 't:' || $4::bigint, 't:' || $5::text] AS args) x";
 
 /* An export being made: its name, its CSV and the invoices it holds. */
 struct recovery_export {
@@ -233,8 +235,10 @@ recovery_record(struct db *db, const struct recovery_export *x, sepa_error *err)
 	    (rc = db_exec(db, "mark the invoices", recovery_mark_sql, 3,
 	         (const char *const[]){x->cred, x->day, x->ids}, err)) != 0)
 		return rc;
-	return db_exec(db, "log the export", recovery_log_sql, 5,
-	    (const char *const[]){x->cred, x->day, cnt, tot, x->name}, err);
+	return db_exec(db, "log the export", recovery_log_sql, 6,
+	    (const char *const[]){x->cred, x->day, cnt, tot, x->name,
+	        N_("%s invoices (%s cents) exported for recovery in %s")},
+	    err);
 }
 
 /* Write data to path atomically (afile: tmp, fsync, rename, dir fsync). */
@@ -368,15 +372,15 @@ recovery_refused(struct db *db, int64_t creditor_id, sepa_date today,
     const struct collect_titre *t, const sepa_error *why, sepa_error *err)
 {
 	struct event ev = {0};
-	char msg[640];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "invoice %s: due for recovery, but the PES writer would refuse "
-	    "its titre (%s); left out of the recovery flow: correct it and "
-	    "run sepactl recovery export again",
-	    t->number, why->msg);
+	i18n_msg(&say,
+	    N_("invoice %s: due for recovery, but the PES writer would refuse "
+	       "its titre (%s); left out of the recovery flow: correct it and "
+	       "run sepactl recovery export again"),
+	    "tt", t->number, why->msg);
 	ev.kind = "invoice.recovery_refused";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.invoice_id = t->invoice;
 	ev.has_amount = true;

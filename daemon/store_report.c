@@ -322,6 +322,34 @@ store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
 	return db_commit(db, err);
 }
 
+static const char report_months_sql[] =
+    "SELECT to_char(month, 'YYYY-MM') FROM cycle_steps"
+    " WHERE creditor_id = $1 AND step = 'invoice' ORDER BY month DESC";
+
+int
+store_report_months(struct db *db, int64_t creditor_id, sepa_month **out,
+    size_t *n, sepa_error *err)
+{
+	char cred[24];
+	const char *const p[1] = {cred};
+	PGresult *res = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(cred, sizeof(cred), "%" PRId64, creditor_id);
+	if ((rc = db_query(db, &res, "read the months billed",
+	         report_months_sql, 1, p, err)) != 0)
+		return rc;
+	*out = xcalloc((size_t)PQntuples(res) + 1, sizeof(**out));
+	for (int i = 0; i < PQntuples(res); i++)
+		if (sepa_month_parse(
+		        &(*out)[*n], PQgetvalue(res, i, 0), NULL) == 0)
+			(*n)++;
+	db_result_free(res);
+	return 0;
+}
+
 void
 store_report_free(struct report *r)
 {

@@ -97,4 +97,13 @@ int store_report_month(struct db *db, int64_t creditor_id, sepa_month month,
     struct report *out, sepa_error *err);
 void store_report_free(struct report *r);
 
+/*
+ * The months a report can be asked for, newest first, into *out (owned,
+ * free()): the cycle months whose invoice step ran (cycle_steps,
+ * migration 011: the invoices of M - 1 issued in M), each the month
+ * store_report_month reads.
+ */
+int store_report_months(struct db *db, int64_t creditor_id, sepa_month **out,
+    size_t *n, sepa_error *err);
+
 #endif /* SEPAD_STORE_REPORT_H */

@@ -28,6 +28,7 @@
 #include "sepa/rules.h"
 #include "config.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_import.h"
@@ -203,36 +204,51 @@ returns_codes(const struct config_strlist *l)
 	"('ACSC', 'BOOK')) OR (r.kind IN ('return', 'refund') AND r.status " \
 	"= 'BOOK') OR r.kind = 'reversal')"
 
-/* $1 creditor, $2 file type name; from the staging table. */
+/*
+ * Why a record is quarantined: its msgid and arguments (migration 051),
+ * as a text[] {msgid, "T:arg"...} in ret_match.problem. The msgids are
+ * the parameters from $3 on, in the order of these tables.
+ */
+static const char *const returns_tx_problems[] = {
+    N_("a reversal (RvslInd) undoes an earlier booking: check it by hand"),
+    N_("the record has no EndToEndId"),
+    N_("no collection has the EndToEndId %s"),
+    N_("original MsgId %s is not %s, the MsgId of the file of EndToEndId %s"),
+    N_("PmtInfId %s is not %s, the payment block of EndToEndId %s"),
+    N_("mandate %s is not %s, the mandate of EndToEndId %s"),
+    N_("amount %s is not %s, the amount of EndToEndId %s"),
+    N_("the batch of EndToEndId %s has not been released"),
+};
+
+_Static_assert(sizeof(returns_tx_problems) / sizeof(char *) == 8,
+    "returns_match_tx takes eight reasons, $3 to $10");
+
+/* $1 creditor, $2 file type name, $3.. returns_tx_problems; from the
+ * staging table. */
 static const char returns_match_tx[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
     " r.reason_proprietary, r.end_to_end_id, c.id, c.state, c.due_on,"
     " CASE"
-    " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
-    " booking: check it by hand'"
-    " WHEN r.end_to_end_id = '' THEN 'the record has no EndToEndId'"
-    " WHEN c.id IS NULL THEN format('no collection has the EndToEndId %s',"
-    " quote_literal(r.end_to_end_id))"
+    " WHEN r.kind = 'reversal' THEN ARRAY[$3::text]"
+    " WHEN r.end_to_end_id = '' THEN ARRAY[$4::text]"
+    " WHEN c.id IS NULL THEN ARRAY[$5::text,"
+    " 't:' || quote_literal(r.end_to_end_id)]"
     " WHEN $2 = 'pain.002' AND r.orig_msg_id <> '' AND r.orig_msg_id <>"
-    " b.msg_id THEN format('original MsgId %s is not %s, the MsgId of the"
-    " file of EndToEndId %s', quote_literal(r.orig_msg_id),"
-    " quote_literal(b.msg_id), quote_literal(r.end_to_end_id))"
+    " b.msg_id THEN ARRAY[$6::text, 't:' || quote_literal(r.orig_msg_id),"
+    " 't:' || quote_literal(b.msg_id),"
+    " 't:' || quote_literal(r.end_to_end_id)]"
     " WHEN r.pmt_inf_id <> '' AND r.pmt_inf_id <> c.pmt_inf_id THEN"
-    " format('PmtInfId %s is not %s, the payment block of EndToEndId %s',"
-    " quote_literal(r.pmt_inf_id), quote_literal(c.pmt_inf_id),"
-    " quote_literal(r.end_to_end_id))"
+    " ARRAY[$7::text, 't:' || quote_literal(r.pmt_inf_id),"
+    " 't:' || quote_literal(c.pmt_inf_id),"
+    " 't:' || quote_literal(r.end_to_end_id)]"
     " WHEN r.mandate_ref <> '' AND upper(r.mandate_ref) <> upper(c.rum) THEN"
-    " format('mandate %s is not %s, the mandate of EndToEndId %s',"
-    " quote_literal(r.mandate_ref), quote_literal(c.rum),"
-    " quote_literal(r.end_to_end_id))"
+    " ARRAY[$8::text, 't:' || quote_literal(r.mandate_ref),"
+    " 't:' || quote_literal(c.rum), 't:' || quote_literal(r.end_to_end_id)]"
     " WHEN r.amount_cents IS NOT NULL AND r.amount_cents <> c.amount_cents"
-    " THEN format('amount %s is not %s, the amount of EndToEndId %s',"
-    " (r.amount_cents / 100.0)::numeric(20, 2),"
-    " (c.amount_cents / 100.0)::numeric(20, 2),"
-    " quote_literal(r.end_to_end_id))"
-    " WHEN b.state IN ('prepared', 'placing', 'cancelled') THEN format('the"
-    " batch of EndToEndId %s has not been released',"
-    " quote_literal(r.end_to_end_id))"
+    " THEN ARRAY[$9::text, 'm:' || r.amount_cents, 'm:' || c.amount_cents,"
+    " 't:' || quote_literal(r.end_to_end_id)]"
+    " WHEN b.state IN ('prepared', 'placing', 'cancelled') THEN"
+    " ARRAY[$10::text, 't:' || quote_literal(r.end_to_end_id)]"
     " END"
     " FROM ret_stage r"
     " LEFT JOIN collections c ON c.creditor_id = $1"
@@ -249,39 +265,51 @@ static const char returns_match_tx[] =
 	"(r.kind = 'info' AND r.level = 'block' AND r.cdi = 'DBIT' AND " \
 	"r.status = 'BOOK')"
 
-/* $1 creditor, $2 file type name; from the staging table. */
+static const char *const returns_block_problems[] = {
+    N_("a reversal (RvslInd) undoes an earlier booking: check it by hand"),
+    N_("a debit booking of payment block %s without the details of each "
+       "transaction, and no bank transaction code that says what it is "
+       "(returns?): check it by hand"),
+    N_("no batch has the MsgId %s"),
+    N_("no payment block %s was sent"),
+    N_("a batch booking of returns without the details of each "
+       "transaction: check it by hand"),
+    N_("amount %s is not %s, the sum of the collections of the file %s"),
+    N_("amount %s is not %s, the sum of the collections of the payment "
+       "block %s"),
+    N_("the batch has not been released"),
+};
+
+_Static_assert(sizeof(returns_block_problems) / sizeof(char *) == 8,
+    "returns_match_block takes eight reasons, $3 to $10");
+
+/* $1 creditor, $2 file type name, $3.. returns_block_problems; from the
+ * staging table. */
 static const char returns_match_block[] =
     "INSERT INTO ret_match SELECT r.id, r.idx, r.kind, r.level, r.reason_code,"
     " r.reason_proprietary, r.end_to_end_id, x.cid, x.state, x.due_on,"
     " CASE"
-    " WHEN r.kind = 'reversal' THEN 'a reversal (RvslInd) undoes an earlier"
-    " booking: check it by hand'"
-    " WHEN r.kind = 'info' THEN format('a debit booking of payment block %s"
-    " without the details of each transaction, and no bank transaction code"
-    " that says what it is (returns?): check it by hand',"
-    " quote_literal(r.pmt_inf_id))"
+    " WHEN r.kind = 'reversal' THEN ARRAY[$3::text]"
+    " WHEN r.kind = 'info' THEN ARRAY[$4::text,"
+    " 't:' || quote_literal(r.pmt_inf_id)]"
     " WHEN x.cid IS NULL AND (r.level = 'group' OR r.pmt_inf_id = '') THEN"
-    " format('no batch has the MsgId %s', quote_literal(r.orig_msg_id))"
-    " WHEN x.cid IS NULL THEN format('no payment block %s was sent',"
-    " quote_literal(r.pmt_inf_id))"
-    " WHEN r.kind IN ('return', 'refund') THEN 'a batch booking of returns"
-    " without the details of each transaction: check it by hand'"
+    " ARRAY[$5::text, 't:' || quote_literal(r.orig_msg_id)]"
+    " WHEN x.cid IS NULL THEN ARRAY[$6::text,"
+    " 't:' || quote_literal(r.pmt_inf_id)]"
+    " WHEN r.kind IN ('return', 'refund') THEN ARRAY[$7::text]"
     " WHEN r.amount_cents IS NOT NULL AND r.amount_cents <>"
     " sum(x.amount_cents) OVER (PARTITION BY r.id)"
     /* a credit of the block or file less the debits rejected before */
     " AND NOT (r.kind = 'confirmation' AND r.amount_cents ="
     " coalesce(sum(x.amount_cents) FILTER (WHERE x.state NOT IN"
     " ('rejected', 'cancelled')) OVER (PARTITION BY r.id), 0))"
-    " THEN format('amount %s"
-    " is not %s, the sum of the collections of %s %s',"
-    " (r.amount_cents / 100.0)::numeric(20, 2),"
-    " (sum(x.amount_cents) OVER (PARTITION BY r.id) / 100.0)::numeric(20, 2),"
-    " CASE r.level WHEN 'group' THEN 'the file' ELSE 'the payment block' END,"
-    " quote_literal(CASE r.level WHEN 'group' THEN r.orig_msg_id"
-    " ELSE r.pmt_inf_id END))"
+    " THEN ARRAY[CASE r.level WHEN 'group' THEN $8::text ELSE $9::text END,"
+    " 'm:' || r.amount_cents,"
+    " 'm:' || sum(x.amount_cents) OVER (PARTITION BY r.id),"
+    " 't:' || quote_literal(CASE r.level WHEN 'group' THEN r.orig_msg_id"
+    " ELSE r.pmt_inf_id END)]"
     " WHEN bool_or(x.bstate IN ('prepared', 'placing', 'cancelled'))"
-    " OVER (PARTITION BY r.id) THEN"
-    " 'the batch has not been released'"
+    " OVER (PARTITION BY r.id) THEN ARRAY[$10::text]"
     " END"
     " FROM ret_stage r"
     " LEFT JOIN LATERAL (SELECT c.id AS cid, c.state, c.due_on,"
@@ -352,13 +380,13 @@ static const char returns_effects[] =
     " ORDER BY m.collection_id, m.family, m.level = 'transaction' DESC,"
     " m.idx";
 
-/* $1 creditor: a transaction record that found its collection in a state
- * it cannot apply to, and no record (earlier or in this file) that did
- * the same. */
+/* $1 creditor, $2 the msgid of the reason: a transaction record that
+ * found its collection in a state it cannot apply to, and no record
+ * (earlier or in this file) that did the same. */
 static const char returns_quarantine_state[] =
     "INSERT INTO ret_q SELECT m.record_id, m.collection_id,"
-    " format('the collection of EndToEndId %s is %s: a %s cannot apply"
-    " to it', quote_literal(m.end_to_end_id), m.cstate, m.kind)"
+    " ARRAY[$2::text, 't:' || quote_literal(m.end_to_end_id),"
+    " 's:collection' || chr(4) || m.cstate, 't:' || m.kind]"
     " FROM ret_match m WHERE m.level = 'transaction'"
     " AND m.problem IS NULL AND m.kind <> 'reversal'"
     " AND NOT (m.kind = 'confirmation' AND m.cstate = 'settled')"
@@ -399,11 +427,12 @@ static const char returns_store_effects[] =
     " SELECT $1, record_id, collection_id, family, new_state, reason_code,"
     " counted, school_year, $2 FROM ret_eff";
 
-/* $1 creditor. */
+/* $1 creditor: the English reason made of its msgid and arguments. */
 static const char returns_store_quarantine[] =
     "INSERT INTO return_quarantine (creditor_id, record_id, collection_id,"
-    " reason) SELECT DISTINCT ON (record_id) $1, record_id, collection_id,"
-    " reason FROM ret_q ORDER BY record_id";
+    " reason, reason_msgid, reason_args) SELECT DISTINCT ON (record_id) $1,"
+    " record_id, collection_id, sepad_message(problem[1], problem[2:]),"
+    " problem[1], problem[2:] FROM ret_q ORDER BY record_id";
 
 /* The effect that wins per collection in this file: an unpaid one over
  * a settlement (filled once the effects are known). */
@@ -458,27 +487,32 @@ static const char returns_apply_reminded[] =
     " AND r.state = 'paid' AND NOT EXISTS (SELECT 1 FROM payments y"
     " WHERE y.creditor_id = $1 AND y.invoice_id = r.id)))";
 
-/* $1 creditor, $2 file, $3 today: an event per collection cancelled
+/* $1 creditor, $2 file, $3 today, $4 and $5 the message with and without
+ * a reason code (returns_event_msgids): an event per collection cancelled
  * (needs attention); the other changes are in return_effects. */
 static const char returns_events[] =
     "INSERT INTO events (creditor_id, business_date, kind, month, family_id,"
     " mandate_id, invoice_id, batch_id, collection_id, file_id, amount_cents,"
-    " needs_attention, message)"
+    " needs_attention, message, msgid, msg_args)"
     " SELECT $1, $3, 'collection.' || w.new_state,"
     " date_trunc('month', c.due_on)::date, m.family_id, c.mandate_id,"
     " c.invoice_id, c.batch_id, c.id, $2, c.amount_cents,"
-    " w.new_state = 'cancelled',"
-    " format('collection %s %s%s', c.end_to_end_id, w.new_state,"
-    " CASE WHEN w.reason_code <> '' THEN ' (' || w.reason_code || ')'"
-    " ELSE '' END || CASE WHEN w.new_state = 'cancelled' THEN"
-    " ': the bank refused the whole file or payment block; the invoice"
-    " will be collected again' ELSE '' END)"
-    " FROM " RETURNS_WINNERS " w"
+    " w.new_state = 'cancelled', sepad_message(x.msgid, x.args), x.msgid,"
+    " x.args FROM " RETURNS_WINNERS " w"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = w.collection_id"
     " JOIN mandates m ON m.creditor_id = $1 AND m.id = c.mandate_id"
+    " CROSS JOIN LATERAL (SELECT CASE WHEN w.reason_code <> '' THEN $4"
+    " ELSE $5 END AS msgid, ARRAY['t:' || c.end_to_end_id,"
+    " 't:' || w.reason_code] AS args) x"
     " WHERE w.new_state = 'cancelled'";
+static const char *const returns_event_msgids[] = {
+    N_("collection %s cancelled (%s): the bank refused the whole file or "
+       "payment block; the invoice will be collected again"),
+    N_("collection %s cancelled: the bank refused the whole file or "
+       "payment block; the invoice will be collected again")};
 
-/* $1 creditor, $2 file, $3 today, $4 file name: a whole file refused. */
+/* $1 creditor, $2 file, $3 today, $4 file name, $5 the event's message
+ * (returns_batch_msgid): a whole file refused. */
 static const char returns_batches[] =
     "WITH b AS (UPDATE batches b SET state = 'rejected',"
     " state_reason = format('rejected by the bank: %s (%s line %s)',"
@@ -486,16 +520,22 @@ static const char returns_batches[] =
     " FROM return_records r WHERE r.creditor_id = $1 AND r.file_id = $2"
     " AND r.level = 'group' AND r.kind = 'reject' AND r.outcome = 'applied'"
     " AND b.creditor_id = $1 AND b.msg_id = r.orig_msg_id"
-    " AND b.state = 'released' RETURNING b.id, b.msg_id, b.state_reason)"
+    " AND b.state = 'released' RETURNING b.id, b.msg_id, r.reason_code,"
+    " r.line)"
     " INSERT INTO events (creditor_id, business_date, kind, batch_id,"
-    " file_id, needs_attention, message) SELECT $1, $3, 'batch.rejected',"
-    " b.id, $2, true, format('batch %s %s; its invoices will be collected"
-    " again', b.msg_id, b.state_reason) FROM b";
+    " file_id, needs_attention, message, msgid, msg_args)"
+    " SELECT $1, $3, 'batch.rejected', b.id, $2, true,"
+    " sepad_message($5, x.args), $5, x.args FROM b"
+    " CROSS JOIN LATERAL (SELECT ARRAY['t:' || b.msg_id,"
+    " 't:' || b.reason_code, 't:' || $4::text, 't:' || b.line] AS args) x";
+static const char returns_batch_msgid[] =
+    N_("batch %s rejected by the bank: %s (%s line %s); its invoices will "
+       "be collected again");
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 max counted per
- * school year, $5 the rule named by it (sepa_rule_rejects_name): the rule
- * (sepad_rejects_terminate, migration 016) for the families of the
- * effects of ret_eff. */
+ * school year, $5 the rule named by it (sepa_rule_rejects_name), $6 the
+ * event's msgid, $7 the reason's: the rule (sepad_rejects_terminate,
+ * migration 016) for the families of the effects of ret_eff. */
 static const char returns_terminate[] =
     "WITH hit AS MATERIALIZED (SELECT m.family_id, c.mandate_id,"
     " e.school_year FROM ret_eff e"
@@ -512,8 +552,8 @@ static const char returns_terminate[] =
     " FROM hit) GROUP BY m.family_id, e.school_year"
     " HAVING sepad_rejects_terminate(count(*), $4::integer)),"
     " t AS (UPDATE mandates m SET state = 'terminated',"
-    " state_reason = '" STORE_REASON_TWO_REJECTS "', state_since = $3,"
-    " updated_at = now()"
+    " state_reason = '" STORE_REASON_TWO_REJECTS "', reason_msgid = $7,"
+    " reason_args = '{}', state_since = $3, updated_at = now()"
     " FROM (SELECT h.mandate_id, max(t.n) AS n, max(t.school_year) AS sy"
     " FROM hit h JOIN tally t ON t.family_id = h.family_id"
     " AND t.school_year = h.school_year GROUP BY h.mandate_id) x"
@@ -521,18 +561,27 @@ static const char returns_terminate[] =
     " AND m.state <> 'terminated'"
     " RETURNING m.id, m.family_id, m.rum, x.n, x.sy),"
     " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
-    " family_id, mandate_id, file_id, count, needs_attention, message)"
+    " family_id, mandate_id, file_id, count, needs_attention, message,"
+    " msgid, msg_args)"
     " SELECT $1, $3, 'mandate.terminated', t.family_id, t.id, $2, t.n, true,"
-    " format('mandate %s terminated: %s (%s counted in school year %s-%s);"
-    " no further collection', t.rum, $5::text, t.n, t.sy, t.sy + 1) FROM t"
+    " sepad_message($6, x.args), $6, x.args FROM t CROSS JOIN LATERAL"
+    " (SELECT ARRAY['t:' || t.rum, 'g:' || $5::text, 'n:' || t.n,"
+    " 't:' || t.sy, 't:' || (t.sy + 1)] AS args) x"
     " RETURNING 1) SELECT count(*) FROM ev";
+static const char returns_terminate_msgid[] =
+    N_("mandate %s terminated: %s (%s counted in school year %s-%s); no "
+       "further collection");
+/* the msgid of STORE_REASON_TWO_REJECTS, whatever the limit */
+static const char returns_two_rejects[] = N_("two rejects");
 
 /* $1 creditor, $2 file (for the events), $3 today, $4 dead-account
- * codes: the mandates of the effects of ret_eff. */
+ * codes, $5 the event's msgid, $6 the reason's: the mandates of the
+ * effects of ret_eff. */
 static const char returns_suspend[] =
     "WITH s AS (UPDATE mandates m SET state = 'suspended',"
-    " state_reason = 'dead account ' || x.reason_code, state_since = $3,"
-    " updated_at = now()"
+    " state_reason = sepad_message($6, ARRAY['t:' || x.reason_code]),"
+    " reason_msgid = $6, reason_args = ARRAY['t:' || x.reason_code],"
+    " state_since = $3, updated_at = now()"
     " FROM (SELECT DISTINCT ON (c.mandate_id) c.mandate_id, e.reason_code"
     " FROM ret_eff e JOIN ret_stage r ON r.id = e.record_id"
     " JOIN collections c ON c.creditor_id = $1 AND c.id = e.collection_id"
@@ -542,11 +591,15 @@ static const char returns_suspend[] =
     " WHERE m.creditor_id = $1 AND m.id = x.mandate_id AND m.state = 'active'"
     " RETURNING m.id, m.family_id, m.rum, x.reason_code),"
     " ev AS (INSERT INTO events (creditor_id, business_date, kind,"
-    " family_id, mandate_id, file_id, needs_attention, message)"
+    " family_id, mandate_id, file_id, needs_attention, message, msgid,"
+    " msg_args)"
     " SELECT $1, $3, 'mandate.suspended', s.family_id, s.id, $2, true,"
-    " format('mandate %s suspended: dead account %s; new bank details are"
-    " needed', s.rum, s.reason_code) FROM s RETURNING 1)"
-    " SELECT count(*) FROM ev";
+    " sepad_message($5, x.args), $5, x.args FROM s CROSS JOIN LATERAL"
+    " (SELECT ARRAY['t:' || s.rum, 't:' || s.reason_code] AS args) x"
+    " RETURNING 1) SELECT count(*) FROM ev";
+static const char returns_suspend_msgid[] =
+    N_("mandate %s suspended: dead account %s; new bank details are needed");
+static const char returns_dead_account[] = N_("dead account %s");
 
 /* $1 creditor, $2 file. */
 static const char returns_tally[] =
@@ -747,16 +800,23 @@ returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
 {
 	const char *const p1234[] = {im->cred, im->fid, im->day, im->base};
 	const char *const ptype[] = {im->cred, im->tname};
+	const char *ptx[10] = {im->cred, im->tname},
+	           *pblock[10] = {im->cred, im->tname};
 	int rc;
+
+	/* the msgids of the reasons from $3 (8 each) */
+	memcpy(ptx + 2, returns_tx_problems, sizeof(returns_tx_problems));
+	memcpy(
+	    pblock + 2, returns_block_problems, sizeof(returns_block_problems));
 
 	if ((rc = returns_exec(im->db,
 	         "read our batch credits as "
 	         "confirmations",
 	         returns_promote_credits, 2, ptype, err)) != 0 ||
 	    (rc = returns_exec(im->db, "match transaction records",
-	         returns_match_tx, 2, ptype, err)) != 0 ||
+	         returns_match_tx, 10, ptx, err)) != 0 ||
 	    (rc = returns_exec(im->db, "match group and block records",
-	         returns_match_block, 2, ptype, err)) != 0 ||
+	         returns_match_block, 10, pblock, err)) != 0 ||
 	    (rc = returns_exec(im->db, "index the matches",
 	         "CREATE INDEX ON ret_match (record_id)", 0, NULL, err)) != 0 ||
 	    (rc = returns_exec(im->db, "analyze the matches",
@@ -765,8 +825,10 @@ returns_reconcile(struct returns_import *im, const struct returns_policy *pol,
 	         im->base, pol, today, &res->terminated, &res->suspended,
 	         err)) != 0)
 		return rc;
-	return returns_exec(
-	    im->db, "mark rejected batches", returns_batches, 4, p1234, err);
+	return returns_exec(im->db, "mark rejected batches", returns_batches, 5,
+	    (const char *const[]){
+	        p1234[0], p1234[1], p1234[2], p1234[3], returns_batch_msgid},
+	    err);
 }
 
 int
@@ -820,17 +882,17 @@ static int
 returns_event(struct returns_import *im, sepa_date today,
     const struct returns_result *res, sepa_error *err)
 {
-	char msg[512];
+	struct i18n_msg say;
 	struct event ev;
 
-	snprintf(msg, sizeof(msg),
-	    "%s %s imported: %" PRId64 " records, %" PRId64 " applied, %" PRId64
-	    " duplicates, %" PRId64 " stored, %" PRId64 " quarantined",
-	    im->tname, im->base, res->records, res->applied, res->duplicates,
-	    res->stored, res->quarantined);
+	i18n_msg(&say,
+	    N_("%s %s imported: %s records, %s applied, %s duplicates, %s "
+	       "stored, %s quarantined"),
+	    "ttnnnnn", im->tname, im->base, res->records, res->applied,
+	    res->duplicates, res->stored, res->quarantined);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = "returns.imported";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.file_id = res->file_id;
 	ev.has_count = true;
@@ -921,7 +983,7 @@ store_returns_begin(struct db *db, sepa_error *err)
 	         " kind text, level text, reason_code text,"
 	         " reason_proprietary boolean, end_to_end_id text,"
 	         " collection_id bigint, cstate text, due_on date,"
-	         " problem text) ON COMMIT DROP",
+	         " problem text[]) ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
 	    (rc = returns_exec(db, "create the effects table",
 	         "CREATE TEMP TABLE ret_eff (record_id bigint,"
@@ -931,7 +993,7 @@ store_returns_begin(struct db *db, sepa_error *err)
 	         0, NULL, err)) != 0 ||
 	    (rc = returns_exec(db, "create the quarantine table",
 	         "CREATE TEMP TABLE ret_q (record_id bigint,"
-	         " collection_id bigint, reason text) ON COMMIT DROP",
+	         " collection_id bigint, problem text[]) ON COMMIT DROP",
 	         0, NULL, err)) != 0 ||
 	    (rc = returns_exec(db, "serialise the imports",
 	         "LOCK TABLE return_effects IN SHARE ROW EXCLUSIVE MODE", 0,
@@ -952,7 +1014,10 @@ store_returns_find_effects(struct db *db, int64_t creditor_id,
 	if ((rc = returns_exec(db, "find the effects", returns_effects, 2,
 	         (const char *const[]){cred, credcodes}, err)) == 0)
 		rc = returns_exec(db, "quarantine records",
-		    returns_quarantine_state, 1, (const char *const[]){cred},
+		    returns_quarantine_state, 2,
+		    (const char *const[]){cred,
+		        N_("the collection of EndToEndId %s is %s: a %s cannot "
+		           "apply to it")},
 		    err);
 	free(credcodes);
 	return rc;
@@ -988,16 +1053,21 @@ store_returns_apply_effects(struct db *db, int64_t creditor_id, int64_t file_id,
 	    (rc = returns_exec(db, "settle the reminded invoices",
 	         returns_apply_reminded, 2, (const char *const[]){cred, day},
 	         err)) == 0 &&
-	    (rc = returns_exec(db, "log the collections", returns_events, 3,
-	         (const char *const[]){cred, fid, day}, err)) == 0 &&
+	    (rc = returns_exec(db, "log the collections", returns_events, 5,
+	         (const char *const[]){cred, fid, day, returns_event_msgids[0],
+	             returns_event_msgids[1]},
+	         err)) == 0 &&
 	    (rc = returns_int64(db, terminated, "apply the two-rejects rule",
-	         returns_terminate, 5,
+	         returns_terminate, 7,
 	         (const char *const[]){cred, fid, day, maxn,
-	             sepa_rule_rejects_name(pol->max_per_school_year)},
+	             sepa_rule_rejects_name(pol->max_per_school_year),
+	             returns_terminate_msgid, returns_two_rejects},
 	         err)) == 0)
 		rc = returns_int64(db, suspended,
-		    "suspend dead-account mandates", returns_suspend, 4,
-		    (const char *const[]){cred, fid, day, deadcodes}, err);
+		    "suspend dead-account mandates", returns_suspend, 6,
+		    (const char *const[]){cred, fid, day, deadcodes,
+		        returns_suspend_msgid, returns_dead_account},
+		    err);
 	free(deadcodes);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "sepa/money.h"
 #include "sepa/rules.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_settle.h"
@@ -111,17 +112,17 @@ static int
 settle_log(struct db *db, int64_t creditor_id, const sepa_rules *rules,
     sepa_date today, const struct settle_result *r, sepa_error *err)
 {
-	char msg[256], a[SEPA_MONEY_BUFSZ];
 	struct event ev = {0};
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "%" PRId64 " collections presumed settled (%s): neither "
-	    "confirmed, rejected nor returned %d TARGET2 business days after "
-	    "their due date; %" PRId64 " invoices paid",
-	    r->collections, sepa_money_fr(a, r->cents),
-	    rules->settle_after_days, r->invoices);
+	i18n_msg(&say,
+	    N_("%s collections presumed settled (%s): neither confirmed, "
+	       "rejected nor returned %s TARGET2 business days after their due "
+	       "date; %s invoices paid"),
+	    "nenn", r->collections, r->cents, (int64_t)rules->settle_after_days,
+	    r->invoices);
 	ev.kind = "collections.settled";
-	ev.message = msg;
+	ev.say = &say;
 	ev.business_date = today;
 	ev.has_count = true;
 	ev.count = r->collections;

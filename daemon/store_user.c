@@ -12,6 +12,7 @@
 
 #include "sepa/error.h"
 #include "db_internal.h"
+#include "i18n.h"
 #include "log.h"
 #include "store_event.h"
 #include "store_user.h"
@@ -61,7 +62,7 @@ bad:
 /* The event of a change to a user, inside the caller's transaction. */
 static int
 user_event(struct db *db, const struct user_audit *audit, const char *kind,
-    bool attention, const char *message, sepa_error *err)
+    bool attention, const struct i18n_msg *say, sepa_error *err)
 {
 	struct event ev;
 
@@ -69,7 +70,7 @@ user_event(struct db *db, const struct user_audit *audit, const char *kind,
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = kind;
-	ev.message = message;
+	ev.say = say;
 	ev.business_date = audit->today;
 	ev.needs_attention = attention;
 	return store_event_add(db, audit->creditor_id, &ev, err);
@@ -80,7 +81,7 @@ user_event(struct db *db, const struct user_audit *audit, const char *kind,
 static int
 user_change(struct db *db, const struct user_audit *audit, const char *what,
     const char *sql, int nparams, const char *const *params, const char *kind,
-    const char *message, int64_t *rows, sepa_error *err)
+    const struct i18n_msg *say, int64_t *rows, sepa_error *err)
 {
 	int rc;
 
@@ -88,7 +89,7 @@ user_change(struct db *db, const struct user_audit *audit, const char *what,
 		return rc;
 	rc = db_query_int64(db, rows, what, sql, nparams, params, err);
 	if (rc == 0 && *rows > 0)
-		rc = user_event(db, audit, kind, false, message, err);
+		rc = user_event(db, audit, kind, false, say, err);
 	if (rc == 0 && *rows > 0)
 		rc = db_commit(db, err);
 	if (rc != 0 || *rows == 0)
@@ -101,19 +102,18 @@ store_user_add(struct db *db, const struct user_audit *audit, const char *name,
     enum user_role role, const char *hash, sepa_error *err)
 {
 	const char *params[3] = {name, store_user_role_name(role), hash};
-	char msg[160];
+	struct i18n_msg say;
 	int64_t n;
 	int rc;
 
 	if (user_name_check(name, err) != 0)
 		return SEPA_EINVAL;
-	snprintf(
-	    msg, sizeof(msg), "console user %s added (%s)", name, params[1]);
+	i18n_msg(&say, N_("console user %s added (%s)"), "tt", name, params[1]);
 	rc = user_change(db, audit, "add the user",
 	    "WITH ins AS (INSERT INTO web_users (name, role, password_hash) "
 	    "VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING 1) "
 	    "SELECT count(*) FROM ins",
-	    3, params, "user.added", msg, &n, err);
+	    3, params, "user.added", &say, &n, err);
 	if (rc == 0 && n == 0)
 		rc = sepa_error_set(err, SEPA_ESTATE,
 		    "a user named %s exists already (sepactl user passwd "
@@ -125,15 +125,15 @@ store_user_add(struct db *db, const struct user_audit *audit, const char *name,
 /* A change to an existing user: SEPA_ENOTFOUND when there is none. */
 static int
 user_update(struct db *db, const struct user_audit *audit, const char *name,
-    const char *sql, const char *hash, const char *kind, const char *msg,
-    sepa_error *err)
+    const char *sql, const char *hash, const char *kind,
+    const struct i18n_msg *say, sepa_error *err)
 {
 	const char *params[2] = {name, hash};
 	int64_t n;
 	int rc;
 
 	rc = user_change(db, audit, "change the user", sql,
-	    hash != NULL ? 2 : 1, params, kind, msg, &n, err);
+	    hash != NULL ? 2 : 1, params, kind, say, &n, err);
 	if (rc == 0 && n == 0)
 		rc = sepa_error_set(err, SEPA_ENOTFOUND,
 		    "no user named %s (sepactl user list shows them)", name);
@@ -144,33 +144,33 @@ int
 store_user_passwd(struct db *db, const struct user_audit *audit,
     const char *name, const char *hash, sepa_error *err)
 {
-	char msg[160];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "console user %s has a new password; their sessions are ended",
-	    name);
+	i18n_msg(&say,
+	    N_("console user %s has a new password; their sessions are ended"),
+	    "t", name);
 	return user_update(db, audit, name,
 	    "WITH u AS (UPDATE web_users SET password_hash = $2, "
 	    "failed_logins = 0, locked_until = NULL, password_changed_at = "
 	    "now() WHERE name = $1 RETURNING id), d AS (DELETE FROM "
 	    "web_sessions WHERE user_id IN (SELECT id FROM u)) "
 	    "SELECT count(*) FROM u",
-	    hash, "user.password", msg, err);
+	    hash, "user.password", &say, err);
 }
 
 int
 store_user_disable(struct db *db, const struct user_audit *audit,
     const char *name, sepa_error *err)
 {
-	char msg[160];
+	struct i18n_msg say;
 
-	snprintf(msg, sizeof(msg),
-	    "console user %s disabled; their sessions are ended", name);
+	i18n_msg(&say, N_("console user %s disabled; their sessions are ended"),
+	    "t", name);
 	return user_update(db, audit, name,
 	    "WITH u AS (UPDATE web_users SET disabled = true WHERE name = $1 "
 	    "RETURNING id), d AS (DELETE FROM web_sessions WHERE user_id IN "
 	    "(SELECT id FROM u)) SELECT count(*) FROM u",
-	    NULL, "user.disabled", msg, err);
+	    NULL, "user.disabled", &say, err);
 }
 
 int
@@ -231,7 +231,8 @@ login_failed(struct db *db, const struct user_audit *audit,
     const struct user_lockout *lo, const char *id, const char *name,
     bool *locked, sepa_error *err)
 {
-	char max[16], min[16], msg[256];
+	char max[16], min[16];
+	struct i18n_msg say;
 	const char *params[3] = {id, max, min};
 	int64_t now_locked;
 	int rc;
@@ -250,11 +251,12 @@ login_failed(struct db *db, const struct user_audit *audit,
 	    3, params, err);
 	*locked = rc == 0 && now_locked == 1;
 	if (rc == 0 && *locked) {
-		snprintf(msg, sizeof(msg),
-		    "console user %s locked out for %d minutes after %d wrong "
-		    "passwords",
-		    name, lo->minutes, lo->max_failures);
-		rc = user_event(db, audit, "web.locked", true, msg, err);
+		i18n_msg(&say,
+		    N_("console user %s locked out for %s minutes after %s "
+		       "wrong passwords"),
+		    "tnn", name, (int64_t)lo->minutes,
+		    (int64_t)lo->max_failures);
+		rc = user_event(db, audit, "web.locked", true, &say, err);
 	}
 	if (rc == 0)
 		rc = db_commit(db, err);
@@ -273,7 +275,8 @@ login_ok(struct db *db, const struct user_audit *audit,
     const struct user_lockout *lo, const char *id, const char *name,
     const char *token_hash, const char *csrf, bool *locked, sepa_error *err)
 {
-	char idle[16], msg[160];
+	char idle[16];
+	struct i18n_msg say;
 	const char *params[4] = {id, token_hash, csrf, idle};
 	int64_t n;
 	int rc;
@@ -300,10 +303,10 @@ login_ok(struct db *db, const struct user_audit *audit,
 		    "SELECT set_config('sepad.actor', $1, true)", 1, p, err);
 		if (rc == 0)
 			db_result_free(res);
-		snprintf(msg, sizeof(msg), "console user %s logged in", name);
+		i18n_msg(&say, N_("console user %s logged in"), "t", name);
 		if (rc == 0)
-			rc =
-			    user_event(db, audit, "web.login", false, msg, err);
+			rc = user_event(
+			    db, audit, "web.login", false, &say, err);
 	}
 	if (rc == 0 && !*locked)
 		rc = db_commit(db, err);
@@ -406,7 +409,7 @@ store_session_end(struct db *db, const struct user_audit *audit,
 {
 	const char *params[1] = {token_hash};
 	PGresult *res;
-	char msg[160];
+	struct i18n_msg say;
 	int rc;
 
 	if ((rc = db_begin(db, DB_READ_COMMITTED, err)) != 0)
@@ -417,9 +420,9 @@ store_session_end(struct db *db, const struct user_audit *audit,
 	    "u.id = d.user_id",
 	    1, params, err);
 	if (rc == 0 && PQntuples(res) == 1) {
-		snprintf(msg, sizeof(msg), "console user %s logged out",
+		i18n_msg(&say, N_("console user %s logged out"), "t",
 		    PQgetvalue(res, 0, 0));
-		rc = user_event(db, audit, "web.logout", false, msg, err);
+		rc = user_event(db, audit, "web.logout", false, &say, err);
 	}
 	if (rc == 0)
 		db_result_free(res);

@@ -88,6 +88,7 @@ struct web_req {
 	size_t len;
 	bool too_big;
 	bool replied;
+	bool framed; /* web_req_frame */
 	struct web_conn *wc;
 	bool actor_set;
 	bool authed;
@@ -108,16 +109,26 @@ struct web_req {
 
 /* The headers of every reply: nothing cached, framed or sniffed, and
  * scripts and styles only from the console itself. */
+#define WEB_CSP \
+	"default-src 'self'; img-src 'self' data:; object-src 'none'; " \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+/* A reply shown in the console's frame (web_req_frame): no script at
+ * all, its own inline style and images, framed by the console alone. */
+#define WEB_CSP_DOC \
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'; " \
+	"sandbox allow-same-origin allow-modals"
+
 static void
-web_headers(struct MHD_Response *resp)
+web_headers(struct MHD_Response *resp, bool framed)
 {
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(
+	    resp, "X-Frame-Options", framed ? "SAMEORIGIN" : "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-	    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(
+	    resp, "Content-Security-Policy", framed ? WEB_CSP_DOC : WEB_CSP);
 }
 
 static void
@@ -128,7 +139,7 @@ web_queue(struct web_req *r, unsigned status, struct MHD_Response *resp,
 		log_warnx("web: could not make a reply");
 		return;
 	}
-	web_headers(resp);
+	web_headers(resp, r->framed);
 	MHD_add_response_header(resp, "Content-Type", type);
 	if (r->cookie != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookie);
@@ -196,23 +207,57 @@ web_reply_store(struct web_req *r, const sepa_error *err)
 	}
 }
 
+/* resp as an attachment named `name` ([A-Za-z0-9._-] only, from the
+ * store or the handler: nothing to quote); NULL stays NULL. */
+static struct MHD_Response *
+web_attach(struct MHD_Response *resp, const char *name)
+{
+	char disp[200];
+
+	if (resp != NULL) {
+		snprintf(
+		    disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	}
+	return resp;
+}
+
 void
 web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
     const char *name)
 {
-	struct MHD_Response *resp;
-	char disp[200];
-
 	if (r->replied) {
 		close(fd);
 		return;
 	}
-	/* names the store checked: [A-Za-z0-9._-] only, nothing to quote */
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
-	resp = MHD_create_response_from_fd(size, fd); /* owns fd */
-	if (resp != NULL)
-		MHD_add_response_header(resp, "Content-Disposition", disp);
+	web_queue(r, 200,
+	    web_attach(MHD_create_response_from_fd(size, fd), name),
+	    type); /* the response owns fd */
+}
+
+void
+web_reply_doc(struct web_req *r, char *buf, size_t size, const char *type,
+    const char *name)
+{
+	struct MHD_Response *resp;
+
+	if (r->replied) {
+		free(buf);
+		return;
+	}
+	resp = MHD_create_response_from_buffer(
+	    size, buf, MHD_RESPMEM_MUST_FREE); /* owns buf */
+	if (resp == NULL)
+		free(buf);
+	else if (name != NULL)
+		web_attach(resp, name);
 	web_queue(r, 200, resp, type);
+}
+
+void
+web_req_frame(struct web_req *r)
+{
+	r->framed = true;
 }
 
 void
@@ -776,7 +821,7 @@ web_route_find(
 	/* the file routes last: *file says when one was found */
 	const struct web_route *tables[] = {web_auth_routes, web_api_routes,
 	    web_month_routes, web_mandate_routes, web_returns_routes,
-	    web_file_routes};
+	    web_report_routes, web_file_routes};
 	size_t nt = sizeof(tables) / sizeof(tables[0]);
 
 	*path_known = false;

@@ -42,6 +42,7 @@ extern const struct web_route web_api_routes[];
 extern const struct web_route web_month_routes[];
 extern const struct web_route web_mandate_routes[];
 extern const struct web_route web_returns_routes[];
+extern const struct web_route web_report_routes[]; /* web_report.c */
 /*
  * The routes whose body is a file (web_returns.c), at most
  * web.max_upload_kb: streamed to a temporary file of the spool
@@ -124,6 +125,9 @@ int web_body_date(struct web_req *r, json_t *body, const char *name,
     bool required, sepa_date *out);
 void web_refuse_field(struct web_req *r, const char *field, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
+/* A month, YYYY-MM, read by sepactl's parser (web_month.c); false with
+ * a 400 made otherwise (the field "month" named, but when text is NULL). */
+bool web_month_arg(struct web_req *r, const char *text, sepa_month *month);
 
 /*
  * A costly read of the ledger kept between requests (web.c): the copy of
@@ -150,6 +154,16 @@ void web_reply_store(struct web_req *r, const sepa_error *err);
  * the store) of `size` bytes from fd (taken: closed by the reply). */
 void web_reply_file(struct web_req *r, int fd, uint64_t size, const char *type,
     const char *name);
+/*
+ * A document made for the request, `size` bytes of buf (taken: freed by
+ * the reply): an attachment named `name` (made of [A-Za-z0-9._-]), or
+ * shown where it is (name NULL).
+ */
+void web_reply_doc(struct web_req *r, char *buf, size_t size, const char *type,
+    const char *name);
+/* The request's replies, its refusals too, may be shown in the
+ * console's frame, and run no script there (web.c, WEB_CSP_DOC). */
+void web_req_frame(struct web_req *r);
 /* A Set-Cookie header with the reply (value NULL: the cookie removed). */
 void web_set_session_cookie(struct web_req *r, const char *value);
 

@@ -301,9 +301,8 @@ jobs_start(struct web_req *r, enum job_kind kind, sepa_month month)
 
 /* ------------------------------------------------------------- routes */
 
-/* The body's "month" (YYYY-MM); false with a 400 made otherwise. */
-static bool
-month_arg(struct web_req *r, const char *text, sepa_month *month)
+bool
+web_month_arg(struct web_req *r, const char *text, sepa_month *month)
 {
 	sepa_error err = SEPA_ERROR_INIT;
 
@@ -331,7 +330,7 @@ month_start(struct web_req *r, enum job_kind kind)
 
 	if ((body = web_req_json(r)) == NULL)
 		return;
-	if (month_arg(
+	if (web_month_arg(
 	        r, json_string_value(json_object_get(body, "month")), &month))
 		jobs_start(r, kind, month);
 	json_decref(body);
@@ -468,7 +467,7 @@ api_month_files(struct web_req *r)
 	sepa_month month;
 	int64_t cred;
 
-	if (!month_arg(r, web_req_arg(r, "month"), &month))
+	if (!web_month_arg(r, web_req_arg(r, "month"), &month))
 		return;
 	if ((cred = api_creditor(r)) <= 0 || web_req_ctl(r) == NULL)
 		return;
@@ -540,7 +539,7 @@ api_month_file(struct web_req *r)
 		return;
 	}
 	if (strcmp(kind, "notices") == 0) {
-		if (!month_arg(r, id, &month))
+		if (!web_month_arg(r, id, &month))
 			return;
 		path = notice_pdf_month_path(
 		    web_req_ctl(r)->cfg.dir_outbox, month);

@@ -5,6 +5,7 @@
 
 #include "sepa/iban.h"
 #include "sepa/rules.h"
+#include "internal.h"
 
 int
 sepa_rules_check(const sepa_rules *r, sepa_error *err)
@@ -246,14 +247,16 @@ sepa_rule_rejects_terminate(const sepa_rules *r, int counted)
 const char *
 sepa_rule_rejects_name(int max_per_school_year)
 {
-	static const char *const names[] = {"one reject", "two rejects",
-	    "three rejects", "four rejects", "five rejects", "six rejects",
-	    "seven rejects", "eight rejects", "nine rejects", "ten rejects",
-	    "eleven rejects", "twelve rejects"};
+	/* msgids: an event keeps the name, read in the reader's language */
+	static const char *const names[] = {LM_("one reject"),
+	    LM_("two rejects"), LM_("three rejects"), LM_("four rejects"),
+	    LM_("five rejects"), LM_("six rejects"), LM_("seven rejects"),
+	    LM_("eight rejects"), LM_("nine rejects"), LM_("ten rejects"),
+	    LM_("eleven rejects"), LM_("twelve rejects")};
 
 	if (max_per_school_year < 1 ||
 	    max_per_school_year > (int)(sizeof(names) / sizeof(names[0])))
-		return "too many rejects";
+		return LM_("too many rejects");
 	return names[max_per_school_year - 1];
 }
 

@@ -10,7 +10,10 @@ last word of names drawn from the store), GET /api/family?ref= with
 families drawn from the store. Prints the median and p95 in ms of each
 (the whole request: sent, served, read), and the first request of each
 (the dashboard's first reads the balance from the store, the next ones
-are kept until the ledger changes); fails on any status but 200.
+are kept until the ledger changes); then the months of Rapports (GET
+/api/reports) as many times, and the month's report made whole as HTML
+and as PDF (GET /api/report/html|pdf?month=2026-10) REQUESTS / 50 times
+each, at least 3, without warm-up. Fails on any status but 200.
 """
 import http.client
 import json
@@ -57,18 +60,25 @@ def main():
     names = sample(conninfo, "SELECT payer_name FROM families ORDER BY"
                    " random() LIMIT %d" % n)
     parts = [name.split()[-1][:4].lower() for name in names]
+    # the month's report is made whole at each request: a few, no warm-up
+    reports = max(3, n // 50)
     routes = (
-        ("GET /api/dashboard", ["/api/dashboard"] * n),
+        ("GET /api/dashboard", ["/api/dashboard"] * n, 10),
         ("GET /api/families?q=", ["/api/families?q=" + urllib.parse.quote(p)
-                                  for p in parts]),
+                                  for p in parts], 10),
         ("GET /api/family?ref=", ["/api/family?ref=" + urllib.parse.quote(r)
-                                  for r in refs]),
+                                  for r in refs], 10),
+        ("GET /api/reports", ["/api/reports"] * n, 10),
+        ("GET /api/report/html", ["/api/report/html?month=2026-10"]
+         * reports, 0),
+        ("GET /api/report/pdf", ["/api/report/pdf?month=2026-10"]
+         * reports, 0),
     )
     headers = {"Cookie": cookie}
-    for label, paths in routes:
+    for label, paths, warm in routes:
         times = []
         sizes = []
-        for i, path in enumerate(paths[:10] + paths):  # 10 to warm up
+        for i, path in enumerate(paths[:warm] + paths):
             t0 = time.perf_counter()
             conn.request("GET", path, headers=headers)
             r = conn.getresponse()
@@ -78,7 +88,7 @@ def main():
                 sys.exit("bench-web: %s: %d %s" % (path, r.status, body[:200]))
             if i == 0:
                 first = dt
-            if i >= 10:
+            if i >= warm:
                 times.append(dt)
                 sizes.append(len(body))
         times.sort()

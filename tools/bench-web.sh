@@ -10,7 +10,8 @@
 # collect`, so that the ledgers hold invoices, debits and events. Then
 # build/sepad serves the console (web.threads 4) and tools/bench-web.py
 # times REQUESTS of GET /api/dashboard, /api/families?q=<a part of a
-# name> and /api/family?ref=, one at a time: median and p95.
+# name>, /api/family?ref= and /api/reports, one at a time, and a few of
+# the month's report (GET /api/report/html|pdf): median and p95.
 # BENCH_KEEP=1 leaves the cluster running (EXPLAIN ANALYZE;
 # tools/pgcluster.sh destroy build/bench/web-pg to remove it).
 set -eu
@@ -80,7 +81,7 @@ SEPAD_TODAY=2026-10-06 build/sepad -d -c "$conf" >"$dir/sepad.log" 2>&1 &
 pid=$!
 # the day's cycle first (nothing to do but a look), then the requests
 i=0
-until grep -q "step(s) run\|nothing due on" "$dir/sepad.log" 2>/dev/null; do
+until grep -Eq "cycle: [0-9]+ steps? run|nothing due on" "$dir/sepad.log" 2>/dev/null; do
 	i=$((i + 1))
 	[ $i -lt 600 ] || { echo "bench-web: sepad did not run its cycle (see $dir/sepad.log)" >&2; exit 1; }
 	sleep 0.2

@@ -8,6 +8,8 @@
  * reads does not change with the language: the pain.008 (but for the
  * CreDtTm its database stamps), the notices, inspect's CSV and the
  * lists' CSV are the same bytes under LANG=fr_FR.UTF-8 and LANG=C.UTF-8.
+ * The stored texts (events, a mandate's reason, a quarantined record's
+ * why) read in the reader's language, the English ones as they were.
  * Needs the fr_FR.UTF-8 locale (tests/deps.sh generates it).
  */
 #include <criterion/criterion.h>
@@ -16,8 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../db/returnsfix.h"
 #include "ctlrun.h"
 #include "invoice_env.h"
+#include "sepa/rules.h"
+#include "store_mandate.h"
 
 #define FR "fr_FR.UTF-8"
 #define EN "C.UTF-8"
@@ -130,8 +135,8 @@ Test(i18n, status_and_french_input)
 	              "version ") != NULL,
 	    "%s", r.out);
 	cr_expect(strstr(r.out, "familles : 3\n") != NULL, "%s", r.out);
-	cr_expect(strstr(r.out, "prochaine étape : invoice de ") != NULL, "%s",
-	    r.out);
+	cr_expect(strstr(r.out, "prochaine étape : facturation de ") != NULL,
+	    "%s", r.out);
 	run(&r, &e, EN, "--today 2026-10-20 status");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "business date: 2026-10-20\n") != NULL);
@@ -391,9 +396,9 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_words("status", r.out,
 	    (const char *const[]){"à traiter : 06/10/2026, facture à régler "
-	                          "par un autre moyen : invoice F2026-09-",
-	        NULL},
-	    NULL);
+	                          "par un autre moyen : facture F2026-09-",
+	        " : pas de mandat ; à régler par un autre moyen\n", NULL},
+	    (const char *const[]){"invoice", "payable", NULL});
 	run(&r, &e, EN, "--today 2026-10-06 status");
 	expect_words("status", r.out,
 	    (const char *const[]){
@@ -444,5 +449,268 @@ Test(i18n, ledgers_in_both_languages, .timeout = 120)
 	run(&r, &e, EN, "--today 2026-10-06 family show FAM1");
 	expect_words("database failure", r.err,
 	    (const char *const[]){"could not read the history: ", NULL}, NULL);
+	env_close(&e);
+}
+
+/* The English text an event of `kind` was stored with (the audit's). */
+static char *
+stored_message(struct db *db, const char *kind)
+{
+	sepa_error err = SEPA_ERROR_INIT;
+	PGresult *res = NULL;
+	char *s;
+
+	cr_assert_eq(db_query(db, &res, "read the event",
+	                 "SELECT message FROM events WHERE kind = $1 "
+	                 "ORDER BY id DESC LIMIT 1",
+	                 1, (const char *const[]){kind}, &err),
+	    0, "%s", err.msg);
+	cr_assert_eq(PQntuples(res), 1, "no %s event", kind);
+	s = strdup(PQgetvalue(res, 0, 0));
+	db_result_free(res);
+	return s;
+}
+
+/*
+ * Rejects, a record quarantined, a letter, a lapse (returnsfix.h's
+ * three families): the events, the mandates' reasons and the
+ * quarantine's why in French with French dates and amounts, and in
+ * English as they were stored.
+ */
+Test(i18n, stored_texts_in_both_languages, .timeout = 120)
+{
+	struct retfix_tx a = {"E2E-F1-202510", "AM04", 1000, NULL};
+	struct retfix_tx b = {"E2E-F1-202511", "AM04", 1000, NULL};
+	struct retfix_tx q = {"E2E-F2-202511", "AM04", 1999, NULL};
+	char conninfo[DBTEST_CONNINFO_MAX], text[2048], args[1024];
+	char pa[128], pb[128], pq[128], *s;
+	sepa_error err = SEPA_ERROR_INIT;
+	struct mandate_sweep_result swept;
+	sepa_rules rules = SEPA_RULES_INIT;
+	sepa_date day = {2029, 1, 1};
+	struct ctlrun r;
+	struct env e;
+
+	require_fr();
+	dbtest_create(conninfo, e.name, "sepad");
+	cr_assert_eq(db_connect(&e.db, conninfo, &err), 0, "%s", err.msg);
+	retfix_load(e.db);
+	snprintf(e.outbox, sizeof(e.outbox), "/tmp/i18n-outbox-XXXXXX");
+	cr_assert_not_null(mkdtemp(e.outbox));
+	snprintf(text, sizeof(text),
+	    "database: { conninfo = \"%s\"; };\n"
+	    "creditor: { name = \"Commune de Test\"; ics = \"FR72ZZZ123456\";"
+	    " iban = \"FR7630006000011234567890189\"; };\n"
+	    "directories: { outbox = \"%s\"; };\n",
+	    conninfo, e.outbox);
+	ctlrun_conf(e.conf, sizeof(e.conf), text);
+	snprintf(pa, sizeof(pa), "%s", retfix_tmp("a"));
+	snprintf(pb, sizeof(pb), "%s", retfix_tmp("b"));
+	snprintf(pq, sizeof(pq), "%s", retfix_tmp("q"));
+	retfix_pain002(pa, "ST-1", "MSG-202510", "PMT-202510", NULL, &a, 1);
+	retfix_camt054(pb, "N-1", &b, 1);
+	retfix_camt054(pq, "N-2", &q, 1);
+
+	/* two rejects end RUM-F1; a wrong amount is quarantined */
+	snprintf(args, sizeof(args),
+	    "--today 2025-12-01 import returns %s %s %s", pa, pb, pq);
+	run(&r, &e, EN, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* a letter ends RUM-F3 with the school year; RUM-F2 lapses */
+	run(&r, &e, FR,
+	    "--today 01/12/2025 mandate terminate RUM-F3 --received 01/12/2025");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(store_mandate_sweep(e.db, 1, &rules, day, &swept, &err), 0,
+	    "%s", err.msg);
+	cr_expect_eq(swept.terminated, 1);
+	cr_expect_eq(swept.lapsed, 1);
+
+	run(&r, &e, FR, "--today 02/01/2029 status");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("status", r.out,
+	    (const char *const[]){
+	        "à traiter : 01/12/2025, mandat résilié : mandat RUM-F1 "
+	        "résilié : deux rejets (2 comptés sur l'année scolaire "
+	        "2025-2026) ; plus aucun prélèvement\n",
+	        " importé : 1 enregistrements, 0 appliqués, 0 en double, 0 "
+	        "conservés, 1 en quarantaine\n",
+	        "prochaine étape : fin des mandats de ", NULL},
+	    (const char *const[]){
+	        "terminated", "imported", "rejects", "next: ", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 attention list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("attention list", r.out,
+	    (const char *const[]){"01/12/2025  mandat résilié  mandat "
+	                          "RUM-F1 résilié : deux rejets (",
+	        NULL},
+	    (const char *const[]){"no further", "quarantined", "mandate.", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 mandate show RUM-F1");
+	expect_words("mandate show", r.out,
+	    (const char *const[]){
+	        "état : résilié (deux rejets) depuis le 01/12/2025", NULL},
+	    (const char *const[]){"two rejects", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 mandate show RUM-F2");
+	expect_words("mandate show", r.out,
+	    (const char *const[]){"état : caduc (inutilisé depuis 36 mois) "
+	                          "depuis le 01/01/2029",
+	        NULL},
+	    (const char *const[]){"unused", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 mandate show RUM-F3");
+	expect_words("mandate show", r.out,
+	    (const char *const[]){"état : résilié (courrier de la famille) "
+	                          "depuis le 01/09/2026",
+	        NULL},
+	    (const char *const[]){"family letter", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 quarantine list");
+	expect_words("quarantine list", r.out,
+	    (const char *const[]){"    cause : le montant 19,99 € n'est pas "
+	                          "20,00 €, le montant de l'EndToEndId "
+	                          "'E2E-F2-202511'\n",
+	        NULL},
+	    (const char *const[]){"amount", "19.99", NULL});
+	run(&r, &e, FR, "--today 02/01/2029 family show F2");
+	expect_words("family show", r.out,
+	    (const char *const[]){"mandat RUM-F2 : caduc (inutilisé depuis 36 "
+	                          "mois) depuis le 01/01/2029, signé le "
+	                          "01/09/2024",
+	        NULL},
+	    (const char *const[]){"unused", NULL});
+
+	/* English: as the texts were stored, and as they always read */
+	run(&r, &e, EN, "--today 2029-01-02 status");
+	expect_words("status", r.out,
+	    (const char *const[]){
+	        "attention: 2025-12-01 mandate RUM-F1 terminated: two rejects "
+	        "(2 counted in school year 2025-2026); no further collection\n",
+	        " imported: 1 records, 0 applied, 0 duplicates, 0 stored, 1 "
+	        "quarantined\n",
+	        "next: lapse of ", NULL},
+	    (const char *const[]){"résilié", "à traiter", NULL});
+	run(&r, &e, EN, "--today 2029-01-02 mandate show RUM-F2");
+	expect_words("mandate show", r.out,
+	    (const char *const[]){
+	        "state: lapsed (unused 36 months) since 2029-01-01", NULL},
+	    NULL);
+	run(&r, &e, EN, "--today 2029-01-02 quarantine list");
+	expect_words("quarantine list", r.out,
+	    (const char *const[]){"    why: amount 19.99 is not 20.00, the "
+	                          "amount of EndToEndId 'E2E-F2-202511'\n",
+	        NULL},
+	    NULL);
+	s = stored_message(e.db, "mandate.lapsed");
+	cr_expect_str_eq(s, "mandate RUM-F2 lapsed: unused 36 months");
+	free(s);
+	s = stored_message(e.db, "mandate.end_scheduled");
+	cr_expect_str_eq(s,
+	    "mandate RUM-F3 ends on 2026-08-31 (letter received on 2025-12-01, "
+	    "before 30 June)");
+	free(s);
+	/* the CSV keeps the text as stored, in every language */
+	run(&r, &e, FR, "quarantine list --csv");
+	cr_expect(
+	    strstr(r.out, "amount 19.99 is not 20.00") != NULL, "%s", r.out);
+	unlink(pa);
+	unlink(pb);
+	unlink(pq);
+	env_close(&e);
+}
+
+/* A collection too late for the bank: its event with French dates. */
+Test(i18n, late_collection_in_french, .timeout = 120)
+{
+	struct env e;
+	struct ctlrun r;
+	char *s;
+
+	require_fr();
+	env_open(&e);
+	run(&r, &e, EN, "--today 2026-10-01 invoice run --month 2026-09");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run(&r, &e, EN, "--today 2026-10-14 collect --month 2026-10");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run(&r, &e, FR, "--today 14/10/2026 attention list");
+	expect_words("attention list", r.out,
+	    (const char *const[]){"facture F2026-09-000001 : échéance le "
+	                          "15/10/2026, trop tard pour la banque le "
+	                          "14/10/2026 ; non prélevée\n",
+	        NULL},
+	    (const char *const[]){"too late", "2026-10-15", NULL});
+	run(&r, &e, EN, "--today 2026-10-14 attention list");
+	expect_words("attention list", r.out,
+	    (const char *const[]){"invoice F2026-09-000001: due on 2026-10-15, "
+	                          "too late for the bank on 2026-10-14; not "
+	                          "collected\n",
+	        NULL},
+	    NULL);
+	s = stored_message(e.db, "invoice.collect_late");
+	cr_expect_str_eq(s,
+	    "invoice F2026-09-000001: due on 2026-10-15, too late for the bank "
+	    "on 2026-10-14; not collected");
+	free(s);
+	env_close(&e);
+}
+
+/* An account change and a letter: why they take the month and the day
+ * they take, in the reader's words; the event stored in English. */
+Test(i18n, mandate_change_and_end_in_french, .timeout = 120)
+{
+	struct env e;
+	struct ctlrun r;
+	char *s;
+
+	require_fr();
+	env_open(&e);
+	run(&r, &e, FR,
+	    "--today 06/10/2026 mandate change-account RUM-FAM1 --iban "
+	    "FR7630004000031234567890143 --received 06/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("change-account", r.out,
+	    (const char *const[]){"mandat RUM-FAM1 : nouveau compte "
+	                          "FR76****0143 : envoyé le 06/10/2026, après "
+	                          "le 5 du mois : appliqué à partir du "
+	                          "prélèvement de 2026-11\n",
+	        NULL},
+	    (const char *const[]){"sent on", "5th", NULL});
+	s = stored_message(e.db, "mandate.account_changed");
+	cr_expect_str_eq(s,
+	    "mandate RUM-FAM1: new account FR76****0143 (sent on 2026-10-06, "
+	    "after the 5th: applies from the 2026-11 collection)");
+	free(s);
+	run(&r, &e, FR,
+	    "--today 07/10/2026 mandate change-account RUM-FAM1 --iban "
+	    "FR7630006000011234567890189 --received 07/10/2026 --sent "
+	    "01/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("change-account", r.out,
+	    (const char *const[]){"envoyé le 01/10/2026, au plus tard le 5 du "
+	                          "mois : appliqué à partir du prélèvement de "
+	                          "2026-10\n",
+	        NULL},
+	    (const char *const[]){"sent on", NULL});
+	run(&r, &e, FR,
+	    "--today 07/10/2026 mandate terminate RUM-FAM1 --received "
+	    "07/10/2026");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("terminate", r.out,
+	    (const char *const[]){"le mandat RUM-FAM1 prend fin le 31/08/2027 "
+	                          "(courrier reçu le 07/10/2026, avant le 30 "
+	                          "juin) ; il est prélevé jusque-là\n",
+	        NULL},
+	    (const char *const[]){"letter", "June", NULL});
+	run(&r, &e, EN,
+	    "--today 2026-10-07 mandate terminate RUM-FAM1 --received "
+	    "2026-10-07 --immediate");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("terminate", r.out,
+	    (const char *const[]){"mandate RUM-FAM1 terminated, last day "
+	                          "2026-10-07 (revoked with immediate effect, "
+	                          "received on 2026-10-07)\n",
+	        NULL},
+	    NULL);
+	run(&r, &e, FR, "--today 07/10/2026 mandate show RUM-FAM1");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_words("mandate show", r.out,
+	    (const char *const[]){"(mandat résilié)\n", NULL},
+	    (const char *const[]){"terminated", NULL});
 	env_close(&e);
 }

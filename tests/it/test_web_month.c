@@ -34,10 +34,6 @@ run_int(const char *sql)
 static void
 commune(const char *web_extra)
 {
-	static const char *const kinds[] = {
-	    "families", "tariffs", "mandates", "consumption"};
-	char cmd[1200];
-	struct ctlrun r;
 	FILE *fp;
 
 	webrun_prepare(&run, web_extra);
@@ -45,18 +41,7 @@ commune(const char *web_extra)
 	cr_assert_not_null(fp);
 	fprintf(fp, "billing: { invoice_day = 3; };\n");
 	fclose(fp);
-	snprintf(cmd, sizeof(cmd),
-	    "%s/build/gen-commune --families 8 --month 2026-09 --seed 3 --out "
-	    "%s/in >/dev/null 2>&1",
-	    SEPAD_SRCDIR, run.dir);
-	cr_assert_eq(system(cmd), 0);
-	for (size_t k = 0; k < 4; k++) {
-		snprintf(cmd, sizeof(cmd),
-		    "--today 2026-10-01 import %s %s/in/%s.csv", kinds[k],
-		    run.dir, kinds[k]);
-		webrun_ctl(&run, &r, cmd);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-	}
+	webrun_commune(&run, 8, 3);
 	webrun_user(&run, "alice", "finance", "correct horse battery");
 	webrun_user(&run, "bob", "viewer", "viewer password 1");
 	webrun_start(&run);

@@ -150,6 +150,30 @@ webrun_prepare(struct webrun *w, const char *web_extra)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 
+/* A commune of `families` families generated for September 2026 with
+ * `seed` (build/gen-commune into dir/in), imported on 1 October. */
+static inline void
+webrun_commune(struct webrun *w, int families, int seed)
+{
+	static const char *const kinds[] = {
+	    "families", "tariffs", "mandates", "consumption"};
+	char cmd[1200];
+	struct ctlrun r;
+
+	snprintf(cmd, sizeof(cmd),
+	    "%s/build/gen-commune --families %d --month 2026-09 --seed %d "
+	    "--out %s/in >/dev/null 2>&1",
+	    SEPAD_SRCDIR, families, seed, w->dir);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(cmd, sizeof(cmd),
+		    "--today 2026-10-01 import %s %s/in/%s.csv", kinds[k],
+		    w->dir, kinds[k]);
+		webrun_ctl(w, &r, cmd);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+	}
+}
+
 /* Start sepad (in w->lang when set) and wait until the console answers. */
 static inline void
 webrun_start(struct webrun *w)
