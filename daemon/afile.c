@@ -16,6 +16,29 @@
 #include "afile.h"
 #include "log.h"
 
+FILE *
+afile_scratch(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+	int fd, n, e;
+
+	n = snprintf(path, sizeof(path), "%s/%s-XXXXXX", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return fp;
+}
+
 int
 afile_open(struct afile *af, const char *path, mode_t mode, sepa_error *err)
 {

@@ -54,6 +54,15 @@ int afile_mkdirs(const char *dir, sepa_error *err);
 int afile_move_into(const char *path, const char *dir, const char *base,
     char *out, size_t outsz);
 
+/*
+ * An anonymous scratch file in `dir` (named NAME-XXXXXX there while it
+ * is created, then unlinked at once: nothing of it outlives the process,
+ * even killed), open for writing and reading ("w+"). NULL with errno
+ * set. On the disk of `dir`, so that a large one takes no memory where
+ * /tmp is a tmpfs.
+ */
+FILE *afile_scratch(const char *dir, const char *name);
+
 /* Remove a directory of plain files (a set of notices), ignoring errors. */
 void afile_rmdir(const char *dir);
 

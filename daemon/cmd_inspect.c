@@ -24,6 +24,7 @@
 #include "sepa/money.h"
 #include "sepa/pes.h"
 #include "sepa/reasons.h"
+#include "afile.h"
 #include "commands.h"
 #include "csvout.h"
 #include "ctl.h"
@@ -44,32 +45,14 @@ struct inspect_buf {
 /* What the files given are: each kind has its columns. */
 enum { INSPECT_BANK = 0, INSPECT_ALLER = 1, INSPECT_ACQUIT = 2 };
 
-/* An anonymous temporary file, open for writing then reading. */
+/* An anonymous temporary file in $TMPDIR, else /tmp. */
 static FILE *
 inspect_spool(void)
 {
 	const char *dir = getenv("TMPDIR");
-	char path[PATH_MAX];
-	FILE *fp;
-	int fd, n;
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
-	n = snprintf(path, sizeof(path), "%s/sepactl-inspect-XXXXXX", dir);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	if ((fd = mkstemp(path)) < 0)
-		return NULL;
-	unlink(path);
-	if ((fp = fdopen(fd, "w+")) == NULL) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return fp;
+	return afile_scratch(
+	    dir != NULL && dir[0] != '\0' ? dir : "/tmp", "sepactl-inspect");
 }
 
 /* Copy the spooled records to stdout; 0, or -1 with errno set. */

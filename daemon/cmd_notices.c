@@ -115,7 +115,6 @@ struct send_ctx {
 	int64_t cred;
 	struct mail *mail;
 	struct doc *doc;
-	struct notice_frozen *frozen; /* what the stored notices state */
 	struct notice_creditor nc;
 	const char *domain; /* of mail.from, for the Message-ID */
 	struct send_counts notices, fixes, *n; /* n: the kind being sent */
@@ -330,7 +329,7 @@ send_one(const struct invoice_doc *live, void *arg, sepa_error *err)
 	    .title = title,
 	    .arg = &as_sent};
 
-	notice_frozen_apply(c->frozen, live, &as_sent);
+	notice_as_sent(live, &as_sent);
 	it.key = (struct mail_doc){as_sent.id, 0};
 	it.email = as_sent.email;
 	it.date = as_sent.issued_on;
@@ -456,7 +455,6 @@ notices_send(struct ctl *ctl, struct db *db, int64_t cred, sepa_month month)
 	doc_sender_from_config(&ds, &ctl->cfg);
 	if ((rc = mail_open(&c.mail, &ctl->cfg, &err)) != 0 ||
 	    (rc = doc_new(&c.doc, &ds, &err)) != 0 ||
-	    (rc = notice_frozen_load(&c.frozen, db, cred, month, &err)) != 0 ||
 	    (rc = ctl_db_another(ctl, &c.db, &err)) != 0) {
 		status = rc == SEPA_EINVAL ? CTL_REFUSED : CTL_INTERNAL;
 		goto cleanup;
@@ -486,7 +484,6 @@ cleanup:
 	if (c.db != NULL)
 		db_close(c.db);
 	doc_free(c.doc);
-	notice_frozen_free(c.frozen);
 	mail_close(c.mail);
 	return status;
 }

@@ -4,10 +4,13 @@
  * service's name, quantity and unit price, the regularisations and
  * reminders, the total, how it is paid (the debit date, the masked
  * account, the RUM and the ICS, or the other ways to pay) and the legal
- * mentions. The month's file for printing is drawn; each family's file
- * is its pages copied out of it (pdfsplit.c).
+ * mentions. The month's notices are drawn a chunk at a time; each
+ * family's file is its pages copied out of its chunk, and the month's
+ * file for printing the chunks' pages copied one after the other
+ * (pdfsplit.c).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,6 @@
 #include "notice_pdf.h"
 #include "pdfsplit.h"
 #include "store_invoice.h"
-#include "store_notice.h"
 
 /* The notice's texts, in one place (for gettext later). */
 #define NP_TITLE DOC_FR("AVIS D'ÉCHÉANCE")
@@ -398,86 +400,16 @@ notice_pdf_draw_as(struct doc *d, cairo_t *cr, const struct invoice_doc *doc,
 
 /* ------------------------------------------------- the stored notices */
 
-struct notice_frozen_row {
-	int64_t invoice_id;
-	char number[48];
-	sepa_date due_on;
-	char iban[40], rum[40];
-};
-
-struct notice_frozen {
-	struct notice_frozen_row *rows;
-	size_t count, cap, next;
-};
-
-static int
-np_frozen_one(const struct notice_row *r, void *arg, sepa_error *err)
-{
-	struct notice_frozen *f = arg;
-	struct notice_frozen_row *x;
-
-	(void)err;
-	if (r->version != 0)
-		return 0;
-	if (f->count == f->cap) {
-		f->cap = f->cap == 0 ? 1024 : f->cap * 2;
-		f->rows = xreallocarray(f->rows, f->cap, sizeof(*x));
-	}
-	x = &f->rows[f->count++];
-	x->invoice_id = r->invoice_id;
-	snprintf(x->number, sizeof(x->number), "%s", r->number);
-	x->due_on = r->due_on;
-	snprintf(x->iban, sizeof(x->iban), "%s", r->iban);
-	snprintf(x->rum, sizeof(x->rum), "%s", r->rum);
-	return 0;
-}
-
-int
-notice_frozen_load(struct notice_frozen **out, struct db *db,
-    int64_t creditor_id, sepa_month month, sepa_error *err)
-{
-	struct notice_frozen *f = xmalloc(sizeof(*f));
-	int rc;
-
-	memset(f, 0, sizeof(*f));
-	if ((rc = store_notice_each(
-	         db, creditor_id, month, np_frozen_one, f, err)) != 0) {
-		notice_frozen_free(f);
-		f = NULL;
-	}
-	*out = f;
-	return rc;
-}
-
 void
-notice_frozen_apply(struct notice_frozen *f, const struct invoice_doc *doc,
-    struct invoice_doc *out)
+notice_as_sent(const struct invoice_doc *doc, struct invoice_doc *out)
 {
-	const struct notice_frozen_row *x;
-
 	*out = *doc;
-	if (f == NULL)
+	if (!doc->has_sent)
 		return;
-	/* both in invoice number order: a cursor that only moves on */
-	while (f->next < f->count &&
-	    strcmp(f->rows[f->next].number, doc->number) < 0)
-		f->next++;
-	if (f->next == f->count || f->rows[f->next].invoice_id != doc->id)
-		return;
-	x = &f->rows[f->next];
-	out->due_on = x->due_on;
-	out->iban = x->iban;
-	out->rum = x->rum;
-	out->has_mandate = x->iban[0] != '\0';
-}
-
-void
-notice_frozen_free(struct notice_frozen *f)
-{
-	if (f == NULL)
-		return;
-	free(f->rows);
-	free(f);
+	out->due_on = doc->sent_due_on;
+	out->iban = doc->sent_iban;
+	out->rum = doc->sent_rum;
+	out->has_mandate = doc->sent_iban[0] != '\0';
 }
 
 /* ------------------------------------------------------ the month's set */
@@ -502,60 +434,85 @@ notice_pdf_month_path(const char *outbox, sepa_month month)
 	return p;
 }
 
-/* One notice of the month's file: its invoice and its pages. */
+/* One notice of the chunk being drawn: its invoice and its pages. */
 struct np_entry {
 	char number[48];
 	sepa_date issued_on;
 	int pages;
 };
 
+/*
+ * The month's notices, drawn a chunk at a time into memory; each chunk
+ * split into the families' files, then appended to the month's file
+ * (pdfsplit.c). Memory holds one chunk.
+ */
 struct np_month {
 	struct doc *d;
-	struct notice_frozen *frozen; /* what the stored notices state */
-	struct doc_pdf all; /* the month's file */
-	struct np_entry *entries;
+	const char *title; /* of the chunks (not copied) */
+	sepa_date first; /* the month's first day */
+	size_t chunk; /* notices a chunk */
+	FILE *chunk_fp; /* the chunk's PDF, written into chunk_buf */
+	char *chunk_buf;
+	size_t chunk_len;
+	struct doc_pdf pdf; /* the chunk being drawn, surface NULL: none */
+	struct np_entry *entries; /* its notices */
 	size_t count, cap;
+	int64_t total; /* notices drawn */
+	struct doc_set *set; /* the families' files */
+	struct pdfmerge *all; /* the month's file */
+	double drawing, copying; /* seconds */
 };
 
-/* Draw one notice into the month's file, and remember its pages. */
-static int
-np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
+/* The notices a chunk: SEPAD_PDF_CHUNK, else NOTICE_PDF_CHUNK. */
+static size_t
+np_chunk_size(void)
 {
-	struct np_month *m = arg;
-	struct invoice_doc as_sent;
-	struct np_entry *e;
+	const char *env = getenv("SEPAD_PDF_CHUNK");
+	char *end;
+	long n;
 
-	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
-	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
-	    strlen(doc->number) >= sizeof(e->number) - 4)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "invoice number \"%s\" cannot be a file name", doc->number);
-	if (m->count == m->cap) {
-		m->cap = m->cap == 0 ? 1024 : m->cap * 2;
-		m->entries = xreallocarray(m->entries, m->cap, sizeof(*e));
+	if (env == NULL || env[0] == '\0')
+		return NOTICE_PDF_CHUNK;
+	n = strtol(env, &end, 10);
+	if (*end != '\0' || n < 1 || n > 1000000) {
+		log_warnx("SEPAD_PDF_CHUNK=%s is not a number from 1 to "
+		          "1000000: %d notices a chunk",
+		    env, NOTICE_PDF_CHUNK);
+		return NOTICE_PDF_CHUNK;
 	}
-	e = &m->entries[m->count++];
-	snprintf(e->number, sizeof(e->number), "%s", doc->number);
-	e->issued_on = doc->issued_on;
-	notice_frozen_apply(m->frozen, doc, &as_sent);
-	e->pages = notice_pdf_draw(m->d, m->all.cr, &as_sent);
-	return 0;
+	return (size_t)n;
 }
 
-/*
- * Each family's file: its pages copied out of the month's file (written
- * at tmp), with the fonts they use, into the set (pdfsplit.c).
- */
+/* A new chunk: a PDF surface writing into memory (a chunk's PDF is
+ * about 1.5 KB a notice). */
 static int
-np_split(
-    struct np_month *m, const char *tmp, struct doc_set *set, sepa_error *err)
+np_chunk_open(struct np_month *m, sepa_error *err)
 {
-	struct pdfsplit *ps;
+	if ((m->chunk_fp = open_memstream(&m->chunk_buf, &m->chunk_len)) ==
+	    NULL)
+		fatal("open_memstream");
+	return doc_pdf_open(&m->pdf, m->chunk_fp, m->title, m->first, err);
+}
+
+/* The chunk's PDF and its buffer, gone. */
+static void
+np_chunk_free(struct np_month *m)
+{
+	if (m->chunk_fp != NULL)
+		fclose(m->chunk_fp);
+	free(m->chunk_buf);
+	m->chunk_fp = NULL;
+	m->chunk_buf = NULL;
+	m->chunk_len = 0;
+}
+
+/* Each family's file of the chunk: its pages, with the fonts they use. */
+static int
+np_split(struct np_month *m, struct pdfsplit *ps, sepa_error *err)
+{
 	size_t page = 0;
 	int rc = 0;
 
-	if ((rc = pdfsplit_open(&ps, tmp, err)) != 0)
-		return rc;
 	for (size_t i = 0; i < m->count && rc == 0; i++) {
 		const struct np_entry *e = &m->entries[i];
 		char name[64], title[96];
@@ -563,10 +520,8 @@ np_split(
 
 		snprintf(name, sizeof(name), "%s.pdf", e->number);
 		snprintf(title, sizeof(title), NP_DOC_TITLE, e->number);
-		if ((fp = doc_set_file(set, name, err)) == NULL) {
-			rc = SEPA_EIO;
-			break;
-		}
+		if ((fp = doc_set_file(m->set, name, err)) == NULL)
+			return SEPA_EIO;
 		rc = pdfsplit_write(
 		    ps, page, (size_t)e->pages, fp, title, e->issued_on, err);
 		if (fclose(fp) != 0 && rc == 0)
@@ -574,7 +529,99 @@ np_split(
 			    err, SEPA_EIO, "could not write %s", name);
 		page += (size_t)e->pages;
 	}
+	return rc;
+}
+
+/* Finish the chunk drawn: split it, append it to the month's file. */
+static int
+np_chunk_close(struct np_month *m, sepa_error *err)
+{
+	struct pdfsplit *ps;
+	double t0 = log_clock();
+	int rc;
+
+	if ((rc = doc_pdf_close(&m->pdf, err)) != 0)
+		return rc;
+	if (fflush(m->chunk_fp) != 0)
+		fatal("open_memstream");
+	m->drawing += log_clock() - t0;
+	t0 = log_clock();
+	if ((rc = pdfsplit_open_mem(&ps, m->chunk_buf, m->chunk_len, err)) != 0)
+		return rc;
+	if ((rc = np_split(m, ps, err)) == 0)
+		rc = pdfmerge_add(m->all, ps, err);
 	pdfsplit_close(ps);
+	np_chunk_free(m);
+	m->count = 0;
+	m->copying += log_clock() - t0;
+	return rc;
+}
+
+/* Draw one notice into the chunk, and remember its pages. */
+static int
+np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
+{
+	struct np_month *m = arg;
+	struct invoice_doc as_sent;
+	struct np_entry *e;
+	double t0;
+	int rc;
+
+	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
+	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
+	    strlen(doc->number) >= sizeof(e->number) - 4)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "invoice number \"%s\" cannot be a file name", doc->number);
+	if (m->pdf.surface == NULL && (rc = np_chunk_open(m, err)) != 0)
+		return rc;
+	if (m->count == m->cap) {
+		m->cap = m->cap == 0 ? 64 : m->cap * 2;
+		m->entries = xreallocarray(m->entries, m->cap, sizeof(*e));
+	}
+	e = &m->entries[m->count++];
+	snprintf(e->number, sizeof(e->number), "%s", doc->number);
+	e->issued_on = doc->issued_on;
+	notice_as_sent(doc, &as_sent);
+	t0 = log_clock();
+	e->pages = notice_pdf_draw(m->d, m->pdf.cr, &as_sent);
+	m->drawing += log_clock() - t0;
+	m->total++;
+	if (m->count == m->chunk)
+		return np_chunk_close(m, err);
+	return 0;
+}
+
+/* The chunks, then the month's file finished (into all, at allpath). */
+static int
+np_draw_month(struct np_month *m, struct db *db, int64_t creditor_id,
+    sepa_month month, FILE *all, const char *allpath, sepa_error *err)
+{
+	char *dir = xstrdup(allpath), *slash = strrchr(dir, '/');
+	FILE *spool = NULL;
+	int rc;
+
+	*slash = '\0';
+	if ((spool = afile_scratch(dir, ".notices-xref")) == NULL) {
+		rc = sepa_error_set(err, SEPA_EIO,
+		    "could not write the PDF notices' scratch file: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if ((rc = pdfmerge_begin(&m->all, all, spool, err)) != 0 ||
+	    (rc = store_invoice_each(
+	         db, creditor_id, month, false, np_one, m, err)) != 0)
+		goto done;
+	/* A month without invoices still gets its (empty) file. */
+	if (m->total == 0 && (rc = np_chunk_open(m, err)) == 0)
+		cairo_show_page(m->pdf.cr);
+	if (rc == 0 && m->pdf.surface != NULL)
+		rc = np_chunk_close(m, err);
+	if (rc == 0)
+		rc = pdfmerge_end(m->all, m->title, m->first, err);
+done:
+	if (spool != NULL)
+		fclose(spool);
+	free(dir);
 	return rc;
 }
 
@@ -587,7 +634,6 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	struct doc_set set;
 	struct afile all = {0};
 	char *dir = NULL, *allpath, mo[32], title[96];
-	sepa_date first = {month.year, month.month, 1};
 	sepa_error ignored = SEPA_ERROR_INIT;
 	double t0;
 	int rc;
@@ -601,46 +647,34 @@ notice_pdf_write_month(struct db *db, int64_t creditor_id,
 	snprintf(title, sizeof(title),
 	    DOC_FR("Avis d'échéance, consommations de %s"),
 	    doc_month_fr(mo, sizeof(mo), month));
-	if ((rc = notice_frozen_load(&m.frozen, db, creditor_id, month, err)) !=
-	        0 ||
-	    (rc = doc_new(&m.d, sender, err)) != 0 ||
+	m.title = title;
+	m.first = (sepa_date){month.year, month.month, 1};
+	m.chunk = np_chunk_size();
+	m.set = &set;
+	if ((rc = doc_new(&m.d, sender, err)) != 0 ||
 	    (rc = doc_set_begin(&set, dir, err)) != 0 ||
-	    (rc = afile_open(&all, allpath, AFILE_MODE, err)) != 0 ||
-	    (rc = doc_pdf_open(&m.all, all.fp, title, first, err)) != 0)
+	    (rc = afile_open(&all, allpath, AFILE_MODE, err)) != 0)
 		goto cleanup;
 	t0 = log_clock();
-	if ((rc = store_invoice_each(
-	         db, creditor_id, month, false, np_one, &m, err)) != 0)
+	if ((rc = np_draw_month(
+	         &m, db, creditor_id, month, all.fp, allpath, err)) != 0)
 		goto cleanup;
-	log_debug(
-	    "PDF notices: %zu drawn in %.2f s", m.count, log_clock() - t0);
-	/* A month without invoices still gets its (empty) file. */
-	if (m.count == 0)
-		cairo_show_page(m.all.cr);
-	if ((rc = doc_pdf_close(&m.all, err)) != 0)
-		goto cleanup;
-	if (fflush(all.fp) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not write %s: %s",
-		    all.tmp, strerror(errno));
-		goto cleanup;
-	}
-	log_debug("PDF notices: the month's file finished at %.2f s",
-	    log_clock() - t0);
-	if (m.count > 0 && (rc = np_split(&m, all.tmp, &set, err)) != 0)
-		goto cleanup;
-	log_debug("PDF notices: split at %.2f s", log_clock() - t0);
+	log_debug("PDF notices: %" PRId64 " drawn in %.2f s, split and merged "
+	          "in %.2f s (%zu a chunk), all at %.2f s",
+	    m.total, m.drawing, m.copying, m.chunk, log_clock() - t0);
 	if ((rc = doc_set_commit(&set, err)) != 0 ||
 	    (rc = afile_commit(&all, err)) != 0)
 		goto cleanup;
 	log_debug("PDF notices: synced at %.2f s", log_clock() - t0);
-	*count = (int64_t)m.count;
+	*count = m.total;
 cleanup:
-	doc_pdf_close(&m.all, &ignored);
+	doc_pdf_close(&m.pdf, &ignored);
+	np_chunk_free(&m);
+	pdfmerge_free(m.all);
 	if (all.fp != NULL)
 		afile_abort(&all);
 	doc_set_end(&set);
 	doc_free(m.d);
-	notice_frozen_free(m.frozen);
 	free(m.entries);
 	free(allpath);
 	free(dir);

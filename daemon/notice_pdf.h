@@ -45,29 +45,23 @@ int notice_pdf_draw_as(struct doc *d, cairo_t *cr,
  * printing (atomic file). The same invoices give the same bytes.
  * *count gets the number of notices. SEPA_EIO: a file could not be
  * written, or the logo read.
+ *
+ * The notices are drawn NOTICE_PDF_CHUNK at a time (the environment's
+ * SEPAD_PDF_CHUNK, a number from 1, instead: the tests cross chunks with
+ * a few families), so that memory does not grow with the month.
  */
+#define NOTICE_PDF_CHUNK 1000
 int notice_pdf_write_month(struct db *db, int64_t creditor_id,
     const struct doc_sender *sender, sepa_month month, const char *outbox,
     int64_t *count, sepa_error *err);
 
 /*
- * What the month's stored notices state (migration 034: the debit's
- * account, mandate and date, as the notice was first written), so that
- * a PDF says what its text notice said whatever changed since. Loaded
- * before the month's invoices are read; notice_frozen_free(NULL) does
- * nothing.
- */
-struct notice_frozen;
-int notice_frozen_load(struct notice_frozen **out, struct db *db,
-    int64_t creditor_id, sepa_month month, sepa_error *err);
-/*
  * *out: doc (a shallow copy) with the account, mandate and due date its
- * stored notice states; doc as it is when it has none. Invoices must
- * come in number order, as store_invoice_each gives them.
+ * first stored notice states (migration 034), so that a PDF says what
+ * its text notice said whatever changed since; doc as it is when it has
+ * none.
  */
-void notice_frozen_apply(struct notice_frozen *f, const struct invoice_doc *doc,
-    struct invoice_doc *out);
-void notice_frozen_free(struct notice_frozen *f);
+void notice_as_sent(const struct invoice_doc *doc, struct invoice_doc *out);
 
 /* Where notice_pdf_write_month puts the notice of invoice `number` of
  * `month`, and the month's file (caller frees). */

@@ -6,6 +6,13 @@
  * family's file again would embed and compress the fonts once per file:
  * four fifths of the time.
  *
+ * The month's file for printing is made of the same copies: the notices
+ * are drawn in chunks (a cairo surface keeps a record of every page until
+ * it is finished), and each chunk's pages are appended to the month's
+ * file (pdfmerge), whose cross-reference entries wait in a spool file.
+ * A chunk is read from memory (pdfsplit_open_mem): it never touches the
+ * disk.
+ *
  * Only what cairo 1.16 writes is read: a classic cross-reference table
  * in one or more subsections, one flat page tree, no object streams; any
  * other shape is refused (SEPA_EINVAL).
@@ -25,7 +32,9 @@
 #include "pdfsplit.h"
 
 struct pdfsplit {
-	int fd;
+	int fd; /* the file, -1: the PDF is mem */
+	const char *mem; /* pdfsplit_open_mem: the PDF's bytes, size */
+	off_t size;
 	size_t nobj; /* objects 0 .. nobj - 1 */
 	off_t *off; /* where object i starts, -1 when free */
 	off_t *end; /* where it ends: the next object, or the xref */
@@ -36,9 +45,11 @@ struct pdfsplit {
 	size_t cap;
 	/* during a write */
 	uint32_t *map; /* object -> its number in the output, 0: none */
-	size_t *queue; /* output numbers -> objects, in order */
+	size_t *queue; /* the objects copied, in output order */
 	size_t nqueue, capqueue;
-	long *xref; /* output number -> offset */
+	uint32_t base; /* the output number of queue[0] */
+	uint32_t parent; /* the output number of the page tree's node */
+	long *xref; /* queue index -> offset in the output */
 	long pos; /* bytes written */
 	FILE *out;
 };
@@ -61,6 +72,12 @@ ps_read(struct pdfsplit *s, off_t from, off_t to, sepa_error *err)
 	if (n + 1 > s->cap) {
 		s->cap = n + 1 + n / 2;
 		s->buf = xreallocarray(s->buf, s->cap, 1);
+	}
+	if (from < 0 || to > s->size)
+		return ps_refuse(err, "an object has a bad offset");
+	if (s->mem != NULL) {
+		memcpy(s->buf, s->mem + from, n);
+		got = n;
 	}
 	while (got < n) {
 		ssize_t r =
@@ -221,41 +238,75 @@ ps_page_tree(struct pdfsplit *s, sepa_error *err)
 	return 0;
 }
 
-int
-pdfsplit_open(struct pdfsplit **out, const char *path, sepa_error *err)
+/* Read the PDF (s->size bytes): its cross-reference table and its
+ * pages. */
+static int
+ps_open(struct pdfsplit *s, sepa_error *err)
+{
+	off_t tail = s->size > 64 ? s->size - 64 : 0;
+	const char *p;
+	int rc;
+
+	if ((rc = ps_read(s, tail, s->size, err)) != 0)
+		return rc;
+	if ((p = strstr(s->buf, "startxref")) == NULL)
+		return ps_refuse(err, "no startxref");
+	if ((rc = ps_xref(s, (off_t)strtoll(p + 9, NULL, 10), s->size, err)) !=
+	        0 ||
+	    (rc = ps_page_tree(s, err)) != 0)
+		return rc;
+	s->map = xreallocarray(NULL, s->nobj, sizeof(uint32_t));
+	memset(s->map, 0, s->nobj * sizeof(uint32_t));
+	return 0;
+}
+
+/* A reader of the PDF at fd (-1: mem, size bytes). */
+static int
+ps_new(
+    struct pdfsplit **out, int fd, const char *mem, off_t size, sepa_error *err)
 {
 	struct pdfsplit *s = xmalloc(sizeof(*s));
-	struct stat st;
-	off_t tail;
-	const char *p;
 	int rc;
 
 	*out = NULL;
 	memset(s, 0, sizeof(*s));
-	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(s->fd, &st) != 0) {
-		rc = sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
-		    path, strerror(errno));
-		goto fail;
+	s->fd = fd;
+	s->mem = mem;
+	s->size = size;
+	if ((rc = ps_open(s, err)) != 0) {
+		s->fd = -1; /* the caller's */
+		pdfsplit_close(s);
+		return rc;
 	}
-	tail = st.st_size > 64 ? st.st_size - 64 : 0;
-	if ((rc = ps_read(s, tail, st.st_size, err)) != 0)
-		goto fail;
-	if ((p = strstr(s->buf, "startxref")) == NULL) {
-		rc = ps_refuse(err, "no startxref");
-		goto fail;
-	}
-	if ((rc = ps_xref(
-	         s, (off_t)strtoll(p + 9, NULL, 10), st.st_size, err)) != 0 ||
-	    (rc = ps_page_tree(s, err)) != 0)
-		goto fail;
-	s->map = xreallocarray(NULL, s->nobj, sizeof(uint32_t));
-	memset(s->map, 0, s->nobj * sizeof(uint32_t));
 	*out = s;
 	return 0;
-fail:
-	pdfsplit_close(s);
+}
+
+int
+pdfsplit_open(struct pdfsplit **out, const char *path, sepa_error *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		rc = sepa_error_set(err, SEPA_EIO, "could not open %s: %s",
+		    path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if ((rc = ps_new(out, fd, NULL, st.st_size, err)) != 0)
+		close(fd);
 	return rc;
+}
+
+int
+pdfsplit_open_mem(
+    struct pdfsplit **out, const char *pdf, size_t size, sepa_error *err)
+{
+	return ps_new(out, -1, pdf, (off_t)size, err);
 }
 
 void
@@ -315,15 +366,17 @@ ps_number(struct pdfsplit *s, size_t id)
 			s->capqueue = s->capqueue == 0 ? 64 : s->capqueue * 2;
 			s->queue = xreallocarray(
 			    s->queue, s->capqueue, sizeof(size_t));
+			s->xref =
+			    xreallocarray(s->xref, s->capqueue, sizeof(long));
 		}
+		s->map[id] = s->base + (uint32_t)s->nqueue;
 		s->queue[s->nqueue++] = id;
-		s->map[id] =
-		    (uint32_t)(s->nqueue + 2); /* 1, 2: catalog, pages */
 	}
 	return s->map[id];
 }
 
-/* Text [p, e) with each reference renumbered (the page tree is 2). */
+/* Text [p, e) with each reference renumbered (the page tree's node is
+ * s->parent). */
 static int
 ps_text(struct pdfsplit *s, const char *p, const char *e, sepa_error *err)
 {
@@ -339,7 +392,7 @@ ps_text(struct pdfsplit *s, const char *p, const char *e, sepa_error *err)
 				    err, "a reference to no object");
 			ps_put(s, start, (size_t)(p - start));
 			ps_printf(s, "%" PRIu32 " 0 R",
-			    id == s->pages_id ? 2 : ps_number(s, id));
+			    id == s->pages_id ? s->parent : ps_number(s, id));
 			p = start = after;
 			continue;
 		}
@@ -349,11 +402,11 @@ ps_text(struct pdfsplit *s, const char *p, const char *e, sepa_error *err)
 	return 0;
 }
 
-/* Copy object id as output number n: its dictionary renumbered, its
- * stream as it is. */
+/* Copy queue[q]: its dictionary renumbered, its stream as it is. */
 static int
-ps_copy(struct pdfsplit *s, size_t id, uint32_t n, sepa_error *err)
+ps_copy(struct pdfsplit *s, size_t q, sepa_error *err)
 {
+	size_t id = s->queue[q];
 	char *p, *e, *stream, *endstream = NULL;
 	int rc;
 
@@ -371,8 +424,8 @@ ps_copy(struct pdfsplit *s, size_t id, uint32_t n, sepa_error *err)
 			endstream = e - 9;
 			break;
 		}
-	s->xref[n] = s->pos;
-	ps_printf(s, "%" PRIu32 " 0 obj", n);
+	s->xref[q] = s->pos;
+	ps_printf(s, "%" PRIu32 " 0 obj", s->base + (uint32_t)q);
 	if (stream != NULL && endstream != NULL) {
 		if ((rc = ps_text(s, p, stream + 2, err)) != 0)
 			return rc;
@@ -386,6 +439,52 @@ ps_copy(struct pdfsplit *s, size_t id, uint32_t n, sepa_error *err)
 		return rc;
 	ps_printf(s, "endobj\n");
 	return 0;
+}
+
+/*
+ * Start a copy of pages first .. first + count - 1 to fp at offset pos:
+ * the pages numbered from base, in order, their page tree being parent.
+ */
+static int
+ps_begin(struct pdfsplit *s, size_t first, size_t count, FILE *fp, long pos,
+    uint32_t base, uint32_t parent, sepa_error *err)
+{
+	if (count == 0 || first + count > s->npages)
+		return sepa_error_set(err, SEPA_EINVAL,
+		    "pages %zu to %zu of %zu", first + 1, first + count,
+		    s->npages);
+	s->out = fp;
+	s->pos = pos;
+	s->nqueue = 0;
+	s->base = base;
+	s->parent = parent;
+	for (size_t i = 0; i < count; i++)
+		ps_number(s, s->pages[first + i]);
+	return 0;
+}
+
+/* The page tree's /Kids of those pages and its /Count. */
+static void
+ps_kids(struct pdfsplit *s, size_t count)
+{
+	ps_printf(s, "   /Kids [");
+	for (size_t i = 0; i < count; i++)
+		ps_printf(s, " %" PRIu32 " 0 R", s->base + (uint32_t)i);
+	ps_printf(s, " ]\n   /Count %zu\n", count);
+}
+
+/* Copy the queue, breadth first (each object copied queues the ones it
+ * names), then forget the numbers given. */
+static int
+ps_copy_all(struct pdfsplit *s, sepa_error *err)
+{
+	int rc = 0;
+
+	for (size_t q = 0; q < s->nqueue && rc == 0; q++)
+		rc = ps_copy(s, q, err);
+	for (size_t q = 0; q < s->nqueue; q++)
+		s->map[s->queue[q]] = 0;
+	return rc;
 }
 
 /* The title as a PDF text string: UTF-16BE in hex. */
@@ -416,58 +515,215 @@ ps_title(struct pdfsplit *s, const char *title)
 	ps_printf(s, ">");
 }
 
-int
-pdfsplit_write(struct pdfsplit *s, size_t first, size_t count, FILE *fp,
-    const char *title, sepa_date date, sepa_error *err)
-{
-	long xref;
-	uint32_t info;
-	int rc = 0;
+/* The header every output starts with (binary bytes: a binary file). */
+#define PS_HEADER "%%PDF-1.5\n%%\xb5\xed\xae\xfb\n"
 
-	if (count == 0 || first + count > s->npages)
-		return sepa_error_set(err, SEPA_EINVAL,
-		    "pages %zu to %zu of %zu", first + 1, first + count,
-		    s->npages);
-	s->out = fp;
-	s->pos = 0;
-	s->nqueue = 0;
-	ps_printf(s, "%%PDF-1.5\n%%\xb5\xed\xae\xfb\n");
-	for (size_t i = 0; i < count; i++)
-		ps_number(s, s->pages[first + i]);
-	/* Breadth first: each object copied queues the ones it names. */
-	s->xref = xreallocarray(s->xref, 3, sizeof(long));
-	for (size_t q = 0; q < s->nqueue && rc == 0; q++) {
-		s->xref = xreallocarray(s->xref, s->capqueue + 4, sizeof(long));
-		rc = ps_copy(s, s->queue[q], (uint32_t)(q + 3), err);
-	}
-	s->xref = xreallocarray(s->xref, s->nqueue + 4, sizeof(long));
-	s->xref[1] = s->pos;
-	ps_printf(
-	    s, "1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n");
-	s->xref[2] = s->pos;
-	ps_printf(s, "2 0 obj\n<< /Type /Pages\n   /Kids [");
-	for (size_t i = 0; i < count; i++)
-		ps_printf(s, " %" PRIu32 " 0 R", s->map[s->pages[first + i]]);
-	ps_printf(s, " ]\n   /Count %zu\n>>\nendobj\n", count);
-	info = (uint32_t)(s->nqueue + 3);
-	s->xref[info] = s->pos;
-	ps_printf(s, "%" PRIu32 " 0 obj\n<< /Title ", info);
+/* The catalog (object 1) naming the page tree (object 2). */
+#define PS_CATALOG "1 0 obj\n<< /Type /Catalog\n   /Pages 2 0 R\n>>\nendobj\n"
+
+/* Object n: the document's title and date. */
+static void
+ps_info(struct pdfsplit *s, uint32_t n, const char *title, sepa_date date)
+{
+	ps_printf(s, "%" PRIu32 " 0 obj\n<< /Title ", n);
 	ps_title(s, title);
 	ps_printf(s,
 	    "\n   /Creator (sepad)\n   /CreationDate (D:%04d%02d%02d000000)\n"
 	    ">>\nendobj\n",
 	    date.year, date.month, date.day);
-	xref = s->pos;
-	ps_printf(s, "xref\n0 %" PRIu32 "\n0000000000 65535 f \n", info + 1);
-	for (uint32_t i = 1; i <= info; i++)
-		ps_printf(s, "%010ld 00000 n \n", s->xref[i]);
+}
+
+/* The trailer after the cross-reference table at xref, info the last
+ * object. */
+static void
+ps_trailer(struct pdfsplit *s, uint32_t info, long xref)
+{
 	ps_printf(s,
 	    "trailer\n<< /Size %" PRIu32 "\n   /Root 1 0 R\n   /Info %" PRIu32
 	    " 0 R\n>>\nstartxref\n%ld\n%%%%EOF\n",
 	    info + 1, info, xref);
+}
+
+int
+pdfsplit_write(struct pdfsplit *s, size_t first, size_t count, FILE *fp,
+    const char *title, sepa_date date, sepa_error *err)
+{
+	long xref, cat, pages, info_at;
+	uint32_t info;
+	int rc;
+
+	if ((rc = ps_begin(s, first, count, fp, 0, 3, 2, err)) != 0)
+		return rc;
+	ps_printf(s, PS_HEADER);
+	rc = ps_copy_all(s, err);
+	cat = s->pos;
+	ps_printf(s, PS_CATALOG);
+	pages = s->pos;
+	ps_printf(s, "2 0 obj\n<< /Type /Pages\n");
+	ps_kids(s, count);
+	ps_printf(s, ">>\nendobj\n");
+	info = s->base + (uint32_t)s->nqueue;
+	info_at = s->pos;
+	ps_info(s, info, title, date);
+	xref = s->pos;
+	ps_printf(s, "xref\n0 %" PRIu32 "\n0000000000 65535 f \n", info + 1);
+	ps_printf(s, "%010ld 00000 n \n%010ld 00000 n \n", cat, pages);
 	for (size_t q = 0; q < s->nqueue; q++)
-		s->map[s->queue[q]] = 0;
+		ps_printf(s, "%010ld 00000 n \n", s->xref[q]);
+	ps_printf(s, "%010ld 00000 n \n", info_at);
+	ps_trailer(s, info, xref);
 	if (rc == 0 && ferror(fp))
 		rc = sepa_error_set(err, SEPA_EIO, "could not write a PDF");
 	return rc;
+}
+
+/* ------------------------------------------------------------- merging */
+
+/*
+ * The month's file, made of the chunks' pages: one page tree node per
+ * chunk under the root node (2), numbered on from 3 in the order they
+ * are written. Each object's cross-reference entry (20 bytes) goes to
+ * the spool as it is written, and is copied after the last one: only
+ * the chunks' nodes stay in memory (four bytes a chunk).
+ */
+struct pdfmerge {
+	FILE *fp, *spool;
+	long pos;
+	uint32_t next; /* the next object number */
+	size_t pages;
+	uint32_t *nodes; /* the chunks' page tree nodes */
+	size_t nnodes, capnodes;
+};
+
+int
+pdfmerge_begin(struct pdfmerge **out, FILE *fp, FILE *spool, sepa_error *err)
+{
+	struct pdfmerge *m = xmalloc(sizeof(*m));
+
+	memset(m, 0, sizeof(*m));
+	m->fp = fp;
+	m->spool = spool;
+	m->next = 3;
+	m->pos = fprintf(fp, PS_HEADER);
+	*out = m;
+	if (m->pos < 0 || ferror(fp))
+		return sepa_error_set(err, SEPA_EIO, "could not write a PDF");
+	return 0;
+}
+
+/* The cross-reference entries of the queue of s (numbered on from the
+ * node's). */
+static int
+pm_spool(
+    struct pdfmerge *m, const struct pdfsplit *s, long node, sepa_error *err)
+{
+	fprintf(m->spool, "%010ld 00000 n \n", node);
+	for (size_t q = 0; q < s->nqueue; q++)
+		fprintf(m->spool, "%010ld 00000 n \n", s->xref[q]);
+	if (ferror(m->spool))
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not write the month's cross-references: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+pdfmerge_add(struct pdfmerge *m, struct pdfsplit *s, sepa_error *err)
+{
+	uint32_t node = m->next;
+	long at;
+	int rc;
+
+	if ((rc = ps_begin(
+	         s, 0, s->npages, m->fp, m->pos, node + 1, node, err)) != 0)
+		return rc;
+	at = s->pos;
+	ps_printf(
+	    s, "%" PRIu32 " 0 obj\n<< /Type /Pages\n   /Parent 2 0 R\n", node);
+	ps_kids(s, s->npages);
+	ps_printf(s, ">>\nendobj\n");
+	if ((rc = ps_copy_all(s, err)) != 0 ||
+	    (rc = pm_spool(m, s, at, err)) != 0)
+		return rc;
+	if (m->nnodes == m->capnodes) {
+		m->capnodes = m->capnodes == 0 ? 64 : m->capnodes * 2;
+		m->nodes =
+		    xreallocarray(m->nodes, m->capnodes, sizeof(uint32_t));
+	}
+	m->nodes[m->nnodes++] = node;
+	m->next = s->base + (uint32_t)s->nqueue;
+	m->pos = s->pos;
+	m->pages += s->npages;
+	if (ferror(m->fp))
+		return sepa_error_set(err, SEPA_EIO, "could not write a PDF");
+	return 0;
+}
+
+/* Append the spooled cross-reference entries to the month's file. */
+static int
+pm_copy_spool(struct pdfmerge *m, sepa_error *err)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(m->spool) != 0 || fseek(m->spool, 0, SEEK_SET) != 0)
+		return sepa_error_set(err, SEPA_EIO,
+		    "could not write the month's cross-references: %s",
+		    strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), m->spool)) > 0) {
+		if (fwrite(buf, 1, n, m->fp) != n)
+			break;
+		m->pos += (long)n;
+	}
+	if (ferror(m->spool) || ferror(m->fp))
+		return sepa_error_set(err, SEPA_EIO, "could not write a PDF");
+	return 0;
+}
+
+int
+pdfmerge_end(
+    struct pdfmerge *m, const char *title, sepa_date date, sepa_error *err)
+{
+	struct pdfsplit w; /* only its output */
+	uint32_t info = m->next;
+	long cat, pages, xref;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.out = m->fp;
+	w.pos = m->pos;
+	if (m->nnodes == 0)
+		return sepa_error_set(err, SEPA_EINVAL, "a PDF of no page");
+	/* the last numbered object, and its entry last in the spool */
+	fprintf(m->spool, "%010ld 00000 n \n", w.pos);
+	ps_info(&w, info, title, date);
+	cat = w.pos;
+	ps_printf(&w, PS_CATALOG);
+	pages = w.pos;
+	ps_printf(&w, "2 0 obj\n<< /Type /Pages\n   /Kids [");
+	for (size_t i = 0; i < m->nnodes; i++)
+		ps_printf(&w, " %" PRIu32 " 0 R", m->nodes[i]);
+	ps_printf(&w, " ]\n   /Count %zu\n>>\nendobj\n", m->pages);
+	xref = w.pos;
+	ps_printf(&w, "xref\n0 3\n0000000000 65535 f \n");
+	ps_printf(&w, "%010ld 00000 n \n%010ld 00000 n \n", cat, pages);
+	ps_printf(&w, "3 %" PRIu32 "\n", info - 2);
+	m->pos = w.pos;
+	if ((rc = pm_copy_spool(m, err)) != 0)
+		return rc;
+	w.pos = m->pos;
+	ps_trailer(&w, info, xref);
+	m->pos = w.pos;
+	if (fflush(m->fp) != 0 || ferror(m->fp))
+		return sepa_error_set(err, SEPA_EIO, "could not write a PDF");
+	return 0;
+}
+
+void
+pdfmerge_free(struct pdfmerge *m)
+{
+	if (m == NULL)
+		return;
+	free(m->nodes);
+	free(m);
 }

@@ -839,7 +839,10 @@ enum {
 	C_REM_NUMBER,
 	C_REM_MONTH,
 	C_PAID,
-	C_LABEL
+	C_LABEL,
+	C_SENT_DUE,
+	C_SENT_IBAN,
+	C_SENT_RUM
 };
 
 static int64_t
@@ -881,10 +884,12 @@ static void
 inv_doc_header(struct invoice_doc *doc, PGresult *res, int row)
 {
 	static const int cols[] = {C_NUMBER, C_REF, C_PAYER, C_STREET,
-	    C_BUILDING, C_POSTCODE, C_TOWN, C_COUNTRY, C_EMAIL, C_RUM, C_IBAN};
+	    C_BUILDING, C_POSTCODE, C_TOWN, C_COUNTRY, C_EMAIL, C_RUM, C_IBAN,
+	    C_SENT_IBAN, C_SENT_RUM};
 	const char **dst[] = {&doc->number, &doc->family_ref, &doc->payer,
 	    &doc->street, &doc->building, &doc->postcode, &doc->town,
-	    &doc->country, &doc->email, &doc->rum, &doc->iban};
+	    &doc->country, &doc->email, &doc->rum, &doc->iban, &doc->sent_iban,
+	    &doc->sent_rum};
 	size_t len = 0, off = 0;
 
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
@@ -905,6 +910,8 @@ inv_doc_header(struct invoice_doc *doc, PGresult *res, int row)
 	doc->total_cents = inv_int(res, row, C_TOTAL);
 	doc->paid_cents = inv_int(res, row, C_PAID);
 	doc->has_mandate = !PQgetisnull(res, row, C_RUM);
+	doc->has_sent = !PQgetisnull(res, row, C_SENT_DUE);
+	inv_date(&doc->sent_due_on, res, row, C_SENT_DUE);
 	snprintf(doc->state, sizeof(doc->state), "%s",
 	    PQgetvalue(res, row, C_STATE));
 }
@@ -1009,7 +1016,8 @@ inv_read(struct db *db, int64_t creditor_id, sepa_month month,
 	         "  coalesce(s.unit, ''), l.consumed_month, l.quantity_milli, "
 	         "  l.unit_price_cents, l.amount_cents, "
 	         "  coalesce(r.number, ''), r.month, i.paid, "
-	         "  coalesce(nullif(s.label, ''), s.code, '') "
+	         "  coalesce(nullif(s.label, ''), s.code, ''), "
+	         "  sn.due_on, sn.iban, sn.rum "
 	         "FROM (SELECT i.*, "
 	         "    (SELECT a.iban FROM mandate_accounts a "
 	         "      WHERE a.creditor_id = i.creditor_id "
@@ -1030,6 +1038,8 @@ inv_read(struct db *db, int64_t creditor_id, sepa_month month,
 	         "  AND f.id = i.family_id "
 	         "LEFT JOIN mandates m ON m.creditor_id = i.creditor_id "
 	         "  AND m.id = i.mandate_id "
+	         "LEFT JOIN notices sn ON sn.creditor_id = i.creditor_id "
+	         "  AND sn.invoice_id = i.id AND sn.version = 0 "
 	         "JOIN invoice_lines l ON l.creditor_id = i.creditor_id "
 	         "  AND l.invoice_id = i.id "
 	         "LEFT JOIN children ch ON ch.id = l.child_id "

@@ -98,6 +98,12 @@ struct invoice_doc {
 	bool has_mandate;
 	const char *rum; /* "" without mandate */
 	const char *iban; /* account debited on the due date, or "" */
+	/* What its first stored notice states (migration 034), when it has
+	 * one: the debit's date, account ("": payable by other means) and
+	 * mandate, as the family was told (notice_as_sent). */
+	bool has_sent;
+	sepa_date sent_due_on;
+	const char *sent_iban, *sent_rum;
 	size_t nlines;
 	struct invoice_doc_line *lines;
 	char *strings; /* storage of the strings above */

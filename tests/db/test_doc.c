@@ -1,7 +1,7 @@
 /*
  * test_doc.c - what the families' documents print (doc.c): amounts in
  * French with no-break spaces, months in French, the address lines; and
- * runs of pages copied out of a PDF (pdfsplit.c).
+ * runs of pages copied out of a PDF, and PDFs merged (pdfsplit.c).
  */
 #include <cairo-pdf.h>
 #include <criterion/criterion.h>
@@ -113,4 +113,85 @@ Test(doc, split_copies_runs_of_pages)
 	cr_expect_eq(pdfsplit_open(&ps, out, &err), SEPA_EINVAL);
 	unlink(out);
 	unlink(src);
+}
+
+/* The whole file at path (caller frees), its size in *len. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "%s", path);
+	cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n, "%s", path);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Two sources' pages into one PDF, its cross-references spooled. */
+Test(doc, merge_appends_the_pages_of_each_source)
+{
+	char a[] = "/tmp/merge-a-XXXXXX", b[] = "/tmp/merge-b-XXXXXX", out[64],
+	     cmd[512];
+	sepa_error err = SEPA_ERROR_INIT;
+	struct pdfsplit *ps;
+	struct pdfmerge *m;
+	FILE *fp, *spool = tmpfile();
+	char *pdf;
+	size_t len;
+	int fa = mkstemp(a), fb = mkstemp(b);
+
+	cr_assert_geq(fa, 0);
+	cr_assert_geq(fb, 0);
+	cr_assert_not_null(spool);
+	split_source(a, 3);
+	split_source(b, 2);
+	snprintf(out, sizeof(out), "%s.out", a);
+	fp = fopen(out, "w");
+	cr_assert_not_null(fp);
+	cr_assert_eq(pdfmerge_begin(&m, fp, spool, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfsplit_open(&ps, a, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
+	pdfsplit_close(ps);
+	/* b read from memory */
+	pdf = slurp(b, &len);
+	cr_assert_eq(pdfsplit_open_mem(&ps, pdf, len, &err), 0, "%s", err.msg);
+	cr_assert_eq(pdfmerge_add(m, ps, &err), 0, "%s", err.msg);
+	pdfsplit_close(ps);
+	/* cut short, it is refused */
+	cr_expect_eq(pdfsplit_open_mem(&ps, pdf, len / 2, &err), SEPA_EINVAL);
+	free(pdf);
+	cr_assert_eq(pdfmerge_end(m, "Avis d'échéance, septembre",
+	                 (sepa_date){2026, 10, 1}, &err),
+	    0, "%s", err.msg);
+	pdfmerge_free(m);
+	fclose(fp);
+	fclose(spool);
+	close(fa);
+	close(fb);
+	snprintf(cmd, sizeof(cmd),
+	    "qpdf --check %s >/dev/null && pdfinfo %s | grep -q '^Pages: *5$' "
+	    "&& pdfinfo %s | grep -q '^Title: *Avis d.échéance, septembre$' "
+	    "&& pdftotext %s - >/dev/null",
+	    out, out, out, out);
+	cr_expect_eq(system(cmd), 0, "%s", cmd);
+	/* nothing added: refused */
+	fp = fopen(out, "w");
+	spool = tmpfile();
+	cr_assert_eq(pdfmerge_begin(&m, fp, spool, &err), 0, "%s", err.msg);
+	cr_expect_eq(
+	    pdfmerge_end(m, "x", (sepa_date){2026, 10, 1}, &err), SEPA_EINVAL);
+	pdfmerge_free(m);
+	fclose(fp);
+	fclose(spool);
+	unlink(out);
+	unlink(a);
+	unlink(b);
 }

@@ -237,6 +237,108 @@ Test(documents, pdf_notices)
 	env_close(&e);
 }
 
+/*
+ * A generated commune of 23 families (one of them with a notice of two
+ * pages) drawn a chunk at a time (SEPAD_PDF_CHUNK): each family's file
+ * and the month's file sound, the month's pages the sum of the families',
+ * the same text as when the month is drawn in one chunk, the same bytes
+ * again; a month without invoices gets a month's file of one empty page.
+ */
+Test(documents, pdf_chunks)
+{
+	static const char *const kinds[] = {
+	    "families", "tariffs", "mandates", "consumption"};
+	char conninfo[DBTEST_CONNINFO_MAX], name[64], dir[64], conf[96],
+	    outbox[96], args[512];
+	struct ctlrun r;
+	FILE *fp;
+
+	dbtest_create(conninfo, name, "sepad");
+	snprintf(dir, sizeof(dir), "/tmp/docs-chunks-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/sepad.conf", dir);
+	snprintf(outbox, sizeof(outbox), "%s/outbox", dir);
+	ctlrun_commune_conf(conf, conninfo, outbox, "");
+	snprintf(args, sizeof(args), "-c %s init", conf);
+	ctlrun(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(sh("%s/build/gen-commune --families 23 --month 2026-09 "
+	                "--seed 5 --out %s/in >/dev/null",
+	                 SEPAD_SRCDIR, dir),
+	    0);
+	/* FAM0000004: forty more children, two pages */
+	snprintf(args, sizeof(args), "%s/in/consumption.csv", dir);
+	fp = fopen(args, "a");
+	cr_assert_not_null(fp);
+	for (int k = 10; k < 50; k++)
+		fprintf(fp,
+		    "FAM0000004;K%d;Enfant n° %d;CANTINE;2026-09-22;1;"
+		    "2018-01-01\n",
+		    k, k);
+	fclose(fp);
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(args, sizeof(args),
+		    "-c %s --today 2026-10-01 import %s %s/in/%s.csv", conf,
+		    kinds[k], dir, kinds[k]);
+		ctlrun(&r, args);
+		cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	}
+	/* the whole month in one chunk, then in chunks of 2 */
+	snprintf(args, sizeof(args),
+	    "-c %s --today 2026-10-01 invoice run --month 2026-09", conf);
+	ctlrun(&r, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "PDF notices: 23 in ") != NULL, "%s", r.out);
+	cr_assert_eq(sh("mv %s/notices/pdf %s/one", outbox, dir), 0);
+	setenv("SEPAD_PDF_CHUNK", "2", 1);
+	snprintf(args, sizeof(args), "-c %s notices pdf --month 2026-09", conf);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(sh("cd %s/notices/pdf && ls 2026-09 | wc -l | grep -qx 23 "
+	                "&& for f in 2026-09/*.pdf notices-2026-09.pdf; do "
+	                "qpdf --check $f >/dev/null || exit 1; done",
+	                 outbox),
+	    0, "a file is not sound");
+	/* the month's pages: the families' (24, FAM0000004's two) */
+	cr_expect_eq(sh("cd %s/notices/pdf && n=0 && for f in 2026-09/*.pdf; "
+	                "do n=$((n + $(pdfinfo $f | awk '/^Pages:/ {print "
+	                "$2}'))); done && test $n -eq 24 && pdfinfo "
+	                "notices-2026-09.pdf | grep -q '^Pages: *24$'",
+	                 outbox),
+	    0, "the month's pages are not the families'");
+	/* the same text as in one chunk, every font embedded */
+	cr_expect_eq(sh("cd %s/notices/pdf && for f in notices-2026-09.pdf "
+	                "2026-09/*.pdf; do pdftotext -layout $f %s/a.txt && "
+	                "pdftotext -layout %s/one/$f %s/b.txt && cmp -s "
+	                "%s/a.txt %s/b.txt || exit 1; done",
+	                 outbox, dir, dir, dir, dir, dir),
+	    0, "the text changed with the chunks");
+	cr_expect_eq(sh("cd %s/notices/pdf && for f in notices-2026-09.pdf "
+	                "2026-09/*.pdf; do pdffonts $f | tail -n +3 | grep -v "
+	                "' yes yes yes ' | grep -q . && exit 1; done; exit 0",
+	                 outbox),
+	    0, "a font is not embedded");
+	/* again: the same bytes */
+	cr_assert_eq(sh("cp -r %s/notices/pdf %s/two", outbox, dir), 0);
+	ctlrun(&r, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_eq(sh("diff -r %s/notices/pdf %s/two", outbox, dir), 0,
+	    "the PDF notices changed when written again");
+	/* no invoices: one empty page */
+	snprintf(args, sizeof(args), "-c %s notices pdf --month 2026-08", conf);
+	ctlrun(&r, args);
+	unsetenv("SEPAD_PDF_CHUNK");
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "PDF notices: 0 in ") != NULL, "%s", r.out);
+	cr_expect_eq(sh("cd %s/notices/pdf && qpdf --check notices-2026-08.pdf "
+	                ">/dev/null && pdfinfo notices-2026-08.pdf | grep -q "
+	                "'^Pages: *1$' && test -z \"$(ls 2026-08)\"",
+	                 outbox),
+	    0, "the empty month's file");
+	cr_expect_eq(sh("rm -rf %s", dir), 0);
+	dbtest_drop(name);
+}
+
 Test(documents, usage)
 {
 	struct ctlrun r;
