@@ -555,9 +555,8 @@ mandate_change_say(struct i18n_msg *say, const struct mandate_change_when *w,
 static void
 mandate_say_text(char *buf, size_t size, const struct i18n_msg *say)
 {
-	char *text = i18n_render(
-	    say->msgid, say->plural, (const char *const *)say->args,
-	    say->nargs, 1);
+	char *text = i18n_render(say->msgid, say->plural,
+	    (const char *const *)say->args, say->nargs, 1);
 
 	snprintf(buf, size, "%s", text);
 	free(text);
@@ -890,8 +889,9 @@ mandate_end(struct db *db, int64_t creditor_id, const sepa_rules *rules,
 	res->deadline = sepa_rule_letter_deadline(rules, received);
 	res->in_time = sepa_date_cmp(received, res->deadline) < 0;
 	if (immediate)
-		i18n_msg(&say, N_("revoked with immediate effect, received on %s"),
-		    "d", received);
+		i18n_msg(&say,
+		    N_("revoked with immediate effect, received on %s"), "d",
+		    received);
 	else
 		i18n_msg(&say,
 		    res->in_time ? N_("letter received on %s, before %s")

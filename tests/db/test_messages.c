@@ -49,9 +49,10 @@ Test(messages, sepad_message_is_i18n_render)
 		    cases[i].msgid, NULL, cases[i].args, cases[i].n, 0);
 		PGresult *res = NULL;
 
-		cr_assert_eq(db_query(db, &res, "render a message",
-		                 "SELECT sepad_message($1, $2::text[])", 2,
-		                 (const char *const[]){cases[i].msgid, lit}, &err),
+		cr_assert_eq(
+		    db_query(db, &res, "render a message",
+		        "SELECT sepad_message($1, $2::text[])", 2,
+		        (const char *const[]){cases[i].msgid, lit}, &err),
 		    0, "%s", err.msg);
 		cr_expect_str_eq(c, cases[i].english, "C, case %zu", i);
 		cr_expect_str_eq(PQgetvalue(res, 0, 0), cases[i].english,
@@ -77,13 +78,13 @@ Test(messages, text_array_round_trip)
 	lit = db_text_array(items, n);
 	cr_assert_eq(db_query(db, &res, "read an array back",
 	                 "SELECT $1::text[]::text, "
-	                 "ARRAY['a', NULL, 'b']::text", 1,
-	                 (const char *const[]){lit}, &err),
+	                 "ARRAY['a', NULL, 'b']::text",
+	                 1, (const char *const[]){lit}, &err),
 	    0, "%s", err.msg);
 	free(lit);
 	lit = strdup(PQgetvalue(res, 0, 0));
-	cr_assert_eq(db_text_array_parse(lit, got, 16), n, "%s",
-	    PQgetvalue(res, 0, 0));
+	cr_assert_eq(
+	    db_text_array_parse(lit, got, 16), n, "%s", PQgetvalue(res, 0, 0));
 	for (size_t i = 0; i < n; i++)
 		cr_expect_str_eq(got[i], items[i], "item %zu", i);
 	free(lit);

@@ -543,7 +543,8 @@ Test(i18n, stored_texts_in_both_languages, .timeout = 120)
 	    (const char *const[]){"01/12/2025  mandat résilié  mandat "
 	                          "RUM-F1 résilié : deux rejets (",
 	        NULL},
-	    (const char *const[]){"no further", "quarantined", "mandate.", NULL});
+	    (const char *const[]){
+	        "no further", "quarantined", "mandate.", NULL});
 	run(&r, &e, FR, "--today 02/01/2029 mandate show RUM-F1");
 	expect_words("mandate show", r.out,
 	    (const char *const[]){
