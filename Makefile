@@ -363,6 +363,7 @@ demo-run: all
 	@echo "  var/outbox/notices/2026-09/  $$(ls var/outbox/notices/2026-09 2>/dev/null | wc -l) avis d'échéance (text)"
 	@echo "  var/outbox/notices/pdf/2026-09/  $$(ls var/outbox/notices/pdf/2026-09 2>/dev/null | wc -l) avis d'échéance (PDF, one per family)"
 	@echo "  var/outbox/notices/pdf/notices-2026-09.pdf  all the PDF notices of the month, for printing"
+	@echo "  var/outbox/notices/pdf/corrections-2026-09/  $$(ls var/outbox/notices/pdf/corrections-2026-09 2>/dev/null | wc -l) avis rectificatif(s) (PDF), all in corrections-2026-09.pdf"
 	@echo "  var/outbox/letters/2026-10/  $$(ls var/outbox/letters/2026-10 2>/dev/null | wc -l) reject letters (PDF)"
 	@cd var/outbox && for f in *.sha256; do [ -f "$$f" ] && sha256sum -c "$$f"; done | sed 's/^/  sha256 /'
 	@echo
