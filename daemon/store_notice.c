@@ -187,13 +187,17 @@ notice_log(struct db *db, int64_t creditor_id, sepa_date today, int64_t notices,
 	struct i18n_msg say;
 
 	if (corrected == 0)
-		i18n_msg(&say, N_("%s notices written"), "n", notices);
+		i18n_msg(&say, NN_("%s notice written", "%s notices written"),
+		    "N", notices);
 	else
 		i18n_msg(&say,
-		    N_("%s corrected notices (avis rectificatifs) written: "
-		       "send them to the families (sepactl notices send, or "
-		       "notices/pdf/corrections-*.pdf by post)"),
-		    "n", corrected);
+		    NN_("%s corrected notice (avis rectificatif) written: "
+		        "send it to the family (sepactl notices send, or "
+		        "notices/pdf/corrections-*.pdf by post)",
+		        "%s corrected notices (avis rectificatifs) written: "
+		        "send them to the families (sepactl notices send, or "
+		        "notices/pdf/corrections-*.pdf by post)"),
+		    "N", corrected);
 	ev.kind = "notices.written";
 	ev.say = &say;
 	ev.business_date = today;
