@@ -245,3 +245,10 @@ done:
 	errno = saved;
 	return rc;
 }
+
+int
+afile_name_safe(const char *id, size_t max)
+{
+	return strchr(id, '/') == NULL && id[0] != '.' &&
+	    (max == 0 || strlen(id) <= max);
+}

@@ -63,6 +63,14 @@ int afile_move_into(const char *path, const char *dir, const char *base,
  */
 FILE *afile_scratch(const char *dir, const char *name);
 
+/*
+ * 1 when `id`, one of sepad's own ids (an invoice number
+ * "F2026-09-000123", an end-to-end id), may be the stem of a file name:
+ * no '/', not starting with '.', and at most `max` bytes (0: any
+ * length). The callers refuse it otherwise, naming the id.
+ */
+int afile_name_safe(const char *id, size_t max);
+
 /* Remove a directory of plain files (a set of notices), ignoring errors. */
 void afile_rmdir(const char *dir);
 

@@ -405,7 +405,7 @@ cp_one(const struct correction *c, const struct invoice_doc *doc, void *arg,
 	int rc;
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
-	if (strchr(c->number, '/') != NULL || c->number[0] == '.')
+	if (!afile_name_safe(c->number, 0))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", c->number);
 	if (m->d == NULL && (rc = cp_open(m, err)) != 0)

@@ -278,7 +278,7 @@ lt_one(const struct reject_doc *r, void *arg, sepa_error *err)
 	int rc;
 
 	/* End-to-end ids are ours ("F2026-09-000123-1"), never a path. */
-	if (strchr(r->end_to_end_id, '/') != NULL || r->end_to_end_id[0] == '.')
+	if (!afile_name_safe(r->end_to_end_id, 0))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "end-to-end id \"%s\" cannot be a file name",
 		    r->end_to_end_id);

@@ -428,8 +428,7 @@ notice_render(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	    .reason = ""};
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
-	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
-	    strlen(doc->number) > 40)
+	if (!afile_name_safe(doc->number, 40))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", doc->number);
 	snprintf(name, sizeof(name), "%s.txt", doc->number);
@@ -685,8 +684,7 @@ notice_render_correction(
 	    .reason = codes};
 	size_t i;
 
-	if (strchr(c->number, '/') != NULL || c->number[0] == '.' ||
-	    strlen(c->number) > 40)
+	if (!afile_name_safe(c->number, 40))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", c->number);
 	notice_changes(c, what, sizeof(what), codes, sizeof(codes));

@@ -568,8 +568,7 @@ np_one(const struct invoice_doc *doc, void *arg, sepa_error *err)
 	int rc;
 
 	/* Invoice numbers are ours ("F2026-09-000123"), never a path. */
-	if (strchr(doc->number, '/') != NULL || doc->number[0] == '.' ||
-	    strlen(doc->number) >= sizeof(e->number) - 4)
+	if (!afile_name_safe(doc->number, sizeof(e->number) - 5))
 		return sepa_error_set(err, SEPA_EINVAL,
 		    "invoice number \"%s\" cannot be a file name", doc->number);
 	if (m->pdf.surface == NULL && (rc = np_chunk_open(m, err)) != 0)
